@@ -1,0 +1,53 @@
+# Test helpers. Every test binary is a GoogleTest binary registered with ctest
+# through gtest_discover_tests, labelled:
+#   unit - pure, no PostgreSQL, no network
+#   pg   - needs the throwaway PostgreSQL cluster (fixture pg_cluster)
+#   e2e  - real binaries over real mTLS (fixtures pg_cluster and test_pki)
+#
+# The fixtures are ctest tests themselves (tests/CMakeLists.txt), so `ctest -L pg`
+# alone starts and stops the cluster it needs. Environment given to tests:
+#   CELLCHAIN_TEST_PG          conninfo of the cluster's superuser, dbname=postgres
+#   CELLCHAIN_TEST_PG_TEMPLATE database with every migration applied
+#   CELLCHAIN_TEST_PG_CTL      "script state-dir": `$CELLCHAIN_TEST_PG_CTL restart`
+#   CELLCHAIN_TEST_PKI         directory of the test PKI (see deploy/local/pki.sh)
+#   CELLCHAIN_BIN_DIR          where cellchaind and the clients are built
+
+set(CELLCHAIN_TEST_STATE ${CMAKE_BINARY_DIR}/test-state)
+set(CELLCHAIN_TEST_ENV
+  "CELLCHAIN_TEST_PG=host=${CELLCHAIN_TEST_STATE}/pg/run port=55432 user=postgres dbname=postgres"
+  "CELLCHAIN_TEST_PG_TEMPLATE=cellchain_template"
+  "CELLCHAIN_TEST_PG_CTL=${PROJECT_SOURCE_DIR}/deploy/local/pg-cluster.sh ${CELLCHAIN_TEST_STATE}/pg"
+  "CELLCHAIN_TEST_PKI=${CELLCHAIN_TEST_STATE}/pki"
+  "CELLCHAIN_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
+
+function(_cellchain_add_test name label)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;FIXTURES" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  cellchain_target_warnings(${name})
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS ${label} ENVIRONMENT "${CELLCHAIN_TEST_ENV}"
+               FIXTURES_REQUIRED "${ARG_FIXTURES}" TIMEOUT 300)
+endfunction()
+
+# cellchain_add_unit_test(name src... LIBS lib...)
+function(cellchain_add_unit_test name)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  _cellchain_add_test(${name} unit SOURCES ${ARG_UNPARSED_ARGUMENTS} LIBS ${ARG_LIBS})
+endfunction()
+
+# cellchain_add_pg_test(name src... LIBS lib...): gets its database through
+# cellchain::testing::TestDatabase (services/common/testing).
+function(cellchain_add_pg_test name)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  _cellchain_add_test(${name} pg SOURCES ${ARG_UNPARSED_ARGUMENTS}
+    LIBS ${ARG_LIBS} cellchain_testing FIXTURES pg_cluster)
+endfunction()
+
+# cellchain_add_e2e_test(name src... LIBS lib...)
+function(cellchain_add_e2e_test name)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  _cellchain_add_test(${name} e2e SOURCES ${ARG_UNPARSED_ARGUMENTS}
+    LIBS ${ARG_LIBS} cellchain_testing FIXTURES "pg_cluster;test_pki")
+endfunction()

@@ -1,0 +1,116 @@
+// The server bootstrap over real mTLS with the test PKI (deploy/local/pki.sh).
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <cstdlib>
+
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "services/common/grpc/client.h"
+#include "services/common/grpc/server.h"
+
+namespace cellchain::grpcx {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+std::string Pki() {
+  const char* dir = std::getenv("CELLCHAIN_TEST_PKI");
+  return dir == nullptr ? "" : dir;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Pki().empty()) << "run through ctest (needs CELLCHAIN_TEST_PKI)";
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.tls = {Pki() + "/server/cellchaind.crt",
+                   Pki() + "/server/cellchaind.key", Pki() + "/ca.crt"};
+    absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  std::string Target() const {
+    return "127.0.0.1:" + std::to_string(server_->port());
+  }
+
+  grpc::Status Check(std::shared_ptr<grpc::Channel> channel,
+                     HealthCheckResponse* response) {
+    auto stub = Health::NewStub(channel);
+    auto context = NewContext(std::chrono::milliseconds(5000));
+    return stub->Check(context.get(), HealthCheckRequest(), response);
+  }
+
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, ClientWithCertificateFromOurCaIsServed) {
+  auto channel = NewChannel({Target(),
+                             {Pki() + "/clients/lab-ws-01.crt",
+                              Pki() + "/clients/lab-ws-01.key",
+                              Pki() + "/ca.crt"}});
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  testing::internal::CaptureStderr();
+  HealthCheckResponse response;
+  grpc::Status status = Check(*channel, &response);
+  std::string log = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+  // One line per RPC naming the method, the workstation and the outcome.
+  EXPECT_THAT(log, testing::HasSubstr("method=/grpc.health.v1.Health/Check"));
+  EXPECT_THAT(log, testing::HasSubstr("CN=lab-ws-01"));
+  EXPECT_THAT(log, testing::HasSubstr("code=OK"));
+}
+
+TEST_F(ServerTest, ClientWithoutCertificateIsRefused) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = *ReadFile(Pki() + "/ca.crt");
+  auto channel = grpc::CreateChannel(Target(), grpc::SslCredentials(ssl));
+  HealthCheckResponse response;
+  grpc::Status status = Check(channel, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
+}
+
+TEST_F(ServerTest, ClientWithCertificateFromAnotherCaIsRefused) {
+  auto channel = NewChannel({Target(),
+                             {Pki() + "/rogue/clients/intruder.crt",
+                              Pki() + "/rogue/clients/intruder.key",
+                              Pki() + "/ca.crt"}});
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  HealthCheckResponse response;
+  grpc::Status status = Check(*channel, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
+}
+
+TEST_F(ServerTest, ServerNotSignedByTheTrustedCaIsRefusedByTheClient) {
+  // The client trusts only the rogue CA: our server must not be accepted.
+  auto channel = NewChannel({Target(),
+                             {Pki() + "/clients/lab-ws-01.crt",
+                              Pki() + "/clients/lab-ws-01.key",
+                              Pki() + "/rogue/ca.crt"}});
+  ASSERT_TRUE(channel.ok());
+  HealthCheckResponse response;
+  EXPECT_EQ(Check(*channel, &response).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(ServerTest, MissingTlsFileIsNamed) {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.tls = {Pki() + "/server/nope.crt", Pki() + "/server/cellchaind.key",
+                 Pki() + "/ca.crt"};
+  absl::StatusOr<std::unique_ptr<Server>> bad = Server::Start(options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()),
+              testing::HasSubstr("server/nope.crt"));
+}
+
+}  // namespace
+}  // namespace cellchain::grpcx

@@ -1,0 +1,70 @@
+#include "services/common/grpc/grpc_status.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "cellchain/common/v1/common.pb.h"
+#include "google/rpc/status.pb.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/log/log.h"
+#include "services/common/status/status.h"
+
+namespace cellchain::grpcx {
+namespace {
+
+constexpr std::string_view kErrorDetailType =
+    "type.googleapis.com/cellchain.common.v1.ErrorDetail";
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  std::string message(status.message());
+  if (status.code() == absl::StatusCode::kInternal ||
+      status.code() == absl::StatusCode::kUnknown ||
+      status.code() == absl::StatusCode::kDataLoss) {
+    std::string ref = crypto::RandomId("err");
+    log::Error("internal_error",
+               {{"ref", ref}, {"detail", status.ToString()}});
+    message = absl::StrCat("internal error; the server log has the details "
+                           "under ref=", ref);
+  }
+  cellchain::common::v1::ErrorDetail detail;
+  detail.set_reason(ReasonOf(status));
+  detail.set_field(FieldOf(status));
+  detail.set_message(message);
+  google::rpc::Status rich;
+  rich.set_code(static_cast<int>(status.code()));
+  rich.set_message(message);
+  google::protobuf::Any* any = rich.add_details();
+  any->set_type_url(std::string(kErrorDetailType));
+  any->set_value(detail.SerializeAsString());
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
+                      rich.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+  google::rpc::Status rich;
+  if (!status.error_details().empty() &&
+      rich.ParseFromString(status.error_details())) {
+    for (const google::protobuf::Any& any : rich.details()) {
+      cellchain::common::v1::ErrorDetail detail;
+      if (any.type_url() != kErrorDetailType ||
+          !detail.ParseFromString(any.value())) {
+        continue;
+      }
+      if (!detail.reason().empty()) {
+        result.SetPayload(kReasonPayloadUrl, absl::Cord(detail.reason()));
+      }
+      if (!detail.field().empty()) {
+        result.SetPayload(kFieldPayloadUrl, absl::Cord(detail.field()));
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace cellchain::grpcx

@@ -1,0 +1,55 @@
+#include "services/common/status/status.h"
+
+#include "gtest/gtest.h"
+
+namespace cellchain {
+namespace {
+
+absl::StatusOr<int> Half(int n) {
+  if (n % 2 != 0) return InvalidField("n", "must be even");
+  return n / 2;
+}
+
+absl::StatusOr<int> Quarter(int n) {
+  CC_ASSIGN_OR_RETURN(int half, Half(n));
+  CC_ASSIGN_OR_RETURN(int quarter, Half(half));
+  return quarter;
+}
+
+absl::Status CheckQuarter(int n) {
+  CC_RETURN_IF_ERROR(Quarter(n).status());
+  return absl::OkStatus();
+}
+
+TEST(StatusTest, InvalidFieldNamesTheField) {
+  absl::Status s = InvalidField("dose.volume_ml", "must be 20");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(s), "dose.volume_ml");
+  EXPECT_EQ(s.message(), "dose.volume_ml: must be 20");
+  EXPECT_EQ(ReasonOf(s), "");
+}
+
+TEST(StatusTest, FailedRuleCarriesReason) {
+  absl::Status s = FailedRule("LOT_NOT_RELEASED", "lot is in quarantine");
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(s), "LOT_NOT_RELEASED");
+}
+
+TEST(StatusTest, AnnotateKeepsCodeAndPayloads) {
+  absl::Status s = Annotate(FailedRule("EXPIRED", "dose expired"), "release");
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "release: dose expired");
+  EXPECT_EQ(ReasonOf(s), "EXPIRED");
+  EXPECT_TRUE(Annotate(absl::OkStatus(), "x").ok());
+}
+
+TEST(StatusTest, MacrosPropagateFirstError) {
+  EXPECT_EQ(*Quarter(8), 2);
+  EXPECT_EQ(Quarter(6).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(Quarter(3).status()), "n");
+  EXPECT_TRUE(CheckQuarter(12).ok());
+  EXPECT_FALSE(CheckQuarter(10).ok());
+}
+
+}  // namespace
+}  // namespace cellchain
