@@ -25,7 +25,7 @@ function(_cellchain_add_test name label)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   cellchain_target_warnings(${name})
-  gtest_discover_tests(${name}
+  gtest_discover_tests(${name} TEST_PREFIX "${name}."
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS ${label} ENVIRONMENT "${CELLCHAIN_TEST_ENV}"
                FIXTURES_REQUIRED "${ARG_FIXTURES}" TIMEOUT 300)

@@ -1,0 +1,552 @@
+#include "services/common/config/config.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/status/status.h"
+
+namespace cellchain::config {
+namespace {
+
+constexpr std::string_view kHelpReason = "HELP_REQUESTED";
+constexpr std::string_view kRedacted = "<redacted>";
+
+// Debian's Abseil has its own absl::string_view (not an alias of
+// std::string_view), so views cross into absl::StrCat explicitly.
+absl::string_view Absl(std::string_view view) {
+  return absl::string_view(view.data(), view.size());
+}
+
+std::string Quote(std::string_view text) {
+  return absl::StrCat("\"", Absl(text), "\"");
+}
+
+bool IsValidName(std::string_view name) {
+  if (name.empty() || !(name.front() >= 'a' && name.front() <= 'z') ||
+      name.back() == '-' || name.find("--") != name.npos) {
+    return false;
+  }
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// A decimal int64: optional '-', digits, nothing else.
+bool ParseInt64(std::string_view text, int64_t* out, bool* overflow) {
+  *overflow = false;
+  if (text.empty() || text.front() == '+') return false;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), *out);
+  if (ec == std::errc::result_out_of_range) *overflow = true;
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+bool ParseBool(std::string_view text, bool* out) {
+  if (text == "true" || text == "1") {
+    *out = true;
+  } else if (text == "false" || text == "0") {
+    *out = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+constexpr std::pair<std::string_view, int64_t> kDurationUnits[] = {
+    {"h", 3'600'000}, {"ms", 1}, {"m", 60'000}, {"s", 1'000}};
+
+// "250ms", "30s", "5m", "2h", or a bare number of milliseconds. Returns what
+// is wrong, or "".
+std::string ParseDuration(std::string_view text,
+                          std::chrono::milliseconds* out) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    ++digits;
+  }
+  std::string_view unit = text.substr(digits);
+  int64_t factor = unit.empty() ? 1 : 0;
+  for (auto [name, ms] : kDurationUnits) {
+    if (unit == name) factor = ms;
+  }
+  int64_t count = 0;
+  bool overflow = false;
+  if (digits == 0 || factor == 0 ||
+      !ParseInt64(text.substr(0, digits), &count, &overflow)) {
+    return absl::StrCat(Quote(text),
+                        " is not a duration (like 250ms, 30s, 5m, 2h)");
+  }
+  if (overflow || count > std::numeric_limits<int64_t>::max() / factor) {
+    return absl::StrCat(Quote(text), " is too long a duration");
+  }
+  *out = std::chrono::milliseconds(count * factor);
+  return "";
+}
+
+std::string FormatDuration(std::chrono::milliseconds d) {
+  int64_t ms = d.count();
+  if (ms == 0) return "0ms";
+  for (auto [name, unit_ms] : kDurationUnits) {
+    if (unit_ms > 1 && ms % unit_ms == 0) {
+      return absl::StrCat(ms / unit_ms, Absl(name));
+    }
+  }
+  return absl::StrCat(ms, "ms");
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == text.npos) comma = text.size();
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) items.emplace_back(item);
+    start = comma + 1;
+  }
+  return items;
+}
+
+// "" if `path` names a readable file, else what is wrong.
+std::string CheckReadableFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    int error = errno;
+    if (error == ENOENT) return absl::StrCat(path, " does not exist");
+    return absl::StrCat("cannot access ", path, ": ", std::strerror(error));
+  }
+  if (S_ISDIR(st.st_mode)) return absl::StrCat(path, " is a directory");
+  if (access(path.c_str(), R_OK) != 0) {
+    return absl::StrCat(path, " is not readable by this process");
+  }
+  return "";
+}
+
+}  // namespace
+
+std::optional<std::string> GetEnv(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+bool IsHelpRequested(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kCancelled &&
+         ReasonOf(status) == kHelpReason;
+}
+
+Option& Option::Required() {
+  required_ = true;
+  return *this;
+}
+
+Loader::Loader(std::string program, std::string env_prefix)
+    : program_(std::move(program)), env_prefix_(std::move(env_prefix)) {}
+
+Loader::~Loader() = default;
+
+std::string Loader::EnvVarFor(std::string_view name) const {
+  std::string env = env_prefix_.empty() ? "" : env_prefix_ + "_";
+  for (char c : name) {
+    if (c == '-') c = '_';
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    env.push_back(c);
+  }
+  return env;
+}
+
+std::string Loader::Subject(const Option& option) {
+  return absl::StrCat("--", option.name_, " (", option.env_, "): ");
+}
+
+Option* Loader::Find(std::string_view name) {
+  for (const std::unique_ptr<Option>& option : options_) {
+    if (option->name_ == name) return option.get();
+  }
+  return nullptr;
+}
+
+Option& Loader::Add(Option::Kind kind, std::string name, std::string help,
+                    bool field_is_null) {
+  if (!IsValidName(name)) {
+    declaration_errors_.push_back(absl::StrCat("option name ", Quote(name),
+                                               " is not lowercase kebab case"));
+  } else if (name == "help" || StartsWith(name, "no-")) {
+    declaration_errors_.push_back(absl::StrCat(
+        "option name ", Quote(name), " is reserved (--help, --no-<bool>)"));
+  } else if (Find(name) != nullptr) {
+    declaration_errors_.push_back(
+        absl::StrCat("option --", name, " is declared twice"));
+  }
+  if (field_is_null) {
+    declaration_errors_.push_back(
+        absl::StrCat("option --", name, " is bound to a null field"));
+  }
+  std::string env = EnvVarFor(name);
+  options_.push_back(std::unique_ptr<Option>(
+      new Option(kind, std::move(name), std::move(env), std::move(help))));
+  Option& option = *options_.back();
+  // A null field gets inert accessors; Load refuses to run anyway.
+  option.set_ = [](std::string_view) { return std::string(); };
+  option.format_ = [] { return std::string(); };
+  return option;
+}
+
+Option& Loader::String(std::string name, std::string* field, std::string help) {
+  Option& o = Add(Option::Kind::kString, std::move(name), std::move(help),
+                  field == nullptr);
+  if (field == nullptr) return o;
+  o.value_hint_ = "STRING";
+  o.set_ = [field](std::string_view text) {
+    *field = std::string(text);
+    return std::string();
+  };
+  o.format_ = [field] { return *field; };
+  o.default_text_ = *field;
+  return o;
+}
+
+Option& Loader::Secret(std::string name, std::string* field, std::string help) {
+  Option& o = String(std::move(name), field, std::move(help));
+  o.kind_ = Option::Kind::kSecret;
+  o.value_hint_ = "SECRET";
+  o.default_text_.clear();
+  return o;
+}
+
+Option& Loader::Int64(std::string name, int64_t* field, int64_t min,
+                      int64_t max, std::string help) {
+  Option& o = Add(Option::Kind::kInt64, std::move(name), std::move(help),
+                  field == nullptr);
+  if (field == nullptr) return o;
+  if (min > max) {
+    declaration_errors_.push_back(absl::StrCat(
+        "option --", o.name_, " has minimum ", min, " > maximum ", max));
+  } else if (*field < min || *field > max) {
+    declaration_errors_.push_back(
+        absl::StrCat("option --", o.name_, " has default ", *field,
+                     " outside [", min, ", ", max, "]"));
+  }
+  o.value_hint_ = "INT";
+  if (min != std::numeric_limits<int64_t>::min() ||
+      max != std::numeric_limits<int64_t>::max()) {
+    o.constraint_ = absl::StrCat("Range [", min, ", ", max, "].");
+  }
+  o.set_ = [field, min, max](std::string_view text) -> std::string {
+    int64_t value = 0;
+    bool overflow = false;
+    if (!ParseInt64(text, &value, &overflow)) {
+      return absl::StrCat(Quote(text), overflow ? " is out of the int64 range"
+                                                : " is not an integer");
+    }
+    if (value < min) {
+      return absl::StrCat(value, " is below the minimum ", min);
+    }
+    if (value > max) {
+      return absl::StrCat(value, " is above the maximum ", max);
+    }
+    *field = value;
+    return "";
+  };
+  o.format_ = [field] { return absl::StrCat(*field); };
+  o.default_text_ = o.format_();
+  return o;
+}
+
+Option& Loader::Bool(std::string name, bool* field, std::string help) {
+  Option& o = Add(Option::Kind::kBool, std::move(name), std::move(help),
+                  field == nullptr);
+  if (field == nullptr) return o;
+  o.set_ = [field](std::string_view text) -> std::string {
+    if (!ParseBool(text, field)) {
+      return absl::StrCat(Quote(text), " is not a boolean (true or false)");
+    }
+    return "";
+  };
+  o.format_ = [field] { return std::string(*field ? "true" : "false"); };
+  o.default_text_ = o.format_();
+  return o;
+}
+
+Option& Loader::Duration(std::string name, std::chrono::milliseconds* field,
+                         std::string help) {
+  Option& o = Add(Option::Kind::kDuration, std::move(name), std::move(help),
+                  field == nullptr);
+  if (field == nullptr) return o;
+  if (field->count() < 0) {
+    declaration_errors_.push_back(
+        absl::StrCat("option --", o.name_, " has a negative default"));
+  }
+  o.value_hint_ = "DURATION";
+  o.set_ = [field](std::string_view text) {
+    return ParseDuration(text, field);
+  };
+  o.format_ = [field] { return FormatDuration(*field); };
+  o.default_text_ = o.format_();
+  return o;
+}
+
+Option& Loader::Enum(std::string name, std::string* field,
+                     std::vector<std::string> allowed, std::string help) {
+  Option& o = Add(Option::Kind::kEnum, std::move(name), std::move(help),
+                  field == nullptr);
+  if (field == nullptr) return o;
+  auto is_allowed = [allowed](std::string_view value) {
+    for (const std::string& a : allowed) {
+      if (a == value) return true;
+    }
+    return false;
+  };
+  if (allowed.empty()) {
+    declaration_errors_.push_back(
+        absl::StrCat("option --", o.name_, " allows no value"));
+  } else if (!field->empty() && !is_allowed(*field)) {
+    declaration_errors_.push_back(absl::StrCat("option --", o.name_,
+                                               " has default ", Quote(*field),
+                                               " outside its allowed values"));
+  }
+  o.value_hint_ = absl::StrJoin(allowed, "|");
+  std::string listed = absl::StrJoin(allowed, ", ");
+  o.set_ = [field, is_allowed, listed](std::string_view text) -> std::string {
+    if (!is_allowed(text)) {
+      return absl::StrCat(Quote(text), " is not one of ", listed);
+    }
+    *field = std::string(text);
+    return "";
+  };
+  o.format_ = [field] { return *field; };
+  o.default_text_ = *field;
+  return o;
+}
+
+Option& Loader::List(std::string name, std::vector<std::string>* field,
+                     std::string help) {
+  Option& o = Add(Option::Kind::kList, std::move(name), std::move(help),
+                  field == nullptr);
+  if (field == nullptr) return o;
+  o.value_hint_ = "A,B,...";
+  o.set_ = [field](std::string_view text) {
+    *field = SplitList(text);
+    return std::string();
+  };
+  o.format_ = [field] { return absl::StrJoin(*field, ","); };
+  o.default_text_ = o.format_();
+  return o;
+}
+
+Option& Loader::ReadableFile(std::string name, std::string* field,
+                             std::string help) {
+  Option& o = String(std::move(name), field, std::move(help));
+  if (field == nullptr) return o;
+  o.kind_ = Option::Kind::kFile;
+  o.value_hint_ = "FILE";
+  o.check_ = [field] {
+    return field->empty() ? std::string() : CheckReadableFile(*field);
+  };
+  return o;
+}
+
+absl::Status Loader::Load(int argc, const char* const* argv,
+                          const EnvLookup& env) {
+  positional_.clear();
+  if (!declaration_errors_.empty()) {
+    return absl::InternalError(absl::StrCat(
+        "bad option declarations: ", absl::StrJoin(declaration_errors_, "; ")));
+  }
+
+  // Pass 1: sort argv into flag values (the last one given wins), flag
+  // errors, unknown flags and positional arguments.
+  std::vector<std::optional<std::string>> flag_value(options_.size());
+  std::vector<std::string> flag_error(options_.size());
+  std::vector<std::string> unknown;
+  bool help = false;
+  auto index_of = [this](const Option* option) {
+    for (size_t i = 0; i < options_.size(); ++i) {
+      if (options_[i].get() == option) return i;
+    }
+    return options_.size();
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") {
+      for (++i; i < argc; ++i) positional_.emplace_back(argv[i]);
+      break;
+    }
+    if (arg == "-h" || arg == "--help") {
+      help = true;
+      continue;
+    }
+    if (!StartsWith(arg, "-") || arg == "-") {
+      positional_.emplace_back(arg);
+      continue;
+    }
+    if (!StartsWith(arg, "--")) {  // No short flags but -h.
+      unknown.push_back(std::string(arg.substr(0, arg.find('='))));
+      continue;
+    }
+    std::string_view body = arg.substr(2);
+    size_t eq = body.find('=');
+    std::string_view name = body.substr(0, eq);
+    std::optional<std::string> value;
+    if (eq != body.npos) value = std::string(body.substr(eq + 1));
+
+    Option* option = Find(name);
+    bool negated = false;
+    if (option == nullptr && StartsWith(name, "no-")) {
+      option = Find(name.substr(3));
+      negated = option != nullptr && option->kind_ == Option::Kind::kBool;
+      if (!negated) option = nullptr;
+    }
+    if (option == nullptr) {
+      // Only the name: "--pasword=hunter2" must not print the password.
+      unknown.push_back(absl::StrCat("--", Absl(name)));
+      continue;
+    }
+    size_t index = index_of(option);
+    flag_error[index].clear();
+    if (negated) {
+      if (value.has_value()) {
+        flag_error[index] = absl::StrCat("--", Absl(name), " takes no value");
+      }
+      flag_value[index] = "false";
+    } else if (option->kind_ == Option::Kind::kBool) {
+      flag_value[index] = value.value_or("true");
+    } else if (value.has_value()) {
+      flag_value[index] = std::move(value);
+    } else if (i + 1 < argc && !StartsWith(argv[i + 1], "--")) {
+      flag_value[index] = std::string(argv[++i]);
+    } else {
+      flag_error[index] = "missing value";
+      flag_value[index] = std::nullopt;
+    }
+  }
+  if (help) {
+    return WithReason(absl::CancelledError("help requested"), kHelpReason);
+  }
+
+  // Pass 2: set each option from its flag, else its variable, and check it.
+  std::vector<std::string> errors;
+  for (const std::string& flag : unknown) {
+    errors.push_back(absl::StrCat("unknown flag ", flag));
+  }
+  for (size_t i = 0; i < options_.size(); ++i) {
+    Option& option = *options_[i];
+    option.source_ = Option::Source::kDefault;
+    std::optional<std::string> text;
+    Option::Source source = Option::Source::kFlag;
+    if (!flag_error[i].empty()) {
+      errors.push_back(Subject(option) + flag_error[i]);
+      continue;
+    }
+    if (flag_value[i].has_value()) {
+      text = flag_value[i];
+    } else if (std::optional<std::string> value = env(option.env_);
+               value.has_value() && !value->empty()) {
+      text = std::move(value);
+      source = Option::Source::kEnv;
+    }
+    if (!text.has_value()) {
+      if (option.required_) {
+        errors.push_back(Subject(option) + "required but not set");
+        continue;
+      }
+    } else if (std::string error = option.set_(*text); !error.empty()) {
+      errors.push_back(Subject(option) + error);
+      continue;
+    } else {
+      option.source_ = source;
+    }
+    if (option.check_) {
+      if (std::string error = option.check_(); !error.empty()) {
+        errors.push_back(Subject(option) + error);
+      }
+    }
+  }
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  }
+  return absl::OkStatus();
+}
+
+std::string Loader::Usage() const {
+  std::string out = absl::StrCat("Usage: ", program_, " [flags] [args...]\n");
+  if (!summary_.empty()) {
+    absl::StrAppend(&out, summary_, summary_.back() == '\n' ? "" : "\n");
+  }
+  absl::StrAppend(&out,
+                  "\nFlags (a flag overrides its environment variable, which "
+                  "overrides the default):\n");
+  for (const std::unique_ptr<Option>& o : options_) {
+    if (o->kind_ == Option::Kind::kBool) {
+      absl::StrAppend(&out, "  --[no-]", o->name_);
+    } else {
+      absl::StrAppend(&out, "  --", o->name_, "=", o->value_hint_);
+    }
+    absl::StrAppend(&out, "  (env ", o->env_, ")\n");
+    size_t start = 0;
+    while (start < o->help_.size()) {
+      size_t end = o->help_.find('\n', start);
+      if (end == std::string::npos) end = o->help_.size();
+      absl::StrAppend(
+          &out, "      ",
+          Absl(std::string_view(o->help_).substr(start, end - start)), "\n");
+      start = end + 1;
+    }
+    std::vector<std::string> notes;
+    if (!o->constraint_.empty()) notes.push_back(o->constraint_);
+    if (o->required_) notes.push_back("Required.");
+    if (o->kind_ == Option::Kind::kSecret) {
+      notes.push_back("Secret: never printed.");
+    } else if (!o->default_text_.empty()) {
+      notes.push_back(absl::StrCat("Default: ", o->default_text_, "."));
+    }
+    if (!notes.empty()) {
+      absl::StrAppend(&out, "      ", absl::StrJoin(notes, " "), "\n");
+    }
+  }
+  absl::StrAppend(&out, "  --help, -h\n      Print this text and exit.\n");
+  return out;
+}
+
+std::string Loader::Describe() const {
+  std::string out;
+  for (const std::unique_ptr<Option>& o : options_) {
+    std::string value = o->format_();
+    if (o->kind_ == Option::Kind::kSecret && !value.empty()) {
+      value = std::string(kRedacted);
+    }
+    std::string source;
+    switch (o->source_) {
+      case Option::Source::kDefault:
+        source = "default";
+        break;
+      case Option::Source::kEnv:
+        source = absl::StrCat("env ", o->env_);
+        break;
+      case Option::Source::kFlag:
+        source = "flag";
+        break;
+    }
+    absl::StrAppend(&out, "--", o->name_, "=", value, " (", source, ")\n");
+  }
+  return out;
+}
+
+}  // namespace cellchain::config
