@@ -2,7 +2,8 @@
 # through gtest_discover_tests, labelled:
 #   unit - pure, no PostgreSQL, no network
 #   pg   - needs the throwaway PostgreSQL cluster (fixture pg_cluster)
-#   e2e  - real binaries over real mTLS (fixtures pg_cluster and test_pki)
+#   e2e  - real binaries over real mTLS (fixture pg_cluster, whose setup
+#          requires test_pki)
 #
 # The fixtures are ctest tests themselves (tests/CMakeLists.txt), so `ctest -L pg`
 # alone starts and stops the cluster it needs. Environment given to tests:
@@ -25,10 +26,18 @@ function(_cellchain_add_test name label)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   cellchain_target_warnings(${name})
+  # CMake 3.25's gtest_discover_tests flattens list-valued PROPERTIES, so
+  # the environment travels as an `env VAR=value ...` executor instead (it
+  # runs the test binary for discovery and for every test), and each test
+  # names one fixture (pg_cluster's setup itself requires test_pki).
+  set_target_properties(${name} PROPERTIES
+    CROSSCOMPILING_EMULATOR "/usr/bin/env;${CELLCHAIN_TEST_ENV}")
+  set(_properties LABELS ${label} TIMEOUT 300)
+  if(ARG_FIXTURES)
+    list(APPEND _properties FIXTURES_REQUIRED ${ARG_FIXTURES})
+  endif()
   gtest_discover_tests(${name} TEST_PREFIX "${name}."
-    DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS ${label} ENVIRONMENT "${CELLCHAIN_TEST_ENV}"
-               FIXTURES_REQUIRED "${ARG_FIXTURES}" TIMEOUT 300)
+    DISCOVERY_MODE PRE_TEST PROPERTIES ${_properties})
 endfunction()
 
 # cellchain_add_unit_test(name src... LIBS lib...)
@@ -49,5 +58,5 @@ endfunction()
 function(cellchain_add_e2e_test name)
   cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
   _cellchain_add_test(${name} e2e SOURCES ${ARG_UNPARSED_ARGUMENTS}
-    LIBS ${ARG_LIBS} cellchain_testing FIXTURES "pg_cluster;test_pki")
+    LIBS ${ARG_LIBS} cellchain_testing FIXTURES pg_cluster)
 endfunction()

@@ -1,0 +1,107 @@
+#include "services/cellchaind/cellchaind_config.h"
+
+#include <string_view>
+
+namespace cellchain::cellchaind {
+namespace {
+
+constexpr char kSummary[] =
+    "Commands:\n"
+    "  serve    host cellchain services over mTLS gRPC\n"
+    "  migrate  apply the database migrations of this build\n"
+    "Run `cellchaind COMMAND --help` for a command's options.\n";
+
+const std::vector<std::string> kLogLevels = {"debug", "info", "warning",
+                                             "error"};
+
+// The first argument that is not a flag, or "".
+std::string_view FindCommand(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (!arg.starts_with("-")) return arg;
+  }
+  return "";
+}
+
+absl::StatusOr<Command> Finish(config::Loader& loader, absl::Status status,
+                               Command command) {
+  if (config::IsHelpRequested(status)) {
+    command.kind = Command::Kind::kHelp;
+    command.help_text = loader.Usage();
+    return command;
+  }
+  if (!status.ok()) return status;
+  if (loader.positional().size() != 1) {
+    return absl::InvalidArgumentError(
+        "expected exactly one command (serve or migrate)");
+  }
+  return command;
+}
+
+}  // namespace
+
+absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
+                                         const config::EnvLookup& env) {
+  std::string_view name = FindCommand(argc, argv);
+  Command command;
+  if (name == "serve") {
+    command.kind = Command::Kind::kServe;
+    ServeConfig& c = command.serve;
+    config::Loader loader("cellchaind serve", "CELLCHAIN");
+    loader.List("services", &c.services,
+                "Services to host: all, or a list such as system,donor.");
+    loader.String("listen", &c.listen, "Address to serve gRPC (mTLS) on.");
+    loader.ReadableFile("tls-cert", &c.tls_cert,
+                        "PEM certificate chain of this server.")
+        .Required();
+    loader.ReadableFile("tls-key", &c.tls_key, "PEM private key of this server.")
+        .Required();
+    loader.ReadableFile("tls-ca", &c.tls_ca,
+                        "PEM CA whose client certificates are accepted.")
+        .Required();
+    loader.String("pg", &c.pg,
+                  "PostgreSQL conninfo without user (each service connects "
+                  "as its role cellchain_<service>).")
+        .Required();
+    loader.Int64("pg-pool-size", &c.pg_pool_size, 1, 256,
+                 "Connections per hosted service's pool.");
+    loader.Duration("pg-pool-wait", &c.pg_pool_wait,
+                    "How long a request waits for a free connection.");
+    loader.Int64("threads", &c.threads, 2, 1024,
+                 "Maximum gRPC handler threads (size to the pools).");
+    loader.Duration("shutdown-grace", &c.shutdown_grace,
+                    "On SIGTERM/SIGINT, how long in-flight RPCs may finish.");
+    loader.Enum("log-level", &c.log_level, kLogLevels, "Lowest level logged.");
+    absl::Status status = loader.Load(argc, argv, env);
+    return Finish(loader, status, std::move(command));
+  }
+  if (name == "migrate") {
+    command.kind = Command::Kind::kMigrate;
+    MigrateConfig& c = command.migrate;
+    config::Loader loader("cellchaind migrate", "CELLCHAIN");
+    loader.String("pg", &c.pg,
+                  "PostgreSQL conninfo of a role that may create schemas "
+                  "and roles.")
+        .Required();
+    loader.Enum("log-level", &c.log_level, kLogLevels, "Lowest level logged.");
+    absl::Status status = loader.Load(argc, argv, env);
+    return Finish(loader, status, std::move(command));
+  }
+  config::Loader loader("cellchaind COMMAND", "CELLCHAIN");
+  loader.set_summary(kSummary);
+  absl::Status status = loader.Load(argc, argv, env);
+  if (config::IsHelpRequested(status)) {
+    command.kind = Command::Kind::kHelp;
+    command.help_text = loader.Usage();
+    return command;
+  }
+  if (!status.ok()) return status;
+  if (name.empty()) {
+    return absl::InvalidArgumentError(
+        "missing command (serve or migrate); see cellchaind --help");
+  }
+  return absl::InvalidArgumentError("unknown command \"" + std::string(name) +
+                                    "\" (expected serve or migrate)");
+}
+
+}  // namespace cellchain::cellchaind

@@ -1,0 +1,53 @@
+// The configuration of the cellchaind binary, from flags and CELLCHAIN_*
+// environment variables (services/common/config), validated at startup.
+// Thread-safety: plain data.
+#ifndef CELLCHAIN_SERVICES_CELLCHAIND_CELLCHAIND_CONFIG_H_
+#define CELLCHAIN_SERVICES_CELLCHAIND_CELLCHAIND_CONFIG_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/common/config/config.h"
+
+namespace cellchain::cellchaind {
+
+// `cellchaind serve`: host services over mTLS.
+struct ServeConfig {
+  std::vector<std::string> services = {"all"};
+  std::string listen = "127.0.0.1:7443";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  std::string pg;  // conninfo without user; services use their own roles
+  int64_t pg_pool_size = 8;
+  std::chrono::milliseconds pg_pool_wait{2000};
+  int64_t threads = 16;
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::string log_level = "info";
+};
+
+// `cellchaind migrate`: apply every migration of the build.
+struct MigrateConfig {
+  std::string pg;  // conninfo of a role that may create schemas and roles
+  std::string log_level = "info";
+};
+
+struct Command {
+  enum class Kind { kServe, kMigrate, kHelp } kind = Kind::kHelp;
+  ServeConfig serve;
+  MigrateConfig migrate;
+  std::string help_text;  // for kHelp
+};
+
+// Parses argv (argv[1] is the subcommand). INVALID_ARGUMENT with a message
+// naming each bad flag and its environment variable.
+absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
+                                         const config::EnvLookup& env =
+                                             config::GetEnv);
+
+}  // namespace cellchain::cellchaind
+
+#endif  // CELLCHAIN_SERVICES_CELLCHAIND_CELLCHAIND_CONFIG_H_

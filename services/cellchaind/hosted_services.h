@@ -1,0 +1,54 @@
+// The services one cellchaind process can host, and how each is wired: its
+// PostgreSQL role and pool, its gRPC service objects. `--services=all` or a
+// list selects them; main.cc only asks this registry.
+// Thread-safety: build once at startup; the result is then read-only.
+#ifndef CELLCHAIN_SERVICES_CELLCHAIND_HOSTED_SERVICES_H_
+#define CELLCHAIN_SERVICES_CELLCHAIND_HOSTED_SERVICES_H_
+
+#include <grpcpp/impl/service_type.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/common/migrations/migrations.h"
+#include "services/common/pg/pool.h"
+
+namespace cellchain::cellchaind {
+
+// Names of every service this build can host, in start order.
+const std::vector<std::string>& KnownServices();
+
+// Expands "all" and checks every name; INVALID_ARGUMENT naming an unknown
+// service.
+absl::StatusOr<std::vector<std::string>> ResolveServices(
+    const std::vector<std::string>& requested);
+
+// Every migration set of the build, in the order they must be applied.
+std::vector<const migrations::MigrationSet*> AllMigrations();
+
+struct HostOptions {
+  std::string pg_conninfo;  // without user: each service connects as its role
+  int pool_size = 8;
+  std::chrono::milliseconds pool_wait{2000};
+  std::string version;
+};
+
+// One hosted bounded context: owns its pool, stores and gRPC services.
+class Module {
+ public:
+  virtual ~Module() = default;
+  virtual std::vector<grpc::Service*> grpc_services() = 0;
+};
+
+// Builds the modules for `services` (resolved names), each with its own pool
+// connecting as role cellchain_<service>. UNAVAILABLE when the database
+// cannot be reached.
+absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
+    const HostOptions& options, const std::vector<std::string>& services);
+
+}  // namespace cellchain::cellchaind
+
+#endif  // CELLCHAIN_SERVICES_CELLCHAIND_HOSTED_SERVICES_H_

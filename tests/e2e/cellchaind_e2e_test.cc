@@ -1,0 +1,171 @@
+// cellchaind and the cellchain CLI as a user runs them: real binaries, real
+// mTLS with the test PKI, a real PostgreSQL database of the test cluster.
+#include <signal.h>
+
+#include <future>
+#include <thread>
+
+#include "cellchain/system/v1/system.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/grpc/client.h"
+#include "services/common/pg/connection.h"
+#include "services/common/testing/test_database.h"
+#include "tests/e2e/daemon.h"
+
+namespace cellchain::e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using system::v1::PingRequest;
+using system::v1::PingResponse;
+using system::v1::SystemService;
+
+class CellchaindTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Pki().empty()) << "run through ctest";
+    absl::StatusOr<std::unique_ptr<testing::TestDatabase>> db =
+        testing::TestDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+  }
+
+  // The test database's conninfo without its user: cellchaind adds the role.
+  std::string ServiceConninfo() const {
+    std::string info = db_->conninfo();
+    size_t user = info.find("user=");
+    if (user != std::string::npos) {
+      size_t end = info.find(' ', user);
+      info.erase(user, end == std::string::npos ? std::string::npos
+                                                : end - user + 1);
+    }
+    return info;
+  }
+
+  std::unique_ptr<Daemon> StartDaemon(std::vector<std::string> extra = {}) {
+    std::string error;
+    std::unique_ptr<Daemon> daemon =
+        Daemon::Start(ServiceConninfo(), extra, &error);
+    EXPECT_NE(daemon, nullptr) << error;
+    return daemon;
+  }
+
+  std::vector<std::string> Cli(const Daemon& daemon, const std::string& client,
+                               std::vector<std::string> args) {
+    std::vector<std::string> argv = {
+        BinDir() + "/cellchain", "--target=" + daemon.target(),
+        "--ca=" + Pki() + "/ca.crt",
+        "--cert=" + Pki() + "/clients/" + client + ".crt",
+        "--key=" + Pki() + "/clients/" + client + ".key"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+};
+
+TEST_F(CellchaindTest, PingReachesPostgresAsTheServiceRoleOverMtls) {
+  std::unique_ptr<Daemon> daemon = StartDaemon();
+  ASSERT_NE(daemon, nullptr);
+  RunResult ping = RunCommand(Cli(*daemon, "lab-ws-01", {"system", "ping"}));
+  EXPECT_EQ(ping.exit_code, 0) << ping.output;
+  EXPECT_THAT(ping.output, HasSubstr("PostgreSQL 15"));
+  EXPECT_THAT(ping.output, HasSubstr("CN=lab-ws-01"));
+
+  // The service connected as its own role, not as the superuser.
+  absl::StatusOr<pg::Connection> admin = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  absl::StatusOr<pg::Result> roles = admin->Exec(
+      "SELECT count(*) FROM pg_stat_activity "
+      "WHERE datname = current_database() AND usename = 'cellchain_system'");
+  ASSERT_TRUE(roles.ok()) << roles.status();
+  EXPECT_GE(*roles->GetInt64(0, 0), 1);
+
+  // One log line for the RPC, naming the method and the workstation.
+  EXPECT_THAT(daemon->Log(),
+              HasSubstr("method=/cellchain.system.v1.SystemService/Ping"));
+  RunResult version = RunCommand(Cli(*daemon, "qa-ws-01", {"system", "version"}));
+  EXPECT_EQ(version.exit_code, 0) << version.output;
+  EXPECT_THAT(version.output, HasSubstr("hosting: system"));
+  RunResult health = RunCommand(Cli(*daemon, "qa-ws-01", {"system", "health"}));
+  EXPECT_EQ(health.output, "SERVING\n");
+}
+
+TEST_F(CellchaindTest, ClientWithAnotherCasCertificateGetsNoAnswer) {
+  std::unique_ptr<Daemon> daemon = StartDaemon();
+  ASSERT_NE(daemon, nullptr);
+  RunResult ping = RunCommand({BinDir() + "/cellchain", "--target=" + daemon->target(),
+                        "--ca=" + Pki() + "/ca.crt",
+                        "--cert=" + Pki() + "/rogue/clients/intruder.crt",
+                        "--key=" + Pki() + "/rogue/clients/intruder.key",
+                        "--deadline=3s", "system", "ping"});
+  EXPECT_EQ(ping.exit_code, 1) << ping.output;
+  EXPECT_THAT(ping.output, HasSubstr("cellchain: system ping: UNAVAILABLE"));
+  EXPECT_THAT(daemon->Log(), ::testing::Not(HasSubstr("event=rpc")));
+}
+
+TEST_F(CellchaindTest, SigtermLetsAnInFlightRpcFinish) {
+  std::unique_ptr<Daemon> daemon = StartDaemon({"--pg-pool-size=1"});
+  ASSERT_NE(daemon, nullptr);
+  auto stub = SystemService::NewStub(daemon->Channel("lab-ws-01"));
+  {
+    PingResponse warm;
+    auto context = grpcx::NewContext();
+    ASSERT_TRUE(stub->Ping(context.get(), PingRequest(), &warm).ok());
+  }
+  // Freeze the service's database backend so the next Ping stays in flight.
+  absl::StatusOr<pg::Connection> admin = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  absl::StatusOr<pg::Result> backend = admin->Exec(
+      "SELECT pid FROM pg_stat_activity "
+      "WHERE datname = current_database() AND usename = 'cellchain_system'");
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  ASSERT_EQ(backend->rows(), 1);
+  pid_t backend_pid = static_cast<pid_t>(*backend->GetInt64(0, 0));
+  ASSERT_EQ(kill(backend_pid, SIGSTOP), 0);
+
+  std::future<grpc::Status> in_flight = std::async(std::launch::async, [&] {
+    PingResponse response;
+    auto context = grpcx::NewContext(std::chrono::seconds(20));
+    return stub->Ping(context.get(), PingRequest(), &response);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(daemon->pid(), SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Still running: it waits for the Ping instead of cutting it off.
+  EXPECT_EQ(in_flight.wait_for(std::chrono::seconds(0)),
+            std::future_status::timeout);
+  kill(backend_pid, SIGCONT);
+
+  grpc::Status status = in_flight.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::optional<int> exit_code =
+      daemon->SignalAndWait(0, std::chrono::seconds(15));
+  ASSERT_TRUE(exit_code.has_value()) << daemon->Log();
+  EXPECT_EQ(*exit_code, 0) << daemon->Log();
+  EXPECT_THAT(daemon->Log(), HasSubstr("event=shutdown_complete"));
+}
+
+TEST_F(CellchaindTest, BadConfigurationStopsStartupNamingTheFlag) {
+  RunResult run = RunCommand({BinDir() + "/cellchaind", "serve",
+                       "--tls-cert=" + Pki() + "/server/cellchaind.crt",
+                       "--tls-key=" + Pki() + "/server/cellchaind.key",
+                       "--tls-ca=" + Pki() + "/ca.crt",
+                       "--pg=" + ServiceConninfo(), "--pg-pool-size=0"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.output, HasSubstr("--pg-pool-size (CELLCHAIN_PG_POOL_SIZE)"));
+}
+
+TEST_F(CellchaindTest, UnreachableDatabaseStopsStartupClearly) {
+  std::string error;
+  std::unique_ptr<Daemon> daemon = Daemon::Start(
+      "host=/nonexistent/socket/dir port=1 dbname=x connect_timeout=2", {},
+      &error);
+  EXPECT_EQ(daemon, nullptr);
+  EXPECT_THAT(error, HasSubstr("event=startup_failed"));
+  EXPECT_THAT(error, HasSubstr("UNAVAILABLE"));
+}
+
+}  // namespace
+}  // namespace cellchain::e2e
