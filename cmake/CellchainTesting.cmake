@@ -22,7 +22,7 @@ set(CELLCHAIN_TEST_ENV
   "CELLCHAIN_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
 
 function(_cellchain_add_test name label)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;FIXTURES" ${ARGN})
+  cmake_parse_arguments(ARG "RUN_SERIAL" "" "SOURCES;LIBS;FIXTURES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   cellchain_target_warnings(${name})
@@ -36,6 +36,9 @@ function(_cellchain_add_test name label)
   if(ARG_FIXTURES)
     list(APPEND _properties FIXTURES_REQUIRED ${ARG_FIXTURES})
   endif()
+  if(ARG_RUN_SERIAL)
+    list(APPEND _properties RUN_SERIAL TRUE)
+  endif()
   gtest_discover_tests(${name} TEST_PREFIX "${name}."
     DISCOVERY_MODE PRE_TEST PROPERTIES ${_properties})
 endfunction()
@@ -46,12 +49,17 @@ function(cellchain_add_unit_test name)
   _cellchain_add_test(${name} unit SOURCES ${ARG_UNPARSED_ARGUMENTS} LIBS ${ARG_LIBS})
 endfunction()
 
-# cellchain_add_pg_test(name src... LIBS lib...): gets its database through
-# cellchain::testing::TestDatabase (services/common/testing).
+# cellchain_add_pg_test(name src... LIBS lib... [RUN_SERIAL]): gets its
+# database through cellchain::testing::TestDatabase (services/common/testing).
+# RUN_SERIAL for tests that disturb the shared cluster (restart it).
 function(cellchain_add_pg_test name)
-  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "RUN_SERIAL" "" "LIBS" ${ARGN})
+  set(_serial "")
+  if(ARG_RUN_SERIAL)
+    set(_serial RUN_SERIAL)
+  endif()
   _cellchain_add_test(${name} pg SOURCES ${ARG_UNPARSED_ARGUMENTS}
-    LIBS ${ARG_LIBS} cellchain_testing FIXTURES pg_cluster)
+    LIBS ${ARG_LIBS} cellchain_testing FIXTURES pg_cluster ${_serial})
 endfunction()
 
 # cellchain_add_e2e_test(name src... LIBS lib...)

@@ -1,0 +1,90 @@
+// Idempotent mutating RPCs: a retry with the same client request id gets the
+// first answer back and changes nothing.
+//
+// Inside the RPC's transaction, before anything else:
+//
+//   CC_ASSIGN_OR_RETURN(idempotency::Claim claim,
+//       idempotency::ClaimRequest(tx, {kService, "RegisterDonor", id},
+//                                 request_bytes));
+//   if (claim.is_replay()) return Parse(claim.response());  // write nothing
+//   ... the change ...
+//   CC_RETURN_IF_ERROR(claim.Complete(tx, response_bytes));
+//   // then commit: the response is stored with the change, or neither is.
+//
+// `request_bytes` is the serialized request with its request id cleared, so
+// the same request resent hashes the same (SHA-256, stored in
+// cellchain_meta.idempotency; see services/common/migrations/meta).
+//
+// What a duplicate sees:
+//   - after the first committed: the stored response (is_replay()).
+//   - while the first is still running: ClaimRequest waits on the first
+//     transaction's row lock, then sees its committed response — or, if it
+//     rolled back, becomes the claim itself and proceeds. In REPEATABLE READ
+//     or SERIALIZABLE the wait ends in ABORTED (40001) instead, which
+//     pg::Pool::InTransaction retries into the replay.
+//   - with a different request under the same id: INVALID_ARGUMENT.
+// Only successful outcomes are stored: an RPC that fails rolls back its
+// claim, and a retry runs again (the failure may not recur).
+//
+// Thread-safety: functions are thread-compatible; a Claim belongs to the
+// thread and transaction that made it.
+#ifndef CELLCHAIN_SERVICES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_
+#define CELLCHAIN_SERVICES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/common/pg/transaction.h"
+
+namespace cellchain::idempotency {
+
+// INVALID_ARGUMENT, field "request_id": not 16 to 64 characters of
+// [A-Za-z0-9_-] (e.g. a UUID, or 22 characters of base64url).
+absl::Status ValidateRequestId(std::string_view request_id);
+
+struct Key {
+  std::string_view service;  // e.g. "cellchain.donor.v1.DonorService"
+  std::string_view method;   // e.g. "RegisterDonor"
+  std::string_view request_id;
+};
+
+class Claim {
+ public:
+  // The request was done before: return response() and write nothing.
+  bool is_replay() const { return replay_; }
+  // The stored response of a replay ("" otherwise).
+  const std::string& response() const { return response_; }
+
+  // Stores the response of a new claim in `tx`, the transaction the claim was
+  // made in; the caller then commits.
+  // INTERNAL: a replay, already completed, or the claim row is gone
+  // (a different transaction).
+  absl::Status Complete(pg::Transaction& tx, std::string_view response);
+
+ private:
+  friend absl::StatusOr<Claim> ClaimRequest(pg::Transaction&, const Key&,
+                                            std::string_view);
+  Claim(const Key& key, bool replay, std::string response);
+
+  std::string service_;
+  std::string method_;
+  std::string request_id_;
+  bool replay_;
+  bool completed_ = false;
+  std::string response_;
+};
+
+// Claims key.request_id for this request in `tx` (see the top of the file).
+// INVALID_ARGUMENT field "request_id": bad shape (ValidateRequestId), or
+//   reason REQUEST_ID_REUSED: the id was used before for a different request.
+// INTERNAL: empty service or method; the id was claimed in this transaction
+//   already, or committed without a response.
+// Otherwise database errors as from pg (UNAVAILABLE, ABORTED, ...).
+absl::StatusOr<Claim> ClaimRequest(pg::Transaction& tx, const Key& key,
+                                   std::string_view request_bytes);
+
+}  // namespace cellchain::idempotency
+
+#endif  // CELLCHAIN_SERVICES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_

@@ -1,0 +1,210 @@
+// Idempotency against a real PostgreSQL (fixture pg_cluster).
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "cellchain_meta_migrations.h"
+#include "gtest/gtest.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/migrations/migrations.h"
+#include "services/common/pg/pool.h"
+#include "services/common/status/status.h"
+#include "services/common/testing/status_matchers.h"
+#include "services/common/testing/test_database.h"
+
+namespace cellchain::idempotency {
+namespace {
+
+using absl::StatusCode;
+
+constexpr char kService[] = "cellchain.test.v1.DonorService";
+constexpr char kMethod[] = "RegisterDonor";
+constexpr char kId[] = "req_0123456789abcdef";
+
+class IdempotencyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CC_ASSERT_OK_AND_ASSIGN(db_, cellchain::testing::TestDatabase::Create());
+    CC_ASSERT_OK_AND_ASSIGN(pg::Connection conn,
+                            pg::Connection::Open(db_->conninfo()));
+    CC_ASSERT_OK(migrations::Apply(conn, {&migrations::MetaMigrations()}));
+    CC_ASSERT_OK(conn.ExecScript(
+        "CREATE TABLE donor (id serial PRIMARY KEY, code text NOT NULL)"));
+    CC_ASSERT_OK_AND_ASSIGN(
+        pool_, pg::Pool::Create({.conninfo = db_->conninfo(), .size = 3}));
+  }
+
+  // What a mutating handler does; `before_complete` runs after the change,
+  // inside the transaction, and may fail it.
+  absl::StatusOr<std::string> Register(
+      std::string_view request_id, std::string_view code,
+      std::string_view method = kMethod,
+      std::function<absl::Status(pg::Transaction&)> before_complete = {},
+      pg::TransactionOptions options = {}) {
+    std::string response;
+    absl::Status s = pool_->InTransaction(
+        [&](pg::Transaction& tx) -> absl::Status {
+          CC_ASSIGN_OR_RETURN(
+              Claim claim,
+              ClaimRequest(tx, {kService, method, request_id},
+                           "RegisterDonor{code=" + std::string(code) + "}"));
+          if (claim.is_replay()) {
+            response = claim.response();
+            return absl::OkStatus();
+          }
+          CC_ASSIGN_OR_RETURN(
+              pg::Result row,
+              tx.Exec("INSERT INTO donor (code) VALUES ($1) RETURNING id",
+                      {std::string(code)}));
+          CC_ASSIGN_OR_RETURN(int64_t id, row.GetInt64(0, 0));
+          // Binary on purpose: responses are serialized protos.
+          response = absl::StrCat("donor ", id, std::string("\0\xff", 2));
+          if (before_complete) CC_RETURN_IF_ERROR(before_complete(tx));
+          return claim.Complete(tx, response);
+        },
+        options);
+    if (!s.ok()) return s;
+    return response;
+  }
+
+  int64_t Count(const char* sql) {
+    absl::StatusOr<pg::Pool::Lease> lease = pool_->Acquire();
+    EXPECT_TRUE(lease.ok()) << lease.status();
+    if (!lease.ok()) return -1;
+    absl::StatusOr<pg::Result> r = (*lease)->Exec(sql);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->GetInt64(0, 0).value_or(-1) : -1;
+  }
+
+  void Race(bool first_commits, pg::Isolation second_isolation);
+
+  std::unique_ptr<cellchain::testing::TestDatabase> db_;
+  std::unique_ptr<pg::Pool> pool_;
+};
+
+TEST_F(IdempotencyTest, RetryReturnsTheFirstResponseAndWritesOnce) {
+  CC_ASSERT_OK_AND_ASSIGN(std::string first, Register(kId, "D-1"));
+  CC_ASSERT_OK_AND_ASSIGN(std::string retry, Register(kId, "D-1"));
+  EXPECT_EQ(retry, first);
+  EXPECT_EQ(first.size(), std::string("donor 1").size() + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 1);
+}
+
+TEST_F(IdempotencyTest, SameIdWithADifferentRequestIsRefused) {
+  CC_ASSERT_OK(Register(kId, "D-1"));
+  absl::Status s = Register(kId, "D-2").status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s;
+  EXPECT_EQ(FieldOf(s), "request_id");
+  EXPECT_EQ(ReasonOf(s), "REQUEST_ID_REUSED");
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+}
+
+TEST_F(IdempotencyTest, KeyIncludesTheMethod) {
+  CC_ASSERT_OK(Register(kId, "D-1", "RegisterDonor"));
+  CC_ASSERT_OK(Register(kId, "D-1", "RegisterOtherDonor"));
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 2);
+}
+
+TEST_F(IdempotencyTest, BadRequestIdIsRefusedBeforeAnyWrite) {
+  absl::Status s = Register("short", "D-1").status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(s), "request_id");
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 0);
+}
+
+TEST_F(IdempotencyTest, RolledBackFirstAttemptLetsTheRetryProceed) {
+  absl::Status failed = Register(kId, "D-1", kMethod, [](pg::Transaction&) {
+                          return FailedRule("LOT_NOT_RELEASED", "not yet");
+                        }).status();
+  EXPECT_EQ(ReasonOf(failed), "LOT_NOT_RELEASED");
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 0);
+
+  CC_ASSERT_OK_AND_ASSIGN(std::string response, Register(kId, "D-1"));
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+  CC_ASSERT_OK_AND_ASSIGN(std::string retry, Register(kId, "D-1"));
+  EXPECT_EQ(retry, response);
+}
+
+// Two concurrent duplicates: the first holds its transaction open until the
+// second is blocked on the claim, then commits or fails. Either way exactly
+// one donor is written.
+void IdempotencyTest::Race(bool first_commits, pg::Isolation second_isolation) {
+  absl::Notification claimed;
+  absl::StatusOr<std::string> first, second;
+  std::thread first_thread([&] {
+    first = Register(kId, "D-1", kMethod, [&](pg::Transaction& tx) {
+      claimed.Notify();
+      // Wait (up to 30 s) until the duplicate waits for our claim's lock.
+      bool duplicate_waits = false;
+      for (int i = 0; i < 3000 && !duplicate_waits; ++i) {
+        absl::StatusOr<pg::Result> r = tx.Exec(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (!r.ok()) return r.status();
+        duplicate_waits = r->GetInt64(0, 0).value_or(0) > 0;
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      if (!duplicate_waits)
+        return absl::InternalError("duplicate never waited");
+      return first_commits ? absl::OkStatus()
+                           : absl::UnavailableError("handler failed");
+    });
+  });
+  claimed.WaitForNotification();
+  second = Register(kId, "D-1", kMethod, {}, {.isolation = second_isolation});
+  first_thread.join();
+
+  CC_ASSERT_OK(second);
+  if (first_commits) {
+    CC_ASSERT_OK(first);
+    EXPECT_EQ(*second, *first);  // the second got the first's answer
+  } else {
+    EXPECT_EQ(first.status().message(), "handler failed");
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 1);
+}
+
+TEST_F(IdempotencyTest, DuplicateInFlightGetsTheFirstResponse) {
+  Race(/*first_commits=*/true, pg::Isolation::kReadCommitted);
+}
+
+TEST_F(IdempotencyTest, DuplicateInFlightProceedsWhenTheFirstFails) {
+  Race(/*first_commits=*/false, pg::Isolation::kReadCommitted);
+}
+
+// The wait ends in a serialization failure (40001) instead, which
+// Pool::InTransaction retries into the replay.
+TEST_F(IdempotencyTest, DuplicateInFlightUnderRepeatableReadIsRetried) {
+  Race(/*first_commits=*/true, pg::Isolation::kRepeatableRead);
+}
+
+TEST_F(IdempotencyTest, DuplicateInFlightUnderRepeatableReadFirstFails) {
+  Race(/*first_commits=*/false, pg::Isolation::kRepeatableRead);
+}
+
+TEST_F(IdempotencyTest, CompleteTwiceOrOnAReplayIsAnError) {
+  CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+    CC_ASSIGN_OR_RETURN(Claim claim,
+                        ClaimRequest(tx, {kService, kMethod, kId}, "req"));
+    CC_RETURN_IF_ERROR(claim.Complete(tx, "resp"));
+    EXPECT_EQ(claim.Complete(tx, "again").code(), StatusCode::kInternal);
+    return absl::OkStatus();
+  }));
+  CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+    CC_ASSIGN_OR_RETURN(Claim claim,
+                        ClaimRequest(tx, {kService, kMethod, kId}, "req"));
+    EXPECT_TRUE(claim.is_replay());
+    EXPECT_EQ(claim.response(), "resp");
+    EXPECT_EQ(claim.Complete(tx, "x").code(), StatusCode::kInternal);
+    return absl::OkStatus();
+  }));
+}
+
+}  // namespace
+}  // namespace cellchain::idempotency

@@ -1,0 +1,173 @@
+#include "services/common/pg/pool.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/pg/error.h"
+#include "services/common/status/status.h"
+
+namespace cellchain::pg {
+namespace {
+
+// One attempt of InTransaction. *retry: nothing of the attempt can have been
+// written and running it again may succeed.
+absl::Status Attempt(Pool& pool,
+                     absl::FunctionRef<absl::Status(Transaction&)> fn,
+                     TransactionOptions options, bool* retry) {
+  *retry = false;
+  CC_ASSIGN_OR_RETURN(Pool::Lease lease, pool.Acquire());
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*lease, options);
+  if (!tx.ok()) {
+    // The lease goes back broken and is reset; the retry reconnects.
+    *retry = tx.status().code() == absl::StatusCode::kUnavailable;
+    return tx.status();
+  }
+  absl::Status status = fn(*tx);
+  if (status.ok()) status = tx->Commit();
+  *retry = IsSerializationFailure(status);
+  return status;
+}
+
+}  // namespace
+
+Pool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)),
+      connection_(std::move(other.connection_)) {}
+
+Pool::Lease& Pool::Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    GiveBack();
+    pool_ = std::exchange(other.pool_, nullptr);
+    connection_ = std::move(other.connection_);
+  }
+  return *this;
+}
+
+Pool::Lease::~Lease() { GiveBack(); }
+
+void Pool::Lease::GiveBack() {
+  if (pool_ == nullptr) return;
+  std::exchange(pool_, nullptr)->GiveBack(std::move(connection_));
+}
+
+Pool::Pool(PoolOptions options)
+    : options_(std::move(options)), unopened_(options_.size) {}
+
+absl::StatusOr<std::unique_ptr<Pool>> Pool::Create(PoolOptions options) {
+  if (options.size < 1) {
+    return absl::InvalidArgumentError("pool size must be at least 1");
+  }
+  if (options.acquire_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("acquire_timeout must not be negative");
+  }
+  if (options.max_transaction_attempts < 1) {
+    return absl::InvalidArgumentError(
+        "max_transaction_attempts must be at least 1");
+  }
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(options.conninfo.c_str(), &error);
+  if (parsed == nullptr) {
+    std::string message = error ? error : "out of memory";
+    PQfreemem(error);
+    return absl::InvalidArgumentError(
+        absl::StrCat("pool \"", options.name, "\": bad conninfo: ", message));
+  }
+  PQconninfoFree(parsed);
+
+  std::unique_ptr<Pool> pool(new Pool(std::move(options)));
+  if (pool->options_.connect_eagerly) {
+    absl::MutexLock lock(&pool->mu_);
+    for (; pool->unopened_ > 0; --pool->unopened_) {
+      absl::StatusOr<Connection> connection =
+          Connection::Open(pool->options_.conninfo);
+      if (!connection.ok()) {
+        return Annotate(connection.status(),
+                        absl::StrCat("pool \"", pool->options_.name, "\""));
+      }
+      pool->idle_.push_back(*std::move(connection));
+    }
+  }
+  return pool;
+}
+
+bool Pool::HasFree() const { return !idle_.empty() || unopened_ > 0; }
+
+absl::StatusOr<Pool::Lease> Pool::Acquire() {
+  std::optional<Connection> connection;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!mu_.AwaitWithTimeout(absl::Condition(this, &Pool::HasFree),
+                              options_.acquire_timeout)) {
+      return absl::UnavailableError(absl::StrCat(
+          "pool \"", options_.name, "\": no database connection free within ",
+          absl::ToInt64Milliseconds(options_.acquire_timeout), " ms (all ",
+          options_.size, " in use)"));
+    }
+    if (!idle_.empty()) {
+      connection.emplace(std::move(idle_.back()));
+      idle_.pop_back();
+    } else {
+      --unopened_;
+    }
+  }
+  // Connecting happens outside the lock: other threads keep taking and
+  // returning connections meanwhile.
+  if (!connection.has_value()) {
+    absl::StatusOr<Connection> opened = Connection::Open(options_.conninfo);
+    if (!opened.ok()) {
+      absl::MutexLock lock(&mu_);
+      ++unopened_;
+      return Annotate(opened.status(),
+                      absl::StrCat("pool \"", options_.name, "\""));
+    }
+    return Lease(this, *std::move(opened));
+  }
+  if (!connection->IsAlive()) {
+    absl::Status reset = connection->Reset();
+    if (!reset.ok()) {
+      absl::MutexLock lock(&mu_);
+      idle_.push_back(*std::move(connection));  // the next Acquire retries
+      return Annotate(reset, absl::StrCat("pool \"", options_.name, "\""));
+    }
+  }
+  return Lease(this, *std::move(connection));
+}
+
+void Pool::GiveBack(Connection connection) {
+  // Repair outside the lock; a reset that fails leaves a dead connection,
+  // which the next Acquire() tries to reset again.
+  switch (connection.transaction_status()) {
+    case PQTRANS_IDLE:
+      if (!connection.IsAlive()) (void)connection.Reset();
+      break;
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+      // Left open by code that bypassed Transaction.
+      if (!connection.Exec("ROLLBACK").ok()) (void)connection.Reset();
+      break;
+    default:  // ACTIVE (results unread) or UNKNOWN (connection bad)
+      (void)connection.Reset();
+      break;
+  }
+  absl::MutexLock lock(&mu_);
+  idle_.push_back(std::move(connection));
+}
+
+absl::Status Pool::InTransaction(
+    absl::FunctionRef<absl::Status(Transaction&)> fn,
+    TransactionOptions options) {
+  thread_local absl::BitGen bitgen;
+  for (int attempt = 1;; ++attempt) {
+    bool retry = false;
+    absl::Status status = Attempt(*this, fn, options, &retry);
+    if (!retry || attempt >= options_.max_transaction_attempts) return status;
+    if (status.code() == absl::StatusCode::kAborted) {
+      // Spread out transactions that just conflicted.
+      absl::SleepFor(absl::Milliseconds(absl::Uniform(bitgen, 0, 5 * attempt)));
+    }
+  }
+}
+
+}  // namespace cellchain::pg
