@@ -1,0 +1,69 @@
+// Small, strict command-line parsing for cellchain-verify: long flags
+// ("--name value" or "--name=value"), positional arguments, and the value
+// syntaxes the commands accept. Anything unexpected is an error rather than
+// a guess, because a verifier that misreads its input verifies the wrong
+// thing.
+//
+// Every error here is INVALID_ARGUMENT with a message naming the flag or
+// argument; the caller turns it into a usage error (exit status 2).
+//
+// Thread-safety: pure functions.
+#ifndef CELLCHAIN_CLIENTS_VERIFY_COMMAND_LINE_H_
+#define CELLCHAIN_CLIENTS_VERIFY_COMMAND_LINE_H_
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/ledger/merkle.h"
+
+namespace cellchain::verify {
+
+// A flag a command accepts, without its leading "--".
+struct FlagSpec {
+  std::string_view name;
+  bool repeatable = false;
+};
+
+struct ParsedArgs {
+  // Values by flag name, in command-line order.
+  std::map<std::string, std::vector<std::string>, std::less<>> flags;
+  std::vector<std::string> positional;
+  // "--help" or "-h" was given; nothing else was checked after it.
+  bool help = false;
+
+  // The flag's single value, or INVALID_ARGUMENT naming it when absent.
+  absl::StatusOr<std::string> Required(std::string_view name) const;
+};
+
+// Splits `args` by `specs`. "--" ends the flags; "-" is a positional
+// argument (stdin). INVALID_ARGUMENT: an unknown flag, a flag without its
+// value, a non-repeatable flag given twice.
+absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string> args,
+                                     std::span<const FlagSpec> specs);
+
+// Decimal digits only: no sign, no spaces, no leading zero (except "0"),
+// at most 2^64 - 1. `what` names the value in messages.
+absl::StatusOr<uint64_t> ParseDecimal(std::string_view text,
+                                      std::string_view what);
+
+// Hex of either case, an even number of digits. "" is zero bytes.
+absl::StatusOr<std::string> ParseHexBytes(std::string_view text,
+                                          std::string_view what);
+
+// Hex of exactly 32 bytes.
+absl::StatusOr<ledger::Hash> ParseHashHex(std::string_view text,
+                                          std::string_view what);
+
+// Comma-separated 32-byte hex hashes; "" is the empty list. An empty item
+// (",,", a leading or trailing comma) is refused.
+absl::StatusOr<std::vector<ledger::Hash>> ParseHashList(std::string_view text,
+                                                        std::string_view what);
+
+}  // namespace cellchain::verify
+
+#endif  // CELLCHAIN_CLIENTS_VERIFY_COMMAND_LINE_H_

@@ -1,0 +1,42 @@
+// cellchain-verify: offline checks of the audit ledger's cryptography with
+// nothing but public data. The commands interoperate with other RFC 6962 /
+// C2SP tooling:
+//
+//   cellchain-verify rfc6962 root [LEAF_DATA_HEX ...]
+//   cellchain-verify rfc6962 inclusion --index I --size N --leaf-hash HEX
+//                                      --root HEX --proof HEX,HEX,...
+//   cellchain-verify rfc6962 consistency --size1 M --size2 N --root1 HEX
+//                                        --root2 HEX --proof HEX,HEX,...
+//   cellchain-verify note --vkey VERIFIER_KEY [--vkey ...] FILE
+//
+// Exit status: kExitValid (0), kExitInvalid (1, the reason on stderr),
+// kExitUsage (2, a bad command line or unreadable input; the usage on
+// stderr). "--help" prints the usage on stdout and exits 0.
+//
+// Commands are rows of one table (verify.cc), so a later `bundle DIR`
+// command is one more row.
+//
+// Thread-safety: Run only touches the streams it is given.
+#ifndef CELLCHAIN_CLIENTS_VERIFY_VERIFY_H_
+#define CELLCHAIN_CLIENTS_VERIFY_VERIFY_H_
+
+#include <istream>
+#include <ostream>
+#include <span>
+#include <string>
+
+namespace cellchain::verify {
+
+inline constexpr int kExitValid = 0;
+inline constexpr int kExitInvalid = 1;
+inline constexpr int kExitUsage = 2;
+
+// Runs one invocation. `args` are the arguments after the program name;
+// `in` is read when a command is given the file "-". Returns the exit
+// status.
+int Run(std::span<const std::string> args, std::istream& in, std::ostream& out,
+        std::ostream& err);
+
+}  // namespace cellchain::verify
+
+#endif  // CELLCHAIN_CLIENTS_VERIFY_VERIFY_H_
