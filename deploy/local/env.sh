@@ -1,0 +1,38 @@
+# shellcheck shell=bash disable=SC2034  # the variables are for the sourcing scripts
+# Paths and ports of the local stack; sourced by stack.sh and demo.sh
+# (usage: source deploy/local/env.sh). Knobs (env):
+#   PGPORT_CELLCHAIN    PostgreSQL port (socket only)         default 54329
+#   GRPCPORT_CELLCHAIN  cellchaind's mTLS gRPC port on 127.0.0.1  default 7443
+#   BUILD_DIR           CMake build directory                 default <repo>/build
+# (Not CELLCHAIN_*: cellchaind reads CELLCHAIN_<FLAG> as its own flags.)
+
+STACK_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
+STACK_DIR="${STACK_ROOT}/deploy/local"
+STACK_STATE="${STACK_DIR}/state"
+STACK_PKI="${STACK_STATE}/pki"
+STACK_PG="${STACK_STATE}/pg"
+STACK_RUN="${STACK_STATE}/run"
+STACK_LOGS="${STACK_STATE}/logs"
+STACK_PIDFILE="${STACK_RUN}/cellchaind.pid"
+STACK_LOG="${STACK_LOGS}/cellchaind.log"
+STACK_PG_PORT="${PGPORT_CELLCHAIN:-54329}"
+STACK_GRPC_PORT="${GRPCPORT_CELLCHAIN:-7443}"
+STACK_LISTEN="127.0.0.1:${STACK_GRPC_PORT}"
+STACK_BUILD="${BUILD_DIR:-${STACK_ROOT}/build}"
+STACK_BIN="${STACK_BUILD}/bin"
+STACK_CELLCHAIND="${STACK_BIN}/cellchaind"
+STACK_CLI="${STACK_BIN}/cellchain"
+# migrate runs as the superuser (it creates schemas and roles); serve gets no
+# user: cellchaind appends each hosted service's own role.
+STACK_PG_CONNINFO="host=${STACK_PG}/run port=${STACK_PG_PORT} user=postgres dbname=cellchain"
+STACK_PG_SERVE_CONNINFO="host=${STACK_PG}/run port=${STACK_PG_PORT} dbname=cellchain"
+
+# cellchain_as CERT_PREFIX ARGS...: the CLI over mTLS with $STACK_PKI/<prefix>.crt
+# and .key, e.g. `cellchain_as clients/demo system ping`; killed after
+# $STACK_CLI_TIMEOUT seconds (default 30).
+cellchain_as() {
+  local who="$1"
+  shift
+  timeout "${STACK_CLI_TIMEOUT:-30}" "${STACK_CLI}" --target="${STACK_LISTEN}" --ca="${STACK_PKI}/ca.crt" \
+    --cert="${STACK_PKI}/${who}.crt" --key="${STACK_PKI}/${who}.key" "$@"
+}

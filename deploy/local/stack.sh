@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# The local cellchain stack: dev PKI, a PostgreSQL cluster and cellchaind, all
+# state in deploy/local/state/ (git-ignored). See deploy/local/README.md.
+set -euo pipefail
+
+here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=env.sh
+source "${here}/env.sh"
+readonly PROG="stack.sh"
+
+usage() {
+  cat >&2 <<EOF
+usage: deploy/local/stack.sh COMMAND
+  up [--no-build]  install deps, build, PKI, PostgreSQL, migrate, start cellchaind,
+            wait healthy (--no-build: use the binaries already in BUILD_DIR/bin)
+  down      stop cellchaind (SIGTERM) and PostgreSQL; keeps all state
+  status    what runs, where; exit 0 only if everything is up and healthy
+  destroy   down, then delete deploy/local/state (PKI, database, logs)
+  logs [-f] last lines of the cellchaind and PostgreSQL logs (-f: follow)
+env: PGPORT_CELLCHAIN (${STACK_PG_PORT}), GRPCPORT_CELLCHAIN (${STACK_GRPC_PORT}), BUILD_DIR (${STACK_BUILD})
+EOF
+}
+
+die() {
+  echo "${PROG}: $*" >&2
+  exit 1
+}
+say() { echo "${PROG}: $*"; }
+pg() { "${STACK_DIR}/pg-cluster.sh" "${STACK_PG}" "$@"; }
+
+# --- cellchaind process ----------------------------------------------------
+
+# Prints the PID of our running cellchaind, or fails.
+daemon_pid() {
+  local pid stat state cmdline
+  [[ -f "${STACK_PIDFILE}" ]] || return 1
+  pid="$(tr -d '[:space:]' <"${STACK_PIDFILE}")"
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
+  stat="$(cat -- "/proc/${pid}/stat" 2>/dev/null)" || return 1
+  state="${stat##*) }"
+  [[ "${state%% *}" != Z ]] || return 1
+  # A reused PID is not ours.
+  cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" || return 1
+  [[ "${cmdline}" == *"cellchaind serve"* ]] || return 1
+  echo "${pid}"
+}
+
+healthy() {
+  [[ -x "${STACK_CLI}" ]] || return 1
+  STACK_CLI_TIMEOUT=5 cellchain_as clients/admin-cli system health >/dev/null 2>&1
+}
+
+show_daemon_log() {
+  if [[ -r "${STACK_LOG}" ]]; then
+    echo "--- last lines of ${STACK_LOG} ---" >&2
+    tail -n 30 -- "${STACK_LOG}" >&2
+  fi
+}
+
+start_daemon() {
+  mkdir -p -- "${STACK_RUN}" "${STACK_LOGS}"
+  local pid
+  if pid="$(daemon_pid)"; then
+    if [[ "${STACK_CELLCHAIND}" -nt "${STACK_PIDFILE}" ]]; then
+      say "cellchaind was rebuilt: restarting it"
+      stop_daemon
+    else
+      say "cellchaind already running (pid ${pid})"
+      return 0
+    fi
+  fi
+  # Otherwise the health check could be answered by whatever holds the port.
+  if (exec 3<>"/dev/tcp/127.0.0.1/${STACK_GRPC_PORT}") 2>/dev/null; then
+    die "127.0.0.1:${STACK_GRPC_PORT} is taken by another process; free it or set GRPCPORT_CELLCHAIN"
+  fi
+  echo "=== $(date -u +%FT%TZ) stack.sh up: starting cellchaind ===" >>"${STACK_LOG}"
+  # setsid: not killed by a Ctrl-C in the terminal that ran `up`.
+  setsid nohup "${STACK_CELLCHAIND}" serve \
+    --listen="${STACK_LISTEN}" \
+    --tls-cert="${STACK_PKI}/server/cellchaind.crt" \
+    --tls-key="${STACK_PKI}/server/cellchaind.key" \
+    --tls-ca="${STACK_PKI}/ca.crt" \
+    --pg="${STACK_PG_SERVE_CONNINFO}" \
+    --services=all \
+    >>"${STACK_LOG}" 2>&1 </dev/null &
+  echo "$!" >"${STACK_PIDFILE}"
+  say "cellchaind started (pid $!), waiting until healthy on ${STACK_LISTEN}"
+}
+
+wait_healthy() {
+  local i
+  for ((i = 0; i < 40; i++)); do
+    if healthy; then
+      say "cellchaind healthy on ${STACK_LISTEN}"
+      return 0
+    fi
+    if ! daemon_pid >/dev/null; then
+      show_daemon_log
+      die "cellchaind exited during startup"
+    fi
+    sleep 0.5
+  done
+  show_daemon_log
+  echo "--- last health check ---" >&2
+  cellchain_as clients/admin-cli system health >&2 || true
+  die "cellchaind not healthy after 20 s (still running; see ${STACK_LOG})"
+}
+
+stop_daemon() {
+  local pid i
+  if ! pid="$(daemon_pid)"; then
+    rm -f -- "${STACK_PIDFILE}"
+    say "cellchaind not running"
+    return 0
+  fi
+  kill -TERM "${pid}"
+  for ((i = 0; i < 60; i++)); do
+    daemon_pid >/dev/null || break
+    sleep 0.25
+  done
+  if daemon_pid >/dev/null; then
+    say "warning: cellchaind (pid ${pid}) ignored SIGTERM for 15 s; sending SIGKILL"
+    kill -KILL "${pid}" 2>/dev/null || true
+  fi
+  rm -f -- "${STACK_PIDFILE}"
+  say "cellchaind stopped"
+}
+
+# --- commands -----------------------------------------------------------------
+
+build() {
+  local -a configure=(cmake -S "${STACK_ROOT}" -B "${STACK_BUILD}")
+  if [[ ! -f "${STACK_BUILD}/CMakeCache.txt" ]]; then
+    configure+=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+    say "configuring ${STACK_BUILD}"
+    "${configure[@]}" >/dev/null
+  fi
+  say "building cellchaind and cellchain in ${STACK_BUILD} (incremental)"
+  cmake --build "${STACK_BUILD}" --target cellchaind cellchain -j "$(nproc)"
+  [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" ]] ||
+    die "expected ${STACK_CELLCHAIND} and ${STACK_CLI} after the build"
+}
+
+cmd_up() {
+  local do_build=1
+  case "${1:-}" in
+    "") ;;
+    --no-build) do_build=0 ;;
+    *) die "unknown option '$1' for up" ;;
+  esac
+  "${STACK_DIR}/install-deps.sh"
+  if ((do_build)); then
+    build
+  else
+    [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" ]] ||
+      die "--no-build: ${STACK_CELLCHAIND} or ${STACK_CLI} missing"
+  fi
+  "${STACK_DIR}/pki.sh" "${STACK_PKI}"
+  pg init --port "${STACK_PG_PORT}"
+  pg start
+  pg createdb cellchain
+  say "migrating: cellchaind migrate --pg=\"${STACK_PG_CONNINFO}\""
+  "${STACK_CELLCHAIND}" migrate --pg="${STACK_PG_CONNINFO}" || die "migrations failed"
+  start_daemon
+  wait_healthy
+  say "up: gRPC (mTLS) ${STACK_LISTEN}; PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_PORT}"
+}
+
+cmd_down() {
+  stop_daemon
+  pg stop
+}
+
+cmd_status() {
+  local rc=0 pid
+  if pid="$(daemon_pid)"; then
+    if healthy; then
+      echo "cellchaind: running, healthy (pid ${pid}, ${STACK_LISTEN}, log ${STACK_LOG})"
+    else
+      echo "cellchaind: running, NOT healthy (pid ${pid}, ${STACK_LISTEN}, log ${STACK_LOG})"
+      rc=1
+    fi
+  else
+    echo "cellchaind: stopped"
+    rc=3
+  fi
+  echo -n "postgresql: "
+  pg status || rc=3
+  echo "state:      ${STACK_STATE}"
+  return "${rc}"
+}
+
+cmd_destroy() {
+  cmd_down
+  pg destroy
+  rm -rf -- "${STACK_STATE}"
+  say "destroyed ${STACK_STATE}"
+}
+
+cmd_logs() {
+  local pglog="${STACK_PG}/log/postgresql.log"
+  if [[ "${1:-}" == -f ]]; then
+    exec tail -n 20 -F -- "${STACK_LOG}" "${pglog}"
+  fi
+  local f
+  for f in "${STACK_LOG}" "${pglog}"; do
+    echo "=== ${f}"
+    if [[ -r "${f}" ]]; then tail -n 40 -- "${f}"; else echo "(none yet)"; fi
+  done
+}
+
+(($# >= 1)) || {
+  usage
+  exit 2
+}
+command="$1"
+shift
+case "${command}" in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status "$@" ;;
+  destroy) cmd_destroy "$@" ;;
+  logs) cmd_logs "$@" ;;
+  -h | --help) usage ;;
+  *)
+    usage
+    exit 2
+    ;;
+esac
