@@ -22,11 +22,14 @@ cd -- "${root}"
 build="${BUILD_DIR:-build}"
 build_type="${BUILD_TYPE:-RelWithDebInfo}"
 jobs="${CTEST_JOBS:-2}"
-pg_state="${build}/test-state/pg"
 
 # Backstop for the pg_cluster fixture's cleanup (skipped when ctest is killed).
 # shellcheck disable=SC2317  # called through the trap
 stop_test_cluster() {
+  local pg_state
+  # Written at configure time by cmake/CellchainTesting.cmake.
+  [[ -f "${build}/test-state.path" ]] || return 0
+  pg_state="$(cat -- "${build}/test-state.path")/pg"
   if [[ -f "${pg_state}/data/postmaster.pid" ]]; then
     echo "run.sh: stopping the test PostgreSQL left running in ${pg_state}"
     deploy/local/pg-cluster.sh "${pg_state}" stop || true
