@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cellchain_audit_migrations.h"
 #include "cellchain_meta_migrations.h"
 #include "cellchain_system_migrations.h"
 #include "services/common/status/status.h"
@@ -67,7 +68,8 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 }
 
 std::vector<const migrations::MigrationSet*> AllMigrations() {
-  return {&migrations::MetaMigrations(), &migrations::SystemMigrations()};
+  return {&migrations::MetaMigrations(), &migrations::AuditMigrations(),
+          &migrations::SystemMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(

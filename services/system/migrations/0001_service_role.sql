@@ -1,10 +1,12 @@
 -- The system service's login role. It owns no tables: it only proves that a
 -- service can connect as its own role and reach the shared idempotency table
 -- through the cellchain_service group.
+-- Roles are cluster-wide: another database of the cluster may have made it.
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cellchain_system') THEN
-    CREATE ROLE cellchain_system LOGIN IN ROLE cellchain_service;
-  END IF;
+  CREATE ROLE cellchain_system LOGIN;
+EXCEPTION WHEN duplicate_object THEN
+  NULL;
 END
 $$;
+GRANT cellchain_service TO cellchain_system;
