@@ -1,14 +1,13 @@
 // cellchain: the command-line client of cellchain's services, over mTLS.
 //   cellchain [--target=HOST:PORT --ca=F --cert=F --key=F] GROUP COMMAND
 // Every failure prints one line naming the refused rule or field and exits
-// non-zero (1: the server refused or could not be reached; 2: usage).
+// non-zero (1: the server refused or could not be reached, or a check
+// failed; 2: usage).
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
-#include "cellchain/system/v1/system.grpc.pb.h"
-#include "grpc/health/v1/health.grpc.pb.h"
+#include "clients/cli/cli.h"
 #include "services/common/config/config.h"
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/grpc_status.h"
@@ -19,19 +18,23 @@ namespace {
 
 constexpr char kSummary[] =
     "Commands:\n"
-    "  system health   is the server up and serving? (grpc.health.v1)\n"
-    "  system version  the server's version and hosted services\n"
-    "  system ping     a round trip through the server to PostgreSQL\n";
+    "  system health      is the server up and serving? (grpc.health.v1)\n"
+    "  system version     the server's version and hosted services\n"
+    "  system ping        a round trip through the server to PostgreSQL\n"
+    "  audit checkpoint   the latest signed checkpoint (--tree-size: a past "
+    "one)\n"
+    "  audit query        records by --entity-type/--entity-id, --din, "
+    "--actor,\n"
+    "                     --action, --from/--before (RFC 3339); "
+    "--newest-first\n"
+    "  audit history      one entity's records with its chain checked\n"
+    "  audit proof        inclusion proof of --record-id, checked locally\n"
+    "  audit verify       verify the whole log on the server\n"
+    "  audit export       write a bundle of a query's records to --out DIR\n"
+    "                     (check it offline: cellchain-verify bundle DIR)\n";
 
-struct Options {
-  std::string target = "127.0.0.1:7443";
-  std::string ca;
-  std::string cert;
-  std::string key;
-  std::chrono::milliseconds deadline{10000};
-};
+}  // namespace
 
-// One line: "cellchain: system ping: UNAVAILABLE: … (reason: X, field: y)".
 int Report(const std::string& command, const grpc::Status& wire) {
   absl::Status status = grpcx::FromGrpcStatus(wire);
   std::cerr << "cellchain: " << command << ": "
@@ -45,68 +48,43 @@ int Report(const std::string& command, const grpc::Status& wire) {
   return 1;
 }
 
-int Health(std::shared_ptr<grpc::Channel> channel, const Options& options) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  auto context = grpcx::NewContext(options.deadline);
-  grpc::health::v1::HealthCheckResponse response;
-  grpc::Status status = stub->Check(
-      context.get(), grpc::health::v1::HealthCheckRequest(), &response);
-  if (!status.ok()) return Report("system health", status);
-  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                   response.status())
-            << "\n";
-  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
-             ? 0
-             : 1;
+int Fail(const std::string& command, const std::string& message, int code) {
+  std::cerr << "cellchain: " << command << ": " << message << "\n";
+  return code;
 }
 
-int Version(std::shared_ptr<grpc::Channel> channel, const Options& options) {
-  auto stub = system::v1::SystemService::NewStub(channel);
-  auto context = grpcx::NewContext(options.deadline);
-  system::v1::GetVersionResponse response;
-  grpc::Status status = stub->GetVersion(
-      context.get(), system::v1::GetVersionRequest(), &response);
-  if (!status.ok()) return Report("system version", status);
-  std::cout << "cellchaind " << response.version() << ", hosting:";
-  for (const std::string& service : response.services()) {
-    std::cout << " " << service;
-  }
-  std::cout << "\n";
-  return 0;
-}
-
-int Ping(std::shared_ptr<grpc::Channel> channel, const Options& options) {
-  auto stub = system::v1::SystemService::NewStub(channel);
-  auto context = grpcx::NewContext(options.deadline);
-  system::v1::PingResponse response;
-  grpc::Status status =
-      stub->Ping(context.get(), system::v1::PingRequest(), &response);
-  if (!status.ok()) return Report("system ping", status);
-  absl::Time db_time = absl::FromUnixSeconds(response.database_time().seconds()) +
-                       absl::Nanoseconds(response.database_time().nanos());
-  std::cout << "PostgreSQL " << response.database_version()
-            << " answered in " << response.database_round_trip_us()
-            << " us; database time "
-            << absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", db_time,
-                                absl::UTCTimeZone())
-            << "\nserver saw this client as: " << response.peer_subject()
-            << "\n";
-  return 0;
-}
+namespace {
 
 int Main(int argc, char** argv) {
-  Options options;
+  Options o;
   config::Loader loader("cellchain", "CELLCHAIN");
   loader.set_summary(kSummary);
-  loader.String("target", &options.target, "Server address, HOST:PORT.");
-  loader.ReadableFile("ca", &options.ca, "PEM CA that issued the server's "
-                      "certificate.").Required();
-  loader.ReadableFile("cert", &options.cert,
+  loader.String("target", &o.target, "Server address, HOST:PORT.");
+  loader.ReadableFile("ca", &o.ca,
+                      "PEM CA that issued the server's certificate.")
+      .Required();
+  loader.ReadableFile("cert", &o.cert,
                       "PEM client certificate of this workstation.")
       .Required();
-  loader.ReadableFile("key", &options.key, "PEM private key of this client.")
+  loader.ReadableFile("key", &o.key, "PEM private key of this client.")
       .Required();
-  loader.Duration("deadline", &options.deadline, "Deadline of each call.");
+  loader.Duration("deadline", &o.deadline, "Deadline of each call.");
+  loader.String("entity-type", &o.entity_type, "audit: entity type filter.");
+  loader.String("entity-id", &o.entity_id, "audit: entity id filter.");
+  loader.String("din", &o.din, "audit: ISBT 128 DIN filter.");
+  loader.String("actor", &o.actor, "audit: actor user id filter.");
+  loader.String("action", &o.action, "audit: action filter.");
+  loader.String("from", &o.from, "audit: records at or after (RFC 3339).");
+  loader.String("before", &o.before, "audit: records before (RFC 3339).");
+  loader.Bool("newest-first", &o.newest_first, "audit query: newest first.");
+  loader.Int64("page-size", &o.page_size, 1, 1000,
+               "audit query: records per page.");
+  loader.String("record-id", &o.record_id, "audit proof: the record.");
+  loader.Int64("tree-size", &o.tree_size, 0, INT64_MAX,
+               "audit checkpoint/proof: a checkpointed size (0: latest).");
+  loader.String("out", &o.out, "audit export: the bundle directory.");
+  loader.Bool("include-state", &o.include_state,
+              "audit export: include each entity's current state.");
   absl::Status status = loader.Load(argc, argv);
   if (config::IsHelpRequested(status)) {
     std::cout << loader.Usage();
@@ -117,24 +95,25 @@ int Main(int argc, char** argv) {
     return 2;
   }
   const std::vector<std::string>& args = loader.positional();
-  std::string command;
-  for (const std::string& arg : args) command += (command.empty() ? "" : " ") + arg;
-  int (*run)(std::shared_ptr<grpc::Channel>, const Options&) = nullptr;
-  if (command == "system health") run = Health;
-  if (command == "system version") run = Version;
-  if (command == "system ping") run = Ping;
+  Command run = nullptr;
+  if (args.size() == 2 && args[0] == "system") run = FindSystemCommand(args[1]);
+  if (args.size() == 2 && args[0] == "audit") run = FindAuditCommand(args[1]);
   if (run == nullptr) {
+    std::string command;
+    for (const std::string& arg : args) {
+      command += (command.empty() ? "" : " ") + arg;
+    }
     std::cerr << "cellchain: unknown command \"" << command
               << "\"; see cellchain --help\n";
     return 2;
   }
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = grpcx::NewChannel(
-      {options.target, {options.cert, options.key, options.ca}});
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      grpcx::NewChannel({o.target, {o.cert, o.key, o.ca}});
   if (!channel.ok()) {
     std::cerr << "cellchain: " << channel.status().message() << "\n";
     return 2;
   }
-  return run(*channel, options);
+  return run(*channel, o);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // cellchain-verify: wires argv and the standard streams to verify::Run (see
 // verify.h for the commands and exit statuses).
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,5 +10,7 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  return cellchain::verify::Run(args, std::cin, std::cout, std::cerr);
+  cellchain::verify::RunOptions options;
+  options.err_is_terminal = isatty(STDERR_FILENO) == 1;
+  return cellchain::verify::Run(args, std::cin, std::cout, std::cerr, options);
 }

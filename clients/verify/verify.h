@@ -8,13 +8,15 @@
 //   cellchain-verify rfc6962 consistency --size1 M --size2 N --root1 HEX
 //                                        --root2 HEX --proof HEX,HEX,...
 //   cellchain-verify note --vkey VERIFIER_KEY [--vkey ...] FILE
+//   cellchain-verify bundle [--vkey VERIFIER_KEY ...] [--threads N] DIR
 //
 // Exit status: kExitValid (0), kExitInvalid (1, the reason on stderr),
 // kExitUsage (2, a bad command line or unreadable input; the usage on
 // stderr). "--help" prints the usage on stdout and exits 0.
 //
-// Commands are rows of one table (verify.cc), so a later `bundle DIR`
-// command is one more row.
+// Commands are rows of one table (verify.cc). `bundle` checks a whole audit
+// bundle (bundle_command.h): its exit status is 0 only when every check
+// holds, 1 when any fails, 2 for a bad command line or unreadable bundle.
 //
 // Thread-safety: Run only touches the streams it is given.
 #ifndef CELLCHAIN_CLIENTS_VERIFY_VERIFY_H_
@@ -36,6 +38,13 @@ inline constexpr int kExitUsage = 2;
 // status.
 int Run(std::span<const std::string> args, std::istream& in, std::ostream& out,
         std::ostream& err);
+
+struct RunOptions {
+  // `err` is a terminal: long commands draw a progress bar on it.
+  bool err_is_terminal = false;
+};
+int Run(std::span<const std::string> args, std::istream& in, std::ostream& out,
+        std::ostream& err, const RunOptions& options);
 
 }  // namespace cellchain::verify
 

@@ -393,7 +393,7 @@ TEST(VerifyDispatchTest, Help) {
 
 TEST(VerifyDispatchTest, UsageErrors) {
   ExpectUsage(RunVerify({}), "missing command");
-  ExpectUsage(RunVerify({"bundle", "dir"}), "unknown command \"bundle\"");
+  ExpectUsage(RunVerify({"export", "dir"}), "unknown command \"export\"");
   ExpectUsage(RunVerify({"rfc6962"}), "missing command");
   ExpectUsage(RunVerify({"rfc6962", "proof"}), "unknown command \"proof\"");
   ExpectUsage(RunVerify({"root"}), "unknown command \"root\"");

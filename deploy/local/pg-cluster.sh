@@ -117,6 +117,19 @@ as_owner() {
   fi
 }
 
+# The server is a daemon: it must not keep the caller's descriptors open (a
+# `flock` around ctest would stay held for the server's lifetime, a pipe a
+# test reads to its end would never close).
+close_inherited_fds() {
+  local fd
+  for fd in /proc/self/fd/*; do
+    fd="${fd##*/}"
+    if [[ "${fd}" =~ ^[0-9]+$ ]] && ((fd > 2)); then
+      eval "exec ${fd}>&-" 2>/dev/null || true
+    fi
+  done
+}
+
 require_binaries() {
   local b
   for b in initdb pg_ctl postgres pg_isready psql; do
@@ -420,8 +433,11 @@ cmd_start() {
   ensure_runtime_dirs
   clear_stale_locks
   write_config "${port}"
-  if ! as_owner "${PG_BINDIR}/pg_ctl" -D "$(data_dir)" -l "${REAL}/log/postgresql.log" \
-    -w -t 60 start >/dev/null; then
+  if ! (
+    close_inherited_fds
+    as_owner "${PG_BINDIR}/pg_ctl" -D "$(data_dir)" -l "${REAL}/log/postgresql.log" \
+      -w -t 60 start >/dev/null
+  ); then
     show_log_tail
     die "pg_ctl start failed"
   fi

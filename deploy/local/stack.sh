@@ -81,6 +81,7 @@ start_daemon() {
     --tls-key="${STACK_PKI}/server/cellchaind.key" \
     --tls-ca="${STACK_PKI}/ca.crt" \
     --pg="${STACK_PG_SERVE_CONNINFO}" \
+    --signing-key-dir="${STACK_PKI}/signing" \
     --services=all \
     >>"${STACK_LOG}" 2>&1 </dev/null &
   echo "$!" >"${STACK_PIDFILE}"

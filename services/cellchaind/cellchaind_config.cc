@@ -72,6 +72,13 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
     loader.Duration("shutdown-grace", &c.shutdown_grace,
                     "On SIGTERM/SIGINT, how long in-flight RPCs may finish.");
     loader.Enum("log-level", &c.log_level, kLogLevels, "Lowest level logged.");
+    loader.String("signing-key-dir", &c.signing_key_dir,
+                  "Directory of the Ed25519 keys: <service>.key for the "
+                  "ledger, sequencer.key/.pub for the audit log.");
+    loader.String("checkpoint-origin", &c.checkpoint_origin,
+                  "Origin line (log name) of the signed checkpoints.");
+    loader.Bool("sequencer", &c.sequencer,
+                "With audit hosted: take part in sequencer leader election.");
     absl::Status status = loader.Load(argc, argv, env);
     return Finish(loader, status, std::move(command));
   }

@@ -27,6 +27,9 @@ struct ServeConfig {
   int64_t threads = 16;
   std::chrono::milliseconds shutdown_grace{10000};
   std::string log_level = "info";
+  std::string signing_key_dir;
+  std::string checkpoint_origin = "cellchain.local/audit";
+  bool sequencer = true;
 };
 
 // `cellchaind migrate`: apply every migration of the build.

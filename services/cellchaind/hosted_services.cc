@@ -5,7 +5,11 @@
 #include "cellchain_audit_migrations.h"
 #include "cellchain_meta_migrations.h"
 #include "cellchain_system_migrations.h"
+#include "services/audit/audit_service.h"
+#include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
+#include "services/ledger/note.h"
+#include "services/ledger/sequencer.h"
 #include "services/system/pg_database_probe.h"
 #include "services/system/system_service.h"
 
@@ -28,6 +32,67 @@ class SystemModule final : public Module {
   system::SystemService service_;
 };
 
+class AuditModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<AuditModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    std::string keys = options.signing_key_dir;
+    if (keys.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required to host audit (sequencer.key/.pub)");
+    }
+    CC_ASSIGN_OR_RETURN(
+        crypto::Ed25519PublicKey public_key,
+        crypto::Ed25519PublicKey::FromPemFile(keys + "/sequencer.pub"));
+    CC_ASSIGN_OR_RETURN(
+        ledger::NoteVerifier verifier,
+        ledger::NoteVerifier::Create(options.checkpoint_origin, public_key));
+    std::unique_ptr<ledger::Sequencer> sequencer;
+    if (options.run_sequencer) {
+      CC_ASSIGN_OR_RETURN(
+          crypto::Ed25519PrivateKey key,
+          crypto::Ed25519PrivateKey::FromPemFile(keys + "/sequencer.key"));
+      if (key.PublicKeyRaw() != public_key.Raw()) {
+        return InvalidField("signing-key-dir",
+                            "sequencer.key and sequencer.pub do not match");
+      }
+      ledger::SequencerOptions sequencer_options;
+      sequencer_options.conninfo =
+          absl::StrCat(options.pg_conninfo, " user=cellchain_audit");
+      sequencer_options.origin = options.checkpoint_origin;
+      CC_ASSIGN_OR_RETURN(
+          sequencer,
+          ledger::Sequencer::Create(std::move(sequencer_options),
+                                    std::move(key)));
+    }
+    return std::unique_ptr<AuditModule>(new AuditModule(
+        std::move(pool), std::move(sequencer), shared,
+        audit::AuditServiceOptions{.origin = options.checkpoint_origin,
+                                   .verifier = std::move(verifier)}));
+  }
+
+  ~AuditModule() override {
+    if (sequencer_ != nullptr) sequencer_->Stop();
+  }
+
+  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+
+ private:
+  AuditModule(std::unique_ptr<pg::Pool> pool,
+              std::unique_ptr<ledger::Sequencer> sequencer, Shared* shared,
+              audit::AuditServiceOptions options)
+      : pool_(std::move(pool)),
+        sequencer_(std::move(sequencer)),
+        service_(pool_.get(), &shared->states, std::move(options)) {
+    if (sequencer_ != nullptr) sequencer_->Start();
+  }
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Sequencer> sequencer_;
+  audit::AuditService service_;
+};
+
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
                                                   const std::string& service) {
   // A later keyword wins in a libpq conninfo, so the role cannot be
@@ -43,7 +108,7 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 }  // namespace
 
 const std::vector<std::string>& KnownServices() {
-  static const std::vector<std::string> kServices = {"system"};
+  static const std::vector<std::string> kServices = {"system", "audit"};
   return kServices;
 }
 
@@ -73,7 +138,8 @@ std::vector<const migrations::MigrationSet*> AllMigrations() {
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
-    const HostOptions& options, const std::vector<std::string>& services) {
+    const HostOptions& options, const std::vector<std::string>& services,
+    Shared* shared) {
   std::vector<std::unique_ptr<Module>> modules;
   for (const std::string& service : services) {
     CC_ASSIGN_OR_RETURN(std::unique_ptr<pg::Pool> pool,
@@ -81,6 +147,11 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
     if (service == "system") {
       modules.push_back(std::make_unique<SystemModule>(
           std::move(pool), options.version, services));
+    } else if (service == "audit") {
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<AuditModule> module,
+          AuditModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
     }
   }
   return modules;

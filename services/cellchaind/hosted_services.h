@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/pool.h"
+#include "services/ledger/state_registry.h"
 
 namespace cellchain::cellchaind {
 
@@ -34,6 +35,12 @@ struct HostOptions {
   int pool_size = 8;
   std::chrono::milliseconds pool_wait{2000};
   std::string version;
+  // <service>.key / .pub Ed25519 keys (the dev PKI's DIR/signing); the
+  // audit module reads sequencer.key (when it runs a sequencer) or
+  // sequencer.pub.
+  std::string signing_key_dir;
+  std::string checkpoint_origin = "cellchain.local/audit";
+  bool run_sequencer = true;
 };
 
 // One hosted bounded context: owns its pool, stores and gRPC services.
@@ -43,11 +50,19 @@ class Module {
   virtual std::vector<grpc::Service*> grpc_services() = 0;
 };
 
+// What the modules of one process share: the registry of entity state
+// readers (each service registers its entity types; audit reads them).
+struct Shared {
+  ledger::StateRegistry states;
+};
+
 // Builds the modules for `services` (resolved names), each with its own pool
 // connecting as role cellchain_<service>. UNAVAILABLE when the database
-// cannot be reached.
+// cannot be reached; NOT_FOUND / INVALID_ARGUMENT naming a key file that
+// cannot be used. `shared` must outlive the modules.
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
-    const HostOptions& options, const std::vector<std::string>& services);
+    const HostOptions& options, const std::vector<std::string>& services,
+    Shared* shared);
 
 }  // namespace cellchain::cellchaind
 

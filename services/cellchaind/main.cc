@@ -49,9 +49,13 @@ int Serve(const ServeConfig& config) {
   HostOptions host{.pg_conninfo = config.pg,
                    .pool_size = static_cast<int>(config.pg_pool_size),
                    .pool_wait = config.pg_pool_wait,
-                   .version = kVersion};
+                   .version = kVersion,
+                   .signing_key_dir = config.signing_key_dir,
+                   .checkpoint_origin = config.checkpoint_origin,
+                   .run_sequencer = config.sequencer};
+  Shared shared;
   absl::StatusOr<std::vector<std::unique_ptr<Module>>> modules =
-      BuildModules(host, *services);
+      BuildModules(host, *services, &shared);
   if (!modules.ok()) return Fail("startup_failed", modules.status());
 
   grpcx::ServerOptions options{

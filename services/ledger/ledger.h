@@ -1,95 +1,234 @@
-// CONTRACT DRAFT (lead): the API the helpers build to. The helper who owns
-// this file replaces this comment with the real header comment.
+// Ledger: the append path of the signed audit ledger (design brief §2). Every
+// service writes each state change's audit record through Append(), INSIDE
+// the transaction of the change, so that a change never commits without its
+// record nor a record without its change.
 //
-// Ledger: the signed audit ledger every service writes through (design brief
-// §2, docs/services/audit.md). Append() runs INSIDE the caller's
-// transaction, so a change never commits without its record nor a record
-// without its change.
+// Formats (shared with the sequencer, the audit service and cellchain-verify;
+// changing any of them breaks the verification of stored records):
+//   record bytes  the deterministic serialization of
+//                 cellchain.audit.v1.AuditRecord, stored verbatim in
+//                 cellchain_audit.records.record_bytes. Nothing ever
+//                 re-serializes a record: verifiers parse and check the stored
+//                 bytes.
+//   signature     Ed25519 (pure, RFC 8032) over SignedMessage(record_bytes) =
+//                 "cellchain.audit.v1.record" ‖ 0x00 ‖ record_bytes. The
+//                 domain keeps a record signature from ever being valid as a
+//                 signature of anything else the same key signs. Checkable
+//                 with nothing but openssl:
+//                   { printf 'cellchain.audit.v1.record\0'; cat rec.bin; } >m
+//                   openssl pkeyutl -verify -pubin -inkey key.pub -rawin
+//                     -in m -sigfile rec.sig   (one command line)
+//   leaf hash     RFC 6962 LeafHash(record_bytes) = SHA-256(0x00 ‖ bytes).
+//   entity chain  previous_entity_hash = the leaf hash of the entity's
+//                 previous record; empty for its first record.
+//   key id        KeyIdFor(service, raw public key) =
+//                 "<service>:" + lowercase hex of the first 8 bytes of
+//                 SHA-256(raw 32-byte public key).
+//   after_state   google.protobuf.Any with type URL
+//                 "type.googleapis.com/<full message name>" and, as value,
+//                 SerializeDeterministic(snapshot): the same bytes a
+//                 StateReader (state_registry.h) returns for the entity's
+//                 current row, so the two compare byte for byte.
 //
-// Record bytes: the deterministic serialization of
-//   cellchain.audit.v1.AuditRecord, stored verbatim in
-//   cellchain_audit.records.record_bytes.
-// Signature: Ed25519 over  kRecordSignatureDomain ‖ record_bytes
-//   (kRecordSignatureDomain = "cellchain.audit.v1.record\0", 26 bytes incl.
-//   the NUL), so `openssl pkeyutl -verify -rawin` checks it on a file made
-//   with printf 'cellchain.audit.v1.record\0' and the record bytes.
-// Leaf: RFC 6962 LeafHash(record_bytes). previous_entity_hash = the leaf
-//   hash of the entity's previous record.
-// Key id: lowercase hex of the first 8 bytes of SHA-256(raw 32-byte public
-//   key), prefixed with the service: "<service>:<16 hex>".
+// Thread-safety: a Ledger is immutable after Create(); Append() and Seal()
+// are const and safe to call from any number of threads at once (each with
+// its own transaction). The Clock must be thread-safe too. The free
+// functions are pure.
 #ifndef CELLCHAIN_SERVICES_LEDGER_LEDGER_H_
 #define CELLCHAIN_SERVICES_LEDGER_LEDGER_H_
 
-#include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cellchain/audit/v1/record.pb.h"
-#include "services/common/crypto/crypto.h"
+#include "cellchain/common/v1/common.pb.h"
+#include "google/protobuf/message.h"
+#include "services/common/crypto/ed25519.h"
+#include "services/common/pg/connection.h"
 #include "services/common/pg/transaction.h"
 
 namespace cellchain::ledger {
 
+// The signature domain, without its terminating 0x00 (SignedMessage adds it).
 inline constexpr char kRecordSignatureDomain[] = "cellchain.audit.v1.record";
-// (the signed message is the domain, one 0x00 byte, then the record bytes)
+inline constexpr char kAfterStateTypeUrlPrefix[] = "type.googleapis.com/";
+
+// kRecordSignatureDomain ‖ 0x00 ‖ record_bytes: what the service signs and
+// what a verifier checks the signature against.
+std::string SignedMessage(std::string_view record_bytes);
+
+// "<service>:<16 lowercase hex>" (see the top of the file). Does not check
+// its arguments; Ledger::Create refuses a bad service name.
+std::string KeyIdFor(std::string_view service, std::string_view public_key_raw);
+
+// The deterministic serialization of `message` (map entries ordered by key),
+// for after_state snapshots and StateReaders.
+// INTERNAL: protobuf refused to serialize (a message over 2 GiB).
+absl::StatusOr<std::string> SerializeDeterministic(
+    const google::protobuf::Message& message);
+
+// True when `action` is a correction, which must carry a reason (21 CFR
+// 11.10(e): a change must not obscure what it changes, and says why).
+// The rule: the action's verb, the part after its last '.', is "correct" or
+// starts with "correct_": "donor.correct", "dose.correct_volume". Services
+// name every correcting action so; a correction named otherwise would escape
+// the rule, so review action names with that in mind.
+bool IsCorrection(std::string_view action);
 
 // What a service says about its change; the ledger fills in the rest
 // (record id, service, key id, time, previous entity hash).
 struct Event {
-  cellchain::common::v1::Actor actor;  // workstation = client cert subject
-  std::string action;                  // "donor_lot.receive"
+  // Who. user_id and printed_name are required; role and workstation (the
+  // client certificate subject) are recorded as given.
+  cellchain::common::v1::Actor actor;
+  // "<entity>.<verb>", snake_case segments separated by dots:
+  // "donor_lot.receive", "dose.release_refused".
+  std::string action;
+  // snake_case ("donor_lot"); together with entity_id it names the chain.
   std::string entity_type;
   std::string entity_id;
+  // The entity's ISBT 128 identifiers, if it has any. The first of kind
+  // "din" is also stored in the indexed column records.din.
   std::vector<cellchain::audit::v1::Isbt128Identifier> isbt128;
+  // Why. Required (non-blank) when IsCorrection(action).
   std::string reason;
-  // Snapshot of the entity after the change (packed into after_state).
+  // Required: the entity's state after the change. Not owned; must outlive
+  // the Append() call.
   const google::protobuf::Message* after_state = nullptr;
+  // Set when the action is an electronic signature. signed_at, when unset,
+  // becomes the record's recorded_at.
   std::optional<cellchain::common::v1::SignatureManifestation> signature;
+  // The client's request id (RequestContext.request_id): 16 to 64 characters
+  // of [A-Za-z0-9_-].
   std::string request_id;
 };
 
-struct Appended {
-  std::string record_id;
-  std::string leaf_hash;     // 32 bytes
-  std::string record_bytes;  // exactly what was stored and signed
-};
+// Checks an event without touching anything. INVALID_ARGUMENT whose field
+// (status.h FieldOf) is one of: action, entity_type, entity_id,
+// actor.user_id, actor.printed_name, actor.role, actor.workstation,
+// request_id, reason, after_state, isbt128[i].kind, isbt128[i].value,
+// signature.user_id, signature.printed_name, signature.meaning — for a
+// required field that is empty or blank, a malformed action or entity type,
+// a bad request id, text that is not valid UTF-8 (protobuf could not parse
+// the record back) or holds a NUL byte (PostgreSQL text cannot store it).
+absl::Status ValidateEvent(const Event& event);
 
+// A record built and signed, as stored.
+struct SignedRecord {
+  std::string record_id;
+  absl::Time recorded_at;            // microsecond precision, as in the record
+  std::string record_bytes;          // exactly what was signed and stored
+  std::string signature;             // 64 bytes
+  std::string leaf_hash;             // 32 bytes
+  std::string previous_entity_hash;  // 32 bytes, or empty for the first
+};
+using Appended = SignedRecord;
+
+// Where server time comes from (tests inject a fixed one).
+// Thread-safety: implementations must be safe to call concurrently.
 class Clock {
  public:
   virtual ~Clock() = default;
   virtual absl::Time Now() = 0;
 };
 
+// absl::Now(). The returned clock lives forever.
+Clock* RealClock();
+
 class Ledger {
  public:
-  // Loads nothing from the database; RegisterKey() must have run (at
-  // startup) for `key`'s public key.
+  // `service` is the service's short name, [a-z][a-z0-9_]* ("donor"): it is
+  // part of the key id and of every record. `clock` is not owned and must
+  // outlive the Ledger.
+  // INVALID_ARGUMENT (field "service"): a malformed service name;
+  //   (field "clock"): no clock.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Create(
+      std::string service, crypto::Ed25519PrivateKey key, Clock* clock);
+
+  // As Create, with the private key read from a PKCS#8 PEM file (the dev PKI
+  // writes DIR/signing/<service>.key, deploy/local/pki.sh).
+  // The errors of Create and of crypto::Ed25519PrivateKey::FromPemFile
+  // (NOT_FOUND, PERMISSION_DENIED, INVALID_ARGUMENT naming the file).
+  static absl::StatusOr<std::unique_ptr<Ledger>> FromPemFile(
+      std::string service, const std::string& key_path, Clock* clock);
+
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Registers this service's public key in cellchain_audit.signing_keys, with
+  // valid_from = the ledger clock's now (the clock that stamps the records,
+  // so no record of this key predates its valid_from), moved past the
+  // service's latest valid_from if the clock is behind it. Call once at
+  // startup, before the first Append(). Runs in its own transaction unless
+  // `connection` is inside one.
+  //   - the same key again: a no-op (valid_from stays the first one);
+  //   - a different key for the same service: a rotation, inserted with a
+  //     later valid_from. Older records stay verifiable: each names its key
+  //     id, and keys are never deleted. valid_from only says from when a key
+  //     may sign; during a rolling restart the old key may still sign for a
+  //     while, so verifiers must not treat a newer key as ending the old.
+  // FAILED_PRECONDITION reason "SIGNING_KEY_IN_USE": this public key is
+  //   registered under another key id (another service uses the same key
+  //   file: each service needs its own key);
+  //   reason "KEY_ID_COLLISION": the key id names another key.
+  // Otherwise database errors as from pg (UNAVAILABLE, INTERNAL for a role
+  //   without INSERT on signing_keys, ...).
+  absl::Status RegisterKey(pg::Connection& connection) const;
+
+  // Appends one signed record of `event` in `tx`, the transaction of the
+  // change. Two round trips, both pipelined:
+  //   1. create the entity's chain head if missing, then read it under a row
+  //      lock (SELECT ... FOR UPDATE), so that concurrent changes of one
+  //      entity queue here and the chain never forks;
+  //   2. INSERT the record, UPDATE the head, INSERT the record into pending
+  //      (the sequencer's queue).
+  // There is no global lock or counter: appends of different entities never
+  // wait for each other. The entity's lock is held until `tx` ends; a
+  // transaction that appends for several entities should do so in a fixed
+  // order (e.g. sorted), or two of them may deadlock (ABORTED, which
+  // pg::Pool::InTransaction retries).
+  // Errors:
+  //   INVALID_ARGUMENT as ValidateEvent, before anything is sent: `tx` is
+  //     still usable.
+  //   FAILED_PRECONDITION reason "records_key_id_fkey": RegisterKey() has not
+  //     run for this key in this database.
+  //   ABORTED: deadlock, or (REPEATABLE READ / SERIALIZABLE transactions) a
+  //     concurrent append of the same entity: run the transaction again.
+  //   INTERNAL: the head row is inconsistent, or the role lacks a privilege.
+  //   UNAVAILABLE etc. as from pg. After a database error `tx` has failed
+  //   and can only roll back.
+  absl::StatusOr<SignedRecord> Append(pg::Transaction& tx,
+                                      const Event& event) const;
+
+  // Builds, serializes and signs the record of `event` with the given
+  // previous entity hash (empty or 32 bytes), without touching the database:
+  // the CPU part of Append(), for benchmarks and tests.
+  // INVALID_ARGUMENT: as ValidateEvent; (field "previous_entity_hash") not
+  //   0 or 32 bytes. INTERNAL: serialization or signing failed.
+  absl::StatusOr<SignedRecord> Seal(
+      const Event& event, std::string_view previous_entity_hash) const;
+
+  const std::string& service() const { return service_; }
+  const std::string& key_id() const { return key_id_; }
+  crypto::Ed25519PublicKey public_key() const { return key_.public_key(); }
+
+ private:
   Ledger(std::string service, crypto::Ed25519PrivateKey key, Clock* clock);
+  // Seal() for an event ValidateEvent() accepted.
+  absl::StatusOr<SignedRecord> SealValid(
+      const Event& event, std::string_view previous_entity_hash) const;
 
-  // Registers this service's public key in cellchain_audit.signing_keys
-  // (idempotent). Call once at startup.
-  absl::Status RegisterKey(pg::Connection& connection);
-
-  // Appends one signed record in `tx`. INVALID_ARGUMENT naming the field
-  // for a malformed event (empty action/entity, no actor).
-  // At most two round trips: lock+read the entity head (pipelined with its
-  // creation), then INSERT record + UPDATE head + INSERT pending (pipelined).
-  absl::StatusOr<Appended> Append(pg::Transaction& tx, const Event& event);
-
-  const std::string& key_id() const;
+  const std::string service_;
+  const crypto::Ed25519PrivateKey key_;
+  const std::string key_id_;
+  Clock* const clock_;
 };
-
-// How verification reads an entity's current state, to compare it with the
-// after_state of its latest record (finds rows changed behind the
-// application's back). Registered per entity type by the owning service.
-using StateReader = std::function<absl::StatusOr<std::string>(
-    pg::Connection& connection, const std::string& entity_id)>;
-// returns the deterministic serialization of the entity's current proto, or
-// NOT_FOUND.
 
 }  // namespace cellchain::ledger
 

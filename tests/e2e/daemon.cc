@@ -83,6 +83,7 @@ std::unique_ptr<Daemon> Daemon::Start(const std::string& pg_conninfo,
       "--tls-key=" + Pki() + "/server/cellchaind.key",
       "--tls-ca=" + Pki() + "/ca.crt",
       "--pg=" + pg_conninfo,
+      "--signing-key-dir=" + Pki() + "/signing",
   };
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string log_path = TempPath("cellchaind-log");

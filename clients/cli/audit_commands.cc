@@ -1,0 +1,272 @@
+// cellchain audit checkpoint|query|history|proof|verify|export
+#include <unistd.h>
+
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "absl/time/time.h"
+#include "cellchain/audit/v1/audit.grpc.pb.h"
+#include "clients/cli/cli.h"
+#include "clients/cli/export_bundle.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/grpc/client.h"
+#include "services/ledger/merkle.h"
+
+namespace cellchain::cli {
+namespace {
+
+namespace v1 = cellchain::audit::v1;
+
+std::string Time(const google::protobuf::Timestamp& t) {
+  absl::Time time =
+      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", time, absl::UTCTimeZone());
+}
+
+bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return false;
+  int64_t micros = absl::ToUnixMicros(time);
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  return true;
+}
+
+// The filter from --entity-type … --before; false (and a message) if a time
+// does not parse.
+bool Filter(const Options& o, v1::RecordFilter* filter, std::string* error) {
+  if (!o.entity_type.empty()) {
+    filter->mutable_entity()->set_type(o.entity_type);
+    filter->mutable_entity()->set_id(o.entity_id);
+  }
+  filter->set_din(o.din);
+  filter->set_actor_user_id(o.actor);
+  filter->set_action(o.action);
+  if (!o.from.empty() && !ParseTime(o.from, filter->mutable_recorded_from())) {
+    *error = "--from: not an RFC 3339 time (2026-11-22T10:00:00Z)";
+    return false;
+  }
+  if (!o.before.empty() &&
+      !ParseTime(o.before, filter->mutable_recorded_before())) {
+    *error = "--before: not an RFC 3339 time (2026-11-22T10:00:00Z)";
+    return false;
+  }
+  return true;
+}
+
+std::string Meaning(common::v1::SignatureMeaning meaning) {
+  std::string name = common::v1::SignatureMeaning_Name(meaning);
+  constexpr std::string_view kPrefix = "SIGNATURE_MEANING_";
+  return name.starts_with(kPrefix) ? name.substr(kPrefix.size()) : name;
+}
+
+void PrintHeader() {
+  std::cout << std::left << std::setw(28) << "RECORDED (UTC)" << std::setw(8)
+            << "INDEX" << std::setw(26) << "ACTION" << std::setw(34)
+            << "ENTITY" << "ACTOR / SIGNATURE\n";
+}
+
+void PrintRecord(const v1::RecordView& view) {
+  const v1::AuditRecord& r = view.record();
+  std::string index =
+      view.log_index() < 0 ? "-" : std::to_string(view.log_index());
+  std::cout << std::left << std::setw(28) << Time(r.recorded_at())
+            << std::setw(8) << index << std::setw(26) << r.action()
+            << std::setw(34) << (r.entity().type() + "/" + r.entity().id())
+            << r.actor().printed_name() << " (" << r.actor().role() << ")";
+  if (r.has_signature()) {
+    std::cout << "; signed " << Meaning(r.signature().meaning()) << " by "
+              << r.signature().printed_name() << " at "
+              << Time(r.signature().signed_at());
+  }
+  if (!r.reason().empty()) std::cout << "; reason: " << r.reason();
+  std::cout << "\n";
+}
+
+int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
+                      const Options& o) {
+  auto stub = v1::AuditService::NewStub(channel);
+  auto context = grpcx::NewContext(o.deadline);
+  v1::GetCheckpointRequest request;
+  request.set_tree_size(o.tree_size);
+  v1::GetCheckpointResponse response;
+  grpc::Status status = stub->GetCheckpoint(context.get(), request, &response);
+  if (!status.ok()) return Report("audit checkpoint", status);
+  std::cout << response.checkpoint().note() << "verifier key: "
+            << response.verifier_key() << "\n";
+  return 0;
+}
+
+int QueryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  auto stub = v1::AuditService::NewStub(channel);
+  v1::QueryRecordsRequest request;
+  std::string error;
+  if (!Filter(o, request.mutable_filter(), &error)) {
+    return Fail("audit query", error, 2);
+  }
+  request.set_order(o.newest_first ? v1::ORDER_NEWEST_FIRST
+                                   : v1::ORDER_OLDEST_FIRST);
+  request.mutable_page()->set_page_size(static_cast<int32_t>(o.page_size));
+  v1::QueryRecordsResponse response;
+  auto context = grpcx::NewContext(o.deadline);
+  grpc::Status status = stub->QueryRecords(context.get(), request, &response);
+  if (!status.ok()) return Report("audit query", status);
+  PrintHeader();
+  for (const v1::RecordView& view : response.records()) PrintRecord(view);
+  std::cout << response.records_size() << " record(s)";
+  if (!response.page().next_page_token().empty()) {
+    std::cout << "; more match (narrow the filter or raise --page-size)";
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+int HistoryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  if (o.entity_type.empty() || o.entity_id.empty()) {
+    return Fail("audit history", "--entity-type and --entity-id are required",
+                2);
+  }
+  auto stub = v1::AuditService::NewStub(channel);
+  v1::GetEntityHistoryRequest request;
+  request.mutable_entity()->set_type(o.entity_type);
+  request.mutable_entity()->set_id(o.entity_id);
+  v1::GetEntityHistoryResponse response;
+  auto context = grpcx::NewContext(o.deadline);
+  grpc::Status status =
+      stub->GetEntityHistory(context.get(), request, &response);
+  if (!status.ok()) return Report("audit history", status);
+  PrintHeader();
+  for (const v1::RecordView& view : response.records()) PrintRecord(view);
+  for (const v1::Finding& finding : response.findings()) {
+    std::cout << "FINDING " << finding.check() << " record "
+              << finding.record_id() << ": " << finding.message() << "\n";
+  }
+  std::cout << response.records_size() << " record(s); chain "
+            << (response.chain_intact() ? "intact" : "BROKEN") << "\n";
+  return response.chain_intact() ? 0 : 1;
+}
+
+int ProofCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  if (o.record_id.empty()) {
+    return Fail("audit proof", "--record-id is required", 2);
+  }
+  auto stub = v1::AuditService::NewStub(channel);
+  v1::GetInclusionProofRequest request;
+  request.set_record_id(o.record_id);
+  request.set_tree_size(o.tree_size);
+  v1::GetInclusionProofResponse response;
+  auto context = grpcx::NewContext(o.deadline);
+  grpc::Status status =
+      stub->GetInclusionProof(context.get(), request, &response);
+  if (!status.ok()) return Report("audit proof", status);
+  absl::StatusOr<ledger::Hash> leaf = ledger::HashFromBytes(response.leaf_hash());
+  absl::StatusOr<ledger::Hash> root =
+      ledger::HashFromBytes(response.checkpoint().root_hash());
+  std::vector<ledger::Hash> proof;
+  for (const std::string& hash : response.proof()) {
+    absl::StatusOr<ledger::Hash> h = ledger::HashFromBytes(hash);
+    if (!h.ok()) return Fail("audit proof", "malformed proof hash", 1);
+    proof.push_back(*h);
+  }
+  if (!leaf.ok() || !root.ok()) {
+    return Fail("audit proof", "malformed leaf or root hash", 1);
+  }
+  absl::Status verified =
+      ledger::VerifyInclusion(static_cast<uint64_t>(response.log_index()),
+                              static_cast<uint64_t>(response.tree_size()),
+                              *leaf, proof, *root);
+  std::cout << "record " << o.record_id << " is leaf " << response.log_index()
+            << " of " << response.tree_size() << "; proof of "
+            << response.proof_size() << " hashes "
+            << (verified.ok() ? "verifies" : "does NOT verify")
+            << " against the checkpoint root "
+            << crypto::HexEncode(response.checkpoint().root_hash()) << "\n";
+  if (!verified.ok()) return Fail("audit proof", std::string(verified.message()), 1);
+  return 0;
+}
+
+int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  auto stub = v1::AuditService::NewStub(channel);
+  // Verification of a large log takes longer than one call's default.
+  auto context = grpcx::NewContext(std::max(o.deadline,
+                                            std::chrono::milliseconds(600000)));
+  auto reader = stub->VerifyLog(context.get(), v1::VerifyLogRequest());
+  bool tty = isatty(STDERR_FILENO);
+  v1::VerifyLogResponse item;
+  int64_t findings = 0;
+  bool summarized = false;
+  while (reader->Read(&item)) {
+    if (item.has_progress() && tty) {
+      const auto& p = item.progress();
+      int width = 40;
+      int filled = p.total() > 0
+                       ? static_cast<int>(width * p.done() / p.total())
+                       : width;
+      std::cerr << "\r" << std::left << std::setw(12) << p.phase() << " ["
+                << std::string(filled, '#')
+                << std::string(width - filled, '.') << "] " << p.done() << "/"
+                << p.total() << std::flush;
+    } else if (item.has_finding()) {
+      if (tty) std::cerr << "\n";
+      const v1::Finding& f = item.finding();
+      ++findings;
+      std::cout << "FINDING " << f.check() << " record " << f.record_id()
+                << " (index " << f.log_index() << ", " << f.entity().type()
+                << "/" << f.entity().id() << "): " << f.message() << "\n";
+    } else if (item.has_summary()) {
+      if (tty) std::cerr << "\n";
+      const auto& s = item.summary();
+      summarized = true;
+      std::cout << "verified " << s.records() << " records, "
+                << s.checkpoints() << " checkpoints, " << s.entities()
+                << " entities; tree size " << s.tree_size() << "; "
+                << s.findings() << " finding(s)\n";
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return Report("audit verify", status);
+  if (!summarized) return Fail("audit verify", "no summary received", 1);
+  return findings == 0 ? 0 : 1;
+}
+
+int ExportCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  if (o.out.empty()) return Fail("audit export", "--out DIR is required", 2);
+  v1::ExportBundleRequest request;
+  std::string error;
+  if (!Filter(o, request.mutable_filter(), &error)) {
+    return Fail("audit export", error, 2);
+  }
+  request.set_include_current_state(o.include_state);
+  auto stub = v1::AuditService::NewStub(channel);
+  auto context = grpcx::NewContext(std::max(o.deadline,
+                                            std::chrono::milliseconds(600000)));
+  auto reader = stub->ExportBundle(context.get(), request);
+  absl::StatusOr<ExportSummary> summary = WriteBundle(*reader, o.out);
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return Report("audit export", status);
+  if (!summary.ok()) {
+    return Fail("audit export", std::string(summary.status().message()), 1);
+  }
+  std::cout << "wrote " << o.out << ": " << summary->records << " records, "
+            << summary->checkpoints << " checkpoints, " << summary->keys
+            << " keys, " << summary->proofs
+            << " inclusion proofs\ncheck it offline: cellchain-verify bundle "
+            << o.out << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command FindAuditCommand(const std::string& verb) {
+  if (verb == "checkpoint") return CheckpointCommand;
+  if (verb == "query") return QueryCommand;
+  if (verb == "history") return HistoryCommand;
+  if (verb == "proof") return ProofCommand;
+  if (verb == "verify") return VerifyCommand;
+  if (verb == "export") return ExportCommand;
+  return nullptr;
+}
+
+}  // namespace cellchain::cli

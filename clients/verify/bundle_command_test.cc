@@ -1,0 +1,296 @@
+// `cellchain-verify bundle` on bundles written from a synthetic signed log:
+// what an auditor sees (report, failure lines naming the record) and what a
+// script sees (exit statuses 0 / 1 / 2, which stream carries what). The exit
+// statuses are checked on the built executable (CELLCHAIN_VERIFY_BIN).
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "clients/verify/verify.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/testing/status_matchers.h"
+#include "services/ledger/bundle.h"
+#include "services/ledger/verifier_testing.h"
+
+extern char** environ;
+
+namespace cellchain::verify {
+namespace {
+
+namespace fs = std::filesystem;
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteAll(const fs::path& path, const std::string& data) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
+}
+
+// Runs the built binary with `args` and collects its exit status and output.
+Outcome Exec(const std::vector<std::string>& args) {
+  const std::string bin = CELLCHAIN_VERIFY_BIN;
+  const fs::path base = fs::path(::testing::TempDir()) /
+                        absl::StrCat("bundle_command_test_", getpid());
+  const std::string out_path = base.string() + ".out";
+  const std::string err_path = base.string() + ".err";
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(bin.c_str()));
+  for (const std::string& arg : args) {
+    argv.push_back(const_cast<char*>(arg.c_str()));
+  }
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid;
+  int rc =
+      posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  Outcome outcome;
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot start " << bin << ": " << rc;
+    return outcome;
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+    ADD_FAILURE() << bin << " did not exit normally";
+    return outcome;
+  }
+  outcome.exit_code = WEXITSTATUS(status);
+  outcome.out = ReadAll(out_path);
+  outcome.err = ReadAll(err_path);
+  fs::remove(out_path);
+  fs::remove(err_path);
+  return outcome;
+}
+
+class BundleCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static int counter = 0;
+    dir_ = fs::path(::testing::TempDir()) /
+           absl::StrCat("bundle_command_test_", getpid(), "_", ++counter);
+    fs::remove_all(dir_);
+    CC_ASSERT_OK_AND_ASSIGN(log_, ledger::testing::SyntheticLog::Create());
+    for (int i = 0; i < 9; ++i) {
+      CC_ASSERT_OK(log_->Append(
+          i % 3 == 2 ? "qc" : "donor", i % 3 == 2 ? "qc_sample" : "donor_lot",
+          absl::StrCat("e", i % 3), absl::StrCat("step_", i)));
+      if (i % 4 == 3) CC_ASSERT_OK(log_->Checkpoint());
+    }
+    CC_ASSERT_OK(log_->Checkpoint());  // Sizes 4, 8, 9.
+    ledger::VerifyInput input = log_->Input();
+    ledger::Bundle bundle;
+    bundle.origin = input.origin;
+    bundle.verifier_key = vkey();
+    bundle.query = "whole log";
+    bundle.complete = true;
+    bundle.tree_size = 9;
+    bundle.keys = input.keys;
+    bundle.records = input.records;
+    bundle.checkpoints = input.checkpoints;
+    bundle.inclusion_proofs = input.inclusion_proofs;
+    bundle.consistency_proofs = input.consistency_proofs;
+    bundle.states = input.states;
+    CC_ASSERT_OK(ledger::WriteBundle(bundle, dir_.string()));
+  }
+
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string vkey() const { return log_->log_signer().verifier().KeyString(); }
+  std::string dir() const { return dir_.string(); }
+  const std::string& Id(size_t i) const { return log_->records()[i].record_id; }
+
+  Outcome RunInProcess(const std::vector<std::string>& args, bool terminal) {
+    std::istringstream in;
+    std::ostringstream out, err;
+    RunOptions options;
+    options.err_is_terminal = terminal;
+    Outcome outcome;
+    outcome.exit_code = verify::Run(args, in, out, err, options);
+    outcome.out = out.str();
+    outcome.err = err.str();
+    return outcome;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<ledger::testing::SyntheticLog> log_;
+};
+
+TEST_F(BundleCommandTest, AGoodBundleWithATrustedKeyExitsZero) {
+  Outcome o = Exec({"bundle", "--vkey", vkey(), dir()});
+
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_THAT(o.err, IsEmpty());  // No warning; no progress bar off a tty.
+  EXPECT_THAT(o.out, StartsWith(absl::StrCat("bundle          ", dir(),
+                                             " (cellchain-bundle/1)\n")));
+  EXPECT_THAT(o.out, HasSubstr("scope           the whole log from index 0"));
+  EXPECT_THAT(o.out, HasSubstr(absl::StrCat(vkey(), " (given with --vkey)")));
+  EXPECT_THAT(o.out, HasSubstr("9 records, 3 entities, 2 signing keys, 3 "
+                               "checkpoints (3 verified, latest tree size 9)"));
+  EXPECT_THAT(o.out, HasSubstr("SIGNATURE                       9        0"));
+  EXPECT_THAT(o.out, HasSubstr("CHECKPOINT_ROOT                 3        0"));
+  EXPECT_THAT(o.out, Not(HasSubstr("FAIL")));
+  EXPECT_THAT(o.out, HasSubstr("\nVALID: every check holds\n"));
+}
+
+TEST_F(BundleCommandTest, WithoutVkeyItWarnsThatTheKeyIsTheBundlesOwn) {
+  Outcome o = Exec({"bundle", dir()});
+
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_THAT(o.err, HasSubstr("warning: no --vkey given"));
+  EXPECT_THAT(o.out, HasSubstr("taken from the bundle itself"));
+}
+
+TEST_F(BundleCommandTest, ATamperedRecordExitsOneAndIsNamed) {
+  const fs::path file = dir_ / "records" / "000000000004.bin";
+  std::string bytes = ReadAll(file);
+  bytes[bytes.size() - 5] ^= 0x01;
+  WriteAll(file, bytes);
+
+  Outcome o = Exec({"bundle", "--vkey", vkey(), dir()});
+
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_THAT(o.out,
+              HasSubstr(absl::StrCat("FAIL SIGNATURE record ", Id(4),
+                                     " (log index 4, entity donor_lot/e1): "
+                                     "signature does not verify")));
+  EXPECT_THAT(o.out, HasSubstr("\nINVALID: "));
+  EXPECT_THAT(o.err, HasSubstr("cellchain-verify: invalid: "));
+}
+
+TEST_F(BundleCommandTest, ADeletedRecordExitsOneAndTheBundleCountsDisagree) {
+  std::string index = ReadAll(dir_ / "records" / "index.jsonl");
+  // Drop line 6 (log index 5) and its files.
+  size_t begin = 0;
+  for (int i = 0; i < 5; ++i) begin = index.find('\n', begin) + 1;
+  size_t end = index.find('\n', begin) + 1;
+  index.erase(begin, end - begin);
+  WriteAll(dir_ / "records" / "index.jsonl", index);
+  fs::remove(dir_ / "records" / "000000000005.bin");
+  fs::remove(dir_ / "records" / "000000000005.sig");
+
+  Outcome o = Exec({"bundle", "--vkey", vkey(), dir()});
+
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("FAIL BUNDLE manifest.json declares 9 records, "
+                               "the bundle holds 8"));
+  EXPECT_THAT(o.out, HasSubstr(absl::StrCat("FAIL LOG_INDEX record ", Id(6),
+                                            " (log index 6")));
+}
+
+TEST_F(BundleCommandTest, AnotherLogsKeyExitsOne) {
+  CC_ASSERT_OK_AND_ASSIGN(
+      ledger::NoteSigner other,
+      ledger::NoteSigner::Generate(ledger::testing::kTestOrigin));
+  Outcome o = Exec({"bundle", "--vkey", other.verifier().KeyString(), dir()});
+
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("FAIL CHECKPOINT_SIGNATURE checkpoint 9"));
+}
+
+TEST_F(BundleCommandTest, UsageAndUnreadableBundlesExitTwo) {
+  Outcome no_dir = Exec({"bundle", "--vkey", vkey()});
+  EXPECT_EQ(no_dir.exit_code, 2);
+  EXPECT_THAT(no_dir.err, HasSubstr("missing DIR"));
+  EXPECT_THAT(no_dir.out, IsEmpty());
+
+  Outcome bad_key = Exec({"bundle", "--vkey", "nonsense", dir()});
+  EXPECT_EQ(bad_key.exit_code, 2);
+  EXPECT_THAT(bad_key.err, HasSubstr("--vkey nonsense"));
+
+  Outcome missing = Exec({"bundle", (dir_ / "absent").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read the bundle"));
+  EXPECT_THAT(missing.out, IsEmpty());
+
+  Outcome threads = Exec({"bundle", "--threads", "0", dir()});
+  EXPECT_EQ(threads.exit_code, 2);
+
+  fs::remove(dir_ / "keys" / "keys.json");
+  Outcome broken = Exec({"bundle", "--vkey", vkey(), dir()});
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_THAT(broken.err, HasSubstr("keys.json"));
+}
+
+TEST_F(BundleCommandTest, HelpListsTheCommand) {
+  Outcome help = Exec({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("bundle"));
+  EXPECT_THAT(help.out, HasSubstr("check an exported audit bundle offline"));
+
+  Outcome usage = Exec({"bundle", "--help"});
+  EXPECT_EQ(usage.exit_code, 0);
+  EXPECT_THAT(usage.out, HasSubstr("usage: cellchain-verify bundle"));
+}
+
+TEST_F(BundleCommandTest, DrawsAProgressBarOnlyOnATerminal) {
+  Outcome terminal =
+      RunInProcess({"bundle", "--vkey", vkey(), "--threads", "2", dir()},
+                   /*terminal=*/true);
+  EXPECT_EQ(terminal.exit_code, 0) << terminal.err;
+  EXPECT_THAT(terminal.err, HasSubstr("\rverifying records"));
+  EXPECT_THAT(terminal.err, HasSubstr("100%  9/9"));
+  // Erased before the report, which goes to stdout untouched.
+  EXPECT_THAT(terminal.err, ::testing::EndsWith("\r\x1b[K"));
+  EXPECT_THAT(terminal.out, Not(HasSubstr("\r")));
+
+  Outcome pipe = RunInProcess({"bundle", "--vkey", vkey(), dir()},
+                              /*terminal=*/false);
+  EXPECT_EQ(pipe.exit_code, 0);
+  EXPECT_THAT(pipe.err, IsEmpty());
+  EXPECT_EQ(pipe.out, terminal.out);
+}
+
+TEST_F(BundleCommandTest, ASubsetSaysWhatItCannotShow) {
+  // Keep records 4.. only: a subset (its manifest rewritten accordingly).
+  fs::path subset = dir_.string() + "_subset";
+  fs::remove_all(subset);
+  CC_ASSERT_OK_AND_ASSIGN(ledger::Bundle bundle, ledger::ReadBundle(dir()));
+  bundle.complete = false;
+  bundle.query = "records from index 4";
+  bundle.records.erase(bundle.records.begin(), bundle.records.begin() + 4);
+  bundle.inclusion_proofs.erase(bundle.inclusion_proofs.begin(),
+                                bundle.inclusion_proofs.begin() + 4);
+  CC_ASSERT_OK(ledger::WriteBundle(bundle, subset.string()));
+
+  Outcome o = Exec({"bundle", "--vkey", vkey(), subset.string()});
+  fs::remove_all(subset);
+
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("a subset of the log (a query's result)"));
+  EXPECT_THAT(o.out, HasSubstr("3 entity chains start before the bundle's "
+                               "first record of the entity"));
+  EXPECT_THAT(o.out, HasSubstr("not that the query's result is complete"));
+}
+
+}  // namespace
+}  // namespace cellchain::verify

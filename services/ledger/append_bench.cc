@@ -1,0 +1,679 @@
+// append_bench: what an audited write costs. Figures, not a test.
+//
+//   cmake --build B --target append_bench && B/bin/append_bench [flags]
+//
+// Prints, in one run:
+//   1. CPU per record of Ledger::Seal (validate, build, serialize
+//      deterministically, sign with Ed25519, leaf hash), in-process, no
+//      database; with the parts measured alone.
+//   2. Five runs of --seconds each (default 10) at --writers concurrency
+//      (default 16), with synchronous_commit on, each giving transactions/s
+//      and p50/p99/max latency:
+//      a. pgbench -c writers -j 2 -T seconds, a custom script of one
+//         single-row INSERT per transaction: the design brief's reference;
+//      b. our writers (a thread and a pooled connection each): BEGIN, one
+//         single-row INSERT into a test table, Ledger::Append, COMMIT;
+//      c. the same without Append: what our client's transaction costs
+//         (BEGIN and COMMIT are round trips of their own);
+//      d. pgbench running the SQL of b (the INSERT and Append's two
+//         pipelines, constant record bytes of the real size) with
+//         -M extended, the protocol our pg layer speaks (unnamed statements,
+//         parsed and planned every time): what the database alone does with
+//         that SQL, no signing and no client of ours;
+//      e. the same with -M prepared: what prepared statements would give.
+//      Then the ratios b/a (the brief's target is >= 0.5, for audited
+//      writes over gRPC), b/c, b/d and e/d.
+//
+// Database: with the ctest fixture's environment (CELLCHAIN_TEST_PG etc.,
+// cmake/CellchainTesting.cmake) it uses that cluster. Otherwise it starts a
+// throwaway cluster of its own with tests/fixtures/pg_cluster.sh (port
+// --port, default 55439, state under /tmp, migrated with this build's
+// cellchaind) and removes it at exit, also after Ctrl-C. Either way the
+// figures come from a fresh database copied from the migrated template
+// (cellchain::testing::TestDatabase), written as a role with exactly a
+// service's privileges.
+//
+// Flags: --seconds=N --writers=N --cpu-iterations=N --port=N
+//        --pgbench=PATH (default: pgbench on PATH, else
+//        /usr/lib/postgresql/15/bin/pgbench)
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "google/protobuf/struct.pb.h"
+#include "services/common/crypto/ed25519.h"
+#include "services/common/crypto/random.h"
+#include "services/common/crypto/sha256.h"
+#include "services/common/pg/connection.h"
+#include "services/common/pg/pool.h"
+#include "services/common/status/status.h"
+#include "services/common/testing/test_database.h"
+#include "services/ledger/ledger.h"
+#include "services/ledger/merkle.h"
+
+namespace cellchain::ledger {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void OnSignal(int) { g_interrupted.store(true); }
+
+struct Flags {
+  int seconds = 10;
+  int writers = 16;
+  int cpu_iterations = 20000;
+  int port = 55439;
+  std::string pgbench;
+};
+
+[[noreturn]] void Usage(const std::string& problem) {
+  std::cerr << "append_bench: " << problem << "\n"
+            << "usage: append_bench [--seconds=N] [--writers=N] "
+               "[--cpu-iterations=N] [--port=N] [--pgbench=PATH]\n";
+  std::exit(2);
+}
+
+Flags ParseFlags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    size_t eq = arg.find('=');
+    if (!arg.starts_with("--") || eq == std::string::npos) {
+      Usage("unexpected argument " + arg);
+    }
+    std::string name = arg.substr(2, eq - 2);
+    std::string value = arg.substr(eq + 1);
+    int* number = name == "seconds"          ? &flags.seconds
+                  : name == "writers"        ? &flags.writers
+                  : name == "cpu-iterations" ? &flags.cpu_iterations
+                  : name == "port"           ? &flags.port
+                                             : nullptr;
+    if (number != nullptr) {
+      if (!absl::SimpleAtoi(value, number) || *number < 1) {
+        Usage("--" + name + " wants a positive integer");
+      }
+    } else if (name == "pgbench") {
+      flags.pgbench = value;
+    } else {
+      Usage("unknown flag --" + name);
+    }
+  }
+  return flags;
+}
+
+[[noreturn]] void Die(const std::string& what, const absl::Status& status) {
+  std::cerr << "append_bench: " << what << ": " << status << "\n";
+  std::exit(1);
+}
+
+template <typename T>
+T OrDie(absl::StatusOr<T> value, const std::string& what) {
+  if (!value.ok()) Die(what, value.status());
+  return *std::move(value);
+}
+
+void OrDie(const absl::Status& status, const std::string& what) {
+  if (!status.ok()) Die(what, status);
+}
+
+// Runs a shell command; returns its exit status and combined output.
+std::pair<int, std::string> Shell(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    output.append(buffer, n);
+  }
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// `text` as one shell word.
+std::string ShellQuote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted.push_back(c);
+    }
+  }
+  return quoted + "'";
+}
+
+std::string FirstLine(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+int64_t ThreadCpuNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+// A throwaway cluster for runs outside ctest, removed at exit (an atexit
+// handler, so that Die() after the start removes it too).
+std::string g_cluster_dir;
+
+void RemoveOwnCluster() {
+  if (g_cluster_dir.empty()) return;
+  Shell(absl::StrCat(CELLCHAIN_SOURCE_DIR, "/tests/fixtures/pg_cluster.sh",
+                     " cleanup ", g_cluster_dir, "/pg"));
+  Shell(absl::StrCat("rm -rf '", g_cluster_dir, "'"));
+  std::cout << "throwaway cluster removed\n";
+  g_cluster_dir.clear();
+}
+
+void StartOwnCluster(int port) {
+  char dir[] = "/tmp/cc-append-bench-XXXXXX";
+  if (mkdtemp(dir) == nullptr) {
+    Die("mkdtemp", absl::InternalError(std::strerror(errno)));
+  }
+  // The server runs as user postgres when we are root: let it in.
+  chmod(dir, 0755);
+  g_cluster_dir = dir;
+  std::atexit(RemoveOwnCluster);
+  const std::string state = g_cluster_dir + "/pg";
+  std::cout << "\nstarting a throwaway PostgreSQL cluster in " << state
+            << " (port " << port << ") ...\n"
+            << std::flush;
+  auto [rc, output] = Shell(absl::StrCat(
+      CELLCHAIN_SOURCE_DIR, "/tests/fixtures/pg_cluster.sh setup ", state, " ",
+      port, " ", CELLCHAIN_BINARY_DIR, "/bin/cellchaind"));
+  if (rc != 0) {
+    std::cerr << output;
+    Die("starting the cluster",
+        absl::InternalError(absl::StrCat("pg_cluster.sh setup exited ", rc)));
+  }
+  setenv("CELLCHAIN_TEST_PG",
+         absl::StrCat("host=", state, "/run port=", port,
+                      " user=postgres dbname=postgres")
+             .c_str(),
+         1);
+  setenv("CELLCHAIN_TEST_PG_TEMPLATE", "cellchain_template", 1);
+}
+
+google::protobuf::Struct ItemState(const std::string& id, int64_t version) {
+  // About the size of a real entity snapshot: a dozen short fields.
+  google::protobuf::Struct s;
+  auto& f = *s.mutable_fields();
+  f["id"].set_string_value(id);
+  f["name"].set_string_value("bench item");
+  f["version"].set_number_value(static_cast<double>(version));
+  f["status"].set_string_value("RECEIVED");
+  f["volume_ml"].set_string_value("20.0");
+  f["cells"].set_string_value("1.0E8");
+  f["viability_percent"].set_string_value("97.5");
+  f["lot"].set_string_value("lot_0123456789ABCDEFGHJKMNPQ");
+  f["donor"].set_string_value("don_0123456789ABCDEFGHJKMNPQ");
+  f["site"].set_string_value("RegenHeart cell processing facility 1");
+  f["received_by"].set_string_value("usr_ada");
+  f["temperature_cel"].set_string_value("-196");
+  return s;
+}
+
+Event ItemEvent(const std::string& id, const google::protobuf::Struct* state) {
+  Event event;
+  event.actor.set_user_id("usr_ada");
+  event.actor.set_printed_name("Ada Lovelace");
+  event.actor.set_role("technician");
+  event.actor.set_workstation("/O=cellchain-dev/OU=workstation/CN=lab-1");
+  event.action = "bench_item.create";
+  event.entity_type = "bench_item";
+  event.entity_id = id;
+  cellchain::audit::v1::Isbt128Identifier din;
+  din.set_kind("din");
+  din.set_value("A999924123456");
+  event.isbt128.push_back(din);
+  event.after_state = state;
+  event.request_id = crypto::RandomId("req");
+  return event;
+}
+
+// --- 1. CPU
+// -------------------------------------------------------------------
+
+// Returns the size of the records measured.
+size_t CpuFigures(const Ledger& ledger, int iterations) {
+  const std::string id = crypto::RandomId("itm");
+  const google::protobuf::Struct state = ItemState(id, 1);
+  const Event event = ItemEvent(id, &state);
+  const std::string previous(32, '\x5a');
+  // Warm up (page in code, OpenSSL's lazy initialisation).
+  for (int i = 0; i < 200; ++i) OrDie(ledger.Seal(event, previous), "seal");
+
+  absl::Time wall_start = absl::Now();
+  int64_t cpu_start = ThreadCpuNanos();
+  size_t bytes = 0;
+  for (int i = 0; i < iterations; ++i) {
+    bytes = OrDie(ledger.Seal(event, previous), "seal").record_bytes.size();
+  }
+  const double seal_cpu_us = (ThreadCpuNanos() - cpu_start) / 1e3 / iterations;
+  const double seal_wall_us =
+      absl::ToDoubleMicroseconds(absl::Now() - wall_start) / iterations;
+
+  const SignedRecord sample = OrDie(ledger.Seal(event, previous), "seal");
+  cellchain::audit::v1::AuditRecord record;
+  record.ParseFromString(sample.record_bytes);
+  cpu_start = ThreadCpuNanos();
+  for (int i = 0; i < iterations; ++i) {
+    OrDie(SerializeDeterministic(record), "serialize");
+  }
+  const double serialize_us = (ThreadCpuNanos() - cpu_start) / 1e3 / iterations;
+
+  crypto::Ed25519PrivateKey key =
+      OrDie(crypto::Ed25519PrivateKey::Generate(), "key");
+  const std::string message = SignedMessage(sample.record_bytes);
+  cpu_start = ThreadCpuNanos();
+  for (int i = 0; i < iterations; ++i) OrDie(key.Sign(message), "sign");
+  const double sign_us = (ThreadCpuNanos() - cpu_start) / 1e3 / iterations;
+
+  cpu_start = ThreadCpuNanos();
+  for (int i = 0; i < iterations; ++i) {
+    Hash h = LeafHash(sample.record_bytes);
+    asm volatile("" : : "r"(h.data()) : "memory");
+  }
+  const double leaf_us = (ThreadCpuNanos() - cpu_start) / 1e3 / iterations;
+
+  std::cout << absl::StrFormat(
+      "\n## 1. CPU per record, in-process, no database (%d records of %d "
+      "bytes)\n"
+      "Seal (validate + build + serialize + sign + leaf hash): "
+      "%.1f us CPU (%.1f us wall) per record, i.e. %.0f records/s per core\n"
+      "  of which, measured alone: deterministic serialize %.1f us, "
+      "Ed25519 sign %.1f us, leaf hash %.2f us\n",
+      iterations, static_cast<int>(bytes), seal_cpu_us, seal_wall_us,
+      1e6 / seal_cpu_us, serialize_us, sign_us, leaf_us);
+  return bytes;
+}
+
+// --- 2. concurrent writers
+// ------------------------------------------------------
+
+struct RunFigures {
+  int64_t transactions = 0;
+  int64_t failures = 0;
+  double seconds = 0;
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  double per_second() const { return transactions / seconds; }
+};
+
+double Percentile(std::vector<int64_t>& sorted_us, double p) {
+  if (sorted_us.empty()) return 0;
+  size_t index = static_cast<size_t>(p * (sorted_us.size() - 1) + 0.5);
+  return sorted_us[std::min(index, sorted_us.size() - 1)] / 1000.0;
+}
+
+RunFigures Summarize(std::vector<int64_t> latencies_us, double seconds,
+                     int64_t failures) {
+  std::sort(latencies_us.begin(), latencies_us.end());
+  RunFigures f;
+  f.transactions = static_cast<int64_t>(latencies_us.size());
+  f.failures = failures;
+  f.seconds = seconds;
+  f.p50_ms = Percentile(latencies_us, 0.50);
+  f.p99_ms = Percentile(latencies_us, 0.99);
+  f.max_ms = latencies_us.empty() ? 0 : latencies_us.back() / 1000.0;
+  return f;
+}
+
+RunFigures RunWriters(pg::Pool& pool, const Ledger* ledger, int writers,
+                      int seconds) {
+  absl::Mutex mu;
+  std::vector<int64_t> all_latencies;
+  int64_t failures = 0;
+  absl::Status first_failure;
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + absl::Seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < writers; ++t) {
+    threads.emplace_back([&] {
+      std::vector<int64_t> latencies;
+      latencies.reserve(20000);
+      int64_t failed = 0;
+      absl::Status failure;
+      while (absl::Now() < deadline && !g_interrupted.load()) {
+        const std::string id = crypto::RandomId("itm");
+        const google::protobuf::Struct state = ItemState(id, 1);
+        const Event event = ItemEvent(id, &state);
+        const absl::Time t0 = absl::Now();
+        absl::Status s = pool.InTransaction([&](pg::Transaction& tx) {
+          CC_RETURN_IF_ERROR(
+              tx.Exec("INSERT INTO bench_items (id, name, version) "
+                      "VALUES ($1, $2, 1)",
+                      {id, "bench item"})
+                  .status());
+          if (ledger == nullptr) return absl::OkStatus();
+          return ledger->Append(tx, event).status();
+        });
+        if (s.ok()) {
+          latencies.push_back(absl::ToInt64Microseconds(absl::Now() - t0));
+        } else {
+          ++failed;
+          if (failure.ok()) failure = s;
+        }
+      }
+      absl::MutexLock lock(&mu);
+      all_latencies.insert(all_latencies.end(), latencies.begin(),
+                           latencies.end());
+      failures += failed;
+      if (first_failure.ok()) first_failure = failure;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+  if (!first_failure.ok()) {
+    std::cerr << "append_bench: " << failures
+              << " transactions failed; first: " << first_failure << "\n";
+  }
+  return Summarize(std::move(all_latencies), elapsed, failures);
+}
+
+// --- 3. pgbench
+// -----------------------------------------------------------------
+
+// One pgbench run of `script` (written to a file) at `clients` concurrency;
+// its tps and, from its per-transaction log, the latency percentiles.
+std::optional<RunFigures> RunPgbench(const std::string& pgbench,
+                                     const std::string& conninfo,
+                                     const std::string& script_text,
+                                     const std::string& protocol, int clients,
+                                     int seconds) {
+  char dir[] = "/tmp/cc-append-pgbench-XXXXXX";
+  if (mkdtemp(dir) == nullptr) return std::nullopt;
+  const std::string script = std::string(dir) + "/script.sql";
+  std::ofstream(script) << script_text;
+  const std::string command =
+      absl::StrCat(ShellQuote(pgbench), " -n -M ", protocol, " -c ", clients,
+                   " -j 2 -T ", seconds, " -f ", ShellQuote(script),
+                   " -l --log-prefix=", ShellQuote(std::string(dir) + "/log"),
+                   " ", ShellQuote(conninfo));
+  auto [rc, output] = Shell(command);
+  std::optional<RunFigures> figures;
+  // "tps = 1234.567890 (without initial connection time)"
+  const size_t tps_at = output.find("tps = ");
+  double tps = 0;
+  if (tps_at != std::string::npos) {
+    std::istringstream(output.substr(tps_at + 6)) >> tps;
+  }
+  if (rc == 0 && tps > 0) {
+    // Per-transaction log lines: client_id tx_no latency_us script_no
+    // epoch_s epoch_us.
+    std::vector<int64_t> latencies;
+    if (DIR* d = opendir(dir)) {
+      while (dirent* entry = readdir(d)) {
+        std::string name = entry->d_name;
+        if (!name.starts_with("log.")) continue;
+        std::ifstream in(std::string(dir) + "/" + name);
+        int64_t client, tx, latency;
+        std::string line;
+        while (std::getline(in, line)) {
+          std::istringstream fields(line);
+          if (fields >> client >> tx >> latency) latencies.push_back(latency);
+        }
+      }
+      closedir(d);
+    }
+    figures = Summarize(std::move(latencies), seconds, 0);
+    figures->seconds = figures->transactions / tps;  // so per_second() = tps
+  } else {
+    std::cerr << "append_bench: pgbench failed (exit " << rc << "):\n"
+              << output;
+  }
+  Shell(absl::StrCat("rm -rf '", dir, "'"));
+  return figures;
+}
+
+// The reference of the design brief: one single-row INSERT per transaction.
+constexpr char kPgbenchInsert[] =
+    "\\set n random(1, 9000000000000000000)\n"
+    "INSERT INTO pgbench_items (id, name, version) "
+    "VALUES ('pgb_' || :client_id || '_' || :n, 'bench item', 1);\n";
+
+// The statements an audited write sends (the service's INSERT, then
+// Ledger::Append's two pipelines, in its transaction), with constant record
+// bytes of the size the ledger writes: what the database alone can do with
+// them, no signing and no client of ours. Keep in step with ledger.cc.
+std::string PgbenchAuditedScript(const std::string& key_id,
+                                 size_t record_size) {
+  const std::string id = "'pga_' || :client_id || '_' || :n";
+  const std::string rec = "'rec_pga_' || :client_id || '_' || :n";
+  const std::string leaf = "sha256((" + id + ")::bytea)";
+  // pgbench reads ":name" as a variable even inside quotes: spell the key
+  // id's colon as chr(58).
+  const size_t colon = key_id.find(':');
+  const std::string key =
+      absl::StrCat("'", key_id.substr(0, colon), "' || chr(58) || '",
+                   key_id.substr(colon + 1), "'");
+  return absl::StrCat(
+      "\\set n random(1, 9000000000000000000)\n"
+      "BEGIN;\n"
+      "INSERT INTO pgbench_items (id, name, version) VALUES (",
+      id, ", 'bench item', 1);\n",
+      "\\startpipeline\n"
+      "INSERT INTO cellchain_audit.entity_heads (entity_type, entity_id) "
+      "VALUES ('bench_item', ",
+      id, ") ON CONFLICT DO NOTHING;\n",
+      "SELECT record_id, leaf_hash FROM cellchain_audit.entity_heads "
+      "WHERE entity_type = 'bench_item' AND entity_id = ",
+      id, " FOR UPDATE;\n",
+      "\\endpipeline\n"
+      "\\startpipeline\n"
+      "INSERT INTO cellchain_audit.records (record_id, service, key_id, "
+      "recorded_at, entity_type, entity_id, actor_user_id, action, din, "
+      "request_id, record_bytes, signature, leaf_hash, previous_entity_hash) "
+      "VALUES (",
+      rec, ", 'bench', ", key, ", now(), 'bench_item', ", id,
+      ", 'usr_ada', 'bench_item.create', 'A999924123456', "
+      "'req_0123456789ABCDEFGHJKMNPQRS', decode(repeat('ab', ",
+      record_size, "), 'hex'), decode(repeat('cd', 64), 'hex'), ", leaf,
+      ", NULL);\n", "UPDATE cellchain_audit.entity_heads SET record_id = ", rec,
+      ", leaf_hash = ", leaf,
+      " WHERE entity_type = 'bench_item' "
+      "AND entity_id = ",
+      id, ";\n",
+      "INSERT INTO cellchain_audit.pending (record_id, leaf_hash) VALUES (",
+      rec, ", ", leaf, ");\n",
+      "\\endpipeline\n"
+      "COMMIT;\n");
+}
+
+std::string FindPgbench(const Flags& flags) {
+  if (!flags.pgbench.empty()) return flags.pgbench;
+  auto [rc, path] = Shell("command -v pgbench");
+  if (rc == 0 && !path.empty()) return FirstLine(path);
+  return "/usr/lib/postgresql/15/bin/pgbench";
+}
+
+std::string Setting(pg::Connection& conn, const std::string& sql) {
+  absl::StatusOr<pg::Result> r = conn.Exec(sql);
+  if (!r.ok()) return "?";
+  return r->GetString(0, 0).value_or("?");
+}
+
+void PrintRun(const std::string& what, const RunFigures& f) {
+  std::cout << absl::StrFormat(
+      "%s: %.0f transactions/s (%d in %.1f s), latency p50 %.2f ms, p99 "
+      "%.2f ms, max %.2f ms%s\n",
+      what, f.per_second(), f.transactions, f.seconds, f.p50_ms, f.p99_ms,
+      f.max_ms,
+      f.failures > 0 ? absl::StrCat(", ", f.failures, " FAILED") : "");
+}
+
+int Main(int argc, char** argv) {
+  const Flags flags = ParseFlags(argc, argv);
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+
+  std::cout << "# append_bench\n"
+            << "machine: " << std::thread::hardware_concurrency() << " cores, "
+            << FirstLine(Shell("grep -m1 'model name' /proc/cpuinfo | "
+                               "cut -d: -f2 | sed 's/^ //'")
+                             .second)
+            << "; " << FirstLine(Shell("uname -sr").second) << "\n";
+
+  crypto::Ed25519PrivateKey key =
+      OrDie(crypto::Ed25519PrivateKey::Generate(), "generating a key");
+  std::unique_ptr<Ledger> ledger =
+      OrDie(Ledger::Create("bench", std::move(key), RealClock()), "ledger");
+  const size_t record_size = CpuFigures(*ledger, flags.cpu_iterations);
+  if (g_interrupted.load()) return 1;
+
+  const char* env = std::getenv("CELLCHAIN_TEST_PG");
+  if (env == nullptr || *env == '\0') StartOwnCluster(flags.port);
+
+  int rc = 0;
+  {
+    auto db = OrDie(cellchain::testing::TestDatabase::Create(),
+                    "creating the database");
+    pg::Connection admin =
+        OrDie(pg::Connection::Open(db->conninfo()), "connecting");
+    OrDie(admin.ExecScript(
+              "CREATE TABLE bench_items (seq bigserial PRIMARY KEY, "
+              "id text NOT NULL, name text NOT NULL, version bigint NOT NULL);"
+              "CREATE TABLE pgbench_items (seq bigserial PRIMARY KEY, "
+              "id text NOT NULL, name text NOT NULL, version bigint NOT NULL);"
+              "GRANT INSERT ON bench_items, pgbench_items "
+              "TO cellchain_service;"
+              "GRANT USAGE ON SEQUENCE bench_items_seq_seq, "
+              "pgbench_items_seq_seq TO cellchain_service;"),
+          "creating the test tables");
+    const std::string role =
+        OrDie(db->CreateLoginRole("cellchain_service"), "creating a role");
+    const std::string conninfo = db->ConninfoAs(role);
+    std::cout << "\ndatabase: " << FirstLine(Setting(admin, "SELECT version()"))
+              << "\n"
+              << "synchronous_commit="
+              << Setting(admin, "SHOW synchronous_commit")
+              << " fsync=" << Setting(admin, "SHOW fsync")
+              << " wal_sync_method=" << Setting(admin, "SHOW wal_sync_method")
+              << " shared_buffers=" << Setting(admin, "SHOW shared_buffers")
+              << " (Unix socket; as a role with a service's privileges)\n";
+
+    {
+      pg::Connection service =
+          OrDie(pg::Connection::Open(conninfo), "connecting as the service");
+      OrDie(ledger->RegisterKey(service), "registering the key");
+    }
+    auto pool = OrDie(pg::Pool::Create({.name = "bench",
+                                        .conninfo = conninfo,
+                                        .size = flags.writers,
+                                        .acquire_timeout = absl::Seconds(30)}),
+                      "pool");
+
+    std::cout << "\n## 2. Concurrent transactions (running "
+              << 5 * flags.seconds << " s)\n"
+              << std::flush;
+    const std::string pgbench = FindPgbench(flags);
+    std::cout << "pgbench: " << pgbench << " -n -c " << flags.writers
+              << " -j 2 -T " << flags.seconds << " -M <protocol> -f <script> "
+              << "-l\n"
+              << std::flush;
+    std::optional<RunFigures> reference =
+        RunPgbench(pgbench, conninfo, kPgbenchInsert, "simple", flags.writers,
+                   flags.seconds);
+    if (g_interrupted.load()) return 1;
+    RunFigures audited =
+        RunWriters(*pool, ledger.get(), flags.writers, flags.seconds);
+    if (g_interrupted.load()) return 1;
+    RunFigures plain = RunWriters(*pool, nullptr, flags.writers, flags.seconds);
+    if (g_interrupted.load()) return 1;
+    const std::string audited_sql =
+        PgbenchAuditedScript(ledger->key_id(), record_size);
+    std::optional<RunFigures> sql_extended =
+        RunPgbench(pgbench, conninfo, audited_sql, "extended", flags.writers,
+                   flags.seconds);
+    if (g_interrupted.load()) return 1;
+    std::optional<RunFigures> sql_prepared =
+        RunPgbench(pgbench, conninfo, audited_sql, "prepared", flags.writers,
+                   flags.seconds);
+    const int64_t stored =
+        OrDie(OrDie(admin.Exec("SELECT count(*) FROM cellchain_audit.records "
+                               "WHERE record_id NOT LIKE 'rec\\_pga\\_%'"),
+                    "counting records")
+                  .GetInt64(0, 0),
+              "counting records");
+    const int64_t stored_by_pgbench =
+        OrDie(OrDie(admin.Exec("SELECT count(*) FROM cellchain_audit.records "
+                               "WHERE record_id LIKE 'rec\\_pga\\_%'"),
+                    "counting records")
+                  .GetInt64(0, 0),
+              "counting records");
+
+    std::cout << "\n## Results (" << flags.writers << " concurrent "
+              << "transactions, " << flags.seconds << " s each)\n";
+    PrintRun("a. pgbench, one single-row INSERT (simple)    ",
+             reference.value_or(RunFigures{.seconds = 1}));
+    PrintRun("b. ours: INSERT + Ledger::Append (audited)    ", audited);
+    PrintRun("c. ours: INSERT only, same client             ", plain);
+    PrintRun("d. pgbench, the audited SQL, -M extended      ",
+             sql_extended.value_or(RunFigures{.seconds = 1}));
+    PrintRun("e. pgbench, the audited SQL, -M prepared      ",
+             sql_prepared.value_or(RunFigures{.seconds = 1}));
+    if (reference.has_value()) {
+      std::cout << absl::StrFormat(
+          "ratio b/a, audited write / pgbench INSERT: %.2f "
+          "(design target >= 0.50, over gRPC)\n",
+          audited.per_second() / reference->per_second());
+    } else {
+      rc = 1;
+    }
+    std::cout << absl::StrFormat(
+        "ratio b/c, the ledger's share of our own transaction: %.2f\n",
+        audited.per_second() / plain.per_second());
+    if (sql_extended.has_value() && sql_prepared.has_value()) {
+      std::cout << absl::StrFormat(
+          "ratio b/d, our client / the database alone with the same SQL: "
+          "%.2f\n"
+          "ratio e/d, what prepared statements would give: %.2f\n",
+          audited.per_second() / sql_extended->per_second(),
+          sql_prepared->per_second() / sql_extended->per_second());
+    } else {
+      rc = 1;
+    }
+    std::cout << "records stored by b: " << stored
+              << " (committed appends: " << audited.transactions
+              << "); by d and e: " << stored_by_pgbench << "\n";
+    const int64_t logged_by_pgbench =
+        (sql_extended.has_value() ? sql_extended->transactions : 0) +
+        (sql_prepared.has_value() ? sql_prepared->transactions : 0);
+    if (stored != audited.transactions || audited.failures > 0 ||
+        plain.failures > 0 || stored_by_pgbench != logged_by_pgbench) {
+      std::cout << "WARNING: failures or a record count that does not match "
+                   "the committed appends; see above\n";
+      rc = 1;
+    }
+  }
+  return rc;
+}
+
+}  // namespace
+}  // namespace cellchain::ledger
+
+int main(int argc, char** argv) { return cellchain::ledger::Main(argc, argv); }

@@ -1,0 +1,80 @@
+#include "services/ledger/state_registry.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/pg/absl_view.h"
+#include "services/common/status/status.h"
+#include "services/ledger/ledger.h"
+
+namespace cellchain::ledger {
+namespace {
+
+bool IsSnakeCase(std::string_view s) {
+  if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace
+
+absl::Status StateRegistry::Register(std::string entity_type,
+                                     std::string message_full_name,
+                                     StateReader reader) {
+  if (!IsSnakeCase(entity_type)) {
+    return InvalidField("entity_type", "must be snake_case (\"donor_lot\")");
+  }
+  if (message_full_name.empty()) {
+    return InvalidField("message_full_name", "is required");
+  }
+  if (!reader) return InvalidField("reader", "is required");
+  absl::MutexLock lock(&mu_);
+  auto [it, inserted] = readers_.try_emplace(
+      entity_type,
+      Entry{absl::StrCat(kAfterStateTypeUrlPrefix, message_full_name),
+            std::move(reader)});
+  if (!inserted) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("a state reader for entity type ", entity_type,
+                     " is registered already"));
+  }
+  return absl::OkStatus();
+}
+
+bool StateRegistry::Contains(std::string_view entity_type) const {
+  absl::MutexLock lock(&mu_);
+  return readers_.contains(pg::ToAbsl(entity_type));
+}
+
+std::vector<std::string> StateRegistry::EntityTypes() const {
+  std::vector<std::string> types;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [type, entry] : readers_) types.push_back(type);
+  }
+  std::sort(types.begin(), types.end());
+  return types;
+}
+
+absl::StatusOr<EntityState> StateRegistry::ReadState(
+    pg::Connection& connection, std::string_view entity_type,
+    const std::string& entity_id) const {
+  Entry entry;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = readers_.find(pg::ToAbsl(entity_type));
+    if (it == readers_.end()) {
+      return FailedRule(
+          kReasonNoStateReader,
+          absl::StrCat("no state reader is registered for entity type ",
+                       pg::ToAbsl(entity_type)));
+    }
+    entry = it->second;  // a copy: the reader runs outside the lock
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, entry.reader(connection, entity_id));
+  return EntityState{std::move(entry.type_url), std::move(bytes)};
+}
+
+}  // namespace cellchain::ledger
