@@ -1,0 +1,346 @@
+// Tampering with the stored audit trail, each kind done the way an insider
+// with database superuser rights would (triggers bypassed), must be found by
+// the server-side verification QA runs (VerifyStoredLog, the same code as
+// AuditService.VerifyLog) and named: which check, which record or entity.
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "gtest/gtest.h"
+#include "services/audit/record_store.h"
+#include "services/common/pg/pool.h"
+#include "services/common/testing/test_database.h"
+#include "services/ledger/ledger.h"
+#include "services/ledger/sequencer.h"
+
+namespace cellchain::audit {
+namespace {
+
+using ::testing::IsEmpty;
+
+constexpr int kWidgets = 3;
+constexpr int kChangesPerWidget = 4;
+
+class TamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = testing::TestDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    auto admin = pg::Connection::Open(db_->conninfo());
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    admin_ = std::make_unique<pg::Connection>(*std::move(admin));
+    auto role = db_->CreateLoginRole("cellchain_service");
+    ASSERT_TRUE(role.ok()) << role.status();
+    ASSERT_TRUE(admin_
+                    ->ExecScript(
+                        "CREATE TABLE public.test_widgets (id text PRIMARY "
+                        "KEY, name text NOT NULL);"
+                        "GRANT SELECT, INSERT, UPDATE ON public.test_widgets "
+                        "TO " + *role + ";"
+                        // State readers run as the audit service's role.
+                        "GRANT SELECT ON public.test_widgets TO "
+                        "cellchain_audit")
+                    .ok());
+    auto pool = pg::Pool::Create(
+        {.name = "widgets", .conninfo = db_->ConninfoAs(*role), .size = 2});
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = *std::move(pool);
+    auto key = crypto::Ed25519PrivateKey::Generate();
+    ASSERT_TRUE(key.ok());
+    auto ledger =
+        ledger::Ledger::Create("widgets", *std::move(key), ledger::RealClock());
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ledger_ = *std::move(ledger);
+    {
+      auto lease = pool_->Acquire();
+      ASSERT_TRUE(lease.ok());
+      ASSERT_TRUE(ledger_->RegisterKey(**lease).ok());
+    }
+    ASSERT_TRUE(registry_
+                    .Register("widget", "google.protobuf.Struct",
+                              [](pg::Connection& c, const std::string& id)
+                                  -> absl::StatusOr<std::string> {
+                                auto row = c.Exec(
+                                    "SELECT name FROM public.test_widgets "
+                                    "WHERE id = $1",
+                                    {id});
+                                if (!row.ok()) return row.status();
+                                if (row->rows() == 0) {
+                                  return absl::NotFoundError(id);
+                                }
+                                auto name = row->GetString(0, 0);
+                                if (!name.ok()) return name.status();
+                                return ledger::SerializeDeterministic(
+                                    State(*name));
+                              })
+                    .ok());
+    for (int change = 0; change < kChangesPerWidget; ++change) {
+      for (int w = 0; w < kWidgets; ++w) {
+        record_ids_.push_back(
+            Change("W" + std::to_string(w), "name " + std::to_string(change)));
+      }
+    }
+    auto sequencer_key = crypto::Ed25519PrivateKey::Generate();
+    ASSERT_TRUE(sequencer_key.ok());
+    ledger::SequencerOptions options;
+    options.conninfo = db_->ConninfoAs("cellchain_audit");
+    auto sequencer =
+        ledger::Sequencer::Create(std::move(options), *std::move(sequencer_key));
+    ASSERT_TRUE(sequencer.ok()) << sequencer.status();
+    sequencer_ = *std::move(sequencer);
+    Integrate();
+  }
+
+  void TearDown() override {
+    if (sequencer_ != nullptr) sequencer_->Stop();
+  }
+
+  static google::protobuf::Struct State(const std::string& name) {
+    google::protobuf::Struct state;
+    (*state.mutable_fields())["name"].set_string_value(name);
+    return state;
+  }
+
+  // Renames (or creates) widget `id` and records it, in one transaction.
+  std::string Change(const std::string& id, const std::string& name) {
+    google::protobuf::Struct state = State(name);
+    ledger::Event event;
+    event.actor.set_user_id("u_tech1");
+    event.actor.set_printed_name("Ana Technician");
+    event.actor.set_role("technician");
+    event.action = "widget.rename";
+    event.entity_type = "widget";
+    event.entity_id = id;
+    event.after_state = &state;
+    event.request_id = "req_" + id + "_" + std::to_string(++changes_) +
+                       "_0000000000000";
+    std::string record_id;
+    absl::Status status = pool_->InTransaction([&](pg::Transaction& tx) {
+      auto row = tx.Exec(
+          "INSERT INTO public.test_widgets VALUES ($1, $2) "
+          "ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+          {id, name});
+      if (!row.ok()) return row.status();
+      auto appended = ledger_->Append(tx, event);
+      if (!appended.ok()) return appended.status();
+      record_id = appended->record_id;
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return record_id;
+  }
+
+  // Runs the sequencer until every committed record is in a checkpoint.
+  void Integrate() {
+    sequencer_->Start();
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < give_up) {
+      auto pending = admin_->Exec("SELECT count(*) FROM cellchain_audit.pending");
+      ASSERT_TRUE(pending.ok());
+      ledger::SequencerState state = sequencer_->state();
+      if (*pending->GetInt64(0, 0) == 0 && state.last_checkpoint.has_value() &&
+          state.last_checkpoint->tree_size == state.tree_size &&
+          state.tree_size > 0) {
+        sequencer_->Stop();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FAIL() << "sequencer did not integrate within 20 s";
+  }
+
+  // As the audit service does it: role cellchain_audit.
+  std::vector<ledger::Finding> Verify() {
+    auto connection = pg::Connection::Open(db_->ConninfoAs("cellchain_audit"));
+    EXPECT_TRUE(connection.ok()) << connection.status();
+    if (!connection.ok()) return {};
+    auto verification =
+        VerifyStoredLog(*connection, registry_, ledger::kDefaultCheckpointOrigin,
+                        sequencer_->verifier(), 1000000);
+    EXPECT_TRUE(verification.ok()) << verification.status();
+    return verification.ok() ? verification->findings
+                             : std::vector<ledger::Finding>{};
+  }
+
+  // As an insider with superuser rights: the append-only triggers off.
+  void Tamper(const std::string& sql, const pg::Params& params = {}) {
+    ASSERT_TRUE(admin_->Exec("SET session_replication_role = replica").ok());
+    auto result = admin_->Exec(sql, params);
+    ASSERT_TRUE(result.ok()) << result.status();
+    ASSERT_TRUE(admin_->Exec("SET session_replication_role = origin").ok());
+  }
+
+  // True if some finding of `check` names `record_id` (or, with an empty
+  // record id, the entity).
+  static bool Names(const std::vector<ledger::Finding>& findings,
+                    std::string_view check, const std::string& record_id,
+                    const std::string& entity_id = "") {
+    for (const ledger::Finding& f : findings) {
+      if (ledger::CheckName(f.check) != check) continue;
+      if (!record_id.empty() && f.record_id == record_id) return true;
+      if (record_id.empty() && f.entity_id == entity_id) return true;
+    }
+    return false;
+  }
+
+  // A forged record: a copy of the log's third record under a new id and
+  // entity, with a signature nobody made, written straight into the table.
+  void Forge(const std::string& record_id) {
+    ASSERT_TRUE(admin_
+                    ->ExecScript(
+                        "CREATE TEMP TABLE forged AS SELECT * FROM "
+                        "cellchain_audit.records WHERE record_id = (SELECT "
+                        "record_id FROM cellchain_audit.log_entries WHERE "
+                        "log_index = 2)")
+                    .ok());
+    ASSERT_TRUE(admin_
+                    ->Exec("UPDATE forged SET record_id = $1, entity_id = "
+                           "'W_forged', signature = $2",
+                           {record_id, pg::Param::Bytes(std::string(64, '\0'))})
+                    .ok());
+    Tamper("INSERT INTO cellchain_audit.records SELECT * FROM forged");
+    ASSERT_TRUE(admin_->ExecScript("DROP TABLE forged").ok());
+  }
+
+  static std::string Describe(const std::vector<ledger::Finding>& findings) {
+    std::string text;
+    for (const ledger::Finding& f : findings) {
+      text += ledger::FormatFinding(f) + "\n";
+    }
+    return text;
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<pg::Connection> admin_;
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<ledger::Sequencer> sequencer_;
+  ledger::StateRegistry registry_;
+  std::vector<std::string> record_ids_;
+  int changes_ = 0;
+};
+
+TEST_F(TamperTest, UntouchedTrailVerifiesClean) {
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_THAT(findings, IsEmpty()) << Describe(findings);
+}
+
+TEST_F(TamperTest, ChangedRecordBytesAreFound) {
+  const std::string& victim = record_ids_[4];
+  Tamper("UPDATE cellchain_audit.records SET record_bytes = "
+         "overlay(record_bytes PLACING '\\x58'::bytea FROM 30 FOR 1) "
+         "WHERE record_id = $1",
+         {victim});
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "SIGNATURE", victim) ||
+              Names(findings, "LEAF_HASH", victim))
+      << Describe(findings);
+}
+
+TEST_F(TamperTest, ChangedIndexedColumnIsFound) {
+  const std::string& victim = record_ids_[5];
+  Tamper("UPDATE cellchain_audit.records SET actor_user_id = 'u_someone' "
+         "WHERE record_id = $1",
+         {victim});
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "COLUMNS", victim)) << Describe(findings);
+}
+
+TEST_F(TamperTest, ChangedSignatureIsFound) {
+  const std::string& victim = record_ids_[6];
+  Tamper("UPDATE cellchain_audit.records SET signature = "
+         "overlay(signature PLACING '\\x00'::bytea FROM 1 FOR 1) "
+         "WHERE record_id = $1",
+         {victim});
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "SIGNATURE", victim)) << Describe(findings);
+}
+
+TEST_F(TamperTest, DeletedRecordIsFound) {
+  // W1's second change; W1's third change now links to a record that is gone.
+  const std::string& victim = record_ids_[kWidgets + 1];
+  const std::string& successor = record_ids_[2 * kWidgets + 1];
+  Tamper("DELETE FROM cellchain_audit.log_entries WHERE record_id = $1",
+         {victim});
+  Tamper("DELETE FROM cellchain_audit.records WHERE record_id = $1", {victim});
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "ENTITY_CHAIN", successor)) << Describe(findings);
+  bool gap = false;
+  for (const ledger::Finding& f : findings) {
+    gap |= ledger::CheckName(f.check) == "LOG_INDEX";
+  }
+  EXPECT_TRUE(gap) << Describe(findings);
+}
+
+TEST_F(TamperTest, SwappedRecordsAreFound) {
+  const std::string& a = record_ids_[1];
+  const std::string& b = record_ids_[7];
+  // Swap their log positions through a free index (uniqueness is checked
+  // row by row).
+  auto index_of = [&](const std::string& id) {
+    auto row = admin_->Exec(
+        "SELECT log_index FROM cellchain_audit.log_entries "
+        "WHERE record_id = $1",
+        {id});
+    EXPECT_TRUE(row.ok());
+    return *row->GetInt64(0, 0);
+  };
+  int64_t index_a = index_of(a);
+  int64_t index_b = index_of(b);
+  const char* kMove =
+      "UPDATE cellchain_audit.log_entries SET log_index = $2 "
+      "WHERE record_id = $1";
+  Tamper(kMove, {a, int64_t{1} << 40});
+  Tamper(kMove, {b, index_a});
+  Tamper(kMove, {a, index_b});
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_FALSE(findings.empty());
+  bool named = false;
+  for (const ledger::Finding& f : findings) {
+    named |= f.record_id == a || f.record_id == b;
+  }
+  EXPECT_TRUE(named) << Describe(findings);
+}
+
+TEST_F(TamperTest, AlteredCheckpointIsFound) {
+  Tamper("UPDATE cellchain_audit.checkpoints SET note = "
+         "regexp_replace(note, E'\\n([0-9]+)\\n', E'\\n999\\n') "
+         "WHERE tree_size = (SELECT max(tree_size) FROM "
+         "cellchain_audit.checkpoints)");
+  std::vector<ledger::Finding> findings = Verify();
+  bool found = false;
+  for (const ledger::Finding& f : findings) {
+    found |= ledger::CheckName(f.check) == "CHECKPOINT_SIGNATURE";
+  }
+  EXPECT_TRUE(found) << Describe(findings);
+}
+
+TEST_F(TamperTest, RecordInsertedBySqlWithoutTheLedgerIsFound) {
+  // Queued too, so that the sequencer integrates it like any other.
+  Forge("rec_forged");
+  Tamper("INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
+         "SELECT record_id, leaf_hash FROM cellchain_audit.records "
+         "WHERE record_id = 'rec_forged'");
+  Integrate();
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "SIGNATURE", "rec_forged")) << Describe(findings);
+}
+
+TEST_F(TamperTest, RecordInsertedOutsideTheLogIsFound) {
+  Forge("rec_hidden");
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "LOG_INDEX", "rec_hidden")) << Describe(findings);
+}
+
+TEST_F(TamperTest, RowChangedBehindTheApplicationsBackIsFound) {
+  ASSERT_TRUE(admin_
+                  ->Exec("UPDATE public.test_widgets SET name = 'forged' "
+                         "WHERE id = 'W2'")
+                  .ok());
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "CURRENT_STATE", "", "W2")) << Describe(findings);
+}
+
+}  // namespace
+}  // namespace cellchain::audit
