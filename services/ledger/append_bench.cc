@@ -14,15 +14,17 @@
 //      b. our writers (a thread and a pooled connection each): BEGIN, one
 //         single-row INSERT into a test table, Ledger::Append, COMMIT;
 //      c. the same without Append: what our client's transaction costs
-//         (BEGIN and COMMIT are round trips of their own);
-//      d. pgbench running the SQL of b (the INSERT and Append's two
-//         pipelines, constant record bytes of the real size) with
-//         -M extended, the protocol our pg layer speaks (unnamed statements,
-//         parsed and planned every time): what the database alone does with
-//         that SQL, no signing and no client of ours;
-//      e. the same with -M prepared: what prepared statements would give.
+//         (two round trips: BEGIN travels with the INSERT; COMMIT);
+//      d. pgbench running the SQL of b in its three round trips (BEGIN and
+//         the INSERT; the entity's lock and head; the record and COMMIT),
+//         constant record bytes of the real size, with -M extended
+//         (unnamed statements, parsed and planned every time, as our pg
+//         layer did before it prepared statements): what the database
+//         alone does with that SQL, no signing and no client of ours;
+//      e. the same with -M prepared, the protocol our pg layer speaks
+//         (services/common/pg prepares every statement on first use).
 //      Then the ratios b/a (the brief's target is >= 0.5, for audited
-//      writes over gRPC), b/c, b/d and e/d.
+//      writes over gRPC), b/c, b/e and e/d.
 //
 // Database: with the ctest fixture's environment (CELLCHAIN_TEST_PG etc.,
 // cmake/CellchainTesting.cmake) it uses that cluster. Otherwise it starts a
@@ -36,6 +38,9 @@
 // Flags: --seconds=N --writers=N --cpu-iterations=N --port=N
 //        --pgbench=PATH (default: pgbench on PATH, else
 //        /usr/lib/postgresql/15/bin/pgbench)
+//        --runs=LETTERS  which of the runs a..e to make (default abcde; the
+//                        ratios need both of their runs), e.g. --runs=ab
+//                        when profiling one of them
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,12 +93,14 @@ struct Flags {
   int cpu_iterations = 20000;
   int port = 55439;
   std::string pgbench;
+  std::string runs = "abcde";
 };
 
 [[noreturn]] void Usage(const std::string& problem) {
   std::cerr << "append_bench: " << problem << "\n"
             << "usage: append_bench [--seconds=N] [--writers=N] "
-               "[--cpu-iterations=N] [--port=N] [--pgbench=PATH]\n";
+               "[--cpu-iterations=N] [--port=N] [--pgbench=PATH] "
+               "[--runs=abcde]\n";
   std::exit(2);
 }
 
@@ -118,6 +125,12 @@ Flags ParseFlags(int argc, char** argv) {
       }
     } else if (name == "pgbench") {
       flags.pgbench = value;
+    } else if (name == "runs") {
+      if (value.empty() ||
+          value.find_first_not_of("abcde") != std::string::npos) {
+        Usage("--runs wants letters of abcde");
+      }
+      flags.runs = value;
     } else {
       Usage("unknown flag --" + name);
     }
@@ -457,9 +470,11 @@ constexpr char kPgbenchInsert[] =
     "VALUES ('pgb_' || :client_id || '_' || :n, 'bench item', 1);\n";
 
 // The statements an audited write sends (the service's INSERT, then
-// Ledger::Append's two pipelines, in its transaction), with constant record
-// bytes of the size the ledger writes: what the database alone can do with
-// them, no signing and no client of ours. Keep in step with ledger.cc.
+// Ledger::Append's two round trips, in its transaction), with constant
+// record bytes of the size the ledger writes: what the database alone can do
+// with them, no signing and no client of ours. Every entity is new, as in b:
+// the head lookup finds nothing and entity_seq is 1. Keep in step with
+// ledger.cc.
 std::string PgbenchAuditedScript(const std::string& key_id,
                                  size_t record_size) {
   const std::string id = "'pga_' || :client_id || '_' || :n";
@@ -471,37 +486,37 @@ std::string PgbenchAuditedScript(const std::string& key_id,
   const std::string key =
       absl::StrCat("'", key_id.substr(0, colon), "' || chr(58) || '",
                    key_id.substr(colon + 1), "'");
+  // Three round trips, as pg::Transaction and Ledger::Append send them:
+  // BEGIN with the service's INSERT, the entity's lock with its head, the
+  // record with COMMIT.
   return absl::StrCat(
       "\\set n random(1, 9000000000000000000)\n"
+      "\\startpipeline\n"
       "BEGIN;\n"
       "INSERT INTO pgbench_items (id, name, version) VALUES (",
       id, ", 'bench item', 1);\n",
-      "\\startpipeline\n"
-      "INSERT INTO cellchain_audit.entity_heads (entity_type, entity_id) "
-      "VALUES ('bench_item', ",
-      id, ") ON CONFLICT DO NOTHING;\n",
-      "SELECT record_id, leaf_hash FROM cellchain_audit.entity_heads "
-      "WHERE entity_type = 'bench_item' AND entity_id = ",
-      id, " FOR UPDATE;\n",
       "\\endpipeline\n"
       "\\startpipeline\n"
-      "INSERT INTO cellchain_audit.records (record_id, service, key_id, "
-      "recorded_at, entity_type, entity_id, actor_user_id, action, din, "
-      "request_id, record_bytes, signature, leaf_hash, previous_entity_hash) "
-      "VALUES (",
+      "SELECT pg_advisory_xact_lock(hashtextextended('bench_item/' || ",
+      id, ", 0));\n",
+      "SELECT leaf_hash, entity_seq FROM cellchain_audit.records "
+      "WHERE entity_type = 'bench_item' AND entity_id = ",
+      id, " ORDER BY entity_seq DESC LIMIT 1;\n",
+      "\\endpipeline\n"
+      "\\startpipeline\n"
+      "WITH r AS (INSERT INTO cellchain_audit.records (record_id, service, "
+      "key_id, recorded_at, entity_type, entity_id, entity_seq, "
+      "actor_user_id, action, din, request_id, record_bytes, signature, "
+      "leaf_hash, previous_entity_hash) VALUES (",
       rec, ", 'bench', ", key, ", now(), 'bench_item', ", id,
-      ", 'usr_ada', 'bench_item.create', 'A999924123456', "
+      ", 1, 'usr_ada', 'bench_item.create', 'A999924123456', "
       "'req_0123456789ABCDEFGHJKMNPQRS', decode(repeat('ab', ",
       record_size, "), 'hex'), decode(repeat('cd', 64), 'hex'), ", leaf,
-      ", NULL);\n", "UPDATE cellchain_audit.entity_heads SET record_id = ", rec,
-      ", leaf_hash = ", leaf,
-      " WHERE entity_type = 'bench_item' "
-      "AND entity_id = ",
-      id, ";\n",
-      "INSERT INTO cellchain_audit.pending (record_id, leaf_hash) VALUES (",
-      rec, ", ", leaf, ");\n",
-      "\\endpipeline\n"
-      "COMMIT;\n");
+      ", NULL) RETURNING record_id, leaf_hash) "
+      "INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
+      "SELECT record_id, leaf_hash FROM r;\n",
+      "COMMIT;\n"
+      "\\endpipeline\n");
 }
 
 std::string FindPgbench(const Flags& flags) {
@@ -587,32 +602,44 @@ int Main(int argc, char** argv) {
                                         .acquire_timeout = absl::Seconds(30)}),
                       "pool");
 
+    const auto runs = [&](char run) {
+      return flags.runs.find(run) != std::string::npos;
+    };
     std::cout << "\n## 2. Concurrent transactions (running "
-              << 5 * flags.seconds << " s)\n"
+              << flags.runs.size() * flags.seconds << " s)\n"
               << std::flush;
     const std::string pgbench = FindPgbench(flags);
     std::cout << "pgbench: " << pgbench << " -n -c " << flags.writers
               << " -j 2 -T " << flags.seconds << " -M <protocol> -f <script> "
               << "-l\n"
               << std::flush;
-    std::optional<RunFigures> reference =
-        RunPgbench(pgbench, conninfo, kPgbenchInsert, "simple", flags.writers,
-                   flags.seconds);
+    // Each run that --runs leaves out, or that fails, stays empty.
+    std::optional<RunFigures> reference, audited, plain, sql_extended,
+        sql_prepared;
+    if (runs('a')) {
+      reference = RunPgbench(pgbench, conninfo, kPgbenchInsert, "simple",
+                             flags.writers, flags.seconds);
+    }
     if (g_interrupted.load()) return 1;
-    RunFigures audited =
-        RunWriters(*pool, ledger.get(), flags.writers, flags.seconds);
+    if (runs('b')) {
+      audited = RunWriters(*pool, ledger.get(), flags.writers, flags.seconds);
+    }
     if (g_interrupted.load()) return 1;
-    RunFigures plain = RunWriters(*pool, nullptr, flags.writers, flags.seconds);
+    if (runs('c')) {
+      plain = RunWriters(*pool, nullptr, flags.writers, flags.seconds);
+    }
     if (g_interrupted.load()) return 1;
     const std::string audited_sql =
         PgbenchAuditedScript(ledger->key_id(), record_size);
-    std::optional<RunFigures> sql_extended =
-        RunPgbench(pgbench, conninfo, audited_sql, "extended", flags.writers,
-                   flags.seconds);
+    if (runs('d')) {
+      sql_extended = RunPgbench(pgbench, conninfo, audited_sql, "extended",
+                                flags.writers, flags.seconds);
+    }
     if (g_interrupted.load()) return 1;
-    std::optional<RunFigures> sql_prepared =
-        RunPgbench(pgbench, conninfo, audited_sql, "prepared", flags.writers,
-                   flags.seconds);
+    if (runs('e')) {
+      sql_prepared = RunPgbench(pgbench, conninfo, audited_sql, "prepared",
+                                flags.writers, flags.seconds);
+    }
     const int64_t stored =
         OrDie(OrDie(admin.Exec("SELECT count(*) FROM cellchain_audit.records "
                                "WHERE record_id NOT LIKE 'rec\\_pga\\_%'"),
@@ -628,43 +655,48 @@ int Main(int argc, char** argv) {
 
     std::cout << "\n## Results (" << flags.writers << " concurrent "
               << "transactions, " << flags.seconds << " s each)\n";
-    PrintRun("a. pgbench, one single-row INSERT (simple)    ",
-             reference.value_or(RunFigures{.seconds = 1}));
-    PrintRun("b. ours: INSERT + Ledger::Append (audited)    ", audited);
-    PrintRun("c. ours: INSERT only, same client             ", plain);
-    PrintRun("d. pgbench, the audited SQL, -M extended      ",
-             sql_extended.value_or(RunFigures{.seconds = 1}));
-    PrintRun("e. pgbench, the audited SQL, -M prepared      ",
-             sql_prepared.value_or(RunFigures{.seconds = 1}));
-    if (reference.has_value()) {
-      std::cout << absl::StrFormat(
-          "ratio b/a, audited write / pgbench INSERT: %.2f "
-          "(design target >= 0.50, over gRPC)\n",
-          audited.per_second() / reference->per_second());
-    } else {
-      rc = 1;
-    }
-    std::cout << absl::StrFormat(
-        "ratio b/c, the ledger's share of our own transaction: %.2f\n",
-        audited.per_second() / plain.per_second());
-    if (sql_extended.has_value() && sql_prepared.has_value()) {
-      std::cout << absl::StrFormat(
-          "ratio b/d, our client / the database alone with the same SQL: "
-          "%.2f\n"
-          "ratio e/d, what prepared statements would give: %.2f\n",
-          audited.per_second() / sql_extended->per_second(),
-          sql_prepared->per_second() / sql_extended->per_second());
-    } else {
-      rc = 1;
-    }
+    auto print = [&](char run, const std::string& what,
+                     const std::optional<RunFigures>& figures) {
+      if (!runs(run)) return;
+      if (!figures.has_value()) {
+        std::cout << run << ". " << what << ": FAILED, see above\n";
+        rc = 1;
+        return;
+      }
+      PrintRun(absl::StrCat(std::string(1, run), ". ", what), *figures);
+    };
+    print('a', "pgbench, one single-row INSERT (simple)    ", reference);
+    print('b', "ours: INSERT + Ledger::Append (audited)    ", audited);
+    print('c', "ours: INSERT only, same client             ", plain);
+    print('d', "pgbench, the audited SQL, -M extended      ", sql_extended);
+    print('e', "pgbench, the audited SQL, -M prepared      ", sql_prepared);
+    auto ratio = [](const std::optional<RunFigures>& x,
+                    const std::optional<RunFigures>& y, const char* what) {
+      if (!x.has_value() || !y.has_value()) return;
+      std::cout << absl::StrFormat("%s: %.2f\n", what,
+                                   x->per_second() / y->per_second());
+    };
+    ratio(audited, reference,
+          "ratio b/a, audited write / pgbench INSERT (design target >= 0.50, "
+          "over gRPC)");
+    ratio(audited, plain,
+          "ratio b/c, the ledger's share of our own "
+          "transaction");
+    ratio(audited, sql_prepared,
+          "ratio b/e, our client / the database alone with the same SQL, "
+          "prepared");
+    ratio(sql_prepared, sql_extended,
+          "ratio e/d, what prepared statements give the database");
+    const int64_t committed = audited.has_value() ? audited->transactions : 0;
     std::cout << "records stored by b: " << stored
-              << " (committed appends: " << audited.transactions
+              << " (committed appends: " << committed
               << "); by d and e: " << stored_by_pgbench << "\n";
     const int64_t logged_by_pgbench =
         (sql_extended.has_value() ? sql_extended->transactions : 0) +
         (sql_prepared.has_value() ? sql_prepared->transactions : 0);
-    if (stored != audited.transactions || audited.failures > 0 ||
-        plain.failures > 0 || stored_by_pgbench != logged_by_pgbench) {
+    if (stored != committed || (audited.has_value() && audited->failures > 0) ||
+        (plain.has_value() && plain->failures > 0) ||
+        stored_by_pgbench != logged_by_pgbench) {
       std::cout << "WARNING: failures or a record count that does not match "
                    "the committed appends; see above\n";
       rc = 1;

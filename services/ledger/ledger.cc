@@ -14,6 +14,7 @@
 #include "services/common/crypto/sha256.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/absl_view.h"
+#include "services/common/pg/error.h"
 #include "services/common/pg/params.h"
 #include "services/common/pg/result.h"
 #include "services/common/status/status.h"
@@ -25,6 +26,20 @@ namespace {
 using ::cellchain::pg::ToAbsl;
 
 constexpr size_t kKeyIdBytes = 8;
+
+// The lock that serialises the appends to one entity (see Ledger::Append).
+// A 64-bit hash: two entities share a lock with probability 2^-64, which
+// only makes them wait for each other. entity_type is snake_case, so the
+// '/' separator cannot be confused with one inside it. pg_advisory_xact_lock
+// with one bigint argument uses a key space of its own, apart from the
+// two-int4 form; the other bigint keys in use (the sequencer's leader lock,
+// the migrations lock) are fixed ASCII words.
+constexpr char kEntityLockSql[] =
+    "SELECT pg_advisory_xact_lock("
+    "hashtextextended($1::text || '/' || $2::text, 0))";
+
+// UNIQUE (entity_type, entity_id, entity_seq) on records.
+constexpr char kEntityChainConstraint[] = "records_entity_chain";
 
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
 // above U+10FFFF. proto3 refuses to parse a string field that is not, so a
@@ -379,71 +394,78 @@ absl::StatusOr<SignedRecord> Ledger::Append(pg::Transaction& tx,
                                             const Event& event) const {
   CC_RETURN_IF_ERROR(ValidateEvent(event));
 
-  // Round trip 1. The INSERT waits for a concurrent first append of the same
-  // entity to end; the SELECT, a new statement with a new snapshot in READ
-  // COMMITTED, then locks the head row and reads its latest version (FOR
-  // UPDATE waits for the holder and follows its update).
+  // Round trip 1: the entity's lock, then its latest record. Two statements
+  // on purpose: in READ COMMITTED each statement takes its snapshot when it
+  // starts, and the server starts the SELECT only once the lock is granted,
+  // so it sees every record committed by the lock's previous holders.
   const pg::Params entity = {event.entity_type, event.entity_id};
   std::vector<pg::Statement> lock = {
-      {"INSERT INTO cellchain_audit.entity_heads (entity_type, entity_id) "
-       "VALUES ($1, $2) ON CONFLICT DO NOTHING",
-       entity},
-      {"SELECT record_id, leaf_hash FROM cellchain_audit.entity_heads "
-       "WHERE entity_type = $1 AND entity_id = $2 FOR UPDATE",
+      {kEntityLockSql, entity},
+      {"SELECT leaf_hash, entity_seq FROM cellchain_audit.records "
+       "WHERE entity_type = $1 AND entity_id = $2 "
+       "ORDER BY entity_seq DESC LIMIT 1",
        entity, pg::ResultFormat::kBinary},
   };
   CC_ASSIGN_OR_RETURN(std::vector<pg::Result> heads, tx.ExecPipeline(lock));
   const pg::Result& head = heads[1];
-  if (head.rows() != 1) {
-    return absl::InternalError(absl::StrCat("chain head of ", event.entity_type,
-                                            " ", event.entity_id,
-                                            " not found after creating it"));
-  }
-  const bool has_record = !head.IsNull(0, 0);
-  const bool has_hash = !head.IsNull(0, 1);
   std::string previous;
-  if (has_hash) {
-    CC_ASSIGN_OR_RETURN(previous, head.GetBytes(0, 1));
-  }
-  if (has_record != has_hash || (has_hash && previous.size() != kHashSize)) {
-    return absl::InternalError(
-        absl::StrCat("chain head of ", event.entity_type, " ", event.entity_id,
-                     " is inconsistent (record id and leaf hash)"));
+  int64_t entity_seq = 1;
+  if (head.rows() == 1) {
+    CC_ASSIGN_OR_RETURN(previous, head.GetBytes(0, "leaf_hash"));
+    CC_ASSIGN_OR_RETURN(int64_t latest, head.GetInt64(0, "entity_seq"));
+    if (previous.size() != kHashSize) {
+      return absl::InternalError(
+          absl::StrCat("latest record of ", event.entity_type, " ",
+                       event.entity_id, " has a malformed leaf hash"));
+    }
+    entity_seq = latest + 1;
   }
 
   // Signed while holding the entity's lock, so recorded_at follows the chain
   // order as far as the clock allows.
   CC_ASSIGN_OR_RETURN(SignedRecord record, SealValid(event, previous));
+  record.entity_seq = entity_seq;
 
-  // Round trip 2.
+  // The record and its pending row, one statement, deferred: it travels
+  // with the transaction's next round trip, at the latest with its COMMIT,
+  // and runs before anything sent after it. Its failure fails the
+  // transaction there (see ledger.h).
   const std::string* din = FirstDin(event);
-  std::vector<pg::Statement> write = {
-      {"INSERT INTO cellchain_audit.records (record_id, service, key_id, "
-       "recorded_at, entity_type, entity_id, actor_user_id, action, din, "
-       "request_id, record_bytes, signature, leaf_hash, "
-       "previous_entity_hash) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+  tx.Defer(
+      {"WITH r AS (INSERT INTO cellchain_audit.records (record_id, service, "
+       "key_id, recorded_at, entity_type, entity_id, entity_seq, "
+       "actor_user_id, action, din, request_id, record_bytes, signature, "
+       "leaf_hash, previous_entity_hash) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+       "$15) RETURNING record_id, leaf_hash) "
+       "INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
+       "SELECT record_id, leaf_hash FROM r",
        {record.record_id, service_, key_id_, TimestampText(record.recorded_at),
-        event.entity_type, event.entity_id, event.actor.user_id(), event.action,
-        din != nullptr ? pg::Param(*din) : pg::Param::Null(), event.request_id,
-        pg::Param::Bytes(record.record_bytes),
+        event.entity_type, event.entity_id, entity_seq, event.actor.user_id(),
+        event.action, din != nullptr ? pg::Param(*din) : pg::Param::Null(),
+        event.request_id, pg::Param::Bytes(record.record_bytes),
         pg::Param::Bytes(record.signature), pg::Param::Bytes(record.leaf_hash),
         BytesOrNull(record.previous_entity_hash)}},
-      {"UPDATE cellchain_audit.entity_heads "
-       "SET record_id = $3, leaf_hash = $4 "
-       "WHERE entity_type = $1 AND entity_id = $2",
-       {event.entity_type, event.entity_id, record.record_id,
-        pg::Param::Bytes(record.leaf_hash)}},
-      {"INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
-       "VALUES ($1, $2)",
-       {record.record_id, pg::Param::Bytes(record.leaf_hash)}},
-  };
-  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> written, tx.ExecPipeline(write));
-  if (written[1].affected_rows() != 1) {
-    return absl::InternalError(absl::StrCat("chain head of ", event.entity_type,
-                                            " ", event.entity_id,
-                                            " vanished while locked"));
-  }
+      [entity = absl::StrCat(event.entity_type, " ", event.entity_id),
+       record_id = record.record_id](absl::Status error) {
+        if (ReasonOf(error) == kEntityChainConstraint) {
+          // Another record took this place in the chain after our read:
+          // only a transaction whose snapshot predates the lock (REPEATABLE
+          // READ, SERIALIZABLE) or a writer bypassing the lock gets here.
+          // Nothing forked; running the transaction again reads the new
+          // head.
+          return pg::StatusFromSqlState(
+              "40001",
+              absl::StrCat("audit record ", record_id, ": the chain of ",
+                           entity,
+                           " moved on during this transaction; run it again"),
+              kEntityChainConstraint);
+        }
+        // Said so, since the call that reports it sent statements of its
+        // own too.
+        return Annotate(
+            error, absl::StrCat("audit record ", record_id, " of ", entity));
+      });
   return record;
 }
 

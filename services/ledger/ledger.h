@@ -20,7 +20,9 @@
 //                     -in m -sigfile rec.sig   (one command line)
 //   leaf hash     RFC 6962 LeafHash(record_bytes) = SHA-256(0x00 ‖ bytes).
 //   entity chain  previous_entity_hash = the leaf hash of the entity's
-//                 previous record; empty for its first record.
+//                 previous record; empty for its first record. The
+//                 unsigned column records.entity_seq numbers the chain
+//                 1, 2, 3, ... (an index, not part of the signed bytes).
 //   key id        KeyIdFor(service, raw public key) =
 //                 "<service>:" + lowercase hex of the first 8 bytes of
 //                 SHA-256(raw 32-byte public key).
@@ -37,6 +39,7 @@
 #ifndef CELLCHAIN_SERVICES_LEDGER_LEDGER_H_
 #define CELLCHAIN_SERVICES_LEDGER_LEDGER_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -127,6 +130,9 @@ struct SignedRecord {
   std::string signature;             // 64 bytes
   std::string leaf_hash;             // 32 bytes
   std::string previous_entity_hash;  // 32 bytes, or empty for the first
+  // The record's place in its entity's chain (records.entity_seq), 1 for the
+  // first; set by Append(), 0 from Seal().
+  int64_t entity_seq = 0;
 };
 using Appended = SignedRecord;
 
@@ -182,27 +188,51 @@ class Ledger {
   absl::Status RegisterKey(pg::Connection& connection) const;
 
   // Appends one signed record of `event` in `tx`, the transaction of the
-  // change. Two round trips, both pipelined:
-  //   1. create the entity's chain head if missing, then read it under a row
-  //      lock (SELECT ... FOR UPDATE), so that concurrent changes of one
-  //      entity queue here and the chain never forks;
-  //   2. INSERT the record, UPDATE the head, INSERT the record into pending
-  //      (the sequencer's queue).
+  // change, with one round trip of its own:
+  //   1. take the entity's lock, a transaction-level advisory lock on a
+  //      64-bit hash of the entity, pg_advisory_xact_lock(hashtextextended(
+  //      entity_type || '/' || entity_id, 0)), so that concurrent changes of
+  //      one entity queue here; then, as a statement of its own (its
+  //      snapshot is taken once the lock is held), read the entity's latest
+  //      record: its leaf hash and entity_seq. Pipelined, and preceded by
+  //      whatever `tx` has not sent yet (its BEGIN, deferred statements);
+  //   2. one statement INSERTing the record, with entity_seq = the latest
+  //      + 1, and its row in pending (the sequencer's queue), DEFERRED
+  //      (pg::Transaction::Defer): it is sent with `tx`'s next round trip,
+  //      at the latest with COMMIT, and runs before anything sent after it.
+  //      If it fails, `tx` fails: the call that carried it (the next Exec,
+  //      or Commit) returns its error, prefixed "audit record <id> of
+  //      <entity>", and nothing of `tx` is committed. The returned record is
+  //      therefore stored only once `tx` has committed.
+  // The chain cannot fork, even for a writer that bypasses the lock:
+  // records is UNIQUE on (entity_type, entity_id, entity_seq), and two
+  // records with the same predecessor would have the same entity_seq.
   // There is no global lock or counter: appends of different entities never
   // wait for each other. The entity's lock is held until `tx` ends; a
   // transaction that appends for several entities should do so in a fixed
   // order (e.g. sorted), or two of them may deadlock (ABORTED, which
-  // pg::Pool::InTransaction retries).
-  // Errors:
+  // pg::Pool::InTransaction retries). Each entity locked takes a slot of
+  // PostgreSQL's shared lock table until `tx` ends (max_locks_per_transaction
+  // x max_connections slots for all sessions, 6,400 by default): append for
+  // at most a few hundred entities per transaction.
+  // Errors, from Append itself:
   //   INVALID_ARGUMENT as ValidateEvent, before anything is sent: `tx` is
   //     still usable.
+  //   ABORTED: deadlock waiting for the entity's lock.
+  //   INTERNAL: the latest record is malformed, or the role lacks a
+  //     privilege.
+  //   UNAVAILABLE etc. as from pg, and the failure of a statement `tx` had
+  //     deferred before. After a database error `tx` has failed and can only
+  //     roll back.
+  // and from the call that carries the record's INSERT:
   //   FAILED_PRECONDITION reason "records_key_id_fkey": RegisterKey() has not
   //     run for this key in this database.
-  //   ABORTED: deadlock, or (REPEATABLE READ / SERIALIZABLE transactions) a
-  //     concurrent append of the same entity: run the transaction again.
-  //   INTERNAL: the head row is inconsistent, or the role lacks a privilege.
-  //   UNAVAILABLE etc. as from pg. After a database error `tx` has failed
-  //   and can only roll back.
+  //   ABORTED reason "records_entity_chain" (SQLSTATE 40001, so that
+  //     pg::IsSerializationFailure holds and pg::Pool::InTransaction runs the
+  //     transaction again): another record of the entity was committed after
+  //     `tx`'s snapshot (REPEATABLE READ / SERIALIZABLE transactions, whose
+  //     snapshot predates the lock) or by a writer bypassing the lock.
+  //   INTERNAL for a role without INSERT on records or pending.
   absl::StatusOr<SignedRecord> Append(pg::Transaction& tx,
                                       const Event& event) const;
 

@@ -8,11 +8,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -20,11 +22,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/struct.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/crypto/ed25519.h"
 #include "services/common/crypto/random.h"
 #include "services/common/pg/connection.h"
+#include "services/common/pg/error.h"
 #include "services/common/pg/pool.h"
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
@@ -100,6 +104,7 @@ struct StoredRecord {
   std::string signature;
   std::string leaf_hash;
   std::optional<std::string> previous_entity_hash;
+  int64_t entity_seq;
 };
 
 class LedgerPgTest : public ::testing::Test {
@@ -151,11 +156,15 @@ class LedgerPgTest : public ::testing::Test {
     return ledger_->Append(tx, WidgetEvent("widget.create", id, &state));
   }
 
-  // Appends a record of widget `id` in its own transaction, as the service.
-  absl::StatusOr<SignedRecord> AppendOnce(const Ledger& ledger,
-                                          const std::string& id) {
+  // Appends a record of widget `id` in its own transaction, as the service
+  // (on `connection`, by default the fixture's service connection).
+  absl::StatusOr<SignedRecord> AppendOnce(
+      const Ledger& ledger, const std::string& id,
+      pg::Connection* connection = nullptr) {
     google::protobuf::Struct state = Widget(id, "w", 1);
-    CC_ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(*service_));
+    CC_ASSIGN_OR_RETURN(
+        pg::Transaction tx,
+        pg::Transaction::Begin(connection ? *connection : *service_));
     CC_ASSIGN_OR_RETURN(
         SignedRecord record,
         ledger.Append(tx, WidgetEvent("widget.touch", id, &state)));
@@ -177,8 +186,8 @@ class LedgerPgTest : public ::testing::Test {
             "SELECT record_id, service, key_id, "
             "(extract(epoch FROM recorded_at) * 1000000)::bigint AS micros, "
             "entity_type, entity_id, actor_user_id, action, din, request_id, "
-            "record_bytes, signature, leaf_hash, previous_entity_hash "
-            "FROM cellchain_audit.records ",
+            "record_bytes, signature, leaf_hash, previous_entity_hash, "
+            "entity_seq FROM cellchain_audit.records ",
             where),
         params);
     EXPECT_TRUE(r.ok()) << r.status();
@@ -202,6 +211,7 @@ class LedgerPgTest : public ::testing::Test {
         s.previous_entity_hash =
             r->GetBytes(i, "previous_entity_hash").value_or("?");
       }
+      s.entity_seq = r->GetInt64(i, "entity_seq").value_or(-1);
       out.push_back(std::move(s));
     }
     return out;
@@ -223,8 +233,9 @@ class LedgerPgTest : public ::testing::Test {
   // Checks that the records of one entity form one unbroken chain of
   // `expected` records: one first record, every previous hash used exactly
   // once (no fork) and naming a record of the entity, the walk from the
-  // first reaches all of them in increasing time, the head names the last,
-  // and every record is queued in pending.
+  // first reaches all of them in increasing time and numbers them 1, 2, 3...
+  // in entity_seq, the entity's latest record by entity_seq is the walk's
+  // last, and every record is queued in pending.
   void ExpectOneChain(const std::string& entity_id, int expected) {
     SCOPED_TRACE(entity_id);
     std::vector<StoredRecord> records =
@@ -254,23 +265,26 @@ class LedgerPgTest : public ::testing::Test {
           << record->record_id << " links to no record of the entity";
     }
     ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->entity_seq, 1);
     int walked = 1;
     const StoredRecord* last = first;
     for (auto it = by_previous.find(first->leaf_hash); it != by_previous.end();
          it = by_previous.find(last->leaf_hash)) {
       EXPECT_GT(it->second->recorded_at_micros, last->recorded_at_micros);
+      EXPECT_EQ(it->second->entity_seq, last->entity_seq + 1)
+          << it->second->record_id;
       last = it->second;
       ++walked;
     }
     EXPECT_EQ(walked, expected);
-    absl::StatusOr<pg::Result> head = admin_->Exec(
-        "SELECT record_id, leaf_hash FROM cellchain_audit.entity_heads "
-        "WHERE entity_type = 'widget' AND entity_id = $1",
+    absl::StatusOr<pg::Result> latest = admin_->Exec(
+        "SELECT record_id FROM cellchain_audit.records "
+        "WHERE entity_type = 'widget' AND entity_id = $1 "
+        "ORDER BY entity_seq DESC LIMIT 1",
         {entity_id});
-    ASSERT_TRUE(head.ok()) << head.status();
-    ASSERT_EQ(head->rows(), 1);
-    EXPECT_EQ(head->GetString(0, 0).value_or("?"), last->record_id);
-    EXPECT_EQ(head->GetBytes(0, 1).value_or("?"), last->leaf_hash);
+    ASSERT_TRUE(latest.ok()) << latest.status();
+    ASSERT_EQ(latest->rows(), 1);
+    EXPECT_EQ(latest->GetString(0, 0).value_or("?"), last->record_id);
     EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.pending p "
                     "JOIN cellchain_audit.records r USING (record_id) "
                     "WHERE r.entity_type = 'widget' AND r.entity_id = $1 "
@@ -453,7 +467,6 @@ TEST_F(LedgerPgTest, RolledBackTransactionLeavesNoChangeRecordOrPending) {
   EXPECT_EQ(Count("SELECT count(*) FROM test_widgets"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.pending"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.entity_heads"), 0);
 }
 
 TEST_F(LedgerPgTest, CommittedTransactionLeavesChangeRecordAndPending) {
@@ -495,6 +508,11 @@ TEST_F(LedgerPgTest, SuccessiveRecordsOfAnEntityLinkByPreviousHash) {
   EXPECT_EQ(second.previous_entity_hash, first.leaf_hash);
   EXPECT_EQ(third.previous_entity_hash, second.leaf_hash);
   EXPECT_EQ(fourth.previous_entity_hash, third.leaf_hash);
+  EXPECT_EQ(first.entity_seq, 1);
+  EXPECT_EQ(other.entity_seq, 1);
+  EXPECT_EQ(second.entity_seq, 2);
+  EXPECT_EQ(third.entity_seq, 3);
+  EXPECT_EQ(fourth.entity_seq, 4);
   ExpectOneChain("wid_1", 4);
   ExpectOneChain("wid_2", 1);
 }
@@ -510,6 +528,129 @@ TEST_F(LedgerPgTest, SixteenWritersOnSixteenEntitiesMakeSixteenChains) {
   for (int t = 0; t < 16; ++t) ExpectOneChain(absl::StrCat("wid_", t), 50);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), 800);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.pending"), 800);
+}
+
+// The entity's lock, deterministically: a second append of an entity waits
+// while the first one's transaction is open (on the advisory lock, not on
+// the first one's record), then chains after it; another entity does not
+// wait at all.
+TEST_F(LedgerPgTest, SecondAppendOfAnEntityWaitsForTheFirstAndChainsAfterIt) {
+  CC_ASSERT_OK(AppendOnce(*ledger_, "wid_1"));
+  CC_ASSERT_OK_AND_ASSIGN(pg::Connection other,
+                          pg::Connection::Open(db_->ConninfoAs(role_)));
+  CC_ASSERT_OK_AND_ASSIGN(pg::Result pid,
+                          other.Exec("SELECT pg_backend_pid()"));
+  const int64_t other_pid = pid.GetInt64(0, 0).value_or(-1);
+
+  google::protobuf::Struct state = Widget("wid_1", "w", 2);
+  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction holder,
+                          pg::Transaction::Begin(*service_));
+  CC_ASSERT_OK_AND_ASSIGN(
+      SignedRecord held,
+      ledger_->Append(holder, WidgetEvent("widget.touch", "wid_1", &state)));
+
+  CC_ASSERT_OK_AND_ASSIGN(SignedRecord unrelated,
+                          AppendOnce(*ledger_, "wid_2", &other));
+  EXPECT_EQ(unrelated.entity_seq, 1);
+
+  absl::StatusOr<SignedRecord> waiter = absl::UnknownError("not run");
+  std::thread thread([&] { waiter = AppendOnce(*ledger_, "wid_1", &other); });
+  bool waiting = false;
+  for (int i = 0; i < 1000 && !waiting; ++i) {
+    waiting = Count(
+                  "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 "
+                  "AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+                  {other_pid}) == 1;
+    if (!waiting) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(waiting) << "the second append did not wait for the entity lock";
+  CC_ASSERT_OK(holder.Commit());
+  thread.join();
+  CC_ASSERT_OK(waiter.status());
+  EXPECT_EQ(waiter->previous_entity_hash, held.leaf_hash);
+  EXPECT_EQ(held.entity_seq, 2);
+  EXPECT_EQ(waiter->entity_seq, 3);
+  ExpectOneChain("wid_1", 3);
+  ExpectOneChain("wid_2", 1);
+}
+
+// A REPEATABLE READ transaction reads the chain as of its snapshot, taken
+// before it waited for the lock: appending behind the chain's real head is
+// refused by the chain's unique index as a serialization failure, which the
+// pool retries, and nothing forks.
+TEST_F(LedgerPgTest, RepeatableReadAppendBehindTheHeadIsRetriedNotForked) {
+  CC_ASSERT_OK(AppendOnce(*ledger_, "wid_1"));
+  CC_ASSERT_OK_AND_ASSIGN(pg::Connection other,
+                          pg::Connection::Open(db_->ConninfoAs(role_)));
+  google::protobuf::Struct state = Widget("wid_1", "w", 9);
+  const Event event = WidgetEvent("widget.touch", "wid_1", &state);
+  {
+    CC_ASSERT_OK_AND_ASSIGN(
+        pg::Transaction tx,
+        pg::Transaction::Begin(other,
+                               {.isolation = pg::Isolation::kRepeatableRead}));
+    // The snapshot is taken here, then another record of the entity
+    // commits.
+    CC_ASSERT_OK(tx.Exec("SELECT count(*) FROM test_widgets"));
+    CC_ASSERT_OK(AppendOnce(*ledger_, "wid_1"));
+    CC_ASSERT_OK(ledger_->Append(tx, event));
+    absl::Status commit = tx.Commit();
+    EXPECT_EQ(commit.code(), absl::StatusCode::kAborted) << commit;
+    EXPECT_TRUE(pg::IsSerializationFailure(commit)) << commit;
+    EXPECT_EQ(ReasonOf(commit), "records_entity_chain");
+  }
+  ExpectOneChain("wid_1", 2);
+
+  // Through the pool, the same is run again and then succeeds.
+  CC_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<pg::Pool> pool,
+      pg::Pool::Create(
+          {.name = "rr", .conninfo = db_->ConninfoAs(role_), .size = 1}));
+  int attempts = 0;
+  SignedRecord appended;
+  CC_ASSERT_OK(pool->InTransaction(
+      [&](pg::Transaction& tx) -> absl::Status {
+        ++attempts;
+        CC_RETURN_IF_ERROR(
+            tx.Exec("SELECT count(*) FROM test_widgets").status());
+        if (attempts == 1) {
+          CC_RETURN_IF_ERROR(AppendOnce(*ledger_, "wid_1").status());
+        }
+        CC_ASSIGN_OR_RETURN(appended, ledger_->Append(tx, event));
+        return absl::OkStatus();
+      },
+      {.isolation = pg::Isolation::kRepeatableRead}));
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(appended.entity_seq, 4);
+  ExpectOneChain("wid_1", 4);
+}
+
+// The unique index is the last line: a record written by SQL that takes an
+// occupied place in a chain (a fork, or a second first record) is refused,
+// even for the superuser.
+TEST_F(LedgerPgTest, ForkWrittenBySqlBypassingTheLedgerIsRefused) {
+  CC_ASSERT_OK(AppendOnce(*ledger_, "wid_1"));
+  CC_ASSERT_OK(AppendOnce(*ledger_, "wid_1"));
+  for (int64_t seq : {1, 2}) {
+    absl::Status s =
+        admin_
+            ->Exec(
+                "INSERT INTO cellchain_audit.records (record_id, service, "
+                "key_id, recorded_at, entity_type, entity_id, entity_seq, "
+                "actor_user_id, action, din, request_id, record_bytes, "
+                "signature, leaf_hash, previous_entity_hash) "
+                "SELECT record_id || '_fork', service, key_id, "
+                "recorded_at, entity_type, entity_id, entity_seq, "
+                "actor_user_id, action, din, request_id, record_bytes, "
+                "signature, leaf_hash, previous_entity_hash "
+                "FROM cellchain_audit.records "
+                "WHERE entity_id = 'wid_1' AND entity_seq = $1",
+                {seq})
+            .status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+    EXPECT_EQ(ReasonOf(s), "records_entity_chain") << s;
+  }
+  ExpectOneChain("wid_1", 2);
 }
 
 TEST_F(LedgerPgTest, BadEventsAreRefusedNamingTheFieldAndWriteNothing) {
@@ -538,7 +679,6 @@ TEST_F(LedgerPgTest, BadEventsAreRefusedNamingTheFieldAndWriteNothing) {
   CC_ASSERT_OK(tx.Exec("SELECT 1").status());
   CC_ASSERT_OK(tx.Commit());
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.entity_heads"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.pending"), 0);
 }
 
@@ -554,7 +694,8 @@ TEST_F(LedgerPgTest, ServiceRoleCannotChangeOrReadBackTheAuditTables) {
       "SELECT count(*) FROM cellchain_audit.pending",
       "DELETE FROM cellchain_audit.pending",
       "UPDATE cellchain_audit.pending SET leaf_hash = leaf_hash",
-      "DELETE FROM cellchain_audit.entity_heads",
+      "UPDATE cellchain_audit.records SET entity_seq = entity_seq + 1",
+      "UPDATE cellchain_audit.records SET previous_entity_hash = NULL",
       "INSERT INTO cellchain_audit.log_entries (log_index, record_id, "
       "leaf_hash) SELECT 0, record_id, leaf_hash "
       "FROM cellchain_audit.records",
@@ -599,6 +740,63 @@ TEST_F(LedgerPgTest, AppendWithAnUnregisteredKeyIsRefused) {
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_EQ(ReasonOf(s), "records_key_id_fkey") << s;
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), 0);
+
+  // The record's INSERT fails with the call that carries it, here COMMIT:
+  // the change does not commit without its record.
+  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
+                          pg::Transaction::Begin(*service_));
+  CC_ASSERT_OK(tx.Exec("INSERT INTO test_widgets VALUES ('wid_2', 'w', 1)"));
+  google::protobuf::Struct state = Widget("wid_2", "w", 1);
+  CC_ASSERT_OK(
+      unregistered->Append(tx, WidgetEvent("widget.create", "wid_2", &state)));
+  absl::Status commit = tx.Commit();
+  EXPECT_EQ(commit.code(), absl::StatusCode::kFailedPrecondition) << commit;
+  EXPECT_EQ(ReasonOf(commit), "records_key_id_fkey") << commit;
+  EXPECT_TRUE(absl::StrContains(commit.message(), "audit record rec_"))
+      << commit;
+  EXPECT_EQ(Count("SELECT count(*) FROM test_widgets"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.pending"), 0);
+}
+
+// The budget: an audited write takes one round trip more than the
+// change alone. BEGIN travels with the service's INSERT, the record's
+// INSERT with COMMIT; Append's own round trip is the lock and the head.
+// Counted as the Sync messages the client sends (libpq's protocol trace).
+TEST_F(LedgerPgTest, AuditedWriteTakesOneRoundTripMoreThanTheChange) {
+  std::FILE* trace = std::tmpfile();
+  ASSERT_NE(trace, nullptr);
+  PQtrace(service_->get(), trace);
+  PQsetTraceFlags(service_->get(), PQTRACE_SUPPRESS_TIMESTAMPS);
+  auto round_trips = [trace] {
+    std::fflush(trace);
+    std::rewind(trace);
+    int syncs = 0;
+    char line[4096];
+    while (std::fgets(line, sizeof(line), trace) != nullptr) {
+      std::string_view l(line);
+      syncs += l.starts_with("F\t") && l.find("\tSync") != l.npos;
+    }
+    std::fseek(trace, 0, SEEK_END);
+    return syncs;
+  };
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
+                            pg::Transaction::Begin(*service_));
+    CC_ASSERT_OK(tx.Exec("INSERT INTO test_widgets VALUES ('wid_0', 'w', 1)"));
+    CC_ASSERT_OK(tx.Commit());
+  }
+  EXPECT_EQ(round_trips(), 2);  // the change alone
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
+                            pg::Transaction::Begin(*service_));
+    CC_ASSERT_OK(CreateWidget(tx, "wid_1", "first"));
+    CC_ASSERT_OK(tx.Commit());
+  }
+  EXPECT_EQ(round_trips(), 2 + 3);
+  PQuntrace(service_->get());
+  std::fclose(trace);
+  ExpectOneChain("wid_1", 1);
 }
 
 TEST_F(LedgerPgTest, KeyRotationKeepsOlderRecordsVerifiable) {
@@ -720,9 +918,9 @@ absl::StatusOr<bool> CurrentStateMatchesLatestRecord(
     pg::Connection& reader, const std::string& id) {
   CC_ASSIGN_OR_RETURN(
       pg::Result head,
-      admin.Exec("SELECT r.record_bytes FROM cellchain_audit.entity_heads h "
-                 "JOIN cellchain_audit.records r USING (record_id) "
-                 "WHERE h.entity_type = 'widget' AND h.entity_id = $1",
+      admin.Exec("SELECT record_bytes FROM cellchain_audit.records "
+                 "WHERE entity_type = 'widget' AND entity_id = $1 "
+                 "ORDER BY entity_seq DESC LIMIT 1",
                  {id}));
   if (head.rows() != 1) return absl::NotFoundError("no head");
   CC_ASSIGN_OR_RETURN(std::string bytes, head.GetBytes(0, 0));

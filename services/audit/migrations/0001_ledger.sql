@@ -1,8 +1,8 @@
 -- The signed audit ledger (design brief §2; docs/services/audit.md).
 --
 -- Every service appends, in the transaction of its change, one row to
--- records (the exact signed bytes), advances its entity's chain head in
--- entity_heads, and queues the record in pending. The sequencer (role
+-- records (the exact signed bytes, numbered in its entity's chain by
+-- entity_seq) and queues the record in pending. The sequencer (role
 -- cellchain_audit, one leader at a time) moves pending records into the
 -- Merkle log: log_entries (contiguous indexes), tree_nodes (every completed
 -- perfect subtree, so a proof needs O(log n) reads and a restart replays
@@ -31,6 +31,16 @@ CREATE TABLE signing_keys (
   UNIQUE (public_key)
 );
 
+-- entity_seq numbers the records of one entity 1, 2, 3, ... in chain order
+-- (the record whose previous_entity_hash is the leaf hash of record n has
+-- n + 1). The ledger appends to an entity under a transaction-level advisory
+-- lock of that entity and gives the new record the latest entity_seq + 1,
+-- so two records with the same predecessor would have the same number:
+-- records_entity_chain makes a fork of a chain impossible even for a writer
+-- that bypasses the lock. The same index serves the lookup of an entity's
+-- latest record and its history in chain order. entity_seq is an index
+-- column, not part of the signed bytes: the chain itself is proven by the
+-- hashes.
 CREATE TABLE records (
   record_id            text PRIMARY KEY,
   service              text NOT NULL,
@@ -38,6 +48,7 @@ CREATE TABLE records (
   recorded_at          timestamptz NOT NULL,
   entity_type          text NOT NULL,
   entity_id            text NOT NULL,
+  entity_seq           bigint NOT NULL CHECK (entity_seq >= 1),
   actor_user_id        text NOT NULL,
   action               text NOT NULL,
   din                  text,
@@ -45,23 +56,13 @@ CREATE TABLE records (
   record_bytes         bytea NOT NULL,
   signature            bytea NOT NULL CHECK (length(signature) = 64),
   leaf_hash            bytea NOT NULL CHECK (length(leaf_hash) = 32),
-  previous_entity_hash bytea CHECK (length(previous_entity_hash) = 32)
+  previous_entity_hash bytea CHECK (length(previous_entity_hash) = 32),
+  CONSTRAINT records_entity_chain UNIQUE (entity_type, entity_id, entity_seq)
 );
-CREATE INDEX records_entity ON records (entity_type, entity_id, recorded_at);
 CREATE INDEX records_din ON records (din, recorded_at) WHERE din IS NOT NULL;
 CREATE INDEX records_actor ON records (actor_user_id, recorded_at);
 CREATE INDEX records_action ON records (action, recorded_at);
 CREATE INDEX records_time ON records (recorded_at);
-
--- The head of each entity's chain, locked (SELECT ... FOR UPDATE) while a
--- record of that entity is appended, so that a chain never forks.
-CREATE TABLE entity_heads (
-  entity_type text NOT NULL,
-  entity_id   text NOT NULL,
-  record_id   text REFERENCES records (record_id),
-  leaf_hash   bytea CHECK (length(leaf_hash) = 32),
-  PRIMARY KEY (entity_type, entity_id)
-);
 
 -- Committed records not yet in the log. Only the sequencer deletes from it.
 CREATE TABLE pending (
@@ -119,7 +120,6 @@ $$;
 
 GRANT USAGE ON SCHEMA cellchain_audit TO cellchain_service;
 GRANT SELECT, INSERT ON signing_keys, records TO cellchain_service;
-GRANT SELECT, INSERT, UPDATE ON entity_heads TO cellchain_service;
 GRANT INSERT ON pending TO cellchain_service;
 GRANT USAGE ON SEQUENCE pending_seq_seq TO cellchain_service;
 GRANT SELECT ON log_entries, tree_nodes, checkpoints TO cellchain_service;

@@ -3,11 +3,15 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/common/pg/absl_view.h"
 #include "services/common/pg/error.h"
 #include "services/common/status/status.h"
 
@@ -62,6 +66,45 @@ absl::StatusOr<WireParams> ToWire(const Params& params) {
   return wire;
 }
 
+// The key of a statement in the session's cache. The parameter types are
+// part of what the server prepared: the same SQL with a bytea where it once
+// had a type inferred by the server is another statement. SQL text holds no
+// NUL (libpq sends it as a C string), so the separator is unambiguous.
+std::string CacheKey(const std::string& sql, const WireParams& wire) {
+  std::string key;
+  key.reserve(sql.size() + 1 + wire.types.size());
+  key.append(sql);
+  key.push_back('\0');
+  for (Oid type : wire.types) key.push_back(type == kByteaOid ? 'b' : '?');
+  return key;
+}
+
+// SQL that may deallocate prepared statements (DEALLOCATE, DISCARD ALL): it
+// is never prepared itself, and the cache is emptied after it ran.
+bool MayDeallocate(std::string_view sql) {
+  auto mentions = [sql](std::string_view word) {
+    return std::search(
+               sql.begin(), sql.end(), word.begin(), word.end(),
+               [](char a, char b) {
+                 return absl::ascii_toupper(static_cast<unsigned char>(a)) == b;
+               }) != sql.end();
+  };
+  return mentions("DEALLOCATE") || mentions("DISCARD");
+}
+
+// After a prepared statement failed with `status`: forgets it when only a
+// new Parse can make it work again. 26000: the statement is gone (DEALLOCATE
+// or DISCARD sent around this class). 0A000 "cached plan must not change
+// result type": the columns of a table changed under a statement that
+// returns them (SELECT * and a migration adding a column). The failed call
+// reports the error; the next one prepares the statement anew under a new
+// name (the stale one stays allocated on the server until the session ends).
+void ForgetIfStale(absl::flat_hash_map<std::string, std::string>& prepared,
+                   const std::string& key, const absl::Status& status) {
+  const std::string sqlstate = SqlStateOf(status);
+  if (sqlstate == "26000" || sqlstate == "0A000") prepared.erase(key);
+}
+
 }  // namespace
 
 struct Connection::State {
@@ -69,6 +112,23 @@ struct Connection::State {
   // The server announced it is closing this session, or the session was left
   // unusable (abandoned pipeline); only Reset() clears it.
   bool going_away = false;
+  // The statements this session has prepared: CacheKey() -> statement name.
+  // An entry is added only once the server has confirmed the Parse, and
+  // stays across transactions (the server keeps a prepared statement when a
+  // transaction rolls back: preparing is not transactional). A new session
+  // (Reset) has none.
+  absl::flat_hash_map<std::string, std::string> prepared;
+  // Names are never reused within a session, so a statement forgotten here
+  // but still prepared on the server cannot clash with a new one.
+  uint64_t next_statement = 0;
+  // Queued by a Transaction, sent ahead of the next statements: its BEGIN
+  // (empty: none) and its deferred statements.
+  std::string queued_begin;
+  struct Deferred {
+    Statement statement;
+    DeferredErrorMap on_error;
+  };
+  std::vector<Deferred> queued;
 
   ~State() { PQfinish(conn); }
 
@@ -126,66 +186,194 @@ absl::StatusOr<Connection> Connection::Open(std::string_view conninfo) {
 absl::StatusOr<Result> Connection::Exec(std::string_view sql,
                                         const Params& params,
                                         ResultFormat format) {
-  CC_ASSIGN_OR_RETURN(WireParams wire, ToWire(params));
-  PGconn* conn = state_->conn;
-  Result result(PQexecParams(conn, std::string(sql).c_str(), wire.size(),
-                             wire.types.data(), wire.values.data(),
-                             wire.lengths.data(), wire.formats.data(),
-                             format == ResultFormat::kBinary ? 1 : 0));
-  CC_RETURN_IF_ERROR(StatusFromResult(result.get(), conn));
-  return result;
+  // One code path for one statement and many: the first use of a statement
+  // then prepares it in the same round trip as it runs.
+  Statement statement(std::string(sql), params, format);
+  PipelineOutcome outcome =
+      RunPipeline(std::span<const Statement>(&statement, 1));
+  if (!outcome.status.ok()) return outcome.status;
+  return std::move(outcome.results[0]);
 }
 
 absl::StatusOr<std::vector<Result>> Connection::ExecPipeline(
     std::span<const Statement> statements) {
+  PipelineOutcome outcome = RunPipeline(statements);
+  if (!outcome.status.ok()) {
+    if (outcome.queued_failed) return outcome.status;
+    return Annotate(outcome.status,
+                    PipelineContext(outcome.failed, statements.size()));
+  }
+  return std::move(outcome.results);
+}
+
+std::string PipelineContext(size_t failed, size_t n) {
+  std::string context =
+      absl::StrCat("pipeline statement ", failed + 1, " of ", n);
+  if (failed + 1 < n) {
+    absl::StrAppend(&context, " (", n - failed - 1,
+                    " after it aborted, not executed)");
+  }
+  return context;
+}
+
+Connection::PipelineOutcome Connection::RunPipeline(
+    std::span<const Statement> statements) {
+  if (state_->queued_begin.empty() && state_->queued.empty()) {
+    return RunStatements(statements);
+  }
+  // Taken off the queue: they are sent now, whatever happens.
+  std::string begin = std::exchange(state_->queued_begin, std::string());
+  std::vector<State::Deferred> queued = std::exchange(state_->queued, {});
+  const size_t first_deferred = begin.empty() ? 0 : 1;
+  const size_t prefix = first_deferred + queued.size();
+  std::vector<Statement> all;
+  all.reserve(prefix + statements.size());
+  if (!begin.empty()) all.emplace_back(begin);
+  for (State::Deferred& d : queued) all.push_back(std::move(d.statement));
+  all.insert(all.end(), statements.begin(), statements.end());
+  PipelineOutcome outcome = RunStatements(all);
+
+  const bool ok = outcome.status.ok();
+  if (!outcome.sent) {
+    // Refused before anything was sent (a bad parameter): the queue stays as
+    // it was, so that a deferred statement is never lost on the way.
+    state_->queued_begin = std::move(begin);
+    for (size_t k = 0; k < queued.size(); ++k) {
+      queued[k].statement = std::move(all[first_deferred + k]);
+    }
+    state_->queued = std::move(queued);
+  } else if (!ok && !begin.empty() && outcome.failed == 0) {
+    // BEGIN itself did not run: the transaction is still to begin, so that
+    // what is sent next on this connection does not run outside it.
+    state_->queued_begin = std::move(begin);
+  }
+  if (!ok && outcome.failed < prefix) {
+    outcome.queued_failed = true;
+    if (outcome.failed >= first_deferred) {
+      const DeferredErrorMap& on_error =
+          queued[outcome.failed - first_deferred].on_error;
+      if (on_error) {
+        absl::Status mapped = on_error(outcome.status);
+        // The server's transaction has failed, whatever the map says.
+        if (!mapped.ok()) outcome.status = std::move(mapped);
+      }
+    }
+    outcome.failed = 0;
+    outcome.results.clear();
+    outcome.results.resize(statements.size());
+    return outcome;
+  }
+  if (!ok) {
+    outcome.failed -= prefix;
+    outcome.results.clear();
+    return outcome;
+  }
+  outcome.results.erase(
+      outcome.results.begin(),
+      outcome.results.begin() + static_cast<std::ptrdiff_t>(prefix));
+  return outcome;
+}
+
+Connection::PipelineOutcome Connection::RunStatements(
+    std::span<const Statement> statements) {
   const size_t n = statements.size();
+  PipelineOutcome outcome;
+  auto fail = [&](absl::Status status, size_t i) {
+    outcome.status = std::move(status);
+    outcome.failed = i;
+    return std::move(outcome);
+  };
   // Refuse bad parameters before anything is sent.
   std::vector<WireParams> wire;
   wire.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     absl::StatusOr<WireParams> w = ToWire(statements[i].params);
-    if (!w.ok()) {
-      return Annotate(w.status(),
-                      absl::StrCat("pipeline statement ", i + 1, " of ", n));
-    }
+    if (!w.ok()) return fail(w.status(), i);
     wire.push_back(*std::move(w));
   }
-  if (n == 0) return std::vector<Result>();
+  if (n == 0) return outcome;
+
+  // Which statement runs under which prepared name; those not prepared yet
+  // in this session are prepared first, in the same pipeline. A statement
+  // that occurs twice in the pipeline is prepared once.
+  struct Command {
+    size_t statement;
+    bool prepare;  // the Parse of `name`, else the statement's execution
+  };
+  std::vector<std::string> keys(n);
+  std::vector<std::string> names(n);  // empty: run unprepared
+  std::vector<Command> commands;
+  commands.reserve(2 * n);
+  absl::flat_hash_map<std::string, size_t> preparing;  // key -> statement
+  bool may_deallocate = false;
+  for (size_t i = 0; i < n; ++i) {
+    keys[i] = CacheKey(statements[i].sql, wire[i]);
+    if (auto it = state_->prepared.find(keys[i]);
+        it != state_->prepared.end()) {
+      names[i] = it->second;
+    } else if (auto it = preparing.find(keys[i]); it != preparing.end()) {
+      names[i] = names[it->second];
+    } else if (MayDeallocate(statements[i].sql)) {
+      may_deallocate = true;
+    } else if (state_->prepared.size() + preparing.size() <
+               kMaxPreparedStatements) {
+      names[i] = absl::StrCat("cc_", ++state_->next_statement);
+      preparing.emplace(keys[i], i);
+      commands.push_back({i, /*prepare=*/true});
+    }
+    commands.push_back({i, /*prepare=*/false});
+  }
 
   PGconn* conn = state_->conn;
-  if (PQenterPipelineMode(conn) != 1) return StatusFromResult(nullptr, conn);
-  for (size_t i = 0; i < n; ++i) {
+  if (PQenterPipelineMode(conn) != 1) {
+    return fail(StatusFromResult(nullptr, conn), 0);
+  }
+  outcome.sent = true;
+  for (const Command& command : commands) {
+    const size_t i = command.statement;
     const WireParams& w = wire[i];
-    if (PQsendQueryParams(
-            conn, statements[i].sql.c_str(), w.size(), w.types.data(),
-            w.values.data(), w.lengths.data(), w.formats.data(),
-            statements[i].format == ResultFormat::kBinary ? 1 : 0) != 1) {
+    const int result_format =
+        statements[i].format == ResultFormat::kBinary ? 1 : 0;
+    int sent;
+    if (command.prepare) {
+      sent = PQsendPrepare(conn, names[i].c_str(), statements[i].sql.c_str(),
+                           w.size(), w.types.data());
+    } else if (!names[i].empty()) {
+      sent = PQsendQueryPrepared(conn, names[i].c_str(), w.size(),
+                                 w.values.data(), w.lengths.data(),
+                                 w.formats.data(), result_format);
+    } else {
+      sent = PQsendQueryParams(
+          conn, statements[i].sql.c_str(), w.size(), w.types.data(),
+          w.values.data(), w.lengths.data(), w.formats.data(), result_format);
+    }
+    if (sent != 1) {
       // Without a Sync nothing sent so far can commit; the session is left
       // mid-pipeline, so it must be reset before reuse.
       state_->going_away = true;
-      return Annotate(
-          StatusFromResult(nullptr, conn),
-          absl::StrCat("sending pipeline statement ", i + 1, " of ", n));
+      return fail(StatusFromResult(nullptr, conn), i);
     }
   }
   if (PQpipelineSync(conn) != 1) {
     state_->going_away = true;
-    return StatusFromResult(nullptr, conn);
+    return fail(StatusFromResult(nullptr, conn), n - 1);
   }
 
-  // Results arrive in order; each statement's results end with a null.
-  // After a failure the remaining statements report PIPELINE_ABORTED, then
-  // the Sync's PIPELINE_SYNC ends the pipeline.
-  std::vector<Result> results(n);
-  absl::Status first_error;
-  size_t failed = 0;
+  // Results arrive in order; each command's results end with a null. After
+  // a failure the remaining commands report PIPELINE_ABORTED, then the
+  // Sync's PIPELINE_SYNC ends the pipeline.
+  const size_t m = commands.size();
+  std::vector<Result>& results = outcome.results;
+  results.resize(n);
+  absl::Status& first_error = outcome.status;
+  size_t& failed = outcome.failed;  // statement index of first_error
   for (size_t index = 0;;) {
     Result result(PQgetResult(conn));
     if (result.get() == nullptr) {
-      if (PQstatus(conn) == CONNECTION_BAD || ++index > n) {
+      if (PQstatus(conn) == CONNECTION_BAD || ++index > m) {
         if (first_error.ok()) {
           first_error = StatusFromResult(nullptr, conn);
-          failed = std::min(index, n - 1);
+          failed = commands[std::min(index, m - 1)].statement;
         }
         state_->going_away = true;
         break;
@@ -195,32 +383,61 @@ absl::StatusOr<std::vector<Result>> Connection::ExecPipeline(
     ExecStatusType status = PQresultStatus(result.get());
     if (status == PGRES_PIPELINE_SYNC) break;
     if (status == PGRES_PIPELINE_ABORTED) continue;
+    if (index >= m) continue;  // cannot happen: more results than commands
+    const Command& command = commands[index];
+    const size_t i = command.statement;
     absl::Status s = StatusFromResult(result.get(), conn);
-    if (!s.ok() && first_error.ok()) {
-      first_error = s;
-      failed = index;
-    } else if (s.ok() && index < n) {
-      results[index] = std::move(result);
+    if (s.ok() && command.prepare) {
+      state_->prepared.emplace(keys[i], names[i]);
+    } else if (s.ok()) {
+      results[i] = std::move(result);
+    } else {
+      if (!command.prepare && !names[i].empty()) {
+        ForgetIfStale(state_->prepared, keys[i], s);
+      }
+      if (first_error.ok()) {
+        first_error = s;
+        failed = i;
+      }
     }
   }
+  if (may_deallocate) state_->prepared.clear();
   if (!state_->going_away && PQexitPipelineMode(conn) != 1) {
     state_->going_away = true;
     if (first_error.ok()) first_error = StatusFromResult(nullptr, conn);
   }
-  if (!first_error.ok()) {
-    std::string context =
-        absl::StrCat("pipeline statement ", failed + 1, " of ", n);
-    if (failed + 1 < n) {
-      absl::StrAppend(&context, " (", n - failed - 1,
-                      " after it aborted, not executed)");
-    }
-    return Annotate(first_error, context);
-  }
-  return results;
+  return outcome;
 }
 
+void Connection::QueueBegin(const char* sql) { state_->queued_begin = sql; }
+
+bool Connection::begin_queued() const { return !state_->queued_begin.empty(); }
+
+void Connection::QueueDeferred(Statement statement, DeferredErrorMap on_error) {
+  state_->queued.push_back({std::move(statement), std::move(on_error)});
+}
+
+bool Connection::deferred_queued() const { return !state_->queued.empty(); }
+
+void Connection::DropQueued() {
+  state_->queued_begin.clear();
+  state_->queued.clear();
+}
+
+int Connection::prepared_statement_count() const {
+  return static_cast<int>(state_->prepared.size());
+}
+
+absl::Status Connection::SendQueued() { return RunPipeline({}).status; }
+
 absl::Status Connection::ExecScript(std::string_view sql) {
+  CC_RETURN_IF_ERROR(SendQueued());
   Result result(PQexec(state_->conn, std::string(sql).c_str()));
+  // A script that may have deallocated prepared statements: forget them all
+  // rather than fail on the next use of one. Forgetting more than was
+  // deallocated costs a Parse per statement, nothing else (names are never
+  // reused).
+  if (MayDeallocate(sql)) state_->prepared.clear();
   return StatusFromResult(result.get(), state_->conn);
 }
 
@@ -243,6 +460,11 @@ bool Connection::IsAlive() {
 absl::Status Connection::Reset() {
   PQreset(state_->conn);
   state_->going_away = false;
+  // A new session: the old one's prepared statements and transaction died
+  // with it.
+  state_->prepared.clear();
+  state_->queued_begin.clear();
+  state_->queued.clear();
   if (PQstatus(state_->conn) != CONNECTION_OK) {
     return absl::UnavailableError(absl::StrCat(
         "cannot reconnect to the database: ",
@@ -252,7 +474,11 @@ absl::Status Connection::Reset() {
 }
 
 PGTransactionStatusType Connection::transaction_status() const {
-  return PQtransactionStatus(state_->conn);
+  PGTransactionStatusType status = PQtransactionStatus(state_->conn);
+  if (status == PQTRANS_IDLE && !state_->queued_begin.empty()) {
+    return PQTRANS_INTRANS;
+  }
+  return status;
 }
 
 PGconn* Connection::get() const { return state_->conn; }

@@ -1,8 +1,10 @@
 // Connection and Result against a real PostgreSQL (fixture pg_cluster).
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/pg/connection.h"
 #include "services/common/pg/error.h"
@@ -258,7 +260,12 @@ TEST_F(ConnectionTest, TerminatedSessionIsSeenWithoutRoundTripAndReset) {
   EXPECT_FALSE(conn_->IsAlive());
   CC_ASSERT_OK(conn_->Reset());
   EXPECT_TRUE(conn_->IsAlive());
+  // The new session has no prepared statements; the old ones are forgotten
+  // and prepared again on their next use.
+  EXPECT_EQ(conn_->prepared_statement_count(), 0);
   EXPECT_EQ(Count("SELECT 1"), 1);
+  CC_ASSERT_OK_AND_ASSIGN(Result again, conn_->Exec("SELECT pg_backend_pid()"));
+  EXPECT_NE(again.GetInt32(0, 0).value_or(0), pid.GetInt32(0, 0).value_or(0));
 }
 
 TEST_F(ConnectionTest, StatementOnLostConnectionIsUnavailable) {
@@ -267,6 +274,185 @@ TEST_F(ConnectionTest, StatementOnLostConnectionIsUnavailable) {
   EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s;
   EXPECT_EQ(conn_->Exec("SELECT 1").status().code(), StatusCode::kUnavailable);
   EXPECT_FALSE(conn_->IsAlive());
+}
+
+// --- Prepared statements ---------------------------------------------------
+
+// What the server holds for this session: prepared statements by SQL text,
+// with how often each was planned (custom + generic plans = executions of a
+// statement with parameters). Asked on the session itself, so the question
+// is one of its prepared statements too.
+struct ServerStatement {
+  std::string name;
+  int64_t executions = 0;
+};
+
+std::map<std::string, ServerStatement> ServerStatements(Connection& conn) {
+  std::map<std::string, ServerStatement> out;
+  absl::StatusOr<Result> r = conn.Exec(
+      "SELECT name, statement, generic_plans + custom_plans "
+      "FROM pg_prepared_statements WHERE NOT from_sql");
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (!r.ok()) return out;
+  for (int i = 0; i < r->rows(); ++i) {
+    ServerStatement& s = out[r->GetString(i, 1).value_or("?")];
+    s.name = r->GetString(i, 0).value_or("?");
+    s.executions = r->GetInt64(i, 2).value_or(-1);
+  }
+  return out;
+}
+
+TEST_F(ConnectionTest, StatementRunManyTimesIsPreparedOnce) {
+  const std::string sql = "SELECT $1::int8 * 2 AS twice";
+  for (int i = 0; i < 50; ++i) {
+    CC_ASSERT_OK_AND_ASSIGN(Result r, conn_->Exec(sql, {i}));
+    EXPECT_EQ(r.GetInt64(0, "twice").value_or(-1), 2 * i);
+  }
+  std::map<std::string, ServerStatement> server = ServerStatements(*conn_);
+  ASSERT_TRUE(server.contains(sql));
+  EXPECT_EQ(server[sql].executions, 50);
+  EXPECT_TRUE(server[sql].name.starts_with("cc_")) << server[sql].name;
+  // The cache and the server agree: the statement above and the question.
+  EXPECT_EQ(server.size(), 2u);
+  EXPECT_EQ(conn_->prepared_statement_count(), 2);
+
+  // In pipelines too: the same statement twice in its first pipeline is
+  // prepared once, and the next pipeline only executes.
+  const std::string insert = "INSERT INTO victim (s) VALUES ($1) RETURNING id";
+  for (int round = 0; round < 3; ++round) {
+    std::vector<Statement> statements = {
+        {insert, {"a"}}, {insert, {"b"}}, {sql, {21}}};
+    CC_ASSERT_OK_AND_ASSIGN(std::vector<Result> results,
+                            conn_->ExecPipeline(statements));
+    EXPECT_EQ(results[1].GetInt64(0, "id").value_or(0),
+              results[0].GetInt64(0, "id").value_or(0) + 1);
+    EXPECT_EQ(results[2].GetInt64(0, "twice").value_or(-1), 42);
+  }
+  server = ServerStatements(*conn_);
+  EXPECT_EQ(server.size(), 3u);
+  EXPECT_EQ(server[insert].executions, 6);
+  EXPECT_EQ(server[sql].executions, 53);
+  EXPECT_EQ(conn_->prepared_statement_count(), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM victim"), 6);
+}
+
+TEST_F(ConnectionTest, PreparedStatementTypesParametersAsUnprepared) {
+  // The server infers what it is not told, and a bytea stays a bytea: one
+  // SQL text, two statements.
+  const std::string sql = "SELECT pg_typeof($1 || '')::text AS type";
+  for (int round = 0; round < 2; ++round) {
+    CC_ASSERT_OK_AND_ASSIGN(Result text, conn_->Exec(sql, {"abc"}));
+    EXPECT_EQ(text.GetString(0, 0).value_or("?"), "text");
+    CC_ASSERT_OK_AND_ASSIGN(Result bytes,
+                            conn_->Exec(sql, {Param::Bytes("abc")}));
+    EXPECT_EQ(bytes.GetString(0, 0).value_or("?"), "bytea");
+    CC_ASSERT_OK_AND_ASSIGN(Result null, conn_->Exec(sql, {Param::Null()}));
+    EXPECT_EQ(null.GetString(0, 0).value_or("?"), "text");
+  }
+  // NULL and text both leave the type to the server: the same statement.
+  EXPECT_EQ(conn_->prepared_statement_count(), 2);
+}
+
+TEST_F(ConnectionTest, PreparedStatementSurvivesAFailedTransaction) {
+  const std::string insert = "INSERT INTO lot VALUES ($1, $2, 1)";
+  {
+    CC_ASSERT_OK(conn_->Exec("BEGIN"));
+    CC_ASSERT_OK(conn_->Exec(insert, {1, "L1"}));
+    // Prepared by its first use, then the transaction fails and rolls back.
+    EXPECT_EQ(conn_->Exec(insert, {2, "L1"}).status().code(),
+              StatusCode::kAlreadyExists);
+    EXPECT_EQ(conn_->transaction_status(), PQTRANS_INERROR);
+    // A statement first sent after the failure is refused, not prepared.
+    EXPECT_FALSE(conn_->Exec("SELECT count(*) FROM dose").ok());
+    CC_ASSERT_OK(conn_->Exec("ROLLBACK"));
+  }
+  // In a pipeline: the first statement prepares and fails; the second is
+  // new and aborted, so never prepared either.
+  CC_ASSERT_OK(conn_->Exec(insert, {7, "taken"}));
+  std::vector<Statement> failing = {
+      {insert, {8, "taken"}}, {"SELECT count(*) FROM lot WHERE id > $1", {0}}};
+  EXPECT_EQ(conn_->ExecPipeline(failing).status().code(),
+            StatusCode::kAlreadyExists);
+
+  std::map<std::string, ServerStatement> server = ServerStatements(*conn_);
+  ASSERT_TRUE(server.contains(insert));
+  EXPECT_FALSE(server.contains("SELECT count(*) FROM dose"));
+  EXPECT_FALSE(server.contains("SELECT count(*) FROM lot WHERE id > $1"));
+  // The cache agrees with the server: every later use just works.
+  EXPECT_EQ(conn_->prepared_statement_count(), static_cast<int>(server.size()));
+  CC_ASSERT_OK(conn_->Exec(insert, {2, "L2"}));
+  std::vector<Statement> working = {
+      {insert, {3, "L3"}}, {"SELECT count(*) FROM lot WHERE id > $1", {0}}};
+  CC_ASSERT_OK_AND_ASSIGN(std::vector<Result> after,
+                          conn_->ExecPipeline(working));
+  EXPECT_EQ(after[1].GetInt64(0, 0).value_or(-1), 3);  // 7, 2 and 3
+  EXPECT_EQ(Count("SELECT count(*) FROM dose"), 0);
+  // All six executions of the insert, the two that failed included, ran
+  // from the statement prepared by the first.
+  server = ServerStatements(*conn_);
+  EXPECT_EQ(server[insert].executions, 6);
+}
+
+TEST_F(ConnectionTest, StatementsOnATableRolledBackAwayFailAsUnprepared) {
+  // Prepared against a table that the rollback removes: the server plans
+  // it again on every use, so it fails while the table is missing and works
+  // once it exists again, exactly as an unprepared statement.
+  const std::string select = "SELECT count(*) FROM fresh WHERE x > $1";
+  CC_ASSERT_OK(conn_->Exec("BEGIN"));
+  CC_ASSERT_OK(conn_->Exec("CREATE TABLE fresh (x int)"));
+  CC_ASSERT_OK(conn_->Exec(select, {0}));
+  CC_ASSERT_OK(conn_->Exec("ROLLBACK"));
+  absl::Status missing = conn_->Exec(select, {0}).status();
+  EXPECT_EQ(SqlStateOf(missing), "42P01") << missing;
+  CC_ASSERT_OK(conn_->Exec("CREATE TABLE fresh (x int)"));
+  CC_ASSERT_OK(conn_->Exec("INSERT INTO fresh VALUES (5)"));
+  CC_ASSERT_OK_AND_ASSIGN(Result r, conn_->Exec(select, {0}));
+  EXPECT_EQ(r.GetInt64(0, 0).value_or(-1), 1);
+}
+
+TEST_F(ConnectionTest, ChangedResultColumnsFailOnceThenWork) {
+  const std::string select = "SELECT * FROM lot WHERE id = $1";
+  CC_ASSERT_OK(conn_->Exec("INSERT INTO lot VALUES (1, 'L1', 5)"));
+  CC_ASSERT_OK_AND_ASSIGN(Result before, conn_->Exec(select, {1}));
+  EXPECT_EQ(before.columns(), 3);
+  // A migration by another session adds a column.
+  CC_ASSERT_OK_AND_ASSIGN(Connection other, Connection::Open(db_->conninfo()));
+  CC_ASSERT_OK(other.ExecScript("ALTER TABLE lot ADD COLUMN note text"));
+  absl::Status stale = conn_->Exec(select, {1}).status();
+  EXPECT_EQ(SqlStateOf(stale), "0A000") << stale;
+  CC_ASSERT_OK_AND_ASSIGN(Result after, conn_->Exec(select, {1}));
+  EXPECT_EQ(after.columns(), 4);
+}
+
+TEST_F(ConnectionTest, DeallocateForgetsThePreparedStatements) {
+  const std::string sql = "SELECT $1::int AS v";
+  CC_ASSERT_OK(conn_->Exec(sql, {1}));
+  CC_ASSERT_OK(conn_->ExecScript("DEALLOCATE ALL"));
+  EXPECT_EQ(conn_->prepared_statement_count(), 0);
+  CC_ASSERT_OK_AND_ASSIGN(Result r, conn_->Exec(sql, {2}));
+  EXPECT_EQ(r.GetInt32(0, "v").value_or(-1), 2);
+  // Sent as a statement: run unprepared, and forgets as well.
+  CC_ASSERT_OK(conn_->Exec("DEALLOCATE ALL"));
+  EXPECT_EQ(conn_->prepared_statement_count(), 0);
+  CC_ASSERT_OK_AND_ASSIGN(r, conn_->Exec(sql, {3}));
+  EXPECT_EQ(r.GetInt32(0, "v").value_or(-1), 3);
+  EXPECT_EQ(ServerStatements(*conn_).size(), 2u);
+}
+
+TEST_F(ConnectionTest, StatementsBeyondTheCacheBoundRunUnprepared) {
+  const int bound = static_cast<int>(Connection::kMaxPreparedStatements);
+  for (int i = 0; i < bound + 10; ++i) {
+    // A different SQL text each time (the value is in the text on purpose:
+    // a constant, no input).
+    CC_ASSERT_OK_AND_ASSIGN(
+        Result r, conn_->Exec(absl::StrCat("SELECT ", i, " + $1::int"), {1}));
+    EXPECT_EQ(r.GetInt32(0, 0).value_or(-1), i + 1);
+  }
+  EXPECT_EQ(conn_->prepared_statement_count(), bound);
+  absl::StatusOr<Result> r = conn_->Exec(
+      "SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->GetInt64(0, 0).value_or(-1), bound);
 }
 
 TEST(ConnectionOpenTest, BadConninfoIsInvalidArgument) {

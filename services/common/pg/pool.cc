@@ -26,7 +26,9 @@ absl::Status Attempt(Pool& pool,
   }
   absl::Status status = fn(*tx);
   if (status.ok()) status = tx->Commit();
-  *retry = IsSerializationFailure(status);
+  *retry = IsSerializationFailure(status) ||
+           (status.code() == absl::StatusCode::kUnavailable &&
+            tx->lost_before_start());
   return status;
 }
 

@@ -89,15 +89,18 @@ class Pool {
   //
   // Runs fn again from the start, up to max_transaction_attempts in all,
   // only when nothing of the attempt can have been written:
-  //   - BEGIN failed with UNAVAILABLE (connection lost before fn ran; the
-  //     next attempt gets a reconnected connection);
+  //   - the connection was lost (UNAVAILABLE) before BEGIN took effect:
+  //     Transaction::Begin found it lost, or it broke in the round trip
+  //     that carried BEGIN with fn's first statements, before COMMIT was
+  //     sent (Transaction::lost_before_start; the next attempt gets a
+  //     reconnected connection);
   //   - fn or COMMIT failed with a serialization failure or deadlock
   //     (SQLSTATE 40001/40P01, pg::IsSerializationFailure; the server rolled
   //     the attempt back), after a short random back-off.
-  // Never retried: UNAVAILABLE from a statement or from COMMIT (the outcome
-  // of a lost COMMIT is unknown), other ABORTED statuses (e.g. a service's
-  // own version conflict), Acquire() timing out. fn may therefore run more
-  // than once: keep effects outside the database out of it.
+  // Never retried: UNAVAILABLE from a later statement or from COMMIT (the
+  // outcome of a lost COMMIT is unknown), other ABORTED statuses (e.g. a
+  // service's own version conflict), Acquire() timing out. fn may therefore run
+  // more than once: keep effects outside the database out of it.
   absl::Status InTransaction(absl::FunctionRef<absl::Status(Transaction&)> fn,
                              TransactionOptions options = {});
 

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/common/pg/error.h"
 #include "services/common/pg/pool.h"
+#include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
 
@@ -202,6 +203,46 @@ TEST_F(PoolTest, InTransactionDoesNotRetryOtherErrors) {
     EXPECT_EQ(attempts, 1) << error;
   }
   EXPECT_EQ(QueryInt(*pool, "SELECT count(*) FROM hit"), 0);
+}
+
+// BEGIN travels with the first statement: a connection that breaks before
+// that round trip is answered is retried like a failed BEGIN, and one that
+// breaks later is not.
+TEST_F(PoolTest, InTransactionRetriesAConnectionLostBeforeBeginTookEffect) {
+  CC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Pool> pool, Pool::Create(Options(1)));
+  CC_ASSERT_OK_AND_ASSIGN(Connection killer, Connection::Open(db_->conninfo()));
+  // The backend of the pool's one connection, asked before the transaction
+  // so that nothing of it is sent.
+  auto backend = [&]() -> int {
+    absl::StatusOr<Pool::Lease> lease = pool->Acquire();
+    EXPECT_TRUE(lease.ok()) << lease.status();
+    return lease.ok() ? PQbackendPID((*lease)->get()) : 0;
+  };
+  auto kill = [&](int pid) {
+    return killer.Exec("SELECT pg_terminate_backend($1, 10000)", {pid})
+        .status();
+  };
+  int pid = backend();
+  int attempts = 0;
+  CC_ASSERT_OK(pool->InTransaction([&](Transaction& tx) -> absl::Status {
+    if (++attempts == 1) {
+      CC_RETURN_IF_ERROR(kill(pid));
+    }
+    return tx.Exec("INSERT INTO hit (thread) VALUES (1)").status();
+  }));
+  EXPECT_EQ(attempts, 2);
+
+  pid = backend();
+  attempts = 0;
+  absl::Status later = pool->InTransaction([&](Transaction& tx) {
+    ++attempts;
+    CC_RETURN_IF_ERROR(tx.Exec("INSERT INTO hit (thread) VALUES (2)").status());
+    CC_RETURN_IF_ERROR(kill(pid));
+    return tx.Exec("INSERT INTO hit (thread) VALUES (3)").status();
+  });
+  EXPECT_EQ(later.code(), StatusCode::kUnavailable) << later;
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(QueryInt(*pool, "SELECT count(*) FROM hit"), 1);
 }
 
 TEST_F(PoolTest, InTransactionCommits) {
