@@ -77,6 +77,7 @@
 #include "services/common/pg/pool.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
+#include "services/ledger/bench_cluster.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/merkle.h"
 
@@ -153,20 +154,6 @@ void OrDie(const absl::Status& status, const std::string& what) {
   if (!status.ok()) Die(what, status);
 }
 
-// Runs a shell command; returns its exit status and combined output.
-std::pair<int, std::string> Shell(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, n);
-  }
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 // `text` as one shell word.
 std::string ShellQuote(const std::string& text) {
   std::string quoted = "'";
@@ -190,46 +177,8 @@ int64_t ThreadCpuNanos() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-// A throwaway cluster for runs outside ctest, removed at exit (an atexit
-// handler, so that Die() after the start removes it too).
-std::string g_cluster_dir;
-
-void RemoveOwnCluster() {
-  if (g_cluster_dir.empty()) return;
-  Shell(absl::StrCat(CELLCHAIN_SOURCE_DIR, "/tests/fixtures/pg_cluster.sh",
-                     " cleanup ", g_cluster_dir, "/pg"));
-  Shell(absl::StrCat("rm -rf '", g_cluster_dir, "'"));
-  std::cout << "throwaway cluster removed\n";
-  g_cluster_dir.clear();
-}
-
 void StartOwnCluster(int port) {
-  char dir[] = "/tmp/cc-append-bench-XXXXXX";
-  if (mkdtemp(dir) == nullptr) {
-    Die("mkdtemp", absl::InternalError(std::strerror(errno)));
-  }
-  // The server runs as user postgres when we are root: let it in.
-  chmod(dir, 0755);
-  g_cluster_dir = dir;
-  std::atexit(RemoveOwnCluster);
-  const std::string state = g_cluster_dir + "/pg";
-  std::cout << "\nstarting a throwaway PostgreSQL cluster in " << state
-            << " (port " << port << ") ...\n"
-            << std::flush;
-  auto [rc, output] = Shell(absl::StrCat(
-      CELLCHAIN_SOURCE_DIR, "/tests/fixtures/pg_cluster.sh setup ", state, " ",
-      port, " ", CELLCHAIN_BINARY_DIR, "/bin/cellchaind"));
-  if (rc != 0) {
-    std::cerr << output;
-    Die("starting the cluster",
-        absl::InternalError(absl::StrCat("pg_cluster.sh setup exited ", rc)));
-  }
-  setenv("CELLCHAIN_TEST_PG",
-         absl::StrCat("host=", state, "/run port=", port,
-                      " user=postgres dbname=postgres")
-             .c_str(),
-         1);
-  setenv("CELLCHAIN_TEST_PG_TEMPLATE", "cellchain_template", 1);
+  OrDie(bench::StartThrowawayCluster("cc-append-bench", port), "starting the cluster");
 }
 
 google::protobuf::Struct ItemState(const std::string& id, int64_t version) {
@@ -427,7 +376,7 @@ std::optional<RunFigures> RunPgbench(const std::string& pgbench,
                    " -j 2 -T ", seconds, " -f ", ShellQuote(script),
                    " -l --log-prefix=", ShellQuote(std::string(dir) + "/log"),
                    " ", ShellQuote(conninfo));
-  auto [rc, output] = Shell(command);
+  auto [rc, output] = bench::Shell(command);
   std::optional<RunFigures> figures;
   // "tps = 1234.567890 (without initial connection time)"
   const size_t tps_at = output.find("tps = ");
@@ -459,7 +408,7 @@ std::optional<RunFigures> RunPgbench(const std::string& pgbench,
     std::cerr << "append_bench: pgbench failed (exit " << rc << "):\n"
               << output;
   }
-  Shell(absl::StrCat("rm -rf '", dir, "'"));
+  bench::Shell(absl::StrCat("rm -rf '", dir, "'"));
   return figures;
 }
 
@@ -521,7 +470,7 @@ std::string PgbenchAuditedScript(const std::string& key_id,
 
 std::string FindPgbench(const Flags& flags) {
   if (!flags.pgbench.empty()) return flags.pgbench;
-  auto [rc, path] = Shell("command -v pgbench");
+  auto [rc, path] = bench::Shell("command -v pgbench");
   if (rc == 0 && !path.empty()) return FirstLine(path);
   return "/usr/lib/postgresql/15/bin/pgbench";
 }
@@ -548,10 +497,10 @@ int Main(int argc, char** argv) {
 
   std::cout << "# append_bench\n"
             << "machine: " << std::thread::hardware_concurrency() << " cores, "
-            << FirstLine(Shell("grep -m1 'model name' /proc/cpuinfo | "
+            << FirstLine(bench::Shell("grep -m1 'model name' /proc/cpuinfo | "
                                "cut -d: -f2 | sed 's/^ //'")
                              .second)
-            << "; " << FirstLine(Shell("uname -sr").second) << "\n";
+            << "; " << FirstLine(bench::Shell("uname -sr").second) << "\n";
 
   crypto::Ed25519PrivateKey key =
       OrDie(crypto::Ed25519PrivateKey::Generate(), "generating a key");

@@ -70,6 +70,7 @@
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
+#include "services/ledger/bench_cluster.h"
 #include "services/ledger/log_store.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
@@ -140,32 +141,8 @@ T OrDie(absl::StatusOr<T> value, const std::string& what) {
   return *std::move(value);
 }
 
-std::pair<int, std::string> Shell(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, n);
-  }
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 std::string FirstLine(const std::string& text) {
   return text.substr(0, text.find('\n'));
-}
-
-std::string g_cluster_dir;
-
-void RemoveOwnCluster() {
-  if (g_cluster_dir.empty()) return;
-  Shell(absl::StrCat(CELLCHAIN_SOURCE_DIR, "/tests/fixtures/pg_cluster.sh",
-                     " cleanup ", g_cluster_dir, "/pg"));
-  Shell(absl::StrCat("rm -rf '", g_cluster_dir, "'"));
-  std::cout << "throwaway cluster removed\n";
-  g_cluster_dir.clear();
 }
 
 void OnSignal(int) {
@@ -174,31 +151,7 @@ void OnSignal(int) {
 }
 
 void StartOwnCluster(int port) {
-  char dir[] = "/tmp/cc-seq-bench-XXXXXX";
-  if (mkdtemp(dir) == nullptr) {
-    Die("mkdtemp", absl::InternalError(std::strerror(errno)));
-  }
-  chmod(dir, 0755);  // the server runs as user postgres when we are root
-  g_cluster_dir = dir;
-  std::atexit(RemoveOwnCluster);
-  const std::string state = g_cluster_dir + "/pg";
-  std::cout << "starting a throwaway PostgreSQL cluster in " << state
-            << " (port " << port << ") ...\n"
-            << std::flush;
-  auto [rc, output] = Shell(absl::StrCat(
-      CELLCHAIN_SOURCE_DIR, "/tests/fixtures/pg_cluster.sh setup ", state, " ",
-      port, " ", CELLCHAIN_BINARY_DIR, "/bin/cellchaind"));
-  if (rc != 0) {
-    std::cerr << output;
-    Die("starting the cluster",
-        absl::InternalError(absl::StrCat("pg_cluster.sh setup exited ", rc)));
-  }
-  setenv("CELLCHAIN_TEST_PG",
-         absl::StrCat("host=", state, "/run port=", port,
-                      " user=postgres dbname=postgres")
-             .c_str(),
-         1);
-  setenv("CELLCHAIN_TEST_PG_TEMPLATE", "cellchain_template", 1);
+  OrDie(bench::StartThrowawayCluster("cc-seq-bench", port), "starting the cluster");
 }
 
 std::string Setting(pg::Connection& conn, const std::string& sql) {
@@ -510,10 +463,10 @@ int Main(int argc, char** argv) {
 
   std::cout << "# sequencer_bench\n"
             << "machine: " << std::thread::hardware_concurrency() << " cores, "
-            << FirstLine(Shell("grep -m1 'model name' /proc/cpuinfo | "
+            << FirstLine(bench::Shell("grep -m1 'model name' /proc/cpuinfo | "
                                "cut -d: -f2 | sed 's/^ //'")
                              .second)
-            << "; " << FirstLine(Shell("uname -sr").second) << "\n";
+            << "; " << FirstLine(bench::Shell("uname -sr").second) << "\n";
 
   const char* env = std::getenv("CELLCHAIN_TEST_PG");
   if (env == nullptr || *env == '\0') StartOwnCluster(flags.port);
@@ -536,7 +489,6 @@ int Main(int argc, char** argv) {
     ProofLatency(*db, flags);
     CheckpointLatency(*db, admin, flags);
   }
-  RemoveOwnCluster();
   return 0;
 }
 
