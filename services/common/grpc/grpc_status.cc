@@ -63,8 +63,22 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
         result.SetPayload(kFieldPayloadUrl, absl::Cord(detail.field()));
       }
     }
+  } else if (std::string reason = LeadingReason(status.error_message());
+             !reason.empty()) {
+    result.SetPayload(kReasonPayloadUrl, absl::Cord(reason));
   }
   return result;
+}
+
+std::string LeadingReason(std::string_view message) {
+  size_t colon = message.find(": ");
+  if (colon == std::string_view::npos || colon == 0) return "";
+  for (char c : message.substr(0, colon)) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+      return "";
+    }
+  }
+  return std::string(message.substr(0, colon));
 }
 
 }  // namespace cellchain::grpcx

@@ -11,6 +11,9 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string>
+#include <string_view>
+
 #include "absl/status/status.h"
 
 namespace cellchain::grpcx {
@@ -18,7 +21,14 @@ namespace cellchain::grpcx {
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Client side: the code, message, reason and field of a received status.
+// A status without details (the access gate's refusals, see
+// services/common/auth/access_gate.h) takes its reason from a leading
+// "UPPER_SNAKE: " in the message.
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// "ROLE_NOT_ALLOWED" for "ROLE_NOT_ALLOWED: role …"; "" when the message
+// does not start with an UPPER_SNAKE_CASE word and ": ".
+std::string LeadingReason(std::string_view message);
 
 }  // namespace cellchain::grpcx
 

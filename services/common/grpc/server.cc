@@ -52,8 +52,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen_address,
-                           grpc::SslServerCredentials(ssl), &port);
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::SslServerCredentials(ssl);
+  if (options.auth_processor != nullptr) {
+    credentials->SetAuthMetadataProcessor(options.auth_processor);
+  }
+  builder.AddListeningPort(options.listen_address, credentials, &port);
   grpc::ResourceQuota quota("cellchain");
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);

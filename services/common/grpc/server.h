@@ -13,6 +13,7 @@
 #define CELLCHAIN_SERVICES_COMMON_GRPC_SERVER_H_
 
 #include <grpcpp/impl/service_type.h>
+#include <grpcpp/security/auth_metadata_processor.h>
 #include <grpcpp/server.h>
 
 #include <chrono>
@@ -40,6 +41,11 @@ struct ServerOptions {
   int max_threads = 16;
   // Services to register; the Server does not own them.
   std::vector<grpc::Service*> services;
+  // Runs for every call before its handler and may refuse it (the access
+  // gate, services/common/auth/access_gate.h). Without one, any workstation
+  // with a valid certificate reaches every handler: tests of the plumbing
+  // only; cellchaind always sets it.
+  std::shared_ptr<grpc::AuthMetadataProcessor> auth_processor;
 };
 
 class Server {
