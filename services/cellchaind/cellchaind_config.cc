@@ -9,6 +9,8 @@ constexpr char kSummary[] =
     "Commands:\n"
     "  serve    host cellchain services over mTLS gRPC\n"
     "  migrate  apply the database migrations of this build\n"
+    "  bootstrap-admin  create the first administrator (password from\n"
+    "           $CELLCHAIN_BOOTSTRAP_PASSWORD or one line of stdin)\n"
     "Run `cellchaind COMMAND --help` for a command's options.\n";
 
 const std::vector<std::string> kLogLevels = {"debug", "info", "warning",
@@ -33,7 +35,7 @@ absl::StatusOr<Command> Finish(config::Loader& loader, absl::Status status,
   if (!status.ok()) return status;
   if (loader.positional().size() != 1) {
     return absl::InvalidArgumentError(
-        "expected exactly one command (serve or migrate)");
+        "expected exactly one command (serve, migrate or bootstrap-admin)");
   }
   return command;
 }
@@ -79,6 +81,16 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                   "Origin line (log name) of the signed checkpoints.");
     loader.Bool("sequencer", &c.sequencer,
                 "With audit hosted: take part in sequencer leader election.");
+    loader.Duration("session-lifetime", &c.session_lifetime,
+                    "A session ends this long after login.");
+    loader.Duration("session-idle-timeout", &c.session_idle_timeout,
+                    "A session ends after this long without a call.");
+    loader.Int64("lockout-threshold", &c.lockout_threshold, 1, 100,
+                 "Consecutive failed authentications that lock an account.");
+    loader.Int64("password-min-length", &c.password_min_length, 8, 256,
+                 "Shortest password accepted.");
+    loader.Int64("password-history", &c.password_history, 1, 24,
+                 "A new password must differ from this many previous ones.");
     absl::Status status = loader.Load(argc, argv, env);
     return Finish(loader, status, std::move(command));
   }
@@ -94,6 +106,29 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
     absl::Status status = loader.Load(argc, argv, env);
     return Finish(loader, status, std::move(command));
   }
+  if (name == "bootstrap-admin") {
+    command.kind = Command::Kind::kBootstrapAdmin;
+    BootstrapConfig& c = command.bootstrap;
+    config::Loader loader("cellchaind bootstrap-admin", "CELLCHAIN");
+    loader.String("pg", &c.pg,
+                  "PostgreSQL conninfo without user (connects as "
+                  "cellchain_identity).")
+        .Required();
+    loader.String("signing-key-dir", &c.signing_key_dir,
+                  "Directory holding identity.key, the identity service's "
+                  "ledger key.")
+        .Required();
+    loader.String("user-id", &c.user_id, "User id of the administrator.")
+        .Required();
+    loader.String("printed-name", &c.printed_name,
+                  "Name as it appears on signatures.")
+        .Required();
+    loader.Int64("password-min-length", &c.password_min_length, 8, 256,
+                 "Shortest password accepted (as for serve).");
+    loader.Enum("log-level", &c.log_level, kLogLevels, "Lowest level logged.");
+    absl::Status status = loader.Load(argc, argv, env);
+    return Finish(loader, status, std::move(command));
+  }
   config::Loader loader("cellchaind COMMAND", "CELLCHAIN");
   loader.set_summary(kSummary);
   absl::Status status = loader.Load(argc, argv, env);
@@ -105,10 +140,12 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
   if (!status.ok()) return status;
   if (name.empty()) {
     return absl::InvalidArgumentError(
-        "missing command (serve or migrate); see cellchaind --help");
+        "missing command (serve, migrate or bootstrap-admin); see "
+        "cellchaind --help");
   }
   return absl::InvalidArgumentError("unknown command \"" + std::string(name) +
-                                    "\" (expected serve or migrate)");
+                                    "\" (expected serve, migrate or "
+                                    "bootstrap-admin)");
 }
 
 }  // namespace cellchain::cellchaind

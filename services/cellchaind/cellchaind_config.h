@@ -30,6 +30,24 @@ struct ServeConfig {
   std::string signing_key_dir;
   std::string checkpoint_origin = "cellchain.local/audit";
   bool sequencer = true;
+  // identity: sessions, lockout, password policy
+  std::chrono::milliseconds session_lifetime{8 * 3600 * 1000};
+  std::chrono::milliseconds session_idle_timeout{15 * 60 * 1000};
+  int64_t lockout_threshold = 5;
+  int64_t password_min_length = 12;
+  int64_t password_history = 5;
+};
+
+// `cellchaind bootstrap-admin`: create the first administrator. The password
+// comes from $CELLCHAIN_BOOTSTRAP_PASSWORD or one line of stdin, never from
+// an argument (main.cc reads it).
+struct BootstrapConfig {
+  std::string pg;  // conninfo without user; connects as cellchain_identity
+  std::string signing_key_dir;
+  std::string user_id;
+  std::string printed_name;
+  int64_t password_min_length = 12;
+  std::string log_level = "info";
 };
 
 // `cellchaind migrate`: apply every migration of the build.
@@ -39,9 +57,11 @@ struct MigrateConfig {
 };
 
 struct Command {
-  enum class Kind { kServe, kMigrate, kHelp } kind = Kind::kHelp;
+  enum class Kind { kServe, kMigrate, kBootstrapAdmin, kHelp } kind =
+      Kind::kHelp;
   ServeConfig serve;
   MigrateConfig migrate;
+  BootstrapConfig bootstrap;
   std::string help_text;  // for kHelp
 };
 

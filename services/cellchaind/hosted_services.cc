@@ -3,11 +3,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cellchain_audit_migrations.h"
+#include "cellchain_identity_migrations.h"
 #include "cellchain_meta_migrations.h"
 #include "cellchain_system_migrations.h"
 #include "services/audit/audit_service.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
+#include "services/identity/auth_service.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
 #include "services/system/pg_database_probe.h"
@@ -93,6 +95,50 @@ class AuditModule final : public Module {
   audit::AuditService service_;
 };
 
+class IdentityModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<IdentityModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: identity signs its records with "
+                          "identity.key");
+    }
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile("identity",
+                                    options.signing_key_dir + "/identity.key",
+                                    ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+    }
+    CC_RETURN_IF_ERROR(identity::Identity::RegisterStateReaders(shared->states));
+    auto module = std::unique_ptr<IdentityModule>(
+        new IdentityModule(std::move(pool), std::move(ledger), options));
+    shared->sessions = &module->identity_;
+    shared->signatures = &module->identity_;
+    return module;
+  }
+
+  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+
+ private:
+  IdentityModule(std::unique_ptr<pg::Pool> pool,
+                 std::unique_ptr<ledger::Ledger> ledger,
+                 const HostOptions& options)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        identity_(pool_.get(), ledger_.get(), options.identity),
+        service_(&identity_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  identity::Identity identity_;
+  identity::AuthService service_;
+};
+
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
                                                   const std::string& service) {
   // A later keyword wins in a libpq conninfo, so the role cannot be
@@ -108,7 +154,8 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 }  // namespace
 
 const std::vector<std::string>& KnownServices() {
-  static const std::vector<std::string> kServices = {"system", "audit"};
+  static const std::vector<std::string> kServices = {"identity", "system",
+                                                    "audit"};
   return kServices;
 }
 
@@ -127,14 +174,15 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
           "services", absl::StrCat("unknown service \"", name, "\" (known: ",
                                    absl::StrJoin(KnownServices(), ", "), ")"));
     }
-    resolved.push_back(name);
+    if (name != "identity") resolved.push_back(name);
   }
+  resolved.insert(resolved.begin(), "identity");
   return resolved;
 }
 
 std::vector<const migrations::MigrationSet*> AllMigrations() {
   return {&migrations::MetaMigrations(), &migrations::AuditMigrations(),
-          &migrations::SystemMigrations()};
+          &migrations::IdentityMigrations(), &migrations::SystemMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -144,7 +192,12 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
   for (const std::string& service : services) {
     CC_ASSIGN_OR_RETURN(std::unique_ptr<pg::Pool> pool,
                         PoolFor(options, service));
-    if (service == "system") {
+    if (service == "identity") {
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<IdentityModule> module,
+          IdentityModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
+    } else if (service == "system") {
       modules.push_back(std::make_unique<SystemModule>(
           std::move(pool), options.version, services));
     } else if (service == "audit") {

@@ -14,7 +14,10 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/migrations/migrations.h"
+#include "services/common/auth/access_gate.h"
+#include "services/common/auth/signatures.h"
 #include "services/common/pg/pool.h"
+#include "services/identity/identity.h"
 #include "services/ledger/state_registry.h"
 
 namespace cellchain::cellchaind {
@@ -23,7 +26,8 @@ namespace cellchain::cellchaind {
 const std::vector<std::string>& KnownServices();
 
 // Expands "all" and checks every name; INVALID_ARGUMENT naming an unknown
-// service.
+// service. "identity" is always hosted (first): the access gate of every
+// process authenticates through it.
 absl::StatusOr<std::vector<std::string>> ResolveServices(
     const std::vector<std::string>& requested);
 
@@ -31,6 +35,7 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 std::vector<const migrations::MigrationSet*> AllMigrations();
 
 struct HostOptions {
+  identity::IdentityOptions identity;
   std::string pg_conninfo;  // without user: each service connects as its role
   int pool_size = 8;
   std::chrono::milliseconds pool_wait{2000};
@@ -51,9 +56,13 @@ class Module {
 };
 
 // What the modules of one process share: the registry of entity state
-// readers (each service registers its entity types; audit reads them).
+// readers (each service registers its entity types; audit reads them), and
+// the identity module's session and signature authorities (the access gate
+// and every service's e-signatures use them).
 struct Shared {
   ledger::StateRegistry states;
+  auth::SessionAuthority* sessions = nullptr;
+  auth::SignatureAuthority* signatures = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool

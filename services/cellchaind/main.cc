@@ -1,11 +1,18 @@
 // cellchaind: hosts any set of cellchain services in one process.
 // Parses its configuration, wires the services, runs until SIGTERM/SIGINT.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
 #include "services/cellchaind/cellchaind_config.h"
 #include "services/cellchaind/hosted_services.h"
+#include "services/common/auth/access_gate.h"
 #include "services/common/grpc/server.h"
+#include "services/common/status/status.h"
+#include "services/identity/identity.h"
 #include "services/common/log/log.h"
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/connection.h"
@@ -23,6 +30,8 @@ void SetLogLevel(const std::string& name) {
 
 int Fail(std::string_view what, const absl::Status& status) {
   log::Error(what, {{"code", absl::StatusCodeToString(status.code())},
+                    {"reason", ReasonOf(status)},
+                    {"field", FieldOf(status)},
                     {"message", std::string(status.message())}});
   return 1;
 }
@@ -41,12 +50,83 @@ int Migrate(const MigrateConfig& config) {
   return 0;
 }
 
+identity::IdentityOptions IdentityOptionsOf(const ServeConfig& config) {
+  identity::IdentityOptions options;
+  options.session_lifetime = absl::FromChrono(config.session_lifetime);
+  options.idle_timeout = absl::FromChrono(config.session_idle_timeout);
+  options.lockout_threshold = static_cast<int>(config.lockout_threshold);
+  options.password.min_length = static_cast<int>(config.password_min_length);
+  options.password.history = static_cast<int>(config.password_history);
+  return options;
+}
+
+// The password of bootstrap-admin: $CELLCHAIN_BOOTSTRAP_PASSWORD, else the
+// first line of stdin. Never an argument: arguments are visible to every
+// user of the machine (ps, /proc).
+std::string ReadBootstrapPassword() {
+  if (const char* env = std::getenv("CELLCHAIN_BOOTSTRAP_PASSWORD");
+      env != nullptr && *env != '\0') {
+    return env;
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int BootstrapAdmin(const BootstrapConfig& config) {
+  SetLogLevel(config.log_level);
+  std::string password = ReadBootstrapPassword();
+  if (password.empty()) {
+    return Fail("bootstrap_failed",
+                absl::InvalidArgumentError(
+                    "no password: set CELLCHAIN_BOOTSTRAP_PASSWORD or give "
+                    "it as one line on stdin"));
+  }
+  absl::StatusOr<std::unique_ptr<pg::Pool>> pool = pg::Pool::Create(
+      {.name = "identity",
+       .conninfo = config.pg + " user=cellchain_identity",
+       .size = 1});
+  if (!pool.ok()) return Fail("bootstrap_failed", pool.status());
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
+      ledger::Ledger::FromPemFile("identity",
+                                  config.signing_key_dir + "/identity.key",
+                                  ledger::RealClock());
+  if (!ledger.ok()) return Fail("bootstrap_failed", ledger.status());
+  {
+    absl::StatusOr<pg::Pool::Lease> lease = (*pool)->Acquire();
+    if (!lease.ok()) return Fail("bootstrap_failed", lease.status());
+    absl::Status registered = (*ledger)->RegisterKey(**lease);
+    if (!registered.ok()) return Fail("bootstrap_failed", registered);
+  }
+  identity::IdentityOptions options;
+  options.password.min_length = static_cast<int>(config.password_min_length);
+  identity::Identity identity(pool->get(), ledger->get(), options);
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  const passwd* pw = getpwuid(getuid());
+  std::string console = std::string("console:") + host + " user=" +
+                        (pw != nullptr ? pw->pw_name : std::to_string(getuid()));
+  absl::StatusOr<identity::v1::User> user = identity.BootstrapAdmin(
+      config.user_id, config.printed_name, password, console);
+  password.assign(password.size(), '\0');
+  if (!user.ok()) {
+    Fail("bootstrap_failed", user.status());
+    if (ReasonOf(user.status()) == identity::kReasonAdminExists) return 3;
+    return 1;
+  }
+  log::Info("admin_created", {{"user", user->user_id()},
+                              {"printed_name", user->printed_name()}});
+  return 0;
+}
+
 int Serve(const ServeConfig& config) {
   SetLogLevel(config.log_level);
   absl::StatusOr<std::vector<std::string>> services =
       ResolveServices(config.services);
   if (!services.ok()) return Fail("startup_failed", services.status());
-  HostOptions host{.pg_conninfo = config.pg,
+  HostOptions host{.identity = IdentityOptionsOf(config),
+                   .pg_conninfo = config.pg,
                    .pool_size = static_cast<int>(config.pg_pool_size),
                    .pool_wait = config.pg_pool_wait,
                    .version = kVersion,
@@ -58,11 +138,23 @@ int Serve(const ServeConfig& config) {
       BuildModules(host, *services, &shared);
   if (!modules.ok()) return Fail("startup_failed", modules.status());
 
+  // Every RPC of every service this binary links is governed by the policy
+  // its proto declares; one without is refused (and named here).
+  absl::StatusOr<auth::PolicyTable> policies = auth::PolicyTable::ForServices(
+      auth::PolicyTable::LinkedCellchainServices());
+  if (!policies.ok()) return Fail("startup_failed", policies.status());
+  for (const std::string& method : policies->unprotected()) {
+    log::Error("rpc_without_access_policy", {{"method", method}});
+  }
+  auto gate = std::make_shared<auth::AccessGate>(*std::move(policies),
+                                                 shared.sessions);
+
   grpcx::ServerOptions options{
       .listen_address = config.listen,
       .tls = {config.tls_cert, config.tls_key, config.tls_ca},
       .max_threads = static_cast<int>(config.threads),
-      .services = {}};
+      .services = {},
+      .auth_processor = gate};
   for (const std::unique_ptr<Module>& module : *modules) {
     for (grpc::Service* service : module->grpc_services()) {
       options.services.push_back(service);
@@ -99,6 +191,8 @@ int Main(int argc, char** argv) {
       return Migrate(command->migrate);
     case Command::Kind::kServe:
       return Serve(command->serve);
+    case Command::Kind::kBootstrapAdmin:
+      return BootstrapAdmin(command->bootstrap);
   }
   return 2;
 }

@@ -1,0 +1,535 @@
+// The identity rules against a real PostgreSQL: login, sessions, lockout,
+// administration, e-signatures, four eyes and segregation of duties, and
+// that no password ever reaches a table, a record or a log line.
+#include "services/identity/identity.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "cellchain/audit/v1/record.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/auth/signatures.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/pg/connection.h"
+#include "services/common/status/status.h"
+#include "services/common/testing/status_matchers.h"
+#include "services/common/testing/test_database.h"
+
+namespace cellchain::identity {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kLab[] = "CN=lab-ws-01,O=cellchain dev";
+constexpr char kQaDesk[] = "CN=qa-ws-01,O=cellchain dev";
+constexpr char kAdminPassword[] = "correct horse battery";
+constexpr char kTempPassword[] = "temporary-Pa55word";
+constexpr char kTinaPassword[] = "first own secret phrase";
+
+class IdentityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
+    CC_ASSERT_OK_AND_ASSIGN(std::string role,
+                            db_->CreateLoginRole("cellchain_identity"));
+    CC_ASSERT_OK_AND_ASSIGN(
+        pool_, pg::Pool::Create({.name = "identity",
+                                 .conninfo = db_->ConninfoAs(role),
+                                 .size = 2}));
+    CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
+                            crypto::Ed25519PrivateKey::Generate());
+    CC_ASSERT_OK_AND_ASSIGN(
+        ledger_, ledger::Ledger::Create("identity", std::move(key),
+                                        ledger::RealClock()));
+    {
+      CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease lease, pool_->Acquire());
+      CC_ASSERT_OK(ledger_->RegisterKey(*lease));
+    }
+    IdentityOptions options;
+    options.lockout_threshold = 3;
+    options.scrypt.log2_n = 12;  // cheaper, still scrypt
+    identity_ = std::make_unique<Identity>(pool_.get(), ledger_.get(), options);
+    CC_ASSERT_OK_AND_ASSIGN(admin_user_,
+                            identity_->BootstrapAdmin("ada", "Ada Admin",
+                                                      kAdminPassword,
+                                                      "console:test"));
+    CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                            identity_->Login("ada", kAdminPassword, kLab));
+    CC_ASSERT_OK_AND_ASSIGN(admin_, PrincipalOf(login.session_token, kLab));
+  }
+
+  // What the access gate would hand a handler for this token.
+  absl::StatusOr<auth::Principal> PrincipalOf(const std::string& token,
+                                              const std::string& workstation) {
+    CC_ASSIGN_OR_RETURN(auth::Session session,
+                        identity_->Authenticate(token, workstation));
+    auth::Principal p;
+    p.user_id = session.user_id;
+    p.printed_name = session.printed_name;
+    p.roles = session.roles;
+    p.acting_role = session.roles.empty() ? common::v1::ROLE_UNSPECIFIED
+                                          : session.roles.front();
+    p.session_id = session.session_id;
+    p.workstation = workstation;
+    return p;
+  }
+
+  common::v1::RequestContext Context(std::string reason = "") {
+    common::v1::RequestContext context;
+    context.set_request_id(crypto::RandomId("req"));
+    context.set_reason(std::move(reason));
+    return context;
+  }
+
+  // Creates a user with a temporary password, then sets their own.
+  void CreateUser(const std::string& user_id, const std::string& name,
+                  std::vector<common::v1::Role> roles,
+                  const std::string& password) {
+    v1::CreateUserRequest create;
+    *create.mutable_context() = Context();
+    create.set_user_id(user_id);
+    create.set_printed_name(name);
+    for (common::v1::Role role : roles) create.add_roles(role);
+    create.set_temporary_password(kTempPassword);
+    CC_ASSERT_OK(identity_->CreateUser(admin_, create));
+    CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                            identity_->Login(user_id, kTempPassword, kLab));
+    EXPECT_TRUE(login.user.password_change_required());
+    CC_ASSERT_OK_AND_ASSIGN(auth::Principal self,
+                            PrincipalOf(login.session_token, kLab));
+    v1::ChangePasswordRequest change;
+    *change.mutable_context() = Context();
+    change.set_current_password(kTempPassword);
+    change.set_new_password(password);
+    CC_ASSERT_OK_AND_ASSIGN(v1::ChangePasswordResponse changed,
+                            identity_->ChangePassword(self, change));
+    EXPECT_FALSE(changed.user().password_change_required());
+  }
+
+  // Actions of the entity's audit records, oldest first.
+  std::vector<std::string> Actions(const std::string& type,
+                                   const std::string& id) {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(conn.ok());
+    auto r = conn->Exec(
+        "SELECT action FROM cellchain_audit.records WHERE entity_type = $1 "
+        "AND entity_id = $2 ORDER BY entity_seq",
+        {type, id});
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::vector<std::string> actions;
+    for (int row = 0; r.ok() && row < r->rows(); ++row) {
+      actions.push_back(*r->GetString(row, 0));
+    }
+    return actions;
+  }
+
+  // Everything stored that could hold a secret, as one string.
+  std::string EverythingStored() {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(conn.ok());
+    std::string all;
+    for (const char* sql :
+         {"SELECT encode(record_bytes, 'escape') FROM cellchain_audit.records",
+          "SELECT row_to_json(d)::text FROM cellchain_identity.access_denials d",
+          "SELECT row_to_json(i)::text FROM cellchain_meta.idempotency i",
+          "SELECT row_to_json(s)::text FROM cellchain_identity.sessions s",
+          "SELECT password_hash FROM cellchain_identity.users"}) {
+      auto r = conn->Exec(sql);
+      EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
+      for (int row = 0; r.ok() && row < r->rows(); ++row) {
+        all += *r->GetString(row, 0);
+        all += "\n";
+      }
+    }
+    return all;
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<Identity> identity_;
+  v1::User admin_user_;
+  auth::Principal admin_;
+};
+
+TEST_F(IdentityTest, BootstrapHappensOnce) {
+  EXPECT_EQ(admin_user_.status(), v1::USER_STATUS_ACTIVE);
+  EXPECT_THAT(admin_user_.roles(), ElementsAre(common::v1::ROLE_ADMIN));
+  absl::StatusOr<v1::User> again = identity_->BootstrapAdmin(
+      "eve", "Eve Intruder", "another long password", "console:test");
+  EXPECT_EQ(ReasonOf(again.status()), kReasonAdminExists);
+  EXPECT_EQ(identity_->GetUser("eve").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_THAT(Actions("user", "ada"),
+              ElementsAre("user.bootstrap_admin", "user.login"));
+}
+
+TEST_F(IdentityTest, SessionIsBoundToItsWorkstation) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  EXPECT_EQ(login.session_token.size(), 43u);
+  CC_ASSERT_OK_AND_ASSIGN(auth::Session session,
+                          identity_->Authenticate(login.session_token, kLab));
+  EXPECT_EQ(session.user_id, "tina");
+  EXPECT_EQ(session.printed_name, "Tina Tech");
+  EXPECT_THAT(session.roles, ElementsAre(common::v1::ROLE_TECHNICIAN));
+  EXPECT_EQ(ReasonOf(identity_->Authenticate(login.session_token, kQaDesk)
+                         .status()),
+            "SESSION_WORKSTATION_MISMATCH");
+  std::string forged = login.session_token;
+  forged[0] = forged[0] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(ReasonOf(identity_->Authenticate(forged, kLab).status()),
+            "SESSION_INVALID");
+}
+
+TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult before,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<LoginResult> wrong =
+        identity_->Login("tina", "guess number " + std::to_string(i), kLab);
+    EXPECT_EQ(wrong.status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_EQ(ReasonOf(wrong.status()), kReasonInvalidCredentials);
+  }
+  // Locked: even the right password is refused, and the open session ended.
+  absl::StatusOr<LoginResult> right =
+      identity_->Login("tina", kTinaPassword, kLab);
+  EXPECT_EQ(ReasonOf(right.status()), auth::kReasonAccountLocked);
+  EXPECT_EQ(ReasonOf(identity_->Authenticate(before.session_token, kLab)
+                         .status()),
+            "SESSION_ENDED");
+  CC_ASSERT_OK_AND_ASSIGN(v1::User tina, identity_->GetUser("tina"));
+  EXPECT_EQ(tina.status(), v1::USER_STATUS_LOCKED);
+  EXPECT_EQ(tina.failed_attempts(), 3);
+
+  std::vector<std::string> actions = Actions("user", "tina");
+  EXPECT_THAT(std::vector<std::string>(actions.end() - 4, actions.end()),
+              ElementsAre("user.login_failed", "user.login_failed",
+                          "user.login_failed", "user.lock"));
+
+  v1::UnlockUserRequest unlock;
+  *unlock.mutable_context() = Context();
+  unlock.set_user_id("tina");
+  EXPECT_EQ(FieldOf(identity_->UnlockUser(admin_, unlock).status()),
+            "context.reason");
+  unlock.mutable_context()->set_reason("identity confirmed by phone");
+  CC_ASSERT_OK_AND_ASSIGN(v1::UnlockUserResponse unlocked,
+                          identity_->UnlockUser(admin_, unlock));
+  EXPECT_EQ(unlocked.user().status(), v1::USER_STATUS_ACTIVE);
+  EXPECT_EQ(unlocked.user().failed_attempts(), 0);
+  CC_EXPECT_OK(identity_->Login("tina", kTinaPassword, kLab));
+}
+
+TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {
+  absl::StatusOr<LoginResult> result =
+      identity_->Login("nobody", "whatever password", kLab);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(result.status()), kReasonInvalidCredentials);
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok());
+  auto r = conn->Exec(
+      "SELECT d.attempted_user_id, d.reason, r.action FROM "
+      "cellchain_identity.access_denials d JOIN cellchain_audit.records r "
+      "ON r.entity_type = 'access_denial' AND r.entity_id = d.denial_id");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->rows(), 1);
+  EXPECT_EQ(*r->GetString(0, 0), "nobody");
+  EXPECT_EQ(*r->GetString(0, 1), kReasonInvalidCredentials);
+  EXPECT_EQ(*r->GetString(0, 2), "access_denial.record");
+}
+
+TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult a,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult b,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult c,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  // Time passes: move the sessions' clocks back rather than sleep.
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok());
+  CC_ASSERT_OK(conn->Exec("UPDATE cellchain_identity.sessions SET "
+                          "expires_at = now() - interval '1 second' "
+                          "WHERE session_id = $1",
+                          {a.session_id})
+                   .status());
+  CC_ASSERT_OK(conn->Exec("UPDATE cellchain_identity.sessions SET "
+                          "last_seen_at = now() - interval '16 minutes' "
+                          "WHERE session_id = $1",
+                          {b.session_id})
+                   .status());
+  EXPECT_EQ(ReasonOf(identity_->Authenticate(a.session_token, kLab).status()),
+            "SESSION_EXPIRED");
+  EXPECT_EQ(ReasonOf(identity_->Authenticate(b.session_token, kLab).status()),
+            "SESSION_IDLE_TIMEOUT");
+  CC_EXPECT_OK(identity_->Authenticate(c.session_token, kLab));
+
+  v1::DisableUserRequest disable;
+  *disable.mutable_context() = Context("left the company");
+  disable.set_user_id("tina");
+  CC_ASSERT_OK(identity_->DisableUser(admin_, disable));
+  EXPECT_EQ(identity_->Authenticate(c.session_token, kLab).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(identity_->Login("tina", kTinaPassword, kLab).status()),
+            auth::kReasonAccountDisabled);
+  // Disabled, never deleted: the id stays taken.
+  v1::CreateUserRequest again;
+  *again.mutable_context() = Context();
+  again.set_user_id("tina");
+  again.set_printed_name("Another Tina");
+  again.add_roles(common::v1::ROLE_QA);
+  again.set_temporary_password(kTempPassword);
+  EXPECT_EQ(identity_->CreateUser(admin_, again).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_FALSE(conn->Exec("DELETE FROM cellchain_identity.users "
+                          "WHERE user_id = 'tina'")
+                   .ok());
+}
+
+TEST_F(IdentityTest, AdminCannotDisableSelfOrDropOwnAdminRole) {
+  v1::DisableUserRequest disable;
+  *disable.mutable_context() = Context("oops");
+  disable.set_user_id("ada");
+  EXPECT_EQ(ReasonOf(identity_->DisableUser(admin_, disable).status()),
+            "CANNOT_DISABLE_SELF");
+  v1::SetRolesRequest roles;
+  *roles.mutable_context() = Context();
+  roles.set_user_id("ada");
+  roles.add_roles(common::v1::ROLE_QA);
+  EXPECT_EQ(ReasonOf(identity_->SetRoles(admin_, roles).status()),
+            "CANNOT_REMOVE_OWN_ADMIN");
+}
+
+TEST_F(IdentityTest, PasswordPolicyAndNoReuse) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
+                          PrincipalOf(login.session_token, kLab));
+  v1::ChangePasswordRequest change;
+  *change.mutable_context() = Context();
+  change.set_current_password(kTinaPassword);
+  change.set_new_password(kTempPassword);  // the first, temporary one
+  absl::Status reused = identity_->ChangePassword(tina, change).status();
+  EXPECT_EQ(ReasonOf(reused), kReasonPasswordReused);
+  EXPECT_EQ(FieldOf(reused), "new_password");
+  change.set_new_password("short");
+  EXPECT_EQ(ReasonOf(identity_->ChangePassword(tina, change).status()),
+            "PASSWORD_TOO_SHORT");
+  change.set_new_password("a brand new passphrase");
+  CC_EXPECT_OK(identity_->ChangePassword(tina, change));
+}
+
+TEST_F(IdentityTest, TemporaryPasswordMustBeChangedFirst) {
+  v1::CreateUserRequest create;
+  *create.mutable_context() = Context();
+  create.set_user_id("nina");
+  create.set_printed_name("Nina New");
+  create.add_roles(common::v1::ROLE_QA);
+  create.set_temporary_password(kTempPassword);
+  CC_ASSERT_OK_AND_ASSIGN(v1::CreateUserResponse created,
+                          identity_->CreateUser(admin_, create));
+  EXPECT_TRUE(created.user().password_change_required());
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                          identity_->Login("nina", kTempPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(auth::Session session,
+                          identity_->Authenticate(login.session_token, kLab));
+  EXPECT_TRUE(session.password_change_required);
+}
+
+TEST_F(IdentityTest, CreateUserIsIdempotentPerRequestId) {
+  v1::CreateUserRequest create;
+  *create.mutable_context() = Context();
+  create.set_user_id("quinn");
+  create.set_printed_name("Quinn Quality");
+  create.add_roles(common::v1::ROLE_QA);
+  create.set_temporary_password(kTempPassword);
+  CC_ASSERT_OK_AND_ASSIGN(v1::CreateUserResponse first,
+                          identity_->CreateUser(admin_, create));
+  CC_ASSERT_OK_AND_ASSIGN(v1::CreateUserResponse retry,
+                          identity_->CreateUser(admin_, create));
+  EXPECT_EQ(first.SerializeAsString(), retry.SerializeAsString());
+  EXPECT_THAT(Actions("user", "quinn"), ElementsAre("user.create"));
+  create.set_printed_name("Someone Else");
+  EXPECT_EQ(ReasonOf(identity_->CreateUser(admin_, create).status()),
+            "REQUEST_ID_REUSED");
+}
+
+TEST_F(IdentityTest, SignatureNeedsThePasswordAgainAndFailuresCount) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
+                          PrincipalOf(login.session_token, kLab));
+  auth::SignatureAttempt attempt{.method = "/x.v1.X/Sign",
+                                 .workstation = kLab,
+                                 .request_id = ""};
+  common::v1::ESignature esig;
+  esig.set_meaning(common::v1::SIGNATURE_MEANING_PERFORMED);
+  esig.set_password("not my password");
+  absl::StatusOr<auth::Signature> refused = auth::Sign(
+      *identity_, tina, esig, {common::v1::SIGNATURE_MEANING_PERFORMED},
+      attempt);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(refused.status()), auth::kReasonReauthenticationFailed);
+  EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 1);
+  EXPECT_EQ(Actions("user", "tina").back(), "user.reauthentication_failed");
+
+  esig.set_meaning(common::v1::SIGNATURE_MEANING_RELEASED);
+  EXPECT_EQ(FieldOf(auth::Sign(*identity_, tina, esig,
+                               {common::v1::SIGNATURE_MEANING_PERFORMED},
+                               attempt)
+                        .status()),
+            "signature.meaning");
+
+  esig.set_meaning(common::v1::SIGNATURE_MEANING_PERFORMED);
+  esig.set_password(kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(
+      auth::Signature signature,
+      auth::Sign(*identity_, tina, esig,
+                 {common::v1::SIGNATURE_MEANING_PERFORMED}, attempt));
+  EXPECT_EQ(signature.manifestation.printed_name(), "Tina Tech");
+  EXPECT_EQ(signature.manifestation.meaning(),
+            common::v1::SIGNATURE_MEANING_PERFORMED);
+  EXPECT_EQ(signature.actor.user_id(), "tina");
+  EXPECT_EQ(signature.actor.workstation(), kLab);
+}
+
+TEST_F(IdentityTest, FourEyesNeedsASecondDistinctPersonWithAnAllowedRole) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CreateUser("theo", "Theo Tech", {common::v1::ROLE_TECHNICIAN},
+             "second own secret phrase");
+  CreateUser("quinn", "Quinn Quality", {common::v1::ROLE_QA},
+             "third own secret phrase");
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
+                          PrincipalOf(login.session_token, kLab));
+  auth::SignatureAttempt attempt{.method = "/x.v1.X/Verify",
+                                 .workstation = kLab,
+                                 .request_id = ""};
+  std::vector<common::v1::SignatureMeaning> verified = {
+      common::v1::SIGNATURE_MEANING_VERIFIED};
+  common::v1::CoSignature second;
+  second.set_user_id("tina");
+  second.set_password(kTinaPassword);
+  second.set_meaning(common::v1::SIGNATURE_MEANING_VERIFIED);
+  absl::StatusOr<auth::Signature> same = auth::CoSign(
+      *identity_, tina, second, {common::v1::ROLE_TECHNICIAN}, verified,
+      attempt);
+  EXPECT_EQ(same.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(same.status()), auth::kReasonSamePerson);
+
+  second.set_user_id("quinn");
+  second.set_password("third own secret phrase");
+  EXPECT_EQ(ReasonOf(auth::CoSign(*identity_, tina, second,
+                                  {common::v1::ROLE_TECHNICIAN}, verified,
+                                  attempt)
+                         .status()),
+            "ROLE_NOT_ALLOWED");
+
+  second.set_user_id("theo");
+  second.set_password("second own secret phrase");
+  CC_ASSERT_OK_AND_ASSIGN(
+      auth::Signature theo,
+      auth::CoSign(*identity_, tina, second, {common::v1::ROLE_TECHNICIAN},
+                   verified, attempt));
+  EXPECT_EQ(theo.actor.user_id(), "theo");
+  EXPECT_EQ(theo.actor.role(), "technician");
+  EXPECT_EQ(theo.actor.workstation(), kLab);
+  EXPECT_EQ(theo.manifestation.printed_name(), "Theo Tech");
+  EXPECT_EQ(ReasonOf(auth::RequireDistinct("tina", "tina", "verification")),
+            auth::kReasonSamePerson);
+}
+
+TEST_F(IdentityTest, SegregationOfDutiesRefusesWhoPerformedOrReviewed) {
+  // A manufacturing step on lot L1 performed and signed by tina.
+  CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
+                          crypto::Ed25519PrivateKey::Generate());
+  CC_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ledger::Ledger> manufacturing,
+      ledger::Ledger::Create("manufacturing", std::move(key),
+                             ledger::RealClock()));
+  common::v1::EntityRef lot;
+  lot.set_type("donor_lot");
+  lot.set_id("L1");
+  CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+    CC_RETURN_IF_ERROR(manufacturing->RegisterKey(tx.connection()));
+    google::protobuf::Timestamp state;
+    ledger::Event event;
+    event.actor.set_user_id("tina");
+    event.actor.set_printed_name("Tina Tech");
+    event.action = "donor_lot.passage";
+    event.entity_type = lot.type();
+    event.entity_id = lot.id();
+    event.after_state = &state;
+    event.request_id = crypto::RandomId("req");
+    common::v1::SignatureManifestation signature;
+    signature.set_user_id("tina");
+    signature.set_printed_name("Tina Tech");
+    signature.set_meaning(common::v1::SIGNATURE_MEANING_PERFORMED);
+    event.signature = signature;
+    return manufacturing->Append(tx, event).status();
+  }));
+  CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+    absl::Status tina = auth::CheckSegregationOfDuties(tx, "tina", {lot});
+    EXPECT_EQ(tina.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(ReasonOf(tina), auth::kReasonSegregationOfDuties);
+    EXPECT_THAT(std::string(tina.message()), HasSubstr("donor_lot.passage"));
+    CC_EXPECT_OK(auth::CheckSegregationOfDuties(tx, "quinn", {lot}));
+    return absl::OkStatus();
+  }));
+}
+
+TEST_F(IdentityTest, UserStateMatchesItsLatestRecordAndCatchesACredentialSwap) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  ledger::StateRegistry registry;
+  CC_ASSERT_OK(Identity::RegisterStateReaders(registry));
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok());
+  auto latest = [&]() {
+    auto r = conn->Exec(
+        "SELECT record_bytes FROM cellchain_audit.records WHERE "
+        "entity_type = 'user' AND entity_id = 'tina' "
+        "ORDER BY entity_seq DESC LIMIT 1");
+    EXPECT_TRUE(r.ok());
+    audit::v1::AuditRecord record;
+    EXPECT_TRUE(record.ParseFromString(*r->GetBytes(0, 0)));
+    return record.after_state().value();
+  };
+  CC_ASSERT_OK_AND_ASSIGN(ledger::EntityState state,
+                          registry.ReadState(*conn, "user", "tina"));
+  EXPECT_EQ(state.bytes, latest());
+  // Someone with database access plants a credential they know.
+  CC_ASSERT_OK(conn->Exec("UPDATE cellchain_identity.users SET password_hash = "
+                          "(SELECT password_hash FROM cellchain_identity.users "
+                          "WHERE user_id = 'ada') WHERE user_id = 'tina'")
+                   .status());
+  CC_ASSERT_OK_AND_ASSIGN(ledger::EntityState swapped,
+                          registry.ReadState(*conn, "user", "tina"));
+  EXPECT_NE(swapped.bytes, latest());
+}
+
+TEST_F(IdentityTest, NoPasswordIsStoredAuditedOrLogged) {
+  ::testing::internal::CaptureStderr();
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  identity_->Login("tina", "a wrong guess here", kLab).status().IgnoreError();
+  identity_->Login("ghost", "ghostly password", kLab).status().IgnoreError();
+  std::string log = ::testing::internal::GetCapturedStderr();
+  std::string stored = EverythingStored();
+  for (const char* secret : {kAdminPassword, kTempPassword, kTinaPassword,
+                             "a wrong guess here", "ghostly password"}) {
+    EXPECT_THAT(stored, Not(HasSubstr(secret))) << secret;
+    EXPECT_THAT(log, Not(HasSubstr(secret))) << secret;
+  }
+  // The stored credential is an scrypt hash.
+  EXPECT_THAT(stored, HasSubstr("$scrypt$ln=12"));
+}
+
+}  // namespace
+}  // namespace cellchain::identity
