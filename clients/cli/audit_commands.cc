@@ -10,7 +10,6 @@
 #include "clients/cli/cli.h"
 #include "clients/cli/export_bundle.h"
 #include "services/common/crypto/crypto.h"
-#include "services/common/grpc/client.h"
 #include "services/ledger/merkle.h"
 
 namespace cellchain::cli {
@@ -88,7 +87,7 @@ void PrintRecord(const v1::RecordView& view) {
 int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
                       const Options& o) {
   auto stub = v1::AuditService::NewStub(channel);
-  auto context = grpcx::NewContext(o.deadline);
+  auto context = NewCallContext(o);
   v1::GetCheckpointRequest request;
   request.set_tree_size(o.tree_size);
   v1::GetCheckpointResponse response;
@@ -110,7 +109,7 @@ int QueryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
                                    : v1::ORDER_OLDEST_FIRST);
   request.mutable_page()->set_page_size(static_cast<int32_t>(o.page_size));
   v1::QueryRecordsResponse response;
-  auto context = grpcx::NewContext(o.deadline);
+  auto context = NewCallContext(o);
   grpc::Status status = stub->QueryRecords(context.get(), request, &response);
   if (!status.ok()) return Report("audit query", status);
   PrintHeader();
@@ -133,7 +132,7 @@ int HistoryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   request.mutable_entity()->set_type(o.entity_type);
   request.mutable_entity()->set_id(o.entity_id);
   v1::GetEntityHistoryResponse response;
-  auto context = grpcx::NewContext(o.deadline);
+  auto context = NewCallContext(o);
   grpc::Status status =
       stub->GetEntityHistory(context.get(), request, &response);
   if (!status.ok()) return Report("audit history", status);
@@ -157,7 +156,7 @@ int ProofCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   request.set_record_id(o.record_id);
   request.set_tree_size(o.tree_size);
   v1::GetInclusionProofResponse response;
-  auto context = grpcx::NewContext(o.deadline);
+  auto context = NewCallContext(o);
   grpc::Status status =
       stub->GetInclusionProof(context.get(), request, &response);
   if (!status.ok()) return Report("audit proof", status);
@@ -190,7 +189,7 @@ int ProofCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   auto stub = v1::AuditService::NewStub(channel);
   // Verification of a large log takes longer than one call's default.
-  auto context = grpcx::NewContext(std::max(o.deadline,
+  auto context = NewCallContext(o, std::max(o.deadline,
                                             std::chrono::milliseconds(600000)));
   auto reader = stub->VerifyLog(context.get(), v1::VerifyLogRequest());
   bool tty = isatty(STDERR_FILENO);
@@ -240,7 +239,7 @@ int ExportCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   }
   request.set_include_current_state(o.include_state);
   auto stub = v1::AuditService::NewStub(channel);
-  auto context = grpcx::NewContext(std::max(o.deadline,
+  auto context = NewCallContext(o, std::max(o.deadline,
                                             std::chrono::milliseconds(600000)));
   auto reader = stub->ExportBundle(context.get(), request);
   absl::StatusOr<ExportSummary> summary = WriteBundle(*reader, o.out);

@@ -1,16 +1,19 @@
-// Shared pieces of the cellchain command-line client: its options, and the
-// one-line error report every command uses.
+// Shared pieces of the cellchain command-line client: its options, the call
+// context every command uses (deadline, request id, session token), and the
+// one-line error report.
 // Thread-safety: used from main() only.
 #ifndef CELLCHAIN_CLIENTS_CLI_CLI_H_
 #define CELLCHAIN_CLIENTS_CLI_CLI_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cellchain::cli {
 
@@ -34,10 +37,43 @@ struct Options {
   int64_t tree_size = 0;
   std::string out;  // export directory
   bool include_state = false;
+  // session and users
+  std::string session_file;  // where login writes and every command reads
+  std::string user_id;
+  std::string printed_name;
+  std::vector<std::string> roles;  // "qa", "technician", ...
+  std::string reason;
+  // Where passwords come from when not typed at a terminal: never a value
+  // on the command line, which any user of the host can read.
+  bool password_stdin = false;
+  std::string password_env;      // the name of a variable, not a password
+  std::string new_password_env;  // passwd: the new password's variable
+  // Resolved by main() before a command runs: $CELLCHAIN_SESSION_TOKEN, or
+  // the session file's token; "" when neither exists (the server then
+  // answers SESSION_REQUIRED).
+  std::string session_token;
+  bool session_from_file = false;  // session_token came from session_file
 };
 
+// A context for one call: the deadline `deadline`, the session
+// token as "authorization: Bearer <token>" when there is one, and
+// `request_id` as x-request-id when not empty (to find the call in the
+// server log).
+std::unique_ptr<grpc::ClientContext> NewCallContext(
+    const Options& options, std::chrono::milliseconds deadline,
+    const std::string& request_id = "");
+inline std::unique_ptr<grpc::ClientContext> NewCallContext(
+    const Options& options) {
+  return NewCallContext(options, options.deadline);
+}
+
+// A new client request id for a mutating call's RequestContext: "cli_" and
+// 26 random characters (the server accepts 16 to 64 of [A-Za-z0-9_-]).
+std::string NewRequestId();
+
 // Prints "cellchain: <command>: <CODE>: <message> (reason: R) (field: f)"
-// to stderr and returns 1.
+// to stderr and returns 1. A message that starts with its own reason (the
+// access gate's "ROLE_NOT_ALLOWED: …") is printed without that prefix.
 int Report(const std::string& command, const grpc::Status& status);
 
 // Prints "cellchain: <command>: <message>" to stderr and returns `code`.
@@ -48,6 +84,9 @@ using Command = int (*)(std::shared_ptr<grpc::Channel>, const Options&);
 // The command for "group verb", or nullptr.
 Command FindSystemCommand(const std::string& verb);
 Command FindAuditCommand(const std::string& verb);
+Command FindUserCommand(const std::string& verb);
+// login, logout, whoami, passwd (no group), or nullptr.
+Command FindSessionCommand(const std::string& name);
 
 }  // namespace cellchain::cli
 

@@ -5,14 +5,13 @@
 #include "cellchain/system/v1/system.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "services/common/grpc/client.h"
 
 namespace cellchain::cli {
 namespace {
 
 int Health(std::shared_ptr<grpc::Channel> channel, const Options& options) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
-  auto context = grpcx::NewContext(options.deadline);
+  auto context = NewCallContext(options);
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = stub->Check(
       context.get(), grpc::health::v1::HealthCheckRequest(), &response);
@@ -27,7 +26,7 @@ int Health(std::shared_ptr<grpc::Channel> channel, const Options& options) {
 
 int Version(std::shared_ptr<grpc::Channel> channel, const Options& options) {
   auto stub = system::v1::SystemService::NewStub(channel);
-  auto context = grpcx::NewContext(options.deadline);
+  auto context = NewCallContext(options);
   system::v1::GetVersionResponse response;
   grpc::Status status = stub->GetVersion(
       context.get(), system::v1::GetVersionRequest(), &response);
@@ -42,7 +41,7 @@ int Version(std::shared_ptr<grpc::Channel> channel, const Options& options) {
 
 int Ping(std::shared_ptr<grpc::Channel> channel, const Options& options) {
   auto stub = system::v1::SystemService::NewStub(channel);
-  auto context = grpcx::NewContext(options.deadline);
+  auto context = NewCallContext(options);
   system::v1::PingResponse response;
   grpc::Status status =
       stub->Ping(context.get(), system::v1::PingRequest(), &response);
