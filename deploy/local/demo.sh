@@ -50,6 +50,45 @@ die() {
   echo "demo: $*" >&2
   exit 1
 }
+# show PERSON CERT ARGS...: the command line of `cellchain` as PERSON (their
+# session file, relative to the state directory) at CERT's workstation.
+show() {
+  local person="$1" who="$2"
+  shift 2
+  printf '$ %s --target=%s --ca=ca.crt --cert=%s.crt --key=%s.key --session-file=sessions/%s' \
+    "${STACK_CLI#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "${person}"
+  printf ' %q' "$@"
+  printf '\n'
+}
+# run_as PERSON CERT ARGS...: shows and runs the CLI as PERSON; a failure ends the demo.
+run_as() {
+  local person="$1" who="$2"
+  shift 2
+  show "${person}" "${who}" "$@"
+  cellchain_person "${person}" "${who}" "$@" || die "'cellchain $*' as ${person} failed (exit $?)"
+}
+# login_as PERSON CERT USER PASSWORD: logs USER in, the password piped in as a
+# person's password manager or script would (never an argument).
+login_as() {
+  local person="$1" who="$2" user="$3" password="$4"
+  echo "(the password is piped in from deploy/local/env.sh: dev only)"
+  show "${person}" "${who}" login --user-id="${user}" --password-stdin
+  cellchain_person "${person}" "${who}" login --user-id="${user}" --password-stdin <<<"${password}" ||
+    die "${user} could not log in (exit $?)"
+}
+# refused PERSON CERT REASON ARGS...: a command that must be refused with
+# REASON; shows the refusal and goes on. Being accepted ends the demo. The
+# command reads refused's stdin.
+refused() {
+  local person="$1" who="$2" reason="$3" out rc=0
+  shift 3
+  show "${person}" "${who}" "$@"
+  out="$(cellchain_person "${person}" "${who}" "$@" 2>&1)" || rc=$?
+  printf '%s\n' "${out}" | sed 's/^/  | /'
+  ((rc != 0)) || die "'cellchain $*' as ${person} was ACCEPTED"
+  [[ "${out}" == *"(reason: ${reason})"* ]] || die "refused, but not with reason ${reason}"
+  echo "-> refused (${reason}), as expected"
+}
 
 step_up() {
   step "Bring the local stack up (build, PKI, PostgreSQL, migrations, cellchaind)"
@@ -113,6 +152,48 @@ s_client() {
     -verify_hostname localhost -verify_return_error -alpn h2 -ign_eof "$@" </dev/null
 }
 
+step_no_session() {
+  step "Without logging in, a workstation gets version and ping, nothing else"
+  echo "(nobody has logged in with session file sessions/nobody)"
+  rm -f -- "${STACK_SESSIONS}/nobody"
+  refused nobody clients/demo SESSION_REQUIRED audit checkpoint
+}
+
+step_admin() {
+  step "Ada Admin logs in at workstation admin-cli and looks at the users"
+  echo "(users made by stack.sh up: the bootstrap admin, and qa.quinn created by her)"
+  login_as ada clients/admin-cli "${STACK_ADMIN_USER}" "${STACK_ADMIN_PASSWORD}"
+  run_as ada clients/admin-cli whoami
+  run_as ada clients/admin-cli user list
+}
+
+step_qa() {
+  step "Quinn Quality (QA) logs in at workstation qa-ws-01"
+  login_as quinn clients/qa-ws-01 "${STACK_QA_USER}" "${STACK_QA_PASSWORD}"
+  run_as quinn clients/qa-ws-01 whoami
+}
+
+step_audit() {
+  step "Quinn reads, proves and verifies the audit trail (QA)"
+  echo "Every user change and login so far is a signed audit record; Quinn's own:"
+  run_as quinn clients/qa-ws-01 audit query --entity-type=user --entity-id="${STACK_QA_USER}"
+  run_as quinn clients/qa-ws-01 audit history --entity-type=user --entity-id="${STACK_QA_USER}"
+  run_as quinn clients/qa-ws-01 audit verify
+  local bundle="${STACK_STATE}/demo-bundle"
+  rm -rf -- "${bundle}"
+  run_as quinn clients/qa-ws-01 audit export --entity-type=user --out="${bundle}"
+  printf '$ %s bundle %s\n' "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-verify" "${bundle#"${STACK_ROOT}/"}"
+  "${STACK_BIN}/cellchain-verify" bundle "${bundle}" || die "the exported bundle does not verify offline"
+}
+
+step_roles() {
+  step "Roles are enforced: QA reads users but may not create them"
+  refused quinn clients/qa-ws-01 ROLE_NOT_ALLOWED user create --user-id=tech.tara \
+    --printed-name="Tara Tech" --roles=technician --password-stdin <<<"never-used temporary pw"
+  echo "And an admin administers users but may not verify the audit trail (QA's task):"
+  refused ada clients/admin-cli ROLE_NOT_ALLOWED audit verify
+}
+
 step_where() {
   step "What runs where"
   cat <<EOF
@@ -122,12 +203,16 @@ step_where() {
                log ${STACK_PG}/log/postgresql.log
                psql: deploy/local/pg-cluster.sh ${STACK_PG} psql -d cellchain
   dev PKI      ${STACK_PKI} (CA, server, workstation certs, Ed25519 signing keys)
+  users        ${STACK_ADMIN_USER} (admin), ${STACK_QA_USER} (qa); dev-only passwords in deploy/local/env.sh
+  sessions     ${STACK_SESSIONS}/ada and /quinn, still logged in (until idle or expired)
   state        ${STACK_STATE} (deploy/local/stack.sh destroy removes it)
   CLI          ${STACK_CLI} --target=${STACK_LISTEN} --ca=… --cert=… --key=… system ping
+               as Quinn: source deploy/local/env.sh; cellchain_person quinn clients/qa-ws-01 whoami
 EOF
 }
 
-STEPS=(step_up step_mtls_calls step_refusals step_where)
+STEPS=(step_up step_mtls_calls step_refusals step_no_session step_admin step_qa step_audit
+  step_roles step_where)
 for s in "${STEPS[@]}"; do
   "${s}"
 done

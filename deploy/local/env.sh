@@ -26,6 +26,22 @@ STACK_CLI="${STACK_BIN}/cellchain"
 # user: cellchaind appends each hosted service's own role.
 STACK_PG_CONNINFO="host=${STACK_PG}/run port=${STACK_PG_PORT} user=postgres dbname=cellchain"
 STACK_PG_SERVE_CONNINFO="host=${STACK_PG}/run port=${STACK_PG_PORT} dbname=cellchain"
+# The CLI's session files, one per person (cellchain --session-file).
+STACK_SESSIONS="${STACK_STATE}/sessions"
+
+# DEV-ONLY THROWAWAY CREDENTIALS, like the dev PKI: the users `stack.sh up`
+# makes in the local database so that the demo can log in. Published here on
+# purpose; never use them, or this stack, for anything real.
+#   admin     Ada Admin      admin  (cellchaind bootstrap-admin)
+#   qa.quinn  Quinn Quality  qa     (created by admin with a temporary
+#                                    password, then changed by Quinn)
+STACK_ADMIN_USER="admin"
+STACK_ADMIN_NAME="Ada Admin"
+STACK_ADMIN_PASSWORD="dev-only Ada 2026 pw"
+STACK_QA_USER="qa.quinn"
+STACK_QA_NAME="Quinn Quality"
+STACK_QA_TEMP_PASSWORD="dev-only first-day pw"
+STACK_QA_PASSWORD="dev-only Quinn 2026 pw"
 
 # cellchain_as CERT_PREFIX ARGS...: the CLI over mTLS with $STACK_PKI/<prefix>.crt
 # and .key, e.g. `cellchain_as clients/demo system ping`; killed after
@@ -35,4 +51,14 @@ cellchain_as() {
   shift
   timeout "${STACK_CLI_TIMEOUT:-30}" "${STACK_CLI}" --target="${STACK_LISTEN}" --ca="${STACK_PKI}/ca.crt" \
     --cert="${STACK_PKI}/${who}.crt" --key="${STACK_PKI}/${who}.key" "$@"
+}
+
+# cellchain_person PERSON CERT_PREFIX ARGS...: cellchain_as CERT_PREFIX with
+# PERSON's own session file ($STACK_SESSIONS/PERSON), e.g.
+# `cellchain_person quinn clients/qa-ws-01 whoami`. An exported
+# CELLCHAIN_SESSION_TOKEN would override the file: it is blanked.
+cellchain_person() {
+  local person="$1" who="$2"
+  shift 2
+  CELLCHAIN_SESSION_TOKEN="" cellchain_as "${who}" --session-file="${STACK_SESSIONS}/${person}" "$@"
 }

@@ -11,8 +11,9 @@ readonly PROG="stack.sh"
 usage() {
   cat >&2 <<EOF
 usage: deploy/local/stack.sh COMMAND
-  up [--no-build]  install deps, build, PKI, PostgreSQL, migrate, start cellchaind,
-            wait healthy (--no-build: use the binaries already in BUILD_DIR/bin)
+  up [--no-build]  install deps, build, PKI, PostgreSQL, migrate, bootstrap the
+            admin, start cellchaind, wait healthy, make the demo users
+            (--no-build: use the binaries already in BUILD_DIR/bin)
   down      stop cellchaind (SIGTERM) and PostgreSQL; keeps all state
   status    what runs, where; exit 0 only if everything is up and healthy
   destroy   down, then delete deploy/local/state (PKI, database, logs)
@@ -127,6 +128,68 @@ stop_daemon() {
   say "cellchaind stopped"
 }
 
+# --- users --------------------------------------------------------------------
+
+# The first administrator, straight into the database (no server needed).
+# Exit 3 means an administrator exists already: `up` runs this every time.
+bootstrap_admin() {
+  local out rc=0
+  out="$(CELLCHAIN_BOOTSTRAP_PASSWORD="${STACK_ADMIN_PASSWORD}" "${STACK_CELLCHAIND}" \
+    bootstrap-admin --pg="${STACK_PG_SERVE_CONNINFO}" --signing-key-dir="${STACK_PKI}/signing" \
+    --user-id="${STACK_ADMIN_USER}" --printed-name="${STACK_ADMIN_NAME}" 2>&1 </dev/null)" || rc=$?
+  case "${rc}" in
+    0) say "bootstrap-admin: created ${STACK_ADMIN_USER} (${STACK_ADMIN_NAME}); dev password in env.sh" ;;
+    3) say "bootstrap-admin: an administrator exists already" ;;
+    *)
+      printf '%s\n' "${out}" >&2
+      die "cellchaind bootstrap-admin failed (exit ${rc})"
+      ;;
+  esac
+}
+
+# ensure_user CERT_PREFIX USER NAME ROLES TEMP_PASSWORD PASSWORD: USER exists and
+# has PASSWORD, made as a person would: the admin creates USER with a temporary
+# password, USER logs in at CERT_PREFIX's workstation and changes it. A USER
+# that exists with a permanent password is left alone.
+ensure_user() {
+  local cert="$1" user="$2" name="$3" roles="$4" temp="$5" password="$6"
+  local shown rc=0
+  shown="$(cellchain_person stack-admin clients/admin-cli user show --user-id="${user}" 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    [[ "${shown}" == *NOT_FOUND* ]] || {
+      printf '%s\n' "${shown}" >&2
+      die "cannot look up user ${user}"
+    }
+    cellchain_person stack-admin clients/admin-cli user create --user-id="${user}" \
+      --printed-name="${name}" --roles="${roles}" --reason="local stack demo user" \
+      --password-stdin <<<"${temp}" >/dev/null || die "cannot create user ${user}"
+    shown="temporary: must be changed"
+  fi
+  if [[ "${shown}" != *"temporary: must be changed"* ]]; then
+    say "user ${user} exists"
+    return 0
+  fi
+  cellchain_person "stack-${user}" "${cert}" login --user-id="${user}" --password-stdin \
+    <<<"${temp}" >/dev/null || die "${user} cannot log in with the temporary password"
+  printf '%s\n%s\n' "${temp}" "${password}" |
+    cellchain_person "stack-${user}" "${cert}" passwd --password-stdin >/dev/null ||
+    die "${user} cannot change the temporary password"
+  cellchain_person "stack-${user}" "${cert}" logout >/dev/null || true
+  say "user ${user} (${name}, ${roles}) ready; dev password in env.sh"
+}
+
+# The people the demo needs (deploy/local/env.sh).
+provision_users() {
+  mkdir -p -- "${STACK_SESSIONS}"
+  chmod 0700 -- "${STACK_SESSIONS}"
+  cellchain_person stack-admin clients/admin-cli login --user-id="${STACK_ADMIN_USER}" \
+    --password-stdin <<<"${STACK_ADMIN_PASSWORD}" >/dev/null ||
+    die "${STACK_ADMIN_USER} cannot log in; if env.sh's password changed since the database was made, run stack.sh destroy"
+  ensure_user clients/qa-ws-01 "${STACK_QA_USER}" "${STACK_QA_NAME}" qa \
+    "${STACK_QA_TEMP_PASSWORD}" "${STACK_QA_PASSWORD}"
+  cellchain_person stack-admin clients/admin-cli logout >/dev/null || true
+}
+
 # --- commands -----------------------------------------------------------------
 
 build() {
@@ -136,8 +199,8 @@ build() {
     say "configuring ${STACK_BUILD}"
     "${configure[@]}" >/dev/null
   fi
-  say "building cellchaind and cellchain in ${STACK_BUILD} (incremental)"
-  cmake --build "${STACK_BUILD}" --target cellchaind cellchain -j "$(nproc)"
+  say "building cellchaind, cellchain and cellchain-verify in ${STACK_BUILD} (incremental)"
+  cmake --build "${STACK_BUILD}" --target cellchaind cellchain cellchain-verify -j "$(nproc)"
   [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" ]] ||
     die "expected ${STACK_CELLCHAIND} and ${STACK_CLI} after the build"
 }
@@ -162,8 +225,10 @@ cmd_up() {
   pg createdb cellchain
   say "migrating: cellchaind migrate --pg=\"${STACK_PG_CONNINFO}\""
   "${STACK_CELLCHAIND}" migrate --pg="${STACK_PG_CONNINFO}" || die "migrations failed"
+  bootstrap_admin
   start_daemon
   wait_healthy
+  provision_users
   say "up: gRPC (mTLS) ${STACK_LISTEN}; PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_PORT}"
 }
 

@@ -1,8 +1,9 @@
 // QA's audit trail end to end: records appended through the ledger by a
 // service role, integrated by the sequencer inside a real cellchaind, then
-// queried, proven, verified over mTLS with the cellchain CLI, exported as a
-// bundle and checked offline by cellchain-verify — and a row changed behind
-// the application's back is found and named by both.
+// queried, proven, verified over mTLS with the cellchain CLI by a logged-in
+// QA user, exported as a bundle and checked offline by cellchain-verify —
+// and a row changed behind the application's back is found and named by
+// both.
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -22,6 +23,9 @@ namespace {
 
 using ::testing::HasSubstr;
 namespace v1 = cellchain::audit::v1;
+
+constexpr char kAdminPassword[] = "correct horse battery staple";
+constexpr char kQaPassword[] = "quality is never an accident";
 
 class AuditTest : public ::testing::Test {
  protected:
@@ -45,13 +49,40 @@ class AuditTest : public ::testing::Test {
     ASSERT_TRUE(ledger_->RegisterKey(**lease).ok());
   }
 
-  std::string ServiceConninfo() const {
-    std::string info = db_->conninfo();
-    size_t user = info.find("user=");
-    size_t end = info.find(' ', user);
-    info.erase(user, end == std::string::npos ? std::string::npos
-                                              : end - user + 1);
-    return info;
+  std::string ServiceConninfo() const { return WithoutUser(db_->conninfo()); }
+
+  // cellchaind with a bootstrapped admin (logged in at admin-cli) and QA
+  // user qa.quinn (logged in at qa-ws-01, as the CLI commands run).
+  std::unique_ptr<Daemon> StartWithPeople() {
+    RunResult boot = BootstrapAdmin(ServiceConninfo(), "admin", "Ada Admin",
+                                    kAdminPassword);
+    EXPECT_EQ(boot.exit_code, 0) << boot.output;
+    std::string error;
+    std::unique_ptr<Daemon> daemon =
+        Daemon::Start(ServiceConninfo(), {}, &error);
+    EXPECT_NE(daemon, nullptr) << error;
+    if (daemon == nullptr) return nullptr;
+    admin_ = std::make_unique<CliSession>(*daemon, "admin-cli",
+                                          sessions_.path() + "/admin");
+    qa_ = std::make_unique<CliSession>(*daemon, "qa-ws-01",
+                                       sessions_.path() + "/quinn");
+    RunResult login = admin_->Login("admin", kAdminPassword);
+    EXPECT_EQ(login.exit_code, 0) << login.output;
+    absl::Status provisioned = ProvisionUser(
+        *admin_, *qa_, "qa.quinn", "Quinn Quality", "qa", kQaPassword);
+    EXPECT_TRUE(provisioned.ok()) << provisioned;
+    return daemon;
+  }
+
+  // Records in the log now: ours plus the identity service's (bootstrap,
+  // logins, user changes).
+  int64_t RecordCount() {
+    auto admin = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(admin.ok()) << admin.status();
+    if (!admin.ok()) return -1;
+    auto count = admin->Exec("SELECT count(*) FROM cellchain_audit.records");
+    EXPECT_TRUE(count.ok()) << count.status();
+    return count.ok() ? *count->GetInt64(0, 0) : -1;
   }
 
   // One audited change of `lot` in its own transaction.
@@ -93,24 +124,20 @@ class AuditTest : public ::testing::Test {
     return record_id;
   }
 
-  std::vector<std::string> Cli(const Daemon& daemon,
-                               std::vector<std::string> args) {
-    std::vector<std::string> argv = {
-        BinDir() + "/cellchain", "--target=" + daemon.target(),
-        "--ca=" + Pki() + "/ca.crt",
-        "--cert=" + Pki() + "/clients/qa-ws-01.crt",
-        "--key=" + Pki() + "/clients/qa-ws-01.key"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
+  // The CLI as Quinn (QA) at qa-ws-01.
+  RunResult AsQa(const std::vector<std::string>& args) {
+    return qa_->Run(args);
   }
 
   // Waits until a signed checkpoint covers `size` records.
   void AwaitCheckpoint(const Daemon& daemon, int64_t size) {
     auto stub = v1::AuditService::NewStub(daemon.Channel("qa-ws-01"));
+    auto token = daemon.Login("qa-ws-01", "qa.quinn", kQaPassword);
+    ASSERT_TRUE(token.ok()) << token.status();
     auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < give_up) {
       v1::GetCheckpointResponse response;
-      auto context = grpcx::NewContext();
+      auto context = SessionContext(*token);
       grpc::Status status = stub->GetCheckpoint(
           context.get(), v1::GetCheckpointRequest(), &response);
       if (status.ok() && response.checkpoint().tree_size() >= size) return;
@@ -120,7 +147,7 @@ class AuditTest : public ::testing::Test {
            << daemon.Log();
   }
 
-  std::string TempDir(const std::string& name) {
+  std::string BundleDir(const std::string& name) {
     std::string dir = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR")
                                                         : "/tmp") +
                       "/" + db_->name() + "-" + name;
@@ -129,6 +156,9 @@ class AuditTest : public ::testing::Test {
   }
 
   std::unique_ptr<testing::TestDatabase> db_;
+  TempDir sessions_{"cellchain-sessions"};
+  std::unique_ptr<CliSession> admin_;
+  std::unique_ptr<CliSession> qa_;
   std::unique_ptr<pg::Pool> writer_;
   std::unique_ptr<ledger::Ledger> ledger_;
   int appended_ = 0;
@@ -141,40 +171,52 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
   Append("L02", "donor_lot.receive", false);
   ASSERT_FALSE(HasFailure());
 
-  std::string error;
-  auto daemon = Daemon::Start(ServiceConninfo(), {}, &error);
-  ASSERT_NE(daemon, nullptr) << error;
-  AwaitCheckpoint(*daemon, 4);
+  auto daemon = StartWithPeople();
+  ASSERT_NE(daemon, nullptr);
+  ASSERT_FALSE(HasFailure());
+  int64_t records = RecordCount();
+  ASSERT_GE(records, 4);
+  AwaitCheckpoint(*daemon, records);
 
-  RunResult query = RunCommand(Cli(*daemon, {"audit", "query",
-                                             "--entity-type=donor_lot",
-                                             "--entity-id=L01"}));
+  // Without a session, and in a role without the right, the trail is
+  // closed: verifying it is QA's.
+  RunResult anonymous = RunCommand(
+      CliSession(*daemon, "qa-ws-01", sessions_.path() + "/nobody")
+          .Argv({"audit", "verify"}));
+  EXPECT_EQ(anonymous.exit_code, 1) << anonymous.output;
+  EXPECT_THAT(anonymous.output, HasSubstr("(reason: SESSION_REQUIRED)"));
+  RunResult by_admin = admin_->Run({"audit", "verify"});
+  EXPECT_EQ(by_admin.exit_code, 1) << by_admin.output;
+  EXPECT_THAT(by_admin.output, HasSubstr("(reason: ROLE_NOT_ALLOWED)"));
+
+  RunResult query = AsQa(
+      {"audit", "query", "--entity-type=donor_lot", "--entity-id=L01"});
   EXPECT_EQ(query.exit_code, 0) << query.output;
   EXPECT_THAT(query.output, HasSubstr("donor_lot.release"));
   EXPECT_THAT(query.output, HasSubstr(
       "signed APPROVED by Quinn Assurance"));
   EXPECT_THAT(query.output, HasSubstr("3 record(s)"));
 
-  RunResult history = RunCommand(Cli(*daemon, {"audit", "history",
-                                               "--entity-type=donor_lot",
-                                               "--entity-id=L01"}));
+  RunResult history = AsQa(
+      {"audit", "history", "--entity-type=donor_lot", "--entity-id=L01"});
   EXPECT_EQ(history.exit_code, 0) << history.output;
   EXPECT_THAT(history.output, HasSubstr("chain intact"));
 
-  RunResult proof = RunCommand(Cli(*daemon, {"audit", "proof",
-                                             "--record-id=" + approved}));
+  RunResult proof = AsQa({"audit", "proof", "--record-id=" + approved});
   EXPECT_EQ(proof.exit_code, 0) << proof.output;
   EXPECT_THAT(proof.output, HasSubstr("verifies against the checkpoint"));
 
-  RunResult verify = RunCommand(Cli(*daemon, {"audit", "verify"}));
+  // Logins and refusals are audited too: count what the log holds now.
+  records = RecordCount();
+  RunResult verify = AsQa({"audit", "verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
-  EXPECT_THAT(verify.output, HasSubstr("verified 4 records"));
+  EXPECT_THAT(verify.output,
+              HasSubstr("verified " + std::to_string(records) + " records"));
   EXPECT_THAT(verify.output, HasSubstr("0 finding(s)"));
 
-  std::string bundle = TempDir("bundle");
-  RunResult exported = RunCommand(Cli(*daemon, {"audit", "export",
-                                                "--entity-type=donor_lot",
-                                                "--out=" + bundle}));
+  std::string bundle = BundleDir("bundle");
+  RunResult exported = AsQa(
+      {"audit", "export", "--entity-type=donor_lot", "--out=" + bundle});
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
   RunResult offline = RunCommand({BinDir() + "/cellchain-verify", "bundle",
                                   bundle});
@@ -190,14 +232,13 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
                          "'donor_lot.discard' WHERE record_id = $1",
                          {first})
                   .ok());
-  RunResult tampered = RunCommand(Cli(*daemon, {"audit", "verify"}));
+  RunResult tampered = AsQa({"audit", "verify"});
   EXPECT_EQ(tampered.exit_code, 1) << tampered.output;
   EXPECT_THAT(tampered.output, HasSubstr(first));
 
-  std::string bundle2 = TempDir("bundle2");
-  ASSERT_EQ(RunCommand(Cli(*daemon, {"audit", "export",
-                                     "--entity-type=donor_lot",
-                                     "--out=" + bundle2}))
+  std::string bundle2 = BundleDir("bundle2");
+  ASSERT_EQ(AsQa({"audit", "export", "--entity-type=donor_lot",
+                  "--out=" + bundle2})
                 .exit_code,
             0);
   RunResult offline2 = RunCommand({BinDir() + "/cellchain-verify", "bundle",
@@ -209,11 +250,9 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
 }
 
 TEST_F(AuditTest, ProofOfUnknownRecordIsNotFound) {
-  std::string error;
-  auto daemon = Daemon::Start(ServiceConninfo(), {}, &error);
-  ASSERT_NE(daemon, nullptr) << error;
-  RunResult proof = RunCommand(Cli(*daemon, {"audit", "proof",
-                                             "--record-id=rec_nope"}));
+  auto daemon = StartWithPeople();
+  ASSERT_NE(daemon, nullptr);
+  RunResult proof = AsQa({"audit", "proof", "--record-id=rec_nope"});
   EXPECT_EQ(proof.exit_code, 1);
   EXPECT_THAT(proof.output, HasSubstr("NOT_FOUND"));
 }

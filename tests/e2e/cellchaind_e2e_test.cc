@@ -32,16 +32,7 @@ class CellchaindTest : public ::testing::Test {
   }
 
   // The test database's conninfo without its user: cellchaind adds the role.
-  std::string ServiceConninfo() const {
-    std::string info = db_->conninfo();
-    size_t user = info.find("user=");
-    if (user != std::string::npos) {
-      size_t end = info.find(' ', user);
-      info.erase(user, end == std::string::npos ? std::string::npos
-                                                : end - user + 1);
-    }
-    return info;
-  }
+  std::string ServiceConninfo() const { return WithoutUser(db_->conninfo()); }
 
   std::unique_ptr<Daemon> StartDaemon(std::vector<std::string> extra = {}) {
     std::string error;
@@ -87,7 +78,10 @@ TEST_F(CellchaindTest, PingReachesPostgresAsTheServiceRoleOverMtls) {
               HasSubstr("method=/cellchain.system.v1.SystemService/Ping"));
   RunResult version = RunCommand(Cli(*daemon, "qa-ws-01", {"system", "version"}));
   EXPECT_EQ(version.exit_code, 0) << version.output;
-  EXPECT_THAT(version.output, HasSubstr("hosting: system"));
+  EXPECT_THAT(version.output, HasSubstr("hosting: "));
+  EXPECT_THAT(version.output, HasSubstr(" system"));
+  // Every process hosts identity: it is the access gate's session authority.
+  EXPECT_THAT(version.output, HasSubstr(" identity"));
   RunResult health = RunCommand(Cli(*daemon, "qa-ws-01", {"system", "health"}));
   EXPECT_EQ(health.output, "SERVING\n");
 }
@@ -145,6 +139,27 @@ TEST_F(CellchaindTest, SigtermLetsAnInFlightRpcFinish) {
   ASSERT_TRUE(exit_code.has_value()) << daemon->Log();
   EXPECT_EQ(*exit_code, 0) << daemon->Log();
   EXPECT_THAT(daemon->Log(), HasSubstr("event=shutdown_complete"));
+}
+
+TEST_F(CellchaindTest, BootstrapAdminCreatesTheFirstAdminOnce) {
+  const std::string password = "correct horse battery staple";
+  RunResult first =
+      BootstrapAdmin(ServiceConninfo(), "admin", "Ada Admin", password);
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  // Scripts run it on every start: the second time is exit 3, not an error.
+  RunResult second =
+      BootstrapAdmin(ServiceConninfo(), "admin2", "Al Other", password);
+  EXPECT_EQ(second.exit_code, 3) << second.output;
+  EXPECT_THAT(second.output, HasSubstr("ADMIN_EXISTS"));
+  EXPECT_THAT(first.output + second.output,
+              ::testing::Not(HasSubstr(password)));
+
+  std::unique_ptr<Daemon> daemon = StartDaemon();
+  ASSERT_NE(daemon, nullptr);
+  absl::StatusOr<std::string> token =
+      daemon->Login("admin-cli", "admin", password);
+  EXPECT_TRUE(token.ok()) << token.status();
+  EXPECT_FALSE(daemon->Login("admin-cli", "admin2", password).ok());
 }
 
 TEST_F(CellchaindTest, BadConfigurationStopsStartupNamingTheFlag) {

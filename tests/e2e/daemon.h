@@ -1,6 +1,8 @@
 // Runs a real cellchaind process for end-to-end tests: started with the test
 // PKI and a database of the test cluster, stderr captured to a file, its
-// listening port read from its own `event=server_started` log line.
+// listening port read from its own `event=server_started` log line. Also the
+// helpers to act as a person: bootstrap the first admin, log in, and run the
+// cellchain CLI with a workstation's certificate and a session file.
 // Thread-safety: not thread-safe; one per test.
 #ifndef CELLCHAIN_TESTS_E2E_DAEMON_H_
 #define CELLCHAIN_TESTS_E2E_DAEMON_H_
@@ -14,6 +16,9 @@
 #include <vector>
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include "absl/status/statusor.h"
 
 namespace cellchain::e2e {
 
@@ -27,7 +32,41 @@ struct RunResult {
 };
 
 // Runs a command to completion (argv[0] is a path), capturing its output.
-RunResult RunCommand(const std::vector<std::string>& argv);
+// `input` is its stdin (empty: /dev/null); `env` entries ("NAME=value") are
+// added to the environment it inherits.
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::string& input = "",
+                     const std::vector<std::string>& env = {});
+
+// `conninfo` without its user= keyword: cellchaind connects each service
+// as that service's own role.
+std::string WithoutUser(std::string conninfo);
+
+// `cellchaind bootstrap-admin` against `pg_conninfo` (without a user, as for
+// serve) with the test PKI's signing keys; the password goes in through
+// CELLCHAIN_BOOTSTRAP_PASSWORD. Exit 0: created; 3: an admin exists.
+RunResult BootstrapAdmin(const std::string& pg_conninfo,
+                         const std::string& user_id,
+                         const std::string& printed_name,
+                         const std::string& password);
+
+// A context for one call that carries `token` as "authorization: Bearer".
+std::unique_ptr<grpc::ClientContext> SessionContext(
+    const std::string& token,
+    std::chrono::milliseconds deadline = std::chrono::seconds(10));
+
+// A fresh directory under $TMPDIR, removed with its contents on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& stem);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 class Daemon {
  public:
@@ -48,6 +87,12 @@ class Daemon {
   // An mTLS channel as workstation `client` (a name under pki/clients).
   std::shared_ptr<grpc::Channel> Channel(const std::string& client) const;
 
+  // AuthService.Login as `user_id` at workstation `client`: the session
+  // token, or the refusal.
+  absl::StatusOr<std::string> Login(const std::string& client,
+                                    const std::string& user_id,
+                                    const std::string& password) const;
+
   // Sends `signal` and waits up to `timeout` for the exit; the exit status
   // (WEXITSTATUS, or 128+signal) or nullopt on timeout.
   std::optional<int> SignalAndWait(int signal,
@@ -62,6 +107,44 @@ class Daemon {
   int port_ = 0;
   bool exited_ = false;
 };
+
+// The cellchain CLI as one person at one workstation: every command runs
+// with pki/clients/<workstation>'s certificate and the person's own session
+// file, so that a test can switch between people as a demo does.
+class CliSession {
+ public:
+  CliSession(const Daemon& daemon, std::string workstation,
+             std::string session_file)
+      : target_(daemon.target()),
+        workstation_(std::move(workstation)),
+        session_file_(std::move(session_file)) {}
+
+  const std::string& session_file() const { return session_file_; }
+
+  // The command line of `cellchain <args>`.
+  std::vector<std::string> Argv(const std::vector<std::string>& args) const;
+  RunResult Run(const std::vector<std::string>& args,
+                const std::string& input = "",
+                const std::vector<std::string>& env = {}) const;
+  // `cellchain login --user-id=ID --password-stdin`.
+  RunResult Login(const std::string& user_id,
+                  const std::string& password) const;
+
+ private:
+  std::string target_;
+  std::string workstation_;
+  std::string session_file_;
+};
+
+// A user as a person gets one: `admin` (logged in) creates `user_id` with
+// `roles` ("qa,technician") and a temporary password; then the user logs in
+// at `user` and changes it to `password` (and stays logged in there). The
+// failing command's output, or OK.
+absl::Status ProvisionUser(const CliSession& admin, const CliSession& user,
+                           const std::string& user_id,
+                           const std::string& printed_name,
+                           const std::string& roles,
+                           const std::string& password);
 
 }  // namespace cellchain::e2e
 
