@@ -8,6 +8,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <map>
+#include <thread>
 
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
@@ -276,6 +277,26 @@ TEST_F(AccessMatrixTest, TokensAreBoundToWorkstationAndEndWithTheAccount) {
   auto again = daemon_->Login("lab-ws-01", "tina", password);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ReasonOf(again.status()), "ACCOUNT_DISABLED");
+}
+
+TEST_F(AccessMatrixTest, AnExpiredSessionIsRefused) {
+  // A second cellchaind on the same database whose sessions last 2 s.
+  std::string error;
+  std::unique_ptr<Daemon> brief = Daemon::Start(
+      WithoutUser(db_->conninfo()), {"--session-lifetime=2s"}, &error);
+  ASSERT_NE(brief, nullptr) << error;
+  auto token = brief->Login("admin-cli", "admin", kAdminPassword);
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto stub = idv1::AuthService::NewStub(brief->Channel("admin-cli"));
+  idv1::WhoAmIResponse who;
+  ASSERT_TRUE(
+      stub->WhoAmI(SessionContext(*token).get(), idv1::WhoAmIRequest(), &who)
+          .ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  grpc::Status expired =
+      stub->WhoAmI(SessionContext(*token).get(), idv1::WhoAmIRequest(), &who);
+  EXPECT_EQ(expired.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(expired.error_message(), StartsWith("SESSION_EXPIRED"));
 }
 
 }  // namespace

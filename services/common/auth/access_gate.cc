@@ -57,6 +57,15 @@ absl::StatusOr<Principal> AccessGate::Decide(std::string_view method,
   Principal principal;
   principal.workstation = std::string(workstation);
   if (IsInfrastructureMethod(method)) return principal;
+  if (workstation.empty()) {
+    // mTLS makes this unreachable over the network; a call that arrives
+    // without a verified certificate (an in-process channel) has no
+    // workstation to record, so it is refused.
+    return Refuse(method, "(none)", "",
+                  WithReason(absl::UnauthenticatedError(
+                                 "no verified client certificate"),
+                             "CLIENT_CERTIFICATE_REQUIRED"));
+  }
   const AccessPolicy* policy = policies_.Find(method);
   if (policy == nullptr) {
     return Refuse(method, workstation, "",

@@ -7,16 +7,19 @@
 // it returns ends the call with that code and message. It
 //   1. lets grpc.health.v1 and server reflection through (infrastructure,
 //      for any workstation with a valid certificate);
-//   2. looks the method up in the PolicyTable: no policy → PERMISSION_DENIED
+//   2. refuses a call without a verified client certificate subject
+//      (UNAUTHENTICATED reason CLIENT_CERTIFICATE_REQUIRED: there would be
+//      no workstation to record);
+//   3. looks the method up in the PolicyTable: no policy → PERMISSION_DENIED
 //      reason NO_ACCESS_POLICY (deny by default);
-//   3. workstation_only methods need nothing more;
-//   4. otherwise reads "authorization: Bearer <token>": none →
+//   4. workstation_only methods need nothing more;
+//   5. otherwise reads "authorization: Bearer <token>": none →
 //      UNAUTHENTICATED reason SESSION_REQUIRED; the SessionAuthority checks
 //      the token (UNAUTHENTICATED with its reason);
-//   5. ActingRole() decides the role (PERMISSION_DENIED otherwise);
-//   6. writes the Principal into the call's AuthContext (principal.h) and
+//   6. ActingRole() decides the role (PERMISSION_DENIED otherwise);
+//   7. writes the Principal into the call's AuthContext (principal.h) and
 //      consumes the authorization entry, so handlers never see the token.
-// Every refusal of steps 2, 4, 5 is recorded through the SessionAuthority
+// Every refusal is recorded through the SessionAuthority
 // (an audit record) and logged; its status message starts with the reason
 // ("ROLE_NOT_ALLOWED: role technician may not call …"), since a processor
 // cannot attach the ErrorDetail trailer.

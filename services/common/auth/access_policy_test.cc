@@ -205,6 +205,14 @@ TEST_F(AccessGateTest, WorkstationOnlyAndInfrastructureNeedNoSession) {
   EXPECT_THAT(authority_.denials_, IsEmpty());
 }
 
+TEST_F(AccessGateTest, CallWithoutClientCertificateIsRefused) {
+  absl::StatusOr<Principal> result =
+      gate_->Decide(kLogin, "", "Bearer qa-token");
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(result.status()), "CLIENT_CERTIFICATE_REQUIRED");
+  EXPECT_EQ(authority_.denials_.size(), 1u);
+}
+
 TEST_F(AccessGateTest, TemporaryPasswordMayOnlyChangeIt) {
   EXPECT_EQ(ReasonOf(gate_->Decide(kCreateUser, kWorkstation, "Bearer new-token")
                          .status()),
