@@ -936,95 +936,113 @@ absl::StatusOr<v1::SetRolesResponse> Identity::SetRoles(
       });
 }
 
+namespace {
+
+// An administrator's change of another user's status: it applies only in
+// the state `applies` accepts (read FOR UPDATE), runs `update_sql` ($1 =
+// user id), may end the user's sessions, and is audited as `action`.
+struct StatusChange {
+  std::string_view method;       // "DisableUser"
+  std::string_view action;       // "user.disable"
+  std::string_view description;  // "disabling a user", for the reason rule
+  std::string_view update_sql;
+  std::string_view end_sessions_because;  // "" keeps the sessions
+  // FAILED_PRECONDITION when the change does not apply to a user that is
+  // (locked, disabled).
+  absl::Status (*applies)(std::string_view user_id, bool locked,
+                          bool disabled);
+};
+
+template <typename Response, typename Request>
+absl::StatusOr<Response> ChangeStatus(pg::Pool& pool,
+                                      const ledger::Ledger& ledger,
+                                      const auth::Principal& caller,
+                                      const Request& request,
+                                      const StatusChange& change) {
+  CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
+  CC_RETURN_IF_ERROR(RequireReason(request.context(), change.description));
+  Request for_hash = request;
+  for_hash.mutable_context()->clear_request_id();
+  return Mutate<Response>(
+      pool, change.method, request.context(), for_hash,
+      [&](pg::Transaction& tx, Response& response) -> absl::Status {
+        CC_ASSIGN_OR_RETURN(auto state, LockUser(tx, request.user_id()));
+        CC_RETURN_IF_ERROR(
+            change.applies(request.user_id(), state.first, state.second));
+        CC_RETURN_IF_ERROR(
+            tx.Exec(change.update_sql, {request.user_id()}).status());
+        if (!change.end_sessions_because.empty()) {
+          CC_RETURN_IF_ERROR(
+              EndSessions(tx, request.user_id(), change.end_sessions_because));
+        }
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_user(),
+            AppendUser(tx, ledger, auth::ActorOf(caller),
+                       std::string(change.action), request.user_id(),
+                       request.context().reason(),
+                       request.context().request_id()));
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace
+
 absl::StatusOr<v1::DisableUserResponse> Identity::DisableUser(
     const auth::Principal& caller, const v1::DisableUserRequest& request) {
-  CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
-  CC_RETURN_IF_ERROR(RequireReason(request.context(), "disabling a user"));
   if (request.user_id() == caller.user_id) {
     return FailedRule("CANNOT_DISABLE_SELF",
                       "an administrator cannot disable their own account");
   }
-  v1::DisableUserRequest for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  return Mutate<v1::DisableUserResponse>(
-      *pool_, "DisableUser", request.context(), for_hash,
-      [&](pg::Transaction& tx, v1::DisableUserResponse& response)
-          -> absl::Status {
-        CC_ASSIGN_OR_RETURN(auto state, LockUser(tx, request.user_id()));
-        if (state.second) {
-          return FailedRule("ALREADY_DISABLED",
-                            absl::StrCat(request.user_id(),
-                                         " is disabled already"));
-        }
-        CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_identity.users "
-                                   "SET disabled_at = now() WHERE user_id = $1",
-                                   {request.user_id()})
-                               .status());
-        CC_RETURN_IF_ERROR(EndSessions(tx, request.user_id(), "user disabled"));
-        CC_ASSIGN_OR_RETURN(
-            *response.mutable_user(),
-            AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.disable",
-                       request.user_id(), request.context().reason(),
-                       request.context().request_id()));
-        return absl::OkStatus();
-      });
+  return ChangeStatus<v1::DisableUserResponse>(
+      *pool_, *ledger_, caller, request,
+      {.method = "DisableUser",
+       .action = "user.disable",
+       .description = "disabling a user",
+       .update_sql = "UPDATE cellchain_identity.users SET disabled_at = now() "
+                     "WHERE user_id = $1",
+       .end_sessions_because = "user disabled",
+       .applies = [](std::string_view user_id, bool, bool disabled) {
+         return disabled ? FailedRule("ALREADY_DISABLED",
+                                      absl::StrCat(std::string(user_id),
+                                                   " is disabled already"))
+                         : absl::OkStatus();
+       }});
 }
 
 absl::StatusOr<v1::EnableUserResponse> Identity::EnableUser(
     const auth::Principal& caller, const v1::EnableUserRequest& request) {
-  CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
-  CC_RETURN_IF_ERROR(RequireReason(request.context(), "enabling a user"));
-  v1::EnableUserRequest for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  return Mutate<v1::EnableUserResponse>(
-      *pool_, "EnableUser", request.context(), for_hash,
-      [&](pg::Transaction& tx, v1::EnableUserResponse& response)
-          -> absl::Status {
-        CC_ASSIGN_OR_RETURN(auto state, LockUser(tx, request.user_id()));
-        if (!state.second) {
-          return FailedRule("NOT_DISABLED", absl::StrCat(request.user_id(),
-                                                         " is not disabled"));
-        }
-        CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_identity.users "
-                                   "SET disabled_at = NULL WHERE user_id = $1",
-                                   {request.user_id()})
-                               .status());
-        CC_ASSIGN_OR_RETURN(
-            *response.mutable_user(),
-            AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.enable",
-                       request.user_id(), request.context().reason(),
-                       request.context().request_id()));
-        return absl::OkStatus();
-      });
+  return ChangeStatus<v1::EnableUserResponse>(
+      *pool_, *ledger_, caller, request,
+      {.method = "EnableUser",
+       .action = "user.enable",
+       .description = "enabling a user",
+       .update_sql = "UPDATE cellchain_identity.users SET disabled_at = NULL "
+                     "WHERE user_id = $1",
+       .end_sessions_because = "",
+       .applies = [](std::string_view user_id, bool, bool disabled) {
+         return disabled ? absl::OkStatus()
+                         : FailedRule("NOT_DISABLED",
+                                      absl::StrCat(std::string(user_id),
+                                                   " is not disabled"));
+       }});
 }
 
 absl::StatusOr<v1::UnlockUserResponse> Identity::UnlockUser(
     const auth::Principal& caller, const v1::UnlockUserRequest& request) {
-  CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
-  CC_RETURN_IF_ERROR(RequireReason(request.context(), "unlocking a user"));
-  v1::UnlockUserRequest for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  return Mutate<v1::UnlockUserResponse>(
-      *pool_, "UnlockUser", request.context(), for_hash,
-      [&](pg::Transaction& tx, v1::UnlockUserResponse& response)
-          -> absl::Status {
-        CC_ASSIGN_OR_RETURN(auto state, LockUser(tx, request.user_id()));
-        if (!state.first) {
-          return FailedRule("NOT_LOCKED", absl::StrCat(request.user_id(),
-                                                       " is not locked"));
-        }
-        CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_identity.users "
-                                   "SET locked_at = NULL, failed_attempts = 0 "
-                                   "WHERE user_id = $1",
-                                   {request.user_id()})
-                               .status());
-        CC_ASSIGN_OR_RETURN(
-            *response.mutable_user(),
-            AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.unlock",
-                       request.user_id(), request.context().reason(),
-                       request.context().request_id()));
-        return absl::OkStatus();
-      });
+  return ChangeStatus<v1::UnlockUserResponse>(
+      *pool_, *ledger_, caller, request,
+      {.method = "UnlockUser",
+       .action = "user.unlock",
+       .description = "unlocking a user",
+       .update_sql = "UPDATE cellchain_identity.users SET locked_at = NULL, "
+                     "failed_attempts = 0 WHERE user_id = $1",
+       .end_sessions_because = "",
+       .applies = [](std::string_view user_id, bool locked, bool) {
+         return locked ? absl::OkStatus()
+                       : FailedRule("NOT_LOCKED",
+                                    absl::StrCat(std::string(user_id),
+                                                 " is not locked"));
+       }});
 }
 
 absl::StatusOr<v1::ResetPasswordResponse> Identity::ResetPassword(
