@@ -833,19 +833,24 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
       });
 }
 
+template <typename Request>
+absl::StatusOr<std::string> Identity::HashTemporaryPassword(
+    const Request& request) {
+  CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
+      options_.password, request.user_id(), request.temporary_password(),
+      "temporary_password"));
+  // Before the expensive hash: a malformed request id fails fast.
+  CC_RETURN_IF_ERROR(
+      idempotency::ValidateRequestId(request.context().request_id()));
+  return crypto::HashPassword(request.temporary_password(), options_.scrypt);
+}
+
 absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(
     const auth::Principal& caller, const v1::CreateUserRequest& request) {
   CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
   CC_RETURN_IF_ERROR(RequirePrintedName(request.printed_name()));
   CC_ASSIGN_OR_RETURN(std::vector<Role> roles, RequireRoles(request.roles()));
-  CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
-      options_.password, request.user_id(), request.temporary_password(),
-      "temporary_password"));
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(
-      request.context().request_id()));
-  CC_ASSIGN_OR_RETURN(std::string hash,
-                      crypto::HashPassword(request.temporary_password(),
-                                           options_.scrypt));
+  CC_ASSIGN_OR_RETURN(std::string hash, HashTemporaryPassword(request));
   v1::CreateUserRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
   for_hash.clear_temporary_password();
@@ -1049,14 +1054,7 @@ absl::StatusOr<v1::ResetPasswordResponse> Identity::ResetPassword(
     const auth::Principal& caller, const v1::ResetPasswordRequest& request) {
   CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
   CC_RETURN_IF_ERROR(RequireReason(request.context(), "resetting a password"));
-  CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
-      options_.password, request.user_id(), request.temporary_password(),
-      "temporary_password"));
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(
-      request.context().request_id()));
-  CC_ASSIGN_OR_RETURN(std::string hash,
-                      crypto::HashPassword(request.temporary_password(),
-                                           options_.scrypt));
+  CC_ASSIGN_OR_RETURN(std::string hash, HashTemporaryPassword(request));
   v1::ResetPasswordRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
   for_hash.clear_temporary_password();

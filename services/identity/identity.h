@@ -141,6 +141,10 @@ class Identity final : public auth::SessionAuthority,
                              std::string_view workstation,
                              std::string_view method);
   absl::Status RecordDenialOrLog(const auth::Denial& denial);
+  // Policy check, request id check, then the scrypt hash of a request's
+  // temporary_password (CreateUser, ResetPassword).
+  template <typename Request>
+  absl::StatusOr<std::string> HashTemporaryPassword(const Request& request);
 
   pg::Pool* const pool_;
   const ledger::Ledger* const ledger_;
