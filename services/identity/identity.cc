@@ -182,6 +182,16 @@ absl::StatusOr<v1::User> AppendUser(pg::Transaction& tx,
   return user;
 }
 
+// Remembers a credential just set, for the no-reuse rule.
+absl::Status KeepInHistory(pg::Transaction& tx, std::string_view user_id,
+                           std::string_view password_hash) {
+  return tx
+      .Exec("INSERT INTO cellchain_identity.password_history "
+            "(user_id, set_at, password_hash) VALUES ($1, now(), $2)",
+            {user_id, password_hash})
+      .status();
+}
+
 absl::Status EndSessions(pg::Transaction& tx, std::string_view user_id,
                          std::string_view why) {
   return tx
@@ -457,10 +467,7 @@ absl::StatusOr<v1::User> Identity::BootstrapAdmin(std::string_view user_id,
                  RoleArray({common::v1::ROLE_ADMIN}), hash})
             .status());
     CC_RETURN_IF_ERROR(
-        tx.Exec("INSERT INTO cellchain_identity.password_history "
-                "(user_id, set_at, password_hash) VALUES ($1, now(), $2)",
-                {user_id, hash})
-            .status());
+        KeepInHistory(tx, user_id, hash));
     CC_ASSIGN_OR_RETURN(user, AppendUser(tx, *ledger_, actor,
                                          "user.bootstrap_admin", user_id,
                                          "first administrator", ""));
@@ -670,7 +677,12 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
 absl::StatusOr<auth::Reauthenticated> Identity::Reauthenticate(
     std::string_view user_id, std::string_view password,
     const auth::SignatureAttempt& attempt) {
-  absl::StatusOr<Credential> credential = LoadCredential(user_id);
+  return CheckCredential(LoadCredential(user_id), user_id, password, attempt);
+}
+
+absl::StatusOr<auth::Reauthenticated> Identity::CheckCredential(
+    const absl::StatusOr<Credential>& credential, std::string_view user_id,
+    std::string_view password, const auth::SignatureAttempt& attempt) {
   if (!credential.ok() &&
       credential.status().code() != absl::StatusCode::kNotFound) {
     return credential.status();
@@ -764,15 +776,15 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
   CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
       options_.password, caller.user_id, request.new_password(),
       "new_password"));
-  CC_ASSIGN_OR_RETURN(Credential credential, LoadCredential(caller.user_id));
-  CC_ASSIGN_OR_RETURN(auth::Reauthenticated who,
-                      Reauthenticate(caller.user_id, request.current_password(),
-                                     {.method = "/cellchain.identity.v1."
-                                                "AuthService/ChangePassword",
-                                      .workstation = caller.workstation,
-                                      .request_id =
-                                          request.context().request_id()}));
-  (void)who;
+  absl::StatusOr<Credential> loaded = LoadCredential(caller.user_id);
+  CC_RETURN_IF_ERROR(
+      CheckCredential(loaded, caller.user_id, request.current_password(),
+                      {.method = "/cellchain.identity.v1.AuthService/"
+                                 "ChangePassword",
+                       .workstation = caller.workstation,
+                       .request_id = request.context().request_id()})
+          .status());
+  const Credential& credential = *loaded;
   {
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     CC_ASSIGN_OR_RETURN(
@@ -819,10 +831,7 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
               "CREDENTIAL_CHANGED");
         }
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_identity.password_history "
-                    "(user_id, set_at, password_hash) VALUES ($1, now(), $2)",
-                    {caller.user_id, hash})
-                .status());
+            KeepInHistory(tx, caller.user_id, hash));
         CC_ASSIGN_OR_RETURN(
             *response.mutable_user(),
             AppendUser(tx, *ledger_, auth::ActorOf(caller),
@@ -877,10 +886,7 @@ absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(
                      RoleArray(roles), hash})
                 .status());
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_identity.password_history "
-                    "(user_id, set_at, password_hash) VALUES ($1, now(), $2)",
-                    {request.user_id(), hash})
-                .status());
+            KeepInHistory(tx, request.user_id(), hash));
         CC_ASSIGN_OR_RETURN(
             *response.mutable_user(),
             AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.create",
@@ -1070,10 +1076,7 @@ absl::StatusOr<v1::ResetPasswordResponse> Identity::ResetPassword(
                     {request.user_id(), hash})
                 .status());
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_identity.password_history "
-                    "(user_id, set_at, password_hash) VALUES ($1, now(), $2)",
-                    {request.user_id(), hash})
-                .status());
+            KeepInHistory(tx, request.user_id(), hash));
         CC_RETURN_IF_ERROR(
             EndSessions(tx, request.user_id(), "password reset"));
         CC_ASSIGN_OR_RETURN(

@@ -141,6 +141,10 @@ class Identity final : public auth::SessionAuthority,
                              std::string_view workstation,
                              std::string_view method);
   absl::Status RecordDenialOrLog(const auth::Denial& denial);
+  // Reauthenticate() on a credential already loaded (NOT_FOUND: no user).
+  absl::StatusOr<auth::Reauthenticated> CheckCredential(
+      const absl::StatusOr<Credential>& credential, std::string_view user_id,
+      std::string_view password, const auth::SignatureAttempt& attempt);
   // Policy check, request id check, then the scrypt hash of a request's
   // temporary_password (CreateUser, ResetPassword).
   template <typename Request>
