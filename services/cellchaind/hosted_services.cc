@@ -3,12 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cellchain_audit_migrations.h"
+#include "cellchain_custody_migrations.h"
 #include "cellchain_identity_migrations.h"
 #include "cellchain_meta_migrations.h"
 #include "cellchain_system_migrations.h"
 #include "services/audit/audit_service.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
+#include "services/custody/custody_service.h"
 #include "services/identity/auth_service.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
@@ -139,6 +141,50 @@ class IdentityModule final : public Module {
   identity::AuthService service_;
 };
 
+class CustodyModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<CustodyModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: custody signs its records with "
+                          "custody.key");
+    }
+    if (shared->signatures == nullptr) {
+      return absl::InternalError("custody needs identity's signatures");
+    }
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile("custody",
+                                    options.signing_key_dir + "/custody.key",
+                                    ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+    }
+    CC_RETURN_IF_ERROR(custody::Custody::RegisterStateReaders(shared->states));
+    return std::unique_ptr<CustodyModule>(
+        new CustodyModule(std::move(pool), std::move(ledger), shared));
+  }
+
+  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+
+ private:
+  CustodyModule(std::unique_ptr<pg::Pool> pool,
+                std::unique_ptr<ledger::Ledger> ledger, Shared* shared)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        custody_(pool_.get(), ledger_.get(), shared->signatures,
+                 ledger::RealClock()),
+        service_(&custody_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  custody::Custody custody_;
+  custody::CustodyService service_;
+};
+
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
                                                   const std::string& service) {
   // A later keyword wins in a libpq conninfo, so the role cannot be
@@ -155,7 +201,7 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 
 const std::vector<std::string>& KnownServices() {
   static const std::vector<std::string> kServices = {"identity", "system",
-                                                    "audit"};
+                                                    "custody", "audit"};
   return kServices;
 }
 
@@ -182,7 +228,8 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 
 std::vector<const migrations::MigrationSet*> AllMigrations() {
   return {&migrations::MetaMigrations(), &migrations::AuditMigrations(),
-          &migrations::IdentityMigrations(), &migrations::SystemMigrations()};
+          &migrations::IdentityMigrations(), &migrations::SystemMigrations(),
+          &migrations::CustodyMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -200,6 +247,11 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
     } else if (service == "system") {
       modules.push_back(std::make_unique<SystemModule>(
           std::move(pool), options.version, services));
+    } else if (service == "custody") {
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<CustodyModule> module,
+          CustodyModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
     } else if (service == "audit") {
       CC_ASSIGN_OR_RETURN(
           std::unique_ptr<AuditModule> module,

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "services/common/auth/handle.h"
 #include "services/common/auth/principal.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/grpc/peer.h"
@@ -11,18 +12,7 @@ namespace {
 
 using grpcx::ToGrpcStatus;
 
-// Runs an admin or self-service call: the caller from the gate, then `call`
-// filling `*response` from its result.
-template <typename Response, typename Call>
-grpc::Status Handle(grpc::ServerContext* context, Response* response,
-                    Call call) {
-  absl::StatusOr<auth::Principal> caller = auth::PrincipalOf(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Response> result = call(*caller);
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
+using auth::Handle;
 
 }  // namespace
 

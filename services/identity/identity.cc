@@ -214,23 +214,9 @@ absl::StatusOr<Response> Mutate(
     absl::FunctionRef<absl::Status(pg::Transaction&, Response&)> change) {
   CC_ASSIGN_OR_RETURN(std::string request_bytes,
                       ledger::SerializeDeterministic(request_for_hash));
-  Response response;
-  CC_RETURN_IF_ERROR(pool.InTransaction([&](pg::Transaction& tx) -> absl::Status {
-    response.Clear();
-    CC_ASSIGN_OR_RETURN(
-        idempotency::Claim claim,
-        idempotency::ClaimRequest(
-            tx, {kServiceName, method, context.request_id()}, request_bytes));
-    if (claim.is_replay()) {
-      if (!response.ParseFromString(claim.response())) {
-        return absl::InternalError("stored response does not parse");
-      }
-      return absl::OkStatus();
-    }
-    CC_RETURN_IF_ERROR(change(tx, response));
-    return claim.Complete(tx, response.SerializeAsString());
-  }));
-  return response;
+  return idempotency::RunOnce<Response>(
+      pool, {kServiceName, method, context.request_id()}, request_bytes,
+      change);
 }
 
 absl::Status RequireReason(const common::v1::RequestContext& context,

@@ -36,6 +36,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/functional/function_ref.h"
+#include "services/common/pg/pool.h"
 #include "services/common/pg/transaction.h"
 
 namespace cellchain::idempotency {
@@ -84,6 +86,38 @@ class Claim {
 // Otherwise database errors as from pg (UNAVAILABLE, ABORTED, ...).
 absl::StatusOr<Claim> ClaimRequest(pg::Transaction& tx, const Key& key,
                                    std::string_view request_bytes);
+
+
+// The whole pattern above for one RPC: runs `change` in a transaction of
+// `pool` (retried by pg::Pool::InTransaction on serialization failures)
+// under the claim of `key`; a replay parses and returns the stored response
+// without calling `change`. `request_bytes` as for ClaimRequest. `change`
+// fills `response`, which is stored with the change.
+// Errors: those of ClaimRequest, of `change`, and of the commit; INTERNAL
+// when a stored response does not parse.
+template <typename Response>
+absl::StatusOr<Response> RunOnce(
+    pg::Pool& pool, const Key& key, std::string_view request_bytes,
+    absl::FunctionRef<absl::Status(pg::Transaction&, Response&)> change) {
+  Response response;
+  absl::Status status =
+      pool.InTransaction([&](pg::Transaction& tx) -> absl::Status {
+        response.Clear();
+        absl::StatusOr<Claim> claim = ClaimRequest(tx, key, request_bytes);
+        if (!claim.ok()) return claim.status();
+        if (claim->is_replay()) {
+          if (!response.ParseFromString(claim->response())) {
+            return absl::InternalError("stored response does not parse");
+          }
+          return absl::OkStatus();
+        }
+        absl::Status changed = change(tx, response);
+        if (!changed.ok()) return changed;
+        return claim->Complete(tx, response.SerializeAsString());
+      });
+  if (!status.ok()) return status;
+  return response;
+}
 
 }  // namespace cellchain::idempotency
 

@@ -1,0 +1,2245 @@
+#include "services/custody/custody.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/status/status.h"
+#include "services/isbt128/data_structures.h"
+#include "services/isbt128/din.h"
+#include "services/isbt128/scan.h"
+
+namespace cellchain::custody {
+namespace {
+
+using audit::v1::Isbt128Identifier;
+using google::protobuf::util::TimeUtil;
+
+constexpr int kMaxParents = 100;
+constexpr int kMaxReadings = 10000;
+constexpr size_t kMaxText = 500;
+
+google::protobuf::Timestamp FromMicros(int64_t micros) {
+  return TimeUtil::MicrosecondsToTimestamp(micros);
+}
+
+// A PostgreSQL text[] literal of `values`, sent as one parameter (never
+// spliced into SQL).
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string Micros(const char* column) {
+  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::int8");
+}
+
+bool Blank(std::string_view s) {
+  return absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()))
+      .empty();
+}
+
+absl::Status RequireText(std::string_view value, std::string_view field,
+                         std::string_view what) {
+  if (Blank(value)) {
+    return InvalidField(field, absl::StrCat(std::string(what), " is required"));
+  }
+  if (value.size() > kMaxText) {
+    return InvalidField(field, "at most 500 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OptionalText(std::string_view value, std::string_view field) {
+  if (value.size() > kMaxText) {
+    return InvalidField(field, "at most 500 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireReason(const common::v1::RequestContext& context,
+                           std::string_view what) {
+  return RequireText(context.reason(), "context.reason",
+                     absl::StrCat("a reason for ", std::string(what)));
+}
+
+bool IsUserId(std::string_view id) {
+  if (id.size() < 2 || id.size() > 32) return false;
+  if (!absl::ascii_islower(static_cast<unsigned char>(id[0]))) return false;
+  for (char c : id) {
+    if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
+          absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '.' ||
+          c == '_' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsCode(std::string_view code, size_t max) {
+  if (code.empty() || code.size() > max) return false;
+  for (char c : code) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+          c == '_' || c == '.' || c == ':' || c == '/')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string StateText(v1::ItemState state) {
+  switch (state) {
+    case v1::ITEM_STATE_CONSUMED:
+      return "consumed";
+    case v1::ITEM_STATE_INFUSED:
+      return "infused";
+    case v1::ITEM_STATE_DISCARDED:
+      return "discarded";
+    default:
+      return "";
+  }
+}
+
+v1::ItemState StateOf(std::string_view text, bool on_hold) {
+  if (text == "available") {
+    return on_hold ? v1::ITEM_STATE_ON_HOLD : v1::ITEM_STATE_AVAILABLE;
+  }
+  if (text == "in_transit") return v1::ITEM_STATE_IN_TRANSIT;
+  if (text == "consumed") return v1::ITEM_STATE_CONSUMED;
+  if (text == "infused") return v1::ITEM_STATE_INFUSED;
+  if (text == "discarded") return v1::ITEM_STATE_DISCARDED;
+  return v1::ITEM_STATE_UNSPECIFIED;
+}
+
+bool Ended(v1::ItemState state) {
+  return state == v1::ITEM_STATE_CONSUMED ||
+         state == v1::ITEM_STATE_INFUSED || state == v1::ITEM_STATE_DISCARDED;
+}
+
+// Items that start a chain: nothing is derived into them.
+bool IsRootType(v1::ItemType type) {
+  return type == v1::ITEM_TYPE_DONOR_LOT ||
+         type == v1::ITEM_TYPE_REAGENT_LOT || type == v1::ITEM_TYPE_EQUIPMENT;
+}
+
+// A reagent lot is linked as a material, equipment as equipment used, and
+// nothing else is.
+absl::Status CheckKindFits(v1::ItemType parent_type, v1::DerivationKind kind,
+                           std::string_view field) {
+  bool material = parent_type == v1::ITEM_TYPE_REAGENT_LOT;
+  bool equipment = parent_type == v1::ITEM_TYPE_EQUIPMENT;
+  if (material != (kind == v1::DERIVATION_KIND_MATERIAL)) {
+    return InvalidField(field, material ? "a reagent lot is linked as MATERIAL"
+                                        : "MATERIAL links a reagent lot only");
+  }
+  if (equipment != (kind == v1::DERIVATION_KIND_EQUIPMENT)) {
+    return InvalidField(field, equipment
+                                   ? "equipment is linked as EQUIPMENT"
+                                   : "EQUIPMENT links equipment only");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotCustodian(std::string_view message) {
+  return WithReason(absl::PermissionDeniedError(
+                        absl::StrCat(kReasonNotCustodian, ": ",
+                                     std::string(message))),
+                    kReasonNotCustodian);
+}
+
+// ---- loading the entities, exactly as their snapshots are built ----------
+
+constexpr char kItemSelect[] =
+    "SELECT item_id, type, coalesce(din, ''), coalesce(product_code, ''), "
+    "coalesce(expiration, ''), coalesce(chain_of_identity, ''), "
+    "coalesce(local_code, ''), description, state, on_hold, "
+    "coalesce(custodian, ''), coalesce(location_id, ''), "
+    "coalesce(open_handoff_id, ''), temperature_excursion, "
+    "coalesce(patient_id, ''), "
+    "(extract(epoch FROM registered_at) * 1000000)::int8, version "
+    "FROM cellchain_custody.items ";
+
+void AddIdentifier(v1::Item& item, const char* kind, const std::string& value) {
+  if (value.empty()) return;
+  Isbt128Identifier* id = item.add_isbt128();
+  id->set_kind(kind);
+  id->set_value(value);
+}
+
+absl::StatusOr<v1::Item> ItemFromRow(const pg::Result& r, int row) {
+  v1::Item item;
+  CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
+  CC_ASSIGN_OR_RETURN(int32_t type, r.GetInt32(row, 1));
+  CC_ASSIGN_OR_RETURN(std::string din, r.GetString(row, 2));
+  CC_ASSIGN_OR_RETURN(std::string product, r.GetString(row, 3));
+  CC_ASSIGN_OR_RETURN(std::string expiration, r.GetString(row, 4));
+  CC_ASSIGN_OR_RETURN(std::string coi, r.GetString(row, 5));
+  CC_ASSIGN_OR_RETURN(std::string local, r.GetString(row, 6));
+  CC_ASSIGN_OR_RETURN(std::string description, r.GetString(row, 7));
+  CC_ASSIGN_OR_RETURN(std::string state, r.GetString(row, 8));
+  CC_ASSIGN_OR_RETURN(bool on_hold, r.GetBool(row, 9));
+  CC_ASSIGN_OR_RETURN(std::string custodian, r.GetString(row, 10));
+  CC_ASSIGN_OR_RETURN(std::string location, r.GetString(row, 11));
+  CC_ASSIGN_OR_RETURN(std::string handoff, r.GetString(row, 12));
+  CC_ASSIGN_OR_RETURN(bool excursion, r.GetBool(row, 13));
+  CC_ASSIGN_OR_RETURN(std::string patient, r.GetString(row, 14));
+  CC_ASSIGN_OR_RETURN(int64_t registered, r.GetInt64(row, 15));
+  CC_ASSIGN_OR_RETURN(int64_t version, r.GetInt64(row, 16));
+  item.set_item_id(id);
+  item.set_type(static_cast<v1::ItemType>(type));
+  AddIdentifier(item, "din", din);
+  AddIdentifier(item, "product_code", product);
+  AddIdentifier(item, "expiration", expiration);
+  AddIdentifier(item, "chain_of_identity", coi);
+  item.set_local_code(local);
+  item.set_description(description);
+  item.set_state(StateOf(state, on_hold));
+  item.set_on_hold(on_hold);
+  item.set_custodian_user_id(custodian);
+  item.set_location_id(location);
+  item.set_open_handoff_id(handoff);
+  item.set_temperature_excursion(excursion);
+  item.set_patient_id(patient);
+  *item.mutable_registered_at() = FromMicros(registered);
+  item.set_version(version);
+  return item;
+}
+
+// The items of `ids` with their parent links, by id; missing ids are absent.
+template <typename Executor>
+absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
+    Executor& executor, const std::vector<std::string>& ids) {
+  absl::flat_hash_map<std::string, v1::Item> items;
+  if (ids.empty()) return items;
+  std::string array = TextArray(ids);
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat(kItemSelect, "WHERE item_id = ANY($1::text[])"),
+                    {array}));
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(v1::Item item, ItemFromRow(r, row));
+    std::string id = item.item_id();
+    items.emplace(std::move(id), std::move(item));
+  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result links,
+      executor.Exec("SELECT child_id, parent_id, kind "
+                    "FROM cellchain_custody.item_links "
+                    "WHERE child_id = ANY($1::text[]) "
+                    "ORDER BY child_id, parent_id",
+                    {array}));
+  for (int row = 0; row < links.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string child, links.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(std::string parent, links.GetString(row, 1));
+    CC_ASSIGN_OR_RETURN(int32_t kind, links.GetInt32(row, 2));
+    auto it = items.find(child);
+    if (it == items.end()) continue;
+    v1::ParentLink* link = it->second.add_parents();
+    link->set_parent_item_id(parent);
+    link->set_kind(static_cast<v1::DerivationKind>(kind));
+  }
+  return items;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Item> LoadItem(Executor& executor,
+                                  const std::string& item_id,
+                                  std::string_view field = "item_id") {
+  CC_ASSIGN_OR_RETURN(auto items, LoadItems(executor, {item_id}));
+  auto it = items.find(item_id);
+  if (it == items.end()) {
+    return WithReason(absl::NotFoundError(absl::StrCat(
+                          "no item \"", item_id, "\" (", std::string(field),
+                          ")")),
+                      "ITEM_NOT_FOUND");
+  }
+  return std::move(it->second);
+}
+
+constexpr char kHandoffSelect[] =
+    "SELECT handoff_id, item_id, coalesce(from_user_id, ''), "
+    "coalesce(from_location_id, ''), coalesce(to_user_id, ''), "
+    "coalesce(to_location_id, ''), carrier_user_id, condition_at_dispatch, "
+    "seal_intact_at_dispatch, "
+    "(extract(epoch FROM initiated_at) * 1000000)::int8, status, "
+    "coalesce(accepted_by, ''), condition_at_receipt, seal_intact_at_receipt, "
+    "coalesce((extract(epoch FROM closed_at) * 1000000)::int8, 0) "
+    "FROM cellchain_custody.handoffs ";
+
+absl::StatusOr<v1::Handoff> HandoffFromRow(const pg::Result& r, int row) {
+  v1::Handoff h;
+  CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
+  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(row, 1));
+  CC_ASSIGN_OR_RETURN(std::string from_user, r.GetString(row, 2));
+  CC_ASSIGN_OR_RETURN(std::string from_location, r.GetString(row, 3));
+  CC_ASSIGN_OR_RETURN(std::string to_user, r.GetString(row, 4));
+  CC_ASSIGN_OR_RETURN(std::string to_location, r.GetString(row, 5));
+  CC_ASSIGN_OR_RETURN(std::string carrier, r.GetString(row, 6));
+  CC_ASSIGN_OR_RETURN(std::string condition, r.GetString(row, 7));
+  CC_ASSIGN_OR_RETURN(bool seal, r.GetBool(row, 8));
+  CC_ASSIGN_OR_RETURN(int64_t initiated, r.GetInt64(row, 9));
+  CC_ASSIGN_OR_RETURN(std::string status, r.GetString(row, 10));
+  CC_ASSIGN_OR_RETURN(std::string accepted_by, r.GetString(row, 11));
+  CC_ASSIGN_OR_RETURN(std::string receipt, r.GetString(row, 12));
+  CC_ASSIGN_OR_RETURN(bool seal_receipt, r.GetBool(row, 13));
+  CC_ASSIGN_OR_RETURN(int64_t closed, r.GetInt64(row, 14));
+  h.set_handoff_id(id);
+  h.set_item_id(item);
+  h.set_from_user_id(from_user);
+  h.set_from_location_id(from_location);
+  h.set_to_user_id(to_user);
+  h.set_to_location_id(to_location);
+  h.set_carrier_user_id(carrier);
+  h.set_condition_at_dispatch(condition);
+  h.set_seal_intact_at_dispatch(seal);
+  *h.mutable_initiated_at() = FromMicros(initiated);
+  h.set_status(status);
+  h.set_accepted_by_user_id(accepted_by);
+  h.set_condition_at_receipt(receipt);
+  h.set_seal_intact_at_receipt(seal_receipt);
+  if (closed != 0) *h.mutable_closed_at() = FromMicros(closed);
+  return h;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
+                                        const std::string& id,
+                                        bool for_update = false) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat(kHandoffSelect, "WHERE handoff_id = $1",
+                                 for_update ? " FOR UPDATE" : ""),
+                    {id}));
+  if (r.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no handoff \"", id, "\""));
+  }
+  return HandoffFromRow(r, 0);
+}
+
+constexpr char kHoldSelect[] =
+    "SELECT hold_id, item_id, reason, placed_by, coalesce(recall_id, ''), "
+    "(extract(epoch FROM placed_at) * 1000000)::int8, released_at IS NULL, "
+    "coalesce(released_by, ''), "
+    "coalesce((extract(epoch FROM released_at) * 1000000)::int8, 0) "
+    "FROM cellchain_custody.holds ";
+
+absl::StatusOr<v1::Hold> HoldFromRow(const pg::Result& r, int row) {
+  v1::Hold h;
+  CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
+  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(row, 1));
+  CC_ASSIGN_OR_RETURN(std::string reason, r.GetString(row, 2));
+  CC_ASSIGN_OR_RETURN(std::string placed_by, r.GetString(row, 3));
+  CC_ASSIGN_OR_RETURN(std::string recall, r.GetString(row, 4));
+  CC_ASSIGN_OR_RETURN(int64_t placed, r.GetInt64(row, 5));
+  CC_ASSIGN_OR_RETURN(bool active, r.GetBool(row, 6));
+  CC_ASSIGN_OR_RETURN(std::string released_by, r.GetString(row, 7));
+  CC_ASSIGN_OR_RETURN(int64_t released, r.GetInt64(row, 8));
+  h.set_hold_id(id);
+  h.set_item_id(item);
+  h.set_reason(reason);
+  h.set_placed_by_user_id(placed_by);
+  h.set_recall_id(recall);
+  *h.mutable_placed_at() = FromMicros(placed);
+  h.set_active(active);
+  h.set_released_by_user_id(released_by);
+  if (released != 0) *h.mutable_released_at() = FromMicros(released);
+  return h;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Hold> LoadHold(Executor& executor, const std::string& id,
+                                  bool for_update = false) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat(kHoldSelect, "WHERE hold_id = $1",
+                                 for_update ? " FOR UPDATE" : ""),
+                    {id}));
+  if (r.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no hold \"", id, "\""));
+  }
+  return HoldFromRow(r, 0);
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Recall> LoadRecall(Executor& executor,
+                                      const std::string& id) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat("SELECT recall_id, item_id, reason, "
+                                 "recalled_by, ",
+                                 Micros("recalled_at"),
+                                 ", items_held FROM cellchain_custody.recalls "
+                                 "WHERE recall_id = $1"),
+                    {id}));
+  if (r.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no recall \"", id, "\""));
+  }
+  v1::Recall recall;
+  CC_ASSIGN_OR_RETURN(std::string rid, r.GetString(0, 0));
+  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(0, 1));
+  CC_ASSIGN_OR_RETURN(std::string reason, r.GetString(0, 2));
+  CC_ASSIGN_OR_RETURN(std::string by, r.GetString(0, 3));
+  CC_ASSIGN_OR_RETURN(int64_t at, r.GetInt64(0, 4));
+  CC_ASSIGN_OR_RETURN(int32_t held, r.GetInt32(0, 5));
+  recall.set_recall_id(rid);
+  recall.set_item_id(item);
+  recall.set_reason(reason);
+  recall.set_recalled_by_user_id(by);
+  *recall.mutable_recalled_at() = FromMicros(at);
+  recall.set_items_held(held);
+  return recall;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Location> LoadLocation(Executor& executor,
+                                          const std::string& id,
+                                          std::string_view field) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec("SELECT location_id, kind, name, coalesce(parent_id, '') "
+                    "FROM cellchain_custody.locations WHERE location_id = $1",
+                    {id}));
+  if (r.rows() == 0) {
+    return WithReason(absl::NotFoundError(absl::StrCat(
+                          "no location \"", id, "\" (", std::string(field),
+                          ")")),
+                      "LOCATION_NOT_FOUND");
+  }
+  v1::Location location;
+  CC_ASSIGN_OR_RETURN(std::string lid, r.GetString(0, 0));
+  CC_ASSIGN_OR_RETURN(int32_t kind, r.GetInt32(0, 1));
+  CC_ASSIGN_OR_RETURN(std::string name, r.GetString(0, 2));
+  CC_ASSIGN_OR_RETURN(std::string parent, r.GetString(0, 3));
+  location.set_location_id(lid);
+  location.set_kind(static_cast<v1::LocationKind>(kind));
+  location.set_name(name);
+  location.set_parent_location_id(parent);
+  return location;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::DinAllocation> LoadDinAllocation(Executor& executor,
+                                                    const std::string& din) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat("SELECT din, fin, year, sequence, "
+                                 "allocated_by, ",
+                                 Micros("allocated_at"),
+                                 " FROM cellchain_custody.din_allocations "
+                                 "WHERE din = $1"),
+                    {din}));
+  if (r.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no DIN allocation ", din));
+  }
+  v1::DinAllocation a;
+  CC_ASSIGN_OR_RETURN(std::string d, r.GetString(0, 0));
+  CC_ASSIGN_OR_RETURN(std::string fin, r.GetString(0, 1));
+  CC_ASSIGN_OR_RETURN(int32_t year, r.GetInt32(0, 2));
+  CC_ASSIGN_OR_RETURN(int32_t sequence, r.GetInt32(0, 3));
+  CC_ASSIGN_OR_RETURN(std::string by, r.GetString(0, 4));
+  CC_ASSIGN_OR_RETURN(int64_t at, r.GetInt64(0, 5));
+  a.set_din(d);
+  a.set_fin(fin);
+  a.set_year(year);
+  a.set_sequence(sequence);
+  a.set_allocated_by_user_id(by);
+  *a.mutable_allocated_at() = FromMicros(at);
+  return a;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
+                                                 const std::string& id) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec("SELECT upload_id, coalesce(item_id, ''), "
+                    "coalesce(location_id, ''), logger_id "
+                    "FROM cellchain_custody.temperature_uploads "
+                    "WHERE upload_id = $1",
+                    {id}));
+  if (r.rows() == 0) {
+    return absl::NotFoundError(absl::StrCat("no temperature upload ", id));
+  }
+  v1::TemperatureUpload u;
+  CC_ASSIGN_OR_RETURN(std::string uid, r.GetString(0, 0));
+  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(0, 1));
+  CC_ASSIGN_OR_RETURN(std::string location, r.GetString(0, 2));
+  CC_ASSIGN_OR_RETURN(std::string logger, r.GetString(0, 3));
+  u.set_upload_id(uid);
+  u.set_item_id(item);
+  u.set_location_id(location);
+  u.set_logger_id(logger);
+  CC_ASSIGN_OR_RETURN(
+      pg::Result readings,
+      executor.Exec(absl::StrCat("SELECT ", Micros("measured_at"),
+                                 ", celsius FROM "
+                                 "cellchain_custody.temperature_readings "
+                                 "WHERE upload_id = $1 ORDER BY seq"),
+                    {id}));
+  for (int row = 0; row < readings.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(int64_t at, readings.GetInt64(row, 0));
+    CC_ASSIGN_OR_RETURN(double celsius, readings.GetDouble(row, 1));
+    v1::TemperatureReading* reading = u.add_readings();
+    *reading->mutable_measured_at() = FromMicros(at);
+    reading->set_celsius(celsius);
+  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result flagged,
+      executor.Exec("SELECT item_id FROM "
+                    "cellchain_custody.temperature_excursions "
+                    "WHERE upload_id = $1 ORDER BY item_id",
+                    {id}));
+  for (int row = 0; row < flagged.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string item_id, flagged.GetString(row, 0));
+    u.add_excursion_item_ids(item_id);
+  }
+  return u;
+}
+
+template <typename Executor>
+absl::StatusOr<absl::flat_hash_map<int, v1::TemperatureLimit>> LoadLimits(
+    Executor& executor) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec("SELECT item_type, min_celsius, max_celsius FROM "
+                    "cellchain_custody.temperature_limits ORDER BY item_type"));
+  absl::flat_hash_map<int, v1::TemperatureLimit> limits;
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(int32_t type, r.GetInt32(row, 0));
+    CC_ASSIGN_OR_RETURN(double min, r.GetDouble(row, 1));
+    CC_ASSIGN_OR_RETURN(double max, r.GetDouble(row, 2));
+    v1::TemperatureLimit limit;
+    limit.set_item_type(static_cast<v1::ItemType>(type));
+    limit.set_min_celsius(min);
+    limit.set_max_celsius(max);
+    limits[type] = limit;
+  }
+  return limits;
+}
+
+// ---- audit -------------------------------------------------------------
+
+// Appends the records of one request's change, all with the same actor and
+// request id.
+class Audit {
+ public:
+  Audit(pg::Transaction& tx, const ledger::Ledger& ledger,
+        common::v1::Actor actor, std::string request_id)
+      : tx_(tx),
+        ledger_(ledger),
+        actor_(std::move(actor)),
+        request_id_(std::move(request_id)) {}
+
+  absl::StatusOr<ledger::SignedRecord> Append(
+      std::string action, std::string entity_type, std::string entity_id,
+      const google::protobuf::Message& state, std::string reason = "",
+      std::vector<Isbt128Identifier> isbt128 = {},
+      std::optional<common::v1::SignatureManifestation> signature =
+          std::nullopt,
+      const common::v1::Actor* actor = nullptr) {
+    ledger::Event event;
+    event.actor = actor != nullptr ? *actor : actor_;
+    event.action = std::move(action);
+    event.entity_type = std::move(entity_type);
+    event.entity_id = std::move(entity_id);
+    event.isbt128 = std::move(isbt128);
+    event.reason = std::move(reason);
+    event.after_state = &state;
+    event.signature = std::move(signature);
+    event.request_id = request_id_;
+    return ledger_.Append(tx_, event);
+  }
+
+  // Loads the item as it now is in the transaction and appends its record.
+  absl::StatusOr<std::pair<v1::Item, std::string>> AppendItem(
+      std::string action, const std::string& item_id, std::string reason = "",
+      std::optional<common::v1::SignatureManifestation> signature =
+          std::nullopt,
+      const common::v1::Actor* actor = nullptr) {
+    CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx_, item_id));
+    std::vector<Isbt128Identifier> ids(item.isbt128().begin(),
+                                       item.isbt128().end());
+    CC_ASSIGN_OR_RETURN(
+        ledger::SignedRecord record,
+        Append(std::move(action), "item", item_id, item, std::move(reason),
+               std::move(ids), std::move(signature), actor));
+    return std::make_pair(std::move(item), record.record_id);
+  }
+
+  pg::Transaction& tx() { return tx_; }
+  const common::v1::Actor& actor() const { return actor_; }
+
+ private:
+  pg::Transaction& tx_;
+  const ledger::Ledger& ledger_;
+  common::v1::Actor actor_;
+  std::string request_id_;
+};
+
+// The request as hashed for idempotency: its request id cleared (and any
+// password, which must never be stored even as a digest).
+template <typename Request>
+absl::StatusOr<std::string> RequestBytes(const Request& request) {
+  Request copy = request;
+  copy.mutable_context()->clear_request_id();
+  if constexpr (std::is_same_v<Request, v1::ReleaseHoldRequest>) {
+    copy.mutable_signature()->clear_password();
+  }
+  return ledger::SerializeDeterministic(copy);
+}
+
+// The fields of an item row a change decides on, locked FOR UPDATE.
+struct LockedItem {
+  std::string item_id;
+  v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
+  v1::ItemState state = v1::ITEM_STATE_UNSPECIFIED;
+  bool on_hold = false;
+  std::string custodian;
+  std::string location_id;
+  bool at_position = false;
+  std::string patient_id;
+};
+
+absl::StatusOr<std::vector<LockedItem>> LockItems(
+    pg::Transaction& tx, std::vector<std::string> ids, bool exclusive) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      tx.Exec(absl::StrCat("SELECT item_id, type, state, on_hold, "
+                           "coalesce(custodian, ''), coalesce(location_id, ''), "
+                           "at_position, coalesce(patient_id, '') "
+                           "FROM cellchain_custody.items "
+                           "WHERE item_id = ANY($1::text[]) ORDER BY item_id ",
+                           exclusive ? "FOR UPDATE" : "FOR SHARE"),
+              {TextArray(ids)}));
+  std::vector<LockedItem> items;
+  for (int row = 0; row < r.rows(); ++row) {
+    LockedItem item;
+    CC_ASSIGN_OR_RETURN(item.item_id, r.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(int32_t type, r.GetInt32(row, 1));
+    CC_ASSIGN_OR_RETURN(std::string state, r.GetString(row, 2));
+    CC_ASSIGN_OR_RETURN(item.on_hold, r.GetBool(row, 3));
+    CC_ASSIGN_OR_RETURN(item.custodian, r.GetString(row, 4));
+    CC_ASSIGN_OR_RETURN(item.location_id, r.GetString(row, 5));
+    CC_ASSIGN_OR_RETURN(item.at_position, r.GetBool(row, 6));
+    CC_ASSIGN_OR_RETURN(item.patient_id, r.GetString(row, 7));
+    item.type = static_cast<v1::ItemType>(type);
+    item.state = StateOf(state, item.on_hold);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
+                                    const std::string& item_id,
+                                    std::string_view field = "item_id") {
+  CC_ASSIGN_OR_RETURN(std::vector<LockedItem> items,
+                      LockItems(tx, {item_id}, true));
+  if (items.empty()) {
+    return WithReason(absl::NotFoundError(absl::StrCat(
+                          "no item \"", item_id, "\" (", std::string(field),
+                          ")")),
+                      "ITEM_NOT_FOUND");
+  }
+  return std::move(items.front());
+}
+
+absl::Status RequireNotEnded(const LockedItem& item) {
+  if (Ended(item.state)) {
+    return FailedRule(kReasonItemEnded,
+                      absl::StrCat("item ", item.item_id, " is ",
+                                   v1::ItemState_Name(item.state)));
+  }
+  return absl::OkStatus();
+}
+
+// Where an item may be put: a location that exists; a position only when
+// free, checked under the position's lock (held to the end of `tx`) so two
+// items cannot be put there at once. Returns whether it is a position.
+absl::StatusOr<bool> ClaimPlace(pg::Transaction& tx,
+                                const std::string& location_id,
+                                std::string_view field) {
+  CC_ASSIGN_OR_RETURN(v1::Location location,
+                      LoadLocation(tx, location_id, field));
+  if (location.kind() != v1::LOCATION_KIND_POSITION) return false;
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
+              "'cellchain_custody.position/' || $1, 0)), "
+              "(SELECT item_id FROM cellchain_custody.items "
+              " WHERE location_id = $1 AND at_position)",
+              {location_id}));
+  if (!r.IsNull(0, 1)) {
+    CC_ASSIGN_OR_RETURN(std::string occupant, r.GetString(0, 1));
+    return FailedRule(kReasonPositionOccupied,
+                      absl::StrCat("position ", location.name(), " (",
+                                   location_id, ") holds item ", occupant));
+  }
+  return true;
+}
+
+absl::Status SetLinkRecord(pg::Transaction& tx, const std::string& child,
+                           const std::string& record_id) {
+  return tx
+      .Exec("UPDATE cellchain_custody.item_links SET record_id = $2 "
+            "WHERE child_id = $1 AND record_id IS NULL",
+            {child, record_id})
+      .status();
+}
+
+// Puts `item_id` on hold in `tx` (the item row already locked) and returns
+// the new hold; its record is appended by the caller (entity order).
+absl::StatusOr<std::string> InsertHold(pg::Transaction& tx,
+                                       const std::string& item_id,
+                                       std::string_view reason,
+                                       std::string_view placed_by,
+                                       const std::string& recall_id) {
+  std::string hold_id = crypto::RandomId("hld");
+  CC_RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO cellchain_custody.holds "
+              "(hold_id, item_id, reason, placed_by, recall_id, placed_at) "
+              "VALUES ($1, $2, $3, $4, nullif($5, ''), now())",
+              {hold_id, item_id, reason, placed_by, recall_id})
+          .status());
+  CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_custody.items "
+                             "SET on_hold = true, version = version + 1 "
+                             "WHERE item_id = $1",
+                             {item_id})
+                         .status());
+  return hold_id;
+}
+
+// Parsed identifiers of a RegisterItem request.
+struct Identifiers {
+  std::optional<std::string> din;  // 13 characters
+  std::optional<std::string> product_code;
+  std::optional<std::string> expiration;
+  std::optional<std::string> chain_of_identity;
+};
+
+absl::StatusOr<Identifiers> ParseIdentifiers(
+    const v1::RegisterItemRequest& request) {
+  Identifiers ids;
+  if (!request.din().empty()) {
+    if (request.din()[0] == '=') {
+      absl::StatusOr<isbt128::DonationIdentification> parsed =
+          isbt128::ParseDonationIdentification(request.din());
+      if (!parsed.ok()) return InvalidField("din", std::string(parsed.status().message()));
+      ids.din = parsed->din.ToString();
+    } else {
+      absl::StatusOr<isbt128::Din> parsed = isbt128::Din::Parse(request.din());
+      if (!parsed.ok()) return InvalidField("din", std::string(parsed.status().message()));
+      ids.din = parsed->ToString();
+    }
+  }
+  if (!request.product_code().empty()) {
+    absl::StatusOr<isbt128::ProductCode> parsed =
+        isbt128::ParseProductCode(request.product_code());
+    if (!parsed.ok()) {
+      return InvalidField("product_code", std::string(parsed.status().message()));
+    }
+    ids.product_code = request.product_code();
+  }
+  if (!request.expiration().empty()) {
+    absl::StatusOr<absl::CivilMinute> parsed =
+        isbt128::ParseExpiration(request.expiration());
+    if (!parsed.ok()) {
+      return InvalidField("expiration", std::string(parsed.status().message()));
+    }
+    ids.expiration = request.expiration();
+  }
+  if (!request.chain_of_identity().empty()) {
+    absl::StatusOr<isbt128::ChainOfIdentityId> parsed =
+        isbt128::ParseChainOfIdentity(request.chain_of_identity());
+    if (!parsed.ok()) {
+      return InvalidField("chain_of_identity", std::string(parsed.status().message()));
+    }
+    ids.chain_of_identity = request.chain_of_identity();
+  }
+  if (ids.product_code && !ids.din) {
+    return InvalidField("din", "a product code needs the DIN it belongs to");
+  }
+  return ids;
+}
+
+// What a scan carries that identifies an item.
+struct ScannedIdentity {
+  bool isbt128 = false;
+  std::string din;  // 13 characters
+  std::string product_code;
+  std::string expiration;
+  std::string raw;  // a local code or item id
+};
+
+absl::StatusOr<ScannedIdentity> ReadScan(std::string_view scan) {
+  ScannedIdentity id;
+  absl::string_view stripped =
+      absl::StripAsciiWhitespace(absl::string_view(scan.data(), scan.size()));
+  std::string_view trimmed(stripped.data(), stripped.size());
+  if (trimmed.empty()) return InvalidField("scan", "nothing was scanned");
+  if (trimmed[0] != '=' && trimmed[0] != '&') {
+    if (!IsCode(trimmed, 64)) {
+      return InvalidField("scan", "not an ISBT 128 scan nor a local code");
+    }
+    id.raw = std::string(trimmed);
+    return id;
+  }
+  absl::StatusOr<std::vector<isbt128::DataStructure>> parsed =
+      isbt128::ParseScan(trimmed);
+  if (!parsed.ok()) {
+    return InvalidField("scan", absl::StrCat("unreadable ISBT 128 scan: ",
+                                             std::string(parsed.status().message())));
+  }
+  id.isbt128 = true;
+  for (const isbt128::DataStructure& ds : *parsed) {
+    if (const auto* din =
+            std::get_if<isbt128::DonationIdentification>(&ds.value)) {
+      if (id.din.empty()) id.din = din->din.ToString();
+    } else if (std::holds_alternative<isbt128::ProductCode>(ds.value)) {
+      if (id.product_code.empty()) id.product_code = ds.text;
+    } else if (std::holds_alternative<isbt128::Expiration>(ds.value)) {
+      if (id.expiration.empty()) id.expiration = ds.text;
+    }
+  }
+  if (id.din.empty()) {
+    return InvalidField("scan", "the scan holds no DIN (data structure 001)");
+  }
+  return id;
+}
+
+std::string IdentifierOf(const v1::Item& item, std::string_view kind) {
+  for (const Isbt128Identifier& id : item.isbt128()) {
+    if (id.kind() == kind) return id.value();
+  }
+  return "";
+}
+
+}  // namespace
+
+bool ScanMatches(const v1::Item& item, std::string_view scan) {
+  absl::StatusOr<ScannedIdentity> id = ReadScan(scan);
+  if (!id.ok()) return false;
+  std::string din = IdentifierOf(item, "din");
+  if (!id->isbt128) {
+    return din.empty() && (id->raw == item.local_code() ||
+                           id->raw == item.item_id());
+  }
+  if (din.empty() || id->din != din) return false;
+  std::string product = IdentifierOf(item, "product_code");
+  if (!product.empty() && id->product_code != product) return false;
+  std::string expiration = IdentifierOf(item, "expiration");
+  if (!expiration.empty() && !id->expiration.empty() &&
+      id->expiration != expiration) {
+    return false;
+  }
+  return true;
+}
+
+Custody::Custody(pg::Pool* pool, const ledger::Ledger* ledger,
+                 auth::SignatureAuthority* signatures, ledger::Clock* clock,
+                 CustodyOptions options)
+    : pool_(pool),
+      ledger_(ledger),
+      signatures_(signatures),
+      clock_(clock),
+      options_(options) {}
+
+absl::Status Custody::RegisterStateReaders(ledger::StateRegistry& registry) {
+  using Reader = ledger::StateReader;
+  auto reg = [&](const char* type, const std::string& message,
+                 Reader reader) {
+    return registry.Register(type, message, std::move(reader));
+  };
+  CC_RETURN_IF_ERROR(reg(
+      "item", v1::Item::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(c, id));
+        return ledger::SerializeDeterministic(item);
+      }));
+  CC_RETURN_IF_ERROR(reg(
+      "handoff", v1::Handoff::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(v1::Handoff h, LoadHandoff(c, id));
+        return ledger::SerializeDeterministic(h);
+      }));
+  CC_RETURN_IF_ERROR(reg(
+      "hold", v1::Hold::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(v1::Hold h, LoadHold(c, id));
+        return ledger::SerializeDeterministic(h);
+      }));
+  CC_RETURN_IF_ERROR(reg(
+      "recall", v1::Recall::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(v1::Recall r, LoadRecall(c, id));
+        return ledger::SerializeDeterministic(r);
+      }));
+  CC_RETURN_IF_ERROR(reg(
+      "location", v1::Location::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(v1::Location l, LoadLocation(c, id, "location"));
+        return ledger::SerializeDeterministic(l);
+      }));
+  CC_RETURN_IF_ERROR(reg(
+      "din_allocation", v1::DinAllocation::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(v1::DinAllocation a, LoadDinAllocation(c, id));
+        return ledger::SerializeDeterministic(a);
+      }));
+  CC_RETURN_IF_ERROR(reg(
+      "temperature_upload", v1::TemperatureUpload::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(v1::TemperatureUpload u, LoadUpload(c, id));
+        return ledger::SerializeDeterministic(u);
+      }));
+  return reg(
+      "temperature_limit", v1::TemperatureLimit::descriptor()->full_name(),
+      [](pg::Connection& c,
+         const std::string& id) -> absl::StatusOr<std::string> {
+        v1::ItemType type;
+        if (!v1::ItemType_Parse(id, &type)) {
+          return absl::NotFoundError(absl::StrCat("no item type ", id));
+        }
+        CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(c));
+        auto it = limits.find(static_cast<int>(type));
+        if (it == limits.end()) {
+          return absl::NotFoundError(absl::StrCat("no limits for ", id));
+        }
+        return ledger::SerializeDeterministic(it->second);
+      });
+}
+
+// ---- DIN allocation -------------------------------------------------------
+
+absl::StatusOr<v1::AllocateDinResponse> Custody::AllocateDin(
+    const auth::Principal& caller, const v1::AllocateDinRequest& request) {
+  if (!isbt128::IsValidFin(request.fin())) {
+    return InvalidField("fin",
+                        "a Facility Identification Number is 5 characters: "
+                        "A-N, P-Z or 1-9, two of A-N, P-Z or 0-9, two digits");
+  }
+  int year = static_cast<int>(
+      absl::ToCivilYear(clock_->Now(), absl::UTCTimeZone()).year() % 100);
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::AllocateDinResponse>(
+      *pool_, {kServiceName, "AllocateDin", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::AllocateDinResponse& response) {
+        CC_ASSIGN_OR_RETURN(
+            pg::Result r,
+            tx.Exec("INSERT INTO cellchain_custody.din_sequences AS s "
+                    "(fin, year, last_sequence) VALUES ($1, $2, 1) "
+                    "ON CONFLICT (fin, year) DO UPDATE "
+                    "SET last_sequence = s.last_sequence + 1 "
+                    "WHERE s.last_sequence < 999999 "
+                    "RETURNING last_sequence",
+                    {request.fin(), year}));
+        if (r.rows() == 0) {
+          return FailedRule(kReasonDinSequenceExhausted,
+                            absl::StrCat("facility ", request.fin(),
+                                         " has allocated every DIN of year ",
+                                         year));
+        }
+        CC_ASSIGN_OR_RETURN(int32_t sequence, r.GetInt32(0, 0));
+        CC_ASSIGN_OR_RETURN(isbt128::Din din,
+                            isbt128::Din::Create(request.fin(), year,
+                                                 sequence));
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.din_allocations "
+                    "(din, fin, year, sequence, allocated_by, allocated_at) "
+                    "VALUES ($1, $2, $3, $4, $5, now())",
+                    {din.ToString(), request.fin(), year, sequence,
+                     caller.user_id})
+                .status());
+        CC_ASSIGN_OR_RETURN(v1::DinAllocation allocation,
+                            LoadDinAllocation(tx, din.ToString()));
+        Isbt128Identifier id;
+        id.set_kind("din");
+        id.set_value(din.ToString());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_RETURN_IF_ERROR(audit
+                               .Append("din_allocation.allocate",
+                                       "din_allocation", din.ToString(),
+                                       allocation, "", {id})
+                               .status());
+        CC_ASSIGN_OR_RETURN(std::string data_structure,
+                            isbt128::EncodeDonationIdentification(
+                                din, isbt128::Type3Flags(din)));
+        *response.mutable_allocation() = allocation;
+        response.set_data_structure(data_structure);
+        response.set_eye_readable(din.EyeReadable());
+        return absl::OkStatus();
+      });
+}
+
+// ---- items ----------------------------------------------------------------
+
+absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
+    const auth::Principal& caller, const v1::RegisterItemRequest& request) {
+  if (request.type() == v1::ITEM_TYPE_UNSPECIFIED ||
+      !v1::ItemType_IsValid(request.type())) {
+    return InvalidField("type", "an item type is required");
+  }
+  CC_ASSIGN_OR_RETURN(Identifiers ids, ParseIdentifiers(request));
+  if (!request.local_code().empty() && !IsCode(request.local_code(), 64)) {
+    return InvalidField("local_code",
+                        "1 to 64 characters of A-Z a-z 0-9 - _ . : /");
+  }
+  if (!request.local_code().empty() &&
+      (request.local_code()[0] == '=' || request.local_code()[0] == '&')) {
+    return InvalidField("local_code", "must not look like ISBT 128 data");
+  }
+  if (!ids.din && request.local_code().empty()) {
+    return InvalidField("din",
+                        "an item needs a DIN or a local code to be scanned by");
+  }
+  CC_RETURN_IF_ERROR(OptionalText(request.description(), "description"));
+  if (!request.patient_id().empty() && !IsCode(request.patient_id(), 32)) {
+    return InvalidField("patient_id", "1 to 32 characters of A-Z a-z 0-9 -");
+  }
+  bool root = IsRootType(request.type());
+  if (root && request.parents_size() > 0) {
+    return InvalidField("parents", absl::StrCat(v1::ItemType_Name(
+                                                    request.type()),
+                                                " starts a chain: no parents"));
+  }
+  if (request.parents_size() > kMaxParents) {
+    return InvalidField("parents", "at most 100 parents");
+  }
+  absl::flat_hash_set<std::string> seen;
+  bool has_identity_parent = false;
+  for (int i = 0; i < request.parents_size(); ++i) {
+    const v1::ParentLink& link = request.parents(i);
+    std::string field = absl::StrCat("parents[", i, "]");
+    if (link.parent_item_id().empty()) {
+      return InvalidField(field + ".parent_item_id", "required");
+    }
+    if (link.kind() == v1::DERIVATION_KIND_UNSPECIFIED ||
+        !v1::DerivationKind_IsValid(link.kind())) {
+      return InvalidField(field + ".kind", "a derivation kind is required");
+    }
+    if (!seen.insert(link.parent_item_id()).second) {
+      return InvalidField(field + ".parent_item_id", "listed twice");
+    }
+    has_identity_parent |= link.kind() != v1::DERIVATION_KIND_MATERIAL &&
+                           link.kind() != v1::DERIVATION_KIND_EQUIPMENT;
+  }
+  if (!root && !has_identity_parent) {
+    return InvalidField(
+        "parents", "the item must come from a parent (not only materials)");
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RegisterItemResponse>(
+      *pool_, {kServiceName, "RegisterItem", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::RegisterItemResponse& response) {
+        std::vector<std::string> parent_ids(seen.begin(), seen.end());
+        CC_ASSIGN_OR_RETURN(std::vector<LockedItem> parents,
+                            LockItems(tx, parent_ids, false));
+        absl::flat_hash_map<std::string, const LockedItem*> by_id;
+        for (const LockedItem& p : parents) by_id[p.item_id] = &p;
+        for (int i = 0; i < request.parents_size(); ++i) {
+          const v1::ParentLink& link = request.parents(i);
+          std::string field = absl::StrCat("parents[", i, "]");
+          auto it = by_id.find(link.parent_item_id());
+          if (it == by_id.end()) {
+            return WithReason(
+                absl::NotFoundError(absl::StrCat(
+                    "no item \"", link.parent_item_id(), "\" (", field, ")")),
+                "ITEM_NOT_FOUND");
+          }
+          const LockedItem& parent = *it->second;
+          CC_RETURN_IF_ERROR(
+              CheckKindFits(parent.type, link.kind(), field + ".kind"));
+          if (Ended(parent.state)) {
+            return FailedRule(kReasonParentEnded,
+                              absl::StrCat("parent ", parent.item_id, " is ",
+                                           v1::ItemState_Name(parent.state)));
+          }
+          if (parent.on_hold && link.kind() != v1::DERIVATION_KIND_SAMPLE) {
+            return FailedRule(
+                kReasonParentOnHold,
+                absl::StrCat("parent ", parent.item_id,
+                             " is on hold: only a QC sample may be drawn"));
+          }
+        }
+        bool at_position = false;
+        if (!request.location_id().empty()) {
+          CC_ASSIGN_OR_RETURN(
+              at_position, ClaimPlace(tx, request.location_id(), "location_id"));
+        }
+        std::string item_id = crypto::RandomId("itm");
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.items "
+                    "(item_id, type, din, product_code, expiration, "
+                    " chain_of_identity, local_code, description, state, "
+                    " custodian, location_id, at_position, patient_id, "
+                    " registered_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8, "
+                    " 'available', $9, nullif($10, ''), $11, nullif($12, ''), "
+                    " now())",
+                    {item_id, static_cast<int>(request.type()), ids.din,
+                     ids.product_code, ids.expiration, ids.chain_of_identity,
+                     request.local_code(), request.description(),
+                     caller.user_id, request.location_id(), at_position,
+                     request.patient_id()})
+                .status());
+        for (const v1::ParentLink& link : request.parents()) {
+          CC_RETURN_IF_ERROR(
+              tx.Exec("INSERT INTO cellchain_custody.item_links "
+                      "(child_id, parent_id, kind) VALUES ($1, $2, $3)",
+                      {item_id, link.parent_item_id(),
+                       static_cast<int>(link.kind())})
+                  .status());
+        }
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(auto appended,
+                            audit.AppendItem("item.register", item_id));
+        if (request.parents_size() > 0) {
+          CC_RETURN_IF_ERROR(SetLinkRecord(tx, item_id, appended.second));
+        }
+        *response.mutable_item() = std::move(appended.first);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
+    const auth::Principal& caller, const v1::LinkParentRequest& request) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  if (request.parent_item_id().empty()) {
+    return InvalidField("parent_item_id", "required");
+  }
+  if (request.item_id() == request.parent_item_id()) {
+    return FailedRule(kReasonDerivationCycle,
+                      "an item cannot be derived from itself");
+  }
+  if (request.kind() == v1::DERIVATION_KIND_UNSPECIFIED ||
+      !v1::DerivationKind_IsValid(request.kind())) {
+    return InvalidField("kind", "a derivation kind is required");
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::LinkParentResponse>(
+      *pool_, {kServiceName, "LinkParent", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::LinkParentResponse& response) {
+        // One link at a time in the whole graph: two links that would each
+        // be acyclic alone cannot close a cycle together.
+        CC_RETURN_IF_ERROR(
+            tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
+                    "'cellchain_custody.graph', 0))")
+                .status());
+        CC_ASSIGN_OR_RETURN(LockedItem child, LockItem(tx, request.item_id()));
+        if (IsRootType(child.type)) {
+          return InvalidField("item_id",
+                              absl::StrCat(v1::ItemType_Name(child.type),
+                                           " starts a chain: no parents"));
+        }
+        CC_ASSIGN_OR_RETURN(std::vector<LockedItem> parents,
+                            LockItems(tx, {request.parent_item_id()}, false));
+        if (parents.empty()) {
+          return WithReason(absl::NotFoundError(absl::StrCat(
+                                "no item \"", request.parent_item_id(),
+                                "\" (parent_item_id)")),
+                            "ITEM_NOT_FOUND");
+        }
+        const LockedItem& parent = parents.front();
+        CC_RETURN_IF_ERROR(CheckKindFits(parent.type, request.kind(), "kind"));
+        if (Ended(parent.state)) {
+          return FailedRule(kReasonParentEnded,
+                            absl::StrCat("parent ", parent.item_id, " is ",
+                                         v1::ItemState_Name(parent.state)));
+        }
+        if (parent.on_hold && request.kind() != v1::DERIVATION_KIND_SAMPLE) {
+          return FailedRule(kReasonParentOnHold,
+                            absl::StrCat("parent ", parent.item_id,
+                                         " is on hold"));
+        }
+        CC_ASSIGN_OR_RETURN(
+            pg::Result cycle,
+            tx.Exec("WITH RECURSIVE up(id) AS ("
+                    "  SELECT parent_id FROM cellchain_custody.item_links "
+                    "  WHERE child_id = $1 "
+                    "  UNION "
+                    "  SELECT l.parent_id FROM cellchain_custody.item_links l "
+                    "  JOIN up ON l.child_id = up.id) "
+                    "SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)",
+                    {request.parent_item_id(), request.item_id()}));
+        CC_ASSIGN_OR_RETURN(bool would_cycle, cycle.GetBool(0, 0));
+        if (would_cycle) {
+          return FailedRule(
+              kReasonDerivationCycle,
+              absl::StrCat("item ", request.parent_item_id(),
+                           " descends from ", request.item_id(),
+                           ": the link would close a cycle"));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.item_links "
+                    "(child_id, parent_id, kind) VALUES ($1, $2, $3)",
+                    {request.item_id(), request.parent_item_id(),
+                     static_cast<int>(request.kind())})
+                .status());
+        CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_custody.items "
+                                   "SET version = version + 1 "
+                                   "WHERE item_id = $1",
+                                   {request.item_id()})
+                               .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(auto appended,
+                            audit.AppendItem("item.link_parent",
+                                             request.item_id(),
+                                             request.context().reason()));
+        CC_RETURN_IF_ERROR(
+            SetLinkRecord(tx, request.item_id(), appended.second));
+        *response.mutable_item() = std::move(appended.first);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::GetItemResponse> Custody::GetItem(
+    const v1::GetItemRequest& request) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  v1::GetItemResponse response;
+  CC_ASSIGN_OR_RETURN(*response.mutable_item(),
+                      LoadItem(*lease, request.item_id()));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result holds,
+      lease->Exec(absl::StrCat(kHoldSelect,
+                               "WHERE item_id = $1 ORDER BY placed_at, hold_id"),
+                  {request.item_id()}));
+  for (int row = 0; row < holds.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(*response.add_holds(), HoldFromRow(holds, row));
+  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result handoffs,
+      lease->Exec(absl::StrCat(kHandoffSelect,
+                               "WHERE item_id = $1 "
+                               "ORDER BY initiated_at, handoff_id"),
+                  {request.item_id()}));
+  for (int row = 0; row < handoffs.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(*response.add_handoffs(),
+                        HandoffFromRow(handoffs, row));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::FindItemByScanResponse> Custody::FindItemByScan(
+    const v1::FindItemByScanRequest& request) {
+  CC_ASSIGN_OR_RETURN(ScannedIdentity id, ReadScan(request.scan()));
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  pg::Result r;
+  if (id.isbt128) {
+    CC_ASSIGN_OR_RETURN(
+        r, lease->Exec("SELECT item_id FROM cellchain_custody.items "
+                       "WHERE din = $1 AND ($2 = '' OR product_code = $2) "
+                       "ORDER BY item_id LIMIT 2",
+                       {id.din, id.product_code}));
+  } else {
+    CC_ASSIGN_OR_RETURN(
+        r, lease->Exec("SELECT item_id FROM cellchain_custody.items "
+                       "WHERE (local_code = $1 OR item_id = $1) "
+                       "AND din IS NULL ORDER BY item_id LIMIT 2",
+                       {id.raw}));
+  }
+  if (r.rows() == 0) {
+    return WithReason(absl::NotFoundError("no item has the scanned label"),
+                      "ITEM_NOT_FOUND");
+  }
+  if (r.rows() > 1) {
+    return FailedRule(kReasonScanAmbiguous,
+                      "several items carry this DIN: scan the product code "
+                      "too");
+  }
+  CC_ASSIGN_OR_RETURN(std::string item_id, r.GetString(0, 0));
+  v1::FindItemByScanResponse response;
+  CC_ASSIGN_OR_RETURN(*response.mutable_item(), LoadItem(*lease, item_id));
+  if (!ScanMatches(response.item(), request.scan())) {
+    return WithReason(
+        absl::NotFoundError("no item matches every identifier scanned"),
+        "ITEM_NOT_FOUND");
+  }
+  return response;
+}
+
+// ---- locations --------------------------------------------------------
+
+absl::StatusOr<v1::CreateLocationResponse> Custody::CreateLocation(
+    const auth::Principal& caller, const v1::CreateLocationRequest& request) {
+  if (request.kind() == v1::LOCATION_KIND_UNSPECIFIED ||
+      !v1::LocationKind_IsValid(request.kind())) {
+    return InvalidField("kind", "a location kind is required");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.name(), "name", "a name"));
+  bool site = request.kind() == v1::LOCATION_KIND_SITE;
+  if (site && !request.parent_location_id().empty()) {
+    return InvalidField("parent_location_id", "a site has no parent");
+  }
+  if (!site && request.parent_location_id().empty()) {
+    return InvalidField("parent_location_id",
+                        "every location but a site is inside another");
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::CreateLocationResponse>(
+      *pool_, {kServiceName, "CreateLocation", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::CreateLocationResponse& response) {
+        int parent_kind = 0;
+        if (!site) {
+          CC_ASSIGN_OR_RETURN(
+              v1::Location parent,
+              LoadLocation(tx, request.parent_location_id(),
+                           "parent_location_id"));
+          parent_kind = parent.kind();
+          if (parent_kind >= request.kind()) {
+            return FailedRule(
+                kReasonLocationHierarchy,
+                absl::StrCat("a ", v1::LocationKind_Name(request.kind()),
+                             " cannot be inside a ",
+                             v1::LocationKind_Name(parent.kind())));
+          }
+        }
+        std::string id = crypto::RandomId("loc");
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.locations "
+                    "(location_id, kind, name, parent_id, parent_kind, "
+                    " created_at) "
+                    "VALUES ($1, $2, $3, nullif($4, ''), nullif($5, 0), now())",
+                    {id, static_cast<int>(request.kind()), request.name(),
+                     request.parent_location_id(), parent_kind})
+                .status());
+        CC_ASSIGN_OR_RETURN(v1::Location location,
+                            LoadLocation(tx, id, "location_id"));
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_RETURN_IF_ERROR(
+            audit.Append("location.create", "location", id, location)
+                .status());
+        *response.mutable_location() = std::move(location);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::ListLocationsResponse> Custody::ListLocations(
+    const v1::ListLocationsRequest& request) {
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      lease->Exec("SELECT l.location_id, l.kind, l.name, "
+                  "coalesce(l.parent_id, ''), coalesce(i.item_id, '') "
+                  "FROM cellchain_custody.locations l "
+                  "LEFT JOIN cellchain_custody.items i "
+                  "  ON i.location_id = l.location_id AND i.at_position "
+                  "WHERE l.parent_id IS NOT DISTINCT FROM nullif($1, '') "
+                  "ORDER BY l.name, l.location_id",
+                  {request.parent_location_id()}));
+  v1::ListLocationsResponse response;
+  for (int row = 0; row < r.rows(); ++row) {
+    v1::Location* l = response.add_locations();
+    CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(int32_t kind, r.GetInt32(row, 1));
+    CC_ASSIGN_OR_RETURN(std::string name, r.GetString(row, 2));
+    CC_ASSIGN_OR_RETURN(std::string parent, r.GetString(row, 3));
+    CC_ASSIGN_OR_RETURN(std::string occupant, r.GetString(row, 4));
+    l->set_location_id(id);
+    l->set_kind(static_cast<v1::LocationKind>(kind));
+    l->set_name(name);
+    l->set_parent_location_id(parent);
+    l->set_occupant_item_id(occupant);
+  }
+  return response;
+}
+
+// ---- handoffs -------------------------------------------------------------
+
+absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
+    const auth::Principal& caller, const v1::InitiateHandoffRequest& request) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  if (request.to_user_id().empty() && request.to_location_id().empty()) {
+    return InvalidField("to_user_id",
+                        "hand over to a person, a location, or both");
+  }
+  if (!request.to_user_id().empty() && !IsUserId(request.to_user_id())) {
+    return InvalidField("to_user_id", "not a user id");
+  }
+  if (!request.carrier_user_id().empty() &&
+      !IsUserId(request.carrier_user_id())) {
+    return InvalidField("carrier_user_id", "not a user id");
+  }
+  CC_RETURN_IF_ERROR(OptionalText(request.condition(), "condition"));
+  std::string carrier = request.carrier_user_id().empty()
+                            ? caller.user_id
+                            : request.carrier_user_id();
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::InitiateHandoffResponse>(
+      *pool_,
+      {kServiceName, "InitiateHandoff", request.context().request_id()}, bytes,
+      [&](pg::Transaction& tx, v1::InitiateHandoffResponse& response) {
+        CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
+        CC_RETURN_IF_ERROR(RequireNotEnded(item));
+        if (item.state == v1::ITEM_STATE_IN_TRANSIT) {
+          return FailedRule(kReasonItemInTransit,
+                            absl::StrCat("item ", item.item_id,
+                                         " is already being handed over"));
+        }
+        if (!item.custodian.empty() && item.custodian != caller.user_id) {
+          return NotCustodian(absl::StrCat("item ", item.item_id,
+                                           " is in the custody of ",
+                                           item.custodian));
+        }
+        if (!request.to_location_id().empty()) {
+          CC_RETURN_IF_ERROR(LoadLocation(tx, request.to_location_id(),
+                                          "to_location_id")
+                                 .status());
+        }
+        std::string handoff_id = crypto::RandomId("hnd");
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.handoffs "
+                    "(handoff_id, item_id, from_user_id, from_location_id, "
+                    " to_user_id, to_location_id, carrier_user_id, "
+                    " condition_at_dispatch, seal_intact_at_dispatch, "
+                    " initiated_at, status) "
+                    "VALUES ($1, $2, nullif($3, ''), nullif($4, ''), "
+                    " nullif($5, ''), nullif($6, ''), $7, $8, $9, now(), "
+                    " 'OPEN')",
+                    {handoff_id, item.item_id, item.custodian,
+                     item.location_id, request.to_user_id(),
+                     request.to_location_id(), carrier, request.condition(),
+                     request.seal_intact()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_custody.items "
+                    "SET state = 'in_transit', custodian = NULL, "
+                    "location_id = NULL, at_position = false, "
+                    "open_handoff_id = $2, version = version + 1 "
+                    "WHERE item_id = $1",
+                    {item.item_id, handoff_id})
+                .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(v1::Handoff handoff, LoadHandoff(tx, handoff_id));
+        CC_RETURN_IF_ERROR(
+            audit.Append("handoff.initiate", "handoff", handoff_id, handoff)
+                .status());
+        CC_ASSIGN_OR_RETURN(
+            auto appended,
+            audit.AppendItem("item.handoff_initiate", item.item_id));
+        *response.mutable_handoff() = std::move(handoff);
+        *response.mutable_item() = std::move(appended.first);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
+    const auth::Principal& caller, const v1::AcceptHandoffRequest& request) {
+  if (request.handoff_id().empty()) {
+    return InvalidField("handoff_id", "required");
+  }
+  if (Blank(request.scan())) {
+    return InvalidField("scan", "scan the item's label to accept it");
+  }
+  CC_RETURN_IF_ERROR(OptionalText(request.condition(), "condition"));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  absl::StatusOr<v1::AcceptHandoffResponse> result =
+      idempotency::RunOnce<v1::AcceptHandoffResponse>(
+          *pool_,
+          {kServiceName, "AcceptHandoff", request.context().request_id()},
+          bytes,
+          [&](pg::Transaction& tx, v1::AcceptHandoffResponse& response) {
+            CC_ASSIGN_OR_RETURN(
+                v1::Handoff handoff,
+                LoadHandoff(tx, request.handoff_id(), /*for_update=*/true));
+            if (handoff.status() != "OPEN") {
+              return FailedRule(kReasonHandoffNotOpen,
+                                absl::StrCat("handoff ", handoff.handoff_id(),
+                                             " is ", handoff.status()));
+            }
+            if (!handoff.to_user_id().empty() &&
+                handoff.to_user_id() != caller.user_id) {
+              return WithReason(
+                  absl::PermissionDeniedError(absl::StrCat(
+                      kReasonNotRecipient, ": handoff ", handoff.handoff_id(),
+                      " is to ", handoff.to_user_id())),
+                  kReasonNotRecipient);
+            }
+            CC_RETURN_IF_ERROR(LockItem(tx, handoff.item_id()).status());
+            CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx, handoff.item_id()));
+            if (!ScanMatches(item, request.scan())) {
+              return FailedRule(
+                  kReasonScanMismatch,
+                  absl::StrCat("the scanned label is not item ",
+                               item.item_id(), " of handoff ",
+                               handoff.handoff_id()));
+            }
+            bool at_position = false;
+            if (!handoff.to_location_id().empty()) {
+              CC_ASSIGN_OR_RETURN(
+                  at_position,
+                  ClaimPlace(tx, handoff.to_location_id(), "to_location_id"));
+            }
+            CC_RETURN_IF_ERROR(
+                tx.Exec("UPDATE cellchain_custody.handoffs "
+                        "SET status = 'ACCEPTED', accepted_by = $2, "
+                        "condition_at_receipt = $3, "
+                        "seal_intact_at_receipt = $4, closed_at = now() "
+                        "WHERE handoff_id = $1",
+                        {handoff.handoff_id(), caller.user_id,
+                         request.condition(), request.seal_intact()})
+                    .status());
+            // To a person: they are the custodian. To a place only: the
+            // place is.
+            CC_RETURN_IF_ERROR(
+                tx.Exec("UPDATE cellchain_custody.items "
+                        "SET state = 'available', open_handoff_id = NULL, "
+                        "custodian = nullif($2, ''), "
+                        "location_id = nullif($3, ''), at_position = $4, "
+                        "version = version + 1 WHERE item_id = $1",
+                        {handoff.item_id(), handoff.to_user_id(),
+                         handoff.to_location_id(), at_position})
+                    .status());
+            std::optional<std::string> hold_id;
+            if (!request.seal_intact()) {
+              CC_ASSIGN_OR_RETURN(
+                  hold_id,
+                  InsertHold(tx, handoff.item_id(),
+                             absl::StrCat("seal not intact at receipt of "
+                                          "handoff ",
+                                          handoff.handoff_id()),
+                             caller.user_id, ""));
+            }
+            Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                        request.context().request_id());
+            CC_ASSIGN_OR_RETURN(handoff,
+                                LoadHandoff(tx, handoff.handoff_id()));
+            CC_RETURN_IF_ERROR(audit
+                                   .Append("handoff.accept", "handoff",
+                                           handoff.handoff_id(), handoff)
+                                   .status());
+            if (hold_id.has_value()) {
+              CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, *hold_id));
+              CC_RETURN_IF_ERROR(
+                  audit.Append("hold.place", "hold", *hold_id, hold,
+                               hold.reason())
+                      .status());
+            }
+            CC_ASSIGN_OR_RETURN(
+                auto appended,
+                audit.AppendItem("item.handoff_accept", handoff.item_id()));
+            *response.mutable_handoff() = std::move(handoff);
+            *response.mutable_item() = std::move(appended.first);
+            return absl::OkStatus();
+          });
+  if (!result.ok() && ReasonOf(result.status()) == kReasonScanMismatch) {
+    // The refusal of a safety gate is audited, in its own transaction
+    // (the refused change itself wrote nothing).
+    absl::Status audited =
+        pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+          CC_ASSIGN_OR_RETURN(v1::Handoff handoff,
+                              LoadHandoff(tx, request.handoff_id()));
+          Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                      request.context().request_id());
+          return audit
+              .Append("handoff.accept_refused", "handoff",
+                      handoff.handoff_id(), handoff,
+                      absl::StrCat(kReasonScanMismatch, ": scanned \"",
+                                   request.scan().substr(0, 200), "\""))
+              .status();
+        });
+    if (!audited.ok()) return audited;
+  }
+  return result;
+}
+
+absl::StatusOr<v1::CancelHandoffResponse> Custody::CancelHandoff(
+    const auth::Principal& caller, const v1::CancelHandoffRequest& request) {
+  if (request.handoff_id().empty()) {
+    return InvalidField("handoff_id", "required");
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::CancelHandoffResponse>(
+      *pool_, {kServiceName, "CancelHandoff", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::CancelHandoffResponse& response) {
+        CC_ASSIGN_OR_RETURN(
+            v1::Handoff handoff,
+            LoadHandoff(tx, request.handoff_id(), /*for_update=*/true));
+        if (handoff.status() != "OPEN") {
+          return FailedRule(kReasonHandoffNotOpen,
+                            absl::StrCat("handoff ", handoff.handoff_id(),
+                                         " is ", handoff.status()));
+        }
+        if (caller.user_id != handoff.from_user_id() &&
+            caller.user_id != handoff.carrier_user_id()) {
+          return NotCustodian(
+              "only who handed the item over, or its carrier, may cancel");
+        }
+        CC_RETURN_IF_ERROR(LockItem(tx, handoff.item_id()).status());
+        // Back where it came from; a position taken meanwhile is not
+        // reclaimed (the item stays with the person who cancels).
+        std::string location = handoff.from_location_id();
+        bool at_position = false;
+        if (!location.empty()) {
+          absl::StatusOr<bool> place =
+              ClaimPlace(tx, location, "from_location_id");
+          if (place.ok()) {
+            at_position = *place;
+          } else if (ReasonOf(place.status()) == kReasonPositionOccupied) {
+            location.clear();
+          } else {
+            return place.status();
+          }
+        }
+        std::string custodian = handoff.from_user_id();
+        if (custodian.empty() && location.empty()) custodian = caller.user_id;
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_custody.handoffs "
+                    "SET status = 'CANCELLED', closed_at = now() "
+                    "WHERE handoff_id = $1",
+                    {handoff.handoff_id()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_custody.items "
+                    "SET state = 'available', open_handoff_id = NULL, "
+                    "custodian = nullif($2, ''), "
+                    "location_id = nullif($3, ''), at_position = $4, "
+                    "version = version + 1 WHERE item_id = $1",
+                    {handoff.item_id(), custodian, location, at_position})
+                .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(handoff, LoadHandoff(tx, handoff.handoff_id()));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("handoff.cancel", "handoff",
+                                       handoff.handoff_id(), handoff,
+                                       request.context().reason())
+                               .status());
+        CC_ASSIGN_OR_RETURN(
+            auto appended,
+            audit.AppendItem("item.handoff_cancel", handoff.item_id()));
+        *response.mutable_handoff() = std::move(handoff);
+        *response.mutable_item() = std::move(appended.first);
+        return absl::OkStatus();
+      });
+}
+
+// ---- temperatures -------------------------------------------------------
+
+absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
+    const auth::Principal& caller,
+    const v1::RecordTemperaturesRequest& request) {
+  if (request.item_id().empty() == request.location_id().empty()) {
+    return InvalidField("item_id",
+                        "give exactly one of item_id and location_id");
+  }
+  if (request.readings_size() == 0 || request.readings_size() > kMaxReadings) {
+    return InvalidField("readings", "1 to 10,000 readings");
+  }
+  if (request.logger_id().size() > 64) {
+    return InvalidField("logger_id", "at most 64 characters");
+  }
+  std::vector<std::string> times;
+  std::vector<std::string> values;
+  for (int i = 0; i < request.readings_size(); ++i) {
+    const v1::TemperatureReading& reading = request.readings(i);
+    std::string field = absl::StrCat("readings[", i, "]");
+    if (!reading.has_measured_at() ||
+        reading.measured_at().seconds() < 0 ||
+        reading.measured_at().seconds() > 253402300799 ||
+        reading.measured_at().nanos() < 0 ||
+        reading.measured_at().nanos() > 999999999) {
+      return InvalidField(field + ".measured_at", "a valid time is required");
+    }
+    if (!std::isfinite(reading.celsius()) || reading.celsius() < -273.15 ||
+        reading.celsius() > 200) {
+      return InvalidField(field + ".celsius",
+                          "between -273.15 and 200 degrees Celsius");
+    }
+    times.push_back(absl::StrCat(
+        TimeUtil::TimestampToMicroseconds(reading.measured_at())));
+    values.push_back(absl::StrFormat("%.17g", reading.celsius()));
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RecordTemperaturesResponse>(
+      *pool_,
+      {kServiceName, "RecordTemperatures", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::RecordTemperaturesResponse& response) {
+        std::vector<std::string> targets;
+        if (!request.item_id().empty()) {
+          CC_RETURN_IF_ERROR(LockItem(tx, request.item_id()).status());
+          targets.push_back(request.item_id());
+        } else {
+          CC_RETURN_IF_ERROR(
+              LoadLocation(tx, request.location_id(), "location_id").status());
+          CC_ASSIGN_OR_RETURN(
+              pg::Result r,
+              tx.Exec("WITH RECURSIVE below(id) AS ("
+                      "  SELECT $1::text "
+                      "  UNION ALL "
+                      "  SELECT l.location_id FROM cellchain_custody.locations l "
+                      "  JOIN below ON l.parent_id = below.id) "
+                      "SELECT item_id FROM cellchain_custody.items "
+                      "WHERE location_id IN (SELECT id FROM below) "
+                      "AND state = 'available' ORDER BY item_id",
+                      {request.location_id()}));
+          for (int row = 0; row < r.rows(); ++row) {
+            CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
+            targets.push_back(std::move(id));
+          }
+          CC_RETURN_IF_ERROR(LockItems(tx, targets, true).status());
+        }
+        std::string upload_id = crypto::RandomId("tmp");
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.temperature_uploads "
+                    "(upload_id, item_id, location_id, logger_id, "
+                    " uploaded_by, uploaded_at) "
+                    "VALUES ($1, nullif($2, ''), nullif($3, ''), $4, $5, "
+                    " now())",
+                    {upload_id, request.item_id(), request.location_id(),
+                     request.logger_id(), caller.user_id})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.temperature_readings "
+                    "(upload_id, seq, measured_at, celsius) "
+                    "SELECT $1, r.seq, "
+                    "  'epoch'::timestamptz + r.micros * interval "
+                    "  '1 microsecond', r.celsius "
+                    "FROM unnest($2::int8[], $3::float8[]) "
+                    "  WITH ORDINALITY AS r(micros, celsius, seq)",
+                    {upload_id, TextArray(times), TextArray(values)})
+                .status());
+        // The first reading out of an item's range is its excursion.
+        CC_ASSIGN_OR_RETURN(
+            pg::Result excursions,
+            tx.Exec("INSERT INTO cellchain_custody.temperature_excursions "
+                    "(upload_id, item_id, measured_at, celsius, min_celsius, "
+                    " max_celsius) "
+                    "SELECT DISTINCT ON (i.item_id) $1, i.item_id, "
+                    "  r.measured_at, r.celsius, t.min_celsius, t.max_celsius "
+                    "FROM cellchain_custody.items i "
+                    "JOIN cellchain_custody.temperature_limits t "
+                    "  ON t.item_type = i.type "
+                    "JOIN cellchain_custody.temperature_readings r "
+                    "  ON r.upload_id = $1 "
+                    "WHERE i.item_id = ANY($2::text[]) "
+                    "  AND (r.celsius < t.min_celsius "
+                    "       OR r.celsius > t.max_celsius) "
+                    "ORDER BY i.item_id, r.seq "
+                    "RETURNING item_id",
+                    {upload_id, TextArray(targets)}));
+        std::vector<std::string> flagged;
+        for (int row = 0; row < excursions.rows(); ++row) {
+          CC_ASSIGN_OR_RETURN(std::string id, excursions.GetString(row, 0));
+          flagged.push_back(std::move(id));
+        }
+        std::sort(flagged.begin(), flagged.end());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        if (!flagged.empty()) {
+          CC_RETURN_IF_ERROR(
+              tx.Exec("UPDATE cellchain_custody.items "
+                      "SET temperature_excursion = true, "
+                      "version = version + 1 "
+                      "WHERE item_id = ANY($1::text[])",
+                      {TextArray(flagged)})
+                  .status());
+          for (const std::string& id : flagged) {
+            CC_RETURN_IF_ERROR(
+                audit
+                    .AppendItem("item.temperature_excursion", id,
+                                absl::StrCat("temperature upload ", upload_id,
+                                             " out of range"))
+                    .status());
+          }
+        }
+        CC_ASSIGN_OR_RETURN(v1::TemperatureUpload upload,
+                            LoadUpload(tx, upload_id));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("temperature_upload.record",
+                                       "temperature_upload", upload_id, upload)
+                               .status());
+        *response.mutable_upload() = std::move(upload);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
+    const auth::Principal& caller,
+    const v1::SetTemperatureLimitsRequest& request) {
+  const v1::TemperatureLimit& limit = request.limit();
+  if (limit.item_type() == v1::ITEM_TYPE_UNSPECIFIED ||
+      !v1::ItemType_IsValid(limit.item_type())) {
+    return InvalidField("limit.item_type", "an item type is required");
+  }
+  if (!std::isfinite(limit.min_celsius()) ||
+      !std::isfinite(limit.max_celsius()) || limit.min_celsius() < -273.15 ||
+      limit.max_celsius() > 200) {
+    return InvalidField("limit.min_celsius",
+                        "limits between -273.15 and 200 degrees Celsius");
+  }
+  if (limit.min_celsius() >= limit.max_celsius()) {
+    return InvalidField("limit.max_celsius", "must be above min_celsius");
+  }
+  CC_RETURN_IF_ERROR(RequireReason(request.context(), "changing a limit"));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::SetTemperatureLimitsResponse>(
+      *pool_,
+      {kServiceName, "SetTemperatureLimits", request.context().request_id()},
+      bytes,
+      [&](pg::Transaction& tx, v1::SetTemperatureLimitsResponse& response) {
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.temperature_limits "
+                    "(item_type, min_celsius, max_celsius) "
+                    "VALUES ($1, $2, $3) ON CONFLICT (item_type) DO UPDATE "
+                    "SET min_celsius = EXCLUDED.min_celsius, "
+                    "max_celsius = EXCLUDED.max_celsius",
+                    {static_cast<int>(limit.item_type()), limit.min_celsius(),
+                     limit.max_celsius()})
+                .status());
+        CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(tx));
+        const v1::TemperatureLimit& stored =
+            limits[static_cast<int>(limit.item_type())];
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_RETURN_IF_ERROR(audit
+                               .Append("temperature_limit.set",
+                                       "temperature_limit",
+                                       v1::ItemType_Name(limit.item_type()),
+                                       stored, request.context().reason())
+                               .status());
+        *response.mutable_limit() = stored;
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::ListTemperatureLimitsResponse>
+Custody::ListTemperatureLimits() {
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(*lease));
+  v1::ListTemperatureLimitsResponse response;
+  std::vector<int> types;
+  for (const auto& [type, limit] : limits) types.push_back(type);
+  std::sort(types.begin(), types.end());
+  for (int type : types) *response.add_limits() = limits[type];
+  return response;
+}
+
+// ---- holds and recalls ---------------------------------------------------
+
+absl::StatusOr<v1::PlaceHoldResponse> Custody::PlaceHold(
+    const auth::Principal& caller, const v1::PlaceHoldRequest& request) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  CC_RETURN_IF_ERROR(RequireReason(request.context(), "a hold"));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::PlaceHoldResponse>(
+      *pool_, {kServiceName, "PlaceHold", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::PlaceHoldResponse& response) {
+        CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
+        CC_RETURN_IF_ERROR(RequireNotEnded(item));
+        CC_ASSIGN_OR_RETURN(std::string hold_id,
+                            InsertHold(tx, item.item_id,
+                                       request.context().reason(),
+                                       caller.user_id, ""));
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, hold_id));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("hold.place", "hold", hold_id, hold,
+                                       request.context().reason())
+                               .status());
+        CC_ASSIGN_OR_RETURN(auto appended,
+                            audit.AppendItem("item.hold", item.item_id,
+                                             request.context().reason()));
+        *response.mutable_hold() = std::move(hold);
+        *response.mutable_item() = std::move(appended.first);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
+    const auth::Principal& caller, const v1::ReleaseHoldRequest& request) {
+  if (request.hold_id().empty()) return InvalidField("hold_id", "required");
+  CC_RETURN_IF_ERROR(RequireReason(request.context(), "releasing a hold"));
+  CC_RETURN_IF_ERROR(
+      idempotency::ValidateRequestId(request.context().request_id()));
+  // Re-authentication happens outside the change's transaction: a wrong
+  // password is audited and counted by identity even though this refuses.
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      auth::Sign(*signatures_, caller, request.signature(),
+                 {common::v1::SIGNATURE_MEANING_APPROVED},
+                 {.method = "/cellchain.custody.v1.CustodyService/ReleaseHold",
+                  .workstation = caller.workstation,
+                  .request_id = request.context().request_id()}));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::ReleaseHoldResponse>(
+      *pool_, {kServiceName, "ReleaseHold", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::ReleaseHoldResponse& response) {
+        CC_ASSIGN_OR_RETURN(
+            v1::Hold hold,
+            LoadHold(tx, request.hold_id(), /*for_update=*/true));
+        if (!hold.active()) {
+          return FailedRule(kReasonHoldNotActive,
+                            absl::StrCat("hold ", hold.hold_id(),
+                                         " was released already"));
+        }
+        CC_RETURN_IF_ERROR(LockItem(tx, hold.item_id()).status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_custody.holds "
+                    "SET released_by = $2, released_at = now() "
+                    "WHERE hold_id = $1",
+                    {hold.hold_id(), caller.user_id})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_custody.items SET "
+                    "on_hold = EXISTS (SELECT 1 FROM cellchain_custody.holds "
+                    "  WHERE item_id = $1 AND released_at IS NULL), "
+                    "version = version + 1 WHERE item_id = $1",
+                    {hold.item_id()})
+                .status());
+        Audit audit(tx, *ledger_, signature.actor,
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(hold, LoadHold(tx, hold.hold_id()));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("hold.release", "hold", hold.hold_id(),
+                                       hold, request.context().reason(), {},
+                                       signature.manifestation)
+                               .status());
+        CC_ASSIGN_OR_RETURN(auto appended,
+                            audit.AppendItem("item.hold_release",
+                                             hold.item_id(),
+                                             request.context().reason()));
+        *response.mutable_hold() = std::move(hold);
+        *response.mutable_item() = std::move(appended.first);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::RecallResponse> Custody::Recall(
+    const auth::Principal& caller, const v1::RecallRequest& request) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  CC_RETURN_IF_ERROR(RequireReason(request.context(), "a recall"));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RecallResponse>(
+      *pool_, {kServiceName, "Recall", request.context().request_id()}, bytes,
+      [&](pg::Transaction& tx, v1::RecallResponse& response) {
+        // Links are added under the graph lock: taking it freezes the set
+        // of descendants until the holds are in place.
+        CC_RETURN_IF_ERROR(
+            tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
+                    "'cellchain_custody.graph', 0))")
+                .status());
+        CC_ASSIGN_OR_RETURN(LockedItem root, LockItem(tx, request.item_id()));
+        if (root.type != v1::ITEM_TYPE_DONOR_LOT &&
+            root.type != v1::ITEM_TYPE_REAGENT_LOT) {
+          return FailedRule(kReasonNotRecallable,
+                            absl::StrCat("a recall starts from a donor lot or "
+                                         "a reagent lot, not a ",
+                                         v1::ItemType_Name(root.type)));
+        }
+        CC_ASSIGN_OR_RETURN(
+            pg::Result r,
+            tx.Exec("WITH RECURSIVE down(id) AS ("
+                    "  SELECT $1::text "
+                    "  UNION "
+                    "  SELECT l.child_id FROM cellchain_custody.item_links l "
+                    "  JOIN down ON l.parent_id = down.id) "
+                    "SELECT id FROM down ORDER BY id",
+                    {request.item_id()}));
+        std::vector<std::string> ids;
+        for (int row = 0; row < r.rows(); ++row) {
+          CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
+          ids.push_back(std::move(id));
+        }
+        CC_ASSIGN_OR_RETURN(std::vector<LockedItem> items,
+                            LockItems(tx, ids, true));
+        std::vector<std::string> live;
+        for (const LockedItem& item : items) {
+          if (!Ended(item.state)) live.push_back(item.item_id);
+        }
+        if (static_cast<int>(live.size()) > options_.max_recall_items) {
+          return FailedRule(
+              "RECALL_TOO_LARGE",
+              absl::StrCat(live.size(), " items to hold; one recall holds "
+                                        "at most ",
+                           options_.max_recall_items));
+        }
+        std::string recall_id = crypto::RandomId("rcl");
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.recalls "
+                    "(recall_id, item_id, reason, recalled_by, recalled_at, "
+                    " items_held) VALUES ($1, $2, $3, $4, now(), $5)",
+                    {recall_id, request.item_id(), request.context().reason(),
+                     caller.user_id, static_cast<int>(live.size())})
+                .status());
+        std::string reason =
+            absl::StrCat("recall ", recall_id, " of ", request.item_id(), ": ",
+                         request.context().reason());
+        std::vector<std::pair<std::string, std::string>> holds;  // hold, item
+        for (const std::string& id : live) {
+          CC_ASSIGN_OR_RETURN(std::string hold_id,
+                              InsertHold(tx, id, reason, caller.user_id,
+                                         recall_id));
+          holds.emplace_back(hold_id, id);
+        }
+        std::sort(holds.begin(), holds.end());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        for (const auto& [hold_id, item_id] : holds) {
+          CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, hold_id));
+          CC_RETURN_IF_ERROR(
+              audit.Append("hold.place", "hold", hold_id, hold, reason)
+                  .status());
+        }
+        for (const std::string& id : live) {
+          CC_RETURN_IF_ERROR(audit.AppendItem("item.hold", id, reason).status());
+        }
+        CC_ASSIGN_OR_RETURN(v1::Recall recall, LoadRecall(tx, recall_id));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("recall.issue", "recall", recall_id,
+                                       recall, request.context().reason())
+                               .status());
+        *response.mutable_recall() = std::move(recall);
+        for (const std::string& id : live) response.add_held_item_ids(id);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::EndItemResponse> Custody::EndItem(
+    const auth::Principal& caller, const v1::EndItemRequest& request) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  std::string state = StateText(request.outcome());
+  if (state.empty()) {
+    return InvalidField("outcome", "CONSUMED, INFUSED or DISCARDED");
+  }
+  bool infused = request.outcome() == v1::ITEM_STATE_INFUSED;
+  if (infused && !IsCode(request.patient_id(), 32)) {
+    return InvalidField("patient_id", "the patient infused is required");
+  }
+  if (!infused && !request.patient_id().empty()) {
+    return InvalidField("patient_id", "only for INFUSED");
+  }
+  if (request.outcome() == v1::ITEM_STATE_DISCARDED) {
+    CC_RETURN_IF_ERROR(RequireReason(request.context(), "discarding"));
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::EndItemResponse>(
+      *pool_, {kServiceName, "EndItem", request.context().request_id()}, bytes,
+      [&](pg::Transaction& tx, v1::EndItemResponse& response) {
+        CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
+        CC_RETURN_IF_ERROR(RequireNotEnded(item));
+        if (item.state == v1::ITEM_STATE_IN_TRANSIT) {
+          return FailedRule(kReasonItemInTransit,
+                            absl::StrCat("item ", item.item_id,
+                                         " is being handed over"));
+        }
+        if (item.on_hold && request.outcome() != v1::ITEM_STATE_DISCARDED) {
+          return FailedRule(kReasonItemOnHold,
+                            absl::StrCat("item ", item.item_id,
+                                         " is on hold: it cannot be ",
+                                         state));
+        }
+        if (!item.custodian.empty() && item.custodian != caller.user_id) {
+          return NotCustodian(absl::StrCat("item ", item.item_id,
+                                           " is in the custody of ",
+                                           item.custodian));
+        }
+        if (infused) {
+          if (item.type != v1::ITEM_TYPE_DOSE_BAG) {
+            return FailedRule(kReasonNotInfusible,
+                              absl::StrCat("a ", v1::ItemType_Name(item.type),
+                                           " is not infused"));
+          }
+          if (!item.patient_id.empty() &&
+              item.patient_id != request.patient_id()) {
+            return FailedRule(kReasonPatientMismatch,
+                              absl::StrCat("dose ", item.item_id, " is for ",
+                                           item.patient_id, ", not ",
+                                           request.patient_id()));
+          }
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_custody.items SET state = $2, "
+                    "patient_id = coalesce(patient_id, nullif($3, '')), "
+                    "at_position = false, version = version + 1 "
+                    "WHERE item_id = $1",
+                    {item.item_id, state, request.patient_id()})
+                .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(auto appended,
+                            audit.AppendItem("item.end", item.item_id,
+                                             request.context().reason()));
+        *response.mutable_item() = std::move(appended.first);
+        return absl::OkStatus();
+      });
+}
+
+// ---- trace ----------------------------------------------------------------
+
+absl::StatusOr<v1::TraceResponse> Custody::TraceForward(
+    const v1::TraceRequest& request) {
+  return Trace(request, /*forward=*/true);
+}
+
+absl::StatusOr<v1::TraceResponse> Custody::TraceBackward(
+    const v1::TraceRequest& request) {
+  return Trace(request, /*forward=*/false);
+}
+
+absl::StatusOr<v1::TraceResponse> Custody::Trace(
+    const v1::TraceRequest& request, bool forward) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  v1::TraceResponse response;
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      pg::Transaction tx,
+      pg::Transaction::Begin(*lease, {.isolation = pg::Isolation::kRepeatableRead,
+                                      .read_only = true}));
+  // Edges reachable from the root: (from, to, kind, record) where `to` is
+  // the next node away from the root.
+  std::string sql =
+      forward
+          ? "WITH RECURSIVE e(a, b, kind, rec) AS ("
+            "  SELECT parent_id, child_id, kind, coalesce(record_id, '') "
+            "  FROM cellchain_custody.item_links WHERE parent_id = $1 "
+            "  UNION "
+            "  SELECT l.parent_id, l.child_id, l.kind, "
+            "         coalesce(l.record_id, '') "
+            "  FROM cellchain_custody.item_links l JOIN e ON l.parent_id = e.b) "
+            "SELECT a, b, kind, rec FROM e ORDER BY a, b"
+          : "WITH RECURSIVE e(a, b, kind, rec) AS ("
+            "  SELECT child_id, parent_id, kind, coalesce(record_id, '') "
+            "  FROM cellchain_custody.item_links WHERE child_id = $1 "
+            "  UNION "
+            "  SELECT l.child_id, l.parent_id, l.kind, "
+            "         coalesce(l.record_id, '') "
+            "  FROM cellchain_custody.item_links l JOIN e ON l.child_id = e.b) "
+            "SELECT a, b, kind, rec FROM e ORDER BY a, b";
+  CC_ASSIGN_OR_RETURN(pg::Result edges, tx.Exec(sql, {request.item_id()}));
+  struct Edge {
+    std::string to;
+    v1::DerivationKind kind;
+    std::string record_id;
+  };
+  absl::flat_hash_map<std::string, std::vector<Edge>> next;
+  std::vector<std::string> nodes = {request.item_id()};
+  absl::flat_hash_set<std::string> node_set = {request.item_id()};
+  for (int row = 0; row < edges.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string a, edges.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(std::string b, edges.GetString(row, 1));
+    CC_ASSIGN_OR_RETURN(int32_t kind, edges.GetInt32(row, 2));
+    CC_ASSIGN_OR_RETURN(std::string rec, edges.GetString(row, 3));
+    if (node_set.insert(b).second) nodes.push_back(b);
+    next[a].push_back({b, static_cast<v1::DerivationKind>(kind), rec});
+  }
+  CC_ASSIGN_OR_RETURN(auto items, LoadItems(tx, nodes));
+  if (!items.contains(request.item_id())) {
+    return WithReason(absl::NotFoundError(absl::StrCat(
+                          "no item \"", request.item_id(), "\" (item_id)")),
+                      "ITEM_NOT_FOUND");
+  }
+  // The tree, depth first; an item reached again is marked, not repeated.
+  absl::flat_hash_set<std::string> shown;
+  std::function<void(const std::string&, v1::TraceNode&)> build =
+      [&](const std::string& id, v1::TraceNode& node) {
+        *node.mutable_item() = items[id];
+        if (!shown.insert(id).second) {
+          node.set_shown_above(true);
+          return;
+        }
+        auto it = next.find(id);
+        if (it == next.end()) return;
+        for (const Edge& edge : it->second) {
+          v1::TraceNode* child = node.add_children();
+          child->set_kind(edge.kind);
+          child->set_record_id(edge.record_id);
+          build(edge.to, *child);
+        }
+      };
+  build(request.item_id(), *response.mutable_root());
+  response.set_item_count(static_cast<int>(nodes.size()));
+
+  std::vector<std::string> sorted(nodes.begin(), nodes.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::string& id : sorted) {
+    const v1::Item& item = items[id];
+    switch (item.type()) {
+      case v1::ITEM_TYPE_DONOR_LOT:
+        response.add_donor_lot_ids(id);
+        break;
+      case v1::ITEM_TYPE_REAGENT_LOT:
+        response.add_reagent_lot_ids(id);
+        break;
+      case v1::ITEM_TYPE_EQUIPMENT:
+        response.add_equipment_ids(id);
+        break;
+      default:
+        break;
+    }
+    if (!item.patient_id().empty()) {
+      v1::PatientReached* patient = response.add_patients();
+      patient->set_patient_id(item.patient_id());
+      patient->set_item_id(id);
+      patient->set_state(item.state());
+    }
+  }
+  std::string array = TextArray(sorted);
+  // QC samples drawn from anything on the path (backward), or in the tree.
+  CC_ASSIGN_OR_RETURN(
+      pg::Result samples,
+      tx.Exec(forward
+                  ? "SELECT item_id FROM cellchain_custody.items "
+                    "WHERE item_id = ANY($1::text[]) AND type = 5 "
+                    "ORDER BY item_id"
+                  : "SELECT DISTINCT l.child_id FROM "
+                    "cellchain_custody.item_links l "
+                    "JOIN cellchain_custody.items i ON i.item_id = l.child_id "
+                    "WHERE l.parent_id = ANY($1::text[]) AND i.type = 5 "
+                    "ORDER BY 1",
+              {array}));
+  for (int row = 0; row < samples.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string id, samples.GetString(row, 0));
+    response.add_qc_sample_ids(id);
+  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result operators,
+      tx.Exec("SELECT DISTINCT actor_user_id FROM cellchain_audit.records "
+              "WHERE entity_type = 'item' AND entity_id = ANY($1::text[]) "
+              "ORDER BY 1",
+              {array}));
+  for (int row = 0; row < operators.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string id, operators.GetString(row, 0));
+    response.add_operator_user_ids(id);
+  }
+  CC_RETURN_IF_ERROR(tx.Commit());
+  return response;
+}
+
+}  // namespace cellchain::custody
