@@ -2224,16 +2224,20 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
                     "WHERE l.parent_id = ANY($1::text[]) AND i.type = 5 "
                     "ORDER BY 1",
               {array}));
+  std::vector<std::string> worked_on = sorted;
   for (int row = 0; row < samples.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string id, samples.GetString(row, 0));
     response.add_qc_sample_ids(id);
+    worked_on.push_back(std::move(id));
   }
+  // Everyone who recorded a change of an item on the path or of a sample
+  // tested for it.
   CC_ASSIGN_OR_RETURN(
       pg::Result operators,
       tx.Exec("SELECT DISTINCT actor_user_id FROM cellchain_audit.records "
               "WHERE entity_type = 'item' AND entity_id = ANY($1::text[]) "
               "ORDER BY 1",
-              {array}));
+              {TextArray(worked_on)}));
   for (int row = 0; row < operators.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string id, operators.GetString(row, 0));
     response.add_operator_user_ids(id);
