@@ -146,8 +146,14 @@ bool IsRootType(v1::ItemType type) {
 
 // A reagent lot is linked as a material, equipment as equipment used, and
 // nothing else is.
-absl::Status CheckKindFits(v1::ItemType parent_type, v1::DerivationKind kind,
-                           std::string_view field) {
+absl::Status CheckKindFits(v1::ItemType parent_type, v1::ItemType child_type,
+                           v1::DerivationKind kind, std::string_view field) {
+  // SAMPLE is what may still be drawn from a held item: only a QC sample.
+  if ((kind == v1::DERIVATION_KIND_SAMPLE) !=
+      (child_type == v1::ITEM_TYPE_QC_SAMPLE)) {
+    return InvalidField(field, "a QC sample, and only a QC sample, is "
+                               "derived as SAMPLE");
+  }
   bool material = parent_type == v1::ITEM_TYPE_REAGENT_LOT;
   bool equipment = parent_type == v1::ITEM_TYPE_EQUIPMENT;
   if (material != (kind == v1::DERIVATION_KIND_MATERIAL)) {
@@ -1025,7 +1031,8 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
   }
   CC_RETURN_IF_ERROR(OptionalText(request.description(), "description"));
   if (!request.patient_id().empty() && !IsCode(request.patient_id(), 32)) {
-    return InvalidField("patient_id", "1 to 32 characters of A-Z a-z 0-9 -");
+    return InvalidField("patient_id",
+                        "1 to 32 characters of A-Z a-z 0-9 - _ . : /");
   }
   bool root = IsRootType(request.type());
   if (root && request.parents_size() > 0) {
@@ -1062,6 +1069,13 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
   return idempotency::RunOnce<v1::RegisterItemResponse>(
       *pool_, {kServiceName, "RegisterItem", request.context().request_id()},
       bytes, [&](pg::Transaction& tx, v1::RegisterItemResponse& response) {
+        // Shared: registrations run side by side, but never while a recall
+        // (which takes the lock exclusively) is collecting descendants, so
+        // no child of a recalled item escapes its hold.
+        CC_RETURN_IF_ERROR(
+            tx.Exec("SELECT pg_advisory_xact_lock_shared(hashtextextended("
+                    "'cellchain_custody.graph', 0))")
+                .status());
         std::vector<std::string> parent_ids(seen.begin(), seen.end());
         CC_ASSIGN_OR_RETURN(std::vector<LockedItem> parents,
                             LockItems(tx, parent_ids, false));
@@ -1078,8 +1092,13 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
                 "ITEM_NOT_FOUND");
           }
           const LockedItem& parent = *it->second;
-          CC_RETURN_IF_ERROR(
-              CheckKindFits(parent.type, link.kind(), field + ".kind"));
+          CC_RETURN_IF_ERROR(CheckKindFits(parent.type, request.type(),
+                                           link.kind(), field + ".kind"));
+          if (parent.state == v1::ITEM_STATE_IN_TRANSIT) {
+            return FailedRule(kReasonItemInTransit,
+                              absl::StrCat("parent ", parent.item_id,
+                                           " is being handed over"));
+          }
           if (Ended(parent.state)) {
             return FailedRule(kReasonParentEnded,
                               absl::StrCat("parent ", parent.item_id, " is ",
@@ -1090,6 +1109,26 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
                 kReasonParentOnHold,
                 absl::StrCat("parent ", parent.item_id,
                              " is on hold: only a QC sample may be drawn"));
+          }
+        }
+        if (ids.din) {
+          // A facility whose DINs this system allocates uses only those
+          // (a DIN of another facility, e.g. a collection site, passes).
+          CC_ASSIGN_OR_RETURN(
+              pg::Result allocated,
+              tx.Exec("SELECT EXISTS (SELECT 1 FROM "
+                      "  cellchain_custody.din_sequences "
+                      "  WHERE fin = substr($1, 1, 5)), "
+                      "EXISTS (SELECT 1 FROM cellchain_custody.din_allocations "
+                      "  WHERE din = $1)",
+                      {*ids.din}));
+          CC_ASSIGN_OR_RETURN(bool ours, allocated.GetBool(0, 0));
+          CC_ASSIGN_OR_RETURN(bool known, allocated.GetBool(0, 1));
+          if (ours && !known) {
+            return FailedRule(kReasonDinNotAllocated,
+                              absl::StrCat("DIN ", *ids.din,
+                                           " was never allocated to this "
+                                           "facility (AllocateDin)"));
           }
         }
         bool at_position = false;
@@ -1158,6 +1197,7 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
                     "'cellchain_custody.graph', 0))")
                 .status());
         CC_ASSIGN_OR_RETURN(LockedItem child, LockItem(tx, request.item_id()));
+        CC_RETURN_IF_ERROR(RequireNotEnded(child));
         if (IsRootType(child.type)) {
           return InvalidField("item_id",
                               absl::StrCat(v1::ItemType_Name(child.type),
@@ -1172,7 +1212,8 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
                             "ITEM_NOT_FOUND");
         }
         const LockedItem& parent = parents.front();
-        CC_RETURN_IF_ERROR(CheckKindFits(parent.type, request.kind(), "kind"));
+        CC_RETURN_IF_ERROR(
+            CheckKindFits(parent.type, child.type, request.kind(), "kind"));
         if (Ended(parent.state)) {
           return FailedRule(kReasonParentEnded,
                             absl::StrCat("parent ", parent.item_id, " is ",
@@ -1259,26 +1300,24 @@ absl::StatusOr<v1::FindItemByScanResponse> Custody::FindItemByScan(
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   pg::Result r;
   if (id.isbt128) {
+    // At most two candidates (DIN and product code are unique together):
+    // the item with the scanned product code, then the one without any.
     CC_ASSIGN_OR_RETURN(
         r, lease->Exec("SELECT item_id FROM cellchain_custody.items "
-                       "WHERE din = $1 AND ($2 = '' OR product_code = $2) "
-                       "ORDER BY item_id LIMIT 2",
+                       "WHERE din = $1 "
+                       "AND coalesce(product_code, '') IN ($2, '') "
+                       "ORDER BY coalesce(product_code, '') = $2 DESC",
                        {id.din, id.product_code}));
   } else {
     CC_ASSIGN_OR_RETURN(
         r, lease->Exec("SELECT item_id FROM cellchain_custody.items "
                        "WHERE (local_code = $1 OR item_id = $1) "
-                       "AND din IS NULL ORDER BY item_id LIMIT 2",
+                       "AND din IS NULL ORDER BY item_id LIMIT 1",
                        {id.raw}));
   }
   if (r.rows() == 0) {
     return WithReason(absl::NotFoundError("no item has the scanned label"),
                       "ITEM_NOT_FOUND");
-  }
-  if (r.rows() > 1) {
-    return FailedRule(kReasonScanAmbiguous,
-                      "several items carry this DIN: scan the product code "
-                      "too");
   }
   CC_ASSIGN_OR_RETURN(std::string item_id, r.GetString(0, 0));
   v1::FindItemByScanResponse response;
@@ -1692,7 +1731,8 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
       bytes, [&](pg::Transaction& tx, v1::RecordTemperaturesResponse& response) {
         std::vector<std::string> targets;
         if (!request.item_id().empty()) {
-          CC_RETURN_IF_ERROR(LockItem(tx, request.item_id()).status());
+          CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
+          CC_RETURN_IF_ERROR(RequireNotEnded(item));
           targets.push_back(request.item_id());
         } else {
           CC_RETURN_IF_ERROR(
@@ -1985,7 +2025,7 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
         }
         if (static_cast<int>(live.size()) > options_.max_recall_items) {
           return FailedRule(
-              "RECALL_TOO_LARGE",
+              kReasonRecallTooLarge,
               absl::StrCat(live.size(), " items to hold; one recall holds "
                                         "at most ",
                            options_.max_recall_items));

@@ -64,15 +64,17 @@ inline constexpr char kReasonNotInfusible[] = "NOT_INFUSIBLE";
 inline constexpr char kReasonPatientMismatch[] = "PATIENT_MISMATCH";
 inline constexpr char kReasonLocationHierarchy[] = "LOCATION_HIERARCHY";
 inline constexpr char kReasonDinSequenceExhausted[] = "DIN_SEQUENCE_EXHAUSTED";
-inline constexpr char kReasonScanAmbiguous[] = "SCAN_AMBIGUOUS";
+inline constexpr char kReasonRecallTooLarge[] = "RECALL_TOO_LARGE";
+inline constexpr char kReasonDinNotAllocated[] = "DIN_NOT_ALLOCATED";
 // PERMISSION_DENIED reasons.
 inline constexpr char kReasonNotCustodian[] = "NOT_CUSTODIAN";
 inline constexpr char kReasonNotRecipient[] = "NOT_RECIPIENT";
 
 struct CustodyOptions {
   // The largest number of items one recall may put on hold in one
-  // transaction (each takes two entity locks, ledger.h).
-  int max_recall_items = 1000;
+  // transaction: each takes two entity locks (ledger.h), from a lock table
+  // all sessions share.
+  int max_recall_items = 300;
 };
 
 class Custody {
@@ -123,7 +125,7 @@ class Custody {
 
   absl::StatusOr<v1::PlaceHoldResponse> PlaceHold(
       const auth::Principal& caller, const v1::PlaceHoldRequest& request);
-  // `method` names the RPC for the record of a failed re-authentication.
+  // QA's signature is checked (password again) before the transaction.
   absl::StatusOr<v1::ReleaseHoldResponse> ReleaseHold(
       const auth::Principal& caller, const v1::ReleaseHoldRequest& request);
   // FAILED_PRECONDITION RECALL_TOO_LARGE past max_recall_items.

@@ -356,6 +356,16 @@ TEST_F(CustodyTest, DinsAreUniqueUnderConcurrencyAndNeverReused) {
   CC_ASSERT_OK_AND_ASSIGN(auto first, custody_->AllocateDin(tech_, again));
   CC_ASSERT_OK_AND_ASSIGN(auto retry, custody_->AllocateDin(tech_, again));
   EXPECT_EQ(first.allocation().din(), retry.allocation().din());
+  const int allocated_year = first.allocation().year();
+  // This facility's DINs come from allocation only.
+  v1::RegisterItemRequest lot;
+  *lot.mutable_context() = Ctx();
+  lot.set_type(v1::ITEM_TYPE_DONOR_LOT);
+  lot.set_din(isbt128::Din::Create("A9999", allocated_year, 999)->ToString());
+  EXPECT_EQ(ReasonOf(custody_->RegisterItem(tech_, lot).status()),
+            kReasonDinNotAllocated);
+  lot.set_din(first.data_structure());
+  CC_EXPECT_OK(custody_->RegisterItem(tech_, lot).status());
   v1::AllocateDinRequest bad;
   *bad.mutable_context() = Ctx();
   bad.set_fin("O9999");  // no O in a FIN
@@ -467,6 +477,11 @@ TEST_F(CustodyTest, APooledChildIsShownOnceAndACycleIsRefused) {
   EXPECT_EQ(linked.item().parents_size(), 3);
   EXPECT_THAT(Actions("item", pool.item_id()),
               ElementsAre("item.register", "item.link_parent"));
+  // SAMPLE makes a QC sample and nothing else (it is what a hold allows).
+  *link.mutable_context() = Ctx();
+  link.set_parent_item_id(c.item_id());
+  link.set_kind(v1::DERIVATION_KIND_SAMPLE);
+  EXPECT_EQ(FieldOf(custody_->LinkParent(tech_, link).status()), "kind");
   // A reagent lot linked as anything but MATERIAL is refused.
   CC_ASSERT_OK_AND_ASSIGN(v1::Item reagent,
                           Register(tech_, v1::ITEM_TYPE_REAGENT_LOT, "R-1"));
@@ -615,9 +630,9 @@ TEST_F(CustodyTest, AnIsbt128LabelIsMatchedByDinAndProductCode) {
   find.set_scan(ds + product);
   CC_ASSERT_OK_AND_ASSIGN(auto found, custody_->FindItemByScan(find));
   EXPECT_EQ(found.item().item_id(), dose.item().item_id());
-  find.set_scan(ds);  // the DIN alone names two items
-  EXPECT_EQ(ReasonOf(custody_->FindItemByScan(find).status()),
-            kReasonScanAmbiguous);
+  find.set_scan(ds);  // the DIN alone is the lot's label, not the dose's
+  CC_ASSERT_OK_AND_ASSIGN(auto lot_found, custody_->FindItemByScan(find));
+  EXPECT_EQ(lot_found.item().item_id(), lot.item().item_id());
   find.set_scan("=A9999261234");  // cut short
   EXPECT_EQ(FieldOf(custody_->FindItemByScan(find).status()), "scan");
 

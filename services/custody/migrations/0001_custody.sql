@@ -48,7 +48,8 @@ CREATE TABLE locations (
   created_at  timestamptz NOT NULL,
   CHECK ((kind = 1) = (parent_id IS NULL)),
   CHECK (parent_id IS NULL OR parent_kind < kind),
-  UNIQUE (parent_id, name)
+  -- Two sites, or two children of one place, never share a name.
+  UNIQUE NULLS NOT DISTINCT (parent_id, name)
 );
 
 -- state: available | in_transit | consumed | infused | discarded. Holds are
