@@ -48,6 +48,35 @@ struct Options {
   bool password_stdin = false;
   std::string password_env;      // the name of a variable, not a password
   std::string new_password_env;  // passwd: the new password's variable
+  // custody (cellchain custody ...)
+  std::string item_id;
+  std::string item_type;  // "donor_lot", "dose_bag", ...
+  std::string local_code;
+  std::string product_code;
+  std::string expiration;
+  std::string chain_of_identity;
+  std::string description;
+  std::vector<std::string> parents;  // ITEM_ID:KIND
+  std::string location_id;
+  std::string patient_id;
+  std::string to_user;
+  std::string to_location;
+  std::string carrier;
+  std::string condition;
+  bool seal_broken = false;
+  std::string scan;  // "-": one line from stdin (a keyboard-wedge scanner)
+  std::string handoff_id;
+  std::string hold_id;
+  std::string outcome;  // consumed, infused, discarded
+  std::string fin;
+  std::string kind;  // location kind
+  std::string name;
+  std::string parent_location;
+  std::string logger_id;
+  std::vector<std::string> readings;  // TIME=CELSIUS
+  std::string min_celsius;
+  std::string max_celsius;
+  std::string direction = "backward";
   // Resolved by main() before a command runs: $CELLCHAIN_SESSION_TOKEN, or
   // the session file's token; "" when neither exists (the server then
   // answers SESSION_REQUIRED).
@@ -85,6 +114,7 @@ using Command = int (*)(std::shared_ptr<grpc::Channel>, const Options&);
 Command FindSystemCommand(const std::string& verb);
 Command FindAuditCommand(const std::string& verb);
 Command FindUserCommand(const std::string& verb);
+Command FindCustodyCommand(const std::string& verb);
 // login, logout, whoami, passwd (no group), or nullptr.
 Command FindSessionCommand(const std::string& name);
 

@@ -51,6 +51,22 @@ constexpr char kSummary[] =
     "  audit verify       verify the whole log on the server\n"
     "  audit export       write a bundle of a query's records to --out DIR\n"
     "                     (check it offline: cellchain-verify bundle DIR)\n"
+    "  custody din        allocate the next DIN of --fin (technician)\n"
+    "  custody register   an item: --type, --din or --local-code, --parents\n"
+    "  custody link       add --parents to --item-id\n"
+    "  custody show       one item with its holds and handoffs\n"
+    "  custody find       the item a --scan names\n"
+    "  custody location-add | locations   the storage hierarchy\n"
+    "  custody handoff    hand --item-id to --to-user and/or --to-location\n"
+    "  custody accept     accept --handoff-id by scanning the item (--scan)\n"
+    "  custody cancel-handoff   --handoff-id\n"
+    "  custody temperatures     --item-id or --location-id, --readings\n"
+    "  custody limits | set-limits   temperature ranges per item type\n"
+    "  custody hold       put --item-id on hold (--reason)\n"
+    "  custody release-hold     --hold-id, QA's signature (password)\n"
+    "  custody recall     hold a donor or reagent lot and all it made (QA)\n"
+    "  custody end        --outcome=consumed|infused|discarded\n"
+    "  custody trace      --direction=backward|forward from --item-id\n"
     "Roles: technician, qc_analyst, qa, pharmacist, clinician, admin.\n"
     "Every command but login and system * needs a session; "
     "$CELLCHAIN_SESSION_TOKEN,\nwhen set, is used instead of the session "
@@ -119,6 +135,73 @@ constexpr CommandHelp kCommandHelp[] = {
      "                              [--password-stdin | --password-env=VAR]\n"
      "Sets a temporary password (typed twice, or from stdin or VAR) and ends\n"
      "the user's sessions; they must change it at next login. Admin only.\n"},
+    {"custody din",
+     "cellchain custody din --fin=FIN\n"
+     "Allocates the next DIN of the facility for this year: unique, never\n"
+     "reused. Prints the data structure for a label and the eye-readable\n"
+     "form with the boxed check character. Technician.\n"},
+    {"custody register",
+     "cellchain custody register --type=T (--din=DS | --local-code=CODE)\n"
+     "    [--product-code=DS] [--expiration=DS] [--chain-of-identity=DS]\n"
+     "    [--parents=ITEM:KIND,...] [--location-id=L] [--patient-id=P]\n"
+     "    [--description=TEXT]\n"
+     "Registers a physical item derived from its parents; you become its\n"
+     "custodian. Technician, QC analyst, pharmacist.\n"},
+    {"custody link",
+     "cellchain custody link --item-id=ID --parents=ITEM:KIND [--reason=T]\n"
+     "Adds a derivation link (a pool input, a reagent lot consumed,\n"
+     "equipment used). A link that would close a cycle is refused.\n"},
+    {"custody show", "cellchain custody show --item-id=ID\n"
+                     "The item, its holds and its handoffs.\n"},
+    {"custody find",
+     "cellchain custody find --scan=DATA|-\n"
+     "The item a scanned label names (ISBT 128 or a local code).\n"},
+    {"custody location-add",
+     "cellchain custody location-add --kind=K --name=N [--parent-location=L]\n"
+     "site > room > freezer > rack > box > position. QA or admin.\n"},
+    {"custody locations",
+     "cellchain custody locations [--parent-location=L]\n"
+     "The sites, or a location's children with each position's item.\n"},
+    {"custody handoff",
+     "cellchain custody handoff --item-id=ID [--to-user=U] [--to-location=L]\n"
+     "    [--carrier=U] [--condition=TEXT] [--seal-broken]\n"
+     "Starts a handoff; only the custodian may. The item is in transit\n"
+     "until accepted.\n"},
+    {"custody accept",
+     "cellchain custody accept --handoff-id=H --scan=DATA|- [--condition=T]\n"
+     "    [--seal-broken]\n"
+     "Accepts by scanning the item; a scan of another item is refused and\n"
+     "audited. A broken seal puts the item on hold.\n"},
+    {"custody cancel-handoff", "cellchain custody cancel-handoff "
+                               "--handoff-id=H [--reason=T]\n"},
+    {"custody temperatures",
+     "cellchain custody temperatures (--item-id=ID | --location-id=L)\n"
+     "    --readings=TIME=CELSIUS,... [--logger-id=LOGGER]\n"
+     "Records readings; one out of an item type's range flags the item.\n"},
+    {"custody limits", "cellchain custody limits\n"
+                       "The temperature range of every item type.\n"},
+    {"custody set-limits",
+     "cellchain custody set-limits --type=T --min-celsius=X --max-celsius=Y\n"
+     "    --reason=TEXT\n"
+     "QA.\n"},
+    {"custody hold", "cellchain custody hold --item-id=ID --reason=TEXT\n"
+                     "A held item may be moved and sampled, never used.\n"},
+    {"custody release-hold",
+     "cellchain custody release-hold --hold-id=H --reason=TEXT\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "QA's e-signature (APPROVED): your password is asked again.\n"},
+    {"custody recall",
+     "cellchain custody recall --item-id=LOT --reason=TEXT\n"
+     "Holds a donor or reagent lot and every item derived from it. QA.\n"},
+    {"custody end",
+     "cellchain custody end --item-id=ID --outcome=consumed|infused|discarded\n"
+     "    [--patient-id=P] [--reason=TEXT]\n"
+     "Infused needs the patient; discarded needs a reason.\n"},
+    {"custody trace",
+     "cellchain custody trace --item-id=ID [--direction=backward|forward]\n"
+     "The derivation tree with the audit record behind each link, then the\n"
+     "donor lots, reagent lots, equipment, QC samples, operators and\n"
+     "patients on it.\n"},
     {"system health",
      "cellchain system health\n"
      "SERVING when the server is up. No session needed.\n"},
@@ -252,6 +335,62 @@ int Main(int argc, char** argv) {
   loader.String("new-password-env", &o.new_password_env,
                 "passwd: read the new password from this environment "
                 "variable.");
+  loader.String("item-id", &o.item_id, "custody: the item.");
+  loader.String("type", &o.item_type,
+                "custody register: donor_lot, tissue_container, "
+                "culture_vessel,\ncryovial, qc_sample, dose_bag, reagent_lot, "
+                "equipment, product_lot.");
+  loader.String("local-code", &o.local_code,
+                "custody register: a local barcode (items without a DIN).");
+  loader.String("product-code", &o.product_code,
+                "custody register: ISBT 128 data structure 003 (=<...).");
+  loader.String("expiration", &o.expiration,
+                "custody register: ISBT 128 data structure 005 (&>...).");
+  loader.String("chain-of-identity", &o.chain_of_identity,
+                "custody register: ISBT 128 data structure 040.");
+  loader.String("description", &o.description, "custody register: free text.");
+  loader.List("parents", &o.parents,
+              "custody register/link: ITEM_ID:KIND,... (kinds: aliquot, "
+              "split,\npool, passage, thaw, formulation, processing,\n"
+              "cryopreservation, harvest, sample, material, equipment).");
+  loader.String("location-id", &o.location_id,
+                "custody: a location (register: where the item is put).");
+  loader.String("patient-id", &o.patient_id,
+                "custody register/end: the trial subject (e.g. RH-017).");
+  loader.String("to-user", &o.to_user, "custody handoff: the recipient.");
+  loader.String("to-location", &o.to_location,
+                "custody handoff: the destination location.");
+  loader.String("carrier", &o.carrier,
+                "custody handoff: who carries it (default: you).");
+  loader.String("condition", &o.condition,
+                "custody handoff/accept: the item's condition.");
+  loader.Bool("seal-broken", &o.seal_broken,
+              "custody handoff/accept: the seal is NOT intact (accept: the\n"
+              "item goes on hold).");
+  loader.String("scan", &o.scan,
+                "custody accept/find: what the scanner read; - reads one "
+                "line\nfrom stdin (keyboard-wedge scanner).");
+  loader.String("handoff-id", &o.handoff_id, "custody accept/cancel-handoff.");
+  loader.String("hold-id", &o.hold_id, "custody release-hold: the hold.");
+  loader.String("outcome", &o.outcome,
+                "custody end: consumed, infused or discarded.");
+  loader.String("fin", &o.fin,
+                "custody din: the Facility Identification Number.");
+  loader.String("kind", &o.kind,
+                "custody location-add: site, room, freezer, rack, box, "
+                "position.");
+  loader.String("name", &o.name, "custody location-add: the name.");
+  loader.String("parent-location", &o.parent_location,
+                "custody location-add/locations: the enclosing location.");
+  loader.String("logger-id", &o.logger_id,
+                "custody temperatures: the data logger.");
+  loader.List("readings", &o.readings,
+              "custody temperatures: TIME=CELSIUS,... (RFC 3339 times).");
+  loader.String("min-celsius", &o.min_celsius, "custody set-limits.");
+  loader.String("max-celsius", &o.max_celsius, "custody set-limits.");
+  loader.String("direction", &o.direction,
+                "custody trace: backward (to the donor) or forward (to the\n"
+                "patients).");
   absl::Status status = loader.Load(argc, argv);
   if (config::IsHelpRequested(status)) {
     std::string command;
@@ -276,6 +415,9 @@ int Main(int argc, char** argv) {
   if (args.size() == 2 && args[0] == "system") run = FindSystemCommand(args[1]);
   if (args.size() == 2 && args[0] == "audit") run = FindAuditCommand(args[1]);
   if (args.size() == 2 && args[0] == "user") run = FindUserCommand(args[1]);
+  if (args.size() == 2 && args[0] == "custody") {
+    run = FindCustodyCommand(args[1]);
+  }
   if (args.size() == 1) run = FindSessionCommand(args[0]);
   if (run == nullptr) {
     std::string command;

@@ -1,0 +1,580 @@
+// cellchain custody ... (cellchain.custody.v1.CustodyService): the items a
+// technician, analyst, pharmacist or clinician handles, their handoffs,
+// temperatures and holds, QA's recalls, and trace.
+#include <algorithm>
+#include <cctype>
+#include <iomanip>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "cellchain/custody/v1/custody.grpc.pb.h"
+#include "clients/cli/cli.h"
+#include "clients/cli/session.h"
+
+namespace cellchain::cli {
+namespace {
+
+namespace v1 = cellchain::custody::v1;
+
+std::string Time(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "-";
+  absl::Time time =
+      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
+}
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
+    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  });
+  return s;
+}
+
+std::string Lower(std::string s, std::string_view prefix) {
+  if (s.starts_with(prefix)) s = s.substr(prefix.size());
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// "dose_bag" -> ITEM_TYPE_DOSE_BAG, through the enum's own parser.
+template <typename Enum>
+bool ParseName(const std::string& name, const char* prefix,
+               bool (*parse)(const std::string&, Enum*), Enum* out) {
+  return !name.empty() && parse(prefix + Upper(name), out) &&
+         static_cast<int>(*out) != 0;
+}
+
+std::string TypeName(v1::ItemType t) {
+  return Lower(v1::ItemType_Name(t), "ITEM_TYPE_");
+}
+std::string StateName(v1::ItemState s) {
+  return Lower(v1::ItemState_Name(s), "ITEM_STATE_");
+}
+std::string KindName(v1::DerivationKind k) {
+  return Lower(v1::DerivationKind_Name(k), "DERIVATION_KIND_");
+}
+
+// The label a person reads for an item: its DIN or its local code.
+std::string Label(const v1::Item& item) {
+  for (const auto& id : item.isbt128()) {
+    if (id.kind() == "din") return id.value();
+  }
+  return item.local_code();
+}
+
+void PrintItem(const v1::Item& item) {
+  auto line = [](const char* label, const std::string& value) {
+    std::cout << "  " << std::left << std::setw(18) << label << value << "\n";
+  };
+  line("item id", item.item_id());
+  line("type", TypeName(item.type()));
+  for (const auto& id : item.isbt128()) {
+    line(id.kind().c_str(), id.value());
+  }
+  if (!item.local_code().empty()) line("local code", item.local_code());
+  line("state", StateName(item.state()) + (item.on_hold() ? " (held)" : ""));
+  line("custodian",
+       item.custodian_user_id().empty()
+           ? (item.location_id().empty() ? "-" : "(the location)")
+           : item.custodian_user_id());
+  line("location", item.location_id().empty() ? "-" : item.location_id());
+  if (!item.open_handoff_id().empty()) {
+    line("in transit", "handoff " + item.open_handoff_id());
+  }
+  if (item.temperature_excursion()) line("temperature", "EXCURSION recorded");
+  if (!item.patient_id().empty()) line("patient", item.patient_id());
+  for (const v1::ParentLink& parent : item.parents()) {
+    line("from", parent.parent_item_id() + " (" + KindName(parent.kind()) + ")");
+  }
+  line("registered", Time(item.registered_at()));
+  line("version", std::to_string(item.version()));
+}
+
+// --scan=- reads one line from stdin, as a keyboard-wedge scanner types it.
+bool ReadScan(const Options& o, const std::string& command,
+              std::string* scan) {
+  if (o.scan != "-") {
+    *scan = o.scan;
+  } else if (!std::getline(std::cin, *scan)) {
+    *scan = "";
+  }
+  if (!scan->empty() && scan->back() == '\r') scan->pop_back();
+  if (scan->empty()) {
+    Fail(command, "--scan is required (- reads the scanner's line)", 2);
+    return false;
+  }
+  return true;
+}
+
+// --parents=ITEM:KIND,...
+bool ParseParents(const Options& o, const std::string& command,
+                  google::protobuf::RepeatedPtrField<v1::ParentLink>* out) {
+  for (const std::string& entry : o.parents) {
+    std::vector<std::string> parts = absl::StrSplit(entry, ':');
+    v1::DerivationKind kind = v1::DERIVATION_KIND_UNSPECIFIED;
+    if (parts.size() != 2 ||
+        !ParseName(parts[1], "DERIVATION_KIND_", &v1::DerivationKind_Parse,
+                   &kind)) {
+      Fail(command,
+           "--parents: \"" + entry + "\" is not ITEM_ID:KIND (kinds: "
+           "aliquot, split, pool, passage, thaw, formulation, processing, "
+           "cryopreservation, harvest, sample, material, equipment)",
+           2);
+      return false;
+    }
+    v1::ParentLink* link = out->Add();
+    link->set_parent_item_id(parts[0]);
+    link->set_kind(kind);
+  }
+  return true;
+}
+
+common::v1::RequestContext Context(const Options& o) {
+  common::v1::RequestContext context;
+  context.set_request_id(NewRequestId());
+  context.set_reason(o.reason);
+  return context;
+}
+
+template <typename Request, typename Response, typename Method>
+grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
+                  Method method, const Request& request, Response* response) {
+  auto stub = v1::CustodyService::NewStub(channel);
+  auto context = NewCallContext(o);
+  return ((*stub).*method)(context.get(), request, response);
+}
+
+int Din(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::AllocateDinRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_fin(o.fin);
+  v1::AllocateDinResponse response;
+  grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::AllocateDin,
+                             request, &response);
+  if (!status.ok()) return Report("custody din", status);
+  std::cout << "DIN " << response.allocation().din() << "\n"
+            << "  eye-readable      " << response.eye_readable() << "\n"
+            << "  data structure    " << response.data_structure() << "\n";
+  return 0;
+}
+
+int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::RegisterItemRequest request;
+  *request.mutable_context() = Context(o);
+  v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
+  if (!ParseName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type)) {
+    return Fail("custody register",
+                "--type: donor_lot, tissue_container, culture_vessel, "
+                "cryovial, qc_sample, dose_bag, reagent_lot, equipment or "
+                "product_lot",
+                2);
+  }
+  request.set_type(type);
+  request.set_din(o.din);
+  request.set_product_code(o.product_code);
+  request.set_expiration(o.expiration);
+  request.set_chain_of_identity(o.chain_of_identity);
+  request.set_local_code(o.local_code);
+  request.set_description(o.description);
+  request.set_location_id(o.location_id);
+  request.set_patient_id(o.patient_id);
+  if (!ParseParents(o, "custody register", request.mutable_parents())) return 2;
+  v1::RegisterItemResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::CustodyService::Stub::RegisterItem, request, &response);
+  if (!status.ok()) return Report("custody register", status);
+  std::cout << "registered " << response.item().item_id() << " ("
+            << TypeName(response.item().type()) << " "
+            << Label(response.item()) << ")\n";
+  return 0;
+}
+
+int Link(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  google::protobuf::RepeatedPtrField<v1::ParentLink> parents;
+  if (!ParseParents(o, "custody link", &parents)) return 2;
+  if (parents.size() != 1) {
+    return Fail("custody link", "--parents: exactly one ITEM_ID:KIND", 2);
+  }
+  v1::LinkParentRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_item_id(o.item_id);
+  request.set_parent_item_id(parents[0].parent_item_id());
+  request.set_kind(parents[0].kind());
+  v1::LinkParentResponse response;
+  grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::LinkParent,
+                             request, &response);
+  if (!status.ok()) return Report("custody link", status);
+  std::cout << "linked " << o.item_id << " <- "
+            << parents[0].parent_item_id() << " ("
+            << KindName(parents[0].kind()) << ")\n";
+  return 0;
+}
+
+int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::GetItemRequest request;
+  request.set_item_id(o.item_id);
+  v1::GetItemResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::GetItem, request, &response);
+  if (!status.ok()) return Report("custody show", status);
+  PrintItem(response.item());
+  for (const v1::Hold& hold : response.holds()) {
+    std::cout << "  hold " << hold.hold_id() << " "
+              << (hold.active() ? "ACTIVE" : "released") << " since "
+              << Time(hold.placed_at()) << " by " << hold.placed_by_user_id()
+              << ": " << hold.reason() << "\n";
+  }
+  for (const v1::Handoff& h : response.handoffs()) {
+    std::cout << "  handoff " << h.handoff_id() << " " << h.status() << " "
+              << (h.from_user_id().empty() ? h.from_location_id()
+                                           : h.from_user_id())
+              << " -> "
+              << (h.to_user_id().empty() ? h.to_location_id() : h.to_user_id())
+              << " carried by " << h.carrier_user_id() << ", "
+              << Time(h.initiated_at()) << "\n";
+  }
+  return 0;
+}
+
+int Find(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::FindItemByScanRequest request;
+  std::string scan;
+  if (!ReadScan(o, "custody find", &scan)) return 2;
+  request.set_scan(scan);
+  v1::FindItemByScanResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::CustodyService::Stub::FindItemByScan, request, &response);
+  if (!status.ok()) return Report("custody find", status);
+  PrintItem(response.item());
+  return 0;
+}
+
+int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::CreateLocationRequest request;
+  *request.mutable_context() = Context(o);
+  v1::LocationKind kind = v1::LOCATION_KIND_UNSPECIFIED;
+  if (!ParseName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse, &kind)) {
+    return Fail("custody location-add",
+                "--kind: site, room, freezer, rack, box or position", 2);
+  }
+  request.set_kind(kind);
+  request.set_name(o.name);
+  request.set_parent_location_id(o.parent_location);
+  v1::CreateLocationResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::CustodyService::Stub::CreateLocation, request, &response);
+  if (!status.ok()) return Report("custody location-add", status);
+  std::cout << "location " << response.location().location_id() << " ("
+            << Lower(v1::LocationKind_Name(kind), "LOCATION_KIND_") << " "
+            << response.location().name() << ")\n";
+  return 0;
+}
+
+int Locations(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::ListLocationsRequest request;
+  request.set_parent_location_id(o.parent_location);
+  v1::ListLocationsResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::CustodyService::Stub::ListLocations, request, &response);
+  if (!status.ok()) return Report("custody locations", status);
+  for (const v1::Location& l : response.locations()) {
+    std::cout << std::left << std::setw(32) << l.location_id() << std::setw(10)
+              << Lower(v1::LocationKind_Name(l.kind()), "LOCATION_KIND_")
+              << l.name();
+    if (!l.occupant_item_id().empty()) std::cout << "  [" << l.occupant_item_id() << "]";
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int HandoffCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::InitiateHandoffRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_item_id(o.item_id);
+  request.set_to_user_id(o.to_user);
+  request.set_to_location_id(o.to_location);
+  request.set_carrier_user_id(o.carrier);
+  request.set_condition(o.condition);
+  request.set_seal_intact(!o.seal_broken);
+  v1::InitiateHandoffResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::CustodyService::Stub::InitiateHandoff, request, &response);
+  if (!status.ok()) return Report("custody handoff", status);
+  const v1::Handoff& h = response.handoff();
+  std::cout << "handoff " << h.handoff_id() << ": " << h.item_id()
+            << " in transit, carried by " << h.carrier_user_id() << " to "
+            << (h.to_user_id().empty() ? "" : h.to_user_id())
+            << (h.to_user_id().empty() || h.to_location_id().empty() ? ""
+                                                                      : " at ")
+            << h.to_location_id() << "\n";
+  return 0;
+}
+
+int Accept(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::AcceptHandoffRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_handoff_id(o.handoff_id);
+  std::string scan;
+  if (!ReadScan(o, "custody accept", &scan)) return 2;
+  request.set_scan(scan);
+  request.set_condition(o.condition);
+  request.set_seal_intact(!o.seal_broken);
+  v1::AcceptHandoffResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::CustodyService::Stub::AcceptHandoff, request, &response);
+  if (!status.ok()) return Report("custody accept", status);
+  const v1::Item& item = response.item();
+  std::cout << "accepted " << item.item_id() << " (" << Label(item)
+            << "): custodian "
+            << (item.custodian_user_id().empty() ? "(the location)"
+                                                 : item.custodian_user_id())
+            << (item.location_id().empty() ? "" : ", at " + item.location_id())
+            << (item.on_hold() ? "; ON HOLD (seal not intact)" : "") << "\n";
+  return 0;
+}
+
+int CancelHandoff(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::CancelHandoffRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_handoff_id(o.handoff_id);
+  v1::CancelHandoffResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::CustodyService::Stub::CancelHandoff, request, &response);
+  if (!status.ok()) return Report("custody cancel-handoff", status);
+  std::cout << "cancelled " << o.handoff_id << "\n";
+  return 0;
+}
+
+int Temperatures(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::RecordTemperaturesRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_item_id(o.item_id);
+  request.set_location_id(o.location_id);
+  request.set_logger_id(o.logger_id);
+  for (const std::string& entry : o.readings) {
+    size_t eq = entry.rfind('=');
+    absl::Time at;
+    double celsius = 0;
+    std::string error;
+    if (eq == std::string::npos ||
+        !absl::ParseTime(absl::RFC3339_full, entry.substr(0, eq), &at,
+                         &error) ||
+        !absl::SimpleAtod(entry.substr(eq + 1), &celsius)) {
+      return Fail("custody temperatures",
+                  "--readings: \"" + entry +
+                      "\" is not TIME=CELSIUS (2026-12-02T08:00:00Z=4.5)",
+                  2);
+    }
+    v1::TemperatureReading* reading = request.add_readings();
+    reading->mutable_measured_at()->set_seconds(absl::ToUnixSeconds(at));
+    reading->set_celsius(celsius);
+  }
+  v1::RecordTemperaturesResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::RecordTemperatures, request,
+           &response);
+  if (!status.ok()) return Report("custody temperatures", status);
+  std::cout << "recorded " << response.upload().readings_size()
+            << " reading(s) as " << response.upload().upload_id() << "\n";
+  for (const std::string& id : response.upload().excursion_item_ids()) {
+    std::cout << "  EXCURSION: " << id << " flagged\n";
+  }
+  return 0;
+}
+
+int Limits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::ListTemperatureLimitsResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::ListTemperatureLimits,
+           v1::ListTemperatureLimitsRequest(), &response);
+  if (!status.ok()) return Report("custody limits", status);
+  for (const v1::TemperatureLimit& l : response.limits()) {
+    std::cout << "  " << std::left << std::setw(18) << TypeName(l.item_type())
+              << l.min_celsius() << " to " << l.max_celsius() << " °C\n";
+  }
+  return 0;
+}
+
+int SetLimits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::SetTemperatureLimitsRequest request;
+  *request.mutable_context() = Context(o);
+  v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
+  double min = 0, max = 0;
+  if (!ParseName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type) ||
+      !absl::SimpleAtod(o.min_celsius, &min) ||
+      !absl::SimpleAtod(o.max_celsius, &max)) {
+    return Fail("custody set-limits",
+                "--type, --min-celsius and --max-celsius are required", 2);
+  }
+  request.mutable_limit()->set_item_type(type);
+  request.mutable_limit()->set_min_celsius(min);
+  request.mutable_limit()->set_max_celsius(max);
+  v1::SetTemperatureLimitsResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::SetTemperatureLimits,
+           request, &response);
+  if (!status.ok()) return Report("custody set-limits", status);
+  std::cout << TypeName(type) << ": " << min << " to " << max << " °C\n";
+  return 0;
+}
+
+int HoldCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::PlaceHoldRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_item_id(o.item_id);
+  v1::PlaceHoldResponse response;
+  grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::PlaceHold,
+                             request, &response);
+  if (!status.ok()) return Report("custody hold", status);
+  std::cout << "hold " << response.hold().hold_id() << " on "
+            << response.item().item_id() << "\n";
+  return 0;
+}
+
+int ReleaseHold(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  absl::StatusOr<std::string> password = ReadPassword(
+      {.env_var = o.password_env, .from_stdin = o.password_stdin},
+      "password to sign the release (APPROVED)", false);
+  if (!password.ok()) {
+    return Fail("custody release-hold",
+                std::string(password.status().message()), 2);
+  }
+  v1::ReleaseHoldRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_hold_id(o.hold_id);
+  request.mutable_signature()->set_password(*password);
+  request.mutable_signature()->set_meaning(
+      common::v1::SIGNATURE_MEANING_APPROVED);
+  v1::ReleaseHoldResponse response;
+  grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::ReleaseHold,
+                             request, &response);
+  if (!status.ok()) return Report("custody release-hold", status);
+  std::cout << "released " << response.hold().hold_id() << "; "
+            << response.item().item_id() << " is "
+            << StateName(response.item().state()) << "\n";
+  return 0;
+}
+
+int RecallCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::RecallRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_item_id(o.item_id);
+  v1::RecallResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::Recall, request, &response);
+  if (!status.ok()) return Report("custody recall", status);
+  std::cout << "recall " << response.recall().recall_id() << ": "
+            << response.held_item_ids_size() << " item(s) on hold\n";
+  for (const std::string& id : response.held_item_ids()) {
+    std::cout << "  " << id << "\n";
+  }
+  return 0;
+}
+
+int End(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::EndItemRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_item_id(o.item_id);
+  v1::ItemState outcome = v1::ITEM_STATE_UNSPECIFIED;
+  if (!ParseName(o.outcome, "ITEM_STATE_", &v1::ItemState_Parse, &outcome)) {
+    return Fail("custody end", "--outcome: consumed, infused or discarded", 2);
+  }
+  request.set_outcome(outcome);
+  request.set_patient_id(o.patient_id);
+  v1::EndItemResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::EndItem, request, &response);
+  if (!status.ok()) return Report("custody end", status);
+  std::cout << response.item().item_id() << " is "
+            << StateName(response.item().state()) << "\n";
+  return 0;
+}
+
+void PrintNode(const v1::TraceNode& node, int depth, bool backward) {
+  std::string indent(2 * depth, ' ');
+  std::cout << indent;
+  if (depth > 0) {
+    std::cout << (backward ? "<- " : "-> ") << KindName(node.kind()) << " ";
+  }
+  const v1::Item& item = node.item();
+  std::cout << item.item_id() << " " << TypeName(item.type()) << " "
+            << Label(item) << " [" << StateName(item.state()) << "]";
+  if (!item.patient_id().empty()) std::cout << " patient " << item.patient_id();
+  if (!node.record_id().empty()) std::cout << " (" << node.record_id() << ")";
+  if (node.shown_above()) std::cout << " (shown above)";
+  std::cout << "\n";
+  for (const v1::TraceNode& child : node.children()) {
+    PrintNode(child, depth + 1, backward);
+  }
+}
+
+int Trace(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  bool backward = o.direction == "backward";
+  if (!backward && o.direction != "forward") {
+    return Fail("custody trace", "--direction: backward or forward", 2);
+  }
+  v1::TraceRequest request;
+  request.set_item_id(o.item_id);
+  v1::TraceResponse response;
+  grpc::Status status =
+      Call(channel, o,
+           backward ? &v1::CustodyService::Stub::TraceBackward
+                    : &v1::CustodyService::Stub::TraceForward,
+           request, &response);
+  if (!status.ok()) return Report("custody trace", status);
+  PrintNode(response.root(), 0, backward);
+  auto list = [](const char* label,
+                 const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    std::cout << std::left << std::setw(14) << label;
+    if (ids.empty()) std::cout << "-";
+    for (int i = 0; i < ids.size(); ++i) {
+      std::cout << (i > 0 ? ", " : "") << ids[i];
+    }
+    std::cout << "\n";
+  };
+  std::cout << response.item_count() << " item(s)\n";
+  list("donor lots", response.donor_lot_ids());
+  list("reagent lots", response.reagent_lot_ids());
+  list("equipment", response.equipment_ids());
+  list("QC samples", response.qc_sample_ids());
+  list("operators", response.operator_user_ids());
+  std::cout << std::left << std::setw(14) << "patients";
+  if (response.patients().empty()) std::cout << "-";
+  for (int i = 0; i < response.patients_size(); ++i) {
+    const v1::PatientReached& p = response.patients(i);
+    std::cout << (i > 0 ? ", " : "") << p.patient_id() << " (" << p.item_id()
+              << ", " << StateName(p.state()) << ")";
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command FindCustodyCommand(const std::string& verb) {
+  if (verb == "din") return Din;
+  if (verb == "register") return Register;
+  if (verb == "link") return Link;
+  if (verb == "show") return Show;
+  if (verb == "find") return Find;
+  if (verb == "location-add") return LocationAdd;
+  if (verb == "locations") return Locations;
+  if (verb == "handoff") return HandoffCommand;
+  if (verb == "accept") return Accept;
+  if (verb == "cancel-handoff") return CancelHandoff;
+  if (verb == "temperatures") return Temperatures;
+  if (verb == "limits") return Limits;
+  if (verb == "set-limits") return SetLimits;
+  if (verb == "hold") return HoldCommand;
+  if (verb == "release-hold") return ReleaseHold;
+  if (verb == "recall") return RecallCommand;
+  if (verb == "end") return End;
+  if (verb == "trace") return Trace;
+  return nullptr;
+}
+
+}  // namespace cellchain::cli
