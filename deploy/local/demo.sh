@@ -194,6 +194,64 @@ step_roles() {
   refused ada clients/admin-cli ROLE_NOT_ALLOWED audit verify
 }
 
+# capture PATTERN TEXT: the first match of PATTERN's first group (sed -E).
+capture() {
+  sed -nE "s/.*${1}.*/\1/p" <<<"$2" | head -n 1
+}
+
+step_custody() {
+  step "Tina (technician) gives a donor lot its DIN and registers what is made from it"
+  login_as tina clients/lab-ws-01 "${STACK_TECH_USER}" "${STACK_TECH_PASSWORD}"
+  local out din lot medium vessel dose handoff
+  show tina clients/lab-ws-01 custody din --fin=A9999
+  out="$(cellchain_person tina clients/lab-ws-01 custody din --fin=A9999)" || die "no DIN"
+  printf '%s\n' "${out}"
+  din="$(capture 'data structure +(=[A-Z0-9]+)' "${out}")"
+  [[ -n "${din}" ]] || die "no DIN data structure in the answer"
+  # register ARGS...: runs `custody register` as Tina; prints the item id.
+  register() {
+    local o
+    show tina clients/lab-ws-01 custody register "$@" >&2
+    o="$(cellchain_person tina clients/lab-ws-01 custody register "$@")" ||
+      die "'custody register $*' failed"
+    printf '%s\n' "${o}" >&2
+    capture 'registered (itm_[A-Za-z0-9]+)' "${o}"
+  }
+  lot="$(register --type=donor_lot --din="${din}" --description="cord, donor D-0042")"
+  medium="$(register --type=reagent_lot --local-code="MEDIUM-$$" --description="alpha-MEM + 5 % hPL")"
+  vessel="$(register --type=culture_vessel --local-code="P0-$$" \
+    --parents="${lot}:processing,${medium}:material")"
+  dose="$(register --type=dose_bag --local-code="DOSE-$$" --patient-id=RH-017 \
+    --parents="${vessel}:formulation" --description="1e7 viable cells in 20 ml")"
+  register --type=dose_bag --local-code="DOSE2-$$" --parents="${vessel}:formulation" >/dev/null
+
+  step "Tina hands the dose to Phil (pharmacy); his scan of the wrong bag is refused"
+  show tina clients/lab-ws-01 custody handoff --item-id="${dose}" --to-user="${STACK_PHARM_USER}" \
+    --condition="cool box, 4 °C"
+  out="$(cellchain_person tina clients/lab-ws-01 custody handoff --item-id="${dose}" \
+    --to-user="${STACK_PHARM_USER}" --condition="cool box, 4 °C")" || die "handoff failed"
+  printf '%s\n' "${out}"
+  handoff="$(capture 'handoff (hnd_[A-Za-z0-9]+)' "${out}")"
+  login_as phil clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_PASSWORD}"
+  echo "(the scanner types the bag's label: DOSE2-$$, the other patient's bag)"
+  refused phil clients/pharmacy-ws-01 SCAN_MISMATCH custody accept --handoff-id="${handoff}" \
+    --scan=- <<<"DOSE2-$$"
+  echo "(now the right bag: DOSE-$$)"
+  show phil clients/pharmacy-ws-01 custody accept --handoff-id="${handoff}" --scan=-
+  cellchain_person phil clients/pharmacy-ws-01 custody accept --handoff-id="${handoff}" \
+    --scan=- <<<"DOSE-$$" || die "the right scan was refused"
+
+  step "Quinn (QA) recalls the donor lot: everything made from it goes on hold"
+  run_as quinn clients/qa-ws-01 custody recall --item-id="${lot}" \
+    --reason="maternal HBV NAT reactive on lookback"
+  refused phil clients/pharmacy-ws-01 ITEM_ON_HOLD custody end --item-id="${dose}" \
+    --outcome=infused --patient-id=RH-017
+  echo "The dose traced back to its donor, reagent lot and operators, each link with its signed record:"
+  run_as quinn clients/qa-ws-01 custody trace --item-id="${dose}"
+  echo "And the audit trail still verifies, custody's snapshots against their rows included:"
+  run_as quinn clients/qa-ws-01 audit verify
+}
+
 step_where() {
   step "What runs where"
   cat <<EOF
@@ -203,8 +261,9 @@ step_where() {
                log ${STACK_PG}/log/postgresql.log
                psql: deploy/local/pg-cluster.sh ${STACK_PG} psql -d cellchain
   dev PKI      ${STACK_PKI} (CA, server, workstation certs, Ed25519 signing keys)
-  users        ${STACK_ADMIN_USER} (admin), ${STACK_QA_USER} (qa); dev-only passwords in deploy/local/env.sh
-  sessions     ${STACK_SESSIONS}/ada and /quinn, still logged in (until idle or expired)
+  users        ${STACK_ADMIN_USER} (admin), ${STACK_QA_USER} (qa), ${STACK_TECH_USER} (technician),
+               ${STACK_PHARM_USER} (pharmacist); dev-only passwords in deploy/local/env.sh
+  sessions     ${STACK_SESSIONS}/ada, /quinn, /tina and /phil, still logged in (until idle or expired)
   state        ${STACK_STATE} (deploy/local/stack.sh destroy removes it)
   CLI          ${STACK_CLI} --target=${STACK_LISTEN} --ca=… --cert=… --key=… system ping
                as Quinn: source deploy/local/env.sh; cellchain_person quinn clients/qa-ws-01 whoami
@@ -212,7 +271,7 @@ EOF
 }
 
 STEPS=(step_up step_mtls_calls step_refusals step_no_session step_admin step_qa step_audit
-  step_roles step_where)
+  step_roles step_custody step_where)
 for s in "${STEPS[@]}"; do
   "${s}"
 done

@@ -35,6 +35,8 @@ STACK_SESSIONS="${STACK_STATE}/sessions"
 #   admin     Ada Admin      admin  (cellchaind bootstrap-admin)
 #   qa.quinn  Quinn Quality  qa     (created by admin with a temporary
 #                                    password, then changed by Quinn)
+#   tech.tina Tina Tech      technician  (the same way)
+#   pharm.phil Phil Pharmacist pharmacist (the same way)
 STACK_ADMIN_USER="admin"
 STACK_ADMIN_NAME="Ada Admin"
 STACK_ADMIN_PASSWORD="dev-only Ada 2026 pw"
@@ -42,6 +44,14 @@ STACK_QA_USER="qa.quinn"
 STACK_QA_NAME="Quinn Quality"
 STACK_QA_TEMP_PASSWORD="dev-only first-day pw"
 STACK_QA_PASSWORD="dev-only Quinn 2026 pw"
+STACK_TECH_USER="tech.tina"
+STACK_TECH_NAME="Tina Tech"
+STACK_TECH_TEMP_PASSWORD="dev-only lab first-day pw"
+STACK_TECH_PASSWORD="dev-only Tina 2026 pw"
+STACK_PHARM_USER="pharm.phil"
+STACK_PHARM_NAME="Phil Pharmacist"
+STACK_PHARM_TEMP_PASSWORD="dev-only pharmacy first-day pw"
+STACK_PHARM_PASSWORD="dev-only Phil 2026 pw"
 
 # cellchain_as CERT_PREFIX ARGS...: the CLI over mTLS with $STACK_PKI/<prefix>.crt
 # and .key, e.g. `cellchain_as clients/demo system ping`; killed after

@@ -187,6 +187,10 @@ provision_users() {
     die "${STACK_ADMIN_USER} cannot log in; if env.sh's password changed since the database was made, run stack.sh destroy"
   ensure_user clients/qa-ws-01 "${STACK_QA_USER}" "${STACK_QA_NAME}" qa \
     "${STACK_QA_TEMP_PASSWORD}" "${STACK_QA_PASSWORD}"
+  ensure_user clients/lab-ws-01 "${STACK_TECH_USER}" "${STACK_TECH_NAME}" technician \
+    "${STACK_TECH_TEMP_PASSWORD}" "${STACK_TECH_PASSWORD}"
+  ensure_user clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_NAME}" pharmacist \
+    "${STACK_PHARM_TEMP_PASSWORD}" "${STACK_PHARM_PASSWORD}"
   cellchain_person stack-admin clients/admin-cli logout >/dev/null || true
 }
 
