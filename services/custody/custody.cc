@@ -873,76 +873,60 @@ Custody::Custody(pg::Pool* pool, const ledger::Ledger* ledger,
       clock_(clock),
       options_(options) {}
 
-absl::Status Custody::RegisterStateReaders(ledger::StateRegistry& registry) {
-  using Reader = ledger::StateReader;
-  auto reg = [&](const char* type, const std::string& message,
-                 Reader reader) {
-    return registry.Register(type, message, std::move(reader));
-  };
-  CC_RETURN_IF_ERROR(reg(
-      "item", v1::Item::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(c, id));
-        return ledger::SerializeDeterministic(item);
-      }));
-  CC_RETURN_IF_ERROR(reg(
-      "handoff", v1::Handoff::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(v1::Handoff h, LoadHandoff(c, id));
-        return ledger::SerializeDeterministic(h);
-      }));
-  CC_RETURN_IF_ERROR(reg(
-      "hold", v1::Hold::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(v1::Hold h, LoadHold(c, id));
-        return ledger::SerializeDeterministic(h);
-      }));
-  CC_RETURN_IF_ERROR(reg(
-      "recall", v1::Recall::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(v1::Recall r, LoadRecall(c, id));
-        return ledger::SerializeDeterministic(r);
-      }));
-  CC_RETURN_IF_ERROR(reg(
-      "location", v1::Location::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(v1::Location l, LoadLocation(c, id, "location"));
-        return ledger::SerializeDeterministic(l);
-      }));
-  CC_RETURN_IF_ERROR(reg(
-      "din_allocation", v1::DinAllocation::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(v1::DinAllocation a, LoadDinAllocation(c, id));
-        return ledger::SerializeDeterministic(a);
-      }));
-  CC_RETURN_IF_ERROR(reg(
-      "temperature_upload", v1::TemperatureUpload::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(v1::TemperatureUpload u, LoadUpload(c, id));
-        return ledger::SerializeDeterministic(u);
-      }));
-  return reg(
-      "temperature_limit", v1::TemperatureLimit::descriptor()->full_name(),
-      [](pg::Connection& c,
-         const std::string& id) -> absl::StatusOr<std::string> {
-        v1::ItemType type;
-        if (!v1::ItemType_Parse(id, &type)) {
-          return absl::NotFoundError(absl::StrCat("no item type ", id));
-        }
-        CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(c));
-        auto it = limits.find(static_cast<int>(type));
-        if (it == limits.end()) {
-          return absl::NotFoundError(absl::StrCat("no limits for ", id));
-        }
-        return ledger::SerializeDeterministic(it->second);
+namespace {
+
+// Registers the reader of `type`: `load` (connection, id) -> the entity's
+// proto, serialized as its snapshots are.
+template <typename Proto, typename Load>
+absl::Status AddReader(ledger::StateRegistry& registry, const char* type,
+                       Load load) {
+  return registry.Register(
+      type, Proto::descriptor()->full_name(),
+      [load](pg::Connection& c,
+             const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(Proto state, load(c, id));
+        return ledger::SerializeDeterministic(state);
       });
+}
+
+absl::StatusOr<v1::TemperatureLimit> LoadLimit(pg::Connection& c,
+                                               const std::string& id) {
+  v1::ItemType type;
+  if (!v1::ItemType_Parse(id, &type)) {
+    return absl::NotFoundError(absl::StrCat("no item type ", id));
+  }
+  CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(c));
+  auto it = limits.find(static_cast<int>(type));
+  if (it == limits.end()) {
+    return absl::NotFoundError(absl::StrCat("no limits for ", id));
+  }
+  return it->second;
+}
+
+}  // namespace
+
+absl::Status Custody::RegisterStateReaders(ledger::StateRegistry& registry) {
+  using C = pg::Connection;
+  using Id = const std::string&;
+  CC_RETURN_IF_ERROR(AddReader<v1::Item>(
+      registry, "item", [](C& c, Id id) { return LoadItem(c, id); }));
+  CC_RETURN_IF_ERROR(AddReader<v1::Handoff>(
+      registry, "handoff", [](C& c, Id id) { return LoadHandoff(c, id); }));
+  CC_RETURN_IF_ERROR(AddReader<v1::Hold>(
+      registry, "hold", [](C& c, Id id) { return LoadHold(c, id); }));
+  CC_RETURN_IF_ERROR(AddReader<v1::Recall>(
+      registry, "recall", [](C& c, Id id) { return LoadRecall(c, id); }));
+  CC_RETURN_IF_ERROR(AddReader<v1::Location>(
+      registry, "location",
+      [](C& c, Id id) { return LoadLocation(c, id, "location"); }));
+  CC_RETURN_IF_ERROR(AddReader<v1::DinAllocation>(
+      registry, "din_allocation",
+      [](C& c, Id id) { return LoadDinAllocation(c, id); }));
+  CC_RETURN_IF_ERROR(AddReader<v1::TemperatureUpload>(
+      registry, "temperature_upload",
+      [](C& c, Id id) { return LoadUpload(c, id); }));
+  return AddReader<v1::TemperatureLimit>(registry, "temperature_limit",
+                                         &LoadLimit);
 }
 
 // ---- DIN allocation -------------------------------------------------------
