@@ -23,6 +23,7 @@
 #include "services/identity/identity.h"
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
+#include "services/isbt128/scan.h"
 
 namespace cellchain::custody {
 namespace {
@@ -620,6 +621,11 @@ TEST_F(CustodyTest, AnIsbt128LabelIsMatchedByDinAndProductCode) {
   CC_ASSERT_OK_AND_ASSIGN(auto dose, custody_->RegisterItem(tech_, dose_request));
 
   EXPECT_TRUE(ScanMatches(dose.item(), ds + product));
+  // The same two data structures read from the label's Data Matrix, as a
+  // compound message (023).
+  CC_ASSERT_OK_AND_ASSIGN(std::string compound,
+                          isbt128::EncodeCompound({ds, product}));
+  EXPECT_TRUE(ScanMatches(dose.item(), compound));
   EXPECT_FALSE(ScanMatches(dose.item(), ds));  // the product code is needed
   EXPECT_TRUE(ScanMatches(lot.item(), ds));
   auto other = *isbt128::Din::Create("A9999", 26, 4322);
