@@ -2146,6 +2146,10 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
       pg::Transaction tx,
       pg::Transaction::Begin(*lease, {.isolation = pg::Isolation::kRepeatableRead,
                                       .read_only = true}));
+  // The recursive walk's row estimate is far above the real path (the
+  // planner cannot know how narrow it is), which would make PostgreSQL JIT
+  // compile the query: more time than the whole trace.
+  CC_RETURN_IF_ERROR(tx.Exec("SELECT set_config('jit', 'off', true)").status());
   // Edges reachable from the root: (from, to, kind, record) where `to` is
   // the next node away from the root.
   std::string sql =
@@ -2234,25 +2238,35 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
       patient->set_state(item.state());
     }
   }
-  std::string array = TextArray(sorted);
-  // QC samples drawn from anything on the path (backward), or in the tree.
-  CC_ASSIGN_OR_RETURN(
-      pg::Result samples,
-      tx.Exec(forward
-                  ? "SELECT item_id FROM cellchain_custody.items "
-                    "WHERE item_id = ANY($1::text[]) AND type = 5 "
-                    "ORDER BY item_id"
-                  : "SELECT DISTINCT l.child_id FROM "
-                    "cellchain_custody.item_links l "
-                    "JOIN cellchain_custody.items i ON i.item_id = l.child_id "
-                    "WHERE l.parent_id = ANY($1::text[]) AND i.type = 5 "
-                    "ORDER BY 1",
-              {array}));
+  // QC samples: forward, those in the tree; backward, those drawn from any
+  // item on the path. Reagent lots and equipment feed thousands of items
+  // and are not sampled for one lot: leaving them out keeps the lookup to
+  // the path's own links (SAMPLE links only QC samples, CheckKindFits).
+  std::vector<std::string> samples;
+  std::vector<std::string> sampled;
+  for (const std::string& id : sorted) {
+    v1::ItemType type = items[id].type();
+    if (forward && type == v1::ITEM_TYPE_QC_SAMPLE) samples.push_back(id);
+    if (!forward && type != v1::ITEM_TYPE_REAGENT_LOT &&
+        type != v1::ITEM_TYPE_EQUIPMENT) {
+      sampled.push_back(id);
+    }
+  }
+  if (!forward) {
+    CC_ASSIGN_OR_RETURN(
+        pg::Result drawn,
+        tx.Exec("SELECT DISTINCT child_id FROM cellchain_custody.item_links "
+                "WHERE parent_id = ANY($1::text[]) AND kind = 10 ORDER BY 1",
+                {TextArray(sampled)}));
+    for (int row = 0; row < drawn.rows(); ++row) {
+      CC_ASSIGN_OR_RETURN(std::string id, drawn.GetString(row, 0));
+      samples.push_back(std::move(id));
+    }
+  }
   std::vector<std::string> worked_on = sorted;
-  for (int row = 0; row < samples.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string id, samples.GetString(row, 0));
+  for (const std::string& id : samples) {
     response.add_qc_sample_ids(id);
-    worked_on.push_back(std::move(id));
+    if (!forward) worked_on.push_back(id);
   }
   // Everyone who recorded a change of an item on the path or of a sample
   // tested for it.

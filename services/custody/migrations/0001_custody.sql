@@ -102,6 +102,8 @@ CREATE TABLE item_links (
   CHECK (child_id <> parent_id)
 );
 CREATE INDEX item_links_parent ON item_links (parent_id, child_id);
+-- The QC samples drawn from an item (kind 10, SAMPLE), for trace.
+CREATE INDEX item_links_samples ON item_links (parent_id) WHERE kind = 10;
 CREATE FUNCTION link_set_record_once() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF OLD.record_id IS NOT NULL OR NEW.child_id <> OLD.child_id
