@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/idempotency/idempotency.h"
+#include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
@@ -32,10 +33,6 @@ constexpr int kMaxParents = 100;
 constexpr int kMaxReadings = 10000;
 constexpr size_t kMaxText = 500;
 
-google::protobuf::Timestamp FromMicros(int64_t micros) {
-  return TimeUtil::MicrosecondsToTimestamp(micros);
-}
-
 // A PostgreSQL text[] literal of `values`, sent as one parameter (never
 // spliced into SQL).
 std::string TextArray(const std::vector<std::string>& values) {
@@ -50,10 +47,6 @@ std::string TextArray(const std::vector<std::string>& values) {
     out += '"';
   }
   return out + "}";
-}
-
-std::string Micros(const char* column) {
-  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::int8");
 }
 
 bool Blank(std::string_view s) {
@@ -177,59 +170,41 @@ absl::Status NotCustodian(std::string_view message) {
 
 // ---- loading the entities, exactly as their snapshots are built ----------
 
-constexpr char kItemSelect[] =
-    "SELECT item_id, type, coalesce(din, ''), coalesce(product_code, ''), "
-    "coalesce(expiration, ''), coalesce(chain_of_identity, ''), "
-    "coalesce(local_code, ''), description, state, on_hold, "
-    "coalesce(custodian, ''), coalesce(location_id, ''), "
-    "coalesce(open_handoff_id, ''), temperature_excursion, "
-    "coalesce(patient_id, ''), "
-    "(extract(epoch FROM registered_at) * 1000000)::int8, version "
-    "FROM cellchain_custody.items ";
+// Each entity is read with one SELECT whose columns carry its proto's field
+// names (pg::FillFromRow); the same loader builds the after_state of a
+// change and the state reader's answer, so the two compare byte for byte.
 
-void AddIdentifier(v1::Item& item, const char* kind, const std::string& value) {
-  if (value.empty()) return;
+const std::string& ItemSelect() {
+  static const std::string* const kSql = new std::string(absl::StrCat(
+      "SELECT item_id, type, din, product_code, expiration, "
+      "chain_of_identity, local_code, description, state AS state_text, "
+      "on_hold, custodian AS custodian_user_id, location_id, open_handoff_id, "
+      "temperature_excursion, patient_id, ",
+      pg::MicrosColumn("registered_at"),
+      ", version FROM cellchain_custody.items "));
+  return *kSql;
+}
+
+void AddIdentifier(v1::Item& item, const char* kind, const pg::Result& r,
+                   int row, const char* column) {
+  absl::StatusOr<int> index = r.ColumnIndex(column);
+  if (!index.ok() || r.IsNull(row, *index)) return;
+  absl::StatusOr<std::string> value = r.GetString(row, *index);
+  if (!value.ok() || value->empty()) return;
   Isbt128Identifier* id = item.add_isbt128();
   id->set_kind(kind);
-  id->set_value(value);
+  id->set_value(*value);
 }
 
 absl::StatusOr<v1::Item> ItemFromRow(const pg::Result& r, int row) {
   v1::Item item;
-  CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
-  CC_ASSIGN_OR_RETURN(int32_t type, r.GetInt32(row, 1));
-  CC_ASSIGN_OR_RETURN(std::string din, r.GetString(row, 2));
-  CC_ASSIGN_OR_RETURN(std::string product, r.GetString(row, 3));
-  CC_ASSIGN_OR_RETURN(std::string expiration, r.GetString(row, 4));
-  CC_ASSIGN_OR_RETURN(std::string coi, r.GetString(row, 5));
-  CC_ASSIGN_OR_RETURN(std::string local, r.GetString(row, 6));
-  CC_ASSIGN_OR_RETURN(std::string description, r.GetString(row, 7));
-  CC_ASSIGN_OR_RETURN(std::string state, r.GetString(row, 8));
-  CC_ASSIGN_OR_RETURN(bool on_hold, r.GetBool(row, 9));
-  CC_ASSIGN_OR_RETURN(std::string custodian, r.GetString(row, 10));
-  CC_ASSIGN_OR_RETURN(std::string location, r.GetString(row, 11));
-  CC_ASSIGN_OR_RETURN(std::string handoff, r.GetString(row, 12));
-  CC_ASSIGN_OR_RETURN(bool excursion, r.GetBool(row, 13));
-  CC_ASSIGN_OR_RETURN(std::string patient, r.GetString(row, 14));
-  CC_ASSIGN_OR_RETURN(int64_t registered, r.GetInt64(row, 15));
-  CC_ASSIGN_OR_RETURN(int64_t version, r.GetInt64(row, 16));
-  item.set_item_id(id);
-  item.set_type(static_cast<v1::ItemType>(type));
-  AddIdentifier(item, "din", din);
-  AddIdentifier(item, "product_code", product);
-  AddIdentifier(item, "expiration", expiration);
-  AddIdentifier(item, "chain_of_identity", coi);
-  item.set_local_code(local);
-  item.set_description(description);
-  item.set_state(StateOf(state, on_hold));
-  item.set_on_hold(on_hold);
-  item.set_custodian_user_id(custodian);
-  item.set_location_id(location);
-  item.set_open_handoff_id(handoff);
-  item.set_temperature_excursion(excursion);
-  item.set_patient_id(patient);
-  *item.mutable_registered_at() = FromMicros(registered);
-  item.set_version(version);
+  CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, item));
+  AddIdentifier(item, "din", r, row, "din");
+  AddIdentifier(item, "product_code", r, row, "product_code");
+  AddIdentifier(item, "expiration", r, row, "expiration");
+  AddIdentifier(item, "chain_of_identity", r, row, "chain_of_identity");
+  CC_ASSIGN_OR_RETURN(std::string state, r.GetString(row, "state_text"));
+  item.set_state(StateOf(state, item.on_hold()));
   return item;
 }
 
@@ -242,8 +217,9 @@ absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
   std::string array = TextArray(ids);
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
-      executor.Exec(absl::StrCat(kItemSelect, "WHERE item_id = ANY($1::text[])"),
-                    {array}));
+      executor.Exec(
+          absl::StrCat(ItemSelect(), "WHERE item_id = ANY($1::text[])"),
+          {array}));
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(v1::Item item, ItemFromRow(r, row));
     std::string id = item.item_id();
@@ -251,20 +227,16 @@ absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
   }
   CC_ASSIGN_OR_RETURN(
       pg::Result links,
-      executor.Exec("SELECT child_id, parent_id, kind "
+      executor.Exec("SELECT child_id, parent_id AS parent_item_id, kind "
                     "FROM cellchain_custody.item_links "
                     "WHERE child_id = ANY($1::text[]) "
                     "ORDER BY child_id, parent_id",
                     {array}));
   for (int row = 0; row < links.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string child, links.GetString(row, 0));
-    CC_ASSIGN_OR_RETURN(std::string parent, links.GetString(row, 1));
-    CC_ASSIGN_OR_RETURN(int32_t kind, links.GetInt32(row, 2));
+    CC_ASSIGN_OR_RETURN(std::string child, links.GetString(row, "child_id"));
     auto it = items.find(child);
     if (it == items.end()) continue;
-    v1::ParentLink* link = it->second.add_parents();
-    link->set_parent_item_id(parent);
-    link->set_kind(static_cast<v1::DerivationKind>(kind));
+    CC_RETURN_IF_ERROR(pg::FillFromRow(links, row, *it->second.add_parents()));
   }
   return items;
 }
@@ -284,232 +256,124 @@ absl::StatusOr<v1::Item> LoadItem(Executor& executor,
   return std::move(it->second);
 }
 
-constexpr char kHandoffSelect[] =
-    "SELECT handoff_id, item_id, coalesce(from_user_id, ''), "
-    "coalesce(from_location_id, ''), coalesce(to_user_id, ''), "
-    "coalesce(to_location_id, ''), carrier_user_id, condition_at_dispatch, "
-    "seal_intact_at_dispatch, "
-    "(extract(epoch FROM initiated_at) * 1000000)::int8, status, "
-    "coalesce(accepted_by, ''), condition_at_receipt, seal_intact_at_receipt, "
-    "coalesce((extract(epoch FROM closed_at) * 1000000)::int8, 0) "
-    "FROM cellchain_custody.handoffs ";
+// Runs `sql` (selecting one entity by $1) and fills a `Proto` from its row.
+// NOT_FOUND "no <what> "<id>"" when there is none.
+template <typename Proto, typename Executor>
+absl::StatusOr<Proto> LoadOne(Executor& executor, const std::string& sql,
+                              const std::string& id, std::string_view what) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, {id}));
+  if (r.rows() == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("no ", std::string(what), " \"", id, "\""));
+  }
+  Proto proto;
+  CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, proto));
+  return proto;
+}
 
-absl::StatusOr<v1::Handoff> HandoffFromRow(const pg::Result& r, int row) {
-  v1::Handoff h;
-  CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
-  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(row, 1));
-  CC_ASSIGN_OR_RETURN(std::string from_user, r.GetString(row, 2));
-  CC_ASSIGN_OR_RETURN(std::string from_location, r.GetString(row, 3));
-  CC_ASSIGN_OR_RETURN(std::string to_user, r.GetString(row, 4));
-  CC_ASSIGN_OR_RETURN(std::string to_location, r.GetString(row, 5));
-  CC_ASSIGN_OR_RETURN(std::string carrier, r.GetString(row, 6));
-  CC_ASSIGN_OR_RETURN(std::string condition, r.GetString(row, 7));
-  CC_ASSIGN_OR_RETURN(bool seal, r.GetBool(row, 8));
-  CC_ASSIGN_OR_RETURN(int64_t initiated, r.GetInt64(row, 9));
-  CC_ASSIGN_OR_RETURN(std::string status, r.GetString(row, 10));
-  CC_ASSIGN_OR_RETURN(std::string accepted_by, r.GetString(row, 11));
-  CC_ASSIGN_OR_RETURN(std::string receipt, r.GetString(row, 12));
-  CC_ASSIGN_OR_RETURN(bool seal_receipt, r.GetBool(row, 13));
-  CC_ASSIGN_OR_RETURN(int64_t closed, r.GetInt64(row, 14));
-  h.set_handoff_id(id);
-  h.set_item_id(item);
-  h.set_from_user_id(from_user);
-  h.set_from_location_id(from_location);
-  h.set_to_user_id(to_user);
-  h.set_to_location_id(to_location);
-  h.set_carrier_user_id(carrier);
-  h.set_condition_at_dispatch(condition);
-  h.set_seal_intact_at_dispatch(seal);
-  *h.mutable_initiated_at() = FromMicros(initiated);
-  h.set_status(status);
-  h.set_accepted_by_user_id(accepted_by);
-  h.set_condition_at_receipt(receipt);
-  h.set_seal_intact_at_receipt(seal_receipt);
-  if (closed != 0) *h.mutable_closed_at() = FromMicros(closed);
-  return h;
+const std::string& HandoffSelect() {
+  static const std::string* const kSql = new std::string(absl::StrCat(
+      "SELECT handoff_id, item_id, from_user_id, from_location_id, "
+      "to_user_id, to_location_id, carrier_user_id, condition_at_dispatch, "
+      "seal_intact_at_dispatch, ",
+      pg::MicrosColumn("initiated_at"),
+      ", status, accepted_by AS accepted_by_user_id, condition_at_receipt, "
+      "seal_intact_at_receipt, ",
+      pg::MicrosColumn("closed_at"), " FROM cellchain_custody.handoffs "));
+  return *kSql;
 }
 
 template <typename Executor>
 absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
                                         const std::string& id,
                                         bool for_update = false) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat(kHandoffSelect, "WHERE handoff_id = $1",
-                                 for_update ? " FOR UPDATE" : ""),
-                    {id}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(absl::StrCat("no handoff \"", id, "\""));
-  }
-  return HandoffFromRow(r, 0);
+  return LoadOne<v1::Handoff>(
+      executor,
+      absl::StrCat(HandoffSelect(), "WHERE handoff_id = $1",
+                   for_update ? " FOR UPDATE" : ""),
+      id, "handoff");
 }
 
-constexpr char kHoldSelect[] =
-    "SELECT hold_id, item_id, reason, placed_by, coalesce(recall_id, ''), "
-    "(extract(epoch FROM placed_at) * 1000000)::int8, released_at IS NULL, "
-    "coalesce(released_by, ''), "
-    "coalesce((extract(epoch FROM released_at) * 1000000)::int8, 0) "
-    "FROM cellchain_custody.holds ";
-
-absl::StatusOr<v1::Hold> HoldFromRow(const pg::Result& r, int row) {
-  v1::Hold h;
-  CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
-  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(row, 1));
-  CC_ASSIGN_OR_RETURN(std::string reason, r.GetString(row, 2));
-  CC_ASSIGN_OR_RETURN(std::string placed_by, r.GetString(row, 3));
-  CC_ASSIGN_OR_RETURN(std::string recall, r.GetString(row, 4));
-  CC_ASSIGN_OR_RETURN(int64_t placed, r.GetInt64(row, 5));
-  CC_ASSIGN_OR_RETURN(bool active, r.GetBool(row, 6));
-  CC_ASSIGN_OR_RETURN(std::string released_by, r.GetString(row, 7));
-  CC_ASSIGN_OR_RETURN(int64_t released, r.GetInt64(row, 8));
-  h.set_hold_id(id);
-  h.set_item_id(item);
-  h.set_reason(reason);
-  h.set_placed_by_user_id(placed_by);
-  h.set_recall_id(recall);
-  *h.mutable_placed_at() = FromMicros(placed);
-  h.set_active(active);
-  h.set_released_by_user_id(released_by);
-  if (released != 0) *h.mutable_released_at() = FromMicros(released);
-  return h;
+const std::string& HoldSelect() {
+  static const std::string* const kSql = new std::string(absl::StrCat(
+      "SELECT hold_id, item_id, reason, placed_by AS placed_by_user_id, "
+      "recall_id, ",
+      pg::MicrosColumn("placed_at"),
+      ", released_at IS NULL AS active, released_by AS released_by_user_id, ",
+      pg::MicrosColumn("released_at"), " FROM cellchain_custody.holds "));
+  return *kSql;
 }
 
 template <typename Executor>
 absl::StatusOr<v1::Hold> LoadHold(Executor& executor, const std::string& id,
                                   bool for_update = false) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat(kHoldSelect, "WHERE hold_id = $1",
-                                 for_update ? " FOR UPDATE" : ""),
-                    {id}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(absl::StrCat("no hold \"", id, "\""));
-  }
-  return HoldFromRow(r, 0);
+  return LoadOne<v1::Hold>(executor,
+                           absl::StrCat(HoldSelect(), "WHERE hold_id = $1",
+                                        for_update ? " FOR UPDATE" : ""),
+                           id, "hold");
 }
 
 template <typename Executor>
 absl::StatusOr<v1::Recall> LoadRecall(Executor& executor,
                                       const std::string& id) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat("SELECT recall_id, item_id, reason, "
-                                 "recalled_by, ",
-                                 Micros("recalled_at"),
-                                 ", items_held FROM cellchain_custody.recalls "
-                                 "WHERE recall_id = $1"),
-                    {id}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(absl::StrCat("no recall \"", id, "\""));
-  }
-  v1::Recall recall;
-  CC_ASSIGN_OR_RETURN(std::string rid, r.GetString(0, 0));
-  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(0, 1));
-  CC_ASSIGN_OR_RETURN(std::string reason, r.GetString(0, 2));
-  CC_ASSIGN_OR_RETURN(std::string by, r.GetString(0, 3));
-  CC_ASSIGN_OR_RETURN(int64_t at, r.GetInt64(0, 4));
-  CC_ASSIGN_OR_RETURN(int32_t held, r.GetInt32(0, 5));
-  recall.set_recall_id(rid);
-  recall.set_item_id(item);
-  recall.set_reason(reason);
-  recall.set_recalled_by_user_id(by);
-  *recall.mutable_recalled_at() = FromMicros(at);
-  recall.set_items_held(held);
-  return recall;
+  return LoadOne<v1::Recall>(
+      executor,
+      absl::StrCat("SELECT recall_id, item_id, reason, "
+                   "recalled_by AS recalled_by_user_id, ",
+                   pg::MicrosColumn("recalled_at"),
+                   ", items_held FROM cellchain_custody.recalls "
+                   "WHERE recall_id = $1"),
+      id, "recall");
 }
 
 template <typename Executor>
 absl::StatusOr<v1::Location> LoadLocation(Executor& executor,
                                           const std::string& id,
                                           std::string_view field) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec("SELECT location_id, kind, name, coalesce(parent_id, '') "
-                    "FROM cellchain_custody.locations WHERE location_id = $1",
-                    {id}));
-  if (r.rows() == 0) {
-    return WithReason(absl::NotFoundError(absl::StrCat(
-                          "no location \"", id, "\" (", std::string(field),
-                          ")")),
-                      "LOCATION_NOT_FOUND");
+  absl::StatusOr<v1::Location> location = LoadOne<v1::Location>(
+      executor,
+      "SELECT location_id, kind, name, parent_id AS parent_location_id "
+      "FROM cellchain_custody.locations WHERE location_id = $1",
+      id, "location");
+  if (absl::IsNotFound(location.status())) {
+    return WithReason(
+        Annotate(location.status(), absl::StrCat("(", std::string(field), ")")),
+        "LOCATION_NOT_FOUND");
   }
-  v1::Location location;
-  CC_ASSIGN_OR_RETURN(std::string lid, r.GetString(0, 0));
-  CC_ASSIGN_OR_RETURN(int32_t kind, r.GetInt32(0, 1));
-  CC_ASSIGN_OR_RETURN(std::string name, r.GetString(0, 2));
-  CC_ASSIGN_OR_RETURN(std::string parent, r.GetString(0, 3));
-  location.set_location_id(lid);
-  location.set_kind(static_cast<v1::LocationKind>(kind));
-  location.set_name(name);
-  location.set_parent_location_id(parent);
   return location;
 }
 
 template <typename Executor>
 absl::StatusOr<v1::DinAllocation> LoadDinAllocation(Executor& executor,
                                                     const std::string& din) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat("SELECT din, fin, year, sequence, "
-                                 "allocated_by, ",
-                                 Micros("allocated_at"),
-                                 " FROM cellchain_custody.din_allocations "
-                                 "WHERE din = $1"),
-                    {din}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(absl::StrCat("no DIN allocation ", din));
-  }
-  v1::DinAllocation a;
-  CC_ASSIGN_OR_RETURN(std::string d, r.GetString(0, 0));
-  CC_ASSIGN_OR_RETURN(std::string fin, r.GetString(0, 1));
-  CC_ASSIGN_OR_RETURN(int32_t year, r.GetInt32(0, 2));
-  CC_ASSIGN_OR_RETURN(int32_t sequence, r.GetInt32(0, 3));
-  CC_ASSIGN_OR_RETURN(std::string by, r.GetString(0, 4));
-  CC_ASSIGN_OR_RETURN(int64_t at, r.GetInt64(0, 5));
-  a.set_din(d);
-  a.set_fin(fin);
-  a.set_year(year);
-  a.set_sequence(sequence);
-  a.set_allocated_by_user_id(by);
-  *a.mutable_allocated_at() = FromMicros(at);
-  return a;
+  return LoadOne<v1::DinAllocation>(
+      executor,
+      absl::StrCat("SELECT din, fin, year, sequence, "
+                   "allocated_by AS allocated_by_user_id, ",
+                   pg::MicrosColumn("allocated_at"),
+                   " FROM cellchain_custody.din_allocations WHERE din = $1"),
+      din, "DIN allocation");
 }
 
 template <typename Executor>
 absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
                                                  const std::string& id) {
   CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec("SELECT upload_id, coalesce(item_id, ''), "
-                    "coalesce(location_id, ''), logger_id "
-                    "FROM cellchain_custody.temperature_uploads "
-                    "WHERE upload_id = $1",
-                    {id}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(absl::StrCat("no temperature upload ", id));
-  }
-  v1::TemperatureUpload u;
-  CC_ASSIGN_OR_RETURN(std::string uid, r.GetString(0, 0));
-  CC_ASSIGN_OR_RETURN(std::string item, r.GetString(0, 1));
-  CC_ASSIGN_OR_RETURN(std::string location, r.GetString(0, 2));
-  CC_ASSIGN_OR_RETURN(std::string logger, r.GetString(0, 3));
-  u.set_upload_id(uid);
-  u.set_item_id(item);
-  u.set_location_id(location);
-  u.set_logger_id(logger);
+      v1::TemperatureUpload u,
+      LoadOne<v1::TemperatureUpload>(
+          executor,
+          "SELECT upload_id, item_id, location_id, logger_id "
+          "FROM cellchain_custody.temperature_uploads WHERE upload_id = $1",
+          id, "temperature upload"));
   CC_ASSIGN_OR_RETURN(
       pg::Result readings,
-      executor.Exec(absl::StrCat("SELECT ", Micros("measured_at"),
+      executor.Exec(absl::StrCat("SELECT ", pg::MicrosColumn("measured_at"),
                                  ", celsius FROM "
                                  "cellchain_custody.temperature_readings "
                                  "WHERE upload_id = $1 ORDER BY seq"),
                     {id}));
   for (int row = 0; row < readings.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(int64_t at, readings.GetInt64(row, 0));
-    CC_ASSIGN_OR_RETURN(double celsius, readings.GetDouble(row, 1));
-    v1::TemperatureReading* reading = u.add_readings();
-    *reading->mutable_measured_at() = FromMicros(at);
-    reading->set_celsius(celsius);
+    CC_RETURN_IF_ERROR(pg::FillFromRow(readings, row, *u.add_readings()));
   }
   CC_ASSIGN_OR_RETURN(
       pg::Result flagged,
@@ -533,14 +397,9 @@ absl::StatusOr<absl::flat_hash_map<int, v1::TemperatureLimit>> LoadLimits(
                     "cellchain_custody.temperature_limits ORDER BY item_type"));
   absl::flat_hash_map<int, v1::TemperatureLimit> limits;
   for (int row = 0; row < r.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(int32_t type, r.GetInt32(row, 0));
-    CC_ASSIGN_OR_RETURN(double min, r.GetDouble(row, 1));
-    CC_ASSIGN_OR_RETURN(double max, r.GetDouble(row, 2));
     v1::TemperatureLimit limit;
-    limit.set_item_type(static_cast<v1::ItemType>(type));
-    limit.set_min_celsius(min);
-    limit.set_max_celsius(max);
-    limits[type] = limit;
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, limit));
+    limits[limit.item_type()] = limit;
   }
   return limits;
 }
@@ -1259,21 +1118,21 @@ absl::StatusOr<v1::GetItemResponse> Custody::GetItem(
                       LoadItem(*lease, request.item_id()));
   CC_ASSIGN_OR_RETURN(
       pg::Result holds,
-      lease->Exec(absl::StrCat(kHoldSelect,
+      lease->Exec(absl::StrCat(HoldSelect(),
                                "WHERE item_id = $1 ORDER BY placed_at, hold_id"),
                   {request.item_id()}));
   for (int row = 0; row < holds.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(*response.add_holds(), HoldFromRow(holds, row));
+    CC_RETURN_IF_ERROR(pg::FillFromRow(holds, row, *response.add_holds()));
   }
   CC_ASSIGN_OR_RETURN(
       pg::Result handoffs,
-      lease->Exec(absl::StrCat(kHandoffSelect,
+      lease->Exec(absl::StrCat(HandoffSelect(),
                                "WHERE item_id = $1 "
                                "ORDER BY initiated_at, handoff_id"),
                   {request.item_id()}));
   for (int row = 0; row < handoffs.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(*response.add_handoffs(),
-                        HandoffFromRow(handoffs, row));
+    CC_RETURN_IF_ERROR(
+        pg::FillFromRow(handoffs, row, *response.add_handoffs()));
   }
   return response;
 }

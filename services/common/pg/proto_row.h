@@ -1,0 +1,44 @@
+// FillFromRow: one result row into a protobuf message, column by field
+// name, so that a service reads an entity with one SELECT whose columns are
+// named as its proto's fields (`coalesce(x, '') AS field` is not needed: a
+// NULL leaves the field unset).
+//
+//   CC_ASSIGN_OR_RETURN(pg::Result r, conn.Exec(
+//       "SELECT hold_id, reason, " + pg::MicrosColumn("placed_at") + " ..."));
+//   v1::Hold hold;
+//   CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, hold));
+//
+// Each singular field whose name is a column of the result is set from it:
+// string (text), bool, int32/int64/uint32/uint64, double/float, enum (the
+// column holds the number), and google.protobuf.Timestamp (the column holds
+// microseconds since the epoch, as MicrosColumn selects it). Other fields —
+// repeated ones, other messages — are left to the caller, and so are
+// columns no field is named after.
+//
+// Thread-safety: pure functions.
+#ifndef CELLCHAIN_SERVICES_COMMON_PG_PROTO_ROW_H_
+#define CELLCHAIN_SERVICES_COMMON_PG_PROTO_ROW_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "services/common/pg/result.h"
+
+namespace cellchain::pg {
+
+// "(extract(epoch FROM <column>) * 1000000)::int8 AS <as>" (as = column when
+// empty): a timestamptz as exact microseconds for FillFromRow. NULL stays
+// NULL.
+std::string MicrosColumn(std::string_view column, std::string_view as = "");
+
+// INTERNAL naming the column when a value does not parse as its field's
+// type (a schema and a proto that disagree), or when an enum column holds a
+// number the enum does not define.
+absl::Status FillFromRow(const Result& result, int row,
+                         google::protobuf::Message& message);
+
+}  // namespace cellchain::pg
+
+#endif  // CELLCHAIN_SERVICES_COMMON_PG_PROTO_ROW_H_
