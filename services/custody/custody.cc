@@ -404,6 +404,57 @@ absl::StatusOr<absl::flat_hash_map<int, v1::TemperatureLimit>> LoadLimits(
   return limits;
 }
 
+// What is reachable from an item along the derivation graph: forward
+// (parent to child) or backward (child to parent). Walked one level per
+// statement, each an index lookup on the level's items: a recursive query
+// would leave the plan to a row estimate the planner cannot make for a graph
+// whose shared reagent lots and equipment have thousands of children, and
+// a wrong guess (a hash join over every link) costs hundreds of times more.
+struct Edge {
+  std::string to;
+  v1::DerivationKind kind = v1::DERIVATION_KIND_UNSPECIFIED;
+  std::string record_id;
+};
+struct Reach {
+  std::vector<std::string> nodes;  // the root first, then level by level
+  // Each node's edges away from the root, by the next node's id.
+  absl::flat_hash_map<std::string, std::vector<Edge>> next;
+};
+
+template <typename Executor>
+absl::StatusOr<Reach> Walk(Executor& executor, const std::string& root,
+                           bool forward) {
+  const char* sql =
+      forward ? "SELECT parent_id, child_id, kind, coalesce(record_id, '') "
+                "FROM cellchain_custody.item_links "
+                "WHERE parent_id = ANY($1::text[]) ORDER BY parent_id, child_id"
+              : "SELECT child_id, parent_id, kind, coalesce(record_id, '') "
+                "FROM cellchain_custody.item_links "
+                "WHERE child_id = ANY($1::text[]) ORDER BY child_id, parent_id";
+  Reach reach;
+  reach.nodes.push_back(root);
+  absl::flat_hash_set<std::string> seen = {root};
+  std::vector<std::string> frontier = {root};
+  while (!frontier.empty()) {
+    CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, {TextArray(frontier)}));
+    frontier.clear();
+    for (int row = 0; row < r.rows(); ++row) {
+      CC_ASSIGN_OR_RETURN(std::string from, r.GetString(row, 0));
+      Edge edge;
+      CC_ASSIGN_OR_RETURN(edge.to, r.GetString(row, 1));
+      CC_ASSIGN_OR_RETURN(int32_t kind, r.GetInt32(row, 2));
+      CC_ASSIGN_OR_RETURN(edge.record_id, r.GetString(row, 3));
+      edge.kind = static_cast<v1::DerivationKind>(kind);
+      if (seen.insert(edge.to).second) {
+        reach.nodes.push_back(edge.to);
+        frontier.push_back(edge.to);
+      }
+      reach.next[from].push_back(std::move(edge));
+    }
+  }
+  return reach;
+}
+
 // ---- audit -------------------------------------------------------------
 
 // Appends the records of one request's change, all with the same actor and
@@ -1068,16 +1119,11 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
                                          " is on hold"));
         }
         CC_ASSIGN_OR_RETURN(
-            pg::Result cycle,
-            tx.Exec("WITH RECURSIVE up(id) AS ("
-                    "  SELECT parent_id FROM cellchain_custody.item_links "
-                    "  WHERE child_id = $1 "
-                    "  UNION "
-                    "  SELECT l.parent_id FROM cellchain_custody.item_links l "
-                    "  JOIN up ON l.child_id = up.id) "
-                    "SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)",
-                    {request.parent_item_id(), request.item_id()}));
-        CC_ASSIGN_OR_RETURN(bool would_cycle, cycle.GetBool(0, 0));
+            Reach ancestors,
+            Walk(tx, request.parent_item_id(), /*forward=*/false));
+        bool would_cycle =
+            std::find(ancestors.nodes.begin(), ancestors.nodes.end(),
+                      request.item_id()) != ancestors.nodes.end();
         if (would_cycle) {
           return FailedRule(
               kReasonDerivationCycle,
@@ -1846,20 +1892,9 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
                                          "a reagent lot, not a ",
                                          v1::ItemType_Name(root.type)));
         }
-        CC_ASSIGN_OR_RETURN(
-            pg::Result r,
-            tx.Exec("WITH RECURSIVE down(id) AS ("
-                    "  SELECT $1::text "
-                    "  UNION "
-                    "  SELECT l.child_id FROM cellchain_custody.item_links l "
-                    "  JOIN down ON l.parent_id = down.id) "
-                    "SELECT id FROM down ORDER BY id",
-                    {request.item_id()}));
-        std::vector<std::string> ids;
-        for (int row = 0; row < r.rows(); ++row) {
-          CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
-          ids.push_back(std::move(id));
-        }
+        CC_ASSIGN_OR_RETURN(Reach reach,
+                            Walk(tx, request.item_id(), /*forward=*/true));
+        std::vector<std::string> ids = std::move(reach.nodes);
         CC_ASSIGN_OR_RETURN(std::vector<LockedItem> items,
                             LockItems(tx, ids, true));
         std::vector<std::string> live;
@@ -2005,47 +2040,9 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
       pg::Transaction tx,
       pg::Transaction::Begin(*lease, {.isolation = pg::Isolation::kRepeatableRead,
                                       .read_only = true}));
-  // The recursive walk's row estimate is far above the real path (the
-  // planner cannot know how narrow it is), which would make PostgreSQL JIT
-  // compile the query: more time than the whole trace.
-  CC_RETURN_IF_ERROR(tx.Exec("SELECT set_config('jit', 'off', true)").status());
-  // Edges reachable from the root: (from, to, kind, record) where `to` is
-  // the next node away from the root.
-  std::string sql =
-      forward
-          ? "WITH RECURSIVE e(a, b, kind, rec) AS ("
-            "  SELECT parent_id, child_id, kind, coalesce(record_id, '') "
-            "  FROM cellchain_custody.item_links WHERE parent_id = $1 "
-            "  UNION "
-            "  SELECT l.parent_id, l.child_id, l.kind, "
-            "         coalesce(l.record_id, '') "
-            "  FROM cellchain_custody.item_links l JOIN e ON l.parent_id = e.b) "
-            "SELECT a, b, kind, rec FROM e ORDER BY a, b"
-          : "WITH RECURSIVE e(a, b, kind, rec) AS ("
-            "  SELECT child_id, parent_id, kind, coalesce(record_id, '') "
-            "  FROM cellchain_custody.item_links WHERE child_id = $1 "
-            "  UNION "
-            "  SELECT l.child_id, l.parent_id, l.kind, "
-            "         coalesce(l.record_id, '') "
-            "  FROM cellchain_custody.item_links l JOIN e ON l.child_id = e.b) "
-            "SELECT a, b, kind, rec FROM e ORDER BY a, b";
-  CC_ASSIGN_OR_RETURN(pg::Result edges, tx.Exec(sql, {request.item_id()}));
-  struct Edge {
-    std::string to;
-    v1::DerivationKind kind;
-    std::string record_id;
-  };
-  absl::flat_hash_map<std::string, std::vector<Edge>> next;
-  std::vector<std::string> nodes = {request.item_id()};
-  absl::flat_hash_set<std::string> node_set = {request.item_id()};
-  for (int row = 0; row < edges.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string a, edges.GetString(row, 0));
-    CC_ASSIGN_OR_RETURN(std::string b, edges.GetString(row, 1));
-    CC_ASSIGN_OR_RETURN(int32_t kind, edges.GetInt32(row, 2));
-    CC_ASSIGN_OR_RETURN(std::string rec, edges.GetString(row, 3));
-    if (node_set.insert(b).second) nodes.push_back(b);
-    next[a].push_back({b, static_cast<v1::DerivationKind>(kind), rec});
-  }
+  CC_ASSIGN_OR_RETURN(Reach reach, Walk(tx, request.item_id(), forward));
+  const std::vector<std::string>& nodes = reach.nodes;
+  absl::flat_hash_map<std::string, std::vector<Edge>>& next = reach.next;
   CC_ASSIGN_OR_RETURN(auto items, LoadItems(tx, nodes));
   if (!items.contains(request.item_id())) {
     return WithReason(absl::NotFoundError(absl::StrCat(
