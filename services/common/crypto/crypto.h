@@ -1,6 +1,8 @@
 // cellchain::crypto: the cryptographic primitives every service uses, on
 // OpenSSL 3 EVP only.
 //
+//   aead.h      Aes256GcmSeal/Open, FieldCipher (encryption at rest, key
+//               rotation)
 //   encoding.h  HexEncode/HexDecode, Base64Encode/Base64Decode (strict)
 //   sha256.h    Sha256, Sha256Hex, Sha256Hasher
 //   random.h    RandomBytes, RandomId ("<prefix>_<26 Crockford base32>")
@@ -15,6 +17,7 @@
 #ifndef CELLCHAIN_SERVICES_COMMON_CRYPTO_CRYPTO_H_
 #define CELLCHAIN_SERVICES_COMMON_CRYPTO_CRYPTO_H_
 
+#include "services/common/crypto/aead.h"      // IWYU pragma: export
 #include "services/common/crypto/ed25519.h"   // IWYU pragma: export
 #include "services/common/crypto/encoding.h"  // IWYU pragma: export
 #include "services/common/crypto/password.h"  // IWYU pragma: export
