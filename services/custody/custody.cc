@@ -388,20 +388,30 @@ absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
   return u;
 }
 
+constexpr char kLimitSelect[] =
+    "SELECT item_type, min_celsius, max_celsius "
+    "FROM cellchain_custody.temperature_limits ";
+
+// The range of one item type (by its enum value). NOT_FOUND when it has
+// none.
 template <typename Executor>
-absl::StatusOr<absl::flat_hash_map<int, v1::TemperatureLimit>> LoadLimits(
-    Executor& executor) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec("SELECT item_type, min_celsius, max_celsius FROM "
-                    "cellchain_custody.temperature_limits ORDER BY item_type"));
-  absl::flat_hash_map<int, v1::TemperatureLimit> limits;
-  for (int row = 0; row < r.rows(); ++row) {
-    v1::TemperatureLimit limit;
-    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, limit));
-    limits[limit.item_type()] = limit;
-  }
-  return limits;
+absl::StatusOr<v1::TemperatureLimit> LoadLimit(Executor& executor,
+                                               v1::ItemType type) {
+  return LoadOne<v1::TemperatureLimit>(
+      executor, absl::StrCat(kLimitSelect, "WHERE item_type = $1::int"),
+      absl::StrCat(static_cast<int>(type)), "temperature limit for");
+}
+
+// The graph-wide lock (transaction-level advisory): exclusive for what
+// adds links out of a new item's path or collects descendants (LinkParent,
+// Recall), shared for registrations. Deferred: it travels with the
+// transaction's next statement instead of costing a round trip.
+void LockGraph(pg::Transaction& tx, bool shared) {
+  tx.Defer(pg::Statement(
+      shared ? "SELECT pg_advisory_xact_lock_shared(hashtextextended("
+               "'cellchain_custody.graph', 0))"
+             : "SELECT pg_advisory_xact_lock(hashtextextended("
+               "'cellchain_custody.graph', 0))"));
 }
 
 // What is reachable from an item along the derivation graph: forward
@@ -502,6 +512,23 @@ class Audit {
         Append(std::move(action), "item", item_id, item, std::move(reason),
                std::move(ids), std::move(signature), actor));
     return std::make_pair(std::move(item), record.record_id);
+  }
+
+  // AppendItem for several items changed alike, read in one statement and
+  // appended in id order (the lock order of ledger.h).
+  absl::Status AppendItems(const std::string& action,
+                           std::vector<std::string> item_ids,
+                           const std::string& reason) {
+    std::sort(item_ids.begin(), item_ids.end());
+    CC_ASSIGN_OR_RETURN(auto items, LoadItems(tx_, item_ids));
+    for (const std::string& id : item_ids) {
+      const v1::Item& item = items[id];
+      std::vector<Isbt128Identifier> ids(item.isbt128().begin(),
+                                         item.isbt128().end());
+      CC_RETURN_IF_ERROR(
+          Append(action, "item", id, item, reason, std::move(ids)).status());
+    }
+    return absl::OkStatus();
   }
 
   pg::Transaction& tx() { return tx_; }
@@ -656,43 +683,42 @@ struct Identifiers {
   std::optional<std::string> chain_of_identity;
 };
 
+// The request field `field` from a parser's verdict: OK, or
+// INVALID_ARGUMENT naming the request's field with the parser's message.
+absl::Status AsField(std::string_view field, const absl::Status& parsed) {
+  if (parsed.ok()) return parsed;
+  return InvalidField(field, std::string(parsed.message()));
+}
+
 absl::StatusOr<Identifiers> ParseIdentifiers(
     const v1::RegisterItemRequest& request) {
   Identifiers ids;
-  if (!request.din().empty()) {
-    if (request.din()[0] == '=') {
-      absl::StatusOr<isbt128::DonationIdentification> parsed =
-          isbt128::ParseDonationIdentification(request.din());
-      if (!parsed.ok()) return InvalidField("din", std::string(parsed.status().message()));
-      ids.din = parsed->din.ToString();
-    } else {
-      absl::StatusOr<isbt128::Din> parsed = isbt128::Din::Parse(request.din());
-      if (!parsed.ok()) return InvalidField("din", std::string(parsed.status().message()));
-      ids.din = parsed->ToString();
-    }
+  const std::string& din = request.din();
+  if (!din.empty() && din[0] == '=') {
+    absl::StatusOr<isbt128::DonationIdentification> parsed =
+        isbt128::ParseDonationIdentification(din);
+    CC_RETURN_IF_ERROR(AsField("din", parsed.status()));
+    ids.din = parsed->din.ToString();
+  } else if (!din.empty()) {
+    absl::StatusOr<isbt128::Din> parsed = isbt128::Din::Parse(din);
+    CC_RETURN_IF_ERROR(AsField("din", parsed.status()));
+    ids.din = parsed->ToString();
   }
   if (!request.product_code().empty()) {
-    absl::StatusOr<isbt128::ProductCode> parsed =
-        isbt128::ParseProductCode(request.product_code());
-    if (!parsed.ok()) {
-      return InvalidField("product_code", std::string(parsed.status().message()));
-    }
+    CC_RETURN_IF_ERROR(AsField(
+        "product_code",
+        isbt128::ParseProductCode(request.product_code()).status()));
     ids.product_code = request.product_code();
   }
   if (!request.expiration().empty()) {
-    absl::StatusOr<absl::CivilMinute> parsed =
-        isbt128::ParseExpiration(request.expiration());
-    if (!parsed.ok()) {
-      return InvalidField("expiration", std::string(parsed.status().message()));
-    }
+    CC_RETURN_IF_ERROR(AsField(
+        "expiration", isbt128::ParseExpiration(request.expiration()).status()));
     ids.expiration = request.expiration();
   }
   if (!request.chain_of_identity().empty()) {
-    absl::StatusOr<isbt128::ChainOfIdentityId> parsed =
-        isbt128::ParseChainOfIdentity(request.chain_of_identity());
-    if (!parsed.ok()) {
-      return InvalidField("chain_of_identity", std::string(parsed.status().message()));
-    }
+    CC_RETURN_IF_ERROR(AsField(
+        "chain_of_identity",
+        isbt128::ParseChainOfIdentity(request.chain_of_identity()).status()));
     ids.chain_of_identity = request.chain_of_identity();
   }
   if (ids.product_code && !ids.din) {
@@ -799,18 +825,13 @@ absl::Status AddReader(ledger::StateRegistry& registry, const char* type,
       });
 }
 
-absl::StatusOr<v1::TemperatureLimit> LoadLimit(pg::Connection& c,
+absl::StatusOr<v1::TemperatureLimit> ReadLimit(pg::Connection& c,
                                                const std::string& id) {
   v1::ItemType type;
   if (!v1::ItemType_Parse(id, &type)) {
     return absl::NotFoundError(absl::StrCat("no item type ", id));
   }
-  CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(c));
-  auto it = limits.find(static_cast<int>(type));
-  if (it == limits.end()) {
-    return absl::NotFoundError(absl::StrCat("no limits for ", id));
-  }
-  return it->second;
+  return LoadLimit(c, type);
 }
 
 }  // namespace
@@ -836,7 +857,7 @@ absl::Status Custody::RegisterStateReaders(ledger::StateRegistry& registry) {
       registry, "temperature_upload",
       [](C& c, Id id) { return LoadUpload(c, id); }));
   return AddReader<v1::TemperatureLimit>(registry, "temperature_limit",
-                                         &LoadLimit);
+                                         &ReadLimit);
 }
 
 // ---- DIN allocation -------------------------------------------------------
@@ -966,10 +987,7 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
         // Shared: registrations run side by side, but never while a recall
         // (which takes the lock exclusively) is collecting descendants, so
         // no child of a recalled item escapes its hold.
-        CC_RETURN_IF_ERROR(
-            tx.Exec("SELECT pg_advisory_xact_lock_shared(hashtextextended("
-                    "'cellchain_custody.graph', 0))")
-                .status());
+        LockGraph(tx, /*shared=*/true);
         std::vector<std::string> parent_ids(seen.begin(), seen.end());
         CC_ASSIGN_OR_RETURN(std::vector<LockedItem> parents,
                             LockItems(tx, parent_ids, false));
@@ -1086,10 +1104,7 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
       bytes, [&](pg::Transaction& tx, v1::LinkParentResponse& response) {
         // One link at a time in the whole graph: two links that would each
         // be acyclic alone cannot close a cycle together.
-        CC_RETURN_IF_ERROR(
-            tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
-                    "'cellchain_custody.graph', 0))")
-                .status());
+        LockGraph(tx, /*shared=*/false);
         CC_ASSIGN_OR_RETURN(LockedItem child, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(child));
         if (IsRootType(child.type)) {
@@ -1698,14 +1713,9 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
                       "WHERE item_id = ANY($1::text[])",
                       {TextArray(flagged)})
                   .status());
-          for (const std::string& id : flagged) {
-            CC_RETURN_IF_ERROR(
-                audit
-                    .AppendItem("item.temperature_excursion", id,
-                                absl::StrCat("temperature upload ", upload_id,
-                                             " out of range"))
-                    .status());
-          }
+          CC_RETURN_IF_ERROR(audit.AppendItems(
+              "item.temperature_excursion", flagged,
+              absl::StrCat("temperature upload ", upload_id, " out of range")));
         }
         CC_ASSIGN_OR_RETURN(v1::TemperatureUpload upload,
                             LoadUpload(tx, upload_id));
@@ -1751,9 +1761,8 @@ absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
                     {static_cast<int>(limit.item_type()), limit.min_celsius(),
                      limit.max_celsius()})
                 .status());
-        CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(tx));
-        const v1::TemperatureLimit& stored =
-            limits[static_cast<int>(limit.item_type())];
+        CC_ASSIGN_OR_RETURN(v1::TemperatureLimit stored,
+                            LoadLimit(tx, limit.item_type()));
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
         CC_RETURN_IF_ERROR(audit
@@ -1770,12 +1779,13 @@ absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
 absl::StatusOr<v1::ListTemperatureLimitsResponse>
 Custody::ListTemperatureLimits() {
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(auto limits, LoadLimits(*lease));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      lease->Exec(absl::StrCat(kLimitSelect, "ORDER BY item_type")));
   v1::ListTemperatureLimitsResponse response;
-  std::vector<int> types;
-  for (const auto& [type, limit] : limits) types.push_back(type);
-  std::sort(types.begin(), types.end());
-  for (int type : types) *response.add_limits() = limits[type];
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *response.add_limits()));
+  }
   return response;
 }
 
@@ -1880,10 +1890,7 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
       [&](pg::Transaction& tx, v1::RecallResponse& response) {
         // Links are added under the graph lock: taking it freezes the set
         // of descendants until the holds are in place.
-        CC_RETURN_IF_ERROR(
-            tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
-                    "'cellchain_custody.graph', 0))")
-                .status());
+        LockGraph(tx, /*shared=*/false);
         CC_ASSIGN_OR_RETURN(LockedItem root, LockItem(tx, request.item_id()));
         if (root.type != v1::ITEM_TYPE_DONOR_LOT &&
             root.type != v1::ITEM_TYPE_REAGENT_LOT) {
@@ -1919,25 +1926,40 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
         std::string reason =
             absl::StrCat("recall ", recall_id, " of ", request.item_id(), ": ",
                          request.context().reason());
-        std::vector<std::pair<std::string, std::string>> holds;  // hold, item
-        for (const std::string& id : live) {
-          CC_ASSIGN_OR_RETURN(std::string hold_id,
-                              InsertHold(tx, id, reason, caller.user_id,
-                                         recall_id));
-          holds.emplace_back(hold_id, id);
+        // Every hold in one statement, every item flagged in another.
+        std::vector<std::string> hold_ids;
+        for (size_t i = 0; i < live.size(); ++i) {
+          hold_ids.push_back(crypto::RandomId("hld"));
         }
-        std::sort(holds.begin(), holds.end());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_custody.holds "
+                    "(hold_id, item_id, reason, placed_by, recall_id, "
+                    " placed_at) "
+                    "SELECT h, i, $3, $4, $5, now() "
+                    "FROM unnest($1::text[], $2::text[]) AS t(h, i)",
+                    {TextArray(hold_ids), TextArray(live), reason,
+                     caller.user_id, recall_id})
+                .status());
+        CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_custody.items "
+                                   "SET on_hold = true, version = version + 1 "
+                                   "WHERE item_id = ANY($1::text[])",
+                                   {TextArray(live)})
+                               .status());
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
-        for (const auto& [hold_id, item_id] : holds) {
-          CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, hold_id));
+        CC_ASSIGN_OR_RETURN(
+            pg::Result held,
+            tx.Exec(absl::StrCat(HoldSelect(),
+                                 "WHERE recall_id = $1 ORDER BY hold_id"),
+                    {recall_id}));
+        for (int row = 0; row < held.rows(); ++row) {
+          v1::Hold hold;
+          CC_RETURN_IF_ERROR(pg::FillFromRow(held, row, hold));
           CC_RETURN_IF_ERROR(
-              audit.Append("hold.place", "hold", hold_id, hold, reason)
+              audit.Append("hold.place", "hold", hold.hold_id(), hold, reason)
                   .status());
         }
-        for (const std::string& id : live) {
-          CC_RETURN_IF_ERROR(audit.AppendItem("item.hold", id, reason).status());
-        }
+        CC_RETURN_IF_ERROR(audit.AppendItems("item.hold", live, reason));
         CC_ASSIGN_OR_RETURN(v1::Recall recall, LoadRecall(tx, recall_id));
         CC_RETURN_IF_ERROR(audit
                                .Append("recall.issue", "recall", recall_id,
