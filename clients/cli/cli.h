@@ -9,6 +9,8 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
+#include "google/protobuf/timestamp.pb.h"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -104,6 +106,10 @@ std::string NewRequestId();
 // to stderr and returns 1. A message that starts with its own reason (the
 // access gate's "ROLE_NOT_ALLOWED: …") is printed without that prefix.
 int Report(const std::string& command, const grpc::Status& status);
+
+// "2026-12-02T08:15:30Z" (UTC, to the second), or "-" when unset: a time
+// as the tables of people-facing commands show it.
+std::string DisplayTime(const google::protobuf::Timestamp& t);
 
 // Prints "cellchain: <command>: <message>" to stderr and returns `code`.
 int Fail(const std::string& command, const std::string& message, int code);

@@ -19,13 +19,6 @@ namespace {
 
 namespace v1 = cellchain::custody::v1;
 
-std::string Time(const google::protobuf::Timestamp& t) {
-  if (t.seconds() == 0 && t.nanos() == 0) return "-";
-  absl::Time time =
-      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
-}
-
 std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
     return c == '-' ? '_' : static_cast<char>(std::toupper(c));
@@ -90,7 +83,7 @@ void PrintItem(const v1::Item& item) {
   for (const v1::ParentLink& parent : item.parents()) {
     line("from", parent.parent_item_id() + " (" + KindName(parent.kind()) + ")");
   }
-  line("registered", Time(item.registered_at()));
+  line("registered", DisplayTime(item.registered_at()));
   line("version", std::to_string(item.version()));
 }
 
@@ -225,7 +218,7 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   for (const v1::Hold& hold : response.holds()) {
     std::cout << "  hold " << hold.hold_id() << " "
               << (hold.active() ? "ACTIVE" : "released") << " since "
-              << Time(hold.placed_at()) << " by " << hold.placed_by_user_id()
+              << DisplayTime(hold.placed_at()) << " by " << hold.placed_by_user_id()
               << ": " << hold.reason() << "\n";
   }
   for (const v1::Handoff& h : response.handoffs()) {
@@ -235,7 +228,7 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
               << " -> "
               << (h.to_user_id().empty() ? h.to_location_id() : h.to_user_id())
               << " carried by " << h.carrier_user_id() << ", "
-              << Time(h.initiated_at()) << "\n";
+              << DisplayTime(h.initiated_at()) << "\n";
   }
   return 0;
 }

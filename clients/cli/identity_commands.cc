@@ -18,13 +18,6 @@ namespace {
 
 namespace v1 = cellchain::identity::v1;
 
-std::string Time(const google::protobuf::Timestamp& t) {
-  if (t.seconds() == 0 && t.nanos() == 0) return "-";
-  absl::Time time =
-      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
-}
-
 std::string Roles(const v1::User& user) {
   std::vector<auth::Role> roles;
   for (int role : user.roles()) roles.push_back(static_cast<auth::Role>(role));
@@ -63,8 +56,8 @@ void PrintUser(const v1::User& user) {
   line("failed attempts", std::to_string(user.failed_attempts()));
   line("password", user.password_change_required()
                        ? "temporary: must be changed at next login"
-                       : "set " + Time(user.password_changed_at()));
-  line("created", Time(user.created_at()));
+                       : "set " + DisplayTime(user.password_changed_at()));
+  line("created", DisplayTime(user.created_at()));
   line("credential", user.credential_fingerprint().empty()
                          ? "-"
                          : "sha256 " + user.credential_fingerprint());
@@ -137,7 +130,7 @@ int LoginCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const v1::User& user = response.user();
   std::cout << "logged in as " << user.user_id() << " (" << user.printed_name()
             << "); roles: " << Roles(user) << "\nsession "
-            << response.session_id() << " ends " << Time(response.expires_at());
+            << response.session_id() << " ends " << DisplayTime(response.expires_at());
   if (response.idle_timeout_seconds() > 0) {
     std::cout << ", or after " << response.idle_timeout_seconds() / 60
               << " min without a call";
@@ -184,7 +177,7 @@ int WhoAmICommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   line("user", user.user_id() + " (" + user.printed_name() + ")");
   line("roles", Roles(user));
   line("session",
-       response.session_id() + ", ends " + Time(response.expires_at()));
+       response.session_id() + ", ends " + DisplayTime(response.expires_at()));
   line("workstation", response.workstation());
   if (user.password_change_required()) {
     line("password", "temporary: change it with `cellchain passwd`");

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/session.h"
 #include "services/common/config/config.h"
@@ -261,6 +262,13 @@ int Report(const std::string& command, const grpc::Status& wire) {
   if (!field.empty()) std::cerr << " (field: " << field << ")";
   std::cerr << "\n";
   return 1;
+}
+
+std::string DisplayTime(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "-";
+  absl::Time time =
+      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
 }
 
 int Fail(const std::string& command, const std::string& message, int code) {

@@ -126,35 +126,20 @@ struct Flags {
 
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos) {
-      Usage("unexpected argument " + arg);
-    }
-    std::string name = arg.substr(2, eq - 2);
-    int value = 0;
-    if (!absl::SimpleAtoi(arg.substr(eq + 1), &value) || value < 0) {
-      Usage("--" + name + " wants a non-negative integer");
-    }
-    if (name == "items") {
-      flags.items = value;
-    } else if (name == "api-lots") {
-      flags.api_lots = value;
-    } else if (name == "backward-iterations") {
-      flags.backward_iterations = value;
-    } else if (name == "forward-iterations") {
-      flags.forward_iterations = value;
-    } else if (name == "iterations") {
-      flags.backward_iterations = flags.forward_iterations = value;
-    } else if (name == "warmup") {
-      flags.warmup = value;
-    } else if (name == "port") {
-      flags.port = value;
-    } else {
-      Usage("unknown flag --" + name);
-    }
-  }
+  std::string problem = bench::ParseIntFlags(
+      argc, argv, 0, [&flags](std::string_view name) -> std::vector<int*> {
+        if (name == "items") return {&flags.items};
+        if (name == "api-lots") return {&flags.api_lots};
+        if (name == "backward-iterations") return {&flags.backward_iterations};
+        if (name == "forward-iterations") return {&flags.forward_iterations};
+        if (name == "iterations") {
+          return {&flags.backward_iterations, &flags.forward_iterations};
+        }
+        if (name == "warmup") return {&flags.warmup};
+        if (name == "port") return {&flags.port};
+        return {};
+      });
+  if (!problem.empty()) Usage(problem);
   if (flags.api_lots < 1) Usage("--api-lots must be at least 1");
   if (flags.backward_iterations < 1 || flags.forward_iterations < 1) {
     Usage("iterations must be at least 1");

@@ -102,27 +102,19 @@ struct Flags {
 
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos) {
-      Usage("unexpected argument " + arg);
-    }
-    std::string name = arg.substr(2, eq - 2);
-    int* number = name == "records"           ? &flags.records
-                  : name == "batch"           ? &flags.batch
-                  : name == "proofs"          ? &flags.proofs
-                  : name == "load-rate"       ? &flags.load_rate
-                  : name == "load-seconds"    ? &flags.load_seconds
-                  : name == "load-writers"    ? &flags.load_writers
-                  : name == "load-tx-records" ? &flags.load_tx_records
-                  : name == "port"            ? &flags.port
-                                              : nullptr;
-    if (number == nullptr) Usage("unknown flag --" + name);
-    if (!absl::SimpleAtoi(arg.substr(eq + 1), number) || *number < 1) {
-      Usage("--" + name + " wants a positive integer");
-    }
-  }
+  std::string problem = bench::ParseIntFlags(
+      argc, argv, 1, [&flags](std::string_view name) -> std::vector<int*> {
+        if (name == "records") return {&flags.records};
+        if (name == "batch") return {&flags.batch};
+        if (name == "proofs") return {&flags.proofs};
+        if (name == "load-rate") return {&flags.load_rate};
+        if (name == "load-seconds") return {&flags.load_seconds};
+        if (name == "load-writers") return {&flags.load_writers};
+        if (name == "load-tx-records") return {&flags.load_tx_records};
+        if (name == "port") return {&flags.port};
+        return {};
+      });
+  if (!problem.empty()) Usage(problem);
   return flags;
 }
 
