@@ -23,16 +23,6 @@ std::string Time(const google::protobuf::Timestamp& t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", time, absl::UTCTimeZone());
 }
 
-bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return false;
-  int64_t micros = absl::ToUnixMicros(time);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-  return true;
-}
-
 // The filter from --entity-type … --before; false (and a message) if a time
 // does not parse.
 bool Filter(const Options& o, v1::RecordFilter* filter, std::string* error) {

@@ -79,6 +79,28 @@ struct Options {
   std::string min_celsius;
   std::string max_celsius;
   std::string direction = "backward";
+  // donor (cellchain donor ...); times RFC 3339
+  std::string donor_code;
+  bool identifying_stdin = false;  // name=, date_of_birth=, mrn= lines
+  bool reveal = false;
+  std::string form_version;
+  std::string consented_at;
+  std::string taken_by;
+  std::string witness;
+  std::string test;
+  std::string method;
+  std::string kit_lot;
+  std::string drawn_at;
+  std::string result;  // non_reactive, reactive, indeterminate
+  std::string delivered_at;
+  std::string collected_at;
+  std::string received_at;
+  std::string weight_grams;
+  std::string deviation_id;
+  std::string decision;  // acceptable, not_acceptable
+  std::string assessment;
+  std::string lot_id;
+  std::string state;  // lots: quarantine, available, discarded
   // Resolved by main() before a command runs: $CELLCHAIN_SESSION_TOKEN, or
   // the session file's token; "" when neither exists (the server then
   // answers SESSION_REQUIRED).
@@ -111,6 +133,10 @@ int Report(const std::string& command, const grpc::Status& status);
 // as the tables of people-facing commands show it.
 std::string DisplayTime(const google::protobuf::Timestamp& t);
 
+// An RFC 3339 time ("2026-11-22T10:00:00Z", "...+01:00") into `out`;
+// false when `text` is not one.
+bool ParseTime(const std::string& text, google::protobuf::Timestamp* out);
+
 // Prints "cellchain: <command>: <message>" to stderr and returns `code`.
 int Fail(const std::string& command, const std::string& message, int code);
 
@@ -121,6 +147,7 @@ Command FindSystemCommand(const std::string& verb);
 Command FindAuditCommand(const std::string& verb);
 Command FindUserCommand(const std::string& verb);
 Command FindCustodyCommand(const std::string& verb);
+Command FindDonorCommand(const std::string& verb);
 // login, logout, whoami, passwd (no group), or nullptr.
 Command FindSessionCommand(const std::string& name);
 

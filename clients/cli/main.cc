@@ -68,6 +68,17 @@ constexpr char kSummary[] =
     "  custody recall     hold a donor or reagent lot and all it made (QA)\n"
     "  custody end        --outcome=consumed|infused|discarded\n"
     "  custody trace      --direction=backward|forward from --item-id\n"
+    "  donor register     a birth mother under a new pseudonymous code\n"
+    "                     (--identifying-stdin: name=, date_of_birth=, mrn=)\n"
+    "  donor show         --donor-code: consent, screening, eligibility, lots\n"
+    "  donor consent | withdraw   record consent; withdraw it (holds lots)\n"
+    "  donor screen       one result of the panel (--test, --result)\n"
+    "  donor determine    sign the eligibility determination (QA)\n"
+    "  donor receive      the cord: its lot gets a DIN, in quarantine\n"
+    "  donor assess       QA's signed assessment of a --deviation-id\n"
+    "  donor release-lot | discard-lot   --lot-id (release: QA, signed)\n"
+    "  donor lot | lots   one lot (--lot-id or --din); lots by --state,\n"
+    "                     --from/--before, --din, --donor-code\n"
     "Roles: technician, qc_analyst, qa, pharmacist, clinician, admin.\n"
     "Every command but login and system * needs a session; "
     "$CELLCHAIN_SESSION_TOKEN,\nwhen set, is used instead of the session "
@@ -203,6 +214,62 @@ constexpr CommandHelp kCommandHelp[] = {
      "The derivation tree with the audit record behind each link, then the\n"
      "donor lots, reagent lots, equipment, QC samples, operators and\n"
      "patients on it.\n"},
+    {"donor register",
+     "cellchain donor register [--delivered-at=TIME] [--identifying-stdin]\n"
+     "A birth mother under a new pseudonymous donor code. Identifying data,\n"
+     "if any, is read from stdin (name=..., date_of_birth=YYYY-MM-DD,\n"
+     "mrn=...), never from the command line; it is stored sealed.\n"
+     "Technician or QA.\n"},
+    {"donor show",
+     "cellchain donor show --donor-code=DNR-... [--reveal --reason=WHY]\n"
+     "Consent, screening, signed determinations, the eligibility the data\n"
+     "gives now, and the lots. --reveal shows identifying data: QA only,\n"
+     "and the viewing is audited with the reason.\n"},
+    {"donor consent",
+     "cellchain donor consent --donor-code=D --form-version=V\n"
+     "    --consented-at=TIME --taken-by=NAME --witness=NAME\n"
+     "The witness is someone other than the person taking consent.\n"},
+    {"donor withdraw",
+     "cellchain donor withdraw --donor-code=D --reason=TEXT\n"
+     "Withdrawal of consent: every lot of the donor goes on hold, and no\n"
+     "further cord is received from her.\n"},
+    {"donor screen",
+     "cellchain donor screen --donor-code=D --test=CODE --method=M\n"
+     "    --kit-lot=K --drawn-at=TIME --result=non_reactive|reactive|"
+     "indeterminate\n"
+     "Tests: HIV12_AB HIV1_NAT HBSAG HBC_AB HBV_NAT HCV_AB HCV_NAT HTLV_AB\n"
+     "SYPHILIS WNV_NAT TCRUZI_AB CMV_AB. A correction is a new result.\n"},
+    {"donor determine",
+     "cellchain donor determine --donor-code=D [--password-stdin | "
+     "--password-env=VAR]\n"
+     "QA signs (APPROVED) the eligibility the stored data gives: ELIGIBLE,\n"
+     "INELIGIBLE or INCOMPLETE, with every reason.\n"},
+    {"donor receive",
+     "cellchain donor receive --donor-code=D --delivered-at=TIME\n"
+     "    --collected-at=TIME --received-at=TIME --min-celsius=X "
+     "--max-celsius=Y\n"
+     "    --weight-grams=G [--location-id=L]\n"
+     "The cord's lot gets a DIN and a custody item, in quarantine. Late\n"
+     "receipt or transport out of range records a deviation. Technician.\n"},
+    {"donor assess",
+     "cellchain donor assess --deviation-id=DEV "
+     "--decision=acceptable|not_acceptable\n"
+     "    --assessment=TEXT [--password-stdin | --password-env=VAR]\n"
+     "QA's signed assessment (APPROVED).\n"},
+    {"donor release-lot",
+     "cellchain donor release-lot --lot-id=LOT [--password-stdin | "
+     "--password-env=VAR]\n"
+     "Quarantine -> available, signed by QA: only for an ELIGIBLE donor\n"
+     "determined on current data, every deviation assessed acceptable.\n"},
+    {"donor discard-lot",
+     "cellchain donor discard-lot --lot-id=LOT --reason=TEXT\n"
+     "The lot and its custody item are discarded.\n"},
+    {"donor lot", "cellchain donor lot (--lot-id=LOT | --din=DIN)\n"
+                  "One lot with its deviations; the DIN as scanned or typed.\n"},
+    {"donor lots",
+     "cellchain donor lots [--state=quarantine|available|discarded]\n"
+     "    [--from=TIME] [--before=TIME] [--din=DIN] [--donor-code=D]\n"
+     "Lots, newest receipt first.\n"},
     {"system health",
      "cellchain system health\n"
      "SERVING when the server is up. No session needed.\n"},
@@ -271,6 +338,16 @@ std::string DisplayTime(const google::protobuf::Timestamp& t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
 }
 
+bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return false;
+  int64_t micros = absl::ToUnixMicros(time);
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  return true;
+}
+
 int Fail(const std::string& command, const std::string& message, int code) {
   std::cerr << "cellchain: " << command << ": " << message << "\n";
   return code;
@@ -307,7 +384,8 @@ int Main(int argc, char** argv) {
   loader.Duration("deadline", &o.deadline, "Deadline of each call.");
   loader.String("entity-type", &o.entity_type, "audit: entity type filter.");
   loader.String("entity-id", &o.entity_id, "audit: entity id filter.");
-  loader.String("din", &o.din, "audit: ISBT 128 DIN filter.");
+  loader.String("din", &o.din,
+                "audit: ISBT 128 DIN filter; donor lot/lots: the lot's DIN.");
   loader.String("actor", &o.actor, "audit: actor user id filter.");
   loader.String("action", &o.action, "audit: action filter.");
   loader.String("from", &o.from, "audit: records at or after (RFC 3339).");
@@ -394,11 +472,48 @@ int Main(int argc, char** argv) {
                 "custody temperatures: the data logger.");
   loader.List("readings", &o.readings,
               "custody temperatures: TIME=CELSIUS,... (RFC 3339 times).");
-  loader.String("min-celsius", &o.min_celsius, "custody set-limits.");
-  loader.String("max-celsius", &o.max_celsius, "custody set-limits.");
+  loader.String("min-celsius", &o.min_celsius,
+                "custody set-limits; donor receive: lowest transport "
+                "reading.");
+  loader.String("max-celsius", &o.max_celsius,
+                "custody set-limits; donor receive: highest transport "
+                "reading.");
   loader.String("direction", &o.direction,
                 "custody trace: backward (to the donor) or forward (to the\n"
                 "patients).");
+  loader.String("donor-code", &o.donor_code, "donor: the donor (DNR-...).");
+  loader.Bool("identifying-stdin", &o.identifying_stdin,
+              "donor register: read name=, date_of_birth=, mrn= lines from\n"
+              "stdin.");
+  loader.Bool("reveal", &o.reveal,
+              "donor show: include identifying data (QA; audited; needs\n"
+              "--reason).");
+  loader.String("form-version", &o.form_version, "donor consent.");
+  loader.String("consented-at", &o.consented_at, "donor consent: when.");
+  loader.String("taken-by", &o.taken_by,
+                "donor consent: who took it (printed name).");
+  loader.String("witness", &o.witness, "donor consent: the witness.");
+  loader.String("test", &o.test, "donor screen: the panel's test code.");
+  loader.String("method", &o.method, "donor screen: the method.");
+  loader.String("kit-lot", &o.kit_lot, "donor screen: the kit's lot.");
+  loader.String("drawn-at", &o.drawn_at, "donor screen: specimen drawn at.");
+  loader.String("result", &o.result,
+                "donor screen: non_reactive, reactive, indeterminate.");
+  loader.String("delivered-at", &o.delivered_at,
+                "donor register/receive: the birth.");
+  loader.String("collected-at", &o.collected_at,
+                "donor receive: cord collected at.");
+  loader.String("received-at", &o.received_at,
+                "donor receive: received at the lab.");
+  loader.String("weight-grams", &o.weight_grams,
+                "donor receive: tissue weight.");
+  loader.String("deviation-id", &o.deviation_id, "donor assess.");
+  loader.String("decision", &o.decision,
+                "donor assess: acceptable or not_acceptable.");
+  loader.String("assessment", &o.assessment, "donor assess: QA's text.");
+  loader.String("lot-id", &o.lot_id, "donor: the donor lot.");
+  loader.String("state", &o.state,
+                "donor lots: quarantine, available or discarded.");
   absl::Status status = loader.Load(argc, argv);
   if (config::IsHelpRequested(status)) {
     std::string command;
@@ -426,6 +541,7 @@ int Main(int argc, char** argv) {
   if (args.size() == 2 && args[0] == "custody") {
     run = FindCustodyCommand(args[1]);
   }
+  if (args.size() == 2 && args[0] == "donor") run = FindDonorCommand(args[1]);
   if (args.size() == 1) run = FindSessionCommand(args[0]);
   if (run == nullptr) {
     std::string command;

@@ -6,6 +6,7 @@
 #                                             IP:127.0.0.1, DNS:<name>.cellchain.local
 #   DIR/clients/<name>.crt|.key               clientAuth; /O=cellchain-dev/OU=workstation/CN=<name>
 #   DIR/signing/<service>.key|.pub            Ed25519 ledger signing keys (PKCS#8 / SPKI PEM)
+#   DIR/field-keys                            AES-256 key ring for identifying data at rest
 #   DIR/rogue/ca.crt|.key                     ANOTHER CA, trusted by nobody
 #   DIR/rogue/clients/intruder.crt|.key       a client cert from it (must be refused)
 #
@@ -73,7 +74,7 @@ trap 'rm -rf -- "${work}"' EXIT
 if ((force)); then
   echo "${PROG}: --force: removing the existing PKI in ${dir}"
   rm -rf -- "${dir}/ca.crt" "${dir}/ca.key" "${dir}/server" "${dir}/clients" \
-    "${dir}/signing" "${dir}/rogue"
+    "${dir}/signing" "${dir}/rogue" "${dir}/field-keys"
 fi
 mkdir -p -- "${dir}/server" "${dir}/clients" "${dir}/signing" "${dir}/rogue/clients"
 umask 077
@@ -205,6 +206,21 @@ make_signing_key() {
   generated=$((generated + 1))
 }
 
+# make_field_keys FILE: the key ring that seals identifying data at rest
+# (AES-256-GCM, "<id> <base64 of 32 bytes>" per line, the last one current).
+# Kept once made: a new key would leave every sealed value unreadable.
+# Rotation appends a line (docs/services/donor.md).
+make_field_keys() {
+  local file="$1"
+  if [[ -f "${file}" ]]; then
+    kept=$((kept + 1))
+    return
+  fi
+  printf 'dev1 %s\n' "$(openssl rand -base64 32)" >"${work}/field-keys"
+  install_file "${work}/field-keys" "${file}" 0600
+  generated=$((generated + 1))
+}
+
 # A CA replaced under existing leaves would make every leaf fail verification:
 # make_leaf then stops with a clear message instead of re-issuing silently.
 make_ca "${dir}/ca" "/O=cellchain-dev/CN=cellchain-dev root CA"
@@ -219,11 +235,12 @@ done
 for name in "${SIGNERS[@]}"; do
   make_signing_key "${dir}/signing/${name}"
 done
+make_field_keys "${dir}/field-keys"
 make_ca "${dir}/rogue/ca" "/O=rogue/CN=rogue CA"
 # Same-looking subject as a real workstation: only the issuer differs.
 make_leaf "${dir}/rogue/ca" "${dir}/rogue/clients/intruder" \
   "/O=cellchain-dev/OU=workstation/CN=intruder" client
 
 echo "pki: ${dir}: CA + ${#SERVERS[@]} server + ${#CLIENTS[@]} client certs," \
-  "${#SIGNERS[@]} Ed25519 signing keys, rogue CA + intruder" \
+  "${#SIGNERS[@]} Ed25519 signing keys, field key ring, rogue CA + intruder" \
   "(${generated} made, ${kept} kept)"

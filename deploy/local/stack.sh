@@ -83,6 +83,7 @@ start_daemon() {
     --tls-ca="${STACK_PKI}/ca.crt" \
     --pg="${STACK_PG_SERVE_CONNINFO}" \
     --signing-key-dir="${STACK_PKI}/signing" \
+    --field-key-file="${STACK_PKI}/field-keys" \
     --services=all \
     >>"${STACK_LOG}" 2>&1 </dev/null &
   echo "$!" >"${STACK_PIDFILE}"

@@ -91,6 +91,20 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                  "Shortest password accepted.");
     loader.Int64("password-history", &c.password_history, 1, 24,
                  "A new password must differ from this many previous ones.");
+    loader.ReadableFile("field-key-file", &c.field_key_file,
+                        "With donor hosted: the AES-256 key ring that seals "
+                        "identifying data (\"<id> <base64>\" per line, the "
+                        "last one current).");
+    loader.String("facility-fin", &c.facility_fin,
+                  "Facility Identification Number whose DINs donor lots "
+                  "get.");
+    loader.Duration("donor-max-collection-to-processing",
+                    &c.donor_max_collection_to_processing,
+                    "Cord collection to receipt beyond this is a deviation.");
+    loader.Int64("donor-transport-min-celsius", &c.donor_transport_min_celsius,
+                 -90, 60, "Lowest transport temperature without a deviation.");
+    loader.Int64("donor-transport-max-celsius", &c.donor_transport_max_celsius,
+                 -90, 60, "Highest transport temperature without a deviation.");
     absl::Status status = loader.Load(argc, argv, env);
     return Finish(loader, status, std::move(command));
   }

@@ -36,6 +36,14 @@ struct ServeConfig {
   int64_t lockout_threshold = 5;
   int64_t password_min_length = 12;
   int64_t password_history = 5;
+  // donor: the key ring sealing identifying data, the facility whose DINs
+  // donor lots get, and the limits of a cord's transport
+  std::string field_key_file;
+  std::string facility_fin = "A9999";
+  std::chrono::milliseconds donor_max_collection_to_processing{48 * 3600 *
+                                                               1000};
+  int64_t donor_transport_min_celsius = 2;
+  int64_t donor_transport_max_celsius = 8;
 };
 
 // `cellchaind bootstrap-admin`: create the first administrator. The password

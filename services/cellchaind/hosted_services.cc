@@ -1,9 +1,12 @@
 #include "services/cellchaind/hosted_services.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cellchain_audit_migrations.h"
 #include "cellchain_custody_migrations.h"
+#include "cellchain_donor_migrations.h"
 #include "cellchain_identity_migrations.h"
 #include "cellchain_meta_migrations.h"
 #include "cellchain_system_migrations.h"
@@ -11,6 +14,9 @@
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
 #include "services/custody/custody_service.h"
+#include "services/donor/direct_custody.h"
+#include "services/donor/donor_service.h"
+#include "services/isbt128/din.h"
 #include "services/identity/auth_service.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
@@ -164,8 +170,10 @@ class CustodyModule final : public Module {
       CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
     }
     CC_RETURN_IF_ERROR(custody::Custody::RegisterStateReaders(shared->states));
-    return std::unique_ptr<CustodyModule>(
+    auto module = std::unique_ptr<CustodyModule>(
         new CustodyModule(std::move(pool), std::move(ledger), shared));
+    shared->custody = &module->port_;
+    return module;
   }
 
   std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
@@ -183,6 +191,75 @@ class CustodyModule final : public Module {
   std::unique_ptr<ledger::Ledger> ledger_;
   custody::Custody custody_;
   custody::CustodyService service_;
+  // What co-hosted services call custody through.
+  donor::DirectCustody port_{&custody_};
+};
+
+class DonorModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<DonorModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: donor signs its records with donor.key");
+    }
+    if (options.field_key_file.empty()) {
+      return InvalidField("field-key-file",
+                          "required to host donor: it seals identifying "
+                          "data");
+    }
+    if (!isbt128::IsValidFin(options.donor.fin)) {
+      return InvalidField("facility-fin",
+                          "a Facility Identification Number is 5 characters "
+                          "(e.g. A9999)");
+    }
+    if (options.donor.transport_min_celsius >
+        options.donor.transport_max_celsius) {
+      return InvalidField("donor-transport-min-celsius",
+                          "above donor-transport-max-celsius");
+    }
+    if (shared->signatures == nullptr || shared->custody == nullptr) {
+      return absl::InternalError(
+          "donor needs identity's signatures and custody hosted with it");
+    }
+    CC_ASSIGN_OR_RETURN(
+        crypto::FieldCipher cipher,
+        crypto::FieldCipher::FromKeyFile(options.field_key_file));
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile("donor",
+                                    options.signing_key_dir + "/donor.key",
+                                    ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+    }
+    CC_RETURN_IF_ERROR(donor::Donors::RegisterStateReaders(shared->states));
+    return std::unique_ptr<DonorModule>(
+        new DonorModule(std::move(pool), std::move(ledger), std::move(cipher),
+                        shared, options.donor));
+  }
+
+  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+
+ private:
+  DonorModule(std::unique_ptr<pg::Pool> pool,
+              std::unique_ptr<ledger::Ledger> ledger,
+              crypto::FieldCipher cipher, Shared* shared,
+              donor::DonorOptions options)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        cipher_(std::move(cipher)),
+        donors_(pool_.get(), ledger_.get(), &cipher_, shared->signatures,
+                shared->custody, std::move(options)),
+        service_(&donors_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  crypto::FieldCipher cipher_;
+  donor::Donors donors_;
+  donor::DonorService service_;
 };
 
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
@@ -200,8 +277,9 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 }  // namespace
 
 const std::vector<std::string>& KnownServices() {
-  static const std::vector<std::string> kServices = {"identity", "system",
-                                                    "custody", "audit"};
+  // In the order they are built: a service comes after those it calls.
+  static const std::vector<std::string> kServices = {
+      "identity", "system", "custody", "donor", "audit"};
   return kServices;
 }
 
@@ -220,16 +298,31 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
           "services", absl::StrCat("unknown service \"", name, "\" (known: ",
                                    absl::StrJoin(KnownServices(), ", "), ")"));
     }
-    if (name != "identity") resolved.push_back(name);
+    resolved.push_back(name);
   }
-  resolved.insert(resolved.begin(), "identity");
-  return resolved;
+  // identity always (sessions and signatures); custody with donor, which
+  // calls it in-process.
+  resolved.push_back("identity");
+  for (const std::string& name : resolved) {
+    if (name == "donor") {
+      resolved.push_back("custody");
+      break;
+    }
+  }
+  std::vector<std::string> ordered;
+  for (const std::string& service : KnownServices()) {
+    if (std::find(resolved.begin(), resolved.end(), service) !=
+        resolved.end()) {
+      ordered.push_back(service);
+    }
+  }
+  return ordered;
 }
 
 std::vector<const migrations::MigrationSet*> AllMigrations() {
   return {&migrations::MetaMigrations(), &migrations::AuditMigrations(),
           &migrations::IdentityMigrations(), &migrations::SystemMigrations(),
-          &migrations::CustodyMigrations()};
+          &migrations::CustodyMigrations(), &migrations::DonorMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -251,6 +344,10 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
       CC_ASSIGN_OR_RETURN(
           std::unique_ptr<CustodyModule> module,
           CustodyModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
+    } else if (service == "donor") {
+      CC_ASSIGN_OR_RETURN(std::unique_ptr<DonorModule> module,
+                          DonorModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "audit") {
       CC_ASSIGN_OR_RETURN(

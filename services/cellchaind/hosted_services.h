@@ -17,6 +17,7 @@
 #include "services/common/auth/access_gate.h"
 #include "services/common/auth/signatures.h"
 #include "services/common/pg/pool.h"
+#include "services/donor/donor.h"
 #include "services/identity/identity.h"
 #include "services/ledger/state_registry.h"
 
@@ -46,6 +47,9 @@ struct HostOptions {
   std::string signing_key_dir;
   std::string checkpoint_origin = "cellchain.local/audit";
   bool run_sequencer = true;
+  // donor: the key ring file for identifying data (required to host donor)
+  std::string field_key_file;
+  donor::DonorOptions donor;
 };
 
 // One hosted bounded context: owns its pool, stores and gRPC services.
@@ -63,6 +67,8 @@ struct Shared {
   ledger::StateRegistry states;
   auth::SessionAuthority* sessions = nullptr;
   auth::SignatureAuthority* signatures = nullptr;
+  // Set by the custody module for services that call custody in-process.
+  donor::CustodyPort* custody = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool

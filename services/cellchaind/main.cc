@@ -132,7 +132,16 @@ int Serve(const ServeConfig& config) {
                    .version = kVersion,
                    .signing_key_dir = config.signing_key_dir,
                    .checkpoint_origin = config.checkpoint_origin,
-                   .run_sequencer = config.sequencer};
+                   .run_sequencer = config.sequencer,
+                   .field_key_file = config.field_key_file,
+                   .donor = {}};
+  host.donor.fin = config.facility_fin;
+  host.donor.max_collection_to_processing =
+      absl::FromChrono(config.donor_max_collection_to_processing);
+  host.donor.transport_min_celsius =
+      static_cast<double>(config.donor_transport_min_celsius);
+  host.donor.transport_max_celsius =
+      static_cast<double>(config.donor_transport_max_celsius);
   Shared shared;
   absl::StatusOr<std::vector<std::unique_ptr<Module>>> modules =
       BuildModules(host, *services, &shared);

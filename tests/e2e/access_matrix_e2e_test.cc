@@ -12,6 +12,7 @@
 
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
+#include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "cellchain/system/v1/system.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -38,6 +39,7 @@ std::vector<std::string> LinkedServices() {
   // A message of each file links its generated code (and descriptors).
   (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
   (void)cellchain::custody::v1::GetItemRequest::descriptor();
+  (void)cellchain::donor::v1::GetLotRequest::descriptor();
   (void)idv1::LoginRequest::descriptor();
   (void)cellchain::system::v1::PingRequest::descriptor();
   return auth::PolicyTable::LinkedCellchainServices();

@@ -85,7 +85,9 @@ class AuditTest : public ::testing::Test {
     return count.ok() ? *count->GetInt64(0, 0) : -1;
   }
 
-  // One audited change of `lot` in its own transaction.
+  // One audited change of `lot` in its own transaction. The entity type is
+  // one no hosted service reads (a real one, such as donor_lot, would have
+  // its current row checked against this synthetic snapshot).
   std::string Append(const std::string& lot, const std::string& action,
                      bool signature) {
     google::protobuf::Struct state;
@@ -96,7 +98,7 @@ class AuditTest : public ::testing::Test {
     event.actor.set_role("technician");
     event.actor.set_workstation("CN=lab-ws-01,OU=workstation,O=cellchain-dev");
     event.action = action;
-    event.entity_type = "donor_lot";
+    event.entity_type = "test_lot";
     event.entity_id = lot;
     cellchain::audit::v1::Isbt128Identifier din;
     din.set_kind("din");
@@ -165,10 +167,10 @@ class AuditTest : public ::testing::Test {
 };
 
 TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
-  std::string first = Append("L01", "donor_lot.receive", false);
-  Append("L01", "donor_lot.quarantine", false);
-  std::string approved = Append("L01", "donor_lot.release", true);
-  Append("L02", "donor_lot.receive", false);
+  std::string first = Append("L01", "test_lot.receive", false);
+  Append("L01", "test_lot.quarantine", false);
+  std::string approved = Append("L01", "test_lot.release", true);
+  Append("L02", "test_lot.receive", false);
   ASSERT_FALSE(HasFailure());
 
   auto daemon = StartWithPeople();
@@ -190,15 +192,15 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
   EXPECT_THAT(by_admin.output, HasSubstr("(reason: ROLE_NOT_ALLOWED)"));
 
   RunResult query = AsQa(
-      {"audit", "query", "--entity-type=donor_lot", "--entity-id=L01"});
+      {"audit", "query", "--entity-type=test_lot", "--entity-id=L01"});
   EXPECT_EQ(query.exit_code, 0) << query.output;
-  EXPECT_THAT(query.output, HasSubstr("donor_lot.release"));
+  EXPECT_THAT(query.output, HasSubstr("test_lot.release"));
   EXPECT_THAT(query.output, HasSubstr(
       "signed APPROVED by Quinn Assurance"));
   EXPECT_THAT(query.output, HasSubstr("3 record(s)"));
 
   RunResult history = AsQa(
-      {"audit", "history", "--entity-type=donor_lot", "--entity-id=L01"});
+      {"audit", "history", "--entity-type=test_lot", "--entity-id=L01"});
   EXPECT_EQ(history.exit_code, 0) << history.output;
   EXPECT_THAT(history.output, HasSubstr("chain intact"));
 
@@ -216,7 +218,7 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
 
   std::string bundle = BundleDir("bundle");
   RunResult exported = AsQa(
-      {"audit", "export", "--entity-type=donor_lot", "--out=" + bundle});
+      {"audit", "export", "--entity-type=test_lot", "--out=" + bundle});
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
   RunResult offline = RunCommand({BinDir() + "/cellchain-verify", "bundle",
                                   bundle});
@@ -229,7 +231,7 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
   ASSERT_TRUE(admin->Exec("SET session_replication_role = replica").ok());
   ASSERT_TRUE(admin
                   ->Exec("UPDATE cellchain_audit.records SET action = "
-                         "'donor_lot.discard' WHERE record_id = $1",
+                         "'test_lot.discard' WHERE record_id = $1",
                          {first})
                   .ok());
   RunResult tampered = AsQa({"audit", "verify"});
@@ -237,7 +239,7 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
   EXPECT_THAT(tampered.output, HasSubstr(first));
 
   std::string bundle2 = BundleDir("bundle2");
-  ASSERT_EQ(AsQa({"audit", "export", "--entity-type=donor_lot",
+  ASSERT_EQ(AsQa({"audit", "export", "--entity-type=test_lot",
                   "--out=" + bundle2})
                 .exit_code,
             0);

@@ -1,0 +1,526 @@
+// cellchain donor ... (cellchain.donor.v1.DonorService): the birth mother's
+// registration, consent, screening and eligibility, the cord's receipt, and
+// the donor lots with their deviations and release.
+#include <algorithm>
+#include <cctype>
+#include <iomanip>
+#include <iostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cellchain/donor/v1/donor.grpc.pb.h"
+#include "clients/cli/cli.h"
+#include "clients/cli/session.h"
+
+namespace cellchain::cli {
+namespace {
+
+namespace v1 = cellchain::donor::v1;
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
+    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  });
+  return s;
+}
+
+std::string Lower(std::string s, std::string_view prefix) {
+  if (s.starts_with(prefix)) s = s.substr(prefix.size());
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+template <typename Enum>
+bool ParseName(const std::string& name, const char* prefix,
+               bool (*parse)(const std::string&, Enum*), Enum* out) {
+  return !name.empty() && parse(prefix + Upper(name), out) &&
+         static_cast<int>(*out) != 0;
+}
+
+common::v1::RequestContext Context(const Options& o) {
+  common::v1::RequestContext context;
+  context.set_request_id(NewRequestId());
+  context.set_reason(o.reason);
+  return context;
+}
+
+template <typename Request, typename Response, typename Method>
+grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
+                  Method method, const Request& request, Response* response) {
+  auto stub = v1::DonorService::NewStub(channel);
+  auto context = NewCallContext(o);
+  return ((*stub).*method)(context.get(), request, response);
+}
+
+// An optional time flag: false (after printing why) when given and not
+// RFC 3339.
+bool Time(const std::string& command, const char* flag,
+          const std::string& text, google::protobuf::Timestamp* out) {
+  if (text.empty() || ParseTime(text, out)) return true;
+  Fail(command,
+       absl::StrCat("--", flag, ": not an RFC 3339 time (2026-11-22T10:00:00Z)"),
+       2);
+  return false;
+}
+
+bool Number(const std::string& command, const char* flag,
+            const std::string& text, double* out) {
+  if (text.empty()) return true;
+  if (absl::SimpleAtod(text, out)) return true;
+  Fail(command, absl::StrCat("--", flag, ": not a number"), 2);
+  return false;
+}
+
+// QA's e-signature: the password asked again.
+bool Signature(const Options& o, const std::string& command, const char* what,
+               common::v1::ESignature* out) {
+  absl::StatusOr<std::string> password = ReadPassword(
+      {.env_var = o.password_env, .from_stdin = o.password_stdin},
+      absl::StrCat("password to sign ", what, " (APPROVED)"), false);
+  if (!password.ok()) {
+    Fail(command, std::string(password.status().message()), 2);
+    return false;
+  }
+  out->set_password(*password);
+  out->set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
+  return true;
+}
+
+std::string ConsentName(v1::ConsentStatus s) {
+  return Lower(v1::ConsentStatus_Name(s), "CONSENT_STATUS_");
+}
+std::string EligibilityName(v1::Eligibility e) {
+  return absl::AsciiStrToUpper(Lower(v1::Eligibility_Name(e), "ELIGIBILITY_"));
+}
+std::string LotStateName(v1::LotState s) {
+  return Lower(v1::LotState_Name(s), "LOT_STATE_");
+}
+
+void Line(const char* label, const std::string& value) {
+  std::cout << "  " << std::left << std::setw(20) << label << value << "\n";
+}
+
+void PrintReasons(const v1::Determination& d) {
+  for (const v1::EligibilityReason& r : d.reasons()) {
+    std::cout << "    - " << r.code()
+              << (r.test_code().empty() ? "" : " " + r.test_code()) << ": "
+              << r.message() << "\n";
+  }
+}
+
+void PrintLot(const v1::DonorLot& lot) {
+  Line("lot id", lot.lot_id());
+  Line("donor", lot.donor_code());
+  Line("DIN", lot.din_eye_readable());
+  Line("custody item", lot.item_id());
+  Line("state", LotStateName(lot.state()));
+  Line("delivered", DisplayTime(lot.delivered_at()));
+  Line("collected", DisplayTime(lot.collected_at()));
+  Line("received", DisplayTime(lot.received_at()) + " by " +
+                       lot.received_by_user_id());
+  Line("transport", absl::StrFormat("%.1f to %.1f °C",
+                                    lot.transport_min_celsius(),
+                                    lot.transport_max_celsius()));
+  Line("tissue weight", absl::StrFormat("%.1f g", lot.tissue_weight_grams()));
+  if (!lot.released_by_user_id().empty()) {
+    Line("released", DisplayTime(lot.released_at()) + " by " +
+                         lot.released_by_user_id());
+  }
+  if (!lot.discard_reason().empty()) Line("discarded", lot.discard_reason());
+  for (const v1::Deviation& d : lot.deviations()) {
+    std::cout << "  deviation " << d.deviation_id() << " "
+              << absl::AsciiStrToUpper(
+                     Lower(v1::DeviationStatus_Name(d.status()),
+                           "DEVIATION_STATUS_"))
+              << ": " << d.description();
+    if (!d.assessed_by_user_id().empty()) {
+      std::cout << " — assessed by " << d.assessed_by_user_id() << ": "
+                << d.assessment();
+    }
+    std::cout << "\n";
+  }
+}
+
+// name=, date_of_birth=, mrn= lines on stdin: identifying data never goes
+// on a command line, which every user of the host can read.
+bool ReadIdentifying(v1::IdentifyingData* out) {
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    size_t eq = line.find('=');
+    std::string key = line.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : line.substr(eq + 1);
+    if (key == "name") {
+      out->set_name(value);
+    } else if (key == "date_of_birth") {
+      out->set_date_of_birth(value);
+    } else if (key == "mrn") {
+      out->set_medical_record_number(value);
+    } else {
+      Fail("donor register",
+           "--identifying-stdin: lines are name=, date_of_birth= or mrn=", 2);
+      return false;
+    }
+  }
+  return true;
+}
+
+int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = "donor register";
+  v1::RegisterDonorRequest request;
+  *request.mutable_context() = Context(o);
+  if (o.identifying_stdin && !ReadIdentifying(request.mutable_identifying())) {
+    return 2;
+  }
+  if (!Time(cmd, "delivered-at", o.delivered_at,
+            request.mutable_delivered_at())) {
+    return 2;
+  }
+  if (o.delivered_at.empty()) request.clear_delivered_at();
+  v1::RegisterDonorResponse response;
+  grpc::Status status = Call(channel, o, &v1::DonorService::Stub::RegisterDonor,
+                             request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Donor& d = response.donor();
+  std::cout << "donor " << d.donor_code() << " registered"
+            << (d.name_recorded() || d.date_of_birth_recorded() ||
+                        d.medical_record_number_recorded()
+                    ? " (identifying data sealed)"
+                    : "")
+            << "\n";
+  return 0;
+}
+
+int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::GetDonorRequest request;
+  request.set_donor_code(o.donor_code);
+  request.set_reveal_identifying(o.reveal);
+  request.set_reason(o.reason);
+  v1::GetDonorResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::DonorService::Stub::GetDonor, request, &response);
+  if (!status.ok()) return Report("donor show", status);
+  const v1::Donor& d = response.donor();
+  Line("donor", d.donor_code());
+  Line("registered", DisplayTime(d.registered_at()) + " by " +
+                         d.registered_by_user_id());
+  Line("delivered", DisplayTime(d.delivered_at()));
+  Line("consent", ConsentName(d.consent_status()));
+  if (response.has_identifying()) {
+    const v1::IdentifyingData& id = response.identifying();
+    Line("name", id.name().empty() ? "-" : id.name());
+    Line("date of birth", id.date_of_birth().empty() ? "-" : id.date_of_birth());
+    Line("MRN", id.medical_record_number().empty()
+                    ? "-"
+                    : id.medical_record_number());
+  } else {
+    Line("identifying data",
+         d.name_recorded() || d.medical_record_number_recorded()
+             ? "sealed (QA: --reveal --reason=WHY)"
+             : "none recorded");
+  }
+  for (const v1::Consent& c : response.consents()) {
+    std::cout << "  consent " << c.consent_id() << " form " << c.form_version()
+              << ", " << DisplayTime(c.consented_at()) << ", taken by "
+              << c.taken_by() << ", witness " << c.witness()
+              << (c.withdrawn() ? ", WITHDRAWN " +
+                                      DisplayTime(c.withdrawn_at()) + ": " +
+                                      c.withdrawal_reason()
+                                : "")
+              << "\n";
+  }
+  for (const v1::Screening& s : response.screenings()) {
+    std::cout << "  screening " << std::left << std::setw(10) << s.test_code()
+              << std::setw(14)
+              << Lower(v1::ScreeningResult_Name(s.result()),
+                       "SCREENING_RESULT_")
+              << " drawn " << DisplayTime(s.specimen_drawn_at()) << ", "
+              << s.method() << ", kit " << s.kit_lot() << "\n";
+  }
+  for (const v1::Determination& det : response.determinations()) {
+    std::cout << "  determination " << det.determination_id() << " "
+              << EligibilityName(det.eligibility()) << " signed by "
+              << det.determined_by_user_id() << " "
+              << DisplayTime(det.determined_at())
+              << (det.donor_revision() == d.revision() ? ""
+                                                       : " (data changed since)")
+              << "\n";
+    PrintReasons(det);
+  }
+  std::cout << "  eligibility now     "
+            << EligibilityName(response.current().eligibility()) << "\n";
+  PrintReasons(response.current());
+  for (const std::string& lot : response.lot_ids()) Line("lot", lot);
+  return 0;
+}
+
+int ConsentCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = "donor consent";
+  v1::RecordConsentRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_donor_code(o.donor_code);
+  request.set_form_version(o.form_version);
+  if (!Time(cmd, "consented-at", o.consented_at,
+            request.mutable_consented_at())) {
+    return 2;
+  }
+  if (o.consented_at.empty()) request.clear_consented_at();
+  request.set_taken_by(o.taken_by);
+  request.set_witness(o.witness);
+  v1::RecordConsentResponse response;
+  grpc::Status status = Call(channel, o, &v1::DonorService::Stub::RecordConsent,
+                             request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << "consent " << response.consent().consent_id() << " recorded for "
+            << response.donor().donor_code() << " (form "
+            << response.consent().form_version() << ")\n";
+  return 0;
+}
+
+int Withdraw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::WithdrawConsentRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_donor_code(o.donor_code);
+  v1::WithdrawConsentResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::DonorService::Stub::WithdrawConsent, request, &response);
+  if (!status.ok()) return Report("donor withdraw", status);
+  std::cout << "consent of " << response.donor().donor_code()
+            << " withdrawn; " << response.held_item_ids_size()
+            << " lot(s) on hold";
+  for (const std::string& item : response.held_item_ids()) {
+    std::cout << " " << item;
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = "donor screen";
+  v1::RecordScreeningRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_donor_code(o.donor_code);
+  request.set_test_code(absl::AsciiStrToUpper(o.test));
+  request.set_method(o.method);
+  request.set_kit_lot(o.kit_lot);
+  if (!Time(cmd, "drawn-at", o.drawn_at,
+            request.mutable_specimen_drawn_at())) {
+    return 2;
+  }
+  if (o.drawn_at.empty()) request.clear_specimen_drawn_at();
+  v1::ScreeningResult result = v1::SCREENING_RESULT_UNSPECIFIED;
+  if (!ParseName(o.result, "SCREENING_RESULT_", &v1::ScreeningResult_Parse,
+                 &result)) {
+    return Fail(cmd, "--result: non_reactive, reactive or indeterminate", 2);
+  }
+  request.set_result(result);
+  v1::RecordScreeningResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::DonorService::Stub::RecordScreening, request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << "screening " << response.screening().screening_id() << ": "
+            << response.screening().test_code() << " " << Lower(o.result, "")
+            << "\n";
+  return 0;
+}
+
+int DetermineCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::DetermineEligibilityRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_donor_code(o.donor_code);
+  if (!Signature(o, "donor determine", "the eligibility determination",
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::DetermineEligibilityResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::DonorService::Stub::DetermineEligibility, request,
+           &response);
+  if (!status.ok()) return Report("donor determine", status);
+  const v1::Determination& d = response.determination();
+  std::cout << "donor " << d.donor_code() << " "
+            << EligibilityName(d.eligibility()) << " (determination "
+            << d.determination_id() << ", signed record "
+            << response.record_id() << ")\n";
+  PrintReasons(d);
+  return 0;
+}
+
+int Receive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = "donor receive";
+  v1::ReceiveCordRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_donor_code(o.donor_code);
+  if (!Time(cmd, "delivered-at", o.delivered_at,
+            request.mutable_delivered_at()) ||
+      !Time(cmd, "collected-at", o.collected_at,
+            request.mutable_collected_at()) ||
+      !Time(cmd, "received-at", o.received_at,
+            request.mutable_received_at())) {
+    return 2;
+  }
+  if (o.delivered_at.empty()) request.clear_delivered_at();
+  if (o.collected_at.empty()) request.clear_collected_at();
+  if (o.received_at.empty()) request.clear_received_at();
+  double min = 0, max = 0, weight = 0;
+  if (!Number(cmd, "min-celsius", o.min_celsius, &min) ||
+      !Number(cmd, "max-celsius", o.max_celsius, &max) ||
+      !Number(cmd, "weight-grams", o.weight_grams, &weight)) {
+    return 2;
+  }
+  request.set_transport_min_celsius(min);
+  request.set_transport_max_celsius(max);
+  request.set_tissue_weight_grams(weight);
+  request.set_location_id(o.location_id);
+  v1::ReceiveCordResponse response;
+  grpc::Status status = Call(channel, o, &v1::DonorService::Stub::ReceiveCord,
+                             request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::DonorLot& lot = response.lot();
+  std::cout << "lot " << lot.lot_id() << " received: DIN "
+            << lot.din_eye_readable() << ", custody item " << lot.item_id()
+            << ", " << LotStateName(lot.state()) << "\n";
+  for (const v1::Deviation& d : lot.deviations()) {
+    std::cout << "  DEVIATION " << d.deviation_id() << ": " << d.description()
+              << " (QA must assess)\n";
+  }
+  return 0;
+}
+
+int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = "donor assess";
+  v1::AssessDeviationRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_deviation_id(o.deviation_id);
+  v1::DeviationStatus decision = v1::DEVIATION_STATUS_UNSPECIFIED;
+  if (!ParseName(o.decision, "DEVIATION_STATUS_", &v1::DeviationStatus_Parse,
+                 &decision) ||
+      decision == v1::DEVIATION_STATUS_OPEN) {
+    return Fail(cmd, "--decision: acceptable or not_acceptable", 2);
+  }
+  request.set_decision(decision);
+  request.set_assessment(o.assessment);
+  if (!Signature(o, cmd, "the assessment", request.mutable_signature())) {
+    return 2;
+  }
+  v1::AssessDeviationResponse response;
+  grpc::Status status = Call(
+      channel, o, &v1::DonorService::Stub::AssessDeviation, request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << "deviation " << o.deviation_id << " assessed "
+            << Lower(o.decision, "") << " on lot " << response.lot().lot_id()
+            << "\n";
+  return 0;
+}
+
+int ReleaseLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::ReleaseLotRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_lot_id(o.lot_id);
+  if (!Signature(o, "donor release-lot", "the lot's release",
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::ReleaseLotResponse response;
+  grpc::Status status = Call(channel, o, &v1::DonorService::Stub::ReleaseLot,
+                             request, &response);
+  if (!status.ok()) return Report("donor release-lot", status);
+  std::cout << "lot " << response.lot().lot_id() << " (DIN "
+            << response.lot().din_eye_readable() << ") is "
+            << LotStateName(response.lot().state()) << "\n";
+  return 0;
+}
+
+int DiscardLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::DiscardLotRequest request;
+  *request.mutable_context() = Context(o);
+  request.set_lot_id(o.lot_id);
+  v1::DiscardLotResponse response;
+  grpc::Status status = Call(channel, o, &v1::DonorService::Stub::DiscardLot,
+                             request, &response);
+  if (!status.ok()) return Report("donor discard-lot", status);
+  std::cout << "lot " << response.lot().lot_id() << " discarded\n";
+  return 0;
+}
+
+int Lot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::GetLotRequest request;
+  request.set_lot_id(o.lot_id);
+  request.set_din(o.din);
+  v1::GetLotResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::DonorService::Stub::GetLot, request, &response);
+  if (!status.ok()) return Report("donor lot", status);
+  PrintLot(response.lot());
+  return 0;
+}
+
+int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = "donor lots";
+  v1::ListLotsRequest request;
+  if (!o.state.empty()) {
+    v1::LotState state = v1::LOT_STATE_UNSPECIFIED;
+    if (!ParseName(o.state, "LOT_STATE_", &v1::LotState_Parse, &state)) {
+      return Fail(cmd, "--state: quarantine, available or discarded", 2);
+    }
+    request.set_state(state);
+  }
+  if (!Time(cmd, "from", o.from, request.mutable_received_from()) ||
+      !Time(cmd, "before", o.before, request.mutable_received_to())) {
+    return 2;
+  }
+  if (o.from.empty()) request.clear_received_from();
+  if (o.before.empty()) request.clear_received_to();
+  request.set_din(o.din);
+  request.set_donor_code(o.donor_code);
+  request.mutable_page()->set_page_size(static_cast<int32_t>(
+      std::min<int64_t>(o.page_size, 500)));
+  std::cout << std::left << std::setw(28) << "LOT" << std::setw(22) << "DIN"
+            << std::setw(16) << "DONOR" << std::setw(12) << "STATE"
+            << std::setw(22) << "RECEIVED" << "DEVIATIONS\n";
+  while (true) {
+    v1::ListLotsResponse response;
+    grpc::Status status =
+        Call(channel, o, &v1::DonorService::Stub::ListLots, request, &response);
+    if (!status.ok()) return Report(cmd, status);
+    for (const v1::DonorLot& lot : response.lots()) {
+      int open = 0;
+      for (const v1::Deviation& d : lot.deviations()) {
+        open += d.status() == v1::DEVIATION_STATUS_OPEN;
+      }
+      std::cout << std::setw(28) << lot.lot_id() << std::setw(22)
+                << lot.din_eye_readable() << std::setw(16) << lot.donor_code()
+                << std::setw(12) << LotStateName(lot.state()) << std::setw(22)
+                << DisplayTime(lot.received_at())
+                << absl::StrCat(lot.deviations_size(), " (", open, " open)")
+                << "\n";
+    }
+    if (response.page().next_page_token().empty()) break;
+    request.mutable_page()->set_page_token(response.page().next_page_token());
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command FindDonorCommand(const std::string& verb) {
+  if (verb == "register") return Register;
+  if (verb == "show") return Show;
+  if (verb == "consent") return ConsentCommand;
+  if (verb == "withdraw") return Withdraw;
+  if (verb == "screen") return Screen;
+  if (verb == "determine") return DetermineCommand;
+  if (verb == "receive") return Receive;
+  if (verb == "assess") return Assess;
+  if (verb == "release-lot") return ReleaseLot;
+  if (verb == "discard-lot") return DiscardLot;
+  if (verb == "lot") return Lot;
+  if (verb == "lots") return Lots;
+  return nullptr;
+}
+
+}  // namespace cellchain::cli

@@ -1,0 +1,1460 @@
+#include "services/donor/donor.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/pg/proto_row.h"
+#include "services/common/status/status.h"
+#include "services/isbt128/din.h"
+
+namespace cellchain::donor {
+namespace {
+
+using audit::v1::Isbt128Identifier;
+using google::protobuf::Timestamp;
+using google::protobuf::util::TimeUtil;
+
+constexpr size_t kMaxText = 500;
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+// A time in the future is refused beyond this clock difference.
+constexpr absl::Duration kClockSkew = absl::Minutes(5);
+
+// A timestamp parameter sent as microseconds since the epoch.
+std::string Ts(int n) {
+  return absl::StrCat("('epoch'::timestamptz + $", n,
+                      "::int8 * interval '1 microsecond')");
+}
+
+int64_t Micros(const Timestamp& t) {
+  return TimeUtil::TimestampToMicroseconds(t);
+}
+
+absl::Time ToTime(const Timestamp& t) { return absl::FromUnixMicros(Micros(t)); }
+
+bool Blank(std::string_view s) {
+  return absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()))
+      .empty();
+}
+
+absl::Status RequireText(std::string_view value, std::string_view field,
+                         size_t max = kMaxText) {
+  if (Blank(value)) return InvalidField(field, "required");
+  if (value.size() > max) {
+    return InvalidField(field, absl::StrCat("at most ", max, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+// A time that must be given, be valid, and not lie in the future.
+absl::Status RequirePastTime(const Timestamp& t, bool present,
+                             std::string_view field) {
+  if (!present) return InvalidField(field, "required");
+  if (t.seconds() < 0 || t.seconds() > 253402300799 || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return InvalidField(field, "not a valid time");
+  }
+  if (ToTime(t) > absl::Now() + kClockSkew) {
+    return InvalidField(field, "lies in the future");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireDonorCode(std::string_view code) {
+  if (code.empty()) return InvalidField("donor_code", "required");
+  if (code.size() != 14 || !code.starts_with("DNR-")) {
+    return InvalidField("donor_code", "a donor code is DNR- and 10 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotFound(std::string_view what, std::string_view id,
+                      std::string_view reason) {
+  return WithReason(absl::NotFoundError(absl::StrCat(
+                        "no ", std::string(what), " \"", std::string(id),
+                        "\"")),
+                    reason);
+}
+
+template <typename Request>
+absl::StatusOr<std::string> RequestBytes(const Request& request) {
+  Request copy = request;
+  copy.mutable_context()->clear_request_id();
+  if constexpr (requires { copy.mutable_signature(); }) {
+    copy.mutable_signature()->clear_password();
+  }
+  return ledger::SerializeDeterministic(copy);
+}
+
+// ---- loading ---------------------------------------------------------------
+
+std::string DonorSelect() {
+  return absl::StrCat(
+      "SELECT donor_code, ", pg::MicrosColumn("registered_at"),
+      ", registered_by AS registered_by_user_id, ",
+      pg::MicrosColumn("delivered_at"),
+      ", consent_status, name_recorded, date_of_birth_recorded, "
+      "medical_record_number_recorded, revision "
+      "FROM cellchain_donor.donors WHERE donor_code = $1");
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Donor> LoadDonor(Executor& executor,
+                                    const std::string& code,
+                                    bool for_update = false) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat(DonorSelect(), for_update ? " FOR UPDATE" : ""),
+                    {code}));
+  if (r.rows() == 0) return NotFound("donor", code, "DONOR_NOT_FOUND");
+  v1::Donor donor;
+  CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, donor));
+  return donor;
+}
+
+std::string ConsentSelect() {
+  return absl::StrCat(
+      "SELECT consent_id, donor_code, form_version, ",
+      pg::MicrosColumn("consented_at"),
+      ", taken_by, witness, recorded_by AS recorded_by_user_id, "
+      "withdrawn_at IS NOT NULL AS withdrawn, ",
+      pg::MicrosColumn("withdrawn_at"),
+      ", withdrawal_reason, withdrawn_recorded_by AS "
+      "withdrawn_recorded_by_user_id FROM cellchain_donor.consents ");
+}
+
+std::string ScreeningSelect() {
+  return absl::StrCat(
+      "SELECT screening_id, donor_code, test_code, method, kit_lot, ",
+      pg::MicrosColumn("specimen_drawn_at"),
+      ", result, recorded_by AS recorded_by_user_id, ",
+      pg::MicrosColumn("recorded_at"), " FROM cellchain_donor.screenings ");
+}
+
+std::string DeterminationSelect() {
+  return absl::StrCat(
+      "SELECT determination_id, donor_code, eligibility, reasons, "
+      "donor_revision, determined_by AS determined_by_user_id, ",
+      pg::MicrosColumn("determined_at"),
+      " FROM cellchain_donor.determinations ");
+}
+
+template <typename Proto, typename Executor>
+absl::StatusOr<std::vector<Proto>> LoadAll(Executor& executor,
+                                           const std::string& sql,
+                                           const std::string& param) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, {param}));
+  std::vector<Proto> out(r.rows());
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
+    if constexpr (std::is_same_v<Proto, v1::Determination>) {
+      CC_ASSIGN_OR_RETURN(std::string bytes, r.GetBytes(row, "reasons"));
+      v1::Determination reasons;
+      if (!reasons.ParseFromString(bytes)) {
+        return absl::DataLossError("a determination's reasons do not parse");
+      }
+      *out[row].mutable_reasons() = std::move(*reasons.mutable_reasons());
+    }
+  }
+  return out;
+}
+
+template <typename Proto, typename Executor>
+absl::StatusOr<Proto> LoadOne(Executor& executor, const std::string& sql,
+                              const std::string& id, std::string_view what) {
+  CC_ASSIGN_OR_RETURN(std::vector<Proto> all,
+                      LoadAll<Proto>(executor, sql, id));
+  if (all.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no ", std::string(what), " \"", id, "\""));
+  }
+  return std::move(all.front());
+}
+
+std::string LotSelect() {
+  return absl::StrCat(
+      "SELECT lot_id, donor_code, din, din_eye_readable, item_id, state, ",
+      pg::MicrosColumn("delivered_at"), ", ", pg::MicrosColumn("collected_at"),
+      ", ", pg::MicrosColumn("received_at"),
+      ", transport_min_celsius, transport_max_celsius, tissue_weight_grams, "
+      "received_by AS received_by_user_id, released_by AS "
+      "released_by_user_id, ",
+      pg::MicrosColumn("released_at"),
+      ", discard_reason, version FROM cellchain_donor.lots ");
+}
+
+// Lots matched by `where` (a clause over the lots table, its parameters in
+// `params`), each with its deviations, in the order `order` gives.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::DonorLot>> LoadLots(Executor& executor,
+                                                   const std::string& where,
+                                                   const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(pg::Result r,
+                      executor.Exec(absl::StrCat(LotSelect(), where), params));
+  std::vector<v1::DonorLot> lots(r.rows());
+  std::string ids = "{";
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, lots[row]));
+    absl::StrAppend(&ids, row > 0 ? "," : "", lots[row].lot_id());
+  }
+  ids += "}";
+  if (lots.empty()) return lots;
+  CC_ASSIGN_OR_RETURN(
+      pg::Result d,
+      executor.Exec(absl::StrCat(
+                        "SELECT deviation_id, lot_id, kind, description, "
+                        "status, assessment, assessed_by AS "
+                        "assessed_by_user_id, ",
+                        pg::MicrosColumn("assessed_at"),
+                        " FROM cellchain_donor.deviations "
+                        "WHERE lot_id = ANY($1::text[]) "
+                        "ORDER BY created_at, deviation_id"),
+                    {ids}));
+  for (int row = 0; row < d.rows(); ++row) {
+    v1::Deviation deviation;
+    CC_RETURN_IF_ERROR(pg::FillFromRow(d, row, deviation));
+    for (v1::DonorLot& lot : lots) {
+      if (lot.lot_id() == deviation.lot_id()) {
+        *lot.add_deviations() = deviation;
+        break;
+      }
+    }
+  }
+  return lots;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::DonorLot> LoadLot(Executor& executor, const std::string& id,
+                                     bool for_update = false) {
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::DonorLot> lots,
+      LoadLots(executor,
+               absl::StrCat("WHERE lot_id = $1", for_update ? " FOR UPDATE" : ""),
+               {id}));
+  if (lots.empty()) return NotFound("lot", id, "LOT_NOT_FOUND");
+  return std::move(lots.front());
+}
+
+// The facts eligibility is determined from, as stored now.
+template <typename Executor>
+absl::StatusOr<DonorFacts> LoadFacts(Executor& executor,
+                                     const v1::Donor& donor) {
+  DonorFacts facts;
+  facts.consent.given = donor.consent_status() != v1::CONSENT_STATUS_NONE;
+  facts.consent.withdrawn =
+      donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN;
+  if (donor.has_delivered_at()) facts.birth_at = ToTime(donor.delivered_at());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Screening> screenings,
+      LoadAll<v1::Screening>(
+          executor,
+          absl::StrCat(ScreeningSelect(),
+                       "WHERE donor_code = $1 ORDER BY recorded_at, "
+                       "screening_id"),
+          donor.donor_code()));
+  for (const v1::Screening& s : screenings) {
+    Screening screening;
+    screening.test_code = s.test_code();
+    screening.specimen_drawn_at = ToTime(s.specimen_drawn_at());
+    screening.method = s.method();
+    screening.kit_lot = s.kit_lot();
+    switch (s.result()) {
+      case v1::SCREENING_RESULT_REACTIVE:
+        screening.result = TestResult::kReactive;
+        break;
+      case v1::SCREENING_RESULT_INDETERMINATE:
+        screening.result = TestResult::kIndeterminate;
+        break;
+      default:
+        screening.result = TestResult::kNonReactive;
+    }
+    facts.screenings.push_back(std::move(screening));
+  }
+  return facts;
+}
+
+v1::Determination ToProto(const Determination& d, const v1::Donor& donor) {
+  v1::Determination out;
+  out.set_donor_code(donor.donor_code());
+  out.set_donor_revision(donor.revision());
+  switch (d.eligibility) {
+    case Eligibility::kEligible:
+      out.set_eligibility(v1::ELIGIBILITY_ELIGIBLE);
+      break;
+    case Eligibility::kIneligible:
+      out.set_eligibility(v1::ELIGIBILITY_INELIGIBLE);
+      break;
+    case Eligibility::kIncomplete:
+      out.set_eligibility(v1::ELIGIBILITY_INCOMPLETE);
+      break;
+  }
+  for (const Reason& reason : d.reasons) {
+    v1::EligibilityReason* r = out.add_reasons();
+    r->set_code(reason.code);
+    r->set_test_code(reason.test_code);
+    r->set_message(reason.message);
+    r->set_disqualifying(reason.disqualifying);
+  }
+  return out;
+}
+
+// Appends for one entity in the change's transaction.
+class Audit {
+ public:
+  Audit(pg::Transaction& tx, const ledger::Ledger& ledger,
+        common::v1::Actor actor, std::string request_id)
+      : tx_(tx),
+        ledger_(ledger),
+        actor_(std::move(actor)),
+        request_id_(std::move(request_id)) {}
+
+  absl::StatusOr<ledger::SignedRecord> Append(
+      std::string action, std::string entity_type, std::string entity_id,
+      const google::protobuf::Message& state, std::string reason = "",
+      std::vector<Isbt128Identifier> isbt128 = {},
+      std::optional<common::v1::SignatureManifestation> signature =
+          std::nullopt) {
+    ledger::Event event;
+    event.actor = actor_;
+    event.action = std::move(action);
+    event.entity_type = std::move(entity_type);
+    event.entity_id = std::move(entity_id);
+    event.isbt128 = std::move(isbt128);
+    event.reason = std::move(reason);
+    event.after_state = &state;
+    event.signature = std::move(signature);
+    event.request_id = request_id_;
+    return ledger_.Append(tx_, event);
+  }
+
+  absl::StatusOr<v1::Donor> AppendDonor(std::string action,
+                                        const std::string& code,
+                                        std::string reason = "") {
+    CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(tx_, code));
+    CC_RETURN_IF_ERROR(
+        Append(std::move(action), "donor", code, donor, std::move(reason))
+            .status());
+    return donor;
+  }
+
+  absl::StatusOr<v1::DonorLot> AppendLot(
+      std::string action, const std::string& lot_id, std::string reason = "",
+      std::optional<common::v1::SignatureManifestation> signature =
+          std::nullopt) {
+    CC_ASSIGN_OR_RETURN(v1::DonorLot lot, LoadLot(tx_, lot_id));
+    Isbt128Identifier din;
+    din.set_kind("din");
+    din.set_value(lot.din());
+    CC_RETURN_IF_ERROR(Append(std::move(action), "donor_lot", lot_id, lot,
+                              std::move(reason), {din}, std::move(signature))
+                           .status());
+    return lot;
+  }
+
+ private:
+  pg::Transaction& tx_;
+  const ledger::Ledger& ledger_;
+  common::v1::Actor actor_;
+  std::string request_id_;
+};
+
+template <typename Proto, typename Load>
+absl::Status AddReader(ledger::StateRegistry& registry, const char* type,
+                       Load load) {
+  return registry.Register(
+      type, Proto::descriptor()->full_name(),
+      [load](pg::Connection& c,
+             const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(Proto state, load(c, id));
+        return ledger::SerializeDeterministic(state);
+      });
+}
+
+// "DNR-" and 10 characters of Crockford's base32: 50 random bits.
+absl::StatusOr<std::string> NewDonorCode() {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  CC_ASSIGN_OR_RETURN(std::string bytes, crypto::RandomBytes(10));
+  std::string code = "DNR-";
+  for (unsigned char b : bytes) code += kAlphabet[b % 32];
+  return code;
+}
+
+std::string Context(const std::string& code, std::string_view field) {
+  return absl::StrCat("donor/", code, "/", std::string(field));
+}
+
+absl::Status CheckIdentifying(const v1::IdentifyingData& data) {
+  if (data.name().size() > 200) {
+    return InvalidField("identifying.name", "at most 200 characters");
+  }
+  if (!data.date_of_birth().empty()) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(data.date_of_birth(), &day) ||
+        absl::FormatCivilTime(day) != data.date_of_birth()) {
+      return InvalidField("identifying.date_of_birth", "YYYY-MM-DD");
+    }
+    if (day > absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) ||
+        day.year() < 1900) {
+      return InvalidField("identifying.date_of_birth",
+                          "not a plausible date of birth");
+    }
+  }
+  if (data.medical_record_number().size() > 64) {
+    return InvalidField("identifying.medical_record_number",
+                        "at most 64 characters");
+  }
+  return absl::OkStatus();
+}
+
+std::string Celsius(double c) { return absl::StrFormat("%.1f °C", c); }
+
+std::string Hours(absl::Duration d) {
+  int64_t minutes = absl::ToInt64Minutes(d);
+  return absl::StrFormat("%d h %02d min", minutes / 60, minutes % 60);
+}
+
+// A DIN as stored (13 characters) from what a person typed or a scanner
+// read: the 13 characters, "=" data structure 001, or the eye-readable
+// form with its check character.
+absl::StatusOr<std::string> NormalizeDin(std::string_view text) {
+  if (text.starts_with("=")) {
+    CC_ASSIGN_OR_RETURN(isbt128::DonationIdentification id,
+                        isbt128::ParseDonationIdentification(text));
+    return id.din.ToString();
+  }
+  absl::StatusOr<isbt128::Din> din = isbt128::Din::Parse(text);
+  if (!din.ok()) din = isbt128::Din::FromKeyboardEntry(text);
+  if (!din.ok()) {
+    return InvalidField("din", "not a DIN (13 characters, =... or the "
+                               "eye-readable form with its check character)");
+  }
+  return din->ToString();
+}
+
+bool IsReason(const absl::Status& status, std::string_view reason) {
+  return ReasonOf(status) == reason;
+}
+
+}  // namespace
+
+std::string DerivedRequestId(std::string_view request_id,
+                             std::string_view step) {
+  crypto::Sha256Digest digest = crypto::Sha256(
+      absl::StrCat(std::string(request_id), "/", std::string(step)));
+  std::string b64 =
+      crypto::Base64Encode(std::string_view(
+          reinterpret_cast<const char*>(digest.data()), digest.size()));
+  for (char& c : b64) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return b64.substr(0, 32);
+}
+
+Donors::Donors(pg::Pool* pool, const ledger::Ledger* ledger,
+               const crypto::FieldCipher* cipher,
+               auth::SignatureAuthority* signatures, CustodyPort* custody,
+               DonorOptions options)
+    : pool_(pool),
+      ledger_(ledger),
+      cipher_(cipher),
+      signatures_(signatures),
+      custody_(custody),
+      options_(std::move(options)) {}
+
+absl::Status Donors::RegisterStateReaders(ledger::StateRegistry& registry) {
+  using C = pg::Connection;
+  using Id = const std::string&;
+  CC_RETURN_IF_ERROR(AddReader<v1::Donor>(
+      registry, "donor", [](C& c, Id id) { return LoadDonor(c, id); }));
+  CC_RETURN_IF_ERROR(AddReader<v1::Consent>(
+      registry, "consent", [](C& c, Id id) {
+        return LoadOne<v1::Consent>(
+            c, ConsentSelect() + "WHERE consent_id = $1", id, "consent");
+      }));
+  CC_RETURN_IF_ERROR(AddReader<v1::Screening>(
+      registry, "screening", [](C& c, Id id) {
+        return LoadOne<v1::Screening>(
+            c, ScreeningSelect() + "WHERE screening_id = $1", id, "screening");
+      }));
+  CC_RETURN_IF_ERROR(AddReader<v1::Determination>(
+      registry, "determination", [](C& c, Id id) {
+        return LoadOne<v1::Determination>(
+            c, DeterminationSelect() + "WHERE determination_id = $1", id,
+            "determination");
+      }));
+  return AddReader<v1::DonorLot>(
+      registry, "donor_lot", [](C& c, Id id) { return LoadLot(c, id); });
+}
+
+// ---- donors ----------------------------------------------------------------
+
+absl::StatusOr<v1::RegisterDonorResponse> Donors::RegisterDonor(
+    const auth::Principal& caller, const v1::RegisterDonorRequest& request) {
+  CC_RETURN_IF_ERROR(CheckIdentifying(request.identifying()));
+  if (request.has_delivered_at()) {
+    CC_RETURN_IF_ERROR(
+        RequirePastTime(request.delivered_at(), true, "delivered_at"));
+  }
+  CC_RETURN_IF_ERROR(
+      idempotency::ValidateRequestId(request.context().request_id()));
+  CC_ASSIGN_OR_RETURN(std::string code, NewDonorCode());
+  // Sealed before the transaction: each value bound to this donor and field.
+  struct Field {
+    const char* name;
+    const std::string& value;
+    std::optional<std::string> sealed;
+  };
+  Field fields[] = {{"name", request.identifying().name(), std::nullopt},
+                    {"date_of_birth", request.identifying().date_of_birth(),
+                     std::nullopt},
+                    {"medical_record_number",
+                     request.identifying().medical_record_number(),
+                     std::nullopt}};
+  for (Field& f : fields) {
+    if (f.value.empty()) continue;
+    CC_ASSIGN_OR_RETURN(f.sealed, cipher_->Encrypt(f.value, Context(code, f.name)));
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  std::optional<int64_t> delivered;
+  if (request.has_delivered_at()) delivered = Micros(request.delivered_at());
+  return idempotency::RunOnce<v1::RegisterDonorResponse>(
+      *pool_, {kServiceName, "RegisterDonor", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::RegisterDonorResponse& response) {
+        CC_RETURN_IF_ERROR(
+            tx.Exec(absl::StrCat(
+                        "INSERT INTO cellchain_donor.donors (donor_code, "
+                        "registered_at, registered_by, delivered_at, "
+                        "name_recorded, date_of_birth_recorded, "
+                        "medical_record_number_recorded) "
+                        "VALUES ($1, now(), $2, ",
+                        Ts(3), ", $4, $5, $6)"),
+                    {code, caller.user_id, delivered,
+                     fields[0].sealed.has_value(), fields[1].sealed.has_value(),
+                     fields[2].sealed.has_value()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_donor.donor_identifying "
+                    "(donor_code, name, date_of_birth, medical_record_number) "
+                    "VALUES ($1, $2, $3, $4)",
+                    {code, fields[0].sealed, fields[1].sealed,
+                     fields[2].sealed})
+                .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(*response.mutable_donor(),
+                            audit.AppendDonor("donor.register", code));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::GetDonorResponse> Donors::GetDonor(
+    const auth::Principal& caller, const v1::GetDonorRequest& request) {
+  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  if (request.reveal_identifying()) {
+    if (!caller.HasRole(common::v1::ROLE_QA)) {
+      return WithReason(
+          absl::PermissionDeniedError(
+              "IDENTIFYING_DATA_RESTRICTED: only QA may see a donor's "
+              "identifying data"),
+          "IDENTIFYING_DATA_RESTRICTED");
+    }
+    CC_RETURN_IF_ERROR(RequireText(request.reason(), "reason"));
+  }
+  const std::string& code = request.donor_code();
+  v1::GetDonorResponse response;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    pg::Connection& c = *lease;
+    CC_ASSIGN_OR_RETURN(*response.mutable_donor(), LoadDonor(c, code));
+    CC_ASSIGN_OR_RETURN(
+        std::vector<v1::Consent> consents,
+        LoadAll<v1::Consent>(c,
+                             ConsentSelect() +
+                                 "WHERE donor_code = $1 "
+                                 "ORDER BY recorded_at, consent_id",
+                             code));
+    for (v1::Consent& x : consents) *response.add_consents() = std::move(x);
+    CC_ASSIGN_OR_RETURN(
+        std::vector<v1::Screening> screenings,
+        LoadAll<v1::Screening>(c,
+                               ScreeningSelect() +
+                                   "WHERE donor_code = $1 "
+                                   "ORDER BY recorded_at, screening_id",
+                               code));
+    for (v1::Screening& x : screenings) *response.add_screenings() = std::move(x);
+    CC_ASSIGN_OR_RETURN(
+        std::vector<v1::Determination> determinations,
+        LoadAll<v1::Determination>(c,
+                                   DeterminationSelect() +
+                                       "WHERE donor_code = $1 "
+                                       "ORDER BY determined_at, "
+                                       "determination_id",
+                                   code));
+    for (v1::Determination& x : determinations) {
+      *response.add_determinations() = std::move(x);
+    }
+    CC_ASSIGN_OR_RETURN(DonorFacts facts, LoadFacts(c, response.donor()));
+    *response.mutable_current() =
+        ToProto(Determine(options_.panel, facts), response.donor());
+    CC_ASSIGN_OR_RETURN(
+        pg::Result lots,
+        c.Exec("SELECT lot_id FROM cellchain_donor.lots WHERE donor_code = $1 "
+               "ORDER BY received_at, lot_id",
+               {code}));
+    for (int row = 0; row < lots.rows(); ++row) {
+      CC_ASSIGN_OR_RETURN(*response.add_lot_ids(), lots.GetString(row, 0));
+    }
+    if (request.reveal_identifying()) {
+      CC_ASSIGN_OR_RETURN(
+          pg::Result r,
+          c.Exec("SELECT coalesce(name, ''), coalesce(date_of_birth, ''), "
+                 "coalesce(medical_record_number, '') "
+                 "FROM cellchain_donor.donor_identifying WHERE donor_code = $1",
+                 {code}));
+      v1::IdentifyingData* out = response.mutable_identifying();
+      const std::pair<const char*, std::string*> fields[] = {
+          {"name", out->mutable_name()},
+          {"date_of_birth", out->mutable_date_of_birth()},
+          {"medical_record_number", out->mutable_medical_record_number()}};
+      for (int i = 0; i < 3 && r.rows() > 0; ++i) {
+        CC_ASSIGN_OR_RETURN(std::string sealed, r.GetString(0, i));
+        if (sealed.empty()) continue;
+        absl::StatusOr<std::string> plain =
+            cipher_->Decrypt(sealed, Context(code, fields[i].first));
+        if (!plain.ok()) {
+          // Never the value; the key id and the failure are enough.
+          return FailedRule(
+              kReasonIdentifyingUnavailable,
+              absl::StrCat("the donor's ", fields[i].first,
+                           " cannot be decrypted (key \"",
+                           crypto::FieldCipher::KeyIdOf(sealed), "\": ",
+                           std::string(plain.status().message()), ")"));
+        }
+        *fields[i].second = std::move(*plain);
+      }
+    }
+  }
+  if (request.reveal_identifying()) {
+    // Who looked at her data, and why, is on record before it is shown.
+    std::string request_id = crypto::RandomId("view");
+    CC_RETURN_IF_ERROR(pool_->InTransaction([&](pg::Transaction& tx) {
+      Audit audit(tx, *ledger_, auth::ActorOf(caller), request_id);
+      return audit
+          .AppendDonor("donor.identifying_viewed", code, request.reason())
+          .status();
+    }));
+  }
+  return response;
+}
+
+// ---- consent ---------------------------------------------------------------
+
+absl::StatusOr<v1::RecordConsentResponse> Donors::RecordConsent(
+    const auth::Principal& caller, const v1::RecordConsentRequest& request) {
+  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  CC_RETURN_IF_ERROR(RequireText(request.form_version(), "form_version", 64));
+  CC_RETURN_IF_ERROR(RequirePastTime(request.consented_at(),
+                                     request.has_consented_at(),
+                                     "consented_at"));
+  CC_RETURN_IF_ERROR(RequireText(request.taken_by(), "taken_by", 200));
+  CC_RETURN_IF_ERROR(RequireText(request.witness(), "witness", 200));
+  if (absl::EqualsIgnoreCase(
+          absl::StripAsciiWhitespace(request.witness()),
+          absl::StripAsciiWhitespace(request.taken_by()))) {
+    return InvalidField("witness",
+                        "the witness is someone other than the person who "
+                        "took the consent");
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RecordConsentResponse>(
+      *pool_, {kServiceName, "RecordConsent", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::RecordConsentResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Donor donor,
+                            LoadDonor(tx, request.donor_code(), true));
+        if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
+          return FailedRule(kReasonConsentWithdrawn,
+                            absl::StrCat("donor ", donor.donor_code(),
+                                         " withdrew her consent"));
+        }
+        std::string id = crypto::RandomId("cns");
+        CC_RETURN_IF_ERROR(
+            tx.Exec(absl::StrCat("INSERT INTO cellchain_donor.consents "
+                                 "(consent_id, donor_code, form_version, "
+                                 "consented_at, taken_by, witness, "
+                                 "recorded_by, recorded_at) VALUES ($1, $2, "
+                                 "$3, ",
+                                 Ts(4), ", $5, $6, $7, now())"),
+                    {id, donor.donor_code(), request.form_version(),
+                     Micros(request.consented_at()), request.taken_by(),
+                     request.witness(), caller.user_id})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_donor.donors SET consent_status = 2, "
+                    "revision = revision + 1 WHERE donor_code = $1",
+                    {donor.donor_code()})
+                .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_consent(),
+            LoadOne<v1::Consent>(tx, ConsentSelect() + "WHERE consent_id = $1",
+                                 id, "consent"));
+        CC_RETURN_IF_ERROR(
+            audit.Append("consent.record", "consent", id, response.consent())
+                .status());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_donor(),
+            audit.AppendDonor("donor.consent_recorded", donor.donor_code()));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::WithdrawConsentResponse> Donors::WithdrawConsent(
+    const auth::Principal& caller, const v1::WithdrawConsentRequest& request) {
+  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
+  if (request.has_withdrawn_at()) {
+    CC_RETURN_IF_ERROR(
+        RequirePastTime(request.withdrawn_at(), true, "withdrawn_at"));
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  std::optional<int64_t> at;
+  if (request.has_withdrawn_at()) at = Micros(request.withdrawn_at());
+  CC_ASSIGN_OR_RETURN(
+      v1::WithdrawConsentResponse response,
+      idempotency::RunOnce<v1::WithdrawConsentResponse>(
+          *pool_,
+          {kServiceName, "WithdrawConsent", request.context().request_id()},
+          bytes,
+          [&](pg::Transaction& tx, v1::WithdrawConsentResponse& response) {
+            // Under the donor's lock: a receipt waits, then sees the
+            // withdrawal and is refused, so every lot is listed here.
+            CC_ASSIGN_OR_RETURN(v1::Donor donor,
+                                LoadDonor(tx, request.donor_code(), true));
+            if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
+              return FailedRule(kReasonConsentWithdrawn,
+                                absl::StrCat("donor ", donor.donor_code(),
+                                             " withdrew her consent already"));
+            }
+            CC_ASSIGN_OR_RETURN(
+                pg::Result consents,
+                tx.Exec(absl::StrCat(
+                            "UPDATE cellchain_donor.consents SET "
+                            "withdrawn_at = coalesce(",
+                            Ts(2),
+                            ", now()), withdrawal_reason = $3, "
+                            "withdrawn_recorded_by = $4 "
+                            "WHERE donor_code = $1 AND withdrawn_at IS NULL "
+                            "RETURNING consent_id"),
+                        {donor.donor_code(), at, request.context().reason(),
+                         caller.user_id}));
+            CC_RETURN_IF_ERROR(
+                tx.Exec("UPDATE cellchain_donor.donors SET consent_status = 3, "
+                        "revision = revision + 1 WHERE donor_code = $1",
+                        {donor.donor_code()})
+                    .status());
+            std::vector<std::string> consent_ids;
+            for (int row = 0; row < consents.rows(); ++row) {
+              CC_ASSIGN_OR_RETURN(std::string id, consents.GetString(row, 0));
+              consent_ids.push_back(std::move(id));
+            }
+            std::sort(consent_ids.begin(), consent_ids.end());
+            Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                        request.context().request_id());
+            for (const std::string& id : consent_ids) {
+              CC_ASSIGN_OR_RETURN(
+                  v1::Consent consent,
+                  LoadOne<v1::Consent>(
+                      tx, ConsentSelect() + "WHERE consent_id = $1", id,
+                      "consent"));
+              CC_RETURN_IF_ERROR(audit
+                                     .Append("consent.withdraw", "consent", id,
+                                             consent,
+                                             request.context().reason())
+                                     .status());
+            }
+            CC_ASSIGN_OR_RETURN(
+                *response.mutable_donor(),
+                audit.AppendDonor("donor.consent_withdrawn", donor.donor_code(),
+                                  request.context().reason()));
+            CC_ASSIGN_OR_RETURN(
+                pg::Result lots,
+                tx.Exec("SELECT item_id FROM cellchain_donor.lots "
+                        "WHERE donor_code = $1 AND state <> 3 "
+                        "ORDER BY item_id",
+                        {donor.donor_code()}));
+            for (int row = 0; row < lots.rows(); ++row) {
+              CC_ASSIGN_OR_RETURN(*response.add_held_item_ids(),
+                                  lots.GetString(row, 0));
+            }
+            return absl::OkStatus();
+          }));
+  // After the commit, and again on every retry of this request: the holds
+  // are custody's, each under its own derived request id.
+  CC_RETURN_IF_ERROR(PlaceWithdrawalHolds(
+      caller, request.context().request_id(), request.context().reason(),
+      response));
+  return response;
+}
+
+absl::Status Donors::PlaceWithdrawalHolds(
+    const auth::Principal& caller, const std::string& request_id,
+    const std::string& reason, v1::WithdrawConsentResponse& response) {
+  for (const std::string& item_id : response.held_item_ids()) {
+    custody::v1::PlaceHoldRequest hold;
+    hold.mutable_context()->set_request_id(
+        DerivedRequestId(request_id, absl::StrCat("hold/", item_id)));
+    hold.mutable_context()->set_reason(
+        absl::StrCat("donor consent withdrawn: ", reason).substr(0, kMaxText));
+    hold.set_item_id(item_id);
+    absl::StatusOr<custody::v1::PlaceHoldResponse> held =
+        custody_->PlaceHold(caller, hold);
+    if (!held.ok() && !IsReason(held.status(), "ITEM_ENDED")) {
+      return Annotate(held.status(),
+                      absl::StrCat("the withdrawal is recorded but the hold "
+                                   "of item ",
+                                   item_id,
+                                   " failed; retry with the same request id"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---- screening -------------------------------------------------------------
+
+absl::StatusOr<v1::RecordScreeningResponse> Donors::RecordScreening(
+    const auth::Principal& caller, const v1::RecordScreeningRequest& request) {
+  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  if (request.test_code().empty()) return InvalidField("test_code", "required");
+  bool known = false;
+  std::vector<std::string> codes;
+  for (const PanelTest& test : options_.panel.tests) {
+    known |= test.code == request.test_code();
+    codes.push_back(test.code);
+  }
+  if (!known) {
+    return WithReason(
+        InvalidField("test_code",
+                     absl::StrCat("\"", request.test_code(),
+                                  "\" is not a test of the panel (",
+                                  absl::StrJoin(codes, ", "), ")")),
+        kReasonTestNotInPanel);
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.method(), "method", 200));
+  CC_RETURN_IF_ERROR(RequireText(request.kit_lot(), "kit_lot", 64));
+  CC_RETURN_IF_ERROR(RequirePastTime(request.specimen_drawn_at(),
+                                     request.has_specimen_drawn_at(),
+                                     "specimen_drawn_at"));
+  if (request.result() == v1::SCREENING_RESULT_UNSPECIFIED ||
+      !v1::ScreeningResult_IsValid(request.result())) {
+    return InvalidField("result",
+                        "NON_REACTIVE, REACTIVE or INDETERMINATE is required");
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RecordScreeningResponse>(
+      *pool_, {kServiceName, "RecordScreening", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::RecordScreeningResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Donor donor,
+                            LoadDonor(tx, request.donor_code(), true));
+        std::string id = crypto::RandomId("scr");
+        CC_RETURN_IF_ERROR(
+            tx.Exec(absl::StrCat("INSERT INTO cellchain_donor.screenings "
+                                 "(screening_id, donor_code, test_code, "
+                                 "method, kit_lot, specimen_drawn_at, result, "
+                                 "recorded_by, recorded_at) VALUES ($1, $2, "
+                                 "$3, $4, $5, ",
+                                 Ts(6), ", $7, $8, now())"),
+                    {id, donor.donor_code(), request.test_code(),
+                     request.method(), request.kit_lot(),
+                     Micros(request.specimen_drawn_at()),
+                     static_cast<int>(request.result()), caller.user_id})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_donor.donors SET revision = revision + 1 "
+                    "WHERE donor_code = $1",
+                    {donor.donor_code()})
+                .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller),
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_donor(),
+            audit.AppendDonor("donor.screening_recorded", donor.donor_code()));
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_screening(),
+            LoadOne<v1::Screening>(
+                tx, ScreeningSelect() + "WHERE screening_id = $1", id,
+                "screening"));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("screening.record", "screening", id,
+                                       response.screening())
+                               .status());
+        return absl::OkStatus();
+      });
+}
+
+// ---- eligibility -----------------------------------------------------------
+
+absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
+    const auth::Principal& caller,
+    const v1::DetermineEligibilityRequest& request) {
+  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  CC_RETURN_IF_ERROR(
+      idempotency::ValidateRequestId(request.context().request_id()));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      auth::Sign(*signatures_, caller, request.signature(),
+                 {common::v1::SIGNATURE_MEANING_APPROVED},
+                 {.method = "/cellchain.donor.v1.DonorService/"
+                            "DetermineEligibility",
+                  .workstation = caller.workstation,
+                  .request_id = request.context().request_id()}));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::DetermineEligibilityResponse>(
+      *pool_,
+      {kServiceName, "DetermineEligibility", request.context().request_id()},
+      bytes,
+      [&](pg::Transaction& tx, v1::DetermineEligibilityResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Donor donor,
+                            LoadDonor(tx, request.donor_code(), true));
+        CC_ASSIGN_OR_RETURN(DonorFacts facts, LoadFacts(tx, donor));
+        v1::Determination determination =
+            ToProto(Determine(options_.panel, facts), donor);
+        v1::Determination reasons;
+        *reasons.mutable_reasons() = determination.reasons();
+        CC_ASSIGN_OR_RETURN(std::string reason_bytes,
+                            ledger::SerializeDeterministic(reasons));
+        std::string id = crypto::RandomId("elg");
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_donor.determinations "
+                    "(determination_id, donor_code, eligibility, reasons, "
+                    "donor_revision, determined_by, determined_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, now())",
+                    {id, donor.donor_code(),
+                     static_cast<int>(determination.eligibility()),
+                     pg::Param::Bytes(reason_bytes), donor.revision(),
+                     signature.actor.user_id()})
+                .status());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_determination(),
+            LoadOne<v1::Determination>(
+                tx, DeterminationSelect() + "WHERE determination_id = $1", id,
+                "determination"));
+        Audit audit(tx, *ledger_, signature.actor,
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(
+            ledger::SignedRecord record,
+            audit.Append("determination.sign", "determination", id,
+                         response.determination(), "", {},
+                         signature.manifestation));
+        response.set_record_id(record.record_id);
+        return absl::OkStatus();
+      });
+}
+
+// ---- cord receipt and lots -------------------------------------------------
+
+absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
+    const auth::Principal& caller, const v1::ReceiveCordRequest& request) {
+  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  CC_RETURN_IF_ERROR(RequirePastTime(request.delivered_at(),
+                                     request.has_delivered_at(),
+                                     "delivered_at"));
+  CC_RETURN_IF_ERROR(RequirePastTime(request.collected_at(),
+                                     request.has_collected_at(),
+                                     "collected_at"));
+  CC_RETURN_IF_ERROR(RequirePastTime(request.received_at(),
+                                     request.has_received_at(), "received_at"));
+  absl::Time delivered = ToTime(request.delivered_at());
+  absl::Time collected = ToTime(request.collected_at());
+  absl::Time received = ToTime(request.received_at());
+  if (collected < delivered) {
+    return InvalidField("collected_at", "before the delivery");
+  }
+  if (received < collected) {
+    return InvalidField("received_at", "before the collection");
+  }
+  for (auto [value, field] :
+       {std::pair{request.transport_min_celsius(), "transport_min_celsius"},
+        std::pair{request.transport_max_celsius(), "transport_max_celsius"}}) {
+    if (!std::isfinite(value) || value < -90 || value > 60) {
+      return InvalidField(field, "between -90 and 60 degrees Celsius");
+    }
+  }
+  if (request.transport_min_celsius() > request.transport_max_celsius()) {
+    return InvalidField("transport_min_celsius",
+                        "greater than transport_max_celsius");
+  }
+  if (!std::isfinite(request.tissue_weight_grams()) ||
+      request.tissue_weight_grams() <= 0 ||
+      request.tissue_weight_grams() > 2000) {
+    return InvalidField("tissue_weight_grams",
+                        "more than 0 and at most 2000 grams");
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  const std::string& code = request.donor_code();
+  {
+    // Refused before a DIN is spent on it (checked again under the lock).
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(*lease, code));
+    if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
+      return FailedRule(kReasonConsentWithdrawn,
+                        absl::StrCat("donor ", code,
+                                     " withdrew her consent: no cord is "
+                                     "received from her"));
+    }
+  }
+  custody::v1::AllocateDinRequest allocate;
+  allocate.mutable_context()->set_request_id(
+      DerivedRequestId(request_id, "din"));
+  allocate.set_fin(options_.fin);
+  CC_ASSIGN_OR_RETURN(custody::v1::AllocateDinResponse din,
+                      custody_->AllocateDin(caller, allocate));
+  custody::v1::RegisterItemRequest item_request;
+  item_request.mutable_context()->set_request_id(
+      DerivedRequestId(request_id, "item"));
+  item_request.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
+  item_request.set_din(din.data_structure());
+  item_request.set_description("Umbilical cord tissue (donor lot)");
+  item_request.set_location_id(request.location_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
+                      custody_->RegisterItem(caller, item_request));
+  const std::string item_id = item.item().item_id();
+
+  struct Found {
+    v1::DeviationKind kind;
+    std::string description;
+  };
+  std::vector<Found> deviations;
+  absl::Duration elapsed = received - collected;
+  if (elapsed > options_.max_collection_to_processing) {
+    deviations.push_back(
+        {v1::DEVIATION_KIND_COLLECTION_TO_PROCESSING_TIME,
+         absl::StrCat("collection to processing ", Hours(elapsed),
+                      ", limit ", Hours(options_.max_collection_to_processing))});
+  }
+  if (request.transport_min_celsius() < options_.transport_min_celsius ||
+      request.transport_max_celsius() > options_.transport_max_celsius) {
+    deviations.push_back(
+        {v1::DEVIATION_KIND_TRANSPORT_TEMPERATURE,
+         absl::StrCat("transport ", Celsius(request.transport_min_celsius()),
+                      " to ", Celsius(request.transport_max_celsius()),
+                      ", range ", Celsius(options_.transport_min_celsius),
+                      " to ", Celsius(options_.transport_max_celsius))});
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  absl::StatusOr<v1::ReceiveCordResponse> result =
+      idempotency::RunOnce<v1::ReceiveCordResponse>(
+          *pool_, {kServiceName, "ReceiveCord", request_id}, bytes,
+          [&](pg::Transaction& tx, v1::ReceiveCordResponse& response) {
+            CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(tx, code, true));
+            if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
+              return FailedRule(kReasonConsentWithdrawn,
+                                absl::StrCat("donor ", code,
+                                             " withdrew her consent: no cord "
+                                             "is received from her"));
+            }
+            bool set_delivery = !donor.has_delivered_at();
+            if (!set_delivery &&
+                Micros(donor.delivered_at()) != Micros(request.delivered_at())) {
+              return FailedRule(
+                  kReasonDeliveryMismatch,
+                  absl::StrCat("donor ", code, " delivered at ",
+                               TimeUtil::ToString(donor.delivered_at()),
+                               ", not ",
+                               TimeUtil::ToString(request.delivered_at())));
+            }
+            if (set_delivery) {
+              CC_RETURN_IF_ERROR(
+                  tx.Exec(absl::StrCat("UPDATE cellchain_donor.donors SET "
+                                       "delivered_at = ",
+                                       Ts(2),
+                                       ", revision = revision + 1 "
+                                       "WHERE donor_code = $1"),
+                          {code, Micros(request.delivered_at())})
+                      .status());
+            }
+            std::string lot_id = crypto::RandomId("lot");
+            CC_RETURN_IF_ERROR(
+                tx.Exec(absl::StrCat(
+                            "INSERT INTO cellchain_donor.lots (lot_id, "
+                            "donor_code, din, din_eye_readable, item_id, "
+                            "state, delivered_at, collected_at, received_at, "
+                            "transport_min_celsius, transport_max_celsius, "
+                            "tissue_weight_grams, received_by) VALUES ($1, "
+                            "$2, $3, $4, $5, 1, ",
+                            Ts(6), ", ", Ts(7), ", ", Ts(8),
+                            ", $9, $10, $11, $12)"),
+                        {lot_id, code, din.allocation().din(),
+                         din.eye_readable(), item_id,
+                         Micros(request.delivered_at()),
+                         Micros(request.collected_at()),
+                         Micros(request.received_at()),
+                         request.transport_min_celsius(),
+                         request.transport_max_celsius(),
+                         request.tissue_weight_grams(), caller.user_id})
+                    .status());
+            for (const Found& d : deviations) {
+              CC_RETURN_IF_ERROR(
+                  tx.Exec("INSERT INTO cellchain_donor.deviations "
+                          "(deviation_id, lot_id, kind, description, "
+                          "created_at) VALUES ($1, $2, $3, $4, "
+                          "clock_timestamp())",
+                          {crypto::RandomId("dev"), lot_id,
+                           static_cast<int>(d.kind), d.description})
+                      .status());
+            }
+            Audit audit(tx, *ledger_, auth::ActorOf(caller), request_id);
+            if (set_delivery) {
+              CC_RETURN_IF_ERROR(
+                  audit.AppendDonor("donor.delivery_recorded", code).status());
+            }
+            CC_ASSIGN_OR_RETURN(*response.mutable_lot(),
+                                audit.AppendLot("lot.receive", lot_id));
+            return absl::OkStatus();
+          });
+  if (IsReason(result.status(), kReasonConsentWithdrawn) ||
+      IsReason(result.status(), kReasonDeliveryMismatch)) {
+    // The item was registered before the refusal: it is held, so that
+    // tissue nobody may use cannot move on unnoticed.
+    custody::v1::PlaceHoldRequest hold;
+    hold.mutable_context()->set_request_id(
+        DerivedRequestId(request_id, "refused-hold"));
+    hold.mutable_context()->set_reason(absl::StrCat(
+        "cord receipt refused: ", std::string(result.status().message()))
+                                           .substr(0, kMaxText));
+    hold.set_item_id(item_id);
+    absl::StatusOr<custody::v1::PlaceHoldResponse> held =
+        custody_->PlaceHold(caller, hold);
+    if (!held.ok()) {
+      return Annotate(result.status(),
+                      absl::StrCat("and the hold of its custody item ", item_id,
+                                   " failed: ",
+                                   std::string(held.status().message())));
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<v1::AssessDeviationResponse> Donors::AssessDeviation(
+    const auth::Principal& caller, const v1::AssessDeviationRequest& request) {
+  if (request.deviation_id().empty()) {
+    return InvalidField("deviation_id", "required");
+  }
+  if (request.decision() != v1::DEVIATION_STATUS_ACCEPTABLE &&
+      request.decision() != v1::DEVIATION_STATUS_NOT_ACCEPTABLE) {
+    return InvalidField("decision", "ACCEPTABLE or NOT_ACCEPTABLE");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.assessment(), "assessment"));
+  CC_RETURN_IF_ERROR(
+      idempotency::ValidateRequestId(request.context().request_id()));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      auth::Sign(*signatures_, caller, request.signature(),
+                 {common::v1::SIGNATURE_MEANING_APPROVED},
+                 {.method = "/cellchain.donor.v1.DonorService/AssessDeviation",
+                  .workstation = caller.workstation,
+                  .request_id = request.context().request_id()}));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::AssessDeviationResponse>(
+      *pool_, {kServiceName, "AssessDeviation", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::AssessDeviationResponse& response) {
+        CC_ASSIGN_OR_RETURN(
+            pg::Result r,
+            tx.Exec("SELECT lot_id FROM cellchain_donor.deviations "
+                    "WHERE deviation_id = $1",
+                    {request.deviation_id()}));
+        if (r.rows() == 0) {
+          return NotFound("deviation", request.deviation_id(),
+                          "DEVIATION_NOT_FOUND");
+        }
+        CC_ASSIGN_OR_RETURN(std::string lot_id, r.GetString(0, 0));
+        CC_RETURN_IF_ERROR(LoadLot(tx, lot_id, /*for_update=*/true).status());
+        CC_ASSIGN_OR_RETURN(
+            pg::Result updated,
+            tx.Exec("UPDATE cellchain_donor.deviations SET status = $2, "
+                    "assessment = $3, assessed_by = $4, assessed_at = now() "
+                    "WHERE deviation_id = $1 AND status = 1 RETURNING 1",
+                    {request.deviation_id(),
+                     static_cast<int>(request.decision()),
+                     request.assessment(), signature.actor.user_id()}));
+        if (updated.rows() == 0) {
+          return FailedRule(kReasonDeviationAssessed,
+                            absl::StrCat("deviation ", request.deviation_id(),
+                                         " was assessed already"));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_donor.lots SET version = version + 1 "
+                    "WHERE lot_id = $1",
+                    {lot_id})
+                .status());
+        Audit audit(tx, *ledger_, signature.actor,
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_lot(),
+            audit.AppendLot("lot.deviation_assessed", lot_id,
+                            request.assessment(), signature.manifestation));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::ReleaseLotResponse> Donors::ReleaseLot(
+    const auth::Principal& caller, const v1::ReleaseLotRequest& request) {
+  if (request.lot_id().empty()) return InvalidField("lot_id", "required");
+  CC_RETURN_IF_ERROR(
+      idempotency::ValidateRequestId(request.context().request_id()));
+  std::string code;
+  std::string item_id;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(v1::DonorLot lot, LoadLot(*lease, request.lot_id()));
+    code = lot.donor_code();
+    item_id = lot.item_id();
+  }
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      auth::Sign(*signatures_, caller, request.signature(),
+                 {common::v1::SIGNATURE_MEANING_APPROVED},
+                 {.method = "/cellchain.donor.v1.DonorService/ReleaseLot",
+                  .workstation = caller.workstation,
+                  .request_id = request.context().request_id()}));
+  custody::v1::GetItemRequest get;
+  get.set_item_id(item_id);
+  CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
+                      custody_->GetItem(get));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::ReleaseLotResponse>(
+      *pool_, {kServiceName, "ReleaseLot", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::ReleaseLotResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(tx, code, true));
+        CC_ASSIGN_OR_RETURN(v1::DonorLot lot,
+                            LoadLot(tx, request.lot_id(), true));
+        if (lot.state() != v1::LOT_STATE_QUARANTINE) {
+          return FailedRule(kReasonLotState,
+                            absl::StrCat("lot ", lot.lot_id(), " is ",
+                                         v1::LotState_Name(lot.state()),
+                                         ", not in quarantine"));
+        }
+        if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
+          return FailedRule(kReasonConsentWithdrawn,
+                            absl::StrCat("donor ", code,
+                                         " withdrew her consent"));
+        }
+        CC_ASSIGN_OR_RETURN(
+            std::vector<v1::Determination> latest,
+            LoadAll<v1::Determination>(
+                tx,
+                DeterminationSelect() +
+                    "WHERE donor_code = $1 "
+                    "ORDER BY determined_at DESC, determination_id DESC "
+                    "LIMIT 1",
+                code));
+        if (latest.empty()) {
+          return FailedRule(kReasonNotDetermined,
+                            absl::StrCat("donor ", code,
+                                         " has no signed eligibility "
+                                         "determination"));
+        }
+        const v1::Determination& d = latest.front();
+        if (d.eligibility() != v1::ELIGIBILITY_ELIGIBLE) {
+          std::vector<std::string> reasons;
+          for (const v1::EligibilityReason& r : d.reasons()) {
+            if (r.code() == "SPECIMEN_OUT_OF_WINDOW") continue;
+            reasons.push_back(r.test_code().empty()
+                                  ? r.code()
+                                  : absl::StrCat(r.code(), " ", r.test_code()));
+          }
+          return FailedRule(
+              kReasonNotEligible,
+              absl::StrCat("donor ", code, " was determined ",
+                           v1::Eligibility_Name(d.eligibility()).substr(12),
+                           " (", absl::StrJoin(reasons, ", "), ")"));
+        }
+        if (d.donor_revision() != donor.revision()) {
+          return FailedRule(kReasonDeterminationStale,
+                            absl::StrCat("donor ", code,
+                                         "'s data changed after the "
+                                         "determination ",
+                                         d.determination_id(),
+                                         ": determine eligibility again"));
+        }
+        for (const v1::Deviation& deviation : lot.deviations()) {
+          if (deviation.status() == v1::DEVIATION_STATUS_OPEN) {
+            return FailedRule(kReasonDeviationOpen,
+                              absl::StrCat("deviation ",
+                                           deviation.deviation_id(), " (",
+                                           deviation.description(),
+                                           ") awaits QA's assessment"));
+          }
+          if (deviation.status() == v1::DEVIATION_STATUS_NOT_ACCEPTABLE) {
+            return FailedRule(kReasonDeviationNotAcceptable,
+                              absl::StrCat("deviation ",
+                                           deviation.deviation_id(),
+                                           " was assessed not acceptable"));
+          }
+        }
+        if (item.item().on_hold()) {
+          return FailedRule(kReasonLotOnHold,
+                            absl::StrCat("the lot's custody item ", item_id,
+                                         " is on hold"));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_donor.lots SET state = 2, "
+                    "released_by = $2, released_at = now(), "
+                    "version = version + 1 WHERE lot_id = $1",
+                    {lot.lot_id(), signature.actor.user_id()})
+                .status());
+        Audit audit(tx, *ledger_, signature.actor,
+                    request.context().request_id());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_lot(),
+            audit.AppendLot("lot.release", lot.lot_id(), "",
+                            signature.manifestation));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::DiscardLotResponse> Donors::DiscardLot(
+    const auth::Principal& caller, const v1::DiscardLotRequest& request) {
+  if (request.lot_id().empty()) return InvalidField("lot_id", "required");
+  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  v1::DonorLot lot;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(lot, LoadLot(*lease, request.lot_id()));
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  if (lot.state() != v1::LOT_STATE_DISCARDED) {
+    custody::v1::EndItemRequest end;
+    end.mutable_context()->set_request_id(DerivedRequestId(request_id, "end"));
+    end.mutable_context()->set_reason(request.context().reason());
+    end.set_item_id(lot.item_id());
+    end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
+    CC_RETURN_IF_ERROR(custody_->EndItem(caller, end).status());
+  }
+  return idempotency::RunOnce<v1::DiscardLotResponse>(
+      *pool_, {kServiceName, "DiscardLot", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::DiscardLotResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::DonorLot locked,
+                            LoadLot(tx, request.lot_id(), true));
+        if (locked.state() == v1::LOT_STATE_DISCARDED) {
+          return FailedRule(kReasonLotState,
+                            absl::StrCat("lot ", locked.lot_id(),
+                                         " was discarded already"));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_donor.lots SET state = 3, "
+                    "discard_reason = $2, version = version + 1 "
+                    "WHERE lot_id = $1",
+                    {locked.lot_id(), request.context().reason()})
+                .status());
+        Audit audit(tx, *ledger_, auth::ActorOf(caller), request_id);
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_lot(),
+            audit.AppendLot("lot.discard", locked.lot_id(),
+                            request.context().reason()));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::GetLotResponse> Donors::GetLot(
+    const v1::GetLotRequest& request) {
+  if (request.lot_id().empty() == request.din().empty()) {
+    return InvalidField("lot_id", "give lot_id or din");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  v1::GetLotResponse response;
+  if (!request.lot_id().empty()) {
+    CC_ASSIGN_OR_RETURN(*response.mutable_lot(),
+                        LoadLot(*lease, request.lot_id()));
+    return response;
+  }
+  CC_ASSIGN_OR_RETURN(std::string din, NormalizeDin(request.din()));
+  CC_ASSIGN_OR_RETURN(std::vector<v1::DonorLot> lots,
+                      LoadLots(*lease, "WHERE din = $1", {din}));
+  if (lots.empty()) return NotFound("lot with DIN", din, "LOT_NOT_FOUND");
+  *response.mutable_lot() = std::move(lots.front());
+  return response;
+}
+
+absl::StatusOr<v1::ListLotsResponse> Donors::ListLots(
+    const v1::ListLotsRequest& request) {
+  if (!v1::LotState_IsValid(request.state())) {
+    return InvalidField("state", "not a lot state");
+  }
+  int page_size = request.page().page_size();
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return InvalidField("page.page_size", "0 to 500");
+  }
+  if (page_size == 0) page_size = kDefaultPageSize;
+  std::optional<int64_t> from, to, after_micros;
+  std::string after_id;
+  if (request.has_received_from()) from = Micros(request.received_from());
+  if (request.has_received_to()) to = Micros(request.received_to());
+  if (from && to && *from >= *to) {
+    return InvalidField("received_to", "not after received_from");
+  }
+  std::string din;
+  if (!request.din().empty()) {
+    CC_ASSIGN_OR_RETURN(din, NormalizeDin(request.din()));
+  }
+  if (!request.donor_code().empty()) {
+    CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  }
+  if (!request.page().page_token().empty()) {
+    std::vector<std::string> parts =
+        absl::StrSplit(request.page().page_token(), absl::MaxSplits('.', 1));
+    int64_t micros = 0;
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &micros) ||
+        !parts[1].starts_with("lot_")) {
+      return InvalidField("page.page_token", "not a token this server issued");
+    }
+    after_micros = micros;
+    after_id = parts[1];
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::DonorLot> lots,
+      LoadLots(*lease,
+               absl::StrCat("WHERE ($1::int = 0 OR state = $1::int) "
+                            "AND ($2::int8 IS NULL OR received_at >= ",
+                            Ts(2), ") AND ($3::int8 IS NULL OR received_at < ",
+                            Ts(3),
+                            ") AND ($4 = '' OR din = $4) "
+                            "AND ($5 = '' OR donor_code = $5) "
+                            "AND ($6::int8 IS NULL OR (received_at, lot_id) < (",
+                            Ts(6),
+                            ", $7)) ORDER BY received_at DESC, lot_id DESC "
+                            "LIMIT $8"),
+               {static_cast<int>(request.state()), from, to, din,
+                request.donor_code(), after_micros, after_id, page_size + 1}));
+  v1::ListLotsResponse response;
+  for (size_t i = 0; i < lots.size() && static_cast<int>(i) < page_size; ++i) {
+    *response.add_lots() = std::move(lots[i]);
+  }
+  if (static_cast<int>(lots.size()) > page_size) {
+    const v1::DonorLot& last = response.lots(page_size - 1);
+    response.mutable_page()->set_next_page_token(
+        absl::StrCat(Micros(last.received_at()), ".", last.lot_id()));
+  }
+  return response;
+}
+
+}  // namespace cellchain::donor

@@ -1,0 +1,157 @@
+// Donor intake: birth-mother donors under pseudonymous codes, consent and
+// its withdrawal, screening results, signed eligibility determinations,
+// cord receipt, donor lots and their deviations, over PostgreSQL (schema
+// cellchain_donor) with every change audited through the ledger in the
+// change's transaction (docs/services/donor.md).
+//
+// Audit records and their entities (after_state, readable again by the
+// state readers RegisterStateReaders installs; none holds identifying
+// data, only whether it was recorded):
+//   donor          (v1.Donor)  donor.register, donor.consent_withdrawn,
+//                  donor.identifying_viewed (QA looked at her data)
+//   consent        (v1.Consent)  consent.record, consent.withdraw
+//   screening      (v1.Screening)  screening.record
+//   determination  (v1.Determination)  determination.sign (APPROVED)
+//   donor_lot      (v1.DonorLot)  lot.receive, lot.release (APPROVED),
+//                  lot.discard, lot.deviation_assessed (APPROVED)
+//
+// Custody is called through a CustodyPort with the caller's principal, so
+// custody's own records name the person who acted. Its calls are made
+// before (or, for the holds of a withdrawal, after) the donor service's
+// transaction, each under a request id derived from the caller's, so that
+// a retry of the same request completes what a failure interrupted and
+// writes nothing twice (docs/decisions/0012-donor-calls-custody.md).
+//
+// Thread-safety: all methods are safe to call concurrently.
+#ifndef CELLCHAIN_SERVICES_DONOR_DONOR_H_
+#define CELLCHAIN_SERVICES_DONOR_DONOR_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cellchain/custody/v1/custody.pb.h"
+#include "cellchain/donor/v1/donor.pb.h"
+#include "services/common/auth/principal.h"
+#include "services/common/auth/signatures.h"
+#include "services/common/crypto/aead.h"
+#include "services/common/pg/pool.h"
+#include "services/donor/eligibility.h"
+#include "services/ledger/ledger.h"
+#include "services/ledger/state_registry.h"
+
+namespace cellchain::donor {
+
+inline constexpr char kServiceName[] = "cellchain.donor.v1.DonorService";
+
+// Reasons of FAILED_PRECONDITION refusals.
+inline constexpr char kReasonConsentWithdrawn[] = "CONSENT_WITHDRAWN";
+inline constexpr char kReasonDeliveryMismatch[] = "DELIVERY_MISMATCH";
+inline constexpr char kReasonNotDetermined[] = "ELIGIBILITY_NOT_DETERMINED";
+inline constexpr char kReasonNotEligible[] = "DONOR_NOT_ELIGIBLE";
+inline constexpr char kReasonDeterminationStale[] = "DETERMINATION_STALE";
+inline constexpr char kReasonDeviationOpen[] = "DEVIATION_OPEN";
+inline constexpr char kReasonDeviationNotAcceptable[] =
+    "DEVIATION_NOT_ACCEPTABLE";
+inline constexpr char kReasonDeviationAssessed[] = "DEVIATION_ASSESSED";
+inline constexpr char kReasonLotOnHold[] = "LOT_ON_HOLD";
+inline constexpr char kReasonLotState[] = "LOT_STATE";
+inline constexpr char kReasonNoConsent[] = "NO_CONSENT_TO_WITHDRAW";
+inline constexpr char kReasonTestNotInPanel[] = "TEST_NOT_IN_PANEL";
+inline constexpr char kReasonIdentifyingUnavailable[] =
+    "IDENTIFYING_DATA_UNAVAILABLE";
+
+// What the donor service needs of custody. Each call acts for `caller`;
+// request ids are the donor service's derived ones.
+class CustodyPort {
+ public:
+  virtual ~CustodyPort() = default;
+  virtual absl::StatusOr<custody::v1::AllocateDinResponse> AllocateDin(
+      const auth::Principal& caller,
+      const custody::v1::AllocateDinRequest& request) = 0;
+  virtual absl::StatusOr<custody::v1::RegisterItemResponse> RegisterItem(
+      const auth::Principal& caller,
+      const custody::v1::RegisterItemRequest& request) = 0;
+  virtual absl::StatusOr<custody::v1::PlaceHoldResponse> PlaceHold(
+      const auth::Principal& caller,
+      const custody::v1::PlaceHoldRequest& request) = 0;
+  virtual absl::StatusOr<custody::v1::EndItemResponse> EndItem(
+      const auth::Principal& caller,
+      const custody::v1::EndItemRequest& request) = 0;
+  virtual absl::StatusOr<custody::v1::GetItemResponse> GetItem(
+      const custody::v1::GetItemRequest& request) = 0;
+};
+
+struct DonorOptions {
+  // The facility whose DINs donor lots get (custody allocates them).
+  std::string fin = "A9999";
+  Panel panel = DefaultPanel();
+  // Collection to receipt (where processing starts) beyond this records a
+  // deviation.
+  absl::Duration max_collection_to_processing = absl::Hours(48);
+  // The transport logger's readings must stay within this range.
+  double transport_min_celsius = 2.0;
+  double transport_max_celsius = 8.0;
+};
+
+class Donors {
+ public:
+  // `pool` connects as cellchain_donor; `ledger` signs as "donor";
+  // `cipher` seals identifying data; `signatures` re-authenticates QA;
+  // `custody` holds the lots' items. None is owned; all must outlive this.
+  Donors(pg::Pool* pool, const ledger::Ledger* ledger,
+         const crypto::FieldCipher* cipher,
+         auth::SignatureAuthority* signatures, CustodyPort* custody,
+         DonorOptions options = {});
+
+  static absl::Status RegisterStateReaders(ledger::StateRegistry& registry);
+
+  absl::StatusOr<v1::RegisterDonorResponse> RegisterDonor(
+      const auth::Principal& caller, const v1::RegisterDonorRequest& request);
+  // PERMISSION_DENIED for reveal_identifying without ROLE_QA.
+  absl::StatusOr<v1::GetDonorResponse> GetDonor(
+      const auth::Principal& caller, const v1::GetDonorRequest& request);
+  absl::StatusOr<v1::RecordConsentResponse> RecordConsent(
+      const auth::Principal& caller, const v1::RecordConsentRequest& request);
+  absl::StatusOr<v1::WithdrawConsentResponse> WithdrawConsent(
+      const auth::Principal& caller, const v1::WithdrawConsentRequest& request);
+  absl::StatusOr<v1::RecordScreeningResponse> RecordScreening(
+      const auth::Principal& caller, const v1::RecordScreeningRequest& request);
+  absl::StatusOr<v1::DetermineEligibilityResponse> DetermineEligibility(
+      const auth::Principal& caller,
+      const v1::DetermineEligibilityRequest& request);
+  absl::StatusOr<v1::ReceiveCordResponse> ReceiveCord(
+      const auth::Principal& caller, const v1::ReceiveCordRequest& request);
+  absl::StatusOr<v1::AssessDeviationResponse> AssessDeviation(
+      const auth::Principal& caller, const v1::AssessDeviationRequest& request);
+  absl::StatusOr<v1::ReleaseLotResponse> ReleaseLot(
+      const auth::Principal& caller, const v1::ReleaseLotRequest& request);
+  absl::StatusOr<v1::DiscardLotResponse> DiscardLot(
+      const auth::Principal& caller, const v1::DiscardLotRequest& request);
+  absl::StatusOr<v1::GetLotResponse> GetLot(const v1::GetLotRequest& request);
+  absl::StatusOr<v1::ListLotsResponse> ListLots(
+      const v1::ListLotsRequest& request);
+
+ private:
+  absl::Status PlaceWithdrawalHolds(const auth::Principal& caller,
+                                    const std::string& request_id,
+                                    const std::string& reason,
+                                    v1::WithdrawConsentResponse& response);
+
+  pg::Pool* const pool_;
+  const ledger::Ledger* const ledger_;
+  const crypto::FieldCipher* const cipher_;
+  auth::SignatureAuthority* const signatures_;
+  CustodyPort* const custody_;
+  const DonorOptions options_;
+};
+
+// A request id for the `step`-th call a request makes to another service:
+// 32 characters of base64url of SHA-256(request_id "/" step), so that the
+// same request always derives the same id.
+std::string DerivedRequestId(std::string_view request_id,
+                             std::string_view step);
+
+}  // namespace cellchain::donor
+
+#endif  // CELLCHAIN_SERVICES_DONOR_DONOR_H_
