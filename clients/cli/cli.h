@@ -9,8 +9,11 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
+#include "cellchain/common/v1/common.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -132,6 +135,39 @@ int Report(const std::string& command, const grpc::Status& status);
 // "2026-12-02T08:15:30Z" (UTC, to the second), or "-" when unset: a time
 // as the tables of people-facing commands show it.
 std::string DisplayTime(const google::protobuf::Timestamp& t);
+
+// "dose-bag" -> "DOSE_BAG": a flag's word as its enum value's suffix.
+inline std::string EnumWord(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
+    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  });
+  return s;
+}
+
+// "ITEM_TYPE_DOSE_BAG" without `prefix`, in lower case: "dose_bag".
+inline std::string LowerName(std::string s, std::string_view prefix) {
+  if (s.starts_with(prefix)) s = s.substr(prefix.size());
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// "dose_bag" -> ITEM_TYPE_DOSE_BAG through the enum's own parser; false for
+// an empty, unknown or UNSPECIFIED (0) name.
+template <typename Enum>
+bool ParseEnumName(const std::string& name, const char* prefix,
+                   bool (*parse)(const std::string&, Enum*), Enum* out) {
+  return !name.empty() && parse(prefix + EnumWord(name), out) &&
+         static_cast<int>(*out) != 0;
+}
+
+// A mutating call's context: a new request id and --reason.
+inline common::v1::RequestContext NewRequestContext(const Options& o) {
+  common::v1::RequestContext context;
+  context.set_request_id(NewRequestId());
+  context.set_reason(o.reason);
+  return context;
+}
 
 // An RFC 3339 time ("2026-11-22T10:00:00Z", "...+01:00") into `out`;
 // false when `text` is not one.

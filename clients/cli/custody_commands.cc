@@ -19,36 +19,15 @@ namespace {
 
 namespace v1 = cellchain::custody::v1;
 
-std::string Upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
-    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  });
-  return s;
-}
-
-std::string Lower(std::string s, std::string_view prefix) {
-  if (s.starts_with(prefix)) s = s.substr(prefix.size());
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-// "dose_bag" -> ITEM_TYPE_DOSE_BAG, through the enum's own parser.
-template <typename Enum>
-bool ParseName(const std::string& name, const char* prefix,
-               bool (*parse)(const std::string&, Enum*), Enum* out) {
-  return !name.empty() && parse(prefix + Upper(name), out) &&
-         static_cast<int>(*out) != 0;
-}
 
 std::string TypeName(v1::ItemType t) {
-  return Lower(v1::ItemType_Name(t), "ITEM_TYPE_");
+  return LowerName(v1::ItemType_Name(t), "ITEM_TYPE_");
 }
 std::string StateName(v1::ItemState s) {
-  return Lower(v1::ItemState_Name(s), "ITEM_STATE_");
+  return LowerName(v1::ItemState_Name(s), "ITEM_STATE_");
 }
 std::string KindName(v1::DerivationKind k) {
-  return Lower(v1::DerivationKind_Name(k), "DERIVATION_KIND_");
+  return LowerName(v1::DerivationKind_Name(k), "DERIVATION_KIND_");
 }
 
 // The label a person reads for an item: its DIN or its local code.
@@ -110,7 +89,7 @@ bool ParseParents(const Options& o, const std::string& command,
     std::vector<std::string> parts = absl::StrSplit(entry, ':');
     v1::DerivationKind kind = v1::DERIVATION_KIND_UNSPECIFIED;
     if (parts.size() != 2 ||
-        !ParseName(parts[1], "DERIVATION_KIND_", &v1::DerivationKind_Parse,
+        !ParseEnumName(parts[1], "DERIVATION_KIND_", &v1::DerivationKind_Parse,
                    &kind)) {
       Fail(command,
            "--parents: \"" + entry + "\" is not ITEM_ID:KIND (kinds: "
@@ -126,12 +105,6 @@ bool ParseParents(const Options& o, const std::string& command,
   return true;
 }
 
-common::v1::RequestContext Context(const Options& o) {
-  common::v1::RequestContext context;
-  context.set_request_id(NewRequestId());
-  context.set_reason(o.reason);
-  return context;
-}
 
 template <typename Request, typename Response, typename Method>
 grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
@@ -143,7 +116,7 @@ grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
 
 int Din(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::AllocateDinRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_fin(o.fin);
   v1::AllocateDinResponse response;
   grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::AllocateDin,
@@ -157,9 +130,9 @@ int Din(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::RegisterItemRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
-  if (!ParseName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type)) {
+  if (!ParseEnumName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type)) {
     return Fail("custody register",
                 "--type: donor_lot, tissue_container, culture_vessel, "
                 "cryovial, qc_sample, dose_bag, reagent_lot, equipment or "
@@ -193,7 +166,7 @@ int Link(std::shared_ptr<grpc::Channel> channel, const Options& o) {
     return Fail("custody link", "--parents: exactly one ITEM_ID:KIND", 2);
   }
   v1::LinkParentRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   request.set_parent_item_id(parents[0].parent_item_id());
   request.set_kind(parents[0].kind());
@@ -248,9 +221,9 @@ int Find(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::CreateLocationRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   v1::LocationKind kind = v1::LOCATION_KIND_UNSPECIFIED;
-  if (!ParseName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse, &kind)) {
+  if (!ParseEnumName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse, &kind)) {
     return Fail("custody location-add",
                 "--kind: site, room, freezer, rack, box or position", 2);
   }
@@ -262,7 +235,7 @@ int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       channel, o, &v1::CustodyService::Stub::CreateLocation, request, &response);
   if (!status.ok()) return Report("custody location-add", status);
   std::cout << "location " << response.location().location_id() << " ("
-            << Lower(v1::LocationKind_Name(kind), "LOCATION_KIND_") << " "
+            << LowerName(v1::LocationKind_Name(kind), "LOCATION_KIND_") << " "
             << response.location().name() << ")\n";
   return 0;
 }
@@ -276,7 +249,7 @@ int Locations(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!status.ok()) return Report("custody locations", status);
   for (const v1::Location& l : response.locations()) {
     std::cout << std::left << std::setw(32) << l.location_id() << std::setw(10)
-              << Lower(v1::LocationKind_Name(l.kind()), "LOCATION_KIND_")
+              << LowerName(v1::LocationKind_Name(l.kind()), "LOCATION_KIND_")
               << l.name();
     if (!l.occupant_item_id().empty()) std::cout << "  [" << l.occupant_item_id() << "]";
     std::cout << "\n";
@@ -286,7 +259,7 @@ int Locations(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int HandoffCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::InitiateHandoffRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   request.set_to_user_id(o.to_user);
   request.set_to_location_id(o.to_location);
@@ -309,7 +282,7 @@ int HandoffCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int Accept(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::AcceptHandoffRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_handoff_id(o.handoff_id);
   std::string scan;
   if (!ReadScan(o, "custody accept", &scan)) return 2;
@@ -332,7 +305,7 @@ int Accept(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int CancelHandoff(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::CancelHandoffRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_handoff_id(o.handoff_id);
   v1::CancelHandoffResponse response;
   grpc::Status status = Call(
@@ -344,7 +317,7 @@ int CancelHandoff(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int Temperatures(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::RecordTemperaturesRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   request.set_location_id(o.location_id);
   request.set_logger_id(o.logger_id);
@@ -394,10 +367,10 @@ int Limits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int SetLimits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::SetTemperatureLimitsRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
   double min = 0, max = 0;
-  if (!ParseName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type) ||
+  if (!ParseEnumName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type) ||
       !absl::SimpleAtod(o.min_celsius, &min) ||
       !absl::SimpleAtod(o.max_celsius, &max)) {
     return Fail("custody set-limits",
@@ -417,7 +390,7 @@ int SetLimits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int HoldCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::PlaceHoldRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   v1::PlaceHoldResponse response;
   grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::PlaceHold,
@@ -437,7 +410,7 @@ int ReleaseHold(std::shared_ptr<grpc::Channel> channel, const Options& o) {
                 std::string(password.status().message()), 2);
   }
   v1::ReleaseHoldRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_hold_id(o.hold_id);
   request.mutable_signature()->set_password(*password);
   request.mutable_signature()->set_meaning(
@@ -454,7 +427,7 @@ int ReleaseHold(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int RecallCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::RecallRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   v1::RecallResponse response;
   grpc::Status status =
@@ -470,10 +443,10 @@ int RecallCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int End(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::EndItemRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   v1::ItemState outcome = v1::ITEM_STATE_UNSPECIFIED;
-  if (!ParseName(o.outcome, "ITEM_STATE_", &v1::ItemState_Parse, &outcome)) {
+  if (!ParseEnumName(o.outcome, "ITEM_STATE_", &v1::ItemState_Parse, &outcome)) {
     return Fail("custody end", "--outcome: consumed, infused or discarded", 2);
   }
   request.set_outcome(outcome);

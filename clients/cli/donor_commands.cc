@@ -19,33 +19,7 @@ namespace {
 
 namespace v1 = cellchain::donor::v1;
 
-std::string Upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
-    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  });
-  return s;
-}
 
-std::string Lower(std::string s, std::string_view prefix) {
-  if (s.starts_with(prefix)) s = s.substr(prefix.size());
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-template <typename Enum>
-bool ParseName(const std::string& name, const char* prefix,
-               bool (*parse)(const std::string&, Enum*), Enum* out) {
-  return !name.empty() && parse(prefix + Upper(name), out) &&
-         static_cast<int>(*out) != 0;
-}
-
-common::v1::RequestContext Context(const Options& o) {
-  common::v1::RequestContext context;
-  context.set_request_id(NewRequestId());
-  context.set_reason(o.reason);
-  return context;
-}
 
 template <typename Request, typename Response, typename Method>
 grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
@@ -90,13 +64,13 @@ bool Signature(const Options& o, const std::string& command, const char* what,
 }
 
 std::string ConsentName(v1::ConsentStatus s) {
-  return Lower(v1::ConsentStatus_Name(s), "CONSENT_STATUS_");
+  return LowerName(v1::ConsentStatus_Name(s), "CONSENT_STATUS_");
 }
 std::string EligibilityName(v1::Eligibility e) {
-  return absl::AsciiStrToUpper(Lower(v1::Eligibility_Name(e), "ELIGIBILITY_"));
+  return absl::AsciiStrToUpper(LowerName(v1::Eligibility_Name(e), "ELIGIBILITY_"));
 }
 std::string LotStateName(v1::LotState s) {
-  return Lower(v1::LotState_Name(s), "LOT_STATE_");
+  return LowerName(v1::LotState_Name(s), "LOT_STATE_");
 }
 
 void Line(const char* label, const std::string& value) {
@@ -133,7 +107,7 @@ void PrintLot(const v1::DonorLot& lot) {
   for (const v1::Deviation& d : lot.deviations()) {
     std::cout << "  deviation " << d.deviation_id() << " "
               << absl::AsciiStrToUpper(
-                     Lower(v1::DeviationStatus_Name(d.status()),
+                    LowerName(v1::DeviationStatus_Name(d.status()),
                            "DEVIATION_STATUS_"))
               << ": " << d.description();
     if (!d.assessed_by_user_id().empty()) {
@@ -172,7 +146,7 @@ bool ReadIdentifying(v1::IdentifyingData* out) {
 int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = "donor register";
   v1::RegisterDonorRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   if (o.identifying_stdin && !ReadIdentifying(request.mutable_identifying())) {
     return 2;
   }
@@ -236,7 +210,7 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   for (const v1::Screening& s : response.screenings()) {
     std::cout << "  screening " << std::left << std::setw(10) << s.test_code()
               << std::setw(14)
-              << Lower(v1::ScreeningResult_Name(s.result()),
+              << LowerName(v1::ScreeningResult_Name(s.result()),
                        "SCREENING_RESULT_")
               << " drawn " << DisplayTime(s.specimen_drawn_at()) << ", "
               << s.method() << ", kit " << s.kit_lot() << "\n";
@@ -261,7 +235,7 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 int ConsentCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = "donor consent";
   v1::RecordConsentRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
   request.set_form_version(o.form_version);
   if (!Time(cmd, "consented-at", o.consented_at,
@@ -283,7 +257,7 @@ int ConsentCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int Withdraw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::WithdrawConsentRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
   v1::WithdrawConsentResponse response;
   grpc::Status status = Call(
@@ -302,7 +276,7 @@ int Withdraw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = "donor screen";
   v1::RecordScreeningRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
   request.set_test_code(absl::AsciiStrToUpper(o.test));
   request.set_method(o.method);
@@ -313,7 +287,7 @@ int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   }
   if (o.drawn_at.empty()) request.clear_specimen_drawn_at();
   v1::ScreeningResult result = v1::SCREENING_RESULT_UNSPECIFIED;
-  if (!ParseName(o.result, "SCREENING_RESULT_", &v1::ScreeningResult_Parse,
+  if (!ParseEnumName(o.result, "SCREENING_RESULT_", &v1::ScreeningResult_Parse,
                  &result)) {
     return Fail(cmd, "--result: non_reactive, reactive or indeterminate", 2);
   }
@@ -323,14 +297,14 @@ int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       channel, o, &v1::DonorService::Stub::RecordScreening, request, &response);
   if (!status.ok()) return Report(cmd, status);
   std::cout << "screening " << response.screening().screening_id() << ": "
-            << response.screening().test_code() << " " << Lower(o.result, "")
+            << response.screening().test_code() << " " << LowerName(o.result, "")
             << "\n";
   return 0;
 }
 
 int DetermineCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::DetermineEligibilityRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
   if (!Signature(o, "donor determine", "the eligibility determination",
                  request.mutable_signature())) {
@@ -353,7 +327,7 @@ int DetermineCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 int Receive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = "donor receive";
   v1::ReceiveCordRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
   if (!Time(cmd, "delivered-at", o.delivered_at,
             request.mutable_delivered_at()) ||
@@ -394,10 +368,10 @@ int Receive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = "donor assess";
   v1::AssessDeviationRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_deviation_id(o.deviation_id);
   v1::DeviationStatus decision = v1::DEVIATION_STATUS_UNSPECIFIED;
-  if (!ParseName(o.decision, "DEVIATION_STATUS_", &v1::DeviationStatus_Parse,
+  if (!ParseEnumName(o.decision, "DEVIATION_STATUS_", &v1::DeviationStatus_Parse,
                  &decision) ||
       decision == v1::DEVIATION_STATUS_OPEN) {
     return Fail(cmd, "--decision: acceptable or not_acceptable", 2);
@@ -412,14 +386,14 @@ int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       channel, o, &v1::DonorService::Stub::AssessDeviation, request, &response);
   if (!status.ok()) return Report(cmd, status);
   std::cout << "deviation " << o.deviation_id << " assessed "
-            << Lower(o.decision, "") << " on lot " << response.lot().lot_id()
+            << LowerName(o.decision, "") << " on lot " << response.lot().lot_id()
             << "\n";
   return 0;
 }
 
 int ReleaseLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::ReleaseLotRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_lot_id(o.lot_id);
   if (!Signature(o, "donor release-lot", "the lot's release",
                  request.mutable_signature())) {
@@ -437,7 +411,7 @@ int ReleaseLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 int DiscardLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::DiscardLotRequest request;
-  *request.mutable_context() = Context(o);
+  *request.mutable_context() = NewRequestContext(o);
   request.set_lot_id(o.lot_id);
   v1::DiscardLotResponse response;
   grpc::Status status = Call(channel, o, &v1::DonorService::Stub::DiscardLot,
@@ -464,7 +438,7 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::ListLotsRequest request;
   if (!o.state.empty()) {
     v1::LotState state = v1::LOT_STATE_UNSPECIFIED;
-    if (!ParseName(o.state, "LOT_STATE_", &v1::LotState_Parse, &state)) {
+    if (!ParseEnumName(o.state, "LOT_STATE_", &v1::LotState_Parse, &state)) {
       return Fail(cmd, "--state: quarantine, available or discarded", 2);
     }
     request.set_state(state);

@@ -811,19 +811,6 @@ Custody::Custody(pg::Pool* pool, const ledger::Ledger* ledger,
 
 namespace {
 
-// Registers the reader of `type`: `load` (connection, id) -> the entity's
-// proto, serialized as its snapshots are.
-template <typename Proto, typename Load>
-absl::Status AddReader(ledger::StateRegistry& registry, const char* type,
-                       Load load) {
-  return registry.Register(
-      type, Proto::descriptor()->full_name(),
-      [load](pg::Connection& c,
-             const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(Proto state, load(c, id));
-        return ledger::SerializeDeterministic(state);
-      });
-}
 
 absl::StatusOr<v1::TemperatureLimit> ReadLimit(pg::Connection& c,
                                                const std::string& id) {
@@ -839,24 +826,24 @@ absl::StatusOr<v1::TemperatureLimit> ReadLimit(pg::Connection& c,
 absl::Status Custody::RegisterStateReaders(ledger::StateRegistry& registry) {
   using C = pg::Connection;
   using Id = const std::string&;
-  CC_RETURN_IF_ERROR(AddReader<v1::Item>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Item>(
       registry, "item", [](C& c, Id id) { return LoadItem(c, id); }));
-  CC_RETURN_IF_ERROR(AddReader<v1::Handoff>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Handoff>(
       registry, "handoff", [](C& c, Id id) { return LoadHandoff(c, id); }));
-  CC_RETURN_IF_ERROR(AddReader<v1::Hold>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Hold>(
       registry, "hold", [](C& c, Id id) { return LoadHold(c, id); }));
-  CC_RETURN_IF_ERROR(AddReader<v1::Recall>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Recall>(
       registry, "recall", [](C& c, Id id) { return LoadRecall(c, id); }));
-  CC_RETURN_IF_ERROR(AddReader<v1::Location>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Location>(
       registry, "location",
       [](C& c, Id id) { return LoadLocation(c, id, "location"); }));
-  CC_RETURN_IF_ERROR(AddReader<v1::DinAllocation>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::DinAllocation>(
       registry, "din_allocation",
       [](C& c, Id id) { return LoadDinAllocation(c, id); }));
-  CC_RETURN_IF_ERROR(AddReader<v1::TemperatureUpload>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::TemperatureUpload>(
       registry, "temperature_upload",
       [](C& c, Id id) { return LoadUpload(c, id); }));
-  return AddReader<v1::TemperatureLimit>(registry, "temperature_limit",
+  return ledger::RegisterProtoReader<v1::TemperatureLimit>(registry, "temperature_limit",
                                          &ReadLimit);
 }
 

@@ -372,17 +372,6 @@ class Audit {
   std::string request_id_;
 };
 
-template <typename Proto, typename Load>
-absl::Status AddReader(ledger::StateRegistry& registry, const char* type,
-                       Load load) {
-  return registry.Register(
-      type, Proto::descriptor()->full_name(),
-      [load](pg::Connection& c,
-             const std::string& id) -> absl::StatusOr<std::string> {
-        CC_ASSIGN_OR_RETURN(Proto state, load(c, id));
-        return ledger::SerializeDeterministic(state);
-      });
-}
 
 // "DNR-" and 10 characters of Crockford's base32: 50 random bits.
 absl::StatusOr<std::string> NewDonorCode() {
@@ -479,25 +468,25 @@ Donors::Donors(pg::Pool* pool, const ledger::Ledger* ledger,
 absl::Status Donors::RegisterStateReaders(ledger::StateRegistry& registry) {
   using C = pg::Connection;
   using Id = const std::string&;
-  CC_RETURN_IF_ERROR(AddReader<v1::Donor>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Donor>(
       registry, "donor", [](C& c, Id id) { return LoadDonor(c, id); }));
-  CC_RETURN_IF_ERROR(AddReader<v1::Consent>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Consent>(
       registry, "consent", [](C& c, Id id) {
         return LoadOne<v1::Consent>(
             c, ConsentSelect() + "WHERE consent_id = $1", id, "consent");
       }));
-  CC_RETURN_IF_ERROR(AddReader<v1::Screening>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Screening>(
       registry, "screening", [](C& c, Id id) {
         return LoadOne<v1::Screening>(
             c, ScreeningSelect() + "WHERE screening_id = $1", id, "screening");
       }));
-  CC_RETURN_IF_ERROR(AddReader<v1::Determination>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Determination>(
       registry, "determination", [](C& c, Id id) {
         return LoadOne<v1::Determination>(
             c, DeterminationSelect() + "WHERE determination_id = $1", id,
             "determination");
       }));
-  return AddReader<v1::DonorLot>(
+  return ledger::RegisterProtoReader<v1::DonorLot>(
       registry, "donor_lot", [](C& c, Id id) { return LoadLot(c, id); });
 }
 

@@ -31,6 +31,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/pg/connection.h"
+#include "services/common/status/status.h"
+#include "services/ledger/ledger.h"
 
 namespace cellchain::ledger {
 
@@ -90,6 +92,22 @@ class StateRegistry {
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> readers_ ABSL_GUARDED_BY(mu_);
 };
+
+// Registers the reader of `entity_type` whose states are `Proto`s:
+// `load(connection, id)` returns the entity's proto, built by the same code
+// that builds the after_state the service appends; it is serialized as
+// snapshots are (SerializeDeterministic).
+template <typename Proto, typename Load>
+absl::Status RegisterProtoReader(StateRegistry& registry,
+                                 std::string entity_type, Load load) {
+  return registry.Register(
+      std::move(entity_type), Proto::descriptor()->full_name(),
+      [load](pg::Connection& c,
+             const std::string& id) -> absl::StatusOr<std::string> {
+        CC_ASSIGN_OR_RETURN(Proto state, load(c, id));
+        return SerializeDeterministic(state);
+      });
+}
 
 }  // namespace cellchain::ledger
 
