@@ -1048,7 +1048,11 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
                     {item_id, static_cast<int>(request.type()), ids.din,
                      ids.product_code, ids.expiration, ids.chain_of_identity,
                      request.local_code(), request.description(),
-                     caller.user_id, request.location_id(), at_position,
+                     // Put at a place, the place holds it (as after a
+                     // handoff to a location); else the registrant does.
+                     request.location_id().empty() ? pg::Param(caller.user_id)
+                                                   : pg::Param::Null(),
+                     request.location_id(), at_position,
                      request.patient_id()})
                 .status());
         for (const v1::ParentLink& link : request.parents()) {
