@@ -100,7 +100,9 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                   "get.");
     loader.Duration("donor-max-collection-to-processing",
                     &c.donor_max_collection_to_processing,
-                    "Cord collection to receipt beyond this is a deviation.");
+                    "Cord collection to its receipt (donor) or to the "
+                    "start of\nprocessing (manufacturing) beyond this is a "
+                    "deviation.");
     loader.Int64("donor-transport-min-celsius", &c.donor_transport_min_celsius,
                  -90, 60, "Lowest transport temperature without a deviation.");
     loader.Int64("donor-transport-max-celsius", &c.donor_transport_max_celsius,

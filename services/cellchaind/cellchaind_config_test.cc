@@ -63,7 +63,19 @@ TEST(CellchaindConfigTest, MissingAndUnknownCommandsAreRefused) {
 }
 
 TEST(CellchaindConfigTest, ServicesResolve) {
+  EXPECT_EQ(KnownServices(),
+            (std::vector<std::string>{"identity", "system", "custody", "donor",
+                                      "manufacturing", "audit"}));
   EXPECT_EQ(*ResolveServices({"all"}), KnownServices());
+  // identity always; a service comes with those it calls in-process, and
+  // in start order whatever order they were asked for in.
+  EXPECT_EQ(*ResolveServices({"system"}),
+            (std::vector<std::string>{"identity", "system"}));
+  EXPECT_EQ(*ResolveServices({"donor"}),
+            (std::vector<std::string>{"identity", "custody", "donor"}));
+  EXPECT_EQ(*ResolveServices({"audit", "manufacturing"}),
+            (std::vector<std::string>{"identity", "custody", "donor",
+                                      "manufacturing", "audit"}));
   absl::StatusOr<std::vector<std::string>> bad =
       ResolveServices({"system", "donr"});
   ASSERT_FALSE(bad.ok());

@@ -8,18 +8,21 @@
 #include "cellchain_custody_migrations.h"
 #include "cellchain_donor_migrations.h"
 #include "cellchain_identity_migrations.h"
+#include "cellchain_manufacturing_migrations.h"
 #include "cellchain_meta_migrations.h"
 #include "cellchain_system_migrations.h"
 #include "services/audit/audit_service.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
 #include "services/custody/custody_service.h"
-#include "services/donor/direct_custody.h"
+#include "services/custody/custody_port.h"
 #include "services/donor/donor_service.h"
 #include "services/isbt128/din.h"
 #include "services/identity/auth_service.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
+#include "services/manufacturing/direct_donor_lots.h"
+#include "services/manufacturing/manufacturing_service.h"
 #include "services/system/pg_database_probe.h"
 #include "services/system/system_service.h"
 
@@ -192,7 +195,7 @@ class CustodyModule final : public Module {
   custody::Custody custody_;
   custody::CustodyService service_;
   // What co-hosted services call custody through.
-  donor::DirectCustody port_{&custody_};
+  custody::DirectCustody port_{&custody_};
 };
 
 class DonorModule final : public Module {
@@ -236,9 +239,11 @@ class DonorModule final : public Module {
       CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
     }
     CC_RETURN_IF_ERROR(donor::Donors::RegisterStateReaders(shared->states));
-    return std::unique_ptr<DonorModule>(
+    auto module = std::unique_ptr<DonorModule>(
         new DonorModule(std::move(pool), std::move(ledger), std::move(cipher),
                         shared, options.donor));
+    shared->donor_lots = &module->lots_;
+    return module;
   }
 
   std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
@@ -260,6 +265,58 @@ class DonorModule final : public Module {
   crypto::FieldCipher cipher_;
   donor::Donors donors_;
   donor::DonorService service_;
+  // What co-hosted services read donor lots through.
+  manufacturing::DirectDonorLots lots_{&donors_};
+};
+
+class ManufacturingModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<ManufacturingModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: manufacturing signs its records with "
+                          "manufacturing.key");
+    }
+    if (shared->signatures == nullptr || shared->custody == nullptr ||
+        shared->donor_lots == nullptr) {
+      return absl::InternalError(
+          "manufacturing needs identity's signatures, and custody and donor "
+          "hosted with it");
+    }
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile(
+            "manufacturing", options.signing_key_dir + "/manufacturing.key",
+            ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+    }
+    CC_RETURN_IF_ERROR(
+        manufacturing::Manufacturing::RegisterStateReaders(shared->states));
+    return std::unique_ptr<ManufacturingModule>(new ManufacturingModule(
+        std::move(pool), std::move(ledger), shared, options.manufacturing));
+  }
+
+  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+
+ private:
+  ManufacturingModule(std::unique_ptr<pg::Pool> pool,
+                      std::unique_ptr<ledger::Ledger> ledger, Shared* shared,
+                      manufacturing::ManufacturingOptions options)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        manufacturing_(pool_.get(), ledger_.get(), shared->signatures,
+                       shared->custody, shared->donor_lots,
+                       std::move(options)),
+        service_(&manufacturing_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  manufacturing::Manufacturing manufacturing_;
+  manufacturing::ManufacturingService service_;
 };
 
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
@@ -279,7 +336,7 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 const std::vector<std::string>& KnownServices() {
   // In the order they are built: a service comes after those it calls.
   static const std::vector<std::string> kServices = {
-      "identity", "system", "custody", "donor", "audit"};
+      "identity", "system", "custody", "donor", "manufacturing", "audit"};
   return kServices;
 }
 
@@ -301,14 +358,18 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
     resolved.push_back(name);
   }
   // identity always (sessions and signatures); custody with donor, which
-  // calls it in-process.
+  // calls it in-process; donor and custody with manufacturing, which reads
+  // donor lots and calls custody in-process.
   resolved.push_back("identity");
-  for (const std::string& name : resolved) {
-    if (name == "donor") {
-      resolved.push_back("custody");
-      break;
-    }
+  auto selected = [&resolved](const char* service) {
+    return std::find(resolved.begin(), resolved.end(), service) !=
+           resolved.end();
+  };
+  if (selected("manufacturing")) {
+    resolved.push_back("donor");
+    resolved.push_back("custody");
   }
+  if (selected("donor")) resolved.push_back("custody");
   std::vector<std::string> ordered;
   for (const std::string& service : KnownServices()) {
     if (std::find(resolved.begin(), resolved.end(), service) !=
@@ -322,7 +383,8 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 std::vector<const migrations::MigrationSet*> AllMigrations() {
   return {&migrations::MetaMigrations(), &migrations::AuditMigrations(),
           &migrations::IdentityMigrations(), &migrations::SystemMigrations(),
-          &migrations::CustodyMigrations(), &migrations::DonorMigrations()};
+          &migrations::CustodyMigrations(), &migrations::DonorMigrations(),
+          &migrations::ManufacturingMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -348,6 +410,11 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
     } else if (service == "donor") {
       CC_ASSIGN_OR_RETURN(std::unique_ptr<DonorModule> module,
                           DonorModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
+    } else if (service == "manufacturing") {
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<ManufacturingModule> module,
+          ManufacturingModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "audit") {
       CC_ASSIGN_OR_RETURN(

@@ -20,6 +20,7 @@
 #include "services/donor/donor.h"
 #include "services/identity/identity.h"
 #include "services/ledger/state_registry.h"
+#include "services/manufacturing/manufacturing.h"
 
 namespace cellchain::cellchaind {
 
@@ -50,6 +51,8 @@ struct HostOptions {
   // donor: the key ring file for identifying data (required to host donor)
   std::string field_key_file;
   donor::DonorOptions donor;
+  // manufacturing: its processes and limits (hosting it hosts donor too)
+  manufacturing::ManufacturingOptions manufacturing;
 };
 
 // One hosted bounded context: owns its pool, stores and gRPC services.
@@ -68,7 +71,9 @@ struct Shared {
   auth::SessionAuthority* sessions = nullptr;
   auth::SignatureAuthority* signatures = nullptr;
   // Set by the custody module for services that call custody in-process.
-  donor::CustodyPort* custody = nullptr;
+  custody::CustodyPort* custody = nullptr;
+  // Set by the donor module for services that read donor lots in-process.
+  manufacturing::DonorLotPort* donor_lots = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool

@@ -134,7 +134,8 @@ int Serve(const ServeConfig& config) {
                    .checkpoint_origin = config.checkpoint_origin,
                    .run_sequencer = config.sequencer,
                    .field_key_file = config.field_key_file,
-                   .donor = {}};
+                   .donor = {},
+                   .manufacturing = {}};
   host.donor.fin = config.facility_fin;
   host.donor.max_collection_to_processing =
       absl::FromChrono(config.donor_max_collection_to_processing);
@@ -142,6 +143,10 @@ int Serve(const ServeConfig& config) {
       static_cast<double>(config.donor_transport_min_celsius);
   host.donor.transport_max_celsius =
       static_cast<double>(config.donor_transport_max_celsius);
+  // One limit from collection: to the cord's receipt (donor) and to the
+  // start of processing (manufacturing).
+  host.manufacturing.max_collection_to_processing =
+      host.donor.max_collection_to_processing;
   Shared shared;
   absl::StatusOr<std::vector<std::unique_ptr<Module>>> modules =
       BuildModules(host, *services, &shared);

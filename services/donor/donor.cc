@@ -440,23 +440,9 @@ bool IsReason(const absl::Status& status, std::string_view reason) {
 
 }  // namespace
 
-std::string DerivedRequestId(std::string_view request_id,
-                             std::string_view step) {
-  crypto::Sha256Digest digest = crypto::Sha256(
-      absl::StrCat(std::string(request_id), "/", std::string(step)));
-  std::string b64 =
-      crypto::Base64Encode(std::string_view(
-          reinterpret_cast<const char*>(digest.data()), digest.size()));
-  for (char& c : b64) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  return b64.substr(0, 32);
-}
-
 Donors::Donors(pg::Pool* pool, const ledger::Ledger* ledger,
                const crypto::FieldCipher* cipher,
-               auth::SignatureAuthority* signatures, CustodyPort* custody,
+               auth::SignatureAuthority* signatures, custody::CustodyPort* custody,
                DonorOptions options)
     : pool_(pool),
       ledger_(ledger),
@@ -807,7 +793,7 @@ absl::Status Donors::PlaceWithdrawalHolds(
   for (const std::string& item_id : response.held_item_ids()) {
     custody::v1::PlaceHoldRequest hold;
     hold.mutable_context()->set_request_id(
-        DerivedRequestId(request_id, absl::StrCat("hold/", item_id)));
+        idempotency::DerivedRequestId(request_id, absl::StrCat("hold/", item_id)));
     hold.mutable_context()->set_reason(
         absl::StrCat("donor consent withdrawn: ", reason).substr(0, kMaxText));
     hold.set_item_id(item_id);
@@ -1010,13 +996,13 @@ absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
   }
   custody::v1::AllocateDinRequest allocate;
   allocate.mutable_context()->set_request_id(
-      DerivedRequestId(request_id, "din"));
+      idempotency::DerivedRequestId(request_id, "din"));
   allocate.set_fin(options_.fin);
   CC_ASSIGN_OR_RETURN(custody::v1::AllocateDinResponse din,
                       custody_->AllocateDin(caller, allocate));
   custody::v1::RegisterItemRequest item_request;
   item_request.mutable_context()->set_request_id(
-      DerivedRequestId(request_id, "item"));
+      idempotency::DerivedRequestId(request_id, "item"));
   item_request.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
   item_request.set_din(din.data_structure());
   item_request.set_description("Umbilical cord tissue (donor lot)");
@@ -1123,7 +1109,7 @@ absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
     // tissue nobody may use cannot move on unnoticed.
     custody::v1::PlaceHoldRequest hold;
     hold.mutable_context()->set_request_id(
-        DerivedRequestId(request_id, "refused-hold"));
+        idempotency::DerivedRequestId(request_id, "refused-hold"));
     hold.mutable_context()->set_reason(absl::StrCat(
         "cord receipt refused: ", std::string(result.status().message()))
                                            .substr(0, kMaxText));
@@ -1332,7 +1318,7 @@ absl::StatusOr<v1::DiscardLotResponse> Donors::DiscardLot(
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   if (lot.state() != v1::LOT_STATE_DISCARDED) {
     custody::v1::EndItemRequest end;
-    end.mutable_context()->set_request_id(DerivedRequestId(request_id, "end"));
+    end.mutable_context()->set_request_id(idempotency::DerivedRequestId(request_id, "end"));
     end.mutable_context()->set_reason(request.context().reason());
     end.set_item_id(lot.item_id());
     end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);

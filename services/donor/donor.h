@@ -36,6 +36,7 @@
 #include "services/common/auth/signatures.h"
 #include "services/common/crypto/aead.h"
 #include "services/common/pg/pool.h"
+#include "services/custody/custody_port.h"
 #include "services/donor/eligibility.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/state_registry.h"
@@ -61,27 +62,6 @@ inline constexpr char kReasonTestNotInPanel[] = "TEST_NOT_IN_PANEL";
 inline constexpr char kReasonIdentifyingUnavailable[] =
     "IDENTIFYING_DATA_UNAVAILABLE";
 
-// What the donor service needs of custody. Each call acts for `caller`;
-// request ids are the donor service's derived ones.
-class CustodyPort {
- public:
-  virtual ~CustodyPort() = default;
-  virtual absl::StatusOr<custody::v1::AllocateDinResponse> AllocateDin(
-      const auth::Principal& caller,
-      const custody::v1::AllocateDinRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::RegisterItemResponse> RegisterItem(
-      const auth::Principal& caller,
-      const custody::v1::RegisterItemRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::PlaceHoldResponse> PlaceHold(
-      const auth::Principal& caller,
-      const custody::v1::PlaceHoldRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::EndItemResponse> EndItem(
-      const auth::Principal& caller,
-      const custody::v1::EndItemRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::GetItemResponse> GetItem(
-      const custody::v1::GetItemRequest& request) = 0;
-};
-
 struct DonorOptions {
   // The facility whose DINs donor lots get (custody allocates them).
   std::string fin = "A9999";
@@ -101,7 +81,7 @@ class Donors {
   // `custody` holds the lots' items. None is owned; all must outlive this.
   Donors(pg::Pool* pool, const ledger::Ledger* ledger,
          const crypto::FieldCipher* cipher,
-         auth::SignatureAuthority* signatures, CustodyPort* custody,
+         auth::SignatureAuthority* signatures, custody::CustodyPort* custody,
          DonorOptions options = {});
 
   static absl::Status RegisterStateReaders(ledger::StateRegistry& registry);
@@ -142,15 +122,9 @@ class Donors {
   const ledger::Ledger* const ledger_;
   const crypto::FieldCipher* const cipher_;
   auth::SignatureAuthority* const signatures_;
-  CustodyPort* const custody_;
+  custody::CustodyPort* const custody_;
   const DonorOptions options_;
 };
-
-// A request id for the `step`-th call a request makes to another service:
-// 32 characters of base64url of SHA-256(request_id "/" step), so that the
-// same request always derives the same id.
-std::string DerivedRequestId(std::string_view request_id,
-                             std::string_view step);
 
 }  // namespace cellchain::donor
 

@@ -28,7 +28,7 @@
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
 #include "services/custody/custody.h"
-#include "services/donor/direct_custody.h"
+#include "services/custody/custody_port.h"
 #include "services/identity/identity.h"
 #include "services/isbt128/din.h"
 
@@ -103,7 +103,7 @@ class DonorTest : public ::testing::Test {
     custody_ = std::make_unique<custody::Custody>(
         custody_pool_.get(), custody_ledger_.get(), identity_.get(),
         ledger::RealClock());
-    port_ = std::make_unique<DirectCustody>(custody_.get());
+    port_ = std::make_unique<custody::DirectCustody>(custody_.get());
     CC_ASSERT_OK_AND_ASSIGN(
         std::string key, crypto::RandomBytes(crypto::kAes256KeySize));
     CC_ASSERT_OK_AND_ASSIGN(
@@ -321,7 +321,7 @@ class DonorTest : public ::testing::Test {
   std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, id_ledger_;
   std::unique_ptr<identity::Identity> identity_;
   std::unique_ptr<custody::Custody> custody_;
-  std::unique_ptr<DirectCustody> port_;
+  std::unique_ptr<custody::DirectCustody> port_;
   std::optional<crypto::FieldCipher> cipher_;
   ledger::StateRegistry registry_;
   std::unique_ptr<Donors> donors_;

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "services/common/crypto/encoding.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/status/status.h"
 
@@ -14,6 +16,19 @@ bool IsIdChar(char c) {
 }
 
 }  // namespace
+
+std::string DerivedRequestId(std::string_view request_id,
+                             std::string_view step) {
+  crypto::Sha256Digest digest = crypto::Sha256(
+      absl::StrCat(std::string(request_id), "/", std::string(step)));
+  std::string b64 = crypto::Base64Encode(std::string_view(
+      reinterpret_cast<const char*>(digest.data()), digest.size()));
+  for (char& c : b64) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return b64.substr(0, 32);
+}
 
 absl::Status ValidateRequestId(std::string_view request_id) {
   bool ok = request_id.size() >= 16 && request_id.size() <= 64;

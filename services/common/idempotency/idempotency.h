@@ -46,6 +46,13 @@ namespace cellchain::idempotency {
 // [A-Za-z0-9_-] (e.g. a UUID, or 22 characters of base64url).
 absl::Status ValidateRequestId(std::string_view request_id);
 
+// A request id for the `step`-th call a request makes to another service:
+// 32 characters of base64url of SHA-256(request_id "/" step), so that the
+// same request always derives the same id and a retry of it repeats, and
+// so replays, exactly the calls the first attempt made.
+std::string DerivedRequestId(std::string_view request_id,
+                             std::string_view step);
+
 struct Key {
   std::string_view service;  // e.g. "cellchain.donor.v1.DonorService"
   std::string_view method;   // e.g. "RegisterDonor"

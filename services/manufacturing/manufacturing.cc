@@ -1,0 +1,2713 @@
+#include "services/manufacturing/manufacturing.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/pg/proto_row.h"
+#include "services/common/status/status.h"
+#include "services/isbt128/data_structures.h"
+#include "services/isbt128/din.h"
+#include "services/ledger/recorder.h"
+#include "services/manufacturing/growth.h"
+
+namespace cellchain::manufacturing {
+namespace {
+
+using audit::v1::Isbt128Identifier;
+using common::v1::SignatureMeaning;
+using google::protobuf::Timestamp;
+using google::protobuf::util::TimeUtil;
+
+constexpr size_t kMaxText = 500;
+constexpr int kMaxVessels = 60;
+constexpr int kMaxVials = 500;
+constexpr int kMaxMaterials = 20;
+constexpr int kMaxEquipment = 10;
+constexpr double kMaxCells = 1e13;
+constexpr int kMaxList = 500;
+// A time in the future is refused beyond this clock difference.
+constexpr absl::Duration kClockSkew = absl::Minutes(5);
+// Vessels live in a place (an incubator), which holds them in custody, so
+// that whoever harvests or discards them later may end them.
+constexpr char kVesselPlace[] =
+    "required: the custody location (incubator) the vessels are put in";
+
+// Which custody items a step made (step_items.role).
+enum ItemRole { kVessel = 1, kVial = 2, kProductLot = 3 };
+
+std::string Ts(int n) {
+  return absl::StrCat("('epoch'::timestamptz + $", n,
+                      "::int8 * interval '1 microsecond')");
+}
+
+int64_t Micros(const Timestamp& t) {
+  return TimeUtil::TimestampToMicroseconds(t);
+}
+
+absl::Time ToTime(const Timestamp& t) {
+  return absl::FromUnixMicros(Micros(t));
+}
+
+absl::CivilDay DayOf(absl::Time t) {
+  return absl::ToCivilDay(t, absl::UTCTimeZone());
+}
+
+bool Blank(std::string_view s) {
+  return absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()))
+      .empty();
+}
+
+absl::Status RequireText(std::string_view value, std::string_view field,
+                         size_t max = kMaxText) {
+  if (Blank(value)) return InvalidField(field, "required");
+  if (value.size() > max) {
+    return InvalidField(field, absl::StrCat("at most ", max, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+// A time that must be given, be valid, and not lie in the future.
+absl::Status RequirePastTime(const Timestamp& t, bool present,
+                             std::string_view field) {
+  if (!present) return InvalidField(field, "required");
+  if (t.seconds() < 0 || t.seconds() > 253402300799 || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return InvalidField(field, "not a valid time");
+  }
+  if (ToTime(t) > absl::Now() + kClockSkew) {
+    return InvalidField(field, "lies in the future");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<absl::CivilDay> RequireDate(std::string_view text,
+                                           std::string_view field) {
+  if (text.empty()) return InvalidField(field, "required (YYYY-MM-DD)");
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(absl::string_view(text.data(), text.size()),
+                            &day) ||
+      absl::FormatCivilTime(day) != text || day.year() < 2000 ||
+      day.year() > 2199) {
+    return InvalidField(field, "a date YYYY-MM-DD");
+  }
+  return day;
+}
+
+absl::Status RequireCells(double cells, std::string_view field) {
+  if (!std::isfinite(cells) || cells <= 0 || cells > kMaxCells) {
+    return InvalidField(field, "more than 0 and at most 1e13 cells");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequirePercent(double value, std::string_view field,
+                            bool zero_allowed) {
+  if (!std::isfinite(value) || value < 0 || value > 100 ||
+      (!zero_allowed && value == 0)) {
+    return InvalidField(field, zero_allowed ? "0 to 100 %"
+                                            : "more than 0 and at most 100 %");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotFound(std::string_view what, std::string_view id,
+                      std::string_view reason) {
+  return WithReason(absl::NotFoundError(absl::StrCat(
+                        "no ", std::string(what), " \"", std::string(id),
+                        "\"")),
+                    reason);
+}
+
+template <typename Request>
+absl::StatusOr<std::string> RequestBytes(const Request& request) {
+  Request copy = request;
+  copy.mutable_context()->clear_request_id();
+  if constexpr (requires { copy.mutable_signature(); }) {
+    copy.mutable_signature()->clear_password();
+  }
+  return ledger::SerializeDeterministic(copy);
+}
+
+// An id that a retry of the same request gets again: the custody items a
+// request registers before its transaction are named after it.
+std::string StableId(std::string_view prefix, std::string_view method,
+                     std::string_view request_id) {
+  return absl::StrCat(std::string(prefix), "_",
+                      idempotency::DerivedRequestId(
+                          request_id, absl::StrCat(std::string(method), "/id"))
+                          .substr(0, 24));
+}
+
+// "MAT-" and 8 characters of Crockford's base32, from the same derivation.
+std::string MaterialCode(std::string_view request_id) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  crypto::Sha256Digest digest = crypto::Sha256(
+      absl::StrCat(std::string(request_id), "/ReceiveMaterial/code"));
+  std::string code = "MAT-";
+  for (int i = 0; i < 8; ++i) code += kAlphabet[digest[i] % 32];
+  return code;
+}
+
+std::string KindName(v1::StepKind kind) {
+  switch (kind) {
+    case v1::STEP_KIND_PROCESSING:
+      return "processing";
+    case v1::STEP_KIND_PASSAGE:
+      return "passage";
+    case v1::STEP_KIND_CRYOPRESERVATION:
+      return "cryopreservation";
+    case v1::STEP_KIND_THAW:
+      return "thaw";
+    case v1::STEP_KIND_PRODUCT_HARVEST:
+      return "product harvest";
+    default:
+      return "step";
+  }
+}
+
+std::string Cells(double cells) { return absl::StrFormat("%.3g", cells); }
+
+// ---- loading, exactly as the snapshots are built ---------------------------
+
+std::string MaterialSelect() {
+  return absl::StrCat(
+      "SELECT material_id, material_code, kind, name, supplier, supplier_lot, "
+      "to_char(expires_on, 'YYYY-MM-DD') AS expires_on, status, item_id, "
+      "received_by AS received_by_user_id, ",
+      pg::MicrosColumn("received_at"),
+      ", dispositioned_by AS dispositioned_by_user_id, ",
+      pg::MicrosColumn("dispositioned_at"),
+      ", rejection_reason, version FROM cellchain_manufacturing.materials ");
+}
+
+template <typename Proto, typename Executor>
+absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
+                                            const std::string& sql,
+                                            const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
+  std::vector<Proto> out(r.rows());
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
+  }
+  return out;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::MaterialLot> LoadMaterial(Executor& executor,
+                                             const std::string& id) {
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::MaterialLot> rows,
+      LoadRows<v1::MaterialLot>(
+          executor,
+          MaterialSelect() + "WHERE material_id = $1 OR material_code = $1",
+          {id}));
+  if (rows.empty()) return NotFound("material lot", id, "MATERIAL_NOT_FOUND");
+  return std::move(rows.front());
+}
+
+std::string EquipmentSelect() {
+  return "SELECT equipment_id, kind, name, asset_tag, status, "
+         "to_char(calibrated_on, 'YYYY-MM-DD') AS calibrated_on, "
+         "to_char(calibration_due, 'YYYY-MM-DD') AS calibration_due, "
+         "calibration_reference, item_id, status_reason, version "
+         "FROM cellchain_manufacturing.equipment ";
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
+                                            const std::string& id) {
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Equipment> rows,
+      LoadRows<v1::Equipment>(
+          executor,
+          EquipmentSelect() + "WHERE equipment_id = $1 OR asset_tag = $1",
+          {id}));
+  if (rows.empty()) return NotFound("equipment", id, "EQUIPMENT_NOT_FOUND");
+  return std::move(rows.front());
+}
+
+std::string BatchSelect() {
+  return absl::StrCat(
+      "SELECT batch_id, donor_lot_id, din, process_version, state, "
+      "started_by AS started_by_user_id, ",
+      pg::MicrosColumn("started_at"),
+      ", product_item_id, product_step_id, abort_reason, version "
+      "FROM cellchain_manufacturing.batches ");
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
+                                    bool for_update = false) {
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Batch> rows,
+      LoadRows<v1::Batch>(executor,
+                          absl::StrCat(BatchSelect(), "WHERE batch_id = $1",
+                                       for_update ? " FOR UPDATE" : ""),
+                          {id}));
+  if (rows.empty()) return NotFound("batch", id, "BATCH_NOT_FOUND");
+  return std::move(rows.front());
+}
+
+std::string StepSelect() {
+  return absl::StrCat(
+      "SELECT step_id, batch_id, kind, passage_number, source_step_id, "
+      "status, revision, step_values, recorded_by AS recorded_by_user_id, ",
+      pg::MicrosColumn("recorded_at"),
+      ", verified_by AS verified_by_user_id, ", pg::MicrosColumn("verified_at"),
+      ", correction_reason FROM cellchain_manufacturing.steps ");
+}
+
+absl::Status ParseValues(const pg::Result& r, int row, v1::StepValues& out) {
+  CC_ASSIGN_OR_RETURN(std::string bytes, r.GetBytes(row, "step_values"));
+  if (!out.ParseFromString(bytes)) {
+    return absl::DataLossError("a step's values do not parse");
+  }
+  return absl::OkStatus();
+}
+
+// Steps matched by `where`, with their values and items, in the order
+// they were recorded.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
+                                                const std::string& where,
+                                                const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat(StepSelect(), where,
+                                 " ORDER BY created_at, step_id"),
+                    params));
+  std::vector<v1::Step> steps(r.rows());
+  std::string ids = "{";
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, steps[row]));
+    CC_RETURN_IF_ERROR(ParseValues(r, row, *steps[row].mutable_values()));
+    absl::StrAppend(&ids, row > 0 ? "," : "", steps[row].step_id());
+  }
+  ids += "}";
+  if (steps.empty()) return steps;
+  CC_ASSIGN_OR_RETURN(
+      pg::Result items,
+      executor.Exec("SELECT step_id, item_id, role, position_location_id "
+                    "FROM cellchain_manufacturing.step_items "
+                    "WHERE step_id = ANY($1::text[]) ORDER BY step_id, ordinal",
+                    {ids}));
+  absl::flat_hash_map<std::string, v1::Step*> by_id;
+  for (v1::Step& step : steps) by_id[step.step_id()] = &step;
+  for (int row = 0; row < items.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string step_id, items.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(std::string item_id, items.GetString(row, 1));
+    CC_ASSIGN_OR_RETURN(int64_t role, items.GetInt64(row, 2));
+    v1::Step* step = by_id[step_id];
+    if (role == kVial) {
+      v1::Vial* vial = step->add_vials();
+      vial->set_item_id(item_id);
+      if (!items.IsNull(row, 3)) {
+        CC_ASSIGN_OR_RETURN(*vial->mutable_position_location_id(),
+                            items.GetString(row, 3));
+      }
+    } else {
+      step->add_item_ids(item_id);
+    }
+  }
+  return steps;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id) {
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Step> steps,
+                      LoadSteps(executor, "WHERE step_id = $1", {id}));
+  if (steps.empty()) return NotFound("step", id, "STEP_NOT_FOUND");
+  return std::move(steps.front());
+}
+
+std::string DeviationSelect() {
+  return absl::StrCat(
+      "SELECT deviation_id, batch_id, step_id, rule, classification, "
+      "description, impact, status, recorded_by AS recorded_by_user_id, ",
+      pg::MicrosColumn("recorded_at"),
+      ", assessment, assessed_by AS assessed_by_user_id, ",
+      pg::MicrosColumn("assessed_at"),
+      " FROM cellchain_manufacturing.deviations ");
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Deviation> LoadDeviation(Executor& executor,
+                                            const std::string& id,
+                                            bool for_update = false) {
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Deviation> rows,
+      LoadRows<v1::Deviation>(
+          executor,
+          absl::StrCat(DeviationSelect(), "WHERE deviation_id = $1",
+                       for_update ? " FOR UPDATE" : ""),
+          {id}));
+  if (rows.empty()) return NotFound("deviation", id, "DEVIATION_NOT_FOUND");
+  return std::move(rows.front());
+}
+
+// A batch with everything its rules look at.
+struct BatchView {
+  v1::Batch batch;
+  absl::Time collected_at;
+  std::string donor_lot_item_id;
+  std::vector<v1::Step> steps;
+  absl::flat_hash_set<std::string> thawed_vials;
+
+  const v1::Step* Find(const std::string& id) const {
+    for (const v1::Step& s : steps) {
+      if (s.step_id() == id) return &s;
+    }
+    return nullptr;
+  }
+};
+
+template <typename Executor>
+absl::StatusOr<BatchView> LoadView(Executor& executor,
+                                   const std::string& batch_id,
+                                   bool for_update) {
+  BatchView view;
+  CC_ASSIGN_OR_RETURN(view.batch, LoadBatch(executor, batch_id, for_update));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      executor.Exec(absl::StrCat("SELECT ", pg::MicrosColumn("collected_at"),
+                                 ", donor_lot_item_id "
+                                 "FROM cellchain_manufacturing.batches "
+                                 "WHERE batch_id = $1"),
+                    {batch_id}));
+  CC_ASSIGN_OR_RETURN(int64_t collected, r.GetInt64(0, 0));
+  view.collected_at = absl::FromUnixMicros(collected);
+  CC_ASSIGN_OR_RETURN(view.donor_lot_item_id, r.GetString(0, 1));
+  CC_ASSIGN_OR_RETURN(view.steps,
+                      LoadSteps(executor, "WHERE batch_id = $1", {batch_id}));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result thaws,
+      executor.Exec("SELECT t.vial_item_id FROM cellchain_manufacturing.thaws t "
+                    "JOIN cellchain_manufacturing.steps s USING (step_id) "
+                    "WHERE s.batch_id = $1",
+                    {batch_id}));
+  for (int row = 0; row < thaws.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string id, thaws.GetString(row, 0));
+    view.thawed_vials.insert(std::move(id));
+  }
+  return view;
+}
+
+// The facts the growth arithmetic needs, from the steps as recorded.
+std::vector<StepFacts> FactsOf(const std::vector<v1::Step>& steps) {
+  std::vector<StepFacts> out;
+  out.reserve(steps.size());
+  for (const v1::Step& s : steps) {
+    const v1::StepValues& v = s.values();
+    StepFacts f;
+    f.id = s.step_id();
+    f.source_id = s.source_step_id();
+    f.passage_number = s.passage_number();
+    switch (s.kind()) {
+      case v1::STEP_KIND_PROCESSING:
+        f.kind = Kind::kProcessing;
+        break;
+      case v1::STEP_KIND_PASSAGE:
+        f.kind = Kind::kPassage;
+        f.drawn = v.seeded_viable_cells();
+        break;
+      case v1::STEP_KIND_CRYOPRESERVATION:
+        f.kind = Kind::kCryopreservation;
+        f.drawn = v.cells_per_vial() * s.vials_size();
+        break;
+      case v1::STEP_KIND_THAW:
+        f.kind = Kind::kThaw;
+        break;
+      default:
+        f.kind = Kind::kProduct;
+        f.drawn = v.harvested_viable_cells();
+    }
+    f.seeded = v.seeded_viable_cells();
+    if (s.kind() != v1::STEP_KIND_PRODUCT_HARVEST) {
+      f.harvested = v.harvested_viable_cells();
+    }
+    if (v.has_seeded_at()) f.seeded_at = ToTime(v.seeded_at());
+    if (v.has_harvested_at()) f.harvested_at = ToTime(v.harvested_at());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+v1::Growth ToGrowth(const v1::Step& step, const GrowthFacts& g) {
+  v1::Growth out;
+  out.set_step_id(step.step_id());
+  out.set_passage_number(step.passage_number());
+  if (g.population_doublings) {
+    out.set_population_doublings(*g.population_doublings);
+  }
+  out.set_cumulative_population_doublings(g.cumulative_population_doublings);
+  if (g.doubling_time_hours) {
+    out.set_doubling_time_hours(*g.doubling_time_hours);
+  }
+  out.set_cells_remaining(g.cells_remaining);
+  return out;
+}
+
+// When the cells of a step became available to draw from: its harvest (or,
+// for a thaw, the thaw).
+std::optional<absl::Time> AvailableAt(const v1::Step& s) {
+  if (s.kind() == v1::STEP_KIND_THAW && s.values().has_thawed_at()) {
+    return ToTime(s.values().thawed_at());
+  }
+  if (s.values().has_harvested_at()) return ToTime(s.values().harvested_at());
+  return std::nullopt;
+}
+
+// Every step's cells remaining must stay at or above zero.
+absl::Status CheckCells(const BatchView& view) {
+  absl::flat_hash_map<std::string, GrowthFacts> growth =
+      ComputeGrowth(FactsOf(view.steps));
+  for (const v1::Step& s : view.steps) {
+    const GrowthFacts& g = growth[s.step_id()];
+    if (g.cells_remaining < -0.5 &&
+        (s.kind() == v1::STEP_KIND_PROCESSING ||
+         s.kind() == v1::STEP_KIND_PASSAGE || s.kind() == v1::STEP_KIND_THAW)) {
+      return FailedRule(
+          kReasonCellsExceeded,
+          absl::StrCat("P", s.passage_number(), " ", KindName(s.kind()), " ",
+                       s.step_id(), " has ",
+                       Cells(s.values().harvested_viable_cells()),
+                       " viable cells: ", Cells(-g.cells_remaining),
+                       " more would be drawn from it than it has"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Manufacturing::Manufacturing(pg::Pool* pool, const ledger::Ledger* ledger,
+                             auth::SignatureAuthority* signatures,
+                             custody::CustodyPort* custody,
+                             DonorLotPort* donor_lots,
+                             ManufacturingOptions options)
+    : pool_(pool),
+      ledger_(ledger),
+      signatures_(signatures),
+      custody_(custody),
+      donor_lots_(donor_lots),
+      options_(std::move(options)) {}
+
+absl::Status Manufacturing::RegisterStateReaders(
+    ledger::StateRegistry& registry) {
+  using C = pg::Connection;
+  using Id = const std::string&;
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::MaterialLot>(
+      registry, "material_lot",
+      [](C& c, Id id) { return LoadMaterial(c, id); }));
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Equipment>(
+      registry, "equipment", [](C& c, Id id) { return LoadEquipment(c, id); }));
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Batch>(
+      registry, "batch", [](C& c, Id id) { return LoadBatch(c, id); }));
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Step>(
+      registry, "batch_step", [](C& c, Id id) { return LoadStep(c, id); }));
+  return ledger::RegisterProtoReader<v1::Deviation>(
+      registry, "batch_deviation",
+      [](C& c, Id id) { return LoadDeviation(c, id); });
+}
+
+const Process* Manufacturing::FindProcess(const std::string& version) const {
+  auto it = options_.processes.find(version);
+  return it == options_.processes.end() ? nullptr : &it->second;
+}
+
+// ---- materials --------------------------------------------------------------
+
+absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
+    const P& caller, const v1::ReceiveMaterialRequest& request) {
+  if (request.kind() == v1::MATERIAL_KIND_UNSPECIFIED ||
+      !v1::MaterialKind_IsValid(request.kind())) {
+    return InvalidField("kind", "a material kind is required");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.name(), "name", 200));
+  CC_RETURN_IF_ERROR(RequireText(request.supplier(), "supplier", 200));
+  CC_RETURN_IF_ERROR(RequireText(request.supplier_lot(), "supplier_lot", 64));
+  CC_RETURN_IF_ERROR(RequireDate(request.expires_on(), "expires_on").status());
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  const std::string id = StableId("mat", "ReceiveMaterial", request_id);
+  const std::string code = MaterialCode(request_id);
+  {
+    // Refused before a custody item is made for it.
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(
+        pg::Result r,
+        lease->Exec("SELECT material_id FROM cellchain_manufacturing.materials "
+                    "WHERE supplier = $1 AND supplier_lot = $2 AND name = $3 "
+                    "AND material_id <> $4",
+                    {request.supplier(), request.supplier_lot(),
+                     request.name(), id}));
+    if (r.rows() > 0) {
+      CC_ASSIGN_OR_RETURN(std::string other, r.GetString(0, 0));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "lot ", request.supplier_lot(), " of ", request.name(), " from ",
+          request.supplier(), " was received already as ", other));
+    }
+  }
+  custody::v1::RegisterItemRequest item_request;
+  item_request.mutable_context()->set_request_id(
+      idempotency::DerivedRequestId(request_id, "item"));
+  item_request.set_type(custody::v1::ITEM_TYPE_REAGENT_LOT);
+  item_request.set_local_code(code);
+  item_request.set_description(
+      absl::StrCat(request.name(), ", ", request.supplier(), " lot ",
+                   request.supplier_lot())
+          .substr(0, kMaxText));
+  item_request.set_location_id(request.location_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
+                      custody_->RegisterItem(caller, item_request));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::ReceiveMaterialResponse>(
+      *pool_, {kServiceName, "ReceiveMaterial", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::ReceiveMaterialResponse& response) {
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.materials "
+                    "(material_id, material_code, kind, name, supplier, "
+                    "supplier_lot, expires_on, item_id, received_by, "
+                    "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7::date, "
+                    "$8, $9, now())",
+                    {id, code, static_cast<int>(request.kind()),
+                     request.name(), request.supplier(),
+                     request.supplier_lot(), request.expires_on(),
+                     item.item().item_id(), caller.user_id})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_material(),
+                            LoadMaterial(tx, id));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("material.receive", "material_lot", id,
+                    response.material())
+            .status();
+      });
+}
+
+absl::StatusOr<v1::DispositionMaterialResponse>
+Manufacturing::DispositionMaterial(
+    const P& caller, const v1::DispositionMaterialRequest& request) {
+  if (request.material_id().empty()) {
+    return InvalidField("material_id", "required");
+  }
+  const bool release = request.signature().meaning() ==
+                       common::v1::SIGNATURE_MEANING_APPROVED;
+  if (request.signature().meaning() ==
+      common::v1::SIGNATURE_MEANING_REJECTED) {
+    CC_RETURN_IF_ERROR(
+        RequireText(request.context().reason(), "context.reason"));
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      auth::Sign(*signatures_, caller, request.signature(),
+                 {common::v1::SIGNATURE_MEANING_APPROVED,
+                  common::v1::SIGNATURE_MEANING_REJECTED},
+                 {.method = absl::StrCat("/", kServiceName,
+                                         "/DispositionMaterial"),
+                  .workstation = caller.workstation,
+                  .request_id = request_id}));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::DispositionMaterialResponse>(
+      *pool_, {kServiceName, "DispositionMaterial", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::DispositionMaterialResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::MaterialLot material,
+                            LoadMaterial(tx, request.material_id()));
+        CC_RETURN_IF_ERROR(
+            tx.Exec("SELECT 1 FROM cellchain_manufacturing.materials "
+                    "WHERE material_id = $1 FOR UPDATE",
+                    {material.material_id()})
+                .status());
+        CC_ASSIGN_OR_RETURN(material, LoadMaterial(tx, material.material_id()));
+        if (material.status() != v1::MATERIAL_STATUS_QUARANTINE) {
+          return FailedRule(
+              kReasonMaterialStatus,
+              absl::StrCat("material lot ", material.material_code(), " is ",
+                           v1::MaterialStatus_Name(material.status()),
+                           ", not in quarantine"));
+        }
+        CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
+                            RequireDate(material.expires_on(), "expires_on"));
+        if (release && expires < DayOf(absl::Now())) {
+          return FailedRule(kReasonMaterialExpired,
+                            absl::StrCat("material lot ",
+                                         material.material_code(),
+                                         " expired on ", material.expires_on(),
+                                         ": it cannot be released"));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.materials SET status = $2, "
+                    "dispositioned_by = $3, dispositioned_at = now(), "
+                    "rejection_reason = $4, version = version + 1 "
+                    "WHERE material_id = $1",
+                    {material.material_id(), release ? 2 : 3,
+                     signature.actor.user_id(),
+                     release ? pg::Param::Null()
+                             : pg::Param(request.context().reason())})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_material(),
+                            LoadMaterial(tx, material.material_id()));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append(release ? "material.release" : "material.reject",
+                    "material_lot", material.material_id(),
+                    response.material(),
+                    release ? "" : request.context().reason(), {},
+                    signature.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::GetMaterialResponse> Manufacturing::GetMaterial(
+    const v1::GetMaterialRequest& request) {
+  if (request.material_id().empty()) {
+    return InvalidField("material_id", "required");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  v1::GetMaterialResponse response;
+  CC_ASSIGN_OR_RETURN(*response.mutable_material(),
+                      LoadMaterial(*lease, request.material_id()));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      lease->Exec("SELECT c.step_id FROM cellchain_manufacturing.consumptions c "
+                  "JOIN cellchain_manufacturing.steps s USING (step_id) "
+                  "WHERE c.material_id = $1 ORDER BY s.created_at, c.step_id",
+                  {response.material().material_id()}));
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(*response.add_step_ids(), r.GetString(row, 0));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListMaterialsResponse> Manufacturing::ListMaterials(
+    const v1::ListMaterialsRequest& request) {
+  if (!v1::MaterialStatus_IsValid(request.status())) {
+    return InvalidField("status", "not a material status");
+  }
+  if (!v1::MaterialKind_IsValid(request.kind())) {
+    return InvalidField("kind", "not a material kind");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::MaterialLot> rows,
+      LoadRows<v1::MaterialLot>(
+          *lease,
+          absl::StrCat(MaterialSelect(),
+                       "WHERE ($1::int = 0 OR status = $1::int) "
+                       "AND ($2::int = 0 OR kind = $2::int) "
+                       "ORDER BY lower(name), expires_on, material_id LIMIT ",
+                       kMaxList),
+          {static_cast<int>(request.status()),
+           static_cast<int>(request.kind())}));
+  v1::ListMaterialsResponse response;
+  for (v1::MaterialLot& m : rows) *response.add_materials() = std::move(m);
+  return response;
+}
+
+// ---- equipment --------------------------------------------------------------
+
+namespace {
+
+absl::Status CheckCalibration(const std::string& on, const std::string& due,
+                              std::string_view reference) {
+  CC_ASSIGN_OR_RETURN(absl::CivilDay calibrated,
+                      RequireDate(on, "calibrated_on"));
+  CC_ASSIGN_OR_RETURN(absl::CivilDay until,
+                      RequireDate(due, "calibration_due"));
+  if (calibrated > DayOf(absl::Now())) {
+    return InvalidField("calibrated_on", "lies in the future");
+  }
+  if (until < calibrated) {
+    return InvalidField("calibration_due", "before calibrated_on");
+  }
+  return RequireText(reference, "calibration_reference", 200);
+}
+
+bool IsCode(std::string_view s) {
+  if (s.empty() || s.size() > 64 || s[0] == '=' || s[0] == '&') return false;
+  for (char c : s) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("-_.:/").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
+    const P& caller, const v1::RegisterEquipmentRequest& request) {
+  if (request.kind() == v1::EQUIPMENT_KIND_UNSPECIFIED ||
+      !v1::EquipmentKind_IsValid(request.kind())) {
+    return InvalidField("kind", "an equipment kind is required");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.name(), "name", 200));
+  if (!IsCode(request.asset_tag())) {
+    return InvalidField("asset_tag",
+                        "1 to 64 characters of A-Z a-z 0-9 - _ . : /");
+  }
+  CC_RETURN_IF_ERROR(CheckCalibration(request.calibrated_on(),
+                                      request.calibration_due(),
+                                      request.calibration_reference()));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  const std::string id = StableId("eqp", "RegisterEquipment", request_id);
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(
+        pg::Result r,
+        lease->Exec("SELECT 1 FROM cellchain_manufacturing.equipment "
+                    "WHERE asset_tag = $1 AND equipment_id <> $2",
+                    {request.asset_tag(), id}));
+    if (r.rows() > 0) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("asset tag ", request.asset_tag(),
+                       " is registered already"));
+    }
+  }
+  custody::v1::RegisterItemRequest item_request;
+  item_request.mutable_context()->set_request_id(
+      idempotency::DerivedRequestId(request_id, "item"));
+  item_request.set_type(custody::v1::ITEM_TYPE_EQUIPMENT);
+  item_request.set_local_code(request.asset_tag());
+  item_request.set_description(request.name());
+  item_request.set_location_id(request.location_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
+                      custody_->RegisterItem(caller, item_request));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RegisterEquipmentResponse>(
+      *pool_, {kServiceName, "RegisterEquipment", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::RegisterEquipmentResponse& response) {
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.equipment "
+                    "(equipment_id, kind, name, asset_tag, calibrated_on, "
+                    "calibration_due, calibration_reference, item_id) VALUES "
+                    "($1, $2, $3, $4, $5::date, $6::date, $7, $8)",
+                    {id, static_cast<int>(request.kind()), request.name(),
+                     request.asset_tag(), request.calibrated_on(),
+                     request.calibration_due(),
+                     request.calibration_reference(), item.item().item_id()})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
+                            LoadEquipment(tx, id));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("equipment.register", "equipment", id,
+                    response.equipment())
+            .status();
+      });
+}
+
+absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
+    const P& caller, const v1::RecordCalibrationRequest& request) {
+  if (request.equipment_id().empty()) {
+    return InvalidField("equipment_id", "required");
+  }
+  CC_RETURN_IF_ERROR(CheckCalibration(request.calibrated_on(),
+                                      request.calibration_due(),
+                                      request.calibration_reference()));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RecordCalibrationResponse>(
+      *pool_, {kServiceName, "RecordCalibration", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::RecordCalibrationResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Equipment equipment,
+                            LoadEquipment(tx, request.equipment_id()));
+        CC_ASSIGN_OR_RETURN(
+            pg::Result updated,
+            tx.Exec("UPDATE cellchain_manufacturing.equipment SET "
+                    "calibrated_on = $2::date, calibration_due = $3::date, "
+                    "calibration_reference = $4, version = version + 1 "
+                    "WHERE equipment_id = $1 AND calibrated_on <= $2::date "
+                    "RETURNING 1",
+                    {equipment.equipment_id(), request.calibrated_on(),
+                     request.calibration_due(),
+                     request.calibration_reference()}));
+        if (updated.rows() == 0) {
+          return InvalidField("calibrated_on",
+                              absl::StrCat("before the last calibration (",
+                                           equipment.calibrated_on(), ")"));
+        }
+        CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
+                            LoadEquipment(tx, equipment.equipment_id()));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("equipment.calibration", "equipment",
+                    equipment.equipment_id(), response.equipment())
+            .status();
+      });
+}
+
+absl::StatusOr<v1::SetEquipmentStatusResponse>
+Manufacturing::SetEquipmentStatus(const P& caller,
+                                  const v1::SetEquipmentStatusRequest& request) {
+  if (request.equipment_id().empty()) {
+    return InvalidField("equipment_id", "required");
+  }
+  if (request.status() == v1::EQUIPMENT_STATUS_UNSPECIFIED ||
+      !v1::EquipmentStatus_IsValid(request.status())) {
+    return InvalidField("status", "IN_SERVICE or OUT_OF_SERVICE");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::SetEquipmentStatusResponse>(
+      *pool_, {kServiceName, "SetEquipmentStatus", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::SetEquipmentStatusResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Equipment equipment,
+                            LoadEquipment(tx, request.equipment_id()));
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.equipment SET status = $2, "
+                    "status_reason = $3, version = version + 1 "
+                    "WHERE equipment_id = $1",
+                    {equipment.equipment_id(),
+                     static_cast<int>(request.status()),
+                     request.context().reason()})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
+                            LoadEquipment(tx, equipment.equipment_id()));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("equipment.status", "equipment", equipment.equipment_id(),
+                    response.equipment(), request.context().reason())
+            .status();
+      });
+}
+
+absl::StatusOr<v1::ListEquipmentResponse> Manufacturing::ListEquipment(
+    const v1::ListEquipmentRequest& request) {
+  if (!v1::EquipmentKind_IsValid(request.kind())) {
+    return InvalidField("kind", "not an equipment kind");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Equipment> rows,
+      LoadRows<v1::Equipment>(
+          *lease,
+          absl::StrCat(EquipmentSelect(),
+                       "WHERE ($1::int = 0 OR kind = $1::int) "
+                       "ORDER BY asset_tag LIMIT ",
+                       kMaxList),
+          {static_cast<int>(request.kind())}));
+  v1::ListEquipmentResponse response;
+  for (v1::Equipment& e : rows) *response.add_equipment() = std::move(e);
+  return response;
+}
+
+// ---- steps: values, uses, plans ---------------------------------------------
+
+namespace {
+
+bool IsCulture(v1::StepKind kind) {
+  return kind == v1::STEP_KIND_PROCESSING || kind == v1::STEP_KIND_PASSAGE;
+}
+
+// The values a step of `kind` keeps, checked; `harvested` says whether a
+// culture's harvest is part of them. Fields that do not apply are dropped,
+// so that what is stored is only what was recorded.
+absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
+                                     const v1::StepValues& in,
+                                     bool harvested) {
+  v1::StepValues out;
+  if (in.materials_size() > kMaxMaterials) {
+    return InvalidField("values.materials", "at most 20 material lots");
+  }
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < in.materials_size(); ++i) {
+    const v1::MaterialUse& use = in.materials(i);
+    std::string field = absl::StrCat("values.materials[", i, "]");
+    if (use.material_id().empty()) {
+      return InvalidField(field + ".material_id", "required");
+    }
+    if (!seen.insert(use.material_id()).second) {
+      return InvalidField(field + ".material_id", "listed twice");
+    }
+    if (use.quantity().size() > 100) {
+      return InvalidField(field + ".quantity", "at most 100 characters");
+    }
+    *out.add_materials() = use;
+  }
+  if (in.equipment_ids_size() > kMaxEquipment) {
+    return InvalidField("values.equipment_ids", "at most 10 pieces");
+  }
+  seen.clear();
+  for (int i = 0; i < in.equipment_ids_size(); ++i) {
+    std::string field = absl::StrCat("values.equipment_ids[", i, "]");
+    if (in.equipment_ids(i).empty()) return InvalidField(field, "required");
+    if (!seen.insert(in.equipment_ids(i)).second) {
+      return InvalidField(field, "listed twice");
+    }
+    out.add_equipment_ids(in.equipment_ids(i));
+  }
+  if (IsCulture(kind)) {
+    if (kind == v1::STEP_KIND_PROCESSING) {
+      if (in.method() == v1::PROCESSING_METHOD_UNSPECIFIED ||
+          !v1::ProcessingMethod_IsValid(in.method())) {
+        return InvalidField("values.method", "EXPLANT or ENZYMATIC");
+      }
+      out.set_method(in.method());
+      if (!std::isfinite(in.tissue_grams()) || in.tissue_grams() <= 0 ||
+          in.tissue_grams() > 2000) {
+        return InvalidField("values.tissue_grams",
+                            "more than 0 and at most 2000 grams");
+      }
+      out.set_tissue_grams(in.tissue_grams());
+    }
+    CC_RETURN_IF_ERROR(RequireText(in.vessel_type(), "values.vessel_type", 100));
+    out.set_vessel_type(in.vessel_type());
+    if (in.vessel_count() < 1 || in.vessel_count() > kMaxVessels) {
+      return InvalidField("values.vessel_count", "1 to 60 vessels");
+    }
+    out.set_vessel_count(in.vessel_count());
+    CC_RETURN_IF_ERROR(RequirePastTime(in.seeded_at(), in.has_seeded_at(),
+                                       "values.seeded_at"));
+    *out.mutable_seeded_at() = in.seeded_at();
+    if (in.method() == v1::PROCESSING_METHOD_EXPLANT &&
+        kind == v1::STEP_KIND_PROCESSING) {
+      if (in.seeded_viable_cells() != 0) {
+        return InvalidField("values.seeded_viable_cells",
+                            "an explant culture starts from tissue, not "
+                            "counted cells: leave it 0");
+      }
+    } else {
+      CC_RETURN_IF_ERROR(
+          RequireCells(in.seeded_viable_cells(), "values.seeded_viable_cells"));
+      out.set_seeded_viable_cells(in.seeded_viable_cells());
+    }
+    if (!harvested) return out;
+    CC_RETURN_IF_ERROR(RequirePastTime(in.harvested_at(), in.has_harvested_at(),
+                                       "values.harvested_at"));
+    if (ToTime(in.harvested_at()) <= ToTime(in.seeded_at())) {
+      return InvalidField("values.harvested_at", "not after the seeding");
+    }
+    *out.mutable_harvested_at() = in.harvested_at();
+    CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
+                                    "values.harvested_viable_cells"));
+    out.set_harvested_viable_cells(in.harvested_viable_cells());
+    CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
+                                      "values.viability_percent", false));
+    out.set_viability_percent(in.viability_percent());
+    CC_RETURN_IF_ERROR(RequirePercent(in.confluence_percent(),
+                                      "values.confluence_percent", true));
+    out.set_confluence_percent(in.confluence_percent());
+    return out;
+  }
+  switch (kind) {
+    case v1::STEP_KIND_CRYOPRESERVATION:
+      if (in.bank_kind() == v1::BANK_KIND_UNSPECIFIED ||
+          !v1::BankKind_IsValid(in.bank_kind())) {
+        return InvalidField("values.bank_kind",
+                            "MASTER, WORKING or FINAL_PRODUCT");
+      }
+      out.set_bank_kind(in.bank_kind());
+      CC_RETURN_IF_ERROR(
+          RequireCells(in.cells_per_vial(), "values.cells_per_vial"));
+      out.set_cells_per_vial(in.cells_per_vial());
+      CC_RETURN_IF_ERROR(RequirePastTime(in.frozen_at(), in.has_frozen_at(),
+                                         "values.frozen_at"));
+      *out.mutable_frozen_at() = in.frozen_at();
+      CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
+                                        "values.viability_percent", true));
+      out.set_viability_percent(in.viability_percent());
+      return out;
+    case v1::STEP_KIND_THAW:
+      if (in.vial_item_id().empty()) {
+        return InvalidField("values.vial_item_id", "required");
+      }
+      out.set_vial_item_id(in.vial_item_id());
+      CC_RETURN_IF_ERROR(RequirePastTime(in.thawed_at(), in.has_thawed_at(),
+                                         "values.thawed_at"));
+      *out.mutable_thawed_at() = in.thawed_at();
+      CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
+                                      "values.harvested_viable_cells"));
+      out.set_harvested_viable_cells(in.harvested_viable_cells());
+      CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
+                                        "values.viability_percent", false));
+      out.set_viability_percent(in.viability_percent());
+      return out;
+    case v1::STEP_KIND_PRODUCT_HARVEST:
+      CC_RETURN_IF_ERROR(RequirePastTime(in.harvested_at(),
+                                         in.has_harvested_at(),
+                                         "values.harvested_at"));
+      *out.mutable_harvested_at() = in.harvested_at();
+      CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
+                                      "values.harvested_viable_cells"));
+      out.set_harvested_viable_cells(in.harvested_viable_cells());
+      CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
+                                        "values.viability_percent", false));
+      out.set_viability_percent(in.viability_percent());
+      if (!std::isfinite(in.volume_ml()) || in.volume_ml() <= 0 ||
+          in.volume_ml() > 10000) {
+        return InvalidField("values.volume_ml",
+                            "more than 0 and at most 10000 ml");
+      }
+      out.set_volume_ml(in.volume_ml());
+      return out;
+    default:
+      return absl::InternalError("a step of no kind");
+  }
+}
+
+// When a step's materials and equipment were used: the day they must be
+// released, unexpired and in calibration on.
+absl::Time UsedAt(v1::StepKind kind, const v1::StepValues& v, bool harvest) {
+  if (harvest || kind == v1::STEP_KIND_PRODUCT_HARVEST) {
+    return ToTime(v.harvested_at());
+  }
+  if (kind == v1::STEP_KIND_CRYOPRESERVATION) return ToTime(v.frozen_at());
+  if (kind == v1::STEP_KIND_THAW) return ToTime(v.thawed_at());
+  return ToTime(v.seeded_at());
+}
+
+// Material lots and equipment a step names, read (and, in the step's
+// transaction, locked against a concurrent rejection or status change).
+struct Uses {
+  absl::flat_hash_map<std::string, v1::MaterialLot> materials;
+  absl::flat_hash_map<std::string, v1::Equipment> equipment;
+};
+
+template <typename Executor>
+absl::StatusOr<Uses> LoadUses(Executor& executor,
+                              const std::vector<std::string>& material_ids,
+                              const std::vector<std::string>& equipment_ids,
+                              bool lock) {
+  Uses uses;
+  for (const std::string& id : material_ids) {
+    if (uses.materials.contains(id)) continue;
+    if (lock) {
+      CC_RETURN_IF_ERROR(
+          executor
+              .Exec("SELECT 1 FROM cellchain_manufacturing.materials "
+                    "WHERE material_id = $1 FOR SHARE",
+                    {id})
+              .status());
+    }
+    absl::StatusOr<v1::MaterialLot> m = LoadMaterial(executor, id);
+    if (!m.ok()) return m.status();
+    if (m->material_id() != id) {
+      return InvalidField("values.materials",
+                          "name material lots by id (mat_...), not code");
+    }
+    uses.materials[id] = *std::move(m);
+  }
+  for (const std::string& id : equipment_ids) {
+    if (uses.equipment.contains(id)) continue;
+    if (lock) {
+      CC_RETURN_IF_ERROR(
+          executor
+              .Exec("SELECT 1 FROM cellchain_manufacturing.equipment "
+                    "WHERE equipment_id = $1 FOR SHARE",
+                    {id})
+              .status());
+    }
+    absl::StatusOr<v1::Equipment> e = LoadEquipment(executor, id);
+    if (!e.ok()) return e.status();
+    if (e->equipment_id() != id) {
+      return InvalidField("values.equipment_ids",
+                          "name equipment by id (eqp_...), not asset tag");
+    }
+    uses.equipment[id] = *std::move(e);
+  }
+  return uses;
+}
+
+// Only released, unexpired material lots, and equipment in service and in
+// calibration, on the day of use.
+absl::Status CheckUses(const Uses& uses, const v1::StepValues& values,
+                       absl::Time used_at) {
+  absl::CivilDay day = DayOf(used_at);
+  std::string when = absl::FormatCivilTime(day);
+  for (const v1::MaterialUse& use : values.materials()) {
+    const v1::MaterialLot& m = uses.materials.at(use.material_id());
+    if (m.status() != v1::MATERIAL_STATUS_RELEASED) {
+      return FailedRule(
+          kReasonMaterialNotReleased,
+          absl::StrCat("material lot ", m.material_code(), " (", m.name(),
+                       ", lot ", m.supplier_lot(), ") is ",
+                       v1::MaterialStatus_Name(m.status()).substr(16),
+                       ": only a lot QA released can be used"));
+    }
+    CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
+                        RequireDate(m.expires_on(), "expires_on"));
+    if (expires < day) {
+      return FailedRule(kReasonMaterialExpired,
+                        absl::StrCat("material lot ", m.material_code(), " (",
+                                     m.name(), ") expired on ", m.expires_on(),
+                                     ", before its use on ", when));
+    }
+  }
+  for (const std::string& id : values.equipment_ids()) {
+    const v1::Equipment& e = uses.equipment.at(id);
+    if (e.status() != v1::EQUIPMENT_STATUS_IN_SERVICE) {
+      return FailedRule(kReasonEquipmentOutOfService,
+                        absl::StrCat(e.asset_tag(), " (", e.name(),
+                                     ") is out of service: ",
+                                     e.status_reason()));
+    }
+    CC_ASSIGN_OR_RETURN(absl::CivilDay due,
+                        RequireDate(e.calibration_due(), "calibration_due"));
+    if (due < day) {
+      return FailedRule(kReasonCalibrationOverdue,
+                        absl::StrCat(e.asset_tag(), " (", e.name(),
+                                     ") was due for calibration on ",
+                                     e.calibration_due(), ", before its use on ",
+                                     when));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> MaterialIds(const v1::StepValues& v) {
+  std::vector<std::string> ids;
+  for (const v1::MaterialUse& use : v.materials()) {
+    ids.push_back(use.material_id());
+  }
+  return ids;
+}
+
+std::vector<std::string> EquipmentIds(const v1::StepValues& v) {
+  return {v.equipment_ids().begin(), v.equipment_ids().end()};
+}
+
+// A deviation a rule raised.
+struct Raised {
+  std::string rule;
+  std::string description;
+};
+
+}  // namespace
+
+// A step being recorded that makes custody items (processing, seeding,
+// cryopreservation, product harvest).
+struct Manufacturing::NewStep {
+  std::string method;  // the RPC's name
+  std::string request_id;
+  std::string request_bytes;
+  v1::StepKind kind = v1::STEP_KIND_UNSPECIFIED;
+  std::string batch_id;
+  std::string source_step_id;
+  v1::StepValues values;
+  std::string location_id;
+  std::vector<std::string> positions;
+  auth::Signature signature;
+  std::string step_id;
+};
+
+namespace {
+
+// What recording a new step does, as the batch stands.
+struct Plan {
+  int passage_number = 0;
+  std::vector<custody::v1::ParentLink> parents;
+  // Items ended once the step is recorded (a thawed vial drawn from).
+  std::vector<std::string> end_after;
+  std::vector<Raised> raised;
+};
+
+absl::Status LimitPassed(const Process& process, std::string rule,
+                         std::string message, Plan& plan) {
+  if (!process.deviation_past_limits) return FailedRule(rule, message);
+  plan.raised.push_back({std::move(rule), std::move(message)});
+  return absl::OkStatus();
+}
+
+void AddParent(std::vector<custody::v1::ParentLink>& parents,
+               absl::flat_hash_set<std::string>& seen, const std::string& id,
+               custody::v1::DerivationKind kind) {
+  if (!seen.insert(id).second) return;
+  custody::v1::ParentLink link;
+  link.set_parent_item_id(id);
+  link.set_kind(kind);
+  parents.push_back(std::move(link));
+}
+
+// The step's rules against the batch as it stands in `view` (read before
+// the transaction, and again under the batch's lock inside it).
+absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
+                              const ManufacturingOptions& options,
+                              const Uses& uses, v1::StepKind kind,
+                              const std::string& source_step_id,
+                              const v1::StepValues& values,
+                              int new_items) {
+  Plan plan;
+  const v1::Batch& batch = view.batch;
+  if (batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+    return FailedRule(kReasonBatchState,
+                      absl::StrCat("batch ", batch.batch_id(), " is ",
+                                   v1::BatchState_Name(batch.state()).substr(12),
+                                   ": no step is recorded on it"));
+  }
+  CC_RETURN_IF_ERROR(CheckUses(uses, values, UsedAt(kind, values, false)));
+  absl::flat_hash_set<std::string> seen;
+  std::vector<const v1::MaterialUse*> material_links;
+  if (kind == v1::STEP_KIND_PROCESSING) {
+    for (const v1::Step& s : view.steps) {
+      if (s.kind() == v1::STEP_KIND_PROCESSING) {
+        return FailedRule(kReasonStepExists,
+                          absl::StrCat("batch ", batch.batch_id(),
+                                       " was processed already (step ",
+                                       s.step_id(), ")"));
+      }
+    }
+    absl::Time start = ToTime(values.seeded_at());
+    if (start < view.collected_at) {
+      return InvalidField("values.seeded_at",
+                          "before the cord's collection");
+    }
+    if (start - view.collected_at > options.max_collection_to_processing) {
+      int64_t minutes = absl::ToInt64Minutes(start - view.collected_at);
+      plan.raised.push_back(
+          {kReasonCollectionToProcessing,
+           absl::StrFormat("processing started %d h %02d min after the "
+                           "cord's collection; the limit is %d h",
+                           minutes / 60, minutes % 60,
+                           absl::ToInt64Hours(
+                               options.max_collection_to_processing))});
+    }
+    plan.passage_number = 0;
+    AddParent(plan.parents, seen, view.donor_lot_item_id,
+              custody::v1::DERIVATION_KIND_PROCESSING);
+  } else {
+    const v1::Step* source = view.Find(source_step_id);
+    if (source == nullptr) {
+      return NotFound("step", source_step_id, "STEP_NOT_FOUND");
+    }
+    if (!IsCulture(source->kind()) && source->kind() != v1::STEP_KIND_THAW) {
+      return FailedRule(kReasonStepKind,
+                        absl::StrCat("step ", source->step_id(), " is a ",
+                                     KindName(source->kind()),
+                                     ": cells are drawn from a harvested "
+                                     "culture or a thawed vial"));
+    }
+    if (source->status() == v1::STEP_STATUS_IN_PROGRESS) {
+      return FailedRule(kReasonSourceNotHarvested,
+                        absl::StrCat("P", source->passage_number(), " step ",
+                                     source->step_id(),
+                                     " is still in culture: record its "
+                                     "harvest first"));
+    }
+    absl::Time at = UsedAt(kind, values, false);
+    std::optional<absl::Time> available = AvailableAt(*source);
+    if (available && at < *available) {
+      return InvalidField(
+          kind == v1::STEP_KIND_PASSAGE        ? "values.seeded_at"
+          : kind == v1::STEP_KIND_CRYOPRESERVATION ? "values.frozen_at"
+                                                   : "values.harvested_at",
+          "before the source's harvest");
+    }
+    absl::flat_hash_map<std::string, GrowthFacts> growth =
+        ComputeGrowth(FactsOf(view.steps));
+    double cumulative = growth[source->step_id()].cumulative_population_doublings;
+    plan.passage_number = source->passage_number() +
+                          (kind == v1::STEP_KIND_PASSAGE ? 1 : 0);
+    if (kind == v1::STEP_KIND_PASSAGE &&
+        plan.passage_number > process.max_passage) {
+      CC_RETURN_IF_ERROR(LimitPassed(
+          process, kReasonPassageLimit,
+          absl::StrCat("P", plan.passage_number, " is past the process's "
+                       "limit of P", process.max_passage),
+          plan));
+    }
+    if (cumulative > process.max_cumulative_population_doublings) {
+      CC_RETURN_IF_ERROR(LimitPassed(
+          process, kReasonCumulativePdLimit,
+          absl::StrFormat("the cells of step %s have %.2f cumulative "
+                          "population doublings, past the process's limit of "
+                          "%.2f",
+                          source->step_id(), cumulative,
+                          process.max_cumulative_population_doublings),
+          plan));
+    }
+    // The cells drawn, as if the step were recorded.
+    BatchView after = view;
+    v1::Step candidate;
+    candidate.set_step_id("candidate");
+    candidate.set_kind(kind);
+    candidate.set_source_step_id(source->step_id());
+    *candidate.mutable_values() = values;
+    for (int i = 0; i < new_items && kind == v1::STEP_KIND_CRYOPRESERVATION;
+         ++i) {
+      candidate.add_vials();
+    }
+    after.steps.push_back(std::move(candidate));
+    CC_RETURN_IF_ERROR(CheckCells(after));
+    custody::v1::DerivationKind derivation =
+        kind == v1::STEP_KIND_PASSAGE ? custody::v1::DERIVATION_KIND_PASSAGE
+        : kind == v1::STEP_KIND_CRYOPRESERVATION
+            ? custody::v1::DERIVATION_KIND_CRYOPRESERVATION
+            : custody::v1::DERIVATION_KIND_HARVEST;
+    if (source->kind() == v1::STEP_KIND_THAW) {
+      AddParent(plan.parents, seen, source->values().vial_item_id(),
+                custody::v1::DERIVATION_KIND_THAW);
+      plan.end_after.push_back(source->values().vial_item_id());
+    } else {
+      for (const std::string& id : source->item_ids()) {
+        AddParent(plan.parents, seen, id, derivation);
+      }
+    }
+    // What the source's harvest used touched these cells too.
+    for (const v1::MaterialUse& use : source->values().materials()) {
+      auto it = uses.materials.find(use.material_id());
+      if (it != uses.materials.end()) {
+        AddParent(plan.parents, seen, it->second.item_id(),
+                  custody::v1::DERIVATION_KIND_MATERIAL);
+      }
+    }
+    for (const std::string& id : source->values().equipment_ids()) {
+      auto it = uses.equipment.find(id);
+      if (it != uses.equipment.end()) {
+        AddParent(plan.parents, seen, it->second.item_id(),
+                  custody::v1::DERIVATION_KIND_EQUIPMENT);
+      }
+    }
+  }
+  if (kind == v1::STEP_KIND_PRODUCT_HARVEST) {
+    for (const v1::Step& s : view.steps) {
+      if (s.status() == v1::STEP_STATUS_IN_PROGRESS) {
+        return FailedRule(kReasonStepNotPerformed,
+                          absl::StrCat("P", s.passage_number(), " step ",
+                                       s.step_id(),
+                                       " is still in culture: harvest it or "
+                                       "record a deviation and abort"));
+      }
+      bool verified_kind =
+          std::find(process.verified_kinds.begin(),
+                    process.verified_kinds.end(),
+                    s.kind()) != process.verified_kinds.end();
+      if (verified_kind && s.status() != v1::STEP_STATUS_VERIFIED) {
+        return FailedRule(kReasonStepNotVerified,
+                          absl::StrCat("P", s.passage_number(), " ",
+                                       KindName(s.kind()), " step ",
+                                       s.step_id(), " revision ", s.revision(),
+                                       " awaits a second person's "
+                                       "verification"));
+      }
+    }
+  }
+  for (const v1::MaterialUse& use : values.materials()) {
+    AddParent(plan.parents, seen, uses.materials.at(use.material_id()).item_id(),
+              custody::v1::DERIVATION_KIND_MATERIAL);
+  }
+  for (const std::string& id : values.equipment_ids()) {
+    AddParent(plan.parents, seen, uses.equipment.at(id).item_id(),
+              custody::v1::DERIVATION_KIND_EQUIPMENT);
+  }
+  // In custody's order (by parent id), so that a retry that reads them back
+  // from the registered item sends the same registration.
+  std::sort(plan.parents.begin(), plan.parents.end(),
+            [](const custody::v1::ParentLink& a,
+               const custody::v1::ParentLink& b) {
+              return a.parent_item_id() < b.parent_item_id();
+            });
+  return plan;
+}
+
+}  // namespace
+
+// ---- batches ----------------------------------------------------------------
+
+namespace {
+
+Isbt128Identifier DinOf(const v1::Batch& batch) {
+  Isbt128Identifier din;
+  din.set_kind("din");
+  din.set_value(batch.din());
+  return din;
+}
+
+// Inserts the deviations a rule raised and appends their records (the
+// caller appends in entity-type order: these come after "batch").
+absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
+                          const v1::Batch& batch,
+                          const std::string& step_id,
+                          const std::vector<Raised>& raised,
+                          const std::string& user_id,
+                          std::vector<v1::Deviation>* out) {
+  std::vector<std::string> ids;
+  for (const Raised& r : raised) {
+    std::string id = crypto::RandomId("bdv");
+    CC_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO cellchain_manufacturing.deviations "
+                "(deviation_id, batch_id, step_id, rule, classification, "
+                "description, impact, recorded_by, recorded_at) "
+                "VALUES ($1, $2, $3, $4, 2, $5, $6, $7, clock_timestamp())",
+                {id, batch.batch_id(), step_id.empty() ? pg::Param::Null()
+                                               : pg::Param(step_id),
+                 r.rule, r.description,
+                 "to be assessed by QA before the batch's disposition",
+                 user_id})
+            .status());
+    ids.push_back(std::move(id));
+  }
+  std::sort(ids.begin(), ids.end());
+  for (const std::string& id : ids) {
+    CC_ASSIGN_OR_RETURN(v1::Deviation deviation, LoadDeviation(tx, id));
+    CC_RETURN_IF_ERROR(
+        audit.Append("deviation.record", "batch_deviation", id, deviation, "",
+                     {DinOf(batch)})
+            .status());
+    if (out != nullptr) out->push_back(std::move(deviation));
+  }
+  return absl::OkStatus();
+}
+
+bool Definitive(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
+    const P& caller, const v1::StartBatchRequest& request) {
+  if (request.donor_lot_id().empty()) {
+    return InvalidField("donor_lot_id", "required");
+  }
+  std::string process_version = request.process_version().empty()
+                                    ? options_.default_process
+                                    : request.process_version();
+  if (FindProcess(process_version) == nullptr) {
+    std::vector<std::string> known;
+    for (const auto& [name, process] : options_.processes) known.push_back(name);
+    std::sort(known.begin(), known.end());
+    return FailedRule(kReasonProcessUnknown,
+                      absl::StrCat("no process \"", process_version,
+                                   "\" (known: ", absl::StrJoin(known, ", "),
+                                   ")"));
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(donor::v1::DonorLot lot,
+                      donor_lots_->GetLot(request.donor_lot_id()));
+  if (lot.state() != donor::v1::LOT_STATE_AVAILABLE) {
+    return FailedRule(
+        kReasonDonorLotNotAvailable,
+        absl::StrCat("donor lot ", lot.lot_id(), " is ",
+                     donor::v1::LotState_Name(lot.state()).substr(10),
+                     ": a batch starts only from a lot QA released"));
+  }
+  custody::v1::GetItemRequest get;
+  get.set_item_id(lot.item_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
+                      custody_->GetItem(get));
+  if (item.item().on_hold()) {
+    return FailedRule(kReasonDonorLotNotAvailable,
+                      absl::StrCat("donor lot ", lot.lot_id(),
+                                   " is on hold in custody (item ",
+                                   lot.item_id(), ")"));
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::StartBatchResponse>(
+      *pool_, {kServiceName, "StartBatch", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::StartBatchResponse& response) {
+        std::string id = crypto::RandomId("bat");
+        CC_RETURN_IF_ERROR(
+            tx.Exec(absl::StrCat(
+                        "INSERT INTO cellchain_manufacturing.batches "
+                        "(batch_id, donor_lot_id, donor_lot_item_id, din, "
+                        "collected_at, process_version, started_by, "
+                        "started_at) VALUES ($1, $2, $3, $4, ",
+                        Ts(5), ", $6, $7, now())"),
+                    {id, lot.lot_id(), lot.item_id(), lot.din(),
+                     Micros(lot.collected_at()), process_version,
+                     caller.user_id})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_batch(), LoadBatch(tx, id));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("batch.start", "batch", id, response.batch(), "",
+                    {DinOf(response.batch())})
+            .status();
+      });
+}
+
+namespace {
+
+// A custody item as custody has it now (empty when it cannot be read: the
+// registration that follows reports the error).
+custody::v1::Item Item(custody::CustodyPort& custody, const std::string& id) {
+  custody::v1::GetItemRequest get;
+  get.set_item_id(id);
+  absl::StatusOr<custody::v1::GetItemResponse> item = custody.GetItem(get);
+  return item.ok() ? item->item() : custody::v1::Item();
+}
+
+}  // namespace
+
+absl::Status Manufacturing::EndItems(const P& caller,
+                                     const std::string& request_id,
+                                     const std::vector<std::string>& item_ids,
+                                     custody::v1::ItemState outcome,
+                                     const std::string& reason) {
+  for (const std::string& id : item_ids) {
+    custody::v1::EndItemRequest end;
+    end.mutable_context()->set_request_id(
+        idempotency::DerivedRequestId(request_id, absl::StrCat("end/", id)));
+    end.mutable_context()->set_reason(reason.substr(0, kMaxText));
+    end.set_item_id(id);
+    end.set_outcome(outcome);
+    absl::StatusOr<custody::v1::EndItemResponse> ended =
+        custody_->EndItem(caller, end);
+    // An item ended already (by hand, or by an earlier attempt) is done.
+    if (!ended.ok() && ReasonOf(ended.status()) != "ITEM_ENDED") {
+      return Annotate(ended.status(),
+                      absl::StrCat("ending custody item ", id));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
+    const P& caller, NewStep& step, std::vector<v1::Deviation>* raised) {
+  step.step_id = StableId("stp", step.method, step.request_id);
+  // Where the batch is: named, or the source step's.
+  std::string batch_id = step.batch_id;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    if (batch_id.empty()) {
+      CC_ASSIGN_OR_RETURN(
+          pg::Result r,
+          lease->Exec("SELECT batch_id FROM cellchain_manufacturing.steps "
+                      "WHERE step_id = $1",
+                      {step.source_step_id}));
+      if (r.rows() == 0) {
+        return NotFound("step", step.source_step_id, "STEP_NOT_FOUND");
+      }
+      CC_ASSIGN_OR_RETURN(batch_id, r.GetString(0, 0));
+    }
+  }
+  const int item_count =
+      step.kind == v1::STEP_KIND_CRYOPRESERVATION
+          ? static_cast<int>(step.positions.size())
+          : (IsCulture(step.kind) ? step.values.vessel_count() : 1);
+  // Reads the batch, the uses and the plan; `lock` inside the transaction.
+  auto plan_on = [&](auto& executor, bool lock,
+                     BatchView& view) -> absl::StatusOr<Plan> {
+    CC_ASSIGN_OR_RETURN(view, LoadView(executor, batch_id, lock));
+    const Process* process = FindProcess(view.batch.process_version());
+    if (process == nullptr) {
+      return FailedRule(kReasonProcessUnknown,
+                        absl::StrCat("batch ", batch_id, "'s process ",
+                                     view.batch.process_version(),
+                                     " is not configured on this server"));
+    }
+    std::vector<std::string> material_ids = MaterialIds(step.values);
+    std::vector<std::string> equipment_ids = EquipmentIds(step.values);
+    if (const v1::Step* source = view.Find(step.source_step_id)) {
+      for (std::string& id : MaterialIds(source->values())) {
+        material_ids.push_back(std::move(id));
+      }
+      for (std::string& id : EquipmentIds(source->values())) {
+        equipment_ids.push_back(std::move(id));
+      }
+    }
+    CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(executor, material_ids,
+                                            equipment_ids, lock));
+    return PlanStep(view, *process, options_, uses, step.kind,
+                    step.source_step_id, step.values, item_count);
+  };
+  Plan plan;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    // A retry of a step that was recorded skips the rules (they held when
+    // it was recorded, and the step itself now counts against them): its
+    // custody calls and transaction replay their first answers.
+    CC_ASSIGN_OR_RETURN(
+        pg::Result recorded,
+        lease->Exec("SELECT 1 FROM cellchain_manufacturing.steps "
+                    "WHERE step_id = $1",
+                    {step.step_id}));
+    BatchView view;
+    if (recorded.rows() == 0) {
+      CC_ASSIGN_OR_RETURN(plan, plan_on(*lease, false, view));
+    } else {
+      CC_ASSIGN_OR_RETURN(v1::Step done, LoadStep(*lease, step.step_id));
+      CC_ASSIGN_OR_RETURN(view, LoadView(*lease, batch_id, false));
+      plan.passage_number = done.passage_number();
+      custody::v1::Item first =
+          Item(*custody_, done.item_ids_size() > 0 ? done.item_ids(0)
+                                                   : done.vials(0).item_id());
+      plan.parents.assign(first.parents().begin(), first.parents().end());
+      if (const v1::Step* source = view.Find(done.source_step_id());
+          source != nullptr && source->kind() == v1::STEP_KIND_THAW) {
+        plan.end_after.push_back(source->values().vial_item_id());
+      }
+    }
+  }
+  // The custody items, derived from their parents.
+  std::vector<std::string> item_ids;
+  std::string din;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(v1::Batch batch, LoadBatch(*lease, batch_id));
+    din = batch.din();
+  }
+  for (int i = 0; i < item_count; ++i) {
+    custody::v1::RegisterItemRequest r;
+    r.mutable_context()->set_request_id(idempotency::DerivedRequestId(
+        step.request_id, absl::StrCat("item/", i)));
+    for (const custody::v1::ParentLink& link : plan.parents) {
+      *r.add_parents() = link;
+    }
+    std::string label = absl::StrCat("P", plan.passage_number);
+    switch (step.kind) {
+      case v1::STEP_KIND_CRYOPRESERVATION:
+        r.set_type(custody::v1::ITEM_TYPE_CRYOVIAL);
+        r.set_local_code(absl::StrCat(step.step_id, "-C", i + 1));
+        r.set_description(absl::StrCat(
+            v1::BankKind_Name(step.values.bank_kind()).substr(10),
+            " bank vial ", i + 1, " of ", item_count, ", ", label, ", ",
+            Cells(step.values.cells_per_vial()), " cells"));
+        r.set_location_id(step.positions[i]);
+        break;
+      case v1::STEP_KIND_PRODUCT_HARVEST: {
+        r.set_type(custody::v1::ITEM_TYPE_PRODUCT_LOT);
+        r.set_din(din);
+        CC_ASSIGN_OR_RETURN(
+            std::string product,
+            isbt128::EncodeProductCode({options_.product_description_code,
+                                        options_.product_tds}));
+        r.set_product_code(product);
+        r.set_description(absl::StrCat(
+            "UC-MSC product lot, ", label, ", ",
+            Cells(step.values.harvested_viable_cells()), " viable cells in ",
+            absl::StrFormat("%.1f", step.values.volume_ml()), " ml"));
+        r.set_location_id(step.location_id);
+        break;
+      }
+      default:
+        r.set_type(custody::v1::ITEM_TYPE_CULTURE_VESSEL);
+        r.set_local_code(absl::StrCat(step.step_id, "-V", i + 1));
+        r.set_description(absl::StrCat(label, " ", step.values.vessel_type(),
+                                       " ", i + 1, " of ", item_count));
+        r.set_location_id(step.location_id);
+    }
+    CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
+                        custody_->RegisterItem(caller, r));
+    if (item.item().state() == custody::v1::ITEM_STATE_DISCARDED) {
+      return FailedRule(
+          "REQUEST_REFUSED_BEFORE",
+          absl::StrCat("request ", step.request_id,
+                       " was refused before and its custody items were "
+                       "discarded: record the step again with a new request "
+                       "id"));
+    }
+    item_ids.push_back(item.item().item_id());
+  }
+  CC_ASSIGN_OR_RETURN(std::string values_bytes,
+                      ledger::SerializeDeterministic(step.values));
+  const bool in_culture = IsCulture(step.kind);
+  absl::StatusOr<v1::Step> result = [&]() -> absl::StatusOr<v1::Step> {
+    // The stored response is the step; the deviations it raised are read
+    // back from the store on a replay.
+    std::vector<v1::Deviation> deviations;
+    absl::StatusOr<v1::Step> stored = idempotency::RunOnce<v1::Step>(
+        *pool_, {kServiceName, step.method, step.request_id},
+        step.request_bytes, [&](pg::Transaction& tx, v1::Step& response) {
+          deviations.clear();  // the transaction may be run again
+          BatchView view;
+          CC_ASSIGN_OR_RETURN(Plan locked, plan_on(tx, true, view));
+          CC_RETURN_IF_ERROR(
+              tx.Exec("INSERT INTO cellchain_manufacturing.steps (step_id, "
+                      "batch_id, kind, passage_number, source_step_id, "
+                      "status, step_values, recorded_by, recorded_at, "
+                      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                      "now(), clock_timestamp())",
+                      {step.step_id, batch_id, static_cast<int>(step.kind),
+                       locked.passage_number,
+                       step.source_step_id.empty()
+                           ? pg::Param::Null()
+                           : pg::Param(step.source_step_id),
+                       in_culture ? 1 : 2, pg::Param::Bytes(values_bytes),
+                       step.signature.actor.user_id()})
+                  .status());
+          CC_RETURN_IF_ERROR(
+              tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
+                      "(step_id, revision, step_values, recorded_by, "
+                      "recorded_at) VALUES ($1, 1, $2, $3, now())",
+                      {step.step_id, pg::Param::Bytes(values_bytes),
+                       step.signature.actor.user_id()})
+                  .status());
+          for (size_t i = 0; i < item_ids.size(); ++i) {
+            int role = step.kind == v1::STEP_KIND_CRYOPRESERVATION ? kVial
+                       : step.kind == v1::STEP_KIND_PRODUCT_HARVEST
+                           ? kProductLot
+                           : kVessel;
+            CC_RETURN_IF_ERROR(
+                tx.Exec("INSERT INTO cellchain_manufacturing.step_items "
+                        "(step_id, ordinal, item_id, role, "
+                        "position_location_id) VALUES ($1, $2, $3, $4, $5)",
+                        {step.step_id, static_cast<int64_t>(i), item_ids[i],
+                         role,
+                         role == kVial ? pg::Param(step.positions[i])
+                                       : pg::Param::Null()})
+                    .status());
+          }
+          for (const v1::MaterialUse& use : step.values.materials()) {
+            CC_RETURN_IF_ERROR(
+                tx.Exec("INSERT INTO cellchain_manufacturing.consumptions "
+                        "(step_id, material_id) VALUES ($1, $2)",
+                        {step.step_id, use.material_id()})
+                    .status());
+          }
+          ledger::Recorder audit(tx, *ledger_, step.signature.actor,
+                                 step.request_id);
+          if (step.kind == v1::STEP_KIND_PRODUCT_HARVEST) {
+            CC_RETURN_IF_ERROR(
+                tx.Exec("UPDATE cellchain_manufacturing.batches SET state = 2, "
+                        "product_item_id = $2, product_step_id = $3, "
+                        "version = version + 1 WHERE batch_id = $1",
+                        {batch_id, item_ids.front(), step.step_id})
+                    .status());
+            CC_ASSIGN_OR_RETURN(v1::Batch batch, LoadBatch(tx, batch_id));
+            CC_RETURN_IF_ERROR(audit
+                                   .Append("batch.product_harvested", "batch",
+                                           batch_id, batch, "", {DinOf(batch)})
+                                   .status());
+          }
+          CC_RETURN_IF_ERROR(InsertRaised(tx, audit, view.batch, step.step_id,
+                                          locked.raised,
+                                          step.signature.actor.user_id(),
+                                          &deviations));
+          CC_ASSIGN_OR_RETURN(response, LoadStep(tx, step.step_id));
+          return audit
+              .Append("step.record", "batch_step", step.step_id, response, "",
+                      {DinOf(view.batch)}, step.signature.manifestation)
+              .status();
+        });
+    if (stored.ok() && raised != nullptr) {
+      if (deviations.empty()) {
+        // A replay: the deviations this step raised, as stored.
+        CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+        CC_ASSIGN_OR_RETURN(
+            deviations,
+            LoadRows<v1::Deviation>(*lease,
+                                    DeviationSelect() +
+                                        "WHERE step_id = $1 AND rule <> '' "
+                                        "ORDER BY deviation_id",
+                                    {step.step_id}));
+      }
+      *raised = std::move(deviations);
+    }
+    return stored;
+  }();
+  if (!result.ok()) {
+    if (Definitive(result.status())) {
+      // Refused under the lock after its items were made: they are
+      // discarded, so that nothing unrecorded can be used.
+      absl::Status discarded = EndItems(
+          caller, step.request_id, item_ids, custody::v1::ITEM_STATE_DISCARDED,
+          absl::StrCat("step refused: ", result.status().message()));
+      if (!discarded.ok()) {
+        return Annotate(result.status(),
+                        absl::StrCat("and discarding its custody items failed: ",
+                                     discarded.message()));
+      }
+    }
+    return result.status();
+  }
+  CC_RETURN_IF_ERROR(EndItems(caller, step.request_id, plan.end_after,
+                              custody::v1::ITEM_STATE_CONSUMED,
+                              absl::StrCat("thawed cells seeded by step ",
+                                           step.step_id)));
+  return result;
+}
+
+namespace {
+
+absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
+                                       const auth::Principal& caller,
+                                       const common::v1::ESignature& signature,
+                                       SignatureMeaning meaning,
+                                       std::string_view method,
+                                       const std::string& request_id) {
+  return auth::Sign(authority, caller, signature, {meaning},
+                    {.method = absl::StrCat("/", kServiceName, "/",
+                                            std::string(method)),
+                     .workstation = caller.workstation,
+                     .request_id = request_id});
+}
+
+}  // namespace
+
+absl::StatusOr<v1::RecordProcessingResponse> Manufacturing::RecordProcessing(
+    const P& caller, const v1::RecordProcessingRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  if (request.location_id().empty()) {
+    return InvalidField("location_id", kVesselPlace);
+  }
+  NewStep step;
+  step.kind = v1::STEP_KIND_PROCESSING;
+  CC_ASSIGN_OR_RETURN(step.values,
+                      Clean(step.kind, request.values(), /*harvested=*/false));
+  step.method = "RecordProcessing";
+  step.request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
+  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
+  step.batch_id = request.batch_id();
+  step.location_id = request.location_id();
+  CC_ASSIGN_OR_RETURN(
+      step.signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
+             step.request_id));
+  v1::RecordProcessingResponse response;
+  std::vector<v1::Deviation> raised;
+  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                      RecordNewStep(caller, step, &raised));
+  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
+  return response;
+}
+
+absl::StatusOr<v1::SeedPassageResponse> Manufacturing::SeedPassage(
+    const P& caller, const v1::SeedPassageRequest& request) {
+  if (request.source_step_id().empty()) {
+    return InvalidField("source_step_id", "required");
+  }
+  if (request.location_id().empty()) {
+    return InvalidField("location_id", kVesselPlace);
+  }
+  NewStep step;
+  step.kind = v1::STEP_KIND_PASSAGE;
+  CC_ASSIGN_OR_RETURN(step.values,
+                      Clean(step.kind, request.values(), /*harvested=*/false));
+  step.method = "SeedPassage";
+  step.request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
+  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
+  step.source_step_id = request.source_step_id();
+  step.location_id = request.location_id();
+  CC_ASSIGN_OR_RETURN(
+      step.signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
+             step.request_id));
+  v1::SeedPassageResponse response;
+  std::vector<v1::Deviation> raised;
+  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                      RecordNewStep(caller, step, &raised));
+  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
+  return response;
+}
+
+absl::StatusOr<v1::CryopreserveResponse> Manufacturing::Cryopreserve(
+    const P& caller, const v1::CryopreserveRequest& request) {
+  if (request.source_step_id().empty()) {
+    return InvalidField("source_step_id", "required");
+  }
+  if (request.position_location_ids_size() < 1 ||
+      request.position_location_ids_size() > kMaxVials) {
+    return InvalidField("position_location_ids",
+                        "1 to 500 freezer positions, one per vial");
+  }
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < request.position_location_ids_size(); ++i) {
+    const std::string& id = request.position_location_ids(i);
+    std::string field = absl::StrCat("position_location_ids[", i, "]");
+    if (id.empty()) return InvalidField(field, "required");
+    if (!seen.insert(id).second) {
+      return InvalidField(field, "one vial per position: listed twice");
+    }
+  }
+  NewStep step;
+  step.kind = v1::STEP_KIND_CRYOPRESERVATION;
+  CC_ASSIGN_OR_RETURN(step.values, Clean(step.kind, request.values(), false));
+  step.method = "Cryopreserve";
+  step.request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
+  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
+  step.source_step_id = request.source_step_id();
+  step.positions.assign(request.position_location_ids().begin(),
+                        request.position_location_ids().end());
+  CC_ASSIGN_OR_RETURN(
+      step.signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
+             step.request_id));
+  v1::CryopreserveResponse response;
+  std::vector<v1::Deviation> raised;
+  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                      RecordNewStep(caller, step, &raised));
+  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
+  return response;
+}
+
+absl::StatusOr<v1::HarvestProductResponse> Manufacturing::HarvestProduct(
+    const P& caller, const v1::HarvestProductRequest& request) {
+  if (request.source_step_id().empty()) {
+    return InvalidField("source_step_id", "required");
+  }
+  NewStep step;
+  step.kind = v1::STEP_KIND_PRODUCT_HARVEST;
+  CC_ASSIGN_OR_RETURN(step.values, Clean(step.kind, request.values(), false));
+  step.method = "HarvestProduct";
+  step.request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
+  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
+  step.source_step_id = request.source_step_id();
+  step.location_id = request.location_id();
+  CC_ASSIGN_OR_RETURN(
+      step.signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
+             step.request_id));
+  v1::HarvestProductResponse response;
+  std::vector<v1::Deviation> raised;
+  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                      RecordNewStep(caller, step, &raised));
+  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(BatchView view,
+                      LoadView(*lease, response.step().batch_id(), false));
+  *response.mutable_batch() = view.batch;
+  // The culture vessels are used up: the batch's cells are in the product
+  // lot (and the banks' vials, which stay).
+  std::vector<std::string> vessels;
+  for (const v1::Step& s : view.steps) {
+    if (IsCulture(s.kind())) {
+      vessels.insert(vessels.end(), s.item_ids().begin(), s.item_ids().end());
+    }
+  }
+  CC_RETURN_IF_ERROR(EndItems(
+      caller, step.request_id, vessels, custody::v1::ITEM_STATE_CONSUMED,
+      absl::StrCat("harvested into the product lot of batch ",
+                   view.batch.batch_id())));
+  return response;
+}
+
+absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
+    const P& caller, const v1::RecordHarvestRequest& request) {
+  if (request.step_id().empty()) return InvalidField("step_id", "required");
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, "RecordHarvest",
+             request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RecordHarvestResponse>(
+      *pool_, {kServiceName, "RecordHarvest", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::RecordHarvestResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Step found, LoadStep(tx, request.step_id()));
+        CC_ASSIGN_OR_RETURN(BatchView view,
+                            LoadView(tx, found.batch_id(), true));
+        const v1::Step* current = view.Find(found.step_id());
+        if (!IsCulture(current->kind())) {
+          return FailedRule(kReasonStepKind,
+                            absl::StrCat("step ", current->step_id(),
+                                         " is a ", KindName(current->kind()),
+                                         ", not a culture"));
+        }
+        if (current->status() != v1::STEP_STATUS_IN_PROGRESS) {
+          return FailedRule(kReasonStepHarvested,
+                            absl::StrCat("P", current->passage_number(),
+                                         " step ", current->step_id(),
+                                         " was harvested already: correct "
+                                         "it instead"));
+        }
+        if (view.batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+          return FailedRule(kReasonBatchState,
+                            absl::StrCat("batch ", view.batch.batch_id(),
+                                         " is not in process"));
+        }
+        // The harvest's values on top of the seeding's.
+        v1::StepValues merged = current->values();
+        const v1::StepValues& h = request.values();
+        *merged.mutable_harvested_at() = h.harvested_at();
+        if (!h.has_harvested_at()) merged.clear_harvested_at();
+        merged.set_harvested_viable_cells(h.harvested_viable_cells());
+        merged.set_viability_percent(h.viability_percent());
+        merged.set_confluence_percent(h.confluence_percent());
+        v1::StepValues added;
+        // A lot or instrument the seeding used already is listed once.
+        absl::flat_hash_set<std::string> listed;
+        for (const v1::MaterialUse& use : merged.materials()) {
+          listed.insert(use.material_id());
+        }
+        for (const std::string& id : merged.equipment_ids()) listed.insert(id);
+        for (const v1::MaterialUse& use : h.materials()) {
+          if (!listed.contains(use.material_id())) *merged.add_materials() = use;
+          *added.add_materials() = use;
+        }
+        for (const std::string& id : h.equipment_ids()) {
+          if (!listed.contains(id)) merged.add_equipment_ids(id);
+          added.add_equipment_ids(id);
+        }
+        CC_ASSIGN_OR_RETURN(v1::StepValues values,
+                            Clean(current->kind(), merged, true));
+        CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(added),
+                                                EquipmentIds(added), true));
+        CC_RETURN_IF_ERROR(CheckUses(uses, added, ToTime(values.harvested_at())));
+        CC_ASSIGN_OR_RETURN(std::string values_bytes,
+                            ledger::SerializeDeterministic(values));
+        int64_t revision = current->revision() + 1;
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.steps SET status = 2, "
+                    "revision = $2, step_values = $3, recorded_by = $4, "
+                    "recorded_at = now() WHERE step_id = $1",
+                    {current->step_id(), revision,
+                     pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
+                    "(step_id, revision, step_values, recorded_by, "
+                    "recorded_at) VALUES ($1, $2, $3, $4, now())",
+                    {current->step_id(), revision,
+                     pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id()})
+                .status());
+        for (const v1::MaterialUse& use : added.materials()) {
+          CC_RETURN_IF_ERROR(
+              tx.Exec("INSERT INTO cellchain_manufacturing.consumptions "
+                      "(step_id, material_id) VALUES ($1, $2) "
+                      "ON CONFLICT DO NOTHING",
+                      {current->step_id(), use.material_id()})
+                  .status());
+        }
+        CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                            LoadStep(tx, current->step_id()));
+        std::vector<v1::Step> steps = view.steps;
+        for (v1::Step& s : steps) {
+          if (s.step_id() == current->step_id()) s = response.step();
+        }
+        absl::flat_hash_map<std::string, GrowthFacts> growth =
+            ComputeGrowth(FactsOf(steps));
+        *response.mutable_growth() =
+            ToGrowth(response.step(), growth[current->step_id()]);
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append("step.harvest", "batch_step", current->step_id(),
+                    response.step(), "", {DinOf(view.batch)},
+                    signature.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
+    const P& caller, const v1::ThawVialRequest& request) {
+  if (request.vial_item_id().empty()) {
+    return InvalidField("vial_item_id", "required");
+  }
+  v1::StepValues in = request.values();
+  in.set_vial_item_id(request.vial_item_id());
+  CC_ASSIGN_OR_RETURN(v1::StepValues values,
+                      Clean(v1::STEP_KIND_THAW, in, false));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  custody::v1::GetItemRequest get;
+  get.set_item_id(request.vial_item_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse vial,
+                      custody_->GetItem(get));
+  if (vial.item().on_hold()) {
+    return FailedRule("ITEM_ON_HOLD",
+                      absl::StrCat("vial ", request.vial_item_id(),
+                                   " is on hold in custody"));
+  }
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, "ThawVial", request_id));
+  CC_ASSIGN_OR_RETURN(std::string values_bytes,
+                      ledger::SerializeDeterministic(values));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  const std::string step_id = StableId("stp", "ThawVial", request_id);
+  return idempotency::RunOnce<v1::ThawVialResponse>(
+      *pool_, {kServiceName, "ThawVial", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::ThawVialResponse& response) {
+        CC_ASSIGN_OR_RETURN(
+            pg::Result r,
+            tx.Exec("SELECT i.step_id, s.batch_id FROM "
+                    "cellchain_manufacturing.step_items i JOIN "
+                    "cellchain_manufacturing.steps s USING (step_id) "
+                    "WHERE i.item_id = $1 AND i.role = 2",
+                    {request.vial_item_id()}));
+        if (r.rows() == 0) {
+          return FailedRule(kReasonNotAVial,
+                            absl::StrCat("item ", request.vial_item_id(),
+                                         " is not a vial of any bank"));
+        }
+        CC_ASSIGN_OR_RETURN(std::string cryo_id, r.GetString(0, 0));
+        CC_ASSIGN_OR_RETURN(std::string batch_id, r.GetString(0, 1));
+        CC_ASSIGN_OR_RETURN(BatchView view, LoadView(tx, batch_id, true));
+        if (view.batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+          return FailedRule(kReasonBatchState,
+                            absl::StrCat("batch ", batch_id,
+                                         " is not in process"));
+        }
+        if (view.thawed_vials.contains(request.vial_item_id())) {
+          return FailedRule(kReasonVialThawed,
+                            absl::StrCat("vial ", request.vial_item_id(),
+                                         " was thawed already"));
+        }
+        const v1::Step* cryo = view.Find(cryo_id);
+        if (ToTime(values.thawed_at()) < ToTime(cryo->values().frozen_at())) {
+          return InvalidField("values.thawed_at", "before the vial was frozen");
+        }
+        CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(values),
+                                                EquipmentIds(values), true));
+        CC_RETURN_IF_ERROR(CheckUses(uses, values, ToTime(values.thawed_at())));
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.steps (step_id, "
+                    "batch_id, kind, passage_number, source_step_id, status, "
+                    "step_values, recorded_by, recorded_at, created_at) "
+                    "VALUES ($1, $2, 4, $3, $4, 2, $5, $6, now(), "
+                    "clock_timestamp())",
+                    {step_id, batch_id,
+                     static_cast<int64_t>(cryo->passage_number()), cryo_id,
+                     pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
+                    "(step_id, revision, step_values, recorded_by, "
+                    "recorded_at) VALUES ($1, 1, $2, $3, now())",
+                    {step_id, pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.thaws "
+                    "(vial_item_id, step_id) VALUES ($1, $2)",
+                    {request.vial_item_id(), step_id})
+                .status());
+        for (const v1::MaterialUse& use : values.materials()) {
+          CC_RETURN_IF_ERROR(
+              tx.Exec("INSERT INTO cellchain_manufacturing.consumptions "
+                      "(step_id, material_id) VALUES ($1, $2)",
+                      {step_id, use.material_id()})
+                  .status());
+        }
+        CC_ASSIGN_OR_RETURN(*response.mutable_step(), LoadStep(tx, step_id));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append("step.record", "batch_step", step_id, response.step(), "",
+                    {DinOf(view.batch)}, signature.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
+    const P& caller, const v1::VerifyStepRequest& request) {
+  if (request.step_id().empty()) return InvalidField("step_id", "required");
+  if (request.revision() < 1) {
+    return InvalidField("revision", "the revision checked (1 or more)");
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  {
+    // Four eyes before the password is asked: nothing is counted against
+    // the one who recorded it.
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(
+        pg::Result r,
+        lease->Exec("SELECT DISTINCT recorded_by FROM "
+                    "cellchain_manufacturing.step_revisions WHERE step_id = $1",
+                    {request.step_id()}));
+    if (r.rows() == 0) {
+      return NotFound("step", request.step_id(), "STEP_NOT_FOUND");
+    }
+    for (int row = 0; row < r.rows(); ++row) {
+      CC_ASSIGN_OR_RETURN(std::string by, r.GetString(row, 0));
+      CC_RETURN_IF_ERROR(auth::RequireDistinct(
+          by, caller.user_id, absl::StrCat("step ", request.step_id())));
+    }
+  }
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_VERIFIED, "VerifyStep",
+             request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::VerifyStepResponse>(
+      *pool_, {kServiceName, "VerifyStep", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::VerifyStepResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Step found, LoadStep(tx, request.step_id()));
+        CC_ASSIGN_OR_RETURN(v1::Batch batch,
+                            LoadBatch(tx, found.batch_id(), true));
+        CC_ASSIGN_OR_RETURN(v1::Step step, LoadStep(tx, request.step_id()));
+        if (step.revision() != request.revision()) {
+          return WithReason(
+              absl::AbortedError(absl::StrCat(
+                  "step ", step.step_id(), " is at revision ", step.revision(),
+                  ", not ", request.revision(),
+                  ": check the current values again")),
+              kReasonStepRevision);
+        }
+        if (step.status() == v1::STEP_STATUS_IN_PROGRESS) {
+          return FailedRule(kReasonStepNotPerformed,
+                            absl::StrCat("P", step.passage_number(), " step ",
+                                         step.step_id(),
+                                         " is still in culture: verify it "
+                                         "once harvested"));
+        }
+        if (step.status() == v1::STEP_STATUS_VERIFIED) {
+          return FailedRule(kReasonStepVerified,
+                            absl::StrCat("step ", step.step_id(),
+                                         " revision ", step.revision(),
+                                         " was verified by ",
+                                         step.verified_by_user_id()));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.steps SET status = 3, "
+                    "verified_by = $2, verified_at = now() WHERE step_id = $1",
+                    {step.step_id(), signature.actor.user_id()})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                            LoadStep(tx, step.step_id()));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append("step.verify", "batch_step", step.step_id(),
+                    response.step(), "", {DinOf(batch)},
+                    signature.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
+    const P& caller, const v1::CorrectStepRequest& request) {
+  if (request.step_id().empty()) return InvalidField("step_id", "required");
+  if (request.revision() < 1) {
+    return InvalidField("revision", "the revision corrected (1 or more)");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, "CorrectStep",
+             request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::CorrectStepResponse>(
+      *pool_, {kServiceName, "CorrectStep", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::CorrectStepResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Step found, LoadStep(tx, request.step_id()));
+        CC_ASSIGN_OR_RETURN(BatchView view,
+                            LoadView(tx, found.batch_id(), true));
+        v1::Step* step = nullptr;
+        for (v1::Step& s : view.steps) {
+          if (s.step_id() == found.step_id()) step = &s;
+        }
+        if (step->revision() != request.revision()) {
+          return WithReason(
+              absl::AbortedError(absl::StrCat(
+                  "step ", step->step_id(), " is at revision ",
+                  step->revision(), ", not ", request.revision(),
+                  ": it changed since it was read")),
+              kReasonStepRevision);
+        }
+        if (view.batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+          return FailedRule(
+              kReasonBatchState,
+              absl::StrCat("batch ", view.batch.batch_id(), " is ",
+                           v1::BatchState_Name(view.batch.state()).substr(12),
+                           ": its record is closed; record a deviation "
+                           "instead"));
+        }
+        v1::StepValues in = request.values();
+        if (step->kind() == v1::STEP_KIND_THAW) {
+          in.set_vial_item_id(step->values().vial_item_id());
+        }
+        CC_ASSIGN_OR_RETURN(
+            v1::StepValues values,
+            Clean(step->kind(), in,
+                  step->status() != v1::STEP_STATUS_IN_PROGRESS));
+        const v1::StepValues& old = step->values();
+        // What made custody items and links stays as it was.
+        auto material_set = [](const v1::StepValues& v) {
+          std::vector<std::string> ids = MaterialIds(v);
+          std::sort(ids.begin(), ids.end());
+          return ids;
+        };
+        auto equipment_set = [](const v1::StepValues& v) {
+          std::vector<std::string> ids = EquipmentIds(v);
+          std::sort(ids.begin(), ids.end());
+          return ids;
+        };
+        if (material_set(values) != material_set(old)) {
+          return InvalidField("values.materials",
+                              "the material lots used cannot change in a "
+                              "correction (only their quantities)");
+        }
+        if (equipment_set(values) != equipment_set(old)) {
+          return InvalidField("values.equipment_ids",
+                              "the equipment used cannot change in a "
+                              "correction");
+        }
+        if (values.vessel_count() != old.vessel_count()) {
+          return InvalidField("values.vessel_count",
+                              "the vessels are custody items: their number "
+                              "cannot change in a correction");
+        }
+        if (values.bank_kind() != old.bank_kind()) {
+          return InvalidField("values.bank_kind",
+                              "the bank cannot change in a correction");
+        }
+        if (const v1::Step* source = view.Find(step->source_step_id())) {
+          std::optional<absl::Time> available = AvailableAt(*source);
+          absl::Time at = UsedAt(step->kind(), values, false);
+          if (available && at < *available) {
+            return InvalidField("values", "the corrected time lies before "
+                                          "the source's harvest");
+          }
+        }
+        if (step->kind() == v1::STEP_KIND_PROCESSING &&
+            ToTime(values.seeded_at()) < view.collected_at) {
+          return InvalidField("values.seeded_at",
+                              "before the cord's collection");
+        }
+        // The lots and equipment, on the corrected day of use.
+        CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(values),
+                                                EquipmentIds(values), true));
+        CC_RETURN_IF_ERROR(CheckUses(
+            uses, values,
+            UsedAt(step->kind(), values, /*harvest=*/false)));
+        *step->mutable_values() = values;
+        CC_RETURN_IF_ERROR(CheckCells(view));
+        CC_ASSIGN_OR_RETURN(std::string values_bytes,
+                            ledger::SerializeDeterministic(values));
+        int64_t revision = request.revision() + 1;
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.steps SET "
+                    "revision = $2, step_values = $3, recorded_by = $4, "
+                    "recorded_at = now(), correction_reason = $5, "
+                    "status = CASE WHEN status = 3 THEN 2 ELSE status END, "
+                    "verified_by = NULL, verified_at = NULL "
+                    "WHERE step_id = $1",
+                    {step->step_id(), revision, pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id(), request.context().reason()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
+                    "(step_id, revision, step_values, recorded_by, "
+                    "recorded_at, reason) VALUES ($1, $2, $3, $4, now(), $5)",
+                    {step->step_id(), revision,
+                     pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id(), request.context().reason()})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                            LoadStep(tx, step->step_id()));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append("step.correct", "batch_step", step->step_id(),
+                    response.step(), request.context().reason(),
+                    {DinOf(view.batch)}, signature.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
+    const P& caller, const v1::AbortBatchRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  CC_ASSIGN_OR_RETURN(
+      v1::AbortBatchResponse response,
+      idempotency::RunOnce<v1::AbortBatchResponse>(
+          *pool_, {kServiceName, "AbortBatch", request_id}, bytes,
+          [&](pg::Transaction& tx, v1::AbortBatchResponse& response) {
+            CC_ASSIGN_OR_RETURN(v1::Batch batch,
+                                LoadBatch(tx, request.batch_id(), true));
+            if (batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+              return FailedRule(
+                  kReasonBatchState,
+                  absl::StrCat("batch ", batch.batch_id(), " is ",
+                               v1::BatchState_Name(batch.state()).substr(12),
+                               ": only a batch in process is aborted"));
+            }
+            CC_RETURN_IF_ERROR(
+                tx.Exec("UPDATE cellchain_manufacturing.batches SET state = 3, "
+                        "abort_reason = $2, version = version + 1 "
+                        "WHERE batch_id = $1",
+                        {batch.batch_id(), request.context().reason()})
+                    .status());
+            CC_ASSIGN_OR_RETURN(*response.mutable_batch(),
+                                LoadBatch(tx, batch.batch_id()));
+            ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                                   request_id);
+            return audit
+                .Append("batch.abort", "batch", batch.batch_id(),
+                        response.batch(), request.context().reason(),
+                        {DinOf(batch)})
+                .status();
+          }));
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Step> steps,
+      LoadSteps(*lease, "WHERE batch_id = $1", {request.batch_id()}));
+  std::vector<std::string> vessels;
+  for (const v1::Step& s : steps) {
+    if (IsCulture(s.kind())) {
+      vessels.insert(vessels.end(), s.item_ids().begin(), s.item_ids().end());
+    }
+  }
+  CC_RETURN_IF_ERROR(EndItems(caller, request_id, vessels,
+                              custody::v1::ITEM_STATE_DISCARDED,
+                              absl::StrCat("batch aborted: ",
+                                           request.context().reason())));
+  return response;
+}
+
+// ---- deviations -------------------------------------------------------------
+
+absl::StatusOr<v1::RecordDeviationResponse> Manufacturing::RecordDeviation(
+    const P& caller, const v1::RecordDeviationRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  if (request.classification() == v1::DEVIATION_CLASS_UNSPECIFIED ||
+      !v1::DeviationClass_IsValid(request.classification())) {
+    return InvalidField("classification", "MINOR, MAJOR or CRITICAL");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.description(), "description", 2000));
+  CC_RETURN_IF_ERROR(RequireText(request.impact(), "impact", 2000));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::RecordDeviationResponse>(
+      *pool_, {kServiceName, "RecordDeviation", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::RecordDeviationResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Batch batch,
+                            LoadBatch(tx, request.batch_id(), true));
+        if (!request.step_id().empty()) {
+          CC_ASSIGN_OR_RETURN(v1::Step step, LoadStep(tx, request.step_id()));
+          if (step.batch_id() != batch.batch_id()) {
+            return InvalidField("step_id", "a step of another batch");
+          }
+        }
+        std::string id = crypto::RandomId("bdv");
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.deviations "
+                    "(deviation_id, batch_id, step_id, classification, "
+                    "description, impact, recorded_by, recorded_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp())",
+                    {id, batch.batch_id(),
+                     request.step_id().empty()
+                         ? pg::Param::Null()
+                         : pg::Param(request.step_id()),
+                     static_cast<int>(request.classification()),
+                     request.description(), request.impact(), caller.user_id})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_deviation(),
+                            LoadDeviation(tx, id));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("deviation.record", "batch_deviation", id,
+                    response.deviation(), "", {DinOf(batch)})
+            .status();
+      });
+}
+
+absl::StatusOr<v1::AssessDeviationResponse> Manufacturing::AssessDeviation(
+    const P& caller, const v1::AssessDeviationRequest& request) {
+  if (request.deviation_id().empty()) {
+    return InvalidField("deviation_id", "required");
+  }
+  if (!v1::DeviationClass_IsValid(request.classification())) {
+    return InvalidField("classification", "MINOR, MAJOR or CRITICAL");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.assessment(), "assessment", 2000));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_APPROVED, "AssessDeviation",
+             request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::AssessDeviationResponse>(
+      *pool_, {kServiceName, "AssessDeviation", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::AssessDeviationResponse& response) {
+        CC_ASSIGN_OR_RETURN(
+            v1::Deviation deviation,
+            LoadDeviation(tx, request.deviation_id(), /*for_update=*/true));
+        if (deviation.status() != v1::DEVIATION_STATUS_OPEN) {
+          return FailedRule(kReasonDeviationClosed,
+                            absl::StrCat("deviation ",
+                                         deviation.deviation_id(),
+                                         " was assessed already by ",
+                                         deviation.assessed_by_user_id()));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.deviations SET status = 2, "
+                    "classification = CASE WHEN $2::int = 0 THEN "
+                    "classification ELSE $2::int END, assessment = $3, "
+                    "assessed_by = $4, assessed_at = now() "
+                    "WHERE deviation_id = $1",
+                    {deviation.deviation_id(),
+                     static_cast<int>(request.classification()),
+                     request.assessment(), signature.actor.user_id()})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_deviation(),
+                            LoadDeviation(tx, deviation.deviation_id()));
+        CC_ASSIGN_OR_RETURN(v1::Batch batch,
+                            LoadBatch(tx, deviation.batch_id()));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append("deviation.assess", "batch_deviation",
+                    deviation.deviation_id(), response.deviation(),
+                    request.assessment(), {DinOf(batch)},
+                    signature.manifestation)
+            .status();
+      });
+}
+
+// ---- reading ----------------------------------------------------------------
+
+absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
+    const v1::GetBatchRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(BatchView view,
+                      LoadView(*lease, request.batch_id(), false));
+  v1::GetBatchResponse response;
+  *response.mutable_batch() = view.batch;
+  absl::flat_hash_map<std::string, GrowthFacts> growth =
+      ComputeGrowth(FactsOf(view.steps));
+  for (const v1::Step& s : view.steps) {
+    *response.add_steps() = s;
+    *response.add_growth() = ToGrowth(s, growth[s.step_id()]);
+  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      lease->Exec(absl::StrCat(
+                      "SELECT r.step_id, r.revision, r.step_values, "
+                      "r.recorded_by AS recorded_by_user_id, ",
+                      pg::MicrosColumn("r.recorded_at", "recorded_at"),
+                      ", r.reason FROM cellchain_manufacturing.step_revisions "
+                      "r JOIN cellchain_manufacturing.steps s USING (step_id) "
+                      "WHERE s.batch_id = $1 ORDER BY r.step_id, r.revision"),
+                  {request.batch_id()}));
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string step_id, r.GetString(row, 0));
+    v1::StepRevision* revision =
+        (*response.mutable_revisions())[step_id].add_revisions();
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *revision));
+    CC_RETURN_IF_ERROR(ParseValues(r, row, *revision->mutable_values()));
+  }
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Deviation> deviations,
+      LoadRows<v1::Deviation>(*lease,
+                              DeviationSelect() +
+                                  "WHERE batch_id = $1 "
+                                  "ORDER BY recorded_at, deviation_id",
+                              {request.batch_id()}));
+  for (v1::Deviation& d : deviations) {
+    if (d.status() == v1::DEVIATION_STATUS_OPEN &&
+        d.classification() != v1::DEVIATION_CLASS_MINOR) {
+      response.set_open_major_deviations(response.open_major_deviations() + 1);
+    }
+    *response.add_deviations() = std::move(d);
+  }
+  for (v1::BankKind kind : {v1::BANK_KIND_MASTER, v1::BANK_KIND_WORKING,
+                            v1::BANK_KIND_FINAL_PRODUCT}) {
+    v1::Bank bank;
+    bank.set_kind(kind);
+    for (const v1::Step& s : view.steps) {
+      if (s.kind() != v1::STEP_KIND_CRYOPRESERVATION ||
+          s.values().bank_kind() != kind) {
+        continue;
+      }
+      for (const v1::Vial& vial : s.vials()) {
+        bank.set_vials_frozen(bank.vials_frozen() + 1);
+        if (view.thawed_vials.contains(vial.item_id())) {
+          bank.set_vials_thawed(bank.vials_thawed() + 1);
+        } else {
+          *bank.add_available() = vial;
+        }
+      }
+    }
+    if (bank.vials_frozen() > 0) *response.add_banks() = std::move(bank);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListBatchesResponse> Manufacturing::ListBatches(
+    const v1::ListBatchesRequest& request) {
+  if (!v1::BatchState_IsValid(request.state())) {
+    return InvalidField("state", "not a batch state");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Batch> rows,
+      LoadRows<v1::Batch>(
+          *lease,
+          absl::StrCat(BatchSelect(),
+                       "WHERE ($1::int = 0 OR state = $1::int) "
+                       "AND ($2 = '' OR donor_lot_id = $2) "
+                       "ORDER BY started_at DESC, batch_id DESC LIMIT ",
+                       kMaxList),
+          {static_cast<int>(request.state()), request.donor_lot_id()}));
+  v1::ListBatchesResponse response;
+  for (v1::Batch& b : rows) *response.add_batches() = std::move(b);
+  return response;
+}
+
+absl::StatusOr<v1::GetGrowthCurveResponse> Manufacturing::GetGrowthCurve(
+    const v1::GetGrowthCurveRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(BatchView view,
+                      LoadView(*lease, request.batch_id(), false));
+  absl::flat_hash_map<std::string, GrowthFacts> growth =
+      ComputeGrowth(FactsOf(view.steps));
+  std::optional<absl::Time> start;
+  for (const v1::Step& s : view.steps) {
+    if (s.kind() == v1::STEP_KIND_PROCESSING) start = ToTime(s.values().seeded_at());
+  }
+  v1::GetGrowthCurveResponse response;
+  if (!start) return response;
+  for (const v1::Step& s : view.steps) {
+    if (!IsCulture(s.kind()) || !s.values().has_harvested_at()) continue;
+    v1::GrowthPoint* point = response.add_points();
+    point->set_step_id(s.step_id());
+    point->set_passage_number(s.passage_number());
+    point->set_day(absl::ToDoubleHours(ToTime(s.values().harvested_at()) -
+                                       *start) /
+                   24.0);
+    point->set_cumulative_population_doublings(
+        growth[s.step_id()].cumulative_population_doublings);
+  }
+  std::stable_sort(response.mutable_points()->begin(),
+                   response.mutable_points()->end(),
+                   [](const v1::GrowthPoint& a, const v1::GrowthPoint& b) {
+                     return a.day() < b.day();
+                   });
+  return response;
+}
+
+}  // namespace cellchain::manufacturing

@@ -1,0 +1,973 @@
+// The manufacturing rules against a real PostgreSQL, with the real custody
+// and identity services behind it (the donor service is represented by its
+// port: a donor lot here is a custody item with a state): a batch starts
+// only from an AVAILABLE lot; steps use only released, unexpired material
+// lots and equipment in service and calibration; population doublings
+// follow the hand-computed values; limits refuse or raise a deviation as
+// the process says; four eyes on verification; corrections add revisions;
+// cells are never drawn twice, even by concurrent steps; vessels and vials
+// are custody items derived from their parents and linked to the lots and
+// equipment used; the product harvest sends the batch to QC_PENDING.
+#include "services/manufacturing/manufacturing.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include "cellchain/audit/v1/record.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/pg/connection.h"
+#include "services/common/status/status.h"
+#include "services/common/testing/status_matchers.h"
+#include "services/common/testing/test_database.h"
+#include "services/custody/custody.h"
+#include "services/custody/custody_port.h"
+#include "services/identity/identity.h"
+
+namespace cellchain::manufacturing {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kLab[] = "CN=lab-ws-01,O=cellchain dev";
+constexpr char kAdminPassword[] = "correct horse battery";
+constexpr char kTinaPassword[] = "performs every step";
+constexpr char kTomPassword[] = "checks what was done";
+constexpr char kQaPassword[] = "quality first always";
+
+common::v1::RequestContext Ctx(std::string reason = "") {
+  common::v1::RequestContext context;
+  context.set_request_id(crypto::RandomId("req"));
+  context.set_reason(std::move(reason));
+  return context;
+}
+
+google::protobuf::Timestamp At(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+std::string Date(absl::Time t) {
+  return absl::FormatCivilTime(absl::ToCivilDay(t, absl::UTCTimeZone()));
+}
+
+// The donor service as manufacturing sees it: lots by id.
+class Lots final : public DonorLotPort {
+ public:
+  absl::StatusOr<donor::v1::DonorLot> GetLot(const std::string& id) override {
+    auto it = lots.find(id);
+    if (it == lots.end()) return absl::NotFoundError("no lot " + id);
+    return it->second;
+  }
+  absl::flat_hash_map<std::string, donor::v1::DonorLot> lots;
+};
+
+class ManufacturingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
+    auto pool_as = [&](const char* role_name, const char* name,
+                       std::unique_ptr<pg::Pool>& pool) {
+      CC_ASSERT_OK_AND_ASSIGN(std::string role,
+                              db_->CreateLoginRole(role_name));
+      CC_ASSERT_OK_AND_ASSIGN(
+          pool, pg::Pool::Create({.name = name,
+                                  .conninfo = db_->ConninfoAs(role),
+                                  .size = 8}));
+    };
+    pool_as("cellchain_manufacturing", "manufacturing", pool_);
+    pool_as("cellchain_custody", "custody", custody_pool_);
+    pool_as("cellchain_identity", "identity", id_pool_);
+    auto make_ledger = [&](const char* service,
+                           std::unique_ptr<ledger::Ledger>& ledger) {
+      CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
+                              crypto::Ed25519PrivateKey::Generate());
+      CC_ASSERT_OK_AND_ASSIGN(
+          ledger,
+          ledger::Ledger::Create(service, std::move(key), ledger::RealClock()));
+      CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease lease, pool_->Acquire());
+      CC_ASSERT_OK(ledger->RegisterKey(*lease));
+    };
+    make_ledger("manufacturing", ledger_);
+    make_ledger("custody", custody_ledger_);
+    make_ledger("identity", id_ledger_);
+    identity::IdentityOptions id_options;
+    id_options.scrypt.log2_n = 12;
+    identity_ = std::make_unique<identity::Identity>(
+        id_pool_.get(), id_ledger_.get(), id_options);
+    custody_ = std::make_unique<custody::Custody>(
+        custody_pool_.get(), custody_ledger_.get(), identity_.get(),
+        ledger::RealClock());
+    port_ = std::make_unique<custody::DirectCustody>(custody_.get());
+    CC_ASSERT_OK(Manufacturing::RegisterStateReaders(registry_));
+    CC_ASSERT_OK(identity_
+                     ->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,
+                                      "console:test")
+                     .status());
+    tina_ = MakeUser("tina", "Tina Technician", common::v1::ROLE_TECHNICIAN,
+                     kTinaPassword);
+    tom_ = MakeUser("tom", "Tom Technician", common::v1::ROLE_TECHNICIAN,
+                    kTomPassword);
+    qa_ = MakeUser("quinn", "Quinn Q. Assurance", common::v1::ROLE_QA,
+                   kQaPassword);
+    Build({});
+    // The incubator the cultures live in.
+    std::string parent;
+    for (auto kind : {custody::v1::LOCATION_KIND_SITE,
+                      custody::v1::LOCATION_KIND_ROOM}) {
+      custody::v1::CreateLocationRequest loc;
+      *loc.mutable_context() = Ctx();
+      loc.set_kind(kind);
+      loc.set_name(kind == custody::v1::LOCATION_KIND_SITE ? "GMP unit"
+                                                           : "Incubator 1");
+      loc.set_parent_location_id(parent);
+      CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
+      parent = created.location().location_id();
+    }
+    incubator_ = parent;
+  }
+
+  void Build(ManufacturingOptions options) {
+    mfg_ = std::make_unique<Manufacturing>(pool_.get(), ledger_.get(),
+                                           identity_.get(), port_.get(),
+                                           &lots_, std::move(options));
+  }
+
+  auth::Principal MakeUser(const std::string& id, const std::string& name,
+                           common::v1::Role role, const std::string& password) {
+    auth::Principal ada;
+    ada.user_id = "ada";
+    ada.printed_name = "Ada Admin";
+    ada.acting_role = common::v1::ROLE_ADMIN;
+    ada.roles = {common::v1::ROLE_ADMIN};
+    ada.workstation = kLab;
+    identity::v1::CreateUserRequest create;
+    *create.mutable_context() = Ctx();
+    create.set_user_id(id);
+    create.set_printed_name(name);
+    create.add_roles(role);
+    create.set_temporary_password("temporary-Pa55word");
+    auto created = identity_->CreateUser(ada, create);
+    EXPECT_TRUE(created.ok()) << created.status();
+    auth::Principal p;
+    p.user_id = id;
+    p.printed_name = name;
+    p.acting_role = role;
+    p.roles = {role};
+    p.workstation = kLab;
+    identity::v1::ChangePasswordRequest change;
+    *change.mutable_context() = Ctx();
+    change.set_current_password("temporary-Pa55word");
+    change.set_new_password(password);
+    auto changed = identity_->ChangePassword(p, change);
+    EXPECT_TRUE(changed.ok()) << changed.status();
+    return p;
+  }
+
+  static common::v1::ESignature Sig(const char* password,
+                                    common::v1::SignatureMeaning meaning) {
+    common::v1::ESignature s;
+    s.set_password(password);
+    s.set_meaning(meaning);
+    return s;
+  }
+  static common::v1::ESignature Performed(const char* password = kTinaPassword) {
+    return Sig(password, common::v1::SIGNATURE_MEANING_PERFORMED);
+  }
+
+  // A donor lot in custody, in `state` as the donor service has it.
+  donor::v1::DonorLot MakeLot(
+      donor::v1::LotState state = donor::v1::LOT_STATE_AVAILABLE,
+      absl::Duration collected_ago = absl::Hours(24 * 21)) {
+    custody::v1::AllocateDinRequest allocate;
+    *allocate.mutable_context() = Ctx();
+    allocate.set_fin("A9999");
+    auto din = custody_->AllocateDin(tina_, allocate);
+    EXPECT_TRUE(din.ok()) << din.status();
+    custody::v1::RegisterItemRequest item;
+    *item.mutable_context() = Ctx();
+    item.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
+    item.set_din(din->data_structure());
+    auto registered = custody_->RegisterItem(tina_, item);
+    EXPECT_TRUE(registered.ok()) << registered.status();
+    donor::v1::DonorLot lot;
+    lot.set_lot_id(crypto::RandomId("lot"));
+    lot.set_din(din->allocation().din());
+    lot.set_item_id(registered->item().item_id());
+    lot.set_state(state);
+    *lot.mutable_collected_at() = At(absl::Now() - collected_ago);
+    lots_.lots[lot.lot_id()] = lot;
+    return lot;
+  }
+
+  absl::StatusOr<v1::MaterialLot> Receive(v1::MaterialKind kind,
+                                          const std::string& name,
+                                          const std::string& expires_on) {
+    v1::ReceiveMaterialRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_kind(kind);
+    request.set_name(name);
+    request.set_supplier("BioSupply GmbH");
+    request.set_supplier_lot(crypto::RandomId("L").substr(0, 12));
+    request.set_expires_on(expires_on);
+    CC_ASSIGN_OR_RETURN(auto r, mfg_->ReceiveMaterial(tina_, request));
+    return r.material();
+  }
+
+  absl::StatusOr<v1::MaterialLot> Disposition(const std::string& id,
+                                              bool release) {
+    v1::DispositionMaterialRequest request;
+    *request.mutable_context() = Ctx(release ? "" : "certificate missing");
+    request.set_material_id(id);
+    *request.mutable_signature() =
+        Sig(kQaPassword, release ? common::v1::SIGNATURE_MEANING_APPROVED
+                                 : common::v1::SIGNATURE_MEANING_REJECTED);
+    CC_ASSIGN_OR_RETURN(auto r, mfg_->DispositionMaterial(qa_, request));
+    return r.material();
+  }
+
+  // A released lot of medium, valid for a year.
+  std::string Medium() {
+    auto m = Receive(v1::MATERIAL_KIND_MEDIUM, "MEM alpha",
+                     Date(absl::Now() + absl::Hours(24 * 365)));
+    EXPECT_TRUE(m.ok()) << m.status();
+    auto released = Disposition(m->material_id(), true);
+    EXPECT_TRUE(released.ok()) << released.status();
+    return m->material_id();
+  }
+
+  absl::StatusOr<v1::Equipment> Equipment(const std::string& tag,
+                                          absl::Time calibrated,
+                                          absl::Time due) {
+    v1::RegisterEquipmentRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_kind(v1::EQUIPMENT_KIND_INCUBATOR);
+    request.set_name("CO2 incubator " + tag);
+    request.set_asset_tag(tag);
+    request.set_calibrated_on(Date(calibrated));
+    request.set_calibration_due(Date(due));
+    request.set_calibration_reference("CAL-" + tag);
+    CC_ASSIGN_OR_RETURN(auto r, mfg_->RegisterEquipment(qa_, request));
+    return r.equipment();
+  }
+
+  absl::StatusOr<v1::Batch> Start(const donor::v1::DonorLot& lot,
+                                  std::string process = "") {
+    v1::StartBatchRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_donor_lot_id(lot.lot_id());
+    request.set_process_version(std::move(process));
+    CC_ASSIGN_OR_RETURN(auto r, mfg_->StartBatch(tina_, request));
+    return r.batch();
+  }
+
+  v1::RecordProcessingRequest Processing(const std::string& batch_id,
+                                         absl::Time start) {
+    v1::RecordProcessingRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_batch_id(batch_id);
+    request.set_location_id(incubator_);
+    v1::StepValues* v = request.mutable_values();
+    v->set_method(v1::PROCESSING_METHOD_EXPLANT);
+    v->set_tissue_grams(12.5);
+    v->set_vessel_type("T75 flask");
+    v->set_vessel_count(2);
+    *v->mutable_seeded_at() = At(start);
+    *request.mutable_signature() = Performed();
+    return request;
+  }
+
+  absl::StatusOr<v1::Step> Harvest(const std::string& step_id, absl::Time at,
+                                   double cells,
+                                   const char* password = kTinaPassword) {
+    v1::RecordHarvestRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_step_id(step_id);
+    *request.mutable_values()->mutable_harvested_at() = At(at);
+    request.mutable_values()->set_harvested_viable_cells(cells);
+    request.mutable_values()->set_viability_percent(94.5);
+    request.mutable_values()->set_confluence_percent(85);
+    *request.mutable_signature() = Performed(password);
+    CC_ASSIGN_OR_RETURN(auto r, mfg_->RecordHarvest(tina_, request));
+    return r.step();
+  }
+
+  v1::SeedPassageRequest Seed(const std::string& source, absl::Time at,
+                              double cells, int vessels = 3) {
+    v1::SeedPassageRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_source_step_id(source);
+    request.set_location_id(incubator_);
+    v1::StepValues* v = request.mutable_values();
+    v->set_vessel_type("T175 flask");
+    v->set_vessel_count(vessels);
+    *v->mutable_seeded_at() = At(at);
+    v->set_seeded_viable_cells(cells);
+    *request.mutable_signature() = Performed();
+    return request;
+  }
+
+  absl::StatusOr<v1::Step> Verify(const v1::Step& step,
+                                  const auth::Principal& who,
+                                  const char* password) {
+    v1::VerifyStepRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_step_id(step.step_id());
+    request.set_revision(step.revision());
+    *request.mutable_signature() =
+        Sig(password, common::v1::SIGNATURE_MEANING_VERIFIED);
+    CC_ASSIGN_OR_RETURN(auto r, mfg_->VerifyStep(who, request));
+    return r.step();
+  }
+
+  // A batch processed at T0 (20 days ago) and harvested at P0 with 4e6
+  // cells on day 8.
+  struct Processed {
+    donor::v1::DonorLot lot;
+    v1::Batch batch;
+    v1::Step p0;
+    std::string medium;
+  };
+  Processed MakeProcessed() {
+    Processed out;
+    out.lot = MakeLot();
+    out.medium = Medium();
+    auto batch = Start(out.lot);
+    EXPECT_TRUE(batch.ok()) << batch.status();
+    out.batch = *batch;
+    v1::RecordProcessingRequest request = Processing(batch->batch_id(), T0());
+    v1::MaterialUse* use = request.mutable_values()->add_materials();
+    use->set_material_id(out.medium);
+    use->set_quantity("50 ml");
+    auto p0 = mfg_->RecordProcessing(tina_, request);
+    EXPECT_TRUE(p0.ok()) << p0.status();
+    auto harvested = Harvest(p0->step().step_id(), Day(8), 4e6);
+    EXPECT_TRUE(harvested.ok()) << harvested.status();
+    out.p0 = *harvested;
+    return out;
+  }
+
+  static absl::Time T0() {
+    static const absl::Time t0 = absl::Now() - absl::Hours(24 * 20);
+    return t0;
+  }
+  static absl::Time Day(double d) {
+    return T0() + absl::Seconds(static_cast<int64_t>(d * 86400));
+  }
+
+  custody::v1::Item Item(const std::string& item_id) {
+    custody::v1::GetItemRequest request;
+    request.set_item_id(item_id);
+    auto item = custody_->GetItem(request);
+    EXPECT_TRUE(item.ok()) << item.status();
+    return item.ok() ? item->item() : custody::v1::Item();
+  }
+
+  std::vector<std::string> ParentsOf(const std::string& item_id) {
+    std::vector<std::string> out;
+    custody::v1::Item item = Item(item_id);
+    for (const auto& link : item.parents()) {
+      out.push_back(link.parent_item_id());
+    }
+    return out;
+  }
+
+  int64_t Count(const std::string& sql, pg::Params params = {}) {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(conn.ok()) << conn.status();
+    auto r = conn->Exec(sql, params);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r->GetInt64(0, 0) : -1;
+  }
+
+  int64_t Steps() {
+    return Count("SELECT count(*) FROM cellchain_manufacturing.steps");
+  }
+
+  std::vector<std::string> History(const std::string& type,
+                                   const std::string& id) {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(conn.ok());
+    auto r = conn->Exec(
+        "SELECT record_bytes FROM cellchain_audit.records WHERE entity_type "
+        "= $1 AND entity_id = $2 ORDER BY entity_seq",
+        {type, id}, pg::ResultFormat::kBinary);
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::vector<std::string> out;
+    for (int row = 0; r.ok() && row < r->rows(); ++row) {
+      audit::v1::AuditRecord record;
+      EXPECT_TRUE(record.ParseFromString(*r->GetBytes(row, 0)));
+      std::string line =
+          absl::StrCat(record.action(), " by ", record.actor().user_id());
+      if (record.has_signature()) {
+        absl::StrAppend(&line, " ",
+                        common::v1::SignatureMeaning_Name(
+                            record.signature().meaning())
+                            .substr(18));
+      }
+      out.push_back(line);
+    }
+    return out;
+  }
+
+  void ExpectEverySnapshotMatchesItsRow() {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    ASSERT_TRUE(conn.ok());
+    auto r = conn->Exec(
+        "SELECT DISTINCT ON (entity_type, entity_id) entity_type, entity_id, "
+        "record_bytes FROM cellchain_audit.records WHERE service = "
+        "'manufacturing' ORDER BY entity_type, entity_id, entity_seq DESC",
+        {}, pg::ResultFormat::kBinary);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_GT(r->rows(), 0);
+    for (int row = 0; row < r->rows(); ++row) {
+      std::string type = *r->GetString(row, 0);
+      std::string id = *r->GetString(row, 1);
+      audit::v1::AuditRecord record;
+      ASSERT_TRUE(record.ParseFromString(*r->GetBytes(row, 2)));
+      auto state = registry_.ReadState(*conn, type, id);
+      ASSERT_TRUE(state.ok()) << type << "/" << id << ": " << state.status();
+      EXPECT_EQ(state->bytes, record.after_state().value())
+          << type << "/" << id << " after " << record.action();
+    }
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<pg::Pool> pool_, custody_pool_, id_pool_;
+  std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, id_ledger_;
+  std::unique_ptr<identity::Identity> identity_;
+  std::unique_ptr<custody::Custody> custody_;
+  std::unique_ptr<custody::DirectCustody> port_;
+  ledger::StateRegistry registry_;
+  Lots lots_;
+  std::unique_ptr<Manufacturing> mfg_;
+  auth::Principal tina_, tom_, qa_;
+  std::string incubator_;
+};
+
+TEST_F(ManufacturingTest, ABatchStartsOnlyFromAnAvailableDonorLot) {
+  donor::v1::DonorLot quarantined = MakeLot(donor::v1::LOT_STATE_QUARANTINE);
+  absl::Status refused = Start(quarantined).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonDonorLotNotAvailable) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("QUARANTINE"));
+  donor::v1::DonorLot lot = MakeLot();
+  refused = Start(lot, "RH-UCMSC-0.9").status();
+  EXPECT_EQ(ReasonOf(refused), kReasonProcessUnknown) << refused;
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_manufacturing.batches"), 0);
+
+  CC_ASSERT_OK_AND_ASSIGN(v1::Batch batch, Start(lot));
+  EXPECT_EQ(batch.state(), v1::BATCH_STATE_IN_PROCESS);
+  EXPECT_EQ(batch.process_version(), "RH-UCMSC-1.0");
+  EXPECT_EQ(batch.din(), lot.din());
+  EXPECT_THAT(History("batch", batch.batch_id()),
+              ElementsAre("batch.start by tina"));
+}
+
+TEST_F(ManufacturingTest, OnlyReleasedUnexpiredMaterialsCanBeConsumed) {
+  donor::v1::DonorLot lot = MakeLot();
+  CC_ASSERT_OK_AND_ASSIGN(v1::Batch batch, Start(lot));
+  CC_ASSERT_OK_AND_ASSIGN(
+      v1::MaterialLot lysate,
+      Receive(v1::MATERIAL_KIND_SUPPLEMENT, "human platelet lysate",
+              Date(absl::Now() + absl::Hours(24 * 90))));
+  EXPECT_EQ(lysate.status(), v1::MATERIAL_STATUS_QUARANTINE);
+  EXPECT_THAT(lysate.material_code(), ::testing::StartsWith("MAT-"));
+  EXPECT_EQ(Item(lysate.item_id()).local_code(), lysate.material_code());
+
+  v1::RecordProcessingRequest request = Processing(batch.batch_id(), T0());
+  request.mutable_values()->add_materials()->set_material_id(
+      lysate.material_id());
+  int64_t items_before =
+      Count("SELECT count(*) FROM cellchain_custody.items");
+  absl::Status refused = mfg_->RecordProcessing(tina_, request).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonMaterialNotReleased) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr(lysate.material_code()));
+  // Refused before anything was made: no step, no vessel in custody.
+  EXPECT_EQ(Steps(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.items"),
+            items_before);
+
+  // Rejected stays unusable; an expired lot cannot be released.
+  CC_ASSERT_OK_AND_ASSIGN(v1::MaterialLot rejected,
+                          Disposition(lysate.material_id(), false));
+  EXPECT_EQ(rejected.status(), v1::MATERIAL_STATUS_REJECTED);
+  EXPECT_EQ(rejected.rejection_reason(), "certificate missing");
+  EXPECT_EQ(ReasonOf(mfg_->RecordProcessing(tina_, request).status()),
+            kReasonMaterialNotReleased);
+  CC_ASSERT_OK_AND_ASSIGN(
+      v1::MaterialLot old,
+      Receive(v1::MATERIAL_KIND_MEDIUM, "MEM alpha",
+              Date(absl::Now() - absl::Hours(48))));
+  EXPECT_EQ(ReasonOf(Disposition(old.material_id(), true).status()),
+            kReasonMaterialExpired);
+
+  // A lot released while valid, used after its expiry date.
+  std::string medium = Medium();
+  {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    ASSERT_TRUE(conn.ok());
+    // Time passes: the lot's expiry is now before the day of use.
+    CC_ASSERT_OK(conn->Exec("UPDATE cellchain_manufacturing.materials SET "
+                            "expires_on = $2::date WHERE material_id = $1",
+                            {medium, Date(T0() - absl::Hours(24))})
+                     .status());
+  }
+  v1::RecordProcessingRequest late = Processing(batch.batch_id(), T0());
+  late.mutable_values()->add_materials()->set_material_id(medium);
+  refused = mfg_->RecordProcessing(tina_, late).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonMaterialExpired) << refused;
+  EXPECT_EQ(Steps(), 0);
+  EXPECT_THAT(History("material_lot", lysate.material_id()),
+              ElementsAre("material.receive by tina",
+                          "material.reject by quinn REJECTED"));
+}
+
+TEST_F(ManufacturingTest, EquipmentOutOfServiceOrCalibrationIsRefused) {
+  donor::v1::DonorLot lot = MakeLot();
+  CC_ASSERT_OK_AND_ASSIGN(v1::Batch batch, Start(lot));
+  absl::Time now = absl::Now();
+  CC_ASSERT_OK_AND_ASSIGN(
+      v1::Equipment overdue,
+      Equipment("INC-01", now - absl::Hours(24 * 400),
+                T0() - absl::Hours(24)));
+  CC_ASSERT_OK_AND_ASSIGN(
+      v1::Equipment good, Equipment("INC-02", now - absl::Hours(24 * 30),
+                                    now + absl::Hours(24 * 300)));
+  v1::RecordProcessingRequest request = Processing(batch.batch_id(), T0());
+  request.mutable_values()->add_equipment_ids(overdue.equipment_id());
+  absl::Status refused = mfg_->RecordProcessing(tina_, request).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonCalibrationOverdue) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("INC-01"));
+
+  v1::SetEquipmentStatusRequest status;
+  *status.mutable_context() = Ctx("CO2 sensor failed");
+  status.set_equipment_id(good.equipment_id());
+  status.set_status(v1::EQUIPMENT_STATUS_OUT_OF_SERVICE);
+  CC_ASSERT_OK(mfg_->SetEquipmentStatus(qa_, status).status());
+  v1::RecordProcessingRequest second = Processing(batch.batch_id(), T0());
+  second.mutable_values()->add_equipment_ids(good.equipment_id());
+  refused = mfg_->RecordProcessing(tina_, second).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonEquipmentOutOfService) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("CO2 sensor failed"));
+  EXPECT_EQ(Steps(), 0);
+
+  // Back in service: used, and linked in custody to the vessels.
+  status.mutable_context()->set_request_id(crypto::RandomId("req"));
+  status.set_status(v1::EQUIPMENT_STATUS_IN_SERVICE);
+  status.mutable_context()->set_reason("sensor replaced and checked");
+  CC_ASSERT_OK(mfg_->SetEquipmentStatus(qa_, status).status());
+  second.mutable_context()->set_request_id(crypto::RandomId("req"));
+  CC_ASSERT_OK_AND_ASSIGN(auto p0, mfg_->RecordProcessing(tina_, second));
+  ASSERT_EQ(p0.step().item_ids_size(), 2);
+  EXPECT_THAT(ParentsOf(p0.step().item_ids(0)), Contains(good.item_id()));
+  EXPECT_THAT(ParentsOf(p0.step().item_ids(0)), Contains(lot.item_id()));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ManufacturingTest, PopulationDoublingsMatchTheHandComputedValues) {
+  Processed b = MakeProcessed();
+  EXPECT_EQ(b.p0.passage_number(), 0);
+  EXPECT_EQ(b.p0.status(), v1::STEP_STATUS_PERFORMED);
+  // P1: 1e6 seeded on day 8, 8e6 harvested 72 h later: PD 3, 24 h each.
+  CC_ASSERT_OK_AND_ASSIGN(auto p1,
+                          mfg_->SeedPassage(tina_, Seed(b.p0.step_id(), Day(8), 1e6)));
+  EXPECT_EQ(p1.step().passage_number(), 1);
+  EXPECT_EQ(p1.step().status(), v1::STEP_STATUS_IN_PROGRESS);
+  ASSERT_EQ(p1.step().item_ids_size(), 3);
+  // Each vessel derives from the P0 vessels, and from the medium used there.
+  std::vector<std::string> parents = ParentsOf(p1.step().item_ids(0));
+  for (const std::string& vessel : b.p0.item_ids()) {
+    EXPECT_THAT(parents, Contains(vessel));
+  }
+  v1::RecordHarvestRequest harvest;
+  *harvest.mutable_context() = Ctx();
+  harvest.set_step_id(p1.step().step_id());
+  *harvest.mutable_values()->mutable_harvested_at() = At(Day(11));
+  harvest.mutable_values()->set_harvested_viable_cells(8e6);
+  harvest.mutable_values()->set_viability_percent(95);
+  harvest.mutable_values()->set_confluence_percent(90);
+  *harvest.mutable_signature() = Performed();
+  CC_ASSERT_OK_AND_ASSIGN(auto h1, mfg_->RecordHarvest(tina_, harvest));
+  EXPECT_DOUBLE_EQ(h1.growth().population_doublings(), 3.0);
+  EXPECT_DOUBLE_EQ(h1.growth().cumulative_population_doublings(), 3.0);
+  EXPECT_DOUBLE_EQ(h1.growth().doubling_time_hours(), 24.0);
+  EXPECT_EQ(h1.step().revision(), 2);
+  // P2: 5e5 seeded on day 11, 4.2e6 on day 15: log2(8.4) = 3.0703893,
+  // cumulative 6.0703893, 96 h / 3.0703893 = 31.2664 h.
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto p2, mfg_->SeedPassage(tina_, Seed(p1.step().step_id(), Day(11), 5e5)));
+  CC_ASSERT_OK(Harvest(p2.step().step_id(), Day(15), 4.2e6).status());
+
+  v1::GetGrowthCurveRequest curve_request;
+  curve_request.set_batch_id(b.batch.batch_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto curve, mfg_->GetGrowthCurve(curve_request));
+  ASSERT_EQ(curve.points_size(), 3);
+  EXPECT_NEAR(curve.points(0).day(), 8, 1e-6);
+  EXPECT_DOUBLE_EQ(curve.points(0).cumulative_population_doublings(), 0);
+  EXPECT_NEAR(curve.points(1).day(), 11, 1e-6);
+  EXPECT_DOUBLE_EQ(curve.points(1).cumulative_population_doublings(), 3);
+  EXPECT_NEAR(curve.points(2).day(), 15, 1e-6);
+  EXPECT_NEAR(curve.points(2).cumulative_population_doublings(),
+              6.0703893278913985, 1e-9);
+  EXPECT_EQ(curve.points(2).passage_number(), 2);
+
+  v1::GetBatchRequest get;
+  get.set_batch_id(b.batch.batch_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto batch, mfg_->GetBatch(get));
+  ASSERT_EQ(batch.growth_size(), 3);
+  EXPECT_NEAR(batch.growth(2).doubling_time_hours(), 96 / 3.0703893278913985,
+              1e-6);
+  // 8e6 harvested at P1, 5e5 of them seeded.
+  EXPECT_DOUBLE_EQ(batch.growth(1).cells_remaining(), 7.5e6);
+  EXPECT_THAT(History("batch_step", p1.step().step_id()),
+              ElementsAre("step.record by tina PERFORMED",
+                          "step.harvest by tina PERFORMED"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ManufacturingTest, ASecondPersonVerifiesAndACorrectionAddsARevision) {
+  Processed b = MakeProcessed();
+  absl::Status refused = Verify(b.p0, tina_, kTinaPassword).status();
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSamePerson) << refused;
+  v1::Step stale = b.p0;
+  stale.set_revision(1);
+  EXPECT_EQ(Verify(stale, tom_, kTomPassword).status().code(),
+            absl::StatusCode::kAborted);
+  CC_ASSERT_OK_AND_ASSIGN(v1::Step verified, Verify(b.p0, tom_, kTomPassword));
+  EXPECT_EQ(verified.status(), v1::STEP_STATUS_VERIFIED);
+  EXPECT_EQ(verified.verified_by_user_id(), "tom");
+  EXPECT_EQ(ReasonOf(Verify(verified, tom_, kTomPassword).status()),
+            kReasonStepVerified);
+
+  // Tina counted wrongly: 4.4e6, not 4e6. The correction needs a reason.
+  v1::CorrectStepRequest correct;
+  *correct.mutable_context() = Ctx();
+  correct.set_step_id(verified.step_id());
+  correct.set_revision(verified.revision());
+  *correct.mutable_values() = verified.values();
+  correct.mutable_values()->set_harvested_viable_cells(4.4e6);
+  *correct.mutable_signature() = Performed();
+  EXPECT_EQ(FieldOf(mfg_->CorrectStep(tina_, correct).status()),
+            "context.reason");
+  correct.mutable_context()->set_reason("counter read from the wrong chamber");
+  // The lots used cannot be swapped in a correction.
+  v1::CorrectStepRequest swap = correct;
+  swap.mutable_values()->clear_materials();
+  EXPECT_EQ(FieldOf(mfg_->CorrectStep(tina_, swap).status()),
+            "values.materials");
+  CC_ASSERT_OK_AND_ASSIGN(auto corrected, mfg_->CorrectStep(tina_, correct));
+  EXPECT_EQ(corrected.step().revision(), verified.revision() + 1);
+  EXPECT_EQ(corrected.step().status(), v1::STEP_STATUS_PERFORMED);
+  EXPECT_EQ(corrected.step().verified_by_user_id(), "");
+  EXPECT_DOUBLE_EQ(corrected.step().values().harvested_viable_cells(), 4.4e6);
+
+  v1::GetBatchRequest get;
+  get.set_batch_id(b.batch.batch_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto batch, mfg_->GetBatch(get));
+  const auto& revisions = batch.revisions().at(verified.step_id()).revisions();
+  ASSERT_EQ(revisions.size(), 3);  // seeding, harvest, correction
+  EXPECT_DOUBLE_EQ(revisions[1].values().harvested_viable_cells(), 4e6);
+  EXPECT_DOUBLE_EQ(revisions[2].values().harvested_viable_cells(), 4.4e6);
+  EXPECT_EQ(revisions[2].reason(), "counter read from the wrong chamber");
+  EXPECT_THAT(History("batch_step", verified.step_id()),
+              ElementsAre("step.record by tina PERFORMED",
+                          "step.harvest by tina PERFORMED",
+                          "step.verify by tom VERIFIED",
+                          "step.correct by tina PERFORMED"));
+  // Whoever recorded any revision cannot verify it.
+  EXPECT_EQ(ReasonOf(Verify(corrected.step(), tina_, kTinaPassword).status()),
+            auth::kReasonSamePerson);
+  CC_ASSERT_OK(Verify(corrected.step(), tom_, kTomPassword).status());
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ManufacturingTest, LimitsRefuseOrRaiseADeviationAsTheProcessSays) {
+  ManufacturingOptions options;
+  options.processes["STRICT"] = Process{.max_passage = 1};
+  options.processes["LENIENT"] =
+      Process{.max_passage = 1, .deviation_past_limits = true};
+  Build(options);
+  for (const char* process : {"STRICT", "LENIENT"}) {
+    SCOPED_TRACE(process);
+    donor::v1::DonorLot lot = MakeLot();
+    CC_ASSERT_OK_AND_ASSIGN(v1::Batch batch, Start(lot, process));
+    CC_ASSERT_OK_AND_ASSIGN(
+        auto p0, mfg_->RecordProcessing(tina_,
+                                        Processing(batch.batch_id(), T0())));
+    CC_ASSERT_OK(Harvest(p0.step().step_id(), Day(8), 4e6).status());
+    CC_ASSERT_OK_AND_ASSIGN(
+        auto p1, mfg_->SeedPassage(tina_, Seed(p0.step().step_id(), Day(8), 1e6)));
+    CC_ASSERT_OK(Harvest(p1.step().step_id(), Day(11), 8e6).status());
+    absl::StatusOr<v1::SeedPassageResponse> p2 =
+        mfg_->SeedPassage(tina_, Seed(p1.step().step_id(), Day(11), 1e6));
+    v1::GetBatchRequest get;
+    get.set_batch_id(batch.batch_id());
+    if (std::string(process) == "STRICT") {
+      EXPECT_EQ(ReasonOf(p2.status()), kReasonPassageLimit) << p2.status();
+      EXPECT_THAT(p2.status().message(), HasSubstr("P2"));
+      continue;
+    }
+    ASSERT_TRUE(p2.ok()) << p2.status();
+    ASSERT_EQ(p2->deviations_size(), 1);
+    const v1::Deviation& d = p2->deviations(0);
+    EXPECT_EQ(d.rule(), kReasonPassageLimit);
+    EXPECT_EQ(d.classification(), v1::DEVIATION_CLASS_MAJOR);
+    EXPECT_EQ(d.step_id(), p2->step().step_id());
+    CC_ASSERT_OK_AND_ASSIGN(auto before, mfg_->GetBatch(get));
+    EXPECT_EQ(before.open_major_deviations(), 1);
+    v1::AssessDeviationRequest assess;
+    *assess.mutable_context() = Ctx();
+    assess.set_deviation_id(d.deviation_id());
+    assess.set_assessment("P2 within the validated range of the study; "
+                          "karyotype tested at release");
+    *assess.mutable_signature() =
+        Sig(kQaPassword, common::v1::SIGNATURE_MEANING_APPROVED);
+    CC_ASSERT_OK(mfg_->AssessDeviation(qa_, assess).status());
+    assess.mutable_context()->set_request_id(crypto::RandomId("req"));
+    EXPECT_EQ(ReasonOf(mfg_->AssessDeviation(qa_, assess).status()),
+              kReasonDeviationClosed);
+    CC_ASSERT_OK_AND_ASSIGN(auto after, mfg_->GetBatch(get));
+    EXPECT_EQ(after.open_major_deviations(), 0);
+    EXPECT_THAT(History("batch_deviation", d.deviation_id()),
+                ElementsAre("deviation.record by tina",
+                            "deviation.assess by quinn APPROVED"));
+  }
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ManufacturingTest, CumulativeDoublingsPastTheLimitAreRefused) {
+  ManufacturingOptions options;
+  options.processes["RH-UCMSC-1.0"].max_cumulative_population_doublings = 2.5;
+  Build(options);
+  Processed b = MakeProcessed();
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto p1, mfg_->SeedPassage(tina_, Seed(b.p0.step_id(), Day(8), 1e6)));
+  CC_ASSERT_OK(Harvest(p1.step().step_id(), Day(11), 8e6).status());  // PD 3
+  absl::Status refused =
+      mfg_->SeedPassage(tina_, Seed(p1.step().step_id(), Day(11), 1e6))
+          .status();
+  EXPECT_EQ(ReasonOf(refused), kReasonCumulativePdLimit) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("3.00"));
+}
+
+TEST_F(ManufacturingTest, CellsAreNotDrawnTwiceEvenByConcurrentSteps) {
+  Processed b = MakeProcessed();  // 4e6 cells at P0
+  absl::Status refused =
+      mfg_->SeedPassage(tina_, Seed(b.p0.step_id(), Day(8), 5e6)).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonCellsExceeded) << refused;
+  int64_t steps = Steps();
+  // Two technicians seed 2.5e6 each from the same 4e6 at once: one wins.
+  std::atomic<int> ok{0};
+  std::vector<absl::Status> results(2);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = mfg_->SeedPassage(tina_, Seed(b.p0.step_id(), Day(8), 2.5e6));
+      results[i] = r.status();
+      if (r.ok()) ++ok;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1) << results[0] << " / " << results[1];
+  for (const absl::Status& s : results) {
+    if (!s.ok()) {
+      EXPECT_EQ(ReasonOf(s), kReasonCellsExceeded) << s;
+    }
+  }
+  EXPECT_EQ(Steps(), steps + 1);
+  // No vessel of the refused seeding stays usable in custody.
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.items WHERE type = 3 "
+                  "AND state = 'available' AND item_id NOT IN (SELECT item_id FROM "
+                  "cellchain_manufacturing.step_items)"),
+            0);
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ManufacturingTest, BankThawAndProductHarvestToQcPending) {
+  Processed b = MakeProcessed();
+  // Freezer positions: site > room > freezer > rack > box > 3 positions.
+  std::string parent;
+  std::vector<std::string> positions;
+  for (auto kind :
+       {custody::v1::LOCATION_KIND_SITE, custody::v1::LOCATION_KIND_ROOM,
+        custody::v1::LOCATION_KIND_FREEZER, custody::v1::LOCATION_KIND_RACK,
+        custody::v1::LOCATION_KIND_BOX, custody::v1::LOCATION_KIND_POSITION,
+        custody::v1::LOCATION_KIND_POSITION,
+        custody::v1::LOCATION_KIND_POSITION}) {
+    custody::v1::CreateLocationRequest loc;
+    *loc.mutable_context() = Ctx();
+    loc.set_kind(kind);
+    loc.set_name(crypto::RandomId("L").substr(0, 10));
+    loc.set_parent_location_id(parent);
+    CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
+    if (kind == custody::v1::LOCATION_KIND_POSITION) {
+      positions.push_back(created.location().location_id());
+    } else {
+      parent = created.location().location_id();
+    }
+  }
+  v1::CryopreserveRequest freeze;
+  *freeze.mutable_context() = Ctx();
+  freeze.set_source_step_id(b.p0.step_id());
+  freeze.mutable_values()->set_bank_kind(v1::BANK_KIND_MASTER);
+  freeze.mutable_values()->set_cells_per_vial(1e6);
+  *freeze.mutable_values()->mutable_frozen_at() = At(Day(8.1));
+  for (const std::string& p : positions) freeze.add_position_location_ids(p);
+  *freeze.mutable_signature() = Performed();
+  CC_ASSERT_OK_AND_ASSIGN(auto cryo, mfg_->Cryopreserve(tina_, freeze));
+  ASSERT_EQ(cryo.step().vials_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    custody::v1::Item vial = Item(cryo.step().vials(i).item_id());
+    EXPECT_EQ(vial.type(), custody::v1::ITEM_TYPE_CRYOVIAL);
+    EXPECT_EQ(vial.location_id(), positions[i]);
+  }
+
+  v1::ThawVialRequest thaw;
+  *thaw.mutable_context() = Ctx();
+  thaw.set_vial_item_id(cryo.step().vials(0).item_id());
+  *thaw.mutable_values()->mutable_thawed_at() = At(Day(9));
+  thaw.mutable_values()->set_harvested_viable_cells(8.5e5);
+  thaw.mutable_values()->set_viability_percent(91);
+  *thaw.mutable_signature() = Performed();
+  CC_ASSERT_OK_AND_ASSIGN(auto thawed, mfg_->ThawVial(tina_, thaw));
+  EXPECT_EQ(thawed.step().passage_number(), 0);
+  thaw.mutable_context()->set_request_id(crypto::RandomId("req"));
+  EXPECT_EQ(ReasonOf(mfg_->ThawVial(tina_, thaw).status()), kReasonVialThawed);
+
+  // P1 from the thawed cells: the vial is consumed, the vessels derive from it.
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto p1, mfg_->SeedPassage(tina_, Seed(thawed.step().step_id(), Day(9), 8e5)));
+  EXPECT_EQ(p1.step().passage_number(), 1);
+  EXPECT_THAT(ParentsOf(p1.step().item_ids(0)),
+              Contains(cryo.step().vials(0).item_id()));
+  EXPECT_EQ(Item(cryo.step().vials(0).item_id()).state(),
+            custody::v1::ITEM_STATE_CONSUMED);
+  CC_ASSERT_OK_AND_ASSIGN(v1::Step h1,
+                          Harvest(p1.step().step_id(), Day(12), 6.4e6));
+
+  v1::HarvestProductRequest product;
+  *product.mutable_context() = Ctx();
+  product.set_source_step_id(h1.step_id());
+  *product.mutable_values()->mutable_harvested_at() = At(Day(12.1));
+  product.mutable_values()->set_harvested_viable_cells(5e6);
+  product.mutable_values()->set_viability_percent(93);
+  product.mutable_values()->set_volume_ml(10);
+  *product.mutable_signature() = Performed();
+  absl::Status refused = mfg_->HarvestProduct(tina_, product).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonStepNotVerified) << refused;
+  v1::GetBatchRequest get;
+  get.set_batch_id(b.batch.batch_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto before, mfg_->GetBatch(get));
+  for (const v1::Step& s : before.steps()) {
+    if (s.status() != v1::STEP_STATUS_VERIFIED) {
+      CC_ASSERT_OK(Verify(s, tom_, kTomPassword).status());
+    }
+  }
+  product.mutable_context()->set_request_id(crypto::RandomId("req"));
+  // Tom harvests what Tina seeded: the incubator holds the vessels.
+  *product.mutable_signature() = Performed(kTomPassword);
+  CC_ASSERT_OK_AND_ASSIGN(auto harvested, mfg_->HarvestProduct(tom_, product));
+  EXPECT_EQ(harvested.batch().state(), v1::BATCH_STATE_QC_PENDING);
+  custody::v1::Item lot = Item(harvested.batch().product_item_id());
+  EXPECT_EQ(lot.type(), custody::v1::ITEM_TYPE_PRODUCT_LOT);
+  bool has_din = false;
+  for (const auto& id : lot.isbt128()) {
+    has_din |= id.kind() == "din" && id.value() == b.lot.din();
+  }
+  EXPECT_TRUE(has_din);
+  // The culture vessels are used up; the two vials left stay in the bank.
+  for (const v1::Step& s : before.steps()) {
+    for (const std::string& vessel : s.item_ids()) {
+      EXPECT_EQ(Item(vessel).state(), custody::v1::ITEM_STATE_CONSUMED);
+    }
+  }
+  CC_ASSERT_OK_AND_ASSIGN(auto after, mfg_->GetBatch(get));
+  ASSERT_EQ(after.banks_size(), 1);
+  EXPECT_EQ(after.banks(0).vials_frozen(), 3);
+  EXPECT_EQ(after.banks(0).vials_thawed(), 1);
+  EXPECT_EQ(after.banks(0).available_size(), 2);
+  // Nothing more is recorded on a batch in release testing.
+  EXPECT_EQ(ReasonOf(Harvest(p1.step().step_id(), Day(12), 6.4e6).status()),
+            kReasonStepHarvested);
+  EXPECT_EQ(ReasonOf(mfg_->SeedPassage(tina_, Seed(h1.step_id(), Day(12.2), 1e5))
+                         .status()),
+            kReasonBatchState);
+  EXPECT_THAT(History("batch", b.batch.batch_id()),
+              ElementsAre("batch.start by tina",
+                          "batch.product_harvested by tom"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ManufacturingTest, LateProcessingRaisesADeviationAndRetriesWriteOnce) {
+  donor::v1::DonorLot lot =
+      MakeLot(donor::v1::LOT_STATE_AVAILABLE, absl::Hours(24 * 23));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Batch batch, Start(lot));
+  // Collected 23 days ago, processed 20 days ago: 72 h, past 48 h.
+  v1::RecordProcessingRequest request = Processing(batch.batch_id(), T0());
+  CC_ASSERT_OK_AND_ASSIGN(auto first, mfg_->RecordProcessing(tina_, request));
+  ASSERT_EQ(first.deviations_size(), 1);
+  EXPECT_EQ(first.deviations(0).rule(), kReasonCollectionToProcessing);
+  EXPECT_THAT(first.deviations(0).description(), HasSubstr("72 h"));
+  int64_t records = Count("SELECT count(*) FROM cellchain_audit.records");
+  int64_t items = Count("SELECT count(*) FROM cellchain_custody.items");
+  CC_ASSERT_OK_AND_ASSIGN(auto retry, mfg_->RecordProcessing(tina_, request));
+  EXPECT_EQ(retry.step().step_id(), first.step().step_id());
+  EXPECT_EQ(retry.step().item_ids_size(), 2);
+  EXPECT_EQ(retry.deviations_size(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), records);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.items"), items);
+  // A second processing of the same batch is refused.
+  request.mutable_context()->set_request_id(crypto::RandomId("req"));
+  EXPECT_EQ(ReasonOf(mfg_->RecordProcessing(tina_, request).status()),
+            kReasonStepExists);
+}
+
+TEST_F(ManufacturingTest, QaAbortsABatchAndItsVesselsAreDiscarded) {
+  Processed b = MakeProcessed();
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto p1, mfg_->SeedPassage(tina_, Seed(b.p0.step_id(), Day(8), 1e6)));
+  v1::AbortBatchRequest abort;
+  *abort.mutable_context() = Ctx();
+  abort.set_batch_id(b.batch.batch_id());
+  EXPECT_EQ(FieldOf(mfg_->AbortBatch(qa_, abort).status()), "context.reason");
+  abort.mutable_context()->set_reason("mycoplasma found in the P1 medium");
+  CC_ASSERT_OK_AND_ASSIGN(auto aborted, mfg_->AbortBatch(qa_, abort));
+  EXPECT_EQ(aborted.batch().state(), v1::BATCH_STATE_ABORTED);
+  for (const std::string& vessel : p1.step().item_ids()) {
+    EXPECT_EQ(Item(vessel).state(), custody::v1::ITEM_STATE_DISCARDED);
+  }
+  for (const std::string& vessel : b.p0.item_ids()) {
+    EXPECT_EQ(Item(vessel).state(), custody::v1::ITEM_STATE_DISCARDED);
+  }
+  // A closed record takes no correction: a deviation says what was wrong.
+  v1::CorrectStepRequest correct;
+  *correct.mutable_context() = Ctx("recount");
+  correct.set_step_id(b.p0.step_id());
+  correct.set_revision(b.p0.revision());
+  *correct.mutable_values() = b.p0.values();
+  *correct.mutable_signature() = Performed();
+  EXPECT_EQ(ReasonOf(mfg_->CorrectStep(tina_, correct).status()),
+            kReasonBatchState);
+  v1::RecordDeviationRequest deviation;
+  *deviation.mutable_context() = Ctx();
+  deviation.set_batch_id(b.batch.batch_id());
+  deviation.set_step_id(p1.step().step_id());
+  deviation.set_classification(v1::DEVIATION_CLASS_CRITICAL);
+  deviation.set_description("mycoplasma PCR positive in P1 medium");
+  deviation.set_impact("batch lost");
+  CC_ASSERT_OK(mfg_->RecordDeviation(tina_, deviation).status());
+  EXPECT_THAT(History("batch", b.batch.batch_id()),
+              ElementsAre("batch.start by tina", "batch.abort by quinn"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+}  // namespace
+}  // namespace cellchain::manufacturing
