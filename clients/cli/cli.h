@@ -104,6 +104,46 @@ struct Options {
   std::string assessment;
   std::string lot_id;
   std::string state;  // lots: quarantine, available, discarded
+  // manufacturing (cellchain manufacturing ...); times RFC 3339, dates
+  // YYYY-MM-DD, cell counts as numbers ("1e7")
+  std::string material_id;
+  std::string supplier;
+  std::string supplier_lot;
+  std::string expires_on;
+  std::string status;  // material-list, equipment-status
+  std::string equipment_id;
+  std::string asset_tag;
+  std::string calibrated_on;
+  std::string calibration_due;
+  std::string calibration_reference;
+  std::string batch_id;
+  std::string process_version;
+  std::string step_id;
+  std::string source_step_id;
+  int64_t revision = 0;  // 0: not given
+  std::string tissue_grams;
+  std::string vessel_type;
+  int64_t vessel_count = 0;
+  std::string seeded_at;
+  std::string seeded_cells;
+  std::string harvested_at;
+  std::string harvested_cells;
+  std::string recovered_cells;  // thaw
+  std::string viability;
+  std::string confluence;
+  std::string bank;  // master, working, final_product
+  std::string cells_per_vial;
+  std::string frozen_at;
+  std::string thawed_at;
+  std::string volume_ml;
+  // Repeatable (each occurrence adds, comma-separated items too): MAT_ID or
+  // MAT_ID:QUANTITY; EQP_ID.
+  std::vector<std::string> materials;
+  std::vector<std::string> equipment;
+  std::vector<std::string> positions;  // cryopreserve: one location per vial
+  std::string classification;          // minor, major, critical
+  std::string impact;
+  std::string format = "table";  // growth-curve: table or csv
   // Resolved by main() before a command runs: $CELLCHAIN_SESSION_TOKEN, or
   // the session file's token; "" when neither exists (the server then
   // answers SESSION_REQUIRED).
@@ -184,6 +224,7 @@ Command FindAuditCommand(const std::string& verb);
 Command FindUserCommand(const std::string& verb);
 Command FindCustodyCommand(const std::string& verb);
 Command FindDonorCommand(const std::string& verb);
+Command FindManufacturingCommand(const std::string& verb);
 // login, logout, whoami, passwd (no group), or nullptr.
 Command FindSessionCommand(const std::string& name);
 

@@ -10,8 +10,11 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/session.h"
@@ -79,6 +82,18 @@ constexpr char kSummary[] =
     "  donor release-lot | discard-lot   --lot-id (release: QA, signed)\n"
     "  donor lot | lots   one lot (--lot-id or --din); lots by --state,\n"
     "                     --from/--before, --din, --donor-code\n"
+    "  manufacturing (or mfg) material-receive | material-release |\n"
+    "                     material-reject | material-show | material-list\n"
+    "                     material lots: quarantine until QA releases them\n"
+    "  manufacturing equipment-register | equipment-calibrate |\n"
+    "                     equipment-status | equipment-list\n"
+    "  manufacturing batch-start   a batch from an available --lot-id\n"
+    "  manufacturing processing | passage-seed | harvest | cryopreserve |\n"
+    "                     thaw | product-harvest   the batch's steps, signed\n"
+    "  manufacturing verify | correct   a second person's check; a new\n"
+    "                     revision with its --reason\n"
+    "  manufacturing deviation-record | deviation-assess | batch-abort\n"
+    "  manufacturing batch-show | batch-list | growth-curve\n"
     "Roles: technician, qc_analyst, qa, pharmacist, clinician, admin.\n"
     "Every command but login and system * needs a session; "
     "$CELLCHAIN_SESSION_TOKEN,\nwhen set, is used instead of the session "
@@ -270,6 +285,137 @@ constexpr CommandHelp kCommandHelp[] = {
      "cellchain donor lots [--state=quarantine|available|discarded]\n"
      "    [--from=TIME] [--before=TIME] [--din=DIN] [--donor-code=D]\n"
      "Lots, newest receipt first.\n"},
+    {"manufacturing material-receive",
+     "cellchain manufacturing material-receive --kind=K --name=NAME\n"
+     "    --supplier=S --supplier-lot=LOT --expires-on=YYYY-MM-DD\n"
+     "    [--location-id=L]\n"
+     "A material lot in quarantine, registered in custody as a reagent lot.\n"
+     "Kinds: medium, supplement, dissociation_reagent, digestion_enzyme,\n"
+     "cryoprotectant, heparin, saline, other. Technician or QA.\n"},
+    {"manufacturing material-release",
+     "cellchain manufacturing material-release --material-id=MAT\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "QA releases a quarantined, unexpired lot (signed APPROVED); only\n"
+     "released lots may be used by a step.\n"},
+    {"manufacturing material-reject",
+     "cellchain manufacturing material-reject --material-id=MAT --reason=TEXT\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "QA rejects a quarantined lot (signed REJECTED).\n"},
+    {"manufacturing material-show",
+     "cellchain manufacturing material-show --material-id=MAT|MAT-CODE\n"
+     "One lot and every step that used it.\n"},
+    {"manufacturing material-list",
+     "cellchain manufacturing material-list\n"
+     "    [--status=quarantine|released|rejected] [--kind=K]\n"
+     "Lots by name, then expiry.\n"},
+    {"manufacturing equipment-register",
+     "cellchain manufacturing equipment-register --kind=K --name=NAME\n"
+     "    --asset-tag=TAG --calibrated-on=YYYY-MM-DD --calibration-due=DATE\n"
+     "    --calibration-reference=CERT [--location-id=L]\n"
+     "Equipment in service, a custody item. Kinds: incubator,\n"
+     "biosafety_cabinet, cell_counter, centrifuge, controlled_rate_freezer,\n"
+     "other. QA or admin.\n"},
+    {"manufacturing equipment-calibrate",
+     "cellchain manufacturing equipment-calibrate --equipment-id=EQP\n"
+     "    --calibrated-on=DATE --calibration-due=DATE\n"
+     "    --calibration-reference=CERT\n"
+     "A calibration performed. Technician or QA.\n"},
+    {"manufacturing equipment-status",
+     "cellchain manufacturing equipment-status --equipment-id=EQP\n"
+     "    --status=in_service|out_of_service --reason=TEXT\n"
+     "QA.\n"},
+    {"manufacturing equipment-list",
+     "cellchain manufacturing equipment-list [--kind=K]\n"
+     "Equipment by asset tag.\n"},
+    {"manufacturing batch-start",
+     "cellchain manufacturing batch-start --lot-id=DONOR_LOT [--process=V]\n"
+     "A batch from an AVAILABLE donor lot under process version V (default:\n"
+     "the server's). Technician.\n"},
+    {"manufacturing processing",
+     "cellchain manufacturing processing --batch-id=BAT\n"
+     "    --method=explant|enzymatic --tissue-grams=G --vessel-type=T\n"
+     "    --vessel-count=N --seeded-at=TIME [--seeded-cells=N]\n"
+     "    --location-id=L [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "The cord tissue into the P0 culture (signed PERFORMED), its vessels put\n"
+     "in location L (the incubator); --seeded-cells\n"
+     "for an enzymatic digest only. Too long after collection records a\n"
+     "deviation. Technician.\n"},
+    {"manufacturing passage-seed",
+     "cellchain manufacturing passage-seed --source-step-id=STP\n"
+     "    --vessel-type=T --vessel-count=N --seeded-at=TIME --seeded-cells=N\n"
+     "    --location-id=L [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "Seeds the next passage, its vessels in location L (the incubator),\n"
+     "from the cells a step harvested or a thaw\n"
+     "recovered (counts such as 1e6). Technician.\n"},
+    {"manufacturing harvest",
+     "cellchain manufacturing harvest --step-id=STP --harvested-at=TIME\n"
+     "    --harvested-cells=N [--viability=PCT] [--confluence=PCT]\n"
+     "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "A culture's harvest; prints its population doublings. Technician.\n"},
+    {"manufacturing verify",
+     "cellchain manufacturing verify --step-id=STP --revision=N\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "The second person checks revision N of a step (signed VERIFIED); not\n"
+     "the one who recorded it. Technician or QA.\n"},
+    {"manufacturing correct",
+     "cellchain manufacturing correct --batch-id=BAT --step-id=STP\n"
+     "    --reason=TEXT [--revision=N] [value flags to change]\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "A new revision of the step's values: the current ones with those the\n"
+     "flags give (--seeded-cells, --harvested-at, ...); the step must be\n"
+     "verified again. Materials, equipment and vessel counts cannot change.\n"
+     "Technician.\n"},
+    {"manufacturing cryopreserve",
+     "cellchain manufacturing cryopreserve --source-step-id=STP\n"
+     "    --bank=master|working|final_product --cells-per-vial=N\n"
+     "    --frozen-at=TIME --positions=LOC,... [--viability=PCT]\n"
+     "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "A harvested step's cells into one vial per freezer position.\n"
+     "Technician.\n"},
+    {"manufacturing thaw",
+     "cellchain manufacturing thaw --item-id=VIAL --thawed-at=TIME\n"
+     "    --recovered-cells=N [--viability=PCT]\n"
+     "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "A vial thawed; its cells can seed a passage. Technician.\n"},
+    {"manufacturing product-harvest",
+     "cellchain manufacturing product-harvest --source-step-id=STP\n"
+     "    --harvested-at=TIME --harvested-cells=N [--viability=PCT]\n"
+     "    [--volume-ml=ML] [--location-id=L]\n"
+     "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "The final product lot, a custody item with the donor lot's DIN; the\n"
+     "batch goes to QC_PENDING. Every verified step must be verified.\n"
+     "Technician.\n"},
+    {"manufacturing batch-abort",
+     "cellchain manufacturing batch-abort --batch-id=BAT --reason=TEXT\n"
+     "Stops the batch for good; its open vessels are discarded. QA.\n"},
+    {"manufacturing deviation-record",
+     "cellchain manufacturing deviation-record --batch-id=BAT [--step-id=STP]\n"
+     "    --classification=minor|major|critical --description=TEXT\n"
+     "    --impact=TEXT\n"
+     "Technician or QA.\n"},
+    {"manufacturing deviation-assess",
+     "cellchain manufacturing deviation-assess --deviation-id=BDV\n"
+     "    --assessment=TEXT [--classification=minor|major|critical]\n"
+     "    [--password-stdin | --password-env=VAR]\n"
+     "QA's assessment closes the deviation (signed APPROVED).\n"},
+    {"manufacturing batch-show",
+     "cellchain manufacturing batch-show --batch-id=BAT\n"
+     "The batch, every step with its passage, status, revision, population\n"
+     "doublings and doubling time, corrections, deviations and banks.\n"},
+    {"manufacturing batch-list",
+     "cellchain manufacturing batch-list\n"
+     "    [--state=in_process|qc_pending|aborted] [--lot-id=DONOR_LOT]\n"
+     "Batches, newest first.\n"},
+    {"manufacturing growth-curve",
+     "cellchain manufacturing growth-curve --batch-id=BAT [--format=csv]\n"
+     "Cumulative population doublings by day since processing, one row per\n"
+     "harvest; --format=csv prints day,passage,cumulative_pd.\n"},
     {"system health",
      "cellchain system health\n"
      "SERVING when the server is up. No session needed.\n"},
@@ -368,6 +514,37 @@ std::string NewRequestId() { return crypto::RandomId("cli"); }
 
 namespace {
 
+// Every value of list flag `name` on the command line, in order, each split
+// at commas as config::Loader::List does: the loader keeps only the last of
+// a flag given twice, and steps name their materials and equipment one
+// flag each. `loaded` (the environment's value) when the flag is not given.
+std::vector<std::string> AllValues(int argc, char** argv,
+                                   const std::string& name,
+                                   std::vector<std::string> loaded) {
+  const std::string flag = "--" + name;
+  std::vector<std::string> values;
+  bool given = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    std::string_view value;
+    if (arg.starts_with(flag + "=")) {
+      value = arg.substr(flag.size() + 1);
+    } else if (arg == flag && i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      continue;
+    }
+    given = true;
+    for (absl::string_view item : absl::StrSplit(
+             absl::string_view(value.data(), value.size()), ',')) {
+      item = absl::StripAsciiWhitespace(item);
+      if (!item.empty()) values.emplace_back(item);
+    }
+  }
+  return given ? values : loaded;
+}
+
 int Main(int argc, char** argv) {
   Options o;
   config::Loader loader("cellchain", "CELLCHAIN");
@@ -421,7 +598,8 @@ int Main(int argc, char** argv) {
   loader.String("new-password-env", &o.new_password_env,
                 "passwd: read the new password from this environment "
                 "variable.");
-  loader.String("item-id", &o.item_id, "custody: the item.");
+  loader.String("item-id", &o.item_id,
+                "custody: the item; manufacturing thaw: the vial.");
   loader.String("type", &o.item_type,
                 "custody register: donor_lot, tissue_container, "
                 "culture_vessel,\ncryovial, qc_sample, dose_bag, reagent_lot, "
@@ -434,7 +612,9 @@ int Main(int argc, char** argv) {
                 "custody register: ISBT 128 data structure 005 (&>...).");
   loader.String("chain-of-identity", &o.chain_of_identity,
                 "custody register: ISBT 128 data structure 040.");
-  loader.String("description", &o.description, "custody register: free text.");
+  loader.String("description", &o.description,
+                "custody register, manufacturing deviation-record: free "
+                "text.");
   loader.List("parents", &o.parents,
               "custody register/link: ITEM_ID:KIND,... (kinds: aliquot, "
               "split,\npool, passage, thaw, formulation, processing,\n"
@@ -464,8 +644,11 @@ int Main(int argc, char** argv) {
                 "custody din: the Facility Identification Number.");
   loader.String("kind", &o.kind,
                 "custody location-add: site, room, freezer, rack, box, "
-                "position.");
-  loader.String("name", &o.name, "custody location-add: the name.");
+                "position;\nmanufacturing material-*/equipment-*: the "
+                "material or equipment kind.");
+  loader.String("name", &o.name,
+                "custody location-add; manufacturing material-receive/\n"
+                "equipment-register: the name.");
   loader.String("parent-location", &o.parent_location,
                 "custody location-add/locations: the enclosing location.");
   loader.String("logger-id", &o.logger_id,
@@ -494,7 +677,9 @@ int Main(int argc, char** argv) {
                 "donor consent: who took it (printed name).");
   loader.String("witness", &o.witness, "donor consent: the witness.");
   loader.String("test", &o.test, "donor screen: the panel's test code.");
-  loader.String("method", &o.method, "donor screen: the method.");
+  loader.String("method", &o.method,
+                "donor screen: the method; manufacturing processing: "
+                "explant or\nenzymatic.");
   loader.String("kit-lot", &o.kit_lot, "donor screen: the kit's lot.");
   loader.String("drawn-at", &o.drawn_at, "donor screen: specimen drawn at.");
   loader.String("result", &o.result,
@@ -507,18 +692,96 @@ int Main(int argc, char** argv) {
                 "donor receive: received at the lab.");
   loader.String("weight-grams", &o.weight_grams,
                 "donor receive: tissue weight.");
-  loader.String("deviation-id", &o.deviation_id, "donor assess.");
+  loader.String("deviation-id", &o.deviation_id,
+                "donor assess; manufacturing deviation-assess.");
   loader.String("decision", &o.decision,
                 "donor assess: acceptable or not_acceptable.");
-  loader.String("assessment", &o.assessment, "donor assess: QA's text.");
-  loader.String("lot-id", &o.lot_id, "donor: the donor lot.");
+  loader.String("assessment", &o.assessment,
+                "donor assess, manufacturing deviation-assess: QA's text.");
+  loader.String("lot-id", &o.lot_id,
+                "donor: the donor lot; manufacturing batch-start/batch-list: "
+                "the\ndonor lot of the batch.");
   loader.String("state", &o.state,
-                "donor lots: quarantine, available or discarded.");
+                "donor lots: quarantine, available or discarded;\n"
+                "manufacturing batch-list: in_process, qc_pending, aborted.");
+  loader.String("material-id", &o.material_id,
+                "manufacturing material-*: the material lot (mat_... or its\n"
+                "MAT- code).");
+  loader.String("supplier", &o.supplier, "manufacturing material-receive.");
+  loader.String("supplier-lot", &o.supplier_lot,
+                "manufacturing material-receive: the supplier's lot number.");
+  loader.String("expires-on", &o.expires_on,
+                "manufacturing material-receive: YYYY-MM-DD, usable through "
+                "it.");
+  loader.String("status", &o.status,
+                "manufacturing material-list: quarantine, released, "
+                "rejected;\nequipment-status: in_service, out_of_service.");
+  loader.String("equipment-id", &o.equipment_id,
+                "manufacturing equipment-*: the equipment (eqp_...).");
+  loader.String("asset-tag", &o.asset_tag,
+                "manufacturing equipment-register: its label.");
+  loader.String("calibrated-on", &o.calibrated_on,
+                "manufacturing equipment-*: YYYY-MM-DD.");
+  loader.String("calibration-due", &o.calibration_due,
+                "manufacturing equipment-*: YYYY-MM-DD, usable through it.");
+  loader.String("calibration-reference", &o.calibration_reference,
+                "manufacturing equipment-*: the certificate number.");
+  loader.String("batch-id", &o.batch_id, "manufacturing: the batch.");
+  loader.String("process", &o.process_version,
+                "manufacturing batch-start: the process version.");
+  loader.String("step-id", &o.step_id, "manufacturing: the step.");
+  loader.String("source-step-id", &o.source_step_id,
+                "manufacturing passage-seed/cryopreserve/product-harvest:\n"
+                "the step whose cells are used.");
+  loader.Int64("revision", &o.revision, 0, INT64_MAX,
+               "manufacturing verify/correct: the step's revision.");
+  loader.String("tissue-grams", &o.tissue_grams,
+                "manufacturing processing: tissue processed, g.");
+  loader.String("vessel-type", &o.vessel_type,
+                "manufacturing processing/passage-seed: \"T175 flask\".");
+  loader.Int64("vessel-count", &o.vessel_count, 0, 10000,
+               "manufacturing processing/passage-seed: culture vessels.");
+  loader.String("seeded-at", &o.seeded_at,
+                "manufacturing processing/passage-seed: when (processing: "
+                "its start).");
+  loader.String("seeded-cells", &o.seeded_cells,
+                "manufacturing: viable cells seeded (1e6).");
+  loader.String("harvested-at", &o.harvested_at,
+                "manufacturing harvest/product-harvest: when.");
+  loader.String("harvested-cells", &o.harvested_cells,
+                "manufacturing harvest/product-harvest: viable cells (8e6).");
+  loader.String("recovered-cells", &o.recovered_cells,
+                "manufacturing thaw: viable cells recovered.");
+  loader.String("viability", &o.viability, "manufacturing: viability, %.");
+  loader.String("confluence", &o.confluence,
+                "manufacturing harvest: confluence, %.");
+  loader.String("bank", &o.bank,
+                "manufacturing cryopreserve: master, working, final_product.");
+  loader.String("cells-per-vial", &o.cells_per_vial,
+                "manufacturing cryopreserve: viable cells per vial.");
+  loader.String("frozen-at", &o.frozen_at, "manufacturing cryopreserve.");
+  loader.String("thawed-at", &o.thawed_at, "manufacturing thaw.");
+  loader.String("volume-ml", &o.volume_ml,
+                "manufacturing product-harvest: volume, ml.");
+  loader.List("material", &o.materials,
+              "manufacturing steps: MAT_ID[:QUANTITY] a step used;\n"
+              "repeatable (--material=A --material=B:500 ml).");
+  loader.List("equipment", &o.equipment,
+              "manufacturing steps: EQP_ID a step used; repeatable.");
+  loader.List("positions", &o.positions,
+              "manufacturing cryopreserve: LOC,... one freezer position per\n"
+              "vial.");
+  loader.String("classification", &o.classification,
+                "manufacturing deviation-*: minor, major, critical.");
+  loader.String("impact", &o.impact, "manufacturing deviation-record.");
+  loader.Enum("format", &o.format, {"table", "csv"},
+              "manufacturing growth-curve: table or csv.");
   absl::Status status = loader.Load(argc, argv);
   if (config::IsHelpRequested(status)) {
     std::string command;
     for (const std::string& arg : loader.positional()) {
-      command += (command.empty() ? "" : " ") + arg;
+      command += (command.empty() ? "" : " ") +
+                 (command.empty() && arg == "mfg" ? "manufacturing" : arg);
     }
     for (const CommandHelp& help : kCommandHelp) {
       if (command == help.command) {
@@ -533,6 +796,8 @@ int Main(int argc, char** argv) {
     std::cerr << "cellchain: " << status.message() << "\n";
     return 2;
   }
+  o.materials = AllValues(argc, argv, "material", std::move(o.materials));
+  o.equipment = AllValues(argc, argv, "equipment", std::move(o.equipment));
   const std::vector<std::string>& args = loader.positional();
   Command run = nullptr;
   if (args.size() == 2 && args[0] == "system") run = FindSystemCommand(args[1]);
@@ -542,6 +807,9 @@ int Main(int argc, char** argv) {
     run = FindCustodyCommand(args[1]);
   }
   if (args.size() == 2 && args[0] == "donor") run = FindDonorCommand(args[1]);
+  if (args.size() == 2 && (args[0] == "manufacturing" || args[0] == "mfg")) {
+    run = FindManufacturingCommand(args[1]);
+  }
   if (args.size() == 1) run = FindSessionCommand(args[0]);
   if (run == nullptr) {
     std::string command;

@@ -1,0 +1,1050 @@
+// cellchain manufacturing ... (cellchain.manufacturing.v1.ManufacturingService;
+// also `cellchain mfg ...`): material lots and their release, equipment and
+// its calibration, batches from donor lots and their steps — processing,
+// passages, harvests, cryopreservation, thaws, the product harvest — with
+// the second person's verification, corrections, deviations and the growth
+// curve. Every step is signed: the signer's password is asked again.
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
+#include "clients/cli/cli.h"
+#include "clients/cli/session.h"
+
+namespace cellchain::cli {
+namespace {
+
+namespace v1 = cellchain::manufacturing::v1;
+
+template <typename Request, typename Response, typename Method>
+grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
+                  Method method, const Request& request, Response* response) {
+  auto stub = v1::ManufacturingService::NewStub(channel);
+  auto context = NewCallContext(o);
+  return ((*stub).*method)(context.get(), request, response);
+}
+
+std::string Cmd(const char* verb) {
+  return absl::StrCat("manufacturing ", verb);
+}
+
+// An optional time flag into `out` (left untouched when not given): false,
+// after printing why, when given and not RFC 3339.
+bool Time(const std::string& command, const char* flag, const std::string& text,
+          google::protobuf::Timestamp* out) {
+  if (text.empty()) return true;
+  google::protobuf::Timestamp parsed;
+  if (ParseTime(text, &parsed)) {
+    *out = parsed;
+    return true;
+  }
+  Fail(
+      command,
+      absl::StrCat("--", flag, ": not an RFC 3339 time (2026-11-22T10:00:00Z)"),
+      2);
+  return false;
+}
+
+// An optional number (cell counts in scientific notation too: 1e7).
+bool Number(const std::string& command, const char* flag,
+            const std::string& text, double* out) {
+  if (text.empty()) return true;
+  double value = 0;
+  if (absl::SimpleAtod(text, &value) && std::isfinite(value)) {
+    *out = value;
+    return true;
+  }
+  Fail(command, absl::StrCat("--", flag, ": not a number (e.g. 2.5e6)"), 2);
+  return false;
+}
+
+// The signer's e-signature with `meaning`: the password asked again.
+bool Signature(const Options& o, const std::string& command, const char* what,
+               common::v1::SignatureMeaning meaning,
+               common::v1::ESignature* out) {
+  std::string meaning_name = LowerName(
+      common::v1::SignatureMeaning_Name(meaning), "SIGNATURE_MEANING_");
+  absl::StatusOr<std::string> password =
+      ReadPassword({.env_var = o.password_env, .from_stdin = o.password_stdin},
+                   absl::StrCat("password to sign ", what, " (",
+                                absl::AsciiStrToUpper(meaning_name), ")"),
+                   false);
+  if (!password.ok()) {
+    Fail(command, std::string(password.status().message()), 2);
+    return false;
+  }
+  out->set_password(*password);
+  out->set_meaning(meaning);
+  return true;
+}
+
+// --material=MAT_ID[:QUANTITY] and --equipment=EQP_ID, each repeatable:
+// appended to the step's lists.
+bool MaterialsAndEquipment(const Options& o, const std::string& command,
+                           v1::StepValues* values) {
+  for (const std::string& entry : o.materials) {
+    size_t colon = entry.find(':');
+    std::string id = entry.substr(0, colon);
+    if (id.empty()) {
+      Fail(command,
+           "--material: \"" + entry + "\" is not MAT_ID or MAT_ID:QUANTITY", 2);
+      return false;
+    }
+    v1::MaterialUse* use = values->add_materials();
+    use->set_material_id(id);
+    if (colon != std::string::npos) use->set_quantity(entry.substr(colon + 1));
+  }
+  for (const std::string& id : o.equipment) values->add_equipment_ids(id);
+  return true;
+}
+
+// Every value flag given, over `values` (a correction starts from the
+// current revision's). Flags not given leave their field as it is.
+bool ValueFlags(const Options& o, const std::string& command,
+                v1::StepValues* values) {
+  if (!o.method.empty()) {
+    v1::ProcessingMethod method = v1::PROCESSING_METHOD_UNSPECIFIED;
+    if (!ParseEnumName(o.method, "PROCESSING_METHOD_",
+                       &v1::ProcessingMethod_Parse, &method)) {
+      Fail(command, "--method: explant or enzymatic", 2);
+      return false;
+    }
+    values->set_method(method);
+  }
+  if (!o.bank.empty()) {
+    v1::BankKind bank = v1::BANK_KIND_UNSPECIFIED;
+    if (!ParseEnumName(o.bank, "BANK_KIND_", &v1::BankKind_Parse, &bank)) {
+      Fail(command, "--bank: master, working or final_product", 2);
+      return false;
+    }
+    values->set_bank_kind(bank);
+  }
+  if (!o.vessel_type.empty()) values->set_vessel_type(o.vessel_type);
+  if (o.vessel_count > 0) {
+    values->set_vessel_count(static_cast<int32_t>(o.vessel_count));
+  }
+  struct NumberFlag {
+    const char* flag;
+    const std::string& text;
+    void (v1::StepValues::*set)(double);
+  };
+  const NumberFlag numbers[] = {
+      {"tissue-grams", o.tissue_grams, &v1::StepValues::set_tissue_grams},
+      {"seeded-cells", o.seeded_cells,
+       &v1::StepValues::set_seeded_viable_cells},
+      {"harvested-cells", o.harvested_cells,
+       &v1::StepValues::set_harvested_viable_cells},
+      {"recovered-cells", o.recovered_cells,
+       &v1::StepValues::set_harvested_viable_cells},
+      {"viability", o.viability, &v1::StepValues::set_viability_percent},
+      {"confluence", o.confluence, &v1::StepValues::set_confluence_percent},
+      {"cells-per-vial", o.cells_per_vial, &v1::StepValues::set_cells_per_vial},
+      {"volume-ml", o.volume_ml, &v1::StepValues::set_volume_ml},
+  };
+  for (const NumberFlag& n : numbers) {
+    double value = 0;
+    if (n.text.empty()) continue;
+    if (!Number(command, n.flag, n.text, &value)) return false;
+    (values->*n.set)(value);
+  }
+  return Time(command, "seeded-at", o.seeded_at, values->mutable_seeded_at()) &&
+         Time(command, "harvested-at", o.harvested_at,
+              values->mutable_harvested_at()) &&
+         Time(command, "frozen-at", o.frozen_at, values->mutable_frozen_at()) &&
+         Time(command, "thawed-at", o.thawed_at, values->mutable_thawed_at());
+}
+
+// A new step's values: the value flags, then the materials and equipment.
+bool NewValues(const Options& o, const std::string& command,
+               v1::StepValues* values) {
+  return ValueFlags(o, command, values) &&
+         MaterialsAndEquipment(o, command, values);
+}
+
+std::string MaterialStatusName(v1::MaterialStatus s) {
+  return LowerName(v1::MaterialStatus_Name(s), "MATERIAL_STATUS_");
+}
+std::string MaterialKindName(v1::MaterialKind k) {
+  return LowerName(v1::MaterialKind_Name(k), "MATERIAL_KIND_");
+}
+std::string EquipmentStatusName(v1::EquipmentStatus s) {
+  return LowerName(v1::EquipmentStatus_Name(s), "EQUIPMENT_STATUS_");
+}
+std::string EquipmentKindName(v1::EquipmentKind k) {
+  return LowerName(v1::EquipmentKind_Name(k), "EQUIPMENT_KIND_");
+}
+std::string BatchStateName(v1::BatchState s) {
+  return absl::AsciiStrToUpper(
+      LowerName(v1::BatchState_Name(s), "BATCH_STATE_"));
+}
+std::string StepKindName(v1::StepKind k) {
+  return LowerName(v1::StepKind_Name(k), "STEP_KIND_");
+}
+std::string StepStatusName(v1::StepStatus s) {
+  return LowerName(v1::StepStatus_Name(s), "STEP_STATUS_");
+}
+std::string BankName(v1::BankKind k) {
+  return LowerName(v1::BankKind_Name(k), "BANK_KIND_");
+}
+std::string ClassName(v1::DeviationClass c) {
+  return absl::AsciiStrToUpper(
+      LowerName(v1::DeviationClass_Name(c), "DEVIATION_CLASS_"));
+}
+std::string DeviationStatusName(v1::DeviationStatus s) {
+  return LowerName(v1::DeviationStatus_Name(s), "DEVIATION_STATUS_");
+}
+
+// "P3".
+std::string Passage(int32_t n) { return absl::StrCat("P", n); }
+
+// A cell count as a person reads it: "8.00e+06", "-" when not counted.
+std::string Cells(double n) {
+  return n == 0 ? "-" : absl::StrFormat("%.2e", n);
+}
+
+std::string Fixed(double x, int digits) {
+  return absl::StrFormat("%.*f", digits, x);
+}
+
+void Line(const char* label, const std::string& value) {
+  std::cout << "  " << std::left << std::setw(20) << label << value << "\n";
+}
+
+std::string Uses(const v1::StepValues& values) {
+  std::vector<std::string> parts;
+  for (const v1::MaterialUse& m : values.materials()) {
+    parts.push_back(m.quantity().empty() ? m.material_id()
+                                         : absl::StrCat(m.material_id(), " (",
+                                                        m.quantity(), ")"));
+  }
+  for (const std::string& e : values.equipment_ids()) parts.push_back(e);
+  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
+}
+
+void PrintDeviations(
+    const google::protobuf::RepeatedPtrField<v1::Deviation>& deviations) {
+  for (const v1::Deviation& d : deviations) {
+    std::cout << "  DEVIATION " << d.deviation_id() << " "
+              << ClassName(d.classification())
+              << (d.rule().empty() ? "" : " " + d.rule()) << ": "
+              << d.description() << " (QA must assess)\n";
+  }
+}
+
+// "step stp_... (passage P1) ...": the first line every step command prints.
+std::string StepHead(const v1::Step& step) {
+  return absl::StrCat("step ", step.step_id(), " (", StepKindName(step.kind()),
+                      " ", Passage(step.passage_number()), ", revision ",
+                      step.revision(), ", ", StepStatusName(step.status()),
+                      ")");
+}
+
+void PrintMaterial(const v1::MaterialLot& m) {
+  Line("material id", m.material_id());
+  Line("material code", m.material_code());
+  Line("kind", MaterialKindName(m.kind()));
+  Line("name", m.name());
+  Line("supplier", m.supplier() + ", lot " + m.supplier_lot());
+  Line("expires on", m.expires_on());
+  Line("status", MaterialStatusName(m.status()));
+  Line("custody item", m.item_id());
+  Line("received",
+       DisplayTime(m.received_at()) + " by " + m.received_by_user_id());
+  if (!m.dispositioned_by_user_id().empty()) {
+    Line(m.status() == v1::MATERIAL_STATUS_REJECTED ? "rejected" : "released",
+         DisplayTime(m.dispositioned_at()) + " by " +
+             m.dispositioned_by_user_id());
+  }
+  if (!m.rejection_reason().empty()) {
+    Line("rejection reason", m.rejection_reason());
+  }
+}
+
+// ---- materials --------------------------------------------------------------
+
+int MaterialReceive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("material-receive");
+  v1::ReceiveMaterialRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  v1::MaterialKind kind = v1::MATERIAL_KIND_UNSPECIFIED;
+  if (!ParseEnumName(o.kind, "MATERIAL_KIND_", &v1::MaterialKind_Parse,
+                     &kind)) {
+    return Fail(cmd,
+                "--kind: medium, supplement, dissociation_reagent, "
+                "digestion_enzyme, cryoprotectant, heparin, saline or other",
+                2);
+  }
+  request.set_kind(kind);
+  request.set_name(o.name);
+  request.set_supplier(o.supplier);
+  request.set_supplier_lot(o.supplier_lot);
+  request.set_expires_on(o.expires_on);
+  request.set_location_id(o.location_id);
+  v1::ReceiveMaterialResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::ReceiveMaterial,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::MaterialLot& m = response.material();
+  std::cout << "material " << m.material_id() << " (" << m.material_code()
+            << ") received: " << m.name() << ", supplier lot "
+            << m.supplier_lot() << ", expires " << m.expires_on() << ", "
+            << MaterialStatusName(m.status()) << ", custody item "
+            << m.item_id() << "\n";
+  return 0;
+}
+
+int Disposition(std::shared_ptr<grpc::Channel> channel, const Options& o,
+                bool release) {
+  const std::string cmd = Cmd(release ? "material-release" : "material-reject");
+  if (!release && o.reason.empty()) {
+    return Fail(cmd, "--reason: why the lot is rejected (required)", 2);
+  }
+  v1::DispositionMaterialRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_material_id(o.material_id);
+  if (!Signature(
+          o, cmd,
+          release ? "the material's release" : "the material's rejection",
+          release ? common::v1::SIGNATURE_MEANING_APPROVED
+                  : common::v1::SIGNATURE_MEANING_REJECTED,
+          request.mutable_signature())) {
+    return 2;
+  }
+  v1::DispositionMaterialResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::DispositionMaterial,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::MaterialLot& m = response.material();
+  std::cout << "material " << m.material_id() << " (" << m.material_code()
+            << ") " << MaterialStatusName(m.status())
+            << (m.rejection_reason().empty() ? "" : ": " + m.rejection_reason())
+            << "\n";
+  return 0;
+}
+
+int MaterialRelease(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  return Disposition(std::move(channel), o, true);
+}
+
+int MaterialReject(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  return Disposition(std::move(channel), o, false);
+}
+
+int MaterialShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  v1::GetMaterialRequest request;
+  request.set_material_id(o.material_id);
+  v1::GetMaterialResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::GetMaterial, request,
+           &response);
+  if (!status.ok()) return Report(Cmd("material-show"), status);
+  PrintMaterial(response.material());
+  Line("used by steps", response.step_ids().empty()
+                            ? "-"
+                            : absl::StrJoin(response.step_ids(), ", "));
+  return 0;
+}
+
+int MaterialList(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("material-list");
+  v1::ListMaterialsRequest request;
+  if (!o.status.empty()) {
+    v1::MaterialStatus s = v1::MATERIAL_STATUS_UNSPECIFIED;
+    if (!ParseEnumName(o.status, "MATERIAL_STATUS_", &v1::MaterialStatus_Parse,
+                       &s)) {
+      return Fail(cmd, "--status: quarantine, released or rejected", 2);
+    }
+    request.set_status(s);
+  }
+  if (!o.kind.empty()) {
+    v1::MaterialKind k = v1::MATERIAL_KIND_UNSPECIFIED;
+    if (!ParseEnumName(o.kind, "MATERIAL_KIND_", &v1::MaterialKind_Parse, &k)) {
+      return Fail(cmd, "--kind: not a material kind (see --help)", 2);
+    }
+    request.set_kind(k);
+  }
+  v1::ListMaterialsResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::ListMaterials, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << std::left << std::setw(30) << "MATERIAL" << std::setw(14)
+            << "CODE" << std::setw(22) << "KIND" << std::setw(12) << "STATUS"
+            << std::setw(12) << "EXPIRES"
+            << "NAME (SUPPLIER LOT)\n";
+  for (const v1::MaterialLot& m : response.materials()) {
+    std::cout << std::setw(30) << m.material_id() << std::setw(14)
+              << m.material_code() << std::setw(22)
+              << MaterialKindName(m.kind()) << std::setw(12)
+              << MaterialStatusName(m.status()) << std::setw(12)
+              << m.expires_on() << m.name() << " (" << m.supplier_lot()
+              << ")\n";
+  }
+  return 0;
+}
+
+// ---- equipment --------------------------------------------------------------
+
+void PrintEquipmentLine(const std::string& what, const v1::Equipment& e) {
+  std::cout << "equipment " << e.equipment_id() << " (" << e.asset_tag() << ") "
+            << what << ": " << EquipmentStatusName(e.status())
+            << ", calibration due " << e.calibration_due()
+            << (e.status_reason().empty() ? "" : " — " + e.status_reason())
+            << "\n";
+}
+
+int EquipmentRegister(std::shared_ptr<grpc::Channel> channel,
+                      const Options& o) {
+  const std::string cmd = Cmd("equipment-register");
+  v1::RegisterEquipmentRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  v1::EquipmentKind kind = v1::EQUIPMENT_KIND_UNSPECIFIED;
+  if (!ParseEnumName(o.kind, "EQUIPMENT_KIND_", &v1::EquipmentKind_Parse,
+                     &kind)) {
+    return Fail(cmd,
+                "--kind: incubator, biosafety_cabinet, cell_counter, "
+                "centrifuge, controlled_rate_freezer or other",
+                2);
+  }
+  request.set_kind(kind);
+  request.set_name(o.name);
+  request.set_asset_tag(o.asset_tag);
+  request.set_calibrated_on(o.calibrated_on);
+  request.set_calibration_due(o.calibration_due);
+  request.set_calibration_reference(o.calibration_reference);
+  request.set_location_id(o.location_id);
+  v1::RegisterEquipmentResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::RegisterEquipment,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  PrintEquipmentLine("registered", response.equipment());
+  return 0;
+}
+
+int EquipmentCalibrate(std::shared_ptr<grpc::Channel> channel,
+                       const Options& o) {
+  const std::string cmd = Cmd("equipment-calibrate");
+  v1::RecordCalibrationRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_equipment_id(o.equipment_id);
+  request.set_calibrated_on(o.calibrated_on);
+  request.set_calibration_due(o.calibration_due);
+  request.set_calibration_reference(o.calibration_reference);
+  v1::RecordCalibrationResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::RecordCalibration,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  PrintEquipmentLine("calibrated", response.equipment());
+  return 0;
+}
+
+int EquipmentStatusCommand(std::shared_ptr<grpc::Channel> channel,
+                           const Options& o) {
+  const std::string cmd = Cmd("equipment-status");
+  v1::SetEquipmentStatusRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_equipment_id(o.equipment_id);
+  v1::EquipmentStatus s = v1::EQUIPMENT_STATUS_UNSPECIFIED;
+  if (!ParseEnumName(o.status, "EQUIPMENT_STATUS_", &v1::EquipmentStatus_Parse,
+                     &s)) {
+    return Fail(cmd, "--status: in_service or out_of_service", 2);
+  }
+  request.set_status(s);
+  v1::SetEquipmentStatusResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::SetEquipmentStatus,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  PrintEquipmentLine("is now", response.equipment());
+  return 0;
+}
+
+int EquipmentList(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("equipment-list");
+  v1::ListEquipmentRequest request;
+  if (!o.kind.empty()) {
+    v1::EquipmentKind k = v1::EQUIPMENT_KIND_UNSPECIFIED;
+    if (!ParseEnumName(o.kind, "EQUIPMENT_KIND_", &v1::EquipmentKind_Parse,
+                       &k)) {
+      return Fail(cmd, "--kind: not an equipment kind (see --help)", 2);
+    }
+    request.set_kind(k);
+  }
+  v1::ListEquipmentResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::ListEquipment, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << std::left << std::setw(30) << "EQUIPMENT" << std::setw(16)
+            << "ASSET TAG" << std::setw(25) << "KIND" << std::setw(16)
+            << "STATUS" << std::setw(14) << "CAL. DUE"
+            << "NAME\n";
+  for (const v1::Equipment& e : response.equipment()) {
+    std::cout << std::setw(30) << e.equipment_id() << std::setw(16)
+              << e.asset_tag() << std::setw(25) << EquipmentKindName(e.kind())
+              << std::setw(16) << EquipmentStatusName(e.status())
+              << std::setw(14) << e.calibration_due() << e.name() << "\n";
+  }
+  return 0;
+}
+
+// ---- batches and steps ------------------------------------------------------
+
+int BatchStart(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("batch-start");
+  v1::StartBatchRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_donor_lot_id(o.lot_id);
+  request.set_process_version(o.process_version);
+  v1::StartBatchResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::StartBatch, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Batch& b = response.batch();
+  std::cout << "batch " << b.batch_id() << " started from donor lot "
+            << b.donor_lot_id() << " (DIN " << b.din() << "), process "
+            << b.process_version() << ", " << BatchStateName(b.state()) << "\n";
+  return 0;
+}
+
+void PrintNewStep(const v1::Step& step) {
+  std::cout << StepHead(step) << " recorded";
+  if (!step.item_ids().empty()) {
+    std::cout << ": " << step.item_ids_size() << " "
+              << (step.values().vessel_type().empty()
+                      ? "item(s)"
+                      : step.values().vessel_type())
+              << " " << absl::StrJoin(step.item_ids(), ", ");
+  }
+  std::cout << "\n";
+}
+
+int Processing(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("processing");
+  v1::RecordProcessingRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_batch_id(o.batch_id);
+  if (!NewValues(o, cmd, request.mutable_values())) return 2;
+  request.set_location_id(o.location_id);
+  if (!Signature(o, cmd, "the processing step",
+                 common::v1::SIGNATURE_MEANING_PERFORMED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::RecordProcessingResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::RecordProcessing,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  PrintNewStep(response.step());
+  PrintDeviations(response.deviations());
+  return 0;
+}
+
+int PassageSeed(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("passage-seed");
+  v1::SeedPassageRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_source_step_id(o.source_step_id);
+  if (!NewValues(o, cmd, request.mutable_values())) return 2;
+  request.set_location_id(o.location_id);
+  if (!Signature(o, cmd, "the passage", common::v1::SIGNATURE_MEANING_PERFORMED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::SeedPassageResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::SeedPassage, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  PrintNewStep(response.step());
+  PrintDeviations(response.deviations());
+  return 0;
+}
+
+std::string GrowthText(const v1::Growth& g) {
+  std::string text =
+      g.has_population_doublings()
+          ? absl::StrCat("PD ", Fixed(g.population_doublings(), 2))
+          : "PD -";
+  absl::StrAppend(&text, ", cumulative PD ",
+                  Fixed(g.cumulative_population_doublings(), 2));
+  if (g.has_doubling_time_hours()) {
+    absl::StrAppend(&text, ", doubling time ",
+                    Fixed(g.doubling_time_hours(), 1), " h");
+  }
+  absl::StrAppend(&text, ", cells left ", Cells(g.cells_remaining()));
+  return text;
+}
+
+int Harvest(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("harvest");
+  v1::RecordHarvestRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_step_id(o.step_id);
+  if (!NewValues(o, cmd, request.mutable_values())) return 2;
+  if (!Signature(o, cmd, "the harvest", common::v1::SIGNATURE_MEANING_PERFORMED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::RecordHarvestResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::RecordHarvest, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Step& step = response.step();
+  std::cout << StepHead(step)
+            << " harvested: " << Cells(step.values().harvested_viable_cells())
+            << " cells; " << GrowthText(response.growth()) << "\n";
+  return 0;
+}
+
+int Verify(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("verify");
+  if (o.revision <= 0) {
+    return Fail(
+        cmd, "--revision: the revision you checked (batch-show shows it)", 2);
+  }
+  v1::VerifyStepRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_step_id(o.step_id);
+  request.set_revision(o.revision);
+  if (!Signature(o, cmd, "the verification",
+                 common::v1::SIGNATURE_MEANING_VERIFIED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::VerifyStepResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::VerifyStep, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Step& step = response.step();
+  std::cout << StepHead(step) << " verified by " << step.verified_by_user_id()
+            << " (recorded by " << step.recorded_by_user_id() << ")\n";
+  return 0;
+}
+
+int Correct(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("correct");
+  if (o.batch_id.empty() || o.step_id.empty()) {
+    return Fail(cmd, "--batch-id and --step-id are required", 2);
+  }
+  if (o.reason.empty()) {
+    return Fail(cmd, "--reason: why the values are corrected (required)", 2);
+  }
+  if (!o.materials.empty() || !o.equipment.empty()) {
+    return Fail(cmd,
+                "--material/--equipment: a step's materials and equipment "
+                "cannot be corrected",
+                2);
+  }
+  // The correction replaces the values as a whole: start from the current
+  // revision's and change what the flags give.
+  v1::GetBatchRequest get;
+  get.set_batch_id(o.batch_id);
+  v1::GetBatchResponse batch;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::GetBatch, get, &batch);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Step* current = nullptr;
+  for (const v1::Step& step : batch.steps()) {
+    if (step.step_id() == o.step_id) current = &step;
+  }
+  if (current == nullptr) {
+    return Fail(
+        cmd, "--step-id: " + o.step_id + " is not a step of " + o.batch_id, 1);
+  }
+  v1::CorrectStepRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_step_id(o.step_id);
+  // The revision the person looked at, or the one just read.
+  request.set_revision(o.revision > 0 ? o.revision : current->revision());
+  *request.mutable_values() = current->values();
+  if (!ValueFlags(o, cmd, request.mutable_values())) return 2;
+  if (!Signature(o, cmd, "the correction",
+                 common::v1::SIGNATURE_MEANING_PERFORMED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::CorrectStepResponse response;
+  status = Call(channel, o, &v1::ManufacturingService::Stub::CorrectStep,
+                request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << StepHead(response.step())
+            << " corrected: " << response.step().correction_reason() << "\n";
+  return 0;
+}
+
+int Cryopreserve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("cryopreserve");
+  v1::CryopreserveRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_source_step_id(o.source_step_id);
+  if (!NewValues(o, cmd, request.mutable_values())) return 2;
+  for (const std::string& position : o.positions) {
+    request.add_position_location_ids(position);
+  }
+  if (!Signature(o, cmd, "the cryopreservation",
+                 common::v1::SIGNATURE_MEANING_PERFORMED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::CryopreserveResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::Cryopreserve, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Step& step = response.step();
+  std::cout << StepHead(step) << " recorded: " << step.vials_size()
+            << " vial(s) of " << Cells(step.values().cells_per_vial())
+            << " cells into the " << BankName(step.values().bank_kind())
+            << " bank\n";
+  for (const v1::Vial& vial : step.vials()) {
+    std::cout << "  vial " << vial.item_id() << " at "
+              << vial.position_location_id() << "\n";
+  }
+  PrintDeviations(response.deviations());
+  return 0;
+}
+
+int Thaw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("thaw");
+  v1::ThawVialRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_vial_item_id(o.item_id);
+  if (!NewValues(o, cmd, request.mutable_values())) return 2;
+  if (!Signature(o, cmd, "the thaw", common::v1::SIGNATURE_MEANING_PERFORMED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::ThawVialResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::ThawVial, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Step& step = response.step();
+  std::cout << StepHead(step) << " recorded: vial " << o.item_id << " thawed, "
+            << Cells(step.values().harvested_viable_cells())
+            << " viable cells recovered\n";
+  return 0;
+}
+
+int ProductHarvest(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("product-harvest");
+  v1::HarvestProductRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_source_step_id(o.source_step_id);
+  if (!NewValues(o, cmd, request.mutable_values())) return 2;
+  request.set_location_id(o.location_id);
+  if (!Signature(o, cmd, "the product harvest",
+                 common::v1::SIGNATURE_MEANING_PERFORMED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::HarvestProductResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::HarvestProduct, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Batch& b = response.batch();
+  std::cout << "product lot " << b.product_item_id() << " harvested: "
+            << Cells(response.step().values().harvested_viable_cells())
+            << " cells, " << StepHead(response.step()) << "; batch "
+            << b.batch_id() << " is " << BatchStateName(b.state()) << "\n";
+  PrintDeviations(response.deviations());
+  return 0;
+}
+
+int BatchAbort(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("batch-abort");
+  if (o.reason.empty()) {
+    return Fail(cmd, "--reason: why the batch is aborted (required)", 2);
+  }
+  v1::AbortBatchRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_batch_id(o.batch_id);
+  v1::AbortBatchResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::AbortBatch, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << "batch " << response.batch().batch_id() << " is "
+            << BatchStateName(response.batch().state()) << ": "
+            << response.batch().abort_reason() << "\n";
+  return 0;
+}
+
+// ---- deviations -------------------------------------------------------------
+
+bool Classification(const Options& o, const std::string& command, bool required,
+                    v1::DeviationClass* out) {
+  if (o.classification.empty() && !required) return true;
+  if (ParseEnumName(o.classification, "DEVIATION_CLASS_",
+                    &v1::DeviationClass_Parse, out)) {
+    return true;
+  }
+  Fail(command, "--classification: minor, major or critical", 2);
+  return false;
+}
+
+int DeviationRecord(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("deviation-record");
+  v1::RecordDeviationRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_batch_id(o.batch_id);
+  request.set_step_id(o.step_id);
+  v1::DeviationClass c = v1::DEVIATION_CLASS_UNSPECIFIED;
+  if (!Classification(o, cmd, true, &c)) return 2;
+  request.set_classification(c);
+  request.set_description(o.description);
+  request.set_impact(o.impact);
+  v1::RecordDeviationResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::RecordDeviation,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Deviation& d = response.deviation();
+  std::cout << "deviation " << d.deviation_id() << " recorded on batch "
+            << d.batch_id() << ": " << ClassName(d.classification()) << ", "
+            << DeviationStatusName(d.status()) << "\n";
+  return 0;
+}
+
+int DeviationAssess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("deviation-assess");
+  v1::AssessDeviationRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.set_deviation_id(o.deviation_id);
+  v1::DeviationClass c = v1::DEVIATION_CLASS_UNSPECIFIED;
+  if (!Classification(o, cmd, false, &c)) return 2;
+  request.set_classification(c);
+  request.set_assessment(o.assessment);
+  if (!Signature(o, cmd, "the assessment",
+                 common::v1::SIGNATURE_MEANING_APPROVED,
+                 request.mutable_signature())) {
+    return 2;
+  }
+  v1::AssessDeviationResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::AssessDeviation,
+           request, &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Deviation& d = response.deviation();
+  std::cout << "deviation " << d.deviation_id() << " "
+            << DeviationStatusName(d.status()) << " ("
+            << ClassName(d.classification()) << "), assessed by "
+            << d.assessed_by_user_id() << "\n";
+  return 0;
+}
+
+// ---- reading ----------------------------------------------------------------
+
+int BatchShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("batch-show");
+  v1::GetBatchRequest request;
+  request.set_batch_id(o.batch_id);
+  v1::GetBatchResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::GetBatch, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Batch& b = response.batch();
+  Line("batch", b.batch_id());
+  Line("donor lot", b.donor_lot_id() + " (DIN " + b.din() + ")");
+  Line("process", b.process_version());
+  Line("state", BatchStateName(b.state()));
+  Line("started",
+       DisplayTime(b.started_at()) + " by " + b.started_by_user_id());
+  if (!b.product_item_id().empty()) {
+    Line("product lot",
+         b.product_item_id() + " (step " + b.product_step_id() + ")");
+  }
+  if (!b.abort_reason().empty()) Line("aborted", b.abort_reason());
+  Line("open major devs.", std::to_string(response.open_major_deviations()));
+
+  std::map<std::string, const v1::Growth*> growth;
+  for (const v1::Growth& g : response.growth()) growth[g.step_id()] = &g;
+  std::cout << "\n  " << std::left << std::setw(30) << "STEP" << std::setw(17)
+            << "KIND" << std::setw(5) << "P" << std::setw(13) << "STATUS"
+            << std::setw(5) << "REV" << std::setw(11) << "SEEDED"
+            << std::setw(11) << "HARVESTED" << std::setw(7) << "PD"
+            << std::setw(8) << "CUM.PD" << std::setw(9) << "DT (h)"
+            << "BY / VERIFIED BY\n";
+  for (const v1::Step& s : response.steps()) {
+    auto found = growth.find(s.step_id());
+    const v1::Growth* g = found == growth.end() ? nullptr : found->second;
+    std::string pd = g != nullptr && g->has_population_doublings()
+                         ? Fixed(g->population_doublings(), 2)
+                         : "-";
+    std::string cumulative =
+        g != nullptr ? Fixed(g->cumulative_population_doublings(), 2) : "-";
+    std::string doubling = g != nullptr && g->has_doubling_time_hours()
+                               ? Fixed(g->doubling_time_hours(), 1)
+                               : "-";
+    std::cout << "  " << std::setw(30) << s.step_id() << std::setw(17)
+              << StepKindName(s.kind()) << std::setw(5)
+              << Passage(s.passage_number()) << std::setw(13)
+              << StepStatusName(s.status()) << std::setw(5) << s.revision()
+              << std::setw(11) << Cells(s.values().seeded_viable_cells())
+              << std::setw(11) << Cells(s.values().harvested_viable_cells())
+              << std::setw(7) << pd << std::setw(8) << cumulative
+              << std::setw(9) << doubling << s.recorded_by_user_id() << " / "
+              << (s.verified_by_user_id().empty() ? "-"
+                                                  : s.verified_by_user_id())
+              << "\n";
+  }
+  for (const v1::Step& s : response.steps()) {
+    std::cout << "  " << s.step_id() << ": from "
+              << (s.source_step_id().empty() ? "the donor lot"
+                                             : s.source_step_id())
+              << "; uses " << Uses(s.values());
+    if (!s.item_ids().empty()) {
+      std::cout << "; items " << absl::StrJoin(s.item_ids(), ", ");
+    }
+    std::cout << "\n";
+    auto revisions = response.revisions().find(s.step_id());
+    if (revisions == response.revisions().end()) continue;
+    for (const v1::StepRevision& r : revisions->second.revisions()) {
+      if (r.reason().empty()) continue;
+      std::cout << "    revision " << r.revision() << " by "
+                << r.recorded_by_user_id() << " "
+                << DisplayTime(r.recorded_at()) << ": " << r.reason() << "\n";
+    }
+  }
+  if (!response.deviations().empty()) std::cout << "\n";
+  for (const v1::Deviation& d : response.deviations()) {
+    std::cout << "  deviation " << d.deviation_id() << " "
+              << ClassName(d.classification()) << " "
+              << absl::AsciiStrToUpper(DeviationStatusName(d.status()))
+              << (d.rule().empty() ? "" : " " + d.rule())
+              << (d.step_id().empty() ? "" : " (step " + d.step_id() + ")")
+              << ": " << d.description();
+    if (!d.assessed_by_user_id().empty()) {
+      std::cout << " — assessed by " << d.assessed_by_user_id() << ": "
+                << d.assessment();
+    }
+    std::cout << "\n";
+  }
+  if (!response.banks().empty()) std::cout << "\n";
+  for (const v1::Bank& bank : response.banks()) {
+    std::cout << "  bank " << BankName(bank.kind()) << ": "
+              << bank.vials_frozen() << " vial(s) frozen, "
+              << bank.vials_thawed() << " thawed, " << bank.available_size()
+              << " available";
+    for (int i = 0; i < bank.available_size(); ++i) {
+      std::cout << (i == 0 ? ": " : ", ") << bank.available(i).item_id()
+                << " at " << bank.available(i).position_location_id();
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int BatchList(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("batch-list");
+  v1::ListBatchesRequest request;
+  if (!o.state.empty()) {
+    v1::BatchState s = v1::BATCH_STATE_UNSPECIFIED;
+    if (!ParseEnumName(o.state, "BATCH_STATE_", &v1::BatchState_Parse, &s)) {
+      return Fail(cmd, "--state: in_process, qc_pending or aborted", 2);
+    }
+    request.set_state(s);
+  }
+  request.set_donor_lot_id(o.lot_id);
+  v1::ListBatchesResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::ListBatches, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  std::cout << std::left << std::setw(32) << "BATCH" << std::setw(32)
+            << "DONOR LOT" << std::setw(15) << "DIN" << std::setw(14)
+            << "PROCESS" << std::setw(12) << "STATE"
+            << "STARTED\n";
+  for (const v1::Batch& b : response.batches()) {
+    std::cout << std::setw(32) << b.batch_id() << std::setw(32)
+              << b.donor_lot_id() << std::setw(15) << b.din() << std::setw(14)
+              << b.process_version() << std::setw(12)
+              << BatchStateName(b.state()) << DisplayTime(b.started_at())
+              << " by " << b.started_by_user_id() << "\n";
+  }
+  return 0;
+}
+
+int GrowthCurve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("growth-curve");
+  bool csv = o.format == "csv";
+  if (!csv && o.format != "table") {
+    return Fail(cmd, "--format: table or csv", 2);
+  }
+  v1::GetGrowthCurveRequest request;
+  request.set_batch_id(o.batch_id);
+  v1::GetGrowthCurveResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::GetGrowthCurve, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  if (csv) {
+    std::cout << "day,passage,cumulative_pd\n";
+    for (const v1::GrowthPoint& p : response.points()) {
+      std::cout << Fixed(p.day(), 2) << "," << p.passage_number() << ","
+                << Fixed(p.cumulative_population_doublings(), 2) << "\n";
+    }
+    return 0;
+  }
+  std::cout << std::right << std::setw(8) << "DAY" << std::setw(9) << "PASSAGE"
+            << std::setw(15) << "CUMULATIVE PD"
+            << "  STEP\n";
+  for (const v1::GrowthPoint& p : response.points()) {
+    std::cout << std::setw(8) << Fixed(p.day(), 2) << std::setw(9)
+              << Passage(p.passage_number()) << std::setw(15)
+              << Fixed(p.cumulative_population_doublings(), 2) << "  "
+              << p.step_id() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command FindManufacturingCommand(const std::string& verb) {
+  if (verb == "material-receive") return MaterialReceive;
+  if (verb == "material-release") return MaterialRelease;
+  if (verb == "material-reject") return MaterialReject;
+  if (verb == "material-show") return MaterialShow;
+  if (verb == "material-list") return MaterialList;
+  if (verb == "equipment-register") return EquipmentRegister;
+  if (verb == "equipment-calibrate") return EquipmentCalibrate;
+  if (verb == "equipment-status") return EquipmentStatusCommand;
+  if (verb == "equipment-list") return EquipmentList;
+  if (verb == "batch-start") return BatchStart;
+  if (verb == "processing") return Processing;
+  if (verb == "passage-seed") return PassageSeed;
+  if (verb == "harvest") return Harvest;
+  if (verb == "verify") return Verify;
+  if (verb == "correct") return Correct;
+  if (verb == "cryopreserve") return Cryopreserve;
+  if (verb == "thaw") return Thaw;
+  if (verb == "product-harvest") return ProductHarvest;
+  if (verb == "batch-abort") return BatchAbort;
+  if (verb == "deviation-record") return DeviationRecord;
+  if (verb == "deviation-assess") return DeviationAssess;
+  if (verb == "batch-show") return BatchShow;
+  if (verb == "batch-list") return BatchList;
+  if (verb == "growth-curve") return GrowthCurve;
+  return nullptr;
+}
+
+}  // namespace cellchain::cli

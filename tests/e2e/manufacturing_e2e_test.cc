@@ -1,0 +1,402 @@
+// A batch as a lab records it, through the cellchain CLI against a real
+// cellchaind over real mTLS: QA registers the equipment; a technician
+// receives the material lots and QA releases them (and rejects one, which
+// no step may use); a donor lot is brought to AVAILABLE as donor intake
+// does it; the technician starts a batch, digests the tissue into P0,
+// harvests it, seeds and harvests P1 and freezes a master bank into freezer
+// positions; a second technician verifies every step (the one who recorded
+// a step may not); the product lot is harvested and the batch waits for QC.
+// The growth curve carries the population doublings of the counts entered.
+//
+// The times are entered after the fact, two weeks back, so that the
+// culture's days are real days: the cord was collected 14 days ago and its
+// processing started 19 hours later, within the 48 hours allowed.
+#include <regex>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/testing/test_database.h"
+#include "tests/e2e/daemon.h"
+
+namespace cellchain::e2e {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kAdminPassword[] = "correct horse battery staple";
+constexpr char kTinaPassword[] = "she keeps the chain intact";
+constexpr char kTomPassword[] = "two pairs of eyes see more";
+constexpr char kOttoPassword[] = "every assay has a control";
+constexpr char kQuinnPassword[] = "quality is never an accident";
+
+const char* const kPanel[] = {"HIV12_AB", "HIV1_NAT", "HBSAG",     "HBC_AB",
+                              "HBV_NAT",  "HCV_AB",   "HCV_NAT",   "HTLV_AB",
+                              "SYPHILIS", "WNV_NAT",  "TCRUZI_AB", "CMV_AB"};
+
+std::string Capture(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  if (std::regex_search(text, m, std::regex(pattern))) return m[1];
+  return "";
+}
+
+std::string Day(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
+}
+
+class ManufacturingE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Pki().empty()) << "run through ctest";
+    auto db = testing::TestDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    RunResult boot = BootstrapAdmin(WithoutUser(db_->conninfo()), "admin",
+                                    "Ada Admin", kAdminPassword);
+    ASSERT_EQ(boot.exit_code, 0) << boot.output;
+    std::string error;
+    daemon_ = Daemon::Start(WithoutUser(db_->conninfo()), {}, &error);
+    ASSERT_NE(daemon_, nullptr) << error;
+    admin_ = Person("admin-cli", "admin");
+    ASSERT_EQ(admin_->Login("admin", kAdminPassword).exit_code, 0);
+    tina_ = Person("lab-ws-01", "tina");
+    tom_ = Person("lab-ws-01", "tom");
+    otto_ = Person("lab-ws-01", "otto");
+    quinn_ = Person("qa-ws-01", "quinn");
+    ASSERT_TRUE(ProvisionUser(*admin_, *tina_, "tina", "Tina Tech",
+                              "technician", kTinaPassword)
+                    .ok());
+    ASSERT_TRUE(ProvisionUser(*admin_, *tom_, "tom", "Tom Second", "technician",
+                              kTomPassword)
+                    .ok());
+    ASSERT_TRUE(ProvisionUser(*admin_, *otto_, "otto", "Otto Analyst",
+                              "qc_analyst", kOttoPassword)
+                    .ok());
+    ASSERT_TRUE(ProvisionUser(*admin_, *quinn_, "quinn", "Quinn Quality", "qa",
+                              kQuinnPassword)
+                    .ok());
+  }
+
+  std::unique_ptr<CliSession> Person(const std::string& workstation,
+                                     const std::string& name) {
+    return std::make_unique<CliSession>(*daemon_, workstation,
+                                        sessions_.path() + "/" + name);
+  }
+
+  // Runs a command that must succeed; its output.
+  std::string Ok(const CliSession& who, const std::vector<std::string>& args,
+                 const std::string& input = "") {
+    RunResult r = who.Run(args, input);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output;
+  }
+
+  // `cellchain manufacturing <args>` signed with `password` on stdin.
+  RunResult Signed(const CliSession& who, const char* password,
+                   std::vector<std::string> args) {
+    args.insert(args.begin(), "manufacturing");
+    args.push_back("--password-stdin");
+    return who.Run(args, std::string(password) + "\n");
+  }
+  std::string SignedOk(const CliSession& who, const char* password,
+                       std::vector<std::string> args) {
+    RunResult r = Signed(who, password, std::move(args));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output;
+  }
+
+  // An RFC 3339 time `hours` after the cord's collection.
+  std::string At(double hours) const {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                            collected_ + absl::Hours(hours),
+                            absl::UTCTimeZone());
+  }
+
+  // Donor intake as donor_e2e_test does it, up to QA's release of the lot:
+  // its id.
+  std::string AvailableDonorLot() {
+    std::string out = Ok(*tina_, {"donor", "register"});
+    std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
+    EXPECT_FALSE(code.empty()) << out;
+    Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
+                "--form-version=UC-ICF v3.2", "--consented-at=" + At(-24 * 6),
+                "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
+    for (const char* test : kPanel) {
+      Ok(*otto_,
+         {"donor", "screen", "--donor-code=" + code,
+          std::string("--test=") + test, "--method=CMIA", "--kit-lot=K-2291",
+          "--drawn-at=" + At(-24), "--result=non_reactive"});
+    }
+    out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
+                      "--delivered-at=" + At(-1), "--collected-at=" + At(0),
+                      "--received-at=" + At(5), "--min-celsius=3.5",
+                      "--max-celsius=6", "--weight-grams=42.5"});
+    std::string lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
+    EXPECT_FALSE(lot.empty()) << out;
+    std::string password = std::string(kQuinnPassword) + "\n";
+    EXPECT_THAT(
+        Ok(*quinn_,
+           {"donor", "determine", "--donor-code=" + code, "--password-stdin"},
+           password),
+        HasSubstr("ELIGIBLE"));
+    EXPECT_THAT(
+        Ok(*quinn_,
+           {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
+           password),
+        HasSubstr("is available"));
+    return lot;
+  }
+
+  std::string Equipment(const std::string& kind, const std::string& name,
+                        const std::string& tag) {
+    absl::Time now = absl::Now();
+    std::string out =
+        Ok(*quinn_, {"manufacturing", "equipment-register", "--kind=" + kind,
+                     "--name=" + name, "--asset-tag=" + tag,
+                     "--calibrated-on=" + Day(now - absl::Hours(24 * 60)),
+                     "--calibration-due=" + Day(now + absl::Hours(24 * 300)),
+                     "--calibration-reference=CAL-" + tag});
+    EXPECT_THAT(out, HasSubstr("in_service")) << out;
+    std::string id = Capture(out, "equipment (eqp_[A-Za-z0-9_-]+)");
+    EXPECT_FALSE(id.empty()) << out;
+    return id;
+  }
+
+  std::string Material(const std::string& kind, const std::string& name,
+                       const std::string& lot) {
+    std::string out = Ok(
+        *tina_,
+        {"manufacturing", "material-receive", "--kind=" + kind,
+         "--name=" + name, "--supplier=BioSupply GmbH", "--supplier-lot=" + lot,
+         "--expires-on=" + Day(absl::Now() + absl::Hours(24 * 365))});
+    EXPECT_THAT(out, HasSubstr("quarantine")) << out;
+    EXPECT_THAT(out, ContainsRegex("\\(MAT-[A-Z0-9]{8}\\)")) << out;
+    std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
+    EXPECT_FALSE(id.empty()) << out;
+    return id;
+  }
+
+  // A location of `kind` inside `parent` ("" for a site), made by QA.
+  std::string Location(const std::string& kind, const std::string& name,
+                       const std::string& parent) {
+    std::vector<std::string> args = {"custody", "location-add",
+                                     "--kind=" + kind, "--name=" + name};
+    if (!parent.empty()) args.push_back("--parent-location=" + parent);
+    std::string out = Ok(*quinn_, args);
+    std::string id = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+    EXPECT_FALSE(id.empty()) << out;
+    return id;
+  }
+
+  // When the cord was collected: 14 days ago, to the second.
+  const absl::Time collected_ = absl::FromUnixSeconds(
+      absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
+  TempDir sessions_{"manufacturing-e2e"};
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<Daemon> daemon_;
+  std::unique_ptr<CliSession> admin_, tina_, tom_, otto_, quinn_;
+};
+
+TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
+  // QA registers the equipment; the technician may not.
+  RunResult not_qa =
+      tina_->Run({"manufacturing", "equipment-register", "--kind=incubator",
+                  "--name=Heracell 240i", "--asset-tag=INC-99",
+                  "--calibrated-on=2026-01-01", "--calibration-due=2027-01-01",
+                  "--calibration-reference=CAL-99"});
+  EXPECT_EQ(not_qa.exit_code, 1);
+  EXPECT_THAT(not_qa.output, HasSubstr("(reason: ROLE_NOT_ALLOWED)"));
+  std::string cabinet =
+      Equipment("biosafety_cabinet", "Herasafe 2030i", "BSC-01");
+  std::string incubator = Equipment("incubator", "Heracell 240i", "INC-01");
+  std::string freezer =
+      Equipment("controlled_rate_freezer", "CryoMed 7456", "CRF-01");
+  EXPECT_THAT(Ok(*tina_, {"manufacturing", "equipment-list"}),
+              ContainsRegex("INC-01 +incubator +in_service"));
+
+  // The technician receives the material lots into quarantine; QA releases
+  // them and rejects the one whose certificate of analysis is missing.
+  std::string medium = Material("medium", "MEM alpha", "ME-2291");
+  std::string lysate = Material("supplement", "human platelet lysate", "PL-77");
+  std::string enzyme =
+      Material("digestion_enzyme", "collagenase NB 6", "CN-310");
+  std::string dmso = Material("cryoprotectant", "CryoStor CS10", "CS-5521");
+  std::string bad = Material("medium", "MEM alpha", "ME-2292");
+  for (const std::string& id : {medium, lysate, enzyme, dmso}) {
+    EXPECT_THAT(SignedOk(*quinn_, kQuinnPassword,
+                         {"material-release", "--material-id=" + id}),
+                HasSubstr(") released"));
+  }
+  RunResult tech_release = Signed(*tina_, kTinaPassword,
+                                  {"material-release", "--material-id=" + bad});
+  EXPECT_THAT(tech_release.output, HasSubstr("(reason: ROLE_NOT_ALLOWED)"));
+  EXPECT_THAT(SignedOk(*quinn_, kQuinnPassword,
+                       {"material-reject", "--material-id=" + bad,
+                        "--reason=certificate of analysis missing"}),
+              HasSubstr("rejected: certificate of analysis missing"));
+  std::string listed =
+      Ok(*tina_, {"manufacturing", "material-list", "--status=released"});
+  EXPECT_THAT(listed, HasSubstr(medium));
+  EXPECT_THAT(listed, Not(HasSubstr(bad)));
+
+  std::string lot = AvailableDonorLot();
+  ASSERT_FALSE(lot.empty());
+  std::string started =
+      Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + lot});
+  std::string batch = Capture(started, "batch (bat_[A-Za-z0-9_-]+) started");
+  ASSERT_FALSE(batch.empty()) << started;
+  EXPECT_THAT(started, HasSubstr("IN_PROCESS"));
+
+  // The cultures live in the culture room's incubator.
+  std::string site = Location("site", "Cell Therapy Unit", "");
+  std::string culture = Location("room", "Culture room", site);
+
+  // Processing: the rejected lot is refused, naming the rule; then an
+  // enzymatic digest of 2.5e5 viable cells into two flasks.
+  std::vector<std::string> processing = {"processing",
+                                         "--batch-id=" + batch,
+                                         "--location-id=" + culture,
+                                         "--method=enzymatic",
+                                         "--tissue-grams=20",
+                                         "--vessel-type=T175 flask",
+                                         "--vessel-count=2",
+                                         "--seeded-at=" + At(19),
+                                         "--seeded-cells=2.5e5",
+                                         "--material=" + enzyme + ":1 vial",
+                                         "--equipment=" + cabinet,
+                                         "--equipment=" + incubator};
+  std::vector<std::string> with_bad = processing;
+  with_bad.push_back("--material=" + bad + ":500 ml");
+  RunResult refused = Signed(*tina_, kTinaPassword, with_bad);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.output, HasSubstr("(reason: MATERIAL_NOT_RELEASED)"));
+  EXPECT_THAT(refused.output,
+              HasSubstr("cellchain: manufacturing processing:"));
+  processing.push_back("--material=" + medium + ":500 ml");
+  std::string p0_out = SignedOk(*tina_, kTinaPassword, processing);
+  std::string p0 =
+      Capture(p0_out, "step (stp_[A-Za-z0-9_-]+) \\(processing P0");
+  ASSERT_FALSE(p0.empty()) << p0_out;
+  EXPECT_THAT(p0_out, ContainsRegex("2 T175 flask itm_[A-Za-z0-9_-]+, itm_"));
+  EXPECT_THAT(p0_out, Not(HasSubstr("DEVIATION")));
+
+  // P0 harvested on day 7: 2.5e5 -> 4e6 is 4 doublings in 168 h.
+  std::string p0_harvest =
+      SignedOk(*tina_, kTinaPassword,
+               {"harvest", "--step-id=" + p0, "--harvested-at=" + At(19 + 168),
+                "--harvested-cells=4e6", "--viability=95", "--confluence=85",
+                "--material=" + lysate + ":50 ml"});
+  EXPECT_THAT(p0_harvest, HasSubstr("PD 4.00, cumulative PD 4.00"));
+  EXPECT_THAT(p0_harvest, HasSubstr("doubling time 42.0 h"));
+  std::string p0_revision = Capture(p0_harvest, "revision ([0-9]+)");
+
+  // P1 from 1e6 of those cells, harvested 96 h later at 8e6: 3 doublings,
+  // 7 in all.
+  std::string p1_out =
+      SignedOk(*tina_, kTinaPassword,
+               {"passage-seed", "--source-step-id=" + p0,
+                "--location-id=" + culture,
+                "--vessel-type=T175 flask", "--vessel-count=1",
+                "--seeded-at=" + At(19 + 168 + 1), "--seeded-cells=1e6",
+                "--material=" + medium + ":30 ml", "--equipment=" + incubator});
+  std::string p1 = Capture(p1_out, "step (stp_[A-Za-z0-9_-]+) \\(passage P1");
+  ASSERT_FALSE(p1.empty()) << p1_out;
+  std::string p1_harvest = SignedOk(
+      *tina_, kTinaPassword,
+      {"harvest", "--step-id=" + p1, "--harvested-at=" + At(19 + 168 + 97),
+       "--harvested-cells=8e6", "--viability=93", "--confluence=90"});
+  EXPECT_THAT(p1_harvest, HasSubstr("PD 3.00, cumulative PD 7.00"));
+  EXPECT_THAT(p1_harvest, HasSubstr("doubling time 32.0 h"));
+  std::string p1_revision = Capture(p1_harvest, "revision ([0-9]+)");
+
+  // Four eyes: the one who recorded a step may not verify it.
+  RunResult own =
+      Signed(*tina_, kTinaPassword,
+             {"verify", "--step-id=" + p0, "--revision=" + p0_revision});
+  EXPECT_NE(own.exit_code, 0);
+  EXPECT_THAT(own.output, HasSubstr("(reason: FOUR_EYES_SAME_PERSON)"));
+  EXPECT_THAT(
+      SignedOk(*tom_, kTomPassword,
+               {"verify", "--step-id=" + p0, "--revision=" + p0_revision}),
+      HasSubstr("verified by tom (recorded by tina)"));
+  SignedOk(*tom_, kTomPassword,
+           {"verify", "--step-id=" + p1, "--revision=" + p1_revision});
+
+  // A master bank of two vials of 1e6 cells, one per freezer position.
+  std::string room = Location("room", "Cryo room", site);
+  std::string tank = Location("freezer", "LN2 tank 1", room);
+  std::string rack = Location("rack", "Rack A", tank);
+  std::string box = Location("box", "Box 1", rack);
+  std::string a1 = Location("position", "A1", box);
+  std::string a2 = Location("position", "A2", box);
+  std::string frozen =
+      SignedOk(*tina_, kTinaPassword,
+               {"cryopreserve", "--source-step-id=" + p1, "--bank=master",
+                "--cells-per-vial=1e6", "--frozen-at=" + At(19 + 168 + 99),
+                "--viability=92", "--positions=" + a1 + "," + a2,
+                "--material=" + dmso + ":2 ml", "--equipment=" + freezer});
+  std::string cryo =
+      Capture(frozen, "step (stp_[A-Za-z0-9_-]+) \\(cryopreservation P1");
+  ASSERT_FALSE(cryo.empty()) << frozen;
+  EXPECT_THAT(frozen, HasSubstr("2 vial(s) of 1.00e+06 cells into the master"));
+  EXPECT_THAT(frozen, HasSubstr(" at " + a1));
+  std::string cryo_revision = Capture(frozen, "revision ([0-9]+)");
+
+  // The product lot waits for every verification.
+  std::vector<std::string> product = {"product-harvest",
+                                      "--source-step-id=" + p1,
+                                      "--harvested-at=" + At(19 + 168 + 100),
+                                      "--harvested-cells=5e6",
+                                      "--viability=91",
+                                      "--volume-ml=50"};
+  RunResult early = Signed(*tina_, kTinaPassword, product);
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_THAT(early.output, HasSubstr("(reason: STEP_NOT_VERIFIED)"));
+  SignedOk(*tom_, kTomPassword,
+           {"verify", "--step-id=" + cryo, "--revision=" + cryo_revision});
+  std::string harvested = SignedOk(*tina_, kTinaPassword, product);
+  EXPECT_THAT(harvested, ContainsRegex("product lot itm_[A-Za-z0-9_-]+ "
+                                       "harvested: 5.00e\\+06 cells"));
+  EXPECT_THAT(harvested, HasSubstr("is QC_PENDING"));
+
+  // The batch record as QA reads it.
+  std::string shown =
+      Ok(*quinn_, {"manufacturing", "batch-show", "--batch-id=" + batch});
+  EXPECT_THAT(shown, ContainsRegex("state +QC_PENDING"));
+  EXPECT_THAT(shown,
+              ContainsRegex(p0 + " +processing +P0 +verified +" + p0_revision +
+                            " +2.50e\\+05 +4.00e\\+06 +"
+                            "4.00 +4.00 +42.0 +tina / tom"));
+  EXPECT_THAT(shown,
+              ContainsRegex(p1 + " +passage +P1 +verified +" + p1_revision +
+                            " +1.00e\\+06 +8.00e\\+06 +"
+                            "3.00 +7.00 +32.0 +tina / tom"));
+  EXPECT_THAT(shown, ContainsRegex(cryo + " +cryopreservation +P1 +verified"));
+  EXPECT_THAT(shown, HasSubstr("bank master: 2 vial(s) frozen, 0 thawed, 2 "
+                               "available"));
+  EXPECT_THAT(shown, HasSubstr("uses " + enzyme + " (1 vial)"));
+  EXPECT_THAT(shown, Not(HasSubstr("deviation bdv_")));
+  EXPECT_THAT(
+      Ok(*quinn_, {"manufacturing", "batch-list", "--state=qc_pending"}),
+      HasSubstr(batch));
+  EXPECT_THAT(Ok(*quinn_,
+                 {"manufacturing", "material-show", "--material-id=" + medium}),
+              ContainsRegex("used by steps +.*" + p0));
+
+  // The growth curve: day since the start of processing, passage,
+  // cumulative population doublings.
+  std::string csv = Ok(*quinn_, {"manufacturing", "growth-curve",
+                                 "--batch-id=" + batch, "--format=csv"});
+  EXPECT_THAT(csv, ::testing::StartsWith("day,passage,cumulative_pd\n"));
+  EXPECT_THAT(csv, HasSubstr("\n7.00,0,4.00\n"));
+  EXPECT_THAT(csv, HasSubstr("\n11.04,1,7.00\n"));
+  std::string table =
+      Ok(*quinn_, {"manufacturing", "growth-curve", "--batch-id=" + batch});
+  EXPECT_THAT(table, ContainsRegex("11.04 +P1 +7.00  " + p1));
+}
+
+}  // namespace
+}  // namespace cellchain::e2e
