@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
@@ -27,52 +28,22 @@ namespace {
 using audit::v1::Isbt128Identifier;
 using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
+using fields::Blank;
+using fields::kMaxText;
+using fields::Micros;
+using fields::RequirePastTime;
+using fields::RequireText;
+using fields::ToTime;
+constexpr auto Ts = fields::TimestampParam;
 
-constexpr size_t kMaxText = 500;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
-// A time in the future is refused beyond this clock difference.
-constexpr absl::Duration kClockSkew = absl::Minutes(5);
 
-// A timestamp parameter sent as microseconds since the epoch.
-std::string Ts(int n) {
-  return absl::StrCat("('epoch'::timestamptz + $", n,
-                      "::int8 * interval '1 microsecond')");
-}
 
-int64_t Micros(const Timestamp& t) {
-  return TimeUtil::TimestampToMicroseconds(t);
-}
 
-absl::Time ToTime(const Timestamp& t) { return absl::FromUnixMicros(Micros(t)); }
 
-bool Blank(std::string_view s) {
-  return absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()))
-      .empty();
-}
 
-absl::Status RequireText(std::string_view value, std::string_view field,
-                         size_t max = kMaxText) {
-  if (Blank(value)) return InvalidField(field, "required");
-  if (value.size() > max) {
-    return InvalidField(field, absl::StrCat("at most ", max, " characters"));
-  }
-  return absl::OkStatus();
-}
 
-// A time that must be given, be valid, and not lie in the future.
-absl::Status RequirePastTime(const Timestamp& t, bool present,
-                             std::string_view field) {
-  if (!present) return InvalidField(field, "required");
-  if (t.seconds() < 0 || t.seconds() > 253402300799 || t.nanos() < 0 ||
-      t.nanos() > 999999999) {
-    return InvalidField(field, "not a valid time");
-  }
-  if (ToTime(t) > absl::Now() + kClockSkew) {
-    return InvalidField(field, "lies in the future");
-  }
-  return absl::OkStatus();
-}
 
 absl::Status RequireDonorCode(std::string_view code) {
   if (code.empty()) return InvalidField("donor_code", "required");

@@ -1,0 +1,49 @@
+#include "services/common/fields/fields.h"
+
+#include "gtest/gtest.h"
+#include "services/common/status/status.h"
+
+namespace cellchain::fields {
+namespace {
+
+google::protobuf::Timestamp At(absl::Time t) {
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(t));
+  return out;
+}
+
+TEST(FieldsTest, TextMustBeGivenAndNotTooLong) {
+  EXPECT_TRUE(RequireText("MEM alpha", "name").ok());
+  EXPECT_EQ(FieldOf(RequireText("  \t", "name")), "name");
+  absl::Status long_text = RequireText(std::string(501, 'x'), "name");
+  EXPECT_EQ(FieldOf(long_text), "name");
+  EXPECT_NE(long_text.message().find("at most 500"), std::string::npos);
+  EXPECT_TRUE(RequireText(std::string(501, 'x'), "notes", 2000).ok());
+}
+
+TEST(FieldsTest, ATimeMustBeGivenValidAndPast) {
+  EXPECT_TRUE(RequirePastTime(At(absl::Now() - absl::Hours(1)), true, "at").ok());
+  EXPECT_EQ(FieldOf(RequirePastTime({}, false, "at")), "at");
+  google::protobuf::Timestamp bad;
+  bad.set_seconds(-5);
+  EXPECT_EQ(FieldOf(RequirePastTime(bad, true, "at")), "at");
+  absl::Status future =
+      RequirePastTime(At(absl::Now() + absl::Hours(1)), true, "at");
+  EXPECT_NE(future.message().find("future"), std::string::npos);
+  // Within the allowed clock difference.
+  EXPECT_TRUE(
+      RequirePastTime(At(absl::Now() + absl::Minutes(2)), true, "at").ok());
+}
+
+TEST(FieldsTest, TimestampsAreExactMicroseconds) {
+  google::protobuf::Timestamp t;
+  t.set_seconds(1767225600);
+  t.set_nanos(123456000);
+  EXPECT_EQ(Micros(t), 1767225600123456);
+  EXPECT_EQ(ToTime(t), absl::FromUnixMicros(1767225600123456));
+  EXPECT_EQ(TimestampParam(3),
+            "('epoch'::timestamptz + $3::int8 * interval '1 microsecond')");
+}
+
+}  // namespace
+}  // namespace cellchain::fields
