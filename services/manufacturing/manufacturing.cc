@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
@@ -30,16 +31,20 @@ using audit::v1::Isbt128Identifier;
 using common::v1::SignatureMeaning;
 using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
+using fields::Blank;
+using fields::kMaxText;
+using fields::Micros;
+using fields::RequirePastTime;
+using fields::RequireText;
+using fields::ToTime;
+constexpr auto Ts = fields::TimestampParam;
 
-constexpr size_t kMaxText = 500;
 constexpr int kMaxVessels = 60;
 constexpr int kMaxVials = 500;
 constexpr int kMaxMaterials = 20;
 constexpr int kMaxEquipment = 10;
 constexpr double kMaxCells = 1e13;
 constexpr int kMaxList = 500;
-// A time in the future is refused beyond this clock difference.
-constexpr absl::Duration kClockSkew = absl::Minutes(5);
 // Vessels live in a place (an incubator), which holds them in custody, so
 // that whoever harvests or discards them later may end them.
 constexpr char kVesselPlace[] =
@@ -48,50 +53,15 @@ constexpr char kVesselPlace[] =
 // Which custody items a step made (step_items.role).
 enum ItemRole { kVessel = 1, kVial = 2, kProductLot = 3 };
 
-std::string Ts(int n) {
-  return absl::StrCat("('epoch'::timestamptz + $", n,
-                      "::int8 * interval '1 microsecond')");
-}
 
-int64_t Micros(const Timestamp& t) {
-  return TimeUtil::TimestampToMicroseconds(t);
-}
 
-absl::Time ToTime(const Timestamp& t) {
-  return absl::FromUnixMicros(Micros(t));
-}
 
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
 }
 
-bool Blank(std::string_view s) {
-  return absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()))
-      .empty();
-}
 
-absl::Status RequireText(std::string_view value, std::string_view field,
-                         size_t max = kMaxText) {
-  if (Blank(value)) return InvalidField(field, "required");
-  if (value.size() > max) {
-    return InvalidField(field, absl::StrCat("at most ", max, " characters"));
-  }
-  return absl::OkStatus();
-}
 
-// A time that must be given, be valid, and not lie in the future.
-absl::Status RequirePastTime(const Timestamp& t, bool present,
-                             std::string_view field) {
-  if (!present) return InvalidField(field, "required");
-  if (t.seconds() < 0 || t.seconds() > 253402300799 || t.nanos() < 0 ||
-      t.nanos() > 999999999) {
-    return InvalidField(field, "not a valid time");
-  }
-  if (ToTime(t) > absl::Now() + kClockSkew) {
-    return InvalidField(field, "lies in the future");
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<absl::CivilDay> RequireDate(std::string_view text,
                                            std::string_view field) {
@@ -205,17 +175,25 @@ absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
   return out;
 }
 
+// The first row `sql` selects with `id` as $1; NOT_FOUND with `reason`
+// naming `what` when none.
+template <typename Proto, typename Executor>
+absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
+                                const std::string& id, std::string_view what,
+                                std::string_view reason) {
+  CC_ASSIGN_OR_RETURN(std::vector<Proto> rows,
+                      LoadRows<Proto>(executor, sql, {id}));
+  if (rows.empty()) return NotFound(what, id, reason);
+  return std::move(rows.front());
+}
+
 template <typename Executor>
 absl::StatusOr<v1::MaterialLot> LoadMaterial(Executor& executor,
                                              const std::string& id) {
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::MaterialLot> rows,
-      LoadRows<v1::MaterialLot>(
-          executor,
-          MaterialSelect() + "WHERE material_id = $1 OR material_code = $1",
-          {id}));
-  if (rows.empty()) return NotFound("material lot", id, "MATERIAL_NOT_FOUND");
-  return std::move(rows.front());
+  return LoadFirst<v1::MaterialLot>(
+      executor,
+      MaterialSelect() + "WHERE material_id = $1 OR material_code = $1", id,
+      "material lot", "MATERIAL_NOT_FOUND");
 }
 
 std::string EquipmentSelect() {
@@ -229,14 +207,9 @@ std::string EquipmentSelect() {
 template <typename Executor>
 absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
                                             const std::string& id) {
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::Equipment> rows,
-      LoadRows<v1::Equipment>(
-          executor,
-          EquipmentSelect() + "WHERE equipment_id = $1 OR asset_tag = $1",
-          {id}));
-  if (rows.empty()) return NotFound("equipment", id, "EQUIPMENT_NOT_FOUND");
-  return std::move(rows.front());
+  return LoadFirst<v1::Equipment>(
+      executor, EquipmentSelect() + "WHERE equipment_id = $1 OR asset_tag = $1",
+      id, "equipment", "EQUIPMENT_NOT_FOUND");
 }
 
 std::string BatchSelect() {
@@ -251,14 +224,11 @@ std::string BatchSelect() {
 template <typename Executor>
 absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
                                     bool for_update = false) {
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::Batch> rows,
-      LoadRows<v1::Batch>(executor,
-                          absl::StrCat(BatchSelect(), "WHERE batch_id = $1",
-                                       for_update ? " FOR UPDATE" : ""),
-                          {id}));
-  if (rows.empty()) return NotFound("batch", id, "BATCH_NOT_FOUND");
-  return std::move(rows.front());
+  return LoadFirst<v1::Batch>(
+      executor,
+      absl::StrCat(BatchSelect(), "WHERE batch_id = $1",
+                   for_update ? " FOR UPDATE" : ""),
+      id, "batch", "BATCH_NOT_FOUND");
 }
 
 std::string StepSelect() {
@@ -347,15 +317,11 @@ template <typename Executor>
 absl::StatusOr<v1::Deviation> LoadDeviation(Executor& executor,
                                             const std::string& id,
                                             bool for_update = false) {
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::Deviation> rows,
-      LoadRows<v1::Deviation>(
-          executor,
-          absl::StrCat(DeviationSelect(), "WHERE deviation_id = $1",
-                       for_update ? " FOR UPDATE" : ""),
-          {id}));
-  if (rows.empty()) return NotFound("deviation", id, "DEVIATION_NOT_FOUND");
-  return std::move(rows.front());
+  return LoadFirst<v1::Deviation>(
+      executor,
+      absl::StrCat(DeviationSelect(), "WHERE deviation_id = $1",
+                   for_update ? " FOR UPDATE" : ""),
+      id, "deviation", "DEVIATION_NOT_FOUND");
 }
 
 // A batch with everything its rules look at.
@@ -1088,48 +1054,52 @@ struct Uses {
   absl::flat_hash_map<std::string, v1::Equipment> equipment;
 };
 
+// Reads (and with `lock`, locks FOR SHARE) the rows of `table` named by
+// `ids` into `out`, through `load`; an id given in another form (a code or
+// tag the loader also finds by) is refused naming `field`.
+template <typename Proto, typename Executor, typename Load, typename IdOf>
+absl::Status LoadNamed(Executor& executor, const std::vector<std::string>& ids,
+                       bool lock, const char* table, const char* id_column,
+                       std::string_view field, std::string_view hint,
+                       Load load, IdOf id_of,
+                       absl::flat_hash_map<std::string, Proto>& out) {
+  for (const std::string& id : ids) {
+    if (out.contains(id)) continue;
+    if (lock) {
+      CC_RETURN_IF_ERROR(
+          executor
+              .Exec(absl::StrCat("SELECT 1 FROM cellchain_manufacturing.",
+                                 table, " WHERE ", id_column,
+                                 " = $1 FOR SHARE"),
+                    {id})
+              .status());
+    }
+    absl::StatusOr<Proto> row = load(executor, id);
+    if (!row.ok()) return row.status();
+    if (id_of(*row) != id) return InvalidField(field, hint);
+    out[id] = *std::move(row);
+  }
+  return absl::OkStatus();
+}
+
 template <typename Executor>
 absl::StatusOr<Uses> LoadUses(Executor& executor,
                               const std::vector<std::string>& material_ids,
                               const std::vector<std::string>& equipment_ids,
                               bool lock) {
   Uses uses;
-  for (const std::string& id : material_ids) {
-    if (uses.materials.contains(id)) continue;
-    if (lock) {
-      CC_RETURN_IF_ERROR(
-          executor
-              .Exec("SELECT 1 FROM cellchain_manufacturing.materials "
-                    "WHERE material_id = $1 FOR SHARE",
-                    {id})
-              .status());
-    }
-    absl::StatusOr<v1::MaterialLot> m = LoadMaterial(executor, id);
-    if (!m.ok()) return m.status();
-    if (m->material_id() != id) {
-      return InvalidField("values.materials",
-                          "name material lots by id (mat_...), not code");
-    }
-    uses.materials[id] = *std::move(m);
-  }
-  for (const std::string& id : equipment_ids) {
-    if (uses.equipment.contains(id)) continue;
-    if (lock) {
-      CC_RETURN_IF_ERROR(
-          executor
-              .Exec("SELECT 1 FROM cellchain_manufacturing.equipment "
-                    "WHERE equipment_id = $1 FOR SHARE",
-                    {id})
-              .status());
-    }
-    absl::StatusOr<v1::Equipment> e = LoadEquipment(executor, id);
-    if (!e.ok()) return e.status();
-    if (e->equipment_id() != id) {
-      return InvalidField("values.equipment_ids",
-                          "name equipment by id (eqp_...), not asset tag");
-    }
-    uses.equipment[id] = *std::move(e);
-  }
+  CC_RETURN_IF_ERROR(LoadNamed<v1::MaterialLot>(
+      executor, material_ids, lock, "materials", "material_id",
+      "values.materials", "name material lots by id (mat_...), not code",
+      [](Executor& e, const std::string& id) { return LoadMaterial(e, id); },
+      [](const v1::MaterialLot& m) { return m.material_id(); },
+      uses.materials));
+  CC_RETURN_IF_ERROR(LoadNamed<v1::Equipment>(
+      executor, equipment_ids, lock, "equipment", "equipment_id",
+      "values.equipment_ids", "name equipment by id (eqp_...), not asset tag",
+      [](Executor& e, const std::string& id) { return LoadEquipment(e, id); },
+      [](const v1::Equipment& e) { return e.equipment_id(); },
+      uses.equipment));
   return uses;
 }
 
@@ -1862,6 +1832,29 @@ absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
 
 }  // namespace
 
+template <typename Response, typename Request>
+absl::StatusOr<Response> Manufacturing::RecordStepRequest(
+    const P& caller, const char* method, const Request& request,
+    NewStep step) {
+  CC_ASSIGN_OR_RETURN(step.values,
+                      Clean(step.kind, request.values(), /*harvested=*/false));
+  step.method = method;
+  step.request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
+  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
+  CC_ASSIGN_OR_RETURN(
+      step.signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
+             step.request_id));
+  Response response;
+  std::vector<v1::Deviation> raised;
+  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                      RecordNewStep(caller, step, &raised));
+  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
+  return response;
+}
+
 absl::StatusOr<v1::RecordProcessingResponse> Manufacturing::RecordProcessing(
     const P& caller, const v1::RecordProcessingRequest& request) {
   if (request.batch_id().empty()) return InvalidField("batch_id", "required");
@@ -1870,25 +1863,10 @@ absl::StatusOr<v1::RecordProcessingResponse> Manufacturing::RecordProcessing(
   }
   NewStep step;
   step.kind = v1::STEP_KIND_PROCESSING;
-  CC_ASSIGN_OR_RETURN(step.values,
-                      Clean(step.kind, request.values(), /*harvested=*/false));
-  step.method = "RecordProcessing";
-  step.request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
-  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
   step.batch_id = request.batch_id();
   step.location_id = request.location_id();
-  CC_ASSIGN_OR_RETURN(
-      step.signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
-             step.request_id));
-  v1::RecordProcessingResponse response;
-  std::vector<v1::Deviation> raised;
-  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
-                      RecordNewStep(caller, step, &raised));
-  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
-  return response;
+  return RecordStepRequest<v1::RecordProcessingResponse>(
+      caller, "RecordProcessing", request, std::move(step));
 }
 
 absl::StatusOr<v1::SeedPassageResponse> Manufacturing::SeedPassage(
@@ -1901,25 +1879,10 @@ absl::StatusOr<v1::SeedPassageResponse> Manufacturing::SeedPassage(
   }
   NewStep step;
   step.kind = v1::STEP_KIND_PASSAGE;
-  CC_ASSIGN_OR_RETURN(step.values,
-                      Clean(step.kind, request.values(), /*harvested=*/false));
-  step.method = "SeedPassage";
-  step.request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
-  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
   step.source_step_id = request.source_step_id();
   step.location_id = request.location_id();
-  CC_ASSIGN_OR_RETURN(
-      step.signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
-             step.request_id));
-  v1::SeedPassageResponse response;
-  std::vector<v1::Deviation> raised;
-  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
-                      RecordNewStep(caller, step, &raised));
-  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
-  return response;
+  return RecordStepRequest<v1::SeedPassageResponse>(caller, "SeedPassage",
+                                                    request, std::move(step));
 }
 
 absl::StatusOr<v1::CryopreserveResponse> Manufacturing::Cryopreserve(
@@ -1943,25 +1906,11 @@ absl::StatusOr<v1::CryopreserveResponse> Manufacturing::Cryopreserve(
   }
   NewStep step;
   step.kind = v1::STEP_KIND_CRYOPRESERVATION;
-  CC_ASSIGN_OR_RETURN(step.values, Clean(step.kind, request.values(), false));
-  step.method = "Cryopreserve";
-  step.request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
-  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
   step.source_step_id = request.source_step_id();
   step.positions.assign(request.position_location_ids().begin(),
                         request.position_location_ids().end());
-  CC_ASSIGN_OR_RETURN(
-      step.signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
-             step.request_id));
-  v1::CryopreserveResponse response;
-  std::vector<v1::Deviation> raised;
-  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
-                      RecordNewStep(caller, step, &raised));
-  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
-  return response;
+  return RecordStepRequest<v1::CryopreserveResponse>(caller, "Cryopreserve",
+                                                     request, std::move(step));
 }
 
 absl::StatusOr<v1::HarvestProductResponse> Manufacturing::HarvestProduct(
@@ -1971,23 +1920,12 @@ absl::StatusOr<v1::HarvestProductResponse> Manufacturing::HarvestProduct(
   }
   NewStep step;
   step.kind = v1::STEP_KIND_PRODUCT_HARVEST;
-  CC_ASSIGN_OR_RETURN(step.values, Clean(step.kind, request.values(), false));
-  step.method = "HarvestProduct";
-  step.request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
-  CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
   step.source_step_id = request.source_step_id();
   step.location_id = request.location_id();
   CC_ASSIGN_OR_RETURN(
-      step.signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
-             step.request_id));
-  v1::HarvestProductResponse response;
-  std::vector<v1::Deviation> raised;
-  CC_ASSIGN_OR_RETURN(*response.mutable_step(),
-                      RecordNewStep(caller, step, &raised));
-  for (v1::Deviation& d : raised) *response.add_deviations() = std::move(d);
+      v1::HarvestProductResponse response,
+      RecordStepRequest<v1::HarvestProductResponse>(
+          caller, "HarvestProduct", request, std::move(step)));
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(BatchView view,
                       LoadView(*lease, response.step().batch_id(), false));
@@ -2001,7 +1939,7 @@ absl::StatusOr<v1::HarvestProductResponse> Manufacturing::HarvestProduct(
     }
   }
   CC_RETURN_IF_ERROR(EndItems(
-      caller, step.request_id, vessels, custody::v1::ITEM_STATE_CONSUMED,
+      caller, request.context().request_id(), vessels, custody::v1::ITEM_STATE_CONSUMED,
       absl::StrCat("harvested into the product lot of batch ",
                    view.batch.batch_id())));
   return response;

@@ -184,6 +184,14 @@ class Manufacturing {
   // the items again when the transaction refuses.
   absl::StatusOr<v1::Step> RecordNewStep(const P& caller, NewStep& step,
                                          std::vector<v1::Deviation>* raised);
+  // What every RPC that records a new step does with its request: checks
+  // the values and the request id, signs PERFORMED, records the step, and
+  // answers with it and the deviations it raised.
+  template <typename Response, typename Request>
+  absl::StatusOr<Response> RecordStepRequest(const P& caller,
+                                             const char* method,
+                                             const Request& request,
+                                             NewStep step);
   absl::Status EndItems(const P& caller, const std::string& request_id,
                         const std::vector<std::string>& item_ids,
                         custody::v1::ItemState outcome,
