@@ -514,37 +514,6 @@ std::string NewRequestId() { return crypto::RandomId("cli"); }
 
 namespace {
 
-// Every value of list flag `name` on the command line, in order, each split
-// at commas as config::Loader::List does: the loader keeps only the last of
-// a flag given twice, and steps name their materials and equipment one
-// flag each. `loaded` (the environment's value) when the flag is not given.
-std::vector<std::string> AllValues(int argc, char** argv,
-                                   const std::string& name,
-                                   std::vector<std::string> loaded) {
-  const std::string flag = "--" + name;
-  std::vector<std::string> values;
-  bool given = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") break;
-    std::string_view value;
-    if (arg.starts_with(flag + "=")) {
-      value = arg.substr(flag.size() + 1);
-    } else if (arg == flag && i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      continue;
-    }
-    given = true;
-    for (absl::string_view item : absl::StrSplit(
-             absl::string_view(value.data(), value.size()), ',')) {
-      item = absl::StripAsciiWhitespace(item);
-      if (!item.empty()) values.emplace_back(item);
-    }
-  }
-  return given ? values : loaded;
-}
-
 int Main(int argc, char** argv) {
   Options o;
   config::Loader loader("cellchain", "CELLCHAIN");
@@ -796,8 +765,6 @@ int Main(int argc, char** argv) {
     std::cerr << "cellchain: " << status.message() << "\n";
     return 2;
   }
-  o.materials = AllValues(argc, argv, "material", std::move(o.materials));
-  o.equipment = AllValues(argc, argv, "equipment", std::move(o.equipment));
   const std::vector<std::string>& args = loader.positional();
   Command run = nullptr;
   if (args.size() == 2 && args[0] == "system") run = FindSystemCommand(args[1]);

@@ -428,10 +428,17 @@ absl::Status Loader::Load(int argc, const char* const* argv,
       flag_value[index] = "false";
     } else if (option->kind_ == Option::Kind::kBool) {
       flag_value[index] = value.value_or("true");
-    } else if (value.has_value()) {
-      flag_value[index] = std::move(value);
-    } else if (i + 1 < argc && !StartsWith(argv[i + 1], "--")) {
-      flag_value[index] = std::string(argv[++i]);
+    } else if (value.has_value() ||
+               (i + 1 < argc && !StartsWith(argv[i + 1], "--"))) {
+      std::string text = value.has_value() ? *std::move(value)
+                                           : std::string(argv[++i]);
+      // A list given more than once takes the items of every occurrence;
+      // any other flag, the last.
+      if (option->kind_ == Option::Kind::kList &&
+          flag_value[index].has_value()) {
+        text = absl::StrCat(*flag_value[index], ",", text);
+      }
+      flag_value[index] = std::move(text);
     } else {
       flag_error[index] = "missing value";
       flag_value[index] = std::nullopt;

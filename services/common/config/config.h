@@ -153,6 +153,7 @@ class Loader {
   Option& Enum(std::string name, std::string* field,
                std::vector<std::string> allowed, std::string help);
   // Comma-separated; items are trimmed of spaces and empty items dropped.
+  // Given more than once, the items of every occurrence, in order.
   Option& List(std::string name, std::vector<std::string>* field,
                std::string help);
   // A path to a file that must exist and be readable when Load returns

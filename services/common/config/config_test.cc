@@ -142,6 +142,12 @@ TEST_F(ConfigLoaderTest, DurationsListsAndEnums) {
   EXPECT_EQ(cfg_.log_format, "text");
   ASSERT_TRUE(Load({"--peers="}).ok());
   EXPECT_THAT(cfg_.peers, IsEmpty());
+  // A list flag given again adds to it; another flag's last value wins.
+  ASSERT_TRUE(Load({"--peers=x:1", "--log-format=json", "--peers", "y:2,z:3",
+                    "--log-format=text"})
+                  .ok());
+  EXPECT_THAT(cfg_.peers, ElementsAre("x:1", "y:2", "z:3"));
+  EXPECT_EQ(cfg_.log_format, "text");
 }
 
 TEST_F(ConfigLoaderTest, PositionalArgumentsAreCollected) {
