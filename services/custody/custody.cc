@@ -22,6 +22,7 @@
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
 #include "services/isbt128/scan.h"
+#include "services/ledger/request_bytes.h"
 
 namespace cellchain::custody {
 namespace {
@@ -543,15 +544,7 @@ class Audit {
 
 // The request as hashed for idempotency: its request id cleared (and any
 // password, which must never be stored even as a digest).
-template <typename Request>
-absl::StatusOr<std::string> RequestBytes(const Request& request) {
-  Request copy = request;
-  copy.mutable_context()->clear_request_id();
-  if constexpr (std::is_same_v<Request, v1::ReleaseHoldRequest>) {
-    copy.mutable_signature()->clear_password();
-  }
-  return ledger::SerializeDeterministic(copy);
-}
+using ledger::RequestBytes;
 
 // The fields of an item row a change decides on, locked FOR UPDATE.
 struct LockedItem {

@@ -21,6 +21,8 @@
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
 #include "services/isbt128/din.h"
+#include "services/ledger/recorder.h"
+#include "services/ledger/request_bytes.h"
 
 namespace cellchain::donor {
 namespace {
@@ -61,15 +63,7 @@ absl::Status NotFound(std::string_view what, std::string_view id,
                     reason);
 }
 
-template <typename Request>
-absl::StatusOr<std::string> RequestBytes(const Request& request) {
-  Request copy = request;
-  copy.mutable_context()->clear_request_id();
-  if constexpr (requires { copy.mutable_signature(); }) {
-    copy.mutable_signature()->clear_password();
-  }
-  return ledger::SerializeDeterministic(copy);
-}
+using ledger::RequestBytes;
 
 // ---- loading ---------------------------------------------------------------
 
@@ -283,39 +277,18 @@ v1::Determination ToProto(const Determination& d, const v1::Donor& donor) {
   return out;
 }
 
-// Appends for one entity in the change's transaction.
-class Audit {
+// The records of one change (ledger::Recorder), with the donor entities'
+// snapshots read back from the change's transaction.
+class Audit : public ledger::Recorder {
  public:
   Audit(pg::Transaction& tx, const ledger::Ledger& ledger,
         common::v1::Actor actor, std::string request_id)
-      : tx_(tx),
-        ledger_(ledger),
-        actor_(std::move(actor)),
-        request_id_(std::move(request_id)) {}
-
-  absl::StatusOr<ledger::SignedRecord> Append(
-      std::string action, std::string entity_type, std::string entity_id,
-      const google::protobuf::Message& state, std::string reason = "",
-      std::vector<Isbt128Identifier> isbt128 = {},
-      std::optional<common::v1::SignatureManifestation> signature =
-          std::nullopt) {
-    ledger::Event event;
-    event.actor = actor_;
-    event.action = std::move(action);
-    event.entity_type = std::move(entity_type);
-    event.entity_id = std::move(entity_id);
-    event.isbt128 = std::move(isbt128);
-    event.reason = std::move(reason);
-    event.after_state = &state;
-    event.signature = std::move(signature);
-    event.request_id = request_id_;
-    return ledger_.Append(tx_, event);
-  }
+      : Recorder(tx, ledger, std::move(actor), std::move(request_id)) {}
 
   absl::StatusOr<v1::Donor> AppendDonor(std::string action,
                                         const std::string& code,
                                         std::string reason = "") {
-    CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(tx_, code));
+    CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(tx(), code));
     CC_RETURN_IF_ERROR(
         Append(std::move(action), "donor", code, donor, std::move(reason))
             .status());
@@ -326,7 +299,7 @@ class Audit {
       std::string action, const std::string& lot_id, std::string reason = "",
       std::optional<common::v1::SignatureManifestation> signature =
           std::nullopt) {
-    CC_ASSIGN_OR_RETURN(v1::DonorLot lot, LoadLot(tx_, lot_id));
+    CC_ASSIGN_OR_RETURN(v1::DonorLot lot, LoadLot(tx(), lot_id));
     Isbt128Identifier din;
     din.set_kind("din");
     din.set_value(lot.din());
@@ -335,12 +308,6 @@ class Audit {
                            .status());
     return lot;
   }
-
- private:
-  pg::Transaction& tx_;
-  const ledger::Ledger& ledger_;
-  common::v1::Actor actor_;
-  std::string request_id_;
 };
 
 

@@ -22,6 +22,7 @@
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
 #include "services/ledger/recorder.h"
+#include "services/ledger/request_bytes.h"
 #include "services/manufacturing/growth.h"
 
 namespace cellchain::manufacturing {
@@ -101,15 +102,7 @@ absl::Status NotFound(std::string_view what, std::string_view id,
                     reason);
 }
 
-template <typename Request>
-absl::StatusOr<std::string> RequestBytes(const Request& request) {
-  Request copy = request;
-  copy.mutable_context()->clear_request_id();
-  if constexpr (requires { copy.mutable_signature(); }) {
-    copy.mutable_signature()->clear_password();
-  }
-  return ledger::SerializeDeterministic(copy);
-}
+using ledger::RequestBytes;
 
 // An id that a retry of the same request gets again: the custody items a
 // request registers before its transaction are named after it.
@@ -212,13 +205,18 @@ absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
       id, "equipment", "EQUIPMENT_NOT_FOUND");
 }
 
-std::string BatchSelect() {
+// The columns of a batch's snapshot (v1.Batch).
+std::string BatchColumns() {
   return absl::StrCat(
-      "SELECT batch_id, donor_lot_id, din, process_version, state, "
+      "batch_id, donor_lot_id, din, process_version, state, "
       "started_by AS started_by_user_id, ",
       pg::MicrosColumn("started_at"),
-      ", product_item_id, product_step_id, abort_reason, version "
-      "FROM cellchain_manufacturing.batches ");
+      ", product_item_id, product_step_id, abort_reason, version");
+}
+
+std::string BatchSelect() {
+  return absl::StrCat("SELECT ", BatchColumns(),
+                      " FROM cellchain_manufacturing.batches ");
 }
 
 template <typename Executor>
@@ -345,17 +343,24 @@ absl::StatusOr<BatchView> LoadView(Executor& executor,
                                    const std::string& batch_id,
                                    bool for_update) {
   BatchView view;
-  CC_ASSIGN_OR_RETURN(view.batch, LoadBatch(executor, batch_id, for_update));
+  // The batch's snapshot columns and, in the same row, what its rules need
+  // beyond them (FillFromRow leaves columns no field is named after).
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
-      executor.Exec(absl::StrCat("SELECT ", pg::MicrosColumn("collected_at"),
+      executor.Exec(absl::StrCat("SELECT ", BatchColumns(), ", ",
+                                 pg::MicrosColumn("collected_at",
+                                                  "lot_collected_at"),
                                  ", donor_lot_item_id "
                                  "FROM cellchain_manufacturing.batches "
-                                 "WHERE batch_id = $1"),
+                                 "WHERE batch_id = $1",
+                                 for_update ? " FOR UPDATE" : ""),
                     {batch_id}));
-  CC_ASSIGN_OR_RETURN(int64_t collected, r.GetInt64(0, 0));
+  if (r.rows() == 0) return NotFound("batch", batch_id, "BATCH_NOT_FOUND");
+  CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, view.batch));
+  CC_ASSIGN_OR_RETURN(int64_t collected, r.GetInt64(0, "lot_collected_at"));
   view.collected_at = absl::FromUnixMicros(collected);
-  CC_ASSIGN_OR_RETURN(view.donor_lot_item_id, r.GetString(0, 1));
+  CC_ASSIGN_OR_RETURN(view.donor_lot_item_id,
+                      r.GetString(0, "donor_lot_item_id"));
   CC_ASSIGN_OR_RETURN(view.steps,
                       LoadSteps(executor, "WHERE batch_id = $1", {batch_id}));
   CC_ASSIGN_OR_RETURN(
@@ -1609,6 +1614,7 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
                     step.source_step_id, step.values, item_count);
   };
   Plan plan;
+  std::string din;
   {
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     // A retry of a step that was recorded skips the rules (they held when
@@ -1635,15 +1641,10 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
         plan.end_after.push_back(source->values().vial_item_id());
       }
     }
+    din = view.batch.din();
   }
   // The custody items, derived from their parents.
   std::vector<std::string> item_ids;
-  std::string din;
-  {
-    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(v1::Batch batch, LoadBatch(*lease, batch_id));
-    din = batch.din();
-  }
   for (int i = 0; i < item_count; ++i) {
     custody::v1::RegisterItemRequest r;
     r.mutable_context()->set_request_id(idempotency::DerivedRequestId(
