@@ -286,77 +286,100 @@ absl::Status Identity::RegisterStateReaders(ledger::StateRegistry& registry) {
       });
 }
 
-absl::StatusOr<Identity::Credential> Identity::LoadCredential(
-    std::string_view user_id) {
-  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      lease->Exec("SELECT user_id, printed_name, roles::text, password_hash, "
-                  "locked_at IS NOT NULL, disabled_at IS NOT NULL "
-                  "FROM cellchain_identity.users WHERE user_id = $1",
-                  {user_id}));
-  if (r.rows() == 0) return absl::NotFoundError("no such user");
-  Credential c;
-  CC_ASSIGN_OR_RETURN(c.user_id, r.GetString(0, 0));
-  CC_ASSIGN_OR_RETURN(c.printed_name, r.GetString(0, 1));
-  CC_ASSIGN_OR_RETURN(std::string roles, r.GetString(0, 2));
-  CC_ASSIGN_OR_RETURN(c.roles, ParseRoleArray(roles));
-  CC_ASSIGN_OR_RETURN(c.password_hash, r.GetString(0, 3));
-  CC_ASSIGN_OR_RETURN(c.locked, r.GetBool(0, 4));
-  CC_ASSIGN_OR_RETURN(c.disabled, r.GetBool(0, 5));
-  return c;
-}
-
-absl::StatusOr<bool> Identity::CheckPassword(const Credential* credential,
-                                             std::string_view password) {
-  if (credential == nullptr) {
-    // Same work as for a real user, so that timing does not tell which user
-    // ids exist.
-    if (!dummy_hash_.empty()) {
-      crypto::VerifyPassword(password, dummy_hash_).status().IgnoreError();
-    }
-    return false;
-  }
-  return crypto::VerifyPassword(password, credential->password_hash);
-}
-
-absl::Status Identity::RecordFailure(const Credential& credential,
-                                     std::string_view kind,
-                                     std::string_view workstation,
-                                     std::string_view /*method*/) {
-  common::v1::Actor actor = Unauthenticated(credential.user_id, workstation);
-  return pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+absl::StatusOr<Identity::Outcome> Identity::Attempt(
+    std::string_view user_id, std::string_view password,
+    std::string_view failure_action, std::string_view workstation,
+    Credential& credential,
+    absl::FunctionRef<absl::Status(pg::Transaction&, const Credential&)>
+        accepted) {
+  Outcome outcome = Outcome::kNoSuchUser;
+  CC_RETURN_IF_ERROR(pool_->InTransaction([&](pg::Transaction& tx)
+                                              -> absl::Status {
+    // The row lock comes first: whoever holds it decides alone whether the
+    // attempt may check a password, and counts the failure before another
+    // attempt of the same user may read the count.
     CC_ASSIGN_OR_RETURN(
         pg::Result r,
-        tx.Exec("UPDATE cellchain_identity.users "
-                "SET failed_attempts = failed_attempts + 1 "
-                "WHERE user_id = $1 "
-                "RETURNING failed_attempts, locked_at IS NOT NULL",
-                {credential.user_id}));
-    if (r.rows() == 0) return absl::NotFoundError("no such user");
-    CC_ASSIGN_OR_RETURN(int32_t failed, r.GetInt32(0, 0));
-    CC_ASSIGN_OR_RETURN(bool locked, r.GetBool(0, 1));
-    CC_RETURN_IF_ERROR(AppendUser(tx, *ledger_, actor,
-                                  absl::StrCat("user.", std::string(kind)),
-                                  credential.user_id, "", "")
-                           .status());
-    if (!locked && failed >= options_.lockout_threshold) {
-      CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_identity.users "
-                                 "SET locked_at = now() WHERE user_id = $1",
-                                 {credential.user_id})
-                             .status());
-      CC_RETURN_IF_ERROR(EndSessions(tx, credential.user_id, "locked"));
-      CC_RETURN_IF_ERROR(
-          AppendUser(tx, *ledger_, actor, "user.lock", credential.user_id,
-                     absl::StrCat(failed,
-                                  " consecutive failed authentications"),
-                     "")
-              .status());
-      log::Warning("user_locked", {{"user", credential.user_id},
-                                   {"failed_attempts", absl::StrCat(failed)}});
+        tx.Exec("SELECT user_id, printed_name, roles::text, password_hash, "
+                "locked_at IS NOT NULL, disabled_at IS NOT NULL, "
+                "failed_attempts "
+                "FROM cellchain_identity.users WHERE user_id = $1 FOR UPDATE",
+                {user_id}));
+    if (r.rows() == 0) {
+      outcome = Outcome::kNoSuchUser;
+      return absl::OkStatus();
     }
-    return absl::OkStatus();
-  });
+    Credential c;
+    CC_ASSIGN_OR_RETURN(c.user_id, r.GetString(0, 0));
+    CC_ASSIGN_OR_RETURN(c.printed_name, r.GetString(0, 1));
+    CC_ASSIGN_OR_RETURN(std::string roles, r.GetString(0, 2));
+    CC_ASSIGN_OR_RETURN(c.roles, ParseRoleArray(roles));
+    CC_ASSIGN_OR_RETURN(c.password_hash, r.GetString(0, 3));
+    CC_ASSIGN_OR_RETURN(c.locked, r.GetBool(0, 4));
+    CC_ASSIGN_OR_RETURN(c.disabled, r.GetBool(0, 5));
+    CC_ASSIGN_OR_RETURN(int32_t failed, r.GetInt32(0, 6));
+    credential = c;
+    if (c.disabled) {
+      outcome = Outcome::kDisabled;
+      return absl::OkStatus();
+    }
+    // At the threshold but not locked happens only when the threshold was
+    // lowered since: refused all the same, nothing checked.
+    if (c.locked || failed >= options_.lockout_threshold) {
+      outcome = Outcome::kLocked;
+      return absl::OkStatus();
+    }
+    CC_ASSIGN_OR_RETURN(bool match,
+                        crypto::VerifyPassword(password, c.password_hash));
+    if (!match) {
+      outcome = Outcome::kWrongPassword;
+      return CountFailure(tx, c, failure_action, workstation);
+    }
+    outcome = Outcome::kAccepted;
+    return accepted(tx, c);
+  }));
+  if (outcome == Outcome::kNoSuchUser && !dummy_hash_.empty()) {
+    // Same work as for a real user, so that timing does not tell which user
+    // ids exist (outside the transaction: there is no row to hold).
+    crypto::VerifyPassword(password, dummy_hash_).status().IgnoreError();
+  }
+  return outcome;
+}
+
+absl::Status Identity::CountFailure(pg::Transaction& tx,
+                                    const Credential& credential,
+                                    std::string_view failure_action,
+                                    std::string_view workstation) {
+  common::v1::Actor actor = Unauthenticated(credential.user_id, workstation);
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      tx.Exec("UPDATE cellchain_identity.users "
+              "SET failed_attempts = failed_attempts + 1 "
+              "WHERE user_id = $1 "
+              "RETURNING failed_attempts, locked_at IS NOT NULL",
+              {credential.user_id}));
+  if (r.rows() == 0) return absl::NotFoundError("no such user");
+  CC_ASSIGN_OR_RETURN(int32_t failed, r.GetInt32(0, 0));
+  CC_ASSIGN_OR_RETURN(bool locked, r.GetBool(0, 1));
+  CC_RETURN_IF_ERROR(AppendUser(tx, *ledger_, actor,
+                                std::string(failure_action),
+                                credential.user_id, "", "")
+                         .status());
+  if (!locked && failed >= options_.lockout_threshold) {
+    CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_identity.users "
+                               "SET locked_at = now() WHERE user_id = $1",
+                               {credential.user_id})
+                           .status());
+    CC_RETURN_IF_ERROR(EndSessions(tx, credential.user_id, "locked"));
+    CC_RETURN_IF_ERROR(
+        AppendUser(tx, *ledger_, actor, "user.lock", credential.user_id,
+                   absl::StrCat(failed, " consecutive failed authentications"),
+                   "")
+            .status());
+    log::Warning("user_locked", {{"user", credential.user_id},
+                                 {"failed_attempts", absl::StrCat(failed)}});
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Identity::RecordDenialOrLog(const auth::Denial& denial) {
@@ -471,41 +494,6 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
     return InvalidField("password", "the password is required");
   }
   const std::string method = "/cellchain.identity.v1.AuthService/Login";
-  absl::StatusOr<Credential> credential = LoadCredential(user_id);
-  if (!credential.ok() &&
-      credential.status().code() != absl::StatusCode::kNotFound) {
-    return credential.status();
-  }
-  auto refuse = [&](std::string_view reason, std::string_view message) {
-    absl::Status status =
-        WithReason(absl::UnauthenticatedError(std::string(message)), reason);
-    RecordDenial({.method = method,
-                  .workstation = std::string(workstation),
-                  .user_id = "",
-                  .attempted_user_id = std::string(user_id),
-                  .status = status});
-    return status;
-  };
-  if (!credential.ok()) {
-    CheckPassword(nullptr, password).status().IgnoreError();
-    return refuse(kReasonInvalidCredentials, "wrong user id or password");
-  }
-  if (credential->disabled) {
-    return refuse(auth::kReasonAccountDisabled,
-                  "this account is disabled; ask an administrator");
-  }
-  if (credential->locked) {
-    return refuse(auth::kReasonAccountLocked,
-                  "this account is locked after repeated failed "
-                  "authentications; ask an administrator to unlock it");
-  }
-  CC_ASSIGN_OR_RETURN(bool match, CheckPassword(&*credential, password));
-  if (!match) {
-    CC_RETURN_IF_ERROR(
-        RecordFailure(*credential, "login_failed", workstation, method));
-    return WithReason(absl::UnauthenticatedError("wrong user id or password"),
-                      kReasonInvalidCredentials);
-  }
 
   CC_ASSIGN_OR_RETURN(std::string random, crypto::RandomBytes(32));
   // base64url without padding: 43 characters, safe in a header.
@@ -520,59 +508,84 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
   result.session_token = token;
   result.session_id = crypto::RandomId("ses");
   result.idle_timeout_seconds = absl::ToInt64Seconds(options_.idle_timeout);
-  common::v1::Actor actor;
-  actor.set_user_id(credential->user_id);
-  actor.set_printed_name(credential->printed_name);
-  actor.set_role(credential->roles.empty()
-                     ? ""
-                     : auth::RoleName(credential->roles.front()));
-  actor.set_workstation(std::string(workstation));
-  CC_RETURN_IF_ERROR(pool_->InTransaction([&](pg::Transaction& tx)
-                                              -> absl::Status {
-    CC_ASSIGN_OR_RETURN(
-        pg::Result row,
-        tx.Exec("SELECT locked_at IS NOT NULL, disabled_at IS NOT NULL "
-                "FROM cellchain_identity.users "
-                "WHERE user_id = $1 AND password_hash = $2 FOR UPDATE",
-                {credential->user_id, credential->password_hash}));
-    if (row.rows() == 0) {
-      return WithReason(absl::AbortedError(
-                            "the credential changed during login; try again"),
-                        "CREDENTIAL_CHANGED");
+
+  Credential credential;
+  CC_ASSIGN_OR_RETURN(
+      Outcome outcome,
+      Attempt(user_id, password, "user.login_failed", workstation, credential,
+              [&](pg::Transaction& tx, const Credential& c) -> absl::Status {
+                common::v1::Actor actor;
+                actor.set_user_id(c.user_id);
+                actor.set_printed_name(c.printed_name);
+                actor.set_role(c.roles.empty() ? ""
+                                               : auth::RoleName(c.roles.front()));
+                actor.set_workstation(std::string(workstation));
+                CC_RETURN_IF_ERROR(
+                    tx.Exec("UPDATE cellchain_identity.users "
+                            "SET failed_attempts = 0 WHERE user_id = $1 "
+                            "AND failed_attempts <> 0",
+                            {c.user_id})
+                        .status());
+                CC_ASSIGN_OR_RETURN(
+                    pg::Result session,
+                    tx.Exec("INSERT INTO cellchain_identity.sessions "
+                            "(session_id, token_hash, user_id, workstation, "
+                            "created_at, expires_at, idle_timeout, "
+                            "last_seen_at) "
+                            "VALUES ($1, $2, $3, $4, now(), "
+                            "now() + $5::interval, $6::interval, now()) "
+                            "RETURNING (extract(epoch FROM expires_at) * "
+                            "1000000)::int8",
+                            {result.session_id, pg::Param::Bytes(token_hash),
+                             c.user_id, workstation,
+                             Interval(options_.session_lifetime),
+                             Interval(options_.idle_timeout)}));
+                CC_ASSIGN_OR_RETURN(int64_t expires, session.GetInt64(0, 0));
+                result.expires_at = absl::FromUnixMicros(expires);
+                CC_ASSIGN_OR_RETURN(result.user,
+                                    AppendUser(tx, *ledger_, actor,
+                                               "user.login", c.user_id, "",
+                                               ""));
+                return absl::OkStatus();
+              }));
+  if (outcome == Outcome::kAccepted) return result;
+
+  // One answer for every refusal that could otherwise tell a right password
+  // from a wrong one, or a locked account from an unknown user; the
+  // access_denials row keeps the true reason for the administrators.
+  const absl::Status refused = WithReason(
+      absl::UnauthenticatedError("wrong user id or password"),
+      kReasonInvalidCredentials);
+  auto record = [&](absl::Status why) {
+    RecordDenial({.method = method,
+                  .workstation = std::string(workstation),
+                  .user_id = "",
+                  .attempted_user_id = std::string(user_id),
+                  .status = std::move(why)});
+  };
+  switch (outcome) {
+    case Outcome::kDisabled: {
+      // Refused before any password is checked, so it tells nothing of the
+      // password; the user learns why they cannot log in.
+      absl::Status disabled = WithReason(
+          absl::UnauthenticatedError(
+              "this account is disabled; ask an administrator"),
+          auth::kReasonAccountDisabled);
+      record(disabled);
+      return disabled;
     }
-    CC_ASSIGN_OR_RETURN(bool locked, row.GetBool(0, 0));
-    CC_ASSIGN_OR_RETURN(bool disabled, row.GetBool(0, 1));
-    if (locked || disabled) {
-      return WithReason(absl::UnauthenticatedError(
-                            "this account was locked or disabled meanwhile"),
-                        locked ? auth::kReasonAccountLocked
-                               : auth::kReasonAccountDisabled);
-    }
-    CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_identity.users "
-                               "SET failed_attempts = 0 WHERE user_id = $1 "
-                               "AND failed_attempts <> 0",
-                               {credential->user_id})
-                           .status());
-    CC_ASSIGN_OR_RETURN(
-        pg::Result session,
-        tx.Exec("INSERT INTO cellchain_identity.sessions (session_id, "
-                "token_hash, user_id, workstation, created_at, expires_at, "
-                "idle_timeout, last_seen_at) "
-                "VALUES ($1, $2, $3, $4, now(), now() + $5::interval, "
-                "$6::interval, now()) "
-                "RETURNING (extract(epoch FROM expires_at) * 1000000)::int8",
-                {result.session_id, pg::Param::Bytes(token_hash),
-                 credential->user_id, workstation,
-                 Interval(options_.session_lifetime),
-                 Interval(options_.idle_timeout)}));
-    CC_ASSIGN_OR_RETURN(int64_t expires, session.GetInt64(0, 0));
-    result.expires_at = absl::FromUnixMicros(expires);
-    CC_ASSIGN_OR_RETURN(result.user,
-                        AppendUser(tx, *ledger_, actor, "user.login",
-                                   credential->user_id, "", ""));
-    return absl::OkStatus();
-  }));
-  return result;
+    case Outcome::kLocked:
+      record(WithReason(absl::UnauthenticatedError("account locked"),
+                        auth::kReasonAccountLocked));
+      return refused;
+    case Outcome::kNoSuchUser:
+      record(refused);
+      return refused;
+    case Outcome::kWrongPassword:  // audited as user.login_failed
+    case Outcome::kAccepted:
+      break;
+  }
+  return refused;
 }
 
 absl::StatusOr<auth::Session> Identity::Authenticate(
@@ -663,55 +676,60 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
 absl::StatusOr<auth::Reauthenticated> Identity::Reauthenticate(
     std::string_view user_id, std::string_view password,
     const auth::SignatureAttempt& attempt) {
-  return CheckCredential(LoadCredential(user_id), user_id, password, attempt);
+  CC_ASSIGN_OR_RETURN(Credential credential,
+                      CheckCredential(user_id, password, attempt));
+  return auth::Reauthenticated{.user_id = credential.user_id,
+                               .printed_name = credential.printed_name,
+                               .roles = credential.roles};
 }
 
-absl::StatusOr<auth::Reauthenticated> Identity::CheckCredential(
-    const absl::StatusOr<Credential>& credential, std::string_view user_id,
-    std::string_view password, const auth::SignatureAttempt& attempt) {
-  if (!credential.ok() &&
-      credential.status().code() != absl::StatusCode::kNotFound) {
-    return credential.status();
-  }
-  auto failed = [] {
-    return WithReason(
-        absl::PermissionDeniedError(
-            "signature refused: the user id or password is wrong"),
-        auth::kReasonReauthenticationFailed);
-  };
-  if (!credential.ok()) {
-    CheckPassword(nullptr, password).status().IgnoreError();
-    absl::Status status = failed();
+absl::StatusOr<Identity::Credential> Identity::CheckCredential(
+    std::string_view user_id, std::string_view password,
+    const auth::SignatureAttempt& attempt) {
+  Credential credential;
+  CC_ASSIGN_OR_RETURN(
+      Outcome outcome,
+      Attempt(user_id, password, "user.reauthentication_failed",
+              attempt.workstation, credential,
+              [](pg::Transaction&, const Credential&) {
+                return absl::OkStatus();
+              }));
+  if (outcome == Outcome::kAccepted) return credential;
+  // As for logins: one answer for an unknown user, a wrong password and a
+  // locked account.
+  const absl::Status refused = WithReason(
+      absl::PermissionDeniedError(
+          "signature refused: the user id or password is wrong"),
+      auth::kReasonReauthenticationFailed);
+  auto record = [&](absl::Status why) {
     RecordDenial({.method = attempt.method,
                   .workstation = attempt.workstation,
                   .user_id = "",
                   .attempted_user_id = std::string(user_id),
-                  .status = status});
-    return status;
+                  .status = std::move(why)});
+  };
+  switch (outcome) {
+    case Outcome::kDisabled: {
+      absl::Status disabled = WithReason(
+          absl::PermissionDeniedError(absl::StrCat(
+              "signature refused: the account of ", credential.user_id,
+              " is disabled")),
+          auth::kReasonAccountDisabled);
+      record(disabled);
+      return disabled;
+    }
+    case Outcome::kLocked:
+      record(WithReason(absl::PermissionDeniedError("account locked"),
+                        auth::kReasonAccountLocked));
+      return refused;
+    case Outcome::kNoSuchUser:
+      record(refused);
+      return refused;
+    case Outcome::kWrongPassword:  // audited as user.reauthentication_failed
+    case Outcome::kAccepted:
+      break;
   }
-  if (credential->disabled || credential->locked) {
-    absl::Status status = WithReason(
-        absl::PermissionDeniedError(absl::StrCat(
-            "signature refused: the account of ", credential->user_id, " is ",
-            credential->disabled ? "disabled" : "locked")),
-        credential->disabled ? auth::kReasonAccountDisabled
-                             : auth::kReasonAccountLocked);
-    RecordDenial({.method = attempt.method,
-                  .workstation = attempt.workstation,
-                  .user_id = "",
-                  .attempted_user_id = credential->user_id,
-                  .status = status});
-    return status;
-  }
-  CC_ASSIGN_OR_RETURN(bool match, CheckPassword(&*credential, password));
-  if (!match) {
-    CC_RETURN_IF_ERROR(RecordFailure(*credential, "reauthentication_failed",
-                                     attempt.workstation, attempt.method));
-    return failed();
-  }
-  return auth::Reauthenticated{.user_id = credential->user_id,
-                               .printed_name = credential->printed_name,
-                               .roles = credential->roles};
+  return refused;
 }
 
 absl::Status Identity::Logout(const auth::Principal& caller) {
@@ -762,15 +780,13 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
   CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
       options_.password, caller.user_id, request.new_password(),
       "new_password"));
-  absl::StatusOr<Credential> loaded = LoadCredential(caller.user_id);
-  CC_RETURN_IF_ERROR(
-      CheckCredential(loaded, caller.user_id, request.current_password(),
+  CC_ASSIGN_OR_RETURN(
+      const Credential credential,
+      CheckCredential(caller.user_id, request.current_password(),
                       {.method = "/cellchain.identity.v1.AuthService/"
                                  "ChangePassword",
                        .workstation = caller.workstation,
-                       .request_id = request.context().request_id()})
-          .status());
-  const Credential& credential = *loaded;
+                       .request_id = request.context().request_id()}));
   {
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     CC_ASSIGN_OR_RETURN(

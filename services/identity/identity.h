@@ -13,11 +13,20 @@
 // after_state cellchain.identity.v1.AccessDenial), including a login for a
 // user id that does not exist, or of a disabled or locked user.
 //
-// Passwords are checked with scrypt outside any transaction (they take tens
-// of milliseconds); the change that follows re-reads the user's row FOR
-// UPDATE and proceeds only if the credential it checked is still the one
-// stored. A password, or anything derived from it other than the scrypt hash
-// in users.password_hash, is never logged, stored, audited or echoed.
+// An authentication attempt (login, signature re-authentication, the
+// current password of a password change) is one transaction that locks the
+// user's row (SELECT ... FOR UPDATE) before anything else, refuses without
+// checking the password when the account is locked or its failure count has
+// reached the threshold, checks the password with scrypt while holding the
+// lock, and counts a failure (locking the account at the threshold) before it
+// commits. Attempts on one user are therefore serialized across every
+// process: N parallel wrong passwords make exactly `lockout_threshold`
+// scrypt checks and failures, never more. The wait for the row is bounded by
+// threshold x one scrypt check, after which every attempt is refused cheaply.
+// Every refused attempt of an unknown user, a wrong password or a locked
+// account gets one identical answer; the access_denials row keeps the true
+// reason. A password, or anything derived from it other than the scrypt
+// hash in users.password_hash, is never logged, stored, audited or echoed.
 //
 // Thread-safety: all methods are safe to call concurrently.
 #ifndef CELLCHAIN_SERVICES_IDENTITY_IDENTITY_H_
@@ -27,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cellchain/identity/v1/identity.pb.h"
@@ -86,9 +96,11 @@ class Identity final : public auth::SessionAuthority,
                                           std::string_view password,
                                           std::string_view console);
 
-  // UNAUTHENTICATED reason INVALID_CREDENTIALS (unknown user or wrong
-  // password), ACCOUNT_LOCKED, ACCOUNT_DISABLED; INVALID_ARGUMENT field
-  // user_id / password when empty or malformed.
+  // UNAUTHENTICATED reason INVALID_CREDENTIALS, with one identical message,
+  // for an unknown user, a wrong password and a locked account (whatever the
+  // password); ACCOUNT_DISABLED for a disabled account (before any password
+  // is checked); INVALID_ARGUMENT field user_id / password when empty or
+  // malformed.
   absl::StatusOr<LoginResult> Login(std::string_view user_id,
                                     std::string_view password,
                                     std::string_view workstation);
@@ -96,6 +108,9 @@ class Identity final : public auth::SessionAuthority,
   absl::Status Logout(const auth::Principal& caller);
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const auth::Principal& caller);
 
+  // PERMISSION_DENIED reason SIGNATURE_REAUTHENTICATION_FAILED for a wrong
+  // current password (counted toward lockout) or a locked account;
+  // INVALID_ARGUMENT new_password (the policy).
   absl::StatusOr<v1::ChangePasswordResponse> ChangePassword(
       const auth::Principal& caller, const v1::ChangePasswordRequest& request);
   absl::StatusOr<v1::CreateUserResponse> CreateUser(
@@ -127,24 +142,36 @@ class Identity final : public auth::SessionAuthority,
 
  private:
   struct Credential;
-  // The row of `user_id`, read outside any transaction. NOT_FOUND.
-  absl::StatusOr<Credential> LoadCredential(std::string_view user_id);
-  // Checks `password` against `credential` (or against a dummy hash when
-  // there is no credential, so that unknown users cost the same time).
-  absl::StatusOr<bool> CheckPassword(const Credential* credential,
-                                     std::string_view password);
-  // Counts a failed authentication of an existing user, locking the account
-  // at the threshold; writes the audit records. `kind` is "login_failed" or
-  // "reauthentication_failed".
-  absl::Status RecordFailure(const Credential& credential,
-                             std::string_view kind,
-                             std::string_view workstation,
-                             std::string_view method);
+  // How one authentication attempt ended.
+  enum class Outcome {
+    kAccepted,       // the password matched; `accepted` ran and committed
+    kNoSuchUser,     // checked against a dummy hash, not counted
+    kDisabled,       // refused before any password check
+    kLocked,         // locked or at the threshold: refused, nothing checked
+    kWrongPassword,  // counted (and the account locked at the threshold)
+  };
+  // One attempt of `user_id` with `password`, in one transaction that holds
+  // the user's row lock from before the check until the failure is counted
+  // or `accepted` (run in the same transaction) has done its work.
+  // `failure_action` is "user.login_failed" or
+  // "user.reauthentication_failed". `credential` receives the user's row
+  // when there is one. Errors: the database's, and `accepted`'s.
+  absl::StatusOr<Outcome> Attempt(
+      std::string_view user_id, std::string_view password,
+      std::string_view failure_action, std::string_view workstation,
+      Credential& credential,
+      absl::FunctionRef<absl::Status(pg::Transaction&, const Credential&)>
+          accepted);
+  // Counts a failed authentication of the user whose row `tx` holds locked,
+  // locking the account at the threshold; writes the audit records.
+  absl::Status CountFailure(pg::Transaction& tx, const Credential& credential,
+                            std::string_view failure_action,
+                            std::string_view workstation);
   absl::Status RecordDenialOrLog(const auth::Denial& denial);
-  // Reauthenticate() on a credential already loaded (NOT_FOUND: no user).
-  absl::StatusOr<auth::Reauthenticated> CheckCredential(
-      const absl::StatusOr<Credential>& credential, std::string_view user_id,
-      std::string_view password, const auth::SignatureAttempt& attempt);
+  // Reauthenticate(), returning the credential checked.
+  absl::StatusOr<Credential> CheckCredential(
+      std::string_view user_id, std::string_view password,
+      const auth::SignatureAttempt& attempt);
   // Policy check, request id check, then the scrypt hash of a request's
   // temporary_password (CreateUser, ResetPassword).
   template <typename Request>

@@ -5,8 +5,12 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "cellchain/audit/v1/record.pb.h"
 #include "gmock/gmock.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "services/common/auth/signatures.h"
 #include "services/common/crypto/crypto.h"
@@ -32,11 +36,11 @@ class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
     CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
-    CC_ASSERT_OK_AND_ASSIGN(std::string role,
+    CC_ASSERT_OK_AND_ASSIGN(role_,
                             db_->CreateLoginRole("cellchain_identity"));
     CC_ASSERT_OK_AND_ASSIGN(
         pool_, pg::Pool::Create({.name = "identity",
-                                 .conninfo = db_->ConninfoAs(role),
+                                 .conninfo = db_->ConninfoAs(role_),
                                  .size = 2}));
     CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
                             crypto::Ed25519PrivateKey::Generate());
@@ -146,7 +150,28 @@ class IdentityTest : public ::testing::Test {
     return all;
   }
 
+  // How many audit records of the entity have `action`.
+  int CountActions(const std::string& type, const std::string& id,
+                   const std::string& action) {
+    std::vector<std::string> actions = Actions(type, id);
+    return static_cast<int>(std::count(actions.begin(), actions.end(), action));
+  }
+
+  // Refused calls recorded for the attempted user id with `reason`.
+  int CountDenials(const std::string& attempted_user_id,
+                   const std::string& reason) {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(conn.ok());
+    auto r = conn->Exec(
+        "SELECT count(*)::int4 FROM cellchain_identity.access_denials "
+        "WHERE attempted_user_id = $1 AND reason = $2",
+        {attempted_user_id, reason});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r->GetInt32(0, 0) : -1;
+  }
+
   std::unique_ptr<testing::TestDatabase> db_;
+  std::string role_;
   std::unique_ptr<pg::Pool> pool_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<Identity> identity_;
@@ -195,10 +220,20 @@ TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
     EXPECT_EQ(wrong.status().code(), absl::StatusCode::kUnauthenticated);
     EXPECT_EQ(ReasonOf(wrong.status()), kReasonInvalidCredentials);
   }
-  // Locked: even the right password is refused, and the open session ended.
+  // Locked: even the right password is refused, with exactly the answer a
+  // wrong password or an unknown user gets, and the open session ended.
   absl::StatusOr<LoginResult> right =
       identity_->Login("tina", kTinaPassword, kLab);
-  EXPECT_EQ(ReasonOf(right.status()), auth::kReasonAccountLocked);
+  absl::StatusOr<LoginResult> wrong =
+      identity_->Login("tina", "one more guess", kLab);
+  absl::StatusOr<LoginResult> unknown =
+      identity_->Login("nobody", "one more guess", kLab);
+  EXPECT_EQ(right.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(right.status()), kReasonInvalidCredentials);
+  EXPECT_EQ(right.status(), wrong.status());
+  EXPECT_EQ(right.status(), unknown.status());
+  // Administrators see why: the denials keep the true reason.
+  EXPECT_EQ(CountDenials("tina", auth::kReasonAccountLocked), 2);
   EXPECT_EQ(ReasonOf(identity_->Authenticate(before.session_token, kLab)
                          .status()),
             "SESSION_ENDED");
@@ -222,6 +257,80 @@ TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
   EXPECT_EQ(unlocked.user().status(), v1::USER_STATUS_ACTIVE);
   EXPECT_EQ(unlocked.user().failed_attempts(), 0);
   CC_EXPECT_OK(identity_->Login("tina", kTinaPassword, kLab));
+}
+
+TEST_F(IdentityTest, ParallelWrongPasswordsAreCountedAtomicallyUpToTheThreshold) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  // As many connections as attackers, so that the attempts really overlap in
+  // the database, and a threshold of 5.
+  CC_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<pg::Pool> wide,
+      pg::Pool::Create({.name = "identity-wide",
+                        .conninfo = db_->ConninfoAs(role_),
+                        .size = 12}));
+  IdentityOptions options;
+  options.lockout_threshold = 5;
+  options.scrypt.log2_n = 12;
+  Identity identity(wide.get(), ledger_.get(), options);
+
+  constexpr int kAttackers = 12;
+  std::vector<absl::Status> results(kAttackers);
+  absl::Notification go;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAttackers; ++i) {
+    threads.emplace_back([&, i] {
+      go.WaitForNotification();
+      results[i] =
+          identity.Login("tina", "wrong guess " + std::to_string(i), kLab)
+              .status();
+    });
+  }
+  go.Notify();
+  for (std::thread& thread : threads) thread.join();
+
+  // Every attempt got the same answer, whether its password was checked or
+  // it was refused at the threshold.
+  for (int i = 0; i < kAttackers; ++i) {
+    EXPECT_EQ(results[i].code(), absl::StatusCode::kUnauthenticated) << i;
+    EXPECT_EQ(ReasonOf(results[i]), kReasonInvalidCredentials) << i;
+    EXPECT_EQ(results[i], results[0]) << i;
+  }
+  // Exactly 5 passwords were checked and counted; the other 7 were refused
+  // without a check, and the account is locked.
+  CC_ASSERT_OK_AND_ASSIGN(v1::User tina, identity.GetUser("tina"));
+  EXPECT_EQ(tina.failed_attempts(), 5);
+  EXPECT_EQ(tina.status(), v1::USER_STATUS_LOCKED);
+  EXPECT_EQ(CountActions("user", "tina", "user.login_failed"), 5);
+  EXPECT_EQ(CountActions("user", "tina", "user.lock"), 1);
+  EXPECT_EQ(CountDenials("tina", auth::kReasonAccountLocked), kAttackers - 5);
+
+  // Afterwards the right password is refused exactly like a wrong one, and
+  // neither is checked or counted.
+  absl::Status right = identity.Login("tina", kTinaPassword, kLab).status();
+  absl::Status wrong = identity.Login("tina", "yet another guess", kLab).status();
+  EXPECT_EQ(right, results[0]);
+  EXPECT_EQ(wrong, results[0]);
+  EXPECT_EQ(identity.GetUser("tina")->failed_attempts(), 5);
+  EXPECT_EQ(CountActions("user", "tina", "user.login_failed"), 5);
+}
+
+TEST_F(IdentityTest, ASuccessfulLoginResetsTheFailureCount) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  for (int round = 0; round < 3; ++round) {
+    // Two failures, one short of the threshold of 3, then the right one.
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(ReasonOf(identity_->Login("tina", "guess number " +
+                                                      std::to_string(i),
+                                          kLab)
+                             .status()),
+                kReasonInvalidCredentials);
+    }
+    EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 2);
+    CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                            identity_->Login("tina", kTinaPassword, kLab));
+    EXPECT_EQ(login.user.failed_attempts(), 0);
+    EXPECT_EQ(login.user.status(), v1::USER_STATUS_ACTIVE);
+  }
 }
 
 TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {

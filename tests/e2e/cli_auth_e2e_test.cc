@@ -315,7 +315,8 @@ TEST_F(CliAuthTest, LockedOutUserIsUnlockedByAdmin) {
   Login(*quinn, "qa.quinn", "wrong guess number 2");
   RunResult locked = Login(*quinn, "qa.quinn", kQaPassword);
   EXPECT_EQ(locked.exit_code, 1) << locked.output;
-  EXPECT_THAT(locked.output, HasSubstr("(reason: ACCOUNT_LOCKED)"));
+  // Locked: the right password gets the answer a wrong one gets.
+  EXPECT_THAT(locked.output, HasSubstr("(reason: INVALID_CREDENTIALS)"));
   RunResult list = Run(*admin_, {"user", "list"});
   EXPECT_THAT(list.output, HasSubstr("locked"));
 

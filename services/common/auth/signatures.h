@@ -62,10 +62,10 @@ class SignatureAuthority {
  public:
   virtual ~SignatureAuthority() = default;
 
-  // PERMISSION_DENIED reason SIGNATURE_REAUTHENTICATION_FAILED: unknown user
-  //   or wrong password — the failure is audited and counted toward the
-  //   user's lockout (which the attempt may trigger); reason
-  //   ACCOUNT_LOCKED / ACCOUNT_DISABLED. UNAVAILABLE etc. from the database.
+  // PERMISSION_DENIED reason SIGNATURE_REAUTHENTICATION_FAILED: unknown user,
+  //   wrong password or locked account (one answer) — a wrong password is
+  //   audited and counted toward the user's lockout (which the attempt may
+  //   trigger); reason ACCOUNT_DISABLED. UNAVAILABLE etc. from the database.
   virtual absl::StatusOr<Reauthenticated> Reauthenticate(
       std::string_view user_id, std::string_view password,
       const SignatureAttempt& attempt) = 0;
