@@ -249,6 +249,16 @@ absl::StatusOr<std::vector<Role>> RequireRoles(
   return roles;
 }
 
+// Before any hashing: scrypt's time grows with the password's length.
+absl::Status CheckPasswordBytes(std::string_view password,
+                                std::string_view field) {
+  if (password.size() <= kMaxPasswordBytes) return absl::OkStatus();
+  return WithReason(
+      InvalidField(field, absl::StrCat("a password has at most ",
+                                       kMaxPasswordBytes, " bytes")),
+      kReasonPasswordTooLong);
+}
+
 }  // namespace
 
 struct Identity::Credential {
@@ -493,6 +503,7 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
   if (password.empty()) {
     return InvalidField("password", "the password is required");
   }
+  CC_RETURN_IF_ERROR(CheckPasswordBytes(password, "password"));
   const std::string method = "/cellchain.identity.v1.AuthService/Login";
 
   CC_ASSIGN_OR_RETURN(std::string random, crypto::RandomBytes(32));
@@ -686,6 +697,7 @@ absl::StatusOr<auth::Reauthenticated> Identity::Reauthenticate(
 absl::StatusOr<Identity::Credential> Identity::CheckCredential(
     std::string_view user_id, std::string_view password,
     const auth::SignatureAttempt& attempt) {
+  CC_RETURN_IF_ERROR(CheckPasswordBytes(password, "password"));
   Credential credential;
   CC_ASSIGN_OR_RETURN(
       Outcome outcome,
@@ -777,6 +789,8 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
   if (request.current_password().empty()) {
     return InvalidField("current_password", "the current password is required");
   }
+  CC_RETURN_IF_ERROR(
+      CheckPasswordBytes(request.current_password(), "current_password"));
   CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
       options_.password, caller.user_id, request.new_password(),
       "new_password"));

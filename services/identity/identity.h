@@ -25,13 +25,15 @@
 // threshold x one scrypt check, after which every attempt is refused cheaply.
 // Every refused attempt of an unknown user, a wrong password or a locked
 // account gets one identical answer; the access_denials row keeps the true
-// reason. A password, or anything derived from it other than the scrypt
+// reason. A password longer than kMaxPasswordBytes is refused before any
+// hashing. A password, or anything derived from it other than the scrypt
 // hash in users.password_hash, is never logged, stored, audited or echoed.
 //
 // Thread-safety: all methods are safe to call concurrently.
 #ifndef CELLCHAIN_SERVICES_IDENTITY_IDENTITY_H_
 #define CELLCHAIN_SERVICES_IDENTITY_IDENTITY_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +67,14 @@ struct IdentityOptions {
 inline constexpr char kReasonInvalidCredentials[] = "INVALID_CREDENTIALS";
 inline constexpr char kReasonPasswordReused[] = "PASSWORD_REUSED";
 inline constexpr char kReasonAdminExists[] = "ADMIN_EXISTS";
+inline constexpr char kReasonPasswordTooLong[] = "PASSWORD_TOO_LONG";
+
+// No password longer than this (bytes) is ever hashed: a login, signature or
+// current password beyond it is refused with INVALID_ARGUMENT before scrypt
+// runs or anything is counted (a 3 MB password took 0.5 s). New and
+// temporary passwords are bounded tighter by the policy, also before
+// hashing (PasswordPolicy::max_length characters, at most 4 bytes each).
+inline constexpr size_t kMaxPasswordBytes = 1024;
 
 struct LoginResult {
   std::string session_token;
@@ -100,7 +110,8 @@ class Identity final : public auth::SessionAuthority,
   // for an unknown user, a wrong password and a locked account (whatever the
   // password); ACCOUNT_DISABLED for a disabled account (before any password
   // is checked); INVALID_ARGUMENT field user_id / password when empty or
-  // malformed.
+  // malformed, field password reason PASSWORD_TOO_LONG beyond
+  // kMaxPasswordBytes (nothing hashed, nothing counted).
   absl::StatusOr<LoginResult> Login(std::string_view user_id,
                                     std::string_view password,
                                     std::string_view workstation);
@@ -110,7 +121,8 @@ class Identity final : public auth::SessionAuthority,
 
   // PERMISSION_DENIED reason SIGNATURE_REAUTHENTICATION_FAILED for a wrong
   // current password (counted toward lockout) or a locked account;
-  // INVALID_ARGUMENT new_password (the policy).
+  // INVALID_ARGUMENT current_password (PASSWORD_TOO_LONG beyond
+  // kMaxPasswordBytes, before any hashing) or new_password (the policy).
   absl::StatusOr<v1::ChangePasswordResponse> ChangePassword(
       const auth::Principal& caller, const v1::ChangePasswordRequest& request);
   absl::StatusOr<v1::CreateUserResponse> CreateUser(
@@ -135,7 +147,8 @@ class Identity final : public auth::SessionAuthority,
       std::string_view token, std::string_view workstation) override;
   void RecordDenial(const auth::Denial& denial) override;
 
-  // auth::SignatureAuthority
+  // auth::SignatureAuthority. Also INVALID_ARGUMENT field password reason
+  // PASSWORD_TOO_LONG beyond kMaxPasswordBytes (nothing hashed or counted).
   absl::StatusOr<auth::Reauthenticated> Reauthenticate(
       std::string_view user_id, std::string_view password,
       const auth::SignatureAttempt& attempt) override;

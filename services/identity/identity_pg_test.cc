@@ -333,6 +333,55 @@ TEST_F(IdentityTest, ASuccessfulLoginResetsTheFailureCount) {
   }
 }
 
+TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
+                          PrincipalOf(login.session_token, kLab));
+  const std::string huge(3 << 20, 'x');  // 3 MB took 0.5 s of scrypt
+  auto expect_refused = [](const absl::Status& status,
+                           const std::string& field) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    EXPECT_EQ(FieldOf(status), field) << status;
+    EXPECT_EQ(ReasonOf(status), kReasonPasswordTooLong) << status;
+  };
+  expect_refused(identity_->Login("tina", huge, kLab).status(), "password");
+  expect_refused(identity_->Login("nobody", huge, kLab).status(), "password");
+  expect_refused(identity_->Reauthenticate("tina", huge,
+                                           {.method = "/x.v1.X/Sign",
+                                            .workstation = kLab,
+                                            .request_id = ""})
+                     .status(),
+                 "password");
+  v1::ChangePasswordRequest change;
+  *change.mutable_context() = Context();
+  change.set_current_password(huge);
+  change.set_new_password("a brand new passphrase");
+  expect_refused(identity_->ChangePassword(tina, change).status(),
+                 "current_password");
+  change.set_current_password(kTinaPassword);
+  change.set_new_password(huge);
+  expect_refused(identity_->ChangePassword(tina, change).status(),
+                 "new_password");
+  v1::ResetPasswordRequest reset;
+  *reset.mutable_context() = Context("forgot it");
+  reset.set_user_id("tina");
+  reset.set_temporary_password(huge);
+  expect_refused(identity_->ResetPassword(admin_, reset).status(),
+                 "temporary_password");
+  // None of them reached a password check: nothing counted, nothing audited.
+  EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 0);
+  EXPECT_EQ(CountActions("user", "tina", "user.login_failed"), 0);
+  EXPECT_EQ(CountActions("user", "tina", "user.reauthentication_failed"), 0);
+  // At the limit a password is still checked (and this one is wrong).
+  absl::Status at_limit =
+      identity_->Login("tina", std::string(kMaxPasswordBytes, 'y'), kLab)
+          .status();
+  EXPECT_EQ(ReasonOf(at_limit), kReasonInvalidCredentials);
+  EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 1);
+}
+
 TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {
   absl::StatusOr<LoginResult> result =
       identity_->Login("nobody", "whatever password", kLab);
