@@ -848,6 +848,15 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
         }
         CC_RETURN_IF_ERROR(
             KeepInHistory(tx, caller.user_id, hash));
+        // Whoever else holds a session of this user (perhaps with the old
+        // password) is out; the session making the change stays.
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_identity.sessions "
+                    "SET ended_at = now(), end_reason = 'password changed' "
+                    "WHERE user_id = $1 AND ended_at IS NULL "
+                    "AND session_id <> $2",
+                    {caller.user_id, caller.session_id})
+                .status());
         CC_ASSIGN_OR_RETURN(
             *response.mutable_user(),
             AppendUser(tx, *ledger_, auth::ActorOf(caller),

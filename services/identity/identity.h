@@ -119,6 +119,8 @@ class Identity final : public auth::SessionAuthority,
   absl::Status Logout(const auth::Principal& caller);
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const auth::Principal& caller);
 
+  // Ends every other session of the caller (end reason "password
+  // changed"); the caller's own session stays open.
   // PERMISSION_DENIED reason SIGNATURE_REAUTHENTICATION_FAILED for a wrong
   // current password (counted toward lockout) or a locked account;
   // INVALID_ARGUMENT current_password (PASSWORD_TOO_LONG beyond

@@ -483,6 +483,33 @@ TEST_F(IdentityTest, PasswordPolicyAndNoReuse) {
   CC_EXPECT_OK(identity_->ChangePassword(tina, change));
 }
 
+TEST_F(IdentityTest, ChangingThePasswordEndsTheOtherSessions) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult here,
+                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult elsewhere,
+                          identity_->Login("tina", kTinaPassword, kQaDesk));
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult ada,
+                          identity_->Login("ada", kAdminPassword, kQaDesk));
+  CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
+                          PrincipalOf(here.session_token, kLab));
+  v1::ChangePasswordRequest change;
+  *change.mutable_context() = Context();
+  change.set_current_password(kTinaPassword);
+  change.set_new_password("a brand new passphrase");
+  CC_ASSERT_OK(identity_->ChangePassword(tina, change));
+
+  absl::Status other =
+      identity_->Authenticate(elsewhere.session_token, kQaDesk).status();
+  EXPECT_EQ(other.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(other), "SESSION_ENDED");
+  EXPECT_THAT(std::string(other.message()), HasSubstr("password changed"));
+  // The session that made the change goes on.
+  CC_EXPECT_OK(identity_->Authenticate(here.session_token, kLab));
+  // Another user's sessions are untouched.
+  CC_EXPECT_OK(identity_->Authenticate(ada.session_token, kQaDesk));
+}
+
 TEST_F(IdentityTest, TemporaryPasswordMustBeChangedFirst) {
   v1::CreateUserRequest create;
   *create.mutable_context() = Context();
