@@ -1,11 +1,15 @@
 #include "services/identity/identity.h"
 
 #include <algorithm>
+#include <deque>
+#include <map>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/log/log.h"
@@ -270,12 +274,133 @@ struct Identity::Credential {
   bool disabled = false;
 };
 
+struct Identity::Throttle {
+  int hash_slots = 1;
+  absl::Mutex mu;
+  int hashing ABSL_GUARDED_BY(mu) = 0;
+  // "u:<user id>" and "w:<workstation>" -> times of recent failures, oldest
+  // first; a key whose times have all expired is dropped when next swept.
+  std::map<std::string, std::deque<absl::Time>> failures ABSL_GUARDED_BY(mu);
+  int notes_since_sweep ABSL_GUARDED_BY(mu) = 0;
+
+  static bool HasFreeSlot(Throttle* t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t->mu) {
+    return t->hashing < t->hash_slots;
+  }
+
+  // Takes a hashing slot (give it back with a HashSlot): UNAVAILABLE
+  // AUTHENTICATION_BUSY when none frees within `timeout`.
+  absl::Status WaitForSlot(absl::Duration timeout) {
+    absl::MutexLock lock(&mu);
+    if (!mu.AwaitWithTimeout(absl::Condition(&HasFreeSlot, this), timeout)) {
+      return WithReason(
+          absl::UnavailableError("too many passwords are being checked at "
+                                 "once; try again in a moment"),
+          kReasonAuthenticationBusy);
+    }
+    ++hashing;
+    return absl::OkStatus();
+  }
+};
+
+namespace {
+
+// One hashing slot, held while it lives.
+class HashSlot {
+ public:
+  explicit HashSlot(absl::Mutex& mu, int& hashing) : mu_(mu), hashing_(hashing) {}
+  ~HashSlot() {
+    absl::MutexLock lock(&mu_);
+    --hashing_;
+  }
+  HashSlot(const HashSlot&) = delete;
+  HashSlot& operator=(const HashSlot&) = delete;
+
+ private:
+  absl::Mutex& mu_;
+  int& hashing_;
+};
+
+// Drops the failure times older than `since`.
+void Expire(std::deque<absl::Time>& times, absl::Time since) {
+  while (!times.empty() && times.front() <= since) times.pop_front();
+}
+
+}  // namespace
+
 Identity::Identity(pg::Pool* pool, const ledger::Ledger* ledger,
                    IdentityOptions options)
-    : pool_(pool), ledger_(ledger), options_(std::move(options)) {
+    : pool_(pool),
+      ledger_(ledger),
+      options_(std::move(options)),
+      throttle_(std::make_unique<Throttle>()) {
+  throttle_->hash_slots =
+      options_.max_concurrent_hashes > 0
+          ? options_.max_concurrent_hashes
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   absl::StatusOr<std::string> dummy =
       crypto::HashPassword("cellchain-dummy-credential", options_.scrypt);
   if (dummy.ok()) dummy_hash_ = *std::move(dummy);
+}
+
+Identity::~Identity() = default;
+
+absl::StatusOr<bool> Identity::VerifyPassword(std::string_view password,
+                                              std::string_view encoded) {
+  CC_RETURN_IF_ERROR(throttle_->WaitForSlot(options_.hash_queue_timeout));
+  HashSlot slot(throttle_->mu, throttle_->hashing);
+  return crypto::VerifyPassword(password, encoded);
+}
+
+absl::StatusOr<std::string> Identity::HashPassword(std::string_view password) {
+  CC_RETURN_IF_ERROR(throttle_->WaitForSlot(options_.hash_queue_timeout));
+  HashSlot slot(throttle_->mu, throttle_->hashing);
+  return crypto::HashPassword(password, options_.scrypt);
+}
+
+absl::Status Identity::CheckFailureRate(std::string_view user_id,
+                                        std::string_view workstation) {
+  const absl::Time since = absl::Now() - options_.failure_window;
+  absl::MutexLock lock(&throttle_->mu);
+  for (const auto& [key, limit] :
+       {std::make_pair(absl::StrCat("u:", std::string(user_id)),
+                       options_.max_failures_per_user_id),
+        std::make_pair(absl::StrCat("w:", std::string(workstation)),
+                       options_.max_failures_per_workstation)}) {
+    auto it = throttle_->failures.find(key);
+    if (it == throttle_->failures.end()) continue;
+    Expire(it->second, since);
+    if (static_cast<int>(it->second.size()) >= limit) {
+      return WithReason(
+          absl::ResourceExhaustedError(
+              "too many failed sign-ins lately; wait a few minutes"),
+          kReasonTooManyFailedAttempts);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Identity::NoteFailure(std::string_view user_id,
+                           std::string_view workstation) {
+  const absl::Time now = absl::Now();
+  absl::MutexLock lock(&throttle_->mu);
+  for (std::string key : {absl::StrCat("u:", std::string(user_id)),
+                          absl::StrCat("w:", std::string(workstation))}) {
+    std::deque<absl::Time>& times = throttle_->failures[key];
+    times.push_back(now);
+    // Bounded per key: only whether the limit is reached matters.
+    while (times.size() > 1000) times.pop_front();
+  }
+  // Keys of ids that stopped failing go, so that a spray of made-up user
+  // ids cannot grow the map without bound.
+  if (++throttle_->notes_since_sweep >= 1000) {
+    throttle_->notes_since_sweep = 0;
+    const absl::Time since = now - options_.failure_window;
+    for (auto it = throttle_->failures.begin();
+         it != throttle_->failures.end();) {
+      Expire(it->second, since);
+      it = it->second.empty() ? throttle_->failures.erase(it) : std::next(it);
+    }
+  }
 }
 
 absl::Status Identity::RegisterStateReaders(ledger::StateRegistry& registry) {
@@ -339,8 +464,7 @@ absl::StatusOr<Identity::Outcome> Identity::Attempt(
       outcome = Outcome::kLocked;
       return absl::OkStatus();
     }
-    CC_ASSIGN_OR_RETURN(bool match,
-                        crypto::VerifyPassword(password, c.password_hash));
+    CC_ASSIGN_OR_RETURN(bool match, VerifyPassword(password, c.password_hash));
     if (!match) {
       outcome = Outcome::kWrongPassword;
       return CountFailure(tx, c, failure_action, workstation);
@@ -349,9 +473,13 @@ absl::StatusOr<Identity::Outcome> Identity::Attempt(
     return accepted(tx, c);
   }));
   if (outcome == Outcome::kNoSuchUser && !dummy_hash_.empty()) {
-    // Same work as for a real user, so that timing does not tell which user
-    // ids exist (outside the transaction: there is no row to hold).
-    crypto::VerifyPassword(password, dummy_hash_).status().IgnoreError();
+    // Same work, and the same queue, as for a real user, so that neither
+    // timing nor AUTHENTICATION_BUSY tells which user ids exist (outside the
+    // transaction: there is no row to hold).
+    absl::StatusOr<bool> dummy = VerifyPassword(password, dummy_hash_);
+    if (!dummy.ok() && ReasonOf(dummy.status()) == kReasonAuthenticationBusy) {
+      return dummy.status();
+    }
   }
   return outcome;
 }
@@ -452,7 +580,7 @@ absl::StatusOr<v1::User> Identity::BootstrapAdmin(std::string_view user_id,
   CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
       options_.password, user_id, password, "password"));
   CC_ASSIGN_OR_RETURN(std::string hash,
-                      crypto::HashPassword(password, options_.scrypt));
+                      HashPassword(password));
   common::v1::Actor actor;
   actor.set_user_id(std::string(user_id));
   actor.set_printed_name(std::string(printed_name));
@@ -504,6 +632,7 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
     return InvalidField("password", "the password is required");
   }
   CC_RETURN_IF_ERROR(CheckPasswordBytes(password, "password"));
+  CC_RETURN_IF_ERROR(CheckFailureRate(user_id, workstation));
   const std::string method = "/cellchain.identity.v1.AuthService/Login";
 
   CC_ASSIGN_OR_RETURN(std::string random, crypto::RandomBytes(32));
@@ -560,6 +689,7 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                 return absl::OkStatus();
               }));
   if (outcome == Outcome::kAccepted) return result;
+  NoteFailure(user_id, workstation);
 
   // One answer for every refusal that could otherwise tell a right password
   // from a wrong one, or a locked account from an unknown user; the
@@ -698,6 +828,7 @@ absl::StatusOr<Identity::Credential> Identity::CheckCredential(
     std::string_view user_id, std::string_view password,
     const auth::SignatureAttempt& attempt) {
   CC_RETURN_IF_ERROR(CheckPasswordBytes(password, "password"));
+  CC_RETURN_IF_ERROR(CheckFailureRate(user_id, attempt.workstation));
   Credential credential;
   CC_ASSIGN_OR_RETURN(
       Outcome outcome,
@@ -707,6 +838,7 @@ absl::StatusOr<Identity::Credential> Identity::CheckCredential(
                 return absl::OkStatus();
               }));
   if (outcome == Outcome::kAccepted) return credential;
+  NoteFailure(user_id, attempt.workstation);
   // As for logins: one answer for an unknown user, a wrong password and a
   // locked account.
   const absl::Status refused = WithReason(
@@ -811,7 +943,7 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
     for (int row = 0; row < history.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string old_hash, history.GetString(row, 0));
       CC_ASSIGN_OR_RETURN(bool same,
-                          crypto::VerifyPassword(request.new_password(), old_hash));
+                          VerifyPassword(request.new_password(), old_hash));
       if (same) {
         return WithReason(
             InvalidField("new_password",
@@ -824,8 +956,7 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
     }
   }
   CC_ASSIGN_OR_RETURN(std::string hash,
-                      crypto::HashPassword(request.new_password(),
-                                           options_.scrypt));
+                      HashPassword(request.new_password()));
   v1::ChangePasswordRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
   for_hash.clear_current_password();
@@ -876,7 +1007,7 @@ absl::StatusOr<std::string> Identity::HashTemporaryPassword(
   // Before the expensive hash: a malformed request id fails fast.
   CC_RETURN_IF_ERROR(
       idempotency::ValidateRequestId(request.context().request_id()));
-  return crypto::HashPassword(request.temporary_password(), options_.scrypt);
+  return HashPassword(request.temporary_password());
 }
 
 absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(

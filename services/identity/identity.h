@@ -34,6 +34,7 @@
 #define CELLCHAIN_SERVICES_IDENTITY_IDENTITY_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,21 @@ struct IdentityOptions {
   int lockout_threshold = 5;
   PasswordPolicy password;
   crypto::ScryptParams scrypt;
+  // scrypt computations running at once in this process (0: one per
+  // hardware thread), and how long a call waits for one before UNAVAILABLE
+  // AUTHENTICATION_BUSY: a flood of logins is refused quickly instead of
+  // holding every gRPC handler thread.
+  int max_concurrent_hashes = 0;
+  absl::Duration hash_queue_timeout = absl::Milliseconds(500);
+  // Refused authentications (wrong password, unknown user, locked account)
+  // allowed per claimed user id and per workstation within failure_window;
+  // beyond, attempts are refused with RESOURCE_EXHAUSTED
+  // TOO_MANY_FAILED_ATTEMPTS before anything is read or hashed. Counted in
+  // memory, per process: a restart forgets them and N processes allow N
+  // times as many; the lockout, in the database, is the hard limit.
+  int max_failures_per_user_id = 20;
+  int max_failures_per_workstation = 50;
+  absl::Duration failure_window = absl::Minutes(5);
 };
 
 // Reasons of refusals.
@@ -68,6 +84,9 @@ inline constexpr char kReasonInvalidCredentials[] = "INVALID_CREDENTIALS";
 inline constexpr char kReasonPasswordReused[] = "PASSWORD_REUSED";
 inline constexpr char kReasonAdminExists[] = "ADMIN_EXISTS";
 inline constexpr char kReasonPasswordTooLong[] = "PASSWORD_TOO_LONG";
+inline constexpr char kReasonAuthenticationBusy[] = "AUTHENTICATION_BUSY";
+inline constexpr char kReasonTooManyFailedAttempts[] =
+    "TOO_MANY_FAILED_ATTEMPTS";
 
 // No password longer than this (bytes) is ever hashed: a login, signature or
 // current password beyond it is refused with INVALID_ARGUMENT before scrypt
@@ -91,6 +110,7 @@ class Identity final : public auth::SessionAuthority,
   // Neither is owned; both must outlive the Identity.
   Identity(pg::Pool* pool, const ledger::Ledger* ledger,
            IdentityOptions options);
+  ~Identity() override;
 
   // Registers the state readers of "user" and "access_denial".
   static absl::Status RegisterStateReaders(ledger::StateRegistry& registry);
@@ -111,7 +131,9 @@ class Identity final : public auth::SessionAuthority,
   // password); ACCOUNT_DISABLED for a disabled account (before any password
   // is checked); INVALID_ARGUMENT field user_id / password when empty or
   // malformed, field password reason PASSWORD_TOO_LONG beyond
-  // kMaxPasswordBytes (nothing hashed, nothing counted).
+  // kMaxPasswordBytes (nothing hashed, nothing counted); RESOURCE_EXHAUSTED
+  // TOO_MANY_FAILED_ATTEMPTS and UNAVAILABLE AUTHENTICATION_BUSY (see
+  // IdentityOptions).
   absl::StatusOr<LoginResult> Login(std::string_view user_id,
                                     std::string_view password,
                                     std::string_view workstation);
@@ -183,6 +205,16 @@ class Identity final : public auth::SessionAuthority,
                             std::string_view failure_action,
                             std::string_view workstation);
   absl::Status RecordDenialOrLog(const auth::Denial& denial);
+  // scrypt through the bounded set of hashing slots: UNAVAILABLE
+  // AUTHENTICATION_BUSY when no slot frees within hash_queue_timeout.
+  absl::StatusOr<bool> VerifyPassword(std::string_view password,
+                                      std::string_view encoded);
+  absl::StatusOr<std::string> HashPassword(std::string_view password);
+  // RESOURCE_EXHAUSTED TOO_MANY_FAILED_ATTEMPTS when `user_id` or
+  // `workstation` has failed too often lately; NoteFailure counts one.
+  absl::Status CheckFailureRate(std::string_view user_id,
+                                std::string_view workstation);
+  void NoteFailure(std::string_view user_id, std::string_view workstation);
   // Reauthenticate(), returning the credential checked.
   absl::StatusOr<Credential> CheckCredential(
       std::string_view user_id, std::string_view password,
@@ -196,6 +228,8 @@ class Identity final : public auth::SessionAuthority,
   const ledger::Ledger* const ledger_;
   const IdentityOptions options_;
   std::string dummy_hash_;
+  struct Throttle;  // hashing slots and recent failures, in memory
+  const std::unique_ptr<Throttle> throttle_;
 };
 
 }  // namespace cellchain::identity

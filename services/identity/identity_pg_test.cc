@@ -382,6 +382,96 @@ TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
   EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 1);
 }
 
+TEST_F(IdentityTest, FailedAttemptsAreLimitedPerWorkstationAndPerUserId) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  auto expect_limited = [](const absl::Status& status) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+    EXPECT_EQ(ReasonOf(status), kReasonTooManyFailedAttempts) << status;
+  };
+  {
+    // A workstation spraying made-up user ids.
+    IdentityOptions options;
+    options.scrypt.log2_n = 12;
+    options.max_failures_per_workstation = 3;
+    Identity identity(pool_.get(), ledger_.get(), options);
+    for (const char* ghost : {"ghost-a", "ghost-b", "ghost-c"}) {
+      EXPECT_EQ(ReasonOf(identity.Login(ghost, "some password", kLab).status()),
+                kReasonInvalidCredentials);
+    }
+    // Now even the right password of a real user is not checked there...
+    expect_limited(identity.Login("tina", kTinaPassword, kLab).status());
+    EXPECT_EQ(identity.GetUser("tina")->failed_attempts(), 0);
+    // ...but is at another workstation.
+    CC_EXPECT_OK(identity.Login("tina", kTinaPassword, kQaDesk));
+  }
+  {
+    // One user id guessed at from several workstations.
+    IdentityOptions options;
+    options.scrypt.log2_n = 12;
+    options.max_failures_per_user_id = 2;
+    Identity identity(pool_.get(), ledger_.get(), options);
+    EXPECT_EQ(ReasonOf(identity.Login("tina", "wrong guess one", kLab).status()),
+              kReasonInvalidCredentials);
+    EXPECT_EQ(
+        ReasonOf(identity.Login("tina", "wrong guess two", kQaDesk).status()),
+        kReasonInvalidCredentials);
+    expect_limited(
+        identity.Login("tina", kTinaPassword, "CN=third-ws,O=cellchain dev")
+            .status());
+    expect_limited(identity
+                       .Reauthenticate("tina", kTinaPassword,
+                                       {.method = "/x.v1.X/Sign",
+                                        .workstation = kLab,
+                                        .request_id = ""})
+                       .status());
+    EXPECT_EQ(identity.GetUser("tina")->failed_attempts(), 2);
+    // An unknown user id is limited alike: the limit tells nothing of which
+    // ids exist.
+    identity.Login("ghost", "some password", kLab).status().IgnoreError();
+    identity.Login("ghost", "some password", kQaDesk).status().IgnoreError();
+    expect_limited(identity.Login("ghost", "some password", kLab).status());
+  }
+}
+
+TEST_F(IdentityTest, PasswordHashingBeyondItsSlotsIsRefusedNotQueued) {
+  IdentityOptions options;
+  options.scrypt.log2_n = 16;  // a check long enough for the others to arrive
+  options.max_concurrent_hashes = 1;
+  options.hash_queue_timeout = absl::ZeroDuration();
+  Identity identity(pool_.get(), ledger_.get(), options);
+  int busy = 0;
+  int refused = 0;
+  for (int round = 0; round < 3 && (busy == 0 || refused == 0); ++round) {
+    constexpr int kCallers = 8;
+    std::vector<absl::Status> results(kCallers);
+    absl::Notification go;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCallers; ++i) {
+      threads.emplace_back([&, i] {
+        go.WaitForNotification();
+        // Unknown users: each costs one scrypt check of the dummy hash.
+        results[i] = identity
+                         .Login("ghost-" + std::to_string(i), "some password",
+                                "CN=ws-" + std::to_string(i))
+                         .status();
+      });
+    }
+    go.Notify();
+    for (std::thread& thread : threads) thread.join();
+    for (const absl::Status& status : results) {
+      if (ReasonOf(status) == kReasonAuthenticationBusy) {
+        EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+        ++busy;
+      } else {
+        EXPECT_EQ(ReasonOf(status), kReasonInvalidCredentials) << status;
+        ++refused;
+      }
+    }
+  }
+  EXPECT_GT(busy, 0);
+  EXPECT_GT(refused, 0);
+}
+
 TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {
   absl::StatusOr<LoginResult> result =
       identity_->Login("nobody", "whatever password", kLab);
