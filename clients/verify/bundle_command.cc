@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "clients/verify/verify.h"
+#include "services/ledger/keyring.h"
 #include "services/ledger/note.h"
 
 namespace cellchain::verify {
@@ -75,6 +77,7 @@ std::string Plural(uint64_t n, std::string_view one, std::string_view many) {
 std::string FormatBundleReport(const std::string& dir,
                                const ledger::Bundle& bundle,
                                const std::string& vkey_note,
+                               const std::string& keys_note,
                                const ledger::VerifyResult& result,
                                const std::vector<std::string>& discrepancies) {
   const ledger::Summary& s = result.summary;
@@ -94,6 +97,7 @@ std::string FormatBundleReport(const std::string& dir,
   }
   absl::StrAppend(&out, "log             ", bundle.origin, "\n");
   absl::StrAppend(&out, "checkpoint key  ", vkey_note, "\n");
+  absl::StrAppend(&out, "record keys     ", keys_note, "\n");
   absl::StrAppend(
       &out, "content         ", Plural(s.records, "record", "records"), ", ",
       Plural(s.entities, "entity", "entities"), ", ",
@@ -176,6 +180,28 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
     verifiers.push_back(*std::move(verifier));
   }
 
+  std::optional<ledger::Keyring> keyring;
+  std::string keys_note;
+  if (!command.keyring_file.empty()) {
+    absl::StatusOr<ledger::Keyring> read =
+        ledger::Keyring::FromFile(command.keyring_file);
+    if (!read.ok()) {
+      err << "cellchain-verify: --keyring: " << Std(read.status().message())
+          << "\n";
+      return kExitUsage;
+    }
+    keyring = *std::move(read);
+    keys_note = absl::StrCat(keyring->keys().size(), " trusted in ",
+                             command.keyring_file, " (given with --keyring)");
+  } else {
+    keys_note =
+        "taken from the bundle itself: NOT an independent anchor";
+    err << "cellchain-verify: warning: no --keyring given; the record-signing "
+           "keys were taken from the bundle, so a key an insider added to the "
+           "database would be believed. Pass --keyring with the keys you "
+           "trust.\n";
+  }
+
   absl::StatusOr<ledger::Bundle> bundle = ledger::ReadBundle(command.dir);
   if (!bundle.ok()) {
     err << "cellchain-verify: cannot read the bundle: "
@@ -225,11 +251,13 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
     options.progress = [&bar](std::string_view phase, uint64_t done,
                               uint64_t total) { bar.Draw(phase, done, total); };
   }
-  ledger::VerifyResult result = ledger::Verify(
-      ledger::ToVerifyInput(*std::move(bundle), std::move(verifiers)), options);
+  ledger::VerifyInput input =
+      ledger::ToVerifyInput(*std::move(bundle), std::move(verifiers));
+  input.keyring = std::move(keyring);
+  ledger::VerifyResult result = ledger::Verify(input, options);
   bar.Clear();
 
-  out << FormatBundleReport(command.dir, meta, vkey_note, result,
+  out << FormatBundleReport(command.dir, meta, vkey_note, keys_note, result,
                             discrepancies);
   const size_t failures = result.findings.size() + discrepancies.size();
   if (failures == 0) return kExitValid;

@@ -22,6 +22,9 @@ struct BundleCommand {
   // Trusted checkpoint verifier keys; empty: the manifest's key, with a
   // warning.
   std::vector<std::string> vkeys;
+  // The record-signing keys the auditor trusts (services/ledger/keyring.h);
+  // empty: the bundle's own keys, with a warning.
+  std::string keyring_file;
   int threads = 0;  // 0: all cores.
   // Draw a progress bar on `err` (only when it is a terminal).
   bool progress = false;
@@ -35,10 +38,11 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
 
 // The report `RunBundleCommand` prints on `out` for a verified bundle.
 // `discrepancies` are ManifestDiscrepancies' sentences; `vkey_note` says
-// where the checkpoint key came from.
+// where the checkpoint key came from, `keys_note` where the record keys did.
 std::string FormatBundleReport(const std::string& dir,
                                const ledger::Bundle& bundle,
                                const std::string& vkey_note,
+                               const std::string& keys_note,
                                const ledger::VerifyResult& result,
                                const std::vector<std::string>& discrepancies);
 

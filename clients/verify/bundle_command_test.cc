@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/ledger/bundle.h"
+#include "services/ledger/keyring.h"
 #include "services/ledger/verifier_testing.h"
 
 extern char** environ;
@@ -121,9 +122,27 @@ class BundleCommandTest : public ::testing::Test {
     bundle.consistency_proofs = input.consistency_proofs;
     bundle.states = input.states;
     CC_ASSERT_OK(ledger::WriteBundle(bundle, dir_.string()));
+    // QA's keyring: both services' keys, kept apart from the bundle.
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const ledger::SigningKeyInfo& key : input.keys) {
+      keys.emplace_back(key.service, key.public_key);
+    }
+    CC_ASSERT_OK_AND_ASSIGN(ledger::Keyring keyring, ledger::Keyring::Of(keys));
+    keyring_ = dir_.string() + ".keyring";
+    std::ofstream(keyring_) << keyring.Format();
+    // One that lists donor's key only.
+    CC_ASSERT_OK_AND_ASSIGN(ledger::Keyring donor_only,
+                            ledger::Keyring::Of({keys[0]}));
+    ASSERT_EQ(keys[0].first, "donor");
+    donor_keyring_ = dir_.string() + ".donor-keyring";
+    std::ofstream(donor_keyring_) << donor_only.Format();
   }
 
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    fs::remove(keyring_);
+    fs::remove(donor_keyring_);
+  }
 
   std::string vkey() const { return log_->log_signer().verifier().KeyString(); }
   std::string dir() const { return dir_.string(); }
@@ -142,14 +161,18 @@ class BundleCommandTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::string keyring_;
+  std::string donor_keyring_;
   std::unique_ptr<ledger::testing::SyntheticLog> log_;
 };
 
 TEST_F(BundleCommandTest, AGoodBundleWithATrustedKeyExitsZero) {
-  Outcome o = Exec({"bundle", "--vkey", vkey(), dir()});
+  Outcome o = Exec({"bundle", "--vkey", vkey(), "--keyring", keyring_, dir()});
 
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_THAT(o.err, IsEmpty());  // No warning; no progress bar off a tty.
+  EXPECT_THAT(o.out, HasSubstr(absl::StrCat("record keys     2 trusted in ",
+                                            keyring_)));
   EXPECT_THAT(o.out, StartsWith(absl::StrCat("bundle          ", dir(),
                                              " (cellchain-bundle/1)\n")));
   EXPECT_THAT(o.out, HasSubstr("scope           the whole log from index 0"));
@@ -168,6 +191,34 @@ TEST_F(BundleCommandTest, WithoutVkeyItWarnsThatTheKeyIsTheBundlesOwn) {
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_THAT(o.err, HasSubstr("warning: no --vkey given"));
   EXPECT_THAT(o.out, HasSubstr("taken from the bundle itself"));
+}
+
+TEST_F(BundleCommandTest, WithoutKeyringItWarnsThatTheRecordKeysAreTheBundles) {
+  Outcome o = Exec({"bundle", "--vkey", vkey(), dir()});
+
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_THAT(o.err, HasSubstr("warning: no --keyring given"));
+  EXPECT_THAT(o.out, HasSubstr("record keys     taken from the bundle itself"));
+}
+
+TEST_F(BundleCommandTest, AKeyTheKeyringDoesNotListExitsOneNamingItsRecords) {
+  Outcome o =
+      Exec({"bundle", "--vkey", vkey(), "--keyring", donor_keyring_, dir()});
+
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("of service \"qc\" is not in the trusted "
+                               "keyring"));
+  // Records 2, 5 and 8 are qc's.
+  EXPECT_THAT(o.out, HasSubstr(absl::StrCat("FAIL SIGNATURE record ", Id(2))));
+  EXPECT_THAT(o.out, HasSubstr(absl::StrCat("FAIL SIGNATURE record ", Id(8))));
+  EXPECT_THAT(o.out, Not(HasSubstr(absl::StrCat("record ", Id(0), " "))));
+}
+
+TEST_F(BundleCommandTest, AnUnreadableKeyringExitsTwo) {
+  Outcome o = Exec({"bundle", "--keyring", dir_.string() + ".none", dir()});
+
+  EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
+  EXPECT_THAT(o.err, HasSubstr("--keyring"));
 }
 
 TEST_F(BundleCommandTest, ATamperedRecordExitsOneAndIsNamed) {
@@ -254,7 +305,8 @@ TEST_F(BundleCommandTest, HelpListsTheCommand) {
 
 TEST_F(BundleCommandTest, DrawsAProgressBarOnlyOnATerminal) {
   Outcome terminal =
-      RunInProcess({"bundle", "--vkey", vkey(), "--threads", "2", dir()},
+      RunInProcess({"bundle", "--vkey", vkey(), "--keyring", keyring_,
+                    "--threads", "2", dir()},
                    /*terminal=*/true);
   EXPECT_EQ(terminal.exit_code, 0) << terminal.err;
   EXPECT_THAT(terminal.err, HasSubstr("\rverifying records"));
@@ -263,8 +315,9 @@ TEST_F(BundleCommandTest, DrawsAProgressBarOnlyOnATerminal) {
   EXPECT_THAT(terminal.err, ::testing::EndsWith("\r\x1b[K"));
   EXPECT_THAT(terminal.out, Not(HasSubstr("\r")));
 
-  Outcome pipe = RunInProcess({"bundle", "--vkey", vkey(), dir()},
-                              /*terminal=*/false);
+  Outcome pipe =
+      RunInProcess({"bundle", "--vkey", vkey(), "--keyring", keyring_, dir()},
+                   /*terminal=*/false);
   EXPECT_EQ(pipe.exit_code, 0);
   EXPECT_THAT(pipe.err, IsEmpty());
   EXPECT_EQ(pipe.out, terminal.out);

@@ -289,8 +289,8 @@ int RunNote(const Command& command, const ParsedArgs& args, Io& io) {
 // bundle
 
 constexpr char kBundleUsage[] =
-    "usage: cellchain-verify bundle [--vkey VERIFIER_KEY ...] [--threads N]\n"
-    "           DIR\n"
+    "usage: cellchain-verify bundle [--vkey VERIFIER_KEY ...]\n"
+    "           [--keyring FILE] [--threads N] DIR\n"
     "\n"
     "Checks an audit bundle exported by cellchain (docs/bundle-format.md)\n"
     "offline: each record's signature, leaf hash, stored columns and\n"
@@ -302,19 +302,26 @@ constexpr char kBundleUsage[] =
     "--vkey is the log's checkpoint verifier key that you trust\n"
     "(\"<name>+<hex key id>+<base64 key>\"), repeatable. Without it the\n"
     "key in the bundle's manifest is used, with a warning: that only shows\n"
-    "the bundle agrees with itself. --threads: signature-checking threads\n"
-    "(default: all cores).\n"
+    "the bundle agrees with itself. --keyring is the file of record-signing\n"
+    "keys that you trust (\"<key id> <base64 key>\" per line, the dev PKI's\n"
+    "signing/keyring): a key in the bundle that it does not list is a\n"
+    "failure, and so is every record that key signed. Without it the\n"
+    "bundle's own keys are used, with a warning. --threads:\n"
+    "signature-checking threads (default: all cores).\n"
     "\n"
     "Exit status: 0 when every check holds, 1 when any fails, 2 for a bad\n"
     "command line or a bundle that cannot be read.\n";
 
-constexpr FlagSpec kBundleFlags[] = {{"vkey", /*repeatable=*/true},
-                                     {"threads"}};
+constexpr FlagSpec kBundleFlags[] = {
+    {"vkey", /*repeatable=*/true}, {"keyring"}, {"threads"}};
 
 int RunBundle(const Command& command, const ParsedArgs& args, Io& io) {
   BundleCommand bundle;
   if (auto vkeys = args.flags.find("vkey"); vkeys != args.flags.end()) {
     bundle.vkeys = vkeys->second;
+  }
+  if (auto keyring = args.flags.find("keyring"); keyring != args.flags.end()) {
+    bundle.keyring_file = keyring->second.front();
   }
   if (auto threads = args.flags.find("threads"); threads != args.flags.end()) {
     absl::StatusOr<uint64_t> n =

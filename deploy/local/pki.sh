@@ -6,6 +6,9 @@
 #                                             IP:127.0.0.1, DNS:<name>.cellchain.local
 #   DIR/clients/<name>.crt|.key               clientAuth; /O=cellchain-dev/OU=workstation/CN=<name>
 #   DIR/signing/<service>.key|.pub            Ed25519 ledger signing keys (PKCS#8 / SPKI PEM)
+#   DIR/signing/keyring                       the record-signing keys QA trusts:
+#                                             "<key id> <base64 raw key>" per line
+#                                             (every signer but the sequencer)
 #   DIR/field-keys                            AES-256 key ring for identifying data at rest
 #   DIR/rogue/ca.crt|.key                     ANOTHER CA, trusted by nobody
 #   DIR/rogue/clients/intruder.crt|.key       a client cert from it (must be refused)
@@ -206,6 +209,23 @@ make_signing_key() {
   generated=$((generated + 1))
 }
 
+# make_keyring FILE: one line per record-signing key, "<service>:<first 16 hex
+# of SHA-256(raw key)> <base64 of the raw 32-byte key>" (services/ledger/
+# keyring.h). Derived from the public keys each run, so it always lists them.
+make_keyring() {
+  local file="$1" name raw
+  {
+    echo "# cellchain record-signing keyring (dev PKI): <key id> <base64 raw Ed25519 public key>"
+    for name in "${SIGNERS[@]}"; do
+      [[ "${name}" != sequencer ]] || continue
+      raw="$(openssl pkey -pubin -in "${dir}/signing/${name}.pub" -outform DER | tail -c 32 | base64 -w0)"
+      printf '%s:%s %s\n' "${name}" \
+        "$(printf '%s' "${raw}" | base64 -d | sha256sum | cut -c1-16)" "${raw}"
+    done
+  } >"${work}/keyring"
+  install_file "${work}/keyring" "${file}" 0644
+}
+
 # make_field_keys FILE: the key ring that seals identifying data at rest
 # (AES-256-GCM, "<id> <base64 of 32 bytes>" per line, the last one current).
 # Kept once made: a new key would leave every sealed value unreadable.
@@ -235,6 +255,7 @@ done
 for name in "${SIGNERS[@]}"; do
   make_signing_key "${dir}/signing/${name}"
 done
+make_keyring "${dir}/signing/keyring"
 make_field_keys "${dir}/field-keys"
 make_ca "${dir}/rogue/ca" "/O=rogue/CN=rogue CA"
 # Same-looking subject as a real workstation: only the issuer differs.

@@ -83,6 +83,7 @@ start_daemon() {
     --tls-ca="${STACK_PKI}/ca.crt" \
     --pg="${STACK_PG_SERVE_CONNINFO}" \
     --signing-key-dir="${STACK_PKI}/signing" \
+    --keyring="${STACK_PKI}/signing/keyring" \
     --field-key-file="${STACK_PKI}/field-keys" \
     --services=all \
     >>"${STACK_LOG}" 2>&1 </dev/null &
@@ -228,8 +229,10 @@ cmd_up() {
   pg init --port "${STACK_PG_PORT}"
   pg start
   pg createdb cellchain
-  say "migrating: cellchaind migrate --pg=\"${STACK_PG_CONNINFO}\""
-  "${STACK_CELLCHAIND}" migrate --pg="${STACK_PG_CONNINFO}" || die "migrations failed"
+  # The owner registers the record-signing keys QA trusts; services cannot.
+  say "migrating: cellchaind migrate --pg=\"${STACK_PG_CONNINFO}\" --keyring=${STACK_PKI}/signing/keyring"
+  "${STACK_CELLCHAIND}" migrate --pg="${STACK_PG_CONNINFO}" \
+    --keyring="${STACK_PKI}/signing/keyring" || die "migrations failed"
   bootstrap_admin
   start_daemon
   wait_healthy

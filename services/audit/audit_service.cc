@@ -221,13 +221,14 @@ grpc::Status AuditService::GetEntityHistory(
   absl::StatusOr<LoadedLog> log = LoadLog(**lease, &filter,
                                           options_.max_records);
   if (!log.ok()) return ToGrpcStatus(log.status());
-  absl::StatusOr<std::vector<ledger::SigningKeyInfo>> keys = LoadKeys(**lease);
+  absl::StatusOr<LoadedKeys> keys = LoadKeys(**lease);
   if (!keys.ok()) return ToGrpcStatus(keys.status());
   ledger::VerifyInput input;
   // The entity's whole history is here, but not the rest of the log.
   input.complete = false;
   input.records = log->records;
-  input.keys = *std::move(keys);
+  input.keys = std::move(keys->keys);
+  input.keyring = options_.keyring;
   input.origin = options_.origin;
   input.checkpoint_verifiers.push_back(options_.verifier);
   // Tie each record to the log: the latest checkpoint and an inclusion
@@ -280,6 +281,7 @@ grpc::Status AuditService::VerifyLog(
   };
   absl::StatusOr<StoredLogVerification> verification =
       VerifyStoredLog(**lease, *registry_, options_.origin, options_.verifier,
+                      &options_.keyring,
                       options_.max_records, options);
   if (!verification.ok()) return ToGrpcStatus(verification.status());
   for (const ledger::Finding& finding : verification->findings) {
@@ -326,9 +328,11 @@ grpc::Status AuditService::ExportBundle(
   header->set_tree_size(static_cast<int64_t>(latest->tree_size));
   SetTime(absl::Now(), header->mutable_exported_at());
   writer->Write(item);
-  absl::StatusOr<std::vector<ledger::SigningKeyInfo>> keys = LoadKeys(**lease);
+  // Unreadable key rows are left out (VerifyLog reports them): the bundle's
+  // verifier then names every record they signed.
+  absl::StatusOr<LoadedKeys> keys = LoadKeys(**lease);
   if (!keys.ok()) return ToGrpcStatus(keys.status());
-  for (const ledger::SigningKeyInfo& key : *keys) {
+  for (const ledger::SigningKeyInfo& key : keys->keys) {
     item.Clear();
     v1::SigningKey* out = item.mutable_key();
     out->set_key_id(key.key_id);

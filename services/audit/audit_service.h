@@ -10,6 +10,7 @@
 
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "services/common/pg/pool.h"
+#include "services/ledger/keyring.h"
 #include "services/ledger/note.h"
 #include "services/ledger/state_registry.h"
 #include "services/ledger/verifier.h"
@@ -19,6 +20,10 @@ namespace cellchain::audit {
 struct AuditServiceOptions {
   std::string origin;              // the checkpoints' origin line
   ledger::NoteVerifier verifier;   // the sequencer's checkpoint key
+  // The record-signing keys QA trusts (keyring.h): a key registered in the
+  // database but not listed here is a finding, and what it signed proves
+  // nothing. Required by cellchaind (--audit-keyring).
+  ledger::Keyring keyring;
   // Most records one history, export or verification loads.
   int max_records = 2'000'000;
 };

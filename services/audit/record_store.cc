@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/crypto.h"
@@ -172,7 +173,9 @@ constexpr char kLogColumns[] =
     "(extract(epoch FROM r.recorded_at) * 1000000)::int8, r.actor_user_id, "
     "r.action, r.din, r.request_id, r.previous_entity_hash, r.leaf_hash, "
     "EXISTS (SELECT FROM cellchain_audit.pending p "
-    "        WHERE p.record_id = r.record_id) "
+    "        WHERE p.record_id = r.record_id), "
+    "(SELECT x.reason FROM cellchain_audit.refused_records x "
+    " WHERE x.record_id = r.record_id) "
     "FROM cellchain_audit.records r "
     "LEFT JOIN cellchain_audit.log_entries l USING (record_id) ";
 
@@ -224,6 +227,10 @@ absl::StatusOr<LoadedLog> LoadLog(pg::Connection& connection,
     CC_ASSIGN_OR_RETURN(r.previous_entity_hash, OptionalBytes(result, row, 13));
     CC_ASSIGN_OR_RETURN(r.leaf_hash, result.GetBytes(row, 14));
     CC_ASSIGN_OR_RETURN(bool queued, result.GetBool(row, 15));
+    std::string refusal;
+    if (!result.IsNull(row, 16)) {
+      CC_ASSIGN_OR_RETURN(refusal, result.GetString(row, 16));
+    }
     if (index >= 0) {
       r.log_index = static_cast<uint64_t>(index);
       log.records.push_back(std::move(r));
@@ -236,23 +243,26 @@ absl::StatusOr<LoadedLog> LoadLog(pg::Connection& connection,
       finding.entity_type = r.entity_type;
       finding.entity_id = r.entity_id;
       finding.message =
-          "record is neither in the log nor queued for it: it was not "
-          "written through the ledger";
+          refusal.empty()
+              ? "record is neither in the log nor queued for it: it was not "
+                "written through the ledger"
+              : absl::StrCat("record was refused by the sequencer and is "
+                             "not in the log: ",
+                             refusal);
       log.unplaced.push_back(std::move(finding));
     }
   }
   return log;
 }
 
-absl::StatusOr<std::vector<ledger::SigningKeyInfo>> LoadKeys(
-    pg::Connection& connection) {
+absl::StatusOr<LoadedKeys> LoadKeys(pg::Connection& connection) {
   CC_ASSIGN_OR_RETURN(
       pg::Result result,
       connection.Exec("SELECT key_id, service, public_key, "
                       "(extract(epoch FROM valid_from) * 1000000)::int8 "
                       "FROM cellchain_audit.signing_keys ORDER BY valid_from",
                       {}, pg::ResultFormat::kBinary));
-  std::vector<ledger::SigningKeyInfo> keys;
+  LoadedKeys loaded;
   for (int row = 0; row < result.rows(); ++row) {
     ledger::SigningKeyInfo key;
     CC_ASSIGN_OR_RETURN(key.key_id, result.GetString(row, 0));
@@ -260,9 +270,21 @@ absl::StatusOr<std::vector<ledger::SigningKeyInfo>> LoadKeys(
     CC_ASSIGN_OR_RETURN(key.public_key, result.GetBytes(row, 2));
     CC_ASSIGN_OR_RETURN(int64_t micros, result.GetInt64(row, 3));
     key.valid_from = absl::FromUnixMicros(micros);
-    keys.push_back(std::move(key));
+    if (!ledger::IsSigningKeyId(key.key_id)) {
+      loaded.unreadable.push_back(absl::StrCat(
+          "key id \"", absl::CHexEscape(key.key_id),
+          "\" is not <service>:<16 hex>"));
+      continue;
+    }
+    if (key.public_key.size() != 32) {
+      loaded.unreadable.push_back(
+          absl::StrCat("key ", key.key_id, ": its public key is ",
+                       key.public_key.size(), " bytes, not 32"));
+      continue;
+    }
+    loaded.keys.push_back(std::move(key));
   }
-  return keys;
+  return loaded;
 }
 
 absl::StatusOr<std::vector<std::string>> LoadCheckpoints(
@@ -305,7 +327,8 @@ absl::StatusOr<std::vector<ledger::CurrentState>> LoadStates(
 absl::StatusOr<StoredLogVerification> VerifyStoredLog(
     pg::Connection& connection, const ledger::StateRegistry& registry,
     const std::string& origin, const ledger::NoteVerifier& verifier,
-    int max_records, const ledger::VerifyOptions& options) {
+    const ledger::Keyring* keyring, int max_records,
+    const ledger::VerifyOptions& options) {
   // One snapshot for everything read, so records, keys and checkpoints
   // agree with each other while writers go on.
   CC_ASSIGN_OR_RETURN(
@@ -318,7 +341,10 @@ absl::StatusOr<StoredLogVerification> VerifyStoredLog(
   input.complete = true;
   input.origin = origin;
   input.checkpoint_verifiers.push_back(verifier);
-  CC_ASSIGN_OR_RETURN(input.keys, LoadKeys(connection));
+  CC_ASSIGN_OR_RETURN(LoadedKeys keys, LoadKeys(connection));
+  input.keys = std::move(keys.keys);
+  input.unreadable_keys = std::move(keys.unreadable);
+  if (keyring != nullptr) input.keyring = *keyring;
   CC_ASSIGN_OR_RETURN(input.checkpoints, LoadCheckpoints(connection));
   CC_ASSIGN_OR_RETURN(input.states,
                       LoadStates(connection, registry, log.records));

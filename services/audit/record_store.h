@@ -42,7 +42,8 @@ struct LoadedLog {
   // Integrated records matching the filter, in log order.
   std::vector<ledger::StoredRecord> records;
   // Records neither in the log nor queued for it: written behind the
-  // ledger's back (a finding each, check kLogIndex).
+  // ledger's back, or refused by the sequencer (not signed by a trusted
+  // key), a finding each, check kLogIndex, naming the refusal's reason.
   std::vector<ledger::Finding> unplaced;
   // Records queued for the sequencer, not yet integrated (not an error).
   int64_t pending = 0;
@@ -54,8 +55,15 @@ absl::StatusOr<LoadedLog> LoadLog(pg::Connection& connection,
                                   const cellchain::audit::v1::RecordFilter* filter,
                                   int limit);
 
-absl::StatusOr<std::vector<ledger::SigningKeyInfo>> LoadKeys(
-    pg::Connection& connection);
+// The rows of cellchain_audit.signing_keys. A row that cannot be used (a
+// key id not of the form <service>:<16 hex>, a public key not 32 bytes) is
+// not an error: it is described in `unreadable`, for the verifier to report
+// as a finding, so one bad row never stops verification or export.
+struct LoadedKeys {
+  std::vector<ledger::SigningKeyInfo> keys;
+  std::vector<std::string> unreadable;
+};
+absl::StatusOr<LoadedKeys> LoadKeys(pg::Connection& connection);
 
 // Every checkpoint note in size order.
 absl::StatusOr<std::vector<std::string>> LoadCheckpoints(
@@ -70,7 +78,8 @@ absl::StatusOr<std::vector<ledger::CurrentState>> LoadStates(
 // The whole stored log verified (services/ledger/verifier.h) in one
 // read-only snapshot: every record, key, checkpoint and registered entity
 // state. `findings` holds the unplaced records' findings first, then the
-// verifier's.
+// verifier's. `keyring`: the record keys QA trusts (the verifier's
+// VerifyInput::keyring); nullptr takes the database's keys as given.
 struct StoredLogVerification {
   ledger::VerifyResult result;
   std::vector<ledger::Finding> findings;
@@ -79,7 +88,8 @@ struct StoredLogVerification {
 absl::StatusOr<StoredLogVerification> VerifyStoredLog(
     pg::Connection& connection, const ledger::StateRegistry& registry,
     const std::string& origin, const ledger::NoteVerifier& verifier,
-    int max_records, const ledger::VerifyOptions& options = {});
+    const ledger::Keyring* keyring, int max_records,
+    const ledger::VerifyOptions& options = {});
 
 // The view QA sees of a stored record.
 cellchain::audit::v1::RecordView ToView(const ledger::StoredRecord& record);

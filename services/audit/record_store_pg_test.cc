@@ -31,7 +31,7 @@ class RecordStoreTest : public ::testing::Test {
     auto db = testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    auto role = db_->CreateLoginRole("cellchain_service");
+    auto role = db_->CreateLoginRole("cellchain_donor");
     ASSERT_TRUE(role.ok());
     auto pool = pg::Pool::Create(
         {.name = "qa", .conninfo = db_->ConninfoAs(*role), .size = 1});
@@ -42,8 +42,10 @@ class RecordStoreTest : public ::testing::Test {
     ASSERT_TRUE(ledger.ok());
     ledger_ = *std::move(ledger);
     {
-      auto lease = pool_->Acquire();
-      ASSERT_TRUE(ledger_->RegisterKey(**lease).ok());
+      // Keys are the database owner's to register; a service role cannot.
+      auto owner = pg::Connection::Open(db_->conninfo());
+      ASSERT_TRUE(owner.ok()) << owner.status();
+      ASSERT_TRUE(ledger_->RegisterKey(*owner).ok());
     }
     // Lot L1: 3 changes by the technician; lot L2: 2, the last by QA.
     Append("L1", "donor_lot.receive", "u_tech", "A999926123456");

@@ -2,6 +2,9 @@
 // with database superuser rights would (triggers bypassed), must be found by
 // the server-side verification QA runs (VerifyStoredLog, the same code as
 // AuditService.VerifyLog) and named: which check, which record or entity.
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -10,12 +13,14 @@
 #include "services/audit/record_store.h"
 #include "services/common/pg/pool.h"
 #include "services/common/testing/test_database.h"
+#include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/sequencer.h"
 
 namespace cellchain::audit {
 namespace {
 
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr int kWidgets = 3;
@@ -30,7 +35,7 @@ class TamperTest : public ::testing::Test {
     auto admin = pg::Connection::Open(db_->conninfo());
     ASSERT_TRUE(admin.ok()) << admin.status();
     admin_ = std::make_unique<pg::Connection>(*std::move(admin));
-    auto role = db_->CreateLoginRole("cellchain_service");
+    auto role = db_->CreateServiceRole("widgets");
     ASSERT_TRUE(role.ok()) << role.status();
     ASSERT_TRUE(admin_
                     ->ExecScript(
@@ -52,11 +57,21 @@ class TamperTest : public ::testing::Test {
         ledger::Ledger::Create("widgets", *std::move(key), ledger::RealClock());
     ASSERT_TRUE(ledger.ok()) << ledger.status();
     ledger_ = *std::move(ledger);
-    {
-      auto lease = pool_->Acquire();
-      ASSERT_TRUE(lease.ok());
-      ASSERT_TRUE(ledger_->RegisterKey(**lease).ok());
-    }
+    // The owner registers the service's key; QA's keyring lists it.
+    ASSERT_TRUE(ledger_->RegisterKey(*admin_).ok());
+    // QA's keyring: the deployment's (the test PKI's, registered in the
+    // template) and the widgets service's.
+    const char* pki = std::getenv("CELLCHAIN_TEST_PKI");
+    ASSERT_NE(pki, nullptr) << "run through ctest";
+    std::ifstream pki_keyring(std::string(pki) + "/signing/keyring");
+    std::stringstream text;
+    text << pki_keyring.rdbuf();
+    auto keyring = ledger::Keyring::Parse(
+        text.str() + "\n" +
+        ledger::KeyringLine("widgets", ledger_->public_key().Raw()));
+    ASSERT_TRUE(keyring.ok()) << keyring.status();
+    keyring_ = *std::move(keyring);
+    service_role_ = *role;
     ASSERT_TRUE(registry_
                     .Register("widget", "google.protobuf.Struct",
                               [](pg::Connection& c, const std::string& id)
@@ -85,6 +100,7 @@ class TamperTest : public ::testing::Test {
     ASSERT_TRUE(sequencer_key.ok());
     ledger::SequencerOptions options;
     options.conninfo = db_->ConninfoAs("cellchain_audit");
+    options.keyring = keyring_;
     auto sequencer =
         ledger::Sequencer::Create(std::move(options), *std::move(sequencer_key));
     ASSERT_TRUE(sequencer.ok()) << sequencer.status();
@@ -157,7 +173,7 @@ class TamperTest : public ::testing::Test {
     if (!connection.ok()) return {};
     auto verification =
         VerifyStoredLog(*connection, registry_, ledger::kDefaultCheckpointOrigin,
-                        sequencer_->verifier(), 1000000);
+                        sequencer_->verifier(), &keyring_, 1000000);
     EXPECT_TRUE(verification.ok()) << verification.status();
     return verification.ok() ? verification->findings
                              : std::vector<ledger::Finding>{};
@@ -216,6 +232,8 @@ class TamperTest : public ::testing::Test {
   std::unique_ptr<pg::Pool> pool_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<ledger::Sequencer> sequencer_;
+  ledger::Keyring keyring_;  // QA's: the widgets service's key
+  std::string service_role_;
   ledger::StateRegistry registry_;
   std::vector<std::string> record_ids_;
   int changes_ = 0;
@@ -318,15 +336,107 @@ TEST_F(TamperTest, AlteredCheckpointIsFound) {
   EXPECT_TRUE(found) << Describe(findings);
 }
 
-TEST_F(TamperTest, RecordInsertedBySqlWithoutTheLedgerIsFound) {
-  // Queued too, so that the sequencer integrates it like any other.
+TEST_F(TamperTest, RecordInsertedBySqlWithoutTheLedgerIsRefusedAndFound) {
+  // Queued too, so that the sequencer would integrate it like any other:
+  // its signature was made by nobody, so it never enters the log.
   Forge("rec_forged");
   Tamper("INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
          "SELECT record_id, leaf_hash FROM cellchain_audit.records "
          "WHERE record_id = 'rec_forged'");
   Integrate();
+  EXPECT_EQ(sequencer_->state().records_refused, 1);
   std::vector<ledger::Finding> findings = Verify();
-  EXPECT_TRUE(Names(findings, "SIGNATURE", "rec_forged")) << Describe(findings);
+  EXPECT_TRUE(Names(findings, "LOG_INDEX", "rec_forged")) << Describe(findings);
+  EXPECT_THAT(Describe(findings),
+              HasSubstr("refused by the sequencer and is not in the log: the "
+                        "signature does not verify"));
+}
+
+// The issue 23 attack: an insider registers an Ed25519 key of their own in
+// the database and writes a record with it that names a QA user and an
+// APPROVED signature, correctly chained to the entity's previous record.
+TEST_F(TamperTest, ARecordSignedByARogueKeyInTheDatabaseIsRefusedAndFound) {
+  auto rogue_key = crypto::Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(rogue_key.ok());
+  auto rogue = ledger::Ledger::Create("widgets", *std::move(rogue_key),
+                                      ledger::RealClock());
+  ASSERT_TRUE(rogue.ok()) << rogue.status();
+  ASSERT_TRUE((*rogue)->RegisterKey(*admin_).ok());
+  google::protobuf::Struct state = State("approved by QA");
+  ledger::Event event;
+  event.actor.set_user_id("u_qa1");
+  event.actor.set_printed_name("Quinn Quality");
+  event.actor.set_role("qa");
+  event.action = "widget.approve";
+  event.entity_type = "widget";
+  event.entity_id = "W1";
+  event.after_state = &state;
+  event.request_id = "req_rogue_approval_000000";
+  cellchain::common::v1::SignatureManifestation signature;
+  signature.set_user_id("u_qa1");
+  signature.set_printed_name("Quinn Quality");
+  signature.set_meaning(cellchain::common::v1::SIGNATURE_MEANING_APPROVED);
+  event.signature = signature;
+  std::string forged_id;
+  {
+    auto tx = pg::Transaction::Begin(*admin_);
+    ASSERT_TRUE(tx.ok()) << tx.status();
+    ASSERT_TRUE(tx->Exec("UPDATE public.test_widgets SET name = "
+                         "'approved by QA' WHERE id = 'W1'")
+                    .ok());
+    auto appended = (*rogue)->Append(*tx, event);
+    ASSERT_TRUE(appended.ok()) << appended.status();
+    ASSERT_TRUE(tx->Commit().ok());
+    forged_id = appended->record_id;
+  }
+  Integrate();
+
+  EXPECT_EQ(sequencer_->state().records_refused, 1);
+  std::vector<ledger::Finding> findings = Verify();
+  // The key, the record, and the row that now says what only it says.
+  EXPECT_THAT(Describe(findings),
+              HasSubstr(absl::StrCat("key ", (*rogue)->key_id(),
+                                     " of service \"widgets\" is not in "
+                                     "the trusted keyring")));
+  EXPECT_TRUE(Names(findings, "LOG_INDEX", forged_id)) << Describe(findings);
+  EXPECT_THAT(Describe(findings),
+              HasSubstr("is not in the trusted keyring"));
+}
+
+// The same insider borrowing the service's own role (SET ROLE): the role may
+// insert its service's records, but without the service's private key the
+// signature is not one a trusted key made.
+TEST_F(TamperTest, ARecordWrittenWithTheServicesRoleButNotItsKeyIsRefused) {
+  auto as_service = pg::Connection::Open(db_->ConninfoAs(service_role_));
+  ASSERT_TRUE(as_service.ok()) << as_service.status();
+  auto copied = as_service->Exec(
+      "WITH src AS (SELECT * FROM cellchain_audit.records r "
+      "  WHERE r.record_id = $1), "
+      "ins AS (INSERT INTO cellchain_audit.records "
+      "  SELECT 'rec_role_forged', service, key_id, recorded_at, "
+      "  entity_type, 'W_role', 1, actor_user_id, action, din, request_id, "
+      "  record_bytes, $2, leaf_hash, NULL FROM src RETURNING record_id, "
+      "  leaf_hash) "
+      "INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
+      "SELECT record_id, leaf_hash FROM ins",
+      {record_ids_[0], pg::Param::Bytes(std::string(64, '\x07'))});
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  Integrate();
+
+  EXPECT_EQ(sequencer_->state().records_refused, 1);
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "LOG_INDEX", "rec_role_forged"))
+      << Describe(findings);
+  // A record of another service is refused by the database outright.
+  auto other = as_service->Exec(
+      "INSERT INTO cellchain_audit.records SELECT 'rec_other', 'custody', "
+      "key_id, recorded_at, entity_type, 'W_other', 1, actor_user_id, "
+      "action, din, request_id, record_bytes, signature, leaf_hash, NULL "
+      "FROM cellchain_audit.records WHERE record_id = $1",
+      {record_ids_[0]});
+  EXPECT_FALSE(other.ok());
+  EXPECT_THAT(std::string(other.status().message()),
+              HasSubstr("may not insert records of service custody"));
 }
 
 TEST_F(TamperTest, RecordInsertedOutsideTheLogIsFound) {

@@ -79,6 +79,11 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                   "ledger, sequencer.key/.pub for the audit log.");
     loader.String("checkpoint-origin", &c.checkpoint_origin,
                   "Origin line (log name) of the signed checkpoints.");
+    loader.ReadableFile("keyring", &c.keyring,
+                        "With audit hosted: the record-signing keys QA "
+                        "trusts (\"<key id> <base64>\" per line). The "
+                        "sequencer\nintegrates only records they sign; "
+                        "verification trusts no other key.");
     loader.Bool("sequencer", &c.sequencer,
                 "With audit hosted: take part in sequencer leader election.");
     loader.Duration("session-lifetime", &c.session_lifetime,
@@ -118,6 +123,10 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                   "PostgreSQL conninfo of a role that may create schemas "
                   "and roles.")
         .Required();
+    loader.ReadableFile("keyring", &c.keyring,
+                        "Register the record-signing keys of this keyring "
+                        "(\"<key id> <base64>\" per line)\nafter the "
+                        "migrations: services cannot register their own.");
     loader.Enum("log-level", &c.log_level, kLogLevels, "Lowest level logged.");
     absl::Status status = loader.Load(argc, argv, env);
     return Finish(loader, status, std::move(command));

@@ -29,6 +29,8 @@ struct ServeConfig {
   std::string log_level = "info";
   std::string signing_key_dir;
   std::string checkpoint_origin = "cellchain.local/audit";
+  // The record-signing keys QA trusts (ledger/keyring.h); required with audit.
+  std::string keyring;
   bool sequencer = true;
   // identity: sessions, lockout, password policy
   std::chrono::milliseconds session_lifetime{8 * 3600 * 1000};
@@ -61,6 +63,8 @@ struct BootstrapConfig {
 // `cellchaind migrate`: apply every migration of the build.
 struct MigrateConfig {
   std::string pg;  // conninfo of a role that may create schemas and roles
+  // Optional: a keyring whose keys are registered after the migrations.
+  std::string keyring;
   std::string log_level = "info";
 };
 

@@ -61,6 +61,13 @@ class AuditModule final : public Module {
     CC_ASSIGN_OR_RETURN(
         ledger::NoteVerifier verifier,
         ledger::NoteVerifier::Create(options.checkpoint_origin, public_key));
+    if (options.keyring_file.empty()) {
+      return InvalidField("keyring",
+                          "required to host audit: the record-signing keys "
+                          "QA trusts (the dev PKI's signing/keyring)");
+    }
+    CC_ASSIGN_OR_RETURN(ledger::Keyring keyring,
+                        ledger::Keyring::FromFile(options.keyring_file));
     std::unique_ptr<ledger::Sequencer> sequencer;
     if (options.run_sequencer) {
       CC_ASSIGN_OR_RETURN(
@@ -74,6 +81,7 @@ class AuditModule final : public Module {
       sequencer_options.conninfo =
           absl::StrCat(options.pg_conninfo, " user=cellchain_audit");
       sequencer_options.origin = options.checkpoint_origin;
+      sequencer_options.keyring = keyring;
       CC_ASSIGN_OR_RETURN(
           sequencer,
           ledger::Sequencer::Create(std::move(sequencer_options),
@@ -82,7 +90,8 @@ class AuditModule final : public Module {
     return std::unique_ptr<AuditModule>(new AuditModule(
         std::move(pool), std::move(sequencer), shared,
         audit::AuditServiceOptions{.origin = options.checkpoint_origin,
-                                   .verifier = std::move(verifier)}));
+                                   .verifier = std::move(verifier),
+                                   .keyring = std::move(keyring)}));
   }
 
   ~AuditModule() override {
@@ -123,7 +132,7 @@ class IdentityModule final : public Module {
                                     ledger::RealClock()));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
     }
     CC_RETURN_IF_ERROR(identity::Identity::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<IdentityModule>(
@@ -170,7 +179,7 @@ class CustodyModule final : public Module {
                                     ledger::RealClock()));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
     }
     CC_RETURN_IF_ERROR(custody::Custody::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<CustodyModule>(
@@ -236,7 +245,7 @@ class DonorModule final : public Module {
                                     ledger::RealClock()));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
     }
     CC_RETURN_IF_ERROR(donor::Donors::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<DonorModule>(
@@ -292,7 +301,7 @@ class ManufacturingModule final : public Module {
             ledger::RealClock()));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->RegisterKey(*lease));
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
     }
     CC_RETURN_IF_ERROR(
         manufacturing::Manufacturing::RegisterStateReaders(shared->states));

@@ -47,6 +47,9 @@ struct HostOptions {
   // sequencer.pub.
   std::string signing_key_dir;
   std::string checkpoint_origin = "cellchain.local/audit";
+  // The keyring file of the record-signing keys QA trusts (required to
+  // host audit): the sequencer integrates only what they sign.
+  std::string keyring_file;
   bool run_sequencer = true;
   // donor: the key ring file for identifying data (required to host donor)
   std::string field_key_file;

@@ -16,6 +16,8 @@
 #include "services/common/log/log.h"
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/connection.h"
+#include "services/ledger/keyring.h"
+#include "services/ledger/ledger.h"
 
 namespace cellchain::cellchaind {
 namespace {
@@ -45,6 +47,17 @@ int Migrate(const MigrateConfig& config) {
   if (!applied.ok()) return Fail("migrate_failed", applied.status());
   for (const std::string& name : *applied) {
     log::Info("migration_applied", {{"migration", name}});
+  }
+  if (!config.keyring.empty()) {
+    absl::StatusOr<ledger::Keyring> keyring =
+        ledger::Keyring::FromFile(config.keyring);
+    if (!keyring.ok()) return Fail("migrate_failed", keyring.status());
+    for (const ledger::TrustedKey& key : keyring->keys()) {
+      absl::Status registered = ledger::RegisterSigningKey(
+          *connection, key.service, key.public_key, absl::Now());
+      if (!registered.ok()) return Fail("migrate_failed", registered);
+      log::Info("signing_key_registered", {{"key_id", key.key_id}});
+    }
   }
   log::Info("migrate_done", {{"applied", std::to_string(applied->size())}});
   return 0;
@@ -96,7 +109,7 @@ int BootstrapAdmin(const BootstrapConfig& config) {
   {
     absl::StatusOr<pg::Pool::Lease> lease = (*pool)->Acquire();
     if (!lease.ok()) return Fail("bootstrap_failed", lease.status());
-    absl::Status registered = (*ledger)->RegisterKey(**lease);
+    absl::Status registered = (*ledger)->CheckRegistered(**lease);
     if (!registered.ok()) return Fail("bootstrap_failed", registered);
   }
   identity::IdentityOptions options;
@@ -132,6 +145,7 @@ int Serve(const ServeConfig& config) {
                    .version = kVersion,
                    .signing_key_dir = config.signing_key_dir,
                    .checkpoint_origin = config.checkpoint_origin,
+                   .keyring_file = config.keyring,
                    .run_sequencer = config.sequencer,
                    .field_key_file = config.field_key_file,
                    .donor = {},

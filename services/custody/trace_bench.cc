@@ -1032,11 +1032,8 @@ int Main(int argc, char** argv) {
             "custody", OrDie(crypto::Ed25519PrivateKey::Generate(), "key"),
             ledger::RealClock()),
         "ledger");
-    {
-      pg::Connection service =
-          OrDie(pg::Connection::Open(conninfo), "connecting as custody");
-      OrDie(ledger->RegisterKey(service), "registering the key");
-    }
+    // The owner registers the key, as `cellchaind migrate --keyring` does.
+    OrDie(ledger->RegisterKey(admin), "registering the key");
     auto pool = OrDie(pg::Pool::Create({.name = "custody",
                                         .conninfo = conninfo,
                                         .size = 2,

@@ -48,8 +48,11 @@ class IdentityTest : public ::testing::Test {
         ledger_, ledger::Ledger::Create("identity", std::move(key),
                                         ledger::RealClock()));
     {
-      CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease lease, pool_->Acquire());
-      CC_ASSERT_OK(ledger_->RegisterKey(*lease));
+      // Keys are the database owner's to register (cellchaind migrate
+      // --keyring); a service role cannot.
+      CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
+                              pg::Connection::Open(db_->conninfo()));
+      CC_ASSERT_OK(ledger_->RegisterKey(owner));
     }
     IdentityOptions options;
     options.lockout_threshold = 3;
@@ -733,8 +736,15 @@ TEST_F(IdentityTest, SegregationOfDutiesRefusesWhoPerformedOrReviewed) {
   common::v1::EntityRef lot;
   lot.set_type("donor_lot");
   lot.set_id("L1");
-  CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
-    CC_RETURN_IF_ERROR(manufacturing->RegisterKey(tx.connection()));
+  // Written as the database owner: only manufacturing's role may write
+  // manufacturing's records, and identity's pool is not it.
+  CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
+                          pg::Connection::Open(db_->conninfo()));
+  CC_ASSERT_OK(manufacturing->RegisterKey(owner));
+  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction write,
+                          pg::Transaction::Begin(owner));
+  CC_ASSERT_OK([&]() -> absl::Status {
+    pg::Transaction& tx = write;
     google::protobuf::Timestamp state;
     ledger::Event event;
     event.actor.set_user_id("tina");
@@ -750,7 +760,8 @@ TEST_F(IdentityTest, SegregationOfDutiesRefusesWhoPerformedOrReviewed) {
     signature.set_meaning(common::v1::SIGNATURE_MEANING_PERFORMED);
     event.signature = signature;
     return manufacturing->Append(tx, event).status();
-  }));
+  }());
+  CC_ASSERT_OK(write.Commit());
   CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
     absl::Status tina = auth::CheckSegregationOfDuties(tx, "tina", {lot});
     EXPECT_EQ(tina.code(), absl::StatusCode::kPermissionDenied);

@@ -529,7 +529,7 @@ int Main(int argc, char** argv) {
               "pgbench_items_seq_seq TO cellchain_service;"),
           "creating the test tables");
     const std::string role =
-        OrDie(db->CreateLoginRole("cellchain_service"), "creating a role");
+        OrDie(db->CreateServiceRole("bench"), "creating a role");
     const std::string conninfo = db->ConninfoAs(role);
     std::cout << "\ndatabase: " << FirstLine(Setting(admin, "SELECT version()"))
               << "\n"
@@ -540,11 +540,8 @@ int Main(int argc, char** argv) {
               << " shared_buffers=" << Setting(admin, "SHOW shared_buffers")
               << " (Unix socket; as a role with a service's privileges)\n";
 
-    {
-      pg::Connection service =
-          OrDie(pg::Connection::Open(conninfo), "connecting as the service");
-      OrDie(ledger->RegisterKey(service), "registering the key");
-    }
+    // The owner registers the key, as `cellchaind migrate --keyring` does.
+    OrDie(ledger->RegisterKey(admin), "registering the key");
     auto pool = OrDie(pg::Pool::Create({.name = "bench",
                                         .conninfo = conninfo,
                                         .size = flags.writers,

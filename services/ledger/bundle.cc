@@ -131,23 +131,6 @@ absl::StatusOr<std::vector<std::string>> ListDirectories(const fs::path& dir) {
 // ---------------------------------------------------------------------------
 // Names.
 
-bool IsKeyId(std::string_view key_id) {
-  size_t colon = key_id.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  std::string_view service = key_id.substr(0, colon);
-  std::string_view hex = key_id.substr(colon + 1);
-  if (service[0] < 'a' || service[0] > 'z') return false;
-  for (char c : service) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-      return false;
-    }
-  }
-  if (hex.size() != 16) return false;
-  for (char c : hex) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 bool IsPlainNameChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -688,7 +671,7 @@ std::string IndexLine(const StoredRecord& record) {
 
 absl::Status ValidateForWriting(const Bundle& bundle) {
   for (const SigningKeyInfo& key : bundle.keys) {
-    if (!IsKeyId(key.key_id)) {
+    if (!IsSigningKeyId(key.key_id)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "key id \"", key.key_id, "\" is not <service>:<16 hex>"));
     }
@@ -820,7 +803,7 @@ absl::Status ReadKeys(const fs::path& root, Bundle& bundle) {
     CC_ASSIGN_OR_RETURN(key.key_id, entry.String("key_id"));
     CC_ASSIGN_OR_RETURN(key.service, entry.String("service"));
     CC_ASSIGN_OR_RETURN(key.valid_from, entry.Time("valid_from"));
-    if (!IsKeyId(key.key_id)) {
+    if (!IsSigningKeyId(key.key_id)) {
       return absl::InvalidArgumentError(
           absl::StrCat("keys/keys.json: key id \"", key.key_id,
                        "\" is not <service>:<16 hex>"));

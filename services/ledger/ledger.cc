@@ -290,9 +290,41 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::FromPemFile(
 }
 
 absl::Status Ledger::RegisterKey(pg::Connection& connection) const {
-  const std::string public_key = key_.PublicKeyRaw();
+  return RegisterSigningKey(connection, service_, key_.PublicKeyRaw(),
+                            clock_->Now());
+}
+
+absl::Status Ledger::CheckRegistered(pg::Connection& connection) const {
+  CC_ASSIGN_OR_RETURN(
+      pg::Result rows,
+      connection.Exec("SELECT service, public_key FROM "
+                      "cellchain_audit.signing_keys WHERE key_id = $1",
+                      {key_id_}, pg::ResultFormat::kBinary));
+  if (rows.rows() == 0) {
+    return FailedRule(
+        kReasonSigningKeyNotRegistered,
+        absl::StrCat("the signing key of ", service_, " (", key_id_,
+                     ") is not registered: list it in the keyring and run "
+                     "`cellchaind migrate --keyring=FILE`"));
+  }
+  CC_ASSIGN_OR_RETURN(std::string service, rows.GetString(0, 0));
+  CC_ASSIGN_OR_RETURN(std::string stored, rows.GetBytes(0, 1));
+  if (service != service_ || stored != key_.PublicKeyRaw()) {
+    return FailedRule("KEY_ID_COLLISION",
+                      absl::StrCat("key id ", key_id_, " names another key"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RegisterSigningKey(pg::Connection& connection,
+                                std::string_view service_name,
+                                std::string_view public_key_raw,
+                                absl::Time now) {
+  const std::string service(service_name);
+  const std::string public_key(public_key_raw);
+  const std::string key_id = KeyIdFor(service, public_key);
   const std::string valid_from =
-      TimestampText(absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now())));
+      TimestampText(absl::FromUnixMicros(absl::ToUnixMicros(now)));
   // One round trip. ON CONFLICT DO NOTHING covers both unique keys (key_id,
   // public_key); the SELECT then tells a re-registration from a clash.
   // GREATEST keeps a rotation's valid_from after the previous key's even
@@ -304,10 +336,10 @@ absl::Status Ledger::RegisterKey(pg::Connection& connection) const {
        "(SELECT max(valid_from) + interval '1 microsecond' "
        "FROM cellchain_audit.signing_keys WHERE service = $2::text)) "
        "ON CONFLICT DO NOTHING",
-       {key_id_, service_, pg::Param::Bytes(public_key), valid_from}},
+       {key_id, service, pg::Param::Bytes(public_key), valid_from}},
       {"SELECT key_id, service, public_key FROM cellchain_audit.signing_keys "
        "WHERE key_id = $1 OR public_key = $2",
-       {key_id_, pg::Param::Bytes(public_key)},
+       {key_id, pg::Param::Bytes(public_key)},
        pg::ResultFormat::kBinary},
   };
   CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
@@ -315,23 +347,25 @@ absl::Status Ledger::RegisterKey(pg::Connection& connection) const {
   if (results[0].affected_rows() == 1) return absl::OkStatus();
   const pg::Result& rows = results[1];
   for (int row = 0; row < rows.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string key_id, rows.GetString(row, "key_id"));
-    CC_ASSIGN_OR_RETURN(std::string service, rows.GetString(row, "service"));
+    CC_ASSIGN_OR_RETURN(std::string found_id, rows.GetString(row, "key_id"));
+    CC_ASSIGN_OR_RETURN(std::string found_service,
+                        rows.GetString(row, "service"));
     CC_ASSIGN_OR_RETURN(std::string stored, rows.GetBytes(row, "public_key"));
-    if (key_id == key_id_ && service == service_ && stored == public_key) {
+    if (found_id == key_id && found_service == service &&
+        stored == public_key) {
       return absl::OkStatus();  // registered before
     }
     if (stored == public_key) {
       return FailedRule(
           "SIGNING_KEY_IN_USE",
-          absl::StrCat("the signing key of ", service_, " is registered as ",
-                       key_id, ": every service needs a key of its own"));
+          absl::StrCat("the signing key of ", service, " is registered as ",
+                       found_id, ": every service needs a key of its own"));
     }
     return FailedRule("KEY_ID_COLLISION",
-                      absl::StrCat("key id ", key_id_, " names another key"));
+                      absl::StrCat("key id ", key_id, " names another key"));
   }
   return absl::InternalError(
-      absl::StrCat("signing key ", key_id_, " neither inserted nor found"));
+      absl::StrCat("signing key ", key_id, " neither inserted nor found"));
 }
 
 absl::StatusOr<SignedRecord> Ledger::Seal(

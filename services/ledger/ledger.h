@@ -147,6 +147,19 @@ class Clock {
 // absl::Now(). The returned clock lives forever.
 Clock* RealClock();
 
+// Registers `public_key_raw` as a record-signing key of `service` with
+// valid_from `now` (moved past the service's latest valid_from when `now` is
+// behind it), under KeyIdFor(service, key); the same key again is a no-op.
+// Needs INSERT on cellchain_audit.signing_keys (the database owner).
+// Errors as Ledger::RegisterKey.
+absl::Status RegisterSigningKey(pg::Connection& connection,
+                                std::string_view service,
+                                std::string_view public_key_raw,
+                                absl::Time now);
+
+inline constexpr char kReasonSigningKeyNotRegistered[] =
+    "SIGNING_KEY_NOT_REGISTERED";
+
 class Ledger {
  public:
   // `service` is the service's short name, [a-z][a-z0-9_]* ("donor"): it is
@@ -170,9 +183,12 @@ class Ledger {
   // Registers this service's public key in cellchain_audit.signing_keys, with
   // valid_from = the ledger clock's now (the clock that stamps the records,
   // so no record of this key predates its valid_from), moved past the
-  // service's latest valid_from if the clock is behind it. Call once at
-  // startup, before the first Append(). Runs in its own transaction unless
-  // `connection` is inside one.
+  // service's latest valid_from if the clock is behind it. Runs in its own
+  // transaction unless `connection` is inside one. Only the database owner
+  // may register keys (service roles have no INSERT on signing_keys, issue
+  // 23): deployments register the keyring QA holds with `cellchaind migrate
+  // --keyring` (RegisterSigningKey below); tests call this on an owner's
+  // connection. Services call CheckRegistered() at startup instead.
   //   - the same key again: a no-op (valid_from stays the first one);
   //   - a different key for the same service: a rotation, inserted with a
   //     later valid_from. Older records stay verifiable: each names its key
@@ -186,6 +202,13 @@ class Ledger {
   // Otherwise database errors as from pg (UNAVAILABLE, INTERNAL for a role
   //   without INSERT on signing_keys, ...).
   absl::Status RegisterKey(pg::Connection& connection) const;
+
+  // Whether this service's key is registered under its key id, as a service
+  // checks at startup (it cannot register it itself).
+  // FAILED_PRECONDITION reason "SIGNING_KEY_NOT_REGISTERED": it is not (the
+  //   message says how to register it); "KEY_ID_COLLISION": the key id names
+  //   another key. Database errors as from pg.
+  absl::Status CheckRegistered(pg::Connection& connection) const;
 
   // Appends one signed record of `event` in `tx`, the transaction of the
   // change, with one round trip of its own:
@@ -232,7 +255,10 @@ class Ledger {
   //     transaction again): another record of the entity was committed after
   //     `tx`'s snapshot (REPEATABLE READ / SERIALIZABLE transactions, whose
   //     snapshot predates the lock) or by a writer bypassing the lock.
-  //   INTERNAL for a role without INSERT on records or pending.
+  //   INTERNAL for a role without INSERT on records or pending, or one that
+  //   is not a member of cellchain_<service> (SQLSTATE 42501 from the
+  //   records_insert_guard trigger: a role writes only its own service's
+  //   records, with its own service's keys).
   absl::StatusOr<SignedRecord> Append(pg::Transaction& tx,
                                       const Event& event) const;
 

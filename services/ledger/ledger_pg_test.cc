@@ -119,14 +119,15 @@ class LedgerPgTest : public ::testing::Test {
         "CREATE TABLE test_widgets (id text PRIMARY KEY, name text NOT NULL, "
         "version bigint NOT NULL);"
         "GRANT SELECT, INSERT, UPDATE ON test_widgets TO cellchain_service;"));
-    CC_ASSERT_OK_AND_ASSIGN(role_, db_->CreateLoginRole("cellchain_service"));
+    // The role of service "test": a member of cellchain_test.
+    CC_ASSERT_OK_AND_ASSIGN(role_, db_->CreateServiceRole("test"));
     CC_ASSERT_OK_AND_ASSIGN(pg::Connection service,
                             pg::Connection::Open(db_->ConninfoAs(role_)));
     service_ = std::make_unique<pg::Connection>(std::move(service));
     CC_ASSERT_OK_AND_ASSIGN(auto key, crypto::Ed25519PrivateKey::Generate());
     CC_ASSERT_OK_AND_ASSIGN(ledger_,
                             Ledger::Create("test", std::move(key), &clock_));
-    CC_ASSERT_OK(ledger_->RegisterKey(*service_));
+    CC_ASSERT_OK(ledger_->RegisterKey(*admin_));
   }
 
   Event WidgetEvent(const std::string& action, const std::string& id,
@@ -690,6 +691,11 @@ TEST_F(LedgerPgTest, ServiceRoleCannotChangeOrReadBackTheAuditTables) {
       "TRUNCATE cellchain_audit.records",
       "TRUNCATE cellchain_audit.records CASCADE",
       "UPDATE cellchain_audit.signing_keys SET valid_from = now()",
+      // Keys are registered by the owner from QA's keyring, never by a
+      // service (which could then sign anything with a key of its own).
+      "INSERT INTO cellchain_audit.signing_keys (key_id, service, "
+      "public_key, valid_from) VALUES ('test:0011223344556677', 'test', "
+      "decode(repeat('ab', 32), 'hex'), now())",
       "DELETE FROM cellchain_audit.signing_keys",
       "SELECT count(*) FROM cellchain_audit.pending",
       "DELETE FROM cellchain_audit.pending",
@@ -712,7 +718,49 @@ TEST_F(LedgerPgTest, ServiceRoleCannotChangeOrReadBackTheAuditTables) {
                   "WHERE action = 'widget.touch'"),
             1);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.pending"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.signing_keys"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.signing_keys "
+                  "WHERE service = 'test'"),
+            1);
+}
+
+TEST_F(LedgerPgTest, AServiceRoleWritesOnlyRecordsOfItsOwnServiceAndKeys) {
+  // qc's key, properly registered: the test service's role (an insider
+  // borrowing it with SET ROLE alike) still cannot write qc's records.
+  CC_ASSERT_OK_AND_ASSIGN(auto key, crypto::Ed25519PrivateKey::Generate());
+  CC_ASSERT_OK_AND_ASSIGN(auto qc,
+                          Ledger::Create("qc", std::move(key), &clock_));
+  CC_ASSERT_OK(qc->RegisterKey(*admin_));
+  absl::Status as_qc = AppendOnce(*qc, "wid_1").status();
+  EXPECT_FALSE(as_qc.ok());
+  EXPECT_TRUE(absl::StrContains(as_qc.message(),
+                                "may not insert records of service qc"))
+      << as_qc;
+  // Its own service's record naming another service's key.
+  absl::Status other_key =
+      service_
+          ->Exec("INSERT INTO cellchain_audit.records (record_id, service, "
+                 "key_id, recorded_at, entity_type, entity_id, entity_seq, "
+                 "actor_user_id, action, request_id, record_bytes, signature, "
+                 "leaf_hash) VALUES ('rec_x', 'test', $1, now(), 'widget', "
+                 "'wid_2', 1, 'usr_ada', 'widget.touch', 'req_x', '\\x00', "
+                 "decode(repeat('00', 64), 'hex'), "
+                 "decode(repeat('00', 32), 'hex'))",
+                 {qc->key_id()})
+          .status();
+  EXPECT_FALSE(other_key.ok());
+  EXPECT_TRUE(absl::StrContains(other_key.message(),
+                                "is not a registered key of service test"))
+      << other_key;
+  // A service cannot register a key for itself either: it checks.
+  CC_ASSERT_OK_AND_ASSIGN(auto unregistered_key,
+                          crypto::Ed25519PrivateKey::Generate());
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto unregistered,
+      Ledger::Create("test", std::move(unregistered_key), &clock_));
+  absl::Status check = unregistered->CheckRegistered(*service_);
+  EXPECT_EQ(ReasonOf(check), kReasonSigningKeyNotRegistered) << check;
+  EXPECT_FALSE(unregistered->RegisterKey(*service_).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), 0);
 }
 
 TEST_F(LedgerPgTest, TriggersRefuseChangesEvenToTheSuperuser) {
@@ -806,11 +854,11 @@ TEST_F(LedgerPgTest, KeyRotationKeepsOlderRecordsVerifiable) {
   CC_ASSERT_OK_AND_ASSIGN(auto rotated,
                           Ledger::Create("test", std::move(key2), &clock_));
   ASSERT_NE(rotated->key_id(), ledger_->key_id());
-  CC_ASSERT_OK(rotated->RegisterKey(*service_));
+  CC_ASSERT_OK(rotated->RegisterKey(*admin_));
   CC_ASSERT_OK_AND_ASSIGN(SignedRecord after, AppendOnce(*rotated, "wid_1"));
   // Registering either key again changes nothing.
-  CC_ASSERT_OK(ledger_->RegisterKey(*service_));
-  CC_ASSERT_OK(rotated->RegisterKey(*service_));
+  CC_ASSERT_OK(ledger_->RegisterKey(*admin_));
+  CC_ASSERT_OK(rotated->RegisterKey(*admin_));
 
   absl::StatusOr<pg::Result> keys = admin_->Exec(
       "SELECT key_id FROM cellchain_audit.signing_keys WHERE service = 'test' "
@@ -820,7 +868,7 @@ TEST_F(LedgerPgTest, KeyRotationKeepsOlderRecordsVerifiable) {
   EXPECT_EQ(keys->GetString(0, 0).value_or("?"), ledger_->key_id());
   EXPECT_EQ(keys->GetString(1, 0).value_or("?"), rotated->key_id());
   EXPECT_EQ(Count("SELECT count(DISTINCT valid_from) "
-                  "FROM cellchain_audit.signing_keys"),
+                  "FROM cellchain_audit.signing_keys WHERE service = 'test'"),
             2);
 
   // Each record verifies with the key its key id names, and only with it.
@@ -854,7 +902,7 @@ TEST_F(LedgerPgTest, RotationValidFromIsLaterEvenWhenTheClockIsBehind) {
   CC_ASSERT_OK_AND_ASSIGN(auto key2, crypto::Ed25519PrivateKey::Generate());
   CC_ASSERT_OK_AND_ASSIGN(auto rotated,
                           Ledger::Create("test", std::move(key2), &lagging));
-  CC_ASSERT_OK(rotated->RegisterKey(*service_));
+  CC_ASSERT_OK(rotated->RegisterKey(*admin_));
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.signing_keys a, "
                   "cellchain_audit.signing_keys b WHERE a.key_id = $1 "
                   "AND b.key_id = $2 AND b.valid_from > a.valid_from",
@@ -867,11 +915,11 @@ TEST_F(LedgerPgTest, OneKeyForTwoServicesIsRefused) {
   CC_ASSERT_OK_AND_ASSIGN(std::string pem, key.ToPem());
   CC_ASSERT_OK_AND_ASSIGN(auto donor,
                           Ledger::Create("donor", std::move(key), &clock_));
-  CC_ASSERT_OK(donor->RegisterKey(*service_));
+  CC_ASSERT_OK(donor->RegisterKey(*admin_));
   CC_ASSERT_OK_AND_ASSIGN(auto same, crypto::Ed25519PrivateKey::FromPem(pem));
   CC_ASSERT_OK_AND_ASSIGN(auto qc,
                           Ledger::Create("qc", std::move(same), &clock_));
-  absl::Status s = qc->RegisterKey(*service_);
+  absl::Status s = qc->RegisterKey(*admin_);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_EQ(ReasonOf(s), "SIGNING_KEY_IN_USE") << s;
 }
@@ -886,8 +934,15 @@ TEST_F(LedgerPgTest, LedgerLoadsTheDevPkiSigningKey) {
                           crypto::Ed25519PublicKey::FromPemFile(
                               absl::StrCat(pki, "/signing/donor.pub")));
   EXPECT_EQ(donor->key_id(), KeyIdFor("donor", pub.Raw()));
-  CC_ASSERT_OK(donor->RegisterKey(*service_));
-  CC_ASSERT_OK_AND_ASSIGN(SignedRecord record, AppendOnce(*donor, "wid_1"));
+  CC_ASSERT_OK(donor->RegisterKey(*admin_));
+  CC_EXPECT_OK(donor->CheckRegistered(*service_));
+  // Donor's records are written by donor's role.
+  CC_ASSERT_OK_AND_ASSIGN(std::string donor_role,
+                          db_->CreateLoginRole("cellchain_donor"));
+  CC_ASSERT_OK_AND_ASSIGN(pg::Connection donor_connection,
+                          pg::Connection::Open(db_->ConninfoAs(donor_role)));
+  CC_ASSERT_OK_AND_ASSIGN(SignedRecord record,
+                          AppendOnce(*donor, "wid_1", &donor_connection));
   EXPECT_TRUE(pub.Verify(SignedMessage(record.record_bytes), record.signature));
 
   absl::Status missing =

@@ -55,12 +55,20 @@ constexpr char kCheckpointColumns[] =
 // only the leader deletes, and the role has no UPDATE privilege, which FOR
 // UPDATE needs. A record queued twice gets one entry, at its first seq; the
 // other rows come back as duplicates (index NULL).
-constexpr char kIntegrateSql[] =
+// The rows to take: the oldest $2 (a limit), or exactly the seqs of $2 (an
+// array), each followed by kIntegrateRestSql.
+constexpr char kTakeOldestSql[] =
     "WITH taken AS ("
     "  DELETE FROM cellchain_audit.pending"
     "  WHERE seq = ANY (ARRAY("
     "    SELECT seq FROM cellchain_audit.pending ORDER BY seq LIMIT $2))"
-    "  RETURNING seq, record_id, leaf_hash),"
+    "  RETURNING seq, record_id, leaf_hash),";
+constexpr char kTakeSeqsSql[] =
+    "WITH taken AS ("
+    "  DELETE FROM cellchain_audit.pending"
+    "  WHERE seq = ANY ($2::bigint[])"
+    "  RETURNING seq, record_id, leaf_hash),";
+constexpr char kIntegrateRestSql[] =
     " fresh AS ("
     "  SELECT DISTINCT ON (t.record_id) t.seq, t.record_id, t.leaf_hash"
     "  FROM taken t"
@@ -79,6 +87,20 @@ constexpr char kIntegrateSql[] =
     " SELECT NULL, NULL, t.record_id FROM taken t"
     "  WHERE t.seq NOT IN (SELECT seq FROM fresh)"
     " ORDER BY 1, 3";
+
+constexpr char kReadPendingSql[] =
+    "SELECT p.seq, p.record_id, p.leaf_hash, r.record_bytes, r.signature,"
+    " r.key_id, r.service"
+    " FROM cellchain_audit.pending p"
+    " JOIN cellchain_audit.records r USING (record_id)"
+    " ORDER BY p.seq LIMIT $1";
+
+constexpr char kRefuseSql[] =
+    "WITH gone AS (DELETE FROM cellchain_audit.pending WHERE seq = $1"
+    "              RETURNING record_id)"
+    " INSERT INTO cellchain_audit.refused_records (record_id, reason)"
+    " SELECT $2::text, $3::text"
+    " ON CONFLICT (record_id) DO NOTHING";
 
 constexpr char kInsertTreeNodesSql[] =
     "INSERT INTO cellchain_audit.tree_nodes (level, index, hash)"
@@ -359,9 +381,26 @@ absl::StatusOr<LogStore::Integrated> LogStore::IntegratePending(
         absl::StrCat("batch limit ", limit, " is not positive"));
   }
   CC_RETURN_IF_ERROR(CheckStorable(first_index, "log index"));
-  CC_ASSIGN_OR_RETURN(
-      pg::Result result,
-      Exec(kIntegrateSql, {first_index, limit}, pg::ResultFormat::kBinary));
+  return Integrate(absl::StrCat(kTakeOldestSql, kIntegrateRestSql),
+                   first_index, {first_index, limit});
+}
+
+absl::StatusOr<LogStore::Integrated> LogStore::IntegratePending(
+    uint64_t first_index, std::span<const int64_t> seqs) {
+  CC_RETURN_IF_ERROR(RequireTransaction("integrating pending records"));
+  CC_RETURN_IF_ERROR(CheckStorable(first_index, "log index"));
+  if (seqs.empty()) return Integrated{};
+  pg::Params params;
+  params.Add(first_index);
+  params.Add(IntArray(seqs, [](int64_t seq) { return seq; }));
+  return Integrate(absl::StrCat(kTakeSeqsSql, kIntegrateRestSql), first_index,
+                   params);
+}
+
+absl::StatusOr<LogStore::Integrated> LogStore::Integrate(
+    const std::string& sql, uint64_t first_index, const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(pg::Result result,
+                      Exec(sql, params, pg::ResultFormat::kBinary));
   Integrated integrated;
   integrated.leaves.reserve(result.rows());
   for (int row = 0; row < result.rows(); ++row) {
@@ -381,6 +420,39 @@ absl::StatusOr<LogStore::Integrated> LogStore::IntegratePending(
     integrated.leaves.push_back(leaf);
   }
   return integrated;
+}
+
+absl::StatusOr<std::vector<LogStore::PendingRecord>> LogStore::ReadPending(
+    int limit) {
+  if (limit < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch limit ", limit, " is not positive"));
+  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result result,
+      Exec(kReadPendingSql, {limit}, pg::ResultFormat::kBinary));
+  std::vector<PendingRecord> pending;
+  pending.reserve(result.rows());
+  for (int row = 0; row < result.rows(); ++row) {
+    PendingRecord p;
+    CC_ASSIGN_OR_RETURN(p.seq, result.GetInt64(row, 0));
+    CC_ASSIGN_OR_RETURN(p.record_id, result.GetString(row, 1));
+    CC_ASSIGN_OR_RETURN(p.queued_leaf_hash, result.GetBytes(row, 2));
+    CC_ASSIGN_OR_RETURN(p.record_bytes, result.GetBytes(row, 3));
+    CC_ASSIGN_OR_RETURN(p.signature, result.GetBytes(row, 4));
+    CC_ASSIGN_OR_RETURN(p.key_id, result.GetString(row, 5));
+    CC_ASSIGN_OR_RETURN(p.service, result.GetString(row, 6));
+    pending.push_back(std::move(p));
+  }
+  return pending;
+}
+
+absl::Status LogStore::RefusePending(int64_t seq, std::string_view record_id,
+                                     std::string_view reason) {
+  CC_RETURN_IF_ERROR(RequireTransaction("refusing a pending record"));
+  return Exec(kRefuseSql, {seq, std::string(record_id), std::string(reason)},
+              pg::ResultFormat::kText)
+      .status();
 }
 
 absl::Status LogStore::InsertTreeNodes(std::span<const TreeNode> nodes) {

@@ -153,6 +153,34 @@ class LogStore {
   //   size: another writer, or a stale caller).
   absl::StatusOr<Integrated> IntegratePending(uint64_t first_index, int limit);
 
+  // A committed pending row with what the sequencer checks before it lets
+  // the record into the log.
+  struct PendingRecord {
+    int64_t seq = 0;
+    std::string record_id;
+    std::string queued_leaf_hash;  // pending.leaf_hash as stored
+    std::string record_bytes;
+    std::string signature;
+    std::string key_id;   // records.key_id
+    std::string service;  // records.service
+  };
+  // The oldest `limit` committed pending rows in seq order, with their
+  // records. INVALID_ARGUMENT: limit < 1.
+  absl::StatusOr<std::vector<PendingRecord>> ReadPending(int limit);
+
+  // As IntegratePending(first_index, limit), for exactly the pending rows
+  // numbered `seqs` (those ReadPending returned and the caller accepted),
+  // whatever else has been queued since.
+  absl::StatusOr<Integrated> IntegratePending(uint64_t first_index,
+                                              std::span<const int64_t> seqs);
+
+  // Takes pending row `seq` out of the queue without an entry, and keeps
+  // its record in cellchain_audit.refused_records with `reason` (once per
+  // record). The record stays in `records`, outside the log, where
+  // verification reports it.
+  absl::Status RefusePending(int64_t seq, std::string_view record_id,
+                             std::string_view reason);
+
   // Inserts the nodes of level >= 1 (level 0 lives in log_entries and is
   // skipped) in one multi-row statement.
   // ALREADY_EXISTS: a node is stored already.
@@ -169,6 +197,9 @@ class LogStore {
                                   const pg::Params& params,
                                   pg::ResultFormat format);
   absl::Status RequireTransaction(std::string_view what) const;
+  absl::StatusOr<Integrated> Integrate(const std::string& sql,
+                                       uint64_t first_index,
+                                       const pg::Params& params);
   // ReadPerfectSubtrees of `perfect` plus the leaf size - 1 (when size > 0),
   // which tells "beyond the log" (OUT_OF_RANGE) from a lost row (DATA_LOSS).
   absl::StatusOr<std::vector<Hash>> ReadWithinSize(

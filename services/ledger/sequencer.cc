@@ -59,14 +59,18 @@ absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Create(
                         "must be at most 1 s: a checkpoint is due at least "
                         "once a second while records arrive");
   }
+  CC_ASSIGN_OR_RETURN(Admission admission, Admission::Create(options.keyring));
   CC_ASSIGN_OR_RETURN(NoteSigner signer,
                       NoteSigner::Create(options.origin, std::move(key)));
-  return std::unique_ptr<Sequencer>(
-      new Sequencer(std::move(options), std::move(signer)));
+  return std::unique_ptr<Sequencer>(new Sequencer(
+      std::move(options), std::move(signer), std::move(admission)));
 }
 
-Sequencer::Sequencer(SequencerOptions options, NoteSigner signer)
-    : options_(std::move(options)), signer_(std::move(signer)) {}
+Sequencer::Sequencer(SequencerOptions options, NoteSigner signer,
+                     Admission admission)
+    : options_(std::move(options)),
+      signer_(std::move(signer)),
+      admission_(std::move(admission)) {}
 
 Sequencer::~Sequencer() { Stop(); }
 
@@ -329,9 +333,45 @@ absl::Status Sequencer::RunBatch(int* integrated) {
   *integrated = 0;
   LogStore store(*connection_);
   CC_ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(*connection_));
-  CC_ASSIGN_OR_RETURN(
-      LogStore::Integrated batch,
-      store.IntegratePending(frontier_.size(), options_.batch_size));
+  // Admission: only what a trusted key signed enters the log.
+  CC_ASSIGN_OR_RETURN(std::vector<LogStore::PendingRecord> pending,
+                      store.ReadPending(options_.batch_size));
+  std::vector<AdmissionInput> inputs;
+  inputs.reserve(pending.size());
+  for (const LogStore::PendingRecord& p : pending) {
+    inputs.push_back({.key_id = p.key_id,
+                      .service = p.service,
+                      .record_bytes = p.record_bytes,
+                      .signature = p.signature,
+                      .queued_leaf_hash = p.queued_leaf_hash});
+  }
+  std::vector<std::optional<std::string>> refusals =
+      admission_.CheckAll(inputs);
+  std::vector<int64_t> admitted;
+  admitted.reserve(pending.size());
+  int64_t refused = 0;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (!refusals[i].has_value()) {
+      admitted.push_back(pending[i].seq);
+      continue;
+    }
+    log::Error("sequencer.record_refused",
+               {{"record_id", pending[i].record_id},
+                {"service", pending[i].service},
+                {"key_id", pending[i].key_id},
+                {"reason", *refusals[i]}});
+    CC_RETURN_IF_ERROR(store.RefusePending(pending[i].seq,
+                                           pending[i].record_id,
+                                           *refusals[i]));
+    ++refused;
+  }
+  if (refused > 0) {
+    absl::MutexLock lock(&mu_);
+    state_.records_refused += refused;
+  }
+  CC_ASSIGN_OR_RETURN(LogStore::Integrated batch,
+                      store.IntegratePending(frontier_.size(),
+                                             std::span<const int64_t>(admitted)));
   for (const std::string& record_id : batch.duplicate_record_ids) {
     log::Warning(
         "sequencer.duplicate_pending",

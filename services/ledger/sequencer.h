@@ -67,6 +67,8 @@
 #include "absl/time/time.h"
 #include "services/common/crypto/ed25519.h"
 #include "services/common/pg/connection.h"
+#include "services/ledger/admission.h"
+#include "services/ledger/keyring.h"
 #include "services/ledger/log_store.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
@@ -98,6 +100,12 @@ struct SequencerOptions {
   std::string conninfo;
   // The log's origin line, and the name of its note key.
   std::string origin = kDefaultCheckpointOrigin;
+  // The record-signing keys QA trusts (keyring.h). A pending record enters
+  // the log only if admission.h admits it (a listed key of its service, a
+  // signature that verifies, its own leaf hash); any other is moved to
+  // cellchain_audit.refused_records, logged as an error and counted in
+  // SequencerState::records_refused. Required, not empty.
+  Keyring keyring;
   // Pending rows taken per transaction, 1 to 1,000,000.
   int batch_size = 10000;
   // Wait after a batch that found nothing pending.
@@ -134,6 +142,8 @@ struct SequencerState {
   int64_t terms = 0;
   // Records this sequencer integrated, and its committed batches.
   int64_t records_integrated = 0;
+  // Records this sequencer refused (never in the log; see keyring).
+  int64_t records_refused = 0;
   int64_t batches = 0;
   // Rows read from the log tables to restore state at the last takeover:
   // the tree size (1), the frontier (popcount(size) + 1: the border and the
@@ -149,7 +159,7 @@ class Sequencer {
  public:
   // `key` signs the checkpoints (the dev PKI's DIR/signing/sequencer.key).
   // Connects to nothing yet.
-  // INVALID_ARGUMENT: empty conninfo, an origin that is not a valid key name
+  // INVALID_ARGUMENT: an empty keyring (field "keyring"), empty conninfo, an origin that is not a valid key name
   //   (note.h IsValidKeyName), batch_size outside 1..1,000,000, a duration
   //   that is not positive, checkpoint_interval above 1 s.
   static absl::StatusOr<std::unique_ptr<Sequencer>> Create(
@@ -178,7 +188,7 @@ class Sequencer {
   std::string verifier_key() const { return signer_.verifier().KeyString(); }
 
  private:
-  Sequencer(SequencerOptions options, NoteSigner signer);
+  Sequencer(SequencerOptions options, NoteSigner signer, Admission admission);
 
   void Run();
   // Waits up to `duration`, returning early (true) when Stop() was called.
@@ -207,6 +217,7 @@ class Sequencer {
 
   const SequencerOptions options_;
   const NoteSigner signer_;
+  const Admission admission_;
 
   // Owned by the loop thread.
   std::optional<pg::Connection> connection_;

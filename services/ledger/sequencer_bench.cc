@@ -8,11 +8,11 @@
 // Prints, in one run against one fresh database:
 //   1. Integration rate. --records (default 1,000,000) pending records are
 //      pre-loaded with SQL (INSERT ... SELECT generate_series into
-//      signing_keys, records and pending): made-up record bytes of about a
-//      real record's size and all-zero signatures. They are NOT signed: the
-//      sequencer never reads record bytes or signatures, only the pending
-//      rows' leaf hashes (computed in SQL as SHA-256(0x00 || bytes)), so
-//      signing would change the loading time, not the figure. Then VACUUM
+//      records and pending): made-up record bytes of about a real record's
+//      size, each SIGNED for real with the bench service's key (signed here
+//      on every core, passed as one bytea): the sequencer checks every
+//      record's signature against the keyring before it integrates it, so
+//      signatures are part of the figure. Then VACUUM
 //      ANALYZE and CHECKPOINT (what autovacuum and the checkpointer do to a
 //      table filled over time), and a Sequencer (role cellchain_audit,
 //      --batch records per transaction) drains them: records/s from its
@@ -71,10 +71,13 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
 #include "services/ledger/bench_cluster.h"
+#include "services/ledger/keyring.h"
+#include "services/ledger/ledger.h"
 #include "services/ledger/log_store.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
+#include "services/ledger/verifier.h"
 
 namespace cellchain::ledger {
 namespace {
@@ -179,31 +182,77 @@ Percentiles Summarize(std::vector<double> values) {
 }
 
 // Records and their pending rows, `first`..`first + n - 1`, named
-// "<prefix><i>", queued in that order. Made-up bytes of about 400 bytes and
-// zero signatures (see the file comment).
+// "<prefix><i>", queued in that order. Made-up bytes of 400 bytes (RecordBytes)
+// signed with key $4: $5 holds the 64-byte signatures in order.
 constexpr char kLoadSql[] =
     "WITH r AS ("
     " INSERT INTO cellchain_audit.records"
     " (record_id, service, key_id, recorded_at, entity_type, entity_id,"
     "  entity_seq, actor_user_id, action, request_id, record_bytes,"
     "  signature, leaf_hash)"
-    " SELECT $1 || i, 'bench', 'bench:0000000000000000', now(),"
+    " SELECT $1 || i, 'bench', $4, now(),"
     "  'bench_item', 'itm_' || $1 || (i % 1000), i / 1000 + 1, 'usr_bench',"
     "  'bench_item.touch',"
     "  'req_' || $1 || i,"
     "  convert_to(rpad($1 || i, 400, '.'), 'UTF8'),"
-    "  decode(repeat('00', 64), 'hex'),"
+    "  substring($5::bytea FROM (i - $2::bigint) * 64 + 1 FOR 64),"
     "  sha256('\\x00'::bytea || convert_to(rpad($1 || i, 400, '.'), 'UTF8'))"
     " FROM generate_series($2::bigint, $3::bigint) i"
     " RETURNING record_id, leaf_hash)"
     " INSERT INTO cellchain_audit.pending (record_id, leaf_hash)"
     " SELECT record_id, leaf_hash FROM r";
 
+// The bench service's record-signing key (registered by the owner, listed in
+// the sequencer's keyring).
+const crypto::Ed25519PrivateKey& BenchKey() {
+  static const crypto::Ed25519PrivateKey* key = new crypto::Ed25519PrivateKey(
+      OrDie(crypto::Ed25519PrivateKey::Generate(), "bench key"));
+  return *key;
+}
+std::string BenchKeyId() { return SigningKeyId("bench", BenchKey().PublicKeyRaw()); }
+
+// What kLoadSql stores as record i's bytes: rpad(prefix || i, 400, '.').
+std::string RecordBytes(const std::string& prefix, int64_t i) {
+  std::string bytes = absl::StrCat(prefix, i);
+  bytes.resize(400, '.');
+  return bytes;
+}
+
+// kLoadSql's parameters for records first..last, signed on every core.
+pg::Params LoadParams(const std::string& prefix, int64_t first, int64_t last) {
+  const int64_t n = last - first + 1;
+  std::string signatures(static_cast<size_t>(n) * 64, '\0');
+  const int threads =
+      n < 256 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int64_t k = t; k < n; k += threads) {
+        std::string signature =
+            OrDie(BenchKey().Sign(RecordSignatureMessage(
+                      RecordBytes(prefix, first + k))),
+                  "signing");
+        signatures.replace(static_cast<size_t>(k) * 64, 64, signature);
+      }
+    });
+  }
+  for (std::thread& thread : pool) thread.join();
+  pg::Params params;
+  params.Add(prefix);
+  params.Add(first);
+  params.Add(last);
+  params.Add(BenchKeyId());
+  params.Add(pg::Param::Bytes(signatures));
+  return params;
+}
+
 std::unique_ptr<Sequencer> NewSequencer(
     const std::string& conninfo, int batch,
     std::function<void(const SignedCheckpoint&)> on_checkpoint) {
   SequencerOptions options;
   options.conninfo = conninfo;
+  options.keyring =
+      OrDie(Keyring::Of({{"bench", BenchKey().PublicKeyRaw()}}), "keyring");
   options.batch_size = batch;
   options.on_checkpoint = std::move(on_checkpoint);
   crypto::Ed25519PrivateKey key =
@@ -217,14 +266,14 @@ void IntegrationRate(testing::TestDatabase& db, pg::Connection& admin,
                      const Flags& flags) {
   std::cout << "\n## 1. integration rate\n"
             << "pre-loading " << flags.records
-            << " pending records (SQL generate_series; unsigned made-up "
-               "bytes, ~400 B each) ...\n"
+            << " pending records (SQL generate_series; made-up bytes, "
+               "400 B each, signed here) ...\n"
             << std::flush;
   Clock::time_point load_start = Clock::now();
   constexpr int kChunk = 100000;
   for (int first = 0; first < flags.records; first += kChunk) {
     int last = std::min(flags.records, first + kChunk) - 1;
-    OrDie(admin.Exec(kLoadSql, {"rec_pre_", first, last}).status(),
+    OrDie(admin.Exec(kLoadSql, LoadParams("rec_pre_", first, last)).status(),
           "pre-loading records");
   }
   // One statement each: VACUUM refuses to run in a transaction block.
@@ -359,7 +408,7 @@ void CheckpointLatency(testing::TestDatabase& db, pg::Connection& admin,
   std::atomic<int> failures = 0;
   // Writers with exactly a service's privileges.
   const std::string writer_conninfo = db.ConninfoAs(
-      OrDie(db.CreateLoginRole("cellchain_service"), "creating a role"));
+      OrDie(db.CreateServiceRole("bench"), "creating a role"));
   for (int w = 0; w < flags.load_writers; ++w) {
     writers.emplace_back([&, w] {
       pg::Connection conn =
@@ -372,7 +421,8 @@ void CheckpointLatency(testing::TestDatabase& db, pg::Connection& admin,
         next += period;
         std::string prefix = absl::StrCat("rec_l", w, "_", t, "_");
         absl::Status status =
-            conn.Exec(kLoadSql, {prefix, 0, flags.load_tx_records - 1})
+            conn.Exec(kLoadSql,
+                      LoadParams(prefix, 0, flags.load_tx_records - 1))
                 .status();
         if (!status.ok()) {
           ++failures;
@@ -472,11 +522,9 @@ int Main(int argc, char** argv) {
               << " fsync=" << Setting(admin, "SHOW fsync")
               << " shared_buffers=" << Setting(admin, "SHOW shared_buffers")
               << " (Unix socket; the sequencer connects as cellchain_audit)\n";
-    OrDie(admin.ExecScript("INSERT INTO cellchain_audit.signing_keys"
-                           " (key_id, service, public_key, valid_from)"
-                           " VALUES ('bench:0000000000000000', 'bench',"
-                           "         decode(repeat('00', 32), 'hex'), now())"),
-          "signing key row");
+    OrDie(RegisterSigningKey(admin, "bench", BenchKey().PublicKeyRaw(),
+                             absl::Now() - absl::Hours(1)),
+          "registering the bench key");
     IntegrationRate(*db, admin, flags);
     ProofLatency(*db, flags);
     CheckpointLatency(*db, admin, flags);

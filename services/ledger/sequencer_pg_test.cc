@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cellchain/common/v1/common.pb.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/crypto/ed25519.h"
 #include "services/common/crypto/random.h"
@@ -27,6 +28,7 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
+#include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/log_store.h"
 #include "services/ledger/merkle.h"
@@ -53,8 +55,9 @@ bool WaitFor(const std::function<bool()>& condition,
 }
 
 // Options for tests: short polls, so that the tests run quickly.
-SequencerOptions FastOptions(std::string conninfo) {
+SequencerOptions FastOptions(std::string conninfo, const Keyring& keyring) {
   SequencerOptions options;
+  options.keyring = keyring;
   options.conninfo = std::move(conninfo);
   options.batch_size = 16;  // several batches even for small logs
   options.idle_poll = absl::Milliseconds(5);
@@ -75,7 +78,7 @@ class SequencerTest : public ::testing::Test {
   void SetUp() override {
     CC_ASSERT_OK_AND_ASSIGN(db_, TestDatabase::Create());
     CC_ASSERT_OK_AND_ASSIGN(std::string service_role,
-                            db_->CreateLoginRole("cellchain_service"));
+                            db_->CreateServiceRole("test"));
     CC_ASSERT_OK_AND_ASSIGN(
         pg::Connection writer,
         pg::Connection::Open(db_->ConninfoAs(service_role)));
@@ -87,7 +90,10 @@ class SequencerTest : public ::testing::Test {
                             crypto::Ed25519PrivateKey::Generate());
     CC_ASSERT_OK_AND_ASSIGN(
         ledger_, Ledger::Create("test", std::move(key), RealClock()));
-    CC_ASSERT_OK(ledger_->RegisterKey(*writer_));
+    // Keys are the database owner's to register, from QA's keyring.
+    CC_ASSERT_OK(ledger_->RegisterKey(*admin_));
+    CC_ASSERT_OK_AND_ASSIGN(
+        keyring_, Keyring::Of({{"test", ledger_->public_key().Raw()}}));
     CC_ASSERT_OK_AND_ASSIGN(sequencer_key_seed_,
                             crypto::RandomBytes(crypto::kEd25519SeedSize));
   }
@@ -108,7 +114,7 @@ class SequencerTest : public ::testing::Test {
     return sequencer.ok() ? *std::move(sequencer) : nullptr;
   }
   std::unique_ptr<Sequencer> NewSequencer() {
-    return NewSequencer(FastOptions(AuditConninfo()));
+    return NewSequencer(FastOptions(AuditConninfo(), keyring_));
   }
 
   Event EventFor(const std::string& entity_id) {
@@ -284,6 +290,7 @@ class SequencerTest : public ::testing::Test {
   std::optional<pg::Connection> writer_;
   std::optional<pg::Connection> admin_;
   std::unique_ptr<Ledger> ledger_;
+  Keyring keyring_;  // QA's: the test service's key only
   std::string sequencer_key_seed_;
   cellchain::common::v1::EntityRef snapshot_;
 };
@@ -292,7 +299,7 @@ TEST_F(SequencerTest, IntegratesRecordsInPendingOrderAndSignsCheckpoints) {
   // Some records before the sequencer starts, more while it runs.
   std::vector<std::string> ids = AppendCommitted(70);
   std::vector<SignedCheckpoint> published;
-  SequencerOptions options = FastOptions(AuditConninfo());
+  SequencerOptions options = FastOptions(AuditConninfo(), keyring_);
   options.on_checkpoint = [&](const SignedCheckpoint& checkpoint) {
     published.push_back(checkpoint);
   };
@@ -326,6 +333,50 @@ TEST_F(SequencerTest, IntegratesRecordsInPendingOrderAndSignsCheckpoints) {
   EXPECT_EQ(static_cast<int64_t>(published.size()), Count("checkpoints"));
   EXPECT_FALSE(sequencer->state().is_leader);
   EXPECT_FALSE(sequencer->state().running);
+}
+
+TEST_F(SequencerTest, ARecordSignedByAKeyOutsideTheKeyringIsRefusedNotLogged) {
+  std::vector<std::string> ids = AppendCommitted(3);
+  // An insider with the owner's rights registers a key of their own for the
+  // service and writes a well-formed record with it.
+  CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey rogue_key,
+                          crypto::Ed25519PrivateKey::Generate());
+  CC_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<Ledger> rogue,
+      Ledger::Create("test", std::move(rogue_key), RealClock()));
+  CC_ASSERT_OK(rogue->RegisterKey(*admin_));
+  std::string forged_id;
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
+                            pg::Transaction::Begin(*admin_));
+    CC_ASSERT_OK_AND_ASSIGN(SignedRecord forged,
+                            rogue->Append(tx, EventFor("ent_forged")));
+    CC_ASSERT_OK(tx.Commit());
+    forged_id = forged.record_id;
+  }
+  std::vector<std::string> more = AppendCommitted(2);
+  ids.insert(ids.end(), more.begin(), more.end());
+
+  std::unique_ptr<Sequencer> sequencer = NewSequencer();
+  ASSERT_NE(sequencer, nullptr);
+  sequencer->Start();
+  ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*sequencer, 5); }));
+  SequencerState state = sequencer->state();
+  sequencer->Stop();
+
+  // The log holds the five trusted records, in order, and nothing else; the
+  // forged one is kept aside with its reason.
+  EXPECT_EQ(state.records_refused, 1);
+  ExpectLogIsExactly(ids, VerifierOf(*sequencer));
+  CC_ASSERT_OK_AND_ASSIGN(
+      pg::Result refused,
+      admin_->Exec("SELECT record_id, reason FROM "
+                   "cellchain_audit.refused_records"));
+  ASSERT_EQ(refused.rows(), 1);
+  EXPECT_EQ(*refused.GetString(0, 0), forged_id);
+  EXPECT_THAT(*refused.GetString(0, 1),
+              ::testing::HasSubstr(absl::StrCat(
+                  "key ", rogue->key_id(), " is not in the trusted keyring")));
 }
 
 TEST_F(SequencerTest, ProofsFromTheStoreVerifyAgainstEveryCheckpoint) {
@@ -418,7 +469,7 @@ TEST_F(SequencerTest, RestartContinuesFromTheStoredBorderWithoutReplay) {
 TEST_F(SequencerTest, BatchFailingBeforeCommitLeavesNoGapNorDuplicate) {
   std::vector<std::string> ids = AppendCommitted(40);
   std::atomic<int> calls = 0;
-  SequencerOptions options = FastOptions(AuditConninfo());
+  SequencerOptions options = FastOptions(AuditConninfo(), keyring_);
   // The second batch fails after its inserts, as if the process died there.
   options.before_commit_for_testing = [&]() -> absl::Status {
     if (++calls == 2) return absl::InternalError("injected crash");
@@ -511,7 +562,7 @@ TEST_F(SequencerTest, LateCommittingWriterIsIntegratedAfterItCommits) {
 
 TEST_F(SequencerTest, TwoSequencersOneLeadsAndTheOtherTakesOverOnItsDeath) {
   std::vector<std::string> ids = AppendCommitted(25);
-  SequencerOptions options = FastOptions(AuditConninfo());
+  SequencerOptions options = FastOptions(AuditConninfo(), keyring_);
   // A leader that lost its session waits longer than a standby polls, so
   // the standby is the one to take over.
   options.rejoin_delay = absl::Seconds(3);
@@ -638,6 +689,11 @@ TEST(SequencerCreateTest, RefusesBadOptions) {
   };
   SequencerOptions good;
   good.conninfo = "dbname=x";
+  absl::StatusOr<crypto::Ed25519PrivateKey> service_key =
+      crypto::Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(service_key.ok());
+  CC_ASSERT_OK_AND_ASSIGN(good.keyring,
+                          Keyring::Of({{"test", service_key->PublicKeyRaw()}}));
   CC_EXPECT_OK(create(good));
 
   SequencerOptions options = good;
@@ -655,6 +711,9 @@ TEST(SequencerCreateTest, RefusesBadOptions) {
   options = good;
   options.idle_poll = absl::ZeroDuration();
   EXPECT_EQ(FieldOf(create(options)), "idle_poll");
+  options = good;
+  options.keyring = Keyring();
+  EXPECT_EQ(FieldOf(create(options)), "keyring");
 }
 
 }  // namespace

@@ -229,6 +229,7 @@ enum class SignatureOutcome : uint8_t {
   kInvalid,
   kUnknownKey,
   kMalformedKey,
+  kUntrustedKey,
 };
 
 struct RecordResult {
@@ -243,6 +244,8 @@ struct RecordResult {
 struct LoadedKey {
   const SigningKeyInfo* info;
   std::optional<crypto::Ed25519PublicKey> key;  // nullopt: not 32 bytes.
+  // False when a keyring was given and does not list this key.
+  bool trusted = true;
 };
 
 using KeyMap = std::unordered_map<std::string, LoadedKey>;
@@ -255,6 +258,10 @@ void CheckOneRecord(const StoredRecord& record, const KeyMap& keys,
   auto key = keys.find(result.key_id);
   if (key == keys.end()) {
     result.signature = SignatureOutcome::kUnknownKey;
+    return;
+  }
+  if (!key->second.trusted) {
+    result.signature = SignatureOutcome::kUntrustedKey;
     return;
   }
   if (!key->second.key.has_value()) {
@@ -429,6 +436,19 @@ void Verification::LoadKeys() {
         key.ok()) {
       loaded.key = *std::move(key);
     }
+    if (input_.keyring.has_value() &&
+        !input_.keyring->Trusts(info.key_id, info.public_key)) {
+      loaded.trusted = false;
+      Finding finding;
+      finding.check = Check::kKeyValidity;
+      finding.message = absl::StrCat(
+          "key ", info.key_id, " of service \"", info.service, "\" is ",
+          input_.keyring->Find(info.key_id) == nullptr
+              ? "not in the trusted keyring"
+              : "in the trusted keyring with another public key",
+          ": records it signed prove nothing");
+      Fail(std::move(finding));
+    }
     auto [it, inserted] = keys_.emplace(info.key_id, loaded);
     if (!inserted && it->second.info->public_key != info.public_key) {
       // Which of the two signed is unknowable: keep the first, report.
@@ -439,6 +459,12 @@ void Verification::LoadKeys() {
                                      "keys; the first is used");
       Fail(std::move(finding));
     }
+  }
+  for (const std::string& row : input_.unreadable_keys) {
+    Finding finding;
+    finding.check = Check::kKeyValidity;
+    finding.message = absl::StrCat("a signing key row cannot be read: ", row);
+    Fail(std::move(finding));
   }
   summary_.keys = keys_.size();
 }
@@ -549,6 +575,12 @@ void Verification::CheckRecordContents() {
         FailRecord(
             Check::kSignature, p,
             absl::StrCat("signed by unknown key \"", result.key_id, "\""));
+        break;
+      case SignatureOutcome::kUntrustedKey:
+        FailRecord(Check::kSignature, p,
+                   absl::StrCat("signed by key ", result.key_id,
+                                ", which the trusted keyring does not list: "
+                                "the signature proves nothing"));
         break;
       case SignatureOutcome::kMalformedKey:
         FailRecord(Check::kSignature, p,
@@ -1105,6 +1137,24 @@ std::string SigningKeyId(std::string_view service,
   return absl::StrCat(Absl(service), ":",
                       crypto::HexEncode(std::string_view(
                           reinterpret_cast<const char*>(digest.data()), 8)));
+}
+
+bool IsSigningKeyId(std::string_view key_id) {
+  size_t colon = key_id.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view service = key_id.substr(0, colon);
+  std::string_view hex = key_id.substr(colon + 1);
+  if (service[0] < 'a' || service[0] > 'z') return false;
+  for (char c : service) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return false;
+    }
+  }
+  if (hex.size() != 16) return false;
+  for (char c : hex) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
 }
 
 }  // namespace cellchain::ledger

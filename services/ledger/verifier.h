@@ -18,6 +18,9 @@
 //   KEY_VALIDITY           the signing key's id is derived from its public
 //                          key, it belongs to the record's service and was
 //                          valid at recorded_at (valid_from <= recorded_at);
+//                          with a keyring, every listed key is in it (a key
+//                          only the database knows is a finding, and the
+//                          records it signed fail SIGNATURE);
 //   SIGNATURE              Ed25519 over "cellchain.audit.v1.record\0" ‖
 //                          record bytes, by the key the record names;
 //   ENTITY_CHAIN           previous_entity_hash is the leaf hash of the
@@ -40,8 +43,11 @@
 // proofs, and a chain link to a record outside the subset is counted as
 // unchecked in the Summary rather than reported as a failure.
 //
-// Trust: the checkpoint verifier keys are the trust anchor; the services'
-// signing keys are taken as given (the caller decides where they come from).
+// Trust: the checkpoint verifier keys and, when given, the keyring of record
+// keys (keyring.h) are the trust anchors. Without a keyring the services'
+// signing keys are taken as given: only for a caller that has vouched for
+// them itself (the audit service and cellchain-verify always pass one when
+// they have it, and say so when they do not).
 //
 // Thread-safety: Verify() may be called concurrently with distinct or shared
 // (const) inputs. It runs signature checks on its own worker threads and
@@ -59,6 +65,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/ledger/keyring.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
 
@@ -124,6 +131,14 @@ struct VerifyInput {
   bool complete = true;
   std::vector<StoredRecord> records;  // Any order; checked in log order.
   std::vector<SigningKeyInfo> keys;
+  // The record keys QA trusts. When set, a key of `keys` that the keyring
+  // does not list (same id, same public key) is a KEY_VALIDITY finding and
+  // is not used: what it signed fails SIGNATURE.
+  std::optional<Keyring> keyring;
+  // Rows of `keys` that could not be read at all (a malformed row), each
+  // reported as a KEY_VALIDITY finding: a bad key is a finding, never an
+  // outage of verification.
+  std::vector<std::string> unreadable_keys;
   // The log's name: the first line of every checkpoint.
   std::string origin;
   // The checkpoint keys the verifier trusts.
@@ -270,6 +285,10 @@ std::string RecordSignatureMessage(std::string_view record_bytes);
 // "<service>:" + lowercase hex of the first 8 bytes of SHA-256(raw key).
 std::string SigningKeyId(std::string_view service,
                          std::string_view raw_public_key);
+
+// True for a string of the form of SigningKeyId: "<service>:<16 lowercase
+// hex>" with service [a-z][a-z0-9_]*.
+bool IsSigningKeyId(std::string_view key_id);
 
 }  // namespace cellchain::ledger
 

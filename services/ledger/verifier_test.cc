@@ -535,6 +535,96 @@ TEST_F(VerifierTest, AKeyOfAnotherServiceIsNamed) {
                                    "belongs to service \"dose\"")));
 }
 
+// The keyring of the log's own keys, as QA would hold it.
+Keyring KeyringOf(const VerifyInput& input) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (const SigningKeyInfo& key : input.keys) {
+    keys.emplace_back(key.service, key.public_key);
+  }
+  absl::StatusOr<Keyring> keyring = Keyring::Of(keys);
+  EXPECT_TRUE(keyring.ok()) << keyring.status();
+  return keyring.ok() ? *std::move(keyring) : Keyring();
+}
+
+TEST_F(VerifierTest, AKeyringOfTheLogsOwnKeysFindsNothing) {
+  input_.keyring = KeyringOf(input_);
+  VerifyResult result = Run(input_);
+
+  EXPECT_THAT(result.findings, IsEmpty());
+  EXPECT_EQ(result.summary.count(Check::kSignature).checked, 12u);
+}
+
+TEST_F(VerifierTest, ARogueKeyRegisteredInTheDatabaseIsNotTrusted) {
+  // An insider registers a key of their own for "qc" in the database and
+  // signs a record with it, correctly chained: without a keyring that
+  // verifies; with QA's keyring, the key and the record are findings.
+  input_.keyring = KeyringOf(input_);
+  CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey rogue,
+                          crypto::Ed25519PrivateKey::Generate());
+  SigningKeyInfo rogue_info{
+      .key_id = SigningKeyId("qc", rogue.PublicKeyRaw()),
+      .service = "qc",
+      .public_key = rogue.PublicKeyRaw(),
+      .valid_from = testing::SyntheticLog::KeysValidFrom()};
+  input_.keys.push_back(rogue_info);
+  testing::RecordSpec spec = log_->spec(10);
+  spec.record_id = "rec_ROGUE";
+  spec.key_id = rogue_info.key_id;
+  spec.action = "qc_sample.approve";
+  spec.recorded_at = log_->next_time();
+  spec.previous_entity_hash = log_->records()[10].leaf_hash;
+  CC_ASSERT_OK_AND_ASSIGN(StoredRecord inserted,
+                          testing::MakeStoredRecord(spec, rogue, 12));
+  input_.records.push_back(inserted);
+  input_.states.clear();
+
+  VerifyInput without_keyring = input_;
+  without_keyring.keyring.reset();
+  EXPECT_THAT(Run(without_keyring).findings, IsEmpty());
+
+  VerifyResult result = Run(input_);
+  EXPECT_THAT(result.findings,
+              Contains(::testing::Field(
+                  &Finding::message,
+                  HasSubstr(absl::StrCat("key ", rogue_info.key_id,
+                                         " of service \"qc\" is not in the "
+                                         "trusted keyring")))));
+  EXPECT_THAT(result.findings,
+              Contains(WithMessage(Check::kSignature, "rec_ROGUE",
+                                   "which the trusted keyring does not list")));
+}
+
+TEST_F(VerifierTest, AKeyringEntryWithAnotherPublicKeyIsNotTrusted) {
+  // The database's qc key swapped for a rogue one under a forged id is
+  // caught by KEY_VALIDITY already; here the keyring itself lists qc's id
+  // with another key (an old keyring, a typo): nothing qc signed is trusted.
+  CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey other,
+                          crypto::Ed25519PrivateKey::Generate());
+  CC_ASSERT_OK_AND_ASSIGN(
+      Keyring only_donor,
+      Keyring::Of({{"donor", input_.keys[0].public_key},
+                   {"qc", other.PublicKeyRaw()}}));
+  input_.keyring = only_donor;
+  VerifyResult result = Run(input_);
+
+  EXPECT_THAT(result.findings,
+              Contains(::testing::Field(&Finding::message,
+                                        HasSubstr("not in the trusted keyring"))));
+  EXPECT_THAT(result.findings, Contains(FindingOn(Check::kSignature, Id(2))));
+  EXPECT_THAT(result.findings,
+              ::testing::Not(Contains(FindingOn(Check::kSignature, Id(0)))));
+}
+
+TEST_F(VerifierTest, AnUnreadableKeyRowIsAFindingNotAnOutage) {
+  input_.unreadable_keys.push_back("key_id \"x\": public_key is 3 bytes");
+  VerifyResult result = Run(input_);
+
+  ASSERT_THAT(result.findings, SizeIs(1));
+  EXPECT_EQ(result.findings[0].check, Check::kKeyValidity);
+  EXPECT_THAT(result.findings[0].message, HasSubstr("cannot be read"));
+  EXPECT_EQ(result.summary.count(Check::kSignature).checked, 12u);
+}
+
 // ---------------------------------------------------------------------------
 // Checkpoints.
 

@@ -34,7 +34,7 @@ class AuditTest : public ::testing::Test {
     auto db = testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    auto role = db_->CreateLoginRole("cellchain_service");
+    auto role = db_->CreateLoginRole("cellchain_donor");
     ASSERT_TRUE(role.ok()) << role.status();
     auto pool = pg::Pool::Create(
         {.name = "writer", .conninfo = db_->ConninfoAs(*role), .size = 2});
@@ -44,9 +44,10 @@ class AuditTest : public ::testing::Test {
         "donor", Pki() + "/signing/donor.key", ledger::RealClock());
     ASSERT_TRUE(ledger.ok()) << ledger.status();
     ledger_ = *std::move(ledger);
-    auto lease = writer_->Acquire();
-    ASSERT_TRUE(lease.ok());
-    ASSERT_TRUE(ledger_->RegisterKey(**lease).ok());
+    // As `cellchaind migrate --keyring` does: the owner registers the key.
+    auto owner = pg::Connection::Open(db_->conninfo());
+    ASSERT_TRUE(owner.ok()) << owner.status();
+    ASSERT_TRUE(ledger_->RegisterKey(*owner).ok());
   }
 
   std::string ServiceConninfo() const { return WithoutUser(db_->conninfo()); }

@@ -145,6 +145,7 @@ std::unique_ptr<Daemon> Daemon::Start(const std::string& pg_conninfo,
       "--tls-ca=" + Pki() + "/ca.crt",
       "--pg=" + pg_conninfo,
       "--signing-key-dir=" + Pki() + "/signing",
+      "--keyring=" + Pki() + "/signing/keyring",
       "--field-key-file=" + Pki() + "/field-keys",
   };
   argv.insert(argv.end(), extra.begin(), extra.end());

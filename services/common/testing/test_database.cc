@@ -131,6 +131,21 @@ absl::StatusOr<std::string> TestDatabase::CreateLoginRole(
   return role;
 }
 
+absl::StatusOr<std::string> TestDatabase::CreateServiceRole(
+    std::string_view service) {
+  CC_ASSIGN_OR_RETURN(pg::Connection conn,
+                      pg::Connection::Open(admin_conninfo_));
+  std::string group = absl::StrCat("cellchain_", std::string(service));
+  // Roles are cluster-wide and tests run in parallel: another may make the
+  // same group at the same moment.
+  CC_RETURN_IF_ERROR(conn.ExecScript(absl::StrCat(
+      "DO $$ BEGIN CREATE ROLE ", Identifier(conn, group),
+      " NOLOGIN IN ROLE cellchain_service; "
+      "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
+      "END $$")));
+  return CreateLoginRole(group);
+}
+
 absl::Status RestartPostgres() {
   CC_ASSIGN_OR_RETURN(std::string ctl, Env("CELLCHAIN_TEST_PG_CTL"));
   // The variable is "script state-dir", split by the shell like any command.

@@ -54,6 +54,13 @@ class TestDatabase {
   // with the database.
   absl::StatusOr<std::string> CreateLoginRole(std::string_view member_of);
 
+  // A login role that writes audit records as service `service`: a member
+  // of cellchain_<service>, the group whose members alone may insert that
+  // service's records (audit migration 0002). Makes the group (NOLOGIN, in
+  // cellchain_service) when the migrations did not, as for a test's own
+  // service ("widgets"); the group stays in the throwaway cluster.
+  absl::StatusOr<std::string> CreateServiceRole(std::string_view service);
+
  private:
   TestDatabase(std::string admin_conninfo, std::string name);
 
