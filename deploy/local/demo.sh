@@ -182,8 +182,12 @@ step_audit() {
   local bundle="${STACK_STATE}/demo-bundle"
   rm -rf -- "${bundle}"
   run_as quinn clients/qa-ws-01 audit export --entity-type=user --out="${bundle}"
-  printf '$ %s bundle %s\n' "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-verify" "${bundle#"${STACK_ROOT}/"}"
-  "${STACK_BIN}/cellchain-verify" bundle "${bundle}" || die "the exported bundle does not verify offline"
+  # QA holds the keyring of the record-signing keys, apart from the database.
+  local keyring="${STACK_PKI}/signing/keyring"
+  printf '$ %s bundle --keyring %s %s\n' "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-verify" \
+    "${keyring#"${STACK_ROOT}/"}" "${bundle#"${STACK_ROOT}/"}"
+  "${STACK_BIN}/cellchain-verify" bundle --keyring "${keyring}" "${bundle}" ||
+    die "the exported bundle does not verify offline"
 }
 
 step_roles() {
