@@ -104,7 +104,7 @@ absl::StatusOr<ExportSummary> WriteBundle(
         ledger::CurrentState state;
         state.entity_type = item.state().entity().type();
         state.entity_id = item.state().entity().id();
-        state.state = item.state().state();
+        if (!item.state().missing()) state.state = item.state().state();
         bundle.states.push_back(std::move(state));
         break;
       }

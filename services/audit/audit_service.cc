@@ -324,7 +324,9 @@ grpc::Status AuditService::ExportBundle(
   header->set_verifier_key(options_.verifier.KeyString());
   header->set_query(DescribeFilter(request->filter()));
   // A filter that selects nothing narrower than the log exports all of it.
-  header->set_complete(DescribeFilter(request->filter()) == "whole log");
+  const bool header_complete =
+      DescribeFilter(request->filter()) == "whole log";
+  header->set_complete(header_complete);
   header->set_tree_size(static_cast<int64_t>(latest->tree_size));
   SetTime(absl::Now(), header->mutable_exported_at());
   writer->Write(item);
@@ -388,14 +390,17 @@ grpc::Status AuditService::ExportBundle(
   }
   if (request->include_current_state()) {
     absl::StatusOr<std::vector<ledger::CurrentState>> states =
-        LoadStates(**lease, *registry_, log->records);
+        LoadStates(**lease, *registry_, log->records, header_complete);
     if (!states.ok()) return ToGrpcStatus(states.status());
     for (const ledger::CurrentState& state : *states) {
-      if (!state.state.has_value()) continue;
       item.Clear();
       item.mutable_state()->mutable_entity()->set_type(state.entity_type);
       item.mutable_state()->mutable_entity()->set_id(state.entity_id);
-      item.mutable_state()->set_state(*state.state);
+      if (state.state.has_value()) {
+        item.mutable_state()->set_state(*state.state);
+      } else {
+        item.mutable_state()->set_missing(true);
+      }
       writer->Write(item);
     }
   }

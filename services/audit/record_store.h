@@ -70,10 +70,13 @@ absl::StatusOr<std::vector<std::string>> LoadCheckpoints(
     pg::Connection& connection);
 
 // The current state of the entity of each record's latest record, for the
-// entity types `registry` knows.
+// entity types `registry` knows; and of every other current entity of those
+// types (StateRegistry::ListIds), which has no record at all, when
+// `every_row` (the whole log is being verified or exported; a subset must
+// not claim rows outside it).
 absl::StatusOr<std::vector<ledger::CurrentState>> LoadStates(
     pg::Connection& connection, const ledger::StateRegistry& registry,
-    const std::vector<ledger::StoredRecord>& records);
+    const std::vector<ledger::StoredRecord>& records, bool every_row);
 
 // The whole stored log verified (services/ledger/verifier.h) in one
 // read-only snapshot: every record, key, checkpoint and registered entity

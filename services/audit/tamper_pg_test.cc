@@ -88,7 +88,9 @@ class TamperTest : public ::testing::Test {
                                 if (!name.ok()) return name.status();
                                 return ledger::SerializeDeterministic(
                                     State(*name));
-                              })
+                              },
+                              ledger::IdsFrom(
+                                  "SELECT id FROM public.test_widgets"))
                     .ok());
     for (int change = 0; change < kChangesPerWidget; ++change) {
       for (int w = 0; w < kWidgets; ++w) {
@@ -443,6 +445,26 @@ TEST_F(TamperTest, RecordInsertedOutsideTheLogIsFound) {
   Forge("rec_hidden");
   std::vector<ledger::Finding> findings = Verify();
   EXPECT_TRUE(Names(findings, "LOG_INDEX", "rec_hidden")) << Describe(findings);
+}
+
+// The issue 23 attack: a row inserted by SQL with no audit record at all
+// (a dose bag nobody made) must not be invisible.
+TEST_F(TamperTest, ARowWithoutAnyRecordIsFound) {
+  ASSERT_TRUE(admin_
+                  ->Exec("INSERT INTO public.test_widgets VALUES ('W_fake', "
+                         "'made by SQL')")
+                  .ok());
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "CURRENT_STATE", "", "W_fake"))
+      << Describe(findings);
+  EXPECT_THAT(Describe(findings), HasSubstr("W_fake"));
+}
+
+TEST_F(TamperTest, ARowDeletedBehindTheApplicationsBackIsFound) {
+  ASSERT_TRUE(
+      admin_->Exec("DELETE FROM public.test_widgets WHERE id = 'W1'").ok());
+  std::vector<ledger::Finding> findings = Verify();
+  EXPECT_TRUE(Names(findings, "CURRENT_STATE", "", "W1")) << Describe(findings);
 }
 
 TEST_F(TamperTest, RowChangedBehindTheApplicationsBackIsFound) {

@@ -820,24 +820,50 @@ absl::Status Custody::RegisterStateReaders(ledger::StateRegistry& registry) {
   using C = pg::Connection;
   using Id = const std::string&;
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Item>(
-      registry, "item", [](C& c, Id id) { return LoadItem(c, id); }));
+      registry, "item", [](C& c, Id id) { return LoadItem(c, id); },
+      ledger::IdsFrom("SELECT item_id FROM cellchain_custody.items")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Handoff>(
-      registry, "handoff", [](C& c, Id id) { return LoadHandoff(c, id); }));
+      registry, "handoff", [](C& c, Id id) { return LoadHandoff(c, id); },
+      ledger::IdsFrom("SELECT handoff_id FROM cellchain_custody.handoffs")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Hold>(
-      registry, "hold", [](C& c, Id id) { return LoadHold(c, id); }));
+      registry, "hold", [](C& c, Id id) { return LoadHold(c, id); },
+      ledger::IdsFrom("SELECT hold_id FROM cellchain_custody.holds")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Recall>(
-      registry, "recall", [](C& c, Id id) { return LoadRecall(c, id); }));
+      registry, "recall", [](C& c, Id id) { return LoadRecall(c, id); },
+      ledger::IdsFrom("SELECT recall_id FROM cellchain_custody.recalls")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Location>(
       registry, "location",
-      [](C& c, Id id) { return LoadLocation(c, id, "location"); }));
+      [](C& c, Id id) { return LoadLocation(c, id, "location"); },
+      ledger::IdsFrom("SELECT location_id FROM cellchain_custody.locations")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::DinAllocation>(
       registry, "din_allocation",
-      [](C& c, Id id) { return LoadDinAllocation(c, id); }));
+      [](C& c, Id id) { return LoadDinAllocation(c, id); },
+      ledger::IdsFrom("SELECT din FROM cellchain_custody.din_allocations")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::TemperatureUpload>(
       registry, "temperature_upload",
-      [](C& c, Id id) { return LoadUpload(c, id); }));
-  return ledger::RegisterProtoReader<v1::TemperatureLimit>(registry, "temperature_limit",
-                                         &ReadLimit);
+      [](C& c, Id id) { return LoadUpload(c, id); },
+      ledger::IdsFrom(
+          "SELECT upload_id FROM cellchain_custody.temperature_uploads")));
+  // A limit's entity id is its item type's name. The defaults that migration
+  // 0001_custody.sql seeds have no record (the migration, checksummed in
+  // schema_migrations, vouches for them): a limit still equal to its seed is
+  // not listed; any other row must have a record.
+  return ledger::RegisterProtoReader<v1::TemperatureLimit>(
+      registry, "temperature_limit", &ReadLimit,
+      [](C& c) -> absl::StatusOr<std::vector<std::string>> {
+        CC_ASSIGN_OR_RETURN(
+            pg::Result rows,
+            c.Exec("SELECT item_type FROM cellchain_custody.temperature_limits "
+                   "WHERE (item_type, min_celsius, max_celsius) NOT IN "
+                   "(VALUES (2, 2, 25), (3, 35, 39), (4, -196, -150), "
+                   "(5, 2, 25), (6, 2, 8), (7, 2, 8), (9, 2, 25))"));
+        std::vector<std::string> ids;
+        for (int row = 0; row < rows.rows(); ++row) {
+          CC_ASSIGN_OR_RETURN(int32_t type, rows.GetInt32(row, 0));
+          ids.push_back(v1::ItemType_Name(static_cast<v1::ItemType>(type)));
+        }
+        return ids;
+      });
 }
 
 // ---- DIN allocation -------------------------------------------------------

@@ -393,25 +393,32 @@ absl::Status Donors::RegisterStateReaders(ledger::StateRegistry& registry) {
   using C = pg::Connection;
   using Id = const std::string&;
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Donor>(
-      registry, "donor", [](C& c, Id id) { return LoadDonor(c, id); }));
+      registry, "donor", [](C& c, Id id) { return LoadDonor(c, id); },
+      ledger::IdsFrom("SELECT donor_code FROM cellchain_donor.donors")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Consent>(
       registry, "consent", [](C& c, Id id) {
         return LoadOne<v1::Consent>(
             c, ConsentSelect() + "WHERE consent_id = $1", id, "consent");
-      }));
+      },
+      ledger::IdsFrom("SELECT consent_id FROM cellchain_donor.consents")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Screening>(
       registry, "screening", [](C& c, Id id) {
         return LoadOne<v1::Screening>(
             c, ScreeningSelect() + "WHERE screening_id = $1", id, "screening");
-      }));
+      },
+      ledger::IdsFrom(
+          "SELECT screening_id FROM cellchain_donor.screenings")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Determination>(
       registry, "determination", [](C& c, Id id) {
         return LoadOne<v1::Determination>(
             c, DeterminationSelect() + "WHERE determination_id = $1", id,
             "determination");
-      }));
+      },
+      ledger::IdsFrom(
+          "SELECT determination_id FROM cellchain_donor.determinations")));
   return ledger::RegisterProtoReader<v1::DonorLot>(
-      registry, "donor_lot", [](C& c, Id id) { return LoadLot(c, id); });
+      registry, "donor_lot", [](C& c, Id id) { return LoadLot(c, id); },
+      ledger::IdsFrom("SELECT lot_id FROM cellchain_donor.lots"));
 }
 
 // ---- donors ----------------------------------------------------------------

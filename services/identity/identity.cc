@@ -410,7 +410,8 @@ absl::Status Identity::RegisterStateReaders(ledger::StateRegistry& registry) {
          const std::string& id) -> absl::StatusOr<std::string> {
         CC_ASSIGN_OR_RETURN(v1::User user, LoadUser(connection, id));
         return ledger::SerializeDeterministic(user);
-      }));
+      },
+      ledger::IdsFrom("SELECT user_id FROM cellchain_identity.user_states")));
   return registry.Register(
       "access_denial", v1::AccessDenial::descriptor()->full_name(),
       [](pg::Connection& connection,
@@ -418,7 +419,9 @@ absl::Status Identity::RegisterStateReaders(ledger::StateRegistry& registry) {
         CC_ASSIGN_OR_RETURN(v1::AccessDenial denial,
                             LoadDenial(connection, id));
         return ledger::SerializeDeterministic(denial);
-      });
+      },
+      ledger::IdsFrom(
+          "SELECT denial_id FROM cellchain_identity.access_denials"));
 }
 
 absl::StatusOr<Identity::Outcome> Identity::Attempt(

@@ -195,7 +195,7 @@ constexpr char kLoadSql[] =
     "  'bench_item.touch',"
     "  'req_' || $1 || i,"
     "  convert_to(rpad($1 || i, 400, '.'), 'UTF8'),"
-    "  substring($5::bytea FROM (i - $2::bigint) * 64 + 1 FOR 64),"
+    "  substring($5::bytea FROM ((i - $2::bigint) * 64 + 1)::int FOR 64),"
     "  sha256('\\x00'::bytea || convert_to(rpad($1 || i, 400, '.'), 'UTF8'))"
     " FROM generate_series($2::bigint, $3::bigint) i"
     " RETURNING record_id, leaf_hash)"

@@ -20,9 +20,23 @@ bool IsSnakeCase(std::string_view s) {
 
 }  // namespace
 
+IdLister IdsFrom(std::string sql) {
+  return [sql = std::move(sql)](pg::Connection& connection)
+             -> absl::StatusOr<std::vector<std::string>> {
+    CC_ASSIGN_OR_RETURN(pg::Result rows, connection.Exec(sql));
+    std::vector<std::string> ids;
+    ids.reserve(rows.rows());
+    for (int row = 0; row < rows.rows(); ++row) {
+      CC_ASSIGN_OR_RETURN(std::string id, rows.GetString(row, 0));
+      ids.push_back(std::move(id));
+    }
+    return ids;
+  };
+}
+
 absl::Status StateRegistry::Register(std::string entity_type,
                                      std::string message_full_name,
-                                     StateReader reader) {
+                                     StateReader reader, IdLister lister) {
   if (!IsSnakeCase(entity_type)) {
     return InvalidField("entity_type", "must be snake_case (\"donor_lot\")");
   }
@@ -34,7 +48,7 @@ absl::Status StateRegistry::Register(std::string entity_type,
   auto [it, inserted] = readers_.try_emplace(
       entity_type,
       Entry{absl::StrCat(kAfterStateTypeUrlPrefix, message_full_name),
-            std::move(reader)});
+            std::move(reader), std::move(lister)});
   if (!inserted) {
     return absl::AlreadyExistsError(
         absl::StrCat("a state reader for entity type ", entity_type,
@@ -75,6 +89,28 @@ absl::StatusOr<EntityState> StateRegistry::ReadState(
   }
   CC_ASSIGN_OR_RETURN(std::string bytes, entry.reader(connection, entity_id));
   return EntityState{std::move(entry.type_url), std::move(bytes)};
+}
+
+absl::StatusOr<std::vector<std::string>> StateRegistry::ListIds(
+    pg::Connection& connection, std::string_view entity_type) const {
+  IdLister lister;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = readers_.find(pg::ToAbsl(entity_type));
+    if (it == readers_.end()) {
+      return FailedRule(
+          kReasonNoStateReader,
+          absl::StrCat("no state reader is registered for entity type ",
+                       pg::ToAbsl(entity_type)));
+    }
+    lister = it->second.lister;
+  }
+  if (!lister) {
+    return absl::NotFoundError(
+        absl::StrCat("entity type ", pg::ToAbsl(entity_type),
+                     " was registered without an id lister"));
+  }
+  return lister(connection);
 }
 
 }  // namespace cellchain::ledger

@@ -45,6 +45,16 @@ namespace cellchain::ledger {
 using StateReader = std::function<absl::StatusOr<std::string>(
     pg::Connection& connection, const std::string& entity_id)>;
 
+// Lists the id of every entity of one type that has a current row, so that
+// verification finds rows that no signed record vouches for (a row inserted
+// by SQL behind the service's back). Runs on the audit service's connection.
+using IdLister = std::function<absl::StatusOr<std::vector<std::string>>(
+    pg::Connection& connection)>;
+
+// An IdLister running `sql`, a constant query whose first column is the
+// entity id as text ("SELECT item_id FROM cellchain_custody.items").
+IdLister IdsFrom(std::string sql);
+
 // The state a reader produced, with the type URL its snapshot would carry.
 struct EntityState {
   // "type.googleapis.com/<full message name>", as in after_state.type_url.
@@ -68,8 +78,10 @@ class StateRegistry {
   //   (field "message_full_name"): empty; (field "reader"): empty function.
   // ALREADY_EXISTS: a reader is registered for the type already (two
   //   services claiming one entity type is a wiring bug).
+  // `lister` lists the type's entities (every service passes one); without
+  // it, rows of the type that have no record are not enumerated.
   absl::Status Register(std::string entity_type, std::string message_full_name,
-                        StateReader reader);
+                        StateReader reader, IdLister lister = nullptr);
 
   bool Contains(std::string_view entity_type) const;
 
@@ -83,10 +95,18 @@ class StateRegistry {
                                         std::string_view entity_type,
                                         const std::string& entity_id) const;
 
+  // The ids of every current entity of `entity_type`, by its lister.
+  // FAILED_PRECONDITION reason kReasonNoStateReader: no reader registered;
+  // NOT_FOUND: the type was registered without a lister. Otherwise the
+  // lister's status.
+  absl::StatusOr<std::vector<std::string>> ListIds(
+      pg::Connection& connection, std::string_view entity_type) const;
+
  private:
   struct Entry {
     std::string type_url;
     StateReader reader;
+    IdLister lister;
   };
 
   mutable absl::Mutex mu_;
@@ -97,16 +117,20 @@ class StateRegistry {
 // `load(connection, id)` returns the entity's proto, built by the same code
 // that builds the after_state the service appends; it is serialized as
 // snapshots are (SerializeDeterministic).
+// `lister` lists every entity of the type (IdsFrom("SELECT id FROM t")).
 template <typename Proto, typename Load>
 absl::Status RegisterProtoReader(StateRegistry& registry,
-                                 std::string entity_type, Load load) {
+                                 std::string entity_type, Load load,
+                                 IdLister lister) {
+  if (!lister) return InvalidField("lister", "is required");
   return registry.Register(
       std::move(entity_type), Proto::descriptor()->full_name(),
       [load](pg::Connection& c,
              const std::string& id) -> absl::StatusOr<std::string> {
         CC_ASSIGN_OR_RETURN(Proto state, load(c, id));
         return SerializeDeterministic(state);
-      });
+      },
+      std::move(lister));
 }
 
 }  // namespace cellchain::ledger

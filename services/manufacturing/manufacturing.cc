@@ -482,16 +482,24 @@ absl::Status Manufacturing::RegisterStateReaders(
   using Id = const std::string&;
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::MaterialLot>(
       registry, "material_lot",
-      [](C& c, Id id) { return LoadMaterial(c, id); }));
+      [](C& c, Id id) { return LoadMaterial(c, id); },
+      ledger::IdsFrom(
+          "SELECT material_id FROM cellchain_manufacturing.materials")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Equipment>(
-      registry, "equipment", [](C& c, Id id) { return LoadEquipment(c, id); }));
+      registry, "equipment", [](C& c, Id id) { return LoadEquipment(c, id); },
+      ledger::IdsFrom(
+          "SELECT equipment_id FROM cellchain_manufacturing.equipment")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Batch>(
-      registry, "batch", [](C& c, Id id) { return LoadBatch(c, id); }));
+      registry, "batch", [](C& c, Id id) { return LoadBatch(c, id); },
+      ledger::IdsFrom("SELECT batch_id FROM cellchain_manufacturing.batches")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Step>(
-      registry, "batch_step", [](C& c, Id id) { return LoadStep(c, id); }));
+      registry, "batch_step", [](C& c, Id id) { return LoadStep(c, id); },
+      ledger::IdsFrom("SELECT step_id FROM cellchain_manufacturing.steps")));
   return ledger::RegisterProtoReader<v1::Deviation>(
       registry, "batch_deviation",
-      [](C& c, Id id) { return LoadDeviation(c, id); });
+      [](C& c, Id id) { return LoadDeviation(c, id); },
+      ledger::IdsFrom(
+          "SELECT deviation_id FROM cellchain_manufacturing.deviations"));
 }
 
 const Process* Manufacturing::FindProcess(const std::string& version) const {
