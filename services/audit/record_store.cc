@@ -1,5 +1,6 @@
 #include "services/audit/record_store.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <utility>
@@ -352,7 +353,8 @@ absl::StatusOr<StoredLogVerification> VerifyStoredLog(
     pg::Connection& connection, const ledger::StateRegistry& registry,
     const std::string& origin, const ledger::NoteVerifier& verifier,
     const ledger::Keyring* keyring, int max_records,
-    const ledger::VerifyOptions& options) {
+    const ledger::VerifyOptions& options,
+    const std::vector<std::string>& known_checkpoints) {
   // One snapshot for everything read, so records, keys and checkpoints
   // agree with each other while writers go on.
   CC_ASSIGN_OR_RETURN(
@@ -370,6 +372,12 @@ absl::StatusOr<StoredLogVerification> VerifyStoredLog(
   input.unreadable_keys = std::move(keys.unreadable);
   if (keyring != nullptr) input.keyring = *keyring;
   CC_ASSIGN_OR_RETURN(input.checkpoints, LoadCheckpoints(connection));
+  for (const std::string& note : known_checkpoints) {
+    if (std::find(input.checkpoints.begin(), input.checkpoints.end(), note) ==
+        input.checkpoints.end()) {
+      input.checkpoints.push_back(note);
+    }
+  }
   CC_ASSIGN_OR_RETURN(input.states,
                       LoadStates(connection, registry, log.records,
                                  /*every_row=*/true));

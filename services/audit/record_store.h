@@ -83,6 +83,8 @@ absl::StatusOr<std::vector<ledger::CurrentState>> LoadStates(
 // state. `findings` holds the unplaced records' findings first, then the
 // verifier's. `keyring`: the record keys QA trusts (the verifier's
 // VerifyInput::keyring); nullptr takes the database's keys as given.
+// `known_checkpoints`: signed notes kept outside the database, verified with
+// the stored ones (a log shortened or rewritten since fails against them).
 struct StoredLogVerification {
   ledger::VerifyResult result;
   std::vector<ledger::Finding> findings;
@@ -92,7 +94,8 @@ absl::StatusOr<StoredLogVerification> VerifyStoredLog(
     pg::Connection& connection, const ledger::StateRegistry& registry,
     const std::string& origin, const ledger::NoteVerifier& verifier,
     const ledger::Keyring* keyring, int max_records,
-    const ledger::VerifyOptions& options = {});
+    const ledger::VerifyOptions& options = {},
+    const std::vector<std::string>& known_checkpoints = {});
 
 // The view QA sees of a stored record.
 cellchain::audit::v1::RecordView ToView(const ledger::StoredRecord& record);

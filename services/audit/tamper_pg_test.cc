@@ -169,13 +169,16 @@ class TamperTest : public ::testing::Test {
   }
 
   // As the audit service does it: role cellchain_audit.
-  std::vector<ledger::Finding> Verify() {
+  // `known`: checkpoint notes QA kept outside the database.
+  std::vector<ledger::Finding> Verify(
+      const std::vector<std::string>& known = {}) {
     auto connection = pg::Connection::Open(db_->ConninfoAs("cellchain_audit"));
     EXPECT_TRUE(connection.ok()) << connection.status();
     if (!connection.ok()) return {};
     auto verification =
         VerifyStoredLog(*connection, registry_, ledger::kDefaultCheckpointOrigin,
-                        sequencer_->verifier(), &keyring_, 1000000);
+                        sequencer_->verifier(), &keyring_, 1000000, {},
+                        known);
     EXPECT_TRUE(verification.ok()) << verification.status();
     return verification.ok() ? verification->findings
                              : std::vector<ledger::Finding>{};
@@ -445,6 +448,38 @@ TEST_F(TamperTest, RecordInsertedOutsideTheLogIsFound) {
   Forge("rec_hidden");
   std::vector<ledger::Finding> findings = Verify();
   EXPECT_TRUE(Names(findings, "LOG_INDEX", "rec_hidden")) << Describe(findings);
+}
+
+// The issue 23 attack: a superuser deletes the newest records with their log
+// entries, tree nodes and checkpoints (and the row they described). The
+// database then agrees with itself; only a checkpoint kept outside it shows
+// what was there.
+TEST_F(TamperTest, ATruncatedLogIsFoundAgainstACheckpointKeptOutside) {
+  for (int i = 0; i < 3; ++i) Change("W_new", "new " + std::to_string(i));
+  Integrate();
+  ASSERT_TRUE(sequencer_->state().last_checkpoint.has_value());
+  const std::string kept = sequencer_->state().last_checkpoint->note;
+  const int64_t after =
+      static_cast<int64_t>(sequencer_->state().tree_size) - 3;
+  Tamper("DELETE FROM cellchain_audit.checkpoints WHERE tree_size > $1",
+         {after});
+  Tamper("DELETE FROM cellchain_audit.tree_nodes "
+         "WHERE (index + 1) * (1::bigint << level) > $1",
+         {after});
+  Tamper("DELETE FROM cellchain_audit.log_entries WHERE log_index >= $1",
+         {after});
+  Tamper("DELETE FROM cellchain_audit.records WHERE entity_id = 'W_new'");
+  ASSERT_TRUE(
+      admin_->Exec("DELETE FROM public.test_widgets WHERE id = 'W_new'").ok());
+
+  std::vector<ledger::Finding> alone = Verify();
+  EXPECT_THAT(alone, IsEmpty()) << Describe(alone);
+  std::vector<ledger::Finding> findings = Verify({kept});
+  EXPECT_THAT(Describe(findings),
+              HasSubstr(absl::StrCat("CHECKPOINT_ROOT checkpoint ",
+                                     after + 3, ": the checkpoint covers ",
+                                     after + 3, " records but the log holds ",
+                                     after, ": records were deleted")));
 }
 
 // The issue 23 attack: a row inserted by SQL with no audit record at all
