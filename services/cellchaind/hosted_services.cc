@@ -37,7 +37,9 @@ class SystemModule final : public Module {
         probe_(pool_.get()),
         service_(std::move(version), std::move(services), &probe_) {}
 
-  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<system::v1::SystemService>(&service_)};
+  }
 
  private:
   std::unique_ptr<pg::Pool> pool_;
@@ -98,7 +100,9 @@ class AuditModule final : public Module {
     if (sequencer_ != nullptr) sequencer_->Stop();
   }
 
-  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<audit::v1::AuditService>(&service_)};
+  }
 
  private:
   AuditModule(std::unique_ptr<pg::Pool> pool,
@@ -142,7 +146,9 @@ class IdentityModule final : public Module {
     return module;
   }
 
-  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<identity::v1::AuthService>(&service_)};
+  }
 
  private:
   IdentityModule(std::unique_ptr<pg::Pool> pool,
@@ -188,7 +194,9 @@ class CustodyModule final : public Module {
     return module;
   }
 
-  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<custody::v1::CustodyService>(&service_)};
+  }
 
  private:
   CustodyModule(std::unique_ptr<pg::Pool> pool,
@@ -255,7 +263,9 @@ class DonorModule final : public Module {
     return module;
   }
 
-  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<donor::v1::DonorService>(&service_)};
+  }
 
  private:
   DonorModule(std::unique_ptr<pg::Pool> pool,
@@ -309,7 +319,9 @@ class ManufacturingModule final : public Module {
         std::move(pool), std::move(ledger), shared, options.manufacturing));
   }
 
-  std::vector<grpc::Service*> grpc_services() override { return {&service_}; }
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<manufacturing::v1::ManufacturingService>(&service_)};
+  }
 
  private:
   ManufacturingModule(std::unique_ptr<pg::Pool> pool,

@@ -16,6 +16,7 @@
 #include "services/common/migrations/migrations.h"
 #include "services/common/auth/access_gate.h"
 #include "services/common/auth/signatures.h"
+#include "services/common/grpc/checked_service.h"
 #include "services/common/pg/pool.h"
 #include "services/donor/donor.h"
 #include "services/identity/identity.h"
@@ -62,7 +63,7 @@ struct HostOptions {
 class Module {
  public:
   virtual ~Module() = default;
-  virtual std::vector<grpc::Service*> grpc_services() = 0;
+  virtual std::vector<grpcx::HostedService> grpc_services() = 0;
 };
 
 // What the modules of one process share: the registry of entity state

@@ -184,7 +184,7 @@ int Serve(const ServeConfig& config) {
       .services = {},
       .auth_processor = gate};
   for (const std::unique_ptr<Module>& module : *modules) {
-    for (grpc::Service* service : module->grpc_services()) {
+    for (const grpcx::HostedService& service : module->grpc_services()) {
       options.services.push_back(service);
     }
   }

@@ -2,13 +2,18 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <atomic>
 #include <cstdlib>
 
+#include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc/client.h"
+#include "services/common/grpc/grpc_status.h"
+#include "services/common/grpc/request_text.h"
 #include "services/common/grpc/server.h"
+#include "services/common/status/status.h"
 
 namespace cellchain::grpcx {
 namespace {
@@ -110,6 +115,87 @@ TEST_F(ServerTest, MissingTlsFileIsNamed) {
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(std::string(bad.status().message()),
               testing::HasSubstr("server/nope.crt"));
+}
+
+// CreateUser counts the calls that reach it; nothing else is implemented.
+class CountingAuthService final
+    : public cellchain::identity::v1::AuthService::Service {
+ public:
+  grpc::Status CreateUser(
+      grpc::ServerContext* /*context*/,
+      const cellchain::identity::v1::CreateUserRequest* request,
+      cellchain::identity::v1::CreateUserResponse* response) override {
+    ++calls;
+    response->mutable_user()->set_printed_name(request->printed_name());
+    return grpc::Status::OK;
+  }
+  std::atomic<int> calls{0};
+};
+
+class CheckedRequestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Pki().empty()) << "run through ctest (needs CELLCHAIN_TEST_PKI)";
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.tls = {Pki() + "/server/cellchaind.crt",
+                   Pki() + "/server/cellchaind.key", Pki() + "/ca.crt"};
+    options.services = {
+        Hosted<cellchain::identity::v1::AuthService>(&service_)};
+    absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    auto channel = NewChannel({"127.0.0.1:" + std::to_string(server_->port()),
+                               {Pki() + "/clients/lab-ws-01.crt",
+                                Pki() + "/clients/lab-ws-01.key",
+                                Pki() + "/ca.crt"}});
+    ASSERT_TRUE(channel.ok()) << channel.status();
+    stub_ = cellchain::identity::v1::AuthService::NewStub(*channel);
+  }
+
+  // CreateUser with `printed_name`, as the client sees the answer.
+  absl::Status CreateUser(const std::string& printed_name) {
+    cellchain::identity::v1::CreateUserRequest request;
+    request.mutable_context()->set_request_id("req-0123456789abcdef");
+    request.set_user_id("alice");
+    request.set_printed_name(printed_name);
+    cellchain::identity::v1::CreateUserResponse response;
+    auto context = NewContext(std::chrono::milliseconds(5000));
+    return FromGrpcStatus(stub_->CreateUser(context.get(), request, &response));
+  }
+
+  CountingAuthService service_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<cellchain::identity::v1::AuthService::Stub> stub_;
+};
+
+TEST_F(CheckedRequestTest, BadTextIsInvalidArgumentNamingTheFieldAndNoHandlerRuns) {
+  struct Case {
+    std::string printed_name;
+    std::string reason;
+  };
+  for (const Case& c : {Case{"Ann\xff", kReasonInvalidUtf8},
+                        Case{std::string("Ann\0B", 5), kReasonNulCharacter},
+                        Case{"Ann\x1b[31mQA", kReasonControlCharacter}}) {
+    absl::Status status = CreateUser(c.printed_name);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    EXPECT_EQ(FieldOf(status), "printed_name") << status;
+    EXPECT_EQ(ReasonOf(status), c.reason) << status;
+    EXPECT_THAT(std::string(status.message()),
+                testing::StartsWith("printed_name: "));
+  }
+  EXPECT_EQ(service_.calls.load(), 0);
+
+  // The same call with clean text reaches the handler.
+  EXPECT_TRUE(CreateUser("Ann Smith").ok());
+  EXPECT_EQ(service_.calls.load(), 1);
+}
+
+TEST(CheckedServiceTest, AServiceWithoutItsDescriptorIsRefused) {
+  CountingAuthService service;
+  absl::StatusOr<std::unique_ptr<CheckedService>> checked =
+      CheckedService::Create({&service, nullptr});
+  EXPECT_EQ(checked.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

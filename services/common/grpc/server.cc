@@ -66,8 +66,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
       interceptors;
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  for (grpc::Service* service : options.services) {
-    builder.RegisterService(service);
+  std::vector<std::unique_ptr<CheckedService>> services;
+  for (const HostedService& hosted : options.services) {
+    absl::StatusOr<std::unique_ptr<CheckedService>> checked =
+        CheckedService::Create(hosted);
+    if (!checked.ok()) return checked.status();
+    builder.RegisterService(checked->get());
+    services.push_back(*std::move(checked));
   }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -80,11 +85,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
             {{"listen", options.listen_address},
              {"port", absl::StrCat(port)},
              {"max_threads", absl::StrCat(options.max_threads)}});
-  return std::unique_ptr<Server>(new Server(std::move(server), port));
+  return std::unique_ptr<Server>(
+      new Server(std::move(services), std::move(server), port));
 }
 
-Server::Server(std::unique_ptr<grpc::Server> server, int port)
-    : server_(std::move(server)), port_(port) {}
+Server::Server(std::vector<std::unique_ptr<CheckedService>> services,
+               std::unique_ptr<grpc::Server> server, int port)
+    : services_(std::move(services)), server_(std::move(server)), port_(port) {}
 
 Server::~Server() { Shutdown(std::chrono::milliseconds(0)); }
 

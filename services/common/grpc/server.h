@@ -5,7 +5,9 @@
 // RPC runs. Health checking (grpc.health.v1) and server reflection are always
 // on. Handler threads are bounded by a ResourceQuota so that blocking libpq
 // calls cannot exhaust the process; size it to the connection pools. Every
-// RPC is logged as one line by RpcLogInterceptor.
+// RPC is logged as one line by RpcLogInterceptor. Every service is hosted
+// through a CheckedService (checked_service.h): each request's text is
+// checked before protobuf parses it and before its handler runs.
 //
 // Thread-safety: Start() and Shutdown() may be called from any thread;
 // Shutdown() is idempotent.
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/common/grpc/checked_service.h"
 
 namespace cellchain::grpcx {
 
@@ -39,8 +42,9 @@ struct ServerOptions {
   std::string listen_address;  // "127.0.0.1:7443"; port 0 picks a free one
   TlsFiles tls;
   int max_threads = 16;
-  // Services to register; the Server does not own them.
-  std::vector<grpc::Service*> services;
+  // Services to register (Hosted<Generated>(&impl)); the Server does not
+  // own them.
+  std::vector<HostedService> services;
   // Runs for every call before its handler and may refuse it (the access
   // gate, services/common/auth/access_gate.h). Without one, any workstation
   // with a valid certificate reaches every handler: tests of the plumbing
@@ -51,7 +55,8 @@ struct ServerOptions {
 class Server {
  public:
   // Builds, binds and starts. INVALID_ARGUMENT / NOT_FOUND for unreadable
-  // TLS files, UNAVAILABLE when the address cannot be bound.
+  // TLS files, INVALID_ARGUMENT for a service without its descriptor or
+  // with non-sync methods, UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options);
 
   ~Server();
@@ -66,8 +71,10 @@ class Server {
   void Wait();
 
  private:
-  Server(std::unique_ptr<grpc::Server> server, int port);
+  Server(std::vector<std::unique_ptr<CheckedService>> services,
+         std::unique_ptr<grpc::Server> server, int port);
 
+  std::vector<std::unique_ptr<CheckedService>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_;
   std::once_flag shutdown_once_;
