@@ -1859,6 +1859,17 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
                                          " was released already"));
         }
         CC_RETURN_IF_ERROR(LockItem(tx, hold.item_id()).status());
+        // Segregation of duties (docs/services/custody.md): whoever did
+        // work on the item — registered it, derived it, handed it over or
+        // took it, uploaded the readings that flagged it, ended it — may
+        // not release it. Holds are precautions, not work: the QA person
+        // who placed this hold (or another) may release it.
+        common::v1::EntityRef item;
+        item.set_type("item");
+        item.set_id(hold.item_id());
+        CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
+            tx, signature.actor.user_id(), {item},
+            {"item.hold", "item.hold_release"}));
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_custody.holds "
                     "SET released_by = $2, released_at = now() "

@@ -102,24 +102,36 @@ class CustodyTest : public ::testing::Test {
     auto admin = identity_->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,
                                            "console:test");
     EXPECT_TRUE(admin.ok()) << admin.status();
+    return MakeUser("quinn", "Quinn Q. Assurance", {common::v1::ROLE_QA},
+                    kQaPassword);
+  }
+
+  // A user created by the admin (MakeQa first), who has set `password`;
+  // the principal acts in the first of `roles`.
+  auth::Principal MakeUser(const std::string& user_id,
+                           const std::string& printed_name,
+                           const std::vector<common::v1::Role>& roles,
+                           const std::string& password) {
     auth::Principal ada = Person("ada", common::v1::ROLE_ADMIN);
     ada.printed_name = "Ada Admin";
     identity::v1::CreateUserRequest create;
-    *create.mutable_context() = Ctx();
-    create.set_user_id("quinn");
-    create.set_printed_name("Quinn Q. Assurance");
-    create.add_roles(common::v1::ROLE_QA);
+    *create.mutable_context() = Ctx("new member of staff");
+    create.set_user_id(user_id);
+    create.set_printed_name(printed_name);
+    for (common::v1::Role role : roles) create.add_roles(role);
     create.set_temporary_password("temporary-Pa55word");
-    EXPECT_TRUE(identity_->CreateUser(ada, create).ok());
-    auth::Principal quinn = Person("quinn", common::v1::ROLE_QA);
-    quinn.printed_name = "Quinn Q. Assurance";
+    auto created = identity_->CreateUser(ada, create);
+    EXPECT_TRUE(created.ok()) << created.status();
+    auth::Principal user = Person(user_id, roles.front());
+    user.printed_name = printed_name;
+    user.roles = roles;
     identity::v1::ChangePasswordRequest change;
     *change.mutable_context() = Ctx();
     change.set_current_password("temporary-Pa55word");
-    change.set_new_password(kQaPassword);
-    auto changed = identity_->ChangePassword(quinn, change);
+    change.set_new_password(password);
+    auto changed = identity_->ChangePassword(user, change);
     EXPECT_TRUE(changed.ok()) << changed.status();
-    return quinn;
+    return user;
   }
 
   absl::StatusOr<v1::Item> Register(
@@ -816,6 +828,57 @@ TEST_F(CustodyTest, AHeldItemIsNotUsedAndOnlyQaReleasesItWithASignature) {
   EXPECT_EQ(ReasonOf(custody_->EndItem(tech_, consume).status()),
             kReasonItemEnded);
   ExpectEverySnapshotMatchesItsRow();
+}
+
+// Segregation of duties: whoever did work on an item may not release its
+// hold; placing a hold is no such work, so QA may release its own hold.
+TEST_F(CustodyTest, WhoWorkedOnAnItemCannotReleaseItsHold) {
+  auth::Principal quinn = MakeQa();
+  constexpr char kTerryPassword[] = "both hats are one too many";
+  auth::Principal terry =
+      MakeUser("terry", "Terry Two-Hats",
+               {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA},
+               kTerryPassword);
+  auth::Principal terry_as_qa = terry;
+  terry_as_qa.acting_role = common::v1::ROLE_QA;
+  CC_ASSERT_OK_AND_ASSIGN(v1::Item bag,
+                          Register(terry, v1::ITEM_TYPE_DONOR_LOT, "LOT-SOD"));
+  CC_ASSERT_OK_AND_ASSIGN(auto held, Hold(bag.item_id(), "label smudged"));
+
+  auto release = [&](const auth::Principal& who, const char* password,
+                     const std::string& hold_id) {
+    v1::ReleaseHoldRequest request;
+    *request.mutable_context() = Ctx("label reprinted and verified");
+    request.set_hold_id(hold_id);
+    request.mutable_signature()->set_meaning(
+        common::v1::SIGNATURE_MEANING_APPROVED);
+    request.mutable_signature()->set_password(password);
+    return custody_->ReleaseHold(who, request);
+  };
+  int64_t before = Records();
+  absl::Status refused =
+      release(terry_as_qa, kTerryPassword, held.hold().hold_id()).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
+  EXPECT_THAT(std::string(refused.message()),
+              HasSubstr("terry recorded item.register on item " +
+                        bag.item_id()));
+  EXPECT_EQ(Records(), before);
+  CC_ASSERT_OK_AND_ASSIGN(v1::Item still, Get(bag.item_id()));
+  EXPECT_TRUE(still.on_hold());
+  CC_ASSERT_OK(release(quinn, kQaPassword, held.hold().hold_id()).status());
+
+  // Tina's item, held by terry as QA: terry may release the hold.
+  CC_ASSERT_OK_AND_ASSIGN(v1::Item other,
+                          Register(tech_, v1::ITEM_TYPE_DONOR_LOT, "LOT-SOD2"));
+  v1::PlaceHoldRequest hold;
+  *hold.mutable_context() = Ctx("awaiting the transport record");
+  hold.set_item_id(other.item_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto placed, custody_->PlaceHold(terry_as_qa, hold));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto released,
+      release(terry_as_qa, kTerryPassword, placed.hold().hold_id()));
+  EXPECT_EQ(released.item().state(), v1::ITEM_STATE_AVAILABLE);
 }
 
 TEST_F(CustodyTest, ARecallHoldsEveryDescendantOfADeepTree) {

@@ -311,6 +311,42 @@ class Audit : public ledger::Recorder {
 };
 
 
+// Segregation of duties (design brief §3): QA's signatures on a donor — her
+// eligibility determination, the release of her lots — are refused to
+// whoever recorded any of her intake: her registration, consent and its
+// withdrawal, screening results, the receipt of her cord (every lot's when
+// `lot_id` is empty, else that lot's). QA looking at her identifying data
+// is oversight, not a step. Reads in `tx`, after the donor's row is locked,
+// so no intake record can commit in between.
+// PERMISSION_DENIED reason SEGREGATION_OF_DUTIES.
+absl::Status CheckIntakeIndependence(pg::Transaction& tx,
+                                     const std::string& signer_user_id,
+                                     const std::string& code,
+                                     const std::string& lot_id) {
+  std::vector<common::v1::EntityRef> entities;
+  common::v1::EntityRef donor;
+  donor.set_type("donor");
+  donor.set_id(code);
+  entities.push_back(std::move(donor));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      tx.Exec("SELECT 'consent', consent_id FROM cellchain_donor.consents "
+              "WHERE donor_code = $1 "
+              "UNION ALL SELECT 'screening', screening_id "
+              "FROM cellchain_donor.screenings WHERE donor_code = $1 "
+              "UNION ALL SELECT 'donor_lot', lot_id FROM cellchain_donor.lots "
+              "WHERE donor_code = $1 AND ($2 = '' OR lot_id = $2)",
+              {code, lot_id}));
+  for (int row = 0; row < r.rows(); ++row) {
+    common::v1::EntityRef entity;
+    CC_ASSIGN_OR_RETURN(*entity.mutable_type(), r.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(*entity.mutable_id(), r.GetString(row, 1));
+    entities.push_back(std::move(entity));
+  }
+  return auth::CheckSegregationOfDuties(tx, signer_user_id, entities,
+                                        {"donor.identifying_viewed"});
+}
+
 // "DNR-" and 10 characters of Crockford's base32: 50 random bits.
 absl::StatusOr<std::string> NewDonorCode() {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -851,6 +887,8 @@ absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
       [&](pg::Transaction& tx, v1::DetermineEligibilityResponse& response) {
         CC_ASSIGN_OR_RETURN(v1::Donor donor,
                             LoadDonor(tx, request.donor_code(), true));
+        CC_RETURN_IF_ERROR(CheckIntakeIndependence(
+            tx, signature.actor.user_id(), donor.donor_code(), ""));
         CC_ASSIGN_OR_RETURN(DonorFacts facts, LoadFacts(tx, donor));
         v1::Determination determination =
             ToProto(Determine(options_.panel, facts), donor);
@@ -1105,6 +1143,13 @@ absl::StatusOr<v1::AssessDeviationResponse> Donors::AssessDeviation(
         }
         CC_ASSIGN_OR_RETURN(std::string lot_id, r.GetString(0, 0));
         CC_RETURN_IF_ERROR(LoadLot(tx, lot_id, /*for_update=*/true).status());
+        // The deviations of a lot are found at its receipt: whoever
+        // received it may not judge them.
+        common::v1::EntityRef lot;
+        lot.set_type("donor_lot");
+        lot.set_id(lot_id);
+        CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
+            tx, signature.actor.user_id(), {lot}));
         CC_ASSIGN_OR_RETURN(
             pg::Result updated,
             tx.Exec("UPDATE cellchain_donor.deviations SET status = $2, "
@@ -1164,6 +1209,8 @@ absl::StatusOr<v1::ReleaseLotResponse> Donors::ReleaseLot(
         CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(tx, code, true));
         CC_ASSIGN_OR_RETURN(v1::DonorLot lot,
                             LoadLot(tx, request.lot_id(), true));
+        CC_RETURN_IF_ERROR(CheckIntakeIndependence(
+            tx, signature.actor.user_id(), code, lot.lot_id()));
         if (lot.state() != v1::LOT_STATE_QUARANTINE) {
           return FailedRule(kReasonLotState,
                             absl::StrCat("lot ", lot.lot_id(), " is ",

@@ -122,24 +122,36 @@ class DonorTest : public ::testing::Test {
     auto admin = identity_->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,
                                            "console:test");
     EXPECT_TRUE(admin.ok()) << admin.status();
+    return MakeUser("quinn", "Quinn Q. Assurance", {common::v1::ROLE_QA},
+                    kQaPassword);
+  }
+
+  // A user created by the admin, who has set `password`; the principal
+  // acts in the first of `roles`.
+  auth::Principal MakeUser(const std::string& user_id,
+                           const std::string& printed_name,
+                           const std::vector<common::v1::Role>& roles,
+                           const std::string& password) {
     auth::Principal ada = Person("ada", common::v1::ROLE_ADMIN);
     ada.printed_name = "Ada Admin";
     identity::v1::CreateUserRequest create;
-    *create.mutable_context() = Ctx();
-    create.set_user_id("quinn");
-    create.set_printed_name("Quinn Q. Assurance");
-    create.add_roles(common::v1::ROLE_QA);
+    *create.mutable_context() = Ctx("new member of staff");
+    create.set_user_id(user_id);
+    create.set_printed_name(printed_name);
+    for (common::v1::Role role : roles) create.add_roles(role);
     create.set_temporary_password("temporary-Pa55word");
-    EXPECT_TRUE(identity_->CreateUser(ada, create).ok());
-    auth::Principal quinn = Person("quinn", common::v1::ROLE_QA);
-    quinn.printed_name = "Quinn Q. Assurance";
+    auto created = identity_->CreateUser(ada, create);
+    EXPECT_TRUE(created.ok()) << created.status();
+    auth::Principal user = Person(user_id, roles.front());
+    user.printed_name = printed_name;
+    user.roles = roles;
     identity::v1::ChangePasswordRequest change;
     *change.mutable_context() = Ctx();
     change.set_current_password("temporary-Pa55word");
-    change.set_new_password(kQaPassword);
-    auto changed = identity_->ChangePassword(quinn, change);
+    change.set_new_password(password);
+    auto changed = identity_->ChangePassword(user, change);
     EXPECT_TRUE(changed.ok()) << changed.status();
-    return quinn;
+    return user;
   }
 
   common::v1::ESignature Approve() {
@@ -680,6 +692,126 @@ TEST_F(DonorTest, DeviationsAtReceiptWaitForQasSignedAssessment) {
   EXPECT_EQ(discarded.lot().state(), v1::LOT_STATE_DISCARDED);
   EXPECT_EQ(Item(lot.item_id()).state(), custody::v1::ITEM_STATE_DISCARDED);
   ExpectEverySnapshotMatchesItsRow();
+}
+
+// The reproduction: one person holding technician and qa recorded
+// a donor's whole intake, then signed her eligibility and released the lot.
+TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
+  constexpr char kTerryPassword[] = "both hats are one too many";
+  auth::Principal terry =
+      MakeUser("terry", "Terry Two-Hats",
+               {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA},
+               kTerryPassword);
+  auth::Principal terry_as_qa = terry;
+  terry_as_qa.acting_role = common::v1::ROLE_QA;
+  tech_ = terry;
+  analyst_ = terry;
+  CC_ASSERT_OK_AND_ASSIGN(Ready r, MakeReady());
+  const std::string& code = r.donor.donor_code();
+
+  auto sign = [&]() {
+    common::v1::ESignature s;
+    s.set_password(kTerryPassword);
+    s.set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
+    return s;
+  };
+  int64_t before = Records();
+  v1::DetermineEligibilityRequest determine;
+  *determine.mutable_context() = Ctx();
+  determine.set_donor_code(code);
+  *determine.mutable_signature() = sign();
+  absl::Status refused =
+      donors_->DetermineEligibility(terry_as_qa, determine).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
+  EXPECT_THAT(std::string(refused.message()),
+              HasSubstr("terry recorded donor.register on donor " + code));
+  EXPECT_EQ(Records(), before);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_donor.determinations"), 0);
+
+  // QA who only looked at her identifying data took no part in the intake.
+  v1::GetDonorRequest look;
+  look.set_donor_code(code);
+  look.set_reveal_identifying(true);
+  look.set_reason("eligibility review");
+  CC_ASSERT_OK(donors_->GetDonor(qa_, look).status());
+  CC_ASSERT_OK_AND_ASSIGN(auto determined, Determine(code));
+  EXPECT_EQ(determined.determination().eligibility(), v1::ELIGIBILITY_ELIGIBLE);
+
+  before = Records();
+  v1::ReleaseLotRequest release;
+  *release.mutable_context() = Ctx();
+  release.set_lot_id(r.lot.lot_id());
+  *release.mutable_signature() = sign();
+  refused = donors_->ReleaseLot(terry_as_qa, release).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
+  EXPECT_EQ(Records(), before);
+  CC_ASSERT_OK_AND_ASSIGN(auto still,
+                          donors_->GetLot([&] {
+                            v1::GetLotRequest get;
+                            get.set_lot_id(r.lot.lot_id());
+                            return get;
+                          }()));
+  EXPECT_EQ(still.lot().state(), v1::LOT_STATE_QUARANTINE);
+
+  // Someone else's cord receipt is enough to bar terry from that lot.
+  tech_ = Person("tina", common::v1::ROLE_TECHNICIAN);
+  analyst_ = Person("otto", common::v1::ROLE_QC_ANALYST);
+  CC_ASSERT_OK_AND_ASSIGN(v1::Donor other, Register());
+  CC_ASSERT_OK(Consent(other.donor_code()));
+  CC_ASSERT_OK(ScreenAll(other.donor_code()));
+  CC_ASSERT_OK_AND_ASSIGN(auto received,
+                          donors_->ReceiveCord(terry, Receipt(other.donor_code())));
+  CC_ASSERT_OK(Determine(other.donor_code()).status());
+  release.mutable_context()->set_request_id(crypto::RandomId("req"));
+  release.set_lot_id(received.lot().lot_id());
+  refused = donors_->ReleaseLot(terry_as_qa, release).status();
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
+  // (The receipt recorded her delivery too: the first record found.)
+  EXPECT_THAT(std::string(refused.message()),
+              HasSubstr("terry recorded donor.delivery_recorded"));
+
+  // Another QA person releases both.
+  CC_ASSERT_OK_AND_ASSIGN(v1::DonorLot released, Release(r.lot.lot_id()));
+  EXPECT_EQ(released.state(), v1::LOT_STATE_AVAILABLE);
+  CC_ASSERT_OK(Release(received.lot().lot_id()).status());
+}
+
+TEST_F(DonorTest, WhoReceivedALotCannotAssessItsDeviation) {
+  constexpr char kTerryPassword[] = "both hats are one too many";
+  auth::Principal terry =
+      MakeUser("terry", "Terry Two-Hats",
+               {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA},
+               kTerryPassword);
+  CC_ASSERT_OK_AND_ASSIGN(v1::Donor donor, Register());
+  v1::ReceiveCordRequest warm = Receipt(donor.donor_code());
+  warm.set_transport_max_celsius(9.5);
+  CC_ASSERT_OK_AND_ASSIGN(auto received, donors_->ReceiveCord(terry, warm));
+  ASSERT_EQ(received.lot().deviations_size(), 1);
+
+  v1::AssessDeviationRequest request;
+  *request.mutable_context() = Ctx();
+  request.set_deviation_id(received.lot().deviations(0).deviation_id());
+  request.set_decision(v1::DEVIATION_STATUS_ACCEPTABLE);
+  request.set_assessment("validated transport study covers 10 °C");
+  request.mutable_signature()->set_password(kTerryPassword);
+  request.mutable_signature()->set_meaning(
+      common::v1::SIGNATURE_MEANING_APPROVED);
+  terry.acting_role = common::v1::ROLE_QA;
+  int64_t before = Records();
+  absl::Status refused = donors_->AssessDeviation(terry, request).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
+  EXPECT_EQ(Records(), before);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_donor.deviations "
+                  "WHERE status <> 1"),
+            0);
+
+  request.mutable_context()->set_request_id(crypto::RandomId("req"));
+  *request.mutable_signature() = Approve();
+  CC_ASSERT_OK_AND_ASSIGN(auto assessed, donors_->AssessDeviation(qa_, request));
+  EXPECT_EQ(assessed.lot().deviations(0).assessed_by_user_id(), "quinn");
 }
 
 TEST_F(DonorTest, BadInputNamesTheFieldAndWritesNothing) {

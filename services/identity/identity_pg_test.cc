@@ -6,6 +6,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "cellchain/audit/v1/record.pb.h"
@@ -768,6 +769,44 @@ TEST_F(IdentityTest, SegregationOfDutiesRefusesWhoPerformedOrReviewed) {
     EXPECT_EQ(ReasonOf(tina), auth::kReasonSegregationOfDuties);
     EXPECT_THAT(std::string(tina.message()), HasSubstr("donor_lot.passage"));
     CC_EXPECT_OK(auth::CheckSegregationOfDuties(tx, "quinn", {lot}));
+    return absl::OkStatus();
+  }));
+
+  // Recording a step is performing it, signed or not; a disposition
+  // (APPROVED, RELEASED, REJECTED) and what the caller calls oversight are
+  // not steps.
+  auto append = [&](const std::string& user, const std::string& action,
+                    std::optional<common::v1::SignatureMeaning> meaning) {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx, pg::Transaction::Begin(owner));
+    google::protobuf::Timestamp state;
+    ledger::Event event;
+    event.actor.set_user_id(user);
+    event.actor.set_printed_name(user);
+    event.action = action;
+    event.entity_type = lot.type();
+    event.entity_id = lot.id();
+    event.after_state = &state;
+    event.request_id = crypto::RandomId("req");
+    if (meaning.has_value()) {
+      common::v1::SignatureManifestation signature;
+      signature.set_user_id(user);
+      signature.set_printed_name(user);
+      signature.set_meaning(*meaning);
+      event.signature = signature;
+    }
+    CC_ASSERT_OK(manufacturing->Append(tx, event).status());
+    CC_ASSERT_OK(tx.Commit());
+  };
+  append("quinn", "donor_lot.deviation_assessed",
+         common::v1::SIGNATURE_MEANING_APPROVED);
+  append("quinn", "donor_lot.looked_at", std::nullopt);
+  CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+    absl::Status quinn = auth::CheckSegregationOfDuties(tx, "quinn", {lot});
+    EXPECT_EQ(ReasonOf(quinn), auth::kReasonSegregationOfDuties);
+    EXPECT_THAT(std::string(quinn.message()),
+                HasSubstr("quinn recorded donor_lot.looked_at"));
+    CC_EXPECT_OK(auth::CheckSegregationOfDuties(tx, "quinn", {lot},
+                                                {"donor_lot.looked_at"}));
     return absl::OkStatus();
   }));
 }

@@ -614,6 +614,16 @@ Manufacturing::DispositionMaterial(
                     {material.material_id()})
                 .status());
         CC_ASSIGN_OR_RETURN(material, LoadMaterial(tx, material.material_id()));
+        if (release) {
+          // Segregation of duties: whoever received the lot may not release
+          // it. Rejecting takes material out of use and needs no such
+          // independence.
+          common::v1::EntityRef lot;
+          lot.set_type("material_lot");
+          lot.set_id(material.material_id());
+          CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
+              tx, signature.actor.user_id(), {lot}));
+        }
         if (material.status() != v1::MATERIAL_STATUS_QUARANTINE) {
           return FailedRule(
               kReasonMaterialStatus,
@@ -1454,6 +1464,38 @@ absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
     if (out != nullptr) out->push_back(std::move(deviation));
   }
   return absl::OkStatus();
+}
+
+// Segregation of duties for a deviation's assessment: whoever recorded the
+// deviation, or performed, verified or corrected the step it is about, may
+// not assess it; a deviation of the batch as a whole is about the batch's
+// start and every step of it. PERMISSION_DENIED SEGREGATION_OF_DUTIES.
+absl::Status CheckDeviationIndependence(pg::Transaction& tx,
+                                        const std::string& signer_user_id,
+                                        const v1::Deviation& deviation) {
+  auto ref = [](std::string type, std::string id) {
+    common::v1::EntityRef entity;
+    entity.set_type(std::move(type));
+    entity.set_id(std::move(id));
+    return entity;
+  };
+  std::vector<common::v1::EntityRef> entities = {
+      ref("batch_deviation", deviation.deviation_id())};
+  if (!deviation.step_id().empty()) {
+    entities.push_back(ref("batch_step", deviation.step_id()));
+  } else {
+    entities.push_back(ref("batch", deviation.batch_id()));
+    CC_ASSIGN_OR_RETURN(
+        pg::Result steps,
+        tx.Exec("SELECT step_id FROM cellchain_manufacturing.steps "
+                "WHERE batch_id = $1",
+                {deviation.batch_id()}));
+    for (int row = 0; row < steps.rows(); ++row) {
+      CC_ASSIGN_OR_RETURN(std::string id, steps.GetString(row, 0));
+      entities.push_back(ref("batch_step", std::move(id)));
+    }
+  }
+  return auth::CheckSegregationOfDuties(tx, signer_user_id, entities);
 }
 
 bool Definitive(const absl::Status& status) {
@@ -2502,6 +2544,8 @@ absl::StatusOr<v1::AssessDeviationResponse> Manufacturing::AssessDeviation(
         CC_ASSIGN_OR_RETURN(
             v1::Deviation deviation,
             LoadDeviation(tx, request.deviation_id(), /*for_update=*/true));
+        CC_RETURN_IF_ERROR(CheckDeviationIndependence(
+            tx, signature.actor.user_id(), deviation));
         if (deviation.status() != v1::DEVIATION_STATUS_OPEN) {
           return FailedRule(kReasonDeviationClosed,
                             absl::StrCat("deviation ",

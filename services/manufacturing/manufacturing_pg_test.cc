@@ -43,6 +43,7 @@ constexpr char kAdminPassword[] = "correct horse battery";
 constexpr char kTinaPassword[] = "performs every step";
 constexpr char kTomPassword[] = "checks what was done";
 constexpr char kQaPassword[] = "quality first always";
+constexpr char kTerryPassword[] = "both hats are one too many";
 
 common::v1::RequestContext Ctx(std::string reason = "") {
   common::v1::RequestContext context;
@@ -144,8 +145,10 @@ class ManufacturingTest : public ::testing::Test {
                                            &lots_, std::move(options));
   }
 
+  // `more`: roles held besides `role`, the one the principal acts in.
   auth::Principal MakeUser(const std::string& id, const std::string& name,
-                           common::v1::Role role, const std::string& password) {
+                           common::v1::Role role, const std::string& password,
+                           std::vector<common::v1::Role> more = {}) {
     auth::Principal ada;
     ada.user_id = "ada";
     ada.printed_name = "Ada Admin";
@@ -157,6 +160,7 @@ class ManufacturingTest : public ::testing::Test {
     create.set_user_id(id);
     create.set_printed_name(name);
     create.add_roles(role);
+    for (common::v1::Role r : more) create.add_roles(r);
     create.set_temporary_password("temporary-Pa55word");
     auto created = identity_->CreateUser(ada, create);
     EXPECT_TRUE(created.ok()) << created.status();
@@ -165,6 +169,7 @@ class ManufacturingTest : public ::testing::Test {
     p.printed_name = name;
     p.acting_role = role;
     p.roles = {role};
+    p.roles.insert(p.roles.end(), more.begin(), more.end());
     p.workstation = kLab;
     identity::v1::ChangePasswordRequest change;
     *change.mutable_context() = Ctx();
@@ -389,6 +394,10 @@ class ManufacturingTest : public ::testing::Test {
     auto r = conn->Exec(sql, params);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r->GetInt64(0, 0) : -1;
+  }
+
+  int64_t Records() {
+    return Count("SELECT count(*) FROM cellchain_audit.records");
   }
 
   int64_t Steps() {
@@ -970,6 +979,137 @@ TEST_F(ManufacturingTest, QaAbortsABatchAndItsVesselsAreDiscarded) {
   EXPECT_THAT(History("batch", b.batch.batch_id()),
               ElementsAre("batch.start by tina", "batch.abort by quinn"));
   ExpectEverySnapshotMatchesItsRow();
+}
+
+// Segregation of duties: one person holding technician and qa received a
+// material lot; they may not release it (another QA may). Rejecting it
+// takes it out of use and stays open to them.
+TEST_F(ManufacturingTest, WhoReceivedAMaterialLotCannotReleaseIt) {
+  auth::Principal terry =
+      MakeUser("terry", "Terry Two-Hats", common::v1::ROLE_TECHNICIAN,
+               kTerryPassword, {common::v1::ROLE_QA});
+  auto receive = [&]() -> absl::StatusOr<v1::MaterialLot> {
+    v1::ReceiveMaterialRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_kind(v1::MATERIAL_KIND_MEDIUM);
+    request.set_name("MEM alpha");
+    request.set_supplier("BioSupply GmbH");
+    request.set_supplier_lot(crypto::RandomId("L").substr(0, 12));
+    request.set_expires_on(Date(absl::Now() + absl::Hours(24 * 365)));
+    CC_ASSIGN_OR_RETURN(auto r, mfg_->ReceiveMaterial(terry, request));
+    return r.material();
+  };
+  CC_ASSERT_OK_AND_ASSIGN(v1::MaterialLot medium, receive());
+  auth::Principal terry_as_qa = terry;
+  terry_as_qa.acting_role = common::v1::ROLE_QA;
+  v1::DispositionMaterialRequest release;
+  *release.mutable_context() = Ctx();
+  release.set_material_id(medium.material_id());
+  *release.mutable_signature() =
+      Sig(kTerryPassword, common::v1::SIGNATURE_MEANING_APPROVED);
+  int64_t before = Records();
+  absl::Status refused =
+      mfg_->DispositionMaterial(terry_as_qa, release).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
+  EXPECT_THAT(std::string(refused.message()),
+              HasSubstr("terry recorded material.receive on material_lot " +
+                        medium.material_id()));
+  EXPECT_EQ(Records(), before);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_manufacturing.materials "
+                  "WHERE material_id = $1 AND status = 1",
+                  {medium.material_id()}),
+            1);
+
+  CC_ASSERT_OK_AND_ASSIGN(v1::MaterialLot released,
+                          Disposition(medium.material_id(), true));
+  EXPECT_EQ(released.status(), v1::MATERIAL_STATUS_RELEASED);
+
+  CC_ASSERT_OK_AND_ASSIGN(v1::MaterialLot other, receive());
+  v1::DispositionMaterialRequest reject;
+  *reject.mutable_context() = Ctx("certificate of analysis missing");
+  reject.set_material_id(other.material_id());
+  *reject.mutable_signature() =
+      Sig(kTerryPassword, common::v1::SIGNATURE_MEANING_REJECTED);
+  CC_ASSERT_OK_AND_ASSIGN(auto rejected,
+                          mfg_->DispositionMaterial(terry_as_qa, reject));
+  EXPECT_EQ(rejected.material().status(), v1::MATERIAL_STATUS_REJECTED);
+}
+
+// Who performed the step a deviation is about, or recorded the deviation,
+// may not assess it; a deviation of the whole batch bars whoever did any
+// step of it.
+TEST_F(ManufacturingTest, WhoPerformedOrRecordedCannotAssessTheDeviation) {
+  auth::Principal terry =
+      MakeUser("terry", "Terry Two-Hats", common::v1::ROLE_TECHNICIAN,
+               kTerryPassword, {common::v1::ROLE_QA});
+  auth::Principal terry_as_qa = terry;
+  terry_as_qa.acting_role = common::v1::ROLE_QA;
+  donor::v1::DonorLot lot = MakeLot();
+  CC_ASSERT_OK_AND_ASSIGN(v1::Batch batch, Start(lot));
+  v1::RecordProcessingRequest processing = Processing(batch.batch_id(), T0());
+  *processing.mutable_signature() = Performed(kTerryPassword);
+  CC_ASSERT_OK_AND_ASSIGN(auto p0, mfg_->RecordProcessing(terry, processing));
+
+  auto record = [&](const auth::Principal& who, const std::string& step_id,
+                    const v1::Batch& of) {
+    v1::RecordDeviationRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_batch_id(of.batch_id());
+    request.set_step_id(step_id);
+    request.set_classification(v1::DEVIATION_CLASS_MINOR);
+    request.set_description("seeding 20 min later than planned");
+    request.set_impact("none expected");
+    auto r = mfg_->RecordDeviation(who, request);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->deviation() : v1::Deviation();
+  };
+  auto assess = [&](const auth::Principal& who, const char* password,
+                    const v1::Deviation& d) {
+    v1::AssessDeviationRequest request;
+    *request.mutable_context() = Ctx();
+    request.set_deviation_id(d.deviation_id());
+    request.set_assessment("no impact on the product");
+    *request.mutable_signature() =
+        Sig(password, common::v1::SIGNATURE_MEANING_APPROVED);
+    return mfg_->AssessDeviation(who, request);
+  };
+  auto expect_refused = [&](const v1::Deviation& d, const std::string& what) {
+    int64_t before = Records();
+    absl::Status refused = assess(terry_as_qa, kTerryPassword, d).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+    EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
+    EXPECT_THAT(std::string(refused.message()), HasSubstr(what));
+    EXPECT_EQ(Records(), before);
+  };
+
+  // Tom records it; terry performed the step it is about.
+  v1::Deviation about_terrys_step = record(tom_, p0.step().step_id(), batch);
+  expect_refused(about_terrys_step,
+                 "terry signed PERFORMED step.record on batch_step " +
+                     p0.step().step_id());
+  // Tom's deviation of the whole batch: terry did a step of it.
+  v1::Deviation of_the_batch = record(tom_, "", batch);
+  expect_refused(of_the_batch, "terry signed PERFORMED step.record");
+  // Terry records one about tina's step of another batch.
+  CC_ASSERT_OK_AND_ASSIGN(v1::Batch other, Start(MakeLot()));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto tinas, mfg_->RecordProcessing(tina_, Processing(other.batch_id(),
+                                                           T0())));
+  v1::Deviation recorded_by_terry =
+      record(terry, tinas.step().step_id(), other);
+  expect_refused(recorded_by_terry,
+                 "terry recorded deviation.record on batch_deviation " +
+                     recorded_by_terry.deviation_id());
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_manufacturing.deviations "
+                  "WHERE status <> 1"),
+            0);
+
+  for (const v1::Deviation& d :
+       {about_terrys_step, recorded_by_terry, of_the_batch}) {
+    CC_ASSERT_OK_AND_ASSIGN(auto assessed, assess(qa_, kQaPassword, d));
+    EXPECT_EQ(assessed.deviation().assessed_by_user_id(), "quinn");
+  }
 }
 
 }  // namespace

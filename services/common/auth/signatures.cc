@@ -139,7 +139,8 @@ absl::Status RequireDistinct(std::string_view first_user_id,
 
 absl::Status CheckSegregationOfDuties(
     pg::Transaction& tx, std::string_view signer_user_id,
-    const std::vector<common::v1::EntityRef>& entities) {
+    const std::vector<common::v1::EntityRef>& entities,
+    const std::vector<std::string>& not_steps) {
   if (entities.empty()) return absl::OkStatus();
   std::vector<std::string> types;
   std::vector<std::string> ids;
@@ -152,7 +153,7 @@ absl::Status CheckSegregationOfDuties(
       tx.Exec("SELECT r.record_bytes FROM cellchain_audit.records r "
               "JOIN unnest($2::text[], $3::text[]) AS e(entity_type, entity_id) "
               "USING (entity_type, entity_id) "
-              "WHERE r.actor_user_id = $1 ORDER BY r.recorded_at",
+              "WHERE r.actor_user_id = $1 ORDER BY r.recorded_at, r.record_id",
               {signer_user_id, TextArrayLiteral(types), TextArrayLiteral(ids)}));
   for (int row = 0; row < result.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string bytes, result.GetBytes(row, 0));
@@ -160,25 +161,30 @@ absl::Status CheckSegregationOfDuties(
     if (!record.ParseFromString(bytes)) {
       return absl::InternalError("an audit record does not parse");
     }
-    if (!record.has_signature() ||
-        record.signature().user_id() != signer_user_id) {
+    if (record.actor().user_id() != signer_user_id) continue;
+    std::string what = "recorded";
+    if (record.has_signature() &&
+        record.signature().user_id() == signer_user_id) {
+      SignatureMeaning meaning = record.signature().meaning();
+      if (meaning == common::v1::SIGNATURE_MEANING_APPROVED ||
+          meaning == common::v1::SIGNATURE_MEANING_RELEASED ||
+          meaning == common::v1::SIGNATURE_MEANING_REJECTED) {
+        continue;
+      }
+      what = absl::StrCat(
+          "signed ", common::v1::SignatureMeaning_Name(meaning).substr(
+                         sizeof("SIGNATURE_MEANING_") - 1));
+    } else if (std::find(not_steps.begin(), not_steps.end(),
+                         record.action()) != not_steps.end()) {
       continue;
     }
-    SignatureMeaning meaning = record.signature().meaning();
-    if (meaning == common::v1::SIGNATURE_MEANING_PERFORMED ||
-        meaning == common::v1::SIGNATURE_MEANING_VERIFIED ||
-        meaning == common::v1::SIGNATURE_MEANING_REVIEWED) {
-      std::string what =
-          common::v1::SignatureMeaning_Name(meaning).substr(
-              sizeof("SIGNATURE_MEANING_") - 1);
-      return WithReason(
-          absl::PermissionDeniedError(absl::StrCat(
-              "segregation of duties: ", std::string(signer_user_id),
-              " signed ", what, " on ", record.entity().type(), " ",
-              record.entity().id(), " (", record.action(),
-              ") and cannot sign its disposition")),
-          kReasonSegregationOfDuties);
-    }
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat(
+            "segregation of duties: ", std::string(signer_user_id), " ", what,
+            " ", record.action(), " on ", record.entity().type(), " ",
+            record.entity().id(),
+            ": someone who took no part in it must sign")),
+        kReasonSegregationOfDuties);
   }
   return absl::OkStatus();
 }

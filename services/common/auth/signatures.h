@@ -115,16 +115,29 @@ absl::Status RequireDistinct(std::string_view first_user_id,
                              std::string_view second_user_id,
                              std::string_view step);
 
-// Segregation of duties: refuses `signer_user_id` if any audit record of
-// `entities` carries a signature of theirs meaning PERFORMED, VERIFIED or
-// REVIEWED. Reads cellchain_audit.records in `tx` (the action's
-// transaction: the role needs SELECT on it, which cellchain_service has).
+// Segregation of duties: refuses `signer_user_id` if they performed or
+// verified any step of `entities` — if any audit record of those entities
+// has them as its actor, unless the record
+//   - carries their signature meaning APPROVED, RELEASED or REJECTED (a
+//     disposition: QA's own signatures, e.g. an earlier deviation
+//     assessment, are no step of the thing disposed), or
+//   - has an action listed in `not_steps` (what the caller's context counts
+//     as oversight rather than work, e.g. placing a hold, or QA viewing
+//     identifying data).
+// A record whose signature is theirs and means PERFORMED, VERIFIED,
+// REVIEWED or WITNESSED always counts. Recording intake data, receiving a
+// material or registering an item is performing a step although such
+// records carry no signature. Reads cellchain_audit.records in `tx` (the
+// action's transaction: the role needs SELECT on it, which
+// cellchain_service has), so a step recorded by a concurrent transaction
+// that has not committed is not seen.
 // PERMISSION_DENIED reason SEGREGATION_OF_DUTIES naming the first such
 //   record's entity and action; INTERNAL for a record that does not parse;
 //   database errors as from pg.
 absl::Status CheckSegregationOfDuties(
     pg::Transaction& tx, std::string_view signer_user_id,
-    const std::vector<common::v1::EntityRef>& entities);
+    const std::vector<common::v1::EntityRef>& entities,
+    const std::vector<std::string>& not_steps = {});
 
 }  // namespace cellchain::auth
 
