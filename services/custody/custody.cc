@@ -1619,6 +1619,8 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
   }
   std::vector<std::string> times;
   std::vector<std::string> values;
+  const absl::Time now = clock_->Now();
+  const absl::Time latest = now + kMaxReadingClockSkew;
   for (int i = 0; i < request.readings_size(); ++i) {
     const v1::TemperatureReading& reading = request.readings(i);
     std::string field = absl::StrCat("readings[", i, "]");
@@ -1628,6 +1630,18 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
         reading.measured_at().nanos() < 0 ||
         reading.measured_at().nanos() > 999999999) {
       return InvalidField(field + ".measured_at", "a valid time is required");
+    }
+    if (absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
+            reading.measured_at())) > latest) {
+      return InvalidField(
+          field + ".measured_at",
+          absl::StrCat(TimeUtil::ToString(reading.measured_at()),
+                       " is in the future (more than ",
+                       absl::FormatDuration(kMaxReadingClockSkew),
+                       " after the server's time ",
+                       absl::FormatTime(absl::RFC3339_sec, now,
+                                        absl::UTCTimeZone()),
+                       "): check the logger's clock"));
     }
     if (!std::isfinite(reading.celsius()) || reading.celsius() < -273.15 ||
         reading.celsius() > 200) {
@@ -1651,6 +1665,42 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
         } else {
           CC_RETURN_IF_ERROR(
               LoadLocation(tx, request.location_id(), "location_id").status());
+        }
+        // No reading from before its item (or location) existed.
+        CC_ASSIGN_OR_RETURN(
+            pg::Result since,
+            tx.Exec(request.item_id().empty()
+                        ? absl::StrCat("SELECT ", pg::MicrosColumn("created_at"),
+                                       " FROM cellchain_custody.locations "
+                                       "WHERE location_id = $1")
+                        : absl::StrCat("SELECT ",
+                                       pg::MicrosColumn("registered_at"),
+                                       " FROM cellchain_custody.items "
+                                       "WHERE item_id = $1"),
+                    {request.item_id().empty() ? request.location_id()
+                                               : request.item_id()}));
+        CC_ASSIGN_OR_RETURN(int64_t since_micros, since.GetInt64(0, 0));
+        for (int i = 0; i < request.readings_size(); ++i) {
+          if (TimeUtil::TimestampToMicroseconds(
+                  request.readings(i).measured_at()) >= since_micros) {
+            continue;
+          }
+          return InvalidField(
+              absl::StrCat("readings[", i, "].measured_at"),
+              absl::StrCat(
+                  TimeUtil::ToString(request.readings(i).measured_at()),
+                  " is before ",
+                  request.item_id().empty()
+                      ? absl::StrCat("location ", request.location_id(),
+                                     " was created")
+                      : absl::StrCat("item ", request.item_id(),
+                                     " was registered"),
+                  " (",
+                  TimeUtil::ToString(
+                      TimeUtil::MicrosecondsToTimestamp(since_micros)),
+                  ")"));
+        }
+        if (request.item_id().empty()) {
           CC_ASSIGN_OR_RETURN(
               pg::Result r,
               tx.Exec("WITH RECURSIVE below(id) AS ("

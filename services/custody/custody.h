@@ -37,6 +37,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cellchain/custody/v1/custody.pb.h"
 #include "services/common/auth/principal.h"
 #include "services/common/auth/signatures.h"
@@ -69,6 +70,11 @@ inline constexpr char kReasonDinNotAllocated[] = "DIN_NOT_ALLOCATED";
 // PERMISSION_DENIED reasons.
 inline constexpr char kReasonNotCustodian[] = "NOT_CUSTODIAN";
 inline constexpr char kReasonNotRecipient[] = "NOT_RECIPIENT";
+
+// A temperature reading may be dated at most this far after the service's
+// clock: a logger's clock runs a little ahead, a reading from next year is
+// wrong data (RecordTemperatures refuses it).
+inline constexpr absl::Duration kMaxReadingClockSkew = absl::Minutes(5);
 
 struct CustodyOptions {
   // The largest number of items one recall may put on hold in one
@@ -115,6 +121,11 @@ class Custody {
   absl::StatusOr<v1::CancelHandoffResponse> CancelHandoff(
       const auth::Principal& caller, const v1::CancelHandoffRequest& request);
 
+  // INVALID_ARGUMENT field "readings[i].measured_at" for a reading dated
+  // more than kMaxReadingClockSkew after the clock, or before the item was
+  // registered (the location created, for a location's upload): a logger's
+  // readings from before belong to what held the item then. Nothing is
+  // written.
   absl::StatusOr<v1::RecordTemperaturesResponse> RecordTemperatures(
       const auth::Principal& caller,
       const v1::RecordTemperaturesRequest& request);

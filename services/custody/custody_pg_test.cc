@@ -714,10 +714,14 @@ TEST_F(CustodyTest, AnExcursionIsRecordedAndFlagsTheItemsAtTheLocation) {
     *request.mutable_context() = Ctx();
     request.set_location_id(site.location_id());  // the site, above the fridge
     request.set_logger_id("LOG-7");
+    // Minutes apart from now: after the site was created, and the last
+    // within the clock skew allowed.
+    const int64_t now = absl::ToUnixMicros(absl::Now());
     for (int i = 0; i < 3; ++i) {
       v1::TemperatureReading* r = request.add_readings();
       *r->mutable_measured_at() =
-          google::protobuf::util::TimeUtil::SecondsToTimestamp(1790000000 + 60 * i);
+          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+              now + int64_t{60'000'000} * i);
       r->set_celsius(i == 1 ? celsius : 5.0);
     }
     return custody_->RecordTemperatures(tech_, request);
@@ -758,6 +762,75 @@ TEST_F(CustodyTest, AnExcursionIsRecordedAndFlagsTheItemsAtTheLocation) {
   EXPECT_EQ(FieldOf(custody_->RecordTemperatures(tech_, both).status()),
             "item_id");
   ExpectEverySnapshotMatchesItsRow();
+}
+
+// The issue saw readings dated 9999-12-31, 1970 and a year ahead accepted.
+TEST_F(CustodyTest, ReadingsFromTheFutureOrBeforeTheItemExistedAreRefused) {
+  using google::protobuf::util::TimeUtil;
+  CC_ASSERT_OK_AND_ASSIGN(v1::Location site,
+                          Place(v1::LOCATION_KIND_SITE, "Cell store"));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Item lot,
+                          Register(tech_, v1::ITEM_TYPE_DONOR_LOT, "LOT-TMP"));
+  const absl::Time now = absl::Now();
+  auto at = [](absl::Time t) {
+    return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+  };
+  // Four good readings; `bad` replaces the one at `index`.
+  auto upload = [&](int index, google::protobuf::Timestamp bad,
+                    bool location = false) {
+    v1::RecordTemperaturesRequest request;
+    *request.mutable_context() = Ctx();
+    if (location) {
+      request.set_location_id(site.location_id());
+    } else {
+      request.set_item_id(lot.item_id());
+    }
+    request.set_logger_id("LOG-9");
+    for (int i = 0; i < 4; ++i) {
+      v1::TemperatureReading* r = request.add_readings();
+      *r->mutable_measured_at() =
+          i == index ? bad : at(now + absl::Seconds(10 * i));
+      r->set_celsius(5.0);
+    }
+    return custody_->RecordTemperatures(tech_, request);
+  };
+  const int64_t records = Records();
+  struct Case {
+    int index;
+    google::protobuf::Timestamp when;
+    bool location;
+    std::string says;
+  };
+  google::protobuf::Timestamp last_second;
+  ASSERT_TRUE(TimeUtil::FromString("9999-12-31T23:59:59Z", &last_second));
+  std::vector<Case> cases = {
+      {3, last_second, false, "in the future"},
+      {1, at(now + absl::Hours(24 * 365)), false, "in the future"},
+      {2, at(now + kMaxReadingClockSkew + absl::Minutes(1)), false,
+       "in the future"},
+      {0, TimeUtil::SecondsToTimestamp(0), false, "before item"},
+      {1, at(now - absl::Hours(1)), false, "was registered"},
+      {0, at(now - absl::Hours(1)), true, "was created"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(TimeUtil::ToString(c.when));
+    absl::Status refused = upload(c.index, c.when, c.location).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+    EXPECT_EQ(FieldOf(refused),
+              absl::StrCat("readings[", c.index, "].measured_at"));
+    EXPECT_THAT(std::string(refused.message()), HasSubstr(c.says));
+  }
+  EXPECT_EQ(Records(), records);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.temperature_uploads"),
+            0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.temperature_readings"),
+            0);
+
+  // A logger a little ahead of the server is within the skew allowed.
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto ahead, upload(3, at(now + kMaxReadingClockSkew - absl::Minutes(1))));
+  EXPECT_EQ(ahead.upload().readings_size(), 4);
+  CC_ASSERT_OK(upload(-1, {}, /*location=*/true).status());
 }
 
 TEST_F(CustodyTest, AHeldItemIsNotUsedAndOnlyQaReleasesItWithASignature) {
