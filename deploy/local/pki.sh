@@ -10,6 +10,7 @@
 #                                             "<key id> <base64 raw key>" per line
 #                                             (every signer but the sequencer)
 #   DIR/field-keys                            AES-256 key ring for identifying data at rest
+#   DIR/request-hash-key                      HMAC key of idempotency's stored request hashes
 #   DIR/rogue/ca.crt|.key                     ANOTHER CA, trusted by nobody
 #   DIR/rogue/clients/intruder.crt|.key       a client cert from it (must be refused)
 #
@@ -77,7 +78,7 @@ trap 'rm -rf -- "${work}"' EXIT
 if ((force)); then
   echo "${PROG}: --force: removing the existing PKI in ${dir}"
   rm -rf -- "${dir}/ca.crt" "${dir}/ca.key" "${dir}/server" "${dir}/clients" \
-    "${dir}/signing" "${dir}/rogue" "${dir}/field-keys"
+    "${dir}/signing" "${dir}/rogue" "${dir}/field-keys" "${dir}/request-hash-key"
 fi
 mkdir -p -- "${dir}/server" "${dir}/clients" "${dir}/signing" "${dir}/rogue/clients"
 umask 077
@@ -241,6 +242,20 @@ make_field_keys() {
   generated=$((generated + 1))
 }
 
+# make_request_hash_key FILE: the key of idempotency's stored request
+# hashes (HMAC-SHA-256; the base64 of 32 bytes). Kept once made: a new key
+# only makes retries of requests in flight at the change refused.
+make_request_hash_key() {
+  local file="$1"
+  if [[ -f "${file}" ]]; then
+    kept=$((kept + 1))
+    return
+  fi
+  openssl rand -base64 32 >"${work}/request-hash-key"
+  install_file "${work}/request-hash-key" "${file}" 0600
+  generated=$((generated + 1))
+}
+
 # A CA replaced under existing leaves would make every leaf fail verification:
 # make_leaf then stops with a clear message instead of re-issuing silently.
 make_ca "${dir}/ca" "/O=cellchain-dev/CN=cellchain-dev root CA"
@@ -257,11 +272,12 @@ for name in "${SIGNERS[@]}"; do
 done
 make_keyring "${dir}/signing/keyring"
 make_field_keys "${dir}/field-keys"
+make_request_hash_key "${dir}/request-hash-key"
 make_ca "${dir}/rogue/ca" "/O=rogue/CN=rogue CA"
 # Same-looking subject as a real workstation: only the issuer differs.
 make_leaf "${dir}/rogue/ca" "${dir}/rogue/clients/intruder" \
   "/O=cellchain-dev/OU=workstation/CN=intruder" client
 
 echo "pki: ${dir}: CA + ${#SERVERS[@]} server + ${#CLIENTS[@]} client certs," \
-  "${#SIGNERS[@]} Ed25519 signing keys, field key ring, rogue CA + intruder" \
+  "${#SIGNERS[@]} Ed25519 signing keys, field key ring, request hash key, rogue CA + intruder" \
   "(${generated} made, ${kept} kept)"

@@ -85,6 +85,7 @@ start_daemon() {
     --signing-key-dir="${STACK_PKI}/signing" \
     --keyring="${STACK_PKI}/signing/keyring" \
     --field-key-file="${STACK_PKI}/field-keys" \
+    --request-hash-key-file="${STACK_PKI}/request-hash-key" \
     --services=all \
     >>"${STACK_LOG}" 2>&1 </dev/null &
   echo "$!" >"${STACK_PIDFILE}"

@@ -96,6 +96,15 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                  "Shortest password accepted.");
     loader.Int64("password-history", &c.password_history, 1, 24,
                  "A new password must differ from this many previous ones.");
+    loader.Bool("allow-technician-qa", &c.allow_technician_qa,
+                "Let one user hold the technician and qa roles together\n"
+                "(refused by default; each QA signature still refuses whoever\n"
+                "did the work it releases).");
+    loader.ReadableFile("request-hash-key-file", &c.request_hash_key_file,
+                        "The key of the stored request hashes of "
+                        "idempotent RPCs\n(HMAC-SHA-256; one line, the "
+                        "base64 of 32 bytes).")
+        .Required();
     loader.ReadableFile("field-key-file", &c.field_key_file,
                         "With donor hosted: the AES-256 key ring that seals "
                         "identifying data (\"<id> <base64>\" per line, the "

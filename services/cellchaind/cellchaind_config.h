@@ -32,12 +32,17 @@ struct ServeConfig {
   // The record-signing keys QA trusts (ledger/keyring.h); required with audit.
   std::string keyring;
   bool sequencer = true;
+  // The key of idempotency's request hashes (HMAC-SHA-256): the base64 of
+  // 32 bytes, the dev PKI's request-hash-key.
+  std::string request_hash_key_file;
   // identity: sessions, lockout, password policy
   std::chrono::milliseconds session_lifetime{8 * 3600 * 1000};
   std::chrono::milliseconds session_idle_timeout{15 * 60 * 1000};
   int64_t lockout_threshold = 5;
   int64_t password_min_length = 12;
   int64_t password_history = 5;
+  // Whether one user may hold technician and qa together.
+  bool allow_technician_qa = false;
   // donor: the key ring sealing identifying data, the facility whose DINs
   // donor lots get, and the limits of a cord's transport
   std::string field_key_file;

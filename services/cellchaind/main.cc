@@ -11,6 +11,7 @@
 #include "services/cellchaind/hosted_services.h"
 #include "services/common/auth/access_gate.h"
 #include "services/common/grpc/server.h"
+#include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
 #include "services/identity/identity.h"
 #include "services/common/log/log.h"
@@ -70,6 +71,7 @@ identity::IdentityOptions IdentityOptionsOf(const ServeConfig& config) {
   options.lockout_threshold = static_cast<int>(config.lockout_threshold);
   options.password.min_length = static_cast<int>(config.password_min_length);
   options.password.history = static_cast<int>(config.password_history);
+  options.allow_technician_qa = config.allow_technician_qa;
   return options;
 }
 
@@ -138,6 +140,13 @@ int Serve(const ServeConfig& config) {
   absl::StatusOr<std::vector<std::string>> services =
       ResolveServices(config.services);
   if (!services.ok()) return Fail("startup_failed", services.status());
+  // Before any module: every mutating RPC hashes its request under it.
+  absl::StatusOr<std::string> request_hash_key =
+      idempotency::ReadRequestHashKeyFile(config.request_hash_key_file);
+  if (!request_hash_key.ok()) {
+    return Fail("startup_failed", request_hash_key.status());
+  }
+  idempotency::SetRequestHashKey(*std::move(request_hash_key));
   HostOptions host{.identity = IdentityOptionsOf(config),
                    .pg_conninfo = config.pg,
                    .pool_size = static_cast<int>(config.pg_pool_size),

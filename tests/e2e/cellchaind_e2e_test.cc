@@ -167,6 +167,7 @@ TEST_F(CellchaindTest, BadConfigurationStopsStartupNamingTheFlag) {
                        "--tls-cert=" + Pki() + "/server/cellchaind.crt",
                        "--tls-key=" + Pki() + "/server/cellchaind.key",
                        "--tls-ca=" + Pki() + "/ca.crt",
+                       "--request-hash-key-file=" + Pki() + "/request-hash-key",
                        "--pg=" + ServiceConninfo(), "--pg-pool-size=0"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.output, HasSubstr("--pg-pool-size (CELLCHAIN_PG_POOL_SIZE)"));

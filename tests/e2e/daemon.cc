@@ -147,6 +147,7 @@ std::unique_ptr<Daemon> Daemon::Start(const std::string& pg_conninfo,
       "--signing-key-dir=" + Pki() + "/signing",
       "--keyring=" + Pki() + "/signing/keyring",
       "--field-key-file=" + Pki() + "/field-keys",
+      "--request-hash-key-file=" + Pki() + "/request-hash-key",
   };
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string log_path = TempPath("cellchaind-log");

@@ -1,7 +1,9 @@
 // The shape of every handler of an RPC that needs a logged-in caller: take
 // the principal the access gate established, run the domain call, and turn
 // its Status into the call's grpc::Status (grpcx::ToGrpcStatus, the one
-// conversion) or copy its result into the response.
+// conversion) or copy its result into the response. The domain call runs
+// under an idempotency::CallerScope naming the caller, so that a request id
+// is keyed by who sent it.
 //
 //   grpc::Status Foo(grpc::ServerContext* context, const FooRequest* request,
 //                    FooResponse* response) override {
@@ -22,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/auth/principal.h"
 #include "services/common/grpc/grpc_status.h"
+#include "services/common/idempotency/idempotency.h"
 
 namespace cellchain::auth {
 
@@ -30,6 +33,9 @@ grpc::Status Handle(grpc::ServerContext* context, Response* response,
                     Call call) {
   absl::StatusOr<Principal> caller = PrincipalOf(*context);
   if (!caller.ok()) return grpcx::ToGrpcStatus(caller.status());
+  // A request id is its caller's own: idempotency keys claims made in this
+  // call by the caller's user id.
+  idempotency::CallerScope scope(caller->user_id);
   absl::StatusOr<Response> result = call(*caller);
   if (!result.ok()) return grpcx::ToGrpcStatus(result.status());
   *response = *std::move(result);

@@ -12,8 +12,19 @@
 //   // then commit: the response is stored with the change, or neither is.
 //
 // `request_bytes` is the serialized request with its request id cleared, so
-// the same request resent hashes the same (SHA-256, stored in
-// cellchain_meta.idempotency; see services/common/migrations/meta).
+// the same request resent hashes the same. What is stored
+// (cellchain_meta.idempotency; services/common/migrations/meta) is its
+// HMAC-SHA-256 under the process's request hash key (SetRequestHashKey):
+// every service role can read the table, and a plain digest of a request
+// holding a donor's name and date of birth would let a reader confirm a
+// guessed identity.
+//
+// A request id belongs to its caller: the key is (service, method, the
+// caller's user id, request id). The user id is Key::user_id when given,
+// else the one a CallerScope on this thread names (auth::Handle opens one
+// for every handler), else "" (no logged-in caller). User B sending user
+// A's request id makes B's own claim: B's request runs and B gets B's own
+// response, never A's.
 //
 // What a duplicate sees:
 //   - after the first committed: the stored response (is_replay()).
@@ -31,6 +42,7 @@
 #ifndef CELLCHAIN_SERVICES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_
 #define CELLCHAIN_SERVICES_COMMON_IDEMPOTENCY_IDEMPOTENCY_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,7 +69,42 @@ struct Key {
   std::string_view service;  // e.g. "cellchain.donor.v1.DonorService"
   std::string_view method;   // e.g. "RegisterDonor"
   std::string_view request_id;
+  // The caller; nullopt: the CallerScope of this thread, else "".
+  std::optional<std::string_view> user_id = std::nullopt;
 };
+
+// The key of request hashes, process-wide: 32 bytes (cellchaind reads them
+// from --request-hash-key-file at startup, before serving). Until it is set
+// a random key of this process is used, so hashes (and replays) would not
+// carry over to another process or a restart: only tests rely on that.
+// Thread-safe.
+void SetRequestHashKey(std::string key);
+
+// Reads the key file: one line, the base64 of 32 bytes. NOT_FOUND /
+// PERMISSION_DENIED naming an unreadable file; INVALID_ARGUMENT naming it
+// when the content is not that.
+absl::StatusOr<std::string> ReadRequestHashKeyFile(const std::string& path);
+
+// HMAC-SHA-256 of `request_bytes` under the request hash key (32 bytes).
+std::string RequestHash(std::string_view request_bytes);
+
+// Names the caller of the requests claimed on this thread while it lives
+// (scopes nest; the innermost wins). Not copyable.
+class CallerScope {
+ public:
+  explicit CallerScope(std::string_view user_id);
+  ~CallerScope();
+  CallerScope(const CallerScope&) = delete;
+  CallerScope& operator=(const CallerScope&) = delete;
+
+ private:
+  std::string user_id_;
+  const CallerScope* outer_;
+  friend std::string_view CurrentCaller();
+};
+
+// The user id of the innermost CallerScope of this thread, or "".
+std::string_view CurrentCaller();
 
 class Claim {
  public:
@@ -75,10 +122,12 @@ class Claim {
  private:
   friend absl::StatusOr<Claim> ClaimRequest(pg::Transaction&, const Key&,
                                             std::string_view);
-  Claim(const Key& key, bool replay, std::string response);
+  Claim(const Key& key, std::string_view user_id, bool replay,
+        std::string response);
 
   std::string service_;
   std::string method_;
+  std::string user_id_;
   std::string request_id_;
   bool replay_;
   bool completed_ = false;
@@ -87,7 +136,8 @@ class Claim {
 
 // Claims key.request_id for this request in `tx` (see the top of the file).
 // INVALID_ARGUMENT field "request_id": bad shape (ValidateRequestId), or
-//   reason REQUEST_ID_REUSED: the id was used before for a different request.
+//   reason REQUEST_ID_REUSED: this caller used the id before for a
+//   different request, or it was used before migration 0002 (by anyone).
 // INTERNAL: empty service or method; the id was claimed in this transaction
 //   already, or committed without a response.
 // Otherwise database errors as from pg (UNAVAILABLE, ABORTED, ...).

@@ -9,6 +9,8 @@
 #include "absl/time/clock.h"
 #include "cellchain_meta_migrations.h"
 #include "gtest/gtest.h"
+#include "services/common/crypto/encoding.h"
+#include "services/common/crypto/sha256.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/pool.h"
@@ -44,7 +46,9 @@ class IdempotencyTest : public ::testing::Test {
       std::string_view request_id, std::string_view code,
       std::string_view method = kMethod,
       std::function<absl::Status(pg::Transaction&)> before_complete = {},
-      pg::TransactionOptions options = {}) {
+      pg::TransactionOptions options = {}, std::string_view caller = "") {
+    // As auth::Handle names the logged-in caller of every handler.
+    CallerScope scope(caller);
     std::string response;
     absl::Status s = pool_->InTransaction(
         [&](pg::Transaction& tx) -> absl::Status {
@@ -69,6 +73,12 @@ class IdempotencyTest : public ::testing::Test {
         options);
     if (!s.ok()) return s;
     return response;
+  }
+
+  absl::StatusOr<std::string> RegisterAs(std::string_view caller,
+                                         std::string_view request_id,
+                                         std::string_view code) {
+    return Register(request_id, code, kMethod, {}, {}, caller);
   }
 
   int64_t Count(const char* sql) {
@@ -204,6 +214,87 @@ TEST_F(IdempotencyTest, CompleteTwiceOrOnAReplayIsAnError) {
     EXPECT_EQ(claim.Complete(tx, "x").code(), StatusCode::kInternal);
     return absl::OkStatus();
   }));
+}
+
+TEST_F(IdempotencyTest, AnotherUsersRequestIdGetsItsOwnFreshResult) {
+  CC_ASSERT_OK_AND_ASSIGN(std::string alice, RegisterAs("alice", kId, "D-1"));
+  // Bob sends Alice's request id with the same request: his request runs,
+  // and he gets his own response, never Alice's.
+  CC_ASSERT_OK_AND_ASSIGN(std::string bob, RegisterAs("bob", kId, "D-1"));
+  EXPECT_NE(bob, alice);
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 2);
+  // Each one's retry replays their own.
+  CC_ASSERT_OK_AND_ASSIGN(std::string alice_retry,
+                          RegisterAs("alice", kId, "D-1"));
+  CC_ASSERT_OK_AND_ASSIGN(std::string bob_retry, RegisterAs("bob", kId, "D-1"));
+  EXPECT_EQ(alice_retry, alice);
+  EXPECT_EQ(bob_retry, bob);
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 2);
+  EXPECT_EQ(Count("SELECT count(DISTINCT user_id) FROM "
+                  "cellchain_meta.idempotency"),
+            2);
+}
+
+TEST_F(IdempotencyTest, AnExplicitUserIdOverridesTheCallerScope) {
+  CallerScope scope("alice");
+  CC_ASSERT_OK(pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+    CC_ASSIGN_OR_RETURN(
+        Claim claim, ClaimRequest(tx, {kService, kMethod, kId, "carol"}, "r"));
+    return claim.Complete(tx, "carol's");
+  }));
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency "
+                  "WHERE user_id = 'carol'"),
+            1);
+}
+
+TEST_F(IdempotencyTest, AnIdStoredWithoutACallerIsNotReusedByAUser) {
+  // A row from before migration 0002 (user_id '') with a scrubbed hash:
+  // its request is unknown, so a user's request under that id is refused
+  // rather than run a second time.
+  {
+    absl::StatusOr<pg::Pool::Lease> lease = pool_->Acquire();
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    CC_ASSERT_OK((*lease)->Exec(
+        "INSERT INTO cellchain_meta.idempotency "
+        "(service, method, user_id, request_id, request_hash, response) "
+        "VALUES ($1, $2, '', $3, decode(repeat('ab', 32), 'hex'), 'old')",
+        {kService, kMethod, kId}));
+  }
+  absl::Status s = RegisterAs("alice", kId, "D-1").status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s;
+  EXPECT_EQ(ReasonOf(s), "REQUEST_ID_REUSED");
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 0);
+}
+
+TEST_F(IdempotencyTest, TheStoredHashIsKeyedAndRevealsNothingWithoutTheKey) {
+  const std::string request = "RegisterDonor{code=D-1}";
+  SetRequestHashKey(std::string(32, 'k'));
+  CC_ASSERT_OK(Register(kId, "D-1"));
+  std::string stored;
+  {
+    absl::StatusOr<pg::Pool::Lease> lease = pool_->Acquire();
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    CC_ASSERT_OK_AND_ASSIGN(
+        pg::Result row,
+        (*lease)->Exec("SELECT encode(request_hash, 'hex') "
+                       "FROM cellchain_meta.idempotency"));
+    CC_ASSERT_OK_AND_ASSIGN(stored, row.GetString(0, 0));
+  }
+  // Not the digest a reader of the table could compute from a guess...
+  crypto::Sha256Digest plain = crypto::Sha256(request);
+  EXPECT_NE(stored, crypto::HexEncode(std::string_view(
+                        reinterpret_cast<const char*>(plain.data()),
+                        plain.size())));
+  // ...but HMAC-SHA-256 under the server's key:
+  // printf 'RegisterDonor{code=D-1}' | openssl dgst -sha256 -hmac kkkk…(32)
+  EXPECT_EQ(stored, crypto::HexEncode(RequestHash(request)));
+  EXPECT_EQ(stored,
+            "14fde908e273ae7d26fd99eff0cdbf50015880b49b38aabc771f94251ff71d5b");
+  // Another key (another site, or a guess) gives another hash: a retry
+  // under it no longer matches.
+  SetRequestHashKey(std::string(32, 'x'));
+  EXPECT_EQ(ReasonOf(Register(kId, "D-1").status()), "REQUEST_ID_REUSED");
+  SetRequestHashKey(std::string(32, 'k'));
 }
 
 }  // namespace

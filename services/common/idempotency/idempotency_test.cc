@@ -1,8 +1,11 @@
 #include "services/common/idempotency/idempotency.h"
 
+#include <fstream>
 #include <string>
+#include <thread>
 
 #include "gtest/gtest.h"
+#include "services/common/crypto/encoding.h"
 #include "services/common/status/status.h"
 
 namespace cellchain::idempotency {
@@ -28,6 +31,52 @@ TEST(ValidateRequestIdTest, RefusesOtherShapesNamingTheField) {
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << id;
     EXPECT_EQ(FieldOf(s), "request_id") << id;
   }
+}
+
+TEST(RequestHashTest, IsHmacSha256UnderTheKey) {
+  // RFC 4231, test case 2.
+  SetRequestHashKey("Jefe");
+  EXPECT_EQ(crypto::HexEncode(RequestHash("what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(RequestHashTest, KeyFileIsOneLineOfBase64Of32Bytes) {
+  std::string dir = ::testing::TempDir();
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::string path = dir + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  };
+  std::string key(32, '\x5a');
+  absl::StatusOr<std::string> read = ReadRequestHashKeyFile(
+      write("good", crypto::Base64Encode(key) + "\n"));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, key);
+  for (const std::string& bad :
+       {crypto::Base64Encode(std::string(16, 'a')), std::string("not base64!"),
+        std::string("")}) {
+    absl::Status s = ReadRequestHashKeyFile(write("bad", bad)).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find(dir + "/bad"), std::string::npos) << s;
+  }
+  EXPECT_FALSE(ReadRequestHashKeyFile(dir + "/missing").ok());
+}
+
+TEST(CallerScopeTest, NamesTheInnermostCallerOfThisThread) {
+  EXPECT_EQ(CurrentCaller(), "");
+  {
+    CallerScope alice("alice");
+    EXPECT_EQ(CurrentCaller(), "alice");
+    {
+      CallerScope bob("bob");
+      EXPECT_EQ(CurrentCaller(), "bob");
+    }
+    EXPECT_EQ(CurrentCaller(), "alice");
+    std::string other;
+    std::thread([&] { other = std::string(CurrentCaller()); }).join();
+    EXPECT_EQ(other, "");
+  }
+  EXPECT_EQ(CurrentCaller(), "");
 }
 
 }  // namespace
