@@ -5,11 +5,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/export_bundle.h"
+#include "clients/cli/log_witness.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/status/status.h"
 #include "services/ledger/merkle.h"
 
 namespace cellchain::cli {
@@ -85,6 +88,18 @@ int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
   if (!status.ok()) return Report("audit checkpoint", status);
   std::cout << response.checkpoint().note() << "verifier key: "
             << response.verifier_key() << "\n";
+  if (!o.save.empty()) {
+    // Checked before it is saved: a file QA keeps must verify by itself.
+    absl::StatusOr<ledger::Witnessed> saved = ledger::Advance(
+        std::nullopt, response.verifier_key(), response.checkpoint().note(),
+        {});
+    absl::Status written = saved.ok() ? WriteWitnessed(o.save, *saved)
+                                      : saved.status();
+    if (!written.ok()) {
+      return Fail("audit checkpoint", std::string(written.message()), 1);
+    }
+    std::cout << "saved to " << o.save << "\n";
+  }
   return 0;
 }
 
@@ -181,7 +196,16 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   // Verification of a large log takes longer than one call's default.
   auto context = NewCallContext(o, std::max(o.deadline,
                                             std::chrono::milliseconds(600000)));
-  auto reader = stub->VerifyLog(context.get(), v1::VerifyLogRequest());
+  v1::VerifyLogRequest request;
+  if (!o.since.empty()) {
+    absl::StatusOr<ledger::Witnessed> since = ReadWitnessed(o.since);
+    if (!since.ok()) {
+      return Fail("audit verify",
+                  absl::StrCat("--since: ", since.status().message()), 2);
+    }
+    request.add_known_checkpoint_notes(since->note);
+  }
+  auto reader = stub->VerifyLog(context.get(), request);
   bool tty = isatty(STDERR_FILENO);
   v1::VerifyLogResponse item;
   int64_t findings = 0;
@@ -246,15 +270,29 @@ int ExportCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
+// `command`, after the log's latest checkpoint was checked against the one
+// this user saw last (log_witness.h).
+template <Command command>
+int Witnessed(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  if (const std::string path = WitnessFile(o); !path.empty()) {
+    auto stub = v1::AuditService::NewStub(channel);
+    absl::StatusOr<std::optional<ledger::Witnessed>> seen =
+        WitnessLog(*stub, o, path);
+    // Our own refusal (LOG_TRUNCATED, ...) or the server's (no session...).
+    if (!seen.ok()) return Report("audit", seen.status());
+  }
+  return command(std::move(channel), o);
+}
+
 }  // namespace
 
 Command FindAuditCommand(const std::string& verb) {
-  if (verb == "checkpoint") return CheckpointCommand;
-  if (verb == "query") return QueryCommand;
-  if (verb == "history") return HistoryCommand;
-  if (verb == "proof") return ProofCommand;
-  if (verb == "verify") return VerifyCommand;
-  if (verb == "export") return ExportCommand;
+  if (verb == "checkpoint") return Witnessed<CheckpointCommand>;
+  if (verb == "query") return Witnessed<QueryCommand>;
+  if (verb == "history") return Witnessed<HistoryCommand>;
+  if (verb == "proof") return Witnessed<ProofCommand>;
+  if (verb == "verify") return Witnessed<VerifyCommand>;
+  if (verb == "export") return Witnessed<ExportCommand>;
   return nullptr;
 }
 

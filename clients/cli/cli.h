@@ -9,6 +9,7 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
+#include "absl/status/status.h"
 #include "cellchain/common/v1/common.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -41,6 +42,8 @@ struct Options {
   std::string record_id;
   int64_t tree_size = 0;
   std::string out;  // export directory
+  std::string save;   // audit checkpoint: also write it to this file
+  std::string since;  // audit verify: a checkpoint file kept outside
   bool include_state = false;
   // session and users
   std::string session_file;  // where login writes and every command reads
@@ -171,6 +174,9 @@ std::string NewRequestId();
 // to stderr and returns 1. A message that starts with its own reason (the
 // access gate's "ROLE_NOT_ALLOWED: …") is printed without that prefix.
 int Report(const std::string& command, const grpc::Status& status);
+// The same for a status of the client's own (its reason and field printed
+// as the server's are).
+int Report(const std::string& command, const absl::Status& status);
 
 // "2026-12-02T08:15:30Z" (UTC, to the second), or "-" when unset: a time
 // as the tables of people-facing commands show it.

@@ -427,9 +427,11 @@ constexpr CommandHelp kCommandHelp[] = {
      "A round trip through the server to PostgreSQL, and the workstation\n"
      "subject the server saw. No session needed.\n"},
     {"audit checkpoint",
-     "cellchain audit checkpoint [--tree-size=N]\n"
+     "cellchain audit checkpoint [--tree-size=N] [--save=FILE]\n"
      "The latest signed checkpoint, or the one of size N. Any logged-in "
-     "user.\n"},
+     "user.\n--save writes it with the log's key to FILE, for QA to keep "
+     "where the\ndatabase's owner cannot rewrite it (audit verify --since, "
+     "cellchain-verify\nbundle --since).\n"},
     {"audit query",
      "cellchain audit query [--entity-type=T --entity-id=ID] [--din=DIN]\n"
      "                      [--actor=USER] [--action=A] [--from=TIME]\n"
@@ -444,8 +446,11 @@ constexpr CommandHelp kCommandHelp[] = {
      "The record's inclusion proof, checked here against the signed\n"
      "checkpoint. Any logged-in user.\n"},
     {"audit verify",
-     "cellchain audit verify\n"
-     "Verifies the whole log on the server; exit 1 on any finding. QA.\n"},
+     "cellchain audit verify [--since=FILE]\n"
+     "Verifies the whole log on the server; exit 1 on any finding. QA.\n"
+     "--since: a checkpoint saved before (audit checkpoint --save) that the\n"
+     "log must still rebuild: a log truncated or rewritten since is a "
+     "finding.\n"},
     {"audit export",
      "cellchain audit export --out=DIR [query filters] [--include-state]\n"
      "Writes a bundle of the query's records, keys, checkpoints and proofs;\n"
@@ -455,12 +460,18 @@ constexpr CommandHelp kCommandHelp[] = {
 constexpr char kCommonFlags[] =
     "\nEvery command also takes --target, --ca, --cert, --key, --deadline "
     "and\n--session-file; `cellchain --help` lists all flags and their "
-    "variables.\n";
+    "variables.\nEvery audit command first checks the log's latest "
+    "checkpoint against the\none this user last saw (kept in "
+    "<session file>.checkpoint): a shorter or\nrewritten log is refused "
+    "(LOG_TRUNCATED, LOG_FORKED).\n";
 
 }  // namespace
 
 int Report(const std::string& command, const grpc::Status& wire) {
-  absl::Status status = grpcx::FromGrpcStatus(wire);
+  return Report(command, grpcx::FromGrpcStatus(wire));
+}
+
+int Report(const std::string& command, const absl::Status& status) {
   std::string reason = ReasonOf(status);
   std::string field = FieldOf(status);
   std::string message(status.message());
@@ -543,6 +554,12 @@ int Main(int argc, char** argv) {
   loader.Int64("tree-size", &o.tree_size, 0, INT64_MAX,
                "audit checkpoint/proof: a checkpointed size (0: latest).");
   loader.String("out", &o.out, "audit export: the bundle directory.");
+  loader.String("save", &o.save,
+                "audit checkpoint: also save it (with the log's key) to this "
+                "file,\nto keep outside the database.");
+  loader.String("since", &o.since,
+                "audit verify: a checkpoint file saved before; the log must "
+                "still\ncontain what it covers.");
   loader.Bool("include-state", &o.include_state,
               "audit export: include each entity's current state.");
   o.session_file = DefaultSessionFile();

@@ -282,8 +282,8 @@ grpc::Status AuditService::VerifyLog(
   absl::StatusOr<StoredLogVerification> verification =
       VerifyStoredLog(**lease, *registry_, options_.origin, options_.verifier,
                       &options_.keyring, options_.max_records, options,
-                      {request->known_checkpoints().begin(),
-                       request->known_checkpoints().end()});
+                      {request->known_checkpoint_notes().begin(),
+                       request->known_checkpoint_notes().end()});
   if (!verification.ok()) return ToGrpcStatus(verification.status());
   for (const ledger::Finding& finding : verification->findings) {
     v1::VerifyLogResponse item;

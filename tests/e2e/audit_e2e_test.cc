@@ -252,6 +252,81 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
   std::filesystem::remove_all(bundle2);
 }
 
+// The issue 23 attack: a superuser deletes the newest records with their log
+// entries, tree nodes and checkpoints. The database then agrees with itself;
+// QA's saved checkpoint and the CLI's memory of the log do not.
+TEST_F(AuditTest, ATruncatedLogIsRefusedByTheClientAndFoundSinceASavedCheckpoint) {
+  auto daemon = StartWithPeople();
+  ASSERT_NE(daemon, nullptr);
+  ASSERT_FALSE(HasFailure());
+  const int64_t before = RecordCount();
+  AwaitCheckpoint(*daemon, before);
+  Append("L07", "test_lot.receive", false);
+  Append("L07", "test_lot.release", true);
+  AwaitCheckpoint(*daemon, before + 2);
+  const std::string saved = BundleDir("kept-checkpoint");
+  RunResult kept = AsQa({"audit", "checkpoint", "--save=" + saved});
+  ASSERT_EQ(kept.exit_code, 0) << kept.output;
+  EXPECT_THAT(kept.output, HasSubstr("saved to " + saved));
+  // The memory beside Quinn's session file holds it too now.
+  int64_t size = 0;
+  {
+    auto admin = pg::Connection::Open(db_->conninfo());
+    ASSERT_TRUE(admin.ok());
+    auto latest = admin->Exec(
+        "SELECT max(tree_size) FROM cellchain_audit.checkpoints");
+    ASSERT_TRUE(latest.ok());
+    size = *latest->GetInt64(0, 0);
+    // Delete everything after the test lot's receipt... and every trace.
+    ASSERT_TRUE(admin->Exec("SET session_replication_role = replica").ok());
+    auto cut = admin->Exec(
+        "SELECT log_index FROM cellchain_audit.log_entries e JOIN "
+        "cellchain_audit.records r USING (record_id) WHERE r.entity_id = "
+        "'L07' ORDER BY log_index LIMIT 1");
+    ASSERT_TRUE(cut.ok() && cut->rows() == 1);
+    int64_t keep = *cut->GetInt64(0, 0);
+    for (const char* sql :
+         {"DELETE FROM cellchain_audit.checkpoints WHERE tree_size > $1",
+          "DELETE FROM cellchain_audit.tree_nodes WHERE (index + 1) * "
+          "(1::bigint << level) > $1",
+          "DELETE FROM cellchain_audit.records WHERE record_id IN (SELECT "
+          "record_id FROM cellchain_audit.log_entries WHERE log_index >= $1)",
+          "DELETE FROM cellchain_audit.log_entries WHERE log_index >= $1"}) {
+      auto deleted = admin->Exec(sql, {keep});
+      ASSERT_TRUE(deleted.ok()) << sql << ": " << deleted.status();
+    }
+  }
+  // And restarts the service, whose sequencer then reads the shortened log
+  // back as its own: from now on the database agrees with itself.
+  ASSERT_EQ(daemon->SignalAndWait(SIGTERM, std::chrono::seconds(20)), 0);
+  daemon.reset();
+  std::string error;
+  daemon = Daemon::Start(ServiceConninfo(), {}, &error);
+  ASSERT_NE(daemon, nullptr) << error;
+  qa_ = std::make_unique<CliSession>(*daemon, "qa-ws-01",
+                                     sessions_.path() + "/quinn");
+
+  // Quinn's next contact: the CLI remembers a larger log.
+  RunResult query = AsQa({"audit", "query", "--entity-type=test_lot"});
+  EXPECT_EQ(query.exit_code, 1) << query.output;
+  EXPECT_THAT(query.output, HasSubstr("(reason: LOG_TRUNCATED)"));
+  // Shorter than seen, or grown again past a checkpoint that is gone.
+  const std::string n = std::to_string(size);
+  EXPECT_THAT(query.output,
+              ::testing::AnyOf(HasSubstr("fewer than the " + n),
+                               HasSubstr("checkpoint of " + n + " records")));
+  // A new workstation user has no memory: the server's verification alone
+  // finds nothing, and with the checkpoint QA kept it finds the deletion.
+  CliSession fresh(*daemon, "qa-ws-01", sessions_.path() + "/quinn-fresh");
+  ASSERT_EQ(fresh.Login("qa.quinn", kQaPassword).exit_code, 0);
+  RunResult alone = fresh.Run({"audit", "verify"});
+  EXPECT_EQ(alone.exit_code, 0) << alone.output;
+  RunResult since = fresh.Run({"audit", "verify", "--since=" + saved});
+  EXPECT_EQ(since.exit_code, 1) << since.output;
+  EXPECT_THAT(since.output, HasSubstr("FINDING CHECKPOINT_ROOT"));
+  std::filesystem::remove(saved);
+}
+
 TEST_F(AuditTest, ProofOfUnknownRecordIsNotFound) {
   auto daemon = StartWithPeople();
   ASSERT_NE(daemon, nullptr);
