@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string_view>
 #include <utility>
 
@@ -10,6 +12,7 @@
 #include "absl/time/time.h"
 #include "clients/verify/verify.h"
 #include "services/ledger/keyring.h"
+#include "services/ledger/witness.h"
 #include "services/ledger/note.h"
 
 namespace cellchain::verify {
@@ -208,6 +211,27 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
         << Std(bundle.status().message()) << "\n";
     return kExitUsage;
   }
+  std::vector<std::string> kept;
+  for (const std::string& file : command.since_files) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<ledger::Witnessed> since =
+        in ? ledger::ParseWitnessed(text.str())
+           : absl::NotFoundError("cannot be read");
+    if (!since.ok()) {
+      err << "cellchain-verify: --since " << file << ": "
+          << Std(since.status().message()) << "\n";
+      return kExitUsage;
+    }
+    kept.push_back(since->note);
+  }
+  if (!kept.empty() && !bundle->complete) {
+    err << "cellchain-verify: --since needs a whole-log bundle (cellchain "
+           "audit export with no filter): a query's subset cannot rebuild "
+           "an older checkpoint\n";
+    return kExitUsage;
+  }
 
   std::string vkey_note;
   if (verifiers.empty()) {
@@ -254,6 +278,14 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
   ledger::VerifyInput input =
       ledger::ToVerifyInput(*std::move(bundle), std::move(verifiers));
   input.keyring = std::move(keyring);
+  // The checkpoints kept outside: a log truncated or rewritten since fails
+  // CHECKPOINT_ROOT (or is a fork) against them.
+  for (std::string& note : kept) {
+    if (std::find(input.checkpoints.begin(), input.checkpoints.end(), note) ==
+        input.checkpoints.end()) {
+      input.checkpoints.push_back(std::move(note));
+    }
+  }
   ledger::VerifyResult result = ledger::Verify(input, options);
   bar.Clear();
 

@@ -25,6 +25,9 @@ struct BundleCommand {
   // The record-signing keys the auditor trusts (services/ledger/keyring.h);
   // empty: the bundle's own keys, with a warning.
   std::string keyring_file;
+  // Checkpoint files kept outside the database (`cellchain audit checkpoint
+  // --save`): a whole-log bundle must still rebuild each of them.
+  std::vector<std::string> since_files;
   int threads = 0;  // 0: all cores.
   // Draw a progress bar on `err` (only when it is a terminal).
   bool progress = false;

@@ -22,6 +22,7 @@
 #include "services/common/testing/status_matchers.h"
 #include "services/ledger/bundle.h"
 #include "services/ledger/keyring.h"
+#include "services/ledger/witness.h"
 #include "services/ledger/verifier_testing.h"
 
 extern char** environ;
@@ -212,6 +213,42 @@ TEST_F(BundleCommandTest, AKeyTheKeyringDoesNotListExitsOneNamingItsRecords) {
   EXPECT_THAT(o.out, HasSubstr(absl::StrCat("FAIL SIGNATURE record ", Id(2))));
   EXPECT_THAT(o.out, HasSubstr(absl::StrCat("FAIL SIGNATURE record ", Id(8))));
   EXPECT_THAT(o.out, Not(HasSubstr(absl::StrCat("record ", Id(0), " "))));
+}
+
+// A checkpoint file QA kept (cellchain audit checkpoint --save) of `note`.
+std::string SaveCheckpoint(const std::string& path, const std::string& vkey,
+                           const std::string& note) {
+  absl::StatusOr<ledger::Witnessed> witnessed =
+      ledger::Advance(std::nullopt, vkey, note, {});
+  EXPECT_TRUE(witnessed.ok()) << witnessed.status();
+  std::ofstream(path) << ledger::FormatWitnessed(*witnessed);
+  return path;
+}
+
+TEST_F(BundleCommandTest, ABundleShorterThanACheckpointKeptOutsideExitsOne) {
+  // QA kept the checkpoint of size 9; the bundle holds those 9: fine.
+  const std::string same = SaveCheckpoint(
+      dir_.string() + ".kept9", vkey(), log_->Input().checkpoints.back());
+  Outcome o = Exec({"bundle", "--vkey", vkey(), "--keyring", keyring_,
+                    "--since", same, dir()});
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+
+  // The log grew to 12 and QA kept that checkpoint; the bundle exported
+  // afterwards (from a database someone truncated) holds only 9.
+  for (int i = 9; i < 12; ++i) {
+    CC_ASSERT_OK(log_->Append("donor", "donor_lot", "e9", "step_late"));
+  }
+  CC_ASSERT_OK(log_->Checkpoint());
+  const std::string later = SaveCheckpoint(
+      dir_.string() + ".kept12", vkey(), log_->Input().checkpoints.back());
+  o = Exec({"bundle", "--vkey", vkey(), "--keyring", keyring_, "--since",
+            later, dir()});
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("FAIL CHECKPOINT_ROOT checkpoint 12: the "
+                               "checkpoint covers 12 records but the log "
+                               "holds 9: records were deleted"));
+  fs::remove(same);
+  fs::remove(later);
 }
 
 TEST_F(BundleCommandTest, AnUnreadableKeyringExitsTwo) {

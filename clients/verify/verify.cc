@@ -290,7 +290,8 @@ int RunNote(const Command& command, const ParsedArgs& args, Io& io) {
 
 constexpr char kBundleUsage[] =
     "usage: cellchain-verify bundle [--vkey VERIFIER_KEY ...]\n"
-    "           [--keyring FILE] [--threads N] DIR\n"
+    "           [--keyring FILE] [--since CHECKPOINT_FILE ...] [--threads N]\n"
+    "           DIR\n"
     "\n"
     "Checks an audit bundle exported by cellchain (docs/bundle-format.md)\n"
     "offline: each record's signature, leaf hash, stored columns and\n"
@@ -306,14 +307,19 @@ constexpr char kBundleUsage[] =
     "keys that you trust (\"<key id> <base64 key>\" per line, the dev PKI's\n"
     "signing/keyring): a key in the bundle that it does not list is a\n"
     "failure, and so is every record that key signed. Without it the\n"
-    "bundle's own keys are used, with a warning. --threads:\n"
+    "bundle's own keys are used, with a warning. --since is a checkpoint\n"
+    "kept outside the database (cellchain audit checkpoint --save),\n"
+    "repeatable: a whole-log bundle must still rebuild it, so a log\n"
+    "truncated or rewritten since fails. --threads:\n"
     "signature-checking threads (default: all cores).\n"
     "\n"
     "Exit status: 0 when every check holds, 1 when any fails, 2 for a bad\n"
     "command line or a bundle that cannot be read.\n";
 
-constexpr FlagSpec kBundleFlags[] = {
-    {"vkey", /*repeatable=*/true}, {"keyring"}, {"threads"}};
+constexpr FlagSpec kBundleFlags[] = {{"vkey", /*repeatable=*/true},
+                                     {"keyring"},
+                                     {"since", /*repeatable=*/true},
+                                     {"threads"}};
 
 int RunBundle(const Command& command, const ParsedArgs& args, Io& io) {
   BundleCommand bundle;
@@ -322,6 +328,9 @@ int RunBundle(const Command& command, const ParsedArgs& args, Io& io) {
   }
   if (auto keyring = args.flags.find("keyring"); keyring != args.flags.end()) {
     bundle.keyring_file = keyring->second.front();
+  }
+  if (auto since = args.flags.find("since"); since != args.flags.end()) {
+    bundle.since_files = since->second;
   }
   if (auto threads = args.flags.find("threads"); threads != args.flags.end()) {
     absl::StatusOr<uint64_t> n =
