@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/session.h"
 
@@ -40,7 +41,8 @@ std::string Label(const v1::Item& item) {
 
 void PrintItem(const v1::Item& item) {
   auto line = [](const char* label, const std::string& value) {
-    std::cout << "  " << std::left << std::setw(18) << label << value << "\n";
+    std::cout << "  " << std::left << std::setw(18) << label
+              << Printable(value) << "\n";
   };
   line("item id", item.item_id());
   line("type", TypeName(item.type()));

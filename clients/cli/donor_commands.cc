@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cellchain/donor/v1/donor.grpc.pb.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/session.h"
 
@@ -74,7 +75,8 @@ std::string LotStateName(v1::LotState s) {
 }
 
 void Line(const char* label, const std::string& value) {
-  std::cout << "  " << std::left << std::setw(20) << label << value << "\n";
+  std::cout << "  " << std::left << std::setw(20) << label << Printable(value)
+            << "\n";
 }
 
 void PrintReasons(const v1::Determination& d) {

@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/session.h"
 #include "services/common/auth/roles.h"
@@ -47,7 +48,8 @@ std::string Notes(const v1::User& user) {
 
 void PrintUser(const v1::User& user) {
   auto line = [](const char* label, const std::string& value) {
-    std::cout << "  " << std::left << std::setw(18) << label << value << "\n";
+    std::cout << "  " << std::left << std::setw(18) << label
+              << Printable(value) << "\n";
   };
   line("user id", user.user_id());
   line("printed name", user.printed_name());
@@ -128,7 +130,8 @@ int LoginCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
                 1);
   }
   const v1::User& user = response.user();
-  std::cout << "logged in as " << user.user_id() << " (" << user.printed_name()
+  std::cout << "logged in as " << Printable(user.user_id()) << " ("
+            << Printable(user.printed_name())
             << "); roles: " << Roles(user) << "\nsession "
             << response.session_id() << " ends " << DisplayTime(response.expires_at());
   if (response.idle_timeout_seconds() > 0) {
@@ -172,7 +175,8 @@ int WhoAmICommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!status.ok()) return Report("whoami", status);
   const v1::User& user = response.user();
   auto line = [](const char* label, const std::string& value) {
-    std::cout << std::left << std::setw(13) << label << value << "\n";
+    std::cout << std::left << std::setw(13) << label << Printable(value)
+              << "\n";
   };
   line("user", user.user_id() + " (" + user.printed_name() + ")");
   line("roles", Roles(user));
@@ -273,8 +277,8 @@ int ListCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
                                            "STATUS", "NOTES"};
   std::vector<std::vector<std::string>> rows;
   for (const v1::User& user : response.users()) {
-    rows.push_back({user.user_id(), user.printed_name(), Roles(user),
-                    StatusName(user.status()), Notes(user)});
+    rows.push_back({Printable(user.user_id()), Printable(user.printed_name()),
+                    Roles(user), StatusName(user.status()), Notes(user)});
   }
   std::vector<size_t> width(header.size());
   for (size_t c = 0; c < header.size(); ++c) {

@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/session.h"
 
@@ -215,7 +216,8 @@ std::string Fixed(double x, int digits) {
 }
 
 void Line(const char* label, const std::string& value) {
-  std::cout << "  " << std::left << std::setw(20) << label << value << "\n";
+  std::cout << "  " << std::left << std::setw(20) << label << Printable(value)
+            << "\n";
 }
 
 std::string Uses(const v1::StepValues& values) {
