@@ -318,6 +318,13 @@ int ShowCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 int RolesCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   constexpr char kCommand[] = "user roles";
   if (o.user_id.empty()) return Fail(kCommand, "--user-id is required", 2);
+  // The server refuses a blank reason too; asking here saves a round trip.
+  if (o.reason.empty()) {
+    return Fail(kCommand,
+                "--reason is required: the audit record says why roles "
+                "changed",
+                2);
+  }
   std::vector<auth::Role> roles;
   std::string error;
   if (!ParseRoles(o, &roles, &error)) return Fail(kCommand, error, 2);

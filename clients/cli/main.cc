@@ -144,9 +144,10 @@ constexpr CommandHelp kCommandHelp[] = {
      "cellchain user show --user-id=ID\n"
      "One user in full. Admin or QA.\n"},
     {"user roles",
-     "cellchain user roles --user-id=ID --roles=R,... [--reason=TEXT]\n"
-     "Replaces the user's roles. Admin only; an admin cannot drop their own\n"
-     "admin role.\n"},
+     "cellchain user roles --user-id=ID --roles=R,... --reason=TEXT\n"
+     "Replaces the user's roles; the reason goes into the audit record.\n"
+     "Admin only; an admin cannot change their own roles; technician and qa\n"
+     "are not given together unless cellchaind runs --allow-technician-qa.\n"},
     {"user disable",
      "cellchain user disable --user-id=ID --reason=TEXT\n"
      "Disables the user (never deleted) and ends their sessions. Admin\n"

@@ -89,6 +89,9 @@ class CustodyTest : public ::testing::Test {
     }
     identity::IdentityOptions options;
     options.scrypt.log2_n = 12;
+    // A deployment where one person may hold technician and qa:
+    // segregation of duties must hold per signature.
+    options.allow_technician_qa = true;
     identity_ = std::make_unique<identity::Identity>(
         id_pool_.get(), id_ledger_.get(), options);
     CC_ASSERT_OK(Custody::RegisterStateReaders(registry_));

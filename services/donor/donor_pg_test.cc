@@ -101,6 +101,9 @@ class DonorTest : public ::testing::Test {
     make_ledger("identity", id_ledger_);
     identity::IdentityOptions id_options;
     id_options.scrypt.log2_n = 12;
+    // The deployment of the reproduction, where one person may hold
+    // technician and qa: segregation of duties must hold per signature.
+    id_options.allow_technician_qa = true;
     identity_ = std::make_unique<identity::Identity>(
         id_pool_.get(), id_ledger_.get(), id_options);
     custody_ = std::make_unique<custody::Custody>(

@@ -253,6 +253,23 @@ absl::StatusOr<std::vector<Role>> RequireRoles(
   return roles;
 }
 
+// Technician and qa in one hand: who records the work would release it.
+absl::Status CheckCompatibleRoles(const std::vector<Role>& roles,
+                                  bool allow_technician_qa) {
+  auto holds = [&](Role role) {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+  };
+  if (allow_technician_qa || !holds(common::v1::ROLE_TECHNICIAN) ||
+      !holds(common::v1::ROLE_QA)) {
+    return absl::OkStatus();
+  }
+  return FailedRule(kReasonIncompatibleRoles,
+                    "technician and qa are not given to one person: who "
+                    "records the work must not release it (a deployment "
+                    "that must combine them runs cellchaind with "
+                    "--allow-technician-qa)");
+}
+
 // Before any hashing: scrypt's time grows with the password's length.
 absl::Status CheckPasswordBytes(std::string_view password,
                                 std::string_view field) {
@@ -1018,6 +1035,8 @@ absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(
   CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
   CC_RETURN_IF_ERROR(RequirePrintedName(request.printed_name()));
   CC_ASSIGN_OR_RETURN(std::vector<Role> roles, RequireRoles(request.roles()));
+  CC_RETURN_IF_ERROR(
+      CheckCompatibleRoles(roles, options_.allow_technician_qa));
   CC_ASSIGN_OR_RETURN(std::string hash, HashTemporaryPassword(request));
   v1::CreateUserRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
@@ -1080,12 +1099,19 @@ absl::StatusOr<v1::SetRolesResponse> Identity::SetRoles(
     const auth::Principal& caller, const v1::SetRolesRequest& request) {
   CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
   CC_ASSIGN_OR_RETURN(std::vector<Role> roles, RequireRoles(request.roles()));
-  if (request.user_id() == caller.user_id &&
-      std::find(roles.begin(), roles.end(), common::v1::ROLE_ADMIN) ==
-          roles.end()) {
-    return FailedRule("CANNOT_REMOVE_OWN_ADMIN",
-                      "an administrator cannot remove their own admin role");
+  CC_RETURN_IF_ERROR(
+      RequireReason(request.context(), "changing a user's roles"));
+  if (request.user_id() == caller.user_id) {
+    // Nobody grants themselves a power (an admin giving itself qa), nor
+    // drops their own admin role by mistake.
+    return WithReason(
+        absl::PermissionDeniedError(
+            "an administrator cannot change their own roles: another "
+            "administrator must"),
+        kReasonCannotChangeOwnRoles);
   }
+  CC_RETURN_IF_ERROR(
+      CheckCompatibleRoles(roles, options_.allow_technician_qa));
   v1::SetRolesRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
   return Mutate<v1::SetRolesResponse>(

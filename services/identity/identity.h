@@ -77,6 +77,12 @@ struct IdentityOptions {
   int max_failures_per_user_id = 20;
   int max_failures_per_workstation = 50;
   absl::Duration failure_window = absl::Minutes(5);
+  // Whether one user may hold technician and qa together (cellchaind
+  // --allow-technician-qa). Off, CreateUser and SetRoles refuse the pair:
+  // whoever records the work should not be the one who releases it
+  // (design brief §3). A small site that must combine them still gets
+  // segregation of duties per signature (auth::CheckSegregationOfDuties).
+  bool allow_technician_qa = false;
 };
 
 // Reasons of refusals.
@@ -87,6 +93,9 @@ inline constexpr char kReasonPasswordTooLong[] = "PASSWORD_TOO_LONG";
 inline constexpr char kReasonAuthenticationBusy[] = "AUTHENTICATION_BUSY";
 inline constexpr char kReasonTooManyFailedAttempts[] =
     "TOO_MANY_FAILED_ATTEMPTS";
+inline constexpr char kReasonIncompatibleRoles[] = "INCOMPATIBLE_ROLES";
+inline constexpr char kReasonCannotChangeOwnRoles[] =
+    "CANNOT_CHANGE_OWN_ROLES";
 
 // No password longer than this (bytes) is ever hashed: a login, signature or
 // current password beyond it is refused with INVALID_ARGUMENT before scrypt
@@ -149,8 +158,14 @@ class Identity final : public auth::SessionAuthority,
   // kMaxPasswordBytes, before any hashing) or new_password (the policy).
   absl::StatusOr<v1::ChangePasswordResponse> ChangePassword(
       const auth::Principal& caller, const v1::ChangePasswordRequest& request);
+  // FAILED_PRECONDITION INCOMPATIBLE_ROLES: technician and qa together,
+  // unless allow_technician_qa.
   absl::StatusOr<v1::CreateUserResponse> CreateUser(
       const auth::Principal& caller, const v1::CreateUserRequest& request);
+  // INVALID_ARGUMENT context.reason when blank (the reason is the audit
+  // record's); PERMISSION_DENIED CANNOT_CHANGE_OWN_ROLES for the caller's
+  // own roles (another admin must); FAILED_PRECONDITION INCOMPATIBLE_ROLES
+  // as for CreateUser; NOT_FOUND for an unknown user.
   absl::StatusOr<v1::SetRolesResponse> SetRoles(
       const auth::Principal& caller, const v1::SetRolesRequest& request);
   absl::StatusOr<v1::DisableUserResponse> DisableUser(

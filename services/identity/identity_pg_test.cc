@@ -543,18 +543,112 @@ TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
                    .ok());
 }
 
-TEST_F(IdentityTest, AdminCannotDisableSelfOrDropOwnAdminRole) {
+TEST_F(IdentityTest, AdminCannotDisableSelfOrChangeOwnRoles) {
   v1::DisableUserRequest disable;
   *disable.mutable_context() = Context("oops");
   disable.set_user_id("ada");
   EXPECT_EQ(ReasonOf(identity_->DisableUser(admin_, disable).status()),
             "CANNOT_DISABLE_SELF");
-  v1::SetRolesRequest roles;
-  *roles.mutable_context() = Context();
-  roles.set_user_id("ada");
-  roles.add_roles(common::v1::ROLE_QA);
-  EXPECT_EQ(ReasonOf(identity_->SetRoles(admin_, roles).status()),
-            "CANNOT_REMOVE_OWN_ADMIN");
+  auto records = [&]() {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(conn.ok());
+    auto r = conn->Exec("SELECT count(*) FROM cellchain_audit.records");
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r->GetInt64(0, 0) : -1;
+  };
+  const int64_t before = records();
+  // The issue: an admin gave itself qa. Dropping admin is refused alike.
+  for (std::vector<common::v1::Role> roles :
+       {std::vector{common::v1::ROLE_ADMIN, common::v1::ROLE_QA},
+        std::vector{common::v1::ROLE_QA}}) {
+    v1::SetRolesRequest request;
+    *request.mutable_context() = Context("audit trail review");
+    request.set_user_id("ada");
+    for (common::v1::Role role : roles) request.add_roles(role);
+    absl::Status refused = identity_->SetRoles(admin_, request).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+    EXPECT_EQ(ReasonOf(refused), kReasonCannotChangeOwnRoles);
+    EXPECT_THAT(std::string(refused.message()),
+                HasSubstr("another administrator must"));
+  }
+  EXPECT_EQ(records(), before);
+  CC_ASSERT_OK_AND_ASSIGN(v1::User ada, identity_->GetUser("ada"));
+  EXPECT_THAT(ada.roles(), ElementsAre(common::v1::ROLE_ADMIN));
+}
+
+TEST_F(IdentityTest, RoleChangesNeedAReasonAndCompatibleRoles) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  auto set_roles = [&](Identity& identity, const std::string& reason,
+                       std::vector<common::v1::Role> roles) {
+    v1::SetRolesRequest request;
+    *request.mutable_context() = Context(reason);
+    request.set_user_id("tina");
+    for (common::v1::Role role : roles) request.add_roles(role);
+    return identity.SetRoles(admin_, request);
+  };
+  const std::vector<std::string> history = Actions("user", "tina");
+
+  for (const char* blank : {"", "   "}) {
+    absl::Status refused =
+        set_roles(*identity_, blank, {common::v1::ROLE_QC_ANALYST}).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+    EXPECT_EQ(FieldOf(refused), "context.reason");
+  }
+  absl::Status both = set_roles(*identity_, "covering QA this month",
+                                {common::v1::ROLE_TECHNICIAN,
+                                 common::v1::ROLE_QA})
+                          .status();
+  EXPECT_EQ(both.code(), absl::StatusCode::kFailedPrecondition) << both;
+  EXPECT_EQ(ReasonOf(both), kReasonIncompatibleRoles);
+  EXPECT_THAT(std::string(both.message()),
+              HasSubstr("--allow-technician-qa"));
+  EXPECT_EQ(Actions("user", "tina"), history);
+  CC_ASSERT_OK_AND_ASSIGN(v1::User unchanged, identity_->GetUser("tina"));
+  EXPECT_THAT(unchanged.roles(), ElementsAre(common::v1::ROLE_TECHNICIAN));
+
+  v1::CreateUserRequest create;
+  *create.mutable_context() = Context();
+  create.set_user_id("terry");
+  create.set_printed_name("Terry Two-Hats");
+  create.add_roles(common::v1::ROLE_QA);
+  create.add_roles(common::v1::ROLE_TECHNICIAN);
+  create.set_temporary_password(kTempPassword);
+  EXPECT_EQ(ReasonOf(identity_->CreateUser(admin_, create).status()),
+            kReasonIncompatibleRoles);
+  EXPECT_EQ(identity_->GetUser("terry").status().code(),
+            absl::StatusCode::kNotFound);
+
+  // A good change: its reason is in the audit record.
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto changed, set_roles(*identity_, "covers QC on night shifts",
+                              {common::v1::ROLE_TECHNICIAN,
+                               common::v1::ROLE_QC_ANALYST}));
+  EXPECT_THAT(changed.user().roles(),
+              ElementsAre(common::v1::ROLE_TECHNICIAN,
+                          common::v1::ROLE_QC_ANALYST));
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok());
+  auto r = conn->Exec(
+      "SELECT record_bytes FROM cellchain_audit.records WHERE entity_type = "
+      "'user' AND entity_id = 'tina' AND action = 'user.set_roles'",
+      {}, pg::ResultFormat::kBinary);
+  ASSERT_TRUE(r.ok() && r->rows() == 1) << r.status();
+  audit::v1::AuditRecord record;
+  ASSERT_TRUE(record.ParseFromString(*r->GetBytes(0, 0)));
+  EXPECT_EQ(record.reason(), "covers QC on night shifts");
+  EXPECT_EQ(record.actor().user_id(), "ada");
+
+  // A deployment that allows the pair (--allow-technician-qa).
+  IdentityOptions allowing;
+  allowing.scrypt.log2_n = 12;
+  allowing.allow_technician_qa = true;
+  Identity lenient(pool_.get(), ledger_.get(), allowing);
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto combined, set_roles(lenient, "two-person site: both hats",
+                               {common::v1::ROLE_TECHNICIAN,
+                                common::v1::ROLE_QA}));
+  EXPECT_THAT(combined.user().roles(),
+              ElementsAre(common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA));
 }
 
 TEST_F(IdentityTest, PasswordPolicyAndNoReuse) {

@@ -267,14 +267,31 @@ TEST_F(CliAuthTest, AdminShowsChangesDisablesAndResetsUsers) {
   EXPECT_THAT(show.output, HasSubstr("Quinn Quality"));
   EXPECT_THAT(show.output, HasSubstr("active"));
 
+  RunResult unreasoned = Run(*admin_, {"user", "roles", "--user-id=qa.quinn",
+                                       "--roles=qa,qc_analyst"});
+  EXPECT_EQ(unreasoned.exit_code, 2) << unreasoned.output;
+  EXPECT_THAT(unreasoned.output, HasSubstr("--reason is required"));
   RunResult roles = Run(*admin_, {"user", "roles", "--user-id=qa.quinn",
-                                  "--roles=qa,qc_analyst"});
+                                  "--roles=qa,qc_analyst",
+                                  "--reason=second reviewer for QC"});
   EXPECT_EQ(roles.exit_code, 0) << roles.output;
   EXPECT_THAT(roles.output, HasSubstr("qc_analyst, qa"));
   RunResult bad_role =
-      Run(*admin_, {"user", "roles", "--user-id=qa.quinn", "--roles=boss"});
+      Run(*admin_, {"user", "roles", "--user-id=qa.quinn", "--roles=boss",
+                    "--reason=typo"});
   EXPECT_EQ(bad_role.exit_code, 2) << bad_role.output;
   EXPECT_THAT(bad_role.output, HasSubstr("no role \"boss\""));
+  // Technician and qa together: refused by the server (the e2e daemon runs
+  // without --allow-technician-qa); an admin's own roles likewise.
+  RunResult both = Run(*admin_, {"user", "roles", "--user-id=qa.quinn",
+                                 "--roles=qa,technician",
+                                 "--reason=short of staff"});
+  EXPECT_EQ(both.exit_code, 1) << both.output;
+  EXPECT_THAT(both.output, HasSubstr("(reason: INCOMPATIBLE_ROLES)"));
+  RunResult own = Run(*admin_, {"user", "roles", "--user-id=admin",
+                                "--roles=admin,qa", "--reason=audit review"});
+  EXPECT_EQ(own.exit_code, 1) << own.output;
+  EXPECT_THAT(own.output, HasSubstr("(reason: CANNOT_CHANGE_OWN_ROLES)"));
 
   RunResult no_reason = Run(*admin_, {"user", "disable", "--user-id=qa.quinn"});
   EXPECT_EQ(no_reason.exit_code, 2) << no_reason.output;
