@@ -137,6 +137,8 @@ class Custody {
   absl::StatusOr<v1::PlaceHoldResponse> PlaceHold(
       const auth::Principal& caller, const v1::PlaceHoldRequest& request);
   // QA's signature is checked (password again) before the transaction.
+  // PERMISSION_DENIED SEGREGATION_OF_DUTIES when the signer did work on the
+  // held item (any record of it but holds), nothing written.
   absl::StatusOr<v1::ReleaseHoldResponse> ReleaseHold(
       const auth::Principal& caller, const v1::ReleaseHoldRequest& request);
   // FAILED_PRECONDITION RECALL_TOO_LARGE past max_recall_items.
