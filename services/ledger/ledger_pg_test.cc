@@ -34,6 +34,7 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
+#include "services/ledger/entity_guard.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/state_registry.h"
@@ -761,6 +762,30 @@ TEST_F(LedgerPgTest, AServiceRoleWritesOnlyRecordsOfItsOwnServiceAndKeys) {
   EXPECT_EQ(ReasonOf(check), kReasonSigningKeyNotRegistered) << check;
   EXPECT_FALSE(unregistered->RegisterKey(*service_).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"), 0);
+}
+
+// What a service checks before it acts on an entity (entity_guard.h).
+TEST_F(LedgerPgTest, AnEntityIsUsedOnlyWhenItsLatestRecordSaysWhatItsRowSays) {
+  auto require = [&](const std::string& id,
+                     const google::protobuf::Struct& row) -> absl::Status {
+    CC_ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(*service_));
+    return RequireAudited(tx, "widget", id, row);
+  };
+  // Recorded through the ledger: usable.
+  CC_ASSERT_OK(AppendOnce(*ledger_, "wid_1"));
+  CC_EXPECT_OK(require("wid_1", Widget("wid_1", "w", 1)));
+  // A row with no record (inserted by SQL): refused, naming it.
+  absl::Status none = require("wid_fake", Widget("wid_fake", "w", 1));
+  EXPECT_EQ(ReasonOf(none), kReasonEntityNotAudited) << none;
+  EXPECT_TRUE(absl::StrContains(none.message(),
+                                "widget wid_fake has no signed audit record"))
+      << none;
+  // A row changed behind the service's back: its state is not the record's.
+  absl::Status changed = require("wid_1", Widget("wid_1", "forged", 1));
+  EXPECT_EQ(ReasonOf(changed), kReasonEntityNotAudited) << changed;
+  EXPECT_TRUE(absl::StrContains(changed.message(),
+                                "is not what its latest signed audit record"))
+      << changed;
 }
 
 TEST_F(LedgerPgTest, TriggersRefuseChangesEvenToTheSuperuser) {
