@@ -22,6 +22,7 @@
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
 #include "services/isbt128/scan.h"
+#include "services/ledger/entity_guard.h"
 #include "services/ledger/request_bytes.h"
 
 namespace cellchain::custody {
@@ -603,6 +604,16 @@ absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
   return std::move(items.front());
 }
 
+// Refuses an item whose row is not what its latest signed record says (a
+// row inserted or edited behind custody's back): it is not handed over,
+// ended or derived from until QA has investigated (issue 23). Holds, recalls
+// and discards stay open to it: they are how QA contains it.
+absl::Status RequireAuditedItem(pg::Transaction& tx,
+                                const std::string& item_id) {
+  CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx, item_id));
+  return ledger::RequireAudited(tx, "item", item_id, item);
+}
+
 absl::Status RequireNotEnded(const LockedItem& item) {
   if (Ended(item.state)) {
     return FailedRule(kReasonItemEnded,
@@ -1010,6 +1021,7 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
                 "ITEM_NOT_FOUND");
           }
           const LockedItem& parent = *it->second;
+          CC_RETURN_IF_ERROR(RequireAuditedItem(tx, parent.item_id));
           CC_RETURN_IF_ERROR(CheckKindFits(parent.type, request.type(),
                                            link.kind(), field + ".kind"));
           if (parent.state == v1::ITEM_STATE_IN_TRANSIT) {
@@ -1131,6 +1143,8 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
                             "ITEM_NOT_FOUND");
         }
         const LockedItem& parent = parents.front();
+        CC_RETURN_IF_ERROR(RequireAuditedItem(tx, child.item_id));
+        CC_RETURN_IF_ERROR(RequireAuditedItem(tx, parent.item_id));
         CC_RETURN_IF_ERROR(
             CheckKindFits(parent.type, child.type, request.kind(), "kind"));
         if (Ended(parent.state)) {
@@ -1358,6 +1372,7 @@ absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
       [&](pg::Transaction& tx, v1::InitiateHandoffResponse& response) {
         CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(item));
+        CC_RETURN_IF_ERROR(RequireAuditedItem(tx, item.item_id));
         if (item.state == v1::ITEM_STATE_IN_TRANSIT) {
           return FailedRule(kReasonItemInTransit,
                             absl::StrCat("item ", item.item_id,
@@ -1445,6 +1460,8 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
             }
             CC_RETURN_IF_ERROR(LockItem(tx, handoff.item_id()).status());
             CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx, handoff.item_id()));
+            CC_RETURN_IF_ERROR(
+                ledger::RequireAudited(tx, "item", item.item_id(), item));
             if (!ScanMatches(item, request.scan())) {
               return FailedRule(
                   kReasonScanMismatch,
@@ -2065,6 +2082,9 @@ absl::StatusOr<v1::EndItemResponse> Custody::EndItem(
       [&](pg::Transaction& tx, v1::EndItemResponse& response) {
         CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(item));
+        if (request.outcome() != v1::ITEM_STATE_DISCARDED) {
+          CC_RETURN_IF_ERROR(RequireAuditedItem(tx, item.item_id));
+        }
         if (item.state == v1::ITEM_STATE_IN_TRANSIT) {
           return FailedRule(kReasonItemInTransit,
                             absl::StrCat("item ", item.item_id,

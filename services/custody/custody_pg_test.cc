@@ -24,6 +24,7 @@
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
 #include "services/isbt128/scan.h"
+#include "services/ledger/entity_guard.h"
 
 namespace cellchain::custody {
 namespace {
@@ -440,6 +441,62 @@ TEST_F(CustodyTest, BackwardTraceOfADoseFindsDonorReagentsEquipmentTestsAndOpera
   EXPECT_EQ(custody_->TraceBackward(request).status().code(),
             absl::StatusCode::kNotFound);
   ExpectEverySnapshotMatchesItsRow();
+}
+
+// The issue 23 attack: an item row inserted by SQL, with no audit record,
+// and a real item's row edited behind custody's back. Neither is handed
+// over, ended or derived from; QA can still hold and discard them.
+TEST_F(CustodyTest, AnItemWhoseRowNoSignedRecordVouchesForIsNotUsed) {
+  CC_ASSERT_OK_AND_ASSIGN(v1::Item real,
+                          Register(tech_, v1::ITEM_TYPE_DONOR_LOT, "LOT-R"));
+  {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    CC_ASSERT_OK(conn->ExecScript(absl::StrCat(
+        "CREATE TEMP TABLE forged AS SELECT * FROM cellchain_custody.items "
+        "WHERE item_id = '", real.item_id(), "';"
+        "UPDATE forged SET item_id = 'itm_forged', local_code = 'LOT-F';"
+        "INSERT INTO cellchain_custody.items SELECT * FROM forged;")));
+  }
+  auto not_audited = [](const absl::Status& status, const std::string& what) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+    EXPECT_EQ(ReasonOf(status), ledger::kReasonEntityNotAudited) << status;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(what)) << status;
+  };
+  const int64_t records_before =
+      Count("SELECT count(*) FROM cellchain_audit.records");
+  not_audited(Handoff(tech_, "itm_forged", "phil").status(),
+              "item itm_forged has no signed audit record");
+  not_audited(Register(tech_, v1::ITEM_TYPE_CULTURE_VESSEL, "V-F",
+                       {{"itm_forged", v1::DERIVATION_KIND_SPLIT}})
+                  .status(),
+              "item itm_forged has no signed audit record");
+  v1::EndItemRequest end;
+  *end.mutable_context() = Ctx();
+  end.set_item_id("itm_forged");
+  end.set_outcome(v1::ITEM_STATE_CONSUMED);
+  not_audited(custody_->EndItem(tech_, end).status(),
+              "item itm_forged has no signed audit record");
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records"),
+            records_before);
+
+  // A real item whose custodian was rewritten by SQL.
+  {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    CC_ASSERT_OK(conn->Exec("UPDATE cellchain_custody.items SET custodian = "
+                            "'phil' WHERE item_id = $1",
+                            {real.item_id()})
+                     .status());
+  }
+  not_audited(Handoff(pharmacist_, real.item_id(), "tina").status(),
+              "is not what its latest signed audit record says");
+
+  // Containment stays open: a hold on the forged item, then its discard.
+  CC_EXPECT_OK(Hold("itm_forged", "no signed record: investigate").status());
+  end.set_outcome(v1::ITEM_STATE_DISCARDED);
+  *end.mutable_context() = Ctx("forged row, discarded");
+  CC_EXPECT_OK(custody_->EndItem(tech_, end).status());
 }
 
 TEST_F(CustodyTest, APooledChildIsShownOnceAndACycleIsRefused) {
