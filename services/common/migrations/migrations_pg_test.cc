@@ -212,8 +212,9 @@ TEST_F(MigrationsTest, MetaMigrationsGiveServicesNoDelete) {
                           pg::Connection::Open(db_->ConninfoAs(role)));
   CC_ASSERT_OK(service.Exec(
       "INSERT INTO cellchain_meta.idempotency "
-      "(service, method, request_id, request_hash) VALUES ($1, $2, $3, $4)",
-      {"svc", "Do", "req-0123456789abcdef",
+      "(service, method, user_id, request_id, request_hash) "
+      "VALUES ($1, $2, $3, $4, $5)",
+      {"svc", "Do", "usr_ada", "req-0123456789abcdef",
        pg::Param::Bytes(std::string(32, 'h'))}));
   CC_ASSERT_OK(
       service.Exec("UPDATE cellchain_meta.idempotency SET response = $1",
