@@ -5,6 +5,9 @@
 #   DIR/server/<name>.crt|.key                serverAuth; SAN DNS:localhost,
 #                                             IP:127.0.0.1, DNS:<name>.cellchain.local
 #   DIR/clients/<name>.crt|.key               clientAuth; /O=cellchain-dev/OU=workstation/CN=<name>
+#   DIR/clients/lab-ws-01-rekeyed.crt|.key    clientAuth; the SAME subject as lab-ws-01
+#                                             with another key (sessions are bound to
+#                                             the key: a copied token must not work)
 #   DIR/signing/<service>.key|.pub            Ed25519 ledger signing keys (PKCS#8 / SPKI PEM)
 #   DIR/signing/keyring                       the record-signing keys QA trusts:
 #                                             "<key id> <base64 raw key>" per line
@@ -273,11 +276,14 @@ done
 make_keyring "${dir}/signing/keyring"
 make_field_keys "${dir}/field-keys"
 make_request_hash_key "${dir}/request-hash-key"
+# A certificate reissued to lab-ws-01's name with a new key.
+make_leaf "${dir}/ca" "${dir}/clients/lab-ws-01-rekeyed" \
+  "/O=cellchain-dev/OU=workstation/CN=lab-ws-01" client
 make_ca "${dir}/rogue/ca" "/O=rogue/CN=rogue CA"
 # Same-looking subject as a real workstation: only the issuer differs.
 make_leaf "${dir}/rogue/ca" "${dir}/rogue/clients/intruder" \
   "/O=cellchain-dev/OU=workstation/CN=intruder" client
 
-echo "pki: ${dir}: CA + ${#SERVERS[@]} server + ${#CLIENTS[@]} client certs," \
+echo "pki: ${dir}: CA + ${#SERVERS[@]} server + ${#CLIENTS[@]} client certs (+ lab-ws-01 rekeyed)," \
   "${#SIGNERS[@]} Ed25519 signing keys, field key ring, request hash key, rogue CA + intruder" \
   "(${generated} made, ${kept} kept)"

@@ -20,7 +20,8 @@ grpc::Status AuthService::Login(grpc::ServerContext* context,
                                 const v1::LoginRequest* request,
                                 v1::LoginResponse* response) {
   absl::StatusOr<LoginResult> result = identity_->Login(
-      request->user_id(), request->password(), grpcx::PeerSubject(*context));
+      request->user_id(), request->password(), grpcx::PeerSubject(*context),
+      grpcx::PeerKeyFingerprint(*context));
   if (!result.ok()) return ToGrpcStatus(result.status());
   response->set_session_token(result->session_token);
   response->set_session_id(result->session_id);

@@ -645,7 +645,15 @@ absl::StatusOr<v1::User> Identity::BootstrapAdmin(std::string_view user_id,
 
 absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                                             std::string_view password,
-                                            std::string_view workstation) {
+                                            std::string_view workstation,
+                                            std::string_view client_key) {
+  if (client_key.empty()) {
+    // mTLS makes this unreachable over the network: there would be no key
+    // to bind the session to.
+    return WithReason(
+        absl::UnauthenticatedError("no verified client certificate"),
+        kReasonClientCertificateRequired);
+  }
   if (user_id.empty()) return InvalidField("user_id", "the user id is required");
   CC_RETURN_IF_ERROR(CheckUserId(user_id, "user_id"));
   if (password.empty()) {
@@ -690,16 +698,16 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                     pg::Result session,
                     tx.Exec("INSERT INTO cellchain_identity.sessions "
                             "(session_id, token_hash, user_id, workstation, "
-                            "created_at, expires_at, idle_timeout, "
-                            "last_seen_at) "
-                            "VALUES ($1, $2, $3, $4, now(), "
+                            "client_key, created_at, expires_at, "
+                            "idle_timeout, last_seen_at) "
+                            "VALUES ($1, $2, $3, $4, $7, now(), "
                             "now() + $5::interval, $6::interval, now()) "
                             "RETURNING (extract(epoch FROM expires_at) * "
                             "1000000)::int8",
                             {result.session_id, pg::Param::Bytes(token_hash),
                              c.user_id, workstation,
                              Interval(options_.session_lifetime),
-                             Interval(options_.idle_timeout)}));
+                             Interval(options_.idle_timeout), client_key}));
                 CC_ASSIGN_OR_RETURN(int64_t expires, session.GetInt64(0, 0));
                 result.expires_at = absl::FromUnixMicros(expires);
                 CC_ASSIGN_OR_RETURN(result.user,
@@ -750,7 +758,8 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
 }
 
 absl::StatusOr<auth::Session> Identity::Authenticate(
-    std::string_view token, std::string_view workstation) {
+    std::string_view token, std::string_view workstation,
+    std::string_view client_key) {
   auto refuse = [](std::string_view reason, std::string_view message) {
     return WithReason(absl::UnauthenticatedError(std::string(message)), reason);
   };
@@ -770,7 +779,8 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
           "s.last_seen_at < now() - least(s.idle_timeout / 10, "
           "interval '30 seconds'), "
           "u.printed_name, u.roles::text, u.password_change_required, "
-          "u.locked_at IS NOT NULL, u.disabled_at IS NOT NULL "
+          "u.locked_at IS NOT NULL, u.disabled_at IS NOT NULL, "
+          "coalesce(s.client_key, '') "
           "FROM cellchain_identity.sessions s "
           "JOIN cellchain_identity.users u USING (user_id) "
           "WHERE s.token_hash = $1",
@@ -793,6 +803,7 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
   CC_ASSIGN_OR_RETURN(session.password_change_required, r.GetBool(0, 10));
   CC_ASSIGN_OR_RETURN(bool locked, r.GetBool(0, 11));
   CC_ASSIGN_OR_RETURN(bool disabled, r.GetBool(0, 12));
+  CC_ASSIGN_OR_RETURN(std::string bound_key, r.GetString(0, 13));
   if (ended) {
     return refuse("SESSION_ENDED",
                   absl::StrCat("this session has ended (", end_reason,
@@ -812,6 +823,13 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
   if (bound_to != workstation) {
     return refuse("SESSION_WORKSTATION_MISMATCH",
                   "this session belongs to another workstation; log in here");
+  }
+  if (bound_key.empty() || bound_key != client_key) {
+    // The subject matches but the key does not: the token was copied to a
+    // machine holding another certificate of that name.
+    return refuse(kReasonSessionClientKeyMismatch,
+                  "this session belongs to another client certificate (same "
+                  "name, another key); log in with this one");
   }
   if (touch) {
     // Losing a touch in a crash only shortens an idle session: no need to

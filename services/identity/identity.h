@@ -96,6 +96,10 @@ inline constexpr char kReasonTooManyFailedAttempts[] =
 inline constexpr char kReasonIncompatibleRoles[] = "INCOMPATIBLE_ROLES";
 inline constexpr char kReasonCannotChangeOwnRoles[] =
     "CANNOT_CHANGE_OWN_ROLES";
+inline constexpr char kReasonClientCertificateRequired[] =
+    "CLIENT_CERTIFICATE_REQUIRED";
+inline constexpr char kReasonSessionClientKeyMismatch[] =
+    "SESSION_CLIENT_KEY_MISMATCH";
 
 // No password longer than this (bytes) is ever hashed: a login, signature or
 // current password beyond it is refused with INVALID_ARGUMENT before scrypt
@@ -143,9 +147,14 @@ class Identity final : public auth::SessionAuthority,
   // kMaxPasswordBytes (nothing hashed, nothing counted); RESOURCE_EXHAUSTED
   // TOO_MANY_FAILED_ATTEMPTS and UNAVAILABLE AUTHENTICATION_BUSY (see
   // IdentityOptions).
+  // The session is bound to `workstation` (the client certificate's
+  // subject) and `client_key` (its public key's fingerprint,
+  // grpcx::PeerKeyFingerprint); UNAUTHENTICATED CLIENT_CERTIFICATE_REQUIRED
+  // when `client_key` is empty.
   absl::StatusOr<LoginResult> Login(std::string_view user_id,
                                     std::string_view password,
-                                    std::string_view workstation);
+                                    std::string_view workstation,
+                                    std::string_view client_key);
 
   absl::Status Logout(const auth::Principal& caller);
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const auth::Principal& caller);
@@ -183,7 +192,8 @@ class Identity final : public auth::SessionAuthority,
 
   // auth::SessionAuthority
   absl::StatusOr<auth::Session> Authenticate(
-      std::string_view token, std::string_view workstation) override;
+      std::string_view token, std::string_view workstation,
+      std::string_view client_key) override;
   void RecordDenial(const auth::Denial& denial) override;
 
   // auth::SignatureAuthority. Also INVALID_ARGUMENT field password reason

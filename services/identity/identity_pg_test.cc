@@ -33,6 +33,12 @@ constexpr char kAdminPassword[] = "correct horse battery";
 constexpr char kTempPassword[] = "temporary-Pa55word";
 constexpr char kTinaPassword[] = "first own secret phrase";
 
+// A stand-in for the fingerprint of a workstation certificate's public key
+// (grpcx::PeerKeyFingerprint): 64 hex characters, one per subject.
+std::string KeyOf(std::string_view workstation) {
+  return crypto::Sha256Hex(workstation);
+}
+
 class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -63,16 +69,18 @@ class IdentityTest : public ::testing::Test {
                             identity_->BootstrapAdmin("ada", "Ada Admin",
                                                       kAdminPassword,
                                                       "console:test"));
-    CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                            identity_->Login("ada", kAdminPassword, kLab));
+    CC_ASSERT_OK_AND_ASSIGN(
+        LoginResult login,
+        identity_->Login("ada", kAdminPassword, kLab, KeyOf(kLab)));
     CC_ASSERT_OK_AND_ASSIGN(admin_, PrincipalOf(login.session_token, kLab));
   }
 
   // What the access gate would hand a handler for this token.
   absl::StatusOr<auth::Principal> PrincipalOf(const std::string& token,
                                               const std::string& workstation) {
-    CC_ASSIGN_OR_RETURN(auth::Session session,
-                        identity_->Authenticate(token, workstation));
+    CC_ASSIGN_OR_RETURN(
+        auth::Session session,
+        identity_->Authenticate(token, workstation, KeyOf(workstation)));
     auth::Principal p;
     p.user_id = session.user_id;
     p.printed_name = session.printed_name;
@@ -102,8 +110,9 @@ class IdentityTest : public ::testing::Test {
     for (common::v1::Role role : roles) create.add_roles(role);
     create.set_temporary_password(kTempPassword);
     CC_ASSERT_OK(identity_->CreateUser(admin_, create));
-    CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                            identity_->Login(user_id, kTempPassword, kLab));
+    CC_ASSERT_OK_AND_ASSIGN(
+        LoginResult login,
+        identity_->Login(user_id, kTempPassword, kLab, KeyOf(kLab)));
     EXPECT_TRUE(login.user.password_change_required());
     CC_ASSERT_OK_AND_ASSIGN(auth::Principal self,
                             PrincipalOf(login.session_token, kLab));
@@ -197,50 +206,92 @@ TEST_F(IdentityTest, BootstrapHappensOnce) {
 
 TEST_F(IdentityTest, SessionIsBoundToItsWorkstation) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult login,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   EXPECT_EQ(login.session_token.size(), 43u);
-  CC_ASSERT_OK_AND_ASSIGN(auth::Session session,
-                          identity_->Authenticate(login.session_token, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auth::Session session,
+      identity_->Authenticate(login.session_token, kLab, KeyOf(kLab)));
   EXPECT_EQ(session.user_id, "tina");
   EXPECT_EQ(session.printed_name, "Tina Tech");
   EXPECT_THAT(session.roles, ElementsAre(common::v1::ROLE_TECHNICIAN));
-  EXPECT_EQ(ReasonOf(identity_->Authenticate(login.session_token, kQaDesk)
-                         .status()),
-            "SESSION_WORKSTATION_MISMATCH");
+  EXPECT_EQ(
+      ReasonOf(
+          identity_->Authenticate(login.session_token, kQaDesk, KeyOf(kQaDesk))
+              .status()),
+      "SESSION_WORKSTATION_MISMATCH");
   std::string forged = login.session_token;
   forged[0] = forged[0] == 'A' ? 'B' : 'A';
-  EXPECT_EQ(ReasonOf(identity_->Authenticate(forged, kLab).status()),
-            "SESSION_INVALID");
+  EXPECT_EQ(
+      ReasonOf(identity_->Authenticate(forged, kLab, KeyOf(kLab)).status()),
+      "SESSION_INVALID");
+}
+
+TEST_F(IdentityTest, SessionIsBoundToItsClientCertificatesKey) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult login,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
+  // The same subject with another key: a certificate reissued to the
+  // workstation's name, holding a token copied from it.
+  const std::string rekeyed = KeyOf("another key of lab-ws-01");
+  absl::Status copied =
+      identity_->Authenticate(login.session_token, kLab, rekeyed).status();
+  EXPECT_EQ(copied.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(copied), kReasonSessionClientKeyMismatch);
+  EXPECT_EQ(
+      ReasonOf(identity_->Authenticate(login.session_token, kLab, "").status()),
+      kReasonSessionClientKeyMismatch);
+  // The refusal does not end the session of the real workstation.
+  CC_EXPECT_OK(identity_->Authenticate(login.session_token, kLab, KeyOf(kLab)));
+
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  auto stored = conn->Exec(
+      "SELECT client_key FROM cellchain_identity.sessions "
+      "WHERE session_id = $1",
+      {login.session_id});
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_EQ(stored->rows(), 1);
+  EXPECT_EQ(*stored->GetString(0, 0), KeyOf(kLab));
+
+  // No key, no session.
+  absl::Status keyless =
+      identity_->Login("tina", kTinaPassword, kLab, "").status();
+  EXPECT_EQ(keyless.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(keyless), kReasonClientCertificateRequired);
 }
 
 TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult before,
-                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult before,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   for (int i = 0; i < 3; ++i) {
-    absl::StatusOr<LoginResult> wrong =
-        identity_->Login("tina", "guess number " + std::to_string(i), kLab);
+    absl::StatusOr<LoginResult> wrong = identity_->Login(
+        "tina", "guess number " + std::to_string(i), kLab, KeyOf(kLab));
     EXPECT_EQ(wrong.status().code(), absl::StatusCode::kUnauthenticated);
     EXPECT_EQ(ReasonOf(wrong.status()), kReasonInvalidCredentials);
   }
   // Locked: even the right password is refused, with exactly the answer a
   // wrong password or an unknown user gets, and the open session ended.
   absl::StatusOr<LoginResult> right =
-      identity_->Login("tina", kTinaPassword, kLab);
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab));
   absl::StatusOr<LoginResult> wrong =
-      identity_->Login("tina", "one more guess", kLab);
+      identity_->Login("tina", "one more guess", kLab, KeyOf(kLab));
   absl::StatusOr<LoginResult> unknown =
-      identity_->Login("nobody", "one more guess", kLab);
+      identity_->Login("nobody", "one more guess", kLab, KeyOf(kLab));
   EXPECT_EQ(right.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ReasonOf(right.status()), kReasonInvalidCredentials);
   EXPECT_EQ(right.status(), wrong.status());
   EXPECT_EQ(right.status(), unknown.status());
   // Administrators see why: the denials keep the true reason.
   EXPECT_EQ(CountDenials("tina", auth::kReasonAccountLocked), 2);
-  EXPECT_EQ(ReasonOf(identity_->Authenticate(before.session_token, kLab)
-                         .status()),
-            "SESSION_ENDED");
+  EXPECT_EQ(
+      ReasonOf(identity_->Authenticate(before.session_token, kLab, KeyOf(kLab))
+                   .status()),
+      "SESSION_ENDED");
   CC_ASSERT_OK_AND_ASSIGN(v1::User tina, identity_->GetUser("tina"));
   EXPECT_EQ(tina.status(), v1::USER_STATUS_LOCKED);
   EXPECT_EQ(tina.failed_attempts(), 3);
@@ -260,7 +311,7 @@ TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
                           identity_->UnlockUser(admin_, unlock));
   EXPECT_EQ(unlocked.user().status(), v1::USER_STATUS_ACTIVE);
   EXPECT_EQ(unlocked.user().failed_attempts(), 0);
-  CC_EXPECT_OK(identity_->Login("tina", kTinaPassword, kLab));
+  CC_EXPECT_OK(identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
 }
 
 TEST_F(IdentityTest, ParallelWrongPasswordsAreCountedAtomicallyUpToTheThreshold) {
@@ -284,9 +335,10 @@ TEST_F(IdentityTest, ParallelWrongPasswordsAreCountedAtomicallyUpToTheThreshold)
   for (int i = 0; i < kAttackers; ++i) {
     threads.emplace_back([&, i] {
       go.WaitForNotification();
-      results[i] =
-          identity.Login("tina", "wrong guess " + std::to_string(i), kLab)
-              .status();
+      results[i] = identity
+                       .Login("tina", "wrong guess " + std::to_string(i), kLab,
+                              KeyOf(kLab))
+                       .status();
     });
   }
   go.Notify();
@@ -310,8 +362,10 @@ TEST_F(IdentityTest, ParallelWrongPasswordsAreCountedAtomicallyUpToTheThreshold)
 
   // Afterwards the right password is refused exactly like a wrong one, and
   // neither is checked or counted.
-  absl::Status right = identity.Login("tina", kTinaPassword, kLab).status();
-  absl::Status wrong = identity.Login("tina", "yet another guess", kLab).status();
+  absl::Status right =
+      identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab)).status();
+  absl::Status wrong =
+      identity.Login("tina", "yet another guess", kLab, KeyOf(kLab)).status();
   EXPECT_EQ(right, results[0]);
   EXPECT_EQ(wrong, results[0]);
   EXPECT_EQ(identity.GetUser("tina")->failed_attempts(), 5);
@@ -323,15 +377,17 @@ TEST_F(IdentityTest, ASuccessfulLoginResetsTheFailureCount) {
   for (int round = 0; round < 3; ++round) {
     // Two failures, one short of the threshold of 3, then the right one.
     for (int i = 0; i < 2; ++i) {
-      EXPECT_EQ(ReasonOf(identity_->Login("tina", "guess number " +
-                                                      std::to_string(i),
-                                          kLab)
-                             .status()),
-                kReasonInvalidCredentials);
+      EXPECT_EQ(
+          ReasonOf(identity_
+                       ->Login("tina", "guess number " + std::to_string(i),
+                               kLab, KeyOf(kLab))
+                       .status()),
+          kReasonInvalidCredentials);
     }
     EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 2);
-    CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                            identity_->Login("tina", kTinaPassword, kLab));
+    CC_ASSERT_OK_AND_ASSIGN(
+        LoginResult login,
+        identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
     EXPECT_EQ(login.user.failed_attempts(), 0);
     EXPECT_EQ(login.user.status(), v1::USER_STATUS_ACTIVE);
   }
@@ -339,8 +395,9 @@ TEST_F(IdentityTest, ASuccessfulLoginResetsTheFailureCount) {
 
 TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult login,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(login.session_token, kLab));
   const std::string huge(3 << 20, 'x');  // 3 MB took 0.5 s of scrypt
@@ -350,8 +407,10 @@ TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
     EXPECT_EQ(FieldOf(status), field) << status;
     EXPECT_EQ(ReasonOf(status), kReasonPasswordTooLong) << status;
   };
-  expect_refused(identity_->Login("tina", huge, kLab).status(), "password");
-  expect_refused(identity_->Login("nobody", huge, kLab).status(), "password");
+  expect_refused(identity_->Login("tina", huge, kLab, KeyOf(kLab)).status(),
+                 "password");
+  expect_refused(identity_->Login("nobody", huge, kLab, KeyOf(kLab)).status(),
+                 "password");
   expect_refused(identity_->Reauthenticate("tina", huge,
                                            {.method = "/x.v1.X/Sign",
                                             .workstation = kLab,
@@ -380,7 +439,9 @@ TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
   EXPECT_EQ(CountActions("user", "tina", "user.reauthentication_failed"), 0);
   // At the limit a password is still checked (and this one is wrong).
   absl::Status at_limit =
-      identity_->Login("tina", std::string(kMaxPasswordBytes, 'y'), kLab)
+      identity_
+          ->Login("tina", std::string(kMaxPasswordBytes, 'y'), kLab,
+                  KeyOf(kLab))
           .status();
   EXPECT_EQ(ReasonOf(at_limit), kReasonInvalidCredentials);
   EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 1);
@@ -399,14 +460,18 @@ TEST_F(IdentityTest, FailedAttemptsAreLimitedPerWorkstationAndPerUserId) {
     options.max_failures_per_workstation = 3;
     Identity identity(pool_.get(), ledger_.get(), options);
     for (const char* ghost : {"ghost-a", "ghost-b", "ghost-c"}) {
-      EXPECT_EQ(ReasonOf(identity.Login(ghost, "some password", kLab).status()),
-                kReasonInvalidCredentials);
+      EXPECT_EQ(
+          ReasonOf(identity.Login(ghost, "some password", kLab, KeyOf(kLab))
+                       .status()),
+          kReasonInvalidCredentials);
     }
     // Now even the right password of a real user is not checked there...
-    expect_limited(identity.Login("tina", kTinaPassword, kLab).status());
+    expect_limited(
+        identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab)).status());
     EXPECT_EQ(identity.GetUser("tina")->failed_attempts(), 0);
     // ...but is at another workstation.
-    CC_EXPECT_OK(identity.Login("tina", kTinaPassword, kQaDesk));
+    CC_EXPECT_OK(
+        identity.Login("tina", kTinaPassword, kQaDesk, KeyOf(kQaDesk)));
   }
   {
     // One user id guessed at from several workstations.
@@ -414,14 +479,20 @@ TEST_F(IdentityTest, FailedAttemptsAreLimitedPerWorkstationAndPerUserId) {
     options.scrypt.log2_n = 12;
     options.max_failures_per_user_id = 2;
     Identity identity(pool_.get(), ledger_.get(), options);
-    EXPECT_EQ(ReasonOf(identity.Login("tina", "wrong guess one", kLab).status()),
-              kReasonInvalidCredentials);
     EXPECT_EQ(
-        ReasonOf(identity.Login("tina", "wrong guess two", kQaDesk).status()),
+        ReasonOf(identity.Login("tina", "wrong guess one", kLab, KeyOf(kLab))
+                     .status()),
         kReasonInvalidCredentials);
-    expect_limited(
-        identity.Login("tina", kTinaPassword, "CN=third-ws,O=cellchain dev")
-            .status());
+    EXPECT_EQ(
+        ReasonOf(
+            identity.Login("tina", "wrong guess two", kQaDesk, KeyOf(kQaDesk))
+                .status()),
+        kReasonInvalidCredentials);
+    expect_limited(identity
+                       .Login("tina", kTinaPassword,
+                              "CN=third-ws,O=cellchain dev",
+                              KeyOf("CN=third-ws,O=cellchain dev"))
+                       .status());
     expect_limited(identity
                        .Reauthenticate("tina", kTinaPassword,
                                        {.method = "/x.v1.X/Sign",
@@ -431,9 +502,14 @@ TEST_F(IdentityTest, FailedAttemptsAreLimitedPerWorkstationAndPerUserId) {
     EXPECT_EQ(identity.GetUser("tina")->failed_attempts(), 2);
     // An unknown user id is limited alike: the limit tells nothing of which
     // ids exist.
-    identity.Login("ghost", "some password", kLab).status().IgnoreError();
-    identity.Login("ghost", "some password", kQaDesk).status().IgnoreError();
-    expect_limited(identity.Login("ghost", "some password", kLab).status());
+    identity.Login("ghost", "some password", kLab, KeyOf(kLab))
+        .status()
+        .IgnoreError();
+    identity.Login("ghost", "some password", kQaDesk, KeyOf(kQaDesk))
+        .status()
+        .IgnoreError();
+    expect_limited(
+        identity.Login("ghost", "some password", kLab, KeyOf(kLab)).status());
   }
 }
 
@@ -456,7 +532,8 @@ TEST_F(IdentityTest, PasswordHashingBeyondItsSlotsIsRefusedNotQueued) {
         // Unknown users: each costs one scrypt check of the dummy hash.
         results[i] = identity
                          .Login("ghost-" + std::to_string(i), "some password",
-                                "CN=ws-" + std::to_string(i))
+                                "CN=ws-" + std::to_string(i),
+                                KeyOf("CN=ws-" + std::to_string(i)))
                          .status();
       });
     }
@@ -478,7 +555,7 @@ TEST_F(IdentityTest, PasswordHashingBeyondItsSlotsIsRefusedNotQueued) {
 
 TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {
   absl::StatusOr<LoginResult> result =
-      identity_->Login("nobody", "whatever password", kLab);
+      identity_->Login("nobody", "whatever password", kLab, KeyOf(kLab));
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ReasonOf(result.status()), kReasonInvalidCredentials);
   auto conn = pg::Connection::Open(db_->conninfo());
@@ -496,12 +573,12 @@ TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {
 
 TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult a,
-                          identity_->Login("tina", kTinaPassword, kLab));
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult b,
-                          identity_->Login("tina", kTinaPassword, kLab));
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult c,
-                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult a, identity_->Login("tina", kTinaPassword,
+                                                          kLab, KeyOf(kLab)));
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult b, identity_->Login("tina", kTinaPassword,
+                                                          kLab, KeyOf(kLab)));
+  CC_ASSERT_OK_AND_ASSIGN(LoginResult c, identity_->Login("tina", kTinaPassword,
+                                                          kLab, KeyOf(kLab)));
   // Time passes: move the sessions' clocks back rather than sleep.
   auto conn = pg::Connection::Open(db_->conninfo());
   ASSERT_TRUE(conn.ok());
@@ -515,20 +592,28 @@ TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
                           "WHERE session_id = $1",
                           {b.session_id})
                    .status());
-  EXPECT_EQ(ReasonOf(identity_->Authenticate(a.session_token, kLab).status()),
-            "SESSION_EXPIRED");
-  EXPECT_EQ(ReasonOf(identity_->Authenticate(b.session_token, kLab).status()),
-            "SESSION_IDLE_TIMEOUT");
-  CC_EXPECT_OK(identity_->Authenticate(c.session_token, kLab));
+  EXPECT_EQ(
+      ReasonOf(
+          identity_->Authenticate(a.session_token, kLab, KeyOf(kLab)).status()),
+      "SESSION_EXPIRED");
+  EXPECT_EQ(
+      ReasonOf(
+          identity_->Authenticate(b.session_token, kLab, KeyOf(kLab)).status()),
+      "SESSION_IDLE_TIMEOUT");
+  CC_EXPECT_OK(identity_->Authenticate(c.session_token, kLab, KeyOf(kLab)));
 
   v1::DisableUserRequest disable;
   *disable.mutable_context() = Context("left the company");
   disable.set_user_id("tina");
   CC_ASSERT_OK(identity_->DisableUser(admin_, disable));
-  EXPECT_EQ(identity_->Authenticate(c.session_token, kLab).status().code(),
+  EXPECT_EQ(identity_->Authenticate(c.session_token, kLab, KeyOf(kLab))
+                .status()
+                .code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(ReasonOf(identity_->Login("tina", kTinaPassword, kLab).status()),
-            auth::kReasonAccountDisabled);
+  EXPECT_EQ(
+      ReasonOf(
+          identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)).status()),
+      auth::kReasonAccountDisabled);
   // Disabled, never deleted: the id stays taken.
   v1::CreateUserRequest again;
   *again.mutable_context() = Context();
@@ -653,8 +738,9 @@ TEST_F(IdentityTest, RoleChangesNeedAReasonAndCompatibleRoles) {
 
 TEST_F(IdentityTest, PasswordPolicyAndNoReuse) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult login,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(login.session_token, kLab));
   v1::ChangePasswordRequest change;
@@ -673,12 +759,15 @@ TEST_F(IdentityTest, PasswordPolicyAndNoReuse) {
 
 TEST_F(IdentityTest, ChangingThePasswordEndsTheOtherSessions) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult here,
-                          identity_->Login("tina", kTinaPassword, kLab));
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult elsewhere,
-                          identity_->Login("tina", kTinaPassword, kQaDesk));
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult ada,
-                          identity_->Login("ada", kAdminPassword, kQaDesk));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult here,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult elsewhere,
+      identity_->Login("tina", kTinaPassword, kQaDesk, KeyOf(kQaDesk)));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult ada,
+      identity_->Login("ada", kAdminPassword, kQaDesk, KeyOf(kQaDesk)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(here.session_token, kLab));
   v1::ChangePasswordRequest change;
@@ -688,14 +777,16 @@ TEST_F(IdentityTest, ChangingThePasswordEndsTheOtherSessions) {
   CC_ASSERT_OK(identity_->ChangePassword(tina, change));
 
   absl::Status other =
-      identity_->Authenticate(elsewhere.session_token, kQaDesk).status();
+      identity_->Authenticate(elsewhere.session_token, kQaDesk, KeyOf(kQaDesk))
+          .status();
   EXPECT_EQ(other.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ReasonOf(other), "SESSION_ENDED");
   EXPECT_THAT(std::string(other.message()), HasSubstr("password changed"));
   // The session that made the change goes on.
-  CC_EXPECT_OK(identity_->Authenticate(here.session_token, kLab));
+  CC_EXPECT_OK(identity_->Authenticate(here.session_token, kLab, KeyOf(kLab)));
   // Another user's sessions are untouched.
-  CC_EXPECT_OK(identity_->Authenticate(ada.session_token, kQaDesk));
+  CC_EXPECT_OK(
+      identity_->Authenticate(ada.session_token, kQaDesk, KeyOf(kQaDesk)));
 }
 
 TEST_F(IdentityTest, TemporaryPasswordMustBeChangedFirst) {
@@ -708,10 +799,12 @@ TEST_F(IdentityTest, TemporaryPasswordMustBeChangedFirst) {
   CC_ASSERT_OK_AND_ASSIGN(v1::CreateUserResponse created,
                           identity_->CreateUser(admin_, create));
   EXPECT_TRUE(created.user().password_change_required());
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                          identity_->Login("nina", kTempPassword, kLab));
-  CC_ASSERT_OK_AND_ASSIGN(auth::Session session,
-                          identity_->Authenticate(login.session_token, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult login,
+      identity_->Login("nina", kTempPassword, kLab, KeyOf(kLab)));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auth::Session session,
+      identity_->Authenticate(login.session_token, kLab, KeyOf(kLab)));
   EXPECT_TRUE(session.password_change_required);
 }
 
@@ -735,8 +828,9 @@ TEST_F(IdentityTest, CreateUserIsIdempotentPerRequestId) {
 
 TEST_F(IdentityTest, SignatureNeedsThePasswordAgainAndFailuresCount) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult login,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(login.session_token, kLab));
   auth::SignatureAttempt attempt{.method = "/x.v1.X/Sign",
@@ -779,8 +873,9 @@ TEST_F(IdentityTest, FourEyesNeedsASecondDistinctPersonWithAnAllowedRole) {
              "second own secret phrase");
   CreateUser("quinn", "Quinn Quality", {common::v1::ROLE_QA},
              "third own secret phrase");
-  CC_ASSERT_OK_AND_ASSIGN(LoginResult login,
-                          identity_->Login("tina", kTinaPassword, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(
+      LoginResult login,
+      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(login.session_token, kLab));
   auth::SignatureAttempt attempt{.method = "/x.v1.X/Verify",
@@ -937,8 +1032,12 @@ TEST_F(IdentityTest, UserStateMatchesItsLatestRecordAndCatchesACredentialSwap) {
 TEST_F(IdentityTest, NoPasswordIsStoredAuditedOrLogged) {
   ::testing::internal::CaptureStderr();
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  identity_->Login("tina", "a wrong guess here", kLab).status().IgnoreError();
-  identity_->Login("ghost", "ghostly password", kLab).status().IgnoreError();
+  identity_->Login("tina", "a wrong guess here", kLab, KeyOf(kLab))
+      .status()
+      .IgnoreError();
+  identity_->Login("ghost", "ghostly password", kLab, KeyOf(kLab))
+      .status()
+      .IgnoreError();
   std::string log = ::testing::internal::GetCapturedStderr();
   std::string stored = EverythingStored();
   for (const char* secret : {kAdminPassword, kTempPassword, kTinaPassword,

@@ -272,6 +272,19 @@ TEST_F(AccessMatrixTest, TokensAreBoundToWorkstationAndEndWithTheAccount) {
   EXPECT_THAT(elsewhere.error_message(),
               StartsWith("SESSION_WORKSTATION_MISMATCH"));
 
+  // The same token with a certificate of the same subject (CN=lab-ws-01)
+  // but another key: a copied token on a machine given a reissued
+  // certificate.
+  auto rekeyed =
+      idv1::AuthService::NewStub(daemon_->Channel("lab-ws-01-rekeyed"));
+  grpc::Status copied =
+      rekeyed->WhoAmI(SessionContext(*token).get(), idv1::WhoAmIRequest(), &who);
+  EXPECT_EQ(copied.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(copied.error_message(),
+              StartsWith("SESSION_CLIENT_KEY_MISMATCH"));
+  // The real workstation keeps its session.
+  EXPECT_TRUE(Call(whoami, *token).ok());
+
   // Disabled by an admin: the open session ends at once.
   auto admin = idv1::AuthService::NewStub(daemon_->Channel("admin-cli"));
   idv1::DisableUserRequest disable;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc/grpc_status.h"
+#include "services/common/grpc/peer.h"
 #include "services/common/log/log.h"
 #include "services/common/status/status.h"
 
@@ -53,7 +54,8 @@ absl::Status AccessGate::Refuse(std::string_view method,
 
 absl::StatusOr<Principal> AccessGate::Decide(std::string_view method,
                                              std::string_view workstation,
-                                             std::string_view authorization) {
+                                             std::string_view authorization,
+                                             std::string_view client_key) {
   Principal principal;
   principal.workstation = std::string(workstation);
   if (IsInfrastructureMethod(method)) return principal;
@@ -85,7 +87,8 @@ absl::StatusOr<Principal> AccessGate::Decide(std::string_view method,
                              kReasonSessionRequired));
   }
   std::string_view token = authorization.substr(sizeof(kBearerPrefix) - 1);
-  absl::StatusOr<Session> session = authority_->Authenticate(token, workstation);
+  absl::StatusOr<Session> session =
+      authority_->Authenticate(token, workstation, client_key);
   if (!session.ok()) {
     if (session.status().code() != absl::StatusCode::kUnauthenticated) {
       return session.status();  // the database, not the caller
@@ -117,8 +120,8 @@ grpc::Status AccessGate::Process(const InputMetadata& metadata,
     workstation.assign(subject.front().data(), subject.front().size());
   }
   std::string_view authorization = Find(metadata, kAuthorizationHeader);
-  absl::StatusOr<Principal> principal =
-      Decide(method, workstation, authorization);
+  absl::StatusOr<Principal> principal = Decide(
+      method, workstation, authorization, grpcx::PeerKeyFingerprint(*context));
   if (!authorization.empty()) {
     consumed_metadata->insert({kAuthorizationHeader,
                                std::string(authorization)});

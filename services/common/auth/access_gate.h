@@ -15,7 +15,8 @@
 //   4. workstation_only methods need nothing more;
 //   5. otherwise reads "authorization: Bearer <token>": none →
 //      UNAUTHENTICATED reason SESSION_REQUIRED; the SessionAuthority checks
-//      the token (UNAUTHENTICATED with its reason);
+//      the token against the certificate's subject and public key
+//      (UNAUTHENTICATED with its reason);
 //   6. ActingRole() decides the role (PERMISSION_DENIED otherwise);
 //   7. writes the Principal into the call's AuthContext (principal.h) and
 //      consumes the authorization entry, so handlers never see the token.
@@ -69,14 +70,20 @@ class SessionAuthority {
  public:
   virtual ~SessionAuthority() = default;
 
-  // The live session of `token`, presented from `workstation`.
+  // The live session of `token`, presented from `workstation` (the client
+  // certificate's subject) holding the key of fingerprint `client_key`
+  // (grpcx::PeerKeyFingerprint).
   // UNAUTHENTICATED with reason SESSION_INVALID (unknown token),
   //   SESSION_ENDED (logged out, or ended by a lock, disable or password
   //   reset), SESSION_EXPIRED, SESSION_IDLE_TIMEOUT,
-  //   SESSION_WORKSTATION_MISMATCH (issued to another workstation).
+  //   SESSION_WORKSTATION_MISMATCH (issued to another workstation),
+  //   SESSION_CLIENT_KEY_MISMATCH (issued to a certificate of this subject
+  //   but another key: a copied token presented with a reissued or forged
+  //   certificate).
   // UNAVAILABLE etc. when the database cannot answer.
   virtual absl::StatusOr<Session> Authenticate(std::string_view token,
-                                               std::string_view workstation) = 0;
+                                               std::string_view workstation,
+                                               std::string_view client_key) = 0;
 
   // Writes the audit record of a refusal. Failures are logged, not
   // returned: the caller is refused either way.
@@ -97,13 +104,15 @@ class AccessGate final : public grpc::AuthMetadataProcessor {
                        OutputMetadata* response_metadata) override;
 
   // Process() without gRPC: the decision for one call, given the method
-  // path, the certificate subject and the authorization entry ("" when
-  // absent). The principal to record (user_id empty for infrastructure and
+  // path, the certificate subject, the authorization entry ("" when
+  // absent) and the fingerprint of the certificate's public key. The
+  // principal to record (user_id empty for infrastructure and
   // workstation_only methods), or the refusal, recorded already, with its
   // reason payload.
   absl::StatusOr<Principal> Decide(std::string_view method,
-                                          std::string_view workstation,
-                                          std::string_view authorization);
+                                   std::string_view workstation,
+                                   std::string_view authorization,
+                                   std::string_view client_key);
 
  private:
   absl::Status Refuse(std::string_view method, std::string_view workstation,

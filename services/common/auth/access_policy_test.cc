@@ -112,13 +112,15 @@ TEST(RolesTest, NamesRoundTrip) {
 class ScriptedAuthority : public SessionAuthority {
  public:
   absl::StatusOr<Session> Authenticate(std::string_view token,
-                                       std::string_view workstation) override {
+                                       std::string_view workstation,
+                                       std::string_view client_key) override {
     auto it = sessions_.find(std::string(token));
     if (it == sessions_.end()) {
       return WithReason(absl::UnauthenticatedError("unknown session"),
                         "SESSION_INVALID");
     }
     last_workstation_ = std::string(workstation);
+    last_client_key_ = std::string(client_key);
     return it->second;
   }
   void RecordDenial(const Denial& denial) override {
@@ -128,6 +130,7 @@ class ScriptedAuthority : public SessionAuthority {
   std::map<std::string, Session> sessions_;
   std::vector<Denial> denials_;
   std::string last_workstation_;
+  std::string last_client_key_;
 };
 
 class AccessGateTest : public ::testing::Test {
@@ -150,22 +153,25 @@ class AccessGateTest : public ::testing::Test {
 };
 
 constexpr char kWorkstation[] = "CN=lab-ws-01,O=cellchain dev";
+constexpr char kClientKey[] =
+    "5f1d0c3e8a7b6d4c2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d";
 
 TEST_F(AccessGateTest, AllowedRoleBecomesThePrincipal) {
-  CC_ASSERT_OK_AND_ASSIGN(Principal principal,
-                          gate_->Decide(kVerifyLog, kWorkstation,
-                                        "Bearer qa-token"));
+  CC_ASSERT_OK_AND_ASSIGN(
+      Principal principal,
+      gate_->Decide(kVerifyLog, kWorkstation, "Bearer qa-token", kClientKey));
   EXPECT_EQ(principal.user_id, "quinn");
   EXPECT_EQ(principal.printed_name, "Quinn QA");
   EXPECT_EQ(principal.acting_role, common::v1::ROLE_QA);
   EXPECT_EQ(principal.workstation, kWorkstation);
   EXPECT_EQ(authority_.last_workstation_, kWorkstation);
+  EXPECT_EQ(authority_.last_client_key_, kClientKey);
   EXPECT_THAT(authority_.denials_, IsEmpty());
 }
 
 TEST_F(AccessGateTest, RoleNotAllowedIsDeniedAndRecorded) {
   absl::StatusOr<Principal> result =
-      gate_->Decide(kVerifyLog, kWorkstation, "Bearer tech-token");
+      gate_->Decide(kVerifyLog, kWorkstation, "Bearer tech-token", kClientKey);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
   ASSERT_EQ(authority_.denials_.size(), 1u);
   EXPECT_EQ(authority_.denials_[0].user_id, "tina");
@@ -174,24 +180,29 @@ TEST_F(AccessGateTest, RoleNotAllowedIsDeniedAndRecorded) {
 }
 
 TEST_F(AccessGateTest, MissingOrUnknownTokenIsUnauthenticatedAndRecorded) {
-  EXPECT_EQ(ReasonOf(gate_->Decide(kWhoAmI, kWorkstation, "").status()),
-            kReasonSessionRequired);
-  EXPECT_EQ(ReasonOf(gate_->Decide(kWhoAmI, kWorkstation, "Bearer ").status()),
-            kReasonSessionRequired);
-  EXPECT_EQ(ReasonOf(gate_->Decide(kWhoAmI, kWorkstation, "Basic qa-token")
-                         .status()),
-            kReasonSessionRequired);
+  EXPECT_EQ(
+      ReasonOf(gate_->Decide(kWhoAmI, kWorkstation, "", kClientKey).status()),
+      kReasonSessionRequired);
+  EXPECT_EQ(
+      ReasonOf(
+          gate_->Decide(kWhoAmI, kWorkstation, "Bearer ", kClientKey).status()),
+      kReasonSessionRequired);
+  EXPECT_EQ(
+      ReasonOf(
+          gate_->Decide(kWhoAmI, kWorkstation, "Basic qa-token", kClientKey)
+              .status()),
+      kReasonSessionRequired);
   absl::StatusOr<Principal> forged =
-      gate_->Decide(kWhoAmI, kWorkstation, "Bearer forged");
+      gate_->Decide(kWhoAmI, kWorkstation, "Bearer forged", kClientKey);
   EXPECT_EQ(forged.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ReasonOf(forged.status()), "SESSION_INVALID");
   EXPECT_EQ(authority_.denials_.size(), 4u);
 }
 
 TEST_F(AccessGateTest, MethodWithoutPolicyIsRefusedToEveryone) {
-  absl::StatusOr<Principal> result = gate_->Decide(
-      "/cellchain.audit.v1.AuditService/DropEverything", kWorkstation,
-      "Bearer qa-token");
+  absl::StatusOr<Principal> result =
+      gate_->Decide("/cellchain.audit.v1.AuditService/DropEverything",
+                    kWorkstation, "Bearer qa-token", kClientKey);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReasonOf(result.status()), kReasonNoAccessPolicy);
   EXPECT_EQ(authority_.denials_.size(), 1u);
@@ -199,25 +210,29 @@ TEST_F(AccessGateTest, MethodWithoutPolicyIsRefusedToEveryone) {
 
 TEST_F(AccessGateTest, WorkstationOnlyAndInfrastructureNeedNoSession) {
   CC_ASSERT_OK_AND_ASSIGN(Principal login,
-                          gate_->Decide(kLogin, kWorkstation, ""));
+                          gate_->Decide(kLogin, kWorkstation, "", kClientKey));
   EXPECT_TRUE(login.user_id.empty());
-  CC_EXPECT_OK(gate_->Decide("/grpc.health.v1.Health/Check", kWorkstation, ""));
+  CC_EXPECT_OK(gate_->Decide("/grpc.health.v1.Health/Check", kWorkstation, "",
+                             kClientKey));
   EXPECT_THAT(authority_.denials_, IsEmpty());
 }
 
 TEST_F(AccessGateTest, CallWithoutClientCertificateIsRefused) {
   absl::StatusOr<Principal> result =
-      gate_->Decide(kLogin, "", "Bearer qa-token");
+      gate_->Decide(kLogin, "", "Bearer qa-token", kClientKey);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ReasonOf(result.status()), "CLIENT_CERTIFICATE_REQUIRED");
   EXPECT_EQ(authority_.denials_.size(), 1u);
 }
 
 TEST_F(AccessGateTest, TemporaryPasswordMayOnlyChangeIt) {
-  EXPECT_EQ(ReasonOf(gate_->Decide(kCreateUser, kWorkstation, "Bearer new-token")
+  EXPECT_EQ(ReasonOf(gate_
+                         ->Decide(kCreateUser, kWorkstation, "Bearer new-token",
+                                  kClientKey)
                          .status()),
             kReasonPasswordChangeRequired);
-  CC_EXPECT_OK(gate_->Decide(kWhoAmI, kWorkstation, "Bearer new-token"));
+  CC_EXPECT_OK(
+      gate_->Decide(kWhoAmI, kWorkstation, "Bearer new-token", kClientKey));
 }
 
 }  // namespace
