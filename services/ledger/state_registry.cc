@@ -72,39 +72,31 @@ std::vector<std::string> StateRegistry::EntityTypes() const {
   return types;
 }
 
+absl::StatusOr<StateRegistry::Entry> StateRegistry::Find(
+    std::string_view entity_type) const {
+  absl::MutexLock lock(&mu_);
+  auto it = readers_.find(pg::ToAbsl(entity_type));
+  if (it == readers_.end()) {
+    return FailedRule(
+        kReasonNoStateReader,
+        absl::StrCat("no state reader is registered for entity type ",
+                     pg::ToAbsl(entity_type)));
+  }
+  return it->second;  // a copy: readers and listers run outside the lock
+}
+
 absl::StatusOr<EntityState> StateRegistry::ReadState(
     pg::Connection& connection, std::string_view entity_type,
     const std::string& entity_id) const {
-  Entry entry;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = readers_.find(pg::ToAbsl(entity_type));
-    if (it == readers_.end()) {
-      return FailedRule(
-          kReasonNoStateReader,
-          absl::StrCat("no state reader is registered for entity type ",
-                       pg::ToAbsl(entity_type)));
-    }
-    entry = it->second;  // a copy: the reader runs outside the lock
-  }
+  CC_ASSIGN_OR_RETURN(Entry entry, Find(entity_type));
   CC_ASSIGN_OR_RETURN(std::string bytes, entry.reader(connection, entity_id));
   return EntityState{std::move(entry.type_url), std::move(bytes)};
 }
 
 absl::StatusOr<std::vector<std::string>> StateRegistry::ListIds(
     pg::Connection& connection, std::string_view entity_type) const {
-  IdLister lister;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = readers_.find(pg::ToAbsl(entity_type));
-    if (it == readers_.end()) {
-      return FailedRule(
-          kReasonNoStateReader,
-          absl::StrCat("no state reader is registered for entity type ",
-                       pg::ToAbsl(entity_type)));
-    }
-    lister = it->second.lister;
-  }
+  CC_ASSIGN_OR_RETURN(Entry entry, Find(entity_type));
+  const IdLister& lister = entry.lister;
   if (!lister) {
     return absl::NotFoundError(
         absl::StrCat("entity type ", pg::ToAbsl(entity_type),

@@ -109,6 +109,10 @@ class StateRegistry {
     IdLister lister;
   };
 
+  // A copy of the entry of `entity_type`; FAILED_PRECONDITION
+  // kReasonNoStateReader when none is registered.
+  absl::StatusOr<Entry> Find(std::string_view entity_type) const;
+
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> readers_ ABSL_GUARDED_BY(mu_);
 };
