@@ -11,6 +11,7 @@
 #include "clients/cli/cli.h"
 #include "clients/cli/export_bundle.h"
 #include "clients/cli/log_witness.h"
+#include "clients/cli/printable.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
 #include "services/ledger/merkle.h"
@@ -65,15 +66,17 @@ void PrintRecord(const v1::RecordView& view) {
   std::string index =
       view.log_index() < 0 ? "-" : std::to_string(view.log_index());
   std::cout << std::left << std::setw(28) << Time(r.recorded_at())
-            << std::setw(8) << index << std::setw(26) << r.action()
-            << std::setw(34) << (r.entity().type() + "/" + r.entity().id())
-            << r.actor().printed_name() << " (" << r.actor().role() << ")";
+            << std::setw(8) << index << std::setw(26) << Printable(r.action())
+            << std::setw(34)
+            << Printable(r.entity().type() + "/" + r.entity().id())
+            << Printable(r.actor().printed_name()) << " ("
+            << Printable(r.actor().role()) << ")";
   if (r.has_signature()) {
     std::cout << "; signed " << Meaning(r.signature().meaning()) << " by "
-              << r.signature().printed_name() << " at "
+              << Printable(r.signature().printed_name()) << " at "
               << Time(r.signature().signed_at());
   }
-  if (!r.reason().empty()) std::cout << "; reason: " << r.reason();
+  if (!r.reason().empty()) std::cout << "; reason: " << Printable(r.reason());
   std::cout << "\n";
 }
 
@@ -145,7 +148,8 @@ int HistoryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   for (const v1::RecordView& view : response.records()) PrintRecord(view);
   for (const v1::Finding& finding : response.findings()) {
     std::cout << "FINDING " << finding.check() << " record "
-              << finding.record_id() << ": " << finding.message() << "\n";
+              << Printable(finding.record_id()) << ": "
+              << Printable(finding.message()) << "\n";
   }
   std::cout << response.records_size() << " record(s); chain "
             << (response.chain_intact() ? "intact" : "BROKEN") << "\n";
@@ -225,9 +229,10 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       if (tty) std::cerr << "\n";
       const v1::Finding& f = item.finding();
       ++findings;
-      std::cout << "FINDING " << f.check() << " record " << f.record_id()
-                << " (index " << f.log_index() << ", " << f.entity().type()
-                << "/" << f.entity().id() << "): " << f.message() << "\n";
+      std::cout << "FINDING " << f.check() << " record "
+                << Printable(f.record_id()) << " (index " << f.log_index()
+                << ", " << Printable(f.entity().type() + "/" + f.entity().id())
+                << "): " << Printable(f.message()) << "\n";
     } else if (item.has_summary()) {
       if (tty) std::cerr << "\n";
       const auto& s = item.summary();

@@ -482,6 +482,27 @@ TEST_F(TamperTest, ATruncatedLogIsFoundAgainstACheckpointKeptOutside) {
                                      after, ": records were deleted")));
 }
 
+// The issue 23 finding: a malformed signing_keys row broke export until a
+// superuser removed it. It is a finding now; everything else still checks.
+TEST_F(TamperTest, AMalformedKeyRowIsAFindingNotAnOutage) {
+  Tamper("ALTER TABLE cellchain_audit.signing_keys "
+         "DROP CONSTRAINT signing_keys_key_id_form");
+  Tamper("INSERT INTO cellchain_audit.signing_keys (key_id, service, "
+         "public_key, valid_from) VALUES ('not a key id', 'widgets', "
+         "decode(repeat('ab', 32), 'hex'), now())");
+  std::vector<ledger::Finding> findings = Verify();
+  ASSERT_EQ(findings.size(), 1u) << Describe(findings);
+  EXPECT_EQ(ledger::CheckName(findings[0].check), "KEY_VALIDITY");
+  EXPECT_THAT(findings[0].message,
+              HasSubstr("a signing key row cannot be read: key id \"not a "
+                        "key id\" is not <service>:<16 hex>"));
+  auto connection = pg::Connection::Open(db_->ConninfoAs("cellchain_audit"));
+  ASSERT_TRUE(connection.ok());
+  auto keys = LoadKeys(*connection);  // what export streams
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(keys->unreadable.size(), 1u);
+}
+
 // The issue 23 attack: a row inserted by SQL with no audit record at all
 // (a dose bag nobody made) must not be invisible.
 TEST_F(TamperTest, ARowWithoutAnyRecordIsFound) {
