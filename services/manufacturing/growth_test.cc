@@ -54,16 +54,23 @@ TEST(ComputeGrowthTest, CumulatesAlongTheLineageThroughABank) {
   // (PD 3); P2 seeds 2e6 of them and harvests 1.6e7 (PD 3, cumulative 6);
   // ten vials of 1e6 are frozen from P2; one thawed recovers 9e5; P3 seeds
   // those and harvests 7.2e6 (PD 3, cumulative 9).
-  StepFacts cryo;
-  cryo.id = "cryo";
-  cryo.source_id = "p2";
-  cryo.kind = Kind::kCryopreservation;
-  cryo.drawn = 10 * 1e6;
-  StepFacts thaw;
-  thaw.id = "thaw";
-  thaw.source_id = "cryo";
-  thaw.kind = Kind::kThaw;
-  thaw.harvested = 9e5;
+  // Made by a function taking std::string, not by assigning literals to a
+  // local's fields: GCC 12 at -O3 takes that assignment for a read of
+  // uninitialized bytes (-Wmaybe-uninitialized, a false positive that broke
+  // the Release build).
+  auto step = [](std::string id, std::string source, Kind kind, double drawn,
+                 double harvested) {
+    StepFacts f;
+    f.id = std::move(id);
+    f.source_id = std::move(source);
+    f.kind = kind;
+    f.drawn = drawn;
+    f.harvested = harvested;
+    return f;
+  };
+  const StepFacts cryo =
+      step("cryo", "p2", Kind::kCryopreservation, 10 * 1e6, 0);
+  const StepFacts thaw = step("thaw", "cryo", Kind::kThaw, 0, 9e5);
   auto growth = ComputeGrowth({
       Culture("p0", "", Kind::kProcessing, 0, 2e6, 10),
       Culture("p1", "p0", Kind::kPassage, 1e6, 8e6, 3),
