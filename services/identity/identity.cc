@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/crypto/crypto.h"
@@ -127,7 +128,11 @@ absl::StatusOr<v1::AccessDenial> LoadDenial(Executor& executor,
       executor.Exec("SELECT denial_id, "
                     "(extract(epoch FROM denied_at) * 1000000)::int8, method, "
                     "coalesce(user_id, ''), workstation, code, reason, "
-                    "coalesce(attempted_user_id, '') "
+                    "coalesce(attempted_user_id, ''), "
+                    "coalesce(repeated_count, 0), "
+                    "(extract(epoch FROM window_started_at) * 1000000)::int8, "
+                    "(extract(epoch FROM window_ended_at) * 1000000)::int8, "
+                    "coalesce(first_denial_id, '') "
                     "FROM cellchain_identity.access_denials "
                     "WHERE denial_id = $1",
                     {denial_id}));
@@ -152,6 +157,18 @@ absl::StatusOr<v1::AccessDenial> LoadDenial(Executor& executor,
   denial.set_code(code);
   denial.set_reason(reason);
   denial.set_attempted_user_id(attempted);
+  CC_ASSIGN_OR_RETURN(int32_t repeated, r.GetInt32(0, 8));
+  if (repeated > 0) {
+    // Only a record of repeated denials carries these: the bytes of a
+    // single denial's state stay what they were before they existed.
+    CC_ASSIGN_OR_RETURN(int64_t start, r.GetInt64(0, 9));
+    CC_ASSIGN_OR_RETURN(int64_t end, r.GetInt64(0, 10));
+    CC_ASSIGN_OR_RETURN(std::string first, r.GetString(0, 11));
+    denial.set_repeated_count(repeated);
+    *denial.mutable_window_start() = FromMicros(start);
+    *denial.mutable_window_end() = FromMicros(end);
+    denial.set_first_denial_id(first);
+  }
   return denial;
 }
 
@@ -291,6 +308,11 @@ struct Identity::Credential {
   bool disabled = false;
 };
 
+struct Identity::CountedDenials {
+  auth::Denial first;
+  Repeat repeat;
+};
+
 struct Identity::Throttle {
   int hash_slots = 1;
   absl::Mutex mu;
@@ -299,6 +321,12 @@ struct Identity::Throttle {
   // first; a key whose times have all expired is dropped when next swept.
   std::map<std::string, std::deque<absl::Time>> failures ABSL_GUARDED_BY(mu);
   int notes_since_sweep ABSL_GUARDED_BY(mu) = 0;
+
+  // Open denial windows by key (workstation, method, code, reason, user,
+  // attempted user). Apart from `mu`: no slot waiter holds it.
+  absl::Mutex denials_mu;
+  std::map<std::string, Identity::CountedDenials> windows
+      ABSL_GUARDED_BY(denials_mu);
 
   static bool HasFreeSlot(Throttle* t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t->mu) {
     return t->hashing < t->hash_slots;
@@ -359,7 +387,7 @@ Identity::Identity(pg::Pool* pool, const ledger::Ledger* ledger,
   if (dummy.ok()) dummy_hash_ = *std::move(dummy);
 }
 
-Identity::~Identity() = default;
+Identity::~Identity() { FlushRepeatedDenials(); }
 
 absl::StatusOr<bool> Identity::VerifyPassword(std::string_view password,
                                               std::string_view encoded) {
@@ -375,25 +403,42 @@ absl::StatusOr<std::string> Identity::HashPassword(std::string_view password) {
 }
 
 absl::Status Identity::CheckFailureRate(std::string_view user_id,
-                                        std::string_view workstation) {
+                                        std::string_view workstation,
+                                        std::string_view method) {
   const absl::Time since = absl::Now() - options_.failure_window;
-  absl::MutexLock lock(&throttle_->mu);
-  for (const auto& [key, limit] :
-       {std::make_pair(absl::StrCat("u:", std::string(user_id)),
-                       options_.max_failures_per_user_id),
-        std::make_pair(absl::StrCat("w:", std::string(workstation)),
-                       options_.max_failures_per_workstation)}) {
-    auto it = throttle_->failures.find(key);
-    if (it == throttle_->failures.end()) continue;
-    Expire(it->second, since);
-    if (static_cast<int>(it->second.size()) >= limit) {
-      return WithReason(
-          absl::ResourceExhaustedError(
-              "too many failed sign-ins lately; wait a few minutes"),
-          kReasonTooManyFailedAttempts);
+  // Which limit refused: the claimed user id's, or the workstation's.
+  std::string limited_user;
+  bool limited = false;
+  {
+    absl::MutexLock lock(&throttle_->mu);
+    for (const auto& [key, limit] :
+         {std::make_pair(absl::StrCat("u:", std::string(user_id)),
+                         options_.max_failures_per_user_id),
+          std::make_pair(absl::StrCat("w:", std::string(workstation)),
+                         options_.max_failures_per_workstation)}) {
+      auto it = throttle_->failures.find(key);
+      if (it == throttle_->failures.end()) continue;
+      Expire(it->second, since);
+      if (static_cast<int>(it->second.size()) >= limit) {
+        limited = true;
+        if (key.front() == 'u') limited_user = std::string(user_id);
+        break;
+      }
     }
   }
-  return absl::OkStatus();
+  if (!limited) return absl::OkStatus();
+  absl::Status refused =
+      WithReason(absl::ResourceExhaustedError(
+                     "too many failed sign-ins lately; wait a few minutes"),
+                 kReasonTooManyFailedAttempts);
+  // A workstation's limit is keyed without the claimed id, so that a spray
+  // of made-up ids is one counted denial, not one record per id.
+  RecordDenial({.method = std::string(method),
+                .workstation = std::string(workstation),
+                .user_id = "",
+                .attempted_user_id = limited_user,
+                .status = refused});
+  return refused;
 }
 
 void Identity::NoteFailure(std::string_view user_id,
@@ -540,8 +585,9 @@ absl::Status Identity::CountFailure(pg::Transaction& tx,
   return absl::OkStatus();
 }
 
-absl::Status Identity::RecordDenialOrLog(const auth::Denial& denial) {
-  std::string denial_id = crypto::RandomId("acd");
+absl::Status Identity::WriteDenial(const auth::Denial& denial,
+                                   const std::string& denial_id,
+                                   const Repeat* repeat) {
   std::string code(absl::StatusCodeToString(denial.status.code()));
   std::string reason = ReasonOf(denial.status);
   if (reason.empty()) reason = code;
@@ -560,19 +606,41 @@ absl::Status Identity::RecordDenialOrLog(const auth::Denial& denial) {
         actor.set_printed_name(printed);
       }
     }
-    CC_RETURN_IF_ERROR(
-        tx.Exec("INSERT INTO cellchain_identity.access_denials "
-                "(denial_id, denied_at, method, user_id, attempted_user_id, "
-                " workstation, code, reason) "
-                "VALUES ($1, now(), $2, nullif($3, ''), nullif($4, ''), $5, $6, "
-                "$7)",
-                {denial_id, denial.method, denial.user_id,
-                 denial.attempted_user_id, denial.workstation, code, reason})
-            .status());
+    if (repeat == nullptr) {
+      CC_RETURN_IF_ERROR(
+          tx.Exec("INSERT INTO cellchain_identity.access_denials "
+                  "(denial_id, denied_at, method, user_id, attempted_user_id, "
+                  " workstation, code, reason) "
+                  "VALUES ($1, now(), $2, nullif($3, ''), nullif($4, ''), $5, "
+                  "$6, $7)",
+                  {denial_id, denial.method, denial.user_id,
+                   denial.attempted_user_id, denial.workstation, code, reason})
+              .status());
+    } else {
+      auto at = [](absl::Time t) {
+        return absl::StrCat(absl::ToUnixMicros(t));
+      };
+      CC_RETURN_IF_ERROR(
+          tx.Exec("INSERT INTO cellchain_identity.access_denials "
+                  "(denial_id, denied_at, method, user_id, attempted_user_id, "
+                  " workstation, code, reason, repeated_count, "
+                  " window_started_at, window_ended_at, first_denial_id) "
+                  "VALUES ($1, to_timestamp($8::int8 / 1000000.0), $2, "
+                  "nullif($3, ''), nullif($4, ''), $5, $6, $7, $9::int4, "
+                  "to_timestamp($10::int8 / 1000000.0), "
+                  "to_timestamp($11::int8 / 1000000.0), $12)",
+                  {denial_id, denial.method, denial.user_id,
+                   denial.attempted_user_id, denial.workstation, code, reason,
+                   at(repeat->last_at), absl::StrCat(repeat->count),
+                   at(repeat->window_start), at(repeat->window_end),
+                   repeat->first_denial_id})
+              .status());
+    }
     CC_ASSIGN_OR_RETURN(v1::AccessDenial state, LoadDenial(tx, denial_id));
     ledger::Event event;
     event.actor = actor;
-    event.action = "access_denial.record";
+    event.action =
+        repeat == nullptr ? "access_denial.record" : "access_denial.repeated";
     event.entity_type = "access_denial";
     event.entity_id = denial_id;
     event.after_state = &state;
@@ -581,13 +649,92 @@ absl::Status Identity::RecordDenialOrLog(const auth::Denial& denial) {
   });
 }
 
+namespace {
+
+// The aggregation key: every field of the record but its time.
+std::string DenialKey(const auth::Denial& denial) {
+  return absl::StrJoin(
+      {denial.workstation, denial.method,
+       std::string(absl::StatusCodeToString(denial.status.code())),
+       ReasonOf(denial.status), denial.user_id, denial.attempted_user_id},
+      "\x1f");
+}
+
+}  // namespace
+
 void Identity::RecordDenial(const auth::Denial& denial) {
-  absl::Status status = RecordDenialOrLog(denial);
+  const absl::Time now = options_.clock != nullptr ? options_.clock->Now()
+                                                   : ledger::RealClock()->Now();
+  const std::string key = DenialKey(denial);
+  std::vector<std::pair<auth::Denial, Repeat>> closed;
+  std::string denial_id;
+  {
+    absl::MutexLock lock(&throttle_->denials_mu);
+    // Every window that has closed goes, its count (if any) to be written.
+    for (auto it = throttle_->windows.begin();
+         it != throttle_->windows.end();) {
+      if (it->second.repeat.window_end > now) {
+        ++it;
+        continue;
+      }
+      if (it->second.repeat.count > 0) {
+        closed.emplace_back(it->second.first, it->second.repeat);
+      }
+      it = throttle_->windows.erase(it);
+    }
+    auto open = throttle_->windows.find(key);
+    if (open != throttle_->windows.end()) {
+      ++open->second.repeat.count;
+      open->second.repeat.last_at = now;
+    } else {
+      denial_id = crypto::RandomId("acd");
+      CountedDenials& window = throttle_->windows[key];
+      window.first = denial;
+      window.repeat.window_start = now;
+      window.repeat.window_end = now + options_.denial_window;
+      window.repeat.first_denial_id = denial_id;
+    }
+  }
+  WriteRepeats(std::move(closed));
+  if (denial_id.empty()) return;  // counted
+  absl::Status status = WriteDenial(denial, denial_id, nullptr);
   if (!status.ok()) {
     log::Error("access_denial_not_recorded",
                {{"method", denial.method},
                 {"peer", denial.workstation},
                 {"error", status.ToString()}});
+  }
+}
+
+void Identity::FlushRepeatedDenials() {
+  const absl::Time now = options_.clock != nullptr ? options_.clock->Now()
+                                                   : ledger::RealClock()->Now();
+  std::vector<std::pair<auth::Denial, Repeat>> counted;
+  {
+    absl::MutexLock lock(&throttle_->denials_mu);
+    for (auto& [key, window] : throttle_->windows) {
+      if (window.repeat.count == 0) continue;
+      window.repeat.window_end = std::min(window.repeat.window_end, now);
+      counted.emplace_back(window.first, window.repeat);
+    }
+    // Later identical denials open a new window with a record of their own.
+    throttle_->windows.clear();
+  }
+  WriteRepeats(std::move(counted));
+}
+
+void Identity::WriteRepeats(
+    std::vector<std::pair<auth::Denial, Repeat>> repeats) {
+  for (const auto& [denial, repeat] : repeats) {
+    absl::Status status = WriteDenial(denial, crypto::RandomId("acd"), &repeat);
+    if (!status.ok()) {
+      log::Error("access_denials_not_recorded",
+                 {{"method", denial.method},
+                  {"peer", denial.workstation},
+                  {"repeated_count", absl::StrCat(repeat.count)},
+                  {"first_denial_id", repeat.first_denial_id},
+                  {"error", status.ToString()}});
+    }
   }
 }
 
@@ -660,8 +807,8 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
     return InvalidField("password", "the password is required");
   }
   CC_RETURN_IF_ERROR(CheckPasswordBytes(password, "password"));
-  CC_RETURN_IF_ERROR(CheckFailureRate(user_id, workstation));
   const std::string method = "/cellchain.identity.v1.AuthService/Login";
+  CC_RETURN_IF_ERROR(CheckFailureRate(user_id, workstation, method));
 
   CC_ASSIGN_OR_RETURN(std::string random, crypto::RandomBytes(32));
   // base64url without padding: 43 characters, safe in a header.
@@ -866,7 +1013,8 @@ absl::StatusOr<Identity::Credential> Identity::CheckCredential(
     std::string_view user_id, std::string_view password,
     const auth::SignatureAttempt& attempt) {
   CC_RETURN_IF_ERROR(CheckPasswordBytes(password, "password"));
-  CC_RETURN_IF_ERROR(CheckFailureRate(user_id, attempt.workstation));
+  CC_RETURN_IF_ERROR(
+      CheckFailureRate(user_id, attempt.workstation, attempt.method));
   Credential credential;
   CC_ASSIGN_OR_RETURN(
       Outcome outcome,

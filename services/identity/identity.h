@@ -9,9 +9,18 @@
 //   user.reauthentication_failed, user.lock, user.logout,
 //   user.change_password, user.reset_password, user.set_roles,
 //   user.disable, user.enable, user.unlock;
-// and one "access_denial.record" per refused call (entity "access_denial",
+// and "access_denial.record" for a refused call (entity "access_denial",
 // after_state cellchain.identity.v1.AccessDenial), including a login for a
-// user id that does not exist, or of a disabled or locked user.
+// user id that does not exist, of a disabled or locked user, or refused by
+// the failed-attempt rate limits. Identical refusals (same workstation,
+// method, code, reason, user id and attempted user id) within
+// `denial_window` of the first are counted in memory, not recorded one by
+// one; their count is recorded as "access_denial.repeated" (repeated_count,
+// window, first_denial_id) at the first denial of any key after the window
+// closes, or by FlushRepeatedDenials() (the destructor calls it, so a
+// clean shutdown writes every count). A crash loses the counts not yet
+// written, never a first denial; a count waits in memory until the next
+// denial of any key after its window, or shutdown.
 //
 // An authentication attempt (login, signature re-authentication, the
 // current password of a password change) is one transaction that locks the
@@ -55,6 +64,9 @@ namespace cellchain::identity {
 
 inline constexpr char kServiceName[] = "cellchain.identity.v1.AuthService";
 
+// How long identical access denials are aggregated into one count.
+inline constexpr absl::Duration kDenialWindow = absl::Seconds(60);
+
 struct IdentityOptions {
   absl::Duration session_lifetime = absl::Hours(8);
   absl::Duration idle_timeout = absl::Minutes(15);
@@ -83,6 +95,11 @@ struct IdentityOptions {
   // (design brief §3). A small site that must combine them still gets
   // segregation of duties per signature (auth::CheckSegregationOfDuties).
   bool allow_technician_qa = false;
+  // Identical access denials within this window of the first one are
+  // counted, not recorded one by one (see above).
+  absl::Duration denial_window = kDenialWindow;
+  // Time of the denial windows; nullptr: ledger::RealClock(). Not owned.
+  ledger::Clock* clock = nullptr;
 };
 
 // Reasons of refusals.
@@ -194,7 +211,14 @@ class Identity final : public auth::SessionAuthority,
   absl::StatusOr<auth::Session> Authenticate(
       std::string_view token, std::string_view workstation,
       std::string_view client_key) override;
+  // Records the first of identical denials in a window, counts the others
+  // (see the header comment); writes the counts of windows that closed.
   void RecordDenial(const auth::Denial& denial) override;
+
+  // Writes the count of every window holding counted denials, closed or
+  // not (a window still open ends now: later identical denials open a new
+  // one). Failures are logged with the count.
+  void FlushRepeatedDenials();
 
   // auth::SignatureAuthority. Also INVALID_ARGUMENT field password reason
   // PASSWORD_TOO_LONG beyond kMaxPasswordBytes (nothing hashed or counted).
@@ -229,7 +253,21 @@ class Identity final : public auth::SessionAuthority,
   absl::Status CountFailure(pg::Transaction& tx, const Credential& credential,
                             std::string_view failure_action,
                             std::string_view workstation);
-  absl::Status RecordDenialOrLog(const auth::Denial& denial);
+  // Identical denials counted after the first in a window.
+  struct Repeat {
+    int64_t count = 0;
+    absl::Time window_start;
+    absl::Time window_end;
+    absl::Time last_at;
+    std::string first_denial_id;
+  };
+  struct CountedDenials;  // a key's open window
+  // Writes one access_denials row and its record: a single refusal
+  // (repeat == nullptr, "access_denial.record") or the count of a window
+  // ("access_denial.repeated").
+  absl::Status WriteDenial(const auth::Denial& denial,
+                           const std::string& denial_id, const Repeat* repeat);
+  void WriteRepeats(std::vector<std::pair<auth::Denial, Repeat>> repeats);
   // scrypt through the bounded set of hashing slots: UNAVAILABLE
   // AUTHENTICATION_BUSY when no slot frees within hash_queue_timeout.
   absl::StatusOr<bool> VerifyPassword(std::string_view password,
@@ -237,8 +275,11 @@ class Identity final : public auth::SessionAuthority,
   absl::StatusOr<std::string> HashPassword(std::string_view password);
   // RESOURCE_EXHAUSTED TOO_MANY_FAILED_ATTEMPTS when `user_id` or
   // `workstation` has failed too often lately; NoteFailure counts one.
+  // The refusal is recorded as an access denial of `method` (aggregated as
+  // every denial; a workstation's limit without the claimed user id).
   absl::Status CheckFailureRate(std::string_view user_id,
-                                std::string_view workstation);
+                                std::string_view workstation,
+                                std::string_view method);
   void NoteFailure(std::string_view user_id, std::string_view workstation);
   // Reauthenticate(), returning the credential checked.
   absl::StatusOr<Credential> CheckCredential(

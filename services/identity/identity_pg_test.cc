@@ -1,17 +1,17 @@
 // The identity rules against a real PostgreSQL: login, sessions, lockout,
 // administration, e-signatures, four eyes and segregation of duties, and
 // that no password ever reaches a table, a record or a log line.
-#include "services/identity/identity.h"
-
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "cellchain/audit/v1/record.pb.h"
 #include "gmock/gmock.h"
-#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "services/common/auth/signatures.h"
 #include "services/common/crypto/crypto.h"
@@ -19,6 +19,7 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
+#include "services/identity/identity.h"
 
 namespace cellchain::identity {
 namespace {
@@ -171,12 +172,15 @@ class IdentityTest : public ::testing::Test {
   }
 
   // Refused calls recorded for the attempted user id with `reason`.
+  // Refusals recorded, one by one or as a count (call
+  // FlushRepeatedDenials() first for the counts of open windows).
   int CountDenials(const std::string& attempted_user_id,
                    const std::string& reason) {
     auto conn = pg::Connection::Open(db_->conninfo());
     EXPECT_TRUE(conn.ok());
     auto r = conn->Exec(
-        "SELECT count(*)::int4 FROM cellchain_identity.access_denials "
+        "SELECT coalesce(sum(coalesce(repeated_count, 1)), 0)::int4 "
+        "FROM cellchain_identity.access_denials "
         "WHERE attempted_user_id = $1 AND reason = $2",
         {attempted_user_id, reason});
     EXPECT_TRUE(r.ok()) << r.status();
@@ -287,6 +291,7 @@ TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
   EXPECT_EQ(right.status(), wrong.status());
   EXPECT_EQ(right.status(), unknown.status());
   // Administrators see why: the denials keep the true reason.
+  identity_->FlushRepeatedDenials();
   EXPECT_EQ(CountDenials("tina", auth::kReasonAccountLocked), 2);
   EXPECT_EQ(
       ReasonOf(identity_->Authenticate(before.session_token, kLab, KeyOf(kLab))
@@ -358,6 +363,7 @@ TEST_F(IdentityTest, ParallelWrongPasswordsAreCountedAtomicallyUpToTheThreshold)
   EXPECT_EQ(tina.status(), v1::USER_STATUS_LOCKED);
   EXPECT_EQ(CountActions("user", "tina", "user.login_failed"), 5);
   EXPECT_EQ(CountActions("user", "tina", "user.lock"), 1);
+  identity.FlushRepeatedDenials();
   EXPECT_EQ(CountDenials("tina", auth::kReasonAccountLocked), kAttackers - 5);
 
   // Afterwards the right password is refused exactly like a wrong one, and
@@ -569,6 +575,142 @@ TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {
   EXPECT_EQ(*r->GetString(0, 0), "nobody");
   EXPECT_EQ(*r->GetString(0, 1), kReasonInvalidCredentials);
   EXPECT_EQ(*r->GetString(0, 2), "access_denial.record");
+}
+
+// A clock the test moves.
+class FakeClock : public ledger::Clock {
+ public:
+  absl::Time Now() override {
+    absl::MutexLock lock(&mu_);
+    return now_;
+  }
+  void Advance(absl::Duration d) {
+    absl::MutexLock lock(&mu_);
+    now_ += d;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
+};
+
+// The access_denial records as an admin reads them in the audit trail
+// (their after_state), oldest first.
+std::vector<std::pair<std::string, v1::AccessDenial>> DenialRecords(
+    const std::string& conninfo) {
+  std::vector<std::pair<std::string, v1::AccessDenial>> out;
+  auto conn = pg::Connection::Open(conninfo);
+  EXPECT_TRUE(conn.ok()) << conn.status();
+  if (!conn.ok()) return out;
+  auto r = conn->Exec(
+      "SELECT action, record_bytes FROM cellchain_audit.records "
+      "WHERE entity_type = 'access_denial' ORDER BY recorded_at, record_id");
+  EXPECT_TRUE(r.ok()) << r.status();
+  for (int row = 0; r.ok() && row < r->rows(); ++row) {
+    audit::v1::AuditRecord record;
+    EXPECT_TRUE(record.ParseFromString(*r->GetBytes(row, 1)));
+    v1::AccessDenial denial;
+    EXPECT_TRUE(record.after_state().UnpackTo(&denial));
+    out.emplace_back(*r->GetString(row, 0), denial);
+  }
+  return out;
+}
+
+TEST_F(IdentityTest, RepeatedIdenticalDenialsAreOneRecordAndACount) {
+  FakeClock clock;
+  IdentityOptions options;
+  options.scrypt.log2_n = 12;
+  options.max_failures_per_user_id = 1000;
+  options.max_failures_per_workstation = 1000;
+  options.clock = &clock;
+  Identity identity(pool_.get(), ledger_.get(), options);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(
+        ReasonOf(identity.Login("ghost", "some password", kLab, KeyOf(kLab))
+                     .status()),
+        kReasonInvalidCredentials);
+    clock.Advance(absl::Seconds(1));
+  }
+  // Another claimed id, another workstation: each a record of its own.
+  identity.Login("wraith", "some password", kLab, KeyOf(kLab))
+      .status()
+      .IgnoreError();
+  identity.Login("ghost", "some password", kQaDesk, KeyOf(kQaDesk))
+      .status()
+      .IgnoreError();
+  auto records = DenialRecords(db_->conninfo());
+  ASSERT_EQ(records.size(), 3u);
+  for (const auto& [action, denial] : records) {
+    EXPECT_EQ(action, "access_denial.record");
+    EXPECT_EQ(denial.repeated_count(), 0);
+  }
+  EXPECT_EQ(records[0].second.attempted_user_id(), "ghost");
+  EXPECT_EQ(records[0].second.workstation(), kLab);
+  EXPECT_EQ(records[1].second.attempted_user_id(), "wraith");
+  EXPECT_EQ(records[2].second.workstation(), kQaDesk);
+  const std::string first_id = records[0].second.denial_id();
+
+  // The window closes; the next denial (of any key) writes the count.
+  clock.Advance(kDenialWindow);
+  identity.Login("ghost", "some password", kLab, KeyOf(kLab))
+      .status()
+      .IgnoreError();
+  records = DenialRecords(db_->conninfo());
+  ASSERT_EQ(records.size(), 5u);
+  const auto& [action, repeated] = records[3];
+  EXPECT_EQ(action, "access_denial.repeated");
+  EXPECT_EQ(repeated.repeated_count(), 9);
+  EXPECT_EQ(repeated.first_denial_id(), first_id);
+  EXPECT_EQ(repeated.attempted_user_id(), "ghost");
+  EXPECT_EQ(repeated.workstation(), kLab);
+  EXPECT_EQ(repeated.reason(), kReasonInvalidCredentials);
+  EXPECT_EQ(repeated.window_start().seconds(), 1'800'000'000);
+  EXPECT_EQ(repeated.window_end().seconds(), 1'800'000'060);
+  EXPECT_EQ(repeated.denied_at().seconds(), 1'800'000'009);
+  // The denial that came after the window opens a new one, recorded.
+  EXPECT_EQ(records[4].first, "access_denial.record");
+  EXPECT_EQ(records[4].second.attempted_user_id(), "ghost");
+  EXPECT_NE(records[4].second.denial_id(), first_id);
+  // Single denials' windows counted nothing: no record of a zero count.
+}
+
+TEST_F(IdentityTest, RateLimitRefusalsAreRecordedAggregated) {
+  FakeClock clock;
+  IdentityOptions options;
+  options.scrypt.log2_n = 12;
+  options.max_failures_per_user_id = 2;
+  options.clock = &clock;
+  {
+    Identity identity(pool_.get(), ledger_.get(), options);
+    for (int i = 0; i < 2; ++i) {
+      identity.Login("ghost", "some password", kLab, KeyOf(kLab))
+          .status()
+          .IgnoreError();
+    }
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_EQ(
+          ReasonOf(identity.Login("ghost", "some password", kLab, KeyOf(kLab))
+                       .status()),
+          kReasonTooManyFailedAttempts);
+    }
+    auto records = DenialRecords(db_->conninfo());
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].second.reason(), kReasonInvalidCredentials);
+    EXPECT_EQ(records[1].second.reason(), kReasonTooManyFailedAttempts);
+    EXPECT_EQ(records[1].second.code(), "RESOURCE_EXHAUSTED");
+    EXPECT_EQ(records[1].second.attempted_user_id(), "ghost");
+    EXPECT_EQ(records[1].second.method(),
+              "/cellchain.identity.v1.AuthService/Login");
+  }  // shutdown writes the counts of the windows still open
+  auto records = DenialRecords(db_->conninfo());
+  ASSERT_EQ(records.size(), 4u);
+  std::map<std::string, int64_t> counts;
+  for (size_t i = 2; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].first, "access_denial.repeated");
+    counts[records[i].second.reason()] = records[i].second.repeated_count();
+  }
+  EXPECT_EQ(counts[kReasonInvalidCredentials], 1);
+  EXPECT_EQ(counts[kReasonTooManyFailedAttempts], 4);
 }
 
 TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
