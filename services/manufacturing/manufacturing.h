@@ -48,38 +48,12 @@
 #include "services/custody/custody_port.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/state_registry.h"
+#include "services/manufacturing/process.h"
 
 namespace cellchain::manufacturing {
 
 inline constexpr char kServiceName[] =
     "cellchain.manufacturing.v1.ManufacturingService";
-
-// Reasons of FAILED_PRECONDITION refusals.
-inline constexpr char kReasonDonorLotNotAvailable[] = "DONOR_LOT_NOT_AVAILABLE";
-inline constexpr char kReasonProcessUnknown[] = "PROCESS_UNKNOWN";
-inline constexpr char kReasonBatchState[] = "BATCH_STATE";
-inline constexpr char kReasonStepExists[] = "STEP_EXISTS";
-inline constexpr char kReasonStepKind[] = "STEP_KIND";
-inline constexpr char kReasonSourceNotHarvested[] = "SOURCE_NOT_HARVESTED";
-inline constexpr char kReasonStepHarvested[] = "STEP_HARVESTED";
-inline constexpr char kReasonCellsExceeded[] = "CELLS_EXCEEDED";
-inline constexpr char kReasonPassageLimit[] = "PASSAGE_LIMIT";
-inline constexpr char kReasonCumulativePdLimit[] = "CUMULATIVE_PD_LIMIT";
-inline constexpr char kReasonMaterialNotReleased[] = "MATERIAL_NOT_RELEASED";
-inline constexpr char kReasonMaterialExpired[] = "MATERIAL_EXPIRED";
-inline constexpr char kReasonMaterialStatus[] = "MATERIAL_STATUS";
-inline constexpr char kReasonEquipmentOutOfService[] =
-    "EQUIPMENT_OUT_OF_SERVICE";
-inline constexpr char kReasonCalibrationOverdue[] = "CALIBRATION_OVERDUE";
-inline constexpr char kReasonStepRevision[] = "STEP_REVISION";
-inline constexpr char kReasonStepVerified[] = "STEP_VERIFIED";
-inline constexpr char kReasonStepNotVerified[] = "STEP_NOT_VERIFIED";
-inline constexpr char kReasonStepNotPerformed[] = "STEP_NOT_PERFORMED";
-inline constexpr char kReasonVialThawed[] = "VIAL_THAWED";
-inline constexpr char kReasonNotAVial[] = "NOT_A_VIAL";
-inline constexpr char kReasonDeviationClosed[] = "DEVIATION_CLOSED";
-inline constexpr char kReasonCollectionToProcessing[] =
-    "COLLECTION_TO_PROCESSING";
 
 // What manufacturing needs of the donor service.
 class DonorLotPort {
@@ -87,33 +61,6 @@ class DonorLotPort {
   virtual ~DonorLotPort() = default;
   virtual absl::StatusOr<donor::v1::DonorLot> GetLot(
       const std::string& lot_id) = 0;
-};
-
-// A manufacturing process version: its limits and which steps a second
-// person verifies.
-struct Process {
-  int max_passage = 5;
-  double max_cumulative_population_doublings = 30;
-  // Past a limit: refused (false), or allowed with a MAJOR deviation that
-  // QA must assess before the batch can be disposed (true).
-  bool deviation_past_limits = false;
-  std::vector<v1::StepKind> verified_kinds = {
-      v1::STEP_KIND_PROCESSING, v1::STEP_KIND_PASSAGE,
-      v1::STEP_KIND_CRYOPRESERVATION, v1::STEP_KIND_THAW,
-      v1::STEP_KIND_PRODUCT_HARVEST};
-};
-
-struct ManufacturingOptions {
-  std::string default_process = "RH-UCMSC-1.0";
-  absl::flat_hash_map<std::string, Process> processes = {
-      {"RH-UCMSC-1.0", Process{}}};
-  // Collection of the cord to the start of processing beyond this records
-  // a MAJOR deviation.
-  absl::Duration max_collection_to_processing = absl::Hours(48);
-  // The product lot's ISBT 128 product code (data structure 003):
-  // assigned per facility and product; these are placeholders.
-  std::string product_description_code = "S1295";
-  std::string product_tds = "000";
 };
 
 class Manufacturing {

@@ -1,0 +1,377 @@
+#include "services/manufacturing/step_rules.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "services/common/fields/fields.h"
+#include "services/common/status/status.h"
+#include "services/manufacturing/step_values.h"
+
+namespace cellchain::manufacturing {
+namespace {
+
+using fields::ToTime;
+
+absl::Status LimitPassed(const Process& process, std::string rule,
+                         std::string message, Plan& plan) {
+  if (!process.deviation_past_limits) return FailedRule(rule, message);
+  plan.raised.push_back({std::move(rule), std::move(message)});
+  return absl::OkStatus();
+}
+
+void AddParent(std::vector<custody::v1::ParentLink>& parents,
+               absl::flat_hash_set<std::string>& seen, const std::string& id,
+               custody::v1::DerivationKind kind) {
+  if (!seen.insert(id).second) return;
+  custody::v1::ParentLink link;
+  link.set_parent_item_id(id);
+  link.set_kind(kind);
+  parents.push_back(std::move(link));
+}
+
+}  // namespace
+
+absl::Status NotFound(std::string_view what, std::string_view id,
+                      std::string_view reason) {
+  return WithReason(absl::NotFoundError(absl::StrCat(
+                        "no ", std::string(what), " \"", std::string(id),
+                        "\"")),
+                    reason);
+}
+
+std::string KindName(v1::StepKind kind) {
+  switch (kind) {
+    case v1::STEP_KIND_PROCESSING:
+      return "processing";
+    case v1::STEP_KIND_PASSAGE:
+      return "passage";
+    case v1::STEP_KIND_CRYOPRESERVATION:
+      return "cryopreservation";
+    case v1::STEP_KIND_THAW:
+      return "thaw";
+    case v1::STEP_KIND_PRODUCT_HARVEST:
+      return "product harvest";
+    default:
+      return "step";
+  }
+}
+
+std::string Cells(double cells) { return absl::StrFormat("%.3g", cells); }
+
+// The facts the growth arithmetic needs, from the steps as recorded.
+std::vector<StepFacts> FactsOf(const std::vector<v1::Step>& steps) {
+  std::vector<StepFacts> out;
+  out.reserve(steps.size());
+  for (const v1::Step& s : steps) {
+    const v1::StepValues& v = s.values();
+    StepFacts f;
+    f.id = s.step_id();
+    f.source_id = s.source_step_id();
+    f.passage_number = s.passage_number();
+    switch (s.kind()) {
+      case v1::STEP_KIND_PROCESSING:
+        f.kind = Kind::kProcessing;
+        break;
+      case v1::STEP_KIND_PASSAGE:
+        f.kind = Kind::kPassage;
+        f.drawn = v.seeded_viable_cells();
+        break;
+      case v1::STEP_KIND_CRYOPRESERVATION:
+        f.kind = Kind::kCryopreservation;
+        f.drawn = v.cells_per_vial() * s.vials_size();
+        break;
+      case v1::STEP_KIND_THAW:
+        f.kind = Kind::kThaw;
+        break;
+      default:
+        f.kind = Kind::kProduct;
+        f.drawn = v.harvested_viable_cells();
+    }
+    f.seeded = v.seeded_viable_cells();
+    if (s.kind() != v1::STEP_KIND_PRODUCT_HARVEST) {
+      f.harvested = v.harvested_viable_cells();
+    }
+    if (v.has_seeded_at()) f.seeded_at = ToTime(v.seeded_at());
+    if (v.has_harvested_at()) f.harvested_at = ToTime(v.harvested_at());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+v1::Growth ToGrowth(const v1::Step& step, const GrowthFacts& g) {
+  v1::Growth out;
+  out.set_step_id(step.step_id());
+  out.set_passage_number(step.passage_number());
+  if (g.population_doublings) {
+    out.set_population_doublings(*g.population_doublings);
+  }
+  out.set_cumulative_population_doublings(g.cumulative_population_doublings);
+  if (g.doubling_time_hours) {
+    out.set_doubling_time_hours(*g.doubling_time_hours);
+  }
+  out.set_cells_remaining(g.cells_remaining);
+  return out;
+}
+
+// When the cells of a step became available to draw from: its harvest (or,
+// for a thaw, the thaw).
+std::optional<absl::Time> AvailableAt(const v1::Step& s) {
+  if (s.kind() == v1::STEP_KIND_THAW && s.values().has_thawed_at()) {
+    return ToTime(s.values().thawed_at());
+  }
+  if (s.values().has_harvested_at()) return ToTime(s.values().harvested_at());
+  return std::nullopt;
+}
+
+// Every step's cells remaining must stay at or above zero.
+absl::Status CheckCells(const BatchView& view) {
+  absl::flat_hash_map<std::string, GrowthFacts> growth =
+      ComputeGrowth(FactsOf(view.steps));
+  for (const v1::Step& s : view.steps) {
+    const GrowthFacts& g = growth[s.step_id()];
+    if (g.cells_remaining < -0.5 &&
+        (s.kind() == v1::STEP_KIND_PROCESSING ||
+         s.kind() == v1::STEP_KIND_PASSAGE || s.kind() == v1::STEP_KIND_THAW)) {
+      return FailedRule(
+          kReasonCellsExceeded,
+          absl::StrCat("P", s.passage_number(), " ", KindName(s.kind()), " ",
+                       s.step_id(), " has ",
+                       Cells(s.values().harvested_viable_cells()),
+                       " viable cells: ", Cells(-g.cells_remaining),
+                       " more would be drawn from it than it has"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Only released, unexpired material lots, and equipment in service and in
+// calibration, on the day of use.
+absl::Status CheckUses(const Uses& uses, const v1::StepValues& values,
+                       absl::Time used_at) {
+  absl::CivilDay day = DayOf(used_at);
+  std::string when = absl::FormatCivilTime(day);
+  for (const v1::MaterialUse& use : values.materials()) {
+    const v1::MaterialLot& m = uses.materials.at(use.material_id());
+    if (m.status() != v1::MATERIAL_STATUS_RELEASED) {
+      return FailedRule(
+          kReasonMaterialNotReleased,
+          absl::StrCat("material lot ", m.material_code(), " (", m.name(),
+                       ", lot ", m.supplier_lot(), ") is ",
+                       v1::MaterialStatus_Name(m.status()).substr(16),
+                       ": only a lot QA released can be used"));
+    }
+    CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
+                        RequireDate(m.expires_on(), "expires_on"));
+    if (expires < day) {
+      return FailedRule(kReasonMaterialExpired,
+                        absl::StrCat("material lot ", m.material_code(), " (",
+                                     m.name(), ") expired on ", m.expires_on(),
+                                     ", before its use on ", when));
+    }
+  }
+  for (const std::string& id : values.equipment_ids()) {
+    const v1::Equipment& e = uses.equipment.at(id);
+    if (e.status() != v1::EQUIPMENT_STATUS_IN_SERVICE) {
+      return FailedRule(kReasonEquipmentOutOfService,
+                        absl::StrCat(e.asset_tag(), " (", e.name(),
+                                     ") is out of service: ",
+                                     e.status_reason()));
+    }
+    CC_ASSIGN_OR_RETURN(absl::CivilDay due,
+                        RequireDate(e.calibration_due(), "calibration_due"));
+    if (due < day) {
+      return FailedRule(kReasonCalibrationOverdue,
+                        absl::StrCat(e.asset_tag(), " (", e.name(),
+                                     ") was due for calibration on ",
+                                     e.calibration_due(), ", before its use on ",
+                                     when));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The step's rules against the batch as it stands in `view` (read before
+// the transaction, and again under the batch's lock inside it).
+absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
+                              const ManufacturingOptions& options,
+                              const Uses& uses, v1::StepKind kind,
+                              const std::string& source_step_id,
+                              const v1::StepValues& values,
+                              int new_items) {
+  Plan plan;
+  const v1::Batch& batch = view.batch;
+  if (batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+    return FailedRule(kReasonBatchState,
+                      absl::StrCat("batch ", batch.batch_id(), " is ",
+                                   v1::BatchState_Name(batch.state()).substr(12),
+                                   ": no step is recorded on it"));
+  }
+  CC_RETURN_IF_ERROR(CheckUses(uses, values, UsedAt(kind, values, false)));
+  absl::flat_hash_set<std::string> seen;
+  std::vector<const v1::MaterialUse*> material_links;
+  if (kind == v1::STEP_KIND_PROCESSING) {
+    for (const v1::Step& s : view.steps) {
+      if (s.kind() == v1::STEP_KIND_PROCESSING) {
+        return FailedRule(kReasonStepExists,
+                          absl::StrCat("batch ", batch.batch_id(),
+                                       " was processed already (step ",
+                                       s.step_id(), ")"));
+      }
+    }
+    absl::Time start = ToTime(values.seeded_at());
+    if (start < view.collected_at) {
+      return InvalidField("values.seeded_at",
+                          "before the cord's collection");
+    }
+    if (start - view.collected_at > options.max_collection_to_processing) {
+      int64_t minutes = absl::ToInt64Minutes(start - view.collected_at);
+      plan.raised.push_back(
+          {kReasonCollectionToProcessing,
+           absl::StrFormat("processing started %d h %02d min after the "
+                           "cord's collection; the limit is %d h",
+                           minutes / 60, minutes % 60,
+                           absl::ToInt64Hours(
+                               options.max_collection_to_processing))});
+    }
+    plan.passage_number = 0;
+    AddParent(plan.parents, seen, view.donor_lot_item_id,
+              custody::v1::DERIVATION_KIND_PROCESSING);
+  } else {
+    const v1::Step* source = view.Find(source_step_id);
+    if (source == nullptr) {
+      return NotFound("step", source_step_id, "STEP_NOT_FOUND");
+    }
+    if (!IsCulture(source->kind()) && source->kind() != v1::STEP_KIND_THAW) {
+      return FailedRule(kReasonStepKind,
+                        absl::StrCat("step ", source->step_id(), " is a ",
+                                     KindName(source->kind()),
+                                     ": cells are drawn from a harvested "
+                                     "culture or a thawed vial"));
+    }
+    if (source->status() == v1::STEP_STATUS_IN_PROGRESS) {
+      return FailedRule(kReasonSourceNotHarvested,
+                        absl::StrCat("P", source->passage_number(), " step ",
+                                     source->step_id(),
+                                     " is still in culture: record its "
+                                     "harvest first"));
+    }
+    absl::Time at = UsedAt(kind, values, false);
+    std::optional<absl::Time> available = AvailableAt(*source);
+    if (available && at < *available) {
+      return InvalidField(
+          kind == v1::STEP_KIND_PASSAGE        ? "values.seeded_at"
+          : kind == v1::STEP_KIND_CRYOPRESERVATION ? "values.frozen_at"
+                                                   : "values.harvested_at",
+          "before the source's harvest");
+    }
+    absl::flat_hash_map<std::string, GrowthFacts> growth =
+        ComputeGrowth(FactsOf(view.steps));
+    double cumulative = growth[source->step_id()].cumulative_population_doublings;
+    plan.passage_number = source->passage_number() +
+                          (kind == v1::STEP_KIND_PASSAGE ? 1 : 0);
+    if (kind == v1::STEP_KIND_PASSAGE &&
+        plan.passage_number > process.max_passage) {
+      CC_RETURN_IF_ERROR(LimitPassed(
+          process, kReasonPassageLimit,
+          absl::StrCat("P", plan.passage_number, " is past the process's "
+                       "limit of P", process.max_passage),
+          plan));
+    }
+    if (cumulative > process.max_cumulative_population_doublings) {
+      CC_RETURN_IF_ERROR(LimitPassed(
+          process, kReasonCumulativePdLimit,
+          absl::StrFormat("the cells of step %s have %.2f cumulative "
+                          "population doublings, past the process's limit of "
+                          "%.2f",
+                          source->step_id(), cumulative,
+                          process.max_cumulative_population_doublings),
+          plan));
+    }
+    // The cells drawn, as if the step were recorded.
+    BatchView after = view;
+    v1::Step candidate;
+    candidate.set_step_id("candidate");
+    candidate.set_kind(kind);
+    candidate.set_source_step_id(source->step_id());
+    *candidate.mutable_values() = values;
+    for (int i = 0; i < new_items && kind == v1::STEP_KIND_CRYOPRESERVATION;
+         ++i) {
+      candidate.add_vials();
+    }
+    after.steps.push_back(std::move(candidate));
+    CC_RETURN_IF_ERROR(CheckCells(after));
+    custody::v1::DerivationKind derivation =
+        kind == v1::STEP_KIND_PASSAGE ? custody::v1::DERIVATION_KIND_PASSAGE
+        : kind == v1::STEP_KIND_CRYOPRESERVATION
+            ? custody::v1::DERIVATION_KIND_CRYOPRESERVATION
+            : custody::v1::DERIVATION_KIND_HARVEST;
+    if (source->kind() == v1::STEP_KIND_THAW) {
+      AddParent(plan.parents, seen, source->values().vial_item_id(),
+                custody::v1::DERIVATION_KIND_THAW);
+      plan.end_after.push_back(source->values().vial_item_id());
+    } else {
+      for (const std::string& id : source->item_ids()) {
+        AddParent(plan.parents, seen, id, derivation);
+      }
+    }
+    // What the source's harvest used touched these cells too.
+    for (const v1::MaterialUse& use : source->values().materials()) {
+      auto it = uses.materials.find(use.material_id());
+      if (it != uses.materials.end()) {
+        AddParent(plan.parents, seen, it->second.item_id(),
+                  custody::v1::DERIVATION_KIND_MATERIAL);
+      }
+    }
+    for (const std::string& id : source->values().equipment_ids()) {
+      auto it = uses.equipment.find(id);
+      if (it != uses.equipment.end()) {
+        AddParent(plan.parents, seen, it->second.item_id(),
+                  custody::v1::DERIVATION_KIND_EQUIPMENT);
+      }
+    }
+  }
+  if (kind == v1::STEP_KIND_PRODUCT_HARVEST) {
+    for (const v1::Step& s : view.steps) {
+      if (s.status() == v1::STEP_STATUS_IN_PROGRESS) {
+        return FailedRule(kReasonStepNotPerformed,
+                          absl::StrCat("P", s.passage_number(), " step ",
+                                       s.step_id(),
+                                       " is still in culture: harvest it or "
+                                       "record a deviation and abort"));
+      }
+      bool verified_kind =
+          std::find(process.verified_kinds.begin(),
+                    process.verified_kinds.end(),
+                    s.kind()) != process.verified_kinds.end();
+      if (verified_kind && s.status() != v1::STEP_STATUS_VERIFIED) {
+        return FailedRule(kReasonStepNotVerified,
+                          absl::StrCat("P", s.passage_number(), " ",
+                                       KindName(s.kind()), " step ",
+                                       s.step_id(), " revision ", s.revision(),
+                                       " awaits a second person's "
+                                       "verification"));
+      }
+    }
+  }
+  for (const v1::MaterialUse& use : values.materials()) {
+    AddParent(plan.parents, seen, uses.materials.at(use.material_id()).item_id(),
+              custody::v1::DERIVATION_KIND_MATERIAL);
+  }
+  for (const std::string& id : values.equipment_ids()) {
+    AddParent(plan.parents, seen, uses.equipment.at(id).item_id(),
+              custody::v1::DERIVATION_KIND_EQUIPMENT);
+  }
+  // In custody's order (by parent id), so that a retry that reads them back
+  // from the registered item sends the same registration.
+  std::sort(plan.parents.begin(), plan.parents.end(),
+            [](const custody::v1::ParentLink& a,
+               const custody::v1::ParentLink& b) {
+              return a.parent_item_id() < b.parent_item_id();
+            });
+  return plan;
+}
+
+}  // namespace cellchain::manufacturing

@@ -1,0 +1,114 @@
+// The rules a step is recorded under, over a batch as it stands (pure; no
+// database, no gRPC): which step may follow which, the process's passage
+// and population-doubling limits, the cells a step may draw, the material
+// lots and equipment it may use on its day, and the custody parents of the
+// items it makes. The store (manufacturing_internal.h) reads a BatchView and
+// the Uses; the service records what PlanStep returns.
+//
+// Thread-safety: free functions over values.
+#ifndef CELLCHAIN_SERVICES_MANUFACTURING_STEP_RULES_H_
+#define CELLCHAIN_SERVICES_MANUFACTURING_STEP_RULES_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cellchain/custody/v1/custody.pb.h"
+#include "cellchain/manufacturing/v1/manufacturing.pb.h"
+#include "services/manufacturing/growth.h"
+#include "services/manufacturing/process.h"
+
+namespace cellchain::manufacturing {
+
+// A batch with everything its rules look at.
+struct BatchView {
+  v1::Batch batch;
+  absl::Time collected_at;
+  std::string donor_lot_item_id;
+  std::vector<v1::Step> steps;
+  absl::flat_hash_set<std::string> thawed_vials;
+
+  const v1::Step* Find(const std::string& id) const {
+    for (const v1::Step& s : steps) {
+      if (s.step_id() == id) return &s;
+    }
+    return nullptr;
+  }
+};
+
+// Material lots and equipment a step names, read (and, in the step's
+// transaction, locked against a concurrent rejection or status change).
+struct Uses {
+  absl::flat_hash_map<std::string, v1::MaterialLot> materials;
+  absl::flat_hash_map<std::string, v1::Equipment> equipment;
+};
+
+// A deviation a rule raised.
+struct Raised {
+  std::string rule;
+  std::string description;
+};
+
+// What recording a new step does, as the batch stands.
+struct Plan {
+  int passage_number = 0;
+  std::vector<custody::v1::ParentLink> parents;
+  // Items ended once the step is recorded (a thawed vial drawn from).
+  std::vector<std::string> end_after;
+  std::vector<Raised> raised;
+};
+
+// NOT_FOUND "no <what> "<id>"" with `reason`.
+absl::Status NotFound(std::string_view what, std::string_view id,
+                      std::string_view reason);
+
+// A step kind as the refusals name it ("passage", "product harvest").
+std::string KindName(v1::StepKind kind);
+
+// A cell count as the refusals and item descriptions write it (%.3g).
+std::string Cells(double cells);
+
+// The facts the growth arithmetic needs, from the steps as recorded.
+std::vector<StepFacts> FactsOf(const std::vector<v1::Step>& steps);
+
+v1::Growth ToGrowth(const v1::Step& step, const GrowthFacts& g);
+
+// When the cells of a step became available to draw from: its harvest (or,
+// for a thaw, the thaw); none while it is in culture.
+std::optional<absl::Time> AvailableAt(const v1::Step& s);
+
+// Every step's cells remaining must stay at or above zero: FAILED_PRECONDITION
+// CELLS_EXCEEDED naming the first culture or thaw drawn below zero.
+absl::Status CheckCells(const BatchView& view);
+
+// Only released, unexpired material lots, and equipment in service and in
+// calibration, on the day of `used_at`: FAILED_PRECONDITION
+// MATERIAL_NOT_RELEASED, MATERIAL_EXPIRED, EQUIPMENT_OUT_OF_SERVICE or
+// CALIBRATION_OVERDUE. `uses` holds every lot and instrument `values` names.
+absl::Status CheckUses(const Uses& uses, const v1::StepValues& values,
+                       absl::Time used_at);
+
+// The step's rules against the batch as it stands in `view`, for a new
+// step of `kind` drawn from `source_step_id` (none for processing) making
+// `new_items` items. FAILED_PRECONDITION with the rule's reason
+// (BATCH_STATE, STEP_EXISTS, STEP_KIND, SOURCE_NOT_HARVESTED,
+// PASSAGE_LIMIT, CUMULATIVE_PD_LIMIT, CELLS_EXCEEDED, STEP_NOT_PERFORMED,
+// STEP_NOT_VERIFIED, CheckUses's), INVALID_ARGUMENT for a time before the
+// collection or the source's harvest, NOT_FOUND STEP_NOT_FOUND for a source
+// not in the batch. `uses` must hold the lots and equipment of `values`
+// and of the source step.
+absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
+                              const ManufacturingOptions& options,
+                              const Uses& uses, v1::StepKind kind,
+                              const std::string& source_step_id,
+                              const v1::StepValues& values, int new_items);
+
+}  // namespace cellchain::manufacturing
+
+#endif  // CELLCHAIN_SERVICES_MANUFACTURING_STEP_RULES_H_
