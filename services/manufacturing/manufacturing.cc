@@ -23,9 +23,12 @@
 #include "services/isbt128/din.h"
 #include "services/ledger/recorder.h"
 #include "services/ledger/request_bytes.h"
+#include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/growth.h"
+#include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_rules.h"
 #include "services/manufacturing/step_values.h"
+#include "services/manufacturing/store.h"
 
 namespace cellchain::manufacturing {
 namespace {
@@ -42,26 +45,12 @@ using fields::RequireText;
 using fields::ToTime;
 constexpr auto Ts = fields::TimestampParam;
 
-constexpr int kMaxList = 500;
 // Vessels live in a place (an incubator), which holds them in custody, so
 // that whoever harvests or discards them later may end them.
 constexpr char kVesselPlace[] =
     "required: the custody location (incubator) the vessels are put in";
 
-// Which custody items a step made (step_items.role).
-enum ItemRole { kVessel = 1, kVial = 2, kProductLot = 3 };
-
 using ledger::RequestBytes;
-
-// An id that a retry of the same request gets again: the custody items a
-// request registers before its transaction are named after it.
-std::string StableId(std::string_view prefix, std::string_view method,
-                     std::string_view request_id) {
-  return absl::StrCat(std::string(prefix), "_",
-                      idempotency::DerivedRequestId(
-                          request_id, absl::StrCat(std::string(method), "/id"))
-                          .substr(0, 24));
-}
 
 // "MAT-" and 8 characters of Crockford's base32, from the same derivation.
 std::string MaterialCode(std::string_view request_id) {
@@ -73,224 +62,37 @@ std::string MaterialCode(std::string_view request_id) {
   return code;
 }
 
-// ---- loading, exactly as the snapshots are built ---------------------------
-
-std::string MaterialSelect() {
-  return absl::StrCat(
-      "SELECT material_id, material_code, kind, name, supplier, supplier_lot, "
-      "to_char(expires_on, 'YYYY-MM-DD') AS expires_on, status, item_id, "
-      "received_by AS received_by_user_id, ",
-      pg::MicrosColumn("received_at"),
-      ", dispositioned_by AS dispositioned_by_user_id, ",
-      pg::MicrosColumn("dispositioned_at"),
-      ", rejection_reason, version FROM cellchain_manufacturing.materials ");
-}
-
-template <typename Proto, typename Executor>
-absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
-                                            const std::string& sql,
-                                            const pg::Params& params) {
-  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
-  std::vector<Proto> out(r.rows());
-  for (int row = 0; row < r.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
-  }
-  return out;
-}
-
-// The first row `sql` selects with `id` as $1; NOT_FOUND with `reason`
-// naming `what` when none.
-template <typename Proto, typename Executor>
-absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
-                                const std::string& id, std::string_view what,
-                                std::string_view reason) {
-  CC_ASSIGN_OR_RETURN(std::vector<Proto> rows,
-                      LoadRows<Proto>(executor, sql, {id}));
-  if (rows.empty()) return NotFound(what, id, reason);
-  return std::move(rows.front());
-}
-
-template <typename Executor>
-absl::StatusOr<v1::MaterialLot> LoadMaterial(Executor& executor,
-                                             const std::string& id) {
-  return LoadFirst<v1::MaterialLot>(
-      executor,
-      MaterialSelect() + "WHERE material_id = $1 OR material_code = $1", id,
-      "material lot", "MATERIAL_NOT_FOUND");
-}
-
-std::string EquipmentSelect() {
-  return "SELECT equipment_id, kind, name, asset_tag, status, "
-         "to_char(calibrated_on, 'YYYY-MM-DD') AS calibrated_on, "
-         "to_char(calibration_due, 'YYYY-MM-DD') AS calibration_due, "
-         "calibration_reference, item_id, status_reason, version "
-         "FROM cellchain_manufacturing.equipment ";
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
-                                            const std::string& id) {
-  return LoadFirst<v1::Equipment>(
-      executor, EquipmentSelect() + "WHERE equipment_id = $1 OR asset_tag = $1",
-      id, "equipment", "EQUIPMENT_NOT_FOUND");
-}
-
-// The columns of a batch's snapshot (v1.Batch).
-std::string BatchColumns() {
-  return absl::StrCat(
-      "batch_id, donor_lot_id, din, process_version, state, "
-      "started_by AS started_by_user_id, ",
-      pg::MicrosColumn("started_at"),
-      ", product_item_id, product_step_id, abort_reason, version");
-}
-
-std::string BatchSelect() {
-  return absl::StrCat("SELECT ", BatchColumns(),
-                      " FROM cellchain_manufacturing.batches ");
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
-                                    bool for_update = false) {
-  return LoadFirst<v1::Batch>(
-      executor,
-      absl::StrCat(BatchSelect(), "WHERE batch_id = $1",
-                   for_update ? " FOR UPDATE" : ""),
-      id, "batch", "BATCH_NOT_FOUND");
-}
-
-std::string StepSelect() {
-  return absl::StrCat(
-      "SELECT step_id, batch_id, kind, passage_number, source_step_id, "
-      "status, revision, step_values, recorded_by AS recorded_by_user_id, ",
-      pg::MicrosColumn("recorded_at"),
-      ", verified_by AS verified_by_user_id, ", pg::MicrosColumn("verified_at"),
-      ", correction_reason FROM cellchain_manufacturing.steps ");
-}
-
-absl::Status ParseValues(const pg::Result& r, int row, v1::StepValues& out) {
-  CC_ASSIGN_OR_RETURN(std::string bytes, r.GetBytes(row, "step_values"));
-  if (!out.ParseFromString(bytes)) {
-    return absl::DataLossError("a step's values do not parse");
-  }
-  return absl::OkStatus();
-}
-
-// Steps matched by `where`, with their values and items, in the order
-// they were recorded.
-template <typename Executor>
-absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
-                                                const std::string& where,
-                                                const pg::Params& params) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat(StepSelect(), where,
-                                 " ORDER BY created_at, step_id"),
-                    params));
-  std::vector<v1::Step> steps(r.rows());
-  std::string ids = "{";
-  for (int row = 0; row < r.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, steps[row]));
-    CC_RETURN_IF_ERROR(ParseValues(r, row, *steps[row].mutable_values()));
-    absl::StrAppend(&ids, row > 0 ? "," : "", steps[row].step_id());
-  }
-  ids += "}";
-  if (steps.empty()) return steps;
-  CC_ASSIGN_OR_RETURN(
-      pg::Result items,
-      executor.Exec("SELECT step_id, item_id, role, position_location_id "
-                    "FROM cellchain_manufacturing.step_items "
-                    "WHERE step_id = ANY($1::text[]) ORDER BY step_id, ordinal",
-                    {ids}));
-  absl::flat_hash_map<std::string, v1::Step*> by_id;
-  for (v1::Step& step : steps) by_id[step.step_id()] = &step;
-  for (int row = 0; row < items.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string step_id, items.GetString(row, 0));
-    CC_ASSIGN_OR_RETURN(std::string item_id, items.GetString(row, 1));
-    CC_ASSIGN_OR_RETURN(int64_t role, items.GetInt64(row, 2));
-    v1::Step* step = by_id[step_id];
-    if (role == kVial) {
-      v1::Vial* vial = step->add_vials();
-      vial->set_item_id(item_id);
-      if (!items.IsNull(row, 3)) {
-        CC_ASSIGN_OR_RETURN(*vial->mutable_position_location_id(),
-                            items.GetString(row, 3));
-      }
-    } else {
-      step->add_item_ids(item_id);
-    }
-  }
-  return steps;
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id) {
-  CC_ASSIGN_OR_RETURN(std::vector<v1::Step> steps,
-                      LoadSteps(executor, "WHERE step_id = $1", {id}));
-  if (steps.empty()) return NotFound("step", id, "STEP_NOT_FOUND");
-  return std::move(steps.front());
-}
-
-std::string DeviationSelect() {
-  return absl::StrCat(
-      "SELECT deviation_id, batch_id, step_id, rule, classification, "
-      "description, impact, status, recorded_by AS recorded_by_user_id, ",
-      pg::MicrosColumn("recorded_at"),
-      ", assessment, assessed_by AS assessed_by_user_id, ",
-      pg::MicrosColumn("assessed_at"),
-      " FROM cellchain_manufacturing.deviations ");
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Deviation> LoadDeviation(Executor& executor,
-                                            const std::string& id,
-                                            bool for_update = false) {
-  return LoadFirst<v1::Deviation>(
-      executor,
-      absl::StrCat(DeviationSelect(), "WHERE deviation_id = $1",
-                   for_update ? " FOR UPDATE" : ""),
-      id, "deviation", "DEVIATION_NOT_FOUND");
-}
-
-template <typename Executor>
-absl::StatusOr<BatchView> LoadView(Executor& executor,
-                                   const std::string& batch_id,
-                                   bool for_update) {
-  BatchView view;
-  // The batch's snapshot columns and, in the same row, what its rules need
-  // beyond them (FillFromRow leaves columns no field is named after).
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat("SELECT ", BatchColumns(), ", ",
-                                 pg::MicrosColumn("collected_at",
-                                                  "lot_collected_at"),
-                                 ", donor_lot_item_id "
-                                 "FROM cellchain_manufacturing.batches "
-                                 "WHERE batch_id = $1",
-                                 for_update ? " FOR UPDATE" : ""),
-                    {batch_id}));
-  if (r.rows() == 0) return NotFound("batch", batch_id, "BATCH_NOT_FOUND");
-  CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, view.batch));
-  CC_ASSIGN_OR_RETURN(int64_t collected, r.GetInt64(0, "lot_collected_at"));
-  view.collected_at = absl::FromUnixMicros(collected);
-  CC_ASSIGN_OR_RETURN(view.donor_lot_item_id,
-                      r.GetString(0, "donor_lot_item_id"));
-  CC_ASSIGN_OR_RETURN(view.steps,
-                      LoadSteps(executor, "WHERE batch_id = $1", {batch_id}));
-  CC_ASSIGN_OR_RETURN(
-      pg::Result thaws,
-      executor.Exec("SELECT t.vial_item_id FROM cellchain_manufacturing.thaws t "
-                    "JOIN cellchain_manufacturing.steps s USING (step_id) "
-                    "WHERE s.batch_id = $1",
-                    {batch_id}));
-  for (int row = 0; row < thaws.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string id, thaws.GetString(row, 0));
-    view.thawed_vials.insert(std::move(id));
-  }
-  return view;
-}
-
 }  // namespace
+
+// An id that a retry of the same request gets again: the custody items a
+// request registers before its transaction are named after it.
+std::string StableId(std::string_view prefix, std::string_view method,
+                     std::string_view request_id) {
+  return absl::StrCat(std::string(prefix), "_",
+                      idempotency::DerivedRequestId(
+                          request_id, absl::StrCat(std::string(method), "/id"))
+                          .substr(0, 24));
+}
+
+audit::v1::Isbt128Identifier DinOf(const v1::Batch& batch) {
+  audit::v1::Isbt128Identifier din;
+  din.set_kind("din");
+  din.set_value(batch.din());
+  return din;
+}
+
+absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
+                                       const auth::Principal& caller,
+                                       const common::v1::ESignature& signature,
+                                       SignatureMeaning meaning,
+                                       std::string_view method,
+                                       const std::string& request_id) {
+  return auth::Sign(authority, caller, signature, {meaning},
+                    {.method = absl::StrCat("/", kServiceName, "/",
+                                            std::string(method)),
+                     .workstation = caller.workstation,
+                     .request_id = request_id});
+}
 
 Manufacturing::Manufacturing(pg::Pool* pool, const ledger::Ledger* ledger,
                              auth::SignatureAuthority* signatures,
@@ -368,18 +170,9 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
           request.supplier(), " was received already as ", other));
     }
   }
-  custody::v1::RegisterItemRequest item_request;
-  item_request.mutable_context()->set_request_id(
-      idempotency::DerivedRequestId(request_id, "item"));
-  item_request.set_type(custody::v1::ITEM_TYPE_REAGENT_LOT);
-  item_request.set_local_code(code);
-  item_request.set_description(
-      absl::StrCat(request.name(), ", ", request.supplier(), " lot ",
-                   request.supplier_lot())
-          .substr(0, kMaxText));
-  item_request.set_location_id(request.location_id());
-  CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
-                      custody_->RegisterItem(caller, item_request));
+  CC_ASSIGN_OR_RETURN(
+      custody::v1::RegisterItemResponse item,
+      custody_->RegisterItem(caller, MaterialItemRequest(request, code)));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::ReceiveMaterialResponse>(
       *pool_, {kServiceName, "ReceiveMaterial", request_id}, bytes,
@@ -599,15 +392,9 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
                        " is registered already"));
     }
   }
-  custody::v1::RegisterItemRequest item_request;
-  item_request.mutable_context()->set_request_id(
-      idempotency::DerivedRequestId(request_id, "item"));
-  item_request.set_type(custody::v1::ITEM_TYPE_EQUIPMENT);
-  item_request.set_local_code(request.asset_tag());
-  item_request.set_description(request.name());
-  item_request.set_location_id(request.location_id());
-  CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
-                      custody_->RegisterItem(caller, item_request));
+  CC_ASSIGN_OR_RETURN(
+      custody::v1::RegisterItemResponse item,
+      custody_->RegisterItem(caller, EquipmentItemRequest(request)));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::RegisterEquipmentResponse>(
       *pool_, {kServiceName, "RegisterEquipment", request_id}, bytes,
@@ -735,121 +522,9 @@ absl::StatusOr<v1::ListEquipmentResponse> Manufacturing::ListEquipment(
 
 // ---- steps: values, uses, plans ---------------------------------------------
 
-namespace {
-
-// Reads (and with `lock`, locks FOR SHARE) the rows of `table` named by
-// `ids` into `out`, through `load`; an id given in another form (a code or
-// tag the loader also finds by) is refused naming `field`.
-template <typename Proto, typename Executor, typename Load, typename IdOf>
-absl::Status LoadNamed(Executor& executor, const std::vector<std::string>& ids,
-                       bool lock, const char* table, const char* id_column,
-                       std::string_view field, std::string_view hint,
-                       Load load, IdOf id_of,
-                       absl::flat_hash_map<std::string, Proto>& out) {
-  for (const std::string& id : ids) {
-    if (out.contains(id)) continue;
-    if (lock) {
-      CC_RETURN_IF_ERROR(
-          executor
-              .Exec(absl::StrCat("SELECT 1 FROM cellchain_manufacturing.",
-                                 table, " WHERE ", id_column,
-                                 " = $1 FOR SHARE"),
-                    {id})
-              .status());
-    }
-    absl::StatusOr<Proto> row = load(executor, id);
-    if (!row.ok()) return row.status();
-    if (id_of(*row) != id) return InvalidField(field, hint);
-    out[id] = *std::move(row);
-  }
-  return absl::OkStatus();
-}
-
-template <typename Executor>
-absl::StatusOr<Uses> LoadUses(Executor& executor,
-                              const std::vector<std::string>& material_ids,
-                              const std::vector<std::string>& equipment_ids,
-                              bool lock) {
-  Uses uses;
-  CC_RETURN_IF_ERROR(LoadNamed<v1::MaterialLot>(
-      executor, material_ids, lock, "materials", "material_id",
-      "values.materials", "name material lots by id (mat_...), not code",
-      [](Executor& e, const std::string& id) { return LoadMaterial(e, id); },
-      [](const v1::MaterialLot& m) { return m.material_id(); },
-      uses.materials));
-  CC_RETURN_IF_ERROR(LoadNamed<v1::Equipment>(
-      executor, equipment_ids, lock, "equipment", "equipment_id",
-      "values.equipment_ids", "name equipment by id (eqp_...), not asset tag",
-      [](Executor& e, const std::string& id) { return LoadEquipment(e, id); },
-      [](const v1::Equipment& e) { return e.equipment_id(); },
-      uses.equipment));
-  return uses;
-}
-
-}  // namespace
-
-// A step being recorded that makes custody items (processing, seeding,
-// cryopreservation, product harvest).
-struct Manufacturing::NewStep {
-  std::string method;  // the RPC's name
-  std::string request_id;
-  std::string request_bytes;
-  v1::StepKind kind = v1::STEP_KIND_UNSPECIFIED;
-  std::string batch_id;
-  std::string source_step_id;
-  v1::StepValues values;
-  std::string location_id;
-  std::vector<std::string> positions;
-  auth::Signature signature;
-  std::string step_id;
-};
-
 // ---- batches ----------------------------------------------------------------
 
 namespace {
-
-Isbt128Identifier DinOf(const v1::Batch& batch) {
-  Isbt128Identifier din;
-  din.set_kind("din");
-  din.set_value(batch.din());
-  return din;
-}
-
-// Inserts the deviations a rule raised and appends their records (the
-// caller appends in entity-type order: these come after "batch").
-absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
-                          const v1::Batch& batch,
-                          const std::string& step_id,
-                          const std::vector<Raised>& raised,
-                          const std::string& user_id,
-                          std::vector<v1::Deviation>* out) {
-  std::vector<std::string> ids;
-  for (const Raised& r : raised) {
-    std::string id = crypto::RandomId("bdv");
-    CC_RETURN_IF_ERROR(
-        tx.Exec("INSERT INTO cellchain_manufacturing.deviations "
-                "(deviation_id, batch_id, step_id, rule, classification, "
-                "description, impact, recorded_by, recorded_at) "
-                "VALUES ($1, $2, $3, $4, 2, $5, $6, $7, clock_timestamp())",
-                {id, batch.batch_id(), step_id.empty() ? pg::Param::Null()
-                                               : pg::Param(step_id),
-                 r.rule, r.description,
-                 "to be assessed by QA before the batch's disposition",
-                 user_id})
-            .status());
-    ids.push_back(std::move(id));
-  }
-  std::sort(ids.begin(), ids.end());
-  for (const std::string& id : ids) {
-    CC_ASSIGN_OR_RETURN(v1::Deviation deviation, LoadDeviation(tx, id));
-    CC_RETURN_IF_ERROR(
-        audit.Append("deviation.record", "batch_deviation", id, deviation, "",
-                     {DinOf(batch)})
-            .status());
-    if (out != nullptr) out->push_back(std::move(deviation));
-  }
-  return absl::OkStatus();
-}
 
 // Segregation of duties for a deviation's assessment: whoever recorded the
 // deviation, or performed, verified or corrected the step it is about, may
@@ -963,42 +638,6 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
       });
 }
 
-namespace {
-
-// A custody item as custody has it now (empty when it cannot be read: the
-// registration that follows reports the error).
-custody::v1::Item Item(custody::CustodyPort& custody, const std::string& id) {
-  custody::v1::GetItemRequest get;
-  get.set_item_id(id);
-  absl::StatusOr<custody::v1::GetItemResponse> item = custody.GetItem(get);
-  return item.ok() ? item->item() : custody::v1::Item();
-}
-
-}  // namespace
-
-absl::Status Manufacturing::EndItems(const P& caller,
-                                     const std::string& request_id,
-                                     const std::vector<std::string>& item_ids,
-                                     custody::v1::ItemState outcome,
-                                     const std::string& reason) {
-  for (const std::string& id : item_ids) {
-    custody::v1::EndItemRequest end;
-    end.mutable_context()->set_request_id(
-        idempotency::DerivedRequestId(request_id, absl::StrCat("end/", id)));
-    end.mutable_context()->set_reason(reason.substr(0, kMaxText));
-    end.set_item_id(id);
-    end.set_outcome(outcome);
-    absl::StatusOr<custody::v1::EndItemResponse> ended =
-        custody_->EndItem(caller, end);
-    // An item ended already (by hand, or by an earlier attempt) is done.
-    if (!ended.ok() && ReasonOf(ended.status()) != "ITEM_ENDED") {
-      return Annotate(ended.status(),
-                      absl::StrCat("ending custody item ", id));
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
     const P& caller, NewStep& step, std::vector<v1::Deviation>* raised) {
   step.step_id = StableId("stp", step.method, step.request_id);
@@ -1081,45 +720,10 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
   // The custody items, derived from their parents.
   std::vector<std::string> item_ids;
   for (int i = 0; i < item_count; ++i) {
-    custody::v1::RegisterItemRequest r;
-    r.mutable_context()->set_request_id(idempotency::DerivedRequestId(
-        step.request_id, absl::StrCat("item/", i)));
-    for (const custody::v1::ParentLink& link : plan.parents) {
-      *r.add_parents() = link;
-    }
-    std::string label = absl::StrCat("P", plan.passage_number);
-    switch (step.kind) {
-      case v1::STEP_KIND_CRYOPRESERVATION:
-        r.set_type(custody::v1::ITEM_TYPE_CRYOVIAL);
-        r.set_local_code(absl::StrCat(step.step_id, "-C", i + 1));
-        r.set_description(absl::StrCat(
-            v1::BankKind_Name(step.values.bank_kind()).substr(10),
-            " bank vial ", i + 1, " of ", item_count, ", ", label, ", ",
-            Cells(step.values.cells_per_vial()), " cells"));
-        r.set_location_id(step.positions[i]);
-        break;
-      case v1::STEP_KIND_PRODUCT_HARVEST: {
-        r.set_type(custody::v1::ITEM_TYPE_PRODUCT_LOT);
-        r.set_din(din);
-        CC_ASSIGN_OR_RETURN(
-            std::string product,
-            isbt128::EncodeProductCode({options_.product_description_code,
-                                        options_.product_tds}));
-        r.set_product_code(product);
-        r.set_description(absl::StrCat(
-            "UC-MSC product lot, ", label, ", ",
-            Cells(step.values.harvested_viable_cells()), " viable cells in ",
-            absl::StrFormat("%.1f", step.values.volume_ml()), " ml"));
-        r.set_location_id(step.location_id);
-        break;
-      }
-      default:
-        r.set_type(custody::v1::ITEM_TYPE_CULTURE_VESSEL);
-        r.set_local_code(absl::StrCat(step.step_id, "-V", i + 1));
-        r.set_description(absl::StrCat(label, " ", step.values.vessel_type(),
-                                       " ", i + 1, " of ", item_count));
-        r.set_location_id(step.location_id);
-    }
+    CC_ASSIGN_OR_RETURN(
+        custody::v1::RegisterItemRequest r,
+        StepItemRequest(step, plan.parents, plan.passage_number, din,
+                        options_, i, item_count));
     CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
                         custody_->RegisterItem(caller, r));
     if (item.item().state() == custody::v1::ITEM_STATE_DISCARDED) {
@@ -1250,23 +854,6 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
                                            step.step_id)));
   return result;
 }
-
-namespace {
-
-absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
-                                       const auth::Principal& caller,
-                                       const common::v1::ESignature& signature,
-                                       SignatureMeaning meaning,
-                                       std::string_view method,
-                                       const std::string& request_id) {
-  return auth::Sign(authority, caller, signature, {meaning},
-                    {.method = absl::StrCat("/", kServiceName, "/",
-                                            std::string(method)),
-                     .workstation = caller.workstation,
-                     .request_id = request_id});
-}
-
-}  // namespace
 
 template <typename Response, typename Request>
 absl::StatusOr<Response> Manufacturing::RecordStepRequest(

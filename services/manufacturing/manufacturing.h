@@ -63,6 +63,8 @@ class DonorLotPort {
       const std::string& lot_id) = 0;
 };
 
+struct NewStep;  // a step being recorded (manufacturing_internal.h)
+
 class Manufacturing {
  public:
   // `pool` connects as cellchain_manufacturing; `ledger` signs as
@@ -126,7 +128,6 @@ class Manufacturing {
       const v1::GetGrowthCurveRequest& request);
 
  private:
-  struct NewStep;
   // Registers a step's custody items, runs its transaction, and discards
   // the items again when the transaction refuses.
   absl::StatusOr<v1::Step> RecordNewStep(const P& caller, NewStep& step,

@@ -1,0 +1,45 @@
+// The custody items manufacturing asks custody for: the requests that
+// register a material lot's, a piece of equipment's and a new step's items
+// (each under a request id derived from the caller's, so that a retry
+// registers the same item again), and reading an item back. Ending items
+// is Manufacturing::EndItems (custody_items.cc).
+//
+// Thread-safety: the request builders are pure; Item calls `custody`.
+#ifndef CELLCHAIN_SERVICES_MANUFACTURING_CUSTODY_ITEMS_H_
+#define CELLCHAIN_SERVICES_MANUFACTURING_CUSTODY_ITEMS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cellchain/custody/v1/custody.pb.h"
+#include "cellchain/manufacturing/v1/manufacturing.pb.h"
+#include "services/custody/custody_port.h"
+#include "services/manufacturing/manufacturing_internal.h"
+
+namespace cellchain::manufacturing {
+
+// A custody item as custody has it now (empty when it cannot be read: the
+// registration that follows reports the error).
+custody::v1::Item Item(custody::CustodyPort& custody, const std::string& id);
+
+// The reagent lot item of a material lot received with `code`.
+custody::v1::RegisterItemRequest MaterialItemRequest(
+    const v1::ReceiveMaterialRequest& request, const std::string& code);
+
+// The equipment item of a piece of equipment registered by `request`.
+custody::v1::RegisterItemRequest EquipmentItemRequest(
+    const v1::RegisterEquipmentRequest& request);
+
+// Item `i` of the `item_count` a new step makes (a culture vessel, a
+// cryovial in its freezer position, or the product lot with its ISBT 128
+// product code and `din`), derived from `parents`. The error of
+// isbt128::EncodeProductCode when `options`' product code does not encode.
+absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
+    const NewStep& step, const std::vector<custody::v1::ParentLink>& parents,
+    int passage_number, const std::string& din,
+    const ManufacturingOptions& options, int i, int item_count);
+
+}  // namespace cellchain::manufacturing
+
+#endif  // CELLCHAIN_SERVICES_MANUFACTURING_CUSTODY_ITEMS_H_

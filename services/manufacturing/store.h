@@ -1,0 +1,108 @@
+// The manufacturing schema as the service reads and writes it: the rows of
+// each snapshot (material lots, equipment, batches, steps with their items,
+// deviations), a batch with everything its rules look at (BatchView), the
+// lots and equipment a step uses (Uses), and the deviations a rule raised.
+// Each loader reads exactly what the audit record's after_state holds, so
+// that the state readers (Manufacturing::RegisterStateReaders) can read a
+// snapshot again.
+//
+// The loaders take a pg::Connection or a pg::Transaction (explicitly
+// instantiated for both in store.cc). NOT_FOUND with the entity's reason
+// (MATERIAL_NOT_FOUND, EQUIPMENT_NOT_FOUND, BATCH_NOT_FOUND, STEP_NOT_FOUND,
+// DEVIATION_NOT_FOUND) when a row is missing; the database's errors as
+// services/common/pg maps them otherwise.
+//
+// Thread-safety: free functions; each call uses only the executor passed in.
+#ifndef CELLCHAIN_SERVICES_MANUFACTURING_STORE_H_
+#define CELLCHAIN_SERVICES_MANUFACTURING_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cellchain/manufacturing/v1/manufacturing.pb.h"
+#include "services/common/pg/connection.h"
+#include "services/common/pg/proto_row.h"
+#include "services/common/pg/transaction.h"
+#include "services/common/status/status.h"
+#include "services/ledger/recorder.h"
+#include "services/manufacturing/step_rules.h"
+
+namespace cellchain::manufacturing {
+
+// Which custody items a step made (step_items.role).
+enum ItemRole { kVessel = 1, kVial = 2, kProductLot = 3 };
+
+// The SELECT ... FROM of each snapshot, for a WHERE clause to follow.
+std::string MaterialSelect();
+std::string EquipmentSelect();
+std::string BatchSelect();
+std::string DeviationSelect();
+// The columns of a batch's snapshot (v1.Batch).
+std::string BatchColumns();
+
+// A stored step_values column (v1.StepValues) of row `row`; DATA_LOSS when
+// it does not parse.
+absl::Status ParseValues(const pg::Result& r, int row, v1::StepValues& out);
+
+// Every row `sql` selects with `params`, filled into Proto by column name.
+template <typename Proto, typename Executor>
+absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
+                                            const std::string& sql,
+                                            const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
+  std::vector<Proto> out(r.rows());
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
+  }
+  return out;
+}
+
+template <typename Executor>
+absl::StatusOr<v1::MaterialLot> LoadMaterial(Executor& executor,
+                                             const std::string& id);
+template <typename Executor>
+absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
+                                            const std::string& id);
+template <typename Executor>
+absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
+                                    bool for_update = false);
+// Steps matched by `where`, with their values and items, in the order
+// they were recorded.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
+                                                const std::string& where,
+                                                const pg::Params& params);
+template <typename Executor>
+absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id);
+template <typename Executor>
+absl::StatusOr<v1::Deviation> LoadDeviation(Executor& executor,
+                                            const std::string& id,
+                                            bool for_update = false);
+// The batch (locked FOR UPDATE with `for_update`), its lot's collection,
+// its steps and its thawed vials.
+template <typename Executor>
+absl::StatusOr<BatchView> LoadView(Executor& executor,
+                                   const std::string& batch_id,
+                                   bool for_update);
+// The material lots and equipment named by id (with `lock`, locked FOR
+// SHARE against a concurrent rejection or status change). INVALID_ARGUMENT
+// for a lot named by its code or equipment by its asset tag.
+template <typename Executor>
+absl::StatusOr<Uses> LoadUses(Executor& executor,
+                              const std::vector<std::string>& material_ids,
+                              const std::vector<std::string>& equipment_ids,
+                              bool lock);
+
+// Inserts the deviations a rule raised and appends their records (the
+// caller appends in entity-type order: these come after "batch").
+absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
+                          const v1::Batch& batch, const std::string& step_id,
+                          const std::vector<Raised>& raised,
+                          const std::string& user_id,
+                          std::vector<v1::Deviation>* out);
+
+}  // namespace cellchain::manufacturing
+
+#endif  // CELLCHAIN_SERVICES_MANUFACTURING_STORE_H_
