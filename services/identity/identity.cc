@@ -911,7 +911,8 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
     return WithReason(absl::UnauthenticatedError(std::string(message)), reason);
   };
   if (token.size() != 43) {
-    return refuse("SESSION_INVALID", "unknown session token; log in again");
+    return refuse(kReasonSessionInvalid,
+                  "unknown session token; log in again");
   }
   crypto::Sha256Digest digest = crypto::Sha256(token);
   std::string token_hash(reinterpret_cast<const char*>(digest.data()),
@@ -933,7 +934,8 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
           "WHERE s.token_hash = $1",
           {pg::Param::Bytes(token_hash)}));
   if (r.rows() == 0) {
-    return refuse("SESSION_INVALID", "unknown session token; log in again");
+    return refuse(kReasonSessionInvalid,
+                  "unknown session token; log in again");
   }
   auth::Session session;
   CC_ASSIGN_OR_RETURN(session.session_id, r.GetString(0, 0));
@@ -952,7 +954,7 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
   CC_ASSIGN_OR_RETURN(bool disabled, r.GetBool(0, 12));
   CC_ASSIGN_OR_RETURN(std::string bound_key, r.GetString(0, 13));
   if (ended) {
-    return refuse("SESSION_ENDED",
+    return refuse(kReasonSessionEnded,
                   absl::StrCat("this session has ended (", end_reason,
                                "); log in again"));
   }
@@ -961,14 +963,15 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
   }
   if (locked) return refuse(auth::kReasonAccountLocked, "this account is locked");
   if (expired) {
-    return refuse("SESSION_EXPIRED", "the session has expired; log in again");
+    return refuse(kReasonSessionExpired,
+                  "the session has expired; log in again");
   }
   if (idle) {
-    return refuse("SESSION_IDLE_TIMEOUT",
+    return refuse(kReasonSessionIdleTimeout,
                   "the session timed out after inactivity; log in again");
   }
   if (bound_to != workstation) {
-    return refuse("SESSION_WORKSTATION_MISMATCH",
+    return refuse(kReasonSessionWorkstationMismatch,
                   "this session belongs to another workstation; log in here");
   }
   if (bound_key.empty() || bound_key != client_key) {
@@ -1072,7 +1075,7 @@ absl::Status Identity::Logout(const auth::Principal& caller) {
                 {caller.session_id}));
     if (r.affected_rows() == 0) {
       return WithReason(absl::UnauthenticatedError("this session has ended"),
-                        "SESSION_ENDED");
+                        kReasonSessionEnded);
     }
     return AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.logout",
                       caller.user_id, "", "")
@@ -1161,7 +1164,7 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
         if (r.affected_rows() == 0) {
           return WithReason(
               absl::AbortedError("the password changed meanwhile; try again"),
-              "CREDENTIAL_CHANGED");
+              kReasonCredentialChanged);
         }
         CC_RETURN_IF_ERROR(
             KeepInHistory(tx, caller.user_id, hash));
@@ -1352,7 +1355,7 @@ absl::StatusOr<Response> ChangeStatus(pg::Pool& pool,
 absl::StatusOr<v1::DisableUserResponse> Identity::DisableUser(
     const auth::Principal& caller, const v1::DisableUserRequest& request) {
   if (request.user_id() == caller.user_id) {
-    return FailedRule("CANNOT_DISABLE_SELF",
+    return FailedRule(kReasonCannotDisableSelf,
                       "an administrator cannot disable their own account");
   }
   return ChangeStatus<v1::DisableUserResponse>(
@@ -1364,7 +1367,7 @@ absl::StatusOr<v1::DisableUserResponse> Identity::DisableUser(
                      "WHERE user_id = $1",
        .end_sessions_because = "user disabled",
        .applies = [](std::string_view user_id, bool, bool disabled) {
-         return disabled ? FailedRule("ALREADY_DISABLED",
+         return disabled ? FailedRule(kReasonAlreadyDisabled,
                                       absl::StrCat(std::string(user_id),
                                                    " is disabled already"))
                          : absl::OkStatus();
@@ -1383,7 +1386,7 @@ absl::StatusOr<v1::EnableUserResponse> Identity::EnableUser(
        .end_sessions_because = "",
        .applies = [](std::string_view user_id, bool, bool disabled) {
          return disabled ? absl::OkStatus()
-                         : FailedRule("NOT_DISABLED",
+                         : FailedRule(kReasonNotDisabled,
                                       absl::StrCat(std::string(user_id),
                                                    " is not disabled"));
        }});
@@ -1401,7 +1404,7 @@ absl::StatusOr<v1::UnlockUserResponse> Identity::UnlockUser(
        .end_sessions_because = "",
        .applies = [](std::string_view user_id, bool locked, bool) {
          return locked ? absl::OkStatus()
-                       : FailedRule("NOT_LOCKED",
+                       : FailedRule(kReasonNotLocked,
                                     absl::StrCat(std::string(user_id),
                                                  " is not locked"));
        }});

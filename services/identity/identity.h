@@ -117,6 +117,17 @@ inline constexpr char kReasonClientCertificateRequired[] =
     "CLIENT_CERTIFICATE_REQUIRED";
 inline constexpr char kReasonSessionClientKeyMismatch[] =
     "SESSION_CLIENT_KEY_MISMATCH";
+inline constexpr char kReasonSessionInvalid[] = "SESSION_INVALID";
+inline constexpr char kReasonSessionEnded[] = "SESSION_ENDED";
+inline constexpr char kReasonSessionExpired[] = "SESSION_EXPIRED";
+inline constexpr char kReasonSessionIdleTimeout[] = "SESSION_IDLE_TIMEOUT";
+inline constexpr char kReasonSessionWorkstationMismatch[] =
+    "SESSION_WORKSTATION_MISMATCH";
+inline constexpr char kReasonCredentialChanged[] = "CREDENTIAL_CHANGED";
+inline constexpr char kReasonCannotDisableSelf[] = "CANNOT_DISABLE_SELF";
+inline constexpr char kReasonAlreadyDisabled[] = "ALREADY_DISABLED";
+inline constexpr char kReasonNotDisabled[] = "NOT_DISABLED";
+inline constexpr char kReasonNotLocked[] = "NOT_LOCKED";
 
 // No password longer than this (bytes) is ever hashed: a login, signature or
 // current password beyond it is refused with INVALID_ARGUMENT before scrypt
