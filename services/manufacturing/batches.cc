@@ -1,0 +1,280 @@
+// Manufacturing's batch RPCs: start from a released donor lot, abort, and
+// read (the batch with its steps, growth, revisions, deviations and
+// banks; the list; the growth curve).
+#include "services/manufacturing/manufacturing.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/fields/fields.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/pg/proto_row.h"
+#include "services/common/status/status.h"
+#include "services/ledger/recorder.h"
+#include "services/ledger/request_bytes.h"
+#include "services/manufacturing/custody_items.h"
+#include "services/manufacturing/growth.h"
+#include "services/manufacturing/manufacturing_internal.h"
+#include "services/manufacturing/step_rules.h"
+#include "services/manufacturing/step_values.h"
+#include "services/manufacturing/store.h"
+
+namespace cellchain::manufacturing {
+namespace {
+
+using fields::Micros;
+using fields::RequireText;
+using fields::ToTime;
+constexpr auto Ts = fields::TimestampParam;
+using ledger::RequestBytes;
+
+}  // namespace
+
+absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
+    const P& caller, const v1::StartBatchRequest& request) {
+  if (request.donor_lot_id().empty()) {
+    return InvalidField("donor_lot_id", "required");
+  }
+  std::string process_version = request.process_version().empty()
+                                    ? options_.default_process
+                                    : request.process_version();
+  if (FindProcess(process_version) == nullptr) {
+    std::vector<std::string> known;
+    for (const auto& [name, process] : options_.processes) known.push_back(name);
+    std::sort(known.begin(), known.end());
+    return FailedRule(kReasonProcessUnknown,
+                      absl::StrCat("no process \"", process_version,
+                                   "\" (known: ", absl::StrJoin(known, ", "),
+                                   ")"));
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(donor::v1::DonorLot lot,
+                      donor_lots_->GetLot(request.donor_lot_id()));
+  if (lot.state() != donor::v1::LOT_STATE_AVAILABLE) {
+    return FailedRule(
+        kReasonDonorLotNotAvailable,
+        absl::StrCat("donor lot ", lot.lot_id(), " is ",
+                     donor::v1::LotState_Name(lot.state()).substr(10),
+                     ": a batch starts only from a lot QA released"));
+  }
+  custody::v1::GetItemRequest get;
+  get.set_item_id(lot.item_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
+                      custody_->GetItem(get));
+  if (item.item().on_hold()) {
+    return FailedRule(kReasonDonorLotNotAvailable,
+                      absl::StrCat("donor lot ", lot.lot_id(),
+                                   " is on hold in custody (item ",
+                                   lot.item_id(), ")"));
+  }
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::StartBatchResponse>(
+      *pool_, {kServiceName, "StartBatch", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::StartBatchResponse& response) {
+        std::string id = crypto::RandomId("bat");
+        CC_RETURN_IF_ERROR(
+            tx.Exec(absl::StrCat(
+                        "INSERT INTO cellchain_manufacturing.batches "
+                        "(batch_id, donor_lot_id, donor_lot_item_id, din, "
+                        "collected_at, process_version, started_by, "
+                        "started_at) VALUES ($1, $2, $3, $4, ",
+                        Ts(5), ", $6, $7, now())"),
+                    {id, lot.lot_id(), lot.item_id(), lot.din(),
+                     Micros(lot.collected_at()), process_version,
+                     caller.user_id})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_batch(), LoadBatch(tx, id));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("batch.start", "batch", id, response.batch(), "",
+                    {DinOf(response.batch())})
+            .status();
+      });
+}
+
+absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
+    const P& caller, const v1::AbortBatchRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  CC_ASSIGN_OR_RETURN(
+      v1::AbortBatchResponse response,
+      idempotency::RunOnce<v1::AbortBatchResponse>(
+          *pool_, {kServiceName, "AbortBatch", request_id}, bytes,
+          [&](pg::Transaction& tx, v1::AbortBatchResponse& response) {
+            CC_ASSIGN_OR_RETURN(v1::Batch batch,
+                                LoadBatch(tx, request.batch_id(), true));
+            if (batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+              return FailedRule(
+                  kReasonBatchState,
+                  absl::StrCat("batch ", batch.batch_id(), " is ",
+                               v1::BatchState_Name(batch.state()).substr(12),
+                               ": only a batch in process is aborted"));
+            }
+            CC_RETURN_IF_ERROR(
+                tx.Exec("UPDATE cellchain_manufacturing.batches SET state = 3, "
+                        "abort_reason = $2, version = version + 1 "
+                        "WHERE batch_id = $1",
+                        {batch.batch_id(), request.context().reason()})
+                    .status());
+            CC_ASSIGN_OR_RETURN(*response.mutable_batch(),
+                                LoadBatch(tx, batch.batch_id()));
+            ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                                   request_id);
+            return audit
+                .Append("batch.abort", "batch", batch.batch_id(),
+                        response.batch(), request.context().reason(),
+                        {DinOf(batch)})
+                .status();
+          }));
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Step> steps,
+      LoadSteps(*lease, "WHERE batch_id = $1", {request.batch_id()}));
+  std::vector<std::string> vessels;
+  for (const v1::Step& s : steps) {
+    if (IsCulture(s.kind())) {
+      vessels.insert(vessels.end(), s.item_ids().begin(), s.item_ids().end());
+    }
+  }
+  CC_RETURN_IF_ERROR(EndItems(caller, request_id, vessels,
+                              custody::v1::ITEM_STATE_DISCARDED,
+                              absl::StrCat("batch aborted: ",
+                                           request.context().reason())));
+  return response;
+}
+
+absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
+    const v1::GetBatchRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(BatchView view,
+                      LoadView(*lease, request.batch_id(), false));
+  v1::GetBatchResponse response;
+  *response.mutable_batch() = view.batch;
+  absl::flat_hash_map<std::string, GrowthFacts> growth =
+      ComputeGrowth(FactsOf(view.steps));
+  for (const v1::Step& s : view.steps) {
+    *response.add_steps() = s;
+    *response.add_growth() = ToGrowth(s, growth[s.step_id()]);
+  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      lease->Exec(absl::StrCat(
+                      "SELECT r.step_id, r.revision, r.step_values, "
+                      "r.recorded_by AS recorded_by_user_id, ",
+                      pg::MicrosColumn("r.recorded_at", "recorded_at"),
+                      ", r.reason FROM cellchain_manufacturing.step_revisions "
+                      "r JOIN cellchain_manufacturing.steps s USING (step_id) "
+                      "WHERE s.batch_id = $1 ORDER BY r.step_id, r.revision"),
+                  {request.batch_id()}));
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string step_id, r.GetString(row, 0));
+    v1::StepRevision* revision =
+        (*response.mutable_revisions())[step_id].add_revisions();
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *revision));
+    CC_RETURN_IF_ERROR(ParseValues(r, row, *revision->mutable_values()));
+  }
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Deviation> deviations,
+      LoadRows<v1::Deviation>(*lease,
+                              DeviationSelect() +
+                                  "WHERE batch_id = $1 "
+                                  "ORDER BY recorded_at, deviation_id",
+                              {request.batch_id()}));
+  for (v1::Deviation& d : deviations) {
+    if (d.status() == v1::DEVIATION_STATUS_OPEN &&
+        d.classification() != v1::DEVIATION_CLASS_MINOR) {
+      response.set_open_major_deviations(response.open_major_deviations() + 1);
+    }
+    *response.add_deviations() = std::move(d);
+  }
+  for (v1::BankKind kind : {v1::BANK_KIND_MASTER, v1::BANK_KIND_WORKING,
+                            v1::BANK_KIND_FINAL_PRODUCT}) {
+    v1::Bank bank;
+    bank.set_kind(kind);
+    for (const v1::Step& s : view.steps) {
+      if (s.kind() != v1::STEP_KIND_CRYOPRESERVATION ||
+          s.values().bank_kind() != kind) {
+        continue;
+      }
+      for (const v1::Vial& vial : s.vials()) {
+        bank.set_vials_frozen(bank.vials_frozen() + 1);
+        if (view.thawed_vials.contains(vial.item_id())) {
+          bank.set_vials_thawed(bank.vials_thawed() + 1);
+        } else {
+          *bank.add_available() = vial;
+        }
+      }
+    }
+    if (bank.vials_frozen() > 0) *response.add_banks() = std::move(bank);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListBatchesResponse> Manufacturing::ListBatches(
+    const v1::ListBatchesRequest& request) {
+  if (!v1::BatchState_IsValid(request.state())) {
+    return InvalidField("state", "not a batch state");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Batch> rows,
+      LoadRows<v1::Batch>(
+          *lease,
+          absl::StrCat(BatchSelect(),
+                       "WHERE ($1::int = 0 OR state = $1::int) "
+                       "AND ($2 = '' OR donor_lot_id = $2) "
+                       "ORDER BY started_at DESC, batch_id DESC LIMIT ",
+                       kMaxList),
+          {static_cast<int>(request.state()), request.donor_lot_id()}));
+  v1::ListBatchesResponse response;
+  for (v1::Batch& b : rows) *response.add_batches() = std::move(b);
+  return response;
+}
+
+absl::StatusOr<v1::GetGrowthCurveResponse> Manufacturing::GetGrowthCurve(
+    const v1::GetGrowthCurveRequest& request) {
+  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(BatchView view,
+                      LoadView(*lease, request.batch_id(), false));
+  absl::flat_hash_map<std::string, GrowthFacts> growth =
+      ComputeGrowth(FactsOf(view.steps));
+  std::optional<absl::Time> start;
+  for (const v1::Step& s : view.steps) {
+    if (s.kind() == v1::STEP_KIND_PROCESSING) start = ToTime(s.values().seeded_at());
+  }
+  v1::GetGrowthCurveResponse response;
+  if (!start) return response;
+  for (const v1::Step& s : view.steps) {
+    if (!IsCulture(s.kind()) || !s.values().has_harvested_at()) continue;
+    v1::GrowthPoint* point = response.add_points();
+    point->set_step_id(s.step_id());
+    point->set_passage_number(s.passage_number());
+    point->set_day(absl::ToDoubleHours(ToTime(s.values().harvested_at()) -
+                                       *start) /
+                   24.0);
+    point->set_cumulative_population_doublings(
+        growth[s.step_id()].cumulative_population_doublings);
+  }
+  std::stable_sort(response.mutable_points()->begin(),
+                   response.mutable_points()->end(),
+                   [](const v1::GrowthPoint& a, const v1::GrowthPoint& b) {
+                     return a.day() < b.day();
+                   });
+  return response;
+}
+
+}  // namespace cellchain::manufacturing

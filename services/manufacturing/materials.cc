@@ -1,0 +1,231 @@
+// Manufacturing's material lot RPCs: receive (into quarantine, with its
+// custody item), disposition (QA release or rejection), get and list.
+#include "services/manufacturing/manufacturing.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/common/crypto/crypto.h"
+#include "services/common/fields/fields.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/status/status.h"
+#include "services/ledger/recorder.h"
+#include "services/ledger/request_bytes.h"
+#include "services/manufacturing/custody_items.h"
+#include "services/manufacturing/manufacturing_internal.h"
+#include "services/manufacturing/step_values.h"
+#include "services/manufacturing/store.h"
+
+namespace cellchain::manufacturing {
+namespace {
+
+using fields::RequireText;
+using ledger::RequestBytes;
+
+// "MAT-" and 8 characters of Crockford's base32, from the same derivation.
+std::string MaterialCode(std::string_view request_id) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  crypto::Sha256Digest digest = crypto::Sha256(
+      absl::StrCat(std::string(request_id), "/ReceiveMaterial/code"));
+  std::string code = "MAT-";
+  for (int i = 0; i < 8; ++i) code += kAlphabet[digest[i] % 32];
+  return code;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
+    const P& caller, const v1::ReceiveMaterialRequest& request) {
+  if (request.kind() == v1::MATERIAL_KIND_UNSPECIFIED ||
+      !v1::MaterialKind_IsValid(request.kind())) {
+    return InvalidField("kind", "a material kind is required");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.name(), "name", 200));
+  CC_RETURN_IF_ERROR(RequireText(request.supplier(), "supplier", 200));
+  CC_RETURN_IF_ERROR(RequireText(request.supplier_lot(), "supplier_lot", 64));
+  CC_RETURN_IF_ERROR(RequireDate(request.expires_on(), "expires_on").status());
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  const std::string id = StableId("mat", "ReceiveMaterial", request_id);
+  const std::string code = MaterialCode(request_id);
+  {
+    // Refused before a custody item is made for it.
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(
+        pg::Result r,
+        lease->Exec("SELECT material_id FROM cellchain_manufacturing.materials "
+                    "WHERE supplier = $1 AND supplier_lot = $2 AND name = $3 "
+                    "AND material_id <> $4",
+                    {request.supplier(), request.supplier_lot(),
+                     request.name(), id}));
+    if (r.rows() > 0) {
+      CC_ASSIGN_OR_RETURN(std::string other, r.GetString(0, 0));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "lot ", request.supplier_lot(), " of ", request.name(), " from ",
+          request.supplier(), " was received already as ", other));
+    }
+  }
+  CC_ASSIGN_OR_RETURN(
+      custody::v1::RegisterItemResponse item,
+      custody_->RegisterItem(caller, MaterialItemRequest(request, code)));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::ReceiveMaterialResponse>(
+      *pool_, {kServiceName, "ReceiveMaterial", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::ReceiveMaterialResponse& response) {
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.materials "
+                    "(material_id, material_code, kind, name, supplier, "
+                    "supplier_lot, expires_on, item_id, received_by, "
+                    "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7::date, "
+                    "$8, $9, now())",
+                    {id, code, static_cast<int>(request.kind()),
+                     request.name(), request.supplier(),
+                     request.supplier_lot(), request.expires_on(),
+                     item.item().item_id(), caller.user_id})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_material(),
+                            LoadMaterial(tx, id));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                               request_id);
+        return audit
+            .Append("material.receive", "material_lot", id,
+                    response.material())
+            .status();
+      });
+}
+
+absl::StatusOr<v1::DispositionMaterialResponse>
+Manufacturing::DispositionMaterial(
+    const P& caller, const v1::DispositionMaterialRequest& request) {
+  if (request.material_id().empty()) {
+    return InvalidField("material_id", "required");
+  }
+  const bool release = request.signature().meaning() ==
+                       common::v1::SIGNATURE_MEANING_APPROVED;
+  if (request.signature().meaning() ==
+      common::v1::SIGNATURE_MEANING_REJECTED) {
+    CC_RETURN_IF_ERROR(
+        RequireText(request.context().reason(), "context.reason"));
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      auth::Sign(*signatures_, caller, request.signature(),
+                 {common::v1::SIGNATURE_MEANING_APPROVED,
+                  common::v1::SIGNATURE_MEANING_REJECTED},
+                 {.method = absl::StrCat("/", kServiceName,
+                                         "/DispositionMaterial"),
+                  .workstation = caller.workstation,
+                  .request_id = request_id}));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::DispositionMaterialResponse>(
+      *pool_, {kServiceName, "DispositionMaterial", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::DispositionMaterialResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::MaterialLot material,
+                            LoadMaterial(tx, request.material_id()));
+        CC_RETURN_IF_ERROR(
+            tx.Exec("SELECT 1 FROM cellchain_manufacturing.materials "
+                    "WHERE material_id = $1 FOR UPDATE",
+                    {material.material_id()})
+                .status());
+        CC_ASSIGN_OR_RETURN(material, LoadMaterial(tx, material.material_id()));
+        if (release) {
+          // Segregation of duties: whoever received the lot may not release
+          // it. Rejecting takes material out of use and needs no such
+          // independence.
+          common::v1::EntityRef lot;
+          lot.set_type("material_lot");
+          lot.set_id(material.material_id());
+          CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
+              tx, signature.actor.user_id(), {lot}));
+        }
+        if (material.status() != v1::MATERIAL_STATUS_QUARANTINE) {
+          return FailedRule(
+              kReasonMaterialStatus,
+              absl::StrCat("material lot ", material.material_code(), " is ",
+                           v1::MaterialStatus_Name(material.status()),
+                           ", not in quarantine"));
+        }
+        CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
+                            RequireDate(material.expires_on(), "expires_on"));
+        if (release && expires < DayOf(absl::Now())) {
+          return FailedRule(kReasonMaterialExpired,
+                            absl::StrCat("material lot ",
+                                         material.material_code(),
+                                         " expired on ", material.expires_on(),
+                                         ": it cannot be released"));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.materials SET status = $2, "
+                    "dispositioned_by = $3, dispositioned_at = now(), "
+                    "rejection_reason = $4, version = version + 1 "
+                    "WHERE material_id = $1",
+                    {material.material_id(), release ? 2 : 3,
+                     signature.actor.user_id(),
+                     release ? pg::Param::Null()
+                             : pg::Param(request.context().reason())})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_material(),
+                            LoadMaterial(tx, material.material_id()));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append(release ? "material.release" : "material.reject",
+                    "material_lot", material.material_id(),
+                    response.material(),
+                    release ? "" : request.context().reason(), {},
+                    signature.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::GetMaterialResponse> Manufacturing::GetMaterial(
+    const v1::GetMaterialRequest& request) {
+  if (request.material_id().empty()) {
+    return InvalidField("material_id", "required");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  v1::GetMaterialResponse response;
+  CC_ASSIGN_OR_RETURN(*response.mutable_material(),
+                      LoadMaterial(*lease, request.material_id()));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      lease->Exec("SELECT c.step_id FROM cellchain_manufacturing.consumptions c "
+                  "JOIN cellchain_manufacturing.steps s USING (step_id) "
+                  "WHERE c.material_id = $1 ORDER BY s.created_at, c.step_id",
+                  {response.material().material_id()}));
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(*response.add_step_ids(), r.GetString(row, 0));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListMaterialsResponse> Manufacturing::ListMaterials(
+    const v1::ListMaterialsRequest& request) {
+  if (!v1::MaterialStatus_IsValid(request.status())) {
+    return InvalidField("status", "not a material status");
+  }
+  if (!v1::MaterialKind_IsValid(request.kind())) {
+    return InvalidField("kind", "not a material kind");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::MaterialLot> rows,
+      LoadRows<v1::MaterialLot>(
+          *lease,
+          absl::StrCat(MaterialSelect(),
+                       "WHERE ($1::int = 0 OR status = $1::int) "
+                       "AND ($2::int = 0 OR kind = $2::int) "
+                       "ORDER BY lower(name), expires_on, material_id LIMIT ",
+                       kMaxList),
+          {static_cast<int>(request.status()),
+           static_cast<int>(request.kind())}));
+  v1::ListMaterialsResponse response;
+  for (v1::MaterialLot& m : rows) *response.add_materials() = std::move(m);
+  return response;
+}
+
+}  // namespace cellchain::manufacturing

@@ -1,0 +1,240 @@
+// Manufacturing's review of a recorded step: the second person's
+// verification (four eyes) and a correction as a new revision.
+#include "services/manufacturing/manufacturing.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/fields/fields.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/status/status.h"
+#include "services/ledger/recorder.h"
+#include "services/ledger/request_bytes.h"
+#include "services/manufacturing/manufacturing_internal.h"
+#include "services/manufacturing/step_rules.h"
+#include "services/manufacturing/step_values.h"
+#include "services/manufacturing/store.h"
+
+namespace cellchain::manufacturing {
+namespace {
+
+using fields::RequireText;
+using fields::ToTime;
+using ledger::RequestBytes;
+
+}  // namespace
+
+absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
+    const P& caller, const v1::VerifyStepRequest& request) {
+  if (request.step_id().empty()) return InvalidField("step_id", "required");
+  if (request.revision() < 1) {
+    return InvalidField("revision", "the revision checked (1 or more)");
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  {
+    // Four eyes before the password is asked: nothing is counted against
+    // the one who recorded it.
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(
+        pg::Result r,
+        lease->Exec("SELECT DISTINCT recorded_by FROM "
+                    "cellchain_manufacturing.step_revisions WHERE step_id = $1",
+                    {request.step_id()}));
+    if (r.rows() == 0) {
+      return NotFound("step", request.step_id(), "STEP_NOT_FOUND");
+    }
+    for (int row = 0; row < r.rows(); ++row) {
+      CC_ASSIGN_OR_RETURN(std::string by, r.GetString(row, 0));
+      CC_RETURN_IF_ERROR(auth::RequireDistinct(
+          by, caller.user_id, absl::StrCat("step ", request.step_id())));
+    }
+  }
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_VERIFIED, "VerifyStep",
+             request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::VerifyStepResponse>(
+      *pool_, {kServiceName, "VerifyStep", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::VerifyStepResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Step found, LoadStep(tx, request.step_id()));
+        CC_ASSIGN_OR_RETURN(v1::Batch batch,
+                            LoadBatch(tx, found.batch_id(), true));
+        CC_ASSIGN_OR_RETURN(v1::Step step, LoadStep(tx, request.step_id()));
+        if (step.revision() != request.revision()) {
+          return WithReason(
+              absl::AbortedError(absl::StrCat(
+                  "step ", step.step_id(), " is at revision ", step.revision(),
+                  ", not ", request.revision(),
+                  ": check the current values again")),
+              kReasonStepRevision);
+        }
+        if (step.status() == v1::STEP_STATUS_IN_PROGRESS) {
+          return FailedRule(kReasonStepNotPerformed,
+                            absl::StrCat("P", step.passage_number(), " step ",
+                                         step.step_id(),
+                                         " is still in culture: verify it "
+                                         "once harvested"));
+        }
+        if (step.status() == v1::STEP_STATUS_VERIFIED) {
+          return FailedRule(kReasonStepVerified,
+                            absl::StrCat("step ", step.step_id(),
+                                         " revision ", step.revision(),
+                                         " was verified by ",
+                                         step.verified_by_user_id()));
+        }
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.steps SET status = 3, "
+                    "verified_by = $2, verified_at = now() WHERE step_id = $1",
+                    {step.step_id(), signature.actor.user_id()})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                            LoadStep(tx, step.step_id()));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append("step.verify", "batch_step", step.step_id(),
+                    response.step(), "", {DinOf(batch)},
+                    signature.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
+    const P& caller, const v1::CorrectStepRequest& request) {
+  if (request.step_id().empty()) return InvalidField("step_id", "required");
+  if (request.revision() < 1) {
+    return InvalidField("revision", "the revision corrected (1 or more)");
+  }
+  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_PERFORMED, "CorrectStep",
+             request_id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
+  return idempotency::RunOnce<v1::CorrectStepResponse>(
+      *pool_, {kServiceName, "CorrectStep", request_id}, bytes,
+      [&](pg::Transaction& tx, v1::CorrectStepResponse& response) {
+        CC_ASSIGN_OR_RETURN(v1::Step found, LoadStep(tx, request.step_id()));
+        CC_ASSIGN_OR_RETURN(BatchView view,
+                            LoadView(tx, found.batch_id(), true));
+        v1::Step* step = nullptr;
+        for (v1::Step& s : view.steps) {
+          if (s.step_id() == found.step_id()) step = &s;
+        }
+        if (step->revision() != request.revision()) {
+          return WithReason(
+              absl::AbortedError(absl::StrCat(
+                  "step ", step->step_id(), " is at revision ",
+                  step->revision(), ", not ", request.revision(),
+                  ": it changed since it was read")),
+              kReasonStepRevision);
+        }
+        if (view.batch.state() != v1::BATCH_STATE_IN_PROCESS) {
+          return FailedRule(
+              kReasonBatchState,
+              absl::StrCat("batch ", view.batch.batch_id(), " is ",
+                           v1::BatchState_Name(view.batch.state()).substr(12),
+                           ": its record is closed; record a deviation "
+                           "instead"));
+        }
+        v1::StepValues in = request.values();
+        if (step->kind() == v1::STEP_KIND_THAW) {
+          in.set_vial_item_id(step->values().vial_item_id());
+        }
+        CC_ASSIGN_OR_RETURN(
+            v1::StepValues values,
+            Clean(step->kind(), in,
+                  step->status() != v1::STEP_STATUS_IN_PROGRESS));
+        const v1::StepValues& old = step->values();
+        // What made custody items and links stays as it was.
+        auto material_set = [](const v1::StepValues& v) {
+          std::vector<std::string> ids = MaterialIds(v);
+          std::sort(ids.begin(), ids.end());
+          return ids;
+        };
+        auto equipment_set = [](const v1::StepValues& v) {
+          std::vector<std::string> ids = EquipmentIds(v);
+          std::sort(ids.begin(), ids.end());
+          return ids;
+        };
+        if (material_set(values) != material_set(old)) {
+          return InvalidField("values.materials",
+                              "the material lots used cannot change in a "
+                              "correction (only their quantities)");
+        }
+        if (equipment_set(values) != equipment_set(old)) {
+          return InvalidField("values.equipment_ids",
+                              "the equipment used cannot change in a "
+                              "correction");
+        }
+        if (values.vessel_count() != old.vessel_count()) {
+          return InvalidField("values.vessel_count",
+                              "the vessels are custody items: their number "
+                              "cannot change in a correction");
+        }
+        if (values.bank_kind() != old.bank_kind()) {
+          return InvalidField("values.bank_kind",
+                              "the bank cannot change in a correction");
+        }
+        if (const v1::Step* source = view.Find(step->source_step_id())) {
+          std::optional<absl::Time> available = AvailableAt(*source);
+          absl::Time at = UsedAt(step->kind(), values, false);
+          if (available && at < *available) {
+            return InvalidField("values", "the corrected time lies before "
+                                          "the source's harvest");
+          }
+        }
+        if (step->kind() == v1::STEP_KIND_PROCESSING &&
+            ToTime(values.seeded_at()) < view.collected_at) {
+          return InvalidField("values.seeded_at",
+                              "before the cord's collection");
+        }
+        // The lots and equipment, on the corrected day of use.
+        CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(values),
+                                                EquipmentIds(values), true));
+        CC_RETURN_IF_ERROR(CheckUses(
+            uses, values,
+            UsedAt(step->kind(), values, /*harvest=*/false)));
+        *step->mutable_values() = values;
+        CC_RETURN_IF_ERROR(CheckCells(view));
+        CC_ASSIGN_OR_RETURN(std::string values_bytes,
+                            ledger::SerializeDeterministic(values));
+        int64_t revision = request.revision() + 1;
+        CC_RETURN_IF_ERROR(
+            tx.Exec("UPDATE cellchain_manufacturing.steps SET "
+                    "revision = $2, step_values = $3, recorded_by = $4, "
+                    "recorded_at = now(), correction_reason = $5, "
+                    "status = CASE WHEN status = 3 THEN 2 ELSE status END, "
+                    "verified_by = NULL, verified_at = NULL "
+                    "WHERE step_id = $1",
+                    {step->step_id(), revision, pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id(), request.context().reason()})
+                .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
+                    "(step_id, revision, step_values, recorded_by, "
+                    "recorded_at, reason) VALUES ($1, $2, $3, $4, now(), $5)",
+                    {step->step_id(), revision,
+                     pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id(), request.context().reason()})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_step(),
+                            LoadStep(tx, step->step_id()));
+        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+        return audit
+            .Append("step.correct", "batch_step", step->step_id(),
+                    response.step(), request.context().reason(),
+                    {DinOf(view.batch)}, signature.manifestation)
+            .status();
+      });
+}
+
+}  // namespace cellchain::manufacturing
