@@ -54,8 +54,8 @@ BatchView TwoPassages() {
   view.batch.set_state(v1::BATCH_STATE_IN_PROCESS);
   view.collected_at = absl::FromUnixSeconds(kHour0) - absl::Hours(24);
   view.donor_lot_item_id = "itm_lot";
-  view.steps.push_back(Culture("p0", v1::STEP_KIND_PROCESSING, 0, "", 0, 0,
-                               2e6, 240, {"v0"}));
+  view.steps.push_back(
+      Culture("p0", v1::STEP_KIND_PROCESSING, 0, "", 0, 0, 2e6, 240, {"v0"}));
   view.steps.push_back(Culture("p1", v1::STEP_KIND_PASSAGE, 1, "p0", 1e6, 240,
                                8e6, 312, {"v1b", "v1a"}));
   return view;
@@ -123,11 +123,11 @@ TEST(PlanStepTest, OnlyABatchInProcessTakesSteps) {
 }
 
 TEST(PlanStepTest, ABatchIsProcessedOnce) {
-  ExpectRefused(Plan_(TwoPassages(), v1::STEP_KIND_PROCESSING, "",
-                      Seeding(0, 0))
-                    .status(),
-                absl::StatusCode::kFailedPrecondition, kReasonStepExists,
-                "batch bat_1 was processed already (step p0)");
+  ExpectRefused(
+      Plan_(TwoPassages(), v1::STEP_KIND_PROCESSING, "", Seeding(0, 0))
+          .status(),
+      absl::StatusCode::kFailedPrecondition, kReasonStepExists,
+      "batch bat_1 was processed already (step p0)");
 }
 
 TEST(PlanStepTest, APassageDrawsFromItsSourceAndWhatItUses) {
@@ -145,8 +145,8 @@ TEST(PlanStepTest, APassageDrawsFromItsSourceAndWhatItUses) {
   v1::StepValues values = Seeding(2e6, 312);
   values.add_materials()->set_material_id("mat_1");
   values.add_equipment_ids("eqp_1");
-  absl::StatusOr<Plan> plan = Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE,
-                                    "p1", values, Process{}, uses);
+  absl::StatusOr<Plan> plan = Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
+                                    values, Process{}, uses);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->passage_number, 2);
   EXPECT_TRUE(plan->raised.empty());
@@ -217,8 +217,8 @@ TEST(PlanStepTest, PastAProcessLimitIsRefusedOrADeviation) {
                 absl::StatusCode::kFailedPrecondition, kReasonPassageLimit,
                 "P2 is past the process's limit of P1");
   process.deviation_past_limits = true;
-  absl::StatusOr<Plan> plan = Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE,
-                                    "p1", Seeding(1e6, 320), process);
+  absl::StatusOr<Plan> plan = Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
+                                    Seeding(1e6, 320), process);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->passage_number, 2);
   ASSERT_EQ(plan->raised.size(), 1u);
@@ -227,16 +227,16 @@ TEST(PlanStepTest, PastAProcessLimitIsRefusedOrADeviation) {
   // P1's cells have 0 + log2(8e6 / 1e6) = 3 cumulative doublings.
   Process pd;
   pd.max_cumulative_population_doublings = 2.5;
-  ExpectRefused(Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
-                      Seeding(1e6, 320), pd)
-                    .status(),
-                absl::StatusCode::kFailedPrecondition, kReasonCumulativePdLimit,
-                "the cells of step p1 have 3.00 cumulative population "
-                "doublings, past the process's limit of 2.50");
+  ExpectRefused(
+      Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1", Seeding(1e6, 320), pd)
+          .status(),
+      absl::StatusCode::kFailedPrecondition, kReasonCumulativePdLimit,
+      "the cells of step p1 have 3.00 cumulative population "
+      "doublings, past the process's limit of 2.50");
   pd.max_cumulative_population_doublings = 3;
-  EXPECT_TRUE(Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
-                    Seeding(1e6, 320), pd)
-                  .ok());
+  EXPECT_TRUE(
+      Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1", Seeding(1e6, 320), pd)
+          .ok());
 }
 
 TEST(PlanStepTest, ThawedCellsDrawFromTheVialWhichEndsAfterwards) {
@@ -264,9 +264,10 @@ TEST(PlanStepTest, ThawedCellsDrawFromTheVialWhichEndsAfterwards) {
   view.steps.push_back(thaw);
 
   // Seeded before the thaw: refused; at it, with all 9e5 cells: planned.
-  EXPECT_EQ(
-      Plan_(view, v1::STEP_KIND_PASSAGE, "thaw", Seeding(9e5, 399)).status().code(),
-      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Plan_(view, v1::STEP_KIND_PASSAGE, "thaw", Seeding(9e5, 399))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
   absl::StatusOr<Plan> plan =
       Plan_(view, v1::STEP_KIND_PASSAGE, "thaw", Seeding(9e5, 400));
   ASSERT_TRUE(plan.ok()) << plan.status();
@@ -332,7 +333,8 @@ TEST(CheckUsesTest, ReleasedUnexpiredAndCalibratedOnTheDayOfUse) {
   v1::StepValues values;
   values.add_materials()->set_material_id("mat_1");
   values.add_equipment_ids("eqp_1");
-  const absl::Time jan14 = absl::FromUnixSeconds(kHour0) + absl::Hours(13 * 24 + 23);
+  const absl::Time jan14 =
+      absl::FromUnixSeconds(kHour0) + absl::Hours(13 * 24 + 23);
   const absl::Time jan15 = jan14 + absl::Hours(1);
   // Expiry and calibration due on the 14th: usable through that day.
   EXPECT_TRUE(CheckUses(OneOfEach(), values, jan14).ok());
@@ -396,8 +398,7 @@ TEST(StepValuesTest, CleanKeepsOnlyWhatTheKindRecords) {
             absl::FromUnixSeconds(kHour0));
   // An explant culture starts from tissue: a cell count is refused.
   in.set_method(v1::PROCESSING_METHOD_EXPLANT);
-  absl::Status explant =
-      Clean(v1::STEP_KIND_PROCESSING, in, false).status();
+  absl::Status explant = Clean(v1::STEP_KIND_PROCESSING, in, false).status();
   EXPECT_EQ(FieldOf(explant), "values.seeded_viable_cells");
   // A harvest no later than the seeding.
   in.set_method(v1::PROCESSING_METHOD_ENZYMATIC);

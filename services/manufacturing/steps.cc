@@ -149,7 +149,6 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
   }
   CC_ASSIGN_OR_RETURN(std::string values_bytes,
                       ledger::SerializeDeterministic(step.values));
-  const bool in_culture = IsCulture(step.kind);
   absl::StatusOr<v1::Step> result = [&]() -> absl::StatusOr<v1::Step> {
     // The stored response is the step; the deviations it raised are read
     // back from the store on a replay.
@@ -160,49 +159,9 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
           deviations.clear();  // the transaction may be run again
           BatchView view;
           CC_ASSIGN_OR_RETURN(Plan locked, plan_on(tx, true, view));
-          CC_RETURN_IF_ERROR(
-              tx.Exec("INSERT INTO cellchain_manufacturing.steps (step_id, "
-                      "batch_id, kind, passage_number, source_step_id, "
-                      "status, step_values, recorded_by, recorded_at, "
-                      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                      "now(), clock_timestamp())",
-                      {step.step_id, batch_id, static_cast<int>(step.kind),
-                       locked.passage_number,
-                       step.source_step_id.empty()
-                           ? pg::Param::Null()
-                           : pg::Param(step.source_step_id),
-                       in_culture ? 1 : 2, pg::Param::Bytes(values_bytes),
-                       step.signature.actor.user_id()})
-                  .status());
-          CC_RETURN_IF_ERROR(
-              tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
-                      "(step_id, revision, step_values, recorded_by, "
-                      "recorded_at) VALUES ($1, 1, $2, $3, now())",
-                      {step.step_id, pg::Param::Bytes(values_bytes),
-                       step.signature.actor.user_id()})
-                  .status());
-          for (size_t i = 0; i < item_ids.size(); ++i) {
-            int role = step.kind == v1::STEP_KIND_CRYOPRESERVATION ? kVial
-                       : step.kind == v1::STEP_KIND_PRODUCT_HARVEST
-                           ? kProductLot
-                           : kVessel;
-            CC_RETURN_IF_ERROR(
-                tx.Exec("INSERT INTO cellchain_manufacturing.step_items "
-                        "(step_id, ordinal, item_id, role, "
-                        "position_location_id) VALUES ($1, $2, $3, $4, $5)",
-                        {step.step_id, static_cast<int64_t>(i), item_ids[i],
-                         role,
-                         role == kVial ? pg::Param(step.positions[i])
-                                       : pg::Param::Null()})
-                    .status());
-          }
-          for (const v1::MaterialUse& use : step.values.materials()) {
-            CC_RETURN_IF_ERROR(
-                tx.Exec("INSERT INTO cellchain_manufacturing.consumptions "
-                        "(step_id, material_id) VALUES ($1, $2)",
-                        {step.step_id, use.material_id()})
-                    .status());
-          }
+          CC_RETURN_IF_ERROR(InsertNewStep(tx, step, batch_id,
+                                           locked.passage_number,
+                                           values_bytes, item_ids));
           ledger::Recorder audit(tx, *ledger_, step.signature.actor,
                                  step.request_id);
           if (step.kind == v1::STEP_KIND_PRODUCT_HARVEST) {

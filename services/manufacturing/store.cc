@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/crypto.h"
 #include "services/manufacturing/manufacturing_internal.h"
+#include "services/manufacturing/step_values.h"
 
 namespace cellchain::manufacturing {
 namespace {
@@ -16,6 +17,34 @@ constexpr char kSelectStepItems[] =
     "SELECT step_id, item_id, role, position_location_id "
     "FROM cellchain_manufacturing.step_items "
     "WHERE step_id = ANY($1::text[]) ORDER BY step_id, ordinal";
+
+// A new step (status 1 IN_PROGRESS for a culture, 2 PERFORMED otherwise):
+// $1 id, $2 batch, $3 kind, $4 passage number, $5 source (or NULL),
+// $6 status, $7 values, $8 recorded by.
+constexpr char kInsertStep[] =
+    "INSERT INTO cellchain_manufacturing.steps (step_id, "
+    "batch_id, kind, passage_number, source_step_id, "
+    "status, step_values, recorded_by, recorded_at, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+    "now(), clock_timestamp())";
+
+// A step's revision 1: $1 step, $2 values, $3 recorded by.
+constexpr char kInsertFirstRevision[] =
+    "INSERT INTO cellchain_manufacturing.step_revisions "
+    "(step_id, revision, step_values, recorded_by, "
+    "recorded_at) VALUES ($1, 1, $2, $3, now())";
+
+// An item a step made: $1 step, $2 ordinal, $3 item, $4 role (ItemRole),
+// $5 a vial's freezer position (or NULL).
+constexpr char kInsertStepItem[] =
+    "INSERT INTO cellchain_manufacturing.step_items "
+    "(step_id, ordinal, item_id, role, "
+    "position_location_id) VALUES ($1, $2, $3, $4, $5)";
+
+// A material lot step $1 used: $2 the lot.
+constexpr char kInsertConsumption[] =
+    "INSERT INTO cellchain_manufacturing.consumptions "
+    "(step_id, material_id) VALUES ($1, $2)";
 
 // The vials thawed in batch $1.
 constexpr char kSelectThawedVials[] =
@@ -308,6 +337,47 @@ absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
                      {DinOf(batch)})
             .status());
     if (out != nullptr) out->push_back(std::move(deviation));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertNewStep(pg::Transaction& tx, const NewStep& step,
+                           const std::string& batch_id, int passage_number,
+                           const std::string& values_bytes,
+                           const std::vector<std::string>& item_ids) {
+  CC_RETURN_IF_ERROR(
+      tx.Exec(kInsertStep,
+              {step.step_id, batch_id, static_cast<int>(step.kind),
+               passage_number,
+               step.source_step_id.empty()
+                   ? pg::Param::Null()
+                   : pg::Param(step.source_step_id),
+               IsCulture(step.kind) ? 1 : 2, pg::Param::Bytes(values_bytes),
+               step.signature.actor.user_id()})
+          .status());
+  CC_RETURN_IF_ERROR(
+      tx.Exec(kInsertFirstRevision,
+              {step.step_id, pg::Param::Bytes(values_bytes),
+               step.signature.actor.user_id()})
+          .status());
+  for (size_t i = 0; i < item_ids.size(); ++i) {
+    int role = step.kind == v1::STEP_KIND_CRYOPRESERVATION ? kVial
+               : step.kind == v1::STEP_KIND_PRODUCT_HARVEST
+                   ? kProductLot
+                   : kVessel;
+    CC_RETURN_IF_ERROR(
+        tx.Exec(kInsertStepItem,
+                {step.step_id, static_cast<int64_t>(i), item_ids[i],
+                 role,
+                 role == kVial ? pg::Param(step.positions[i])
+                               : pg::Param::Null()})
+            .status());
+  }
+  for (const v1::MaterialUse& use : step.values.materials()) {
+    CC_RETURN_IF_ERROR(
+        tx.Exec(kInsertConsumption,
+                {step.step_id, use.material_id()})
+            .status());
   }
   return absl::OkStatus();
 }

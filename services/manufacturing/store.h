@@ -31,6 +31,8 @@
 
 namespace cellchain::manufacturing {
 
+struct NewStep;  // manufacturing_internal.h
+
 // Which custody items a step made (step_items.role).
 enum ItemRole { kVessel = 1, kVial = 2, kProductLot = 3 };
 
@@ -97,6 +99,15 @@ absl::StatusOr<Uses> LoadUses(Executor& executor,
 
 // Inserts the deviations a rule raised and appends their records (the
 // caller appends in entity-type order: these come after "batch").
+// The rows of a new step recorded by `step`: the step (passage
+// `passage_number`, values `values_bytes` as serialized), its revision 1,
+// its custody items `item_ids` (in order, a vial with its position) and the
+// material lots it consumed.
+absl::Status InsertNewStep(pg::Transaction& tx, const NewStep& step,
+                           const std::string& batch_id, int passage_number,
+                           const std::string& values_bytes,
+                           const std::vector<std::string>& item_ids);
+
 absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
                           const v1::Batch& batch, const std::string& step_id,
                           const std::vector<Raised>& raised,
