@@ -35,17 +35,22 @@ absl::Status RequireText(std::string_view value, std::string_view field,
   return absl::OkStatus();
 }
 
-absl::Status RequirePastTime(const google::protobuf::Timestamp& t,
-                             bool present, std::string_view field) {
+absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
+                             std::string_view field, absl::Time now) {
   if (!present) return InvalidField(field, "required");
   if (t.seconds() < 0 || t.seconds() > 253402300799 || t.nanos() < 0 ||
       t.nanos() > 999999999) {
     return InvalidField(field, "not a valid time");
   }
-  if (ToTime(t) > absl::Now() + kClockSkew) {
+  if (ToTime(t) > now + kClockSkew) {
     return InvalidField(field, "lies in the future");
   }
   return absl::OkStatus();
+}
+
+absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
+                             std::string_view field) {
+  return RequirePastTime(t, present, field, absl::Now());
 }
 
 }  // namespace cellchain::fields

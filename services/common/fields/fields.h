@@ -3,7 +3,8 @@
 // not in the future; and the conversions of protobuf timestamps those checks
 // and the SQL use. Each refusal is INVALID_ARGUMENT naming the field
 // (status.h InvalidField).
-// Thread-safety: pure functions (RequirePastTime reads the clock).
+// Thread-safety: pure functions (RequirePastTime without `now` reads the
+// real clock).
 #ifndef CELLCHAIN_SERVICES_COMMON_FIELDS_FIELDS_H_
 #define CELLCHAIN_SERVICES_COMMON_FIELDS_FIELDS_H_
 
@@ -39,9 +40,13 @@ absl::Status RequireText(std::string_view value, std::string_view field,
                          size_t max = kMaxText);
 
 // "required" when not `present`; "not a valid time" outside year 1970 to
-// 9999; "lies in the future" beyond kClockSkew.
-absl::Status RequirePastTime(const google::protobuf::Timestamp& t,
-                             bool present, std::string_view field);
+// 9999; "lies in the future" beyond kClockSkew after `now` (the service's
+// clock, so that a test can move it).
+absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
+                             std::string_view field, absl::Time now);
+// The same against the real time, for callers without a clock of their own.
+absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
+                             std::string_view field);
 
 }  // namespace cellchain::fields
 

@@ -22,7 +22,8 @@ TEST(FieldsTest, TextMustBeGivenAndNotTooLong) {
 }
 
 TEST(FieldsTest, ATimeMustBeGivenValidAndPast) {
-  EXPECT_TRUE(RequirePastTime(At(absl::Now() - absl::Hours(1)), true, "at").ok());
+  EXPECT_TRUE(
+      RequirePastTime(At(absl::Now() - absl::Hours(1)), true, "at").ok());
   EXPECT_EQ(FieldOf(RequirePastTime({}, false, "at")), "at");
   google::protobuf::Timestamp bad;
   bad.set_seconds(-5);
@@ -33,6 +34,16 @@ TEST(FieldsTest, ATimeMustBeGivenValidAndPast) {
   // Within the allowed clock difference.
   EXPECT_TRUE(
       RequirePastTime(At(absl::Now() + absl::Minutes(2)), true, "at").ok());
+}
+
+TEST(FieldsTest, TheFutureIsJudgedByTheGivenClock) {
+  const absl::Time now = absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0),
+                                         absl::UTCTimeZone());
+  const auto at = At(now + absl::Hours(1));
+  EXPECT_NE(RequirePastTime(at, true, "at", now).message().find("future"),
+            std::string::npos);
+  // The same time is past for a clock two hours later.
+  EXPECT_TRUE(RequirePastTime(at, true, "at", now + absl::Hours(2)).ok());
 }
 
 TEST(FieldsTest, TimestampsAreExactMicroseconds) {
