@@ -360,7 +360,8 @@ std::string Context(const std::string& code, std::string_view field) {
   return absl::StrCat("donor/", code, "/", std::string(field));
 }
 
-absl::Status CheckIdentifying(const v1::IdentifyingData& data) {
+// `now` is the service's clock: a date of birth after today is refused.
+absl::Status CheckIdentifying(const v1::IdentifyingData& data, absl::Time now) {
   if (data.name().size() > 200) {
     return InvalidField("identifying.name", "at most 200 characters");
   }
@@ -370,7 +371,7 @@ absl::Status CheckIdentifying(const v1::IdentifyingData& data) {
         absl::FormatCivilTime(day) != data.date_of_birth()) {
       return InvalidField("identifying.date_of_birth", "YYYY-MM-DD");
     }
-    if (day > absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) ||
+    if (day > absl::ToCivilDay(now, absl::UTCTimeZone()) ||
         day.year() < 1900) {
       return InvalidField("identifying.date_of_birth",
                           "not a plausible date of birth");
@@ -417,13 +418,14 @@ bool IsReason(const absl::Status& status, std::string_view reason) {
 Donors::Donors(pg::Pool* pool, const ledger::Ledger* ledger,
                const crypto::FieldCipher* cipher,
                auth::SignatureAuthority* signatures, custody::CustodyPort* custody,
-               DonorOptions options)
+               DonorOptions options, ledger::Clock* clock)
     : pool_(pool),
       ledger_(ledger),
       cipher_(cipher),
       signatures_(signatures),
       custody_(custody),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      clock_(clock != nullptr ? clock : ledger::RealClock()) {}
 
 absl::Status Donors::RegisterStateReaders(ledger::StateRegistry& registry) {
   using C = pg::Connection;
@@ -461,7 +463,7 @@ absl::Status Donors::RegisterStateReaders(ledger::StateRegistry& registry) {
 
 absl::StatusOr<v1::RegisterDonorResponse> Donors::RegisterDonor(
     const auth::Principal& caller, const v1::RegisterDonorRequest& request) {
-  CC_RETURN_IF_ERROR(CheckIdentifying(request.identifying()));
+  CC_RETURN_IF_ERROR(CheckIdentifying(request.identifying(), clock_->Now()));
   if (request.has_delivered_at()) {
     CC_RETURN_IF_ERROR(
         RequirePastTime(request.delivered_at(), true, "delivered_at"));

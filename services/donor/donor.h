@@ -78,11 +78,14 @@ class Donors {
  public:
   // `pool` connects as cellchain_donor; `ledger` signs as "donor";
   // `cipher` seals identifying data; `signatures` re-authenticates QA;
-  // `custody` holds the lots' items. None is owned; all must outlive this.
+  // `custody` holds the lots' items; `clock` is the time the service's own
+  // decisions are made at (a date of birth not in the future), nullptr
+  // meaning ledger::RealClock(), so that tests can move time. None is
+  // owned; all must outlive this.
   Donors(pg::Pool* pool, const ledger::Ledger* ledger,
          const crypto::FieldCipher* cipher,
          auth::SignatureAuthority* signatures, custody::CustodyPort* custody,
-         DonorOptions options = {});
+         DonorOptions options = {}, ledger::Clock* clock = nullptr);
 
   static absl::Status RegisterStateReaders(ledger::StateRegistry& registry);
 
@@ -124,6 +127,7 @@ class Donors {
   auth::SignatureAuthority* const signatures_;
   custody::CustodyPort* const custody_;
   const DonorOptions options_;
+  ledger::Clock* const clock_;
 };
 
 }  // namespace cellchain::donor
