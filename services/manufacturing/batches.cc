@@ -1,8 +1,6 @@
 // Manufacturing's batch RPCs: start from a released donor lot, abort, and
 // read (the batch with its steps, growth, revisions, deviations and
 // banks; the list; the growth curve).
-#include "services/manufacturing/manufacturing.h"
-
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -21,6 +19,7 @@
 #include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/growth.h"
+#include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_rules.h"
 #include "services/manufacturing/step_values.h"
@@ -47,12 +46,13 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
                                     : request.process_version();
   if (FindProcess(process_version) == nullptr) {
     std::vector<std::string> known;
-    for (const auto& [name, process] : options_.processes) known.push_back(name);
+    for (const auto& [name, process] : options_.processes)
+      known.push_back(name);
     std::sort(known.begin(), known.end());
-    return FailedRule(kReasonProcessUnknown,
-                      absl::StrCat("no process \"", process_version,
-                                   "\" (known: ", absl::StrJoin(known, ", "),
-                                   ")"));
+    return FailedRule(
+        kReasonProcessUnknown,
+        absl::StrCat("no process \"", process_version,
+                     "\" (known: ", absl::StrJoin(known, ", "), ")"));
   }
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
@@ -70,10 +70,10 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
   CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
                       custody_->GetItem(get));
   if (item.item().on_hold()) {
-    return FailedRule(kReasonDonorLotNotAvailable,
-                      absl::StrCat("donor lot ", lot.lot_id(),
-                                   " is on hold in custody (item ",
-                                   lot.item_id(), ")"));
+    return FailedRule(
+        kReasonDonorLotNotAvailable,
+        absl::StrCat("donor lot ", lot.lot_id(),
+                     " is on hold in custody (item ", lot.item_id(), ")"));
   }
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::StartBatchResponse>(
@@ -81,19 +81,18 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
       [&](pg::Transaction& tx, v1::StartBatchResponse& response) {
         std::string id = crypto::RandomId("bat");
         CC_RETURN_IF_ERROR(
-            tx.Exec(absl::StrCat(
-                        "INSERT INTO cellchain_manufacturing.batches "
-                        "(batch_id, donor_lot_id, donor_lot_item_id, din, "
-                        "collected_at, process_version, started_by, "
-                        "started_at) VALUES ($1, $2, $3, $4, ",
-                        Ts(5), ", $6, $7, now())"),
-                    {id, lot.lot_id(), lot.item_id(), lot.din(),
-                     Micros(lot.collected_at()), process_version,
-                     caller.user_id})
+            tx.Exec(
+                  absl::StrCat(
+                      "INSERT INTO cellchain_manufacturing.batches "
+                      "(batch_id, donor_lot_id, donor_lot_item_id, din, "
+                      "collected_at, process_version, started_by, "
+                      "started_at) VALUES ($1, $2, $3, $4, ",
+                      Ts(5), ", $6, $7, now())"),
+                  {id, lot.lot_id(), lot.item_id(), lot.din(),
+                   Micros(lot.collected_at()), process_version, caller.user_id})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_batch(), LoadBatch(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
-                               request_id);
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("batch.start", "batch", id, response.batch(), "",
                     {DinOf(response.batch())})
@@ -148,10 +147,9 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
       vessels.insert(vessels.end(), s.item_ids().begin(), s.item_ids().end());
     }
   }
-  CC_RETURN_IF_ERROR(EndItems(caller, request_id, vessels,
-                              custody::v1::ITEM_STATE_DISCARDED,
-                              absl::StrCat("batch aborted: ",
-                                           request.context().reason())));
+  CC_RETURN_IF_ERROR(
+      EndItems(caller, request_id, vessels, custody::v1::ITEM_STATE_DISCARDED,
+               absl::StrCat("batch aborted: ", request.context().reason())));
   return response;
 }
 
@@ -171,14 +169,14 @@ absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
   }
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
-      lease->Exec(absl::StrCat(
-                      "SELECT r.step_id, r.revision, r.step_values, "
-                      "r.recorded_by AS recorded_by_user_id, ",
-                      pg::MicrosColumn("r.recorded_at", "recorded_at"),
-                      ", r.reason FROM cellchain_manufacturing.step_revisions "
-                      "r JOIN cellchain_manufacturing.steps s USING (step_id) "
-                      "WHERE s.batch_id = $1 ORDER BY r.step_id, r.revision"),
-                  {request.batch_id()}));
+      lease->Exec(
+          absl::StrCat("SELECT r.step_id, r.revision, r.step_values, "
+                       "r.recorded_by AS recorded_by_user_id, ",
+                       pg::MicrosColumn("r.recorded_at", "recorded_at"),
+                       ", r.reason FROM cellchain_manufacturing.step_revisions "
+                       "r JOIN cellchain_manufacturing.steps s USING (step_id) "
+                       "WHERE s.batch_id = $1 ORDER BY r.step_id, r.revision"),
+          {request.batch_id()}));
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string step_id, r.GetString(row, 0));
     v1::StepRevision* revision =
@@ -254,7 +252,8 @@ absl::StatusOr<v1::GetGrowthCurveResponse> Manufacturing::GetGrowthCurve(
       ComputeGrowth(FactsOf(view.steps));
   std::optional<absl::Time> start;
   for (const v1::Step& s : view.steps) {
-    if (s.kind() == v1::STEP_KIND_PROCESSING) start = ToTime(s.values().seeded_at());
+    if (s.kind() == v1::STEP_KIND_PROCESSING)
+      start = ToTime(s.values().seeded_at());
   }
   v1::GetGrowthCurveResponse response;
   if (!start) return response;
@@ -263,9 +262,8 @@ absl::StatusOr<v1::GetGrowthCurveResponse> Manufacturing::GetGrowthCurve(
     v1::GrowthPoint* point = response.add_points();
     point->set_step_id(s.step_id());
     point->set_passage_number(s.passage_number());
-    point->set_day(absl::ToDoubleHours(ToTime(s.values().harvested_at()) -
-                                       *start) /
-                   24.0);
+    point->set_day(
+        absl::ToDoubleHours(ToTime(s.values().harvested_at()) - *start) / 24.0);
     point->set_cumulative_population_doublings(
         growth[s.step_id()].cumulative_population_doublings);
   }

@@ -30,10 +30,10 @@ custody::v1::RegisterItemRequest MaterialItemRequest(
       idempotency::DerivedRequestId(request_id, "item"));
   item_request.set_type(custody::v1::ITEM_TYPE_REAGENT_LOT);
   item_request.set_local_code(code);
-  item_request.set_description(
-      absl::StrCat(request.name(), ", ", request.supplier(), " lot ",
-                   request.supplier_lot())
-          .substr(0, kMaxText));
+  item_request.set_description(absl::StrCat(request.name(), ", ",
+                                            request.supplier(), " lot ",
+                                            request.supplier_lot())
+                                   .substr(0, kMaxText));
   item_request.set_location_id(request.location_id());
   return item_request;
 }
@@ -56,8 +56,8 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
     int passage_number, const std::string& din,
     const ManufacturingOptions& options, int i, int item_count) {
   custody::v1::RegisterItemRequest r;
-  r.mutable_context()->set_request_id(idempotency::DerivedRequestId(
-      step.request_id, absl::StrCat("item/", i)));
+  r.mutable_context()->set_request_id(
+      idempotency::DerivedRequestId(step.request_id, absl::StrCat("item/", i)));
   for (const custody::v1::ParentLink& link : parents) {
     *r.add_parents() = link;
   }
@@ -66,10 +66,10 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
     case v1::STEP_KIND_CRYOPRESERVATION:
       r.set_type(custody::v1::ITEM_TYPE_CRYOVIAL);
       r.set_local_code(absl::StrCat(step.step_id, "-C", i + 1));
-      r.set_description(absl::StrCat(
-          v1::BankKind_Name(step.values.bank_kind()).substr(10),
-          " bank vial ", i + 1, " of ", item_count, ", ", label, ", ",
-          Cells(step.values.cells_per_vial()), " cells"));
+      r.set_description(
+          absl::StrCat(v1::BankKind_Name(step.values.bank_kind()).substr(10),
+                       " bank vial ", i + 1, " of ", item_count, ", ", label,
+                       ", ", Cells(step.values.cells_per_vial()), " cells"));
       r.set_location_id(step.positions[i]);
       break;
     case v1::STEP_KIND_PRODUCT_HARVEST: {
@@ -77,8 +77,8 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
       r.set_din(din);
       CC_ASSIGN_OR_RETURN(
           std::string product,
-          isbt128::EncodeProductCode({options.product_description_code,
-                                      options.product_tds}));
+          isbt128::EncodeProductCode(
+              {options.product_description_code, options.product_tds}));
       r.set_product_code(product);
       r.set_description(absl::StrCat(
           "UC-MSC product lot, ", label, ", ",
@@ -90,8 +90,8 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
     default:
       r.set_type(custody::v1::ITEM_TYPE_CULTURE_VESSEL);
       r.set_local_code(absl::StrCat(step.step_id, "-V", i + 1));
-      r.set_description(absl::StrCat(label, " ", step.values.vessel_type(),
-                                     " ", i + 1, " of ", item_count));
+      r.set_description(absl::StrCat(label, " ", step.values.vessel_type(), " ",
+                                     i + 1, " of ", item_count));
       r.set_location_id(step.location_id);
   }
   return r;
@@ -113,8 +113,7 @@ absl::Status Manufacturing::EndItems(const P& caller,
         custody_->EndItem(caller, end);
     // An item ended already (by hand, or by an earlier attempt) is done.
     if (!ended.ok() && ReasonOf(ended.status()) != "ITEM_ENDED") {
-      return Annotate(ended.status(),
-                      absl::StrCat("ending custody item ", id));
+      return Annotate(ended.status(), absl::StrCat("ending custody item ", id));
     }
   }
   return absl::OkStatus();

@@ -1,7 +1,5 @@
 // Manufacturing's deviation RPCs: record one against a batch or step, and
 // QA's assessment of it by someone independent of what it is about.
-#include "services/manufacturing/manufacturing.h"
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +11,7 @@
 #include "services/common/status/status.h"
 #include "services/ledger/recorder.h"
 #include "services/ledger/request_bytes.h"
+#include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/store.h"
 
@@ -86,16 +85,14 @@ absl::StatusOr<v1::RecordDeviationResponse> Manufacturing::RecordDeviation(
                     "description, impact, recorded_by, recorded_at) "
                     "VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp())",
                     {id, batch.batch_id(),
-                     request.step_id().empty()
-                         ? pg::Param::Null()
-                         : pg::Param(request.step_id()),
+                     request.step_id().empty() ? pg::Param::Null()
+                                               : pg::Param(request.step_id()),
                      static_cast<int>(request.classification()),
                      request.description(), request.impact(), caller.user_id})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_deviation(),
                             LoadDeviation(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
-                               request_id);
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("deviation.record", "batch_deviation", id,
                     response.deviation(), "", {DinOf(batch)})
@@ -114,11 +111,10 @@ absl::StatusOr<v1::AssessDeviationResponse> Manufacturing::AssessDeviation(
   CC_RETURN_IF_ERROR(RequireText(request.assessment(), "assessment", 2000));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(
-      auth::Signature signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_APPROVED, "AssessDeviation",
-             request_id));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_APPROVED,
+                             "AssessDeviation", request_id));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::AssessDeviationResponse>(
       *pool_, {kServiceName, "AssessDeviation", request_id}, bytes,
@@ -130,8 +126,7 @@ absl::StatusOr<v1::AssessDeviationResponse> Manufacturing::AssessDeviation(
             tx, signature.actor.user_id(), deviation));
         if (deviation.status() != v1::DEVIATION_STATUS_OPEN) {
           return FailedRule(kReasonDeviationClosed,
-                            absl::StrCat("deviation ",
-                                         deviation.deviation_id(),
+                            absl::StrCat("deviation ", deviation.deviation_id(),
                                          " was assessed already by ",
                                          deviation.assessed_by_user_id()));
         }

@@ -1,7 +1,5 @@
 // Manufacturing's equipment RPCs: register (with its custody item), record
 // a calibration, set the status, list.
-#include "services/manufacturing/manufacturing.h"
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +13,7 @@
 #include "services/ledger/recorder.h"
 #include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
+#include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_values.h"
 #include "services/manufacturing/store.h"
@@ -78,9 +77,8 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
                     "WHERE asset_tag = $1 AND equipment_id <> $2",
                     {request.asset_tag(), id}));
     if (r.rows() > 0) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("asset tag ", request.asset_tag(),
-                       " is registered already"));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "asset tag ", request.asset_tag(), " is registered already"));
     }
   }
   CC_ASSIGN_OR_RETURN(
@@ -97,16 +95,14 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
                     "($1, $2, $3, $4, $5::date, $6::date, $7, $8)",
                     {id, static_cast<int>(request.kind()), request.name(),
                      request.asset_tag(), request.calibrated_on(),
-                     request.calibration_due(),
-                     request.calibration_reference(), item.item().item_id()})
+                     request.calibration_due(), request.calibration_reference(),
+                     item.item().item_id()})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
                             LoadEquipment(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
-                               request_id);
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
-            .Append("equipment.register", "equipment", id,
-                    response.equipment())
+            .Append("equipment.register", "equipment", id, response.equipment())
             .status();
       });
 }
@@ -129,14 +125,14 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
                             LoadEquipment(tx, request.equipment_id()));
         CC_ASSIGN_OR_RETURN(
             pg::Result updated,
-            tx.Exec("UPDATE cellchain_manufacturing.equipment SET "
-                    "calibrated_on = $2::date, calibration_due = $3::date, "
-                    "calibration_reference = $4, version = version + 1 "
-                    "WHERE equipment_id = $1 AND calibrated_on <= $2::date "
-                    "RETURNING 1",
-                    {equipment.equipment_id(), request.calibrated_on(),
-                     request.calibration_due(),
-                     request.calibration_reference()}));
+            tx.Exec(
+                "UPDATE cellchain_manufacturing.equipment SET "
+                "calibrated_on = $2::date, calibration_due = $3::date, "
+                "calibration_reference = $4, version = version + 1 "
+                "WHERE equipment_id = $1 AND calibrated_on <= $2::date "
+                "RETURNING 1",
+                {equipment.equipment_id(), request.calibrated_on(),
+                 request.calibration_due(), request.calibration_reference()}));
         if (updated.rows() == 0) {
           return InvalidField("calibrated_on",
                               absl::StrCat("before the last calibration (",
@@ -144,8 +140,7 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
         }
         CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
                             LoadEquipment(tx, equipment.equipment_id()));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
-                               request_id);
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("equipment.calibration", "equipment",
                     equipment.equipment_id(), response.equipment())
@@ -154,8 +149,8 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
 }
 
 absl::StatusOr<v1::SetEquipmentStatusResponse>
-Manufacturing::SetEquipmentStatus(const P& caller,
-                                  const v1::SetEquipmentStatusRequest& request) {
+Manufacturing::SetEquipmentStatus(
+    const P& caller, const v1::SetEquipmentStatusRequest& request) {
   if (request.equipment_id().empty()) {
     return InvalidField("equipment_id", "required");
   }
@@ -173,17 +168,16 @@ Manufacturing::SetEquipmentStatus(const P& caller,
         CC_ASSIGN_OR_RETURN(v1::Equipment equipment,
                             LoadEquipment(tx, request.equipment_id()));
         CC_RETURN_IF_ERROR(
-            tx.Exec("UPDATE cellchain_manufacturing.equipment SET status = $2, "
-                    "status_reason = $3, version = version + 1 "
-                    "WHERE equipment_id = $1",
-                    {equipment.equipment_id(),
-                     static_cast<int>(request.status()),
-                     request.context().reason()})
+            tx.Exec(
+                  "UPDATE cellchain_manufacturing.equipment SET status = $2, "
+                  "status_reason = $3, version = version + 1 "
+                  "WHERE equipment_id = $1",
+                  {equipment.equipment_id(), static_cast<int>(request.status()),
+                   request.context().reason()})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
                             LoadEquipment(tx, equipment.equipment_id()));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
-                               request_id);
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("equipment.status", "equipment", equipment.equipment_id(),
                     response.equipment(), request.context().reason())
@@ -197,15 +191,14 @@ absl::StatusOr<v1::ListEquipmentResponse> Manufacturing::ListEquipment(
     return InvalidField("kind", "not an equipment kind");
   }
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::Equipment> rows,
-      LoadRows<v1::Equipment>(
-          *lease,
-          absl::StrCat(EquipmentSelect(),
-                       "WHERE ($1::int = 0 OR kind = $1::int) "
-                       "ORDER BY asset_tag LIMIT ",
-                       kMaxList),
-          {static_cast<int>(request.kind())}));
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Equipment> rows,
+                      LoadRows<v1::Equipment>(
+                          *lease,
+                          absl::StrCat(EquipmentSelect(),
+                                       "WHERE ($1::int = 0 OR kind = $1::int) "
+                                       "ORDER BY asset_tag LIMIT ",
+                                       kMaxList),
+                          {static_cast<int>(request.kind())}));
   v1::ListEquipmentResponse response;
   for (v1::Equipment& e : rows) *response.add_equipment() = std::move(e);
   return response;

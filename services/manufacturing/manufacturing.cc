@@ -43,11 +43,11 @@ absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
                                        SignatureMeaning meaning,
                                        std::string_view method,
                                        const std::string& request_id) {
-  return auth::Sign(authority, caller, signature, {meaning},
-                    {.method = absl::StrCat("/", kServiceName, "/",
-                                            std::string(method)),
-                     .workstation = caller.workstation,
-                     .request_id = request_id});
+  return auth::Sign(
+      authority, caller, signature, {meaning},
+      {.method = absl::StrCat("/", kServiceName, "/", std::string(method)),
+       .workstation = caller.workstation,
+       .request_id = request_id});
 }
 
 Manufacturing::Manufacturing(pg::Pool* pool, const ledger::Ledger* ledger,
@@ -67,8 +67,7 @@ absl::Status Manufacturing::RegisterStateReaders(
   using C = pg::Connection;
   using Id = const std::string&;
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::MaterialLot>(
-      registry, "material_lot",
-      [](C& c, Id id) { return LoadMaterial(c, id); },
+      registry, "material_lot", [](C& c, Id id) { return LoadMaterial(c, id); },
       ledger::IdsFrom(
           "SELECT material_id FROM cellchain_manufacturing.materials")));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Equipment>(

@@ -1,7 +1,5 @@
 // Manufacturing's material lot RPCs: receive (into quarantine, with its
 // custody item), disposition (QA release or rejection), get and list.
-#include "services/manufacturing/manufacturing.h"
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +13,7 @@
 #include "services/ledger/recorder.h"
 #include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
+#include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_values.h"
 #include "services/manufacturing/store.h"
@@ -56,11 +55,11 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     CC_ASSIGN_OR_RETURN(
         pg::Result r,
-        lease->Exec("SELECT material_id FROM cellchain_manufacturing.materials "
-                    "WHERE supplier = $1 AND supplier_lot = $2 AND name = $3 "
-                    "AND material_id <> $4",
-                    {request.supplier(), request.supplier_lot(),
-                     request.name(), id}));
+        lease->Exec(
+            "SELECT material_id FROM cellchain_manufacturing.materials "
+            "WHERE supplier = $1 AND supplier_lot = $2 AND name = $3 "
+            "AND material_id <> $4",
+            {request.supplier(), request.supplier_lot(), request.name(), id}));
     if (r.rows() > 0) {
       CC_ASSIGN_OR_RETURN(std::string other, r.GetString(0, 0));
       return absl::AlreadyExistsError(absl::StrCat(
@@ -76,23 +75,20 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
       *pool_, {kServiceName, "ReceiveMaterial", request_id}, bytes,
       [&](pg::Transaction& tx, v1::ReceiveMaterialResponse& response) {
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.materials "
-                    "(material_id, material_code, kind, name, supplier, "
-                    "supplier_lot, expires_on, item_id, received_by, "
-                    "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7::date, "
-                    "$8, $9, now())",
-                    {id, code, static_cast<int>(request.kind()),
-                     request.name(), request.supplier(),
-                     request.supplier_lot(), request.expires_on(),
-                     item.item().item_id(), caller.user_id})
+            tx.Exec(
+                  "INSERT INTO cellchain_manufacturing.materials "
+                  "(material_id, material_code, kind, name, supplier, "
+                  "supplier_lot, expires_on, item_id, received_by, "
+                  "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7::date, "
+                  "$8, $9, now())",
+                  {id, code, static_cast<int>(request.kind()), request.name(),
+                   request.supplier(), request.supplier_lot(),
+                   request.expires_on(), item.item().item_id(), caller.user_id})
                 .status());
-        CC_ASSIGN_OR_RETURN(*response.mutable_material(),
-                            LoadMaterial(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
-                               request_id);
+        CC_ASSIGN_OR_RETURN(*response.mutable_material(), LoadMaterial(tx, id));
+        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
-            .Append("material.receive", "material_lot", id,
-                    response.material())
+            .Append("material.receive", "material_lot", id, response.material())
             .status();
       });
 }
@@ -103,10 +99,9 @@ Manufacturing::DispositionMaterial(
   if (request.material_id().empty()) {
     return InvalidField("material_id", "required");
   }
-  const bool release = request.signature().meaning() ==
-                       common::v1::SIGNATURE_MEANING_APPROVED;
-  if (request.signature().meaning() ==
-      common::v1::SIGNATURE_MEANING_REJECTED) {
+  const bool release =
+      request.signature().meaning() == common::v1::SIGNATURE_MEANING_APPROVED;
+  if (request.signature().meaning() == common::v1::SIGNATURE_MEANING_REJECTED) {
     CC_RETURN_IF_ERROR(
         RequireText(request.context().reason(), "context.reason"));
   }
@@ -114,13 +109,13 @@ Manufacturing::DispositionMaterial(
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(
       auth::Signature signature,
-      auth::Sign(*signatures_, caller, request.signature(),
-                 {common::v1::SIGNATURE_MEANING_APPROVED,
-                  common::v1::SIGNATURE_MEANING_REJECTED},
-                 {.method = absl::StrCat("/", kServiceName,
-                                         "/DispositionMaterial"),
-                  .workstation = caller.workstation,
-                  .request_id = request_id}));
+      auth::Sign(
+          *signatures_, caller, request.signature(),
+          {common::v1::SIGNATURE_MEANING_APPROVED,
+           common::v1::SIGNATURE_MEANING_REJECTED},
+          {.method = absl::StrCat("/", kServiceName, "/DispositionMaterial"),
+           .workstation = caller.workstation,
+           .request_id = request_id}));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::DispositionMaterialResponse>(
       *pool_, {kServiceName, "DispositionMaterial", request_id}, bytes,
@@ -153,11 +148,11 @@ Manufacturing::DispositionMaterial(
         CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
                             RequireDate(material.expires_on(), "expires_on"));
         if (release && expires < DayOf(absl::Now())) {
-          return FailedRule(kReasonMaterialExpired,
-                            absl::StrCat("material lot ",
-                                         material.material_code(),
-                                         " expired on ", material.expires_on(),
-                                         ": it cannot be released"));
+          return FailedRule(
+              kReasonMaterialExpired,
+              absl::StrCat("material lot ", material.material_code(),
+                           " expired on ", material.expires_on(),
+                           ": it cannot be released"));
         }
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_manufacturing.materials SET status = $2, "
@@ -174,8 +169,7 @@ Manufacturing::DispositionMaterial(
         ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
         return audit
             .Append(release ? "material.release" : "material.reject",
-                    "material_lot", material.material_id(),
-                    response.material(),
+                    "material_lot", material.material_id(), response.material(),
                     release ? "" : request.context().reason(), {},
                     signature.manifestation)
             .status();
@@ -193,10 +187,11 @@ absl::StatusOr<v1::GetMaterialResponse> Manufacturing::GetMaterial(
                       LoadMaterial(*lease, request.material_id()));
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
-      lease->Exec("SELECT c.step_id FROM cellchain_manufacturing.consumptions c "
-                  "JOIN cellchain_manufacturing.steps s USING (step_id) "
-                  "WHERE c.material_id = $1 ORDER BY s.created_at, c.step_id",
-                  {response.material().material_id()}));
+      lease->Exec(
+          "SELECT c.step_id FROM cellchain_manufacturing.consumptions c "
+          "JOIN cellchain_manufacturing.steps s USING (step_id) "
+          "WHERE c.material_id = $1 ORDER BY s.created_at, c.step_id",
+          {response.material().material_id()}));
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(*response.add_step_ids(), r.GetString(row, 0));
   }

@@ -1,7 +1,5 @@
 // Manufacturing's review of a recorded step: the second person's
 // verification (four eyes) and a correction as a new revision.
-#include "services/manufacturing/manufacturing.h"
-
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -13,6 +11,7 @@
 #include "services/common/status/status.h"
 #include "services/ledger/recorder.h"
 #include "services/ledger/request_bytes.h"
+#include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_rules.h"
 #include "services/manufacturing/step_values.h"
@@ -56,8 +55,7 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
   CC_ASSIGN_OR_RETURN(
       auth::Signature signature,
       SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_VERIFIED, "VerifyStep",
-             request_id));
+             common::v1::SIGNATURE_MEANING_VERIFIED, "VerifyStep", request_id));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::VerifyStepResponse>(
       *pool_, {kServiceName, "VerifyStep", request_id}, bytes,
@@ -67,25 +65,23 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
                             LoadBatch(tx, found.batch_id(), true));
         CC_ASSIGN_OR_RETURN(v1::Step step, LoadStep(tx, request.step_id()));
         if (step.revision() != request.revision()) {
-          return WithReason(
-              absl::AbortedError(absl::StrCat(
-                  "step ", step.step_id(), " is at revision ", step.revision(),
-                  ", not ", request.revision(),
-                  ": check the current values again")),
-              kReasonStepRevision);
+          return WithReason(absl::AbortedError(absl::StrCat(
+                                "step ", step.step_id(), " is at revision ",
+                                step.revision(), ", not ", request.revision(),
+                                ": check the current values again")),
+                            kReasonStepRevision);
         }
         if (step.status() == v1::STEP_STATUS_IN_PROGRESS) {
-          return FailedRule(kReasonStepNotPerformed,
-                            absl::StrCat("P", step.passage_number(), " step ",
-                                         step.step_id(),
-                                         " is still in culture: verify it "
-                                         "once harvested"));
+          return FailedRule(
+              kReasonStepNotPerformed,
+              absl::StrCat("P", step.passage_number(), " step ", step.step_id(),
+                           " is still in culture: verify it "
+                           "once harvested"));
         }
         if (step.status() == v1::STEP_STATUS_VERIFIED) {
           return FailedRule(kReasonStepVerified,
-                            absl::StrCat("step ", step.step_id(),
-                                         " revision ", step.revision(),
-                                         " was verified by ",
+                            absl::StrCat("step ", step.step_id(), " revision ",
+                                         step.revision(), " was verified by ",
                                          step.verified_by_user_id()));
         }
         CC_RETURN_IF_ERROR(
@@ -113,11 +109,10 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
   CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(
-      auth::Signature signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_PERFORMED, "CorrectStep",
-             request_id));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_PERFORMED,
+                             "CorrectStep", request_id));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::CorrectStepResponse>(
       *pool_, {kServiceName, "CorrectStep", request_id}, bytes,
@@ -130,12 +125,11 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
           if (s.step_id() == found.step_id()) step = &s;
         }
         if (step->revision() != request.revision()) {
-          return WithReason(
-              absl::AbortedError(absl::StrCat(
-                  "step ", step->step_id(), " is at revision ",
-                  step->revision(), ", not ", request.revision(),
-                  ": it changed since it was read")),
-              kReasonStepRevision);
+          return WithReason(absl::AbortedError(absl::StrCat(
+                                "step ", step->step_id(), " is at revision ",
+                                step->revision(), ", not ", request.revision(),
+                                ": it changed since it was read")),
+                            kReasonStepRevision);
         }
         if (view.batch.state() != v1::BATCH_STATE_IN_PROCESS) {
           return FailedRule(
@@ -188,8 +182,9 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
           std::optional<absl::Time> available = AvailableAt(*source);
           absl::Time at = UsedAt(step->kind(), values, false);
           if (available && at < *available) {
-            return InvalidField("values", "the corrected time lies before "
-                                          "the source's harvest");
+            return InvalidField("values",
+                                "the corrected time lies before "
+                                "the source's harvest");
           }
         }
         if (step->kind() == v1::STEP_KIND_PROCESSING &&
@@ -201,8 +196,7 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
         CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(values),
                                                 EquipmentIds(values), true));
         CC_RETURN_IF_ERROR(CheckUses(
-            uses, values,
-            UsedAt(step->kind(), values, /*harvest=*/false)));
+            uses, values, UsedAt(step->kind(), values, /*harvest=*/false)));
         *step->mutable_values() = values;
         CC_RETURN_IF_ERROR(CheckCells(view));
         CC_ASSIGN_OR_RETURN(std::string values_bytes,
@@ -222,8 +216,7 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
             tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
                     "(step_id, revision, step_values, recorded_by, "
                     "recorded_at, reason) VALUES ($1, $2, $3, $4, now(), $5)",
-                    {step->step_id(), revision,
-                     pg::Param::Bytes(values_bytes),
+                    {step->step_id(), revision, pg::Param::Bytes(values_bytes),
                      signature.actor.user_id(), request.context().reason()})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),

@@ -36,10 +36,10 @@ void AddParent(std::vector<custody::v1::ParentLink>& parents,
 
 absl::Status NotFound(std::string_view what, std::string_view id,
                       std::string_view reason) {
-  return WithReason(absl::NotFoundError(absl::StrCat(
-                        "no ", std::string(what), " \"", std::string(id),
-                        "\"")),
-                    reason);
+  return WithReason(
+      absl::NotFoundError(
+          absl::StrCat("no ", std::string(what), " \"", std::string(id), "\"")),
+      reason);
 }
 
 std::string KindName(v1::StepKind kind) {
@@ -175,19 +175,19 @@ absl::Status CheckUses(const Uses& uses, const v1::StepValues& values,
   for (const std::string& id : values.equipment_ids()) {
     const v1::Equipment& e = uses.equipment.at(id);
     if (e.status() != v1::EQUIPMENT_STATUS_IN_SERVICE) {
-      return FailedRule(kReasonEquipmentOutOfService,
-                        absl::StrCat(e.asset_tag(), " (", e.name(),
-                                     ") is out of service: ",
-                                     e.status_reason()));
+      return FailedRule(
+          kReasonEquipmentOutOfService,
+          absl::StrCat(e.asset_tag(), " (", e.name(),
+                       ") is out of service: ", e.status_reason()));
     }
     CC_ASSIGN_OR_RETURN(absl::CivilDay due,
                         RequireDate(e.calibration_due(), "calibration_due"));
     if (due < day) {
-      return FailedRule(kReasonCalibrationOverdue,
-                        absl::StrCat(e.asset_tag(), " (", e.name(),
-                                     ") was due for calibration on ",
-                                     e.calibration_due(), ", before its use on ",
-                                     when));
+      return FailedRule(
+          kReasonCalibrationOverdue,
+          absl::StrCat(e.asset_tag(), " (", e.name(),
+                       ") was due for calibration on ", e.calibration_due(),
+                       ", before its use on ", when));
     }
   }
   return absl::OkStatus();
@@ -199,15 +199,15 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
                               const ManufacturingOptions& options,
                               const Uses& uses, v1::StepKind kind,
                               const std::string& source_step_id,
-                              const v1::StepValues& values,
-                              int new_items) {
+                              const v1::StepValues& values, int new_items) {
   Plan plan;
   const v1::Batch& batch = view.batch;
   if (batch.state() != v1::BATCH_STATE_IN_PROCESS) {
-    return FailedRule(kReasonBatchState,
-                      absl::StrCat("batch ", batch.batch_id(), " is ",
-                                   v1::BatchState_Name(batch.state()).substr(12),
-                                   ": no step is recorded on it"));
+    return FailedRule(
+        kReasonBatchState,
+        absl::StrCat("batch ", batch.batch_id(), " is ",
+                     v1::BatchState_Name(batch.state()).substr(12),
+                     ": no step is recorded on it"));
   }
   CC_RETURN_IF_ERROR(CheckUses(uses, values, UsedAt(kind, values, false)));
   absl::flat_hash_set<std::string> seen;
@@ -215,26 +215,25 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
   if (kind == v1::STEP_KIND_PROCESSING) {
     for (const v1::Step& s : view.steps) {
       if (s.kind() == v1::STEP_KIND_PROCESSING) {
-        return FailedRule(kReasonStepExists,
-                          absl::StrCat("batch ", batch.batch_id(),
-                                       " was processed already (step ",
-                                       s.step_id(), ")"));
+        return FailedRule(
+            kReasonStepExists,
+            absl::StrCat("batch ", batch.batch_id(),
+                         " was processed already (step ", s.step_id(), ")"));
       }
     }
     absl::Time start = ToTime(values.seeded_at());
     if (start < view.collected_at) {
-      return InvalidField("values.seeded_at",
-                          "before the cord's collection");
+      return InvalidField("values.seeded_at", "before the cord's collection");
     }
     if (start - view.collected_at > options.max_collection_to_processing) {
       int64_t minutes = absl::ToInt64Minutes(start - view.collected_at);
       plan.raised.push_back(
           {kReasonCollectionToProcessing,
-           absl::StrFormat("processing started %d h %02d min after the "
-                           "cord's collection; the limit is %d h",
-                           minutes / 60, minutes % 60,
-                           absl::ToInt64Hours(
-                               options.max_collection_to_processing))});
+           absl::StrFormat(
+               "processing started %d h %02d min after the "
+               "cord's collection; the limit is %d h",
+               minutes / 60, minutes % 60,
+               absl::ToInt64Hours(options.max_collection_to_processing))});
     }
     plan.passage_number = 0;
     AddParent(plan.parents, seen, view.donor_lot_item_id,
@@ -261,24 +260,26 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
     absl::Time at = UsedAt(kind, values, false);
     std::optional<absl::Time> available = AvailableAt(*source);
     if (available && at < *available) {
-      return InvalidField(
-          kind == v1::STEP_KIND_PASSAGE        ? "values.seeded_at"
-          : kind == v1::STEP_KIND_CRYOPRESERVATION ? "values.frozen_at"
-                                                   : "values.harvested_at",
-          "before the source's harvest");
+      return InvalidField(kind == v1::STEP_KIND_PASSAGE ? "values.seeded_at"
+                          : kind == v1::STEP_KIND_CRYOPRESERVATION
+                              ? "values.frozen_at"
+                              : "values.harvested_at",
+                          "before the source's harvest");
     }
     absl::flat_hash_map<std::string, GrowthFacts> growth =
         ComputeGrowth(FactsOf(view.steps));
-    double cumulative = growth[source->step_id()].cumulative_population_doublings;
-    plan.passage_number = source->passage_number() +
-                          (kind == v1::STEP_KIND_PASSAGE ? 1 : 0);
+    double cumulative =
+        growth[source->step_id()].cumulative_population_doublings;
+    plan.passage_number =
+        source->passage_number() + (kind == v1::STEP_KIND_PASSAGE ? 1 : 0);
     if (kind == v1::STEP_KIND_PASSAGE &&
         plan.passage_number > process.max_passage) {
-      CC_RETURN_IF_ERROR(LimitPassed(
-          process, kReasonPassageLimit,
-          absl::StrCat("P", plan.passage_number, " is past the process's "
-                       "limit of P", process.max_passage),
-          plan));
+      CC_RETURN_IF_ERROR(LimitPassed(process, kReasonPassageLimit,
+                                     absl::StrCat("P", plan.passage_number,
+                                                  " is past the process's "
+                                                  "limit of P",
+                                                  process.max_passage),
+                                     plan));
     }
     if (cumulative > process.max_cumulative_population_doublings) {
       CC_RETURN_IF_ERROR(LimitPassed(
@@ -336,28 +337,28 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
   if (kind == v1::STEP_KIND_PRODUCT_HARVEST) {
     for (const v1::Step& s : view.steps) {
       if (s.status() == v1::STEP_STATUS_IN_PROGRESS) {
-        return FailedRule(kReasonStepNotPerformed,
-                          absl::StrCat("P", s.passage_number(), " step ",
-                                       s.step_id(),
-                                       " is still in culture: harvest it or "
-                                       "record a deviation and abort"));
+        return FailedRule(
+            kReasonStepNotPerformed,
+            absl::StrCat("P", s.passage_number(), " step ", s.step_id(),
+                         " is still in culture: harvest it or "
+                         "record a deviation and abort"));
       }
-      bool verified_kind =
-          std::find(process.verified_kinds.begin(),
-                    process.verified_kinds.end(),
-                    s.kind()) != process.verified_kinds.end();
+      bool verified_kind = std::find(process.verified_kinds.begin(),
+                                     process.verified_kinds.end(),
+                                     s.kind()) != process.verified_kinds.end();
       if (verified_kind && s.status() != v1::STEP_STATUS_VERIFIED) {
-        return FailedRule(kReasonStepNotVerified,
-                          absl::StrCat("P", s.passage_number(), " ",
-                                       KindName(s.kind()), " step ",
-                                       s.step_id(), " revision ", s.revision(),
-                                       " awaits a second person's "
-                                       "verification"));
+        return FailedRule(
+            kReasonStepNotVerified,
+            absl::StrCat("P", s.passage_number(), " ", KindName(s.kind()),
+                         " step ", s.step_id(), " revision ", s.revision(),
+                         " awaits a second person's "
+                         "verification"));
       }
     }
   }
   for (const v1::MaterialUse& use : values.materials()) {
-    AddParent(plan.parents, seen, uses.materials.at(use.material_id()).item_id(),
+    AddParent(plan.parents, seen,
+              uses.materials.at(use.material_id()).item_id(),
               custody::v1::DERIVATION_KIND_MATERIAL);
   }
   for (const std::string& id : values.equipment_ids()) {
@@ -366,11 +367,11 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
   }
   // In custody's order (by parent id), so that a retry that reads them back
   // from the registered item sends the same registration.
-  std::sort(plan.parents.begin(), plan.parents.end(),
-            [](const custody::v1::ParentLink& a,
-               const custody::v1::ParentLink& b) {
-              return a.parent_item_id() < b.parent_item_id();
-            });
+  std::sort(
+      plan.parents.begin(), plan.parents.end(),
+      [](const custody::v1::ParentLink& a, const custody::v1::ParentLink& b) {
+        return a.parent_item_id() < b.parent_item_id();
+      });
   return plan;
 }
 

@@ -44,8 +44,8 @@ absl::Status RequirePercent(double value, std::string_view field,
                             bool zero_allowed) {
   if (!std::isfinite(value) || value < 0 || value > 100 ||
       (!zero_allowed && value == 0)) {
-    return InvalidField(field, zero_allowed ? "0 to 100 %"
-                                            : "more than 0 and at most 100 %");
+    return InvalidField(
+        field, zero_allowed ? "0 to 100 %" : "more than 0 and at most 100 %");
   }
   return absl::OkStatus();
 }
@@ -58,8 +58,7 @@ bool IsCulture(v1::StepKind kind) {
 // culture's harvest is part of them. Fields that do not apply are dropped,
 // so that what is stored is only what was recorded.
 absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
-                                     const v1::StepValues& in,
-                                     bool harvested) {
+                                     const v1::StepValues& in, bool harvested) {
   v1::StepValues out;
   if (in.materials_size() > kMaxMaterials) {
     return InvalidField("values.materials", "at most 20 material lots");
@@ -105,7 +104,8 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
       }
       out.set_tissue_grams(in.tissue_grams());
     }
-    CC_RETURN_IF_ERROR(RequireText(in.vessel_type(), "values.vessel_type", 100));
+    CC_RETURN_IF_ERROR(
+        RequireText(in.vessel_type(), "values.vessel_type", 100));
     out.set_vessel_type(in.vessel_type());
     if (in.vessel_count() < 1 || in.vessel_count() > kMaxVessels) {
       return InvalidField("values.vessel_count", "1 to 60 vessels");
@@ -178,9 +178,8 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
       out.set_viability_percent(in.viability_percent());
       return out;
     case v1::STEP_KIND_PRODUCT_HARVEST:
-      CC_RETURN_IF_ERROR(RequirePastTime(in.harvested_at(),
-                                         in.has_harvested_at(),
-                                         "values.harvested_at"));
+      CC_RETURN_IF_ERROR(RequirePastTime(
+          in.harvested_at(), in.has_harvested_at(), "values.harvested_at"));
       *out.mutable_harvested_at() = in.harvested_at();
       CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
                                       "values.harvested_viable_cells"));

@@ -1,8 +1,6 @@
 // Manufacturing's step RPCs: recording a new step (processing, a passage
 // seeded, a cryopreservation, the product harvest) with its custody items,
 // a culture's harvest, and a vial's thaw.
-#include "services/manufacturing/manufacturing.h"
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +15,7 @@
 #include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/growth.h"
+#include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_rules.h"
 #include "services/manufacturing/step_values.h"
@@ -93,8 +92,8 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
         equipment_ids.push_back(std::move(id));
       }
     }
-    CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(executor, material_ids,
-                                            equipment_ids, lock));
+    CC_ASSIGN_OR_RETURN(Uses uses,
+                        LoadUses(executor, material_ids, equipment_ids, lock));
     return PlanStep(view, *process, options_, uses, step.kind,
                     step.source_step_id, step.values, item_count);
   };
@@ -131,10 +130,9 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
   // The custody items, derived from their parents.
   std::vector<std::string> item_ids;
   for (int i = 0; i < item_count; ++i) {
-    CC_ASSIGN_OR_RETURN(
-        custody::v1::RegisterItemRequest r,
-        StepItemRequest(step, plan.parents, plan.passage_number, din,
-                        options_, i, item_count));
+    CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemRequest r,
+                        StepItemRequest(step, plan.parents, plan.passage_number,
+                                        din, options_, i, item_count));
     CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
                         custody_->RegisterItem(caller, r));
     if (item.item().state() == custody::v1::ITEM_STATE_DISCARDED) {
@@ -160,8 +158,8 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
           BatchView view;
           CC_ASSIGN_OR_RETURN(Plan locked, plan_on(tx, true, view));
           CC_RETURN_IF_ERROR(InsertNewStep(tx, step, batch_id,
-                                           locked.passage_number,
-                                           values_bytes, item_ids));
+                                           locked.passage_number, values_bytes,
+                                           item_ids));
           ledger::Recorder audit(tx, *ledger_, step.signature.actor,
                                  step.request_id);
           if (step.kind == v1::STEP_KIND_PRODUCT_HARVEST) {
@@ -177,10 +175,9 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
                                            batch_id, batch, "", {DinOf(batch)})
                                    .status());
           }
-          CC_RETURN_IF_ERROR(InsertRaised(tx, audit, view.batch, step.step_id,
-                                          locked.raised,
-                                          step.signature.actor.user_id(),
-                                          &deviations));
+          CC_RETURN_IF_ERROR(
+              InsertRaised(tx, audit, view.batch, step.step_id, locked.raised,
+                           step.signature.actor.user_id(), &deviations));
           CC_ASSIGN_OR_RETURN(response, LoadStep(tx, step.step_id));
           return audit
               .Append("step.record", "batch_step", step.step_id, response, "",
@@ -211,35 +208,33 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
           caller, step.request_id, item_ids, custody::v1::ITEM_STATE_DISCARDED,
           absl::StrCat("step refused: ", result.status().message()));
       if (!discarded.ok()) {
-        return Annotate(result.status(),
-                        absl::StrCat("and discarding its custody items failed: ",
-                                     discarded.message()));
+        return Annotate(
+            result.status(),
+            absl::StrCat("and discarding its custody items failed: ",
+                         discarded.message()));
       }
     }
     return result.status();
   }
-  CC_RETURN_IF_ERROR(EndItems(caller, step.request_id, plan.end_after,
-                              custody::v1::ITEM_STATE_CONSUMED,
-                              absl::StrCat("thawed cells seeded by step ",
-                                           step.step_id)));
+  CC_RETURN_IF_ERROR(EndItems(
+      caller, step.request_id, plan.end_after, custody::v1::ITEM_STATE_CONSUMED,
+      absl::StrCat("thawed cells seeded by step ", step.step_id)));
   return result;
 }
 
 template <typename Response, typename Request>
 absl::StatusOr<Response> Manufacturing::RecordStepRequest(
-    const P& caller, const char* method, const Request& request,
-    NewStep step) {
+    const P& caller, const char* method, const Request& request, NewStep step) {
   CC_ASSIGN_OR_RETURN(step.values,
                       Clean(step.kind, request.values(), /*harvested=*/false));
   step.method = method;
   step.request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
   CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
-  CC_ASSIGN_OR_RETURN(
-      step.signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_PERFORMED, step.method,
-             step.request_id));
+  CC_ASSIGN_OR_RETURN(step.signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_PERFORMED,
+                             step.method, step.request_id));
   Response response;
   std::vector<v1::Deviation> raised;
   CC_ASSIGN_OR_RETURN(*response.mutable_step(),
@@ -315,10 +310,9 @@ absl::StatusOr<v1::HarvestProductResponse> Manufacturing::HarvestProduct(
   step.kind = v1::STEP_KIND_PRODUCT_HARVEST;
   step.source_step_id = request.source_step_id();
   step.location_id = request.location_id();
-  CC_ASSIGN_OR_RETURN(
-      v1::HarvestProductResponse response,
-      RecordStepRequest<v1::HarvestProductResponse>(
-          caller, "HarvestProduct", request, std::move(step)));
+  CC_ASSIGN_OR_RETURN(v1::HarvestProductResponse response,
+                      RecordStepRequest<v1::HarvestProductResponse>(
+                          caller, "HarvestProduct", request, std::move(step)));
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(BatchView view,
                       LoadView(*lease, response.step().batch_id(), false));
@@ -331,10 +325,11 @@ absl::StatusOr<v1::HarvestProductResponse> Manufacturing::HarvestProduct(
       vessels.insert(vessels.end(), s.item_ids().begin(), s.item_ids().end());
     }
   }
-  CC_RETURN_IF_ERROR(EndItems(
-      caller, request.context().request_id(), vessels, custody::v1::ITEM_STATE_CONSUMED,
-      absl::StrCat("harvested into the product lot of batch ",
-                   view.batch.batch_id())));
+  CC_RETURN_IF_ERROR(
+      EndItems(caller, request.context().request_id(), vessels,
+               custody::v1::ITEM_STATE_CONSUMED,
+               absl::StrCat("harvested into the product lot of batch ",
+                            view.batch.batch_id())));
   return response;
 }
 
@@ -343,11 +338,10 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
   if (request.step_id().empty()) return InvalidField("step_id", "required");
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(
-      auth::Signature signature,
-      SignAs(*signatures_, caller, request.signature(),
-             common::v1::SIGNATURE_MEANING_PERFORMED, "RecordHarvest",
-             request_id));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_PERFORMED,
+                             "RecordHarvest", request_id));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::RecordHarvestResponse>(
       *pool_, {kServiceName, "RecordHarvest", request_id}, bytes,
@@ -357,10 +351,10 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
                             LoadView(tx, found.batch_id(), true));
         const v1::Step* current = view.Find(found.step_id());
         if (!IsCulture(current->kind())) {
-          return FailedRule(kReasonStepKind,
-                            absl::StrCat("step ", current->step_id(),
-                                         " is a ", KindName(current->kind()),
-                                         ", not a culture"));
+          return FailedRule(
+              kReasonStepKind,
+              absl::StrCat("step ", current->step_id(), " is a ",
+                           KindName(current->kind()), ", not a culture"));
         }
         if (current->status() != v1::STEP_STATUS_IN_PROGRESS) {
           return FailedRule(kReasonStepHarvested,
@@ -390,7 +384,8 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
         }
         for (const std::string& id : merged.equipment_ids()) listed.insert(id);
         for (const v1::MaterialUse& use : h.materials()) {
-          if (!listed.contains(use.material_id())) *merged.add_materials() = use;
+          if (!listed.contains(use.material_id()))
+            *merged.add_materials() = use;
           *added.add_materials() = use;
         }
         for (const std::string& id : h.equipment_ids()) {
@@ -401,7 +396,8 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
                             Clean(current->kind(), merged, true));
         CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(added),
                                                 EquipmentIds(added), true));
-        CC_RETURN_IF_ERROR(CheckUses(uses, added, ToTime(values.harvested_at())));
+        CC_RETURN_IF_ERROR(
+            CheckUses(uses, added, ToTime(values.harvested_at())));
         CC_ASSIGN_OR_RETURN(std::string values_bytes,
                             ledger::SerializeDeterministic(values));
         int64_t revision = current->revision() + 1;
@@ -410,16 +406,14 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
                     "revision = $2, step_values = $3, recorded_by = $4, "
                     "recorded_at = now() WHERE step_id = $1",
                     {current->step_id(), revision,
-                     pg::Param::Bytes(values_bytes),
-                     signature.actor.user_id()})
+                     pg::Param::Bytes(values_bytes), signature.actor.user_id()})
                 .status());
         CC_RETURN_IF_ERROR(
             tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
                     "(step_id, revision, step_values, recorded_by, "
                     "recorded_at) VALUES ($1, $2, $3, $4, now())",
                     {current->step_id(), revision,
-                     pg::Param::Bytes(values_bytes),
-                     signature.actor.user_id()})
+                     pg::Param::Bytes(values_bytes), signature.actor.user_id()})
                 .status());
         for (const v1::MaterialUse& use : added.materials()) {
           CC_RETURN_IF_ERROR(
@@ -495,9 +489,9 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
         CC_ASSIGN_OR_RETURN(std::string batch_id, r.GetString(0, 1));
         CC_ASSIGN_OR_RETURN(BatchView view, LoadView(tx, batch_id, true));
         if (view.batch.state() != v1::BATCH_STATE_IN_PROCESS) {
-          return FailedRule(kReasonBatchState,
-                            absl::StrCat("batch ", batch_id,
-                                         " is not in process"));
+          return FailedRule(
+              kReasonBatchState,
+              absl::StrCat("batch ", batch_id, " is not in process"));
         }
         if (view.thawed_vials.contains(request.vial_item_id())) {
           return FailedRule(kReasonVialThawed,
@@ -519,8 +513,7 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
                     "clock_timestamp())",
                     {step_id, batch_id,
                      static_cast<int64_t>(cryo->passage_number()), cryo_id,
-                     pg::Param::Bytes(values_bytes),
-                     signature.actor.user_id()})
+                     pg::Param::Bytes(values_bytes), signature.actor.user_id()})
                 .status());
         CC_RETURN_IF_ERROR(
             tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
@@ -529,11 +522,10 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
                     {step_id, pg::Param::Bytes(values_bytes),
                      signature.actor.user_id()})
                 .status());
-        CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.thaws "
-                    "(vial_item_id, step_id) VALUES ($1, $2)",
-                    {request.vial_item_id(), step_id})
-                .status());
+        CC_RETURN_IF_ERROR(tx.Exec("INSERT INTO cellchain_manufacturing.thaws "
+                                   "(vial_item_id, step_id) VALUES ($1, $2)",
+                                   {request.vial_item_id(), step_id})
+                               .status());
         for (const v1::MaterialUse& use : values.materials()) {
           CC_RETURN_IF_ERROR(
               tx.Exec("INSERT INTO cellchain_manufacturing.consumptions "

@@ -78,18 +78,18 @@ absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
 template <typename Proto, typename Executor, typename Load, typename IdOf>
 absl::Status LoadNamed(Executor& executor, const std::vector<std::string>& ids,
                        bool lock, const char* table, const char* id_column,
-                       std::string_view field, std::string_view hint,
-                       Load load, IdOf id_of,
+                       std::string_view field, std::string_view hint, Load load,
+                       IdOf id_of,
                        absl::flat_hash_map<std::string, Proto>& out) {
   for (const std::string& id : ids) {
     if (out.contains(id)) continue;
     if (lock) {
       CC_RETURN_IF_ERROR(
           executor
-              .Exec(absl::StrCat("SELECT 1 FROM cellchain_manufacturing.",
-                                 table, " WHERE ", id_column,
-                                 " = $1 FOR SHARE"),
-                    {id})
+              .Exec(
+                  absl::StrCat("SELECT 1 FROM cellchain_manufacturing.", table,
+                               " WHERE ", id_column, " = $1 FOR SHARE"),
+                  {id})
               .status());
     }
     absl::StatusOr<Proto> row = load(executor, id);
@@ -155,19 +155,18 @@ std::string BatchSelect() {
 template <typename Executor>
 absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
                                     bool for_update) {
-  return LoadFirst<v1::Batch>(
-      executor,
-      absl::StrCat(BatchSelect(), "WHERE batch_id = $1",
-                   for_update ? " FOR UPDATE" : ""),
-      id, "batch", "BATCH_NOT_FOUND");
+  return LoadFirst<v1::Batch>(executor,
+                              absl::StrCat(BatchSelect(), "WHERE batch_id = $1",
+                                           for_update ? " FOR UPDATE" : ""),
+                              id, "batch", "BATCH_NOT_FOUND");
 }
 
 std::string StepSelect() {
   return absl::StrCat(
       "SELECT step_id, batch_id, kind, passage_number, source_step_id, "
       "status, revision, step_values, recorded_by AS recorded_by_user_id, ",
-      pg::MicrosColumn("recorded_at"),
-      ", verified_by AS verified_by_user_id, ", pg::MicrosColumn("verified_at"),
+      pg::MicrosColumn("recorded_at"), ", verified_by AS verified_by_user_id, ",
+      pg::MicrosColumn("verified_at"),
       ", correction_reason FROM cellchain_manufacturing.steps ");
 }
 
@@ -186,10 +185,9 @@ absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
                                                 const std::string& where,
                                                 const pg::Params& params) {
   CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat(StepSelect(), where,
-                                 " ORDER BY created_at, step_id"),
-                    params));
+      pg::Result r, executor.Exec(absl::StrCat(StepSelect(), where,
+                                               " ORDER BY created_at, step_id"),
+                                  params));
   std::vector<v1::Step> steps(r.rows());
   std::string ids = "{";
   for (int row = 0; row < r.rows(); ++row) {
@@ -199,9 +197,7 @@ absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
   }
   ids += "}";
   if (steps.empty()) return steps;
-  CC_ASSIGN_OR_RETURN(
-      pg::Result items,
-      executor.Exec(kSelectStepItems, {ids}));
+  CC_ASSIGN_OR_RETURN(pg::Result items, executor.Exec(kSelectStepItems, {ids}));
   absl::flat_hash_map<std::string, v1::Step*> by_id;
   for (v1::Step& step : steps) by_id[step.step_id()] = &step;
   for (int row = 0; row < items.rows(); ++row) {
@@ -261,14 +257,14 @@ absl::StatusOr<BatchView> LoadView(Executor& executor,
   // beyond them (FillFromRow leaves columns no field is named after).
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
-      executor.Exec(absl::StrCat("SELECT ", BatchColumns(), ", ",
-                                 pg::MicrosColumn("collected_at",
-                                                  "lot_collected_at"),
-                                 ", donor_lot_item_id "
-                                 "FROM cellchain_manufacturing.batches "
-                                 "WHERE batch_id = $1",
-                                 for_update ? " FOR UPDATE" : ""),
-                    {batch_id}));
+      executor.Exec(
+          absl::StrCat("SELECT ", BatchColumns(), ", ",
+                       pg::MicrosColumn("collected_at", "lot_collected_at"),
+                       ", donor_lot_item_id "
+                       "FROM cellchain_manufacturing.batches "
+                       "WHERE batch_id = $1",
+                       for_update ? " FOR UPDATE" : ""),
+          {batch_id}));
   if (r.rows() == 0) return NotFound("batch", batch_id, "BATCH_NOT_FOUND");
   CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, view.batch));
   CC_ASSIGN_OR_RETURN(int64_t collected, r.GetInt64(0, "lot_collected_at"));
@@ -277,9 +273,8 @@ absl::StatusOr<BatchView> LoadView(Executor& executor,
                       r.GetString(0, "donor_lot_item_id"));
   CC_ASSIGN_OR_RETURN(view.steps,
                       LoadSteps(executor, "WHERE batch_id = $1", {batch_id}));
-  CC_ASSIGN_OR_RETURN(
-      pg::Result thaws,
-      executor.Exec(kSelectThawedVials, {batch_id}));
+  CC_ASSIGN_OR_RETURN(pg::Result thaws,
+                      executor.Exec(kSelectThawedVials, {batch_id}));
   for (int row = 0; row < thaws.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string id, thaws.GetString(row, 0));
     view.thawed_vials.insert(std::move(id));
@@ -303,16 +298,14 @@ absl::StatusOr<Uses> LoadUses(Executor& executor,
       executor, equipment_ids, lock, "equipment", "equipment_id",
       "values.equipment_ids", "name equipment by id (eqp_...), not asset tag",
       [](Executor& e, const std::string& id) { return LoadEquipment(e, id); },
-      [](const v1::Equipment& e) { return e.equipment_id(); },
-      uses.equipment));
+      [](const v1::Equipment& e) { return e.equipment_id(); }, uses.equipment));
   return uses;
 }
 
 // Inserts the deviations a rule raised and appends their records (the
 // caller appends in entity-type order: these come after "batch").
 absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
-                          const v1::Batch& batch,
-                          const std::string& step_id,
+                          const v1::Batch& batch, const std::string& step_id,
                           const std::vector<Raised>& raised,
                           const std::string& user_id,
                           std::vector<v1::Deviation>* out) {
@@ -320,22 +313,22 @@ absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
   for (const Raised& r : raised) {
     std::string id = crypto::RandomId("bdv");
     CC_RETURN_IF_ERROR(
-        tx.Exec(kInsertRaisedDeviation,
-                {id, batch.batch_id(), step_id.empty() ? pg::Param::Null()
-                                               : pg::Param(step_id),
-                 r.rule, r.description,
-                 "to be assessed by QA before the batch's disposition",
-                 user_id})
+        tx.Exec(
+              kInsertRaisedDeviation,
+              {id, batch.batch_id(),
+               step_id.empty() ? pg::Param::Null() : pg::Param(step_id), r.rule,
+               r.description,
+               "to be assessed by QA before the batch's disposition", user_id})
             .status());
     ids.push_back(std::move(id));
   }
   std::sort(ids.begin(), ids.end());
   for (const std::string& id : ids) {
     CC_ASSIGN_OR_RETURN(v1::Deviation deviation, LoadDeviation(tx, id));
-    CC_RETURN_IF_ERROR(
-        audit.Append("deviation.record", "batch_deviation", id, deviation, "",
-                     {DinOf(batch)})
-            .status());
+    CC_RETURN_IF_ERROR(audit
+                           .Append("deviation.record", "batch_deviation", id,
+                                   deviation, "", {DinOf(batch)})
+                           .status());
     if (out != nullptr) out->push_back(std::move(deviation));
   }
   return absl::OkStatus();
@@ -349,34 +342,29 @@ absl::Status InsertNewStep(pg::Transaction& tx, const NewStep& step,
       tx.Exec(kInsertStep,
               {step.step_id, batch_id, static_cast<int>(step.kind),
                passage_number,
-               step.source_step_id.empty()
-                   ? pg::Param::Null()
-                   : pg::Param(step.source_step_id),
+               step.source_step_id.empty() ? pg::Param::Null()
+                                           : pg::Param(step.source_step_id),
                IsCulture(step.kind) ? 1 : 2, pg::Param::Bytes(values_bytes),
                step.signature.actor.user_id()})
           .status());
-  CC_RETURN_IF_ERROR(
-      tx.Exec(kInsertFirstRevision,
-              {step.step_id, pg::Param::Bytes(values_bytes),
-               step.signature.actor.user_id()})
-          .status());
+  CC_RETURN_IF_ERROR(tx.Exec(kInsertFirstRevision,
+                             {step.step_id, pg::Param::Bytes(values_bytes),
+                              step.signature.actor.user_id()})
+                         .status());
   for (size_t i = 0; i < item_ids.size(); ++i) {
-    int role = step.kind == v1::STEP_KIND_CRYOPRESERVATION ? kVial
-               : step.kind == v1::STEP_KIND_PRODUCT_HARVEST
-                   ? kProductLot
-                   : kVessel;
+    int role = step.kind == v1::STEP_KIND_CRYOPRESERVATION  ? kVial
+               : step.kind == v1::STEP_KIND_PRODUCT_HARVEST ? kProductLot
+                                                            : kVessel;
     CC_RETURN_IF_ERROR(
         tx.Exec(kInsertStepItem,
-                {step.step_id, static_cast<int64_t>(i), item_ids[i],
-                 role,
+                {step.step_id, static_cast<int64_t>(i), item_ids[i], role,
                  role == kVial ? pg::Param(step.positions[i])
                                : pg::Param::Null()})
             .status());
   }
   for (const v1::MaterialUse& use : step.values.materials()) {
     CC_RETURN_IF_ERROR(
-        tx.Exec(kInsertConsumption,
-                {step.step_id, use.material_id()})
+        tx.Exec(kInsertConsumption, {step.step_id, use.material_id()})
             .status());
   }
   return absl::OkStatus();
@@ -387,15 +375,16 @@ template absl::StatusOr<v1::MaterialLot> LoadMaterial(pg::Connection&,
                                                       const std::string&);
 template absl::StatusOr<v1::Equipment> LoadEquipment(pg::Connection&,
                                                      const std::string&);
-template absl::StatusOr<v1::Batch> LoadBatch(pg::Connection&, const std::string&,
-                                             bool);
-template absl::StatusOr<std::vector<v1::Step>> LoadSteps(
-    pg::Connection&, const std::string&, const pg::Params&);
+template absl::StatusOr<v1::Batch> LoadBatch(pg::Connection&,
+                                             const std::string&, bool);
+template absl::StatusOr<std::vector<v1::Step>> LoadSteps(pg::Connection&,
+                                                         const std::string&,
+                                                         const pg::Params&);
 template absl::StatusOr<v1::Step> LoadStep(pg::Connection&, const std::string&);
 template absl::StatusOr<v1::Deviation> LoadDeviation(pg::Connection&,
-                                                     const std::string&,
-                                                     bool);
-template absl::StatusOr<BatchView> LoadView(pg::Connection&, const std::string&, bool);
+                                                     const std::string&, bool);
+template absl::StatusOr<BatchView> LoadView(pg::Connection&, const std::string&,
+                                            bool);
 template absl::StatusOr<Uses> LoadUses(pg::Connection&,
                                        const std::vector<std::string>&,
                                        const std::vector<std::string>&, bool);
@@ -403,15 +392,17 @@ template absl::StatusOr<v1::MaterialLot> LoadMaterial(pg::Transaction&,
                                                       const std::string&);
 template absl::StatusOr<v1::Equipment> LoadEquipment(pg::Transaction&,
                                                      const std::string&);
-template absl::StatusOr<v1::Batch> LoadBatch(pg::Transaction&, const std::string&,
-                                             bool);
-template absl::StatusOr<std::vector<v1::Step>> LoadSteps(
-    pg::Transaction&, const std::string&, const pg::Params&);
-template absl::StatusOr<v1::Step> LoadStep(pg::Transaction&, const std::string&);
+template absl::StatusOr<v1::Batch> LoadBatch(pg::Transaction&,
+                                             const std::string&, bool);
+template absl::StatusOr<std::vector<v1::Step>> LoadSteps(pg::Transaction&,
+                                                         const std::string&,
+                                                         const pg::Params&);
+template absl::StatusOr<v1::Step> LoadStep(pg::Transaction&,
+                                           const std::string&);
 template absl::StatusOr<v1::Deviation> LoadDeviation(pg::Transaction&,
-                                                     const std::string&,
-                                                     bool);
-template absl::StatusOr<BatchView> LoadView(pg::Transaction&, const std::string&, bool);
+                                                     const std::string&, bool);
+template absl::StatusOr<BatchView> LoadView(pg::Transaction&,
+                                            const std::string&, bool);
 template absl::StatusOr<Uses> LoadUses(pg::Transaction&,
                                        const std::vector<std::string>&,
                                        const std::vector<std::string>&, bool);
