@@ -1,14 +1,11 @@
 #include "services/identity/identity.h"
 
 #include <algorithm>
-#include <deque>
-#include <map>
 #include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/crypto/crypto.h"
@@ -106,7 +103,8 @@ absl::StatusOr<v1::User> UserFromRow(const pg::Result& r, int row) {
 
 // Works on a pg::Connection or a pg::Transaction.
 template <typename Executor>
-absl::StatusOr<v1::User> LoadUser(Executor& executor, std::string_view user_id) {
+absl::StatusOr<v1::User> LoadUser(Executor& executor,
+                                  std::string_view user_id) {
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
       executor.Exec(absl::StrCat("SELECT ", kUserColumns,
@@ -184,11 +182,10 @@ common::v1::Actor Unauthenticated(std::string_view claimed_user_id,
 
 // Appends the record of a change of user `user_id` in `tx`, with the user's
 // state as it now is in `tx`; returns that state.
-absl::StatusOr<v1::User> AppendUser(pg::Transaction& tx,
-                                    const ledger::Ledger& ledger,
-                                    const common::v1::Actor& actor,
-                                    std::string action, std::string_view user_id,
-                                    std::string reason, std::string request_id) {
+absl::StatusOr<v1::User> AppendUser(
+    pg::Transaction& tx, const ledger::Ledger& ledger,
+    const common::v1::Actor& actor, std::string action,
+    std::string_view user_id, std::string reason, std::string request_id) {
   CC_ASSIGN_OR_RETURN(v1::User user, LoadUser(tx, user_id));
   ledger::Event event;
   event.actor = actor;
@@ -197,8 +194,8 @@ absl::StatusOr<v1::User> AppendUser(pg::Transaction& tx,
   event.entity_id = std::string(user_id);
   event.reason = std::move(reason);
   event.after_state = &user;
-  event.request_id = request_id.empty() ? crypto::RandomId("req")
-                                        : std::move(request_id);
+  event.request_id =
+      request_id.empty() ? crypto::RandomId("req") : std::move(request_id);
   CC_RETURN_IF_ERROR(ledger.Append(tx, event).status());
   return user;
 }
@@ -207,19 +204,21 @@ absl::StatusOr<v1::User> AppendUser(pg::Transaction& tx,
 absl::Status KeepInHistory(pg::Transaction& tx, std::string_view user_id,
                            std::string_view password_hash) {
   return tx
-      .Exec("INSERT INTO cellchain_identity.password_history "
-            "(user_id, set_at, password_hash) VALUES ($1, now(), $2)",
-            {user_id, password_hash})
+      .Exec(
+          "INSERT INTO cellchain_identity.password_history "
+          "(user_id, set_at, password_hash) VALUES ($1, now(), $2)",
+          {user_id, password_hash})
       .status();
 }
 
 absl::Status EndSessions(pg::Transaction& tx, std::string_view user_id,
                          std::string_view why) {
   return tx
-      .Exec("UPDATE cellchain_identity.sessions "
-            "SET ended_at = now(), end_reason = $2 "
-            "WHERE user_id = $1 AND ended_at IS NULL",
-            {user_id, why})
+      .Exec(
+          "UPDATE cellchain_identity.sessions "
+          "SET ended_at = now(), end_reason = $2 "
+          "WHERE user_id = $1 AND ended_at IS NULL",
+          {user_id, why})
       .status();
 }
 
@@ -287,14 +286,37 @@ absl::Status CheckCompatibleRoles(const std::vector<Role>& roles,
                     "--allow-technician-qa)");
 }
 
-// Before any hashing: scrypt's time grows with the password's length.
-absl::Status CheckPasswordBytes(std::string_view password,
-                                std::string_view field) {
-  if (password.size() <= kMaxPasswordBytes) return absl::OkStatus();
-  return WithReason(
-      InvalidField(field, absl::StrCat("a password has at most ",
-                                       kMaxPasswordBytes, " bytes")),
-      kReasonPasswordTooLong);
+// A refused login: one answer for every refusal that could otherwise tell a
+// right password from a wrong one, or a locked account from an unknown
+// user; the access_denials row keeps the true reason for the
+// administrators. A disabled account is refused before any password is
+// checked, so saying so tells nothing of the password; the user learns why
+// they cannot log in.
+AttemptAnswers LoginAnswers() {
+  return {.refused = WithReason(
+              absl::UnauthenticatedError("wrong user id or password"),
+              kReasonInvalidCredentials),
+          .disabled =
+              WithReason(absl::UnauthenticatedError(
+                             "this account is disabled; ask an administrator"),
+                         auth::kReasonAccountDisabled),
+          .locked = WithReason(absl::UnauthenticatedError("account locked"),
+                               auth::kReasonAccountLocked)};
+}
+
+// A refused signature of `user_id`: as for logins, one answer for an
+// unknown user, a wrong password and a locked account.
+AttemptAnswers SignatureAnswers(std::string_view user_id) {
+  return {.refused = WithReason(
+              absl::PermissionDeniedError(
+                  "signature refused: the user id or password is wrong"),
+              auth::kReasonReauthenticationFailed),
+          .disabled = WithReason(absl::PermissionDeniedError(absl::StrCat(
+                                     "signature refused: the account of ",
+                                     std::string(user_id), " is disabled")),
+                                 auth::kReasonAccountDisabled),
+          .locked = WithReason(absl::PermissionDeniedError("account locked"),
+                               auth::kReasonAccountLocked)};
 }
 
 }  // namespace
@@ -308,80 +330,58 @@ struct Identity::Credential {
   bool disabled = false;
 };
 
-struct Identity::CountedDenials {
-  auth::Denial first;
-  Repeat repeat;
-};
-
-struct Identity::Throttle {
-  int hash_slots = 1;
-  absl::Mutex mu;
-  int hashing ABSL_GUARDED_BY(mu) = 0;
-  // "u:<user id>" and "w:<workstation>" -> times of recent failures, oldest
-  // first; a key whose times have all expired is dropped when next swept.
-  std::map<std::string, std::deque<absl::Time>> failures ABSL_GUARDED_BY(mu);
-  int notes_since_sweep ABSL_GUARDED_BY(mu) = 0;
-
-  // Open denial windows by key (workstation, method, code, reason, user,
-  // attempted user). Apart from `mu`: no slot waiter holds it.
-  absl::Mutex denials_mu;
-  std::map<std::string, Identity::CountedDenials> windows
-      ABSL_GUARDED_BY(denials_mu);
-
-  static bool HasFreeSlot(Throttle* t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(t->mu) {
-    return t->hashing < t->hash_slots;
-  }
-
-  // Takes a hashing slot (give it back with a HashSlot): UNAVAILABLE
-  // AUTHENTICATION_BUSY when none frees within `timeout`.
-  absl::Status WaitForSlot(absl::Duration timeout) {
-    absl::MutexLock lock(&mu);
-    if (!mu.AwaitWithTimeout(absl::Condition(&HasFreeSlot, this), timeout)) {
-      return WithReason(
-          absl::UnavailableError("too many passwords are being checked at "
-                                 "once; try again in a moment"),
-          kReasonAuthenticationBusy);
-    }
-    ++hashing;
-    return absl::OkStatus();
-  }
-};
-
-namespace {
-
-// One hashing slot, held while it lives.
-class HashSlot {
+// A fixed number of scrypt computations at once in a process: a flood of
+// logins waits a bounded time for a slot, then is refused, instead of
+// holding every gRPC handler thread.
+class Identity::HashSlots {
  public:
-  explicit HashSlot(absl::Mutex& mu, int& hashing) : mu_(mu), hashing_(hashing) {}
-  ~HashSlot() {
+  explicit HashSlots(int count) : count_(count) {}
+
+  // `hash()` run in a slot: UNAVAILABLE AUTHENTICATION_BUSY when none frees
+  // within `timeout`.
+  template <typename T>
+  absl::StatusOr<T> Run(absl::Duration timeout,
+                        absl::FunctionRef<absl::StatusOr<T>()> hash) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!mu_.AwaitWithTimeout(absl::Condition(&HasFree, this), timeout)) {
+        return WithReason(
+            absl::UnavailableError("too many passwords are being checked at "
+                                   "once; try again in a moment"),
+            kReasonAuthenticationBusy);
+      }
+      ++busy_;
+    }
+    absl::StatusOr<T> result = hash();
     absl::MutexLock lock(&mu_);
-    --hashing_;
+    --busy_;
+    return result;
   }
-  HashSlot(const HashSlot&) = delete;
-  HashSlot& operator=(const HashSlot&) = delete;
 
  private:
-  absl::Mutex& mu_;
-  int& hashing_;
+  static bool HasFree(HashSlots* slots)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slots->mu_) {
+    return slots->busy_ < slots->count_;
+  }
+
+  const int count_;
+  absl::Mutex mu_;
+  int busy_ ABSL_GUARDED_BY(mu_) = 0;
 };
-
-// Drops the failure times older than `since`.
-void Expire(std::deque<absl::Time>& times, absl::Time since) {
-  while (!times.empty() && times.front() <= since) times.pop_front();
-}
-
-}  // namespace
 
 Identity::Identity(pg::Pool* pool, const ledger::Ledger* ledger,
                    IdentityOptions options)
     : pool_(pool),
       ledger_(ledger),
       options_(std::move(options)),
-      throttle_(std::make_unique<Throttle>()) {
-  throttle_->hash_slots =
-      options_.max_concurrent_hashes > 0
-          ? options_.max_concurrent_hashes
-          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+      hash_slots_(std::make_unique<HashSlots>(
+          options_.max_concurrent_hashes > 0
+              ? options_.max_concurrent_hashes
+              : std::max(
+                    1, static_cast<int>(std::thread::hardware_concurrency())))),
+      failures_(options_.max_failures_per_user_id,
+                options_.max_failures_per_workstation, options_.failure_window),
+      denials_(options_.denial_window) {
   absl::StatusOr<std::string> dummy =
       crypto::HashPassword("cellchain-dummy-credential", options_.scrypt);
   if (dummy.ok()) dummy_hash_ = *std::move(dummy);
@@ -389,44 +389,30 @@ Identity::Identity(pg::Pool* pool, const ledger::Ledger* ledger,
 
 Identity::~Identity() { FlushRepeatedDenials(); }
 
+absl::Time Identity::DenialClockNow() const {
+  return options_.clock != nullptr ? options_.clock->Now()
+                                   : ledger::RealClock()->Now();
+}
+
 absl::StatusOr<bool> Identity::VerifyPassword(std::string_view password,
                                               std::string_view encoded) {
-  CC_RETURN_IF_ERROR(throttle_->WaitForSlot(options_.hash_queue_timeout));
-  HashSlot slot(throttle_->mu, throttle_->hashing);
-  return crypto::VerifyPassword(password, encoded);
+  return hash_slots_->Run<bool>(options_.hash_queue_timeout, [&] {
+    return crypto::VerifyPassword(password, encoded);
+  });
 }
 
 absl::StatusOr<std::string> Identity::HashPassword(std::string_view password) {
-  CC_RETURN_IF_ERROR(throttle_->WaitForSlot(options_.hash_queue_timeout));
-  HashSlot slot(throttle_->mu, throttle_->hashing);
-  return crypto::HashPassword(password, options_.scrypt);
+  return hash_slots_->Run<std::string>(options_.hash_queue_timeout, [&] {
+    return crypto::HashPassword(password, options_.scrypt);
+  });
 }
 
 absl::Status Identity::CheckFailureRate(std::string_view user_id,
                                         std::string_view workstation,
                                         std::string_view method) {
-  const absl::Time since = absl::Now() - options_.failure_window;
-  // Which limit refused: the claimed user id's, or the workstation's.
-  std::string limited_user;
-  bool limited = false;
-  {
-    absl::MutexLock lock(&throttle_->mu);
-    for (const auto& [key, limit] :
-         {std::make_pair(absl::StrCat("u:", std::string(user_id)),
-                         options_.max_failures_per_user_id),
-          std::make_pair(absl::StrCat("w:", std::string(workstation)),
-                         options_.max_failures_per_workstation)}) {
-      auto it = throttle_->failures.find(key);
-      if (it == throttle_->failures.end()) continue;
-      Expire(it->second, since);
-      if (static_cast<int>(it->second.size()) >= limit) {
-        limited = true;
-        if (key.front() == 'u') limited_user = std::string(user_id);
-        break;
-      }
-    }
-  }
-  if (!limited) return absl::OkStatus();
+  const FailureCounts::Limit limit =
+      failures_.Check(user_id, workstation, absl::Now());
+  if (limit == FailureCounts::Limit::kNone) return absl::OkStatus();
   absl::Status refused =
       WithReason(absl::ResourceExhaustedError(
                      "too many failed sign-ins lately; wait a few minutes"),
@@ -436,33 +422,27 @@ absl::Status Identity::CheckFailureRate(std::string_view user_id,
   RecordDenial({.method = std::string(method),
                 .workstation = std::string(workstation),
                 .user_id = "",
-                .attempted_user_id = limited_user,
+                .attempted_user_id = limit == FailureCounts::Limit::kUserId
+                                         ? std::string(user_id)
+                                         : "",
                 .status = refused});
   return refused;
 }
 
-void Identity::NoteFailure(std::string_view user_id,
-                           std::string_view workstation) {
-  const absl::Time now = absl::Now();
-  absl::MutexLock lock(&throttle_->mu);
-  for (std::string key : {absl::StrCat("u:", std::string(user_id)),
-                          absl::StrCat("w:", std::string(workstation))}) {
-    std::deque<absl::Time>& times = throttle_->failures[key];
-    times.push_back(now);
-    // Bounded per key: only whether the limit is reached matters.
-    while (times.size() > 1000) times.pop_front();
+absl::Status Identity::Refuse(Outcome outcome, const AttemptAnswers& answers,
+                              std::string_view user_id,
+                              std::string_view workstation,
+                              std::string_view method) {
+  failures_.Note(user_id, workstation, absl::Now());
+  Refusal refusal = RefusalOf(outcome, answers);
+  if (refusal.denial.has_value()) {
+    RecordDenial({.method = std::string(method),
+                  .workstation = std::string(workstation),
+                  .user_id = "",
+                  .attempted_user_id = std::string(user_id),
+                  .status = *std::move(refusal.denial)});
   }
-  // Keys of ids that stopped failing go, so that a spray of made-up user
-  // ids cannot grow the map without bound.
-  if (++throttle_->notes_since_sweep >= 1000) {
-    throttle_->notes_since_sweep = 0;
-    const absl::Time since = now - options_.failure_window;
-    for (auto it = throttle_->failures.begin();
-         it != throttle_->failures.end();) {
-      Expire(it->second, since);
-      it = it->second.empty() ? throttle_->failures.erase(it) : std::next(it);
-    }
-  }
+  return refusal.answer;
 }
 
 absl::Status Identity::RegisterStateReaders(ledger::StateRegistry& registry) {
@@ -486,7 +466,7 @@ absl::Status Identity::RegisterStateReaders(ledger::StateRegistry& registry) {
           "SELECT denial_id FROM cellchain_identity.access_denials"));
 }
 
-absl::StatusOr<Identity::Outcome> Identity::Attempt(
+absl::StatusOr<Outcome> Identity::Attempt(
     std::string_view user_id, std::string_view password,
     std::string_view failure_action, std::string_view workstation,
     Credential& credential,
@@ -555,18 +535,17 @@ absl::Status Identity::CountFailure(pg::Transaction& tx,
                                     std::string_view workstation) {
   common::v1::Actor actor = Unauthenticated(credential.user_id, workstation);
   CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      tx.Exec("UPDATE cellchain_identity.users "
-              "SET failed_attempts = failed_attempts + 1 "
-              "WHERE user_id = $1 "
-              "RETURNING failed_attempts, locked_at IS NOT NULL",
-              {credential.user_id}));
+      pg::Result r, tx.Exec("UPDATE cellchain_identity.users "
+                            "SET failed_attempts = failed_attempts + 1 "
+                            "WHERE user_id = $1 "
+                            "RETURNING failed_attempts, locked_at IS NOT NULL",
+                            {credential.user_id}));
   if (r.rows() == 0) return absl::NotFoundError("no such user");
   CC_ASSIGN_OR_RETURN(int32_t failed, r.GetInt32(0, 0));
   CC_ASSIGN_OR_RETURN(bool locked, r.GetBool(0, 1));
   CC_RETURN_IF_ERROR(AppendUser(tx, *ledger_, actor,
-                                std::string(failure_action),
-                                credential.user_id, "", "")
+                                std::string(failure_action), credential.user_id,
+                                "", "")
                          .status());
   if (!locked && failed >= options_.lockout_threshold) {
     CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_identity.users "
@@ -585,17 +564,15 @@ absl::Status Identity::CountFailure(pg::Transaction& tx,
   return absl::OkStatus();
 }
 
-absl::Status Identity::WriteDenial(const auth::Denial& denial,
+absl::Status Identity::WriteDenial(const DeniedCall& denial,
                                    const std::string& denial_id,
                                    const Repeat* repeat) {
-  std::string code(absl::StatusCodeToString(denial.status.code()));
-  std::string reason = ReasonOf(denial.status);
-  if (reason.empty()) reason = code;
+  const std::string& code = denial.code;
+  const std::string& reason = denial.reason.empty() ? code : denial.reason;
   return pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
-    common::v1::Actor actor =
-        Unauthenticated(denial.user_id.empty() ? denial.attempted_user_id
-                                               : denial.user_id,
-                        denial.workstation);
+    common::v1::Actor actor = Unauthenticated(
+        denial.user_id.empty() ? denial.attempted_user_id : denial.user_id,
+        denial.workstation);
     if (!denial.user_id.empty()) {
       CC_ASSIGN_OR_RETURN(pg::Result r,
                           tx.Exec("SELECT printed_name FROM "
@@ -649,83 +626,32 @@ absl::Status Identity::WriteDenial(const auth::Denial& denial,
   });
 }
 
-namespace {
-
-// The aggregation key: every field of the record but its time.
-std::string DenialKey(const auth::Denial& denial) {
-  return absl::StrJoin(
-      {denial.workstation, denial.method,
-       std::string(absl::StatusCodeToString(denial.status.code())),
-       ReasonOf(denial.status), denial.user_id, denial.attempted_user_id},
-      "\x1f");
-}
-
-}  // namespace
-
 void Identity::RecordDenial(const auth::Denial& denial) {
-  const absl::Time now = options_.clock != nullptr ? options_.clock->Now()
-                                                   : ledger::RealClock()->Now();
-  const std::string key = DenialKey(denial);
-  std::vector<std::pair<auth::Denial, Repeat>> closed;
-  std::string denial_id;
-  {
-    absl::MutexLock lock(&throttle_->denials_mu);
-    // Every window that has closed goes, its count (if any) to be written.
-    for (auto it = throttle_->windows.begin();
-         it != throttle_->windows.end();) {
-      if (it->second.repeat.window_end > now) {
-        ++it;
-        continue;
-      }
-      if (it->second.repeat.count > 0) {
-        closed.emplace_back(it->second.first, it->second.repeat);
-      }
-      it = throttle_->windows.erase(it);
-    }
-    auto open = throttle_->windows.find(key);
-    if (open != throttle_->windows.end()) {
-      ++open->second.repeat.count;
-      open->second.repeat.last_at = now;
-    } else {
-      denial_id = crypto::RandomId("acd");
-      CountedDenials& window = throttle_->windows[key];
-      window.first = denial;
-      window.repeat.window_start = now;
-      window.repeat.window_end = now + options_.denial_window;
-      window.repeat.first_denial_id = denial_id;
-    }
-  }
-  WriteRepeats(std::move(closed));
-  if (denial_id.empty()) return;  // counted
-  absl::Status status = WriteDenial(denial, denial_id, nullptr);
+  const DeniedCall call{
+      .method = denial.method,
+      .workstation = denial.workstation,
+      .user_id = denial.user_id,
+      .attempted_user_id = denial.attempted_user_id,
+      .code = std::string(absl::StatusCodeToString(denial.status.code())),
+      .reason = ReasonOf(denial.status)};
+  DenialWindows::Noted noted = denials_.Note(
+      call, DenialClockNow(), [] { return crypto::RandomId("acd"); });
+  WriteRepeats(noted.closed);
+  if (noted.first_denial_id.empty()) return;  // counted
+  absl::Status status = WriteDenial(call, noted.first_denial_id, nullptr);
   if (!status.ok()) {
-    log::Error("access_denial_not_recorded",
-               {{"method", denial.method},
-                {"peer", denial.workstation},
-                {"error", status.ToString()}});
+    log::Error("access_denial_not_recorded", {{"method", denial.method},
+                                              {"peer", denial.workstation},
+                                              {"error", status.ToString()}});
   }
 }
 
 void Identity::FlushRepeatedDenials() {
-  const absl::Time now = options_.clock != nullptr ? options_.clock->Now()
-                                                   : ledger::RealClock()->Now();
-  std::vector<std::pair<auth::Denial, Repeat>> counted;
-  {
-    absl::MutexLock lock(&throttle_->denials_mu);
-    for (auto& [key, window] : throttle_->windows) {
-      if (window.repeat.count == 0) continue;
-      window.repeat.window_end = std::min(window.repeat.window_end, now);
-      counted.emplace_back(window.first, window.repeat);
-    }
-    // Later identical denials open a new window with a record of their own.
-    throttle_->windows.clear();
-  }
-  WriteRepeats(std::move(counted));
+  WriteRepeats(denials_.Flush(DenialClockNow()));
 }
 
-void Identity::WriteRepeats(
-    std::vector<std::pair<auth::Denial, Repeat>> repeats) {
-  for (const auto& [denial, repeat] : repeats) {
+void Identity::WriteRepeats(const std::vector<Counted>& counted) {
+  for (const auto& [denial, repeat] : counted) {
     absl::Status status = WriteDenial(denial, crypto::RandomId("acd"), &repeat);
     if (!status.ok()) {
       log::Error("access_denials_not_recorded",
@@ -746,8 +672,7 @@ absl::StatusOr<v1::User> Identity::BootstrapAdmin(std::string_view user_id,
   CC_RETURN_IF_ERROR(RequirePrintedName(printed_name));
   CC_RETURN_IF_ERROR(::cellchain::identity::CheckPassword(
       options_.password, user_id, password, "password"));
-  CC_ASSIGN_OR_RETURN(std::string hash,
-                      HashPassword(password));
+  CC_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   common::v1::Actor actor;
   actor.set_user_id(std::string(user_id));
   actor.set_printed_name(std::string(printed_name));
@@ -760,31 +685,29 @@ absl::StatusOr<v1::User> Identity::BootstrapAdmin(std::string_view user_id,
         tx.Exec("SELECT pg_advisory_xact_lock("
                 "hashtextextended('cellchain_identity.bootstrap', 0))")
             .status());
-    CC_ASSIGN_OR_RETURN(
-        pg::Result admins,
-        tx.Exec("SELECT user_id FROM cellchain_identity.users "
-                "WHERE $1::smallint = ANY (roles) LIMIT 1",
-                {static_cast<int>(common::v1::ROLE_ADMIN)}));
+    CC_ASSIGN_OR_RETURN(pg::Result admins,
+                        tx.Exec("SELECT user_id FROM cellchain_identity.users "
+                                "WHERE $1::smallint = ANY (roles) LIMIT 1",
+                                {static_cast<int>(common::v1::ROLE_ADMIN)}));
     if (admins.rows() > 0) {
       CC_ASSIGN_OR_RETURN(std::string existing, admins.GetString(0, 0));
-      return FailedRule(kReasonAdminExists,
-                        absl::StrCat("an administrator exists already (",
-                                     existing,
-                                     "); create users through AuthService"));
+      return FailedRule(
+          kReasonAdminExists,
+          absl::StrCat("an administrator exists already (", existing,
+                       "); create users through AuthService"));
     }
     CC_RETURN_IF_ERROR(
         tx.Exec("INSERT INTO cellchain_identity.users (user_id, printed_name, "
                 "roles, password_hash, password_changed_at, "
                 "password_change_required, created_at) "
                 "VALUES ($1, $2, $3::smallint[], $4, now(), false, now())",
-                {user_id, printed_name,
-                 RoleArray({common::v1::ROLE_ADMIN}), hash})
+                {user_id, printed_name, RoleArray({common::v1::ROLE_ADMIN}),
+                 hash})
             .status());
-    CC_RETURN_IF_ERROR(
-        KeepInHistory(tx, user_id, hash));
-    CC_ASSIGN_OR_RETURN(user, AppendUser(tx, *ledger_, actor,
-                                         "user.bootstrap_admin", user_id,
-                                         "first administrator", ""));
+    CC_RETURN_IF_ERROR(KeepInHistory(tx, user_id, hash));
+    CC_ASSIGN_OR_RETURN(
+        user, AppendUser(tx, *ledger_, actor, "user.bootstrap_admin", user_id,
+                         "first administrator", ""));
     return absl::OkStatus();
   }));
   return user;
@@ -801,7 +724,8 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
         absl::UnauthenticatedError("no verified client certificate"),
         kReasonClientCertificateRequired);
   }
-  if (user_id.empty()) return InvalidField("user_id", "the user id is required");
+  if (user_id.empty())
+    return InvalidField("user_id", "the user id is required");
   CC_RETURN_IF_ERROR(CheckUserId(user_id, "user_id"));
   if (password.empty()) {
     return InvalidField("password", "the password is required");
@@ -832,8 +756,8 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                 common::v1::Actor actor;
                 actor.set_user_id(c.user_id);
                 actor.set_printed_name(c.printed_name);
-                actor.set_role(c.roles.empty() ? ""
-                                               : auth::RoleName(c.roles.front()));
+                actor.set_role(
+                    c.roles.empty() ? "" : auth::RoleName(c.roles.front()));
                 actor.set_workstation(std::string(workstation));
                 CC_RETURN_IF_ERROR(
                     tx.Exec("UPDATE cellchain_identity.users "
@@ -857,51 +781,13 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                              Interval(options_.idle_timeout), client_key}));
                 CC_ASSIGN_OR_RETURN(int64_t expires, session.GetInt64(0, 0));
                 result.expires_at = absl::FromUnixMicros(expires);
-                CC_ASSIGN_OR_RETURN(result.user,
-                                    AppendUser(tx, *ledger_, actor,
-                                               "user.login", c.user_id, "",
-                                               ""));
+                CC_ASSIGN_OR_RETURN(
+                    result.user, AppendUser(tx, *ledger_, actor, "user.login",
+                                            c.user_id, "", ""));
                 return absl::OkStatus();
               }));
   if (outcome == Outcome::kAccepted) return result;
-  NoteFailure(user_id, workstation);
-
-  // One answer for every refusal that could otherwise tell a right password
-  // from a wrong one, or a locked account from an unknown user; the
-  // access_denials row keeps the true reason for the administrators.
-  const absl::Status refused = WithReason(
-      absl::UnauthenticatedError("wrong user id or password"),
-      kReasonInvalidCredentials);
-  auto record = [&](absl::Status why) {
-    RecordDenial({.method = method,
-                  .workstation = std::string(workstation),
-                  .user_id = "",
-                  .attempted_user_id = std::string(user_id),
-                  .status = std::move(why)});
-  };
-  switch (outcome) {
-    case Outcome::kDisabled: {
-      // Refused before any password is checked, so it tells nothing of the
-      // password; the user learns why they cannot log in.
-      absl::Status disabled = WithReason(
-          absl::UnauthenticatedError(
-              "this account is disabled; ask an administrator"),
-          auth::kReasonAccountDisabled);
-      record(disabled);
-      return disabled;
-    }
-    case Outcome::kLocked:
-      record(WithReason(absl::UnauthenticatedError("account locked"),
-                        auth::kReasonAccountLocked));
-      return refused;
-    case Outcome::kNoSuchUser:
-      record(refused);
-      return refused;
-    case Outcome::kWrongPassword:  // audited as user.login_failed
-    case Outcome::kAccepted:
-      break;
-  }
-  return refused;
+  return Refuse(outcome, LoginAnswers(), user_id, workstation, method);
 }
 
 absl::StatusOr<auth::Session> Identity::Authenticate(
@@ -911,8 +797,7 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
     return WithReason(absl::UnauthenticatedError(std::string(message)), reason);
   };
   if (token.size() != 43) {
-    return refuse(kReasonSessionInvalid,
-                  "unknown session token; log in again");
+    return refuse(kReasonSessionInvalid, "unknown session token; log in again");
   }
   crypto::Sha256Digest digest = crypto::Sha256(token);
   std::string token_hash(reinterpret_cast<const char*>(digest.data()),
@@ -934,8 +819,7 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
           "WHERE s.token_hash = $1",
           {pg::Param::Bytes(token_hash)}));
   if (r.rows() == 0) {
-    return refuse(kReasonSessionInvalid,
-                  "unknown session token; log in again");
+    return refuse(kReasonSessionInvalid, "unknown session token; log in again");
   }
   auth::Session session;
   CC_ASSIGN_OR_RETURN(session.session_id, r.GetString(0, 0));
@@ -961,7 +845,8 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
   if (disabled) {
     return refuse(auth::kReasonAccountDisabled, "this account is disabled");
   }
-  if (locked) return refuse(auth::kReasonAccountLocked, "this account is locked");
+  if (locked)
+    return refuse(auth::kReasonAccountLocked, "this account is locked");
   if (expired) {
     return refuse(kReasonSessionExpired,
                   "the session has expired; log in again");
@@ -1019,60 +904,24 @@ absl::StatusOr<Identity::Credential> Identity::CheckCredential(
   CC_RETURN_IF_ERROR(
       CheckFailureRate(user_id, attempt.workstation, attempt.method));
   Credential credential;
-  CC_ASSIGN_OR_RETURN(
-      Outcome outcome,
-      Attempt(user_id, password, "user.reauthentication_failed",
-              attempt.workstation, credential,
-              [](pg::Transaction&, const Credential&) {
-                return absl::OkStatus();
-              }));
+  CC_ASSIGN_OR_RETURN(Outcome outcome,
+                      Attempt(user_id, password, "user.reauthentication_failed",
+                              attempt.workstation, credential,
+                              [](pg::Transaction&, const Credential&) {
+                                return absl::OkStatus();
+                              }));
   if (outcome == Outcome::kAccepted) return credential;
-  NoteFailure(user_id, attempt.workstation);
-  // As for logins: one answer for an unknown user, a wrong password and a
-  // locked account.
-  const absl::Status refused = WithReason(
-      absl::PermissionDeniedError(
-          "signature refused: the user id or password is wrong"),
-      auth::kReasonReauthenticationFailed);
-  auto record = [&](absl::Status why) {
-    RecordDenial({.method = attempt.method,
-                  .workstation = attempt.workstation,
-                  .user_id = "",
-                  .attempted_user_id = std::string(user_id),
-                  .status = std::move(why)});
-  };
-  switch (outcome) {
-    case Outcome::kDisabled: {
-      absl::Status disabled = WithReason(
-          absl::PermissionDeniedError(absl::StrCat(
-              "signature refused: the account of ", credential.user_id,
-              " is disabled")),
-          auth::kReasonAccountDisabled);
-      record(disabled);
-      return disabled;
-    }
-    case Outcome::kLocked:
-      record(WithReason(absl::PermissionDeniedError("account locked"),
-                        auth::kReasonAccountLocked));
-      return refused;
-    case Outcome::kNoSuchUser:
-      record(refused);
-      return refused;
-    case Outcome::kWrongPassword:  // audited as user.reauthentication_failed
-    case Outcome::kAccepted:
-      break;
-  }
-  return refused;
+  return Refuse(outcome, SignatureAnswers(user_id), user_id,
+                attempt.workstation, attempt.method);
 }
 
 absl::Status Identity::Logout(const auth::Principal& caller) {
   return pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
-    CC_ASSIGN_OR_RETURN(
-        pg::Result r,
-        tx.Exec("UPDATE cellchain_identity.sessions "
-                "SET ended_at = now(), end_reason = 'logout' "
-                "WHERE session_id = $1 AND ended_at IS NULL",
-                {caller.session_id}));
+    CC_ASSIGN_OR_RETURN(pg::Result r,
+                        tx.Exec("UPDATE cellchain_identity.sessions "
+                                "SET ended_at = now(), end_reason = 'logout' "
+                                "WHERE session_id = $1 AND ended_at IS NULL",
+                                {caller.session_id}));
     if (r.affected_rows() == 0) {
       return WithReason(absl::UnauthenticatedError("this session has ended"),
                         kReasonSessionEnded);
@@ -1087,7 +936,8 @@ absl::StatusOr<v1::WhoAmIResponse> Identity::WhoAmI(
     const auth::Principal& caller) {
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   v1::WhoAmIResponse response;
-  CC_ASSIGN_OR_RETURN(*response.mutable_user(), LoadUser(*lease, caller.user_id));
+  CC_ASSIGN_OR_RETURN(*response.mutable_user(),
+                      LoadUser(*lease, caller.user_id));
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
       lease->Exec("SELECT (extract(epoch FROM expires_at) * 1000000)::int8, "
@@ -1126,9 +976,10 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     CC_ASSIGN_OR_RETURN(
         pg::Result history,
-        lease->Exec("SELECT password_hash FROM cellchain_identity.password_history "
-                    "WHERE user_id = $1 ORDER BY set_at DESC LIMIT $2",
-                    {caller.user_id, std::max(options_.password.history, 1)}));
+        lease->Exec(
+            "SELECT password_hash FROM cellchain_identity.password_history "
+            "WHERE user_id = $1 ORDER BY set_at DESC LIMIT $2",
+            {caller.user_id, std::max(options_.password.history, 1)}));
     for (int row = 0; row < history.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string old_hash, history.GetString(row, 0));
       CC_ASSIGN_OR_RETURN(bool same,
@@ -1144,16 +995,15 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
       }
     }
   }
-  CC_ASSIGN_OR_RETURN(std::string hash,
-                      HashPassword(request.new_password()));
+  CC_ASSIGN_OR_RETURN(std::string hash, HashPassword(request.new_password()));
   v1::ChangePasswordRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
   for_hash.clear_current_password();
   for_hash.clear_new_password();
   return Mutate<v1::ChangePasswordResponse>(
       *pool_, "ChangePassword", request.context(), for_hash,
-      [&](pg::Transaction& tx, v1::ChangePasswordResponse& response)
-          -> absl::Status {
+      [&](pg::Transaction& tx,
+          v1::ChangePasswordResponse& response) -> absl::Status {
         CC_ASSIGN_OR_RETURN(
             pg::Result r,
             tx.Exec("UPDATE cellchain_identity.users SET password_hash = $3, "
@@ -1166,8 +1016,7 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
               absl::AbortedError("the password changed meanwhile; try again"),
               kReasonCredentialChanged);
         }
-        CC_RETURN_IF_ERROR(
-            KeepInHistory(tx, caller.user_id, hash));
+        CC_RETURN_IF_ERROR(KeepInHistory(tx, caller.user_id, hash));
         // Whoever else holds a session of this user (perhaps with the old
         // password) is out; the session making the change stays.
         CC_RETURN_IF_ERROR(
@@ -1177,12 +1026,11 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
                     "AND session_id <> $2",
                     {caller.user_id, caller.session_id})
                 .status());
-        CC_ASSIGN_OR_RETURN(
-            *response.mutable_user(),
-            AppendUser(tx, *ledger_, auth::ActorOf(caller),
-                       "user.change_password", caller.user_id,
-                       request.context().reason(),
-                       request.context().request_id()));
+        CC_ASSIGN_OR_RETURN(*response.mutable_user(),
+                            AppendUser(tx, *ledger_, auth::ActorOf(caller),
+                                       "user.change_password", caller.user_id,
+                                       request.context().reason(),
+                                       request.context().request_id()));
         return absl::OkStatus();
       });
 }
@@ -1204,16 +1052,15 @@ absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(
   CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
   CC_RETURN_IF_ERROR(RequirePrintedName(request.printed_name()));
   CC_ASSIGN_OR_RETURN(std::vector<Role> roles, RequireRoles(request.roles()));
-  CC_RETURN_IF_ERROR(
-      CheckCompatibleRoles(roles, options_.allow_technician_qa));
+  CC_RETURN_IF_ERROR(CheckCompatibleRoles(roles, options_.allow_technician_qa));
   CC_ASSIGN_OR_RETURN(std::string hash, HashTemporaryPassword(request));
   v1::CreateUserRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
   for_hash.clear_temporary_password();
   return Mutate<v1::CreateUserResponse>(
       *pool_, "CreateUser", request.context(), for_hash,
-      [&](pg::Transaction& tx, v1::CreateUserResponse& response)
-          -> absl::Status {
+      [&](pg::Transaction& tx,
+          v1::CreateUserResponse& response) -> absl::Status {
         CC_ASSIGN_OR_RETURN(
             pg::Result existing,
             tx.Exec("SELECT 1 FROM cellchain_identity.users WHERE user_id = $1",
@@ -1232,8 +1079,7 @@ absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(
                     {request.user_id(), request.printed_name(),
                      RoleArray(roles), hash})
                 .status());
-        CC_RETURN_IF_ERROR(
-            KeepInHistory(tx, request.user_id(), hash));
+        CC_RETURN_IF_ERROR(KeepInHistory(tx, request.user_id(), hash));
         CC_ASSIGN_OR_RETURN(
             *response.mutable_user(),
             AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.create",
@@ -1279,8 +1125,7 @@ absl::StatusOr<v1::SetRolesResponse> Identity::SetRoles(
             "administrator must"),
         kReasonCannotChangeOwnRoles);
   }
-  CC_RETURN_IF_ERROR(
-      CheckCompatibleRoles(roles, options_.allow_technician_qa));
+  CC_RETURN_IF_ERROR(CheckCompatibleRoles(roles, options_.allow_technician_qa));
   v1::SetRolesRequest for_hash = request;
   for_hash.mutable_context()->clear_request_id();
   return Mutate<v1::SetRolesResponse>(
@@ -1314,8 +1159,7 @@ struct StatusChange {
   std::string_view end_sessions_because;  // "" keeps the sessions
   // FAILED_PRECONDITION when the change does not apply to a user that is
   // (locked, disabled).
-  absl::Status (*applies)(std::string_view user_id, bool locked,
-                          bool disabled);
+  absl::Status (*applies)(std::string_view user_id, bool locked, bool disabled);
 };
 
 template <typename Response, typename Request>
@@ -1420,8 +1264,8 @@ absl::StatusOr<v1::ResetPasswordResponse> Identity::ResetPassword(
   for_hash.clear_temporary_password();
   return Mutate<v1::ResetPasswordResponse>(
       *pool_, "ResetPassword", request.context(), for_hash,
-      [&](pg::Transaction& tx, v1::ResetPasswordResponse& response)
-          -> absl::Status {
+      [&](pg::Transaction& tx,
+          v1::ResetPasswordResponse& response) -> absl::Status {
         CC_RETURN_IF_ERROR(LockUser(tx, request.user_id()).status());
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_identity.users SET password_hash = $2, "
@@ -1429,16 +1273,14 @@ absl::StatusOr<v1::ResetPasswordResponse> Identity::ResetPassword(
                     "password_change_required = true WHERE user_id = $1",
                     {request.user_id(), hash})
                 .status());
-        CC_RETURN_IF_ERROR(
-            KeepInHistory(tx, request.user_id(), hash));
+        CC_RETURN_IF_ERROR(KeepInHistory(tx, request.user_id(), hash));
         CC_RETURN_IF_ERROR(
             EndSessions(tx, request.user_id(), "password reset"));
-        CC_ASSIGN_OR_RETURN(
-            *response.mutable_user(),
-            AppendUser(tx, *ledger_, auth::ActorOf(caller),
-                       "user.reset_password", request.user_id(),
-                       request.context().reason(),
-                       request.context().request_id()));
+        CC_ASSIGN_OR_RETURN(*response.mutable_user(),
+                            AppendUser(tx, *ledger_, auth::ActorOf(caller),
+                                       "user.reset_password", request.user_id(),
+                                       request.context().reason(),
+                                       request.context().request_id()));
         return absl::OkStatus();
       });
 }
@@ -1451,11 +1293,10 @@ absl::StatusOr<v1::User> Identity::GetUser(std::string_view user_id) {
 
 absl::StatusOr<std::vector<v1::User>> Identity::ListUsers() {
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(pg::Result r,
-                      lease->Exec(absl::StrCat(
-                          "SELECT ", kUserColumns,
-                          " FROM cellchain_identity.user_states "
-                          "ORDER BY user_id")));
+  CC_ASSIGN_OR_RETURN(pg::Result r, lease->Exec(absl::StrCat(
+                                        "SELECT ", kUserColumns,
+                                        " FROM cellchain_identity.user_states "
+                                        "ORDER BY user_id")));
   std::vector<v1::User> users;
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(v1::User user, UserFromRow(r, row));

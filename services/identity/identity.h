@@ -56,7 +56,10 @@
 #include "services/common/auth/signatures.h"
 #include "services/common/crypto/password.h"
 #include "services/common/pg/pool.h"
+#include "services/identity/attempt_rules.h"
+#include "services/identity/denial_windows.h"
 #include "services/identity/password_policy.h"
+#include "services/identity/reasons.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/state_registry.h"
 
@@ -101,40 +104,6 @@ struct IdentityOptions {
   // Time of the denial windows; nullptr: ledger::RealClock(). Not owned.
   ledger::Clock* clock = nullptr;
 };
-
-// Reasons of refusals.
-inline constexpr char kReasonInvalidCredentials[] = "INVALID_CREDENTIALS";
-inline constexpr char kReasonPasswordReused[] = "PASSWORD_REUSED";
-inline constexpr char kReasonAdminExists[] = "ADMIN_EXISTS";
-inline constexpr char kReasonPasswordTooLong[] = "PASSWORD_TOO_LONG";
-inline constexpr char kReasonAuthenticationBusy[] = "AUTHENTICATION_BUSY";
-inline constexpr char kReasonTooManyFailedAttempts[] =
-    "TOO_MANY_FAILED_ATTEMPTS";
-inline constexpr char kReasonIncompatibleRoles[] = "INCOMPATIBLE_ROLES";
-inline constexpr char kReasonCannotChangeOwnRoles[] =
-    "CANNOT_CHANGE_OWN_ROLES";
-inline constexpr char kReasonClientCertificateRequired[] =
-    "CLIENT_CERTIFICATE_REQUIRED";
-inline constexpr char kReasonSessionClientKeyMismatch[] =
-    "SESSION_CLIENT_KEY_MISMATCH";
-inline constexpr char kReasonSessionInvalid[] = "SESSION_INVALID";
-inline constexpr char kReasonSessionEnded[] = "SESSION_ENDED";
-inline constexpr char kReasonSessionExpired[] = "SESSION_EXPIRED";
-inline constexpr char kReasonSessionIdleTimeout[] = "SESSION_IDLE_TIMEOUT";
-inline constexpr char kReasonSessionWorkstationMismatch[] =
-    "SESSION_WORKSTATION_MISMATCH";
-inline constexpr char kReasonCredentialChanged[] = "CREDENTIAL_CHANGED";
-inline constexpr char kReasonCannotDisableSelf[] = "CANNOT_DISABLE_SELF";
-inline constexpr char kReasonAlreadyDisabled[] = "ALREADY_DISABLED";
-inline constexpr char kReasonNotDisabled[] = "NOT_DISABLED";
-inline constexpr char kReasonNotLocked[] = "NOT_LOCKED";
-
-// No password longer than this (bytes) is ever hashed: a login, signature or
-// current password beyond it is refused with INVALID_ARGUMENT before scrypt
-// runs or anything is counted (a 3 MB password took 0.5 s). New and
-// temporary passwords are bounded tighter by the policy, also before
-// hashing (PasswordPolicy::max_length characters, at most 4 bytes each).
-inline constexpr size_t kMaxPasswordBytes = 1024;
 
 struct LoginResult {
   std::string session_token;
@@ -239,14 +208,6 @@ class Identity final : public auth::SessionAuthority,
 
  private:
   struct Credential;
-  // How one authentication attempt ended.
-  enum class Outcome {
-    kAccepted,       // the password matched; `accepted` ran and committed
-    kNoSuchUser,     // checked against a dummy hash, not counted
-    kDisabled,       // refused before any password check
-    kLocked,         // locked or at the threshold: refused, nothing checked
-    kWrongPassword,  // counted (and the account locked at the threshold)
-  };
   // One attempt of `user_id` with `password`, in one transaction that holds
   // the user's row lock from before the check until the failure is counted
   // or `accepted` (run in the same transaction) has done its work.
@@ -264,34 +225,30 @@ class Identity final : public auth::SessionAuthority,
   absl::Status CountFailure(pg::Transaction& tx, const Credential& credential,
                             std::string_view failure_action,
                             std::string_view workstation);
-  // Identical denials counted after the first in a window.
-  struct Repeat {
-    int64_t count = 0;
-    absl::Time window_start;
-    absl::Time window_end;
-    absl::Time last_at;
-    std::string first_denial_id;
-  };
-  struct CountedDenials;  // a key's open window
+  // The answer to an attempt refused with `outcome`, after recording its
+  // access denial of `method` (attempt_rules.h RefusalOf) and counting the
+  // failure toward the rate limits.
+  absl::Status Refuse(Outcome outcome, const AttemptAnswers& answers,
+                      std::string_view user_id, std::string_view workstation,
+                      std::string_view method);
   // Writes one access_denials row and its record: a single refusal
   // (repeat == nullptr, "access_denial.record") or the count of a window
   // ("access_denial.repeated").
-  absl::Status WriteDenial(const auth::Denial& denial,
-                           const std::string& denial_id, const Repeat* repeat);
-  void WriteRepeats(std::vector<std::pair<auth::Denial, Repeat>> repeats);
+  absl::Status WriteDenial(const DeniedCall& call, const std::string& denial_id,
+                           const Repeat* repeat);
+  void WriteRepeats(const std::vector<Counted>& counted);
   // scrypt through the bounded set of hashing slots: UNAVAILABLE
   // AUTHENTICATION_BUSY when no slot frees within hash_queue_timeout.
   absl::StatusOr<bool> VerifyPassword(std::string_view password,
                                       std::string_view encoded);
   absl::StatusOr<std::string> HashPassword(std::string_view password);
   // RESOURCE_EXHAUSTED TOO_MANY_FAILED_ATTEMPTS when `user_id` or
-  // `workstation` has failed too often lately; NoteFailure counts one.
+  // `workstation` has failed too often lately (failures_).
   // The refusal is recorded as an access denial of `method` (aggregated as
   // every denial; a workstation's limit without the claimed user id).
   absl::Status CheckFailureRate(std::string_view user_id,
                                 std::string_view workstation,
                                 std::string_view method);
-  void NoteFailure(std::string_view user_id, std::string_view workstation);
   // Reauthenticate(), returning the credential checked.
   absl::StatusOr<Credential> CheckCredential(
       std::string_view user_id, std::string_view password,
@@ -300,13 +257,17 @@ class Identity final : public auth::SessionAuthority,
   // temporary_password (CreateUser, ResetPassword).
   template <typename Request>
   absl::StatusOr<std::string> HashTemporaryPassword(const Request& request);
+  // The time of the denial windows (options_.clock).
+  absl::Time DenialClockNow() const;
 
   pg::Pool* const pool_;
   const ledger::Ledger* const ledger_;
   const IdentityOptions options_;
   std::string dummy_hash_;
-  struct Throttle;  // hashing slots and recent failures, in memory
-  const std::unique_ptr<Throttle> throttle_;
+  class HashSlots;  // the scrypt computations allowed at once
+  const std::unique_ptr<HashSlots> hash_slots_;
+  FailureCounts failures_;
+  DenialWindows denials_;
 };
 
 }  // namespace cellchain::identity
