@@ -8,465 +8,28 @@
 // cells are never drawn twice, even by concurrent steps; vessels and vials
 // are custody items derived from their parents and linked to the lots and
 // equipment used; the product harvest sends the batch to QC_PENDING.
-#include "services/manufacturing/manufacturing.h"
-
-#include <google/protobuf/util/time_util.h>
-
 #include <atomic>
-#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
-#include "cellchain/audit/v1/record.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
-#include "services/common/testing/test_database.h"
-#include "services/custody/custody.h"
-#include "services/custody/custody_port.h"
-#include "services/identity/identity.h"
+#include "services/manufacturing/manufacturing_test_fixture.h"
 
+// The fixture (users, requests, the services) is in
+// manufacturing_test_fixture.h.
 namespace cellchain::manufacturing {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr char kLab[] = "CN=lab-ws-01,O=cellchain dev";
-constexpr char kAdminPassword[] = "correct horse battery";
-constexpr char kTinaPassword[] = "performs every step";
-constexpr char kTomPassword[] = "checks what was done";
-constexpr char kQaPassword[] = "quality first always";
-constexpr char kTerryPassword[] = "both hats are one too many";
-
-common::v1::RequestContext Ctx(std::string reason = "") {
-  common::v1::RequestContext context;
-  context.set_request_id(crypto::RandomId("req"));
-  context.set_reason(std::move(reason));
-  return context;
-}
-
-google::protobuf::Timestamp At(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-std::string Date(absl::Time t) {
-  return absl::FormatCivilTime(absl::ToCivilDay(t, absl::UTCTimeZone()));
-}
-
-// The donor service as manufacturing sees it: lots by id.
-class Lots final : public DonorLotPort {
- public:
-  absl::StatusOr<donor::v1::DonorLot> GetLot(const std::string& id) override {
-    auto it = lots.find(id);
-    if (it == lots.end()) return absl::NotFoundError("no lot " + id);
-    return it->second;
-  }
-  absl::flat_hash_map<std::string, donor::v1::DonorLot> lots;
-};
-
-class ManufacturingTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
-    auto pool_as = [&](const char* role_name, const char* name,
-                       std::unique_ptr<pg::Pool>& pool) {
-      CC_ASSERT_OK_AND_ASSIGN(std::string role,
-                              db_->CreateLoginRole(role_name));
-      CC_ASSERT_OK_AND_ASSIGN(
-          pool, pg::Pool::Create({.name = name,
-                                  .conninfo = db_->ConninfoAs(role),
-                                  .size = 8}));
-    };
-    pool_as("cellchain_manufacturing", "manufacturing", pool_);
-    pool_as("cellchain_custody", "custody", custody_pool_);
-    pool_as("cellchain_identity", "identity", id_pool_);
-    auto make_ledger = [&](const char* service,
-                           std::unique_ptr<ledger::Ledger>& ledger) {
-      CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
-                              crypto::Ed25519PrivateKey::Generate());
-      CC_ASSERT_OK_AND_ASSIGN(
-          ledger,
-          ledger::Ledger::Create(service, std::move(key), ledger::RealClock()));
-      // Keys are the database owner's to register (cellchaind migrate
-      // --keyring); a service role cannot.
-      CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
-                              pg::Connection::Open(db_->conninfo()));
-      CC_ASSERT_OK(ledger->RegisterKey(owner));
-    };
-    make_ledger("manufacturing", ledger_);
-    make_ledger("custody", custody_ledger_);
-    make_ledger("identity", id_ledger_);
-    identity::IdentityOptions id_options;
-    id_options.scrypt.log2_n = 12;
-    // The deployment of the reproduction, where one person may hold
-    // technician and qa: segregation of duties must hold per signature.
-    id_options.allow_technician_qa = true;
-    identity_ = std::make_unique<identity::Identity>(
-        id_pool_.get(), id_ledger_.get(), id_options);
-    custody_ = std::make_unique<custody::Custody>(
-        custody_pool_.get(), custody_ledger_.get(), identity_.get(),
-        ledger::RealClock());
-    port_ = std::make_unique<custody::DirectCustody>(custody_.get());
-    CC_ASSERT_OK(Manufacturing::RegisterStateReaders(registry_));
-    CC_ASSERT_OK(identity_
-                     ->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,
-                                      "console:test")
-                     .status());
-    tina_ = MakeUser("tina", "Tina Technician", common::v1::ROLE_TECHNICIAN,
-                     kTinaPassword);
-    tom_ = MakeUser("tom", "Tom Technician", common::v1::ROLE_TECHNICIAN,
-                    kTomPassword);
-    qa_ = MakeUser("quinn", "Quinn Q. Assurance", common::v1::ROLE_QA,
-                   kQaPassword);
-    Build({});
-    // The incubator the cultures live in.
-    std::string parent;
-    for (auto kind : {custody::v1::LOCATION_KIND_SITE,
-                      custody::v1::LOCATION_KIND_ROOM}) {
-      custody::v1::CreateLocationRequest loc;
-      *loc.mutable_context() = Ctx();
-      loc.set_kind(kind);
-      loc.set_name(kind == custody::v1::LOCATION_KIND_SITE ? "GMP unit"
-                                                           : "Incubator 1");
-      loc.set_parent_location_id(parent);
-      CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
-      parent = created.location().location_id();
-    }
-    incubator_ = parent;
-  }
-
-  void Build(ManufacturingOptions options) {
-    mfg_ = std::make_unique<Manufacturing>(pool_.get(), ledger_.get(),
-                                           identity_.get(), port_.get(),
-                                           &lots_, std::move(options));
-  }
-
-  // `more`: roles held besides `role`, the one the principal acts in.
-  auth::Principal MakeUser(const std::string& id, const std::string& name,
-                           common::v1::Role role, const std::string& password,
-                           std::vector<common::v1::Role> more = {}) {
-    auth::Principal ada;
-    ada.user_id = "ada";
-    ada.printed_name = "Ada Admin";
-    ada.acting_role = common::v1::ROLE_ADMIN;
-    ada.roles = {common::v1::ROLE_ADMIN};
-    ada.workstation = kLab;
-    identity::v1::CreateUserRequest create;
-    *create.mutable_context() = Ctx();
-    create.set_user_id(id);
-    create.set_printed_name(name);
-    create.add_roles(role);
-    for (common::v1::Role r : more) create.add_roles(r);
-    create.set_temporary_password("temporary-Pa55word");
-    auto created = identity_->CreateUser(ada, create);
-    EXPECT_TRUE(created.ok()) << created.status();
-    auth::Principal p;
-    p.user_id = id;
-    p.printed_name = name;
-    p.acting_role = role;
-    p.roles = {role};
-    p.roles.insert(p.roles.end(), more.begin(), more.end());
-    p.workstation = kLab;
-    identity::v1::ChangePasswordRequest change;
-    *change.mutable_context() = Ctx();
-    change.set_current_password("temporary-Pa55word");
-    change.set_new_password(password);
-    auto changed = identity_->ChangePassword(p, change);
-    EXPECT_TRUE(changed.ok()) << changed.status();
-    return p;
-  }
-
-  static common::v1::ESignature Sig(const char* password,
-                                    common::v1::SignatureMeaning meaning) {
-    common::v1::ESignature s;
-    s.set_password(password);
-    s.set_meaning(meaning);
-    return s;
-  }
-  static common::v1::ESignature Performed(const char* password = kTinaPassword) {
-    return Sig(password, common::v1::SIGNATURE_MEANING_PERFORMED);
-  }
-
-  // A donor lot in custody, in `state` as the donor service has it.
-  donor::v1::DonorLot MakeLot(
-      donor::v1::LotState state = donor::v1::LOT_STATE_AVAILABLE,
-      absl::Duration collected_ago = absl::Hours(24 * 21)) {
-    custody::v1::AllocateDinRequest allocate;
-    *allocate.mutable_context() = Ctx();
-    allocate.set_fin("A9999");
-    auto din = custody_->AllocateDin(tina_, allocate);
-    EXPECT_TRUE(din.ok()) << din.status();
-    custody::v1::RegisterItemRequest item;
-    *item.mutable_context() = Ctx();
-    item.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
-    item.set_din(din->data_structure());
-    auto registered = custody_->RegisterItem(tina_, item);
-    EXPECT_TRUE(registered.ok()) << registered.status();
-    donor::v1::DonorLot lot;
-    lot.set_lot_id(crypto::RandomId("lot"));
-    lot.set_din(din->allocation().din());
-    lot.set_item_id(registered->item().item_id());
-    lot.set_state(state);
-    *lot.mutable_collected_at() = At(absl::Now() - collected_ago);
-    lots_.lots[lot.lot_id()] = lot;
-    return lot;
-  }
-
-  absl::StatusOr<v1::MaterialLot> Receive(v1::MaterialKind kind,
-                                          const std::string& name,
-                                          const std::string& expires_on) {
-    v1::ReceiveMaterialRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_kind(kind);
-    request.set_name(name);
-    request.set_supplier("BioSupply GmbH");
-    request.set_supplier_lot(crypto::RandomId("L").substr(0, 12));
-    request.set_expires_on(expires_on);
-    CC_ASSIGN_OR_RETURN(auto r, mfg_->ReceiveMaterial(tina_, request));
-    return r.material();
-  }
-
-  absl::StatusOr<v1::MaterialLot> Disposition(const std::string& id,
-                                              bool release) {
-    v1::DispositionMaterialRequest request;
-    *request.mutable_context() = Ctx(release ? "" : "certificate missing");
-    request.set_material_id(id);
-    *request.mutable_signature() =
-        Sig(kQaPassword, release ? common::v1::SIGNATURE_MEANING_APPROVED
-                                 : common::v1::SIGNATURE_MEANING_REJECTED);
-    CC_ASSIGN_OR_RETURN(auto r, mfg_->DispositionMaterial(qa_, request));
-    return r.material();
-  }
-
-  // A released lot of medium, valid for a year.
-  std::string Medium() {
-    auto m = Receive(v1::MATERIAL_KIND_MEDIUM, "MEM alpha",
-                     Date(absl::Now() + absl::Hours(24 * 365)));
-    EXPECT_TRUE(m.ok()) << m.status();
-    auto released = Disposition(m->material_id(), true);
-    EXPECT_TRUE(released.ok()) << released.status();
-    return m->material_id();
-  }
-
-  absl::StatusOr<v1::Equipment> Equipment(const std::string& tag,
-                                          absl::Time calibrated,
-                                          absl::Time due) {
-    v1::RegisterEquipmentRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_kind(v1::EQUIPMENT_KIND_INCUBATOR);
-    request.set_name("CO2 incubator " + tag);
-    request.set_asset_tag(tag);
-    request.set_calibrated_on(Date(calibrated));
-    request.set_calibration_due(Date(due));
-    request.set_calibration_reference("CAL-" + tag);
-    CC_ASSIGN_OR_RETURN(auto r, mfg_->RegisterEquipment(qa_, request));
-    return r.equipment();
-  }
-
-  absl::StatusOr<v1::Batch> Start(const donor::v1::DonorLot& lot,
-                                  std::string process = "") {
-    v1::StartBatchRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_donor_lot_id(lot.lot_id());
-    request.set_process_version(std::move(process));
-    CC_ASSIGN_OR_RETURN(auto r, mfg_->StartBatch(tina_, request));
-    return r.batch();
-  }
-
-  v1::RecordProcessingRequest Processing(const std::string& batch_id,
-                                         absl::Time start) {
-    v1::RecordProcessingRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_batch_id(batch_id);
-    request.set_location_id(incubator_);
-    v1::StepValues* v = request.mutable_values();
-    v->set_method(v1::PROCESSING_METHOD_EXPLANT);
-    v->set_tissue_grams(12.5);
-    v->set_vessel_type("T75 flask");
-    v->set_vessel_count(2);
-    *v->mutable_seeded_at() = At(start);
-    *request.mutable_signature() = Performed();
-    return request;
-  }
-
-  absl::StatusOr<v1::Step> Harvest(const std::string& step_id, absl::Time at,
-                                   double cells,
-                                   const char* password = kTinaPassword) {
-    v1::RecordHarvestRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_step_id(step_id);
-    *request.mutable_values()->mutable_harvested_at() = At(at);
-    request.mutable_values()->set_harvested_viable_cells(cells);
-    request.mutable_values()->set_viability_percent(94.5);
-    request.mutable_values()->set_confluence_percent(85);
-    *request.mutable_signature() = Performed(password);
-    CC_ASSIGN_OR_RETURN(auto r, mfg_->RecordHarvest(tina_, request));
-    return r.step();
-  }
-
-  v1::SeedPassageRequest Seed(const std::string& source, absl::Time at,
-                              double cells, int vessels = 3) {
-    v1::SeedPassageRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_source_step_id(source);
-    request.set_location_id(incubator_);
-    v1::StepValues* v = request.mutable_values();
-    v->set_vessel_type("T175 flask");
-    v->set_vessel_count(vessels);
-    *v->mutable_seeded_at() = At(at);
-    v->set_seeded_viable_cells(cells);
-    *request.mutable_signature() = Performed();
-    return request;
-  }
-
-  absl::StatusOr<v1::Step> Verify(const v1::Step& step,
-                                  const auth::Principal& who,
-                                  const char* password) {
-    v1::VerifyStepRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_step_id(step.step_id());
-    request.set_revision(step.revision());
-    *request.mutable_signature() =
-        Sig(password, common::v1::SIGNATURE_MEANING_VERIFIED);
-    CC_ASSIGN_OR_RETURN(auto r, mfg_->VerifyStep(who, request));
-    return r.step();
-  }
-
-  // A batch processed at T0 (20 days ago) and harvested at P0 with 4e6
-  // cells on day 8.
-  struct Processed {
-    donor::v1::DonorLot lot;
-    v1::Batch batch;
-    v1::Step p0;
-    std::string medium;
-  };
-  Processed MakeProcessed() {
-    Processed out;
-    out.lot = MakeLot();
-    out.medium = Medium();
-    auto batch = Start(out.lot);
-    EXPECT_TRUE(batch.ok()) << batch.status();
-    out.batch = *batch;
-    v1::RecordProcessingRequest request = Processing(batch->batch_id(), T0());
-    v1::MaterialUse* use = request.mutable_values()->add_materials();
-    use->set_material_id(out.medium);
-    use->set_quantity("50 ml");
-    auto p0 = mfg_->RecordProcessing(tina_, request);
-    EXPECT_TRUE(p0.ok()) << p0.status();
-    auto harvested = Harvest(p0->step().step_id(), Day(8), 4e6);
-    EXPECT_TRUE(harvested.ok()) << harvested.status();
-    out.p0 = *harvested;
-    return out;
-  }
-
-  static absl::Time T0() {
-    static const absl::Time t0 = absl::Now() - absl::Hours(24 * 20);
-    return t0;
-  }
-  static absl::Time Day(double d) {
-    return T0() + absl::Seconds(static_cast<int64_t>(d * 86400));
-  }
-
-  custody::v1::Item Item(const std::string& item_id) {
-    custody::v1::GetItemRequest request;
-    request.set_item_id(item_id);
-    auto item = custody_->GetItem(request);
-    EXPECT_TRUE(item.ok()) << item.status();
-    return item.ok() ? item->item() : custody::v1::Item();
-  }
-
-  std::vector<std::string> ParentsOf(const std::string& item_id) {
-    std::vector<std::string> out;
-    custody::v1::Item item = Item(item_id);
-    for (const auto& link : item.parents()) {
-      out.push_back(link.parent_item_id());
-    }
-    return out;
-  }
-
-  int64_t Count(const std::string& sql, pg::Params params = {}) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok()) << conn.status();
-    auto r = conn->Exec(sql, params);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r->GetInt64(0, 0) : -1;
-  }
-
-  int64_t Records() {
-    return Count("SELECT count(*) FROM cellchain_audit.records");
-  }
-
-  int64_t Steps() {
-    return Count("SELECT count(*) FROM cellchain_manufacturing.steps");
-  }
-
-  std::vector<std::string> History(const std::string& type,
-                                   const std::string& id) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT record_bytes FROM cellchain_audit.records WHERE entity_type "
-        "= $1 AND entity_id = $2 ORDER BY entity_seq",
-        {type, id}, pg::ResultFormat::kBinary);
-    EXPECT_TRUE(r.ok()) << r.status();
-    std::vector<std::string> out;
-    for (int row = 0; r.ok() && row < r->rows(); ++row) {
-      audit::v1::AuditRecord record;
-      EXPECT_TRUE(record.ParseFromString(*r->GetBytes(row, 0)));
-      std::string line =
-          absl::StrCat(record.action(), " by ", record.actor().user_id());
-      if (record.has_signature()) {
-        absl::StrAppend(&line, " ",
-                        common::v1::SignatureMeaning_Name(
-                            record.signature().meaning())
-                            .substr(18));
-      }
-      out.push_back(line);
-    }
-    return out;
-  }
-
-  void ExpectEverySnapshotMatchesItsRow() {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    ASSERT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT DISTINCT ON (entity_type, entity_id) entity_type, entity_id, "
-        "record_bytes FROM cellchain_audit.records WHERE service = "
-        "'manufacturing' ORDER BY entity_type, entity_id, entity_seq DESC",
-        {}, pg::ResultFormat::kBinary);
-    ASSERT_TRUE(r.ok()) << r.status();
-    ASSERT_GT(r->rows(), 0);
-    for (int row = 0; row < r->rows(); ++row) {
-      std::string type = *r->GetString(row, 0);
-      std::string id = *r->GetString(row, 1);
-      audit::v1::AuditRecord record;
-      ASSERT_TRUE(record.ParseFromString(*r->GetBytes(row, 2)));
-      auto state = registry_.ReadState(*conn, type, id);
-      ASSERT_TRUE(state.ok()) << type << "/" << id << ": " << state.status();
-      EXPECT_EQ(state->bytes, record.after_state().value())
-          << type << "/" << id << " after " << record.action();
-    }
-  }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<pg::Pool> pool_, custody_pool_, id_pool_;
-  std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, id_ledger_;
-  std::unique_ptr<identity::Identity> identity_;
-  std::unique_ptr<custody::Custody> custody_;
-  std::unique_ptr<custody::DirectCustody> port_;
-  ledger::StateRegistry registry_;
-  Lots lots_;
-  std::unique_ptr<Manufacturing> mfg_;
-  auth::Principal tina_, tom_, qa_;
-  std::string incubator_;
-};
+using testing::kQaPassword;
 
 TEST_F(ManufacturingTest, ABatchStartsOnlyFromAnAvailableDonorLot) {
   donor::v1::DonorLot quarantined = MakeLot(donor::v1::LOT_STATE_QUARANTINE);
@@ -500,8 +63,7 @@ TEST_F(ManufacturingTest, OnlyReleasedUnexpiredMaterialsCanBeConsumed) {
   v1::RecordProcessingRequest request = Processing(batch.batch_id(), T0());
   request.mutable_values()->add_materials()->set_material_id(
       lysate.material_id());
-  int64_t items_before =
-      Count("SELECT count(*) FROM cellchain_custody.items");
+  int64_t items_before = Count("SELECT count(*) FROM cellchain_custody.items");
   absl::Status refused = mfg_->RecordProcessing(tina_, request).status();
   EXPECT_EQ(ReasonOf(refused), kReasonMaterialNotReleased) << refused;
   EXPECT_THAT(refused.message(), HasSubstr(lysate.material_code()));
@@ -517,10 +79,9 @@ TEST_F(ManufacturingTest, OnlyReleasedUnexpiredMaterialsCanBeConsumed) {
   EXPECT_EQ(rejected.rejection_reason(), "certificate missing");
   EXPECT_EQ(ReasonOf(mfg_->RecordProcessing(tina_, request).status()),
             kReasonMaterialNotReleased);
-  CC_ASSERT_OK_AND_ASSIGN(
-      v1::MaterialLot old,
-      Receive(v1::MATERIAL_KIND_MEDIUM, "MEM alpha",
-              Date(absl::Now() - absl::Hours(48))));
+  CC_ASSERT_OK_AND_ASSIGN(v1::MaterialLot old,
+                          Receive(v1::MATERIAL_KIND_MEDIUM, "MEM alpha",
+                                  Date(absl::Now() - absl::Hours(48))));
   EXPECT_EQ(ReasonOf(Disposition(old.material_id(), true).status()),
             kReasonMaterialExpired);
 
@@ -551,10 +112,9 @@ TEST_F(ManufacturingTest, EquipmentOutOfServiceOrCalibrationIsRefused) {
   absl::Time now = absl::Now();
   CC_ASSERT_OK_AND_ASSIGN(
       v1::Equipment overdue,
-      Equipment("INC-01", now - absl::Hours(24 * 400),
-                T0() - absl::Hours(24)));
-  CC_ASSERT_OK_AND_ASSIGN(
-      v1::Equipment good, Equipment("INC-02", now - absl::Hours(24 * 30),
+      Equipment("INC-01", now - absl::Hours(24 * 400), T0() - absl::Hours(24)));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Equipment good,
+                          Equipment("INC-02", now - absl::Hours(24 * 30),
                                     now + absl::Hours(24 * 300)));
   v1::RecordProcessingRequest request = Processing(batch.batch_id(), T0());
   request.mutable_values()->add_equipment_ids(overdue.equipment_id());
@@ -592,8 +152,8 @@ TEST_F(ManufacturingTest, PopulationDoublingsMatchTheHandComputedValues) {
   EXPECT_EQ(b.p0.passage_number(), 0);
   EXPECT_EQ(b.p0.status(), v1::STEP_STATUS_PERFORMED);
   // P1: 1e6 seeded on day 8, 8e6 harvested 72 h later: PD 3, 24 h each.
-  CC_ASSERT_OK_AND_ASSIGN(auto p1,
-                          mfg_->SeedPassage(tina_, Seed(b.p0.step_id(), Day(8), 1e6)));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto p1, mfg_->SeedPassage(tina_, Seed(b.p0.step_id(), Day(8), 1e6)));
   EXPECT_EQ(p1.step().passage_number(), 1);
   EXPECT_EQ(p1.step().status(), v1::STEP_STATUS_IN_PROGRESS);
   ASSERT_EQ(p1.step().item_ids_size(), 3);
@@ -618,7 +178,8 @@ TEST_F(ManufacturingTest, PopulationDoublingsMatchTheHandComputedValues) {
   // P2: 5e5 seeded on day 11, 4.2e6 on day 15: log2(8.4) = 3.0703893,
   // cumulative 6.0703893, 96 h / 3.0703893 = 31.2664 h.
   CC_ASSERT_OK_AND_ASSIGN(
-      auto p2, mfg_->SeedPassage(tina_, Seed(p1.step().step_id(), Day(11), 5e5)));
+      auto p2,
+      mfg_->SeedPassage(tina_, Seed(p1.step().step_id(), Day(11), 5e5)));
   CC_ASSERT_OK(Harvest(p2.step().step_id(), Day(15), 4.2e6).status());
 
   v1::GetGrowthCurveRequest curve_request;
@@ -715,11 +276,12 @@ TEST_F(ManufacturingTest, LimitsRefuseOrRaiseADeviationAsTheProcessSays) {
     donor::v1::DonorLot lot = MakeLot();
     CC_ASSERT_OK_AND_ASSIGN(v1::Batch batch, Start(lot, process));
     CC_ASSERT_OK_AND_ASSIGN(
-        auto p0, mfg_->RecordProcessing(tina_,
-                                        Processing(batch.batch_id(), T0())));
+        auto p0,
+        mfg_->RecordProcessing(tina_, Processing(batch.batch_id(), T0())));
     CC_ASSERT_OK(Harvest(p0.step().step_id(), Day(8), 4e6).status());
     CC_ASSERT_OK_AND_ASSIGN(
-        auto p1, mfg_->SeedPassage(tina_, Seed(p0.step().step_id(), Day(8), 1e6)));
+        auto p1,
+        mfg_->SeedPassage(tina_, Seed(p0.step().step_id(), Day(8), 1e6)));
     CC_ASSERT_OK(Harvest(p1.step().step_id(), Day(11), 8e6).status());
     absl::StatusOr<v1::SeedPassageResponse> p2 =
         mfg_->SeedPassage(tina_, Seed(p1.step().step_id(), Day(11), 1e6));
@@ -741,8 +303,9 @@ TEST_F(ManufacturingTest, LimitsRefuseOrRaiseADeviationAsTheProcessSays) {
     v1::AssessDeviationRequest assess;
     *assess.mutable_context() = Ctx();
     assess.set_deviation_id(d.deviation_id());
-    assess.set_assessment("P2 within the validated range of the study; "
-                          "karyotype tested at release");
+    assess.set_assessment(
+        "P2 within the validated range of the study; "
+        "karyotype tested at release");
     *assess.mutable_signature() =
         Sig(kQaPassword, common::v1::SIGNATURE_MEANING_APPROVED);
     CC_ASSERT_OK(mfg_->AssessDeviation(qa_, assess).status());
@@ -799,10 +362,11 @@ TEST_F(ManufacturingTest, CellsAreNotDrawnTwiceEvenByConcurrentSteps) {
   }
   EXPECT_EQ(Steps(), steps + 1);
   // No vessel of the refused seeding stays usable in custody.
-  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.items WHERE type = 3 "
-                  "AND state = 'available' AND item_id NOT IN (SELECT item_id FROM "
-                  "cellchain_manufacturing.step_items)"),
-            0);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM cellchain_custody.items WHERE type = 3 "
+            "AND state = 'available' AND item_id NOT IN (SELECT item_id FROM "
+            "cellchain_manufacturing.step_items)"),
+      0);
   ExpectEverySnapshotMatchesItsRow();
 }
 
@@ -859,7 +423,8 @@ TEST_F(ManufacturingTest, BankThawAndProductHarvestToQcPending) {
 
   // P1 from the thawed cells: the vial is consumed, the vessels derive from it.
   CC_ASSERT_OK_AND_ASSIGN(
-      auto p1, mfg_->SeedPassage(tina_, Seed(thawed.step().step_id(), Day(9), 8e5)));
+      auto p1,
+      mfg_->SeedPassage(tina_, Seed(thawed.step().step_id(), Day(9), 8e5)));
   EXPECT_EQ(p1.step().passage_number(), 1);
   EXPECT_THAT(ParentsOf(p1.step().item_ids(0)),
               Contains(cryo.step().vials(0).item_id()));
@@ -912,12 +477,13 @@ TEST_F(ManufacturingTest, BankThawAndProductHarvestToQcPending) {
   // Nothing more is recorded on a batch in release testing.
   EXPECT_EQ(ReasonOf(Harvest(p1.step().step_id(), Day(12), 6.4e6).status()),
             kReasonStepHarvested);
-  EXPECT_EQ(ReasonOf(mfg_->SeedPassage(tina_, Seed(h1.step_id(), Day(12.2), 1e5))
-                         .status()),
-            kReasonBatchState);
-  EXPECT_THAT(History("batch", b.batch.batch_id()),
-              ElementsAre("batch.start by tina",
-                          "batch.product_harvested by tom"));
+  EXPECT_EQ(
+      ReasonOf(mfg_->SeedPassage(tina_, Seed(h1.step_id(), Day(12.2), 1e5))
+                   .status()),
+      kReasonBatchState);
+  EXPECT_THAT(
+      History("batch", b.batch.batch_id()),
+      ElementsAre("batch.start by tina", "batch.product_harvested by tom"));
   ExpectEverySnapshotMatchesItsRow();
 }
 
@@ -988,9 +554,9 @@ TEST_F(ManufacturingTest, QaAbortsABatchAndItsVesselsAreDiscarded) {
 // material lot; they may not release it (another QA may). Rejecting it
 // takes it out of use and stays open to them.
 TEST_F(ManufacturingTest, WhoReceivedAMaterialLotCannotReleaseIt) {
-  auth::Principal terry =
-      MakeUser("terry", "Terry Two-Hats", common::v1::ROLE_TECHNICIAN,
-               kTerryPassword, {common::v1::ROLE_QA});
+  auth::Principal terry = MakeUser(
+      "terry", "Terry Two-Hats",
+      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
   auto receive = [&]() -> absl::StatusOr<v1::MaterialLot> {
     v1::ReceiveMaterialRequest request;
     *request.mutable_context() = Ctx();
@@ -1043,9 +609,9 @@ TEST_F(ManufacturingTest, WhoReceivedAMaterialLotCannotReleaseIt) {
 // may not assess it; a deviation of the whole batch bars whoever did any
 // step of it.
 TEST_F(ManufacturingTest, WhoPerformedOrRecordedCannotAssessTheDeviation) {
-  auth::Principal terry =
-      MakeUser("terry", "Terry Two-Hats", common::v1::ROLE_TECHNICIAN,
-               kTerryPassword, {common::v1::ROLE_QA});
+  auth::Principal terry = MakeUser(
+      "terry", "Terry Two-Hats",
+      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
   auth::Principal terry_as_qa = terry;
   terry_as_qa.acting_role = common::v1::ROLE_QA;
   donor::v1::DonorLot lot = MakeLot();
@@ -1097,8 +663,8 @@ TEST_F(ManufacturingTest, WhoPerformedOrRecordedCannotAssessTheDeviation) {
   // Terry records one about tina's step of another batch.
   CC_ASSERT_OK_AND_ASSIGN(v1::Batch other, Start(MakeLot()));
   CC_ASSERT_OK_AND_ASSIGN(
-      auto tinas, mfg_->RecordProcessing(tina_, Processing(other.batch_id(),
-                                                           T0())));
+      auto tinas,
+      mfg_->RecordProcessing(tina_, Processing(other.batch_id(), T0())));
   v1::Deviation recorded_by_terry =
       record(terry, tinas.step().step_id(), other);
   expect_refused(recorded_by_terry,
