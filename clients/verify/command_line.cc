@@ -7,14 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/encoding.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::verify {
 namespace {
-
-// Debian's Abseil has its own absl::string_view; cross explicitly.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 const FlagSpec* FindSpec(std::span<const FlagSpec> specs,
                          std::string_view name) {
@@ -29,7 +25,7 @@ const FlagSpec* FindSpec(std::span<const FlagSpec> specs,
 absl::StatusOr<std::string> ParsedArgs::Required(std::string_view name) const {
   auto it = flags.find(name);
   if (it == flags.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("missing --", Absl(name)));
+    return absl::InvalidArgumentError(absl::StrCat("missing --", ToAbsl(name)));
   }
   return it->second.front();
 }
@@ -68,19 +64,19 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string> args,
     const FlagSpec* spec = FindSpec(specs, name);
     if (spec == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown option --", Absl(name)));
+          absl::StrCat("unknown option --", ToAbsl(name)));
     }
     if (!has_value) {
       if (i + 1 == args.size()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("--", Absl(name), " needs a value"));
+            absl::StrCat("--", ToAbsl(name), " needs a value"));
       }
       value = args[++i];
     }
     std::vector<std::string>& values = parsed.flags[std::string(name)];
     if (!values.empty() && !spec->repeatable) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--", Absl(name), " given more than once"));
+          absl::StrCat("--", ToAbsl(name), " given more than once"));
     }
     values.push_back(std::move(value));
   }
@@ -91,10 +87,10 @@ absl::StatusOr<uint64_t> ParseDecimal(std::string_view text,
                                       std::string_view what) {
   auto bad = [&]() {
     return absl::InvalidArgumentError(
-        absl::StrCat(Absl(what),
+        absl::StrCat(ToAbsl(what),
                      " must be a decimal number without sign or leading "
                      "zeros, at most 18446744073709551615; got \"",
-                     Absl(text), "\""));
+                     ToAbsl(text), "\""));
   };
   if (text.empty() || (text.size() > 1 && text[0] == '0')) return bad();
   uint64_t value = 0;
@@ -132,7 +128,7 @@ absl::StatusOr<std::vector<ledger::Hash>> ParseHashList(std::string_view text,
   while (true) {
     size_t comma = text.find(',');
     std::string_view part = text.substr(0, comma);
-    std::string label = absl::StrCat(Absl(what), " item ", item);
+    std::string label = absl::StrCat(ToAbsl(what), " item ", item);
     if (part.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(label, " is empty"));
     }

@@ -6,16 +6,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/verifier.h"
 
 namespace cellchain::ledger {
 namespace {
-
-// Debian's Abseil has its own string_view.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 // Records per unit of work taken by a thread.
 constexpr size_t kChunk = 64;
@@ -41,13 +37,13 @@ std::optional<std::string> Admission::Check(
     const AdmissionInput& record) const {
   auto key = keys_.find(std::string(record.key_id));
   if (key == keys_.end()) {
-    return absl::StrCat("key ", Absl(record.key_id),
+    return absl::StrCat("key ", ToAbsl(record.key_id),
                         " is not in the trusted keyring");
   }
   if (key->second.service != record.service) {
-    return absl::StrCat("key ", Absl(record.key_id), " belongs to service ",
+    return absl::StrCat("key ", ToAbsl(record.key_id), " belongs to service ",
                         key->second.service, ", the record to ",
-                        Absl(record.service));
+                        ToAbsl(record.service));
   }
   Hash leaf = LeafHash(record.record_bytes);
   if (record.queued_leaf_hash !=
@@ -58,7 +54,7 @@ std::optional<std::string> Admission::Check(
   if (!key->second.public_key.Verify(
           RecordSignatureMessage(record.record_bytes), record.signature)) {
     return absl::StrCat("the signature does not verify with key ",
-                        Absl(record.key_id));
+                        ToAbsl(record.key_id));
   }
   return std::nullopt;
 }

@@ -15,16 +15,12 @@
 #include "services/common/crypto/ed25519.h"
 #include "services/common/crypto/encoding.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::ledger {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Debian's Abseil has its own absl::string_view; cross explicitly.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 // Larger than any file a bundle legitimately holds except index.jsonl; keeps
 // a wrong path (a device, a huge file) from being read whole.
@@ -36,7 +32,7 @@ constexpr int kMaxJsonDepth = 8;
 // Files.
 
 absl::Status IoError(std::string_view verb, const fs::path& path, int error) {
-  std::string message = absl::StrCat("cannot ", Absl(verb), " ", path.string(),
+  std::string message = absl::StrCat("cannot ", ToAbsl(verb), " ", path.string(),
                                      ": ", std::strerror(error));
   switch (error) {
     case ENOENT:
@@ -271,7 +267,7 @@ class JsonParser {
 
   absl::Status Error(std::string_view what) const {
     return absl::InvalidArgumentError(
-        absl::StrCat("invalid JSON at byte ", pos_, ": ", Absl(what)));
+        absl::StrCat("invalid JSON at byte ", pos_, ": ", ToAbsl(what)));
   }
 
   void SkipSpace() {
@@ -570,7 +566,7 @@ class JsonObject {
     if (value->kind != JsonValue::Kind::kObject) {
       return Mistyped(key, "an object");
     }
-    return JsonObject(*value, absl::StrCat(context_, " \"", Absl(key), "\""));
+    return JsonObject(*value, absl::StrCat(context_, " \"", ToAbsl(key), "\""));
   }
 
   absl::StatusOr<std::vector<JsonObject>> ObjectArray(
@@ -586,7 +582,7 @@ class JsonObject {
       }
       objects.push_back(
           JsonObject(value->array[i],
-                     absl::StrCat(context_, " \"", Absl(key), "\"[", i, "]")));
+                     absl::StrCat(context_, " \"", ToAbsl(key), "\"[", i, "]")));
     }
     return objects;
   }
@@ -607,12 +603,12 @@ class JsonObject {
       if (name == key) return &value;
     }
     return absl::InvalidArgumentError(
-        absl::StrCat(context_, ": missing field \"", Absl(key), "\""));
+        absl::StrCat(context_, ": missing field \"", ToAbsl(key), "\""));
   }
 
   absl::Status Mistyped(std::string_view key, std::string_view what) const {
     return absl::InvalidArgumentError(absl::StrCat(
-        context_, ": field \"", Absl(key), "\" must be ", Absl(what)));
+        context_, ": field \"", ToAbsl(key), "\" must be ", ToAbsl(what)));
   }
 
   JsonValue value_;
@@ -1078,10 +1074,10 @@ std::vector<std::string> ManifestDiscrepancies(const Bundle& bundle) {
                      uint64_t files) {
     if (declared != listed) {
       out.push_back(absl::StrCat("manifest.json declares ", declared, " ",
-                                 Absl(what), ", the bundle holds ", listed));
+                                 ToAbsl(what), ", the bundle holds ", listed));
     }
     if (files != listed) {
-      out.push_back(absl::StrCat("the bundle lists ", listed, " ", Absl(what),
+      out.push_back(absl::StrCat("the bundle lists ", listed, " ", ToAbsl(what),
                                  " but holds ", files, " files of them"));
     }
   };

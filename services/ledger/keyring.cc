@@ -9,15 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/crypto/encoding.h"
+#include "services/common/strings/absl_view.h"
 #include "services/ledger/verifier.h"
 
 namespace cellchain::ledger {
 namespace {
-
-// Debian's Abseil has its own string_view.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 bool IsServiceName(std::string_view s) {
   if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
@@ -31,7 +27,7 @@ bool IsServiceName(std::string_view s) {
 
 absl::Status LineError(int line, std::string_view what) {
   return absl::InvalidArgumentError(
-      absl::StrCat("keyring line ", line, ": ", Absl(what)));
+      absl::StrCat("keyring line ", line, ": ", ToAbsl(what)));
 }
 
 }  // namespace
@@ -39,7 +35,7 @@ absl::Status LineError(int line, std::string_view what) {
 absl::StatusOr<Keyring> Keyring::Parse(std::string_view text) {
   Keyring keyring;
   int number = 0;
-  for (absl::string_view raw_line : absl::StrSplit(Absl(text), '\n')) {
+  for (absl::string_view raw_line : absl::StrSplit(ToAbsl(text), '\n')) {
     ++number;
     absl::string_view line = absl::StripAsciiWhitespace(raw_line);
     if (line.empty() || line[0] == '#') continue;
@@ -52,7 +48,7 @@ absl::StatusOr<Keyring> Keyring::Parse(std::string_view text) {
     size_t colon = key_id.find(':');
     if (colon == std::string_view::npos ||
         !IsServiceName(key_id.substr(0, colon))) {
-      return LineError(number, absl::StrCat("key id \"", Absl(key_id),
+      return LineError(number, absl::StrCat("key id \"", ToAbsl(key_id),
                                             "\" is not <service>:<hex>"));
     }
     absl::StatusOr<std::string> raw = crypto::Base64Decode(fields[1]);

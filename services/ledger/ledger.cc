@@ -13,7 +13,7 @@
 #include "services/common/crypto/random.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/idempotency/idempotency.h"
-#include "services/common/pg/absl_view.h"
+#include "services/common/strings/absl_view.h"
 #include "services/common/pg/error.h"
 #include "services/common/pg/params.h"
 #include "services/common/pg/result.h"
@@ -23,7 +23,6 @@
 namespace cellchain::ledger {
 namespace {
 
-using ::cellchain::pg::ToAbsl;
 
 constexpr size_t kKeyIdBytes = 8;
 

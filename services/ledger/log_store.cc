@@ -8,7 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/pg/absl_view.h"
+#include "services/common/strings/absl_view.h"
 #include "services/common/status/status.h"
 
 namespace cellchain::ledger {
@@ -131,7 +131,7 @@ absl::StatusOr<Hash> HashColumn(const pg::Result& result, int row, int column,
   absl::StatusOr<Hash> hash = HashFromBytes(bytes);
   if (!hash.ok()) {
     return absl::InternalError(
-        absl::StrCat(pg::ToAbsl(what), " is ", bytes.size(), " bytes, not 32"));
+        absl::StrCat(ToAbsl(what), " is ", bytes.size(), " bytes, not 32"));
   }
   return *hash;
 }
@@ -168,7 +168,7 @@ absl::StatusOr<StoredCheckpoint> CheckpointFromRow(const pg::Result& result) {
 // Parameters are bigint: a size or index above 2^63 - 1 cannot be stored.
 absl::Status CheckStorable(uint64_t value, std::string_view what) {
   if (value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return absl::OutOfRangeError(absl::StrCat(pg::ToAbsl(what), " ", value,
+    return absl::OutOfRangeError(absl::StrCat(ToAbsl(what), " ", value,
                                               " is beyond any stored log"));
   }
   return absl::OkStatus();
@@ -192,7 +192,7 @@ absl::Status LogStore::RequireTransaction(std::string_view what) const {
   PGTransactionStatusType status = connection_->transaction_status();
   if (status != PQTRANS_INTRANS && status != PQTRANS_INERROR) {
     return absl::FailedPreconditionError(absl::StrCat(
-        pg::ToAbsl(what),
+        ToAbsl(what),
         " must run inside a transaction, so that a batch is written whole"));
   }
   return absl::OkStatus();
@@ -335,7 +335,7 @@ absl::StatusOr<LogEntry> LogStore::EntryByRecordId(std::string_view record_id) {
                                               pg::ResultFormat::kBinary));
   if (result.rows() == 0) {
     return absl::NotFoundError(
-        absl::StrCat("record ", pg::ToAbsl(record_id), " is not in the log"));
+        absl::StrCat("record ", ToAbsl(record_id), " is not in the log"));
   }
   return EntryFromRow(result);
 }

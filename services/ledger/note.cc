@@ -10,6 +10,7 @@
 #include "services/common/crypto/encoding.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::ledger {
 namespace {
@@ -17,11 +18,6 @@ namespace {
 // U+2014 EM DASH and a space: the start of every signature line.
 constexpr std::string_view kSigPrefix = "\xE2\x80\x94 ";
 constexpr std::string_view kSignerKeyPrefix = "PRIVATE+KEY+";
-
-// Debian's Abseil has its own absl::string_view; cross explicitly.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 // Decodes the UTF-8 sequence at s[i]. Returns its length and sets *cp, or
 // returns 0 for an invalid sequence (overlong forms, surrogates and code
@@ -92,13 +88,13 @@ absl::Status CheckNoteCharacters(std::string_view text, std::string_view what) {
     size_t len = DecodeUtf8(text, i, &cp);
     if (len == 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat(Absl(what), " is not valid UTF-8 at byte ", i));
+          absl::StrCat(ToAbsl(what), " is not valid UTF-8 at byte ", i));
     }
     if (cp < 0x20 && cp != '\n') {
       char hex[8];
       std::snprintf(hex, sizeof(hex), "0x%02x", static_cast<unsigned>(cp));
       return absl::InvalidArgumentError(absl::StrCat(
-          Absl(what), " holds the control character ", hex, " at byte ", i));
+          ToAbsl(what), " holds the control character ", hex, " at byte ", i));
     }
     i += len;
   }
@@ -108,7 +104,7 @@ absl::Status CheckNoteCharacters(std::string_view text, std::string_view what) {
 absl::Status CheckName(std::string_view name) {
   if (!IsValidKeyName(name)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("invalid key name \"", Absl(name),
+        absl::StrCat("invalid key name \"", ToAbsl(name),
                      "\": it must be non-empty UTF-8 without spaces or '+'"));
   }
   return absl::OkStatus();
@@ -162,31 +158,31 @@ absl::StatusOr<KeyParts> ParseKeyParts(std::string_view s,
   auto [name, rest] = Chop(s);
   if (!rest.has_value()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(Absl(kind), " key is not <name>+<key id>+<base64 key>"));
+        absl::StrCat(ToAbsl(kind), " key is not <name>+<key id>+<base64 key>"));
   }
   auto [hex, key64] = Chop(*rest);
   if (!key64.has_value()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(Absl(kind), " key is not <name>+<key id>+<base64 key>"));
+        absl::StrCat(ToAbsl(kind), " key is not <name>+<key id>+<base64 key>"));
   }
   CC_RETURN_IF_ERROR(Annotate(CheckName(name), kind));
   std::optional<uint32_t> key_id = ParseKeyIdHex(hex);
   if (!key_id.has_value()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(Absl(kind), " key id is not 8 hex digits"));
+        absl::StrCat(ToAbsl(kind), " key id is not 8 hex digits"));
   }
   absl::StatusOr<std::string> key = crypto::Base64Decode(*key64);
   if (!key.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(Absl(kind), " key is not valid base64"));
+        absl::StrCat(ToAbsl(kind), " key is not valid base64"));
   }
   if (key->empty() || static_cast<uint8_t>((*key)[0]) != kNoteAlgEd25519) {
     return absl::InvalidArgumentError(absl::StrCat(
-        Absl(kind), " key has an unknown algorithm (only Ed25519, 0x01)"));
+        ToAbsl(kind), " key has an unknown algorithm (only Ed25519, 0x01)"));
   }
   if (key->size() != 1 + crypto::kEd25519PublicKeySize) {
     return absl::InvalidArgumentError(
-        absl::StrCat(Absl(kind), " key is ", key->size() - 1,
+        absl::StrCat(ToAbsl(kind), " key is ", key->size() - 1,
                      " bytes, Ed25519 needs ", crypto::kEd25519PublicKeySize));
   }
   return KeyParts{std::string(name), *key_id, key->substr(1)};
@@ -242,7 +238,7 @@ std::string SignatureLine(const NoteSignature& sig) {
     bytes.push_back(static_cast<char>((sig.key_id >> shift) & 0xFF));
   }
   bytes.append(sig.signature);
-  return absl::StrCat(Absl(kSigPrefix), sig.name, " ",
+  return absl::StrCat(ToAbsl(kSigPrefix), sig.name, " ",
                       crypto::Base64Encode(bytes), "\n");
 }
 
@@ -290,7 +286,7 @@ uint32_t NoteKeyId(std::string_view name, std::string_view ed25519_public_key) {
 }
 
 std::string KeyLabel(std::string_view name, uint32_t key_id) {
-  return absl::StrCat(Absl(name), "+", KeyIdHex(key_id));
+  return absl::StrCat(ToAbsl(name), "+", KeyIdHex(key_id));
 }
 
 // ---------------------------------------------------------------------------
@@ -550,7 +546,7 @@ absl::StatusOr<Checkpoint> VerifyCheckpoint(
     return FailedRule(
         kReasonCheckpointOriginMismatch,
         absl::StrCat("checkpoint is for log \"", checkpoint.origin,
-                     "\", expected \"", Absl(origin), "\""));
+                     "\", expected \"", ToAbsl(origin), "\""));
   }
   return checkpoint;
 }

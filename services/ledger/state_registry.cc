@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/pg/absl_view.h"
+#include "services/common/strings/absl_view.h"
 #include "services/common/status/status.h"
 #include "services/ledger/ledger.h"
 
@@ -59,7 +59,7 @@ absl::Status StateRegistry::Register(std::string entity_type,
 
 bool StateRegistry::Contains(std::string_view entity_type) const {
   absl::MutexLock lock(&mu_);
-  return readers_.contains(pg::ToAbsl(entity_type));
+  return readers_.contains(ToAbsl(entity_type));
 }
 
 std::vector<std::string> StateRegistry::EntityTypes() const {
@@ -75,12 +75,12 @@ std::vector<std::string> StateRegistry::EntityTypes() const {
 absl::StatusOr<StateRegistry::Entry> StateRegistry::Find(
     std::string_view entity_type) const {
   absl::MutexLock lock(&mu_);
-  auto it = readers_.find(pg::ToAbsl(entity_type));
+  auto it = readers_.find(ToAbsl(entity_type));
   if (it == readers_.end()) {
     return FailedRule(
         kReasonNoStateReader,
         absl::StrCat("no state reader is registered for entity type ",
-                     pg::ToAbsl(entity_type)));
+                     ToAbsl(entity_type)));
   }
   return it->second;  // a copy: readers and listers run outside the lock
 }
@@ -99,7 +99,7 @@ absl::StatusOr<std::vector<std::string>> StateRegistry::ListIds(
   const IdLister& lister = entry.lister;
   if (!lister) {
     return absl::NotFoundError(
-        absl::StrCat("entity type ", pg::ToAbsl(entity_type),
+        absl::StrCat("entity type ", ToAbsl(entity_type),
                      " was registered without an id lister"));
   }
   return lister(connection);

@@ -21,6 +21,7 @@
 #include "services/common/crypto/encoding.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::ledger {
 namespace {
@@ -34,11 +35,6 @@ constexpr std::string_view kSignatureDomain("cellchain.audit.v1.record\0", 26);
 constexpr size_t kChunk = 64;
 
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
-
-// Debian's Abseil has its own absl::string_view; cross explicitly.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 std::string TimeText(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E6SZ", time, absl::UTCTimeZone());
@@ -125,7 +121,7 @@ class WireReader {
 
   static absl::Status Malformed(std::string_view what) {
     return absl::InvalidArgumentError(
-        absl::StrCat("malformed protobuf: ", Absl(what)));
+        absl::StrCat("malformed protobuf: ", ToAbsl(what)));
   }
 
  private:
@@ -521,9 +517,9 @@ void Verification::CheckRecordContents() {
       auto compare = [&](std::string_view column, std::string_view stored_value,
                          std::string_view signed_value) {
         if (stored_value == signed_value) return;
-        diffs.push_back(absl::StrCat(Absl(column), " is \"", Absl(stored_value),
+        diffs.push_back(absl::StrCat(ToAbsl(column), " is \"", ToAbsl(stored_value),
                                      "\" but the signed record says \"",
-                                     Absl(signed_value), "\""));
+                                     ToAbsl(signed_value), "\""));
       };
       compare("record_id", stored.record_id, f->record_id);
       compare("service", stored.service, f->service);
@@ -1134,7 +1130,7 @@ std::string RecordSignatureMessage(std::string_view record_bytes) {
 std::string SigningKeyId(std::string_view service,
                          std::string_view raw_public_key) {
   crypto::Sha256Digest digest = crypto::Sha256(raw_public_key);
-  return absl::StrCat(Absl(service), ":",
+  return absl::StrCat(ToAbsl(service), ":",
                       crypto::HexEncode(std::string_view(
                           reinterpret_cast<const char*>(digest.data()), 8)));
 }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::config {
 namespace {
@@ -20,14 +21,8 @@ namespace {
 constexpr std::string_view kHelpReason = "HELP_REQUESTED";
 constexpr std::string_view kRedacted = "<redacted>";
 
-// Debian's Abseil has its own absl::string_view (not an alias of
-// std::string_view), so views cross into absl::StrCat explicitly.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
-
 std::string Quote(std::string_view text) {
-  return absl::StrCat("\"", Absl(text), "\"");
+  return absl::StrCat("\"", ToAbsl(text), "\"");
 }
 
 bool IsValidName(std::string_view name) {
@@ -103,7 +98,7 @@ std::string FormatDuration(std::chrono::milliseconds d) {
   if (ms == 0) return "0ms";
   for (auto [name, unit_ms] : kDurationUnits) {
     if (unit_ms > 1 && ms % unit_ms == 0) {
-      return absl::StrCat(ms / unit_ms, Absl(name));
+      return absl::StrCat(ms / unit_ms, ToAbsl(name));
     }
   }
   return absl::StrCat(ms, "ms");
@@ -416,14 +411,14 @@ absl::Status Loader::Load(int argc, const char* const* argv,
     }
     if (option == nullptr) {
       // Only the name: "--pasword=hunter2" must not print the password.
-      unknown.push_back(absl::StrCat("--", Absl(name)));
+      unknown.push_back(absl::StrCat("--", ToAbsl(name)));
       continue;
     }
     size_t index = index_of(option);
     flag_error[index].clear();
     if (negated) {
       if (value.has_value()) {
-        flag_error[index] = absl::StrCat("--", Absl(name), " takes no value");
+        flag_error[index] = absl::StrCat("--", ToAbsl(name), " takes no value");
       }
       flag_value[index] = "false";
     } else if (option->kind_ == Option::Kind::kBool) {
@@ -513,7 +508,7 @@ std::string Loader::Usage() const {
       if (end == std::string::npos) end = o->help_.size();
       absl::StrAppend(
           &out, "      ",
-          Absl(std::string_view(o->help_).substr(start, end - start)), "\n");
+          ToAbsl(std::string_view(o->help_).substr(start, end - start)), "\n");
       start = end + 1;
     }
     std::vector<std::string> notes;

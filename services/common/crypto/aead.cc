@@ -16,7 +16,6 @@
 namespace cellchain::crypto {
 namespace {
 
-using internal::Absl;
 
 constexpr char kPrefix[] = "cf1.";
 constexpr char kAadDomain[] = "cellchain.field.v1";

@@ -27,9 +27,9 @@ std::string DrainErrorQueue() {
 
 absl::Status OpenSslError(absl::StatusCode code, std::string_view what) {
   std::string queue = DrainErrorQueue();
-  if (queue.empty()) return absl::Status(code, Absl(what));
+  if (queue.empty()) return absl::Status(code, ToAbsl(what));
   return absl::Status(code,
-                      absl::StrCat(Absl(what), " (openssl: ", queue, ")"));
+                      absl::StrCat(ToAbsl(what), " (openssl: ", queue, ")"));
 }
 
 void DieOfOpenSslError(std::string_view what) {

@@ -18,14 +18,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::crypto::internal {
-
-// Debian's Abseil has its own absl::string_view (not an alias of
-// std::string_view), so views cross into absl::StrCat and friends here.
-inline absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 // A status of `code` whose message is `what` followed by the text of every
 // entry of this thread's OpenSSL error queue. Empties the queue.

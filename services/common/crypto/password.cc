@@ -92,7 +92,7 @@ absl::Status ParseParams(std::string_view text, ScryptParams* params) {
     if (parts[i].substr(0, key.size()) != key ||
         !ParseSmallInt(parts[i].substr(key.size()), value)) {
       return Malformed(
-          absl::StrCat("bad parameter \"", internal::Absl(parts[i]), "\""));
+          absl::StrCat("bad parameter \"", ToAbsl(parts[i]), "\""));
     }
   }
   return absl::OkStatus();

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::grpcx {
 namespace {
@@ -22,10 +23,6 @@ using google::protobuf::internal::WireFormatLite;
 // protobuf's own default recursion limit is 100; no cellchain request nests
 // anywhere near this.
 constexpr int kMaxDepth = 64;
-
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
 
 // Decodes one code point of strict UTF-8 (RFC 3629: no overlong forms, no
 // surrogates, nothing above U+10FFFF) at text[*pos] and advances *pos;
@@ -89,7 +86,7 @@ std::string QuotedKey(const FieldDescriptor& key, std::string_view value) {
   for (char c : value) {
     if (c == '"' || c == '\\') return "";
   }
-  return absl::StrCat("\"", Absl(value), "\"");
+  return absl::StrCat("\"", ToAbsl(value), "\"");
 }
 
 absl::Status Walk(const Descriptor& type, std::string_view wire,

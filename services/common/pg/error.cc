@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/types/optional.h"
-#include "services/common/pg/absl_view.h"
+#include "services/common/strings/absl_view.h"
 #include "services/common/status/status.h"
 
 namespace cellchain::pg {

@@ -6,7 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/pg/absl_view.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::pg {
 namespace {

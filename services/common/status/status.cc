@@ -1,4 +1,5 @@
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 #include <optional>
 #include <string>
@@ -9,14 +10,8 @@
 namespace cellchain {
 namespace {
 
-// Debian's Abseil is built with its own absl::string_view (not an alias of
-// std::string_view), so views cross the boundary explicitly.
-absl::string_view Absl(std::string_view view) {
-  return absl::string_view(view.data(), view.size());
-}
-
 std::string PayloadString(const absl::Status& status, std::string_view url) {
-  absl::optional<absl::Cord> payload = status.GetPayload(Absl(url));
+  absl::optional<absl::Cord> payload = status.GetPayload(ToAbsl(url));
   return payload.has_value() ? std::string(*payload) : std::string();
 }
 
@@ -24,17 +19,17 @@ std::string PayloadString(const absl::Status& status, std::string_view url) {
 
 absl::Status InvalidField(std::string_view field, std::string_view message) {
   absl::Status status = absl::InvalidArgumentError(
-      absl::StrCat(Absl(field), ": ", Absl(message)));
-  status.SetPayload(Absl(kFieldPayloadUrl), absl::Cord(Absl(field)));
+      absl::StrCat(ToAbsl(field), ": ", ToAbsl(message)));
+  status.SetPayload(ToAbsl(kFieldPayloadUrl), absl::Cord(ToAbsl(field)));
   return status;
 }
 
 absl::Status FailedRule(std::string_view reason, std::string_view message) {
-  return WithReason(absl::FailedPreconditionError(Absl(message)), reason);
+  return WithReason(absl::FailedPreconditionError(ToAbsl(message)), reason);
 }
 
 absl::Status WithReason(absl::Status status, std::string_view reason) {
-  if (!status.ok()) status.SetPayload(Absl(kReasonPayloadUrl), absl::Cord(Absl(reason)));
+  if (!status.ok()) status.SetPayload(ToAbsl(kReasonPayloadUrl), absl::Cord(ToAbsl(reason)));
   return status;
 }
 
@@ -49,7 +44,7 @@ std::string ReasonOf(const absl::Status& status) {
 absl::Status Annotate(const absl::Status& status, std::string_view context) {
   if (status.ok()) return status;
   absl::Status annotated(status.code(),
-                         absl::StrCat(Absl(context), ": ", status.message()));
+                         absl::StrCat(ToAbsl(context), ": ", status.message()));
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     annotated.SetPayload(url, payload);
   });
