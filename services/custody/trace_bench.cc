@@ -99,7 +99,7 @@
 #include "services/custody/custody.h"
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
-#include "services/ledger/bench_cluster.h"
+#include "services/ledger/bench/bench_cluster.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::custody {

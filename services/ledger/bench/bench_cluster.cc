@@ -1,4 +1,4 @@
-#include "services/ledger/bench_cluster.h"
+#include "services/ledger/bench/bench_cluster.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>

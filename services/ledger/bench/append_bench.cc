@@ -77,7 +77,7 @@
 #include "services/common/pg/pool.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
-#include "services/ledger/bench_cluster.h"
+#include "services/ledger/bench/bench_cluster.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/merkle.h"
 

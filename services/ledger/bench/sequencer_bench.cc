@@ -70,7 +70,7 @@
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
-#include "services/ledger/bench_cluster.h"
+#include "services/ledger/bench/bench_cluster.h"
 #include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/log_store.h"

@@ -1,5 +1,5 @@
 // Throughput of the crypto primitives on this machine. Not a test: run
-//   build/services/common/crypto/crypto_bench
+//   build/services/common/crypto/bench/crypto_bench
 // and read items_per_second (Ed25519, SHA-256) and Time (scrypt).
 #include <string>
 

@@ -2,8 +2,8 @@
 // shell runner and a throwaway PostgreSQL cluster, made by the same fixture
 // script as the tests and migrated with this build's cellchaind, removed at
 // exit. Thread-safety: call from main() only.
-#ifndef CELLCHAIN_SERVICES_LEDGER_BENCH_CLUSTER_H_
-#define CELLCHAIN_SERVICES_LEDGER_BENCH_CLUSTER_H_
+#ifndef CELLCHAIN_SERVICES_LEDGER_BENCH_BENCH_CLUSTER_H_
+#define CELLCHAIN_SERVICES_LEDGER_BENCH_BENCH_CLUSTER_H_
 
 #include <functional>
 #include <string>
@@ -34,4 +34,4 @@ std::string ParseIntFlags(
 
 }  // namespace cellchain::bench
 
-#endif  // CELLCHAIN_SERVICES_LEDGER_BENCH_CLUSTER_H_
+#endif  // CELLCHAIN_SERVICES_LEDGER_BENCH_BENCH_CLUSTER_H_
