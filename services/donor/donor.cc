@@ -20,7 +20,9 @@
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
-#include "services/isbt128/din.h"
+#include "services/donor/eligibility_proto.h"
+#include "services/donor/intake_rules.h"
+#include "services/donor/intake_values.h"
 #include "services/ledger/recorder.h"
 #include "services/ledger/request_bytes.h"
 
@@ -28,32 +30,13 @@ namespace cellchain::donor {
 namespace {
 
 using audit::v1::Isbt128Identifier;
-using google::protobuf::Timestamp;
-using google::protobuf::util::TimeUtil;
-using fields::Blank;
 using fields::kMaxText;
 using fields::Micros;
-using fields::RequirePastTime;
 using fields::RequireText;
-using fields::ToTime;
 constexpr auto Ts = fields::TimestampParam;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
-
-
-
-
-
-
-absl::Status RequireDonorCode(std::string_view code) {
-  if (code.empty()) return InvalidField("donor_code", "required");
-  if (code.size() != 14 || !code.starts_with("DNR-")) {
-    return InvalidField("donor_code", "a donor code is DNR- and 10 characters");
-  }
-  return absl::OkStatus();
-}
+// What a refused receipt's message adds.
+constexpr char kNoCordReceived[] = ": no cord is received from her";
 
 absl::Status NotFound(std::string_view what, std::string_view id,
                       std::string_view reason) {
@@ -85,7 +68,7 @@ absl::StatusOr<v1::Donor> LoadDonor(Executor& executor,
       pg::Result r,
       executor.Exec(absl::StrCat(DonorSelect(), for_update ? " FOR UPDATE" : ""),
                     {code}));
-  if (r.rows() == 0) return NotFound("donor", code, "DONOR_NOT_FOUND");
+  if (r.rows() == 0) return NotFound("donor", code, kReasonDonorNotFound);
   v1::Donor donor;
   CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, donor));
   return donor;
@@ -210,7 +193,7 @@ absl::StatusOr<v1::DonorLot> LoadLot(Executor& executor, const std::string& id,
       LoadLots(executor,
                absl::StrCat("WHERE lot_id = $1", for_update ? " FOR UPDATE" : ""),
                {id}));
-  if (lots.empty()) return NotFound("lot", id, "LOT_NOT_FOUND");
+  if (lots.empty()) return NotFound("lot", id, kReasonLotNotFound);
   return std::move(lots.front());
 }
 
@@ -218,11 +201,6 @@ absl::StatusOr<v1::DonorLot> LoadLot(Executor& executor, const std::string& id,
 template <typename Executor>
 absl::StatusOr<DonorFacts> LoadFacts(Executor& executor,
                                      const v1::Donor& donor) {
-  DonorFacts facts;
-  facts.consent.given = donor.consent_status() != v1::CONSENT_STATUS_NONE;
-  facts.consent.withdrawn =
-      donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN;
-  if (donor.has_delivered_at()) facts.birth_at = ToTime(donor.delivered_at());
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::Screening> screenings,
       LoadAll<v1::Screening>(
@@ -231,50 +209,7 @@ absl::StatusOr<DonorFacts> LoadFacts(Executor& executor,
                        "WHERE donor_code = $1 ORDER BY recorded_at, "
                        "screening_id"),
           donor.donor_code()));
-  for (const v1::Screening& s : screenings) {
-    Screening screening;
-    screening.test_code = s.test_code();
-    screening.specimen_drawn_at = ToTime(s.specimen_drawn_at());
-    screening.method = s.method();
-    screening.kit_lot = s.kit_lot();
-    switch (s.result()) {
-      case v1::SCREENING_RESULT_REACTIVE:
-        screening.result = TestResult::kReactive;
-        break;
-      case v1::SCREENING_RESULT_INDETERMINATE:
-        screening.result = TestResult::kIndeterminate;
-        break;
-      default:
-        screening.result = TestResult::kNonReactive;
-    }
-    facts.screenings.push_back(std::move(screening));
-  }
-  return facts;
-}
-
-v1::Determination ToProto(const Determination& d, const v1::Donor& donor) {
-  v1::Determination out;
-  out.set_donor_code(donor.donor_code());
-  out.set_donor_revision(donor.revision());
-  switch (d.eligibility) {
-    case Eligibility::kEligible:
-      out.set_eligibility(v1::ELIGIBILITY_ELIGIBLE);
-      break;
-    case Eligibility::kIneligible:
-      out.set_eligibility(v1::ELIGIBILITY_INELIGIBLE);
-      break;
-    case Eligibility::kIncomplete:
-      out.set_eligibility(v1::ELIGIBILITY_INCOMPLETE);
-      break;
-  }
-  for (const Reason& reason : d.reasons) {
-    v1::EligibilityReason* r = out.add_reasons();
-    r->set_code(reason.code);
-    r->set_test_code(reason.test_code);
-    r->set_message(reason.message);
-    r->set_disqualifying(reason.disqualifying);
-  }
-  return out;
+  return ToFacts(donor, screenings);
 }
 
 // The records of one change (ledger::Recorder), with the donor entities'
@@ -349,64 +284,8 @@ absl::Status CheckIntakeIndependence(pg::Transaction& tx,
 
 // "DNR-" and 10 characters of Crockford's base32: 50 random bits.
 absl::StatusOr<std::string> NewDonorCode() {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   CC_ASSIGN_OR_RETURN(std::string bytes, crypto::RandomBytes(10));
-  std::string code = "DNR-";
-  for (unsigned char b : bytes) code += kAlphabet[b % 32];
-  return code;
-}
-
-std::string Context(const std::string& code, std::string_view field) {
-  return absl::StrCat("donor/", code, "/", std::string(field));
-}
-
-// `now` is the service's clock: a date of birth after today is refused.
-absl::Status CheckIdentifying(const v1::IdentifyingData& data, absl::Time now) {
-  if (data.name().size() > 200) {
-    return InvalidField("identifying.name", "at most 200 characters");
-  }
-  if (!data.date_of_birth().empty()) {
-    absl::CivilDay day;
-    if (!absl::ParseCivilTime(data.date_of_birth(), &day) ||
-        absl::FormatCivilTime(day) != data.date_of_birth()) {
-      return InvalidField("identifying.date_of_birth", "YYYY-MM-DD");
-    }
-    if (day > absl::ToCivilDay(now, absl::UTCTimeZone()) ||
-        day.year() < 1900) {
-      return InvalidField("identifying.date_of_birth",
-                          "not a plausible date of birth");
-    }
-  }
-  if (data.medical_record_number().size() > 64) {
-    return InvalidField("identifying.medical_record_number",
-                        "at most 64 characters");
-  }
-  return absl::OkStatus();
-}
-
-std::string Celsius(double c) { return absl::StrFormat("%.1f °C", c); }
-
-std::string Hours(absl::Duration d) {
-  int64_t minutes = absl::ToInt64Minutes(d);
-  return absl::StrFormat("%d h %02d min", minutes / 60, minutes % 60);
-}
-
-// A DIN as stored (13 characters) from what a person typed or a scanner
-// read: the 13 characters, "=" data structure 001, or the eye-readable
-// form with its check character.
-absl::StatusOr<std::string> NormalizeDin(std::string_view text) {
-  if (text.starts_with("=")) {
-    CC_ASSIGN_OR_RETURN(isbt128::DonationIdentification id,
-                        isbt128::ParseDonationIdentification(text));
-    return id.din.ToString();
-  }
-  absl::StatusOr<isbt128::Din> din = isbt128::Din::Parse(text);
-  if (!din.ok()) din = isbt128::Din::FromKeyboardEntry(text);
-  if (!din.ok()) {
-    return InvalidField("din", "not a DIN (13 characters, =... or the "
-                               "eye-readable form with its check character)");
-  }
-  return din->ToString();
+  return DonorCodeFrom(bytes);
 }
 
 bool IsReason(const absl::Status& status, std::string_view reason) {
@@ -463,11 +342,7 @@ absl::Status Donors::RegisterStateReaders(ledger::StateRegistry& registry) {
 
 absl::StatusOr<v1::RegisterDonorResponse> Donors::RegisterDonor(
     const auth::Principal& caller, const v1::RegisterDonorRequest& request) {
-  CC_RETURN_IF_ERROR(CheckIdentifying(request.identifying(), clock_->Now()));
-  if (request.has_delivered_at()) {
-    CC_RETURN_IF_ERROR(
-        RequirePastTime(request.delivered_at(), true, "delivered_at"));
-  }
+  CC_RETURN_IF_ERROR(CheckRegistration(request, clock_->Now()));
   CC_RETURN_IF_ERROR(
       idempotency::ValidateRequestId(request.context().request_id()));
   CC_ASSIGN_OR_RETURN(std::string code, NewDonorCode());
@@ -485,7 +360,7 @@ absl::StatusOr<v1::RegisterDonorResponse> Donors::RegisterDonor(
                      std::nullopt}};
   for (Field& f : fields) {
     if (f.value.empty()) continue;
-    CC_ASSIGN_OR_RETURN(f.sealed, cipher_->Encrypt(f.value, Context(code, f.name)));
+    CC_ASSIGN_OR_RETURN(f.sealed, cipher_->Encrypt(f.value, IdentifyingContext(code, f.name)));
   }
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   std::optional<int64_t> delivered;
@@ -526,10 +401,10 @@ absl::StatusOr<v1::GetDonorResponse> Donors::GetDonor(
   if (request.reveal_identifying()) {
     if (!caller.HasRole(common::v1::ROLE_QA)) {
       return WithReason(
-          absl::PermissionDeniedError(
-              "IDENTIFYING_DATA_RESTRICTED: only QA may see a donor's "
-              "identifying data"),
-          "IDENTIFYING_DATA_RESTRICTED");
+          absl::PermissionDeniedError(absl::StrCat(
+              kReasonIdentifyingRestricted,
+              ": only QA may see a donor's identifying data")),
+          kReasonIdentifyingRestricted);
     }
     CC_RETURN_IF_ERROR(RequireText(request.reason(), "reason"));
   }
@@ -593,7 +468,7 @@ absl::StatusOr<v1::GetDonorResponse> Donors::GetDonor(
         CC_ASSIGN_OR_RETURN(std::string sealed, r.GetString(0, i));
         if (sealed.empty()) continue;
         absl::StatusOr<std::string> plain =
-            cipher_->Decrypt(sealed, Context(code, fields[i].first));
+            cipher_->Decrypt(sealed, IdentifyingContext(code, fields[i].first));
         if (!plain.ok()) {
           // Never the value; the key id and the failure are enough.
           return FailedRule(
@@ -624,31 +499,14 @@ absl::StatusOr<v1::GetDonorResponse> Donors::GetDonor(
 
 absl::StatusOr<v1::RecordConsentResponse> Donors::RecordConsent(
     const auth::Principal& caller, const v1::RecordConsentRequest& request) {
-  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
-  CC_RETURN_IF_ERROR(RequireText(request.form_version(), "form_version", 64));
-  CC_RETURN_IF_ERROR(RequirePastTime(request.consented_at(),
-                                     request.has_consented_at(),
-                                     "consented_at"));
-  CC_RETURN_IF_ERROR(RequireText(request.taken_by(), "taken_by", 200));
-  CC_RETURN_IF_ERROR(RequireText(request.witness(), "witness", 200));
-  if (absl::EqualsIgnoreCase(
-          absl::StripAsciiWhitespace(request.witness()),
-          absl::StripAsciiWhitespace(request.taken_by()))) {
-    return InvalidField("witness",
-                        "the witness is someone other than the person who "
-                        "took the consent");
-  }
+  CC_RETURN_IF_ERROR(CheckConsent(request, clock_->Now()));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::RecordConsentResponse>(
       *pool_, {kServiceName, "RecordConsent", request.context().request_id()},
       bytes, [&](pg::Transaction& tx, v1::RecordConsentResponse& response) {
         CC_ASSIGN_OR_RETURN(v1::Donor donor,
                             LoadDonor(tx, request.donor_code(), true));
-        if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
-          return FailedRule(kReasonConsentWithdrawn,
-                            absl::StrCat("donor ", donor.donor_code(),
-                                         " withdrew her consent"));
-        }
+        CC_RETURN_IF_ERROR(RequireConsentStands(donor));
         std::string id = crypto::RandomId("cns");
         CC_RETURN_IF_ERROR(
             tx.Exec(absl::StrCat("INSERT INTO cellchain_donor.consents "
@@ -684,12 +542,7 @@ absl::StatusOr<v1::RecordConsentResponse> Donors::RecordConsent(
 
 absl::StatusOr<v1::WithdrawConsentResponse> Donors::WithdrawConsent(
     const auth::Principal& caller, const v1::WithdrawConsentRequest& request) {
-  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
-  CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
-  if (request.has_withdrawn_at()) {
-    CC_RETURN_IF_ERROR(
-        RequirePastTime(request.withdrawn_at(), true, "withdrawn_at"));
-  }
+  CC_RETURN_IF_ERROR(CheckWithdrawal(request, clock_->Now()));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   std::optional<int64_t> at;
   if (request.has_withdrawn_at()) at = Micros(request.withdrawn_at());
@@ -704,11 +557,7 @@ absl::StatusOr<v1::WithdrawConsentResponse> Donors::WithdrawConsent(
             // withdrawal and is refused, so every lot is listed here.
             CC_ASSIGN_OR_RETURN(v1::Donor donor,
                                 LoadDonor(tx, request.donor_code(), true));
-            if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
-              return FailedRule(kReasonConsentWithdrawn,
-                                absl::StrCat("donor ", donor.donor_code(),
-                                             " withdrew her consent already"));
-            }
+            CC_RETURN_IF_ERROR(RequireConsentStands(donor, " already"));
             CC_ASSIGN_OR_RETURN(
                 pg::Result consents,
                 tx.Exec(absl::StrCat(
@@ -782,7 +631,7 @@ absl::Status Donors::PlaceWithdrawalHolds(
     hold.set_item_id(item_id);
     absl::StatusOr<custody::v1::PlaceHoldResponse> held =
         custody_->PlaceHold(caller, hold);
-    if (!held.ok() && !IsReason(held.status(), "ITEM_ENDED")) {
+    if (!held.ok() && !IsReason(held.status(), custody::kReasonItemEnded)) {
       return Annotate(held.status(),
                       absl::StrCat("the withdrawal is recorded but the hold "
                                    "of item ",
@@ -797,32 +646,7 @@ absl::Status Donors::PlaceWithdrawalHolds(
 
 absl::StatusOr<v1::RecordScreeningResponse> Donors::RecordScreening(
     const auth::Principal& caller, const v1::RecordScreeningRequest& request) {
-  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
-  if (request.test_code().empty()) return InvalidField("test_code", "required");
-  bool known = false;
-  std::vector<std::string> codes;
-  for (const PanelTest& test : options_.panel.tests) {
-    known |= test.code == request.test_code();
-    codes.push_back(test.code);
-  }
-  if (!known) {
-    return WithReason(
-        InvalidField("test_code",
-                     absl::StrCat("\"", request.test_code(),
-                                  "\" is not a test of the panel (",
-                                  absl::StrJoin(codes, ", "), ")")),
-        kReasonTestNotInPanel);
-  }
-  CC_RETURN_IF_ERROR(RequireText(request.method(), "method", 200));
-  CC_RETURN_IF_ERROR(RequireText(request.kit_lot(), "kit_lot", 64));
-  CC_RETURN_IF_ERROR(RequirePastTime(request.specimen_drawn_at(),
-                                     request.has_specimen_drawn_at(),
-                                     "specimen_drawn_at"));
-  if (request.result() == v1::SCREENING_RESULT_UNSPECIFIED ||
-      !v1::ScreeningResult_IsValid(request.result())) {
-    return InvalidField("result",
-                        "NON_REACTIVE, REACTIVE or INDETERMINATE is required");
-  }
+  CC_RETURN_IF_ERROR(CheckScreening(request, options_.panel, clock_->Now()));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::RecordScreeningResponse>(
       *pool_, {kServiceName, "RecordScreening", request.context().request_id()},
@@ -930,41 +754,7 @@ absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
 
 absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
     const auth::Principal& caller, const v1::ReceiveCordRequest& request) {
-  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
-  CC_RETURN_IF_ERROR(RequirePastTime(request.delivered_at(),
-                                     request.has_delivered_at(),
-                                     "delivered_at"));
-  CC_RETURN_IF_ERROR(RequirePastTime(request.collected_at(),
-                                     request.has_collected_at(),
-                                     "collected_at"));
-  CC_RETURN_IF_ERROR(RequirePastTime(request.received_at(),
-                                     request.has_received_at(), "received_at"));
-  absl::Time delivered = ToTime(request.delivered_at());
-  absl::Time collected = ToTime(request.collected_at());
-  absl::Time received = ToTime(request.received_at());
-  if (collected < delivered) {
-    return InvalidField("collected_at", "before the delivery");
-  }
-  if (received < collected) {
-    return InvalidField("received_at", "before the collection");
-  }
-  for (auto [value, field] :
-       {std::pair{request.transport_min_celsius(), "transport_min_celsius"},
-        std::pair{request.transport_max_celsius(), "transport_max_celsius"}}) {
-    if (!std::isfinite(value) || value < -90 || value > 60) {
-      return InvalidField(field, "between -90 and 60 degrees Celsius");
-    }
-  }
-  if (request.transport_min_celsius() > request.transport_max_celsius()) {
-    return InvalidField("transport_min_celsius",
-                        "greater than transport_max_celsius");
-  }
-  if (!std::isfinite(request.tissue_weight_grams()) ||
-      request.tissue_weight_grams() <= 0 ||
-      request.tissue_weight_grams() > 2000) {
-    return InvalidField("tissue_weight_grams",
-                        "more than 0 and at most 2000 grams");
-  }
+  CC_RETURN_IF_ERROR(CheckReceipt(request, clock_->Now()));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   const std::string& code = request.donor_code();
@@ -972,12 +762,7 @@ absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
     // Refused before a DIN is spent on it (checked again under the lock).
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(*lease, code));
-    if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
-      return FailedRule(kReasonConsentWithdrawn,
-                        absl::StrCat("donor ", code,
-                                     " withdrew her consent: no cord is "
-                                     "received from her"));
-    }
+    CC_RETURN_IF_ERROR(RequireConsentStands(donor, kNoCordReceived));
   }
   custody::v1::AllocateDinRequest allocate;
   allocate.mutable_context()->set_request_id(
@@ -996,49 +781,17 @@ absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
                       custody_->RegisterItem(caller, item_request));
   const std::string item_id = item.item().item_id();
 
-  struct Found {
-    v1::DeviationKind kind;
-    std::string description;
-  };
-  std::vector<Found> deviations;
-  absl::Duration elapsed = received - collected;
-  if (elapsed > options_.max_collection_to_processing) {
-    deviations.push_back(
-        {v1::DEVIATION_KIND_COLLECTION_TO_PROCESSING_TIME,
-         absl::StrCat("collection to processing ", Hours(elapsed),
-                      ", limit ", Hours(options_.max_collection_to_processing))});
-  }
-  if (request.transport_min_celsius() < options_.transport_min_celsius ||
-      request.transport_max_celsius() > options_.transport_max_celsius) {
-    deviations.push_back(
-        {v1::DEVIATION_KIND_TRANSPORT_TEMPERATURE,
-         absl::StrCat("transport ", Celsius(request.transport_min_celsius()),
-                      " to ", Celsius(request.transport_max_celsius()),
-                      ", range ", Celsius(options_.transport_min_celsius),
-                      " to ", Celsius(options_.transport_max_celsius))});
-  }
+  std::vector<FoundDeviation> deviations =
+      DeviationsAtReceipt(request, options_);
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   absl::StatusOr<v1::ReceiveCordResponse> result =
       idempotency::RunOnce<v1::ReceiveCordResponse>(
           *pool_, {kServiceName, "ReceiveCord", request_id}, bytes,
           [&](pg::Transaction& tx, v1::ReceiveCordResponse& response) {
             CC_ASSIGN_OR_RETURN(v1::Donor donor, LoadDonor(tx, code, true));
-            if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
-              return FailedRule(kReasonConsentWithdrawn,
-                                absl::StrCat("donor ", code,
-                                             " withdrew her consent: no cord "
-                                             "is received from her"));
-            }
-            bool set_delivery = !donor.has_delivered_at();
-            if (!set_delivery &&
-                Micros(donor.delivered_at()) != Micros(request.delivered_at())) {
-              return FailedRule(
-                  kReasonDeliveryMismatch,
-                  absl::StrCat("donor ", code, " delivered at ",
-                               TimeUtil::ToString(donor.delivered_at()),
-                               ", not ",
-                               TimeUtil::ToString(request.delivered_at())));
-            }
+            CC_RETURN_IF_ERROR(RequireConsentStands(donor, kNoCordReceived));
+            CC_ASSIGN_OR_RETURN(bool set_delivery,
+                                DeliveryToRecord(donor, request.delivered_at()));
             if (set_delivery) {
               CC_RETURN_IF_ERROR(
                   tx.Exec(absl::StrCat("UPDATE cellchain_donor.donors SET "
@@ -1069,7 +822,7 @@ absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
                          request.transport_max_celsius(),
                          request.tissue_weight_grams(), caller.user_id})
                     .status());
-            for (const Found& d : deviations) {
+            for (const FoundDeviation& d : deviations) {
               CC_RETURN_IF_ERROR(
                   tx.Exec("INSERT INTO cellchain_donor.deviations "
                           "(deviation_id, lot_id, kind, description, "
@@ -1113,14 +866,7 @@ absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
 
 absl::StatusOr<v1::AssessDeviationResponse> Donors::AssessDeviation(
     const auth::Principal& caller, const v1::AssessDeviationRequest& request) {
-  if (request.deviation_id().empty()) {
-    return InvalidField("deviation_id", "required");
-  }
-  if (request.decision() != v1::DEVIATION_STATUS_ACCEPTABLE &&
-      request.decision() != v1::DEVIATION_STATUS_NOT_ACCEPTABLE) {
-    return InvalidField("decision", "ACCEPTABLE or NOT_ACCEPTABLE");
-  }
-  CC_RETURN_IF_ERROR(RequireText(request.assessment(), "assessment"));
+  CC_RETURN_IF_ERROR(CheckAssessment(request));
   CC_RETURN_IF_ERROR(
       idempotency::ValidateRequestId(request.context().request_id()));
   CC_ASSIGN_OR_RETURN(
@@ -1141,7 +887,7 @@ absl::StatusOr<v1::AssessDeviationResponse> Donors::AssessDeviation(
                     {request.deviation_id()}));
         if (r.rows() == 0) {
           return NotFound("deviation", request.deviation_id(),
-                          "DEVIATION_NOT_FOUND");
+                          kReasonDeviationNotFound);
         }
         CC_ASSIGN_OR_RETURN(std::string lot_id, r.GetString(0, 0));
         CC_RETURN_IF_ERROR(LoadLot(tx, lot_id, /*for_update=*/true).status());
@@ -1213,17 +959,6 @@ absl::StatusOr<v1::ReleaseLotResponse> Donors::ReleaseLot(
                             LoadLot(tx, request.lot_id(), true));
         CC_RETURN_IF_ERROR(CheckIntakeIndependence(
             tx, signature.actor.user_id(), code, lot.lot_id()));
-        if (lot.state() != v1::LOT_STATE_QUARANTINE) {
-          return FailedRule(kReasonLotState,
-                            absl::StrCat("lot ", lot.lot_id(), " is ",
-                                         v1::LotState_Name(lot.state()),
-                                         ", not in quarantine"));
-        }
-        if (donor.consent_status() == v1::CONSENT_STATUS_WITHDRAWN) {
-          return FailedRule(kReasonConsentWithdrawn,
-                            absl::StrCat("donor ", code,
-                                         " withdrew her consent"));
-        }
         CC_ASSIGN_OR_RETURN(
             std::vector<v1::Determination> latest,
             LoadAll<v1::Determination>(
@@ -1233,55 +968,11 @@ absl::StatusOr<v1::ReleaseLotResponse> Donors::ReleaseLot(
                     "ORDER BY determined_at DESC, determination_id DESC "
                     "LIMIT 1",
                 code));
-        if (latest.empty()) {
-          return FailedRule(kReasonNotDetermined,
-                            absl::StrCat("donor ", code,
-                                         " has no signed eligibility "
-                                         "determination"));
-        }
-        const v1::Determination& d = latest.front();
-        if (d.eligibility() != v1::ELIGIBILITY_ELIGIBLE) {
-          std::vector<std::string> reasons;
-          for (const v1::EligibilityReason& r : d.reasons()) {
-            if (r.code() == "SPECIMEN_OUT_OF_WINDOW") continue;
-            reasons.push_back(r.test_code().empty()
-                                  ? r.code()
-                                  : absl::StrCat(r.code(), " ", r.test_code()));
-          }
-          return FailedRule(
-              kReasonNotEligible,
-              absl::StrCat("donor ", code, " was determined ",
-                           v1::Eligibility_Name(d.eligibility()).substr(12),
-                           " (", absl::StrJoin(reasons, ", "), ")"));
-        }
-        if (d.donor_revision() != donor.revision()) {
-          return FailedRule(kReasonDeterminationStale,
-                            absl::StrCat("donor ", code,
-                                         "'s data changed after the "
-                                         "determination ",
-                                         d.determination_id(),
-                                         ": determine eligibility again"));
-        }
-        for (const v1::Deviation& deviation : lot.deviations()) {
-          if (deviation.status() == v1::DEVIATION_STATUS_OPEN) {
-            return FailedRule(kReasonDeviationOpen,
-                              absl::StrCat("deviation ",
-                                           deviation.deviation_id(), " (",
-                                           deviation.description(),
-                                           ") awaits QA's assessment"));
-          }
-          if (deviation.status() == v1::DEVIATION_STATUS_NOT_ACCEPTABLE) {
-            return FailedRule(kReasonDeviationNotAcceptable,
-                              absl::StrCat("deviation ",
-                                           deviation.deviation_id(),
-                                           " was assessed not acceptable"));
-          }
-        }
-        if (item.item().on_hold()) {
-          return FailedRule(kReasonLotOnHold,
-                            absl::StrCat("the lot's custody item ", item_id,
-                                         " is on hold"));
-        }
+        CC_RETURN_IF_ERROR(CheckRelease(
+            {.lot = lot,
+             .donor = donor,
+             .latest = latest.empty() ? nullptr : &latest.front(),
+             .item_on_hold = item.item().on_hold()}));
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_donor.lots SET state = 2, "
                     "released_by = $2, released_at = now(), "
@@ -1323,11 +1014,7 @@ absl::StatusOr<v1::DiscardLotResponse> Donors::DiscardLot(
       [&](pg::Transaction& tx, v1::DiscardLotResponse& response) {
         CC_ASSIGN_OR_RETURN(v1::DonorLot locked,
                             LoadLot(tx, request.lot_id(), true));
-        if (locked.state() == v1::LOT_STATE_DISCARDED) {
-          return FailedRule(kReasonLotState,
-                            absl::StrCat("lot ", locked.lot_id(),
-                                         " was discarded already"));
-        }
+        CC_RETURN_IF_ERROR(CheckDiscard(locked));
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_donor.lots SET state = 3, "
                     "discard_reason = $2, version = version + 1 "
@@ -1358,46 +1045,14 @@ absl::StatusOr<v1::GetLotResponse> Donors::GetLot(
   CC_ASSIGN_OR_RETURN(std::string din, NormalizeDin(request.din()));
   CC_ASSIGN_OR_RETURN(std::vector<v1::DonorLot> lots,
                       LoadLots(*lease, "WHERE din = $1", {din}));
-  if (lots.empty()) return NotFound("lot with DIN", din, "LOT_NOT_FOUND");
+  if (lots.empty()) return NotFound("lot with DIN", din, kReasonLotNotFound);
   *response.mutable_lot() = std::move(lots.front());
   return response;
 }
 
 absl::StatusOr<v1::ListLotsResponse> Donors::ListLots(
     const v1::ListLotsRequest& request) {
-  if (!v1::LotState_IsValid(request.state())) {
-    return InvalidField("state", "not a lot state");
-  }
-  int page_size = request.page().page_size();
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return InvalidField("page.page_size", "0 to 500");
-  }
-  if (page_size == 0) page_size = kDefaultPageSize;
-  std::optional<int64_t> from, to, after_micros;
-  std::string after_id;
-  if (request.has_received_from()) from = Micros(request.received_from());
-  if (request.has_received_to()) to = Micros(request.received_to());
-  if (from && to && *from >= *to) {
-    return InvalidField("received_to", "not after received_from");
-  }
-  std::string din;
-  if (!request.din().empty()) {
-    CC_ASSIGN_OR_RETURN(din, NormalizeDin(request.din()));
-  }
-  if (!request.donor_code().empty()) {
-    CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
-  }
-  if (!request.page().page_token().empty()) {
-    std::vector<std::string> parts =
-        absl::StrSplit(request.page().page_token(), absl::MaxSplits('.', 1));
-    int64_t micros = 0;
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &micros) ||
-        !parts[1].starts_with("lot_")) {
-      return InvalidField("page.page_token", "not a token this server issued");
-    }
-    after_micros = micros;
-    after_id = parts[1];
-  }
+  CC_ASSIGN_OR_RETURN(LotQuery query, CheckListLots(request));
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::DonorLot> lots,
@@ -1412,16 +1067,19 @@ absl::StatusOr<v1::ListLotsResponse> Donors::ListLots(
                             Ts(6),
                             ", $7)) ORDER BY received_at DESC, lot_id DESC "
                             "LIMIT $8"),
-               {static_cast<int>(request.state()), from, to, din,
-                request.donor_code(), after_micros, after_id, page_size + 1}));
+               {static_cast<int>(query.state), query.received_from,
+                query.received_to, query.din, query.donor_code,
+                query.after_received_at, query.after_lot_id,
+                query.page_size + 1}));
   v1::ListLotsResponse response;
+  const int page_size = query.page_size;
   for (size_t i = 0; i < lots.size() && static_cast<int>(i) < page_size; ++i) {
     *response.add_lots() = std::move(lots[i]);
   }
   if (static_cast<int>(lots.size()) > page_size) {
     const v1::DonorLot& last = response.lots(page_size - 1);
     response.mutable_page()->set_next_page_token(
-        absl::StrCat(Micros(last.received_at()), ".", last.lot_id()));
+        NextLotPageToken(last));
   }
   return response;
 }

@@ -37,7 +37,9 @@
 #include "services/common/crypto/aead.h"
 #include "services/common/pg/pool.h"
 #include "services/custody/custody_port.h"
+#include "services/donor/donor_options.h"
 #include "services/donor/eligibility.h"
+#include "services/donor/reasons.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/state_registry.h"
 
@@ -45,43 +47,15 @@ namespace cellchain::donor {
 
 inline constexpr char kServiceName[] = "cellchain.donor.v1.DonorService";
 
-// Reasons of FAILED_PRECONDITION refusals.
-inline constexpr char kReasonConsentWithdrawn[] = "CONSENT_WITHDRAWN";
-inline constexpr char kReasonDeliveryMismatch[] = "DELIVERY_MISMATCH";
-inline constexpr char kReasonNotDetermined[] = "ELIGIBILITY_NOT_DETERMINED";
-inline constexpr char kReasonNotEligible[] = "DONOR_NOT_ELIGIBLE";
-inline constexpr char kReasonDeterminationStale[] = "DETERMINATION_STALE";
-inline constexpr char kReasonDeviationOpen[] = "DEVIATION_OPEN";
-inline constexpr char kReasonDeviationNotAcceptable[] =
-    "DEVIATION_NOT_ACCEPTABLE";
-inline constexpr char kReasonDeviationAssessed[] = "DEVIATION_ASSESSED";
-inline constexpr char kReasonLotOnHold[] = "LOT_ON_HOLD";
-inline constexpr char kReasonLotState[] = "LOT_STATE";
-inline constexpr char kReasonNoConsent[] = "NO_CONSENT_TO_WITHDRAW";
-inline constexpr char kReasonTestNotInPanel[] = "TEST_NOT_IN_PANEL";
-inline constexpr char kReasonIdentifyingUnavailable[] =
-    "IDENTIFYING_DATA_UNAVAILABLE";
-
-struct DonorOptions {
-  // The facility whose DINs donor lots get (custody allocates them).
-  std::string fin = "A9999";
-  Panel panel = DefaultPanel();
-  // Collection to receipt (where processing starts) beyond this records a
-  // deviation.
-  absl::Duration max_collection_to_processing = absl::Hours(48);
-  // The transport logger's readings must stay within this range.
-  double transport_min_celsius = 2.0;
-  double transport_max_celsius = 8.0;
-};
-
 class Donors {
  public:
   // `pool` connects as cellchain_donor; `ledger` signs as "donor";
   // `cipher` seals identifying data; `signatures` re-authenticates QA;
   // `custody` holds the lots' items; `clock` is the time the service's own
-  // decisions are made at (a date of birth not in the future), nullptr
-  // meaning ledger::RealClock(), so that tests can move time. None is
-  // owned; all must outlive this.
+  // decisions are made at (no date of birth, consent, specimen, delivery,
+  // collection or receipt in the future), nullptr meaning
+  // ledger::RealClock(), so that tests can move time. None is owned; all
+  // must outlive this.
   Donors(pg::Pool* pool, const ledger::Ledger* ledger,
          const crypto::FieldCipher* cipher,
          auth::SignatureAuthority* signatures, custody::CustodyPort* custody,

@@ -45,12 +45,12 @@ Determination Determine(const Panel& panel, const DonorFacts& facts) {
         {std::move(code), std::move(test), std::move(message), disqualifying});
   };
   if (facts.consent.withdrawn) {
-    add("CONSENT_WITHDRAWN", "", "the donor withdrew her consent", true);
+    add(kCodeConsentWithdrawn, "", "the donor withdrew her consent", true);
   } else if (!facts.consent.given) {
-    add("CONSENT_MISSING", "", "no consent is recorded", false);
+    add(kCodeConsentMissing, "", "no consent is recorded", false);
   }
   if (!facts.birth_at.has_value()) {
-    add("BIRTH_NOT_RECORDED", "",
+    add(kCodeBirthNotRecorded, "",
         "the time of birth is not recorded, so no specimen can be placed in "
         "its window",
         false);
@@ -65,15 +65,15 @@ Determination Determine(const Panel& panel, const DonorFacts& facts) {
       if (!facts.birth_at.has_value()) continue;
       absl::Duration from_birth = s.specimen_drawn_at - *facts.birth_at;
       if (absl::AbsDuration(from_birth) > panel.specimen_window) {
-        add("SPECIMEN_OUT_OF_WINDOW", test.code,
-            absl::StrCat(test.name, ": specimen drawn ",
-                         absl::FormatDuration(absl::Trunc(
-                             absl::AbsDuration(from_birth), absl::Hours(1))),
-                         from_birth < absl::ZeroDuration() ? " before"
-                                                           : " after",
-                         " the birth, outside the window of ",
-                         absl::FormatDuration(panel.specimen_window),
-                         "; it does not count"),
+        add(kCodeSpecimenOutOfWindow, test.code,
+            absl::StrCat(
+                test.name, ": specimen drawn ",
+                absl::FormatDuration(
+                    absl::Trunc(absl::AbsDuration(from_birth), absl::Hours(1))),
+                from_birth < absl::ZeroDuration() ? " before" : " after",
+                " the birth, outside the window of ",
+                absl::FormatDuration(panel.specimen_window),
+                "; it does not count"),
             false);
         continue;
       }
@@ -83,7 +83,7 @@ Determination Determine(const Panel& panel, const DonorFacts& facts) {
     }
     if (!counted) {
       if (facts.birth_at.has_value()) {
-        add("TEST_MISSING", test.code,
+        add(kCodeTestMissing, test.code,
             absl::StrCat(test.name, ": no result of a specimen in window"),
             false);
       }
@@ -91,10 +91,10 @@ Determination Determine(const Panel& panel, const DonorFacts& facts) {
       continue;
     }
     if (reactive && test.reactive_disqualifies) {
-      add("TEST_REACTIVE", test.code, absl::StrCat(test.name, ": reactive"),
+      add(kCodeTestReactive, test.code, absl::StrCat(test.name, ": reactive"),
           true);
     } else if (indeterminate && test.reactive_disqualifies) {
-      add("TEST_INDETERMINATE", test.code,
+      add(kCodeTestIndeterminate, test.code,
           absl::StrCat(test.name, ": indeterminate"), true);
     }
   }
@@ -102,9 +102,9 @@ Determination Determine(const Panel& panel, const DonorFacts& facts) {
   bool incomplete = any_incomplete;
   for (const Reason& r : d.reasons) {
     disqualified |= r.disqualifying;
-    incomplete |= !r.disqualifying && r.code != "SPECIMEN_OUT_OF_WINDOW";
+    incomplete |= !r.disqualifying && r.code != kCodeSpecimenOutOfWindow;
   }
-  d.eligibility = disqualified  ? Eligibility::kIneligible
+  d.eligibility = disqualified ? Eligibility::kIneligible
                   : incomplete ? Eligibility::kIncomplete
                                : Eligibility::kEligible;
   return d;

@@ -74,10 +74,20 @@ struct DonorFacts {
 
 enum class Eligibility { kEligible, kIneligible, kIncomplete };
 
+// The codes of a determination's reasons (Reason::code), as stored and
+// shown.
+inline constexpr char kCodeConsentWithdrawn[] = "CONSENT_WITHDRAWN";
+inline constexpr char kCodeConsentMissing[] = "CONSENT_MISSING";
+inline constexpr char kCodeBirthNotRecorded[] = "BIRTH_NOT_RECORDED";
+inline constexpr char kCodeSpecimenOutOfWindow[] = "SPECIMEN_OUT_OF_WINDOW";
+inline constexpr char kCodeTestMissing[] = "TEST_MISSING";
+inline constexpr char kCodeTestReactive[] = "TEST_REACTIVE";
+inline constexpr char kCodeTestIndeterminate[] = "TEST_INDETERMINATE";
+
 struct Reason {
-  std::string code;       // CONSENT_WITHDRAWN, TEST_REACTIVE, ...
-  std::string test_code;  // the test it is about, or ""
-  std::string message;    // for a person
+  std::string code;            // CONSENT_WITHDRAWN, TEST_REACTIVE, ...
+  std::string test_code;       // the test it is about, or ""
+  std::string message;         // for a person
   bool disqualifying = false;  // makes the donor INELIGIBLE (else INCOMPLETE
                                // or, for SPECIMEN_OUT_OF_WINDOW, a note)
 };
