@@ -24,13 +24,15 @@ namespace {
 using fields::RequireText;
 using ledger::RequestBytes;
 
+// A calibration done on `on` (not after the day of `now`), due on `due`,
+// with its certificate `reference`. INVALID_ARGUMENT naming the field.
 absl::Status CheckCalibration(const std::string& on, const std::string& due,
-                              std::string_view reference) {
+                              std::string_view reference, absl::Time now) {
   CC_ASSIGN_OR_RETURN(absl::CivilDay calibrated,
                       RequireDate(on, "calibrated_on"));
   CC_ASSIGN_OR_RETURN(absl::CivilDay until,
                       RequireDate(due, "calibration_due"));
-  if (calibrated > DayOf(absl::Now())) {
+  if (calibrated > DayOf(now)) {
     return InvalidField("calibrated_on", "lies in the future");
   }
   if (until < calibrated) {
@@ -65,7 +67,7 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
   }
   CC_RETURN_IF_ERROR(CheckCalibration(request.calibrated_on(),
                                       request.calibration_due(),
-                                      request.calibration_reference()));
+                                      request.calibration_reference(), Now()));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   const std::string id = StableId("eqp", "RegisterEquipment", request_id);
@@ -114,7 +116,7 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
   }
   CC_RETURN_IF_ERROR(CheckCalibration(request.calibrated_on(),
                                       request.calibration_due(),
-                                      request.calibration_reference()));
+                                      request.calibration_reference(), Now()));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));

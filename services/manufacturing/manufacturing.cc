@@ -60,7 +60,11 @@ Manufacturing::Manufacturing(pg::Pool* pool, const ledger::Ledger* ledger,
       signatures_(signatures),
       custody_(custody),
       donor_lots_(donor_lots),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : ledger::RealClock()) {
+}
+
+absl::Time Manufacturing::Now() const { return clock_->Now(); }
 
 absl::Status Manufacturing::RegisterStateReaders(
     ledger::StateRegistry& registry) {

@@ -71,7 +71,8 @@ class Manufacturing {
   // "manufacturing"; `signatures` re-authenticates signers; `custody` and
   // `donor_lots` are the other services. None is owned; all must outlive
   // this. Expiry and calibration are checked against the day (UTC) a step
-  // says it used the lot or the instrument.
+  // says it used the lot or the instrument; a release, a calibration and a
+  // step's times against the day and time of `options.clock`.
   Manufacturing(pg::Pool* pool, const ledger::Ledger* ledger,
                 auth::SignatureAuthority* signatures,
                 custody::CustodyPort* custody, DonorLotPort* donor_lots,
@@ -145,6 +146,9 @@ class Manufacturing {
                         custody::v1::ItemState outcome,
                         const std::string& reason);
   const Process* FindProcess(const std::string& version) const;
+  // The service's time (options.clock): the day of an expiry or a
+  // calibration, the present a recorded time may not lie after.
+  absl::Time Now() const;
 
   pg::Pool* const pool_;
   const ledger::Ledger* const ledger_;
@@ -152,6 +156,7 @@ class Manufacturing {
   custody::CustodyPort* const custody_;
   DonorLotPort* const donor_lots_;
   const ManufacturingOptions options_;
+  ledger::Clock* const clock_;  // options_.clock, or ledger::RealClock()
 };
 
 }  // namespace cellchain::manufacturing

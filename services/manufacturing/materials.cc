@@ -147,7 +147,7 @@ Manufacturing::DispositionMaterial(
         }
         CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
                             RequireDate(material.expires_on(), "expires_on"));
-        if (release && expires < DayOf(absl::Now())) {
+        if (release && expires < DayOf(Now())) {
           return FailedRule(
               kReasonMaterialExpired,
               absl::StrCat("material lot ", material.material_code(),

@@ -14,6 +14,11 @@
 #include "absl/time/time.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
 
+namespace cellchain::ledger {
+class Clock;  // services/ledger/ledger.h; declared here so that the pure
+              // rules library needs no ledger
+}  // namespace cellchain::ledger
+
 namespace cellchain::manufacturing {
 
 // Reasons of FAILED_PRECONDITION refusals.
@@ -68,6 +73,11 @@ struct ManufacturingOptions {
   // assigned per facility and product; these are placeholders.
   std::string product_description_code = "S1295";
   std::string product_tds = "000";
+  // Where the service's time comes from: the day a material lot's expiry
+  // and a calibration are checked against, and the present a recorded time
+  // may not lie after. Not owned; must outlive the service. nullptr:
+  // ledger::RealClock().
+  ledger::Clock* clock = nullptr;
 };
 }  // namespace cellchain::manufacturing
 

@@ -146,7 +146,7 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
         CC_ASSIGN_OR_RETURN(
             v1::StepValues values,
             Clean(step->kind(), in,
-                  step->status() != v1::STEP_STATUS_IN_PROGRESS));
+                  step->status() != v1::STEP_STATUS_IN_PROGRESS, Now()));
         const v1::StepValues& old = step->values();
         // What made custody items and links stays as it was.
         auto material_set = [](const v1::StepValues& v) {

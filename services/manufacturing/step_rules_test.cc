@@ -13,6 +13,8 @@ namespace {
 
 // Hour 0 is 2025-01-01T00:00:00Z; the cord was collected 24 h before it.
 constexpr int64_t kHour0 = 1735689600;
+// The service's clock when Clean checks a step's times: two days later.
+const absl::Time kNow = absl::FromUnixSeconds(kHour0) + absl::Hours(48);
 
 google::protobuf::Timestamp Hour(int h) {
   google::protobuf::Timestamp t;
@@ -390,7 +392,7 @@ TEST(StepValuesTest, CleanKeepsOnlyWhatTheKindRecords) {
   in.set_seeded_viable_cells(3e6);
   in.set_cells_per_vial(1e6);  // a cryopreservation's: dropped
   absl::StatusOr<v1::StepValues> out =
-      Clean(v1::STEP_KIND_PROCESSING, in, /*harvested=*/false);
+      Clean(v1::STEP_KIND_PROCESSING, in, /*harvested=*/false, kNow);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->cells_per_vial(), 0);
   EXPECT_EQ(out->seeded_viable_cells(), 3e6);
@@ -398,15 +400,31 @@ TEST(StepValuesTest, CleanKeepsOnlyWhatTheKindRecords) {
             absl::FromUnixSeconds(kHour0));
   // An explant culture starts from tissue: a cell count is refused.
   in.set_method(v1::PROCESSING_METHOD_EXPLANT);
-  absl::Status explant = Clean(v1::STEP_KIND_PROCESSING, in, false).status();
+  absl::Status explant =
+      Clean(v1::STEP_KIND_PROCESSING, in, false, kNow).status();
   EXPECT_EQ(FieldOf(explant), "values.seeded_viable_cells");
   // A harvest no later than the seeding.
   in.set_method(v1::PROCESSING_METHOD_ENZYMATIC);
   *in.mutable_harvested_at() = Hour(0);
   in.set_harvested_viable_cells(6e6);
   in.set_viability_percent(95);
-  EXPECT_EQ(FieldOf(Clean(v1::STEP_KIND_PROCESSING, in, true).status()),
+  EXPECT_EQ(FieldOf(Clean(v1::STEP_KIND_PROCESSING, in, true, kNow).status()),
             "values.harvested_at");
+}
+
+TEST(StepValuesTest, ATimeIsInThePastOfTheServicesClock) {
+  v1::StepValues in;
+  in.set_vessel_type("T175");
+  in.set_vessel_count(2);
+  *in.mutable_seeded_at() = Hour(49);
+  in.set_seeded_viable_cells(1e6);
+  // An hour after the clock's now: more than the allowed skew ahead.
+  absl::Status early = Clean(v1::STEP_KIND_PASSAGE, in, false, kNow).status();
+  EXPECT_EQ(early.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(early), "values.seeded_at");
+  // Once the clock has moved on, the same time is in the past.
+  EXPECT_TRUE(
+      Clean(v1::STEP_KIND_PASSAGE, in, false, kNow + absl::Hours(2)).ok());
 }
 
 }  // namespace

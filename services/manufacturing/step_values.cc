@@ -58,7 +58,8 @@ bool IsCulture(v1::StepKind kind) {
 // culture's harvest is part of them. Fields that do not apply are dropped,
 // so that what is stored is only what was recorded.
 absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
-                                     const v1::StepValues& in, bool harvested) {
+                                     const v1::StepValues& in, bool harvested,
+                                     absl::Time now) {
   v1::StepValues out;
   if (in.materials_size() > kMaxMaterials) {
     return InvalidField("values.materials", "at most 20 material lots");
@@ -112,7 +113,7 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
     }
     out.set_vessel_count(in.vessel_count());
     CC_RETURN_IF_ERROR(RequirePastTime(in.seeded_at(), in.has_seeded_at(),
-                                       "values.seeded_at"));
+                                       "values.seeded_at", now));
     *out.mutable_seeded_at() = in.seeded_at();
     if (in.method() == v1::PROCESSING_METHOD_EXPLANT &&
         kind == v1::STEP_KIND_PROCESSING) {
@@ -128,7 +129,7 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
     }
     if (!harvested) return out;
     CC_RETURN_IF_ERROR(RequirePastTime(in.harvested_at(), in.has_harvested_at(),
-                                       "values.harvested_at"));
+                                       "values.harvested_at", now));
     if (ToTime(in.harvested_at()) <= ToTime(in.seeded_at())) {
       return InvalidField("values.harvested_at", "not after the seeding");
     }
@@ -156,7 +157,7 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
           RequireCells(in.cells_per_vial(), "values.cells_per_vial"));
       out.set_cells_per_vial(in.cells_per_vial());
       CC_RETURN_IF_ERROR(RequirePastTime(in.frozen_at(), in.has_frozen_at(),
-                                         "values.frozen_at"));
+                                         "values.frozen_at", now));
       *out.mutable_frozen_at() = in.frozen_at();
       CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
                                         "values.viability_percent", true));
@@ -168,7 +169,7 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
       }
       out.set_vial_item_id(in.vial_item_id());
       CC_RETURN_IF_ERROR(RequirePastTime(in.thawed_at(), in.has_thawed_at(),
-                                         "values.thawed_at"));
+                                         "values.thawed_at", now));
       *out.mutable_thawed_at() = in.thawed_at();
       CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
                                       "values.harvested_viable_cells"));
@@ -178,8 +179,9 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
       out.set_viability_percent(in.viability_percent());
       return out;
     case v1::STEP_KIND_PRODUCT_HARVEST:
-      CC_RETURN_IF_ERROR(RequirePastTime(
-          in.harvested_at(), in.has_harvested_at(), "values.harvested_at"));
+      CC_RETURN_IF_ERROR(RequirePastTime(in.harvested_at(),
+                                         in.has_harvested_at(),
+                                         "values.harvested_at", now));
       *out.mutable_harvested_at() = in.harvested_at();
       CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
                                       "values.harvested_viable_cells"));

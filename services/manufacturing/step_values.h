@@ -47,10 +47,13 @@ bool IsCulture(v1::StepKind kind);
 
 // The values a step of `kind` keeps, checked; `harvested` says whether a
 // culture's harvest is part of them. Fields that do not apply are dropped.
+// A recorded time may not lie after `now` (the service's clock) by more
+// than fields::kClockSkew.
 // INVALID_ARGUMENT naming the first field that is missing or out of range;
 // INTERNAL for a step of no kind.
 absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
-                                     const v1::StepValues& in, bool harvested);
+                                     const v1::StepValues& in, bool harvested,
+                                     absl::Time now);
 
 // When a step's materials and equipment were used (`harvest`: a culture's
 // harvest is being recorded).

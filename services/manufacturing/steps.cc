@@ -225,8 +225,8 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
 template <typename Response, typename Request>
 absl::StatusOr<Response> Manufacturing::RecordStepRequest(
     const P& caller, const char* method, const Request& request, NewStep step) {
-  CC_ASSIGN_OR_RETURN(step.values,
-                      Clean(step.kind, request.values(), /*harvested=*/false));
+  CC_ASSIGN_OR_RETURN(step.values, Clean(step.kind, request.values(),
+                                         /*harvested=*/false, Now()));
   step.method = method;
   step.request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
@@ -393,7 +393,7 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
           added.add_equipment_ids(id);
         }
         CC_ASSIGN_OR_RETURN(v1::StepValues values,
-                            Clean(current->kind(), merged, true));
+                            Clean(current->kind(), merged, true, Now()));
         CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(added),
                                                 EquipmentIds(added), true));
         CC_RETURN_IF_ERROR(
@@ -450,7 +450,7 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
   v1::StepValues in = request.values();
   in.set_vial_item_id(request.vial_item_id());
   CC_ASSIGN_OR_RETURN(v1::StepValues values,
-                      Clean(v1::STEP_KIND_THAW, in, false));
+                      Clean(v1::STEP_KIND_THAW, in, false, Now()));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   custody::v1::GetItemRequest get;
