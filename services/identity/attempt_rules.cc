@@ -24,6 +24,18 @@ std::string WorkstationKey(std::string_view workstation) {
 
 }  // namespace
 
+std::optional<Outcome> OutcomeBeforeCheck(bool disabled, bool locked,
+                                          int failed_attempts,
+                                          int lockout_threshold) {
+  if (disabled) return Outcome::kDisabled;
+  if (locked || failed_attempts >= lockout_threshold) return Outcome::kLocked;
+  return std::nullopt;
+}
+
+bool LocksAccount(bool locked, int failed_attempts, int lockout_threshold) {
+  return !locked && failed_attempts >= lockout_threshold;
+}
+
 Refusal RefusalOf(Outcome outcome, const AttemptAnswers& answers) {
   switch (outcome) {
     case Outcome::kDisabled:

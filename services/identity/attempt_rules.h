@@ -32,6 +32,19 @@ enum class Outcome {
   kWrongPassword,  // counted (and the account locked at the threshold)
 };
 
+// What an attempt decides from the user's row, read locked, before any
+// password is checked: kDisabled, kLocked (locked, or at the threshold,
+// which happens unlocked only when the threshold was lowered since), or
+// std::nullopt: check the password.
+std::optional<Outcome> OutcomeBeforeCheck(bool disabled, bool locked,
+                                          int failed_attempts,
+                                          int lockout_threshold);
+
+// Whether a failure that brought the consecutive count to
+// `failed_attempts` locks the account (once: not when it is locked
+// already).
+bool LocksAccount(bool locked, int failed_attempts, int lockout_threshold);
+
 // What a kind of attempt (a login, a signature) answers when refused.
 struct AttemptAnswers {
   // The one answer for an unknown user, a wrong password and a locked

@@ -11,6 +11,26 @@
 namespace cellchain::identity {
 namespace {
 
+TEST(OutcomeBeforeCheckTest, DisabledComesBeforeLocked) {
+  EXPECT_EQ(OutcomeBeforeCheck(/*disabled=*/true, /*locked=*/true, 9, 5),
+            Outcome::kDisabled);
+  EXPECT_EQ(OutcomeBeforeCheck(false, /*locked=*/true, 0, 5), Outcome::kLocked);
+}
+
+TEST(OutcomeBeforeCheckTest, AtTheThresholdNothingIsCheckedEvenUnlocked) {
+  // The threshold lowered from 5 to 3 after 4 failures: refused unchecked.
+  EXPECT_EQ(OutcomeBeforeCheck(false, false, 4, 3), Outcome::kLocked);
+  EXPECT_EQ(OutcomeBeforeCheck(false, false, 3, 3), Outcome::kLocked);
+  EXPECT_EQ(OutcomeBeforeCheck(false, false, 2, 3), std::nullopt);
+}
+
+TEST(LocksAccountTest, TheFailureThatReachesTheThresholdLocksOnce) {
+  EXPECT_FALSE(LocksAccount(/*locked=*/false, 2, 3));
+  EXPECT_TRUE(LocksAccount(false, 3, 3));
+  EXPECT_TRUE(LocksAccount(false, 4, 3));
+  EXPECT_FALSE(LocksAccount(/*locked=*/true, 3, 3));
+}
+
 // Three answers told apart by their reasons.
 AttemptAnswers Answers() {
   return {.refused = WithReason(absl::UnauthenticatedError("no"), "REFUSED"),

@@ -113,6 +113,8 @@ struct LoginResult {
   v1::User user;
 };
 
+struct Credential;  // a user's row as an attempt reads it (store.h)
+
 class Identity final : public auth::SessionAuthority,
                        public auth::SignatureAuthority {
  public:
@@ -207,7 +209,6 @@ class Identity final : public auth::SessionAuthority,
       const auth::SignatureAttempt& attempt) override;
 
  private:
-  struct Credential;
   // One attempt of `user_id` with `password`, in one transaction that holds
   // the user's row lock from before the check until the failure is counted
   // or `accepted` (run in the same transaction) has done its work.
