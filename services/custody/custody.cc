@@ -16,12 +16,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
-#include "services/isbt128/data_structures.h"
+#include "services/custody/graph.h"
+#include "services/custody/rules.h"
 #include "services/isbt128/din.h"
-#include "services/isbt128/scan.h"
 #include "services/ledger/entity_guard.h"
 #include "services/ledger/request_bytes.h"
 
@@ -29,11 +30,6 @@ namespace cellchain::custody {
 namespace {
 
 using audit::v1::Isbt128Identifier;
-using google::protobuf::util::TimeUtil;
-
-constexpr int kMaxParents = 100;
-constexpr int kMaxReadings = 10000;
-constexpr size_t kMaxText = 500;
 
 // A PostgreSQL text[] literal of `values`, sent as one parameter (never
 // spliced into SQL).
@@ -49,125 +45,6 @@ std::string TextArray(const std::vector<std::string>& values) {
     out += '"';
   }
   return out + "}";
-}
-
-bool Blank(std::string_view s) {
-  return absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()))
-      .empty();
-}
-
-absl::Status RequireText(std::string_view value, std::string_view field,
-                         std::string_view what) {
-  if (Blank(value)) {
-    return InvalidField(field, absl::StrCat(std::string(what), " is required"));
-  }
-  if (value.size() > kMaxText) {
-    return InvalidField(field, "at most 500 characters");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status OptionalText(std::string_view value, std::string_view field) {
-  if (value.size() > kMaxText) {
-    return InvalidField(field, "at most 500 characters");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RequireReason(const common::v1::RequestContext& context,
-                           std::string_view what) {
-  return RequireText(context.reason(), "context.reason",
-                     absl::StrCat("a reason for ", std::string(what)));
-}
-
-bool IsUserId(std::string_view id) {
-  if (id.size() < 2 || id.size() > 32) return false;
-  if (!absl::ascii_islower(static_cast<unsigned char>(id[0]))) return false;
-  for (char c : id) {
-    if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
-          absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '.' ||
-          c == '_' || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsCode(std::string_view code, size_t max) {
-  if (code.empty() || code.size() > max) return false;
-  for (char c : code) {
-    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-          c == '_' || c == '.' || c == ':' || c == '/')) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string StateText(v1::ItemState state) {
-  switch (state) {
-    case v1::ITEM_STATE_CONSUMED:
-      return "consumed";
-    case v1::ITEM_STATE_INFUSED:
-      return "infused";
-    case v1::ITEM_STATE_DISCARDED:
-      return "discarded";
-    default:
-      return "";
-  }
-}
-
-v1::ItemState StateOf(std::string_view text, bool on_hold) {
-  if (text == "available") {
-    return on_hold ? v1::ITEM_STATE_ON_HOLD : v1::ITEM_STATE_AVAILABLE;
-  }
-  if (text == "in_transit") return v1::ITEM_STATE_IN_TRANSIT;
-  if (text == "consumed") return v1::ITEM_STATE_CONSUMED;
-  if (text == "infused") return v1::ITEM_STATE_INFUSED;
-  if (text == "discarded") return v1::ITEM_STATE_DISCARDED;
-  return v1::ITEM_STATE_UNSPECIFIED;
-}
-
-bool Ended(v1::ItemState state) {
-  return state == v1::ITEM_STATE_CONSUMED ||
-         state == v1::ITEM_STATE_INFUSED || state == v1::ITEM_STATE_DISCARDED;
-}
-
-// Items that start a chain: nothing is derived into them.
-bool IsRootType(v1::ItemType type) {
-  return type == v1::ITEM_TYPE_DONOR_LOT ||
-         type == v1::ITEM_TYPE_REAGENT_LOT || type == v1::ITEM_TYPE_EQUIPMENT;
-}
-
-// A reagent lot is linked as a material, equipment as equipment used, and
-// nothing else is.
-absl::Status CheckKindFits(v1::ItemType parent_type, v1::ItemType child_type,
-                           v1::DerivationKind kind, std::string_view field) {
-  // SAMPLE is what may still be drawn from a held item: only a QC sample.
-  if ((kind == v1::DERIVATION_KIND_SAMPLE) !=
-      (child_type == v1::ITEM_TYPE_QC_SAMPLE)) {
-    return InvalidField(field, "a QC sample, and only a QC sample, is "
-                               "derived as SAMPLE");
-  }
-  bool material = parent_type == v1::ITEM_TYPE_REAGENT_LOT;
-  bool equipment = parent_type == v1::ITEM_TYPE_EQUIPMENT;
-  if (material != (kind == v1::DERIVATION_KIND_MATERIAL)) {
-    return InvalidField(field, material ? "a reagent lot is linked as MATERIAL"
-                                        : "MATERIAL links a reagent lot only");
-  }
-  if (equipment != (kind == v1::DERIVATION_KIND_EQUIPMENT)) {
-    return InvalidField(field, equipment
-                                   ? "equipment is linked as EQUIPMENT"
-                                   : "EQUIPMENT links equipment only");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status NotCustodian(std::string_view message) {
-  return WithReason(absl::PermissionDeniedError(
-                        absl::StrCat(kReasonNotCustodian, ": ",
-                                     std::string(message))),
-                    kReasonNotCustodian);
 }
 
 // ---- loading the entities, exactly as their snapshots are built ----------
@@ -250,10 +127,7 @@ absl::StatusOr<v1::Item> LoadItem(Executor& executor,
   CC_ASSIGN_OR_RETURN(auto items, LoadItems(executor, {item_id}));
   auto it = items.find(item_id);
   if (it == items.end()) {
-    return WithReason(absl::NotFoundError(absl::StrCat(
-                          "no item \"", item_id, "\" (", std::string(field),
-                          ")")),
-                      "ITEM_NOT_FOUND");
+    return ItemNotFound(item_id, field);
   }
   return std::move(it->second);
 }
@@ -340,7 +214,7 @@ absl::StatusOr<v1::Location> LoadLocation(Executor& executor,
   if (absl::IsNotFound(location.status())) {
     return WithReason(
         Annotate(location.status(), absl::StrCat("(", std::string(field), ")")),
-        "LOCATION_NOT_FOUND");
+        kReasonLocationNotFound);
   }
   return location;
 }
@@ -377,12 +251,11 @@ absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
   for (int row = 0; row < readings.rows(); ++row) {
     CC_RETURN_IF_ERROR(pg::FillFromRow(readings, row, *u.add_readings()));
   }
-  CC_ASSIGN_OR_RETURN(
-      pg::Result flagged,
-      executor.Exec("SELECT item_id FROM "
-                    "cellchain_custody.temperature_excursions "
-                    "WHERE upload_id = $1 ORDER BY item_id",
-                    {id}));
+  CC_ASSIGN_OR_RETURN(pg::Result flagged,
+                      executor.Exec("SELECT item_id FROM "
+                                    "cellchain_custody.temperature_excursions "
+                                    "WHERE upload_id = $1 ORDER BY item_id",
+                                    {id}));
   for (int row = 0; row < flagged.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string item_id, flagged.GetString(row, 0));
     u.add_excursion_item_ids(item_id);
@@ -416,26 +289,10 @@ void LockGraph(pg::Transaction& tx, bool shared) {
                "'cellchain_custody.graph', 0))"));
 }
 
-// What is reachable from an item along the derivation graph: forward
-// (parent to child) or backward (child to parent). Walked one level per
-// statement, each an index lookup on the level's items: a recursive query
-// would leave the plan to a row estimate the planner cannot make for a graph
-// whose shared reagent lots and equipment have thousands of children, and
-// a wrong guess (a hash join over every link) costs hundreds of times more.
-struct Edge {
-  std::string to;
-  v1::DerivationKind kind = v1::DERIVATION_KIND_UNSPECIFIED;
-  std::string record_id;
-};
-struct Reach {
-  std::vector<std::string> nodes;  // the root first, then level by level
-  // Each node's edges away from the root, by the next node's id.
-  absl::flat_hash_map<std::string, std::vector<Edge>> next;
-};
-
-template <typename Executor>
-absl::StatusOr<Reach> Walk(Executor& executor, const std::string& root,
-                           bool forward) {
+// The links out of `frontier` in the direction walked, for graph.h Walk.
+absl::StatusOr<std::vector<Link>> LinksOf(
+    pg::Transaction& tx, const std::vector<std::string>& frontier,
+    bool forward) {
   const char* sql =
       forward ? "SELECT parent_id, child_id, kind, coalesce(record_id, '') "
                 "FROM cellchain_custody.item_links "
@@ -443,28 +300,24 @@ absl::StatusOr<Reach> Walk(Executor& executor, const std::string& root,
               : "SELECT child_id, parent_id, kind, coalesce(record_id, '') "
                 "FROM cellchain_custody.item_links "
                 "WHERE child_id = ANY($1::text[]) ORDER BY child_id, parent_id";
-  Reach reach;
-  reach.nodes.push_back(root);
-  absl::flat_hash_set<std::string> seen = {root};
-  std::vector<std::string> frontier = {root};
-  while (!frontier.empty()) {
-    CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, {TextArray(frontier)}));
-    frontier.clear();
-    for (int row = 0; row < r.rows(); ++row) {
-      CC_ASSIGN_OR_RETURN(std::string from, r.GetString(row, 0));
-      Edge edge;
-      CC_ASSIGN_OR_RETURN(edge.to, r.GetString(row, 1));
-      CC_ASSIGN_OR_RETURN(int32_t kind, r.GetInt32(row, 2));
-      CC_ASSIGN_OR_RETURN(edge.record_id, r.GetString(row, 3));
-      edge.kind = static_cast<v1::DerivationKind>(kind);
-      if (seen.insert(edge.to).second) {
-        reach.nodes.push_back(edge.to);
-        frontier.push_back(edge.to);
-      }
-      reach.next[from].push_back(std::move(edge));
-    }
+  CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(sql, {TextArray(frontier)}));
+  std::vector<Link> links(r.rows());
+  for (int row = 0; row < r.rows(); ++row) {
+    Link& link = links[row];
+    CC_ASSIGN_OR_RETURN(link.from, r.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(link.edge.to, r.GetString(row, 1));
+    CC_ASSIGN_OR_RETURN(int32_t kind, r.GetInt32(row, 2));
+    CC_ASSIGN_OR_RETURN(link.edge.record_id, r.GetString(row, 3));
+    link.edge.kind = static_cast<v1::DerivationKind>(kind);
   }
-  return reach;
+  return links;
+}
+
+absl::StatusOr<Reach> WalkLinks(pg::Transaction& tx, const std::string& root,
+                                bool forward) {
+  return Walk(root, [&](const std::vector<std::string>& frontier) {
+    return LinksOf(tx, frontier, forward);
+  });
 }
 
 // ---- audit -------------------------------------------------------------
@@ -547,31 +400,21 @@ class Audit {
 // password, which must never be stored even as a digest).
 using ledger::RequestBytes;
 
-// The fields of an item row a change decides on, locked FOR UPDATE.
-struct LockedItem {
-  std::string item_id;
-  v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
-  v1::ItemState state = v1::ITEM_STATE_UNSPECIFIED;
-  bool on_hold = false;
-  std::string custodian;
-  std::string location_id;
-  bool at_position = false;
-  std::string patient_id;
-};
-
-absl::StatusOr<std::vector<LockedItem>> LockItems(
-    pg::Transaction& tx, std::vector<std::string> ids, bool exclusive) {
+absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
+                                                  std::vector<std::string> ids,
+                                                  bool exclusive) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
-      tx.Exec(absl::StrCat("SELECT item_id, type, state, on_hold, "
-                           "coalesce(custodian, ''), coalesce(location_id, ''), "
-                           "at_position, coalesce(patient_id, '') "
-                           "FROM cellchain_custody.items "
-                           "WHERE item_id = ANY($1::text[]) ORDER BY item_id ",
-                           exclusive ? "FOR UPDATE" : "FOR SHARE"),
-              {TextArray(ids)}));
+      tx.Exec(
+          absl::StrCat("SELECT item_id, type, state, on_hold, "
+                       "coalesce(custodian, ''), coalesce(location_id, ''), "
+                       "at_position, coalesce(patient_id, '') "
+                       "FROM cellchain_custody.items "
+                       "WHERE item_id = ANY($1::text[]) ORDER BY item_id ",
+                       exclusive ? "FOR UPDATE" : "FOR SHARE"),
+          {TextArray(ids)}));
   std::vector<LockedItem> items;
   for (int row = 0; row < r.rows(); ++row) {
     LockedItem item;
@@ -596,10 +439,7 @@ absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
   CC_ASSIGN_OR_RETURN(std::vector<LockedItem> items,
                       LockItems(tx, {item_id}, true));
   if (items.empty()) {
-    return WithReason(absl::NotFoundError(absl::StrCat(
-                          "no item \"", item_id, "\" (", std::string(field),
-                          ")")),
-                      "ITEM_NOT_FOUND");
+    return ItemNotFound(item_id, field);
   }
   return std::move(items.front());
 }
@@ -614,15 +454,6 @@ absl::Status RequireAuditedItem(pg::Transaction& tx,
   return ledger::RequireAudited(tx, "item", item_id, item);
 }
 
-absl::Status RequireNotEnded(const LockedItem& item) {
-  if (Ended(item.state)) {
-    return FailedRule(kReasonItemEnded,
-                      absl::StrCat("item ", item.item_id, " is ",
-                                   v1::ItemState_Name(item.state)));
-  }
-  return absl::OkStatus();
-}
-
 // Where an item may be put: a location that exists; a position only when
 // free, checked under the position's lock (held to the end of `tx`) so two
 // items cannot be put there at once. Returns whether it is a position.
@@ -632,13 +463,12 @@ absl::StatusOr<bool> ClaimPlace(pg::Transaction& tx,
   CC_ASSIGN_OR_RETURN(v1::Location location,
                       LoadLocation(tx, location_id, field));
   if (location.kind() != v1::LOCATION_KIND_POSITION) return false;
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
-              "'cellchain_custody.position/' || $1, 0)), "
-              "(SELECT item_id FROM cellchain_custody.items "
-              " WHERE location_id = $1 AND at_position)",
-              {location_id}));
+  CC_ASSIGN_OR_RETURN(pg::Result r,
+                      tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
+                              "'cellchain_custody.position/' || $1, 0)), "
+                              "(SELECT item_id FROM cellchain_custody.items "
+                              " WHERE location_id = $1 AND at_position)",
+                              {location_id}));
   if (!r.IsNull(0, 1)) {
     CC_ASSIGN_OR_RETURN(std::string occupant, r.GetString(0, 1));
     return FailedRule(kReasonPositionOccupied,
@@ -651,9 +481,10 @@ absl::StatusOr<bool> ClaimPlace(pg::Transaction& tx,
 absl::Status SetLinkRecord(pg::Transaction& tx, const std::string& child,
                            const std::string& record_id) {
   return tx
-      .Exec("UPDATE cellchain_custody.item_links SET record_id = $2 "
-            "WHERE child_id = $1 AND record_id IS NULL",
-            {child, record_id})
+      .Exec(
+          "UPDATE cellchain_custody.item_links SET record_id = $2 "
+          "WHERE child_id = $1 AND record_id IS NULL",
+          {child, record_id})
       .status();
 }
 
@@ -679,130 +510,7 @@ absl::StatusOr<std::string> InsertHold(pg::Transaction& tx,
   return hold_id;
 }
 
-// Parsed identifiers of a RegisterItem request.
-struct Identifiers {
-  std::optional<std::string> din;  // 13 characters
-  std::optional<std::string> product_code;
-  std::optional<std::string> expiration;
-  std::optional<std::string> chain_of_identity;
-};
-
-// The request field `field` from a parser's verdict: OK, or
-// INVALID_ARGUMENT naming the request's field with the parser's message.
-absl::Status AsField(std::string_view field, const absl::Status& parsed) {
-  if (parsed.ok()) return parsed;
-  return InvalidField(field, std::string(parsed.message()));
-}
-
-absl::StatusOr<Identifiers> ParseIdentifiers(
-    const v1::RegisterItemRequest& request) {
-  Identifiers ids;
-  const std::string& din = request.din();
-  if (!din.empty() && din[0] == '=') {
-    absl::StatusOr<isbt128::DonationIdentification> parsed =
-        isbt128::ParseDonationIdentification(din);
-    CC_RETURN_IF_ERROR(AsField("din", parsed.status()));
-    ids.din = parsed->din.ToString();
-  } else if (!din.empty()) {
-    absl::StatusOr<isbt128::Din> parsed = isbt128::Din::Parse(din);
-    CC_RETURN_IF_ERROR(AsField("din", parsed.status()));
-    ids.din = parsed->ToString();
-  }
-  if (!request.product_code().empty()) {
-    CC_RETURN_IF_ERROR(AsField(
-        "product_code",
-        isbt128::ParseProductCode(request.product_code()).status()));
-    ids.product_code = request.product_code();
-  }
-  if (!request.expiration().empty()) {
-    CC_RETURN_IF_ERROR(AsField(
-        "expiration", isbt128::ParseExpiration(request.expiration()).status()));
-    ids.expiration = request.expiration();
-  }
-  if (!request.chain_of_identity().empty()) {
-    CC_RETURN_IF_ERROR(AsField(
-        "chain_of_identity",
-        isbt128::ParseChainOfIdentity(request.chain_of_identity()).status()));
-    ids.chain_of_identity = request.chain_of_identity();
-  }
-  if (ids.product_code && !ids.din) {
-    return InvalidField("din", "a product code needs the DIN it belongs to");
-  }
-  return ids;
-}
-
-// What a scan carries that identifies an item.
-struct ScannedIdentity {
-  bool isbt128 = false;
-  std::string din;  // 13 characters
-  std::string product_code;
-  std::string expiration;
-  std::string raw;  // a local code or item id
-};
-
-absl::StatusOr<ScannedIdentity> ReadScan(std::string_view scan) {
-  ScannedIdentity id;
-  absl::string_view stripped =
-      absl::StripAsciiWhitespace(absl::string_view(scan.data(), scan.size()));
-  std::string_view trimmed(stripped.data(), stripped.size());
-  if (trimmed.empty()) return InvalidField("scan", "nothing was scanned");
-  if (trimmed[0] != '=' && trimmed[0] != '&') {
-    if (!IsCode(trimmed, 64)) {
-      return InvalidField("scan", "not an ISBT 128 scan nor a local code");
-    }
-    id.raw = std::string(trimmed);
-    return id;
-  }
-  absl::StatusOr<std::vector<isbt128::DataStructure>> parsed =
-      isbt128::ParseScan(trimmed);
-  if (!parsed.ok()) {
-    return InvalidField("scan", absl::StrCat("unreadable ISBT 128 scan: ",
-                                             std::string(parsed.status().message())));
-  }
-  id.isbt128 = true;
-  for (const isbt128::DataStructure& ds : *parsed) {
-    if (const auto* din =
-            std::get_if<isbt128::DonationIdentification>(&ds.value)) {
-      if (id.din.empty()) id.din = din->din.ToString();
-    } else if (std::holds_alternative<isbt128::ProductCode>(ds.value)) {
-      if (id.product_code.empty()) id.product_code = ds.text;
-    } else if (std::holds_alternative<isbt128::Expiration>(ds.value)) {
-      if (id.expiration.empty()) id.expiration = ds.text;
-    }
-  }
-  if (id.din.empty()) {
-    return InvalidField("scan", "the scan holds no DIN (data structure 001)");
-  }
-  return id;
-}
-
-std::string IdentifierOf(const v1::Item& item, std::string_view kind) {
-  for (const Isbt128Identifier& id : item.isbt128()) {
-    if (id.kind() == kind) return id.value();
-  }
-  return "";
-}
-
 }  // namespace
-
-bool ScanMatches(const v1::Item& item, std::string_view scan) {
-  absl::StatusOr<ScannedIdentity> id = ReadScan(scan);
-  if (!id.ok()) return false;
-  std::string din = IdentifierOf(item, "din");
-  if (!id->isbt128) {
-    return din.empty() && (id->raw == item.local_code() ||
-                           id->raw == item.item_id());
-  }
-  if (din.empty() || id->din != din) return false;
-  std::string product = IdentifierOf(item, "product_code");
-  if (!product.empty() && id->product_code != product) return false;
-  std::string expiration = IdentifierOf(item, "expiration");
-  if (!expiration.empty() && !id->expiration.empty() &&
-      id->expiration != expiration) {
-    return false;
-  }
-  return true;
-}
 
 Custody::Custody(pg::Pool* pool, const ledger::Ledger* ledger,
                  auth::SignatureAuthority* signatures, ledger::Clock* clock,
@@ -814,7 +522,6 @@ Custody::Custody(pg::Pool* pool, const ledger::Ledger* ledger,
       options_(options) {}
 
 namespace {
-
 
 absl::StatusOr<v1::TemperatureLimit> ReadLimit(pg::Connection& c,
                                                const std::string& id) {
@@ -902,15 +609,15 @@ absl::StatusOr<v1::AllocateDinResponse> Custody::AllocateDin(
                     "RETURNING last_sequence",
                     {request.fin(), year}));
         if (r.rows() == 0) {
-          return FailedRule(kReasonDinSequenceExhausted,
-                            absl::StrCat("facility ", request.fin(),
-                                         " has allocated every DIN of year ",
-                                         year));
+          return FailedRule(
+              kReasonDinSequenceExhausted,
+              absl::StrCat("facility ", request.fin(),
+                           " has allocated every DIN of year ", year));
         }
         CC_ASSIGN_OR_RETURN(int32_t sequence, r.GetInt32(0, 0));
-        CC_ASSIGN_OR_RETURN(isbt128::Din din,
-                            isbt128::Din::Create(request.fin(), year,
-                                                 sequence));
+        CC_ASSIGN_OR_RETURN(
+            isbt128::Din din,
+            isbt128::Din::Create(request.fin(), year, sequence));
         CC_RETURN_IF_ERROR(
             tx.Exec("INSERT INTO cellchain_custody.din_allocations "
                     "(din, fin, year, sequence, allocated_by, allocated_at) "
@@ -944,59 +651,8 @@ absl::StatusOr<v1::AllocateDinResponse> Custody::AllocateDin(
 
 absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
     const auth::Principal& caller, const v1::RegisterItemRequest& request) {
-  if (request.type() == v1::ITEM_TYPE_UNSPECIFIED ||
-      !v1::ItemType_IsValid(request.type())) {
-    return InvalidField("type", "an item type is required");
-  }
-  CC_ASSIGN_OR_RETURN(Identifiers ids, ParseIdentifiers(request));
-  if (!request.local_code().empty() && !IsCode(request.local_code(), 64)) {
-    return InvalidField("local_code",
-                        "1 to 64 characters of A-Z a-z 0-9 - _ . : /");
-  }
-  if (!request.local_code().empty() &&
-      (request.local_code()[0] == '=' || request.local_code()[0] == '&')) {
-    return InvalidField("local_code", "must not look like ISBT 128 data");
-  }
-  if (!ids.din && request.local_code().empty()) {
-    return InvalidField("din",
-                        "an item needs a DIN or a local code to be scanned by");
-  }
-  CC_RETURN_IF_ERROR(OptionalText(request.description(), "description"));
-  if (!request.patient_id().empty() && !IsCode(request.patient_id(), 32)) {
-    return InvalidField("patient_id",
-                        "1 to 32 characters of A-Z a-z 0-9 - _ . : /");
-  }
-  bool root = IsRootType(request.type());
-  if (root && request.parents_size() > 0) {
-    return InvalidField("parents", absl::StrCat(v1::ItemType_Name(
-                                                    request.type()),
-                                                " starts a chain: no parents"));
-  }
-  if (request.parents_size() > kMaxParents) {
-    return InvalidField("parents", "at most 100 parents");
-  }
-  absl::flat_hash_set<std::string> seen;
-  bool has_identity_parent = false;
-  for (int i = 0; i < request.parents_size(); ++i) {
-    const v1::ParentLink& link = request.parents(i);
-    std::string field = absl::StrCat("parents[", i, "]");
-    if (link.parent_item_id().empty()) {
-      return InvalidField(field + ".parent_item_id", "required");
-    }
-    if (link.kind() == v1::DERIVATION_KIND_UNSPECIFIED ||
-        !v1::DerivationKind_IsValid(link.kind())) {
-      return InvalidField(field + ".kind", "a derivation kind is required");
-    }
-    if (!seen.insert(link.parent_item_id()).second) {
-      return InvalidField(field + ".parent_item_id", "listed twice");
-    }
-    has_identity_parent |= link.kind() != v1::DERIVATION_KIND_MATERIAL &&
-                           link.kind() != v1::DERIVATION_KIND_EQUIPMENT;
-  }
-  if (!root && !has_identity_parent) {
-    return InvalidField(
-        "parents", "the item must come from a parent (not only materials)");
-  }
+  CC_ASSIGN_OR_RETURN(Registration registration, CheckRegistration(request));
+  const Identifiers& ids = registration.ids;
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::RegisterItemResponse>(
       *pool_, {kServiceName, "RegisterItem", request.context().request_id()},
@@ -1005,9 +661,8 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
         // (which takes the lock exclusively) is collecting descendants, so
         // no child of a recalled item escapes its hold.
         LockGraph(tx, /*shared=*/true);
-        std::vector<std::string> parent_ids(seen.begin(), seen.end());
         CC_ASSIGN_OR_RETURN(std::vector<LockedItem> parents,
-                            LockItems(tx, parent_ids, false));
+                            LockItems(tx, registration.parent_ids, false));
         absl::flat_hash_map<std::string, const LockedItem*> by_id;
         for (const LockedItem& p : parents) by_id[p.item_id] = &p;
         for (int i = 0; i < request.parents_size(); ++i) {
@@ -1015,31 +670,13 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
           std::string field = absl::StrCat("parents[", i, "]");
           auto it = by_id.find(link.parent_item_id());
           if (it == by_id.end()) {
-            return WithReason(
-                absl::NotFoundError(absl::StrCat(
-                    "no item \"", link.parent_item_id(), "\" (", field, ")")),
-                "ITEM_NOT_FOUND");
+            return ItemNotFound(link.parent_item_id(), field);
           }
           const LockedItem& parent = *it->second;
           CC_RETURN_IF_ERROR(RequireAuditedItem(tx, parent.item_id));
           CC_RETURN_IF_ERROR(CheckKindFits(parent.type, request.type(),
                                            link.kind(), field + ".kind"));
-          if (parent.state == v1::ITEM_STATE_IN_TRANSIT) {
-            return FailedRule(kReasonItemInTransit,
-                              absl::StrCat("parent ", parent.item_id,
-                                           " is being handed over"));
-          }
-          if (Ended(parent.state)) {
-            return FailedRule(kReasonParentEnded,
-                              absl::StrCat("parent ", parent.item_id, " is ",
-                                           v1::ItemState_Name(parent.state)));
-          }
-          if (parent.on_hold && link.kind() != v1::DERIVATION_KIND_SAMPLE) {
-            return FailedRule(
-                kReasonParentOnHold,
-                absl::StrCat("parent ", parent.item_id,
-                             " is on hold: only a QC sample may be drawn"));
-          }
+          CC_RETURN_IF_ERROR(CheckParentOfNewItem(parent, link.kind()));
         }
         if (ids.din) {
           // A facility whose DINs this system allocates uses only those
@@ -1063,8 +700,8 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
         }
         bool at_position = false;
         if (!request.location_id().empty()) {
-          CC_ASSIGN_OR_RETURN(
-              at_position, ClaimPlace(tx, request.location_id(), "location_id"));
+          CC_ASSIGN_OR_RETURN(at_position, ClaimPlace(tx, request.location_id(),
+                                                      "location_id"));
         }
         std::string item_id = crypto::RandomId("itm");
         CC_RETURN_IF_ERROR(
@@ -1083,8 +720,7 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
                      // handoff to a location); else the registrant does.
                      request.location_id().empty() ? pg::Param(caller.user_id)
                                                    : pg::Param::Null(),
-                     request.location_id(), at_position,
-                     request.patient_id()})
+                     request.location_id(), at_position, request.patient_id()})
                 .status());
         for (const v1::ParentLink& link : request.parents()) {
           CC_RETURN_IF_ERROR(
@@ -1137,38 +773,25 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
         CC_ASSIGN_OR_RETURN(std::vector<LockedItem> parents,
                             LockItems(tx, {request.parent_item_id()}, false));
         if (parents.empty()) {
-          return WithReason(absl::NotFoundError(absl::StrCat(
-                                "no item \"", request.parent_item_id(),
-                                "\" (parent_item_id)")),
-                            "ITEM_NOT_FOUND");
+          return ItemNotFound(request.parent_item_id(), "parent_item_id");
         }
         const LockedItem& parent = parents.front();
         CC_RETURN_IF_ERROR(RequireAuditedItem(tx, child.item_id));
         CC_RETURN_IF_ERROR(RequireAuditedItem(tx, parent.item_id));
         CC_RETURN_IF_ERROR(
             CheckKindFits(parent.type, child.type, request.kind(), "kind"));
-        if (Ended(parent.state)) {
-          return FailedRule(kReasonParentEnded,
-                            absl::StrCat("parent ", parent.item_id, " is ",
-                                         v1::ItemState_Name(parent.state)));
-        }
-        if (parent.on_hold && request.kind() != v1::DERIVATION_KIND_SAMPLE) {
-          return FailedRule(kReasonParentOnHold,
-                            absl::StrCat("parent ", parent.item_id,
-                                         " is on hold"));
-        }
+        CC_RETURN_IF_ERROR(CheckParentToLink(parent, request.kind()));
         CC_ASSIGN_OR_RETURN(
             Reach ancestors,
-            Walk(tx, request.parent_item_id(), /*forward=*/false));
+            WalkLinks(tx, request.parent_item_id(), /*forward=*/false));
         bool would_cycle =
             std::find(ancestors.nodes.begin(), ancestors.nodes.end(),
                       request.item_id()) != ancestors.nodes.end();
         if (would_cycle) {
-          return FailedRule(
-              kReasonDerivationCycle,
-              absl::StrCat("item ", request.parent_item_id(),
-                           " descends from ", request.item_id(),
-                           ": the link would close a cycle"));
+          return FailedRule(kReasonDerivationCycle,
+                            absl::StrCat("item ", request.parent_item_id(),
+                                         " descends from ", request.item_id(),
+                                         ": the link would close a cycle"));
         }
         CC_RETURN_IF_ERROR(
             tx.Exec("INSERT INTO cellchain_custody.item_links "
@@ -1183,10 +806,10 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
                                .status());
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
-        CC_ASSIGN_OR_RETURN(auto appended,
-                            audit.AppendItem("item.link_parent",
-                                             request.item_id(),
-                                             request.context().reason()));
+        CC_ASSIGN_OR_RETURN(
+            auto appended,
+            audit.AppendItem("item.link_parent", request.item_id(),
+                             request.context().reason()));
         CC_RETURN_IF_ERROR(
             SetLinkRecord(tx, request.item_id(), appended.second));
         *response.mutable_item() = std::move(appended.first);
@@ -1203,9 +826,10 @@ absl::StatusOr<v1::GetItemResponse> Custody::GetItem(
                       LoadItem(*lease, request.item_id()));
   CC_ASSIGN_OR_RETURN(
       pg::Result holds,
-      lease->Exec(absl::StrCat(HoldSelect(),
-                               "WHERE item_id = $1 ORDER BY placed_at, hold_id"),
-                  {request.item_id()}));
+      lease->Exec(
+          absl::StrCat(HoldSelect(),
+                       "WHERE item_id = $1 ORDER BY placed_at, hold_id"),
+          {request.item_id()}));
   for (int row = 0; row < holds.rows(); ++row) {
     CC_RETURN_IF_ERROR(pg::FillFromRow(holds, row, *response.add_holds()));
   }
@@ -1245,7 +869,7 @@ absl::StatusOr<v1::FindItemByScanResponse> Custody::FindItemByScan(
   }
   if (r.rows() == 0) {
     return WithReason(absl::NotFoundError("no item has the scanned label"),
-                      "ITEM_NOT_FOUND");
+                      kReasonItemNotFound);
   }
   CC_ASSIGN_OR_RETURN(std::string item_id, r.GetString(0, 0));
   v1::FindItemByScanResponse response;
@@ -1253,7 +877,7 @@ absl::StatusOr<v1::FindItemByScanResponse> Custody::FindItemByScan(
   if (!ScanMatches(response.item(), request.scan())) {
     return WithReason(
         absl::NotFoundError("no item matches every identifier scanned"),
-        "ITEM_NOT_FOUND");
+        kReasonItemNotFound);
   }
   return response;
 }
@@ -1262,37 +886,19 @@ absl::StatusOr<v1::FindItemByScanResponse> Custody::FindItemByScan(
 
 absl::StatusOr<v1::CreateLocationResponse> Custody::CreateLocation(
     const auth::Principal& caller, const v1::CreateLocationRequest& request) {
-  if (request.kind() == v1::LOCATION_KIND_UNSPECIFIED ||
-      !v1::LocationKind_IsValid(request.kind())) {
-    return InvalidField("kind", "a location kind is required");
-  }
-  CC_RETURN_IF_ERROR(RequireText(request.name(), "name", "a name"));
+  CC_RETURN_IF_ERROR(CheckNewLocation(request));
   bool site = request.kind() == v1::LOCATION_KIND_SITE;
-  if (site && !request.parent_location_id().empty()) {
-    return InvalidField("parent_location_id", "a site has no parent");
-  }
-  if (!site && request.parent_location_id().empty()) {
-    return InvalidField("parent_location_id",
-                        "every location but a site is inside another");
-  }
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::CreateLocationResponse>(
       *pool_, {kServiceName, "CreateLocation", request.context().request_id()},
       bytes, [&](pg::Transaction& tx, v1::CreateLocationResponse& response) {
         int parent_kind = 0;
         if (!site) {
-          CC_ASSIGN_OR_RETURN(
-              v1::Location parent,
-              LoadLocation(tx, request.parent_location_id(),
-                           "parent_location_id"));
+          CC_ASSIGN_OR_RETURN(v1::Location parent,
+                              LoadLocation(tx, request.parent_location_id(),
+                                           "parent_location_id"));
           parent_kind = parent.kind();
-          if (parent_kind >= request.kind()) {
-            return FailedRule(
-                kReasonLocationHierarchy,
-                absl::StrCat("a ", v1::LocationKind_Name(request.kind()),
-                             " cannot be inside a ",
-                             v1::LocationKind_Name(parent.kind())));
-          }
+          CC_RETURN_IF_ERROR(CheckInside(parent.kind(), request.kind()));
         }
         std::string id = crypto::RandomId("loc");
         CC_RETURN_IF_ERROR(
@@ -1308,8 +914,7 @@ absl::StatusOr<v1::CreateLocationResponse> Custody::CreateLocation(
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
         CC_RETURN_IF_ERROR(
-            audit.Append("location.create", "location", id, location)
-                .status());
+            audit.Append("location.create", "location", id, location).status());
         *response.mutable_location() = std::move(location);
         return absl::OkStatus();
       });
@@ -1367,26 +972,16 @@ absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
                             : request.carrier_user_id();
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::InitiateHandoffResponse>(
-      *pool_,
-      {kServiceName, "InitiateHandoff", request.context().request_id()}, bytes,
-      [&](pg::Transaction& tx, v1::InitiateHandoffResponse& response) {
+      *pool_, {kServiceName, "InitiateHandoff", request.context().request_id()},
+      bytes, [&](pg::Transaction& tx, v1::InitiateHandoffResponse& response) {
         CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(item));
         CC_RETURN_IF_ERROR(RequireAuditedItem(tx, item.item_id));
-        if (item.state == v1::ITEM_STATE_IN_TRANSIT) {
-          return FailedRule(kReasonItemInTransit,
-                            absl::StrCat("item ", item.item_id,
-                                         " is already being handed over"));
-        }
-        if (!item.custodian.empty() && item.custodian != caller.user_id) {
-          return NotCustodian(absl::StrCat("item ", item.item_id,
-                                           " is in the custody of ",
-                                           item.custodian));
-        }
+        CC_RETURN_IF_ERROR(CheckHandOver(item, caller.user_id));
         if (!request.to_location_id().empty()) {
-          CC_RETURN_IF_ERROR(LoadLocation(tx, request.to_location_id(),
-                                          "to_location_id")
-                                 .status());
+          CC_RETURN_IF_ERROR(
+              LoadLocation(tx, request.to_location_id(), "to_location_id")
+                  .status());
         }
         std::string handoff_id = crypto::RandomId("hnd");
         CC_RETURN_IF_ERROR(
@@ -1398,10 +993,9 @@ absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
                     "VALUES ($1, $2, nullif($3, ''), nullif($4, ''), "
                     " nullif($5, ''), nullif($6, ''), $7, $8, $9, now(), "
                     " 'OPEN')",
-                    {handoff_id, item.item_id, item.custodian,
-                     item.location_id, request.to_user_id(),
-                     request.to_location_id(), carrier, request.condition(),
-                     request.seal_intact()})
+                    {handoff_id, item.item_id, item.custodian, item.location_id,
+                     request.to_user_id(), request.to_location_id(), carrier,
+                     request.condition(), request.seal_intact()})
                 .status());
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_custody.items "
@@ -1431,7 +1025,7 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
   if (request.handoff_id().empty()) {
     return InvalidField("handoff_id", "required");
   }
-  if (Blank(request.scan())) {
+  if (fields::Blank(request.scan())) {
     return InvalidField("scan", "scan the item's label to accept it");
   }
   CC_RETURN_IF_ERROR(OptionalText(request.condition(), "condition"));
@@ -1440,8 +1034,7 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
       idempotency::RunOnce<v1::AcceptHandoffResponse>(
           *pool_,
           {kServiceName, "AcceptHandoff", request.context().request_id()},
-          bytes,
-          [&](pg::Transaction& tx, v1::AcceptHandoffResponse& response) {
+          bytes, [&](pg::Transaction& tx, v1::AcceptHandoffResponse& response) {
             CC_ASSIGN_OR_RETURN(
                 v1::Handoff handoff,
                 LoadHandoff(tx, request.handoff_id(), /*for_update=*/true));
@@ -1465,9 +1058,8 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
             if (!ScanMatches(item, request.scan())) {
               return FailedRule(
                   kReasonScanMismatch,
-                  absl::StrCat("the scanned label is not item ",
-                               item.item_id(), " of handoff ",
-                               handoff.handoff_id()));
+                  absl::StrCat("the scanned label is not item ", item.item_id(),
+                               " of handoff ", handoff.handoff_id()));
             }
             bool at_position = false;
             if (!handoff.to_location_id().empty()) {
@@ -1507,18 +1099,17 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
             }
             Audit audit(tx, *ledger_, auth::ActorOf(caller),
                         request.context().request_id());
-            CC_ASSIGN_OR_RETURN(handoff,
-                                LoadHandoff(tx, handoff.handoff_id()));
+            CC_ASSIGN_OR_RETURN(handoff, LoadHandoff(tx, handoff.handoff_id()));
             CC_RETURN_IF_ERROR(audit
                                    .Append("handoff.accept", "handoff",
                                            handoff.handoff_id(), handoff)
                                    .status());
             if (hold_id.has_value()) {
               CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, *hold_id));
-              CC_RETURN_IF_ERROR(
-                  audit.Append("hold.place", "hold", *hold_id, hold,
-                               hold.reason())
-                      .status());
+              CC_RETURN_IF_ERROR(audit
+                                     .Append("hold.place", "hold", *hold_id,
+                                             hold, hold.reason())
+                                     .status());
             }
             CC_ASSIGN_OR_RETURN(
                 auto appended,
@@ -1537,8 +1128,8 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
           Audit audit(tx, *ledger_, auth::ActorOf(caller),
                       request.context().request_id());
           return audit
-              .Append("handoff.accept_refused", "handoff",
-                      handoff.handoff_id(), handoff,
+              .Append("handoff.accept_refused", "handoff", handoff.handoff_id(),
+                      handoff,
                       absl::StrCat(kReasonScanMismatch, ": scanned \"",
                                    request.scan().substr(0, 200), "\""))
               .status();
@@ -1624,56 +1215,14 @@ absl::StatusOr<v1::CancelHandoffResponse> Custody::CancelHandoff(
 absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
     const auth::Principal& caller,
     const v1::RecordTemperaturesRequest& request) {
-  if (request.item_id().empty() == request.location_id().empty()) {
-    return InvalidField("item_id",
-                        "give exactly one of item_id and location_id");
-  }
-  if (request.readings_size() == 0 || request.readings_size() > kMaxReadings) {
-    return InvalidField("readings", "1 to 10,000 readings");
-  }
-  if (request.logger_id().size() > 64) {
-    return InvalidField("logger_id", "at most 64 characters");
-  }
-  std::vector<std::string> times;
-  std::vector<std::string> values;
-  const absl::Time now = clock_->Now();
-  const absl::Time latest = now + kMaxReadingClockSkew;
-  for (int i = 0; i < request.readings_size(); ++i) {
-    const v1::TemperatureReading& reading = request.readings(i);
-    std::string field = absl::StrCat("readings[", i, "]");
-    if (!reading.has_measured_at() ||
-        reading.measured_at().seconds() < 0 ||
-        reading.measured_at().seconds() > 253402300799 ||
-        reading.measured_at().nanos() < 0 ||
-        reading.measured_at().nanos() > 999999999) {
-      return InvalidField(field + ".measured_at", "a valid time is required");
-    }
-    if (absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
-            reading.measured_at())) > latest) {
-      return InvalidField(
-          field + ".measured_at",
-          absl::StrCat(TimeUtil::ToString(reading.measured_at()),
-                       " is in the future (more than ",
-                       absl::FormatDuration(kMaxReadingClockSkew),
-                       " after the server's time ",
-                       absl::FormatTime(absl::RFC3339_sec, now,
-                                        absl::UTCTimeZone()),
-                       "): check the logger's clock"));
-    }
-    if (!std::isfinite(reading.celsius()) || reading.celsius() < -273.15 ||
-        reading.celsius() > 200) {
-      return InvalidField(field + ".celsius",
-                          "between -273.15 and 200 degrees Celsius");
-    }
-    times.push_back(absl::StrCat(
-        TimeUtil::TimestampToMicroseconds(reading.measured_at())));
-    values.push_back(absl::StrFormat("%.17g", reading.celsius()));
-  }
+  CC_ASSIGN_OR_RETURN(ReadingColumns readings,
+                      CheckReadings(request, clock_->Now()));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::RecordTemperaturesResponse>(
       *pool_,
       {kServiceName, "RecordTemperatures", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::RecordTemperaturesResponse& response) {
+      bytes,
+      [&](pg::Transaction& tx, v1::RecordTemperaturesResponse& response) {
         std::vector<std::string> targets;
         if (!request.item_id().empty()) {
           CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
@@ -1686,49 +1235,31 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
         // No reading from before its item (or location) existed.
         CC_ASSIGN_OR_RETURN(
             pg::Result since,
-            tx.Exec(request.item_id().empty()
-                        ? absl::StrCat("SELECT ", pg::MicrosColumn("created_at"),
-                                       " FROM cellchain_custody.locations "
-                                       "WHERE location_id = $1")
-                        : absl::StrCat("SELECT ",
-                                       pg::MicrosColumn("registered_at"),
-                                       " FROM cellchain_custody.items "
-                                       "WHERE item_id = $1"),
-                    {request.item_id().empty() ? request.location_id()
-                                               : request.item_id()}));
+            tx.Exec(
+                request.item_id().empty()
+                    ? absl::StrCat("SELECT ", pg::MicrosColumn("created_at"),
+                                   " FROM cellchain_custody.locations "
+                                   "WHERE location_id = $1")
+                    : absl::StrCat("SELECT ", pg::MicrosColumn("registered_at"),
+                                   " FROM cellchain_custody.items "
+                                   "WHERE item_id = $1"),
+                {request.item_id().empty() ? request.location_id()
+                                           : request.item_id()}));
         CC_ASSIGN_OR_RETURN(int64_t since_micros, since.GetInt64(0, 0));
-        for (int i = 0; i < request.readings_size(); ++i) {
-          if (TimeUtil::TimestampToMicroseconds(
-                  request.readings(i).measured_at()) >= since_micros) {
-            continue;
-          }
-          return InvalidField(
-              absl::StrCat("readings[", i, "].measured_at"),
-              absl::StrCat(
-                  TimeUtil::ToString(request.readings(i).measured_at()),
-                  " is before ",
-                  request.item_id().empty()
-                      ? absl::StrCat("location ", request.location_id(),
-                                     " was created")
-                      : absl::StrCat("item ", request.item_id(),
-                                     " was registered"),
-                  " (",
-                  TimeUtil::ToString(
-                      TimeUtil::MicrosecondsToTimestamp(since_micros)),
-                  ")"));
-        }
+        CC_RETURN_IF_ERROR(CheckReadingsSince(request, since_micros));
         if (request.item_id().empty()) {
           CC_ASSIGN_OR_RETURN(
               pg::Result r,
-              tx.Exec("WITH RECURSIVE below(id) AS ("
-                      "  SELECT $1::text "
-                      "  UNION ALL "
-                      "  SELECT l.location_id FROM cellchain_custody.locations l "
-                      "  JOIN below ON l.parent_id = below.id) "
-                      "SELECT item_id FROM cellchain_custody.items "
-                      "WHERE location_id IN (SELECT id FROM below) "
-                      "AND state = 'available' ORDER BY item_id",
-                      {request.location_id()}));
+              tx.Exec(
+                  "WITH RECURSIVE below(id) AS ("
+                  "  SELECT $1::text "
+                  "  UNION ALL "
+                  "  SELECT l.location_id FROM cellchain_custody.locations l "
+                  "  JOIN below ON l.parent_id = below.id) "
+                  "SELECT item_id FROM cellchain_custody.items "
+                  "WHERE location_id IN (SELECT id FROM below) "
+                  "AND state = 'available' ORDER BY item_id",
+                  {request.location_id()}));
           for (int row = 0; row < r.rows(); ++row) {
             CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
             targets.push_back(std::move(id));
@@ -1753,7 +1284,8 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
                     "  '1 microsecond', r.celsius "
                     "FROM unnest($2::int8[], $3::float8[]) "
                     "  WITH ORDINALITY AS r(micros, celsius, seq)",
-                    {upload_id, TextArray(times), TextArray(values)})
+                    {upload_id, TextArray(readings.micros),
+                     TextArray(readings.celsius)})
                 .status());
         // The first reading out of an item's range is its excursion.
         CC_ASSIGN_OR_RETURN(
@@ -1783,13 +1315,12 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
         if (!flagged.empty()) {
-          CC_RETURN_IF_ERROR(
-              tx.Exec("UPDATE cellchain_custody.items "
-                      "SET temperature_excursion = true, "
-                      "version = version + 1 "
-                      "WHERE item_id = ANY($1::text[])",
-                      {TextArray(flagged)})
-                  .status());
+          CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_custody.items "
+                                     "SET temperature_excursion = true, "
+                                     "version = version + 1 "
+                                     "WHERE item_id = ANY($1::text[])",
+                                     {TextArray(flagged)})
+                                 .status());
           CC_RETURN_IF_ERROR(audit.AppendItems(
               "item.temperature_excursion", flagged,
               absl::StrCat("temperature upload ", upload_id, " out of range")));
@@ -1809,19 +1340,7 @@ absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
     const auth::Principal& caller,
     const v1::SetTemperatureLimitsRequest& request) {
   const v1::TemperatureLimit& limit = request.limit();
-  if (limit.item_type() == v1::ITEM_TYPE_UNSPECIFIED ||
-      !v1::ItemType_IsValid(limit.item_type())) {
-    return InvalidField("limit.item_type", "an item type is required");
-  }
-  if (!std::isfinite(limit.min_celsius()) ||
-      !std::isfinite(limit.max_celsius()) || limit.min_celsius() < -273.15 ||
-      limit.max_celsius() > 200) {
-    return InvalidField("limit.min_celsius",
-                        "limits between -273.15 and 200 degrees Celsius");
-  }
-  if (limit.min_celsius() >= limit.max_celsius()) {
-    return InvalidField("limit.max_celsius", "must be above min_celsius");
-  }
+  CC_RETURN_IF_ERROR(CheckLimit(limit));
   CC_RETURN_IF_ERROR(RequireReason(request.context(), "changing a limit"));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::SetTemperatureLimitsResponse>(
@@ -1856,9 +1375,8 @@ absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
 absl::StatusOr<v1::ListTemperatureLimitsResponse>
 Custody::ListTemperatureLimits() {
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      lease->Exec(absl::StrCat(kLimitSelect, "ORDER BY item_type")));
+  CC_ASSIGN_OR_RETURN(pg::Result r, lease->Exec(absl::StrCat(
+                                        kLimitSelect, "ORDER BY item_type")));
   v1::ListTemperatureLimitsResponse response;
   for (int row = 0; row < r.rows(); ++row) {
     CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *response.add_limits()));
@@ -1878,10 +1396,10 @@ absl::StatusOr<v1::PlaceHoldResponse> Custody::PlaceHold(
       bytes, [&](pg::Transaction& tx, v1::PlaceHoldResponse& response) {
         CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(item));
-        CC_ASSIGN_OR_RETURN(std::string hold_id,
-                            InsertHold(tx, item.item_id,
-                                       request.context().reason(),
-                                       caller.user_id, ""));
+        CC_ASSIGN_OR_RETURN(
+            std::string hold_id,
+            InsertHold(tx, item.item_id, request.context().reason(),
+                       caller.user_id, ""));
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
         CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, hold_id));
@@ -1917,13 +1435,12 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
   return idempotency::RunOnce<v1::ReleaseHoldResponse>(
       *pool_, {kServiceName, "ReleaseHold", request.context().request_id()},
       bytes, [&](pg::Transaction& tx, v1::ReleaseHoldResponse& response) {
-        CC_ASSIGN_OR_RETURN(
-            v1::Hold hold,
-            LoadHold(tx, request.hold_id(), /*for_update=*/true));
+        CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, request.hold_id(),
+                                                    /*for_update=*/true));
         if (!hold.active()) {
-          return FailedRule(kReasonHoldNotActive,
-                            absl::StrCat("hold ", hold.hold_id(),
-                                         " was released already"));
+          return FailedRule(
+              kReasonHoldNotActive,
+              absl::StrCat("hold ", hold.hold_id(), " was released already"));
         }
         CC_RETURN_IF_ERROR(LockItem(tx, hold.item_id()).status());
         // Segregation of duties (docs/services/custody.md): whoever did
@@ -1937,12 +1454,11 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
         CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
             tx, signature.actor.user_id(), {item},
             {"item.hold", "item.hold_release"}));
-        CC_RETURN_IF_ERROR(
-            tx.Exec("UPDATE cellchain_custody.holds "
-                    "SET released_by = $2, released_at = now() "
-                    "WHERE hold_id = $1",
-                    {hold.hold_id(), caller.user_id})
-                .status());
+        CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_custody.holds "
+                                   "SET released_by = $2, released_at = now() "
+                                   "WHERE hold_id = $1",
+                                   {hold.hold_id(), caller.user_id})
+                               .status());
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_custody.items SET "
                     "on_hold = EXISTS (SELECT 1 FROM cellchain_custody.holds "
@@ -1958,10 +1474,9 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
                                        hold, request.context().reason(), {},
                                        signature.manifestation)
                                .status());
-        CC_ASSIGN_OR_RETURN(auto appended,
-                            audit.AppendItem("item.hold_release",
-                                             hold.item_id(),
-                                             request.context().reason()));
+        CC_ASSIGN_OR_RETURN(
+            auto appended, audit.AppendItem("item.hold_release", hold.item_id(),
+                                            request.context().reason()));
         *response.mutable_hold() = std::move(hold);
         *response.mutable_item() = std::move(appended.first);
         return absl::OkStatus();
@@ -1980,15 +1495,9 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
         // of descendants until the holds are in place.
         LockGraph(tx, /*shared=*/false);
         CC_ASSIGN_OR_RETURN(LockedItem root, LockItem(tx, request.item_id()));
-        if (root.type != v1::ITEM_TYPE_DONOR_LOT &&
-            root.type != v1::ITEM_TYPE_REAGENT_LOT) {
-          return FailedRule(kReasonNotRecallable,
-                            absl::StrCat("a recall starts from a donor lot or "
-                                         "a reagent lot, not a ",
-                                         v1::ItemType_Name(root.type)));
-        }
+        CC_RETURN_IF_ERROR(CheckRecallable(root));
         CC_ASSIGN_OR_RETURN(Reach reach,
-                            Walk(tx, request.item_id(), /*forward=*/true));
+                            WalkLinks(tx, request.item_id(), /*forward=*/true));
         std::vector<std::string> ids = std::move(reach.nodes);
         CC_ASSIGN_OR_RETURN(std::vector<LockedItem> items,
                             LockItems(tx, ids, true));
@@ -1997,11 +1506,11 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
           if (!Ended(item.state)) live.push_back(item.item_id);
         }
         if (static_cast<int>(live.size()) > options_.max_recall_items) {
-          return FailedRule(
-              kReasonRecallTooLarge,
-              absl::StrCat(live.size(), " items to hold; one recall holds "
-                                        "at most ",
-                           options_.max_recall_items));
+          return FailedRule(kReasonRecallTooLarge,
+                            absl::StrCat(live.size(),
+                                         " items to hold; one recall holds "
+                                         "at most ",
+                                         options_.max_recall_items));
         }
         std::string recall_id = crypto::RandomId("rcl");
         CC_RETURN_IF_ERROR(
@@ -2062,20 +1571,7 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
 absl::StatusOr<v1::EndItemResponse> Custody::EndItem(
     const auth::Principal& caller, const v1::EndItemRequest& request) {
   if (request.item_id().empty()) return InvalidField("item_id", "required");
-  std::string state = StateText(request.outcome());
-  if (state.empty()) {
-    return InvalidField("outcome", "CONSUMED, INFUSED or DISCARDED");
-  }
-  bool infused = request.outcome() == v1::ITEM_STATE_INFUSED;
-  if (infused && !IsCode(request.patient_id(), 32)) {
-    return InvalidField("patient_id", "the patient infused is required");
-  }
-  if (!infused && !request.patient_id().empty()) {
-    return InvalidField("patient_id", "only for INFUSED");
-  }
-  if (request.outcome() == v1::ITEM_STATE_DISCARDED) {
-    CC_RETURN_IF_ERROR(RequireReason(request.context(), "discarding"));
-  }
+  CC_RETURN_IF_ERROR(CheckEndRequest(request));
   CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   return idempotency::RunOnce<v1::EndItemResponse>(
       *pool_, {kServiceName, "EndItem", request.context().request_id()}, bytes,
@@ -2085,42 +1581,14 @@ absl::StatusOr<v1::EndItemResponse> Custody::EndItem(
         if (request.outcome() != v1::ITEM_STATE_DISCARDED) {
           CC_RETURN_IF_ERROR(RequireAuditedItem(tx, item.item_id));
         }
-        if (item.state == v1::ITEM_STATE_IN_TRANSIT) {
-          return FailedRule(kReasonItemInTransit,
-                            absl::StrCat("item ", item.item_id,
-                                         " is being handed over"));
-        }
-        if (item.on_hold && request.outcome() != v1::ITEM_STATE_DISCARDED) {
-          return FailedRule(kReasonItemOnHold,
-                            absl::StrCat("item ", item.item_id,
-                                         " is on hold: it cannot be ",
-                                         state));
-        }
-        if (!item.custodian.empty() && item.custodian != caller.user_id) {
-          return NotCustodian(absl::StrCat("item ", item.item_id,
-                                           " is in the custody of ",
-                                           item.custodian));
-        }
-        if (infused) {
-          if (item.type != v1::ITEM_TYPE_DOSE_BAG) {
-            return FailedRule(kReasonNotInfusible,
-                              absl::StrCat("a ", v1::ItemType_Name(item.type),
-                                           " is not infused"));
-          }
-          if (!item.patient_id.empty() &&
-              item.patient_id != request.patient_id()) {
-            return FailedRule(kReasonPatientMismatch,
-                              absl::StrCat("dose ", item.item_id, " is for ",
-                                           item.patient_id, ", not ",
-                                           request.patient_id()));
-          }
-        }
+        CC_RETURN_IF_ERROR(CheckEnd(item, request, caller.user_id));
         CC_RETURN_IF_ERROR(
             tx.Exec("UPDATE cellchain_custody.items SET state = $2, "
                     "patient_id = coalesce(patient_id, nullif($3, '')), "
                     "at_position = false, version = version + 1 "
                     "WHERE item_id = $1",
-                    {item.item_id, state, request.patient_id()})
+                    {item.item_id, StateText(request.outcome()),
+                     request.patient_id()})
                 .status());
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
@@ -2149,90 +1617,30 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
   if (request.item_id().empty()) return InvalidField("item_id", "required");
   v1::TraceResponse response;
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(
-      pg::Transaction tx,
-      pg::Transaction::Begin(*lease, {.isolation = pg::Isolation::kRepeatableRead,
-                                      .read_only = true}));
-  CC_ASSIGN_OR_RETURN(Reach reach, Walk(tx, request.item_id(), forward));
-  const std::vector<std::string>& nodes = reach.nodes;
-  absl::flat_hash_map<std::string, std::vector<Edge>>& next = reach.next;
-  CC_ASSIGN_OR_RETURN(auto items, LoadItems(tx, nodes));
+  CC_ASSIGN_OR_RETURN(pg::Transaction tx,
+                      pg::Transaction::Begin(
+                          *lease, {.isolation = pg::Isolation::kRepeatableRead,
+                                   .read_only = true}));
+  CC_ASSIGN_OR_RETURN(Reach reach, WalkLinks(tx, request.item_id(), forward));
+  CC_ASSIGN_OR_RETURN(auto items, LoadItems(tx, reach.nodes));
   if (!items.contains(request.item_id())) {
-    return WithReason(absl::NotFoundError(absl::StrCat(
-                          "no item \"", request.item_id(), "\" (item_id)")),
-                      "ITEM_NOT_FOUND");
+    return ItemNotFound(request.item_id(), "item_id");
   }
-  // The tree, depth first; an item reached again is marked, not repeated.
-  absl::flat_hash_set<std::string> shown;
-  std::function<void(const std::string&, v1::TraceNode&)> build =
-      [&](const std::string& id, v1::TraceNode& node) {
-        *node.mutable_item() = items[id];
-        if (!shown.insert(id).second) {
-          node.set_shown_above(true);
-          return;
-        }
-        auto it = next.find(id);
-        if (it == next.end()) return;
-        for (const Edge& edge : it->second) {
-          v1::TraceNode* child = node.add_children();
-          child->set_kind(edge.kind);
-          child->set_record_id(edge.record_id);
-          build(edge.to, *child);
-        }
-      };
-  build(request.item_id(), *response.mutable_root());
-  response.set_item_count(static_cast<int>(nodes.size()));
-
-  std::vector<std::string> sorted(nodes.begin(), nodes.end());
-  std::sort(sorted.begin(), sorted.end());
-  for (const std::string& id : sorted) {
-    const v1::Item& item = items[id];
-    switch (item.type()) {
-      case v1::ITEM_TYPE_DONOR_LOT:
-        response.add_donor_lot_ids(id);
-        break;
-      case v1::ITEM_TYPE_REAGENT_LOT:
-        response.add_reagent_lot_ids(id);
-        break;
-      case v1::ITEM_TYPE_EQUIPMENT:
-        response.add_equipment_ids(id);
-        break;
-      default:
-        break;
-    }
-    if (!item.patient_id().empty()) {
-      v1::PatientReached* patient = response.add_patients();
-      patient->set_patient_id(item.patient_id());
-      patient->set_item_id(id);
-      patient->set_state(item.state());
-    }
-  }
-  // QC samples: forward, those in the tree; backward, those drawn from any
-  // item on the path. Reagent lots and equipment feed thousands of items
-  // and are not sampled for one lot: leaving them out keeps the lookup to
-  // the path's own links (SAMPLE links only QC samples, CheckKindFits).
-  std::vector<std::string> samples;
-  std::vector<std::string> sampled;
-  for (const std::string& id : sorted) {
-    v1::ItemType type = items[id].type();
-    if (forward && type == v1::ITEM_TYPE_QC_SAMPLE) samples.push_back(id);
-    if (!forward && type != v1::ITEM_TYPE_REAGENT_LOT &&
-        type != v1::ITEM_TYPE_EQUIPMENT) {
-      sampled.push_back(id);
-    }
-  }
+  TraceLookups lookups =
+      BuildTrace(request.item_id(), reach, items, forward, response);
+  std::vector<std::string>& samples = lookups.samples;
   if (!forward) {
     CC_ASSIGN_OR_RETURN(
         pg::Result drawn,
         tx.Exec("SELECT DISTINCT child_id FROM cellchain_custody.item_links "
                 "WHERE parent_id = ANY($1::text[]) AND kind = 10 ORDER BY 1",
-                {TextArray(sampled)}));
+                {TextArray(lookups.sampled)}));
     for (int row = 0; row < drawn.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string id, drawn.GetString(row, 0));
       samples.push_back(std::move(id));
     }
   }
-  std::vector<std::string> worked_on = sorted;
+  std::vector<std::string> worked_on = lookups.items;
   for (const std::string& id : samples) {
     response.add_qc_sample_ids(id);
     if (!forward) worked_on.push_back(id);

@@ -24,8 +24,9 @@
 // order of entity type, then id (deadlock-free, ledger.h).
 //
 // Refusals: INVALID_ARGUMENT naming the field; FAILED_PRECONDITION with the
-// reasons below; PERMISSION_DENIED NOT_CUSTODIAN / NOT_RECIPIENT;
-// NOT_FOUND for an unknown item, location, handoff or hold; ALREADY_EXISTS
+// reasons of reasons.h (the rules that refuse are in rules.h);
+// PERMISSION_DENIED NOT_CUSTODIAN / NOT_RECIPIENT; NOT_FOUND for an
+// unknown item, location, handoff or hold; ALREADY_EXISTS
 // for an identifier in use. Nothing is written on any of them (but the
 // audited scan refusal).
 //
@@ -42,39 +43,14 @@
 #include "services/common/auth/principal.h"
 #include "services/common/auth/signatures.h"
 #include "services/common/pg/pool.h"
+#include "services/custody/reasons.h"
+#include "services/custody/rules.h"  // ScanMatches
 #include "services/ledger/ledger.h"
 #include "services/ledger/state_registry.h"
 
 namespace cellchain::custody {
 
 inline constexpr char kServiceName[] = "cellchain.custody.v1.CustodyService";
-
-// Reasons of FAILED_PRECONDITION refusals.
-inline constexpr char kReasonParentOnHold[] = "PARENT_ON_HOLD";
-inline constexpr char kReasonParentEnded[] = "PARENT_ENDED";
-inline constexpr char kReasonPositionOccupied[] = "POSITION_OCCUPIED";
-inline constexpr char kReasonDerivationCycle[] = "DERIVATION_CYCLE";
-inline constexpr char kReasonItemInTransit[] = "ITEM_IN_TRANSIT";
-inline constexpr char kReasonItemEnded[] = "ITEM_ENDED";
-inline constexpr char kReasonItemOnHold[] = "ITEM_ON_HOLD";
-inline constexpr char kReasonScanMismatch[] = "SCAN_MISMATCH";
-inline constexpr char kReasonHandoffNotOpen[] = "HANDOFF_NOT_OPEN";
-inline constexpr char kReasonHoldNotActive[] = "HOLD_NOT_ACTIVE";
-inline constexpr char kReasonNotRecallable[] = "NOT_RECALLABLE";
-inline constexpr char kReasonNotInfusible[] = "NOT_INFUSIBLE";
-inline constexpr char kReasonPatientMismatch[] = "PATIENT_MISMATCH";
-inline constexpr char kReasonLocationHierarchy[] = "LOCATION_HIERARCHY";
-inline constexpr char kReasonDinSequenceExhausted[] = "DIN_SEQUENCE_EXHAUSTED";
-inline constexpr char kReasonRecallTooLarge[] = "RECALL_TOO_LARGE";
-inline constexpr char kReasonDinNotAllocated[] = "DIN_NOT_ALLOCATED";
-// PERMISSION_DENIED reasons.
-inline constexpr char kReasonNotCustodian[] = "NOT_CUSTODIAN";
-inline constexpr char kReasonNotRecipient[] = "NOT_RECIPIENT";
-
-// A temperature reading may be dated at most this far after the service's
-// clock: a logger's clock runs a little ahead, a reading from next year is
-// wrong data (RecordTemperatures refuses it).
-inline constexpr absl::Duration kMaxReadingClockSkew = absl::Minutes(5);
 
 struct CustodyOptions {
   // The largest number of items one recall may put on hold in one
@@ -163,12 +139,6 @@ class Custody {
   ledger::Clock* const clock_;
   const CustodyOptions options_;
 };
-
-// True when `scan` (what a scanner read) names `item`: its ISBT 128 DIN,
-// and its product code and expiration when the item has them and the scan
-// carries them (a product code the item has must be scanned); or, for an
-// item without a DIN, its local code or item id exactly.
-bool ScanMatches(const v1::Item& item, std::string_view scan);
 
 }  // namespace cellchain::custody
 
