@@ -13,16 +13,15 @@
 #include "services/common/crypto/random.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/idempotency/idempotency.h"
-#include "services/common/strings/absl_view.h"
 #include "services/common/pg/error.h"
 #include "services/common/pg/params.h"
 #include "services/common/pg/result.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 #include "services/ledger/merkle.h"
 
 namespace cellchain::ledger {
 namespace {
-
 
 constexpr size_t kKeyIdBytes = 8;
 

@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/encoding.h"
 #include "services/common/log/log.h"
-#include "services/common/strings/absl_view.h"
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::ledger {
 namespace {

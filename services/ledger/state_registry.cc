@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/strings/absl_view.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::ledger {

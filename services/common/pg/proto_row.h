@@ -21,9 +21,12 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "services/common/pg/params.h"
 #include "services/common/pg/result.h"
 
 namespace cellchain::pg {
@@ -38,6 +41,23 @@ std::string MicrosColumn(std::string_view column, std::string_view as = "");
 // number the enum does not define.
 absl::Status FillFromRow(const Result& result, int row,
                          google::protobuf::Message& message);
+
+// Every row `sql` selects with `params`, each filled into a Proto by
+// FillFromRow. `Executor` is a Connection or a Transaction. Errors: those
+// of Exec and of FillFromRow.
+template <typename Proto, typename Executor>
+absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
+                                            const std::string& sql,
+                                            const Params& params = {}) {
+  absl::StatusOr<Result> r = executor.Exec(sql, params);
+  if (!r.ok()) return r.status();
+  std::vector<Proto> out(r->rows());
+  for (int row = 0; row < r->rows(); ++row) {
+    absl::Status filled = FillFromRow(*r, row, out[row]);
+    if (!filled.ok()) return filled;
+  }
+  return out;
+}
 
 }  // namespace cellchain::pg
 

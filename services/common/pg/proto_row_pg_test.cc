@@ -71,5 +71,25 @@ TEST_F(ProtoRowTest, AValueThatDoesNotFitNamesItsColumn) {
               HasSubstr("column page_size"));
 }
 
+TEST_F(ProtoRowTest, LoadRowsFillsOneMessagePerRowInOrder) {
+  CC_ASSERT_OK_AND_ASSIGN(
+      std::vector<common::v1::SignatureManifestation> rows,
+      LoadRows<common::v1::SignatureManifestation>(
+          *conn_,
+          "SELECT u AS user_id, m AS meaning FROM (VALUES ('ada', 4), "
+          "('bob', 2)) AS v(u, m) WHERE u <> $1 OR true ORDER BY u",
+          {"nobody"}));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].user_id(), "ada");
+  EXPECT_EQ(rows[0].meaning(), common::v1::SIGNATURE_MEANING_APPROVED);
+  EXPECT_EQ(rows[1].user_id(), "bob");
+  // A row that does not fit refuses the whole load.
+  EXPECT_EQ(LoadRows<common::v1::SignatureManifestation>(
+                *conn_, "SELECT 99 AS meaning")
+                .status()
+                .code(),
+            absl::StatusCode::kInternal);
+}
+
 }  // namespace
 }  // namespace cellchain::pg

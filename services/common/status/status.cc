@@ -1,11 +1,11 @@
 #include "services/common/status/status.h"
-#include "services/common/strings/absl_view.h"
 
 #include <optional>
 #include <string>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain {
 namespace {
@@ -29,8 +29,16 @@ absl::Status FailedRule(std::string_view reason, std::string_view message) {
 }
 
 absl::Status WithReason(absl::Status status, std::string_view reason) {
-  if (!status.ok()) status.SetPayload(ToAbsl(kReasonPayloadUrl), absl::Cord(ToAbsl(reason)));
+  if (!status.ok())
+    status.SetPayload(ToAbsl(kReasonPayloadUrl), absl::Cord(ToAbsl(reason)));
   return status;
+}
+
+absl::Status NotFound(std::string_view what, std::string_view id,
+                      std::string_view reason) {
+  absl::Status status = absl::NotFoundError(
+      absl::StrCat("no ", ToAbsl(what), " \"", ToAbsl(id), "\""));
+  return reason.empty() ? status : WithReason(std::move(status), reason);
 }
 
 std::string FieldOf(const absl::Status& status) {

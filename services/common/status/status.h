@@ -35,6 +35,11 @@ absl::Status FailedRule(std::string_view reason, std::string_view message);
 // Any code with a machine-readable reason attached.
 absl::Status WithReason(absl::Status status, std::string_view reason);
 
+// NOT_FOUND `no <what> "<id>"`, with `reason` attached when not empty
+// (e.g. NotFound("batch", "bat_1", "BATCH_NOT_FOUND")).
+absl::Status NotFound(std::string_view what, std::string_view id,
+                      std::string_view reason = "");
+
 // The field / reason carried by `status`, or "" when there is none.
 std::string FieldOf(const absl::Status& status);
 std::string ReasonOf(const absl::Status& status);

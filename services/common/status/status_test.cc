@@ -35,6 +35,14 @@ TEST(StatusTest, FailedRuleCarriesReason) {
   EXPECT_EQ(ReasonOf(s), "LOT_NOT_RELEASED");
 }
 
+TEST(StatusTest, NotFoundNamesWhatWasLookedForAndItsReason) {
+  absl::Status status = NotFound("batch", "bat_1", "BATCH_NOT_FOUND");
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(status.message(), "no batch \"bat_1\"");
+  EXPECT_EQ(ReasonOf(status), "BATCH_NOT_FOUND");
+  EXPECT_EQ(ReasonOf(NotFound("donor", "don_9")), "");
+}
+
 TEST(StatusTest, AnnotateKeepsCodeAndPayloads) {
   absl::Status s = Annotate(FailedRule("EXPIRED", "dose expired"), "release");
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
