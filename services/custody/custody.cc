@@ -22,6 +22,7 @@
 #include "services/common/status/status.h"
 #include "services/custody/graph.h"
 #include "services/custody/rules.h"
+#include "services/custody/store.h"
 #include "services/isbt128/din.h"
 #include "services/ledger/entity_guard.h"
 #include "services/ledger/request_bytes.h"
@@ -30,295 +31,6 @@ namespace cellchain::custody {
 namespace {
 
 using audit::v1::Isbt128Identifier;
-
-// A PostgreSQL text[] literal of `values`, sent as one parameter (never
-// spliced into SQL).
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-// ---- loading the entities, exactly as their snapshots are built ----------
-
-// Each entity is read with one SELECT whose columns carry its proto's field
-// names (pg::FillFromRow); the same loader builds the after_state of a
-// change and the state reader's answer, so the two compare byte for byte.
-
-const std::string& ItemSelect() {
-  static const std::string* const kSql = new std::string(absl::StrCat(
-      "SELECT item_id, type, din, product_code, expiration, "
-      "chain_of_identity, local_code, description, state AS state_text, "
-      "on_hold, custodian AS custodian_user_id, location_id, open_handoff_id, "
-      "temperature_excursion, patient_id, ",
-      pg::MicrosColumn("registered_at"),
-      ", version FROM cellchain_custody.items "));
-  return *kSql;
-}
-
-void AddIdentifier(v1::Item& item, const char* kind, const pg::Result& r,
-                   int row, const char* column) {
-  absl::StatusOr<int> index = r.ColumnIndex(column);
-  if (!index.ok() || r.IsNull(row, *index)) return;
-  absl::StatusOr<std::string> value = r.GetString(row, *index);
-  if (!value.ok() || value->empty()) return;
-  Isbt128Identifier* id = item.add_isbt128();
-  id->set_kind(kind);
-  id->set_value(*value);
-}
-
-absl::StatusOr<v1::Item> ItemFromRow(const pg::Result& r, int row) {
-  v1::Item item;
-  CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, item));
-  AddIdentifier(item, "din", r, row, "din");
-  AddIdentifier(item, "product_code", r, row, "product_code");
-  AddIdentifier(item, "expiration", r, row, "expiration");
-  AddIdentifier(item, "chain_of_identity", r, row, "chain_of_identity");
-  CC_ASSIGN_OR_RETURN(std::string state, r.GetString(row, "state_text"));
-  item.set_state(StateOf(state, item.on_hold()));
-  return item;
-}
-
-// The items of `ids` with their parent links, by id; missing ids are absent.
-template <typename Executor>
-absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
-    Executor& executor, const std::vector<std::string>& ids) {
-  absl::flat_hash_map<std::string, v1::Item> items;
-  if (ids.empty()) return items;
-  std::string array = TextArray(ids);
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(
-          absl::StrCat(ItemSelect(), "WHERE item_id = ANY($1::text[])"),
-          {array}));
-  for (int row = 0; row < r.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(v1::Item item, ItemFromRow(r, row));
-    std::string id = item.item_id();
-    items.emplace(std::move(id), std::move(item));
-  }
-  CC_ASSIGN_OR_RETURN(
-      pg::Result links,
-      executor.Exec("SELECT child_id, parent_id AS parent_item_id, kind "
-                    "FROM cellchain_custody.item_links "
-                    "WHERE child_id = ANY($1::text[]) "
-                    "ORDER BY child_id, parent_id",
-                    {array}));
-  for (int row = 0; row < links.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string child, links.GetString(row, "child_id"));
-    auto it = items.find(child);
-    if (it == items.end()) continue;
-    CC_RETURN_IF_ERROR(pg::FillFromRow(links, row, *it->second.add_parents()));
-  }
-  return items;
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Item> LoadItem(Executor& executor,
-                                  const std::string& item_id,
-                                  std::string_view field = "item_id") {
-  CC_ASSIGN_OR_RETURN(auto items, LoadItems(executor, {item_id}));
-  auto it = items.find(item_id);
-  if (it == items.end()) {
-    return ItemNotFound(item_id, field);
-  }
-  return std::move(it->second);
-}
-
-// Runs `sql` (selecting one entity by $1) and fills a `Proto` from its row.
-// NOT_FOUND "no <what> "<id>"" when there is none.
-template <typename Proto, typename Executor>
-absl::StatusOr<Proto> LoadOne(Executor& executor, const std::string& sql,
-                              const std::string& id, std::string_view what) {
-  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, {id}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("no ", std::string(what), " \"", id, "\""));
-  }
-  Proto proto;
-  CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, proto));
-  return proto;
-}
-
-const std::string& HandoffSelect() {
-  static const std::string* const kSql = new std::string(absl::StrCat(
-      "SELECT handoff_id, item_id, from_user_id, from_location_id, "
-      "to_user_id, to_location_id, carrier_user_id, condition_at_dispatch, "
-      "seal_intact_at_dispatch, ",
-      pg::MicrosColumn("initiated_at"),
-      ", status, accepted_by AS accepted_by_user_id, condition_at_receipt, "
-      "seal_intact_at_receipt, ",
-      pg::MicrosColumn("closed_at"), " FROM cellchain_custody.handoffs "));
-  return *kSql;
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
-                                        const std::string& id,
-                                        bool for_update = false) {
-  return LoadOne<v1::Handoff>(
-      executor,
-      absl::StrCat(HandoffSelect(), "WHERE handoff_id = $1",
-                   for_update ? " FOR UPDATE" : ""),
-      id, "handoff");
-}
-
-const std::string& HoldSelect() {
-  static const std::string* const kSql = new std::string(absl::StrCat(
-      "SELECT hold_id, item_id, reason, placed_by AS placed_by_user_id, "
-      "recall_id, ",
-      pg::MicrosColumn("placed_at"),
-      ", released_at IS NULL AS active, released_by AS released_by_user_id, ",
-      pg::MicrosColumn("released_at"), " FROM cellchain_custody.holds "));
-  return *kSql;
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Hold> LoadHold(Executor& executor, const std::string& id,
-                                  bool for_update = false) {
-  return LoadOne<v1::Hold>(executor,
-                           absl::StrCat(HoldSelect(), "WHERE hold_id = $1",
-                                        for_update ? " FOR UPDATE" : ""),
-                           id, "hold");
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Recall> LoadRecall(Executor& executor,
-                                      const std::string& id) {
-  return LoadOne<v1::Recall>(
-      executor,
-      absl::StrCat("SELECT recall_id, item_id, reason, "
-                   "recalled_by AS recalled_by_user_id, ",
-                   pg::MicrosColumn("recalled_at"),
-                   ", items_held FROM cellchain_custody.recalls "
-                   "WHERE recall_id = $1"),
-      id, "recall");
-}
-
-template <typename Executor>
-absl::StatusOr<v1::Location> LoadLocation(Executor& executor,
-                                          const std::string& id,
-                                          std::string_view field) {
-  absl::StatusOr<v1::Location> location = LoadOne<v1::Location>(
-      executor,
-      "SELECT location_id, kind, name, parent_id AS parent_location_id "
-      "FROM cellchain_custody.locations WHERE location_id = $1",
-      id, "location");
-  if (absl::IsNotFound(location.status())) {
-    return WithReason(
-        Annotate(location.status(), absl::StrCat("(", std::string(field), ")")),
-        kReasonLocationNotFound);
-  }
-  return location;
-}
-
-template <typename Executor>
-absl::StatusOr<v1::DinAllocation> LoadDinAllocation(Executor& executor,
-                                                    const std::string& din) {
-  return LoadOne<v1::DinAllocation>(
-      executor,
-      absl::StrCat("SELECT din, fin, year, sequence, "
-                   "allocated_by AS allocated_by_user_id, ",
-                   pg::MicrosColumn("allocated_at"),
-                   " FROM cellchain_custody.din_allocations WHERE din = $1"),
-      din, "DIN allocation");
-}
-
-template <typename Executor>
-absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
-                                                 const std::string& id) {
-  CC_ASSIGN_OR_RETURN(
-      v1::TemperatureUpload u,
-      LoadOne<v1::TemperatureUpload>(
-          executor,
-          "SELECT upload_id, item_id, location_id, logger_id "
-          "FROM cellchain_custody.temperature_uploads WHERE upload_id = $1",
-          id, "temperature upload"));
-  CC_ASSIGN_OR_RETURN(
-      pg::Result readings,
-      executor.Exec(absl::StrCat("SELECT ", pg::MicrosColumn("measured_at"),
-                                 ", celsius FROM "
-                                 "cellchain_custody.temperature_readings "
-                                 "WHERE upload_id = $1 ORDER BY seq"),
-                    {id}));
-  for (int row = 0; row < readings.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(readings, row, *u.add_readings()));
-  }
-  CC_ASSIGN_OR_RETURN(pg::Result flagged,
-                      executor.Exec("SELECT item_id FROM "
-                                    "cellchain_custody.temperature_excursions "
-                                    "WHERE upload_id = $1 ORDER BY item_id",
-                                    {id}));
-  for (int row = 0; row < flagged.rows(); ++row) {
-    CC_ASSIGN_OR_RETURN(std::string item_id, flagged.GetString(row, 0));
-    u.add_excursion_item_ids(item_id);
-  }
-  return u;
-}
-
-constexpr char kLimitSelect[] =
-    "SELECT item_type, min_celsius, max_celsius "
-    "FROM cellchain_custody.temperature_limits ";
-
-// The range of one item type (by its enum value). NOT_FOUND when it has
-// none.
-template <typename Executor>
-absl::StatusOr<v1::TemperatureLimit> LoadLimit(Executor& executor,
-                                               v1::ItemType type) {
-  return LoadOne<v1::TemperatureLimit>(
-      executor, absl::StrCat(kLimitSelect, "WHERE item_type = $1::int"),
-      absl::StrCat(static_cast<int>(type)), "temperature limit for");
-}
-
-// The graph-wide lock (transaction-level advisory): exclusive for what
-// adds links out of a new item's path or collects descendants (LinkParent,
-// Recall), shared for registrations. Deferred: it travels with the
-// transaction's next statement instead of costing a round trip.
-void LockGraph(pg::Transaction& tx, bool shared) {
-  tx.Defer(pg::Statement(
-      shared ? "SELECT pg_advisory_xact_lock_shared(hashtextextended("
-               "'cellchain_custody.graph', 0))"
-             : "SELECT pg_advisory_xact_lock(hashtextextended("
-               "'cellchain_custody.graph', 0))"));
-}
-
-// The links out of `frontier` in the direction walked, for graph.h Walk.
-absl::StatusOr<std::vector<Link>> LinksOf(
-    pg::Transaction& tx, const std::vector<std::string>& frontier,
-    bool forward) {
-  const char* sql =
-      forward ? "SELECT parent_id, child_id, kind, coalesce(record_id, '') "
-                "FROM cellchain_custody.item_links "
-                "WHERE parent_id = ANY($1::text[]) ORDER BY parent_id, child_id"
-              : "SELECT child_id, parent_id, kind, coalesce(record_id, '') "
-                "FROM cellchain_custody.item_links "
-                "WHERE child_id = ANY($1::text[]) ORDER BY child_id, parent_id";
-  CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(sql, {TextArray(frontier)}));
-  std::vector<Link> links(r.rows());
-  for (int row = 0; row < r.rows(); ++row) {
-    Link& link = links[row];
-    CC_ASSIGN_OR_RETURN(link.from, r.GetString(row, 0));
-    CC_ASSIGN_OR_RETURN(link.edge.to, r.GetString(row, 1));
-    CC_ASSIGN_OR_RETURN(int32_t kind, r.GetInt32(row, 2));
-    CC_ASSIGN_OR_RETURN(link.edge.record_id, r.GetString(row, 3));
-    link.edge.kind = static_cast<v1::DerivationKind>(kind);
-  }
-  return links;
-}
-
-absl::StatusOr<Reach> WalkLinks(pg::Transaction& tx, const std::string& root,
-                                bool forward) {
-  return Walk(root, [&](const std::vector<std::string>& frontier) {
-    return LinksOf(tx, frontier, forward);
-  });
-}
 
 // ---- audit -------------------------------------------------------------
 
@@ -400,50 +112,6 @@ class Audit {
 // password, which must never be stored even as a digest).
 using ledger::RequestBytes;
 
-absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
-                                                  std::vector<std::string> ids,
-                                                  bool exclusive) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      tx.Exec(
-          absl::StrCat("SELECT item_id, type, state, on_hold, "
-                       "coalesce(custodian, ''), coalesce(location_id, ''), "
-                       "at_position, coalesce(patient_id, '') "
-                       "FROM cellchain_custody.items "
-                       "WHERE item_id = ANY($1::text[]) ORDER BY item_id ",
-                       exclusive ? "FOR UPDATE" : "FOR SHARE"),
-          {TextArray(ids)}));
-  std::vector<LockedItem> items;
-  for (int row = 0; row < r.rows(); ++row) {
-    LockedItem item;
-    CC_ASSIGN_OR_RETURN(item.item_id, r.GetString(row, 0));
-    CC_ASSIGN_OR_RETURN(int32_t type, r.GetInt32(row, 1));
-    CC_ASSIGN_OR_RETURN(std::string state, r.GetString(row, 2));
-    CC_ASSIGN_OR_RETURN(item.on_hold, r.GetBool(row, 3));
-    CC_ASSIGN_OR_RETURN(item.custodian, r.GetString(row, 4));
-    CC_ASSIGN_OR_RETURN(item.location_id, r.GetString(row, 5));
-    CC_ASSIGN_OR_RETURN(item.at_position, r.GetBool(row, 6));
-    CC_ASSIGN_OR_RETURN(item.patient_id, r.GetString(row, 7));
-    item.type = static_cast<v1::ItemType>(type);
-    item.state = StateOf(state, item.on_hold);
-    items.push_back(std::move(item));
-  }
-  return items;
-}
-
-absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
-                                    const std::string& item_id,
-                                    std::string_view field = "item_id") {
-  CC_ASSIGN_OR_RETURN(std::vector<LockedItem> items,
-                      LockItems(tx, {item_id}, true));
-  if (items.empty()) {
-    return ItemNotFound(item_id, field);
-  }
-  return std::move(items.front());
-}
-
 // Refuses an item whose row is not what its latest signed record says (a
 // row inserted or edited behind custody's back): it is not handed over,
 // ended or derived from until QA has investigated (issue 23). Holds, recalls
@@ -452,62 +120,6 @@ absl::Status RequireAuditedItem(pg::Transaction& tx,
                                 const std::string& item_id) {
   CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx, item_id));
   return ledger::RequireAudited(tx, "item", item_id, item);
-}
-
-// Where an item may be put: a location that exists; a position only when
-// free, checked under the position's lock (held to the end of `tx`) so two
-// items cannot be put there at once. Returns whether it is a position.
-absl::StatusOr<bool> ClaimPlace(pg::Transaction& tx,
-                                const std::string& location_id,
-                                std::string_view field) {
-  CC_ASSIGN_OR_RETURN(v1::Location location,
-                      LoadLocation(tx, location_id, field));
-  if (location.kind() != v1::LOCATION_KIND_POSITION) return false;
-  CC_ASSIGN_OR_RETURN(pg::Result r,
-                      tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended("
-                              "'cellchain_custody.position/' || $1, 0)), "
-                              "(SELECT item_id FROM cellchain_custody.items "
-                              " WHERE location_id = $1 AND at_position)",
-                              {location_id}));
-  if (!r.IsNull(0, 1)) {
-    CC_ASSIGN_OR_RETURN(std::string occupant, r.GetString(0, 1));
-    return FailedRule(kReasonPositionOccupied,
-                      absl::StrCat("position ", location.name(), " (",
-                                   location_id, ") holds item ", occupant));
-  }
-  return true;
-}
-
-absl::Status SetLinkRecord(pg::Transaction& tx, const std::string& child,
-                           const std::string& record_id) {
-  return tx
-      .Exec(
-          "UPDATE cellchain_custody.item_links SET record_id = $2 "
-          "WHERE child_id = $1 AND record_id IS NULL",
-          {child, record_id})
-      .status();
-}
-
-// Puts `item_id` on hold in `tx` (the item row already locked) and returns
-// the new hold; its record is appended by the caller (entity order).
-absl::StatusOr<std::string> InsertHold(pg::Transaction& tx,
-                                       const std::string& item_id,
-                                       std::string_view reason,
-                                       std::string_view placed_by,
-                                       const std::string& recall_id) {
-  std::string hold_id = crypto::RandomId("hld");
-  CC_RETURN_IF_ERROR(
-      tx.Exec("INSERT INTO cellchain_custody.holds "
-              "(hold_id, item_id, reason, placed_by, recall_id, placed_at) "
-              "VALUES ($1, $2, $3, $4, nullif($5, ''), now())",
-              {hold_id, item_id, reason, placed_by, recall_id})
-          .status());
-  CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_custody.items "
-                             "SET on_hold = true, version = version + 1 "
-                             "WHERE item_id = $1",
-                             {item_id})
-                         .status());
-  return hold_id;
 }
 
 }  // namespace
@@ -824,24 +436,13 @@ absl::StatusOr<v1::GetItemResponse> Custody::GetItem(
   v1::GetItemResponse response;
   CC_ASSIGN_OR_RETURN(*response.mutable_item(),
                       LoadItem(*lease, request.item_id()));
-  CC_ASSIGN_OR_RETURN(
-      pg::Result holds,
-      lease->Exec(
-          absl::StrCat(HoldSelect(),
-                       "WHERE item_id = $1 ORDER BY placed_at, hold_id"),
-          {request.item_id()}));
-  for (int row = 0; row < holds.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(holds, row, *response.add_holds()));
-  }
-  CC_ASSIGN_OR_RETURN(
-      pg::Result handoffs,
-      lease->Exec(absl::StrCat(HandoffSelect(),
-                               "WHERE item_id = $1 "
-                               "ORDER BY initiated_at, handoff_id"),
-                  {request.item_id()}));
-  for (int row = 0; row < handoffs.rows(); ++row) {
-    CC_RETURN_IF_ERROR(
-        pg::FillFromRow(handoffs, row, *response.add_handoffs()));
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Hold> holds,
+                      LoadHoldsOfItem(*lease, request.item_id()));
+  for (v1::Hold& hold : holds) *response.add_holds() = std::move(hold);
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Handoff> handoffs,
+                      LoadHandoffsOfItem(*lease, request.item_id()));
+  for (v1::Handoff& handoff : handoffs) {
+    *response.add_handoffs() = std::move(handoff);
   }
   return response;
 }
@@ -1375,11 +976,11 @@ absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
 absl::StatusOr<v1::ListTemperatureLimitsResponse>
 Custody::ListTemperatureLimits() {
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(pg::Result r, lease->Exec(absl::StrCat(
-                                        kLimitSelect, "ORDER BY item_type")));
+  CC_ASSIGN_OR_RETURN(std::vector<v1::TemperatureLimit> limits,
+                      LoadLimits(*lease));
   v1::ListTemperatureLimitsResponse response;
-  for (int row = 0; row < r.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *response.add_limits()));
+  for (v1::TemperatureLimit& limit : limits) {
+    *response.add_limits() = std::move(limit);
   }
   return response;
 }
@@ -1544,14 +1145,9 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
                                .status());
         Audit audit(tx, *ledger_, auth::ActorOf(caller),
                     request.context().request_id());
-        CC_ASSIGN_OR_RETURN(
-            pg::Result held,
-            tx.Exec(absl::StrCat(HoldSelect(),
-                                 "WHERE recall_id = $1 ORDER BY hold_id"),
-                    {recall_id}));
-        for (int row = 0; row < held.rows(); ++row) {
-          v1::Hold hold;
-          CC_RETURN_IF_ERROR(pg::FillFromRow(held, row, hold));
+        CC_ASSIGN_OR_RETURN(std::vector<v1::Hold> held,
+                            LoadHoldsOfRecall(tx, recall_id));
+        for (const v1::Hold& hold : held) {
           CC_RETURN_IF_ERROR(
               audit.Append("hold.place", "hold", hold.hold_id(), hold, reason)
                   .status());

@@ -1,0 +1,151 @@
+// The custody schema as the service reads and writes it: each entity's
+// snapshot loaded with one SELECT whose columns carry its proto's field
+// names (pg::FillFromRow, timestamps as pg::MicrosColumn reads them), the
+// item rows a change locks, the derivation graph's links, and the
+// statements several RPCs share (a hold, a place, a link's record). The
+// same loader builds the after_state of a change and the state reader's
+// answer (Custody::RegisterStateReaders), so the two compare byte for byte.
+// A statement only one RPC runs is a named constant in that RPC's file.
+//
+// The loaders take a pg::Connection or a pg::Transaction (explicitly
+// instantiated for both in store.cc). NOT_FOUND "no <what> "<id>"" when a
+// row is missing (with reason ITEM_NOT_FOUND for an item, LOCATION_NOT_FOUND
+// for a location); the database's errors as services/common/pg maps them
+// otherwise.
+//
+// Thread-safety: free functions; each call uses only the executor passed in.
+#ifndef CELLCHAIN_SERVICES_CUSTODY_STORE_H_
+#define CELLCHAIN_SERVICES_CUSTODY_STORE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cellchain/custody/v1/custody.pb.h"
+#include "services/common/pg/connection.h"
+#include "services/common/pg/transaction.h"
+#include "services/custody/graph.h"
+#include "services/custody/rules.h"
+
+namespace cellchain::custody {
+
+// A PostgreSQL text[] literal of `values`, sent as one parameter (never
+// spliced into SQL).
+std::string TextArray(const std::vector<std::string>& values);
+
+// ---- snapshots ------------------------------------------------------------
+
+// The items of `ids` with their parent links (sorted by parent id), by id;
+// missing ids are absent.
+template <typename Executor>
+absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
+    Executor& executor, const std::vector<std::string>& ids);
+// NOT_FOUND ITEM_NOT_FOUND naming `field` when there is none.
+template <typename Executor>
+absl::StatusOr<v1::Item> LoadItem(Executor& executor,
+                                  const std::string& item_id,
+                                  std::string_view field = "item_id");
+
+template <typename Executor>
+absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
+                                        const std::string& id,
+                                        bool for_update = false);
+// An item's handoffs, oldest first.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Handoff>> LoadHandoffsOfItem(
+    Executor& executor, const std::string& item_id);
+
+template <typename Executor>
+absl::StatusOr<v1::Hold> LoadHold(Executor& executor, const std::string& id,
+                                  bool for_update = false);
+// An item's holds, oldest first.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Hold>> LoadHoldsOfItem(
+    Executor& executor, const std::string& item_id);
+// The holds a recall placed, by hold id.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Hold>> LoadHoldsOfRecall(
+    Executor& executor, const std::string& recall_id);
+
+template <typename Executor>
+absl::StatusOr<v1::Recall> LoadRecall(Executor& executor,
+                                      const std::string& id);
+
+// NOT_FOUND LOCATION_NOT_FOUND naming `field` when there is none.
+template <typename Executor>
+absl::StatusOr<v1::Location> LoadLocation(Executor& executor,
+                                          const std::string& id,
+                                          std::string_view field);
+
+template <typename Executor>
+absl::StatusOr<v1::DinAllocation> LoadDinAllocation(Executor& executor,
+                                                    const std::string& din);
+
+// The upload with its readings (in order) and the items it flagged.
+template <typename Executor>
+absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
+                                                 const std::string& id);
+
+// The range of one item type; NOT_FOUND when it has none.
+template <typename Executor>
+absl::StatusOr<v1::TemperatureLimit> LoadLimit(Executor& executor,
+                                               v1::ItemType type);
+// Every item type's range, by type.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::TemperatureLimit>> LoadLimits(
+    Executor& executor);
+
+// ---- what a change locks ----------------------------------------------------
+
+// The graph-wide lock (transaction-level advisory): exclusive for what
+// adds links out of a new item's path or collects descendants (LinkParent,
+// Recall), shared for registrations. Deferred: it travels with the
+// transaction's next statement instead of costing a round trip.
+void LockGraph(pg::Transaction& tx, bool shared);
+
+// The items reachable from `root` along item_links (graph.h Walk), forward
+// (parent to child) or backward.
+absl::StatusOr<Reach> WalkLinks(pg::Transaction& tx, const std::string& root,
+                                bool forward);
+
+// The rows of `ids` (duplicates once), locked in id order — FOR UPDATE
+// when `exclusive`, else FOR SHARE; missing ids are absent.
+absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
+                                                  std::vector<std::string> ids,
+                                                  bool exclusive);
+// One row FOR UPDATE; NOT_FOUND ITEM_NOT_FOUND naming `field`.
+absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
+                                    const std::string& item_id,
+                                    std::string_view field = "item_id");
+
+// ---- statements several changes share
+// -----------------------------------------
+
+// Where an item may be put: a location that exists (NOT_FOUND naming
+// `field`); a position only when free (POSITION_OCCUPIED), checked under
+// the position's advisory lock (held to the end of `tx`) so two items
+// cannot be put there at once. Returns whether it is a position.
+absl::StatusOr<bool> ClaimPlace(pg::Transaction& tx,
+                                const std::string& location_id,
+                                std::string_view field);
+
+// Sets the record id on the links of `child` that have none yet: the
+// record that made them, appended after them (its snapshot lists them).
+absl::Status SetLinkRecord(pg::Transaction& tx, const std::string& child,
+                           const std::string& record_id);
+
+// Puts `item_id` on hold (its row already locked) for `reason`, placed by
+// `placed_by` (for recall `recall_id`, or none when ""), and returns the
+// new hold's id; its record is the caller's to append (entity order).
+absl::StatusOr<std::string> InsertHold(pg::Transaction& tx,
+                                       const std::string& item_id,
+                                       std::string_view reason,
+                                       std::string_view placed_by,
+                                       const std::string& recall_id);
+
+}  // namespace cellchain::custody
+
+#endif  // CELLCHAIN_SERVICES_CUSTODY_STORE_H_
