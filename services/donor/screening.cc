@@ -1,0 +1,91 @@
+// Her eligibility records: screening results (a correction is a new
+// result) and QA's signed determination, computed from what is stored,
+// never chosen (eligibility.h).
+#include <string>
+
+#include "services/common/crypto/crypto.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/status/status.h"
+#include "services/donor/donor.h"
+#include "services/donor/donor_internal.h"
+#include "services/donor/eligibility_proto.h"
+#include "services/donor/intake_values.h"
+#include "services/donor/store.h"
+#include "services/ledger/record_once.h"
+
+namespace cellchain::donor {
+
+absl::StatusOr<v1::RecordScreeningResponse> Donors::RecordScreening(
+    const auth::Principal& caller, const v1::RecordScreeningRequest& request) {
+  CC_RETURN_IF_ERROR(CheckScreening(request, options_.panel, clock_->Now()));
+  return ledger::RecordOnce<v1::RecordScreeningResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "RecordScreening", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::RecordScreeningResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
+        CC_ASSIGN_OR_RETURN(v1::Donor donor,
+                            LoadDonor(tx, request.donor_code(), true));
+        v1::Screening screening;
+        screening.set_screening_id(crypto::RandomId("scr"));
+        screening.set_donor_code(donor.donor_code());
+        screening.set_test_code(request.test_code());
+        screening.set_method(request.method());
+        screening.set_kit_lot(request.kit_lot());
+        *screening.mutable_specimen_drawn_at() = request.specimen_drawn_at();
+        screening.set_result(request.result());
+        screening.set_recorded_by_user_id(caller.user_id);
+        CC_RETURN_IF_ERROR(InsertScreening(tx, screening));
+        CC_RETURN_IF_ERROR(BumpRevision(tx, donor.donor_code()));
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_donor(),
+            AppendDonor(audit, "donor.screening_recorded", donor.donor_code()));
+        CC_ASSIGN_OR_RETURN(*response.mutable_screening(),
+                            LoadScreening(tx, screening.screening_id()));
+        return audit
+            .Append("screening.record", "screening", screening.screening_id(),
+                    response.screening())
+            .status();
+      });
+}
+
+absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
+    const auth::Principal& caller,
+    const v1::DetermineEligibilityRequest& request) {
+  CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
+  const std::string& request_id = request.context().request_id();
+  // The signature is made for this request id: a malformed one is refused
+  // before QA's password is checked (and a wrong one counted).
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignApproval(*signatures_, caller, request.signature(),
+                                   "DetermineEligibility", request_id));
+  return ledger::RecordOnce<v1::DetermineEligibilityResponse>(
+      *pool_, *ledger_, {kServiceName, "DetermineEligibility", signature.actor},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::DetermineEligibilityResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
+        CC_ASSIGN_OR_RETURN(v1::Donor donor,
+                            LoadDonor(tx, request.donor_code(), true));
+        CC_RETURN_IF_ERROR(CheckIntakeIndependence(
+            tx, signature.actor.user_id(), donor.donor_code(), ""));
+        CC_ASSIGN_OR_RETURN(DonorFacts facts, LoadFacts(tx, donor));
+        v1::Determination determination =
+            ToProto(Determine(options_.panel, facts), donor);
+        determination.set_determination_id(crypto::RandomId("elg"));
+        determination.set_determined_by_user_id(signature.actor.user_id());
+        CC_RETURN_IF_ERROR(InsertDetermination(tx, determination));
+        const std::string& id = determination.determination_id();
+        CC_ASSIGN_OR_RETURN(*response.mutable_determination(),
+                            LoadDetermination(tx, id));
+        CC_ASSIGN_OR_RETURN(ledger::SignedRecord record,
+                            audit.Append("determination.sign", "determination",
+                                         id, response.determination(), "", {},
+                                         signature.manifestation));
+        response.set_record_id(record.record_id);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace cellchain::donor
