@@ -35,15 +35,12 @@ absl::Status Identity::WriteDenial(const DeniedCall& denial,
           InsertRepeatedDenial(tx, denial_id, denial, reason, *repeat));
     }
     CC_ASSIGN_OR_RETURN(v1::AccessDenial state, LoadDenial(tx, denial_id));
-    ledger::Event event;
-    event.actor = actor;
-    event.action =
-        repeat == nullptr ? "access_denial.record" : "access_denial.repeated";
-    event.entity_type = "access_denial";
-    event.entity_id = denial_id;
-    event.after_state = &state;
-    event.request_id = crypto::RandomId("req");
-    return ledger_->Append(tx, event).status();
+    ledger::Recorder audit = RecorderWithOwnId(tx, *ledger_, actor);
+    return audit
+        .Append(repeat == nullptr ? "access_denial.record"
+                                  : "access_denial.repeated",
+                "access_denial", denial_id, state)
+        .status();
   });
 }
 

@@ -31,21 +31,21 @@ common::v1::Actor Unauthenticated(std::string_view claimed_user_id,
   return actor;
 }
 
-absl::StatusOr<v1::User> AppendUser(
-    pg::Transaction& tx, const ledger::Ledger& ledger,
-    const common::v1::Actor& actor, std::string action,
-    std::string_view user_id, std::string reason, std::string request_id) {
-  CC_ASSIGN_OR_RETURN(v1::User user, LoadUser(tx, user_id));
-  ledger::Event event;
-  event.actor = actor;
-  event.action = std::move(action);
-  event.entity_type = "user";
-  event.entity_id = std::string(user_id);
-  event.reason = std::move(reason);
-  event.after_state = &user;
-  event.request_id =
-      request_id.empty() ? crypto::RandomId("req") : std::move(request_id);
-  CC_RETURN_IF_ERROR(ledger.Append(tx, event).status());
+ledger::Recorder RecorderWithOwnId(pg::Transaction& tx,
+                                   const ledger::Ledger& ledger,
+                                   common::v1::Actor actor) {
+  return ledger::Recorder(tx, ledger, std::move(actor),
+                          crypto::RandomId("req"));
+}
+
+absl::StatusOr<v1::User> AppendUser(ledger::Recorder& audit, std::string action,
+                                    std::string_view user_id,
+                                    std::string reason) {
+  CC_ASSIGN_OR_RETURN(v1::User user, LoadUser(audit.tx(), user_id));
+  CC_RETURN_IF_ERROR(audit
+                         .Append(std::move(action), "user",
+                                 std::string(user_id), user, std::move(reason))
+                         .status());
   return user;
 }
 

@@ -173,7 +173,7 @@ class Identity final : public auth::SessionAuthority,
   // INVALID_ARGUMENT context.reason when blank (the reason is the audit
   // record's); PERMISSION_DENIED CANNOT_CHANGE_OWN_ROLES for the caller's
   // own roles (another admin must); FAILED_PRECONDITION INCOMPATIBLE_ROLES
-  // as for CreateUser; NOT_FOUND for an unknown user.
+  // as for CreateUser; NOT_FOUND USER_NOT_FOUND for an unknown user.
   absl::StatusOr<v1::SetRolesResponse> SetRoles(
       const auth::Principal& caller, const v1::SetRolesRequest& request);
   absl::StatusOr<v1::DisableUserResponse> DisableUser(
@@ -185,7 +185,7 @@ class Identity final : public auth::SessionAuthority,
   absl::StatusOr<v1::ResetPasswordResponse> ResetPassword(
       const auth::Principal& caller, const v1::ResetPasswordRequest& request);
 
-  // NOT_FOUND for an unknown user.
+  // NOT_FOUND USER_NOT_FOUND for an unknown user.
   absl::StatusOr<v1::User> GetUser(std::string_view user_id);
   absl::StatusOr<std::vector<v1::User>> ListUsers();
 

@@ -19,6 +19,7 @@
 #include "cellchain/identity/v1/identity.pb.h"
 #include "services/common/pg/transaction.h"
 #include "services/ledger/ledger.h"
+#include "services/ledger/recorder.h"
 
 namespace cellchain::identity {
 
@@ -36,16 +37,19 @@ inline constexpr char kEndedByDisable[] = "user disabled";
 common::v1::Actor Unauthenticated(std::string_view claimed_user_id,
                                   std::string_view workstation);
 
-// Appends the record of `action` on user `user_id` in `tx`, with the user's
-// state as it now is in `tx`; returns that state. An empty `request_id`
-// gets a random one (an attempt or a session has no client request id).
-// NOT_FOUND when there is no such user; the ledger's errors.
-absl::StatusOr<v1::User> AppendUser(pg::Transaction& tx,
-                                    const ledger::Ledger& ledger,
-                                    const common::v1::Actor& actor,
-                                    std::string action,
+// The recorder of a change no client request names (an attempt, a login,
+// a logout, the first administrator, an access denial): its records share
+// a random request id of their own.
+ledger::Recorder RecorderWithOwnId(pg::Transaction& tx,
+                                   const ledger::Ledger& ledger,
+                                   common::v1::Actor actor);
+
+// Appends the record of `action` on user `user_id`, with the user's state
+// as it now is in the recorder's transaction; returns that state.
+// NOT_FOUND USER_NOT_FOUND when there is no such user; the ledger's errors.
+absl::StatusOr<v1::User> AppendUser(ledger::Recorder& audit, std::string action,
                                     std::string_view user_id,
-                                    std::string reason, std::string request_id);
+                                    std::string reason = "");
 
 // A new session token and the SHA-256 the sessions table keeps of it.
 struct SessionToken {

@@ -968,6 +968,21 @@ TEST_F(IdentityTest, CreateUserIsIdempotentPerRequestId) {
             "REQUEST_ID_REUSED");
 }
 
+TEST_F(IdentityTest, AnUnknownUserIsNotFoundWithItsReasonAndChangesNothing) {
+  absl::Status missing = identity_->GetUser("nobody").status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound) << missing;
+  EXPECT_EQ(ReasonOf(missing), kReasonUserNotFound);
+  EXPECT_THAT(std::string(missing.message()), HasSubstr("\"nobody\""));
+
+  v1::UnlockUserRequest unlock;
+  *unlock.mutable_context() = Context("ticket 42");
+  unlock.set_user_id("nobody");
+  absl::Status refused = identity_->UnlockUser(admin_, unlock).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kNotFound) << refused;
+  EXPECT_EQ(ReasonOf(refused), kReasonUserNotFound);
+  EXPECT_TRUE(Actions("user", "nobody").empty());
+}
+
 TEST_F(IdentityTest, SignatureNeedsThePasswordAgainAndFailuresCount) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
   CC_ASSERT_OK_AND_ASSIGN(

@@ -143,22 +143,21 @@ absl::Status Identity::CountFailure(pg::Transaction& tx,
                                     const Credential& credential,
                                     std::string_view failure_action,
                                     std::string_view workstation) {
-  common::v1::Actor actor = Unauthenticated(credential.user_id, workstation);
+  ledger::Recorder audit = RecorderWithOwnId(
+      tx, *ledger_, Unauthenticated(credential.user_id, workstation));
   CC_ASSIGN_OR_RETURN(FailureCount count,
                       CountFailedAttempt(tx, credential.user_id));
-  CC_RETURN_IF_ERROR(AppendUser(tx, *ledger_, actor,
-                                std::string(failure_action), credential.user_id,
-                                "", "")
-                         .status());
+  CC_RETURN_IF_ERROR(
+      AppendUser(audit, std::string(failure_action), credential.user_id)
+          .status());
   if (LocksAccount(count.locked, count.failed_attempts,
                    options_.lockout_threshold)) {
     CC_RETURN_IF_ERROR(LockAccount(tx, credential.user_id));
     CC_RETURN_IF_ERROR(EndSessions(tx, credential.user_id, kEndedByLock));
     CC_RETURN_IF_ERROR(
-        AppendUser(tx, *ledger_, actor, "user.lock", credential.user_id,
+        AppendUser(audit, "user.lock", credential.user_id,
                    absl::StrCat(count.failed_attempts,
-                                " consecutive failed authentications"),
-                   "")
+                                " consecutive failed authentications"))
             .status());
     log::Warning("user_locked",
                  {{"user", credential.user_id},
@@ -215,9 +214,10 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                                        .client_key = std::string(client_key),
                                        .lifetime = options_.session_lifetime,
                                        .idle_timeout = options_.idle_timeout}));
-                CC_ASSIGN_OR_RETURN(
-                    result.user, AppendUser(tx, *ledger_, actor, "user.login",
-                                            c.user_id, "", ""));
+                ledger::Recorder audit =
+                    RecorderWithOwnId(tx, *ledger_, std::move(actor));
+                CC_ASSIGN_OR_RETURN(result.user,
+                                    AppendUser(audit, "user.login", c.user_id));
                 return absl::OkStatus();
               }));
   if (outcome == Outcome::kAccepted) return result;

@@ -49,6 +49,10 @@ inline constexpr char kReasonAlreadyDisabled[] = "ALREADY_DISABLED";
 inline constexpr char kReasonNotDisabled[] = "NOT_DISABLED";
 inline constexpr char kReasonNotLocked[] = "NOT_LOCKED";
 
+// NOT_FOUND.
+inline constexpr char kReasonUserNotFound[] = "USER_NOT_FOUND";
+inline constexpr char kReasonAccessDenialNotFound[] = "ACCESS_DENIAL_NOT_FOUND";
+
 }  // namespace cellchain::identity
 
 #endif  // CELLCHAIN_SERVICES_IDENTITY_REASONS_H_

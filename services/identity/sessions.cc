@@ -109,9 +109,9 @@ absl::Status Identity::Logout(const auth::Principal& caller) {
       return WithReason(absl::UnauthenticatedError("this session has ended"),
                         kReasonSessionEnded);
     }
-    return AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.logout",
-                      caller.user_id, "", "")
-        .status();
+    ledger::Recorder audit =
+        RecorderWithOwnId(tx, *ledger_, auth::ActorOf(caller));
+    return AppendUser(audit, "user.logout", caller.user_id).status();
   });
 }
 

@@ -9,6 +9,7 @@
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
 #include "services/identity/identity.h"
+#include "services/identity/reasons.h"
 #include "services/ledger/state_registry.h"
 
 namespace cellchain::identity {
@@ -268,6 +269,12 @@ std::string Interval(absl::Duration d) {
   return absl::StrCat(absl::ToInt64Microseconds(d), " microseconds");
 }
 
+absl::Status UserNotFound(std::string_view user_id) {
+  return WithReason(absl::NotFoundError(
+                        absl::StrCat("no user \"", std::string(user_id), "\"")),
+                    kReasonUserNotFound);
+}
+
 absl::StatusOr<v1::User> UserFromRow(const pg::Result& r, int row) {
   v1::User user;
   CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, user));
@@ -306,10 +313,7 @@ absl::StatusOr<v1::User> LoadUser(Executor& executor,
       pg::Result r,
       executor.Exec(absl::StrCat(SelectUser(), "WHERE user_id = $1"),
                     {user_id}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("no user \"", std::string(user_id), "\""));
-  }
+  if (r.rows() == 0) return UserNotFound(user_id);
   return UserFromRow(r, 0);
 }
 template absl::StatusOr<v1::User> LoadUser(pg::Connection&, std::string_view);
@@ -345,7 +349,7 @@ absl::StatusOr<std::optional<Credential>> LockCredential(
 absl::StatusOr<FailureCount> CountFailedAttempt(pg::Transaction& tx,
                                                 std::string_view user_id) {
   CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(kCountFailedAttempt, {user_id}));
-  if (r.rows() == 0) return absl::NotFoundError("no such user");
+  if (r.rows() == 0) return UserNotFound(user_id);
   FailureCount count;
   CC_ASSIGN_OR_RETURN(count.failed_attempts, r.GetInt32(0, "failed_attempts"));
   CC_ASSIGN_OR_RETURN(count.locked, r.GetBool(0, "locked"));
@@ -457,10 +461,7 @@ absl::Status InsertUser(pg::Transaction& tx, const NewUser& user) {
 absl::StatusOr<AccountState> LockAccountState(pg::Transaction& tx,
                                               std::string_view user_id) {
   CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(kLockAccountState, {user_id}));
-  if (r.rows() == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("no user \"", std::string(user_id), "\""));
-  }
+  if (r.rows() == 0) return UserNotFound(user_id);
   AccountState state;
   CC_ASSIGN_OR_RETURN(state.locked, r.GetBool(0, "locked"));
   CC_ASSIGN_OR_RETURN(state.disabled, r.GetBool(0, "disabled"));
@@ -520,8 +521,9 @@ absl::StatusOr<v1::AccessDenial> LoadDenial(Executor& executor,
                                             std::string_view denial_id) {
   CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(SelectDenial(), {denial_id}));
   if (r.rows() == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("no access denial ", std::string(denial_id)));
+    return WithReason(absl::NotFoundError(absl::StrCat("no access denial ",
+                                                       std::string(denial_id))),
+                      kReasonAccessDenialNotFound);
   }
   v1::AccessDenial denial;
   CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, denial));

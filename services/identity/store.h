@@ -11,7 +11,8 @@
 // fields by name (pg::FillFromRow); roles are stored as smallint[] of
 // cellchain.common.v1.Role values and bound from the enum.
 //
-// Errors: NOT_FOUND where a function says so; otherwise the database's, as
+// Errors: NOT_FOUND (reason USER_NOT_FOUND or ACCESS_DENIAL_NOT_FOUND)
+// where a function says so; otherwise the database's, as
 // services/common/pg maps them, and INTERNAL when a row does not parse (a
 // schema and a proto that disagree).
 //
@@ -42,7 +43,7 @@ using common::v1::Role;
 
 // ---- Users as audited ----
 
-// NOT_FOUND "no user "<id>"" when there is none.
+// NOT_FOUND USER_NOT_FOUND "no user "<id>"" when there is none.
 template <typename Executor>
 absl::StatusOr<v1::User> LoadUser(Executor& executor, std::string_view user_id);
 // Every user, by user id.
@@ -68,7 +69,7 @@ absl::StatusOr<std::optional<Credential>> LockCredential(
     pg::Transaction& tx, std::string_view user_id);
 
 // One more consecutive failure; the count now and whether the account is
-// locked. NOT_FOUND when there is no such user.
+// locked. NOT_FOUND USER_NOT_FOUND when there is no such user.
 struct FailureCount {
   int failed_attempts = 0;
   bool locked = false;
@@ -147,7 +148,7 @@ struct NewUser {
 absl::Status InsertUser(pg::Transaction& tx, const NewUser& user);
 
 // The user's row locked FOR UPDATE, for an administrator's change.
-// NOT_FOUND when there is none.
+// NOT_FOUND USER_NOT_FOUND when there is none.
 struct AccountState {
   bool locked = false;
   bool disabled = false;
@@ -181,7 +182,8 @@ absl::StatusOr<std::vector<std::string>> RecentPasswordHashes(
 
 // ---- Access denials ----
 
-// NOT_FOUND "no access denial <id>" when there is none.
+// NOT_FOUND ACCESS_DENIAL_NOT_FOUND "no access denial <id>" when there is
+// none.
 template <typename Executor>
 absl::StatusOr<v1::AccessDenial> LoadDenial(Executor& executor,
                                             std::string_view denial_id);

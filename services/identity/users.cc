@@ -16,29 +16,13 @@
 #include "services/identity/identity_internal.h"
 #include "services/identity/store.h"
 #include "services/identity/user_rules.h"
+#include "services/ledger/record_once.h"
 
 namespace cellchain::identity {
 namespace {
 
 constexpr char kChangePasswordMethod[] =
     "/cellchain.identity.v1.AuthService/ChangePassword";
-
-// Runs `change` in a transaction under the request's idempotency claim: a
-// retry with the same request id gets the stored response back.
-// `request_for_hash` is the request with its request id and every password
-// cleared: an unsalted digest of a password must never be stored.
-template <typename Response>
-absl::StatusOr<Response> Mutate(
-    pg::Pool& pool, std::string_view method,
-    const common::v1::RequestContext& context,
-    const google::protobuf::Message& request_for_hash,
-    absl::FunctionRef<absl::Status(pg::Transaction&, Response&)> change) {
-  CC_ASSIGN_OR_RETURN(std::string request_bytes,
-                      ledger::SerializeDeterministic(request_for_hash));
-  return idempotency::RunOnce<Response>(
-      pool, {kServiceName, method, context.request_id()}, request_bytes,
-      change);
-}
 
 // INVALID_ARGUMENT context.reason when blank: an administrator's change
 // says why, and the reason is its audit record's.
@@ -81,11 +65,11 @@ absl::StatusOr<Response> ChangeStatus(pg::Pool& pool,
                                       const StatusChange& change) {
   CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
   CC_RETURN_IF_ERROR(RequireReason(request.context(), change.description));
-  Request for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  return Mutate<Response>(
-      pool, change.method, request.context(), for_hash,
-      [&](pg::Transaction& tx, Response& response) -> absl::Status {
+  return ledger::RecordOnce<Response>(
+      pool, ledger, {kServiceName, change.method, auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit, Response& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(AccountState state,
                             LockAccountState(tx, request.user_id()));
         CC_RETURN_IF_ERROR(
@@ -97,10 +81,8 @@ absl::StatusOr<Response> ChangeStatus(pg::Pool& pool,
         }
         CC_ASSIGN_OR_RETURN(
             *response.mutable_user(),
-            AppendUser(tx, ledger, auth::ActorOf(caller),
-                       std::string(change.action), request.user_id(),
-                       request.context().reason(),
-                       request.context().request_id()));
+            AppendUser(audit, std::string(change.action), request.user_id(),
+                       request.context().reason()));
         return absl::OkStatus();
       });
 }
@@ -139,9 +121,9 @@ absl::StatusOr<v1::User> Identity::BootstrapAdmin(std::string_view user_id,
                             .password_hash = hash,
                             .password_change_required = false}));
         CC_RETURN_IF_ERROR(KeepInHistory(tx, user_id, hash));
-        CC_ASSIGN_OR_RETURN(
-            user, AppendUser(tx, *ledger_, actor, "user.bootstrap_admin",
-                             user_id, "first administrator", ""));
+        ledger::Recorder audit = RecorderWithOwnId(tx, *ledger_, actor);
+        CC_ASSIGN_OR_RETURN(user, AppendUser(audit, "user.bootstrap_admin",
+                                             user_id, "first administrator"));
         return absl::OkStatus();
       }));
   return user;
@@ -182,14 +164,17 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
     }
   }
   CC_ASSIGN_OR_RETURN(std::string hash, HashPassword(request.new_password()));
-  v1::ChangePasswordRequest for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  for_hash.clear_current_password();
-  for_hash.clear_new_password();
-  return Mutate<v1::ChangePasswordResponse>(
-      *pool_, "ChangePassword", request.context(), for_hash,
-      [&](pg::Transaction& tx,
+  // An unsalted digest of a password must never be stored: the request a
+  // retry is compared against has none.
+  v1::ChangePasswordRequest without_passwords = request;
+  without_passwords.clear_current_password();
+  without_passwords.clear_new_password();
+  return ledger::RecordOnce<v1::ChangePasswordResponse>(
+      *pool_, *ledger_, {kServiceName, "ChangePassword", auth::ActorOf(caller)},
+      without_passwords,
+      [&](ledger::Recorder& audit,
           v1::ChangePasswordResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(bool replaced,
                             ReplacePassword(tx, caller.user_id,
                                             credential.password_hash, hash));
@@ -203,11 +188,10 @@ absl::StatusOr<v1::ChangePasswordResponse> Identity::ChangePassword(
         // password) is out; the session making the change stays.
         CC_RETURN_IF_ERROR(EndSessions(
             tx, caller.user_id, kEndedByPasswordChange, caller.session_id));
-        CC_ASSIGN_OR_RETURN(*response.mutable_user(),
-                            AppendUser(tx, *ledger_, auth::ActorOf(caller),
-                                       "user.change_password", caller.user_id,
-                                       request.context().reason(),
-                                       request.context().request_id()));
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_user(),
+            AppendUser(audit, "user.change_password", caller.user_id,
+                       request.context().reason()));
         return absl::OkStatus();
       });
 }
@@ -231,13 +215,14 @@ absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(
   CC_ASSIGN_OR_RETURN(std::vector<Role> roles, RequireRoles(request.roles()));
   CC_RETURN_IF_ERROR(CheckCompatibleRoles(roles, options_.allow_technician_qa));
   CC_ASSIGN_OR_RETURN(std::string hash, HashTemporaryPassword(request));
-  v1::CreateUserRequest for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  for_hash.clear_temporary_password();
-  return Mutate<v1::CreateUserResponse>(
-      *pool_, "CreateUser", request.context(), for_hash,
-      [&](pg::Transaction& tx,
+  v1::CreateUserRequest without_password = request;
+  without_password.clear_temporary_password();
+  return ledger::RecordOnce<v1::CreateUserResponse>(
+      *pool_, *ledger_, {kServiceName, "CreateUser", auth::ActorOf(caller)},
+      without_password,
+      [&](ledger::Recorder& audit,
           v1::CreateUserResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(bool taken, UserExists(tx, request.user_id()));
         if (taken) {
           return absl::AlreadyExistsError(absl::StrCat(
@@ -252,11 +237,9 @@ absl::StatusOr<v1::CreateUserResponse> Identity::CreateUser(
                             .password_hash = hash,
                             .password_change_required = true}));
         CC_RETURN_IF_ERROR(KeepInHistory(tx, request.user_id(), hash));
-        CC_ASSIGN_OR_RETURN(
-            *response.mutable_user(),
-            AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.create",
-                       request.user_id(), request.context().reason(),
-                       request.context().request_id()));
+        CC_ASSIGN_OR_RETURN(*response.mutable_user(),
+                            AppendUser(audit, "user.create", request.user_id(),
+                                       request.context().reason()));
         return absl::OkStatus();
       });
 }
@@ -277,18 +260,18 @@ absl::StatusOr<v1::SetRolesResponse> Identity::SetRoles(
         kReasonCannotChangeOwnRoles);
   }
   CC_RETURN_IF_ERROR(CheckCompatibleRoles(roles, options_.allow_technician_qa));
-  v1::SetRolesRequest for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  return Mutate<v1::SetRolesResponse>(
-      *pool_, "SetRoles", request.context(), for_hash,
-      [&](pg::Transaction& tx, v1::SetRolesResponse& response) -> absl::Status {
+  return ledger::RecordOnce<v1::SetRolesResponse>(
+      *pool_, *ledger_, {kServiceName, "SetRoles", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::SetRolesResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(LockAccountState(tx, request.user_id()).status());
         CC_RETURN_IF_ERROR(UpdateRoles(tx, request.user_id(), roles));
         CC_ASSIGN_OR_RETURN(
             *response.mutable_user(),
-            AppendUser(tx, *ledger_, auth::ActorOf(caller), "user.set_roles",
-                       request.user_id(), request.context().reason(),
-                       request.context().request_id()));
+            AppendUser(audit, "user.set_roles", request.user_id(),
+                       request.context().reason()));
         return absl::OkStatus();
       });
 }
@@ -353,23 +336,23 @@ absl::StatusOr<v1::ResetPasswordResponse> Identity::ResetPassword(
   CC_RETURN_IF_ERROR(CheckUserId(request.user_id(), "user_id"));
   CC_RETURN_IF_ERROR(RequireReason(request.context(), "resetting a password"));
   CC_ASSIGN_OR_RETURN(std::string hash, HashTemporaryPassword(request));
-  v1::ResetPasswordRequest for_hash = request;
-  for_hash.mutable_context()->clear_request_id();
-  for_hash.clear_temporary_password();
-  return Mutate<v1::ResetPasswordResponse>(
-      *pool_, "ResetPassword", request.context(), for_hash,
-      [&](pg::Transaction& tx,
+  v1::ResetPasswordRequest without_password = request;
+  without_password.clear_temporary_password();
+  return ledger::RecordOnce<v1::ResetPasswordResponse>(
+      *pool_, *ledger_, {kServiceName, "ResetPassword", auth::ActorOf(caller)},
+      without_password,
+      [&](ledger::Recorder& audit,
           v1::ResetPasswordResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(LockAccountState(tx, request.user_id()).status());
         CC_RETURN_IF_ERROR(ResetPasswordTo(tx, request.user_id(), hash));
         CC_RETURN_IF_ERROR(KeepInHistory(tx, request.user_id(), hash));
         CC_RETURN_IF_ERROR(
             EndSessions(tx, request.user_id(), kEndedByPasswordReset));
-        CC_ASSIGN_OR_RETURN(*response.mutable_user(),
-                            AppendUser(tx, *ledger_, auth::ActorOf(caller),
-                                       "user.reset_password", request.user_id(),
-                                       request.context().reason(),
-                                       request.context().request_id()));
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_user(),
+            AppendUser(audit, "user.reset_password", request.user_id(),
+                       request.context().reason()));
         return absl::OkStatus();
       });
 }
