@@ -38,6 +38,11 @@
 // hashing. A password, or anything derived from it other than the scrypt
 // hash in users.password_hash, is never logged, stored, audited or echoed.
 //
+// The methods are defined one idea per file (login.cc, sessions.cc,
+// users.cc, denials.cc, store.cc; the pure rules in attempt_rules.h,
+// denial_windows.h, user_rules.h and password_policy.h): see
+// docs/services/identity.md, "Where the code is".
+//
 // Thread-safety: all methods are safe to call concurrently.
 #ifndef CELLCHAIN_SERVICES_IDENTITY_IDENTITY_H_
 #define CELLCHAIN_SERVICES_IDENTITY_IDENTITY_H_
