@@ -21,10 +21,8 @@
 #include "services/common/auth/access_policy.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/grpc/client.h"
-#include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
-#include "services/common/testing/test_database.h"
-#include "tests/e2e/daemon.h"
+#include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
 namespace {
@@ -33,42 +31,21 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 namespace idv1 = cellchain::identity::v1;
 
-constexpr char kAdminPassword[] = "correct horse battery staple";
 constexpr char kTemporary[] = "temporary password 0";
 
-std::vector<std::string> LinkedServices() {
-  // A message of each file links its generated code (and descriptors).
-  (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
-  (void)cellchain::custody::v1::GetItemRequest::descriptor();
-  (void)cellchain::donor::v1::GetLotRequest::descriptor();
-  (void)idv1::LoginRequest::descriptor();
-  (void)cellchain::manufacturing::v1::GetBatchRequest::descriptor();
-  (void)cellchain::system::v1::PingRequest::descriptor();
-  return auth::PolicyTable::LinkedCellchainServices();
-}
+// The cellchain services linked here, whose every RPC the matrix calls.
+std::vector<std::string> LinkedServices();
+// Whether `policy` lets a user acting in `role` past the gate.
+bool Allows(const auth::AccessPolicy& policy, auth::Role role);
 
-bool Allows(const auth::AccessPolicy& policy, auth::Role role) {
-  if (policy.workstation_only() || policy.any_user()) return true;
-  for (int allowed : policy.roles()) {
-    if (allowed == role) return true;
-  }
-  return false;
-}
-
-class AccessMatrixTest : public ::testing::Test {
+class AccessMatrixTest : public E2eTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest";
-    auto db = testing::TestDatabase::Create();
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    std::string conninfo = WithoutUser(db_->conninfo());
-    RunResult boot =
-        BootstrapAdmin(conninfo, "admin", "Ada Admin", kAdminPassword);
-    ASSERT_EQ(boot.exit_code, 0) << boot.output;
-    std::string error;
-    daemon_ = Daemon::Start(conninfo, {}, &error);
-    ASSERT_NE(daemon_, nullptr) << error;
+    E2eTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(Bootstrap().exit_code, 0);
+    Start();
+    if (HasFatalFailure()) return;
     auto token = daemon_->Login("admin-cli", "admin", kAdminPassword);
     ASSERT_TRUE(token.ok()) << token.status();
     admin_token_ = *token;
@@ -76,93 +53,15 @@ class AccessMatrixTest : public ::testing::Test {
 
   // Creates `user_id` with `roles` and sets their own password; returns it.
   std::string Provision(const std::string& user_id,
-                        std::vector<auth::Role> roles) {
-    auto stub = idv1::AuthService::NewStub(daemon_->Channel("admin-cli"));
-    idv1::CreateUserRequest create;
-    create.mutable_context()->set_request_id(crypto::RandomId("req"));
-    create.set_user_id(user_id);
-    create.set_printed_name("Person " + user_id);
-    for (auth::Role role : roles) create.add_roles(role);
-    create.set_temporary_password(kTemporary);
-    idv1::CreateUserResponse created;
-    grpc::Status status =
-        stub->CreateUser(SessionContext(admin_token_).get(), create, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    auto temp = daemon_->Login("lab-ws-01", user_id, kTemporary);
-    EXPECT_TRUE(temp.ok()) << temp.status();
-    std::string password = "own password of " + std::to_string(roles.size()) +
-                           "-" + crypto::RandomId("p");
-    auto own = idv1::AuthService::NewStub(daemon_->Channel("lab-ws-01"));
-    idv1::ChangePasswordRequest change;
-    change.mutable_context()->set_request_id(crypto::RandomId("req"));
-    change.set_current_password(kTemporary);
-    change.set_new_password(password);
-    idv1::ChangePasswordResponse changed;
-    status = own->ChangePassword(SessionContext(temp.ok() ? *temp : "").get(),
-                                 change, &changed);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return password;
-  }
+                        std::vector<auth::Role> roles);
 
   // Calls `method` with an empty request as `token` ("" for none) from
   // lab-ws-01, through a generic streaming call (the wire is the same for
   // unary and server-streaming RPCs). A call that yields a first response
   // got past the gate: it is cancelled there (a QA log verification need
   // not run to its end) and reported OK.
-  grpc::Status Call(const std::string& method, const std::string& token) {
-    grpc::GenericStub stub(daemon_->Channel("lab-ws-01"));
-    std::unique_ptr<grpc::ClientContext> context =
-        token.empty() ? grpcx::NewContext(std::chrono::seconds(20))
-                      : SessionContext(token, std::chrono::seconds(20));
-    grpc::CompletionQueue cq;
-    auto step = [&cq]() {
-      void* tag = nullptr;
-      bool ok = false;
-      cq.Next(&tag, &ok);
-      return ok;
-    };
-    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-        stub.PrepareCall(context.get(), method, &cq);
-    call->StartCall(reinterpret_cast<void*>(1));
-    bool ok = step();
-    grpc::Slice empty("");
-    grpc::ByteBuffer request(&empty, 1);
-    if (ok) {
-      call->Write(request, reinterpret_cast<void*>(2));
-      ok = step();
-    }
-    if (ok) {
-      call->WritesDone(reinterpret_cast<void*>(3));
-      ok = step();
-    }
-    grpc::ByteBuffer response;
-    bool got_response = false;
-    if (ok) {
-      call->Read(&response, reinterpret_cast<void*>(4));
-      got_response = step();
-    }
-    if (got_response) context->TryCancel();
-    grpc::Status status;
-    call->Finish(&status, reinterpret_cast<void*>(5));
-    step();
-    cq.Shutdown();
-    void* tag = nullptr;
-    bool drained = false;
-    while (cq.Next(&tag, &drained)) {
-    }
-    return got_response ? grpc::Status::OK : status;
-  }
+  grpc::Status Call(const std::string& method, const std::string& token);
 
-  int64_t Count(const std::string& sql) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok()) << conn.status();
-    auto r = conn->Exec(sql);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r->GetInt64(0, 0) : -1;
-  }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Daemon> daemon_;
   std::string admin_token_;
 };
 
@@ -277,8 +176,8 @@ TEST_F(AccessMatrixTest, TokensAreBoundToWorkstationAndEndWithTheAccount) {
   // certificate.
   auto rekeyed =
       idv1::AuthService::NewStub(daemon_->Channel("lab-ws-01-rekeyed"));
-  grpc::Status copied =
-      rekeyed->WhoAmI(SessionContext(*token).get(), idv1::WhoAmIRequest(), &who);
+  grpc::Status copied = rekeyed->WhoAmI(SessionContext(*token).get(),
+                                        idv1::WhoAmIRequest(), &who);
   EXPECT_EQ(copied.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(copied.error_message(),
               StartsWith("SESSION_CLIENT_KEY_MISMATCH"));
@@ -320,6 +219,101 @@ TEST_F(AccessMatrixTest, AnExpiredSessionIsRefused) {
       stub->WhoAmI(SessionContext(*token).get(), idv1::WhoAmIRequest(), &who);
   EXPECT_EQ(expired.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(expired.error_message(), StartsWith("SESSION_EXPIRED"));
+}
+
+// The helpers declared above.
+
+std::string AccessMatrixTest::Provision(const std::string& user_id,
+                                        std::vector<auth::Role> roles) {
+  auto stub = idv1::AuthService::NewStub(daemon_->Channel("admin-cli"));
+  idv1::CreateUserRequest create;
+  create.mutable_context()->set_request_id(crypto::RandomId("req"));
+  create.set_user_id(user_id);
+  create.set_printed_name("Person " + user_id);
+  for (auth::Role role : roles) create.add_roles(role);
+  create.set_temporary_password(kTemporary);
+  idv1::CreateUserResponse created;
+  grpc::Status status =
+      stub->CreateUser(SessionContext(admin_token_).get(), create, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  auto temp = daemon_->Login("lab-ws-01", user_id, kTemporary);
+  EXPECT_TRUE(temp.ok()) << temp.status();
+  std::string password = "own password of " + std::to_string(roles.size()) +
+                         "-" + crypto::RandomId("p");
+  auto own = idv1::AuthService::NewStub(daemon_->Channel("lab-ws-01"));
+  idv1::ChangePasswordRequest change;
+  change.mutable_context()->set_request_id(crypto::RandomId("req"));
+  change.set_current_password(kTemporary);
+  change.set_new_password(password);
+  idv1::ChangePasswordResponse changed;
+  status = own->ChangePassword(SessionContext(temp.ok() ? *temp : "").get(),
+                               change, &changed);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return password;
+}
+
+grpc::Status AccessMatrixTest::Call(const std::string& method,
+                                    const std::string& token) {
+  grpc::GenericStub stub(daemon_->Channel("lab-ws-01"));
+  std::unique_ptr<grpc::ClientContext> context =
+      token.empty() ? grpcx::NewContext(std::chrono::seconds(20))
+                    : SessionContext(token, std::chrono::seconds(20));
+  grpc::CompletionQueue cq;
+  auto step = [&cq]() {
+    void* tag = nullptr;
+    bool ok = false;
+    cq.Next(&tag, &ok);
+    return ok;
+  };
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(context.get(), method, &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  bool ok = step();
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1);
+  if (ok) {
+    call->Write(request, reinterpret_cast<void*>(2));
+    ok = step();
+  }
+  if (ok) {
+    call->WritesDone(reinterpret_cast<void*>(3));
+    ok = step();
+  }
+  grpc::ByteBuffer response;
+  bool got_response = false;
+  if (ok) {
+    call->Read(&response, reinterpret_cast<void*>(4));
+    got_response = step();
+  }
+  if (got_response) context->TryCancel();
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  step();
+  cq.Shutdown();
+  void* tag = nullptr;
+  bool drained = false;
+  while (cq.Next(&tag, &drained)) {
+  }
+  return got_response ? grpc::Status::OK : status;
+}
+
+std::vector<std::string> LinkedServices() {
+  // A message of each file links its generated code (and descriptors).
+  (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
+  (void)cellchain::custody::v1::GetItemRequest::descriptor();
+  (void)cellchain::donor::v1::GetLotRequest::descriptor();
+  (void)idv1::LoginRequest::descriptor();
+  (void)cellchain::manufacturing::v1::GetBatchRequest::descriptor();
+  (void)cellchain::system::v1::PingRequest::descriptor();
+  return auth::PolicyTable::LinkedCellchainServices();
+}
+
+bool Allows(const auth::AccessPolicy& policy, auth::Role role) {
+  if (policy.workstation_only() || policy.any_user()) return true;
+  for (int allowed : policy.roles()) {
+    if (allowed == role) return true;
+  }
+  return false;
 }
 
 }  // namespace

@@ -17,9 +17,8 @@
 #include "gtest/gtest.h"
 #include "services/common/grpc/client.h"
 #include "services/common/pg/pool.h"
-#include "services/common/testing/test_database.h"
 #include "services/ledger/ledger.h"
-#include "tests/e2e/daemon.h"
+#include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
 namespace {
@@ -27,108 +26,29 @@ namespace {
 using ::testing::HasSubstr;
 namespace v1 = cellchain::audit::v1;
 
-constexpr char kAdminPassword[] = "correct horse battery staple";
 constexpr char kQaPassword[] = "quality is never an accident";
 
-class AuditTest : public ::testing::Test {
+class AuditTest : public E2eTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest";
-    auto db = testing::TestDatabase::Create();
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    auto role = db_->CreateLoginRole("cellchain_donor");
-    ASSERT_TRUE(role.ok()) << role.status();
-    auto pool = pg::Pool::Create(
-        {.name = "writer", .conninfo = db_->ConninfoAs(*role), .size = 2});
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    writer_ = *std::move(pool);
-    auto ledger = ledger::Ledger::FromPemFile(
-        "donor", Pki() + "/signing/donor.key", ledger::RealClock());
-    ASSERT_TRUE(ledger.ok()) << ledger.status();
-    ledger_ = *std::move(ledger);
-    // As `cellchaind migrate --keyring` does: the owner registers the key.
-    auto owner = pg::Connection::Open(db_->conninfo());
-    ASSERT_TRUE(owner.ok()) << owner.status();
-    ASSERT_TRUE(ledger_->RegisterKey(*owner).ok());
-  }
-
-  std::string ServiceConninfo() const { return WithoutUser(db_->conninfo()); }
+  // A service role of donor's writes records (writer_) signed with the test
+  // PKI's donor key, which the owner registered (ledger_).
+  void SetUp() override;
 
   // cellchaind with a bootstrapped admin (logged in at admin-cli) and QA
   // user qa.quinn (logged in at qa-ws-01, as the CLI commands run).
-  std::unique_ptr<Daemon> StartWithPeople() {
-    RunResult boot = BootstrapAdmin(ServiceConninfo(), "admin", "Ada Admin",
-                                    kAdminPassword);
-    EXPECT_EQ(boot.exit_code, 0) << boot.output;
-    std::string error;
-    std::unique_ptr<Daemon> daemon =
-        Daemon::Start(ServiceConninfo(), {}, &error);
-    EXPECT_NE(daemon, nullptr) << error;
-    if (daemon == nullptr) return nullptr;
-    admin_ = std::make_unique<CliSession>(*daemon, "admin-cli",
-                                          sessions_.path() + "/admin");
-    qa_ = std::make_unique<CliSession>(*daemon, "qa-ws-01",
-                                       sessions_.path() + "/quinn");
-    RunResult login = admin_->Login("admin", kAdminPassword);
-    EXPECT_EQ(login.exit_code, 0) << login.output;
-    absl::Status provisioned = ProvisionUser(
-        *admin_, *qa_, "qa.quinn", "Quinn Quality", "qa", kQaPassword);
-    EXPECT_TRUE(provisioned.ok()) << provisioned;
-    return daemon;
-  }
+  std::unique_ptr<Daemon> StartWithPeople();
 
   // Records in the log now: ours plus the identity service's (bootstrap,
   // logins, user changes).
   int64_t RecordCount() {
-    auto admin = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(admin.ok()) << admin.status();
-    if (!admin.ok()) return -1;
-    auto count = admin->Exec("SELECT count(*) FROM cellchain_audit.records");
-    EXPECT_TRUE(count.ok()) << count.status();
-    return count.ok() ? *count->GetInt64(0, 0) : -1;
+    return Count("SELECT count(*) FROM cellchain_audit.records");
   }
 
   // One audited change of `lot` in its own transaction. The entity type is
   // one no hosted service reads (a real one, such as donor_lot, would have
   // its current row checked against this synthetic snapshot).
   std::string Append(const std::string& lot, const std::string& action,
-                     bool signature) {
-    google::protobuf::Struct state;
-    (*state.mutable_fields())["status"].set_string_value(action);
-    ledger::Event event;
-    event.actor.set_user_id("u_tech1");
-    event.actor.set_printed_name("Ana Technician");
-    event.actor.set_role("technician");
-    event.actor.set_workstation("CN=lab-ws-01,OU=workstation,O=cellchain-dev");
-    event.action = action;
-    event.entity_type = "test_lot";
-    event.entity_id = lot;
-    cellchain::audit::v1::Isbt128Identifier din;
-    din.set_kind("din");
-    din.set_value("A9999" + lot.substr(lot.size() - 2) + "12345600");
-    event.isbt128.push_back(din);
-    event.after_state = &state;
-    event.request_id = "req-" + lot + "-" + std::to_string(++appended_) +
-                       "-000000000000";
-    if (signature) {
-      common::v1::SignatureManifestation m;
-      m.set_user_id("u_qa1");
-      m.set_printed_name("Quinn Assurance");
-      m.set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
-      m.mutable_signed_at()->set_seconds(1795000000);
-      event.signature = m;
-    }
-    std::string record_id;
-    absl::Status status = writer_->InTransaction([&](pg::Transaction& tx) {
-      auto appended = ledger_->Append(tx, event);
-      if (!appended.ok()) return appended.status();
-      record_id = appended->record_id;
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return record_id;
-  }
+                     bool signature);
 
   // The CLI as Quinn (QA) at qa-ws-01.
   RunResult AsQa(const std::vector<std::string>& args) {
@@ -136,34 +56,11 @@ class AuditTest : public ::testing::Test {
   }
 
   // Waits until a signed checkpoint covers `size` records.
-  void AwaitCheckpoint(const Daemon& daemon, int64_t size) {
-    auto stub = v1::AuditService::NewStub(daemon.Channel("qa-ws-01"));
-    auto token = daemon.Login("qa-ws-01", "qa.quinn", kQaPassword);
-    ASSERT_TRUE(token.ok()) << token.status();
-    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < give_up) {
-      v1::GetCheckpointResponse response;
-      auto context = SessionContext(*token);
-      grpc::Status status = stub->GetCheckpoint(
-          context.get(), v1::GetCheckpointRequest(), &response);
-      if (status.ok() && response.checkpoint().tree_size() >= size) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "no checkpoint of size " << size << " within 20 s:\n"
-           << daemon.Log();
-  }
+  void AwaitCheckpoint(const Daemon& daemon, int64_t size);
 
-  std::string BundleDir(const std::string& name) {
-    std::string dir = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR")
-                                                        : "/tmp") +
-                      "/" + db_->name() + "-" + name;
-    std::filesystem::remove_all(dir);
-    return dir;
-  }
+  // An empty directory for an exported bundle, named after the database.
+  std::string BundleDir(const std::string& name);
 
-  std::unique_ptr<testing::TestDatabase> db_;
-  TempDir sessions_{"cellchain-sessions"};
-  std::unique_ptr<CliSession> admin_;
   std::unique_ptr<CliSession> qa_;
   std::unique_ptr<pg::Pool> writer_;
   std::unique_ptr<ledger::Ledger> ledger_;
@@ -186,25 +83,24 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
 
   // Without a session, and in a role without the right, the trail is
   // closed: verifying it is QA's.
-  RunResult anonymous = RunCommand(
-      CliSession(*daemon, "qa-ws-01", sessions_.path() + "/nobody")
-          .Argv({"audit", "verify"}));
+  RunResult anonymous =
+      RunCommand(CliSession(*daemon, "qa-ws-01", sessions_.path() + "/nobody")
+                     .Argv({"audit", "verify"}));
   EXPECT_EQ(anonymous.exit_code, 1) << anonymous.output;
   EXPECT_THAT(anonymous.output, HasSubstr("(reason: SESSION_REQUIRED)"));
   RunResult by_admin = admin_->Run({"audit", "verify"});
   EXPECT_EQ(by_admin.exit_code, 1) << by_admin.output;
   EXPECT_THAT(by_admin.output, HasSubstr("(reason: ROLE_NOT_ALLOWED)"));
 
-  RunResult query = AsQa(
-      {"audit", "query", "--entity-type=test_lot", "--entity-id=L01"});
+  RunResult query =
+      AsQa({"audit", "query", "--entity-type=test_lot", "--entity-id=L01"});
   EXPECT_EQ(query.exit_code, 0) << query.output;
   EXPECT_THAT(query.output, HasSubstr("test_lot.release"));
-  EXPECT_THAT(query.output, HasSubstr(
-      "signed APPROVED by Quinn Assurance"));
+  EXPECT_THAT(query.output, HasSubstr("signed APPROVED by Quinn Assurance"));
   EXPECT_THAT(query.output, HasSubstr("3 record(s)"));
 
-  RunResult history = AsQa(
-      {"audit", "history", "--entity-type=test_lot", "--entity-id=L01"});
+  RunResult history =
+      AsQa({"audit", "history", "--entity-type=test_lot", "--entity-id=L01"});
   EXPECT_EQ(history.exit_code, 0) << history.output;
   EXPECT_THAT(history.output, HasSubstr("chain intact"));
 
@@ -221,11 +117,11 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
   EXPECT_THAT(verify.output, HasSubstr("0 finding(s)"));
 
   std::string bundle = BundleDir("bundle");
-  RunResult exported = AsQa(
-      {"audit", "export", "--entity-type=test_lot", "--out=" + bundle});
+  RunResult exported =
+      AsQa({"audit", "export", "--entity-type=test_lot", "--out=" + bundle});
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
-  RunResult offline = RunCommand({BinDir() + "/cellchain-verify", "bundle",
-                                  bundle});
+  RunResult offline =
+      RunCommand({BinDir() + "/cellchain-verify", "bundle", bundle});
   EXPECT_EQ(offline.exit_code, 0) << offline.output;
 
   // A row changed behind the application's back (triggers bypassed as only
@@ -243,12 +139,12 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
   EXPECT_THAT(tampered.output, HasSubstr(first));
 
   std::string bundle2 = BundleDir("bundle2");
-  ASSERT_EQ(AsQa({"audit", "export", "--entity-type=test_lot",
-                  "--out=" + bundle2})
-                .exit_code,
-            0);
-  RunResult offline2 = RunCommand({BinDir() + "/cellchain-verify", "bundle",
-                                   bundle2});
+  ASSERT_EQ(
+      AsQa({"audit", "export", "--entity-type=test_lot", "--out=" + bundle2})
+          .exit_code,
+      0);
+  RunResult offline2 =
+      RunCommand({BinDir() + "/cellchain-verify", "bundle", bundle2});
   EXPECT_EQ(offline2.exit_code, 1) << offline2.output;
   EXPECT_THAT(offline2.output, HasSubstr(first));
   std::filesystem::remove_all(bundle);
@@ -258,7 +154,8 @@ TEST_F(AuditTest, QaQueriesProvesVerifiesAndExportsTheTrail) {
 // The issue 23 attack: a superuser deletes the newest records with their log
 // entries, tree nodes and checkpoints. The database then agrees with itself;
 // QA's saved checkpoint and the CLI's memory of the log do not.
-TEST_F(AuditTest, ATruncatedLogIsRefusedByTheClientAndFoundSinceASavedCheckpoint) {
+TEST_F(AuditTest,
+       ATruncatedLogIsRefusedByTheClientAndFoundSinceASavedCheckpoint) {
   auto daemon = StartWithPeople();
   ASSERT_NE(daemon, nullptr);
   ASSERT_FALSE(HasFailure());
@@ -341,6 +238,106 @@ TEST_F(AuditTest, ProofOfUnknownRecordIsNotFound) {
   RunResult proof = AsQa({"audit", "proof", "--record-id=rec_nope"});
   EXPECT_EQ(proof.exit_code, 1);
   EXPECT_THAT(proof.output, HasSubstr("NOT_FOUND"));
+}
+
+// The helpers declared above.
+
+void AuditTest::SetUp() {
+  E2eTest::SetUp();
+  if (HasFatalFailure()) return;
+  auto role = db_->CreateLoginRole("cellchain_donor");
+  ASSERT_TRUE(role.ok()) << role.status();
+  auto pool = pg::Pool::Create(
+      {.name = "writer", .conninfo = db_->ConninfoAs(*role), .size = 2});
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  writer_ = *std::move(pool);
+  auto ledger = ledger::Ledger::FromPemFile(
+      "donor", Pki() + "/signing/donor.key", ledger::RealClock());
+  ASSERT_TRUE(ledger.ok()) << ledger.status();
+  ledger_ = *std::move(ledger);
+  // As `cellchaind migrate --keyring` does: the owner registers the key.
+  auto owner = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  ASSERT_TRUE(ledger_->RegisterKey(*owner).ok());
+}
+
+std::unique_ptr<Daemon> AuditTest::StartWithPeople() {
+  Bootstrap();
+  std::unique_ptr<Daemon> daemon = StartDaemon();
+  if (daemon == nullptr) return nullptr;
+  admin_ = std::make_unique<CliSession>(*daemon, "admin-cli",
+                                        sessions_.path() + "/admin");
+  qa_ = std::make_unique<CliSession>(*daemon, "qa-ws-01",
+                                     sessions_.path() + "/quinn");
+  RunResult login = admin_->Login("admin", kAdminPassword);
+  EXPECT_EQ(login.exit_code, 0) << login.output;
+  absl::Status provisioned = ProvisionUser(*admin_, *qa_, "qa.quinn",
+                                           "Quinn Quality", "qa", kQaPassword);
+  EXPECT_TRUE(provisioned.ok()) << provisioned;
+  return daemon;
+}
+
+std::string AuditTest::Append(const std::string& lot, const std::string& action,
+                              bool signature) {
+  google::protobuf::Struct state;
+  (*state.mutable_fields())["status"].set_string_value(action);
+  ledger::Event event;
+  event.actor.set_user_id("u_tech1");
+  event.actor.set_printed_name("Ana Technician");
+  event.actor.set_role("technician");
+  event.actor.set_workstation("CN=lab-ws-01,OU=workstation,O=cellchain-dev");
+  event.action = action;
+  event.entity_type = "test_lot";
+  event.entity_id = lot;
+  cellchain::audit::v1::Isbt128Identifier din;
+  din.set_kind("din");
+  din.set_value("A9999" + lot.substr(lot.size() - 2) + "12345600");
+  event.isbt128.push_back(din);
+  event.after_state = &state;
+  event.request_id =
+      "req-" + lot + "-" + std::to_string(++appended_) + "-000000000000";
+  if (signature) {
+    common::v1::SignatureManifestation m;
+    m.set_user_id("u_qa1");
+    m.set_printed_name("Quinn Assurance");
+    m.set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
+    m.mutable_signed_at()->set_seconds(1795000000);
+    event.signature = m;
+  }
+  std::string record_id;
+  absl::Status status = writer_->InTransaction([&](pg::Transaction& tx) {
+    auto appended = ledger_->Append(tx, event);
+    if (!appended.ok()) return appended.status();
+    record_id = appended->record_id;
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return record_id;
+}
+
+void AuditTest::AwaitCheckpoint(const Daemon& daemon, int64_t size) {
+  auto stub = v1::AuditService::NewStub(daemon.Channel("qa-ws-01"));
+  auto token = daemon.Login("qa-ws-01", "qa.quinn", kQaPassword);
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < give_up) {
+    v1::GetCheckpointResponse response;
+    auto context = SessionContext(*token);
+    grpc::Status status = stub->GetCheckpoint(
+        context.get(), v1::GetCheckpointRequest(), &response);
+    if (status.ok() && response.checkpoint().tree_size() >= size) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL() << "no checkpoint of size " << size << " within 20 s:\n"
+         << daemon.Log();
+}
+
+std::string AuditTest::BundleDir(const std::string& name) {
+  std::string dir =
+      std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+      "/" + db_->name() + "-" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
 }
 
 }  // namespace

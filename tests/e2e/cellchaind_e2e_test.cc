@@ -10,38 +10,18 @@
 #include "gtest/gtest.h"
 #include "services/common/grpc/client.h"
 #include "services/common/pg/connection.h"
-#include "services/common/testing/test_database.h"
-#include "tests/e2e/daemon.h"
+#include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
 namespace {
 
-using ::testing::HasSubstr;
 using system::v1::PingRequest;
 using system::v1::PingResponse;
 using system::v1::SystemService;
+using ::testing::HasSubstr;
 
-class CellchaindTest : public ::testing::Test {
+class CellchaindTest : public E2eTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest";
-    absl::StatusOr<std::unique_ptr<testing::TestDatabase>> db =
-        testing::TestDatabase::Create();
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-  }
-
-  // The test database's conninfo without its user: cellchaind adds the role.
-  std::string ServiceConninfo() const { return WithoutUser(db_->conninfo()); }
-
-  std::unique_ptr<Daemon> StartDaemon(std::vector<std::string> extra = {}) {
-    std::string error;
-    std::unique_ptr<Daemon> daemon =
-        Daemon::Start(ServiceConninfo(), extra, &error);
-    EXPECT_NE(daemon, nullptr) << error;
-    return daemon;
-  }
-
   std::vector<std::string> Cli(const Daemon& daemon, const std::string& client,
                                std::vector<std::string> args) {
     std::vector<std::string> argv = {
@@ -52,8 +32,6 @@ class CellchaindTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
-
-  std::unique_ptr<testing::TestDatabase> db_;
 };
 
 TEST_F(CellchaindTest, PingReachesPostgresAsTheServiceRoleOverMtls) {
@@ -76,7 +54,8 @@ TEST_F(CellchaindTest, PingReachesPostgresAsTheServiceRoleOverMtls) {
   // One log line for the RPC, naming the method and the workstation.
   EXPECT_THAT(daemon->Log(),
               HasSubstr("method=/cellchain.system.v1.SystemService/Ping"));
-  RunResult version = RunCommand(Cli(*daemon, "qa-ws-01", {"system", "version"}));
+  RunResult version =
+      RunCommand(Cli(*daemon, "qa-ws-01", {"system", "version"}));
   EXPECT_EQ(version.exit_code, 0) << version.output;
   EXPECT_THAT(version.output, HasSubstr("hosting: "));
   EXPECT_THAT(version.output, HasSubstr(" system"));
@@ -89,11 +68,12 @@ TEST_F(CellchaindTest, PingReachesPostgresAsTheServiceRoleOverMtls) {
 TEST_F(CellchaindTest, ClientWithAnotherCasCertificateGetsNoAnswer) {
   std::unique_ptr<Daemon> daemon = StartDaemon();
   ASSERT_NE(daemon, nullptr);
-  RunResult ping = RunCommand({BinDir() + "/cellchain", "--target=" + daemon->target(),
-                        "--ca=" + Pki() + "/ca.crt",
-                        "--cert=" + Pki() + "/rogue/clients/intruder.crt",
-                        "--key=" + Pki() + "/rogue/clients/intruder.key",
-                        "--deadline=3s", "system", "ping"});
+  RunResult ping =
+      RunCommand({BinDir() + "/cellchain", "--target=" + daemon->target(),
+                  "--ca=" + Pki() + "/ca.crt",
+                  "--cert=" + Pki() + "/rogue/clients/intruder.crt",
+                  "--key=" + Pki() + "/rogue/clients/intruder.key",
+                  "--deadline=3s", "system", "ping"});
   EXPECT_EQ(ping.exit_code, 1) << ping.output;
   EXPECT_THAT(ping.output, HasSubstr("cellchain: system ping: UNAVAILABLE"));
   EXPECT_THAT(daemon->Log(), ::testing::Not(HasSubstr("event=rpc")));
@@ -163,12 +143,13 @@ TEST_F(CellchaindTest, BootstrapAdminCreatesTheFirstAdminOnce) {
 }
 
 TEST_F(CellchaindTest, BadConfigurationStopsStartupNamingTheFlag) {
-  RunResult run = RunCommand({BinDir() + "/cellchaind", "serve",
-                       "--tls-cert=" + Pki() + "/server/cellchaind.crt",
-                       "--tls-key=" + Pki() + "/server/cellchaind.key",
-                       "--tls-ca=" + Pki() + "/ca.crt",
-                       "--request-hash-key-file=" + Pki() + "/request-hash-key",
-                       "--pg=" + ServiceConninfo(), "--pg-pool-size=0"});
+  RunResult run =
+      RunCommand({BinDir() + "/cellchaind", "serve",
+                  "--tls-cert=" + Pki() + "/server/cellchaind.crt",
+                  "--tls-key=" + Pki() + "/server/cellchaind.key",
+                  "--tls-ca=" + Pki() + "/ca.crt",
+                  "--request-hash-key-file=" + Pki() + "/request-hash-key",
+                  "--pg=" + ServiceConninfo(), "--pg-pool-size=0"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.output, HasSubstr("--pg-pool-size (CELLCHAIN_PG_POOL_SIZE)"));
 }

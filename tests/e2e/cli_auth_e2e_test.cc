@@ -12,8 +12,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/testing/test_database.h"
-#include "tests/e2e/daemon.h"
+#include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
 namespace {
@@ -22,92 +21,37 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-constexpr char kAdminPassword[] = "correct horse battery staple";
 constexpr char kQaPassword[] = "quality is never an accident";
 
-bool Exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
+bool Exists(const std::string& path);
+std::string Slurp(const std::string& path);  // the file's contents
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-class CliAuthTest : public ::testing::Test {
+class CliAuthTest : public E2eTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest";
-    auto db = testing::TestDatabase::Create();
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    ASSERT_FALSE(sessions_.path().empty());
-    RunResult boot = BootstrapAdmin(WithoutUser(db_->conninfo()), "admin",
-                                    "Ada Admin", kAdminPassword);
+    E2eTest::SetUp();
+    if (HasFatalFailure()) return;
+    RunResult boot = Bootstrap();
     ASSERT_EQ(boot.exit_code, 0) << boot.output;
     outputs_.push_back(boot.output);
     secrets_.insert(kAdminPassword);
   }
 
-  void TearDown() override {
-    std::vector<std::string> seen = outputs_;
-    if (daemon_ != nullptr) seen.push_back(daemon_->Log());
-    for (const std::string& secret : secrets_) {
-      for (const std::string& text : seen) {
-        EXPECT_THAT(text, Not(HasSubstr(secret))) << "a password leaked";
-      }
-    }
-  }
-
-  void Start(const std::vector<std::string>& extra = {}) {
-    std::string error;
-    daemon_ = Daemon::Start(WithoutUser(db_->conninfo()), extra, &error);
-    ASSERT_NE(daemon_, nullptr) << error;
-    admin_ = Person("admin-cli", "admin");
-  }
-
-  // A person at `workstation` with their own session file.
-  std::unique_ptr<CliSession> Person(const std::string& workstation,
-                                     const std::string& name) {
-    return std::make_unique<CliSession>(*daemon_, workstation,
-                                        sessions_.path() + "/" + name);
-  }
+  // No password in any output kept or in the daemon's log.
+  void TearDown() override;
 
   // Runs the CLI and keeps its output for the leak check.
   RunResult Run(const CliSession& who, const std::vector<std::string>& args,
                 const std::string& input = "",
-                const std::vector<std::string>& env = {}) {
-    RunResult run = who.Run(args, input, env);
-    outputs_.push_back(run.output);
-    return run;
-  }
+                const std::vector<std::string>& env = {});
 
+  // Logs in, keeping the password as a secret to look for.
   RunResult Login(const CliSession& who, const std::string& user_id,
-                  const std::string& password) {
-    secrets_.insert(password);
-    RunResult run = who.Login(user_id, password);
-    outputs_.push_back(run.output);
-    return run;
-  }
+                  const std::string& password);
 
   // qa.quinn, QA, with kQaPassword, logged in at qa-ws-01.
-  std::unique_ptr<CliSession> ProvisionQuinn() {
-    std::unique_ptr<CliSession> quinn = Person("qa-ws-01", "quinn");
-    secrets_.insert(kQaPassword);
-    secrets_.insert(std::string("temporary-") + kQaPassword);
-    absl::Status provisioned = ProvisionUser(
-        *admin_, *quinn, "qa.quinn", "Quinn Quality", "qa", kQaPassword);
-    EXPECT_TRUE(provisioned.ok()) << provisioned;
-    return quinn;
-  }
+  std::unique_ptr<CliSession> ProvisionQuinn();
 
-  std::unique_ptr<testing::TestDatabase> db_;
-  TempDir sessions_{"cellchain-sessions"};
-  std::unique_ptr<Daemon> daemon_;
-  std::unique_ptr<CliSession> admin_;
   std::vector<std::string> outputs_;
   std::set<std::string> secrets_;
 };
@@ -271,21 +215,20 @@ TEST_F(CliAuthTest, AdminShowsChangesDisablesAndResetsUsers) {
                                        "--roles=qa,qc_analyst"});
   EXPECT_EQ(unreasoned.exit_code, 2) << unreasoned.output;
   EXPECT_THAT(unreasoned.output, HasSubstr("--reason is required"));
-  RunResult roles = Run(*admin_, {"user", "roles", "--user-id=qa.quinn",
-                                  "--roles=qa,qc_analyst",
-                                  "--reason=second reviewer for QC"});
+  RunResult roles = Run(
+      *admin_, {"user", "roles", "--user-id=qa.quinn", "--roles=qa,qc_analyst",
+                "--reason=second reviewer for QC"});
   EXPECT_EQ(roles.exit_code, 0) << roles.output;
   EXPECT_THAT(roles.output, HasSubstr("qc_analyst, qa"));
-  RunResult bad_role =
-      Run(*admin_, {"user", "roles", "--user-id=qa.quinn", "--roles=boss",
-                    "--reason=typo"});
+  RunResult bad_role = Run(*admin_, {"user", "roles", "--user-id=qa.quinn",
+                                     "--roles=boss", "--reason=typo"});
   EXPECT_EQ(bad_role.exit_code, 2) << bad_role.output;
   EXPECT_THAT(bad_role.output, HasSubstr("no role \"boss\""));
   // Technician and qa together: refused by the server (the e2e daemon runs
   // without --allow-technician-qa); an admin's own roles likewise.
-  RunResult both = Run(*admin_, {"user", "roles", "--user-id=qa.quinn",
-                                 "--roles=qa,technician",
-                                 "--reason=short of staff"});
+  RunResult both =
+      Run(*admin_, {"user", "roles", "--user-id=qa.quinn",
+                    "--roles=qa,technician", "--reason=short of staff"});
   EXPECT_EQ(both.exit_code, 1) << both.output;
   EXPECT_THAT(both.output, HasSubstr("(reason: INCOMPATIBLE_ROLES)"));
   RunResult own = Run(*admin_, {"user", "roles", "--user-id=admin",
@@ -341,6 +284,57 @@ TEST_F(CliAuthTest, LockedOutUserIsUnlockedByAdmin) {
                                      "--reason=called the help desk"});
   EXPECT_EQ(unlocked.exit_code, 0) << unlocked.output;
   EXPECT_EQ(Login(*quinn, "qa.quinn", kQaPassword).exit_code, 0);
+}
+
+// The helpers declared above.
+
+void CliAuthTest::TearDown() {
+  std::vector<std::string> seen = outputs_;
+  if (daemon_ != nullptr) seen.push_back(daemon_->Log());
+  for (const std::string& secret : secrets_) {
+    for (const std::string& text : seen) {
+      EXPECT_THAT(text, Not(HasSubstr(secret))) << "a password leaked";
+    }
+  }
+}
+
+RunResult CliAuthTest::Run(const CliSession& who,
+                           const std::vector<std::string>& args,
+                           const std::string& input,
+                           const std::vector<std::string>& env) {
+  RunResult run = who.Run(args, input, env);
+  outputs_.push_back(run.output);
+  return run;
+}
+
+RunResult CliAuthTest::Login(const CliSession& who, const std::string& user_id,
+                             const std::string& password) {
+  secrets_.insert(password);
+  RunResult run = who.Login(user_id, password);
+  outputs_.push_back(run.output);
+  return run;
+}
+
+std::unique_ptr<CliSession> CliAuthTest::ProvisionQuinn() {
+  std::unique_ptr<CliSession> quinn = Person("qa-ws-01", "quinn");
+  secrets_.insert(kQaPassword);
+  secrets_.insert(std::string("temporary-") + kQaPassword);
+  absl::Status provisioned = ProvisionUser(*admin_, *quinn, "qa.quinn",
+                                           "Quinn Quality", "qa", kQaPassword);
+  EXPECT_TRUE(provisioned.ok()) << provisioned;
+  return quinn;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 }  // namespace

@@ -7,15 +7,14 @@
 // is in no audit record or snapshot, and the log verifies.
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/testing/test_database.h"
-#include "tests/e2e/daemon.h"
+#include "services/common/testing/status_matchers.h"
+#include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
 namespace {
@@ -23,140 +22,75 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kAdminPassword[] = "correct horse battery staple";
 constexpr char kTinaPassword[] = "she keeps the chain intact";
 constexpr char kOttoPassword[] = "every assay has a control";
 constexpr char kQuinnPassword[] = "quality is never an accident";
 constexpr char kName[] = "Maria Fernandes-Ortega";
 
-const char* const kPanel[] = {"HIV12_AB", "HIV1_NAT", "HBSAG",    "HBC_AB",
-                              "HBV_NAT",  "HCV_AB",   "HCV_NAT",  "HTLV_AB",
+const char* const kPanel[] = {"HIV12_AB", "HIV1_NAT", "HBSAG",     "HBC_AB",
+                              "HBV_NAT",  "HCV_AB",   "HCV_NAT",   "HTLV_AB",
                               "SYPHILIS", "WNV_NAT",  "TCRUZI_AB", "CMV_AB"};
 
-std::string Capture(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  if (std::regex_search(text, m, std::regex(pattern))) return m[1];
-  return "";
-}
+// RFC 3339, UTC.
+std::string HoursAgo(int hours);
 
-std::string HoursAgo(int hours) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                          absl::Now() - absl::Hours(hours), absl::UTCTimeZone());
-}
-
-class DonorE2eTest : public ::testing::Test {
+class DonorE2eTest : public E2eTest {
  protected:
+  DonorE2eTest() : E2eTest("donor-e2e") {}
+
   void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest";
-    auto db = testing::TestDatabase::Create();
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    RunResult boot = BootstrapAdmin(WithoutUser(db_->conninfo()), "admin",
-                                    "Ada Admin", kAdminPassword);
-    ASSERT_EQ(boot.exit_code, 0) << boot.output;
-    std::string error;
-    daemon_ = Daemon::Start(WithoutUser(db_->conninfo()), {}, &error);
-    ASSERT_NE(daemon_, nullptr) << error;
-    admin_ = Person("admin-cli", "admin");
-    ASSERT_EQ(admin_->Login("admin", kAdminPassword).exit_code, 0);
-    tina_ = Person("lab-ws-01", "tina");
-    otto_ = Person("lab-ws-01", "otto");
-    quinn_ = Person("qa-ws-01", "quinn");
-    ASSERT_TRUE(ProvisionUser(*admin_, *tina_, "tina", "Tina Tech",
-                              "technician", kTinaPassword)
-                    .ok());
-    ASSERT_TRUE(ProvisionUser(*admin_, *otto_, "otto", "Otto Analyst",
-                              "qc_analyst", kOttoPassword)
-                    .ok());
-    ASSERT_TRUE(ProvisionUser(*admin_, *quinn_, "quinn", "Quinn Quality",
-                              "qa", kQuinnPassword)
-                    .ok());
-  }
-
-  std::unique_ptr<CliSession> Person(const std::string& workstation,
-                                     const std::string& name) {
-    return std::make_unique<CliSession>(*daemon_, workstation,
-                                        sessions_.path() + "/" + name);
-  }
-
-  std::string Ok(const CliSession& who, const std::vector<std::string>& args,
-                 const std::string& input = "") {
-    RunResult r = who.Run(args, input);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return r.output;
+    E2eTest::SetUp();
+    if (HasFatalFailure()) return;
+    StartWithAdmin();
+    if (HasFatalFailure()) return;
+    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser("lab-ws-01", "tina", "Tina Tech",
+                                           "technician", kTinaPassword));
+    CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser("lab-ws-01", "otto", "Otto Analyst",
+                                           "qc_analyst", kOttoPassword));
+    CC_ASSERT_OK_AND_ASSIGN(
+        quinn_,
+        AddUser("qa-ws-01", "quinn", "Quinn Quality", "qa", kQuinnPassword));
   }
 
   // A registered, consenting donor with every test but `reactive`
   // non-reactive (that one reactive), and her cord received: {code, lot}.
   std::pair<std::string, std::string> Intake(const std::string& reactive,
-                                             const std::string& input) {
-    std::string out =
-        Ok(*tina_, {"donor", "register", "--identifying-stdin"}, input);
-    std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
-    EXPECT_FALSE(code.empty()) << out;
-    Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
-                "--form-version=UC-ICF v3.2",
-                "--consented-at=" + HoursAgo(24 * 20),
-                "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
-    for (const char* test : kPanel) {
-      Ok(*otto_, {"donor", "screen", "--donor-code=" + code,
-                  std::string("--test=") + test, "--method=CMIA",
-                  "--kit-lot=K-2291", "--drawn-at=" + HoursAgo(24 * 4),
-                  "--result=" + std::string(test == reactive ? "reactive"
-                                                             : "non_reactive")});
-    }
-    out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
-                      "--delivered-at=" + HoursAgo(72),
-                      "--collected-at=" + HoursAgo(71),
-                      "--received-at=" + HoursAgo(66), "--min-celsius=3.5",
-                      "--max-celsius=6", "--weight-grams=42.5"});
-    std::string lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
-    EXPECT_FALSE(lot.empty()) << out;
-    EXPECT_THAT(out, ::testing::ContainsRegex(
-                         "DIN A9999 [0-9]{2} [0-9]{6} \\[.\\]"));
-    EXPECT_THAT(out, HasSubstr("quarantine"));
-    return {code, lot};
-  }
+                                             const std::string& input);
 
-  TempDir sessions_{"donor-e2e"};
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Daemon> daemon_;
-  std::unique_ptr<CliSession> admin_, tina_, otto_, quinn_;
+  std::unique_ptr<CliSession> tina_, otto_, quinn_;
 };
 
 TEST_F(DonorE2eTest, IntakeToReleasedLotWithRefusalsWithdrawalAndVerify) {
-  auto [code, lot] = Intake(
-      "", std::string("name=") + kName +
-              "\ndate_of_birth=1991-04-17\nmrn=MRN-4471923\n");
+  auto [code, lot] =
+      Intake("", std::string("name=") + kName +
+                     "\ndate_of_birth=1991-04-17\nmrn=MRN-4471923\n");
 
   // Bad input names its field; the technician may not release; QA may not
   // release before signing the determination.
-  RunResult bad = tina_->Run({"donor", "receive", "--donor-code=" + code,
-                              "--delivered-at=" + HoursAgo(72),
-                              "--collected-at=" + HoursAgo(71),
-                              "--received-at=" + HoursAgo(66),
-                              "--min-celsius=3", "--max-celsius=6",
-                              "--weight-grams=0"});
+  RunResult bad = tina_->Run(
+      {"donor", "receive", "--donor-code=" + code,
+       "--delivered-at=" + HoursAgo(72), "--collected-at=" + HoursAgo(71),
+       "--received-at=" + HoursAgo(66), "--min-celsius=3", "--max-celsius=6",
+       "--weight-grams=0"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.output, HasSubstr("(field: tissue_weight_grams)"));
-  RunResult tech = tina_->Run({"donor", "release-lot", "--lot-id=" + lot,
-                               "--password-stdin"},
-                              std::string(kTinaPassword) + "\n");
+  RunResult tech = tina_->Run(
+      {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
+      std::string(kTinaPassword) + "\n");
   EXPECT_THAT(tech.output, HasSubstr("(reason: ROLE_NOT_ALLOWED)"));
-  RunResult early = quinn_->Run({"donor", "release-lot", "--lot-id=" + lot,
-                                 "--password-stdin"},
-                                std::string(kQuinnPassword) + "\n");
+  RunResult early = quinn_->Run(
+      {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
+      std::string(kQuinnPassword) + "\n");
   EXPECT_THAT(early.output, HasSubstr("(reason: ELIGIBILITY_NOT_DETERMINED)"));
 
   std::string determined =
-      Ok(*quinn_, {"donor", "determine", "--donor-code=" + code,
-                   "--password-stdin"},
+      Ok(*quinn_,
+         {"donor", "determine", "--donor-code=" + code, "--password-stdin"},
          std::string(kQuinnPassword) + "\n");
   EXPECT_THAT(determined, HasSubstr("ELIGIBLE"));
-  std::string released =
-      Ok(*quinn_, {"donor", "release-lot", "--lot-id=" + lot,
-                   "--password-stdin"},
-         std::string(kQuinnPassword) + "\n");
+  std::string released = Ok(
+      *quinn_, {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
+      std::string(kQuinnPassword) + "\n");
   EXPECT_THAT(released, HasSubstr("is available"));
 
   // Her name: not to the technician, to QA on an audited request only.
@@ -175,15 +109,14 @@ TEST_F(DonorE2eTest, IntakeToReleasedLotWithRefusalsWithdrawalAndVerify) {
   // quarantine; her withdrawal of consent puts it on hold in custody.
   auto [second, second_lot] = Intake("HBSAG", "");
   std::string ineligible =
-      Ok(*quinn_, {"donor", "determine", "--donor-code=" + second,
-                   "--password-stdin"},
+      Ok(*quinn_,
+         {"donor", "determine", "--donor-code=" + second, "--password-stdin"},
          std::string(kQuinnPassword) + "\n");
   EXPECT_THAT(ineligible, HasSubstr("INELIGIBLE"));
   EXPECT_THAT(ineligible, HasSubstr("TEST_REACTIVE HBSAG"));
-  RunResult refused = quinn_->Run({"donor", "release-lot",
-                                   "--lot-id=" + second_lot,
-                                   "--password-stdin"},
-                                  std::string(kQuinnPassword) + "\n");
+  RunResult refused = quinn_->Run(
+      {"donor", "release-lot", "--lot-id=" + second_lot, "--password-stdin"},
+      std::string(kQuinnPassword) + "\n");
   EXPECT_THAT(refused.output, HasSubstr("(reason: DONOR_NOT_ELIGIBLE)"));
   std::string withdrawn =
       Ok(*tina_, {"donor", "withdraw", "--donor-code=" + second,
@@ -201,8 +134,8 @@ TEST_F(DonorE2eTest, IntakeToReleasedLotWithRefusalsWithdrawalAndVerify) {
 
   // The records and snapshots QA exports carry no name; the log verifies.
   TempDir bundle("donor-bundle");
-  Ok(*quinn_, {"audit", "export", "--out=" + bundle.path() + "/b",
-               "--include-state"});
+  Ok(*quinn_,
+     {"audit", "export", "--out=" + bundle.path() + "/b", "--include-state"});
   int files = 0;
   for (const auto& entry :
        std::filesystem::recursive_directory_iterator(bundle.path())) {
@@ -217,6 +150,44 @@ TEST_F(DonorE2eTest, IntakeToReleasedLotWithRefusalsWithdrawalAndVerify) {
   EXPECT_GT(files, 0);
   std::string verified = Ok(*quinn_, {"audit", "verify"});
   EXPECT_THAT(verified, Not(HasSubstr("FINDING")));
+}
+
+// The helpers declared above.
+
+std::pair<std::string, std::string> DonorE2eTest::Intake(
+    const std::string& reactive, const std::string& input) {
+  std::string out =
+      Ok(*tina_, {"donor", "register", "--identifying-stdin"}, input);
+  std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
+  EXPECT_FALSE(code.empty()) << out;
+  Ok(*tina_,
+     {"donor", "consent", "--donor-code=" + code, "--form-version=UC-ICF v3.2",
+      "--consented-at=" + HoursAgo(24 * 20), "--taken-by=Dr. Ines Obregon",
+      "--witness=Nurse Paul Kim"});
+  for (const char* test : kPanel) {
+    Ok(*otto_, {"donor", "screen", "--donor-code=" + code,
+                std::string("--test=") + test, "--method=CMIA",
+                "--kit-lot=K-2291", "--drawn-at=" + HoursAgo(24 * 4),
+                "--result=" + std::string(test == reactive ? "reactive"
+                                                           : "non_reactive")});
+  }
+  out = Ok(*tina_,
+           {"donor", "receive", "--donor-code=" + code,
+            "--delivered-at=" + HoursAgo(72), "--collected-at=" + HoursAgo(71),
+            "--received-at=" + HoursAgo(66), "--min-celsius=3.5",
+            "--max-celsius=6", "--weight-grams=42.5"});
+  std::string lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
+  EXPECT_FALSE(lot.empty()) << out;
+  EXPECT_THAT(out,
+              ::testing::ContainsRegex("DIN A9999 [0-9]{2} [0-9]{6} \\[.\\]"));
+  EXPECT_THAT(out, HasSubstr("quarantine"));
+  return {code, lot};
+}
+
+std::string HoursAgo(int hours) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                          absl::Now() - absl::Hours(hours),
+                          absl::UTCTimeZone());
 }
 
 }  // namespace

@@ -11,14 +11,12 @@
 // The times are entered after the fact, two weeks back, so that the
 // culture's days are real days: the cord was collected 14 days ago and its
 // processing started 19 hours later, within the 48 hours allowed.
-#include <regex>
-
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/testing/test_database.h"
-#include "tests/e2e/daemon.h"
+#include "services/common/testing/status_matchers.h"
+#include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
 namespace {
@@ -27,177 +25,49 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kAdminPassword[] = "correct horse battery staple";
 constexpr char kTinaPassword[] = "she keeps the chain intact";
 constexpr char kTomPassword[] = "two pairs of eyes see more";
 constexpr char kOttoPassword[] = "every assay has a control";
 constexpr char kQuinnPassword[] = "quality is never an accident";
 
-const char* const kPanel[] = {"HIV12_AB", "HIV1_NAT", "HBSAG",     "HBC_AB",
-                              "HBV_NAT",  "HCV_AB",   "HCV_NAT",   "HTLV_AB",
-                              "SYPHILIS", "WNV_NAT",  "TCRUZI_AB", "CMV_AB"};
+// YYYY-MM-DD, UTC.
+std::string Day(absl::Time t);
 
-std::string Capture(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  if (std::regex_search(text, m, std::regex(pattern))) return m[1];
-  return "";
-}
-
-std::string Day(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
-}
-
-class ManufacturingE2eTest : public ::testing::Test {
+class ManufacturingE2eTest : public E2eTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest";
-    auto db = testing::TestDatabase::Create();
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    RunResult boot = BootstrapAdmin(WithoutUser(db_->conninfo()), "admin",
-                                    "Ada Admin", kAdminPassword);
-    ASSERT_EQ(boot.exit_code, 0) << boot.output;
-    std::string error;
-    daemon_ = Daemon::Start(WithoutUser(db_->conninfo()), {}, &error);
-    ASSERT_NE(daemon_, nullptr) << error;
-    admin_ = Person("admin-cli", "admin");
-    ASSERT_EQ(admin_->Login("admin", kAdminPassword).exit_code, 0);
-    tina_ = Person("lab-ws-01", "tina");
-    tom_ = Person("lab-ws-01", "tom");
-    otto_ = Person("lab-ws-01", "otto");
-    quinn_ = Person("qa-ws-01", "quinn");
-    ASSERT_TRUE(ProvisionUser(*admin_, *tina_, "tina", "Tina Tech",
-                              "technician", kTinaPassword)
-                    .ok());
-    ASSERT_TRUE(ProvisionUser(*admin_, *tom_, "tom", "Tom Second", "technician",
-                              kTomPassword)
-                    .ok());
-    ASSERT_TRUE(ProvisionUser(*admin_, *otto_, "otto", "Otto Analyst",
-                              "qc_analyst", kOttoPassword)
-                    .ok());
-    ASSERT_TRUE(ProvisionUser(*admin_, *quinn_, "quinn", "Quinn Quality", "qa",
-                              kQuinnPassword)
-                    .ok());
-  }
+  ManufacturingE2eTest() : E2eTest("manufacturing-e2e") {}
 
-  std::unique_ptr<CliSession> Person(const std::string& workstation,
-                                     const std::string& name) {
-    return std::make_unique<CliSession>(*daemon_, workstation,
-                                        sessions_.path() + "/" + name);
-  }
-
-  // Runs a command that must succeed; its output.
-  std::string Ok(const CliSession& who, const std::vector<std::string>& args,
-                 const std::string& input = "") {
-    RunResult r = who.Run(args, input);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return r.output;
-  }
+  // The admin, and tina and tom (technicians), otto (QC analyst) and quinn
+  // (QA), each logged in at their workstation.
+  void SetUp() override;
 
   // `cellchain manufacturing <args>` signed with `password` on stdin.
   RunResult Signed(const CliSession& who, const char* password,
-                   std::vector<std::string> args) {
-    args.insert(args.begin(), "manufacturing");
-    args.push_back("--password-stdin");
-    return who.Run(args, std::string(password) + "\n");
-  }
+                   std::vector<std::string> args);
   std::string SignedOk(const CliSession& who, const char* password,
-                       std::vector<std::string> args) {
-    RunResult r = Signed(who, password, std::move(args));
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return r.output;
-  }
+                       std::vector<std::string> args);
 
   // An RFC 3339 time `hours` after the cord's collection.
-  std::string At(double hours) const {
-    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                            collected_ + absl::Hours(hours),
-                            absl::UTCTimeZone());
-  }
+  std::string At(double hours) const;
 
   // Donor intake as donor_e2e_test does it, up to QA's release of the lot:
   // its id.
-  std::string AvailableDonorLot() {
-    std::string out = Ok(*tina_, {"donor", "register"});
-    std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
-    EXPECT_FALSE(code.empty()) << out;
-    Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
-                "--form-version=UC-ICF v3.2", "--consented-at=" + At(-24 * 6),
-                "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
-    for (const char* test : kPanel) {
-      Ok(*otto_,
-         {"donor", "screen", "--donor-code=" + code,
-          std::string("--test=") + test, "--method=CMIA", "--kit-lot=K-2291",
-          "--drawn-at=" + At(-24), "--result=non_reactive"});
-    }
-    out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
-                      "--delivered-at=" + At(-1), "--collected-at=" + At(0),
-                      "--received-at=" + At(5), "--min-celsius=3.5",
-                      "--max-celsius=6", "--weight-grams=42.5"});
-    std::string lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
-    EXPECT_FALSE(lot.empty()) << out;
-    std::string password = std::string(kQuinnPassword) + "\n";
-    EXPECT_THAT(
-        Ok(*quinn_,
-           {"donor", "determine", "--donor-code=" + code, "--password-stdin"},
-           password),
-        HasSubstr("ELIGIBLE"));
-    EXPECT_THAT(
-        Ok(*quinn_,
-           {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
-           password),
-        HasSubstr("is available"));
-    return lot;
-  }
-
+  std::string AvailableDonorLot();
+  // Registered by QA, calibrated 60 days ago: its id.
   std::string Equipment(const std::string& kind, const std::string& name,
-                        const std::string& tag) {
-    absl::Time now = absl::Now();
-    std::string out =
-        Ok(*quinn_, {"manufacturing", "equipment-register", "--kind=" + kind,
-                     "--name=" + name, "--asset-tag=" + tag,
-                     "--calibrated-on=" + Day(now - absl::Hours(24 * 60)),
-                     "--calibration-due=" + Day(now + absl::Hours(24 * 300)),
-                     "--calibration-reference=CAL-" + tag});
-    EXPECT_THAT(out, HasSubstr("in_service")) << out;
-    std::string id = Capture(out, "equipment (eqp_[A-Za-z0-9_-]+)");
-    EXPECT_FALSE(id.empty()) << out;
-    return id;
-  }
-
+                        const std::string& tag);
+  // Received by tina, in quarantine: its id.
   std::string Material(const std::string& kind, const std::string& name,
-                       const std::string& lot) {
-    std::string out = Ok(
-        *tina_,
-        {"manufacturing", "material-receive", "--kind=" + kind,
-         "--name=" + name, "--supplier=BioSupply GmbH", "--supplier-lot=" + lot,
-         "--expires-on=" + Day(absl::Now() + absl::Hours(24 * 365))});
-    EXPECT_THAT(out, HasSubstr("quarantine")) << out;
-    EXPECT_THAT(out, ContainsRegex("\\(MAT-[A-Z0-9]{8}\\)")) << out;
-    std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
-    EXPECT_FALSE(id.empty()) << out;
-    return id;
-  }
+                       const std::string& lot);
 
   // A location of `kind` inside `parent` ("" for a site), made by QA.
   std::string Location(const std::string& kind, const std::string& name,
-                       const std::string& parent) {
-    std::vector<std::string> args = {"custody", "location-add",
-                                     "--kind=" + kind, "--name=" + name};
-    if (!parent.empty()) args.push_back("--parent-location=" + parent);
-    std::string out = Ok(*quinn_, args);
-    std::string id = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-    EXPECT_FALSE(id.empty()) << out;
-    return id;
-  }
+                       const std::string& parent);
 
   // When the cord was collected: 14 days ago, to the second.
   const absl::Time collected_ = absl::FromUnixSeconds(
       absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
-  TempDir sessions_{"manufacturing-e2e"};
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Daemon> daemon_;
-  std::unique_ptr<CliSession> admin_, tina_, tom_, otto_, quinn_;
+  std::unique_ptr<CliSession> tina_, tom_, otto_, quinn_;
 };
 
 TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
@@ -295,13 +165,12 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
 
   // P1 from 1e6 of those cells, harvested 96 h later at 8e6: 3 doublings,
   // 7 in all.
-  std::string p1_out =
-      SignedOk(*tina_, kTinaPassword,
-               {"passage-seed", "--source-step-id=" + p0,
-                "--location-id=" + culture,
-                "--vessel-type=T175 flask", "--vessel-count=1",
-                "--seeded-at=" + At(19 + 168 + 1), "--seeded-cells=1e6",
-                "--material=" + medium + ":30 ml", "--equipment=" + incubator});
+  std::string p1_out = SignedOk(
+      *tina_, kTinaPassword,
+      {"passage-seed", "--source-step-id=" + p0, "--location-id=" + culture,
+       "--vessel-type=T175 flask", "--vessel-count=1",
+       "--seeded-at=" + At(19 + 168 + 1), "--seeded-cells=1e6",
+       "--material=" + medium + ":30 ml", "--equipment=" + incubator});
   std::string p1 = Capture(p1_out, "step (stp_[A-Za-z0-9_-]+) \\(passage P1");
   ASSERT_FALSE(p1.empty()) << p1_out;
   std::string p1_harvest = SignedOk(
@@ -396,6 +265,128 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   std::string table =
       Ok(*quinn_, {"manufacturing", "growth-curve", "--batch-id=" + batch});
   EXPECT_THAT(table, ContainsRegex("11.04 +P1 +7.00  " + p1));
+}
+
+// The helpers declared above.
+
+const char* const kPanel[] = {"HIV12_AB", "HIV1_NAT", "HBSAG",     "HBC_AB",
+                              "HBV_NAT",  "HCV_AB",   "HCV_NAT",   "HTLV_AB",
+                              "SYPHILIS", "WNV_NAT",  "TCRUZI_AB", "CMV_AB"};
+
+RunResult ManufacturingE2eTest::Signed(const CliSession& who,
+                                       const char* password,
+                                       std::vector<std::string> args) {
+  args.insert(args.begin(), "manufacturing");
+  args.push_back("--password-stdin");
+  return who.Run(args, std::string(password) + "\n");
+}
+
+std::string ManufacturingE2eTest::SignedOk(const CliSession& who,
+                                           const char* password,
+                                           std::vector<std::string> args) {
+  RunResult r = Signed(who, password, std::move(args));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return r.output;
+}
+
+std::string ManufacturingE2eTest::At(double hours) const {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", collected_ + absl::Hours(hours),
+                          absl::UTCTimeZone());
+}
+
+std::string ManufacturingE2eTest::AvailableDonorLot() {
+  std::string out = Ok(*tina_, {"donor", "register"});
+  std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
+  EXPECT_FALSE(code.empty()) << out;
+  Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
+              "--form-version=UC-ICF v3.2", "--consented-at=" + At(-24 * 6),
+              "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
+  for (const char* test : kPanel) {
+    Ok(*otto_,
+       {"donor", "screen", "--donor-code=" + code,
+        std::string("--test=") + test, "--method=CMIA", "--kit-lot=K-2291",
+        "--drawn-at=" + At(-24), "--result=non_reactive"});
+  }
+  out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
+                    "--delivered-at=" + At(-1), "--collected-at=" + At(0),
+                    "--received-at=" + At(5), "--min-celsius=3.5",
+                    "--max-celsius=6", "--weight-grams=42.5"});
+  std::string lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
+  EXPECT_FALSE(lot.empty()) << out;
+  std::string password = std::string(kQuinnPassword) + "\n";
+  EXPECT_THAT(
+      Ok(*quinn_,
+         {"donor", "determine", "--donor-code=" + code, "--password-stdin"},
+         password),
+      HasSubstr("ELIGIBLE"));
+  EXPECT_THAT(
+      Ok(*quinn_,
+         {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
+         password),
+      HasSubstr("is available"));
+  return lot;
+}
+
+std::string ManufacturingE2eTest::Equipment(const std::string& kind,
+                                            const std::string& name,
+                                            const std::string& tag) {
+  absl::Time now = absl::Now();
+  std::string out =
+      Ok(*quinn_, {"manufacturing", "equipment-register", "--kind=" + kind,
+                   "--name=" + name, "--asset-tag=" + tag,
+                   "--calibrated-on=" + Day(now - absl::Hours(24 * 60)),
+                   "--calibration-due=" + Day(now + absl::Hours(24 * 300)),
+                   "--calibration-reference=CAL-" + tag});
+  EXPECT_THAT(out, HasSubstr("in_service")) << out;
+  std::string id = Capture(out, "equipment (eqp_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(id.empty()) << out;
+  return id;
+}
+
+std::string ManufacturingE2eTest::Material(const std::string& kind,
+                                           const std::string& name,
+                                           const std::string& lot) {
+  std::string out =
+      Ok(*tina_, {"manufacturing", "material-receive", "--kind=" + kind,
+                  "--name=" + name, "--supplier=BioSupply GmbH",
+                  "--supplier-lot=" + lot,
+                  "--expires-on=" + Day(absl::Now() + absl::Hours(24 * 365))});
+  EXPECT_THAT(out, HasSubstr("quarantine")) << out;
+  EXPECT_THAT(out, ContainsRegex("\\(MAT-[A-Z0-9]{8}\\)")) << out;
+  std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(id.empty()) << out;
+  return id;
+}
+
+std::string ManufacturingE2eTest::Location(const std::string& kind,
+                                           const std::string& name,
+                                           const std::string& parent) {
+  std::vector<std::string> args = {"custody", "location-add", "--kind=" + kind,
+                                   "--name=" + name};
+  if (!parent.empty()) args.push_back("--parent-location=" + parent);
+  std::string out = Ok(*quinn_, args);
+  std::string id = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(id.empty()) << out;
+  return id;
+}
+
+std::string Day(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
+}
+
+void ManufacturingE2eTest::SetUp() {
+  E2eTest::SetUp();
+  if (HasFatalFailure()) return;
+  StartWithAdmin();
+  if (HasFatalFailure()) return;
+  CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser("lab-ws-01", "tina", "Tina Tech",
+                                         "technician", kTinaPassword));
+  CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser("lab-ws-01", "tom", "Tom Second",
+                                        "technician", kTomPassword));
+  CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser("lab-ws-01", "otto", "Otto Analyst",
+                                         "qc_analyst", kOttoPassword));
+  CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser("qa-ws-01", "quinn", "Quinn Quality",
+                                          "qa", kQuinnPassword));
 }
 
 }  // namespace
