@@ -186,11 +186,11 @@ absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
   }
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::Deviation> deviations,
-      LoadRows<v1::Deviation>(*lease,
-                              DeviationSelect() +
-                                  "WHERE batch_id = $1 "
-                                  "ORDER BY recorded_at, deviation_id",
-                              {request.batch_id()}));
+      pg::LoadRows<v1::Deviation>(*lease,
+                                  DeviationSelect() +
+                                      "WHERE batch_id = $1 "
+                                      "ORDER BY recorded_at, deviation_id",
+                                  {request.batch_id()}));
   for (v1::Deviation& d : deviations) {
     if (d.status() == v1::DEVIATION_STATUS_OPEN &&
         d.classification() != v1::DEVIATION_CLASS_MINOR) {
@@ -229,7 +229,7 @@ absl::StatusOr<v1::ListBatchesResponse> Manufacturing::ListBatches(
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::Batch> rows,
-      LoadRows<v1::Batch>(
+      pg::LoadRows<v1::Batch>(
           *lease,
           absl::StrCat(BatchSelect(),
                        "WHERE ($1::int = 0 OR state = $1::int) "

@@ -194,7 +194,7 @@ absl::StatusOr<v1::ListEquipmentResponse> Manufacturing::ListEquipment(
   }
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(std::vector<v1::Equipment> rows,
-                      LoadRows<v1::Equipment>(
+                      pg::LoadRows<v1::Equipment>(
                           *lease,
                           absl::StrCat(EquipmentSelect(),
                                        "WHERE ($1::int = 0 OR kind = $1::int) "

@@ -209,7 +209,7 @@ absl::StatusOr<v1::ListMaterialsResponse> Manufacturing::ListMaterials(
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::MaterialLot> rows,
-      LoadRows<v1::MaterialLot>(
+      pg::LoadRows<v1::MaterialLot>(
           *lease,
           absl::StrCat(MaterialSelect(),
                        "WHERE ($1::int = 0 OR status = $1::int) "

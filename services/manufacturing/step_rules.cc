@@ -34,14 +34,6 @@ void AddParent(std::vector<custody::v1::ParentLink>& parents,
 
 }  // namespace
 
-absl::Status NotFound(std::string_view what, std::string_view id,
-                      std::string_view reason) {
-  return WithReason(
-      absl::NotFoundError(
-          absl::StrCat("no ", std::string(what), " \"", std::string(id), "\"")),
-      reason);
-}
-
 std::string KindName(v1::StepKind kind) {
   switch (kind) {
     case v1::STEP_KIND_PROCESSING:

@@ -64,10 +64,6 @@ struct Plan {
   std::vector<Raised> raised;
 };
 
-// NOT_FOUND "no <what> "<id>"" with `reason`.
-absl::Status NotFound(std::string_view what, std::string_view id,
-                      std::string_view reason);
-
 // A step kind as the refusals name it ("passage", "product harvest").
 std::string KindName(v1::StepKind kind);
 

@@ -190,11 +190,11 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
         CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
         CC_ASSIGN_OR_RETURN(
             deviations,
-            LoadRows<v1::Deviation>(*lease,
-                                    DeviationSelect() +
-                                        "WHERE step_id = $1 AND rule <> '' "
-                                        "ORDER BY deviation_id",
-                                    {step.step_id}));
+            pg::LoadRows<v1::Deviation>(*lease,
+                                        DeviationSelect() +
+                                            "WHERE step_id = $1 AND rule <> '' "
+                                            "ORDER BY deviation_id",
+                                        {step.step_id}));
       }
       *raised = std::move(deviations);
     }

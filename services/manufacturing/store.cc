@@ -67,7 +67,7 @@ absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
                                 const std::string& id, std::string_view what,
                                 std::string_view reason) {
   CC_ASSIGN_OR_RETURN(std::vector<Proto> rows,
-                      LoadRows<Proto>(executor, sql, {id}));
+                      pg::LoadRows<Proto>(executor, sql, {id}));
   if (rows.empty()) return NotFound(what, id, reason);
   return std::move(rows.front());
 }

@@ -48,19 +48,6 @@ std::string BatchColumns();
 // it does not parse.
 absl::Status ParseValues(const pg::Result& r, int row, v1::StepValues& out);
 
-// Every row `sql` selects with `params`, filled into Proto by column name.
-template <typename Proto, typename Executor>
-absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
-                                            const std::string& sql,
-                                            const pg::Params& params) {
-  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
-  std::vector<Proto> out(r.rows());
-  for (int row = 0; row < r.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
-  }
-  return out;
-}
-
 template <typename Executor>
 absl::StatusOr<v1::MaterialLot> LoadMaterial(Executor& executor,
                                              const std::string& id);
