@@ -20,109 +20,53 @@
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
+#include "services/custody/custody_internal.h"
 #include "services/custody/graph.h"
 #include "services/custody/rules.h"
 #include "services/custody/store.h"
 #include "services/isbt128/din.h"
 #include "services/ledger/entity_guard.h"
-#include "services/ledger/request_bytes.h"
+#include "services/ledger/record_once.h"
+#include "services/ledger/recorder.h"
 
 namespace cellchain::custody {
-namespace {
 
-using audit::v1::Isbt128Identifier;
+absl::StatusOr<RecordedItem> RecordItem(ledger::Recorder& audit,
+                                        std::string action,
+                                        const std::string& item_id,
+                                        std::string reason) {
+  RecordedItem recorded;
+  CC_ASSIGN_OR_RETURN(recorded.item, LoadItem(audit.tx(), item_id));
+  CC_ASSIGN_OR_RETURN(
+      ledger::SignedRecord record,
+      audit.Append(
+          std::move(action), "item", item_id, recorded.item, std::move(reason),
+          {recorded.item.isbt128().begin(), recorded.item.isbt128().end()}));
+  recorded.record_id = std::move(record.record_id);
+  return recorded;
+}
 
-// ---- audit -------------------------------------------------------------
-
-// Appends the records of one request's change, all with the same actor and
-// request id.
-class Audit {
- public:
-  Audit(pg::Transaction& tx, const ledger::Ledger& ledger,
-        common::v1::Actor actor, std::string request_id)
-      : tx_(tx),
-        ledger_(ledger),
-        actor_(std::move(actor)),
-        request_id_(std::move(request_id)) {}
-
-  absl::StatusOr<ledger::SignedRecord> Append(
-      std::string action, std::string entity_type, std::string entity_id,
-      const google::protobuf::Message& state, std::string reason = "",
-      std::vector<Isbt128Identifier> isbt128 = {},
-      std::optional<common::v1::SignatureManifestation> signature =
-          std::nullopt,
-      const common::v1::Actor* actor = nullptr) {
-    ledger::Event event;
-    event.actor = actor != nullptr ? *actor : actor_;
-    event.action = std::move(action);
-    event.entity_type = std::move(entity_type);
-    event.entity_id = std::move(entity_id);
-    event.isbt128 = std::move(isbt128);
-    event.reason = std::move(reason);
-    event.after_state = &state;
-    event.signature = std::move(signature);
-    event.request_id = request_id_;
-    return ledger_.Append(tx_, event);
+absl::Status RecordItems(ledger::Recorder& audit, const std::string& action,
+                         std::vector<std::string> item_ids,
+                         const std::string& reason) {
+  std::sort(item_ids.begin(), item_ids.end());
+  CC_ASSIGN_OR_RETURN(auto items, LoadItems(audit.tx(), item_ids));
+  for (const std::string& id : item_ids) {
+    const v1::Item& item = items[id];
+    CC_RETURN_IF_ERROR(
+        audit
+            .Append(action, "item", id, item, reason,
+                    {item.isbt128().begin(), item.isbt128().end()})
+            .status());
   }
+  return absl::OkStatus();
+}
 
-  // Loads the item as it now is in the transaction and appends its record.
-  absl::StatusOr<std::pair<v1::Item, std::string>> AppendItem(
-      std::string action, const std::string& item_id, std::string reason = "",
-      std::optional<common::v1::SignatureManifestation> signature =
-          std::nullopt,
-      const common::v1::Actor* actor = nullptr) {
-    CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx_, item_id));
-    std::vector<Isbt128Identifier> ids(item.isbt128().begin(),
-                                       item.isbt128().end());
-    CC_ASSIGN_OR_RETURN(
-        ledger::SignedRecord record,
-        Append(std::move(action), "item", item_id, item, std::move(reason),
-               std::move(ids), std::move(signature), actor));
-    return std::make_pair(std::move(item), record.record_id);
-  }
-
-  // AppendItem for several items changed alike, read in one statement and
-  // appended in id order (the lock order of ledger.h).
-  absl::Status AppendItems(const std::string& action,
-                           std::vector<std::string> item_ids,
-                           const std::string& reason) {
-    std::sort(item_ids.begin(), item_ids.end());
-    CC_ASSIGN_OR_RETURN(auto items, LoadItems(tx_, item_ids));
-    for (const std::string& id : item_ids) {
-      const v1::Item& item = items[id];
-      std::vector<Isbt128Identifier> ids(item.isbt128().begin(),
-                                         item.isbt128().end());
-      CC_RETURN_IF_ERROR(
-          Append(action, "item", id, item, reason, std::move(ids)).status());
-    }
-    return absl::OkStatus();
-  }
-
-  pg::Transaction& tx() { return tx_; }
-  const common::v1::Actor& actor() const { return actor_; }
-
- private:
-  pg::Transaction& tx_;
-  const ledger::Ledger& ledger_;
-  common::v1::Actor actor_;
-  std::string request_id_;
-};
-
-// The request as hashed for idempotency: its request id cleared (and any
-// password, which must never be stored even as a digest).
-using ledger::RequestBytes;
-
-// Refuses an item whose row is not what its latest signed record says (a
-// row inserted or edited behind custody's back): it is not handed over,
-// ended or derived from until QA has investigated (issue 23). Holds, recalls
-// and discards stay open to it: they are how QA contains it.
 absl::Status RequireAuditedItem(pg::Transaction& tx,
                                 const std::string& item_id) {
   CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx, item_id));
   return ledger::RequireAudited(tx, "item", item_id, item);
 }
-
-}  // namespace
 
 Custody::Custody(pg::Pool* pool, const ledger::Ledger* ledger,
                  auth::SignatureAuthority* signatures, ledger::Clock* clock,
@@ -207,10 +151,12 @@ absl::StatusOr<v1::AllocateDinResponse> Custody::AllocateDin(
   }
   int year = static_cast<int>(
       absl::ToCivilYear(clock_->Now(), absl::UTCTimeZone()).year() % 100);
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::AllocateDinResponse>(
-      *pool_, {kServiceName, "AllocateDin", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::AllocateDinResponse& response) {
+  return ledger::RecordOnce<v1::AllocateDinResponse>(
+      *pool_, *ledger_, {kServiceName, "AllocateDin", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::AllocateDinResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(
             pg::Result r,
             tx.Exec("INSERT INTO cellchain_custody.din_sequences AS s "
@@ -239,11 +185,9 @@ absl::StatusOr<v1::AllocateDinResponse> Custody::AllocateDin(
                 .status());
         CC_ASSIGN_OR_RETURN(v1::DinAllocation allocation,
                             LoadDinAllocation(tx, din.ToString()));
-        Isbt128Identifier id;
+        audit::v1::Isbt128Identifier id;
         id.set_kind("din");
         id.set_value(din.ToString());
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_RETURN_IF_ERROR(audit
                                .Append("din_allocation.allocate",
                                        "din_allocation", din.ToString(),
@@ -265,10 +209,12 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
     const auth::Principal& caller, const v1::RegisterItemRequest& request) {
   CC_ASSIGN_OR_RETURN(Registration registration, CheckRegistration(request));
   const Identifiers& ids = registration.ids;
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::RegisterItemResponse>(
-      *pool_, {kServiceName, "RegisterItem", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::RegisterItemResponse& response) {
+  return ledger::RecordOnce<v1::RegisterItemResponse>(
+      *pool_, *ledger_, {kServiceName, "RegisterItem", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::RegisterItemResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         // Shared: registrations run side by side, but never while a recall
         // (which takes the lock exclusively) is collecting descendants, so
         // no child of a recalled item escapes its hold.
@@ -342,14 +288,12 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
                        static_cast<int>(link.kind())})
                   .status());
         }
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(auto appended,
-                            audit.AppendItem("item.register", item_id));
+                            RecordItem(audit, "item.register", item_id));
         if (request.parents_size() > 0) {
-          CC_RETURN_IF_ERROR(SetLinkRecord(tx, item_id, appended.second));
+          CC_RETURN_IF_ERROR(SetLinkRecord(tx, item_id, appended.record_id));
         }
-        *response.mutable_item() = std::move(appended.first);
+        *response.mutable_item() = std::move(appended.item);
         return absl::OkStatus();
       });
 }
@@ -368,10 +312,12 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
       !v1::DerivationKind_IsValid(request.kind())) {
     return InvalidField("kind", "a derivation kind is required");
   }
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::LinkParentResponse>(
-      *pool_, {kServiceName, "LinkParent", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::LinkParentResponse& response) {
+  return ledger::RecordOnce<v1::LinkParentResponse>(
+      *pool_, *ledger_, {kServiceName, "LinkParent", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::LinkParentResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         // One link at a time in the whole graph: two links that would each
         // be acyclic alone cannot close a cycle together.
         LockGraph(tx, /*shared=*/false);
@@ -416,15 +362,13 @@ absl::StatusOr<v1::LinkParentResponse> Custody::LinkParent(
                                    "WHERE item_id = $1",
                                    {request.item_id()})
                                .status());
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(
             auto appended,
-            audit.AppendItem("item.link_parent", request.item_id(),
-                             request.context().reason()));
+            RecordItem(audit, "item.link_parent", request.item_id(),
+                       request.context().reason()));
         CC_RETURN_IF_ERROR(
-            SetLinkRecord(tx, request.item_id(), appended.second));
-        *response.mutable_item() = std::move(appended.first);
+            SetLinkRecord(tx, request.item_id(), appended.record_id));
+        *response.mutable_item() = std::move(appended.item);
         return absl::OkStatus();
       });
 }
@@ -489,10 +433,12 @@ absl::StatusOr<v1::CreateLocationResponse> Custody::CreateLocation(
     const auth::Principal& caller, const v1::CreateLocationRequest& request) {
   CC_RETURN_IF_ERROR(CheckNewLocation(request));
   bool site = request.kind() == v1::LOCATION_KIND_SITE;
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::CreateLocationResponse>(
-      *pool_, {kServiceName, "CreateLocation", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::CreateLocationResponse& response) {
+  return ledger::RecordOnce<v1::CreateLocationResponse>(
+      *pool_, *ledger_, {kServiceName, "CreateLocation", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::CreateLocationResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         int parent_kind = 0;
         if (!site) {
           CC_ASSIGN_OR_RETURN(v1::Location parent,
@@ -512,8 +458,6 @@ absl::StatusOr<v1::CreateLocationResponse> Custody::CreateLocation(
                 .status());
         CC_ASSIGN_OR_RETURN(v1::Location location,
                             LoadLocation(tx, id, "location_id"));
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_RETURN_IF_ERROR(
             audit.Append("location.create", "location", id, location).status());
         *response.mutable_location() = std::move(location);
@@ -571,10 +515,12 @@ absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
   std::string carrier = request.carrier_user_id().empty()
                             ? caller.user_id
                             : request.carrier_user_id();
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::InitiateHandoffResponse>(
-      *pool_, {kServiceName, "InitiateHandoff", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::InitiateHandoffResponse& response) {
+  return ledger::RecordOnce<v1::InitiateHandoffResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "InitiateHandoff", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::InitiateHandoffResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(item));
         CC_RETURN_IF_ERROR(RequireAuditedItem(tx, item.item_id));
@@ -606,17 +552,15 @@ absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
                     "WHERE item_id = $1",
                     {item.item_id, handoff_id})
                 .status());
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(v1::Handoff handoff, LoadHandoff(tx, handoff_id));
         CC_RETURN_IF_ERROR(
             audit.Append("handoff.initiate", "handoff", handoff_id, handoff)
                 .status());
         CC_ASSIGN_OR_RETURN(
             auto appended,
-            audit.AppendItem("item.handoff_initiate", item.item_id));
+            RecordItem(audit, "item.handoff_initiate", item.item_id));
         *response.mutable_handoff() = std::move(handoff);
-        *response.mutable_item() = std::move(appended.first);
+        *response.mutable_item() = std::move(appended.item);
         return absl::OkStatus();
       });
 }
@@ -630,12 +574,13 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
     return InvalidField("scan", "scan the item's label to accept it");
   }
   CC_RETURN_IF_ERROR(OptionalText(request.condition(), "condition"));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   absl::StatusOr<v1::AcceptHandoffResponse> result =
-      idempotency::RunOnce<v1::AcceptHandoffResponse>(
-          *pool_,
-          {kServiceName, "AcceptHandoff", request.context().request_id()},
-          bytes, [&](pg::Transaction& tx, v1::AcceptHandoffResponse& response) {
+      ledger::RecordOnce<v1::AcceptHandoffResponse>(
+          *pool_, *ledger_,
+          {kServiceName, "AcceptHandoff", auth::ActorOf(caller)}, request,
+          [&](ledger::Recorder& audit,
+              v1::AcceptHandoffResponse& response) -> absl::Status {
+            pg::Transaction& tx = audit.tx();
             CC_ASSIGN_OR_RETURN(
                 v1::Handoff handoff,
                 LoadHandoff(tx, request.handoff_id(), /*for_update=*/true));
@@ -698,8 +643,6 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
                                           handoff.handoff_id()),
                              caller.user_id, ""));
             }
-            Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                        request.context().request_id());
             CC_ASSIGN_OR_RETURN(handoff, LoadHandoff(tx, handoff.handoff_id()));
             CC_RETURN_IF_ERROR(audit
                                    .Append("handoff.accept", "handoff",
@@ -714,9 +657,9 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
             }
             CC_ASSIGN_OR_RETURN(
                 auto appended,
-                audit.AppendItem("item.handoff_accept", handoff.item_id()));
+                RecordItem(audit, "item.handoff_accept", handoff.item_id()));
             *response.mutable_handoff() = std::move(handoff);
-            *response.mutable_item() = std::move(appended.first);
+            *response.mutable_item() = std::move(appended.item);
             return absl::OkStatus();
           });
   if (!result.ok() && ReasonOf(result.status()) == kReasonScanMismatch) {
@@ -726,8 +669,8 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
         pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
           CC_ASSIGN_OR_RETURN(v1::Handoff handoff,
                               LoadHandoff(tx, request.handoff_id()));
-          Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                      request.context().request_id());
+          ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
+                                 request.context().request_id());
           return audit
               .Append("handoff.accept_refused", "handoff", handoff.handoff_id(),
                       handoff,
@@ -745,10 +688,12 @@ absl::StatusOr<v1::CancelHandoffResponse> Custody::CancelHandoff(
   if (request.handoff_id().empty()) {
     return InvalidField("handoff_id", "required");
   }
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::CancelHandoffResponse>(
-      *pool_, {kServiceName, "CancelHandoff", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::CancelHandoffResponse& response) {
+  return ledger::RecordOnce<v1::CancelHandoffResponse>(
+      *pool_, *ledger_, {kServiceName, "CancelHandoff", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::CancelHandoffResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(
             v1::Handoff handoff,
             LoadHandoff(tx, request.handoff_id(), /*for_update=*/true));
@@ -794,8 +739,6 @@ absl::StatusOr<v1::CancelHandoffResponse> Custody::CancelHandoff(
                     "version = version + 1 WHERE item_id = $1",
                     {handoff.item_id(), custodian, location, at_position})
                 .status());
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(handoff, LoadHandoff(tx, handoff.handoff_id()));
         CC_RETURN_IF_ERROR(audit
                                .Append("handoff.cancel", "handoff",
@@ -804,9 +747,9 @@ absl::StatusOr<v1::CancelHandoffResponse> Custody::CancelHandoff(
                                .status());
         CC_ASSIGN_OR_RETURN(
             auto appended,
-            audit.AppendItem("item.handoff_cancel", handoff.item_id()));
+            RecordItem(audit, "item.handoff_cancel", handoff.item_id()));
         *response.mutable_handoff() = std::move(handoff);
-        *response.mutable_item() = std::move(appended.first);
+        *response.mutable_item() = std::move(appended.item);
         return absl::OkStatus();
       });
 }
@@ -818,12 +761,12 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
     const v1::RecordTemperaturesRequest& request) {
   CC_ASSIGN_OR_RETURN(ReadingColumns readings,
                       CheckReadings(request, clock_->Now()));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::RecordTemperaturesResponse>(
-      *pool_,
-      {kServiceName, "RecordTemperatures", request.context().request_id()},
-      bytes,
-      [&](pg::Transaction& tx, v1::RecordTemperaturesResponse& response) {
+  return ledger::RecordOnce<v1::RecordTemperaturesResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "RecordTemperatures", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::RecordTemperaturesResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         std::vector<std::string> targets;
         if (!request.item_id().empty()) {
           CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
@@ -913,8 +856,6 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
           flagged.push_back(std::move(id));
         }
         std::sort(flagged.begin(), flagged.end());
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         if (!flagged.empty()) {
           CC_RETURN_IF_ERROR(tx.Exec("UPDATE cellchain_custody.items "
                                      "SET temperature_excursion = true, "
@@ -922,8 +863,8 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
                                      "WHERE item_id = ANY($1::text[])",
                                      {TextArray(flagged)})
                                  .status());
-          CC_RETURN_IF_ERROR(audit.AppendItems(
-              "item.temperature_excursion", flagged,
+          CC_RETURN_IF_ERROR(RecordItems(
+              audit, "item.temperature_excursion", flagged,
               absl::StrCat("temperature upload ", upload_id, " out of range")));
         }
         CC_ASSIGN_OR_RETURN(v1::TemperatureUpload upload,
@@ -943,12 +884,12 @@ absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
   const v1::TemperatureLimit& limit = request.limit();
   CC_RETURN_IF_ERROR(CheckLimit(limit));
   CC_RETURN_IF_ERROR(RequireReason(request.context(), "changing a limit"));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::SetTemperatureLimitsResponse>(
-      *pool_,
-      {kServiceName, "SetTemperatureLimits", request.context().request_id()},
-      bytes,
-      [&](pg::Transaction& tx, v1::SetTemperatureLimitsResponse& response) {
+  return ledger::RecordOnce<v1::SetTemperatureLimitsResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "SetTemperatureLimits", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::SetTemperatureLimitsResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(
             tx.Exec("INSERT INTO cellchain_custody.temperature_limits "
                     "(item_type, min_celsius, max_celsius) "
@@ -960,8 +901,6 @@ absl::StatusOr<v1::SetTemperatureLimitsResponse> Custody::SetTemperatureLimits(
                 .status());
         CC_ASSIGN_OR_RETURN(v1::TemperatureLimit stored,
                             LoadLimit(tx, limit.item_type()));
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_RETURN_IF_ERROR(audit
                                .Append("temperature_limit.set",
                                        "temperature_limit",
@@ -991,28 +930,28 @@ absl::StatusOr<v1::PlaceHoldResponse> Custody::PlaceHold(
     const auth::Principal& caller, const v1::PlaceHoldRequest& request) {
   if (request.item_id().empty()) return InvalidField("item_id", "required");
   CC_RETURN_IF_ERROR(RequireReason(request.context(), "a hold"));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::PlaceHoldResponse>(
-      *pool_, {kServiceName, "PlaceHold", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::PlaceHoldResponse& response) {
+  return ledger::RecordOnce<v1::PlaceHoldResponse>(
+      *pool_, *ledger_, {kServiceName, "PlaceHold", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::PlaceHoldResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(item));
         CC_ASSIGN_OR_RETURN(
             std::string hold_id,
             InsertHold(tx, item.item_id, request.context().reason(),
                        caller.user_id, ""));
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, hold_id));
         CC_RETURN_IF_ERROR(audit
                                .Append("hold.place", "hold", hold_id, hold,
                                        request.context().reason())
                                .status());
         CC_ASSIGN_OR_RETURN(auto appended,
-                            audit.AppendItem("item.hold", item.item_id,
-                                             request.context().reason()));
+                            RecordItem(audit, "item.hold", item.item_id,
+                                       request.context().reason()));
         *response.mutable_hold() = std::move(hold);
-        *response.mutable_item() = std::move(appended.first);
+        *response.mutable_item() = std::move(appended.item);
         return absl::OkStatus();
       });
 }
@@ -1032,10 +971,11 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
                  {.method = "/cellchain.custody.v1.CustodyService/ReleaseHold",
                   .workstation = caller.workstation,
                   .request_id = request.context().request_id()}));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::ReleaseHoldResponse>(
-      *pool_, {kServiceName, "ReleaseHold", request.context().request_id()},
-      bytes, [&](pg::Transaction& tx, v1::ReleaseHoldResponse& response) {
+  return ledger::RecordOnce<v1::ReleaseHoldResponse>(
+      *pool_, *ledger_, {kServiceName, "ReleaseHold", signature.actor}, request,
+      [&](ledger::Recorder& audit,
+          v1::ReleaseHoldResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, request.hold_id(),
                                                     /*for_update=*/true));
         if (!hold.active()) {
@@ -1067,8 +1007,6 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
                     "version = version + 1 WHERE item_id = $1",
                     {hold.item_id()})
                 .status());
-        Audit audit(tx, *ledger_, signature.actor,
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(hold, LoadHold(tx, hold.hold_id()));
         CC_RETURN_IF_ERROR(audit
                                .Append("hold.release", "hold", hold.hold_id(),
@@ -1076,10 +1014,11 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
                                        signature.manifestation)
                                .status());
         CC_ASSIGN_OR_RETURN(
-            auto appended, audit.AppendItem("item.hold_release", hold.item_id(),
-                                            request.context().reason()));
+            auto appended,
+            RecordItem(audit, "item.hold_release", hold.item_id(),
+                       request.context().reason()));
         *response.mutable_hold() = std::move(hold);
-        *response.mutable_item() = std::move(appended.first);
+        *response.mutable_item() = std::move(appended.item);
         return absl::OkStatus();
       });
 }
@@ -1088,10 +1027,12 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
     const auth::Principal& caller, const v1::RecallRequest& request) {
   if (request.item_id().empty()) return InvalidField("item_id", "required");
   CC_RETURN_IF_ERROR(RequireReason(request.context(), "a recall"));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::RecallResponse>(
-      *pool_, {kServiceName, "Recall", request.context().request_id()}, bytes,
-      [&](pg::Transaction& tx, v1::RecallResponse& response) {
+  return ledger::RecordOnce<v1::RecallResponse>(
+      *pool_, *ledger_, {kServiceName, "Recall", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::RecallResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         // Links are added under the graph lock: taking it freezes the set
         // of descendants until the holds are in place.
         LockGraph(tx, /*shared=*/false);
@@ -1143,8 +1084,6 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
                                    "WHERE item_id = ANY($1::text[])",
                                    {TextArray(live)})
                                .status());
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(std::vector<v1::Hold> held,
                             LoadHoldsOfRecall(tx, recall_id));
         for (const v1::Hold& hold : held) {
@@ -1152,7 +1091,7 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
               audit.Append("hold.place", "hold", hold.hold_id(), hold, reason)
                   .status());
         }
-        CC_RETURN_IF_ERROR(audit.AppendItems("item.hold", live, reason));
+        CC_RETURN_IF_ERROR(RecordItems(audit, "item.hold", live, reason));
         CC_ASSIGN_OR_RETURN(v1::Recall recall, LoadRecall(tx, recall_id));
         CC_RETURN_IF_ERROR(audit
                                .Append("recall.issue", "recall", recall_id,
@@ -1168,10 +1107,12 @@ absl::StatusOr<v1::EndItemResponse> Custody::EndItem(
     const auth::Principal& caller, const v1::EndItemRequest& request) {
   if (request.item_id().empty()) return InvalidField("item_id", "required");
   CC_RETURN_IF_ERROR(CheckEndRequest(request));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::EndItemResponse>(
-      *pool_, {kServiceName, "EndItem", request.context().request_id()}, bytes,
-      [&](pg::Transaction& tx, v1::EndItemResponse& response) {
+  return ledger::RecordOnce<v1::EndItemResponse>(
+      *pool_, *ledger_, {kServiceName, "EndItem", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::EndItemResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
         CC_RETURN_IF_ERROR(RequireNotEnded(item));
         if (request.outcome() != v1::ITEM_STATE_DISCARDED) {
@@ -1186,12 +1127,10 @@ absl::StatusOr<v1::EndItemResponse> Custody::EndItem(
                     {item.item_id, StateText(request.outcome()),
                      request.patient_id()})
                 .status());
-        Audit audit(tx, *ledger_, auth::ActorOf(caller),
-                    request.context().request_id());
         CC_ASSIGN_OR_RETURN(auto appended,
-                            audit.AppendItem("item.end", item.item_id,
-                                             request.context().reason()));
-        *response.mutable_item() = std::move(appended.first);
+                            RecordItem(audit, "item.end", item.item_id,
+                                       request.context().reason()));
+        *response.mutable_item() = std::move(appended.item);
         return absl::OkStatus();
       });
 }
