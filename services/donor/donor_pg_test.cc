@@ -7,348 +7,31 @@
 // receipts; deviations need QA's signed assessment; every change has its
 // signed record with the right actor and meaning, whose snapshot the state
 // readers read back.
-#include "services/donor/donor.h"
-
-#include <google/protobuf/util/time_util.h>
-
 #include <functional>
-#include <optional>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
-#include "cellchain/audit/v1/record.pb.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/crypto/encoding.h"
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
-#include "services/common/testing/test_database.h"
-#include "services/custody/custody.h"
-#include "services/custody/custody_port.h"
-#include "services/identity/identity.h"
+#include "services/donor/donor_test_fixture.h"
 #include "services/isbt128/din.h"
 
+// The fixture (the people, the requests, the services) is in
+// donor_test_fixture.h.
 namespace cellchain::donor {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr char kLab[] = "CN=lab-ws-01,O=cellchain dev";
-constexpr char kAdminPassword[] = "correct horse battery";
-constexpr char kQaPassword[] = "quality first always";
-constexpr char kName[] = "Maria Fernandes-Ortega";
-constexpr char kMrn[] = "MRN-4471923";
-
-auth::Principal Person(const std::string& user_id, common::v1::Role role) {
-  auth::Principal p;
-  p.user_id = user_id;
-  p.printed_name = "Person " + user_id;
-  p.acting_role = role;
-  p.roles = {role};
-  p.workstation = kLab;
-  return p;
-}
-
-common::v1::RequestContext Ctx(std::string reason = "") {
-  common::v1::RequestContext context;
-  context.set_request_id(crypto::RandomId("req"));
-  context.set_reason(std::move(reason));
-  return context;
-}
-
-google::protobuf::Timestamp Ago(absl::Duration d) {
-  return TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(absl::Now() - d));
-}
-
-class DonorTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
-    auto pool_as = [&](const char* role_name, const char* name,
-                       std::unique_ptr<pg::Pool>& pool) {
-      CC_ASSERT_OK_AND_ASSIGN(std::string role,
-                              db_->CreateLoginRole(role_name));
-      CC_ASSERT_OK_AND_ASSIGN(
-          pool, pg::Pool::Create({.name = name,
-                                  .conninfo = db_->ConninfoAs(role),
-                                  .size = 8}));
-    };
-    pool_as("cellchain_donor", "donor", pool_);
-    pool_as("cellchain_custody", "custody", custody_pool_);
-    pool_as("cellchain_identity", "identity", id_pool_);
-    auto make_ledger = [&](const char* service,
-                           std::unique_ptr<ledger::Ledger>& ledger) {
-      CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
-                              crypto::Ed25519PrivateKey::Generate());
-      CC_ASSERT_OK_AND_ASSIGN(
-          ledger,
-          ledger::Ledger::Create(service, std::move(key), ledger::RealClock()));
-      // Keys are the database owner's to register (cellchaind migrate
-      // --keyring); a service role cannot.
-      CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
-                              pg::Connection::Open(db_->conninfo()));
-      CC_ASSERT_OK(ledger->RegisterKey(owner));
-    };
-    make_ledger("donor", ledger_);
-    make_ledger("custody", custody_ledger_);
-    make_ledger("identity", id_ledger_);
-    identity::IdentityOptions id_options;
-    id_options.scrypt.log2_n = 12;
-    // The deployment of the reproduction, where one person may hold
-    // technician and qa: segregation of duties must hold per signature.
-    id_options.allow_technician_qa = true;
-    identity_ = std::make_unique<identity::Identity>(
-        id_pool_.get(), id_ledger_.get(), id_options);
-    custody_ = std::make_unique<custody::Custody>(
-        custody_pool_.get(), custody_ledger_.get(), identity_.get(),
-        ledger::RealClock());
-    port_ = std::make_unique<custody::DirectCustody>(custody_.get());
-    CC_ASSERT_OK_AND_ASSIGN(
-        std::string key, crypto::RandomBytes(crypto::kAes256KeySize));
-    CC_ASSERT_OK_AND_ASSIGN(
-        cipher_, crypto::FieldCipher::Create({{"t1", key}}, "t1"));
-    CC_ASSERT_OK(Donors::RegisterStateReaders(registry_));
-    donors_ = std::make_unique<Donors>(pool_.get(), ledger_.get(), &*cipher_,
-                                       identity_.get(), port_.get());
-    qa_ = MakeQa();
-  }
-
-  // A QA user with their own password, as identity knows them.
-  auth::Principal MakeQa() {
-    auto admin = identity_->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,
-                                           "console:test");
-    EXPECT_TRUE(admin.ok()) << admin.status();
-    return MakeUser("quinn", "Quinn Q. Assurance", {common::v1::ROLE_QA},
-                    kQaPassword);
-  }
-
-  // A user created by the admin, who has set `password`; the principal
-  // acts in the first of `roles`.
-  auth::Principal MakeUser(const std::string& user_id,
-                           const std::string& printed_name,
-                           const std::vector<common::v1::Role>& roles,
-                           const std::string& password) {
-    auth::Principal ada = Person("ada", common::v1::ROLE_ADMIN);
-    ada.printed_name = "Ada Admin";
-    identity::v1::CreateUserRequest create;
-    *create.mutable_context() = Ctx("new member of staff");
-    create.set_user_id(user_id);
-    create.set_printed_name(printed_name);
-    for (common::v1::Role role : roles) create.add_roles(role);
-    create.set_temporary_password("temporary-Pa55word");
-    auto created = identity_->CreateUser(ada, create);
-    EXPECT_TRUE(created.ok()) << created.status();
-    auth::Principal user = Person(user_id, roles.front());
-    user.printed_name = printed_name;
-    user.roles = roles;
-    identity::v1::ChangePasswordRequest change;
-    *change.mutable_context() = Ctx();
-    change.set_current_password("temporary-Pa55word");
-    change.set_new_password(password);
-    auto changed = identity_->ChangePassword(user, change);
-    EXPECT_TRUE(changed.ok()) << changed.status();
-    return user;
-  }
-
-  common::v1::ESignature Approve() {
-    common::v1::ESignature s;
-    s.set_password(kQaPassword);
-    s.set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
-    return s;
-  }
-
-  absl::StatusOr<v1::Donor> Register(bool identifying = false) {
-    v1::RegisterDonorRequest request;
-    *request.mutable_context() = Ctx();
-    if (identifying) {
-      request.mutable_identifying()->set_name(kName);
-      request.mutable_identifying()->set_date_of_birth("1991-04-17");
-      request.mutable_identifying()->set_medical_record_number(kMrn);
-    }
-    CC_ASSIGN_OR_RETURN(v1::RegisterDonorResponse r,
-                        donors_->RegisterDonor(tech_, request));
-    return r.donor();
-  }
-
-  absl::Status Consent(const std::string& code) {
-    v1::RecordConsentRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_donor_code(code);
-    request.set_form_version("UC-ICF v3.2");
-    *request.mutable_consented_at() = Ago(absl::Hours(24 * 20));
-    request.set_taken_by("Dr. Ines Obregon");
-    request.set_witness("Nurse Paul Kim");
-    return donors_->RecordConsent(tech_, request).status();
-  }
-
-  absl::Status Screen(const std::string& code, const std::string& test,
-                      v1::ScreeningResult result,
-                      absl::Duration drawn_ago = absl::Hours(24 * 4)) {
-    v1::RecordScreeningRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_donor_code(code);
-    request.set_test_code(test);
-    request.set_method("CLIA chemiluminescence");
-    request.set_kit_lot("KIT-" + test);
-    *request.mutable_specimen_drawn_at() = Ago(drawn_ago);
-    request.set_result(result);
-    return donors_->RecordScreening(analyst_, request).status();
-  }
-
-  // Every test of the panel non-reactive, except `skip`.
-  absl::Status ScreenAll(const std::string& code, const std::string& skip = "") {
-    for (const PanelTest& test : DefaultPanel().tests) {
-      if (test.code == skip) continue;
-      CC_RETURN_IF_ERROR(
-          Screen(code, test.code, v1::SCREENING_RESULT_NON_REACTIVE));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::StatusOr<v1::DetermineEligibilityResponse> Determine(
-      const std::string& code) {
-    v1::DetermineEligibilityRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_donor_code(code);
-    *request.mutable_signature() = Approve();
-    return donors_->DetermineEligibility(qa_, request);
-  }
-
-  v1::ReceiveCordRequest Receipt(const std::string& code) {
-    v1::ReceiveCordRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_donor_code(code);
-    *request.mutable_delivered_at() = birth_;
-    *request.mutable_collected_at() = Ago(absl::Hours(71));
-    *request.mutable_received_at() = Ago(absl::Hours(66));
-    request.set_transport_min_celsius(3.5);
-    request.set_transport_max_celsius(6.0);
-    request.set_tissue_weight_grams(42.5);
-    return request;
-  }
-
-  absl::StatusOr<v1::DonorLot> Receive(const std::string& code) {
-    CC_ASSIGN_OR_RETURN(v1::ReceiveCordResponse r,
-                        donors_->ReceiveCord(tech_, Receipt(code)));
-    return r.lot();
-  }
-
-  absl::StatusOr<v1::DonorLot> Release(const std::string& lot_id) {
-    v1::ReleaseLotRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_lot_id(lot_id);
-    *request.mutable_signature() = Approve();
-    CC_ASSIGN_OR_RETURN(v1::ReleaseLotResponse r,
-                        donors_->ReleaseLot(qa_, request));
-    return r.lot();
-  }
-
-  // A donor with consent, a full non-reactive panel and a lot received.
-  struct Ready {
-    v1::Donor donor;
-    v1::DonorLot lot;
-  };
-  absl::StatusOr<Ready> MakeReady() {
-    Ready ready;
-    CC_ASSIGN_OR_RETURN(ready.donor, Register());
-    CC_RETURN_IF_ERROR(Consent(ready.donor.donor_code()));
-    CC_RETURN_IF_ERROR(ScreenAll(ready.donor.donor_code()));
-    CC_ASSIGN_OR_RETURN(ready.lot, Receive(ready.donor.donor_code()));
-    return ready;
-  }
-
-  custody::v1::Item Item(const std::string& item_id) {
-    custody::v1::GetItemRequest request;
-    request.set_item_id(item_id);
-    auto item = custody_->GetItem(request);
-    EXPECT_TRUE(item.ok()) << item.status();
-    return item.ok() ? item->item() : custody::v1::Item();
-  }
-
-  int64_t Count(const std::string& sql, pg::Params params = {}) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok()) << conn.status();
-    auto r = conn->Exec(sql, params);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r->GetInt64(0, 0) : -1;
-  }
-
-  int64_t Records() {
-    return Count("SELECT count(*) FROM cellchain_audit.records");
-  }
-
-  // action by actor, with the signature's meaning when signed.
-  std::vector<std::string> History(const std::string& type,
-                                   const std::string& id) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT record_bytes FROM cellchain_audit.records WHERE entity_type "
-        "= $1 AND entity_id = $2 ORDER BY entity_seq",
-        {type, id}, pg::ResultFormat::kBinary);
-    EXPECT_TRUE(r.ok()) << r.status();
-    std::vector<std::string> out;
-    for (int row = 0; r.ok() && row < r->rows(); ++row) {
-      audit::v1::AuditRecord record;
-      EXPECT_TRUE(record.ParseFromString(*r->GetBytes(row, 0)));
-      std::string line =
-          absl::StrCat(record.action(), " by ", record.actor().user_id());
-      if (record.has_signature()) {
-        absl::StrAppend(&line, " ",
-                        common::v1::SignatureMeaning_Name(
-                            record.signature().meaning()));
-      }
-      out.push_back(line);
-    }
-    return out;
-  }
-
-  // What QA's verification checks: the latest signed snapshot of every
-  // donor entity equals what its state reader reads now.
-  void ExpectEverySnapshotMatchesItsRow() {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    ASSERT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT DISTINCT ON (entity_type, entity_id) entity_type, entity_id, "
-        "record_bytes FROM cellchain_audit.records WHERE service = 'donor' "
-        "ORDER BY entity_type, entity_id, entity_seq DESC",
-        {}, pg::ResultFormat::kBinary);
-    ASSERT_TRUE(r.ok()) << r.status();
-    ASSERT_GT(r->rows(), 0);
-    for (int row = 0; row < r->rows(); ++row) {
-      std::string type = *r->GetString(row, 0);
-      std::string id = *r->GetString(row, 1);
-      audit::v1::AuditRecord record;
-      ASSERT_TRUE(record.ParseFromString(*r->GetBytes(row, 2)));
-      auto state = registry_.ReadState(*conn, type, id);
-      ASSERT_TRUE(state.ok()) << type << "/" << id << ": " << state.status();
-      EXPECT_EQ(state->bytes, record.after_state().value())
-          << type << "/" << id << " after " << record.action();
-    }
-  }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<pg::Pool> pool_, custody_pool_, id_pool_;
-  std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, id_ledger_;
-  std::unique_ptr<identity::Identity> identity_;
-  std::unique_ptr<custody::Custody> custody_;
-  std::unique_ptr<custody::DirectCustody> port_;
-  std::optional<crypto::FieldCipher> cipher_;
-  ledger::StateRegistry registry_;
-  std::unique_ptr<Donors> donors_;
-  auth::Principal tech_ = Person("tina", common::v1::ROLE_TECHNICIAN);
-  auth::Principal analyst_ = Person("otto", common::v1::ROLE_QC_ANALYST);
-  auth::Principal qa_;
-  // Three days ago: the specimens, drawn four days ago, are in window.
-  google::protobuf::Timestamp birth_ = Ago(absl::Hours(72));
-};
 
 TEST_F(DonorTest, EligibleDonorsLotIsReleasedUnderQaSignature) {
   CC_ASSERT_OK_AND_ASSIGN(Ready r, MakeReady());
@@ -375,10 +58,10 @@ TEST_F(DonorTest, EligibleDonorsLotIsReleasedUnderQaSignature) {
   EXPECT_THAT(History("donor_lot", r.lot.lot_id()),
               ElementsAre("lot.receive by tina",
                           "lot.release by quinn SIGNATURE_MEANING_APPROVED"));
-  EXPECT_THAT(History("determination",
-                      determined.determination().determination_id()),
-              ElementsAre("determination.sign by quinn "
-                          "SIGNATURE_MEANING_APPROVED"));
+  EXPECT_THAT(
+      History("determination", determined.determination().determination_id()),
+      ElementsAre("determination.sign by quinn "
+                  "SIGNATURE_MEANING_APPROVED"));
   std::vector<std::string> donor_history =
       History("donor", r.donor.donor_code());
   ASSERT_GE(donor_history.size(), 3u);
@@ -437,16 +120,15 @@ TEST_F(DonorTest, EachReasonOfAnIneligibleOrIncompleteDonorRefusesRelease) {
     int64_t before = Records();
     absl::Status refused = Release(lot.lot_id()).status();
     EXPECT_EQ(ReasonOf(refused), kReasonNotEligible) << refused;
-    EXPECT_THAT(std::string(refused.message()),
-                HasSubstr(c.reasons.back().substr(
-                    0, c.reasons.back().find(' '))));
+    EXPECT_THAT(
+        std::string(refused.message()),
+        HasSubstr(c.reasons.back().substr(0, c.reasons.back().find(' '))));
     EXPECT_EQ(Records(), before);
-    CC_ASSERT_OK_AND_ASSIGN(auto get,
-                            donors_->GetLot([&] {
-                              v1::GetLotRequest g;
-                              g.set_lot_id(lot.lot_id());
-                              return g;
-                            }()));
+    CC_ASSERT_OK_AND_ASSIGN(auto get, donors_->GetLot([&] {
+      v1::GetLotRequest g;
+      g.set_lot_id(lot.lot_id());
+      return g;
+    }()));
     EXPECT_EQ(get.lot().state(), v1::LOT_STATE_QUARANTINE);
   }
 }
@@ -520,7 +202,8 @@ TEST_F(DonorTest, WithdrawalOfConsentHoldsEveryLotAndStopsReceipts) {
 
   // No cord is received from her any more (and no DIN is spent on it),
   // nor is a lot released.
-  int64_t dins = Count("SELECT count(*) FROM cellchain_custody.din_allocations");
+  int64_t dins =
+      Count("SELECT count(*) FROM cellchain_custody.din_allocations");
   EXPECT_EQ(ReasonOf(Receive(r.donor.donor_code()).status()),
             kReasonConsentWithdrawn);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.din_allocations"),
@@ -554,8 +237,8 @@ TEST_F(DonorTest, IdentifyingDataIsSealedAndShownOnlyToQaOnRecord) {
                  "information_schema.tables WHERE table_schema LIKE "
                  "'cellchain%' AND table_type = 'BASE TABLE'"));
   ASSERT_GT(tables.rows(), 10);
-  for (const std::string& secret : {std::string(kName), std::string(kMrn),
-                                   std::string("1991-04-17")}) {
+  for (const std::string& secret :
+       {std::string(kName), std::string(kMrn), std::string("1991-04-17")}) {
     std::string hex = crypto::HexEncode(secret);
     for (int row = 0; row < tables.rows(); ++row) {
       std::string table = *tables.GetString(row, 0);
@@ -669,11 +352,12 @@ TEST_F(DonorTest, DeviationsAtReceiptWaitForQasSignedAssessment) {
     *request.mutable_signature() = Approve();
     return donors_->AssessDeviation(qa_, request);
   };
-  CC_ASSERT_OK(assess(lot.deviations(0), v1::DEVIATION_STATUS_ACCEPTABLE)
-                   .status());
-  EXPECT_EQ(ReasonOf(assess(lot.deviations(0), v1::DEVIATION_STATUS_ACCEPTABLE)
-                         .status()),
-            kReasonDeviationAssessed);
+  CC_ASSERT_OK(
+      assess(lot.deviations(0), v1::DEVIATION_STATUS_ACCEPTABLE).status());
+  EXPECT_EQ(
+      ReasonOf(
+          assess(lot.deviations(0), v1::DEVIATION_STATUS_ACCEPTABLE).status()),
+      kReasonDeviationAssessed);
   CC_ASSERT_OK_AND_ASSIGN(
       auto assessed,
       assess(lot.deviations(1), v1::DEVIATION_STATUS_NOT_ACCEPTABLE));
@@ -701,10 +385,9 @@ TEST_F(DonorTest, DeviationsAtReceiptWaitForQasSignedAssessment) {
 // a donor's whole intake, then signed her eligibility and released the lot.
 TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
   constexpr char kTerryPassword[] = "both hats are one too many";
-  auth::Principal terry =
-      MakeUser("terry", "Terry Two-Hats",
-               {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA},
-               kTerryPassword);
+  auth::Principal terry = MakeUser(
+      "terry", "Terry Two-Hats",
+      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
   auth::Principal terry_as_qa = terry;
   terry_as_qa.acting_role = common::v1::ROLE_QA;
   tech_ = terry;
@@ -750,12 +433,11 @@ TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
   EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
   EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
   EXPECT_EQ(Records(), before);
-  CC_ASSERT_OK_AND_ASSIGN(auto still,
-                          donors_->GetLot([&] {
-                            v1::GetLotRequest get;
-                            get.set_lot_id(r.lot.lot_id());
-                            return get;
-                          }()));
+  CC_ASSERT_OK_AND_ASSIGN(auto still, donors_->GetLot([&] {
+    v1::GetLotRequest get;
+    get.set_lot_id(r.lot.lot_id());
+    return get;
+  }()));
   EXPECT_EQ(still.lot().state(), v1::LOT_STATE_QUARANTINE);
 
   // Someone else's cord receipt is enough to bar terry from that lot.
@@ -764,8 +446,8 @@ TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
   CC_ASSERT_OK_AND_ASSIGN(v1::Donor other, Register());
   CC_ASSERT_OK(Consent(other.donor_code()));
   CC_ASSERT_OK(ScreenAll(other.donor_code()));
-  CC_ASSERT_OK_AND_ASSIGN(auto received,
-                          donors_->ReceiveCord(terry, Receipt(other.donor_code())));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto received, donors_->ReceiveCord(terry, Receipt(other.donor_code())));
   CC_ASSERT_OK(Determine(other.donor_code()).status());
   release.mutable_context()->set_request_id(crypto::RandomId("req"));
   release.set_lot_id(received.lot().lot_id());
@@ -783,10 +465,9 @@ TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
 
 TEST_F(DonorTest, WhoReceivedALotCannotAssessItsDeviation) {
   constexpr char kTerryPassword[] = "both hats are one too many";
-  auth::Principal terry =
-      MakeUser("terry", "Terry Two-Hats",
-               {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA},
-               kTerryPassword);
+  auth::Principal terry = MakeUser(
+      "terry", "Terry Two-Hats",
+      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
   CC_ASSERT_OK_AND_ASSIGN(v1::Donor donor, Register());
   v1::ReceiveCordRequest warm = Receipt(donor.donor_code());
   warm.set_transport_max_celsius(9.5);
@@ -813,7 +494,8 @@ TEST_F(DonorTest, WhoReceivedALotCannotAssessItsDeviation) {
 
   request.mutable_context()->set_request_id(crypto::RandomId("req"));
   *request.mutable_signature() = Approve();
-  CC_ASSERT_OK_AND_ASSIGN(auto assessed, donors_->AssessDeviation(qa_, request));
+  CC_ASSERT_OK_AND_ASSIGN(auto assessed,
+                          donors_->AssessDeviation(qa_, request));
   EXPECT_EQ(assessed.lot().deviations(0).assessed_by_user_id(), "quinn");
 }
 
