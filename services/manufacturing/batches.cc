@@ -15,8 +15,8 @@
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
+#include "services/ledger/record_once.h"
 #include "services/ledger/recorder.h"
-#include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/growth.h"
 #include "services/manufacturing/manufacturing.h"
@@ -32,7 +32,6 @@ using fields::Micros;
 using fields::RequireText;
 using fields::ToTime;
 constexpr auto Ts = fields::TimestampParam;
-using ledger::RequestBytes;
 
 }  // namespace
 
@@ -55,6 +54,7 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
                      "\" (known: ", absl::StrJoin(known, ", "), ")"));
   }
   const std::string& request_id = request.context().request_id();
+  // Before the calls to donor and custody (RecordOnce checks it again).
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(donor::v1::DonorLot lot,
                       donor_lots_->GetLot(request.donor_lot_id()));
@@ -75,10 +75,12 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
         absl::StrCat("donor lot ", lot.lot_id(),
                      " is on hold in custody (item ", lot.item_id(), ")"));
   }
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::StartBatchResponse>(
-      *pool_, {kServiceName, "StartBatch", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::StartBatchResponse& response) {
+  return ledger::RecordOnce<v1::StartBatchResponse>(
+      *pool_, *ledger_, {kServiceName, "StartBatch", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::StartBatchResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         std::string id = crypto::RandomId("bat");
         CC_RETURN_IF_ERROR(
             tx.Exec(
@@ -92,7 +94,6 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
                    Micros(lot.collected_at()), process_version, caller.user_id})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_batch(), LoadBatch(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("batch.start", "batch", id, response.batch(), "",
                     {DinOf(response.batch())})
@@ -105,13 +106,14 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
   if (request.batch_id().empty()) return InvalidField("batch_id", "required");
   CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
   const std::string& request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
   CC_ASSIGN_OR_RETURN(
       v1::AbortBatchResponse response,
-      idempotency::RunOnce<v1::AbortBatchResponse>(
-          *pool_, {kServiceName, "AbortBatch", request_id}, bytes,
-          [&](pg::Transaction& tx, v1::AbortBatchResponse& response) {
+      ledger::RecordOnce<v1::AbortBatchResponse>(
+          *pool_, *ledger_, {kServiceName, "AbortBatch", auth::ActorOf(caller)},
+          request,
+          [&](ledger::Recorder& audit,
+              v1::AbortBatchResponse& response) -> absl::Status {
+            pg::Transaction& tx = audit.tx();
             CC_ASSIGN_OR_RETURN(v1::Batch batch,
                                 LoadBatch(tx, request.batch_id(), true));
             if (batch.state() != v1::BATCH_STATE_IN_PROCESS) {
@@ -129,8 +131,6 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
                     .status());
             CC_ASSIGN_OR_RETURN(*response.mutable_batch(),
                                 LoadBatch(tx, batch.batch_id()));
-            ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller),
-                                   request_id);
             return audit
                 .Append("batch.abort", "batch", batch.batch_id(),
                         response.batch(), request.context().reason(),

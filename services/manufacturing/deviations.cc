@@ -9,8 +9,8 @@
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
+#include "services/ledger/record_once.h"
 #include "services/ledger/recorder.h"
-#include "services/ledger/request_bytes.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/store.h"
@@ -19,7 +19,6 @@ namespace cellchain::manufacturing {
 namespace {
 
 using fields::RequireText;
-using ledger::RequestBytes;
 
 // Segregation of duties for a deviation's assessment: whoever recorded the
 // deviation, or performed, verified or corrected the step it is about, may
@@ -64,12 +63,12 @@ absl::StatusOr<v1::RecordDeviationResponse> Manufacturing::RecordDeviation(
   }
   CC_RETURN_IF_ERROR(RequireText(request.description(), "description", 2000));
   CC_RETURN_IF_ERROR(RequireText(request.impact(), "impact", 2000));
-  const std::string& request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::RecordDeviationResponse>(
-      *pool_, {kServiceName, "RecordDeviation", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::RecordDeviationResponse& response) {
+  return ledger::RecordOnce<v1::RecordDeviationResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "RecordDeviation", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::RecordDeviationResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Batch batch,
                             LoadBatch(tx, request.batch_id(), true));
         if (!request.step_id().empty()) {
@@ -92,7 +91,6 @@ absl::StatusOr<v1::RecordDeviationResponse> Manufacturing::RecordDeviation(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_deviation(),
                             LoadDeviation(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("deviation.record", "batch_deviation", id,
                     response.deviation(), "", {DinOf(batch)})
@@ -110,15 +108,19 @@ absl::StatusOr<v1::AssessDeviationResponse> Manufacturing::AssessDeviation(
   }
   CC_RETURN_IF_ERROR(RequireText(request.assessment(), "assessment", 2000));
   const std::string& request_id = request.context().request_id();
+  // Before signing (RecordOnce checks it again): a bad id is refused
+  // before the password is checked.
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
                       SignAs(*signatures_, caller, request.signature(),
                              common::v1::SIGNATURE_MEANING_APPROVED,
                              "AssessDeviation", request_id));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::AssessDeviationResponse>(
-      *pool_, {kServiceName, "AssessDeviation", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::AssessDeviationResponse& response) {
+  return ledger::RecordOnce<v1::AssessDeviationResponse>(
+      *pool_, *ledger_, {kServiceName, "AssessDeviation", signature.actor},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::AssessDeviationResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(
             v1::Deviation deviation,
             LoadDeviation(tx, request.deviation_id(), /*for_update=*/true));
@@ -144,7 +146,6 @@ absl::StatusOr<v1::AssessDeviationResponse> Manufacturing::AssessDeviation(
                             LoadDeviation(tx, deviation.deviation_id()));
         CC_ASSIGN_OR_RETURN(v1::Batch batch,
                             LoadBatch(tx, deviation.batch_id()));
-        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
         return audit
             .Append("deviation.assess", "batch_deviation",
                     deviation.deviation_id(), response.deviation(),

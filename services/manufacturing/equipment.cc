@@ -10,8 +10,8 @@
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
+#include "services/ledger/record_once.h"
 #include "services/ledger/recorder.h"
-#include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
@@ -22,7 +22,6 @@ namespace cellchain::manufacturing {
 namespace {
 
 using fields::RequireText;
-using ledger::RequestBytes;
 
 // A calibration done on `on` (not after the day of `now`), due on `due`,
 // with its certificate `reference`. INVALID_ARGUMENT naming the field.
@@ -69,6 +68,8 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
                                       request.calibration_due(),
                                       request.calibration_reference(), Now()));
   const std::string& request_id = request.context().request_id();
+  // Before the custody calls (RecordOnce checks it again): a bad id is
+  // refused before anything is registered in custody.
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   const std::string id = StableId("eqp", "RegisterEquipment", request_id);
   {
@@ -86,10 +87,12 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
   CC_ASSIGN_OR_RETURN(
       custody::v1::RegisterItemResponse item,
       custody_->RegisterItem(caller, EquipmentItemRequest(request)));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::RegisterEquipmentResponse>(
-      *pool_, {kServiceName, "RegisterEquipment", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::RegisterEquipmentResponse& response) {
+  return ledger::RecordOnce<v1::RegisterEquipmentResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "RegisterEquipment", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::RegisterEquipmentResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(
             tx.Exec("INSERT INTO cellchain_manufacturing.equipment "
                     "(equipment_id, kind, name, asset_tag, calibrated_on, "
@@ -102,7 +105,6 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
                             LoadEquipment(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("equipment.register", "equipment", id, response.equipment())
             .status();
@@ -117,12 +119,12 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
   CC_RETURN_IF_ERROR(CheckCalibration(request.calibrated_on(),
                                       request.calibration_due(),
                                       request.calibration_reference(), Now()));
-  const std::string& request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::RecordCalibrationResponse>(
-      *pool_, {kServiceName, "RecordCalibration", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::RecordCalibrationResponse& response) {
+  return ledger::RecordOnce<v1::RecordCalibrationResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "RecordCalibration", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::RecordCalibrationResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Equipment equipment,
                             LoadEquipment(tx, request.equipment_id()));
         CC_ASSIGN_OR_RETURN(
@@ -142,7 +144,6 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
         }
         CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
                             LoadEquipment(tx, equipment.equipment_id()));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("equipment.calibration", "equipment",
                     equipment.equipment_id(), response.equipment())
@@ -161,12 +162,12 @@ Manufacturing::SetEquipmentStatus(
     return InvalidField("status", "IN_SERVICE or OUT_OF_SERVICE");
   }
   CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
-  const std::string& request_id = request.context().request_id();
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::SetEquipmentStatusResponse>(
-      *pool_, {kServiceName, "SetEquipmentStatus", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::SetEquipmentStatusResponse& response) {
+  return ledger::RecordOnce<v1::SetEquipmentStatusResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "SetEquipmentStatus", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::SetEquipmentStatusResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Equipment equipment,
                             LoadEquipment(tx, request.equipment_id()));
         CC_RETURN_IF_ERROR(
@@ -179,7 +180,6 @@ Manufacturing::SetEquipmentStatus(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
                             LoadEquipment(tx, equipment.equipment_id()));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("equipment.status", "equipment", equipment.equipment_id(),
                     response.equipment(), request.context().reason())

@@ -10,8 +10,8 @@
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
+#include "services/ledger/record_once.h"
 #include "services/ledger/recorder.h"
-#include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
@@ -22,7 +22,6 @@ namespace cellchain::manufacturing {
 namespace {
 
 using fields::RequireText;
-using ledger::RequestBytes;
 
 // "MAT-" and 8 characters of Crockford's base32, from the same derivation.
 std::string MaterialCode(std::string_view request_id) {
@@ -47,6 +46,8 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
   CC_RETURN_IF_ERROR(RequireText(request.supplier_lot(), "supplier_lot", 64));
   CC_RETURN_IF_ERROR(RequireDate(request.expires_on(), "expires_on").status());
   const std::string& request_id = request.context().request_id();
+  // Before the custody calls (RecordOnce checks it again): a bad id is
+  // refused before anything is registered in custody.
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   const std::string id = StableId("mat", "ReceiveMaterial", request_id);
   const std::string code = MaterialCode(request_id);
@@ -70,10 +71,12 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
   CC_ASSIGN_OR_RETURN(
       custody::v1::RegisterItemResponse item,
       custody_->RegisterItem(caller, MaterialItemRequest(request, code)));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::ReceiveMaterialResponse>(
-      *pool_, {kServiceName, "ReceiveMaterial", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::ReceiveMaterialResponse& response) {
+  return ledger::RecordOnce<v1::ReceiveMaterialResponse>(
+      *pool_, *ledger_,
+      {kServiceName, "ReceiveMaterial", auth::ActorOf(caller)}, request,
+      [&](ledger::Recorder& audit,
+          v1::ReceiveMaterialResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(
             tx.Exec(
                   "INSERT INTO cellchain_manufacturing.materials "
@@ -86,7 +89,6 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
                    request.expires_on(), item.item().item_id(), caller.user_id})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_material(), LoadMaterial(tx, id));
-        ledger::Recorder audit(tx, *ledger_, auth::ActorOf(caller), request_id);
         return audit
             .Append("material.receive", "material_lot", id, response.material())
             .status();
@@ -106,6 +108,8 @@ Manufacturing::DispositionMaterial(
         RequireText(request.context().reason(), "context.reason"));
   }
   const std::string& request_id = request.context().request_id();
+  // Before signing (RecordOnce checks it again): a bad id is refused
+  // before the password is checked.
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(
       auth::Signature signature,
@@ -116,10 +120,12 @@ Manufacturing::DispositionMaterial(
           {.method = absl::StrCat("/", kServiceName, "/DispositionMaterial"),
            .workstation = caller.workstation,
            .request_id = request_id}));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::DispositionMaterialResponse>(
-      *pool_, {kServiceName, "DispositionMaterial", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::DispositionMaterialResponse& response) {
+  return ledger::RecordOnce<v1::DispositionMaterialResponse>(
+      *pool_, *ledger_, {kServiceName, "DispositionMaterial", signature.actor},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::DispositionMaterialResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::MaterialLot material,
                             LoadMaterial(tx, request.material_id()));
         CC_RETURN_IF_ERROR(
@@ -166,7 +172,6 @@ Manufacturing::DispositionMaterial(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_material(),
                             LoadMaterial(tx, material.material_id()));
-        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
         return audit
             .Append(release ? "material.release" : "material.reject",
                     "material_lot", material.material_id(), response.material(),

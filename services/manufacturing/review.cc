@@ -9,8 +9,8 @@
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
+#include "services/ledger/record_once.h"
 #include "services/ledger/recorder.h"
-#include "services/ledger/request_bytes.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_rules.h"
@@ -22,7 +22,6 @@ namespace {
 
 using fields::RequireText;
 using fields::ToTime;
-using ledger::RequestBytes;
 
 }  // namespace
 
@@ -33,6 +32,7 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
     return InvalidField("revision", "the revision checked (1 or more)");
   }
   const std::string& request_id = request.context().request_id();
+  // Before the four-eyes check and signing (RecordOnce checks it again).
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   {
     // Four eyes before the password is asked: nothing is counted against
@@ -56,10 +56,11 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
       auth::Signature signature,
       SignAs(*signatures_, caller, request.signature(),
              common::v1::SIGNATURE_MEANING_VERIFIED, "VerifyStep", request_id));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::VerifyStepResponse>(
-      *pool_, {kServiceName, "VerifyStep", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::VerifyStepResponse& response) {
+  return ledger::RecordOnce<v1::VerifyStepResponse>(
+      *pool_, *ledger_, {kServiceName, "VerifyStep", signature.actor}, request,
+      [&](ledger::Recorder& audit,
+          v1::VerifyStepResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Step found, LoadStep(tx, request.step_id()));
         CC_ASSIGN_OR_RETURN(v1::Batch batch,
                             LoadBatch(tx, found.batch_id(), true));
@@ -91,7 +92,6 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),
                             LoadStep(tx, step.step_id()));
-        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
         return audit
             .Append("step.verify", "batch_step", step.step_id(),
                     response.step(), "", {DinOf(batch)},
@@ -108,15 +108,18 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
   }
   CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
   const std::string& request_id = request.context().request_id();
+  // Before signing (RecordOnce checks it again): a bad id is refused
+  // before the password is checked.
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
                       SignAs(*signatures_, caller, request.signature(),
                              common::v1::SIGNATURE_MEANING_PERFORMED,
                              "CorrectStep", request_id));
-  CC_ASSIGN_OR_RETURN(std::string bytes, RequestBytes(request));
-  return idempotency::RunOnce<v1::CorrectStepResponse>(
-      *pool_, {kServiceName, "CorrectStep", request_id}, bytes,
-      [&](pg::Transaction& tx, v1::CorrectStepResponse& response) {
+  return ledger::RecordOnce<v1::CorrectStepResponse>(
+      *pool_, *ledger_, {kServiceName, "CorrectStep", signature.actor}, request,
+      [&](ledger::Recorder& audit,
+          v1::CorrectStepResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Step found, LoadStep(tx, request.step_id()));
         CC_ASSIGN_OR_RETURN(BatchView view,
                             LoadView(tx, found.batch_id(), true));
@@ -221,7 +224,6 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),
                             LoadStep(tx, step->step_id()));
-        ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
         return audit
             .Append("step.correct", "batch_step", step->step_id(),
                     response.step(), request.context().reason(),
