@@ -4,14 +4,15 @@
 // concurrent handoffs, temperatures, holds and their signed release, the
 // recall cascade, idempotency — and that every entity's latest signed
 // snapshot is what its state reader reads back.
-#include "services/custody/custody.h"
-
 #include <google/protobuf/util/time_util.h>
 
 #include <atomic>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "cellchain/audit/v1/record.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,315 +20,21 @@
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
-#include "services/common/testing/test_database.h"
-#include "services/identity/identity.h"
+#include "services/custody/custody_test_fixture.h"
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
 #include "services/isbt128/scan.h"
 #include "services/ledger/entity_guard.h"
 
+// The fixture (the people, the requests, the services) is in
+// custody_test_fixture.h.
 namespace cellchain::custody {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::kQaPassword;
 using ::testing::UnorderedElementsAre;
-
-constexpr char kLab[] = "CN=lab-ws-01,O=cellchain dev";
-constexpr char kAdminPassword[] = "correct horse battery";
-constexpr char kQaPassword[] = "quality first always";
-
-auth::Principal Person(const std::string& user_id, common::v1::Role role) {
-  auth::Principal p;
-  p.user_id = user_id;
-  p.printed_name = "Person " + user_id;
-  p.acting_role = role;
-  p.roles = {role};
-  p.workstation = kLab;
-  return p;
-}
-
-common::v1::RequestContext Ctx(std::string reason = "") {
-  common::v1::RequestContext context;
-  context.set_request_id(crypto::RandomId("req"));
-  context.set_reason(std::move(reason));
-  return context;
-}
-
-class CustodyTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
-    CC_ASSERT_OK_AND_ASSIGN(std::string role,
-                            db_->CreateLoginRole("cellchain_custody"));
-    CC_ASSERT_OK_AND_ASSIGN(
-        pool_, pg::Pool::Create({.name = "custody",
-                                 .conninfo = db_->ConninfoAs(role),
-                                 .size = 8}));
-    CC_ASSERT_OK_AND_ASSIGN(std::string id_role,
-                            db_->CreateLoginRole("cellchain_identity"));
-    CC_ASSERT_OK_AND_ASSIGN(
-        id_pool_, pg::Pool::Create({.name = "identity",
-                                    .conninfo = db_->ConninfoAs(id_role),
-                                    .size = 2}));
-    CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
-                            crypto::Ed25519PrivateKey::Generate());
-    CC_ASSERT_OK_AND_ASSIGN(
-        ledger_,
-        ledger::Ledger::Create("custody", std::move(key), ledger::RealClock()));
-    CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey id_key,
-                            crypto::Ed25519PrivateKey::Generate());
-    CC_ASSERT_OK_AND_ASSIGN(id_ledger_,
-                            ledger::Ledger::Create("identity", std::move(id_key),
-                                                   ledger::RealClock()));
-    {
-      // Keys are the database owner's to register (cellchaind migrate
-      // --keyring); a service role cannot.
-      CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
-                              pg::Connection::Open(db_->conninfo()));
-      CC_ASSERT_OK(ledger_->RegisterKey(owner));
-      CC_ASSERT_OK(id_ledger_->RegisterKey(owner));
-    }
-    identity::IdentityOptions options;
-    options.scrypt.log2_n = 12;
-    // A deployment where one person may hold technician and qa:
-    // segregation of duties must hold per signature.
-    options.allow_technician_qa = true;
-    identity_ = std::make_unique<identity::Identity>(
-        id_pool_.get(), id_ledger_.get(), options);
-    CC_ASSERT_OK(Custody::RegisterStateReaders(registry_));
-    custody_ = std::make_unique<Custody>(pool_.get(), ledger_.get(),
-                                         identity_.get(), ledger::RealClock(),
-                                         CustodyOptions{.max_recall_items = 500});
-  }
-
-  // A QA user with their own password, as identity knows them.
-  auth::Principal MakeQa() {
-    auto admin = identity_->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,
-                                           "console:test");
-    EXPECT_TRUE(admin.ok()) << admin.status();
-    return MakeUser("quinn", "Quinn Q. Assurance", {common::v1::ROLE_QA},
-                    kQaPassword);
-  }
-
-  // A user created by the admin (MakeQa first), who has set `password`;
-  // the principal acts in the first of `roles`.
-  auth::Principal MakeUser(const std::string& user_id,
-                           const std::string& printed_name,
-                           const std::vector<common::v1::Role>& roles,
-                           const std::string& password) {
-    auth::Principal ada = Person("ada", common::v1::ROLE_ADMIN);
-    ada.printed_name = "Ada Admin";
-    identity::v1::CreateUserRequest create;
-    *create.mutable_context() = Ctx("new member of staff");
-    create.set_user_id(user_id);
-    create.set_printed_name(printed_name);
-    for (common::v1::Role role : roles) create.add_roles(role);
-    create.set_temporary_password("temporary-Pa55word");
-    auto created = identity_->CreateUser(ada, create);
-    EXPECT_TRUE(created.ok()) << created.status();
-    auth::Principal user = Person(user_id, roles.front());
-    user.printed_name = printed_name;
-    user.roles = roles;
-    identity::v1::ChangePasswordRequest change;
-    *change.mutable_context() = Ctx();
-    change.set_current_password("temporary-Pa55word");
-    change.set_new_password(password);
-    auto changed = identity_->ChangePassword(user, change);
-    EXPECT_TRUE(changed.ok()) << changed.status();
-    return user;
-  }
-
-  absl::StatusOr<v1::Item> Register(
-      const auth::Principal& who, v1::ItemType type, const std::string& code,
-      std::vector<std::pair<std::string, v1::DerivationKind>> parents = {},
-      const std::string& location = "", const std::string& patient = "") {
-    v1::RegisterItemRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_type(type);
-    request.set_local_code(code);
-    request.set_location_id(location);
-    request.set_patient_id(patient);
-    for (const auto& [id, kind] : parents) {
-      v1::ParentLink* link = request.add_parents();
-      link->set_parent_item_id(id);
-      link->set_kind(kind);
-    }
-    CC_ASSIGN_OR_RETURN(v1::RegisterItemResponse response,
-                        custody_->RegisterItem(who, request));
-    return response.item();
-  }
-
-  absl::StatusOr<v1::Location> Place(v1::LocationKind kind,
-                                     const std::string& name,
-                                     const std::string& parent = "") {
-    v1::CreateLocationRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_kind(kind);
-    request.set_name(name);
-    request.set_parent_location_id(parent);
-    CC_ASSIGN_OR_RETURN(v1::CreateLocationResponse response,
-                        custody_->CreateLocation(qa_desk_, request));
-    return response.location();
-  }
-
-  absl::StatusOr<v1::InitiateHandoffResponse> Handoff(
-      const auth::Principal& who, const std::string& item,
-      const std::string& to_user, const std::string& to_location = "") {
-    v1::InitiateHandoffRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_item_id(item);
-    request.set_to_user_id(to_user);
-    request.set_to_location_id(to_location);
-    request.set_condition("cool box, 4 °C");
-    request.set_seal_intact(true);
-    return custody_->InitiateHandoff(who, request);
-  }
-
-  absl::StatusOr<v1::AcceptHandoffResponse> Accept(const auth::Principal& who,
-                                                   const std::string& handoff,
-                                                   const std::string& scan,
-                                                   bool seal_intact = true) {
-    v1::AcceptHandoffRequest request;
-    *request.mutable_context() = Ctx();
-    request.set_handoff_id(handoff);
-    request.set_scan(scan);
-    request.set_condition("received cold");
-    request.set_seal_intact(seal_intact);
-    return custody_->AcceptHandoff(who, request);
-  }
-
-  absl::StatusOr<v1::PlaceHoldResponse> Hold(const std::string& item,
-                                             const std::string& reason) {
-    v1::PlaceHoldRequest request;
-    *request.mutable_context() = Ctx(reason);
-    request.set_item_id(item);
-    return custody_->PlaceHold(tech_, request);
-  }
-
-  absl::StatusOr<v1::Item> Get(const std::string& id) {
-    v1::GetItemRequest request;
-    request.set_item_id(id);
-    CC_ASSIGN_OR_RETURN(v1::GetItemResponse response,
-                        custody_->GetItem(request));
-    return response.item();
-  }
-
-  int64_t Count(const std::string& sql, pg::Params params = {}) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok()) << conn.status();
-    auto r = conn->Exec(sql, params);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r->GetInt64(0, 0) : -1;
-  }
-
-  int64_t Records() { return Count("SELECT count(*) FROM cellchain_audit.records"); }
-
-  std::vector<std::string> Actions(const std::string& type,
-                                   const std::string& id) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT action FROM cellchain_audit.records WHERE entity_type = $1 "
-        "AND entity_id = $2 ORDER BY entity_seq",
-        {type, id});
-    EXPECT_TRUE(r.ok()) << r.status();
-    std::vector<std::string> actions;
-    for (int row = 0; r.ok() && row < r->rows(); ++row) {
-      actions.push_back(*r->GetString(row, 0));
-    }
-    return actions;
-  }
-
-  // What QA's verification checks: the latest signed snapshot of every
-  // custody entity equals what its state reader reads now.
-  void ExpectEverySnapshotMatchesItsRow() {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    ASSERT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT DISTINCT ON (entity_type, entity_id) entity_type, entity_id, "
-        "record_bytes FROM cellchain_audit.records WHERE service = 'custody' "
-        "ORDER BY entity_type, entity_id, entity_seq DESC",
-        {}, pg::ResultFormat::kBinary);
-    ASSERT_TRUE(r.ok()) << r.status();
-    ASSERT_GT(r->rows(), 0);
-    for (int row = 0; row < r->rows(); ++row) {
-      std::string type = *r->GetString(row, 0);
-      std::string id = *r->GetString(row, 1);
-      audit::v1::AuditRecord record;
-      ASSERT_TRUE(record.ParseFromString(*r->GetBytes(row, 2)));
-      auto state = registry_.ReadState(*conn, type, id);
-      ASSERT_TRUE(state.ok()) << type << "/" << id << ": " << state.status();
-      EXPECT_EQ(state->type_url, record.after_state().type_url());
-      EXPECT_EQ(state->bytes, record.after_state().value())
-          << type << "/" << id << " after " << record.action();
-    }
-  }
-
-  // donor lot -> tissue -> P0 -> P1 -> product lot -> vial -> thawed -> dose,
-  // with a QC sample of the product lot, two reagent lots and a cabinet.
-  struct Chain {
-    v1::Item donor, tissue, p0, p1, lot, vial, thawed, dose, sample;
-    v1::Item medium, trypsin, cabinet;
-  };
-  absl::StatusOr<Chain> MakeChain(const std::string& tag,
-                                  const std::string& patient) {
-    Chain c;
-    CC_ASSIGN_OR_RETURN(c.medium, Register(tech_, v1::ITEM_TYPE_REAGENT_LOT,
-                                           "MED-" + tag));
-    CC_ASSIGN_OR_RETURN(c.trypsin, Register(tech_, v1::ITEM_TYPE_REAGENT_LOT,
-                                            "TRY-" + tag));
-    CC_ASSIGN_OR_RETURN(c.cabinet, Register(tech_, v1::ITEM_TYPE_EQUIPMENT,
-                                            "BSC-" + tag));
-    CC_ASSIGN_OR_RETURN(c.donor, Register(tech_, v1::ITEM_TYPE_DONOR_LOT,
-                                          "LOT-" + tag));
-    CC_ASSIGN_OR_RETURN(
-        c.tissue, Register(tech_, v1::ITEM_TYPE_TISSUE_CONTAINER, "TIS-" + tag,
-                           {{c.donor.item_id(), v1::DERIVATION_KIND_SPLIT}}));
-    CC_ASSIGN_OR_RETURN(
-        c.p0, Register(tech2_, v1::ITEM_TYPE_CULTURE_VESSEL, "P0-" + tag,
-                       {{c.tissue.item_id(), v1::DERIVATION_KIND_PROCESSING},
-                        {c.medium.item_id(), v1::DERIVATION_KIND_MATERIAL},
-                        {c.cabinet.item_id(), v1::DERIVATION_KIND_EQUIPMENT}}));
-    CC_ASSIGN_OR_RETURN(
-        c.p1, Register(tech_, v1::ITEM_TYPE_CULTURE_VESSEL, "P1-" + tag,
-                       {{c.p0.item_id(), v1::DERIVATION_KIND_PASSAGE},
-                        {c.trypsin.item_id(), v1::DERIVATION_KIND_MATERIAL}}));
-    CC_ASSIGN_OR_RETURN(
-        c.lot, Register(tech_, v1::ITEM_TYPE_PRODUCT_LOT, "PL-" + tag,
-                        {{c.p1.item_id(), v1::DERIVATION_KIND_HARVEST}}));
-    CC_ASSIGN_OR_RETURN(
-        c.sample, Register(analyst_, v1::ITEM_TYPE_QC_SAMPLE, "QC-" + tag,
-                           {{c.lot.item_id(), v1::DERIVATION_KIND_SAMPLE}}));
-    CC_ASSIGN_OR_RETURN(
-        c.vial,
-        Register(tech_, v1::ITEM_TYPE_CRYOVIAL, "VIAL-" + tag,
-                 {{c.lot.item_id(), v1::DERIVATION_KIND_CRYOPRESERVATION}}));
-    CC_ASSIGN_OR_RETURN(
-        c.thawed, Register(tech_, v1::ITEM_TYPE_CULTURE_VESSEL, "THAW-" + tag,
-                           {{c.vial.item_id(), v1::DERIVATION_KIND_THAW}}));
-    CC_ASSIGN_OR_RETURN(
-        c.dose,
-        Register(tech_, v1::ITEM_TYPE_DOSE_BAG, "DOSE-" + tag,
-                 {{c.thawed.item_id(), v1::DERIVATION_KIND_FORMULATION}}, "",
-                 patient));
-    return c;
-  }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<pg::Pool> pool_;
-  std::unique_ptr<pg::Pool> id_pool_;
-  std::unique_ptr<ledger::Ledger> ledger_;
-  std::unique_ptr<ledger::Ledger> id_ledger_;
-  std::unique_ptr<identity::Identity> identity_;
-  ledger::StateRegistry registry_;
-  std::unique_ptr<Custody> custody_;
-  auth::Principal tech_ = Person("tina", common::v1::ROLE_TECHNICIAN);
-  auth::Principal tech2_ = Person("tom", common::v1::ROLE_TECHNICIAN);
-  auth::Principal analyst_ = Person("ana", common::v1::ROLE_QC_ANALYST);
-  auth::Principal pharmacist_ = Person("phil", common::v1::ROLE_PHARMACIST);
-  auth::Principal qa_desk_ = Person("quinn", common::v1::ROLE_QA);
-};
 
 TEST_F(CustodyTest, DinsAreUniqueUnderConcurrencyAndNeverReused) {
   constexpr int kThreads = 6;
@@ -366,9 +73,10 @@ TEST_F(CustodyTest, DinsAreUniqueUnderConcurrencyAndNeverReused) {
   ASSERT_EQ(sequences.size(), static_cast<size_t>(kThreads * kEach));
   EXPECT_EQ(*sequences.begin(), 1);
   EXPECT_EQ(*sequences.rbegin(), kThreads * kEach);
-  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records "
-                  "WHERE action = 'din_allocation.allocate' AND din IS NOT NULL"),
-            kThreads * kEach);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM cellchain_audit.records "
+            "WHERE action = 'din_allocation.allocate' AND din IS NOT NULL"),
+      kThreads * kEach);
   // A retry of the same request gets the same DIN back, not a new one.
   v1::AllocateDinRequest again;
   *again.mutable_context() = Ctx();
@@ -393,7 +101,8 @@ TEST_F(CustodyTest, DinsAreUniqueUnderConcurrencyAndNeverReused) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
-TEST_F(CustodyTest, BackwardTraceOfADoseFindsDonorReagentsEquipmentTestsAndOperators) {
+TEST_F(CustodyTest,
+       BackwardTraceOfADoseFindsDonorReagentsEquipmentTestsAndOperators) {
   CC_ASSERT_OK_AND_ASSIGN(Chain c, MakeChain("A", "RH-017"));
   v1::TraceRequest request;
   request.set_item_id(c.dose.item_id());
@@ -427,7 +136,8 @@ TEST_F(CustodyTest, BackwardTraceOfADoseFindsDonorReagentsEquipmentTestsAndOpera
   request.set_item_id(c.donor.item_id());
   CC_ASSERT_OK_AND_ASSIGN(v1::TraceResponse forward,
                           custody_->TraceForward(request));
-  EXPECT_EQ(forward.item_count(), 9);  // lot, tissue, P0, P1, PL, QC, vial, thaw, dose
+  EXPECT_EQ(forward.item_count(),
+            9);  // lot, tissue, P0, P1, PL, QC, vial, thaw, dose
   ASSERT_EQ(forward.patients_size(), 1);
   EXPECT_EQ(forward.patients(0).item_id(), c.dose.item_id());
   // From a reagent lot: through the vessel it fed, to the same patient.
@@ -454,7 +164,9 @@ TEST_F(CustodyTest, AnItemWhoseRowNoSignedRecordVouchesForIsNotUsed) {
     ASSERT_TRUE(conn.ok()) << conn.status();
     CC_ASSERT_OK(conn->ExecScript(absl::StrCat(
         "CREATE TEMP TABLE forged AS SELECT * FROM cellchain_custody.items "
-        "WHERE item_id = '", real.item_id(), "';"
+        "WHERE item_id = '",
+        real.item_id(),
+        "';"
         "UPDATE forged SET item_id = 'itm_forged', local_code = 'LOT-F';"
         "INSERT INTO cellchain_custody.items SELECT * FROM forged;")));
   }
@@ -569,24 +281,25 @@ TEST_F(CustodyTest, APooledChildIsShownOnceAndACycleIsRefused) {
 }
 
 TEST_F(CustodyTest, APositionHoldsOneItemAndTheHierarchyIsKept) {
-  CC_ASSERT_OK_AND_ASSIGN(v1::Location site, Place(v1::LOCATION_KIND_SITE,
-                                                   "Cell therapy unit"));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Location site,
+                          Place(v1::LOCATION_KIND_SITE, "Cell therapy unit"));
   CC_ASSERT_OK_AND_ASSIGN(
       v1::Location freezer,
       Place(v1::LOCATION_KIND_FREEZER, "LN2-1", site.location_id()));
   CC_ASSERT_OK_AND_ASSIGN(
-      v1::Location box, Place(v1::LOCATION_KIND_BOX, "Box 7", freezer.location_id()));
-  CC_ASSERT_OK_AND_ASSIGN(
-      v1::Location a1, Place(v1::LOCATION_KIND_POSITION, "A1", box.location_id()));
-  CC_ASSERT_OK_AND_ASSIGN(
-      v1::Location a2, Place(v1::LOCATION_KIND_POSITION, "A2", box.location_id()));
+      v1::Location box,
+      Place(v1::LOCATION_KIND_BOX, "Box 7", freezer.location_id()));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Location a1, Place(v1::LOCATION_KIND_POSITION,
+                                                 "A1", box.location_id()));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Location a2, Place(v1::LOCATION_KIND_POSITION,
+                                                 "A2", box.location_id()));
   // A room inside a box, a box inside a position, a room without a site.
-  EXPECT_EQ(ReasonOf(Place(v1::LOCATION_KIND_ROOM, "R", box.location_id())
-                         .status()),
-            kReasonLocationHierarchy);
-  EXPECT_EQ(ReasonOf(Place(v1::LOCATION_KIND_BOX, "B", a1.location_id())
-                         .status()),
-            kReasonLocationHierarchy);
+  EXPECT_EQ(
+      ReasonOf(Place(v1::LOCATION_KIND_ROOM, "R", box.location_id()).status()),
+      kReasonLocationHierarchy);
+  EXPECT_EQ(
+      ReasonOf(Place(v1::LOCATION_KIND_BOX, "B", a1.location_id()).status()),
+      kReasonLocationHierarchy);
   EXPECT_EQ(FieldOf(Place(v1::LOCATION_KIND_ROOM, "R").status()),
             "parent_location_id");
 
@@ -599,9 +312,10 @@ TEST_F(CustodyTest, APositionHoldsOneItemAndTheHierarchyIsKept) {
                a1.location_id()));
   EXPECT_EQ(vial1.location_id(), a1.location_id());
   int64_t records = Records();
-  auto second = Register(tech_, v1::ITEM_TYPE_CRYOVIAL, "VIAL-2",
-                         {{donor.item_id(), v1::DERIVATION_KIND_CRYOPRESERVATION}},
-                         a1.location_id());
+  auto second =
+      Register(tech_, v1::ITEM_TYPE_CRYOVIAL, "VIAL-2",
+               {{donor.item_id(), v1::DERIVATION_KIND_CRYOPRESERVATION}},
+               a1.location_id());
   EXPECT_EQ(ReasonOf(second.status()), kReasonPositionOccupied);
   EXPECT_EQ(Records(), records);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.items "
@@ -613,11 +327,11 @@ TEST_F(CustodyTest, APositionHoldsOneItemAndTheHierarchyIsKept) {
                {{donor.item_id(), v1::DERIVATION_KIND_CRYOPRESERVATION}},
                a2.location_id()));
   // Moving vial 2 into A1 is refused at acceptance; into a free place works.
-  CC_ASSERT_OK_AND_ASSIGN(auto moving,
-                          Handoff(tech_, vial2.item_id(), "", a1.location_id()));
-  EXPECT_EQ(ReasonOf(Accept(tech_, moving.handoff().handoff_id(), "VIAL-2")
-                         .status()),
-            kReasonPositionOccupied);
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto moving, Handoff(tech_, vial2.item_id(), "", a1.location_id()));
+  EXPECT_EQ(
+      ReasonOf(Accept(tech_, moving.handoff().handoff_id(), "VIAL-2").status()),
+      kReasonPositionOccupied);
   v1::ListLocationsRequest list;
   list.set_parent_location_id(box.location_id());
   CC_ASSERT_OK_AND_ASSIGN(auto listed, custody_->ListLocations(list));
@@ -668,17 +382,19 @@ TEST_F(CustodyTest, AHandoffIsAcceptedOnlyByScanningTheRightItem) {
             kReasonHandoffNotOpen);
 
   // A broken seal at receipt puts the item on hold at once.
-  CC_ASSERT_OK_AND_ASSIGN(auto again, Handoff(pharmacist_, c.dose.item_id(), "tina"));
+  CC_ASSERT_OK_AND_ASSIGN(auto again,
+                          Handoff(pharmacist_, c.dose.item_id(), "tina"));
   CC_ASSERT_OK_AND_ASSIGN(
-      auto broken, Accept(tech_, again.handoff().handoff_id(), "DOSE-H", false));
+      auto broken,
+      Accept(tech_, again.handoff().handoff_id(), "DOSE-H", false));
   EXPECT_EQ(broken.item().state(), v1::ITEM_STATE_ON_HOLD);
   ExpectEverySnapshotMatchesItsRow();
 }
 
 TEST_F(CustodyTest, AnIsbt128LabelIsMatchedByDinAndProductCode) {
   CC_ASSERT_OK_AND_ASSIGN(auto din, isbt128::Din::Create("A9999", 26, 4321));
-  std::string ds = *isbt128::EncodeDonationIdentification(
-      din, isbt128::Type3Flags(din));
+  std::string ds =
+      *isbt128::EncodeDonationIdentification(din, isbt128::Type3Flags(din));
   v1::RegisterItemRequest request;
   *request.mutable_context() = Ctx();
   request.set_type(v1::ITEM_TYPE_DONOR_LOT);
@@ -693,7 +409,8 @@ TEST_F(CustodyTest, AnIsbt128LabelIsMatchedByDinAndProductCode) {
   v1::ParentLink* link = dose_request.add_parents();
   link->set_parent_item_id(lot.item().item_id());
   link->set_kind(v1::DERIVATION_KIND_FORMULATION);
-  CC_ASSERT_OK_AND_ASSIGN(auto dose, custody_->RegisterItem(tech_, dose_request));
+  CC_ASSERT_OK_AND_ASSIGN(auto dose,
+                          custody_->RegisterItem(tech_, dose_request));
 
   EXPECT_TRUE(ScanMatches(dose.item(), ds + product));
   // The same two data structures read from the label's Data Matrix, as a
@@ -765,8 +482,8 @@ TEST_F(CustodyTest, AnExcursionIsRecordedAndFlagsTheItemsAtTheLocation) {
       v1::Location fridge,
       Place(v1::LOCATION_KIND_FREEZER, "Fridge 2", site.location_id()));
   CC_ASSERT_OK_AND_ASSIGN(Chain c, MakeChain("T", "RH-030"));
-  CC_ASSERT_OK_AND_ASSIGN(auto moving,
-                          Handoff(tech_, c.dose.item_id(), "", fridge.location_id()));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto moving, Handoff(tech_, c.dose.item_id(), "", fridge.location_id()));
   CC_ASSERT_OK(Accept(tech_, moving.handoff().handoff_id(), "DOSE-T").status());
 
   auto upload = [&](double celsius) {
@@ -792,15 +509,17 @@ TEST_F(CustodyTest, AnExcursionIsRecordedAndFlagsTheItemsAtTheLocation) {
   EXPECT_FALSE(cool.temperature_excursion());
 
   CC_ASSERT_OK_AND_ASSIGN(auto warm, upload(11.25));  // dose bags: 2-8 °C
-  EXPECT_THAT(warm.upload().excursion_item_ids(), ElementsAre(c.dose.item_id()));
+  EXPECT_THAT(warm.upload().excursion_item_ids(),
+              ElementsAre(c.dose.item_id()));
   ASSERT_EQ(warm.upload().readings_size(), 3);
   EXPECT_EQ(warm.upload().readings(1).celsius(), 11.25);
   CC_ASSERT_OK_AND_ASSIGN(v1::Item flagged, Get(c.dose.item_id()));
   EXPECT_TRUE(flagged.temperature_excursion());
-  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.temperature_excursions "
-                  "WHERE item_id = $1 AND celsius = 11.25",
-                  {c.dose.item_id()}),
-            1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM cellchain_custody.temperature_excursions "
+            "WHERE item_id = $1 AND celsius = 11.25",
+            {c.dose.item_id()}),
+      1);
   EXPECT_THAT(Actions("item", c.dose.item_id()),
               ::testing::Contains("item.temperature_excursion"));
 
@@ -883,8 +602,8 @@ TEST_F(CustodyTest, ReadingsFromTheFutureOrBeforeTheItemExistedAreRefused) {
   EXPECT_EQ(Records(), records);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.temperature_uploads"),
             0);
-  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.temperature_readings"),
-            0);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM cellchain_custody.temperature_readings"), 0);
 
   // A logger a little ahead of the server is within the skew allowed.
   CC_ASSERT_OK_AND_ASSIGN(
@@ -919,19 +638,22 @@ TEST_F(CustodyTest, AHeldItemIsNotUsedAndOnlyQaReleasesItWithASignature) {
   v1::ReleaseHoldRequest release;
   *release.mutable_context() = Ctx("retest in specification");
   release.set_hold_id(held.hold().hold_id());
-  release.mutable_signature()->set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
+  release.mutable_signature()->set_meaning(
+      common::v1::SIGNATURE_MEANING_APPROVED);
   release.mutable_signature()->set_password("not my password");
   absl::Status wrong = custody_->ReleaseHold(quinn, release).status();
   EXPECT_EQ(wrong.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReasonOf(wrong), auth::kReasonReauthenticationFailed);
   CC_ASSERT_OK_AND_ASSIGN(v1::Item still, Get(c.lot.item_id()));
   EXPECT_TRUE(still.on_hold());
-  release.mutable_signature()->set_meaning(common::v1::SIGNATURE_MEANING_REVIEWED);
+  release.mutable_signature()->set_meaning(
+      common::v1::SIGNATURE_MEANING_REVIEWED);
   release.mutable_signature()->set_password(kQaPassword);
   EXPECT_EQ(FieldOf(custody_->ReleaseHold(quinn, release).status()),
             "signature.meaning");
 
-  release.mutable_signature()->set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
+  release.mutable_signature()->set_meaning(
+      common::v1::SIGNATURE_MEANING_APPROVED);
   CC_ASSERT_OK_AND_ASSIGN(auto released, custody_->ReleaseHold(quinn, release));
   EXPECT_FALSE(released.hold().active());
   EXPECT_EQ(released.item().state(), v1::ITEM_STATE_AVAILABLE);
@@ -946,7 +668,8 @@ TEST_F(CustodyTest, AHeldItemIsNotUsedAndOnlyQaReleasesItWithASignature) {
   audit::v1::AuditRecord record;
   ASSERT_TRUE(record.ParseFromString(*r->GetBytes(0, 0)));
   EXPECT_EQ(record.signature().printed_name(), "Quinn Q. Assurance");
-  EXPECT_EQ(record.signature().meaning(), common::v1::SIGNATURE_MEANING_APPROVED);
+  EXPECT_EQ(record.signature().meaning(),
+            common::v1::SIGNATURE_MEANING_APPROVED);
   EXPECT_EQ(record.reason(), "retest in specification");
   // A retry of the same release returns its first answer.
   CC_EXPECT_OK(custody_->ReleaseHold(quinn, release).status());
@@ -968,10 +691,9 @@ TEST_F(CustodyTest, AHeldItemIsNotUsedAndOnlyQaReleasesItWithASignature) {
 TEST_F(CustodyTest, WhoWorkedOnAnItemCannotReleaseItsHold) {
   auth::Principal quinn = MakeQa();
   constexpr char kTerryPassword[] = "both hats are one too many";
-  auth::Principal terry =
-      MakeUser("terry", "Terry Two-Hats",
-               {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA},
-               kTerryPassword);
+  auth::Principal terry = MakeUser(
+      "terry", "Terry Two-Hats",
+      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
   auth::Principal terry_as_qa = terry;
   terry_as_qa.acting_role = common::v1::ROLE_QA;
   CC_ASSERT_OK_AND_ASSIGN(v1::Item bag,
@@ -993,9 +715,9 @@ TEST_F(CustodyTest, WhoWorkedOnAnItemCannotReleaseItsHold) {
       release(terry_as_qa, kTerryPassword, held.hold().hold_id()).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
   EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
-  EXPECT_THAT(std::string(refused.message()),
-              HasSubstr("terry recorded item.register on item " +
-                        bag.item_id()));
+  EXPECT_THAT(
+      std::string(refused.message()),
+      HasSubstr("terry recorded item.register on item " + bag.item_id()));
   EXPECT_EQ(Records(), before);
   CC_ASSERT_OK_AND_ASSIGN(v1::Item still, Get(bag.item_id()));
   EXPECT_TRUE(still.on_hold());
@@ -1008,9 +730,8 @@ TEST_F(CustodyTest, WhoWorkedOnAnItemCannotReleaseItsHold) {
   *hold.mutable_context() = Ctx("awaiting the transport record");
   hold.set_item_id(other.item_id());
   CC_ASSERT_OK_AND_ASSIGN(auto placed, custody_->PlaceHold(terry_as_qa, hold));
-  CC_ASSERT_OK_AND_ASSIGN(
-      auto released,
-      release(terry_as_qa, kTerryPassword, placed.hold().hold_id()));
+  CC_ASSERT_OK_AND_ASSIGN(auto released, release(terry_as_qa, kTerryPassword,
+                                                 placed.hold().hold_id()));
   EXPECT_EQ(released.item().state(), v1::ITEM_STATE_AVAILABLE);
 }
 
@@ -1037,9 +758,9 @@ TEST_F(CustodyTest, ARecallHoldsEveryDescendantOfADeepTree) {
     parent = vessel.item_id();
   }
   CC_ASSERT_OK_AND_ASSIGN(
-      v1::Item dose, Register(tech_, v1::ITEM_TYPE_DOSE_BAG, "DOSE-R",
-                              {{parent, v1::DERIVATION_KIND_FORMULATION}}, "",
-                              "RH-050"));
+      v1::Item dose,
+      Register(tech_, v1::ITEM_TYPE_DOSE_BAG, "DOSE-R",
+               {{parent, v1::DERIVATION_KIND_FORMULATION}}, "", "RH-050"));
   // The dose was already infused: it cannot be held, but the trace finds it.
   v1::EndItemRequest infuse;
   *infuse.mutable_context() = Ctx();
