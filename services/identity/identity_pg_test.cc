@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -18,183 +20,17 @@
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
-#include "services/common/testing/test_database.h"
-#include "services/identity/identity.h"
+#include "services/identity/identity_test_fixture.h"
 
+// The fixture (the service, ada, the owner's reads) is in
+// identity_test_fixture.h.
 namespace cellchain::identity {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::kAdminPassword;
 using ::testing::Not;
-
-constexpr char kLab[] = "CN=lab-ws-01,O=cellchain dev";
-constexpr char kQaDesk[] = "CN=qa-ws-01,O=cellchain dev";
-constexpr char kAdminPassword[] = "correct horse battery";
-constexpr char kTempPassword[] = "temporary-Pa55word";
-constexpr char kTinaPassword[] = "first own secret phrase";
-
-// A stand-in for the fingerprint of a workstation certificate's public key
-// (grpcx::PeerKeyFingerprint): 64 hex characters, one per subject.
-std::string KeyOf(std::string_view workstation) {
-  return crypto::Sha256Hex(workstation);
-}
-
-class IdentityTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
-    CC_ASSERT_OK_AND_ASSIGN(role_,
-                            db_->CreateLoginRole("cellchain_identity"));
-    CC_ASSERT_OK_AND_ASSIGN(
-        pool_, pg::Pool::Create({.name = "identity",
-                                 .conninfo = db_->ConninfoAs(role_),
-                                 .size = 2}));
-    CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey key,
-                            crypto::Ed25519PrivateKey::Generate());
-    CC_ASSERT_OK_AND_ASSIGN(
-        ledger_, ledger::Ledger::Create("identity", std::move(key),
-                                        ledger::RealClock()));
-    {
-      // Keys are the database owner's to register (cellchaind migrate
-      // --keyring); a service role cannot.
-      CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
-                              pg::Connection::Open(db_->conninfo()));
-      CC_ASSERT_OK(ledger_->RegisterKey(owner));
-    }
-    IdentityOptions options;
-    options.lockout_threshold = 3;
-    options.scrypt.log2_n = 12;  // cheaper, still scrypt
-    identity_ = std::make_unique<Identity>(pool_.get(), ledger_.get(), options);
-    CC_ASSERT_OK_AND_ASSIGN(admin_user_,
-                            identity_->BootstrapAdmin("ada", "Ada Admin",
-                                                      kAdminPassword,
-                                                      "console:test"));
-    CC_ASSERT_OK_AND_ASSIGN(
-        LoginResult login,
-        identity_->Login("ada", kAdminPassword, kLab, KeyOf(kLab)));
-    CC_ASSERT_OK_AND_ASSIGN(admin_, PrincipalOf(login.session_token, kLab));
-  }
-
-  // What the access gate would hand a handler for this token.
-  absl::StatusOr<auth::Principal> PrincipalOf(const std::string& token,
-                                              const std::string& workstation) {
-    CC_ASSIGN_OR_RETURN(
-        auth::Session session,
-        identity_->Authenticate(token, workstation, KeyOf(workstation)));
-    auth::Principal p;
-    p.user_id = session.user_id;
-    p.printed_name = session.printed_name;
-    p.roles = session.roles;
-    p.acting_role = session.roles.empty() ? common::v1::ROLE_UNSPECIFIED
-                                          : session.roles.front();
-    p.session_id = session.session_id;
-    p.workstation = workstation;
-    return p;
-  }
-
-  common::v1::RequestContext Context(std::string reason = "") {
-    common::v1::RequestContext context;
-    context.set_request_id(crypto::RandomId("req"));
-    context.set_reason(std::move(reason));
-    return context;
-  }
-
-  // Creates a user with a temporary password, then sets their own.
-  void CreateUser(const std::string& user_id, const std::string& name,
-                  std::vector<common::v1::Role> roles,
-                  const std::string& password) {
-    v1::CreateUserRequest create;
-    *create.mutable_context() = Context();
-    create.set_user_id(user_id);
-    create.set_printed_name(name);
-    for (common::v1::Role role : roles) create.add_roles(role);
-    create.set_temporary_password(kTempPassword);
-    CC_ASSERT_OK(identity_->CreateUser(admin_, create));
-    CC_ASSERT_OK_AND_ASSIGN(
-        LoginResult login,
-        identity_->Login(user_id, kTempPassword, kLab, KeyOf(kLab)));
-    EXPECT_TRUE(login.user.password_change_required());
-    CC_ASSERT_OK_AND_ASSIGN(auth::Principal self,
-                            PrincipalOf(login.session_token, kLab));
-    v1::ChangePasswordRequest change;
-    *change.mutable_context() = Context();
-    change.set_current_password(kTempPassword);
-    change.set_new_password(password);
-    CC_ASSERT_OK_AND_ASSIGN(v1::ChangePasswordResponse changed,
-                            identity_->ChangePassword(self, change));
-    EXPECT_FALSE(changed.user().password_change_required());
-  }
-
-  // Actions of the entity's audit records, oldest first.
-  std::vector<std::string> Actions(const std::string& type,
-                                   const std::string& id) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT action FROM cellchain_audit.records WHERE entity_type = $1 "
-        "AND entity_id = $2 ORDER BY entity_seq",
-        {type, id});
-    EXPECT_TRUE(r.ok()) << r.status();
-    std::vector<std::string> actions;
-    for (int row = 0; r.ok() && row < r->rows(); ++row) {
-      actions.push_back(*r->GetString(row, 0));
-    }
-    return actions;
-  }
-
-  // Everything stored that could hold a secret, as one string.
-  std::string EverythingStored() {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok());
-    std::string all;
-    for (const char* sql :
-         {"SELECT encode(record_bytes, 'escape') FROM cellchain_audit.records",
-          "SELECT row_to_json(d)::text FROM cellchain_identity.access_denials d",
-          "SELECT row_to_json(i)::text FROM cellchain_meta.idempotency i",
-          "SELECT row_to_json(s)::text FROM cellchain_identity.sessions s",
-          "SELECT password_hash FROM cellchain_identity.users"}) {
-      auto r = conn->Exec(sql);
-      EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
-      for (int row = 0; r.ok() && row < r->rows(); ++row) {
-        all += *r->GetString(row, 0);
-        all += "\n";
-      }
-    }
-    return all;
-  }
-
-  // How many audit records of the entity have `action`.
-  int CountActions(const std::string& type, const std::string& id,
-                   const std::string& action) {
-    std::vector<std::string> actions = Actions(type, id);
-    return static_cast<int>(std::count(actions.begin(), actions.end(), action));
-  }
-
-  // Refused calls recorded for the attempted user id with `reason`.
-  // Refusals recorded, one by one or as a count (call
-  // FlushRepeatedDenials() first for the counts of open windows).
-  int CountDenials(const std::string& attempted_user_id,
-                   const std::string& reason) {
-    auto conn = pg::Connection::Open(db_->conninfo());
-    EXPECT_TRUE(conn.ok());
-    auto r = conn->Exec(
-        "SELECT coalesce(sum(coalesce(repeated_count, 1)), 0)::int4 "
-        "FROM cellchain_identity.access_denials "
-        "WHERE attempted_user_id = $1 AND reason = $2",
-        {attempted_user_id, reason});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r->GetInt32(0, 0) : -1;
-  }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::string role_;
-  std::unique_ptr<pg::Pool> pool_;
-  std::unique_ptr<ledger::Ledger> ledger_;
-  std::unique_ptr<Identity> identity_;
-  v1::User admin_user_;
-  auth::Principal admin_;
-};
 
 TEST_F(IdentityTest, BootstrapHappensOnce) {
   EXPECT_EQ(admin_user_.status(), v1::USER_STATUS_ACTIVE);
@@ -307,7 +143,7 @@ TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
                           "user.login_failed", "user.lock"));
 
   v1::UnlockUserRequest unlock;
-  *unlock.mutable_context() = Context();
+  *unlock.mutable_context() = Ctx();
   unlock.set_user_id("tina");
   EXPECT_EQ(FieldOf(identity_->UnlockUser(admin_, unlock).status()),
             "context.reason");
@@ -319,15 +155,15 @@ TEST_F(IdentityTest, BruteForceLocksTheAccountUntilAnAdminUnlocksIt) {
   CC_EXPECT_OK(identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
 }
 
-TEST_F(IdentityTest, ParallelWrongPasswordsAreCountedAtomicallyUpToTheThreshold) {
+TEST_F(IdentityTest,
+       ParallelWrongPasswordsAreCountedAtomicallyUpToTheThreshold) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
   // As many connections as attackers, so that the attempts really overlap in
   // the database, and a threshold of 5.
-  CC_ASSERT_OK_AND_ASSIGN(
-      std::unique_ptr<pg::Pool> wide,
-      pg::Pool::Create({.name = "identity-wide",
-                        .conninfo = db_->ConninfoAs(role_),
-                        .size = 12}));
+  CC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<pg::Pool> wide,
+                          pg::Pool::Create({.name = "identity-wide",
+                                            .conninfo = db_->ConninfoAs(role_),
+                                            .size = 12}));
   IdentityOptions options;
   options.lockout_threshold = 5;
   options.scrypt.log2_n = 12;
@@ -417,14 +253,15 @@ TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
                  "password");
   expect_refused(identity_->Login("nobody", huge, kLab, KeyOf(kLab)).status(),
                  "password");
-  expect_refused(identity_->Reauthenticate("tina", huge,
-                                           {.method = "/x.v1.X/Sign",
-                                            .workstation = kLab,
-                                            .request_id = ""})
-                     .status(),
-                 "password");
+  expect_refused(
+      identity_
+          ->Reauthenticate(
+              "tina", huge,
+              {.method = "/x.v1.X/Sign", .workstation = kLab, .request_id = ""})
+          .status(),
+      "password");
   v1::ChangePasswordRequest change;
-  *change.mutable_context() = Context();
+  *change.mutable_context() = Ctx();
   change.set_current_password(huge);
   change.set_new_password("a brand new passphrase");
   expect_refused(identity_->ChangePassword(tina, change).status(),
@@ -434,7 +271,7 @@ TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
   expect_refused(identity_->ChangePassword(tina, change).status(),
                  "new_password");
   v1::ResetPasswordRequest reset;
-  *reset.mutable_context() = Context("forgot it");
+  *reset.mutable_context() = Ctx("forgot it");
   reset.set_user_id("tina");
   reset.set_temporary_password(huge);
   expect_refused(identity_->ResetPassword(admin_, reset).status(),
@@ -577,23 +414,6 @@ TEST_F(IdentityTest, UnknownUserLooksLikeAWrongPasswordAndIsRecorded) {
   EXPECT_EQ(*r->GetString(0, 2), "access_denial.record");
 }
 
-// A clock the test moves.
-class FakeClock : public ledger::Clock {
- public:
-  absl::Time Now() override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  absl::Mutex mu_;
-  absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
-};
-
 // The access_denial records as an admin reads them in the audit trail
 // (their after_state), oldest first.
 std::vector<std::pair<std::string, v1::AccessDenial>> DenialRecords(
@@ -617,7 +437,7 @@ std::vector<std::pair<std::string, v1::AccessDenial>> DenialRecords(
 }
 
 TEST_F(IdentityTest, RepeatedIdenticalDenialsAreOneRecordAndACount) {
-  FakeClock clock;
+  testing::TestClock clock;
   IdentityOptions options;
   options.scrypt.log2_n = 12;
   options.max_failures_per_user_id = 1000;
@@ -675,7 +495,7 @@ TEST_F(IdentityTest, RepeatedIdenticalDenialsAreOneRecordAndACount) {
 }
 
 TEST_F(IdentityTest, RateLimitRefusalsAreRecordedAggregated) {
-  FakeClock clock;
+  testing::TestClock clock;
   IdentityOptions options;
   options.scrypt.log2_n = 12;
   options.max_failures_per_user_id = 2;
@@ -745,7 +565,7 @@ TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
   CC_EXPECT_OK(identity_->Authenticate(c.session_token, kLab, KeyOf(kLab)));
 
   v1::DisableUserRequest disable;
-  *disable.mutable_context() = Context("left the company");
+  *disable.mutable_context() = Ctx("left the company");
   disable.set_user_id("tina");
   CC_ASSERT_OK(identity_->DisableUser(admin_, disable));
   EXPECT_EQ(identity_->Authenticate(c.session_token, kLab, KeyOf(kLab))
@@ -758,7 +578,7 @@ TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
       auth::kReasonAccountDisabled);
   // Disabled, never deleted: the id stays taken.
   v1::CreateUserRequest again;
-  *again.mutable_context() = Context();
+  *again.mutable_context() = Ctx();
   again.set_user_id("tina");
   again.set_printed_name("Another Tina");
   again.add_roles(common::v1::ROLE_QA);
@@ -772,7 +592,7 @@ TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
 
 TEST_F(IdentityTest, AdminCannotDisableSelfOrChangeOwnRoles) {
   v1::DisableUserRequest disable;
-  *disable.mutable_context() = Context("oops");
+  *disable.mutable_context() = Ctx("oops");
   disable.set_user_id("ada");
   EXPECT_EQ(ReasonOf(identity_->DisableUser(admin_, disable).status()),
             "CANNOT_DISABLE_SELF");
@@ -789,7 +609,7 @@ TEST_F(IdentityTest, AdminCannotDisableSelfOrChangeOwnRoles) {
        {std::vector{common::v1::ROLE_ADMIN, common::v1::ROLE_QA},
         std::vector{common::v1::ROLE_QA}}) {
     v1::SetRolesRequest request;
-    *request.mutable_context() = Context("audit trail review");
+    *request.mutable_context() = Ctx("audit trail review");
     request.set_user_id("ada");
     for (common::v1::Role role : roles) request.add_roles(role);
     absl::Status refused = identity_->SetRoles(admin_, request).status();
@@ -808,7 +628,7 @@ TEST_F(IdentityTest, RoleChangesNeedAReasonAndCompatibleRoles) {
   auto set_roles = [&](Identity& identity, const std::string& reason,
                        std::vector<common::v1::Role> roles) {
     v1::SetRolesRequest request;
-    *request.mutable_context() = Context(reason);
+    *request.mutable_context() = Ctx(reason);
     request.set_user_id("tina");
     for (common::v1::Role role : roles) request.add_roles(role);
     return identity.SetRoles(admin_, request);
@@ -821,20 +641,19 @@ TEST_F(IdentityTest, RoleChangesNeedAReasonAndCompatibleRoles) {
     EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
     EXPECT_EQ(FieldOf(refused), "context.reason");
   }
-  absl::Status both = set_roles(*identity_, "covering QA this month",
-                                {common::v1::ROLE_TECHNICIAN,
-                                 common::v1::ROLE_QA})
-                          .status();
+  absl::Status both =
+      set_roles(*identity_, "covering QA this month",
+                {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA})
+          .status();
   EXPECT_EQ(both.code(), absl::StatusCode::kFailedPrecondition) << both;
   EXPECT_EQ(ReasonOf(both), kReasonIncompatibleRoles);
-  EXPECT_THAT(std::string(both.message()),
-              HasSubstr("--allow-technician-qa"));
+  EXPECT_THAT(std::string(both.message()), HasSubstr("--allow-technician-qa"));
   EXPECT_EQ(Actions("user", "tina"), history);
   CC_ASSERT_OK_AND_ASSIGN(v1::User unchanged, identity_->GetUser("tina"));
   EXPECT_THAT(unchanged.roles(), ElementsAre(common::v1::ROLE_TECHNICIAN));
 
   v1::CreateUserRequest create;
-  *create.mutable_context() = Context();
+  *create.mutable_context() = Ctx();
   create.set_user_id("terry");
   create.set_printed_name("Terry Two-Hats");
   create.add_roles(common::v1::ROLE_QA);
@@ -847,12 +666,11 @@ TEST_F(IdentityTest, RoleChangesNeedAReasonAndCompatibleRoles) {
 
   // A good change: its reason is in the audit record.
   CC_ASSERT_OK_AND_ASSIGN(
-      auto changed, set_roles(*identity_, "covers QC on night shifts",
-                              {common::v1::ROLE_TECHNICIAN,
-                               common::v1::ROLE_QC_ANALYST}));
-  EXPECT_THAT(changed.user().roles(),
-              ElementsAre(common::v1::ROLE_TECHNICIAN,
-                          common::v1::ROLE_QC_ANALYST));
+      auto changed,
+      set_roles(*identity_, "covers QC on night shifts",
+                {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QC_ANALYST}));
+  EXPECT_THAT(changed.user().roles(), ElementsAre(common::v1::ROLE_TECHNICIAN,
+                                                  common::v1::ROLE_QC_ANALYST));
   auto conn = pg::Connection::Open(db_->conninfo());
   ASSERT_TRUE(conn.ok());
   auto r = conn->Exec(
@@ -871,9 +689,9 @@ TEST_F(IdentityTest, RoleChangesNeedAReasonAndCompatibleRoles) {
   allowing.allow_technician_qa = true;
   Identity lenient(pool_.get(), ledger_.get(), allowing);
   CC_ASSERT_OK_AND_ASSIGN(
-      auto combined, set_roles(lenient, "two-person site: both hats",
-                               {common::v1::ROLE_TECHNICIAN,
-                                common::v1::ROLE_QA}));
+      auto combined,
+      set_roles(lenient, "two-person site: both hats",
+                {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}));
   EXPECT_THAT(combined.user().roles(),
               ElementsAre(common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA));
 }
@@ -886,7 +704,7 @@ TEST_F(IdentityTest, PasswordPolicyAndNoReuse) {
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(login.session_token, kLab));
   v1::ChangePasswordRequest change;
-  *change.mutable_context() = Context();
+  *change.mutable_context() = Ctx();
   change.set_current_password(kTinaPassword);
   change.set_new_password(kTempPassword);  // the first, temporary one
   absl::Status reused = identity_->ChangePassword(tina, change).status();
@@ -913,7 +731,7 @@ TEST_F(IdentityTest, ChangingThePasswordEndsTheOtherSessions) {
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(here.session_token, kLab));
   v1::ChangePasswordRequest change;
-  *change.mutable_context() = Context();
+  *change.mutable_context() = Ctx();
   change.set_current_password(kTinaPassword);
   change.set_new_password("a brand new passphrase");
   CC_ASSERT_OK(identity_->ChangePassword(tina, change));
@@ -933,7 +751,7 @@ TEST_F(IdentityTest, ChangingThePasswordEndsTheOtherSessions) {
 
 TEST_F(IdentityTest, TemporaryPasswordMustBeChangedFirst) {
   v1::CreateUserRequest create;
-  *create.mutable_context() = Context();
+  *create.mutable_context() = Ctx();
   create.set_user_id("nina");
   create.set_printed_name("Nina New");
   create.add_roles(common::v1::ROLE_QA);
@@ -952,7 +770,7 @@ TEST_F(IdentityTest, TemporaryPasswordMustBeChangedFirst) {
 
 TEST_F(IdentityTest, CreateUserIsIdempotentPerRequestId) {
   v1::CreateUserRequest create;
-  *create.mutable_context() = Context();
+  *create.mutable_context() = Ctx();
   create.set_user_id("quinn");
   create.set_printed_name("Quinn Quality");
   create.add_roles(common::v1::ROLE_QA);
@@ -975,7 +793,7 @@ TEST_F(IdentityTest, AnUnknownUserIsNotFoundWithItsReasonAndChangesNothing) {
   EXPECT_THAT(std::string(missing.message()), HasSubstr("\"nobody\""));
 
   v1::UnlockUserRequest unlock;
-  *unlock.mutable_context() = Context("ticket 42");
+  *unlock.mutable_context() = Ctx("ticket 42");
   unlock.set_user_id("nobody");
   absl::Status refused = identity_->UnlockUser(admin_, unlock).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kNotFound) << refused;
@@ -990,26 +808,25 @@ TEST_F(IdentityTest, SignatureNeedsThePasswordAgainAndFailuresCount) {
       identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(login.session_token, kLab));
-  auth::SignatureAttempt attempt{.method = "/x.v1.X/Sign",
-                                 .workstation = kLab,
-                                 .request_id = ""};
+  auth::SignatureAttempt attempt{
+      .method = "/x.v1.X/Sign", .workstation = kLab, .request_id = ""};
   common::v1::ESignature esig;
   esig.set_meaning(common::v1::SIGNATURE_MEANING_PERFORMED);
   esig.set_password("not my password");
-  absl::StatusOr<auth::Signature> refused = auth::Sign(
-      *identity_, tina, esig, {common::v1::SIGNATURE_MEANING_PERFORMED},
-      attempt);
+  absl::StatusOr<auth::Signature> refused =
+      auth::Sign(*identity_, tina, esig,
+                 {common::v1::SIGNATURE_MEANING_PERFORMED}, attempt);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReasonOf(refused.status()), auth::kReasonReauthenticationFailed);
   EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 1);
   EXPECT_EQ(Actions("user", "tina").back(), "user.reauthentication_failed");
 
   esig.set_meaning(common::v1::SIGNATURE_MEANING_RELEASED);
-  EXPECT_EQ(FieldOf(auth::Sign(*identity_, tina, esig,
-                               {common::v1::SIGNATURE_MEANING_PERFORMED},
-                               attempt)
-                        .status()),
-            "signature.meaning");
+  EXPECT_EQ(
+      FieldOf(auth::Sign(*identity_, tina, esig,
+                         {common::v1::SIGNATURE_MEANING_PERFORMED}, attempt)
+                  .status()),
+      "signature.meaning");
 
   esig.set_meaning(common::v1::SIGNATURE_MEANING_PERFORMED);
   esig.set_password(kTinaPassword);
@@ -1035,28 +852,27 @@ TEST_F(IdentityTest, FourEyesNeedsASecondDistinctPersonWithAnAllowedRole) {
       identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           PrincipalOf(login.session_token, kLab));
-  auth::SignatureAttempt attempt{.method = "/x.v1.X/Verify",
-                                 .workstation = kLab,
-                                 .request_id = ""};
+  auth::SignatureAttempt attempt{
+      .method = "/x.v1.X/Verify", .workstation = kLab, .request_id = ""};
   std::vector<common::v1::SignatureMeaning> verified = {
       common::v1::SIGNATURE_MEANING_VERIFIED};
   common::v1::CoSignature second;
   second.set_user_id("tina");
   second.set_password(kTinaPassword);
   second.set_meaning(common::v1::SIGNATURE_MEANING_VERIFIED);
-  absl::StatusOr<auth::Signature> same = auth::CoSign(
-      *identity_, tina, second, {common::v1::ROLE_TECHNICIAN}, verified,
-      attempt);
+  absl::StatusOr<auth::Signature> same =
+      auth::CoSign(*identity_, tina, second, {common::v1::ROLE_TECHNICIAN},
+                   verified, attempt);
   EXPECT_EQ(same.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReasonOf(same.status()), auth::kReasonSamePerson);
 
   second.set_user_id("quinn");
   second.set_password("third own secret phrase");
-  EXPECT_EQ(ReasonOf(auth::CoSign(*identity_, tina, second,
-                                  {common::v1::ROLE_TECHNICIAN}, verified,
-                                  attempt)
-                         .status()),
-            "ROLE_NOT_ALLOWED");
+  EXPECT_EQ(
+      ReasonOf(auth::CoSign(*identity_, tina, second,
+                            {common::v1::ROLE_TECHNICIAN}, verified, attempt)
+                   .status()),
+      "ROLE_NOT_ALLOWED");
 
   second.set_user_id("theo");
   second.set_password("second own secret phrase");
@@ -1088,8 +904,7 @@ TEST_F(IdentityTest, SegregationOfDutiesRefusesWhoPerformedOrReviewed) {
   CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
                           pg::Connection::Open(db_->conninfo()));
   CC_ASSERT_OK(manufacturing->RegisterKey(owner));
-  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction write,
-                          pg::Transaction::Begin(owner));
+  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction write, pg::Transaction::Begin(owner));
   CC_ASSERT_OK([&]() -> absl::Status {
     pg::Transaction& tx = write;
     google::protobuf::Timestamp state;

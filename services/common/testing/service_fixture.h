@@ -69,6 +69,8 @@ inline constexpr char kTemporaryPassword[] = "temporary-Pa55word";
 // Thread-safety: safe to call concurrently.
 class TestClock final : public ledger::Clock {
  public:
+  // At a fixed instant (2027-01-15 08:00 UTC): the same on every run.
+  TestClock() : TestClock(absl::FromUnixSeconds(1'800'000'000)) {}
   explicit TestClock(absl::Time start) : now_(start) {}
   absl::Time Now() override;
   void Set(absl::Time now);
@@ -168,6 +170,7 @@ class ServiceFixture : public ::testing::Test {
   // Starts at the real time, so that it agrees with the ledgers on the real
   // clock until the test moves it.
   TestClock clock_;
+  // Made by StartIdentity (identity's own test makes identity_ itself).
   std::unique_ptr<pg::Pool> identity_pool_;
   std::unique_ptr<ledger::Ledger> identity_ledger_;
   std::unique_ptr<identity::Identity> identity_;
