@@ -33,6 +33,46 @@ using fields::RequireText;
 using fields::ToTime;
 constexpr auto Ts = fields::TimestampParam;
 
+// ---- SQL (decision 0014: enum columns hold the proto enum's number) ------
+
+// A batch in process (the column's default): $1 id, $2 donor lot, $3 its
+// custody item, $4 its DIN, $5 the cord's collection (µs), $6 process
+// version, $7 started by.
+std::string InsertBatchSql() {
+  return absl::StrCat(
+      "INSERT INTO cellchain_manufacturing.batches (batch_id, donor_lot_id, "
+      "donor_lot_item_id, din, collected_at, process_version, started_by, "
+      "started_at) VALUES ($1, $2, $3, $4, ",
+      Ts(5), ", $6, $7, now())");
+}
+
+// Batch $1 put in state $3 (v1.BatchState ABORTED) for reason $2.
+constexpr char kAbortBatch[] =
+    "UPDATE cellchain_manufacturing.batches SET state = $3, "
+    "abort_reason = $2, version = version + 1 WHERE batch_id = $1";
+
+// Every revision (v1.StepRevision) of every step of batch $1.
+std::string SelectRevisionsOfBatch() {
+  return absl::StrCat(
+      "SELECT r.step_id, r.revision, r.step_values, "
+      "r.recorded_by AS recorded_by_user_id, ",
+      pg::MicrosColumn("r.recorded_at", "recorded_at"),
+      ", r.reason FROM cellchain_manufacturing.step_revisions r "
+      "JOIN cellchain_manufacturing.steps s USING (step_id) "
+      "WHERE s.batch_id = $1 ORDER BY r.step_id, r.revision");
+}
+
+// After DeviationSelect(): the deviations of batch $1.
+constexpr char kWhereDeviationsOfBatch[] =
+    "WHERE batch_id = $1 ORDER BY recorded_at, deviation_id";
+
+// After BatchSelect(): $1 state (NULL: any), $2 donor lot ('': any), at
+// most $3, the latest first.
+constexpr char kWhereBatchesListed[] =
+    "WHERE ($1::int IS NULL OR state = $1::int) "
+    "AND ($2 = '' OR donor_lot_id = $2) "
+    "ORDER BY started_at DESC, batch_id DESC LIMIT $3";
+
 }  // namespace
 
 absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
@@ -61,9 +101,10 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
   if (lot.state() != donor::v1::LOT_STATE_AVAILABLE) {
     return FailedRule(
         kReasonDonorLotNotAvailable,
-        absl::StrCat("donor lot ", lot.lot_id(), " is ",
-                     donor::v1::LotState_Name(lot.state()).substr(10),
-                     ": a batch starts only from a lot QA released"));
+        absl::StrCat(
+            "donor lot ", lot.lot_id(), " is ",
+            EnumLabel(donor::v1::LotState_Name(lot.state()), "LOT_STATE_"),
+            ": a batch starts only from a lot QA released"));
   }
   custody::v1::GetItemRequest get;
   get.set_item_id(lot.item_id());
@@ -83,15 +124,9 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
         pg::Transaction& tx = audit.tx();
         std::string id = crypto::RandomId("bat");
         CC_RETURN_IF_ERROR(
-            tx.Exec(
-                  absl::StrCat(
-                      "INSERT INTO cellchain_manufacturing.batches "
-                      "(batch_id, donor_lot_id, donor_lot_item_id, din, "
-                      "collected_at, process_version, started_by, "
-                      "started_at) VALUES ($1, $2, $3, $4, ",
-                      Ts(5), ", $6, $7, now())"),
-                  {id, lot.lot_id(), lot.item_id(), lot.din(),
-                   Micros(lot.collected_at()), process_version, caller.user_id})
+            tx.Exec(InsertBatchSql(), {id, lot.lot_id(), lot.item_id(),
+                                       lot.din(), Micros(lot.collected_at()),
+                                       process_version, caller.user_id})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_batch(), LoadBatch(tx, id));
         return audit
@@ -120,14 +155,14 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
               return FailedRule(
                   kReasonBatchState,
                   absl::StrCat("batch ", batch.batch_id(), " is ",
-                               v1::BatchState_Name(batch.state()).substr(12),
+                               EnumLabel(v1::BatchState_Name(batch.state()),
+                                         "BATCH_STATE_"),
                                ": only a batch in process is aborted"));
             }
             CC_RETURN_IF_ERROR(
-                tx.Exec("UPDATE cellchain_manufacturing.batches SET state = 3, "
-                        "abort_reason = $2, version = version + 1 "
-                        "WHERE batch_id = $1",
-                        {batch.batch_id(), request.context().reason()})
+                tx.Exec(kAbortBatch,
+                        {batch.batch_id(), request.context().reason(),
+                         static_cast<int>(v1::BATCH_STATE_ABORTED)})
                     .status());
             CC_ASSIGN_OR_RETURN(*response.mutable_batch(),
                                 LoadBatch(tx, batch.batch_id()));
@@ -138,9 +173,8 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
                 .status();
           }));
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::Step> steps,
-      LoadSteps(*lease, "WHERE batch_id = $1", {request.batch_id()}));
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Step> steps,
+                      LoadStepsOfBatch(*lease, request.batch_id()));
   std::vector<std::string> vessels;
   for (const v1::Step& s : steps) {
     if (IsCulture(s.kind())) {
@@ -167,16 +201,8 @@ absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
     *response.add_steps() = s;
     *response.add_growth() = ToGrowth(s, growth[s.step_id()]);
   }
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      lease->Exec(
-          absl::StrCat("SELECT r.step_id, r.revision, r.step_values, "
-                       "r.recorded_by AS recorded_by_user_id, ",
-                       pg::MicrosColumn("r.recorded_at", "recorded_at"),
-                       ", r.reason FROM cellchain_manufacturing.step_revisions "
-                       "r JOIN cellchain_manufacturing.steps s USING (step_id) "
-                       "WHERE s.batch_id = $1 ORDER BY r.step_id, r.revision"),
-          {request.batch_id()}));
+  CC_ASSIGN_OR_RETURN(pg::Result r, lease->Exec(SelectRevisionsOfBatch(),
+                                                {request.batch_id()}));
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string step_id, r.GetString(row, 0));
     v1::StepRevision* revision =
@@ -184,13 +210,10 @@ absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
     CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *revision));
     CC_RETURN_IF_ERROR(ParseValues(r, row, *revision->mutable_values()));
   }
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::Deviation> deviations,
-      pg::LoadRows<v1::Deviation>(*lease,
-                                  DeviationSelect() +
-                                      "WHERE batch_id = $1 "
-                                      "ORDER BY recorded_at, deviation_id",
-                                  {request.batch_id()}));
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Deviation> deviations,
+                      pg::LoadRows<v1::Deviation>(
+                          *lease, DeviationSelect() + kWhereDeviationsOfBatch,
+                          {request.batch_id()}));
   for (v1::Deviation& d : deviations) {
     if (d.status() == v1::DEVIATION_STATUS_OPEN &&
         d.classification() != v1::DEVIATION_CLASS_MINOR) {
@@ -230,13 +253,8 @@ absl::StatusOr<v1::ListBatchesResponse> Manufacturing::ListBatches(
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::Batch> rows,
       pg::LoadRows<v1::Batch>(
-          *lease,
-          absl::StrCat(BatchSelect(),
-                       "WHERE ($1::int = 0 OR state = $1::int) "
-                       "AND ($2 = '' OR donor_lot_id = $2) "
-                       "ORDER BY started_at DESC, batch_id DESC LIMIT ",
-                       kMaxList),
-          {static_cast<int>(request.state()), request.donor_lot_id()}));
+          *lease, BatchSelect() + kWhereBatchesListed,
+          {EnumOrNull(request.state()), request.donor_lot_id(), kMaxList}));
   v1::ListBatchesResponse response;
   for (v1::Batch& b : rows) *response.add_batches() = std::move(b);
   return response;

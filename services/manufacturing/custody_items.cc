@@ -66,10 +66,10 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
     case v1::STEP_KIND_CRYOPRESERVATION:
       r.set_type(custody::v1::ITEM_TYPE_CRYOVIAL);
       r.set_local_code(absl::StrCat(step.step_id, "-C", i + 1));
-      r.set_description(
-          absl::StrCat(v1::BankKind_Name(step.values.bank_kind()).substr(10),
-                       " bank vial ", i + 1, " of ", item_count, ", ", label,
-                       ", ", Cells(step.values.cells_per_vial()), " cells"));
+      r.set_description(absl::StrCat(
+          EnumLabel(v1::BankKind_Name(step.values.bank_kind()), "BANK_KIND_"),
+          " bank vial ", i + 1, " of ", item_count, ", ", label, ", ",
+          Cells(step.values.cells_per_vial()), " cells"));
       r.set_location_id(step.positions[i]);
       break;
     case v1::STEP_KIND_PRODUCT_HARVEST: {

@@ -20,6 +20,20 @@ namespace {
 
 using fields::RequireText;
 
+// ---- SQL (decision 0014: enum columns hold the proto enum's number) ------
+
+// The steps of batch $1.
+constexpr char kSelectStepIdsOfBatch[] =
+    "SELECT step_id FROM cellchain_manufacturing.steps WHERE batch_id = $1";
+
+// QA's assessment of deviation $1: $2 its classification (v1.DeviationClass;
+// NULL keeps it), $3 the assessment, $4 signed by, $5 status
+// (v1.DeviationStatus CLOSED).
+constexpr char kAssessDeviation[] =
+    "UPDATE cellchain_manufacturing.deviations SET status = $5, "
+    "classification = coalesce($2::int, classification), assessment = $3, "
+    "assessed_by = $4, assessed_at = now() WHERE deviation_id = $1";
+
 // Segregation of duties for a deviation's assessment: whoever recorded the
 // deviation, or performed, verified or corrected the step it is about, may
 // not assess it; a deviation of the batch as a whole is about the batch's
@@ -39,11 +53,8 @@ absl::Status CheckDeviationIndependence(pg::Transaction& tx,
     entities.push_back(ref("batch_step", deviation.step_id()));
   } else {
     entities.push_back(ref("batch", deviation.batch_id()));
-    CC_ASSIGN_OR_RETURN(
-        pg::Result steps,
-        tx.Exec("SELECT step_id FROM cellchain_manufacturing.steps "
-                "WHERE batch_id = $1",
-                {deviation.batch_id()}));
+    CC_ASSIGN_OR_RETURN(pg::Result steps,
+                        tx.Exec(kSelectStepIdsOfBatch, {deviation.batch_id()}));
     for (int row = 0; row < steps.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string id, steps.GetString(row, 0));
       entities.push_back(ref("batch_step", std::move(id)));
@@ -79,14 +90,11 @@ absl::StatusOr<v1::RecordDeviationResponse> Manufacturing::RecordDeviation(
         }
         std::string id = crypto::RandomId("bdv");
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.deviations "
-                    "(deviation_id, batch_id, step_id, classification, "
-                    "description, impact, recorded_by, recorded_at) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp())",
+            tx.Exec(kInsertDeviation,
                     {id, batch.batch_id(),
                      request.step_id().empty() ? pg::Param::Null()
                                                : pg::Param(request.step_id()),
-                     static_cast<int>(request.classification()),
+                     /*rule=*/"", static_cast<int>(request.classification()),
                      request.description(), request.impact(), caller.user_id})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_deviation(),
@@ -133,14 +141,11 @@ absl::StatusOr<v1::AssessDeviationResponse> Manufacturing::AssessDeviation(
                                          deviation.assessed_by_user_id()));
         }
         CC_RETURN_IF_ERROR(
-            tx.Exec("UPDATE cellchain_manufacturing.deviations SET status = 2, "
-                    "classification = CASE WHEN $2::int = 0 THEN "
-                    "classification ELSE $2::int END, assessment = $3, "
-                    "assessed_by = $4, assessed_at = now() "
-                    "WHERE deviation_id = $1",
+            tx.Exec(kAssessDeviation,
                     {deviation.deviation_id(),
-                     static_cast<int>(request.classification()),
-                     request.assessment(), signature.actor.user_id()})
+                     EnumOrNull(request.classification()), request.assessment(),
+                     signature.actor.user_id(),
+                     static_cast<int>(v1::DEVIATION_STATUS_CLOSED)})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_deviation(),
                             LoadDeviation(tx, deviation.deviation_id()));

@@ -23,6 +23,39 @@ namespace {
 
 using fields::RequireText;
 
+// ---- SQL (decision 0014: enum columns hold the proto enum's number) ------
+
+// Another piece than the one request id $2 would make, tagged $1.
+constexpr char kSelectSameAssetTag[] =
+    "SELECT 1 FROM cellchain_manufacturing.equipment "
+    "WHERE asset_tag = $1 AND equipment_id <> $2";
+
+// Equipment in service (the column's default): $1 id, $2 kind
+// (v1.EquipmentKind), $3 name, $4 asset tag, $5 calibrated on, $6 due
+// (YYYY-MM-DD), $7 certificate, $8 custody item.
+constexpr char kInsertEquipment[] =
+    "INSERT INTO cellchain_manufacturing.equipment "
+    "(equipment_id, kind, name, asset_tag, calibrated_on, calibration_due, "
+    "calibration_reference, item_id) "
+    "VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8)";
+
+// A calibration of $1 on $2, due $3, certificate $4; no row when $2 lies
+// before the last calibration.
+constexpr char kUpdateCalibration[] =
+    "UPDATE cellchain_manufacturing.equipment SET calibrated_on = $2::date, "
+    "calibration_due = $3::date, calibration_reference = $4, "
+    "version = version + 1 "
+    "WHERE equipment_id = $1 AND calibrated_on <= $2::date RETURNING 1";
+
+// $1 put in status $2 (v1.EquipmentStatus) for reason $3.
+constexpr char kUpdateEquipmentStatus[] =
+    "UPDATE cellchain_manufacturing.equipment SET status = $2, "
+    "status_reason = $3, version = version + 1 WHERE equipment_id = $1";
+
+// After EquipmentSelect(): $1 kind (NULL: any), at most $2.
+constexpr char kWhereEquipmentListed[] =
+    "WHERE ($1::int IS NULL OR kind = $1::int) ORDER BY asset_tag LIMIT $2";
+
 // A calibration done on `on` (not after the day of `now`), due on `due`,
 // with its certificate `reference`. INVALID_ARGUMENT naming the field.
 absl::Status CheckCalibration(const std::string& on, const std::string& due,
@@ -74,11 +107,8 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
   const std::string id = StableId("eqp", "RegisterEquipment", request_id);
   {
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(
-        pg::Result r,
-        lease->Exec("SELECT 1 FROM cellchain_manufacturing.equipment "
-                    "WHERE asset_tag = $1 AND equipment_id <> $2",
-                    {request.asset_tag(), id}));
+    CC_ASSIGN_OR_RETURN(pg::Result r, lease->Exec(kSelectSameAssetTag,
+                                                  {request.asset_tag(), id}));
     if (r.rows() > 0) {
       return absl::AlreadyExistsError(absl::StrCat(
           "asset tag ", request.asset_tag(), " is registered already"));
@@ -94,10 +124,7 @@ absl::StatusOr<v1::RegisterEquipmentResponse> Manufacturing::RegisterEquipment(
           v1::RegisterEquipmentResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.equipment "
-                    "(equipment_id, kind, name, asset_tag, calibrated_on, "
-                    "calibration_due, calibration_reference, item_id) VALUES "
-                    "($1, $2, $3, $4, $5::date, $6::date, $7, $8)",
+            tx.Exec(kInsertEquipment,
                     {id, static_cast<int>(request.kind()), request.name(),
                      request.asset_tag(), request.calibrated_on(),
                      request.calibration_due(), request.calibration_reference(),
@@ -130,11 +157,7 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
         CC_ASSIGN_OR_RETURN(
             pg::Result updated,
             tx.Exec(
-                "UPDATE cellchain_manufacturing.equipment SET "
-                "calibrated_on = $2::date, calibration_due = $3::date, "
-                "calibration_reference = $4, version = version + 1 "
-                "WHERE equipment_id = $1 AND calibrated_on <= $2::date "
-                "RETURNING 1",
+                kUpdateCalibration,
                 {equipment.equipment_id(), request.calibrated_on(),
                  request.calibration_due(), request.calibration_reference()}));
         if (updated.rows() == 0) {
@@ -171,12 +194,9 @@ Manufacturing::SetEquipmentStatus(
         CC_ASSIGN_OR_RETURN(v1::Equipment equipment,
                             LoadEquipment(tx, request.equipment_id()));
         CC_RETURN_IF_ERROR(
-            tx.Exec(
-                  "UPDATE cellchain_manufacturing.equipment SET status = $2, "
-                  "status_reason = $3, version = version + 1 "
-                  "WHERE equipment_id = $1",
-                  {equipment.equipment_id(), static_cast<int>(request.status()),
-                   request.context().reason()})
+            tx.Exec(kUpdateEquipmentStatus, {equipment.equipment_id(),
+                                             static_cast<int>(request.status()),
+                                             request.context().reason()})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_equipment(),
                             LoadEquipment(tx, equipment.equipment_id()));
@@ -195,12 +215,8 @@ absl::StatusOr<v1::ListEquipmentResponse> Manufacturing::ListEquipment(
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(std::vector<v1::Equipment> rows,
                       pg::LoadRows<v1::Equipment>(
-                          *lease,
-                          absl::StrCat(EquipmentSelect(),
-                                       "WHERE ($1::int = 0 OR kind = $1::int) "
-                                       "ORDER BY asset_tag LIMIT ",
-                                       kMaxList),
-                          {static_cast<int>(request.kind())}));
+                          *lease, EquipmentSelect() + kWhereEquipmentListed,
+                          {EnumOrNull(request.kind()), kMaxList}));
   v1::ListEquipmentResponse response;
   for (v1::Equipment& e : rows) *response.add_equipment() = std::move(e);
   return response;

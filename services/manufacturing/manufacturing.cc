@@ -18,6 +18,18 @@ namespace {
 
 using common::v1::SignatureMeaning;
 
+// Every id of each entity a state reader reads (ledger::IdsFrom).
+constexpr char kSelectMaterialIds[] =
+    "SELECT material_id FROM cellchain_manufacturing.materials";
+constexpr char kSelectEquipmentIds[] =
+    "SELECT equipment_id FROM cellchain_manufacturing.equipment";
+constexpr char kSelectBatchIds[] =
+    "SELECT batch_id FROM cellchain_manufacturing.batches";
+constexpr char kSelectStepIds[] =
+    "SELECT step_id FROM cellchain_manufacturing.steps";
+constexpr char kSelectDeviationIds[] =
+    "SELECT deviation_id FROM cellchain_manufacturing.deviations";
+
 }  // namespace
 
 // An id that a retry of the same request gets again: the custody items a
@@ -72,23 +84,20 @@ absl::Status Manufacturing::RegisterStateReaders(
   using Id = const std::string&;
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::MaterialLot>(
       registry, "material_lot", [](C& c, Id id) { return LoadMaterial(c, id); },
-      ledger::IdsFrom(
-          "SELECT material_id FROM cellchain_manufacturing.materials")));
+      ledger::IdsFrom(kSelectMaterialIds)));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Equipment>(
       registry, "equipment", [](C& c, Id id) { return LoadEquipment(c, id); },
-      ledger::IdsFrom(
-          "SELECT equipment_id FROM cellchain_manufacturing.equipment")));
+      ledger::IdsFrom(kSelectEquipmentIds)));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Batch>(
       registry, "batch", [](C& c, Id id) { return LoadBatch(c, id); },
-      ledger::IdsFrom("SELECT batch_id FROM cellchain_manufacturing.batches")));
+      ledger::IdsFrom(kSelectBatchIds)));
   CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Step>(
       registry, "batch_step", [](C& c, Id id) { return LoadStep(c, id); },
-      ledger::IdsFrom("SELECT step_id FROM cellchain_manufacturing.steps")));
+      ledger::IdsFrom(kSelectStepIds)));
   return ledger::RegisterProtoReader<v1::Deviation>(
       registry, "batch_deviation",
       [](C& c, Id id) { return LoadDeviation(c, id); },
-      ledger::IdsFrom(
-          "SELECT deviation_id FROM cellchain_manufacturing.deviations"));
+      ledger::IdsFrom(kSelectDeviationIds));
 }
 
 const Process* Manufacturing::FindProcess(const std::string& version) const {

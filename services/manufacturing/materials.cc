@@ -23,6 +23,47 @@ namespace {
 
 using fields::RequireText;
 
+// ---- SQL (decision 0014: enum columns hold the proto enum's number) ------
+
+// Another lot received with $1 supplier, $2 supplier lot and $3 name than
+// the one request id $4 would make.
+constexpr char kSelectSameSupplierLot[] =
+    "SELECT material_id FROM cellchain_manufacturing.materials "
+    "WHERE supplier = $1 AND supplier_lot = $2 AND name = $3 "
+    "AND material_id <> $4";
+
+// A lot received into quarantine (the column's default): $1 id, $2 code,
+// $3 kind (v1.MaterialKind), $4 name, $5 supplier, $6 supplier lot,
+// $7 expiry (YYYY-MM-DD), $8 custody item, $9 received by.
+constexpr char kInsertMaterial[] =
+    "INSERT INTO cellchain_manufacturing.materials "
+    "(material_id, material_code, kind, name, supplier, supplier_lot, "
+    "expires_on, item_id, received_by, received_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, now())";
+
+constexpr char kLockMaterial[] =
+    "SELECT 1 FROM cellchain_manufacturing.materials "
+    "WHERE material_id = $1 FOR UPDATE";
+
+// QA's disposition of lot $1: $2 status (v1.MaterialStatus RELEASED or
+// REJECTED), $3 signed by, $4 the rejection's reason (NULL for a release).
+constexpr char kUpdateMaterialStatus[] =
+    "UPDATE cellchain_manufacturing.materials SET status = $2, "
+    "dispositioned_by = $3, dispositioned_at = now(), rejection_reason = $4, "
+    "version = version + 1 WHERE material_id = $1";
+
+// The steps that used lot $1, in the order they were recorded.
+constexpr char kSelectStepsUsingMaterial[] =
+    "SELECT c.step_id FROM cellchain_manufacturing.consumptions c "
+    "JOIN cellchain_manufacturing.steps s USING (step_id) "
+    "WHERE c.material_id = $1 ORDER BY s.created_at, c.step_id";
+
+// After MaterialSelect(): $1 status, $2 kind (NULL: any), at most $3.
+constexpr char kWhereMaterialsListed[] =
+    "WHERE ($1::int IS NULL OR status = $1::int) "
+    "AND ($2::int IS NULL OR kind = $2::int) "
+    "ORDER BY lower(name), expires_on, material_id LIMIT $3";
+
 // "MAT-" and 8 characters of Crockford's base32, from the same derivation.
 std::string MaterialCode(std::string_view request_id) {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -54,13 +95,10 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
   {
     // Refused before a custody item is made for it.
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(
-        pg::Result r,
-        lease->Exec(
-            "SELECT material_id FROM cellchain_manufacturing.materials "
-            "WHERE supplier = $1 AND supplier_lot = $2 AND name = $3 "
-            "AND material_id <> $4",
-            {request.supplier(), request.supplier_lot(), request.name(), id}));
+    CC_ASSIGN_OR_RETURN(pg::Result r,
+                        lease->Exec(kSelectSameSupplierLot,
+                                    {request.supplier(), request.supplier_lot(),
+                                     request.name(), id}));
     if (r.rows() > 0) {
       CC_ASSIGN_OR_RETURN(std::string other, r.GetString(0, 0));
       return absl::AlreadyExistsError(absl::StrCat(
@@ -79,11 +117,7 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
         pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(
             tx.Exec(
-                  "INSERT INTO cellchain_manufacturing.materials "
-                  "(material_id, material_code, kind, name, supplier, "
-                  "supplier_lot, expires_on, item_id, received_by, "
-                  "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7::date, "
-                  "$8, $9, now())",
+                  kInsertMaterial,
                   {id, code, static_cast<int>(request.kind()), request.name(),
                    request.supplier(), request.supplier_lot(),
                    request.expires_on(), item.item().item_id(), caller.user_id})
@@ -129,10 +163,7 @@ Manufacturing::DispositionMaterial(
         CC_ASSIGN_OR_RETURN(v1::MaterialLot material,
                             LoadMaterial(tx, request.material_id()));
         CC_RETURN_IF_ERROR(
-            tx.Exec("SELECT 1 FROM cellchain_manufacturing.materials "
-                    "WHERE material_id = $1 FOR UPDATE",
-                    {material.material_id()})
-                .status());
+            tx.Exec(kLockMaterial, {material.material_id()}).status());
         CC_ASSIGN_OR_RETURN(material, LoadMaterial(tx, material.material_id()));
         if (release) {
           // Segregation of duties: whoever received the lot may not release
@@ -161,11 +192,10 @@ Manufacturing::DispositionMaterial(
                            ": it cannot be released"));
         }
         CC_RETURN_IF_ERROR(
-            tx.Exec("UPDATE cellchain_manufacturing.materials SET status = $2, "
-                    "dispositioned_by = $3, dispositioned_at = now(), "
-                    "rejection_reason = $4, version = version + 1 "
-                    "WHERE material_id = $1",
-                    {material.material_id(), release ? 2 : 3,
+            tx.Exec(kUpdateMaterialStatus,
+                    {material.material_id(),
+                     static_cast<int>(release ? v1::MATERIAL_STATUS_RELEASED
+                                              : v1::MATERIAL_STATUS_REJECTED),
                      signature.actor.user_id(),
                      release ? pg::Param::Null()
                              : pg::Param(request.context().reason())})
@@ -190,13 +220,9 @@ absl::StatusOr<v1::GetMaterialResponse> Manufacturing::GetMaterial(
   v1::GetMaterialResponse response;
   CC_ASSIGN_OR_RETURN(*response.mutable_material(),
                       LoadMaterial(*lease, request.material_id()));
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      lease->Exec(
-          "SELECT c.step_id FROM cellchain_manufacturing.consumptions c "
-          "JOIN cellchain_manufacturing.steps s USING (step_id) "
-          "WHERE c.material_id = $1 ORDER BY s.created_at, c.step_id",
-          {response.material().material_id()}));
+  CC_ASSIGN_OR_RETURN(pg::Result r,
+                      lease->Exec(kSelectStepsUsingMaterial,
+                                  {response.material().material_id()}));
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(*response.add_step_ids(), r.GetString(row, 0));
   }
@@ -212,17 +238,11 @@ absl::StatusOr<v1::ListMaterialsResponse> Manufacturing::ListMaterials(
     return InvalidField("kind", "not a material kind");
   }
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::MaterialLot> rows,
-      pg::LoadRows<v1::MaterialLot>(
-          *lease,
-          absl::StrCat(MaterialSelect(),
-                       "WHERE ($1::int = 0 OR status = $1::int) "
-                       "AND ($2::int = 0 OR kind = $2::int) "
-                       "ORDER BY lower(name), expires_on, material_id LIMIT ",
-                       kMaxList),
-          {static_cast<int>(request.status()),
-           static_cast<int>(request.kind())}));
+  CC_ASSIGN_OR_RETURN(std::vector<v1::MaterialLot> rows,
+                      pg::LoadRows<v1::MaterialLot>(
+                          *lease, MaterialSelect() + kWhereMaterialsListed,
+                          {EnumOrNull(request.status()),
+                           EnumOrNull(request.kind()), kMaxList}));
   v1::ListMaterialsResponse response;
   for (v1::MaterialLot& m : rows) *response.add_materials() = std::move(m);
   return response;

@@ -23,6 +23,28 @@ namespace {
 using fields::RequireText;
 using fields::ToTime;
 
+// ---- SQL (decision 0014: enum columns hold the proto enum's number) ------
+
+// Whoever recorded a revision of step $1.
+constexpr char kSelectRecordersOfStep[] =
+    "SELECT DISTINCT recorded_by FROM cellchain_manufacturing.step_revisions "
+    "WHERE step_id = $1";
+
+// Step $1 verified by $2: $3 status (v1.StepStatus VERIFIED).
+constexpr char kVerifyStep[] =
+    "UPDATE cellchain_manufacturing.steps SET status = $3, verified_by = $2, "
+    "verified_at = now() WHERE step_id = $1";
+
+// Step $1 corrected: $2 revision, $3 values, $4 recorded by, $5 reason. A
+// verified step ($6, v1.StepStatus VERIFIED) is PERFORMED ($7) again, for
+// a second person to verify the new revision.
+constexpr char kCorrectStep[] =
+    "UPDATE cellchain_manufacturing.steps SET revision = $2, "
+    "step_values = $3, recorded_by = $4, recorded_at = now(), "
+    "correction_reason = $5, "
+    "status = CASE WHEN status = $6 THEN $7 ELSE status END, "
+    "verified_by = NULL, verified_at = NULL WHERE step_id = $1";
+
 }  // namespace
 
 absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
@@ -39,10 +61,7 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
     // the one who recorded it.
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     CC_ASSIGN_OR_RETURN(
-        pg::Result r,
-        lease->Exec("SELECT DISTINCT recorded_by FROM "
-                    "cellchain_manufacturing.step_revisions WHERE step_id = $1",
-                    {request.step_id()}));
+        pg::Result r, lease->Exec(kSelectRecordersOfStep, {request.step_id()}));
     if (r.rows() == 0) {
       return NotFound("step", request.step_id(), "STEP_NOT_FOUND");
     }
@@ -86,9 +105,8 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
                                          step.verified_by_user_id()));
         }
         CC_RETURN_IF_ERROR(
-            tx.Exec("UPDATE cellchain_manufacturing.steps SET status = 3, "
-                    "verified_by = $2, verified_at = now() WHERE step_id = $1",
-                    {step.step_id(), signature.actor.user_id()})
+            tx.Exec(kVerifyStep, {step.step_id(), signature.actor.user_id(),
+                                  static_cast<int>(v1::STEP_STATUS_VERIFIED)})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),
                             LoadStep(tx, step.step_id()));
@@ -138,7 +156,8 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
           return FailedRule(
               kReasonBatchState,
               absl::StrCat("batch ", view.batch.batch_id(), " is ",
-                           v1::BatchState_Name(view.batch.state()).substr(12),
+                           EnumLabel(v1::BatchState_Name(view.batch.state()),
+                                     "BATCH_STATE_"),
                            ": its record is closed; record a deviation "
                            "instead"));
         }
@@ -206,19 +225,14 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
                             ledger::SerializeDeterministic(values));
         int64_t revision = request.revision() + 1;
         CC_RETURN_IF_ERROR(
-            tx.Exec("UPDATE cellchain_manufacturing.steps SET "
-                    "revision = $2, step_values = $3, recorded_by = $4, "
-                    "recorded_at = now(), correction_reason = $5, "
-                    "status = CASE WHEN status = 3 THEN 2 ELSE status END, "
-                    "verified_by = NULL, verified_at = NULL "
-                    "WHERE step_id = $1",
+            tx.Exec(kCorrectStep,
                     {step->step_id(), revision, pg::Param::Bytes(values_bytes),
-                     signature.actor.user_id(), request.context().reason()})
+                     signature.actor.user_id(), request.context().reason(),
+                     static_cast<int>(v1::STEP_STATUS_VERIFIED),
+                     static_cast<int>(v1::STEP_STATUS_PERFORMED)})
                 .status());
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
-                    "(step_id, revision, step_values, recorded_by, "
-                    "recorded_at, reason) VALUES ($1, $2, $3, $4, now(), $5)",
+            tx.Exec(kInsertRevision,
                     {step->step_id(), revision, pg::Param::Bytes(values_bytes),
                      signature.actor.user_id(), request.context().reason()})
                 .status());

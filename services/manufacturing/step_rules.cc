@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "services/common/fields/fields.h"
 #include "services/common/status/status.h"
@@ -52,6 +53,11 @@ std::string KindName(v1::StepKind kind) {
 }
 
 std::string Cells(double cells) { return absl::StrFormat("%.3g", cells); }
+
+std::string EnumLabel(const std::string& name, std::string_view prefix) {
+  return std::string(
+      absl::StripPrefix(name, absl::string_view(prefix.data(), prefix.size())));
+}
 
 // The facts the growth arithmetic needs, from the steps as recorded.
 std::vector<StepFacts> FactsOf(const std::vector<v1::Step>& steps) {
@@ -152,7 +158,8 @@ absl::Status CheckUses(const Uses& uses, const v1::StepValues& values,
           kReasonMaterialNotReleased,
           absl::StrCat("material lot ", m.material_code(), " (", m.name(),
                        ", lot ", m.supplier_lot(), ") is ",
-                       v1::MaterialStatus_Name(m.status()).substr(16),
+                       EnumLabel(v1::MaterialStatus_Name(m.status()),
+                                 "MATERIAL_STATUS_"),
                        ": only a lot QA released can be used"));
     }
     CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
@@ -195,11 +202,11 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
   Plan plan;
   const v1::Batch& batch = view.batch;
   if (batch.state() != v1::BATCH_STATE_IN_PROCESS) {
-    return FailedRule(
-        kReasonBatchState,
-        absl::StrCat("batch ", batch.batch_id(), " is ",
-                     v1::BatchState_Name(batch.state()).substr(12),
-                     ": no step is recorded on it"));
+    return FailedRule(kReasonBatchState,
+                      absl::StrCat("batch ", batch.batch_id(), " is ",
+                                   EnumLabel(v1::BatchState_Name(batch.state()),
+                                             "BATCH_STATE_"),
+                                   ": no step is recorded on it"));
   }
   CC_RETURN_IF_ERROR(CheckUses(uses, values, UsedAt(kind, values, false)));
   absl::flat_hash_set<std::string> seen;

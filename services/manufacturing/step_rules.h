@@ -70,6 +70,11 @@ std::string KindName(v1::StepKind kind);
 // A cell count as the refusals and item descriptions write it (%.3g).
 std::string Cells(double cells);
 
+// An enum value's name without its type's prefix, as the refusals and item
+// descriptions write it: EnumLabel(v1::BatchState_Name(s), "BATCH_STATE_")
+// is "IN_PROCESS". By the prefix, never by its length (decision 0014).
+std::string EnumLabel(const std::string& name, std::string_view prefix);
+
 // The facts the growth arithmetic needs, from the steps as recorded.
 std::vector<StepFacts> FactsOf(const std::vector<v1::Step>& steps);
 

@@ -28,6 +28,46 @@ namespace {
 using fields::ToTime;
 using ledger::RequestBytes;
 
+// ---- SQL (decision 0014: enum columns hold the proto enum's number) ------
+
+// The batch of step $1.
+constexpr char kSelectBatchOfStep[] =
+    "SELECT batch_id FROM cellchain_manufacturing.steps WHERE step_id = $1";
+
+// Whether step $1 was recorded.
+constexpr char kSelectStepRecorded[] =
+    "SELECT 1 FROM cellchain_manufacturing.steps WHERE step_id = $1";
+
+// Batch $1's product lot $2 harvested by step $3: $4 state (v1.BatchState
+// QC_PENDING).
+constexpr char kProductHarvested[] =
+    "UPDATE cellchain_manufacturing.batches SET state = $4, "
+    "product_item_id = $2, product_step_id = $3, version = version + 1 "
+    "WHERE batch_id = $1";
+
+// After DeviationSelect(): the deviations a rule raised on step $1.
+constexpr char kWhereRaisedByStep[] =
+    "WHERE step_id = $1 AND rule <> '' ORDER BY deviation_id";
+
+// A culture's harvest as step $1's revision $2: $3 values, $4 recorded
+// by, $5 status (v1.StepStatus PERFORMED).
+constexpr char kHarvestStep[] =
+    "UPDATE cellchain_manufacturing.steps SET status = $5, revision = $2, "
+    "step_values = $3, recorded_by = $4, recorded_at = now() "
+    "WHERE step_id = $1";
+
+// The cryopreservation step that made vial $1 and its batch: $2 role
+// (ItemRole kVial).
+constexpr char kSelectVialsStep[] =
+    "SELECT i.step_id, s.batch_id FROM cellchain_manufacturing.step_items i "
+    "JOIN cellchain_manufacturing.steps s USING (step_id) "
+    "WHERE i.item_id = $1 AND i.role = $2";
+
+// Vial $1 thawed by step $2.
+constexpr char kInsertThaw[] =
+    "INSERT INTO cellchain_manufacturing.thaws (vial_item_id, step_id) "
+    "VALUES ($1, $2)";
+
 // Vessels live in a place (an incubator), which holds them in custody, so
 // that whoever harvests or discards them later may end them.
 constexpr char kVesselPlace[] =
@@ -58,10 +98,7 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     if (batch_id.empty()) {
       CC_ASSIGN_OR_RETURN(
-          pg::Result r,
-          lease->Exec("SELECT batch_id FROM cellchain_manufacturing.steps "
-                      "WHERE step_id = $1",
-                      {step.source_step_id}));
+          pg::Result r, lease->Exec(kSelectBatchOfStep, {step.source_step_id}));
       if (r.rows() == 0) {
         return NotFound("step", step.source_step_id, "STEP_NOT_FOUND");
       }
@@ -105,11 +142,8 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
     // A retry of a step that was recorded skips the rules (they held when
     // it was recorded, and the step itself now counts against them): its
     // custody calls and transaction replay their first answers.
-    CC_ASSIGN_OR_RETURN(
-        pg::Result recorded,
-        lease->Exec("SELECT 1 FROM cellchain_manufacturing.steps "
-                    "WHERE step_id = $1",
-                    {step.step_id}));
+    CC_ASSIGN_OR_RETURN(pg::Result recorded,
+                        lease->Exec(kSelectStepRecorded, {step.step_id}));
     BatchView view;
     if (recorded.rows() == 0) {
       CC_ASSIGN_OR_RETURN(plan, plan_on(*lease, false, view));
@@ -172,10 +206,9 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
                                  step.request_id);
           if (step.kind == v1::STEP_KIND_PRODUCT_HARVEST) {
             CC_RETURN_IF_ERROR(
-                tx.Exec("UPDATE cellchain_manufacturing.batches SET state = 2, "
-                        "product_item_id = $2, product_step_id = $3, "
-                        "version = version + 1 WHERE batch_id = $1",
-                        {batch_id, item_ids.front(), step.step_id})
+                tx.Exec(kProductHarvested,
+                        {batch_id, item_ids.front(), step.step_id,
+                         static_cast<int>(v1::BATCH_STATE_QC_PENDING)})
                     .status());
             CC_ASSIGN_OR_RETURN(v1::Batch batch, LoadBatch(tx, batch_id));
             CC_RETURN_IF_ERROR(audit
@@ -196,13 +229,10 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
       if (deviations.empty()) {
         // A replay: the deviations this step raised, as stored.
         CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-        CC_ASSIGN_OR_RETURN(
-            deviations,
-            pg::LoadRows<v1::Deviation>(*lease,
-                                        DeviationSelect() +
-                                            "WHERE step_id = $1 AND rule <> '' "
-                                            "ORDER BY deviation_id",
-                                        {step.step_id}));
+        CC_ASSIGN_OR_RETURN(deviations,
+                            pg::LoadRows<v1::Deviation>(
+                                *lease, DeviationSelect() + kWhereRaisedByStep,
+                                {step.step_id}));
       }
       *raised = std::move(deviations);
     }
@@ -414,26 +444,21 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
                             ledger::SerializeDeterministic(values));
         int64_t revision = current->revision() + 1;
         CC_RETURN_IF_ERROR(
-            tx.Exec("UPDATE cellchain_manufacturing.steps SET status = 2, "
-                    "revision = $2, step_values = $3, recorded_by = $4, "
-                    "recorded_at = now() WHERE step_id = $1",
+            tx.Exec(kHarvestStep,
                     {current->step_id(), revision,
-                     pg::Param::Bytes(values_bytes), signature.actor.user_id()})
+                     pg::Param::Bytes(values_bytes), signature.actor.user_id(),
+                     static_cast<int>(v1::STEP_STATUS_PERFORMED)})
                 .status());
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
-                    "(step_id, revision, step_values, recorded_by, "
-                    "recorded_at) VALUES ($1, $2, $3, $4, now())",
+            tx.Exec(kInsertRevision,
                     {current->step_id(), revision,
-                     pg::Param::Bytes(values_bytes), signature.actor.user_id()})
+                     pg::Param::Bytes(values_bytes), signature.actor.user_id(),
+                     /*reason=*/""})
                 .status());
         for (const v1::MaterialUse& use : added.materials()) {
-          CC_RETURN_IF_ERROR(
-              tx.Exec("INSERT INTO cellchain_manufacturing.consumptions "
-                      "(step_id, material_id) VALUES ($1, $2) "
-                      "ON CONFLICT DO NOTHING",
-                      {current->step_id(), use.material_id()})
-                  .status());
+          CC_RETURN_IF_ERROR(tx.Exec(kInsertConsumption,
+                                     {current->step_id(), use.material_id()})
+                                 .status());
         }
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),
                             LoadStep(tx, current->step_id()));
@@ -487,12 +512,8 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
           v1::ThawVialResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(
-            pg::Result r,
-            tx.Exec("SELECT i.step_id, s.batch_id FROM "
-                    "cellchain_manufacturing.step_items i JOIN "
-                    "cellchain_manufacturing.steps s USING (step_id) "
-                    "WHERE i.item_id = $1 AND i.role = 2",
-                    {request.vial_item_id()}));
+            pg::Result r, tx.Exec(kSelectVialsStep, {request.vial_item_id(),
+                                                     static_cast<int>(kVial)}));
         if (r.rows() == 0) {
           return FailedRule(kReasonNotAVial,
                             absl::StrCat("item ", request.vial_item_id(),
@@ -519,31 +540,22 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
                                                 EquipmentIds(values), true));
         CC_RETURN_IF_ERROR(CheckUses(uses, values, ToTime(values.thawed_at())));
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.steps (step_id, "
-                    "batch_id, kind, passage_number, source_step_id, status, "
-                    "step_values, recorded_by, recorded_at, created_at) "
-                    "VALUES ($1, $2, 4, $3, $4, 2, $5, $6, now(), "
-                    "clock_timestamp())",
-                    {step_id, batch_id,
+            tx.Exec(kInsertStep,
+                    {step_id, batch_id, static_cast<int>(v1::STEP_KIND_THAW),
                      static_cast<int64_t>(cryo->passage_number()), cryo_id,
+                     static_cast<int>(v1::STEP_STATUS_PERFORMED),
                      pg::Param::Bytes(values_bytes), signature.actor.user_id()})
                 .status());
         CC_RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO cellchain_manufacturing.step_revisions "
-                    "(step_id, revision, step_values, recorded_by, "
-                    "recorded_at) VALUES ($1, 1, $2, $3, now())",
-                    {step_id, pg::Param::Bytes(values_bytes),
-                     signature.actor.user_id()})
+            tx.Exec(kInsertRevision,
+                    {step_id, int64_t{1}, pg::Param::Bytes(values_bytes),
+                     signature.actor.user_id(), /*reason=*/""})
                 .status());
-        CC_RETURN_IF_ERROR(tx.Exec("INSERT INTO cellchain_manufacturing.thaws "
-                                   "(vial_item_id, step_id) VALUES ($1, $2)",
-                                   {request.vial_item_id(), step_id})
-                               .status());
+        CC_RETURN_IF_ERROR(
+            tx.Exec(kInsertThaw, {request.vial_item_id(), step_id}).status());
         for (const v1::MaterialUse& use : values.materials()) {
           CC_RETURN_IF_ERROR(
-              tx.Exec("INSERT INTO cellchain_manufacturing.consumptions "
-                      "(step_id, material_id) VALUES ($1, $2)",
-                      {step_id, use.material_id()})
+              tx.Exec(kInsertConsumption, {step_id, use.material_id()})
                   .status());
         }
         CC_ASSIGN_OR_RETURN(*response.mutable_step(), LoadStep(tx, step_id));

@@ -12,39 +12,50 @@
 namespace cellchain::manufacturing {
 namespace {
 
+// ---- SQL -----------------------------------------------------------------
+// Read as the snapshots' fields are named (pg::FillFromRow fills a proto by
+// column name); timestamps read as µs since the epoch (pg::MicrosColumn).
+// Enum columns hold the proto enum's number, bound as a parameter
+// (docs/decisions/0014-sql-and-enums.md). The statements more than one file
+// sends are in store.h.
+
+// The WHEREs of the snapshot SELECTs (store.h), $1 the id.
+constexpr char kWhereMaterial[] =
+    "WHERE material_id = $1 OR material_code = $1";
+constexpr char kWhereEquipment[] = "WHERE equipment_id = $1 OR asset_tag = $1";
+constexpr char kWhereBatch[] = "WHERE batch_id = $1";
+constexpr char kWhereBatchForUpdate[] = "WHERE batch_id = $1 FOR UPDATE";
+constexpr char kWhereStep[] = "WHERE step_id = $1";
+constexpr char kWhereStepsOfBatch[] =
+    "WHERE batch_id = $1 ORDER BY created_at, step_id";
+constexpr char kWhereDeviation[] = "WHERE deviation_id = $1";
+constexpr char kWhereDeviationForUpdate[] =
+    "WHERE deviation_id = $1 FOR UPDATE";
+
+// A step's snapshot (v1.Step) but for its items; its values as stored.
+std::string StepSelect() {
+  return absl::StrCat(
+      "SELECT step_id, batch_id, kind, passage_number, source_step_id, "
+      "status, revision, step_values, recorded_by AS recorded_by_user_id, ",
+      pg::MicrosColumn("recorded_at"), ", verified_by AS verified_by_user_id, ",
+      pg::MicrosColumn("verified_at"),
+      ", correction_reason FROM cellchain_manufacturing.steps ");
+}
+
+// A batch's snapshot columns and, in the same row, what its rules need
+// beyond them (FillFromRow leaves columns no field is named after).
+std::string BatchViewSelect() {
+  return absl::StrCat("SELECT ", BatchColumns(), ", ",
+                      pg::MicrosColumn("collected_at", "lot_collected_at"),
+                      ", donor_lot_item_id "
+                      "FROM cellchain_manufacturing.batches ");
+}
+
 // The items of the steps whose ids are in the array $1, in each step's order.
 constexpr char kSelectStepItems[] =
     "SELECT step_id, item_id, role, position_location_id "
     "FROM cellchain_manufacturing.step_items "
     "WHERE step_id = ANY($1::text[]) ORDER BY step_id, ordinal";
-
-// A new step (status 1 IN_PROGRESS for a culture, 2 PERFORMED otherwise):
-// $1 id, $2 batch, $3 kind, $4 passage number, $5 source (or NULL),
-// $6 status, $7 values, $8 recorded by.
-constexpr char kInsertStep[] =
-    "INSERT INTO cellchain_manufacturing.steps (step_id, "
-    "batch_id, kind, passage_number, source_step_id, "
-    "status, step_values, recorded_by, recorded_at, "
-    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-    "now(), clock_timestamp())";
-
-// A step's revision 1: $1 step, $2 values, $3 recorded by.
-constexpr char kInsertFirstRevision[] =
-    "INSERT INTO cellchain_manufacturing.step_revisions "
-    "(step_id, revision, step_values, recorded_by, "
-    "recorded_at) VALUES ($1, 1, $2, $3, now())";
-
-// An item a step made: $1 step, $2 ordinal, $3 item, $4 role (ItemRole),
-// $5 a vial's freezer position (or NULL).
-constexpr char kInsertStepItem[] =
-    "INSERT INTO cellchain_manufacturing.step_items "
-    "(step_id, ordinal, item_id, role, "
-    "position_location_id) VALUES ($1, $2, $3, $4, $5)";
-
-// A material lot step $1 used: $2 the lot.
-constexpr char kInsertConsumption[] =
-    "INSERT INTO cellchain_manufacturing.consumptions "
-    "(step_id, material_id) VALUES ($1, $2)";
 
 // The vials thawed in batch $1.
 constexpr char kSelectThawedVials[] =
@@ -52,13 +63,25 @@ constexpr char kSelectThawedVials[] =
     "JOIN cellchain_manufacturing.steps s USING (step_id) "
     "WHERE s.batch_id = $1";
 
-// A MAJOR (classification 2) deviation a rule raised: $1 id, $2 batch,
-// $3 step (or NULL), $4 rule, $5 description, $6 impact, $7 recorded by.
-constexpr char kInsertRaisedDeviation[] =
-    "INSERT INTO cellchain_manufacturing.deviations "
-    "(deviation_id, batch_id, step_id, rule, classification, "
-    "description, impact, recorded_by, recorded_at) "
-    "VALUES ($1, $2, $3, $4, 2, $5, $6, $7, clock_timestamp())";
+// Locks against a concurrent rejection or status change while a step uses
+// them: material lot / equipment $1.
+constexpr char kShareMaterial[] =
+    "SELECT 1 FROM cellchain_manufacturing.materials "
+    "WHERE material_id = $1 FOR SHARE";
+constexpr char kShareEquipment[] =
+    "SELECT 1 FROM cellchain_manufacturing.equipment "
+    "WHERE equipment_id = $1 FOR SHARE";
+
+// An item a step made: $1 step, $2 ordinal, $3 item, $4 role (ItemRole),
+// $5 a vial's freezer position (or NULL).
+constexpr char kInsertStepItem[] =
+    "INSERT INTO cellchain_manufacturing.step_items "
+    "(step_id, ordinal, item_id, role, position_location_id) "
+    "VALUES ($1, $2, $3, $4, $5)";
+
+// What a raised deviation's impact says until QA assesses it.
+constexpr char kRaisedImpact[] =
+    "to be assessed by QA before the batch's disposition";
 
 // The first row `sql` selects with `id` as $1; NOT_FOUND with `reason`
 // naming `what` when none.
@@ -72,26 +95,17 @@ absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
   return std::move(rows.front());
 }
 
-// Reads (and with `lock`, locks FOR SHARE) the rows of `table` named by
+// Reads (and with `lock`, locks with `share_sql`) the rows named by
 // `ids` into `out`, through `load`; an id given in another form (a code or
 // tag the loader also finds by) is refused naming `field`.
 template <typename Proto, typename Executor, typename Load, typename IdOf>
 absl::Status LoadNamed(Executor& executor, const std::vector<std::string>& ids,
-                       bool lock, const char* table, const char* id_column,
-                       std::string_view field, std::string_view hint, Load load,
-                       IdOf id_of,
+                       bool lock, const char* share_sql, std::string_view field,
+                       std::string_view hint, Load load, IdOf id_of,
                        absl::flat_hash_map<std::string, Proto>& out) {
   for (const std::string& id : ids) {
     if (out.contains(id)) continue;
-    if (lock) {
-      CC_RETURN_IF_ERROR(
-          executor
-              .Exec(
-                  absl::StrCat("SELECT 1 FROM cellchain_manufacturing.", table,
-                               " WHERE ", id_column, " = $1 FOR SHARE"),
-                  {id})
-              .status());
-    }
+    if (lock) CC_RETURN_IF_ERROR(executor.Exec(share_sql, {id}).status());
     absl::StatusOr<Proto> row = load(executor, id);
     if (!row.ok()) return row.status();
     if (id_of(*row) != id) return InvalidField(field, hint);
@@ -116,10 +130,8 @@ std::string MaterialSelect() {
 template <typename Executor>
 absl::StatusOr<v1::MaterialLot> LoadMaterial(Executor& executor,
                                              const std::string& id) {
-  return LoadFirst<v1::MaterialLot>(
-      executor,
-      MaterialSelect() + "WHERE material_id = $1 OR material_code = $1", id,
-      "material lot", "MATERIAL_NOT_FOUND");
+  return LoadFirst<v1::MaterialLot>(executor, MaterialSelect() + kWhereMaterial,
+                                    id, "material lot", "MATERIAL_NOT_FOUND");
 }
 
 std::string EquipmentSelect() {
@@ -133,9 +145,8 @@ std::string EquipmentSelect() {
 template <typename Executor>
 absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
                                             const std::string& id) {
-  return LoadFirst<v1::Equipment>(
-      executor, EquipmentSelect() + "WHERE equipment_id = $1 OR asset_tag = $1",
-      id, "equipment", "EQUIPMENT_NOT_FOUND");
+  return LoadFirst<v1::Equipment>(executor, EquipmentSelect() + kWhereEquipment,
+                                  id, "equipment", "EQUIPMENT_NOT_FOUND");
 }
 
 // The columns of a batch's snapshot (v1.Batch).
@@ -155,19 +166,10 @@ std::string BatchSelect() {
 template <typename Executor>
 absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
                                     bool for_update) {
-  return LoadFirst<v1::Batch>(executor,
-                              absl::StrCat(BatchSelect(), "WHERE batch_id = $1",
-                                           for_update ? " FOR UPDATE" : ""),
-                              id, "batch", "BATCH_NOT_FOUND");
-}
-
-std::string StepSelect() {
-  return absl::StrCat(
-      "SELECT step_id, batch_id, kind, passage_number, source_step_id, "
-      "status, revision, step_values, recorded_by AS recorded_by_user_id, ",
-      pg::MicrosColumn("recorded_at"), ", verified_by AS verified_by_user_id, ",
-      pg::MicrosColumn("verified_at"),
-      ", correction_reason FROM cellchain_manufacturing.steps ");
+  return LoadFirst<v1::Batch>(
+      executor,
+      BatchSelect() + (for_update ? kWhereBatchForUpdate : kWhereBatch), id,
+      "batch", "BATCH_NOT_FOUND");
 }
 
 absl::Status ParseValues(const pg::Result& r, int row, v1::StepValues& out) {
@@ -178,16 +180,14 @@ absl::Status ParseValues(const pg::Result& r, int row, v1::StepValues& out) {
   return absl::OkStatus();
 }
 
-// Steps matched by `where`, with their values and items, in the order
-// they were recorded.
+// Steps matched by `where` (a kWhere... constant), with their values and
+// items.
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
                                                 const std::string& where,
                                                 const pg::Params& params) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r, executor.Exec(absl::StrCat(StepSelect(), where,
-                                               " ORDER BY created_at, step_id"),
-                                  params));
+  CC_ASSIGN_OR_RETURN(pg::Result r,
+                      executor.Exec(StepSelect() + where, params));
   std::vector<v1::Step> steps(r.rows());
   std::string ids = "{";
   for (int row = 0; row < r.rows(); ++row) {
@@ -220,9 +220,15 @@ absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
 }
 
 template <typename Executor>
+absl::StatusOr<std::vector<v1::Step>> LoadStepsOfBatch(
+    Executor& executor, const std::string& batch_id) {
+  return LoadSteps(executor, kWhereStepsOfBatch, {batch_id});
+}
+
+template <typename Executor>
 absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id) {
   CC_ASSIGN_OR_RETURN(std::vector<v1::Step> steps,
-                      LoadSteps(executor, "WHERE step_id = $1", {id}));
+                      LoadSteps(executor, kWhereStep, {id}));
   if (steps.empty()) return NotFound("step", id, "STEP_NOT_FOUND");
   return std::move(steps.front());
 }
@@ -243,8 +249,8 @@ absl::StatusOr<v1::Deviation> LoadDeviation(Executor& executor,
                                             bool for_update) {
   return LoadFirst<v1::Deviation>(
       executor,
-      absl::StrCat(DeviationSelect(), "WHERE deviation_id = $1",
-                   for_update ? " FOR UPDATE" : ""),
+      DeviationSelect() +
+          (for_update ? kWhereDeviationForUpdate : kWhereDeviation),
       id, "deviation", "DEVIATION_NOT_FOUND");
 }
 
@@ -253,17 +259,10 @@ absl::StatusOr<BatchView> LoadView(Executor& executor,
                                    const std::string& batch_id,
                                    bool for_update) {
   BatchView view;
-  // The batch's snapshot columns and, in the same row, what its rules need
-  // beyond them (FillFromRow leaves columns no field is named after).
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
       executor.Exec(
-          absl::StrCat("SELECT ", BatchColumns(), ", ",
-                       pg::MicrosColumn("collected_at", "lot_collected_at"),
-                       ", donor_lot_item_id "
-                       "FROM cellchain_manufacturing.batches "
-                       "WHERE batch_id = $1",
-                       for_update ? " FOR UPDATE" : ""),
+          BatchViewSelect() + (for_update ? kWhereBatchForUpdate : kWhereBatch),
           {batch_id}));
   if (r.rows() == 0) return NotFound("batch", batch_id, "BATCH_NOT_FOUND");
   CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, view.batch));
@@ -271,8 +270,7 @@ absl::StatusOr<BatchView> LoadView(Executor& executor,
   view.collected_at = absl::FromUnixMicros(collected);
   CC_ASSIGN_OR_RETURN(view.donor_lot_item_id,
                       r.GetString(0, "donor_lot_item_id"));
-  CC_ASSIGN_OR_RETURN(view.steps,
-                      LoadSteps(executor, "WHERE batch_id = $1", {batch_id}));
+  CC_ASSIGN_OR_RETURN(view.steps, LoadStepsOfBatch(executor, batch_id));
   CC_ASSIGN_OR_RETURN(pg::Result thaws,
                       executor.Exec(kSelectThawedVials, {batch_id}));
   for (int row = 0; row < thaws.rows(); ++row) {
@@ -289,14 +287,14 @@ absl::StatusOr<Uses> LoadUses(Executor& executor,
                               bool lock) {
   Uses uses;
   CC_RETURN_IF_ERROR(LoadNamed<v1::MaterialLot>(
-      executor, material_ids, lock, "materials", "material_id",
-      "values.materials", "name material lots by id (mat_...), not code",
+      executor, material_ids, lock, kShareMaterial, "values.materials",
+      "name material lots by id (mat_...), not code",
       [](Executor& e, const std::string& id) { return LoadMaterial(e, id); },
       [](const v1::MaterialLot& m) { return m.material_id(); },
       uses.materials));
   CC_RETURN_IF_ERROR(LoadNamed<v1::Equipment>(
-      executor, equipment_ids, lock, "equipment", "equipment_id",
-      "values.equipment_ids", "name equipment by id (eqp_...), not asset tag",
+      executor, equipment_ids, lock, kShareEquipment, "values.equipment_ids",
+      "name equipment by id (eqp_...), not asset tag",
       [](Executor& e, const std::string& id) { return LoadEquipment(e, id); },
       [](const v1::Equipment& e) { return e.equipment_id(); }, uses.equipment));
   return uses;
@@ -313,12 +311,11 @@ absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
   for (const Raised& r : raised) {
     std::string id = crypto::RandomId("bdv");
     CC_RETURN_IF_ERROR(
-        tx.Exec(
-              kInsertRaisedDeviation,
-              {id, batch.batch_id(),
-               step_id.empty() ? pg::Param::Null() : pg::Param(step_id), r.rule,
-               r.description,
-               "to be assessed by QA before the batch's disposition", user_id})
+        tx.Exec(kInsertDeviation,
+                {id, batch.batch_id(),
+                 step_id.empty() ? pg::Param::Null() : pg::Param(step_id),
+                 r.rule, static_cast<int>(v1::DEVIATION_CLASS_MAJOR),
+                 r.description, kRaisedImpact, user_id})
             .status());
     ids.push_back(std::move(id));
   }
@@ -339,27 +336,31 @@ absl::Status InsertNewStep(pg::Transaction& tx, const NewStep& step,
                            const std::string& values_bytes,
                            const std::vector<std::string>& item_ids) {
   CC_RETURN_IF_ERROR(
-      tx.Exec(kInsertStep,
-              {step.step_id, batch_id, static_cast<int>(step.kind),
-               passage_number,
-               step.source_step_id.empty() ? pg::Param::Null()
-                                           : pg::Param(step.source_step_id),
-               IsCulture(step.kind) ? 1 : 2, pg::Param::Bytes(values_bytes),
-               step.signature.actor.user_id()})
+      tx.Exec(
+            kInsertStep,
+            {step.step_id, batch_id, static_cast<int>(step.kind),
+             passage_number,
+             step.source_step_id.empty() ? pg::Param::Null()
+                                         : pg::Param(step.source_step_id),
+             // A culture is in progress until its harvest.
+             static_cast<int>(IsCulture(step.kind) ? v1::STEP_STATUS_IN_PROGRESS
+                                                   : v1::STEP_STATUS_PERFORMED),
+             pg::Param::Bytes(values_bytes), step.signature.actor.user_id()})
           .status());
-  CC_RETURN_IF_ERROR(tx.Exec(kInsertFirstRevision,
-                             {step.step_id, pg::Param::Bytes(values_bytes),
-                              step.signature.actor.user_id()})
-                         .status());
+  CC_RETURN_IF_ERROR(
+      tx.Exec(kInsertRevision,
+              {step.step_id, int64_t{1}, pg::Param::Bytes(values_bytes),
+               step.signature.actor.user_id(), ""})
+          .status());
   for (size_t i = 0; i < item_ids.size(); ++i) {
-    int role = step.kind == v1::STEP_KIND_CRYOPRESERVATION  ? kVial
-               : step.kind == v1::STEP_KIND_PRODUCT_HARVEST ? kProductLot
-                                                            : kVessel;
+    ItemRole role = step.kind == v1::STEP_KIND_CRYOPRESERVATION  ? kVial
+                    : step.kind == v1::STEP_KIND_PRODUCT_HARVEST ? kProductLot
+                                                                 : kVessel;
     CC_RETURN_IF_ERROR(
-        tx.Exec(kInsertStepItem,
-                {step.step_id, static_cast<int64_t>(i), item_ids[i], role,
-                 role == kVial ? pg::Param(step.positions[i])
-                               : pg::Param::Null()})
+        tx.Exec(kInsertStepItem, {step.step_id, static_cast<int64_t>(i),
+                                  item_ids[i], static_cast<int>(role),
+                                  role == kVial ? pg::Param(step.positions[i])
+                                                : pg::Param::Null()})
             .status());
   }
   for (const v1::MaterialUse& use : step.values.materials()) {
@@ -377,9 +378,8 @@ template absl::StatusOr<v1::Equipment> LoadEquipment(pg::Connection&,
                                                      const std::string&);
 template absl::StatusOr<v1::Batch> LoadBatch(pg::Connection&,
                                              const std::string&, bool);
-template absl::StatusOr<std::vector<v1::Step>> LoadSteps(pg::Connection&,
-                                                         const std::string&,
-                                                         const pg::Params&);
+template absl::StatusOr<std::vector<v1::Step>> LoadStepsOfBatch(
+    pg::Connection&, const std::string&);
 template absl::StatusOr<v1::Step> LoadStep(pg::Connection&, const std::string&);
 template absl::StatusOr<v1::Deviation> LoadDeviation(pg::Connection&,
                                                      const std::string&, bool);
@@ -394,9 +394,8 @@ template absl::StatusOr<v1::Equipment> LoadEquipment(pg::Transaction&,
                                                      const std::string&);
 template absl::StatusOr<v1::Batch> LoadBatch(pg::Transaction&,
                                              const std::string&, bool);
-template absl::StatusOr<std::vector<v1::Step>> LoadSteps(pg::Transaction&,
-                                                         const std::string&,
-                                                         const pg::Params&);
+template absl::StatusOr<std::vector<v1::Step>> LoadStepsOfBatch(
+    pg::Transaction&, const std::string&);
 template absl::StatusOr<v1::Step> LoadStep(pg::Transaction&,
                                            const std::string&);
 template absl::StatusOr<v1::Deviation> LoadDeviation(pg::Transaction&,

@@ -33,8 +33,52 @@ namespace cellchain::manufacturing {
 
 struct NewStep;  // manufacturing_internal.h
 
-// Which custody items a step made (step_items.role).
+// Which custody items a step made (step_items.role: a code of the schema,
+// never on the wire, so no proto enum).
 enum ItemRole { kVessel = 1, kVial = 2, kProductLot = 3 };
+
+// ---- The statements more than one file sends (the rest are named where
+// they are sent). Enum columns hold the proto enum's number, bound as a
+// parameter (docs/decisions/0014-sql-and-enums.md).
+
+// A new step: $1 id, $2 batch, $3 kind (v1.StepKind), $4 passage number,
+// $5 source (or NULL), $6 status (v1.StepStatus), $7 values, $8 recorded
+// by.
+inline constexpr char kInsertStep[] =
+    "INSERT INTO cellchain_manufacturing.steps (step_id, batch_id, kind, "
+    "passage_number, source_step_id, status, step_values, recorded_by, "
+    "recorded_at, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), clock_timestamp())";
+
+// A step's revision: $1 step, $2 revision, $3 values, $4 recorded by,
+// $5 reason ('' but for a correction).
+inline constexpr char kInsertRevision[] =
+    "INSERT INTO cellchain_manufacturing.step_revisions "
+    "(step_id, revision, step_values, recorded_by, recorded_at, reason) "
+    "VALUES ($1, $2, $3, $4, now(), $5)";
+
+// An open deviation: $1 id, $2 batch, $3 step (or NULL), $4 the rule that
+// raised it ('' when a person recorded it), $5 classification
+// (v1.DeviationClass), $6 description, $7 impact, $8 recorded by.
+inline constexpr char kInsertDeviation[] =
+    "INSERT INTO cellchain_manufacturing.deviations (deviation_id, batch_id, "
+    "step_id, rule, classification, description, impact, recorded_by, "
+    "recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp())";
+
+// Step $1 used material lot $2; once (a harvest may name a lot the
+// seeding used).
+inline constexpr char kInsertConsumption[] =
+    "INSERT INTO cellchain_manufacturing.consumptions (step_id, material_id) "
+    "VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+// An optional enum bound as a parameter: the enum's number, or NULL for
+// its UNSPECIFIED, which is never stored (a list's filter: any; an
+// assessment's classification: unchanged).
+template <typename Enum>
+pg::Param EnumOrNull(Enum value) {
+  return value == Enum() ? pg::Param::Null()
+                         : pg::Param(static_cast<int>(value));
+}
 
 // The SELECT ... FROM of each snapshot, for a WHERE clause to follow.
 std::string MaterialSelect();
@@ -57,12 +101,11 @@ absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
 template <typename Executor>
 absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
                                     bool for_update = false);
-// Steps matched by `where`, with their values and items, in the order
-// they were recorded.
+// The steps of a batch, with their values and items, in the order they
+// were recorded.
 template <typename Executor>
-absl::StatusOr<std::vector<v1::Step>> LoadSteps(Executor& executor,
-                                                const std::string& where,
-                                                const pg::Params& params);
+absl::StatusOr<std::vector<v1::Step>> LoadStepsOfBatch(
+    Executor& executor, const std::string& batch_id);
 template <typename Executor>
 absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id);
 template <typename Executor>
@@ -84,8 +127,6 @@ absl::StatusOr<Uses> LoadUses(Executor& executor,
                               const std::vector<std::string>& equipment_ids,
                               bool lock);
 
-// Inserts the deviations a rule raised and appends their records (the
-// caller appends in entity-type order: these come after "batch").
 // The rows of a new step recorded by `step`: the step (passage
 // `passage_number`, values `values_bytes` as serialized), its revision 1,
 // its custody items `item_ids` (in order, a vial with its position) and the
@@ -95,6 +136,9 @@ absl::Status InsertNewStep(pg::Transaction& tx, const NewStep& step,
                            const std::string& values_bytes,
                            const std::vector<std::string>& item_ids);
 
+// Inserts the deviations a rule raised (MAJOR, for QA to assess) and
+// appends their records (the caller appends in entity-type order: these
+// come after "batch").
 absl::Status InsertRaised(pg::Transaction& tx, ledger::Recorder& audit,
                           const v1::Batch& batch, const std::string& step_id,
                           const std::vector<Raised>& raised,
