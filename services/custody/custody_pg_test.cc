@@ -859,6 +859,32 @@ TEST_F(CustodyTest, ARetryWritesNothingTwiceAndBadInputWritesNothing) {
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.items"), 2);
 }
 
+// The limits migration 0001 seeds have no record and are not listed for
+// state verification; a limit QA changed is, by its item type's name, until
+// it is the seed again.
+TEST_F(CustodyTest, OnlyALimitChangedFromItsSeedMustHaveARecord) {
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  CC_ASSERT_OK_AND_ASSIGN(std::vector<std::string> seeded,
+                          registry_.ListIds(*conn, "temperature_limit"));
+  EXPECT_EQ(seeded, std::vector<std::string>{});
+  v1::SetTemperatureLimitsRequest limits;
+  *limits.mutable_context() = Ctx("validated LN2 vapour range");
+  limits.mutable_limit()->set_item_type(v1::ITEM_TYPE_CRYOVIAL);
+  limits.mutable_limit()->set_min_celsius(-196);
+  limits.mutable_limit()->set_max_celsius(-160);
+  CC_ASSERT_OK(custody_->SetTemperatureLimits(qa_desk_, limits).status());
+  CC_ASSERT_OK_AND_ASSIGN(std::vector<std::string> changed,
+                          registry_.ListIds(*conn, "temperature_limit"));
+  EXPECT_EQ(changed, std::vector<std::string>{"ITEM_TYPE_CRYOVIAL"});
+  *limits.mutable_context() = Ctx("back to the validated default");
+  limits.mutable_limit()->set_max_celsius(-150);
+  CC_ASSERT_OK(custody_->SetTemperatureLimits(qa_desk_, limits).status());
+  CC_ASSERT_OK_AND_ASSIGN(std::vector<std::string> reset,
+                          registry_.ListIds(*conn, "temperature_limit"));
+  EXPECT_EQ(reset, std::vector<std::string>{});
+}
+
 TEST_F(CustodyTest, HistoryRowsCannotBeDeleted) {
   CC_ASSERT_OK_AND_ASSIGN(v1::Item donor,
                           Register(tech_, v1::ITEM_TYPE_DONOR_LOT, "LOT-D"));

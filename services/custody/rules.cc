@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <cmath>
 #include <variant>
 
@@ -255,6 +256,43 @@ absl::Status CheckParentToLink(const LockedItem& parent,
   return absl::OkStatus();
 }
 
+absl::Status CheckLinkRequest(const v1::LinkParentRequest& request) {
+  if (request.item_id().empty()) return InvalidField("item_id", "required");
+  if (request.parent_item_id().empty()) {
+    return InvalidField("parent_item_id", "required");
+  }
+  if (request.item_id() == request.parent_item_id()) {
+    return FailedRule(kReasonDerivationCycle,
+                      "an item cannot be derived from itself");
+  }
+  if (request.kind() == v1::DERIVATION_KIND_UNSPECIFIED ||
+      !v1::DerivationKind_IsValid(request.kind())) {
+    return InvalidField("kind", "a derivation kind is required");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckChildToLink(const LockedItem& child) {
+  CC_RETURN_IF_ERROR(RequireNotEnded(child));
+  if (IsRootType(child.type)) {
+    return InvalidField("item_id", absl::StrCat(v1::ItemType_Name(child.type),
+                                                " starts a chain: no parents"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAcyclic(const v1::LinkParentRequest& request,
+                          const std::vector<std::string>& ancestors) {
+  if (std::find(ancestors.begin(), ancestors.end(), request.item_id()) ==
+      ancestors.end()) {
+    return absl::OkStatus();
+  }
+  return FailedRule(
+      kReasonDerivationCycle,
+      absl::StrCat("item ", request.parent_item_id(), " descends from ",
+                   request.item_id(), ": the link would close a cycle"));
+}
+
 absl::Status CheckHandOver(const LockedItem& item, std::string_view user_id) {
   if (item.state == v1::ITEM_STATE_IN_TRANSIT) {
     return FailedRule(
@@ -263,6 +301,42 @@ absl::Status CheckHandOver(const LockedItem& item, std::string_view user_id) {
   }
   return RequireCustodian(item, user_id);
 }
+
+// ---- handoffs -------------------------------------------------------------
+
+namespace {
+
+absl::Status RequireOpen(const v1::Handoff& handoff) {
+  if (handoff.status() == kHandoffOpen) return absl::OkStatus();
+  return FailedRule(
+      kReasonHandoffNotOpen,
+      absl::StrCat("handoff ", handoff.handoff_id(), " is ", handoff.status()));
+}
+
+}  // namespace
+
+absl::Status CheckAccept(const v1::Handoff& handoff, std::string_view user_id) {
+  CC_RETURN_IF_ERROR(RequireOpen(handoff));
+  if (handoff.to_user_id().empty() || handoff.to_user_id() == user_id) {
+    return absl::OkStatus();
+  }
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        kReasonNotRecipient, ": handoff ", handoff.handoff_id(),
+                        " is to ", handoff.to_user_id())),
+                    kReasonNotRecipient);
+}
+
+absl::Status CheckCancel(const v1::Handoff& handoff, std::string_view user_id) {
+  CC_RETURN_IF_ERROR(RequireOpen(handoff));
+  if (user_id == handoff.from_user_id() ||
+      user_id == handoff.carrier_user_id()) {
+    return absl::OkStatus();
+  }
+  return NotCustodian(
+      "only who handed the item over, or its carrier, may cancel");
+}
+
+// ---- ending ---------------------------------------------------------------
 
 absl::Status CheckEndRequest(const v1::EndItemRequest& request) {
   if (!Ended(request.outcome())) {
@@ -319,6 +393,21 @@ absl::Status CheckRecallable(const LockedItem& root) {
                     absl::StrCat("a recall starts from a donor lot or a "
                                  "reagent lot, not a ",
                                  v1::ItemType_Name(root.type)));
+}
+
+absl::Status RequireActive(const v1::Hold& hold) {
+  if (hold.active()) return absl::OkStatus();
+  return FailedRule(
+      kReasonHoldNotActive,
+      absl::StrCat("hold ", hold.hold_id(), " was released already"));
+}
+
+absl::Status CheckRecallSize(size_t items, int max_items) {
+  if (static_cast<int>(items) <= max_items) return absl::OkStatus();
+  return FailedRule(
+      kReasonRecallTooLarge,
+      absl::StrCat(items, " items to hold; one recall holds at most ",
+                   max_items));
 }
 
 // ---- locations ------------------------------------------------------------

@@ -120,10 +120,39 @@ absl::Status CheckParentOfNewItem(const LockedItem& parent,
 absl::Status CheckParentToLink(const LockedItem& parent,
                                v1::DerivationKind kind);
 
+// The request fields of LinkParent: INVALID_ARGUMENT `item_id`,
+// `parent_item_id` (required), `kind`; DERIVATION_CYCLE for an item linked
+// to itself.
+absl::Status CheckLinkRequest(const v1::LinkParentRequest& request);
+// The child LinkParent links: not ended (ITEM_ENDED), not of a type that
+// starts a chain (INVALID_ARGUMENT `item_id`).
+absl::Status CheckChildToLink(const LockedItem& child);
+// DERIVATION_CYCLE when the request's child is among `ancestors`, what the
+// parent descends from (itself included).
+absl::Status CheckAcyclic(const v1::LinkParentRequest& request,
+                          const std::vector<std::string>& ancestors);
+
 // An item `user_id` hands over (after RequireNotEnded): not in transit
 // already (ITEM_IN_TRANSIT), in their custody or a location's
 // (NOT_CUSTODIAN).
 absl::Status CheckHandOver(const LockedItem& item, std::string_view user_id);
+
+// ---- handoffs -------------------------------------------------------------
+
+// handoffs.status (a string in v1.Handoff too): the migration's CHECK
+// lists these.
+inline constexpr char kHandoffOpen[] = "OPEN";
+inline constexpr char kHandoffAccepted[] = "ACCEPTED";
+inline constexpr char kHandoffCancelled[] = "CANCELLED";
+
+// A handoff `user_id` accepts: open (HANDOFF_NOT_OPEN), and to them when it
+// is to a person (PERMISSION_DENIED NOT_RECIPIENT).
+absl::Status CheckAccept(const v1::Handoff& handoff, std::string_view user_id);
+// A handoff `user_id` cancels: open (HANDOFF_NOT_OPEN), by who handed the
+// item over or its carrier (PERMISSION_DENIED NOT_CUSTODIAN).
+absl::Status CheckCancel(const v1::Handoff& handoff, std::string_view user_id);
+
+// ---- ending ---------------------------------------------------------------
 
 // The request fields of EndItem: INVALID_ARGUMENT `outcome` (CONSUMED,
 // INFUSED or DISCARDED), `patient_id` (required to infuse, only then),
@@ -138,6 +167,12 @@ absl::Status CheckEnd(const LockedItem& item, const v1::EndItemRequest& request,
 
 // A recall starts from a donor lot or a reagent lot (NOT_RECALLABLE).
 absl::Status CheckRecallable(const LockedItem& root);
+
+// HOLD_NOT_ACTIVE when `hold` was released already.
+absl::Status RequireActive(const v1::Hold& hold);
+// RECALL_TOO_LARGE when a recall would hold more than `max_items` items
+// (CustodyOptions.max_recall_items).
+absl::Status CheckRecallSize(size_t items, int max_items);
 
 // ---- locations ------------------------------------------------------------
 

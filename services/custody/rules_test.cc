@@ -159,6 +159,34 @@ TEST(ItemsTest, AParentMustBeUsable) {
   CC_EXPECT_OK(CheckParentToLink(held, sample));
 }
 
+TEST(ItemsTest, ALinkJoinsTwoItemsWithoutClosingACycle) {
+  v1::LinkParentRequest request;
+  EXPECT_EQ(FieldOf(CheckLinkRequest(request)), "item_id");
+  request.set_item_id("itm_c");
+  EXPECT_EQ(FieldOf(CheckLinkRequest(request)), "parent_item_id");
+  request.set_parent_item_id("itm_c");
+  EXPECT_EQ(ReasonOf(CheckLinkRequest(request)), kReasonDerivationCycle);
+  request.set_parent_item_id("itm_p");
+  EXPECT_EQ(FieldOf(CheckLinkRequest(request)), "kind");
+  request.set_kind(v1::DERIVATION_KIND_POOL);
+  CC_EXPECT_OK(CheckLinkRequest(request));
+
+  CC_EXPECT_OK(CheckAcyclic(request, {"itm_p", "itm_lot"}));
+  absl::Status cycle = CheckAcyclic(request, {"itm_p", "itm_c", "itm_lot"});
+  EXPECT_EQ(ReasonOf(cycle), kReasonDerivationCycle);
+  EXPECT_EQ(Message(cycle),
+            "item itm_p descends from itm_c: the link would close a cycle");
+
+  CC_EXPECT_OK(CheckChildToLink(
+      Item(v1::ITEM_TYPE_CULTURE_VESSEL, v1::ITEM_STATE_AVAILABLE)));
+  EXPECT_EQ(FieldOf(CheckChildToLink(
+                Item(v1::ITEM_TYPE_REAGENT_LOT, v1::ITEM_STATE_AVAILABLE))),
+            "item_id");
+  EXPECT_EQ(ReasonOf(CheckChildToLink(
+                Item(v1::ITEM_TYPE_CULTURE_VESSEL, v1::ITEM_STATE_DISCARDED))),
+            kReasonItemEnded);
+}
+
 TEST(ItemsTest, OnlyTheCustodianHandsOverAnItemNotInTransit) {
   LockedItem item = Item(v1::ITEM_TYPE_CRYOVIAL, v1::ITEM_STATE_AVAILABLE);
   CC_EXPECT_OK(CheckHandOver(item, "tina"));
@@ -174,6 +202,32 @@ TEST(ItemsTest, OnlyTheCustodianHandsOverAnItemNotInTransit) {
   EXPECT_EQ(ReasonOf(CheckHandOver(item, "phil")), kReasonItemInTransit);
   item.state = v1::ITEM_STATE_DISCARDED;
   EXPECT_EQ(ReasonOf(RequireNotEnded(item)), kReasonItemEnded);
+}
+
+TEST(HandoffsTest, AnOpenHandoffIsAcceptedByItsRecipientCancelledByItsSender) {
+  v1::Handoff handoff;
+  handoff.set_handoff_id("hnd_1");
+  handoff.set_status(kHandoffOpen);
+  handoff.set_from_user_id("tina");
+  handoff.set_carrier_user_id("carl");
+  handoff.set_to_user_id("phil");
+  CC_EXPECT_OK(CheckAccept(handoff, "phil"));
+  absl::Status not_his = CheckAccept(handoff, "tina");
+  EXPECT_EQ(not_his.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Message(not_his), "NOT_RECIPIENT: handoff hnd_1 is to phil");
+  CC_EXPECT_OK(CheckCancel(handoff, "tina"));
+  CC_EXPECT_OK(CheckCancel(handoff, "carl"));
+  EXPECT_EQ(ReasonOf(CheckCancel(handoff, "phil")), kReasonNotCustodian);
+  // To a place only: anyone whose role may call accepts.
+  handoff.clear_to_user_id();
+  CC_EXPECT_OK(CheckAccept(handoff, "tina"));
+
+  handoff.set_status(kHandoffAccepted);
+  absl::Status closed = CheckAccept(handoff, "phil");
+  EXPECT_EQ(ReasonOf(closed), kReasonHandoffNotOpen);
+  EXPECT_EQ(Message(closed), "handoff hnd_1 is ACCEPTED");
+  handoff.set_status(kHandoffCancelled);
+  EXPECT_EQ(ReasonOf(CheckCancel(handoff, "tina")), kReasonHandoffNotOpen);
 }
 
 TEST(ItemsTest, EndingAnItem) {
@@ -222,6 +276,19 @@ TEST(ItemsTest, ARecallStartsFromADonorOrReagentLot) {
   EXPECT_EQ(ReasonOf(CheckRecallable(
                 Item(v1::ITEM_TYPE_DOSE_BAG, v1::ITEM_STATE_AVAILABLE))),
             kReasonNotRecallable);
+}
+
+TEST(HoldsTest, AHoldIsReleasedOnceAndARecallHoldsAtMostItsLimit) {
+  v1::Hold hold;
+  hold.set_hold_id("hld_1");
+  hold.set_active(true);
+  CC_EXPECT_OK(RequireActive(hold));
+  hold.set_active(false);
+  EXPECT_EQ(ReasonOf(RequireActive(hold)), kReasonHoldNotActive);
+  CC_EXPECT_OK(CheckRecallSize(300, 300));
+  absl::Status large = CheckRecallSize(301, 300);
+  EXPECT_EQ(ReasonOf(large), kReasonRecallTooLarge);
+  EXPECT_EQ(Message(large), "301 items to hold; one recall holds at most 300");
 }
 
 TEST(LocationsTest, AChildIsOfADeeperKindThanItsParent) {
