@@ -53,7 +53,7 @@ void Identity::RecordDenial(const auth::Denial& denial) {
       .code = std::string(absl::StatusCodeToString(denial.status.code())),
       .reason = ReasonOf(denial.status)};
   DenialWindows::Noted noted = denials_.Note(
-      call, DenialClockNow(), [] { return crypto::RandomId("acd"); });
+      call, Now(), [] { return crypto::RandomId("acd"); });
   WriteRepeats(noted.closed);
   if (noted.first_denial_id.empty()) return;  // counted
   absl::Status status = WriteDenial(call, noted.first_denial_id, nullptr);
@@ -65,7 +65,7 @@ void Identity::RecordDenial(const auth::Denial& denial) {
 }
 
 void Identity::FlushRepeatedDenials() {
-  WriteRepeats(denials_.Flush(DenialClockNow()));
+  WriteRepeats(denials_.Flush(Now()));
 }
 
 void Identity::WriteRepeats(const std::vector<Counted>& counted) {
@@ -82,7 +82,7 @@ void Identity::WriteRepeats(const std::vector<Counted>& counted) {
   }
 }
 
-absl::Time Identity::DenialClockNow() const {
+absl::Time Identity::Now() const {
   return options_.clock != nullptr ? options_.clock->Now()
                                    : ledger::RealClock()->Now();
 }

@@ -106,7 +106,8 @@ struct IdentityOptions {
   // Identical access denials within this window of the first one are
   // counted, not recorded one by one (see above).
   absl::Duration denial_window = kDenialWindow;
-  // Time of the denial windows; nullptr: ledger::RealClock(). Not owned.
+  // The time of the denial windows and of the failed-attempt rate limits;
+  // nullptr: ledger::RealClock(). Not owned.
   ledger::Clock* clock = nullptr;
 };
 
@@ -263,8 +264,9 @@ class Identity final : public auth::SessionAuthority,
   // temporary_password (CreateUser, ResetPassword).
   template <typename Request>
   absl::StatusOr<std::string> HashTemporaryPassword(const Request& request);
-  // The time of the denial windows (options_.clock).
-  absl::Time DenialClockNow() const;
+  // The service's time (options_.clock): the denial windows and the
+  // rate limits of failed attempts.
+  absl::Time Now() const;
 
   pg::Pool* const pool_;
   const ledger::Ledger* const ledger_;

@@ -356,6 +356,32 @@ TEST_F(IdentityTest, FailedAttemptsAreLimitedPerWorkstationAndPerUserId) {
   }
 }
 
+TEST_F(IdentityTest, TheFailedAttemptLimitLiftsWhenItsWindowHasPassed) {
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  IdentityOptions options;
+  options.scrypt.log2_n = 12;
+  options.max_failures_per_workstation = 2;
+  options.failure_window = absl::Minutes(5);
+  options.clock = &clock_;
+  Identity identity(pool_.get(), ledger_.get(), options);
+  for (const char* ghost : {"ghost-a", "ghost-b"}) {
+    identity.Login(ghost, "some password", kLab, KeyOf(kLab))
+        .status()
+        .IgnoreError();
+  }
+  EXPECT_EQ(ReasonOf(identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab))
+                         .status()),
+            kReasonTooManyFailedAttempts);
+  // Four minutes on the service's clock: still inside the window.
+  clock_.Advance(absl::Minutes(4));
+  EXPECT_EQ(ReasonOf(identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab))
+                         .status()),
+            kReasonTooManyFailedAttempts);
+  // Past it, the workstation may try again.
+  clock_.Advance(absl::Minutes(2));
+  CC_EXPECT_OK(identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
+}
+
 TEST_F(IdentityTest, PasswordHashingBeyondItsSlotsIsRefusedNotQueued) {
   IdentityOptions options;
   options.scrypt.log2_n = 16;  // a check long enough for the others to arrive

@@ -59,7 +59,7 @@ absl::Status Identity::CheckFailureRate(std::string_view user_id,
                                         std::string_view workstation,
                                         std::string_view method) {
   const FailureCounts::Limit limit =
-      failures_.Check(user_id, workstation, absl::Now());
+      failures_.Check(user_id, workstation, Now());
   if (limit == FailureCounts::Limit::kNone) return absl::OkStatus();
   absl::Status refused =
       WithReason(absl::ResourceExhaustedError(
@@ -81,7 +81,7 @@ absl::Status Identity::Refuse(Outcome outcome, const AttemptAnswers& answers,
                               std::string_view user_id,
                               std::string_view workstation,
                               std::string_view method) {
-  failures_.Note(user_id, workstation, absl::Now());
+  failures_.Note(user_id, workstation, Now());
   Refusal refusal = RefusalOf(outcome, answers);
   if (refusal.denial.has_value()) {
     RecordDenial({.method = std::string(method),
