@@ -182,30 +182,14 @@ absl::StatusOr<v1::Item> ItemFromRow(const pg::Result& r, int row) {
   return item;
 }
 
-// Every row `sql` selects with `params`, filled into Proto by column name.
-template <typename Proto, typename Executor>
-absl::StatusOr<std::vector<Proto>> SelectRows(Executor& executor,
-                                              std::string_view sql,
-                                              const pg::Params& params) {
-  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
-  std::vector<Proto> out(r.rows());
-  for (int row = 0; row < r.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
-  }
-  return out;
-}
-
 // The one row `sql` selects with `id` as $1. NOT_FOUND "no <what> "<id>""
 // when there is none.
 template <typename Proto, typename Executor>
-absl::StatusOr<Proto> LoadOne(Executor& executor, std::string_view sql,
+absl::StatusOr<Proto> LoadOne(Executor& executor, const std::string& sql,
                               const std::string& id, std::string_view what) {
   CC_ASSIGN_OR_RETURN(std::vector<Proto> rows,
-                      SelectRows<Proto>(executor, sql, {id}));
-  if (rows.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no ", std::string(what), " \"", id, "\""));
-  }
+                      pg::LoadRows<Proto>(executor, sql, {id}));
+  if (rows.empty()) return NotFound(what, id);
   return std::move(rows.front());
 }
 
@@ -294,7 +278,7 @@ absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Handoff>> LoadHandoffsOfItem(
     Executor& executor, const std::string& item_id) {
-  return SelectRows<v1::Handoff>(
+  return pg::LoadRows<v1::Handoff>(
       executor,
       absl::StrCat(HandoffSelect(),
                    "WHERE item_id = $1 ORDER BY initiated_at, handoff_id"),
@@ -313,7 +297,7 @@ absl::StatusOr<v1::Hold> LoadHold(Executor& executor, const std::string& id,
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Hold>> LoadHoldsOfItem(
     Executor& executor, const std::string& item_id) {
-  return SelectRows<v1::Hold>(
+  return pg::LoadRows<v1::Hold>(
       executor,
       absl::StrCat(HoldSelect(),
                    "WHERE item_id = $1 ORDER BY placed_at, hold_id"),
@@ -323,7 +307,7 @@ absl::StatusOr<std::vector<v1::Hold>> LoadHoldsOfItem(
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Hold>> LoadHoldsOfRecall(
     Executor& executor, const std::string& recall_id) {
-  return SelectRows<v1::Hold>(
+  return pg::LoadRows<v1::Hold>(
       executor,
       absl::StrCat(HoldSelect(), "WHERE recall_id = $1 ORDER BY hold_id"),
       {recall_id});
@@ -364,7 +348,7 @@ absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
                                                      id, "temperature upload"));
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::TemperatureReading> readings,
-      SelectRows<v1::TemperatureReading>(executor, ReadingsSelect(), {id}));
+      pg::LoadRows<v1::TemperatureReading>(executor, ReadingsSelect(), {id}));
   for (v1::TemperatureReading& reading : readings) {
     *upload.add_readings() = std::move(reading);
   }
@@ -389,7 +373,7 @@ absl::StatusOr<v1::TemperatureLimit> LoadLimit(Executor& executor,
 template <typename Executor>
 absl::StatusOr<std::vector<v1::TemperatureLimit>> LoadLimits(
     Executor& executor) {
-  return SelectRows<v1::TemperatureLimit>(
+  return pg::LoadRows<v1::TemperatureLimit>(
       executor, absl::StrCat(kSelectLimits, "ORDER BY item_type"), {});
 }
 
