@@ -5,6 +5,7 @@
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
+#include "services/custody/reasons.h"
 #include "services/isbt128/data_structures.h"
 #include "services/manufacturing/step_rules.h"
 
@@ -97,6 +98,20 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
   return r;
 }
 
+bool Definitive(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+      return true;
+    default:
+      return false;
+  }
+}
+
 absl::Status Manufacturing::EndItems(const P& caller,
                                      const std::string& request_id,
                                      const std::vector<std::string>& item_ids,
@@ -112,7 +127,7 @@ absl::Status Manufacturing::EndItems(const P& caller,
     absl::StatusOr<custody::v1::EndItemResponse> ended =
         custody_->EndItem(caller, end);
     // An item ended already (by hand, or by an earlier attempt) is done.
-    if (!ended.ok() && ReasonOf(ended.status()) != "ITEM_ENDED") {
+    if (!ended.ok() && ReasonOf(ended.status()) != custody::kReasonItemEnded) {
       return Annotate(ended.status(), absl::StrCat("ending custody item ", id));
     }
   }

@@ -1,8 +1,9 @@
 // The custody items manufacturing asks custody for: the requests that
 // register a material lot's, a piece of equipment's and a new step's items
 // (each under a request id derived from the caller's, so that a retry
-// registers the same item again), and reading an item back. Ending items
-// is Manufacturing::EndItems (custody_items.cc).
+// registers the same item again), reading an item back, and which refusals
+// of a step's transaction discard the items made for it. Ending items is
+// Manufacturing::EndItems (custody_items.cc).
 //
 // Thread-safety: the request builders are pure; Item calls `custody`.
 #ifndef CELLCHAIN_SERVICES_MANUFACTURING_CUSTODY_ITEMS_H_
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
@@ -22,6 +24,16 @@ namespace cellchain::manufacturing {
 // A custody item as custody has it now (empty when it cannot be read: the
 // registration that follows reports the error).
 custody::v1::Item Item(custody::CustodyPort& custody, const std::string& id);
+
+// Whether `status`, a step's transaction's error, refused the step for good:
+// a retry of the request would be refused again (INVALID_ARGUMENT,
+// FAILED_PRECONDITION, PERMISSION_DENIED, NOT_FOUND, ALREADY_EXISTS, and
+// ABORTED, which reaches here only once pg::Pool's serialization retries
+// are spent), so the custody items made for the step before the
+// transaction are discarded. Any other code (UNAVAILABLE,
+// DEADLINE_EXCEEDED, INTERNAL, ...) may pass on a retry, which reuses the
+// items.
+bool Definitive(const absl::Status& status);
 
 // The reagent lot item of a material lot received with `code`.
 custody::v1::RegisterItemRequest MaterialItemRequest(

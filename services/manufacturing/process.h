@@ -1,5 +1,5 @@
 // A manufacturing process version's limits, the service's options, and
-// the reasons of the service's FAILED_PRECONDITION refusals: plain values
+// the reasons the service refuses with: plain values
 // that the pure step rules (step_rules.h) and the service (manufacturing.h)
 // share, with no I/O.
 //
@@ -21,7 +21,16 @@ class Clock;  // services/ledger/ledger.h; declared here so that the pure
 
 namespace cellchain::manufacturing {
 
-// Reasons of FAILED_PRECONDITION refusals.
+// Reasons of NOT_FOUND refusals (status.h NotFound).
+inline constexpr char kReasonMaterialNotFound[] = "MATERIAL_NOT_FOUND";
+inline constexpr char kReasonEquipmentNotFound[] = "EQUIPMENT_NOT_FOUND";
+inline constexpr char kReasonBatchNotFound[] = "BATCH_NOT_FOUND";
+inline constexpr char kReasonStepNotFound[] = "STEP_NOT_FOUND";
+inline constexpr char kReasonDeviationNotFound[] = "DEVIATION_NOT_FOUND";
+
+// Reasons of FAILED_PRECONDITION refusals. A vial on hold in custody is
+// refused with custody's own reason (custody::kReasonItemOnHold,
+// services/custody/reasons.h).
 inline constexpr char kReasonDonorLotNotAvailable[] = "DONOR_LOT_NOT_AVAILABLE";
 inline constexpr char kReasonProcessUnknown[] = "PROCESS_UNKNOWN";
 inline constexpr char kReasonBatchState[] = "BATCH_STATE";
@@ -47,6 +56,9 @@ inline constexpr char kReasonNotAVial[] = "NOT_A_VIAL";
 inline constexpr char kReasonDeviationClosed[] = "DEVIATION_CLOSED";
 inline constexpr char kReasonCollectionToProcessing[] =
     "COLLECTION_TO_PROCESSING";
+// A retry of a request whose step was refused after its custody items were
+// made: they were discarded, so the step needs a new request id.
+inline constexpr char kReasonRequestRefusedBefore[] = "REQUEST_REFUSED_BEFORE";
 
 // A manufacturing process version: its limits and which steps a second
 // person verifies.

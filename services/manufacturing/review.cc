@@ -63,7 +63,7 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
     CC_ASSIGN_OR_RETURN(
         pg::Result r, lease->Exec(kSelectRecordersOfStep, {request.step_id()}));
     if (r.rows() == 0) {
-      return NotFound("step", request.step_id(), "STEP_NOT_FOUND");
+      return NotFound("step", request.step_id(), kReasonStepNotFound);
     }
     for (int row = 0; row < r.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string by, r.GetString(row, 0));

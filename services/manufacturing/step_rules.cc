@@ -240,7 +240,7 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
   } else {
     const v1::Step* source = view.Find(source_step_id);
     if (source == nullptr) {
-      return NotFound("step", source_step_id, "STEP_NOT_FOUND");
+      return NotFound("step", source_step_id, kReasonStepNotFound);
     }
     if (!IsCulture(source->kind()) && source->kind() != v1::STEP_KIND_THAW) {
       return FailedRule(kReasonStepKind,

@@ -412,6 +412,17 @@ TEST(StepValuesTest, CleanKeepsOnlyWhatTheKindRecords) {
             "values.harvested_at");
 }
 
+TEST(StepRulesTest, EnumLabelDropsTheTypesPrefixByName) {
+  EXPECT_EQ(EnumLabel(v1::BatchState_Name(v1::BATCH_STATE_QC_PENDING),
+                      "BATCH_STATE_"),
+            "QC_PENDING");
+  EXPECT_EQ(EnumLabel(v1::MaterialStatus_Name(v1::MATERIAL_STATUS_RELEASED),
+                      "MATERIAL_STATUS_"),
+            "RELEASED");
+  // A name without the prefix stays whole.
+  EXPECT_EQ(EnumLabel("PASSAGE", "BATCH_STATE_"), "PASSAGE");
+}
+
 TEST(StepValuesTest, ATimeIsInThePastOfTheServicesClock) {
   v1::StepValues in;
   in.set_vessel_type("T175");

@@ -11,6 +11,7 @@
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
+#include "services/custody/reasons.h"
 #include "services/ledger/record_once.h"
 #include "services/ledger/recorder.h"
 #include "services/ledger/request_bytes.h"
@@ -73,20 +74,6 @@ constexpr char kInsertThaw[] =
 constexpr char kVesselPlace[] =
     "required: the custody location (incubator) the vessels are put in";
 
-bool Definitive(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
@@ -100,7 +87,7 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
       CC_ASSIGN_OR_RETURN(
           pg::Result r, lease->Exec(kSelectBatchOfStep, {step.source_step_id}));
       if (r.rows() == 0) {
-        return NotFound("step", step.source_step_id, "STEP_NOT_FOUND");
+        return NotFound("step", step.source_step_id, kReasonStepNotFound);
       }
       CC_ASSIGN_OR_RETURN(batch_id, r.GetString(0, 0));
     }
@@ -172,7 +159,7 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
                         custody_->RegisterItem(caller, r));
     if (item.item().state() == custody::v1::ITEM_STATE_DISCARDED) {
       return FailedRule(
-          "REQUEST_REFUSED_BEFORE",
+          kReasonRequestRefusedBefore,
           absl::StrCat("request ", step.request_id,
                        " was refused before and its custody items were "
                        "discarded: record the step again with a new request "
@@ -495,7 +482,7 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
   CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse vial,
                       custody_->GetItem(get));
   if (vial.item().on_hold()) {
-    return FailedRule("ITEM_ON_HOLD",
+    return FailedRule(custody::kReasonItemOnHold,
                       absl::StrCat("vial ", request.vial_item_id(),
                                    " is on hold in custody"));
   }

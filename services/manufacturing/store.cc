@@ -131,7 +131,8 @@ template <typename Executor>
 absl::StatusOr<v1::MaterialLot> LoadMaterial(Executor& executor,
                                              const std::string& id) {
   return LoadFirst<v1::MaterialLot>(executor, MaterialSelect() + kWhereMaterial,
-                                    id, "material lot", "MATERIAL_NOT_FOUND");
+                                    id, "material lot",
+                                    kReasonMaterialNotFound);
 }
 
 std::string EquipmentSelect() {
@@ -146,7 +147,7 @@ template <typename Executor>
 absl::StatusOr<v1::Equipment> LoadEquipment(Executor& executor,
                                             const std::string& id) {
   return LoadFirst<v1::Equipment>(executor, EquipmentSelect() + kWhereEquipment,
-                                  id, "equipment", "EQUIPMENT_NOT_FOUND");
+                                  id, "equipment", kReasonEquipmentNotFound);
 }
 
 // The columns of a batch's snapshot (v1.Batch).
@@ -169,7 +170,7 @@ absl::StatusOr<v1::Batch> LoadBatch(Executor& executor, const std::string& id,
   return LoadFirst<v1::Batch>(
       executor,
       BatchSelect() + (for_update ? kWhereBatchForUpdate : kWhereBatch), id,
-      "batch", "BATCH_NOT_FOUND");
+      "batch", kReasonBatchNotFound);
 }
 
 absl::Status ParseValues(const pg::Result& r, int row, v1::StepValues& out) {
@@ -229,7 +230,7 @@ template <typename Executor>
 absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id) {
   CC_ASSIGN_OR_RETURN(std::vector<v1::Step> steps,
                       LoadSteps(executor, kWhereStep, {id}));
-  if (steps.empty()) return NotFound("step", id, "STEP_NOT_FOUND");
+  if (steps.empty()) return NotFound("step", id, kReasonStepNotFound);
   return std::move(steps.front());
 }
 
@@ -251,7 +252,7 @@ absl::StatusOr<v1::Deviation> LoadDeviation(Executor& executor,
       executor,
       DeviationSelect() +
           (for_update ? kWhereDeviationForUpdate : kWhereDeviation),
-      id, "deviation", "DEVIATION_NOT_FOUND");
+      id, "deviation", kReasonDeviationNotFound);
 }
 
 template <typename Executor>
@@ -264,7 +265,7 @@ absl::StatusOr<BatchView> LoadView(Executor& executor,
       executor.Exec(
           BatchViewSelect() + (for_update ? kWhereBatchForUpdate : kWhereBatch),
           {batch_id}));
-  if (r.rows() == 0) return NotFound("batch", batch_id, "BATCH_NOT_FOUND");
+  if (r.rows() == 0) return NotFound("batch", batch_id, kReasonBatchNotFound);
   CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, view.batch));
   CC_ASSIGN_OR_RETURN(int64_t collected, r.GetInt64(0, "lot_collected_at"));
   view.collected_at = absl::FromUnixMicros(collected);
