@@ -38,7 +38,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/auth/access_policy.h"
-#include "services/common/auth/principal.h"
+#include "services/common/auth/principal_context.h"
 #include "services/common/auth/roles.h"
 
 namespace cellchain::auth {

@@ -22,7 +22,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
-#include "services/common/auth/principal.h"
+#include "services/common/auth/principal_context.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/idempotency/idempotency.h"
 
