@@ -15,6 +15,7 @@
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/donor/v1/donor.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
+#include "cellchain/qc/v1/qc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "services/common/pg/connection.h"
@@ -50,6 +51,7 @@ class EnumColumnsPgTest : public ::testing::Test {
     (void)custody::v1::ItemType_descriptor();
     (void)donor::v1::LotState_descriptor();
     (void)manufacturing::v1::StepKind_descriptor();
+    (void)qc::v1::LotState_descriptor();
     (void)common::v1::Role_descriptor();
     CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
     CC_ASSERT_OK_AND_ASSIGN(conn_, pg::Connection::Open(db_->conninfo()));

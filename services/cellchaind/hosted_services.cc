@@ -10,15 +10,16 @@
 #include "cellchain_identity_migrations.h"
 #include "cellchain_manufacturing_migrations.h"
 #include "cellchain_meta_migrations.h"
+#include "cellchain_qc_migrations.h"
 #include "cellchain_system_migrations.h"
 #include "services/audit/audit_service.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
-#include "services/custody/custody_service.h"
 #include "services/custody/custody_port.h"
+#include "services/custody/custody_service.h"
 #include "services/donor/donor_service.h"
-#include "services/isbt128/din.h"
 #include "services/identity/auth_service.h"
+#include "services/isbt128/din.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
 #include "services/manufacturing/direct_donor_lots.h"
@@ -85,9 +86,8 @@ class AuditModule final : public Module {
       sequencer_options.origin = options.checkpoint_origin;
       sequencer_options.keyring = keyring;
       CC_ASSIGN_OR_RETURN(
-          sequencer,
-          ledger::Sequencer::Create(std::move(sequencer_options),
-                                    std::move(key)));
+          sequencer, ledger::Sequencer::Create(std::move(sequencer_options),
+                                               std::move(key)));
     }
     return std::unique_ptr<AuditModule>(new AuditModule(
         std::move(pool), std::move(sequencer), shared,
@@ -138,7 +138,8 @@ class IdentityModule final : public Module {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
     }
-    CC_RETURN_IF_ERROR(identity::Identity::RegisterStateReaders(shared->states));
+    CC_RETURN_IF_ERROR(
+        identity::Identity::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<IdentityModule>(
         new IdentityModule(std::move(pool), std::move(ledger), options));
     shared->sessions = &module->identity_;
@@ -178,11 +179,10 @@ class CustodyModule final : public Module {
     if (shared->signatures == nullptr) {
       return absl::InternalError("custody needs identity's signatures");
     }
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile("custody",
-                                    options.signing_key_dir + "/custody.key",
-                                    ledger::RealClock()));
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ledger::Ledger::FromPemFile(
+                            "custody", options.signing_key_dir + "/custody.key",
+                            ledger::RealClock()));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -246,11 +246,10 @@ class DonorModule final : public Module {
     CC_ASSIGN_OR_RETURN(
         crypto::FieldCipher cipher,
         crypto::FieldCipher::FromKeyFile(options.field_key_file));
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile("donor",
-                                    options.signing_key_dir + "/donor.key",
-                                    ledger::RealClock()));
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ledger::Ledger::FromPemFile(
+                            "donor", options.signing_key_dir + "/donor.key",
+                            ledger::RealClock()));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -330,8 +329,7 @@ class ManufacturingModule final : public Module {
       : pool_(std::move(pool)),
         ledger_(std::move(ledger)),
         manufacturing_(pool_.get(), ledger_.get(), shared->signatures,
-                       shared->custody, shared->donor_lots,
-                       std::move(options)),
+                       shared->custody, shared->donor_lots, std::move(options)),
         service_(&manufacturing_) {}
 
   std::unique_ptr<pg::Pool> pool_;
@@ -346,8 +344,8 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
   // overridden by what the operator passed in --pg.
   return pg::Pool::Create(
       {.name = service,
-       .conninfo = absl::StrCat(options.pg_conninfo, " user=cellchain_",
-                                service),
+       .conninfo =
+           absl::StrCat(options.pg_conninfo, " user=cellchain_", service),
        .size = options.pool_size,
        .acquire_timeout = absl::FromChrono(options.pool_wait)});
 }
@@ -402,10 +400,11 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 }
 
 std::vector<const migrations::MigrationSet*> AllMigrations() {
-  return {&migrations::MetaMigrations(), &migrations::AuditMigrations(),
-          &migrations::IdentityMigrations(), &migrations::SystemMigrations(),
-          &migrations::CustodyMigrations(), &migrations::DonorMigrations(),
-          &migrations::ManufacturingMigrations()};
+  return {
+      &migrations::MetaMigrations(),          &migrations::AuditMigrations(),
+      &migrations::IdentityMigrations(),      &migrations::SystemMigrations(),
+      &migrations::CustodyMigrations(),       &migrations::DonorMigrations(),
+      &migrations::ManufacturingMigrations(), &migrations::QcMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -429,8 +428,9 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
           CustodyModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "donor") {
-      CC_ASSIGN_OR_RETURN(std::unique_ptr<DonorModule> module,
-                          DonorModule::Create(options, std::move(pool), shared));
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<DonorModule> module,
+          DonorModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "manufacturing") {
       CC_ASSIGN_OR_RETURN(

@@ -1,0 +1,376 @@
+#include "services/qc/store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "services/common/pg/proto_row.h"
+#include "services/common/status/status.h"
+#include "services/qc/reasons.h"
+
+namespace cellchain::qc {
+namespace {
+
+// ---- SQL -----------------------------------------------------------------
+// Read as the snapshots' fields are named (pg::FillFromRow fills a proto by
+// column name); timestamps read as µs since the epoch (pg::MicrosColumn);
+// text[] columns read joined by commas (their elements are identifiers and
+// test codes) and split into the repeated field.
+
+std::string SpecSelect() {
+  return absl::StrCat(
+      "SELECT specification_id, name, version, product, status, tests, "
+      "created_by AS created_by_user_id, ",
+      pg::MicrosColumn("created_at"), ", approved_by AS approved_by_user_id, ",
+      pg::MicrosColumn("approved_at"), ", ", pg::MicrosColumn("superseded_at"),
+      " FROM cellchain_qc.specifications ");
+}
+constexpr char kWhereSpec[] = "WHERE specification_id = $1";
+constexpr char kWhereSpecForUpdate[] = "WHERE specification_id = $1 FOR UPDATE";
+// $1 name, $2 SPECIFICATION_STATUS_EFFECTIVE.
+constexpr char kWhereEffective[] = "WHERE name = $1 AND status = $2";
+constexpr char kWhereEffectiveForUpdate[] =
+    "WHERE name = $1 AND status = $2 FOR UPDATE";
+// $1 a name, or '' for every name.
+constexpr char kWhereSpecsNamed[] =
+    "WHERE ($1 = '' OR name = $1) ORDER BY name, version";
+
+std::string LotSelect() {
+  return absl::StrCat(
+      "SELECT lot_id, batch_id, product_item_id, din, specification_id, "
+      "specification_version, state, opened_by AS opened_by_user_id, ",
+      pg::MicrosColumn("opened_at"), ", disposed_by AS disposed_by_user_id, ",
+      pg::MicrosColumn("disposed_at"),
+      ", disposition_reason, array_to_string(pending_test_codes, ',') AS "
+      "pending_csv, ",
+      pg::MicrosColumn("conditions_closed_at"),
+      ", rejected_by_result_id, version FROM cellchain_qc.lots ");
+}
+constexpr char kWhereLot[] = "WHERE lot_id = $1";
+constexpr char kWhereLotForUpdate[] = "WHERE lot_id = $1 FOR UPDATE";
+constexpr char kWhereLotOfBatch[] = "WHERE batch_id = $1";
+constexpr char kWhereLotOfBatchForUpdate[] = "WHERE batch_id = $1 FOR UPDATE";
+constexpr char kWhereLotOfItem[] = "WHERE product_item_id = $1";
+constexpr char kWhereLotOfItemForUpdate[] =
+    "WHERE product_item_id = $1 FOR UPDATE";
+// $1 a state, or NULL for any; $2 the limit.
+constexpr char kWhereLotsListed[] =
+    "WHERE ($1::smallint IS NULL OR state = $1) "
+    "ORDER BY opened_at DESC, lot_id DESC LIMIT $2";
+
+std::string SampleSelect() {
+  return absl::StrCat(
+      "SELECT sample_id, lot_id, item_id, array_to_string(test_codes, ',') "
+      "AS test_codes_csv, description, drawn_by AS drawn_by_user_id, ",
+      pg::MicrosColumn("drawn_at"), " FROM cellchain_qc.samples ");
+}
+constexpr char kWhereSample[] = "WHERE sample_id = $1";
+constexpr char kWhereSamplesOfLot[] =
+    "WHERE lot_id = $1 ORDER BY created_at, sample_id";
+
+std::string ResultSelect() {
+  return absl::StrCat(
+      "SELECT result_id, lot_id, sample_id, test_code, value, unit, "
+      "conformance, criterion, retest_of_result_id, retest_reason, "
+      "retest_approved_by AS retest_approved_by_user_id, ",
+      pg::MicrosColumn("tested_at"), ", performed_by AS performed_by_user_id, ",
+      pg::MicrosColumn("performed_at"),
+      ", reviewed_by AS reviewed_by_user_id, ", pg::MicrosColumn("reviewed_at"),
+      ", invalidated, invalidation_reason, invalidated_by AS "
+      "invalidated_by_user_id, ",
+      pg::MicrosColumn("invalidated_at"),
+      ", investigation_id, instrument, version FROM cellchain_qc.results ");
+}
+constexpr char kWhereResult[] = "WHERE result_id = $1";
+constexpr char kWhereResultForUpdate[] = "WHERE result_id = $1 FOR UPDATE";
+constexpr char kWhereResultsOfLot[] =
+    "WHERE lot_id = $1 ORDER BY created_at, result_id";
+
+std::string InvestigationSelect() {
+  return absl::StrCat(
+      "SELECT investigation_id, lot_id, result_id, test_code, status, ",
+      pg::MicrosColumn("opened_at"),
+      ", outcome, conclusion, closed_by AS closed_by_user_id, ",
+      pg::MicrosColumn("closed_at"),
+      ", version FROM cellchain_qc.investigations ");
+}
+constexpr char kWhereInvestigation[] = "WHERE investigation_id = $1";
+constexpr char kWhereInvestigationForUpdate[] =
+    "WHERE investigation_id = $1 FOR UPDATE";
+constexpr char kWhereInvestigationsOfLot[] =
+    "WHERE lot_id = $1 ORDER BY opened_at, investigation_id";
+
+std::string LookbackSelect() {
+  return absl::StrCat(
+      "SELECT lookback_id, lot_id, product_item_id, trigger_result_id, "
+      "reason, recall_id, array_to_string(held_item_ids, ',') AS held_csv, "
+      "patients, produced_by AS produced_by_user_id, ",
+      pg::MicrosColumn("produced_at"), " FROM cellchain_qc.lookbacks ");
+}
+constexpr char kWhereLookback[] = "WHERE lookback_id = $1";
+constexpr char kWhereLookbacksOfLot[] =
+    "WHERE lot_id = $1 ORDER BY produced_at, lookback_id";
+
+// ---- rows ------------------------------------------------------------------
+
+absl::StatusOr<std::vector<std::string>> CsvColumn(const pg::Result& r, int row,
+                                                   const char* column) {
+  CC_ASSIGN_OR_RETURN(int index, r.ColumnIndex(column));
+  if (r.IsNull(row, index)) return std::vector<std::string>();
+  CC_ASSIGN_OR_RETURN(std::string csv, r.GetString(row, index));
+  if (csv.empty()) return std::vector<std::string>();
+  return std::vector<std::string>(absl::StrSplit(csv, ','));
+}
+
+// What FillFromRow leaves to each snapshot: its repeated fields and stored
+// protobufs.
+absl::Status Rest(const pg::Result& r, int row, v1::Specification& spec) {
+  CC_ASSIGN_OR_RETURN(std::string bytes, r.GetBytes(row, "tests"));
+  v1::Specification tests;
+  if (!tests.ParseFromString(bytes)) {
+    return absl::DataLossError("a specification's tests do not parse");
+  }
+  *spec.mutable_tests() = std::move(*tests.mutable_tests());
+  return absl::OkStatus();
+}
+absl::Status Rest(const pg::Result& r, int row, v1::Lot& lot) {
+  CC_ASSIGN_OR_RETURN(std::vector<std::string> pending,
+                      CsvColumn(r, row, "pending_csv"));
+  for (std::string& code : pending) lot.add_pending_test_codes(std::move(code));
+  return absl::OkStatus();
+}
+absl::Status Rest(const pg::Result& r, int row, v1::Sample& sample) {
+  CC_ASSIGN_OR_RETURN(std::vector<std::string> codes,
+                      CsvColumn(r, row, "test_codes_csv"));
+  for (std::string& code : codes) sample.add_test_codes(std::move(code));
+  return absl::OkStatus();
+}
+absl::Status Rest(const pg::Result& r, int row, v1::Lookback& out) {
+  CC_ASSIGN_OR_RETURN(std::vector<std::string> held,
+                      CsvColumn(r, row, "held_csv"));
+  for (std::string& id : held) out.add_held_item_ids(std::move(id));
+  CC_ASSIGN_OR_RETURN(std::string bytes, r.GetBytes(row, "patients"));
+  v1::Lookback patients;
+  if (!patients.ParseFromString(bytes)) {
+    return absl::DataLossError("a lookback's patients do not parse");
+  }
+  *out.mutable_patients() = std::move(*patients.mutable_patients());
+  return absl::OkStatus();
+}
+absl::Status Rest(const pg::Result&, int, v1::Result&) {
+  return absl::OkStatus();
+}
+absl::Status Rest(const pg::Result&, int, v1::Investigation&) {
+  return absl::OkStatus();
+}
+
+template <typename Proto, typename Executor>
+absl::StatusOr<std::vector<Proto>> Load(Executor& executor,
+                                        const std::string& sql,
+                                        const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
+  std::vector<Proto> out(r.rows());
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
+    CC_RETURN_IF_ERROR(Rest(r, row, out[row]));
+  }
+  return out;
+}
+
+// The first row `sql` selects with `id` as $1; NOT_FOUND with `reason`
+// naming `what` when none.
+template <typename Proto, typename Executor>
+absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
+                                const std::string& id, std::string_view what,
+                                std::string_view reason) {
+  CC_ASSIGN_OR_RETURN(std::vector<Proto> rows,
+                      Load<Proto>(executor, sql, {id}));
+  if (rows.empty()) return NotFound(what, id, reason);
+  return std::move(rows.front());
+}
+
+}  // namespace
+
+std::string ArrayLiteral(const std::vector<std::string>& values) {
+  return absl::StrCat("{", absl::StrJoin(values, ","), "}");
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Specification> LoadSpec(Executor& executor,
+                                           const std::string& id,
+                                           bool for_update) {
+  return LoadFirst<v1::Specification>(
+      executor, SpecSelect() + (for_update ? kWhereSpecForUpdate : kWhereSpec),
+      id, "specification", kReasonSpecificationNotFound);
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Specification> LoadEffective(Executor& executor,
+                                                const std::string& name,
+                                                bool for_update) {
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Specification> specs,
+      Load<v1::Specification>(
+          executor,
+          SpecSelect() +
+              (for_update ? kWhereEffectiveForUpdate : kWhereEffective),
+          {name, static_cast<int>(v1::SPECIFICATION_STATUS_EFFECTIVE)}));
+  if (specs.empty()) {
+    return FailedRule(kReasonNoApprovedSpecification,
+                      absl::StrCat("no version of specification \"", name,
+                                   "\" is approved and in effect: QA must "
+                                   "approve one"));
+  }
+  return std::move(specs.front());
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Specification>> ListSpecs(
+    Executor& executor, const std::string& name) {
+  return Load<v1::Specification>(executor, SpecSelect() + kWhereSpecsNamed,
+                                 {name});
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Lot> LoadLot(Executor& executor, const std::string& id,
+                                bool for_update, LotKey key) {
+  const char* where = nullptr;
+  switch (key) {
+    case LotKey::kLotId:
+      where = for_update ? kWhereLotForUpdate : kWhereLot;
+      break;
+    case LotKey::kBatchId:
+      where = for_update ? kWhereLotOfBatchForUpdate : kWhereLotOfBatch;
+      break;
+    case LotKey::kProductItemId:
+      where = for_update ? kWhereLotOfItemForUpdate : kWhereLotOfItem;
+      break;
+  }
+  return LoadFirst<v1::Lot>(executor, LotSelect() + where, id, "QC lot",
+                            kReasonLotNotFound);
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Lot>> ListLots(Executor& executor,
+                                              v1::LotState state, int limit) {
+  return Load<v1::Lot>(
+      executor, LotSelect() + kWhereLotsListed,
+      {state == v1::LOT_STATE_UNSPECIFIED ? pg::Param::Null()
+                                          : pg::Param(static_cast<int>(state)),
+       limit});
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Sample> LoadSample(Executor& executor,
+                                      const std::string& id) {
+  return LoadFirst<v1::Sample>(executor, SampleSelect() + kWhereSample, id,
+                               "sample", kReasonSampleNotFound);
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Sample>> LoadSamplesOfLot(
+    Executor& executor, const std::string& lot_id) {
+  return Load<v1::Sample>(executor, SampleSelect() + kWhereSamplesOfLot,
+                          {lot_id});
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Result> LoadResult(Executor& executor, const std::string& id,
+                                      bool for_update) {
+  return LoadFirst<v1::Result>(
+      executor,
+      ResultSelect() + (for_update ? kWhereResultForUpdate : kWhereResult), id,
+      "result", kReasonResultNotFound);
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Result>> LoadResultsOfLot(
+    Executor& executor, const std::string& lot_id) {
+  return Load<v1::Result>(executor, ResultSelect() + kWhereResultsOfLot,
+                          {lot_id});
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Investigation> LoadInvestigation(Executor& executor,
+                                                    const std::string& id,
+                                                    bool for_update) {
+  return LoadFirst<v1::Investigation>(
+      executor,
+      InvestigationSelect() +
+          (for_update ? kWhereInvestigationForUpdate : kWhereInvestigation),
+      id, "investigation", kReasonInvestigationNotFound);
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Investigation>> LoadInvestigationsOfLot(
+    Executor& executor, const std::string& lot_id) {
+  return Load<v1::Investigation>(
+      executor, InvestigationSelect() + kWhereInvestigationsOfLot, {lot_id});
+}
+
+template <typename Executor>
+absl::StatusOr<v1::Lookback> LoadLookback(Executor& executor,
+                                          const std::string& id) {
+  // A lookback is only ever read by its lot or right after it is made:
+  // a missing one is the lot's.
+  return LoadFirst<v1::Lookback>(executor, LookbackSelect() + kWhereLookback,
+                                 id, "lookback", kReasonLotNotFound);
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Lookback>> LoadLookbacksOfLot(
+    Executor& executor, const std::string& lot_id) {
+  return Load<v1::Lookback>(executor, LookbackSelect() + kWhereLookbacksOfLot,
+                            {lot_id});
+}
+
+template <typename Executor>
+absl::StatusOr<LotView> LoadView(Executor& executor, v1::Lot lot) {
+  LotView view;
+  CC_ASSIGN_OR_RETURN(view.spec, LoadSpec(executor, lot.specification_id()));
+  CC_ASSIGN_OR_RETURN(view.results, LoadResultsOfLot(executor, lot.lot_id()));
+  CC_ASSIGN_OR_RETURN(view.investigations,
+                      LoadInvestigationsOfLot(executor, lot.lot_id()));
+  for (const v1::Investigation& i : view.investigations) {
+    if (i.status() == v1::INVESTIGATION_STATUS_OPEN) ++view.open_investigations;
+  }
+  view.lot = std::move(lot);
+  return view;
+}
+
+// The loaders for both executors the service uses.
+#define CELLCHAIN_QC_LOADERS(Executor)                                       \
+  template absl::StatusOr<v1::Specification> LoadSpec(                       \
+      Executor&, const std::string&, bool);                                  \
+  template absl::StatusOr<v1::Specification> LoadEffective(                  \
+      Executor&, const std::string&, bool);                                  \
+  template absl::StatusOr<std::vector<v1::Specification>> ListSpecs(         \
+      Executor&, const std::string&);                                        \
+  template absl::StatusOr<v1::Lot> LoadLot(Executor&, const std::string&,    \
+                                           bool, LotKey);                    \
+  template absl::StatusOr<std::vector<v1::Lot>> ListLots(Executor&,          \
+                                                         v1::LotState, int); \
+  template absl::StatusOr<v1::Sample> LoadSample(Executor&,                  \
+                                                 const std::string&);        \
+  template absl::StatusOr<std::vector<v1::Sample>> LoadSamplesOfLot(         \
+      Executor&, const std::string&);                                        \
+  template absl::StatusOr<v1::Result> LoadResult(Executor&,                  \
+                                                 const std::string&, bool);  \
+  template absl::StatusOr<std::vector<v1::Result>> LoadResultsOfLot(         \
+      Executor&, const std::string&);                                        \
+  template absl::StatusOr<v1::Investigation> LoadInvestigation(              \
+      Executor&, const std::string&, bool);                                  \
+  template absl::StatusOr<std::vector<v1::Investigation>>                    \
+  LoadInvestigationsOfLot(Executor&, const std::string&);                    \
+  template absl::StatusOr<v1::Lookback> LoadLookback(Executor&,              \
+                                                     const std::string&);    \
+  template absl::StatusOr<std::vector<v1::Lookback>> LoadLookbacksOfLot(     \
+      Executor&, const std::string&);                                        \
+  template absl::StatusOr<LotView> LoadView(Executor&, v1::Lot);
+
+CELLCHAIN_QC_LOADERS(pg::Connection)
+CELLCHAIN_QC_LOADERS(pg::Transaction)
+#undef CELLCHAIN_QC_LOADERS
+
+}  // namespace cellchain::qc
