@@ -65,7 +65,7 @@ TEST(CellchaindConfigTest, MissingAndUnknownCommandsAreRefused) {
 TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(KnownServices(),
             (std::vector<std::string>{"identity", "system", "custody", "donor",
-                                      "manufacturing", "audit"}));
+                                      "manufacturing", "qc", "audit"}));
   EXPECT_EQ(*ResolveServices({"all"}), KnownServices());
   // identity always; a service comes with those it calls in-process, and
   // in start order whatever order they were asked for in.
@@ -76,6 +76,9 @@ TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(*ResolveServices({"audit", "manufacturing"}),
             (std::vector<std::string>{"identity", "custody", "donor",
                                       "manufacturing", "audit"}));
+  EXPECT_EQ(*ResolveServices({"qc"}),
+            (std::vector<std::string>{"identity", "custody", "donor",
+                                      "manufacturing", "qc"}));
   absl::StatusOr<std::vector<std::string>> bad =
       ResolveServices({"system", "donr"});
   ASSERT_FALSE(bad.ok());

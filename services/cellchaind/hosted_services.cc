@@ -24,6 +24,8 @@
 #include "services/ledger/sequencer.h"
 #include "services/manufacturing/direct_donor_lots.h"
 #include "services/manufacturing/manufacturing_service.h"
+#include "services/qc/direct_batches.h"
+#include "services/qc/qc_service.h"
 #include "services/system/pg_database_probe.h"
 #include "services/system/system_service.h"
 
@@ -314,8 +316,10 @@ class ManufacturingModule final : public Module {
     }
     CC_RETURN_IF_ERROR(
         manufacturing::Manufacturing::RegisterStateReaders(shared->states));
-    return std::unique_ptr<ManufacturingModule>(new ManufacturingModule(
+    auto module = std::unique_ptr<ManufacturingModule>(new ManufacturingModule(
         std::move(pool), std::move(ledger), shared, options.manufacturing));
+    shared->batches = &module->batches_;
+    return module;
   }
 
   std::vector<grpcx::HostedService> grpc_services() override {
@@ -336,6 +340,56 @@ class ManufacturingModule final : public Module {
   std::unique_ptr<ledger::Ledger> ledger_;
   manufacturing::Manufacturing manufacturing_;
   manufacturing::ManufacturingService service_;
+  // What co-hosted services read batches through.
+  qc::DirectBatches batches_{&manufacturing_};
+};
+
+class QcModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<QcModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: qc signs its records with qc.key");
+    }
+    if (shared->signatures == nullptr || shared->custody == nullptr ||
+        shared->batches == nullptr) {
+      return absl::InternalError(
+          "qc needs identity's signatures, and custody and manufacturing "
+          "hosted with it");
+    }
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile("qc", options.signing_key_dir + "/qc.key",
+                                    ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
+    }
+    CC_RETURN_IF_ERROR(qc::Qc::RegisterStateReaders(shared->states));
+    return std::unique_ptr<QcModule>(
+        new QcModule(std::move(pool), std::move(ledger), shared, options.qc));
+  }
+
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<qc::v1::QcService>(&service_)};
+  }
+
+ private:
+  QcModule(std::unique_ptr<pg::Pool> pool,
+           std::unique_ptr<ledger::Ledger> ledger, Shared* shared,
+           qc::QcOptions options)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        qc_(pool_.get(), ledger_.get(), shared->signatures, shared->custody,
+            shared->batches, std::move(options)),
+        service_(&qc_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  qc::Qc qc_;
+  qc::QcService service_;
 };
 
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
@@ -355,7 +409,7 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 const std::vector<std::string>& KnownServices() {
   // In the order they are built: a service comes after those it calls.
   static const std::vector<std::string> kServices = {
-      "identity", "system", "custody", "donor", "manufacturing", "audit"};
+      "identity", "system", "custody", "donor", "manufacturing", "qc", "audit"};
   return kServices;
 }
 
@@ -378,12 +432,14 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
   }
   // identity always (sessions and signatures); custody with donor, which
   // calls it in-process; donor and custody with manufacturing, which reads
-  // donor lots and calls custody in-process.
+  // donor lots and calls custody in-process; manufacturing (and so donor
+  // and custody) with qc, which reads batches and calls custody in-process.
   resolved.push_back("identity");
   auto selected = [&resolved](const char* service) {
     return std::find(resolved.begin(), resolved.end(), service) !=
            resolved.end();
   };
+  if (selected("qc")) resolved.push_back("manufacturing");
   if (selected("manufacturing")) {
     resolved.push_back("donor");
     resolved.push_back("custody");
@@ -436,6 +492,10 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
       CC_ASSIGN_OR_RETURN(
           std::unique_ptr<ManufacturingModule> module,
           ManufacturingModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
+    } else if (service == "qc") {
+      CC_ASSIGN_OR_RETURN(std::unique_ptr<QcModule> module,
+                          QcModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "audit") {
       CC_ASSIGN_OR_RETURN(

@@ -13,15 +13,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/common/migrations/migrations.h"
 #include "services/common/auth/access_gate.h"
 #include "services/common/auth/signatures.h"
 #include "services/common/grpc/checked_service.h"
+#include "services/common/migrations/migrations.h"
 #include "services/common/pg/pool.h"
 #include "services/donor/donor.h"
 #include "services/identity/identity.h"
 #include "services/ledger/state_registry.h"
 #include "services/manufacturing/manufacturing.h"
+#include "services/qc/qc.h"
 
 namespace cellchain::cellchaind {
 
@@ -57,6 +58,8 @@ struct HostOptions {
   donor::DonorOptions donor;
   // manufacturing: its processes and limits (hosting it hosts donor too)
   manufacturing::ManufacturingOptions manufacturing;
+  // qc: its default specification (hosting it hosts manufacturing too)
+  qc::QcOptions qc;
 };
 
 // One hosted bounded context: owns its pool, stores and gRPC services.
@@ -78,6 +81,9 @@ struct Shared {
   custody::CustodyPort* custody = nullptr;
   // Set by the donor module for services that read donor lots in-process.
   manufacturing::DonorLotPort* donor_lots = nullptr;
+  // Set by the manufacturing module for services that read batches
+  // in-process.
+  qc::BatchPort* batches = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool

@@ -158,7 +158,8 @@ int Serve(const ServeConfig& config) {
                    .run_sequencer = config.sequencer,
                    .field_key_file = config.field_key_file,
                    .donor = {},
-                   .manufacturing = {}};
+                   .manufacturing = {},
+                   .qc = {}};
   host.donor.fin = config.facility_fin;
   host.donor.max_collection_to_processing =
       absl::FromChrono(config.donor_max_collection_to_processing);

@@ -1,4 +1,4 @@
-// CustodyPort: what another service (donor, manufacturing) needs of
+// CustodyPort: what another service (donor, manufacturing, qc) needs of
 // custody, called with the principal of the person acting so that custody's
 // records name that person and its own rules apply unchanged; request ids
 // are the calling service's derived ones (idempotency::DerivedRequestId).
@@ -33,6 +33,12 @@ class CustodyPort {
       const auth::Principal& caller, const v1::EndItemRequest& request) = 0;
   virtual absl::StatusOr<v1::GetItemResponse> GetItem(
       const v1::GetItemRequest& request) = 0;
+  // qc: a rejected product lot is recalled, and traced forward for its
+  // lookback.
+  virtual absl::StatusOr<v1::RecallResponse> Recall(
+      const auth::Principal& caller, const v1::RecallRequest& request) = 0;
+  virtual absl::StatusOr<v1::TraceResponse> TraceForward(
+      const v1::TraceRequest& request) = 0;
 };
 
 class DirectCustody final : public CustodyPort {
@@ -63,6 +69,15 @@ class DirectCustody final : public CustodyPort {
   absl::StatusOr<v1::GetItemResponse> GetItem(
       const v1::GetItemRequest& request) override {
     return custody_->GetItem(request);
+  }
+  absl::StatusOr<v1::RecallResponse> Recall(
+      const auth::Principal& caller,
+      const v1::RecallRequest& request) override {
+    return custody_->Recall(caller, request);
+  }
+  absl::StatusOr<v1::TraceResponse> TraceForward(
+      const v1::TraceRequest& request) override {
+    return custody_->TraceForward(request);
   }
 
  private:

@@ -385,13 +385,16 @@ absl::Status CheckEnd(const LockedItem& item, const v1::EndItemRequest& request,
 }
 
 absl::Status CheckRecallable(const LockedItem& root) {
+  // A product lot is recalled when QA rejects it (qc): its doses are held
+  // wherever they are.
   if (root.type == v1::ITEM_TYPE_DONOR_LOT ||
-      root.type == v1::ITEM_TYPE_REAGENT_LOT) {
+      root.type == v1::ITEM_TYPE_REAGENT_LOT ||
+      root.type == v1::ITEM_TYPE_PRODUCT_LOT) {
     return absl::OkStatus();
   }
   return FailedRule(kReasonNotRecallable,
-                    absl::StrCat("a recall starts from a donor lot or a "
-                                 "reagent lot, not a ",
+                    absl::StrCat("a recall starts from a donor lot, a reagent "
+                                 "lot or a product lot, not a ",
                                  v1::ItemType_Name(root.type)));
 }
 

@@ -165,7 +165,8 @@ absl::Status CheckEndRequest(const v1::EndItemRequest& request);
 absl::Status CheckEnd(const LockedItem& item, const v1::EndItemRequest& request,
                       std::string_view user_id);
 
-// A recall starts from a donor lot or a reagent lot (NOT_RECALLABLE).
+// A recall starts from a donor lot, a reagent lot or a product lot
+// (NOT_RECALLABLE).
 absl::Status CheckRecallable(const LockedItem& root);
 
 // HOLD_NOT_ACTIVE when `hold` was released already.

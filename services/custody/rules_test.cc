@@ -268,11 +268,13 @@ TEST(ItemsTest, EndingAnItem) {
   EXPECT_EQ(ReasonOf(CheckEnd(held, request, "tina")), kReasonItemInTransit);
 }
 
-TEST(ItemsTest, ARecallStartsFromADonorOrReagentLot) {
+TEST(ItemsTest, ARecallStartsFromADonorReagentOrProductLot) {
   CC_EXPECT_OK(
       CheckRecallable(Item(v1::ITEM_TYPE_DONOR_LOT, v1::ITEM_STATE_AVAILABLE)));
   CC_EXPECT_OK(CheckRecallable(
       Item(v1::ITEM_TYPE_REAGENT_LOT, v1::ITEM_STATE_CONSUMED)));
+  CC_EXPECT_OK(CheckRecallable(
+      Item(v1::ITEM_TYPE_PRODUCT_LOT, v1::ITEM_STATE_AVAILABLE)));
   EXPECT_EQ(ReasonOf(CheckRecallable(
                 Item(v1::ITEM_TYPE_DOSE_BAG, v1::ITEM_STATE_AVAILABLE))),
             kReasonNotRecallable);

@@ -26,7 +26,10 @@ inline constexpr char kReasonBatchNotHarvested[] = "BATCH_NOT_HARVESTED";
 inline constexpr char kReasonLotState[] = "LOT_STATE";
 inline constexpr char kReasonLotNotReleased[] = "LOT_NOT_RELEASED";
 
-// Samples and results.
+// Samples and results. A retry of a DrawSample whose sample was refused
+// after its custody item was made: the item was discarded, so the sample
+// needs a new request id.
+inline constexpr char kReasonRequestRefusedBefore[] = "REQUEST_REFUSED_BEFORE";
 inline constexpr char kReasonUnknownTest[] = "UNKNOWN_TEST";
 inline constexpr char kReasonTestNotOnSample[] = "TEST_NOT_ON_SAMPLE";
 inline constexpr char kReasonUnitMismatch[] = "UNIT_MISMATCH";
