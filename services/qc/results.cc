@@ -73,8 +73,9 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
   if (request.instrument().size() > 200) {
     return InvalidField("instrument", "at most 200 characters");
   }
-  CC_RETURN_IF_ERROR(fields::RequirePastTime(
-      request.tested_at(), request.has_tested_at(), "tested_at"));
+  CC_RETURN_IF_ERROR(fields::RequirePastTime(request.tested_at(),
+                                             request.has_tested_at(),
+                                             "tested_at", clock_->Now()));
   const bool retest = !request.retest_of_result_id().empty();
   if (retest) {
     CC_RETURN_IF_ERROR(

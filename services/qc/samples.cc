@@ -41,7 +41,7 @@ absl::StatusOr<v1::DrawSampleResponse> Qc::DrawSample(
   }
   CC_RETURN_IF_ERROR(fields::RequireText(request.description(), "description"));
   CC_RETURN_IF_ERROR(fields::RequirePastTime(
-      request.drawn_at(), request.has_drawn_at(), "drawn_at"));
+      request.drawn_at(), request.has_drawn_at(), "drawn_at", clock_->Now()));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   v1::Lot lot;
@@ -74,8 +74,8 @@ absl::StatusOr<v1::DrawSampleResponse> Qc::DrawSample(
   // and product code, which the product lot already holds, and a lot has
   // many samples.
   item_request.set_local_code(absl::StrCat(
-      "QCS-", idempotency::DerivedRequestId(request_id, "sample/code")
-                  .substr(0, 24)));
+      "QCS-",
+      idempotency::DerivedRequestId(request_id, "sample/code").substr(0, 24)));
   item_request.set_description(
       absl::StrCat("QC sample for ", absl::StrJoin(request.test_codes(), ", "),
                    ": ", request.description())
