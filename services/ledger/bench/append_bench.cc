@@ -78,6 +78,7 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
 #include "services/ledger/bench/bench_cluster.h"
+#include "services/ledger/bench/bench_run.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/merkle.h"
 
@@ -97,12 +98,15 @@ struct Flags {
   std::string runs = "abcde";
 };
 
+using bench::Die;
+using bench::FirstLine;
+using bench::OrDie;
+using bench::Setting;
+
 [[noreturn]] void Usage(const std::string& problem) {
-  std::cerr << "append_bench: " << problem << "\n"
-            << "usage: append_bench [--seconds=N] [--writers=N] "
-               "[--cpu-iterations=N] [--port=N] [--pgbench=PATH] "
-               "[--runs=abcde]\n";
-  std::exit(2);
+  bench::Usage(problem,
+               "[--seconds=N] [--writers=N] [--cpu-iterations=N] [--port=N] "
+               "[--pgbench=PATH] [--runs=abcde]");
 }
 
 Flags ParseFlags(int argc, char** argv) {
@@ -139,21 +143,6 @@ Flags ParseFlags(int argc, char** argv) {
   return flags;
 }
 
-[[noreturn]] void Die(const std::string& what, const absl::Status& status) {
-  std::cerr << "append_bench: " << what << ": " << status << "\n";
-  std::exit(1);
-}
-
-template <typename T>
-T OrDie(absl::StatusOr<T> value, const std::string& what) {
-  if (!value.ok()) Die(what, value.status());
-  return *std::move(value);
-}
-
-void OrDie(const absl::Status& status, const std::string& what) {
-  if (!status.ok()) Die(what, status);
-}
-
 // `text` as one shell word.
 std::string ShellQuote(const std::string& text) {
   std::string quoted = "'";
@@ -167,18 +156,10 @@ std::string ShellQuote(const std::string& text) {
   return quoted + "'";
 }
 
-std::string FirstLine(const std::string& text) {
-  return text.substr(0, text.find('\n'));
-}
-
 int64_t ThreadCpuNanos() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
-void StartOwnCluster(int port) {
-  OrDie(bench::StartThrowawayCluster("cc-append-bench", port), "starting the cluster");
 }
 
 google::protobuf::Struct ItemState(const std::string& id, int64_t version) {
@@ -475,12 +456,6 @@ std::string FindPgbench(const Flags& flags) {
   return "/usr/lib/postgresql/15/bin/pgbench";
 }
 
-std::string Setting(pg::Connection& conn, const std::string& sql) {
-  absl::StatusOr<pg::Result> r = conn.Exec(sql);
-  if (!r.ok()) return "?";
-  return r->GetString(0, 0).value_or("?");
-}
-
 void PrintRun(const std::string& what, const RunFigures& f) {
   std::cout << absl::StrFormat(
       "%s: %.0f transactions/s (%d in %.1f s), latency p50 %.2f ms, p99 "
@@ -495,12 +470,7 @@ int Main(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
-  std::cout << "# append_bench\n"
-            << "machine: " << std::thread::hardware_concurrency() << " cores, "
-            << FirstLine(bench::Shell("grep -m1 'model name' /proc/cpuinfo | "
-                               "cut -d: -f2 | sed 's/^ //'")
-                             .second)
-            << "; " << FirstLine(bench::Shell("uname -sr").second) << "\n";
+  std::cout << "# append_bench\nmachine: " << bench::Machine() << "\n";
 
   crypto::Ed25519PrivateKey key =
       OrDie(crypto::Ed25519PrivateKey::Generate(), "generating a key");
@@ -509,15 +479,9 @@ int Main(int argc, char** argv) {
   const size_t record_size = CpuFigures(*ledger, flags.cpu_iterations);
   if (g_interrupted.load()) return 1;
 
-  const char* env = std::getenv("CELLCHAIN_TEST_PG");
-  if (env == nullptr || *env == '\0') StartOwnCluster(flags.port);
-
   int rc = 0;
   {
-    auto db = OrDie(cellchain::testing::TestDatabase::Create(),
-                    "creating the database");
-    pg::Connection admin =
-        OrDie(pg::Connection::Open(db->conninfo()), "connecting");
+    auto [db, admin] = bench::OpenDatabaseOrDie("cc-append-bench", flags.port);
     OrDie(admin.ExecScript(
               "CREATE TABLE bench_items (seq bigserial PRIMARY KEY, "
               "id text NOT NULL, name text NOT NULL, version bigint NOT NULL);"

@@ -1,4 +1,4 @@
-// Support shared by the ledger's benchmarks (never linked into a service): a
+// Support shared by the database benchmarks (never linked into a service): a
 // shell runner and a throwaway PostgreSQL cluster, made by the same fixture
 // script as the tests and migrated with this build's cellchaind, removed at
 // exit. Thread-safety: call from main() only.

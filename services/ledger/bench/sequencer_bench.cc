@@ -71,6 +71,7 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
 #include "services/ledger/bench/bench_cluster.h"
+#include "services/ledger/bench/bench_run.h"
 #include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/log_store.h"
@@ -95,12 +96,16 @@ struct Flags {
   int port = 55441;
 };
 
+using bench::Die;
+using bench::FirstLine;
+using bench::OrDie;
+using bench::Setting;
+
 [[noreturn]] void Usage(const std::string& problem) {
-  std::cerr << "sequencer_bench: " << problem << "\n"
-            << "usage: sequencer_bench [--records=N] [--batch=N] "
-               "[--proofs=N] [--load-rate=N] [--load-seconds=N] "
-               "[--load-writers=N] [--load-tx-records=N] [--port=N]\n";
-  std::exit(2);
+  bench::Usage(problem,
+               "[--records=N] [--batch=N] [--proofs=N] [--load-rate=N] "
+               "[--load-seconds=N] [--load-writers=N] [--load-tx-records=N] "
+               "[--port=N]");
 }
 
 Flags ParseFlags(int argc, char** argv) {
@@ -119,40 +124,6 @@ Flags ParseFlags(int argc, char** argv) {
       });
   if (!problem.empty()) Usage(problem);
   return flags;
-}
-
-[[noreturn]] void Die(const std::string& what, const absl::Status& status) {
-  std::cerr << "sequencer_bench: " << what << ": " << status << "\n";
-  std::exit(1);
-}
-
-void OrDie(const absl::Status& status, const std::string& what) {
-  if (!status.ok()) Die(what, status);
-}
-
-template <typename T>
-T OrDie(absl::StatusOr<T> value, const std::string& what) {
-  if (!value.ok()) Die(what, value.status());
-  return *std::move(value);
-}
-
-std::string FirstLine(const std::string& text) {
-  return text.substr(0, text.find('\n'));
-}
-
-void OnSignal(int) {
-  // Remove the cluster even on Ctrl-C (exit runs the atexit handler).
-  std::exit(130);
-}
-
-void StartOwnCluster(int port) {
-  OrDie(bench::StartThrowawayCluster("cc-seq-bench", port), "starting the cluster");
-}
-
-std::string Setting(pg::Connection& conn, const std::string& sql) {
-  absl::StatusOr<pg::Result> r = conn.Exec(sql);
-  if (!r.ok()) return "?";
-  return r->GetString(0, 0).value_or("?");
 }
 
 double Seconds(Clock::duration d) {
@@ -209,7 +180,9 @@ const crypto::Ed25519PrivateKey& BenchKey() {
       OrDie(crypto::Ed25519PrivateKey::Generate(), "bench key"));
   return *key;
 }
-std::string BenchKeyId() { return SigningKeyId("bench", BenchKey().PublicKeyRaw()); }
+std::string BenchKeyId() {
+  return SigningKeyId("bench", BenchKey().PublicKeyRaw());
+}
 
 // What kLoadSql stores as record i's bytes: rpad(prefix || i, 400, '.').
 std::string RecordBytes(const std::string& prefix, int64_t i) {
@@ -228,10 +201,9 @@ pg::Params LoadParams(const std::string& prefix, int64_t first, int64_t last) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       for (int64_t k = t; k < n; k += threads) {
-        std::string signature =
-            OrDie(BenchKey().Sign(RecordSignatureMessage(
-                      RecordBytes(prefix, first + k))),
-                  "signing");
+        std::string signature = OrDie(BenchKey().Sign(RecordSignatureMessage(
+                                          RecordBytes(prefix, first + k))),
+                                      "signing");
         signatures.replace(static_cast<size_t>(k) * 64, 64, signature);
       }
     });
@@ -407,8 +379,8 @@ void CheckpointLatency(testing::TestDatabase& db, pg::Connection& admin,
   std::vector<std::thread> writers;
   std::atomic<int> failures = 0;
   // Writers with exactly a service's privileges.
-  const std::string writer_conninfo = db.ConninfoAs(
-      OrDie(db.CreateServiceRole("bench"), "creating a role"));
+  const std::string writer_conninfo =
+      db.ConninfoAs(OrDie(db.CreateServiceRole("bench"), "creating a role"));
   for (int w = 0; w < flags.load_writers; ++w) {
     writers.emplace_back([&, w] {
       pg::Connection conn =
@@ -499,23 +471,12 @@ void CheckpointLatency(testing::TestDatabase& db, pg::Connection& admin,
 
 int Main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  bench::ExitOnSignals();
   log::SetMinLevel(log::Level::kWarning);  // one line per checkpoint otherwise
 
-  std::cout << "# sequencer_bench\n"
-            << "machine: " << std::thread::hardware_concurrency() << " cores, "
-            << FirstLine(bench::Shell("grep -m1 'model name' /proc/cpuinfo | "
-                               "cut -d: -f2 | sed 's/^ //'")
-                             .second)
-            << "; " << FirstLine(bench::Shell("uname -sr").second) << "\n";
-
-  const char* env = std::getenv("CELLCHAIN_TEST_PG");
-  if (env == nullptr || *env == '\0') StartOwnCluster(flags.port);
+  std::cout << "# sequencer_bench\nmachine: " << bench::Machine() << "\n";
   {
-    auto db = OrDie(testing::TestDatabase::Create(), "creating the database");
-    pg::Connection admin =
-        OrDie(pg::Connection::Open(db->conninfo()), "connecting");
+    auto [db, admin] = bench::OpenDatabaseOrDie("cc-seq-bench", flags.port);
     std::cout << "database: " << FirstLine(Setting(admin, "SELECT version()"))
               << "\nsynchronous_commit="
               << Setting(admin, "SHOW synchronous_commit")

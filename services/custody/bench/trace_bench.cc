@@ -30,11 +30,11 @@
 //      SELECT FROM unnest of arrays into cellchain_custody.items and
 //      item_links), from the same plan as 3, since registering 100,000
 //      items through the audited API would take over ten minutes on this
-//      machine (about two calls per item at 3.6 ms each). Each bulk item also gets the audit records the API would
-//      have written for it (item.register, item.link_parent, item.end) so
-//      that cellchain_audit.records, which the trace reads for the
-//      operators, has its real size; those records are made up and NOT
-//      signed (zero signatures), and links carry their ids.
+//      machine (about two calls per item at 3.6 ms each). Each bulk item also
+//      gets the audit records the API would have written for it (item.register,
+//      item.link_parent, item.end) so that cellchain_audit.records, which the
+//      trace reads for the operators, has its real size; those records are made
+//      up and NOT signed (zero signatures), and links carry their ids.
 //   3. --api-lots donor lots (default 20), the ones traced: through the
 //      Custody API only (AllocateDin, RegisterItem, LinkParent for the
 //      vessels pooled into the product lot, EndItem), each change with its
@@ -100,6 +100,7 @@
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
 #include "services/ledger/bench/bench_cluster.h"
+#include "services/ledger/bench/bench_run.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::custody {
@@ -116,12 +117,17 @@ struct Flags {
   int port = 55491;
 };
 
+using bench::Die;
+using bench::Fail;
+using bench::FirstLine;
+using bench::OrDie;
+using bench::Setting;
+
 [[noreturn]] void Usage(const std::string& problem) {
-  std::cerr << "custody_trace_bench: " << problem << "\n"
-            << "usage: custody_trace_bench [--items=N] [--api-lots=N] "
-               "[--backward-iterations=N] [--forward-iterations=N] "
-               "[--iterations=N] [--warmup=N] [--port=N]\n";
-  std::exit(2);
+  bench::Usage(problem,
+               "[--items=N] [--api-lots=N] [--backward-iterations=N] "
+               "[--forward-iterations=N] [--iterations=N] [--warmup=N] "
+               "[--port=N]");
 }
 
 Flags ParseFlags(int argc, char** argv) {
@@ -145,41 +151,6 @@ Flags ParseFlags(int argc, char** argv) {
     Usage("iterations must be at least 1");
   }
   return flags;
-}
-
-[[noreturn]] void Die(const std::string& what, const absl::Status& status) {
-  std::cerr << "custody_trace_bench: " << what << ": " << status << "\n";
-  std::exit(1);
-}
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::cerr << "custody_trace_bench: " << what << "\n";
-  std::exit(1);
-}
-
-void OrDie(const absl::Status& status, const std::string& what) {
-  if (!status.ok()) Die(what, status);
-}
-
-template <typename T>
-T OrDie(absl::StatusOr<T> value, const std::string& what) {
-  if (!value.ok()) Die(what, value.status());
-  return *std::move(value);
-}
-
-std::string FirstLine(const std::string& text) {
-  return text.substr(0, text.find('\n'));
-}
-
-void OnSignal(int) {
-  // Remove the cluster even on Ctrl-C (exit runs the atexit handler).
-  std::exit(130);
-}
-
-std::string Setting(pg::Connection& conn, const std::string& sql) {
-  absl::StatusOr<pg::Result> r = conn.Exec(sql);
-  if (!r.ok()) return "?";
-  return r->GetString(0, 0).value_or("?");
 }
 
 int64_t Count(pg::Connection& conn, const std::string& sql) {
@@ -243,11 +214,9 @@ enum Reagent {
 constexpr const char* kReagentCodes[kReagentKinds] = {
     "TRM", "COL", "MEM", "HPL", "TRY", "PBS", "CRY", "HEP", "SAL"};
 constexpr const char* kReagentNames[kReagentKinds] = {
-    "tissue transport medium", "collagenase NB6",
-    "alpha-MEM basal medium",  "human platelet lysate",
-    "TrypLE Select",           "DPBS without Ca/Mg",
-    "CryoStor CS10",           "heparin 5000 IU/ml",
-    "NaCl 0.9 % saline"};
+    "tissue transport medium", "collagenase NB6",    "alpha-MEM basal medium",
+    "human platelet lysate",   "TrypLE Select",      "DPBS without Ca/Mg",
+    "CryoStor CS10",           "heparin 5000 IU/ml", "NaCl 0.9 % saline"};
 // A reagent lot serves this many consecutive donor lots.
 constexpr int kDonorLotsPerReagentLot = 10;
 
@@ -260,11 +229,11 @@ enum Equipment {
   kThawer,
   kEquipmentKinds
 };
-constexpr const char* kEquipmentCodes[kEquipmentKinds] = {
-    "INC", "BSC", "CEN", "CNT", "CRF", "THW"};
+constexpr const char* kEquipmentCodes[kEquipmentKinds] = {"INC", "BSC", "CEN",
+                                                          "CNT", "CRF", "THW"};
 constexpr const char* kEquipmentNames[kEquipmentKinds] = {
-    "CO2 incubator",      "class II biosafety cabinet", "centrifuge",
-    "cell counter",       "controlled-rate freezer",    "dry thawer"};
+    "CO2 incubator", "class II biosafety cabinet", "centrifuge",
+    "cell counter",  "controlled-rate freezer",    "dry thawer"};
 constexpr int kEquipmentUnits[kEquipmentKinds] = {10, 4, 2, 2, 2, 2};
 
 struct SharedItem {
@@ -284,7 +253,8 @@ struct Shared {
     size_t n = static_cast<size_t>((lot + 3 * kind) / kDonorLotsPerReagentLot);
     return lots[std::min(n, lots.size() - 1)];
   }
-  const std::string& EquipmentFor(Equipment kind, int lot, int shift = 0) const {
+  const std::string& EquipmentFor(Equipment kind, int lot,
+                                  int shift = 0) const {
     const std::vector<std::string>& units = equipment[kind];
     return units[static_cast<size_t>(lot + shift) % units.size()];
   }
@@ -310,21 +280,21 @@ struct PlannedItem {
   bool consumed = false;
 };
 
-constexpr int kPassages = 4;         // P0..P3
-constexpr int kP0Vessels = 2;        // each passage splits a vessel in two
+constexpr int kPassages = 4;   // P0..P3
+constexpr int kP0Vessels = 2;  // each passage splits a vessel in two
 constexpr int kCryovials = 24;
-constexpr int kDoses = 4;            // each from its own vial
+constexpr int kDoses = 4;  // each from its own vial
 constexpr int kReleaseSamples = 6;
-constexpr int kItemsPerLot = 73;     // checked by PlanLot
+constexpr int kItemsPerLot = 73;      // checked by PlanLot
 constexpr char kBulkFin[] = "A9998";  // API lots get A9999 from AllocateDin
 constexpr char kApiFin[] = "A9999";
 
 std::string ProductCode(const char* description_code, int division) {
   // Divisions 00, 01, ... as d (0-9 A-Z) and s (0-9).
   static constexpr char kD[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  isbt128::ProductCode code{description_code,
-                            absl::StrCat("V", std::string(1, kD[division / 10]),
-                                         division % 10)};
+  isbt128::ProductCode code{
+      description_code,
+      absl::StrCat("V", std::string(1, kD[division / 10]), division % 10)};
   return OrDie(isbt128::EncodeProductCode(code), "product code");
 }
 
@@ -387,11 +357,13 @@ std::vector<PlannedItem> PlanLot(int lot, const std::string& donor_din,
     std::vector<int> next;
     const int vessels = kP0Vessels << p;
     for (int v = 0; v < vessels; ++v) {
-      int vessel = add(v1::ITEM_TYPE_CULTURE_VESSEL, p == 0 ? receiving : culture,
-                       absl::StrFormat("P%d %s %d/%d", p,
-                                       p < 2 ? "T175 flask" : "CellSTACK-2",
-                                       v + 1, vessels));
-      items[vessel].local_code = absl::StrCat("CV-", donor_din, "-P", p, "-", v + 1);
+      int vessel =
+          add(v1::ITEM_TYPE_CULTURE_VESSEL, p == 0 ? receiving : culture,
+              absl::StrFormat("P%d %s %d/%d", p,
+                              p < 2 ? "T175 flask" : "CellSTACK-2", v + 1,
+                              vessels));
+      items[vessel].local_code =
+          absl::StrCat("CV-", donor_din, "-P", p, "-", v + 1);
       if (p == 0) {
         link(vessel, tissue, v1::DERIVATION_KIND_PROCESSING);
         material(vessel, kCollagenase);
@@ -421,9 +393,9 @@ std::vector<PlannedItem> PlanLot(int lot, const std::string& donor_din,
   equipment(product, kSafetyCabinet);
   equipment(product, kCentrifuge);
   equipment(product, kCellCounter);
-  for (const char* test : {"sterility", "mycoplasma", "endotoxin",
-                           "identity flow cytometry", "karyotype",
-                           "viable cell count"}) {
+  for (const char* test :
+       {"sterility", "mycoplasma", "endotoxin", "identity flow cytometry",
+        "karyotype", "viable cell count"}) {
     sample(product, test);
   }
 
@@ -439,13 +411,14 @@ std::vector<PlannedItem> PlanLot(int lot, const std::string& donor_din,
     vials.push_back(vial);
   }
 
-  const absl::CivilMinute expiry = absl::ToCivilMinute(
-      made_at + absl::Hours(24 * 40), absl::UTCTimeZone());
+  const absl::CivilMinute expiry =
+      absl::ToCivilMinute(made_at + absl::Hours(24 * 40), absl::UTCTimeZone());
   const int year = static_cast<int>(
       absl::ToCivilYear(made_at, absl::UTCTimeZone()).year() % 100);
   for (int d = 0; d < kDoses; ++d) {
     const int preparer = (lot + 8 + d) % kTechnicianCount;
-    int thawed = add(v1::ITEM_TYPE_CULTURE_VESSEL, preparer, "thawed vial, washed");
+    int thawed =
+        add(v1::ITEM_TYPE_CULTURE_VESSEL, preparer, "thawed vial, washed");
     items[thawed].local_code = absl::StrCat("TV-", donor_din, "-", d + 1);
     link(thawed, vials[static_cast<size_t>(d * (kCryovials / kDoses))],
          v1::DERIVATION_KIND_THAW);
@@ -458,10 +431,10 @@ std::vector<PlannedItem> PlanLot(int lot, const std::string& donor_din,
     items[dose].product_code = ProductCode("S1004", 0);
     items[dose].expiration =
         OrDie(isbt128::EncodeExpiration(expiry), "expiration");
-    items[dose].chain_of_identity = isbt128::EncodeChainOfIdentity(OrDie(
-        isbt128::ChainOfIdentityId::Create(
-            kApiFin, year, absl::StrFormat("%06d", first_patient + d)),
-        "chain of identity"));
+    items[dose].chain_of_identity = isbt128::EncodeChainOfIdentity(
+        OrDie(isbt128::ChainOfIdentityId::Create(
+                  kApiFin, year, absl::StrFormat("%06d", first_patient + d)),
+              "chain of identity"));
     items[dose].patient_id = absl::StrFormat("PT-%06d", first_patient + d);
     link(dose, thawed, v1::DERIVATION_KIND_FORMULATION);
     material(dose, kHeparin);
@@ -475,7 +448,8 @@ std::vector<PlannedItem> PlanLot(int lot, const std::string& donor_din,
   return items;
 }
 
-// ---- the API path ------------------------------------------------------------
+// ---- the API path
+// ------------------------------------------------------------
 
 common::v1::RequestContext NewContext(std::string reason = "") {
   common::v1::RequestContext context;
@@ -528,8 +502,8 @@ int RunLotThroughApi(Custody& custody, int lot, int first_patient,
         custody, PrincipalOf(kTechnicians[(lot + 8 + d) % kTechnicianCount])));
   }
   calls += 1 + kDoses;
-  out.plan = PlanLot(lot, donor_din, dose_dins, first_patient, absl::Now(),
-                     shared);
+  out.plan =
+      PlanLot(lot, donor_din, dose_dins, first_patient, absl::Now(), shared);
   out.ids.assign(out.plan.size(), "");
   for (size_t i = 0; i < out.plan.size(); ++i) {
     const PlannedItem& item = out.plan[i];
@@ -578,21 +552,23 @@ int RunLotThroughApi(Custody& custody, int lot, int first_patient,
     *request.mutable_context() = NewContext();
     request.set_item_id(out.ids[i]);
     request.set_outcome(v1::ITEM_STATE_CONSUMED);
-    OrDie(custody
-              .EndItem(PrincipalOf(kTechnicians[out.plan[i].technician]),
-                       request)
-              .status(),
-          "EndItem");
+    OrDie(
+        custody
+            .EndItem(PrincipalOf(kTechnicians[out.plan[i].technician]), request)
+            .status(),
+        "EndItem");
     ++calls;
   }
   return calls;
 }
 
-// ---- the bulk path -----------------------------------------------------------
+// ---- the bulk path
+// -----------------------------------------------------------
 
 // A PostgreSQL array literal of `values` (nullopt is NULL), sent as one
 // parameter.
-std::string ArrayLiteral(const std::vector<std::optional<std::string>>& values) {
+std::string ArrayLiteral(
+    const std::vector<std::optional<std::string>>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';
@@ -642,7 +618,8 @@ class BulkWriter {
       bool consumed = item.type == v1::ITEM_TYPE_QC_SAMPLE;
       int64_t seq = 1;
       const std::string register_record = crypto::RandomId("rec");
-      AddRecord(register_record, id, seq, user, "item.register", item.din, at_text);
+      AddRecord(register_record, id, seq, user, "item.register", item.din,
+                at_text);
       for (const PlannedLink& link : item.parents) {
         std::string record = register_record;
         if (link.later) {
@@ -659,7 +636,8 @@ class BulkWriter {
       }
       for (int j = i + 1; j < count && !consumed && item.consumed; ++j) {
         for (const PlannedLink& link : plan[static_cast<size_t>(j)].parents) {
-          consumed |= link.parent == i && link.kind != v1::DERIVATION_KIND_SAMPLE;
+          consumed |=
+              link.parent == i && link.kind != v1::DERIVATION_KIND_SAMPLE;
         }
       }
       if (consumed) {
@@ -736,12 +714,14 @@ class BulkWriter {
     OrDie(tx.Commit(), "bulk COMMIT");
     items_written_ += static_cast<int64_t>(item_id_.size());
     for (Column* column :
-         {&item_id_, &item_type_, &item_din_, &item_product_,
-          &item_expiration_, &item_coi_, &item_local_, &item_description_,
-          &item_state_, &item_custodian_, &item_patient_, &item_registered_,
-          &item_version_, &link_child_, &link_parent_, &link_kind_,
-          &link_record_, &record_id_, &record_entity_, &record_seq_,
-          &record_actor_, &record_action_, &record_din_, &record_at_}) {
+         {&item_id_,        &item_type_,        &item_din_,
+          &item_product_,   &item_expiration_,  &item_coi_,
+          &item_local_,     &item_description_, &item_state_,
+          &item_custodian_, &item_patient_,     &item_registered_,
+          &item_version_,   &link_child_,       &link_parent_,
+          &link_kind_,      &link_record_,      &record_id_,
+          &record_entity_,  &record_seq_,       &record_actor_,
+          &record_action_,  &record_din_,       &record_at_}) {
       column->clear();
     }
   }
@@ -771,15 +751,16 @@ class BulkWriter {
       item_coi_, item_local_, item_description_, item_state_, item_custodian_,
       item_patient_, item_registered_, item_version_;
   Column link_child_, link_parent_, link_kind_, link_record_;
-  Column record_id_, record_entity_, record_seq_, record_actor_,
-      record_action_, record_din_, record_at_;
+  Column record_id_, record_entity_, record_seq_, record_actor_, record_action_,
+      record_din_, record_at_;
 };
 
-// ---- what a trace must find --------------------------------------------------
+// ---- what a trace must find
+// --------------------------------------------------
 
 struct Expected {
-  std::set<std::string> items, donor_lots, reagent_lots, equipment,
-      qc_samples, operators, patients;
+  std::set<std::string> items, donor_lots, reagent_lots, equipment, qc_samples,
+      operators, patients;
 };
 
 // Backward from plan item `root` of `lot`, or forward from it.
@@ -820,7 +801,8 @@ Expected ExpectedTrace(const ApiLot& lot, int root, bool forward,
     e.operators.insert(kTechnicians[item.technician].user_id);
     if (item.type == v1::ITEM_TYPE_DONOR_LOT) e.donor_lots.insert(id);
     if (!item.patient_id.empty()) e.patients.insert(item.patient_id);
-    if (forward && item.type == v1::ITEM_TYPE_QC_SAMPLE) e.qc_samples.insert(id);
+    if (forward && item.type == v1::ITEM_TYPE_QC_SAMPLE)
+      e.qc_samples.insert(id);
   }
   if (!forward) {  // samples drawn from anything on the path
     for (size_t j = 0; j < lot.plan.size(); ++j) {
@@ -858,8 +840,8 @@ std::set<std::string> AsSet(const List& list) {
 
 void Check(const v1::TraceResponse& r, const Expected& e, bool forward,
            const std::string& root) {
-  std::string what = absl::StrCat(forward ? "forward" : "backward",
-                                  " trace of ", root, ": ");
+  std::string what =
+      absl::StrCat(forward ? "forward" : "backward", " trace of ", root, ": ");
   auto same = [&](const char* field, const std::set<std::string>& got,
                   const std::set<std::string>& want) {
     if (got != want) {
@@ -884,10 +866,11 @@ void Check(const v1::TraceResponse& r, const Expected& e, bool forward,
   if (r.operator_user_ids().empty()) Fail(what + "no operator");
   same("operator_user_ids", AsSet(r.operator_user_ids()), e.operators);
   std::set<std::string> patients;
-  for (const v1::PatientReached& p : r.patients()) patients.insert(p.patient_id());
+  for (const v1::PatientReached& p : r.patients())
+    patients.insert(p.patient_id());
   same("patients", patients, e.patients);
-  if (!forward && (e.reagent_lots.empty() || e.equipment.empty() ||
-                   e.qc_samples.empty())) {
+  if (!forward &&
+      (e.reagent_lots.empty() || e.equipment.empty() || e.qc_samples.empty())) {
     Fail(what + "the plan gives a dose no reagent lot, equipment or sample");
   }
   if (!LinksHaveRecords(r.root())) Fail(what + "a link without its record");
@@ -903,7 +886,8 @@ struct Figures {
 };
 
 double Percentile(const std::vector<double>& sorted, double p) {
-  size_t index = static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+  size_t index =
+      static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
   return sorted[std::min(index, sorted.size() - 1)];
 }
 
@@ -949,44 +933,47 @@ Figures Measure(Custody& custody, const std::vector<Target>& targets,
 
 void Print(const std::string& what, const Figures& f, int targets,
            const Expected& example) {
-  std::cout << absl::StrFormat(
-      "\n%s (%d traces cycling over %d roots, single-threaded)\n"
-      "  nodes per trace: %.1f distinct items (%d..%d), %.1f tree nodes "
-      "(%d..%d, shared items shown once)\n"
-      "  e.g. %d reagent lots, %d equipment, %d QC samples, %d operators, "
-      "%d patients\n"
-      "  latency p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms; "
-      "%.0f traces/s\n",
-      what, static_cast<int>(f.ms.size()), targets, f.mean_items, f.min_items,
-      f.max_items, f.mean_tree, f.min_tree, f.max_tree,
-      static_cast<int>(example.reagent_lots.size()),
-      static_cast<int>(example.equipment.size()),
-      static_cast<int>(example.qc_samples.size()),
-      static_cast<int>(example.operators.size()),
-      static_cast<int>(example.patients.size()), Percentile(f.ms, 0.50),
-      Percentile(f.ms, 0.95), Percentile(f.ms, 0.99), f.ms.back(),
-      static_cast<double>(f.ms.size()) / f.seconds)
-            << std::flush;
+  std::cout
+      << absl::StrFormat(
+             "\n%s (%d traces cycling over %d roots, single-threaded)\n"
+             "  nodes per trace: %.1f distinct items (%d..%d), %.1f tree nodes "
+             "(%d..%d, shared items shown once)\n"
+             "  e.g. %d reagent lots, %d equipment, %d QC samples, %d "
+             "operators, "
+             "%d patients\n"
+             "  latency p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms; "
+             "%.0f traces/s\n",
+             what, static_cast<int>(f.ms.size()), targets, f.mean_items,
+             f.min_items, f.max_items, f.mean_tree, f.min_tree, f.max_tree,
+             static_cast<int>(example.reagent_lots.size()),
+             static_cast<int>(example.equipment.size()),
+             static_cast<int>(example.qc_samples.size()),
+             static_cast<int>(example.operators.size()),
+             static_cast<int>(example.patients.size()), Percentile(f.ms, 0.50),
+             Percentile(f.ms, 0.95), Percentile(f.ms, 0.99), f.ms.back(),
+             static_cast<double>(f.ms.size()) / f.seconds)
+      << std::flush;
 }
 
 double SecondsSince(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
 
+// What autovacuum does to tables filled over time (see the top of the file).
+void VacuumAnalyze(pg::Connection& admin) {
+  const SteadyClock::time_point start = SteadyClock::now();
+  OrDie(admin.ExecScript("VACUUM ANALYZE"), "VACUUM ANALYZE");
+  std::cout << absl::StrFormat("VACUUM ANALYZE in %.1f s\n",
+                               SecondsSince(start))
+            << std::flush;
+}
+
 int Main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  bench::ExitOnSignals();
 
-  std::cout << "# custody_trace_bench\n"
-            << "machine: " << std::thread::hardware_concurrency() << " cores, "
-            << FirstLine(bench::Shell("grep -m1 'model name' /proc/cpuinfo | "
-                                      "cut -d: -f2 | sed 's/^ //'")
-                             .second)
-            << "; " << FirstLine(bench::Shell("uname -sr").second)
-            << "; load average "
-            << FirstLine(bench::Shell("cut -d' ' -f1-3 /proc/loadavg").second)
-            << "\n";
+  std::cout << "# custody_trace_bench\nmachine: " << bench::Machine()
+            << "; load average " << bench::LoadAverage() << "\n";
 
   // How many of each: the shared items first, then whole donor lots.
   const int lots_estimate = std::max(1, flags.items / kItemsPerLot);
@@ -994,7 +981,8 @@ int Main(int argc, char** argv) {
       (lots_estimate + 3 * kReagentKinds) / kDonorLotsPerReagentLot + 1;
   int equipment_count = 0;
   for (int units : kEquipmentUnits) equipment_count += units;
-  const int shared_count = reagent_lots_per_kind * kReagentKinds + equipment_count;
+  const int shared_count =
+      reagent_lots_per_kind * kReagentKinds + equipment_count;
   const int api_items = flags.api_lots * kItemsPerLot;
   if (flags.items < shared_count + api_items) {
     Usage(absl::StrCat("--items must be at least ", shared_count + api_items,
@@ -1006,17 +994,9 @@ int Main(int argc, char** argv) {
   const int bulk_lots = bulk_items / kItemsPerLot;
   const int partial_items = bulk_items % kItemsPerLot;  // a lot in manufacture
 
-  const char* env = std::getenv("CELLCHAIN_TEST_PG");
-  if (env == nullptr || *env == '\0') {
-    OrDie(bench::StartThrowawayCluster("cc-trace-bench", flags.port),
-          "starting the cluster");
-  }
   int rc = 0;
   {
-    auto db = OrDie(cellchain::testing::TestDatabase::Create(),
-                    "creating the database");
-    pg::Connection admin =
-        OrDie(pg::Connection::Open(db->conninfo()), "connecting");
+    auto [db, admin] = bench::OpenDatabaseOrDie("cc-trace-bench", flags.port);
     const std::string role =
         OrDie(db->CreateLoginRole("cellchain_custody"), "creating a role");
     const std::string conninfo = db->ConninfoAs(role);
@@ -1072,7 +1052,8 @@ int Main(int argc, char** argv) {
     // 2. The older donor lots, bulk-inserted. Lots were made over about
     // three years, one every ~18 hours, the newest (the API lots) today.
     start = SteadyClock::now();
-    const int total_lots = bulk_lots + (partial_items > 0 ? 1 : 0) + flags.api_lots;
+    const int total_lots =
+        bulk_lots + (partial_items > 0 ? 1 : 0) + flags.api_lots;
     const absl::Time now = absl::Now();
     auto made_at = [&](int lot) {
       return now - absl::Hours(18) * (total_lots - lot) - absl::Hours(24 * 40);
@@ -1114,11 +1095,7 @@ int Main(int argc, char** argv) {
                      bulk_seconds)
               << std::flush;
 
-    start = SteadyClock::now();
-    OrDie(admin.ExecScript("VACUUM ANALYZE"), "VACUUM ANALYZE");
-    std::cout << absl::StrFormat("VACUUM ANALYZE in %.1f s\n",
-                                 SecondsSince(start))
-              << std::flush;
+    VacuumAnalyze(admin);
 
     // 3. The traced lots, through the API.
     start = SteadyClock::now();
@@ -1137,29 +1114,30 @@ int Main(int argc, char** argv) {
                      1000 * api_seconds / calls)
               << std::flush;
 
-    start = SteadyClock::now();
-    OrDie(admin.ExecScript("VACUUM ANALYZE"), "VACUUM ANALYZE");
-    std::cout << absl::StrFormat("VACUUM ANALYZE in %.1f s\n",
-                                 SecondsSince(start))
-              << std::flush;
+    VacuumAnalyze(admin);
 
-    const int64_t items = Count(admin, "SELECT count(*) FROM cellchain_custody.items");
+    const int64_t items =
+        Count(admin, "SELECT count(*) FROM cellchain_custody.items");
     const int64_t links =
         Count(admin, "SELECT count(*) FROM cellchain_custody.item_links");
     const int64_t records =
         Count(admin, "SELECT count(*) FROM cellchain_audit.records");
     const int64_t signed_records =
-        Count(admin, "SELECT count(*) FROM cellchain_audit.records "
-                     "WHERE signature <> decode(repeat('00', 64), 'hex')");
-    const int64_t largest_fanout = Count(
-        admin, "SELECT max(n) FROM (SELECT count(*) AS n FROM "
-               "cellchain_custody.item_links GROUP BY parent_id) c");
+        Count(admin,
+              "SELECT count(*) FROM cellchain_audit.records "
+              "WHERE signature <> decode(repeat('00', 64), 'hex')");
+    const int64_t largest_fanout =
+        Count(admin,
+              "SELECT max(n) FROM (SELECT count(*) AS n FROM "
+              "cellchain_custody.item_links GROUP BY parent_id) c");
     std::cout << absl::StrFormat(
-        "\nitems stored: %d (through the API: %d; bulk-inserted: %d); item "
-        "links: %d; the most children of one item: %d (shared equipment)\n"
-        "audit records: %d, of which %d signed through the API\n",
-        items, shared_count + api_items, bulk_items, links, largest_fanout,
-        records, signed_records)
+                     "\nitems stored: %d (through the API: %d; bulk-inserted: "
+                     "%d); item "
+                     "links: %d; the most children of one item: %d (shared "
+                     "equipment)\n"
+                     "audit records: %d, of which %d signed through the API\n",
+                     items, shared_count + api_items, bulk_items, links,
+                     largest_fanout, records, signed_records)
               << std::flush;
     if (items != flags.items) {
       Fail(absl::StrCat(items, " items stored, expected ", flags.items));
