@@ -1,6 +1,12 @@
 #include "services/cellchaind/cellchaind_config.h"
 
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace cellchain::cellchaind {
 namespace {
@@ -23,6 +29,42 @@ std::string_view FindCommand(int argc, const char* const* argv) {
     if (!arg.starts_with("-")) return arg;
   }
   return "";
+}
+
+// The qc specification's values are decimal text, which the loader takes as
+// strings: they are checked here as the qc rules will read them, so that a
+// daemon whose default specification the rules would refuse does not start.
+// One line per problem, in the loader's form.
+std::vector<std::string> QcSpecProblems(const config::Loader& loader,
+                                        const qc::DefaultSpecOptions& spec) {
+  auto subject = [&loader](std::string_view flag) {
+    return absl::StrCat("--", std::string(flag), " (", loader.EnvVarFor(flag),
+                        "): ");
+  };
+  std::vector<std::string> problems;
+  auto positive = [&](std::string_view flag, const std::string& text,
+                      std::string_view unit) -> std::optional<double> {
+    std::optional<double> value = qc::ParseDecimal(text);
+    if (!value.has_value() || *value <= 0) {
+      problems.push_back(absl::StrCat(subject(flag), "\"", text,
+                                      "\" is not a positive decimal number (",
+                                      std::string(unit), ")"));
+      return std::nullopt;
+    }
+    return value;
+  };
+  positive("qc-endotoxin-limit", spec.endotoxin_limit_eu_per_ml, "EU/ml");
+  std::optional<double> min =
+      positive("qc-viable-cells-min", spec.viable_cells_min, "cells");
+  std::optional<double> max =
+      positive("qc-viable-cells-max", spec.viable_cells_max, "cells");
+  if (min.has_value() && max.has_value() && *min > *max) {
+    problems.push_back(
+        absl::StrCat(subject("qc-viable-cells-min"), spec.viable_cells_min,
+                     " is above --qc-viable-cells-max ", spec.viable_cells_max,
+                     ": the viable-cell range is inverted"));
+  }
+  return problems;
 }
 
 absl::StatusOr<Command> Finish(config::Loader& loader, absl::Status status,
@@ -121,7 +163,28 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                  -90, 60, "Lowest transport temperature without a deviation.");
     loader.Int64("donor-transport-max-celsius", &c.donor_transport_max_celsius,
                  -90, 60, "Highest transport temperature without a deviation.");
+    loader.String("qc-endotoxin-limit", &c.qc_spec.endotoxin_limit_eu_per_ml,
+                  "With qc hosted: the default specification's endotoxin "
+                  "limit in EU/ml\n(a result must be below it; a positive "
+                  "decimal).");
+    loader.String("qc-viable-cells-min", &c.qc_spec.viable_cells_min,
+                  "With qc hosted: the default specification's lowest "
+                  "viable cell count\nof a lot (inclusive; a positive "
+                  "decimal such as 1.0E7).");
+    loader.String("qc-viable-cells-max", &c.qc_spec.viable_cells_max,
+                  "With qc hosted: the default specification's highest "
+                  "viable cell count\nof a lot (inclusive; not below "
+                  "--qc-viable-cells-min).");
     absl::Status status = loader.Load(argc, argv, env);
+    if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument) {
+      std::vector<std::string> problems = QcSpecProblems(loader, c.qc_spec);
+      if (!problems.empty()) {
+        if (!status.ok()) {
+          problems.insert(problems.begin(), std::string(status.message()));
+        }
+        status = absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
+      }
+    }
     return Finish(loader, status, std::move(command));
   }
   if (name == "migrate") {

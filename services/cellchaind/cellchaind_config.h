@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/config/config.h"
+#include "services/qc/rules.h"
 
 namespace cellchain::cellchaind {
 
@@ -51,6 +52,10 @@ struct ServeConfig {
                                                                1000};
   int64_t donor_transport_min_celsius = 2;
   int64_t donor_transport_max_celsius = 8;
+  // qc: the configurable values of the default release specification, as
+  // decimal text (qc::ParseDecimal): a positive endotoxin limit and a
+  // positive viable-cell range whose minimum is not above its maximum.
+  qc::DefaultSpecOptions qc_spec;
 };
 
 // `cellchaind bootstrap-admin`: create the first administrator. The password
@@ -83,7 +88,9 @@ struct Command {
 };
 
 // Parses argv (argv[1] is the subcommand). INVALID_ARGUMENT with a message
-// naming each bad flag and its environment variable.
+// naming each bad flag and its environment variable, one per line (also a
+// qc specification value that is not a positive decimal, or a viable-cell
+// minimum above the maximum).
 absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                                          const config::EnvLookup& env =
                                              config::GetEnv);

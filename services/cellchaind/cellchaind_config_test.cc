@@ -1,5 +1,6 @@
 #include "services/cellchaind/cellchaind_config.h"
 
+#include <fstream>
 #include <map>
 
 #include "gmock/gmock.h"
@@ -60,6 +61,102 @@ TEST(CellchaindConfigTest, MissingAndUnknownCommandsAreRefused) {
   ASSERT_TRUE(help.ok());
   EXPECT_EQ(help->kind, Command::Kind::kHelp);
   EXPECT_THAT(help->help_text, HasSubstr("migrate"));
+}
+
+// `serve` with every required flag set (the files exist) and `extra`.
+absl::StatusOr<Command> ParseServe(
+    std::vector<const char*> extra,
+    std::map<std::string, std::string> env = {}) {
+  static const std::string file = [] {
+    std::string path = ::testing::TempDir() + "/cellchaind_config_test.pem";
+    std::ofstream(path) << "x\n";
+    return path;
+  }();
+  static const std::string cert = "--tls-cert=" + file;
+  static const std::string key = "--tls-key=" + file;
+  static const std::string ca = "--tls-ca=" + file;
+  static const std::string hash = "--request-hash-key-file=" + file;
+  std::vector<const char*> args = {"serve",    cert.c_str(), key.c_str(),
+                                   ca.c_str(), hash.c_str(), "--pg=host=/x"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return Parse(std::move(args), std::move(env));
+}
+
+TEST(CellchaindConfigTest, QcSpecificationValuesComeFromFlagsAndEnvironment) {
+  absl::StatusOr<Command> defaults = ParseServe({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->serve.qc_spec.endotoxin_limit_eu_per_ml, "0.5");
+  EXPECT_EQ(defaults->serve.qc_spec.viable_cells_min, "1.0E7");
+  EXPECT_EQ(defaults->serve.qc_spec.viable_cells_max, "1.0E9");
+
+  absl::StatusOr<Command> set =
+      ParseServe({"--qc-endotoxin-limit=0.25", "--qc-viable-cells-min=2E7"},
+                 {{"CELLCHAIN_QC_VIABLE_CELLS_MAX", "5.0E8"},
+                  {"CELLCHAIN_QC_ENDOTOXIN_LIMIT", "0.4"}});
+  ASSERT_TRUE(set.ok()) << set.status();
+  // The flag wins over the environment.
+  EXPECT_EQ(set->serve.qc_spec.endotoxin_limit_eu_per_ml, "0.25");
+  EXPECT_EQ(set->serve.qc_spec.viable_cells_min, "2E7");
+  EXPECT_EQ(set->serve.qc_spec.viable_cells_max, "5.0E8");
+  // What the default specification then says.
+  std::vector<qc::v1::SpecTest> tests = qc::DefaultTests(set->serve.qc_spec);
+  const qc::v1::SpecTest* endotoxin = nullptr;
+  const qc::v1::SpecTest* cells = nullptr;
+  for (const qc::v1::SpecTest& test : tests) {
+    if (test.code() == "ENDOTOXIN") endotoxin = &test;
+    if (test.code() == "VIABLE_CELL_COUNT") cells = &test;
+  }
+  ASSERT_NE(endotoxin, nullptr);
+  ASSERT_NE(cells, nullptr);
+  EXPECT_EQ(endotoxin->criterion(), "< 0.25 [EU]/mL");
+  EXPECT_EQ(cells->criterion(), "≥ 2E7 and ≤ 5.0E8 cells");
+}
+
+TEST(CellchaindConfigTest, QcSpecificationValueThatIsNotAPositiveNumber) {
+  for (const char* bad : {"abc", "0", "-0.5", "nan", "inf", "0x1p3", ""}) {
+    std::string flag = std::string("--qc-endotoxin-limit=") + bad;
+    absl::StatusOr<Command> command = ParseServe({flag.c_str()});
+    ASSERT_FALSE(command.ok()) << bad;
+    EXPECT_EQ(command.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(command.status().message()),
+                HasSubstr("--qc-endotoxin-limit (CELLCHAIN_QC_ENDOTOXIN_LIMIT)"
+                          ": \"" +
+                          std::string(bad) +
+                          "\" is not a positive decimal number (EU/ml)"));
+  }
+  absl::StatusOr<Command> cells =
+      ParseServe({}, {{"CELLCHAIN_QC_VIABLE_CELLS_MIN", "-1E7"},
+                      {"CELLCHAIN_QC_VIABLE_CELLS_MAX", "lots"}});
+  ASSERT_FALSE(cells.ok());
+  std::string message(cells.status().message());
+  EXPECT_THAT(message, HasSubstr("--qc-viable-cells-min "
+                                 "(CELLCHAIN_QC_VIABLE_CELLS_MIN): \"-1E7\""));
+  EXPECT_THAT(message, HasSubstr("--qc-viable-cells-max "
+                                 "(CELLCHAIN_QC_VIABLE_CELLS_MAX): \"lots\""));
+}
+
+TEST(CellchaindConfigTest, QcViableCellRangeMustNotBeInverted) {
+  absl::StatusOr<Command> inverted = ParseServe(
+      {"--qc-viable-cells-min=1.0E9", "--qc-viable-cells-max=1.0E7"});
+  ASSERT_FALSE(inverted.ok());
+  EXPECT_EQ(inverted.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(inverted.status().message()),
+              HasSubstr("--qc-viable-cells-min (CELLCHAIN_QC_VIABLE_CELLS_MIN):"
+                        " 1.0E9 is above --qc-viable-cells-max 1.0E7"));
+  // A range of one value is a range.
+  EXPECT_TRUE(
+      ParseServe({"--qc-viable-cells-min=5E8", "--qc-viable-cells-max=5.0E8"})
+          .ok());
+}
+
+TEST(CellchaindConfigTest, QcProblemsAreListedWithTheOthers) {
+  absl::StatusOr<Command> command =
+      Parse({"serve", "--pg=host=/x", "--qc-endotoxin-limit=0"});
+  ASSERT_FALSE(command.ok());
+  std::string message(command.status().message());
+  EXPECT_THAT(message, HasSubstr("--tls-cert (CELLCHAIN_TLS_CERT)"));
+  EXPECT_THAT(message,
+              HasSubstr("--qc-endotoxin-limit (CELLCHAIN_QC_ENDOTOXIN_LIMIT)"));
 }
 
 TEST(CellchaindConfigTest, ServicesResolve) {

@@ -367,6 +367,14 @@ class QcModule final : public Module {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
     }
+    // cellchaind's flags are checked as they are parsed; this holds any
+    // other HostOptions to the rules before QA can be offered a default
+    // specification they would refuse (INVALID_ARGUMENT naming the test).
+    for (qc::v1::SpecTest test : qc::DefaultTests(options.qc.default_spec)) {
+      std::string field =
+          absl::StrCat("qc default specification ", test.code());
+      CC_RETURN_IF_ERROR(qc::NormalizeTest(test, field));
+    }
     CC_RETURN_IF_ERROR(qc::Qc::RegisterStateReaders(shared->states));
     return std::unique_ptr<QcModule>(
         new QcModule(std::move(pool), std::move(ledger), shared, options.qc));

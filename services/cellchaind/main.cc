@@ -171,6 +171,7 @@ int Serve(const ServeConfig& config) {
   // start of processing (manufacturing).
   host.manufacturing.max_collection_to_processing =
       host.donor.max_collection_to_processing;
+  host.qc.default_spec = config.qc_spec;
   Shared shared;
   absl::StatusOr<std::vector<std::unique_ptr<Module>>> modules =
       BuildModules(host, *services, &shared);

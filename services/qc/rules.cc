@@ -15,23 +15,6 @@
 namespace cellchain::qc {
 namespace {
 
-std::optional<double> ParseDecimal(std::string_view text) {
-  if (text.empty() || text.size() > 40) return std::nullopt;
-  // Only digits, a sign, a point and an exponent: SimpleAtod would also
-  // take "inf", "nan" and hexadecimal.
-  for (char c : text) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '.' &&
-        c != '-' && c != '+' && c != 'e' && c != 'E') {
-      return std::nullopt;
-    }
-  }
-  double value = 0;
-  if (!absl::SimpleAtod(ToAbsl(text), &value) || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 std::string WithUnit(const std::string& value, const std::string& unit) {
   return unit.empty() ? value : absl::StrCat(value, " ", unit);
 }
@@ -74,6 +57,23 @@ bool Contains(const google::protobuf::RepeatedPtrField<std::string>& values,
 }
 
 }  // namespace
+
+std::optional<double> ParseDecimal(std::string_view text) {
+  if (text.empty() || text.size() > 40) return std::nullopt;
+  // Only digits, a sign, a point and an exponent: SimpleAtod would also
+  // take "inf", "nan" and hexadecimal.
+  for (char c : text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '-' && c != '+' && c != 'e' && c != 'E') {
+      return std::nullopt;
+    }
+  }
+  double value = 0;
+  if (!absl::SimpleAtod(ToAbsl(text), &value) || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
 
 std::vector<v1::SpecTest> DefaultTests(const DefaultSpecOptions& options) {
   constexpr char kFlow[] = "flow cytometry";

@@ -12,6 +12,7 @@
 #ifndef CELLCHAIN_SERVICES_QC_RULES_H_
 #define CELLCHAIN_SERVICES_QC_RULES_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,13 @@ struct DefaultSpecOptions {
   std::string viable_cells_min = "1.0E7";
   std::string viable_cells_max = "1.0E9";
 };
+
+// A finite decimal as the rules read a value or a limit ("70", "0.5",
+// "1.0E7"); nullopt for anything but digits, a sign, a point and an
+// exponent (so not "inf", "nan" or hexadecimal) or for more than 40
+// characters. Configuration reads the default specification's values with
+// it too, so that a value cellchaind accepts is one the rules take.
+std::optional<double> ParseDecimal(std::string_view text);
 
 // The default release specification of UC-MSC for RegenHeart (design brief
 // §4.3): viability, identity markers, purity markers, sterility (may be

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,22 @@ TEST(DefaultTestsTest, TakeTheConfiguredEndotoxinLimitAndCellRange) {
             v1::CONFORMANCE_OUT_OF_SPECIFICATION);
   EXPECT_EQ(JudgeOk(TestOf(spec, "VIABLE_CELL_COUNT"), "2.0E7", "cells"),
             v1::CONFORMANCE_IN_SPECIFICATION);
+}
+
+TEST(ParseDecimalTest, TakesDecimalTextOnly) {
+  EXPECT_EQ(ParseDecimal("70"), 70.0);
+  EXPECT_EQ(ParseDecimal("0.5"), 0.5);
+  EXPECT_EQ(ParseDecimal("1.0E7"), 1.0e7);
+  EXPECT_EQ(ParseDecimal("-2e-3"), -0.002);
+  // What strtod would also read is refused.
+  EXPECT_EQ(ParseDecimal("inf"), std::nullopt);
+  EXPECT_EQ(ParseDecimal("nan"), std::nullopt);
+  EXPECT_EQ(ParseDecimal("0x1p3"), std::nullopt);
+  EXPECT_EQ(ParseDecimal(" 5"), std::nullopt);
+  EXPECT_EQ(ParseDecimal("1e999"), std::nullopt);  // not finite
+  EXPECT_EQ(ParseDecimal(""), std::nullopt);
+  EXPECT_EQ(ParseDecimal(std::string(41, '1')), std::nullopt);
+  EXPECT_TRUE(ParseDecimal(std::string(40, '1')).has_value());
 }
 
 TEST(JudgeTest, LimitsAreExactAtTheEdges) {
