@@ -32,11 +32,26 @@ set(CELLCHAIN_TEST_ENV
   "CELLCHAIN_TEST_PKI=${CELLCHAIN_TEST_STATE}/pki"
   "CELLCHAIN_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
 
+# Test code (test sources and the helpers only tests link) is compiled
+# without optimisation unless CELLCHAIN_OPTIMIZE_TESTS is ON: the code under
+# test keeps the build type's flags, tests spend their time in PostgreSQL and
+# over gRPC rather than in their own bodies, and -O0 roughly halves what
+# GoogleTest's and gRPC's templates cost to compile (docs/testing.md, "Build
+# time"). It comes after the build type's -O2 on the command line, so it wins.
+option(CELLCHAIN_OPTIMIZE_TESTS
+       "Compile test code with the build type's optimisation" OFF)
+function(cellchain_test_code target)
+  cellchain_target_warnings(${target})
+  if(NOT CELLCHAIN_OPTIMIZE_TESTS)
+    target_compile_options(${target} PRIVATE -O0)
+  endif()
+endfunction()
+
 function(_cellchain_add_test name label)
   cmake_parse_arguments(ARG "RUN_SERIAL" "" "SOURCES;LIBS;FIXTURES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
-  cellchain_target_warnings(${name})
+  cellchain_test_code(${name})
   # CMake 3.25's gtest_discover_tests flattens list-valued PROPERTIES, so
   # the environment travels as an `env VAR=value ...` executor instead (it
   # runs the test binary for discovery and for every test), and each test
