@@ -15,6 +15,7 @@
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
+#include "cellchain/qc/v1/qc.grpc.pb.h"
 #include "cellchain/system/v1/system.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -68,6 +69,15 @@ class AccessMatrixTest : public E2eTest {
 TEST_F(AccessMatrixTest, EveryRpcTimesEveryRoleGetsWhatItsPolicyDeclares) {
   std::vector<std::string> services = LinkedServices();
   ASSERT_GE(services.size(), 4u);
+  // Every service cellchaind hosts is in the matrix.
+  for (const char* hosted :
+       {"cellchain.audit.v1.AuditService",
+        "cellchain.custody.v1.CustodyService",
+        "cellchain.donor.v1.DonorService", "cellchain.identity.v1.AuthService",
+        "cellchain.manufacturing.v1.ManufacturingService",
+        "cellchain.qc.v1.QcService", "cellchain.system.v1.SystemService"}) {
+    EXPECT_THAT(services, ::testing::Contains(hosted));
+  }
   auto table = auth::PolicyTable::ForServices(services);
   ASSERT_TRUE(table.ok()) << table.status();
   // Deny by default: no RPC may lack a policy.
@@ -304,6 +314,7 @@ std::vector<std::string> LinkedServices() {
   (void)cellchain::donor::v1::GetLotRequest::descriptor();
   (void)idv1::LoginRequest::descriptor();
   (void)cellchain::manufacturing::v1::GetBatchRequest::descriptor();
+  (void)cellchain::qc::v1::GetLotRequest::descriptor();
   (void)cellchain::system::v1::PingRequest::descriptor();
   return auth::PolicyTable::LinkedCellchainServices();
 }
