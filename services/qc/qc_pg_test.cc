@@ -104,6 +104,8 @@ TEST_F(QcTest, ABadSpecificationIsRefusedNamingTheFieldAndNothingIsWritten) {
   EXPECT_EQ(FieldOf(qc_->CreateSpecification(qa_, create).status()), "tests");
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_qc.specifications"), 0);
   EXPECT_EQ(QcRecords(), before);
+  // No ExpectEverySnapshotMatchesItsRow: nothing was written, which the
+  // two lines above assert, so there is no snapshot to compare.
 }
 
 TEST_F(QcTest, ALotIsOpenedOnceForAHarvestedBatch) {
@@ -124,6 +126,7 @@ TEST_F(QcTest, ALotIsOpenedOnceForAHarvestedBatch) {
   EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(ReasonOf(again), kReasonLotExists);
   EXPECT_THAT(again.message(), HasSubstr(lot.lot_id()));
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 TEST_F(QcTest, ASampleIsACustodyItemDrawnFromTheProductLot) {
@@ -140,6 +143,7 @@ TEST_F(QcTest, ASampleIsACustodyItemDrawnFromTheProductLot) {
   EXPECT_EQ(item.custodian_user_id(), "tina");
   EXPECT_THAT(History("qc_sample", sample.sample_id()),
               ElementsAre("sample.draw by tina"));
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 TEST_F(QcTest, AResultIsJudgedAtOnceAndReviewedByAnotherAnalyst) {
@@ -303,6 +307,7 @@ TEST_F(QcTest, AConfirmedOosKeepsTheTestFailedAndTheLotCanOnlyBeRejected) {
   v1::GetCertificateRequest coa;
   coa.set_lot_id(lot.lot_id());
   EXPECT_EQ(ReasonOf(qc_->GetCertificate(coa).status()), kReasonLotNotReleased);
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 TEST_F(QcTest, AConditionalReleaseIsClosedByTheSterilityResultWhenReviewed) {
@@ -418,6 +423,7 @@ TEST_F(QcTest, TheReleasingQaDidNoneOfTheLotsStepsOrTests) {
   // Someone who did none of it releases both.
   CC_ASSERT_OK(Dispose(lot, v1::LOT_STATE_RELEASED).status());
   CC_ASSERT_OK(Dispose(other, v1::LOT_STATE_RELEASED).status());
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 TEST_F(QcTest, ADispositionChecksTheBatchTheVersionAndTheState) {
@@ -476,6 +482,7 @@ TEST_F(QcTest, ADispositionChecksTheBatchTheVersionAndTheState) {
   EXPECT_THAT(History("qc_lot", lot.lot_id()),
               ElementsAre("lot.open by ana", "lot.hold by quinn APPROVED",
                           "lot.release by quinn RELEASED"));
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 TEST_F(QcTest, AnInvalidationIsQasSignedRecordAndTheResultStaysVisible) {
@@ -542,6 +549,7 @@ TEST_F(QcTest, ABatchWhoseRowIsNotWhatManufacturingSignedIsRefused) {
       "nobody");
   refused = Dispose(lot, v1::LOT_STATE_RELEASED).status();
   EXPECT_EQ(ReasonOf(refused), ledger::kReasonEntityNotAudited) << refused;
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 // `text` without its white space: pdftotext lays a wrapped cell out on
@@ -634,6 +642,7 @@ TEST_F(QcTest, TheCertificateOfAnalysisSaysWhatTheRecordsSay) {
   EXPECT_THAT(text, HasSubstr(Flat("REVIEWED")));
   EXPECT_THAT(text, HasSubstr(Flat("Ana Analyst")));
   EXPECT_THAT(text, HasSubstr(Flat("PERFORMED")));
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 }  // namespace
