@@ -48,9 +48,4 @@ absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
   return absl::OkStatus();
 }
 
-absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
-                             std::string_view field) {
-  return RequirePastTime(t, present, field, absl::Now());
-}
-
 }  // namespace cellchain::fields

@@ -3,8 +3,7 @@
 // not in the future; and the conversions of protobuf timestamps those checks
 // and the SQL use. Each refusal is INVALID_ARGUMENT naming the field
 // (status.h InvalidField).
-// Thread-safety: pure functions (RequirePastTime without `now` reads the
-// real clock).
+// Thread-safety: pure functions; time comes from the caller's clock.
 #ifndef CELLCHAIN_SERVICES_COMMON_FIELDS_FIELDS_H_
 #define CELLCHAIN_SERVICES_COMMON_FIELDS_FIELDS_H_
 
@@ -44,9 +43,6 @@ absl::Status RequireText(std::string_view value, std::string_view field,
 // clock, so that a test can move it).
 absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
                              std::string_view field, absl::Time now);
-// The same against the real time, for callers without a clock of their own.
-absl::Status RequirePastTime(const google::protobuf::Timestamp& t, bool present,
-                             std::string_view field);
 
 }  // namespace cellchain::fields
 

@@ -22,18 +22,19 @@ TEST(FieldsTest, TextMustBeGivenAndNotTooLong) {
 }
 
 TEST(FieldsTest, ATimeMustBeGivenValidAndPast) {
-  EXPECT_TRUE(
-      RequirePastTime(At(absl::Now() - absl::Hours(1)), true, "at").ok());
-  EXPECT_EQ(FieldOf(RequirePastTime({}, false, "at")), "at");
+  const absl::Time now = absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0),
+                                         absl::UTCTimeZone());
+  EXPECT_TRUE(RequirePastTime(At(now - absl::Hours(1)), true, "at", now).ok());
+  EXPECT_EQ(FieldOf(RequirePastTime({}, false, "at", now)), "at");
   google::protobuf::Timestamp bad;
   bad.set_seconds(-5);
-  EXPECT_EQ(FieldOf(RequirePastTime(bad, true, "at")), "at");
+  EXPECT_EQ(FieldOf(RequirePastTime(bad, true, "at", now)), "at");
   absl::Status future =
-      RequirePastTime(At(absl::Now() + absl::Hours(1)), true, "at");
+      RequirePastTime(At(now + absl::Hours(1)), true, "at", now);
   EXPECT_NE(future.message().find("future"), std::string::npos);
   // Within the allowed clock difference.
   EXPECT_TRUE(
-      RequirePastTime(At(absl::Now() + absl::Minutes(2)), true, "at").ok());
+      RequirePastTime(At(now + absl::Minutes(2)), true, "at", now).ok());
 }
 
 TEST(FieldsTest, TheFutureIsJudgedByTheGivenClock) {
