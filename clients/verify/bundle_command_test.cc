@@ -2,9 +2,6 @@
 // what an auditor sees (report, failure lines naming the record) and what a
 // script sees (exit statuses 0 / 1 / 2, which stream carries what). The exit
 // statuses are checked on the built executable (CELLCHAIN_VERIFY_BIN).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,13 +16,13 @@
 #include "clients/verify/verify.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/testing/files.h"
+#include "services/common/testing/run_binary.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/ledger/bundle.h"
 #include "services/ledger/keyring.h"
-#include "services/ledger/witness.h"
 #include "services/ledger/verifier_testing.h"
-
-extern char** environ;
+#include "services/ledger/witness.h"
 
 namespace cellchain::verify {
 namespace {
@@ -37,61 +34,13 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = cellchain::testing::RunOutcome;
+using cellchain::testing::ReadFileOrEmpty;
+using cellchain::testing::WriteFileBytes;
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteAll(const fs::path& path, const std::string& data) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
-}
-
-// Runs the built binary with `args` and collects its exit status and output.
+// Runs the built binary with `args`.
 Outcome Exec(const std::vector<std::string>& args) {
-  const std::string bin = CELLCHAIN_VERIFY_BIN;
-  const fs::path base = fs::path(::testing::TempDir()) /
-                        absl::StrCat("bundle_command_test_", getpid());
-  const std::string out_path = base.string() + ".out";
-  const std::string err_path = base.string() + ".err";
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(bin.c_str()));
-  for (const std::string& arg : args) {
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid;
-  int rc =
-      posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  Outcome outcome;
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << bin << ": " << rc;
-    return outcome;
-  }
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-    ADD_FAILURE() << bin << " did not exit normally";
-    return outcome;
-  }
-  outcome.exit_code = WEXITSTATUS(status);
-  outcome.out = ReadAll(out_path);
-  outcome.err = ReadAll(err_path);
-  fs::remove(out_path);
-  fs::remove(err_path);
-  return outcome;
+  return cellchain::testing::RunBinary(CELLCHAIN_VERIFY_BIN, args);
 }
 
 class BundleCommandTest : public ::testing::Test {
@@ -110,19 +59,8 @@ class BundleCommandTest : public ::testing::Test {
     }
     CC_ASSERT_OK(log_->Checkpoint());  // Sizes 4, 8, 9.
     ledger::VerifyInput input = log_->Input();
-    ledger::Bundle bundle;
-    bundle.origin = input.origin;
-    bundle.verifier_key = vkey();
-    bundle.query = "whole log";
-    bundle.complete = true;
-    bundle.tree_size = 9;
-    bundle.keys = input.keys;
-    bundle.records = input.records;
-    bundle.checkpoints = input.checkpoints;
-    bundle.inclusion_proofs = input.inclusion_proofs;
-    bundle.consistency_proofs = input.consistency_proofs;
-    bundle.states = input.states;
-    CC_ASSERT_OK(ledger::WriteBundle(bundle, dir_.string()));
+    CC_ASSERT_OK(ledger::WriteBundle(log_->WholeLogBundle(input, "whole log"),
+                                     dir_.string()));
     // QA's keyring: both services' keys, kept apart from the bundle.
     std::vector<std::pair<std::string, std::string>> keys;
     for (const ledger::SigningKeyInfo& key : input.keys) {
@@ -227,8 +165,8 @@ std::string SaveCheckpoint(const std::string& path, const std::string& vkey,
 
 TEST_F(BundleCommandTest, ABundleShorterThanACheckpointKeptOutsideExitsOne) {
   // QA kept the checkpoint of size 9; the bundle holds those 9: fine.
-  const std::string same = SaveCheckpoint(
-      dir_.string() + ".kept9", vkey(), log_->Input().checkpoints.back());
+  const std::string same = SaveCheckpoint(dir_.string() + ".kept9", vkey(),
+                                          log_->Input().checkpoints.back());
   Outcome o = Exec({"bundle", "--vkey", vkey(), "--keyring", keyring_,
                     "--since", same, dir()});
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
@@ -239,10 +177,10 @@ TEST_F(BundleCommandTest, ABundleShorterThanACheckpointKeptOutsideExitsOne) {
     CC_ASSERT_OK(log_->Append("donor", "donor_lot", "e9", "step_late"));
   }
   CC_ASSERT_OK(log_->Checkpoint());
-  const std::string later = SaveCheckpoint(
-      dir_.string() + ".kept12", vkey(), log_->Input().checkpoints.back());
-  o = Exec({"bundle", "--vkey", vkey(), "--keyring", keyring_, "--since",
-            later, dir()});
+  const std::string later = SaveCheckpoint(dir_.string() + ".kept12", vkey(),
+                                           log_->Input().checkpoints.back());
+  o = Exec({"bundle", "--vkey", vkey(), "--keyring", keyring_, "--since", later,
+            dir()});
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_THAT(o.out, HasSubstr("FAIL CHECKPOINT_ROOT checkpoint 12: the "
                                "checkpoint covers 12 records but the log "
@@ -260,9 +198,9 @@ TEST_F(BundleCommandTest, AnUnreadableKeyringExitsTwo) {
 
 TEST_F(BundleCommandTest, ATamperedRecordExitsOneAndIsNamed) {
   const fs::path file = dir_ / "records" / "000000000004.bin";
-  std::string bytes = ReadAll(file);
+  std::string bytes = ReadFileOrEmpty(file);
   bytes[bytes.size() - 5] ^= 0x01;
-  WriteAll(file, bytes);
+  WriteFileBytes(file, bytes);
 
   Outcome o = Exec({"bundle", "--vkey", vkey(), dir()});
 
@@ -276,13 +214,13 @@ TEST_F(BundleCommandTest, ATamperedRecordExitsOneAndIsNamed) {
 }
 
 TEST_F(BundleCommandTest, ADeletedRecordExitsOneAndTheBundleCountsDisagree) {
-  std::string index = ReadAll(dir_ / "records" / "index.jsonl");
+  std::string index = ReadFileOrEmpty(dir_ / "records" / "index.jsonl");
   // Drop line 6 (log index 5) and its files.
   size_t begin = 0;
   for (int i = 0; i < 5; ++i) begin = index.find('\n', begin) + 1;
   size_t end = index.find('\n', begin) + 1;
   index.erase(begin, end - begin);
-  WriteAll(dir_ / "records" / "index.jsonl", index);
+  WriteFileBytes(dir_ / "records" / "index.jsonl", index);
   fs::remove(dir_ / "records" / "000000000005.bin");
   fs::remove(dir_ / "records" / "000000000005.sig");
 
@@ -341,10 +279,9 @@ TEST_F(BundleCommandTest, HelpListsTheCommand) {
 }
 
 TEST_F(BundleCommandTest, DrawsAProgressBarOnlyOnATerminal) {
-  Outcome terminal =
-      RunInProcess({"bundle", "--vkey", vkey(), "--keyring", keyring_,
-                    "--threads", "2", dir()},
-                   /*terminal=*/true);
+  Outcome terminal = RunInProcess({"bundle", "--vkey", vkey(), "--keyring",
+                                   keyring_, "--threads", "2", dir()},
+                                  /*terminal=*/true);
   EXPECT_EQ(terminal.exit_code, 0) << terminal.err;
   EXPECT_THAT(terminal.err, HasSubstr("\rverifying records"));
   EXPECT_THAT(terminal.err, HasSubstr("100%  9/9"));

@@ -1,116 +1,54 @@
 // Runs the built cellchain-verify executable (CELLCHAIN_VERIFY_BIN, set by
 // CMake) and checks what a script sees: exit statuses 0 / 1 / 2 and which
 // stream carries the output.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "services/common/testing/files.h"
+#include "services/common/testing/run_binary.h"
+#include "services/ledger/known_answers_testing.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr char kRoot8[] =
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328";
-constexpr char kRoot6[] =
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef";
-// SHA-256(0x00 || 40414243): the leaf hash of leaf 5 of the test tree.
-constexpr char kLeaf5Hash[] =
-    "4271a26be0d8a84f0bd54c8c302e7cb3a3b5d1fa6780a40bcce2873477dab658";
-constexpr char kInclusionProof[] =
-    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b,"
-    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0,"
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7";
-constexpr char kConsistencyProof[] =
-    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a,"
-    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0,"
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7";
-constexpr char kPeterVkey[] =
-    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-constexpr char kPeterNote[] =
-    "If you think cryptography is the answer to your problem,\n"
-    "then you don't know what your problem is.\n"
-    "\n"
-    "\xE2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNI"
-    "uGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = cellchain::testing::RunOutcome;
+using cellchain::ledger::testing::kConsistencyProof;
+using cellchain::ledger::testing::kInclusionProof;
+using cellchain::ledger::testing::kLeaf5Hash;
+using cellchain::ledger::testing::kPeterNote;
+using cellchain::ledger::testing::kPeterVkey;
+using cellchain::ledger::testing::kRoot6;
+using cellchain::ledger::testing::kRoot8;
 
 std::string TempPath(const std::string& name) {
-  return absl::StrCat(testing::TempDir(), "/verify_binary_test_", getpid(), "_",
-                      name);
+  return absl::StrCat(::testing::TempDir(), "/verify_binary_test_", getpid(),
+                      "_", name);
 }
 
 std::string WriteFile(const std::string& name, const std::string& data) {
   std::string path = TempPath(name);
-  std::ofstream(path, std::ios::binary) << data;
+  cellchain::testing::WriteFileBytes(path, data);
   return path;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Runs the binary with `args`, stdin from `stdin_path`, and collects its exit
-// status and output.
+// Runs the binary with `args`, stdin from `stdin_path`.
 Outcome Exec(const std::vector<std::string>& args,
              const std::string& stdin_path = "/dev/null") {
-  const std::string bin = CELLCHAIN_VERIFY_BIN;
-  const std::string out_path = TempPath("stdout");
-  const std::string err_path = TempPath("stderr");
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(bin.c_str()));
-  for (const std::string& arg : args) {
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  }
-  argv.push_back(nullptr);
+  return cellchain::testing::RunBinary(CELLCHAIN_VERIFY_BIN, args, stdin_path);
+}
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY,
-                                   0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid;
-  int rc =
-      posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  Outcome outcome;
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << bin << ": " << rc;
-    return outcome;
-  }
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-    ADD_FAILURE() << bin << " did not exit normally";
-    return outcome;
-  }
-  outcome.exit_code = WEXITSTATUS(status);
-  outcome.out = ReadFile(out_path);
-  outcome.err = ReadFile(err_path);
-  unlink(out_path.c_str());
-  unlink(err_path.c_str());
-  return outcome;
+// Runs the binary with `args` but for args[index] = value.
+Outcome ExecWith(std::vector<std::string> args, size_t index,
+                 const std::string& value) {
+  args[index] = value;
+  return Exec(args);
 }
 
 void ExpectUsage(const Outcome& o) {
@@ -160,13 +98,8 @@ TEST(VerifyBinaryTest, Inclusion) {
   EXPECT_EQ(valid.exit_code, 0) << valid.err;
   EXPECT_THAT(valid.out, HasSubstr("valid"));
 
-  std::vector<std::string> wrong_root = args;
-  wrong_root[9] = kRoot6;
-  ExpectInvalid(Exec(wrong_root));
-
-  std::vector<std::string> bad_number = args;
-  bad_number[3] = "+5";
-  ExpectUsage(Exec(bad_number));
+  ExpectInvalid(ExecWith(args, 9, kRoot6));  // the wrong root
+  ExpectUsage(ExecWith(args, 3, "+5"));      // not a number
 }
 
 TEST(VerifyBinaryTest, Consistency) {
@@ -177,13 +110,9 @@ TEST(VerifyBinaryTest, Consistency) {
   Outcome valid = Exec(args);
   EXPECT_EQ(valid.exit_code, 0) << valid.err;
 
-  std::vector<std::string> short_proof = args;
-  short_proof[11] = std::string(kConsistencyProof).substr(0, 64);
-  ExpectInvalid(Exec(short_proof));
-
-  std::vector<std::string> odd_hex = args;
-  odd_hex[7] = std::string(kRoot6).substr(1);
-  ExpectUsage(Exec(odd_hex));
+  ExpectInvalid(ExecWith(args, 11,  // a proof too short
+                         std::string(kConsistencyProof).substr(0, 64)));
+  ExpectUsage(ExecWith(args, 7, std::string(kRoot6).substr(1)));  // odd hex
 }
 
 TEST(VerifyBinaryTest, Note) {

@@ -11,6 +11,7 @@
 #include "clients/verify/command_line.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/ledger/known_answers_testing.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
 
@@ -21,43 +22,17 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
-// RFC 6962 known answers (transparency-dev/merkle proof/verify_test.go).
-const char* const kLeafData[] = {"",
-                                 "00",
-                                 "10",
-                                 "2021",
-                                 "3031",
-                                 "40414243",
-                                 "5051525354555657",
-                                 "606162636465666768696a6b6c6d6e6f"};
-constexpr char kRoot6[] =
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef";
-constexpr char kRoot8[] =
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328";
-constexpr char kEmptyRoot[] =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-// Inclusion of leaf 5 in the tree of size 8.
-constexpr char kInclusionProof[] =
-    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b,"
-    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0,"
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7";
-// Consistency of sizes 6 and 8.
-constexpr char kConsistencyProof[] =
-    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a,"
-    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0,"
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7";
+using ledger::testing::kConsistencyProof;
+using ledger::testing::kEmptyRootHex;
+using ledger::testing::kEnochVkey;
+using ledger::testing::kInclusionProof;
+using ledger::testing::kLeafDataHex;
+using ledger::testing::kPeterNote;
+using ledger::testing::kPeterVkey;
+using ledger::testing::kRoot6;
+using ledger::testing::kRoot8;
 
-// golang.org/x/mod/sumdb/note known answers.
-constexpr char kPeterVkey[] =
-    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-constexpr char kEnochVkey[] =
-    "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
-constexpr char kPeterNote[] =
-    "If you think cryptography is the answer to your problem,\n"
-    "then you don't know what your problem is.\n"
-    "\n"
-    "\xE2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNI"
-    "uGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+// golang.org/x/mod/sumdb/note known answers (note_test.go).
 constexpr char kEnochSigLine[] =
     "\xE2\x80\x94 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiO"
     "Hp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
@@ -83,7 +58,7 @@ std::string LeafHashHex(const std::string& data_hex) {
 
 std::vector<std::string> InclusionArgs() {
   return {"rfc6962", "inclusion", "--index",     "5",
-          "--size",  "8",         "--leaf-hash", LeafHashHex(kLeafData[5]),
+          "--size",  "8",         "--leaf-hash", LeafHashHex(kLeafDataHex[5]),
           "--root",  kRoot8,      "--proof",     kInclusionProof};
 }
 
@@ -196,10 +171,10 @@ TEST(CommandLineTest, Args) {
 TEST(VerifyRootTest, KnownAnswers) {
   Result empty = RunVerify({"rfc6962", "root"});
   EXPECT_EQ(empty.code, kExitValid);
-  EXPECT_EQ(empty.out, absl::StrCat(kEmptyRoot, "\n"));
+  EXPECT_EQ(empty.out, absl::StrCat(kEmptyRootHex, "\n"));
 
   std::vector<std::string> args = {"rfc6962", "root"};
-  args.insert(args.end(), std::begin(kLeafData), std::end(kLeafData));
+  args.insert(args.end(), std::begin(kLeafDataHex), std::end(kLeafDataHex));
   Result eight = RunVerify(args);
   EXPECT_EQ(eight.code, kExitValid) << eight.err;
   EXPECT_EQ(eight.out, absl::StrCat(kRoot8, "\n"));
@@ -287,7 +262,7 @@ TEST(VerifyConsistencyTest, ValidProofs) {
             "size 8\n");
   Result from_empty =
       RunVerify({"rfc6962", "consistency", "--size1", "0", "--size2", "8",
-                 "--root1", kEmptyRoot, "--root2", kRoot8, "--proof", ""});
+                 "--root1", kEmptyRootHex, "--root2", kRoot8, "--proof", ""});
   EXPECT_EQ(from_empty.code, kExitValid) << from_empty.err;
 }
 
@@ -316,7 +291,7 @@ TEST(VerifyConsistencyTest, UsageErrors) {
 // note.
 
 std::string WriteTempFile(const std::string& name, const std::string& data) {
-  std::string path = absl::StrCat(testing::TempDir(), "/", name);
+  std::string path = absl::StrCat(::testing::TempDir(), "/", name);
   std::ofstream(path, std::ios::binary) << data;
   return path;
 }
@@ -359,9 +334,9 @@ TEST(VerifyNoteTest, UsageErrors) {
   ExpectUsage(RunVerify({"note", "--vkey", "PeterNeumann+c74f20a3", path}),
               "--vkey PeterNeumann+c74f20a3");
   ExpectUsage(RunVerify({"note", "--vkey", kPeterVkey,
-                         absl::StrCat(testing::TempDir(), "/no-such.note")}),
+                         absl::StrCat(::testing::TempDir(), "/no-such.note")}),
               "No such file");
-  ExpectUsage(RunVerify({"note", "--vkey", kPeterVkey, testing::TempDir()}),
+  ExpectUsage(RunVerify({"note", "--vkey", kPeterVkey, ::testing::TempDir()}),
               "cannot read");
 }
 

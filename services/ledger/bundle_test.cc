@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "services/common/crypto/encoding.h"
 #include "services/common/crypto/sha256.h"
+#include "services/common/testing/files.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/ledger/verifier_testing.h"
 
@@ -36,14 +37,8 @@ using ::testing::IsEmpty;
 using testing::SyntheticLog;
 using ::testing::UnorderedElementsAreArray;
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteAll(const fs::path& path, const std::string& data) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
-}
+using cellchain::testing::ReadFileOrEmpty;
+using cellchain::testing::WriteFileBytes;
 
 // The exit status of a /bin/sh command line.
 int Shell(const std::string& command) {
@@ -73,20 +68,8 @@ class BundleTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   Bundle WholeLog() const {
-    VerifyInput input = log_->Input();
-    Bundle bundle;
-    bundle.origin = input.origin;
-    bundle.verifier_key = log_->log_signer().verifier().KeyString();
-    bundle.query = "whole log";
-    bundle.complete = true;
-    bundle.tree_size = 11;
+    Bundle bundle = log_->WholeLogBundle(log_->Input(), "whole log");
     bundle.exported_at = absl::FromUnixMicros(1717228800123456);
-    bundle.keys = input.keys;
-    bundle.records = input.records;
-    bundle.checkpoints = input.checkpoints;
-    bundle.inclusion_proofs = input.inclusion_proofs;
-    bundle.consistency_proofs = input.consistency_proofs;
-    bundle.states = input.states;
     return bundle;
   }
 
@@ -176,24 +159,24 @@ TEST_F(BundleTest, LaysOutTheDocumentedFiles) {
   EXPECT_TRUE(fs::is_regular_file(dir_ / "manifest.json"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "keys" / "keys.json"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "keys" / donor_key));
-  EXPECT_THAT(ReadAll(dir_ / "keys" / donor_key),
+  EXPECT_THAT(ReadFileOrEmpty(dir_ / "keys" / donor_key),
               HasSubstr("-----BEGIN PUBLIC KEY-----"));
-  EXPECT_EQ(ReadAll(dir_ / "records" / "000000000010.bin"),
+  EXPECT_EQ(ReadFileOrEmpty(dir_ / "records" / "000000000010.bin"),
             log_->records()[10].record_bytes);
-  EXPECT_EQ(ReadAll(dir_ / "records" / "000000000010.sig").size(), 64u);
+  EXPECT_EQ(ReadFileOrEmpty(dir_ / "records" / "000000000010.sig").size(), 64u);
   EXPECT_TRUE(fs::is_regular_file(dir_ / "checkpoints" / "6.note"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "checkpoints" / "11.note"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "proofs" / "000000000003.json"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "consistency" / "6-11.json"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "states" / "donor_lot" / "lot_1.bin"));
 
-  const std::string manifest = ReadAll(dir_ / "manifest.json");
+  const std::string manifest = ReadFileOrEmpty(dir_ / "manifest.json");
   EXPECT_THAT(manifest, HasSubstr("\"format\": \"cellchain-bundle/1\""));
   EXPECT_THAT(manifest, HasSubstr("\"scope\": \"log\""));
   EXPECT_THAT(manifest, HasSubstr("\"tree_size\": 11"));
   EXPECT_THAT(manifest,
               HasSubstr("\"exported_at\": \"2024-06-01T08:00:00.123456Z\""));
-  const std::string index = ReadAll(dir_ / "records" / "index.jsonl");
+  const std::string index = ReadFileOrEmpty(dir_ / "records" / "index.jsonl");
   EXPECT_THAT(index,
               HasSubstr(absl::StrCat("{\"log_index\": 0, \"record_id\": \"",
                                      log_->records()[0].record_id, "\"")));
@@ -221,7 +204,7 @@ TEST_F(BundleTest, TheDocumentedOpensslRecipeChecksOneRecord) {
       " >/dev/null 2>&1");
   EXPECT_EQ(Shell(verify), 0) << verify;
   // The message is the domain, its NUL, and the record bytes.
-  EXPECT_EQ(ReadAll(msg),
+  EXPECT_EQ(ReadFileOrEmpty(msg),
             RecordSignatureMessage(log_->records()[4].record_bytes));
 
   // The leaf hash of index.jsonl, recomputed with openssl.
@@ -231,13 +214,13 @@ TEST_F(BundleTest, TheDocumentedOpensslRecipeChecksOneRecord) {
       " && { printf '\\0'; cat records/$N.bin; } | openssl dgst -sha256 -r",
       " | cut -c1-64 > '", digest.string(), "'");
   ASSERT_EQ(Shell(leaf), 0) << leaf;
-  EXPECT_EQ(ReadAll(digest),
+  EXPECT_EQ(ReadFileOrEmpty(digest),
             crypto::HexEncode(log_->records()[4].leaf_hash) + "\n");
 
   // One changed byte: openssl refuses.
-  std::string bytes = ReadAll(dir_ / "records" / "000000000004.bin");
+  std::string bytes = ReadFileOrEmpty(dir_ / "records" / "000000000004.bin");
   bytes[bytes.size() / 2] ^= 1;
-  WriteAll(dir_ / "records" / "000000000004.bin", bytes);
+  WriteFileBytes(dir_ / "records" / "000000000004.bin", bytes);
   EXPECT_NE(Shell(verify), 0);
   fs::remove(msg);
   fs::remove(digest);
@@ -245,9 +228,9 @@ TEST_F(BundleTest, TheDocumentedOpensslRecipeChecksOneRecord) {
 
 TEST_F(BundleTest, AChangedRecordFileIsFoundAndNamed) {
   CC_ASSERT_OK(WriteBundle(WholeLog(), dir_.string()));
-  std::string bytes = ReadAll(dir_ / "records" / "000000000007.bin");
+  std::string bytes = ReadFileOrEmpty(dir_ / "records" / "000000000007.bin");
   bytes[3] ^= 0x01;
-  WriteAll(dir_ / "records" / "000000000007.bin", bytes);
+  WriteFileBytes(dir_ / "records" / "000000000007.bin", bytes);
 
   VerifyResult result = VerifyDir();
   EXPECT_THAT(result.findings,
@@ -258,7 +241,7 @@ TEST_F(BundleTest, AChangedRecordFileIsFoundAndNamed) {
 
 TEST_F(BundleTest, AChangedIndexColumnIsFoundAndNamed) {
   CC_ASSERT_OK(WriteBundle(WholeLog(), dir_.string()));
-  std::string index = ReadAll(dir_ / "records" / "index.jsonl");
+  std::string index = ReadFileOrEmpty(dir_ / "records" / "index.jsonl");
   // Record 2 is lot_2's first; point its column at lot_1.
   const std::string line_start =
       absl::StrCat("\"record_id\": \"", log_->records()[2].record_id);
@@ -267,7 +250,7 @@ TEST_F(BundleTest, AChangedIndexColumnIsFoundAndNamed) {
   size_t at = index.find("\"entity_id\": \"lot_2\"", line);
   ASSERT_NE(at, std::string::npos);
   index.replace(at, 20, "\"entity_id\": \"lot_1\"");
-  WriteAll(dir_ / "records" / "index.jsonl", index);
+  WriteFileBytes(dir_ / "records" / "index.jsonl", index);
 
   VerifyResult result = VerifyDir();
   ASSERT_EQ(result.findings.size(), 1u);
@@ -341,14 +324,15 @@ TEST_F(BundleTest, CarriesAnyEntityNameAndTextSafely) {
 TEST_F(BundleTest, RemovedOrAddedFilesShowAsManifestDiscrepancies) {
   CC_ASSERT_OK(WriteBundle(WholeLog(), dir_.string()));
   // A record removed with its index line, and a proof file removed.
-  std::string index = ReadAll(dir_ / "records" / "index.jsonl");
+  std::string index = ReadFileOrEmpty(dir_ / "records" / "index.jsonl");
   size_t last_line = index.rfind('\n', index.size() - 2);
-  WriteAll(dir_ / "records" / "index.jsonl", index.substr(0, last_line + 1));
+  WriteFileBytes(dir_ / "records" / "index.jsonl",
+                 index.substr(0, last_line + 1));
   fs::remove(dir_ / "records" / "000000000010.bin");
   fs::remove(dir_ / "records" / "000000000010.sig");
   fs::remove(dir_ / "proofs" / "000000000002.json");
   // A stray record file nobody lists.
-  WriteAll(dir_ / "records" / "000000000099.bin", "x");
+  WriteFileBytes(dir_ / "records" / "000000000099.bin", "x");
 
   CC_ASSERT_OK_AND_ASSIGN(Bundle read, ReadBundle(dir_.string()));
   EXPECT_THAT(
@@ -361,7 +345,7 @@ TEST_F(BundleTest, RemovedOrAddedFilesShowAsManifestDiscrepancies) {
 
 TEST_F(BundleTest, RefusesToWriteIntoANonEmptyDirectory) {
   fs::create_directories(dir_);
-  WriteAll(dir_ / "something", "x");
+  WriteFileBytes(dir_ / "something", "x");
   EXPECT_EQ(WriteBundle(WholeLog(), dir_.string()).code(),
             absl::StatusCode::kAlreadyExists);
 }
@@ -392,10 +376,10 @@ TEST_F(BadBundleTest, AMissingDirectoryOrManifestIsNotFound) {
 }
 
 TEST_F(BadBundleTest, AnotherFormatVersionIsRefused) {
-  std::string manifest = ReadAll(dir_ / "manifest.json");
+  std::string manifest = ReadFileOrEmpty(dir_ / "manifest.json");
   manifest.replace(manifest.find("cellchain-bundle/1"), 18,
                    "cellchain-bundle/2");
-  WriteAll(dir_ / "manifest.json", manifest);
+  WriteFileBytes(dir_ / "manifest.json", manifest);
   absl::Status status = ReadStatus();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("\"cellchain-bundle/2\" is not "
@@ -403,19 +387,19 @@ TEST_F(BadBundleTest, AnotherFormatVersionIsRefused) {
 }
 
 TEST_F(BadBundleTest, AMalformedIndexLineIsNamed) {
-  std::string index = ReadAll(dir_ / "records" / "index.jsonl");
+  std::string index = ReadFileOrEmpty(dir_ / "records" / "index.jsonl");
   size_t third = index.find('\n', index.find('\n') + 1) + 1;
   index.insert(third, "{\"log_index\": -1}\n");
-  WriteAll(dir_ / "records" / "index.jsonl", index);
+  WriteFileBytes(dir_ / "records" / "index.jsonl", index);
   absl::Status status = ReadStatus();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("records/index.jsonl line 3"));
 }
 
 TEST_F(BadBundleTest, AMistypedFieldIsNamed) {
-  std::string index = ReadAll(dir_ / "records" / "index.jsonl");
+  std::string index = ReadFileOrEmpty(dir_ / "records" / "index.jsonl");
   index.replace(index.find("\"din\": \"W"), 7, "\"din\": 5, \"x\": ");
-  WriteAll(dir_ / "records" / "index.jsonl", index);
+  WriteFileBytes(dir_ / "records" / "index.jsonl", index);
   absl::Status status = ReadStatus();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(),
@@ -433,7 +417,7 @@ TEST_F(BadBundleTest, AListedRecordWithoutItsFileIsNamed) {
 TEST_F(BadBundleTest, AKeyFileThatIsNoEd25519KeyIsNamed) {
   const std::string key_file =
       KeyFileName(SigningKeyId("qc", log_->key("qc").PublicKeyRaw()));
-  WriteAll(dir_ / "keys" / key_file, "not a key");
+  WriteFileBytes(dir_ / "keys" / key_file, "not a key");
   absl::Status status = ReadStatus();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr(key_file));
@@ -442,7 +426,7 @@ TEST_F(BadBundleTest, AKeyFileThatIsNoEd25519KeyIsNamed) {
 TEST_F(BadBundleTest, BadJsonIsRefused) {
   for (const char* text : {"{", "{\"keys\": [}", "{\"keys\": []} x", "[]",
                            "{\"keys\": [], \"keys\": []}", "{\"keys\": 1.5}"}) {
-    WriteAll(dir_ / "keys" / "keys.json", text);
+    WriteFileBytes(dir_ / "keys" / "keys.json", text);
     absl::Status status = ReadStatus();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_THAT(status.message(), HasSubstr("keys/keys.json")) << text;

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "services/common/crypto/encoding.h"
 #include "services/common/status/status.h"
+#include "services/ledger/known_answers_testing.h"
 
 namespace cellchain::ledger {
 namespace {
@@ -23,32 +24,13 @@ using ::testing::IsEmpty;
 // ---------------------------------------------------------------------------
 // Known answers shared by the RFC 6962 implementations (certificate-
 // transparency's merkle_tree_test, now transparency-dev/merkle
-// proof/verify_test.go): eight leaves, the roots of sizes 1..8, and proofs.
+// proof/verify_test.go): eight leaves and the roots of sizes 1..8
+// (known_answers_testing.h, which cellchain-verify's tests share), and proofs.
 
-const char* const kLeafDataHex[] = {
-    "",
-    "00",
-    "10",
-    "2021",
-    "3031",
-    "40414243",
-    "5051525354555657",
-    "606162636465666768696a6b6c6d6e6f",
-};
+using testing::kEmptyRootHex;
+using testing::kLeafDataHex;
+using testing::kRootHex;
 
-const char* const kRootHex[] = {
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
-};
-
-constexpr char kEmptyRootHex[] =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 // An arbitrary hash that is no node of the test tree ("sha256SomeHash").
 constexpr char kSomeHashHex[] =
     "abacaba000000000000000000000000000000000000000000060061e00123456";
@@ -384,7 +366,7 @@ TEST(MerkleRangeTest, AtMostOneRangeIsNotPerfect) {
 TEST(MerkleKnownAnswerTest, InclusionProofs) {
   std::vector<Hash> leaves = KnownLeafHashes();
   for (const InclusionVector& v : kInclusionVectors) {
-    SCOPED_TRACE(testing::Message()
+    SCOPED_TRACE(::testing::Message()
                  << "index " << v.index << " size " << v.size);
     std::vector<Hash> want = Hashes(v.proof);
     std::span<const Hash> tree = std::span(leaves).first(v.size);
@@ -402,7 +384,7 @@ TEST(MerkleKnownAnswerTest, InclusionProofs) {
 TEST(MerkleKnownAnswerTest, ConsistencyProofs) {
   std::vector<Hash> leaves = KnownLeafHashes();
   for (const ConsistencyVector& v : kConsistencyVectors) {
-    SCOPED_TRACE(testing::Message() << v.size1 << " -> " << v.size2);
+    SCOPED_TRACE(::testing::Message() << v.size1 << " -> " << v.size2);
     std::vector<Hash> want = Hashes(v.proof);
     std::span<const Hash> tree = std::span(leaves).first(v.size2);
     EXPECT_EQ(ConsistencyProof(v.size1, v.size2, InMemorySource(tree)).value(),
@@ -547,7 +529,7 @@ TEST(MerkleRejectTest, InclusionTampering) {
   const Hash some = H(kSomeHashHex);
   for (const InclusionVector& v : kInclusionVectors) {
     if (v.proof.empty()) continue;
-    SCOPED_TRACE(testing::Message()
+    SCOPED_TRACE(::testing::Message()
                  << "index " << v.index << " size " << v.size);
     const std::vector<Hash> proof = Hashes(v.proof);
     const Hash root = KnownRoot(v.size);
@@ -615,7 +597,7 @@ TEST(MerkleRejectTest, ConsistencyTampering) {
   const Hash some = H(kSomeHashHex);
   for (const ConsistencyVector& v : kConsistencyVectors) {
     if (v.proof.empty()) continue;
-    SCOPED_TRACE(testing::Message() << v.size1 << " -> " << v.size2);
+    SCOPED_TRACE(::testing::Message() << v.size1 << " -> " << v.size2);
     const std::vector<Hash> proof = Hashes(v.proof);
     const uint64_t m = v.size1;
     const uint64_t n = v.size2;

@@ -176,6 +176,23 @@ std::vector<Hash> SyntheticLog::Leaves() const {
   return leaves;
 }
 
+Bundle SyntheticLog::WholeLogBundle(const VerifyInput& input,
+                                    std::string query) const {
+  Bundle bundle;
+  bundle.origin = input.origin;
+  bundle.verifier_key = log_signer_.verifier().KeyString();
+  bundle.query = std::move(query);
+  bundle.complete = true;
+  bundle.tree_size = checkpoint_sizes_.empty() ? 0 : checkpoint_sizes_.back();
+  bundle.keys = input.keys;
+  bundle.records = input.records;
+  bundle.checkpoints = input.checkpoints;
+  bundle.inclusion_proofs = input.inclusion_proofs;
+  bundle.consistency_proofs = input.consistency_proofs;
+  bundle.states = input.states;
+  return bundle;
+}
+
 VerifyInput SyntheticLog::Input(bool proofs) const {
   VerifyInput input;
   input.complete = true;

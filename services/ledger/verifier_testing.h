@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/crypto/ed25519.h"
+#include "services/ledger/bundle.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
 #include "services/ledger/verifier.h"
@@ -94,6 +95,12 @@ class SyntheticLog {
   // between successive checkpoints; each entity's current state, equal to
   // the after_state of its latest record.
   VerifyInput Input(bool proofs = true) const;
+
+  // The whole log as the audit service exports it: a complete bundle of
+  // `input` (this log's Input(), passed in because it costs a proof per
+  // record), the log's verifier key, `query`, and tree_size the size of the
+  // latest checkpoint (0 before the first). exported_at stays unset.
+  Bundle WholeLogBundle(const VerifyInput& input, std::string query) const;
 
   // A checkpoint of any content signed by the log's key (for forks).
   absl::StatusOr<std::string> SignCheckpoint(uint64_t size,

@@ -235,18 +235,8 @@ int Main(int argc, char** argv) {
       100 * Median(wall_ratios));
 
   if (!flags.write_bundle.empty()) {
-    Bundle bundle;
-    bundle.origin = input.origin;
-    bundle.verifier_key = (*log)->log_signer().verifier().KeyString();
-    bundle.query = "whole log (verify_bench)";
-    bundle.complete = true;
-    bundle.tree_size = flags.records;
-    bundle.keys = input.keys;
-    bundle.records = input.records;
-    bundle.checkpoints = input.checkpoints;
-    bundle.inclusion_proofs = input.inclusion_proofs;
-    bundle.consistency_proofs = input.consistency_proofs;
-    bundle.states = input.states;
+    const Bundle bundle =
+        (*log)->WholeLogBundle(input, "whole log (verify_bench)");
     absl::Status written = WriteBundle(bundle, flags.write_bundle);
     if (!written.ok()) {
       std::fprintf(stderr, "%s\n", std::string(written.message()).c_str());
