@@ -123,12 +123,11 @@ using bench::FirstLine;
 using bench::OrDie;
 using bench::Setting;
 
-[[noreturn]] void Usage(const std::string& problem) {
-  bench::Usage(problem,
-               "[--items=N] [--api-lots=N] [--backward-iterations=N] "
-               "[--forward-iterations=N] [--iterations=N] [--warmup=N] "
-               "[--port=N]");
-}
+// The flags, for the usage line.
+constexpr char kFlags[] =
+    "[--items=N] [--api-lots=N] [--backward-iterations=N] "
+    "[--forward-iterations=N] [--iterations=N] [--warmup=N] "
+    "[--port=N]";
 
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
@@ -145,10 +144,10 @@ Flags ParseFlags(int argc, char** argv) {
         if (name == "port") return {&flags.port};
         return {};
       });
-  if (!problem.empty()) Usage(problem);
-  if (flags.api_lots < 1) Usage("--api-lots must be at least 1");
+  if (!problem.empty()) bench::Usage(problem, kFlags);
+  if (flags.api_lots < 1) bench::Usage("--api-lots must be at least 1", kFlags);
   if (flags.backward_iterations < 1 || flags.forward_iterations < 1) {
-    Usage("iterations must be at least 1");
+    bench::Usage("iterations must be at least 1", kFlags);
   }
   return flags;
 }
@@ -985,10 +984,11 @@ int Main(int argc, char** argv) {
       reagent_lots_per_kind * kReagentKinds + equipment_count;
   const int api_items = flags.api_lots * kItemsPerLot;
   if (flags.items < shared_count + api_items) {
-    Usage(absl::StrCat("--items must be at least ", shared_count + api_items,
-                       " (", shared_count, " reagent lots and equipment, ",
-                       flags.api_lots, " API lots of ", kItemsPerLot,
-                       " items)"));
+    bench::Usage(
+        absl::StrCat("--items must be at least ", shared_count + api_items,
+                     " (", shared_count, " reagent lots and equipment, ",
+                     flags.api_lots, " API lots of ", kItemsPerLot, " items)"),
+        kFlags);
   }
   const int bulk_items = flags.items - shared_count - api_items;
   const int bulk_lots = bulk_items / kItemsPerLot;

@@ -103,11 +103,10 @@ using bench::FirstLine;
 using bench::OrDie;
 using bench::Setting;
 
-[[noreturn]] void Usage(const std::string& problem) {
-  bench::Usage(problem,
-               "[--seconds=N] [--writers=N] [--cpu-iterations=N] [--port=N] "
-               "[--pgbench=PATH] [--runs=abcde]");
-}
+// The flags, for the usage line.
+constexpr char kFlags[] =
+    "[--seconds=N] [--writers=N] [--cpu-iterations=N] [--port=N] "
+    "[--pgbench=PATH] [--runs=abcde]";
 
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
@@ -115,7 +114,7 @@ Flags ParseFlags(int argc, char** argv) {
     std::string arg = argv[i];
     size_t eq = arg.find('=');
     if (!arg.starts_with("--") || eq == std::string::npos) {
-      Usage("unexpected argument " + arg);
+      bench::Usage("unexpected argument " + arg, kFlags);
     }
     std::string name = arg.substr(2, eq - 2);
     std::string value = arg.substr(eq + 1);
@@ -126,18 +125,18 @@ Flags ParseFlags(int argc, char** argv) {
                                              : nullptr;
     if (number != nullptr) {
       if (!absl::SimpleAtoi(value, number) || *number < 1) {
-        Usage("--" + name + " wants a positive integer");
+        bench::Usage("--" + name + " wants a positive integer", kFlags);
       }
     } else if (name == "pgbench") {
       flags.pgbench = value;
     } else if (name == "runs") {
       if (value.empty() ||
           value.find_first_not_of("abcde") != std::string::npos) {
-        Usage("--runs wants letters of abcde");
+        bench::Usage("--runs wants letters of abcde", kFlags);
       }
       flags.runs = value;
     } else {
-      Usage("unknown flag --" + name);
+      bench::Usage("unknown flag --" + name, kFlags);
     }
   }
   return flags;

@@ -101,12 +101,11 @@ using bench::FirstLine;
 using bench::OrDie;
 using bench::Setting;
 
-[[noreturn]] void Usage(const std::string& problem) {
-  bench::Usage(problem,
-               "[--records=N] [--batch=N] [--proofs=N] [--load-rate=N] "
-               "[--load-seconds=N] [--load-writers=N] [--load-tx-records=N] "
-               "[--port=N]");
-}
+// The flags, for the usage line.
+constexpr char kFlags[] =
+    "[--records=N] [--batch=N] [--proofs=N] [--load-rate=N] "
+    "[--load-seconds=N] [--load-writers=N] [--load-tx-records=N] "
+    "[--port=N]";
 
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
@@ -122,7 +121,7 @@ Flags ParseFlags(int argc, char** argv) {
         if (name == "port") return {&flags.port};
         return {};
       });
-  if (!problem.empty()) Usage(problem);
+  if (!problem.empty()) bench::Usage(problem, kFlags);
   return flags;
 }
 
