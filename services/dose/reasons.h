@@ -1,0 +1,68 @@
+// Every reason the dose service refuses with (FAILED_PRECONDITION,
+// NOT_FOUND, ALREADY_EXISTS, ABORTED), named once; docs/services/dose.md
+// lists when each is sent.
+//
+// Thread-safety: constants.
+#ifndef CELLCHAIN_SERVICES_DOSE_REASONS_H_
+#define CELLCHAIN_SERVICES_DOSE_REASONS_H_
+
+namespace cellchain::dose {
+
+inline constexpr char kServiceName[] = "cellchain.dose.v1.DoseService";
+
+// NOT_FOUND (status.h NotFound).
+inline constexpr char kReasonPatientNotFound[] = "PATIENT_NOT_FOUND";
+inline constexpr char kReasonOrderNotFound[] = "ORDER_NOT_FOUND";
+inline constexpr char kReasonDoseNotFound[] = "DOSE_NOT_FOUND";
+
+// ALREADY_EXISTS: a subject id is registered once.
+inline constexpr char kReasonPatientExists[] = "PATIENT_EXISTS";
+// The patient's identifying data cannot be decrypted (key missing or
+// value damaged): FAILED_PRECONDITION, never the value.
+inline constexpr char kReasonIdentifyingUnavailable[] =
+    "IDENTIFYING_UNAVAILABLE";
+// PERMISSION_DENIED: revealing identifying data is for pharmacists and
+// clinicians.
+inline constexpr char kReasonIdentifyingRestricted[] = "IDENTIFYING_RESTRICTED";
+
+// Preparation (rules.h PlanPreparation, and the RPC's checks).
+inline constexpr char kReasonSuspensionTooDilute[] = "SUSPENSION_TOO_DILUTE";
+inline constexpr char kReasonSuspensionTooConcentrated[] =
+    "SUSPENSION_TOO_CONCENTRATED";
+inline constexpr char kReasonProductOnHold[] = "PRODUCT_ON_HOLD";
+inline constexpr char kReasonMaterialNotReleased[] = "MATERIAL_NOT_RELEASED";
+inline constexpr char kReasonMaterialExpired[] = "MATERIAL_EXPIRED";
+inline constexpr char kReasonMaterialKind[] = "MATERIAL_KIND";
+inline constexpr char kReasonOrderHasDose[] = "ORDER_HAS_DOSE";
+inline constexpr char kReasonLotDivisionsExhausted[] =
+    "LOT_DIVISIONS_EXHAUSTED";
+// A retry of a PrepareDose whose dose was refused after its custody item
+// was made: the item was discarded, so the preparation needs a new
+// request id.
+inline constexpr char kReasonRequestRefusedBefore[] = "REQUEST_REFUSED_BEFORE";
+// The dose is not in a state the action takes.
+inline constexpr char kReasonDoseState[] = "DOSE_STATE";
+
+// The gates of a release (rules.h ReleaseGates), in the order checked.
+// LOT_NOT_RELEASED also refuses a preparation from a lot QA has not
+// released.
+inline constexpr char kReasonLotNotReleased[] = "LOT_NOT_RELEASED";
+inline constexpr char kReasonConditionNotAcknowledged[] =
+    "CONDITION_NOT_ACKNOWLEDGED";
+inline constexpr char kReasonPreparationNotAccepted[] =
+    "PREPARATION_NOT_ACCEPTED";
+inline constexpr char kReasonPreparationNotVerified[] =
+    "PREPARATION_NOT_VERIFIED";
+inline constexpr char kReasonLabelMismatch[] = "LABEL_MISMATCH";
+inline constexpr char kReasonPatientMismatch[] = "PATIENT_MISMATCH";
+inline constexpr char kReasonDoseExpired[] = "DOSE_EXPIRED";
+inline constexpr char kReasonItemOnHold[] = "ITEM_ON_HOLD";
+inline constexpr char kReasonCustodyBroken[] = "CUSTODY_BROKEN";
+inline constexpr char kReasonTemperatureExcursion[] = "TEMPERATURE_EXCURSION";
+
+// ABORTED: the dose changed while a custody change was being made for it.
+inline constexpr char kReasonDoseVersion[] = "DOSE_VERSION";
+
+}  // namespace cellchain::dose
+
+#endif  // CELLCHAIN_SERVICES_DOSE_REASONS_H_
