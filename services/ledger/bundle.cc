@@ -32,8 +32,8 @@ constexpr int kMaxJsonDepth = 8;
 // Files.
 
 absl::Status IoError(std::string_view verb, const fs::path& path, int error) {
-  std::string message = absl::StrCat("cannot ", ToAbsl(verb), " ", path.string(),
-                                     ": ", std::strerror(error));
+  std::string message = absl::StrCat("cannot ", ToAbsl(verb), " ",
+                                     path.string(), ": ", std::strerror(error));
   switch (error) {
     case ENOENT:
       return absl::NotFoundError(message);
@@ -85,10 +85,11 @@ absl::Status MakeDirectory(const fs::path& path) {
   return absl::OkStatus();
 }
 
-// The names of the regular files in `dir` ending in `suffix`, sorted; none
-// when `dir` does not exist.
-absl::StatusOr<std::vector<std::string>> ListFiles(const fs::path& dir,
-                                                   std::string_view suffix) {
+// The names of the entries of `dir` that keep(entry, name, error) accepts,
+// sorted; none when `dir` does not exist.
+template <typename Keep>
+absl::StatusOr<std::vector<std::string>> ListNames(const fs::path& dir,
+                                                   Keep keep) {
   std::vector<std::string> names;
   std::error_code error;
   if (!fs::exists(dir, error)) return names;
@@ -97,36 +98,33 @@ absl::StatusOr<std::vector<std::string>> ListFiles(const fs::path& dir,
   for (; it != fs::directory_iterator(); it.increment(error)) {
     if (error) return IoError("list", dir, error.value());
     std::string name = it->path().filename().string();
-    if (it->is_regular_file(error) && name.size() > suffix.size() &&
-        name.ends_with(suffix)) {
-      names.push_back(std::move(name));
-    }
+    if (keep(*it, name, error)) names.push_back(std::move(name));
   }
   if (error) return IoError("list", dir, error.value());
   std::sort(names.begin(), names.end());
   return names;
 }
 
+// The names of the regular files in `dir` ending in `suffix`, sorted; none
+// when `dir` does not exist.
+absl::StatusOr<std::vector<std::string>> ListFiles(const fs::path& dir,
+                                                   std::string_view suffix) {
+  return ListNames(
+      dir, [suffix](const fs::directory_entry& entry, const std::string& name,
+                    std::error_code& error) {
+        return entry.is_regular_file(error) && name.size() > suffix.size() &&
+               name.ends_with(suffix);
+      });
+}
+
 absl::StatusOr<std::vector<std::string>> ListDirectories(const fs::path& dir) {
-  std::vector<std::string> names;
-  std::error_code error;
-  if (!fs::exists(dir, error)) return names;
-  fs::directory_iterator it(dir, error);
-  if (error) return IoError("list", dir, error.value());
-  for (; it != fs::directory_iterator(); it.increment(error)) {
-    if (error) return IoError("list", dir, error.value());
-    if (it->is_directory(error)) {
-      names.push_back(it->path().filename().string());
-    }
-  }
-  if (error) return IoError("list", dir, error.value());
-  std::sort(names.begin(), names.end());
-  return names;
+  return ListNames(
+      dir, [](const fs::directory_entry& entry, const std::string& name,
+              std::error_code& error) { return entry.is_directory(error); });
 }
 
 // ---------------------------------------------------------------------------
 // Names.
-
 
 bool IsPlainNameChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -284,6 +282,32 @@ class JsonParser {
     return true;
   }
 
+  // Reads the elements of an object or array from its opening bracket (at
+  // pos_) through `close`, each by `element`, separated by commas.
+  template <typename Element>
+  absl::Status Elements(char close, Element element) {
+    ++pos_;
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == close) {
+      ++pos_;
+      return absl::OkStatus();
+    }
+    while (true) {
+      CC_RETURN_IF_ERROR(element());
+      SkipSpace();
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < text_.size() && text_[pos_] == close) {
+        ++pos_;
+        return absl::OkStatus();
+      }
+      return Error(
+          absl::StrCat("expected ',' or '", std::string(1, close), "'"));
+    }
+  }
+
   absl::StatusOr<JsonValue> Value(int depth) {
     if (depth > kMaxJsonDepth) return Error("nested too deeply");
     SkipSpace();
@@ -292,14 +316,8 @@ class JsonParser {
     char c = text_[pos_];
     if (c == '{') {
       value.kind = JsonValue::Kind::kObject;
-      ++pos_;
-      SkipSpace();
-      if (pos_ < text_.size() && text_[pos_] == '}') {
-        ++pos_;
-        return value;
-      }
       std::set<std::string> seen;
-      while (true) {
+      CC_RETURN_IF_ERROR(Elements('}', [&]() -> absl::Status {
         SkipSpace();
         CC_ASSIGN_OR_RETURN(std::string key, String());
         if (!seen.insert(key).second) {
@@ -310,40 +328,18 @@ class JsonParser {
         ++pos_;
         CC_ASSIGN_OR_RETURN(JsonValue member, Value(depth + 1));
         value.object.emplace_back(std::move(key), std::move(member));
-        SkipSpace();
-        if (pos_ < text_.size() && text_[pos_] == ',') {
-          ++pos_;
-          continue;
-        }
-        if (pos_ < text_.size() && text_[pos_] == '}') {
-          ++pos_;
-          return value;
-        }
-        return Error("expected ',' or '}'");
-      }
+        return absl::OkStatus();
+      }));
+      return value;
     }
     if (c == '[') {
       value.kind = JsonValue::Kind::kArray;
-      ++pos_;
-      SkipSpace();
-      if (pos_ < text_.size() && text_[pos_] == ']') {
-        ++pos_;
-        return value;
-      }
-      while (true) {
+      CC_RETURN_IF_ERROR(Elements(']', [&]() -> absl::Status {
         CC_ASSIGN_OR_RETURN(JsonValue item, Value(depth + 1));
         value.array.push_back(std::move(item));
-        SkipSpace();
-        if (pos_ < text_.size() && text_[pos_] == ',') {
-          ++pos_;
-          continue;
-        }
-        if (pos_ < text_.size() && text_[pos_] == ']') {
-          ++pos_;
-          return value;
-        }
-        return Error("expected ',' or ']'");
-      }
+        return absl::OkStatus();
+      }));
+      return value;
     }
     if (c == '"') {
       value.kind = JsonValue::Kind::kString;
@@ -580,9 +576,9 @@ class JsonObject {
       if (value->array[i].kind != JsonValue::Kind::kObject) {
         return Mistyped(key, "an array of objects");
       }
-      objects.push_back(
-          JsonObject(value->array[i],
-                     absl::StrCat(context_, " \"", ToAbsl(key), "\"[", i, "]")));
+      objects.push_back(JsonObject(
+          value->array[i],
+          absl::StrCat(context_, " \"", ToAbsl(key), "\"[", i, "]")));
     }
     return objects;
   }
