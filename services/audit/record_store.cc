@@ -11,6 +11,7 @@
 #include "services/common/crypto/crypto.h"
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::audit {
 namespace {
@@ -37,7 +38,8 @@ absl::StatusOr<std::string> WhereClause(const v1::RecordFilter& filter,
       return InvalidField("filter.entity.type", "required with an entity");
     }
     add("r.entity_type = $", filter.entity().type());
-    if (!filter.entity().id().empty()) add("r.entity_id = $", filter.entity().id());
+    if (!filter.entity().id().empty())
+      add("r.entity_id = $", filter.entity().id());
   }
   if (!filter.din().empty()) add("r.din = $", filter.din());
   if (!filter.actor_user_id().empty()) {
@@ -53,6 +55,28 @@ absl::StatusOr<std::string> WhereClause(const v1::RecordFilter& filter,
         ToMicros(filter.recorded_before()), "::int8");
   }
   return where;
+}
+
+// `select` (its columns through its joins) WHERE `where` ORDER BY
+// `order_by`, `params` bound: every row when at most `limit` match (one more
+// is fetched to tell). RESOURCE_EXHAUSTED when more match, as the read
+// would be too large to return whole; else as pg::Connection::Exec.
+absl::StatusOr<pg::Result> SelectAtMost(pg::Connection& connection,
+                                        std::string_view select,
+                                        std::string_view where,
+                                        std::string_view order_by,
+                                        pg::Params params, int limit) {
+  params.Add(limit + 1);
+  const std::string sql =
+      absl::StrCat(ToAbsl(select), "WHERE ", ToAbsl(where), " ORDER BY ",
+                   ToAbsl(order_by), " LIMIT $", params.size());
+  CC_ASSIGN_OR_RETURN(pg::Result result,
+                      connection.Exec(sql, params, pg::ResultFormat::kBinary));
+  if (result.rows() > limit) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("more than ", limit, " records match; narrow the filter"));
+  }
+  return result;
 }
 
 constexpr char kColumns[] =
@@ -124,16 +148,16 @@ absl::StatusOr<RecordPage> QueryRecords(pg::Connection& connection,
     CC_RETURN_IF_ERROR(DecodeToken(page_token, &micros, &record_id));
     params.Add(micros);
     params.Add(record_id);
-    absl::StrAppend(&where, " AND ((extract(epoch FROM r.recorded_at) * "
-                            "1000000)::int8, r.record_id) ",
+    absl::StrAppend(&where,
+                    " AND ((extract(epoch FROM r.recorded_at) * "
+                    "1000000)::int8, r.record_id) ",
                     cmp, " ($", params.size() - 1, "::int8, $", params.size(),
                     ")");
   }
   params.Add(page_size + 1);
-  std::string sql = absl::StrCat(kColumns, "WHERE ", where,
-                                 " ORDER BY r.recorded_at ", dir,
-                                 ", r.record_id ", dir, " LIMIT $",
-                                 params.size());
+  std::string sql =
+      absl::StrCat(kColumns, "WHERE ", where, " ORDER BY r.recorded_at ", dir,
+                   ", r.record_id ", dir, " LIMIT $", params.size());
   CC_ASSIGN_OR_RETURN(pg::Result result,
                       connection.Exec(sql, params, pg::ResultFormat::kBinary));
   int rows = std::min(result.rows(), page_size);
@@ -151,18 +175,12 @@ absl::StatusOr<std::vector<v1::RecordView>> AllRecords(
     pg::Connection& connection, const v1::RecordFilter& filter, int limit) {
   pg::Params params;
   CC_ASSIGN_OR_RETURN(std::string where, WhereClause(filter, &params));
-  params.Add(limit + 1);
-  std::string sql = absl::StrCat(
-      kColumns, "WHERE ", where,
-      " ORDER BY coalesce(l.log_index, 9223372036854775807), r.recorded_at, "
-      "r.record_id LIMIT $",
-      params.size());
-  CC_ASSIGN_OR_RETURN(pg::Result result,
-                      connection.Exec(sql, params, pg::ResultFormat::kBinary));
-  if (result.rows() > limit) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "more than ", limit, " records match; narrow the filter"));
-  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result result,
+      SelectAtMost(connection, kColumns, where,
+                   "coalesce(l.log_index, 9223372036854775807), "
+                   "r.recorded_at, r.record_id",
+                   std::move(params), limit));
   return ToViews(result, result.rows());
 }
 
@@ -195,17 +213,11 @@ absl::StatusOr<LoadedLog> LoadLog(pg::Connection& connection,
   if (filter != nullptr) {
     CC_ASSIGN_OR_RETURN(where, WhereClause(*filter, &params));
   }
-  params.Add(limit + 1);
-  std::string sql = absl::StrCat(
-      kLogColumns, "WHERE ", where,
-      " ORDER BY l.log_index NULLS LAST, r.recorded_at, r.record_id LIMIT $",
-      params.size());
-  CC_ASSIGN_OR_RETURN(pg::Result result,
-                      connection.Exec(sql, params, pg::ResultFormat::kBinary));
-  if (result.rows() > limit) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "more than ", limit, " records match; narrow the filter"));
-  }
+  CC_ASSIGN_OR_RETURN(
+      pg::Result result,
+      SelectAtMost(connection, kLogColumns, where,
+                   "l.log_index NULLS LAST, r.recorded_at, r.record_id",
+                   std::move(params), limit));
   LoadedLog log;
   for (int row = 0; row < result.rows(); ++row) {
     ledger::StoredRecord r;
@@ -247,9 +259,10 @@ absl::StatusOr<LoadedLog> LoadLog(pg::Connection& connection,
           refusal.empty()
               ? "record is neither in the log nor queued for it: it was not "
                 "written through the ledger"
-              : absl::StrCat("record was refused by the sequencer and is "
-                             "not in the log: ",
-                             refusal);
+              : absl::StrCat(
+                    "record was refused by the sequencer and is "
+                    "not in the log: ",
+                    refusal);
       log.unplaced.push_back(std::move(finding));
     }
   }
@@ -272,9 +285,9 @@ absl::StatusOr<LoadedKeys> LoadKeys(pg::Connection& connection) {
     CC_ASSIGN_OR_RETURN(int64_t micros, result.GetInt64(row, 3));
     key.valid_from = absl::FromUnixMicros(micros);
     if (!ledger::IsSigningKeyId(key.key_id)) {
-      loaded.unreadable.push_back(absl::StrCat(
-          "key id \"", absl::CHexEscape(key.key_id),
-          "\" is not <service>:<16 hex>"));
+      loaded.unreadable.push_back(absl::StrCat("key id \"",
+                                               absl::CHexEscape(key.key_id),
+                                               "\" is not <service>:<16 hex>"));
       continue;
     }
     if (key.public_key.size() != 32) {
@@ -359,9 +372,9 @@ absl::StatusOr<StoredLogVerification> VerifyStoredLog(
   // agree with each other while writers go on.
   CC_ASSIGN_OR_RETURN(
       pg::Transaction tx,
-      pg::Transaction::Begin(connection,
-                             {.isolation = pg::Isolation::kRepeatableRead,
-                              .read_only = true}));
+      pg::Transaction::Begin(
+          connection,
+          {.isolation = pg::Isolation::kRepeatableRead, .read_only = true}));
   CC_ASSIGN_OR_RETURN(LoadedLog log, LoadLog(connection, nullptr, max_records));
   ledger::VerifyInput input;
   input.complete = true;

@@ -13,6 +13,7 @@
 #include "services/audit/record_store.h"
 #include "services/common/pg/pool.h"
 #include "services/common/testing/test_database.h"
+#include "services/ledger/append_testing.h"
 #include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/sequencer.h"
@@ -37,16 +38,18 @@ class TamperTest : public ::testing::Test {
     admin_ = std::make_unique<pg::Connection>(*std::move(admin));
     auto role = db_->CreateServiceRole("widgets");
     ASSERT_TRUE(role.ok()) << role.status();
-    ASSERT_TRUE(admin_
-                    ->ExecScript(
-                        "CREATE TABLE public.test_widgets (id text PRIMARY "
-                        "KEY, name text NOT NULL);"
-                        "GRANT SELECT, INSERT, UPDATE ON public.test_widgets "
-                        "TO " + *role + ";"
-                        // State readers run as the audit service's role.
-                        "GRANT SELECT ON public.test_widgets TO "
-                        "cellchain_audit")
-                    .ok());
+    ASSERT_TRUE(
+        admin_
+            ->ExecScript("CREATE TABLE public.test_widgets (id text PRIMARY "
+                         "KEY, name text NOT NULL);"
+                         "GRANT SELECT, INSERT, UPDATE ON public.test_widgets "
+                         "TO " +
+                         *role +
+                         ";"
+                         // State readers run as the audit service's role.
+                         "GRANT SELECT ON public.test_widgets TO "
+                         "cellchain_audit")
+            .ok());
     auto pool = pg::Pool::Create(
         {.name = "widgets", .conninfo = db_->ConninfoAs(*role), .size = 2});
     ASSERT_TRUE(pool.ok()) << pool.status();
@@ -73,24 +76,23 @@ class TamperTest : public ::testing::Test {
     keyring_ = *std::move(keyring);
     service_role_ = *role;
     ASSERT_TRUE(registry_
-                    .Register("widget", "google.protobuf.Struct",
-                              [](pg::Connection& c, const std::string& id)
-                                  -> absl::StatusOr<std::string> {
-                                auto row = c.Exec(
-                                    "SELECT name FROM public.test_widgets "
-                                    "WHERE id = $1",
-                                    {id});
-                                if (!row.ok()) return row.status();
-                                if (row->rows() == 0) {
-                                  return absl::NotFoundError(id);
-                                }
-                                auto name = row->GetString(0, 0);
-                                if (!name.ok()) return name.status();
-                                return ledger::SerializeDeterministic(
-                                    State(*name));
-                              },
-                              ledger::IdsFrom(
-                                  "SELECT id FROM public.test_widgets"))
+                    .Register(
+                        "widget", "google.protobuf.Struct",
+                        [](pg::Connection& c, const std::string& id)
+                            -> absl::StatusOr<std::string> {
+                          auto row = c.Exec(
+                              "SELECT name FROM public.test_widgets "
+                              "WHERE id = $1",
+                              {id});
+                          if (!row.ok()) return row.status();
+                          if (row->rows() == 0) {
+                            return absl::NotFoundError(id);
+                          }
+                          auto name = row->GetString(0, 0);
+                          if (!name.ok()) return name.status();
+                          return ledger::SerializeDeterministic(State(*name));
+                        },
+                        ledger::IdsFrom("SELECT id FROM public.test_widgets"))
                     .ok());
     for (int change = 0; change < kChangesPerWidget; ++change) {
       for (int w = 0; w < kWidgets; ++w) {
@@ -103,8 +105,8 @@ class TamperTest : public ::testing::Test {
     ledger::SequencerOptions options;
     options.conninfo = db_->ConninfoAs("cellchain_audit");
     options.keyring = keyring_;
-    auto sequencer =
-        ledger::Sequencer::Create(std::move(options), *std::move(sequencer_key));
+    auto sequencer = ledger::Sequencer::Create(std::move(options),
+                                               *std::move(sequencer_key));
     ASSERT_TRUE(sequencer.ok()) << sequencer.status();
     sequencer_ = *std::move(sequencer);
     Integrate();
@@ -131,22 +133,17 @@ class TamperTest : public ::testing::Test {
     event.entity_type = "widget";
     event.entity_id = id;
     event.after_state = &state;
-    event.request_id = "req_" + id + "_" + std::to_string(++changes_) +
-                       "_0000000000000";
-    std::string record_id;
-    absl::Status status = pool_->InTransaction([&](pg::Transaction& tx) {
-      auto row = tx.Exec(
-          "INSERT INTO public.test_widgets VALUES ($1, $2) "
-          "ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-          {id, name});
-      if (!row.ok()) return row.status();
-      auto appended = ledger_->Append(tx, event);
-      if (!appended.ok()) return appended.status();
-      record_id = appended->record_id;
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return record_id;
+    event.request_id =
+        "req_" + id + "_" + std::to_string(++changes_) + "_0000000000000";
+    return ledger::testing::AppendCommitted(
+        *pool_, *ledger_, event, [&](pg::Transaction& tx) {
+          return tx
+              .Exec(
+                  "INSERT INTO public.test_widgets VALUES ($1, $2) "
+                  "ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                  {id, name})
+              .status();
+        });
   }
 
   // Runs the sequencer until every committed record is in a checkpoint.
@@ -154,7 +151,8 @@ class TamperTest : public ::testing::Test {
     sequencer_->Start();
     auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < give_up) {
-      auto pending = admin_->Exec("SELECT count(*) FROM cellchain_audit.pending");
+      auto pending =
+          admin_->Exec("SELECT count(*) FROM cellchain_audit.pending");
       ASSERT_TRUE(pending.ok());
       ledger::SequencerState state = sequencer_->state();
       if (*pending->GetInt64(0, 0) == 0 && state.last_checkpoint.has_value() &&
@@ -175,10 +173,9 @@ class TamperTest : public ::testing::Test {
     auto connection = pg::Connection::Open(db_->ConninfoAs("cellchain_audit"));
     EXPECT_TRUE(connection.ok()) << connection.status();
     if (!connection.ok()) return {};
-    auto verification =
-        VerifyStoredLog(*connection, registry_, ledger::kDefaultCheckpointOrigin,
-                        sequencer_->verifier(), &keyring_, 1000000, {},
-                        known);
+    auto verification = VerifyStoredLog(
+        *connection, registry_, ledger::kDefaultCheckpointOrigin,
+        sequencer_->verifier(), &keyring_, 1000000, {}, known);
     EXPECT_TRUE(verification.ok()) << verification.status();
     return verification.ok() ? verification->findings
                              : std::vector<ledger::Finding>{};
@@ -208,13 +205,13 @@ class TamperTest : public ::testing::Test {
   // A forged record: a copy of the log's third record under a new id and
   // entity, with a signature nobody made, written straight into the table.
   void Forge(const std::string& record_id) {
-    ASSERT_TRUE(admin_
-                    ->ExecScript(
-                        "CREATE TEMP TABLE forged AS SELECT * FROM "
-                        "cellchain_audit.records WHERE record_id = (SELECT "
-                        "record_id FROM cellchain_audit.log_entries WHERE "
-                        "log_index = 2)")
-                    .ok());
+    ASSERT_TRUE(
+        admin_
+            ->ExecScript("CREATE TEMP TABLE forged AS SELECT * FROM "
+                         "cellchain_audit.records WHERE record_id = (SELECT "
+                         "record_id FROM cellchain_audit.log_entries WHERE "
+                         "log_index = 2)")
+            .ok());
     ASSERT_TRUE(admin_
                     ->Exec("UPDATE forged SET record_id = $1, entity_id = "
                            "'W_forged', signature = $2",
@@ -253,10 +250,11 @@ TEST_F(TamperTest, ChangedRecordBytesAreFound) {
   const std::string& victim = record_ids_[4];
   // One bit of byte 30 flipped: always a change (writing a fixed byte
   // changed nothing when the record's random id already held it there).
-  Tamper("UPDATE cellchain_audit.records SET record_bytes = "
-         "set_byte(record_bytes, 29, get_byte(record_bytes, 29) # 1) "
-         "WHERE record_id = $1",
-         {victim});
+  Tamper(
+      "UPDATE cellchain_audit.records SET record_bytes = "
+      "set_byte(record_bytes, 29, get_byte(record_bytes, 29) # 1) "
+      "WHERE record_id = $1",
+      {victim});
   std::vector<ledger::Finding> findings = Verify();
   EXPECT_TRUE(Names(findings, "SIGNATURE", victim) ||
               Names(findings, "LEAF_HASH", victim))
@@ -265,19 +263,21 @@ TEST_F(TamperTest, ChangedRecordBytesAreFound) {
 
 TEST_F(TamperTest, ChangedIndexedColumnIsFound) {
   const std::string& victim = record_ids_[5];
-  Tamper("UPDATE cellchain_audit.records SET actor_user_id = 'u_someone' "
-         "WHERE record_id = $1",
-         {victim});
+  Tamper(
+      "UPDATE cellchain_audit.records SET actor_user_id = 'u_someone' "
+      "WHERE record_id = $1",
+      {victim});
   std::vector<ledger::Finding> findings = Verify();
   EXPECT_TRUE(Names(findings, "COLUMNS", victim)) << Describe(findings);
 }
 
 TEST_F(TamperTest, ChangedSignatureIsFound) {
   const std::string& victim = record_ids_[6];
-  Tamper("UPDATE cellchain_audit.records SET signature = "
-         "overlay(signature PLACING '\\x00'::bytea FROM 1 FOR 1) "
-         "WHERE record_id = $1",
-         {victim});
+  Tamper(
+      "UPDATE cellchain_audit.records SET signature = "
+      "overlay(signature PLACING '\\x00'::bytea FROM 1 FOR 1) "
+      "WHERE record_id = $1",
+      {victim});
   std::vector<ledger::Finding> findings = Verify();
   EXPECT_TRUE(Names(findings, "SIGNATURE", victim)) << Describe(findings);
 }
@@ -329,10 +329,11 @@ TEST_F(TamperTest, SwappedRecordsAreFound) {
 }
 
 TEST_F(TamperTest, AlteredCheckpointIsFound) {
-  Tamper("UPDATE cellchain_audit.checkpoints SET note = "
-         "regexp_replace(note, E'\\n([0-9]+)\\n', E'\\n999\\n') "
-         "WHERE tree_size = (SELECT max(tree_size) FROM "
-         "cellchain_audit.checkpoints)");
+  Tamper(
+      "UPDATE cellchain_audit.checkpoints SET note = "
+      "regexp_replace(note, E'\\n([0-9]+)\\n', E'\\n999\\n') "
+      "WHERE tree_size = (SELECT max(tree_size) FROM "
+      "cellchain_audit.checkpoints)");
   std::vector<ledger::Finding> findings = Verify();
   bool found = false;
   for (const ledger::Finding& f : findings) {
@@ -345,9 +346,10 @@ TEST_F(TamperTest, RecordInsertedBySqlWithoutTheLedgerIsRefusedAndFound) {
   // Queued too, so that the sequencer would integrate it like any other:
   // its signature was made by nobody, so it never enters the log.
   Forge("rec_forged");
-  Tamper("INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
-         "SELECT record_id, leaf_hash FROM cellchain_audit.records "
-         "WHERE record_id = 'rec_forged'");
+  Tamper(
+      "INSERT INTO cellchain_audit.pending (record_id, leaf_hash) "
+      "SELECT record_id, leaf_hash FROM cellchain_audit.records "
+      "WHERE record_id = 'rec_forged'");
   Integrate();
   EXPECT_EQ(sequencer_->state().records_refused, 1);
   std::vector<ledger::Finding> findings = Verify();
@@ -404,8 +406,7 @@ TEST_F(TamperTest, ARecordSignedByARogueKeyInTheDatabaseIsRefusedAndFound) {
                                      " of service \"widgets\" is not in "
                                      "the trusted keyring")));
   EXPECT_TRUE(Names(findings, "LOG_INDEX", forged_id)) << Describe(findings);
-  EXPECT_THAT(Describe(findings),
-              HasSubstr("is not in the trusted keyring"));
+  EXPECT_THAT(Describe(findings), HasSubstr("is not in the trusted keyring"));
 }
 
 // The same insider borrowing the service's own role (SET ROLE): the role may
@@ -459,13 +460,13 @@ TEST_F(TamperTest, ATruncatedLogIsFoundAgainstACheckpointKeptOutside) {
   Integrate();
   ASSERT_TRUE(sequencer_->state().last_checkpoint.has_value());
   const std::string kept = sequencer_->state().last_checkpoint->note;
-  const int64_t after =
-      static_cast<int64_t>(sequencer_->state().tree_size) - 3;
+  const int64_t after = static_cast<int64_t>(sequencer_->state().tree_size) - 3;
   Tamper("DELETE FROM cellchain_audit.checkpoints WHERE tree_size > $1",
          {after});
-  Tamper("DELETE FROM cellchain_audit.tree_nodes "
-         "WHERE (index + 1) * (1::bigint << level) > $1",
-         {after});
+  Tamper(
+      "DELETE FROM cellchain_audit.tree_nodes "
+      "WHERE (index + 1) * (1::bigint << level) > $1",
+      {after});
   Tamper("DELETE FROM cellchain_audit.log_entries WHERE log_index >= $1",
          {after});
   Tamper("DELETE FROM cellchain_audit.records WHERE entity_id = 'W_new'");
@@ -476,20 +477,22 @@ TEST_F(TamperTest, ATruncatedLogIsFoundAgainstACheckpointKeptOutside) {
   EXPECT_THAT(alone, IsEmpty()) << Describe(alone);
   std::vector<ledger::Finding> findings = Verify({kept});
   EXPECT_THAT(Describe(findings),
-              HasSubstr(absl::StrCat("CHECKPOINT_ROOT checkpoint ",
-                                     after + 3, ": the checkpoint covers ",
-                                     after + 3, " records but the log holds ",
-                                     after, ": records were deleted")));
+              HasSubstr(absl::StrCat("CHECKPOINT_ROOT checkpoint ", after + 3,
+                                     ": the checkpoint covers ", after + 3,
+                                     " records but the log holds ", after,
+                                     ": records were deleted")));
 }
 
 // The issue 23 finding: a malformed signing_keys row broke export until a
 // superuser removed it. It is a finding now; everything else still checks.
 TEST_F(TamperTest, AMalformedKeyRowIsAFindingNotAnOutage) {
-  Tamper("ALTER TABLE cellchain_audit.signing_keys "
-         "DROP CONSTRAINT signing_keys_key_id_form");
-  Tamper("INSERT INTO cellchain_audit.signing_keys (key_id, service, "
-         "public_key, valid_from) VALUES ('not a key id', 'widgets', "
-         "decode(repeat('ab', 32), 'hex'), now())");
+  Tamper(
+      "ALTER TABLE cellchain_audit.signing_keys "
+      "DROP CONSTRAINT signing_keys_key_id_form");
+  Tamper(
+      "INSERT INTO cellchain_audit.signing_keys (key_id, service, "
+      "public_key, valid_from) VALUES ('not a key id', 'widgets', "
+      "decode(repeat('ab', 32), 'hex'), now())");
   std::vector<ledger::Finding> findings = Verify();
   ASSERT_EQ(findings.size(), 1u) << Describe(findings);
   EXPECT_EQ(ledger::CheckName(findings[0].check), "KEY_VALIDITY");

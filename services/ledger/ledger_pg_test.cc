@@ -36,6 +36,7 @@
 #include "services/common/testing/test_database.h"
 #include "services/ledger/entity_guard.h"
 #include "services/ledger/ledger.h"
+#include "services/ledger/ledger_pg_fixture.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/state_registry.h"
 
@@ -44,20 +45,6 @@ namespace {
 
 using ::cellchain::audit::v1::AuditRecord;
 using ::cellchain::common::v1::SIGNATURE_MEANING_APPROVED;
-
-// Strictly increasing microseconds from the real time at construction:
-// records of one entity take their time under the entity's lock, so along a
-// chain the times must increase.
-class TickingClock : public Clock {
- public:
-  TickingClock() : micros_(absl::ToUnixMicros(absl::Now())) {}
-  absl::Time Now() override {
-    return absl::FromUnixMicros(micros_.fetch_add(1) + 1);
-  }
-
- private:
-  std::atomic<int64_t> micros_;
-};
 
 google::protobuf::Struct Widget(const std::string& id, const std::string& name,
                                 int64_t version) {
@@ -108,27 +95,17 @@ struct StoredRecord {
   int64_t entity_seq;
 };
 
-class LedgerPgTest : public ::testing::Test {
+class LedgerPgTest : public testing::LedgerPgFixture {
  protected:
   void SetUp() override {
-    CC_ASSERT_OK_AND_ASSIGN(db_, cellchain::testing::TestDatabase::Create());
-    CC_ASSERT_OK_AND_ASSIGN(pg::Connection admin,
-                            pg::Connection::Open(db_->conninfo()));
-    admin_ = std::make_unique<pg::Connection>(std::move(admin));
     // The test entity: a service's own table, next to the ledger's.
-    CC_ASSERT_OK(admin_->ExecScript(
+    ASSERT_NO_FATAL_FAILURE(SetUpLedger(
         "CREATE TABLE test_widgets (id text PRIMARY KEY, name text NOT NULL, "
         "version bigint NOT NULL);"
         "GRANT SELECT, INSERT, UPDATE ON test_widgets TO cellchain_service;"));
-    // The role of service "test": a member of cellchain_test.
-    CC_ASSERT_OK_AND_ASSIGN(role_, db_->CreateServiceRole("test"));
     CC_ASSERT_OK_AND_ASSIGN(pg::Connection service,
                             pg::Connection::Open(db_->ConninfoAs(role_)));
     service_ = std::make_unique<pg::Connection>(std::move(service));
-    CC_ASSERT_OK_AND_ASSIGN(auto key, crypto::Ed25519PrivateKey::Generate());
-    CC_ASSERT_OK_AND_ASSIGN(ledger_,
-                            Ledger::Create("test", std::move(key), &clock_));
-    CC_ASSERT_OK(ledger_->RegisterKey(*admin_));
   }
 
   Event WidgetEvent(const std::string& action, const std::string& id,
@@ -328,12 +305,7 @@ class LedgerPgTest : public ::testing::Test {
     for (const absl::Status& s : failures) ADD_FAILURE() << s;
   }
 
-  TickingClock clock_;
-  std::unique_ptr<cellchain::testing::TestDatabase> db_;
-  std::unique_ptr<pg::Connection> admin_;
-  std::string role_;
   std::unique_ptr<pg::Connection> service_;
-  std::unique_ptr<Ledger> ledger_;
 };
 
 TEST_F(LedgerPgTest, StoredRecordIsTheSignedBytesWithMatchingColumns) {
@@ -739,14 +711,15 @@ TEST_F(LedgerPgTest, AServiceRoleWritesOnlyRecordsOfItsOwnServiceAndKeys) {
   // Its own service's record naming another service's key.
   absl::Status other_key =
       service_
-          ->Exec("INSERT INTO cellchain_audit.records (record_id, service, "
-                 "key_id, recorded_at, entity_type, entity_id, entity_seq, "
-                 "actor_user_id, action, request_id, record_bytes, signature, "
-                 "leaf_hash) VALUES ('rec_x', 'test', $1, now(), 'widget', "
-                 "'wid_2', 1, 'usr_ada', 'widget.touch', 'req_x', '\\x00', "
-                 "decode(repeat('00', 64), 'hex'), "
-                 "decode(repeat('00', 32), 'hex'))",
-                 {qc->key_id()})
+          ->Exec(
+              "INSERT INTO cellchain_audit.records (record_id, service, "
+              "key_id, recorded_at, entity_type, entity_id, entity_seq, "
+              "actor_user_id, action, request_id, record_bytes, signature, "
+              "leaf_hash) VALUES ('rec_x', 'test', $1, now(), 'widget', "
+              "'wid_2', 1, 'usr_ada', 'widget.touch', 'req_x', '\\x00', "
+              "decode(repeat('00', 64), 'hex'), "
+              "decode(repeat('00', 32), 'hex'))",
+              {qc->key_id()})
           .status();
   EXPECT_FALSE(other_key.ok());
   EXPECT_TRUE(absl::StrContains(other_key.message(),

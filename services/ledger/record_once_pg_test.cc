@@ -2,8 +2,6 @@
 // a login role with exactly service "test"'s privileges: a change and its
 // audit record commit together, a retry gets the first answer and writes
 // nothing, a failed change leaves neither.
-#include "services/ledger/record_once.h"
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -20,6 +18,8 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
+#include "services/ledger/ledger_pg_fixture.h"
+#include "services/ledger/record_once.h"
 
 namespace cellchain::ledger {
 namespace {
@@ -29,36 +29,16 @@ using ::cellchain::custody::v1::CreateLocationResponse;
 
 constexpr std::string_view kService = "cellchain.test.v1.TestService";
 
-class TickingClock : public Clock {
- public:
-  TickingClock() : micros_(absl::ToUnixMicros(absl::Now())) {}
-  absl::Time Now() override {
-    return absl::FromUnixMicros(micros_.fetch_add(1) + 1);
-  }
-
- private:
-  std::atomic<int64_t> micros_;
-};
-
-class RecordOncePgTest : public ::testing::Test {
+class RecordOncePgTest : public testing::LedgerPgFixture {
  protected:
   void SetUp() override {
-    CC_ASSERT_OK_AND_ASSIGN(db_, cellchain::testing::TestDatabase::Create());
-    CC_ASSERT_OK_AND_ASSIGN(pg::Connection admin,
-                            pg::Connection::Open(db_->conninfo()));
-    admin_ = std::make_unique<pg::Connection>(std::move(admin));
-    CC_ASSERT_OK(admin_->ExecScript(
+    ASSERT_NO_FATAL_FAILURE(SetUpLedger(
         "CREATE TABLE test_places (id text PRIMARY KEY, name text NOT NULL);"
         "GRANT SELECT, INSERT ON test_places TO cellchain_service;"));
-    CC_ASSERT_OK_AND_ASSIGN(std::string role, db_->CreateServiceRole("test"));
     CC_ASSERT_OK_AND_ASSIGN(
-        pool_, pg::Pool::Create({.name = "test",
-                                 .conninfo = db_->ConninfoAs(role),
-                                 .size = 2}));
-    CC_ASSERT_OK_AND_ASSIGN(auto key, crypto::Ed25519PrivateKey::Generate());
-    CC_ASSERT_OK_AND_ASSIGN(ledger_,
-                            Ledger::Create("test", std::move(key), &clock_));
-    CC_ASSERT_OK(ledger_->RegisterKey(*admin_));
+        pool_,
+        pg::Pool::Create(
+            {.name = "test", .conninfo = db_->ConninfoAs(role_), .size = 2}));
     actor_.set_user_id("usr_ada");
     actor_.set_printed_name("Ada Lovelace");
     actor_.set_role("technician");
@@ -105,11 +85,7 @@ class RecordOncePgTest : public ::testing::Test {
     return request;
   }
 
-  TickingClock clock_;
-  std::unique_ptr<cellchain::testing::TestDatabase> db_;
-  std::unique_ptr<pg::Connection> admin_;
   std::unique_ptr<pg::Pool> pool_;
-  std::unique_ptr<Ledger> ledger_;
   common::v1::Actor actor_;
   int calls_ = 0;
   int changes_ = 0;

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "services/common/grpc/client.h"
 #include "services/common/pg/pool.h"
+#include "services/ledger/append_testing.h"
 #include "services/ledger/ledger.h"
 #include "tests/e2e/e2e_test.h"
 
@@ -304,15 +305,7 @@ std::string AuditTest::Append(const std::string& lot, const std::string& action,
     m.mutable_signed_at()->set_seconds(1795000000);
     event.signature = m;
   }
-  std::string record_id;
-  absl::Status status = writer_->InTransaction([&](pg::Transaction& tx) {
-    auto appended = ledger_->Append(tx, event);
-    if (!appended.ok()) return appended.status();
-    record_id = appended->record_id;
-    return absl::OkStatus();
-  });
-  EXPECT_TRUE(status.ok()) << status;
-  return record_id;
+  return ledger::testing::AppendCommitted(*writer_, *ledger_, event);
 }
 
 void AuditTest::AwaitCheckpoint(const Daemon& daemon, int64_t size) {
