@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,16 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::kAdminPassword;
 using ::testing::Not;
+
+// A login whose outcome the test does not check (it checks what the attempt
+// leaves behind).
+void TryLogin(Identity& identity, const std::string& user_id,
+              const std::string& password, const std::string& workstation);
+
+// Calls call(0) .. call(n - 1) on n threads released together, so that the
+// calls overlap; returns their statuses, by i.
+std::vector<absl::Status> AtOnce(int n,
+                                 const std::function<absl::Status(int)>& call);
 
 TEST_F(IdentityTest, BootstrapHappensOnce) {
   EXPECT_EQ(admin_user_.status(), v1::USER_STATUS_ACTIVE);
@@ -170,20 +181,11 @@ TEST_F(IdentityTest,
   Identity identity(wide.get(), ledger_.get(), options);
 
   constexpr int kAttackers = 12;
-  std::vector<absl::Status> results(kAttackers);
-  absl::Notification go;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kAttackers; ++i) {
-    threads.emplace_back([&, i] {
-      go.WaitForNotification();
-      results[i] = identity
-                       .Login("tina", "wrong guess " + std::to_string(i), kLab,
-                              KeyOf(kLab))
-                       .status();
-    });
-  }
-  go.Notify();
-  for (std::thread& thread : threads) thread.join();
+  std::vector<absl::Status> results = AtOnce(kAttackers, [&](int i) {
+    return identity
+        .Login("tina", "wrong guess " + std::to_string(i), kLab, KeyOf(kLab))
+        .status();
+  });
 
   // Every attempt got the same answer, whether its password was checked or
   // it was refused at the threshold.
@@ -237,11 +239,8 @@ TEST_F(IdentityTest, ASuccessfulLoginResetsTheFailureCount) {
 
 TEST_F(IdentityTest, AnOverlongPasswordIsRefusedBeforeHashing) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(
-      LoginResult login,
-      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
-                          PrincipalOf(login.session_token, kLab));
+                          LogInAtLab("tina", kTinaPassword));
   const std::string huge(3 << 20, 'x');  // 3 MB took 0.5 s of scrypt
   auto expect_refused = [](const absl::Status& status,
                            const std::string& field) {
@@ -345,12 +344,8 @@ TEST_F(IdentityTest, FailedAttemptsAreLimitedPerWorkstationAndPerUserId) {
     EXPECT_EQ(identity.GetUser("tina")->failed_attempts(), 2);
     // An unknown user id is limited alike: the limit tells nothing of which
     // ids exist.
-    identity.Login("ghost", "some password", kLab, KeyOf(kLab))
-        .status()
-        .IgnoreError();
-    identity.Login("ghost", "some password", kQaDesk, KeyOf(kQaDesk))
-        .status()
-        .IgnoreError();
+    TryLogin(identity, "ghost", "some password", kLab);
+    TryLogin(identity, "ghost", "some password", kQaDesk);
     expect_limited(
         identity.Login("ghost", "some password", kLab, KeyOf(kLab)).status());
   }
@@ -365,18 +360,18 @@ TEST_F(IdentityTest, TheFailedAttemptLimitLiftsWhenItsWindowHasPassed) {
   options.clock = &clock_;
   Identity identity(pool_.get(), ledger_.get(), options);
   for (const char* ghost : {"ghost-a", "ghost-b"}) {
-    identity.Login(ghost, "some password", kLab, KeyOf(kLab))
-        .status()
-        .IgnoreError();
+    TryLogin(identity, ghost, "some password", kLab);
   }
-  EXPECT_EQ(ReasonOf(identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab))
-                         .status()),
-            kReasonTooManyFailedAttempts);
+  EXPECT_EQ(
+      ReasonOf(
+          identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab)).status()),
+      kReasonTooManyFailedAttempts);
   // Four minutes on the service's clock: still inside the window.
   clock_.Advance(absl::Minutes(4));
-  EXPECT_EQ(ReasonOf(identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab))
-                         .status()),
-            kReasonTooManyFailedAttempts);
+  EXPECT_EQ(
+      ReasonOf(
+          identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab)).status()),
+      kReasonTooManyFailedAttempts);
   // Past it, the workstation may try again.
   clock_.Advance(absl::Minutes(2));
   CC_EXPECT_OK(identity.Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
@@ -392,22 +387,14 @@ TEST_F(IdentityTest, PasswordHashingBeyondItsSlotsIsRefusedNotQueued) {
   int refused = 0;
   for (int round = 0; round < 3 && (busy == 0 || refused == 0); ++round) {
     constexpr int kCallers = 8;
-    std::vector<absl::Status> results(kCallers);
-    absl::Notification go;
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kCallers; ++i) {
-      threads.emplace_back([&, i] {
-        go.WaitForNotification();
-        // Unknown users: each costs one scrypt check of the dummy hash.
-        results[i] = identity
-                         .Login("ghost-" + std::to_string(i), "some password",
-                                "CN=ws-" + std::to_string(i),
-                                KeyOf("CN=ws-" + std::to_string(i)))
-                         .status();
-      });
-    }
-    go.Notify();
-    for (std::thread& thread : threads) thread.join();
+    std::vector<absl::Status> results = AtOnce(kCallers, [&](int i) {
+      // Unknown users: each costs one scrypt check of the dummy hash.
+      const std::string workstation = "CN=ws-" + std::to_string(i);
+      return identity
+          .Login("ghost-" + std::to_string(i), "some password", workstation,
+                 KeyOf(workstation))
+          .status();
+    });
     for (const absl::Status& status : results) {
       if (ReasonOf(status) == kReasonAuthenticationBusy) {
         EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
@@ -478,12 +465,8 @@ TEST_F(IdentityTest, RepeatedIdenticalDenialsAreOneRecordAndACount) {
     clock.Advance(absl::Seconds(1));
   }
   // Another claimed id, another workstation: each a record of its own.
-  identity.Login("wraith", "some password", kLab, KeyOf(kLab))
-      .status()
-      .IgnoreError();
-  identity.Login("ghost", "some password", kQaDesk, KeyOf(kQaDesk))
-      .status()
-      .IgnoreError();
+  TryLogin(identity, "wraith", "some password", kLab);
+  TryLogin(identity, "ghost", "some password", kQaDesk);
   auto records = DenialRecords(db_->conninfo());
   ASSERT_EQ(records.size(), 3u);
   for (const auto& [action, denial] : records) {
@@ -498,9 +481,7 @@ TEST_F(IdentityTest, RepeatedIdenticalDenialsAreOneRecordAndACount) {
 
   // The window closes; the next denial (of any key) writes the count.
   clock.Advance(kDenialWindow);
-  identity.Login("ghost", "some password", kLab, KeyOf(kLab))
-      .status()
-      .IgnoreError();
+  TryLogin(identity, "ghost", "some password", kLab);
   records = DenialRecords(db_->conninfo());
   ASSERT_EQ(records.size(), 5u);
   const auto& [action, repeated] = records[3];
@@ -529,9 +510,7 @@ TEST_F(IdentityTest, RateLimitRefusalsAreRecordedAggregated) {
   {
     Identity identity(pool_.get(), ledger_.get(), options);
     for (int i = 0; i < 2; ++i) {
-      identity.Login("ghost", "some password", kLab, KeyOf(kLab))
-          .status()
-          .IgnoreError();
+      TryLogin(identity, "ghost", "some password", kLab);
     }
     for (int i = 0; i < 5; ++i) {
       EXPECT_EQ(
@@ -724,11 +703,8 @@ TEST_F(IdentityTest, RoleChangesNeedAReasonAndCompatibleRoles) {
 
 TEST_F(IdentityTest, PasswordPolicyAndNoReuse) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(
-      LoginResult login,
-      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
-                          PrincipalOf(login.session_token, kLab));
+                          LogInAtLab("tina", kTinaPassword));
   v1::ChangePasswordRequest change;
   *change.mutable_context() = Ctx();
   change.set_current_password(kTinaPassword);
@@ -829,11 +805,8 @@ TEST_F(IdentityTest, AnUnknownUserIsNotFoundWithItsReasonAndChangesNothing) {
 
 TEST_F(IdentityTest, SignatureNeedsThePasswordAgainAndFailuresCount) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(
-      LoginResult login,
-      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
-                          PrincipalOf(login.session_token, kLab));
+                          LogInAtLab("tina", kTinaPassword));
   auth::SignatureAttempt attempt{
       .method = "/x.v1.X/Sign", .workstation = kLab, .request_id = ""};
   common::v1::ESignature esig;
@@ -873,11 +846,8 @@ TEST_F(IdentityTest, FourEyesNeedsASecondDistinctPersonWithAnAllowedRole) {
              "second own secret phrase");
   CreateUser("quinn", "Quinn Quality", {common::v1::ROLE_QA},
              "third own secret phrase");
-  CC_ASSERT_OK_AND_ASSIGN(
-      LoginResult login,
-      identity_->Login("tina", kTinaPassword, kLab, KeyOf(kLab)));
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
-                          PrincipalOf(login.session_token, kLab));
+                          LogInAtLab("tina", kTinaPassword));
   auth::SignatureAttempt attempt{
       .method = "/x.v1.X/Verify", .workstation = kLab, .request_id = ""};
   std::vector<common::v1::SignatureMeaning> verified = {
@@ -1030,12 +1000,8 @@ TEST_F(IdentityTest, UserStateMatchesItsLatestRecordAndCatchesACredentialSwap) {
 TEST_F(IdentityTest, NoPasswordIsStoredAuditedOrLogged) {
   ::testing::internal::CaptureStderr();
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
-  identity_->Login("tina", "a wrong guess here", kLab, KeyOf(kLab))
-      .status()
-      .IgnoreError();
-  identity_->Login("ghost", "ghostly password", kLab, KeyOf(kLab))
-      .status()
-      .IgnoreError();
+  TryLogin(*identity_, "tina", "a wrong guess here", kLab);
+  TryLogin(*identity_, "ghost", "ghostly password", kLab);
   std::string log = ::testing::internal::GetCapturedStderr();
   std::string stored = EverythingStored();
   for (const char* secret : {kAdminPassword, kTempPassword, kTinaPassword,
@@ -1045,6 +1011,29 @@ TEST_F(IdentityTest, NoPasswordIsStoredAuditedOrLogged) {
   }
   // The stored credential is an scrypt hash.
   EXPECT_THAT(stored, HasSubstr("$scrypt$ln=12"));
+}
+
+void TryLogin(Identity& identity, const std::string& user_id,
+              const std::string& password, const std::string& workstation) {
+  identity.Login(user_id, password, workstation, KeyOf(workstation))
+      .status()
+      .IgnoreError();
+}
+
+std::vector<absl::Status> AtOnce(int n,
+                                 const std::function<absl::Status(int)>& call) {
+  std::vector<absl::Status> results(n);
+  absl::Notification go;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      go.WaitForNotification();
+      results[i] = call(i);
+    });
+  }
+  go.Notify();
+  for (std::thread& thread : threads) thread.join();
+  return results;
 }
 
 }  // namespace

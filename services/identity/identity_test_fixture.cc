@@ -32,10 +32,14 @@ void IdentityTest::SetUp() {
   CC_ASSERT_OK_AND_ASSIGN(
       admin_user_, identity_->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,
                                              "console:test"));
-  CC_ASSERT_OK_AND_ASSIGN(
-      LoginResult login,
-      identity_->Login("ada", kAdminPassword, kLab, KeyOf(kLab)));
-  CC_ASSERT_OK_AND_ASSIGN(admin_, PrincipalOf(login.session_token, kLab));
+  CC_ASSERT_OK_AND_ASSIGN(admin_, LogInAtLab("ada", kAdminPassword));
+}
+
+absl::StatusOr<auth::Principal> IdentityTest::LogInAtLab(
+    const std::string& user_id, const std::string& password) {
+  CC_ASSIGN_OR_RETURN(LoginResult login,
+                      identity_->Login(user_id, password, kLab, KeyOf(kLab)));
+  return PrincipalOf(login.session_token, kLab);
 }
 
 absl::StatusOr<auth::Principal> IdentityTest::PrincipalOf(

@@ -43,6 +43,11 @@ class IdentityTest : public testing::ServiceFixture {
   absl::StatusOr<auth::Principal> PrincipalOf(const std::string& token,
                                               const std::string& workstation);
 
+  // Logs `user_id` in at kLab with `password`: what the access gate would
+  // hand a handler for the new session. As Identity::Login and PrincipalOf.
+  absl::StatusOr<auth::Principal> LogInAtLab(const std::string& user_id,
+                                             const std::string& password);
+
   // Creates a user with a temporary password, then sets their own.
   void CreateUser(const std::string& user_id, const std::string& name,
                   std::vector<common::v1::Role> roles,
