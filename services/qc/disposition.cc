@@ -138,9 +138,10 @@ absl::StatusOr<v1::DisposeLotResponse> Qc::DisposeLot(
               RecordLookback(audit, locked, *recalled, "", reason,
                              signature.actor.user_id()));
         }
+        // A full release closes an open condition, also from a hold QA
+        // placed after the conditional release: every test is in then.
         const bool closes_conditions =
-            to == v1::LOT_STATE_RELEASED &&
-            from == v1::LOT_STATE_CONDITIONALLY_RELEASED;
+            to == v1::LOT_STATE_RELEASED && ConditionOpen(locked);
         CC_RETURN_IF_ERROR(
             tx.Exec(
                   kUpdateLotDisposition,

@@ -5,16 +5,18 @@
 // reviewed by a second analyst; an OOS result blocks release, even after a
 // passing retest, until QA signs its investigation; a conditional release
 // is closed by the late result, or rejected by it with a recall and a
-// lookback; the releasing QA did none of the work; a batch whose row is not
-// what manufacturing signed is refused; the certificate of analysis says
-// what the records say (read back with pdftotext).
+// lookback (also after QA put the lot on hold); the releasing QA did none of
+// the work; a batch whose row is not what manufacturing signed is refused; the
+// certificate of analysis says what the records say (read back with pdftotext).
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
@@ -384,6 +386,154 @@ TEST_F(QcTest, ALateOosRejectsTheLotHoldsItsDosesAndLooksBackAtPatients) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
+TEST_F(QcTest, ALateOosRejectsTheLotEvenWhenQaPutItOnHoldMeanwhile) {
+  v1::Lot lot = MakeLot();
+  TestAll(lot, {"STERILITY"});
+  CC_ASSERT_OK(Dispose(lot, v1::LOT_STATE_CONDITIONALLY_RELEASED).status());
+  const std::string infused = Dose(lot, "RH-021", /*infuse=*/true);
+  const std::string waiting = Dose(lot, "RH-022", /*infuse=*/false);
+  // QA holds the lot while the culture runs; a hold in qc holds nothing in
+  // custody.
+  CC_ASSERT_OK_AND_ASSIGN(auto held, Dispose(lot, v1::LOT_STATE_ON_HOLD,
+                                             "incubator alarm on bottle 2"));
+  EXPECT_THAT(held.lot().pending_test_codes(), ElementsAre("STERILITY"));
+  EXPECT_FALSE(Item(waiting).on_hold());
+  // The pending culture grows: the dose already given and the one waiting
+  // are exactly what the rule is for, hold or not.
+  CC_ASSERT_OK_AND_ASSIGN(v1::Sample bottles, Draw(lot, {"STERILITY"}));
+  CC_ASSERT_OK_AND_ASSIGN(auto entered,
+                          Enter(bottles, "STERILITY", "growth", ""));
+  EXPECT_EQ(entered.lot().state(), v1::LOT_STATE_REJECTED);
+  EXPECT_EQ(entered.lot().rejected_by_result_id(),
+            entered.result().result_id());
+  ASSERT_TRUE(entered.has_lookback());
+  std::vector<std::string> patients;
+  for (const v1::PatientExposure& p : entered.lookback().patients()) {
+    patients.push_back(absl::StrCat(p.patient_id(), " ", p.state()));
+  }
+  EXPECT_THAT(patients,
+              UnorderedElementsAre("RH-021 INFUSED", "RH-022 ON_HOLD"));
+  EXPECT_TRUE(Item(waiting).on_hold());
+  EXPECT_TRUE(Item(lot.product_item_id()).on_hold());
+  EXPECT_THAT(
+      History("qc_lot", lot.lot_id()),
+      ElementsAre("lot.open by ana",
+                  "lot.release_conditional by quinn RELEASED",
+                  "lot.hold by quinn APPROVED", "lot.reject_automatic by ana"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(QcTest, AFullReleaseFromHoldClosesTheConditionAndNothingElseDoes) {
+  v1::Lot lot = MakeLot();
+  TestAll(lot, {"STERILITY"});
+  CC_ASSERT_OK(Dispose(lot, v1::LOT_STATE_CONDITIONALLY_RELEASED).status());
+  CC_ASSERT_OK(
+      Dispose(lot, v1::LOT_STATE_ON_HOLD, "incubator alarm on bottle 2")
+          .status());
+  // On hold, a late pass does not release the lot by itself: QA decides.
+  CC_ASSERT_OK_AND_ASSIGN(v1::Sample bottles, Draw(lot, {"STERILITY"}));
+  CC_ASSERT_OK_AND_ASSIGN(auto clean,
+                          Enter(bottles, "STERILITY", "no growth", ""));
+  CC_ASSERT_OK_AND_ASSIGN(auto reviewed, Review(clean.result().result_id()));
+  EXPECT_EQ(reviewed.lot().state(), v1::LOT_STATE_ON_HOLD);
+  EXPECT_FALSE(reviewed.lot().has_conditions_closed_at());
+  CC_ASSERT_OK_AND_ASSIGN(auto released, Dispose(lot, v1::LOT_STATE_RELEASED));
+  EXPECT_EQ(released.lot().state(), v1::LOT_STATE_RELEASED);
+  // The tests once pending stay on record, and the condition is closed.
+  EXPECT_THAT(released.lot().pending_test_codes(), ElementsAre("STERILITY"));
+  EXPECT_TRUE(released.lot().has_conditions_closed_at());
+  EXPECT_THAT(History("qc_lot", lot.lot_id()),
+              ElementsAre("lot.open by ana",
+                          "lot.release_conditional by quinn RELEASED",
+                          "lot.hold by quinn APPROVED",
+                          "lot.release by quinn RELEASED"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(QcTest, ARetestIsApprovedByAnotherPersonWhoIsQa) {
+  auth::Principal rita = MakeUser(
+      "rita", "Rita Two-Hats",
+      {common::v1::ROLE_QA, common::v1::ROLE_QC_ANALYST}, kRitaPassword);
+  v1::Lot lot = MakeLot();
+  CC_ASSERT_OK_AND_ASSIGN(v1::Sample sample, Draw(lot, {"MYCOPLASMA"}));
+  CC_ASSERT_OK_AND_ASSIGN(auto oos,
+                          Enter(sample, "MYCOPLASMA", "detected", ""));
+  ASSERT_TRUE(oos.has_investigation());
+  // Rita, an analyst who is also QA, retests and approves her own retest.
+  rita.acting_role = common::v1::ROLE_QC_ANALYST;
+  v1::EnterResultRequest retest =
+      Entry(sample, "MYCOPLASMA", "not detected", "");
+  retest.mutable_signature()->set_password(kRitaPassword);
+  retest.set_retest_of_result_id(oos.result().result_id());
+  retest.mutable_context()->set_reason("positive control failed");
+  retest.mutable_qa_approval()->set_user_id("rita");
+  retest.mutable_qa_approval()->set_password(kRitaPassword);
+  retest.mutable_qa_approval()->set_meaning(
+      common::v1::SIGNATURE_MEANING_APPROVED);
+  const int64_t before = QcRecords();
+  absl::Status self = qc_->EnterResult(rita, retest).status();
+  EXPECT_EQ(self.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(self), auth::kReasonSamePerson) << self;
+  // QA's approval means APPROVED, nothing else.
+  retest.mutable_qa_approval()->set_user_id("quinn");
+  retest.mutable_qa_approval()->set_password(testing::kQaPassword);
+  retest.mutable_qa_approval()->set_meaning(
+      common::v1::SIGNATURE_MEANING_REVIEWED);
+  EXPECT_EQ(FieldOf(qc_->EnterResult(rita, retest).status()),
+            "qa_approval.meaning");
+  EXPECT_EQ(QcRecords(), before);
+  retest.mutable_qa_approval()->set_meaning(
+      common::v1::SIGNATURE_MEANING_APPROVED);
+  CC_ASSERT_OK_AND_ASSIGN(auto passed, qc_->EnterResult(rita, retest));
+  EXPECT_EQ(passed.result().performed_by_user_id(), "rita");
+  EXPECT_EQ(passed.result().retest_approved_by_user_id(), "quinn");
+  EXPECT_EQ(passed.result().retest_of_result_id(), oos.result().result_id());
+  EXPECT_EQ(passed.result().retest_reason(), "positive control failed");
+  // Both results are shown, and the OOS still decides.
+  v1::GetLotResponse got = Get(lot);
+  EXPECT_EQ(got.results_size(), 2);
+  EXPECT_EQ(Status(got, "MYCOPLASMA").status(),
+            v1::TEST_STATUS_OUT_OF_SPECIFICATION);
+  // Having performed one of the lot's tests, Rita may not release it (a
+  // refusal that comes before any gate of the lot's own).
+  rita.acting_role = common::v1::ROLE_QA;
+  absl::Status refused =
+      Dispose(lot, v1::LOT_STATE_RELEASED, "", &rita, kRitaPassword).status();
+  EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("rita signed PERFORMED"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(QcTest, ASpecificationIsApprovedOnlyWithQasApprovalSignature) {
+  v1::CreateSpecificationRequest create;
+  *create.mutable_context() = Ctx();
+  create.set_use_default(true);
+  CC_ASSERT_OK_AND_ASSIGN(auto draft, qc_->CreateSpecification(qa_, create));
+  const int64_t before = QcRecords();
+  v1::ApproveSpecificationRequest approve;
+  *approve.mutable_context() = Ctx();
+  approve.set_specification_id(draft.specification().specification_id());
+  EXPECT_EQ(FieldOf(qc_->ApproveSpecification(qa_, approve).status()),
+            "signature.meaning");
+  *approve.mutable_signature() =
+      Sig(testing::kQaPassword, common::v1::SIGNATURE_MEANING_REVIEWED);
+  EXPECT_EQ(FieldOf(qc_->ApproveSpecification(qa_, approve).status()),
+            "signature.meaning");
+  *approve.mutable_signature() =
+      Sig("not the password", common::v1::SIGNATURE_MEANING_APPROVED);
+  EXPECT_EQ(ReasonOf(qc_->ApproveSpecification(qa_, approve).status()),
+            auth::kReasonReauthenticationFailed);
+  EXPECT_EQ(QcRecords(), before);
+  // Still a draft: no lot is tested against it.
+  v1::GetSpecificationRequest get;
+  get.set_specification_id(draft.specification().specification_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto still, qc_->GetSpecification(get));
+  EXPECT_EQ(still.specification().status(), v1::SPECIFICATION_STATUS_DRAFT);
+  EXPECT_EQ(ReasonOf(Open(MakeBatch().batch().batch_id()).status()),
+            kReasonNoApprovedSpecification);
+  ExpectEverySnapshotMatchesItsRow();
+}
+
 TEST_F(QcTest, TheReleasingQaDidNoneOfTheLotsStepsOrTests) {
   auth::Principal rita = MakeUser(
       "rita", "Rita Two-Hats",
@@ -638,6 +788,36 @@ TEST_F(QcTest, TheCertificateOfAnalysisSaysWhatTheRecordsSay) {
     }
   }
   EXPECT_EQ(released, 1);
+  // The specification's version, and every signature's meaning and time as
+  // the records have them: QA's approval of the specification, the
+  // analysts' entries and reviews, QA's release.
+  EXPECT_EQ(certificate.content().specification_version(),
+            got.specification().version());
+  EXPECT_THAT(
+      text,
+      HasSubstr(Flat(absl::StrCat(got.specification().name(), ", version ",
+                                  got.specification().version()))));
+  std::map<std::string, int> meanings;
+  for (const v1::CertificateSignature& sig :
+       certificate.content().signatures()) {
+    std::string meaning(
+        absl::StripPrefix(common::v1::SignatureMeaning_Name(sig.meaning()),
+                          "SIGNATURE_MEANING_"));
+    ++meanings[meaning];
+    EXPECT_THAT(text, HasSubstr(Flat(meaning)));
+    EXPECT_THAT(
+        text,
+        HasSubstr(Flat(absl::StrCat(
+            absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                             absl::FromUnixSeconds(sig.signed_at().seconds()),
+                             absl::UTCTimeZone()),
+            " UTC"))))
+        << sig.record_id();
+  }
+  EXPECT_EQ(meanings, (std::map<std::string, int>{{"APPROVED", 1},
+                                                  {"PERFORMED", 14},
+                                                  {"RELEASED", 1},
+                                                  {"REVIEWED", 14}}));
   EXPECT_THAT(text, HasSubstr(Flat("Ben B. Reviewer")));
   EXPECT_THAT(text, HasSubstr(Flat("REVIEWED")));
   EXPECT_THAT(text, HasSubstr(Flat("Ana Analyst")));

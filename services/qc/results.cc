@@ -1,9 +1,10 @@
 // Results: an analyst's result (PERFORMED) judged at once — OOS opens an
-// investigation, and a late OOS of a conditionally released lot rejects it
-// — a retest as a further result with QA's approval, a second analyst's
-// review (REVIEWED; a late pass closes a conditional release), and QA's
-// invalidation. A result is never changed but to be reviewed or
-// invalidated; every one stays readable.
+// investigation, and a late OOS of a test left pending at a conditional
+// release rejects the lot, also one QA put on hold since — a retest as a
+// further result with QA's approval, a second analyst's review (REVIEWED; a
+// late pass closes a conditional release), and QA's invalidation. A result
+// is never changed but to be reviewed or invalidated; every one stays
+// readable.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -147,7 +148,7 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
       request.value(), request.unit().empty() ? "" : " ", request.unit(), " (",
       test.criterion(), ")");
   std::optional<Recalled> recalled;
-  if (EffectOfResult(lot, conformance) == LotEffect::kReject) {
+  if (EffectOfResult(lot, test.code(), conformance) == LotEffect::kReject) {
     CC_ASSIGN_OR_RETURN(
         recalled,
         RecallProduct(caller, request_id, lot.product_item_id(), late_reason));
@@ -160,8 +161,8 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
         CC_ASSIGN_OR_RETURN(v1::Lot locked,
                             LoadLot(tx, lot.lot_id(), /*for_update=*/true));
         CC_RETURN_IF_ERROR(CheckTakesResult(locked, test.code()));
-        const bool rejects =
-            EffectOfResult(locked, conformance) == LotEffect::kReject;
+        const bool rejects = EffectOfResult(locked, test.code(), conformance) ==
+                             LotEffect::kReject;
         if (rejects && !recalled.has_value()) {
           // Conditionally released since this request looked.
           return WithReason(

@@ -380,8 +380,15 @@ absl::Status CheckTakesResult(const v1::Lot& lot, std::string_view test_code) {
   return absl::OkStatus();
 }
 
-LotEffect EffectOfResult(const v1::Lot& lot, v1::Conformance conformance) {
-  return lot.state() == v1::LOT_STATE_CONDITIONALLY_RELEASED &&
+bool ConditionOpen(const v1::Lot& lot) {
+  return (lot.state() == v1::LOT_STATE_CONDITIONALLY_RELEASED ||
+          lot.state() == v1::LOT_STATE_ON_HOLD) &&
+         !lot.pending_test_codes().empty() && !lot.has_conditions_closed_at();
+}
+
+LotEffect EffectOfResult(const v1::Lot& lot, std::string_view test_code,
+                         v1::Conformance conformance) {
+  return ConditionOpen(lot) && Contains(lot.pending_test_codes(), test_code) &&
                  conformance == v1::CONFORMANCE_OUT_OF_SPECIFICATION
              ? LotEffect::kReject
              : LotEffect::kNone;

@@ -113,14 +113,22 @@ absl::Status CheckTransition(std::string_view lot_id, v1::LotState from,
 // released one only the tests left pending at its release.
 absl::Status CheckTakesResult(const v1::Lot& lot, std::string_view test_code);
 
-// What a result entered now does to its lot.
+// True while a conditional release's condition is open: the lot was
+// released with tests pending and none of QA's full release or the last
+// pending result has closed it — the lot is CONDITIONALLY_RELEASED, or QA
+// has put it ON_HOLD since. Its product may already be in use.
+bool ConditionOpen(const v1::Lot& lot);
+
+// What a result of `test_code` entered now does to its lot.
 enum class LotEffect {
   kNone,
   // A test left pending at a conditional release came in out of
-  // specification: the lot is rejected at once.
+  // specification while the condition is open (a hold meanwhile changes
+  // nothing: the product is out there): the lot is rejected at once.
   kReject,
 };
-LotEffect EffectOfResult(const v1::Lot& lot, v1::Conformance conformance);
+LotEffect EffectOfResult(const v1::Lot& lot, std::string_view test_code,
+                         v1::Conformance conformance);
 
 // After a review: true when a conditionally released lot has every test
 // in and in specification and nothing else blocks a release (the

@@ -326,13 +326,29 @@ TEST(DispositionTest, AConditionalLotTakesOnlyItsPendingTests) {
 TEST(DispositionTest, ALateOosRejectsAndALateReviewedPassClosesTheCondition) {
   v1::Lot conditional =
       LotIn(v1::LOT_STATE_CONDITIONALLY_RELEASED, {"STERILITY"});
-  EXPECT_EQ(EffectOfResult(conditional, v1::CONFORMANCE_OUT_OF_SPECIFICATION),
-            LotEffect::kReject);
-  EXPECT_EQ(EffectOfResult(conditional, v1::CONFORMANCE_IN_SPECIFICATION),
+  constexpr auto kOos = v1::CONFORMANCE_OUT_OF_SPECIFICATION;
+  EXPECT_EQ(EffectOfResult(conditional, "STERILITY", kOos), LotEffect::kReject);
+  EXPECT_EQ(EffectOfResult(conditional, "STERILITY",
+                           v1::CONFORMANCE_IN_SPECIFICATION),
             LotEffect::kNone);
-  EXPECT_EQ(EffectOfResult(LotIn(v1::LOT_STATE_TESTING),
-                           v1::CONFORMANCE_OUT_OF_SPECIFICATION),
+  EXPECT_EQ(EffectOfResult(LotIn(v1::LOT_STATE_TESTING), "STERILITY", kOos),
             LotEffect::kNone);
+  // Put on hold after the conditional release, the lot's product is still
+  // out there: the late OOS rejects it all the same...
+  v1::Lot held = LotIn(v1::LOT_STATE_ON_HOLD, {"STERILITY"});
+  EXPECT_TRUE(ConditionOpen(held));
+  EXPECT_EQ(EffectOfResult(held, "STERILITY", kOos), LotEffect::kReject);
+  // ...but not an OOS of a test that was never pending (an investigation
+  // and QA's disposition decide), nor on a lot held before any release,
+  // nor once the condition has closed.
+  EXPECT_EQ(EffectOfResult(held, "CD73", kOos), LotEffect::kNone);
+  EXPECT_FALSE(ConditionOpen(LotIn(v1::LOT_STATE_ON_HOLD)));
+  EXPECT_EQ(EffectOfResult(LotIn(v1::LOT_STATE_ON_HOLD), "STERILITY", kOos),
+            LotEffect::kNone);
+  held.mutable_conditions_closed_at()->set_seconds(1);
+  EXPECT_FALSE(ConditionOpen(held));
+  EXPECT_EQ(EffectOfResult(held, "STERILITY", kOos), LotEffect::kNone);
+  EXPECT_FALSE(ConditionOpen(LotIn(v1::LOT_STATE_RELEASED, {"STERILITY"})));
 
   v1::Specification spec = DefaultSpec();
   std::vector<v1::Result> results = AllIn(spec, {"STERILITY"});
