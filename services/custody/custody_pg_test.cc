@@ -690,10 +690,7 @@ TEST_F(CustodyTest, AHeldItemIsNotUsedAndOnlyQaReleasesItWithASignature) {
 // hold; placing a hold is no such work, so QA may release its own hold.
 TEST_F(CustodyTest, WhoWorkedOnAnItemCannotReleaseItsHold) {
   auth::Principal quinn = MakeQa();
-  constexpr char kTerryPassword[] = "both hats are one too many";
-  auth::Principal terry = MakeUser(
-      "terry", "Terry Two-Hats",
-      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
+  auth::Principal terry = MakeTwoHats();
   auth::Principal terry_as_qa = terry;
   terry_as_qa.acting_role = common::v1::ROLE_QA;
   CC_ASSERT_OK_AND_ASSIGN(v1::Item bag,
@@ -712,7 +709,8 @@ TEST_F(CustodyTest, WhoWorkedOnAnItemCannotReleaseItsHold) {
   };
   int64_t before = Records();
   absl::Status refused =
-      release(terry_as_qa, kTerryPassword, held.hold().hold_id()).status();
+      release(terry_as_qa, testing::kTwoHatsPassword, held.hold().hold_id())
+          .status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
   EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties);
   EXPECT_THAT(
@@ -730,8 +728,9 @@ TEST_F(CustodyTest, WhoWorkedOnAnItemCannotReleaseItsHold) {
   *hold.mutable_context() = Ctx("awaiting the transport record");
   hold.set_item_id(other.item_id());
   CC_ASSERT_OK_AND_ASSIGN(auto placed, custody_->PlaceHold(terry_as_qa, hold));
-  CC_ASSERT_OK_AND_ASSIGN(auto released, release(terry_as_qa, kTerryPassword,
-                                                 placed.hold().hold_id()));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto released,
+      release(terry_as_qa, testing::kTwoHatsPassword, placed.hold().hold_id()));
   EXPECT_EQ(released.item().state(), v1::ITEM_STATE_AVAILABLE);
 }
 

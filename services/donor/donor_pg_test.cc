@@ -384,10 +384,7 @@ TEST_F(DonorTest, DeviationsAtReceiptWaitForQasSignedAssessment) {
 // The reproduction: one person holding technician and qa recorded
 // a donor's whole intake, then signed her eligibility and released the lot.
 TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
-  constexpr char kTerryPassword[] = "both hats are one too many";
-  auth::Principal terry = MakeUser(
-      "terry", "Terry Two-Hats",
-      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
+  auth::Principal terry = MakeTwoHats();
   auth::Principal terry_as_qa = terry;
   terry_as_qa.acting_role = common::v1::ROLE_QA;
   tech_ = terry;
@@ -397,7 +394,7 @@ TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
 
   auto sign = [&]() {
     common::v1::ESignature s;
-    s.set_password(kTerryPassword);
+    s.set_password(testing::kTwoHatsPassword);
     s.set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
     return s;
   };
@@ -464,10 +461,7 @@ TEST_F(DonorTest, QaWhoRecordedTheIntakeCannotSignEligibilityOrRelease) {
 }
 
 TEST_F(DonorTest, WhoReceivedALotCannotAssessItsDeviation) {
-  constexpr char kTerryPassword[] = "both hats are one too many";
-  auth::Principal terry = MakeUser(
-      "terry", "Terry Two-Hats",
-      {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA}, kTerryPassword);
+  auth::Principal terry = MakeTwoHats();
   CC_ASSERT_OK_AND_ASSIGN(v1::Donor donor, Register());
   v1::ReceiveCordRequest warm = Receipt(donor.donor_code());
   warm.set_transport_max_celsius(9.5);
@@ -479,7 +473,7 @@ TEST_F(DonorTest, WhoReceivedALotCannotAssessItsDeviation) {
   request.set_deviation_id(received.lot().deviations(0).deviation_id());
   request.set_decision(v1::DEVIATION_STATUS_ACCEPTABLE);
   request.set_assessment("validated transport study covers 10 °C");
-  request.mutable_signature()->set_password(kTerryPassword);
+  request.mutable_signature()->set_password(testing::kTwoHatsPassword);
   request.mutable_signature()->set_meaning(
       common::v1::SIGNATURE_MEANING_APPROVED);
   terry.acting_role = common::v1::ROLE_QA;

@@ -19,27 +19,16 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kTinaPassword[] = "she keeps the chain intact";
-constexpr char kPhilPassword[] = "releases only the right dose";
-constexpr char kQuinnPassword[] = "quality is never an accident";
-
 class CustodyE2eTest : public E2eTest {
  protected:
   CustodyE2eTest() : E2eTest("custody-e2e") {}
 
   void SetUp() override {
-    E2eTest::SetUp();
+    SetUpWithAdmin();
     if (HasFatalFailure()) return;
-    StartWithAdmin();
-    if (HasFatalFailure()) return;
-    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser("lab-ws-01", "tina", "Tina Tech",
-                                           "technician", kTinaPassword));
-    CC_ASSERT_OK_AND_ASSIGN(phil_,
-                            AddUser("pharmacy-ws-01", "phil", "Phil Pharmacist",
-                                    "pharmacist", kPhilPassword));
-    CC_ASSERT_OK_AND_ASSIGN(
-        quinn_,
-        AddUser("qa-ws-01", "quinn", "Quinn Quality", "qa", kQuinnPassword));
+    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
+    CC_ASSERT_OK_AND_ASSIGN(phil_, AddUser(kPhil));
+    CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
   }
 
   // "registered itm_... (...)" -> the item id.

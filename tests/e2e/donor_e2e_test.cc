@@ -22,9 +22,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kTinaPassword[] = "she keeps the chain intact";
-constexpr char kOttoPassword[] = "every assay has a control";
-constexpr char kQuinnPassword[] = "quality is never an accident";
 constexpr char kName[] = "Maria Fernandes-Ortega";
 
 const char* const kPanel[] = {"HIV12_AB", "HIV1_NAT", "HBSAG",     "HBC_AB",
@@ -39,17 +36,11 @@ class DonorE2eTest : public E2eTest {
   DonorE2eTest() : E2eTest("donor-e2e") {}
 
   void SetUp() override {
-    E2eTest::SetUp();
+    SetUpWithAdmin();
     if (HasFatalFailure()) return;
-    StartWithAdmin();
-    if (HasFatalFailure()) return;
-    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser("lab-ws-01", "tina", "Tina Tech",
-                                           "technician", kTinaPassword));
-    CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser("lab-ws-01", "otto", "Otto Analyst",
-                                           "qc_analyst", kOttoPassword));
-    CC_ASSERT_OK_AND_ASSIGN(
-        quinn_,
-        AddUser("qa-ws-01", "quinn", "Quinn Quality", "qa", kQuinnPassword));
+    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
+    CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
+    CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
   }
 
   // A registered, consenting donor with every test but `reactive`

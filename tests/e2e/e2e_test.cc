@@ -56,6 +56,12 @@ void E2eTest::StartWithAdmin() {
   ASSERT_EQ(login.exit_code, 0) << login.output;
 }
 
+void E2eTest::SetUpWithAdmin() {
+  E2eTest::SetUp();
+  if (HasFatalFailure()) return;
+  StartWithAdmin();
+}
+
 std::unique_ptr<CliSession> E2eTest::Person(const std::string& workstation,
                                             const std::string& name) {
   return std::make_unique<CliSession>(*daemon_, workstation,
@@ -71,6 +77,12 @@ absl::StatusOr<std::unique_ptr<CliSession>> E2eTest::AddUser(
       ProvisionUser(*admin_, *user, user_id, printed_name, roles, password);
   if (!provisioned.ok()) return provisioned;
   return user;
+}
+
+absl::StatusOr<std::unique_ptr<CliSession>> E2eTest::AddUser(
+    const CastMember& who) {
+  return AddUser(who.workstation, who.user_id, who.printed_name, who.roles,
+                 who.password);
 }
 
 std::string E2eTest::Ok(const CliSession& who,

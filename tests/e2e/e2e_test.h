@@ -8,11 +8,9 @@
 //   class CustodyE2eTest : public E2eTest {
 //    protected:
 //     void SetUp() override {
-//       E2eTest::SetUp();
+//       SetUpWithAdmin();
 //       if (HasFatalFailure()) return;
-//       StartWithAdmin();
-//       if (HasFatalFailure()) return;
-//       CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser("lab-ws-01", "tina", ...));
+//       CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
 //     }
 //   };
 //
@@ -36,6 +34,31 @@ namespace cellchain::e2e {
 
 // The first admin's ("admin", "Ada Admin"), as Bootstrap makes them.
 inline constexpr char kAdminPassword[] = "correct horse battery staple";
+
+// The people the scenarios share: where each works, who they are, and the
+// password each sets for themselves.
+struct CastMember {
+  const char* workstation;
+  const char* user_id;
+  const char* printed_name;
+  const char* roles;
+  const char* password;
+};
+inline constexpr char kTinaPassword[] = "she keeps the chain intact";
+inline constexpr char kTomPassword[] = "two pairs of eyes see more";
+inline constexpr char kOttoPassword[] = "every assay has a control";
+inline constexpr char kPhilPassword[] = "releases only the right dose";
+inline constexpr char kQuinnPassword[] = "quality is never an accident";
+inline constexpr CastMember kTina = {"lab-ws-01", "tina", "Tina Tech",
+                                     "technician", kTinaPassword};
+inline constexpr CastMember kTom = {"lab-ws-01", "tom", "Tom Second",
+                                    "technician", kTomPassword};
+inline constexpr CastMember kOtto = {"lab-ws-01", "otto", "Otto Analyst",
+                                     "qc_analyst", kOttoPassword};
+inline constexpr CastMember kPhil = {
+    "pharmacy-ws-01", "phil", "Phil Pharmacist", "pharmacist", kPhilPassword};
+inline constexpr CastMember kQuinn = {"qa-ws-01", "quinn", "Quinn Quality",
+                                      "qa", kQuinnPassword};
 
 // The first match of `pattern`'s group 1 in `text`, or "".
 std::string Capture(const std::string& text, const std::string& pattern);
@@ -70,6 +93,10 @@ class E2eTest : public ::testing::Test {
   // Failures are fatal.
   void StartWithAdmin();
 
+  // SetUp, then StartWithAdmin: what a scenario's SetUp does first. Failures
+  // are fatal; the caller returns on HasFatalFailure().
+  void SetUpWithAdmin();
+
   // The CLI at `workstation` (a name under pki/clients) of a person whose
   // session file is called `name`.
   std::unique_ptr<CliSession> Person(const std::string& workstation,
@@ -82,6 +109,8 @@ class E2eTest : public ::testing::Test {
       const std::string& workstation, const std::string& user_id,
       const std::string& printed_name, const std::string& roles,
       const std::string& password);
+  // The same for one of the cast (kTina ...).
+  absl::StatusOr<std::unique_ptr<CliSession>> AddUser(const CastMember& who);
 
   // Runs a command that must succeed; its output.
   std::string Ok(const CliSession& who, const std::vector<std::string>& args,

@@ -25,11 +25,6 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kTinaPassword[] = "she keeps the chain intact";
-constexpr char kTomPassword[] = "two pairs of eyes see more";
-constexpr char kOttoPassword[] = "every assay has a control";
-constexpr char kQuinnPassword[] = "quality is never an accident";
-
 // YYYY-MM-DD, UTC.
 std::string Day(absl::Time t);
 
@@ -375,18 +370,12 @@ std::string Day(absl::Time t) {
 }
 
 void ManufacturingE2eTest::SetUp() {
-  E2eTest::SetUp();
+  SetUpWithAdmin();
   if (HasFatalFailure()) return;
-  StartWithAdmin();
-  if (HasFatalFailure()) return;
-  CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser("lab-ws-01", "tina", "Tina Tech",
-                                         "technician", kTinaPassword));
-  CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser("lab-ws-01", "tom", "Tom Second",
-                                        "technician", kTomPassword));
-  CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser("lab-ws-01", "otto", "Otto Analyst",
-                                         "qc_analyst", kOttoPassword));
-  CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser("qa-ws-01", "quinn", "Quinn Quality",
-                                          "qa", kQuinnPassword));
+  CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
+  CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser(kTom));
+  CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
+  CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
 }
 
 }  // namespace

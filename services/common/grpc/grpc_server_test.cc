@@ -27,14 +27,29 @@ std::string Pki() {
   return dir == nullptr ? "" : dir;
 }
 
+// The server's certificate and key from the test PKI, trusting its CA.
+TlsFiles ServerTls() {
+  return {Pki() + "/server/cellchaind.crt", Pki() + "/server/cellchaind.key",
+          Pki() + "/ca.crt"};
+}
+
+// A channel to 127.0.0.1:`port` presenting the PKI's `client`.crt and .key
+// and trusting its `ca`.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelTo(
+    int port, const std::string& client, const std::string& ca = "ca.crt") {
+  return NewChannel({"127.0.0.1:" + std::to_string(port),
+                     {Pki() + "/" + client + ".crt",
+                      Pki() + "/" + client + ".key", Pki() + "/" + ca}});
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest (needs CELLCHAIN_TEST_PKI)";
+    ASSERT_FALSE(Pki().empty())
+        << "run through ctest (needs CELLCHAIN_TEST_PKI)";
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
-    options.tls = {Pki() + "/server/cellchaind.crt",
-                   Pki() + "/server/cellchaind.key", Pki() + "/ca.crt"};
+    options.tls = ServerTls();
     absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
@@ -55,10 +70,7 @@ class ServerTest : public ::testing::Test {
 };
 
 TEST_F(ServerTest, ClientWithCertificateFromOurCaIsServed) {
-  auto channel = NewChannel({Target(),
-                             {Pki() + "/clients/lab-ws-01.crt",
-                              Pki() + "/clients/lab-ws-01.key",
-                              Pki() + "/ca.crt"}});
+  auto channel = ChannelTo(server_->port(), "clients/lab-ws-01");
   ASSERT_TRUE(channel.ok()) << channel.status();
   testing::internal::CaptureStderr();
   HealthCheckResponse response;
@@ -83,10 +95,7 @@ TEST_F(ServerTest, ClientWithoutCertificateIsRefused) {
 }
 
 TEST_F(ServerTest, ClientWithCertificateFromAnotherCaIsRefused) {
-  auto channel = NewChannel({Target(),
-                             {Pki() + "/rogue/clients/intruder.crt",
-                              Pki() + "/rogue/clients/intruder.key",
-                              Pki() + "/ca.crt"}});
+  auto channel = ChannelTo(server_->port(), "rogue/clients/intruder");
   ASSERT_TRUE(channel.ok()) << channel.status();
   HealthCheckResponse response;
   grpc::Status status = Check(*channel, &response);
@@ -96,10 +105,8 @@ TEST_F(ServerTest, ClientWithCertificateFromAnotherCaIsRefused) {
 
 TEST_F(ServerTest, ServerNotSignedByTheTrustedCaIsRefusedByTheClient) {
   // The client trusts only the rogue CA: our server must not be accepted.
-  auto channel = NewChannel({Target(),
-                             {Pki() + "/clients/lab-ws-01.crt",
-                              Pki() + "/clients/lab-ws-01.key",
-                              Pki() + "/rogue/ca.crt"}});
+  auto channel =
+      ChannelTo(server_->port(), "clients/lab-ws-01", "rogue/ca.crt");
   ASSERT_TRUE(channel.ok());
   HealthCheckResponse response;
   EXPECT_EQ(Check(*channel, &response).error_code(),
@@ -135,20 +142,17 @@ class CountingAuthService final
 class CheckedRequestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(Pki().empty()) << "run through ctest (needs CELLCHAIN_TEST_PKI)";
+    ASSERT_FALSE(Pki().empty())
+        << "run through ctest (needs CELLCHAIN_TEST_PKI)";
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
-    options.tls = {Pki() + "/server/cellchaind.crt",
-                   Pki() + "/server/cellchaind.key", Pki() + "/ca.crt"};
+    options.tls = ServerTls();
     options.services = {
         Hosted<cellchain::identity::v1::AuthService>(&service_)};
     absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    auto channel = NewChannel({"127.0.0.1:" + std::to_string(server_->port()),
-                               {Pki() + "/clients/lab-ws-01.crt",
-                                Pki() + "/clients/lab-ws-01.key",
-                                Pki() + "/ca.crt"}});
+    auto channel = ChannelTo(server_->port(), "clients/lab-ws-01");
     ASSERT_TRUE(channel.ok()) << channel.status();
     stub_ = cellchain::identity::v1::AuthService::NewStub(*channel);
   }
@@ -169,7 +173,8 @@ class CheckedRequestTest : public ::testing::Test {
   std::unique_ptr<cellchain::identity::v1::AuthService::Stub> stub_;
 };
 
-TEST_F(CheckedRequestTest, BadTextIsInvalidArgumentNamingTheFieldAndNoHandlerRuns) {
+TEST_F(CheckedRequestTest,
+       BadTextIsInvalidArgumentNamingTheFieldAndNoHandlerRuns) {
   struct Case {
     std::string printed_name;
     std::string reason;

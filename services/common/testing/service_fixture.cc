@@ -138,6 +138,12 @@ auth::Principal ServiceFixture::MakeQa() {
                   kQaPassword);
 }
 
+auth::Principal ServiceFixture::MakeTwoHats() {
+  return MakeUser("terry", "Terry Two-Hats",
+                  {common::v1::ROLE_TECHNICIAN, common::v1::ROLE_QA},
+                  kTwoHatsPassword);
+}
+
 int64_t ServiceFixture::Count(const std::string& sql, pg::Params params) {
   auto conn = pg::Connection::Open(db_->conninfo());
   EXPECT_TRUE(conn.ok()) << conn.status();

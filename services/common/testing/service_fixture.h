@@ -61,6 +61,8 @@ inline constexpr char kTestWorkstation[] = "CN=lab-ws-01,O=cellchain dev";
 inline constexpr char kAdminPassword[] = "correct horse battery";
 // quinn's, the QA user MakeQa makes.
 inline constexpr char kQaPassword[] = "quality first always";
+// terry's, the user of two roles MakeTwoHats makes.
+inline constexpr char kTwoHatsPassword[] = "both hats are one too many";
 // What MakeUser creates a user with before they set their own.
 inline constexpr char kTemporaryPassword[] = "temporary-Pa55word";
 
@@ -137,6 +139,11 @@ class ServiceFixture : public ::testing::Test {
 
   // BootstrapAdmin, then quinn ("Quinn Q. Assurance"), QA, kQaPassword.
   auth::Principal MakeQa();
+
+  // terry ("Terry Two-Hats"), who holds technician and qa (acting as
+  // technician), kTwoHatsPassword: one person in both roles, whom
+  // segregation of duties is about. BootstrapAdmin first.
+  auth::Principal MakeTwoHats();
 
   // The first column of the first row of `sql` as the database owner sees
   // it (-1, and a test failure, when the query fails).
