@@ -303,6 +303,15 @@ TEST_F(QcTest, AConfirmedOosKeepsTheTestFailedAndTheLotCanOnlyBeRejected) {
       Dispose(lot, v1::LOT_STATE_REJECTED, "CD105 below 95 %, confirmed"));
   EXPECT_EQ(rejected.lot().state(), v1::LOT_STATE_REJECTED);
   EXPECT_TRUE(Item(lot.product_item_id()).on_hold());
+  // QA's rejection holds the product lot and what was derived from it, and
+  // leaves a lookback (no result triggered it; no patient was reached).
+  ASSERT_TRUE(rejected.has_lookback());
+  EXPECT_EQ(rejected.lookback().trigger_result_id(), "");
+  EXPECT_THAT(rejected.lookback().held_item_ids(),
+              Contains(lot.product_item_id()));
+  EXPECT_THAT(rejected.lookback().held_item_ids(), Contains(sample.item_id()));
+  EXPECT_TRUE(rejected.lookback().patients().empty());
+  EXPECT_TRUE(Item(sample.item_id()).on_hold());
   EXPECT_EQ(
       ReasonOf(Dispose(lot, v1::LOT_STATE_ON_HOLD, "look again").status()),
       kReasonLotState);
