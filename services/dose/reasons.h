@@ -29,7 +29,6 @@ inline constexpr char kReasonIdentifyingRestricted[] = "IDENTIFYING_RESTRICTED";
 inline constexpr char kReasonSuspensionTooDilute[] = "SUSPENSION_TOO_DILUTE";
 inline constexpr char kReasonSuspensionTooConcentrated[] =
     "SUSPENSION_TOO_CONCENTRATED";
-inline constexpr char kReasonProductOnHold[] = "PRODUCT_ON_HOLD";
 inline constexpr char kReasonMaterialNotReleased[] = "MATERIAL_NOT_RELEASED";
 inline constexpr char kReasonMaterialExpired[] = "MATERIAL_EXPIRED";
 inline constexpr char kReasonMaterialKind[] = "MATERIAL_KIND";

@@ -187,6 +187,12 @@ absl::StatusOr<std::string> DivisionCode(int index) {
   return code;
 }
 
+absl::StatusOr<std::string> DonationIdentificationOf(std::string_view din) {
+  CC_ASSIGN_OR_RETURN(isbt128::Din parsed, isbt128::Din::Parse(din));
+  return isbt128::EncodeDonationIdentification(parsed,
+                                               isbt128::Type3Flags(parsed));
+}
+
 absl::StatusOr<std::string> DoseProductCode(std::string_view division,
                                             const RuleOptions& options) {
   isbt128::ProductCode code;

@@ -119,6 +119,10 @@ absl::StatusOr<std::string> ExpirationOf(absl::Time expires_at,
 // same first characters with a second level "a" … "z" ("Aa" …): 35 × 27
 // divisions. FAILED_PRECONDITION LOT_DIVISIONS_EXHAUSTED beyond.
 absl::StatusOr<std::string> DivisionCode(int index);
+// Data structure 001 of a DIN of 13 characters, with its Type 3 flags
+// (the MOD 37-2 check, ST-001 Table 3). INVALID_ARGUMENT (field "din")
+// for a malformed DIN.
+absl::StatusOr<std::string> DonationIdentificationOf(std::string_view din);
 // Data structure 003 of a dose with `division`. INVALID_ARGUMENT (field
 // "product_code...") when the configured codes are malformed.
 absl::StatusOr<std::string> DoseProductCode(std::string_view division,

@@ -204,6 +204,10 @@ TEST(IdentificationTest, DivisionCodes) {
 }
 
 TEST(IdentificationTest, ProductCodeAndChainOfIdentity) {
+  isbt128::Din din = *isbt128::Din::Create("A9999", 27, 123456);
+  EXPECT_EQ(*DonationIdentificationOf(din.ToString()),
+            "=" + din.ToString() + isbt128::Type3Flags(din));
+  EXPECT_FALSE(DonationIdentificationOf("A99992712345").ok());
   EXPECT_EQ(*DoseProductCode("A0", kOptions), "=<S12950A0");
   EXPECT_EQ(*DoseProductCode("Ba", kOptions), "=<S12950Ba");
   RuleOptions bad;

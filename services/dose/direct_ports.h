@@ -1,0 +1,94 @@
+// The ports of a dose service co-hosted in one cellchaind with qc,
+// manufacturing and custody: each calls the other domain object itself, as
+// custody::DirectCustody and qc::DirectBatches do
+// (docs/decisions/0012-donor-calls-custody.md). The access gate is not
+// crossed a second time: the calling RPC's own roles were checked at its
+// gate.
+// Thread-safety: as the domain objects (safe to call concurrently).
+#ifndef CELLCHAIN_SERVICES_DOSE_DIRECT_PORTS_H_
+#define CELLCHAIN_SERVICES_DOSE_DIRECT_PORTS_H_
+
+#include <string>
+
+#include "services/custody/custody.h"
+#include "services/dose/ports.h"
+#include "services/manufacturing/manufacturing.h"
+#include "services/qc/qc.h"
+
+namespace cellchain::dose {
+
+class DirectLots final : public LotPort {
+ public:
+  // `qc` is not owned and must outlive this.
+  explicit DirectLots(qc::Qc* qc) : qc_(qc) {}
+  absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) override {
+    qc::v1::GetLotRequest request;
+    request.set_lot_id(lot_id);
+    absl::StatusOr<qc::v1::GetLotResponse> got = qc_->GetLot(request);
+    if (!got.ok()) return got.status();
+    return got->lot();
+  }
+
+ private:
+  qc::Qc* const qc_;
+};
+
+class DirectMaterials final : public MaterialPort {
+ public:
+  // `manufacturing` is not owned and must outlive this.
+  explicit DirectMaterials(manufacturing::Manufacturing* manufacturing)
+      : manufacturing_(manufacturing) {}
+  absl::StatusOr<manufacturing::v1::MaterialLot> GetMaterial(
+      const std::string& id_or_code) override {
+    manufacturing::v1::GetMaterialRequest request;
+    request.set_material_id(id_or_code);
+    absl::StatusOr<manufacturing::v1::GetMaterialResponse> got =
+        manufacturing_->GetMaterial(request);
+    if (!got.ok()) return got.status();
+    return got->material();
+  }
+
+ private:
+  manufacturing::Manufacturing* const manufacturing_;
+};
+
+class DirectItems final : public ItemPort {
+ public:
+  // `custody` is not owned and must outlive this.
+  explicit DirectItems(custody::Custody* custody) : custody_(custody) {}
+  absl::StatusOr<custody::v1::RegisterItemResponse> RegisterItem(
+      const auth::Principal& caller,
+      const custody::v1::RegisterItemRequest& request) override {
+    return custody_->RegisterItem(caller, request);
+  }
+  absl::StatusOr<custody::v1::GetItemResponse> GetItem(
+      const custody::v1::GetItemRequest& request) override {
+    return custody_->GetItem(request);
+  }
+  absl::StatusOr<custody::v1::EndItemResponse> EndItem(
+      const auth::Principal& caller,
+      const custody::v1::EndItemRequest& request) override {
+    return custody_->EndItem(caller, request);
+  }
+  absl::StatusOr<custody::v1::InitiateHandoffResponse> InitiateHandoff(
+      const auth::Principal& caller,
+      const custody::v1::InitiateHandoffRequest& request) override {
+    return custody_->InitiateHandoff(caller, request);
+  }
+  absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
+      const auth::Principal& caller,
+      const custody::v1::AcceptHandoffRequest& request) override {
+    return custody_->AcceptHandoff(caller, request);
+  }
+  absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
+      const custody::v1::TraceRequest& request) override {
+    return custody_->TraceBackward(request);
+  }
+
+ private:
+  custody::Custody* const custody_;
+};
+
+}  // namespace cellchain::dose
+
+#endif  // CELLCHAIN_SERVICES_DOSE_DIRECT_PORTS_H_
