@@ -19,10 +19,17 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cellchain/custody/v1/custody.pb.h"
+#include "services/common/auth/signatures.h"
 #include "services/common/pg/transaction.h"
+#include "services/custody/custody.h"
 #include "services/ledger/recorder.h"
 
 namespace cellchain::custody {
+
+// `signature` checked and made for /<service>/`method`
+// (SignAs(*signatures_, caller, request.signature(), meaning, "Method",
+// request_id)); errors as auth::Sign's.
+inline constexpr auth::RpcSigner<kServiceName> SignAs;
 
 // An item as a change left it, and the id of the record that says so.
 struct RecordedItem {

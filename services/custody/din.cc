@@ -16,8 +16,6 @@
 namespace cellchain::custody {
 namespace {
 
-using audit::v1::Isbt128Identifier;
-
 // The next sequence of FIN $1 in year $2 (1 for the first), or no row past
 // 999999: concurrent allocations queue on the row's lock.
 constexpr char kNextSequence[] =
@@ -69,13 +67,11 @@ absl::StatusOr<v1::AllocateDinResponse> Custody::AllocateDin(
                 .status());
         CC_ASSIGN_OR_RETURN(v1::DinAllocation allocation,
                             LoadDinAllocation(tx, din.ToString()));
-        Isbt128Identifier id;
-        id.set_kind("din");
-        id.set_value(din.ToString());
         CC_RETURN_IF_ERROR(audit
                                .Append("din_allocation.allocate",
                                        "din_allocation", din.ToString(),
-                                       allocation, "", {id})
+                                       allocation, "",
+                                       {ledger::DinIdentifier(din.ToString())})
                                .status());
         CC_ASSIGN_OR_RETURN(std::string data_structure,
                             isbt128::EncodeDonationIdentification(

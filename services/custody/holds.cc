@@ -93,13 +93,10 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
       idempotency::ValidateRequestId(request.context().request_id()));
   // Re-authentication happens outside the change's transaction: a wrong
   // password is audited and counted by identity even though this refuses.
-  CC_ASSIGN_OR_RETURN(
-      auth::Signature signature,
-      auth::Sign(*signatures_, caller, request.signature(),
-                 {common::v1::SIGNATURE_MEANING_APPROVED},
-                 {.method = absl::StrCat("/", kServiceName, "/ReleaseHold"),
-                  .workstation = caller.workstation,
-                  .request_id = request.context().request_id()}));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_APPROVED,
+                             "ReleaseHold", request.context().request_id()));
   return ledger::RecordOnce<v1::ReleaseHoldResponse>(
       *pool_, *ledger_, {kServiceName, "ReleaseHold", signature.actor}, request,
       [&](ledger::Recorder& audit,

@@ -31,12 +31,11 @@ absl::StatusOr<v1::DonorLot> AppendLot(
     std::string reason,
     std::optional<common::v1::SignatureManifestation> signature) {
   CC_ASSIGN_OR_RETURN(v1::DonorLot lot, LoadLot(audit.tx(), lot_id));
-  audit::v1::Isbt128Identifier din;
-  din.set_kind("din");
-  din.set_value(lot.din());
   CC_RETURN_IF_ERROR(audit
                          .Append(std::move(action), "donor_lot", lot_id, lot,
-                                 std::move(reason), {din}, std::move(signature))
+                                 std::move(reason),
+                                 {ledger::DinIdentifier(lot.din())},
+                                 std::move(signature))
                          .status());
   return lot;
 }
@@ -57,17 +56,6 @@ absl::Status CheckIntakeIndependence(pg::Transaction& tx,
   }
   return auth::CheckSegregationOfDuties(tx, signer_user_id, entities,
                                         {"donor.identifying_viewed"});
-}
-
-absl::StatusOr<auth::Signature> SignApproval(
-    auth::SignatureAuthority& authority, const auth::Principal& caller,
-    const common::v1::ESignature& signature, std::string_view method,
-    const std::string& request_id) {
-  return auth::Sign(
-      authority, caller, signature, {common::v1::SIGNATURE_MEANING_APPROVED},
-      {.method = absl::StrCat("/", kServiceName, "/", std::string(method)),
-       .workstation = caller.workstation,
-       .request_id = request_id});
 }
 
 bool IsReason(const absl::Status& status, std::string_view reason) {

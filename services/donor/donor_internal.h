@@ -55,12 +55,10 @@ absl::Status CheckIntakeIndependence(pg::Transaction& tx,
                                      const std::string& code,
                                      const std::string& lot_id);
 
-// QA's e-signature APPROVED on /<service>/`method` for `request_id`;
-// errors as auth::Sign's.
-absl::StatusOr<auth::Signature> SignApproval(
-    auth::SignatureAuthority& authority, const auth::Principal& caller,
-    const common::v1::ESignature& signature, std::string_view method,
-    const std::string& request_id);
+// `signature` checked and made for /<service>/`method`
+// (SignAs(*signatures_, caller, request.signature(), meaning, "Method",
+// request_id)); errors as auth::Sign's.
+inline constexpr auth::RpcSigner<kServiceName> SignAs;
 
 // Whether `status` carries `reason` (status.h ReasonOf).
 bool IsReason(const absl::Status& status, std::string_view reason);

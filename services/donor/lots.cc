@@ -133,8 +133,9 @@ absl::StatusOr<v1::AssessDeviationResponse> Donors::AssessDeviation(
   // before QA's password is checked (and a wrong one counted).
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
-                      SignApproval(*signatures_, caller, request.signature(),
-                                   "AssessDeviation", request_id));
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_APPROVED,
+                             "AssessDeviation", request_id));
   return ledger::RecordOnce<v1::AssessDeviationResponse>(
       *pool_, *ledger_, {kServiceName, "AssessDeviation", signature.actor},
       request,
@@ -185,9 +186,10 @@ absl::StatusOr<v1::ReleaseLotResponse> Donors::ReleaseLot(
     code = lot.donor_code();
     item_id = lot.item_id();
   }
-  CC_ASSIGN_OR_RETURN(auth::Signature signature,
-                      SignApproval(*signatures_, caller, request.signature(),
-                                   "ReleaseLot", request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_APPROVED, "ReleaseLot", request_id));
   custody::v1::GetItemRequest get;
   get.set_item_id(item_id);
   CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,

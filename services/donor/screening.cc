@@ -58,8 +58,9 @@ absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
   // before QA's password is checked (and a wrong one counted).
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
-                      SignApproval(*signatures_, caller, request.signature(),
-                                   "DetermineEligibility", request_id));
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_APPROVED,
+                             "DetermineEligibility", request_id));
   return ledger::RecordOnce<v1::DetermineEligibilityResponse>(
       *pool_, *ledger_, {kServiceName, "DetermineEligibility", signature.actor},
       request,

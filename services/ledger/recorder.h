@@ -19,11 +19,20 @@
 
 namespace cellchain::ledger {
 
+// `din` as an event's ISBT 128 identifier (kind "din"; the first one is
+// also stored in the indexed column records.din).
+inline audit::v1::Isbt128Identifier DinIdentifier(std::string din) {
+  audit::v1::Isbt128Identifier id;
+  id.set_kind("din");
+  id.set_value(std::move(din));
+  return id;
+}
+
 class Recorder {
  public:
   // `tx` and `ledger` are not owned and must outlive the recorder.
-  Recorder(pg::Transaction& tx, const Ledger& ledger,
-           common::v1::Actor actor, std::string request_id)
+  Recorder(pg::Transaction& tx, const Ledger& ledger, common::v1::Actor actor,
+           std::string request_id)
       : tx_(tx),
         ledger_(ledger),
         actor_(std::move(actor)),

@@ -16,8 +16,6 @@
 namespace cellchain::manufacturing {
 namespace {
 
-using common::v1::SignatureMeaning;
-
 // Every id of each entity a state reader reads (ledger::IdsFrom).
 constexpr char kSelectMaterialIds[] =
     "SELECT material_id FROM cellchain_manufacturing.materials";
@@ -43,23 +41,7 @@ std::string StableId(std::string_view prefix, std::string_view method,
 }
 
 audit::v1::Isbt128Identifier DinOf(const v1::Batch& batch) {
-  audit::v1::Isbt128Identifier din;
-  din.set_kind("din");
-  din.set_value(batch.din());
-  return din;
-}
-
-absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
-                                       const auth::Principal& caller,
-                                       const common::v1::ESignature& signature,
-                                       SignatureMeaning meaning,
-                                       std::string_view method,
-                                       const std::string& request_id) {
-  return auth::Sign(
-      authority, caller, signature, {meaning},
-      {.method = absl::StrCat("/", kServiceName, "/", std::string(method)),
-       .workstation = caller.workstation,
-       .request_id = request_id});
+  return ledger::DinIdentifier(batch.din());
 }
 
 Manufacturing::Manufacturing(pg::Pool* pool, const ledger::Ledger* ledger,

@@ -50,13 +50,10 @@ std::string StableId(std::string_view prefix, std::string_view method,
 // The batch's DIN as an audit record's identifier.
 audit::v1::Isbt128Identifier DinOf(const v1::Batch& batch);
 
-// `signature` checked and made with `meaning` for /<service>/`method`.
-absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
-                                       const auth::Principal& caller,
-                                       const common::v1::ESignature& signature,
-                                       common::v1::SignatureMeaning meaning,
-                                       std::string_view method,
-                                       const std::string& request_id);
+// `signature` checked and made for /<service>/`method`
+// (SignAs(*signatures_, caller, request.signature(), meaning, "Method",
+// request_id)).
+inline constexpr auth::RpcSigner<kServiceName> SignAs;
 
 }  // namespace cellchain::manufacturing
 

@@ -145,15 +145,11 @@ Manufacturing::DispositionMaterial(
   // Before signing (RecordOnce checks it again): a bad id is refused
   // before the password is checked.
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  CC_ASSIGN_OR_RETURN(
-      auth::Signature signature,
-      auth::Sign(
-          *signatures_, caller, request.signature(),
-          {common::v1::SIGNATURE_MEANING_APPROVED,
-           common::v1::SIGNATURE_MEANING_REJECTED},
-          {.method = absl::StrCat("/", kServiceName, "/DispositionMaterial"),
-           .workstation = caller.workstation,
-           .request_id = request_id}));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             {common::v1::SIGNATURE_MEANING_APPROVED,
+                              common::v1::SIGNATURE_MEANING_REJECTED},
+                             "DispositionMaterial", request_id));
   return ledger::RecordOnce<v1::DispositionMaterialResponse>(
       *pool_, *ledger_, {kServiceName, "DispositionMaterial", signature.actor},
       request,

@@ -48,23 +48,7 @@ v1::PatientExposure ExposureOf(const custody::v1::PatientReached& reached) {
 }  // namespace
 
 audit::v1::Isbt128Identifier DinOf(const v1::Lot& lot) {
-  audit::v1::Isbt128Identifier din;
-  din.set_kind("din");
-  din.set_value(lot.din());
-  return din;
-}
-
-absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
-                                       const auth::Principal& caller,
-                                       const common::v1::ESignature& signature,
-                                       common::v1::SignatureMeaning meaning,
-                                       std::string_view method,
-                                       const std::string& request_id) {
-  return auth::Sign(
-      authority, caller, signature, {meaning},
-      {.method = absl::StrCat("/", kServiceName, "/", std::string(method)),
-       .workstation = caller.workstation,
-       .request_id = request_id});
+  return ledger::DinIdentifier(lot.din());
 }
 
 absl::StatusOr<v1::Lookback> RecordLookback(

@@ -31,13 +31,10 @@ inline constexpr int kMaxTests = 100;
 // The lot's DIN as an audit record's identifier.
 audit::v1::Isbt128Identifier DinOf(const v1::Lot& lot);
 
-// `signature` checked and made with `meaning` for /<service>/`method`.
-absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
-                                       const auth::Principal& caller,
-                                       const common::v1::ESignature& signature,
-                                       common::v1::SignatureMeaning meaning,
-                                       std::string_view method,
-                                       const std::string& request_id);
+// `signature` checked and made for /<service>/`method`
+// (SignAs(*signatures_, caller, request.signature(), meaning, "Method",
+// request_id)).
+inline constexpr auth::RpcSigner<kServiceName> SignAs;
 
 // What custody did when a rejected lot was recalled: the items it held and
 // the patients the lot had already reached.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "cellchain/audit/v1/record.pb.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::auth {
 namespace {
@@ -29,10 +30,10 @@ absl::Status CheckMeaning(SignatureMeaning meaning,
   std::string given = common::v1::SignatureMeaning_IsValid(meaning)
                           ? common::v1::SignatureMeaning_Name(meaning)
                           : absl::StrCat(static_cast<int>(meaning));
-  return InvalidField(Field(field, "meaning"),
-                      absl::StrCat("signature meaning ", given,
-                                   " is not allowed here (allowed: ", names,
-                                   ")"));
+  return InvalidField(
+      Field(field, "meaning"),
+      absl::StrCat("signature meaning ", given,
+                   " is not allowed here (allowed: ", names, ")"));
 }
 
 // {"a","b"}: a PostgreSQL text[] literal, every element quoted.
@@ -76,6 +77,14 @@ absl::StatusOr<Signature> Sign(SignatureAuthority& authority,
   return result;
 }
 
+SignatureAttempt RpcAttempt(std::string_view service, std::string_view method,
+                            const Principal& caller,
+                            std::string_view request_id) {
+  return {.method = absl::StrCat("/", ToAbsl(service), "/", ToAbsl(method)),
+          .workstation = caller.workstation,
+          .request_id = std::string(request_id)};
+}
+
 absl::StatusOr<Signature> CoSign(SignatureAuthority& authority,
                                  const Principal& caller,
                                  const common::v1::CoSignature& cosignature,
@@ -94,9 +103,10 @@ absl::StatusOr<Signature> CoSign(SignatureAuthority& authority,
   }
   CC_RETURN_IF_ERROR(
       RequireDistinct(caller.user_id, cosignature.user_id(), "this step"));
-  CC_ASSIGN_OR_RETURN(Reauthenticated second,
-                      authority.Reauthenticate(cosignature.user_id(),
-                                               cosignature.password(), attempt));
+  CC_ASSIGN_OR_RETURN(
+      Reauthenticated second,
+      authority.Reauthenticate(cosignature.user_id(), cosignature.password(),
+                               attempt));
   Role acting = common::v1::ROLE_UNSPECIFIED;
   for (Role role : second_roles) {
     if (std::find(second.roles.begin(), second.roles.end(), role) !=
@@ -129,12 +139,11 @@ absl::Status RequireDistinct(std::string_view first_user_id,
                              std::string_view second_user_id,
                              std::string_view step) {
   if (first_user_id != second_user_id) return absl::OkStatus();
-  return WithReason(
-      absl::PermissionDeniedError(absl::StrCat(
-          "four eyes: ", std::string(second_user_id),
-          " cannot be both parties of ", std::string(step),
-          "; a second, different person must sign")),
-      kReasonSamePerson);
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        "four eyes: ", std::string(second_user_id),
+                        " cannot be both parties of ", std::string(step),
+                        "; a second, different person must sign")),
+                    kReasonSamePerson);
 }
 
 absl::Status CheckSegregationOfDuties(
@@ -150,11 +159,12 @@ absl::Status CheckSegregationOfDuties(
   }
   CC_ASSIGN_OR_RETURN(
       pg::Result result,
-      tx.Exec("SELECT r.record_bytes FROM cellchain_audit.records r "
-              "JOIN unnest($2::text[], $3::text[]) AS e(entity_type, entity_id) "
-              "USING (entity_type, entity_id) "
-              "WHERE r.actor_user_id = $1 ORDER BY r.recorded_at, r.record_id",
-              {signer_user_id, TextArrayLiteral(types), TextArrayLiteral(ids)}));
+      tx.Exec(
+          "SELECT r.record_bytes FROM cellchain_audit.records r "
+          "JOIN unnest($2::text[], $3::text[]) AS e(entity_type, entity_id) "
+          "USING (entity_type, entity_id) "
+          "WHERE r.actor_user_id = $1 ORDER BY r.recorded_at, r.record_id",
+          {signer_user_id, TextArrayLiteral(types), TextArrayLiteral(ids)}));
   for (int row = 0; row < result.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string bytes, result.GetBytes(row, 0));
     audit::v1::AuditRecord record;
@@ -171,19 +181,19 @@ absl::Status CheckSegregationOfDuties(
           meaning == common::v1::SIGNATURE_MEANING_REJECTED) {
         continue;
       }
-      what = absl::StrCat(
-          "signed ", common::v1::SignatureMeaning_Name(meaning).substr(
-                         sizeof("SIGNATURE_MEANING_") - 1));
-    } else if (std::find(not_steps.begin(), not_steps.end(),
-                         record.action()) != not_steps.end()) {
+      what = absl::StrCat("signed ",
+                          common::v1::SignatureMeaning_Name(meaning).substr(
+                              sizeof("SIGNATURE_MEANING_") - 1));
+    } else if (std::find(not_steps.begin(), not_steps.end(), record.action()) !=
+               not_steps.end()) {
       continue;
     }
     return WithReason(
-        absl::PermissionDeniedError(absl::StrCat(
-            "segregation of duties: ", std::string(signer_user_id), " ", what,
-            " ", record.action(), " on ", record.entity().type(), " ",
-            record.entity().id(),
-            ": someone who took no part in it must sign")),
+        absl::PermissionDeniedError(
+            absl::StrCat("segregation of duties: ", std::string(signer_user_id),
+                         " ", what, " ", record.action(), " on ",
+                         record.entity().type(), " ", record.entity().id(),
+                         ": someone who took no part in it must sign")),
         kReasonSegregationOfDuties);
   }
   return absl::OkStatus();

@@ -91,6 +91,41 @@ absl::StatusOr<Signature> Sign(SignatureAuthority& authority,
                                const SignatureAttempt& attempt,
                                std::string_view field = "signature");
 
+// The attempt of `caller`, at their workstation, signing in RPC
+// /<service>/<method> (service: its full name, "cellchain.qc.v1.QcService")
+// for `request_id`.
+SignatureAttempt RpcAttempt(std::string_view service, std::string_view method,
+                            const Principal& caller,
+                            std::string_view request_id);
+
+// Sign for the RPCs of the service named kService: the attempt is
+// RpcAttempt(kService, method, caller, request_id). A service names one in
+// its internal header,
+//   inline constexpr auth::RpcSigner<kServiceName> SignAs;
+// and signs with SignAs(*signatures_, caller, request.signature(),
+// SIGNATURE_MEANING_APPROVED, "ReleaseLot", request_id). Errors as Sign.
+template <const char* kService>
+struct RpcSigner {
+  absl::StatusOr<Signature> operator()(
+      SignatureAuthority& authority, const Principal& caller,
+      const common::v1::ESignature& signature,
+      const std::vector<SignatureMeaning>& allowed, std::string_view method,
+      std::string_view request_id) const {
+    return Sign(authority, caller, signature, allowed,
+                RpcAttempt(kService, method, caller, request_id));
+  }
+  // With the one meaning allowed.
+  absl::StatusOr<Signature> operator()(SignatureAuthority& authority,
+                                       const Principal& caller,
+                                       const common::v1::ESignature& signature,
+                                       SignatureMeaning meaning,
+                                       std::string_view method,
+                                       std::string_view request_id) const {
+    return (*this)(authority, caller, signature,
+                   std::vector<SignatureMeaning>{meaning}, method, request_id);
+  }
+};
+
 // The second person of a four-eyes step signs at the caller's workstation.
 // `second_roles`: the roles allowed for the second part (the first of them
 // the second person holds is recorded).
