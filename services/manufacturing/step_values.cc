@@ -50,6 +50,22 @@ absl::Status RequirePercent(double value, std::string_view field,
   return absl::OkStatus();
 }
 
+namespace {
+
+// The viable cells harvested and their viability (0 < % <= 100), as a
+// culture's harvest, a thaw and the product harvest record them.
+absl::Status CopyHarvestedCells(const v1::StepValues& in, v1::StepValues& out) {
+  CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
+                                  "values.harvested_viable_cells"));
+  out.set_harvested_viable_cells(in.harvested_viable_cells());
+  CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
+                                    "values.viability_percent", false));
+  out.set_viability_percent(in.viability_percent());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 bool IsCulture(v1::StepKind kind) {
   return kind == v1::STEP_KIND_PROCESSING || kind == v1::STEP_KIND_PASSAGE;
 }
@@ -134,12 +150,7 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
       return InvalidField("values.harvested_at", "not after the seeding");
     }
     *out.mutable_harvested_at() = in.harvested_at();
-    CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
-                                    "values.harvested_viable_cells"));
-    out.set_harvested_viable_cells(in.harvested_viable_cells());
-    CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
-                                      "values.viability_percent", false));
-    out.set_viability_percent(in.viability_percent());
+    CC_RETURN_IF_ERROR(CopyHarvestedCells(in, out));
     CC_RETURN_IF_ERROR(RequirePercent(in.confluence_percent(),
                                       "values.confluence_percent", true));
     out.set_confluence_percent(in.confluence_percent());
@@ -171,24 +182,14 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
       CC_RETURN_IF_ERROR(RequirePastTime(in.thawed_at(), in.has_thawed_at(),
                                          "values.thawed_at", now));
       *out.mutable_thawed_at() = in.thawed_at();
-      CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
-                                      "values.harvested_viable_cells"));
-      out.set_harvested_viable_cells(in.harvested_viable_cells());
-      CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
-                                        "values.viability_percent", false));
-      out.set_viability_percent(in.viability_percent());
+      CC_RETURN_IF_ERROR(CopyHarvestedCells(in, out));
       return out;
     case v1::STEP_KIND_PRODUCT_HARVEST:
       CC_RETURN_IF_ERROR(RequirePastTime(in.harvested_at(),
                                          in.has_harvested_at(),
                                          "values.harvested_at", now));
       *out.mutable_harvested_at() = in.harvested_at();
-      CC_RETURN_IF_ERROR(RequireCells(in.harvested_viable_cells(),
-                                      "values.harvested_viable_cells"));
-      out.set_harvested_viable_cells(in.harvested_viable_cells());
-      CC_RETURN_IF_ERROR(RequirePercent(in.viability_percent(),
-                                        "values.viability_percent", false));
-      out.set_viability_percent(in.viability_percent());
+      CC_RETURN_IF_ERROR(CopyHarvestedCells(in, out));
       if (!std::isfinite(in.volume_ml()) || in.volume_ml() <= 0 ||
           in.volume_ml() > 10000) {
         return InvalidField("values.volume_ml",
