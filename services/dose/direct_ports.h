@@ -80,6 +80,11 @@ class DirectItems final : public ItemPort {
       const custody::v1::AcceptHandoffRequest& request) override {
     return custody_->AcceptHandoff(caller, request);
   }
+  absl::StatusOr<custody::v1::CancelHandoffResponse> CancelHandoff(
+      const auth::Principal& caller,
+      const custody::v1::CancelHandoffRequest& request) override {
+    return custody_->CancelHandoff(caller, request);
+  }
   absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
       const custody::v1::TraceRequest& request) override {
     return custody_->TraceBackward(request);

@@ -104,8 +104,28 @@ class Dose {
       const P& caller, const v1::VerifyDoseRequest& request);
   absl::StatusOr<v1::GetDoseResponse> GetDose(
       const v1::GetDoseRequest& request);
+  // release.cc.
+  absl::StatusOr<v1::ReleaseDoseResponse> ReleaseDose(
+      const P& caller, const v1::ReleaseDoseRequest& request);
+  // pharmacy.cc.
+  absl::StatusOr<v1::IssueDoseResponse> IssueDose(
+      const P& caller, const v1::IssueDoseRequest& request);
+  absl::StatusOr<v1::ReturnDoseResponse> ReturnDose(
+      const P& caller, const v1::ReturnDoseRequest& request);
+  absl::StatusOr<v1::DestroyDoseResponse> DestroyDose(
+      const P& caller, const v1::DestroyDoseRequest& request);
+  absl::StatusOr<v1::ListDosesResponse> ListDoses(
+      const v1::ListDosesRequest& request);
 
  private:
+  // What a release of `dose` is decided from, read now from qc and custody
+  // and, for the order's patient, through `executor` (release.cc). With
+  // `tx`, the lot is also checked against qc's signed record in it
+  // (ENTITY_NOT_AUDITED otherwise). Errors of the ports and the store.
+  template <typename Executor>
+  absl::StatusOr<ReleaseFacts> Gather(Executor& executor, const v1::Dose& dose,
+                                      pg::Transaction* tx);
+
   pg::Pool* const pool_;
   const ledger::Ledger* const ledger_;
   const crypto::FieldCipher* const cipher_;

@@ -89,7 +89,7 @@ TEST_F(DoseTest, PreparationComputesTheVolumesAndIdentifiesTheDose) {
   custody::v1::Item bag = Item(dose.item_id());
   EXPECT_EQ(bag.type(), custody::v1::ITEM_TYPE_DOSE_BAG);
   EXPECT_EQ(bag.patient_id(), "RH-017");
-  EXPECT_EQ(bag.custodian_user_id(), "tina");
+  EXPECT_EQ(bag.location_id(), pharmacy_);
   ASSERT_EQ(bag.parents_size(), 3);
   int formulation = 0, material = 0;
   for (const auto& p : bag.parents()) {

@@ -78,6 +78,13 @@ void DoseTest::SetUp() {
   dose_ = std::make_unique<Dose>(pool_.get(), ledger_.get(), &*cipher_,
                                  identity_.get(), &lots_, &materials_,
                                  items_.get(), options);
+  custody::v1::CreateLocationRequest location;
+  *location.mutable_context() = Ctx();
+  location.set_kind(custody::v1::LOCATION_KIND_SITE);
+  location.set_name("Pharmacy, cell therapy unit");
+  CC_ASSERT_OK_AND_ASSIGN(auto created,
+                          custody_->CreateLocation(qa_, location));
+  pharmacy_ = created.location().location_id();
   heparin_ = MakeMaterial(manufacturing::v1::MATERIAL_KIND_HEPARIN);
   saline_ = MakeMaterial(manufacturing::v1::MATERIAL_KIND_SALINE);
 }
@@ -201,6 +208,7 @@ v1::PrepareDoseRequest DoseTest::Preparation(const v1::Order& order,
   request.mutable_source()->set_viability_percent(90);
   request.set_heparin_material_id(heparin_.material_id());
   request.set_saline_material_id(saline_.material_code());
+  request.set_location_id(pharmacy_);
   *request.mutable_signature() =
       Sig(kTinaPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
   return request;
@@ -252,6 +260,33 @@ v1::Dose DoseTest::VerifiedDose(const std::string& subject_id) {
   auto verified = Verify(*prepared);
   EXPECT_TRUE(verified.ok()) << verified.status();
   return verified.ok() ? *verified : v1::Dose();
+}
+
+std::string DoseTest::Label(const v1::Dose& dose) {
+  return dose.donation_identification() + dose.product_code() +
+         dose.expiration() + dose.chain_of_identity();
+}
+
+v1::ReleaseDoseRequest DoseTest::Release(const v1::Dose& dose) {
+  v1::ReleaseDoseRequest request;
+  *request.mutable_context() = Ctx();
+  request.set_dose_id(dose.dose_id());
+  request.set_label_scan(Label(dose));
+  request.set_subject_id(dose.subject_id());
+  request.set_date_of_birth("1958-03-21");
+  request.set_initials("JD");
+  *request.mutable_signature() =
+      Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_RELEASED);
+  return request;
+}
+
+absl::StatusOr<v1::ReleaseDoseResponse> DoseTest::ReleaseAs(
+    const v1::ReleaseDoseRequest& request, const auth::Principal* who,
+    const char* password) {
+  if (who == nullptr) who = &phil_;
+  v1::ReleaseDoseRequest signed_request = request;
+  signed_request.mutable_signature()->set_password(password);
+  return dose_->ReleaseDose(*who, signed_request);
 }
 
 custody::v1::Item DoseTest::Item(const std::string& item_id) {

@@ -92,6 +92,16 @@ class DoseTest : public testing::ServiceFixture {
   // A patient, an order and a counted, verified dose from a released lot.
   v1::Dose VerifiedDose(const std::string& subject_id = "RH-017");
 
+  // What a scanner reads from the dose bag's label: 001, 003, 005, 040.
+  static std::string Label(const v1::Dose& dose);
+  // phil's release of `dose`, the label scanned and the patient read as
+  // they are.
+  v1::ReleaseDoseRequest Release(const v1::Dose& dose);
+  absl::StatusOr<v1::ReleaseDoseResponse> ReleaseAs(
+      const v1::ReleaseDoseRequest& request,
+      const auth::Principal* who = nullptr,
+      const char* password = kPhilPassword);
+
   custody::v1::Item Item(const std::string& item_id);
   int64_t DoseRecords();
 
@@ -110,6 +120,8 @@ class DoseTest : public testing::ServiceFixture {
   std::unique_ptr<Dose> dose_;
   auth::Principal tina_, tom_, phil_, paula_, rita_, cleo_, qa_;
   manufacturing::v1::MaterialLot heparin_, saline_;
+  // The pharmacy's place: prepared bags are kept there.
+  std::string pharmacy_;
 };
 
 }  // namespace cellchain::dose

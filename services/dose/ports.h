@@ -59,6 +59,9 @@ class ItemPort {
   virtual absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
       const auth::Principal& caller,
       const custody::v1::AcceptHandoffRequest& request) = 0;
+  virtual absl::StatusOr<custody::v1::CancelHandoffResponse> CancelHandoff(
+      const auth::Principal& caller,
+      const custody::v1::CancelHandoffRequest& request) = 0;
   virtual absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
       const custody::v1::TraceRequest& request) = 0;
 };

@@ -1,7 +1,7 @@
 // Preparation: the plan a count gives (rules.h PlanPreparation), the dose
 // prepared from a released lot with released, unexpired heparin and
 // saline, its count after preparation judged against the acceptance
-// window, a second technician's verification, and the read of a dose.
+// window, and a second technician's verification.
 //
 // A preparation's custody DOSE_BAG is registered before the dose's
 // transaction, under a request id derived from the caller's, with the ISBT
@@ -442,18 +442,6 @@ absl::StatusOr<v1::VerifyDoseResponse> Dose::VerifyDose(
                     IdentifiersOf(dose), signature.manifestation)
             .status();
       });
-}
-
-absl::StatusOr<v1::GetDoseResponse> Dose::GetDose(
-    const v1::GetDoseRequest& request) {
-  if (request.dose_id().empty()) return InvalidField("dose_id", "required");
-  v1::GetDoseResponse response;
-  {
-    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
-                        LoadDose(*lease, request.dose_id()));
-  }
-  return response;
 }
 
 }  // namespace cellchain::dose

@@ -1,0 +1,298 @@
+// What the pharmacy does with a released dose: issue it to the cath lab (a
+// custody handoff, accepted there by scanning the bag), take it back when
+// the cath lab returns it (accepting the handoff back by scanning), destroy
+// it with a witness (the bag discarded in custody), and the worklists.
+//
+// Custody is changed first, under request ids derived from the caller's,
+// and the dose's transaction records it after checking the dose's state
+// again; an issue whose transaction refuses cancels its handoff.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/fields/fields.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/status/status.h"
+#include "services/dose/dose.h"
+#include "services/dose/dose_internal.h"
+#include "services/dose/store.h"
+#include "services/ledger/record_once.h"
+#include "services/ledger/recorder.h"
+
+namespace cellchain::dose {
+namespace {
+
+// $1 dose, $2 handoff, $3 state (ISSUED).
+constexpr char kUpdateIssued[] =
+    "UPDATE cellchain_dose.doses SET issued_handoff_id = $2, "
+    "issued_at = now(), state = $3, version = version + 1 WHERE dose_id = $1";
+// $1 dose, $2 reason, $3 state (RETURNED).
+constexpr char kUpdateReturned[] =
+    "UPDATE cellchain_dose.doses SET returned_at = now(), return_reason = $2, "
+    "state = $3, version = version + 1 WHERE dose_id = $1";
+// $1 dose, $2 by, $3 witness, $4 reason, $5 state (DESTROYED).
+constexpr char kUpdateDestroyed[] =
+    "UPDATE cellchain_dose.doses SET destroyed_by = $2, "
+    "destruction_witness = $3, destroyed_at = now(), "
+    "destruction_reason = $4, state = $5, version = version + 1 "
+    "WHERE dose_id = $1";
+
+constexpr std::initializer_list<v1::DoseState> kDestroyable = {
+    v1::DOSE_STATE_PREPARED,       v1::DOSE_STATE_COUNTED,
+    v1::DOSE_STATE_NOT_ACCEPTABLE, v1::DOSE_STATE_VERIFIED,
+    v1::DOSE_STATE_RELEASED,       v1::DOSE_STATE_RETURNED};
+
+absl::Status RequireUnexpired(const v1::Dose& dose, absl::Time now) {
+  if (now < fields::ToTime(dose.expires_at())) return absl::OkStatus();
+  return FailedRule(kReasonDoseExpired,
+                    absl::StrCat("dose ", dose.dose_id(), " has expired (",
+                                 dose.expiration(), ")"));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::IssueDoseResponse> Dose::IssueDose(
+    const P& caller, const v1::IssueDoseRequest& request) {
+  if (request.dose_id().empty()) return InvalidField("dose_id", "required");
+  if (request.to_user_id().empty() && request.to_location_id().empty()) {
+    return InvalidField("to_user_id",
+                        "the receiving clinician or the cath lab's location");
+  }
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  v1::Dose dose;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(dose, LoadDose(*lease, request.dose_id()));
+  }
+  // A retry of an issue that succeeded replays below; only a first
+  // attempt is judged here.
+  if (dose.issued_handoff_id().empty()) {
+    CC_RETURN_IF_ERROR(
+        RequireState(dose, {v1::DOSE_STATE_RELEASED}, "an issue"));
+    CC_RETURN_IF_ERROR(RequireUnexpired(dose, clock_->Now()));
+  }
+  custody::v1::InitiateHandoffRequest handoff;
+  handoff.mutable_context()->set_request_id(
+      idempotency::DerivedRequestId(request_id, "issue"));
+  handoff.set_item_id(dose.item_id());
+  handoff.set_to_user_id(request.to_user_id());
+  handoff.set_to_location_id(request.to_location_id());
+  handoff.set_condition(request.condition());
+  handoff.set_seal_intact(request.seal_intact());
+  CC_ASSIGN_OR_RETURN(custody::v1::InitiateHandoffResponse started,
+                      items_->InitiateHandoff(caller, handoff));
+  const std::string& handoff_id = started.handoff().handoff_id();
+  absl::StatusOr<v1::IssueDoseResponse> issued =
+      ledger::RecordOnce<v1::IssueDoseResponse>(
+          *pool_, *ledger_, {kServiceName, "IssueDose", auth::ActorOf(caller)},
+          request,
+          [&](ledger::Recorder& audit,
+              v1::IssueDoseResponse& response) -> absl::Status {
+            pg::Transaction& tx = audit.tx();
+            CC_ASSIGN_OR_RETURN(v1::Dose locked, LoadDose(tx, dose.dose_id(),
+                                                          /*for_update=*/true));
+            CC_RETURN_IF_ERROR(
+                RequireState(locked, {v1::DOSE_STATE_RELEASED}, "an issue"));
+            CC_RETURN_IF_ERROR(RequireUnexpired(locked, clock_->Now()));
+            CC_RETURN_IF_ERROR(
+                tx.Exec(kUpdateIssued,
+                        {locked.dose_id(), handoff_id,
+                         static_cast<int>(v1::DOSE_STATE_ISSUED)})
+                    .status());
+            CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
+                                LoadDose(tx, locked.dose_id()));
+            response.set_handoff_id(handoff_id);
+            return audit
+                .Append("dose.issue", "dose", locked.dose_id(), response.dose(),
+                        "", IdentifiersOf(locked))
+                .status();
+          });
+  if (issued.status().code() == absl::StatusCode::kFailedPrecondition) {
+    // Not issued: the bag goes back to the pharmacy.
+    custody::v1::CancelHandoffRequest cancel;
+    cancel.mutable_context()->set_request_id(
+        idempotency::DerivedRequestId(request_id, "issue/cancel"));
+    cancel.set_handoff_id(handoff_id);
+    absl::StatusOr<custody::v1::CancelHandoffResponse> cancelled =
+        items_->CancelHandoff(caller, cancel);
+    if (!cancelled.ok()) {
+      return Annotate(
+          issued.status(),
+          absl::StrCat("and handoff ", handoff_id, " could not be cancelled: ",
+                       cancelled.status().message()));
+    }
+  }
+  return issued;
+}
+
+absl::StatusOr<v1::ReturnDoseResponse> Dose::ReturnDose(
+    const P& caller, const v1::ReturnDoseRequest& request) {
+  if (request.dose_id().empty()) return InvalidField("dose_id", "required");
+  if (request.handoff_id().empty()) {
+    return InvalidField("handoff_id", "required");
+  }
+  if (request.scan().empty()) return InvalidField("scan", "required");
+  CC_RETURN_IF_ERROR(
+      fields::RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  v1::Dose dose;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(dose, LoadDose(*lease, request.dose_id()));
+  }
+  if (dose.returned_at().seconds() == 0) {
+    CC_RETURN_IF_ERROR(RequireState(dose, {v1::DOSE_STATE_ISSUED}, "a return"));
+    // The handoff must be the bag's own, back from the cath lab.
+    custody::v1::GetItemRequest get;
+    get.set_item_id(dose.item_id());
+    CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
+                        items_->GetItem(get));
+    if (item.item().open_handoff_id() != request.handoff_id()) {
+      return FailedRule(
+          kReasonCustodyBroken,
+          absl::StrCat("handoff ", request.handoff_id(),
+                       " is not the open handoff of dose ", dose.dose_id(),
+                       "'s bag ", dose.item_id()));
+    }
+  }
+  custody::v1::AcceptHandoffRequest accept;
+  accept.mutable_context()->set_request_id(
+      idempotency::DerivedRequestId(request_id, "return"));
+  accept.set_handoff_id(request.handoff_id());
+  accept.set_scan(request.scan());
+  accept.set_condition(request.condition());
+  accept.set_seal_intact(request.seal_intact());
+  CC_RETURN_IF_ERROR(items_->AcceptHandoff(caller, accept).status());
+  return ledger::RecordOnce<v1::ReturnDoseResponse>(
+      *pool_, *ledger_, {kServiceName, "ReturnDose", auth::ActorOf(caller)},
+      request,
+      [&](ledger::Recorder& audit,
+          v1::ReturnDoseResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
+        CC_ASSIGN_OR_RETURN(v1::Dose locked,
+                            LoadDose(tx, dose.dose_id(), /*for_update=*/true));
+        CC_RETURN_IF_ERROR(
+            RequireState(locked, {v1::DOSE_STATE_ISSUED}, "a return"));
+        CC_RETURN_IF_ERROR(
+            tx.Exec(kUpdateReturned,
+                    {locked.dose_id(), request.context().reason(),
+                     static_cast<int>(v1::DOSE_STATE_RETURNED)})
+                .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
+                            LoadDose(tx, locked.dose_id()));
+        return audit
+            .Append("dose.return", "dose", locked.dose_id(), response.dose(),
+                    request.context().reason(), IdentifiersOf(locked))
+            .status();
+      });
+}
+
+absl::StatusOr<v1::DestroyDoseResponse> Dose::DestroyDose(
+    const P& caller, const v1::DestroyDoseRequest& request) {
+  if (request.dose_id().empty()) return InvalidField("dose_id", "required");
+  CC_RETURN_IF_ERROR(
+      fields::RequireText(request.context().reason(), "context.reason"));
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_PERFORMED,
+                             "DestroyDose", request_id));
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature witness,
+      auth::CoSign(*signatures_, caller, request.witness(),
+                   {common::v1::ROLE_PHARMACIST, common::v1::ROLE_CLINICIAN,
+                    common::v1::ROLE_QA, common::v1::ROLE_TECHNICIAN},
+                   {common::v1::SIGNATURE_MEANING_WITNESSED},
+                   AttemptOf(caller, "DestroyDose", request_id), "witness"));
+  v1::Dose dose;
+  {
+    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(dose, LoadDose(*lease, request.dose_id()));
+  }
+  if (dose.destroyed_by_user_id().empty()) {
+    CC_RETURN_IF_ERROR(RequireState(dose, kDestroyable, "a destruction"));
+  }
+  custody::v1::EndItemRequest end;
+  end.mutable_context()->set_request_id(
+      idempotency::DerivedRequestId(request_id, "destroy"));
+  end.mutable_context()->set_reason(
+      request.context().reason().substr(0, fields::kMaxText));
+  end.set_item_id(dose.item_id());
+  end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
+  CC_RETURN_IF_ERROR(items_->EndItem(caller, end).status());
+  return ledger::RecordOnce<v1::DestroyDoseResponse>(
+      *pool_, *ledger_, {kServiceName, "DestroyDose", signature.actor}, request,
+      [&](ledger::Recorder& audit,
+          v1::DestroyDoseResponse& response) -> absl::Status {
+        pg::Transaction& tx = audit.tx();
+        CC_ASSIGN_OR_RETURN(v1::Dose locked,
+                            LoadDose(tx, dose.dose_id(), /*for_update=*/true));
+        CC_RETURN_IF_ERROR(RequireState(locked, kDestroyable, "a destruction"));
+        const std::string& reason = request.context().reason();
+        CC_RETURN_IF_ERROR(tx.Exec(kUpdateDestroyed,
+                                   {locked.dose_id(), signature.actor.user_id(),
+                                    witness.actor.user_id(), reason,
+                                    static_cast<int>(v1::DOSE_STATE_DESTROYED)})
+                               .status());
+        CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
+                            LoadDose(tx, locked.dose_id()));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("dose.destroy", "dose", locked.dose_id(),
+                                       response.dose(), reason,
+                                       IdentifiersOf(locked),
+                                       signature.manifestation)
+                               .status());
+        // The witness's own signed record, in the same transaction.
+        ledger::Recorder witnessed(tx, *ledger_, witness.actor, request_id);
+        return witnessed
+            .Append("dose.destroy_witness", "dose", locked.dose_id(),
+                    response.dose(), reason, IdentifiersOf(locked),
+                    witness.manifestation)
+            .status();
+      });
+}
+
+absl::StatusOr<v1::ListDosesResponse> Dose::ListDoses(
+    const v1::ListDosesRequest& request) {
+  std::vector<v1::DoseState> states;
+  const absl::Time now = clock_->Now();
+  int64_t before = 0;
+  switch (request.worklist()) {
+    case v1::WORKLIST_AWAITING_RELEASE:
+      states = {v1::DOSE_STATE_VERIFIED};
+      break;
+    case v1::WORKLIST_RELEASED_NOT_INFUSED:
+      states = {v1::DOSE_STATE_RELEASED, v1::DOSE_STATE_ISSUED,
+                v1::DOSE_STATE_RETURNED};
+      break;
+    case v1::WORKLIST_EXPIRING_SOON: {
+      if (request.within_minutes() < 0) {
+        return InvalidField("within_minutes", "0 (the default) or more");
+      }
+      const absl::Duration within =
+          request.within_minutes() == 0
+              ? options_.expiring_soon
+              : absl::Minutes(request.within_minutes());
+      states = {v1::DOSE_STATE_PREPARED, v1::DOSE_STATE_COUNTED,
+                v1::DOSE_STATE_VERIFIED, v1::DOSE_STATE_RELEASED,
+                v1::DOSE_STATE_ISSUED,   v1::DOSE_STATE_RETURNED};
+      before = absl::ToUnixMicros(now + within);
+      break;
+    }
+    default:
+      return InvalidField("worklist", "required");
+  }
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Dose> doses,
+                      dose::ListDoses(*lease, states, absl::ToUnixMicros(now),
+                                      before, kMaxList));
+  v1::ListDosesResponse response;
+  for (v1::Dose& d : doses) *response.add_doses() = std::move(d);
+  return response;
+}
+
+}  // namespace cellchain::dose

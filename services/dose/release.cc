@@ -1,0 +1,192 @@
+// The pharmacist's release of a dose, and the read of a dose with what a
+// release would refuse now.
+//
+// Every gate of rules.h ReleaseGates is judged inside the releasing
+// transaction, after the dose's row is locked: the lot is read from qc
+// then and checked against QA's signed record in the transaction, the bag
+// and everything it came from are read from custody then. A refusal names
+// every failing gate, the first as its reason, and is audited in a
+// transaction of its own (dose.release_refused), since the refused change
+// wrote nothing. Segregation of duties: the releasing pharmacist recorded
+// nothing of the dose's preparation, count or verification (their own
+// earlier refused releases are no step of it).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/idempotency/idempotency.h"
+#include "services/common/status/status.h"
+#include "services/dose/dose.h"
+#include "services/dose/dose_internal.h"
+#include "services/dose/store.h"
+#include "services/ledger/entity_guard.h"
+#include "services/ledger/record_once.h"
+#include "services/ledger/recorder.h"
+
+namespace cellchain::dose {
+namespace {
+
+// $1 dose, $2 by, $3 acknowledged test codes (text[]), $4 state
+// (RELEASED).
+constexpr char kUpdateReleased[] =
+    "UPDATE cellchain_dose.doses SET released_by = $2, released_at = now(), "
+    "acknowledged_pending_test_codes = $3::text[], state = $4, "
+    "version = version + 1 WHERE dose_id = $1";
+
+// The states a release judges its gates in; a dose past them (released,
+// issued, destroyed) is refused DOSE_STATE. A returned dose is released
+// again only through every gate.
+constexpr std::initializer_list<v1::DoseState> kReleasable = {
+    v1::DOSE_STATE_PREPARED, v1::DOSE_STATE_COUNTED,
+    v1::DOSE_STATE_NOT_ACCEPTABLE, v1::DOSE_STATE_VERIFIED,
+    v1::DOSE_STATE_RETURNED};
+
+bool IsGate(std::string_view reason) {
+  for (const char* gate :
+       {kReasonLotNotReleased, kReasonConditionNotAcknowledged,
+        kReasonPreparationNotAccepted, kReasonPreparationNotVerified,
+        kReasonLabelMismatch, kReasonPatientMismatch, kReasonDoseExpired,
+        kReasonItemOnHold, kReasonCustodyBroken, kReasonTemperatureExcursion}) {
+    if (reason == gate) return true;
+  }
+  return false;
+}
+
+common::v1::EntityRef DoseRef(const std::string& id) {
+  common::v1::EntityRef ref;
+  ref.set_type("dose");
+  ref.set_id(id);
+  return ref;
+}
+
+}  // namespace
+
+template <typename Executor>
+absl::StatusOr<ReleaseFacts> Dose::Gather(Executor& executor,
+                                          const v1::Dose& dose,
+                                          pg::Transaction* tx) {
+  ReleaseFacts facts;
+  CC_ASSIGN_OR_RETURN(qc::v1::Lot lot, lots_->GetLot(dose.lot_id()));
+  if (tx != nullptr) {
+    CC_RETURN_IF_ERROR(
+        ledger::RequireAudited(*tx, "qc_lot", lot.lot_id(), lot));
+  }
+  facts.lot_state = lot.state();
+  facts.pending_test_codes.assign(lot.pending_test_codes().begin(),
+                                  lot.pending_test_codes().end());
+  CC_ASSIGN_OR_RETURN(v1::Patient patient,
+                      LoadPatient(executor, dose.subject_id()));
+  facts.ordered = {patient.subject_id(), patient.date_of_birth(),
+                   patient.initials()};
+  custody::v1::GetItemRequest get;
+  get.set_item_id(dose.item_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item, items_->GetItem(get));
+  facts.item = std::move(*item.mutable_item());
+  custody::v1::TraceRequest trace;
+  trace.set_item_id(dose.item_id());
+  CC_ASSIGN_OR_RETURN(facts.backward, items_->TraceBackward(trace));
+  facts.now = clock_->Now();
+  return facts;
+}
+
+absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
+    const P& caller, const v1::ReleaseDoseRequest& request) {
+  if (request.dose_id().empty()) return InvalidField("dose_id", "required");
+  const std::string& request_id = request.context().request_id();
+  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  CC_ASSIGN_OR_RETURN(auth::Signature signature,
+                      SignAs(*signatures_, caller, request.signature(),
+                             common::v1::SIGNATURE_MEANING_RELEASED,
+                             "ReleaseDose", request_id));
+  absl::StatusOr<v1::ReleaseDoseResponse> released =
+      ledger::RecordOnce<v1::ReleaseDoseResponse>(
+          *pool_, *ledger_, {kServiceName, "ReleaseDose", signature.actor},
+          request,
+          [&](ledger::Recorder& audit,
+              v1::ReleaseDoseResponse& response) -> absl::Status {
+            pg::Transaction& tx = audit.tx();
+            CC_ASSIGN_OR_RETURN(v1::Dose dose, LoadDose(tx, request.dose_id(),
+                                                        /*for_update=*/true));
+            CC_RETURN_IF_ERROR(RequireState(dose, kReleasable, "a release"));
+            CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
+                tx, signature.actor.user_id(), {DoseRef(dose.dose_id())},
+                {"dose.release_refused"}));
+            CC_ASSIGN_OR_RETURN(ReleaseFacts facts, Gather(tx, dose, &tx));
+            facts.dose = &dose;
+            facts.acknowledged_test_codes.assign(
+                request.acknowledged_pending_test_codes().begin(),
+                request.acknowledged_pending_test_codes().end());
+            facts.label_scan = request.label_scan();
+            facts.given = {request.subject_id(), request.date_of_birth(),
+                           request.initials()};
+            std::vector<Gate> gates = ReleaseGates(facts);
+            if (!gates.empty()) {
+              return FailedRule(
+                  gates.front().reason,
+                  absl::StrCat("dose ", dose.dose_id(),
+                               " cannot be released: ", GateText(gates)));
+            }
+            // The tests the pharmacist acknowledged are those pending.
+            std::vector<std::string> acknowledged;
+            if (facts.lot_state == qc::v1::LOT_STATE_CONDITIONALLY_RELEASED) {
+              acknowledged = facts.pending_test_codes;
+            }
+            CC_RETURN_IF_ERROR(
+                tx.Exec(kUpdateReleased,
+                        {dose.dose_id(), signature.actor.user_id(),
+                         ArrayLiteral(acknowledged),
+                         static_cast<int>(v1::DOSE_STATE_RELEASED)})
+                    .status());
+            CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
+                                LoadDose(tx, dose.dose_id()));
+            const std::string reason =
+                acknowledged.empty()
+                    ? ""
+                    : absl::StrCat("lot ", dose.lot_id(),
+                                   " conditionally released; pending "
+                                   "acknowledged: ",
+                                   absl::StrJoin(acknowledged, ", "));
+            return audit
+                .Append("dose.release", "dose", dose.dose_id(), response.dose(),
+                        reason, IdentifiersOf(dose), signature.manifestation)
+                .status();
+          });
+  if (!released.ok() && IsGate(ReasonOf(released.status()))) {
+    // The refusal of a safety gate is audited, in its own transaction.
+    CC_RETURN_IF_ERROR(
+        pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
+          CC_ASSIGN_OR_RETURN(v1::Dose dose, LoadDose(tx, request.dose_id()));
+          ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
+          return audit
+              .Append("dose.release_refused", "dose", dose.dose_id(), dose,
+                      std::string(released.status().message()).substr(0, 2000),
+                      IdentifiersOf(dose))
+              .status();
+        }));
+  }
+  return released;
+}
+
+absl::StatusOr<v1::GetDoseResponse> Dose::GetDose(
+    const v1::GetDoseRequest& request) {
+  if (request.dose_id().empty()) return InvalidField("dose_id", "required");
+  v1::GetDoseResponse response;
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
+                      LoadDose(*lease, request.dose_id()));
+  if (std::find(kReleasable.begin(), kReleasable.end(),
+                response.dose().state()) != kReleasable.end()) {
+    CC_ASSIGN_OR_RETURN(ReleaseFacts facts,
+                        Gather(*lease, response.dose(), nullptr));
+    facts.dose = &response.dose();
+    facts.judge_scan_and_patient = false;
+    for (const Gate& g : ReleaseGates(facts)) {
+      response.add_release_blockers(absl::StrCat(g.reason, ": ", g.message));
+    }
+  }
+  return response;
+}
+
+}  // namespace cellchain::dose

@@ -1,0 +1,331 @@
+// The pharmacy's release, issue, return and destruction of a dose against a
+// real PostgreSQL and the real custody and identity services (DoseTest):
+// each gate refused on its own with its reason and audited, a lot recalled
+// after preparation, an expired dose, segregation of duties, a retried
+// release, and the worklists.
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/status/status.h"
+#include "services/common/testing/status_matchers.h"
+#include "services/dose/dose_test_fixture.h"
+
+namespace cellchain::dose {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ReleaseTest : public DoseTest {
+ protected:
+  // The release of `dose` as phil sends it, changed by `change`, must be
+  // refused with exactly `reason` as its only gate, and the refusal be on
+  // record.
+  template <typename Change>
+  void ExpectOnlyGate(const v1::Dose& dose, const char* reason, Change change) {
+    v1::ReleaseDoseRequest request = Release(dose);
+    change(request);
+    auto refused = ReleaseAs(request);
+    ASSERT_FALSE(refused.ok()) << reason;
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(ReasonOf(refused.status()), reason) << refused.status();
+    // Every gate named is this one.
+    const std::string message(refused.status().message());
+    for (const char* other :
+         {kReasonLotNotReleased, kReasonConditionNotAcknowledged,
+          kReasonPreparationNotAccepted, kReasonPreparationNotVerified,
+          kReasonLabelMismatch, kReasonPatientMismatch, kReasonDoseExpired,
+          kReasonItemOnHold, kReasonCustodyBroken,
+          kReasonTemperatureExcursion}) {
+      if (std::string(other) == reason) continue;
+      EXPECT_THAT(message, Not(HasSubstr(other))) << message;
+    }
+    EXPECT_THAT(History("dose", dose.dose_id()),
+                Contains("dose.release_refused by phil"));
+    auto now = Get(dose);
+    EXPECT_NE(now.dose().state(), v1::DOSE_STATE_RELEASED);
+  }
+
+  v1::GetDoseResponse Get(const v1::Dose& dose) {
+    v1::GetDoseRequest get;
+    get.set_dose_id(dose.dose_id());
+    auto got = dose_->GetDose(get);
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() ? *got : v1::GetDoseResponse();
+  }
+
+  qc::v1::Lot& LotOf(const v1::Dose& dose) { return lots_.lots[dose.lot_id()]; }
+};
+
+TEST_F(ReleaseTest, AVerifiedDoseIsReleasedWithASignature) {
+  v1::Dose dose = VerifiedDose();
+  EXPECT_THAT(Get(dose).release_blockers(), ElementsAre());
+  CC_ASSERT_OK_AND_ASSIGN(auto released, ReleaseAs(Release(dose)));
+  EXPECT_EQ(released.dose().state(), v1::DOSE_STATE_RELEASED);
+  EXPECT_EQ(released.dose().released_by_user_id(), "phil");
+  EXPECT_THAT(
+      History("dose", dose.dose_id()),
+      ElementsAre("dose.prepare by tina PERFORMED",
+                  "dose.count by tina PERFORMED", "dose.verify by tom VERIFIED",
+                  "dose.release by phil RELEASED"));
+  // Released once: a second release is refused by its state.
+  auto again = ReleaseAs(Release(dose));
+  EXPECT_EQ(ReasonOf(again.status()), kReasonDoseState) << again.status();
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ReleaseTest, ARetriedReleaseReleasesOnce) {
+  v1::Dose dose = VerifiedDose();
+  v1::ReleaseDoseRequest request = Release(dose);
+  CC_ASSERT_OK_AND_ASSIGN(auto first, ReleaseAs(request));
+  const int64_t records = DoseRecords();
+  CC_ASSERT_OK_AND_ASSIGN(auto again, ReleaseAs(request));
+  EXPECT_EQ(again.dose().released_at().seconds(),
+            first.dose().released_at().seconds());
+  EXPECT_EQ(again.dose().version(), first.dose().version());
+  EXPECT_EQ(DoseRecords(), records);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records WHERE "
+                  "entity_id = $1 AND action = 'dose.release'",
+                  {dose.dose_id()}),
+            1);
+}
+
+TEST_F(ReleaseTest, LotNotReleased) {
+  v1::Dose dose = VerifiedDose();
+  Dispose(LotOf(dose), qc::v1::LOT_STATE_ON_HOLD);
+  ExpectOnlyGate(dose, kReasonLotNotReleased, [](auto&) {});
+}
+
+TEST_F(ReleaseTest, ConditionalReleaseNeedsThePendingTestAcknowledged) {
+  CC_ASSERT_OK(Register("RH-017").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));
+  qc::v1::Lot lot =
+      MakeLot(qc::v1::LOT_STATE_CONDITIONALLY_RELEASED, {"STERILITY"});
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose dose, Prepare(order, lot));
+  CC_ASSERT_OK(CountDose(dose).status());
+  CC_ASSERT_OK(Verify(dose).status());
+  ExpectOnlyGate(dose, kReasonConditionNotAcknowledged, [](auto&) {});
+  v1::ReleaseDoseRequest request = Release(dose);
+  request.add_acknowledged_pending_test_codes("STERILITY");
+  CC_ASSERT_OK_AND_ASSIGN(auto released, ReleaseAs(request));
+  EXPECT_THAT(released.dose().acknowledged_pending_test_codes(),
+              ElementsAre("STERILITY"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ReleaseTest, PreparationNotAcceptedOrNotVerified) {
+  CC_ASSERT_OK(Register("RH-017").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose counted, Prepare(order, MakeLot()));
+  CC_ASSERT_OK(CountDose(counted).status());
+  // Counted and acceptable, not verified: that gate alone.
+  ExpectOnlyGate(counted, kReasonPreparationNotVerified, [](auto&) {});
+  // Outside the window: not accepted (and so never verified either).
+  CC_ASSERT_OK(Register("RH-018").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order other, MakeOrder("RH-018"));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose low, Prepare(other, MakeLot()));
+  CC_ASSERT_OK(CountDose(low, 5.5e5, 65).status());
+  v1::ReleaseDoseRequest request = Release(low);
+  request.set_date_of_birth("1958-03-21");
+  auto refused = ReleaseAs(request);
+  EXPECT_EQ(ReasonOf(refused.status()), kReasonPreparationNotAccepted);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(kReasonPreparationNotVerified));
+}
+
+TEST_F(ReleaseTest, LabelMismatch) {
+  v1::Dose dose = VerifiedDose();
+  ExpectOnlyGate(dose, kReasonLabelMismatch, [&](v1::ReleaseDoseRequest& r) {
+    r.set_label_scan(dose.donation_identification() + "=<S12950B0" +
+                     dose.expiration() + dose.chain_of_identity());
+  });
+  ExpectOnlyGate(dose, kReasonLabelMismatch, [&](v1::ReleaseDoseRequest& r) {
+    r.set_label_scan(dose.donation_identification() + dose.product_code());
+  });
+}
+
+TEST_F(ReleaseTest, PatientMismatch) {
+  v1::Dose dose = VerifiedDose();
+  ExpectOnlyGate(dose, kReasonPatientMismatch, [](v1::ReleaseDoseRequest& r) {
+    r.set_date_of_birth("1958-12-03");
+  });
+  ExpectOnlyGate(dose, kReasonPatientMismatch,
+                 [](v1::ReleaseDoseRequest& r) { r.set_initials("DJ"); });
+}
+
+TEST_F(ReleaseTest, AnExpiredDoseIsNotReleased) {
+  v1::Dose dose = VerifiedDose();
+  // Six hours after preparation, rounded down to the minute.
+  clock_.Advance(absl::Hours(6));
+  ExpectOnlyGate(dose, kReasonDoseExpired, [](auto&) {});
+  EXPECT_THAT(Get(dose).release_blockers(),
+              ElementsAre(HasSubstr(kReasonDoseExpired)));
+}
+
+TEST_F(ReleaseTest, AHoldOnTheDose) {
+  v1::Dose dose = VerifiedDose();
+  custody::v1::PlaceHoldRequest hold;
+  *hold.mutable_context() = Ctx("bag label smudged");
+  hold.set_item_id(dose.item_id());
+  CC_ASSERT_OK(custody_->PlaceHold(phil_, hold).status());
+  ExpectOnlyGate(dose, kReasonItemOnHold, [](auto&) {});
+}
+
+TEST_F(ReleaseTest, ALotRecalledAfterPreparationIsNotReleased) {
+  v1::Dose dose = VerifiedDose();
+  // QA rejects the lot: qc recalls its product lot, which holds the bag.
+  Dispose(LotOf(dose), qc::v1::LOT_STATE_REJECTED);
+  EXPECT_TRUE(Item(dose.item_id()).on_hold());
+  auto refused = ReleaseAs(Release(dose));
+  EXPECT_EQ(ReasonOf(refused.status()), kReasonLotNotReleased)
+      << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(kReasonItemOnHold));
+  EXPECT_THAT(History("dose", dose.dose_id()),
+              Contains("dose.release_refused by phil"));
+}
+
+TEST_F(ReleaseTest, CustodyBrokenWhileTheBagIsInTransit) {
+  v1::Dose dose = VerifiedDose();
+  custody::v1::InitiateHandoffRequest handoff;
+  *handoff.mutable_context() = Ctx();
+  handoff.set_item_id(dose.item_id());
+  handoff.set_to_user_id("cleo");
+  CC_ASSERT_OK(custody_->InitiateHandoff(tina_, handoff).status());
+  ExpectOnlyGate(dose, kReasonCustodyBroken, [](auto&) {});
+}
+
+TEST_F(ReleaseTest, TemperatureExcursion) {
+  v1::Dose dose = VerifiedDose();
+  custody::v1::SetTemperatureLimitsRequest limits;
+  *limits.mutable_context() = Ctx("dose bags are kept at 2-8 °C");
+  limits.mutable_limit()->set_item_type(custody::v1::ITEM_TYPE_DOSE_BAG);
+  limits.mutable_limit()->set_min_celsius(2);
+  limits.mutable_limit()->set_max_celsius(8);
+  CC_ASSERT_OK(custody_->SetTemperatureLimits(qa_, limits).status());
+  custody::v1::RecordTemperaturesRequest readings;
+  *readings.mutable_context() = Ctx();
+  readings.set_item_id(dose.item_id());
+  readings.set_logger_id("LOG-7");
+  custody::v1::TemperatureReading* warm = readings.add_readings();
+  *warm->mutable_measured_at() = At(absl::Now());
+  warm->set_celsius(14.5);
+  CC_ASSERT_OK(custody_->RecordTemperatures(phil_, readings).status());
+  ExpectOnlyGate(dose, kReasonTemperatureExcursion, [](auto&) {});
+}
+
+TEST_F(ReleaseTest, SegregationOfDutiesThePharmacistDidNotVerify) {
+  CC_ASSERT_OK(Register("RH-017").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose dose, Prepare(order, MakeLot()));
+  CC_ASSERT_OK(CountDose(dose).status());
+  // rita, technician and pharmacist, verifies it, then tries to release it.
+  CC_ASSERT_OK(Verify(dose, &rita_, kRitaPassword).status());
+  auth::Principal pharmacist = rita_;
+  pharmacist.acting_role = common::v1::ROLE_PHARMACIST;
+  auto refused = ReleaseAs(Release(dose), &pharmacist, kRitaPassword);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(refused.status()), auth::kReasonSegregationOfDuties);
+  // Another pharmacist may.
+  CC_ASSERT_OK(ReleaseAs(Release(dose)).status());
+}
+
+TEST_F(ReleaseTest, IssueReturnAndDestroyWithAWitness) {
+  v1::Dose dose = VerifiedDose();
+  CC_ASSERT_OK(ReleaseAs(Release(dose)).status());
+  v1::IssueDoseRequest issue;
+  *issue.mutable_context() = Ctx();
+  issue.set_dose_id(dose.dose_id());
+  issue.set_to_user_id("cleo");
+  issue.set_condition("2-8 °C, cool box");
+  issue.set_seal_intact(true);
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, issue));
+  EXPECT_EQ(issued.dose().state(), v1::DOSE_STATE_ISSUED);
+  EXPECT_EQ(Item(dose.item_id()).state(), custody::v1::ITEM_STATE_IN_TRANSIT);
+  // The cath lab accepts it by scanning the bag, then sends it back.
+  custody::v1::AcceptHandoffRequest accept;
+  *accept.mutable_context() = Ctx();
+  accept.set_handoff_id(issued.handoff_id());
+  accept.set_scan(Label(dose));
+  accept.set_seal_intact(true);
+  CC_ASSERT_OK(custody_->AcceptHandoff(cleo_, accept).status());
+  custody::v1::InitiateHandoffRequest back;
+  *back.mutable_context() = Ctx();
+  back.set_item_id(dose.item_id());
+  back.set_to_user_id("phil");
+  CC_ASSERT_OK_AND_ASSIGN(auto returning,
+                          custody_->InitiateHandoff(cleo_, back));
+  v1::ReturnDoseRequest ret;
+  *ret.mutable_context() = Ctx("infusion postponed: patient febrile");
+  ret.set_dose_id(dose.dose_id());
+  ret.set_handoff_id(returning.handoff().handoff_id());
+  ret.set_scan(Label(dose));
+  ret.set_seal_intact(true);
+  CC_ASSERT_OK_AND_ASSIGN(auto returned, dose_->ReturnDose(phil_, ret));
+  EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
+  EXPECT_EQ(Item(dose.item_id()).custodian_user_id(), "phil");
+  // Destroyed with a witness, who is not the pharmacist.
+  v1::DestroyDoseRequest destroy;
+  *destroy.mutable_context() = Ctx("returned unused, beyond use");
+  destroy.set_dose_id(dose.dose_id());
+  *destroy.mutable_signature() =
+      Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  destroy.mutable_witness()->set_user_id("phil");
+  destroy.mutable_witness()->set_password(kPhilPassword);
+  destroy.mutable_witness()->set_meaning(
+      common::v1::SIGNATURE_MEANING_WITNESSED);
+  auto alone = dose_->DestroyDose(phil_, destroy);
+  EXPECT_EQ(ReasonOf(alone.status()), auth::kReasonSamePerson)
+      << alone.status();
+  destroy.mutable_witness()->set_user_id("paula");
+  destroy.mutable_witness()->set_password(kPaulaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(auto destroyed, dose_->DestroyDose(phil_, destroy));
+  EXPECT_EQ(destroyed.dose().state(), v1::DOSE_STATE_DESTROYED);
+  EXPECT_EQ(destroyed.dose().destruction_witness_user_id(), "paula");
+  EXPECT_EQ(Item(dose.item_id()).state(), custody::v1::ITEM_STATE_DISCARDED);
+  EXPECT_THAT(
+      History("dose", dose.dose_id()),
+      ElementsAre("dose.prepare by tina PERFORMED",
+                  "dose.count by tina PERFORMED", "dose.verify by tom VERIFIED",
+                  "dose.release by phil RELEASED", "dose.issue by phil",
+                  "dose.return by phil", "dose.destroy by phil PERFORMED",
+                  "dose.destroy_witness by paula WITNESSED"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+TEST_F(ReleaseTest, Worklists) {
+  v1::Dose waiting = VerifiedDose("RH-017");
+  v1::Dose released = VerifiedDose("RH-018");
+  CC_ASSERT_OK(ReleaseAs(Release(released)).status());
+  auto list = [&](v1::Worklist worklist, int within = 0) {
+    v1::ListDosesRequest request;
+    request.set_worklist(worklist);
+    request.set_within_minutes(within);
+    auto listed = dose_->ListDoses(request);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    std::vector<std::string> ids;
+    if (listed.ok()) {
+      for (const auto& d : listed->doses()) ids.push_back(d.dose_id());
+    }
+    return ids;
+  };
+  EXPECT_THAT(list(v1::WORKLIST_AWAITING_RELEASE),
+              ElementsAre(waiting.dose_id()));
+  EXPECT_THAT(list(v1::WORKLIST_RELEASED_NOT_INFUSED),
+              ElementsAre(released.dose_id()));
+  // Both expire six hours after preparation: within 7 hours, not within 1.
+  EXPECT_EQ(list(v1::WORKLIST_EXPIRING_SOON, 7 * 60).size(), 2u);
+  EXPECT_THAT(list(v1::WORKLIST_EXPIRING_SOON, 60), ElementsAre());
+  clock_.Advance(absl::Hours(5) + absl::Minutes(30));
+  EXPECT_EQ(list(v1::WORKLIST_EXPIRING_SOON).size(), 2u);
+  clock_.Advance(absl::Hours(1));
+  EXPECT_THAT(list(v1::WORKLIST_EXPIRING_SOON), ElementsAre());
+  v1::ListDosesRequest none;
+  EXPECT_EQ(FieldOf(dose_->ListDoses(none).status()), "worklist");
+}
+
+}  // namespace
+}  // namespace cellchain::dose
