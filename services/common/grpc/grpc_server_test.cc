@@ -27,10 +27,14 @@ std::string Pki() {
   return dir == nullptr ? "" : dir;
 }
 
-// The server's certificate and key from the test PKI, trusting its CA.
-TlsFiles ServerTls() {
-  return {Pki() + "/server/cellchaind.crt", Pki() + "/server/cellchaind.key",
-          Pki() + "/ca.crt"};
+// A server on an ephemeral port of 127.0.0.1 with the test PKI's server
+// certificate and key, trusting its CA.
+ServerOptions TestServerOptions() {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.tls = {Pki() + "/server/cellchaind.crt",
+                 Pki() + "/server/cellchaind.key", Pki() + "/ca.crt"};
+  return options;
 }
 
 // A channel to 127.0.0.1:`port` presenting the PKI's `client`.crt and .key
@@ -47,9 +51,7 @@ class ServerTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_FALSE(Pki().empty())
         << "run through ctest (needs CELLCHAIN_TEST_PKI)";
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.tls = ServerTls();
+    ServerOptions options = TestServerOptions();
     absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
@@ -144,9 +146,7 @@ class CheckedRequestTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_FALSE(Pki().empty())
         << "run through ctest (needs CELLCHAIN_TEST_PKI)";
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.tls = ServerTls();
+    ServerOptions options = TestServerOptions();
     options.services = {
         Hosted<cellchain::identity::v1::AuthService>(&service_)};
     absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
