@@ -89,10 +89,9 @@ absl::StatusOr<v1::ReleaseHoldResponse> Custody::ReleaseHold(
     const auth::Principal& caller, const v1::ReleaseHoldRequest& request) {
   if (request.hold_id().empty()) return InvalidField("hold_id", "required");
   CC_RETURN_IF_ERROR(RequireReason(request.context(), "releasing a hold"));
-  CC_RETURN_IF_ERROR(
-      idempotency::ValidateRequestId(request.context().request_id()));
   // Re-authentication happens outside the change's transaction: a wrong
   // password is audited and counted by identity even though this refuses.
+  // SignAs refuses a malformed request id before the password is checked.
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
                       SignAs(*signatures_, caller, request.signature(),
                              common::v1::SIGNATURE_MEANING_APPROVED,

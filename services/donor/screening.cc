@@ -54,9 +54,7 @@ absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
     const v1::DetermineEligibilityRequest& request) {
   CC_RETURN_IF_ERROR(RequireDonorCode(request.donor_code()));
   const std::string& request_id = request.context().request_id();
-  // The signature is made for this request id: a malformed one is refused
-  // before QA's password is checked (and a wrong one counted).
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  // SignAs refuses a malformed request id before the password is checked.
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
                       SignAs(*signatures_, caller, request.signature(),
                              common::v1::SIGNATURE_MEANING_APPROVED,

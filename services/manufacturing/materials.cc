@@ -142,9 +142,7 @@ Manufacturing::DispositionMaterial(
         RequireText(request.context().reason(), "context.reason"));
   }
   const std::string& request_id = request.context().request_id();
-  // Before signing (RecordOnce checks it again): a bad id is refused
-  // before the password is checked.
-  CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
+  // SignAs refuses a malformed request id before the password is checked.
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
                       SignAs(*signatures_, caller, request.signature(),
                              {common::v1::SIGNATURE_MEANING_APPROVED,

@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "cellchain/common/v1/common.pb.h"
 #include "services/common/auth/principal.h"
+#include "services/common/idempotency/idempotency.h"
 #include "services/common/pg/transaction.h"
 
 namespace cellchain::auth {
@@ -103,7 +104,11 @@ SignatureAttempt RpcAttempt(std::string_view service, std::string_view method,
 // its internal header,
 //   inline constexpr auth::RpcSigner<kServiceName> SignAs;
 // and signs with SignAs(*signatures_, caller, request.signature(),
-// SIGNATURE_MEANING_APPROVED, "ReleaseLot", request_id). Errors as Sign.
+// SIGNATURE_MEANING_APPROVED, "ReleaseLot", request_id).
+// The signature is made for `request_id`, so a malformed one is refused
+// first (INVALID_ARGUMENT field "request_id", idempotency::ValidateRequestId)
+// before the password is checked, or a wrong one counted; then the errors of
+// Sign.
 template <const char* kService>
 struct RpcSigner {
   absl::StatusOr<Signature> operator()(
@@ -111,6 +116,8 @@ struct RpcSigner {
       const common::v1::ESignature& signature,
       const std::vector<SignatureMeaning>& allowed, std::string_view method,
       std::string_view request_id) const {
+    absl::Status valid_id = idempotency::ValidateRequestId(request_id);
+    if (!valid_id.ok()) return valid_id;
     return Sign(authority, caller, signature, allowed,
                 RpcAttempt(kService, method, caller, request_id));
   }
