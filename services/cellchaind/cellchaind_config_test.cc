@@ -162,7 +162,7 @@ TEST(CellchaindConfigTest, QcProblemsAreListedWithTheOthers) {
 TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(KnownServices(),
             (std::vector<std::string>{"identity", "system", "custody", "donor",
-                                      "manufacturing", "qc", "audit"}));
+                                      "manufacturing", "qc", "dose", "audit"}));
   EXPECT_EQ(*ResolveServices({"all"}), KnownServices());
   // identity always; a service comes with those it calls in-process, and
   // in start order whatever order they were asked for in.
@@ -176,6 +176,10 @@ TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(*ResolveServices({"qc"}),
             (std::vector<std::string>{"identity", "custody", "donor",
                                       "manufacturing", "qc"}));
+  // dose reads qc's lots, manufacturing's materials and custody's items.
+  EXPECT_EQ(*ResolveServices({"dose"}),
+            (std::vector<std::string>{"identity", "custody", "donor",
+                                      "manufacturing", "qc", "dose"}));
   absl::StatusOr<std::vector<std::string>> bad =
       ResolveServices({"system", "donr"});
   ASSERT_FALSE(bad.ok());

@@ -14,6 +14,7 @@
 #include "cellchain/common/v1/access.pb.h"
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/donor/v1/donor.pb.h"
+#include "cellchain/dose/v1/dose.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -52,6 +53,7 @@ class EnumColumnsPgTest : public ::testing::Test {
     (void)donor::v1::LotState_descriptor();
     (void)manufacturing::v1::StepKind_descriptor();
     (void)qc::v1::LotState_descriptor();
+    (void)dose::v1::DoseState_descriptor();
     (void)common::v1::Role_descriptor();
     CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
     CC_ASSERT_OK_AND_ASSIGN(conn_, pg::Connection::Open(db_->conninfo()));

@@ -7,6 +7,7 @@
 #include "cellchain_audit_migrations.h"
 #include "cellchain_custody_migrations.h"
 #include "cellchain_donor_migrations.h"
+#include "cellchain_dose_migrations.h"
 #include "cellchain_identity_migrations.h"
 #include "cellchain_manufacturing_migrations.h"
 #include "cellchain_meta_migrations.h"
@@ -18,6 +19,8 @@
 #include "services/custody/custody_port.h"
 #include "services/custody/custody_service.h"
 #include "services/donor/donor_service.h"
+#include "services/dose/direct_ports.h"
+#include "services/dose/dose_service.h"
 #include "services/identity/auth_service.h"
 #include "services/isbt128/din.h"
 #include "services/ledger/note.h"
@@ -193,6 +196,7 @@ class CustodyModule final : public Module {
     auto module = std::unique_ptr<CustodyModule>(
         new CustodyModule(std::move(pool), std::move(ledger), shared));
     shared->custody = &module->port_;
+    shared->dose_items = &module->items_;
     return module;
   }
 
@@ -215,6 +219,8 @@ class CustodyModule final : public Module {
   custody::CustodyService service_;
   // What co-hosted services call custody through.
   custody::DirectCustody port_{&custody_};
+  // What the dose service reaches custody through.
+  dose::DirectItems items_{&custody_};
 };
 
 class DonorModule final : public Module {
@@ -319,6 +325,7 @@ class ManufacturingModule final : public Module {
     auto module = std::unique_ptr<ManufacturingModule>(new ManufacturingModule(
         std::move(pool), std::move(ledger), shared, options.manufacturing));
     shared->batches = &module->batches_;
+    shared->dose_materials = &module->materials_;
     return module;
   }
 
@@ -342,6 +349,8 @@ class ManufacturingModule final : public Module {
   manufacturing::ManufacturingService service_;
   // What co-hosted services read batches through.
   qc::DirectBatches batches_{&manufacturing_};
+  // What the dose service reads material lots through.
+  dose::DirectMaterials materials_{&manufacturing_};
 };
 
 class QcModule final : public Module {
@@ -376,8 +385,10 @@ class QcModule final : public Module {
       CC_RETURN_IF_ERROR(qc::NormalizeTest(test, field));
     }
     CC_RETURN_IF_ERROR(qc::Qc::RegisterStateReaders(shared->states));
-    return std::unique_ptr<QcModule>(
+    auto module = std::unique_ptr<QcModule>(
         new QcModule(std::move(pool), std::move(ledger), shared, options.qc));
+    shared->dose_lots = &module->lots_;
+    return module;
   }
 
   std::vector<grpcx::HostedService> grpc_services() override {
@@ -398,6 +409,78 @@ class QcModule final : public Module {
   std::unique_ptr<ledger::Ledger> ledger_;
   qc::Qc qc_;
   qc::QcService service_;
+  // What the dose service reads lots' dispositions through.
+  dose::DirectLots lots_{&qc_};
+};
+
+class DoseModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<DoseModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: dose signs its records with dose.key");
+    }
+    if (options.field_key_file.empty()) {
+      return InvalidField("field-key-file",
+                          "required to host dose: it seals patients' "
+                          "identifying data");
+    }
+    if (!isbt128::IsValidFin(options.donor.fin)) {
+      return InvalidField("facility-fin",
+                          "a Facility Identification Number is 5 characters "
+                          "(e.g. A9999)");
+    }
+    if (shared->signatures == nullptr || shared->dose_items == nullptr ||
+        shared->dose_materials == nullptr || shared->dose_lots == nullptr) {
+      return absl::InternalError(
+          "dose needs identity's signatures, and custody, manufacturing and "
+          "qc hosted with it");
+    }
+    CC_ASSIGN_OR_RETURN(
+        crypto::FieldCipher cipher,
+        crypto::FieldCipher::FromKeyFile(options.field_key_file));
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ledger::Ledger::FromPemFile(
+                            "dose", options.signing_key_dir + "/dose.key",
+                            ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
+    }
+    dose::DoseOptions dose_options = options.dose;
+    dose_options.rules.fin = options.donor.fin;
+    // The configured product code must be one ISBT 128 takes.
+    CC_RETURN_IF_ERROR(
+        dose::DoseProductCode("A0", dose_options.rules).status());
+    CC_RETURN_IF_ERROR(dose::Dose::RegisterStateReaders(shared->states));
+    return std::unique_ptr<DoseModule>(
+        new DoseModule(std::move(pool), std::move(ledger), std::move(cipher),
+                       shared, std::move(dose_options)));
+  }
+
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<dose::v1::DoseService>(&service_)};
+  }
+
+ private:
+  DoseModule(std::unique_ptr<pg::Pool> pool,
+             std::unique_ptr<ledger::Ledger> ledger, crypto::FieldCipher cipher,
+             Shared* shared, dose::DoseOptions options)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        cipher_(std::move(cipher)),
+        dose_(pool_.get(), ledger_.get(), &cipher_, shared->signatures,
+              shared->dose_lots, shared->dose_materials, shared->dose_items,
+              std::move(options)),
+        service_(&dose_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  crypto::FieldCipher cipher_;
+  dose::Dose dose_;
+  dose::DoseService service_;
 };
 
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
@@ -417,7 +500,8 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 const std::vector<std::string>& KnownServices() {
   // In the order they are built: a service comes after those it calls.
   static const std::vector<std::string> kServices = {
-      "identity", "system", "custody", "donor", "manufacturing", "qc", "audit"};
+      "identity",      "system", "custody", "donor",
+      "manufacturing", "qc",     "dose",    "audit"};
   return kServices;
 }
 
@@ -441,12 +525,15 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
   // identity always (sessions and signatures); custody with donor, which
   // calls it in-process; donor and custody with manufacturing, which reads
   // donor lots and calls custody in-process; manufacturing (and so donor
-  // and custody) with qc, which reads batches and calls custody in-process.
+  // and custody) with qc, which reads batches and calls custody in-process;
+  // qc (and so the rest) with dose, which reads lots, material lots and
+  // custody in-process.
   resolved.push_back("identity");
   auto selected = [&resolved](const char* service) {
     return std::find(resolved.begin(), resolved.end(), service) !=
            resolved.end();
   };
+  if (selected("dose")) resolved.push_back("qc");
   if (selected("qc")) resolved.push_back("manufacturing");
   if (selected("manufacturing")) {
     resolved.push_back("donor");
@@ -468,7 +555,8 @@ std::vector<const migrations::MigrationSet*> AllMigrations() {
       &migrations::MetaMigrations(),          &migrations::AuditMigrations(),
       &migrations::IdentityMigrations(),      &migrations::SystemMigrations(),
       &migrations::CustodyMigrations(),       &migrations::DonorMigrations(),
-      &migrations::ManufacturingMigrations(), &migrations::QcMigrations()};
+      &migrations::ManufacturingMigrations(), &migrations::QcMigrations(),
+      &migrations::DoseMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -500,6 +588,10 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
       CC_ASSIGN_OR_RETURN(
           std::unique_ptr<ManufacturingModule> module,
           ManufacturingModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
+    } else if (service == "dose") {
+      CC_ASSIGN_OR_RETURN(std::unique_ptr<DoseModule> module,
+                          DoseModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "qc") {
       CC_ASSIGN_OR_RETURN(std::unique_ptr<QcModule> module,

@@ -19,6 +19,8 @@
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/pool.h"
 #include "services/donor/donor.h"
+#include "services/dose/dose.h"
+#include "services/dose/ports.h"
 #include "services/identity/identity.h"
 #include "services/ledger/state_registry.h"
 #include "services/manufacturing/manufacturing.h"
@@ -60,6 +62,10 @@ struct HostOptions {
   manufacturing::ManufacturingOptions manufacturing;
   // qc: its default specification (hosting it hosts manufacturing too)
   qc::QcOptions qc;
+  // dose: its rules (hosting it hosts qc too); the chain of identity
+  // identifiers are issued under donor.fin (--facility-fin), and the
+  // patients' identifying data sealed with field_key_file.
+  dose::DoseOptions dose;
 };
 
 // One hosted bounded context: owns its pool, stores and gRPC services.
@@ -84,6 +90,11 @@ struct Shared {
   // Set by the manufacturing module for services that read batches
   // in-process.
   qc::BatchPort* batches = nullptr;
+  // Set by the custody, manufacturing and qc modules for the dose service,
+  // which reaches them in-process through its own ports.
+  dose::ItemPort* dose_items = nullptr;
+  dose::MaterialPort* dose_materials = nullptr;
+  dose::LotPort* dose_lots = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool

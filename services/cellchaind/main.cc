@@ -159,7 +159,8 @@ int Serve(const ServeConfig& config) {
                    .field_key_file = config.field_key_file,
                    .donor = {},
                    .manufacturing = {},
-                   .qc = {}};
+                   .qc = {},
+                   .dose = {}};
   host.donor.fin = config.facility_fin;
   host.donor.max_collection_to_processing =
       absl::FromChrono(config.donor_max_collection_to_processing);

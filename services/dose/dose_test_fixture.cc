@@ -2,10 +2,8 @@
 
 #include <utility>
 
-#include "cellchain_dose_migrations.h"
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
-#include "services/common/migrations/migrations.h"
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
@@ -34,12 +32,6 @@ absl::StatusOr<manufacturing::v1::MaterialLot> Materials::GetMaterial(
 void DoseTest::SetUp() {
   ServiceFixture::SetUp();
   if (HasFatalFailure()) return;
-  {
-    CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
-                            pg::Connection::Open(db_->conninfo()));
-    CC_ASSERT_OK(
-        migrations::Apply(owner, {&migrations::DoseMigrations()}).status());
-  }
   StartIdentity(SigningIdentityOptions());
   if (HasFatalFailure()) return;
   CC_ASSERT_OK_AND_ASSIGN(pool_, ServicePool("dose"));

@@ -8,10 +8,6 @@
 // and pharmacist), cleo (clinician), quinn (QA); the requests they send,
 // filled in as they would.
 //
-// Until cellchaind's migrate applies the dose schema to the test template,
-// SetUp applies it to the test's database itself (an applied migration is
-// recorded, so the step is a no-op once the template has it).
-//
 // For dose_pg_test only. Thread-safety: as ServiceFixture.
 #ifndef CELLCHAIN_SERVICES_DOSE_DOSE_TEST_FIXTURE_H_
 #define CELLCHAIN_SERVICES_DOSE_DOSE_TEST_FIXTURE_H_
