@@ -1,0 +1,461 @@
+#include "clients/label/command.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "cellchain/labels/v1/labels.pb.h"
+#include "clients/label/printer.h"
+#include "clients/label/render.h"
+#include "services/common/strings/absl_view.h"
+#include "services/isbt128/din.h"
+#include "services/isbt128/eye_readable.h"
+#include "services/isbt128/scan.h"
+
+namespace cellchain::label {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: cellchain-label <command> [arguments]\n"
+    "\n"
+    "  render --from-json FILE --format zpl|png|pdf --dpi 203|300 -o OUT\n"
+    "      Renders a label (cellchain.labels.v1.Label as JSON) to ZPL II, a\n"
+    "      PNG preview (one pixel per printer dot) or a PDF. OUT - is stdout.\n"
+    "  print --from-json FILE --dpi 203|300 (--printer HOST[:PORT] | -o FILE)\n"
+    "        [--copies N] [--timeout SECONDS]\n"
+    "      Sends the label's ZPL to a Zebra printer over raw TCP (port 9100\n"
+    "      unless given) after reading its ~HS status; a printer that is\n"
+    "      paused, out of labels or ribbon, open or full is refused and sent\n"
+    "      nothing. With -o the ZPL is written to FILE instead.\n"
+    "  printer-status --printer HOST[:PORT] [--timeout SECONDS]\n"
+    "      Prints what the printer's ~HS status says.\n"
+    "  isbt check-char DIN13\n"
+    "      Prints the ISO/IEC 7064 MOD 37-2 keyboard entry check character\n"
+    "      of a 13-character DIN (A999921123456 gives 3).\n"
+    "  isbt parse STRING\n"
+    "      Prints the ISBT 128 data structures of a scanned string (one,\n"
+    "      several concatenated, or a =+ compound message) as JSON.\n"
+    "\n"
+    "Exit status: 0 done, 1 refused (the reason on stderr), 2 usage.\n";
+
+constexpr absl::Duration kDefaultTimeout = absl::Seconds(5);
+
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+int Usage(std::string_view message, Io& io) {
+  io.err << "cellchain-label: " << message << "\n\n" << kUsage;
+  return kExitUsage;
+}
+
+int Usage(const absl::Status& status, Io& io) {
+  return Usage(std::string(status.message()), io);
+}
+
+int Refused(const absl::Status& status, Io& io) {
+  io.err << "cellchain-label: refused: " << status.message() << "\n";
+  return kExitRefused;
+}
+
+// "--name value", "--name=value" and "-o value"; positional arguments
+// apart. Every flag is single-valued.
+struct Args {
+  std::map<std::string, std::string, std::less<>> flags;
+  std::vector<std::string> positional;
+  bool help = false;
+};
+
+absl::StatusOr<Args> ParseArgs(std::span<const std::string> args,
+                               const std::vector<std::string_view>& known) {
+  Args parsed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      parsed.help = true;
+      return parsed;
+    }
+    if (!arg.starts_with("-") || arg == "-") {
+      parsed.positional.emplace_back(arg);
+      continue;
+    }
+    std::string name;
+    std::string value;
+    bool has_value = false;
+    if (arg == "-o") {
+      name = "o";
+    } else if (arg.starts_with("--")) {
+      arg.remove_prefix(2);
+      size_t eq = arg.find('=');
+      name = std::string(arg.substr(0, eq));
+      if (eq != std::string_view::npos) {
+        value = std::string(arg.substr(eq + 1));
+        has_value = true;
+      }
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag ", ToAbsl(arg)));
+    }
+    bool is_known = false;
+    for (std::string_view k : known) is_known = is_known || k == name;
+    const std::string shown = name == "o" ? "-o" : "--" + name;
+    if (!is_known) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", shown));
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(shown, " needs a value"));
+      }
+      value = args[++i];
+    }
+    if (!parsed.flags.emplace(name, value).second) {
+      return absl::InvalidArgumentError(absl::StrCat(shown, " given twice"));
+    }
+  }
+  return parsed;
+}
+
+std::string Flag(const Args& args, std::string_view name) {
+  auto it = args.flags.find(name);
+  return it == args.flags.end() ? std::string() : it->second;
+}
+
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  std::stringstream data;
+  if (path == "-") {
+    data << std::cin.rdbuf();
+  } else {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+    data << file.rdbuf();
+  }
+  return data.str();
+}
+
+absl::Status WriteOutput(const std::string& path, const std::string& data,
+                         Io& io) {
+  if (path == "-") {
+    io.out << data;
+    io.out.flush();
+    return absl::OkStatus();
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << data;
+  file.close();
+  if (!file) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<labels::v1::Label> ReadLabel(const std::string& path) {
+  absl::StatusOr<std::string> json = ReadInput(path);
+  if (!json.ok()) return json.status();
+  labels::v1::Label label;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto parsed =
+      google::protobuf::util::JsonStringToMessage(*json, &label, options);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is not a cellchain.labels.v1.Label in JSON: ",
+                     std::string(parsed.message())));
+  }
+  return label;
+}
+
+absl::StatusOr<int> ParseDpi(const std::string& text) {
+  int dpi = 0;
+  if (!absl::SimpleAtoi(text, &dpi) || (dpi != 203 && dpi != 300)) {
+    return absl::InvalidArgumentError("--dpi must be 203 or 300");
+  }
+  return dpi;
+}
+
+absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
+  if (text.empty()) return kDefaultTimeout;
+  int seconds = 0;
+  if (!absl::SimpleAtoi(text, &seconds) || seconds < 1 || seconds > 600) {
+    return absl::InvalidArgumentError("--timeout must be 1 to 600 seconds");
+  }
+  return absl::Seconds(seconds);
+}
+
+int RenderCommand(std::span<const std::string> rest, Io& io) {
+  absl::StatusOr<Args> args =
+      ParseArgs(rest, {"from-json", "format", "dpi", "o"});
+  if (!args.ok()) return Usage(args.status(), io);
+  if (args->help) {
+    io.out << kUsage;
+    return kExitDone;
+  }
+  if (!args->positional.empty()) {
+    return Usage(absl::StrCat("unexpected argument ", args->positional[0]), io);
+  }
+  for (const auto& [name, shown] :
+       {std::pair{"from-json", "--from-json"}, std::pair{"format", "--format"},
+        std::pair{"dpi", "--dpi"}, std::pair{"o", "-o"}}) {
+    if (Flag(*args, name).empty()) {
+      return Usage(absl::StrCat("missing ", shown), io);
+    }
+  }
+  absl::StatusOr<Format> format = ParseFormat(Flag(*args, "format"));
+  if (!format.ok()) return Usage("--format must be zpl, png or pdf", io);
+  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "dpi"));
+  if (!dpi.ok()) return Usage(dpi.status(), io);
+  absl::StatusOr<labels::v1::Label> label = ReadLabel(Flag(*args, "from-json"));
+  if (!label.ok()) return Refused(label.status(), io);
+  absl::StatusOr<std::string> rendered = Render(*label, *format, *dpi);
+  if (!rendered.ok()) return Refused(rendered.status(), io);
+  absl::Status written = WriteOutput(Flag(*args, "o"), *rendered, io);
+  if (!written.ok()) return Refused(written, io);
+  return kExitDone;
+}
+
+int PrintCommand(std::span<const std::string> rest, Io& io) {
+  absl::StatusOr<Args> args = ParseArgs(
+      rest, {"from-json", "dpi", "printer", "o", "copies", "timeout"});
+  if (!args.ok()) return Usage(args.status(), io);
+  if (args->help) {
+    io.out << kUsage;
+    return kExitDone;
+  }
+  if (!args->positional.empty()) {
+    return Usage(absl::StrCat("unexpected argument ", args->positional[0]), io);
+  }
+  if (Flag(*args, "from-json").empty()) return Usage("missing --from-json", io);
+  if (Flag(*args, "dpi").empty()) return Usage("missing --dpi", io);
+  const std::string printer = Flag(*args, "printer");
+  const std::string file = Flag(*args, "o");
+  if (printer.empty() == file.empty()) {
+    return Usage("give either --printer HOST[:PORT] or -o FILE", io);
+  }
+  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "dpi"));
+  if (!dpi.ok()) return Usage(dpi.status(), io);
+  int copies = 1;
+  if (const std::string c = Flag(*args, "copies");
+      !c.empty() &&
+      (!absl::SimpleAtoi(c, &copies) || copies < 1 || copies > 99)) {
+    return Usage("--copies must be 1 to 99", io);
+  }
+  absl::StatusOr<absl::Duration> timeout = ParseTimeout(Flag(*args, "timeout"));
+  if (!timeout.ok()) return Usage(timeout.status(), io);
+  absl::StatusOr<PrinterAddress> address;
+  if (!printer.empty()) {
+    address = ParsePrinterAddress(printer);
+    if (!address.ok()) return Usage(address.status(), io);
+  }
+  absl::StatusOr<labels::v1::Label> label = ReadLabel(Flag(*args, "from-json"));
+  if (!label.ok()) return Refused(label.status(), io);
+  absl::StatusOr<std::string> zpl = Render(*label, Format::kZpl, *dpi, copies);
+  if (!zpl.ok()) return Refused(zpl.status(), io);
+  if (!file.empty()) {
+    absl::Status written = WriteOutput(file, *zpl, io);
+    if (!written.ok()) return Refused(written, io);
+    return kExitDone;
+  }
+  absl::Status sent = SendToPrinter(*address, *zpl, *timeout);
+  if (!sent.ok()) return Refused(sent, io);
+  io.err << "cellchain-label: sent " << copies << " label"
+         << (copies == 1 ? "" : "s") << " for " << label->item_id() << " to "
+         << address->host << ":" << address->port << "\n";
+  return kExitDone;
+}
+
+int PrinterStatusCommand(std::span<const std::string> rest, Io& io) {
+  absl::StatusOr<Args> args = ParseArgs(rest, {"printer", "timeout"});
+  if (!args.ok()) return Usage(args.status(), io);
+  if (args->help) {
+    io.out << kUsage;
+    return kExitDone;
+  }
+  if (Flag(*args, "printer").empty()) return Usage("missing --printer", io);
+  absl::StatusOr<PrinterAddress> address =
+      ParsePrinterAddress(Flag(*args, "printer"));
+  if (!address.ok()) return Usage(address.status(), io);
+  absl::StatusOr<absl::Duration> timeout = ParseTimeout(Flag(*args, "timeout"));
+  if (!timeout.ok()) return Usage(timeout.status(), io);
+  absl::StatusOr<PrinterStatus> status = QueryPrinter(*address, *timeout);
+  if (!status.ok()) return Refused(status.status(), io);
+  auto yes = [](bool b) { return b ? "yes" : "no"; };
+  io.out << "paused: " << yes(status->paused) << "\n"
+         << "out of labels: " << yes(status->paper_out) << "\n"
+         << "out of ribbon: " << yes(status->ribbon_out) << "\n"
+         << "thermal transfer: " << yes(status->thermal_transfer) << "\n"
+         << "head open: " << yes(status->head_open) << "\n"
+         << "buffer full: " << yes(status->buffer_full) << "\n"
+         << "formats in buffer: " << status->formats_in_buffer << "\n"
+         << "label length (dots): " << status->label_length_dots << "\n";
+  absl::Status ready = ReadyToPrint(*status);
+  io.out << "ready: " << (ready.ok() ? "yes" : "no") << "\n";
+  if (!ready.ok()) return Refused(ready, io);
+  return kExitDone;
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string MinuteJson(absl::CivilMinute at) {
+  return JsonString(absl::FormatCivilTime(at));
+}
+
+// One data structure as a JSON object's members after "number" and "data".
+std::string Members(const isbt128::DataStructure& ds) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, isbt128::DonationIdentification>) {
+          const char* type = "none";
+          switch (v.flag_type) {
+            case isbt128::FlagType::kNone:
+              type = "none";
+              break;
+            case isbt128::FlagType::kType1:
+              type = "type1";
+              break;
+            case isbt128::FlagType::kType2:
+              type = "type2";
+              break;
+            case isbt128::FlagType::kType3:
+              type = "type3";
+              break;
+            case isbt128::FlagType::kReserved:
+              type = "reserved";
+              break;
+          }
+          return absl::StrCat(
+              "\"name\": \"donation identification number\", \"din\": ",
+              JsonString(v.din.ToString()),
+              ", \"fin\": ", JsonString(v.din.fin()),
+              ", \"year\": ", v.din.year(),
+              ", \"sequence\": ", v.din.sequence(),
+              ", \"flags\": ", JsonString(v.flags), ", \"flag_type\": \"", type,
+              "\", \"check_character\": ",
+              JsonString(std::string(1, v.din.CheckCharacter())));
+        } else if constexpr (std::is_same_v<T, isbt128::BloodGroups>) {
+          return absl::StrCat("\"name\": \"blood groups\", \"content\": ",
+                              JsonString(v.content));
+        } else if constexpr (std::is_same_v<T, isbt128::ProductCode>) {
+          return absl::StrCat(
+              "\"name\": \"product code\", \"description_code\": ",
+              JsonString(v.description_code), ", \"tds\": ", JsonString(v.tds));
+        } else if constexpr (std::is_same_v<T, isbt128::ExpirationDate>) {
+          return absl::StrCat("\"name\": \"expiration date\", \"date\": ",
+                              JsonString(absl::FormatCivilTime(v.day)));
+        } else if constexpr (std::is_same_v<T, isbt128::Expiration>) {
+          return absl::StrCat(
+              "\"name\": \"expiration date and time\", \"at\": ",
+              MinuteJson(v.at));
+        } else if constexpr (std::is_same_v<T, isbt128::Collection>) {
+          return absl::StrCat(
+              "\"name\": \"collection date and time\", \"at\": ",
+              MinuteJson(v.at));
+        } else {
+          return absl::StrCat(
+              "\"name\": \"chain of identity identifier\", \"fin\": ",
+              JsonString(v.fin()), ", \"year\": ", v.year(),
+              ", \"sequence\": ", JsonString(v.sequence()),
+              ", \"check_character\": ",
+              JsonString(std::string(1, v.CheckCharacter())));
+        }
+      },
+      ds.value);
+}
+
+int IsbtCommand(std::span<const std::string> rest, Io& io) {
+  if (rest.empty()) return Usage("missing isbt command", io);
+  if (rest[0] == "--help" || rest[0] == "-h") {
+    io.out << kUsage;
+    return kExitDone;
+  }
+  if (rest.size() != 2) {
+    return Usage(absl::StrCat("isbt ", rest[0], " takes one argument"), io);
+  }
+  const std::string& arg = rest[1];
+  if (rest[0] == "check-char") {
+    absl::StatusOr<isbt128::Din> din = isbt128::Din::Parse(arg);
+    if (!din.ok()) return Refused(din.status(), io);
+    io.out << din->CheckCharacter() << "\n";
+    return kExitDone;
+  }
+  if (rest[0] == "parse") {
+    absl::StatusOr<std::vector<isbt128::DataStructure>> parsed =
+        isbt128::ParseScan(arg);
+    if (!parsed.ok()) return Refused(parsed.status(), io);
+    std::string json = absl::StrCat(
+        "{\n  \"compound_message\": ", arg.starts_with("=+") ? "true" : "false",
+        ",\n  \"data_structures\": [");
+    for (size_t i = 0; i < parsed->size(); ++i) {
+      const isbt128::DataStructure& ds = (*parsed)[i];
+      absl::StrAppend(&json, i == 0 ? "\n" : ",\n", "    {\"number\": \"",
+                      absl::Dec(ds.number, absl::kZeroPad3),
+                      "\", \"data\": ", JsonString(ds.text), ", ", Members(ds));
+      if (absl::StatusOr<isbt128::EyeReadable> eye =
+              isbt128::EyeReadableOf(ds.text);
+          eye.ok()) {
+        absl::StrAppend(&json, ", \"eye_readable\": ", JsonString(eye->text));
+      }
+      json += "}";
+    }
+    json += "\n  ]\n}\n";
+    io.out << json;
+    return kExitDone;
+  }
+  return Usage(absl::StrCat("unknown isbt command ", rest[0]), io);
+}
+
+}  // namespace
+
+int Run(std::span<const std::string> args, std::ostream& out,
+        std::ostream& err) {
+  Io io{out, err};
+  if (args.empty()) return Usage("missing command", io);
+  const std::string& command = args[0];
+  std::span<const std::string> rest = args.subspan(1);
+  if (command == "--help" || command == "-h" || command == "help") {
+    out << kUsage;
+    return kExitDone;
+  }
+  if (command == "render") return RenderCommand(rest, io);
+  if (command == "print") return PrintCommand(rest, io);
+  if (command == "printer-status") return PrinterStatusCommand(rest, io);
+  if (command == "isbt") return IsbtCommand(rest, io);
+  return Usage(absl::StrCat("unknown command ", command), io);
+}
+
+}  // namespace cellchain::label

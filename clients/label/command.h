@@ -1,0 +1,43 @@
+// cellchain-label's command line: the offline commands a technician (or a
+// validation engineer) runs without a server.
+//
+//   cellchain-label render --from-json FILE --format zpl|png|pdf
+//                          --dpi 203|300 -o OUT
+//   cellchain-label print --from-json FILE --dpi 203|300
+//                         (--printer HOST[:PORT] | -o FILE) [--copies N]
+//                         [--timeout SECONDS]
+//   cellchain-label printer-status --printer HOST[:PORT] [--timeout SECONDS]
+//   cellchain-label isbt check-char DIN13
+//   cellchain-label isbt parse STRING
+//
+// FILE is a cellchain.labels.v1.Label in its proto JSON form (what the
+// labels service will return); OUT and -o FILE may be "-" for stdout.
+// `print` reads the printer's ~HS status first and sends nothing to a
+// printer that is paused, out of media, open or full (printer.h).
+//
+// Exit status: kExitDone (0), kExitRefused (1: the label, the input or the
+// printer was refused; the reason on stderr), kExitUsage (2: a bad command
+// line; the usage on stderr). "--help" prints the usage and exits 0.
+//
+// Thread-safety: Run only touches the streams it is given and the files
+// and printers it is told to.
+#ifndef CELLCHAIN_CLIENTS_LABEL_COMMAND_H_
+#define CELLCHAIN_CLIENTS_LABEL_COMMAND_H_
+
+#include <ostream>
+#include <span>
+#include <string>
+
+namespace cellchain::label {
+
+inline constexpr int kExitDone = 0;
+inline constexpr int kExitRefused = 1;
+inline constexpr int kExitUsage = 2;
+
+// `args` are the arguments after the program name. Returns the exit status.
+int Run(std::span<const std::string> args, std::ostream& out,
+        std::ostream& err);
+
+}  // namespace cellchain::label
+
+#endif  // CELLCHAIN_CLIENTS_LABEL_COMMAND_H_
