@@ -3,9 +3,14 @@
 // the cath lab returns it (accepting the handoff back by scanning), destroy
 // it with a witness (the bag discarded in custody), and the worklists.
 //
-// Custody is changed first, under request ids derived from the caller's,
-// and the dose's transaction records it after checking the dose's state
-// again; an issue whose transaction refuses cancels its handoff.
+// Each locks the dose's row, judges the dose, and only then asks custody
+// for its part (under request ids derived from the caller's, so custody
+// replays it), then records the dose's change in the same transaction: no
+// one changes the dose between custody's change and its row, and a retry
+// of a request whose dose side failed after custody's change finds the dose
+// as it was and custody replaying its part, and completes. An issue refused
+// after its handoff started cancels the handoff.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,29 +66,8 @@ absl::StatusOr<v1::IssueDoseResponse> Dose::IssueDose(
   }
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  v1::Dose dose;
-  {
-    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(dose, LoadDose(*lease, request.dose_id()));
-  }
-  // A retry of an issue that succeeded replays below; only a first
-  // attempt is judged here.
-  if (dose.issued_handoff_id().empty()) {
-    CC_RETURN_IF_ERROR(
-        RequireState(dose, {v1::DOSE_STATE_RELEASED}, "an issue"));
-    CC_RETURN_IF_ERROR(RequireUnexpired(dose, clock_->Now()));
-  }
-  custody::v1::InitiateHandoffRequest handoff;
-  handoff.mutable_context()->set_request_id(
-      idempotency::DerivedRequestId(request_id, "issue"));
-  handoff.set_item_id(dose.item_id());
-  handoff.set_to_user_id(request.to_user_id());
-  handoff.set_to_location_id(request.to_location_id());
-  handoff.set_condition(request.condition());
-  handoff.set_seal_intact(request.seal_intact());
-  CC_ASSIGN_OR_RETURN(custody::v1::InitiateHandoffResponse started,
-                      items_->InitiateHandoff(caller, handoff));
-  const std::string& handoff_id = started.handoff().handoff_id();
+  // The handoff this attempt started, for the cancellation below.
+  std::string started_handoff_id;
   absl::StatusOr<v1::IssueDoseResponse> issued =
       ledger::RecordOnce<v1::IssueDoseResponse>(
           *pool_, *ledger_, {kServiceName, "IssueDose", auth::ActorOf(caller)},
@@ -91,37 +75,65 @@ absl::StatusOr<v1::IssueDoseResponse> Dose::IssueDose(
           [&](ledger::Recorder& audit,
               v1::IssueDoseResponse& response) -> absl::Status {
             pg::Transaction& tx = audit.tx();
-            CC_ASSIGN_OR_RETURN(v1::Dose locked, LoadDose(tx, dose.dose_id(),
+            // Locked first and judged before custody is asked: no one can
+            // change the dose between the handoff and its row.
+            CC_ASSIGN_OR_RETURN(v1::Dose locked, LoadDose(tx, request.dose_id(),
                                                           /*for_update=*/true));
             CC_RETURN_IF_ERROR(
                 RequireState(locked, {v1::DOSE_STATE_RELEASED}, "an issue"));
             CC_RETURN_IF_ERROR(RequireUnexpired(locked, clock_->Now()));
+            custody::v1::InitiateHandoffRequest handoff;
+            handoff.mutable_context()->set_request_id(
+                idempotency::DerivedRequestId(request_id, "issue"));
+            handoff.set_item_id(locked.item_id());
+            handoff.set_to_user_id(request.to_user_id());
+            handoff.set_to_location_id(request.to_location_id());
+            handoff.set_condition(request.condition());
+            handoff.set_seal_intact(request.seal_intact());
+            CC_ASSIGN_OR_RETURN(custody::v1::InitiateHandoffResponse started,
+                                items_->InitiateHandoff(caller, handoff));
+            const custody::v1::Handoff& h = started.handoff();
+            if (h.status() == "CANCELLED") {
+              // Custody replayed the handoff an earlier attempt of this
+              // request started and then cancelled.
+              return FailedRule(
+                  kReasonRequestRefusedBefore,
+                  absl::StrCat("request ", request_id,
+                               " was refused before and its handoff ",
+                               h.handoff_id(),
+                               " cancelled: issue with a new request id"));
+            }
+            started_handoff_id = h.handoff_id();
             CC_RETURN_IF_ERROR(
                 tx.Exec(kUpdateIssued,
-                        {locked.dose_id(), handoff_id,
+                        {locked.dose_id(), h.handoff_id(),
                          static_cast<int>(v1::DOSE_STATE_ISSUED)})
                     .status());
             CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
                                 LoadDose(tx, locked.dose_id()));
-            response.set_handoff_id(handoff_id);
+            response.set_handoff_id(h.handoff_id());
             return audit
                 .Append("dose.issue", "dose", locked.dose_id(), response.dose(),
                         "", IdentifiersOf(locked))
                 .status();
           });
-  if (issued.status().code() == absl::StatusCode::kFailedPrecondition) {
-    // Not issued: the bag goes back to the pharmacy.
+  // A refusal after the handoff started (nothing of the dose's own is left
+  // to judge then, but the record's append can refuse) sends the bag back
+  // to the pharmacy. Any other failure leaves the handoff open: a retry of
+  // this request replays it and completes the issue.
+  if (issued.status().code() == absl::StatusCode::kFailedPrecondition &&
+      !started_handoff_id.empty()) {
     custody::v1::CancelHandoffRequest cancel;
     cancel.mutable_context()->set_request_id(
         idempotency::DerivedRequestId(request_id, "issue/cancel"));
-    cancel.set_handoff_id(handoff_id);
+    cancel.set_handoff_id(started_handoff_id);
     absl::StatusOr<custody::v1::CancelHandoffResponse> cancelled =
         items_->CancelHandoff(caller, cancel);
     if (!cancelled.ok()) {
-      return Annotate(
-          issued.status(),
-          absl::StrCat("and handoff ", handoff_id, " could not be cancelled: ",
-                       cancelled.status().message()));
+      return Annotate(issued.status(),
+                      absl::StrCat("and handoff ", started_handoff_id,
+                                   " could not be cancelled: ",
+                                   cancelled.status().message()));
     }
   }
   return issued;
@@ -138,44 +150,44 @@ absl::StatusOr<v1::ReturnDoseResponse> Dose::ReturnDose(
       fields::RequireText(request.context().reason(), "context.reason"));
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
-  v1::Dose dose;
-  {
-    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(dose, LoadDose(*lease, request.dose_id()));
-  }
-  if (dose.returned_at().seconds() == 0) {
-    CC_RETURN_IF_ERROR(RequireState(dose, {v1::DOSE_STATE_ISSUED}, "a return"));
-    // The handoff must be the bag's own, back from the cath lab.
-    custody::v1::GetItemRequest get;
-    get.set_item_id(dose.item_id());
-    CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
-                        items_->GetItem(get));
-    if (item.item().open_handoff_id() != request.handoff_id()) {
-      return FailedRule(
-          kReasonCustodyBroken,
-          absl::StrCat("handoff ", request.handoff_id(),
-                       " is not the open handoff of dose ", dose.dose_id(),
-                       "'s bag ", dose.item_id()));
-    }
-  }
-  custody::v1::AcceptHandoffRequest accept;
-  accept.mutable_context()->set_request_id(
-      idempotency::DerivedRequestId(request_id, "return"));
-  accept.set_handoff_id(request.handoff_id());
-  accept.set_scan(request.scan());
-  accept.set_condition(request.condition());
-  accept.set_seal_intact(request.seal_intact());
-  CC_RETURN_IF_ERROR(items_->AcceptHandoff(caller, accept).status());
   return ledger::RecordOnce<v1::ReturnDoseResponse>(
       *pool_, *ledger_, {kServiceName, "ReturnDose", auth::ActorOf(caller)},
       request,
       [&](ledger::Recorder& audit,
           v1::ReturnDoseResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
-        CC_ASSIGN_OR_RETURN(v1::Dose locked,
-                            LoadDose(tx, dose.dose_id(), /*for_update=*/true));
+        CC_ASSIGN_OR_RETURN(v1::Dose locked, LoadDose(tx, request.dose_id(),
+                                                      /*for_update=*/true));
         CC_RETURN_IF_ERROR(
             RequireState(locked, {v1::DOSE_STATE_ISSUED}, "a return"));
+        // The handoff must be the bag's own: open, or (a retry whose
+        // dose side did not commit) accepted already, which custody's
+        // replay of this request's acceptance then confirms.
+        custody::v1::GetItemRequest get;
+        get.set_item_id(locked.item_id());
+        CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
+                            items_->GetItem(get));
+        const bool bags_own =
+            std::any_of(item.handoffs().begin(), item.handoffs().end(),
+                        [&](const custody::v1::Handoff& h) {
+                          return h.handoff_id() == request.handoff_id() &&
+                                 h.handoff_id() != locked.issued_handoff_id();
+                        });
+        if (!bags_own) {
+          return FailedRule(
+              kReasonCustodyBroken,
+              absl::StrCat("handoff ", request.handoff_id(),
+                           " is not a handoff back of dose ", locked.dose_id(),
+                           "'s bag ", locked.item_id()));
+        }
+        custody::v1::AcceptHandoffRequest accept;
+        accept.mutable_context()->set_request_id(
+            idempotency::DerivedRequestId(request_id, "return"));
+        accept.set_handoff_id(request.handoff_id());
+        accept.set_scan(request.scan());
+        accept.set_condition(request.condition());
+        accept.set_seal_intact(request.seal_intact());
+        CC_RETURN_IF_ERROR(items_->AcceptHandoff(caller, accept).status());
         CC_RETURN_IF_ERROR(
             tx.Exec(kUpdateReturned,
                     {locked.dose_id(), request.context().reason(),
@@ -208,31 +220,26 @@ absl::StatusOr<v1::DestroyDoseResponse> Dose::DestroyDose(
                     common::v1::ROLE_QA, common::v1::ROLE_TECHNICIAN},
                    {common::v1::SIGNATURE_MEANING_WITNESSED},
                    AttemptOf(caller, "DestroyDose", request_id), "witness"));
-  v1::Dose dose;
-  {
-    CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(dose, LoadDose(*lease, request.dose_id()));
-  }
-  if (dose.destroyed_by_user_id().empty()) {
-    CC_RETURN_IF_ERROR(RequireState(dose, kDestroyable, "a destruction"));
-  }
-  custody::v1::EndItemRequest end;
-  end.mutable_context()->set_request_id(
-      idempotency::DerivedRequestId(request_id, "destroy"));
-  end.mutable_context()->set_reason(
-      request.context().reason().substr(0, fields::kMaxText));
-  end.set_item_id(dose.item_id());
-  end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
-  CC_RETURN_IF_ERROR(items_->EndItem(caller, end).status());
   return ledger::RecordOnce<v1::DestroyDoseResponse>(
       *pool_, *ledger_, {kServiceName, "DestroyDose", signature.actor}, request,
       [&](ledger::Recorder& audit,
           v1::DestroyDoseResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
-        CC_ASSIGN_OR_RETURN(v1::Dose locked,
-                            LoadDose(tx, dose.dose_id(), /*for_update=*/true));
+        // Locked and judged before the bag is discarded, which cannot be
+        // undone: nothing changes the dose between the two, and a retry
+        // after a failure past custody's change finds the dose as it was
+        // and custody replaying its discard.
+        CC_ASSIGN_OR_RETURN(v1::Dose locked, LoadDose(tx, request.dose_id(),
+                                                      /*for_update=*/true));
         CC_RETURN_IF_ERROR(RequireState(locked, kDestroyable, "a destruction"));
         const std::string& reason = request.context().reason();
+        custody::v1::EndItemRequest end;
+        end.mutable_context()->set_request_id(
+            idempotency::DerivedRequestId(request_id, "destroy"));
+        end.mutable_context()->set_reason(reason.substr(0, fields::kMaxText));
+        end.set_item_id(locked.item_id());
+        end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
+        CC_RETURN_IF_ERROR(items_->EndItem(caller, end).status());
         CC_RETURN_IF_ERROR(tx.Exec(kUpdateDestroyed,
                                    {locked.dose_id(), signature.actor.user_id(),
                                     witness.actor.user_id(), reason,

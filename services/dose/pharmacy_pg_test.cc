@@ -1,0 +1,268 @@
+// The pharmacy's issue, return and destruction when something goes wrong
+// between custody's change and the dose's row (DoseTest, against a real
+// PostgreSQL and the real custody): custody's answer lost after it did its
+// part, a handoff that is not the bag's way back, and someone trying to
+// change the dose in between. What a pharmacist sees: the dose and its bag
+// agree, and a retry with the same request id completes.
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/status/status.h"
+#include "services/common/testing/status_matchers.h"
+#include "services/dose/dose_test_fixture.h"
+
+namespace cellchain::dose {
+namespace {
+
+using ::testing::ElementsAre;
+
+// Custody through DirectItems, with `after_change` called once custody has
+// made a change (a handoff started or accepted, an item ended): its error
+// is returned instead of custody's answer, as if the answer were lost or
+// the caller refused after custody's commit.
+class Interleaved final : public ItemPort {
+ public:
+  explicit Interleaved(ItemPort* inner) : inner_(inner) {}
+
+  std::function<absl::Status()> after_change = [] { return absl::OkStatus(); };
+
+  absl::StatusOr<custody::v1::RegisterItemResponse> RegisterItem(
+      const auth::Principal& caller,
+      const custody::v1::RegisterItemRequest& request) override {
+    return inner_->RegisterItem(caller, request);
+  }
+  absl::StatusOr<custody::v1::GetItemResponse> GetItem(
+      const custody::v1::GetItemRequest& request) override {
+    return inner_->GetItem(request);
+  }
+  absl::StatusOr<custody::v1::EndItemResponse> EndItem(
+      const auth::Principal& caller,
+      const custody::v1::EndItemRequest& request) override {
+    return Then(inner_->EndItem(caller, request));
+  }
+  absl::StatusOr<custody::v1::InitiateHandoffResponse> InitiateHandoff(
+      const auth::Principal& caller,
+      const custody::v1::InitiateHandoffRequest& request) override {
+    return Then(inner_->InitiateHandoff(caller, request));
+  }
+  absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
+      const auth::Principal& caller,
+      const custody::v1::AcceptHandoffRequest& request) override {
+    return Then(inner_->AcceptHandoff(caller, request));
+  }
+  absl::StatusOr<custody::v1::CancelHandoffResponse> CancelHandoff(
+      const auth::Principal& caller,
+      const custody::v1::CancelHandoffRequest& request) override {
+    return inner_->CancelHandoff(caller, request);
+  }
+  absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
+      const custody::v1::TraceRequest& request) override {
+    return inner_->TraceBackward(request);
+  }
+
+ private:
+  template <typename T>
+  absl::StatusOr<T> Then(absl::StatusOr<T> answer) {
+    if (!answer.ok()) return answer;
+    absl::Status after = after_change();
+    if (!after.ok()) return after;
+    return answer;
+  }
+
+  ItemPort* const inner_;
+};
+
+class PharmacyTest : public DoseTest {
+ protected:
+  void SetUp() override {
+    DoseTest::SetUp();
+    if (HasFatalFailure()) return;
+    interleaved_ = std::make_unique<Interleaved>(items_.get());
+    DoseOptions options;
+    options.clock = &clock_;
+    pharmacy_dose_ = std::make_unique<Dose>(
+        pool_.get(), ledger_.get(), &*cipher_, identity_.get(), &lots_,
+        &materials_, interleaved_.get(), options);
+  }
+
+  // The next change custody makes answers `status` instead; later ones
+  // answer as custody did.
+  void LoseNextAnswer(absl::Status status) {
+    lost_ = std::move(status);
+    interleaved_->after_change = [this]() {
+      return std::exchange(lost_, absl::OkStatus());
+    };
+  }
+
+  v1::Dose ReleasedDose() {
+    v1::Dose dose = VerifiedDose();
+    auto released = ReleaseAs(Release(dose));
+    EXPECT_TRUE(released.ok()) << released.status();
+    return released.ok() ? released->dose() : dose;
+  }
+
+  v1::IssueDoseRequest Issue(const v1::Dose& dose) {
+    v1::IssueDoseRequest issue;
+    *issue.mutable_context() = Ctx();
+    issue.set_dose_id(dose.dose_id());
+    issue.set_to_user_id("cleo");
+    issue.set_seal_intact(true);
+    return issue;
+  }
+
+  v1::DestroyDoseRequest Destruction(const v1::Dose& dose) {
+    v1::DestroyDoseRequest destroy;
+    *destroy.mutable_context() = Ctx("dropped: bag punctured");
+    destroy.set_dose_id(dose.dose_id());
+    *destroy.mutable_signature() =
+        Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+    destroy.mutable_witness()->set_user_id("paula");
+    destroy.mutable_witness()->set_password(kPaulaPassword);
+    destroy.mutable_witness()->set_meaning(
+        common::v1::SIGNATURE_MEANING_WITNESSED);
+    return destroy;
+  }
+
+  v1::DoseState StateOf(const v1::Dose& dose) {
+    v1::GetDoseRequest get;
+    get.set_dose_id(dose.dose_id());
+    auto got = dose_->GetDose(get);
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() ? got->dose().state() : v1::DOSE_STATE_UNSPECIFIED;
+  }
+
+  std::unique_ptr<Interleaved> interleaved_;
+  std::unique_ptr<Dose> pharmacy_dose_;
+  absl::Status lost_;
+};
+
+TEST_F(PharmacyTest, AnIssueWhoseHandoffAnswerWasLostCompletesOnRetry) {
+  v1::Dose dose = ReleasedDose();
+  v1::IssueDoseRequest issue = Issue(dose);
+  LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
+  auto lost = pharmacy_dose_->IssueDose(phil_, issue);
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, pharmacy_dose_->IssueDose(phil_, issue));
+  EXPECT_EQ(issued.dose().state(), v1::DOSE_STATE_ISSUED);
+  custody::v1::Item bag = Item(dose.item_id());
+  EXPECT_EQ(bag.state(), custody::v1::ITEM_STATE_IN_TRANSIT);
+  EXPECT_EQ(bag.open_handoff_id(), issued.handoff_id());
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_ISSUED);
+}
+
+TEST_F(PharmacyTest, AReturnWhoseAcceptanceAnswerWasLostCompletesOnRetry) {
+  v1::Dose dose = ReleasedDose();
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+  custody::v1::AcceptHandoffRequest accept;
+  *accept.mutable_context() = Ctx();
+  accept.set_handoff_id(issued.handoff_id());
+  accept.set_scan(Label(dose));
+  accept.set_seal_intact(true);
+  CC_ASSERT_OK(custody_->AcceptHandoff(cleo_, accept).status());
+  custody::v1::InitiateHandoffRequest back;
+  *back.mutable_context() = Ctx();
+  back.set_item_id(dose.item_id());
+  back.set_to_user_id("phil");
+  CC_ASSERT_OK_AND_ASSIGN(auto returning,
+                          custody_->InitiateHandoff(cleo_, back));
+  v1::ReturnDoseRequest ret;
+  *ret.mutable_context() = Ctx("infusion postponed");
+  ret.set_dose_id(dose.dose_id());
+  ret.set_handoff_id(returning.handoff().handoff_id());
+  ret.set_scan(Label(dose));
+  ret.set_seal_intact(true);
+  LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
+  auto lost = pharmacy_dose_->ReturnDose(phil_, ret);
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  // Custody took the bag back; the retry records it on the dose.
+  CC_ASSERT_OK_AND_ASSIGN(auto returned,
+                          pharmacy_dose_->ReturnDose(phil_, ret));
+  EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
+  custody::v1::Item bag = Item(dose.item_id());
+  EXPECT_EQ(bag.custodian_user_id(), "phil");
+  EXPECT_TRUE(bag.open_handoff_id().empty());
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_RETURNED);
+}
+
+TEST_F(PharmacyTest, AReturnTakesOnlyTheBagsOwnHandoffBack) {
+  v1::Dose dose = ReleasedDose();
+  v1::Dose other = VerifiedDose("RH-018");
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+  // Another bag on its way to phil: not this dose's return.
+  custody::v1::InitiateHandoffRequest elsewhere;
+  *elsewhere.mutable_context() = Ctx();
+  elsewhere.set_item_id(other.item_id());
+  elsewhere.set_to_user_id("phil");
+  auto foreign = custody_->InitiateHandoff(tina_, elsewhere);
+  ASSERT_TRUE(foreign.ok()) << foreign.status();
+  v1::ReturnDoseRequest ret;
+  *ret.mutable_context() = Ctx("infusion postponed");
+  ret.set_dose_id(dose.dose_id());
+  // The other bag's handoff, scanned; the issue's own, to the cath lab.
+  for (const auto& [handoff_id, scan] :
+       {std::pair(foreign->handoff().handoff_id(), Label(other)),
+        std::pair(issued.handoff_id(), Label(dose))}) {
+    ret.set_handoff_id(handoff_id);
+    ret.set_scan(scan);
+    *ret.mutable_context() = Ctx("infusion postponed");
+    auto refused = dose_->ReturnDose(phil_, ret);
+    EXPECT_EQ(ReasonOf(refused.status()), kReasonCustodyBroken)
+        << refused.status();
+  }
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_ISSUED);
+  EXPECT_EQ(Item(other.item_id()).open_handoff_id(),
+            foreign->handoff().handoff_id());
+  EXPECT_EQ(Item(dose.item_id()).open_handoff_id(), issued.handoff_id());
+}
+
+TEST_F(PharmacyTest, ADestructionWhoseDiscardAnswerWasLostCompletesOnRetry) {
+  v1::Dose dose = ReleasedDose();
+  v1::DestroyDoseRequest destroy = Destruction(dose);
+  LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
+  auto lost = pharmacy_dose_->DestroyDose(phil_, destroy);
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  CC_ASSERT_OK_AND_ASSIGN(auto destroyed,
+                          pharmacy_dose_->DestroyDose(phil_, destroy));
+  EXPECT_EQ(destroyed.dose().state(), v1::DOSE_STATE_DESTROYED);
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_DESTROYED);
+  EXPECT_EQ(Item(dose.item_id()).state(), custody::v1::ITEM_STATE_DISCARDED);
+  EXPECT_THAT(
+      Actions("dose", dose.dose_id()),
+      ElementsAre("dose.prepare", "dose.count", "dose.verify", "dose.release",
+                  "dose.destroy", "dose.destroy_witness"));
+}
+
+TEST_F(PharmacyTest, NoOneChangesTheDoseBetweenTheDiscardAndItsRow) {
+  v1::Dose dose = ReleasedDose();
+  // Another writer of the dose's row (as an issue of it would be) tries
+  // while custody has discarded the bag and the dose is not yet destroyed.
+  CC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<pg::Pool> other,
+                          ServicePool("dose", 1));
+  absl::Status concurrent = absl::UnknownError("not tried");
+  interleaved_->after_change = [&]() {
+    concurrent = other->InTransaction([&](pg::Transaction& tx) {
+      CC_RETURN_IF_ERROR(tx.Exec("SET LOCAL lock_timeout = '300ms'").status());
+      return tx
+          .Exec(
+              "UPDATE cellchain_dose.doses SET state = $2, "
+              "version = version + 1 WHERE dose_id = $1",
+              {dose.dose_id(), static_cast<int>(v1::DOSE_STATE_ISSUED)})
+          .status();
+    });
+    return absl::OkStatus();
+  };
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto destroyed, pharmacy_dose_->DestroyDose(phil_, Destruction(dose)));
+  EXPECT_FALSE(concurrent.ok()) << "the dose changed in between";
+  EXPECT_EQ(destroyed.dose().state(), v1::DOSE_STATE_DESTROYED);
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_DESTROYED);
+  EXPECT_EQ(Item(dose.item_id()).state(), custody::v1::ITEM_STATE_DISCARDED);
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+}  // namespace
+}  // namespace cellchain::dose
