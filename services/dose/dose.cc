@@ -11,6 +11,7 @@
 #include "services/common/status/status.h"
 #include "services/dose/dose_internal.h"
 #include "services/dose/store.h"
+#include "services/ledger/recorder.h"
 
 namespace cellchain::dose {
 namespace {
@@ -32,28 +33,10 @@ audit::v1::Isbt128Identifier Identifier(const char* kind,
 }  // namespace
 
 std::vector<audit::v1::Isbt128Identifier> IdentifiersOf(const v1::Dose& dose) {
-  return {Identifier("din", dose.din()),
+  return {ledger::DinIdentifier(dose.din()),
           Identifier("product_code", dose.product_code()),
           Identifier("expiration", dose.expiration()),
           Identifier("chain_of_identity", dose.chain_of_identity())};
-}
-
-auth::SignatureAttempt AttemptOf(const auth::Principal& caller,
-                                 std::string_view method,
-                                 const std::string& request_id) {
-  return {.method = absl::StrCat("/", kServiceName, "/", std::string(method)),
-          .workstation = caller.workstation,
-          .request_id = request_id};
-}
-
-absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
-                                       const auth::Principal& caller,
-                                       const common::v1::ESignature& signature,
-                                       common::v1::SignatureMeaning meaning,
-                                       std::string_view method,
-                                       const std::string& request_id) {
-  return auth::Sign(authority, caller, signature, {meaning},
-                    AttemptOf(caller, method, request_id));
 }
 
 std::string IdentifyingContext(std::string_view subject_id,

@@ -18,6 +18,7 @@
 #include "cellchain/dose/v1/dose.pb.h"
 #include "services/common/auth/principal.h"
 #include "services/common/auth/signatures.h"
+#include "services/dose/reasons.h"
 
 namespace cellchain::dose {
 
@@ -27,18 +28,11 @@ inline constexpr int kMaxList = 500;
 // product_code, expiration, chain_of_identity.
 std::vector<audit::v1::Isbt128Identifier> IdentifiersOf(const v1::Dose& dose);
 
-// `signature` checked and made with `meaning` for /<service>/`method`.
-absl::StatusOr<auth::Signature> SignAs(auth::SignatureAuthority& authority,
-                                       const auth::Principal& caller,
-                                       const common::v1::ESignature& signature,
-                                       common::v1::SignatureMeaning meaning,
-                                       std::string_view method,
-                                       const std::string& request_id);
-
-// Where a signature for /<service>/`method` is attempted.
-auth::SignatureAttempt AttemptOf(const auth::Principal& caller,
-                                 std::string_view method,
-                                 const std::string& request_id);
+// `signature` checked and made for /<service>/`method`
+// (SignAs(*signatures_, caller, request.signature(), meaning, "Method",
+// request_id)); a second person's signature is attempted at
+// auth::RpcAttempt(kServiceName, "Method", caller, request_id).
+inline constexpr auth::RpcSigner<kServiceName> SignAs;
 
 // The encryption context of a patient's identifying `field`:
 // "patient/<subject_id>/<field>".

@@ -215,11 +215,13 @@ absl::StatusOr<v1::DestroyDoseResponse> Dose::DestroyDose(
                              "DestroyDose", request_id));
   CC_ASSIGN_OR_RETURN(
       auth::Signature witness,
-      auth::CoSign(*signatures_, caller, request.witness(),
-                   {common::v1::ROLE_PHARMACIST, common::v1::ROLE_CLINICIAN,
-                    common::v1::ROLE_QA, common::v1::ROLE_TECHNICIAN},
-                   {common::v1::SIGNATURE_MEANING_WITNESSED},
-                   AttemptOf(caller, "DestroyDose", request_id), "witness"));
+      auth::CoSign(
+          *signatures_, caller, request.witness(),
+          {common::v1::ROLE_PHARMACIST, common::v1::ROLE_CLINICIAN,
+           common::v1::ROLE_QA, common::v1::ROLE_TECHNICIAN},
+          {common::v1::SIGNATURE_MEANING_WITNESSED},
+          auth::RpcAttempt(kServiceName, "DestroyDose", caller, request_id),
+          "witness"));
   return ledger::RecordOnce<v1::DestroyDoseResponse>(
       *pool_, *ledger_, {kServiceName, "DestroyDose", signature.actor}, request,
       [&](ledger::Recorder& audit,
