@@ -1,12 +1,15 @@
 #include "services/cellchaind/cellchaind_config.h"
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 
 namespace cellchain::cellchaind {
 namespace {
@@ -63,6 +66,54 @@ std::vector<std::string> QcSpecProblems(const config::Loader& loader,
         absl::StrCat(subject("qc-viable-cells-min"), spec.viable_cells_min,
                      " is above --qc-viable-cells-max ", spec.viable_cells_max,
                      ": the viable-cell range is inverted"));
+  }
+  return problems;
+}
+
+// The dose rules' values, checked as the rules will use them (a daemon
+// whose every preparation would be refused, or whose labels would carry a
+// malformed product code, does not start), and gathered into dose_rules.
+// One line per problem, in the loader's form.
+std::vector<std::string> DoseRuleProblems(const config::Loader& loader,
+                                          ServeConfig& c) {
+  auto subject = [&loader](std::string_view flag) {
+    return absl::StrCat("--", std::string(flag), " (", loader.EnvVarFor(flag),
+                        "): ");
+  };
+  std::vector<std::string> problems;
+  dose::RuleOptions& rules = c.dose_rules;
+  rules.expiry = absl::Hours(c.dose_expiry_hours);
+  // A percentage in (0, `max`), or (0, `max`] when `max_inclusive`.
+  auto percent = [&](std::string_view flag, const std::string& text, double max,
+                     bool max_inclusive, double& out) {
+    double value = 0;
+    if (!absl::SimpleAtod(text, &value) || !std::isfinite(value) ||
+        value <= 0 || value > max || (!max_inclusive && value == max)) {
+      problems.push_back(absl::StrCat(
+          subject(flag), "\"", text, "\" is not a percentage above 0 and ",
+          max_inclusive ? "at most " : "below ", max));
+      return;
+    }
+    out = value;
+  };
+  percent("dose-tolerance-percent", c.dose_tolerance_percent, 100, false,
+          rules.dose_tolerance_percent);
+  percent("dose-min-viability-percent", c.dose_min_viability_percent, 100, true,
+          rules.min_viability_percent);
+  rules.product_description_code = c.dose_product_code;
+  absl::Status code = dose::DoseProductCode("A0", rules).status();
+  if (!code.ok()) {
+    problems.push_back(absl::StrCat(
+        subject("dose-product-code"), "\"", c.dose_product_code,
+        "\" is not an ISBT 128 product description code (a letter and four "
+        "digits, e.g. S1295): ",
+        std::string(code.message())));
+  }
+  if (!absl::LoadTimeZone(c.dose_time_zone, &rules.time_zone)) {
+    problems.push_back(absl::StrCat(subject("dose-time-zone"), "\"",
+                                    c.dose_time_zone,
+                                    "\" is not a known time zone (an IANA "
+                                    "name such as Europe/Vienna, or UTC)"));
   }
   return problems;
 }
@@ -175,9 +226,30 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                   "With qc hosted: the default specification's highest "
                   "viable cell count\nof a lot (inclusive; not below "
                   "--qc-viable-cells-min).");
+    loader.Int64("dose-expiry-hours", &c.dose_expiry_hours, 1, 72,
+                 "With dose hosted: a dose expires this many hours after "
+                 "its preparation\n(the label's expiry rounded down to the "
+                 "minute).");
+    loader.String("dose-tolerance-percent", &c.dose_tolerance_percent,
+                  "With dose hosted: the acceptance window of the count "
+                  "after preparation,\n± this % of the prescribed viable "
+                  "cells (inclusive; above 0, below 100).");
+    loader.String("dose-min-viability-percent", &c.dose_min_viability_percent,
+                  "With dose hosted: the lowest viability in % of an "
+                  "acceptable dose\n(inclusive; above 0, at most 100).");
+    loader.String("dose-product-code", &c.dose_product_code,
+                  "With dose hosted: the ISBT 128 product description code "
+                  "of a dose\n(a letter and four digits, the code ICCBBA "
+                  "assigned; S1295 is only ST-001's example).");
+    loader.String("dose-time-zone", &c.dose_time_zone,
+                  "With dose hosted: the time zone a dose's expiry is "
+                  "written in on its label\n(an IANA name such as "
+                  "Europe/Vienna).");
     absl::Status status = loader.Load(argc, argv, env);
     if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument) {
       std::vector<std::string> problems = QcSpecProblems(loader, c.qc_spec);
+      std::vector<std::string> dose = DoseRuleProblems(loader, c);
+      problems.insert(problems.end(), dose.begin(), dose.end());
       if (!problems.empty()) {
         if (!status.ok()) {
           problems.insert(problems.begin(), std::string(status.message()));

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/config/config.h"
+#include "services/dose/rules.h"
 #include "services/qc/rules.h"
 
 namespace cellchain::cellchaind {
@@ -56,6 +57,19 @@ struct ServeConfig {
   // decimal text (qc::ParseDecimal): a positive endotoxin limit and a
   // positive viable-cell range whose minimum is not above its maximum.
   qc::DefaultSpecOptions qc_spec;
+  // dose: the rules of a preparation as given — hours from preparation to
+  // expiry, the acceptance window (± % of the prescribed viable cells, the
+  // lowest viability in %, both decimal text), the ISBT 128 product
+  // description code of a dose (αoooo: "S1295" is only ST-001's example;
+  // configure the code ICCBBA assigned) and the time zone the expiry is
+  // written in (an IANA name) — and dose_rules, what ParseCommandLine made
+  // of them once each was checked as the dose rules read it.
+  int64_t dose_expiry_hours = 6;
+  std::string dose_tolerance_percent = "10";
+  std::string dose_min_viability_percent = "70";
+  std::string dose_product_code = "S1295";
+  std::string dose_time_zone = "UTC";
+  dose::RuleOptions dose_rules;
 };
 
 // `cellchaind bootstrap-admin`: create the first administrator. The password
@@ -90,7 +104,9 @@ struct Command {
 // Parses argv (argv[1] is the subcommand). INVALID_ARGUMENT with a message
 // naming each bad flag and its environment variable, one per line (also a
 // qc specification value that is not a positive decimal, or a viable-cell
-// minimum above the maximum).
+// minimum above the maximum; a dose tolerance not in (0, 100) %, a minimum
+// viability not in (0, 100] %, a product description code that is not
+// ISBT 128's αoooo, an unknown time zone).
 absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                                          const config::EnvLookup& env =
                                              config::GetEnv);

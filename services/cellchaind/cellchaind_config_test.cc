@@ -159,6 +159,100 @@ TEST(CellchaindConfigTest, QcProblemsAreListedWithTheOthers) {
               HasSubstr("--qc-endotoxin-limit (CELLCHAIN_QC_ENDOTOXIN_LIMIT)"));
 }
 
+TEST(CellchaindConfigTest, DoseRulesComeFromFlagsAndEnvironment) {
+  absl::StatusOr<Command> defaults = ParseServe({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  const dose::RuleOptions& standard = defaults->serve.dose_rules;
+  EXPECT_EQ(standard.expiry, absl::Hours(6));
+  EXPECT_EQ(standard.dose_tolerance_percent, 10);
+  EXPECT_EQ(standard.min_viability_percent, 70);
+  EXPECT_EQ(standard.product_description_code, "S1295");
+  EXPECT_EQ(standard.time_zone.name(), "UTC");
+
+  absl::StatusOr<Command> set =
+      ParseServe({"--dose-expiry-hours=8", "--dose-tolerance-percent=15",
+                  "--dose-product-code=S2417"},
+                 {{"CELLCHAIN_DOSE_MIN_VIABILITY_PERCENT", "75"},
+                  {"CELLCHAIN_DOSE_TIME_ZONE", "Europe/Vienna"},
+                  {"CELLCHAIN_DOSE_PRODUCT_CODE", "S0001"}});
+  ASSERT_TRUE(set.ok()) << set.status();
+  const dose::RuleOptions& rules = set->serve.dose_rules;
+  EXPECT_EQ(rules.product_description_code, "S2417");  // the flag wins
+  // What a pharmacist sees: prepared at 10:00:30 UTC, the label says 19:00
+  // in Vienna (8 h later, UTC+1 in January, rounded down to the minute).
+  const absl::Time prepared = absl::FromCivil(
+      absl::CivilSecond(2026, 1, 15, 10, 0, 30), absl::UTCTimeZone());
+  const absl::Time expires = dose::ExpiryOf(prepared, rules);
+  EXPECT_EQ(expires, prepared + absl::Hours(8) - absl::Seconds(30));
+  absl::StatusOr<std::string> label = dose::ExpirationOf(expires, rules);
+  ASSERT_TRUE(label.ok()) << label.status();
+  EXPECT_THAT(*label, ::testing::EndsWith("1900"));
+  absl::StatusOr<std::string> product = dose::DoseProductCode("A0", rules);
+  ASSERT_TRUE(product.ok()) << product.status();
+  EXPECT_THAT(*product, HasSubstr("S2417"));
+  // 8.8e6 viable cells of 1e7 prescribed (-12 %) at 88 %: within ±15 %
+  // and above 75 %, outside the default ±10 %.
+  absl::StatusOr<dose::Acceptance> wider =
+      dose::JudgeCount(1.0e7, 20, 5.0e5, 88, rules);
+  ASSERT_TRUE(wider.ok()) << wider.status();
+  EXPECT_TRUE(wider->failures.empty());
+  absl::StatusOr<dose::Acceptance> narrower =
+      dose::JudgeCount(1.0e7, 20, 5.0e5, 88, standard);
+  ASSERT_TRUE(narrower.ok()) << narrower.status();
+  EXPECT_FALSE(narrower->failures.empty());
+}
+
+TEST(CellchaindConfigTest, DoseRuleValuesOutsideWhatTheRulesTakeAreRefused) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"--dose-tolerance-percent=0",
+       "--dose-tolerance-percent (CELLCHAIN_DOSE_TOLERANCE_PERCENT)"},
+      {"--dose-tolerance-percent=100",
+       "--dose-tolerance-percent (CELLCHAIN_DOSE_TOLERANCE_PERCENT)"},
+      {"--dose-tolerance-percent=ten",
+       "--dose-tolerance-percent (CELLCHAIN_DOSE_TOLERANCE_PERCENT)"},
+      {"--dose-tolerance-percent=nan",
+       "--dose-tolerance-percent (CELLCHAIN_DOSE_TOLERANCE_PERCENT)"},
+      {"--dose-min-viability-percent=0",
+       "--dose-min-viability-percent (CELLCHAIN_DOSE_MIN_VIABILITY_PERCENT)"},
+      {"--dose-min-viability-percent=100.5",
+       "--dose-min-viability-percent (CELLCHAIN_DOSE_MIN_VIABILITY_PERCENT)"},
+      {"--dose-product-code=S12",
+       "--dose-product-code (CELLCHAIN_DOSE_PRODUCT_CODE)"},
+      {"--dose-product-code=12345",
+       "--dose-product-code (CELLCHAIN_DOSE_PRODUCT_CODE)"},
+      {"--dose-time-zone=Mars/Olympus_Mons",
+       "--dose-time-zone (CELLCHAIN_DOSE_TIME_ZONE)"},
+      {"--dose-expiry-hours=0",
+       "--dose-expiry-hours (CELLCHAIN_DOSE_EXPIRY_HOURS)"},
+      {"--dose-expiry-hours=73",
+       "--dose-expiry-hours (CELLCHAIN_DOSE_EXPIRY_HOURS)"},
+  };
+  for (const auto& [flag, named] : bad) {
+    absl::StatusOr<Command> command = ParseServe({flag.c_str()});
+    ASSERT_FALSE(command.ok()) << flag;
+    EXPECT_EQ(command.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(command.status().message()), HasSubstr(named))
+        << flag;
+  }
+  // 100 % viability is the top of the range, and accepted.
+  EXPECT_TRUE(ParseServe({"--dose-min-viability-percent=100"}).ok());
+}
+
+TEST(CellchaindConfigTest, DoseProblemsAreListedWithTheOthers) {
+  absl::StatusOr<Command> command =
+      Parse({"serve", "--pg=host=/x", "--qc-endotoxin-limit=0",
+             "--dose-product-code=X", "--dose-time-zone=Nowhere"});
+  ASSERT_FALSE(command.ok());
+  std::string message(command.status().message());
+  EXPECT_THAT(message, HasSubstr("--tls-cert (CELLCHAIN_TLS_CERT)"));
+  EXPECT_THAT(message,
+              HasSubstr("--qc-endotoxin-limit (CELLCHAIN_QC_ENDOTOXIN_LIMIT)"));
+  EXPECT_THAT(message, HasSubstr("--dose-product-code "
+                                 "(CELLCHAIN_DOSE_PRODUCT_CODE): \"X\""));
+  EXPECT_THAT(message, HasSubstr("--dose-time-zone (CELLCHAIN_DOSE_TIME_ZONE): "
+                                 "\"Nowhere\" is not a known time zone"));
+}
+
 TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(KnownServices(),
             (std::vector<std::string>{"identity", "system", "custody", "donor",

@@ -173,6 +173,7 @@ int Serve(const ServeConfig& config) {
   host.manufacturing.max_collection_to_processing =
       host.donor.max_collection_to_processing;
   host.qc.default_spec = config.qc_spec;
+  host.dose.rules = config.dose_rules;
   Shared shared;
   absl::StatusOr<std::vector<std::unique_ptr<Module>>> modules =
       BuildModules(host, *services, &shared);
