@@ -13,6 +13,7 @@
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "cellchain/donor/v1/donor.grpc.pb.h"
+#include "cellchain/dose/v1/dose.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
 #include "cellchain/qc/v1/qc.grpc.pb.h"
@@ -73,7 +74,8 @@ TEST_F(AccessMatrixTest, EveryRpcTimesEveryRoleGetsWhatItsPolicyDeclares) {
   for (const char* hosted :
        {"cellchain.audit.v1.AuditService",
         "cellchain.custody.v1.CustodyService",
-        "cellchain.donor.v1.DonorService", "cellchain.identity.v1.AuthService",
+        "cellchain.donor.v1.DonorService", "cellchain.dose.v1.DoseService",
+        "cellchain.identity.v1.AuthService",
         "cellchain.manufacturing.v1.ManufacturingService",
         "cellchain.qc.v1.QcService", "cellchain.system.v1.SystemService"}) {
     EXPECT_THAT(services, ::testing::Contains(hosted));
@@ -312,6 +314,7 @@ std::vector<std::string> LinkedServices() {
   (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
   (void)cellchain::custody::v1::GetItemRequest::descriptor();
   (void)cellchain::donor::v1::GetLotRequest::descriptor();
+  (void)cellchain::dose::v1::GetDoseRequest::descriptor();
   (void)idv1::LoginRequest::descriptor();
   (void)cellchain::manufacturing::v1::GetBatchRequest::descriptor();
   (void)cellchain::qc::v1::GetLotRequest::descriptor();
