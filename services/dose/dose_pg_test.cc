@@ -175,6 +175,19 @@ TEST_F(DoseTest, PreparationRefusedFromAHeldProductLot) {
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_dose.doses"), 0);
 }
 
+TEST_F(DoseTest, PreparationRefusedFromAHeldHeparinLot) {
+  CC_ASSERT_OK(Register("RH-017").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));
+  custody::v1::PlaceHoldRequest hold;
+  *hold.mutable_context() = Ctx("heparin lot: supplier's quality notice");
+  hold.set_item_id(heparin_.item_id());
+  CC_ASSERT_OK(custody_->PlaceHold(qa_, hold).status());
+  auto refused = Prepare(order, MakeLot());
+  EXPECT_EQ(ReasonOf(refused.status()), custody::kReasonParentOnHold)
+      << refused.status();
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_dose.doses"), 0);
+}
+
 TEST_F(DoseTest, HeparinAndSalineMustBeReleasedUnexpiredAndOfTheirKind) {
   CC_ASSERT_OK(Register("RH-017").status());
   CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));

@@ -236,6 +236,17 @@ TEST_F(PharmacyTest, ADestructionWhoseDiscardAnswerWasLostCompletesOnRetry) {
                   "dose.destroy", "dose.destroy_witness"));
 }
 
+TEST_F(PharmacyTest, AnIssuedDoseIsNotDestroyedNorItsBagDiscarded) {
+  v1::Dose dose = ReleasedDose();
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+  auto refused = dose_->DestroyDose(phil_, Destruction(dose));
+  EXPECT_EQ(ReasonOf(refused.status()), kReasonDoseState) << refused.status();
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_ISSUED);
+  custody::v1::Item bag = Item(dose.item_id());
+  EXPECT_EQ(bag.state(), custody::v1::ITEM_STATE_IN_TRANSIT);
+  EXPECT_EQ(bag.open_handoff_id(), issued.handoff_id());
+}
+
 TEST_F(PharmacyTest, NoOneChangesTheDoseBetweenTheDiscardAndItsRow) {
   v1::Dose dose = ReleasedDose();
   // Another writer of the dose's row (as an issue of it would be) tries

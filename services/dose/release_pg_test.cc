@@ -154,6 +154,8 @@ TEST_F(ReleaseTest, PatientMismatch) {
   });
   ExpectOnlyGate(dose, kReasonPatientMismatch,
                  [](v1::ReleaseDoseRequest& r) { r.set_initials("DJ"); });
+  ExpectOnlyGate(dose, kReasonPatientMismatch,
+                 [](v1::ReleaseDoseRequest& r) { r.set_subject_id("RH-071"); });
 }
 
 TEST_F(ReleaseTest, AnExpiredDoseIsNotReleased) {
@@ -171,6 +173,18 @@ TEST_F(ReleaseTest, AHoldOnTheDose) {
   *hold.mutable_context() = Ctx("bag label smudged");
   hold.set_item_id(dose.item_id());
   CC_ASSERT_OK(custody_->PlaceHold(phil_, hold).status());
+  ExpectOnlyGate(dose, kReasonItemOnHold, [](auto&) {});
+}
+
+TEST_F(ReleaseTest, AHoldOnAnAncestorOfTheDose) {
+  v1::Dose dose = VerifiedDose();
+  // The heparin lot the dose was diluted with, held after preparation: the
+  // bag itself carries no hold, its backward trace does.
+  custody::v1::PlaceHoldRequest hold;
+  *hold.mutable_context() = Ctx("heparin lot: supplier's quality notice");
+  hold.set_item_id(heparin_.item_id());
+  CC_ASSERT_OK(custody_->PlaceHold(qa_, hold).status());
+  EXPECT_FALSE(Item(dose.item_id()).on_hold());
   ExpectOnlyGate(dose, kReasonItemOnHold, [](auto&) {});
 }
 
@@ -230,6 +244,29 @@ TEST_F(ReleaseTest, SegregationOfDutiesThePharmacistDidNotVerify) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReasonOf(refused.status()), auth::kReasonSegregationOfDuties);
   // Another pharmacist may.
+  CC_ASSERT_OK(ReleaseAs(Release(dose)).status());
+}
+
+TEST_F(ReleaseTest, SegregationOfDutiesThePharmacistDidNotPrepare) {
+  CC_ASSERT_OK(Register("RH-017").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));
+  // rita, technician and pharmacist, prepares it; tina counts, tom
+  // verifies; then rita tries to release it.
+  v1::PrepareDoseRequest preparation = Preparation(order, MakeLot());
+  *preparation.mutable_signature() =
+      Sig(kRitaPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  CC_ASSERT_OK_AND_ASSIGN(auto prepared,
+                          dose_->PrepareDose(rita_, preparation));
+  const v1::Dose& dose = prepared.dose();
+  EXPECT_EQ(dose.prepared_by_user_id(), "rita");
+  CC_ASSERT_OK(CountDose(dose).status());
+  CC_ASSERT_OK(Verify(dose).status());
+  auth::Principal pharmacist = rita_;
+  pharmacist.acting_role = common::v1::ROLE_PHARMACIST;
+  auto refused = ReleaseAs(Release(dose), &pharmacist, kRitaPassword);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(refused.status()), auth::kReasonSegregationOfDuties);
+  EXPECT_EQ(Get(dose).dose().state(), v1::DOSE_STATE_VERIFIED);
   CC_ASSERT_OK(ReleaseAs(Release(dose)).status());
 }
 
