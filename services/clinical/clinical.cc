@@ -1,0 +1,45 @@
+// Clinical: construction, the state reader, and the helpers every RPC group
+// shares (clinical_internal.h). The RPCs are in cath_lab.cc and bedside.cc.
+#include "services/clinical/clinical.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/clinical/clinical_internal.h"
+#include "services/clinical/store.h"
+#include "services/common/status/status.h"
+
+namespace cellchain::clinical {
+
+std::vector<audit::v1::Isbt128Identifier> IdentifiersOf(
+    const v1::Infusion& infusion) {
+  audit::v1::Isbt128Identifier coi;
+  coi.set_kind("chain_of_identity");
+  coi.set_value(infusion.chain_of_identity());
+  return {coi};
+}
+
+Clinical::Clinical(pg::Pool* pool, const ledger::Ledger* ledger,
+                   auth::SignatureAuthority* signatures, DosePort* doses,
+                   LotPort* lots, ItemPort* items, ClinicalOptions options)
+    : pool_(pool),
+      ledger_(ledger),
+      signatures_(signatures),
+      doses_(doses),
+      lots_(lots),
+      items_(items),
+      options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : ledger::RealClock()) {
+}
+
+absl::Status Clinical::RegisterStateReaders(ledger::StateRegistry& registry) {
+  return ledger::RegisterProtoReader<v1::Infusion>(
+      registry, "infusion",
+      [](pg::Connection& c, const std::string& id) {
+        return LoadInfusion(c, id);
+      },
+      ledger::IdsFrom(kSelectInfusionIds));
+}
+
+}  // namespace cellchain::clinical

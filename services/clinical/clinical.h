@@ -1,0 +1,96 @@
+// Infusion and the 5-day safety observation, first part: the dose's
+// receipt at the cath lab and the two clinicians' bedside verification,
+// over PostgreSQL (schema cellchain_clinical), every change audited through
+// the ledger in the change's transaction (docs/services/clinical.md).
+//
+// Audit records and their entities (after_state, readable again by the
+// state reader RegisterStateReaders installs):
+//   infusion (v1.Infusion)  infusion.receive, infusion.bedside_verify
+//                           (VERIFIED), infusion.bedside_cosign (the second
+//                           clinician's VERIFIED, in its own record),
+//                           clinical.bedside_refused
+//
+// The dose and its patient are read from the dose service (DosePort), the
+// lot from qc (LotPort), and the dose bag lives in custody (ItemPort),
+// called with the caller's principal. Whatever the service acts on is
+// first checked against its owner's signed record in the acting
+// transaction (ledger::RequireAudited): the dose and the patient as dose
+// recorded them, the lot as qc did.
+//
+// Where the code is: the pure rules in rules.{h,cc} (library
+// clinical_rules), every reason in reasons.h, the rows in store.{h,cc},
+// what the RPC files share in clinical_internal.h, the RPCs in cath_lab.cc
+// (receipt) and bedside.cc (verification).
+//
+// Thread-safety: all methods are safe to call concurrently. Every change of
+// an infusion locks its row; a dose is received once at a time (a unique
+// index).
+#ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_H_
+#define CELLCHAIN_SERVICES_CLINICAL_CLINICAL_H_
+
+#include "absl/status/statusor.h"
+#include "cellchain/clinical/v1/clinical.pb.h"
+#include "services/clinical/ports.h"
+#include "services/clinical/reasons.h"
+#include "services/clinical/rules.h"
+#include "services/common/auth/principal.h"
+#include "services/common/auth/signatures.h"
+#include "services/common/pg/pool.h"
+#include "services/ledger/ledger.h"
+#include "services/ledger/state_registry.h"
+
+namespace cellchain::clinical {
+
+struct ClinicalOptions {
+  RuleOptions rules;
+  // The time every decision is made at (a dose's expiry); null:
+  // ledger::RealClock().
+  ledger::Clock* clock = nullptr;
+};
+
+class Clinical {
+ public:
+  // `pool` connects as cellchain_clinical; `ledger` signs as "clinical";
+  // `signatures` re-authenticates signers; `doses`, `lots` and `items` are
+  // dose, qc and custody. None is owned; all must outlive this.
+  Clinical(pg::Pool* pool, const ledger::Ledger* ledger,
+           auth::SignatureAuthority* signatures, DosePort* doses, LotPort* lots,
+           ItemPort* items, ClinicalOptions options = {});
+
+  static absl::Status RegisterStateReaders(ledger::StateRegistry& registry);
+
+  using P = auth::Principal;
+  // cath_lab.cc. INVALID_ARGUMENT `dose_id`, `scan` (required),
+  // `handoff_id` (not the dose's issue); NOT_FOUND DOSE_NOT_FOUND;
+  // FAILED_PRECONDITION DOSE_NOT_ISSUED, INFUSION_STATE (received already),
+  // ENTITY_NOT_AUDITED (the dose is not as dose recorded it); custody's
+  // refusals of the acceptance (SCAN_MISMATCH, NOT_RECIPIENT,
+  // HANDOFF_NOT_OPEN).
+  absl::StatusOr<v1::ReceiveDoseResponse> ReceiveDose(
+      const P& caller, const v1::ReceiveDoseRequest& request);
+  // bedside.cc. INVALID_ARGUMENT `infusion_id`; the signature's and the
+  // co-signature's errors (auth::Sign, auth::CoSign: a wrong password is
+  // PERMISSION_DENIED SIGNATURE_REAUTHENTICATION_FAILED, a co-signer who is
+  // not a clinician ROLE_NOT_ALLOWED); FAILED_PRECONDITION INFUSION_STATE;
+  // the bedside checks (rules.h BedsideChecks): FAILED_PRECONDITION with
+  // the first failing check as its reason and every one in the message,
+  // except the same clinician twice and nothing else wrong, which is
+  // PERMISSION_DENIED FOUR_EYES_SAME_PERSON; each such refusal audited as
+  // clinical.bedside_refused.
+  absl::StatusOr<v1::VerifyAtBedsideResponse> VerifyAtBedside(
+      const P& caller, const v1::VerifyAtBedsideRequest& request);
+
+ private:
+  pg::Pool* const pool_;
+  const ledger::Ledger* const ledger_;
+  auth::SignatureAuthority* const signatures_;
+  DosePort* const doses_;
+  LotPort* const lots_;
+  ItemPort* const items_;
+  const ClinicalOptions options_;
+  ledger::Clock* const clock_;  // options_.clock, or ledger::RealClock()
+};
+
+}  // namespace cellchain::clinical
+
+#endif  // CELLCHAIN_SERVICES_CLINICAL_CLINICAL_H_

@@ -1,0 +1,100 @@
+// ClinicalTest: the clinical service over a real PostgreSQL, with the real
+// custody and identity services behind it. dose and qc are represented by
+// their ports: a dose, its patient and its QC lot are values whose every
+// change is signed by a dose or qc ledger as those services sign them (so
+// that ledger::RequireAudited sees what it would in production), over a
+// real custody product lot and dose bag that the pharmacy (phil) has handed
+// off to carl at the cath lab. The users: carl and cleo (clinicians), phil
+// (pharmacist), tina (technician), quinn (QA); the requests they send,
+// filled in as they would.
+//
+// For clinical_pg_test only. Thread-safety: as ServiceFixture.
+#ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_TEST_FIXTURE_H_
+#define CELLCHAIN_SERVICES_CLINICAL_CLINICAL_TEST_FIXTURE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "services/clinical/clinical.h"
+#include "services/clinical/direct_items.h"
+#include "services/common/testing/service_fixture.h"
+#include "services/custody/custody.h"
+
+namespace cellchain::clinical {
+
+inline constexpr char kCarlPassword[] = "catheter in place";
+inline constexpr char kCleoPassword[] = "cares for patients";
+inline constexpr char kPhilPassword[] = "releases with care";
+
+// dose as clinical sees it: doses and patients by id.
+class Doses final : public DosePort {
+ public:
+  absl::StatusOr<dose::v1::Dose> GetDose(const std::string& dose_id) override;
+  absl::StatusOr<dose::v1::Patient> GetPatient(
+      const std::string& subject_id) override;
+  absl::flat_hash_map<std::string, dose::v1::Dose> doses;
+  absl::flat_hash_map<std::string, dose::v1::Patient> patients;
+};
+
+// qc as clinical sees it: lots by id.
+class Lots final : public LotPort {
+ public:
+  absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) override;
+  absl::flat_hash_map<std::string, qc::v1::Lot> lots;
+};
+
+class ClinicalTest : public testing::ServiceFixture {
+ protected:
+  void SetUp() override;
+
+  // A patient (date of birth 1958-03-21, initials JD) and a dose for them
+  // from a new released lot, released by phil and issued to carl at the
+  // cath lab (a custody handoff, open), expiring 6 h from now (to the
+  // minute).
+  dose::v1::Dose IssuedDose(const std::string& subject_id = "RH-017");
+  // The dose (or its lot) changed as dose (or qc) would record it.
+  void Record(const dose::v1::Dose& dose);
+  void Record(const qc::v1::Lot& lot);
+  // QA rejects the dose's lot: the product lot is recalled in custody (its
+  // dose bags held), the lot REJECTED, as qc does.
+  void RejectLot(const dose::v1::Dose& dose);
+
+  // What a scanner reads from the dose bag's label: 001, 003, 005, 040.
+  static std::string Label(const dose::v1::Dose& dose);
+  // The wristband of the dose's patient, read as it is.
+  v1::Wristband Wristband(const dose::v1::Dose& dose);
+
+  // carl's receipt of `dose` by scanning its label.
+  absl::StatusOr<v1::ReceiveDoseResponse> Receive(const dose::v1::Dose& dose);
+  // carl's and cleo's bedside verification of `infusion`, both scanning
+  // `dose`'s label and its patient's wristband.
+  v1::VerifyAtBedsideRequest Bedside(const v1::Infusion& infusion,
+                                     const dose::v1::Dose& dose);
+  absl::StatusOr<v1::VerifyAtBedsideResponse> VerifyAs(
+      const v1::VerifyAtBedsideRequest& request);
+
+  custody::v1::Item Item(const std::string& item_id);
+
+  using ServiceFixture::ExpectEverySnapshotMatchesItsRow;
+  void ExpectEverySnapshotMatchesItsRow() {
+    ExpectEverySnapshotMatchesItsRow("clinical");
+  }
+
+  std::unique_ptr<pg::Pool> pool_, custody_pool_, dose_pool_, qc_pool_;
+  std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, dose_ledger_,
+      qc_ledger_;
+  std::unique_ptr<custody::Custody> custody_;
+  std::unique_ptr<DirectItems> items_;
+  Doses doses_;
+  Lots lots_;
+  std::unique_ptr<Clinical> clinical_;
+  auth::Principal carl_, cleo_, phil_, tina_, qa_;
+  std::string pharmacy_, cath_lab_;
+  int patients_ = 0;
+};
+
+}  // namespace cellchain::clinical
+
+#endif  // CELLCHAIN_SERVICES_CLINICAL_CLINICAL_TEST_FIXTURE_H_

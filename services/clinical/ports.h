@@ -1,0 +1,64 @@
+// What the clinical service needs of the services around it, each a small
+// interface so that tests and the host wire it (like dose's ports.h):
+//   DosePort  dose: the dose as the pharmacy released and issued it, and
+//             its patient's bedside identifiers;
+//   LotPort   qc: the product lot's disposition now (a lot recalled after
+//             the dose's release is REJECTED);
+//   ItemPort  custody: the dose bag, accepting the pharmacy's handoff at
+//             the cath lab, and what the bag came from (holds).
+// The dose service has no direct implementation of DosePort yet: it needs
+// dose::Dose's GetDose and GetPatient without reveal (both exist), and,
+// for the infusion, a way to mark the dose infused (docs/services/
+// clinical.md, "what dose should expose").
+// Callers pass the acting person's principal so that custody's records and
+// rules name them; request ids are the clinical service's derived ones
+// (idempotency::DerivedRequestId).
+//
+// Thread-safety: implementations must be thread-safe.
+#ifndef CELLCHAIN_SERVICES_CLINICAL_PORTS_H_
+#define CELLCHAIN_SERVICES_CLINICAL_PORTS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cellchain/custody/v1/custody.pb.h"
+#include "cellchain/dose/v1/dose.pb.h"
+#include "cellchain/qc/v1/qc.pb.h"
+#include "services/common/auth/principal.h"
+
+namespace cellchain::clinical {
+
+class DosePort {
+ public:
+  virtual ~DosePort() = default;
+  // The dose (its snapshot as the dose service records it). NOT_FOUND
+  // DOSE_NOT_FOUND; UNAVAILABLE.
+  virtual absl::StatusOr<dose::v1::Dose> GetDose(
+      const std::string& dose_id) = 0;
+  // The patient, without identifying data. NOT_FOUND PATIENT_NOT_FOUND.
+  virtual absl::StatusOr<dose::v1::Patient> GetPatient(
+      const std::string& subject_id) = 0;
+};
+
+class LotPort {
+ public:
+  virtual ~LotPort() = default;
+  // The QC lot. NOT_FOUND LOT_NOT_FOUND; UNAVAILABLE.
+  virtual absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) = 0;
+};
+
+class ItemPort {
+ public:
+  virtual ~ItemPort() = default;
+  virtual absl::StatusOr<custody::v1::GetItemResponse> GetItem(
+      const custody::v1::GetItemRequest& request) = 0;
+  virtual absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
+      const auth::Principal& caller,
+      const custody::v1::AcceptHandoffRequest& request) = 0;
+  virtual absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
+      const custody::v1::TraceRequest& request) = 0;
+};
+
+}  // namespace cellchain::clinical
+
+#endif  // CELLCHAIN_SERVICES_CLINICAL_PORTS_H_

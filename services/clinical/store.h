@@ -1,0 +1,41 @@
+// The clinical schema as the service reads and writes it: the rows of the
+// infusion snapshot (an infusion with its bedside checks). The loader reads
+// exactly what the audit record's after_state holds, so that the state
+// reader (Clinical::RegisterStateReaders) can read a snapshot again.
+//
+// The loaders take a pg::Connection or a pg::Transaction (explicitly
+// instantiated for both in store.cc). NOT_FOUND INFUSION_NOT_FOUND when the
+// row is missing; the database's errors as services/common/pg maps them
+// otherwise.
+//
+// Thread-safety: free functions; each call uses only the executor passed in.
+#ifndef CELLCHAIN_SERVICES_CLINICAL_STORE_H_
+#define CELLCHAIN_SERVICES_CLINICAL_STORE_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cellchain/clinical/v1/clinical.pb.h"
+#include "services/common/pg/connection.h"
+#include "services/common/pg/transaction.h"
+
+namespace cellchain::clinical {
+
+// Every id of an infusion, for its state reader (ledger::IdsFrom).
+inline constexpr char kSelectInfusionIds[] =
+    "SELECT infusion_id FROM cellchain_clinical.infusions";
+
+template <typename Executor>
+absl::StatusOr<v1::Infusion> LoadInfusion(Executor& executor,
+                                          const std::string& infusion_id,
+                                          bool for_update = false);
+
+// The infusion of `dose_id` that is not returned, if any.
+template <typename Executor>
+absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose(
+    Executor& executor, const std::string& dose_id);
+
+}  // namespace cellchain::clinical
+
+#endif  // CELLCHAIN_SERVICES_CLINICAL_STORE_H_
