@@ -177,10 +177,10 @@ absl::StatusOr<v1::RecallResponse> Custody::Recall(
           hold_ids.push_back(crypto::RandomId("hld"));
         }
         CC_RETURN_IF_ERROR(
-            tx.Exec(kInsertRecallHolds, {TextArray(hold_ids), TextArray(live),
+            tx.Exec(kInsertRecallHolds, {pg::TextArray(hold_ids), pg::TextArray(live),
                                          reason, caller.user_id, recall_id})
                 .status());
-        CC_RETURN_IF_ERROR(tx.Exec(kSetOnHoldAll, {TextArray(live)}).status());
+        CC_RETURN_IF_ERROR(tx.Exec(kSetOnHoldAll, {pg::TextArray(live)}).status());
         CC_ASSIGN_OR_RETURN(std::vector<v1::Hold> held,
                             LoadHoldsOfRecall(tx, recall_id));
         for (const v1::Hold& hold : held) {

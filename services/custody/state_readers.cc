@@ -92,8 +92,8 @@ absl::Status Custody::RegisterStateReaders(ledger::StateRegistry& registry) {
         }
         CC_ASSIGN_OR_RETURN(
             pg::Result rows,
-            c.Exec(kSelectChangedLimits, {TextArray(types), TextArray(minimums),
-                                          TextArray(maximums)}));
+            c.Exec(kSelectChangedLimits, {pg::TextArray(types), pg::TextArray(minimums),
+                                          pg::TextArray(maximums)}));
         std::vector<std::string> ids;
         for (int row = 0; row < rows.rows(); ++row) {
           CC_ASSIGN_OR_RETURN(int32_t type, rows.GetInt32(row, 0));

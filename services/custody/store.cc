@@ -199,7 +199,7 @@ absl::StatusOr<std::vector<Link>> ReadLevel(
     bool forward) {
   CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(forward ? kSelectLinksToChildren
                                                     : kSelectLinksToParents,
-                                            {TextArray(frontier)}));
+                                            {pg::TextArray(frontier)}));
   std::vector<Link> links(r.rows());
   for (int row = 0; row < r.rows(); ++row) {
     Link& link = links[row];
@@ -214,19 +214,6 @@ absl::StatusOr<std::vector<Link>> ReadLevel(
 
 }  // namespace
 
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 // ---- snapshots ------------------------------------------------------------
 
@@ -235,7 +222,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
     Executor& executor, const std::vector<std::string>& ids) {
   absl::flat_hash_map<std::string, v1::Item> items;
   if (ids.empty()) return items;
-  std::string array = TextArray(ids);
+  std::string array = pg::TextArray(ids);
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
       executor.Exec(absl::StrCat(ItemSelect(), kWhereItemIn), {array}));
@@ -397,7 +384,7 @@ absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(exclusive ? kLockItemsForUpdate
                                                       : kLockItemsForShare,
-                                            {TextArray(ids)}));
+                                            {pg::TextArray(ids)}));
   std::vector<LockedItem> items;
   for (int row = 0; row < r.rows(); ++row) {
     LockedItem item;

@@ -32,10 +32,6 @@
 
 namespace cellchain::custody {
 
-// A PostgreSQL text[] literal of `values`, sent as one parameter (never
-// spliced into SQL).
-std::string TextArray(const std::vector<std::string>& values);
-
 // ---- snapshots ------------------------------------------------------------
 
 // The items of `ids` with their parent links (sorted by parent id), by id;

@@ -137,13 +137,13 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
                      request.logger_id(), caller.user_id})
                 .status());
         CC_RETURN_IF_ERROR(
-            tx.Exec(kInsertReadings, {upload_id, TextArray(readings.micros),
-                                      TextArray(readings.celsius)})
+            tx.Exec(kInsertReadings, {upload_id, pg::TextArray(readings.micros),
+                                      pg::TextArray(readings.celsius)})
                 .status());
         // The first reading out of an item's range is its excursion.
         CC_ASSIGN_OR_RETURN(
             pg::Result excursions,
-            tx.Exec(kInsertExcursions, {upload_id, TextArray(targets)}));
+            tx.Exec(kInsertExcursions, {upload_id, pg::TextArray(targets)}));
         std::vector<std::string> flagged;
         for (int row = 0; row < excursions.rows(); ++row) {
           CC_ASSIGN_OR_RETURN(std::string id, excursions.GetString(row, 0));
@@ -152,7 +152,7 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
         std::sort(flagged.begin(), flagged.end());
         if (!flagged.empty()) {
           CC_RETURN_IF_ERROR(
-              tx.Exec(kFlagExcursions, {TextArray(flagged)}).status());
+              tx.Exec(kFlagExcursions, {pg::TextArray(flagged)}).status());
           CC_RETURN_IF_ERROR(RecordItems(
               audit, "item.temperature_excursion", flagged,
               absl::StrCat("temperature upload ", upload_id, " out of range")));

@@ -58,7 +58,7 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
     CC_ASSIGN_OR_RETURN(
         pg::Result drawn,
         tx.Exec(kSelectDrawnChildren,
-                {TextArray(lookups.sampled),
+                {pg::TextArray(lookups.sampled),
                  static_cast<int>(v1::DERIVATION_KIND_SAMPLE)}));
     for (int row = 0; row < drawn.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string id, drawn.GetString(row, 0));
@@ -73,7 +73,7 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
   // Everyone who recorded a change of an item on the path or of a sample
   // tested for it.
   CC_ASSIGN_OR_RETURN(pg::Result operators,
-                      tx.Exec(kSelectOperators, {TextArray(worked_on)}));
+                      tx.Exec(kSelectOperators, {pg::TextArray(worked_on)}));
   for (int row = 0; row < operators.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string id, operators.GetString(row, 0));
     response.add_operator_user_ids(id);

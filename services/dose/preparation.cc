@@ -97,7 +97,7 @@ struct Allocation {
 std::string StatesLiteral(std::initializer_list<v1::DoseState> states) {
   std::vector<std::string> numbers;
   for (v1::DoseState s : states) numbers.push_back(absl::StrCat(s));
-  return ArrayLiteral(numbers);
+  return pg::TextArray(numbers);
 }
 
 // A heparin or saline lot is released, of its kind and not expired on

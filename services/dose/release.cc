@@ -136,7 +136,7 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
             CC_RETURN_IF_ERROR(
                 tx.Exec(kUpdateReleased,
                         {dose.dose_id(), signature.actor.user_id(),
-                         ArrayLiteral(acknowledged),
+                         pg::TextArray(acknowledged),
                          static_cast<int>(v1::DOSE_STATE_RELEASED)})
                     .status());
             CC_ASSIGN_OR_RETURN(*response.mutable_dose(),

@@ -149,9 +149,6 @@ absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
 
 }  // namespace
 
-std::string ArrayLiteral(const std::vector<std::string>& values) {
-  return absl::StrCat("{", absl::StrJoin(values, ","), "}");
-}
 
 template <typename Executor>
 absl::StatusOr<v1::Patient> LoadPatient(Executor& executor,
@@ -205,7 +202,7 @@ absl::StatusOr<std::vector<v1::Dose>> ListDoses(
   for (v1::DoseState s : states) numbers.push_back(absl::StrCat(s));
   return Load<v1::Dose>(
       executor, DoseSelect() + kWhereWorklist,
-      {ArrayLiteral(numbers), now_micros, expiring_before_micros, limit});
+      {pg::TextArray(numbers), now_micros, expiring_before_micros, limit});
 }
 
 // The loaders for both executors the service uses.

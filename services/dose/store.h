@@ -36,9 +36,6 @@ inline constexpr char kUpdateDoseState[] =
     "UPDATE cellchain_dose.doses SET state = $3, version = version + 1 "
     "WHERE dose_id = $1 AND state = $2";
 
-// "{a,b}": a text[] parameter of identifiers or test codes
-// ([A-Za-z0-9_-], which need no quoting in an array literal).
-std::string ArrayLiteral(const std::vector<std::string>& values);
 
 template <typename Executor>
 absl::StatusOr<v1::Patient> LoadPatient(Executor& executor,

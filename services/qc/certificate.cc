@@ -120,7 +120,7 @@ absl::StatusOr<v1::GetCertificateResponse> Qc::GetCertificate(
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     CC_ASSIGN_OR_RETURN(pg::Result r,
                         lease->Exec(kSelectRecordsOf,
-                                    {ArrayLiteral(types), ArrayLiteral(ids)}));
+                                    {pg::TextArray(types), pg::TextArray(ids)}));
     for (int row = 0; row < r.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string bytes, r.GetBytes(row, 0));
       audit::v1::AuditRecord record;

@@ -148,7 +148,7 @@ absl::StatusOr<v1::DisposeLotResponse> Qc::DisposeLot(
                   {locked.lot_id(), static_cast<int>(to),
                    signature.actor.user_id(),
                    reason.empty() ? pg::Param::Null() : pg::Param(reason),
-                   ArrayLiteral(pending), closes_conditions, pg::Param::Null()})
+                   pg::TextArray(pending), closes_conditions, pg::Param::Null()})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_lot(),
                             LoadLot(tx, locked.lot_id()));

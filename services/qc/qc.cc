@@ -71,7 +71,7 @@ absl::StatusOr<v1::Lookback> RecordLookback(
                  trigger_result_id.empty() ? pg::Param::Null()
                                            : pg::Param(trigger_result_id),
                  reason, recalled.recall.recall().recall_id(),
-                 ArrayLiteral(held), pg::Param::Bytes(patients_bytes), user_id})
+                 pg::TextArray(held), pg::Param::Bytes(patients_bytes), user_id})
           .status());
   CC_ASSIGN_OR_RETURN(v1::Lookback lookback, LoadLookback(audit.tx(), id));
   CC_RETURN_IF_ERROR(audit

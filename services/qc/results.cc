@@ -251,8 +251,9 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
                     kUpdateLotDisposition,
                     {locked.lot_id(), static_cast<int>(v1::LOT_STATE_REJECTED),
                      signature.actor.user_id(), late_reason,
-                     ArrayLiteral({locked.pending_test_codes().begin(),
-                                   locked.pending_test_codes().end()}),
+                     pg::TextArray(std::vector<std::string>(
+                         locked.pending_test_codes().begin(),
+                         locked.pending_test_codes().end())),
                      false, id})
                   .status());
           CC_ASSIGN_OR_RETURN(locked, LoadLot(tx, locked.lot_id()));

@@ -116,7 +116,7 @@ absl::StatusOr<v1::DrawSampleResponse> Qc::DrawSample(
             CC_RETURN_IF_ERROR(
                 tx.Exec(InsertSample(),
                         {id, locked.lot_id(), item.item().item_id(),
-                         ArrayLiteral(codes), request.description(),
+                         pg::TextArray(codes), request.description(),
                          caller.user_id, fields::Micros(request.drawn_at())})
                     .status());
             CC_ASSIGN_OR_RETURN(*response.mutable_sample(), LoadSample(tx, id));

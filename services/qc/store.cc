@@ -192,9 +192,6 @@ absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
 
 }  // namespace
 
-std::string ArrayLiteral(const std::vector<std::string>& values) {
-  return absl::StrCat("{", absl::StrJoin(values, ","), "}");
-}
 
 template <typename Executor>
 absl::StatusOr<v1::Specification> LoadSpec(Executor& executor,

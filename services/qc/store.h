@@ -30,7 +30,7 @@ namespace cellchain::qc {
 // ---- The statements more than one file sends (the rest are named where
 // they are sent). Enum columns hold the proto enum's number, bound as a
 // parameter (docs/decisions/0014-sql-and-enums.md); text[] columns are
-// bound as array literals of identifiers and test codes (ArrayLiteral).
+// bound as array literals of identifiers and test codes (pg::TextArray).
 
 // A lot's disposition: $1 lot, $2 state (v1.LotState), $3 disposed by,
 // $4 reason (or NULL), $5 pending test codes (text[]), $6 whether the
@@ -59,9 +59,6 @@ inline constexpr char kInsertLookback[] =
     "patients, produced_by, produced_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, now())";
 
-// "{a,b}": a text[] parameter of identifiers or test codes
-// ([A-Za-z0-9_-], which need no quoting in an array literal).
-std::string ArrayLiteral(const std::vector<std::string>& values);
 
 template <typename Executor>
 absl::StatusOr<v1::Specification> LoadSpec(Executor& executor,

@@ -36,21 +36,6 @@ absl::Status CheckMeaning(SignatureMeaning meaning,
                    " is not allowed here (allowed: ", names, ")"));
 }
 
-// {"a","b"}: a PostgreSQL text[] literal, every element quoted.
-std::string TextArrayLiteral(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ",";
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += "}";
-  return out;
-}
 
 }  // namespace
 
@@ -164,7 +149,7 @@ absl::Status CheckSegregationOfDuties(
           "JOIN unnest($2::text[], $3::text[]) AS e(entity_type, entity_id) "
           "USING (entity_type, entity_id) "
           "WHERE r.actor_user_id = $1 ORDER BY r.recorded_at, r.record_id",
-          {signer_user_id, TextArrayLiteral(types), TextArrayLiteral(ids)}));
+          {signer_user_id, pg::TextArray(types), pg::TextArray(ids)}));
   for (int row = 0; row < result.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string bytes, result.GetBytes(row, 0));
     audit::v1::AuditRecord record;

@@ -87,6 +87,33 @@ TEST_F(ConnectionTest, HostileStringsRoundTripUnharmed) {
             static_cast<int64_t>(HostileStrings().size()));
 }
 
+TEST_F(ConnectionTest, TextArraysCarryEveryElementAsItself) {
+  // What the services bind as `$1::text[]` (ids, test codes): commas,
+  // braces, quotes, backslashes, spaces and the word NULL stay text, and
+  // only an absent element is NULL.
+  std::vector<std::string> values = HostileStrings();
+  values.insert(values.end(), {"NULL", "a,b", "{x}", "CD14 or CD11b"});
+  std::vector<std::optional<std::string>> with_null(values.begin(),
+                                                    values.end());
+  with_null.push_back(std::nullopt);
+  const std::string kUnnest =
+      "SELECT e, e IS NULL AS absent FROM unnest($1::text[]) "
+      "WITH ORDINALITY AS u(e, n) ORDER BY n";
+  CC_ASSERT_OK_AND_ASSIGN(Result plain,
+                          conn_->Exec(kUnnest, {TextArray(values)}));
+  CC_ASSERT_OK_AND_ASSIGN(Result nullable,
+                          conn_->Exec(kUnnest, {TextArray(with_null)}));
+  const int n = static_cast<int>(values.size());
+  ASSERT_EQ(plain.rows(), n);
+  ASSERT_EQ(nullable.rows(), n + 1);
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(plain.GetString(i, "e").value_or("?"), values[i]);
+    EXPECT_EQ(nullable.GetString(i, "e").value_or("?"), values[i]);
+    EXPECT_FALSE(plain.GetBool(i, "absent").value_or(true));
+  }
+  EXPECT_TRUE(nullable.GetBool(n, "absent").value_or(false));
+}
+
 TEST_F(ConnectionTest, EveryByteValueRoundTripsAsBytea) {
   std::string all;
   for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));

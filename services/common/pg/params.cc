@@ -12,4 +12,39 @@ Param::Param(double value) : kind_(Kind::kText) {
   value_.assign(buffer, end);
 }
 
+namespace {
+
+void AppendQuoted(std::string_view value, std::string& out) {
+  out += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendQuoted(values[i], out);
+  }
+  return out + "}";
+}
+
+std::string TextArray(const std::vector<std::optional<std::string>>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    if (values[i].has_value()) {
+      AppendQuoted(*values[i], out);
+    } else {
+      out += "NULL";
+    }
+  }
+  return out + "}";
+}
+
 }  // namespace cellchain::pg

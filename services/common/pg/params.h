@@ -100,6 +100,13 @@ struct Statement {
   ResultFormat format;
 };
 
+// A PostgreSQL array literal of `values`, every element double-quoted with
+// `"` and `\` escaped, so that any text (commas, braces, spaces, "NULL")
+// arrives as itself; send it as one parameter cast to its array type
+// (`$1::text[]`, `$1::smallint[]`). A nullopt element is SQL NULL.
+std::string TextArray(const std::vector<std::string>& values);
+std::string TextArray(const std::vector<std::optional<std::string>>& values);
+
 }  // namespace cellchain::pg
 
 #endif  // CELLCHAIN_SERVICES_COMMON_PG_PARAMS_H_

@@ -564,26 +564,6 @@ int RunLotThroughApi(Custody& custody, int lot, int first_patient,
 // ---- the bulk path
 // -----------------------------------------------------------
 
-// A PostgreSQL array literal of `values` (nullopt is NULL), sent as one
-// parameter.
-std::string ArrayLiteral(
-    const std::vector<std::optional<std::string>>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    if (!values[i].has_value()) {
-      out += "NULL";
-      continue;
-    }
-    out += '"';
-    for (char c : *values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 std::optional<std::string> OrNull(const std::string& value) {
   if (value.empty()) return std::nullopt;
@@ -671,21 +651,21 @@ class BulkWriter {
                   "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
                   "$9::text[], $10::text[], $11::text[], $12::timestamptz[], "
                   "$13::int8[])",
-                  {ArrayLiteral(item_id_), ArrayLiteral(item_type_),
-                   ArrayLiteral(item_din_), ArrayLiteral(item_product_),
-                   ArrayLiteral(item_expiration_), ArrayLiteral(item_coi_),
-                   ArrayLiteral(item_local_), ArrayLiteral(item_description_),
-                   ArrayLiteral(item_state_), ArrayLiteral(item_custodian_),
-                   ArrayLiteral(item_patient_), ArrayLiteral(item_registered_),
-                   ArrayLiteral(item_version_)})
+                  {pg::TextArray(item_id_), pg::TextArray(item_type_),
+                   pg::TextArray(item_din_), pg::TextArray(item_product_),
+                   pg::TextArray(item_expiration_), pg::TextArray(item_coi_),
+                   pg::TextArray(item_local_), pg::TextArray(item_description_),
+                   pg::TextArray(item_state_), pg::TextArray(item_custodian_),
+                   pg::TextArray(item_patient_), pg::TextArray(item_registered_),
+                   pg::TextArray(item_version_)})
               .status(),
           "bulk items");
     OrDie(tx.Exec("INSERT INTO cellchain_custody.item_links (child_id, "
                   "parent_id, kind, record_id) "
                   "SELECT * FROM unnest($1::text[], $2::text[], $3::int2[], "
                   "$4::text[])",
-                  {ArrayLiteral(link_child_), ArrayLiteral(link_parent_),
-                   ArrayLiteral(link_kind_), ArrayLiteral(link_record_)})
+                  {pg::TextArray(link_child_), pg::TextArray(link_parent_),
+                   pg::TextArray(link_kind_), pg::TextArray(link_record_)})
               .status(),
           "bulk item links");
     // Made-up records of the real size, unsigned: the trace reads only
@@ -703,10 +683,10 @@ class BulkWriter {
                   "FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], "
                   "$5::text[], $6::text[], $7::timestamptz[]) "
                   "AS r(id, entity, seq, actor, action, din, at)",
-                  {ArrayLiteral(record_id_), ArrayLiteral(record_entity_),
-                   ArrayLiteral(record_seq_), ArrayLiteral(record_actor_),
-                   ArrayLiteral(record_action_), ArrayLiteral(record_din_),
-                   ArrayLiteral(record_at_), key_id_,
+                  {pg::TextArray(record_id_), pg::TextArray(record_entity_),
+                   pg::TextArray(record_seq_), pg::TextArray(record_actor_),
+                   pg::TextArray(record_action_), pg::TextArray(record_din_),
+                   pg::TextArray(record_at_), key_id_,
                    pg::Param::Bytes(record_bytes_)})
               .status(),
           "bulk audit records");
