@@ -1,6 +1,6 @@
 // Infusion and the 5-day safety observation, first part: the dose's
-// receipt at the cath lab and the two clinicians' bedside verification,
-// over PostgreSQL (schema cellchain_clinical), every change audited through
+// receipt at the cath lab, the two clinicians' bedside verification and the
+// infusion as performed, over PostgreSQL (schema cellchain_clinical), every change audited through
 // the ledger in the change's transaction (docs/services/clinical.md).
 //
 // Audit records and their entities (after_state, readable again by the
@@ -8,7 +8,10 @@
 //   infusion (v1.Infusion)  infusion.receive, infusion.bedside_verify
 //                           (VERIFIED), infusion.bedside_cosign (the second
 //                           clinician's VERIFIED, in its own record),
-//                           clinical.bedside_refused
+//                           clinical.bedside_refused, infusion.infuse
+//                           (PERFORMED; a rate deviation as its reason),
+//                           infusion.remainder_witness (the witness's
+//                           WITNESSED, in its own record)
 //
 // The dose and its patient are read from the dose service (DosePort), the
 // lot from qc (LotPort), and the dose bag lives in custody (ItemPort),
@@ -20,7 +23,7 @@
 // Where the code is: the pure rules in rules.{h,cc} (library
 // clinical_rules), every reason in reasons.h, the rows in store.{h,cc},
 // what the RPC files share in clinical_internal.h, the RPCs in cath_lab.cc
-// (receipt) and bedside.cc (verification).
+// (receipt), bedside.cc (verification) and infusion.cc.
 //
 // Thread-safety: all methods are safe to call concurrently. Every change of
 // an infusion locks its row; a dose is received once at a time (a unique
@@ -79,6 +82,18 @@ class Clinical {
   // clinical.bedside_refused.
   absl::StatusOr<v1::VerifyAtBedsideResponse> VerifyAtBedside(
       const P& caller, const v1::VerifyAtBedsideRequest& request);
+  // infusion.cc. INVALID_ARGUMENT naming the field (rules.h
+  // CheckInfusionDetails, InfusionRate, Remainder; `details.started_at` and
+  // `details.ended_at` missing or in the future, the start before the
+  // bedside verification; `remainder_disposal` when nothing remains); the
+  // signature's and the witness's errors (PERMISSION_DENIED
+  // FOUR_EYES_SAME_PERSON when the witness is the operator);
+  // FAILED_PRECONDITION INFUSION_STATE (not BEDSIDE_VERIFIED), DOSE_EXPIRED
+  // (started at or after the expiry), REMAINDER_DISPOSAL (a remainder not
+  // destroyed, or without a witness), ENTITY_NOT_AUDITED; custody's
+  // refusals of the end (ITEM_ON_HOLD).
+  absl::StatusOr<v1::RecordInfusionResponse> RecordInfusion(
+      const P& caller, const v1::RecordInfusionRequest& request);
 
  private:
   pg::Pool* const pool_;

@@ -1,8 +1,8 @@
 // Declarations the clinical service's own .cc files share, and no one else
 // includes: signing for an RPC, the ISBT 128 identifiers an audit record
 // names, the infusion's entity reference. The store's declarations are in
-// store.h; the RPCs are defined, one group per file, in cath_lab.cc and
-// bedside.cc.
+// store.h; the RPCs are defined, one group per file, in cath_lab.cc,
+// bedside.cc and infusion.cc.
 //
 // Thread-safety: free functions over values.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_INTERNAL_H_

@@ -25,6 +25,11 @@ class DirectItems final : public ItemPort {
       const custody::v1::AcceptHandoffRequest& request) override {
     return custody_->AcceptHandoff(caller, request);
   }
+  absl::StatusOr<custody::v1::EndItemResponse> EndItem(
+      const auth::Principal& caller,
+      const custody::v1::EndItemRequest& request) override {
+    return custody_->EndItem(caller, request);
+  }
   absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
       const custody::v1::TraceRequest& request) override {
     return custody_->TraceBackward(request);

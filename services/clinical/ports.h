@@ -5,7 +5,8 @@
 //   LotPort   qc: the product lot's disposition now (a lot recalled after
 //             the dose's release is REJECTED);
 //   ItemPort  custody: the dose bag, accepting the pharmacy's handoff at
-//             the cath lab, and what the bag came from (holds).
+//             the cath lab, its end (INFUSED), and what the bag came from
+//             (holds).
 // The dose service has no direct implementation of DosePort yet: it needs
 // dose::Dose's GetDose and GetPatient without reveal (both exist), and,
 // for the infusion, a way to mark the dose infused (docs/services/
@@ -55,6 +56,10 @@ class ItemPort {
   virtual absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
       const auth::Principal& caller,
       const custody::v1::AcceptHandoffRequest& request) = 0;
+  // INFUSED into the patient (or DISCARDED).
+  virtual absl::StatusOr<custody::v1::EndItemResponse> EndItem(
+      const auth::Principal& caller,
+      const custody::v1::EndItemRequest& request) = 0;
   virtual absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
       const custody::v1::TraceRequest& request) = 0;
 };

@@ -15,14 +15,23 @@ namespace {
 // Read as the snapshot's fields are named (pg::FillFromRow fills a proto by
 // column name); timestamps read as µs since the epoch (pg::MicrosColumn).
 
+// The infusion's details (route, artery, ...) are columns named as
+// InfusionDetails' fields: FillFromRow of the Infusion ignores them, that
+// of its details reads them.
 std::string InfusionSelect() {
   return absl::StrCat(
       "SELECT infusion_id, dose_id, subject_id, lot_id, item_id, "
       "chain_of_identity, dose_volume_ml, state, received_by AS "
       "received_by_user_id, ",
       pg::MicrosColumn("received_at"), ", receipt_handoff_id, ",
-      pg::MicrosColumn("bedside_verified_at"),
-      ", version FROM cellchain_clinical.infusions ");
+      pg::MicrosColumn("bedside_verified_at"), ", ",
+      pg::MicrosColumn("started_at"), ", ", pg::MicrosColumn("ended_at"),
+      ", volume_infused_ml, route, artery, catheter_french, "
+      "balloon_occlusion, rate_ml_per_min, rate_deviation, operator AS "
+      "operator_user_id, remainder_ml, remainder_disposal, disposed_by AS "
+      "disposed_by_user_id, disposal_witness AS disposal_witness_user_id, ",
+      pg::MicrosColumn("disposed_at"),
+      ", disposal_reason, version FROM cellchain_clinical.infusions ");
 }
 constexpr char kWhereInfusion[] = "WHERE infusion_id = $1";
 constexpr char kWhereInfusionForUpdate[] = "WHERE infusion_id = $1 FOR UPDATE";
@@ -37,6 +46,21 @@ std::string BedsideSelect() {
       ", subject_id, date_of_birth, initials, chain_of_identity "
       "FROM cellchain_clinical.bedside_checks WHERE infusion_id = $1 "
       "ORDER BY ordinal");
+}
+
+constexpr char kSelectComplications[] =
+    "SELECT complication FROM cellchain_clinical.infusion_complications "
+    "WHERE infusion_id = $1 ORDER BY position";
+
+template <typename Executor>
+absl::Status FillComplications(Executor& executor, v1::Infusion& infusion) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(kSelectComplications,
+                                                  {infusion.infusion_id()}));
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(*infusion.mutable_details()->add_complications(),
+                        r.GetString(row, 0));
+  }
+  return absl::OkStatus();
 }
 
 template <typename Executor>
@@ -55,9 +79,17 @@ template <typename Executor>
 absl::StatusOr<std::vector<v1::Infusion>> Load(Executor& executor,
                                                const std::string& sql,
                                                const std::string& id) {
-  CC_ASSIGN_OR_RETURN(std::vector<v1::Infusion> rows,
-                      (pg::LoadRows<v1::Infusion>(executor, sql, {id})));
-  for (v1::Infusion& infusion : rows) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, {id}));
+  CC_ASSIGN_OR_RETURN(int started, r.ColumnIndex("started_at"));
+  std::vector<v1::Infusion> rows(r.rows());
+  for (int row = 0; row < r.rows(); ++row) {
+    v1::Infusion& infusion = rows[row];
+    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, infusion));
+    // Details only once the infusion is recorded.
+    if (!r.IsNull(row, started)) {
+      CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *infusion.mutable_details()));
+      CC_RETURN_IF_ERROR(FillComplications(executor, infusion));
+    }
     CC_RETURN_IF_ERROR(FillChecks(executor, infusion));
   }
   return rows;
