@@ -165,29 +165,24 @@ absl::Status Rest(const pg::Result&, int, v1::Investigation&) {
   return absl::OkStatus();
 }
 
+// Every row through pg::LoadRows, and then Rest for what FillFromRow
+// leaves.
+constexpr auto kRest = [](const pg::Result& r, int row, auto& proto) {
+  return Rest(r, row, proto);
+};
+
 template <typename Proto, typename Executor>
 absl::StatusOr<std::vector<Proto>> Load(Executor& executor,
                                         const std::string& sql,
                                         const pg::Params& params) {
-  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
-  std::vector<Proto> out(r.rows());
-  for (int row = 0; row < r.rows(); ++row) {
-    CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, out[row]));
-    CC_RETURN_IF_ERROR(Rest(r, row, out[row]));
-  }
-  return out;
+  return pg::LoadRows<Proto>(executor, sql, params, kRest);
 }
 
-// The first row `sql` selects with `id` as $1; NOT_FOUND with `reason`
-// naming `what` when none.
 template <typename Proto, typename Executor>
 absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
                                 const std::string& id, std::string_view what,
                                 std::string_view reason) {
-  CC_ASSIGN_OR_RETURN(std::vector<Proto> rows,
-                      Load<Proto>(executor, sql, {id}));
-  if (rows.empty()) return NotFound(what, id, reason);
-  return std::move(rows.front());
+  return pg::LoadFirstRow<Proto>(executor, sql, id, what, reason, kRest);
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "google/protobuf/message.h"
 #include "services/common/pg/params.h"
 #include "services/common/pg/result.h"
+#include "services/common/status/status.h"
 
 namespace cellchain::pg {
 
@@ -43,20 +44,47 @@ absl::Status FillFromRow(const Result& result, int row,
                          google::protobuf::Message& message);
 
 // Every row `sql` selects with `params`, each filled into a Proto by
-// FillFromRow. `Executor` is a Connection or a Transaction. Errors: those
-// of Exec and of FillFromRow.
-template <typename Proto, typename Executor>
+// FillFromRow and then by `rest(result, row, proto)` (returning
+// absl::Status), which fills what FillFromRow leaves to the caller: repeated
+// fields, nested messages. `Executor` is a Connection or a Transaction.
+// Errors: those of Exec, of FillFromRow and of `rest`.
+template <typename Proto, typename Executor, typename Rest>
 absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
                                             const std::string& sql,
-                                            const Params& params = {}) {
+                                            const Params& params, Rest rest) {
   absl::StatusOr<Result> r = executor.Exec(sql, params);
   if (!r.ok()) return r.status();
   std::vector<Proto> out(r->rows());
   for (int row = 0; row < r->rows(); ++row) {
     absl::Status filled = FillFromRow(*r, row, out[row]);
+    if (filled.ok()) filled = rest(*r, row, out[row]);
     if (!filled.ok()) return filled;
   }
   return out;
+}
+
+// The same with nothing but FillFromRow.
+template <typename Proto, typename Executor>
+absl::StatusOr<std::vector<Proto>> LoadRows(Executor& executor,
+                                            const std::string& sql,
+                                            const Params& params = {}) {
+  return LoadRows<Proto>(executor, sql, params, [](const Result&, int, Proto&) {
+    return absl::OkStatus();
+  });
+}
+
+// The first row `sql` selects with `id` as $1, filled as LoadRows fills it;
+// NOT_FOUND naming `what`, `id` and `reason` (status.h NotFound) when there
+// is none.
+template <typename Proto, typename Executor, typename Rest>
+absl::StatusOr<Proto> LoadFirstRow(Executor& executor, const std::string& sql,
+                                   const std::string& id, std::string_view what,
+                                   std::string_view reason, Rest rest) {
+  absl::StatusOr<std::vector<Proto>> rows =
+      LoadRows<Proto>(executor, sql, {id}, rest);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return NotFound(what, id, reason);
+  return std::move(rows->front());
 }
 
 }  // namespace cellchain::pg
