@@ -34,12 +34,18 @@ Clinical::Clinical(pg::Pool* pool, const ledger::Ledger* ledger,
 }
 
 absl::Status Clinical::RegisterStateReaders(ledger::StateRegistry& registry) {
-  return ledger::RegisterProtoReader<v1::Infusion>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Infusion>(
       registry, "infusion",
       [](pg::Connection& c, const std::string& id) {
         return LoadInfusion(c, id);
       },
-      ledger::IdsFrom(kSelectInfusionIds));
+      ledger::IdsFrom(kSelectInfusionIds)));
+  return ledger::RegisterProtoReader<v1::Observation>(
+      registry, "observation",
+      [](pg::Connection& c, const std::string& id) {
+        return LoadObservation(c, id);
+      },
+      ledger::IdsFrom(kSelectObservationIds));
 }
 
 }  // namespace cellchain::clinical

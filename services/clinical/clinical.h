@@ -1,7 +1,8 @@
 // Infusion and the 5-day safety observation, first part: the dose's
-// receipt at the cath lab, the two clinicians' bedside verification and the
-// infusion as performed, over PostgreSQL (schema cellchain_clinical), every change audited through
-// the ledger in the change's transaction (docs/services/clinical.md).
+// receipt at the cath lab, the two clinicians' bedside verification, the
+// infusion as performed and the days of the observation, over PostgreSQL
+// (schema cellchain_clinical), every change audited through the ledger in the
+// change's transaction (docs/services/clinical.md).
 //
 // Audit records and their entities (after_state, readable again by the
 // state reader RegisterStateReaders installs):
@@ -12,6 +13,7 @@
 //                           (PERFORMED; a rate deviation as its reason),
 //                           infusion.remainder_witness (the witness's
 //                           WITNESSED, in its own record)
+//   observation (v1.Observation)  observation.record (PERFORMED)
 //
 // The dose and its patient are read from the dose service (DosePort), the
 // lot from qc (LotPort), and the dose bag lives in custody (ItemPort),
@@ -23,7 +25,7 @@
 // Where the code is: the pure rules in rules.{h,cc} (library
 // clinical_rules), every reason in reasons.h, the rows in store.{h,cc},
 // what the RPC files share in clinical_internal.h, the RPCs in cath_lab.cc
-// (receipt), bedside.cc (verification) and infusion.cc.
+// (receipt), bedside.cc (verification), infusion.cc and observation.cc.
 //
 // Thread-safety: all methods are safe to call concurrently. Every change of
 // an infusion locks its row; a dose is received once at a time (a unique
@@ -94,6 +96,11 @@ class Clinical {
   // refusals of the end (ITEM_ON_HOLD).
   absl::StatusOr<v1::RecordInfusionResponse> RecordInfusion(
       const P& caller, const v1::RecordInfusionRequest& request);
+  // observation.cc. INVALID_ARGUMENT `infusion_id`, `observed_at`
+  // (missing, in the future) and rules.h CheckObservation's fields;
+  // FAILED_PRECONDITION INFUSION_STATE (not infused), OBSERVATION_DAY.
+  absl::StatusOr<v1::RecordObservationResponse> RecordObservation(
+      const P& caller, const v1::RecordObservationRequest& request);
 
  private:
   pg::Pool* const pool_;

@@ -1,8 +1,10 @@
 // The infusion as the operator records it (ClinicalTest): the rate the
 // service computes and flags, custody's end of the bag, a partial
-// infusion's remainder destroyed with a witness, and what is refused.
+// infusion's remainder destroyed with a witness, and what is refused; then
+// the days of the safety observation that follow it.
 #include <string>
 
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/clinical/clinical_test_fixture.h"
@@ -186,6 +188,87 @@ TEST_F(InfusionTest, RefusedWhenNotVerifiedStartedLateOrHeldSince) {
   unverified.set_infusion_id(received.infusion().infusion_id());
   auto refused = clinical_->RecordInfusion(carl_, unverified);
   EXPECT_EQ(ReasonOf(refused.status()), kReasonInfusionState);
+}
+
+v1::ObservationEntry Lab(const std::string& analyte, double value,
+                         const std::string& unit) {
+  v1::ObservationEntry e;
+  e.mutable_lab()->set_analyte(analyte);
+  e.mutable_lab()->set_value(value);
+  e.mutable_lab()->set_unit(unit);
+  return e;
+}
+
+TEST_F(InfusionTest, TheDaysOfTheObservationAfterTheInfusion) {
+  v1::RecordObservationRequest before;
+  *before.mutable_context() = Ctx();
+  before.set_infusion_id(infusion_.infusion_id());
+  before.set_day(1);
+  *before.mutable_observed_at() = At(clock_.Now());
+  *before.mutable_signature() =
+      Sig(kCleoPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  auto not_yet = clinical_->RecordObservation(cleo_, before);
+  EXPECT_EQ(ReasonOf(not_yet.status()), kReasonInfusionState);
+  CC_ASSERT_OK(
+      clinical_->RecordInfusion(carl_, Infused(20.0, absl::Minutes(10)))
+          .status());
+  // Day 2, the day after the infusion's calendar day.
+  const absl::Time day2 =
+      absl::FromCivil(absl::ToCivilDay(start_, absl::UTCTimeZone()) + 1,
+                      absl::UTCTimeZone()) +
+      absl::Hours(8);
+  clock_.Set(day2 + absl::Hours(1));
+  v1::RecordObservationRequest request;
+  *request.mutable_context() = Ctx();
+  request.set_infusion_id(infusion_.infusion_id());
+  request.set_day(2);
+  *request.mutable_observed_at() = At(day2);
+  v1::ObservationEntry* ecg = request.add_entries();
+  ecg->mutable_ecg()->set_st_deviation_mm(-1.5);
+  ecg->mutable_ecg()->add_leads("V5");
+  ecg->mutable_ecg()->add_leads("V6");
+  *request.add_entries() = Lab("AST", 38, "U/L");
+  *request.add_entries() = Lab("ALT", 41, "U/L");
+  v1::ObservationEntry* nsvt = request.add_entries();
+  nsvt->mutable_arrhythmia()->set_type(v1::ARRHYTHMIA_TYPE_NSVT);
+  nsvt->mutable_arrhythmia()->set_episodes(2);
+  v1::ObservationEntry* echo = request.add_entries();
+  echo->mutable_echo()->set_local_hypokinesia(true);
+  echo->mutable_echo()->set_segment("mid anterior");
+  request.add_entries()->mutable_icu_stay()->set_hours(18);
+  v1::ObservationEntry* angina = request.add_entries();
+  angina->mutable_ischemic_event()->set_type(v1::ISCHEMIC_EVENT_TYPE_ANGINA);
+  angina->mutable_ischemic_event()->set_description("at rest, 10 min");
+  *request.mutable_signature() =
+      Sig(kCleoPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  CC_ASSERT_OK_AND_ASSIGN(auto recorded,
+                          clinical_->RecordObservation(cleo_, request));
+  const v1::Observation& observation = recorded.observation();
+  EXPECT_EQ(observation.day(), 2);
+  EXPECT_EQ(observation.subject_id(), "RH-017");
+  EXPECT_EQ(observation.recorded_by_user_id(), "cleo");
+  // Every entry reads back as it was given, in order.
+  ASSERT_EQ(observation.entries_size(), request.entries_size());
+  for (int i = 0; i < request.entries_size(); ++i) {
+    EXPECT_EQ(observation.entries(i).SerializeAsString(),
+              request.entries(i).SerializeAsString())
+        << i;
+  }
+  EXPECT_THAT(History("observation", observation.observation_id()),
+              ElementsAre("observation.record by cleo PERFORMED"));
+  // The wrong day, and a lab value in a unit its analyte is not given in.
+  v1::RecordObservationRequest wrong_day = request;
+  *wrong_day.mutable_context() = Ctx();
+  wrong_day.set_day(1);
+  auto day = clinical_->RecordObservation(cleo_, wrong_day);
+  EXPECT_EQ(ReasonOf(day.status()), kReasonObservationDay) << day.status();
+  v1::RecordObservationRequest wrong_unit = request;
+  *wrong_unit.mutable_context() = Ctx();
+  *wrong_unit.mutable_entries(1) = Lab("AST", 38, "mg/dL");
+  auto unit = clinical_->RecordObservation(cleo_, wrong_unit);
+  EXPECT_EQ(FieldOf(unit.status()), "entries[1].lab.unit") << unit.status();
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_clinical.observations"), 1);
+  ExpectEverySnapshotMatchesItsRow();
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ inline constexpr char kReasonDoseNotFound[] = "DOSE_NOT_FOUND";
 inline constexpr char kReasonInfusionNotFound[] = "INFUSION_NOT_FOUND";
 inline constexpr char kReasonPatientNotFound[] = "PATIENT_NOT_FOUND";
 inline constexpr char kReasonLotNotFound[] = "LOT_NOT_FOUND";
+inline constexpr char kReasonObservationNotFound[] = "OBSERVATION_NOT_FOUND";
 
 // Receipt: the dose service has not issued the dose to the cath lab.
 inline constexpr char kReasonDoseNotIssued[] = "DOSE_NOT_ISSUED";

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/clinical/reasons.h"
 #include "services/common/pg/proto_row.h"
 #include "services/common/status/status.h"
@@ -95,7 +96,88 @@ absl::StatusOr<std::vector<v1::Infusion>> Load(Executor& executor,
   return rows;
 }
 
+std::string ObservationSelect() {
+  return absl::StrCat(
+      "SELECT observation_id, infusion_id, subject_id, day, ",
+      pg::MicrosColumn("observed_at"), ", recorded_by AS recorded_by_user_id, ",
+      pg::MicrosColumn("recorded_at"),
+      " FROM cellchain_clinical.observations WHERE observation_id = $1");
+}
+constexpr char kSelectEntries[] =
+    "SELECT finding, st_deviation_mm, coalesce(leads, '') AS leads, "
+    "arrhythmia_type, episodes, ischemic_event_type, description, analyte, "
+    "value, unit, local_hypokinesia, segment, icu_hours "
+    "FROM cellchain_clinical.observation_entries WHERE observation_id = $1 "
+    "ORDER BY position";
+
+// One entry's finding from its row: the columns are named as the
+// finding's fields but for the ICU stay's hours.
+absl::StatusOr<v1::ObservationEntry> EntryOf(const pg::Result& r, int row) {
+  CC_ASSIGN_OR_RETURN(int64_t finding, r.GetInt64(row, 0));
+  v1::ObservationEntry entry;
+  switch (finding) {
+    case v1::ObservationEntry::kEcg: {
+      CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *entry.mutable_ecg()));
+      CC_ASSIGN_OR_RETURN(std::string leads, r.GetString(row, 2));
+      for (absl::string_view lead :
+           absl::StrSplit(leads, ',', absl::SkipEmpty())) {
+        entry.mutable_ecg()->add_leads(std::string(lead));
+      }
+      return entry;
+    }
+    case v1::ObservationEntry::kArrhythmia: {
+      v1::VentricularArrhythmia* a = entry.mutable_arrhythmia();
+      CC_ASSIGN_OR_RETURN(int64_t type, r.GetInt64(row, 3));
+      CC_ASSIGN_OR_RETURN(int64_t episodes, r.GetInt64(row, 4));
+      a->set_type(static_cast<v1::ArrhythmiaType>(type));
+      a->set_episodes(static_cast<int32_t>(episodes));
+      return entry;
+    }
+    case v1::ObservationEntry::kIschemicEvent: {
+      v1::IschemicEvent* e = entry.mutable_ischemic_event();
+      CC_ASSIGN_OR_RETURN(int64_t type, r.GetInt64(row, 5));
+      e->set_type(static_cast<v1::IschemicEventType>(type));
+      if (!r.IsNull(row, 6)) {
+        CC_ASSIGN_OR_RETURN(*e->mutable_description(), r.GetString(row, 6));
+      }
+      return entry;
+    }
+    case v1::ObservationEntry::kLab:
+      CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *entry.mutable_lab()));
+      return entry;
+    case v1::ObservationEntry::kEcho:
+      CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *entry.mutable_echo()));
+      return entry;
+    case v1::ObservationEntry::kIcuStay: {
+      CC_ASSIGN_OR_RETURN(double hours, r.GetDouble(row, 12));
+      entry.mutable_icu_stay()->set_hours(hours);
+      return entry;
+    }
+    default:
+      break;
+  }
+  return absl::InternalError(absl::StrCat("no finding ", finding));
+}
+
 }  // namespace
+
+template <typename Executor>
+absl::StatusOr<v1::Observation> LoadObservation(
+    Executor& executor, const std::string& observation_id) {
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Observation> rows,
+                      (pg::LoadRows<v1::Observation>(
+                          executor, ObservationSelect(), {observation_id})));
+  if (rows.empty()) {
+    return NotFound("observation", observation_id, kReasonObservationNotFound);
+  }
+  v1::Observation observation = std::move(rows.front());
+  CC_ASSIGN_OR_RETURN(pg::Result r,
+                      executor.Exec(kSelectEntries, {observation_id}));
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(*observation.add_entries(), EntryOf(r, row));
+  }
+  return observation;
+}
 
 template <typename Executor>
 absl::StatusOr<v1::Infusion> LoadInfusion(Executor& executor,
@@ -128,6 +210,8 @@ absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose(
   template absl::StatusOr<v1::Infusion> LoadInfusion(                          \
       Executor&, const std::string&, bool);                                    \
   template absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose( \
+      Executor&, const std::string&);                                          \
+  template absl::StatusOr<v1::Observation> LoadObservation(                    \
       Executor&, const std::string&);
 
 CELLCHAIN_CLINICAL_LOADERS(pg::Connection)

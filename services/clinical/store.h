@@ -1,12 +1,13 @@
 // The clinical schema as the service reads and writes it: the rows of the
-// infusion snapshot (an infusion with its bedside checks). The loader reads
-// exactly what the audit record's after_state holds, so that the state
+// infusion snapshot (an infusion with its bedside checks and
+// complications) and of the observation snapshot (with its entries). The loader
+// reads exactly what the audit record's after_state holds, so that the state
 // reader (Clinical::RegisterStateReaders) can read a snapshot again.
 //
 // The loaders take a pg::Connection or a pg::Transaction (explicitly
 // instantiated for both in store.cc). NOT_FOUND INFUSION_NOT_FOUND when the
-// row is missing; the database's errors as services/common/pg maps them
-// otherwise.
+// row is missing (OBSERVATION_NOT_FOUND for an observation); the database's
+// errors as services/common/pg maps them otherwise.
 //
 // Thread-safety: free functions; each call uses only the executor passed in.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_STORE_H_
@@ -30,6 +31,15 @@ template <typename Executor>
 absl::StatusOr<v1::Infusion> LoadInfusion(Executor& executor,
                                           const std::string& infusion_id,
                                           bool for_update = false);
+
+// Every id of an observation, for its state reader.
+inline constexpr char kSelectObservationIds[] =
+    "SELECT observation_id FROM cellchain_clinical.observations";
+
+// An observation with its entries. NOT_FOUND OBSERVATION_NOT_FOUND.
+template <typename Executor>
+absl::StatusOr<v1::Observation> LoadObservation(
+    Executor& executor, const std::string& observation_id);
 
 // The infusion of `dose_id` that is not returned, if any.
 template <typename Executor>
