@@ -25,7 +25,8 @@
 // Where the code is: the pure rules in rules.{h,cc} (library
 // clinical_rules), every reason in reasons.h, the rows in store.{h,cc},
 // what the RPC files share in clinical_internal.h, the RPCs in cath_lab.cc
-// (receipt), bedside.cc (verification), infusion.cc and observation.cc.
+// (receipt), bedside.cc (verification), infusion.cc, observation.cc and
+// queries.cc.
 //
 // Thread-safety: all methods are safe to call concurrently. Every change of
 // an infusion locks its row; a dose is received once at a time (a unique
@@ -101,6 +102,14 @@ class Clinical {
   // FAILED_PRECONDITION INFUSION_STATE (not infused), OBSERVATION_DAY.
   absl::StatusOr<v1::RecordObservationResponse> RecordObservation(
       const P& caller, const v1::RecordObservationRequest& request);
+  // queries.cc. INVALID_ARGUMENT `subject_id` / `lot_id`; NOT_FOUND
+  // PATIENT_NOT_FOUND (the dose service knows no such patient). At most
+  // 500 infusions, oldest receipt first; adverse events are not recorded
+  // yet, so a record has none.
+  absl::StatusOr<v1::GetPatientRecordResponse> GetPatientRecord(
+      const v1::GetPatientRecordRequest& request);
+  absl::StatusOr<v1::ListInfusionsByLotResponse> ListInfusionsByLot(
+      const v1::ListInfusionsByLotRequest& request);
 
  private:
   pg::Pool* const pool_;

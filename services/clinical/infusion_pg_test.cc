@@ -271,5 +271,48 @@ TEST_F(InfusionTest, TheDaysOfTheObservationAfterTheInfusion) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
+TEST_F(InfusionTest, APatientsRecordAndTheInfusionsOfALot) {
+  CC_ASSERT_OK(
+      clinical_->RecordInfusion(carl_, Infused(20.0, absl::Minutes(10)))
+          .status());
+  v1::RecordObservationRequest observe;
+  *observe.mutable_context() = Ctx();
+  observe.set_infusion_id(infusion_.infusion_id());
+  observe.set_day(1);
+  *observe.mutable_observed_at() = At(start_ + absl::Minutes(30));
+  clock_.Set(start_ + absl::Minutes(40));
+  *observe.add_entries() = Lab("AST", 38, "U/L");
+  *observe.mutable_signature() =
+      Sig(kCleoPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  CC_ASSERT_OK(clinical_->RecordObservation(cleo_, observe).status());
+  // Another patient's dose of another lot, received only.
+  dose::v1::Dose other = IssuedDose("RH-018");
+  CC_ASSERT_OK(Receive(other).status());
+
+  v1::GetPatientRecordRequest get;
+  get.set_subject_id("RH-017");
+  CC_ASSERT_OK_AND_ASSIGN(auto record, clinical_->GetPatientRecord(get));
+  ASSERT_EQ(record.infusions_size(), 1);
+  EXPECT_EQ(record.infusions(0).infusion().infusion_id(),
+            infusion_.infusion_id());
+  EXPECT_EQ(record.infusions(0).infusion().state(), v1::INFUSION_STATE_INFUSED);
+  ASSERT_EQ(record.infusions(0).observations_size(), 1);
+  EXPECT_EQ(record.infusions(0).observations(0).entries(0).lab().analyte(),
+            "AST");
+  get.set_subject_id("RH-099");
+  EXPECT_EQ(ReasonOf(clinical_->GetPatientRecord(get).status()),
+            kReasonPatientNotFound);
+
+  v1::ListInfusionsByLotRequest list;
+  list.set_lot_id(dose_.lot_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto of_lot, clinical_->ListInfusionsByLot(list));
+  ASSERT_EQ(of_lot.infusions_size(), 1);
+  EXPECT_EQ(of_lot.infusions(0).subject_id(), "RH-017");
+  list.set_lot_id(other.lot_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto of_other, clinical_->ListInfusionsByLot(list));
+  ASSERT_EQ(of_other.infusions_size(), 1);
+  EXPECT_EQ(of_other.infusions(0).subject_id(), "RH-018");
+}
+
 }  // namespace
 }  // namespace cellchain::clinical

@@ -36,6 +36,14 @@ std::string InfusionSelect() {
 }
 constexpr char kWhereInfusion[] = "WHERE infusion_id = $1";
 constexpr char kWhereInfusionForUpdate[] = "WHERE infusion_id = $1 FOR UPDATE";
+// $1 lot or subject, $2 the limit.
+constexpr char kWhereOfLot[] =
+    "WHERE lot_id = $1 ORDER BY received_at, infusion_id LIMIT $2";
+constexpr char kWhereOfSubject[] =
+    "WHERE subject_id = $1 ORDER BY received_at, infusion_id LIMIT $2";
+constexpr char kSelectObservationsOf[] =
+    "SELECT observation_id FROM cellchain_clinical.observations "
+    "WHERE infusion_id = $1 ORDER BY day, observed_at, observation_id";
 // INFUSION_STATE_RETURNED = 4, as the unique index's predicate.
 constexpr char kWhereLiveOfDose[] = "WHERE dose_id = $1 AND state <> 4";
 
@@ -79,8 +87,8 @@ absl::Status FillChecks(Executor& executor, v1::Infusion& infusion) {
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Infusion>> Load(Executor& executor,
                                                const std::string& sql,
-                                               const std::string& id) {
-  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, {id}));
+                                               const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, executor.Exec(sql, params));
   CC_ASSIGN_OR_RETURN(int started, r.ColumnIndex("started_at"));
   std::vector<v1::Infusion> rows(r.rows());
   for (int row = 0; row < r.rows(); ++row) {
@@ -188,7 +196,7 @@ absl::StatusOr<v1::Infusion> LoadInfusion(Executor& executor,
       Load(executor,
            InfusionSelect() +
                (for_update ? kWhereInfusionForUpdate : kWhereInfusion),
-           infusion_id));
+           {infusion_id}));
   if (rows.empty()) {
     return NotFound("infusion", infusion_id, kReasonInfusionNotFound);
   }
@@ -196,11 +204,37 @@ absl::StatusOr<v1::Infusion> LoadInfusion(Executor& executor,
 }
 
 template <typename Executor>
+absl::StatusOr<std::vector<v1::Infusion>> LoadInfusions(Executor& executor,
+                                                        InfusionsOf by,
+                                                        const std::string& id,
+                                                        int limit) {
+  return Load(executor,
+              InfusionSelect() +
+                  (by == InfusionsOf::kByLot ? kWhereOfLot : kWhereOfSubject),
+              {id, limit});
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Observation>> LoadObservationsOf(
+    Executor& executor, const std::string& infusion_id) {
+  CC_ASSIGN_OR_RETURN(pg::Result r,
+                      executor.Exec(kSelectObservationsOf, {infusion_id}));
+  std::vector<v1::Observation> out;
+  for (int row = 0; row < r.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(std::string id, r.GetString(row, 0));
+    CC_ASSIGN_OR_RETURN(v1::Observation observation,
+                        LoadObservation(executor, id));
+    out.push_back(std::move(observation));
+  }
+  return out;
+}
+
+template <typename Executor>
 absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose(
     Executor& executor, const std::string& dose_id) {
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::Infusion> rows,
-      Load(executor, InfusionSelect() + kWhereLiveOfDose, dose_id));
+      Load(executor, InfusionSelect() + kWhereLiveOfDose, {dose_id}));
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
@@ -212,6 +246,10 @@ absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose(
   template absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose( \
       Executor&, const std::string&);                                          \
   template absl::StatusOr<v1::Observation> LoadObservation(                    \
+      Executor&, const std::string&);                                          \
+  template absl::StatusOr<std::vector<v1::Infusion>> LoadInfusions(            \
+      Executor&, InfusionsOf, const std::string&, int);                        \
+  template absl::StatusOr<std::vector<v1::Observation>> LoadObservationsOf(    \
       Executor&, const std::string&);
 
 CELLCHAIN_CLINICAL_LOADERS(pg::Connection)

@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "cellchain/clinical/v1/clinical.pb.h"
@@ -40,6 +41,20 @@ inline constexpr char kSelectObservationIds[] =
 template <typename Executor>
 absl::StatusOr<v1::Observation> LoadObservation(
     Executor& executor, const std::string& observation_id);
+
+// The infusions of a QC lot (`by` = kByLot) or of a patient (kBySubject),
+// oldest receipt first, at most `limit`.
+enum class InfusionsOf { kByLot, kBySubject };
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Infusion>> LoadInfusions(Executor& executor,
+                                                        InfusionsOf by,
+                                                        const std::string& id,
+                                                        int limit);
+
+// An infusion's observations, by day and time observed.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Observation>> LoadObservationsOf(
+    Executor& executor, const std::string& infusion_id);
 
 // The infusion of `dose_id` that is not returned, if any.
 template <typename Executor>
