@@ -13,6 +13,8 @@
 //                           (PERFORMED; a rate deviation as its reason),
 //                           infusion.remainder_witness (the witness's
 //                           WITNESSED, in its own record)
+//                           infusion.return, infusion.destroy (PERFORMED),
+//                           infusion.destroy_witness (WITNESSED)
 //   observation (v1.Observation)  observation.record (PERFORMED)
 //
 // The dose and its patient are read from the dose service (DosePort), the
@@ -25,8 +27,8 @@
 // Where the code is: the pure rules in rules.{h,cc} (library
 // clinical_rules), every reason in reasons.h, the rows in store.{h,cc},
 // what the RPC files share in clinical_internal.h, the RPCs in cath_lab.cc
-// (receipt), bedside.cc (verification), infusion.cc, observation.cc and
-// queries.cc.
+// (receipt), bedside.cc (verification), infusion.cc, unused.cc,
+// observation.cc and queries.cc.
 //
 // Thread-safety: all methods are safe to call concurrently. Every change of
 // an infusion locks its row; a dose is received once at a time (a unique
@@ -97,6 +99,14 @@ class Clinical {
   // refusals of the end (ITEM_ON_HOLD).
   absl::StatusOr<v1::RecordInfusionResponse> RecordInfusion(
       const P& caller, const v1::RecordInfusionRequest& request);
+  // unused.cc. INVALID_ARGUMENT `infusion_id`, `disposal`,
+  // `to_location_id` (a return's destination), `context.reason`; the
+  // signature's and the witness's errors (PERMISSION_DENIED
+  // FOUR_EYES_SAME_PERSON when the witness is the caller);
+  // FAILED_PRECONDITION INFUSION_STATE (infused, returned or destroyed
+  // already); custody's refusals.
+  absl::StatusOr<v1::DisposeUnusedDoseResponse> DisposeUnusedDose(
+      const P& caller, const v1::DisposeUnusedDoseRequest& request);
   // observation.cc. INVALID_ARGUMENT `infusion_id`, `observed_at`
   // (missing, in the future) and rules.h CheckObservation's fields;
   // FAILED_PRECONDITION INFUSION_STATE (not infused), OBSERVATION_DAY.

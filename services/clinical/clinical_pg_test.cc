@@ -98,6 +98,75 @@ TEST_F(ClinicalTest, TwoCliniciansVerifyAtTheBedside) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
+TEST_F(ClinicalTest, UnusedProductIsReturnedOrDestroyedWithAWitness) {
+  // The procedure is cancelled: the dose goes back to the pharmacy.
+  dose::v1::Dose returned = IssuedDose();
+  CC_ASSERT_OK_AND_ASSIGN(auto received, Receive(returned));
+  v1::DisposeUnusedDoseRequest back;
+  *back.mutable_context() = Ctx("procedure cancelled");
+  back.set_infusion_id(received.infusion().infusion_id());
+  back.set_disposal(v1::DISPOSAL_RETURNED_TO_PHARMACY);
+  back.set_to_location_id(pharmacy_);
+  *back.mutable_signature() =
+      Sig(kCarlPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  CC_ASSERT_OK_AND_ASSIGN(auto sent, clinical_->DisposeUnusedDose(carl_, back));
+  EXPECT_EQ(sent.infusion().state(), v1::INFUSION_STATE_RETURNED);
+  EXPECT_EQ(sent.infusion().disposal_reason(), "procedure cancelled");
+  EXPECT_EQ(Item(returned.item_id()).state(),
+            custody::v1::ITEM_STATE_IN_TRANSIT);
+  // The pharmacy accepts it by scanning the bag.
+  custody::v1::AcceptHandoffRequest accept;
+  *accept.mutable_context() = Ctx();
+  accept.set_handoff_id(sent.infusion().return_handoff_id());
+  accept.set_scan(Label(returned));
+  CC_ASSERT_OK(custody_->AcceptHandoff(phil_, accept).status());
+  EXPECT_EQ(Item(returned.item_id()).location_id(), pharmacy_);
+  EXPECT_THAT(History("infusion", sent.infusion().infusion_id()),
+              ElementsAre("infusion.receive by carl",
+                          "infusion.return by carl PERFORMED"));
+
+  // Verified at the bedside, then not given: destroyed with a witness.
+  dose::v1::Dose destroyed = IssuedDose("RH-018");
+  CC_ASSERT_OK_AND_ASSIGN(auto other, Receive(destroyed));
+  CC_ASSERT_OK(VerifyAs(Bedside(other.infusion(), destroyed)).status());
+  v1::DisposeUnusedDoseRequest destroy;
+  *destroy.mutable_context() = Ctx("bag punctured");
+  destroy.set_infusion_id(other.infusion().infusion_id());
+  destroy.set_disposal(v1::DISPOSAL_DESTROYED);
+  *destroy.mutable_signature() =
+      Sig(kCarlPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  destroy.mutable_witness()->set_user_id("carl");
+  destroy.mutable_witness()->set_password(kCarlPassword);
+  destroy.mutable_witness()->set_meaning(
+      common::v1::SIGNATURE_MEANING_WITNESSED);
+  auto self = clinical_->DisposeUnusedDose(carl_, destroy);
+  EXPECT_EQ(ReasonOf(self.status()), "FOUR_EYES_SAME_PERSON");
+  v1::DisposeUnusedDoseRequest no_reason = destroy;
+  *no_reason.mutable_context() = Ctx();
+  EXPECT_EQ(FieldOf(clinical_->DisposeUnusedDose(carl_, no_reason).status()),
+            "context.reason");
+  destroy.mutable_witness()->set_user_id("cleo");
+  destroy.mutable_witness()->set_password(kCleoPassword);
+  CC_ASSERT_OK_AND_ASSIGN(auto gone,
+                          clinical_->DisposeUnusedDose(carl_, destroy));
+  EXPECT_EQ(gone.infusion().state(), v1::INFUSION_STATE_DESTROYED);
+  EXPECT_EQ(gone.infusion().disposal_witness_user_id(), "cleo");
+  EXPECT_EQ(Item(destroyed.item_id()).state(),
+            custody::v1::ITEM_STATE_DISCARDED);
+  EXPECT_THAT(History("infusion", gone.infusion().infusion_id()),
+              ElementsAre("infusion.receive by carl",
+                          "infusion.bedside_verify by carl VERIFIED",
+                          "infusion.bedside_cosign by cleo VERIFIED",
+                          "infusion.destroy by carl PERFORMED",
+                          "infusion.destroy_witness by cleo WITNESSED"));
+  // Disposed of once.
+  v1::DisposeUnusedDoseRequest again = destroy;
+  *again.mutable_context() = Ctx("again");
+  EXPECT_EQ(ReasonOf(clinical_->DisposeUnusedDose(carl_, again).status()),
+            kReasonInfusionState);
+  ExpectEverySnapshotMatchesItsRow();
+}
+
 // Each refusal leaves the dose received and unverified, writes no check,
 // and is on record with every failing check named.
 class BedsideRefusalTest : public ClinicalTest {

@@ -28,6 +28,14 @@ grpc::Status ClinicalService::RecordInfusion(
   });
 }
 
+grpc::Status ClinicalService::DisposeUnusedDose(
+    grpc::ServerContext* context, const v1::DisposeUnusedDoseRequest* request,
+    v1::DisposeUnusedDoseResponse* response) {
+  return auth::Handle(context, response, [&](const auth::Principal& caller) {
+    return clinical_->DisposeUnusedDose(caller, *request);
+  });
+}
+
 grpc::Status ClinicalService::RecordObservation(
     grpc::ServerContext* context, const v1::RecordObservationRequest* request,
     v1::RecordObservationResponse* response) {

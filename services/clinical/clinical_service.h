@@ -1,8 +1,8 @@
 // ClinicalService: the gRPC adapter of Clinical (clinical.h). Each handler
 // takes the caller from the access gate and hands the request to the
-// domain; auth::Handle turns the result into the call's status. The RPCs
-// not built yet (DisposeUnusedDose, ReportAdverseEvent) are left to the
-// generated base, which answers UNIMPLEMENTED.
+// domain; auth::Handle turns the result into the call's status. The RPC
+// not built yet (ReportAdverseEvent) is left to the generated base, which
+// answers UNIMPLEMENTED.
 // Thread-safety: handlers run concurrently; the service holds no mutable
 // state.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_SERVICE_H_
@@ -26,6 +26,9 @@ class ClinicalService final : public v1::ClinicalService::Service {
   grpc::Status RecordInfusion(grpc::ServerContext* context,
                               const v1::RecordInfusionRequest* request,
                               v1::RecordInfusionResponse* response) override;
+  grpc::Status DisposeUnusedDose(
+      grpc::ServerContext* context, const v1::DisposeUnusedDoseRequest* request,
+      v1::DisposeUnusedDoseResponse* response) override;
   grpc::Status RecordObservation(
       grpc::ServerContext* context, const v1::RecordObservationRequest* request,
       v1::RecordObservationResponse* response) override;

@@ -25,6 +25,11 @@ class DirectItems final : public ItemPort {
       const custody::v1::AcceptHandoffRequest& request) override {
     return custody_->AcceptHandoff(caller, request);
   }
+  absl::StatusOr<custody::v1::InitiateHandoffResponse> InitiateHandoff(
+      const auth::Principal& caller,
+      const custody::v1::InitiateHandoffRequest& request) override {
+    return custody_->InitiateHandoff(caller, request);
+  }
   absl::StatusOr<custody::v1::EndItemResponse> EndItem(
       const auth::Principal& caller,
       const custody::v1::EndItemRequest& request) override {

@@ -5,8 +5,8 @@
 //   LotPort   qc: the product lot's disposition now (a lot recalled after
 //             the dose's release is REJECTED);
 //   ItemPort  custody: the dose bag, accepting the pharmacy's handoff at
-//             the cath lab, its end (INFUSED), and what the bag came from
-//             (holds).
+//             the cath lab, a handoff back, its end (INFUSED, DISCARDED),
+//             and what the bag came from (holds).
 // The dose service has no direct implementation of DosePort yet: it needs
 // dose::Dose's GetDose and GetPatient without reveal (both exist), and,
 // for the infusion, a way to mark the dose infused (docs/services/
@@ -56,6 +56,10 @@ class ItemPort {
   virtual absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
       const auth::Principal& caller,
       const custody::v1::AcceptHandoffRequest& request) = 0;
+  // Unused product back to the pharmacy.
+  virtual absl::StatusOr<custody::v1::InitiateHandoffResponse> InitiateHandoff(
+      const auth::Principal& caller,
+      const custody::v1::InitiateHandoffRequest& request) = 0;
   // INFUSED into the patient (or DISCARDED).
   virtual absl::StatusOr<custody::v1::EndItemResponse> EndItem(
       const auth::Principal& caller,

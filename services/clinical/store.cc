@@ -32,7 +32,8 @@ std::string InfusionSelect() {
       "operator_user_id, remainder_ml, remainder_disposal, disposed_by AS "
       "disposed_by_user_id, disposal_witness AS disposal_witness_user_id, ",
       pg::MicrosColumn("disposed_at"),
-      ", disposal_reason, version FROM cellchain_clinical.infusions ");
+      ", disposal_reason, return_handoff_id, version "
+      "FROM cellchain_clinical.infusions ");
 }
 constexpr char kWhereInfusion[] = "WHERE infusion_id = $1";
 constexpr char kWhereInfusionForUpdate[] = "WHERE infusion_id = $1 FOR UPDATE";
