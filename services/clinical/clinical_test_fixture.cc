@@ -6,6 +6,7 @@
 #include "cellchain_clinical_migrations.h"
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
+#include "services/custody/product_lot_testing.h"
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
@@ -127,32 +128,13 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
   CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, phil_, "patient.register",
                     "dose_patient", subject_id, patient));
   // The product lot in custody, from a donor lot, and its QC lot.
-  custody::v1::AllocateDinRequest allocate;
-  *allocate.mutable_context() = Ctx();
-  allocate.set_fin("A9999");
-  auto din = custody_->AllocateDin(tina_, allocate);
-  EXPECT_TRUE(din.ok()) << din.status();
-  custody::v1::RegisterItemRequest donor_lot;
-  *donor_lot.mutable_context() = Ctx();
-  donor_lot.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
-  donor_lot.set_local_code("LOT-" + crypto::RandomId("l").substr(2, 8));
-  donor_lot.set_description("umbilical cord tissue");
-  auto donor = custody_->RegisterItem(tina_, donor_lot);
-  EXPECT_TRUE(donor.ok()) << donor.status();
-  custody::v1::RegisterItemRequest product_lot;
-  *product_lot.mutable_context() = Ctx();
-  product_lot.set_type(custody::v1::ITEM_TYPE_PRODUCT_LOT);
-  product_lot.set_din(din->allocation().din());
-  product_lot.set_description("UC-MSC product lot, P4");
-  custody::v1::ParentLink* harvested = product_lot.add_parents();
-  harvested->set_parent_item_id(donor->item().item_id());
-  harvested->set_kind(custody::v1::DERIVATION_KIND_HARVEST);
-  auto product = custody_->RegisterItem(tina_, product_lot);
-  EXPECT_TRUE(product.ok()) << product.status();
+  const custody::testing::RegisteredProductLot registered =
+      custody::testing::RegisterProductLot(*custody_, tina_,
+                                           [] { return Ctx(); });
   qc::v1::Lot lot;
   lot.set_lot_id(crypto::RandomId("qcl"));
-  lot.set_product_item_id(product->item().item_id());
-  lot.set_din(din->allocation().din());
+  lot.set_product_item_id(registered.product_item_id);
+  lot.set_din(registered.din);
   lot.set_state(qc::v1::LOT_STATE_RELEASED);
   lot.set_version(1);
   Record(lot);
@@ -162,10 +144,10 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
   dose.set_order_id(crypto::RandomId("ord"));
   dose.set_subject_id(subject_id);
   dose.set_lot_id(lot.lot_id());
-  dose.set_product_item_id(product->item().item_id());
-  dose.set_din(din->allocation().din());
+  dose.set_product_item_id(registered.product_item_id);
+  dose.set_din(registered.din);
   dose.set_donation_identification(
-      *dose::DonationIdentificationOf(din->allocation().din()));
+      *dose::DonationIdentificationOf(registered.din));
   dose.set_division("A0");
   dose.set_product_code(*dose::DoseProductCode("A0", rules));
   const absl::Time expires_at = dose::ExpiryOf(clock_.Now(), rules);
@@ -184,7 +166,7 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
   bag.set_location_id(pharmacy_);
   bag.set_patient_id(subject_id);
   custody::v1::ParentLink* from_lot = bag.add_parents();
-  from_lot->set_parent_item_id(product->item().item_id());
+  from_lot->set_parent_item_id(registered.product_item_id);
   from_lot->set_kind(custody::v1::DERIVATION_KIND_FORMULATION);
   auto item = custody_->RegisterItem(tina_, bag);
   EXPECT_TRUE(item.ok()) << item.status();

@@ -4,6 +4,7 @@
 
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
+#include "services/custody/product_lot_testing.h"
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
@@ -83,33 +84,14 @@ void DoseTest::SetUp() {
 
 qc::v1::Lot DoseTest::MakeLot(qc::v1::LotState state,
                               const std::vector<std::string>& pending) {
-  custody::v1::AllocateDinRequest allocate;
-  *allocate.mutable_context() = Ctx();
-  allocate.set_fin("A9999");
-  auto din = custody_->AllocateDin(tina_, allocate);
-  EXPECT_TRUE(din.ok()) << din.status();
-  custody::v1::RegisterItemRequest donor_lot;
-  *donor_lot.mutable_context() = Ctx();
-  donor_lot.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
-  donor_lot.set_local_code("LOT-" + crypto::RandomId("l").substr(2, 8));
-  donor_lot.set_description("umbilical cord tissue");
-  auto donor = custody_->RegisterItem(tina_, donor_lot);
-  EXPECT_TRUE(donor.ok()) << donor.status();
-  custody::v1::RegisterItemRequest item;
-  *item.mutable_context() = Ctx();
-  item.set_type(custody::v1::ITEM_TYPE_PRODUCT_LOT);
-  item.set_din(din->allocation().din());
-  item.set_description("UC-MSC product lot, P4");
-  custody::v1::ParentLink* harvested = item.add_parents();
-  harvested->set_parent_item_id(donor->item().item_id());
-  harvested->set_kind(custody::v1::DERIVATION_KIND_HARVEST);
-  auto product = custody_->RegisterItem(tina_, item);
-  EXPECT_TRUE(product.ok()) << product.status();
+  const custody::testing::RegisteredProductLot registered =
+      custody::testing::RegisterProductLot(*custody_, tina_,
+                                           [] { return Ctx(); });
   qc::v1::Lot lot;
   lot.set_lot_id(crypto::RandomId("qcl"));
   lot.set_batch_id(crypto::RandomId("bat"));
-  lot.set_product_item_id(product->item().item_id());
-  lot.set_din(din->allocation().din());
+  lot.set_product_item_id(registered.product_item_id);
+  lot.set_din(registered.din);
   lot.set_state(qc::v1::LOT_STATE_TESTING);
   lot.set_version(1);
   lots_.lots[lot.lot_id()] = lot;

@@ -4,6 +4,7 @@
 
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
+#include "services/custody/product_lot_testing.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/ledger/ledger.h"
@@ -85,35 +86,14 @@ absl::StatusOr<v1::ApproveSpecificationResponse> QcTest::Approve(
 manufacturing::v1::GetBatchResponse& QcTest::MakeBatch(
     const auth::Principal* technician, manufacturing::v1::BatchState state) {
   if (technician == nullptr) technician = &tina_;
-  custody::v1::AllocateDinRequest allocate;
-  *allocate.mutable_context() = Ctx();
-  allocate.set_fin("A9999");
-  auto din = custody_->AllocateDin(tina_, allocate);
-  EXPECT_TRUE(din.ok()) << din.status();
-  // The donor lot the product lot was harvested from (custody wants a
-  // product lot to come from something).
-  custody::v1::RegisterItemRequest donor_lot;
-  *donor_lot.mutable_context() = Ctx();
-  donor_lot.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
-  donor_lot.set_local_code("LOT-" + crypto::RandomId("l").substr(2, 8));
-  donor_lot.set_description("umbilical cord tissue");
-  auto donor = custody_->RegisterItem(tina_, donor_lot);
-  EXPECT_TRUE(donor.ok()) << donor.status();
-  custody::v1::RegisterItemRequest item;
-  *item.mutable_context() = Ctx();
-  item.set_type(custody::v1::ITEM_TYPE_PRODUCT_LOT);
-  item.set_din(din->allocation().din());
-  item.set_description("UC-MSC product lot, P4");
-  custody::v1::ParentLink* harvested = item.add_parents();
-  harvested->set_parent_item_id(donor->item().item_id());
-  harvested->set_kind(custody::v1::DERIVATION_KIND_HARVEST);
-  auto product = custody_->RegisterItem(tina_, item);
-  EXPECT_TRUE(product.ok()) << product.status();
+  const custody::testing::RegisteredProductLot registered =
+      custody::testing::RegisterProductLot(*custody_, tina_,
+                                           [] { return Ctx(); });
   manufacturing::v1::GetBatchResponse batch;
   batch.mutable_batch()->set_batch_id(crypto::RandomId("bat"));
-  batch.mutable_batch()->set_din(din->allocation().din());
+  batch.mutable_batch()->set_din(registered.din);
   batch.mutable_batch()->set_state(state);
-  batch.mutable_batch()->set_product_item_id(product->item().item_id());
+  batch.mutable_batch()->set_product_item_id(registered.product_item_id);
   manufacturing::v1::Step* step = batch.add_steps();
   step->set_step_id(crypto::RandomId("stp"));
   step->set_batch_id(batch.batch().batch_id());
