@@ -6,11 +6,11 @@
 #include "cellchain_clinical_migrations.h"
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
-#include "services/custody/product_lot_testing.h"
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
+#include "services/custody/product_lot_testing.h"
 #include "services/dose/rules.h"
 #include "services/ledger/ledger.h"
 

@@ -4,9 +4,9 @@
 
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
-#include "services/custody/product_lot_testing.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
+#include "services/custody/product_lot_testing.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::qc {
