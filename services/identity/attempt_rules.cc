@@ -51,6 +51,20 @@ Refusal RefusalOf(Outcome outcome, const AttemptAnswers& answers) {
   return {.answer = answers.refused, .denial = std::nullopt};
 }
 
+std::string OwnSignatureRefusal(int failed_attempts, int lockout_threshold) {
+  const int left = lockout_threshold - failed_attempts;
+  return left > 0 ? absl::StrCat("signature refused: wrong password; ", left,
+                                 left == 1 ? " more wrong password locks"
+                                           : " more wrong passwords lock",
+                                 " your account")
+                  : absl::StrCat(
+                        "signature refused: wrong password; your account is "
+                        "now locked after ",
+                        failed_attempts,
+                        " consecutive failures; an administrator can unlock "
+                        "it");
+}
+
 FailureCounts::Limit FailureCounts::Check(std::string_view user_id,
                                           std::string_view workstation,
                                           absl::Time now) {

@@ -72,6 +72,13 @@ struct Refusal {
 // that should never be reached).
 Refusal RefusalOf(Outcome outcome, const AttemptAnswers& answers);
 
+// What a wrong password in the caller's own signature answers, the failure
+// that brought the count of consecutive failures to `failed_attempts`: how
+// many more failures lock the account, or that it is now locked and who
+// can unlock it. Only for the caller's own signature: the caller knows the
+// account exists, so this tells nothing a stranger could use.
+std::string OwnSignatureRefusal(int failed_attempts, int lockout_threshold);
+
 // Refused authentications (wrong password, unknown user, locked account)
 // per claimed user id and per workstation within a sliding window, in
 // memory: beyond the limit, attempts are refused before anything is read

@@ -74,6 +74,18 @@ TEST(RefusalOfTest, AWrongPasswordIsNotAnAccessDenial) {
   EXPECT_FALSE(RefusalOf(Outcome::kAccepted, Answers()).denial.has_value());
 }
 
+TEST(OwnSignatureRefusalTest, SaysHowManyMoreFailuresLockTheAccount) {
+  EXPECT_EQ(OwnSignatureRefusal(/*failed_attempts=*/1, /*lockout_threshold=*/5),
+            "signature refused: wrong password; 4 more wrong passwords lock "
+            "your account");
+  EXPECT_EQ(OwnSignatureRefusal(4, 5),
+            "signature refused: wrong password; 1 more wrong password locks "
+            "your account");
+  EXPECT_EQ(OwnSignatureRefusal(5, 5),
+            "signature refused: wrong password; your account is now locked "
+            "after 5 consecutive failures; an administrator can unlock it");
+}
+
 const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
 TEST(FailureCountsTest, AUserIdIsLimitedWithinTheWindow) {

@@ -840,6 +840,52 @@ TEST_F(IdentityTest, SignatureNeedsThePasswordAgainAndFailuresCount) {
   EXPECT_EQ(signature.actor.workstation(), kLab);
 }
 
+TEST_F(IdentityTest, ASuccessfulSignatureResetsTheFailureCount) {
+  // The lockout counts consecutive failures: someone who mistypes now and
+  // then between good signatures is never locked out (threshold 3).
+  CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
+                          LogInAtLab("tina", kTinaPassword));
+  auth::SignatureAttempt attempt{
+      .method = "/x.v1.X/Sign", .workstation = kLab, .request_id = ""};
+  common::v1::ESignature esig;
+  esig.set_meaning(common::v1::SIGNATURE_MEANING_PERFORMED);
+  const std::vector<common::v1::SignatureMeaning> performed = {
+      common::v1::SIGNATURE_MEANING_PERFORMED};
+  for (int round = 0; round < 3; ++round) {
+    esig.set_password("not my password");
+    absl::Status first =
+        auth::Sign(*identity_, tina, esig, performed, attempt).status();
+    // No user id was typed: the answer speaks of the password alone, and of
+    // how many tries are left.
+    EXPECT_EQ(ReasonOf(first), auth::kReasonReauthenticationFailed);
+    EXPECT_EQ(first.message(),
+              "signature refused: wrong password; 2 more wrong passwords "
+              "lock your account");
+    absl::Status second =
+        auth::Sign(*identity_, tina, esig, performed, attempt).status();
+    EXPECT_EQ(second.message(),
+              "signature refused: wrong password; 1 more wrong password "
+              "locks your account");
+    EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 2);
+    esig.set_password(kTinaPassword);
+    CC_EXPECT_OK(auth::Sign(*identity_, tina, esig, performed, attempt));
+    EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 0);
+  }
+  EXPECT_EQ(identity_->GetUser("tina")->status(), v1::USER_STATUS_ACTIVE);
+
+  // The third consecutive failure locks, and says so.
+  esig.set_password("not my password");
+  for (int i = 0; i < 2; ++i) {
+    (void)auth::Sign(*identity_, tina, esig, performed, attempt);
+  }
+  EXPECT_EQ(
+      auth::Sign(*identity_, tina, esig, performed, attempt).status().message(),
+      "signature refused: wrong password; your account is now locked "
+      "after 3 consecutive failures; an administrator can unlock it");
+  EXPECT_EQ(identity_->GetUser("tina")->status(), v1::USER_STATUS_LOCKED);
+}
+
 TEST_F(IdentityTest, FourEyesNeedsASecondDistinctPersonWithAnAllowedRole) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
   CreateUser("theo", "Theo Tech", {common::v1::ROLE_TECHNICIAN},

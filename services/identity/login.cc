@@ -244,12 +244,22 @@ absl::StatusOr<Credential> Identity::CheckCredential(
   CC_ASSIGN_OR_RETURN(Outcome outcome,
                       Attempt(user_id, password, "user.reauthentication_failed",
                               attempt.workstation, credential,
-                              [](pg::Transaction&, const Credential&) {
-                                return absl::OkStatus();
+                              [](pg::Transaction& tx, const Credential& c) {
+                                // The lockout counts consecutive failures: a
+                                // right password ends the run, as a login does.
+                                return ResetFailedAttempts(tx, c.user_id);
                               }));
   if (outcome == Outcome::kAccepted) return credential;
-  return Refuse(outcome, SignatureAnswers(user_id), user_id,
-                attempt.workstation, attempt.method);
+  AttemptAnswers answers = SignatureAnswers(user_id);
+  if (attempt.signer_is_caller && outcome == Outcome::kWrongPassword) {
+    // The row was locked while this failure was counted: the count is the
+    // one read plus this failure.
+    answers.refused = WithReason(
+        absl::PermissionDeniedError(OwnSignatureRefusal(
+            credential.failed_attempts + 1, options_.lockout_threshold)),
+        auth::kReasonReauthenticationFailed);
+  }
+  return Refuse(outcome, answers, user_id, attempt.workstation, attempt.method);
 }
 
 }  // namespace cellchain::identity

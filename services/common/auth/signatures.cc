@@ -36,7 +36,6 @@ absl::Status CheckMeaning(SignatureMeaning meaning,
                    " is not allowed here (allowed: ", names, ")"));
 }
 
-
 }  // namespace
 
 absl::StatusOr<Signature> Sign(SignatureAuthority& authority,
@@ -50,9 +49,11 @@ absl::StatusOr<Signature> Sign(SignatureAuthority& authority,
     return InvalidField(Field(field, "password"),
                         "a signature needs the signer's password");
   }
+  SignatureAttempt own = attempt;
+  own.signer_is_caller = true;
   CC_ASSIGN_OR_RETURN(
       Reauthenticated signer,
-      authority.Reauthenticate(caller.user_id, signature.password(), attempt));
+      authority.Reauthenticate(caller.user_id, signature.password(), own));
   Signature result;
   result.actor = ActorOf(caller);
   result.actor.set_printed_name(signer.printed_name);

@@ -56,6 +56,10 @@ struct SignatureAttempt {
   std::string method;       // "/pkg.Service/Method"
   std::string workstation;  // certificate subject
   std::string request_id;
+  // The signer is the caller's own session user (Sign sets it; CoSign does
+  // not): their account exists and the caller knows it, so a wrong password
+  // may be answered as such, with the attempts left before the lockout.
+  bool signer_is_caller = false;
 };
 
 // Checks a signer's password at the moment of signing (identity service).
@@ -66,7 +70,10 @@ class SignatureAuthority {
   // PERMISSION_DENIED reason SIGNATURE_REAUTHENTICATION_FAILED: unknown user,
   //   wrong password or locked account (one answer) — a wrong password is
   //   audited and counted toward the user's lockout (which the attempt may
-  //   trigger); reason ACCOUNT_DISABLED. UNAVAILABLE etc. from the database.
+  //   trigger), and, when attempt.signer_is_caller, answered as a wrong
+  //   password with the attempts left; a right one ends the count of
+  //   consecutive failures; reason ACCOUNT_DISABLED. UNAVAILABLE etc. from
+  //   the database.
   virtual absl::StatusOr<Reauthenticated> Reauthenticate(
       std::string_view user_id, std::string_view password,
       const SignatureAttempt& attempt) = 0;
