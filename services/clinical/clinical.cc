@@ -1,5 +1,6 @@
 // Clinical: construction, the state reader, and the helpers every RPC group
-// shares (clinical_internal.h). The RPCs are in cath_lab.cc and bedside.cc.
+// shares (clinical_internal.h). The RPCs are in cath_lab.cc, bedside.cc,
+// infusion.cc, unused.cc, observation.cc, adverse_events.cc and queries.cc.
 #include "services/clinical/clinical.h"
 
 #include <string>
@@ -40,12 +41,18 @@ absl::Status Clinical::RegisterStateReaders(ledger::StateRegistry& registry) {
         return LoadInfusion(c, id);
       },
       ledger::IdsFrom(kSelectInfusionIds)));
-  return ledger::RegisterProtoReader<v1::Observation>(
+  CC_RETURN_IF_ERROR(ledger::RegisterProtoReader<v1::Observation>(
       registry, "observation",
       [](pg::Connection& c, const std::string& id) {
         return LoadObservation(c, id);
       },
-      ledger::IdsFrom(kSelectObservationIds));
+      ledger::IdsFrom(kSelectObservationIds)));
+  return ledger::RegisterProtoReader<v1::AdverseEvent>(
+      registry, "adverse_event",
+      [](pg::Connection& c, const std::string& id) {
+        return LoadAdverseEvent(c, id);
+      },
+      ledger::IdsFrom(kSelectAdverseEventIds));
 }
 
 }  // namespace cellchain::clinical

@@ -39,6 +39,10 @@ class DirectItems final : public ItemPort {
       const custody::v1::TraceRequest& request) override {
     return custody_->TraceBackward(request);
   }
+  absl::StatusOr<custody::v1::TraceResponse> TraceForward(
+      const custody::v1::TraceRequest& request) override {
+    return custody_->TraceForward(request);
+  }
 
  private:
   custody::Custody* const custody_;

@@ -6,7 +6,9 @@
 //             the dose's release is REJECTED);
 //   ItemPort  custody: the dose bag, accepting the pharmacy's handoff at
 //             the cath lab, a handoff back, its end (INFUSED, DISCARDED),
-//             and what the bag came from (holds).
+//             what the bag came from (holds), and the traces a serious
+//             adverse event's lookback walks (a lot's donor lot and reagent
+//             lots backward, the dose bags they reached forward).
 // The dose service has no direct implementation of DosePort yet: it needs
 // dose::Dose's GetDose and GetPatient without reveal (both exist), and,
 // for the infusion, a way to mark the dose infused (docs/services/
@@ -64,7 +66,12 @@ class ItemPort {
   virtual absl::StatusOr<custody::v1::EndItemResponse> EndItem(
       const auth::Principal& caller,
       const custody::v1::EndItemRequest& request) = 0;
+  // Everything an item came from. NOT_FOUND ITEM_NOT_FOUND.
   virtual absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
+      const custody::v1::TraceRequest& request) = 0;
+  // Everything derived from an item, down to the patients it reached.
+  // NOT_FOUND ITEM_NOT_FOUND.
+  virtual absl::StatusOr<custody::v1::TraceResponse> TraceForward(
       const custody::v1::TraceRequest& request) = 0;
 };
 

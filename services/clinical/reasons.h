@@ -16,6 +16,7 @@ inline constexpr char kReasonInfusionNotFound[] = "INFUSION_NOT_FOUND";
 inline constexpr char kReasonPatientNotFound[] = "PATIENT_NOT_FOUND";
 inline constexpr char kReasonLotNotFound[] = "LOT_NOT_FOUND";
 inline constexpr char kReasonObservationNotFound[] = "OBSERVATION_NOT_FOUND";
+inline constexpr char kReasonAdverseEventNotFound[] = "ADVERSE_EVENT_NOT_FOUND";
 
 // Receipt: the dose service has not issued the dose to the cath lab.
 inline constexpr char kReasonDoseNotIssued[] = "DOSE_NOT_ISSUED";

@@ -1,5 +1,6 @@
 #include "services/clinical/store.h"
 
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -168,6 +169,105 @@ absl::StatusOr<v1::ObservationEntry> EntryOf(const pg::Result& r, int row) {
   return absl::InternalError(absl::StrCat("no finding ", finding));
 }
 
+// INFUSION_STATE_INFUSED = 3.
+constexpr char kWhereInfusedOfItems[] =
+    "WHERE item_id = ANY($1::text[]) AND state = 3";
+
+std::string AdverseEventSelect() {
+  return absl::StrCat(
+      "SELECT adverse_event_id, infusion_id, subject_id, lot_id, term, ",
+      pg::MicrosColumn("onset_at"),
+      ", seriousness, severity, relatedness, outcome, description, "
+      "reported_by AS reported_by_user_id, ",
+      pg::MicrosColumn("reported_at"),
+      ", lookback_done FROM cellchain_clinical.adverse_events ");
+}
+constexpr char kWhereAdverseEvent[] = "WHERE adverse_event_id = $1";
+constexpr char kWhereAdverseEventsOf[] =
+    "WHERE infusion_id = $1 ORDER BY onset_at, adverse_event_id";
+constexpr char kSelectCriteria[] =
+    "SELECT criterion FROM cellchain_clinical.adverse_event_criteria "
+    "WHERE adverse_event_id = $1 ORDER BY position";
+constexpr char kSelectLookbackPatients[] =
+    "SELECT position, subject_id, dose_id, lot_id, donor_lot_id "
+    "FROM cellchain_clinical.lookback_patients WHERE adverse_event_id = $1 "
+    "ORDER BY position";
+// Links in the enum's order, reagent lots in byte order: the order the
+// lookback (rules.h Lookback) gives them.
+constexpr char kSelectLookbackLinks[] =
+    "SELECT position, link FROM cellchain_clinical.lookback_links "
+    "WHERE adverse_event_id = $1 ORDER BY position, link";
+constexpr char kSelectLookbackReagents[] =
+    "SELECT position, reagent_lot_id "
+    "FROM cellchain_clinical.lookback_reagent_lots "
+    "WHERE adverse_event_id = $1 "
+    "ORDER BY position, reagent_lot_id COLLATE \"C\"";
+
+// The criteria and the lookback of `event`, read by its id.
+template <typename Executor>
+absl::Status FillAdverseEvent(Executor& executor, v1::AdverseEvent& event) {
+  const std::string& id = event.adverse_event_id();
+  CC_ASSIGN_OR_RETURN(pg::Result criteria,
+                      executor.Exec(kSelectCriteria, {id}));
+  for (int row = 0; row < criteria.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(int64_t c, criteria.GetInt64(row, 0));
+    if (!v1::SeriousnessCriterion_IsValid(static_cast<int>(c))) {
+      return absl::InternalError(
+          absl::StrCat("adverse event ", id, ": no criterion ", c));
+    }
+    event.add_criteria(static_cast<v1::SeriousnessCriterion>(c));
+  }
+  CC_ASSIGN_OR_RETURN(pg::Result patients,
+                      executor.Exec(kSelectLookbackPatients, {id}));
+  // position -> the patient in event.lookback().
+  std::map<int64_t, v1::LookbackPatient*> at;
+  for (int row = 0; row < patients.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(int64_t position, patients.GetInt64(row, 0));
+    v1::LookbackPatient* p = event.add_lookback();
+    CC_RETURN_IF_ERROR(pg::FillFromRow(patients, row, *p));
+    at[position] = p;
+  }
+  // The patient at `position` (foreign keys make it one of those read).
+  auto patient_at = [&](int64_t position) -> v1::LookbackPatient* {
+    auto it = at.find(position);
+    return it == at.end() ? nullptr : it->second;
+  };
+  CC_ASSIGN_OR_RETURN(pg::Result links,
+                      executor.Exec(kSelectLookbackLinks, {id}));
+  for (int row = 0; row < links.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(int64_t position, links.GetInt64(row, 0));
+    CC_ASSIGN_OR_RETURN(int64_t link, links.GetInt64(row, 1));
+    if (!v1::LookbackLink_IsValid(static_cast<int>(link))) {
+      return absl::InternalError(
+          absl::StrCat("adverse event ", id, ": no lookback link ", link));
+    }
+    v1::LookbackPatient* p = patient_at(position);
+    if (p == nullptr) return absl::InternalError("a link of no patient");
+    p->add_links(static_cast<v1::LookbackLink>(link));
+  }
+  CC_ASSIGN_OR_RETURN(pg::Result reagents,
+                      executor.Exec(kSelectLookbackReagents, {id}));
+  for (int row = 0; row < reagents.rows(); ++row) {
+    CC_ASSIGN_OR_RETURN(int64_t position, reagents.GetInt64(row, 0));
+    CC_ASSIGN_OR_RETURN(std::string reagent, reagents.GetString(row, 1));
+    v1::LookbackPatient* p = patient_at(position);
+    if (p == nullptr) return absl::InternalError("a reagent of no patient");
+    p->add_reagent_lot_ids(std::move(reagent));
+  }
+  return absl::OkStatus();
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::AdverseEvent>> LoadEvents(
+    Executor& executor, const std::string& sql, const pg::Params& params) {
+  CC_ASSIGN_OR_RETURN(std::vector<v1::AdverseEvent> rows,
+                      (pg::LoadRows<v1::AdverseEvent>(executor, sql, params)));
+  for (v1::AdverseEvent& event : rows) {
+    CC_RETURN_IF_ERROR(FillAdverseEvent(executor, event));
+  }
+  return rows;
+}
+
 }  // namespace
 
 template <typename Executor>
@@ -240,6 +340,34 @@ absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose(
   return std::move(rows.front());
 }
 
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Infusion>> LoadInfusedOfItems(
+    Executor& executor, const std::vector<std::string>& item_ids) {
+  return Load(executor, InfusionSelect() + kWhereInfusedOfItems,
+              {pg::TextArray(item_ids)});
+}
+
+template <typename Executor>
+absl::StatusOr<v1::AdverseEvent> LoadAdverseEvent(
+    Executor& executor, const std::string& adverse_event_id) {
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::AdverseEvent> rows,
+      LoadEvents(executor, AdverseEventSelect() + kWhereAdverseEvent,
+                 {adverse_event_id}));
+  if (rows.empty()) {
+    return NotFound("adverse event", adverse_event_id,
+                    kReasonAdverseEventNotFound);
+  }
+  return std::move(rows.front());
+}
+
+template <typename Executor>
+absl::StatusOr<std::vector<v1::AdverseEvent>> LoadAdverseEventsOf(
+    Executor& executor, const std::string& infusion_id) {
+  return LoadEvents(executor, AdverseEventSelect() + kWhereAdverseEventsOf,
+                    {infusion_id});
+}
+
 // The loaders for both executors the service uses.
 #define CELLCHAIN_CLINICAL_LOADERS(Executor)                                   \
   template absl::StatusOr<v1::Infusion> LoadInfusion(                          \
@@ -251,6 +379,12 @@ absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose(
   template absl::StatusOr<std::vector<v1::Infusion>> LoadInfusions(            \
       Executor&, InfusionsOf, const std::string&, int);                        \
   template absl::StatusOr<std::vector<v1::Observation>> LoadObservationsOf(    \
+      Executor&, const std::string&);                                          \
+  template absl::StatusOr<std::vector<v1::Infusion>> LoadInfusedOfItems(       \
+      Executor&, const std::vector<std::string>&);                             \
+  template absl::StatusOr<v1::AdverseEvent> LoadAdverseEvent(                  \
+      Executor&, const std::string&);                                          \
+  template absl::StatusOr<std::vector<v1::AdverseEvent>> LoadAdverseEventsOf(  \
       Executor&, const std::string&);
 
 CELLCHAIN_CLINICAL_LOADERS(pg::Connection)

@@ -1,13 +1,15 @@
 // The clinical schema as the service reads and writes it: the rows of the
 // infusion snapshot (an infusion with its bedside checks and
-// complications) and of the observation snapshot (with its entries). The loader
-// reads exactly what the audit record's after_state holds, so that the state
-// reader (Clinical::RegisterStateReaders) can read a snapshot again.
+// complications), of the observation snapshot (with its entries) and of the
+// adverse event snapshot (with its criteria and lookback). Each loader
+// reads exactly what the audit record's after_state holds, so that the
+// state reader (Clinical::RegisterStateReaders) can read a snapshot again.
 //
 // The loaders take a pg::Connection or a pg::Transaction (explicitly
 // instantiated for both in store.cc). NOT_FOUND INFUSION_NOT_FOUND when the
-// row is missing (OBSERVATION_NOT_FOUND for an observation); the database's
-// errors as services/common/pg maps them otherwise.
+// row is missing (OBSERVATION_NOT_FOUND for an observation,
+// ADVERSE_EVENT_NOT_FOUND for an adverse event); the database's errors as
+// services/common/pg maps them otherwise.
 //
 // Thread-safety: free functions; each call uses only the executor passed in.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_STORE_H_
@@ -60,6 +62,27 @@ absl::StatusOr<std::vector<v1::Observation>> LoadObservationsOf(
 template <typename Executor>
 absl::StatusOr<std::optional<v1::Infusion>> LoadLiveInfusionOfDose(
     Executor& executor, const std::string& dose_id);
+
+// The INFUSED infusions of the dose bags `item_ids` (custody item ids), in
+// no particular order: who received the bags a trace reached.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::Infusion>> LoadInfusedOfItems(
+    Executor& executor, const std::vector<std::string>& item_ids);
+
+// Every id of an adverse event, for its state reader.
+inline constexpr char kSelectAdverseEventIds[] =
+    "SELECT adverse_event_id FROM cellchain_clinical.adverse_events";
+
+// An adverse event with its criteria and lookback. NOT_FOUND
+// ADVERSE_EVENT_NOT_FOUND.
+template <typename Executor>
+absl::StatusOr<v1::AdverseEvent> LoadAdverseEvent(
+    Executor& executor, const std::string& adverse_event_id);
+
+// An infusion's adverse events, by onset.
+template <typename Executor>
+absl::StatusOr<std::vector<v1::AdverseEvent>> LoadAdverseEventsOf(
+    Executor& executor, const std::string& infusion_id);
 
 }  // namespace cellchain::clinical
 
