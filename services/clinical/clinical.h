@@ -1,6 +1,7 @@
-// Infusion and the 5-day safety observation, first part: the dose's
-// receipt at the cath lab, the two clinicians' bedside verification, the
-// infusion as performed and the days of the observation, over PostgreSQL
+// Infusion and the 5-day safety observation: the dose's receipt at the
+// cath lab, the two clinicians' bedside verification, the infusion as
+// performed, unused product, the days of the observation and adverse
+// events with the lookback a serious one produces, over PostgreSQL
 // (schema cellchain_clinical), every change audited through the ledger in the
 // change's transaction (docs/services/clinical.md).
 //
@@ -16,10 +17,14 @@
 //                           infusion.return, infusion.destroy (PERFORMED),
 //                           infusion.destroy_witness (WITNESSED)
 //   observation (v1.Observation)  observation.record (PERFORMED)
+//   adverse_event (v1.AdverseEvent, with its lookback)
+//                           adverse_event.report (PERFORMED; a serious
+//                           event's lookback counted in the reason)
 //
 // The dose and its patient are read from the dose service (DosePort), the
 // lot from qc (LotPort), and the dose bag lives in custody (ItemPort),
-// called with the caller's principal. Whatever the service acts on is
+// called with the caller's principal; a lookback reads custody's traces
+// and qc's lots (adverse_events.cc). Whatever the service acts on is
 // first checked against its owner's signed record in the acting
 // transaction (ledger::RequireAudited): the dose and the patient as dose
 // recorded them, the lot as qc did.
@@ -28,11 +33,11 @@
 // clinical_rules), every reason in reasons.h, the rows in store.{h,cc},
 // what the RPC files share in clinical_internal.h, the RPCs in cath_lab.cc
 // (receipt), bedside.cc (verification), infusion.cc, unused.cc,
-// observation.cc and queries.cc.
+// observation.cc, adverse_events.cc and queries.cc.
 //
 // Thread-safety: all methods are safe to call concurrently. Every change of
 // an infusion locks its row; a dose is received once at a time (a unique
-// index).
+// index); observations and adverse events are only added, never changed.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_H_
 #define CELLCHAIN_SERVICES_CLINICAL_CLINICAL_H_
 
@@ -112,10 +117,18 @@ class Clinical {
   // FAILED_PRECONDITION INFUSION_STATE (not infused), OBSERVATION_DAY.
   absl::StatusOr<v1::RecordObservationResponse> RecordObservation(
       const P& caller, const v1::RecordObservationRequest& request);
+  // adverse_events.cc. INVALID_ARGUMENT `infusion_id` and rules.h
+  // CheckAdverseEvent's fields (`onset_at` before the infusion's start or
+  // in the future, `criteria` for a serious event without any, ...); the
+  // signature's errors; FAILED_PRECONDITION INFUSION_STATE (not infused);
+  // for a serious event, the lookback's: UNAVAILABLE or NOT_FOUND from qc
+  // and custody, ENTITY_NOT_AUDITED for a QC lot not as qc signed it.
+  absl::StatusOr<v1::ReportAdverseEventResponse> ReportAdverseEvent(
+      const P& caller, const v1::ReportAdverseEventRequest& request);
   // queries.cc. INVALID_ARGUMENT `subject_id` / `lot_id`; NOT_FOUND
   // PATIENT_NOT_FOUND (the dose service knows no such patient). At most
-  // 500 infusions, oldest receipt first; adverse events are not recorded
-  // yet, so a record has none.
+  // 500 infusions, oldest receipt first, each with its observations (by
+  // day) and adverse events (by onset, with their lookbacks).
   absl::StatusOr<v1::GetPatientRecordResponse> GetPatientRecord(
       const v1::GetPatientRecordRequest& request);
   absl::StatusOr<v1::ListInfusionsByLotResponse> ListInfusionsByLot(

@@ -2,7 +2,8 @@
 // includes: signing for an RPC, the ISBT 128 identifiers an audit record
 // names, the infusion's entity reference. The store's declarations are in
 // store.h; the RPCs are defined, one group per file, in cath_lab.cc,
-// bedside.cc, infusion.cc and observation.cc.
+// bedside.cc, infusion.cc, unused.cc, observation.cc and
+// adverse_events.cc.
 //
 // Thread-safety: free functions over values.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_INTERNAL_H_

@@ -44,6 +44,14 @@ grpc::Status ClinicalService::RecordObservation(
   });
 }
 
+grpc::Status ClinicalService::ReportAdverseEvent(
+    grpc::ServerContext* context, const v1::ReportAdverseEventRequest* request,
+    v1::ReportAdverseEventResponse* response) {
+  return auth::Handle(context, response, [&](const auth::Principal& caller) {
+    return clinical_->ReportAdverseEvent(caller, *request);
+  });
+}
+
 grpc::Status ClinicalService::GetPatientRecord(
     grpc::ServerContext* context, const v1::GetPatientRecordRequest* request,
     v1::GetPatientRecordResponse* response) {

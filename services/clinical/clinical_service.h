@@ -1,8 +1,6 @@
 // ClinicalService: the gRPC adapter of Clinical (clinical.h). Each handler
 // takes the caller from the access gate and hands the request to the
-// domain; auth::Handle turns the result into the call's status. The RPC
-// not built yet (ReportAdverseEvent) is left to the generated base, which
-// answers UNIMPLEMENTED.
+// domain; auth::Handle turns the result into the call's status.
 // Thread-safety: handlers run concurrently; the service holds no mutable
 // state.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_SERVICE_H_
@@ -32,6 +30,10 @@ class ClinicalService final : public v1::ClinicalService::Service {
   grpc::Status RecordObservation(
       grpc::ServerContext* context, const v1::RecordObservationRequest* request,
       v1::RecordObservationResponse* response) override;
+  grpc::Status ReportAdverseEvent(
+      grpc::ServerContext* context,
+      const v1::ReportAdverseEventRequest* request,
+      v1::ReportAdverseEventResponse* response) override;
   grpc::Status GetPatientRecord(
       grpc::ServerContext* context, const v1::GetPatientRecordRequest* request,
       v1::GetPatientRecordResponse* response) override;

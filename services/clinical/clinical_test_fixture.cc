@@ -114,7 +114,96 @@ void ClinicalTest::SetUp() {
   }
 }
 
+std::string ClinicalTest::DonorLot() {
+  custody::v1::RegisterItemRequest donor_lot;
+  *donor_lot.mutable_context() = Ctx();
+  donor_lot.set_type(custody::v1::ITEM_TYPE_DONOR_LOT);
+  donor_lot.set_local_code("LOT-" + crypto::RandomId("l").substr(2, 8));
+  donor_lot.set_description("umbilical cord tissue");
+  auto donor = custody_->RegisterItem(tina_, donor_lot);
+  EXPECT_TRUE(donor.ok()) << donor.status();
+  return donor.ok() ? donor->item().item_id() : "";
+}
+
+std::string ClinicalTest::ReagentLot(const std::string& name) {
+  custody::v1::RegisterItemRequest reagent;
+  *reagent.mutable_context() = Ctx();
+  reagent.set_type(custody::v1::ITEM_TYPE_REAGENT_LOT);
+  reagent.set_local_code("MAT-" + crypto::RandomId("m").substr(2, 8));
+  reagent.set_description(name);
+  auto item = custody_->RegisterItem(tina_, reagent);
+  EXPECT_TRUE(item.ok()) << item.status();
+  return item.ok() ? item->item().item_id() : "";
+}
+
+TestLot ClinicalTest::ManufacturedLot(
+    const std::string& donor_lot,
+    const std::vector<std::string>& reagent_lots) {
+  TestLot out;
+  custody::v1::AllocateDinRequest allocate;
+  *allocate.mutable_context() = Ctx();
+  allocate.set_fin("A9999");
+  auto din = custody_->AllocateDin(tina_, allocate);
+  EXPECT_TRUE(din.ok()) << din.status();
+  if (!din.ok()) return out;
+  out.din = din->allocation().din();
+  custody::v1::RegisterItemRequest vessel;
+  *vessel.mutable_context() = Ctx();
+  vessel.set_type(custody::v1::ITEM_TYPE_CULTURE_VESSEL);
+  vessel.set_local_code("V-" + crypto::RandomId("v").substr(2, 8));
+  vessel.set_description("T-175 flask, P0");
+  custody::v1::ParentLink* processed = vessel.add_parents();
+  processed->set_parent_item_id(donor_lot);
+  processed->set_kind(custody::v1::DERIVATION_KIND_PROCESSING);
+  for (const std::string& reagent : reagent_lots) {
+    custody::v1::ParentLink* used = vessel.add_parents();
+    used->set_parent_item_id(reagent);
+    used->set_kind(custody::v1::DERIVATION_KIND_MATERIAL);
+  }
+  auto culture = custody_->RegisterItem(tina_, vessel);
+  EXPECT_TRUE(culture.ok()) << culture.status();
+  if (!culture.ok()) return out;
+  custody::v1::RegisterItemRequest product_lot;
+  *product_lot.mutable_context() = Ctx();
+  product_lot.set_type(custody::v1::ITEM_TYPE_PRODUCT_LOT);
+  product_lot.set_din(out.din);
+  product_lot.set_description("UC-MSC product lot, P4");
+  custody::v1::ParentLink* harvested = product_lot.add_parents();
+  harvested->set_parent_item_id(culture->item().item_id());
+  harvested->set_kind(custody::v1::DERIVATION_KIND_HARVEST);
+  auto product = custody_->RegisterItem(tina_, product_lot);
+  EXPECT_TRUE(product.ok()) << product.status();
+  if (!product.ok()) return out;
+  out.product_item_id = product->item().item_id();
+  qc::v1::Lot lot;
+  lot.set_lot_id(crypto::RandomId("qcl"));
+  lot.set_product_item_id(out.product_item_id);
+  lot.set_din(out.din);
+  lot.set_state(qc::v1::LOT_STATE_RELEASED);
+  lot.set_version(1);
+  Record(lot);
+  out.qc_lot_id = lot.lot_id();
+  return out;
+}
+
 dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
+  // The product lot in custody, from a donor lot, and its QC lot.
+  const custody::testing::RegisteredProductLot registered =
+      custody::testing::RegisterProductLot(*custody_, tina_,
+                                           [] { return Ctx(); });
+  qc::v1::Lot lot;
+  lot.set_lot_id(crypto::RandomId("qcl"));
+  lot.set_product_item_id(registered.product_item_id);
+  lot.set_din(registered.din);
+  lot.set_state(qc::v1::LOT_STATE_RELEASED);
+  lot.set_version(1);
+  Record(lot);
+  return IssuedDose(subject_id,
+                    {lot.lot_id(), registered.product_item_id, registered.din});
+}
+
+dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id,
+                                        const TestLot& lot) {
   dose::RuleOptions rules;
   // The patient, as dose registers them.
   dose::v1::Patient patient;
@@ -127,29 +216,19 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
   doses_.patients[subject_id] = patient;
   CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, phil_, "patient.register",
                     "dose_patient", subject_id, patient));
-  // The product lot in custody, from a donor lot, and its QC lot.
-  const custody::testing::RegisteredProductLot registered =
-      custody::testing::RegisterProductLot(*custody_, tina_,
-                                           [] { return Ctx(); });
-  qc::v1::Lot lot;
-  lot.set_lot_id(crypto::RandomId("qcl"));
-  lot.set_product_item_id(registered.product_item_id);
-  lot.set_din(registered.din);
-  lot.set_state(qc::v1::LOT_STATE_RELEASED);
-  lot.set_version(1);
-  Record(lot);
   // The dose and its bag, kept at the pharmacy.
+  const std::string division =
+      *dose::DivisionCode(doses_of_lot_[lot.qc_lot_id]++);
   dose::v1::Dose dose;
   dose.set_dose_id(crypto::RandomId("dos"));
   dose.set_order_id(crypto::RandomId("ord"));
   dose.set_subject_id(subject_id);
-  dose.set_lot_id(lot.lot_id());
-  dose.set_product_item_id(registered.product_item_id);
-  dose.set_din(registered.din);
-  dose.set_donation_identification(
-      *dose::DonationIdentificationOf(registered.din));
-  dose.set_division("A0");
-  dose.set_product_code(*dose::DoseProductCode("A0", rules));
+  dose.set_lot_id(lot.qc_lot_id);
+  dose.set_product_item_id(lot.product_item_id);
+  dose.set_din(lot.din);
+  dose.set_donation_identification(*dose::DonationIdentificationOf(lot.din));
+  dose.set_division(division);
+  dose.set_product_code(*dose::DoseProductCode(division, rules));
   const absl::Time expires_at = dose::ExpiryOf(clock_.Now(), rules);
   *dose.mutable_expires_at() = At(expires_at);
   dose.set_expiration(*dose::ExpirationOf(expires_at, rules));
@@ -166,7 +245,7 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
   bag.set_location_id(pharmacy_);
   bag.set_patient_id(subject_id);
   custody::v1::ParentLink* from_lot = bag.add_parents();
-  from_lot->set_parent_item_id(registered.product_item_id);
+  from_lot->set_parent_item_id(lot.product_item_id);
   from_lot->set_kind(custody::v1::DERIVATION_KIND_FORMULATION);
   auto item = custody_->RegisterItem(tina_, bag);
   EXPECT_TRUE(item.ok()) << item.status();

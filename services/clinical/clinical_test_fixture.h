@@ -6,7 +6,9 @@
 // real custody product lot and dose bag that the pharmacy (phil) has handed
 // off to carl at the cath lab. The users: carl and cleo (clinicians), phil
 // (pharmacist), tina (technician), quinn (QA); the requests they send,
-// filled in as they would.
+// filled in as they would. For a lookback, lots can be manufactured from
+// a chosen donor lot with chosen reagent lots, and several doses made from
+// one lot.
 //
 // For clinical_pg_test only. Thread-safety: as ServiceFixture.
 #ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_TEST_FIXTURE_H_
@@ -14,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -45,9 +48,29 @@ class Lots final : public LotPort {
   absl::flat_hash_map<std::string, qc::v1::Lot> lots;
 };
 
+// A product lot in custody and its QC lot, released as qc records it.
+struct TestLot {
+  std::string qc_lot_id;
+  std::string product_item_id;
+  std::string din;
+};
+
 class ClinicalTest : public testing::ServiceFixture {
  protected:
   void SetUp() override;
+
+  // A donor lot of umbilical cord tissue in custody (its item id).
+  std::string DonorLot();
+  // A reagent lot in custody (its item id), e.g. "trypsin-EDTA 0.05 %".
+  std::string ReagentLot(const std::string& name);
+  // A product lot manufactured from `donor_lot` as custody records it — the
+  // cord processed into a culture vessel that consumed `reagent_lots`
+  // (MATERIAL), harvested under a fresh DIN — and its QC lot, RELEASED.
+  TestLot ManufacturedLot(const std::string& donor_lot,
+                          const std::vector<std::string>& reagent_lots);
+  // A dose of `lot` for a new patient `subject_id`, as IssuedDose(subject)
+  // makes one (each dose of a lot its own division).
+  dose::v1::Dose IssuedDose(const std::string& subject_id, const TestLot& lot);
 
   // A patient (date of birth 1958-03-21, initials JD) and a dose for them
   // from a new released lot, released by phil and issued to carl at the
@@ -93,6 +116,8 @@ class ClinicalTest : public testing::ServiceFixture {
   auth::Principal carl_, cleo_, phil_, tina_, qa_;
   std::string pharmacy_, cath_lab_;
   int patients_ = 0;
+  // Doses made of each QC lot so far: the next one's division.
+  absl::flat_hash_map<std::string, int> doses_of_lot_;
 };
 
 }  // namespace cellchain::clinical

@@ -1,6 +1,6 @@
 // The clinical service's reads: a patient's infusions with their
-// observations, and the infusions of a QC lot (QA's view of where a lot
-// went, beside custody's forward trace).
+// observations and adverse events (with their lookbacks), and the infusions of
+// a QC lot (QA's view of where a lot went, beside custody's forward trace).
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +36,11 @@ absl::StatusOr<v1::GetPatientRecordResponse> Clinical::GetPatientRecord(
                         LoadObservationsOf(*lease, infusion.infusion_id()));
     for (v1::Observation& o : observations) {
       *entry->add_observations() = std::move(o);
+    }
+    CC_ASSIGN_OR_RETURN(std::vector<v1::AdverseEvent> events,
+                        LoadAdverseEventsOf(*lease, infusion.infusion_id()));
+    for (v1::AdverseEvent& e : events) {
+      *entry->add_adverse_events() = std::move(e);
     }
     *entry->mutable_infusion() = std::move(infusion);
   }
