@@ -12,6 +12,7 @@
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/absl_view.h"
+#include "services/isbt128/din.h"
 
 namespace cellchain::audit {
 namespace {
@@ -41,7 +42,16 @@ absl::StatusOr<std::string> WhereClause(const v1::RecordFilter& filter,
     if (!filter.entity().id().empty())
       add("r.entity_id = $", filter.entity().id());
   }
-  if (!filter.din().empty()) add("r.din = $", filter.din());
+  if (!filter.din().empty()) {
+    // As a person or a scanner gives it (the CLI prints "A9999 26 000003
+    // [4]"); the records hold the 13 characters.
+    absl::StatusOr<isbt128::Din> din = isbt128::ParseDinText(filter.din());
+    if (!din.ok()) {
+      return InvalidField(absl::StrCat("filter.", FieldOf(din.status())),
+                          std::string(din.status().message()));
+    }
+    add("r.din = $", din->ToString());
+  }
   if (!filter.actor_user_id().empty()) {
     add("r.actor_user_id = $", filter.actor_user_id());
   }

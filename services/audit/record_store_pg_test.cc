@@ -1,12 +1,14 @@
 // QA's queries over the stored trail: filters, order, paging, bad input.
-#include "services/audit/record_store.h"
-
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "gtest/gtest.h"
+#include "services/audit/record_store.h"
 #include "services/common/pg/pool.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
+#include "services/isbt128/din.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::audit {
@@ -107,16 +109,30 @@ TEST_F(RecordStoreTest, FiltersByEntityDinActorActionAndTime) {
   by_entity.mutable_entity()->set_id("L1");
   auto page = Query(by_entity, v1::ORDER_OLDEST_FIRST, 0);
   ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_THAT(Actions(*page),
-              ::testing::ElementsAre("donor_lot.receive",
-                                     "donor_lot.quarantine",
-                                     "donor_lot.release"));
+  EXPECT_THAT(Actions(*page), ::testing::ElementsAre("donor_lot.receive",
+                                                     "donor_lot.quarantine",
+                                                     "donor_lot.release"));
   // Not yet integrated by a sequencer.
   EXPECT_EQ(page->records[0].log_index(), -1);
 
-  v1::RecordFilter by_din;
-  by_din.set_din("A999926654321");
-  EXPECT_EQ(Query(by_din, v1::ORDER_OLDEST_FIRST, 0)->records.size(), 2u);
+  // The DIN as stored, as the CLI prints it (with its check character), as
+  // a scanner reads it, and in lower case: the same two records.
+  const std::string printed =
+      isbt128::Din::Parse("A999926654321")->EyeReadable();
+  for (const std::string& din :
+       {std::string("A999926654321"), printed, absl::AsciiStrToLower(printed),
+        std::string("=A99992665432100"), std::string("=a999926654321")}) {
+    v1::RecordFilter by_din;
+    by_din.set_din(din);
+    auto found = Query(by_din, v1::ORDER_OLDEST_FIRST, 0);
+    ASSERT_TRUE(found.ok()) << din << ": " << found.status();
+    EXPECT_EQ(found->records.size(), 2u) << din;
+  }
+  // A mistyped digit is refused by the check character, not an empty page.
+  v1::RecordFilter typo;
+  typo.set_din(absl::StrCat("A9999 26 654312 ", printed.substr(16)));
+  EXPECT_EQ(FieldOf(Query(typo, v1::ORDER_OLDEST_FIRST, 0).status()),
+            "filter.din.check_character");
 
   v1::RecordFilter by_actor;
   by_actor.set_actor_user_id("u_qa");
@@ -132,9 +148,9 @@ TEST_F(RecordStoreTest, FiltersByEntityDinActorActionAndTime) {
   v1::RecordFilter by_time;
   by_time.mutable_recorded_from()->set_seconds(1793520000 + 120);
   by_time.mutable_recorded_before()->set_seconds(1793520000 + 240);
-  EXPECT_THAT(Actions(*Query(by_time, v1::ORDER_OLDEST_FIRST, 0)),
-              ::testing::ElementsAre("donor_lot.quarantine",
-                                     "donor_lot.receive"));
+  EXPECT_THAT(
+      Actions(*Query(by_time, v1::ORDER_OLDEST_FIRST, 0)),
+      ::testing::ElementsAre("donor_lot.quarantine", "donor_lot.receive"));
 }
 
 TEST_F(RecordStoreTest, PagesWalkTheWholeResultOnceInEitherOrder) {
@@ -166,8 +182,8 @@ TEST_F(RecordStoreTest, BadPagingIsRefusedNamingTheField) {
   auto too_big = Query(v1::RecordFilter(), v1::ORDER_OLDEST_FIRST, 5000);
   ASSERT_FALSE(too_big.ok());
   EXPECT_EQ(FieldOf(too_big.status()), "page.page_size");
-  auto forged = Query(v1::RecordFilter(), v1::ORDER_OLDEST_FIRST, 2,
-                      "bm90IGEgdG9rZW4=");
+  auto forged =
+      Query(v1::RecordFilter(), v1::ORDER_OLDEST_FIRST, 2, "bm90IGEgdG9rZW4=");
   ASSERT_FALSE(forged.ok());
   EXPECT_EQ(FieldOf(forged.status()), "page.page_token");
   v1::RecordFilter no_type;

@@ -36,14 +36,8 @@ absl::Status AsField(std::string_view field, const absl::Status& parsed) {
 absl::StatusOr<Identifiers> ParseIdentifiers(
     const v1::RegisterItemRequest& request) {
   Identifiers ids;
-  const std::string& din = request.din();
-  if (!din.empty() && din[0] == '=') {
-    absl::StatusOr<isbt128::DonationIdentification> parsed =
-        isbt128::ParseDonationIdentification(din);
-    CC_RETURN_IF_ERROR(AsField("din", parsed.status()));
-    ids.din = parsed->din.ToString();
-  } else if (!din.empty()) {
-    absl::StatusOr<isbt128::Din> parsed = isbt128::Din::Parse(din);
+  if (!request.din().empty()) {
+    absl::StatusOr<isbt128::Din> parsed = isbt128::ParseDinText(request.din());
     CC_RETURN_IF_ERROR(AsField("din", parsed.status()));
     ids.din = parsed->ToString();
   }

@@ -191,19 +191,8 @@ absl::Status CheckAssessment(const v1::AssessDeviationRequest& request) {
 }
 
 absl::StatusOr<std::string> NormalizeDin(std::string_view text) {
-  if (text.starts_with("=")) {
-    CC_ASSIGN_OR_RETURN(isbt128::DonationIdentification id,
-                        isbt128::ParseDonationIdentification(text));
-    return id.din.ToString();
-  }
-  absl::StatusOr<isbt128::Din> din = isbt128::Din::Parse(text);
-  if (!din.ok()) din = isbt128::Din::FromKeyboardEntry(text);
-  if (!din.ok()) {
-    return InvalidField("din",
-                        "not a DIN (13 characters, =... or the "
-                        "eye-readable form with its check character)");
-  }
-  return din->ToString();
+  CC_ASSIGN_OR_RETURN(isbt128::Din din, isbt128::ParseDinText(text));
+  return din.ToString();
 }
 
 absl::StatusOr<LotQuery> CheckListLots(const v1::ListLotsRequest& request) {

@@ -74,8 +74,8 @@ absl::Status CheckReceipt(const v1::ReceiveCordRequest& request,
 absl::Status CheckAssessment(const v1::AssessDeviationRequest& request);
 
 // A DIN as stored (13 characters) from what a person typed or a scanner
-// read: the 13 characters, "=" data structure 001, or the eye-readable
-// form with its check character. Field din.
+// read, in any form isbt128::ParseDinText takes. Field din, or
+// din.check_character for a typing error.
 absl::StatusOr<std::string> NormalizeDin(std::string_view text);
 
 // What ListLots selects, checked: 0 or a lot state, a receipt-time range

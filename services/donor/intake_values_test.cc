@@ -228,9 +228,11 @@ TEST(IntakeValues, ADinIsTakenInEveryFormAPersonOrScannerGives) {
   EXPECT_EQ(*NormalizeDin("G123417654321"), "G123417654321");
   EXPECT_EQ(*NormalizeDin("=G12341765432170"), "G123417654321");
   EXPECT_EQ(*NormalizeDin("A9998 18 123456 N"), "A999818123456");
+  EXPECT_EQ(*NormalizeDin("a9998 18 123456 n"), "A999818123456");
   EXPECT_EQ(FieldOf(NormalizeDin("not a din").status()), "din");
   // A typo is caught by the check character.
-  EXPECT_EQ(FieldOf(NormalizeDin("A9998 18 123465 N").status()), "din");
+  EXPECT_EQ(FieldOf(NormalizeDin("A9998 18 123465 N").status()),
+            "din.check_character");
 }
 
 TEST(IntakeValues, AListingsFiltersAreCheckedAndItsDinNormalized) {

@@ -74,8 +74,8 @@ absl::StatusOr<Din> Din::Create(std::string_view fin, int year, int sequence) {
 
 absl::StatusOr<Din> Din::Parse(std::string_view thirteen) {
   if (thirteen.size() != 13) {
-    return InvalidField("din", absl::StrCat("a DIN has 13 characters, got ",
-                                            thirteen.size()));
+    return InvalidField(
+        "din", absl::StrCat("a DIN has 13 characters, got ", thirteen.size()));
   }
   int year = Digits(thirteen.substr(5, 2));
   if (year < 0) return InvalidField("din.year", "year must be two digits");
@@ -142,7 +142,9 @@ absl::StatusOr<FlagType> ClassifyFlags(std::string_view flags) {
   return FlagType::kReserved;
 }
 
-std::string Type3Flags(const Din& din) { return TwoDigits(60 + din.Checksum()); }
+std::string Type3Flags(const Din& din) {
+  return TwoDigits(60 + din.Checksum());
+}
 
 absl::StatusOr<std::string> EncodeDonationIdentification(
     const Din& din, std::string_view flags) {
@@ -153,9 +155,9 @@ absl::StatusOr<std::string> EncodeDonationIdentification(
                                      " is reserved by ICCBBA"));
   }
   if (type == FlagType::kType3 && flags != Type3Flags(din)) {
-    return InvalidField("din.flags",
-                        absl::StrCat("Type 3 flags of ", din.ToString(),
-                                     " are ", Type3Flags(din)));
+    return InvalidField(
+        "din.flags", absl::StrCat("Type 3 flags of ", din.ToString(), " are ",
+                                  Type3Flags(din)));
   }
   return absl::StrCat("=", din.ToString(), std::string(flags));
 }
@@ -163,8 +165,7 @@ absl::StatusOr<std::string> EncodeDonationIdentification(
 absl::StatusOr<DonationIdentification> ParseDonationIdentification(
     std::string_view data_structure) {
   if (data_structure.size() != 16 || data_structure[0] != '=') {
-    return InvalidField("din",
-                        "data structure 001 is \"=\" and 15 characters");
+    return InvalidField("din", "data structure 001 is \"=\" and 15 characters");
   }
   CC_ASSIGN_OR_RETURN(Din din, Din::Parse(data_structure.substr(1, 13)));
   std::string flags(data_structure.substr(14, 2));
@@ -175,6 +176,38 @@ absl::StatusOr<DonationIdentification> ParseDonationIdentification(
                                      " do not match DIN ", din.ToString()));
   }
   return DonationIdentification{std::move(din), std::move(flags), type};
+}
+
+absl::StatusOr<Din> ParseDinText(std::string_view text) {
+  std::string upper;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    upper.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A')
+                                         : c);
+  }
+  std::string_view din = upper;
+  if (din.starts_with("=")) {
+    if (din.size() == 16) {
+      CC_ASSIGN_OR_RETURN(DonationIdentification id,
+                          ParseDonationIdentification(din));
+      return std::move(id.din);
+    }
+    din.remove_prefix(1);
+    if (din.size() != 13) {
+      return InvalidField("din",
+                          "data structure 001 is \"=\", the 13 DIN "
+                          "characters and two flag characters");
+    }
+    return Din::Parse(din);
+  }
+  if (din.size() == 13) return Din::Parse(din);
+  if (din.size() == 14 || din.find('[') != std::string_view::npos) {
+    return Din::FromKeyboardEntry(din);
+  }
+  return InvalidField("din",
+                      "not a DIN: give its 13 characters, optionally "
+                      "followed by the check character (\"A9999 26 000003 "
+                      "[4]\"), or scan its bar code (\"=A99992600000300\")");
 }
 
 }  // namespace cellchain::isbt128

@@ -116,6 +116,18 @@ absl::StatusOr<std::string> EncodeDonationIdentification(
 absl::StatusOr<DonationIdentification> ParseDonationIdentification(
     std::string_view data_structure);
 
+// A DIN from whatever form a person types or a scanner returns, for every
+// command and RPC that takes one: the 13 characters ("A999926000003"); the
+// 13 and the keyboard entry check character K, spaces and the box drawn as
+// [K] ignored (the eye-readable "A9999 26 000003 [4]", "A9999260000034");
+// data structure 001 as scanned ("=A99992600000300") or typed without its
+// flags ("=A999926000003"); any of them in lower case, with leading and
+// trailing white space. K when present, and Type 3 flags, are verified.
+// INVALID_ARGUMENT: field "din" (none of these shapes, naming them), a field
+// of Din::Create, "din.flags", or "din.check_character" (K or Type 3 flags
+// do not match: a typing error).
+absl::StatusOr<Din> ParseDinText(std::string_view text);
+
 }  // namespace cellchain::isbt128
 
 #endif  // CELLCHAIN_SERVICES_ISBT128_DIN_H_

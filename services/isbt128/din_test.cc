@@ -63,10 +63,10 @@ TEST(Din, Type3FlagsThatDoNotMatchAreATypingOrPrintingError) {
       ParseDonationIdentification("=G12341765432171");
   ASSERT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldOf(parsed.status()), "din.check_character");
-  EXPECT_EQ(FieldOf(EncodeDonationIdentification(*Din::Parse("G123417654321"),
-                                                 "71")
-                        .status()),
-            "din.flags");
+  EXPECT_EQ(
+      FieldOf(EncodeDonationIdentification(*Din::Parse("G123417654321"), "71")
+                  .status()),
+      "din.flags");
 }
 
 // ST-001 Table 3 [RT004].
@@ -115,13 +115,48 @@ TEST(Din, KeyboardEntryChecksK) {
   // One digit mistyped (123465): K no longer matches.
   absl::StatusOr<Din> typo = Din::FromKeyboardEntry("A9998 18 123465 N");
   EXPECT_EQ(FieldOf(typo.status()), "din.check_character");
-  EXPECT_EQ(FieldOf(Din::FromKeyboardEntry("A9998 18 123456").status()),
-            "din");
+  EXPECT_EQ(FieldOf(Din::FromKeyboardEntry("A9998 18 123456").status()), "din");
+}
+
+TEST(Din, ParseDinTextTakesEveryFormAPersonOrScannerGives) {
+  const Din expected = *Din::Parse("A999921123456");
+  for (const char* form : {
+           "A999921123456",        // as stored
+           "a999921123456",        // lower case
+           "A9999 21 123456 [3]",  // as printed under the bar code
+           "a9999 21 123456 [3]",
+           "A9999211234563",    // 13 characters and K
+           "=A99992112345663",  // data structure 001 scanned (Type 3)
+           "=A99992112345600",  // ... with no flags
+           "=a99992112345600",
+           "=A999921123456",     // typed without flags
+           "  A999921123456\n",  // a scanner's trailing newline
+       }) {
+    absl::StatusOr<Din> din = ParseDinText(form);
+    ASSERT_TRUE(din.ok()) << form << ": " << din.status();
+    EXPECT_EQ(*din, expected) << form;
+  }
+}
+
+TEST(Din, ParseDinTextVerifiesTheCheckCharacterWhenThereIsOne) {
+  // One digit mistyped (123465): K or the Type 3 flags no longer match.
+  EXPECT_EQ(FieldOf(ParseDinText("A9999 21 123465 [3]").status()),
+            "din.check_character");
+  EXPECT_EQ(FieldOf(ParseDinText("A9999211234653").status()),
+            "din.check_character");
+  EXPECT_EQ(FieldOf(ParseDinText("=A99992112346563").status()),
+            "din.check_character");
+  // Neither 13 characters nor 13 and K.
+  absl::Status shape = ParseDinText("A9999 21 12345").status();
+  EXPECT_EQ(FieldOf(shape), "din");
+  EXPECT_NE(shape.message().find("check character"), std::string::npos);
+  EXPECT_EQ(FieldOf(ParseDinText("").status()), "din");
+  EXPECT_EQ(FieldOf(ParseDinText("=A9999211234").status()), "din");
 }
 
 TEST(Din, FinRules) {
   EXPECT_TRUE(Din::Create("A9999", 0, 0).ok());
-  EXPECT_TRUE(Din::Create("1BC12", 0, 0).ok());   // alpha may come later
+  EXPECT_TRUE(Din::Create("1BC12", 0, 0).ok());  // alpha may come later
   EXPECT_TRUE(Din::Create("ABC12", 0, 0).ok());
   for (const char* bad : {"O9999", "09999", "a9999", "AB1C2", "A999", "A99999",
                           "AO999", "A99*9"}) {
