@@ -118,6 +118,72 @@ std::vector<std::string> DoseRuleProblems(const config::Loader& loader,
   return problems;
 }
 
+// The clinical rules' values, checked as the rate rule judges them (in
+// whole hundredths of a ml/min, so a band edge of 1.555 would silently
+// become 1.56) and gathered into clinical_rules. One line per problem, in
+// the loader's form.
+std::vector<std::string> ClinicalRuleProblems(const config::Loader& loader,
+                                              ServeConfig& c) {
+  auto subject = [&loader](std::string_view flag) {
+    return absl::StrCat("--", std::string(flag), " (", loader.EnvVarFor(flag),
+                        "): ");
+  };
+  std::vector<std::string> problems;
+  clinical::RuleOptions& rules = c.clinical_rules;
+  auto rate = [&](std::string_view flag, const std::string& text,
+                  double& out) -> bool {
+    double value = 0;
+    if (!absl::SimpleAtod(text, &value) || !std::isfinite(value) ||
+        value <= 0 || value > 100 ||
+        std::abs(value * 100 - std::round(value * 100)) > 1e-6) {
+      problems.push_back(absl::StrCat(
+          subject(flag), "\"", text,
+          "\" is not a rate in ml/min above 0 and at most 100, in whole "
+          "hundredths (e.g. 1.5)"));
+      return false;
+    }
+    out = value;
+    return true;
+  };
+  const bool target =
+      rate("clinical-rate-target-ml-per-min", c.clinical_rate_target_ml_per_min,
+           rules.target_rate_ml_per_min);
+  const bool min =
+      rate("clinical-rate-min-ml-per-min", c.clinical_rate_min_ml_per_min,
+           rules.min_rate_ml_per_min);
+  const bool max =
+      rate("clinical-rate-max-ml-per-min", c.clinical_rate_max_ml_per_min,
+           rules.max_rate_ml_per_min);
+  if (target && min &&
+      rules.min_rate_ml_per_min > rules.target_rate_ml_per_min) {
+    problems.push_back(absl::StrCat(
+        subject("clinical-rate-min-ml-per-min"), c.clinical_rate_min_ml_per_min,
+        " is above --clinical-rate-target-ml-per-min ",
+        c.clinical_rate_target_ml_per_min,
+        ": the target must lie in the band"));
+  }
+  if (target && max &&
+      rules.target_rate_ml_per_min > rules.max_rate_ml_per_min) {
+    problems.push_back(absl::StrCat(
+        subject("clinical-rate-max-ml-per-min"), c.clinical_rate_max_ml_per_min,
+        " is below --clinical-rate-target-ml-per-min ",
+        c.clinical_rate_target_ml_per_min,
+        ": the target must lie in the band"));
+  }
+  const std::string& zone =
+      c.clinical_time_zone.empty() ? c.dose_time_zone : c.clinical_time_zone;
+  if (!absl::LoadTimeZone(zone, &rules.time_zone)) {
+    // An unknown --dose-time-zone is reported as dose's.
+    if (!c.clinical_time_zone.empty()) {
+      problems.push_back(absl::StrCat(subject("clinical-time-zone"), "\"",
+                                      c.clinical_time_zone,
+                                      "\" is not a known time zone (an IANA "
+                                      "name such as Europe/Vienna, or UTC)"));
+    }
+  }
+  return problems;
+}
+
 absl::StatusOr<Command> Finish(config::Loader& loader, absl::Status status,
                                Command command) {
   if (config::IsHelpRequested(status)) {
@@ -245,11 +311,31 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                   "With dose hosted: the time zone a dose's expiry is "
                   "written in on its label\n(an IANA name such as "
                   "Europe/Vienna).");
+    loader.String("clinical-rate-target-ml-per-min",
+                  &c.clinical_rate_target_ml_per_min,
+                  "With clinical hosted: the infusion rate's target in "
+                  "ml/min (above 0, at most 100,\nin whole hundredths; "
+                  "within the band).");
+    loader.String("clinical-rate-min-ml-per-min",
+                  &c.clinical_rate_min_ml_per_min,
+                  "With clinical hosted: the lowest infusion rate in ml/min "
+                  "without a deviation\n(inclusive; the rate is judged "
+                  "rounded to 0.01 ml/min).");
+    loader.String("clinical-rate-max-ml-per-min",
+                  &c.clinical_rate_max_ml_per_min,
+                  "With clinical hosted: the highest infusion rate in ml/min "
+                  "without a deviation\n(inclusive).");
+    loader.String("clinical-time-zone", &c.clinical_time_zone,
+                  "With clinical hosted: the site's time zone, in which day "
+                  "1 of the safety\nobservation is the infusion's calendar "
+                  "day (an IANA name; default: --dose-time-zone's).");
     absl::Status status = loader.Load(argc, argv, env);
     if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument) {
       std::vector<std::string> problems = QcSpecProblems(loader, c.qc_spec);
       std::vector<std::string> dose = DoseRuleProblems(loader, c);
       problems.insert(problems.end(), dose.begin(), dose.end());
+      std::vector<std::string> clinical = ClinicalRuleProblems(loader, c);
+      problems.insert(problems.end(), clinical.begin(), clinical.end());
       if (!problems.empty()) {
         if (!status.ok()) {
           problems.insert(problems.begin(), std::string(status.message()));

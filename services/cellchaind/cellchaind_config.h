@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/clinical/rules.h"
 #include "services/common/config/config.h"
 #include "services/dose/rules.h"
 #include "services/qc/rules.h"
@@ -70,6 +71,17 @@ struct ServeConfig {
   std::string dose_product_code = "S1295";
   std::string dose_time_zone = "UTC";
   dose::RuleOptions dose_rules;
+  // clinical: the infusion rate's target and the band outside which a rate
+  // is a deviation (ml/min, inclusive, decimal text in whole hundredths:
+  // the rate is judged rounded to 0.01), and the site's time zone, in
+  // which day 1 of the observation is the infusion's calendar day ("":
+  // dose_time_zone's) — and clinical_rules, what ParseCommandLine made of
+  // them once each was checked.
+  std::string clinical_rate_target_ml_per_min = "2.0";
+  std::string clinical_rate_min_ml_per_min = "1.5";
+  std::string clinical_rate_max_ml_per_min = "2.5";
+  std::string clinical_time_zone;
+  clinical::RuleOptions clinical_rules;
 };
 
 // `cellchaind bootstrap-admin`: create the first administrator. The password
@@ -93,8 +105,12 @@ struct MigrateConfig {
 };
 
 struct Command {
-  enum class Kind { kServe, kMigrate, kBootstrapAdmin, kHelp } kind =
-      Kind::kHelp;
+  enum class Kind {
+    kServe,
+    kMigrate,
+    kBootstrapAdmin,
+    kHelp
+  } kind = Kind::kHelp;
   ServeConfig serve;
   MigrateConfig migrate;
   BootstrapConfig bootstrap;
@@ -106,10 +122,13 @@ struct Command {
 // qc specification value that is not a positive decimal, or a viable-cell
 // minimum above the maximum; a dose tolerance not in (0, 100) %, a minimum
 // viability not in (0, 100] %, a product description code that is not
-// ISBT 128's αoooo, an unknown time zone).
-absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
-                                         const config::EnvLookup& env =
-                                             config::GetEnv);
+// ISBT 128's αoooo, an unknown time zone; a clinical rate that is not a
+// positive number of ml/min in whole hundredths up to 100, a band whose
+// minimum is above its target or its target above its maximum, an unknown
+// clinical time zone).
+absl::StatusOr<Command> ParseCommandLine(
+    int argc, const char* const* argv,
+    const config::EnvLookup& env = config::GetEnv);
 
 }  // namespace cellchain::cellchaind
 

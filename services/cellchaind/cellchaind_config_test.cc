@@ -253,10 +253,122 @@ TEST(CellchaindConfigTest, DoseProblemsAreListedWithTheOthers) {
                                  "\"Nowhere\" is not a known time zone"));
 }
 
+TEST(CellchaindConfigTest, ClinicalRulesComeFromFlagsAndEnvironment) {
+  absl::StatusOr<Command> defaults = ParseServe({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  const clinical::RuleOptions& standard = defaults->serve.clinical_rules;
+  EXPECT_EQ(standard.target_rate_ml_per_min, 2.0);
+  EXPECT_EQ(standard.min_rate_ml_per_min, 1.5);
+  EXPECT_EQ(standard.max_rate_ml_per_min, 2.5);
+  EXPECT_EQ(standard.time_zone.name(), "UTC");
+
+  absl::StatusOr<Command> set = ParseServe(
+      {"--clinical-rate-max-ml-per-min=2.2", "--dose-time-zone=Europe/Vienna"},
+      {{"CELLCHAIN_CLINICAL_RATE_MAX_ML_PER_MIN", "3"},
+       {"CELLCHAIN_CLINICAL_RATE_MIN_ML_PER_MIN", "1.75"}});
+  ASSERT_TRUE(set.ok()) << set.status();
+  const clinical::RuleOptions& rules = set->serve.clinical_rules;
+  EXPECT_EQ(rules.max_rate_ml_per_min, 2.2);  // the flag wins
+  EXPECT_EQ(rules.min_rate_ml_per_min, 1.75);
+  // What the operator sees: 20 ml in 9 min is 2.22 ml/min, inside the
+  // default band and a deviation above the configured 2.20.
+  const absl::Time start = absl::FromCivil(
+      absl::CivilSecond(2026, 1, 15, 22, 30, 0), absl::UTCTimeZone());
+  absl::StatusOr<clinical::Rate> rate =
+      clinical::InfusionRate(20, start, start + absl::Minutes(9), rules);
+  ASSERT_TRUE(rate.ok()) << rate.status();
+  EXPECT_EQ(rate->ml_per_min, 2.22);
+  EXPECT_TRUE(rate->deviation);
+  EXPECT_THAT(rate->deviation_text, HasSubstr("above the band 1.75"));
+  absl::StatusOr<clinical::Rate> standard_rate =
+      clinical::InfusionRate(20, start, start + absl::Minutes(9), standard);
+  ASSERT_TRUE(standard_rate.ok()) << standard_rate.status();
+  EXPECT_FALSE(standard_rate->deviation);
+  // 1.70 ml/min (20 ml in 11 min 46 s): inside the default band, below
+  // the configured minimum.
+  absl::StatusOr<clinical::Rate> slow = clinical::InfusionRate(
+      20, start, start + absl::Seconds(11 * 60 + 46), rules);
+  ASSERT_TRUE(slow.ok()) << slow.status();
+  EXPECT_EQ(slow->ml_per_min, 1.7);
+  EXPECT_TRUE(slow->deviation);
+
+  // The observation's days follow the site's zone, by default dose's:
+  // infused at 23:30 in Vienna, an observation an hour later is day 2
+  // there, and still day 1 in UTC.
+  const absl::Time later = start + absl::Hours(1);
+  EXPECT_EQ(rules.time_zone.name(), "Europe/Vienna");
+  EXPECT_EQ(clinical::ObservationDayOf(start, later, rules), 2);
+  EXPECT_EQ(clinical::ObservationDayOf(start, later, standard), 1);
+  // Its own flag wins over dose's.
+  absl::StatusOr<Command> own = ParseServe(
+      {"--dose-time-zone=Europe/Vienna", "--clinical-time-zone=UTC"});
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->serve.clinical_rules.time_zone.name(), "UTC");
+  EXPECT_EQ(own->serve.dose_rules.time_zone.name(), "Europe/Vienna");
+}
+
+TEST(CellchaindConfigTest,
+     ClinicalRuleValuesOutsideWhatTheRulesTakeAreRefused) {
+  const std::string target =
+      "--clinical-rate-target-ml-per-min "
+      "(CELLCHAIN_CLINICAL_RATE_TARGET_ML_PER_MIN)";
+  const std::string min =
+      "--clinical-rate-min-ml-per-min (CELLCHAIN_CLINICAL_RATE_MIN_ML_PER_MIN)";
+  const std::string max =
+      "--clinical-rate-max-ml-per-min (CELLCHAIN_CLINICAL_RATE_MAX_ML_PER_MIN)";
+  const std::vector<std::pair<std::vector<const char*>, std::string>> bad = {
+      {{"--clinical-rate-min-ml-per-min=0"}, min},
+      {{"--clinical-rate-min-ml-per-min=-1.5"}, min},
+      {{"--clinical-rate-max-ml-per-min=fast"}, max},
+      {{"--clinical-rate-max-ml-per-min=inf"}, max},
+      {{"--clinical-rate-target-ml-per-min=nan"}, target},
+      {{"--clinical-rate-max-ml-per-min=101"}, max},
+      // Judged in hundredths: 1.555 would silently become 1.56.
+      {{"--clinical-rate-min-ml-per-min=1.555"}, min},
+      // The target outside the band.
+      {{"--clinical-rate-min-ml-per-min=2.1"}, min},
+      {{"--clinical-rate-max-ml-per-min=1.9"}, max},
+      {{"--clinical-rate-target-ml-per-min=3",
+        "--clinical-rate-min-ml-per-min=1"},
+       max},
+      {{"--clinical-time-zone=Mars/Olympus_Mons"},
+       "--clinical-time-zone (CELLCHAIN_CLINICAL_TIME_ZONE)"},
+  };
+  for (const auto& [flags, named] : bad) {
+    absl::StatusOr<Command> command = ParseServe(flags);
+    ASSERT_FALSE(command.ok()) << flags[0];
+    EXPECT_EQ(command.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(command.status().message()), HasSubstr(named))
+        << flags[0];
+  }
+  // The band's edges may be the target itself, and a rate a whole number.
+  EXPECT_TRUE(ParseServe({"--clinical-rate-min-ml-per-min=2",
+                          "--clinical-rate-max-ml-per-min=2.00"})
+                  .ok());
+}
+
+TEST(CellchaindConfigTest, ClinicalProblemsAreListedWithTheOthers) {
+  absl::StatusOr<Command> command = Parse(
+      {"serve", "--pg=host=/x", "--dose-product-code=X",
+       "--clinical-rate-min-ml-per-min=0", "--clinical-time-zone=Nowhere"});
+  ASSERT_FALSE(command.ok());
+  std::string message(command.status().message());
+  EXPECT_THAT(message, HasSubstr("--tls-cert (CELLCHAIN_TLS_CERT)"));
+  EXPECT_THAT(message, HasSubstr("--dose-product-code "
+                                 "(CELLCHAIN_DOSE_PRODUCT_CODE): \"X\""));
+  EXPECT_THAT(message, HasSubstr("--clinical-rate-min-ml-per-min "
+                                 "(CELLCHAIN_CLINICAL_RATE_MIN_ML_PER_MIN): "
+                                 "\"0\""));
+  EXPECT_THAT(message, HasSubstr("--clinical-time-zone "
+                                 "(CELLCHAIN_CLINICAL_TIME_ZONE): \"Nowhere\" "
+                                 "is not a known time zone"));
+}
+
 TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(KnownServices(),
             (std::vector<std::string>{"identity", "system", "custody", "donor",
-                                      "manufacturing", "qc", "dose", "audit"}));
+                                      "manufacturing", "qc", "dose", "clinical",
+                                      "audit"}));
   EXPECT_EQ(*ResolveServices({"all"}), KnownServices());
   // identity always; a service comes with those it calls in-process, and
   // in start order whatever order they were asked for in.
@@ -274,6 +386,12 @@ TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(*ResolveServices({"dose"}),
             (std::vector<std::string>{"identity", "custody", "donor",
                                       "manufacturing", "qc", "dose"}));
+  // clinical reads dose's doses and patients, qc's lots and custody's
+  // items.
+  EXPECT_EQ(
+      *ResolveServices({"clinical"}),
+      (std::vector<std::string>{"identity", "custody", "donor", "manufacturing",
+                                "qc", "dose", "clinical"}));
   absl::StatusOr<std::vector<std::string>> bad =
       ResolveServices({"system", "donr"});
   ASSERT_FALSE(bad.ok());

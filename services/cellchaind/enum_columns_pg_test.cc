@@ -11,12 +11,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "cellchain/clinical/v1/clinical.pb.h"
 #include "cellchain/common/v1/access.pb.h"
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/donor/v1/donor.pb.h"
 #include "cellchain/dose/v1/dose.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "services/common/pg/connection.h"
@@ -54,6 +56,7 @@ class EnumColumnsPgTest : public ::testing::Test {
     (void)manufacturing::v1::StepKind_descriptor();
     (void)qc::v1::LotState_descriptor();
     (void)dose::v1::DoseState_descriptor();
+    (void)clinical::v1::InfusionState_descriptor();
     (void)common::v1::Role_descriptor();
     CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
     CC_ASSERT_OK_AND_ASSIGN(conn_, pg::Connection::Open(db_->conninfo()));
@@ -125,6 +128,7 @@ TEST_F(EnumColumnsPgTest,
 TEST_F(EnumColumnsPgTest, AnEnumColumnsCheckSpansExactlyTheEnumsNumbers) {
   static const std::regex kRange(R"(>= (\d+)\) AND \(\w+ <= (\d+)\))");
   int checked = 0;
+  std::set<std::string> names;
   for (const CodeColumn& c : SmallintColumns()) {
     const EnumDescriptor* e = NamedEnum(c.comment);
     if (e == nullptr || c.check.empty()) continue;
@@ -137,8 +141,29 @@ TEST_F(EnumColumnsPgTest, AnEnumColumnsCheckSpansExactlyTheEnumsNumbers) {
         << c.name << " holds " << e->full_name() << ", whose numbers reach "
         << MaxNumber(*e) << ", but its CHECK is " << c.check;
     ++checked;
+    names.insert(c.name);
   }
   EXPECT_GE(checked, 15);
+  // The last schema `cellchaind migrate` applies is among them, every
+  // code column of it (an infusion's state, route, artery and remainder's
+  // disposal; an observation entry's arrhythmia and ischemic event; an
+  // adverse event's classification, its seriousness criteria and its
+  // lookback's links).
+  for (const char* column :
+       {"cellchain_clinical.infusions.state",
+        "cellchain_clinical.infusions.route",
+        "cellchain_clinical.infusions.artery",
+        "cellchain_clinical.infusions.remainder_disposal",
+        "cellchain_clinical.observation_entries.arrhythmia_type",
+        "cellchain_clinical.observation_entries.ischemic_event_type",
+        "cellchain_clinical.adverse_events.seriousness",
+        "cellchain_clinical.adverse_events.severity",
+        "cellchain_clinical.adverse_events.relatedness",
+        "cellchain_clinical.adverse_events.outcome",
+        "cellchain_clinical.adverse_event_criteria.criterion",
+        "cellchain_clinical.lookback_links.link"}) {
+    EXPECT_THAT(names, ::testing::Contains(column));
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cellchain_audit_migrations.h"
+#include "cellchain_clinical_migrations.h"
 #include "cellchain_custody_migrations.h"
 #include "cellchain_donor_migrations.h"
 #include "cellchain_dose_migrations.h"
@@ -14,6 +15,9 @@
 #include "cellchain_qc_migrations.h"
 #include "cellchain_system_migrations.h"
 #include "services/audit/audit_service.h"
+#include "services/clinical/clinical_service.h"
+#include "services/clinical/direct_doses.h"
+#include "services/clinical/direct_items.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
 #include "services/custody/custody_port.h"
@@ -197,6 +201,7 @@ class CustodyModule final : public Module {
         new CustodyModule(std::move(pool), std::move(ledger), shared));
     shared->custody = &module->port_;
     shared->dose_items = &module->items_;
+    shared->clinical_items = &module->clinical_items_;
     return module;
   }
 
@@ -221,6 +226,8 @@ class CustodyModule final : public Module {
   custody::DirectCustody port_{&custody_};
   // What the dose service reaches custody through.
   dose::DirectItems items_{&custody_};
+  // What the clinical service reaches custody through.
+  clinical::DirectItems clinical_items_{&custody_};
 };
 
 class DonorModule final : public Module {
@@ -388,6 +395,7 @@ class QcModule final : public Module {
     auto module = std::unique_ptr<QcModule>(
         new QcModule(std::move(pool), std::move(ledger), shared, options.qc));
     shared->dose_lots = &module->lots_;
+    shared->clinical_lots = &module->clinical_lots_;
     return module;
   }
 
@@ -411,6 +419,8 @@ class QcModule final : public Module {
   qc::QcService service_;
   // What the dose service reads lots' dispositions through.
   dose::DirectLots lots_{&qc_};
+  // What the clinical service reads lots' dispositions through.
+  clinical::DirectLots clinical_lots_{&qc_};
 };
 
 class DoseModule final : public Module {
@@ -455,9 +465,11 @@ class DoseModule final : public Module {
     CC_RETURN_IF_ERROR(
         dose::DoseProductCode("A0", dose_options.rules).status());
     CC_RETURN_IF_ERROR(dose::Dose::RegisterStateReaders(shared->states));
-    return std::unique_ptr<DoseModule>(
+    auto module = std::unique_ptr<DoseModule>(
         new DoseModule(std::move(pool), std::move(ledger), std::move(cipher),
                        shared, std::move(dose_options)));
+    shared->clinical_doses = &module->doses_;
+    return module;
   }
 
   std::vector<grpcx::HostedService> grpc_services() override {
@@ -481,6 +493,81 @@ class DoseModule final : public Module {
   crypto::FieldCipher cipher_;
   dose::Dose dose_;
   dose::DoseService service_;
+  // What the clinical service reads doses and patients through.
+  clinical::DirectDoses doses_{&dose_};
+};
+
+class ClinicalModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<ClinicalModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: clinical signs its records with "
+                          "clinical.key");
+    }
+    // ResolveServices hosts these with clinical; a caller of BuildModules
+    // that did not is told which are missing.
+    std::vector<std::string> missing;
+    if (shared->signatures == nullptr) missing.push_back("identity");
+    if (shared->clinical_items == nullptr) missing.push_back("custody");
+    if (shared->clinical_lots == nullptr) missing.push_back("qc");
+    if (shared->clinical_doses == nullptr) missing.push_back("dose");
+    if (!missing.empty()) {
+      return absl::InternalError(absl::StrCat(
+          "clinical needs identity's signatures, and custody, qc and dose "
+          "hosted with it; not hosted before it: ",
+          absl::StrJoin(missing, ", ")));
+    }
+    const clinical::RuleOptions& rules = options.clinical.rules;
+    // cellchaind's flags are checked as they are parsed; this holds any
+    // other HostOptions to a band the rate rule can judge.
+    if (!(rules.min_rate_ml_per_min > 0 &&
+          rules.min_rate_ml_per_min <= rules.target_rate_ml_per_min &&
+          rules.target_rate_ml_per_min <= rules.max_rate_ml_per_min)) {
+      return InvalidField(
+          "clinical-rate-min-ml-per-min",
+          absl::StrCat("the infusion rate band must be above 0 with the "
+                       "target inside it (min ",
+                       rules.min_rate_ml_per_min, ", target ",
+                       rules.target_rate_ml_per_min, ", max ",
+                       rules.max_rate_ml_per_min, ")"));
+    }
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile("clinical",
+                                    options.signing_key_dir + "/clinical.key",
+                                    ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
+    }
+    CC_RETURN_IF_ERROR(
+        clinical::Clinical::RegisterStateReaders(shared->states));
+    return std::unique_ptr<ClinicalModule>(new ClinicalModule(
+        std::move(pool), std::move(ledger), shared, options.clinical));
+  }
+
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<clinical::v1::ClinicalService>(&service_)};
+  }
+
+ private:
+  ClinicalModule(std::unique_ptr<pg::Pool> pool,
+                 std::unique_ptr<ledger::Ledger> ledger, Shared* shared,
+                 clinical::ClinicalOptions options)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        clinical_(pool_.get(), ledger_.get(), shared->signatures,
+                  shared->clinical_doses, shared->clinical_lots,
+                  shared->clinical_items, std::move(options)),
+        service_(&clinical_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  clinical::Clinical clinical_;
+  clinical::ClinicalService service_;
 };
 
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
@@ -500,8 +587,8 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 const std::vector<std::string>& KnownServices() {
   // In the order they are built: a service comes after those it calls.
   static const std::vector<std::string> kServices = {
-      "identity",      "system", "custody", "donor",
-      "manufacturing", "qc",     "dose",    "audit"};
+      "identity", "system", "custody",  "donor", "manufacturing",
+      "qc",       "dose",   "clinical", "audit"};
   return kServices;
 }
 
@@ -527,12 +614,14 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
   // donor lots and calls custody in-process; manufacturing (and so donor
   // and custody) with qc, which reads batches and calls custody in-process;
   // qc (and so the rest) with dose, which reads lots, material lots and
-  // custody in-process.
+  // custody in-process; dose (and so the rest) with clinical, which reads
+  // doses, patients and lots and calls custody in-process.
   resolved.push_back("identity");
   auto selected = [&resolved](const char* service) {
     return std::find(resolved.begin(), resolved.end(), service) !=
            resolved.end();
   };
+  if (selected("clinical")) resolved.push_back("dose");
   if (selected("dose")) resolved.push_back("qc");
   if (selected("qc")) resolved.push_back("manufacturing");
   if (selected("manufacturing")) {
@@ -551,12 +640,16 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 }
 
 std::vector<const migrations::MigrationSet*> AllMigrations() {
-  return {
-      &migrations::MetaMigrations(),          &migrations::AuditMigrations(),
-      &migrations::IdentityMigrations(),      &migrations::SystemMigrations(),
-      &migrations::CustodyMigrations(),       &migrations::DonorMigrations(),
-      &migrations::ManufacturingMigrations(), &migrations::QcMigrations(),
-      &migrations::DoseMigrations()};
+  return {&migrations::MetaMigrations(),
+          &migrations::AuditMigrations(),
+          &migrations::IdentityMigrations(),
+          &migrations::SystemMigrations(),
+          &migrations::CustodyMigrations(),
+          &migrations::DonorMigrations(),
+          &migrations::ManufacturingMigrations(),
+          &migrations::QcMigrations(),
+          &migrations::DoseMigrations(),
+          &migrations::ClinicalMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -592,6 +685,11 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
     } else if (service == "dose") {
       CC_ASSIGN_OR_RETURN(std::unique_ptr<DoseModule> module,
                           DoseModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
+    } else if (service == "clinical") {
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<ClinicalModule> module,
+          ClinicalModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "qc") {
       CC_ASSIGN_OR_RETURN(std::unique_ptr<QcModule> module,

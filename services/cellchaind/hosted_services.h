@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/clinical/clinical.h"
+#include "services/clinical/ports.h"
 #include "services/common/auth/access_gate.h"
 #include "services/common/auth/signatures.h"
 #include "services/common/grpc/checked_service.h"
@@ -66,6 +68,9 @@ struct HostOptions {
   // identifiers are issued under donor.fin (--facility-fin), and the
   // patients' identifying data sealed with field_key_file.
   dose::DoseOptions dose;
+  // clinical: its rules (hosting it hosts dose, and so qc, manufacturing,
+  // donor and custody, too).
+  clinical::ClinicalOptions clinical;
 };
 
 // One hosted bounded context: owns its pool, stores and gRPC services.
@@ -95,6 +100,11 @@ struct Shared {
   dose::ItemPort* dose_items = nullptr;
   dose::MaterialPort* dose_materials = nullptr;
   dose::LotPort* dose_lots = nullptr;
+  // Set by the custody, qc and dose modules for the clinical service,
+  // which reaches them in-process through its own ports.
+  clinical::ItemPort* clinical_items = nullptr;
+  clinical::LotPort* clinical_lots = nullptr;
+  clinical::DosePort* clinical_doses = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool

@@ -160,7 +160,8 @@ int Serve(const ServeConfig& config) {
                    .donor = {},
                    .manufacturing = {},
                    .qc = {},
-                   .dose = {}};
+                   .dose = {},
+                   .clinical = {}};
   host.donor.fin = config.facility_fin;
   host.donor.max_collection_to_processing =
       absl::FromChrono(config.donor_max_collection_to_processing);
@@ -174,6 +175,7 @@ int Serve(const ServeConfig& config) {
       host.donor.max_collection_to_processing;
   host.qc.default_spec = config.qc_spec;
   host.dose.rules = config.dose_rules;
+  host.clinical.rules = config.clinical_rules;
   Shared shared;
   absl::StatusOr<std::vector<std::unique_ptr<Module>>> modules =
       BuildModules(host, *services, &shared);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cellchain/audit/v1/audit.grpc.pb.h"
+#include "cellchain/clinical/v1/clinical.grpc.pb.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "cellchain/dose/v1/dose.grpc.pb.h"
@@ -73,6 +74,7 @@ TEST_F(AccessMatrixTest, EveryRpcTimesEveryRoleGetsWhatItsPolicyDeclares) {
   // Every service cellchaind hosts is in the matrix.
   for (const char* hosted :
        {"cellchain.audit.v1.AuditService",
+        "cellchain.clinical.v1.ClinicalService",
         "cellchain.custody.v1.CustodyService",
         "cellchain.donor.v1.DonorService", "cellchain.dose.v1.DoseService",
         "cellchain.identity.v1.AuthService",
@@ -312,6 +314,7 @@ grpc::Status AccessMatrixTest::Call(const std::string& method,
 std::vector<std::string> LinkedServices() {
   // A message of each file links its generated code (and descriptors).
   (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
+  (void)cellchain::clinical::v1::ReceiveDoseRequest::descriptor();
   (void)cellchain::custody::v1::GetItemRequest::descriptor();
   (void)cellchain::donor::v1::GetLotRequest::descriptor();
   (void)cellchain::dose::v1::GetDoseRequest::descriptor();

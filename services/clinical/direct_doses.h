@@ -1,0 +1,76 @@
+// DosePort and LotPort over the dose and qc services co-hosted in the same
+// cellchaind: each calls the other domain object itself, as dose's
+// direct_ports.h does (docs/decisions/0012-donor-calls-custody.md). The
+// access gate is not crossed a second time: the calling RPC's own roles
+// were checked at its gate.
+//
+// Header-only: whoever constructs these (cellchaind's hosted_services)
+// links dose_lib and qc_lib, which clinical_lib does not.
+// Thread-safety: as dose::Dose and qc::Qc (safe to call concurrently).
+#ifndef CELLCHAIN_SERVICES_CLINICAL_DIRECT_DOSES_H_
+#define CELLCHAIN_SERVICES_CLINICAL_DIRECT_DOSES_H_
+
+#include <string>
+
+#include "services/clinical/ports.h"
+#include "services/common/auth/principal.h"
+#include "services/dose/dose.h"
+#include "services/qc/qc.h"
+
+namespace cellchain::clinical {
+
+class DirectDoses final : public DosePort {
+ public:
+  // `dose` is not owned and must outlive this.
+  explicit DirectDoses(dose::Dose* dose) : dose_(dose) {}
+
+  // dose's GetDose: NOT_FOUND DOSE_NOT_FOUND; INVALID_ARGUMENT `dose_id`
+  // when empty. A dose past release (ISSUED, the only state the bedside
+  // accepts) is returned without gathering release blockers.
+  absl::StatusOr<dose::v1::Dose> GetDose(const std::string& dose_id) override {
+    dose::v1::GetDoseRequest request;
+    request.set_dose_id(dose_id);
+    absl::StatusOr<dose::v1::GetDoseResponse> got = dose_->GetDose(request);
+    if (!got.ok()) return got.status();
+    return got->dose();
+  }
+
+  // dose's GetPatient without reveal_identifying: the bedside identifiers
+  // only, so nothing is decrypted and no viewing is recorded, and the
+  // caller's roles are not consulted (an empty principal is enough).
+  // NOT_FOUND PATIENT_NOT_FOUND; INVALID_ARGUMENT `subject_id` when empty.
+  absl::StatusOr<dose::v1::Patient> GetPatient(
+      const std::string& subject_id) override {
+    dose::v1::GetPatientRequest request;
+    request.set_subject_id(subject_id);
+    absl::StatusOr<dose::v1::GetPatientResponse> got =
+        dose_->GetPatient(auth::Principal{}, request);
+    if (!got.ok()) return got.status();
+    return got->patient();
+  }
+
+ private:
+  dose::Dose* const dose_;
+};
+
+class DirectLots final : public LotPort {
+ public:
+  // `qc` is not owned and must outlive this.
+  explicit DirectLots(qc::Qc* qc) : qc_(qc) {}
+
+  // qc's GetLot: NOT_FOUND LOT_NOT_FOUND.
+  absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) override {
+    qc::v1::GetLotRequest request;
+    request.set_lot_id(lot_id);
+    absl::StatusOr<qc::v1::GetLotResponse> got = qc_->GetLot(request);
+    if (!got.ok()) return got.status();
+    return got->lot();
+  }
+
+ private:
+  qc::Qc* const qc_;
+};
+
+}  // namespace cellchain::clinical
+
+#endif  // CELLCHAIN_SERVICES_CLINICAL_DIRECT_DOSES_H_
