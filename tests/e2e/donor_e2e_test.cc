@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -83,6 +84,18 @@ TEST_F(DonorE2eTest, IntakeToReleasedLotWithRefusalsWithdrawalAndVerify) {
       *quinn_, {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
       std::string(kQuinnPassword) + "\n");
   EXPECT_THAT(released, HasSubstr("is available"));
+
+  // QA finds the lot's records by its DIN exactly as the CLI prints it
+  // (with the check character), and in lower case as typed in a hurry.
+  std::string printed =
+      Capture(Ok(*quinn_, {"donor", "lot", "--lot-id=" + lot}),
+              "(A9999 [0-9]{2} [0-9]{6} \\[.\\])");
+  ASSERT_FALSE(printed.empty());
+  for (const std::string& din : {printed, absl::AsciiStrToLower(printed)}) {
+    std::string by_din = Ok(*quinn_, {"audit", "query", "--din=" + din});
+    EXPECT_THAT(by_din, HasSubstr(" lot.receive ")) << din;
+    EXPECT_THAT(by_din, HasSubstr(" lot.release ")) << din;
+  }
 
   // Her name: not to the technician, to QA on an audited request only.
   std::string shown = Ok(*tina_, {"donor", "show", "--donor-code=" + code});
