@@ -15,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "cellchain/audit/v1/audit.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/crypto/crypto.h"
@@ -32,6 +33,24 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// The reason of the determination's signed audit record (its one record).
+std::string DeterminationRecordReason(const std::string& conninfo,
+                                      const std::string& determination_id) {
+  auto conn = pg::Connection::Open(conninfo);
+  EXPECT_TRUE(conn.ok()) << conn.status();
+  if (!conn.ok()) return "";
+  auto r = conn->Exec(
+      "SELECT record_bytes FROM cellchain_audit.records WHERE entity_type = "
+      "'determination' AND entity_id = $1",
+      {determination_id}, pg::ResultFormat::kBinary);
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (!r.ok() || r->rows() != 1) return "";
+  audit::v1::AuditRecord record;
+  EXPECT_TRUE(record.ParseFromString(*r->GetBytes(0, 0)));
+  return record.reason();
+}
 
 TEST_F(DonorTest, EligibleDonorsLotIsReleasedUnderQaSignature) {
   CC_ASSERT_OK_AND_ASSIGN(Ready r, MakeReady());
@@ -110,6 +129,21 @@ TEST_F(DonorTest, EachReasonOfAnIneligibleOrIncompleteDonorRefusesRelease) {
     CC_ASSERT_OK(Consent(donor.donor_code()));
     CC_ASSERT_OK_AND_ASSIGN(v1::DonorLot lot, Receive(donor.donor_code()));
     CC_ASSERT_OK(c.screen(donor.donor_code()));
+    int64_t before = Records();
+    if (c.eligibility == v1::ELIGIBILITY_INCOMPLETE) {
+      // Nothing to approve: the signature is refused with every reason,
+      // nothing is recorded, and the lot stays undetermined.
+      absl::Status incomplete = Determine(donor.donor_code()).status();
+      EXPECT_EQ(ReasonOf(incomplete), kReasonEligibilityIncomplete)
+          << incomplete;
+      for (const std::string& reason : c.reasons) {
+        EXPECT_THAT(std::string(incomplete.message()), HasSubstr(reason));
+      }
+      EXPECT_EQ(Records(), before);
+      EXPECT_EQ(ReasonOf(Release(lot.lot_id()).status()), kReasonNotDetermined);
+      EXPECT_EQ(Records(), before);
+      continue;
+    }
     CC_ASSERT_OK_AND_ASSIGN(auto determined, Determine(donor.donor_code()));
     EXPECT_EQ(determined.determination().eligibility(), c.eligibility);
     std::vector<std::string> reasons;
@@ -117,7 +151,13 @@ TEST_F(DonorTest, EachReasonOfAnIneligibleOrIncompleteDonorRefusesRelease) {
       reasons.push_back(reason.code() + " " + reason.test_code());
     }
     EXPECT_EQ(reasons, c.reasons);
-    int64_t before = Records();
+    // Its signed record states the outcome and every reason.
+    EXPECT_THAT(
+        DeterminationRecordReason(
+            db_->conninfo(), determined.determination().determination_id()),
+        StartsWith("INELIGIBLE: TEST_REACTIVE HCV_NAT (HCV NAT: "
+                   "reactive)"));
+    before = Records();
     absl::Status refused = Release(lot.lot_id()).status();
     EXPECT_EQ(ReasonOf(refused), kReasonNotEligible) << refused;
     EXPECT_THAT(
@@ -162,11 +202,13 @@ TEST_F(DonorTest, DeterminationNeedsQaPasswordAndConsent) {
             auth::kReasonReauthenticationFailed);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_donor.determinations"),
             before);
-  CC_ASSERT_OK_AND_ASSIGN(auto determined, Determine(donor.donor_code()));
-  EXPECT_EQ(determined.determination().eligibility(),
-            v1::ELIGIBILITY_INCOMPLETE);
-  ASSERT_EQ(determined.determination().reasons_size(), 1);
-  EXPECT_EQ(determined.determination().reasons(0).code(), "CONSENT_MISSING");
+  // Without her consent the record is incomplete: not signed.
+  absl::Status incomplete = Determine(donor.donor_code()).status();
+  EXPECT_EQ(ReasonOf(incomplete), kReasonEligibilityIncomplete);
+  EXPECT_THAT(std::string(incomplete.message()),
+              HasSubstr("CONSENT_MISSING (no consent is recorded)"));
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_donor.determinations"),
+            before);
 }
 
 TEST_F(DonorTest, WithdrawalOfConsentHoldsEveryLotAndStopsReceipts) {

@@ -37,6 +37,11 @@ const char* EligibilityName(Eligibility eligibility) {
   return "INCOMPLETE";
 }
 
+bool IsNote(const Reason& reason) {
+  return reason.code == kCodeSpecimenOutOfWindow ||
+         reason.code == kCodeReactiveForInformation;
+}
+
 Determination Determine(const Panel& panel, const DonorFacts& facts) {
   Determination d;
   auto add = [&d](std::string code, std::string test, std::string message,
@@ -93,6 +98,12 @@ Determination Determine(const Panel& panel, const DonorFacts& facts) {
     if (reactive && test.reactive_disqualifies) {
       add(kCodeTestReactive, test.code, absl::StrCat(test.name, ": reactive"),
           true);
+    } else if (reactive) {
+      add(kCodeReactiveForInformation, test.code,
+          absl::StrCat(test.name,
+                       ": reactive (for information: the donor stays "
+                       "eligible; the product is labelled)"),
+          false);
     } else if (indeterminate && test.reactive_disqualifies) {
       add(kCodeTestIndeterminate, test.code,
           absl::StrCat(test.name, ": indeterminate"), true);
@@ -102,7 +113,7 @@ Determination Determine(const Panel& panel, const DonorFacts& facts) {
   bool incomplete = any_incomplete;
   for (const Reason& r : d.reasons) {
     disqualified |= r.disqualifying;
-    incomplete |= !r.disqualifying && r.code != kCodeSpecimenOutOfWindow;
+    incomplete |= !r.disqualifying && !IsNote(r);
   }
   d.eligibility = disqualified ? Eligibility::kIneligible
                   : incomplete ? Eligibility::kIncomplete

@@ -83,14 +83,22 @@ inline constexpr char kCodeSpecimenOutOfWindow[] = "SPECIMEN_OUT_OF_WINDOW";
 inline constexpr char kCodeTestMissing[] = "TEST_MISSING";
 inline constexpr char kCodeTestReactive[] = "TEST_REACTIVE";
 inline constexpr char kCodeTestIndeterminate[] = "TEST_INDETERMINATE";
+// A reactive result of a test that does not disqualify (CMV antibody): a
+// note for the product's labelling, shown with the determination.
+inline constexpr char kCodeReactiveForInformation[] =
+    "TEST_REACTIVE_FOR_INFORMATION";
 
 struct Reason {
   std::string code;            // CONSENT_WITHDRAWN, TEST_REACTIVE, ...
   std::string test_code;       // the test it is about, or ""
   std::string message;         // for a person
   bool disqualifying = false;  // makes the donor INELIGIBLE (else INCOMPLETE
-                               // or, for SPECIMEN_OUT_OF_WINDOW, a note)
+                               // or, for a note, nothing)
 };
+
+// SPECIMEN_OUT_OF_WINDOW and TEST_REACTIVE_FOR_INFORMATION: shown, and
+// deciding nothing.
+bool IsNote(const Reason& reason);
 
 struct Determination {
   Eligibility eligibility = Eligibility::kIncomplete;

@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/fields/fields.h"
+#include "services/donor/intake_rules.h"
 
 namespace cellchain::donor {
 
@@ -59,6 +61,22 @@ v1::Determination ToProto(const Determination& d, const v1::Donor& donor) {
     r->set_disqualifying(reason.disqualifying);
   }
   return out;
+}
+
+std::string DescribeReasons(const v1::Determination& d) {
+  std::string out;
+  for (const v1::EligibilityReason& reason : d.reasons()) {
+    absl::StrAppend(&out, out.empty() ? "" : "; ", reason.code(),
+                    reason.test_code().empty() ? "" : " ", reason.test_code(),
+                    " (", reason.message(), ")");
+  }
+  return out;
+}
+
+std::string DescribeOutcome(const v1::Determination& d) {
+  std::string reasons = DescribeReasons(d);
+  return absl::StrCat(EligibilityWord(d.eligibility()),
+                      reasons.empty() ? "" : ": ", reasons);
 }
 
 }  // namespace cellchain::donor

@@ -7,6 +7,7 @@
 #ifndef CELLCHAIN_SERVICES_DONOR_ELIGIBILITY_PROTO_H_
 #define CELLCHAIN_SERVICES_DONOR_ELIGIBILITY_PROTO_H_
 
+#include <string>
 #include <vector>
 
 #include "cellchain/donor/v1/donor.pb.h"
@@ -22,6 +23,17 @@ DonorFacts ToFacts(const v1::Donor& donor,
 // `d` for `donor` at her current revision, every reason in order; the id,
 // signer and time are the store's to set.
 v1::Determination ToProto(const Determination& d, const v1::Donor& donor);
+
+// Every reason of `d`, in order, for a person: "CONSENT_MISSING (no consent
+// is recorded); TEST_MISSING HTLV_AB (HTLV-I/II antibody: no result of a
+// specimen in window)"; "" without reasons.
+std::string DescribeReasons(const v1::Determination& d);
+
+// The outcome and every reason, as the determination's audit record states
+// it: "INELIGIBLE: TEST_REACTIVE HBSAG (Hepatitis B surface antigen:
+// reactive)", "ELIGIBLE" or "ELIGIBLE: TEST_REACTIVE_FOR_INFORMATION CMV_AB
+// (...)".
+std::string DescribeOutcome(const v1::Determination& d);
 
 }  // namespace cellchain::donor
 

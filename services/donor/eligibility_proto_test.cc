@@ -79,5 +79,26 @@ TEST(EligibilityProto, ADeterminationKeepsEveryReasonForTheCurrentRevision) {
   EXPECT_EQ(ToProto(d, donor).eligibility(), v1::ELIGIBILITY_INCOMPLETE);
 }
 
+TEST(EligibilityProto, TheOutcomeIsDescribedWithEveryReason) {
+  v1::Determination d;
+  d.set_eligibility(v1::ELIGIBILITY_ELIGIBLE);
+  EXPECT_EQ(DescribeOutcome(d), "ELIGIBLE");
+  v1::EligibilityReason* cmv = d.add_reasons();
+  cmv->set_code(kCodeReactiveForInformation);
+  cmv->set_test_code("CMV_AB");
+  cmv->set_message("CMV antibody: reactive");
+  EXPECT_EQ(DescribeOutcome(d),
+            "ELIGIBLE: TEST_REACTIVE_FOR_INFORMATION CMV_AB (CMV antibody: "
+            "reactive)");
+  d.set_eligibility(v1::ELIGIBILITY_INELIGIBLE);
+  v1::EligibilityReason* consent = d.add_reasons();
+  consent->set_code(kCodeConsentWithdrawn);
+  consent->set_message("the donor withdrew her consent");
+  EXPECT_EQ(DescribeReasons(d),
+            "TEST_REACTIVE_FOR_INFORMATION CMV_AB (CMV antibody: reactive); "
+            "CONSENT_WITHDRAWN (the donor withdrew her consent)");
+  EXPECT_EQ(DescribeOutcome(d), "INELIGIBLE: " + DescribeReasons(d));
+}
+
 }  // namespace
 }  // namespace cellchain::donor

@@ -12,8 +12,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-const absl::Time kBirth = absl::FromCivil(absl::CivilMinute(2026, 11, 20, 3, 40),
-                                          absl::UTCTimeZone());
+const absl::Time kBirth = absl::FromCivil(
+    absl::CivilMinute(2026, 11, 20, 3, 40), absl::UTCTimeZone());
 
 // Consent given, birth recorded, every test of the panel non-reactive on a
 // specimen drawn `offset` from the birth.
@@ -47,10 +47,9 @@ Screening& Result(DonorFacts& facts, const std::string& code) {
 TEST(Eligibility, TheDefaultPanelCoversTheRequiredInfections) {
   std::vector<std::string> codes;
   for (const PanelTest& t : DefaultPanel().tests) codes.push_back(t.code);
-  EXPECT_THAT(codes, ::testing::IsSupersetOf({"HIV12_AB", "HIV1_NAT", "HBSAG",
-                                              "HBC_AB", "HBV_NAT", "HCV_AB",
-                                              "HCV_NAT", "HTLV_AB",
-                                              "SYPHILIS"}));
+  EXPECT_THAT(codes, ::testing::IsSupersetOf(
+                         {"HIV12_AB", "HIV1_NAT", "HBSAG", "HBC_AB", "HBV_NAT",
+                          "HCV_AB", "HCV_NAT", "HTLV_AB", "SYPHILIS"}));
   EXPECT_EQ(DefaultPanel().specimen_window, absl::Hours(24 * 7));
 }
 
@@ -59,10 +58,12 @@ TEST(Eligibility, EligibleWhenConsentStandsAndEveryTestIsNonReactiveInWindow) {
   EXPECT_EQ(d.eligibility, Eligibility::kEligible);
   EXPECT_THAT(d.reasons, IsEmpty());
   // The window is 7 days either side of the birth, both ends included.
-  EXPECT_EQ(Determine(DefaultPanel(), Complete(absl::Hours(-24 * 7))).eligibility,
-            Eligibility::kEligible);
-  EXPECT_EQ(Determine(DefaultPanel(), Complete(absl::Hours(24 * 7))).eligibility,
-            Eligibility::kEligible);
+  EXPECT_EQ(
+      Determine(DefaultPanel(), Complete(absl::Hours(-24 * 7))).eligibility,
+      Eligibility::kEligible);
+  EXPECT_EQ(
+      Determine(DefaultPanel(), Complete(absl::Hours(24 * 7))).eligibility,
+      Eligibility::kEligible);
 }
 
 TEST(Eligibility, AReactiveResultMakesHerIneligibleAndARetestDoesNotUndoIt) {
@@ -87,8 +88,11 @@ TEST(Eligibility, IndeterminateIsNotNonReactive) {
 TEST(Eligibility, AReactiveCmvIsRecordedButDoesNotDisqualify) {
   DonorFacts facts = Complete();
   Result(facts, "CMV_AB").result = TestResult::kReactive;
-  EXPECT_EQ(Determine(DefaultPanel(), facts).eligibility,
-            Eligibility::kEligible);
+  Determination d = Determine(DefaultPanel(), facts);
+  EXPECT_EQ(d.eligibility, Eligibility::kEligible);
+  // Shown with the determination, for the product's labelling.
+  EXPECT_THAT(Codes(d), ElementsAre("TEST_REACTIVE_FOR_INFORMATION:CMV_AB"));
+  EXPECT_FALSE(d.reasons[0].disqualifying);
 }
 
 TEST(Eligibility, AMissingTestLeavesItIncomplete) {
@@ -158,8 +162,8 @@ TEST(Eligibility, WithoutTheBirthNoSpecimenCounts) {
 
 TEST(Eligibility, ATestOutsideThePanelIsIgnored) {
   DonorFacts facts = Complete();
-  facts.screenings.push_back({"ZIKA_NAT", TestResult::kReactive,
-                              kBirth, "NAT", "KIT-9"});
+  facts.screenings.push_back(
+      {"ZIKA_NAT", TestResult::kReactive, kBirth, "NAT", "KIT-9"});
   EXPECT_EQ(Determine(DefaultPanel(), facts).eligibility,
             Eligibility::kEligible);
   // A configured panel applies its own tests and window.

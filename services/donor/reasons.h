@@ -13,6 +13,8 @@ namespace cellchain::donor {
 inline constexpr char kReasonConsentWithdrawn[] = "CONSENT_WITHDRAWN";
 inline constexpr char kReasonDeliveryMismatch[] = "DELIVERY_MISMATCH";
 inline constexpr char kReasonNotDetermined[] = "ELIGIBILITY_NOT_DETERMINED";
+// A determination that would be INCOMPLETE: not signed as an approval.
+inline constexpr char kReasonEligibilityIncomplete[] = "ELIGIBILITY_INCOMPLETE";
 inline constexpr char kReasonNotEligible[] = "DONOR_NOT_ELIGIBLE";
 inline constexpr char kReasonDeterminationStale[] = "DETERMINATION_STALE";
 inline constexpr char kReasonDeviationOpen[] = "DEVIATION_OPEN";

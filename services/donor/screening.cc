@@ -72,16 +72,27 @@ absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
         CC_ASSIGN_OR_RETURN(DonorFacts facts, LoadFacts(tx, donor));
         v1::Determination determination =
             ToProto(Determine(options_.panel, facts), donor);
+        // An approval of a record with something missing would approve
+        // nothing: GetDonor shows the evaluation until it is complete.
+        if (determination.eligibility() == v1::ELIGIBILITY_INCOMPLETE) {
+          return FailedRule(
+              kReasonEligibilityIncomplete,
+              absl::StrCat("the donor's record is incomplete, so no "
+                           "determination can be signed: ",
+                           DescribeReasons(determination)));
+        }
         determination.set_determination_id(crypto::RandomId("elg"));
         determination.set_determined_by_user_id(signature.actor.user_id());
         CC_RETURN_IF_ERROR(InsertDetermination(tx, determination));
         const std::string& id = determination.determination_id();
         CC_ASSIGN_OR_RETURN(*response.mutable_determination(),
                             LoadDetermination(tx, id));
-        CC_ASSIGN_OR_RETURN(ledger::SignedRecord record,
-                            audit.Append("determination.sign", "determination",
-                                         id, response.determination(), "", {},
-                                         signature.manifestation));
+        CC_ASSIGN_OR_RETURN(
+            ledger::SignedRecord record,
+            audit.Append("determination.sign", "determination", id,
+                         response.determination(),
+                         DescribeOutcome(response.determination()), {},
+                         signature.manifestation));
         response.set_record_id(record.record_id);
         return absl::OkStatus();
       });
