@@ -46,6 +46,12 @@ std::string InsertBatchSql() {
       Ts(5), ", $6, $7, now())");
 }
 
+// The batch donor lot $1 went into, unless it was aborted ($2: v1.BatchState
+// ABORTED); at most one (schema 0003's unique index).
+constexpr char kBatchOfDonorLot[] =
+    "SELECT batch_id FROM cellchain_manufacturing.batches "
+    "WHERE donor_lot_id = $1 AND state <> $2";
+
 // Batch $1 put in state $3 (v1.BatchState ABORTED) for reason $2.
 constexpr char kAbortBatch[] =
     "UPDATE cellchain_manufacturing.batches SET state = $3, "
@@ -122,12 +128,34 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
       [&](ledger::Recorder& audit,
           v1::StartBatchResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
+        // One cord, one batch: a lot that went into a batch is not available
+        // for another, unless that batch was aborted.
+        CC_ASSIGN_OR_RETURN(
+            pg::Result used,
+            tx.Exec(kBatchOfDonorLot,
+                    {lot.lot_id(), static_cast<int>(v1::BATCH_STATE_ABORTED)}));
+        auto in_use = [&](const std::string& batch) {
+          return FailedRule(
+              kReasonDonorLotNotAvailable,
+              absl::StrCat("donor lot ", lot.lot_id(), " went into ", batch,
+                           ": a donor lot goes into one batch (abort that "
+                           "batch first if it never used the tissue)"));
+        };
+        if (used.rows() > 0) {
+          CC_ASSIGN_OR_RETURN(std::string other, used.GetString(0, "batch_id"));
+          return in_use("batch " + other);
+        }
         std::string id = crypto::RandomId("bat");
-        CC_RETURN_IF_ERROR(
+        absl::Status inserted =
             tx.Exec(InsertBatchSql(), {id, lot.lot_id(), lot.item_id(),
                                        lot.din(), Micros(lot.collected_at()),
                                        process_version, caller.user_id})
-                .status());
+                .status();
+        // A concurrent start from the same lot committed first.
+        if (absl::IsAlreadyExists(inserted)) {
+          return in_use("another batch started at the same moment");
+        }
+        CC_RETURN_IF_ERROR(inserted);
         CC_ASSIGN_OR_RETURN(*response.mutable_batch(), LoadBatch(tx, id));
         return audit
             .Append("batch.start", "batch", id, response.batch(), "",

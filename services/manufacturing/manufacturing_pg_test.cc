@@ -47,6 +47,22 @@ TEST_F(ManufacturingTest, ABatchStartsOnlyFromAnAvailableDonorLot) {
   EXPECT_EQ(batch.din(), lot.din());
   EXPECT_THAT(History("batch", batch.batch_id()),
               ElementsAre("batch.start by tina"));
+
+  // One cord, one batch: the lot is not available for a second batch...
+  const int64_t records = Records();
+  refused = Start(lot).status();
+  EXPECT_EQ(ReasonOf(refused), kReasonDonorLotNotAvailable) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr(batch.batch_id()));
+  EXPECT_EQ(Records(), records);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_manufacturing.batches"), 1);
+  // ... unless the first was aborted.
+  v1::AbortBatchRequest abort;
+  *abort.mutable_context() = Ctx();
+  abort.mutable_context()->set_reason("wrong lot scanned at the bench");
+  abort.set_batch_id(batch.batch_id());
+  CC_ASSERT_OK(mfg_->AbortBatch(qa_, abort).status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Batch second, Start(lot));
+  EXPECT_NE(second.batch_id(), batch.batch_id());
 }
 
 TEST_F(ManufacturingTest, OnlyReleasedUnexpiredMaterialsCanBeConsumed) {
