@@ -12,6 +12,7 @@
 #include "clients/cli/export_bundle.h"
 #include "clients/cli/log_witness.h"
 #include "clients/cli/printable.h"
+#include "clients/cli/table.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
 #include "services/ledger/merkle.h"
@@ -55,29 +56,29 @@ std::string Meaning(common::v1::SignatureMeaning meaning) {
   return name.starts_with(kPrefix) ? name.substr(kPrefix.size()) : name;
 }
 
-void PrintHeader() {
-  std::cout << std::left << std::setw(28) << "RECORDED (UTC)" << std::setw(8)
-            << "INDEX" << std::setw(26) << "ACTION" << std::setw(34)
-            << "ENTITY" << "ACTOR / SIGNATURE\n";
+// The records as one table: RECORDED, INDEX, ACTION, ENTITY, then the actor
+// with the signature and reason (the last column, never padded).
+Table RecordTable() {
+  return Table(
+      {"RECORDED (UTC)", "INDEX", "ACTION", "ENTITY", "ACTOR / SIGNATURE"});
 }
 
-void PrintRecord(const v1::RecordView& view) {
+void AddRecord(const v1::RecordView& view, Table* table) {
   const v1::AuditRecord& r = view.record();
   std::string index =
       view.log_index() < 0 ? "-" : std::to_string(view.log_index());
-  std::cout << std::left << std::setw(28) << Time(r.recorded_at())
-            << std::setw(8) << index << std::setw(26) << Printable(r.action())
-            << std::setw(34)
-            << Printable(r.entity().type() + "/" + r.entity().id())
-            << Printable(r.actor().printed_name()) << " ("
-            << Printable(r.actor().role()) << ")";
+  std::string actor = Printable(r.actor().printed_name()) + " (" +
+                      Printable(r.actor().role()) + ")";
   if (r.has_signature()) {
-    std::cout << "; signed " << Meaning(r.signature().meaning()) << " by "
-              << Printable(r.signature().printed_name()) << " at "
-              << Time(r.signature().signed_at());
+    absl::StrAppend(&actor, "; signed ", Meaning(r.signature().meaning()),
+                    " by ", Printable(r.signature().printed_name()), " at ",
+                    Time(r.signature().signed_at()));
   }
-  if (!r.reason().empty()) std::cout << "; reason: " << Printable(r.reason());
-  std::cout << "\n";
+  if (!r.reason().empty()) {
+    absl::StrAppend(&actor, "; reason: ", Printable(r.reason()));
+  }
+  table->AddRow({Time(r.recorded_at()), index, Printable(r.action()),
+                 Printable(r.entity().type() + "/" + r.entity().id()), actor});
 }
 
 int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
@@ -120,8 +121,11 @@ int QueryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   auto context = NewCallContext(o);
   grpc::Status status = stub->QueryRecords(context.get(), request, &response);
   if (!status.ok()) return Report("audit query", status);
-  PrintHeader();
-  for (const v1::RecordView& view : response.records()) PrintRecord(view);
+  Table table = RecordTable();
+  for (const v1::RecordView& view : response.records()) {
+    AddRecord(view, &table);
+  }
+  table.Print(std::cout);
   std::cout << response.records_size() << " record(s)";
   if (!response.page().next_page_token().empty()) {
     std::cout << "; more match (narrow the filter or raise --page-size)";
@@ -144,8 +148,11 @@ int HistoryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   grpc::Status status =
       stub->GetEntityHistory(context.get(), request, &response);
   if (!status.ok()) return Report("audit history", status);
-  PrintHeader();
-  for (const v1::RecordView& view : response.records()) PrintRecord(view);
+  Table table = RecordTable();
+  for (const v1::RecordView& view : response.records()) {
+    AddRecord(view, &table);
+  }
+  table.Print(std::cout);
   for (const v1::Finding& finding : response.findings()) {
     std::cout << "FINDING " << finding.check() << " record "
               << Printable(finding.record_id()) << ": "

@@ -3,17 +3,18 @@
 // temperatures and holds, QA's recalls, and trace.
 #include <algorithm>
 #include <cctype>
-#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
+#include "clients/cli/table.h"
 
 namespace cellchain::cli {
 namespace {
@@ -41,8 +42,7 @@ std::string Label(const v1::Item& item) {
 
 void PrintItem(const v1::Item& item) {
   auto line = [](const char* label, const std::string& value) {
-    std::cout << "  " << std::left << std::setw(18) << label
-              << Printable(value) << "\n";
+    std::cout << "  " << PadLabel(label, 18) << Printable(value) << "\n";
   };
   line("item id", item.item_id());
   line("type", TypeName(item.type()));
@@ -249,13 +249,16 @@ int Locations(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   grpc::Status status = Call(
       channel, o, &v1::CustodyService::Stub::ListLocations, request, &response);
   if (!status.ok()) return Report("custody locations", status);
+  Table table({"LOCATION", "KIND", "NAME", "ITEM"});
   for (const v1::Location& l : response.locations()) {
-    std::cout << std::left << std::setw(32) << l.location_id() << std::setw(10)
-              << LowerName(v1::LocationKind_Name(l.kind()), "LOCATION_KIND_")
-              << l.name();
-    if (!l.occupant_item_id().empty()) std::cout << "  [" << l.occupant_item_id() << "]";
-    std::cout << "\n";
+    table.AddRow({Printable(l.location_id()),
+                  LowerName(v1::LocationKind_Name(l.kind()), "LOCATION_KIND_"),
+                  Printable(l.name()),
+                  l.occupant_item_id().empty()
+                      ? ""
+                      : "[" + Printable(l.occupant_item_id()) + "]"});
   }
+  table.Print(std::cout);
   return 0;
 }
 
@@ -360,10 +363,13 @@ int Limits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       Call(channel, o, &v1::CustodyService::Stub::ListTemperatureLimits,
            v1::ListTemperatureLimitsRequest(), &response);
   if (!status.ok()) return Report("custody limits", status);
+  Table table({"ITEM TYPE", "RANGE"}, "  ");
   for (const v1::TemperatureLimit& l : response.limits()) {
-    std::cout << "  " << std::left << std::setw(18) << TypeName(l.item_type())
-              << l.min_celsius() << " to " << l.max_celsius() << " °C\n";
+    std::ostringstream range;
+    range << l.min_celsius() << " to " << l.max_celsius() << " °C";
+    table.AddRow({TypeName(l.item_type()), range.str()});
   }
+  table.Print(std::cout);
   return 0;
 }
 
@@ -497,7 +503,7 @@ int Trace(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   PrintNode(response.root(), 0, backward);
   auto list = [](const char* label,
                  const google::protobuf::RepeatedPtrField<std::string>& ids) {
-    std::cout << std::left << std::setw(14) << label;
+    std::cout << PadLabel(label, 14);
     if (ids.empty()) std::cout << "-";
     for (int i = 0; i < ids.size(); ++i) {
       std::cout << (i > 0 ? ", " : "") << ids[i];
@@ -510,7 +516,7 @@ int Trace(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   list("equipment", response.equipment_ids());
   list("QC samples", response.qc_sample_ids());
   list("operators", response.operator_user_ids());
-  std::cout << std::left << std::setw(14) << "patients";
+  std::cout << PadLabel("patients", 14);
   if (response.patients().empty()) std::cout << "-";
   for (int i = 0; i < response.patients_size(); ++i) {
     const v1::PatientReached& p = response.patients(i);

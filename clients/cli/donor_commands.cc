@@ -3,7 +3,6 @@
 // the donor lots with their deviations and release.
 #include <algorithm>
 #include <cctype>
-#include <iomanip>
 #include <iostream>
 
 #include "absl/strings/ascii.h"
@@ -11,9 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cellchain/donor/v1/donor.grpc.pb.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
+#include "clients/cli/table.h"
 
 namespace cellchain::cli {
 namespace {
@@ -75,8 +75,7 @@ std::string LotStateName(v1::LotState s) {
 }
 
 void Line(const char* label, const std::string& value) {
-  std::cout << "  " << std::left << std::setw(20) << label << Printable(value)
-            << "\n";
+  std::cout << "  " << PadLabel(label, 20) << Printable(value) << "\n";
 }
 
 void PrintReasons(const v1::Determination& d) {
@@ -209,14 +208,15 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
                                 : "")
               << "\n";
   }
+  Table screenings({}, "  ");
   for (const v1::Screening& s : response.screenings()) {
-    std::cout << "  screening " << std::left << std::setw(10) << s.test_code()
-              << std::setw(14)
-              << LowerName(v1::ScreeningResult_Name(s.result()),
-                       "SCREENING_RESULT_")
-              << " drawn " << DisplayTime(s.specimen_drawn_at()) << ", "
-              << s.method() << ", kit " << s.kit_lot() << "\n";
+    screenings.AddRow(
+        {"screening", Printable(s.test_code()),
+         LowerName(v1::ScreeningResult_Name(s.result()), "SCREENING_RESULT_"),
+         "drawn " + DisplayTime(s.specimen_drawn_at()) + ", " +
+             Printable(s.method()) + ", kit " + Printable(s.kit_lot())});
   }
+  screenings.Print(std::cout);
   for (const v1::Determination& det : response.determinations()) {
     std::cout << "  determination " << det.determination_id() << " "
               << EligibilityName(det.eligibility()) << " signed by "
@@ -455,9 +455,8 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   request.set_donor_code(o.donor_code);
   request.mutable_page()->set_page_size(static_cast<int32_t>(
       std::min<int64_t>(o.page_size, 500)));
-  std::cout << std::left << std::setw(28) << "LOT" << std::setw(22) << "DIN"
-            << std::setw(16) << "DONOR" << std::setw(12) << "STATE"
-            << std::setw(22) << "RECEIVED" << "DEVIATIONS\n";
+  // Every page is read first: a column is as wide as its widest cell.
+  Table table({"LOT", "DIN", "DONOR", "STATE", "RECEIVED", "DEVIATIONS"});
   while (true) {
     v1::ListLotsResponse response;
     grpc::Status status =
@@ -468,16 +467,15 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       for (const v1::Deviation& d : lot.deviations()) {
         open += d.status() == v1::DEVIATION_STATUS_OPEN;
       }
-      std::cout << std::setw(28) << lot.lot_id() << std::setw(22)
-                << lot.din_eye_readable() << std::setw(16) << lot.donor_code()
-                << std::setw(12) << LotStateName(lot.state()) << std::setw(22)
-                << DisplayTime(lot.received_at())
-                << absl::StrCat(lot.deviations_size(), " (", open, " open)")
-                << "\n";
+      table.AddRow({Printable(lot.lot_id()), Printable(lot.din_eye_readable()),
+                    Printable(lot.donor_code()), LotStateName(lot.state()),
+                    DisplayTime(lot.received_at()),
+                    absl::StrCat(lot.deviations_size(), " (", open, " open)")});
     }
     if (response.page().next_page_token().empty()) break;
     request.mutable_page()->set_page_token(response.page().next_page_token());
   }
+  table.Print(std::cout);
   return 0;
 }
 

@@ -3,14 +3,14 @@
 // (cellchain.identity.v1.AuthService).
 #include <algorithm>
 #include <cctype>
-#include <iomanip>
 #include <iostream>
 
 #include "absl/time/time.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
+#include "clients/cli/table.h"
 #include "services/common/auth/roles.h"
 #include "services/common/grpc/client.h"
 
@@ -48,8 +48,7 @@ std::string Notes(const v1::User& user) {
 
 void PrintUser(const v1::User& user) {
   auto line = [](const char* label, const std::string& value) {
-    std::cout << "  " << std::left << std::setw(18) << label
-              << Printable(value) << "\n";
+    std::cout << "  " << PadLabel(label, 18) << Printable(value) << "\n";
   };
   line("user id", user.user_id());
   line("printed name", user.printed_name());
@@ -175,8 +174,7 @@ int WhoAmICommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!status.ok()) return Report("whoami", status);
   const v1::User& user = response.user();
   auto line = [](const char* label, const std::string& value) {
-    std::cout << std::left << std::setw(13) << label << Printable(value)
-              << "\n";
+    std::cout << PadLabel(label, 13) << Printable(value) << "\n";
   };
   line("user", user.user_id() + " (" + user.printed_name() + ")");
   line("roles", Roles(user));
@@ -273,31 +271,13 @@ int ListCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   grpc::Status status =
       stub->ListUsers(context.get(), v1::ListUsersRequest(), &response);
   if (!status.ok()) return Report("user list", status);
-  const std::vector<std::string> header = {"USER ID", "PRINTED NAME", "ROLES",
-                                           "STATUS", "NOTES"};
-  std::vector<std::vector<std::string>> rows;
+  Table table({"USER ID", "PRINTED NAME", "ROLES", "STATUS", "NOTES"});
   for (const v1::User& user : response.users()) {
-    rows.push_back({Printable(user.user_id()), Printable(user.printed_name()),
-                    Roles(user), StatusName(user.status()), Notes(user)});
+    table.AddRow({Printable(user.user_id()), Printable(user.printed_name()),
+                  Roles(user), StatusName(user.status()), Notes(user)});
   }
-  std::vector<size_t> width(header.size());
-  for (size_t c = 0; c < header.size(); ++c) {
-    width[c] = header[c].size();
-    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
-  }
-  auto print = [&](const std::vector<std::string>& row) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size())
-        line += std::string(width[c] - row[c].size() + 2, ' ');
-    }
-    line.erase(line.find_last_not_of(' ') + 1);
-    std::cout << line << "\n";
-  };
-  print(header);
-  for (const auto& row : rows) print(row);
-  std::cout << rows.size() << " user(s)\n";
+  table.Print(std::cout);
+  std::cout << table.rows() << " user(s)\n";
   return 0;
 }
 

@@ -6,7 +6,6 @@
 // curve. Every step is signed: the signer's password is asked again.
 #include <algorithm>
 #include <cmath>
-#include <iomanip>
 #include <iostream>
 #include <map>
 
@@ -16,9 +15,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
+#include "clients/cli/table.h"
 
 namespace cellchain::cli {
 namespace {
@@ -216,8 +216,7 @@ std::string Fixed(double x, int digits) {
 }
 
 void Line(const char* label, const std::string& value) {
-  std::cout << "  " << std::left << std::setw(20) << label << Printable(value)
-            << "\n";
+  std::cout << "  " << PadLabel(label, 20) << Printable(value) << "\n";
 }
 
 std::string Uses(const v1::StepValues& values) {
@@ -380,18 +379,16 @@ int MaterialList(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       Call(channel, o, &v1::ManufacturingService::Stub::ListMaterials, request,
            &response);
   if (!status.ok()) return Report(cmd, status);
-  std::cout << std::left << std::setw(30) << "MATERIAL" << std::setw(14)
-            << "CODE" << std::setw(22) << "KIND" << std::setw(12) << "STATUS"
-            << std::setw(12) << "EXPIRES"
-            << "NAME (SUPPLIER LOT)\n";
+  Table table(
+      {"MATERIAL", "CODE", "KIND", "STATUS", "EXPIRES", "NAME (SUPPLIER LOT)"});
   for (const v1::MaterialLot& m : response.materials()) {
-    std::cout << std::setw(30) << m.material_id() << std::setw(14)
-              << m.material_code() << std::setw(22)
-              << MaterialKindName(m.kind()) << std::setw(12)
-              << MaterialStatusName(m.status()) << std::setw(12)
-              << m.expires_on() << m.name() << " (" << m.supplier_lot()
-              << ")\n";
+    table.AddRow(
+        {Printable(m.material_id()), Printable(m.material_code()),
+         MaterialKindName(m.kind()), MaterialStatusName(m.status()),
+         Printable(m.expires_on()),
+         Printable(m.name()) + " (" + Printable(m.supplier_lot()) + ")"});
   }
+  table.Print(std::cout);
   return 0;
 }
 
@@ -489,16 +486,13 @@ int EquipmentList(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       Call(channel, o, &v1::ManufacturingService::Stub::ListEquipment, request,
            &response);
   if (!status.ok()) return Report(cmd, status);
-  std::cout << std::left << std::setw(30) << "EQUIPMENT" << std::setw(16)
-            << "ASSET TAG" << std::setw(25) << "KIND" << std::setw(16)
-            << "STATUS" << std::setw(14) << "CAL. DUE"
-            << "NAME\n";
+  Table table({"EQUIPMENT", "ASSET TAG", "KIND", "STATUS", "CAL. DUE", "NAME"});
   for (const v1::Equipment& e : response.equipment()) {
-    std::cout << std::setw(30) << e.equipment_id() << std::setw(16)
-              << e.asset_tag() << std::setw(25) << EquipmentKindName(e.kind())
-              << std::setw(16) << EquipmentStatusName(e.status())
-              << std::setw(14) << e.calibration_due() << e.name() << "\n";
+    table.AddRow({Printable(e.equipment_id()), Printable(e.asset_tag()),
+                  EquipmentKindName(e.kind()), EquipmentStatusName(e.status()),
+                  Printable(e.calibration_due()), Printable(e.name())});
   }
+  table.Print(std::cout);
   return 0;
 }
 
@@ -880,12 +874,9 @@ int BatchShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
   std::map<std::string, const v1::Growth*> growth;
   for (const v1::Growth& g : response.growth()) growth[g.step_id()] = &g;
-  std::cout << "\n  " << std::left << std::setw(30) << "STEP" << std::setw(17)
-            << "KIND" << std::setw(5) << "P" << std::setw(13) << "STATUS"
-            << std::setw(5) << "REV" << std::setw(11) << "SEEDED"
-            << std::setw(11) << "HARVESTED" << std::setw(7) << "PD"
-            << std::setw(8) << "CUM.PD" << std::setw(9) << "DT (h)"
-            << "BY / VERIFIED BY\n";
+  Table steps({"STEP", "KIND", "P", "STATUS", "REV", "SEEDED", "HARVESTED",
+               "PD", "CUM.PD", "DT (h)", "BY / VERIFIED BY"},
+              "  ");
   for (const v1::Step& s : response.steps()) {
     auto found = growth.find(s.step_id());
     const v1::Growth* g = found == growth.end() ? nullptr : found->second;
@@ -897,18 +888,18 @@ int BatchShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
     std::string doubling = g != nullptr && g->has_doubling_time_hours()
                                ? Fixed(g->doubling_time_hours(), 1)
                                : "-";
-    std::cout << "  " << std::setw(30) << s.step_id() << std::setw(17)
-              << StepKindName(s.kind()) << std::setw(5)
-              << Passage(s.passage_number()) << std::setw(13)
-              << StepStatusName(s.status()) << std::setw(5) << s.revision()
-              << std::setw(11) << Cells(s.values().seeded_viable_cells())
-              << std::setw(11) << Cells(s.values().harvested_viable_cells())
-              << std::setw(7) << pd << std::setw(8) << cumulative
-              << std::setw(9) << doubling << s.recorded_by_user_id() << " / "
-              << (s.verified_by_user_id().empty() ? "-"
-                                                  : s.verified_by_user_id())
-              << "\n";
+    steps.AddRow(
+        {Printable(s.step_id()), StepKindName(s.kind()),
+         Passage(s.passage_number()), StepStatusName(s.status()),
+         std::to_string(s.revision()), Cells(s.values().seeded_viable_cells()),
+         Cells(s.values().harvested_viable_cells()), pd, cumulative, doubling,
+         Printable(s.recorded_by_user_id()) + " / " +
+             (s.verified_by_user_id().empty()
+                  ? "-"
+                  : Printable(s.verified_by_user_id()))});
   }
+  std::cout << "\n";
+  steps.Print(std::cout);
   for (const v1::Step& s : response.steps()) {
     std::cout << "  " << s.step_id() << ": from "
               << (s.source_step_id().empty() ? "the donor lot"
@@ -972,17 +963,15 @@ int BatchList(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       Call(channel, o, &v1::ManufacturingService::Stub::ListBatches, request,
            &response);
   if (!status.ok()) return Report(cmd, status);
-  std::cout << std::left << std::setw(32) << "BATCH" << std::setw(32)
-            << "DONOR LOT" << std::setw(15) << "DIN" << std::setw(14)
-            << "PROCESS" << std::setw(12) << "STATE"
-            << "STARTED\n";
+  Table table({"BATCH", "DONOR LOT", "DIN", "PROCESS", "STATE", "STARTED"});
   for (const v1::Batch& b : response.batches()) {
-    std::cout << std::setw(32) << b.batch_id() << std::setw(32)
-              << b.donor_lot_id() << std::setw(15) << b.din() << std::setw(14)
-              << b.process_version() << std::setw(12)
-              << BatchStateName(b.state()) << DisplayTime(b.started_at())
-              << " by " << b.started_by_user_id() << "\n";
+    table.AddRow({Printable(b.batch_id()), Printable(b.donor_lot_id()),
+                  Printable(b.din()), Printable(b.process_version()),
+                  BatchStateName(b.state()),
+                  DisplayTime(b.started_at()) + " by " +
+                      Printable(b.started_by_user_id())});
   }
+  table.Print(std::cout);
   return 0;
 }
 
@@ -1007,15 +996,14 @@ int GrowthCurve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
     }
     return 0;
   }
-  std::cout << std::right << std::setw(8) << "DAY" << std::setw(9) << "PASSAGE"
-            << std::setw(15) << "CUMULATIVE PD"
-            << "  STEP\n";
+  Table table({"DAY", "PASSAGE", "CUMULATIVE PD", "STEP"});
+  table.AlignRight(0).AlignRight(1).AlignRight(2);
   for (const v1::GrowthPoint& p : response.points()) {
-    std::cout << std::setw(8) << Fixed(p.day(), 2) << std::setw(9)
-              << Passage(p.passage_number()) << std::setw(15)
-              << Fixed(p.cumulative_population_doublings(), 2) << "  "
-              << p.step_id() << "\n";
+    table.AddRow({Fixed(p.day(), 2), Passage(p.passage_number()),
+                  Fixed(p.cumulative_population_doublings(), 2),
+                  Printable(p.step_id())});
   }
+  table.Print(std::cout);
   return 0;
 }
 
