@@ -330,7 +330,7 @@ absl::StatusOr<v1::Label> DecideLabel(const LabelFacts& facts,
   return label;
 }
 
-std::string ContentSha256(const v1::Label& label) {
+std::string LabelBytes(const v1::Label& label) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -338,7 +338,11 @@ std::string ContentSha256(const v1::Label& label) {
     coded.SetSerializationDeterministic(true);
     label.SerializeToCodedStream(&coded);
   }
-  return crypto::Sha256Hex(bytes);
+  return bytes;
+}
+
+std::string ContentSha256(const v1::Label& label) {
+  return crypto::Sha256Hex(LabelBytes(label));
 }
 
 namespace {

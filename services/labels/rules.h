@@ -108,7 +108,9 @@ absl::StatusOr<v1::Label> DecideLabel(const LabelFacts& facts,
 // the volume to 0.1 mL without a trailing ".0".
 std::string CellsAndVolumeText(const CellCount& count);
 
-// The lower-case hex SHA-256 of the label's deterministic serialization.
+// The label's deterministic serialization: what a print job stores.
+std::string LabelBytes(const v1::Label& label);
+// The lower-case hex SHA-256 of LabelBytes(label).
 std::string ContentSha256(const v1::Label& label);
 
 // The verdict on one scan of an applied label, before the service names
