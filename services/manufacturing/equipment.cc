@@ -154,6 +154,19 @@ absl::StatusOr<v1::RecordCalibrationResponse> Manufacturing::RecordCalibration(
         pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Equipment equipment,
                             LoadEquipment(tx, request.equipment_id()));
+        // Under another request id, so not a retry: the same certificate
+        // typed twice, which would read as two calibrations.
+        if (equipment.calibrated_on() == request.calibrated_on() &&
+            equipment.calibration_due() == request.calibration_due() &&
+            equipment.calibration_reference() ==
+                request.calibration_reference()) {
+          return FailedRule(
+              kReasonCalibrationDuplicate,
+              absl::StrCat("the calibration of ", equipment.asset_tag(), " on ",
+                           equipment.calibrated_on(), " (certificate ",
+                           equipment.calibration_reference(),
+                           ") is recorded already"));
+        }
         CC_ASSIGN_OR_RETURN(
             pg::Result updated,
             tx.Exec(

@@ -163,6 +163,40 @@ TEST_F(ManufacturingTest, EquipmentOutOfServiceOrCalibrationIsRefused) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
+TEST_F(ManufacturingTest, ACalibrationIsRecordedOnceAndNeverBackdated) {
+  absl::Time now = absl::Now();
+  CC_ASSERT_OK_AND_ASSIGN(
+      v1::Equipment incubator,
+      Equipment("INC-03", now - absl::Hours(24 * 400), now - absl::Hours(24)));
+  v1::RecordCalibrationRequest request;
+  *request.mutable_context() = Ctx();
+  request.set_equipment_id(incubator.equipment_id());
+  request.set_calibrated_on(Date(now));
+  request.set_calibration_due(Date(now + absl::Hours(24 * 365)));
+  request.set_calibration_reference("CAL-2026-0117");
+  CC_ASSERT_OK_AND_ASSIGN(auto calibrated,
+                          mfg_->RecordCalibration(qa_, request));
+  EXPECT_EQ(calibrated.equipment().calibrated_on(), Date(now));
+  EXPECT_EQ(calibrated.equipment().calibration_reference(), "CAL-2026-0117");
+
+  // The same certificate entered again (a new request, not a retry).
+  const int64_t records = Records();
+  request.mutable_context()->set_request_id(crypto::RandomId("req"));
+  absl::Status duplicate = mfg_->RecordCalibration(qa_, request).status();
+  EXPECT_EQ(ReasonOf(duplicate), kReasonCalibrationDuplicate) << duplicate;
+  EXPECT_THAT(duplicate.message(), HasSubstr("CAL-2026-0117"));
+  // One before the last: refused naming the field.
+  request.mutable_context()->set_request_id(crypto::RandomId("req"));
+  request.set_calibrated_on(Date(now - absl::Hours(24 * 3)));
+  request.set_calibration_reference("CAL-2026-0099");
+  EXPECT_EQ(FieldOf(mfg_->RecordCalibration(qa_, request).status()),
+            "calibrated_on");
+  EXPECT_EQ(Records(), records);
+  EXPECT_THAT(History("equipment", incubator.equipment_id()),
+              ElementsAre("equipment.register by quinn",
+                          "equipment.calibration by quinn"));
+}
+
 TEST_F(ManufacturingTest, PopulationDoublingsMatchTheHandComputedValues) {
   Processed b = MakeProcessed();
   EXPECT_EQ(b.p0.passage_number(), 0);

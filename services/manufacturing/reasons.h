@@ -34,6 +34,8 @@ inline constexpr char kReasonMaterialStatus[] = "MATERIAL_STATUS";
 inline constexpr char kReasonEquipmentOutOfService[] =
     "EQUIPMENT_OUT_OF_SERVICE";
 inline constexpr char kReasonCalibrationOverdue[] = "CALIBRATION_OVERDUE";
+// The same calibration (day, due day, certificate) entered again.
+inline constexpr char kReasonCalibrationDuplicate[] = "CALIBRATION_DUPLICATE";
 inline constexpr char kReasonStepRevision[] = "STEP_REVISION";
 inline constexpr char kReasonStepVerified[] = "STEP_VERIFIED";
 inline constexpr char kReasonStepNotVerified[] = "STEP_NOT_VERIFIED";
