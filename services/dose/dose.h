@@ -59,6 +59,10 @@ struct DoseOptions {
   RuleOptions rules;
   // WORKLIST_EXPIRING_SOON's window when the request gives none.
   absl::Duration expiring_soon = absl::Hours(2);
+  // Doses a worklist reads from its table at a time while it skips issued
+  // doses whose bag custody has ended (at least 1; a list holds at most
+  // 500 either way).
+  int worklist_page = 500;
   // The time every decision is made at (expiry, dates of birth, material
   // expiry); null: ledger::RealClock().
   ledger::Clock* clock = nullptr;
@@ -114,6 +118,10 @@ class Dose {
       const P& caller, const v1::ReturnDoseRequest& request);
   absl::StatusOr<v1::DestroyDoseResponse> DestroyDose(
       const P& caller, const v1::DestroyDoseRequest& request);
+  // A worklist, at most 500 doses. An ISSUED dose whose bag custody has
+  // ended (infused by the clinical service, or destroyed at the cath lab)
+  // is on none: the dose row stays ISSUED, custody knows. INVALID_ARGUMENT
+  // `worklist`, `within_minutes`; custody's errors reading such a bag.
   absl::StatusOr<v1::ListDosesResponse> ListDoses(
       const v1::ListDosesRequest& request);
 

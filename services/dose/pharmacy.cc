@@ -11,6 +11,7 @@
 // as it was and custody replaying its part, and completes. An issue refused
 // after its handoff started cancels the handoff.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,23 @@
 
 namespace cellchain::dose {
 namespace {
+
+// Whether custody has ended `dose`'s bag (INFUSED into the patient,
+// DISCARDED, CONSUMED): nothing of the dose is left to release, issue or
+// watch expire. custody's errors (UNAVAILABLE; NOT_FOUND ITEM_NOT_FOUND).
+absl::StatusOr<bool> BagEnded(ItemPort& items, const v1::Dose& dose) {
+  custody::v1::GetItemRequest request;
+  request.set_item_id(dose.item_id());
+  CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse got, items.GetItem(request));
+  switch (got.item().state()) {
+    case custody::v1::ITEM_STATE_INFUSED:
+    case custody::v1::ITEM_STATE_DISCARDED:
+    case custody::v1::ITEM_STATE_CONSUMED:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // $1 dose, $2 handoff, $3 state (ISSUED).
 constexpr char kUpdateIssued[] =
@@ -295,12 +313,33 @@ absl::StatusOr<v1::ListDosesResponse> Dose::ListDoses(
     default:
       return InvalidField("worklist", "required");
   }
+  // An issued dose stays ISSUED here after the cath lab infused it (or
+  // destroyed it as unused): custody, where the clinical service ends the
+  // bag, says whether it still exists. Such doses are skipped, page after
+  // page, until the list is full or the worklist is read to its end.
+  const int page_size = std::max(1, options_.worklist_page);
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(std::vector<v1::Dose> doses,
-                      dose::ListDoses(*lease, states, absl::ToUnixMicros(now),
-                                      before, kMaxList));
   v1::ListDosesResponse response;
-  for (v1::Dose& d : doses) *response.add_doses() = std::move(d);
+  std::optional<WorklistCursor> after;
+  while (response.doses_size() < kMaxList) {
+    CC_ASSIGN_OR_RETURN(std::vector<v1::Dose> page,
+                        dose::ListDoses(*lease, states, absl::ToUnixMicros(now),
+                                        before, after, page_size));
+    if (!page.empty()) {
+      after = WorklistCursor{.expires_at_micros = absl::ToUnixMicros(
+                                 fields::ToTime(page.back().expires_at())),
+                             .dose_id = page.back().dose_id()};
+    }
+    for (v1::Dose& d : page) {
+      if (response.doses_size() == kMaxList) break;
+      if (d.state() == v1::DOSE_STATE_ISSUED) {
+        CC_ASSIGN_OR_RETURN(bool ended, BagEnded(*items_, d));
+        if (ended) continue;
+      }
+      *response.add_doses() = std::move(d);
+    }
+    if (static_cast<int>(page.size()) < page_size) break;
+  }
   return response;
 }
 

@@ -275,5 +275,72 @@ TEST_F(PharmacyTest, NoOneChangesTheDoseBetweenTheDiscardAndItsRow) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
+// The pharmacy's worklists of doses still to be dealt with drop a dose
+// the cath lab infused (or destroyed there as unused): the clinical
+// service ends its bag in custody, and dose reads custody, whatever its
+// own row still says.
+TEST_F(PharmacyTest, AnInfusedDoseLeavesTheWorklists) {
+  // Three doses issued to cleo at the cath lab, each expiring a minute
+  // after the one before.
+  std::vector<v1::Dose> doses;
+  for (const char* subject : {"RH-101", "RH-102", "RH-103"}) {
+    v1::Dose dose = VerifiedDose(subject);
+    CC_ASSERT_OK(ReleaseAs(Release(dose)).status());
+    CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+    custody::v1::AcceptHandoffRequest accept;
+    *accept.mutable_context() = Ctx();
+    accept.set_handoff_id(issued.handoff_id());
+    accept.set_scan(Label(dose));
+    accept.set_seal_intact(true);
+    CC_ASSERT_OK(custody_->AcceptHandoff(cleo_, accept).status());
+    doses.push_back(issued.dose());
+    clock_.Advance(absl::Minutes(1));
+  }
+  // A list read one dose at a time: the live dose comes after two that
+  // are skipped.
+  DoseOptions paged;
+  paged.clock = &clock_;
+  paged.worklist_page = 1;
+  Dose one_at_a_time(pool_.get(), ledger_.get(), &*cipher_, identity_.get(),
+                     &lots_, &materials_, items_.get(), paged);
+  auto list = [&](Dose& service, v1::Worklist worklist) {
+    v1::ListDosesRequest request;
+    request.set_worklist(worklist);
+    request.set_within_minutes(7 * 60);
+    auto listed = service.ListDoses(request);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    std::vector<std::string> ids;
+    if (listed.ok()) {
+      for (const auto& d : listed->doses()) ids.push_back(d.dose_id());
+    }
+    return ids;
+  };
+  for (Dose* service : {dose_.get(), &one_at_a_time}) {
+    EXPECT_THAT(list(*service, v1::WORKLIST_RELEASED_NOT_INFUSED),
+                ElementsAre(doses[0].dose_id(), doses[1].dose_id(),
+                            doses[2].dose_id()));
+  }
+
+  // The first infused into its patient, the second destroyed unused.
+  custody::v1::EndItemRequest infused;
+  *infused.mutable_context() = Ctx();
+  infused.set_item_id(doses[0].item_id());
+  infused.set_outcome(custody::v1::ITEM_STATE_INFUSED);
+  infused.set_patient_id("RH-101");
+  CC_ASSERT_OK(custody_->EndItem(cleo_, infused).status());
+  custody::v1::EndItemRequest discarded;
+  *discarded.mutable_context() = Ctx("procedure cancelled");
+  discarded.set_item_id(doses[1].item_id());
+  discarded.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
+  CC_ASSERT_OK(custody_->EndItem(cleo_, discarded).status());
+
+  for (Dose* service : {dose_.get(), &one_at_a_time}) {
+    EXPECT_THAT(list(*service, v1::WORKLIST_RELEASED_NOT_INFUSED),
+                ElementsAre(doses[2].dose_id()));
+    EXPECT_THAT(list(*service, v1::WORKLIST_EXPIRING_SOON),
+                ElementsAre(doses[2].dose_id()));
+  }
+}
+
 }  // namespace
 }  // namespace cellchain::dose

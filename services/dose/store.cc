@@ -74,12 +74,15 @@ constexpr char kWhereDoseForUpdate[] = "WHERE dose_id = $1 FOR UPDATE";
 constexpr char kWhereDosesOfOrder[] =
     "WHERE order_id = $1 ORDER BY prepared_at, dose_id";
 // $1 states (smallint[]), $2 now (µs), $3 expiring before (µs, 0: any),
-// $4 the limit.
+// $4 the limit, $5 and $6 the cursor's expiry (µs) and dose id (NULL: the
+// first page). expires_at is stored in µs, so the cursor's is exact.
 constexpr char kWhereWorklist[] =
     "WHERE state = ANY($1::smallint[]) AND ($3::int8 = 0 OR "
     "(expires_at > 'epoch'::timestamptz + $2::int8 * interval '1 microsecond' "
     "AND expires_at <= 'epoch'::timestamptz + $3::int8 * interval "
-    "'1 microsecond')) ORDER BY expires_at, dose_id LIMIT $4";
+    "'1 microsecond')) AND ($6::text IS NULL OR (expires_at, dose_id) > "
+    "('epoch'::timestamptz + $5::int8 * interval '1 microsecond', $6::text)) "
+    "ORDER BY expires_at, dose_id LIMIT $4";
 
 // ---- rows ------------------------------------------------------------------
 
@@ -194,12 +197,20 @@ absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Dose>> ListDoses(
     Executor& executor, const std::vector<v1::DoseState>& states,
-    int64_t now_micros, int64_t expiring_before_micros, int limit) {
+    int64_t now_micros, int64_t expiring_before_micros,
+    const std::optional<WorklistCursor>& after, int limit) {
   std::vector<std::string> numbers;
   for (v1::DoseState s : states) numbers.push_back(absl::StrCat(s));
+  std::optional<int64_t> after_micros;
+  std::optional<std::string> after_id;
+  if (after.has_value()) {
+    after_micros = after->expires_at_micros;
+    after_id = after->dose_id;
+  }
   return Load<v1::Dose>(
       executor, DoseSelect() + kWhereWorklist,
-      {pg::TextArray(numbers), now_micros, expiring_before_micros, limit});
+      {pg::TextArray(numbers), now_micros, expiring_before_micros, limit,
+       after_micros, after_id});
 }
 
 // The loaders for both executors the service uses.
@@ -215,7 +226,8 @@ absl::StatusOr<std::vector<v1::Dose>> ListDoses(
   template absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(            \
       Executor&, const std::string&);                                         \
   template absl::StatusOr<std::vector<v1::Dose>> ListDoses(                   \
-      Executor&, const std::vector<v1::DoseState>&, int64_t, int64_t, int);
+      Executor&, const std::vector<v1::DoseState>&, int64_t, int64_t,         \
+      const std::optional<WorklistCursor>&, int);
 
 CELLCHAIN_DOSE_LOADERS(pg::Connection)
 CELLCHAIN_DOSE_LOADERS(pg::Transaction)

@@ -14,6 +14,7 @@
 #define CELLCHAIN_SERVICES_DOSE_STORE_H_
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,13 +58,22 @@ template <typename Executor>
 absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(
     Executor& executor, const std::string& order_id);
 
-// A worklist, soonest expiry first, at most `limit`: doses in `states`,
-// and, when `expiring_before_micros` is not 0, not expired at `now_micros`
-// and expiring before it.
+// Where a page of a worklist ends: the last dose's expiry (µs since the
+// epoch) and id, in the worklist's order.
+struct WorklistCursor {
+  int64_t expires_at_micros = 0;
+  std::string dose_id;
+};
+
+// A worklist, soonest expiry first (then by id), at most `limit`: doses in
+// `states`, and, when `expiring_before_micros` is not 0, not expired at
+// `now_micros` and expiring before it; with `after`, only those that come
+// after it (the next page).
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Dose>> ListDoses(
     Executor& executor, const std::vector<v1::DoseState>& states,
-    int64_t now_micros, int64_t expiring_before_micros, int limit);
+    int64_t now_micros, int64_t expiring_before_micros,
+    const std::optional<WorklistCursor>& after, int limit);
 
 }  // namespace cellchain::dose
 
