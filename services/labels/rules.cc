@@ -416,12 +416,14 @@ ScanVerdict JudgeScan(const v1::Label& label, std::string_view scan) {
                   absl::StrCat("the scan's DIN is ", DinOfStructure(s),
                                "; this item's label carries ", label_din));
     }
-    if (s.number == 3 && codes.contains(3) && s.text != codes.at(3)) {
+    // A product code the label does not carry is another item's too:
+    // custody keeps one item per DIN and product code.
+    if (s.number == 3 && (!codes.contains(3) || s.text != codes.at(3))) {
       return Fail(v1::SCAN_MISMATCH_OTHER_ITEM,
                   absl::StrCat("the scan's product code ", s.text,
                                " is another item's; this item's label "
                                "carries ",
-                               codes.at(3)));
+                               codes.contains(3) ? codes.at(3) : "none"));
     }
   }
   for (const isbt128::DataStructure& s : *parsed) {

@@ -126,8 +126,9 @@ struct ScanVerdict {
 // 005, 007, 040 as present), each exactly once in any order, concatenated
 // as a scanner sends them. Otherwise, the first that applies:
 //   UNREADABLE  not ISBT 128 structures (isbt128::ParseScan refuses it);
-//   OTHER_ITEM  another DIN, or this DIN with another product code (custody
-//               keeps one item per DIN and product code);
+//   OTHER_ITEM  another DIN, or this DIN with another product code or a
+//               product code where the label has none (custody keeps one
+//               item per DIN and product code);
 //   FIELD       a structure of the label's kinds that differs (an older
 //               label's expiry), or a compound message holding the label's
 //               structures in other bytes;

@@ -352,6 +352,17 @@ TEST_F(JudgeScanTest, EachFailureSaysWhy) {
   }
 }
 
+TEST(JudgeScan, AProductCodeOnALabelWithoutOneIsAnotherItems) {
+  // A culture vessel's label under the donation's DIN, with no 003; the
+  // dose bag of the same DIN scanned on it.
+  CC_ASSERT_OK_AND_ASSIGN(
+      v1::Label vessel,
+      DecideLabel(FactsFor(custody::v1::ITEM_TYPE_CULTURE_VESSEL), Options()));
+  ScanVerdict verdict = JudgeScan(vessel, std::string(kDinData) + kDoseProduct);
+  EXPECT_EQ(verdict.mismatch, v1::SCAN_MISMATCH_OTHER_ITEM) << verdict.detail;
+  EXPECT_EQ(JudgeScan(vessel, kDinData).result, v1::VERIFICATION_RESULT_PASS);
+}
+
 TEST(IdentityOfScan, TheDinAndProductCodeOfAScan) {
   std::optional<ScannedIdentity> id =
       IdentityOfScan(std::string(kDinData) + kDoseProduct);
