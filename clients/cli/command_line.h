@@ -1,0 +1,47 @@
+// ParseCommandLine: a cellchain command line read into Options and checked
+// against its command before anything is sent. Flags come from the command
+// line and from $CELLCHAIN_* variables (config::Loader); a flag typed for a
+// command that does not take it is refused, as is an unknown one, each named
+// with the command (`cellchain manufacturing batch-show --format=csv` used to
+// print the batch and ignore --format), and so is a command without a flag
+// it cannot run without. A variable set in the environment is not refused:
+// a workstation's environment serves every command.
+// Thread-safety: a pure function of its arguments and the environment.
+#ifndef CELLCHAIN_CLIENTS_CLI_COMMAND_LINE_H_
+#define CELLCHAIN_CLIENTS_CLI_COMMAND_LINE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/options.h"
+#include "services/common/config/config.h"
+
+namespace cellchain::cli {
+
+struct CommandLine {
+  Options options;
+  std::vector<std::string> words;  // {"mfg", "batch-show"}, as typed
+  const CommandSpec* command = nullptr;
+  // Set when --help or -h was given: what to print (exit 0); nothing else
+  // was checked.
+  std::string help;
+};
+
+// `argv[0]` is the program. Returns the parsed line, or
+//   INVALID_ARGUMENT  with the message to print (one or more lines, each
+//                     "cellchain: ..."; exit 2): an unknown flag, a flag the
+//                     command does not take, a required flag missing, a bad
+//                     value, or an unknown command.
+absl::StatusOr<CommandLine> ParseCommandLine(
+    int argc, const char* const* argv,
+    const config::EnvLookup& env = config::GetEnv);
+
+// The flags typed in `argv` (names without "--"; "--no-x" as "x"), in
+// order, up to a "--".
+std::vector<std::string> TypedFlags(int argc, const char* const* argv);
+
+}  // namespace cellchain::cli
+
+#endif  // CELLCHAIN_CLIENTS_CLI_COMMAND_LINE_H_

@@ -1,0 +1,314 @@
+// What a person meets when typing a cellchain command line: every command's
+// help names only flags it takes, a group's --help lists that group, a flag
+// that does not apply or is unknown is refused naming it and the command,
+// and the examples in docs/ are command lines the CLI accepts.
+#include "clients/cli/command_line.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace cellchain::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Files the CLI must find readable (--ca, --cert, --key); what they hold
+// does not matter before a call.
+constexpr char kAnyFile[] = CELLCHAIN_SOURCE_DIR "/README.md";
+
+std::optional<std::string> Environment(const std::string& name) {
+  if (name == "CELLCHAIN_CA" || name == "CELLCHAIN_CERT" ||
+      name == "CELLCHAIN_KEY") {
+    return kAnyFile;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<CommandLine> Parse(std::vector<std::string> args,
+                                  const config::EnvLookup& env = Environment) {
+  args.insert(args.begin(), "cellchain");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseCommandLine(static_cast<int>(argv.size()), argv.data(), env);
+}
+
+std::string Refusal(const std::vector<std::string>& args) {
+  absl::StatusOr<CommandLine> line = Parse(args);
+  EXPECT_FALSE(line.ok()) << "accepted: " << args.back();
+  return line.ok() ? "" : std::string(line.status().message());
+}
+
+TEST(CommandLineTest, EveryFlagAHelpTextNamesIsOneItsCommandTakes) {
+  std::regex flag("--([a-z][a-z0-9-]*)");
+  std::set<std::string> common(CommonFlags().begin(), CommonFlags().end());
+  for (const CommandSpec& spec : Commands()) {
+    std::vector<std::string> takes = FlagsOf(spec);
+    std::set<std::string> own(takes.begin(), takes.end());
+    // The usage lines: what follows may name other programs' flags
+    // (cellchaind's --allow-technician-qa) or other commands'.
+    std::string help = spec.help;
+    std::string usage;
+    for (const std::string& line :
+         std::vector<std::string>(absl::StrSplit(help, '\n'))) {
+      if (!line.starts_with("cellchain ") && !line.starts_with(" ")) break;
+      usage += line + "\n";
+    }
+    for (auto it = std::sregex_iterator(usage.begin(), usage.end(), flag);
+         it != std::sregex_iterator(); ++it) {
+      std::string name = (*it)[1];
+      EXPECT_TRUE(own.contains(name) || common.contains(name))
+          << spec.command << "'s help names --" << name;
+    }
+    for (const std::string& required : RequiredFlagsOf(spec)) {
+      EXPECT_THAT(usage, HasSubstr("--" + required)) << spec.command;
+    }
+  }
+}
+
+TEST(CommandLineTest, AGroupsHelpListsItsCommandsNotTheGlobalHelp) {
+  for (const char* group : {"manufacturing", "mfg"}) {
+    absl::StatusOr<CommandLine> line = Parse({group, "--help"});
+    ASSERT_TRUE(line.ok()) << line.status();
+    EXPECT_THAT(line->help,
+                HasSubstr("Usage: cellchain manufacturing COMMAND"));
+    EXPECT_THAT(line->help, Not(HasSubstr("custody register")));
+    EXPECT_THAT(line->help, Not(HasSubstr("login ")));
+    for (const CommandSpec& spec : Commands()) {
+      std::string_view command = spec.command;
+      if (!command.starts_with("manufacturing ")) continue;
+      EXPECT_THAT(line->help,
+                  HasSubstr("  " + std::string(command.substr(14)) + "  "))
+          << group;
+    }
+  }
+  for (const char* group : {"custody", "donor", "audit", "user", "system"}) {
+    absl::StatusOr<CommandLine> line = Parse({group, "--help"});
+    ASSERT_TRUE(line.ok()) << line.status();
+    EXPECT_THAT(line->help, HasSubstr(std::string("Usage: cellchain ") + group +
+                                      " COMMAND"));
+    EXPECT_THAT(line->help, Not(HasSubstr("batch-start")));
+  }
+  EXPECT_THAT(GroupHelp("manufacturing"),
+              HasSubstr("  batch-start          A batch from an AVAILABLE "
+                        "donor lot under process version V (default: the "
+                        "server's).\n"));
+  // A command's own help is still its own.
+  absl::StatusOr<CommandLine> command = Parse({"mfg", "batch-start", "--help"});
+  ASSERT_TRUE(command.ok());
+  EXPECT_THAT(command->help,
+              HasSubstr("Usage: cellchain manufacturing batch-start "
+                        "--lot-id=DONOR_LOT"));
+  // A group without a command says which commands there are.
+  EXPECT_THAT(Refusal({"manufacturing"}),
+              HasSubstr("cellchain: manufacturing: which command?"));
+}
+
+TEST(CommandLineTest, AFlagThatDoesNotApplyIsRefusedNamingItAndTheCommand) {
+  EXPECT_THAT(Refusal({"manufacturing", "batch-show", "--batch-id=bat_1",
+                       "--format=csv"}),
+              HasSubstr("cellchain: manufacturing batch-show: --format does "
+                        "not apply to this command (it takes --batch-id)"));
+  EXPECT_THAT(
+      Refusal({"mfg", "batch-start", "--lot-id=lot_1", "--din=A999926000003"}),
+      HasSubstr("cellchain: manufacturing batch-start: --din does "
+                "not apply"));
+  EXPECT_THAT(Refusal({"custody", "limits", "--item-id=itm_1"}),
+              HasSubstr("(it takes no flags of its own)"));
+  // --no-<bool> is the flag too.
+  EXPECT_THAT(Refusal({"audit", "history", "--entity-type=item",
+                       "--entity-id=itm_1", "--no-newest-first"}),
+              HasSubstr("--newest-first does not apply"));
+  // What applies is accepted, in either form.
+  absl::StatusOr<CommandLine> ok =
+      Parse({"mfg", "growth-curve", "--batch-id", "bat_1", "--format=csv"});
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->options.format, "csv");
+  EXPECT_EQ(ok->options.batch_id, "bat_1");
+  EXPECT_STREQ(ok->command->command, "manufacturing growth-curve");
+}
+
+TEST(CommandLineTest, AnUnknownFlagIsRefusedNamingItAndTheCommand) {
+  EXPECT_THAT(Refusal({"manufacturing", "batch-show", "--batch-id=bat_1",
+                       "--colour=red"}),
+              HasSubstr("cellchain: manufacturing batch-show: unknown flag "
+                        "--colour; see cellchain manufacturing batch-show "
+                        "--help"));
+  // A stray value after it does not hide the command.
+  EXPECT_THAT(Refusal({"manufacturing", "batch-show", "--colour", "red"}),
+              HasSubstr("cellchain: manufacturing batch-show: unknown flag "
+                        "--colour"));
+  EXPECT_THAT(Refusal({"--colour=red"}),
+              HasSubstr("cellchain: unknown flag --colour"));
+  EXPECT_THAT(Refusal({"manufacturing", "batch-shw"}),
+              HasSubstr("unknown command \"manufacturing batch-shw\""));
+  // The CLI takes no arguments but the command's words.
+  EXPECT_THAT(Refusal({"manufacturing", "growth-curve", "BATCH"}),
+              HasSubstr("cellchain: manufacturing growth-curve: unexpected "
+                        "argument \"BATCH\""));
+}
+
+TEST(CommandLineTest, ARequiredIdIsAskedForByItsFlag) {
+  EXPECT_EQ(Refusal({"manufacturing", "batch-start"}),
+            "cellchain: manufacturing batch-start: --lot-id is required; see "
+            "cellchain manufacturing batch-start --help");
+  EXPECT_THAT(Refusal({"manufacturing", "correct", "--reason=typo"}),
+              HasSubstr("--batch-id, --step-id are required"));
+  EXPECT_THAT(Refusal({"donor", "release-lot"}),
+              HasSubstr("--lot-id is required"));
+  // The workstation's environment may give it.
+  absl::StatusOr<CommandLine> from_env =
+      Parse({"manufacturing", "batch-start"},
+            [](const std::string& name) -> std::optional<std::string> {
+              if (name == "CELLCHAIN_LOT_ID") return "lot_1";
+              return Environment(name);
+            });
+  ASSERT_TRUE(from_env.ok()) << from_env.status();
+  EXPECT_EQ(from_env->options.lot_id, "lot_1");
+}
+
+TEST(CommandLineTest, ARefusedFieldIsNamedByTheFlagThePersonTyped) {
+  EXPECT_EQ(FlagForField("manufacturing batch-start", "donor_lot_id"),
+            "lot-id");
+  EXPECT_EQ(FlagForField("donor receive", "tissue_weight_grams"),
+            "weight-grams");
+  EXPECT_EQ(
+      FlagForField("manufacturing cryopreserve", "position_location_ids[1]"),
+      "positions");
+  EXPECT_EQ(
+      FlagForField("manufacturing processing", "values.seeded_viable_cells"),
+      "seeded-cells");
+  EXPECT_EQ(FlagForField("manufacturing harvest", "step_id"), "step-id");
+  EXPECT_EQ(FlagForField("custody handoff", "to_user_id"), "to-user");
+  // A field the command has no flag for keeps its name.
+  EXPECT_EQ(FlagForField("custody show", "donor_lot_id"), "");
+  EXPECT_EQ(FlagForField("no such command", "batch_id"), "");
+}
+
+// The `cellchain …` examples of README.md and docs/ (its pages and their
+// subdirectories): inline code spans and lines of code blocks. Each is
+// {file, example, whether it is a line of a code block}.
+struct DocExample {
+  std::string file;
+  std::string example;
+  bool in_block;
+};
+std::vector<DocExample> DocExamples() {
+  namespace fs = std::filesystem;
+  const fs::path root = CELLCHAIN_SOURCE_DIR;
+  std::vector<fs::path> files = {root / "README.md"};
+  for (const fs::directory_entry& entry :
+       fs::recursive_directory_iterator(root / "docs")) {
+    if (entry.path().extension() == ".md") files.push_back(entry.path());
+  }
+  std::vector<DocExample> examples;
+  std::regex span("`(cellchain [^`]+)`");
+  for (const fs::path& file : files) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string prose;
+    bool block = false;
+    std::string name = fs::relative(file, root).string();
+    for (const std::string& line_text :
+         std::vector<std::string>(absl::StrSplit(text.str(), '\n'))) {
+      std::string_view line = line_text;
+      if (line.starts_with("```")) {
+        block = !block;
+        continue;
+      }
+      if (!block) {
+        prose += std::string(line) + " ";
+        continue;
+      }
+      std::string_view trimmed =
+          line.substr(std::min(line.size(), line.find_first_not_of(' ')));
+      if (trimmed.starts_with("cellchain ")) {
+        examples.push_back({name, std::string(trimmed), true});
+      }
+    }
+    for (auto it = std::sregex_iterator(prose.begin(), prose.end(), span);
+         it != std::sregex_iterator(); ++it) {
+      examples.push_back({name, (*it)[1], false});
+    }
+  }
+  return examples;
+}
+
+// An example as the argv a person would type: its comment, brackets around
+// optional flags and the certificate files (which exist only at a
+// workstation) left out; nullopt for a command's placeholder ("cellchain
+// custody VERB", "cellchain manufacturing …", "audit a|b", "cellchain CLI").
+std::optional<std::vector<std::string>> Argv(std::string example) {
+  example = example.substr(0, example.find('#'));
+  std::vector<std::string> argv;
+  bool flags = false;
+  for (std::string word : std::vector<std::string>(
+           absl::StrSplit(example, ' ', absl::SkipEmpty()))) {
+    std::erase(word, '[');
+    std::erase(word, ']');
+    if (word.starts_with("--")) flags = true;
+    if (word == "cellchain" && argv.empty()) continue;
+    if (!flags && (word.find("…") != std::string::npos ||
+                   word.find('|') != std::string::npos ||
+                   word != absl::AsciiStrToLower(word))) {
+      // A word of the command that is a placeholder: a command line only
+      // when it is one the reader must complete as an argument, which the
+      // CLI takes none of (`growth-curve BATCH`).
+      if (argv.size() < 2 || word.find('|') != std::string::npos ||
+          word.find("…") != std::string::npos) {
+        return std::nullopt;
+      }
+    }
+    if (word.starts_with("--ca=") || word.starts_with("--cert=") ||
+        word.starts_with("--key=")) {
+      continue;
+    }
+    argv.push_back(word);
+  }
+  return argv;
+}
+
+// A mention in prose names a command without what it needs
+// ("`cellchain user create`"); its required flags are taken as given.
+std::optional<std::string> WithRequiredFlags(const std::string& name) {
+  for (const CommandSpec& spec : Commands()) {
+    for (std::string flag : RequiredFlagsOf(spec)) {
+      std::replace(flag.begin(), flag.end(), '-', '_');
+      if (name == "CELLCHAIN_" + absl::AsciiStrToUpper(flag)) return "example";
+    }
+  }
+  return Environment(name);
+}
+
+TEST(CommandLineTest, TheDocsExamplesAreCommandLinesTheCliAccepts) {
+  std::vector<DocExample> examples = DocExamples();
+  int checked = 0;
+  for (const auto& [file, example, in_block] : examples) {
+    std::optional<std::vector<std::string>> argv = Argv(example);
+    if (!argv.has_value()) continue;
+    ++checked;
+    absl::StatusOr<CommandLine> line =
+        Parse(*argv, in_block ? config::EnvLookup(Environment)
+                              : config::EnvLookup(WithRequiredFlags));
+    EXPECT_TRUE(line.ok()) << file << ": `" << example
+                           << "`: " << line.status().message();
+  }
+  // README's and docs/'s examples: login ... audit export, at least.
+  EXPECT_GE(checked, 15) << examples.size() << " found";
+}
+
+}  // namespace
+}  // namespace cellchain::cli
