@@ -505,7 +505,19 @@ TEST_F(ManufacturingTest, BankThawAndProductHarvestToQcPending) {
   // Tom harvests what Tina seeded: the incubator holds the vessels.
   *product.mutable_signature() = Performed(kTomPassword);
   CC_ASSERT_OK_AND_ASSIGN(auto harvested, mfg_->HarvestProduct(tom_, product));
-  EXPECT_EQ(harvested.batch().state(), v1::BATCH_STATE_QC_PENDING);
+  // Recorded, not yet checked: the batch waits in process for a second
+  // person to verify the product harvest, and takes no other step.
+  EXPECT_EQ(harvested.batch().state(), v1::BATCH_STATE_IN_PROCESS);
+  EXPECT_EQ(harvested.batch().product_step_id(), harvested.step().step_id());
+  absl::Status after_product =
+      mfg_->SeedPassage(tina_, Seed(h1.step_id(), Day(12.2), 1e5)).status();
+  EXPECT_EQ(ReasonOf(after_product), kReasonBatchState) << after_product;
+  EXPECT_THAT(after_product.message(), HasSubstr("product lot was harvested"));
+  EXPECT_EQ(ReasonOf(Verify(harvested.step(), tom_, kTomPassword).status()),
+            auth::kReasonSamePerson);
+  CC_ASSERT_OK(Verify(harvested.step(), tina_, kTinaPassword).status());
+  CC_ASSERT_OK_AND_ASSIGN(auto pending, mfg_->GetBatch(get));
+  EXPECT_EQ(pending.batch().state(), v1::BATCH_STATE_QC_PENDING);
   custody::v1::Item lot = Item(harvested.batch().product_item_id());
   EXPECT_EQ(lot.type(), custody::v1::ITEM_TYPE_PRODUCT_LOT);
   bool has_din = false;
@@ -533,7 +545,8 @@ TEST_F(ManufacturingTest, BankThawAndProductHarvestToQcPending) {
       kReasonBatchState);
   EXPECT_THAT(
       History("batch", b.batch.batch_id()),
-      ElementsAre("batch.start by tina", "batch.product_harvested by tom"));
+      ElementsAre("batch.start by tina", "batch.product_harvested by tom",
+                  "batch.qc_pending by tina"));
   ExpectEverySnapshotMatchesItsRow();
 }
 

@@ -35,6 +35,12 @@ constexpr char kVerifyStep[] =
     "UPDATE cellchain_manufacturing.steps SET status = $3, verified_by = $2, "
     "verified_at = now() WHERE step_id = $1";
 
+// Batch $1 in release testing: $2 state (v1.BatchState QC_PENDING), once
+// its product harvest is verified.
+constexpr char kBatchToQc[] =
+    "UPDATE cellchain_manufacturing.batches SET state = $2, "
+    "version = version + 1 WHERE batch_id = $1";
+
 // Step $1 corrected: $2 revision, $3 values, $4 recorded by, $5 reason. A
 // verified step ($6, v1.StepStatus VERIFIED) is PERFORMED ($7) again, for
 // a second person to verify the new revision.
@@ -110,10 +116,26 @@ absl::StatusOr<v1::VerifyStepResponse> Manufacturing::VerifyStep(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),
                             LoadStep(tx, step.step_id()));
+        CC_RETURN_IF_ERROR(audit
+                               .Append("step.verify", "batch_step",
+                                       step.step_id(), response.step(), "",
+                                       {DinOf(batch)}, signature.manifestation)
+                               .status());
+        if (step.kind() != v1::STEP_KIND_PRODUCT_HARVEST) {
+          return absl::OkStatus();
+        }
+        // The product lot as recorded is checked by a second person: only
+        // now does it go to release testing.
+        CC_RETURN_IF_ERROR(
+            tx.Exec(kBatchToQc, {batch.batch_id(),
+                                 static_cast<int>(v1::BATCH_STATE_QC_PENDING)})
+                .status());
+        CC_ASSIGN_OR_RETURN(v1::Batch pending, LoadBatch(tx, batch.batch_id()));
         return audit
-            .Append("step.verify", "batch_step", step.step_id(),
-                    response.step(), "", {DinOf(batch)},
-                    signature.manifestation)
+            .Append(
+                "batch.qc_pending", "batch", batch.batch_id(), pending,
+                absl::StrCat("product harvest ", step.step_id(), " verified"),
+                {DinOf(pending)})
             .status();
       });
 }

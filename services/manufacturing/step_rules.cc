@@ -208,6 +208,15 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
                                              "BATCH_STATE_"),
                                    ": no step is recorded on it"));
   }
+  if (!batch.product_step_id().empty()) {
+    return FailedRule(
+        kReasonBatchState,
+        absl::StrCat("batch ", batch.batch_id(),
+                     "'s product lot was harvested (step ",
+                     batch.product_step_id(),
+                     "): no step is recorded on it; a second person's "
+                     "verification of that step sends it to release testing"));
+  }
   CC_RETURN_IF_ERROR(CheckUses(uses, values, UsedAt(kind, values, false)));
   absl::flat_hash_set<std::string> seen;
   std::vector<const v1::MaterialUse*> material_links;

@@ -124,6 +124,18 @@ TEST(PlanStepTest, OnlyABatchInProcessTakesSteps) {
       "batch bat_1 is ABORTED: no step is recorded on it");
 }
 
+TEST(PlanStepTest, NothingFollowsTheProductHarvest) {
+  // Harvested, not yet verified: the batch is still in process.
+  BatchView view = TwoPassages();
+  view.batch.set_product_step_id("ph");
+  ExpectRefused(
+      Plan_(view, v1::STEP_KIND_PASSAGE, "p1", Seeding(1e6, 320)).status(),
+      absl::StatusCode::kFailedPrecondition, kReasonBatchState,
+      "batch bat_1's product lot was harvested (step ph): no step is "
+      "recorded on it; a second person's verification of that step sends it "
+      "to release testing");
+}
+
 TEST(PlanStepTest, ABatchIsProcessedOnce) {
   ExpectRefused(
       Plan_(TwoPassages(), v1::STEP_KIND_PROCESSING, "", Seeding(0, 0))

@@ -39,10 +39,10 @@ constexpr char kSelectBatchOfStep[] =
 constexpr char kSelectStepRecorded[] =
     "SELECT 1 FROM cellchain_manufacturing.steps WHERE step_id = $1";
 
-// Batch $1's product lot $2 harvested by step $3: $4 state (v1.BatchState
-// QC_PENDING).
+// Batch $1's product lot $2 harvested by step $3. The batch stays in
+// process until a second person verifies that step (review.cc).
 constexpr char kProductHarvested[] =
-    "UPDATE cellchain_manufacturing.batches SET state = $4, "
+    "UPDATE cellchain_manufacturing.batches SET "
     "product_item_id = $2, product_step_id = $3, version = version + 1 "
     "WHERE batch_id = $1";
 
@@ -194,8 +194,7 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
           if (step.kind == v1::STEP_KIND_PRODUCT_HARVEST) {
             CC_RETURN_IF_ERROR(
                 tx.Exec(kProductHarvested,
-                        {batch_id, item_ids.front(), step.step_id,
-                         static_cast<int>(v1::BATCH_STATE_QC_PENDING)})
+                        {batch_id, item_ids.front(), step.step_id})
                     .status());
             CC_ASSIGN_OR_RETURN(v1::Batch batch, LoadBatch(tx, batch_id));
             CC_RETURN_IF_ERROR(audit

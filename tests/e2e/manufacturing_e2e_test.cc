@@ -224,7 +224,14 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   std::string harvested = SignedOk(*tina_, kTinaPassword, product);
   EXPECT_THAT(harvested, ContainsRegex("product lot itm_[A-Za-z0-9_-]+ "
                                        "harvested: 5.00e\\+06 cells"));
-  EXPECT_THAT(harvested, HasSubstr("is QC_PENDING"));
+  // Release testing waits for a second person to check the harvest.
+  EXPECT_THAT(harvested, HasSubstr("is IN_PROCESS"));
+  std::string harvest_step =
+      Capture(harvested, "step (stp_[A-Za-z0-9_-]+) \\(product_harvest");
+  ASSERT_FALSE(harvest_step.empty()) << harvested;
+  SignedOk(*tom_, kTomPassword,
+           {"verify", "--step-id=" + harvest_step,
+            "--revision=" + Capture(harvested, "revision ([0-9]+)")});
 
   // The batch record as QA reads it.
   std::string shown =
