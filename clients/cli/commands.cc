@@ -172,6 +172,7 @@ const CommandSpec kCommands[] = {
      "The item a scanned label names (ISBT 128 or a local code).\n"},
     {"custody location-add", "kind name parent-location reason",
      "cellchain custody location-add --kind=K --name=N [--parent-location=L]\n"
+     "Adds a storage location inside --parent-location (a site has none).\n"
      "site > room > freezer > rack > box > position. QA or admin.\n"},
     {"custody locations", "parent-location",
      "cellchain custody locations [--parent-location=L]\n"
@@ -189,7 +190,8 @@ const CommandSpec kCommands[] = {
      "audited. A broken seal puts the item on hold.\n"},
     {"custody cancel-handoff", "handoff-id! reason",
      "cellchain custody cancel-handoff "
-     "--handoff-id=H [--reason=T]\n"},
+     "--handoff-id=H [--reason=T]\n"
+     "Cancels an open handoff; the item stays with its custodian.\n"},
     {"custody temperatures", "item-id location-id readings logger-id reason",
      "cellchain custody temperatures (--item-id=ID | --location-id=L)\n"
      "    --readings=TIME=CELSIUS,... [--logger-id=LOGGER]\n"
@@ -200,10 +202,11 @@ const CommandSpec kCommands[] = {
     {"custody set-limits", "type min-celsius max-celsius reason",
      "cellchain custody set-limits --type=T --min-celsius=X --max-celsius=Y\n"
      "    --reason=TEXT\n"
-     "QA.\n"},
+     "Sets an item type's temperature range. QA.\n"},
     {"custody hold", "item-id! reason",
      "cellchain custody hold --item-id=ID --reason=TEXT\n"
-     "A held item may be moved and sampled, never used.\n"},
+     "Puts the item on hold. A held item may be moved and sampled, never\n"
+     "used.\n"},
     {"custody release-hold", "hold-id! reason password-stdin password-env",
      "cellchain custody release-hold --hold-id=H --reason=TEXT\n"
      "    [--password-stdin | --password-env=VAR]\n"
@@ -214,7 +217,8 @@ const CommandSpec kCommands[] = {
     {"custody end", "item-id! outcome patient-id reason",
      "cellchain custody end --item-id=ID --outcome=consumed|infused|discarded\n"
      "    [--patient-id=P] [--reason=TEXT]\n"
-     "Infused needs the patient; discarded needs a reason.\n"},
+     "Ends the item's life in custody. Infused needs the patient; discarded\n"
+     "needs a reason.\n"},
     {"custody trace", "item-id! direction",
      "cellchain custody trace --item-id=ID [--direction=backward|forward]\n"
      "The derivation tree with the audit record behind each link, then the\n"
@@ -235,7 +239,8 @@ const CommandSpec kCommands[] = {
      "donor-code! form-version consented-at taken-by witness reason",
      "cellchain donor consent --donor-code=D --form-version=V\n"
      "    --consented-at=TIME --taken-by=NAME --witness=NAME\n"
-     "The witness is someone other than the person taking consent.\n"},
+     "Records the donor's consent. The witness is someone other than the\n"
+     "person taking consent.\n"},
     {"donor withdraw", "donor-code! reason",
      "cellchain donor withdraw --donor-code=D --reason=TEXT\n"
      "Withdrawal of consent: every lot of the donor goes on hold, and no\n"
@@ -244,6 +249,7 @@ const CommandSpec kCommands[] = {
      "cellchain donor screen --donor-code=D --test=CODE --method=M\n"
      "    --kit-lot=K --drawn-at=TIME --result=non_reactive|reactive|"
      "indeterminate\n"
+     "Records one result of the screening panel.\n"
      "Tests: HIV12_AB HIV1_NAT HBSAG HBC_AB HBV_NAT HCV_AB HCV_NAT HTLV_AB\n"
      "SYPHILIS WNV_NAT TCRUZI_AB CMV_AB. A correction is a new result.\n"},
     {"donor determine", "donor-code! reason password-stdin password-env",
@@ -265,7 +271,7 @@ const CommandSpec kCommands[] = {
      "cellchain donor assess --deviation-id=DEV "
      "--decision=acceptable|not_acceptable\n"
      "    --assessment=TEXT [--password-stdin | --password-env=VAR]\n"
-     "QA's signed assessment (APPROVED).\n"},
+     "QA's signed assessment (APPROVED) of a deviation of the donor lot.\n"},
     {"donor release-lot", "lot-id! reason password-stdin password-env",
      "cellchain donor release-lot --lot-id=LOT [--password-stdin | "
      "--password-env=VAR]\n"
@@ -325,7 +331,7 @@ const CommandSpec kCommands[] = {
     {"manufacturing equipment-status", "equipment-id! status reason",
      "cellchain manufacturing equipment-status --equipment-id=EQP\n"
      "    --status=in_service|out_of_service --reason=TEXT\n"
-     "QA.\n"},
+     "Takes equipment out of service or puts it back. QA.\n"},
     {"manufacturing equipment-list", "kind",
      "cellchain manufacturing equipment-list [--kind=K]\n"
      "Equipment by asset tag.\n"},
@@ -421,7 +427,8 @@ const CommandSpec kCommands[] = {
      "cellchain manufacturing deviation-record --batch-id=BAT [--step-id=STP]\n"
      "    --classification=minor|major|critical --description=TEXT\n"
      "    --impact=TEXT\n"
-     "Technician or QA.\n"},
+     "Records a deviation of the batch or of one of its steps. Technician or\n"
+     "QA.\n"},
     {"manufacturing deviation-assess",
      "deviation-id! assessment classification reason password-stdin "
      "password-env",
