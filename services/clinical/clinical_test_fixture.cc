@@ -3,11 +3,8 @@
 #include <utility>
 
 #include "absl/time/civil_time.h"
-#include "cellchain_clinical_migrations.h"
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
-#include "services/common/migrations/migrations.h"
-#include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/custody/product_lot_testing.h"
@@ -62,13 +59,6 @@ absl::StatusOr<qc::v1::Lot> Lots::GetLot(const std::string& lot_id) {
 void ClinicalTest::SetUp() {
   ServiceFixture::SetUp();
   if (HasFatalFailure()) return;
-  {
-    // cellchaind migrate does not apply the clinical schema yet.
-    CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
-                            pg::Connection::Open(db_->conninfo()));
-    CC_ASSERT_OK(
-        migrations::Apply(owner, {&migrations::ClinicalMigrations()}).status());
-  }
   StartIdentity(SigningIdentityOptions());
   if (HasFatalFailure()) return;
   CC_ASSERT_OK_AND_ASSIGN(pool_, ServicePool("clinical"));

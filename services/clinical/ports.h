@@ -9,10 +9,10 @@
 //             what the bag came from (holds), and the traces a serious
 //             adverse event's lookback walks (a lot's donor lot and reagent
 //             lots backward, the dose bags they reached forward).
-// The dose service has no direct implementation of DosePort yet: it needs
-// dose::Dose's GetDose and GetPatient without reveal (both exist), and,
-// for the infusion, a way to mark the dose infused (docs/services/
-// clinical.md, "what dose should expose").
+// cellchaind wires them over the co-hosted services: direct_doses.h
+// (DosePort over dose::Dose, LotPort over qc::Qc) and direct_items.h
+// (ItemPort over custody::Custody). The dose service learns that a dose was
+// infused from custody (the bag's INFUSED end), not from a call back.
 // Callers pass the acting person's principal so that custody's records and
 // rules name them; request ids are the clinical service's derived ones
 // (idempotency::DerivedRequestId).
