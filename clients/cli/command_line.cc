@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "clients/cli/session.h"
 
 namespace cellchain::cli {
@@ -356,7 +357,13 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
                               unknown.size() > 1 ? "s " : " ", Dashed(unknown),
                               see));
   }
-  if (!loaded.ok()) return Usage(absl::StrCat("cellchain: ", loaded.message()));
+  if (!loaded.ok()) {
+    // One problem a line, each under the command it was typed for.
+    std::vector<std::string> problems =
+        absl::StrSplit(std::string(loaded.message()), '\n', absl::SkipEmpty());
+    for (std::string& problem : problems) problem = head + problem;
+    return Usage(absl::StrJoin(problems, "\n"));
+  }
   if (line.command == nullptr && named != nullptr) {
     return Usage(absl::StrCat(head, "unexpected argument \"",
                               line.words[named_words],

@@ -160,6 +160,13 @@ TEST(CommandLineTest, AnUnknownFlagIsRefusedNamingItAndTheCommand) {
                         "argument \"BATCH\""));
 }
 
+TEST(CommandLineTest, ABadValueIsRefusedUnderItsCommand) {
+  EXPECT_EQ(
+      Refusal({"mfg", "growth-curve", "--batch-id=bat_1", "--format=pdf"}),
+      "cellchain: manufacturing growth-curve: --format (CELLCHAIN_FORMAT): "
+      "\"pdf\" is not one of table, csv");
+}
+
 TEST(CommandLineTest, ARequiredIdIsAskedForByItsFlag) {
   EXPECT_EQ(Refusal({"manufacturing", "batch-start"}),
             "cellchain: manufacturing batch-start: --lot-id is required; see "
