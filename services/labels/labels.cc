@@ -7,9 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/status/status.h"
 #include "services/labels/labels_internal.h"
 #include "services/labels/store.h"
+#include "services/ledger/entity_guard.h"
 #include "services/ledger/recorder.h"
 
 namespace cellchain::labels {
@@ -44,11 +46,11 @@ absl::Status Labels::RegisterStateReaders(ledger::StateRegistry& registry) {
 }
 
 absl::StatusOr<v1::Label> Labels::Decide(const std::string& item_id,
-                                         custody::v1::Item& item) {
+                                         LabelFacts& facts) {
   custody::v1::GetItemRequest get;
   get.set_item_id(item_id);
   CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse held, items_->GetItem(get));
-  LabelFacts facts;
+  facts = LabelFacts();
   facts.item = held.item();
   switch (facts.item.type()) {
     case custody::v1::ITEM_TYPE_DOSE_BAG: {
@@ -71,8 +73,34 @@ absl::StatusOr<v1::Label> Labels::Decide(const std::string& item_id,
     default:
       break;
   }
-  item = facts.item;
   return DecideLabel(facts, options_.content);
+}
+
+absl::StatusOr<v1::Label> Labels::DecideToPrint(pg::Transaction& tx,
+                                                const std::string& item_id) {
+  LabelFacts facts;
+  CC_ASSIGN_OR_RETURN(v1::Label label, Decide(item_id, facts));
+  switch (facts.item.state()) {
+    case custody::v1::ITEM_STATE_CONSUMED:
+    case custody::v1::ITEM_STATE_INFUSED:
+    case custody::v1::ITEM_STATE_DISCARDED:
+      return FailedRule(
+          kReasonItemEnded,
+          absl::StrCat("item ", item_id, " is ",
+                       custody::v1::ItemState_Name(facts.item.state()),
+                       ": no label is printed for it"));
+    default:
+      break;
+  }
+  if (facts.dose.has_value()) {
+    CC_RETURN_IF_ERROR(
+        ledger::RequireAudited(tx, "dose", facts.dose->dose_id(), *facts.dose));
+  }
+  if (facts.patient.has_value()) {
+    CC_RETURN_IF_ERROR(ledger::RequireAudited(
+        tx, "dose_patient", facts.patient->subject_id(), *facts.patient));
+  }
+  return label;
 }
 
 }  // namespace cellchain::labels

@@ -18,7 +18,10 @@
 //
 // The item is read from custody (ItemPort), a dose bag's dose and patient
 // from dose (DosePort), the cord's delivery and a vial's count from donor
-// and manufacturing (ProcessPort, optional).
+// and manufacturing (ProcessPort, optional). Before a label is printed,
+// the dose and the patient are checked against dose's signed records in
+// the printing transaction (ledger::RequireAudited), so that a patient's
+// data on a label is the data dose recorded.
 //
 // Where the code is: the pure rules in rules.{h,cc} and reconcile.{h,cc}
 // (library labels_rules), every reason in reasons.h, the rows in
@@ -71,7 +74,8 @@ class Labels {
       const v1::GetLabelRequest& request);
   // print.cc. GetLabel's errors; INVALID_ARGUMENT `printer` (1-64
   // characters), `copies` (0-10); FAILED_PRECONDITION
-  // LABEL_ALREADY_PRINTED, ITEM_ENDED.
+  // LABEL_ALREADY_PRINTED, ITEM_ENDED, ENTITY_NOT_AUDITED (a dose bag's dose
+  // or patient is not as dose signed it).
   absl::StatusOr<v1::PrintLabelResponse> PrintLabel(
       const P& caller, const v1::PrintLabelRequest& request);
   // print.cc. PrintLabel's errors but LABEL_ALREADY_PRINTED;
@@ -97,10 +101,15 @@ class Labels {
       const v1::ReconcileLabelsRequest& request);
 
  private:
-  // The item's label now, from the ports; `item` gets custody's item.
-  // GetLabel's errors.
+  // The item's label now, from the ports; `facts` gets what it was
+  // decided from. GetLabel's errors.
   absl::StatusOr<v1::Label> Decide(const std::string& item_id,
-                                   custody::v1::Item& item);
+                                   LabelFacts& facts);
+  // Decide, in a printing transaction: the dose and patient of a dose bag
+  // must be as dose signed them (ledger::RequireAudited: FAILED_PRECONDITION
+  // ENTITY_NOT_AUDITED otherwise), and the item not ended (ITEM_ENDED).
+  absl::StatusOr<v1::Label> DecideToPrint(pg::Transaction& tx,
+                                          const std::string& item_id);
 
   pg::Pool* const pool_;
   const ledger::Ledger* const ledger_;

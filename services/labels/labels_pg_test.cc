@@ -8,6 +8,7 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/labels/labels_test_fixture.h"
+#include "services/ledger/entity_guard.h"
 
 namespace cellchain::labels {
 namespace {
@@ -117,6 +118,31 @@ TEST_F(LabelsTest, ASecondPrintIsARefusalNotASecondLabel) {
   auto again = Print(dose.item_id());
   EXPECT_EQ(ReasonOf(again.status()), kReasonLabelAlreadyPrinted);
   EXPECT_THAT(again.status().message(), HasSubstr(printed.job().job_id()));
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_labels.print_jobs"), 1);
+}
+
+TEST_F(LabelsTest, NoLabelForAnEndedItemOrADoseNotAsDoseSignedIt) {
+  // A dose whose port answers another volume than dose signed: its
+  // patient's label is not printed from it.
+  dose::v1::Dose altered = DoseBag("RH-017");
+  doses_.doses[altered.item_id()].mutable_plan()->set_final_volume_ml(40);
+  auto refused = Print(altered.item_id());
+  EXPECT_EQ(ReasonOf(refused.status()), ledger::kReasonEntityNotAudited)
+      << refused.status();
+  // Signed as dose would sign the change, it prints.
+  dose::v1::Dose changed = doses_.doses[altered.item_id()];
+  Record(changed);
+  CC_ASSERT_OK_AND_ASSIGN(auto printed, Print(altered.item_id()));
+  EXPECT_EQ(printed.job().label().text().cells_and_volume(),
+            "1.0 × 10^7 viable cells in 40 mL");
+  // A bag discarded in custody gets no label.
+  dose::v1::Dose gone = DoseBag("RH-018");
+  custody::v1::EndItemRequest end;
+  *end.mutable_context() = Ctx("dropped, bag broken");
+  end.set_item_id(gone.item_id());
+  end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
+  CC_ASSERT_OK(custody_->EndItem(tina_, end).status());
+  EXPECT_EQ(ReasonOf(Print(gone.item_id()).status()), kReasonItemEnded);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_labels.print_jobs"), 1);
 }
 

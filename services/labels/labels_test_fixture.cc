@@ -13,8 +13,30 @@
 #include "services/custody/product_lot_testing.h"
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
+#include "services/ledger/ledger.h"
 
 namespace cellchain::labels {
+
+namespace {
+
+// A signed record of `state` as dose's ledger writes it.
+absl::Status Sign(pg::Pool& pool, const ledger::Ledger& ledger,
+                  const auth::Principal& who, const char* action,
+                  const char* type, const std::string& id,
+                  const google::protobuf::Message& state) {
+  return pool.InTransaction([&](pg::Transaction& tx) {
+    ledger::Event event;
+    event.actor = auth::ActorOf(who);
+    event.action = action;
+    event.entity_type = type;
+    event.entity_id = id;
+    event.after_state = &state;
+    event.request_id = crypto::RandomId("req");
+    return ledger.Append(tx, event).status();
+  });
+}
+
+}  // namespace
 
 absl::StatusOr<dose::v1::Dose> Doses::GetDoseOfItem(
     const std::string& item_id) {
@@ -64,6 +86,8 @@ void LabelsTest::SetUp() {
   CC_ASSERT_OK_AND_ASSIGN(custody_pool_, ServicePool("custody"));
   CC_ASSERT_OK_AND_ASSIGN(ledger_, ServiceLedger("labels"));
   CC_ASSERT_OK_AND_ASSIGN(custody_ledger_, ServiceLedger("custody"));
+  CC_ASSERT_OK_AND_ASSIGN(dose_pool_, ServicePool("dose", 1));
+  CC_ASSERT_OK_AND_ASSIGN(dose_ledger_, ServiceLedger("dose"));
   custody_ = std::make_unique<custody::Custody>(
       custody_pool_.get(), custody_ledger_.get(), identity_.get(),
       ledger::RealClock());
@@ -97,7 +121,7 @@ dose::v1::Dose LabelsTest::DoseBag(const std::string& subject_id) {
   patient.set_chain_of_identity(
       isbt128::EncodeChainOfIdentity(*isbt128::ChainOfIdentityId::Create(
           "A9999", 26, absl::StrFormat("RH%04d", ++patients_))));
-  doses_.patients[subject_id] = patient;
+  Record(patient);
 
   dose::v1::Dose dose;
   dose.set_dose_id(crypto::RandomId("dos"));
@@ -132,8 +156,20 @@ dose::v1::Dose LabelsTest::DoseBag(const std::string& subject_id) {
   auto item = custody_->RegisterItem(tina_, bag);
   EXPECT_TRUE(item.ok()) << item.status();
   dose.set_item_id(item.ok() ? item->item().item_id() : "");
-  doses_.doses[dose.item_id()] = dose;
+  Record(dose);
   return dose;
+}
+
+void LabelsTest::Record(const dose::v1::Dose& dose) {
+  doses_.doses[dose.item_id()] = dose;
+  CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, tina_, "dose.release", "dose",
+                    dose.dose_id(), dose));
+}
+
+void LabelsTest::Record(const dose::v1::Patient& patient) {
+  doses_.patients[patient.subject_id()] = patient;
+  CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, tina_, "patient.register",
+                    "dose_patient", patient.subject_id(), patient));
 }
 
 std::string LabelsTest::NewDin() {

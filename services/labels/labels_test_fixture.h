@@ -1,9 +1,10 @@
 // LabelsTest: the labels service over a real PostgreSQL, with the real
 // custody and identity services behind it. dose and donor/manufacturing
 // are represented by their ports: a dose and its patient are values kept
-// by the dose bag's item id, the cord's delivery and a vial's count by
-// item id. Users: tina (technician, prints and scans), tom (technician),
-// quinn (QA).
+// by the dose bag's item id, each signed by a dose ledger as dose signs
+// them (so that ledger::RequireAudited sees what it would in production);
+// the cord's delivery and a vial's count are kept by item id. Users: tina
+// (technician, prints and scans), tom (technician), quinn (QA).
 //
 // For labels_pg_test only. Thread-safety: as ServiceFixture.
 #ifndef CELLCHAIN_SERVICES_LABELS_LABELS_TEST_FIXTURE_H_
@@ -57,6 +58,9 @@ class LabelsTest : public testing::ServiceFixture {
   dose::v1::Dose DoseBag(const std::string& subject_id = "RH-017");
   // A DIN custody allocates (13 characters).
   std::string NewDin();
+  // The dose (or its patient) changed as dose would record it.
+  void Record(const dose::v1::Dose& dose);
+  void Record(const dose::v1::Patient& patient);
   // An item of `type` registered under `din` (13 characters) with
   // `product_code` (003, or empty), derived from `parent_item_id` by
   // `kind`.
@@ -86,8 +90,8 @@ class LabelsTest : public testing::ServiceFixture {
     ExpectEverySnapshotMatchesItsRow("labels");
   }
 
-  std::unique_ptr<pg::Pool> pool_, custody_pool_;
-  std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_;
+  std::unique_ptr<pg::Pool> pool_, custody_pool_, dose_pool_;
+  std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, dose_ledger_;
   std::unique_ptr<custody::Custody> custody_;
   std::unique_ptr<DirectItems> items_;
   Doses doses_;

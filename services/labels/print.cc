@@ -45,20 +45,6 @@ absl::Status CheckPrinter(const std::string& printer, int copies) {
   return absl::OkStatus();
 }
 
-absl::Status RequireNotEnded(const custody::v1::Item& item) {
-  switch (item.state()) {
-    case custody::v1::ITEM_STATE_CONSUMED:
-    case custody::v1::ITEM_STATE_INFUSED:
-    case custody::v1::ITEM_STATE_DISCARDED:
-      return FailedRule(kReasonItemEnded,
-                        absl::StrCat("item ", item.item_id(), " is ",
-                                     custody::v1::ItemState_Name(item.state()),
-                                     ": no label is printed for it"));
-    default:
-      return absl::OkStatus();
-  }
-}
-
 struct JobRow {
   v1::PrintKind kind = v1::PRINT_KIND_FIRST;
   std::string reprint_of_job_id;  // a reprint's
@@ -91,10 +77,10 @@ absl::StatusOr<v1::PrintJob> InsertJob(pg::Transaction& tx,
 absl::StatusOr<v1::GetLabelResponse> Labels::GetLabel(
     const v1::GetLabelRequest& request) {
   if (request.item_id().empty()) return InvalidField("item_id", "required");
-  custody::v1::Item item;
+  LabelFacts facts;
   v1::GetLabelResponse response;
   CC_ASSIGN_OR_RETURN(*response.mutable_label(),
-                      Decide(request.item_id(), item));
+                      Decide(request.item_id(), facts));
   response.set_content_sha256(ContentSha256(response.label()));
   return response;
 }
@@ -120,9 +106,8 @@ absl::StatusOr<v1::PrintLabelResponse> Labels::PrintLabel(
                            ": print it again with ReprintLabel, naming the "
                            "job and the reason"));
         }
-        custody::v1::Item item;
-        CC_ASSIGN_OR_RETURN(v1::Label label, Decide(request.item_id(), item));
-        CC_RETURN_IF_ERROR(RequireNotEnded(item));
+        CC_ASSIGN_OR_RETURN(v1::Label label,
+                            DecideToPrint(tx, request.item_id()));
         JobRow row;
         row.printer = request.printer();
         row.copies = request.copies() == 0 ? 1 : request.copies();
@@ -168,9 +153,8 @@ absl::StatusOr<v1::ReprintLabelResponse> Labels::ReprintLabel(
               absl::StrCat("job ", earlier.job_id(), " printed item ",
                            earlier.item_id(), ", not ", request.item_id()));
         }
-        custody::v1::Item item;
-        CC_ASSIGN_OR_RETURN(v1::Label label, Decide(request.item_id(), item));
-        CC_RETURN_IF_ERROR(RequireNotEnded(item));
+        CC_ASSIGN_OR_RETURN(v1::Label label,
+                            DecideToPrint(tx, request.item_id()));
         label.set_reprint(true);
         JobRow row;
         row.kind = v1::PRINT_KIND_REPRINT;
