@@ -199,6 +199,8 @@ TEST(CommandLineTest, ARefusedFieldIsNamedByTheFlagThePersonTyped) {
       "seeded-cells");
   EXPECT_EQ(FlagForField("manufacturing harvest", "step_id"), "step-id");
   EXPECT_EQ(FlagForField("custody handoff", "to_user_id"), "to-user");
+  EXPECT_EQ(FlagForField("audit query", "filter.din.check_character"), "din");
+  EXPECT_EQ(FlagForField("custody set-limits", "limit.item_type"), "type");
   // A field the command has no flag for keeps its name.
   EXPECT_EQ(FlagForField("custody show", "donor_lot_id"), "");
   EXPECT_EQ(FlagForField("no such command", "batch_id"), "");

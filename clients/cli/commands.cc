@@ -657,12 +657,18 @@ std::string FlagForField(std::string_view command, std::string_view field) {
     if (command == s.command) spec = &s;
   }
   if (spec == nullptr || field.empty()) return "";
-  // "position_location_ids[2]" and "values.seeded_at": the field itself,
-  // then its last component.
+  // "position_location_ids[2]", "values.seeded_at",
+  // "filter.din.check_character": the field itself, then its components
+  // from the innermost out (a part of the DIN is the --din's).
   std::vector<std::string_view> candidates = {field};
-  size_t dot = field.rfind('.');
-  if (dot != std::string_view::npos) {
-    candidates.push_back(field.substr(dot + 1));
+  std::vector<std::string_view> components;
+  for (size_t start = 0; start <= field.size();) {
+    size_t dot = std::min(field.find('.', start), field.size());
+    components.push_back(field.substr(start, dot - start));
+    start = dot + 1;
+  }
+  if (components.size() > 1) {
+    candidates.insert(candidates.end(), components.rbegin(), components.rend());
   }
   for (std::string_view candidate : candidates) {
     candidate = candidate.substr(0, candidate.find('['));
