@@ -134,6 +134,11 @@ TEST_F(DonorE2eTest, IntakeToReleasedLotWithRefusalsWithdrawalAndVerify) {
 
   std::string lots = Ok(*quinn_, {"donor", "lots", "--state=available"});
   EXPECT_THAT(lots, HasSubstr(lot));
+  // Each column stands apart: "lot_…A9999 26 000002 [6]" ran together.
+  EXPECT_THAT(lots, ::testing::ContainsRegex(
+                        lot + "  +A9999 [0-9]{2} [0-9]{6} \\[.\\]  +" + code +
+                        "  +available  "))
+      << lots;
   EXPECT_THAT(lots, Not(HasSubstr(second_lot)));
 
   // The records and snapshots QA exports carry no name; the log verifies.
