@@ -50,6 +50,10 @@ constexpr char kUsage[] =
     "  isbt parse STRING\n"
     "      Prints the ISBT 128 data structures of a scanned string (one,\n"
     "      several concatenated, or a =+ compound message) as JSON.\n"
+    "  station <command> ...\n"
+    "      The technician's station, working with cellchaind's labels\n"
+    "      service: login, print, reprint, void, verify (scans from stdin),\n"
+    "      reconcile. See cellchain-label station --help.\n"
     "\n"
     "Exit status: 0 done, 1 refused (the reason on stderr), 2 usage.\n";
 

@@ -10,6 +10,9 @@
 //   cellchain-label isbt check-char DIN13
 //   cellchain-label isbt parse STRING
 //
+// (`cellchain-label station ...`, the labels service's client, is apart:
+// station.h; main.cc routes it.)
+//
 // FILE is a cellchain.labels.v1.Label in its proto JSON form (what the
 // labels service will return); OUT and -o FILE may be "-" for stdout.
 // `print` reads the printer's ~HS status first and sends nothing to a
