@@ -2,6 +2,8 @@
 // PostgreSQL and the real custody and identity services (LabelsTest): what
 // a technician would see, and what the audit trail holds afterwards.
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -143,6 +145,29 @@ TEST_F(LabelsTest, NoLabelForAnEndedItemOrADoseNotAsDoseSignedIt) {
   end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
   CC_ASSERT_OK(custody_->EndItem(tina_, end).status());
   EXPECT_EQ(ReasonOf(Print(gone.item_id()).status()), kReasonItemEnded);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_labels.print_jobs"), 1);
+}
+
+TEST_F(LabelsTest, TwoStationsPrintingOneItemAtOnceGetOneLabel) {
+  dose::v1::Dose dose = DoseBag();
+  absl::StatusOr<v1::PrintLabelResponse> results[4];
+  {
+    std::vector<std::thread> stations;
+    for (auto& result : results) {
+      stations.emplace_back([&] { result = Print(dose.item_id()); });
+    }
+    for (std::thread& t : stations) t.join();
+  }
+  int printed = 0;
+  for (const auto& result : results) {
+    if (result.ok()) {
+      ++printed;
+    } else {
+      EXPECT_EQ(ReasonOf(result.status()), kReasonLabelAlreadyPrinted)
+          << result.status();
+    }
+  }
+  EXPECT_EQ(printed, 1);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_labels.print_jobs"), 1);
 }
 

@@ -7,7 +7,7 @@
 // ports say then, so the job records exactly what was sent to the printer,
 // with its hash. An item's jobs are locked (FOR UPDATE) before they are
 // judged; two first prints racing past that lock meet the unique index on
-// an item's first print (ALREADY_EXISTS for the second).
+// an item's first print, and the second is LABEL_ALREADY_PRINTED too.
 #include <string>
 #include <utility>
 
@@ -111,8 +111,17 @@ absl::StatusOr<v1::PrintLabelResponse> Labels::PrintLabel(
         JobRow row;
         row.printer = request.printer();
         row.copies = request.copies() == 0 ? 1 : request.copies();
-        CC_ASSIGN_OR_RETURN(*response.mutable_job(),
-                            InsertJob(tx, caller, label, row));
+        absl::StatusOr<v1::PrintJob> job = InsertJob(tx, caller, label, row);
+        if (absl::IsAlreadyExists(job.status())) {
+          // A first print of the item committed since the jobs were read
+          // (no row was there to lock): the unique index kept it one.
+          return FailedRule(kReasonLabelAlreadyPrinted,
+                            absl::StrCat("item ", request.item_id(),
+                                         " was printed meanwhile: print it "
+                                         "again with ReprintLabel"));
+        }
+        CC_RETURN_IF_ERROR(job.status());
+        *response.mutable_job() = *std::move(job);
         return audit
             .Append("label.print", "label_job", response.job().job_id(),
                     response.job(), "", IdentifiersOf(response.job()))
