@@ -220,5 +220,64 @@ TEST(LabelBinaryTest, PrinterStatus) {
   EXPECT_THAT(o.err, HasSubstr("print head is open"));
 }
 
+// The station's connection flags with files that exist (the PEM files are
+// read only when a call is made) and a server address nothing answers at:
+// what these tests show happens before any call, or instead of one.
+std::vector<std::string> Station(std::vector<std::string> args) {
+  const std::string pem = TempPath("station.pem");
+  cellchain::testing::WriteFileBytes(pem, "");
+  std::vector<std::string> argv = {"station"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  for (const char* flag : {"--ca", "--cert", "--key"}) {
+    argv.push_back(absl::StrCat(flag, "=", pem));
+  }
+  argv.push_back("--target=127.0.0.1:1");
+  argv.push_back("--deadline=2s");
+  argv.push_back(absl::StrCat("--session-file=", TempPath("session")));
+  return argv;
+}
+
+TEST(LabelStationBinaryTest, APausedPrinterIsRefusedBeforeAJobIsRecorded) {
+  FakePrinter paused(FakeStatus{.paused = true});
+  Outcome o = Exec(
+      Station({"print", "--item", "itm_bag1", "--printer",
+               absl::StrCat("127.0.0.1:", paused.port()), "--dpi", "203"}));
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  // Had the station asked the service first, it would have reported the
+  // unreachable server instead.
+  EXPECT_THAT(o.err, HasSubstr("cannot print now: FAILED_PRECONDITION"));
+  EXPECT_THAT(o.err, HasSubstr("(reason: PRINTER_PAUSED)"));
+  EXPECT_THAT(o.err, HasSubstr("nothing was printed or recorded"));
+  EXPECT_THAT(o.out, IsEmpty());
+  EXPECT_THAT(paused.Connections(1), ElementsAre("~HS"));
+}
+
+TEST(LabelStationBinaryTest, UsageErrors) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"print", "--item", "itm_bag1", "--reason", "x"},
+           {"frobnicate"},
+           {"reprint", "--item", "itm_bag1", "--printer", "zebra", "--dpi",
+            "203"},
+           {"void", "--job-id", "lbj_1"},
+           {"reconcile"},
+           {"reconcile", "--item", "itm_bag1", "--din", "A999926000017"},
+           {"print", "--item", "itm_bag1", "--printer", "zebra", "--dpi",
+            "250"},
+           {"print", "--item", "itm_bag1", "--dpi", "203"}}) {
+    Outcome o = Exec(Station(args));
+    EXPECT_EQ(o.exit_code, 2) << args[0] << ": " << o.err;
+    EXPECT_THAT(o.err, StartsWith("cellchain-label station")) << args[0];
+  }
+  Outcome o = Exec(Station({"print", "--item", "itm_bag1", "--reason", "x"}));
+  EXPECT_THAT(o.err, HasSubstr("--reason is not a flag of this command"));
+}
+
+TEST(LabelStationBinaryTest, VerifyWithNoScanVerifiesNothing) {
+  Outcome o = Exec(Station({"verify", "--item", "itm_bag1"}));
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("no scan read: nothing was verified"));
+}
+
 }  // namespace
 }  // namespace cellchain::label
