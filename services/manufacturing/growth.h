@@ -36,6 +36,10 @@ struct StepFacts {
   // Cells this step takes from its source: a passage's seeding, a
   // cryopreservation's vials × cells per vial, a product harvest's cells.
   double drawn = 0;
+  // A cryopreservation's freezing and a thaw's thawing: the time between
+  // them the cells spent in cryostorage, out of culture.
+  std::optional<absl::Time> frozen_at;
+  std::optional<absl::Time> thawed_at;
 };
 
 struct GrowthFacts {
@@ -56,6 +60,29 @@ std::optional<double> DoublingTimeHours(absl::Time seeded_at,
 // is not among them counts as a step with nothing.
 absl::flat_hash_map<std::string, GrowthFacts> ComputeGrowth(
     const std::vector<StepFacts>& steps);
+
+// One harvested culture (processing or passage) on the growth curve.
+struct CurvePoint {
+  std::string step_id;
+  int passage_number = 0;
+  // Days in culture from the start of processing to this harvest: the
+  // time the cells of its lineage spent in cryostorage (from a bank's
+  // freezing to the thaw they were recovered from) is left out.
+  double culture_days = 0;
+  double cumulative_population_doublings = 0;
+  // 0: the main line, the lineage of the product harvest (before there is
+  // one, of the culture recorded last). 1, 2, ...: each side culture or
+  // second line that left the main line, numbered in the order their
+  // first step was recorded; a branch of a side line is a series of its own.
+  int series = 0;
+};
+
+// The growth curve of a batch's steps (in recorded order, as
+// ComputeGrowth), with `growth` as ComputeGrowth gives it: every harvested
+// culture, by series and then by culture day. Empty before processing.
+std::vector<CurvePoint> GrowthCurve(
+    const std::vector<StepFacts>& steps,
+    const absl::flat_hash_map<std::string, GrowthFacts>& growth);
 
 }  // namespace cellchain::manufacturing
 

@@ -94,6 +94,8 @@ std::vector<StepFacts> FactsOf(const std::vector<v1::Step>& steps) {
     }
     if (v.has_seeded_at()) f.seeded_at = ToTime(v.seeded_at());
     if (v.has_harvested_at()) f.harvested_at = ToTime(v.harvested_at());
+    if (v.has_frozen_at()) f.frozen_at = ToTime(v.frozen_at());
+    if (v.has_thawed_at()) f.thawed_at = ToTime(v.thawed_at());
     out.push_back(std::move(f));
   }
   return out;
