@@ -1,6 +1,6 @@
 // Dose: construction, the state readers, and the helpers every RPC group
-// shares (dose_internal.h). The RPCs are in patients.cc, orders.cc,
-// preparation.cc, release.cc and pharmacy.cc.
+// shares (dose_internal.h), and GetDoseOfItem. The RPCs are in patients.cc,
+// orders.cc, preparation.cc, release.cc and pharmacy.cc.
 #include "services/dose/dose.h"
 
 #include <string>
@@ -72,6 +72,12 @@ absl::Status Dose::RegisterStateReaders(ledger::StateRegistry& registry) {
   return ledger::RegisterProtoReader<v1::Dose>(
       registry, "dose", [](C& c, Id id) { return LoadDose(c, id); },
       ledger::IdsFrom(kSelectDoseIds));
+}
+
+absl::StatusOr<v1::Dose> Dose::GetDoseOfItem(const std::string& item_id) {
+  if (item_id.empty()) return InvalidField("item_id", "required");
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  return LoadDoseOfItem(*lease, item_id);
 }
 
 }  // namespace cellchain::dose

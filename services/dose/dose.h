@@ -108,6 +108,12 @@ class Dose {
       const P& caller, const v1::VerifyDoseRequest& request);
   absl::StatusOr<v1::GetDoseResponse> GetDose(
       const v1::GetDoseRequest& request);
+  // The dose whose bag (custody's DOSE_BAG item) is `item_id`, as stored,
+  // without GetDose's release blockers: for services that start from the
+  // bag in hand (labels prints its label). No RPC: co-hosted services call
+  // it in-process (dose.cc). NOT_FOUND DOSE_NOT_FOUND when no dose has that
+  // bag; INVALID_ARGUMENT `item_id` when empty.
+  absl::StatusOr<v1::Dose> GetDoseOfItem(const std::string& item_id);
   // release.cc.
   absl::StatusOr<v1::ReleaseDoseResponse> ReleaseDose(
       const P& caller, const v1::ReleaseDoseRequest& request);

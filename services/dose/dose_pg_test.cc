@@ -135,6 +135,38 @@ TEST_F(DoseTest, ARetriedPreparationPreparesOnce) {
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_dose.doses"), 1);
 }
 
+TEST_F(DoseTest, ADoseIsFoundByItsBag) {
+  CC_ASSERT_OK(Register("RH-017").status());
+  CC_ASSERT_OK(Register("RH-018").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order other, MakeOrder("RH-018"));
+  qc::v1::Lot lot = MakeLot();
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose dose, Prepare(order, lot));
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose next, Prepare(other, lot));
+  // Each bag leads to its own dose, as stored (what labels prints from).
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose found, dose_->GetDoseOfItem(dose.item_id()));
+  EXPECT_EQ(found.dose_id(), dose.dose_id());
+  EXPECT_EQ(found.subject_id(), "RH-017");
+  EXPECT_EQ(found.product_code(), "=<S12950A0");
+  CC_ASSERT_OK_AND_ASSIGN(v1::GetDoseResponse got, [&] {
+    v1::GetDoseRequest request;
+    request.set_dose_id(dose.dose_id());
+    return dose_->GetDose(request);
+  }());
+  EXPECT_EQ(found.SerializeAsString(), got.dose().SerializeAsString());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose found_next,
+                          dose_->GetDoseOfItem(next.item_id()));
+  EXPECT_EQ(found_next.dose_id(), next.dose_id());
+  EXPECT_EQ(found_next.subject_id(), "RH-018");
+  // The product lot's item is custody's, but no dose's bag.
+  auto not_a_bag = dose_->GetDoseOfItem(lot.product_item_id());
+  EXPECT_EQ(not_a_bag.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReasonOf(not_a_bag.status()), kReasonDoseNotFound)
+      << not_a_bag.status();
+  EXPECT_EQ(dose_->GetDoseOfItem("").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(DoseTest, PreparationOnlyFromAReleasedLot) {
   CC_ASSERT_OK(Register("RH-017").status());
   CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));

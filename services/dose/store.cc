@@ -71,6 +71,8 @@ std::string DoseSelect() {
 }
 constexpr char kWhereDose[] = "WHERE dose_id = $1";
 constexpr char kWhereDoseForUpdate[] = "WHERE dose_id = $1 FOR UPDATE";
+// doses.item_id is UNIQUE: a bag holds one dose.
+constexpr char kWhereDoseOfItem[] = "WHERE item_id = $1";
 constexpr char kWhereDosesOfOrder[] =
     "WHERE order_id = $1 ORDER BY prepared_at, dose_id";
 // $1 states (smallint[]), $2 now (µs), $3 expiring before (µs, 0: any),
@@ -149,7 +151,6 @@ absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
 
 }  // namespace
 
-
 template <typename Executor>
 absl::StatusOr<v1::Patient> LoadPatient(Executor& executor,
                                         const std::string& subject_id) {
@@ -188,6 +189,13 @@ absl::StatusOr<v1::Dose> LoadDose(Executor& executor, const std::string& id,
 }
 
 template <typename Executor>
+absl::StatusOr<v1::Dose> LoadDoseOfItem(Executor& executor,
+                                        const std::string& item_id) {
+  return LoadFirst<v1::Dose>(executor, DoseSelect() + kWhereDoseOfItem, item_id,
+                             "dose of item", kReasonDoseNotFound);
+}
+
+template <typename Executor>
 absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(
     Executor& executor, const std::string& order_id) {
   return Load<v1::Dose>(executor, DoseSelect() + kWhereDosesOfOrder,
@@ -223,6 +231,8 @@ absl::StatusOr<std::vector<v1::Dose>> ListDoses(
                                                bool);                         \
   template absl::StatusOr<v1::Dose> LoadDose(Executor&, const std::string&,   \
                                              bool);                           \
+  template absl::StatusOr<v1::Dose> LoadDoseOfItem(Executor&,                 \
+                                                   const std::string&);       \
   template absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(            \
       Executor&, const std::string&);                                         \
   template absl::StatusOr<std::vector<v1::Dose>> ListDoses(                   \

@@ -37,7 +37,6 @@ inline constexpr char kUpdateDoseState[] =
     "UPDATE cellchain_dose.doses SET state = $3, version = version + 1 "
     "WHERE dose_id = $1 AND state = $2";
 
-
 template <typename Executor>
 absl::StatusOr<v1::Patient> LoadPatient(Executor& executor,
                                         const std::string& subject_id);
@@ -53,6 +52,10 @@ absl::StatusOr<v1::Order> LoadOrder(Executor& executor, const std::string& id,
 template <typename Executor>
 absl::StatusOr<v1::Dose> LoadDose(Executor& executor, const std::string& id,
                                   bool for_update = false);
+// The dose whose bag (custody's DOSE_BAG) is `item_id`.
+template <typename Executor>
+absl::StatusOr<v1::Dose> LoadDoseOfItem(Executor& executor,
+                                        const std::string& item_id);
 // An order's doses, oldest first.
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(
