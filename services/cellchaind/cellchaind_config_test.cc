@@ -368,7 +368,7 @@ TEST(CellchaindConfigTest, ServicesResolve) {
   EXPECT_EQ(KnownServices(),
             (std::vector<std::string>{"identity", "system", "custody", "donor",
                                       "manufacturing", "qc", "dose", "clinical",
-                                      "audit"}));
+                                      "labels", "audit"}));
   EXPECT_EQ(*ResolveServices({"all"}), KnownServices());
   // identity always; a service comes with those it calls in-process, and
   // in start order whatever order they were asked for in.
@@ -392,6 +392,16 @@ TEST(CellchaindConfigTest, ServicesResolve) {
       *ResolveServices({"clinical"}),
       (std::vector<std::string>{"identity", "custody", "donor", "manufacturing",
                                 "qc", "dose", "clinical"}));
+  // labels reads custody's items and dose's doses and patients (and,
+  // through them, hosts what dose does).
+  EXPECT_EQ(
+      *ResolveServices({"labels"}),
+      (std::vector<std::string>{"identity", "custody", "donor", "manufacturing",
+                                "qc", "dose", "labels"}));
+  EXPECT_EQ(
+      *ResolveServices({"labels", "clinical"}),
+      (std::vector<std::string>{"identity", "custody", "donor", "manufacturing",
+                                "qc", "dose", "clinical", "labels"}));
   absl::StatusOr<std::vector<std::string>> bad =
       ResolveServices({"system", "donr"});
   ASSERT_FALSE(bad.ok());

@@ -1,9 +1,10 @@
 // The enum storage convention (docs/decisions/0014-sql-and-enums.md) held
 // against the migrated schemas (fixture pg_cluster): every smallint code
 // column says in its comment which proto enum it holds, that enum exists,
-// and the column's CHECK accepts exactly the enum's numbers 1..max — so an
-// enum that grows without a migration fails here, not at a technician's
-// first INSERT of the new value.
+// and the column's CHECK accepts exactly the enum's numbers 1..max (0..max
+// where the comment says when 0 is stored) — so an enum that grows without
+// a migration fails here, not at a technician's first INSERT of the new
+// value.
 #include <regex>
 #include <set>
 #include <string>
@@ -16,6 +17,7 @@
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/donor/v1/donor.pb.h"
 #include "cellchain/dose/v1/dose.pb.h"
+#include "cellchain/labels/v1/labels.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
 #include "gmock/gmock.h"
@@ -57,6 +59,7 @@ class EnumColumnsPgTest : public ::testing::Test {
     (void)qc::v1::LotState_descriptor();
     (void)dose::v1::DoseState_descriptor();
     (void)clinical::v1::InfusionState_descriptor();
+    (void)labels::v1::ScanMismatch_descriptor();
     (void)common::v1::Role_descriptor();
     CC_ASSERT_OK_AND_ASSIGN(db_, testing::TestDatabase::Create());
     CC_ASSERT_OK_AND_ASSIGN(conn_, pg::Connection::Open(db_->conninfo()));
@@ -94,11 +97,17 @@ class EnumColumnsPgTest : public ::testing::Test {
   std::optional<pg::Connection> conn_;
 };
 
-// The enum a comment "enum <name>" or "enum[] <name>" names, or null.
-const EnumDescriptor* NamedEnum(const std::string& comment) {
-  static const std::regex kEnum(R"(^enum(\[\])? ([A-Za-z0-9_.]+)$)");
+// The enum a comment "enum <name>" or "enum[] <name>" names, or null. A
+// column that stores 0 where the enum says so (a scan's mismatch on a
+// pass) says when: "enum <name> (0, UNSPECIFIED, <when>)"; then
+// `zero_stored` is set.
+const EnumDescriptor* NamedEnum(const std::string& comment,
+                                bool* zero_stored = nullptr) {
+  static const std::regex kEnum(
+      R"(^enum(\[\])? ([A-Za-z0-9_.]+)( \(0, UNSPECIFIED, [^)]+\))?$)");
   std::smatch m;
   if (!std::regex_match(comment, m, kEnum)) return nullptr;
+  if (zero_stored != nullptr) *zero_stored = m[3].matched;
   return DescriptorPool::generated_pool()->FindEnumTypeByName(m[2].str());
 }
 
@@ -130,13 +139,16 @@ TEST_F(EnumColumnsPgTest, AnEnumColumnsCheckSpansExactlyTheEnumsNumbers) {
   int checked = 0;
   std::set<std::string> names;
   for (const CodeColumn& c : SmallintColumns()) {
-    const EnumDescriptor* e = NamedEnum(c.comment);
+    bool zero_stored = false;
+    const EnumDescriptor* e = NamedEnum(c.comment, &zero_stored);
     if (e == nullptr || c.check.empty()) continue;
     std::smatch m;
     ASSERT_TRUE(std::regex_search(c.check, m, kRange))
         << c.name << ": a CHECK that is not a range: " << c.check;
-    EXPECT_EQ(std::stoi(m[1].str()), 1)
-        << c.name << " (" << e->full_name() << "): " << c.check;
+    // 0 (UNSPECIFIED) only where the comment says it is stored.
+    EXPECT_EQ(std::stoi(m[1].str()), zero_stored ? 0 : 1)
+        << c.name << " (" << e->full_name() << ", \"" << c.comment
+        << "\"): " << c.check;
     EXPECT_EQ(std::stoi(m[2].str()), MaxNumber(*e))
         << c.name << " holds " << e->full_name() << ", whose numbers reach "
         << MaxNumber(*e) << ", but its CHECK is " << c.check;
@@ -144,13 +156,18 @@ TEST_F(EnumColumnsPgTest, AnEnumColumnsCheckSpansExactlyTheEnumsNumbers) {
     names.insert(c.name);
   }
   EXPECT_GE(checked, 15);
-  // The last schema `cellchaind migrate` applies is among them, every
-  // code column of it (an infusion's state, route, artery and remainder's
-  // disposal; an observation entry's arrhythmia and ischemic event; an
-  // adverse event's classification, its seriousness criteria and its
-  // lookback's links).
+  // The last schemas `cellchaind migrate` applies are among them, every
+  // code column of each: clinical's (an infusion's state, route, artery and
+  // remainder's disposal; an observation entry's arrhythmia and ischemic
+  // event; an adverse event's classification, its seriousness criteria and
+  // its lookback's links) and labels' (a print job's label type, kind and
+  // state; a scan's result and mismatch, 0 on a pass).
   for (const char* column :
-       {"cellchain_clinical.infusions.state",
+       {"cellchain_labels.print_jobs.label_type",
+        "cellchain_labels.print_jobs.kind", "cellchain_labels.print_jobs.state",
+        "cellchain_labels.label_verifications.result",
+        "cellchain_labels.label_verifications.mismatch",
+        "cellchain_clinical.infusions.state",
         "cellchain_clinical.infusions.route",
         "cellchain_clinical.infusions.artery",
         "cellchain_clinical.infusions.remainder_disposal",

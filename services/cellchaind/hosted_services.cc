@@ -10,6 +10,7 @@
 #include "cellchain_donor_migrations.h"
 #include "cellchain_dose_migrations.h"
 #include "cellchain_identity_migrations.h"
+#include "cellchain_labels_migrations.h"
 #include "cellchain_manufacturing_migrations.h"
 #include "cellchain_meta_migrations.h"
 #include "cellchain_qc_migrations.h"
@@ -27,6 +28,9 @@
 #include "services/dose/dose_service.h"
 #include "services/identity/auth_service.h"
 #include "services/isbt128/din.h"
+#include "services/labels/direct_doses.h"
+#include "services/labels/direct_items.h"
+#include "services/labels/labels_service.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
 #include "services/manufacturing/direct_donor_lots.h"
@@ -202,6 +206,7 @@ class CustodyModule final : public Module {
     shared->custody = &module->port_;
     shared->dose_items = &module->items_;
     shared->clinical_items = &module->clinical_items_;
+    shared->labels_items = &module->labels_items_;
     return module;
   }
 
@@ -228,6 +233,8 @@ class CustodyModule final : public Module {
   dose::DirectItems items_{&custody_};
   // What the clinical service reaches custody through.
   clinical::DirectItems clinical_items_{&custody_};
+  // What the labels service reads items through.
+  labels::DirectItems labels_items_{&custody_};
 };
 
 class DonorModule final : public Module {
@@ -469,6 +476,7 @@ class DoseModule final : public Module {
         new DoseModule(std::move(pool), std::move(ledger), std::move(cipher),
                        shared, std::move(dose_options)));
     shared->clinical_doses = &module->doses_;
+    shared->labels_doses = &module->labels_doses_;
     return module;
   }
 
@@ -495,6 +503,8 @@ class DoseModule final : public Module {
   dose::DoseService service_;
   // What the clinical service reads doses and patients through.
   clinical::DirectDoses doses_{&dose_};
+  // What the labels service reads a bag's dose and its patient through.
+  labels::DirectDoses labels_doses_{&dose_};
 };
 
 class ClinicalModule final : public Module {
@@ -570,6 +580,64 @@ class ClinicalModule final : public Module {
   clinical::ClinicalService service_;
 };
 
+class LabelsModule final : public Module {
+ public:
+  static absl::StatusOr<std::unique_ptr<LabelsModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      Shared* shared) {
+    if (options.signing_key_dir.empty()) {
+      return InvalidField("signing-key-dir",
+                          "required: labels signs its records with "
+                          "labels.key");
+    }
+    // ResolveServices hosts these with labels; a caller of BuildModules
+    // that did not is told which are missing.
+    std::vector<std::string> missing;
+    if (shared->signatures == nullptr) missing.push_back("identity");
+    if (shared->labels_items == nullptr) missing.push_back("custody");
+    if (shared->labels_doses == nullptr) missing.push_back("dose");
+    if (!missing.empty()) {
+      return absl::InternalError(absl::StrCat(
+          "labels needs identity's signatures, and custody and dose hosted "
+          "with it; not hosted before it: ",
+          absl::StrJoin(missing, ", ")));
+    }
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ledger::Ledger::FromPemFile(
+                            "labels", options.signing_key_dir + "/labels.key",
+                            ledger::RealClock()));
+    {
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
+    }
+    CC_RETURN_IF_ERROR(labels::Labels::RegisterStateReaders(shared->states));
+    return std::unique_ptr<LabelsModule>(new LabelsModule(
+        std::move(pool), std::move(ledger), shared, options.labels));
+  }
+
+  std::vector<grpcx::HostedService> grpc_services() override {
+    return {grpcx::Hosted<labels::v1::LabelService>(&service_)};
+  }
+
+ private:
+  // No ProcessPort yet: a cord tissue container (the cord's delivery) and
+  // a cryovial (its count) are refused LABEL_DATA_MISSING.
+  LabelsModule(std::unique_ptr<pg::Pool> pool,
+               std::unique_ptr<ledger::Ledger> ledger, Shared* shared,
+               labels::LabelsOptions options)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        labels_(pool_.get(), ledger_.get(), shared->signatures,
+                shared->labels_items, shared->labels_doses,
+                /*process=*/nullptr, std::move(options)),
+        service_(&labels_) {}
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  labels::Labels labels_;
+  labels::LabelService service_;
+};
+
 absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
                                                   const std::string& service) {
   // A later keyword wins in a libpq conninfo, so the role cannot be
@@ -587,8 +655,8 @@ absl::StatusOr<std::unique_ptr<pg::Pool>> PoolFor(const HostOptions& options,
 const std::vector<std::string>& KnownServices() {
   // In the order they are built: a service comes after those it calls.
   static const std::vector<std::string> kServices = {
-      "identity", "system", "custody",  "donor", "manufacturing",
-      "qc",       "dose",   "clinical", "audit"};
+      "identity", "system", "custody",  "donor",  "manufacturing",
+      "qc",       "dose",   "clinical", "labels", "audit"};
   return kServices;
 }
 
@@ -615,13 +683,15 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
   // and custody) with qc, which reads batches and calls custody in-process;
   // qc (and so the rest) with dose, which reads lots, material lots and
   // custody in-process; dose (and so the rest) with clinical, which reads
-  // doses, patients and lots and calls custody in-process.
+  // doses, patients and lots and calls custody in-process, and with
+  // labels, which reads items, doses and patients in-process.
   resolved.push_back("identity");
   auto selected = [&resolved](const char* service) {
     return std::find(resolved.begin(), resolved.end(), service) !=
            resolved.end();
   };
   if (selected("clinical")) resolved.push_back("dose");
+  if (selected("labels")) resolved.push_back("dose");
   if (selected("dose")) resolved.push_back("qc");
   if (selected("qc")) resolved.push_back("manufacturing");
   if (selected("manufacturing")) {
@@ -640,16 +710,13 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 }
 
 std::vector<const migrations::MigrationSet*> AllMigrations() {
-  return {&migrations::MetaMigrations(),
-          &migrations::AuditMigrations(),
-          &migrations::IdentityMigrations(),
-          &migrations::SystemMigrations(),
-          &migrations::CustodyMigrations(),
-          &migrations::DonorMigrations(),
-          &migrations::ManufacturingMigrations(),
-          &migrations::QcMigrations(),
-          &migrations::DoseMigrations(),
-          &migrations::ClinicalMigrations()};
+  return {
+      &migrations::MetaMigrations(),          &migrations::AuditMigrations(),
+      &migrations::IdentityMigrations(),      &migrations::SystemMigrations(),
+      &migrations::CustodyMigrations(),       &migrations::DonorMigrations(),
+      &migrations::ManufacturingMigrations(), &migrations::QcMigrations(),
+      &migrations::DoseMigrations(),          &migrations::ClinicalMigrations(),
+      &migrations::LabelsMigrations()};
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
@@ -690,6 +757,11 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
       CC_ASSIGN_OR_RETURN(
           std::unique_ptr<ClinicalModule> module,
           ClinicalModule::Create(options, std::move(pool), shared));
+      modules.push_back(std::move(module));
+    } else if (service == "labels") {
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<LabelsModule> module,
+          LabelsModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "qc") {
       CC_ASSIGN_OR_RETURN(std::unique_ptr<QcModule> module,

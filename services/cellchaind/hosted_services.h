@@ -24,6 +24,8 @@
 #include "services/dose/dose.h"
 #include "services/dose/ports.h"
 #include "services/identity/identity.h"
+#include "services/labels/labels.h"
+#include "services/labels/ports.h"
 #include "services/ledger/state_registry.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/qc/qc.h"
@@ -71,6 +73,9 @@ struct HostOptions {
   // clinical: its rules (hosting it hosts dose, and so qc, manufacturing,
   // donor and custody, too).
   clinical::ClinicalOptions clinical;
+  // labels: what a label says besides the item's data (hosting it hosts
+  // dose, and so qc, manufacturing, donor and custody, too).
+  labels::LabelsOptions labels;
 };
 
 // One hosted bounded context: owns its pool, stores and gRPC services.
@@ -105,6 +110,10 @@ struct Shared {
   clinical::ItemPort* clinical_items = nullptr;
   clinical::LotPort* clinical_lots = nullptr;
   clinical::DosePort* clinical_doses = nullptr;
+  // Set by the custody and dose modules for the labels service, which
+  // reaches them in-process through its own ports.
+  labels::ItemPort* labels_items = nullptr;
+  labels::DosePort* labels_doses = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool

@@ -12,11 +12,11 @@
 #include "services/common/auth/access_gate.h"
 #include "services/common/grpc/server.h"
 #include "services/common/idempotency/idempotency.h"
-#include "services/common/status/status.h"
-#include "services/identity/identity.h"
 #include "services/common/log/log.h"
 #include "services/common/migrations/migrations.h"
 #include "services/common/pg/connection.h"
+#include "services/common/status/status.h"
+#include "services/identity/identity.h"
 #include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
 
@@ -98,10 +98,10 @@ int BootstrapAdmin(const BootstrapConfig& config) {
                     "no password: set CELLCHAIN_BOOTSTRAP_PASSWORD or give "
                     "it as one line on stdin"));
   }
-  absl::StatusOr<std::unique_ptr<pg::Pool>> pool = pg::Pool::Create(
-      {.name = "identity",
-       .conninfo = config.pg + " user=cellchain_identity",
-       .size = 1});
+  absl::StatusOr<std::unique_ptr<pg::Pool>> pool =
+      pg::Pool::Create({.name = "identity",
+                        .conninfo = config.pg + " user=cellchain_identity",
+                        .size = 1});
   if (!pool.ok()) return Fail("bootstrap_failed", pool.status());
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
       ledger::Ledger::FromPemFile("identity",
@@ -120,8 +120,9 @@ int BootstrapAdmin(const BootstrapConfig& config) {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
   const passwd* pw = getpwuid(getuid());
-  std::string console = std::string("console:") + host + " user=" +
-                        (pw != nullptr ? pw->pw_name : std::to_string(getuid()));
+  std::string console =
+      std::string("console:") + host +
+      " user=" + (pw != nullptr ? pw->pw_name : std::to_string(getuid()));
   absl::StatusOr<identity::v1::User> user = identity.BootstrapAdmin(
       config.user_id, config.printed_name, password, console);
   password.assign(password.size(), '\0');
@@ -161,7 +162,8 @@ int Serve(const ServeConfig& config) {
                    .manufacturing = {},
                    .qc = {},
                    .dose = {},
-                   .clinical = {}};
+                   .clinical = {},
+                   .labels = {}};
   host.donor.fin = config.facility_fin;
   host.donor.max_collection_to_processing =
       absl::FromChrono(config.donor_max_collection_to_processing);
@@ -176,6 +178,9 @@ int Serve(const ServeConfig& config) {
   host.qc.default_spec = config.qc_spec;
   host.dose.rules = config.dose_rules;
   host.clinical.rules = config.clinical_rules;
+  // A label's collection date and time (007) is written in the facility's
+  // zone, the one dose writes its expiry in.
+  host.labels.content.time_zone = config.dose_rules.time_zone;
   Shared shared;
   absl::StatusOr<std::vector<std::unique_ptr<Module>>> modules =
       BuildModules(host, *services, &shared);
@@ -189,8 +194,8 @@ int Serve(const ServeConfig& config) {
   for (const std::string& method : policies->unprotected()) {
     log::Error("rpc_without_access_policy", {{"method", method}});
   }
-  auto gate = std::make_shared<auth::AccessGate>(*std::move(policies),
-                                                 shared.sessions);
+  auto gate =
+      std::make_shared<auth::AccessGate>(*std::move(policies), shared.sessions);
 
   grpcx::ServerOptions options{
       .listen_address = config.listen,

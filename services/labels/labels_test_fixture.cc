@@ -4,10 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
-#include "cellchain_labels_migrations.h"
 #include "services/common/crypto/crypto.h"
-#include "services/common/migrations/migrations.h"
-#include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/custody/product_lot_testing.h"
@@ -73,13 +70,6 @@ absl::StatusOr<std::optional<CellCount>> Process::VialCells(
 void LabelsTest::SetUp() {
   ServiceFixture::SetUp();
   if (HasFatalFailure()) return;
-  {
-    // cellchaind migrate does not apply the labels schema yet.
-    CC_ASSERT_OK_AND_ASSIGN(pg::Connection owner,
-                            pg::Connection::Open(db_->conninfo()));
-    CC_ASSERT_OK(
-        migrations::Apply(owner, {&migrations::LabelsMigrations()}).status());
-  }
   StartIdentity(SigningIdentityOptions());
   if (HasFatalFailure()) return;
   CC_ASSERT_OK_AND_ASSIGN(pool_, ServicePool("labels"));

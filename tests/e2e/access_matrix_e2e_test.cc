@@ -16,6 +16,7 @@
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "cellchain/dose/v1/dose.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
+#include "cellchain/labels/v1/labels.grpc.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
 #include "cellchain/qc/v1/qc.grpc.pb.h"
 #include "cellchain/system/v1/system.grpc.pb.h"
@@ -77,7 +78,7 @@ TEST_F(AccessMatrixTest, EveryRpcTimesEveryRoleGetsWhatItsPolicyDeclares) {
         "cellchain.clinical.v1.ClinicalService",
         "cellchain.custody.v1.CustodyService",
         "cellchain.donor.v1.DonorService", "cellchain.dose.v1.DoseService",
-        "cellchain.identity.v1.AuthService",
+        "cellchain.identity.v1.AuthService", "cellchain.labels.v1.LabelService",
         "cellchain.manufacturing.v1.ManufacturingService",
         "cellchain.qc.v1.QcService", "cellchain.system.v1.SystemService"}) {
     EXPECT_THAT(services, ::testing::Contains(hosted));
@@ -319,6 +320,7 @@ std::vector<std::string> LinkedServices() {
   (void)cellchain::donor::v1::GetLotRequest::descriptor();
   (void)cellchain::dose::v1::GetDoseRequest::descriptor();
   (void)idv1::LoginRequest::descriptor();
+  (void)cellchain::labels::v1::GetLabelRequest::descriptor();
   (void)cellchain::manufacturing::v1::GetBatchRequest::descriptor();
   (void)cellchain::qc::v1::GetLotRequest::descriptor();
   (void)cellchain::system::v1::PingRequest::descriptor();
