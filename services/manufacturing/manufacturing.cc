@@ -87,4 +87,22 @@ const Process* Manufacturing::FindProcess(const std::string& version) const {
   return it == options_.processes.end() ? nullptr : &it->second;
 }
 
+absl::StatusOr<VialContent> Manufacturing::GetVialContent(
+    const std::string& item_id) {
+  if (item_id.empty()) return InvalidField("item_id", "required");
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSIGN_OR_RETURN(v1::Step step, LoadStepOfVial(*lease, item_id));
+  CC_ASSIGN_OR_RETURN(v1::Batch batch, LoadBatch(*lease, step.batch_id()));
+  const Process* process = FindProcess(batch.process_version());
+  if (process == nullptr) {
+    return FailedRule(kReasonProcessUnknown,
+                      absl::StrCat("batch ", batch.batch_id(), "'s process ",
+                                   batch.process_version(),
+                                   " is not configured: the vial's fill "
+                                   "volume is not known"));
+  }
+  return VialContent{.viable_cells = step.values().cells_per_vial(),
+                     .volume_ml = process->vial_fill_ml};
+}
+
 }  // namespace cellchain::manufacturing

@@ -65,6 +65,12 @@ class DonorLotPort {
 
 struct NewStep;  // a step being recorded (manufacturing_internal.h)
 
+// A cryovial's content as frozen.
+struct VialContent {
+  double viable_cells = 0;  // the step's cells_per_vial
+  double volume_ml = 0;     // the process's vial_fill_ml
+};
+
 class Manufacturing {
  public:
   // `pool` connects as cellchain_manufacturing; `ledger` signs as
@@ -127,6 +133,14 @@ class Manufacturing {
       const v1::ListBatchesRequest& request);
   absl::StatusOr<v1::GetGrowthCurveResponse> GetGrowthCurve(
       const v1::GetGrowthCurveRequest& request);
+  // What one cryovial holds as frozen: the cells per vial its
+  // cryopreservation step records and the fill volume of its batch's
+  // process (Process::vial_fill_ml). No RPC: co-hosted services (labels,
+  // for a cryovial's label) call it in-process (manufacturing.cc).
+  // INVALID_ARGUMENT `item_id` when empty; NOT_FOUND NOT_A_VIAL when no
+  // cryopreservation step made the item; FAILED_PRECONDITION
+  // PROCESS_UNKNOWN when the batch's process version is not configured.
+  absl::StatusOr<VialContent> GetVialContent(const std::string& item_id);
 
  private:
   // Registers a step's custody items, runs its transaction, and discards

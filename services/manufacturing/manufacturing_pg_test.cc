@@ -550,6 +550,69 @@ TEST_F(ManufacturingTest, BankThawAndProductHarvestToQcPending) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
+TEST_F(ManufacturingTest, AVialHoldsItsStepsCellsInItsProcessFillVolume) {
+  // This site fills its vials with 1.8 ml of cryopreservation medium.
+  ManufacturingOptions options;
+  options.processes["RH-UCMSC-1.0"].vial_fill_ml = 1.8;
+  Build(options);
+  Processed b = MakeProcessed();
+  std::string parent;
+  std::vector<std::string> positions;
+  for (auto kind :
+       {custody::v1::LOCATION_KIND_SITE, custody::v1::LOCATION_KIND_ROOM,
+        custody::v1::LOCATION_KIND_FREEZER, custody::v1::LOCATION_KIND_RACK,
+        custody::v1::LOCATION_KIND_BOX, custody::v1::LOCATION_KIND_POSITION,
+        custody::v1::LOCATION_KIND_POSITION}) {
+    custody::v1::CreateLocationRequest loc;
+    *loc.mutable_context() = Ctx();
+    loc.set_kind(kind);
+    loc.set_name(crypto::RandomId("L").substr(0, 10));
+    loc.set_parent_location_id(parent);
+    CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
+    if (kind == custody::v1::LOCATION_KIND_POSITION) {
+      positions.push_back(created.location().location_id());
+    } else {
+      parent = created.location().location_id();
+    }
+  }
+  v1::CryopreserveRequest freeze;
+  *freeze.mutable_context() = Ctx();
+  freeze.set_source_step_id(b.p0.step_id());
+  freeze.mutable_values()->set_bank_kind(v1::BANK_KIND_MASTER);
+  freeze.mutable_values()->set_cells_per_vial(1.5e6);
+  *freeze.mutable_values()->mutable_frozen_at() = At(Day(8.1));
+  for (const std::string& p : positions) freeze.add_position_location_ids(p);
+  *freeze.mutable_signature() = Performed();
+  CC_ASSERT_OK_AND_ASSIGN(auto cryo, mfg_->Cryopreserve(tina_, freeze));
+  ASSERT_EQ(cryo.step().vials_size(), 2);
+  // Each vial: the step's cells per vial, in the process's fill volume.
+  for (const v1::Vial& vial : cryo.step().vials()) {
+    CC_ASSERT_OK_AND_ASSIGN(VialContent content,
+                            mfg_->GetVialContent(vial.item_id()));
+    EXPECT_DOUBLE_EQ(content.viable_cells, 1.5e6);
+    EXPECT_DOUBLE_EQ(content.volume_ml, 1.8);
+  }
+  // A culture vessel is no vial; an empty id is refused.
+  auto vessel = mfg_->GetVialContent(b.p0.item_ids(0));
+  EXPECT_EQ(vessel.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReasonOf(vessel.status()), kReasonNotAVial) << vessel.status();
+  EXPECT_EQ(mfg_->GetVialContent("").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // By default a vial holds 1.0 ml; a host that no longer configures the
+  // batch's process cannot say.
+  Build({});
+  CC_ASSERT_OK_AND_ASSIGN(VialContent by_default,
+                          mfg_->GetVialContent(cryo.step().vials(0).item_id()));
+  EXPECT_DOUBLE_EQ(by_default.volume_ml, 1.0);
+  ManufacturingOptions other;
+  other.processes = {{"RH-UCMSC-2.0", Process{}}};
+  other.default_process = "RH-UCMSC-2.0";
+  Build(other);
+  EXPECT_EQ(
+      ReasonOf(mfg_->GetVialContent(cryo.step().vials(0).item_id()).status()),
+      kReasonProcessUnknown);
+}
+
 TEST_F(ManufacturingTest, LateProcessingRaisesADeviationAndRetriesWriteOnce) {
   donor::v1::DonorLot lot =
       MakeLot(donor::v1::LOT_STATE_AVAILABLE, absl::Hours(24 * 23));

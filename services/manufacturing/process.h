@@ -34,6 +34,10 @@ struct Process {
       v1::STEP_KIND_PROCESSING, v1::STEP_KIND_PASSAGE,
       v1::STEP_KIND_CRYOPRESERVATION, v1::STEP_KIND_THAW,
       v1::STEP_KIND_PRODUCT_HARVEST};
+  // The volume each cryovial of a bank is filled with (ml), e.g. 1.0 ml of
+  // cryopreservation medium: a cryopreservation step records the cells
+  // per vial, not the volume, so a vial's label takes it from here.
+  double vial_fill_ml = 1.0;
 };
 
 struct ManufacturingOptions {

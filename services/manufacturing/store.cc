@@ -26,6 +26,10 @@ constexpr char kWhereEquipment[] = "WHERE equipment_id = $1 OR asset_tag = $1";
 constexpr char kWhereBatch[] = "WHERE batch_id = $1";
 constexpr char kWhereBatchForUpdate[] = "WHERE batch_id = $1 FOR UPDATE";
 constexpr char kWhereStep[] = "WHERE step_id = $1";
+// $1 a vial's item, $2 kVial: step_items.item_id is UNIQUE, so one step.
+constexpr char kWhereStepOfVial[] =
+    "WHERE step_id = (SELECT step_id FROM cellchain_manufacturing.step_items "
+    "WHERE item_id = $1 AND role = $2)";
 constexpr char kWhereStepsOfBatch[] =
     "WHERE batch_id = $1 ORDER BY created_at, step_id";
 constexpr char kWhereDeviation[] = "WHERE deviation_id = $1";
@@ -234,6 +238,16 @@ absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id) {
   return std::move(steps.front());
 }
 
+template <typename Executor>
+absl::StatusOr<v1::Step> LoadStepOfVial(Executor& executor,
+                                        const std::string& vial_item_id) {
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Step> steps,
+                      LoadSteps(executor, kWhereStepOfVial,
+                                {vial_item_id, static_cast<int>(kVial)}));
+  if (steps.empty()) return NotFound("vial", vial_item_id, kReasonNotAVial);
+  return std::move(steps.front());
+}
+
 std::string DeviationSelect() {
   return absl::StrCat(
       "SELECT deviation_id, batch_id, step_id, rule, classification, "
@@ -382,6 +396,8 @@ template absl::StatusOr<v1::Batch> LoadBatch(pg::Connection&,
 template absl::StatusOr<std::vector<v1::Step>> LoadStepsOfBatch(
     pg::Connection&, const std::string&);
 template absl::StatusOr<v1::Step> LoadStep(pg::Connection&, const std::string&);
+template absl::StatusOr<v1::Step> LoadStepOfVial(pg::Connection&,
+                                                 const std::string&);
 template absl::StatusOr<v1::Deviation> LoadDeviation(pg::Connection&,
                                                      const std::string&, bool);
 template absl::StatusOr<BatchView> LoadView(pg::Connection&, const std::string&,

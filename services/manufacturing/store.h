@@ -108,6 +108,12 @@ absl::StatusOr<std::vector<v1::Step>> LoadStepsOfBatch(
     Executor& executor, const std::string& batch_id);
 template <typename Executor>
 absl::StatusOr<v1::Step> LoadStep(Executor& executor, const std::string& id);
+// The cryopreservation step that froze `vial_item_id` (step_items role
+// kVial), with its current values. NOT_FOUND NOT_A_VIAL when no step made
+// that item a vial.
+template <typename Executor>
+absl::StatusOr<v1::Step> LoadStepOfVial(Executor& executor,
+                                        const std::string& vial_item_id);
 template <typename Executor>
 absl::StatusOr<v1::Deviation> LoadDeviation(Executor& executor,
                                             const std::string& id,
