@@ -30,6 +30,7 @@
 #include "services/isbt128/din.h"
 #include "services/labels/direct_doses.h"
 #include "services/labels/direct_items.h"
+#include "services/labels/direct_process.h"
 #include "services/labels/labels_service.h"
 #include "services/ledger/note.h"
 #include "services/ledger/sequencer.h"
@@ -281,6 +282,7 @@ class DonorModule final : public Module {
         new DonorModule(std::move(pool), std::move(ledger), std::move(cipher),
                         shared, options.donor));
     shared->donor_lots = &module->lots_;
+    shared->donors = &module->donors_;
     return module;
   }
 
@@ -340,6 +342,7 @@ class ManufacturingModule final : public Module {
         std::move(pool), std::move(ledger), shared, options.manufacturing));
     shared->batches = &module->batches_;
     shared->dose_materials = &module->materials_;
+    shared->manufacturing = &module->manufacturing_;
     return module;
   }
 
@@ -595,11 +598,13 @@ class LabelsModule final : public Module {
     std::vector<std::string> missing;
     if (shared->signatures == nullptr) missing.push_back("identity");
     if (shared->labels_items == nullptr) missing.push_back("custody");
+    if (shared->donors == nullptr) missing.push_back("donor");
+    if (shared->manufacturing == nullptr) missing.push_back("manufacturing");
     if (shared->labels_doses == nullptr) missing.push_back("dose");
     if (!missing.empty()) {
       return absl::InternalError(absl::StrCat(
-          "labels needs identity's signatures, and custody and dose hosted "
-          "with it; not hosted before it: ",
+          "labels needs identity's signatures, and custody, donor, "
+          "manufacturing and dose hosted with it; not hosted before it: ",
           absl::StrJoin(missing, ", ")));
     }
     CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
@@ -620,20 +625,21 @@ class LabelsModule final : public Module {
   }
 
  private:
-  // No ProcessPort yet: a cord tissue container (the cord's delivery) and
-  // a cryovial (its count) are refused LABEL_DATA_MISSING.
   LabelsModule(std::unique_ptr<pg::Pool> pool,
                std::unique_ptr<ledger::Ledger> ledger, Shared* shared,
                labels::LabelsOptions options)
       : pool_(std::move(pool)),
         ledger_(std::move(ledger)),
+        process_(shared->donors, shared->manufacturing),
         labels_(pool_.get(), ledger_.get(), shared->signatures,
-                shared->labels_items, shared->labels_doses,
-                /*process=*/nullptr, std::move(options)),
+                shared->labels_items, shared->labels_doses, &process_,
+                std::move(options)),
         service_(&labels_) {}
 
   std::unique_ptr<pg::Pool> pool_;
   std::unique_ptr<ledger::Ledger> ledger_;
+  // A cord's collection (donor) and a vial's content (manufacturing).
+  labels::DirectProcess process_;
   labels::Labels labels_;
   labels::LabelService service_;
 };
@@ -684,7 +690,8 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
   // qc (and so the rest) with dose, which reads lots, material lots and
   // custody in-process; dose (and so the rest) with clinical, which reads
   // doses, patients and lots and calls custody in-process, and with
-  // labels, which reads items, doses and patients in-process.
+  // labels, which reads items, doses, patients, donor lots and vials
+  // in-process.
   resolved.push_back("identity");
   auto selected = [&resolved](const char* service) {
     return std::find(resolved.begin(), resolved.end(), service) !=

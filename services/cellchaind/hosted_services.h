@@ -114,6 +114,11 @@ struct Shared {
   // reaches them in-process through its own ports.
   labels::ItemPort* labels_items = nullptr;
   labels::DosePort* labels_doses = nullptr;
+  // Set by the donor and manufacturing modules for the labels service's
+  // ProcessPort (services/labels/direct_process.h), which asks both: the
+  // cord's collection by DIN, a vial's cells and volume.
+  donor::Donors* donors = nullptr;
+  manufacturing::Manufacturing* manufacturing = nullptr;
 };
 
 // Builds the modules for `services` (resolved names), each with its own pool
