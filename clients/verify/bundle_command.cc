@@ -11,18 +11,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "clients/verify/verify.h"
+#include "services/common/strings/std_view.h"
 #include "services/ledger/keyring.h"
-#include "services/ledger/witness.h"
 #include "services/ledger/note.h"
+#include "services/ledger/witness.h"
 
 namespace cellchain::verify {
 namespace {
 
 constexpr int kBarWidth = 30;
-
-std::string_view Std(absl::string_view view) {
-  return std::string_view(view.data(), view.size());
-}
 
 std::string Padded(std::string text, size_t width) {
   if (text.size() < width) text.resize(width, ' ');
@@ -177,7 +174,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
         ledger::NoteVerifier::FromKeyString(vkey);
     if (!verifier.ok()) {
       err << "cellchain-verify: --vkey " << vkey << ": "
-          << Std(verifier.status().message()) << "\n";
+          << ToStd(verifier.status().message()) << "\n";
       return kExitUsage;
     }
     verifiers.push_back(*std::move(verifier));
@@ -189,7 +186,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
     absl::StatusOr<ledger::Keyring> read =
         ledger::Keyring::FromFile(command.keyring_file);
     if (!read.ok()) {
-      err << "cellchain-verify: --keyring: " << Std(read.status().message())
+      err << "cellchain-verify: --keyring: " << ToStd(read.status().message())
           << "\n";
       return kExitUsage;
     }
@@ -197,8 +194,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
     keys_note = absl::StrCat(keyring->keys().size(), " trusted in ",
                              command.keyring_file, " (given with --keyring)");
   } else {
-    keys_note =
-        "taken from the bundle itself: NOT an independent anchor";
+    keys_note = "taken from the bundle itself: NOT an independent anchor";
     err << "cellchain-verify: warning: no --keyring given; the record-signing "
            "keys were taken from the bundle, so a key an insider added to the "
            "database would be believed. Pass --keyring with the keys you "
@@ -208,7 +204,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
   absl::StatusOr<ledger::Bundle> bundle = ledger::ReadBundle(command.dir);
   if (!bundle.ok()) {
     err << "cellchain-verify: cannot read the bundle: "
-        << Std(bundle.status().message()) << "\n";
+        << ToStd(bundle.status().message()) << "\n";
     return kExitUsage;
   }
   std::vector<std::string> kept;
@@ -221,7 +217,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
            : absl::NotFoundError("cannot be read");
     if (!since.ok()) {
       err << "cellchain-verify: --since " << file << ": "
-          << Std(since.status().message()) << "\n";
+          << ToStd(since.status().message()) << "\n";
       return kExitUsage;
     }
     kept.push_back(since->note);
@@ -239,7 +235,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
         ledger::NoteVerifier::FromKeyString(bundle->verifier_key);
     if (!verifier.ok()) {
       err << "cellchain-verify: the bundle's verifier key is malformed ("
-          << Std(verifier.status().message())
+          << ToStd(verifier.status().message())
           << "): pass the log's key with --vkey\n";
       return kExitUsage;
     }

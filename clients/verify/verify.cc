@@ -14,6 +14,7 @@
 #include "clients/verify/bundle_command.h"
 #include "clients/verify/command_line.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/std_view.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
 
@@ -45,21 +46,17 @@ struct Command {
   Handler handler;
 };
 
-std::string_view Std(absl::string_view view) {
-  return std::string_view(view.data(), view.size());
-}
-
 int UsageError(std::string_view usage, std::string_view message, Io& io) {
   io.err << "cellchain-verify: " << message << "\n\n" << usage;
   return kExitUsage;
 }
 
 int UsageError(const Command& command, const absl::Status& status, Io& io) {
-  return UsageError(command.usage, Std(status.message()), io);
+  return UsageError(command.usage, ToStd(status.message()), io);
 }
 
 int Invalid(const absl::Status& status, Io& io) {
-  io.err << "cellchain-verify: invalid: " << Std(status.message()) << "\n";
+  io.err << "cellchain-verify: invalid: " << ToStd(status.message()) << "\n";
   return kExitInvalid;
 }
 

@@ -8,22 +8,16 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/status/status.h"
 #include "services/isbt128/check_character.h"
+#include "services/isbt128/digits.h"
 
 namespace cellchain::isbt128 {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+using internal::Digits;
+using internal::IsDigit;
+
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
-
-int Digits(std::string_view s) {
-  int value = 0;
-  for (char c : s) {
-    if (!IsDigit(c)) return -1;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
 
 bool IsLeap(int year) {
   return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -64,8 +58,8 @@ absl::StatusOr<absl::CivilMinute> ParseJulian(std::string_view data_structure,
   if (Digits(content) < 0) {
     return InvalidField(field, "date and time are digits only");
   }
-  int year = 2000 + 100 * Digits(content.substr(0, 1)) +
-             Digits(content.substr(1, 2));
+  int year =
+      2000 + 100 * Digits(content.substr(0, 1)) + Digits(content.substr(1, 2));
   int day = Digits(content.substr(3, 3));
   int days_in_year = IsLeap(year) ? 366 : 365;
   if (day < 1 || day > days_in_year) {
@@ -83,8 +77,8 @@ absl::StatusOr<absl::CivilMinute> ParseJulian(std::string_view data_structure,
   }
   // CivilDay normalizes day-of-January overflow into the right month.
   absl::CivilDay civil_day = absl::CivilDay(year, 1, 1) + (day - 1);
-  return absl::CivilMinute(civil_day.year(), civil_day.month(),
-                           civil_day.day(), hour, minute);
+  return absl::CivilMinute(civil_day.year(), civil_day.month(), civil_day.day(),
+                           hour, minute);
 }
 
 }  // namespace
@@ -126,7 +120,8 @@ absl::StatusOr<ProductCode> ParseProductCode(std::string_view data_structure) {
   return code;
 }
 
-// --- 004 / 005 / 007 ------------------------------------------------------------
+// --- 004 / 005 / 007
+// ------------------------------------------------------------
 
 absl::StatusOr<std::string> EncodeExpirationDate(absl::CivilDay day) {
   return EncodeJulian("=>", "expiration", absl::CivilMinute(day), false);
@@ -175,7 +170,8 @@ absl::StatusOr<ChainOfIdentityId> ChainOfIdentityId::Create(
     return InvalidField("coi.year", "year must be two digits (0-99)");
   }
   bool sequence_ok = sequence.size() == 6;
-  for (char c : sequence) sequence_ok = sequence_ok && (IsUpper(c) || IsDigit(c));
+  for (char c : sequence)
+    sequence_ok = sequence_ok && (IsUpper(c) || IsDigit(c));
   if (!sequence_ok) {
     return InvalidField("coi.sequence",
                         "sequence is six characters of A-Z 0-9");

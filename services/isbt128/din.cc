@@ -8,24 +8,16 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/status/status.h"
 #include "services/isbt128/check_character.h"
+#include "services/isbt128/digits.h"
 
 namespace cellchain::isbt128 {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+using internal::Digits;
+using internal::IsDigit;
+
 // A-N, P-Z: upper-case letters without O.
 bool IsLetterNoO(char c) { return c >= 'A' && c <= 'Z' && c != 'O'; }
-
-// Non-negative integer from exactly the given digits, or -1.
-int Digits(std::string_view s) {
-  if (s.empty()) return -1;
-  int value = 0;
-  for (char c : s) {
-    if (!IsDigit(c)) return -1;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
 
 bool IsFlagCharacter(char c) {
   // {0-9}, {A-H; J-N; P; R-Y} (ST-001 2.4.1).

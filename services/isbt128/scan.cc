@@ -8,13 +8,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/status/status.h"
+#include "services/isbt128/digits.h"
 
 namespace cellchain::isbt128 {
 namespace {
 
 constexpr std::string_view kCompoundIdentifier = "=+";
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+using internal::IsDigit;
 
 // The data structure at the start of `rest`: its number and full length, or
 // number 0 when the identifier is not one this library reads.
@@ -35,19 +36,28 @@ Shape ShapeAt(std::string_view rest) {
       return {1, 16};
     }
     switch (second) {
-      case '%': return {2, 6};
-      case '<': return {3, 10};
-      case '>': return {4, 8};
-      case '+': return {23, 7};
-      default: return {};
+      case '%':
+        return {2, 6};
+      case '<':
+        return {3, 10};
+      case '>':
+        return {4, 8};
+      case '+':
+        return {23, 7};
+      default:
+        return {};
     }
   }
   if (first == '&') {
     switch (second) {
-      case '>': return {5, 12};
-      case '*': return {7, 12};
-      case '/': return {40, 17};
-      default: return {};
+      case '>':
+        return {5, 12};
+      case '*':
+        return {7, 12};
+      case '/':
+        return {40, 17};
+      default:
+        return {};
     }
   }
   return {};
@@ -77,7 +87,8 @@ absl::StatusOr<DataStructureValue> ParseOne(int number, std::string_view text) {
     case 2: {
       std::string content(text.substr(2));
       for (char c : content) {
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || IsDigit(c);
+        bool ok =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || IsDigit(c);
         if (!ok) return InvalidField("blood_groups", "ggre is alphanumeric");
       }
       return BloodGroups{content};
@@ -119,9 +130,9 @@ absl::StatusOr<std::vector<DataStructure>> ParseScan(std::string_view scan) {
     Shape shape = ShapeAt(rest);
     if (shape.number == 0) {
       return InvalidField(
-          "scan", absl::StrCat("unknown or unsupported data identifier \"",
-                               Printable(rest.substr(0, 2)), "\" at offset ",
-                               pos));
+          "scan",
+          absl::StrCat("unknown or unsupported data identifier \"",
+                       Printable(rest.substr(0, 2)), "\" at offset ", pos));
     }
     if (rest.size() < shape.length) {
       return InvalidField(
@@ -158,15 +169,15 @@ absl::StatusOr<std::vector<DataStructure>> ParseScan(std::string_view scan) {
       continue;
     }
     CC_ASSIGN_OR_RETURN(DataStructureValue value, ParseOne(shape.number, text));
-    out.push_back(DataStructure{shape.number, std::string(text),
-                                std::move(value)});
+    out.push_back(
+        DataStructure{shape.number, std::string(text), std::move(value)});
     pos += shape.length;
   }
   if (expected >= 0 && static_cast<int>(out.size()) != expected) {
-    return InvalidField("compound.count",
-                        absl::StrCat("compound message announces ", expected,
-                                     " data structures, ", out.size(),
-                                     " follow"));
+    return InvalidField(
+        "compound.count",
+        absl::StrCat("compound message announces ", expected,
+                     " data structures, ", out.size(), " follow"));
   }
   return out;
 }

@@ -14,7 +14,7 @@ namespace cellchain::ledger {
 namespace {
 
 // Records per unit of work taken by a thread.
-constexpr size_t kChunk = 64;
+constexpr size_t kRecordsPerTask = 64;
 
 }  // namespace
 
@@ -62,16 +62,17 @@ std::optional<std::string> Admission::Check(
 std::vector<std::optional<std::string>> Admission::CheckAll(
     std::span<const AdmissionInput> records, int threads) const {
   std::vector<std::optional<std::string>> results(records.size());
-  size_t workers =
-      threads > 0 ? static_cast<size_t>(threads)
-                  : std::max(1u, std::thread::hardware_concurrency());
-  workers = std::min(workers, (records.size() + kChunk - 1) / kChunk);
+  size_t workers = threads > 0
+                       ? static_cast<size_t>(threads)
+                       : std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min(workers,
+                     (records.size() + kRecordsPerTask - 1) / kRecordsPerTask);
   std::atomic<size_t> next{0};
   auto work = [&] {
     while (true) {
-      size_t begin = next.fetch_add(kChunk, std::memory_order_relaxed);
+      size_t begin = next.fetch_add(kRecordsPerTask, std::memory_order_relaxed);
       if (begin >= records.size()) return;
-      size_t end = std::min(records.size(), begin + kChunk);
+      size_t end = std::min(records.size(), begin + kRecordsPerTask);
       for (size_t i = begin; i < end; ++i) results[i] = Check(records[i]);
     }
   };

@@ -16,6 +16,7 @@
 #include "services/common/crypto/encoding.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/absl_view.h"
+#include "services/ledger/internal_text.h"
 
 namespace cellchain::ledger {
 namespace {
@@ -184,9 +185,7 @@ std::string Padded(uint64_t value) {
   return buffer;
 }
 
-std::string TimeText(absl::Time time) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E6SZ", time, absl::UTCTimeZone());
-}
+using internal::TimeText;
 
 // ---------------------------------------------------------------------------
 // JSON: a writer and a strict reader for this fixed schema. Numbers are

@@ -18,6 +18,7 @@
 #include "services/common/pg/result.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/absl_view.h"
+#include "services/ledger/internal_text.h"
 #include "services/ledger/merkle.h"
 
 namespace cellchain::ledger {
@@ -94,16 +95,7 @@ absl::Status CheckRequired(std::string_view field, std::string_view value) {
   return CheckText(field, value);
 }
 
-// [a-z][a-z0-9_]*
-bool IsSnakeCase(std::string_view s) {
-  if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-      return false;
-    }
-  }
-  return true;
-}
+using internal::IsSnakeCase;
 
 // Two or more snake_case segments separated by '.'.
 bool IsActionName(std::string_view action) {

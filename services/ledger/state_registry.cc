@@ -6,17 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/absl_view.h"
+#include "services/ledger/internal_text.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::ledger {
 namespace {
 
-bool IsSnakeCase(std::string_view s) {
-  if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
+using internal::IsSnakeCase;
 
 }  // namespace
 

@@ -22,6 +22,7 @@
 #include "services/common/crypto/sha256.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/absl_view.h"
+#include "services/ledger/internal_text.h"
 
 namespace cellchain::ledger {
 namespace {
@@ -36,9 +37,7 @@ constexpr size_t kChunk = 64;
 
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 
-std::string TimeText(absl::Time time) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E6SZ", time, absl::UTCTimeZone());
-}
+using internal::TimeText;
 
 // True iff `bytes` holds exactly `hash`.
 bool Equal(const Hash& hash, std::string_view bytes) {
@@ -517,9 +516,9 @@ void Verification::CheckRecordContents() {
       auto compare = [&](std::string_view column, std::string_view stored_value,
                          std::string_view signed_value) {
         if (stored_value == signed_value) return;
-        diffs.push_back(absl::StrCat(ToAbsl(column), " is \"", ToAbsl(stored_value),
-                                     "\" but the signed record says \"",
-                                     ToAbsl(signed_value), "\""));
+        diffs.push_back(absl::StrCat(
+            ToAbsl(column), " is \"", ToAbsl(stored_value),
+            "\" but the signed record says \"", ToAbsl(signed_value), "\""));
       };
       compare("record_id", stored.record_id, f->record_id);
       compare("service", stored.service, f->service);

@@ -11,8 +11,8 @@ namespace {
 constexpr char kKeyPrefix[] = "vkey ";
 constexpr size_t kKeyPrefixSize = sizeof(kKeyPrefix) - 1;
 
-absl::StatusOr<Checkpoint> Check(std::string_view note,
-                                 const NoteVerifier& verifier) {
+absl::StatusOr<Checkpoint> CheckNote(std::string_view note,
+                                     const NoteVerifier& verifier) {
   std::vector<NoteVerifier> verifiers = {verifier};
   CC_ASSIGN_OR_RETURN(VerifiedNote verified, VerifyNote(note, verifiers));
   return ParseCheckpoint(verified.text);
@@ -25,8 +25,7 @@ absl::Status DataLoss(std::string_view reason, std::string message) {
 }  // namespace
 
 std::string FormatWitnessed(const Witnessed& witnessed) {
-  return absl::StrCat(kKeyPrefix, witnessed.verifier_key, "\n",
-                      witnessed.note);
+  return absl::StrCat(kKeyPrefix, witnessed.verifier_key, "\n", witnessed.note);
 }
 
 absl::StatusOr<Witnessed> ParseWitnessed(std::string_view text) {
@@ -41,7 +40,7 @@ absl::StatusOr<Witnessed> ParseWitnessed(std::string_view text) {
   witnessed.note = std::string(text.substr(newline + 1));
   CC_ASSIGN_OR_RETURN(NoteVerifier verifier,
                       NoteVerifier::FromKeyString(witnessed.verifier_key));
-  absl::StatusOr<Checkpoint> checkpoint = Check(witnessed.note, verifier);
+  absl::StatusOr<Checkpoint> checkpoint = CheckNote(witnessed.note, verifier);
   if (!checkpoint.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the saved checkpoint does not verify with its key: ",
@@ -61,20 +60,20 @@ absl::StatusOr<Witnessed> Advance(const std::optional<Witnessed>& seen,
   next.note = std::string(latest_note);
   CC_ASSIGN_OR_RETURN(NoteVerifier verifier,
                       NoteVerifier::FromKeyString(next.verifier_key));
-  absl::StatusOr<Checkpoint> latest = Check(latest_note, verifier);
+  absl::StatusOr<Checkpoint> latest = CheckNote(latest_note, verifier);
   if (!latest.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the log's checkpoint does not verify with the key pinned at first "
-        "contact (", next.verifier_key, "): ", latest.status().message()));
+        "contact (",
+        next.verifier_key, "): ", latest.status().message()));
   }
   next.checkpoint = *std::move(latest);
   if (!seen.has_value()) return next;
   const Checkpoint& before = seen->checkpoint;
   if (next.checkpoint.origin != before.origin) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the log is \"", next.checkpoint.origin,
-                     "\", the checkpoint seen before is of \"", before.origin,
-                     "\""));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the log is \"", next.checkpoint.origin,
+        "\", the checkpoint seen before is of \"", before.origin, "\""));
   }
   if (next.checkpoint.size < before.size) {
     return DataLoss(
@@ -94,8 +93,8 @@ absl::StatusOr<Witnessed> Advance(const std::optional<Witnessed>& seen,
   }
   if (before.size > 0) {
     absl::Status consistent =
-        VerifyConsistency(before.size, next.checkpoint.size, proof,
-                          before.root, next.checkpoint.root);
+        VerifyConsistency(before.size, next.checkpoint.size, proof, before.root,
+                          next.checkpoint.root);
     if (!consistent.ok()) {
       return DataLoss(
           kReasonLogForked,
