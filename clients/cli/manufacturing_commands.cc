@@ -975,6 +975,11 @@ int BatchList(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
+// "main", or "side 1", "side 2", ... (GrowthPoint.series).
+std::string LineName(int series) {
+  return series == 0 ? "main" : absl::StrCat("side ", series);
+}
+
 int GrowthCurve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("growth-curve");
   bool csv = o.format == "csv";
@@ -989,19 +994,20 @@ int GrowthCurve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
            &response);
   if (!status.ok()) return Report(cmd, status);
   if (csv) {
-    std::cout << "day,passage,cumulative_pd\n";
+    std::cout << "day,passage,cumulative_pd,line\n";
     for (const v1::GrowthPoint& p : response.points()) {
       std::cout << Fixed(p.day(), 2) << "," << p.passage_number() << ","
-                << Fixed(p.cumulative_population_doublings(), 2) << "\n";
+                << Fixed(p.cumulative_population_doublings(), 2) << ","
+                << LineName(p.series()) << "\n";
     }
     return 0;
   }
-  Table table({"DAY", "PASSAGE", "CUMULATIVE PD", "STEP"});
+  Table table({"DAY", "PASSAGE", "CUMULATIVE PD", "LINE", "STEP"});
   table.AlignRight(0).AlignRight(1).AlignRight(2);
   for (const v1::GrowthPoint& p : response.points()) {
     table.AddRow({Fixed(p.day(), 2), Passage(p.passage_number()),
                   Fixed(p.cumulative_population_doublings(), 2),
-                  Printable(p.step_id())});
+                  LineName(p.series()), Printable(p.step_id())});
   }
   table.Print(std::cout);
   return 0;

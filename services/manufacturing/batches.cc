@@ -294,30 +294,17 @@ absl::StatusOr<v1::GetGrowthCurveResponse> Manufacturing::GetGrowthCurve(
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(BatchView view,
                       LoadView(*lease, request.batch_id(), false));
-  absl::flat_hash_map<std::string, GrowthFacts> growth =
-      ComputeGrowth(FactsOf(view.steps));
-  std::optional<absl::Time> start;
-  for (const v1::Step& s : view.steps) {
-    if (s.kind() == v1::STEP_KIND_PROCESSING)
-      start = ToTime(s.values().seeded_at());
-  }
+  const std::vector<StepFacts> facts = FactsOf(view.steps);
   v1::GetGrowthCurveResponse response;
-  if (!start) return response;
-  for (const v1::Step& s : view.steps) {
-    if (!IsCulture(s.kind()) || !s.values().has_harvested_at()) continue;
+  for (const CurvePoint& p : GrowthCurve(facts, ComputeGrowth(facts))) {
     v1::GrowthPoint* point = response.add_points();
-    point->set_step_id(s.step_id());
-    point->set_passage_number(s.passage_number());
-    point->set_day(
-        absl::ToDoubleHours(ToTime(s.values().harvested_at()) - *start) / 24.0);
+    point->set_step_id(p.step_id);
+    point->set_passage_number(p.passage_number);
+    point->set_day(p.culture_days);
     point->set_cumulative_population_doublings(
-        growth[s.step_id()].cumulative_population_doublings);
+        p.cumulative_population_doublings);
+    point->set_series(p.series);
   }
-  std::stable_sort(response.mutable_points()->begin(),
-                   response.mutable_points()->end(),
-                   [](const v1::GrowthPoint& a, const v1::GrowthPoint& b) {
-                     return a.day() < b.day();
-                   });
   return response;
 }
 

@@ -261,12 +261,12 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   // cumulative population doublings.
   std::string csv = Ok(*quinn_, {"manufacturing", "growth-curve",
                                  "--batch-id=" + batch, "--format=csv"});
-  EXPECT_THAT(csv, ::testing::StartsWith("day,passage,cumulative_pd\n"));
-  EXPECT_THAT(csv, HasSubstr("\n7.00,0,4.00\n"));
-  EXPECT_THAT(csv, HasSubstr("\n11.04,1,7.00\n"));
+  EXPECT_THAT(csv, ::testing::StartsWith("day,passage,cumulative_pd,line\n"));
+  EXPECT_THAT(csv, HasSubstr("\n7.00,0,4.00,main\n"));
+  EXPECT_THAT(csv, HasSubstr("\n11.04,1,7.00,main\n"));
   std::string table =
       Ok(*quinn_, {"manufacturing", "growth-curve", "--batch-id=" + batch});
-  EXPECT_THAT(table, ContainsRegex("11.04 +P1 +7.00  " + p1));
+  EXPECT_THAT(table, ContainsRegex("11.04 +P1 +7.00 +main +" + p1));
 }
 
 // The helpers declared above.
