@@ -1,7 +1,7 @@
 // LabelService: the gRPC adapter of Labels (labels.h). Each handler takes
 // the caller from the access gate and hands the request to the domain;
-// auth::Handle turns the result into the call's status. Not hosted by
-// cellchaind yet (docs/services/labels.md).
+// auth::Handle turns the result into the call's status. cellchaind hosts
+// it (its LabelsModule; docs/services/labels.md).
 // Thread-safety: handlers run concurrently; the service holds no mutable
 // state.
 #ifndef CELLCHAIN_SERVICES_LABELS_LABELS_SERVICE_H_

@@ -4,12 +4,11 @@
 //                description and state (DirectItems over custody::Custody);
 //   DosePort     dose: the dose a dose bag holds (003 with its division,
 //                005, 040, the count and volume) and its patient's subject
-//                id and date of birth. The dose service has no lookup of a
-//                dose by its bag yet (docs/services/labels.md, "what dose
-//                should expose"), so there is no direct implementation;
+//                id and date of birth (DirectDoses over dose::Dose's
+//                GetDoseOfItem and GetPatient, direct_doses.h);
 //   ProcessPort  donor intake and manufacturing: when the cord was
-//                delivered (007) and a cryovial's cells and volume. No
-//                direct implementation yet either; the host may pass none.
+//                collected (007) and a cryovial's cells and fill volume
+//                (DirectProcess, direct_process.h); the host may pass none.
 // Where a port has no data the label omits the field when its type allows
 // (rules.h lists which); otherwise the label is refused
 // LABEL_DATA_MISSING: a tissue container needs its collection, a cryovial
