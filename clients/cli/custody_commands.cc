@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -15,12 +18,12 @@
 #include "clients/cli/printable.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
+#include "services/isbt128/din.h"
 
 namespace cellchain::cli {
 namespace {
 
 namespace v1 = cellchain::custody::v1;
-
 
 std::string TypeName(v1::ItemType t) {
   return LowerName(v1::ItemType_Name(t), "ITEM_TYPE_");
@@ -51,10 +54,9 @@ void PrintItem(const v1::Item& item) {
   }
   if (!item.local_code().empty()) line("local code", item.local_code());
   line("state", StateName(item.state()) + (item.on_hold() ? " (held)" : ""));
-  line("custodian",
-       item.custodian_user_id().empty()
-           ? (item.location_id().empty() ? "-" : "(the location)")
-           : item.custodian_user_id());
+  line("custodian", item.custodian_user_id().empty()
+                        ? (item.location_id().empty() ? "-" : "(the location)")
+                        : item.custodian_user_id());
   line("location", item.location_id().empty() ? "-" : item.location_id());
   if (!item.open_handoff_id().empty()) {
     line("in transit", "handoff " + item.open_handoff_id());
@@ -62,15 +64,15 @@ void PrintItem(const v1::Item& item) {
   if (item.temperature_excursion()) line("temperature", "EXCURSION recorded");
   if (!item.patient_id().empty()) line("patient", item.patient_id());
   for (const v1::ParentLink& parent : item.parents()) {
-    line("from", parent.parent_item_id() + " (" + KindName(parent.kind()) + ")");
+    line("from",
+         parent.parent_item_id() + " (" + KindName(parent.kind()) + ")");
   }
   line("registered", DisplayTime(item.registered_at()));
   line("version", std::to_string(item.version()));
 }
 
 // --scan=- reads one line from stdin, as a keyboard-wedge scanner types it.
-bool ReadScan(const Options& o, const std::string& command,
-              std::string* scan) {
+bool ReadScan(const Options& o, const std::string& command, std::string* scan) {
   if (o.scan != "-") {
     *scan = o.scan;
   } else if (!std::getline(std::cin, *scan)) {
@@ -90,13 +92,13 @@ bool ParseParents(const Options& o, const std::string& command,
   for (const std::string& entry : o.parents) {
     std::vector<std::string> parts = absl::StrSplit(entry, ':');
     v1::DerivationKind kind = v1::DERIVATION_KIND_UNSPECIFIED;
-    if (parts.size() != 2 ||
-        !ParseEnumName(parts[1], "DERIVATION_KIND_", &v1::DerivationKind_Parse,
-                   &kind)) {
+    if (parts.size() != 2 || !ParseEnumName(parts[1], "DERIVATION_KIND_",
+                                            &v1::DerivationKind_Parse, &kind)) {
       Fail(command,
-           "--parents: \"" + entry + "\" is not ITEM_ID:KIND (kinds: "
-           "aliquot, split, pool, passage, thaw, formulation, processing, "
-           "cryopreservation, harvest, sample, material, equipment)",
+           "--parents: \"" + entry +
+               "\" is not ITEM_ID:KIND (kinds: "
+               "aliquot, split, pool, passage, thaw, formulation, processing, "
+               "cryopreservation, harvest, sample, material, equipment)",
            2);
       return false;
     }
@@ -106,7 +108,6 @@ bool ParseParents(const Options& o, const std::string& command,
   }
   return true;
 }
-
 
 template <typename Request, typename Response, typename Method>
 grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
@@ -156,8 +157,8 @@ int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       channel, o, &v1::CustodyService::Stub::RegisterItem, request, &response);
   if (!status.ok()) return Report("custody register", status);
   std::cout << "registered " << response.item().item_id() << " ("
-            << TypeName(response.item().type()) << " "
-            << Label(response.item()) << ")\n";
+            << TypeName(response.item().type()) << " " << Label(response.item())
+            << ")\n";
   return 0;
 }
 
@@ -176,9 +177,8 @@ int Link(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::LinkParent,
                              request, &response);
   if (!status.ok()) return Report("custody link", status);
-  std::cout << "linked " << o.item_id << " <- "
-            << parents[0].parent_item_id() << " ("
-            << KindName(parents[0].kind()) << ")\n";
+  std::cout << "linked " << o.item_id << " <- " << parents[0].parent_item_id()
+            << " (" << KindName(parents[0].kind()) << ")\n";
   return 0;
 }
 
@@ -193,8 +193,8 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   for (const v1::Hold& hold : response.holds()) {
     std::cout << "  hold " << hold.hold_id() << " "
               << (hold.active() ? "ACTIVE" : "released") << " since "
-              << DisplayTime(hold.placed_at()) << " by " << hold.placed_by_user_id()
-              << ": " << hold.reason() << "\n";
+              << DisplayTime(hold.placed_at()) << " by "
+              << hold.placed_by_user_id() << ": " << hold.reason() << "\n";
   }
   for (const v1::Handoff& h : response.handoffs()) {
     std::cout << "  handoff " << h.handoff_id() << " " << h.status() << " "
@@ -214,8 +214,9 @@ int Find(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!ReadScan(o, "custody find", &scan)) return 2;
   request.set_scan(scan);
   v1::FindItemByScanResponse response;
-  grpc::Status status = Call(
-      channel, o, &v1::CustodyService::Stub::FindItemByScan, request, &response);
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::FindItemByScan, request,
+           &response);
   if (!status.ok()) return Report("custody find", status);
   PrintItem(response.item());
   return 0;
@@ -225,7 +226,8 @@ int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::CreateLocationRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::LocationKind kind = v1::LOCATION_KIND_UNSPECIFIED;
-  if (!ParseEnumName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse, &kind)) {
+  if (!ParseEnumName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse,
+                     &kind)) {
     return Fail("custody location-add",
                 "--kind: site, room, freezer, rack, box or position", 2);
   }
@@ -233,8 +235,9 @@ int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   request.set_name(o.name);
   request.set_parent_location_id(o.parent_location);
   v1::CreateLocationResponse response;
-  grpc::Status status = Call(
-      channel, o, &v1::CustodyService::Stub::CreateLocation, request, &response);
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::CreateLocation, request,
+           &response);
   if (!status.ok()) return Report("custody location-add", status);
   std::cout << "location " << response.location().location_id() << " ("
             << LowerName(v1::LocationKind_Name(kind), "LOCATION_KIND_") << " "
@@ -272,15 +275,16 @@ int HandoffCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   request.set_condition(o.condition);
   request.set_seal_intact(!o.seal_broken);
   v1::InitiateHandoffResponse response;
-  grpc::Status status = Call(
-      channel, o, &v1::CustodyService::Stub::InitiateHandoff, request, &response);
+  grpc::Status status =
+      Call(channel, o, &v1::CustodyService::Stub::InitiateHandoff, request,
+           &response);
   if (!status.ok()) return Report("custody handoff", status);
   const v1::Handoff& h = response.handoff();
   std::cout << "handoff " << h.handoff_id() << ": " << h.item_id()
             << " in transit, carried by " << h.carrier_user_id() << " to "
             << (h.to_user_id().empty() ? "" : h.to_user_id())
             << (h.to_user_id().empty() || h.to_location_id().empty() ? ""
-                                                                      : " at ")
+                                                                     : " at ")
             << h.to_location_id() << "\n";
   return 0;
 }
@@ -389,8 +393,8 @@ int SetLimits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   request.mutable_limit()->set_max_celsius(max);
   v1::SetTemperatureLimitsResponse response;
   grpc::Status status =
-      Call(channel, o, &v1::CustodyService::Stub::SetTemperatureLimits,
-           request, &response);
+      Call(channel, o, &v1::CustodyService::Stub::SetTemperatureLimits, request,
+           &response);
   if (!status.ok()) return Report("custody set-limits", status);
   std::cout << TypeName(type) << ": " << min << " to " << max << " °C\n";
   return 0;
@@ -410,9 +414,9 @@ int HoldCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 }
 
 int ReleaseHold(std::shared_ptr<grpc::Channel> channel, const Options& o) {
-  absl::StatusOr<std::string> password = ReadPassword(
-      {.env_var = o.password_env, .from_stdin = o.password_stdin},
-      "password to sign the release (APPROVED)", false);
+  absl::StatusOr<std::string> password =
+      ReadPassword({.env_var = o.password_env, .from_stdin = o.password_stdin},
+                   "password to sign the release (APPROVED)", false);
   if (!password.ok()) {
     return Fail("custody release-hold",
                 std::string(password.status().message()), 2);
@@ -454,7 +458,8 @@ int End(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   v1::ItemState outcome = v1::ITEM_STATE_UNSPECIFIED;
-  if (!ParseEnumName(o.outcome, "ITEM_STATE_", &v1::ItemState_Parse, &outcome)) {
+  if (!ParseEnumName(o.outcome, "ITEM_STATE_", &v1::ItemState_Parse,
+                     &outcome)) {
     return Fail("custody end", "--outcome: consumed, infused or discarded", 2);
   }
   request.set_outcome(outcome);
@@ -468,21 +473,75 @@ int End(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-void PrintNode(const v1::TraceNode& node, int depth, bool backward) {
+// The name a person reads for a traced item: its DIN as printed beside the
+// bar code ("A9999 26 000001 [K]") with its product code, or its local code
+// (a material's MAT-..., an equipment tag); the internal id only when the
+// item has neither.
+std::string ReadableName(const v1::Item& item) {
+  std::string din, product;
+  for (const auto& id : item.isbt128()) {
+    if (id.kind() == "din" && din.empty()) {
+      absl::StatusOr<isbt128::Din> parsed = isbt128::Din::Parse(id.value());
+      din = parsed.ok() ? parsed->EyeReadable() : id.value();
+    } else if (id.kind() == "product_code" && product.empty()) {
+      product = id.value();
+    }
+  }
+  if (!din.empty()) return product.empty() ? din : din + " " + product;
+  if (!item.local_code().empty()) return item.local_code();
+  return item.item_id();
+}
+
+// What the tree knows of each item, and through which items above it an
+// ancestor (or descendant) reached by several paths is also reached.
+struct TraceIndex {
+  std::map<std::string, const v1::Item*> items;
+  std::map<std::string, std::vector<std::string>> also_via;
+};
+
+void IndexNode(const v1::TraceNode& node, TraceIndex& index) {
+  index.items.emplace(node.item().item_id(), &node.item());
+  for (const v1::TraceNode& child : node.children()) {
+    if (child.shown_above()) {
+      std::vector<std::string>& via = index.also_via[child.item().item_id()];
+      std::string name = ReadableName(node.item());
+      if (std::find(via.begin(), via.end(), name) == via.end()) {
+        via.push_back(name);
+      }
+    }
+    IndexNode(child, index);
+  }
+}
+
+// One line per item: the readable name first, the internal item id and the
+// record that linked it last, as a detail column. An item reached by
+// several paths is printed once, where the walk met it first, with the
+// other items it is also reached through.
+void PrintNode(const v1::TraceNode& node, int depth, bool backward,
+               const TraceIndex& index) {
+  if (node.shown_above()) return;
   std::string indent(2 * depth, ' ');
   std::cout << indent;
   if (depth > 0) {
     std::cout << (backward ? "<- " : "-> ") << KindName(node.kind()) << " ";
   }
   const v1::Item& item = node.item();
-  std::cout << item.item_id() << " " << TypeName(item.type()) << " "
-            << Label(item) << " [" << StateName(item.state()) << "]";
+  std::cout << Printable(ReadableName(item)) << "  " << TypeName(item.type())
+            << " [" << StateName(item.state()) << "]";
   if (!item.patient_id().empty()) std::cout << " patient " << item.patient_id();
+  auto via = index.also_via.find(item.item_id());
+  if (via != index.also_via.end()) {
+    std::cout << " (also via ";
+    for (size_t i = 0; i < via->second.size(); ++i) {
+      std::cout << (i > 0 ? ", " : "") << Printable(via->second[i]);
+    }
+    std::cout << ")";
+  }
+  std::cout << "    " << item.item_id();
   if (!node.record_id().empty()) std::cout << " (" << node.record_id() << ")";
-  if (node.shown_above()) std::cout << " (shown above)";
   std::cout << "\n";
   for (const v1::TraceNode& child : node.children()) {
-    PrintNode(child, depth + 1, backward);
+    PrintNode(child, depth + 1, backward, index);
   }
 }
 
@@ -494,36 +553,52 @@ int Trace(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::TraceRequest request;
   request.set_item_id(o.item_id);
   v1::TraceResponse response;
-  grpc::Status status =
-      Call(channel, o,
-           backward ? &v1::CustodyService::Stub::TraceBackward
-                    : &v1::CustodyService::Stub::TraceForward,
-           request, &response);
+  grpc::Status status = Call(channel, o,
+                             backward ? &v1::CustodyService::Stub::TraceBackward
+                                      : &v1::CustodyService::Stub::TraceForward,
+                             request, &response);
   if (!status.ok()) return Report("custody trace", status);
-  PrintNode(response.root(), 0, backward);
-  auto list = [](const char* label,
-                 const google::protobuf::RepeatedPtrField<std::string>& ids) {
+  TraceIndex index;
+  IndexNode(response.root(), index);
+  PrintNode(response.root(), 0, backward, index);
+  // The summary names items as the tree does; a QC sample drawn beside the
+  // path is not in the tree, so it keeps its id.
+  auto name = [&index](const std::string& id) {
+    auto it = index.items.find(id);
+    return it == index.items.end() ? id : ReadableName(*it->second);
+  };
+  auto list = [&name](
+                  const char* label,
+                  const google::protobuf::RepeatedPtrField<std::string>& ids,
+                  bool items) {
     std::cout << PadLabel(label, 14);
     if (ids.empty()) std::cout << "-";
     for (int i = 0; i < ids.size(); ++i) {
-      std::cout << (i > 0 ? ", " : "") << ids[i];
+      std::cout << (i > 0 ? ", " : "")
+                << Printable(items ? name(ids[i]) : ids[i]);
     }
     std::cout << "\n";
   };
   std::cout << response.item_count() << " item(s)\n";
-  list("donor lots", response.donor_lot_ids());
-  list("reagent lots", response.reagent_lot_ids());
-  list("equipment", response.equipment_ids());
-  list("QC samples", response.qc_sample_ids());
-  list("operators", response.operator_user_ids());
+  list("donor lots", response.donor_lot_ids(), true);
+  list("reagent lots", response.reagent_lot_ids(), true);
+  list("equipment", response.equipment_ids(), true);
+  list("QC samples", response.qc_sample_ids(), true);
+  // Custody knows who recorded a change of an item (registered, linked,
+  // handed over, held, ended); who verified a manufacturing step is in
+  // manufacturing's records, which `audit query --din` shows.
+  list("operators", response.operator_user_ids(), false);
   std::cout << PadLabel("patients", 14);
   if (response.patients().empty()) std::cout << "-";
   for (int i = 0; i < response.patients_size(); ++i) {
     const v1::PatientReached& p = response.patients(i);
-    std::cout << (i > 0 ? ", " : "") << p.patient_id() << " (" << p.item_id()
-              << ", " << StateName(p.state()) << ")";
+    std::cout << (i > 0 ? ", " : "") << p.patient_id() << " ("
+              << Printable(name(p.item_id())) << ", " << StateName(p.state())
+              << ")";
   }
   std::cout << "\n";
+  std::cout << "verifiers of manufacturing steps are not in custody's "
+               "records: see `cellchain audit query --din=...`\n";
   return 0;
 }
 

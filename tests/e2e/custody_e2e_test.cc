@@ -100,15 +100,67 @@ TEST_F(CustodyE2eTest, FromDonorLotToPharmacyWithScansRecallTraceAndVerify) {
 
   // The dose traced back: donor lot, reagent lot, operators, patient.
   std::string trace = Ok(*quinn_, {"custody", "trace", "--item-id=" + dose});
-  EXPECT_THAT(trace, HasSubstr("donor lots    " + lot));
-  EXPECT_THAT(trace, HasSubstr("reagent lots  " + medium));
+  EXPECT_THAT(trace, ::testing::ContainsRegex(
+                         "donor lots    A9999 [0-9]{2} 000001 \\[.\\]\n"));
+  EXPECT_THAT(trace, HasSubstr("reagent lots  MED-7\n"));
   EXPECT_THAT(trace, HasSubstr("operators     phil, quinn, tina"));
   EXPECT_THAT(trace, HasSubstr("RH-017"));
-  EXPECT_THAT(trace, ::testing::ContainsRegex("<- formulation itm_.* \\(rec_"));
+  // The tree names items as people do; ids stay in the detail column.
+  EXPECT_THAT(trace,
+              ::testing::ContainsRegex(
+                  "<- formulation P0-7  culture_vessel .* itm_.* \\(rec_"));
 
   // Every custody record verifies, snapshots against rows included.
   std::string verified = Ok(*quinn_, {"audit", "verify"});
   EXPECT_THAT(verified, Not(HasSubstr("FINDING")));
+}
+
+// Two vessels made from one donor lot and one medium, pooled into a dose:
+// the trace names the lot by its DIN as printed on its label, and prints
+// the lot and the medium once each, saying which other vessel reaches them.
+TEST_F(CustodyE2eTest,
+       TraceNamesItemsByDinAndCodeAndPrintsSharedAncestorsOnce) {
+  std::string din_out = Ok(*tina_, {"custody", "din", "--fin=A9999"});
+  std::string data =
+      Capture(din_out, "data structure +(=A9999[0-9]{8}[0-9]{2})");
+  std::string eye = Capture(din_out, "(A9999 [0-9]{2} 000001 \\[.\\])");
+  ASSERT_FALSE(data.empty()) << din_out;
+  ASSERT_FALSE(eye.empty()) << din_out;
+  std::string lot = Register({"--type=donor_lot", "--din=" + data});
+  std::string medium =
+      Register({"--type=reagent_lot", "--local-code=MAT-0042"});
+  std::string parents =
+      "--parents=" + lot + ":processing," + medium + ":material";
+  std::string first =
+      Register({"--type=culture_vessel", "--local-code=P0-A", parents});
+  std::string second =
+      Register({"--type=culture_vessel", "--local-code=P0-B", parents});
+  std::string dose = Register(
+      {"--type=dose_bag", "--local-code=DOSE-9",
+       "--parents=" + first + ":formulation," + second + ":formulation"});
+
+  std::string trace = Ok(*quinn_, {"custody", "trace", "--item-id=" + dose});
+  auto count = [&trace](const std::string& text) {
+    int n = 0;
+    for (size_t at = trace.find(text); at != std::string::npos;
+         at = trace.find(text, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  // Once in the tree, once in the summary: not once per vessel.
+  EXPECT_EQ(count(eye), 2) << trace;
+  EXPECT_EQ(count("MAT-0042"), 2) << trace;
+  EXPECT_EQ(count(lot), 1) << trace;  // the detail column only
+  EXPECT_THAT(trace, HasSubstr("donor lots    " + eye + "\n"));
+  EXPECT_THAT(trace, HasSubstr("reagent lots  MAT-0042\n"));
+  EXPECT_THAT(trace,
+              ::testing::ContainsRegex("processing " +
+                                       std::string("A9999 [0-9]{2} 000001 "
+                                                   "\\[.\\]  donor_lot .*"
+                                                   "\\(also via P0-[AB]\\)")));
+  EXPECT_THAT(trace, HasSubstr("5 item(s)"));
+  EXPECT_THAT(trace, HasSubstr("operators     tina"));
 }
 
 }  // namespace
