@@ -74,6 +74,26 @@ TEST_F(DonorTest, EligibleDonorsLotIsReleasedUnderQaSignature) {
   EXPECT_EQ(released.state(), v1::LOT_STATE_AVAILABLE);
   EXPECT_EQ(released.released_by_user_id(), "quinn");
 
+  // A DIN query finds her screenings, recorded before the cord had a DIN
+  // (each linked to it at receipt), and her determination, signed after.
+  const std::string code = r.donor.donor_code();
+  int64_t screenings = Count(
+      "SELECT count(*) FROM cellchain_donor.screenings WHERE donor_code = $1",
+      {code});
+  ASSERT_GT(screenings, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records r "
+                  "JOIN cellchain_donor.screenings s "
+                  "ON r.entity_type = 'screening' AND r.entity_id = "
+                  "s.screening_id WHERE s.donor_code = $1 AND r.din = $2 "
+                  "AND r.action = 'screening.din_linked'",
+                  {code, r.lot.din()}),
+            screenings);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records WHERE "
+                  "entity_type = 'determination' AND entity_id = $1 AND "
+                  "din = $2",
+                  {determined.determination().determination_id(), r.lot.din()}),
+            1);
+
   EXPECT_THAT(History("donor_lot", r.lot.lot_id()),
               ElementsAre("lot.receive by tina",
                           "lot.release by quinn SIGNATURE_MEANING_APPROVED"));

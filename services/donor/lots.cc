@@ -27,6 +27,41 @@ constexpr char kNoCordReceived[] = ": no cord is received from her";
 
 }  // namespace
 
+namespace {
+
+// Her screenings and determinations were recorded before her cord had a
+// DIN, so their records carry none and `audit query --din` would not find
+// them. Each gets one more record in its own chain, its unchanged state
+// with the DIN as identifier ("screening.din_linked",
+// "determination.din_linked"), in the receipt's transaction; records made
+// later carry her DINs themselves (screening.cc). Errors as Append's.
+absl::Status LinkIntakeToDin(ledger::Recorder& audit, const std::string& code,
+                             const std::string& din) {
+  pg::Transaction& tx = audit.tx();
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Screening> screenings,
+                      LoadScreenings(tx, code));
+  for (const v1::Screening& screening : screenings) {
+    CC_RETURN_IF_ERROR(audit
+                           .Append("screening.din_linked", "screening",
+                                   screening.screening_id(), screening, "",
+                                   {ledger::DinIdentifier(din)})
+                           .status());
+  }
+  CC_ASSIGN_OR_RETURN(std::vector<v1::Determination> determinations,
+                      LoadDeterminations(tx, code));
+  for (const v1::Determination& determination : determinations) {
+    CC_RETURN_IF_ERROR(audit
+                           .Append("determination.din_linked", "determination",
+                                   determination.determination_id(),
+                                   determination, "",
+                                   {ledger::DinIdentifier(din)})
+                           .status());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
     const auth::Principal& caller, const v1::ReceiveCordRequest& request) {
   CC_RETURN_IF_ERROR(CheckReceipt(request, clock_->Now()));
@@ -99,7 +134,7 @@ absl::StatusOr<v1::ReceiveCordResponse> Donors::ReceiveCord(
             }
             CC_ASSIGN_OR_RETURN(*response.mutable_lot(),
                                 AppendLot(audit, "lot.receive", lot.lot_id()));
-            return absl::OkStatus();
+            return LinkIntakeToDin(audit, code, lot.din());
           });
   if (IsReason(result.status(), kReasonConsentWithdrawn) ||
       IsReason(result.status(), kReasonDeliveryMismatch)) {

@@ -2,6 +2,7 @@
 // result) and QA's signed determination, computed from what is stored,
 // never chosen (eligibility.h).
 #include <string>
+#include <vector>
 
 #include "services/common/crypto/crypto.h"
 #include "services/common/idempotency/idempotency.h"
@@ -14,6 +15,22 @@
 #include "services/ledger/record_once.h"
 
 namespace cellchain::donor {
+namespace {
+
+// Her lots' DINs as the ISBT 128 identifiers of a record of her intake
+// made after her cord was received (none before: the DIN does not exist
+// yet, and ReceiveCord links the records made until then).
+absl::StatusOr<std::vector<audit::v1::Isbt128Identifier>> DinIdentifiersOf(
+    pg::Transaction& tx, const std::string& code) {
+  CC_ASSIGN_OR_RETURN(std::vector<std::string> dins, DinsOf(tx, code));
+  std::vector<audit::v1::Isbt128Identifier> ids;
+  for (std::string& din : dins) {
+    ids.push_back(ledger::DinIdentifier(std::move(din)));
+  }
+  return ids;
+}
+
+}  // namespace
 
 absl::StatusOr<v1::RecordScreeningResponse> Donors::RecordScreening(
     const auth::Principal& caller, const v1::RecordScreeningRequest& request) {
@@ -42,9 +59,11 @@ absl::StatusOr<v1::RecordScreeningResponse> Donors::RecordScreening(
             AppendDonor(audit, "donor.screening_recorded", donor.donor_code()));
         CC_ASSIGN_OR_RETURN(*response.mutable_screening(),
                             LoadScreening(tx, screening.screening_id()));
+        CC_ASSIGN_OR_RETURN(auto dins,
+                            DinIdentifiersOf(tx, donor.donor_code()));
         return audit
             .Append("screening.record", "screening", screening.screening_id(),
-                    response.screening())
+                    response.screening(), "", std::move(dins))
             .status();
       });
 }
@@ -87,12 +106,14 @@ absl::StatusOr<v1::DetermineEligibilityResponse> Donors::DetermineEligibility(
         const std::string& id = determination.determination_id();
         CC_ASSIGN_OR_RETURN(*response.mutable_determination(),
                             LoadDetermination(tx, id));
+        CC_ASSIGN_OR_RETURN(auto dins,
+                            DinIdentifiersOf(tx, donor.donor_code()));
         CC_ASSIGN_OR_RETURN(
             ledger::SignedRecord record,
             audit.Append("determination.sign", "determination", id,
                          response.determination(),
-                         DescribeOutcome(response.determination()), {},
-                         signature.manifestation));
+                         DescribeOutcome(response.determination()),
+                         std::move(dins), signature.manifestation));
         response.set_record_id(record.record_id);
         return absl::OkStatus();
       });

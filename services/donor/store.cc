@@ -131,6 +131,10 @@ constexpr char kSelectLotIdsOfDonor[] =
     "SELECT lot_id FROM cellchain_donor.lots WHERE donor_code = $1 "
     "ORDER BY received_at, lot_id";
 
+constexpr char kSelectDinsOfDonor[] =
+    "SELECT din FROM cellchain_donor.lots WHERE donor_code = $1 "
+    "ORDER BY received_at, lot_id";
+
 constexpr char kSelectSealedIdentifying[] =
     "SELECT coalesce(name, ''), coalesce(date_of_birth, ''), "
     "coalesce(medical_record_number, '') "
@@ -454,6 +458,12 @@ absl::StatusOr<std::vector<v1::DonorLot>> LoadLotPage(Executor& executor,
 absl::StatusOr<std::vector<std::string>> LotIdsOf(pg::Connection& c,
                                                   const std::string& code) {
   CC_ASSIGN_OR_RETURN(pg::Result r, c.Exec(kSelectLotIdsOfDonor, {code}));
+  return Strings(r);
+}
+
+absl::StatusOr<std::vector<std::string>> DinsOf(pg::Transaction& tx,
+                                                const std::string& code) {
+  CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(kSelectDinsOfDonor, {code}));
   return Strings(r);
 }
 

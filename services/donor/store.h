@@ -108,6 +108,12 @@ absl::StatusOr<std::vector<v1::DonorLot>> LoadLotPage(Executor& executor,
 absl::StatusOr<std::vector<std::string>> LotIdsOf(pg::Connection& c,
                                                   const std::string& code);
 
+// The DINs (13 characters) of her lots, in the order they were received:
+// the records of her screenings and determinations carry them, so that a
+// DIN query in audit finds them (docs/services/donor.md).
+absl::StatusOr<std::vector<std::string>> DinsOf(pg::Transaction& tx,
+                                                const std::string& code);
+
 // Her sealed identifying values (name, date of birth, medical record
 // number), "" for each not recorded.
 absl::StatusOr<std::array<std::string, 3>> LoadSealedIdentifying(

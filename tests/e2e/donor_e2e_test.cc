@@ -95,6 +95,17 @@ TEST_F(DonorE2eTest, IntakeToReleasedLotWithRefusalsWithdrawalAndVerify) {
     std::string by_din = Ok(*quinn_, {"audit", "query", "--din=" + din});
     EXPECT_THAT(by_din, HasSubstr(" lot.receive ")) << din;
     EXPECT_THAT(by_din, HasSubstr(" lot.release ")) << din;
+    // And her screening results and eligibility determination, made
+    // before the cord had a DIN: each screening's record linking it to the
+    // DIN at receipt, the determination signed after it carries the DIN.
+    int linked = 0;
+    for (size_t at = by_din.find(" screening.din_linked ");
+         at != std::string::npos;
+         at = by_din.find(" screening.din_linked ", at + 1)) {
+      ++linked;
+    }
+    EXPECT_EQ(linked, static_cast<int>(std::size(kPanel))) << by_din;
+    EXPECT_THAT(by_din, HasSubstr(" determination.sign ")) << din;
   }
 
   // Her name: not to the technician, to QA on an audited request only.
