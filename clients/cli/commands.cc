@@ -77,7 +77,7 @@ constexpr char kSummary[] =
     "  manufacturing verify | correct   a second person's check; a new\n"
     "                     revision with its --reason\n"
     "  manufacturing deviation-record | deviation-assess | batch-abort\n"
-    "  manufacturing batch-show | batch-list | growth-curve\n"
+    "  manufacturing batch-show | step-show | batch-list | growth-curve\n"
     "Roles: technician, qc_analyst, qa, pharmacist, clinician, admin.\n"
     "Every command but login and system * needs a session; "
     "$CELLCHAIN_SESSION_TOKEN,\nwhen set, is used instead of the session "
@@ -374,10 +374,13 @@ const CommandSpec kCommands[] = {
      "A culture's harvest; prints its population doublings. Technician.\n"},
     {"manufacturing verify",
      "step-id! revision reason password-stdin password-env",
-     "cellchain manufacturing verify --step-id=STP --revision=N\n"
+     "cellchain manufacturing verify --step-id=STP [--revision=N]\n"
      "    [--password-stdin | --password-env=VAR]\n"
      "The second person checks revision N of a step (signed VERIFIED); not\n"
-     "the one who recorded it. Technician or QA.\n"},
+     "the one who recorded it. Without --revision the step is printed as\n"
+     "step-show prints it and the revision shown is verified once you answer\n"
+     "yes (a line on stdin, before the password with --password-stdin); it\n"
+     "is refused if the step changed since. Technician or QA.\n"},
     {"manufacturing correct",
      "batch-id! step-id! revision reason material equipment bank "
      "cells-per-vial confluence frozen-at harvested-at harvested-cells method "
@@ -419,9 +422,12 @@ const CommandSpec kCommands[] = {
      "The final product lot, a custody item with the donor lot's DIN; the\n"
      "batch goes to QC_PENDING. Every verified step must be verified.\n"
      "Technician.\n"},
-    {"manufacturing batch-abort", "batch-id! reason",
+    {"manufacturing batch-abort",
+     "batch-id! reason password-stdin password-env",
      "cellchain manufacturing batch-abort --batch-id=BAT --reason=TEXT\n"
-     "Stops the batch for good; its open vessels are discarded. QA.\n"},
+     "    [--password-stdin | --password-env=VAR]\n"
+     "Stops the batch for good (signed REJECTED, with the reason); its open\n"
+     "vessels are discarded. batch-show shows who aborted it and when. QA.\n"},
     {"manufacturing deviation-record",
      "batch-id! step-id classification description impact reason",
      "cellchain manufacturing deviation-record --batch-id=BAT [--step-id=STP]\n"
@@ -440,6 +446,11 @@ const CommandSpec kCommands[] = {
      "cellchain manufacturing batch-show --batch-id=BAT\n"
      "The batch, every step with its passage, status, revision, population\n"
      "doublings and doubling time, corrections, deviations and banks.\n"},
+    {"manufacturing step-show", "step-id!",
+     "cellchain manufacturing step-show --step-id=STP\n"
+     "Every recorded value of the step (times, counts, viability, confluence,\n"
+     "vessels, materials by code and lot, equipment by tag), who recorded and\n"
+     "verified it, and each correction's old -> new values with its reason.\n"},
     {"manufacturing batch-list", "state lot-id",
      "cellchain manufacturing batch-list\n"
      "    [--state=in_process|qc_pending|aborted] [--lot-id=DONOR_LOT]\n"

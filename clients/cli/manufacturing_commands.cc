@@ -8,6 +8,9 @@
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -246,6 +249,213 @@ std::string StepHead(const v1::Step& step) {
                       " ", Passage(step.passage_number()), ", revision ",
                       step.revision(), ", ", StepStatusName(step.status()),
                       ")");
+}
+
+// "Quinn Q. Assurance (quinn)", or the user id alone when the name is not
+// known.
+std::string AbortedBy(const v1::Batch& b) {
+  if (b.aborted_by_printed_name().empty()) return b.aborted_by_user_id();
+  return absl::StrCat(b.aborted_by_printed_name(), " (", b.aborted_by_user_id(),
+                      ")");
+}
+
+// How step-show names the materials and equipment a step used: material
+// ids as "MAT-... lot SUPPLIER_LOT", equipment ids by asset tag. An id
+// that could not be read stays as it is.
+struct UsedNames {
+  std::map<std::string, std::string> materials;
+  std::map<std::string, std::string> equipment;
+};
+
+std::string Named(const std::map<std::string, std::string>& names,
+                  const std::string& id) {
+  auto found = names.find(id);
+  return found == names.end() ? id : found->second;
+}
+
+// Every value recorded in `v`, labelled, in the order of the batch record;
+// values the step's kind does not record (unset) are left out. Labels are
+// stable: step-show compares two revisions by them.
+std::vector<std::pair<std::string, std::string>> ValueLines(
+    const v1::StepValues& v, const UsedNames& names) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&](const char* label, std::string value) {
+    out.emplace_back(label, std::move(value));
+  };
+  if (v.method() != v1::PROCESSING_METHOD_UNSPECIFIED) {
+    add("method",
+        LowerName(v1::ProcessingMethod_Name(v.method()), "PROCESSING_METHOD_"));
+  }
+  if (v.tissue_grams() != 0) add("tissue (g)", Fixed(v.tissue_grams(), 2));
+  if (!v.vessel_type().empty()) add("vessel type", v.vessel_type());
+  if (v.vessel_count() != 0)
+    add("vessel count", absl::StrCat(v.vessel_count()));
+  if (v.has_seeded_at()) {
+    add("seeded at", DisplayTime(v.seeded_at()));
+    add("seeded cells", v.seeded_viable_cells() == 0
+                            ? "- (not counted)"
+                            : Cells(v.seeded_viable_cells()));
+  }
+  if (v.has_harvested_at()) add("harvested at", DisplayTime(v.harvested_at()));
+  if (v.has_thawed_at()) add("thawed at", DisplayTime(v.thawed_at()));
+  if (!v.vial_item_id().empty()) add("vial", v.vial_item_id());
+  if (v.harvested_viable_cells() != 0) {
+    add("viable cells", Cells(v.harvested_viable_cells()));
+  }
+  if (v.viability_percent() != 0) {
+    add("viability (%)", Fixed(v.viability_percent(), 1));
+  }
+  if (v.confluence_percent() != 0) {
+    add("confluence (%)", Fixed(v.confluence_percent(), 1));
+  }
+  if (v.bank_kind() != v1::BANK_KIND_UNSPECIFIED) {
+    add("bank", BankName(v.bank_kind()));
+  }
+  if (v.cells_per_vial() != 0) add("cells per vial", Cells(v.cells_per_vial()));
+  if (v.has_frozen_at()) add("frozen at", DisplayTime(v.frozen_at()));
+  if (v.volume_ml() != 0) add("volume (ml)", Fixed(v.volume_ml(), 1));
+  for (const v1::MaterialUse& m : v.materials()) {
+    std::string text = Named(names.materials, m.material_id());
+    if (!m.quantity().empty()) absl::StrAppend(&text, " (", m.quantity(), ")");
+    add("material", text);
+  }
+  for (const std::string& e : v.equipment_ids()) {
+    add("equipment", Named(names.equipment, e));
+  }
+  return out;
+}
+
+// The names of the materials (one GetMaterial each) and equipment (one
+// ListEquipment) `steps` used. A lookup that fails leaves the id.
+UsedNames NamesOf(std::shared_ptr<grpc::Channel> channel, const Options& o,
+                  const std::vector<const v1::StepValues*>& values) {
+  UsedNames names;
+  bool equipment = false;
+  for (const v1::StepValues* v : values) {
+    for (const v1::MaterialUse& m : v->materials()) {
+      if (names.materials.contains(m.material_id())) continue;
+      v1::GetMaterialRequest get;
+      get.set_material_id(m.material_id());
+      v1::GetMaterialResponse got;
+      if (Call(channel, o, &v1::ManufacturingService::Stub::GetMaterial, get,
+               &got)
+              .ok()) {
+        names.materials[m.material_id()] = absl::StrCat(
+            got.material().material_code(), " lot ",
+            got.material().supplier_lot(), " (", got.material().name(), ")");
+      }
+    }
+    equipment = equipment || !v->equipment_ids().empty();
+  }
+  if (equipment) {
+    v1::ListEquipmentResponse listed;
+    if (Call(channel, o, &v1::ManufacturingService::Stub::ListEquipment,
+             v1::ListEquipmentRequest(), &listed)
+            .ok()) {
+      for (const v1::Equipment& e : listed.equipment()) {
+        names.equipment[e.equipment_id()] = e.asset_tag();
+      }
+    }
+  }
+  return names;
+}
+
+// What the verifier signs: the step's every recorded value, who recorded
+// and verified it, and for a corrected step each revision's changed values
+// (old -> new) with its reason.
+void PrintStep(std::shared_ptr<grpc::Channel> channel, const Options& o,
+               const v1::Step& step, const v1::GetBatchResponse& batch) {
+  const v1::StepRevisionList* revisions = nullptr;
+  if (auto found = batch.revisions().find(step.step_id());
+      found != batch.revisions().end()) {
+    revisions = &found->second;
+  }
+  std::vector<const v1::StepValues*> all = {&step.values()};
+  if (revisions != nullptr) {
+    for (const v1::StepRevision& r : revisions->revisions()) {
+      all.push_back(&r.values());
+    }
+  }
+  const UsedNames names = NamesOf(channel, o, all);
+  std::cout << StepHead(step) << "\n";
+  Line("batch", step.batch_id() + " (DIN " + batch.batch().din() + ")");
+  Line("kind", StepKindName(step.kind()));
+  Line("passage", Passage(step.passage_number()));
+  Line("from",
+       step.source_step_id().empty() ? "the donor lot" : step.source_step_id());
+  Line("status", StepStatusName(step.status()));
+  Line("revision", absl::StrCat(step.revision()));
+  for (const auto& [label, value] : ValueLines(step.values(), names)) {
+    Line(label.c_str(), value);
+  }
+  if (!step.item_ids().empty()) {
+    Line("items", absl::StrJoin(step.item_ids(), ", "));
+  }
+  for (const v1::Vial& vial : step.vials()) {
+    Line("vial", vial.item_id() + " at " + vial.position_location_id());
+  }
+  Line("recorded by",
+       step.recorded_by_user_id() + " at " + DisplayTime(step.recorded_at()));
+  Line("verified by", step.verified_by_user_id().empty()
+                          ? "- (not verified)"
+                          : step.verified_by_user_id() + " at " +
+                                DisplayTime(step.verified_at()));
+  if (revisions == nullptr || revisions->revisions_size() < 2) return;
+  std::cout << "  revisions:\n";
+  const v1::StepRevision* previous = nullptr;
+  for (const v1::StepRevision& r : revisions->revisions()) {
+    std::cout << "    revision " << r.revision() << " by "
+              << Printable(r.recorded_by_user_id()) << " at "
+              << DisplayTime(r.recorded_at());
+    if (previous == nullptr) {
+      std::cout << ": first recorded\n";
+      previous = &r;
+      continue;
+    }
+    std::cout << ", reason: " << Printable(r.reason()) << "\n";
+    // Values compared by label, each label's values joined (a step may
+    // use several materials).
+    auto joined = [&](const v1::StepValues& v) {
+      std::vector<std::pair<std::string, std::string>> lines;
+      for (const auto& [label, value] : ValueLines(v, names)) {
+        auto same =
+            std::find_if(lines.begin(), lines.end(),
+                         [&](const auto& l) { return l.first == label; });
+        if (same == lines.end()) {
+          lines.emplace_back(label, value);
+        } else {
+          absl::StrAppend(&same->second, ", ", value);
+        }
+      }
+      return lines;
+    };
+    auto before = joined(previous->values());
+    auto after = joined(r.values());
+    auto value_of = [](const auto& lines, const std::string& label) {
+      for (const auto& [l, v] : lines) {
+        if (l == label) return v;
+      }
+      return std::string("-");
+    };
+    std::vector<std::string> labels;
+    for (const auto& [l, v] : after) labels.push_back(l);
+    for (const auto& [l, v] : before) {
+      if (std::find(labels.begin(), labels.end(), l) == labels.end()) {
+        labels.push_back(l);
+      }
+    }
+    bool changed = false;
+    for (const std::string& label : labels) {
+      std::string old_value = value_of(before, label);
+      std::string new_value = value_of(after, label);
+      if (old_value == new_value) continue;
+      changed = true;
+      std::cout << "      " << Printable(label) << ": " << Printable(old_value)
+                << " -> " << Printable(new_value) << "\n";
+    }
+    if (!changed) std::cout << "      (no value changed)\n";
+    previous = &r;
+  }
 }
 
 void PrintMaterial(const v1::MaterialLot& m) {
@@ -608,16 +818,71 @@ int Harvest(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
+// The step with the batch it belongs to (GetBatch by step id); false, after
+// reporting, when it cannot be read.
+bool ReadStep(std::shared_ptr<grpc::Channel> channel, const Options& o,
+              const std::string& cmd, v1::GetBatchResponse* batch,
+              const v1::Step** step, int* exit_code) {
+  v1::GetBatchRequest get;
+  get.set_step_id(o.step_id);
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::GetBatch, get, batch);
+  if (!status.ok()) {
+    *exit_code = Report(cmd, status);
+    return false;
+  }
+  for (const v1::Step& s : batch->steps()) {
+    if (s.step_id() == o.step_id) *step = &s;
+  }
+  if (*step == nullptr) {
+    *exit_code = Fail(cmd, "--step-id: not a step of its batch", 1);
+    return false;
+  }
+  return true;
+}
+
+int StepShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("step-show");
+  v1::GetBatchResponse batch;
+  const v1::Step* step = nullptr;
+  int exit_code = 0;
+  if (!ReadStep(channel, o, cmd, &batch, &step, &exit_code)) return exit_code;
+  PrintStep(channel, o, *step, batch);
+  return 0;
+}
+
 int Verify(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("verify");
-  if (o.revision <= 0) {
-    return Fail(
-        cmd, "--revision: the revision you checked (batch-show shows it)", 2);
+  if (o.revision < 0) {
+    return Fail(cmd, "--revision: the revision you checked (1 or more)", 2);
+  }
+  int64_t revision = o.revision;
+  if (revision == 0) {
+    // The verifier signs what they were shown: the step as step-show
+    // prints it, its revision confirmed. If it changes before the
+    // signature, the server refuses (STEP_REVISION).
+    v1::GetBatchResponse batch;
+    const v1::Step* step = nullptr;
+    int exit_code = 0;
+    if (!ReadStep(channel, o, cmd, &batch, &step, &exit_code)) {
+      return exit_code;
+    }
+    PrintStep(channel, o, *step, batch);
+    revision = step->revision();
+    std::cerr << "verify revision " << revision
+              << " of this step, as shown above? [yes/no] " << std::flush;
+    std::string answer;
+    if (!std::getline(std::cin, answer)) answer.clear();
+    if (!answer.empty() && answer.back() == '\r') answer.pop_back();
+    answer = absl::AsciiStrToLower(answer);
+    if (answer != "yes" && answer != "y") {
+      return Fail(cmd, "not confirmed: nothing was signed", 1);
+    }
   }
   v1::VerifyStepRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_step_id(o.step_id);
-  request.set_revision(o.revision);
+  request.set_revision(revision);
   if (!Signature(o, cmd, "the verification",
                  common::v1::SIGNATURE_MEANING_VERIFIED,
                  request.mutable_signature())) {
@@ -773,14 +1038,20 @@ int BatchAbort(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   v1::AbortBatchRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_batch_id(o.batch_id);
+  if (!Signature(o, cmd, "the abort of the batch",
+                 common::v1::SIGNATURE_MEANING_REJECTED,
+                 request.mutable_signature())) {
+    return 2;
+  }
   v1::AbortBatchResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::AbortBatch, request,
            &response);
   if (!status.ok()) return Report(cmd, status);
-  std::cout << "batch " << response.batch().batch_id() << " is "
-            << BatchStateName(response.batch().state()) << ": "
-            << response.batch().abort_reason() << "\n";
+  const v1::Batch& b = response.batch();
+  std::cout << "batch " << b.batch_id() << " is " << BatchStateName(b.state())
+            << ": " << b.abort_reason() << " (signed REJECTED by "
+            << AbortedBy(b) << " at " << DisplayTime(b.aborted_at()) << ")\n";
   return 0;
 }
 
@@ -869,7 +1140,13 @@ int BatchShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
     Line("product lot",
          b.product_item_id() + " (step " + b.product_step_id() + ")");
   }
-  if (!b.abort_reason().empty()) Line("aborted", b.abort_reason());
+  if (b.state() == v1::BATCH_STATE_ABORTED) {
+    Line("abort reason", b.abort_reason());
+    Line("aborted by", b.aborted_by_user_id().empty()
+                           ? "- (before aborts were signed)"
+                           : AbortedBy(b) + ", signed REJECTED");
+    Line("aborted at", DisplayTime(b.aborted_at()));
+  }
   Line("open major devs.", std::to_string(response.open_major_deviations()));
 
   std::map<std::string, const v1::Growth*> growth;
@@ -1038,6 +1315,7 @@ Command FindManufacturingCommand(const std::string& verb) {
   if (verb == "deviation-record") return DeviationRecord;
   if (verb == "deviation-assess") return DeviationAssess;
   if (verb == "batch-show") return BatchShow;
+  if (verb == "step-show") return StepShow;
   if (verb == "batch-list") return BatchList;
   if (verb == "growth-curve") return GrowthCurve;
   return nullptr;

@@ -52,10 +52,13 @@ constexpr char kBatchOfDonorLot[] =
     "SELECT batch_id FROM cellchain_manufacturing.batches "
     "WHERE donor_lot_id = $1 AND state <> $2";
 
-// Batch $1 put in state $3 (v1.BatchState ABORTED) for reason $2.
+// Batch $1 put in state $3 (v1.BatchState ABORTED) for reason $2, signed
+// by $4 ($5 their printed name), now: in the transaction that appends the
+// signed batch.abort record.
 constexpr char kAbortBatch[] =
     "UPDATE cellchain_manufacturing.batches SET state = $3, "
-    "abort_reason = $2, version = version + 1 WHERE batch_id = $1";
+    "abort_reason = $2, aborted_by = $4, aborted_by_name = $5, "
+    "aborted_at = now(), version = version + 1 WHERE batch_id = $1";
 
 // Every revision (v1.StepRevision) of every step of batch $1.
 std::string SelectRevisionsOfBatch() {
@@ -169,10 +172,16 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
   if (request.batch_id().empty()) return InvalidField("batch_id", "required");
   CC_RETURN_IF_ERROR(RequireText(request.context().reason(), "context.reason"));
   const std::string& request_id = request.context().request_id();
+  // QA rejects the batch for good (the proto says why REJECTED). SignAs
+  // refuses a malformed request id before the password is checked.
+  CC_ASSIGN_OR_RETURN(
+      auth::Signature signature,
+      SignAs(*signatures_, caller, request.signature(),
+             common::v1::SIGNATURE_MEANING_REJECTED, "AbortBatch", request_id));
   CC_ASSIGN_OR_RETURN(
       v1::AbortBatchResponse response,
       ledger::RecordOnce<v1::AbortBatchResponse>(
-          *pool_, *ledger_, {kServiceName, "AbortBatch", auth::ActorOf(caller)},
+          *pool_, *ledger_, {kServiceName, "AbortBatch", signature.actor},
           request,
           [&](ledger::Recorder& audit,
               v1::AbortBatchResponse& response) -> absl::Status {
@@ -190,14 +199,16 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
             CC_RETURN_IF_ERROR(
                 tx.Exec(kAbortBatch,
                         {batch.batch_id(), request.context().reason(),
-                         static_cast<int>(v1::BATCH_STATE_ABORTED)})
+                         static_cast<int>(v1::BATCH_STATE_ABORTED),
+                         signature.actor.user_id(),
+                         signature.manifestation.printed_name()})
                     .status());
             CC_ASSIGN_OR_RETURN(*response.mutable_batch(),
                                 LoadBatch(tx, batch.batch_id()));
             return audit
                 .Append("batch.abort", "batch", batch.batch_id(),
                         response.batch(), request.context().reason(),
-                        {DinOf(batch)})
+                        {DinOf(batch)}, signature.manifestation)
                 .status();
           }));
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
@@ -217,10 +228,16 @@ absl::StatusOr<v1::AbortBatchResponse> Manufacturing::AbortBatch(
 
 absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
     const v1::GetBatchRequest& request) {
-  if (request.batch_id().empty()) return InvalidField("batch_id", "required");
+  if (request.batch_id().empty() && request.step_id().empty()) {
+    return InvalidField("batch_id", "required (or step_id)");
+  }
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-  CC_ASSIGN_OR_RETURN(BatchView view,
-                      LoadView(*lease, request.batch_id(), false));
+  std::string batch_id = request.batch_id();
+  if (batch_id.empty()) {
+    CC_ASSIGN_OR_RETURN(v1::Step step, LoadStep(*lease, request.step_id()));
+    batch_id = step.batch_id();
+  }
+  CC_ASSIGN_OR_RETURN(BatchView view, LoadView(*lease, batch_id, false));
   v1::GetBatchResponse response;
   *response.mutable_batch() = view.batch;
   absl::flat_hash_map<std::string, GrowthFacts> growth =
@@ -229,8 +246,8 @@ absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
     *response.add_steps() = s;
     *response.add_growth() = ToGrowth(s, growth[s.step_id()]);
   }
-  CC_ASSIGN_OR_RETURN(pg::Result r, lease->Exec(SelectRevisionsOfBatch(),
-                                                {request.batch_id()}));
+  CC_ASSIGN_OR_RETURN(pg::Result r,
+                      lease->Exec(SelectRevisionsOfBatch(), {batch_id}));
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string step_id, r.GetString(row, 0));
     v1::StepRevision* revision =
@@ -238,10 +255,10 @@ absl::StatusOr<v1::GetBatchResponse> Manufacturing::GetBatch(
     CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *revision));
     CC_RETURN_IF_ERROR(ParseValues(r, row, *revision->mutable_values()));
   }
-  CC_ASSIGN_OR_RETURN(std::vector<v1::Deviation> deviations,
-                      pg::LoadRows<v1::Deviation>(
-                          *lease, DeviationSelect() + kWhereDeviationsOfBatch,
-                          {request.batch_id()}));
+  CC_ASSIGN_OR_RETURN(
+      std::vector<v1::Deviation> deviations,
+      pg::LoadRows<v1::Deviation>(
+          *lease, DeviationSelect() + kWhereDeviationsOfBatch, {batch_id}));
   for (v1::Deviation& d : deviations) {
     if (d.status() == v1::DEVIATION_STATUS_OPEN &&
         d.classification() != v1::DEVIATION_CLASS_MINOR) {

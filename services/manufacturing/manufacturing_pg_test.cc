@@ -60,6 +60,8 @@ TEST_F(ManufacturingTest, ABatchStartsOnlyFromAnAvailableDonorLot) {
   *abort.mutable_context() = Ctx();
   abort.mutable_context()->set_reason("wrong lot scanned at the bench");
   abort.set_batch_id(batch.batch_id());
+  *abort.mutable_signature() =
+      Sig(testing::kQaPassword, common::v1::SIGNATURE_MEANING_REJECTED);
   CC_ASSERT_OK(mfg_->AbortBatch(qa_, abort).status());
   CC_ASSERT_OK_AND_ASSIGN(v1::Batch second, Start(lot));
   EXPECT_NE(second.batch_id(), batch.batch_id());
@@ -644,10 +646,56 @@ TEST_F(ManufacturingTest, QaAbortsABatchAndItsVesselsAreDiscarded) {
   v1::AbortBatchRequest abort;
   *abort.mutable_context() = Ctx();
   abort.set_batch_id(b.batch.batch_id());
+  *abort.mutable_signature() =
+      Sig(testing::kQaPassword, common::v1::SIGNATURE_MEANING_REJECTED);
   EXPECT_EQ(FieldOf(mfg_->AbortBatch(qa_, abort).status()), "context.reason");
   abort.mutable_context()->set_reason("mycoplasma found in the P1 medium");
+  // Aborting is QA's e-signature: unsigned, or with a wrong password,
+  // nothing about the batch is written and its vessels stay in culture.
+  const int64_t before = Count(
+      "SELECT count(*) FROM cellchain_audit.records WHERE action = "
+      "'batch.abort'");
+  abort.clear_signature();
+  EXPECT_EQ(FieldOf(mfg_->AbortBatch(qa_, abort).status()),
+            "signature.meaning");
+  *abort.mutable_signature() = Sig("", common::v1::SIGNATURE_MEANING_REJECTED);
+  EXPECT_EQ(FieldOf(mfg_->AbortBatch(qa_, abort).status()),
+            "signature.password");
+  *abort.mutable_signature() =
+      Sig("not quinn's password", common::v1::SIGNATURE_MEANING_REJECTED);
+  absl::Status refused = mfg_->AbortBatch(qa_, abort).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  *abort.mutable_signature() =
+      Sig(testing::kQaPassword, common::v1::SIGNATURE_MEANING_APPROVED);
+  EXPECT_EQ(FieldOf(mfg_->AbortBatch(qa_, abort).status()),
+            "signature.meaning");
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_audit.records WHERE "
+                  "action = 'batch.abort'"),
+            before);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_manufacturing.batches "
+                  "WHERE state = 1 AND aborted_by IS NULL"),
+            1);
+  for (const std::string& vessel : p1.step().item_ids()) {
+    EXPECT_NE(Item(vessel).state(), custody::v1::ITEM_STATE_DISCARDED);
+  }
+  abort.mutable_context()->set_request_id(crypto::RandomId("req"));
+  *abort.mutable_signature() =
+      Sig(testing::kQaPassword, common::v1::SIGNATURE_MEANING_REJECTED);
+  const absl::Time signed_after = absl::Now() - absl::Seconds(1);
   CC_ASSERT_OK_AND_ASSIGN(auto aborted, mfg_->AbortBatch(qa_, abort));
   EXPECT_EQ(aborted.batch().state(), v1::BATCH_STATE_ABORTED);
+  EXPECT_EQ(aborted.batch().abort_reason(),
+            "mycoplasma found in the P1 medium");
+  EXPECT_EQ(aborted.batch().aborted_by_user_id(), "quinn");
+  EXPECT_EQ(aborted.batch().aborted_by_printed_name(), "Quinn Q. Assurance");
+  EXPECT_GE(absl::FromUnixSeconds(aborted.batch().aborted_at().seconds()),
+            signed_after - absl::Seconds(1));
+  CC_ASSERT_OK_AND_ASSIGN(auto shown, mfg_->GetBatch([&] {
+    v1::GetBatchRequest get;
+    get.set_batch_id(b.batch.batch_id());
+    return get;
+  }()));
+  EXPECT_EQ(shown.batch().aborted_by_user_id(), "quinn");
   for (const std::string& vessel : p1.step().item_ids()) {
     EXPECT_EQ(Item(vessel).state(), custody::v1::ITEM_STATE_DISCARDED);
   }
@@ -671,8 +719,9 @@ TEST_F(ManufacturingTest, QaAbortsABatchAndItsVesselsAreDiscarded) {
   deviation.set_description("mycoplasma PCR positive in P1 medium");
   deviation.set_impact("batch lost");
   CC_ASSERT_OK(mfg_->RecordDeviation(tina_, deviation).status());
-  EXPECT_THAT(History("batch", b.batch.batch_id()),
-              ElementsAre("batch.start by tina", "batch.abort by quinn"));
+  EXPECT_THAT(
+      History("batch", b.batch.batch_id()),
+      ElementsAre("batch.start by tina", "batch.abort by quinn REJECTED"));
   ExpectEverySnapshotMatchesItsRow();
 }
 

@@ -160,7 +160,10 @@ std::string BatchColumns() {
       "batch_id, donor_lot_id, din, process_version, state, "
       "started_by AS started_by_user_id, ",
       pg::MicrosColumn("started_at"),
-      ", product_item_id, product_step_id, abort_reason, version");
+      ", product_item_id, product_step_id, abort_reason, version, "
+      "aborted_by AS aborted_by_user_id, "
+      "aborted_by_name AS aborted_by_printed_name, ",
+      pg::MicrosColumn("aborted_at"));
 }
 
 std::string BatchSelect() {
