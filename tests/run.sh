@@ -9,7 +9,8 @@ usage() {
   echo "usage: tests/run.sh [ctest args...]" >&2
   echo "  env: BUILD_DIR (default build), BUILD_TYPE (default RelWithDebInfo)," >&2
   echo "       CTEST_JOBS (default 2), CELLCHAIN_TEST_CXX_FLAGS (a new build" >&2
-  echo "       dir's RelWithDebInfo flags, default -O2 -g1 -DNDEBUG)" >&2
+  echo "       dir's RelWithDebInfo flags, default -O2 -g1 -DNDEBUG)," >&2
+  echo "       CELLCHAIN_UNITY_BUILD (a new build dir's, default ON)" >&2
 }
 case "${1:-}" in
   -h | --help)
@@ -47,10 +48,15 @@ echo "run.sh: configure ${build} (${build_type})"
 configure=(cmake -S . -B "${build}")
 # A new build dir: the tests need line tables (-g1: a backtrace or a
 # failure names file:line), not full variable information, which costs about
-# a quarter of the compile time (docs/testing.md, "Build time").
+# a quarter of the compile time; and a build made once from scratch is a
+# unity build, each target's sources compiled as a few combined files,
+# which parses the common headers far fewer times (docs/testing.md, "Build
+# time"). A developer's own build dir keeps one object per source, so that
+# an edit recompiles one file.
 [[ -f "${build}/CMakeCache.txt" ]] || configure+=(-G Ninja
   -DCMAKE_BUILD_TYPE="${build_type}"
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${CELLCHAIN_TEST_CXX_FLAGS:--O2 -g1 -DNDEBUG}")
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${CELLCHAIN_TEST_CXX_FLAGS:--O2 -g1 -DNDEBUG}"
+  -DCELLCHAIN_UNITY_BUILD="${CELLCHAIN_UNITY_BUILD:-ON}")
 "${configure[@]}"
 
 echo "run.sh: build with -j$(nproc)"
