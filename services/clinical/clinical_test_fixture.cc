@@ -9,6 +9,7 @@
 #include "services/common/testing/status_matchers.h"
 #include "services/custody/product_lot_testing.h"
 #include "services/dose/rules.h"
+#include "services/ledger/append_testing.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::clinical {
@@ -19,16 +20,9 @@ absl::Status Sign(pg::Pool& pool, const ledger::Ledger& ledger,
                   const auth::Principal& who, const char* action,
                   const char* type, const std::string& id,
                   const google::protobuf::Message& state) {
-  return pool.InTransaction([&](pg::Transaction& tx) {
-    ledger::Event event;
-    event.actor = auth::ActorOf(who);
-    event.action = action;
-    event.entity_type = type;
-    event.entity_id = id;
-    event.after_state = &state;
-    event.request_id = crypto::RandomId("req");
-    return ledger.Append(tx, event).status();
-  });
+  return ledger::testing::AppendSnapshot(pool, ledger, auth::ActorOf(who),
+                                         action, type, id, state,
+                                         crypto::RandomId("req"));
 }
 
 }  // namespace
