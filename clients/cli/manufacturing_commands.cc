@@ -412,7 +412,11 @@ void PrintStep(std::shared_ptr<grpc::Channel> channel, const Options& o,
       previous = &r;
       continue;
     }
-    std::cout << ", reason: " << Printable(r.reason()) << "\n";
+    // A revision without a reason is a later recording (the harvest of a
+    // culture), not a correction.
+    std::cout << (r.reason().empty() ? ": recorded"
+                                     : ", reason: " + Printable(r.reason()))
+              << "\n";
     // Values compared by label, each label's values joined (a step may
     // use several materials).
     auto joined = [&](const v1::StepValues& v) {

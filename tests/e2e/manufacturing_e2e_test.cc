@@ -176,6 +176,66 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   EXPECT_THAT(p1_harvest, HasSubstr("doubling time 32.0 h"));
   std::string p1_revision = Capture(p1_harvest, "revision ([0-9]+)");
 
+  // P1's confluence was misread: a correction, a new revision.
+  std::string corrected =
+      SignedOk(*tina_, kTinaPassword,
+               {"correct", "--batch-id=" + batch, "--step-id=" + p1,
+                "--revision=" + p1_revision, "--confluence=88",
+                "--reason=confluence misread at the microscope"});
+  p1_revision = Capture(corrected, "revision ([0-9]+)");
+  EXPECT_EQ(p1_revision, "3") << corrected;
+
+  // The verifier sees what they sign: every recorded value, materials by
+  // code and lot, equipment by tag, and the correction's old -> new values
+  // with its reason.
+  std::string step_shown =
+      Ok(*tom_, {"manufacturing", "step-show", "--step-id=" + p1});
+  EXPECT_THAT(step_shown, ContainsRegex("passage +P1\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("vessel type +T175 flask\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("vessel count +1\n"));
+  EXPECT_THAT(step_shown,
+              ContainsRegex("seeded at +" + At(19 + 168 + 1) + "\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("seeded cells +1.00e\\+06\n"));
+  EXPECT_THAT(step_shown,
+              ContainsRegex("harvested at +" + At(19 + 168 + 97) + "\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("viable cells +8.00e\\+06\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("viability \\(%\\) +93.0\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("confluence \\(%\\) +88.0\n"));
+  EXPECT_THAT(step_shown,
+              ContainsRegex("material +MAT-[A-Za-z0-9]+ lot ME-2291 "
+                            "\\(MEM alpha\\) \\(30 ml\\)\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("equipment +INC-01\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("recorded by +tina at "));
+  EXPECT_THAT(step_shown, ContainsRegex("verified by +- \\(not verified\\)"));
+  EXPECT_THAT(step_shown, HasSubstr("revision 1 by tina at "));
+  EXPECT_THAT(step_shown,
+              ContainsRegex("revision 3 by tina at [^\n]*, reason: "
+                            "confluence misread at the microscope\n"));
+  EXPECT_THAT(step_shown, HasSubstr("confluence (%): 90.0 -> 88.0\n"));
+  // Revision 2 is the harvest (a recording, not a correction).
+  EXPECT_THAT(step_shown,
+              ContainsRegex("revision 2 by tina at [^\n]*: recorded\n"));
+  EXPECT_THAT(step_shown, HasSubstr("viability (%): - -> 93.0\n"));
+  EXPECT_THAT(step_shown, Not(HasSubstr("viability (%): 93.0 -> ")));
+
+  // verify without --revision shows the step and signs the revision shown,
+  // once confirmed; "no" signs nothing.
+  const std::string tom_password = std::string(kTomPassword) + "\n";
+  RunResult declined = tom_->Run(
+      {"manufacturing", "verify", "--step-id=" + p1, "--password-stdin"},
+      "no\n" + tom_password);
+  EXPECT_EQ(declined.exit_code, 1) << declined.output;
+  EXPECT_THAT(declined.output, HasSubstr("not confirmed: nothing was signed"));
+  RunResult confirmed = tom_->Run(
+      {"manufacturing", "verify", "--step-id=" + p1, "--password-stdin"},
+      "yes\n" + tom_password);
+  EXPECT_EQ(confirmed.exit_code, 0) << confirmed.output;
+  EXPECT_THAT(confirmed.output, HasSubstr("confluence (%): 90.0 -> 88.0"));
+  EXPECT_THAT(confirmed.output, HasSubstr("verify revision 3 of this step"));
+  EXPECT_THAT(confirmed.output,
+              HasSubstr("revision 3, verified) verified by tom (recorded by "
+                        "tina)"));
+
   // Four eyes: the one who recorded a step may not verify it.
   RunResult own =
       Signed(*tina_, kTinaPassword,
@@ -186,8 +246,6 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
       SignedOk(*tom_, kTomPassword,
                {"verify", "--step-id=" + p0, "--revision=" + p0_revision}),
       HasSubstr("verified by tom (recorded by tina)"));
-  SignedOk(*tom_, kTomPassword,
-           {"verify", "--step-id=" + p1, "--revision=" + p1_revision});
 
   // A master bank of two vials of 1e6 cells, one per freezer position.
   std::string room = Location("room", "Cryo room", site);
@@ -267,6 +325,36 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   std::string table =
       Ok(*quinn_, {"manufacturing", "growth-curve", "--batch-id=" + batch});
   EXPECT_THAT(table, ContainsRegex("11.04 +P1 +7.00 +main +" + p1));
+
+  // Aborting a batch is QA's signature with a reason, shown in batch-show.
+  std::string second_lot = AvailableDonorLot();
+  ASSERT_FALSE(second_lot.empty());
+  std::string second_start =
+      Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + second_lot});
+  std::string second =
+      Capture(second_start, "batch (bat_[A-Za-z0-9_-]+) started");
+  ASSERT_FALSE(second.empty()) << second_start;
+  std::vector<std::string> abort = {"batch-abort", "--batch-id=" + second,
+                                    "--reason=wrong donor lot scanned"};
+  RunResult wrong = Signed(*quinn_, "not quinn's password", abort);
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
+  EXPECT_THAT(wrong.output,
+              HasSubstr("(reason: SIGNATURE_REAUTHENTICATION_FAILED)"));
+  EXPECT_THAT(
+      Ok(*quinn_, {"manufacturing", "batch-show", "--batch-id=" + second}),
+      ContainsRegex("state +IN_PROCESS"));
+  EXPECT_THAT(SignedOk(*quinn_, kQuinnPassword, abort),
+              HasSubstr("is ABORTED: wrong donor lot scanned (signed REJECTED "
+                        "by Quinn Quality (quinn) at "));
+  std::string aborted =
+      Ok(*quinn_, {"manufacturing", "batch-show", "--batch-id=" + second});
+  EXPECT_THAT(aborted, ContainsRegex("state +ABORTED\n"));
+  EXPECT_THAT(aborted,
+              ContainsRegex("abort reason +wrong donor lot scanned\n"));
+  EXPECT_THAT(aborted, ContainsRegex("aborted by +Quinn Quality \\(quinn\\), "
+                                     "signed REJECTED\n"));
+  EXPECT_THAT(aborted,
+              ContainsRegex("aborted at +20[0-9][0-9]-[0-9-]+T[0-9:]+Z\n"));
 }
 
 // The helpers declared above.
