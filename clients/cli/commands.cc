@@ -255,8 +255,9 @@ const CommandSpec kCommands[] = {
     {"donor determine", "donor-code! reason password-stdin password-env",
      "cellchain donor determine --donor-code=D [--password-stdin | "
      "--password-env=VAR]\n"
-     "QA signs (APPROVED) the eligibility the stored data gives: ELIGIBLE,\n"
-     "INELIGIBLE or INCOMPLETE, with every reason.\n"},
+     "QA signs (APPROVED) the eligibility the stored data gives: ELIGIBLE or\n"
+     "INELIGIBLE, with every reason. An incomplete record is not signed\n"
+     "(ELIGIBILITY_INCOMPLETE names what is missing; donor show gives it).\n"},
     {"donor receive",
      "donor-code! delivered-at collected-at received-at min-celsius "
      "max-celsius weight-grams location-id reason",
