@@ -218,22 +218,15 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id,
   dose.set_expiration(*dose::ExpirationOf(expires_at, rules));
   dose.set_chain_of_identity(patient.chain_of_identity());
   dose.mutable_plan()->set_final_volume_ml(20.0);
-  custody::v1::RegisterItemRequest bag;
-  *bag.mutable_context() = Ctx();
-  bag.set_type(custody::v1::ITEM_TYPE_DOSE_BAG);
-  bag.set_din(dose.donation_identification());
-  bag.set_product_code(dose.product_code());
-  bag.set_expiration(dose.expiration());
-  bag.set_chain_of_identity(dose.chain_of_identity());
-  bag.set_description("UC-MSC dose, 1e+07 viable cells in 20.0 ml");
-  bag.set_location_id(pharmacy_);
-  bag.set_patient_id(subject_id);
-  custody::v1::ParentLink* from_lot = bag.add_parents();
-  from_lot->set_parent_item_id(lot.product_item_id);
-  from_lot->set_kind(custody::v1::DERIVATION_KIND_FORMULATION);
-  auto item = custody_->RegisterItem(tina_, bag);
-  EXPECT_TRUE(item.ok()) << item.status();
-  dose.set_item_id(item.ok() ? item->item().item_id() : "");
+  dose.set_item_id(custody::testing::RegisterDoseBag(
+      *custody_, tina_, Ctx(),
+      {.donation_identification = dose.donation_identification(),
+       .product_code = dose.product_code(),
+       .expiration = dose.expiration(),
+       .chain_of_identity = dose.chain_of_identity(),
+       .subject_id = subject_id,
+       .product_item_id = lot.product_item_id,
+       .location_id = pharmacy_}));
   // Released and issued to carl at the cath lab.
   custody::v1::InitiateHandoffRequest handoff;
   *handoff.mutable_context() = Ctx();
