@@ -2,11 +2,9 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "services/common/pg/proto_row.h"
+#include "services/common/pg/store_rows.h"
 #include "services/common/status/status.h"
 #include "services/dose/reasons.h"
 
@@ -88,18 +86,6 @@ constexpr char kWhereWorklist[] =
 
 // ---- rows ------------------------------------------------------------------
 
-absl::StatusOr<double> DoubleColumn(const pg::Result& r, int row,
-                                    const char* column) {
-  CC_ASSIGN_OR_RETURN(int index, r.ColumnIndex(column));
-  CC_ASSIGN_OR_RETURN(std::string text, r.GetString(row, index));
-  double value = 0;
-  if (!absl::SimpleAtod(text, &value)) {
-    return absl::InternalError(
-        absl::StrCat("column ", column, " is not a number: ", text));
-  }
-  return value;
-}
-
 absl::Status Rest(const pg::Result&, int, v1::Patient&) {
   return absl::OkStatus();
 }
@@ -109,53 +95,36 @@ absl::Status Rest(const pg::Result&, int, v1::Order&) {
 absl::Status Rest(const pg::Result& r, int row, v1::Dose& dose) {
   v1::SourceCount* source = dose.mutable_source();
   CC_ASSIGN_OR_RETURN(double total,
-                      DoubleColumn(r, row, "source_total_cells_per_ml"));
+                      r.GetDouble(row, "source_total_cells_per_ml"));
   source->set_total_cells_per_ml(total);
   CC_ASSIGN_OR_RETURN(double viability,
-                      DoubleColumn(r, row, "source_viability_percent"));
+                      r.GetDouble(row, "source_viability_percent"));
   source->set_viability_percent(viability);
   v1::PreparationPlan* plan = dose.mutable_plan();
   // The plan's columns are named as its fields.
   CC_RETURN_IF_ERROR(pg::FillFromRow(r, row, *plan));
-  CC_ASSIGN_OR_RETURN(int index, r.ColumnIndex("acknowledged_csv"));
-  if (!r.IsNull(row, index)) {
-    CC_ASSIGN_OR_RETURN(std::string csv, r.GetString(row, index));
-    if (!csv.empty()) {
-      for (absl::string_view code : absl::StrSplit(csv, ',')) {
-        dose.add_acknowledged_pending_test_codes(std::string(code));
-      }
-    }
+  CC_ASSIGN_OR_RETURN(std::vector<std::string> acknowledged,
+                      pg::CsvColumn(r, row, "acknowledged_csv"));
+  for (std::string& code : acknowledged) {
+    dose.add_acknowledged_pending_test_codes(std::move(code));
   }
   return absl::OkStatus();
 }
 
 // Every row through pg::LoadRows, and then Rest for what FillFromRow
 // leaves.
-constexpr auto kRest = [](const pg::Result& r, int row, auto& proto) {
+constexpr pg::RowLoader kRows{[](const pg::Result& r, int row, auto& proto) {
   return Rest(r, row, proto);
-};
-
-template <typename Proto, typename Executor>
-absl::StatusOr<std::vector<Proto>> Load(Executor& executor,
-                                        const std::string& sql,
-                                        const pg::Params& params) {
-  return pg::LoadRows<Proto>(executor, sql, params, kRest);
-}
-
-template <typename Proto, typename Executor>
-absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
-                                const std::string& id, std::string_view what,
-                                std::string_view reason) {
-  return pg::LoadFirstRow<Proto>(executor, sql, id, what, reason, kRest);
-}
+}};
 
 }  // namespace
 
 template <typename Executor>
 absl::StatusOr<v1::Patient> LoadPatient(Executor& executor,
                                         const std::string& subject_id) {
-  return LoadFirst<v1::Patient>(executor, PatientSelect() + kWherePatient,
-                                subject_id, "patient", kReasonPatientNotFound);
+  return kRows.First<v1::Patient>(executor, PatientSelect() + kWherePatient,
+                                  subject_id, "patient",
+                                  kReasonPatientNotFound);
 }
 
 template <typename Executor>
@@ -174,7 +143,7 @@ absl::StatusOr<std::array<std::string, 2>> LoadSealedIdentifying(
 template <typename Executor>
 absl::StatusOr<v1::Order> LoadOrder(Executor& executor, const std::string& id,
                                     bool for_update) {
-  return LoadFirst<v1::Order>(
+  return kRows.First<v1::Order>(
       executor,
       OrderSelect() + (for_update ? kWhereOrderForUpdate : kWhereOrder), id,
       "order", kReasonOrderNotFound);
@@ -183,7 +152,7 @@ absl::StatusOr<v1::Order> LoadOrder(Executor& executor, const std::string& id,
 template <typename Executor>
 absl::StatusOr<v1::Dose> LoadDose(Executor& executor, const std::string& id,
                                   bool for_update) {
-  return LoadFirst<v1::Dose>(
+  return kRows.First<v1::Dose>(
       executor, DoseSelect() + (for_update ? kWhereDoseForUpdate : kWhereDose),
       id, "dose", kReasonDoseNotFound);
 }
@@ -191,15 +160,15 @@ absl::StatusOr<v1::Dose> LoadDose(Executor& executor, const std::string& id,
 template <typename Executor>
 absl::StatusOr<v1::Dose> LoadDoseOfItem(Executor& executor,
                                         const std::string& item_id) {
-  return LoadFirst<v1::Dose>(executor, DoseSelect() + kWhereDoseOfItem, item_id,
-                             "dose of item", kReasonDoseNotFound);
+  return kRows.First<v1::Dose>(executor, DoseSelect() + kWhereDoseOfItem,
+                               item_id, "dose of item", kReasonDoseNotFound);
 }
 
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(
     Executor& executor, const std::string& order_id) {
-  return Load<v1::Dose>(executor, DoseSelect() + kWhereDosesOfOrder,
-                        {order_id});
+  return kRows.All<v1::Dose>(executor, DoseSelect() + kWhereDosesOfOrder,
+                             {order_id});
 }
 
 template <typename Executor>
@@ -215,7 +184,7 @@ absl::StatusOr<std::vector<v1::Dose>> ListDoses(
     after_micros = after->expires_at_micros;
     after_id = after->dose_id;
   }
-  return Load<v1::Dose>(
+  return kRows.All<v1::Dose>(
       executor, DoseSelect() + kWhereWorklist,
       {pg::TextArray(numbers), now_micros, expiring_before_micros, limit,
        after_micros, after_id});

@@ -3,9 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "services/common/pg/proto_row.h"
+#include "services/common/pg/store_rows.h"
 #include "services/common/status/status.h"
 #include "services/qc/reasons.h"
 
@@ -114,15 +113,6 @@ constexpr char kWhereLookbacksOfLot[] =
 
 // ---- rows ------------------------------------------------------------------
 
-absl::StatusOr<std::vector<std::string>> CsvColumn(const pg::Result& r, int row,
-                                                   const char* column) {
-  CC_ASSIGN_OR_RETURN(int index, r.ColumnIndex(column));
-  if (r.IsNull(row, index)) return std::vector<std::string>();
-  CC_ASSIGN_OR_RETURN(std::string csv, r.GetString(row, index));
-  if (csv.empty()) return std::vector<std::string>();
-  return std::vector<std::string>(absl::StrSplit(csv, ','));
-}
-
 // What FillFromRow leaves to each snapshot: its repeated fields and stored
 // protobufs.
 absl::Status Rest(const pg::Result& r, int row, v1::Specification& spec) {
@@ -136,19 +126,19 @@ absl::Status Rest(const pg::Result& r, int row, v1::Specification& spec) {
 }
 absl::Status Rest(const pg::Result& r, int row, v1::Lot& lot) {
   CC_ASSIGN_OR_RETURN(std::vector<std::string> pending,
-                      CsvColumn(r, row, "pending_csv"));
+                      pg::CsvColumn(r, row, "pending_csv"));
   for (std::string& code : pending) lot.add_pending_test_codes(std::move(code));
   return absl::OkStatus();
 }
 absl::Status Rest(const pg::Result& r, int row, v1::Sample& sample) {
   CC_ASSIGN_OR_RETURN(std::vector<std::string> codes,
-                      CsvColumn(r, row, "test_codes_csv"));
+                      pg::CsvColumn(r, row, "test_codes_csv"));
   for (std::string& code : codes) sample.add_test_codes(std::move(code));
   return absl::OkStatus();
 }
 absl::Status Rest(const pg::Result& r, int row, v1::Lookback& out) {
   CC_ASSIGN_OR_RETURN(std::vector<std::string> held,
-                      CsvColumn(r, row, "held_csv"));
+                      pg::CsvColumn(r, row, "held_csv"));
   for (std::string& id : held) out.add_held_item_ids(std::move(id));
   CC_ASSIGN_OR_RETURN(std::string bytes, r.GetBytes(row, "patients"));
   v1::Lookback patients;
@@ -167,32 +157,17 @@ absl::Status Rest(const pg::Result&, int, v1::Investigation&) {
 
 // Every row through pg::LoadRows, and then Rest for what FillFromRow
 // leaves.
-constexpr auto kRest = [](const pg::Result& r, int row, auto& proto) {
+constexpr pg::RowLoader kRows{[](const pg::Result& r, int row, auto& proto) {
   return Rest(r, row, proto);
-};
-
-template <typename Proto, typename Executor>
-absl::StatusOr<std::vector<Proto>> Load(Executor& executor,
-                                        const std::string& sql,
-                                        const pg::Params& params) {
-  return pg::LoadRows<Proto>(executor, sql, params, kRest);
-}
-
-template <typename Proto, typename Executor>
-absl::StatusOr<Proto> LoadFirst(Executor& executor, const std::string& sql,
-                                const std::string& id, std::string_view what,
-                                std::string_view reason) {
-  return pg::LoadFirstRow<Proto>(executor, sql, id, what, reason, kRest);
-}
+}};
 
 }  // namespace
-
 
 template <typename Executor>
 absl::StatusOr<v1::Specification> LoadSpec(Executor& executor,
                                            const std::string& id,
                                            bool for_update) {
-  return LoadFirst<v1::Specification>(
+  return kRows.First<v1::Specification>(
       executor, SpecSelect() + (for_update ? kWhereSpecForUpdate : kWhereSpec),
       id, "specification", kReasonSpecificationNotFound);
 }
@@ -203,7 +178,7 @@ absl::StatusOr<v1::Specification> LoadEffective(Executor& executor,
                                                 bool for_update) {
   CC_ASSIGN_OR_RETURN(
       std::vector<v1::Specification> specs,
-      Load<v1::Specification>(
+      kRows.All<v1::Specification>(
           executor,
           SpecSelect() +
               (for_update ? kWhereEffectiveForUpdate : kWhereEffective),
@@ -220,8 +195,8 @@ absl::StatusOr<v1::Specification> LoadEffective(Executor& executor,
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Specification>> ListSpecs(
     Executor& executor, const std::string& name) {
-  return Load<v1::Specification>(executor, SpecSelect() + kWhereSpecsNamed,
-                                 {name});
+  return kRows.All<v1::Specification>(executor, SpecSelect() + kWhereSpecsNamed,
+                                      {name});
 }
 
 template <typename Executor>
@@ -239,14 +214,14 @@ absl::StatusOr<v1::Lot> LoadLot(Executor& executor, const std::string& id,
       where = for_update ? kWhereLotOfItemForUpdate : kWhereLotOfItem;
       break;
   }
-  return LoadFirst<v1::Lot>(executor, LotSelect() + where, id, "QC lot",
-                            kReasonLotNotFound);
+  return kRows.First<v1::Lot>(executor, LotSelect() + where, id, "QC lot",
+                              kReasonLotNotFound);
 }
 
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Lot>> ListLots(Executor& executor,
                                               v1::LotState state, int limit) {
-  return Load<v1::Lot>(
+  return kRows.All<v1::Lot>(
       executor, LotSelect() + kWhereLotsListed,
       {state == v1::LOT_STATE_UNSPECIFIED ? pg::Param::Null()
                                           : pg::Param(static_cast<int>(state)),
@@ -256,21 +231,21 @@ absl::StatusOr<std::vector<v1::Lot>> ListLots(Executor& executor,
 template <typename Executor>
 absl::StatusOr<v1::Sample> LoadSample(Executor& executor,
                                       const std::string& id) {
-  return LoadFirst<v1::Sample>(executor, SampleSelect() + kWhereSample, id,
-                               "sample", kReasonSampleNotFound);
+  return kRows.First<v1::Sample>(executor, SampleSelect() + kWhereSample, id,
+                                 "sample", kReasonSampleNotFound);
 }
 
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Sample>> LoadSamplesOfLot(
     Executor& executor, const std::string& lot_id) {
-  return Load<v1::Sample>(executor, SampleSelect() + kWhereSamplesOfLot,
-                          {lot_id});
+  return kRows.All<v1::Sample>(executor, SampleSelect() + kWhereSamplesOfLot,
+                               {lot_id});
 }
 
 template <typename Executor>
 absl::StatusOr<v1::Result> LoadResult(Executor& executor, const std::string& id,
                                       bool for_update) {
-  return LoadFirst<v1::Result>(
+  return kRows.First<v1::Result>(
       executor,
       ResultSelect() + (for_update ? kWhereResultForUpdate : kWhereResult), id,
       "result", kReasonResultNotFound);
@@ -279,15 +254,15 @@ absl::StatusOr<v1::Result> LoadResult(Executor& executor, const std::string& id,
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Result>> LoadResultsOfLot(
     Executor& executor, const std::string& lot_id) {
-  return Load<v1::Result>(executor, ResultSelect() + kWhereResultsOfLot,
-                          {lot_id});
+  return kRows.All<v1::Result>(executor, ResultSelect() + kWhereResultsOfLot,
+                               {lot_id});
 }
 
 template <typename Executor>
 absl::StatusOr<v1::Investigation> LoadInvestigation(Executor& executor,
                                                     const std::string& id,
                                                     bool for_update) {
-  return LoadFirst<v1::Investigation>(
+  return kRows.First<v1::Investigation>(
       executor,
       InvestigationSelect() +
           (for_update ? kWhereInvestigationForUpdate : kWhereInvestigation),
@@ -297,7 +272,7 @@ absl::StatusOr<v1::Investigation> LoadInvestigation(Executor& executor,
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Investigation>> LoadInvestigationsOfLot(
     Executor& executor, const std::string& lot_id) {
-  return Load<v1::Investigation>(
+  return kRows.All<v1::Investigation>(
       executor, InvestigationSelect() + kWhereInvestigationsOfLot, {lot_id});
 }
 
@@ -306,15 +281,15 @@ absl::StatusOr<v1::Lookback> LoadLookback(Executor& executor,
                                           const std::string& id) {
   // A lookback is only ever read by its lot or right after it is made:
   // a missing one is the lot's.
-  return LoadFirst<v1::Lookback>(executor, LookbackSelect() + kWhereLookback,
-                                 id, "lookback", kReasonLotNotFound);
+  return kRows.First<v1::Lookback>(executor, LookbackSelect() + kWhereLookback,
+                                   id, "lookback", kReasonLotNotFound);
 }
 
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Lookback>> LoadLookbacksOfLot(
     Executor& executor, const std::string& lot_id) {
-  return Load<v1::Lookback>(executor, LookbackSelect() + kWhereLookbacksOfLot,
-                            {lot_id});
+  return kRows.All<v1::Lookback>(
+      executor, LookbackSelect() + kWhereLookbacksOfLot, {lot_id});
 }
 
 template <typename Executor>
