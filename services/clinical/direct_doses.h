@@ -13,9 +13,8 @@
 #include <string>
 
 #include "services/clinical/ports.h"
-#include "services/common/auth/principal.h"
+#include "services/dose/direct_lots.h"
 #include "services/dose/dose.h"
-#include "services/qc/qc.h"
 
 namespace cellchain::clinical {
 
@@ -35,41 +34,20 @@ class DirectDoses final : public DosePort {
     return got->dose();
   }
 
-  // dose's GetPatient without reveal_identifying: the bedside identifiers
-  // only, so nothing is decrypted and no viewing is recorded, and the
-  // caller's roles are not consulted (an empty principal is enough).
-  // NOT_FOUND PATIENT_NOT_FOUND; INVALID_ARGUMENT `subject_id` when empty.
+  // dose's GetPatientUnrevealed: the bedside identifiers only. NOT_FOUND
+  // PATIENT_NOT_FOUND; INVALID_ARGUMENT `subject_id` when empty.
   absl::StatusOr<dose::v1::Patient> GetPatient(
       const std::string& subject_id) override {
-    dose::v1::GetPatientRequest request;
-    request.set_subject_id(subject_id);
-    absl::StatusOr<dose::v1::GetPatientResponse> got =
-        dose_->GetPatient(auth::Principal{}, request);
-    if (!got.ok()) return got.status();
-    return got->patient();
+    return dose_->GetPatientUnrevealed(subject_id);
   }
 
  private:
   dose::Dose* const dose_;
 };
 
-class DirectLots final : public LotPort {
- public:
-  // `qc` is not owned and must outlive this.
-  explicit DirectLots(qc::Qc* qc) : qc_(qc) {}
-
-  // qc's GetLot: NOT_FOUND LOT_NOT_FOUND.
-  absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) override {
-    qc::v1::GetLotRequest request;
-    request.set_lot_id(lot_id);
-    absl::StatusOr<qc::v1::GetLotResponse> got = qc_->GetLot(request);
-    if (!got.ok()) return got.status();
-    return got->lot();
-  }
-
- private:
-  qc::Qc* const qc_;
-};
+// dose's DirectLots (qc's GetLot: NOT_FOUND LOT_NOT_FOUND), as clinical's
+// LotPort is dose's.
+using DirectLots = dose::DirectLots;
 
 }  // namespace cellchain::clinical
 

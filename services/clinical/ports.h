@@ -10,7 +10,8 @@
 //             adverse event's lookback walks (a lot's donor lot and reagent
 //             lots backward, the dose bags they reached forward).
 // cellchaind wires them over the co-hosted services: direct_doses.h
-// (DosePort over dose::Dose, LotPort over qc::Qc) and direct_items.h
+// (DosePort over dose::Dose, LotPort over qc::Qc: dose's own LotPort and
+// DirectLots, services/dose/lot_port.h and direct_lots.h) and direct_items.h
 // (ItemPort over custody::Custody). The dose service learns that a dose was
 // infused from custody (the bag's INFUSED end), not from a call back.
 // Callers pass the acting person's principal so that custody's records and
@@ -28,6 +29,7 @@
 #include "cellchain/dose/v1/dose.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
 #include "services/common/auth/principal.h"
+#include "services/dose/lot_port.h"
 
 namespace cellchain::clinical {
 
@@ -43,12 +45,9 @@ class DosePort {
       const std::string& subject_id) = 0;
 };
 
-class LotPort {
- public:
-  virtual ~LotPort() = default;
-  // The QC lot. NOT_FOUND LOT_NOT_FOUND; UNAVAILABLE.
-  virtual absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) = 0;
-};
+// The lot port dose reads lots through, so that one implementation
+// (dose::DirectLots) serves both.
+using LotPort = dose::LotPort;
 
 class ItemPort {
  public:

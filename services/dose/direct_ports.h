@@ -3,7 +3,7 @@
 // custody::DirectCustody and qc::DirectBatches do
 // (docs/decisions/0012-donor-calls-custody.md). The access gate is not
 // crossed a second time: the calling RPC's own roles were checked at its
-// gate.
+// gate. DirectLots, which clinical shares, is in direct_lots.h.
 // Thread-safety: as the domain objects (safe to call concurrently).
 #ifndef CELLCHAIN_SERVICES_DOSE_DIRECT_PORTS_H_
 #define CELLCHAIN_SERVICES_DOSE_DIRECT_PORTS_H_
@@ -11,27 +11,11 @@
 #include <string>
 
 #include "services/custody/custody.h"
+#include "services/dose/direct_lots.h"
 #include "services/dose/ports.h"
 #include "services/manufacturing/manufacturing.h"
-#include "services/qc/qc.h"
 
 namespace cellchain::dose {
-
-class DirectLots final : public LotPort {
- public:
-  // `qc` is not owned and must outlive this.
-  explicit DirectLots(qc::Qc* qc) : qc_(qc) {}
-  absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) override {
-    qc::v1::GetLotRequest request;
-    request.set_lot_id(lot_id);
-    absl::StatusOr<qc::v1::GetLotResponse> got = qc_->GetLot(request);
-    if (!got.ok()) return got.status();
-    return got->lot();
-  }
-
- private:
-  qc::Qc* const qc_;
-};
 
 class DirectMaterials final : public MaterialPort {
  public:

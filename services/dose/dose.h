@@ -91,6 +91,14 @@ class Dose {
   // IDENTIFYING_UNAVAILABLE when a value cannot be decrypted.
   absl::StatusOr<v1::GetPatientResponse> GetPatient(
       const P& caller, const v1::GetPatientRequest& request);
+  // GetPatient without reveal_identifying: the subject id, date of birth,
+  // initials and chain of identity that the bedside and a label show, so
+  // nothing is decrypted, no viewing is recorded and no caller's roles are
+  // consulted. No RPC: co-hosted services (clinical, labels) call it
+  // in-process. NOT_FOUND PATIENT_NOT_FOUND; INVALID_ARGUMENT `subject_id`
+  // when empty.
+  absl::StatusOr<v1::Patient> GetPatientUnrevealed(
+      const std::string& subject_id);
   // orders.cc. NOT_FOUND PATIENT_NOT_FOUND; INVALID_ARGUMENT (OrderFrom).
   absl::StatusOr<v1::CreateOrderResponse> CreateOrder(
       const P& caller, const v1::CreateOrderRequest& request);

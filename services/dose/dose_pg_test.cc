@@ -53,6 +53,24 @@ TEST_F(DoseTest, PatientIdentifyingDataIsSealedAndItsViewingAudited) {
   ExpectEverySnapshotMatchesItsRow();
 }
 
+TEST_F(DoseTest, APatientIsReadUnrevealedForTheBedsideAndTheLabel) {
+  CC_ASSERT_OK_AND_ASSIGN(v1::Patient patient, Register("RH-017", "Jane Doe"));
+  // What clinical and labels read in-process: the patient as GetPatient
+  // shows it without reveal_identifying, and no viewing on record.
+  CC_ASSERT_OK_AND_ASSIGN(v1::Patient read,
+                          dose_->GetPatientUnrevealed("RH-017"));
+  EXPECT_EQ(read.SerializeAsString(), patient.SerializeAsString());
+  EXPECT_EQ(read.initials(), "JD");
+  EXPECT_THAT(History("dose_patient", "RH-017"),
+              ElementsAre("patient.register by phil"));
+  auto unknown = dose_->GetPatientUnrevealed("RH-999");
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReasonOf(unknown.status()), kReasonPatientNotFound)
+      << unknown.status();
+  EXPECT_EQ(dose_->GetPatientUnrevealed("").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(DoseTest, AnOrderTakesTheDefaultsForItsPatient) {
   CC_ASSERT_OK(Register("RH-017").status());
   CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));

@@ -5,6 +5,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -152,6 +153,15 @@ absl::StatusOr<v1::GetPatientResponse> Dose::GetPatient(
     }));
   }
   return response;
+}
+
+absl::StatusOr<v1::Patient> Dose::GetPatientUnrevealed(
+    const std::string& subject_id) {
+  v1::GetPatientRequest request;
+  request.set_subject_id(subject_id);
+  // Without reveal_identifying GetPatient looks at no role of the caller.
+  CC_ASSIGN_OR_RETURN(v1::GetPatientResponse got, GetPatient(P{}, request));
+  return std::move(*got.mutable_patient());
 }
 
 }  // namespace cellchain::dose

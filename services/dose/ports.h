@@ -1,7 +1,8 @@
 // What the dose service needs of the services around it, each a small
 // interface so that tests and cellchaind wire it (like qc::BatchPort):
 //   LotPort       qc: a product lot's disposition (RELEASED or
-//                 CONDITIONALLY_RELEASED with its pending tests);
+//                 CONDITIONALLY_RELEASED with its pending tests), in its
+//                 own lot_port.h because clinical reads lots through it too;
 //   MaterialPort  manufacturing: a heparin or saline lot, its status and
 //                 expiry;
 //   ItemPort      custody: the dose bag's item, its handoffs to the cath
@@ -22,17 +23,10 @@
 #include "absl/status/statusor.h"
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
-#include "cellchain/qc/v1/qc.pb.h"
 #include "services/common/auth/principal.h"
+#include "services/dose/lot_port.h"
 
 namespace cellchain::dose {
-
-class LotPort {
- public:
-  virtual ~LotPort() = default;
-  // The QC lot. NOT_FOUND LOT_NOT_FOUND; UNAVAILABLE.
-  virtual absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) = 0;
-};
 
 class MaterialPort {
  public:

@@ -12,7 +12,6 @@
 
 #include <string>
 
-#include "services/common/auth/principal.h"
 #include "services/dose/dose.h"
 #include "services/labels/ports.h"
 
@@ -31,19 +30,12 @@ class DirectDoses final : public DosePort {
     return dose_->GetDoseOfItem(item_id);
   }
 
-  // dose's GetPatient without reveal_identifying: the subject id, date of
-  // birth and chain of identity a label shows, so nothing is decrypted and
-  // no viewing is recorded, and the caller's roles are not consulted (an
-  // empty principal is enough). NOT_FOUND PATIENT_NOT_FOUND;
-  // INVALID_ARGUMENT `subject_id` when empty.
+  // dose's GetPatientUnrevealed: the subject id, date of birth and chain of
+  // identity a label shows. NOT_FOUND PATIENT_NOT_FOUND; INVALID_ARGUMENT
+  // `subject_id` when empty.
   absl::StatusOr<dose::v1::Patient> GetPatient(
       const std::string& subject_id) override {
-    dose::v1::GetPatientRequest request;
-    request.set_subject_id(subject_id);
-    absl::StatusOr<dose::v1::GetPatientResponse> got =
-        dose_->GetPatient(auth::Principal{}, request);
-    if (!got.ok()) return got.status();
-    return got->patient();
+    return dose_->GetPatientUnrevealed(subject_id);
   }
 
  private:
