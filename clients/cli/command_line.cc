@@ -103,14 +103,18 @@ void Declare(config::Loader& loader, CommandLine& line) {
               "custody register/link: ITEM_ID:KIND,... (kinds: aliquot, "
               "split,\npool, passage, thaw, formulation, processing,\n"
               "cryopreservation, harvest, sample, material, equipment).");
-  loader.String("location-id", &line.options.location_id,
-                "custody: a location (register: where the item is put).");
+  loader.String(
+      "location-id", &line.options.location_id,
+      "custody, donor receive, manufacturing: a location, loc_... or\n"
+      "its path of names in any case (FRZ-01/R2/B3/A1, \"Culture "
+      "room\").");
   loader.String("patient-id", &line.options.patient_id,
                 "custody register/end: the trial subject (e.g. RH-017).");
   loader.String("to-user", &line.options.to_user,
                 "custody handoff: the recipient.");
   loader.String("to-location", &line.options.to_location,
-                "custody handoff: the destination location.");
+                "custody handoff: the destination location (loc_... or its "
+                "path).");
   loader.String("carrier", &line.options.carrier,
                 "custody handoff: who carries it (default: you).");
   loader.String("condition", &line.options.condition,
@@ -137,7 +141,8 @@ void Declare(config::Loader& loader, CommandLine& line) {
                 "custody location-add; manufacturing material-receive/\n"
                 "equipment-register: the name.");
   loader.String("parent-location", &line.options.parent_location,
-                "custody location-add/locations: the enclosing location.");
+                "custody location-add/locations: the enclosing location "
+                "(loc_...\nor its path).");
   loader.String("logger-id", &line.options.logger_id,
                 "custody temperatures: the data logger.");
   loader.List("readings", &line.options.readings,
@@ -193,13 +198,14 @@ void Declare(config::Loader& loader, CommandLine& line) {
                 "donor assess, manufacturing deviation-assess: QA's text.");
   loader.String("lot-id", &line.options.lot_id,
                 "donor: the donor lot; manufacturing batch-start/batch-list: "
-                "the\ndonor lot of the batch.");
+                "the\ndonor lot of the batch (lot_... or its DIN as printed "
+                "or scanned).");
   loader.String("state", &line.options.state,
                 "donor lots: quarantine, available or discarded;\n"
                 "manufacturing batch-list: in_process, qc_pending, aborted.");
   loader.String("material-id", &line.options.material_id,
                 "manufacturing material-*: the material lot (mat_... or its\n"
-                "MAT- code).");
+                "MAT- code, in any case).");
   loader.String("supplier", &line.options.supplier,
                 "manufacturing material-receive.");
   loader.String("supplier-lot", &line.options.supplier_lot,
@@ -211,7 +217,8 @@ void Declare(config::Loader& loader, CommandLine& line) {
                 "manufacturing material-list: quarantine, released, "
                 "rejected;\nequipment-status: in_service, out_of_service.");
   loader.String("equipment-id", &line.options.equipment_id,
-                "manufacturing equipment-*: the equipment (eqp_...).");
+                "manufacturing equipment-*: the equipment (eqp_... or its "
+                "asset\ntag, in any case).");
   loader.String("asset-tag", &line.options.asset_tag,
                 "manufacturing equipment-register: its label.");
   loader.String("calibrated-on", &line.options.calibrated_on,
@@ -221,7 +228,8 @@ void Declare(config::Loader& loader, CommandLine& line) {
   loader.String("calibration-reference", &line.options.calibration_reference,
                 "manufacturing equipment-*: the certificate number.");
   loader.String("batch-id", &line.options.batch_id,
-                "manufacturing: the batch.");
+                "manufacturing: the batch (bat_... or its number, the DIN of "
+                "its\ndonor lot).");
   loader.String("process", &line.options.process_version,
                 "manufacturing batch-start: the process version.");
   loader.String("step-id", &line.options.step_id, "manufacturing: the step.");
@@ -261,13 +269,15 @@ void Declare(config::Loader& loader, CommandLine& line) {
   loader.String("volume-ml", &line.options.volume_ml,
                 "manufacturing product-harvest: volume, ml.");
   loader.List("material", &line.options.materials,
-              "manufacturing steps: MAT_ID[:QUANTITY] a step used;\n"
+              "manufacturing steps: MAT[:QUANTITY] a step used (mat_... or\n"
+              "MAT- code);\n"
               "repeatable (--material=A --material=B:500 ml).");
   loader.List("equipment", &line.options.equipment,
-              "manufacturing steps: EQP_ID a step used; repeatable.");
+              "manufacturing steps: EQP a step used (eqp_... or asset tag);\n"
+              "repeatable.");
   loader.List("positions", &line.options.positions,
               "manufacturing cryopreserve: LOC,... one freezer position per\n"
-              "vial.");
+              "vial (loc_... or its path, FRZ-01/R2/B3/A1).");
   loader.String("classification", &line.options.classification,
                 "manufacturing deviation-*: minor, major, critical.");
   loader.String("impact", &line.options.impact,

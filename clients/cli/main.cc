@@ -19,6 +19,7 @@
 #include "clients/cli/cli.h"
 #include "clients/cli/command_line.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/resolve.h"
 #include "clients/cli/session.h"
 #include "services/common/config/config.h"
 #include "services/common/crypto/random.h"
@@ -153,6 +154,13 @@ int Main(int argc, char** argv) {
       std::cerr << "cellchain: warning: " << saved.status().message()
                 << "; sending no session\n";
     }
+  }
+  // What the person typed for a material, equipment, lot, batch or place
+  // becomes its id here, once for every command.
+  Resolver resolver(*channel, o);
+  if (absl::Status resolved = ResolveFlags(*line->command, resolver, o);
+      !resolved.ok()) {
+    return Report(line->command->command, resolved);
   }
   return run(*channel, o);
 }

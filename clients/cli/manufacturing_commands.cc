@@ -90,16 +90,16 @@ bool Signature(const Options& o, const std::string& command, const char* what,
   return true;
 }
 
-// --material=MAT_ID[:QUANTITY] and --equipment=EQP_ID, each repeatable:
-// appended to the step's lists.
+// --material=MAT[:QUANTITY] and --equipment=EQP, each repeatable, appended
+// to the step's lists (as ids: main resolved codes and tags before).
 bool MaterialsAndEquipment(const Options& o, const std::string& command,
                            v1::StepValues* values) {
   for (const std::string& entry : o.materials) {
     size_t colon = entry.find(':');
     std::string id = entry.substr(0, colon);
     if (id.empty()) {
-      Fail(command,
-           "--material: \"" + entry + "\" is not MAT_ID or MAT_ID:QUANTITY", 2);
+      Fail(command, "--material: \"" + entry + "\" is not MAT or MAT:QUANTITY",
+           2);
       return false;
     }
     v1::MaterialUse* use = values->add_materials();
