@@ -16,6 +16,7 @@
 #include "services/common/crypto/encoding.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/absl_view.h"
+#include "services/ledger/bundle_json.h"
 #include "services/ledger/internal_text.h"
 
 namespace cellchain::ledger {
@@ -27,7 +28,6 @@ namespace fs = std::filesystem;
 // a wrong path (a device, a huge file) from being read whole.
 constexpr uintmax_t kMaxFileBytes = uintmax_t{64} << 20;
 constexpr uintmax_t kMaxIndexBytes = uintmax_t{16} << 30;
-constexpr int kMaxJsonDepth = 8;
 
 // ---------------------------------------------------------------------------
 // Files.
@@ -187,477 +187,60 @@ std::string Padded(uint64_t value) {
 
 using internal::TimeText;
 
-// ---------------------------------------------------------------------------
-// JSON: a writer and a strict reader for this fixed schema. Numbers are
-// non-negative integers only; strings carry bytes as they are (the values
-// are UTF-8 text or hex) with control characters, '"' and '\' escaped.
+using bundle_json::Indented;
+using bundle_json::Json;
+using bundle_json::JsonObject;
+using bundle_json::OneLine;
 
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof(buffer), "\\u%04x",
-                        static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
+Json HexOrNull(const std::string& bytes) {
+  return bytes.empty() ? Json(nullptr) : Json(crypto::HexEncode(bytes));
 }
 
-std::string QuoteOrNull(const std::optional<std::string>& text) {
-  return text.has_value() ? Quote(*text) : "null";
+Json HashList(const std::vector<Hash>& hashes) {
+  Json list = Json::array();
+  for (const Hash& hash : hashes) list.push_back(HashHex(hash));
+  return list;
 }
-
-std::string HashList(const std::vector<Hash>& hashes) {
-  std::string out = "[";
-  for (size_t i = 0; i < hashes.size(); ++i) {
-    absl::StrAppend(&out, i == 0 ? "" : ", ", "\"", HashHex(hashes[i]), "\"");
-  }
-  out += "]";
-  return out;
-}
-
-struct JsonValue {
-  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
-  Kind kind = Kind::kNull;
-  bool boolean = false;
-  uint64_t number = 0;
-  std::string string;
-  std::vector<JsonValue> array;
-  std::vector<std::pair<std::string, JsonValue>> object;
-};
-
-class JsonParser {
- public:
-  static absl::StatusOr<JsonValue> Parse(std::string_view text) {
-    JsonParser parser(text);
-    CC_ASSIGN_OR_RETURN(JsonValue value, parser.Value(0));
-    parser.SkipSpace();
-    if (parser.pos_ != text.size()) return parser.Error("text after the value");
-    return value;
-  }
-
- private:
-  explicit JsonParser(std::string_view text) : text_(text) {}
-
-  absl::Status Error(std::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid JSON at byte ", pos_, ": ", ToAbsl(what)));
-  }
-
-  void SkipSpace() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-            text_[pos_] == '\r')) {
-      ++pos_;
-    }
-  }
-
-  bool Literal(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
-    return true;
-  }
-
-  // Reads the elements of an object or array from its opening bracket (at
-  // pos_) through `close`, each by `element`, separated by commas.
-  template <typename Element>
-  absl::Status Elements(char close, Element element) {
-    ++pos_;
-    SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == close) {
-      ++pos_;
-      return absl::OkStatus();
-    }
-    while (true) {
-      CC_RETURN_IF_ERROR(element());
-      SkipSpace();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (pos_ < text_.size() && text_[pos_] == close) {
-        ++pos_;
-        return absl::OkStatus();
-      }
-      return Error(
-          absl::StrCat("expected ',' or '", std::string(1, close), "'"));
-    }
-  }
-
-  absl::StatusOr<JsonValue> Value(int depth) {
-    if (depth > kMaxJsonDepth) return Error("nested too deeply");
-    SkipSpace();
-    if (pos_ == text_.size()) return Error("unexpected end");
-    JsonValue value;
-    char c = text_[pos_];
-    if (c == '{') {
-      value.kind = JsonValue::Kind::kObject;
-      std::set<std::string> seen;
-      CC_RETURN_IF_ERROR(Elements('}', [&]() -> absl::Status {
-        SkipSpace();
-        CC_ASSIGN_OR_RETURN(std::string key, String());
-        if (!seen.insert(key).second) {
-          return Error(absl::StrCat("duplicate key \"", key, "\""));
-        }
-        SkipSpace();
-        if (pos_ == text_.size() || text_[pos_] != ':') return Error("':'");
-        ++pos_;
-        CC_ASSIGN_OR_RETURN(JsonValue member, Value(depth + 1));
-        value.object.emplace_back(std::move(key), std::move(member));
-        return absl::OkStatus();
-      }));
-      return value;
-    }
-    if (c == '[') {
-      value.kind = JsonValue::Kind::kArray;
-      CC_RETURN_IF_ERROR(Elements(']', [&]() -> absl::Status {
-        CC_ASSIGN_OR_RETURN(JsonValue item, Value(depth + 1));
-        value.array.push_back(std::move(item));
-        return absl::OkStatus();
-      }));
-      return value;
-    }
-    if (c == '"') {
-      value.kind = JsonValue::Kind::kString;
-      CC_ASSIGN_OR_RETURN(value.string, String());
-      return value;
-    }
-    if (c >= '0' && c <= '9') {
-      value.kind = JsonValue::Kind::kNumber;
-      if (c == '0' && pos_ + 1 < text_.size() && text_[pos_ + 1] >= '0' &&
-          text_[pos_ + 1] <= '9') {
-        return Error("a number with a leading zero");
-      }
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
-        uint64_t digit = text_[pos_] - '0';
-        if (value.number > (UINT64_MAX - digit) / 10) {
-          return Error("a number over 2^64 - 1");
-        }
-        value.number = value.number * 10 + digit;
-        ++pos_;
-      }
-      if (pos_ < text_.size() &&
-          (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) {
-        return Error("numbers are non-negative integers in this format");
-      }
-      return value;
-    }
-    if (Literal("null")) return value;
-    if (Literal("true")) {
-      value.kind = JsonValue::Kind::kBool;
-      value.boolean = true;
-      return value;
-    }
-    if (Literal("false")) {
-      value.kind = JsonValue::Kind::kBool;
-      return value;
-    }
-    return Error(c == '-' ? "numbers are non-negative integers in this format"
-                          : "unexpected character");
-  }
-
-  absl::StatusOr<std::string> String() {
-    if (pos_ == text_.size() || text_[pos_] != '"')
-      return Error("expected '\"'");
-    ++pos_;
-    std::string out;
-    while (true) {
-      if (pos_ == text_.size()) return Error("unterminated string");
-      char c = text_[pos_++];
-      if (c == '"') return out;
-      if (static_cast<unsigned char>(c) < 0x20) {
-        return Error("a control character in a string");
-      }
-      if (c != '\\') {
-        out.push_back(c);
-        continue;
-      }
-      if (pos_ == text_.size()) return Error("unterminated escape");
-      char e = text_[pos_++];
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out.push_back(e);
-          break;
-        case 'b':
-          out.push_back('\b');
-          break;
-        case 'f':
-          out.push_back('\f');
-          break;
-        case 'n':
-          out.push_back('\n');
-          break;
-        case 'r':
-          out.push_back('\r');
-          break;
-        case 't':
-          out.push_back('\t');
-          break;
-        case 'u': {
-          CC_ASSIGN_OR_RETURN(uint32_t cp, Hex4());
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (!Literal("\\u")) return Error("a lone surrogate");
-            CC_ASSIGN_OR_RETURN(uint32_t low, Hex4());
-            if (low < 0xDC00 || low > 0xDFFF) return Error("a lone surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return Error("a lone surrogate");
-          }
-          AppendUtf8(cp, out);
-          break;
-        }
-        default:
-          return Error("an unknown escape");
-      }
-    }
-  }
-
-  absl::StatusOr<uint32_t> Hex4() {
-    if (text_.size() - pos_ < 4) return Error("a short \\u escape");
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = text_[pos_++];
-      int digit = (c >= '0' && c <= '9')   ? c - '0'
-                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                           : -1;
-      if (digit < 0) return Error("a bad \\u escape");
-      value = value << 4 | static_cast<uint32_t>(digit);
-    }
-    return value;
-  }
-
-  static void AppendUtf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | cp >> 6));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | cp >> 12));
-      out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | cp >> 18));
-      out.push_back(static_cast<char>(0x80 | (cp >> 12 & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-};
-
-// Typed access to a JSON object's members; errors name `context` (the file
-// and line) and the field.
-class JsonObject {
- public:
-  static absl::StatusOr<JsonObject> Parse(std::string_view text,
-                                          std::string context) {
-    absl::StatusOr<JsonValue> value = JsonParser::Parse(text);
-    if (!value.ok()) return Annotate(value.status(), context);
-    if (value->kind != JsonValue::Kind::kObject) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(context, ": expected a JSON object"));
-    }
-    return JsonObject(*std::move(value), std::move(context));
-  }
-
-  absl::StatusOr<std::string> String(std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(const JsonValue* value, Get(key));
-    if (value->kind != JsonValue::Kind::kString)
-      return Mistyped(key, "a string");
-    return value->string;
-  }
-
-  absl::StatusOr<std::optional<std::string>> NullableString(
-      std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(const JsonValue* value, Get(key));
-    if (value->kind == JsonValue::Kind::kNull) return std::nullopt;
-    if (value->kind != JsonValue::Kind::kString) {
-      return Mistyped(key, "a string or null");
-    }
-    return value->string;
-  }
-
-  absl::StatusOr<uint64_t> Uint(std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(const JsonValue* value, Get(key));
-    if (value->kind != JsonValue::Kind::kNumber) {
-      return Mistyped(key, "a non-negative integer");
-    }
-    return value->number;
-  }
-
-  absl::StatusOr<bool> Bool(std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(const JsonValue* value, Get(key));
-    if (value->kind != JsonValue::Kind::kBool)
-      return Mistyped(key, "a boolean");
-    return value->boolean;
-  }
-
-  absl::StatusOr<absl::Time> Time(std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(std::string text, String(key));
-    absl::Time time;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
-      return Mistyped(key, "an RFC 3339 time");
-    }
-    return time;
-  }
-
-  // A hex string of exactly 32 bytes, returned as bytes.
-  absl::StatusOr<std::string> HashBytesField(std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(std::string hex, String(key));
-    absl::StatusOr<Hash> hash = HashFromHex(hex);
-    if (!hash.ok()) return Mistyped(key, "a 32-byte hash in hex");
-    return HashBytes(*hash);
-  }
-
-  absl::StatusOr<std::vector<Hash>> HashArray(std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(const JsonValue* value, Get(key));
-    if (value->kind != JsonValue::Kind::kArray) {
-      return Mistyped(key, "an array of hex hashes");
-    }
-    std::vector<Hash> hashes;
-    for (const JsonValue& item : value->array) {
-      if (item.kind != JsonValue::Kind::kString) {
-        return Mistyped(key, "an array of hex hashes");
-      }
-      absl::StatusOr<Hash> hash = HashFromHex(item.string);
-      if (!hash.ok()) return Mistyped(key, "an array of 32-byte hex hashes");
-      hashes.push_back(*hash);
-    }
-    return hashes;
-  }
-
-  absl::StatusOr<JsonObject> Object(std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(const JsonValue* value, Get(key));
-    if (value->kind != JsonValue::Kind::kObject) {
-      return Mistyped(key, "an object");
-    }
-    return JsonObject(*value, absl::StrCat(context_, " \"", ToAbsl(key), "\""));
-  }
-
-  absl::StatusOr<std::vector<JsonObject>> ObjectArray(
-      std::string_view key) const {
-    CC_ASSIGN_OR_RETURN(const JsonValue* value, Get(key));
-    if (value->kind != JsonValue::Kind::kArray) {
-      return Mistyped(key, "an array of objects");
-    }
-    std::vector<JsonObject> objects;
-    for (size_t i = 0; i < value->array.size(); ++i) {
-      if (value->array[i].kind != JsonValue::Kind::kObject) {
-        return Mistyped(key, "an array of objects");
-      }
-      objects.push_back(JsonObject(
-          value->array[i],
-          absl::StrCat(context_, " \"", ToAbsl(key), "\"[", i, "]")));
-    }
-    return objects;
-  }
-
-  bool Has(std::string_view key) const {
-    for (const auto& [name, value] : value_.object) {
-      if (name == key) return true;
-    }
-    return false;
-  }
-
- private:
-  JsonObject(JsonValue value, std::string context)
-      : value_(std::move(value)), context_(std::move(context)) {}
-
-  absl::StatusOr<const JsonValue*> Get(std::string_view key) const {
-    for (const auto& [name, value] : value_.object) {
-      if (name == key) return &value;
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat(context_, ": missing field \"", ToAbsl(key), "\""));
-  }
-
-  absl::Status Mistyped(std::string_view key, std::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat(
-        context_, ": field \"", ToAbsl(key), "\" must be ", ToAbsl(what)));
-  }
-
-  JsonValue value_;
-  std::string context_;
-};
 
 // ---------------------------------------------------------------------------
 // Writing.
 
 std::string ManifestJson(const Bundle& bundle) {
-  BundleCounts counts = bundle.Counts();
-  std::string out = "{\n";
-  absl::StrAppend(&out, "  \"format\": ", Quote(kBundleFormat), ",\n");
-  absl::StrAppend(&out, "  \"origin\": ", Quote(bundle.origin), ",\n");
-  absl::StrAppend(&out, "  \"verifier_key\": ", Quote(bundle.verifier_key),
-                  ",\n");
-  absl::StrAppend(&out, "  \"query\": ", Quote(bundle.query), ",\n");
-  absl::StrAppend(
-      &out, "  \"scope\": ", Quote(bundle.complete ? "log" : "subset"), ",\n");
-  absl::StrAppend(&out, "  \"tree_size\": ", bundle.tree_size, ",\n");
+  const BundleCounts counts = bundle.Counts();
+  Json manifest = {{"format", kBundleFormat},
+                   {"origin", bundle.origin},
+                   {"verifier_key", bundle.verifier_key},
+                   {"query", bundle.query},
+                   {"scope", bundle.complete ? "log" : "subset"},
+                   {"tree_size", bundle.tree_size}};
   if (bundle.exported_at.has_value()) {
-    absl::StrAppend(&out,
-                    "  \"exported_at\": ", Quote(TimeText(*bundle.exported_at)),
-                    ",\n");
+    manifest["exported_at"] = TimeText(*bundle.exported_at);
   }
-  absl::StrAppend(&out, "  \"counts\": {\n",
-                  "    \"records\": ", counts.records, ",\n",
-                  "    \"keys\": ", counts.keys, ",\n",
-                  "    \"checkpoints\": ", counts.checkpoints, ",\n",
-                  "    \"inclusion_proofs\": ", counts.inclusion_proofs, ",\n",
-                  "    \"consistency_proofs\": ", counts.consistency_proofs,
-                  ",\n", "    \"states\": ", counts.states, "\n  }\n}\n");
-  return out;
+  manifest["counts"] = {{"records", counts.records},
+                        {"keys", counts.keys},
+                        {"checkpoints", counts.checkpoints},
+                        {"inclusion_proofs", counts.inclusion_proofs},
+                        {"consistency_proofs", counts.consistency_proofs},
+                        {"states", counts.states}};
+  return Indented(manifest) + "\n";
 }
 
 std::string IndexLine(const StoredRecord& record) {
-  return absl::StrCat(
-      "{\"log_index\": ", record.log_index,
-      ", \"record_id\": ", Quote(record.record_id),
-      ", \"key_id\": ", Quote(record.key_id),
-      ", \"leaf_hash\": ", Quote(crypto::HexEncode(record.leaf_hash)),
-      ", \"service\": ", Quote(record.service),
-      ", \"entity_type\": ", Quote(record.entity_type),
-      ", \"entity_id\": ", Quote(record.entity_id),
-      ", \"recorded_at\": ", Quote(TimeText(record.recorded_at)),
-      ", \"actor_user_id\": ", Quote(record.actor_user_id),
-      ", \"action\": ", Quote(record.action),
-      ", \"din\": ", QuoteOrNull(record.din),
-      ", \"request_id\": ", Quote(record.request_id),
-      ", \"previous_entity_hash\": ",
-      record.previous_entity_hash.empty()
-          ? std::string("null")
-          : Quote(crypto::HexEncode(record.previous_entity_hash)),
-      "}\n");
+  Json line = {
+      {"log_index", record.log_index},
+      {"record_id", record.record_id},
+      {"key_id", record.key_id},
+      {"leaf_hash", crypto::HexEncode(record.leaf_hash)},
+      {"service", record.service},
+      {"entity_type", record.entity_type},
+      {"entity_id", record.entity_id},
+      {"recorded_at", TimeText(record.recorded_at)},
+      {"actor_user_id", record.actor_user_id},
+      {"action", record.action},
+      {"din", record.din.has_value() ? Json(*record.din) : Json()},
+      {"request_id", record.request_id},
+      {"previous_entity_hash", HexOrNull(record.previous_entity_hash)}};
+  return OneLine(line) + "\n";
 }
 
 absl::Status ValidateForWriting(const Bundle& bundle) {
@@ -965,6 +548,7 @@ absl::Status WriteBundle(const Bundle& bundle, const std::string& dir) {
     CC_RETURN_IF_ERROR(MakeDirectory(root / sub));
   }
 
+  // One key per line: a layout of our own, not one of OneLine or Indented.
   std::string keys_json = "{\"keys\": [\n";
   for (size_t i = 0; i < bundle.keys.size(); ++i) {
     const SigningKeyInfo& key = bundle.keys[i];
@@ -974,10 +558,11 @@ absl::Status WriteBundle(const Bundle& bundle, const std::string& dir) {
     CC_ASSIGN_OR_RETURN(std::string pem, public_key->ToPem());
     const std::string file = KeyFileName(key.key_id);
     CC_RETURN_IF_ERROR(WriteFile(root / "keys" / file, pem));
-    absl::StrAppend(&keys_json, "  {\"key_id\": ", Quote(key.key_id),
-                    ", \"service\": ", Quote(key.service),
-                    ", \"valid_from\": ", Quote(TimeText(key.valid_from)),
-                    ", \"file\": ", Quote(file), "}",
+    absl::StrAppend(&keys_json, "  ",
+                    OneLine({{"key_id", key.key_id},
+                             {"service", key.service},
+                             {"valid_from", TimeText(key.valid_from)},
+                             {"file", file}}),
                     i + 1 < bundle.keys.size() ? "," : "", "\n");
   }
   keys_json += "]}\n";
@@ -1009,24 +594,28 @@ absl::Status WriteBundle(const Bundle& bundle, const std::string& dir) {
   }
 
   for (const InclusionProofInput& proof : bundle.inclusion_proofs) {
-    std::string leaf = "null";
+    Json leaf;  // null when the bundle does not hold the record.
     for (const StoredRecord* record : records) {
       if (record->log_index == proof.log_index) {
-        leaf = Quote(crypto::HexEncode(record->leaf_hash));
+        leaf = crypto::HexEncode(record->leaf_hash);
       }
     }
     CC_RETURN_IF_ERROR(WriteFile(
         root / "proofs" / absl::StrCat(Padded(proof.log_index), ".json"),
-        absl::StrCat("{\"log_index\": ", proof.log_index, ", \"tree_size\": ",
-                     proof.tree_size, ", \"leaf_hash\": ", leaf,
-                     ", \"proof\": ", HashList(proof.hashes), "}\n")));
+        OneLine({{"log_index", proof.log_index},
+                 {"tree_size", proof.tree_size},
+                 {"leaf_hash", leaf},
+                 {"proof", HashList(proof.hashes)}}) +
+            "\n"));
   }
   for (const ConsistencyProofInput& proof : bundle.consistency_proofs) {
-    CC_RETURN_IF_ERROR(WriteFile(
-        root / "consistency" /
-            absl::StrCat(proof.size1, "-", proof.size2, ".json"),
-        absl::StrCat("{\"size1\": ", proof.size1, ", \"size2\": ", proof.size2,
-                     ", \"proof\": ", HashList(proof.hashes), "}\n")));
+    CC_RETURN_IF_ERROR(
+        WriteFile(root / "consistency" /
+                      absl::StrCat(proof.size1, "-", proof.size2, ".json"),
+                  OneLine({{"size1", proof.size1},
+                           {"size2", proof.size2},
+                           {"proof", HashList(proof.hashes)}}) +
+                      "\n"));
   }
 
   if (!bundle.states.empty())

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -431,6 +432,120 @@ TEST_F(BadBundleTest, BadJsonIsRefused) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_THAT(status.message(), HasSubstr("keys/keys.json")) << text;
   }
+}
+
+// The format's own strictness, beyond JSON's: each refusal names the file
+// and the field.
+TEST_F(BadBundleTest, NumbersThatAreNotNonNegativeIntegersAreRefusedByField) {
+  const fs::path proof = dir_ / "proofs" / "000000000003.json";
+  const std::string written = ReadFileOrEmpty(proof);
+  for (const char* number :
+       {"-1", "-0", "1.5", "1e3", "1E3", "11.0", "18446744073709551616"}) {
+    std::string text = written;
+    text.replace(text.find("\"tree_size\": 11"), 15,
+                 absl::StrCat("\"tree_size\": ", number));
+    WriteFileBytes(proof, text);
+    absl::Status status = ReadStatus();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << number;
+    EXPECT_THAT(status.message(),
+                AllOf(HasSubstr("proofs/000000000003.json: field "
+                                "\"tree_size\": "),
+                      HasSubstr("numbers in this format are non-negative "
+                                "integers below 2^64")))
+        << number << ": " << std::string(status.message());
+  }
+  // In an array, the array's field is named.
+  std::string text = written;
+  text.replace(text.find("\"proof\": [") + 10, 0, "2.5, ");
+  WriteFileBytes(proof, text);
+  EXPECT_THAT(ReadStatus().message(),
+              HasSubstr("proofs/000000000003.json: field \"proof\": 2.5"));
+  // A leading zero is not JSON at all.
+  text = written;
+  text.replace(text.find("\"tree_size\": 11"), 15, "\"tree_size\": 011");
+  WriteFileBytes(proof, text);
+  EXPECT_THAT(ReadStatus().message(),
+              HasSubstr("proofs/000000000003.json: invalid JSON"));
+}
+
+TEST_F(BadBundleTest, ADuplicateKeyIsRefusedByName) {
+  // Inside a key's object: whichever copy a lenient reader kept, the other
+  // would go unseen.
+  WriteFileBytes(dir_ / "keys" / "keys.json",
+                 "{\"keys\": [{\"key_id\": \"qc:0123456789abcdef\", "
+                 "\"key_id\": \"donor:0123456789abcdef\"}]}\n");
+  absl::Status status = ReadStatus();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(),
+              HasSubstr("keys/keys.json: duplicate key \"key_id\""));
+}
+
+TEST_F(BadBundleTest, ByteOrderMarksBadUtf8AndDeepNestingAreRefused) {
+  std::string manifest = ReadFileOrEmpty(dir_ / "manifest.json");
+  WriteFileBytes(dir_ / "manifest.json", "\xEF\xBB\xBF" + manifest);
+  EXPECT_THAT(ReadStatus().message(), HasSubstr("manifest.json: invalid JSON"));
+
+  // JSON text is UTF-8 (RFC 8259); "\xC3(" is not.
+  std::string bad_text = manifest;
+  bad_text.replace(bad_text.find("whole log"), 0, "\xC3(");
+  WriteFileBytes(dir_ / "manifest.json", bad_text);
+  EXPECT_THAT(ReadStatus().message(), HasSubstr("manifest.json: invalid JSON"));
+
+  // Nine levels below the top-level object.
+  manifest.replace(manifest.find("\"query\""), 0,
+                   "\"x\": [[[[[[[[[]]]]]]]]], ");
+  WriteFileBytes(dir_ / "manifest.json", manifest);
+  EXPECT_THAT(ReadStatus().message(),
+              HasSubstr("manifest.json: nested too deeply"));
+}
+
+// testdata/bundle_v1 was written by the hand-written JSON writer that
+// nlohmann-json replaced (issue 25), from a synthetic log whose text holds
+// quotes, a backslash, '/', control characters (U+0008 and U+000C among
+// them), DEL and non-ASCII letters. It still reads and verifies, and writing
+// what was read gives every file back byte for byte.
+TEST(OlderExportTest, ReadsVerifiesAndIsWrittenAgainByteForByte) {
+  const fs::path golden = fs::path(CELLCHAIN_LEDGER_TESTDATA) / "bundle_v1";
+  CC_ASSERT_OK_AND_ASSIGN(Bundle bundle, ReadBundle(golden.string()));
+  const std::string odd =
+      "lot \"1\"\\/\b\f\n\r\t\x01\x1f\x7f \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";
+  EXPECT_EQ(bundle.query, "whole log " + odd);
+  ASSERT_EQ(bundle.records.size(), 9u);
+  EXPECT_EQ(bundle.records[7].entity_id, odd);
+  EXPECT_EQ(bundle.records[8].din, odd);
+  EXPECT_THAT(ManifestDiscrepancies(bundle), IsEmpty());
+
+  CC_ASSERT_OK_AND_ASSIGN(NoteVerifier verifier,
+                          NoteVerifier::FromKeyString(bundle.verifier_key));
+  VerifyResult result = Verify(ToVerifyInput(bundle, {verifier}));
+  EXPECT_THAT(result.findings, IsEmpty());
+  EXPECT_EQ(result.summary.count(Check::kSignature).checked, 9u);
+  EXPECT_EQ(result.summary.count(Check::kColumns).checked, 9u);
+  EXPECT_EQ(result.summary.count(Check::kCurrentState).checked, 3u);
+
+  const fs::path written = fs::path(::testing::TempDir()) /
+                           absl::StrCat("bundle_test_golden_", getpid());
+  fs::remove_all(written);
+  CC_ASSERT_OK(WriteBundle(bundle, written.string()));
+  auto files = [](const fs::path& root) {
+    std::vector<std::string> names;
+    for (const fs::directory_entry& entry :
+         fs::recursive_directory_iterator(root)) {
+      if (entry.is_regular_file()) {
+        names.push_back(fs::relative(entry.path(), root).string());
+      }
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const std::vector<std::string> names = files(golden);
+  EXPECT_EQ(files(written), names);
+  EXPECT_EQ(names.size(), 38u);
+  for (const std::string& name : names) {
+    EXPECT_EQ(ReadFileOrEmpty(written / name), ReadFileOrEmpty(golden / name))
+        << name;
+  }
+  fs::remove_all(written);
 }
 
 }  // namespace
