@@ -280,6 +280,13 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                  -90, 60, "Lowest transport temperature without a deviation.");
     loader.Int64("donor-transport-max-celsius", &c.donor_transport_max_celsius,
                  -90, 60, "Highest transport temperature without a deviation.");
+    loader.Duration("manufacturing-late-entry-after",
+                    &c.manufacturing_late_entry_after,
+                    "With manufacturing hosted: a step entered more than "
+                    "this after the time\nit says it was performed is a "
+                    "late entry, refused without a reason\n"
+                    "(late_entry_reason) and marked late in the step and "
+                    "its audit record.");
     loader.String("qc-endotoxin-limit", &c.qc_spec.endotoxin_limit_eu_per_ml,
                   "With qc hosted: the default specification's endotoxin "
                   "limit in EU/ml\n(a result must be below it; a positive "

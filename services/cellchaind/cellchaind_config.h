@@ -54,6 +54,9 @@ struct ServeConfig {
                                                                1000};
   int64_t donor_transport_min_celsius = 2;
   int64_t donor_transport_max_celsius = 8;
+  // manufacturing: an entry made more than this after the time it says a
+  // step was performed is a late entry, which needs a reason
+  std::chrono::milliseconds manufacturing_late_entry_after{3600 * 1000};
   // qc: the configurable values of the default release specification, as
   // decimal text (qc::ParseDecimal): a positive endotoxin limit and a
   // positive viable-cell range whose minimum is not above its maximum.

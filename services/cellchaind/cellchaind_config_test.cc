@@ -159,6 +159,29 @@ TEST(CellchaindConfigTest, QcProblemsAreListedWithTheOthers) {
               HasSubstr("--qc-endotoxin-limit (CELLCHAIN_QC_ENDOTOXIN_LIMIT)"));
 }
 
+TEST(CellchaindConfigTest, ManufacturingLateEntryWindowComesFromFlagOrEnv) {
+  absl::StatusOr<Command> defaults = ParseServe({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(absl::FromChrono(defaults->serve.manufacturing_late_entry_after),
+            absl::Hours(1));
+  absl::StatusOr<Command> env =
+      ParseServe({}, {{"CELLCHAIN_MANUFACTURING_LATE_ENTRY_AFTER", "30m"}});
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(absl::FromChrono(env->serve.manufacturing_late_entry_after),
+            absl::Minutes(30));
+  absl::StatusOr<Command> flag =
+      ParseServe({"--manufacturing-late-entry-after=4h"},
+                 {{"CELLCHAIN_MANUFACTURING_LATE_ENTRY_AFTER", "30m"}});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(absl::FromChrono(flag->serve.manufacturing_late_entry_after),
+            absl::Hours(4));  // the flag wins
+  absl::StatusOr<Command> bad =
+      ParseServe({"--manufacturing-late-entry-after=an hour"});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("--manufacturing-late-entry-after"));
+}
+
 TEST(CellchaindConfigTest, DoseRulesComeFromFlagsAndEnvironment) {
   absl::StatusOr<Command> defaults = ParseServe({});
   ASSERT_TRUE(defaults.ok()) << defaults.status();

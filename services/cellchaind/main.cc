@@ -175,6 +175,8 @@ int Serve(const ServeConfig& config) {
   // start of processing (manufacturing).
   host.manufacturing.max_collection_to_processing =
       host.donor.max_collection_to_processing;
+  host.manufacturing.late_entry_after =
+      absl::FromChrono(config.manufacturing_late_entry_after);
   host.qc.default_spec = config.qc_spec;
   host.dose.rules = config.dose_rules;
   host.clinical.rules = config.clinical_rules;

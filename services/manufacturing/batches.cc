@@ -37,13 +37,14 @@ constexpr auto Ts = fields::TimestampParam;
 
 // A batch in process (the column's default): $1 id, $2 donor lot, $3 its
 // custody item, $4 its DIN, $5 the cord's collection (µs), $6 process
-// version, $7 started by.
+// version, $7 started by, $8 when (µs, the service's clock: no step may lie
+// before it).
 std::string InsertBatchSql() {
   return absl::StrCat(
       "INSERT INTO cellchain_manufacturing.batches (batch_id, donor_lot_id, "
       "donor_lot_item_id, din, collected_at, process_version, started_by, "
       "started_at) VALUES ($1, $2, $3, $4, ",
-      Ts(5), ", $6, $7, now())");
+      Ts(5), ", $6, $7, ", Ts(8), ")");
 }
 
 // The batch donor lot $1 went into, unless it was aborted ($2: v1.BatchState
@@ -66,7 +67,8 @@ std::string SelectRevisionsOfBatch() {
       "SELECT r.step_id, r.revision, r.step_values, "
       "r.recorded_by AS recorded_by_user_id, ",
       pg::MicrosColumn("r.recorded_at", "recorded_at"),
-      ", r.reason FROM cellchain_manufacturing.step_revisions r "
+      ", r.reason, r.late_entry_reason "
+      "FROM cellchain_manufacturing.step_revisions r "
       "JOIN cellchain_manufacturing.steps s USING (step_id) "
       "WHERE s.batch_id = $1 ORDER BY r.step_id, r.revision");
 }
@@ -150,9 +152,10 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
         }
         std::string id = crypto::RandomId("bat");
         absl::Status inserted =
-            tx.Exec(InsertBatchSql(), {id, lot.lot_id(), lot.item_id(),
-                                       lot.din(), Micros(lot.collected_at()),
-                                       process_version, caller.user_id})
+            tx.Exec(InsertBatchSql(),
+                    {id, lot.lot_id(), lot.item_id(), lot.din(),
+                     Micros(lot.collected_at()), process_version,
+                     caller.user_id, absl::ToUnixMicros(Now())})
                 .status();
         // A concurrent start from the same lot committed first.
         if (absl::IsAlreadyExists(inserted)) {

@@ -40,6 +40,8 @@ struct NewStep {
   std::vector<std::string> positions;
   auth::Signature signature;
   std::string step_id;
+  // As the request gave it; once checked (LateEntryReason), what is kept.
+  std::string late_entry_reason;
 };
 
 // An id that a retry of the same request gets again: the custody items a

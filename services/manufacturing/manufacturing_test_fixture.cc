@@ -15,6 +15,21 @@ absl::StatusOr<donor::v1::DonorLot> Lots::GetLot(const std::string& id) {
   return it->second;
 }
 
+absl::Time ShiftedClock::Now() {
+  absl::MutexLock lock(&mu_);
+  return absl::Now() + offset_;
+}
+
+void ShiftedClock::SetBack(absl::Time at) {
+  absl::MutexLock lock(&mu_);
+  offset_ = at - absl::Now();
+}
+
+void ShiftedClock::Reset() {
+  absl::MutexLock lock(&mu_);
+  offset_ = absl::ZeroDuration();
+}
+
 void ManufacturingTest::SetUp() {
   ServiceFixture::SetUp();
   if (HasFatalFailure()) return;
@@ -56,6 +71,12 @@ void ManufacturingTest::SetUp() {
 }
 
 void ManufacturingTest::Build(ManufacturingOptions options) {
+  options.late_entry_after = absl::Hours(24 * 365);
+  BuildAsConfigured(std::move(options));
+}
+
+void ManufacturingTest::BuildAsConfigured(ManufacturingOptions options) {
+  options.clock = &clock_;
   mfg_ = std::make_unique<Manufacturing>(pool_.get(), ledger_.get(),
                                          identity_.get(), port_.get(), &lots_,
                                          std::move(options));
@@ -128,11 +149,13 @@ absl::StatusOr<v1::MaterialLot> ManufacturingTest::Disposition(
 }
 
 std::string ManufacturingTest::Medium() {
+  clock_.SetBack(T0() - absl::Hours(2));
   auto m = Receive(v1::MATERIAL_KIND_MEDIUM, "MEM alpha",
                    Date(absl::Now() + absl::Hours(24 * 365)));
   EXPECT_TRUE(m.ok()) << m.status();
   auto released = Disposition(m->material_id(), true);
   EXPECT_TRUE(released.ok()) << released.status();
+  clock_.Reset();
   return m->material_id();
 }
 
@@ -156,8 +179,11 @@ absl::StatusOr<v1::Batch> ManufacturingTest::Start(
   *request.mutable_context() = Ctx();
   request.set_donor_lot_id(lot.lot_id());
   request.set_process_version(std::move(process));
-  CC_ASSIGN_OR_RETURN(auto r, mfg_->StartBatch(tina_, request));
-  return r.batch();
+  clock_.SetBack(T0() - absl::Hours(1));
+  absl::StatusOr<v1::StartBatchResponse> r = mfg_->StartBatch(tina_, request);
+  clock_.Reset();
+  if (!r.ok()) return r.status();
+  return r->batch();
 }
 
 v1::RecordProcessingRequest ManufacturingTest::Processing(

@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/testing/service_fixture.h"
 #include "services/custody/custody.h"
@@ -36,6 +37,23 @@ class Lots final : public DonorLotPort {
   absl::flat_hash_map<std::string, donor::v1::DonorLot> lots;
 };
 
+// The manufacturing service's clock in these tests: the real time, or set
+// back while the fixture does what comes before a batch's work (receiving
+// and releasing its medium, starting it), so that the steps the tests then
+// record at T0 and after are performed after them, as contemporaneous
+// records require. Thread-safety: safe to call concurrently.
+class ShiftedClock final : public ledger::Clock {
+ public:
+  absl::Time Now() override;
+  // Until Reset, Now() is `at` plus the real time passed since.
+  void SetBack(absl::Time at);
+  void Reset();
+
+ private:
+  absl::Mutex mu_;
+  absl::Duration offset_ ABSL_GUARDED_BY(mu_);
+};
+
 class ManufacturingTest : public testing::ServiceFixture {
  protected:
   // Identity (one person may hold technician and qa), custody, the users,
@@ -43,8 +61,13 @@ class ManufacturingTest : public testing::ServiceFixture {
   // (a room of a site) the cultures live in.
   void SetUp() override;
 
-  // Remakes mfg_ with `options`.
+  // Remakes mfg_ with `options`, on clock_, with a late-entry window of a
+  // year: these tests record today steps performed on days long past (T0
+  // is 20 days ago), which the late-entry tests build with
+  // BuildAsConfigured instead.
   void Build(ManufacturingOptions options);
+  // Remakes mfg_ with `options` as given but for clock_.
+  void BuildAsConfigured(ManufacturingOptions options);
 
   // "YYYY-MM-DD" of `t` in UTC.
   static std::string Date(absl::Time t);
@@ -65,13 +88,14 @@ class ManufacturingTest : public testing::ServiceFixture {
   // Released or (with a reason) rejected by quinn.
   absl::StatusOr<v1::MaterialLot> Disposition(const std::string& id,
                                               bool release);
-  // A released lot of medium, valid for a year; its material id.
+  // A released lot of medium, valid for a year, received and released two
+  // hours before T0 (clock_ set back); its material id.
   std::string Medium();
   // An incubator registered by quinn.
   absl::StatusOr<v1::Equipment> Equipment(const std::string& tag,
                                           absl::Time calibrated,
                                           absl::Time due);
-  // A batch tina starts from `lot`.
+  // A batch tina starts from `lot`, an hour before T0 (clock_ set back).
   absl::StatusOr<v1::Batch> Start(const donor::v1::DonorLot& lot,
                                   std::string process = "");
   // Explant processing of 12.5 g into two T75 flasks seeded at `start`.
@@ -112,6 +136,7 @@ class ManufacturingTest : public testing::ServiceFixture {
   std::unique_ptr<custody::Custody> custody_;
   std::unique_ptr<custody::DirectCustody> port_;
   Lots lots_;
+  ShiftedClock clock_;
   std::unique_ptr<Manufacturing> mfg_;
   auth::Principal tina_, tom_, qa_;
   std::string incubator_;

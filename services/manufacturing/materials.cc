@@ -34,23 +34,32 @@ constexpr char kSelectSameSupplierLot[] =
 
 // A lot received into quarantine (the column's default): $1 id, $2 code,
 // $3 kind (v1.MaterialKind), $4 name, $5 supplier, $6 supplier lot,
-// $7 expiry (YYYY-MM-DD), $8 custody item, $9 received by.
-constexpr char kInsertMaterial[] =
-    "INSERT INTO cellchain_manufacturing.materials "
-    "(material_id, material_code, kind, name, supplier, supplier_lot, "
-    "expires_on, item_id, received_by, received_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, now())";
+// $7 expiry (YYYY-MM-DD), $8 custody item, $9 received by, $10 when (µs,
+// the service's clock: a step's time is held against it).
+std::string InsertMaterialSql() {
+  return absl::StrCat(
+      "INSERT INTO cellchain_manufacturing.materials "
+      "(material_id, material_code, kind, name, supplier, supplier_lot, "
+      "expires_on, item_id, received_by, received_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, ",
+      fields::TimestampParam(10), ")");
+}
 
 constexpr char kLockMaterial[] =
     "SELECT 1 FROM cellchain_manufacturing.materials "
     "WHERE material_id = $1 FOR UPDATE";
 
 // QA's disposition of lot $1: $2 status (v1.MaterialStatus RELEASED or
-// REJECTED), $3 signed by, $4 the rejection's reason (NULL for a release).
-constexpr char kUpdateMaterialStatus[] =
-    "UPDATE cellchain_manufacturing.materials SET status = $2, "
-    "dispositioned_by = $3, dispositioned_at = now(), rejection_reason = $4, "
-    "version = version + 1 WHERE material_id = $1";
+// REJECTED), $3 signed by, $4 the rejection's reason (NULL for a release),
+// $5 when (µs, the service's clock: a step's time is held against a
+// release).
+std::string UpdateMaterialStatusSql() {
+  return absl::StrCat(
+      "UPDATE cellchain_manufacturing.materials SET status = $2, "
+      "dispositioned_by = $3, dispositioned_at = ",
+      fields::TimestampParam(5),
+      ", rejection_reason = $4, version = version + 1 WHERE material_id = $1");
+}
 
 // The steps that used lot $1, in the order they were recorded.
 constexpr char kSelectStepsUsingMaterial[] =
@@ -116,11 +125,11 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
           v1::ReceiveMaterialResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(
-            tx.Exec(
-                  kInsertMaterial,
-                  {id, code, static_cast<int>(request.kind()), request.name(),
-                   request.supplier(), request.supplier_lot(),
-                   request.expires_on(), item.item().item_id(), caller.user_id})
+            tx.Exec(InsertMaterialSql(),
+                    {id, code, static_cast<int>(request.kind()), request.name(),
+                     request.supplier(), request.supplier_lot(),
+                     request.expires_on(), item.item().item_id(),
+                     caller.user_id, absl::ToUnixMicros(Now())})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_material(), LoadMaterial(tx, id));
         return audit
@@ -186,13 +195,14 @@ Manufacturing::DispositionMaterial(
                            ": it cannot be released"));
         }
         CC_RETURN_IF_ERROR(
-            tx.Exec(kUpdateMaterialStatus,
+            tx.Exec(UpdateMaterialStatusSql(),
                     {material.material_id(),
                      static_cast<int>(release ? v1::MATERIAL_STATUS_RELEASED
                                               : v1::MATERIAL_STATUS_REJECTED),
                      signature.actor.user_id(),
                      release ? pg::Param::Null()
-                             : pg::Param(request.context().reason())})
+                             : pg::Param(request.context().reason()),
+                     absl::ToUnixMicros(Now())})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_material(),
                             LoadMaterial(tx, material.material_id()));

@@ -47,6 +47,11 @@ struct ManufacturingOptions {
   // Collection of the cord to the start of processing beyond this records
   // a MAJOR deviation.
   absl::Duration max_collection_to_processing = absl::Hours(48);
+  // An entry made more than this after the time it says the step was
+  // performed is a late entry: it needs a reason and is marked late in the
+  // step and its audit record (cellchaind
+  // --manufacturing-late-entry-after).
+  absl::Duration late_entry_after = absl::Hours(1);
   // The product lot's ISBT 128 product code (data structure 003):
   // assigned per facility and product; these are placeholders.
   std::string product_description_code = "S1295";

@@ -45,6 +45,15 @@ inline constexpr char kReasonNotAVial[] = "NOT_A_VIAL";
 inline constexpr char kReasonDeviationClosed[] = "DEVIATION_CLOSED";
 inline constexpr char kReasonCollectionToProcessing[] =
     "COLLECTION_TO_PROCESSING";
+// Contemporaneous records: a step's performed-at time before the batch's
+// start, before a material lot it uses was released (a release follows the
+// receipt, so this covers the receipt too), or before the day of an
+// instrument's last calibration. The refusal also names the field
+// (FieldOf), as an INVALID_ARGUMENT does.
+inline constexpr char kReasonBeforeBatchStart[] = "BEFORE_BATCH_START";
+inline constexpr char kReasonBeforeMaterialRelease[] =
+    "BEFORE_MATERIAL_RELEASE";
+inline constexpr char kReasonBeforeCalibration[] = "BEFORE_CALIBRATION";
 // A retry of a request whose step was refused after its custody items were
 // made: they were discarded, so the step needs a new request id.
 inline constexpr char kReasonRequestRefusedBefore[] = "REQUEST_REFUSED_BEFORE";

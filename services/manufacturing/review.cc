@@ -43,11 +43,12 @@ constexpr char kBatchToQc[] =
 
 // Step $1 corrected: $2 revision, $3 values, $4 recorded by, $5 reason. A
 // verified step ($6, v1.StepStatus VERIFIED) is PERFORMED ($7) again, for
-// a second person to verify the new revision.
+// a second person to verify the new revision. A correction is not a late
+// entry: it carries its own reason.
 constexpr char kCorrectStep[] =
     "UPDATE cellchain_manufacturing.steps SET revision = $2, "
     "step_values = $3, recorded_by = $4, recorded_at = now(), "
-    "correction_reason = $5, "
+    "correction_reason = $5, late_entry_reason = '', "
     "status = CASE WHEN status = $6 THEN $7 ELSE status END, "
     "verified_by = NULL, verified_at = NULL WHERE step_id = $1";
 
@@ -239,6 +240,10 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
                                                 EquipmentIds(values), true));
         CC_RETURN_IF_ERROR(CheckUses(
             uses, values, UsedAt(step->kind(), values, /*harvest=*/false)));
+        CC_RETURN_IF_ERROR(CheckPerformedAt(
+            view.batch, uses, values,
+            UsedAt(step->kind(), values, /*harvest=*/false),
+            PerformedAtField(step->kind(), /*harvest=*/false)));
         *step->mutable_values() = values;
         CC_RETURN_IF_ERROR(CheckCells(view));
         CC_ASSIGN_OR_RETURN(std::string values_bytes,
@@ -254,7 +259,8 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
         CC_RETURN_IF_ERROR(
             tx.Exec(kInsertRevision,
                     {step->step_id(), revision, pg::Param::Bytes(values_bytes),
-                     signature.actor.user_id(), request.context().reason()})
+                     signature.actor.user_id(), request.context().reason(),
+                     /*late_entry_reason=*/""})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),
                             LoadStep(tx, step->step_id()));

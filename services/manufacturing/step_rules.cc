@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
@@ -14,6 +15,7 @@
 namespace cellchain::manufacturing {
 namespace {
 
+using fields::Blank;
 using fields::ToTime;
 
 absl::Status LimitPassed(const Process& process, std::string rule,
@@ -31,6 +33,32 @@ void AddParent(std::vector<custody::v1::ParentLink>& parents,
   link.set_parent_item_id(id);
   link.set_kind(kind);
   parents.push_back(std::move(link));
+}
+
+// FAILED_PRECONDITION `reason` about request field `field`: the field
+// travels as an INVALID_ARGUMENT's does (FieldOf), so that a client can
+// point at the value to change.
+absl::Status FailedOnField(std::string_view reason, std::string_view field,
+                           std::string_view message) {
+  absl::Status status = FailedRule(
+      reason, absl::StrCat(std::string(field), ": ", std::string(message)));
+  status.SetPayload(kFieldPayloadUrl, absl::Cord(std::string(field)));
+  return status;
+}
+
+// A time as the refusals write it: "2026-11-15 08:00 UTC".
+std::string TimeText(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
+}
+
+// A duration in whole days, hours and minutes: "3 d 4 h 05 min".
+std::string DurationText(absl::Duration d) {
+  int64_t minutes = absl::ToInt64Minutes(d);
+  std::string out;
+  if (minutes >= 24 * 60) absl::StrAppend(&out, minutes / (24 * 60), " d ");
+  absl::StrAppend(&out, (minutes / 60) % 24, " h ",
+                  absl::StrFormat("%02d", minutes % 60), " min");
+  return out;
 }
 
 }  // namespace
@@ -194,6 +222,76 @@ absl::Status CheckUses(const Uses& uses, const v1::StepValues& values,
   return absl::OkStatus();
 }
 
+// Contemporaneous records: nothing is performed before the batch, the lots
+// and the calibrations it depends on were there.
+absl::Status CheckPerformedAt(const v1::Batch& batch, const Uses& uses,
+                              const v1::StepValues& values,
+                              absl::Time performed_at, std::string_view field) {
+  std::string at = TimeText(performed_at);
+  if (batch.has_started_at() && performed_at < ToTime(batch.started_at())) {
+    return FailedOnField(
+        kReasonBeforeBatchStart, field,
+        absl::StrCat(at, " lies before batch ", batch.batch_id(),
+                     " was started (", TimeText(ToTime(batch.started_at())),
+                     "): a step is performed on a batch already started"));
+  }
+  for (const v1::MaterialUse& use : values.materials()) {
+    const v1::MaterialLot& m = uses.materials.at(use.material_id());
+    // A release follows the receipt: before the release covers both.
+    if (m.has_dispositioned_at() &&
+        performed_at < ToTime(m.dispositioned_at())) {
+      return FailedOnField(
+          kReasonBeforeMaterialRelease, field,
+          absl::StrCat(at, " lies before material lot ", m.material_code(),
+                       " (", m.name(), ", lot ", m.supplier_lot(),
+                       ") was released (",
+                       TimeText(ToTime(m.dispositioned_at())), "; received ",
+                       TimeText(ToTime(m.received_at())),
+                       "): a lot is used only after QA released it"));
+    }
+  }
+  absl::CivilDay day = DayOf(performed_at);
+  for (const std::string& id : values.equipment_ids()) {
+    const v1::Equipment& e = uses.equipment.at(id);
+    CC_ASSIGN_OR_RETURN(absl::CivilDay calibrated,
+                        RequireDate(e.calibrated_on(), "calibrated_on"));
+    if (day < calibrated) {
+      return FailedOnField(
+          kReasonBeforeCalibration, field,
+          absl::StrCat(at, " lies before the day of ", e.asset_tag(), " (",
+                       e.name(), ")'s last calibration (", e.calibrated_on(),
+                       "): whether it was in calibration before then is not "
+                       "on record here"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> LateEntryReason(absl::Time performed_at,
+                                            absl::Time entered_at,
+                                            absl::Duration window,
+                                            std::string_view field,
+                                            std::string_view reason) {
+  absl::Duration after = entered_at - performed_at;
+  if (after > window && Blank(reason)) {
+    return InvalidField(
+        "late_entry_reason",
+        absl::StrCat("required: this entry is late: ", std::string(field), " (",
+                     TimeText(performed_at), ") was ", DurationText(after),
+                     " ago, more than the ", DurationText(window),
+                     " within which a step is entered; say why it is entered "
+                     "late"));
+  }
+  if (Blank(reason)) return std::string();
+  CC_RETURN_IF_ERROR(fields::RequireText(reason, "late_entry_reason"));
+  return std::string(reason);
+}
+
+std::string LateEntryAuditReason(std::string_view late_entry_reason) {
+  if (late_entry_reason.empty()) return "";
+  return absl::StrCat("late entry: ", std::string(late_entry_reason));
+}
+
 // The step's rules against the batch as it stands in `view` (read before
 // the transaction, and again under the batch's lock inside it).
 absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
@@ -220,6 +318,9 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
                      "verification of that step sends it to release testing"));
   }
   CC_RETURN_IF_ERROR(CheckUses(uses, values, UsedAt(kind, values, false)));
+  CC_RETURN_IF_ERROR(CheckPerformedAt(batch, uses, values,
+                                      UsedAt(kind, values, false),
+                                      PerformedAtField(kind, false)));
   absl::flat_hash_set<std::string> seen;
   std::vector<const v1::MaterialUse*> material_links;
   if (kind == v1::STEP_KIND_PROCESSING) {

@@ -95,15 +95,45 @@ absl::Status CheckCells(const BatchView& view);
 absl::Status CheckUses(const Uses& uses, const v1::StepValues& values,
                        absl::Time used_at);
 
+// Contemporaneous records: the time `performed_at` a step says it was
+// performed (in request field `field`, e.g. "values.seeded_at") may not lie
+// before the batch's start (FAILED_PRECONDITION BEFORE_BATCH_START), before
+// the release of a material lot `values` names (BEFORE_MATERIAL_RELEASE), or
+// before the day of the last calibration of equipment it names
+// (BEFORE_CALIBRATION: the row keeps only the last calibration's due date,
+// so whether the instrument was in calibration earlier cannot be checked).
+// Each refusal names `field` (FieldOf) as well as the rule. `uses` holds
+// every lot and instrument `values` names; call after CheckUses, which
+// refuses a lot that is not released.
+absl::Status CheckPerformedAt(const v1::Batch& batch, const Uses& uses,
+                              const v1::StepValues& values,
+                              absl::Time performed_at, std::string_view field);
+
+// A late entry: what is entered at `entered_at` about a step performed at
+// `performed_at` (request field `field`) more than `window` later needs
+// `reason`. Returns the late-entry reason to keep with the entry: `reason`,
+// trimmed ("" when the entry is in time and none was given).
+// INVALID_ARGUMENT late_entry_reason when the entry is late and `reason` is
+// blank, or when `reason` is longer than fields::kMaxText.
+absl::StatusOr<std::string> LateEntryReason(absl::Time performed_at,
+                                            absl::Time entered_at,
+                                            absl::Duration window,
+                                            std::string_view field,
+                                            std::string_view reason);
+
+// The reason an audit record of an entry carries: "late entry: <reason>",
+// or "" for an entry made in time.
+std::string LateEntryAuditReason(std::string_view late_entry_reason);
+
 // The step's rules against the batch as it stands in `view`, for a new
 // step of `kind` drawn from `source_step_id` (none for processing) making
 // `new_items` items. FAILED_PRECONDITION with the rule's reason
 // (BATCH_STATE, STEP_EXISTS, STEP_KIND, SOURCE_NOT_HARVESTED,
 // PASSAGE_LIMIT, CUMULATIVE_PD_LIMIT, CELLS_EXCEEDED, STEP_NOT_PERFORMED,
-// STEP_NOT_VERIFIED, CheckUses's), INVALID_ARGUMENT for a time before the
-// collection or the source's harvest, NOT_FOUND STEP_NOT_FOUND for a source
-// not in the batch. `uses` must hold the lots and equipment of `values`
-// and of the source step.
+// STEP_NOT_VERIFIED, CheckUses's and CheckPerformedAt's), INVALID_ARGUMENT for
+// a time before the collection or the source's harvest, NOT_FOUND
+// STEP_NOT_FOUND for a source not in the batch. `uses` must hold the lots and
+// equipment of `values` and of the source step.
 absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
                               const ManufacturingOptions& options,
                               const Uses& uses, v1::StepKind kind,

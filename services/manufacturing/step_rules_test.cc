@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "services/common/fields/fields.h"
 #include "services/common/status/status.h"
 #include "services/manufacturing/step_values.h"
 
@@ -154,6 +155,7 @@ TEST(PlanStepTest, APassageDrawsFromItsSourceAndWhatItUses) {
   v1::Equipment& hood = uses.equipment["eqp_1"];
   hood.set_equipment_id("eqp_1");
   hood.set_status(v1::EQUIPMENT_STATUS_IN_SERVICE);
+  hood.set_calibrated_on("2024-06-01");
   hood.set_calibration_due("2026-01-01");
   hood.set_item_id("itm_eqp");
   v1::StepValues values = Seeding(2e6, 312);
@@ -448,6 +450,82 @@ TEST(StepValuesTest, ATimeIsInThePastOfTheServicesClock) {
   // Once the clock has moved on, the same time is in the past.
   EXPECT_TRUE(
       Clean(v1::STEP_KIND_PASSAGE, in, false, kNow + absl::Hours(2)).ok());
+}
+
+TEST(StepRulesTest, AStepIsNotPerformedBeforeTheBatchALotOrACalibration) {
+  v1::Batch batch;
+  batch.set_batch_id("bat_1");
+  *batch.mutable_started_at() = Hour(0);
+  Uses uses;
+  v1::MaterialLot& medium = uses.materials["mat_1"];
+  medium.set_material_id("mat_1");
+  medium.set_material_code("MAT-MEDIUM01");
+  *medium.mutable_received_at() = Hour(2);
+  *medium.mutable_dispositioned_at() = Hour(5);
+  v1::Equipment& incubator = uses.equipment["eqp_1"];
+  incubator.set_asset_tag("INC-01");
+  incubator.set_calibrated_on("2025-01-02");  // hour 24 is its first hour
+  v1::StepValues none;
+  v1::StepValues with_medium;
+  with_medium.add_materials()->set_material_id("mat_1");
+  v1::StepValues with_incubator;
+  with_incubator.add_equipment_ids("eqp_1");
+  auto at = [](int h) { return fields::ToTime(Hour(h)); };
+
+  absl::Status early =
+      CheckPerformedAt(batch, uses, none, at(-1), "values.seeded_at");
+  EXPECT_EQ(ReasonOf(early), kReasonBeforeBatchStart) << early;
+  EXPECT_EQ(FieldOf(early), "values.seeded_at");
+  EXPECT_TRUE(CheckPerformedAt(batch, uses, none, at(0), "x").ok());
+
+  absl::Status unreleased =
+      CheckPerformedAt(batch, uses, with_medium, at(4), "values.frozen_at");
+  EXPECT_EQ(ReasonOf(unreleased), kReasonBeforeMaterialRelease) << unreleased;
+  EXPECT_EQ(FieldOf(unreleased), "values.frozen_at");
+  EXPECT_NE(unreleased.message().find("MAT-MEDIUM01"), absl::string_view::npos);
+  EXPECT_TRUE(CheckPerformedAt(batch, uses, with_medium, at(5), "x").ok());
+
+  // By day: any time of the calibration's day counts as after it.
+  absl::Status uncalibrated = CheckPerformedAt(batch, uses, with_incubator,
+                                               at(23), "values.harvested_at");
+  EXPECT_EQ(ReasonOf(uncalibrated), kReasonBeforeCalibration) << uncalibrated;
+  EXPECT_EQ(FieldOf(uncalibrated), "values.harvested_at");
+  EXPECT_TRUE(CheckPerformedAt(batch, uses, with_incubator, at(24), "x").ok());
+}
+
+TEST(StepRulesTest, AnEntryPastTheWindowIsLateAndNeedsAReason) {
+  const absl::Time performed = fields::ToTime(Hour(10));
+  const absl::Duration window = absl::Hours(1);
+  // In time: nothing to say, or what the person said.
+  auto in_time = LateEntryReason(performed, performed + absl::Minutes(60),
+                                 window, "values.seeded_at", "");
+  ASSERT_TRUE(in_time.ok()) << in_time.status();
+  EXPECT_EQ(*in_time, "");
+  auto declared = LateEntryReason(performed, performed + absl::Minutes(5),
+                                  window, "values.seeded_at", "entered late");
+  ASSERT_TRUE(declared.ok());
+  EXPECT_EQ(*declared, "entered late");
+  // A minute past the window: a reason is required, and blank is none.
+  for (const char* blank : {"", "  \t"}) {
+    absl::Status late =
+        LateEntryReason(performed, performed + absl::Minutes(61), window,
+                        "values.harvested_at", blank)
+            .status();
+    EXPECT_EQ(late.code(), absl::StatusCode::kInvalidArgument) << late;
+    EXPECT_EQ(FieldOf(late), "late_entry_reason");
+    EXPECT_NE(late.message().find("values.harvested_at"),
+              absl::string_view::npos)
+        << late;
+    EXPECT_NE(late.message().find("1 h 01 min"), absl::string_view::npos)
+        << late;
+  }
+  auto given =
+      LateEntryReason(performed, performed + absl::Hours(24 * 3), window,
+                      "values.harvested_at", "counter was offline");
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ(*given, "counter was offline");
+  EXPECT_EQ(LateEntryAuditReason(*given), "late entry: counter was offline");
+  EXPECT_EQ(LateEntryAuditReason(""), "");
 }
 
 }  // namespace

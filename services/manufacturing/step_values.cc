@@ -213,6 +213,15 @@ absl::Time UsedAt(v1::StepKind kind, const v1::StepValues& v, bool harvest) {
   return ToTime(v.seeded_at());
 }
 
+std::string_view PerformedAtField(v1::StepKind kind, bool harvest) {
+  if (harvest || kind == v1::STEP_KIND_PRODUCT_HARVEST) {
+    return "values.harvested_at";
+  }
+  if (kind == v1::STEP_KIND_CRYOPRESERVATION) return "values.frozen_at";
+  if (kind == v1::STEP_KIND_THAW) return "values.thawed_at";
+  return "values.seeded_at";
+}
+
 std::vector<std::string> MaterialIds(const v1::StepValues& v) {
   std::vector<std::string> ids;
   for (const v1::MaterialUse& use : v.materials()) {

@@ -59,6 +59,10 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
 // harvest is being recorded).
 absl::Time UsedAt(v1::StepKind kind, const v1::StepValues& v, bool harvest);
 
+// The request field UsedAt reads: "values.seeded_at", "values.harvested_at",
+// "values.frozen_at" or "values.thawed_at".
+std::string_view PerformedAtField(v1::StepKind kind, bool harvest);
+
 // The material lot ids and equipment ids `v` names, in its order.
 std::vector<std::string> MaterialIds(const v1::StepValues& v);
 std::vector<std::string> EquipmentIds(const v1::StepValues& v);

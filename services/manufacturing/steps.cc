@@ -51,11 +51,12 @@ constexpr char kWhereRaisedByStep[] =
     "WHERE step_id = $1 AND rule <> '' ORDER BY deviation_id";
 
 // A culture's harvest as step $1's revision $2: $3 values, $4 recorded
-// by, $5 status (v1.StepStatus PERFORMED).
+// by, $5 status (v1.StepStatus PERFORMED), $6 late-entry reason ('' when
+// entered in time).
 constexpr char kHarvestStep[] =
     "UPDATE cellchain_manufacturing.steps SET status = $5, revision = $2, "
-    "step_values = $3, recorded_by = $4, recorded_at = now() "
-    "WHERE step_id = $1";
+    "step_values = $3, recorded_by = $4, recorded_at = now(), "
+    "late_entry_reason = $6 WHERE step_id = $1";
 
 // The cryopreservation step that made vial $1 and its batch: $2 role
 // (ItemRole kVial).
@@ -133,6 +134,12 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
                         lease->Exec(kSelectStepRecorded, {step.step_id}));
     BatchView view;
     if (recorded.rows() == 0) {
+      // Late or not as entered now; a retry of a recorded step replays.
+      CC_ASSIGN_OR_RETURN(step.late_entry_reason,
+                          LateEntryReason(UsedAt(step.kind, step.values, false),
+                                          Now(), options_.late_entry_after,
+                                          PerformedAtField(step.kind, false),
+                                          step.late_entry_reason));
       CC_ASSIGN_OR_RETURN(plan, plan_on(*lease, false, view));
     } else {
       CC_ASSIGN_OR_RETURN(v1::Step done, LoadStep(*lease, step.step_id));
@@ -207,7 +214,8 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
                            step.signature.actor.user_id(), &deviations));
           CC_ASSIGN_OR_RETURN(response, LoadStep(tx, step.step_id));
           return audit
-              .Append("step.record", "batch_step", step.step_id, response, "",
+              .Append("step.record", "batch_step", step.step_id, response,
+                      LateEntryAuditReason(step.late_entry_reason),
                       {DinOf(view.batch)}, step.signature.manifestation)
               .status();
         });
@@ -253,6 +261,7 @@ absl::StatusOr<Response> Manufacturing::RecordStepRequest(
                                          /*harvested=*/false, Now()));
   step.method = method;
   step.request_id = request.context().request_id();
+  step.late_entry_reason = request.late_entry_reason();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(step.request_id));
   CC_ASSIGN_OR_RETURN(step.request_bytes, RequestBytes(request));
   CC_ASSIGN_OR_RETURN(step.signature,
@@ -420,10 +429,17 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
         }
         CC_ASSIGN_OR_RETURN(v1::StepValues values,
                             Clean(current->kind(), merged, true, Now()));
+        const absl::Time harvested_at = ToTime(values.harvested_at());
+        CC_ASSIGN_OR_RETURN(
+            std::string late,
+            LateEntryReason(harvested_at, Now(), options_.late_entry_after,
+                            "values.harvested_at",
+                            request.late_entry_reason()));
         CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(added),
                                                 EquipmentIds(added), true));
-        CC_RETURN_IF_ERROR(
-            CheckUses(uses, added, ToTime(values.harvested_at())));
+        CC_RETURN_IF_ERROR(CheckUses(uses, added, harvested_at));
+        CC_RETURN_IF_ERROR(CheckPerformedAt(
+            view.batch, uses, added, harvested_at, "values.harvested_at"));
         CC_ASSIGN_OR_RETURN(std::string values_bytes,
                             ledger::SerializeDeterministic(values));
         int64_t revision = current->revision() + 1;
@@ -431,13 +447,13 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
             tx.Exec(kHarvestStep,
                     {current->step_id(), revision,
                      pg::Param::Bytes(values_bytes), signature.actor.user_id(),
-                     static_cast<int>(v1::STEP_STATUS_PERFORMED)})
+                     static_cast<int>(v1::STEP_STATUS_PERFORMED), late})
                 .status());
         CC_RETURN_IF_ERROR(
             tx.Exec(kInsertRevision,
                     {current->step_id(), revision,
                      pg::Param::Bytes(values_bytes), signature.actor.user_id(),
-                     /*reason=*/""})
+                     /*reason=*/"", late})
                 .status());
         for (const v1::MaterialUse& use : added.materials()) {
           CC_RETURN_IF_ERROR(tx.Exec(kInsertConsumption,
@@ -456,8 +472,8 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
             ToGrowth(response.step(), growth[current->step_id()]);
         return audit
             .Append("step.harvest", "batch_step", current->step_id(),
-                    response.step(), "", {DinOf(view.batch)},
-                    signature.manifestation)
+                    response.step(), LateEntryAuditReason(late),
+                    {DinOf(view.batch)}, signature.manifestation)
             .status();
       });
 }
@@ -520,20 +536,28 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
         if (ToTime(values.thawed_at()) < ToTime(cryo->values().frozen_at())) {
           return InvalidField("values.thawed_at", "before the vial was frozen");
         }
+        const absl::Time thawed_at = ToTime(values.thawed_at());
+        CC_ASSIGN_OR_RETURN(
+            std::string late,
+            LateEntryReason(thawed_at, Now(), options_.late_entry_after,
+                            "values.thawed_at", request.late_entry_reason()));
         CC_ASSIGN_OR_RETURN(Uses uses, LoadUses(tx, MaterialIds(values),
                                                 EquipmentIds(values), true));
-        CC_RETURN_IF_ERROR(CheckUses(uses, values, ToTime(values.thawed_at())));
+        CC_RETURN_IF_ERROR(CheckUses(uses, values, thawed_at));
+        CC_RETURN_IF_ERROR(CheckPerformedAt(view.batch, uses, values, thawed_at,
+                                            "values.thawed_at"));
         CC_RETURN_IF_ERROR(
             tx.Exec(kInsertStep,
                     {step_id, batch_id, static_cast<int>(v1::STEP_KIND_THAW),
                      static_cast<int64_t>(cryo->passage_number()), cryo_id,
                      static_cast<int>(v1::STEP_STATUS_PERFORMED),
-                     pg::Param::Bytes(values_bytes), signature.actor.user_id()})
+                     pg::Param::Bytes(values_bytes), signature.actor.user_id(),
+                     late})
                 .status());
         CC_RETURN_IF_ERROR(
             tx.Exec(kInsertRevision,
                     {step_id, int64_t{1}, pg::Param::Bytes(values_bytes),
-                     signature.actor.user_id(), /*reason=*/""})
+                     signature.actor.user_id(), /*reason=*/"", late})
                 .status());
         CC_RETURN_IF_ERROR(
             tx.Exec(kInsertThaw, {request.vial_item_id(), step_id}).status());
@@ -544,8 +568,9 @@ absl::StatusOr<v1::ThawVialResponse> Manufacturing::ThawVial(
         }
         CC_ASSIGN_OR_RETURN(*response.mutable_step(), LoadStep(tx, step_id));
         return audit
-            .Append("step.record", "batch_step", step_id, response.step(), "",
-                    {DinOf(view.batch)}, signature.manifestation)
+            .Append("step.record", "batch_step", step_id, response.step(),
+                    LateEntryAuditReason(late), {DinOf(view.batch)},
+                    signature.manifestation)
             .status();
       });
 }

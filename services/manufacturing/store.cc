@@ -43,7 +43,8 @@ std::string StepSelect() {
       "status, revision, step_values, recorded_by AS recorded_by_user_id, ",
       pg::MicrosColumn("recorded_at"), ", verified_by AS verified_by_user_id, ",
       pg::MicrosColumn("verified_at"),
-      ", correction_reason FROM cellchain_manufacturing.steps ");
+      ", correction_reason, late_entry_reason "
+      "FROM cellchain_manufacturing.steps ");
 }
 
 // A batch's snapshot columns and, in the same row, what its rules need
@@ -363,12 +364,13 @@ absl::Status InsertNewStep(pg::Transaction& tx, const NewStep& step,
              // A culture is in progress until its harvest.
              static_cast<int>(IsCulture(step.kind) ? v1::STEP_STATUS_IN_PROGRESS
                                                    : v1::STEP_STATUS_PERFORMED),
-             pg::Param::Bytes(values_bytes), step.signature.actor.user_id()})
+             pg::Param::Bytes(values_bytes), step.signature.actor.user_id(),
+             step.late_entry_reason})
           .status());
   CC_RETURN_IF_ERROR(
       tx.Exec(kInsertRevision,
               {step.step_id, int64_t{1}, pg::Param::Bytes(values_bytes),
-               step.signature.actor.user_id(), ""})
+               step.signature.actor.user_id(), "", step.late_entry_reason})
           .status());
   for (size_t i = 0; i < item_ids.size(); ++i) {
     ItemRole role = step.kind == v1::STEP_KIND_CRYOPRESERVATION  ? kVial

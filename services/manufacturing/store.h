@@ -43,19 +43,20 @@ enum ItemRole { kVessel = 1, kVial = 2, kProductLot = 3 };
 
 // A new step: $1 id, $2 batch, $3 kind (v1.StepKind), $4 passage number,
 // $5 source (or NULL), $6 status (v1.StepStatus), $7 values, $8 recorded
-// by.
+// by, $9 late-entry reason ('' when entered in time).
 inline constexpr char kInsertStep[] =
     "INSERT INTO cellchain_manufacturing.steps (step_id, batch_id, kind, "
     "passage_number, source_step_id, status, step_values, recorded_by, "
-    "recorded_at, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), clock_timestamp())";
+    "recorded_at, created_at, late_entry_reason) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), clock_timestamp(), $9)";
 
 // A step's revision: $1 step, $2 revision, $3 values, $4 recorded by,
-// $5 reason ('' but for a correction).
+// $5 reason ('' but for a correction), $6 late-entry reason ('' when
+// entered in time).
 inline constexpr char kInsertRevision[] =
     "INSERT INTO cellchain_manufacturing.step_revisions "
-    "(step_id, revision, step_values, recorded_by, recorded_at, reason) "
-    "VALUES ($1, $2, $3, $4, now(), $5)";
+    "(step_id, revision, step_values, recorded_by, recorded_at, reason, "
+    "late_entry_reason) VALUES ($1, $2, $3, $4, now(), $5, $6)";
 
 // An open deviation: $1 id, $2 batch, $3 step (or NULL), $4 the rule that
 // raised it ('' when a person recorded it), $5 classification
