@@ -12,7 +12,7 @@
 // cellchaind wires them over the co-hosted services: direct_doses.h
 // (DosePort over dose::Dose, LotPort over qc::Qc: dose's own LotPort and
 // DirectLots, services/dose/lot_port.h and direct_lots.h) and direct_items.h
-// (ItemPort over custody::Custody). The dose service learns that a dose was
+// (custody::DirectCustody). The dose service learns that a dose was
 // infused from custody (the bag's INFUSED end), not from a call back.
 // Callers pass the acting person's principal so that custody's records and
 // rules name them; request ids are the clinical service's derived ones
@@ -28,7 +28,7 @@
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/dose/v1/dose.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
-#include "services/common/auth/principal.h"
+#include "services/custody/custody_port.h"
 #include "services/dose/lot_port.h"
 
 namespace cellchain::clinical {
@@ -49,30 +49,9 @@ class DosePort {
 // (dose::DirectLots) serves both.
 using LotPort = dose::LotPort;
 
-class ItemPort {
- public:
-  virtual ~ItemPort() = default;
-  virtual absl::StatusOr<custody::v1::GetItemResponse> GetItem(
-      const custody::v1::GetItemRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
-      const auth::Principal& caller,
-      const custody::v1::AcceptHandoffRequest& request) = 0;
-  // Unused product back to the pharmacy.
-  virtual absl::StatusOr<custody::v1::InitiateHandoffResponse> InitiateHandoff(
-      const auth::Principal& caller,
-      const custody::v1::InitiateHandoffRequest& request) = 0;
-  // INFUSED into the patient (or DISCARDED).
-  virtual absl::StatusOr<custody::v1::EndItemResponse> EndItem(
-      const auth::Principal& caller,
-      const custody::v1::EndItemRequest& request) = 0;
-  // Everything an item came from. NOT_FOUND ITEM_NOT_FOUND.
-  virtual absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
-      const custody::v1::TraceRequest& request) = 0;
-  // Everything derived from an item, down to the patients it reached.
-  // NOT_FOUND ITEM_NOT_FOUND.
-  virtual absl::StatusOr<custody::v1::TraceResponse> TraceForward(
-      const custody::v1::TraceRequest& request) = 0;
-};
+// custody's own port (custody_port.h): the item, the handoffs, its end and
+// both traces.
+using ItemPort = custody::CustodyPort;
 
 }  // namespace cellchain::clinical
 

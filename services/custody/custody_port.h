@@ -1,7 +1,9 @@
-// CustodyPort: what another service (donor, manufacturing, qc) needs of
-// custody, called with the principal of the person acting so that custody's
-// records name that person and its own rules apply unchanged; request ids
-// are the calling service's derived ones (idempotency::DerivedRequestId).
+// CustodyPort: what another service (donor, manufacturing, qc, dose,
+// clinical, labels) needs of custody, called with the principal of the
+// person acting so that custody's records name that person and its own
+// rules apply unchanged; request ids are the calling service's derived ones
+// (idempotency::DerivedRequestId). One port for every service, each using
+// the part it needs, so that one implementation serves them all.
 //
 // DirectCustody is the port of a service co-hosted with custody in one
 // cellchaind: it calls the custody domain object itself. The access gate is
@@ -38,6 +40,19 @@ class CustodyPort {
   virtual absl::StatusOr<v1::RecallResponse> Recall(
       const auth::Principal& caller, const v1::RecallRequest& request) = 0;
   virtual absl::StatusOr<v1::TraceResponse> TraceForward(
+      const v1::TraceRequest& request) = 0;
+  // dose and clinical: a dose bag handed between the pharmacy and the cath
+  // lab, and what it came from (holds on its ancestors).
+  virtual absl::StatusOr<v1::InitiateHandoffResponse> InitiateHandoff(
+      const auth::Principal& caller,
+      const v1::InitiateHandoffRequest& request) = 0;
+  virtual absl::StatusOr<v1::AcceptHandoffResponse> AcceptHandoff(
+      const auth::Principal& caller,
+      const v1::AcceptHandoffRequest& request) = 0;
+  virtual absl::StatusOr<v1::CancelHandoffResponse> CancelHandoff(
+      const auth::Principal& caller,
+      const v1::CancelHandoffRequest& request) = 0;
+  virtual absl::StatusOr<v1::TraceResponse> TraceBackward(
       const v1::TraceRequest& request) = 0;
 };
 
@@ -78,6 +93,25 @@ class DirectCustody final : public CustodyPort {
   absl::StatusOr<v1::TraceResponse> TraceForward(
       const v1::TraceRequest& request) override {
     return custody_->TraceForward(request);
+  }
+  absl::StatusOr<v1::InitiateHandoffResponse> InitiateHandoff(
+      const auth::Principal& caller,
+      const v1::InitiateHandoffRequest& request) override {
+    return custody_->InitiateHandoff(caller, request);
+  }
+  absl::StatusOr<v1::AcceptHandoffResponse> AcceptHandoff(
+      const auth::Principal& caller,
+      const v1::AcceptHandoffRequest& request) override {
+    return custody_->AcceptHandoff(caller, request);
+  }
+  absl::StatusOr<v1::CancelHandoffResponse> CancelHandoff(
+      const auth::Principal& caller,
+      const v1::CancelHandoffRequest& request) override {
+    return custody_->CancelHandoff(caller, request);
+  }
+  absl::StatusOr<v1::TraceResponse> TraceBackward(
+      const v1::TraceRequest& request) override {
+    return custody_->TraceBackward(request);
   }
 
  private:

@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "services/custody/custody.h"
+#include "services/custody/custody_port.h"
 #include "services/dose/direct_lots.h"
 #include "services/dose/ports.h"
 #include "services/manufacturing/manufacturing.h"
@@ -36,47 +36,8 @@ class DirectMaterials final : public MaterialPort {
   manufacturing::Manufacturing* const manufacturing_;
 };
 
-class DirectItems final : public ItemPort {
- public:
-  // `custody` is not owned and must outlive this.
-  explicit DirectItems(custody::Custody* custody) : custody_(custody) {}
-  absl::StatusOr<custody::v1::RegisterItemResponse> RegisterItem(
-      const auth::Principal& caller,
-      const custody::v1::RegisterItemRequest& request) override {
-    return custody_->RegisterItem(caller, request);
-  }
-  absl::StatusOr<custody::v1::GetItemResponse> GetItem(
-      const custody::v1::GetItemRequest& request) override {
-    return custody_->GetItem(request);
-  }
-  absl::StatusOr<custody::v1::EndItemResponse> EndItem(
-      const auth::Principal& caller,
-      const custody::v1::EndItemRequest& request) override {
-    return custody_->EndItem(caller, request);
-  }
-  absl::StatusOr<custody::v1::InitiateHandoffResponse> InitiateHandoff(
-      const auth::Principal& caller,
-      const custody::v1::InitiateHandoffRequest& request) override {
-    return custody_->InitiateHandoff(caller, request);
-  }
-  absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
-      const auth::Principal& caller,
-      const custody::v1::AcceptHandoffRequest& request) override {
-    return custody_->AcceptHandoff(caller, request);
-  }
-  absl::StatusOr<custody::v1::CancelHandoffResponse> CancelHandoff(
-      const auth::Principal& caller,
-      const custody::v1::CancelHandoffRequest& request) override {
-    return custody_->CancelHandoff(caller, request);
-  }
-  absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
-      const custody::v1::TraceRequest& request) override {
-    return custody_->TraceBackward(request);
-  }
-
- private:
-  custody::Custody* const custody_;
-};
+// custody's own DirectCustody, as ItemPort is custody's CustodyPort.
+using DirectItems = custody::DirectCustody;
 
 }  // namespace cellchain::dose
 

@@ -20,10 +20,10 @@ namespace {
 
 using ::testing::ElementsAre;
 
-// Custody through DirectItems, with `after_change` called once custody has
-// made a change (a handoff started or accepted, an item ended): its error
-// is returned instead of custody's answer, as if the answer were lost or
-// the caller refused after custody's commit.
+// Custody through DirectItems (custody::DirectCustody), with `after_change`
+// called once custody has made a change (a handoff started or accepted, an item
+// ended): its error is returned instead of custody's answer, as if the answer
+// were lost or the caller refused after custody's commit.
 class Interleaved final : public ItemPort {
  public:
   explicit Interleaved(ItemPort* inner) : inner_(inner) {}
@@ -62,6 +62,25 @@ class Interleaved final : public ItemPort {
   absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
       const custody::v1::TraceRequest& request) override {
     return inner_->TraceBackward(request);
+  }
+  absl::StatusOr<custody::v1::AllocateDinResponse> AllocateDin(
+      const auth::Principal& caller,
+      const custody::v1::AllocateDinRequest& request) override {
+    return inner_->AllocateDin(caller, request);
+  }
+  absl::StatusOr<custody::v1::PlaceHoldResponse> PlaceHold(
+      const auth::Principal& caller,
+      const custody::v1::PlaceHoldRequest& request) override {
+    return inner_->PlaceHold(caller, request);
+  }
+  absl::StatusOr<custody::v1::RecallResponse> Recall(
+      const auth::Principal& caller,
+      const custody::v1::RecallRequest& request) override {
+    return inner_->Recall(caller, request);
+  }
+  absl::StatusOr<custody::v1::TraceResponse> TraceForward(
+      const custody::v1::TraceRequest& request) override {
+    return inner_->TraceForward(request);
   }
 
  private:

@@ -7,9 +7,9 @@
 //                 expiry;
 //   ItemPort      custody: the dose bag's item, its handoffs to the cath
 //                 lab and back, its end, and what it came from (holds).
-// ItemPort is dose's own view of custody rather than custody::CustodyPort
-// because it needs handoffs and the backward trace, which that port does
-// not carry; DirectItems implements it over custody::Custody.
+// ItemPort is custody::CustodyPort, which carries the handoffs and the
+// backward trace dose needs; custody::DirectCustody implements it over
+// custody::Custody (direct_ports.h names it DirectItems).
 // Callers pass the acting person's principal so that custody's records and
 // rules name them; request ids are the dose service's derived ones
 // (idempotency::DerivedRequestId).
@@ -21,9 +21,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
-#include "services/common/auth/principal.h"
+#include "services/custody/custody_port.h"
 #include "services/dose/lot_port.h"
 
 namespace cellchain::dose {
@@ -36,29 +35,9 @@ class MaterialPort {
       const std::string& id_or_code) = 0;
 };
 
-class ItemPort {
- public:
-  virtual ~ItemPort() = default;
-  virtual absl::StatusOr<custody::v1::RegisterItemResponse> RegisterItem(
-      const auth::Principal& caller,
-      const custody::v1::RegisterItemRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::GetItemResponse> GetItem(
-      const custody::v1::GetItemRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::EndItemResponse> EndItem(
-      const auth::Principal& caller,
-      const custody::v1::EndItemRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::InitiateHandoffResponse> InitiateHandoff(
-      const auth::Principal& caller,
-      const custody::v1::InitiateHandoffRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::AcceptHandoffResponse> AcceptHandoff(
-      const auth::Principal& caller,
-      const custody::v1::AcceptHandoffRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::CancelHandoffResponse> CancelHandoff(
-      const auth::Principal& caller,
-      const custody::v1::CancelHandoffRequest& request) = 0;
-  virtual absl::StatusOr<custody::v1::TraceResponse> TraceBackward(
-      const custody::v1::TraceRequest& request) = 0;
-};
+// custody's own port (custody_port.h), which every service co-hosted with
+// custody reaches it through.
+using ItemPort = custody::CustodyPort;
 
 }  // namespace cellchain::dose
 

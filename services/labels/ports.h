@@ -1,7 +1,8 @@
 // What the labels service needs of the services around it, each a small
 // interface so that tests and the host wire it (like clinical's ports.h):
 //   ItemPort     custody: the item — its type, DIN, 003, 005, 040, patient,
-//                description and state (DirectItems over custody::Custody);
+//                description and state (custody::DirectCustody,
+//                direct_items.h);
 //   DosePort     dose: the dose a dose bag holds (003 with its division,
 //                005, 040, the count and volume) and its patient's subject
 //                id and date of birth (DirectDoses over dose::Dose's
@@ -25,17 +26,14 @@
 #include "absl/time/time.h"
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/dose/v1/dose.pb.h"
+#include "services/custody/custody_port.h"
 #include "services/labels/rules.h"
 
 namespace cellchain::labels {
 
-class ItemPort {
- public:
-  virtual ~ItemPort() = default;
-  // NOT_FOUND (custody's ITEM_NOT_FOUND); UNAVAILABLE.
-  virtual absl::StatusOr<custody::v1::GetItemResponse> GetItem(
-      const custody::v1::GetItemRequest& request) = 0;
-};
+// custody's own port (custody_port.h); labels reads items only (GetItem:
+// NOT_FOUND ITEM_NOT_FOUND; UNAVAILABLE).
+using ItemPort = custody::CustodyPort;
 
 class DosePort {
  public:
