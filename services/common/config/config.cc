@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <utility>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/status/status.h"
@@ -20,6 +22,10 @@ namespace {
 
 constexpr std::string_view kHelpReason = "HELP_REQUESTED";
 constexpr std::string_view kRedacted = "<redacted>";
+// What CLI11 hands back for a flag given without a value, and what marks an
+// empty value given with '='. Control characters no command line holds.
+constexpr std::string_view kNoValue = "\x01";
+constexpr std::string_view kEmptyValue = "\x02";
 
 std::string Quote(std::string_view text) {
   return absl::StrCat("\"", ToAbsl(text), "\"");
@@ -358,6 +364,99 @@ Option& Loader::ReadableFile(std::string name, std::string* field,
   return o;
 }
 
+// Pass 1: CLI11 reads argv into what each flag was given, in order. Every
+// value is taken as text and converted afterwards, because CLI11's typed
+// options and validators throw at the first bad value and every problem is
+// to be reported at once (decision 0016).
+absl::Status Loader::ReadFlags(int argc, const char* const* argv,
+                               std::vector<std::optional<std::string>>& values,
+                               std::vector<std::string>& errors,
+                               std::vector<std::string>& unknown) {
+  // CLI11 reads "--name=" as "--name" without a value; marking the empty
+  // value keeps "--peers=" (an empty list) apart from "--peers" (a value is
+  // missing).
+  std::vector<std::string> args(argv, argv + argc);
+  for (size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i].starts_with("--") && args[i].ends_with("=")) {
+      args[i] += std::string(kEmptyValue);
+    }
+  }
+  std::vector<const char*> marked;
+  for (const std::string& arg : args) marked.push_back(arg.c_str());
+
+  CLI::App app(program_);
+  app.allow_extras();  // Unknown flags are collected, and refused below.
+  app.set_help_flag("-h,--help");
+  // The option (index into options_) behind each CLI11 option, and whether
+  // it is the --no- form of a bool.
+  std::map<const CLI::Option*, std::pair<size_t, bool>> owner;
+  auto every_occurrence = [](CLI::Option* option) {
+    return option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  };
+  try {
+    for (size_t i = 0; i < options_.size(); ++i) {
+      const std::string flag = "--" + options_[i]->name_;
+      if (options_[i]->kind_ == Option::Kind::kBool) {
+        owner[every_occurrence(app.add_flag(flag))] = {i, false};
+        // A bare --no-name reads as kNoValue, so that --no-name=true can be
+        // refused.
+        owner[every_occurrence(app.add_flag(absl::StrCat(
+            "--no-", options_[i]->name_, "{", ToAbsl(kNoValue), "}")))] = {
+            i, true};
+      } else {
+        owner[every_occurrence(
+            app.add_option(flag)->expected(0, 1)->default_str(
+                std::string(kNoValue)))] = {i, false};
+      }
+    }
+    app.add_option("args", positional_);
+    app.parse(static_cast<int>(marked.size()), marked.data());
+  } catch (const CLI::CallForHelp&) {
+    return WithReason(absl::CancelledError("help requested"), kHelpReason);
+  } catch (const CLI::Error& error) {
+    // Not expected with every value taken as text; the message is left out
+    // because it could quote a secret.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the command line cannot be read (", error.get_name(), ")"));
+  }
+  for (std::string& arg : positional_) {  // "--=" is a positional argument.
+    if (arg.ends_with(kEmptyValue)) arg.resize(arg.size() - kEmptyValue.size());
+  }
+  for (const std::string& arg : app.remaining()) {
+    // Only the name: "--pasword=hunter2" must not print the password.
+    if (arg != "--") unknown.push_back(arg.substr(0, arg.find('=')));
+  }
+
+  // Each occurrence in order, so that the last one given wins.
+  std::map<const CLI::Option*, size_t> taken;
+  for (const CLI::Option* given : app.parse_order()) {
+    auto it = owner.find(given);
+    if (it == owner.end()) continue;  // A positional argument.
+    const auto [index, negated] = it->second;
+    const Option& option = *options_[index];
+    std::string text = given->results()[taken[given]++];
+    if (text.ends_with(kEmptyValue)) text.clear();
+    errors[index].clear();
+    if (negated) {
+      if (text != kNoValue) {
+        errors[index] = absl::StrCat("--no-", option.name_, " takes no value");
+      }
+      values[index] = "false";
+    } else if (text == kNoValue) {
+      errors[index] = "missing value";
+      values[index] = std::nullopt;
+    } else if (option.kind_ == Option::Kind::kList &&
+               values[index].has_value()) {
+      // A list given more than once takes the items of every occurrence;
+      // any other flag, the last.
+      values[index] = absl::StrCat(*values[index], ",", text);
+    } else {
+      values[index] = std::move(text);
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Loader::Load(int argc, const char* const* argv,
                           const EnvLookup& env) {
   positional_.clear();
@@ -365,83 +464,10 @@ absl::Status Loader::Load(int argc, const char* const* argv,
     return absl::InternalError(absl::StrCat(
         "bad option declarations: ", absl::StrJoin(declaration_errors_, "; ")));
   }
-
-  // Pass 1: sort argv into flag values (the last one given wins), flag
-  // errors, unknown flags and positional arguments.
   std::vector<std::optional<std::string>> flag_value(options_.size());
   std::vector<std::string> flag_error(options_.size());
   std::vector<std::string> unknown;
-  bool help = false;
-  auto index_of = [this](const Option* option) {
-    for (size_t i = 0; i < options_.size(); ++i) {
-      if (options_[i].get() == option) return i;
-    }
-    return options_.size();
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--") {
-      for (++i; i < argc; ++i) positional_.emplace_back(argv[i]);
-      break;
-    }
-    if (arg == "-h" || arg == "--help") {
-      help = true;
-      continue;
-    }
-    if (!StartsWith(arg, "-") || arg == "-") {
-      positional_.emplace_back(arg);
-      continue;
-    }
-    if (!StartsWith(arg, "--")) {  // No short flags but -h.
-      unknown.push_back(std::string(arg.substr(0, arg.find('='))));
-      continue;
-    }
-    std::string_view body = arg.substr(2);
-    size_t eq = body.find('=');
-    std::string_view name = body.substr(0, eq);
-    std::optional<std::string> value;
-    if (eq != body.npos) value = std::string(body.substr(eq + 1));
-
-    Option* option = Find(name);
-    bool negated = false;
-    if (option == nullptr && StartsWith(name, "no-")) {
-      option = Find(name.substr(3));
-      negated = option != nullptr && option->kind_ == Option::Kind::kBool;
-      if (!negated) option = nullptr;
-    }
-    if (option == nullptr) {
-      // Only the name: "--pasword=hunter2" must not print the password.
-      unknown.push_back(absl::StrCat("--", ToAbsl(name)));
-      continue;
-    }
-    size_t index = index_of(option);
-    flag_error[index].clear();
-    if (negated) {
-      if (value.has_value()) {
-        flag_error[index] = absl::StrCat("--", ToAbsl(name), " takes no value");
-      }
-      flag_value[index] = "false";
-    } else if (option->kind_ == Option::Kind::kBool) {
-      flag_value[index] = value.value_or("true");
-    } else if (value.has_value() ||
-               (i + 1 < argc && !StartsWith(argv[i + 1], "--"))) {
-      std::string text = value.has_value() ? *std::move(value)
-                                           : std::string(argv[++i]);
-      // A list given more than once takes the items of every occurrence;
-      // any other flag, the last.
-      if (option->kind_ == Option::Kind::kList &&
-          flag_value[index].has_value()) {
-        text = absl::StrCat(*flag_value[index], ",", text);
-      }
-      flag_value[index] = std::move(text);
-    } else {
-      flag_error[index] = "missing value";
-      flag_value[index] = std::nullopt;
-    }
-  }
-  if (help) {
-    return WithReason(absl::CancelledError("help requested"), kHelpReason);
-  }
+  CC_RETURN_IF_ERROR(ReadFlags(argc, argv, flag_value, flag_error, unknown));
 
   // Pass 2: set each option from its flag, else its variable, and check it.
   std::vector<std::string> errors;

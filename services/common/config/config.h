@@ -31,9 +31,12 @@
 //   }
 //
 // Sources, highest precedence first:
-//   1. flags: --name=value or --name value; a bool also takes --name (true)
+//   1. flags, read by CLI11 as every cellchain binary reads them (decision
+//      0016): --name=value or --name value; a bool also takes --name (true)
 //      and --no-name (false). A flag given twice keeps its last value. "--"
-//      ends the flags. A value starting with "--" must use the "=" form.
+//      ends the flags. A value starting with "-" must use the "=" form,
+//      unless it is a negative number; -h and --help anywhere before "--"
+//      ask for help.
 //   2. the environment variable <PREFIX>_<NAME>: the name in upper snake
 //      case (prefix CELLCHAIN: --pg-pool-size <-> CELLCHAIN_PG_POOL_SIZE). A
 //      variable set to "" counts as unset (compose files write FOO= for that).
@@ -193,6 +196,13 @@ class Loader {
   Option& Add(Option::Kind kind, std::string name, std::string help,
               bool field_is_null);
   Option* Find(std::string_view name);
+  // Load's first pass: reads argv with CLI11 into each option's flag text
+  // (`values`) or flag problem (`errors`), the unknown flags' names and
+  // positional(). CANCELLED (IsHelpRequested) for --help or -h.
+  absl::Status ReadFlags(int argc, const char* const* argv,
+                         std::vector<std::optional<std::string>>& values,
+                         std::vector<std::string>& errors,
+                         std::vector<std::string>& unknown);
   // "--name (ENV_VAR): " for error messages.
   static std::string Subject(const Option& option);
 

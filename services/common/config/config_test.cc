@@ -157,6 +157,22 @@ TEST_F(ConfigLoaderTest, PositionalArgumentsAreCollected) {
               ElementsAre("serve", "extra", "-", "--not-a-flag"));
 }
 
+// CLI11's reading of the command line, which every binary shares: a value
+// that looks like a flag must be given with '=', but a negative number
+// need not be.
+TEST_F(ConfigLoaderTest, AValueThatLooksLikeAFlagNeedsTheEqualsForm) {
+  ASSERT_TRUE(Load({"--listen=-v"}).ok());
+  EXPECT_EQ(cfg_.listen, "-v");
+  EXPECT_EQ(Load({"--listen", "-v"}).message(),
+            "unknown flag -v\n--listen (CELLCHAIN_LISTEN): missing value");
+  EXPECT_EQ(Load({"--pg-pool-size", "-3"}).message(),
+            "--pg-pool-size (CELLCHAIN_PG_POOL_SIZE): -3 is below the "
+            "minimum 1");
+  EXPECT_TRUE(IsHelpRequested(Load({"--listen", "-h"})));
+  ASSERT_TRUE(Load({"--", "-h"}).ok());
+  EXPECT_THAT(loader_.positional(), ElementsAre("-h"));
+}
+
 TEST_F(ConfigLoaderTest, ReadableFileMustExist) {
   std::string file = ::testing::TempDir() + "config_test_ca.pem";
   FILE* f = std::fopen(file.c_str(), "w");
