@@ -15,11 +15,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "cellchain/common/v1/common.pb.h"
 #include "clients/cli/options.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace cellchain::cli {
@@ -76,6 +78,15 @@ bool ParseEnumName(const std::string& name, const char* prefix,
   return !name.empty() && parse(prefix + EnumWord(name), out) &&
          static_cast<int>(*out) != 0;
 }
+
+// A client request id that is the same whenever `request` is (its own
+// context's request id left empty) for the same `what` (the command):
+// "cli_" and 40 hex characters of SHA-256. The server answers a request id
+// it has seen from this user with its first response and writes nothing, so
+// a command that sends many requests can be run again after a failure
+// without recording twice what was recorded.
+std::string RequestIdOf(std::string_view what,
+                        const google::protobuf::Message& request);
 
 // A mutating call's context: a new request id and --reason.
 inline common::v1::RequestContext NewRequestContext(const Options& o) {

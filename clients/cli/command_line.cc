@@ -171,8 +171,12 @@ void Declare(config::Loader& loader, CommandLine& line) {
                 "donor consent: who took it (printed name).");
   loader.String("witness", &line.options.witness,
                 "donor consent: the witness.");
-  loader.String("test", &line.options.test,
-                "donor screen: the panel's test code.");
+  loader.List("test", &line.options.tests,
+              "donor screen: CODE[:RESULT[:METHOD[:KIT_LOT]]], a test of the\n"
+              "panel and its result; repeatable (the whole panel at once).");
+  loader.ReadableFile("panel-file", &line.options.panel_file,
+                      "donor screen: a file of CODE:RESULT[:METHOD[:KIT_LOT]] "
+                      "lines\n(# comments), after the --test entries.");
   loader.String("method", &line.options.method,
                 "donor screen: the method; manufacturing processing: "
                 "explant or\nenzymatic.");

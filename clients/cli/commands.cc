@@ -59,7 +59,8 @@ constexpr char kSummary[] =
     "                     (--identifying-stdin: name=, date_of_birth=, mrn=)\n"
     "  donor show         --donor-code: consent, screening, eligibility, lots\n"
     "  donor consent | withdraw   record consent; withdraw it (holds lots)\n"
-    "  donor screen       one result of the panel (--test, --result)\n"
+    "  donor screen       results of the panel: --test=CODE:RESULT...,\n"
+    "                     repeated, or --panel-file\n"
     "  donor determine    sign the eligibility determination (QA)\n"
     "  donor receive      the cord: its lot gets a DIN, in quarantine\n"
     "  donor assess       QA's signed assessment of a --deviation-id\n"
@@ -250,11 +251,20 @@ const CommandSpec kCommands[] = {
      "cellchain donor withdraw --donor-code=D --reason=TEXT\n"
      "Withdrawal of consent: every lot of the donor goes on hold, and no\n"
      "further cord is received from her.\n"},
-    {"donor screen", "donor-code! test method kit-lot drawn-at result reason",
-     "cellchain donor screen --donor-code=D --test=CODE --method=M\n"
-     "    --kit-lot=K --drawn-at=TIME --result=non_reactive|reactive|"
-     "indeterminate\n"
-     "Records one result of the screening panel.\n"
+    {"donor screen",
+     "donor-code! test panel-file method kit-lot drawn-at result reason",
+     "cellchain donor screen --donor-code=D --drawn-at=TIME\n"
+     "    (--test=CODE:RESULT[:METHOD[:KIT_LOT]]... | --panel-file=FILE)\n"
+     "    [--method=M] [--kit-lot=K] [--result=R]\n"
+     "Records results of the screening panel, one test or the whole panel at\n"
+     "once: repeated --test flags, or a file of "
+     "CODE:RESULT[:METHOD[:KIT_LOT]]\n"
+     "lines (# comments); --method, --kit-lot and --result fill what an entry\n"
+     "leaves out (--test=CODE --result=R records one). Results are\n"
+     "non_reactive, reactive or indeterminate. Each result is its own record;\n"
+     "the first refused stops the rest, and running the same command again\n"
+     "records only what was not recorded (the same result of the same\n"
+     "specimen is never recorded twice by you).\n"
      "Tests: HIV12_AB HIV1_NAT HBSAG HBC_AB HBV_NAT HCV_AB HCV_NAT HTLV_AB\n"
      "SYPHILIS WNV_NAT TCRUZI_AB CMV_AB. A correction is a new result.\n"},
     {"donor determine", "donor-code! reason password-stdin password-env",

@@ -3,7 +3,11 @@
 // the donor lots with their deviations and release.
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -12,6 +16,7 @@
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/printable.h"
+#include "clients/cli/screening_panel.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
 
@@ -19,8 +24,6 @@ namespace cellchain::cli {
 namespace {
 
 namespace v1 = cellchain::donor::v1;
-
-
 
 template <typename Request, typename Response, typename Method>
 grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
@@ -32,12 +35,13 @@ grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
 
 // An optional time flag: false (after printing why) when given and not
 // RFC 3339.
-bool Time(const std::string& command, const char* flag,
-          const std::string& text, google::protobuf::Timestamp* out) {
+bool Time(const std::string& command, const char* flag, const std::string& text,
+          google::protobuf::Timestamp* out) {
   if (text.empty() || ParseTime(text, out)) return true;
-  Fail(command,
-       absl::StrCat("--", flag, ": not an RFC 3339 time (2026-11-22T10:00:00Z)"),
-       2);
+  Fail(
+      command,
+      absl::StrCat("--", flag, ": not an RFC 3339 time (2026-11-22T10:00:00Z)"),
+      2);
   return false;
 }
 
@@ -68,7 +72,8 @@ std::string ConsentName(v1::ConsentStatus s) {
   return LowerName(v1::ConsentStatus_Name(s), "CONSENT_STATUS_");
 }
 std::string EligibilityName(v1::Eligibility e) {
-  return absl::AsciiStrToUpper(LowerName(v1::Eligibility_Name(e), "ELIGIBILITY_"));
+  return absl::AsciiStrToUpper(
+      LowerName(v1::Eligibility_Name(e), "ELIGIBILITY_"));
 }
 std::string LotStateName(v1::LotState s) {
   return LowerName(v1::LotState_Name(s), "LOT_STATE_");
@@ -94,22 +99,21 @@ void PrintLot(const v1::DonorLot& lot) {
   Line("state", LotStateName(lot.state()));
   Line("delivered", DisplayTime(lot.delivered_at()));
   Line("collected", DisplayTime(lot.collected_at()));
-  Line("received", DisplayTime(lot.received_at()) + " by " +
-                       lot.received_by_user_id());
-  Line("transport", absl::StrFormat("%.1f to %.1f °C",
-                                    lot.transport_min_celsius(),
-                                    lot.transport_max_celsius()));
+  Line("received",
+       DisplayTime(lot.received_at()) + " by " + lot.received_by_user_id());
+  Line("transport",
+       absl::StrFormat("%.1f to %.1f °C", lot.transport_min_celsius(),
+                       lot.transport_max_celsius()));
   Line("tissue weight", absl::StrFormat("%.1f g", lot.tissue_weight_grams()));
   if (!lot.released_by_user_id().empty()) {
-    Line("released", DisplayTime(lot.released_at()) + " by " +
-                         lot.released_by_user_id());
+    Line("released",
+         DisplayTime(lot.released_at()) + " by " + lot.released_by_user_id());
   }
   if (!lot.discard_reason().empty()) Line("discarded", lot.discard_reason());
   for (const v1::Deviation& d : lot.deviations()) {
     std::cout << "  deviation " << d.deviation_id() << " "
-              << absl::AsciiStrToUpper(
-                    LowerName(v1::DeviationStatus_Name(d.status()),
-                           "DEVIATION_STATUS_"))
+              << absl::AsciiStrToUpper(LowerName(
+                     v1::DeviationStatus_Name(d.status()), "DEVIATION_STATUS_"))
               << ": " << d.description();
     if (!d.assessed_by_user_id().empty()) {
       std::cout << " — assessed by " << d.assessed_by_user_id() << ": "
@@ -181,17 +185,17 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!status.ok()) return Report("donor show", status);
   const v1::Donor& d = response.donor();
   Line("donor", d.donor_code());
-  Line("registered", DisplayTime(d.registered_at()) + " by " +
-                         d.registered_by_user_id());
+  Line("registered",
+       DisplayTime(d.registered_at()) + " by " + d.registered_by_user_id());
   Line("delivered", DisplayTime(d.delivered_at()));
   Line("consent", ConsentName(d.consent_status()));
   if (response.has_identifying()) {
     const v1::IdentifyingData& id = response.identifying();
     Line("name", id.name().empty() ? "-" : id.name());
-    Line("date of birth", id.date_of_birth().empty() ? "-" : id.date_of_birth());
-    Line("MRN", id.medical_record_number().empty()
-                    ? "-"
-                    : id.medical_record_number());
+    Line("date of birth",
+         id.date_of_birth().empty() ? "-" : id.date_of_birth());
+    Line("MRN",
+         id.medical_record_number().empty() ? "-" : id.medical_record_number());
   } else {
     Line("identifying data",
          d.name_recorded() || d.medical_record_number_recorded()
@@ -202,10 +206,10 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
     std::cout << "  consent " << c.consent_id() << " form " << c.form_version()
               << ", " << DisplayTime(c.consented_at()) << ", taken by "
               << c.taken_by() << ", witness " << c.witness()
-              << (c.withdrawn() ? ", WITHDRAWN " +
-                                      DisplayTime(c.withdrawn_at()) + ": " +
-                                      c.withdrawal_reason()
-                                : "")
+              << (c.withdrawn()
+                      ? ", WITHDRAWN " + DisplayTime(c.withdrawn_at()) + ": " +
+                            c.withdrawal_reason()
+                      : "")
               << "\n";
   }
   Table screenings({}, "  ");
@@ -222,8 +226,9 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
               << EligibilityName(det.eligibility()) << " signed by "
               << det.determined_by_user_id() << " "
               << DisplayTime(det.determined_at())
-              << (det.donor_revision() == d.revision() ? ""
-                                                       : " (data changed since)")
+              << (det.donor_revision() == d.revision()
+                      ? ""
+                      : " (data changed since)")
               << "\n";
     PrintReasons(det);
   }
@@ -265,9 +270,8 @@ int Withdraw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   grpc::Status status = Call(
       channel, o, &v1::DonorService::Stub::WithdrawConsent, request, &response);
   if (!status.ok()) return Report("donor withdraw", status);
-  std::cout << "consent of " << response.donor().donor_code()
-            << " withdrawn; " << response.held_item_ids_size()
-            << " lot(s) on hold";
+  std::cout << "consent of " << response.donor().donor_code() << " withdrawn; "
+            << response.held_item_ids_size() << " lot(s) on hold";
   for (const std::string& item : response.held_item_ids()) {
     std::cout << " " << item;
   }
@@ -275,32 +279,64 @@ int Withdraw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
+// The panel read whole (a bad entry is refused before anything is sent),
+// then one RecordScreening per entry, in order, each under a request id
+// made from its content (RequestIdOf): a run stopped by a refusal can be
+// repeated as it was, and what it recorded is answered from the first
+// response instead of recorded again.
 int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = "donor screen";
-  v1::RecordScreeningRequest request;
-  *request.mutable_context() = NewRequestContext(o);
-  request.set_donor_code(o.donor_code);
-  request.set_test_code(absl::AsciiStrToUpper(o.test));
-  request.set_method(o.method);
-  request.set_kit_lot(o.kit_lot);
-  if (!Time(cmd, "drawn-at", o.drawn_at,
-            request.mutable_specimen_drawn_at())) {
-    return 2;
+  std::string file_text;
+  if (!o.panel_file.empty()) {
+    std::ifstream in(o.panel_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) return Fail(cmd, "--panel-file: cannot read " + o.panel_file, 2);
+    file_text = text.str();
   }
-  if (o.drawn_at.empty()) request.clear_specimen_drawn_at();
-  v1::ScreeningResult result = v1::SCREENING_RESULT_UNSPECIFIED;
-  if (!ParseEnumName(o.result, "SCREENING_RESULT_", &v1::ScreeningResult_Parse,
-                 &result)) {
-    return Fail(cmd, "--result: non_reactive, reactive or indeterminate", 2);
+  absl::StatusOr<std::vector<PanelEntry>> panel = ParsePanel(
+      o.tests, o.panel_file, file_text,
+      {.result = o.result, .method = o.method, .kit_lot = o.kit_lot});
+  if (!panel.ok()) return Fail(cmd, std::string(panel.status().message()), 2);
+  google::protobuf::Timestamp drawn_at;
+  if (!Time(cmd, "drawn-at", o.drawn_at, &drawn_at)) return 2;
+  size_t recorded = 0;
+  for (const PanelEntry& entry : *panel) {
+    v1::RecordScreeningRequest request;
+    request.mutable_context()->set_reason(o.reason);
+    request.set_donor_code(o.donor_code);
+    request.set_test_code(entry.test);
+    request.set_method(entry.method);
+    request.set_kit_lot(entry.kit_lot);
+    if (!o.drawn_at.empty()) *request.mutable_specimen_drawn_at() = drawn_at;
+    v1::ScreeningResult result = v1::SCREENING_RESULT_UNSPECIFIED;
+    ParseEnumName(entry.result, "SCREENING_RESULT_", &v1::ScreeningResult_Parse,
+                  &result);  // checked by ParsePanel
+    request.set_result(result);
+    request.mutable_context()->set_request_id(RequestIdOf(cmd, request));
+    v1::RecordScreeningResponse response;
+    grpc::Status status =
+        Call(channel, o, &v1::DonorService::Stub::RecordScreening, request,
+             &response);
+    if (!status.ok()) {
+      Report(cmd, status);
+      return Fail(
+          cmd,
+          absl::StrCat("stopped at ", entry.test, " (", entry.source,
+                       "): ", recorded, " of ", panel->size(), " recorded, ",
+                       panel->size() - recorded - 1,
+                       " not sent; run the same command again once it is "
+                       "put right: what was recorded is not recorded twice"),
+          1);
+    }
+    ++recorded;
+    std::cout << "screening " << response.screening().screening_id() << ": "
+              << response.screening().test_code() << " " << entry.result
+              << "\n";
   }
-  request.set_result(result);
-  v1::RecordScreeningResponse response;
-  grpc::Status status = Call(
-      channel, o, &v1::DonorService::Stub::RecordScreening, request, &response);
-  if (!status.ok()) return Report(cmd, status);
-  std::cout << "screening " << response.screening().screening_id() << ": "
-            << response.screening().test_code() << " " << LowerName(o.result, "")
-            << "\n";
+  if (panel->size() > 1) {
+    std::cout << recorded << " results recorded for " << o.donor_code << "\n";
+  }
   return 0;
 }
 
@@ -335,8 +371,7 @@ int Receive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
             request.mutable_delivered_at()) ||
       !Time(cmd, "collected-at", o.collected_at,
             request.mutable_collected_at()) ||
-      !Time(cmd, "received-at", o.received_at,
-            request.mutable_received_at())) {
+      !Time(cmd, "received-at", o.received_at, request.mutable_received_at())) {
     return 2;
   }
   if (o.delivered_at.empty()) request.clear_delivered_at();
@@ -373,8 +408,8 @@ int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   *request.mutable_context() = NewRequestContext(o);
   request.set_deviation_id(o.deviation_id);
   v1::DeviationStatus decision = v1::DEVIATION_STATUS_UNSPECIFIED;
-  if (!ParseEnumName(o.decision, "DEVIATION_STATUS_", &v1::DeviationStatus_Parse,
-                 &decision) ||
+  if (!ParseEnumName(o.decision, "DEVIATION_STATUS_",
+                     &v1::DeviationStatus_Parse, &decision) ||
       decision == v1::DEVIATION_STATUS_OPEN) {
     return Fail(cmd, "--decision: acceptable or not_acceptable", 2);
   }
@@ -388,8 +423,8 @@ int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       channel, o, &v1::DonorService::Stub::AssessDeviation, request, &response);
   if (!status.ok()) return Report(cmd, status);
   std::cout << "deviation " << o.deviation_id << " assessed "
-            << LowerName(o.decision, "") << " on lot " << response.lot().lot_id()
-            << "\n";
+            << LowerName(o.decision, "") << " on lot "
+            << response.lot().lot_id() << "\n";
   return 0;
 }
 
@@ -402,8 +437,8 @@ int ReleaseLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
     return 2;
   }
   v1::ReleaseLotResponse response;
-  grpc::Status status = Call(channel, o, &v1::DonorService::Stub::ReleaseLot,
-                             request, &response);
+  grpc::Status status =
+      Call(channel, o, &v1::DonorService::Stub::ReleaseLot, request, &response);
   if (!status.ok()) return Report("donor release-lot", status);
   std::cout << "lot " << response.lot().lot_id() << " (DIN "
             << response.lot().din_eye_readable() << ") is "
@@ -416,8 +451,8 @@ int DiscardLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   *request.mutable_context() = NewRequestContext(o);
   request.set_lot_id(o.lot_id);
   v1::DiscardLotResponse response;
-  grpc::Status status = Call(channel, o, &v1::DonorService::Stub::DiscardLot,
-                             request, &response);
+  grpc::Status status =
+      Call(channel, o, &v1::DonorService::Stub::DiscardLot, request, &response);
   if (!status.ok()) return Report("donor discard-lot", status);
   std::cout << "lot " << response.lot().lot_id() << " discarded\n";
   return 0;
@@ -453,8 +488,8 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (o.before.empty()) request.clear_received_to();
   request.set_din(o.din);
   request.set_donor_code(o.donor_code);
-  request.mutable_page()->set_page_size(static_cast<int32_t>(
-      std::min<int64_t>(o.page_size, 500)));
+  request.mutable_page()->set_page_size(
+      static_cast<int32_t>(std::min<int64_t>(o.page_size, 500)));
   // Every page is read first: a column is as wide as its widest cell.
   Table table({"LOT", "DIN", "DONOR", "STATE", "RECEIVED", "DEVIATIONS"});
   while (true) {

@@ -23,6 +23,7 @@
 #include "clients/cli/session.h"
 #include "services/common/config/config.h"
 #include "services/common/crypto/random.h"
+#include "services/common/crypto/sha256.h"
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/status/status.h"
@@ -91,6 +92,16 @@ std::unique_ptr<grpc::ClientContext> NewCallContext(
 }
 
 std::string NewRequestId() { return crypto::RandomId("cli"); }
+
+std::string RequestIdOf(std::string_view what,
+                        const google::protobuf::Message& request) {
+  std::string bytes;
+  request.SerializeToString(&bytes);
+  std::string text(what);
+  text += '\n';
+  text += bytes;
+  return "cli_" + crypto::Sha256Hex(text).substr(0, 40);
+}
 
 namespace {
 

@@ -82,7 +82,10 @@ struct Options {
   std::string consented_at;
   std::string taken_by;
   std::string witness;
-  std::string test;
+  // donor screen: CODE[:RESULT[:METHOD[:KIT_LOT]]], repeatable; and a file
+  // of such lines.
+  std::vector<std::string> tests;
+  std::string panel_file;
   std::string method;
   std::string kit_lot;
   std::string drawn_at;
