@@ -6,48 +6,23 @@
 #include "services/common/auth/principal.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/kept_values.h"
+#include "services/common/testing/snapshot_as.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/custody/product_lot_testing.h"
+#include "services/dose/dose_bag_testing.h"
 #include "services/dose/rules.h"
-#include "services/ledger/append_testing.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::clinical {
-namespace {
-
-// A signed record of `state` as `service`'s ledger writes it.
-absl::Status Sign(pg::Pool& pool, const ledger::Ledger& ledger,
-                  const auth::Principal& who, const char* action,
-                  const char* type, const std::string& id,
-                  const google::protobuf::Message& state) {
-  return ledger::testing::AppendSnapshot(pool, ledger, auth::ActorOf(who),
-                                         action, type, id, state,
-                                         crypto::RandomId("req"));
-}
-
-}  // namespace
-
 absl::StatusOr<dose::v1::Dose> Doses::GetDose(const std::string& dose_id) {
-  auto it = doses.find(dose_id);
-  if (it == doses.end()) {
-    return NotFound("dose", dose_id, kReasonDoseNotFound);
-  }
-  return it->second;
+  return testing::FindKept(doses, dose_id, "dose", kReasonDoseNotFound);
 }
 
 absl::StatusOr<dose::v1::Patient> Doses::GetPatient(
     const std::string& subject_id) {
-  auto it = patients.find(subject_id);
-  if (it == patients.end()) {
-    return NotFound("patient", subject_id, kReasonPatientNotFound);
-  }
-  return it->second;
-}
-
-absl::StatusOr<qc::v1::Lot> Lots::GetLot(const std::string& lot_id) {
-  auto it = lots.find(lot_id);
-  if (it == lots.end()) return NotFound("lot", lot_id, kReasonLotNotFound);
-  return it->second;
+  return testing::FindKept(patients, subject_id, "patient",
+                           kReasonPatientNotFound);
 }
 
 void ClinicalTest::SetUp() {
@@ -198,8 +173,9 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id,
       *dose::ChainOfIdentityFor("A9999", 27, ++patients_));
   patient.set_registered_by_user_id("phil");
   doses_.patients[subject_id] = patient;
-  CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, phil_, "patient.register",
-                    "dose_patient", subject_id, patient));
+  CC_EXPECT_OK(testing::AppendSnapshotAs(*dose_pool_, *dose_ledger_, phil_,
+                                         "patient.register", "dose_patient",
+                                         subject_id, patient));
   // The dose and its bag, kept at the pharmacy.
   const std::string division =
       *dose::DivisionCode(doses_of_lot_[lot.qc_lot_id]++);
@@ -219,14 +195,7 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id,
   dose.set_chain_of_identity(patient.chain_of_identity());
   dose.mutable_plan()->set_final_volume_ml(20.0);
   dose.set_item_id(custody::testing::RegisterDoseBag(
-      *custody_, tina_, Ctx(),
-      {.donation_identification = dose.donation_identification(),
-       .product_code = dose.product_code(),
-       .expiration = dose.expiration(),
-       .chain_of_identity = dose.chain_of_identity(),
-       .subject_id = subject_id,
-       .product_item_id = lot.product_item_id,
-       .location_id = pharmacy_}));
+      *custody_, tina_, Ctx(), dose::BagOf(dose, pharmacy_)));
   // Released and issued to carl at the cath lab.
   custody::v1::InitiateHandoffRequest handoff;
   *handoff.mutable_context() = Ctx();
@@ -250,14 +219,15 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id,
 
 void ClinicalTest::Record(const dose::v1::Dose& dose) {
   doses_.doses[dose.dose_id()] = dose;
-  CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, phil_, "dose.issue", "dose",
-                    dose.dose_id(), dose));
+  CC_EXPECT_OK(testing::AppendSnapshotAs(*dose_pool_, *dose_ledger_, phil_,
+                                         "dose.issue", "dose", dose.dose_id(),
+                                         dose));
 }
 
 void ClinicalTest::Record(const qc::v1::Lot& lot) {
   lots_.lots[lot.lot_id()] = lot;
-  CC_EXPECT_OK(Sign(*qc_pool_, *qc_ledger_, qa_, "lot.dispose", "qc_lot",
-                    lot.lot_id(), lot));
+  CC_EXPECT_OK(testing::AppendSnapshotAs(
+      *qc_pool_, *qc_ledger_, qa_, "lot.dispose", "qc_lot", lot.lot_id(), lot));
 }
 
 void ClinicalTest::RejectLot(const dose::v1::Dose& dose) {

@@ -24,6 +24,7 @@
 #include "services/clinical/direct_items.h"
 #include "services/common/testing/service_fixture.h"
 #include "services/custody/custody.h"
+#include "services/dose/fake_lots.h"
 
 namespace cellchain::clinical {
 
@@ -39,13 +40,6 @@ class Doses final : public DosePort {
       const std::string& subject_id) override;
   absl::flat_hash_map<std::string, dose::v1::Dose> doses;
   absl::flat_hash_map<std::string, dose::v1::Patient> patients;
-};
-
-// qc as clinical sees it: lots by id.
-class Lots final : public LotPort {
- public:
-  absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) override;
-  absl::flat_hash_map<std::string, qc::v1::Lot> lots;
 };
 
 // A product lot in custody and its QC lot, released as qc records it.
@@ -111,7 +105,7 @@ class ClinicalTest : public testing::ServiceFixture {
   std::unique_ptr<custody::Custody> custody_;
   std::unique_ptr<DirectItems> items_;
   Doses doses_;
-  Lots lots_;
+  dose::FakeLots lots_;  // qc as clinical sees it
   std::unique_ptr<Clinical> clinical_;
   auth::Principal carl_, cleo_, phil_, tina_, qa_;
   std::string pharmacy_, cath_lab_;

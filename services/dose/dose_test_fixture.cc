@@ -12,15 +12,6 @@
 
 namespace cellchain::dose {
 
-absl::StatusOr<qc::v1::Lot> Lots::GetLot(const std::string& lot_id) {
-  auto it = lots.find(lot_id);
-  if (it == lots.end()) {
-    return WithReason(absl::NotFoundError("no QC lot " + lot_id),
-                      "LOT_NOT_FOUND");
-  }
-  return it->second;
-}
-
 absl::StatusOr<manufacturing::v1::MaterialLot> Materials::GetMaterial(
     const std::string& id_or_code) {
   for (const auto& [id, lot] : materials) {

@@ -24,6 +24,7 @@
 #include "services/custody/custody.h"
 #include "services/dose/direct_ports.h"
 #include "services/dose/dose.h"
+#include "services/dose/fake_lots.h"
 
 namespace cellchain::dose {
 
@@ -32,13 +33,6 @@ inline constexpr char kTomPassword[] = "checks every dose";
 inline constexpr char kPhilPassword[] = "releases with care";
 inline constexpr char kPaulaPassword[] = "witnesses it all";
 inline constexpr char kRitaPassword[] = "wears two hats";
-
-// qc as dose sees it: lots by id.
-class Lots final : public LotPort {
- public:
-  absl::StatusOr<qc::v1::Lot> GetLot(const std::string& lot_id) override;
-  absl::flat_hash_map<std::string, qc::v1::Lot> lots;
-};
 
 // manufacturing as dose sees it: material lots by id.
 class Materials final : public MaterialPort {
@@ -111,7 +105,7 @@ class DoseTest : public testing::ServiceFixture {
   std::unique_ptr<custody::Custody> custody_;
   std::unique_ptr<DirectItems> items_;
   std::optional<crypto::FieldCipher> cipher_;
-  Lots lots_;
+  FakeLots lots_;  // qc as dose sees it
   Materials materials_;
   std::unique_ptr<Dose> dose_;
   auth::Principal tina_, tom_, phil_, paula_, rita_, cleo_, qa_;

@@ -6,45 +6,26 @@
 #include "absl/time/civil_time.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/kept_values.h"
+#include "services/common/testing/snapshot_as.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/custody/product_lot_testing.h"
+#include "services/dose/dose_bag_testing.h"
 #include "services/isbt128/data_structures.h"
 #include "services/isbt128/din.h"
-#include "services/ledger/append_testing.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::labels {
 
-namespace {
-
-// A signed record of `state` as dose's ledger writes it.
-absl::Status Sign(pg::Pool& pool, const ledger::Ledger& ledger,
-                  const auth::Principal& who, const char* action,
-                  const char* type, const std::string& id,
-                  const google::protobuf::Message& state) {
-  return ledger::testing::AppendSnapshot(pool, ledger, auth::ActorOf(who),
-                                         action, type, id, state,
-                                         crypto::RandomId("req"));
-}
-
-}  // namespace
-
 absl::StatusOr<dose::v1::Dose> Doses::GetDoseOfItem(
     const std::string& item_id) {
-  auto it = doses.find(item_id);
-  if (it == doses.end()) {
-    return NotFound("dose of item", item_id, kReasonDoseNotFound);
-  }
-  return it->second;
+  return testing::FindKept(doses, item_id, "dose of item", kReasonDoseNotFound);
 }
 
 absl::StatusOr<dose::v1::Patient> Doses::GetPatient(
     const std::string& subject_id) {
-  auto it = patients.find(subject_id);
-  if (it == patients.end()) {
-    return NotFound("patient", subject_id, kReasonPatientNotFound);
-  }
-  return it->second;
+  return testing::FindKept(patients, subject_id, "patient",
+                           kReasonPatientNotFound);
 }
 
 absl::StatusOr<std::optional<absl::Time>> Process::CollectedAt(
@@ -125,29 +106,24 @@ dose::v1::Dose LabelsTest::DoseBag(const std::string& subject_id) {
   dose.set_delivered_viable_cells(1.02e7);
   dose.set_state(dose::v1::DOSE_STATE_RELEASED);
 
-  dose.set_item_id(custody::testing::RegisterDoseBag(
-      *custody_, tina_, Ctx(),
-      {.donation_identification = dose.donation_identification(),
-       .product_code = dose.product_code(),
-       .expiration = dose.expiration(),
-       .chain_of_identity = dose.chain_of_identity(),
-       .subject_id = subject_id,
-       .product_item_id = lot.product_item_id,
-       .location_id = ""}));
+  dose.set_item_id(custody::testing::RegisterDoseBag(*custody_, tina_, Ctx(),
+                                                     dose::BagOf(dose)));
   Record(dose);
   return dose;
 }
 
 void LabelsTest::Record(const dose::v1::Dose& dose) {
   doses_.doses[dose.item_id()] = dose;
-  CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, tina_, "dose.release", "dose",
-                    dose.dose_id(), dose));
+  CC_EXPECT_OK(testing::AppendSnapshotAs(*dose_pool_, *dose_ledger_, tina_,
+                                         "dose.release", "dose", dose.dose_id(),
+                                         dose));
 }
 
 void LabelsTest::Record(const dose::v1::Patient& patient) {
   doses_.patients[patient.subject_id()] = patient;
-  CC_EXPECT_OK(Sign(*dose_pool_, *dose_ledger_, tina_, "patient.register",
-                    "dose_patient", patient.subject_id(), patient));
+  CC_EXPECT_OK(testing::AppendSnapshotAs(*dose_pool_, *dose_ledger_, tina_,
+                                         "patient.register", "dose_patient",
+                                         patient.subject_id(), patient));
 }
 
 std::string LabelsTest::NewDin() {
