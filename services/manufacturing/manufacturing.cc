@@ -87,6 +87,18 @@ const Process* Manufacturing::FindProcess(const std::string& version) const {
   return it == options_.processes.end() ? nullptr : &it->second;
 }
 
+absl::StatusOr<const Process*> Manufacturing::ProcessOf(
+    const v1::Batch& batch) const {
+  const Process* process = FindProcess(batch.process_version());
+  if (process == nullptr) {
+    return FailedRule(kReasonProcessUnknown,
+                      absl::StrCat("batch ", batch.batch_id(), "'s process ",
+                                   batch.process_version(),
+                                   " is not configured on this server"));
+  }
+  return process;
+}
+
 absl::StatusOr<VialContent> Manufacturing::GetVialContent(
     const std::string& item_id) {
   if (item_id.empty()) return InvalidField("item_id", "required");

@@ -160,6 +160,9 @@ class Manufacturing {
                         custody::v1::ItemState outcome,
                         const std::string& reason);
   const Process* FindProcess(const std::string& version) const;
+  // The process `batch` runs under: FAILED_PRECONDITION PROCESS_UNKNOWN
+  // when this server does not have it.
+  absl::StatusOr<const Process*> ProcessOf(const v1::Batch& batch) const;
   // The service's time (options.clock): the day of an expiry or a
   // calibration, the present a recorded time may not lie after.
   absl::Time Now() const;

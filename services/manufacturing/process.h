@@ -38,6 +38,11 @@ struct Process {
   // cryopreservation medium: a cryopreservation step records the cells
   // per vial, not the volume, so a vial's label takes it from here.
   double vial_fill_ml = 1.0;
+  // The fastest these cells double: a culture's harvest implying more
+  // population doublings between its seeding and its harvest than that
+  // interval / min_doubling_time is implausible (a miscount, a mix-up) and
+  // is refused, or with deviation_past_limits raises a MAJOR deviation.
+  absl::Duration min_doubling_time = absl::Hours(15);
 };
 
 struct ManufacturingOptions {

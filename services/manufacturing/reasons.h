@@ -28,6 +28,8 @@ inline constexpr char kReasonStepHarvested[] = "STEP_HARVESTED";
 inline constexpr char kReasonCellsExceeded[] = "CELLS_EXCEEDED";
 inline constexpr char kReasonPassageLimit[] = "PASSAGE_LIMIT";
 inline constexpr char kReasonCumulativePdLimit[] = "CUMULATIVE_PD_LIMIT";
+// A harvest implying doublings faster than the process's min_doubling_time.
+inline constexpr char kReasonImplausibleGrowth[] = "IMPLAUSIBLE_GROWTH";
 inline constexpr char kReasonMaterialNotReleased[] = "MATERIAL_NOT_RELEASED";
 inline constexpr char kReasonMaterialExpired[] = "MATERIAL_EXPIRED";
 inline constexpr char kReasonMaterialStatus[] = "MATERIAL_STATUS";

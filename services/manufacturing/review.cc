@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -244,6 +245,9 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
             view.batch, uses, values,
             UsedAt(step->kind(), values, /*harvest=*/false),
             PerformedAtField(step->kind(), /*harvest=*/false)));
+        CC_ASSIGN_OR_RETURN(const Process* process, ProcessOf(view.batch));
+        std::vector<Raised> raised;
+        CC_RETURN_IF_ERROR(CheckGrowth(*process, *step, values, raised));
         *step->mutable_values() = values;
         CC_RETURN_IF_ERROR(CheckCells(view));
         CC_ASSIGN_OR_RETURN(std::string values_bytes,
@@ -264,6 +268,15 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_step(),
                             LoadStep(tx, step->step_id()));
+        // Their records come before the step's (entity-type order).
+        std::vector<v1::Deviation> deviations;
+        CC_RETURN_IF_ERROR(InsertRaised(tx, audit, view.batch, step->step_id(),
+                                        raised, signature.actor.user_id(),
+                                        &deviations));
+        response.clear_deviations();  // the transaction may run again
+        for (v1::Deviation& d : deviations) {
+          *response.add_deviations() = std::move(d);
+        }
         return audit
             .Append("step.correct", "batch_step", step->step_id(),
                     response.step(), request.context().reason(),

@@ -19,9 +19,9 @@ using fields::Blank;
 using fields::ToTime;
 
 absl::Status LimitPassed(const Process& process, std::string rule,
-                         std::string message, Plan& plan) {
+                         std::string message, std::vector<Raised>& raised) {
   if (!process.deviation_past_limits) return FailedRule(rule, message);
-  plan.raised.push_back({std::move(rule), std::move(message)});
+  raised.push_back({std::move(rule), std::move(message)});
   return absl::OkStatus();
 }
 
@@ -292,6 +292,35 @@ std::string LateEntryAuditReason(std::string_view late_entry_reason) {
   return absl::StrCat("late entry: ", std::string(late_entry_reason));
 }
 
+absl::Status CheckGrowth(const Process& process, const v1::Step& step,
+                         const v1::StepValues& values,
+                         std::vector<Raised>& raised) {
+  if (!values.has_seeded_at() || !values.has_harvested_at()) {
+    return absl::OkStatus();
+  }
+  std::optional<double> doublings = PopulationDoublings(
+      values.seeded_viable_cells(), values.harvested_viable_cells());
+  if (!doublings || *doublings <= 0) return absl::OkStatus();
+  absl::Duration interval =
+      ToTime(values.harvested_at()) - ToTime(values.seeded_at());
+  double allowed = absl::FDivDuration(interval, process.min_doubling_time);
+  if (*doublings <= allowed) return absl::OkStatus();
+  return LimitPassed(
+      process, kReasonImplausibleGrowth,
+      absl::StrFormat(
+          "P%d %s %s: %s viable cells harvested from %s seeded are %.2f "
+          "population doublings in %.1f h (one per %.1f h), more than the "
+          "%.2f the process's minimum doubling time of %.1f h allows: "
+          "check the counts",
+          step.passage_number(), KindName(step.kind()), step.step_id(),
+          Cells(values.harvested_viable_cells()),
+          Cells(values.seeded_viable_cells()), *doublings,
+          absl::ToDoubleHours(interval),
+          absl::ToDoubleHours(interval) / *doublings, allowed,
+          absl::ToDoubleHours(process.min_doubling_time)),
+      raised);
+}
+
 // The step's rules against the batch as it stands in `view` (read before
 // the transaction, and again under the batch's lock inside it).
 absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
@@ -390,7 +419,7 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
                                                   " is past the process's "
                                                   "limit of P",
                                                   process.max_passage),
-                                     plan));
+                                     plan.raised));
     }
     if (cumulative > process.max_cumulative_population_doublings) {
       CC_RETURN_IF_ERROR(LimitPassed(
@@ -400,7 +429,7 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
                           "%.2f",
                           source->step_id(), cumulative,
                           process.max_cumulative_population_doublings),
-          plan));
+          plan.raised));
     }
     // The cells drawn, as if the step were recorded.
     BatchView after = view;

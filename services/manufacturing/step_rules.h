@@ -125,6 +125,18 @@ absl::StatusOr<std::string> LateEntryReason(absl::Time performed_at,
 // or "" for an entry made in time.
 std::string LateEntryAuditReason(std::string_view late_entry_reason);
 
+// Plausibility of a culture's harvest, `values` being its seeding and
+// harvest: its log2(harvested / seeded) population doublings may not be
+// more than the seeding-to-harvest interval / process.min_doubling_time.
+// Past it: FAILED_PRECONDITION IMPLAUSIBLE_GROWTH, or with
+// process.deviation_past_limits, OK with the deviation appended to
+// `raised` (as PlanStep's limits). An explant P0 (no seeded count) and a
+// harvest with fewer cells than seeded imply no doublings to check.
+// `step` names the culture in the message (its id, kind and passage).
+absl::Status CheckGrowth(const Process& process, const v1::Step& step,
+                         const v1::StepValues& values,
+                         std::vector<Raised>& raised);
+
 // The step's rules against the batch as it stands in `view`, for a new
 // step of `kind` drawn from `source_step_id` (none for processing) making
 // `new_items` items. FAILED_PRECONDITION with the rule's reason

@@ -528,5 +528,49 @@ TEST(StepRulesTest, AnEntryPastTheWindowIsLateAndNeedsAReason) {
   EXPECT_EQ(LateEntryAuditReason(""), "");
 }
 
+TEST(StepRulesTest, AHarvestFasterThanTheMinimumDoublingTimeIsImplausible) {
+  // P1 seeded with 1e6 at hour 240; 15 h per doubling at the fastest.
+  v1::Step p1 =
+      Culture("p1", v1::STEP_KIND_PASSAGE, 1, "p0", 1e6, 240, 0, 0, {});
+  auto harvest = [&](double cells, int h) {
+    v1::StepValues v = p1.values();
+    v.set_harvested_viable_cells(cells);
+    *v.mutable_harvested_at() = Hour(h);
+    return v;
+  };
+  Process process;
+  std::vector<Raised> raised;
+  // 3 doublings in 45 h: one per 15 h, the fastest allowed.
+  EXPECT_TRUE(CheckGrowth(process, p1, harvest(8e6, 285), raised).ok());
+  // 4 doublings (1.6e7) in 48 h: 3.2 allowed.
+  absl::Status fast = CheckGrowth(process, p1, harvest(1.6e7, 288), raised);
+  ExpectRefused(fast, absl::StatusCode::kFailedPrecondition,
+                kReasonImplausibleGrowth,
+                "P1 passage p1: 1.6e+07 viable cells harvested from 1e+06 "
+                "seeded are 4.00 population doublings in 48.0 h (one per "
+                "12.0 h), more than the 3.20 the process's minimum doubling "
+                "time of 15.0 h allows: check the counts");
+  EXPECT_TRUE(raised.empty());
+  // Fewer cells than seeded, or an explant's uncounted seeding: nothing.
+  EXPECT_TRUE(CheckGrowth(process, p1, harvest(5e5, 241), raised).ok());
+  v1::Step explant =
+      Culture("p0", v1::STEP_KIND_PROCESSING, 0, "", 0, 0, 0, 0, {});
+  v1::StepValues grown = explant.values();
+  grown.set_harvested_viable_cells(1e9);
+  *grown.mutable_harvested_at() = Hour(1);
+  EXPECT_TRUE(CheckGrowth(process, explant, grown, raised).ok());
+  EXPECT_TRUE(raised.empty());
+  // Where the process says so: a deviation instead.
+  process.deviation_past_limits = true;
+  EXPECT_TRUE(CheckGrowth(process, p1, harvest(1.6e7, 288), raised).ok());
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].rule, kReasonImplausibleGrowth);
+  // A process whose cells may double every 12 h takes the same harvest.
+  Process faster{.min_doubling_time = absl::Hours(12)};
+  raised.clear();
+  EXPECT_TRUE(CheckGrowth(faster, p1, harvest(1.6e7, 288), raised).ok());
+  EXPECT_TRUE(raised.empty());
+}
+
 }  // namespace
 }  // namespace cellchain::manufacturing

@@ -440,6 +440,9 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
         CC_RETURN_IF_ERROR(CheckUses(uses, added, harvested_at));
         CC_RETURN_IF_ERROR(CheckPerformedAt(
             view.batch, uses, added, harvested_at, "values.harvested_at"));
+        CC_ASSIGN_OR_RETURN(const Process* process, ProcessOf(view.batch));
+        std::vector<Raised> raised;
+        CC_RETURN_IF_ERROR(CheckGrowth(*process, *current, values, raised));
         CC_ASSIGN_OR_RETURN(std::string values_bytes,
                             ledger::SerializeDeterministic(values));
         int64_t revision = current->revision() + 1;
@@ -470,6 +473,15 @@ absl::StatusOr<v1::RecordHarvestResponse> Manufacturing::RecordHarvest(
             ComputeGrowth(FactsOf(steps));
         *response.mutable_growth() =
             ToGrowth(response.step(), growth[current->step_id()]);
+        // Their records come before the step's (entity-type order).
+        std::vector<v1::Deviation> deviations;
+        CC_RETURN_IF_ERROR(
+            InsertRaised(tx, audit, view.batch, current->step_id(), raised,
+                         signature.actor.user_id(), &deviations));
+        response.clear_deviations();  // the transaction may run again
+        for (v1::Deviation& d : deviations) {
+          *response.add_deviations() = std::move(d);
+        }
         return audit
             .Append("step.harvest", "batch_step", current->step_id(),
                     response.step(), LateEntryAuditReason(late),
