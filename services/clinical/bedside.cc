@@ -135,8 +135,8 @@ absl::StatusOr<v1::VerifyAtBedsideResponse> Clinical::VerifyAtBedside(
             const std::vector<Check> failing = BedsideChecks(facts);
             if (!failing.empty()) {
               const std::string message = absl::StrCat(
-                  "dose ", dose.dose_id(),
-                  " cannot be given at the bedside: ", CheckText(failing));
+                  "dose ", dose.dose_id(), " cannot be given at the bedside: ",
+                  FailingRulesText(failing));
               if (failing.size() == 1 &&
                   failing.front().reason == kReasonFourEyesSamePerson) {
                 return WithReason(absl::PermissionDeniedError(message),

@@ -158,14 +158,6 @@ std::vector<Check> BedsideChecks(const BedsideFacts& f) {
   return checks;
 }
 
-std::string CheckText(const std::vector<Check>& checks) {
-  std::vector<std::string> lines;
-  for (const Check& c : checks) {
-    lines.push_back(absl::StrCat(c.reason, ": ", c.message));
-  }
-  return absl::StrJoin(lines, "; ");
-}
-
 // ---- the infusion
 // -------------------------------------------------------------
 

@@ -32,6 +32,7 @@
 #include "cellchain/dose/v1/dose.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
 #include "services/clinical/reasons.h"
+#include "services/common/status/failing_rules.h"
 
 namespace cellchain::clinical {
 
@@ -83,11 +84,8 @@ struct BedsideFacts {
   absl::Time now;
 };
 
-// One failing check.
-struct Check {
-  std::string reason;  // kReason...
-  std::string message;
-};
+// One failing check (FailingRulesText reads a list of them).
+using Check = FailingRule;
 
 // Every check that fails, in the order of reasons.h: the dose not expired
 // (now before its expiry), released by the pharmacy (RELEASED or ISSUED,
@@ -99,9 +97,6 @@ struct Check {
 // checks, by two different clinicians. A check failing for both
 // clinicians is named once, with both in its message.
 std::vector<Check> BedsideChecks(const BedsideFacts& facts);
-
-// "REASON: message; REASON: message".
-std::string CheckText(const std::vector<Check>& checks);
 
 // ---- the infusion
 // -------------------------------------------------------------

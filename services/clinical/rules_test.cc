@@ -201,7 +201,7 @@ TEST_F(BedsideTest, EveryFailingCheckNamedInOrder) {
                                 kReasonLotNotReleased, kReasonItemOnHold,
                                 kReasonLabelMismatch, kReasonWrongPatient,
                                 kReasonFourEyesSamePerson}));
-  const std::string text = CheckText(BedsideChecks(facts_));
+  const std::string text = FailingRulesText(BedsideChecks(facts_));
   EXPECT_EQ(text.find("DOSE_EXPIRED: dose dos_1 expired at "
                       "2027-01-15T14:00:00+00:00"),
             0u)

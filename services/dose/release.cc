@@ -125,8 +125,8 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
             if (!gates.empty()) {
               return FailedRule(
                   gates.front().reason,
-                  absl::StrCat("dose ", dose.dose_id(),
-                               " cannot be released: ", GateText(gates)));
+                  absl::StrCat("dose ", dose.dose_id(), " cannot be released: ",
+                               FailingRulesText(gates)));
             }
             // The tests the pharmacist acknowledged are those pending.
             std::vector<std::string> acknowledged;

@@ -545,12 +545,4 @@ std::vector<Gate> ReleaseGates(const ReleaseFacts& f) {
   return gates;
 }
 
-std::string GateText(const std::vector<Gate>& gates) {
-  std::vector<std::string> lines;
-  for (const Gate& g : gates) {
-    lines.push_back(absl::StrCat(g.reason, ": ", g.message));
-  }
-  return absl::StrJoin(lines, "; ");
-}
-
 }  // namespace cellchain::dose

@@ -36,6 +36,7 @@
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/dose/v1/dose.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
+#include "services/common/status/failing_rules.h"
 #include "services/dose/reasons.h"
 
 namespace cellchain::dose {
@@ -193,11 +194,8 @@ struct ReleaseFacts {
   custody::v1::TraceResponse backward;
 };
 
-// One failing gate.
-struct Gate {
-  std::string reason;  // kReason...
-  std::string message;
-};
+// One failing gate (FailingRulesText reads a list of them).
+using Gate = FailingRule;
 
 // Every gate that fails, in the order of reasons.h: the lot released (or
 // conditionally, every pending test acknowledged), the count acceptable,
@@ -213,9 +211,6 @@ std::vector<Gate> ReleaseGates(const ReleaseFacts& facts);
 // Empty when `scan` holds exactly the dose's 001 (DIN), 003, 005 and 040
 // and nothing that contradicts them; else why not.
 std::string LabelMismatch(const v1::Dose& dose, std::string_view scan);
-
-// "REASON: message; REASON: message".
-std::string GateText(const std::vector<Gate>& gates);
 
 }  // namespace cellchain::dose
 

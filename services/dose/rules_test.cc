@@ -439,8 +439,9 @@ TEST_F(GatesTest, EveryFailingGateNamedInOrder) {
   facts_.item.set_on_hold(true);
   EXPECT_EQ(Failing(), (Reasons{kReasonLotNotReleased, kReasonPatientMismatch,
                                 kReasonDoseExpired, kReasonItemOnHold}));
-  EXPECT_NE(GateText(ReleaseGates(facts_)).find("DOSE_EXPIRED: dose dos_1"),
-            std::string::npos);
+  EXPECT_NE(
+      FailingRulesText(ReleaseGates(facts_)).find("DOSE_EXPIRED: dose dos_1"),
+      std::string::npos);
   // The preview (GetDose) does not judge what is scanned at release.
   facts_.judge_scan_and_patient = false;
   facts_.label_scan = "";
