@@ -184,13 +184,9 @@ absl::StatusOr<v1::ReportAdverseEventResponse> Clinical::ReportAdverseEvent(
         pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Infusion infusion,
                             LoadInfusion(tx, request.infusion_id()));
-        if (infusion.state() != v1::INFUSION_STATE_INFUSED) {
-          return FailedRule(
-              kReasonInfusionState,
-              absl::StrCat("infusion ", infusion.infusion_id(), " is ",
-                           v1::InfusionState_Name(infusion.state()),
-                           ": an adverse event follows an infusion"));
-        }
+        CC_RETURN_IF_ERROR(
+            RequireInfusionState(infusion, {v1::INFUSION_STATE_INFUSED},
+                                 "an adverse event follows an infusion"));
         CC_RETURN_IF_ERROR(CheckAdverseEvent(
             request, fields::ToTime(infusion.details().started_at()), now));
         v1::AdverseEvent event;

@@ -99,13 +99,9 @@ absl::StatusOr<v1::VerifyAtBedsideResponse> Clinical::VerifyAtBedside(
             CC_ASSIGN_OR_RETURN(
                 v1::Infusion infusion,
                 LoadInfusion(tx, request.infusion_id(), /*for_update=*/true));
-            if (infusion.state() != v1::INFUSION_STATE_RECEIVED) {
-              return FailedRule(
-                  kReasonInfusionState,
-                  absl::StrCat("infusion ", infusion.infusion_id(), " is ",
-                               v1::InfusionState_Name(infusion.state()),
-                               ": a bedside verification needs it RECEIVED"));
-            }
+            CC_RETURN_IF_ERROR(RequireInfusionState(
+                infusion, {v1::INFUSION_STATE_RECEIVED},
+                "a bedside verification needs it RECEIVED"));
             CC_ASSIGN_OR_RETURN(dose::v1::Dose dose,
                                 doses_->GetDose(infusion.dose_id()));
             CC_RETURN_IF_ERROR(

@@ -7,9 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/clinical/clinical_internal.h"
 #include "services/clinical/store.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::clinical {
 
@@ -19,6 +21,18 @@ std::vector<audit::v1::Isbt128Identifier> IdentifiersOf(
   coi.set_kind("chain_of_identity");
   coi.set_value(infusion.chain_of_identity());
   return {coi};
+}
+
+absl::Status RequireInfusionState(
+    const v1::Infusion& infusion,
+    std::initializer_list<v1::InfusionState> states, std::string_view why) {
+  for (v1::InfusionState state : states) {
+    if (infusion.state() == state) return absl::OkStatus();
+  }
+  return FailedRule(kReasonInfusionState,
+                    absl::StrCat("infusion ", infusion.infusion_id(), " is ",
+                                 v1::InfusionState_Name(infusion.state()), ": ",
+                                 ToAbsl(why)));
 }
 
 Clinical::Clinical(pg::Pool* pool, const ledger::Ledger* ledger,

@@ -9,8 +9,11 @@
 #ifndef CELLCHAIN_SERVICES_CLINICAL_CLINICAL_INTERNAL_H_
 #define CELLCHAIN_SERVICES_CLINICAL_CLINICAL_INTERNAL_H_
 
+#include <initializer_list>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "cellchain/audit/v1/record.pb.h"
 #include "cellchain/clinical/v1/clinical.pb.h"
 #include "services/clinical/reasons.h"
@@ -28,6 +31,13 @@ inline constexpr auth::RpcSigner<kServiceName> SignAs;
 // cath lab's records too.
 std::vector<audit::v1::Isbt128Identifier> IdentifiersOf(
     const v1::Infusion& infusion);
+
+// FAILED_PRECONDITION INFUSION_STATE, "infusion <id> is <STATE>: <why>",
+// unless the infusion is in one of `states`: each step of the cath lab
+// follows the one before it.
+absl::Status RequireInfusionState(
+    const v1::Infusion& infusion,
+    std::initializer_list<v1::InfusionState> states, std::string_view why);
 
 }  // namespace cellchain::clinical
 

@@ -100,13 +100,9 @@ absl::StatusOr<v1::RecordInfusionResponse> Clinical::RecordInfusion(
         CC_ASSIGN_OR_RETURN(
             v1::Infusion infusion,
             LoadInfusion(tx, request.infusion_id(), /*for_update=*/true));
-        if (infusion.state() != v1::INFUSION_STATE_BEDSIDE_VERIFIED) {
-          return FailedRule(
-              kReasonInfusionState,
-              absl::StrCat("infusion ", infusion.infusion_id(), " is ",
-                           v1::InfusionState_Name(infusion.state()),
-                           ": an infusion needs it BEDSIDE_VERIFIED"));
-        }
+        CC_RETURN_IF_ERROR(RequireInfusionState(
+            infusion, {v1::INFUSION_STATE_BEDSIDE_VERIFIED},
+            "an infusion needs it BEDSIDE_VERIFIED"));
         const absl::Time verified_at =
             fields::ToTime(infusion.bedside_verified_at());
         if (started_at < verified_at - fields::kClockSkew) {

@@ -104,13 +104,9 @@ absl::StatusOr<v1::RecordObservationResponse> Clinical::RecordObservation(
         pg::Transaction& tx = audit.tx();
         CC_ASSIGN_OR_RETURN(v1::Infusion infusion,
                             LoadInfusion(tx, request.infusion_id()));
-        if (infusion.state() != v1::INFUSION_STATE_INFUSED) {
-          return FailedRule(
-              kReasonInfusionState,
-              absl::StrCat("infusion ", infusion.infusion_id(), " is ",
-                           v1::InfusionState_Name(infusion.state()),
-                           ": an observation follows an infusion"));
-        }
+        CC_RETURN_IF_ERROR(
+            RequireInfusionState(infusion, {v1::INFUSION_STATE_INFUSED},
+                                 "an observation follows an infusion"));
         const absl::Time observed_at = fields::ToTime(request.observed_at());
         CC_RETURN_IF_ERROR(
             CheckObservation(request.day(), observed_at, entries,

@@ -73,15 +73,10 @@ absl::StatusOr<v1::DisposeUnusedDoseResponse> Clinical::DisposeUnusedDose(
         CC_ASSIGN_OR_RETURN(
             v1::Infusion infusion,
             LoadInfusion(tx, request.infusion_id(), /*for_update=*/true));
-        if (infusion.state() != v1::INFUSION_STATE_RECEIVED &&
-            infusion.state() != v1::INFUSION_STATE_BEDSIDE_VERIFIED) {
-          return FailedRule(
-              kReasonInfusionState,
-              absl::StrCat("infusion ", infusion.infusion_id(), " is ",
-                           v1::InfusionState_Name(infusion.state()),
-                           ": only a dose never infused is returned or "
-                           "destroyed"));
-        }
+        CC_RETURN_IF_ERROR(RequireInfusionState(
+            infusion,
+            {v1::INFUSION_STATE_RECEIVED, v1::INFUSION_STATE_BEDSIDE_VERIFIED},
+            "only a dose never infused is returned or destroyed"));
         if (destroy) {
           custody::v1::EndItemRequest end;
           end.mutable_context()->set_request_id(
