@@ -254,6 +254,38 @@ absl::StatusOr<v1::ReleaseDoseResponse> DoseTest::ReleaseAs(
   return dose_->ReleaseDose(*who, signed_request);
 }
 
+absl::Status DoseTest::AcceptAtCathLab(const v1::Dose& dose,
+                                       const std::string& issued_handoff_id) {
+  custody::v1::AcceptHandoffRequest accept;
+  *accept.mutable_context() = Ctx();
+  accept.set_handoff_id(issued_handoff_id);
+  accept.set_scan(Label(dose));
+  accept.set_seal_intact(true);
+  return custody_->AcceptHandoff(cleo_, accept).status();
+}
+
+absl::StatusOr<std::string> DoseTest::HandBackToPharmacy(const v1::Dose& dose) {
+  custody::v1::InitiateHandoffRequest back;
+  *back.mutable_context() = Ctx();
+  back.set_item_id(dose.item_id());
+  back.set_to_user_id("phil");
+  CC_ASSIGN_OR_RETURN(custody::v1::InitiateHandoffResponse returning,
+                      custody_->InitiateHandoff(cleo_, back));
+  return returning.handoff().handoff_id();
+}
+
+v1::ReturnDoseRequest DoseTest::Return(const v1::Dose& dose,
+                                       const std::string& handoff_id,
+                                       const std::string& reason) {
+  v1::ReturnDoseRequest ret;
+  *ret.mutable_context() = Ctx(reason);
+  ret.set_dose_id(dose.dose_id());
+  ret.set_handoff_id(handoff_id);
+  ret.set_scan(Label(dose));
+  ret.set_seal_intact(true);
+  return ret;
+}
+
 custody::v1::Item DoseTest::Item(const std::string& item_id) {
   custody::v1::GetItemRequest request;
   request.set_item_id(item_id);

@@ -92,6 +92,18 @@ class DoseTest : public testing::ServiceFixture {
       const auth::Principal* who = nullptr,
       const char* password = kPhilPassword);
 
+  // cleo accepts the bag of `dose` at the cath lab (the handoff
+  // `issued_handoff_id`), scanning its label.
+  absl::Status AcceptAtCathLab(const v1::Dose& dose,
+                               const std::string& issued_handoff_id);
+  // cleo hands the bag of `dose` back to phil: the handoff's id.
+  absl::StatusOr<std::string> HandBackToPharmacy(const v1::Dose& dose);
+  // phil's return of `dose` for `reason` over `handoff_id`, its label
+  // scanned and its seal intact.
+  v1::ReturnDoseRequest Return(const v1::Dose& dose,
+                               const std::string& handoff_id,
+                               const std::string& reason);
+
   custody::v1::Item Item(const std::string& item_id);
   int64_t DoseRecords();
 

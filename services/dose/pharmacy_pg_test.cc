@@ -176,24 +176,9 @@ TEST_F(PharmacyTest, AnIssueWhoseHandoffAnswerWasLostCompletesOnRetry) {
 TEST_F(PharmacyTest, AReturnWhoseAcceptanceAnswerWasLostCompletesOnRetry) {
   v1::Dose dose = ReleasedDose();
   CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
-  custody::v1::AcceptHandoffRequest accept;
-  *accept.mutable_context() = Ctx();
-  accept.set_handoff_id(issued.handoff_id());
-  accept.set_scan(Label(dose));
-  accept.set_seal_intact(true);
-  CC_ASSERT_OK(custody_->AcceptHandoff(cleo_, accept).status());
-  custody::v1::InitiateHandoffRequest back;
-  *back.mutable_context() = Ctx();
-  back.set_item_id(dose.item_id());
-  back.set_to_user_id("phil");
-  CC_ASSERT_OK_AND_ASSIGN(auto returning,
-                          custody_->InitiateHandoff(cleo_, back));
-  v1::ReturnDoseRequest ret;
-  *ret.mutable_context() = Ctx("infusion postponed");
-  ret.set_dose_id(dose.dose_id());
-  ret.set_handoff_id(returning.handoff().handoff_id());
-  ret.set_scan(Label(dose));
-  ret.set_seal_intact(true);
+  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
+  CC_ASSERT_OK_AND_ASSIGN(std::string returning, HandBackToPharmacy(dose));
+  v1::ReturnDoseRequest ret = Return(dose, returning, "infusion postponed");
   LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
   auto lost = pharmacy_dose_->ReturnDose(phil_, ret);
   EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
@@ -306,12 +291,7 @@ TEST_F(PharmacyTest, AnInfusedDoseLeavesTheWorklists) {
     v1::Dose dose = VerifiedDose(subject);
     CC_ASSERT_OK(ReleaseAs(Release(dose)).status());
     CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
-    custody::v1::AcceptHandoffRequest accept;
-    *accept.mutable_context() = Ctx();
-    accept.set_handoff_id(issued.handoff_id());
-    accept.set_scan(Label(dose));
-    accept.set_seal_intact(true);
-    CC_ASSERT_OK(custody_->AcceptHandoff(cleo_, accept).status());
+    CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
     doses.push_back(issued.dose());
     clock_.Advance(absl::Minutes(1));
   }

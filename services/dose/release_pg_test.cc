@@ -283,24 +283,10 @@ TEST_F(ReleaseTest, IssueReturnAndDestroyWithAWitness) {
   EXPECT_EQ(issued.dose().state(), v1::DOSE_STATE_ISSUED);
   EXPECT_EQ(Item(dose.item_id()).state(), custody::v1::ITEM_STATE_IN_TRANSIT);
   // The cath lab accepts it by scanning the bag, then sends it back.
-  custody::v1::AcceptHandoffRequest accept;
-  *accept.mutable_context() = Ctx();
-  accept.set_handoff_id(issued.handoff_id());
-  accept.set_scan(Label(dose));
-  accept.set_seal_intact(true);
-  CC_ASSERT_OK(custody_->AcceptHandoff(cleo_, accept).status());
-  custody::v1::InitiateHandoffRequest back;
-  *back.mutable_context() = Ctx();
-  back.set_item_id(dose.item_id());
-  back.set_to_user_id("phil");
-  CC_ASSERT_OK_AND_ASSIGN(auto returning,
-                          custody_->InitiateHandoff(cleo_, back));
-  v1::ReturnDoseRequest ret;
-  *ret.mutable_context() = Ctx("infusion postponed: patient febrile");
-  ret.set_dose_id(dose.dose_id());
-  ret.set_handoff_id(returning.handoff().handoff_id());
-  ret.set_scan(Label(dose));
-  ret.set_seal_intact(true);
+  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
+  CC_ASSERT_OK_AND_ASSIGN(std::string returning, HandBackToPharmacy(dose));
+  v1::ReturnDoseRequest ret =
+      Return(dose, returning, "infusion postponed: patient febrile");
   CC_ASSERT_OK_AND_ASSIGN(auto returned, dose_->ReturnDose(phil_, ret));
   EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
   EXPECT_EQ(Item(dose.item_id()).custodian_user_id(), "phil");
