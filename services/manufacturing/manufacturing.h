@@ -133,6 +133,11 @@ class Manufacturing {
       const v1::ListBatchesRequest& request);
   absl::StatusOr<v1::GetGrowthCurveResponse> GetGrowthCurve(
       const v1::GetGrowthCurveRequest& request);
+  // A process version's limits (processes.cc): the default's when
+  // `process_version` is empty; NOT_FOUND PROCESS_NOT_FOUND for a version
+  // this server does not have.
+  absl::StatusOr<v1::GetProcessResponse> GetProcess(
+      const v1::GetProcessRequest& request) const;
   // What one cryovial holds as frozen: the cells per vial its
   // cryopreservation step records and the fill volume of its batch's
   // process (Process::vial_fill_ml). No RPC: co-hosted services (labels,

@@ -188,4 +188,12 @@ grpc::Status ManufacturingService::GetGrowthCurve(
   });
 }
 
+grpc::Status ManufacturingService::GetProcess(
+    grpc::ServerContext* context, const v1::GetProcessRequest* request,
+    v1::GetProcessResponse* response) {
+  return auth::Handle(context, response, [&](const auth::Principal&) {
+    return manufacturing_->GetProcess(*request);
+  });
+}
+
 }  // namespace cellchain::manufacturing

@@ -89,6 +89,9 @@ class ManufacturingService final : public v1::ManufacturingService::Service {
   grpc::Status GetGrowthCurve(grpc::ServerContext* context,
                               const v1::GetGrowthCurveRequest* request,
                               v1::GetGrowthCurveResponse* response) override;
+  grpc::Status GetProcess(grpc::ServerContext* context,
+                          const v1::GetProcessRequest* request,
+                          v1::GetProcessResponse* response) override;
 
  private:
   Manufacturing* const manufacturing_;

@@ -14,6 +14,7 @@ inline constexpr char kReasonEquipmentNotFound[] = "EQUIPMENT_NOT_FOUND";
 inline constexpr char kReasonBatchNotFound[] = "BATCH_NOT_FOUND";
 inline constexpr char kReasonStepNotFound[] = "STEP_NOT_FOUND";
 inline constexpr char kReasonDeviationNotFound[] = "DEVIATION_NOT_FOUND";
+inline constexpr char kReasonProcessNotFound[] = "PROCESS_NOT_FOUND";
 
 // Reasons of FAILED_PRECONDITION refusals. A vial on hold in custody is
 // refused with custody's own reason (custody::kReasonItemOnHold,
