@@ -143,6 +143,9 @@ void Declare(config::Loader& loader, CommandLine& line) {
   loader.String("parent-location", &line.options.parent_location,
                 "custody location-add/locations: the enclosing location "
                 "(loc_...\nor its path).");
+  loader.String("grid", &line.options.grid,
+                "custody location-add --kind=box: ROWSxCOLUMNS (9x9), its\n"
+                "positions created with it, named A1, A2, ... I9.");
   loader.String("logger-id", &line.options.logger_id,
                 "custody temperatures: the data logger.");
   loader.List("readings", &line.options.readings,

@@ -44,7 +44,8 @@ constexpr char kSummary[] =
     "  custody link       add --parents to --item-id\n"
     "  custody show       one item with its holds and handoffs\n"
     "  custody find       the item a --scan names\n"
-    "  custody location-add | locations   the storage hierarchy\n"
+    "  custody location-add | locations   the storage hierarchy (a box's\n"
+    "                     positions at once: --grid=9x9)\n"
     "  custody handoff    hand --item-id to --to-user and/or --to-location\n"
     "  custody accept     accept --handoff-id by scanning the item (--scan)\n"
     "  custody cancel-handoff   --handoff-id\n"
@@ -176,10 +177,14 @@ const CommandSpec kCommands[] = {
     {"custody find", "scan",
      "cellchain custody find --scan=DATA|-\n"
      "The item a scanned label names (ISBT 128 or a local code).\n"},
-    {"custody location-add", "kind name parent-location reason",
+    {"custody location-add", "kind name parent-location grid reason",
      "cellchain custody location-add --kind=K --name=N [--parent-location=L]\n"
+     "    [--grid=ROWSxCOLUMNS]\n"
      "Adds a storage location inside --parent-location (a site has none).\n"
-     "site > room > freezer > rack > box > position. QA or admin.\n"},
+     "site > room > freezer > rack > box > position. A box with --grid=9x9\n"
+     "gets its positions at once, rows lettered and columns numbered (A1 ...\n"
+     "I9); if one is refused the rest are not sent, and the same command run\n"
+     "again creates only what is missing. QA or admin.\n"},
     {"custody locations", "parent-location",
      "cellchain custody locations [--parent-location=L]\n"
      "The sites, or a location's children with each position's item.\n"},

@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
+#include "clients/cli/box_grid.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/printable.h"
 #include "clients/cli/session.h"
@@ -222,26 +223,74 @@ int Find(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
+// One location, or with --grid a box and then its positions, one
+// CreateLocation each. With --grid every request's id is made from its
+// content (RequestIdOf): a run stopped by a refusal can be repeated as it
+// was, and what it created is answered from the first response instead of
+// created again.
 int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = "custody location-add";
   v1::CreateLocationRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::LocationKind kind = v1::LOCATION_KIND_UNSPECIFIED;
   if (!ParseEnumName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse,
                      &kind)) {
-    return Fail("custody location-add",
-                "--kind: site, room, freezer, rack, box or position", 2);
+    return Fail(cmd, "--kind: site, room, freezer, rack, box or position", 2);
+  }
+  std::vector<std::string> positions;
+  if (!o.grid.empty()) {
+    if (kind != v1::LOCATION_KIND_BOX) {
+      return Fail(cmd,
+                  "--grid: only a box has a grid of positions (--kind=box)", 2);
+    }
+    absl::StatusOr<std::vector<std::string>> names = GridPositions(o.grid);
+    if (!names.ok()) return Fail(cmd, std::string(names.status().message()), 2);
+    positions = *std::move(names);
   }
   request.set_kind(kind);
   request.set_name(o.name);
   request.set_parent_location_id(o.parent_location);
+  if (!positions.empty()) {
+    request.mutable_context()->clear_request_id();
+    request.mutable_context()->set_request_id(RequestIdOf(cmd, request));
+  }
   v1::CreateLocationResponse response;
   grpc::Status status =
       Call(channel, o, &v1::CustodyService::Stub::CreateLocation, request,
            &response);
-  if (!status.ok()) return Report("custody location-add", status);
-  std::cout << "location " << response.location().location_id() << " ("
+  if (!status.ok()) return Report(cmd, status);
+  const v1::Location& made = response.location();
+  std::cout << "location " << made.location_id() << " ("
             << LowerName(v1::LocationKind_Name(kind), "LOCATION_KIND_") << " "
-            << response.location().name() << ")\n";
+            << Printable(made.name()) << ")\n";
+  size_t created = 0;
+  for (const std::string& name : positions) {
+    v1::CreateLocationRequest position;
+    position.mutable_context()->set_reason(o.reason);
+    position.set_kind(v1::LOCATION_KIND_POSITION);
+    position.set_name(name);
+    position.set_parent_location_id(made.location_id());
+    position.mutable_context()->set_request_id(RequestIdOf(cmd, position));
+    v1::CreateLocationResponse got;
+    status = Call(channel, o, &v1::CustodyService::Stub::CreateLocation,
+                  position, &got);
+    if (!status.ok()) {
+      Report(cmd, status);
+      return Fail(cmd,
+                  absl::StrCat("stopped at position ", name, ": ", created,
+                               " of ", positions.size(), " created, ",
+                               positions.size() - created - 1,
+                               " not sent; run the same command again once "
+                               "it is put right: what was created is not "
+                               "created twice"),
+                  1);
+    }
+    ++created;
+  }
+  if (!positions.empty()) {
+    std::cout << created << " positions " << positions.front() << " to "
+              << positions.back() << " in " << Printable(made.name()) << "\n";
+  }
   return 0;
 }
 

@@ -69,6 +69,7 @@ struct Options {
   std::string kind;  // location kind
   std::string name;
   std::string parent_location;
+  std::string grid;  // location-add --kind=box: ROWSxCOLUMNS positions
   std::string logger_id;
   std::vector<std::string> readings;  // TIME=CELSIUS
   std::string min_celsius;

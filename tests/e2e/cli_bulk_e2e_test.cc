@@ -2,9 +2,11 @@
 // cellchain binary against a real cellchaind over mTLS: the whole screening
 // panel in one command (repeated --test flags or a --panel-file), each
 // result its own record; a refusal says which entry and stops; the same
-// command run again records only what is missing.
+// command run again records only what is missing; a box's positions created
+// with the box (--grid=9x9).
 #include <algorithm>
 #include <fstream>
+#include <tuple>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -142,6 +144,71 @@ TEST_F(CliBulkE2eTest, TheWholeScreeningPanelInOneCommand) {
   // The whole command once more: nothing new.
   Ok(*otto_, from_file);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_donor.screenings"), 12);
+}
+
+TEST_F(CliBulkE2eTest, ABoxsPositionsAreCreatedWithIt) {
+  for (const auto& [kind, name, parent] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"site", "Cell Therapy Unit", ""},
+           {"room", "Cryo room", "Cell Therapy Unit"},
+           {"freezer", "FRZ-01", "Cryo room"},
+           {"rack", "R2", "FRZ-01"}}) {
+    std::vector<std::string> args = {"custody", "location-add",
+                                     "--kind=" + kind, "--name=" + name};
+    if (!parent.empty()) args.push_back("--parent-location=" + parent);
+    Ok(*quinn_, args);
+  }
+  const std::string kPositions =
+      "SELECT count(*) FROM cellchain_custody.locations WHERE kind = 6";
+
+  // Not a box, or not a grid: refused before anything is sent.
+  RunResult rack =
+      quinn_->Run({"custody", "location-add", "--kind=rack", "--name=R3",
+                   "--parent-location=FRZ-01", "--grid=9x9"});
+  EXPECT_EQ(rack.exit_code, 2) << rack.output;
+  EXPECT_THAT(rack.output,
+              HasSubstr("cellchain: custody location-add: --grid: only a box "
+                        "has a grid of positions (--kind=box)\n"));
+  RunResult big =
+      quinn_->Run({"custody", "location-add", "--kind=box", "--name=B3",
+                   "--parent-location=FRZ-01/R2", "--grid=27x9"});
+  EXPECT_EQ(big.exit_code, 2) << big.output;
+  EXPECT_THAT(big.output, HasSubstr("--grid: \"27x9\" is not ROWSxCOLUMNS"));
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_custody.locations "
+                  "WHERE kind = 5"),
+            0);
+
+  const std::vector<std::string> box = {"custody",
+                                        "location-add",
+                                        "--kind=box",
+                                        "--name=B3",
+                                        "--parent-location=FRZ-01/R2",
+                                        "--grid=9x9"};
+  std::string made = Ok(*quinn_, box);
+  std::string id = Capture(made, "location (loc_[A-Za-z0-9_-]+) \\(box B3\\)");
+  ASSERT_FALSE(id.empty()) << made;
+  EXPECT_THAT(made, HasSubstr("81 positions A1 to I9 in B3\n"));
+  std::string listed =
+      Ok(*tina_, {"custody", "locations", "--parent-location=FRZ-01/R2/B3"});
+  EXPECT_EQ(Lines(listed, " position "), 81) << listed;
+  EXPECT_THAT(listed, ContainsRegex("loc_[A-Za-z0-9_-]+ +position +A1\n"));
+  EXPECT_THAT(listed, ContainsRegex("loc_[A-Za-z0-9_-]+ +position +E5\n"));
+  EXPECT_THAT(listed, ContainsRegex("loc_[A-Za-z0-9_-]+ +position +I9\n"));
+  EXPECT_THAT(listed, Not(HasSubstr(" J1")));
+  EXPECT_THAT(listed, Not(HasSubstr(" A10")));
+  // A position is named through its box, as any place is.
+  std::string item =
+      Ok(*tina_, {"custody", "register", "--type=reagent_lot",
+                  "--local-code=RGT-0009", "--location-id=frz-01/r2/b3/i9"});
+  EXPECT_THAT(
+      Ok(*tina_, {"custody", "locations", "--parent-location=FRZ-01/R2/B3"}),
+      ContainsRegex("position +I9 +\\[" +
+                    Capture(item, "(itm_[A-Za-z0-9_-]+)") + "\\]"));
+
+  // The same command again: the same box, no position twice.
+  std::string again = Ok(*quinn_, box);
+  EXPECT_THAT(again, HasSubstr("location " + id + " (box B3)"));
+  EXPECT_EQ(Count(kPositions), 81);
 }
 
 }  // namespace
