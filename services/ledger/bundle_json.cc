@@ -200,6 +200,12 @@ absl::StatusOr<JsonObject> JsonObject::Parse(std::string_view text,
     return absl::InvalidArgumentError(
         absl::StrCat(context, ": invalid JSON at byte 0: a byte order mark"));
   }
+  // nlohmann's lexer takes a NUL byte for the end of the text, so that
+  // "{...}\0anything" would read as "{...}". JSON has no raw NUL anywhere.
+  if (size_t nul = text.find('\0'); nul != text.npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(context, ": invalid JSON at byte ", nul, ": a NUL byte"));
+  }
   StrictBuilder builder;
   if (!Json::sax_parse(text, &builder)) {
     return absl::InvalidArgumentError(

@@ -480,7 +480,7 @@ TEST_F(BadBundleTest, ADuplicateKeyIsRefusedByName) {
               HasSubstr("keys/keys.json: duplicate key \"key_id\""));
 }
 
-TEST_F(BadBundleTest, ByteOrderMarksBadUtf8AndDeepNestingAreRefused) {
+TEST_F(BadBundleTest, ByteOrderMarksBadUtf8NulBytesAndDeepNestingAreRefused) {
   std::string manifest = ReadFileOrEmpty(dir_ / "manifest.json");
   WriteFileBytes(dir_ / "manifest.json", "\xEF\xBB\xBF" + manifest);
   EXPECT_THAT(ReadStatus().message(), HasSubstr("manifest.json: invalid JSON"));
@@ -490,6 +490,13 @@ TEST_F(BadBundleTest, ByteOrderMarksBadUtf8AndDeepNestingAreRefused) {
   bad_text.replace(bad_text.find("whole log"), 0, "\xC3(");
   WriteFileBytes(dir_ / "manifest.json", bad_text);
   EXPECT_THAT(ReadStatus().message(), HasSubstr("manifest.json: invalid JSON"));
+
+  // nlohmann's lexer stops at a NUL byte; what follows must not be ignored.
+  WriteFileBytes(dir_ / "manifest.json",
+                 manifest + std::string("\0{\"x\": 1}", 10));
+  EXPECT_THAT(ReadStatus().message(),
+              HasSubstr(absl::StrCat("manifest.json: invalid JSON at byte ",
+                                     manifest.size(), ": a NUL byte")));
 
   // Nine levels below the top-level object.
   manifest.replace(manifest.find("\"query\""), 0,
