@@ -28,26 +28,9 @@ constexpr double kMaxStDeviationMm = 10;
 constexpr int32_t kMaxEpisodes = 1000;
 constexpr int32_t kObservationDays = 5;
 
-// Whole tenths of a ml when `ml` is one (to within floating error).
-std::optional<int64_t> Tenths(double ml) {
-  if (!std::isfinite(ml)) return std::nullopt;
-  const double tenths = ml * 10;
-  const double rounded = std::round(tenths);
-  if (std::fabs(tenths - rounded) > 1e-6) return std::nullopt;
-  return static_cast<int64_t>(rounded);
-}
+using dose::Tenths;
 
 std::string Ml(double ml) { return absl::StrFormat("%.2f ml/min", ml); }
-
-void Walk(const custody::v1::TraceNode& node, std::vector<std::string>& held) {
-  if (node.item().on_hold() && std::find(held.begin(), held.end(),
-                                         node.item().item_id()) == held.end()) {
-    held.push_back(node.item().item_id());
-  }
-  for (const custody::v1::TraceNode& child : node.children()) {
-    Walk(child, held);
-  }
-}
 
 // What of `band` does not match the dose's patient; empty when all does.
 std::vector<std::string> WristbandMismatch(const v1::Wristband& band,
@@ -117,9 +100,7 @@ std::vector<Check> BedsideChecks(const BedsideFacts& f) {
              f.lot_state == qc::v1::LOT_STATE_REJECTED ? " (recalled)" : "",
              ", neither RELEASED nor CONDITIONALLY_RELEASED")});
   }
-  std::vector<std::string> held;
-  if (f.item.on_hold()) held.push_back(f.item.item_id());
-  if (f.backward.has_root()) Walk(f.backward.root(), held);
+  const std::vector<std::string> held = dose::HeldItems(f.item, f.backward);
   if (!held.empty()) {
     checks.push_back({kReasonItemOnHold,
                       absl::StrCat("on hold: ", absl::StrJoin(held, ", "))});

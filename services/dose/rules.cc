@@ -27,14 +27,6 @@ constexpr size_t kMaxOrderText = 200;
 
 bool Positive(double v) { return std::isfinite(v) && v > 0; }
 
-// Whole tenths of a ml when `ml` is one (to within floating error).
-std::optional<int64_t> Tenths(double ml) {
-  const double tenths = ml * 10;
-  const double rounded = std::round(tenths);
-  if (std::fabs(tenths - rounded) > 1e-6) return std::nullopt;
-  return static_cast<int64_t>(rounded);
-}
-
 // "1.008E7 cells"-style scientific text for messages.
 std::string Cells(double cells) { return absl::StrFormat("%.4g", cells); }
 
@@ -458,6 +450,22 @@ std::string CustodyBreak(const ReleaseFacts& f) {
 
 }  // namespace
 
+std::optional<int64_t> Tenths(double ml) {
+  if (!std::isfinite(ml)) return std::nullopt;
+  const double tenths = ml * 10;
+  const double rounded = std::round(tenths);
+  if (std::fabs(tenths - rounded) > 1e-6) return std::nullopt;
+  return static_cast<int64_t>(rounded);
+}
+
+std::vector<std::string> HeldItems(const custody::v1::Item& item,
+                                   const custody::v1::TraceResponse& backward) {
+  std::vector<std::string> held;
+  if (item.on_hold()) held.push_back(item.item_id());
+  if (backward.has_root()) Walk(backward.root(), held);
+  return held;
+}
+
 std::vector<Gate> ReleaseGates(const ReleaseFacts& f) {
   std::vector<Gate> gates;
   const v1::Dose& dose = *f.dose;
@@ -528,9 +536,7 @@ std::vector<Gate> ReleaseGates(const ReleaseFacts& f) {
                       absl::FormatTime(absl::RFC3339_sec, expires_at,
                                        absl::UTCTimeZone()))});
   }
-  std::vector<std::string> held;
-  if (f.item.on_hold()) held.push_back(f.item.item_id());
-  if (f.backward.has_root()) Walk(f.backward.root(), held);
+  const std::vector<std::string> held = HeldItems(f.item, f.backward);
   if (!held.empty()) {
     gates.push_back({kReasonItemOnHold,
                      absl::StrCat("on hold: ", absl::StrJoin(held, ", "))});

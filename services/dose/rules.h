@@ -26,6 +26,7 @@
 #define CELLCHAIN_SERVICES_DOSE_RULES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -207,6 +208,18 @@ using Gate = FailingRule;
 // place, derived from the lot's product item, for the order's patient),
 // no temperature excursion of the dose bag.
 std::vector<Gate> ReleaseGates(const ReleaseFacts& facts);
+
+// Whole tenths of a ml when `ml` is one (to within floating error), as
+// volumes are computed (the preparation here, the infusion's rate and
+// remainder in clinical); nullopt otherwise, and for what is not finite.
+std::optional<int64_t> Tenths(double ml);
+
+// The items on hold among a dose bag `item` and everything it came from
+// (`backward`, custody's TraceBackward of it), the bag first, each once: a
+// recall holds them. What the release gate and the bedside check
+// ITEM_ON_HOLD name.
+std::vector<std::string> HeldItems(const custody::v1::Item& item,
+                                   const custody::v1::TraceResponse& backward);
 
 // Empty when `scan` holds exactly the dose's 001 (DIN), 003, 005 and 040
 // and nothing that contradicts them; else why not.
