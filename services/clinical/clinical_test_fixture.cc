@@ -133,16 +133,19 @@ TestLot ClinicalTest::ManufacturedLot(
   auto product = custody_->RegisterItem(tina_, product_lot);
   EXPECT_TRUE(product.ok()) << product.status();
   if (!product.ok()) return out;
-  out.product_item_id = product->item().item_id();
+  return ReleasedLot(product->item().item_id(), out.din);
+}
+
+TestLot ClinicalTest::ReleasedLot(const std::string& product_item_id,
+                                  const std::string& din) {
   qc::v1::Lot lot;
   lot.set_lot_id(crypto::RandomId("qcl"));
-  lot.set_product_item_id(out.product_item_id);
-  lot.set_din(out.din);
+  lot.set_product_item_id(product_item_id);
+  lot.set_din(din);
   lot.set_state(qc::v1::LOT_STATE_RELEASED);
   lot.set_version(1);
   Record(lot);
-  out.qc_lot_id = lot.lot_id();
-  return out;
+  return {lot.lot_id(), product_item_id, din};
 }
 
 dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
@@ -150,15 +153,8 @@ dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id) {
   const custody::testing::RegisteredProductLot registered =
       custody::testing::RegisterProductLot(*custody_, tina_,
                                            [] { return Ctx(); });
-  qc::v1::Lot lot;
-  lot.set_lot_id(crypto::RandomId("qcl"));
-  lot.set_product_item_id(registered.product_item_id);
-  lot.set_din(registered.din);
-  lot.set_state(qc::v1::LOT_STATE_RELEASED);
-  lot.set_version(1);
-  Record(lot);
   return IssuedDose(subject_id,
-                    {lot.lot_id(), registered.product_item_id, registered.din});
+                    ReleasedLot(registered.product_item_id, registered.din));
 }
 
 dose::v1::Dose ClinicalTest::IssuedDose(const std::string& subject_id,

@@ -62,6 +62,9 @@ class ClinicalTest : public testing::ServiceFixture {
   // (MATERIAL), harvested under a fresh DIN — and its QC lot, RELEASED.
   TestLot ManufacturedLot(const std::string& donor_lot,
                           const std::vector<std::string>& reagent_lots);
+  // The QC lot of a product lot in custody, RELEASED as qc records it.
+  TestLot ReleasedLot(const std::string& product_item_id,
+                      const std::string& din);
   // A dose of `lot` for a new patient `subject_id`, as IssuedDose(subject)
   // makes one (each dose of a lot its own division).
   dose::v1::Dose IssuedDose(const std::string& subject_id, const TestLot& lot);

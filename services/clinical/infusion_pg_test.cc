@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/clinical/clinical_test_fixture.h"
+#include "services/clinical/observation_entry_testing.h"
 #include "services/common/fields/fields.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
@@ -188,15 +189,6 @@ TEST_F(InfusionTest, RefusedWhenNotVerifiedStartedLateOrHeldSince) {
   unverified.set_infusion_id(received.infusion().infusion_id());
   auto refused = clinical_->RecordInfusion(carl_, unverified);
   EXPECT_EQ(ReasonOf(refused.status()), kReasonInfusionState);
-}
-
-v1::ObservationEntry Lab(const std::string& analyte, double value,
-                         const std::string& unit) {
-  v1::ObservationEntry e;
-  e.mutable_lab()->set_analyte(analyte);
-  e.mutable_lab()->set_value(value);
-  e.mutable_lab()->set_unit(unit);
-  return e;
 }
 
 TEST_F(InfusionTest, TheDaysOfTheObservationAfterTheInfusion) {

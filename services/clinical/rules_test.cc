@@ -8,6 +8,7 @@
 
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "services/clinical/observation_entry_testing.h"
 #include "services/common/status/status.h"
 #include "services/isbt128/din.h"
 
@@ -339,15 +340,6 @@ TEST(InfusionDetailsTest, TheProtocolsDeliveryAndItsRefusals) {
 
 // ---- the observation
 // ----------------------------------------------------------
-
-v1::ObservationEntry Lab(const std::string& analyte, double value,
-                         const std::string& unit) {
-  v1::ObservationEntry e;
-  e.mutable_lab()->set_analyte(analyte);
-  e.mutable_lab()->set_value(value);
-  e.mutable_lab()->set_unit(unit);
-  return e;
-}
 
 class ObservationTest : public ::testing::Test {
  protected:
