@@ -30,6 +30,9 @@ absl::flat_hash_map<std::string, GrowthFacts> ComputeGrowth(
       if (source != out.end()) {
         inherited = source->second.cumulative_population_doublings;
         source->second.cells_remaining -= step.drawn;
+        if (step.discards_rest && source->second.cells_remaining > 0) {
+          source->second.cells_remaining = 0;
+        }
       }
     }
     g.cumulative_population_doublings = inherited;

@@ -6,7 +6,8 @@
 //                   P0, whose seeding is not counted, starts at 0)
 //   doubling time = hours from seeding to harvest / PD (only when PD > 0)
 //   cells left    = cells harvested (or recovered from a thaw) minus every
-//                   seeding, freezing and product harvest drawn from them
+//                   seeding, freezing and product harvest drawn from them;
+//                   none after a seeding that discarded the rest
 //
 // Thread-safety: free functions over values.
 #ifndef CELLCHAIN_SERVICES_MANUFACTURING_GROWTH_H_
@@ -40,6 +41,9 @@ struct StepFacts {
   // them the cells spent in cryostorage, out of culture.
   std::optional<absl::Time> frozen_at;
   std::optional<absl::Time> thawed_at;
+  // A seeding that discarded what it left in its source: the source has
+  // no cells remaining after it.
+  bool discards_rest = false;
 };
 
 struct GrowthFacts {

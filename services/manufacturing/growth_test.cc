@@ -107,6 +107,24 @@ TEST(ComputeGrowthTest, OverdrawnSourceGoesNegative) {
   EXPECT_DOUBLE_EQ(growth["p1"].cells_remaining, -1e6);
 }
 
+TEST(ComputeGrowthTest, ASeedingThatDiscardsTheRestLeavesNone) {
+  StepFacts discarding = Culture("a", "p1", Kind::kPassage, 1e6, 0, 0);
+  discarding.discards_rest = true;
+  auto growth = ComputeGrowth({
+      Culture("p1", "", Kind::kPassage, 1e6, 4e6, 3),
+      discarding,
+  });
+  // 4e6 - 1e6 seeded: the 3e6 left were thrown away.
+  EXPECT_DOUBLE_EQ(growth["p1"].cells_remaining, 0);
+  // Kept, they remain.
+  discarding.discards_rest = false;
+  growth = ComputeGrowth({
+      Culture("p1", "", Kind::kPassage, 1e6, 4e6, 3),
+      discarding,
+  });
+  EXPECT_DOUBLE_EQ(growth["p1"].cells_remaining, 3e6);
+}
+
 // A lineage for the curve: P0 from day 0 to 7, P1 seeded day 7 harvested
 // day 11; a bank frozen from P1 on day 11; a vial thawed on day 41 (30
 // days in the freezer) seeds P2, harvested 4 days later (day 45 on the

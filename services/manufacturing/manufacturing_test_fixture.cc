@@ -217,9 +217,9 @@ absl::StatusOr<v1::Step> ManufacturingTest::Harvest(const std::string& step_id,
   return r.step();
 }
 
-v1::SeedPassageRequest ManufacturingTest::Seed(const std::string& source,
-                                               absl::Time at, double cells,
-                                               int vessels) {
+v1::SeedPassageRequest ManufacturingTest::Seed(
+    const std::string& source, absl::Time at, double cells, int vessels,
+    v1::LeftoverDisposition leftover) {
   v1::SeedPassageRequest request;
   *request.mutable_context() = Ctx();
   request.set_source_step_id(source);
@@ -229,6 +229,7 @@ v1::SeedPassageRequest ManufacturingTest::Seed(const std::string& source,
   v->set_vessel_count(vessels);
   *v->mutable_seeded_at() = At(at);
   v->set_seeded_viable_cells(cells);
+  v->set_leftover(leftover);
   *request.mutable_signature() = Performed();
   return request;
 }

@@ -105,9 +105,11 @@ class ManufacturingTest : public testing::ServiceFixture {
   absl::StatusOr<v1::Step> Harvest(const std::string& step_id, absl::Time at,
                                    double cells,
                                    const char* password = kTinaPassword);
-  // `cells` from `source` into `vessels` T175 flasks at `at`.
-  v1::SeedPassageRequest Seed(const std::string& source, absl::Time at,
-                              double cells, int vessels = 3);
+  // `cells` from `source` into `vessels` T175 flasks at `at`, saying the
+  // cells left in the source were `leftover` (UNSPECIFIED: none are left).
+  v1::SeedPassageRequest Seed(
+      const std::string& source, absl::Time at, double cells, int vessels = 3,
+      v1::LeftoverDisposition leftover = v1::LEFTOVER_DISPOSITION_CARRIED);
   absl::StatusOr<v1::Step> Verify(const v1::Step& step,
                                   const auth::Principal& who,
                                   const char* password);

@@ -29,6 +29,10 @@ inline constexpr char kReasonStepHarvested[] = "STEP_HARVESTED";
 inline constexpr char kReasonCellsExceeded[] = "CELLS_EXCEEDED";
 inline constexpr char kReasonPassageLimit[] = "PASSAGE_LIMIT";
 inline constexpr char kReasonCumulativePdLimit[] = "CUMULATIVE_PD_LIMIT";
+// A draw from a source whose leftover cells a seeding discarded, or (but
+// for a cryopreservation) kept for a bank.
+inline constexpr char kReasonLeftoverDiscarded[] = "LEFTOVER_DISCARDED";
+inline constexpr char kReasonLeftoverBanked[] = "LEFTOVER_BANKED";
 // A harvest implying doublings faster than the process's min_doubling_time.
 inline constexpr char kReasonImplausibleGrowth[] = "IMPLAUSIBLE_GROWTH";
 inline constexpr char kReasonMaterialNotReleased[] = "MATERIAL_NOT_RELEASED";

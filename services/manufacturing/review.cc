@@ -249,7 +249,9 @@ absl::StatusOr<v1::CorrectStepResponse> Manufacturing::CorrectStep(
         std::vector<Raised> raised;
         CC_RETURN_IF_ERROR(CheckGrowth(*process, *step, values, raised));
         *step->mutable_values() = values;
+        CC_RETURN_IF_ERROR(CheckLeftoverDraws(view));
         CC_RETURN_IF_ERROR(CheckCells(view));
+        CC_RETURN_IF_ERROR(CheckLeftoverStated(view, step->step_id()));
         CC_ASSIGN_OR_RETURN(std::string values_bytes,
                             ledger::SerializeDeterministic(values));
         int64_t revision = request.revision() + 1;

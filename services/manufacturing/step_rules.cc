@@ -117,6 +117,8 @@ std::vector<StepFacts> FactsOf(const std::vector<v1::Step>& steps) {
         f.drawn = v.harvested_viable_cells();
     }
     f.seeded = v.seeded_viable_cells();
+    f.discards_rest = s.kind() == v1::STEP_KIND_PASSAGE &&
+                      v.leftover() == v1::LEFTOVER_DISPOSITION_DISCARDED;
     if (s.kind() != v1::STEP_KIND_PRODUCT_HARVEST) {
       f.harvested = v.harvested_viable_cells();
     }
@@ -292,6 +294,88 @@ std::string LateEntryAuditReason(std::string_view late_entry_reason) {
   return absl::StrCat("late entry: ", std::string(late_entry_reason));
 }
 
+absl::Status CheckLeftoverDraws(const BatchView& view) {
+  // The seeding that discarded or banked each source's rest.
+  absl::flat_hash_map<std::string, const v1::Step*> closed_by;
+  for (const v1::Step& s : view.steps) {
+    auto closed = closed_by.find(s.source_step_id());
+    if (closed != closed_by.end()) {
+      const v1::Step& by = *closed->second;
+      const v1::Step* source = view.Find(s.source_step_id());
+      std::string what = absl::StrCat(
+          "P", source == nullptr ? 0 : source->passage_number(), " ",
+          source == nullptr ? "step" : KindName(source->kind()), " ",
+          s.source_step_id(), "'s leftover cells were ");
+      if (by.values().leftover() == v1::LEFTOVER_DISPOSITION_DISCARDED) {
+        return FailedRule(
+            kReasonLeftoverDiscarded,
+            absl::StrCat(what, "discarded when passage ", by.step_id(),
+                         " was seeded: nothing more is drawn from it"));
+      }
+      if (s.kind() != v1::STEP_KIND_CRYOPRESERVATION) {
+        return FailedRule(
+            kReasonLeftoverBanked,
+            absl::StrCat(what, "kept for a bank when passage ", by.step_id(),
+                         " was seeded: only a cryopreservation draws from "
+                         "it"));
+      }
+    }
+    if (s.kind() == v1::STEP_KIND_PASSAGE &&
+        (s.values().leftover() == v1::LEFTOVER_DISPOSITION_DISCARDED ||
+         s.values().leftover() == v1::LEFTOVER_DISPOSITION_BANKED)) {
+      closed_by.emplace(s.source_step_id(), &s);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLeftoverStated(const BatchView& view,
+                                 const std::string& seeding_id) {
+  std::vector<v1::Step> prefix;
+  const v1::Step* seeding = nullptr;
+  for (const v1::Step& s : view.steps) {
+    prefix.push_back(s);
+    if (s.step_id() == seeding_id) {
+      seeding = &s;
+      break;
+    }
+  }
+  if (seeding == nullptr || seeding->kind() != v1::STEP_KIND_PASSAGE) {
+    return absl::OkStatus();
+  }
+  absl::flat_hash_map<std::string, GrowthFacts> growth =
+      ComputeGrowth(FactsOf(prefix));
+  auto source = growth.find(seeding->source_step_id());
+  // Discarding leaves none by definition: the count before the discard.
+  double left = 0;
+  if (source != growth.end()) {
+    left = source->second.cells_remaining;
+    if (seeding->values().leftover() == v1::LEFTOVER_DISPOSITION_DISCARDED) {
+      prefix.back().mutable_values()->clear_leftover();
+      left = ComputeGrowth(FactsOf(prefix))[seeding->source_step_id()]
+                 .cells_remaining;
+    }
+  }
+  const bool cells_left = left > 0.5;
+  const bool stated =
+      seeding->values().leftover() != v1::LEFTOVER_DISPOSITION_UNSPECIFIED;
+  if (cells_left && !stated) {
+    return InvalidField(
+        "values.leftover",
+        absl::StrCat("required: this seeding leaves ", Cells(left),
+                     " viable cells in step ", seeding->source_step_id(),
+                     ": say whether they were DISCARDED, BANKED (kept for a "
+                     "cryopreservation) or CARRIED (kept for later steps)"));
+  }
+  if (!cells_left && stated) {
+    return InvalidField(
+        "values.leftover",
+        absl::StrCat("this seeding leaves no cells in step ",
+                     seeding->source_step_id(), ": leave it unset"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckGrowth(const Process& process, const v1::Step& step,
                          const v1::StepValues& values,
                          std::vector<Raised>& raised) {
@@ -443,7 +527,9 @@ absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,
       candidate.add_vials();
     }
     after.steps.push_back(std::move(candidate));
+    CC_RETURN_IF_ERROR(CheckLeftoverDraws(after));
     CC_RETURN_IF_ERROR(CheckCells(after));
+    CC_RETURN_IF_ERROR(CheckLeftoverStated(after, "candidate"));
     custody::v1::DerivationKind derivation =
         kind == v1::STEP_KIND_PASSAGE ? custody::v1::DERIVATION_KIND_PASSAGE
         : kind == v1::STEP_KIND_CRYOPRESERVATION

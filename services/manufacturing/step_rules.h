@@ -125,6 +125,19 @@ absl::StatusOr<std::string> LateEntryReason(absl::Time performed_at,
 // or "" for an entry made in time.
 std::string LateEntryAuditReason(std::string_view late_entry_reason);
 
+// Leftovers: no step draws from a source whose rest an earlier seeding in
+// `view` discarded (FAILED_PRECONDITION LEFTOVER_DISCARDED) or, but for a
+// cryopreservation, kept for a bank (LEFTOVER_BANKED).
+absl::Status CheckLeftoverDraws(const BatchView& view);
+
+// The passage seeding `seeding_id` of `view` says what became of the cells
+// it left in its source (values.leftover) when it left any, counting the
+// draws recorded up to and including it: INVALID_ARGUMENT values.leftover
+// when it left cells and does not say, or says and left none. Any other
+// step: OK.
+absl::Status CheckLeftoverStated(const BatchView& view,
+                                 const std::string& seeding_id);
+
 // Plausibility of a culture's harvest, `values` being its seeding and
 // harvest: its log2(harvested / seeded) population doublings may not be
 // more than the seeding-to-harvest interval / process.min_doubling_time.
@@ -142,8 +155,9 @@ absl::Status CheckGrowth(const Process& process, const v1::Step& step,
 // `new_items` items. FAILED_PRECONDITION with the rule's reason
 // (BATCH_STATE, STEP_EXISTS, STEP_KIND, SOURCE_NOT_HARVESTED,
 // PASSAGE_LIMIT, CUMULATIVE_PD_LIMIT, CELLS_EXCEEDED, STEP_NOT_PERFORMED,
-// STEP_NOT_VERIFIED, CheckUses's and CheckPerformedAt's), INVALID_ARGUMENT for
-// a time before the collection or the source's harvest, NOT_FOUND
+// STEP_NOT_VERIFIED, LEFTOVER_DISCARDED, LEFTOVER_BANKED, CheckUses's and
+// CheckPerformedAt's), INVALID_ARGUMENT values.leftover (CheckLeftoverStated)
+// for a time before the collection or the source's harvest, NOT_FOUND
 // STEP_NOT_FOUND for a source not in the batch. `uses` must hold the lots and
 // equipment of `values` and of the source step.
 absl::StatusOr<Plan> PlanStep(const BatchView& view, const Process& process,

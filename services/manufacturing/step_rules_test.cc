@@ -71,6 +71,13 @@ v1::StepValues Seeding(double cells, int h) {
   return v;
 }
 
+// `v` saying the cells the seeding leaves in its source are kept for later
+// steps (a seeding that leaves cells must say, CheckLeftoverStated).
+v1::StepValues Carried(v1::StepValues v) {
+  v.set_leftover(v1::LEFTOVER_DISPOSITION_CARRIED);
+  return v;
+}
+
 absl::StatusOr<Plan> Plan_(const BatchView& view, v1::StepKind kind,
                            const std::string& source,
                            const v1::StepValues& values,
@@ -158,7 +165,7 @@ TEST(PlanStepTest, APassageDrawsFromItsSourceAndWhatItUses) {
   hood.set_calibrated_on("2024-06-01");
   hood.set_calibration_due("2026-01-01");
   hood.set_item_id("itm_eqp");
-  v1::StepValues values = Seeding(2e6, 312);
+  v1::StepValues values = Carried(Seeding(2e6, 312));
   values.add_materials()->set_material_id("mat_1");
   values.add_equipment_ids("eqp_1");
   absl::StatusOr<Plan> plan = Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
@@ -228,13 +235,13 @@ TEST(PlanStepTest, PastAProcessLimitIsRefusedOrADeviation) {
   Process process;
   process.max_passage = 1;
   ExpectRefused(Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
-                      Seeding(1e6, 320), process)
+                      Carried(Seeding(1e6, 320)), process)
                     .status(),
                 absl::StatusCode::kFailedPrecondition, kReasonPassageLimit,
                 "P2 is past the process's limit of P1");
   process.deviation_past_limits = true;
   absl::StatusOr<Plan> plan = Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
-                                    Seeding(1e6, 320), process);
+                                    Carried(Seeding(1e6, 320)), process);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->passage_number, 2);
   ASSERT_EQ(plan->raised.size(), 1u);
@@ -243,16 +250,78 @@ TEST(PlanStepTest, PastAProcessLimitIsRefusedOrADeviation) {
   // P1's cells have 0 + log2(8e6 / 1e6) = 3 cumulative doublings.
   Process pd;
   pd.max_cumulative_population_doublings = 2.5;
-  ExpectRefused(
-      Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1", Seeding(1e6, 320), pd)
-          .status(),
-      absl::StatusCode::kFailedPrecondition, kReasonCumulativePdLimit,
-      "the cells of step p1 have 3.00 cumulative population "
-      "doublings, past the process's limit of 2.50");
+  ExpectRefused(Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
+                      Carried(Seeding(1e6, 320)), pd)
+                    .status(),
+                absl::StatusCode::kFailedPrecondition, kReasonCumulativePdLimit,
+                "the cells of step p1 have 3.00 cumulative population "
+                "doublings, past the process's limit of 2.50");
   pd.max_cumulative_population_doublings = 3;
+  EXPECT_TRUE(Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
+                    Carried(Seeding(1e6, 320)), pd)
+                  .ok());
+}
+
+TEST(PlanStepTest, ASeedingSaysWhatBecameOfTheCellsItLeft) {
+  // P1 harvested 8e6: seeding 2e6 of them leaves 6e6.
+  absl::Status unsaid =
+      Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1", Seeding(2e6, 320))
+          .status();
+  EXPECT_EQ(unsaid.code(), absl::StatusCode::kInvalidArgument) << unsaid;
+  EXPECT_EQ(FieldOf(unsaid), "values.leftover");
+  EXPECT_EQ(std::string(unsaid.message()),
+            "values.leftover: required: this seeding leaves 6e+06 viable "
+            "cells in step p1: say whether they were DISCARDED, BANKED (kept "
+            "for a cryopreservation) or CARRIED (kept for later steps)");
+  EXPECT_TRUE(Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
+                    Carried(Seeding(2e6, 320)))
+                  .ok());
+  // All 8e6 seeded: nothing is left to say anything of.
   EXPECT_TRUE(
-      Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1", Seeding(1e6, 320), pd)
+      Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1", Seeding(8e6, 320))
           .ok());
+  absl::Status nothing_left = Plan_(TwoPassages(), v1::STEP_KIND_PASSAGE, "p1",
+                                    Carried(Seeding(8e6, 320)))
+                                  .status();
+  EXPECT_EQ(FieldOf(nothing_left), "values.leftover") << nothing_left;
+
+  // Discarded: the rest is gone, for a seeding and a bank alike.
+  auto after = [](v1::LeftoverDisposition leftover) {
+    BatchView view = TwoPassages();
+    view.steps.push_back(
+        Culture("p2", v1::STEP_KIND_PASSAGE, 2, "p1", 2e6, 320, 0, 0, {"v2"}));
+    view.steps.back().mutable_values()->set_leftover(leftover);
+    return view;
+  };
+  BatchView discarded = after(v1::LEFTOVER_DISPOSITION_DISCARDED);
+  EXPECT_EQ(ComputeGrowth(FactsOf(discarded.steps))["p1"].cells_remaining, 0);
+  v1::StepValues freeze;
+  freeze.set_bank_kind(v1::BANK_KIND_MASTER);
+  freeze.set_cells_per_vial(1e6);
+  *freeze.mutable_frozen_at() = Hour(321);
+  for (auto [kind, values] :
+       {std::pair{v1::STEP_KIND_PASSAGE, Seeding(1e6, 321)},
+        std::pair{v1::STEP_KIND_CRYOPRESERVATION, freeze}}) {
+    ExpectRefused(Plan_(discarded, kind, "p1", values, {}, {}, 2).status(),
+                  absl::StatusCode::kFailedPrecondition,
+                  kReasonLeftoverDiscarded,
+                  "P1 passage p1's leftover cells were discarded when "
+                  "passage p2 was seeded: nothing more is drawn from it");
+  }
+  // Banked: only a cryopreservation draws from it.
+  BatchView banked = after(v1::LEFTOVER_DISPOSITION_BANKED);
+  ExpectRefused(
+      Plan_(banked, v1::STEP_KIND_PASSAGE, "p1", Seeding(1e6, 321)).status(),
+      absl::StatusCode::kFailedPrecondition, kReasonLeftoverBanked,
+      "P1 passage p1's leftover cells were kept for a bank when passage p2 "
+      "was seeded: only a cryopreservation draws from it");
+  EXPECT_TRUE(
+      Plan_(banked, v1::STEP_KIND_CRYOPRESERVATION, "p1", freeze, {}, {}, 2)
+          .ok());
+  // Carried: anything may follow.
+  EXPECT_TRUE(Plan_(after(v1::LEFTOVER_DISPOSITION_CARRIED),
+                    v1::STEP_KIND_PASSAGE, "p1", Carried(Seeding(1e6, 321)))
+                  .ok());
 }
 
 TEST(PlanStepTest, ThawedCellsDrawFromTheVialWhichEndsAfterwards) {

@@ -128,6 +128,12 @@ absl::StatusOr<v1::StepValues> Clean(v1::StepKind kind,
       return InvalidField("values.vessel_count", "1 to 60 vessels");
     }
     out.set_vessel_count(in.vessel_count());
+    if (kind == v1::STEP_KIND_PASSAGE) {
+      if (!v1::LeftoverDisposition_IsValid(in.leftover())) {
+        return InvalidField("values.leftover", "DISCARDED, BANKED or CARRIED");
+      }
+      out.set_leftover(in.leftover());
+    }
     CC_RETURN_IF_ERROR(RequirePastTime(in.seeded_at(), in.has_seeded_at(),
                                        "values.seeded_at", now));
     *out.mutable_seeded_at() = in.seeded_at();
