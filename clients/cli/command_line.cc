@@ -82,8 +82,10 @@ void Declare(config::Loader& loader, CommandLine& line) {
   loader.String("new-password-env", &line.options.new_password_env,
                 "passwd: read the new password from this environment "
                 "variable.");
-  loader.String("item-id", &line.options.item_id,
-                "custody: the item; manufacturing thaw: the vial.");
+  loader.String(
+      "item-id", &line.options.item_id,
+      "custody: the item; manufacturing thaw: the vial (itm_..., its\n"
+      "local code or its DIN).");
   loader.String("type", &line.options.item_type,
                 "custody register: donor_lot, tissue_container, "
                 "culture_vessel,\ncryovial, qc_sample, dose_bag, reagent_lot, "

@@ -186,6 +186,38 @@ absl::StatusOr<std::string> Resolver::BatchId(const char* flag,
   return Ambiguous(flag, text, all, "the batch's id (bat_...)");
 }
 
+absl::StatusOr<std::string> Resolver::ItemId(const char* flag,
+                                             const std::string& text) {
+  if (text.empty()) return Empty(flag);
+  if (text.starts_with("itm_")) return text;
+  std::vector<std::string> scans;
+  if (absl::StatusOr<isbt128::Din> din = isbt128::ParseDinText(text);
+      din.ok()) {
+    // Data structure 001 as a scanner reads it; flags 00 say nothing.
+    scans.push_back("=" + din->ToString() + "00");
+  } else {
+    scans.push_back(text);
+    if (absl::AsciiStrToUpper(text) != text) {
+      scans.push_back(absl::AsciiStrToUpper(text));
+    }
+  }
+  auto stub = custody::CustodyService::NewStub(channel_);
+  for (const std::string& scan : scans) {
+    auto context = NewCallContext(options_);
+    custody::FindItemByScanRequest request;
+    request.set_scan(scan);
+    custody::FindItemByScanResponse response;
+    grpc::Status status =
+        stub->FindItemByScan(context.get(), request, &response);
+    if (status.ok()) return response.item().item_id();
+    if (status.error_code() != grpc::StatusCode::NOT_FOUND) {
+      return FromCall(flag, text, status);
+    }
+  }
+  return NotFound(flag,
+                  absl::StrCat("no item has the code or DIN \"", text, "\""));
+}
+
 absl::StatusOr<const std::vector<Resolver::Place>*> Resolver::Children(
     const Place& parent) {
   auto it = children_.find(parent.id);
@@ -297,6 +329,7 @@ absl::Status ResolveFlags(const CommandSpec& command, Resolver& resolver,
       {"equipment-id", &o.equipment_id, &Resolver::EquipmentId},
       {"lot-id", &o.lot_id, &Resolver::LotId},
       {"batch-id", &o.batch_id, &Resolver::BatchId},
+      {"item-id", &o.item_id, &Resolver::ItemId},
       {"location-id", &o.location_id, &Resolver::LocationId},
       {"parent-location", &o.parent_location, &Resolver::LocationId},
       {"to-location", &o.to_location, &Resolver::LocationId},
@@ -324,6 +357,18 @@ absl::Status ResolveFlags(const CommandSpec& command, Resolver& resolver,
       absl::StatusOr<std::string> id = resolver.EquipmentId("equipment", entry);
       if (!id.ok()) return id.status();
       entry = *id;
+    }
+  }
+  // --parents=ITEM:KIND: the item before the last colon (a code may hold
+  // one; a kind never does).
+  if (taken("parents")) {
+    for (std::string& entry : o.parents) {
+      size_t colon = entry.rfind(':');
+      if (colon == std::string::npos || colon == 0) continue;  // refused later
+      absl::StatusOr<std::string> id =
+          resolver.ItemId("parents", entry.substr(0, colon));
+      if (!id.ok()) return id.status();
+      entry = *id + entry.substr(colon);
     }
   }
   if (taken("positions")) {

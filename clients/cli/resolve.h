@@ -58,6 +58,11 @@ class Resolver {
   // lot was aborted, the only one, else INVALID_ARGUMENT listing them.
   absl::StatusOr<std::string> BatchId(const char* flag,
                                       const std::string& text);
+  // A custody item: itm_…, its local code (MAT-…, an asset tag; as typed,
+  // else in upper case: custody matches a code exactly and lists no
+  // items), or its DIN in any form (the item of that DIN without a product
+  // code: a donor lot), through FindItemByScan as a scanner would.
+  absl::StatusOr<std::string> ItemId(const char* flag, const std::string& text);
   // A location: loc_… or a path of names separated by "/": its first name
   // is that of any location above the positions of a box (a site, room,
   // freezer, rack or box — searched through the whole hierarchy, never
@@ -89,8 +94,9 @@ class Resolver {
 // Replaces, in `options`, the value of every flag `command` takes that
 // names a material (--material-id, --material's MAT[:QUANTITY]), equipment
 // (--equipment-id, --equipment), a donor lot (--lot-id), a batch
-// (--batch-id) or a location (--location-id, --parent-location,
-// --to-location, --positions) by the id it names. The first failure of
+// (--batch-id), a custody item (--item-id, --parents' ITEM:KIND) or a
+// location (--location-id, --parent-location, --to-location, --positions)
+// by the id it names. The first failure of
 // `resolver`, as it returned it.
 absl::Status ResolveFlags(const CommandSpec& command, Resolver& resolver,
                           Options& options);

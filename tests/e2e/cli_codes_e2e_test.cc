@@ -1,9 +1,10 @@
 // People name things by what is written on them, through the real cellchain
 // binary against a real cellchaind over mTLS: a material lot by its MAT-
 // code, equipment by its asset tag, a donor lot and its batch by the lot's
-// DIN as printed, a place by its path of names (FRZ-01/R2/B3/A1) — in any
-// case — where every command took only internal ids (mat_…, eqp_…, lot_…,
-// bat_…, loc_…), which still work. A code that names nothing, or several
+// DIN as printed, a custody item by its local code or DIN, a place by its
+// path of names (FRZ-01/R2/B3/A1) — in any case — where every command took
+// only internal ids (mat_…, eqp_…, lot_…, bat_…, itm_…, loc_…), which still
+// work. A code that names nothing, or several
 // things, is refused in one line naming the flag, before anything is sent.
 #include <algorithm>
 #include <chrono>
@@ -192,6 +193,12 @@ TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
   EXPECT_THAT(
       Ok(*tina_, {"custody", "locations", "--parent-location=FRZ-01/R2/B3"}),
       ContainsRegex(a1 + " +position +A1 +\\[" + item + "\\]"));
+  // The item by its local code, in any case.
+  EXPECT_THAT(Ok(*tina_, {"custody", "show", "--item-id=rgt-0001"}),
+              ContainsRegex("item id +" + item + "\n"));
+  EXPECT_THAT(Refused(*tina_, {"custody", "show", "--item-id=RGT-0404"}),
+              HasSubstr("custody show: NOT_FOUND: --item-id: no item has the "
+                        "code or DIN \"RGT-0404\""));
   // A name two places have, and names nothing has, are refused.
   std::string ambiguous =
       Refused(*tina_, {"custody", "locations", "--parent-location=r2"});
@@ -225,6 +232,11 @@ TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
   std::string bare = din.substr(0, din.find(" ["));
   bare.erase(std::remove(bare.begin(), bare.end(), ' '), bare.end());
   ASSERT_EQ(bare.size(), 13u) << din;
+  // The donor lot's custody item by the DIN as printed.
+  std::string lot_item = Ok(*tina_, {"custody", "show", "--item-id=" + din});
+  EXPECT_THAT(lot_item, ContainsRegex("type +donor_lot\n"));
+  EXPECT_THAT(lot_item, ContainsRegex("din +" + bare + "\n"));
+  EXPECT_EQ(Ok(*tina_, {"custody", "show", "--item-id==" + bare}), lot_item);
   std::string started =
       Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + din});
   std::string batch = Capture(started, "batch (bat_[A-Za-z0-9_-]+) started");
