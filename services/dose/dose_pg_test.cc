@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/custody/reasons.h"
@@ -16,6 +17,8 @@ namespace cellchain::dose {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST_F(DoseTest, PatientIdentifyingDataIsSealedAndItsViewingAudited) {
   CC_ASSERT_OK_AND_ASSIGN(v1::Patient patient, Register("RH-017", "Jane Doe"));
@@ -69,6 +72,37 @@ TEST_F(DoseTest, APatientIsReadUnrevealedForTheBedsideAndTheLabel) {
       << unknown.status();
   EXPECT_EQ(dose_->GetPatientUnrevealed("").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(DoseTest, ASealedValueMovedToAnotherPatientDoesNotOpen) {
+  CC_ASSERT_OK(Register("RH-017", "Jane Doe").status());
+  CC_ASSERT_OK(Register("RH-018", "Joan Roe").status());
+  // RH-017's sealed name copied onto RH-018's row (past the trigger that
+  // keeps patients unchanged, as someone with the database's keys could):
+  // sealed for RH-017, it does not open as RH-018's, and the refusal names
+  // the field and the key, never a name.
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  CC_ASSERT_OK(conn->Exec("SET session_replication_role = replica").status());
+  CC_ASSERT_OK(conn->Exec("UPDATE cellchain_dose.patients SET name_sealed = "
+                          "(SELECT name_sealed FROM cellchain_dose.patients "
+                          "WHERE subject_id = $1) WHERE subject_id = $2",
+                          {"RH-017", "RH-018"})
+                   .status());
+  v1::GetPatientRequest get;
+  get.set_subject_id("RH-018");
+  get.set_reveal_identifying(true);
+  get.set_reason("bedside identification");
+  auto refused = dose_->GetPatient(phil_, get);
+  EXPECT_EQ(ReasonOf(refused.status()), kReasonIdentifyingUnavailable)
+      << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("the patient's name cannot be decrypted (key \""));
+  EXPECT_THAT(std::string(refused.status().message()), Not(HasSubstr("Doe")));
+  // RH-017's own still opens.
+  get.set_subject_id("RH-017");
+  CC_ASSERT_OK_AND_ASSIGN(auto revealed, dose_->GetPatient(phil_, get));
+  EXPECT_EQ(revealed.identifying().name(), "Jane Doe");
 }
 
 TEST_F(DoseTest, AnOrderTakesTheDefaultsForItsPatient) {

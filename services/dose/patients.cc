@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/crypto/sealed_fields.h"
 #include "services/common/fields/fields.h"
 #include "services/common/status/status.h"
 #include "services/dose/dose.h"
@@ -48,14 +49,12 @@ absl::StatusOr<v1::RegisterPatientResponse> Dose::RegisterPatient(
   const std::array<const std::string*, 2> values = {
       &request.identifying().name(),
       &request.identifying().medical_record_number()};
-  std::array<std::optional<std::string>, 2> sealed;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i]->empty()) continue;
-    CC_ASSIGN_OR_RETURN(
-        sealed[i],
-        cipher_->Encrypt(*values[i],
-                         IdentifyingContext(subject, kIdentifyingFields[i])));
-  }
+  CC_ASSIGN_OR_RETURN(auto sealed,
+                      crypto::SealFields(*cipher_, kIdentifyingFields, values,
+                                         [&](std::string_view field) {
+                                           return IdentifyingContext(subject,
+                                                                     field);
+                                         }));
   const int year =
       static_cast<int>(absl::ToCivilYear(now, options_.rules.time_zone).year());
   return ledger::RecordOnce<v1::RegisterPatientResponse>(
@@ -123,21 +122,12 @@ absl::StatusOr<v1::GetPatientResponse> Dose::GetPatient(
       const std::array<std::string*, 2> out = {
           response.mutable_identifying()->mutable_name(),
           response.mutable_identifying()->mutable_medical_record_number()};
-      for (size_t i = 0; i < sealed.size(); ++i) {
-        if (sealed[i].empty()) continue;
-        absl::StatusOr<std::string> plain = cipher_->Decrypt(
-            sealed[i], IdentifyingContext(subject, kIdentifyingFields[i]));
-        if (!plain.ok()) {
-          // Never the value; the key id and the failure are enough.
-          return FailedRule(
-              kReasonIdentifyingUnavailable,
-              absl::StrCat("the patient's ", kIdentifyingFields[i],
-                           " cannot be decrypted (key \"",
-                           crypto::FieldCipher::KeyIdOf(sealed[i]),
-                           "\": ", std::string(plain.status().message()), ")"));
-        }
-        *out[i] = std::move(*plain);
-      }
+      CC_RETURN_IF_ERROR(crypto::OpenFields(
+          *cipher_, kIdentifyingFields, sealed, out,
+          [&](std::string_view field) {
+            return IdentifyingContext(subject, field);
+          },
+          "patient", kReasonIdentifyingUnavailable));
     }
   }
   if (request.reveal_identifying()) {
