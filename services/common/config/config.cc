@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "CLI/CLI.hpp"
@@ -23,9 +25,13 @@ namespace {
 constexpr std::string_view kHelpReason = "HELP_REQUESTED";
 constexpr std::string_view kRedacted = "<redacted>";
 // What CLI11 hands back for a flag given without a value, and what marks an
-// empty value given with '='. Control characters no command line holds.
-constexpr std::string_view kNoValue = "\x01";
-constexpr std::string_view kEmptyValue = "\x02";
+// empty value given with '='; no command line holds them.
+constexpr std::string_view kNoValue =
+    "\x01"
+    "cellchain:no-value\x01";
+constexpr std::string_view kEmptyValue =
+    "\x01"
+    "cellchain:empty\x01";
 
 std::string Quote(std::string_view text) {
   return absl::StrCat("\"", ToAbsl(text), "\"");
@@ -372,13 +378,20 @@ absl::Status Loader::ReadFlags(int argc, const char* const* argv,
                                std::vector<std::optional<std::string>>& values,
                                std::vector<std::string>& errors,
                                std::vector<std::string>& unknown) {
+  std::vector<std::string> args(argv, argv + argc);
+  // "--" ends the flags; what follows is arguments, taken here: CLI11 reads
+  // a "--" right after a flag that takes a value as the end of that flag's
+  // values and goes on reading flags.
+  const auto separator = std::find(args.begin() + 1, args.end(), "--");
+  std::vector<std::string> literal(
+      separator == args.end() ? separator : separator + 1, args.end());
+  args.erase(separator, args.end());
   // CLI11 reads "--name=" as "--name" without a value; marking the empty
   // value keeps "--peers=" (an empty list) apart from "--peers" (a value is
   // missing).
-  std::vector<std::string> args(argv, argv + argc);
-  for (size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
-    if (args[i].starts_with("--") && args[i].ends_with("=")) {
-      args[i] += std::string(kEmptyValue);
+  for (std::string& arg : args) {
+    if (arg.starts_with("--") && arg.ends_with("=")) {
+      arg += std::string(kEmptyValue);
     }
   }
   std::vector<const char*> marked;
@@ -419,13 +432,33 @@ absl::Status Loader::ReadFlags(int argc, const char* const* argv,
     return absl::InvalidArgumentError(absl::StrCat(
         "the command line cannot be read (", error.get_name(), ")"));
   }
-  for (std::string& arg : positional_) {  // "--=" is a positional argument.
-    if (arg.ends_with(kEmptyValue)) arg.resize(arg.size() - kEmptyValue.size());
-  }
+  // Only the names: "--pasword=hunter2" must not print the password.
+  auto name_of = [](const std::string& arg) {
+    return arg.substr(0, arg.find('='));
+  };
+  std::multiset<std::string> unknown_names;
   for (const std::string& arg : app.remaining()) {
-    // Only the name: "--pasword=hunter2" must not print the password.
-    if (arg != "--") unknown.push_back(arg.substr(0, arg.find('=')));
+    unknown_names.insert(name_of(arg));
   }
+  // CLI11 takes "---x" for an argument; it is a mistyped flag.
+  std::vector<std::string> words = std::move(positional_);
+  positional_.clear();
+  for (std::string& word : words) {
+    if (word.starts_with("--")) {
+      unknown_names.insert(name_of(word));
+    } else {
+      positional_.push_back(std::move(word));
+    }
+  }
+  positional_.insert(positional_.end(), literal.begin(), literal.end());
+  // Named in the order given.
+  for (auto arg = args.begin() + 1; arg != args.end(); ++arg) {
+    auto it = unknown_names.find(name_of(*arg));
+    if (it == unknown_names.end()) continue;
+    unknown.push_back(*it);
+    unknown_names.erase(it);
+  }
+  unknown.insert(unknown.end(), unknown_names.begin(), unknown_names.end());
 
   // Each occurrence in order, so that the last one given wins.
   std::map<const CLI::Option*, size_t> taken;

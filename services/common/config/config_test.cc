@@ -171,6 +171,15 @@ TEST_F(ConfigLoaderTest, AValueThatLooksLikeAFlagNeedsTheEqualsForm) {
   EXPECT_TRUE(IsHelpRequested(Load({"--listen", "-h"})));
   ASSERT_TRUE(Load({"--", "-h"}).ok());
   EXPECT_THAT(loader_.positional(), ElementsAre("-h"));
+  // "--" ends the flags even right after a flag that wants a value (CLI11
+  // alone would go on reading flags), and "---x" is a mistyped flag (CLI11
+  // alone would take it for an argument).
+  EXPECT_EQ(Load({"--listen", "--", "--pg-pool-size=3"}).message(),
+            "--listen (CELLCHAIN_LISTEN): missing value");
+  EXPECT_THAT(loader_.positional(), ElementsAre("--pg-pool-size=3"));
+  EXPECT_EQ(cfg_.pg_pool_size, 8);
+  EXPECT_EQ(Load({"serve", "---verbose", "--bogus"}).message(),
+            "unknown flag ---verbose\nunknown flag --bogus");
 }
 
 TEST_F(ConfigLoaderTest, ReadableFileMustExist) {
