@@ -287,6 +287,13 @@ void Declare(config::Loader& loader, CommandLine& line) {
   loader.List("positions", &line.options.positions,
               "manufacturing cryopreserve: LOC,... one freezer position per\n"
               "vial (loc_... or its path, FRZ-01/R2/B3/A1).");
+  loader.String("leftover", &line.options.leftover,
+                "manufacturing passage-seed/correct: what became of the cells "
+                "the\nseeding left in its source: discarded, banked or "
+                "carried.");
+  loader.String("late-entry-reason", &line.options.late_entry_reason,
+                "manufacturing steps: why a step is entered later than the "
+                "server\nallows after its time (kept with the record).");
   loader.String("classification", &line.options.classification,
                 "manufacturing deviation-*: minor, major, critical.");
   loader.String("impact", &line.options.impact,

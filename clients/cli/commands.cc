@@ -364,12 +364,12 @@ const CommandSpec kCommands[] = {
     {"manufacturing processing",
      "batch-id! method tissue-grams vessel-type vessel-count seeded-at "
      "seeded-cells location-id material equipment reason password-stdin "
-     "password-env",
+     "password-env late-entry-reason",
      "cellchain manufacturing processing --batch-id=BAT\n"
      "    --method=explant|enzymatic --tissue-grams=G --vessel-type=T\n"
      "    --vessel-count=N --seeded-at=TIME [--seeded-cells=N]\n"
      "    --location-id=L [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
-     "    [--password-stdin | --password-env=VAR]\n"
+     "    [--late-entry-reason=TEXT] [--password-stdin | --password-env=VAR]\n"
      "The cord tissue into the P0 culture (signed PERFORMED), its vessels put\n"
      "at location L (a room, or a position in it: custody has no incubator\n"
      "kind; name the incubator with --equipment); --seeded-cells\n"
@@ -377,22 +377,27 @@ const CommandSpec kCommands[] = {
      "deviation. Technician.\n"},
     {"manufacturing passage-seed",
      "source-step-id! vessel-type vessel-count seeded-at seeded-cells "
-     "location-id material equipment reason password-stdin password-env",
+     "location-id material equipment reason password-stdin password-env "
+     "leftover late-entry-reason",
      "cellchain manufacturing passage-seed --source-step-id=STP\n"
      "    --vessel-type=T --vessel-count=N --seeded-at=TIME --seeded-cells=N\n"
      "    --location-id=L [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+     "    [--leftover=discarded|banked|carried] [--late-entry-reason=TEXT]\n"
      "    [--password-stdin | --password-env=VAR]\n"
      "Seeds the next passage, its vessels at location L (a room, or a\n"
      "position in it; the incubator is --equipment),\n"
      "from the cells a step harvested or a thaw\n"
-     "recovered (counts such as 1e6). Technician.\n"},
+     "recovered (counts such as 1e6). Cells the seeding leaves in the source\n"
+     "need --leftover: discarded, banked (only a freeze may draw on them) or\n"
+     "carried. A step entered later after its time than the server allows\n"
+     "needs --late-entry-reason. Technician.\n"},
     {"manufacturing harvest",
      "step-id! harvested-at harvested-cells viability confluence material "
-     "equipment reason password-stdin password-env",
+     "equipment reason password-stdin password-env late-entry-reason",
      "cellchain manufacturing harvest --step-id=STP --harvested-at=TIME\n"
      "    --harvested-cells=N [--viability=PCT] [--confluence=PCT]\n"
      "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
-     "    [--password-stdin | --password-env=VAR]\n"
+     "    [--late-entry-reason=TEXT] [--password-stdin | --password-env=VAR]\n"
      "A culture's harvest; prints its population doublings. Technician.\n"},
     {"manufacturing verify",
      "step-id! revision reason password-stdin password-env",
@@ -407,7 +412,8 @@ const CommandSpec kCommands[] = {
      "batch-id! step-id! revision reason material equipment bank "
      "cells-per-vial confluence frozen-at harvested-at harvested-cells method "
      "recovered-cells seeded-at seeded-cells thawed-at tissue-grams "
-     "vessel-count vessel-type viability volume-ml password-stdin password-env",
+     "vessel-count vessel-type viability volume-ml leftover password-stdin "
+     "password-env",
      "cellchain manufacturing correct --batch-id=BAT --step-id=STP\n"
      "    --reason=TEXT [--revision=N] [value flags to change]\n"
      "    [--password-stdin | --password-env=VAR]\n"
@@ -417,30 +423,32 @@ const CommandSpec kCommands[] = {
      "Technician.\n"},
     {"manufacturing cryopreserve",
      "source-step-id! bank cells-per-vial frozen-at positions viability "
-     "material equipment reason password-stdin password-env",
+     "material equipment reason password-stdin password-env "
+     "late-entry-reason",
      "cellchain manufacturing cryopreserve --source-step-id=STP\n"
      "    --bank=master|working|final_product --cells-per-vial=N\n"
      "    --frozen-at=TIME --positions=LOC,... [--viability=PCT]\n"
      "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
-     "    [--password-stdin | --password-env=VAR]\n"
+     "    [--late-entry-reason=TEXT] [--password-stdin | --password-env=VAR]\n"
      "A harvested step's cells into one vial per freezer position.\n"
      "Technician.\n"},
     {"manufacturing thaw",
      "item-id! thawed-at recovered-cells viability material equipment reason "
-     "password-stdin password-env",
+     "password-stdin password-env late-entry-reason",
      "cellchain manufacturing thaw --item-id=VIAL --thawed-at=TIME\n"
      "    --recovered-cells=N [--viability=PCT]\n"
      "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
-     "    [--password-stdin | --password-env=VAR]\n"
+     "    [--late-entry-reason=TEXT] [--password-stdin | --password-env=VAR]\n"
      "A vial thawed; its cells can seed a passage. Technician.\n"},
     {"manufacturing product-harvest",
      "source-step-id! harvested-at harvested-cells viability volume-ml "
-     "location-id material equipment reason password-stdin password-env",
+     "location-id material equipment reason password-stdin password-env "
+     "late-entry-reason",
      "cellchain manufacturing product-harvest --source-step-id=STP\n"
      "    --harvested-at=TIME --harvested-cells=N [--viability=PCT]\n"
      "    [--volume-ml=ML] [--location-id=L]\n"
      "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
-     "    [--password-stdin | --password-env=VAR]\n"
+     "    [--late-entry-reason=TEXT] [--password-stdin | --password-env=VAR]\n"
      "The final product lot, a custody item with the donor lot's DIN; the\n"
      "batch goes to QC_PENDING. Every verified step must be verified.\n"
      "Technician.\n"},

@@ -131,6 +131,15 @@ bool ValueFlags(const Options& o, const std::string& command,
     }
     values->set_bank_kind(bank);
   }
+  if (!o.leftover.empty()) {
+    v1::LeftoverDisposition leftover = v1::LEFTOVER_DISPOSITION_UNSPECIFIED;
+    if (!ParseEnumName(o.leftover, "LEFTOVER_DISPOSITION_",
+                       &v1::LeftoverDisposition_Parse, &leftover)) {
+      Fail(command, "--leftover: discarded, banked or carried", 2);
+      return false;
+    }
+    values->set_leftover(leftover);
+  }
   if (!o.vessel_type.empty()) values->set_vessel_type(o.vessel_type);
   if (o.vessel_count > 0) {
     values->set_vessel_count(static_cast<int32_t>(o.vessel_count));
@@ -746,6 +755,7 @@ int Processing(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("processing");
   v1::RecordProcessingRequest request;
   *request.mutable_context() = NewRequestContext(o);
+  request.set_late_entry_reason(o.late_entry_reason);
   request.set_batch_id(o.batch_id);
   if (!NewValues(o, cmd, request.mutable_values())) return 2;
   request.set_location_id(o.location_id);
@@ -768,6 +778,7 @@ int PassageSeed(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("passage-seed");
   v1::SeedPassageRequest request;
   *request.mutable_context() = NewRequestContext(o);
+  request.set_late_entry_reason(o.late_entry_reason);
   request.set_source_step_id(o.source_step_id);
   if (!NewValues(o, cmd, request.mutable_values())) return 2;
   request.set_location_id(o.location_id);
@@ -804,6 +815,7 @@ int Harvest(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("harvest");
   v1::RecordHarvestRequest request;
   *request.mutable_context() = NewRequestContext(o);
+  request.set_late_entry_reason(o.late_entry_reason);
   request.set_step_id(o.step_id);
   if (!NewValues(o, cmd, request.mutable_values())) return 2;
   if (!Signature(o, cmd, "the harvest", common::v1::SIGNATURE_MEANING_PERFORMED,
@@ -958,6 +970,7 @@ int Cryopreserve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("cryopreserve");
   v1::CryopreserveRequest request;
   *request.mutable_context() = NewRequestContext(o);
+  request.set_late_entry_reason(o.late_entry_reason);
   request.set_source_step_id(o.source_step_id);
   if (!NewValues(o, cmd, request.mutable_values())) return 2;
   for (const std::string& position : o.positions) {
@@ -990,6 +1003,7 @@ int Thaw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("thaw");
   v1::ThawVialRequest request;
   *request.mutable_context() = NewRequestContext(o);
+  request.set_late_entry_reason(o.late_entry_reason);
   request.set_vial_item_id(o.item_id);
   if (!NewValues(o, cmd, request.mutable_values())) return 2;
   if (!Signature(o, cmd, "the thaw", common::v1::SIGNATURE_MEANING_PERFORMED,
@@ -1012,6 +1026,7 @@ int ProductHarvest(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("product-harvest");
   v1::HarvestProductRequest request;
   *request.mutable_context() = NewRequestContext(o);
+  request.set_late_entry_reason(o.late_entry_reason);
   request.set_source_step_id(o.source_step_id);
   if (!NewValues(o, cmd, request.mutable_values())) return 2;
   request.set_location_id(o.location_id);

@@ -137,7 +137,12 @@ struct Options {
   std::vector<std::string> materials;
   std::vector<std::string> equipment;
   std::vector<std::string> positions;  // cryopreserve: one location per vial
-  std::string classification;          // minor, major, critical
+  // passage-seed/correct: what became of the cells left in the source.
+  std::string leftover;  // discarded, banked, carried
+  // Steps entered after the server's window: why (manufacturing's late
+  // entry).
+  std::string late_entry_reason;
+  std::string classification;  // minor, major, critical
   std::string impact;
   std::string format = "table";  // growth-curve: table or csv
   // Resolved by main() before a command runs: $CELLCHAIN_SESSION_TOKEN, or

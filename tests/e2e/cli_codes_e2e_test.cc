@@ -4,8 +4,10 @@
 // DIN as printed, a custody item by its local code or DIN, a place by its
 // path of names (FRZ-01/R2/B3/A1) — in any case — where every command took
 // only internal ids (mat_…, eqp_…, lot_…, bat_…, itm_…, loc_…), which still
-// work. A code that names nothing, or several
-// things, is refused in one line naming the flag, before anything is sent.
+// work. A code that names nothing, or several things, is refused in one
+// line naming the flag, before anything is sent. The steps recorded with
+// them also exercise --leftover, the disposition of the cells a passage's
+// seeding leaves in its source.
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -276,6 +278,38 @@ TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
                                Capture(step_out, "flask (itm_" +
                                                      std::string(kId) + ")")}),
               ContainsRegex("location +" + culture + "\n"));
+
+  // The culture harvested, then a passage seeded from part of it: the cells
+  // left in the flask need a disposition (--leftover), and once discarded
+  // nothing more is drawn from them.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  SignedOk(*tina_, kTinaPassword,
+           {"manufacturing", "harvest", "--step-id=" + step,
+            "--harvested-at=" + Rfc3339(absl::Now()), "--harvested-cells=2.5e5",
+            "--viability=95"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::vector<std::string> seed = {
+      "manufacturing",
+      "passage-seed",
+      "--source-step-id=" + step,
+      "--location-id=Cell Therapy Unit/Culture room",
+      "--vessel-type=T75 flask",
+      "--vessel-count=1",
+      "--seeded-at=" + Rfc3339(absl::Now()),
+      "--seeded-cells=1e5",
+      "--material=" + lower + ":15 ml",
+      "--equipment=BSC-02"};
+  RunResult unsaid = Signed(*tina_, kTinaPassword, seed);
+  EXPECT_EQ(unsaid.exit_code, 1) << unsaid.output;
+  EXPECT_THAT(unsaid.output, HasSubstr("cellchain: manufacturing passage-seed: "
+                                       "INVALID_ARGUMENT: --leftover: "));
+  std::vector<std::string> discarded = seed;
+  discarded.push_back("--leftover=discarded");
+  EXPECT_THAT(SignedOk(*tina_, kTinaPassword, discarded),
+              HasSubstr("(passage P1"));
+  RunResult more = Signed(*tina_, kTinaPassword, seed);
+  EXPECT_EQ(more.exit_code, 1) << more.output;
+  EXPECT_THAT(more.output, HasSubstr("(reason: LEFTOVER_DISCARDED)"));
 
   // The DIN names the lot's batch that was not aborted; when every batch
   // of the lot was aborted and there are several, it names none.
