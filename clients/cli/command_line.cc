@@ -240,7 +240,8 @@ void Declare(config::Loader& loader, CommandLine& line) {
                 "manufacturing: the batch (bat_... or its number, the DIN of "
                 "its\ndonor lot).");
   loader.String("process", &line.options.process_version,
-                "manufacturing batch-start: the process version.");
+                "manufacturing batch-start/process-show: the process "
+                "version.");
   loader.String("step-id", &line.options.step_id, "manufacturing: the step.");
   loader.String("source-step-id", &line.options.source_step_id,
                 "manufacturing passage-seed/cryopreserve/product-harvest:\n"

@@ -80,6 +80,7 @@ constexpr char kSummary[] =
     "                     revision with its --reason\n"
     "  manufacturing deviation-record | deviation-assess | batch-abort\n"
     "  manufacturing batch-show | step-show | batch-list | growth-curve\n"
+    "  manufacturing process-show   a process version's limits and windows\n"
     "Things are named by what is written on them, in any case, or by their\n"
     "ids (mat_..., eqp_..., lot_..., bat_..., itm_..., loc_...): a material\n"
     "lot by its MAT- code, equipment by its asset tag, a donor lot by its\n"
@@ -489,6 +490,14 @@ const CommandSpec kCommands[] = {
      "cellchain manufacturing growth-curve --batch-id=BAT [--format=csv]\n"
      "Cumulative population doublings by day since processing, one row per\n"
      "harvest; --format=csv prints day,passage,cumulative_pd.\n"},
+    {"manufacturing process-show", "process",
+     "cellchain manufacturing process-show [--process=V]\n"
+     "The limits the steps are held to under process version V (default:\n"
+     "the server's): max passage, max cumulative population doublings, the\n"
+     "minimum plausible doubling time, whether a step past a limit is\n"
+     "refused or recorded with a deviation, the steps a second person\n"
+     "verifies, the collection-to-processing and late-entry windows and the\n"
+     "vial fill. Technician, QC analyst or QA.\n"},
     {"system health", "",
      "cellchain system health\n"
      "SERVING when the server is up. No session needed.\n"},

@@ -1276,6 +1276,41 @@ std::string LineName(int series) {
   return series == 0 ? "main" : absl::StrCat("side ", series);
 }
 
+// The limits the step rules hold a process version to, so that a person
+// can read them before a step is refused by one.
+int ProcessShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+  const std::string cmd = Cmd("process-show");
+  v1::GetProcessRequest request;
+  request.set_process_version(o.process_version);
+  v1::GetProcessResponse response;
+  grpc::Status status =
+      Call(channel, o, &v1::ManufacturingService::Stub::GetProcess, request,
+           &response);
+  if (!status.ok()) return Report(cmd, status);
+  const v1::ProcessLimits& p = response.process();
+  std::vector<std::string> verified;
+  for (int kind : p.verified_kinds()) {
+    verified.push_back(StepKindName(static_cast<v1::StepKind>(kind)));
+  }
+  Line("process", p.process_version() + (p.is_default() ? " (default)" : ""));
+  Line("max passage", absl::StrCat("P", p.max_passage()));
+  Line("max cumulative PD", Fixed(p.max_cumulative_population_doublings(), 2));
+  Line("min doubling time", Fixed(p.min_doubling_time_hours(), 1) + " h");
+  Line("past a limit", p.deviation_past_limits()
+                           ? "recorded with a MAJOR deviation"
+                           : "refused");
+  Line("verified steps",
+       verified.empty() ? "-" : absl::StrJoin(verified, ", "));
+  Line("collection to processing",
+       "within " + Fixed(p.max_collection_to_processing_hours(), 1) +
+           " h, else a MAJOR deviation");
+  Line("late entry after",
+       Fixed(p.late_entry_after_hours(), 1) + " h (then --late-entry-reason)");
+  Line("vial fill", Fixed(p.vial_fill_ml(), 1) + " ml");
+  Line("versions", absl::StrJoin(response.process_versions(), ", "));
+  return 0;
+}
+
 int GrowthCurve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   const std::string cmd = Cmd("growth-curve");
   bool csv = o.format == "csv";
@@ -1337,6 +1372,7 @@ Command FindManufacturingCommand(const std::string& verb) {
   if (verb == "step-show") return StepShow;
   if (verb == "batch-list") return BatchList;
   if (verb == "growth-curve") return GrowthCurve;
+  if (verb == "process-show") return ProcessShow;
   return nullptr;
 }
 
