@@ -4,11 +4,13 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/crypto/sealed_fields.h"
 #include "services/common/fields/fields.h"
 #include "services/common/status/status.h"
 #include "services/donor/donor.h"
@@ -46,14 +48,11 @@ absl::StatusOr<v1::RegisterDonorResponse> Donors::RegisterDonor(
   const std::array<const std::string*, 3> values = {
       &identifying.name(), &identifying.date_of_birth(),
       &identifying.medical_record_number()};
-  std::array<std::optional<std::string>, 3> sealed;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i]->empty()) continue;
-    CC_ASSIGN_OR_RETURN(
-        sealed[i],
-        cipher_->Encrypt(*values[i],
-                         IdentifyingContext(code, kIdentifyingFields[i])));
-  }
+  CC_ASSIGN_OR_RETURN(
+      auto sealed, crypto::SealFields(*cipher_, kIdentifyingFields, values,
+                                      [&](std::string_view field) {
+                                        return IdentifyingContext(code, field);
+                                      }));
   v1::Donor donor;
   donor.set_donor_code(code);
   donor.set_registered_by_user_id(caller.user_id);
@@ -120,21 +119,12 @@ absl::StatusOr<v1::GetDonorResponse> Donors::GetDonor(
       const std::array<std::string*, 3> plain_out = {
           out->mutable_name(), out->mutable_date_of_birth(),
           out->mutable_medical_record_number()};
-      for (size_t i = 0; i < sealed.size(); ++i) {
-        if (sealed[i].empty()) continue;
-        absl::StatusOr<std::string> plain = cipher_->Decrypt(
-            sealed[i], IdentifyingContext(code, kIdentifyingFields[i]));
-        if (!plain.ok()) {
-          // Never the value; the key id and the failure are enough.
-          return FailedRule(
-              kReasonIdentifyingUnavailable,
-              absl::StrCat("the donor's ", kIdentifyingFields[i],
-                           " cannot be decrypted (key \"",
-                           crypto::FieldCipher::KeyIdOf(sealed[i]),
-                           "\": ", std::string(plain.status().message()), ")"));
-        }
-        *plain_out[i] = std::move(*plain);
-      }
+      CC_RETURN_IF_ERROR(crypto::OpenFields(
+          *cipher_, kIdentifyingFields, sealed, plain_out,
+          [&](std::string_view field) {
+            return IdentifyingContext(code, field);
+          },
+          "donor", kReasonIdentifyingUnavailable));
     }
   }
   if (request.reveal_identifying()) {
