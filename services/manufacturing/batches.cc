@@ -37,14 +37,15 @@ constexpr auto Ts = fields::TimestampParam;
 
 // A batch in process (the column's default): $1 id, $2 donor lot, $3 its
 // custody item, $4 its DIN, $5 the cord's collection (µs), $6 process
-// version, $7 started by, $8 when (µs, the service's clock: no step may lie
-// before it).
+// version, $7 started by, $8 when (µs: the service's clock, or the time a
+// retrospective entry gives; no step may lie before it), $9 the late
+// entry's reason ('' when entered in time).
 std::string InsertBatchSql() {
   return absl::StrCat(
       "INSERT INTO cellchain_manufacturing.batches (batch_id, donor_lot_id, "
       "donor_lot_item_id, din, collected_at, process_version, started_by, "
-      "started_at) VALUES ($1, $2, $3, $4, ",
-      Ts(5), ", $6, $7, ", Ts(8), ")");
+      "started_at, late_entry_reason) VALUES ($1, $2, $3, $4, ",
+      Ts(5), ", $6, $7, ", Ts(8), ", $9)");
 }
 
 // The batch donor lot $1 went into, unless it was aborted ($2: v1.BatchState
@@ -133,6 +134,18 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
       [&](ledger::Recorder& audit,
           v1::StartBatchResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
+        // Late or not as entered now; a retry replays the first answer.
+        CC_ASSIGN_OR_RETURN(
+            Entered started,
+            EnteredAt(request.started_at(), request.has_started_at(),
+                      "started_at", request.late_entry_reason(), Now(),
+                      options_.late_entry_after));
+        if (started.at < ToTime(lot.collected_at())) {
+          return InvalidField(
+              "started_at",
+              absl::StrCat("before the cord's collection (",
+                           TimeText(ToTime(lot.collected_at())), ")"));
+        }
         // One cord, one batch: a lot that went into a batch is not available
         // for another, unless that batch was aborted.
         CC_ASSIGN_OR_RETURN(
@@ -152,10 +165,11 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
         }
         std::string id = crypto::RandomId("bat");
         absl::Status inserted =
-            tx.Exec(InsertBatchSql(),
-                    {id, lot.lot_id(), lot.item_id(), lot.din(),
-                     Micros(lot.collected_at()), process_version,
-                     caller.user_id, absl::ToUnixMicros(Now())})
+            tx.Exec(
+                  InsertBatchSql(),
+                  {id, lot.lot_id(), lot.item_id(), lot.din(),
+                   Micros(lot.collected_at()), process_version, caller.user_id,
+                   absl::ToUnixMicros(started.at), started.late_entry_reason})
                 .status();
         // A concurrent start from the same lot committed first.
         if (absl::IsAlreadyExists(inserted)) {
@@ -164,7 +178,8 @@ absl::StatusOr<v1::StartBatchResponse> Manufacturing::StartBatch(
         CC_RETURN_IF_ERROR(inserted);
         CC_ASSIGN_OR_RETURN(*response.mutable_batch(), LoadBatch(tx, id));
         return audit
-            .Append("batch.start", "batch", id, response.batch(), "",
+            .Append("batch.start", "batch", id, response.batch(),
+                    LateEntryAuditReason(started.late_entry_reason),
                     {DinOf(response.batch())})
             .status();
       });

@@ -15,6 +15,7 @@
 #include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
+#include "services/manufacturing/step_rules.h"
 #include "services/manufacturing/step_values.h"
 #include "services/manufacturing/store.h"
 
@@ -32,17 +33,23 @@ constexpr char kSelectSameSupplierLot[] =
     "WHERE supplier = $1 AND supplier_lot = $2 AND name = $3 "
     "AND material_id <> $4";
 
+// Lot $1, when a request recorded it already (its retry replays).
+constexpr char kSelectMaterialRecorded[] =
+    "SELECT 1 FROM cellchain_manufacturing.materials WHERE material_id = $1";
+
 // A lot received into quarantine (the column's default): $1 id, $2 code,
 // $3 kind (v1.MaterialKind), $4 name, $5 supplier, $6 supplier lot,
-// $7 expiry (YYYY-MM-DD), $8 custody item, $9 received by, $10 when (µs,
-// the service's clock: a step's time is held against it).
+// $7 expiry (YYYY-MM-DD), $8 custody item, $9 received by, $10 when (µs:
+// the service's clock, or the time a retrospective entry gives; a release
+// is held against it), $11 the late entry's reason ('' in time).
 std::string InsertMaterialSql() {
   return absl::StrCat(
       "INSERT INTO cellchain_manufacturing.materials "
       "(material_id, material_code, kind, name, supplier, supplier_lot, "
-      "expires_on, item_id, received_by, received_at) "
+      "expires_on, item_id, received_by, received_at, "
+      "receipt_late_entry_reason) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, ",
-      fields::TimestampParam(10), ")");
+      fields::TimestampParam(10), ", $11)");
 }
 
 constexpr char kLockMaterial[] =
@@ -51,14 +58,16 @@ constexpr char kLockMaterial[] =
 
 // QA's disposition of lot $1: $2 status (v1.MaterialStatus RELEASED or
 // REJECTED), $3 signed by, $4 the rejection's reason (NULL for a release),
-// $5 when (µs, the service's clock: a step's time is held against a
-// release).
+// $5 when (µs: the service's clock, or the time a retrospective release
+// gives; a step's time is held against a release), $6 the late entry's
+// reason ('' in time).
 std::string UpdateMaterialStatusSql() {
   return absl::StrCat(
       "UPDATE cellchain_manufacturing.materials SET status = $2, "
       "dispositioned_by = $3, dispositioned_at = ",
       fields::TimestampParam(5),
-      ", rejection_reason = $4, version = version + 1 WHERE material_id = $1");
+      ", rejection_reason = $4, release_late_entry_reason = $6, "
+      "version = version + 1 WHERE material_id = $1");
 }
 
 // The steps that used lot $1, in the order they were recorded.
@@ -101,9 +110,19 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   const std::string id = StableId("mat", "ReceiveMaterial", request_id);
   const std::string code = MaterialCode(request_id);
+  Entered received{Now(), ""};
   {
     // Refused before a custody item is made for it.
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+    CC_ASSIGN_OR_RETURN(pg::Result recorded,
+                        lease->Exec(kSelectMaterialRecorded, {id}));
+    // Late or not as entered now; a retry of a recorded receipt replays.
+    if (recorded.rows() == 0) {
+      CC_ASSIGN_OR_RETURN(
+          received, EnteredAt(request.received_at(), request.has_received_at(),
+                              "received_at", request.late_entry_reason(), Now(),
+                              options_.late_entry_after));
+    }
     CC_ASSIGN_OR_RETURN(pg::Result r,
                         lease->Exec(kSelectSameSupplierLot,
                                     {request.supplier(), request.supplier_lot(),
@@ -125,15 +144,17 @@ absl::StatusOr<v1::ReceiveMaterialResponse> Manufacturing::ReceiveMaterial(
           v1::ReceiveMaterialResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
         CC_RETURN_IF_ERROR(
-            tx.Exec(InsertMaterialSql(),
-                    {id, code, static_cast<int>(request.kind()), request.name(),
-                     request.supplier(), request.supplier_lot(),
-                     request.expires_on(), item.item().item_id(),
-                     caller.user_id, absl::ToUnixMicros(Now())})
+            tx.Exec(
+                  InsertMaterialSql(),
+                  {id, code, static_cast<int>(request.kind()), request.name(),
+                   request.supplier(), request.supplier_lot(),
+                   request.expires_on(), item.item().item_id(), caller.user_id,
+                   absl::ToUnixMicros(received.at), received.late_entry_reason})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_material(), LoadMaterial(tx, id));
         return audit
-            .Append("material.receive", "material_lot", id, response.material())
+            .Append("material.receive", "material_lot", id, response.material(),
+                    LateEntryAuditReason(received.late_entry_reason))
             .status();
       });
 }
@@ -149,6 +170,16 @@ Manufacturing::DispositionMaterial(
   if (request.signature().meaning() == common::v1::SIGNATURE_MEANING_REJECTED) {
     CC_RETURN_IF_ERROR(
         RequireText(request.context().reason(), "context.reason"));
+    // A rejection takes material out of use from the moment it is signed:
+    // dating it back would void steps recorded in good faith since.
+    if (request.has_released_at()) {
+      return InvalidField("released_at",
+                          "a rejection is dated when it is signed");
+    }
+    if (!fields::Blank(request.late_entry_reason())) {
+      return InvalidField("late_entry_reason",
+                          "a rejection is dated when it is signed, never late");
+    }
   }
   const std::string& request_id = request.context().request_id();
   // SignAs refuses a malformed request id before the password is checked.
@@ -185,9 +216,23 @@ Manufacturing::DispositionMaterial(
                            v1::MaterialStatus_Name(material.status()),
                            ", not in quarantine"));
         }
+        // Late or not as entered now; a retry replays the first answer.
+        CC_ASSIGN_OR_RETURN(
+            Entered dispositioned,
+            EnteredAt(request.released_at(), request.has_released_at(),
+                      "released_at", request.late_entry_reason(), Now(),
+                      options_.late_entry_after));
+        if (dispositioned.at < fields::ToTime(material.received_at())) {
+          return InvalidField(
+              "released_at",
+              absl::StrCat("before the lot was received (",
+                           TimeText(fields::ToTime(material.received_at())),
+                           ")"));
+        }
         CC_ASSIGN_OR_RETURN(absl::CivilDay expires,
                             RequireDate(material.expires_on(), "expires_on"));
-        if (release && expires < DayOf(Now())) {
+        // Expired on the day of the release, which may lie in the past.
+        if (release && expires < DayOf(dispositioned.at)) {
           return FailedRule(
               kReasonMaterialExpired,
               absl::StrCat("material lot ", material.material_code(),
@@ -202,15 +247,18 @@ Manufacturing::DispositionMaterial(
                      signature.actor.user_id(),
                      release ? pg::Param::Null()
                              : pg::Param(request.context().reason()),
-                     absl::ToUnixMicros(Now())})
+                     absl::ToUnixMicros(dispositioned.at),
+                     dispositioned.late_entry_reason})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_material(),
                             LoadMaterial(tx, material.material_id()));
         return audit
             .Append(release ? "material.release" : "material.reject",
                     "material_lot", material.material_id(), response.material(),
-                    release ? "" : request.context().reason(), {},
-                    signature.manifestation)
+                    release
+                        ? LateEntryAuditReason(dispositioned.late_entry_reason)
+                        : request.context().reason(),
+                    {}, signature.manifestation)
             .status();
       });
 }

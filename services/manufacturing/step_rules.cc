@@ -46,11 +46,6 @@ absl::Status FailedOnField(std::string_view reason, std::string_view field,
   return status;
 }
 
-// A time as the refusals write it: "2026-11-15 08:00 UTC".
-std::string TimeText(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
-}
-
 // A duration in whole days, hours and minutes: "3 d 4 h 05 min".
 std::string DurationText(absl::Duration d) {
   int64_t minutes = absl::ToInt64Minutes(d);
@@ -62,6 +57,10 @@ std::string DurationText(absl::Duration d) {
 }
 
 }  // namespace
+
+std::string TimeText(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
+}
 
 std::string KindName(v1::StepKind kind) {
   switch (kind) {
@@ -281,7 +280,7 @@ absl::StatusOr<std::string> LateEntryReason(absl::Time performed_at,
         absl::StrCat("required: this entry is late: ", std::string(field), " (",
                      TimeText(performed_at), ") was ", DurationText(after),
                      " ago, more than the ", DurationText(window),
-                     " within which a step is entered; say why it is entered "
+                     " within which an entry is made; say why it is entered "
                      "late"));
   }
   if (Blank(reason)) return std::string();
@@ -292,6 +291,20 @@ absl::StatusOr<std::string> LateEntryReason(absl::Time performed_at,
 std::string LateEntryAuditReason(std::string_view late_entry_reason) {
   if (late_entry_reason.empty()) return "";
   return absl::StrCat("late entry: ", std::string(late_entry_reason));
+}
+
+absl::StatusOr<Entered> EnteredAt(const google::protobuf::Timestamp& at,
+                                  bool present, std::string_view field,
+                                  std::string_view reason, absl::Time now,
+                                  absl::Duration window) {
+  Entered entered{now, ""};
+  if (present) {
+    CC_RETURN_IF_ERROR(fields::RequirePastTime(at, true, field, now));
+    entered.at = ToTime(at);
+  }
+  CC_ASSIGN_OR_RETURN(entered.late_entry_reason,
+                      LateEntryReason(entered.at, now, window, field, reason));
+  return entered;
 }
 
 absl::Status CheckLeftoverDraws(const BatchView& view) {

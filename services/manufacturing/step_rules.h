@@ -70,6 +70,9 @@ std::string KindName(v1::StepKind kind);
 // A cell count as the refusals and item descriptions write it (%.3g).
 std::string Cells(double cells);
 
+// A time as the refusals write it: "2026-11-15 08:00 UTC".
+std::string TimeText(absl::Time t);
+
 // An enum value's name without its type's prefix, as the refusals and item
 // descriptions write it: EnumLabel(v1::BatchState_Name(s), "BATCH_STATE_")
 // is "IN_PROCESS". By the prefix, never by its length (decision 0014).
@@ -124,6 +127,26 @@ absl::StatusOr<std::string> LateEntryReason(absl::Time performed_at,
 // The reason an audit record of an entry carries: "late entry: <reason>",
 // or "" for an entry made in time.
 std::string LateEntryAuditReason(std::string_view late_entry_reason);
+
+// When a retrospective entry says something happened, and its late-entry
+// reason to keep.
+struct Entered {
+  absl::Time at;
+  std::string late_entry_reason;
+};
+
+// What a batch's start or a material lot's receipt or release says about
+// its own time: `at` (request field `field`, e.g. "started_at") when
+// `present` (a paper record entered after the fact), else `now` (the
+// service's clock); held to the late-entry rule as a step is
+// (LateEntryReason: `reason` is required when `at` lies more than `window`
+// before `now`). INVALID_ARGUMENT `field` for a time that is not valid or
+// lies in the future (fields::RequirePastTime), LateEntryReason's
+// INVALID_ARGUMENT late_entry_reason.
+absl::StatusOr<Entered> EnteredAt(const google::protobuf::Timestamp& at,
+                                  bool present, std::string_view field,
+                                  std::string_view reason, absl::Time now,
+                                  absl::Duration window);
 
 // Leftovers: no step draws from a source whose rest an earlier seeding in
 // `view` discarded (FAILED_PRECONDITION LEFTOVER_DISCARDED) or, but for a

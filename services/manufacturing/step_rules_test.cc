@@ -597,6 +597,44 @@ TEST(StepRulesTest, AnEntryPastTheWindowIsLateAndNeedsAReason) {
   EXPECT_EQ(LateEntryAuditReason(""), "");
 }
 
+TEST(StepRulesTest, ABatchStartOrReleaseIsDatedAsItHappened) {
+  const absl::Time now = fields::ToTime(Hour(100));
+  const absl::Duration window = absl::Hours(1);
+  google::protobuf::Timestamp unset;
+  // Not given: the service clock's now, in time.
+  auto now_entered = EnteredAt(unset, false, "started_at", "", now, window);
+  ASSERT_TRUE(now_entered.ok()) << now_entered.status();
+  EXPECT_EQ(now_entered->at, now);
+  EXPECT_EQ(now_entered->late_entry_reason, "");
+  // Two days back, as the paper record says: a late entry, under the rule a
+  // step is held to.
+  absl::Status late =
+      EnteredAt(Hour(52), true, "released_at", " ", now, window).status();
+  EXPECT_EQ(late.code(), absl::StatusCode::kInvalidArgument) << late;
+  EXPECT_EQ(FieldOf(late), "late_entry_reason");
+  EXPECT_NE(late.message().find("released_at"), absl::string_view::npos)
+      << late;
+  EXPECT_NE(late.message().find("2 d"), absl::string_view::npos) << late;
+  auto backdated = EnteredAt(Hour(52), true, "released_at",
+                             "paper record transcribed", now, window);
+  ASSERT_TRUE(backdated.ok()) << backdated.status();
+  EXPECT_EQ(backdated->at, fields::ToTime(Hour(52)));
+  EXPECT_EQ(backdated->late_entry_reason, "paper record transcribed");
+  // Half an hour back: in time.
+  google::protobuf::Timestamp half_hour = Hour(100);
+  half_hour.set_seconds(half_hour.seconds() - 1800);
+  auto recent = EnteredAt(half_hour, true, "received_at", "", now, window);
+  ASSERT_TRUE(recent.ok()) << recent.status();
+  EXPECT_EQ(recent->at, now - absl::Minutes(30));
+  EXPECT_EQ(recent->late_entry_reason, "");
+  // Never in the future (beyond the clock skew), whatever the reason.
+  absl::Status future =
+      EnteredAt(Hour(101), true, "received_at", "typed ahead", now, window)
+          .status();
+  EXPECT_EQ(future.code(), absl::StatusCode::kInvalidArgument) << future;
+  EXPECT_EQ(FieldOf(future), "received_at");
+}
+
 TEST(StepRulesTest, AHarvestFasterThanTheMinimumDoublingTimeIsImplausible) {
   // P1 seeded with 1e6 at hour 240; 15 h per doubling at the fastest.
   v1::Step p1 =

@@ -129,7 +129,8 @@ std::string MaterialSelect() {
       pg::MicrosColumn("received_at"),
       ", dispositioned_by AS dispositioned_by_user_id, ",
       pg::MicrosColumn("dispositioned_at"),
-      ", rejection_reason, version FROM cellchain_manufacturing.materials ");
+      ", rejection_reason, version, receipt_late_entry_reason, "
+      "release_late_entry_reason FROM cellchain_manufacturing.materials ");
 }
 
 template <typename Executor>
@@ -164,7 +165,7 @@ std::string BatchColumns() {
       ", product_item_id, product_step_id, abort_reason, version, "
       "aborted_by AS aborted_by_user_id, "
       "aborted_by_name AS aborted_by_printed_name, ",
-      pg::MicrosColumn("aborted_at"));
+      pg::MicrosColumn("aborted_at"), ", late_entry_reason");
 }
 
 std::string BatchSelect() {
