@@ -8,23 +8,19 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <type_traits>
-#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cellchain/labels/v1/labels.pb.h"
+#include "clients/label/isbt_json.h"
 #include "clients/label/printer.h"
 #include "clients/label/render.h"
 #include "services/common/strings/absl_view.h"
 #include "services/isbt128/din.h"
-#include "services/isbt128/eye_readable.h"
 #include "services/isbt128/scan.h"
 
 namespace cellchain::label {
@@ -313,94 +309,6 @@ int PrinterStatusCommand(std::span<const std::string> rest, Io& io) {
   return kExitDone;
 }
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string MinuteJson(absl::CivilMinute at) {
-  return JsonString(absl::FormatCivilTime(at));
-}
-
-// One data structure as a JSON object's members after "number" and "data".
-std::string Members(const isbt128::DataStructure& ds) {
-  return std::visit(
-      [](const auto& v) -> std::string {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, isbt128::DonationIdentification>) {
-          const char* type = "none";
-          switch (v.flag_type) {
-            case isbt128::FlagType::kNone:
-              type = "none";
-              break;
-            case isbt128::FlagType::kType1:
-              type = "type1";
-              break;
-            case isbt128::FlagType::kType2:
-              type = "type2";
-              break;
-            case isbt128::FlagType::kType3:
-              type = "type3";
-              break;
-            case isbt128::FlagType::kReserved:
-              type = "reserved";
-              break;
-          }
-          return absl::StrCat(
-              "\"name\": \"donation identification number\", \"din\": ",
-              JsonString(v.din.ToString()),
-              ", \"fin\": ", JsonString(v.din.fin()),
-              ", \"year\": ", v.din.year(),
-              ", \"sequence\": ", v.din.sequence(),
-              ", \"flags\": ", JsonString(v.flags), ", \"flag_type\": \"", type,
-              "\", \"check_character\": ",
-              JsonString(std::string(1, v.din.CheckCharacter())));
-        } else if constexpr (std::is_same_v<T, isbt128::BloodGroups>) {
-          return absl::StrCat("\"name\": \"blood groups\", \"content\": ",
-                              JsonString(v.content));
-        } else if constexpr (std::is_same_v<T, isbt128::ProductCode>) {
-          return absl::StrCat(
-              "\"name\": \"product code\", \"description_code\": ",
-              JsonString(v.description_code), ", \"tds\": ", JsonString(v.tds));
-        } else if constexpr (std::is_same_v<T, isbt128::ExpirationDate>) {
-          return absl::StrCat("\"name\": \"expiration date\", \"date\": ",
-                              JsonString(absl::FormatCivilTime(v.day)));
-        } else if constexpr (std::is_same_v<T, isbt128::Expiration>) {
-          return absl::StrCat(
-              "\"name\": \"expiration date and time\", \"at\": ",
-              MinuteJson(v.at));
-        } else if constexpr (std::is_same_v<T, isbt128::Collection>) {
-          return absl::StrCat(
-              "\"name\": \"collection date and time\", \"at\": ",
-              MinuteJson(v.at));
-        } else {
-          return absl::StrCat(
-              "\"name\": \"chain of identity identifier\", \"fin\": ",
-              JsonString(v.fin()), ", \"year\": ", v.year(),
-              ", \"sequence\": ", JsonString(v.sequence()),
-              ", \"check_character\": ",
-              JsonString(std::string(1, v.CheckCharacter())));
-        }
-      },
-      ds.value);
-}
-
 int IsbtCommand(std::span<const std::string> rest, Io& io) {
   if (rest.empty()) return Usage("missing isbt command", io);
   if (rest[0] == "--help" || rest[0] == "-h") {
@@ -421,23 +329,7 @@ int IsbtCommand(std::span<const std::string> rest, Io& io) {
     absl::StatusOr<std::vector<isbt128::DataStructure>> parsed =
         isbt128::ParseScan(arg);
     if (!parsed.ok()) return Refused(parsed.status(), io);
-    std::string json = absl::StrCat(
-        "{\n  \"compound_message\": ", arg.starts_with("=+") ? "true" : "false",
-        ",\n  \"data_structures\": [");
-    for (size_t i = 0; i < parsed->size(); ++i) {
-      const isbt128::DataStructure& ds = (*parsed)[i];
-      absl::StrAppend(&json, i == 0 ? "\n" : ",\n", "    {\"number\": \"",
-                      absl::Dec(ds.number, absl::kZeroPad3),
-                      "\", \"data\": ", JsonString(ds.text), ", ", Members(ds));
-      if (absl::StatusOr<isbt128::EyeReadable> eye =
-              isbt128::EyeReadableOf(ds.text);
-          eye.ok()) {
-        absl::StrAppend(&json, ", \"eye_readable\": ", JsonString(eye->text));
-      }
-      json += "}";
-    }
-    json += "\n  ]\n}\n";
-    io.out << json;
+    io.out << ScanJson(arg.starts_with("=+"), *parsed);
     return kExitDone;
   }
   return Usage(absl::StrCat("unknown isbt command ", rest[0]), io);
