@@ -15,6 +15,7 @@
 #include "services/common/auth/principal.h"
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
+#include "services/common/status/failing_rules.h"
 #include "services/common/status/status.h"
 #include "services/ledger/record_once.h"
 #include "services/qc/qc.h"
@@ -123,7 +124,7 @@ absl::StatusOr<v1::DisposeLotResponse> Qc::DisposeLot(
             return FailedRule(
                 blockers.front().reason,
                 absl::StrCat("lot ", locked.lot_id(), " cannot be ",
-                             StateWord(to), ": ", BlockerText(blockers)));
+                             StateWord(to), ": ", FailingRulesText(blockers)));
           }
           if (to == v1::LOT_STATE_RELEASED) {
             // A full release keeps the tests once left pending on record.
@@ -143,12 +144,12 @@ absl::StatusOr<v1::DisposeLotResponse> Qc::DisposeLot(
         const bool closes_conditions =
             to == v1::LOT_STATE_RELEASED && ConditionOpen(locked);
         CC_RETURN_IF_ERROR(
-            tx.Exec(
-                  kUpdateLotDisposition,
-                  {locked.lot_id(), static_cast<int>(to),
-                   signature.actor.user_id(),
-                   reason.empty() ? pg::Param::Null() : pg::Param(reason),
-                   pg::TextArray(pending), closes_conditions, pg::Param::Null()})
+            tx.Exec(kUpdateLotDisposition,
+                    {locked.lot_id(), static_cast<int>(to),
+                     signature.actor.user_id(),
+                     reason.empty() ? pg::Param::Null() : pg::Param(reason),
+                     pg::TextArray(pending), closes_conditions,
+                     pg::Param::Null()})
                 .status());
         CC_ASSIGN_OR_RETURN(*response.mutable_lot(),
                             LoadLot(tx, locked.lot_id()));

@@ -8,8 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/fields/fields.h"
@@ -66,12 +64,13 @@ absl::StatusOr<v1::Lookback> RecordLookback(
   const std::string id = crypto::RandomId("lbk");
   CC_RETURN_IF_ERROR(
       audit.tx()
-          .Exec(kInsertLookback,
-                {id, lot.lot_id(), lot.product_item_id(),
-                 trigger_result_id.empty() ? pg::Param::Null()
-                                           : pg::Param(trigger_result_id),
-                 reason, recalled.recall.recall().recall_id(),
-                 pg::TextArray(held), pg::Param::Bytes(patients_bytes), user_id})
+          .Exec(
+              kInsertLookback,
+              {id, lot.lot_id(), lot.product_item_id(),
+               trigger_result_id.empty() ? pg::Param::Null()
+                                         : pg::Param(trigger_result_id),
+               reason, recalled.recall.recall().recall_id(),
+               pg::TextArray(held), pg::Param::Bytes(patients_bytes), user_id})
           .status());
   CC_ASSIGN_OR_RETURN(v1::Lookback lookback, LoadLookback(audit.tx(), id));
   CC_RETURN_IF_ERROR(audit
@@ -79,14 +78,6 @@ absl::StatusOr<v1::Lookback> RecordLookback(
                                  lookback, reason, {DinOf(lot)})
                          .status());
   return lookback;
-}
-
-std::string BlockerText(const std::vector<Blocker>& blockers) {
-  std::vector<std::string> lines;
-  for (const Blocker& b : blockers) {
-    lines.push_back(absl::StrCat(b.reason, ": ", b.message));
-  }
-  return absl::StrJoin(lines, "; ");
 }
 
 Qc::Qc(pg::Pool* pool, const ledger::Ledger* ledger,

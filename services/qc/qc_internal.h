@@ -60,9 +60,6 @@ absl::StatusOr<v1::Result> InvalidateIn(ledger::Recorder& audit,
                                         const std::string& reason,
                                         const auth::Signature& signature);
 
-// "REASON: message; REASON: message".
-std::string BlockerText(const std::vector<Blocker>& blockers);
-
 }  // namespace cellchain::qc
 
 #endif  // CELLCHAIN_SERVICES_QC_QC_INTERNAL_H_

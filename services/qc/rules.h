@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "cellchain/common/v1/common.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
+#include "services/common/status/failing_rules.h"
 #include "services/qc/reasons.h"
 
 namespace cellchain::qc {
@@ -71,11 +72,9 @@ absl::StatusOr<v1::Conformance> Judge(const v1::SpecTest& test,
 std::vector<v1::TestEvaluation> EvaluateTests(
     const v1::Specification& spec, const std::vector<v1::Result>& results);
 
-// One reason a release would be refused.
-struct Blocker {
-  std::string reason;  // kReason...
-  std::string message;
-};
+// One reason a release would be refused (FailingRulesText reads a list of
+// them).
+using Blocker = FailingRule;
 
 // What a release (or, with `conditional`, a conditional release) of a lot
 // would refuse, in a stable order: tests not in (pending, awaiting review)
