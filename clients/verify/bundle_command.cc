@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "clients/cli/printable.h"
 #include "clients/verify/verify.h"
 #include "services/common/strings/std_view.h"
 #include "services/ledger/keyring.h"
@@ -18,6 +19,12 @@
 
 namespace cellchain::verify {
 namespace {
+
+// Every text taken from the bundle (or a file, or an error quoting one) goes
+// through Printable before it reaches the terminal: a bundle is untrusted
+// input, and an ESC in its query could rewrite the screen, a CR or LF forge a
+// "VALID" line (the same escapes as the cellchain CLI, clients/cli).
+using ::cellchain::cli::Printable;
 
 constexpr int kBarWidth = 30;
 
@@ -82,9 +89,9 @@ std::string FormatBundleReport(const std::string& dir,
                                const std::vector<std::string>& discrepancies) {
   const ledger::Summary& s = result.summary;
   std::string out;
-  absl::StrAppend(&out, "bundle          ", dir, " (", ledger::kBundleFormat,
-                  ")\n");
-  absl::StrAppend(&out, "query           ", bundle.query, "\n");
+  absl::StrAppend(&out, "bundle          ", Printable(dir), " (",
+                  ledger::kBundleFormat, ")\n");
+  absl::StrAppend(&out, "query           ", Printable(bundle.query), "\n");
   absl::StrAppend(&out, "scope           ",
                   bundle.complete ? "the whole log from index 0"
                                   : "a subset of the log (a query's result)",
@@ -95,7 +102,7 @@ std::string FormatBundleReport(const std::string& dir,
                                      *bundle.exported_at, absl::UTCTimeZone()),
                     "\n");
   }
-  absl::StrAppend(&out, "log             ", bundle.origin, "\n");
+  absl::StrAppend(&out, "log             ", Printable(bundle.origin), "\n");
   absl::StrAppend(&out, "checkpoint key  ", vkey_note, "\n");
   absl::StrAppend(&out, "record keys     ", keys_note, "\n");
   absl::StrAppend(
@@ -153,10 +160,11 @@ std::string FormatBundleReport(const std::string& dir,
   if (failures > 0) {
     absl::StrAppend(&out, "\nfailures:\n");
     for (const std::string& discrepancy : discrepancies) {
-      absl::StrAppend(&out, "FAIL BUNDLE ", discrepancy, "\n");
+      absl::StrAppend(&out, "FAIL BUNDLE ", Printable(discrepancy), "\n");
     }
     for (const ledger::Finding& finding : result.findings) {
-      absl::StrAppend(&out, "FAIL ", ledger::FormatFinding(finding), "\n");
+      absl::StrAppend(&out, "FAIL ", Printable(ledger::FormatFinding(finding)),
+                      "\n");
     }
     absl::StrAppend(
         &out, "\nINVALID: ", Plural(failures, "failure", "failures"), "\n");
@@ -173,8 +181,8 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
     absl::StatusOr<ledger::NoteVerifier> verifier =
         ledger::NoteVerifier::FromKeyString(vkey);
     if (!verifier.ok()) {
-      err << "cellchain-verify: --vkey " << vkey << ": "
-          << ToStd(verifier.status().message()) << "\n";
+      err << "cellchain-verify: --vkey " << Printable(vkey) << ": "
+          << Printable(ToStd(verifier.status().message())) << "\n";
       return kExitUsage;
     }
     verifiers.push_back(*std::move(verifier));
@@ -186,13 +194,14 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
     absl::StatusOr<ledger::Keyring> read =
         ledger::Keyring::FromFile(command.keyring_file);
     if (!read.ok()) {
-      err << "cellchain-verify: --keyring: " << ToStd(read.status().message())
-          << "\n";
+      err << "cellchain-verify: --keyring: "
+          << Printable(ToStd(read.status().message())) << "\n";
       return kExitUsage;
     }
     keyring = *std::move(read);
     keys_note = absl::StrCat(keyring->keys().size(), " trusted in ",
-                             command.keyring_file, " (given with --keyring)");
+                             Printable(command.keyring_file),
+                             " (given with --keyring)");
   } else {
     keys_note = "taken from the bundle itself: NOT an independent anchor";
     err << "cellchain-verify: warning: no --keyring given; the record-signing "
@@ -204,7 +213,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
   absl::StatusOr<ledger::Bundle> bundle = ledger::ReadBundle(command.dir);
   if (!bundle.ok()) {
     err << "cellchain-verify: cannot read the bundle: "
-        << ToStd(bundle.status().message()) << "\n";
+        << Printable(ToStd(bundle.status().message())) << "\n";
     return kExitUsage;
   }
   std::vector<std::string> kept;
@@ -216,8 +225,8 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
         in ? ledger::ParseWitnessed(text.str())
            : absl::NotFoundError("cannot be read");
     if (!since.ok()) {
-      err << "cellchain-verify: --since " << file << ": "
-          << ToStd(since.status().message()) << "\n";
+      err << "cellchain-verify: --since " << Printable(file) << ": "
+          << Printable(ToStd(since.status().message())) << "\n";
       return kExitUsage;
     }
     kept.push_back(since->note);
@@ -235,12 +244,12 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
         ledger::NoteVerifier::FromKeyString(bundle->verifier_key);
     if (!verifier.ok()) {
       err << "cellchain-verify: the bundle's verifier key is malformed ("
-          << ToStd(verifier.status().message())
+          << Printable(ToStd(verifier.status().message()))
           << "): pass the log's key with --vkey\n";
       return kExitUsage;
     }
     vkey_note = absl::StrCat(
-        verifier->KeyString(),
+        Printable(verifier->KeyString()),
         "\n                (taken from the bundle itself: NOT an independent "
         "anchor)");
     err << "cellchain-verify: warning: no --vkey given; the checkpoint key "
@@ -251,7 +260,7 @@ int RunBundleCommand(const BundleCommand& command, std::ostream& out,
   } else {
     for (const ledger::NoteVerifier& verifier : verifiers) {
       if (!vkey_note.empty()) vkey_note += "\n                ";
-      vkey_note += verifier.KeyString();
+      vkey_note += Printable(verifier.KeyString());
     }
     vkey_note += " (given with --vkey)";
   }

@@ -319,5 +319,31 @@ TEST_F(BundleCommandTest, ASubsetSaysWhatItCannotShow) {
   EXPECT_THAT(o.out, HasSubstr("not that the query's result is complete"));
 }
 
+// A bundle is untrusted input: its text must not reach the terminal raw,
+// where an ESC could retitle the window or clear the screen, and a CR or LF
+// forge a line of the report.
+TEST_F(BundleCommandTest, TextFromTheBundleIsPrintedEscaped) {
+  fs::path forged = dir_.string() + "_forged";
+  fs::remove_all(forged);
+  CC_ASSERT_OK_AND_ASSIGN(ledger::Bundle bundle, ledger::ReadBundle(dir()));
+  bundle.query = "all\x1b]0;owned\x07\x1b[2J\r\nVALID: every check holds\t\x7f";
+  bundle.records[4].entity_id = "e1\x1b[8m\nFAIL nothing";
+  CC_ASSERT_OK(ledger::WriteBundle(bundle, forged.string()));
+
+  Outcome o = Exec({"bundle", "--vkey", vkey(), forged.string()});
+  fs::remove_all(forged);
+
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("query           all\\x1b]0;owned\\x07\\x1b[2J"
+                               "\\r\\nVALID: every check holds\\t\\x7f\n"));
+  EXPECT_THAT(o.out, HasSubstr("e1\\x1b[8m\\nFAIL nothing"));
+  EXPECT_THAT(o.out, Not(HasSubstr("\nVALID: every check holds")));
+  EXPECT_THAT(o.out, Not(HasSubstr("\nFAIL nothing")));
+  for (const std::string* text : {&o.out, &o.err}) {
+    EXPECT_EQ(text->find_first_of("\x1b\r\x07\x7f"), std::string::npos)
+        << *text;
+  }
+}
+
 }  // namespace
 }  // namespace cellchain::verify

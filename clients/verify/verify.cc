@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "clients/cli/printable.h"
 #include "clients/verify/bundle_command.h"
 #include "clients/verify/command_line.h"
 #include "services/common/status/status.h"
@@ -20,6 +21,10 @@
 
 namespace cellchain::verify {
 namespace {
+
+// Messages quote files and arguments (and notes' signer names): escaped for
+// the terminal as the cellchain CLI does (clients/cli/printable.h).
+using ::cellchain::cli::Printable;
 
 // Larger than any note we sign (a checkpoint with 100 signatures is under
 // 20 KiB); keeps a wrong path such as /dev/zero from being read forever.
@@ -47,7 +52,7 @@ struct Command {
 };
 
 int UsageError(std::string_view usage, std::string_view message, Io& io) {
-  io.err << "cellchain-verify: " << message << "\n\n" << usage;
+  io.err << "cellchain-verify: " << Printable(message) << "\n\n" << usage;
   return kExitUsage;
 }
 
@@ -56,7 +61,8 @@ int UsageError(const Command& command, const absl::Status& status, Io& io) {
 }
 
 int Invalid(const absl::Status& status, Io& io) {
-  io.err << "cellchain-verify: invalid: " << ToStd(status.message()) << "\n";
+  io.err << "cellchain-verify: invalid: " << Printable(ToStd(status.message()))
+         << "\n";
   return kExitInvalid;
 }
 
@@ -277,7 +283,7 @@ int RunNote(const Command& command, const ParsedArgs& args, Io& io) {
       ledger::VerifyNote(*note, verifiers);
   if (!verified.ok()) return Invalid(verified.status(), io);
   for (const ledger::NoteSignature& sig : verified->verified) {
-    io.out << sig.name << "\n";
+    io.out << Printable(sig.name) << "\n";
   }
   return kExitValid;
 }
