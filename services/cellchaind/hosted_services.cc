@@ -18,18 +18,17 @@
 #include "services/audit/audit_service.h"
 #include "services/clinical/clinical_service.h"
 #include "services/clinical/direct_doses.h"
-#include "services/clinical/direct_items.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
 #include "services/custody/custody_port.h"
 #include "services/custody/custody_service.h"
 #include "services/donor/donor_service.h"
+#include "services/dose/direct_lots.h"
 #include "services/dose/direct_ports.h"
 #include "services/dose/dose_service.h"
 #include "services/identity/auth_service.h"
 #include "services/isbt128/din.h"
 #include "services/labels/direct_doses.h"
-#include "services/labels/direct_items.h"
 #include "services/labels/direct_process.h"
 #include "services/labels/labels_service.h"
 #include "services/ledger/note.h"
@@ -205,9 +204,6 @@ class CustodyModule final : public Module {
     auto module = std::unique_ptr<CustodyModule>(
         new CustodyModule(std::move(pool), std::move(ledger), shared));
     shared->custody = &module->port_;
-    shared->dose_items = &module->items_;
-    shared->clinical_items = &module->clinical_items_;
-    shared->labels_items = &module->labels_items_;
     return module;
   }
 
@@ -228,14 +224,9 @@ class CustodyModule final : public Module {
   std::unique_ptr<ledger::Ledger> ledger_;
   custody::Custody custody_;
   custody::CustodyService service_;
-  // What co-hosted services call custody through.
+  // What every co-hosted service calls custody through (dose's, clinical's
+  // and labels's ItemPort are custody's CustodyPort).
   custody::DirectCustody port_{&custody_};
-  // What the dose service reaches custody through.
-  dose::DirectItems items_{&custody_};
-  // What the clinical service reaches custody through.
-  clinical::DirectItems clinical_items_{&custody_};
-  // What the labels service reads items through.
-  labels::DirectItems labels_items_{&custody_};
 };
 
 class DonorModule final : public Module {
@@ -404,8 +395,7 @@ class QcModule final : public Module {
     CC_RETURN_IF_ERROR(qc::Qc::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<QcModule>(
         new QcModule(std::move(pool), std::move(ledger), shared, options.qc));
-    shared->dose_lots = &module->lots_;
-    shared->clinical_lots = &module->clinical_lots_;
+    shared->lots = &module->lots_;
     return module;
   }
 
@@ -427,10 +417,8 @@ class QcModule final : public Module {
   std::unique_ptr<ledger::Ledger> ledger_;
   qc::Qc qc_;
   qc::QcService service_;
-  // What the dose service reads lots' dispositions through.
+  // What the dose and clinical services read lots' dispositions through.
   dose::DirectLots lots_{&qc_};
-  // What the clinical service reads lots' dispositions through.
-  clinical::DirectLots clinical_lots_{&qc_};
 };
 
 class DoseModule final : public Module {
@@ -452,8 +440,8 @@ class DoseModule final : public Module {
                           "a Facility Identification Number is 5 characters "
                           "(e.g. A9999)");
     }
-    if (shared->signatures == nullptr || shared->dose_items == nullptr ||
-        shared->dose_materials == nullptr || shared->dose_lots == nullptr) {
+    if (shared->signatures == nullptr || shared->custody == nullptr ||
+        shared->dose_materials == nullptr || shared->lots == nullptr) {
       return absl::InternalError(
           "dose needs identity's signatures, and custody, manufacturing and "
           "qc hosted with it");
@@ -495,7 +483,7 @@ class DoseModule final : public Module {
         ledger_(std::move(ledger)),
         cipher_(std::move(cipher)),
         dose_(pool_.get(), ledger_.get(), &cipher_, shared->signatures,
-              shared->dose_lots, shared->dose_materials, shared->dose_items,
+              shared->lots, shared->dose_materials, shared->custody,
               std::move(options)),
         service_(&dose_) {}
 
@@ -524,8 +512,8 @@ class ClinicalModule final : public Module {
     // that did not is told which are missing.
     std::vector<std::string> missing;
     if (shared->signatures == nullptr) missing.push_back("identity");
-    if (shared->clinical_items == nullptr) missing.push_back("custody");
-    if (shared->clinical_lots == nullptr) missing.push_back("qc");
+    if (shared->custody == nullptr) missing.push_back("custody");
+    if (shared->lots == nullptr) missing.push_back("qc");
     if (shared->clinical_doses == nullptr) missing.push_back("dose");
     if (!missing.empty()) {
       return absl::InternalError(absl::StrCat(
@@ -573,8 +561,8 @@ class ClinicalModule final : public Module {
       : pool_(std::move(pool)),
         ledger_(std::move(ledger)),
         clinical_(pool_.get(), ledger_.get(), shared->signatures,
-                  shared->clinical_doses, shared->clinical_lots,
-                  shared->clinical_items, std::move(options)),
+                  shared->clinical_doses, shared->lots, shared->custody,
+                  std::move(options)),
         service_(&clinical_) {}
 
   std::unique_ptr<pg::Pool> pool_;
@@ -597,7 +585,7 @@ class LabelsModule final : public Module {
     // that did not is told which are missing.
     std::vector<std::string> missing;
     if (shared->signatures == nullptr) missing.push_back("identity");
-    if (shared->labels_items == nullptr) missing.push_back("custody");
+    if (shared->custody == nullptr) missing.push_back("custody");
     if (shared->donors == nullptr) missing.push_back("donor");
     if (shared->manufacturing == nullptr) missing.push_back("manufacturing");
     if (shared->labels_doses == nullptr) missing.push_back("dose");
@@ -631,9 +619,8 @@ class LabelsModule final : public Module {
       : pool_(std::move(pool)),
         ledger_(std::move(ledger)),
         process_(shared->donors, shared->manufacturing),
-        labels_(pool_.get(), ledger_.get(), shared->signatures,
-                shared->labels_items, shared->labels_doses, &process_,
-                std::move(options)),
+        labels_(pool_.get(), ledger_.get(), shared->signatures, shared->custody,
+                shared->labels_doses, &process_, std::move(options)),
         service_(&labels_) {}
 
   std::unique_ptr<pg::Pool> pool_;

@@ -93,26 +93,23 @@ struct Shared {
   ledger::StateRegistry states;
   auth::SessionAuthority* sessions = nullptr;
   auth::SignatureAuthority* signatures = nullptr;
-  // Set by the custody module for services that call custody in-process.
+  // Set by the custody module for services that call custody in-process:
+  // donor, manufacturing and qc, and dose's, clinical's and labels's
+  // ItemPort, which are custody's CustodyPort.
   custody::CustodyPort* custody = nullptr;
   // Set by the donor module for services that read donor lots in-process.
   manufacturing::DonorLotPort* donor_lots = nullptr;
   // Set by the manufacturing module for services that read batches
   // in-process.
   qc::BatchPort* batches = nullptr;
-  // Set by the custody, manufacturing and qc modules for the dose service,
-  // which reaches them in-process through its own ports.
-  dose::ItemPort* dose_items = nullptr;
+  // Set by the manufacturing module for the dose service's MaterialPort.
   dose::MaterialPort* dose_materials = nullptr;
-  dose::LotPort* dose_lots = nullptr;
-  // Set by the custody, qc and dose modules for the clinical service,
-  // which reaches them in-process through its own ports.
-  clinical::ItemPort* clinical_items = nullptr;
-  clinical::LotPort* clinical_lots = nullptr;
+  // Set by the qc module for the dose and clinical services, which read
+  // lots' dispositions through it (clinical's LotPort is dose's).
+  dose::LotPort* lots = nullptr;
+  // Set by the dose module for the clinical and labels services, which
+  // reach it in-process through their own ports.
   clinical::DosePort* clinical_doses = nullptr;
-  // Set by the custody and dose modules for the labels service, which
-  // reaches them in-process through its own ports.
-  labels::ItemPort* labels_items = nullptr;
   labels::DosePort* labels_doses = nullptr;
   // Set by the donor and manufacturing modules for the labels service's
   // ProcessPort (services/labels/direct_process.h), which asks both: the
