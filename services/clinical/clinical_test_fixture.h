@@ -21,9 +21,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "services/clinical/clinical.h"
-#include "services/clinical/direct_items.h"
 #include "services/common/testing/service_fixture.h"
 #include "services/custody/custody.h"
+#include "services/custody/custody_port.h"
 #include "services/dose/fake_lots.h"
 
 namespace cellchain::clinical {
@@ -106,7 +106,7 @@ class ClinicalTest : public testing::ServiceFixture {
   std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, dose_ledger_,
       qc_ledger_;
   std::unique_ptr<custody::Custody> custody_;
-  std::unique_ptr<DirectItems> items_;
+  std::unique_ptr<custody::DirectCustody> items_;
   Doses doses_;
   dose::FakeLots lots_;  // qc as clinical sees it
   std::unique_ptr<Clinical> clinical_;

@@ -1,19 +1,19 @@
-// DosePort and LotPort over the dose and qc services co-hosted in the same
-// cellchaind: each calls the other domain object itself, as dose's
-// direct_ports.h does (docs/decisions/0012-donor-calls-custody.md). The
-// access gate is not crossed a second time: the calling RPC's own roles
-// were checked at its gate.
+// DosePort over the dose service co-hosted in the same cellchaind: it calls
+// the dose domain object itself, as dose's direct_ports.h does
+// (docs/decisions/0012-donor-calls-custody.md). The access gate is not
+// crossed a second time: the calling RPC's own roles were checked at its
+// gate. clinical's LotPort is dose's, served by dose::DirectLots
+// (services/dose/direct_lots.h).
 //
-// Header-only: whoever constructs these (cellchaind's hosted_services)
-// links dose_lib and qc_lib, which clinical_lib does not.
-// Thread-safety: as dose::Dose and qc::Qc (safe to call concurrently).
+// Header-only: whoever constructs it (cellchaind's hosted_services) links
+// dose_lib, which clinical_lib does not.
+// Thread-safety: as dose::Dose (safe to call concurrently).
 #ifndef CELLCHAIN_SERVICES_CLINICAL_DIRECT_DOSES_H_
 #define CELLCHAIN_SERVICES_CLINICAL_DIRECT_DOSES_H_
 
 #include <string>
 
 #include "services/clinical/ports.h"
-#include "services/dose/direct_lots.h"
 #include "services/dose/dose.h"
 
 namespace cellchain::clinical {
@@ -44,10 +44,6 @@ class DirectDoses final : public DosePort {
  private:
   dose::Dose* const dose_;
 };
-
-// dose's DirectLots (qc's GetLot: NOT_FOUND LOT_NOT_FOUND), as clinical's
-// LotPort is dose's.
-using DirectLots = dose::DirectLots;
 
 }  // namespace cellchain::clinical
 

@@ -10,12 +10,12 @@
 //             adverse event's lookback walks (a lot's donor lot and reagent
 //             lots backward, the dose bags they reached forward).
 // cellchaind wires them over the co-hosted services: direct_doses.h
-// (DosePort over dose::Dose, LotPort over qc::Qc: dose's own LotPort and
-// DirectLots, services/dose/lot_port.h and direct_lots.h) and direct_items.h
-// (custody::DirectCustody). The dose service learns that a dose was
-// infused from custody (the bag's INFUSED end), not from a call back.
-// Callers pass the acting person's principal so that custody's records and
-// rules name them; request ids are the clinical service's derived ones
+// (DosePort over dose::Dose), dose::DirectLots (LotPort over qc::Qc: dose's
+// own LotPort, services/dose/lot_port.h and direct_lots.h) and
+// custody::DirectCustody (ItemPort, custody_port.h). The dose service learns
+// that a dose was infused from custody (the bag's INFUSED end), not from a call
+// back. Callers pass the acting person's principal so that custody's records
+// and rules name them; request ids are the clinical service's derived ones
 // (idempotency::DerivedRequestId).
 //
 // Thread-safety: implementations must be thread-safe.

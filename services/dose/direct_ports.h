@@ -36,9 +36,6 @@ class DirectMaterials final : public MaterialPort {
   manufacturing::Manufacturing* const manufacturing_;
 };
 
-// custody's own DirectCustody, as ItemPort is custody's CustodyPort.
-using DirectItems = custody::DirectCustody;
-
 }  // namespace cellchain::dose
 
 #endif  // CELLCHAIN_SERVICES_DOSE_DIRECT_PORTS_H_

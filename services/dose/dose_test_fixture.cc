@@ -35,7 +35,7 @@ void DoseTest::SetUp() {
   custody_ = std::make_unique<custody::Custody>(
       custody_pool_.get(), custody_ledger_.get(), identity_.get(),
       ledger::RealClock());
-  items_ = std::make_unique<DirectItems>(custody_.get());
+  items_ = std::make_unique<custody::DirectCustody>(custody_.get());
   CC_ASSERT_OK_AND_ASSIGN(
       cipher_,
       crypto::FieldCipher::Create({{"k1", std::string(32, '\x5a')}}, "k1"));

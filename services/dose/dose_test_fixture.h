@@ -22,6 +22,7 @@
 #include "services/common/crypto/aead.h"
 #include "services/common/testing/service_fixture.h"
 #include "services/custody/custody.h"
+#include "services/custody/custody_port.h"
 #include "services/dose/direct_ports.h"
 #include "services/dose/dose.h"
 #include "services/dose/fake_lots.h"
@@ -115,7 +116,7 @@ class DoseTest : public testing::ServiceFixture {
   std::unique_ptr<pg::Pool> pool_, custody_pool_, qc_pool_;
   std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, qc_ledger_;
   std::unique_ptr<custody::Custody> custody_;
-  std::unique_ptr<DirectItems> items_;
+  std::unique_ptr<custody::DirectCustody> items_;
   std::optional<crypto::FieldCipher> cipher_;
   FakeLots lots_;  // qc as dose sees it
   Materials materials_;

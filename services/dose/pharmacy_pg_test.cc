@@ -20,7 +20,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-// Custody through DirectItems (custody::DirectCustody), with `after_change`
+// Custody through custody::DirectCustody, with `after_change`
 // called once custody has made a change (a handoff started or accepted, an item
 // ended): its error is returned instead of custody's answer, as if the answer
 // were lost or the caller refused after custody's commit.

@@ -9,7 +9,7 @@
 //                 lab and back, its end, and what it came from (holds).
 // ItemPort is custody::CustodyPort, which carries the handoffs and the
 // backward trace dose needs; custody::DirectCustody implements it over
-// custody::Custody (direct_ports.h names it DirectItems).
+// custody::Custody.
 // Callers pass the acting person's principal so that custody's records and
 // rules name them; request ids are the dose service's derived ones
 // (idempotency::DerivedRequestId).

@@ -56,7 +56,7 @@ void LabelsTest::SetUp() {
   custody_ = std::make_unique<custody::Custody>(
       custody_pool_.get(), custody_ledger_.get(), identity_.get(),
       ledger::RealClock());
-  items_ = std::make_unique<DirectItems>(custody_.get());
+  items_ = std::make_unique<custody::DirectCustody>(custody_.get());
   CC_ASSERT_OK(Labels::RegisterStateReaders(registry_));
   BootstrapAdmin();
   if (HasFatalFailure()) return;

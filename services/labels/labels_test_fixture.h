@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/testing/service_fixture.h"
 #include "services/custody/custody.h"
-#include "services/labels/direct_items.h"
+#include "services/custody/custody_port.h"
 #include "services/labels/labels.h"
 
 namespace cellchain::labels {
@@ -93,7 +93,7 @@ class LabelsTest : public testing::ServiceFixture {
   std::unique_ptr<pg::Pool> pool_, custody_pool_, dose_pool_;
   std::unique_ptr<ledger::Ledger> ledger_, custody_ledger_, dose_ledger_;
   std::unique_ptr<custody::Custody> custody_;
-  std::unique_ptr<DirectItems> items_;
+  std::unique_ptr<custody::DirectCustody> items_;
   Doses doses_;
   Process process_;
   std::unique_ptr<Labels> labels_;

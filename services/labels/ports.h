@@ -2,7 +2,7 @@
 // interface so that tests and the host wire it (like clinical's ports.h):
 //   ItemPort     custody: the item — its type, DIN, 003, 005, 040, patient,
 //                description and state (custody::DirectCustody,
-//                direct_items.h);
+//                custody_port.h);
 //   DosePort     dose: the dose a dose bag holds (003 with its division,
 //                005, 040, the count and volume) and its patient's subject
 //                id and date of birth (DirectDoses over dose::Dose's
