@@ -196,7 +196,9 @@ void Declare(config::Loader& loader, CommandLine& line) {
   loader.String("collected-at", &line.options.collected_at,
                 "donor receive: cord collected at.");
   loader.String("received-at", &line.options.received_at,
-                "donor receive: received at the lab.");
+                "donor receive: received at the lab; manufacturing "
+                "material-receive:\nwhen the lot was received (default: "
+                "now).");
   loader.String("weight-grams", &line.options.weight_grams,
                 "donor receive: tissue weight.");
   loader.String("deviation-id", &line.options.deviation_id,
@@ -293,8 +295,15 @@ void Declare(config::Loader& loader, CommandLine& line) {
                 "the\nseeding left in its source: discarded, banked or "
                 "carried.");
   loader.String("late-entry-reason", &line.options.late_entry_reason,
-                "manufacturing steps: why a step is entered later than the "
-                "server\nallows after its time (kept with the record).");
+                "manufacturing steps, batch-start, material-receive/release: "
+                "why it is\nentered later than the server allows after its "
+                "time (kept with the record).");
+  loader.String("started-at", &line.options.started_at,
+                "manufacturing batch-start: when the batch was started "
+                "(default: now).");
+  loader.String("released-at", &line.options.released_at,
+                "manufacturing material-release: when QA released the lot "
+                "(default: now).");
   loader.String("classification", &line.options.classification,
                 "manufacturing deviation-*: minor, major, critical.");
   loader.String("impact", &line.options.impact,

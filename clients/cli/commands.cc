@@ -311,19 +311,26 @@ const CommandSpec kCommands[] = {
      "    [--from=TIME] [--before=TIME] [--din=DIN] [--donor-code=D]\n"
      "Lots, newest receipt first.\n"},
     {"manufacturing material-receive",
-     "kind name supplier supplier-lot expires-on location-id reason",
+     "kind name supplier supplier-lot expires-on location-id reason "
+     "received-at late-entry-reason",
      "cellchain manufacturing material-receive --kind=K --name=NAME\n"
      "    --supplier=S --supplier-lot=LOT --expires-on=YYYY-MM-DD\n"
-     "    [--location-id=L]\n"
+     "    [--location-id=L] [--received-at=TIME [--late-entry-reason=TEXT]]\n"
      "A material lot in quarantine, registered in custody as a reagent lot.\n"
      "Kinds: medium, supplement, dissociation_reagent, digestion_enzyme,\n"
-     "cryoprotectant, heparin, saline, other. Technician or QA.\n"},
+     "cryoprotectant, heparin, saline, other. --received-at dates a receipt\n"
+     "entered after the fact; later than the server allows after it needs\n"
+     "--late-entry-reason. Technician or QA.\n"},
     {"manufacturing material-release",
-     "material-id! reason password-stdin password-env",
+     "material-id! reason password-stdin password-env released-at "
+     "late-entry-reason",
      "cellchain manufacturing material-release --material-id=MAT\n"
+     "    [--released-at=TIME [--late-entry-reason=TEXT]]\n"
      "    [--password-stdin | --password-env=VAR]\n"
      "QA releases a quarantined, unexpired lot (signed APPROVED); only\n"
-     "released lots may be used by a step.\n"},
+     "released lots may be used by a step, and only after their release.\n"
+     "--released-at dates a release entered after the fact; later than the\n"
+     "server allows after it needs --late-entry-reason.\n"},
     {"manufacturing material-reject",
      "material-id! reason password-stdin password-env",
      "cellchain manufacturing material-reject --material-id=MAT --reason=TEXT\n"
@@ -358,10 +365,14 @@ const CommandSpec kCommands[] = {
     {"manufacturing equipment-list", "kind",
      "cellchain manufacturing equipment-list [--kind=K]\n"
      "Equipment by asset tag.\n"},
-    {"manufacturing batch-start", "lot-id! process reason",
+    {"manufacturing batch-start",
+     "lot-id! process reason started-at late-entry-reason",
      "cellchain manufacturing batch-start --lot-id=DONOR_LOT [--process=V]\n"
+     "    [--started-at=TIME [--late-entry-reason=TEXT]]\n"
      "A batch from an AVAILABLE donor lot under process version V (default:\n"
-     "the server's). Technician.\n"},
+     "the server's). No step may lie before its start: --started-at dates a\n"
+     "batch record entered after the fact; later than the server allows\n"
+     "after it needs --late-entry-reason. Technician.\n"},
     {"manufacturing processing",
      "batch-id! method tissue-grams vessel-type vessel-count seeded-at "
      "seeded-cells location-id material equipment reason password-stdin "
@@ -476,12 +487,14 @@ const CommandSpec kCommands[] = {
     {"manufacturing batch-show", "batch-id!",
      "cellchain manufacturing batch-show --batch-id=BAT\n"
      "The batch, every step with its passage, status, revision, population\n"
-     "doublings and doubling time, corrections, deviations and banks.\n"},
+     "doublings and doubling time, corrections, deviations and banks; then\n"
+     "every step in full, as step-show prints it.\n"},
     {"manufacturing step-show", "step-id!",
      "cellchain manufacturing step-show --step-id=STP\n"
      "Every recorded value of the step (times, counts, viability, confluence,\n"
-     "vessels, materials by code and lot, equipment by tag), who recorded and\n"
-     "verified it, and each correction's old -> new values with its reason.\n"},
+     "vessels, leftover cells, materials by code and lot, equipment by tag),\n"
+     "who recorded and verified it, a late entry's reason, the deviations it\n"
+     "raised, and each correction's old -> new values with its reason.\n"},
     {"manufacturing batch-list", "state lot-id",
      "cellchain manufacturing batch-list\n"
      "    [--state=in_process|qc_pending|aborted] [--lot-id=DONOR_LOT]\n"

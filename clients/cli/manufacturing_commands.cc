@@ -252,6 +252,20 @@ void PrintDeviations(
   }
 }
 
+// "bdv_... MAJOR OPEN IMPLAUSIBLE_GROWTH: ...", as batch-show and step-show
+// list a deviation.
+std::string DeviationText(const v1::Deviation& d) {
+  std::string text = absl::StrCat(
+      d.deviation_id(), " ", ClassName(d.classification()), " ",
+      absl::AsciiStrToUpper(DeviationStatusName(d.status())),
+      d.rule().empty() ? "" : " " + d.rule(), ": ", d.description());
+  if (!d.assessed_by_user_id().empty()) {
+    absl::StrAppend(&text, " — assessed by ", d.assessed_by_user_id(), ": ",
+                    d.assessment());
+  }
+  return text;
+}
+
 // "step stp_... (passage P1) ...": the first line every step command prints.
 std::string StepHead(const v1::Step& step) {
   return absl::StrCat("step ", step.step_id(), " (", StepKindName(step.kind()),
@@ -319,6 +333,10 @@ std::vector<std::pair<std::string, std::string>> ValueLines(
   }
   if (v.bank_kind() != v1::BANK_KIND_UNSPECIFIED) {
     add("bank", BankName(v.bank_kind()));
+  }
+  if (v.leftover() != v1::LEFTOVER_DISPOSITION_UNSPECIFIED) {
+    add("leftover cells", LowerName(v1::LeftoverDisposition_Name(v.leftover()),
+                                    "LEFTOVER_DISPOSITION_"));
   }
   if (v.cells_per_vial() != 0) add("cells per vial", Cells(v.cells_per_vial()));
   if (v.has_frozen_at()) add("frozen at", DisplayTime(v.frozen_at()));
@@ -409,6 +427,12 @@ void PrintStep(std::shared_ptr<grpc::Channel> channel, const Options& o,
                           ? "- (not verified)"
                           : step.verified_by_user_id() + " at " +
                                 DisplayTime(step.verified_at()));
+  if (!step.late_entry_reason().empty()) {
+    Line("late entry", step.late_entry_reason());
+  }
+  for (const v1::Deviation& d : batch.deviations()) {
+    if (d.step_id() == step.step_id()) Line("deviation", DeviationText(d));
+  }
   if (revisions == nullptr || revisions->revisions_size() < 2) return;
   std::cout << "  revisions:\n";
   const v1::StepRevision* previous = nullptr;
@@ -416,8 +440,12 @@ void PrintStep(std::shared_ptr<grpc::Channel> channel, const Options& o,
     std::cout << "    revision " << r.revision() << " by "
               << Printable(r.recorded_by_user_id()) << " at "
               << DisplayTime(r.recorded_at());
+    const std::string late =
+        r.late_entry_reason().empty()
+            ? ""
+            : "      entered late: " + Printable(r.late_entry_reason()) + "\n";
     if (previous == nullptr) {
-      std::cout << ": first recorded\n";
+      std::cout << ": first recorded\n" << late;
       previous = &r;
       continue;
     }
@@ -425,7 +453,8 @@ void PrintStep(std::shared_ptr<grpc::Channel> channel, const Options& o,
     // culture), not a correction.
     std::cout << (r.reason().empty() ? ": recorded"
                                      : ", reason: " + Printable(r.reason()))
-              << "\n";
+              << "\n"
+              << late;
     // Values compared by label, each label's values joined (a step may
     // use several materials).
     auto joined = [&](const v1::StepValues& v) {
@@ -482,10 +511,16 @@ void PrintMaterial(const v1::MaterialLot& m) {
   Line("custody item", m.item_id());
   Line("received",
        DisplayTime(m.received_at()) + " by " + m.received_by_user_id());
+  if (!m.receipt_late_entry_reason().empty()) {
+    Line("late entry", m.receipt_late_entry_reason());
+  }
   if (!m.dispositioned_by_user_id().empty()) {
     Line(m.status() == v1::MATERIAL_STATUS_REJECTED ? "rejected" : "released",
          DisplayTime(m.dispositioned_at()) + " by " +
              m.dispositioned_by_user_id());
+  }
+  if (!m.release_late_entry_reason().empty()) {
+    Line("late entry", m.release_late_entry_reason());
   }
   if (!m.rejection_reason().empty()) {
     Line("rejection reason", m.rejection_reason());
@@ -512,6 +547,11 @@ int MaterialReceive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   request.set_supplier_lot(o.supplier_lot);
   request.set_expires_on(o.expires_on);
   request.set_location_id(o.location_id);
+  if (!o.received_at.empty() &&
+      !Time(cmd, "received-at", o.received_at, request.mutable_received_at())) {
+    return 2;
+  }
+  request.set_late_entry_reason(o.late_entry_reason);
   v1::ReceiveMaterialResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::ReceiveMaterial,
@@ -523,6 +563,10 @@ int MaterialReceive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
             << m.supplier_lot() << ", expires " << m.expires_on() << ", "
             << MaterialStatusName(m.status()) << ", custody item "
             << m.item_id() << "\n";
+  if (!m.receipt_late_entry_reason().empty()) {
+    std::cout << "  received " << DisplayTime(m.received_at())
+              << ", entered late: " << m.receipt_late_entry_reason() << "\n";
+  }
   return 0;
 }
 
@@ -535,6 +579,12 @@ int Disposition(std::shared_ptr<grpc::Channel> channel, const Options& o,
   v1::DispositionMaterialRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_material_id(o.material_id);
+  // material-reject takes neither flag: a rejection is dated when signed.
+  if (!o.released_at.empty() &&
+      !Time(cmd, "released-at", o.released_at, request.mutable_released_at())) {
+    return 2;
+  }
+  request.set_late_entry_reason(o.late_entry_reason);
   if (!Signature(
           o, cmd,
           release ? "the material's release" : "the material's rejection",
@@ -553,6 +603,10 @@ int Disposition(std::shared_ptr<grpc::Channel> channel, const Options& o,
             << ") " << MaterialStatusName(m.status())
             << (m.rejection_reason().empty() ? "" : ": " + m.rejection_reason())
             << "\n";
+  if (!m.release_late_entry_reason().empty()) {
+    std::cout << "  released " << DisplayTime(m.dispositioned_at())
+              << ", entered late: " << m.release_late_entry_reason() << "\n";
+  }
   return 0;
 }
 
@@ -727,6 +781,11 @@ int BatchStart(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   *request.mutable_context() = NewRequestContext(o);
   request.set_donor_lot_id(o.lot_id);
   request.set_process_version(o.process_version);
+  if (!o.started_at.empty() &&
+      !Time(cmd, "started-at", o.started_at, request.mutable_started_at())) {
+    return 2;
+  }
+  request.set_late_entry_reason(o.late_entry_reason);
   v1::StartBatchResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::StartBatch, request,
@@ -736,6 +795,10 @@ int BatchStart(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   std::cout << "batch " << b.batch_id() << " started from donor lot "
             << b.donor_lot_id() << " (DIN " << b.din() << "), process "
             << b.process_version() << ", " << BatchStateName(b.state()) << "\n";
+  if (!b.late_entry_reason().empty()) {
+    std::cout << "  started " << DisplayTime(b.started_at())
+              << ", entered late: " << b.late_entry_reason() << "\n";
+  }
   return 0;
 }
 
@@ -831,6 +894,7 @@ int Harvest(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   std::cout << StepHead(step)
             << " harvested: " << Cells(step.values().harvested_viable_cells())
             << " cells; " << GrowthText(response.growth()) << "\n";
+  PrintDeviations(response.deviations());
   return 0;
 }
 
@@ -963,6 +1027,7 @@ int Correct(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!status.ok()) return Report(cmd, status);
   std::cout << StepHead(response.step())
             << " corrected: " << response.step().correction_reason() << "\n";
+  PrintDeviations(response.deviations());
   return 0;
 }
 
@@ -1155,6 +1220,9 @@ int BatchShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   Line("state", BatchStateName(b.state()));
   Line("started",
        DisplayTime(b.started_at()) + " by " + b.started_by_user_id());
+  if (!b.late_entry_reason().empty()) {
+    Line("late entry", b.late_entry_reason());
+  }
   if (!b.product_item_id().empty()) {
     Line("product lot",
          b.product_item_id() + " (step " + b.product_step_id() + ")");
@@ -1204,10 +1272,20 @@ int BatchShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
     if (!s.item_ids().empty()) {
       std::cout << "; items " << absl::StrJoin(s.item_ids(), ", ");
     }
+    if (s.values().leftover() != v1::LEFTOVER_DISPOSITION_UNSPECIFIED) {
+      std::cout << "; leftover cells "
+                << LowerName(
+                       v1::LeftoverDisposition_Name(s.values().leftover()),
+                       "LEFTOVER_DISPOSITION_");
+    }
     std::cout << "\n";
     auto revisions = response.revisions().find(s.step_id());
     if (revisions == response.revisions().end()) continue;
     for (const v1::StepRevision& r : revisions->second.revisions()) {
+      if (!r.late_entry_reason().empty()) {
+        std::cout << "    revision " << r.revision()
+                  << " entered late: " << r.late_entry_reason() << "\n";
+      }
       if (r.reason().empty()) continue;
       std::cout << "    revision " << r.revision() << " by "
                 << r.recorded_by_user_id() << " "
@@ -1239,6 +1317,12 @@ int BatchShow(std::shared_ptr<grpc::Channel> channel, const Options& o) {
                 << " at " << bank.available(i).position_location_id();
     }
     std::cout << "\n";
+  }
+  // Every step in full, as step-show prints it, so that a reviewer reads
+  // the whole batch record at once.
+  for (const v1::Step& s : response.steps()) {
+    std::cout << "\n";
+    PrintStep(channel, o, s, response);
   }
   return 0;
 }

@@ -139,9 +139,13 @@ struct Options {
   std::vector<std::string> positions;  // cryopreserve: one location per vial
   // passage-seed/correct: what became of the cells left in the source.
   std::string leftover;  // discarded, banked, carried
-  // Steps entered after the server's window: why (manufacturing's late
-  // entry).
+  // Steps, batch starts and material receipts and releases entered after
+  // the server's window: why (manufacturing's late entry).
   std::string late_entry_reason;
+  // batch-start, material-release: when it happened, for a paper record
+  // entered after the fact (material-receive uses received_at).
+  std::string started_at;
+  std::string released_at;
   std::string classification;  // minor, major, critical
   std::string impact;
   std::string format = "table";  // growth-curve: table or csv

@@ -10,7 +10,10 @@
 //
 // The times are entered after the fact, two weeks back, so that the
 // culture's days are real days: the cord was collected 14 days ago and its
-// processing started 19 hours later, within the 48 hours allowed.
+// processing started 19 hours later, within the 48 hours allowed. The
+// technician transcribes the paper batch record as GMP has it: the medium's
+// receipt and release, the batch's start and every step at the times they
+// happened, each entry late by days and saying why.
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -24,6 +27,9 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// Why every entry of the paper record is made days after the fact.
+constexpr char kPaperRecord[] = "transcribed from the paper batch record";
 
 // YYYY-MM-DD, UTC.
 std::string Day(absl::Time t);
@@ -51,7 +57,8 @@ class ManufacturingE2eTest : public E2eTest {
   // Registered by QA, calibrated 60 days ago: its id.
   std::string Equipment(const std::string& kind, const std::string& name,
                         const std::string& tag);
-  // Received by tina, in quarantine: its id.
+  // Received by tina, in quarantine, two days before the cord's collection
+  // (a late entry, with its reason): its id.
   std::string Material(const std::string& kind, const std::string& name,
                        const std::string& lot);
 
@@ -90,11 +97,22 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
       Material("digestion_enzyme", "collagenase NB 6", "CN-310");
   std::string dmso = Material("cryoprotectant", "CryoStor CS10", "CS-5521");
   std::string bad = Material("medium", "MEM alpha", "ME-2292");
+  // Released the day before the collection, as the paper record says.
   for (const std::string& id : {medium, lysate, enzyme, dmso}) {
     EXPECT_THAT(SignedOk(*quinn_, kQuinnPassword,
-                         {"material-release", "--material-id=" + id}),
+                         {"material-release", "--material-id=" + id,
+                          "--released-at=" + At(-24),
+                          std::string("--late-entry-reason=") + kPaperRecord}),
                 HasSubstr(") released"));
   }
+  std::string medium_shown = Ok(
+      *quinn_, {"manufacturing", "material-show", "--material-id=" + medium});
+  EXPECT_THAT(medium_shown,
+              ContainsRegex("received +" + At(-48) + " by tina\n"));
+  EXPECT_THAT(medium_shown,
+              ContainsRegex("released +" + At(-24) + " by quinn\n"));
+  EXPECT_THAT(medium_shown,
+              ContainsRegex(std::string("late entry +") + kPaperRecord));
   RunResult tech_release = Signed(*tina_, kTinaPassword,
                                   {"material-release", "--material-id=" + bad});
   EXPECT_THAT(tech_release.output, HasSubstr("(reason: ROLE_NOT_ALLOWED)"));
@@ -109,11 +127,23 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
 
   std::string lot = AvailableDonorLot();
   ASSERT_FALSE(lot.empty());
-  std::string started =
-      Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + lot});
+  // The batch was started 18 hours after the collection; entered now, it
+  // needs a reason, and the refusal names the flag to give it with.
+  std::vector<std::string> start = {"manufacturing", "batch-start",
+                                    "--lot-id=" + lot,
+                                    "--started-at=" + At(18)};
+  RunResult unexplained_start = tina_->Run(start);
+  EXPECT_EQ(unexplained_start.exit_code, 1) << unexplained_start.output;
+  EXPECT_THAT(unexplained_start.output,
+              HasSubstr("cellchain: manufacturing batch-start: "
+                        "INVALID_ARGUMENT: --late-entry-reason: required"));
+  start.push_back(std::string("--late-entry-reason=") + kPaperRecord);
+  std::string started = Ok(*tina_, start);
   std::string batch = Capture(started, "batch (bat_[A-Za-z0-9_-]+) started");
   ASSERT_FALSE(batch.empty()) << started;
   EXPECT_THAT(started, HasSubstr("IN_PROCESS"));
+  EXPECT_THAT(started, HasSubstr("started " + At(18) +
+                                 ", entered late: " + kPaperRecord));
 
   // The cultures live in the culture room's incubator.
   std::string site = Location("site", "Cell Therapy Unit", "");
@@ -121,18 +151,20 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
 
   // Processing: the rejected lot is refused, naming the rule; then an
   // enzymatic digest of 2.5e5 viable cells into two flasks.
-  std::vector<std::string> processing = {"processing",
-                                         "--batch-id=" + batch,
-                                         "--location-id=" + culture,
-                                         "--method=enzymatic",
-                                         "--tissue-grams=20",
-                                         "--vessel-type=T175 flask",
-                                         "--vessel-count=2",
-                                         "--seeded-at=" + At(19),
-                                         "--seeded-cells=2.5e5",
-                                         "--material=" + enzyme + ":1 vial",
-                                         "--equipment=" + cabinet,
-                                         "--equipment=" + incubator};
+  std::vector<std::string> processing = {
+      "processing",
+      "--batch-id=" + batch,
+      "--location-id=" + culture,
+      "--method=enzymatic",
+      "--tissue-grams=20",
+      "--vessel-type=T175 flask",
+      "--vessel-count=2",
+      "--seeded-at=" + At(19),
+      "--seeded-cells=2.5e5",
+      "--material=" + enzyme + ":1 vial",
+      "--equipment=" + cabinet,
+      "--equipment=" + incubator,
+      std::string("--late-entry-reason=") + kPaperRecord};
   std::vector<std::string> with_bad = processing;
   with_bad.push_back("--material=" + bad + ":500 ml");
   RunResult refused = Signed(*tina_, kTinaPassword, with_bad);
@@ -148,30 +180,46 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   EXPECT_THAT(p0_out, ContainsRegex("2 T175 flask itm_[A-Za-z0-9_-]+, itm_"));
   EXPECT_THAT(p0_out, Not(HasSubstr("DEVIATION")));
 
-  // P0 harvested on day 7: 2.5e5 -> 4e6 is 4 doublings in 168 h.
-  std::string p0_harvest =
-      SignedOk(*tina_, kTinaPassword,
-               {"harvest", "--step-id=" + p0, "--harvested-at=" + At(19 + 168),
-                "--harvested-cells=4e6", "--viability=95", "--confluence=85",
-                "--material=" + lysate + ":50 ml"});
+  // P0 harvested on day 7: 2.5e5 -> 4e6 is 4 doublings in 168 h. Entered a
+  // week later, without saying why, it is refused naming the flag.
+  std::vector<std::string> p0_harvest_args = {
+      "harvest",
+      "--step-id=" + p0,
+      "--harvested-at=" + At(19 + 168),
+      "--harvested-cells=4e6",
+      "--viability=95",
+      "--confluence=85",
+      "--material=" + lysate + ":50 ml"};
+  RunResult unexplained = Signed(*tina_, kTinaPassword, p0_harvest_args);
+  EXPECT_EQ(unexplained.exit_code, 1) << unexplained.output;
+  EXPECT_THAT(unexplained.output,
+              HasSubstr("cellchain: manufacturing harvest: INVALID_ARGUMENT: "
+                        "--late-entry-reason: required: this entry is late"));
+  p0_harvest_args.push_back(
+      "--late-entry-reason=counter printout found in "
+      "the cleanroom log");
+  std::string p0_harvest = SignedOk(*tina_, kTinaPassword, p0_harvest_args);
   EXPECT_THAT(p0_harvest, HasSubstr("PD 4.00, cumulative PD 4.00"));
   EXPECT_THAT(p0_harvest, HasSubstr("doubling time 42.0 h"));
   std::string p0_revision = Capture(p0_harvest, "revision ([0-9]+)");
 
   // P1 from 1e6 of those cells, harvested 96 h later at 8e6: 3 doublings,
   // 7 in all.
-  std::string p1_out = SignedOk(
-      *tina_, kTinaPassword,
-      {"passage-seed", "--source-step-id=" + p0, "--location-id=" + culture,
-       "--vessel-type=T175 flask", "--vessel-count=1",
-       "--seeded-at=" + At(19 + 168 + 1), "--seeded-cells=1e6",
-       "--material=" + medium + ":30 ml", "--equipment=" + incubator});
+  std::string p1_out =
+      SignedOk(*tina_, kTinaPassword,
+               {"passage-seed", "--source-step-id=" + p0,
+                "--location-id=" + culture, "--vessel-type=T175 flask",
+                "--vessel-count=1", "--seeded-at=" + At(19 + 168 + 1),
+                "--seeded-cells=1e6", "--material=" + medium + ":30 ml",
+                "--equipment=" + incubator, "--leftover=carried",
+                std::string("--late-entry-reason=") + kPaperRecord});
   std::string p1 = Capture(p1_out, "step (stp_[A-Za-z0-9_-]+) \\(passage P1");
   ASSERT_FALSE(p1.empty()) << p1_out;
   std::string p1_harvest = SignedOk(
       *tina_, kTinaPassword,
       {"harvest", "--step-id=" + p1, "--harvested-at=" + At(19 + 168 + 97),
-       "--harvested-cells=8e6", "--viability=93", "--confluence=90"});
+       "--harvested-cells=8e6", "--viability=93", "--confluence=90",
+       std::string("--late-entry-reason=") + kPaperRecord});
   EXPECT_THAT(p1_harvest, HasSubstr("PD 3.00, cumulative PD 7.00"));
   EXPECT_THAT(p1_harvest, HasSubstr("doubling time 32.0 h"));
   std::string p1_revision = Capture(p1_harvest, "revision ([0-9]+)");
@@ -217,6 +265,21 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
               ContainsRegex("revision 2 by tina at [^\n]*: recorded\n"));
   EXPECT_THAT(step_shown, HasSubstr("viability (%): - -> 93.0\n"));
   EXPECT_THAT(step_shown, Not(HasSubstr("viability (%): 93.0 -> ")));
+  // The seeding and the harvest were late entries, each with its reason;
+  // the correction is not one. The seeding left cells in P0, carried on.
+  EXPECT_THAT(step_shown,
+              ContainsRegex(std::string("revision 1 by tina at [^\n]*: first "
+                                        "recorded\n +entered late: ") +
+                            kPaperRecord + "\n"));
+  EXPECT_THAT(step_shown,
+              ContainsRegex(std::string("revision 2 by tina at [^\n]*: "
+                                        "recorded\n +entered late: ") +
+                            kPaperRecord + "\n"));
+  EXPECT_THAT(step_shown, ContainsRegex("leftover cells +carried\n"));
+  std::string p0_shown =
+      Ok(*tom_, {"manufacturing", "step-show", "--step-id=" + p0});
+  EXPECT_THAT(p0_shown, ContainsRegex("late entry +counter printout found in "
+                                      "the cleanroom log\n"));
 
   // verify without --revision shows the step and signs the revision shown,
   // once confirmed; "no" signs nothing.
@@ -259,7 +322,8 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
                {"cryopreserve", "--source-step-id=" + p1, "--bank=master",
                 "--cells-per-vial=1e6", "--frozen-at=" + At(19 + 168 + 99),
                 "--viability=92", "--positions=" + a1 + "," + a2,
-                "--material=" + dmso + ":2 ml", "--equipment=" + freezer});
+                "--material=" + dmso + ":2 ml", "--equipment=" + freezer,
+                std::string("--late-entry-reason=") + kPaperRecord});
   std::string cryo =
       Capture(frozen, "step (stp_[A-Za-z0-9_-]+) \\(cryopreservation P1");
   ASSERT_FALSE(cryo.empty()) << frozen;
@@ -268,12 +332,14 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   std::string cryo_revision = Capture(frozen, "revision ([0-9]+)");
 
   // The product lot waits for every verification.
-  std::vector<std::string> product = {"product-harvest",
-                                      "--source-step-id=" + p1,
-                                      "--harvested-at=" + At(19 + 168 + 100),
-                                      "--harvested-cells=5e6",
-                                      "--viability=91",
-                                      "--volume-ml=50"};
+  std::vector<std::string> product = {
+      "product-harvest",
+      "--source-step-id=" + p1,
+      "--harvested-at=" + At(19 + 168 + 100),
+      "--harvested-cells=5e6",
+      "--viability=91",
+      "--volume-ml=50",
+      std::string("--late-entry-reason=") + kPaperRecord};
   RunResult early = Signed(*tina_, kTinaPassword, product);
   EXPECT_EQ(early.exit_code, 1);
   EXPECT_THAT(early.output, HasSubstr("(reason: STEP_NOT_VERIFIED)"));
@@ -308,6 +374,15 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
                                "available"));
   EXPECT_THAT(shown, HasSubstr("uses " + enzyme + " (1 vial)"));
   EXPECT_THAT(shown, Not(HasSubstr("deviation bdv_")));
+  // The start's late entry, and every step in full as step-show prints it.
+  EXPECT_THAT(shown, ContainsRegex(std::string("late entry +") + kPaperRecord));
+  EXPECT_THAT(shown, HasSubstr("revision 1 entered late: " +
+                               std::string(kPaperRecord)));
+  EXPECT_THAT(shown, HasSubstr("; leftover cells carried"));
+  EXPECT_THAT(shown, ContainsRegex("step " + p1 +
+                                   " \\(passage P1, revision 3, verified\\)"
+                                   "\n(  [^\n]*\n)*  harvested at +" +
+                                   At(19 + 168 + 97) + "\n"));
   EXPECT_THAT(
       Ok(*quinn_, {"manufacturing", "batch-list", "--state=qc_pending"}),
       HasSubstr(batch));
@@ -440,7 +515,9 @@ std::string ManufacturingE2eTest::Material(const std::string& kind,
       Ok(*tina_, {"manufacturing", "material-receive", "--kind=" + kind,
                   "--name=" + name, "--supplier=BioSupply GmbH",
                   "--supplier-lot=" + lot,
-                  "--expires-on=" + Day(absl::Now() + absl::Hours(24 * 365))});
+                  "--expires-on=" + Day(absl::Now() + absl::Hours(24 * 365)),
+                  "--received-at=" + At(-48),
+                  std::string("--late-entry-reason=") + kPaperRecord});
   EXPECT_THAT(out, HasSubstr("quarantine")) << out;
   EXPECT_THAT(out, ContainsRegex("\\(MAT-[A-Z0-9]{8}\\)")) << out;
   std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
