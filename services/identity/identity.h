@@ -106,8 +106,9 @@ struct IdentityOptions {
   // Identical access denials within this window of the first one are
   // counted, not recorded one by one (see above).
   absl::Duration denial_window = kDenialWindow;
-  // The time of the denial windows and of the failed-attempt rate limits;
-  // nullptr: ledger::RealClock(). Not owned.
+  // The time of sessions (opened, last seen, expired, idle), the denial
+  // windows and the failed-attempt rate limits; nullptr:
+  // ledger::RealClock(). Not owned.
   ledger::Clock* clock = nullptr;
 };
 
@@ -264,8 +265,8 @@ class Identity final : public auth::SessionAuthority,
   // temporary_password (CreateUser, ResetPassword).
   template <typename Request>
   absl::StatusOr<std::string> HashTemporaryPassword(const Request& request);
-  // The service's time (options_.clock): the denial windows and the
-  // rate limits of failed attempts.
+  // The service's time (options_.clock): sessions, the denial windows and
+  // the rate limits of failed attempts.
   absl::Time Now() const;
 
   pg::Pool* const pool_;

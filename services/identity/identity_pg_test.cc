@@ -540,25 +540,18 @@ TEST_F(IdentityTest, RateLimitRefusalsAreRecordedAggregated) {
 
 TEST_F(IdentityTest, ExpiredIdleAndDisabledSessionsAreRefused) {
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  // Time passes on the service's clock (8 h sessions, 15 min idle): a is
+  // opened 8 h 16 min before the checks, b 16 min before, c just before.
   CC_ASSERT_OK_AND_ASSIGN(LoginResult a, identity_->Login("tina", kTinaPassword,
                                                           kLab, KeyOf(kLab)));
+  clock_.Advance(absl::Hours(8));
   CC_ASSERT_OK_AND_ASSIGN(LoginResult b, identity_->Login("tina", kTinaPassword,
                                                           kLab, KeyOf(kLab)));
+  clock_.Advance(absl::Minutes(16));
   CC_ASSERT_OK_AND_ASSIGN(LoginResult c, identity_->Login("tina", kTinaPassword,
                                                           kLab, KeyOf(kLab)));
-  // Time passes: move the sessions' clocks back rather than sleep.
   auto conn = pg::Connection::Open(db_->conninfo());
   ASSERT_TRUE(conn.ok());
-  CC_ASSERT_OK(conn->Exec("UPDATE cellchain_identity.sessions SET "
-                          "expires_at = now() - interval '1 second' "
-                          "WHERE session_id = $1",
-                          {a.session_id})
-                   .status());
-  CC_ASSERT_OK(conn->Exec("UPDATE cellchain_identity.sessions SET "
-                          "last_seen_at = now() - interval '16 minutes' "
-                          "WHERE session_id = $1",
-                          {b.session_id})
-                   .status());
   EXPECT_EQ(
       ReasonOf(
           identity_->Authenticate(a.session_token, kLab, KeyOf(kLab)).status()),

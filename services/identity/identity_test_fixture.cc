@@ -28,6 +28,9 @@ void IdentityTest::SetUp() {
   IdentityOptions options;
   options.lockout_threshold = 3;
   options.scrypt.log2_n = 12;  // cheaper, still scrypt
+  // Sessions expire and idle by this clock: tests move it rather than
+  // sleep or rewrite the sessions' times.
+  options.clock = &clock_;
   identity_ = std::make_unique<Identity>(pool_.get(), ledger_.get(), options);
   CC_ASSERT_OK_AND_ASSIGN(
       admin_user_, identity_->BootstrapAdmin("ada", "Ada Admin", kAdminPassword,

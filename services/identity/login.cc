@@ -207,13 +207,15 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                 CC_RETURN_IF_ERROR(ResetFailedAttempts(tx, c.user_id));
                 CC_ASSIGN_OR_RETURN(
                     result.expires_at,
-                    InsertSession(tx, {.session_id = result.session_id,
-                                       .token_hash = token.hash,
-                                       .user_id = c.user_id,
-                                       .workstation = std::string(workstation),
-                                       .client_key = std::string(client_key),
-                                       .lifetime = options_.session_lifetime,
-                                       .idle_timeout = options_.idle_timeout}));
+                    InsertSession(tx,
+                                  {.session_id = result.session_id,
+                                   .token_hash = token.hash,
+                                   .user_id = c.user_id,
+                                   .workstation = std::string(workstation),
+                                   .client_key = std::string(client_key),
+                                   .lifetime = options_.session_lifetime,
+                                   .idle_timeout = options_.idle_timeout},
+                                  Now()));
                 ledger::Recorder audit =
                     RecorderWithOwnId(tx, *ledger_, std::move(actor));
                 CC_ASSIGN_OR_RETURN(result.user,

@@ -51,8 +51,9 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
                          "unknown session token; log in again");
   }
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
+  const absl::Time now = Now();
   CC_ASSIGN_OR_RETURN(std::optional<StoredSession> stored,
-                      LoadSessionByToken(*lease, TokenHash(token)));
+                      LoadSessionByToken(*lease, TokenHash(token), now));
   if (!stored.has_value()) {
     return RefuseSession(kReasonSessionInvalid,
                          "unknown session token; log in again");
@@ -93,7 +94,7 @@ absl::StatusOr<auth::Session> Identity::Authenticate(
         "name, another key); log in with this one");
   }
   if (s.needs_touch) {
-    absl::Status touched = TouchSession(*lease, s.session.session_id);
+    absl::Status touched = TouchSession(*lease, s.session.session_id, now);
     if (!touched.ok()) {
       log::Warning("session_touch_failed", {{"error", touched.ToString()}});
     }

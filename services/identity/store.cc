@@ -61,42 +61,58 @@ constexpr char kLockAccount[] =
 // ---- Sessions ----
 
 // $1 session id, $2 token hash (bytea), $3 user id, $4 workstation,
-// $5 lifetime, $6 idle timeout (intervals), $7 client key.
+// $5 lifetime, $6 idle timeout (intervals), $7 client key, $8 now (the
+// service's clock, microseconds since the epoch: a session's times are the
+// clock's, so that its expiry is judged by the clock that set it).
 std::string InsertSessionSql() {
+  const std::string now = fields::TimestampParam(8);
   return absl::StrCat(
       "INSERT INTO cellchain_identity.sessions "
       "(session_id, token_hash, user_id, workstation, client_key, "
       "created_at, expires_at, idle_timeout, last_seen_at) "
-      "VALUES ($1, $2, $3, $4, $7, now(), now() + $5::interval, "
-      "$6::interval, now()) "
+      "VALUES ($1, $2, $3, $4, $7, ",
+      now, ", ", now, " + $5::interval, $6::interval, ", now,
+      ") "
       "RETURNING ",
       pg::MicrosColumn("expires_at"));
 }
 
-// $1 token hash (bytea). A session is touched at most every tenth of its
-// idle timeout (at most every 30 s).
-constexpr char kSelectSessionByToken[] =
-    "SELECT s.session_id, s.user_id, s.workstation, "
-    "s.ended_at IS NOT NULL AS ended, "
-    "coalesce(s.end_reason, '') AS end_reason, "
-    "s.expires_at <= now() AS expired, "
-    "s.last_seen_at + s.idle_timeout <= now() AS idle, "
-    "s.last_seen_at < now() - least(s.idle_timeout / 10, "
-    "interval '30 seconds') AS needs_touch, "
-    "u.printed_name, u.roles::text AS roles, u.password_change_required, "
-    "u.locked_at IS NOT NULL AS locked, "
-    "u.disabled_at IS NOT NULL AS disabled, "
-    "coalesce(s.client_key, '') AS client_key "
-    "FROM cellchain_identity.sessions s "
-    "JOIN cellchain_identity.users u USING (user_id) "
-    "WHERE s.token_hash = $1";
+// $1 token hash (bytea), $2 now (the service's clock, microseconds since
+// the epoch). A session is touched at most every tenth of its idle timeout
+// (at most every 30 s).
+std::string SelectSessionByTokenSql() {
+  const std::string now = fields::TimestampParam(2);
+  return absl::StrCat(
+      "SELECT s.session_id, s.user_id, s.workstation, "
+      "s.ended_at IS NOT NULL AS ended, "
+      "coalesce(s.end_reason, '') AS end_reason, "
+      "s.expires_at <= ",
+      now,
+      " AS expired, "
+      "s.last_seen_at + s.idle_timeout <= ",
+      now,
+      " AS idle, "
+      "s.last_seen_at < ",
+      now,
+      " - least(s.idle_timeout / 10, "
+      "interval '30 seconds') AS needs_touch, "
+      "u.printed_name, u.roles::text AS roles, u.password_change_required, "
+      "u.locked_at IS NOT NULL AS locked, "
+      "u.disabled_at IS NOT NULL AS disabled, "
+      "coalesce(s.client_key, '') AS client_key "
+      "FROM cellchain_identity.sessions s "
+      "JOIN cellchain_identity.users u USING (user_id) "
+      "WHERE s.token_hash = $1");
+}
 
 constexpr char kSynchronousCommitOff[] = "SET LOCAL synchronous_commit TO off";
 
-// $1 session id.
-constexpr char kTouchSession[] =
-    "UPDATE cellchain_identity.sessions SET last_seen_at = now() "
-    "WHERE session_id = $1";
+// $1 session id, $2 now (the service's clock, microseconds since the
+// epoch).
+std::string TouchSessionSql() {
+  return absl::StrCat("UPDATE cellchain_identity.sessions SET last_seen_at = ",
+                      fields::TimestampParam(2), " WHERE session_id = $1");
+}
 
 // $1 session id: v1.WhoAmIResponse's expires_at and workstation by name.
 std::string SelectSessionOfCaller() {
@@ -366,22 +382,25 @@ absl::Status LockAccount(pg::Transaction& tx, std::string_view user_id) {
 }
 
 absl::StatusOr<absl::Time> InsertSession(pg::Transaction& tx,
-                                         const NewSession& session) {
+                                         const NewSession& session,
+                                         absl::Time now) {
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
       tx.Exec(InsertSessionSql(),
               {session.session_id, pg::Param::Bytes(session.token_hash),
                session.user_id, session.workstation, Interval(session.lifetime),
-               Interval(session.idle_timeout), session.client_key}));
+               Interval(session.idle_timeout), session.client_key,
+               absl::ToUnixMicros(now)}));
   CC_ASSIGN_OR_RETURN(int64_t expires, r.GetInt64(0, "expires_at"));
   return absl::FromUnixMicros(expires);
 }
 
 absl::StatusOr<std::optional<StoredSession>> LoadSessionByToken(
-    pg::Connection& connection, std::string_view token_hash) {
+    pg::Connection& connection, std::string_view token_hash, absl::Time now) {
   CC_ASSIGN_OR_RETURN(
       pg::Result r,
-      connection.Exec(kSelectSessionByToken, {pg::Param::Bytes(token_hash)}));
+      connection.Exec(SelectSessionByTokenSql(),
+                      {pg::Param::Bytes(token_hash), absl::ToUnixMicros(now)}));
   if (r.rows() == 0) return std::nullopt;
   StoredSession s;
   CC_ASSIGN_OR_RETURN(s.session.session_id, r.GetString(0, "session_id"));
@@ -404,10 +423,12 @@ absl::StatusOr<std::optional<StoredSession>> LoadSessionByToken(
 }
 
 absl::Status TouchSession(pg::Connection& connection,
-                          std::string_view session_id) {
+                          std::string_view session_id, absl::Time now) {
   CC_ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(connection));
   CC_RETURN_IF_ERROR(tx.Exec(kSynchronousCommitOff).status());
-  CC_RETURN_IF_ERROR(tx.Exec(kTouchSession, {session_id}).status());
+  CC_RETURN_IF_ERROR(
+      tx.Exec(TouchSessionSql(), {session_id, absl::ToUnixMicros(now)})
+          .status());
   return tx.Commit();
 }
 

@@ -91,9 +91,11 @@ struct NewSession {
   absl::Duration lifetime;
   absl::Duration idle_timeout;
 };
-// Inserts the session; its expiry as the database computed it.
+// Inserts the session opened at `now` (the service's clock, which judges
+// its expiry and idleness too); its expiry.
 absl::StatusOr<absl::Time> InsertSession(pg::Transaction& tx,
-                                         const NewSession& session);
+                                         const NewSession& session,
+                                         absl::Time now);
 
 // A session as Authenticate judges it, read with its user by token hash.
 struct StoredSession {
@@ -108,13 +110,14 @@ struct StoredSession {
   bool locked = false;       // the user's account
   bool disabled = false;
 };
-// std::nullopt when no session has that token hash.
+// std::nullopt when no session has that token hash. expired, idle and
+// needs_touch as of `now` (the service's clock).
 absl::StatusOr<std::optional<StoredSession>> LoadSessionByToken(
-    pg::Connection& connection, std::string_view token_hash);
-// last_seen_at = now, without waiting for the WAL flush (a touch lost in a
-// crash only shortens an idle session).
+    pg::Connection& connection, std::string_view token_hash, absl::Time now);
+// last_seen_at = `now` (the service's clock), without waiting for the WAL
+// flush (a touch lost in a crash only shortens an idle session).
 absl::Status TouchSession(pg::Connection& connection,
-                          std::string_view session_id);
+                          std::string_view session_id, absl::Time now);
 // The session's expiry and workstation into `response` (nothing when there
 // is no such session).
 absl::Status LoadSessionInto(pg::Connection& connection,
