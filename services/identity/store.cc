@@ -78,23 +78,16 @@ std::string InsertSessionSql() {
 }
 
 // $1 token hash (bytea), $2 now (the service's clock, microseconds since
-// the epoch). A session is touched at most every tenth of its idle timeout
-// (at most every 30 s).
+// the epoch, named once as clock.now). A session is touched at most every
+// tenth of its idle timeout (at most every 30 s).
 std::string SelectSessionByTokenSql() {
-  const std::string now = fields::TimestampParam(2);
   return absl::StrCat(
       "SELECT s.session_id, s.user_id, s.workstation, "
       "s.ended_at IS NOT NULL AS ended, "
       "coalesce(s.end_reason, '') AS end_reason, "
-      "s.expires_at <= ",
-      now,
-      " AS expired, "
-      "s.last_seen_at + s.idle_timeout <= ",
-      now,
-      " AS idle, "
-      "s.last_seen_at < ",
-      now,
-      " - least(s.idle_timeout / 10, "
+      "s.expires_at <= clock.now AS expired, "
+      "s.last_seen_at + s.idle_timeout <= clock.now AS idle, "
+      "s.last_seen_at < clock.now - least(s.idle_timeout / 10, "
       "interval '30 seconds') AS needs_touch, "
       "u.printed_name, u.roles::text AS roles, u.password_change_required, "
       "u.locked_at IS NOT NULL AS locked, "
@@ -102,6 +95,9 @@ std::string SelectSessionByTokenSql() {
       "coalesce(s.client_key, '') AS client_key "
       "FROM cellchain_identity.sessions s "
       "JOIN cellchain_identity.users u USING (user_id) "
+      "CROSS JOIN (SELECT ",
+      fields::TimestampParam(2),
+      " AS now) clock "
       "WHERE s.token_hash = $1");
 }
 
