@@ -57,6 +57,21 @@ bool Time(const std::string& command, const char* flag, const std::string& text,
   return false;
 }
 
+// An enum's values as a person types them, from the proto itself so that
+// a value added there is offered here: "discarded, banked or carried".
+std::string Choices(const google::protobuf::EnumDescriptor* e,
+                    std::string_view prefix) {
+  std::vector<std::string> names;
+  for (int i = 0; i < e->value_count(); ++i) {
+    if (e->value(i)->number() == 0) continue;  // UNSPECIFIED
+    names.push_back(LowerName(e->value(i)->name(), prefix));
+  }
+  if (names.size() < 2) return absl::StrJoin(names, "");
+  std::string last = names.back();
+  names.pop_back();
+  return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
+}
+
 // An optional number (cell counts in scientific notation too: 1e7).
 bool Number(const std::string& command, const char* flag,
             const std::string& text, double* out) {
@@ -135,7 +150,10 @@ bool ValueFlags(const Options& o, const std::string& command,
     v1::LeftoverDisposition leftover = v1::LEFTOVER_DISPOSITION_UNSPECIFIED;
     if (!ParseEnumName(o.leftover, "LEFTOVER_DISPOSITION_",
                        &v1::LeftoverDisposition_Parse, &leftover)) {
-      Fail(command, "--leftover: discarded, banked or carried", 2);
+      Fail(command,
+           "--leftover: " + Choices(v1::LeftoverDisposition_descriptor(),
+                                    "LEFTOVER_DISPOSITION_"),
+           2);
       return false;
     }
     values->set_leftover(leftover);

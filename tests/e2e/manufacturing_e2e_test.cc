@@ -14,6 +14,9 @@
 // technician transcribes the paper batch record as GMP has it: the medium's
 // receipt and release, the batch's start and every step at the times they
 // happened, each entry late by days and saying why.
+#include <chrono>
+#include <thread>
+
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -203,6 +206,19 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   EXPECT_THAT(p0_harvest, HasSubstr("doubling time 42.0 h"));
   std::string p0_revision = Capture(p0_harvest, "revision ([0-9]+)");
 
+  // What became of the cells a seeding leaves is one of the proto's
+  // dispositions, typed in any case; another word is refused listing them.
+  RunResult kept =
+      Signed(*tina_, kTinaPassword,
+             {"passage-seed", "--source-step-id=" + p0,
+              "--location-id=" + culture, "--vessel-type=T175 flask",
+              "--vessel-count=1", "--seeded-at=" + At(19 + 168 + 1),
+              "--seeded-cells=1e6", "--leftover=kept"});
+  EXPECT_EQ(kept.exit_code, 2) << kept.output;
+  EXPECT_THAT(kept.output,
+              HasSubstr("passage-seed: --leftover: discarded, banked or "
+                        "carried\n"));
+
   // P1 from 1e6 of those cells, harvested 96 h later at 8e6: 3 doublings,
   // 7 in all.
   std::string p1_out =
@@ -211,7 +227,7 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
                 "--location-id=" + culture, "--vessel-type=T175 flask",
                 "--vessel-count=1", "--seeded-at=" + At(19 + 168 + 1),
                 "--seeded-cells=1e6", "--material=" + medium + ":30 ml",
-                "--equipment=" + incubator, "--leftover=carried",
+                "--equipment=" + incubator, "--leftover=Carried",
                 std::string("--late-entry-reason=") + kPaperRecord});
   std::string p1 = Capture(p1_out, "step (stp_[A-Za-z0-9_-]+) \\(passage P1");
   ASSERT_FALSE(p1.empty()) << p1_out;
@@ -409,6 +425,28 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   std::string second =
       Capture(second_start, "batch (bat_[A-Za-z0-9_-]+) started");
   ASSERT_FALSE(second.empty()) << second_start;
+  // Its processing, entered as it starts (a second later than the batch's
+  // start, to the second), comes two weeks after the cord's collection: a
+  // MAJOR deviation, which the step shows.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::string second_p0_out = SignedOk(
+      *tina_, kTinaPassword,
+      {"processing", "--batch-id=" + second, "--location-id=" + culture,
+       "--method=explant", "--tissue-grams=12", "--vessel-type=T75 flask",
+       "--vessel-count=1",
+       "--seeded-at=" + absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
+                                         absl::UTCTimeZone())});
+  EXPECT_THAT(second_p0_out, ContainsRegex("DEVIATION bdv_[A-Za-z0-9_-]+ MAJOR "
+                                           "COLLECTION_TO_PROCESSING: "));
+  std::string second_p0 =
+      Capture(second_p0_out, "step (stp_[A-Za-z0-9_-]+) \\(processing P0");
+  ASSERT_FALSE(second_p0.empty()) << second_p0_out;
+  std::string second_p0_shown =
+      Ok(*quinn_, {"manufacturing", "step-show", "--step-id=" + second_p0});
+  EXPECT_THAT(second_p0_shown,
+              ContainsRegex("deviation +bdv_[A-Za-z0-9_-]+ MAJOR OPEN "
+                            "COLLECTION_TO_PROCESSING: "));
+  EXPECT_THAT(second_p0_shown, Not(HasSubstr("late entry")));
   std::vector<std::string> abort = {"batch-abort", "--batch-id=" + second,
                                     "--reason=wrong donor lot scanned"};
   RunResult wrong = Signed(*quinn_, "not quinn's password", abort);
