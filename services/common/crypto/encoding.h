@@ -1,7 +1,10 @@
 // Hex and Base64 codecs for binary values (digests, keys, signatures, salts).
 //
 // Decoders are strict so that every value has exactly one encoding: anything
-// the matching encoder would not produce is refused.
+// the matching encoder would not produce is refused. The conversions are
+// Abseil's (BytesToHexString, HexStringToBytes, Base64Escape,
+// Base64Unescape); the checks that make them strict are ours, since
+// Abseil's decoders accept more (decision 0016).
 //
 // Thread-safety: pure functions.
 #ifndef CELLCHAIN_SERVICES_COMMON_CRYPTO_ENCODING_H_
