@@ -7,6 +7,7 @@
 #include "services/common/status/status.h"
 #include "services/custody/reasons.h"
 #include "services/isbt128/data_structures.h"
+#include "services/manufacturing/item_divisions.h"
 #include "services/manufacturing/step_rules.h"
 
 namespace cellchain::manufacturing {
@@ -14,7 +15,35 @@ namespace {
 
 using fields::kMaxText;
 
+// `din` and the product code of division number `n` with `description_code`
+// on `r`, a cryovial or culture vessel.
+absl::Status SetDivisionCodes(custody::v1::RegisterItemRequest& r,
+                              const std::string& din,
+                              const std::string& description_code,
+                              const ManufacturingOptions& options, int n) {
+  CC_ASSIGN_OR_RETURN(std::string division, DivisionCode(n));
+  CC_ASSIGN_OR_RETURN(
+      std::string product,
+      isbt128::EncodeProductCode(
+          {description_code,
+           absl::StrCat(options.product_tds.substr(0, 1), division)}));
+  r.set_din(din);
+  r.set_product_code(product);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+custody::v1::ItemType StepItemType(v1::StepKind kind) {
+  switch (kind) {
+    case v1::STEP_KIND_CRYOPRESERVATION:
+      return custody::v1::ITEM_TYPE_CRYOVIAL;
+    case v1::STEP_KIND_PRODUCT_HARVEST:
+      return custody::v1::ITEM_TYPE_PRODUCT_LOT;
+    default:
+      return custody::v1::ITEM_TYPE_CULTURE_VESSEL;
+  }
+}
 
 custody::v1::Item Item(custody::CustodyPort& custody, const std::string& id) {
   custody::v1::GetItemRequest get;
@@ -55,7 +84,8 @@ custody::v1::RegisterItemRequest EquipmentItemRequest(
 absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
     const NewStep& step, const std::vector<custody::v1::ParentLink>& parents,
     int passage_number, const std::string& din,
-    const ManufacturingOptions& options, int i, int item_count) {
+    const ManufacturingOptions& options, std::optional<int> first_division,
+    int i, int item_count) {
   custody::v1::RegisterItemRequest r;
   r.mutable_context()->set_request_id(
       idempotency::DerivedRequestId(step.request_id, absl::StrCat("item/", i)));
@@ -72,6 +102,11 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
           " bank vial ", i + 1, " of ", item_count, ", ", label, ", ",
           Cells(step.values.cells_per_vial()), " cells"));
       r.set_location_id(step.positions[i]);
+      if (first_division.has_value()) {
+        CC_RETURN_IF_ERROR(SetDivisionCodes(r, din,
+                                            options.cryovial_description_code,
+                                            options, *first_division + i));
+      }
       break;
     case v1::STEP_KIND_PRODUCT_HARVEST: {
       r.set_type(custody::v1::ITEM_TYPE_PRODUCT_LOT);
@@ -94,6 +129,11 @@ absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
       r.set_description(absl::StrCat(label, " ", step.values.vessel_type(), " ",
                                      i + 1, " of ", item_count));
       r.set_location_id(step.location_id);
+      if (first_division.has_value()) {
+        CC_RETURN_IF_ERROR(SetDivisionCodes(r, din,
+                                            options.vessel_description_code,
+                                            options, *first_division + i));
+      }
   }
   return r;
 }

@@ -9,6 +9,7 @@
 #ifndef CELLCHAIN_SERVICES_MANUFACTURING_CUSTODY_ITEMS_H_
 #define CELLCHAIN_SERVICES_MANUFACTURING_CUSTODY_ITEMS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,13 +45,21 @@ custody::v1::RegisterItemRequest EquipmentItemRequest(
     const v1::RegisterEquipmentRequest& request);
 
 // Item `i` of the `item_count` a new step makes (a culture vessel, a
-// cryovial in its freezer position, or the product lot with its ISBT 128
-// product code and `din`), derived from `parents`. The error of
-// isbt128::EncodeProductCode when `options`' product code does not encode.
+// cryovial in its freezer position, or the product lot), derived from
+// `parents`. The product lot carries `din` and options' product code; a
+// vessel or vial carries `din` and its kind's description code with
+// division number first_division + i (item_divisions.h), or neither when
+// `first_division` is nullopt (a retry of a step recorded before
+// divisions). The error of isbt128::EncodeProductCode when a product code
+// does not encode; DivisionCode's.
 absl::StatusOr<custody::v1::RegisterItemRequest> StepItemRequest(
     const NewStep& step, const std::vector<custody::v1::ParentLink>& parents,
     int passage_number, const std::string& din,
-    const ManufacturingOptions& options, int i, int item_count);
+    const ManufacturingOptions& options, std::optional<int> first_division,
+    int i, int item_count);
+
+// The kind of item a step of `kind` makes.
+custody::v1::ItemType StepItemType(v1::StepKind kind);
 
 }  // namespace cellchain::manufacturing
 

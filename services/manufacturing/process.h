@@ -61,6 +61,13 @@ struct ManufacturingOptions {
   // assigned per facility and product; these are placeholders.
   std::string product_description_code = "S1295";
   std::string product_tds = "000";
+  // The product codes of the batch's cryovials and culture vessels (issue
+  // 28): each carries the batch's DIN with its kind's description code and
+  // product_tds's type character t followed by a division unique within the
+  // DIN (item_divisions.h), so that each can be labelled. Placeholders, as
+  // above: set the codes assigned for in-process cells.
+  std::string cryovial_description_code = "S1296";
+  std::string vessel_description_code = "S1297";
   // Where the service's time comes from: the day a material lot's expiry
   // and a calibration are checked against, and the present a recorded time
   // may not lie after. Not owned; must outlive the service. nullptr:

@@ -64,6 +64,9 @@ inline constexpr char kReasonBeforeCalibration[] = "BEFORE_CALIBRATION";
 // A retry of a request whose step was refused after its custody items were
 // made: they were discarded, so the step needs a new request id.
 inline constexpr char kReasonRequestRefusedBefore[] = "REQUEST_REFUSED_BEFORE";
+// A batch has used every ISBT 128 division its cryovials (or its culture
+// vessels) can carry (item_divisions.h).
+inline constexpr char kReasonDivisionsExhausted[] = "DIVISIONS_EXHAUSTED";
 
 }  // namespace cellchain::manufacturing
 

@@ -1,6 +1,7 @@
 // Manufacturing's step RPCs: recording a new step (processing, a passage
 // seeded, a cryopreservation, the product harvest) with its custody items,
 // a culture's harvest, and a vial's thaw.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "services/ledger/request_bytes.h"
 #include "services/manufacturing/custody_items.h"
 #include "services/manufacturing/growth.h"
+#include "services/manufacturing/item_divisions.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/manufacturing/manufacturing_internal.h"
 #include "services/manufacturing/step_rules.h"
@@ -125,6 +127,7 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
   };
   Plan plan;
   std::string din;
+  bool recorded_before = false;
   {
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
     // A retry of a step that was recorded skips the rules (they held when
@@ -133,6 +136,7 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
     CC_ASSIGN_OR_RETURN(pg::Result recorded,
                         lease->Exec(kSelectStepRecorded, {step.step_id}));
     BatchView view;
+    recorded_before = recorded.rows() > 0;
     if (recorded.rows() == 0) {
       // Late or not as entered now; a retry of a recorded step replays.
       CC_ASSIGN_OR_RETURN(step.late_entry_reason,
@@ -156,12 +160,24 @@ absl::StatusOr<v1::Step> Manufacturing::RecordNewStep(
     }
     din = view.batch.din();
   }
+  // The vessels' or vials' ISBT 128 divisions, reserved before their
+  // items are registered so that concurrent steps of the batch get distinct
+  // ones and a retry the same ones.
+  std::optional<int> first_division;
+  if (const custody::v1::ItemType type = StepItemType(step.kind);
+      item_count > 0 && type != custody::v1::ITEM_TYPE_PRODUCT_LOT) {
+    CC_ASSIGN_OR_RETURN(
+        first_division,
+        ReserveDivisions(*pool_, step.step_id, batch_id, type, item_count,
+                         /*reserve=*/!recorded_before));
+  }
   // The custody items, derived from their parents.
   std::vector<std::string> item_ids;
   for (int i = 0; i < item_count; ++i) {
-    CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemRequest r,
-                        StepItemRequest(step, plan.parents, plan.passage_number,
-                                        din, options_, i, item_count));
+    CC_ASSIGN_OR_RETURN(
+        custody::v1::RegisterItemRequest r,
+        StepItemRequest(step, plan.parents, plan.passage_number, din, options_,
+                        first_division, i, item_count));
     CC_ASSIGN_OR_RETURN(custody::v1::RegisterItemResponse item,
                         custody_->RegisterItem(caller, r));
     if (item.item().state() == custody::v1::ITEM_STATE_DISCARDED) {
