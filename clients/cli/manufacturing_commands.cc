@@ -359,6 +359,12 @@ std::vector<std::pair<std::string, std::string>> ValueLines(
   if (v.cells_per_vial() != 0) add("cells per vial", Cells(v.cells_per_vial()));
   if (v.has_frozen_at()) add("frozen at", DisplayTime(v.frozen_at()));
   if (v.volume_ml() != 0) add("volume (ml)", Fixed(v.volume_ml(), 1));
+  // The product's concentration, what dose preparation draws by: viable
+  // cells per ml of the harvested volume.
+  if (v.volume_ml() > 0 && v.harvested_viable_cells() != 0) {
+    add("concentration",
+        Cells(v.harvested_viable_cells() / v.volume_ml()) + " viable cells/ml");
+  }
   for (const v1::MaterialUse& m : v.materials()) {
     std::string text = Named(names.materials, m.material_id());
     if (!m.quantity().empty()) absl::StrAppend(&text, " (", m.quantity(), ")");

@@ -377,6 +377,9 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   std::string shown =
       Ok(*quinn_, {"manufacturing", "batch-show", "--batch-id=" + batch});
   EXPECT_THAT(shown, ContainsRegex("state +QC_PENDING"));
+  // The product harvest's concentration: 5e6 viable cells in 50 ml.
+  EXPECT_THAT(shown,
+              ContainsRegex("concentration +1.00e\\+05 viable cells/ml"));
   EXPECT_THAT(shown,
               ContainsRegex(p0 + " +processing +P0 +verified +" + p0_revision +
                             " +2.50e\\+05 +4.00e\\+06 +"
