@@ -21,25 +21,8 @@ namespace {
 
 TEST_F(ManufacturingTest, AManufacturedCryovialGetsALabelWithItsDinAndCode) {
   Processed b = MakeProcessed();  // P0: 4e6 cells on day 8
-  std::string parent;
-  std::vector<std::string> positions;
-  for (auto kind :
-       {custody::v1::LOCATION_KIND_SITE, custody::v1::LOCATION_KIND_ROOM,
-        custody::v1::LOCATION_KIND_FREEZER, custody::v1::LOCATION_KIND_RACK,
-        custody::v1::LOCATION_KIND_BOX, custody::v1::LOCATION_KIND_POSITION,
-        custody::v1::LOCATION_KIND_POSITION}) {
-    custody::v1::CreateLocationRequest loc;
-    *loc.mutable_context() = Ctx();
-    loc.set_kind(kind);
-    loc.set_name(crypto::RandomId("L").substr(0, 10));
-    loc.set_parent_location_id(parent);
-    CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
-    if (kind == custody::v1::LOCATION_KIND_POSITION) {
-      positions.push_back(created.location().location_id());
-    } else {
-      parent = created.location().location_id();
-    }
-  }
+  std::vector<std::string> positions = FreezerPositions(2);
+  ASSERT_EQ(positions.size(), 2u);
   v1::CryopreserveRequest freeze;
   *freeze.mutable_context() = Ctx();
   freeze.set_source_step_id(b.p0.step_id());

@@ -425,26 +425,8 @@ TEST_F(ManufacturingTest, CellsAreNotDrawnTwiceEvenByConcurrentSteps) {
 TEST_F(ManufacturingTest, BankThawAndProductHarvestToQcPending) {
   Processed b = MakeProcessed();
   // Freezer positions: site > room > freezer > rack > box > 3 positions.
-  std::string parent;
-  std::vector<std::string> positions;
-  for (auto kind :
-       {custody::v1::LOCATION_KIND_SITE, custody::v1::LOCATION_KIND_ROOM,
-        custody::v1::LOCATION_KIND_FREEZER, custody::v1::LOCATION_KIND_RACK,
-        custody::v1::LOCATION_KIND_BOX, custody::v1::LOCATION_KIND_POSITION,
-        custody::v1::LOCATION_KIND_POSITION,
-        custody::v1::LOCATION_KIND_POSITION}) {
-    custody::v1::CreateLocationRequest loc;
-    *loc.mutable_context() = Ctx();
-    loc.set_kind(kind);
-    loc.set_name(crypto::RandomId("L").substr(0, 10));
-    loc.set_parent_location_id(parent);
-    CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
-    if (kind == custody::v1::LOCATION_KIND_POSITION) {
-      positions.push_back(created.location().location_id());
-    } else {
-      parent = created.location().location_id();
-    }
-  }
+  std::vector<std::string> positions = FreezerPositions(3);
+  ASSERT_EQ(positions.size(), 3u);
   v1::CryopreserveRequest freeze;
   *freeze.mutable_context() = Ctx();
   freeze.set_source_step_id(b.p0.step_id());
@@ -558,25 +540,8 @@ TEST_F(ManufacturingTest, AVialHoldsItsStepsCellsInItsProcessFillVolume) {
   options.processes["RH-UCMSC-1.0"].vial_fill_ml = 1.8;
   Build(options);
   Processed b = MakeProcessed();
-  std::string parent;
-  std::vector<std::string> positions;
-  for (auto kind :
-       {custody::v1::LOCATION_KIND_SITE, custody::v1::LOCATION_KIND_ROOM,
-        custody::v1::LOCATION_KIND_FREEZER, custody::v1::LOCATION_KIND_RACK,
-        custody::v1::LOCATION_KIND_BOX, custody::v1::LOCATION_KIND_POSITION,
-        custody::v1::LOCATION_KIND_POSITION}) {
-    custody::v1::CreateLocationRequest loc;
-    *loc.mutable_context() = Ctx();
-    loc.set_kind(kind);
-    loc.set_name(crypto::RandomId("L").substr(0, 10));
-    loc.set_parent_location_id(parent);
-    CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
-    if (kind == custody::v1::LOCATION_KIND_POSITION) {
-      positions.push_back(created.location().location_id());
-    } else {
-      parent = created.location().location_id();
-    }
-  }
+  std::vector<std::string> positions = FreezerPositions(2);
+  ASSERT_EQ(positions.size(), 2u);
   v1::CryopreserveRequest freeze;
   *freeze.mutable_context() = Ctx();
   freeze.set_source_step_id(b.p0.step_id());

@@ -70,6 +70,33 @@ void ManufacturingTest::SetUp() {
   incubator_ = parent;
 }
 
+std::vector<std::string> ManufacturingTest::FreezerPositions(int count) {
+  std::vector<custody::v1::LocationKind> kinds = {
+      custody::v1::LOCATION_KIND_SITE, custody::v1::LOCATION_KIND_ROOM,
+      custody::v1::LOCATION_KIND_FREEZER, custody::v1::LOCATION_KIND_RACK,
+      custody::v1::LOCATION_KIND_BOX};
+  kinds.insert(kinds.end(), count, custody::v1::LOCATION_KIND_POSITION);
+  std::string parent;
+  std::vector<std::string> positions;
+  for (custody::v1::LocationKind kind : kinds) {
+    custody::v1::CreateLocationRequest loc;
+    *loc.mutable_context() = Ctx();
+    loc.set_kind(kind);
+    loc.set_name(crypto::RandomId("L").substr(0, 10));
+    loc.set_parent_location_id(parent);
+    absl::StatusOr<custody::v1::CreateLocationResponse> created =
+        custody_->CreateLocation(qa_, loc);
+    EXPECT_TRUE(created.ok()) << created.status();
+    if (!created.ok()) return positions;
+    if (kind == custody::v1::LOCATION_KIND_POSITION) {
+      positions.push_back(created->location().location_id());
+    } else {
+      parent = created->location().location_id();
+    }
+  }
+  return positions;
+}
+
 void ManufacturingTest::Build(ManufacturingOptions options) {
   options.late_entry_after = absl::Hours(24 * 365);
   BuildAsConfigured(std::move(options));

@@ -124,6 +124,10 @@ class ManufacturingTest : public testing::ServiceFixture {
   };
   Processed MakeProcessed();
 
+  // `count` freezer positions in a new site > room > freezer > rack > box,
+  // created by QA: where a cryopreservation puts its vials.
+  std::vector<std::string> FreezerPositions(int count);
+
   custody::v1::Item Item(const std::string& item_id);
   std::vector<std::string> ParentsOf(const std::string& item_id);
   int64_t Steps();

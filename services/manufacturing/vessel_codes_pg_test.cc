@@ -81,26 +81,8 @@ TEST_F(ManufacturingTest, VesselsAndVialsCarryTheDinAndTheirOwnProductCodes) {
 
   // A bank's vials: the cryovial code, their divisions counted apart from
   // the vessels'.
-  std::string parent;
-  std::vector<std::string> positions;
-  for (auto kind :
-       {custody::v1::LOCATION_KIND_SITE, custody::v1::LOCATION_KIND_ROOM,
-        custody::v1::LOCATION_KIND_FREEZER, custody::v1::LOCATION_KIND_RACK,
-        custody::v1::LOCATION_KIND_BOX, custody::v1::LOCATION_KIND_POSITION,
-        custody::v1::LOCATION_KIND_POSITION,
-        custody::v1::LOCATION_KIND_POSITION}) {
-    custody::v1::CreateLocationRequest loc;
-    *loc.mutable_context() = Ctx();
-    loc.set_kind(kind);
-    loc.set_name(crypto::RandomId("L").substr(0, 10));
-    loc.set_parent_location_id(parent);
-    CC_ASSERT_OK_AND_ASSIGN(auto created, custody_->CreateLocation(qa_, loc));
-    if (kind == custody::v1::LOCATION_KIND_POSITION) {
-      positions.push_back(created.location().location_id());
-    } else {
-      parent = created.location().location_id();
-    }
-  }
+  std::vector<std::string> positions = FreezerPositions(3);
+  ASSERT_EQ(positions.size(), 3u);
   CC_ASSERT_OK(Harvest(p1.step().step_id(), Day(12), 2e7).status());
   v1::CryopreserveRequest freeze;
   *freeze.mutable_context() = Ctx();
