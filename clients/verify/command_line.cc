@@ -1,10 +1,14 @@
 #include "clients/verify/command_line.h"
 
+#include <algorithm>
+#include <iterator>
 #include <limits>
 #include <utility>
 
+#include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/crypto/encoding.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/absl_view.h"
@@ -12,12 +16,28 @@
 namespace cellchain::verify {
 namespace {
 
-const FlagSpec* FindSpec(std::span<const FlagSpec> specs,
-                         std::string_view name) {
-  for (const FlagSpec& spec : specs) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
+// What CLI11 hands back for a flag given without a value, and what marks an
+// empty value given with '=' (CLI11 reads "--proof=" as "--proof" without
+// a value, and would then take the next argument for it); no command line
+// holds them.
+constexpr std::string_view kNoValue =
+    "\x01"
+    "cellchain-verify:no-value\x01";
+constexpr std::string_view kEmptyValue =
+    "\x01"
+    "cellchain-verify:empty\x01";
+
+// "--name=" exactly: the first '=' ends the argument. "--vkey=a+b+c=" is a
+// value ending in '=', not an empty one.
+bool IsEmptyValueForm(std::string_view arg) {
+  return arg.starts_with("--") && arg.find('=') == arg.size() - 1;
+}
+
+// A word CLI11 left over that was meant as a flag: anything starting with
+// '-' but "-" (standard input). CLI11 leaves "---x" and "-1" as arguments;
+// here they are refused, as a misspelt flag and as a flag no command has.
+bool LooksLikeFlag(std::string_view word) {
+  return word.size() > 1 && word.front() == '-';
 }
 
 }  // namespace
@@ -30,55 +50,108 @@ absl::StatusOr<std::string> ParsedArgs::Required(std::string_view name) const {
   return it->second.front();
 }
 
+// One CLI::App per command, built here from the command's FlagSpec list,
+// rather than one App with a subcommand per command: the command table, its
+// groups ("rfc6962 inclusion") and its usage texts stay in verify.cc, and a
+// CLI11 subcommand tree would read an argument that happens to name a
+// command (a FILE called "bundle") as that command.
+//
+// Every value is taken as text (expected(0, 1)) and converted by the
+// command, so that a flag without its value is ours to name; CLI11 enforces
+// "once" (MultiOptionPolicy::Throw) and reads "--name value",
+// "--name=value", negative numbers and -h/--help as in every cellchain
+// binary (decision 0016). CLI11 reports by throwing; every exception is
+// caught here, so none leaves this function (decision 0003).
 absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string> args,
                                      std::span<const FlagSpec> specs) {
   ParsedArgs parsed;
-  bool flags_done = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (flags_done || arg == "-" || arg.empty() || arg[0] != '-') {
-      parsed.positional.push_back(arg);
-      continue;
+  // "--" ends the flags; what follows is taken here, because CLI11 reads a
+  // "--" right after a flag that wants a value as the end of that flag's
+  // values and goes on reading flags.
+  const auto separator = std::find(args.begin(), args.end(), "--");
+  // CLI11 wants the arguments last first.
+  std::vector<std::string> reversed;
+  for (auto arg = std::make_reverse_iterator(separator); arg != args.rend();
+       ++arg) {
+    reversed.push_back(IsEmptyValueForm(*arg)
+                           ? absl::StrCat(*arg, ToAbsl(kEmptyValue))
+                           : *arg);
+  }
+
+  CLI::App app;
+  // Unknown flags and positional arguments are left over, in order, and
+  // told apart below: a positional option of CLI11's would split "[a,b]"
+  // into two arguments.
+  app.allow_extras();
+  app.set_help_flag("-h,--help");
+  std::vector<std::pair<const FlagSpec*, CLI::Option*>> options;
+  try {
+    for (const FlagSpec& spec : specs) {
+      CLI::Option* option =
+          app.add_option(absl::StrCat("--", ToAbsl(spec.name)))
+              ->expected(0, 1)
+              ->default_str(std::string(kNoValue))
+              ->multi_option_policy(spec.repeatable
+                                        ? CLI::MultiOptionPolicy::TakeAll
+                                        : CLI::MultiOptionPolicy::Throw);
+      options.emplace_back(&spec, option);
     }
-    if (arg == "--") {
-      flags_done = true;
-      continue;
-    }
-    if (arg == "--help" || arg == "-h") {
-      parsed.help = true;
-      return parsed;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown option ", arg, " (options are --name)"));
-    }
-    std::string_view body = std::string_view(arg).substr(2);
-    std::string_view name = body;
-    std::string value;
-    bool has_value = false;
-    if (size_t eq = body.find('='); eq != std::string_view::npos) {
-      name = body.substr(0, eq);
-      value = std::string(body.substr(eq + 1));
-      has_value = true;
-    }
-    const FlagSpec* spec = FindSpec(specs, name);
-    if (spec == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown option --", ToAbsl(name)));
-    }
-    if (!has_value) {
-      if (i + 1 == args.size()) {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    parsed.help = true;
+    return parsed;
+  } catch (const CLI::ArgumentMismatch& error) {
+    for (const auto& [spec, option] : options) {
+      if (!spec->repeatable && option->count() > 1) {
         return absl::InvalidArgumentError(
-            absl::StrCat("--", ToAbsl(name), " needs a value"));
+            absl::StrCat("--", ToAbsl(spec->name), " given more than once"));
       }
-      value = args[++i];
     }
-    std::vector<std::string>& values = parsed.flags[std::string(name)];
-    if (!values.empty() && !spec->repeatable) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", ToAbsl(name), " given more than once"));
+    return absl::InvalidArgumentError(error.what());
+  } catch (const CLI::Error& error) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the command line cannot be read: ", error.get_name(),
+                     ": ", error.what()));
+  }
+
+  // Every problem at once: unknown flags, named up to their '=' in the
+  // order given, then flags missing their value.
+  std::vector<std::string> problems;
+  for (std::string& word : app.remaining()) {
+    if (LooksLikeFlag(word)) {
+      problems.push_back(
+          absl::StrCat("unknown option ", word.substr(0, word.find('='))));
+    } else {
+      parsed.positional.push_back(std::move(word));
     }
-    values.push_back(std::move(value));
+  }
+  if (!problems.empty()) {
+    std::vector<std::string> known;
+    for (const FlagSpec& spec : specs) {
+      known.push_back(absl::StrCat("--", ToAbsl(spec.name)));
+    }
+    problems.back() +=
+        known.empty()
+            ? " (this command takes no options)"
+            : absl::StrCat(" (options: ", absl::StrJoin(known, ", "), ")");
+  }
+  for (const auto& [spec, option] : options) {
+    if (option->count() == 0) continue;
+    std::vector<std::string>& values = parsed.flags[std::string(spec->name)];
+    for (const std::string& result : option->results()) {
+      if (result == kNoValue) {
+        problems.push_back(
+            absl::StrCat("--", ToAbsl(spec->name), " needs a value"));
+      }
+      values.push_back(result == kEmptyValue ? "" : result);
+    }
+  }
+  if (!problems.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  }
+  if (separator != args.end()) {
+    parsed.positional.insert(parsed.positional.end(), separator + 1,
+                             args.end());
   }
   return parsed;
 }

@@ -1,8 +1,8 @@
-// Small, strict command-line parsing for cellchain-verify: long flags
-// ("--name value" or "--name=value"), positional arguments, and the value
-// syntaxes the commands accept. Anything unexpected is an error rather than
-// a guess, because a verifier that misreads its input verifies the wrong
-// thing.
+// Strict command-line parsing for cellchain-verify: long flags read by
+// CLI11 ("--name value" or "--name=value", as every cellchain binary reads
+// them; decision 0016), positional arguments, and the value syntaxes the
+// commands accept. Anything unexpected is an error rather than a guess,
+// because a verifier that misreads its input verifies the wrong thing.
 //
 // Every error here is INVALID_ARGUMENT with a message naming the flag or
 // argument; the caller turns it into a usage error (exit status 2).
@@ -33,16 +33,23 @@ struct ParsedArgs {
   // Values by flag name, in command-line order.
   std::map<std::string, std::vector<std::string>, std::less<>> flags;
   std::vector<std::string> positional;
-  // "--help" or "-h" was given; nothing else was checked after it.
+  // "--help" or "-h" was given; flags and positionals are then left empty.
   bool help = false;
 
   // The flag's single value, or INVALID_ARGUMENT naming it when absent.
   absl::StatusOr<std::string> Required(std::string_view name) const;
 };
 
-// Splits `args` by `specs`. "--" ends the flags; "-" is a positional
-// argument (stdin). INVALID_ARGUMENT: an unknown flag, a flag without its
-// value, a non-repeatable flag given twice.
+// Splits `args` by `specs`, with CLI11. "--" ends the flags; "-" is a
+// positional argument (stdin); "--name=" is an empty value. A value that
+// starts with '-' and is not a negative number must use the '=' form
+// ("--keyring=-k"): "--keyring -k" is a flag without its value and an
+// unknown flag -k. Any other argument starting with '-' but "-" ("-1",
+// "---x") is an unknown flag. "--help" or "-h" anywhere before "--" asks
+// for help, even with unknown flags or a flag missing its value, but not
+// with a flag given twice (CLI11 refuses that first).
+// INVALID_ARGUMENT: unknown flags (all named, in order) and flags without
+// their value, all in one message; a non-repeatable flag given twice.
 absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string> args,
                                      std::span<const FlagSpec> specs);
 

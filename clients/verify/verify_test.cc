@@ -165,6 +165,47 @@ TEST(CommandLineTest, Args) {
   EXPECT_TRUE(ParseArgs(help, specs).value().help);
 }
 
+// The readings CLI11 shares with every cellchain binary (decision 0016), and
+// the strictness kept around it.
+TEST(CommandLineTest, ReadingsAroundCli11) {
+  const FlagSpec specs[] = {{"one"}, {"many", /*repeatable=*/true}};
+  auto parse = [&](std::vector<std::string> args) {
+    return ParseArgs(args, specs);
+  };
+  // "--one=" is an empty value, not a missing one that takes the next word;
+  // a value may end in '=' (Base64 padding, a file name).
+  ParsedArgs empty = parse({"--one=", "00"}).value();
+  EXPECT_EQ(empty.Required("one").value(), "");
+  EXPECT_EQ(empty.positional, (std::vector<std::string>{"00"}));
+  EXPECT_EQ(parse({"--one=a+b=="}).value().Required("one").value(), "a+b==");
+  EXPECT_EQ(parse({"--one", ""}).value().Required("one").value(), "");
+  // A negative number is a value; another word starting with '-' needs '='.
+  EXPECT_EQ(parse({"--one", "-1"}).value().Required("one").value(), "-1");
+  EXPECT_EQ(parse({"--one=-k"}).value().Required("one").value(), "-k");
+  EXPECT_EQ(parse({"--one", "-k"}).status().message(),
+            "unknown option -k (options: --one, --many); --one needs a value");
+  EXPECT_EQ(parse({"--one", "--", "x"}).status().message(),
+            "--one needs a value");
+  // An argument is never split ("[a,b]" is one word), and "-1" or "---one"
+  // is a flag no command has, as before.
+  EXPECT_EQ(parse({"[a,b]"}).value().positional,
+            (std::vector<std::string>{"[a,b]"}));
+  EXPECT_EQ(
+      parse({"x", "---one", "-1", "--nope=secret", "-"}).status().message(),
+      "unknown option ---one; unknown option -1; unknown option --nope "
+      "(options: --one, --many)");
+  EXPECT_EQ(
+      ParseArgs(std::vector<std::string>{"--leaf"}, {}).status().message(),
+      "unknown option --leaf (this command takes no options)");
+  // Help wins over unknown flags and a missing value.
+  EXPECT_TRUE(parse({"--nope", "--one", "-h"}).value().help);
+  EXPECT_FALSE(parse({"--", "-h"}).value().help);
+}
+
+TEST(VerifyRootTest, LeafDataIsNeverSplit) {
+  ExpectUsage(RunVerify({"rfc6962", "root", "[00,10]"}), "leaf 0");
+}
+
 // ---------------------------------------------------------------------------
 // rfc6962 root.
 
