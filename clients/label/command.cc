@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <fstream>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -10,10 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "cellchain/labels/v1/labels.pb.h"
 #include "clients/label/isbt_json.h"
@@ -74,67 +77,116 @@ int Refused(const absl::Status& status, Io& io) {
   return kExitRefused;
 }
 
-// "--name value", "--name=value" and "-o value"; positional arguments
-// apart. Every flag is single-valued.
-struct Args {
+// What CLI11 reads "--name=" as, absent this marker: "--name" whose value is
+// the next argument ("--format= zpl" would be zpl). Marked, it stays an empty
+// value, refused as a missing flag like before. No command line holds it.
+constexpr std::string_view kEmptyValue =
+    "\x01"
+    "cellchain-label:empty\x01";
+
+std::string Unmarked(std::string text) {
+  if (text.ends_with(kEmptyValue)) {
+    text.resize(text.size() - kEmptyValue.size());
+  }
+  return text;
+}
+
+// One command's command line as CLI11 read it: each flag's value by the
+// flag's name as the usage spells it ("--dpi", "-o"), and the arguments.
+struct CommandLine {
   std::map<std::string, std::string, std::less<>> flags;
-  std::vector<std::string> positional;
+  std::vector<std::string> arguments;
   bool help = false;
 };
 
-absl::StatusOr<Args> ParseArgs(std::span<const std::string> args,
-                               const std::vector<std::string_view>& known) {
-  Args parsed;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      parsed.help = true;
-      return parsed;
+// Reads a command's arguments (those after its name) with a CLI::App of its
+// own holding `flags`, each taking exactly one value: the next argument,
+// whatever it looks like ("-o -" is stdout, "--from-json -x.json" a file),
+// or the text after "=". One App per command rather than CLI11 subcommands
+// of one App: the command is picked by its first word (main.cc has already
+// sent `station` to config::Loader, itself on CLI11), and an App per command
+// keeps each command's flags its own, where CLI11 subcommands would take a
+// word naming another command for a switch to it (`render print`). "-h" or
+// "--help" anywhere asks for the usage, over any other problem, as in
+// config::Loader. Returns INVALID_ARGUMENT naming the flag: an unknown flag,
+// a flag given twice, a flag without its value. CLI11 reports by throwing;
+// nothing thrown leaves this function (decision 0003).
+absl::StatusOr<CommandLine> ReadCommandLine(
+    std::span<const std::string> args,
+    std::initializer_list<std::string_view> flags) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  for (std::string& arg : reversed) {
+    if (arg.starts_with("--") && arg.ends_with("=")) arg += kEmptyValue;
+  }
+  CommandLine line;
+  CLI::App app;
+  // Unknown flags and arguments are left in remaining() and read below,
+  // rather than thrown as CLI11's ExtrasError, which would stop a "--help"
+  // after them.
+  app.allow_extras();
+  std::vector<CLI::Option*> options;
+  try {
+    app.set_help_flag("-h,--help");
+    for (std::string_view flag : flags) {
+      options.push_back(
+          app.add_option(std::string(flag))
+              ->expected(1)
+              ->multi_option_policy(CLI::MultiOptionPolicy::Throw));
     }
-    if (!arg.starts_with("-") || arg == "-") {
-      parsed.positional.emplace_back(arg);
-      continue;
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    line.help = true;
+    return line;
+  } catch (const CLI::ArgumentMismatch&) {
+    if (app.get_help_ptr()->count() > 0) {
+      line.help = true;
+      return line;
     }
-    std::string name;
-    std::string value;
-    bool has_value = false;
-    if (arg == "-o") {
-      name = "o";
-    } else if (arg.starts_with("--")) {
-      arg.remove_prefix(2);
-      size_t eq = arg.find('=');
-      name = std::string(arg.substr(0, eq));
-      if (eq != std::string_view::npos) {
-        value = std::string(arg.substr(eq + 1));
-        has_value = true;
-      }
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag ", ToAbsl(arg)));
-    }
-    bool is_known = false;
-    for (std::string_view k : known) is_known = is_known || k == name;
-    const std::string shown = name == "o" ? "-o" : "--" + name;
-    if (!is_known) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", shown));
-    }
-    if (!has_value) {
-      if (i + 1 >= args.size()) {
+    for (const CLI::Option* option : options) {
+      if (option->count() > 1) {
         return absl::InvalidArgumentError(
-            absl::StrCat(shown, " needs a value"));
+            absl::StrCat(option->get_name(), " given twice"));
       }
-      value = args[++i];
     }
-    if (!parsed.flags.emplace(name, value).second) {
-      return absl::InvalidArgumentError(absl::StrCat(shown, " given twice"));
+    // CLI11 ran out of arguments while reading a flag's value, so the flag
+    // is the last argument.
+    const std::string& last = args.back();
+    return absl::InvalidArgumentError(
+        absl::StrCat(last.substr(0, last.find('=')), " needs a value"));
+  } catch (const CLI::Error& error) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the command line cannot be read (", error.get_name(), ")"));
+  }
+  // What no flag took is left in remaining(), in order: the arguments, and
+  // as before a word starting with "-" ("-" alone is stdin or stdout) is an
+  // unknown flag, named without its value. So are "--", which these commands
+  // never took, and "-1" or "---x", which CLI11 alone would take for
+  // arguments. Arguments are not a CLI11 positional option, which would
+  // split "[a,b]" into two.
+  std::vector<std::string> unknown;
+  for (std::string& word : app.remaining()) {
+    if (word.size() > 1 && word.starts_with("-")) {
+      unknown.push_back(
+          absl::StrCat("unknown flag ", word.substr(0, word.find('='))));
+    } else {
+      line.arguments.push_back(std::move(word));
     }
   }
-  return parsed;
+  if (!unknown.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(unknown, "; "));
+  }
+  for (size_t i = 0; i < options.size(); ++i) {
+    if (options[i]->count() > 0) {
+      line.flags.emplace(std::string(flags.begin()[i]),
+                         Unmarked(options[i]->results().front()));
+    }
+  }
+  return line;
 }
 
-std::string Flag(const Args& args, std::string_view name) {
-  auto it = args.flags.find(name);
-  return it == args.flags.end() ? std::string() : it->second;
+std::string Flag(const CommandLine& line, std::string_view name) {
+  auto it = line.flags.find(name);
+  return it == line.flags.end() ? std::string() : it->second;
 }
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {
@@ -199,70 +251,73 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
 }
 
 int RenderCommand(std::span<const std::string> rest, Io& io) {
-  absl::StatusOr<Args> args =
-      ParseArgs(rest, {"from-json", "format", "dpi", "o"});
+  absl::StatusOr<CommandLine> args =
+      ReadCommandLine(rest, {"--from-json", "--format", "--dpi", "-o"});
   if (!args.ok()) return Usage(args.status(), io);
   if (args->help) {
     io.out << kUsage;
     return kExitDone;
   }
-  if (!args->positional.empty()) {
-    return Usage(absl::StrCat("unexpected argument ", args->positional[0]), io);
+  if (!args->arguments.empty()) {
+    return Usage(absl::StrCat("unexpected argument ", args->arguments[0]), io);
   }
-  for (const auto& [name, shown] :
-       {std::pair{"from-json", "--from-json"}, std::pair{"format", "--format"},
-        std::pair{"dpi", "--dpi"}, std::pair{"o", "-o"}}) {
+  for (std::string_view name : {"--from-json", "--format", "--dpi", "-o"}) {
     if (Flag(*args, name).empty()) {
-      return Usage(absl::StrCat("missing ", shown), io);
+      return Usage(absl::StrCat("missing ", ToAbsl(name)), io);
     }
   }
-  absl::StatusOr<Format> format = ParseFormat(Flag(*args, "format"));
+  absl::StatusOr<Format> format = ParseFormat(Flag(*args, "--format"));
   if (!format.ok()) return Usage("--format must be zpl, png or pdf", io);
-  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "dpi"));
+  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "--dpi"));
   if (!dpi.ok()) return Usage(dpi.status(), io);
-  absl::StatusOr<labels::v1::Label> label = ReadLabel(Flag(*args, "from-json"));
+  absl::StatusOr<labels::v1::Label> label =
+      ReadLabel(Flag(*args, "--from-json"));
   if (!label.ok()) return Refused(label.status(), io);
   absl::StatusOr<std::string> rendered = Render(*label, *format, *dpi);
   if (!rendered.ok()) return Refused(rendered.status(), io);
-  absl::Status written = WriteOutput(Flag(*args, "o"), *rendered, io);
+  absl::Status written = WriteOutput(Flag(*args, "-o"), *rendered, io);
   if (!written.ok()) return Refused(written, io);
   return kExitDone;
 }
 
 int PrintCommand(std::span<const std::string> rest, Io& io) {
-  absl::StatusOr<Args> args = ParseArgs(
-      rest, {"from-json", "dpi", "printer", "o", "copies", "timeout"});
+  absl::StatusOr<CommandLine> args = ReadCommandLine(
+      rest,
+      {"--from-json", "--dpi", "--printer", "-o", "--copies", "--timeout"});
   if (!args.ok()) return Usage(args.status(), io);
   if (args->help) {
     io.out << kUsage;
     return kExitDone;
   }
-  if (!args->positional.empty()) {
-    return Usage(absl::StrCat("unexpected argument ", args->positional[0]), io);
+  if (!args->arguments.empty()) {
+    return Usage(absl::StrCat("unexpected argument ", args->arguments[0]), io);
   }
-  if (Flag(*args, "from-json").empty()) return Usage("missing --from-json", io);
-  if (Flag(*args, "dpi").empty()) return Usage("missing --dpi", io);
-  const std::string printer = Flag(*args, "printer");
-  const std::string file = Flag(*args, "o");
+  if (Flag(*args, "--from-json").empty())
+    return Usage("missing --from-json", io);
+  if (Flag(*args, "--dpi").empty()) return Usage("missing --dpi", io);
+  const std::string printer = Flag(*args, "--printer");
+  const std::string file = Flag(*args, "-o");
   if (printer.empty() == file.empty()) {
     return Usage("give either --printer HOST[:PORT] or -o FILE", io);
   }
-  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "dpi"));
+  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "--dpi"));
   if (!dpi.ok()) return Usage(dpi.status(), io);
   int copies = 1;
-  if (const std::string c = Flag(*args, "copies");
+  if (const std::string c = Flag(*args, "--copies");
       !c.empty() &&
       (!absl::SimpleAtoi(c, &copies) || copies < 1 || copies > 99)) {
     return Usage("--copies must be 1 to 99", io);
   }
-  absl::StatusOr<absl::Duration> timeout = ParseTimeout(Flag(*args, "timeout"));
+  absl::StatusOr<absl::Duration> timeout =
+      ParseTimeout(Flag(*args, "--timeout"));
   if (!timeout.ok()) return Usage(timeout.status(), io);
   absl::StatusOr<PrinterAddress> address;
   if (!printer.empty()) {
     address = ParsePrinterAddress(printer);
     if (!address.ok()) return Usage(address.status(), io);
   }
-  absl::StatusOr<labels::v1::Label> label = ReadLabel(Flag(*args, "from-json"));
+  absl::StatusOr<labels::v1::Label> label =
+      ReadLabel(Flag(*args, "--from-json"));
   if (!label.ok()) return Refused(label.status(), io);
   absl::StatusOr<std::string> zpl = Render(*label, Format::kZpl, *dpi, copies);
   if (!zpl.ok()) return Refused(zpl.status(), io);
@@ -280,17 +335,22 @@ int PrintCommand(std::span<const std::string> rest, Io& io) {
 }
 
 int PrinterStatusCommand(std::span<const std::string> rest, Io& io) {
-  absl::StatusOr<Args> args = ParseArgs(rest, {"printer", "timeout"});
+  absl::StatusOr<CommandLine> args =
+      ReadCommandLine(rest, {"--printer", "--timeout"});
   if (!args.ok()) return Usage(args.status(), io);
   if (args->help) {
     io.out << kUsage;
     return kExitDone;
   }
-  if (Flag(*args, "printer").empty()) return Usage("missing --printer", io);
+  if (!args->arguments.empty()) {
+    return Usage(absl::StrCat("unexpected argument ", args->arguments[0]), io);
+  }
+  if (Flag(*args, "--printer").empty()) return Usage("missing --printer", io);
   absl::StatusOr<PrinterAddress> address =
-      ParsePrinterAddress(Flag(*args, "printer"));
+      ParsePrinterAddress(Flag(*args, "--printer"));
   if (!address.ok()) return Usage(address.status(), io);
-  absl::StatusOr<absl::Duration> timeout = ParseTimeout(Flag(*args, "timeout"));
+  absl::StatusOr<absl::Duration> timeout =
+      ParseTimeout(Flag(*args, "--timeout"));
   if (!timeout.ok()) return Usage(timeout.status(), io);
   absl::StatusOr<PrinterStatus> status = QueryPrinter(*address, *timeout);
   if (!status.ok()) return Refused(status.status(), io);
@@ -309,30 +369,37 @@ int PrinterStatusCommand(std::span<const std::string> rest, Io& io) {
   return kExitDone;
 }
 
+// `isbt VERB ARGUMENT`: both words are CLI11's arguments, so that "-h" and
+// "--help" anywhere ask for the usage, and a word starting with "-" is
+// refused as an unknown flag (no ISBT 128 data structure starts with "-").
 int IsbtCommand(std::span<const std::string> rest, Io& io) {
-  if (rest.empty()) return Usage("missing isbt command", io);
-  if (rest[0] == "--help" || rest[0] == "-h") {
+  absl::StatusOr<CommandLine> args = ReadCommandLine(rest, {});
+  if (!args.ok()) return Usage(args.status(), io);
+  if (args->help) {
     io.out << kUsage;
     return kExitDone;
   }
-  if (rest.size() != 2) {
-    return Usage(absl::StrCat("isbt ", rest[0], " takes one argument"), io);
+  const std::vector<std::string>& words = args->arguments;
+  if (words.empty()) return Usage("missing isbt command", io);
+  const std::string& verb = words[0];
+  if (verb != "check-char" && verb != "parse") {
+    return Usage(absl::StrCat("unknown isbt command ", verb), io);
   }
-  const std::string& arg = rest[1];
-  if (rest[0] == "check-char") {
+  if (words.size() != 2) {
+    return Usage(absl::StrCat("isbt ", verb, " takes one argument"), io);
+  }
+  const std::string& arg = words[1];
+  if (verb == "check-char") {
     absl::StatusOr<isbt128::Din> din = isbt128::Din::Parse(arg);
     if (!din.ok()) return Refused(din.status(), io);
     io.out << din->CheckCharacter() << "\n";
     return kExitDone;
   }
-  if (rest[0] == "parse") {
-    absl::StatusOr<std::vector<isbt128::DataStructure>> parsed =
-        isbt128::ParseScan(arg);
-    if (!parsed.ok()) return Refused(parsed.status(), io);
-    io.out << ScanJson(arg.starts_with("=+"), *parsed);
-    return kExitDone;
-  }
-  return Usage(absl::StrCat("unknown isbt command ", rest[0]), io);
+  absl::StatusOr<std::vector<isbt128::DataStructure>> parsed =
+      isbt128::ParseScan(arg);
+  if (!parsed.ok()) return Refused(parsed.status(), io);
+  io.out << ScanJson(arg.starts_with("=+"), *parsed);
+  return kExitDone;
 }
 
 }  // namespace

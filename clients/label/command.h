@@ -18,9 +18,15 @@
 // `print` reads the printer's ~HS status first and sends nothing to a
 // printer that is paused, out of media, open or full (printer.h).
 //
+// Each command's flags are read by CLI11 (command.cc): "--name value",
+// "--name=value", "-o value"; a flag's value is the next argument, whatever
+// it looks like. An unknown flag, a flag given twice or without its value
+// and an argument a command does not take are refused, naming them.
+//
 // Exit status: kExitDone (0), kExitRefused (1: the label, the input or the
 // printer was refused; the reason on stderr), kExitUsage (2: a bad command
-// line; the usage on stderr). "--help" prints the usage and exits 0.
+// line; the usage on stderr). "--help" or "-h", anywhere, prints the usage
+// and exits 0.
 //
 // Thread-safety: Run only touches the streams it is given and the files
 // and printers it is told to.
