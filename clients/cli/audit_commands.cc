@@ -1,4 +1,6 @@
 // cellchain audit checkpoint|query|history|proof|verify|export
+#include "clients/cli/audit_commands.h"
+
 #include <unistd.h>
 
 #include <iomanip>
@@ -30,7 +32,8 @@ std::string Time(const google::protobuf::Timestamp& t) {
 
 // The filter from --entity-type … --before; false (and a message) if a time
 // does not parse.
-bool Filter(const Options& o, v1::RecordFilter* filter, std::string* error) {
+bool Filter(const AuditOptions& o, v1::RecordFilter* filter,
+            std::string* error) {
   if (!o.entity_type.empty()) {
     filter->mutable_entity()->set_type(o.entity_type);
     filter->mutable_entity()->set_id(o.entity_id);
@@ -82,7 +85,7 @@ void AddRecord(const v1::RecordView& view, Table* table) {
 }
 
 int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
-                      const Options& o) {
+                      const AuditOptions& o) {
   auto stub = v1::AuditService::NewStub(channel);
   auto context = NewCallContext(o);
   v1::GetCheckpointRequest request;
@@ -90,15 +93,15 @@ int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
   v1::GetCheckpointResponse response;
   grpc::Status status = stub->GetCheckpoint(context.get(), request, &response);
   if (!status.ok()) return Report("audit checkpoint", status);
-  std::cout << response.checkpoint().note() << "verifier key: "
-            << response.verifier_key() << "\n";
+  std::cout << response.checkpoint().note()
+            << "verifier key: " << response.verifier_key() << "\n";
   if (!o.save.empty()) {
     // Checked before it is saved: a file QA keeps must verify by itself.
-    absl::StatusOr<ledger::Witnessed> saved = ledger::Advance(
-        std::nullopt, response.verifier_key(), response.checkpoint().note(),
-        {});
-    absl::Status written = saved.ok() ? WriteWitnessed(o.save, *saved)
-                                      : saved.status();
+    absl::StatusOr<ledger::Witnessed> saved =
+        ledger::Advance(std::nullopt, response.verifier_key(),
+                        response.checkpoint().note(), {});
+    absl::Status written =
+        saved.ok() ? WriteWitnessed(o.save, *saved) : saved.status();
     if (!written.ok()) {
       return Fail("audit checkpoint", std::string(written.message()), 1);
     }
@@ -107,7 +110,8 @@ int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
   return 0;
 }
 
-int QueryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int QueryCommand(std::shared_ptr<grpc::Channel> channel,
+                 const AuditOptions& o) {
   auto stub = v1::AuditService::NewStub(channel);
   v1::QueryRecordsRequest request;
   std::string error;
@@ -134,7 +138,8 @@ int QueryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int HistoryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int HistoryCommand(std::shared_ptr<grpc::Channel> channel,
+                   const AuditOptions& o) {
   if (o.entity_type.empty() || o.entity_id.empty()) {
     return Fail("audit history", "--entity-type and --entity-id are required",
                 2);
@@ -163,7 +168,8 @@ int HistoryCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return response.chain_intact() ? 0 : 1;
 }
 
-int ProofCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int ProofCommand(std::shared_ptr<grpc::Channel> channel,
+                 const AuditOptions& o) {
   if (o.record_id.empty()) {
     return Fail("audit proof", "--record-id is required", 2);
   }
@@ -176,7 +182,8 @@ int ProofCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   grpc::Status status =
       stub->GetInclusionProof(context.get(), request, &response);
   if (!status.ok()) return Report("audit proof", status);
-  absl::StatusOr<ledger::Hash> leaf = ledger::HashFromBytes(response.leaf_hash());
+  absl::StatusOr<ledger::Hash> leaf =
+      ledger::HashFromBytes(response.leaf_hash());
   absl::StatusOr<ledger::Hash> root =
       ledger::HashFromBytes(response.checkpoint().root_hash());
   std::vector<ledger::Hash> proof;
@@ -188,25 +195,26 @@ int ProofCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!leaf.ok() || !root.ok()) {
     return Fail("audit proof", "malformed leaf or root hash", 1);
   }
-  absl::Status verified =
-      ledger::VerifyInclusion(static_cast<uint64_t>(response.log_index()),
-                              static_cast<uint64_t>(response.tree_size()),
-                              *leaf, proof, *root);
+  absl::Status verified = ledger::VerifyInclusion(
+      static_cast<uint64_t>(response.log_index()),
+      static_cast<uint64_t>(response.tree_size()), *leaf, proof, *root);
   std::cout << "record " << o.record_id << " is leaf " << response.log_index()
             << " of " << response.tree_size() << "; proof of "
             << response.proof_size() << " hashes "
             << (verified.ok() ? "verifies" : "does NOT verify")
             << " against the checkpoint root "
             << crypto::HexEncode(response.checkpoint().root_hash()) << "\n";
-  if (!verified.ok()) return Fail("audit proof", std::string(verified.message()), 1);
+  if (!verified.ok())
+    return Fail("audit proof", std::string(verified.message()), 1);
   return 0;
 }
 
-int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int VerifyCommand(std::shared_ptr<grpc::Channel> channel,
+                  const AuditOptions& o) {
   auto stub = v1::AuditService::NewStub(channel);
   // Verification of a large log takes longer than one call's default.
-  auto context = NewCallContext(o, std::max(o.deadline,
-                                            std::chrono::milliseconds(600000)));
+  auto context = NewCallContext(
+      o, std::max(o.deadline, std::chrono::milliseconds(600000)));
   v1::VerifyLogRequest request;
   if (!o.since.empty()) {
     absl::StatusOr<ledger::Witnessed> since = ReadWitnessed(o.since);
@@ -229,9 +237,8 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
                        ? static_cast<int>(width * p.done() / p.total())
                        : width;
       std::cerr << "\r" << std::left << std::setw(12) << p.phase() << " ["
-                << std::string(filled, '#')
-                << std::string(width - filled, '.') << "] " << p.done() << "/"
-                << p.total() << std::flush;
+                << std::string(filled, '#') << std::string(width - filled, '.')
+                << "] " << p.done() << "/" << p.total() << std::flush;
     } else if (item.has_finding()) {
       if (tty) std::cerr << "\n";
       const v1::Finding& f = item.finding();
@@ -244,10 +251,9 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       if (tty) std::cerr << "\n";
       const auto& s = item.summary();
       summarized = true;
-      std::cout << "verified " << s.records() << " records, "
-                << s.checkpoints() << " checkpoints, " << s.entities()
-                << " entities; tree size " << s.tree_size() << "; "
-                << s.findings() << " finding(s)\n";
+      std::cout << "verified " << s.records() << " records, " << s.checkpoints()
+                << " checkpoints, " << s.entities() << " entities; tree size "
+                << s.tree_size() << "; " << s.findings() << " finding(s)\n";
     }
   }
   grpc::Status status = reader->Finish();
@@ -256,7 +262,8 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return findings == 0 ? 0 : 1;
 }
 
-int ExportCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int ExportCommand(std::shared_ptr<grpc::Channel> channel,
+                  const AuditOptions& o) {
   if (o.out.empty()) return Fail("audit export", "--out DIR is required", 2);
   v1::ExportBundleRequest request;
   std::string error;
@@ -265,8 +272,8 @@ int ExportCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   }
   request.set_include_current_state(o.include_state);
   auto stub = v1::AuditService::NewStub(channel);
-  auto context = NewCallContext(o, std::max(o.deadline,
-                                            std::chrono::milliseconds(600000)));
+  auto context = NewCallContext(
+      o, std::max(o.deadline, std::chrono::milliseconds(600000)));
   auto reader = stub->ExportBundle(context.get(), request);
   absl::StatusOr<ExportSummary> summary = WriteBundle(*reader, o.out);
   grpc::Status status = reader->Finish();
@@ -284,8 +291,8 @@ int ExportCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 // `command`, after the log's latest checkpoint was checked against the one
 // this user saw last (log_witness.h).
-template <Command command>
-int Witnessed(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+template <int (*command)(std::shared_ptr<grpc::Channel>, const AuditOptions&)>
+int Witnessed(std::shared_ptr<grpc::Channel> channel, const AuditOptions& o) {
   if (const std::string path = WitnessFile(o); !path.empty()) {
     auto stub = v1::AuditService::NewStub(channel);
     absl::StatusOr<std::optional<ledger::Witnessed>> seen =
@@ -296,16 +303,118 @@ int Witnessed(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return command(std::move(channel), o);
 }
 
+void DeclareAuditFlags(config::Loader& loader, AuditOptions& o) {
+  loader.String("entity-type", &o.entity_type,
+                "The entity type to filter by (item, batch, lot, ...).");
+  loader.String("entity-id", &o.entity_id, "The entity id to filter by.");
+  loader.String("din", &o.din, "Records of this ISBT 128 DIN.");
+  loader.String("actor", &o.actor, "Records of this actor (user id).");
+  loader.String("action", &o.action, "Records of this action.");
+  loader.String("from", &o.from, "Records at or after this time (RFC 3339).");
+  loader.String("before", &o.before, "Records before this time (RFC 3339).");
+  loader.Bool("newest-first", &o.newest_first, "query: newest first.");
+  loader.Int64("page-size", &o.page_size, 1, 1000, "query: records per page.");
+  loader.String("record-id", &o.record_id, "proof: the record.");
+  loader.Int64("tree-size", &o.tree_size, 0, INT64_MAX,
+               "checkpoint, proof: a checkpointed size (0: latest).");
+  loader.String("out", &o.out, "export: the bundle directory.");
+  loader.String("save", &o.save,
+                "checkpoint: also save it (with the log's key) to this "
+                "file,\nto keep outside the database.");
+  loader.String("since", &o.since,
+                "verify: a checkpoint file saved before; the log must "
+                "still\ncontain what it covers.");
+  loader.Bool("include-state", &o.include_state,
+              "export: include each entity's current state.");
+}
+
 }  // namespace
 
-Command FindAuditCommand(const std::string& verb) {
-  if (verb == "checkpoint") return Witnessed<CheckpointCommand>;
-  if (verb == "query") return Witnessed<QueryCommand>;
-  if (verb == "history") return Witnessed<HistoryCommand>;
-  if (verb == "proof") return Witnessed<ProofCommand>;
-  if (verb == "verify") return Witnessed<VerifyCommand>;
-  if (verb == "export") return Witnessed<ExportCommand>;
-  return nullptr;
+const Group& AuditGroup() {
+  static const auto* const group = new GroupOf<AuditOptions>({
+      .name = "audit",
+      .alias = "",
+      .summary =
+          "  audit checkpoint   the latest signed checkpoint (--tree-size: a "
+          "past "
+          "one)\n"
+          "  audit query        records by --entity-type/--entity-id, --din, "
+          "--actor,\n"
+          "                     --action, --from/--before (RFC 3339); "
+          "--newest-first\n"
+          "  audit history      one entity's records with its chain checked\n"
+          "  audit proof        inclusion proof of --record-id, checked "
+          "locally\n"
+          "  audit verify       verify the whole log on the server\n"
+          "  audit export       write a bundle of a query's records to --out "
+          "DIR\n"
+          "                     (check it offline: cellchain-verify bundle "
+          "DIR)\n",
+      .declare = DeclareAuditFlags,
+      .commands =
+          {
+              {{"audit checkpoint", "tree-size save",
+                "cellchain audit checkpoint [--tree-size=N] [--save=FILE]\n"
+                "The latest signed checkpoint, or the one of size N. Any "
+                "logged-in "
+                "user.\n--save writes it with the log's key to FILE, for QA to "
+                "keep "
+                "where the\ndatabase's owner cannot rewrite it (audit verify "
+                "--since, "
+                "cellchain-verify\nbundle --since).\n"},
+               Witnessed<CheckpointCommand>},
+              {{"audit query",
+                "entity-type entity-id din actor action from before "
+                "newest-first "
+                "page-size",
+                "cellchain audit query [--entity-type=T --entity-id=ID] "
+                "[--din=DIN]\n"
+                "                      [--actor=USER] [--action=A] "
+                "[--from=TIME]\n"
+                "                      [--before=TIME] [--newest-first] "
+                "[--page-size=N]\n"
+                "Records matching the filter (times RFC 3339). QA or admin.\n"},
+               Witnessed<QueryCommand>},
+              {{"audit history", "entity-type! entity-id!",
+                "cellchain audit history --entity-type=T --entity-id=ID\n"
+                "One entity's records, with its hash chain checked. QA or "
+                "admin.\n"},
+               Witnessed<HistoryCommand>},
+              {{"audit proof", "record-id! tree-size",
+                "cellchain audit proof --record-id=ID [--tree-size=N]\n"
+                "The record's inclusion proof, checked here against the "
+                "signed\n"
+                "checkpoint. Any logged-in user.\n"},
+               Witnessed<ProofCommand>},
+              {{"audit verify", "since",
+                "cellchain audit verify [--since=FILE]\n"
+                "Verifies the whole log on the server; exit 1 on any finding. "
+                "QA.\n"
+                "--since: a checkpoint saved before (audit checkpoint --save) "
+                "that the\n"
+                "log must still rebuild: a log truncated or rewritten since is "
+                "a "
+                "finding.\n"},
+               Witnessed<VerifyCommand>},
+              {{"audit export",
+                "out entity-type entity-id din actor action from before "
+                "include-state",
+                "cellchain audit export --out=DIR [query filters] "
+                "[--include-state]\n"
+                "Writes a bundle of the query's records, keys, checkpoints and "
+                "proofs;\n"
+                "check it offline with cellchain-verify bundle DIR. QA.\n"},
+               Witnessed<ExportCommand>},
+          },
+      .field_aliases =
+          {
+              {"recorded_from", "from"},
+              {"recorded_before", "before"},
+              {"actor_user_id", "actor"},
+          },
+      .named_flags = nullptr,
+  });
+  return *group;
 }
 
 }  // namespace cellchain::cli

@@ -31,10 +31,10 @@ namespace cellchain::cli {
 // `request_id` as x-request-id when not empty (to find the call in the
 // server log).
 std::unique_ptr<grpc::ClientContext> NewCallContext(
-    const Options& options, std::chrono::milliseconds deadline,
+    const CallOptions& options, std::chrono::milliseconds deadline,
     const std::string& request_id = "");
 inline std::unique_ptr<grpc::ClientContext> NewCallContext(
-    const Options& options) {
+    const CallOptions& options) {
   return NewCallContext(options, options.deadline);
 }
 
@@ -89,7 +89,7 @@ std::string RequestIdOf(std::string_view what,
                         const google::protobuf::Message& request);
 
 // A mutating call's context: a new request id and --reason.
-inline common::v1::RequestContext NewRequestContext(const Options& o) {
+inline common::v1::RequestContext NewRequestContext(const CallOptions& o) {
   common::v1::RequestContext context;
   context.set_request_id(NewRequestId());
   context.set_reason(o.reason);
@@ -102,18 +102,6 @@ bool ParseTime(const std::string& text, google::protobuf::Timestamp* out);
 
 // Prints "cellchain: <command>: <message>" to stderr and returns `code`.
 int Fail(const std::string& command, const std::string& message, int code);
-
-using Command = int (*)(std::shared_ptr<grpc::Channel>, const Options&);
-
-// The command for "group verb", or nullptr.
-Command FindSystemCommand(const std::string& verb);
-Command FindAuditCommand(const std::string& verb);
-Command FindUserCommand(const std::string& verb);
-Command FindCustodyCommand(const std::string& verb);
-Command FindDonorCommand(const std::string& verb);
-Command FindManufacturingCommand(const std::string& verb);
-// login, logout, whoami, passwd (no group), or nullptr.
-Command FindSessionCommand(const std::string& name);
 
 }  // namespace cellchain::cli
 

@@ -1,6 +1,7 @@
-// ParseCommandLine: a cellchain command line read into Options and checked
-// against its command before anything is sent. Flags come from the command
-// line and from $CELLCHAIN_* variables (config::Loader); a flag typed for a
+// ParseCommandLine: a cellchain command line read into its group's options
+// (group.h) and checked against its command before anything is sent. Flags
+// come from the command line and from $CELLCHAIN_* variables
+// (config::Loader, on CLI11); each group declares its own. A flag typed for a
 // command that does not take it is refused, as is an unknown one, each named
 // with the command (`cellchain manufacturing batch-show --format=csv` used to
 // print the batch and ignore --format), and so is a command without a flag
@@ -10,18 +11,20 @@
 #ifndef CELLCHAIN_CLIENTS_CLI_COMMAND_LINE_H_
 #define CELLCHAIN_CLIENTS_CLI_COMMAND_LINE_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "clients/cli/commands.h"
-#include "clients/cli/options.h"
+#include "clients/cli/group.h"
 #include "services/common/config/config.h"
 
 namespace cellchain::cli {
 
 struct CommandLine {
-  Options options;
+  // The command's group options, filled; null with `help`.
+  std::unique_ptr<Invocation> invocation;
   std::vector<std::string> words;  // {"mfg", "batch-show"}, as typed
   const CommandSpec* command = nullptr;
   // Set when --help or -h was given: what to print (exit 0); nothing else

@@ -16,6 +16,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "clients/cli/commands.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -78,6 +79,31 @@ TEST(CommandLineTest, EveryFlagAHelpTextNamesIsOneItsCommandTakes) {
   }
 }
 
+TEST(CommandLineTest, EveryFlagACommandTakesIsDeclaredByItsGroup) {
+  // A flag a command lists but its group does not declare would be refused
+  // as unknown when typed: its --help lists each flag with its variable.
+  for (const CommandSpec& spec : Commands()) {
+    std::vector<std::string> words = absl::StrSplit(spec.command, ' ');
+    words.push_back("--help");
+    absl::StatusOr<CommandLine> line = Parse(words);
+    ASSERT_TRUE(line.ok()) << spec.command << ": " << line.status();
+    for (const std::string& flag : FlagsOf(spec)) {
+      std::string variable = "CELLCHAIN_" + absl::AsciiStrToUpper(flag);
+      std::replace(variable.begin(), variable.end(), '-', '_');
+      EXPECT_THAT(line->help, HasSubstr("(env " + variable + ")"))
+          << spec.command << " --" << flag;
+    }
+  }
+  // Another group's flags are not offered: batch-show's help lists
+  // --batch-id, not custody's --item-id.
+  absl::StatusOr<CommandLine> show =
+      Parse({"manufacturing", "batch-show", "--help"});
+  ASSERT_TRUE(show.ok());
+  EXPECT_THAT(show->help, HasSubstr("--batch-id="));
+  EXPECT_THAT(show->help, Not(HasSubstr("--format=")));
+  EXPECT_THAT(show->help, Not(HasSubstr("--item-id=")));
+}
+
 TEST(CommandLineTest, AGroupsHelpListsItsCommandsNotTheGlobalHelp) {
   for (const char* group : {"manufacturing", "mfg"}) {
     absl::StatusOr<CommandLine> line = Parse({group, "--help"});
@@ -135,8 +161,8 @@ TEST(CommandLineTest, AFlagThatDoesNotApplyIsRefusedNamingItAndTheCommand) {
   absl::StatusOr<CommandLine> ok =
       Parse({"mfg", "growth-curve", "--batch-id", "bat_1", "--format=csv"});
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ(ok->options.format, "csv");
-  EXPECT_EQ(ok->options.batch_id, "bat_1");
+  EXPECT_EQ(ok->invocation->As<Options>().format, "csv");
+  EXPECT_EQ(ok->invocation->As<Options>().batch_id, "bat_1");
   EXPECT_STREQ(ok->command->command, "manufacturing growth-curve");
 }
 
@@ -183,7 +209,7 @@ TEST(CommandLineTest, ARequiredIdIsAskedForByItsFlag) {
               return Environment(name);
             });
   ASSERT_TRUE(from_env.ok()) << from_env.status();
-  EXPECT_EQ(from_env->options.lot_id, "lot_1");
+  EXPECT_EQ(from_env->invocation->As<Options>().lot_id, "lot_1");
 }
 
 TEST(CommandLineTest, ARefusedFieldIsNamedByTheFlagThePersonTyped) {

@@ -1,9 +1,8 @@
-// The cellchain CLI's commands as data: for each command ("manufacturing
-// batch-start", or "login" alone) the flags it takes, which of them it
-// cannot run without, and its --help text; the help of a group and of the
-// whole CLI made from them; and, for a refusal that names a request field,
-// the flag the person typed for it. main() refuses a flag a command does
-// not take instead of ignoring it.
+// The cellchain CLI's command groups (group.h) gathered: every command,
+// found by the words typed ("mfg" is "manufacturing"); the help of a
+// command, of a group and of the whole CLI made from what the groups
+// declare; and, for a refusal that names a request field, the flag the
+// person typed for it.
 // Thread-safety: constant data and pure functions.
 #ifndef CELLCHAIN_CLIENTS_CLI_COMMANDS_H_
 #define CELLCHAIN_CLIENTS_CLI_COMMANDS_H_
@@ -12,15 +11,16 @@
 #include <string_view>
 #include <vector>
 
+#include "clients/cli/group.h"
+
 namespace cellchain::cli {
 
-struct CommandSpec {
-  const char* command;  // "manufacturing batch-start", "login"
-  // The flags it takes besides CommonFlags(), space-separated, without the
-  // "--"; a trailing "!" marks one it cannot run without.
-  const char* flags;
-  const char* help;  // the usage lines, then what it does
-};
+// Every group, in the order `cellchain --help` lists them.
+const std::vector<const Group*>& Groups();
+
+// The group whose commands start with `word` ("manufacturing" or "mfg";
+// "login" for the session group), or nullptr.
+const Group* FindGroup(std::string_view word);
 
 // Every command, grouped as `cellchain --help` lists them.
 const std::vector<CommandSpec>& Commands();
@@ -44,10 +44,11 @@ std::vector<std::string> RequiredFlagsOf(const CommandSpec& spec);
 bool IsKnownFlag(std::string_view name);
 
 // The text under `cellchain --help`'s usage line: every command in a line.
-const char* Summary();
+const std::string& Summary();
 
-// `cellchain COMMAND --help`: its usage, what it does, the common flags.
-std::string CommandHelp(const CommandSpec& spec);
+// `cellchain COMMAND --help`: its usage, what it does, and `flags`, the
+// description of its flags (config::Loader::FlagsUsage).
+std::string CommandHelp(const CommandSpec& spec, std::string_view flags = "");
 
 // `cellchain GROUP --help` ("manufacturing", "mfg", "custody", ...): the
 // group's commands, each with the first sentence of its help; "" when

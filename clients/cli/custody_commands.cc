@@ -1,6 +1,8 @@
 // cellchain custody ... (cellchain.custody.v1.CustodyService): the items a
 // technician, analyst, pharmacist or clinician handles, their handoffs,
 // temperatures and holds, QA's recalls, and trace.
+#include "clients/cli/custody_commands.h"
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
@@ -16,6 +18,7 @@
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "clients/cli/box_grid.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/legacy_flags.h"
 #include "clients/cli/printable.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
@@ -653,26 +656,183 @@ int Trace(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 }  // namespace
 
-Command FindCustodyCommand(const std::string& verb) {
-  if (verb == "din") return Din;
-  if (verb == "register") return Register;
-  if (verb == "link") return Link;
-  if (verb == "show") return Show;
-  if (verb == "find") return Find;
-  if (verb == "location-add") return LocationAdd;
-  if (verb == "locations") return Locations;
-  if (verb == "handoff") return HandoffCommand;
-  if (verb == "accept") return Accept;
-  if (verb == "cancel-handoff") return CancelHandoff;
-  if (verb == "temperatures") return Temperatures;
-  if (verb == "limits") return Limits;
-  if (verb == "set-limits") return SetLimits;
-  if (verb == "hold") return HoldCommand;
-  if (verb == "release-hold") return ReleaseHold;
-  if (verb == "recall") return RecallCommand;
-  if (verb == "end") return End;
-  if (verb == "trace") return Trace;
-  return nullptr;
+const Group& CustodyGroup() {
+  static const auto* const group = new GroupOf<Options>({
+      .name = "custody",
+      .alias = "",
+      .summary =
+          "  custody din        allocate the next DIN of --fin (technician)\n"
+          "  custody register   an item: --type, --din or --local-code, "
+          "--parents\n"
+          "  custody link       add --parents to --item-id\n"
+          "  custody show       one item with its holds and handoffs\n"
+          "  custody find       the item a --scan names\n"
+          "  custody location-add | locations   the storage hierarchy (a "
+          "box's\n"
+          "                     positions at once: --grid=9x9)\n"
+          "  custody handoff    hand --item-id to --to-user and/or "
+          "--to-location\n"
+          "  custody accept     accept --handoff-id by scanning the item "
+          "(--scan)\n"
+          "  custody cancel-handoff   --handoff-id\n"
+          "  custody temperatures     --item-id or --location-id, --readings\n"
+          "  custody limits | set-limits   temperature ranges per item type\n"
+          "  custody hold       put --item-id on hold (--reason)\n"
+          "  custody release-hold     --hold-id, QA's signature (password)\n"
+          "  custody recall     hold a donor or reagent lot and all it made "
+          "(QA)\n"
+          "  custody end        --outcome=consumed|infused|discarded\n"
+          "  custody trace      --direction=backward|forward from --item-id\n",
+      .declare = DeclareLegacyFlags,
+      .commands =
+          {
+              {{"custody din", "fin! reason",
+                "cellchain custody din --fin=FIN\n"
+                "Allocates the next DIN of the facility for this year: unique, "
+                "never\n"
+                "reused. Prints the data structure for a label and the "
+                "eye-readable\n"
+                "form with the boxed check character. Technician.\n"},
+               Din},
+              {{"custody register",
+                "type din local-code product-code expiration chain-of-identity "
+                "parents "
+                "location-id patient-id description reason",
+                "cellchain custody register --type=T (--din=DS | "
+                "--local-code=CODE)\n"
+                "    [--product-code=DS] [--expiration=DS] "
+                "[--chain-of-identity=DS]\n"
+                "    [--parents=ITEM:KIND,...] [--location-id=L] "
+                "[--patient-id=P]\n"
+                "    [--description=TEXT]\n"
+                "Registers a physical item derived from its parents; you "
+                "become its\n"
+                "custodian. Technician, QC analyst, pharmacist.\n"},
+               Register},
+              {{"custody link", "item-id! parents reason",
+                "cellchain custody link --item-id=ID --parents=ITEM:KIND "
+                "[--reason=T]\n"
+                "Adds a derivation link (a pool input, a reagent lot "
+                "consumed,\n"
+                "equipment used). A link that would close a cycle is "
+                "refused.\n"},
+               Link},
+              {{"custody show", "item-id!",
+                "cellchain custody show --item-id=ID\n"
+                "The item, its holds and its handoffs.\n"},
+               Show},
+              {{"custody find", "scan",
+                "cellchain custody find --scan=DATA|-\n"
+                "The item a scanned label names (ISBT 128 or a local code).\n"},
+               Find},
+              {{"custody location-add", "kind name parent-location grid reason",
+                "cellchain custody location-add --kind=K --name=N "
+                "[--parent-location=L]\n"
+                "    [--grid=ROWSxCOLUMNS]\n"
+                "Adds a storage location inside --parent-location (a site has "
+                "none).\n"
+                "site > room > freezer > rack > box > position. A box with "
+                "--grid=9x9\n"
+                "gets its positions at once, rows lettered and columns "
+                "numbered (A1 ...\n"
+                "I9); if one is refused the rest are not sent, and the same "
+                "command run\n"
+                "again creates only what is missing. QA or admin.\n"},
+               LocationAdd},
+              {{"custody locations", "parent-location",
+                "cellchain custody locations [--parent-location=L]\n"
+                "The sites, or a location's children with each position's "
+                "item.\n"},
+               Locations},
+              {{"custody handoff",
+                "item-id! to-user to-location carrier condition seal-broken "
+                "reason",
+                "cellchain custody handoff --item-id=ID [--to-user=U] "
+                "[--to-location=L]\n"
+                "    [--carrier=U] [--condition=TEXT] [--seal-broken]\n"
+                "Starts a handoff; only the custodian may. The item is in "
+                "transit\n"
+                "until accepted.\n"},
+               HandoffCommand},
+              {{"custody accept",
+                "handoff-id! scan condition seal-broken reason",
+                "cellchain custody accept --handoff-id=H --scan=DATA|- "
+                "[--condition=T]\n"
+                "    [--seal-broken]\n"
+                "Accepts by scanning the item; a scan of another item is "
+                "refused and\n"
+                "audited. A broken seal puts the item on hold.\n"},
+               Accept},
+              {{"custody cancel-handoff", "handoff-id! reason",
+                "cellchain custody cancel-handoff "
+                "--handoff-id=H [--reason=T]\n"
+                "Cancels an open handoff; the item stays with its "
+                "custodian.\n"},
+               CancelHandoff},
+              {{"custody temperatures",
+                "item-id location-id readings logger-id reason",
+                "cellchain custody temperatures (--item-id=ID | "
+                "--location-id=L)\n"
+                "    --readings=TIME=CELSIUS,... [--logger-id=LOGGER]\n"
+                "Records readings; one out of an item type's range flags the "
+                "item.\n"},
+               Temperatures},
+              {{"custody limits", "",
+                "cellchain custody limits\n"
+                "The temperature range of every item type.\n"},
+               Limits},
+              {{"custody set-limits", "type min-celsius max-celsius reason",
+                "cellchain custody set-limits --type=T --min-celsius=X "
+                "--max-celsius=Y\n"
+                "    --reason=TEXT\n"
+                "Sets an item type's temperature range. QA.\n"},
+               SetLimits},
+              {{"custody hold", "item-id! reason",
+                "cellchain custody hold --item-id=ID --reason=TEXT\n"
+                "Puts the item on hold. A held item may be moved and sampled, "
+                "never\n"
+                "used.\n"},
+               HoldCommand},
+              {{"custody release-hold",
+                "hold-id! reason password-stdin password-env",
+                "cellchain custody release-hold --hold-id=H --reason=TEXT\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "QA's e-signature (APPROVED): your password is asked again.\n"},
+               ReleaseHold},
+              {{"custody recall", "item-id! reason",
+                "cellchain custody recall --item-id=LOT --reason=TEXT\n"
+                "Holds a donor or reagent lot and every item derived from it. "
+                "QA.\n"},
+               RecallCommand},
+              {{"custody end", "item-id! outcome patient-id reason",
+                "cellchain custody end --item-id=ID "
+                "--outcome=consumed|infused|discarded\n"
+                "    [--patient-id=P] [--reason=TEXT]\n"
+                "Ends the item's life in custody. Infused needs the patient; "
+                "discarded\n"
+                "needs a reason.\n"},
+               End},
+              {{"custody trace", "item-id! direction",
+                "cellchain custody trace --item-id=ID "
+                "[--direction=backward|forward]\n"
+                "The derivation tree with the audit record behind each link, "
+                "then the\n"
+                "donor lots, reagent lots, equipment, QC samples, operators "
+                "and\n"
+                "patients on it.\n"},
+               Trace},
+          },
+      .field_aliases =
+          {
+              {"parent_location_id", "parent-location"},
+              {"to_user_id", "to-user"},
+              {"to_location_id", "to-location"},
+              {"carrier_user_id", "carrier"},
+              {"item_type", "type"},
+          },
+      .named_flags = LegacyNamedFlags,
+  });
+  return *group;
 }
 
 }  // namespace cellchain::cli

@@ -1,6 +1,8 @@
 // cellchain donor ... (cellchain.donor.v1.DonorService): the birth mother's
 // registration, consent, screening and eligibility, the cord's receipt, and
 // the donor lots with their deviations and release.
+#include "clients/cli/donor_commands.h"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -15,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/legacy_flags.h"
 #include "clients/cli/printable.h"
 #include "clients/cli/screening_panel.h"
 #include "clients/cli/session.h"
@@ -516,20 +519,160 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 }  // namespace
 
-Command FindDonorCommand(const std::string& verb) {
-  if (verb == "register") return Register;
-  if (verb == "show") return Show;
-  if (verb == "consent") return ConsentCommand;
-  if (verb == "withdraw") return Withdraw;
-  if (verb == "screen") return Screen;
-  if (verb == "determine") return DetermineCommand;
-  if (verb == "receive") return Receive;
-  if (verb == "assess") return Assess;
-  if (verb == "release-lot") return ReleaseLot;
-  if (verb == "discard-lot") return DiscardLot;
-  if (verb == "lot") return Lot;
-  if (verb == "lots") return Lots;
-  return nullptr;
+const Group& DonorGroup() {
+  static const auto* const group = new GroupOf<Options>({
+      .name = "donor",
+      .alias = "",
+      .summary =
+          "  donor register     a birth mother under a new pseudonymous code\n"
+          "                     (--identifying-stdin: name=, date_of_birth=, "
+          "mrn=)\n"
+          "  donor show         --donor-code: consent, screening, eligibility, "
+          "lots\n"
+          "  donor consent | withdraw   record consent; withdraw it (holds "
+          "lots)\n"
+          "  donor screen       results of the panel: --test=CODE:RESULT...,\n"
+          "                     repeated, or --panel-file\n"
+          "  donor determine    sign the eligibility determination (QA)\n"
+          "  donor receive      the cord: its lot gets a DIN, in quarantine\n"
+          "  donor assess       QA's signed assessment of a --deviation-id\n"
+          "  donor release-lot | discard-lot   --lot-id (release: QA, signed)\n"
+          "  donor lot | lots   one lot (--lot-id or --din); lots by --state,\n"
+          "                     --from/--before, --din, --donor-code\n",
+      .declare = DeclareLegacyFlags,
+      .commands =
+          {
+              {{"donor register", "delivered-at identifying-stdin reason",
+                "cellchain donor register [--delivered-at=TIME] "
+                "[--identifying-stdin]\n"
+                "A birth mother under a new pseudonymous donor code. "
+                "Identifying data,\n"
+                "if any, is read from stdin (name=..., "
+                "date_of_birth=YYYY-MM-DD,\n"
+                "mrn=...), never from the command line; it is stored sealed.\n"
+                "Technician or QA.\n"},
+               Register},
+              {{"donor show", "donor-code! reveal reason",
+                "cellchain donor show --donor-code=DNR-... [--reveal "
+                "--reason=WHY]\n"
+                "Consent, screening, signed determinations, the eligibility "
+                "the data\n"
+                "gives now, and the lots. --reveal shows identifying data: QA "
+                "only,\n"
+                "and the viewing is audited with the reason.\n"},
+               Show},
+              {{"donor consent",
+                "donor-code! form-version consented-at taken-by witness reason",
+                "cellchain donor consent --donor-code=D --form-version=V\n"
+                "    --consented-at=TIME --taken-by=NAME --witness=NAME\n"
+                "Records the donor's consent. The witness is someone other "
+                "than the\n"
+                "person taking consent.\n"},
+               ConsentCommand},
+              {{"donor withdraw", "donor-code! reason",
+                "cellchain donor withdraw --donor-code=D --reason=TEXT\n"
+                "Withdrawal of consent: every lot of the donor goes on hold, "
+                "and no\n"
+                "further cord is received from her.\n"},
+               Withdraw},
+              {{"donor screen",
+                "donor-code! test panel-file method kit-lot drawn-at result "
+                "reason",
+                "cellchain donor screen --donor-code=D --drawn-at=TIME\n"
+                "    (--test=CODE:RESULT[:METHOD[:KIT_LOT]]... | "
+                "--panel-file=FILE)\n"
+                "    [--method=M] [--kit-lot=K] [--result=R]\n"
+                "Records results of the screening panel, one test or the whole "
+                "panel at\n"
+                "once: repeated --test flags, or a file of "
+                "CODE:RESULT[:METHOD[:KIT_LOT]]\n"
+                "lines (# comments); --method, --kit-lot and --result fill "
+                "what an entry\n"
+                "leaves out (--test=CODE --result=R records one). Results are\n"
+                "non_reactive, reactive or indeterminate. Each result is its "
+                "own record;\n"
+                "the first refused stops the rest, and running the same "
+                "command again\n"
+                "records only what was not recorded (the same result of the "
+                "same\n"
+                "specimen is never recorded twice by you).\n"
+                "Tests: HIV12_AB HIV1_NAT HBSAG HBC_AB HBV_NAT HCV_AB HCV_NAT "
+                "HTLV_AB\n"
+                "SYPHILIS WNV_NAT TCRUZI_AB CMV_AB. A correction is a new "
+                "result.\n"},
+               Screen},
+              {{"donor determine",
+                "donor-code! reason password-stdin password-env",
+                "cellchain donor determine --donor-code=D [--password-stdin | "
+                "--password-env=VAR]\n"
+                "QA signs (APPROVED) the eligibility the stored data gives: "
+                "ELIGIBLE or\n"
+                "INELIGIBLE, with every reason. An incomplete record is not "
+                "signed\n"
+                "(ELIGIBILITY_INCOMPLETE names what is missing; donor show "
+                "gives it).\n"},
+               DetermineCommand},
+              {{"donor receive",
+                "donor-code! delivered-at collected-at received-at min-celsius "
+                "max-celsius weight-grams location-id reason",
+                "cellchain donor receive --donor-code=D --delivered-at=TIME\n"
+                "    --collected-at=TIME --received-at=TIME --min-celsius=X "
+                "--max-celsius=Y\n"
+                "    --weight-grams=G [--location-id=L]\n"
+                "The cord's lot gets a DIN and a custody item, in quarantine. "
+                "Late\n"
+                "receipt or transport out of range records a deviation. "
+                "Technician.\n"},
+               Receive},
+              {{"donor assess",
+                "deviation-id! decision assessment reason password-stdin "
+                "password-env",
+                "cellchain donor assess --deviation-id=DEV "
+                "--decision=acceptable|not_acceptable\n"
+                "    --assessment=TEXT [--password-stdin | "
+                "--password-env=VAR]\n"
+                "QA's signed assessment (APPROVED) of a deviation of the donor "
+                "lot.\n"},
+               Assess},
+              {{"donor release-lot",
+                "lot-id! reason password-stdin password-env",
+                "cellchain donor release-lot --lot-id=LOT [--password-stdin | "
+                "--password-env=VAR]\n"
+                "Quarantine -> available, signed by QA: only for an ELIGIBLE "
+                "donor\n"
+                "determined on current data, every deviation assessed "
+                "acceptable.\n"},
+               ReleaseLot},
+              {{"donor discard-lot", "lot-id! reason",
+                "cellchain donor discard-lot --lot-id=LOT --reason=TEXT\n"
+                "The lot and its custody item are discarded.\n"},
+               DiscardLot},
+              {{"donor lot", "lot-id din",
+                "cellchain donor lot (--lot-id=LOT | --din=DIN)\n"
+                "One lot with its deviations; the DIN as scanned or typed.\n"},
+               Lot},
+              {{"donor lots", "state from before din donor-code page-size",
+                "cellchain donor lots "
+                "[--state=quarantine|available|discarded]\n"
+                "    [--from=TIME] [--before=TIME] [--din=DIN] "
+                "[--donor-code=D]\n"
+                "Lots, newest receipt first.\n"},
+               Lots},
+          },
+      .field_aliases =
+          {
+              {"donor_lot_id", "lot-id"},
+              {"tissue_weight_grams", "weight-grams"},
+              {"transport_min_celsius", "min-celsius"},
+              {"transport_max_celsius", "max-celsius"},
+              {"test_code", "test"},
+              {"specimen_drawn_at", "drawn-at"},
+              {"received_from", "from"},
+              {"received_to", "before"},
+          },
+      .named_flags = LegacyNamedFlags,
+  });
+  return *group;
 }
 
 }  // namespace cellchain::cli

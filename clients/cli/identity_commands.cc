@@ -1,6 +1,8 @@
 // cellchain login|logout|whoami|passwd and
 // cellchain user create|list|show|roles|disable|enable|unlock|reset-password
 // (cellchain.identity.v1.AuthService).
+#include "clients/cli/identity_commands.h"
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
@@ -68,12 +70,12 @@ constexpr char kChangeHint[] =
     "your password is temporary: set your own now with `cellchain passwd`;\n"
     "every other command is refused (PASSWORD_CHANGE_REQUIRED) until you do\n";
 
-PasswordSource Source(const Options& o) {
+PasswordSource Source(const IdentityOptions& o) {
   return {.env_var = o.password_env, .from_stdin = o.password_stdin};
 }
 
 // The roles of --roles; false (and a message) for an unknown name.
-bool ParseRoles(const Options& o, std::vector<auth::Role>* roles,
+bool ParseRoles(const IdentityOptions& o, std::vector<auth::Role>* roles,
                 std::string* error) {
   for (const std::string& name : o.roles) {
     absl::StatusOr<auth::Role> role = auth::ParseRole(name);
@@ -98,7 +100,8 @@ bool ParseRoles(const Options& o, std::vector<auth::Role>* roles,
 
 // --- the session ------------------------------------------------------------
 
-int LoginCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int LoginCommand(std::shared_ptr<grpc::Channel> channel,
+                 const IdentityOptions& o) {
   if (o.user_id.empty()) return Fail("login", "--user-id is required", 2);
   if (o.session_file.empty()) {
     return Fail("login", "no home directory: give --session-file=F", 2);
@@ -130,9 +133,9 @@ int LoginCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   }
   const v1::User& user = response.user();
   std::cout << "logged in as " << Printable(user.user_id()) << " ("
-            << Printable(user.printed_name())
-            << "); roles: " << Roles(user) << "\nsession "
-            << response.session_id() << " ends " << DisplayTime(response.expires_at());
+            << Printable(user.printed_name()) << "); roles: " << Roles(user)
+            << "\nsession " << response.session_id() << " ends "
+            << DisplayTime(response.expires_at());
   if (response.idle_timeout_seconds() > 0) {
     std::cout << ", or after " << response.idle_timeout_seconds() / 60
               << " min without a call";
@@ -142,7 +145,8 @@ int LoginCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int LogoutCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int LogoutCommand(std::shared_ptr<grpc::Channel> channel,
+                  const IdentityOptions& o) {
   auto stub = v1::AuthService::NewStub(channel);
   v1::LogoutResponse response;
   auto context = NewCallContext(o);
@@ -165,7 +169,8 @@ int LogoutCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int WhoAmICommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int WhoAmICommand(std::shared_ptr<grpc::Channel> channel,
+                  const IdentityOptions& o) {
   auto stub = v1::AuthService::NewStub(channel);
   v1::WhoAmIResponse response;
   auto context = NewCallContext(o);
@@ -187,7 +192,8 @@ int WhoAmICommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int PasswdCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int PasswdCommand(std::shared_ptr<grpc::Channel> channel,
+                  const IdentityOptions& o) {
   absl::StatusOr<std::string> current =
       ReadPassword(Source(o), "current password", false);
   if (!current.ok()) {
@@ -218,7 +224,7 @@ int PasswdCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 // with a new request id and --reason in its RequestContext, then prints
 // `done` and the user.
 template <typename Request, typename Response>
-int Mutate(const char* command, const Options& o, Request request,
+int Mutate(const char* command, const IdentityOptions& o, Request request,
            grpc::Status (v1::AuthService::Stub::*method)(grpc::ClientContext*,
                                                          const Request&,
                                                          Response*),
@@ -235,7 +241,8 @@ int Mutate(const char* command, const Options& o, Request request,
   return 0;
 }
 
-int CreateCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int CreateCommand(std::shared_ptr<grpc::Channel> channel,
+                  const IdentityOptions& o) {
   constexpr char kCommand[] = "user create";
   if (o.user_id.empty() || o.printed_name.empty()) {
     return Fail(kCommand, "--user-id and --printed-name are required", 2);
@@ -264,7 +271,8 @@ int CreateCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return rc;
 }
 
-int ListCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int ListCommand(std::shared_ptr<grpc::Channel> channel,
+                const IdentityOptions& o) {
   auto stub = v1::AuthService::NewStub(channel);
   v1::ListUsersResponse response;
   auto context = NewCallContext(o);
@@ -281,7 +289,8 @@ int ListCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int ShowCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int ShowCommand(std::shared_ptr<grpc::Channel> channel,
+                const IdentityOptions& o) {
   if (o.user_id.empty()) return Fail("user show", "--user-id is required", 2);
   auto stub = v1::AuthService::NewStub(channel);
   v1::GetUserRequest request;
@@ -295,7 +304,8 @@ int ShowCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int RolesCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int RolesCommand(std::shared_ptr<grpc::Channel> channel,
+                 const IdentityOptions& o) {
   constexpr char kCommand[] = "user roles";
   if (o.user_id.empty()) return Fail(kCommand, "--user-id is required", 2);
   // The server refuses a blank reason too; asking here saves a round trip.
@@ -321,7 +331,8 @@ template <typename Request, typename Response>
 int ReasonedChange(const char* command, const char* done,
                    grpc::Status (v1::AuthService::Stub::*method)(
                        grpc::ClientContext*, const Request&, Response*),
-                   std::shared_ptr<grpc::Channel> channel, const Options& o) {
+                   std::shared_ptr<grpc::Channel> channel,
+                   const IdentityOptions& o) {
   if (o.user_id.empty() || o.reason.empty()) {
     return Fail(command, "--user-id and --reason are required", 2);
   }
@@ -331,23 +342,26 @@ int ReasonedChange(const char* command, const char* done,
                 o.user_id + " " + done + ":");
 }
 
-int DisableCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int DisableCommand(std::shared_ptr<grpc::Channel> channel,
+                   const IdentityOptions& o) {
   return ReasonedChange("user disable", "disabled; their sessions ended",
                         &v1::AuthService::Stub::DisableUser, channel, o);
 }
 
-int EnableCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int EnableCommand(std::shared_ptr<grpc::Channel> channel,
+                  const IdentityOptions& o) {
   return ReasonedChange("user enable", "enabled",
                         &v1::AuthService::Stub::EnableUser, channel, o);
 }
 
-int UnlockCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int UnlockCommand(std::shared_ptr<grpc::Channel> channel,
+                  const IdentityOptions& o) {
   return ReasonedChange("user unlock", "unlocked",
                         &v1::AuthService::Stub::UnlockUser, channel, o);
 }
 
 int ResetPasswordCommand(std::shared_ptr<grpc::Channel> channel,
-                         const Options& o) {
+                         const IdentityOptions& o) {
   constexpr char kCommand[] = "user reset-password";
   if (o.user_id.empty() || o.reason.empty()) {
     return Fail(kCommand, "--user-id and --reason are required", 2);
@@ -367,26 +381,169 @@ int ResetPasswordCommand(std::shared_ptr<grpc::Channel> channel,
                     "next login:");
 }
 
-}  // namespace
-
-Command FindSessionCommand(const std::string& name) {
-  if (name == "login") return LoginCommand;
-  if (name == "logout") return LogoutCommand;
-  if (name == "whoami") return WhoAmICommand;
-  if (name == "passwd") return PasswdCommand;
-  return nullptr;
+void DeclareIdentityFlags(config::Loader& loader, IdentityOptions& o) {
+  loader.String("user-id", &o.user_id, "login, user *: the user id.");
+  loader.String("printed-name", &o.printed_name,
+                "user create: the name e-signatures show.");
+  loader.List("roles", &o.roles,
+              "user create/roles: technician, qc_analyst, qa, pharmacist,\n"
+              "clinician, admin (comma-separated).");
+  loader.String("reason", &o.reason,
+                "user *: why the change is made (audited).");
+  loader.Bool("password-stdin", &o.password_stdin,
+              "Read passwords from stdin, one line each (passwd: current,\n"
+              "then new) instead of prompting at the terminal.");
+  loader.String("password-env", &o.password_env,
+                "Read the password from this environment variable (its "
+                "name,\nnot the password).");
+  loader.String("new-password-env", &o.new_password_env,
+                "passwd: read the new password from this environment "
+                "variable.");
 }
 
-Command FindUserCommand(const std::string& verb) {
-  if (verb == "create") return CreateCommand;
-  if (verb == "list") return ListCommand;
-  if (verb == "show") return ShowCommand;
-  if (verb == "roles") return RolesCommand;
-  if (verb == "disable") return DisableCommand;
-  if (verb == "enable") return EnableCommand;
-  if (verb == "unlock") return UnlockCommand;
-  if (verb == "reset-password") return ResetPasswordCommand;
-  return nullptr;
+}  // namespace
+
+const Group& SessionGroup() {
+  static const auto* const group = new GroupOf<IdentityOptions>({
+      .name = "",
+      .alias = "",
+      .summary =
+          "  login              open a session: --user-id; the password is "
+          "typed\n"
+          "                     (no echo), or --password-stdin / "
+          "--password-env=VAR\n"
+          "  logout             end the session and delete the session file\n"
+          "  whoami             the session's user, roles, expiry and "
+          "workstation\n"
+          "  passwd             change your own password\n",
+      .declare = DeclareIdentityFlags,
+      .commands =
+          {
+              {{"login", "user-id password-stdin password-env",
+                "cellchain login --user-id=ID [--password-stdin | "
+                "--password-env=VAR]\n"
+                "Opens a session bound to this workstation's certificate and "
+                "saves its\n"
+                "token in the session file (mode 0600). The password is typed "
+                "without\n"
+                "echo, or read as one line from stdin (--password-stdin), or "
+                "from the\n"
+                "environment variable VAR (--password-env); never from an "
+                "argument.\n"
+                "A temporary password must be changed next, with cellchain "
+                "passwd.\n"},
+               LoginCommand},
+              {{"logout", "",
+                "cellchain logout\n"
+                "Ends the session on the server and deletes the session file "
+                "(also when\n"
+                "the server no longer knows the session). A token given in\n"
+                "$CELLCHAIN_SESSION_TOKEN is ended, and no file is touched.\n"},
+               LogoutCommand},
+              {{"whoami", "",
+                "cellchain whoami\n"
+                "The session's user, roles, expiry and the workstation it is "
+                "bound to.\n"},
+               WhoAmICommand},
+              {{"passwd", "password-stdin password-env new-password-env",
+                "cellchain passwd [--password-stdin] [--password-env=VAR]\n"
+                "                 [--new-password-env=VAR]\n"
+                "Changes your own password. Typed without echo (the new one "
+                "twice), or\n"
+                "--password-stdin: two lines, current then new; or the current "
+                "one from\n"
+                "--password-env and the new one from --new-password-env. The "
+                "new one\n"
+                "must follow the password policy (length, not your user id, "
+                "not one of\n"
+                "your last passwords).\n"},
+               PasswdCommand},
+          },
+      .field_aliases = {},
+      .named_flags = nullptr,
+  });
+  return *group;
+}
+
+const Group& UserGroup() {
+  static const auto* const group = new GroupOf<IdentityOptions>({
+      .name = "user",
+      .alias = "",
+      .summary =
+          "  user create        a user with --user-id, --printed-name, --roles "
+          "and\n"
+          "                     a temporary password (admin)\n"
+          "  user list          every user (admin, qa)\n"
+          "  user show          one user, --user-id (admin, qa)\n"
+          "  user roles         replace --user-id's roles with --roles "
+          "(admin)\n"
+          "  user disable|enable|unlock   --user-id, --reason (admin)\n"
+          "  user reset-password          a new temporary password (admin)\n",
+      .declare = DeclareIdentityFlags,
+      .commands =
+          {
+              {{"user create",
+                "user-id! printed-name roles reason password-stdin "
+                "password-env",
+                "cellchain user create --user-id=ID --printed-name=NAME "
+                "--roles=R,...\n"
+                "                      [--password-stdin | --password-env=VAR]"
+                " [--reason=TEXT]\n"
+                "Creates a user with a temporary password (typed twice, or "
+                "from stdin or\n"
+                "VAR), which they must change at first login. Admin only. User "
+                "ids are\n"
+                "2 to 32 of [a-z0-9._-] and are never reused.\n"},
+               CreateCommand},
+              {{"user list", "",
+                "cellchain user list\n"
+                "Every user with roles, status and notes (locked, password "
+                "change\n"
+                "required). Admin or QA.\n"},
+               ListCommand},
+              {{"user show", "user-id!",
+                "cellchain user show --user-id=ID\n"
+                "One user in full. Admin or QA.\n"},
+               ShowCommand},
+              {{"user roles", "user-id! roles reason",
+                "cellchain user roles --user-id=ID --roles=R,... "
+                "--reason=TEXT\n"
+                "Replaces the user's roles; the reason goes into the audit "
+                "record.\n"
+                "Admin only; an admin cannot change their own roles; "
+                "technician and qa\n"
+                "are not given together unless cellchaind runs "
+                "--allow-technician-qa.\n"},
+               RolesCommand},
+              {{"user disable", "user-id! reason",
+                "cellchain user disable --user-id=ID --reason=TEXT\n"
+                "Disables the user (never deleted) and ends their sessions. "
+                "Admin\n"
+                "only.\n"},
+               DisableCommand},
+              {{"user enable", "user-id! reason",
+                "cellchain user enable --user-id=ID --reason=TEXT\n"
+                "Enables a disabled user again. Admin only.\n"},
+               EnableCommand},
+              {{"user unlock", "user-id! reason",
+                "cellchain user unlock --user-id=ID --reason=TEXT\n"
+                "Unlocks a user locked out by failed attempts. Admin only.\n"},
+               UnlockCommand},
+              {{"user reset-password",
+                "user-id! reason password-stdin password-env",
+                "cellchain user reset-password --user-id=ID --reason=TEXT\n"
+                "                              [--password-stdin | "
+                "--password-env=VAR]\n"
+                "Sets a temporary password (typed twice, or from stdin or VAR) "
+                "and ends\n"
+                "the user's sessions; they must change it at next login. Admin "
+                "only.\n"},
+               ResetPasswordCommand},
+          },
+      .field_aliases = {},
+      .named_flags = nullptr,
+  });
+  return *group;
 }
 
 }  // namespace cellchain::cli

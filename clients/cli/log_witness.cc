@@ -17,7 +17,7 @@ namespace cellchain::cli {
 
 namespace v1 = cellchain::audit::v1;
 
-std::string WitnessFile(const Options& o) {
+std::string WitnessFile(const CallOptions& o) {
   return o.session_file.empty() ? "" : o.session_file + ".checkpoint";
 }
 
@@ -57,7 +57,8 @@ absl::Status WriteWitnessed(const std::string& path,
 }
 
 absl::StatusOr<std::optional<ledger::Witnessed>> WitnessLog(
-    v1::AuditService::Stub& stub, const Options& o, const std::string& path) {
+    v1::AuditService::Stub& stub, const CallOptions& o,
+    const std::string& path) {
   std::optional<ledger::Witnessed> seen;
   if (absl::StatusOr<ledger::Witnessed> read = ReadWitnessed(path); read.ok()) {
     seen = *std::move(read);
@@ -88,10 +89,10 @@ absl::StatusOr<std::optional<ledger::Witnessed>> WitnessLog(
     if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
       return WithReason(
           absl::DataLossError(absl::StrCat(
-              "the log no longer has the checkpoint of ",
-              seen->checkpoint.size,
+              "the log no longer has the checkpoint of ", seen->checkpoint.size,
               " records this client saw: records and checkpoints were "
-              "deleted (", status.error_message(), ")")),
+              "deleted (",
+              status.error_message(), ")")),
           ledger::kReasonLogTruncated);
     }
     if (!status.ok()) return grpcx::FromGrpcStatus(status);
@@ -100,10 +101,9 @@ absl::StatusOr<std::optional<ledger::Witnessed>> WitnessLog(
       proof.push_back(hash);
     }
   }
-  CC_ASSIGN_OR_RETURN(
-      ledger::Witnessed next,
-      ledger::Advance(seen, latest.verifier_key(), latest.checkpoint().note(),
-                      proof));
+  CC_ASSIGN_OR_RETURN(ledger::Witnessed next,
+                      ledger::Advance(seen, latest.verifier_key(),
+                                      latest.checkpoint().note(), proof));
   CC_RETURN_IF_ERROR(WriteWitnessed(path, next));
   return std::optional<ledger::Witnessed>(std::move(next));
 }

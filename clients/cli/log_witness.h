@@ -22,7 +22,7 @@ namespace cellchain::cli {
 
 // Where the memory is kept for these options; empty when there is no
 // session file to keep it beside.
-std::string WitnessFile(const Options& o);
+std::string WitnessFile(const CallOptions& o);
 
 // Checks the log against the memory at `path` (none yet: the first
 // checkpoint and its key are pinned) and stores the latest checkpoint there.
@@ -32,7 +32,7 @@ std::string WitnessFile(const Options& o);
 // checkpoint seen; the RPCs' errors; INVALID_ARGUMENT for an unreadable
 // memory file (naming it).
 absl::StatusOr<std::optional<ledger::Witnessed>> WitnessLog(
-    cellchain::audit::v1::AuditService::Stub& stub, const Options& o,
+    cellchain::audit::v1::AuditService::Stub& stub, const CallOptions& o,
     const std::string& path);
 
 // Reads a checkpoint file written by `audit checkpoint --save` (or a

@@ -4,6 +4,8 @@
 // passages, harvests, cryopreservation, thaws, the product harvest — with
 // the second person's verification, corrections, deviations and the growth
 // curve. Every step is signed: the signer's password is asked again.
+#include "clients/cli/manufacturing_commands.h"
+
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -19,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/legacy_flags.h"
 #include "clients/cli/printable.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
@@ -1454,34 +1457,360 @@ int GrowthCurve(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 
 }  // namespace
 
-Command FindManufacturingCommand(const std::string& verb) {
-  if (verb == "material-receive") return MaterialReceive;
-  if (verb == "material-release") return MaterialRelease;
-  if (verb == "material-reject") return MaterialReject;
-  if (verb == "material-show") return MaterialShow;
-  if (verb == "material-list") return MaterialList;
-  if (verb == "equipment-register") return EquipmentRegister;
-  if (verb == "equipment-calibrate") return EquipmentCalibrate;
-  if (verb == "equipment-status") return EquipmentStatusCommand;
-  if (verb == "equipment-list") return EquipmentList;
-  if (verb == "batch-start") return BatchStart;
-  if (verb == "processing") return Processing;
-  if (verb == "passage-seed") return PassageSeed;
-  if (verb == "harvest") return Harvest;
-  if (verb == "verify") return Verify;
-  if (verb == "correct") return Correct;
-  if (verb == "cryopreserve") return Cryopreserve;
-  if (verb == "thaw") return Thaw;
-  if (verb == "product-harvest") return ProductHarvest;
-  if (verb == "batch-abort") return BatchAbort;
-  if (verb == "deviation-record") return DeviationRecord;
-  if (verb == "deviation-assess") return DeviationAssess;
-  if (verb == "batch-show") return BatchShow;
-  if (verb == "step-show") return StepShow;
-  if (verb == "batch-list") return BatchList;
-  if (verb == "growth-curve") return GrowthCurve;
-  if (verb == "process-show") return ProcessShow;
-  return nullptr;
+const Group& ManufacturingGroup() {
+  static const auto* const group = new GroupOf<Options>({
+      .name = "manufacturing",
+      .alias = "mfg",
+      .summary =
+          "  manufacturing (or mfg) material-receive | material-release |\n"
+          "                     material-reject | material-show | "
+          "material-list\n"
+          "                     material lots: quarantine until QA releases "
+          "them\n"
+          "  manufacturing equipment-register | equipment-calibrate |\n"
+          "                     equipment-status | equipment-list\n"
+          "  manufacturing batch-start   a batch from an available --lot-id\n"
+          "  manufacturing processing | passage-seed | harvest | cryopreserve "
+          "|\n"
+          "                     thaw | product-harvest   the batch's steps, "
+          "signed\n"
+          "  manufacturing verify | correct   a second person's check; a new\n"
+          "                     revision with its --reason\n"
+          "  manufacturing deviation-record | deviation-assess | batch-abort\n"
+          "  manufacturing batch-show | step-show | batch-list | growth-curve\n"
+          "  manufacturing process-show   a process version's limits and "
+          "windows\n",
+      .declare = DeclareLegacyFlags,
+      .commands =
+          {
+              {{"manufacturing material-receive",
+                "kind name supplier supplier-lot expires-on location-id reason "
+                "received-at late-entry-reason",
+                "cellchain manufacturing material-receive --kind=K "
+                "--name=NAME\n"
+                "    --supplier=S --supplier-lot=LOT --expires-on=YYYY-MM-DD\n"
+                "    [--location-id=L] [--received-at=TIME "
+                "[--late-entry-reason=TEXT]]\n"
+                "A material lot in quarantine, registered in custody as a "
+                "reagent lot.\n"
+                "Kinds: medium, supplement, dissociation_reagent, "
+                "digestion_enzyme,\n"
+                "cryoprotectant, heparin, saline, other. --received-at dates a "
+                "receipt\n"
+                "entered after the fact; later than the server allows after it "
+                "needs\n"
+                "--late-entry-reason. Technician or QA.\n"},
+               MaterialReceive},
+              {{"manufacturing material-release",
+                "material-id! reason password-stdin password-env released-at "
+                "late-entry-reason",
+                "cellchain manufacturing material-release --material-id=MAT\n"
+                "    [--released-at=TIME [--late-entry-reason=TEXT]]\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "QA releases a quarantined, unexpired lot (signed APPROVED); "
+                "only\n"
+                "released lots may be used by a step, and only after their "
+                "release.\n"
+                "--released-at dates a release entered after the fact; later "
+                "than the\n"
+                "server allows after it needs --late-entry-reason.\n"},
+               MaterialRelease},
+              {{"manufacturing material-reject",
+                "material-id! reason password-stdin password-env",
+                "cellchain manufacturing material-reject --material-id=MAT "
+                "--reason=TEXT\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "QA rejects a quarantined lot (signed REJECTED).\n"},
+               MaterialReject},
+              {{"manufacturing material-show", "material-id!",
+                "cellchain manufacturing material-show "
+                "--material-id=MAT|MAT-CODE\n"
+                "One lot and every step that used it.\n"},
+               MaterialShow},
+              {{"manufacturing material-list", "status kind",
+                "cellchain manufacturing material-list\n"
+                "    [--status=quarantine|released|rejected] [--kind=K]\n"
+                "Lots by name, then expiry.\n"},
+               MaterialList},
+              {{"manufacturing equipment-register",
+                "kind name asset-tag calibrated-on calibration-due "
+                "calibration-reference "
+                "location-id reason",
+                "cellchain manufacturing equipment-register --kind=K "
+                "--name=NAME\n"
+                "    --asset-tag=TAG --calibrated-on=YYYY-MM-DD "
+                "--calibration-due=DATE\n"
+                "    --calibration-reference=CERT [--location-id=L]\n"
+                "Equipment in service, a custody item. Kinds: incubator,\n"
+                "biosafety_cabinet, cell_counter, centrifuge, "
+                "controlled_rate_freezer,\n"
+                "other. QA or admin.\n"},
+               EquipmentRegister},
+              {{"manufacturing equipment-calibrate",
+                "equipment-id! calibrated-on calibration-due "
+                "calibration-reference reason",
+                "cellchain manufacturing equipment-calibrate "
+                "--equipment-id=EQP\n"
+                "    --calibrated-on=DATE --calibration-due=DATE\n"
+                "    --calibration-reference=CERT\n"
+                "A calibration performed. Technician or QA.\n"},
+               EquipmentCalibrate},
+              {{"manufacturing equipment-status", "equipment-id! status reason",
+                "cellchain manufacturing equipment-status --equipment-id=EQP\n"
+                "    --status=in_service|out_of_service --reason=TEXT\n"
+                "Takes equipment out of service or puts it back. QA.\n"},
+               EquipmentStatusCommand},
+              {{"manufacturing equipment-list", "kind",
+                "cellchain manufacturing equipment-list [--kind=K]\n"
+                "Equipment by asset tag.\n"},
+               EquipmentList},
+              {{"manufacturing batch-start",
+                "lot-id! process reason started-at late-entry-reason",
+                "cellchain manufacturing batch-start --lot-id=DONOR_LOT "
+                "[--process=V]\n"
+                "    [--started-at=TIME [--late-entry-reason=TEXT]]\n"
+                "A batch from an AVAILABLE donor lot under process version V "
+                "(default:\n"
+                "the server's). No step may lie before its start: --started-at "
+                "dates a\n"
+                "batch record entered after the fact; later than the server "
+                "allows\n"
+                "after it needs --late-entry-reason. Technician.\n"},
+               BatchStart},
+              {{"manufacturing processing",
+                "batch-id! method tissue-grams vessel-type vessel-count "
+                "seeded-at "
+                "seeded-cells location-id material equipment reason "
+                "password-stdin "
+                "password-env late-entry-reason",
+                "cellchain manufacturing processing --batch-id=BAT\n"
+                "    --method=explant|enzymatic --tissue-grams=G "
+                "--vessel-type=T\n"
+                "    --vessel-count=N --seeded-at=TIME [--seeded-cells=N]\n"
+                "    --location-id=L [--material=MAT[:QUANTITY]]... "
+                "[--equipment=EQP]...\n"
+                "    [--late-entry-reason=TEXT] [--password-stdin | "
+                "--password-env=VAR]\n"
+                "The cord tissue into the P0 culture (signed PERFORMED), its "
+                "vessels put\n"
+                "at location L (a room, or a position in it: custody has no "
+                "incubator\n"
+                "kind; name the incubator with --equipment); --seeded-cells\n"
+                "for an enzymatic digest only. Too long after collection "
+                "records a\n"
+                "deviation. Technician.\n"},
+               Processing},
+              {{"manufacturing passage-seed",
+                "source-step-id! vessel-type vessel-count seeded-at "
+                "seeded-cells "
+                "location-id material equipment reason password-stdin "
+                "password-env "
+                "leftover late-entry-reason",
+                "cellchain manufacturing passage-seed --source-step-id=STP\n"
+                "    --vessel-type=T --vessel-count=N --seeded-at=TIME "
+                "--seeded-cells=N\n"
+                "    --location-id=L [--material=MAT[:QUANTITY]]... "
+                "[--equipment=EQP]...\n"
+                "    [--leftover=discarded|banked|carried] "
+                "[--late-entry-reason=TEXT]\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "Seeds the next passage, its vessels at location L (a room, or "
+                "a\n"
+                "position in it; the incubator is --equipment),\n"
+                "from the cells a step harvested or a thaw\n"
+                "recovered (counts such as 1e6). Cells the seeding leaves in "
+                "the source\n"
+                "need --leftover: discarded, banked (only a freeze may draw on "
+                "them) or\n"
+                "carried. A step entered later after its time than the server "
+                "allows\n"
+                "needs --late-entry-reason. Technician.\n"},
+               PassageSeed},
+              {{"manufacturing harvest",
+                "step-id! harvested-at harvested-cells viability confluence "
+                "material "
+                "equipment reason password-stdin password-env "
+                "late-entry-reason",
+                "cellchain manufacturing harvest --step-id=STP "
+                "--harvested-at=TIME\n"
+                "    --harvested-cells=N [--viability=PCT] [--confluence=PCT]\n"
+                "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+                "    [--late-entry-reason=TEXT] [--password-stdin | "
+                "--password-env=VAR]\n"
+                "A culture's harvest; prints its population doublings. "
+                "Technician.\n"},
+               Harvest},
+              {{"manufacturing verify",
+                "step-id! revision reason password-stdin password-env",
+                "cellchain manufacturing verify --step-id=STP [--revision=N]\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "The second person checks revision N of a step (signed "
+                "VERIFIED); not\n"
+                "the one who recorded it. Without --revision the step is "
+                "printed as\n"
+                "step-show prints it and the revision shown is verified once "
+                "you answer\n"
+                "yes (a line on stdin, before the password with "
+                "--password-stdin); it\n"
+                "is refused if the step changed since. Technician or QA.\n"},
+               Verify},
+              {{"manufacturing correct",
+                "batch-id! step-id! revision reason material equipment bank "
+                "cells-per-vial confluence frozen-at harvested-at "
+                "harvested-cells method "
+                "recovered-cells seeded-at seeded-cells thawed-at tissue-grams "
+                "vessel-count vessel-type viability volume-ml leftover "
+                "password-stdin "
+                "password-env",
+                "cellchain manufacturing correct --batch-id=BAT --step-id=STP\n"
+                "    --reason=TEXT [--revision=N] [value flags to change]\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "A new revision of the step's values: the current ones with "
+                "those the\n"
+                "flags give (--seeded-cells, --harvested-at, ...); the step "
+                "must be\n"
+                "verified again. Materials, equipment and vessel counts cannot "
+                "change.\n"
+                "Technician.\n"},
+               Correct},
+              {{"manufacturing cryopreserve",
+                "source-step-id! bank cells-per-vial frozen-at positions "
+                "viability "
+                "material equipment reason password-stdin password-env "
+                "late-entry-reason",
+                "cellchain manufacturing cryopreserve --source-step-id=STP\n"
+                "    --bank=master|working|final_product --cells-per-vial=N\n"
+                "    --frozen-at=TIME --positions=LOC,... [--viability=PCT]\n"
+                "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+                "    [--late-entry-reason=TEXT] [--password-stdin | "
+                "--password-env=VAR]\n"
+                "A harvested step's cells into one vial per freezer position.\n"
+                "Technician.\n"},
+               Cryopreserve},
+              {{"manufacturing thaw",
+                "item-id! thawed-at recovered-cells viability material "
+                "equipment reason "
+                "password-stdin password-env late-entry-reason",
+                "cellchain manufacturing thaw --item-id=VIAL --thawed-at=TIME\n"
+                "    --recovered-cells=N [--viability=PCT]\n"
+                "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+                "    [--late-entry-reason=TEXT] [--password-stdin | "
+                "--password-env=VAR]\n"
+                "A vial thawed; its cells can seed a passage. Technician.\n"},
+               Thaw},
+              {{"manufacturing product-harvest",
+                "source-step-id! harvested-at harvested-cells viability "
+                "volume-ml "
+                "location-id material equipment reason password-stdin "
+                "password-env "
+                "late-entry-reason",
+                "cellchain manufacturing product-harvest --source-step-id=STP\n"
+                "    --harvested-at=TIME --harvested-cells=N "
+                "[--viability=PCT]\n"
+                "    [--volume-ml=ML] [--location-id=L]\n"
+                "    [--material=MAT[:QUANTITY]]... [--equipment=EQP]...\n"
+                "    [--late-entry-reason=TEXT] [--password-stdin | "
+                "--password-env=VAR]\n"
+                "The final product lot, a custody item with the donor lot's "
+                "DIN; the\n"
+                "batch goes to QC_PENDING. Every verified step must be "
+                "verified.\n"
+                "Technician.\n"},
+               ProductHarvest},
+              {{"manufacturing batch-abort",
+                "batch-id! reason password-stdin password-env",
+                "cellchain manufacturing batch-abort --batch-id=BAT "
+                "--reason=TEXT\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "Stops the batch for good (signed REJECTED, with the reason); "
+                "its open\n"
+                "vessels are discarded. batch-show shows who aborted it and "
+                "when. QA.\n"},
+               BatchAbort},
+              {{"manufacturing deviation-record",
+                "batch-id! step-id classification description impact reason",
+                "cellchain manufacturing deviation-record --batch-id=BAT "
+                "[--step-id=STP]\n"
+                "    --classification=minor|major|critical --description=TEXT\n"
+                "    --impact=TEXT\n"
+                "Records a deviation of the batch or of one of its steps. "
+                "Technician or\n"
+                "QA.\n"},
+               DeviationRecord},
+              {{"manufacturing deviation-assess",
+                "deviation-id! assessment classification reason password-stdin "
+                "password-env",
+                "cellchain manufacturing deviation-assess --deviation-id=BDV\n"
+                "    --assessment=TEXT "
+                "[--classification=minor|major|critical]\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "QA's assessment closes the deviation (signed APPROVED).\n"},
+               DeviationAssess},
+              {{"manufacturing batch-show", "batch-id!",
+                "cellchain manufacturing batch-show --batch-id=BAT\n"
+                "The batch, every step with its passage, status, revision, "
+                "population\n"
+                "doublings and doubling time, corrections, deviations and "
+                "banks; then\n"
+                "every step in full, as step-show prints it.\n"},
+               BatchShow},
+              {{"manufacturing step-show", "step-id!",
+                "cellchain manufacturing step-show --step-id=STP\n"
+                "Every recorded value of the step (times, counts, viability, "
+                "confluence,\n"
+                "vessels, leftover cells, materials by code and lot, equipment "
+                "by tag),\n"
+                "who recorded and verified it, a late entry's reason, the "
+                "deviations it\n"
+                "raised, and each correction's old -> new values with its "
+                "reason.\n"},
+               StepShow},
+              {{"manufacturing batch-list", "state lot-id",
+                "cellchain manufacturing batch-list\n"
+                "    [--state=in_process|qc_pending|aborted] "
+                "[--lot-id=DONOR_LOT]\n"
+                "Batches, newest first.\n"},
+               BatchList},
+              {{"manufacturing growth-curve", "batch-id! format",
+                "cellchain manufacturing growth-curve --batch-id=BAT "
+                "[--format=csv]\n"
+                "Cumulative population doublings by day since processing, one "
+                "row per\n"
+                "harvest; --format=csv prints day,passage,cumulative_pd.\n"},
+               GrowthCurve},
+              {{"manufacturing process-show", "process",
+                "cellchain manufacturing process-show [--process=V]\n"
+                "The limits the steps are held to under process version V "
+                "(default:\n"
+                "the server's): max passage, max cumulative population "
+                "doublings, the\n"
+                "minimum plausible doubling time, whether a step past a limit "
+                "is\n"
+                "refused or recorded with a deviation, the steps a second "
+                "person\n"
+                "verifies, the collection-to-processing and late-entry windows "
+                "and the\n"
+                "vial fill. Technician, QC analyst or QA.\n"},
+               ProcessShow},
+          },
+      .field_aliases =
+          {
+              {"donor_lot_id", "lot-id"},
+              {"position_location_ids", "positions"},
+              {"bank_kind", "bank"},
+              {"materials", "material"},
+              {"equipment_ids", "equipment"},
+              {"seeded_viable_cells", "seeded-cells"},
+              {"harvested_viable_cells", "harvested-cells"},
+              {"recovered_viable_cells", "recovered-cells"},
+              {"viability_percent", "viability"},
+              {"confluence_percent", "confluence"},
+              {"vial_item_id", "item-id"},
+              {"process_version", "process"},
+          },
+      .named_flags = LegacyNamedFlags,
+  });
+  return *group;
 }
 
 }  // namespace cellchain::cli

@@ -1,6 +1,11 @@
-// Options: everything a cellchain command line can set, one field per flag
-// (clients/cli/command_line.cc declares them); the commands read it.
-// Thread-safety: a plain struct, filled once by main() before any command
+// CallOptions: what every cellchain command needs to make its calls — where
+// the server is, the workstation's certificate, the deadline, the session —
+// and what every change sends with it (--reason) or signs with
+// (--password-stdin, --password-env). Each command group's options struct
+// derives from it and adds the group's own flags (group.h); the common
+// flags are declared by command_line.cc, the rest by the groups whose
+// commands take them.
+// Thread-safety: plain structs, filled once by main() before any command
 // runs and only read afterwards.
 #ifndef CELLCHAIN_CLIENTS_CLI_OPTIONS_H_
 #define CELLCHAIN_CLIENTS_CLI_OPTIONS_H_
@@ -12,39 +17,34 @@
 
 namespace cellchain::cli {
 
-struct Options {
+struct CallOptions {
   std::string target = "127.0.0.1:7443";
   std::string ca;
   std::string cert;
   std::string key;
   std::chrono::milliseconds deadline{10000};
-  // audit filters and outputs
-  std::string entity_type;
-  std::string entity_id;
-  std::string din;
-  std::string actor;
-  std::string action;
-  std::string from;    // RFC 3339
-  std::string before;  // RFC 3339
-  bool newest_first = false;
-  int64_t page_size = 50;
-  std::string record_id;
-  int64_t tree_size = 0;
-  std::string out;    // export directory
-  std::string save;   // audit checkpoint: also write it to this file
-  std::string since;  // audit verify: a checkpoint file kept outside
-  bool include_state = false;
-  // session and users
   std::string session_file;  // where login writes and every command reads
-  std::string user_id;
-  std::string printed_name;
-  std::vector<std::string> roles;  // "qa", "technician", ...
+  // Why a change is made (audited): a mutating call's RequestContext.
   std::string reason;
   // Where passwords come from when not typed at a terminal: never a value
   // on the command line, which any user of the host can read.
   bool password_stdin = false;
-  std::string password_env;      // the name of a variable, not a password
-  std::string new_password_env;  // passwd: the new password's variable
+  std::string password_env;  // the name of a variable, not a password
+  // Resolved by main() before a command runs: $CELLCHAIN_SESSION_TOKEN, or
+  // the session file's token; "" when neither exists (the server then
+  // answers SESSION_REQUIRED).
+  std::string session_token;
+  bool session_from_file = false;  // session_token came from session_file
+};
+
+// The flags of the groups not yet given options of their own (custody,
+// donor, manufacturing), declared by command_line.cc.
+struct Options : CallOptions {
+  // shared with audit's filters
+  std::string din;
+  std::string from;    // RFC 3339
+  std::string before;  // RFC 3339
+  int64_t page_size = 50;
   // custody (cellchain custody ...)
   std::string item_id;
   std::string item_type;  // "donor_lot", "dose_bag", ...
@@ -149,11 +149,6 @@ struct Options {
   std::string classification;  // minor, major, critical
   std::string impact;
   std::string format = "table";  // growth-curve: table or csv
-  // Resolved by main() before a command runs: $CELLCHAIN_SESSION_TOKEN, or
-  // the session file's token; "" when neither exists (the server then
-  // answers SESSION_REQUIRED).
-  std::string session_token;
-  bool session_from_file = false;  // session_token came from session_file
 };
 
 }  // namespace cellchain::cli

@@ -1,5 +1,6 @@
 #include "clients/cli/resolve.h"
 
+#include <algorithm>
 #include <deque>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/commands.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/status/status.h"
 #include "services/isbt128/din.h"
@@ -81,7 +83,7 @@ absl::Status Empty(const char* flag) {
 }  // namespace
 
 Resolver::Resolver(std::shared_ptr<grpc::Channel> channel,
-                   const Options& options)
+                   const CallOptions& options)
     : channel_(std::move(channel)), options_(options) {}
 
 absl::StatusOr<std::string> Resolver::MaterialId(const char* flag,
@@ -309,73 +311,53 @@ absl::StatusOr<std::string> Resolver::LocationId(const char* flag,
 }
 
 absl::Status ResolveFlags(const CommandSpec& command, Resolver& resolver,
-                          Options& o) {
+                          const std::vector<NamedFlag>& named) {
   std::vector<std::string> takes = FlagsOf(command);
-  auto taken = [&](const char* flag) {
-    for (const std::string& f : takes) {
-      if (f == flag) return true;
+  for (const NamedFlag& flag : named) {
+    if (std::find(takes.begin(), takes.end(), flag.flag) == takes.end()) {
+      continue;
     }
-    return false;
-  };
-  using Method = absl::StatusOr<std::string> (Resolver::*)(const char*,
-                                                           const std::string&);
-  struct One {
-    const char* flag;
-    std::string* value;
-    Method resolve;
-  };
-  const One ones[] = {
-      {"material-id", &o.material_id, &Resolver::MaterialId},
-      {"equipment-id", &o.equipment_id, &Resolver::EquipmentId},
-      {"lot-id", &o.lot_id, &Resolver::LotId},
-      {"batch-id", &o.batch_id, &Resolver::BatchId},
-      {"item-id", &o.item_id, &Resolver::ItemId},
-      {"location-id", &o.location_id, &Resolver::LocationId},
-      {"parent-location", &o.parent_location, &Resolver::LocationId},
-      {"to-location", &o.to_location, &Resolver::LocationId},
-  };
-  for (const One& one : ones) {
-    if (!taken(one.flag) || one.value->empty()) continue;
-    absl::StatusOr<std::string> id =
-        (resolver.*one.resolve)(one.flag, *one.value);
-    if (!id.ok()) return id.status();
-    *one.value = *id;
-  }
-  // --material=MAT[:QUANTITY]: the lot before the first colon.
-  if (taken("material")) {
-    for (std::string& entry : o.materials) {
-      size_t colon = entry.find(':');
-      std::string code = entry.substr(0, colon);
-      if (code.empty()) continue;  // refused by the command, as before
-      absl::StatusOr<std::string> id = resolver.MaterialId("material", code);
-      if (!id.ok()) return id.status();
-      entry = *id + (colon == std::string::npos ? "" : entry.substr(colon));
+    auto resolve = [&](const std::string& text) {
+      switch (flag.thing) {
+        case NamedFlag::Thing::kMaterial:
+          return resolver.MaterialId(flag.flag, text);
+        case NamedFlag::Thing::kEquipment:
+          return resolver.EquipmentId(flag.flag, text);
+        case NamedFlag::Thing::kLot:
+          return resolver.LotId(flag.flag, text);
+        case NamedFlag::Thing::kBatch:
+          return resolver.BatchId(flag.flag, text);
+        case NamedFlag::Thing::kItem:
+          return resolver.ItemId(flag.flag, text);
+        case NamedFlag::Thing::kLocation:
+          break;
+      }
+      return resolver.LocationId(flag.flag, text);
+    };
+    std::vector<std::string*> values;
+    if (flag.value != nullptr && !flag.value->empty()) {
+      values.push_back(flag.value);
     }
-  }
-  if (taken("equipment")) {
-    for (std::string& entry : o.equipment) {
-      absl::StatusOr<std::string> id = resolver.EquipmentId("equipment", entry);
-      if (!id.ok()) return id.status();
-      entry = *id;
+    if (flag.values != nullptr) {
+      for (std::string& entry : *flag.values) values.push_back(&entry);
     }
-  }
-  // --parents=ITEM:KIND: the item before the last colon (a code may hold
-  // one; a kind never does).
-  if (taken("parents")) {
-    for (std::string& entry : o.parents) {
-      size_t colon = entry.rfind(':');
-      if (colon == std::string::npos || colon == 0) continue;  // refused later
-      absl::StatusOr<std::string> id =
-          resolver.ItemId("parents", entry.substr(0, colon));
+    for (std::string* value : values) {
+      // --material=MAT[:QUANTITY]: the lot before the first colon;
+      // --parents=ITEM:KIND: the item before the last (a code may hold one;
+      // a kind never does). A value without its name is refused later by
+      // the command, as before.
+      size_t end = value->size();
+      if (flag.part == NamedFlag::Part::kBeforeFirstColon) {
+        end = value->find(':');
+        if (end == std::string::npos) end = value->size();
+      } else if (flag.part == NamedFlag::Part::kBeforeLastColon) {
+        end = value->rfind(':');
+        if (end == std::string::npos) continue;
+      }
+      if (end == 0) continue;
+      absl::StatusOr<std::string> id = resolve(value->substr(0, end));
       if (!id.ok()) return id.status();
-      entry = *id + entry.substr(colon);
-    }
-  }
-  if (taken("positions")) {
-    for (std::string& entry : o.positions) {
-      absl::StatusOr<std::string> id = resolver.LocationId("positions", entry);
-      if (!id.ok()) return id.status();
-      entry = *id;
+      *value = *id + value->substr(end);
     }
   }
   return absl::OkStatus();

@@ -9,8 +9,8 @@
 // roles let them see.
 //
 // ResolveFlags, before a command runs, replaces every such flag the command
-// takes (Options) by the id it names, so that every command accepts codes
-// alike.
+// takes (its group's NamedFlags) by the id it names, so that every command
+// accepts codes alike.
 // Thread-safety: a Resolver caches what it has listed; one thread at a time.
 #ifndef CELLCHAIN_CLIENTS_CLI_RESOLVE_H_
 #define CELLCHAIN_CLIENTS_CLI_RESOLVE_H_
@@ -26,7 +26,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "clients/cli/commands.h"
+#include "clients/cli/group.h"
 #include "clients/cli/options.h"
 
 namespace cellchain::cli {
@@ -35,7 +35,7 @@ class Resolver {
  public:
   // `options` supplies the deadline and session of each call; it must
   // outlive the resolver.
-  Resolver(std::shared_ptr<grpc::Channel> channel, const Options& options);
+  Resolver(std::shared_ptr<grpc::Channel> channel, const CallOptions& options);
 
   // Each returns the id that `text`, typed for `--flag`, names. Every error
   // message starts with "--flag: " and is one line:
@@ -82,7 +82,7 @@ class Resolver {
   absl::StatusOr<const std::vector<Place>*> Children(const Place& parent);
 
   std::shared_ptr<grpc::Channel> channel_;
-  const Options& options_;
+  const CallOptions& options_;
   std::map<std::string, std::vector<Place>> children_;  // by parent id
   // Listed at most once per command.
   std::optional<std::vector<std::pair<std::string, std::string>>>
@@ -91,15 +91,12 @@ class Resolver {
       equipment_;  // tag, id
 };
 
-// Replaces, in `options`, the value of every flag `command` takes that
-// names a material (--material-id, --material's MAT[:QUANTITY]), equipment
-// (--equipment-id, --equipment), a donor lot (--lot-id), a batch
-// (--batch-id), a custody item (--item-id, --parents' ITEM:KIND) or a
-// location (--location-id, --parent-location, --to-location, --positions)
-// by the id it names. The first failure of
-// `resolver`, as it returned it.
+// Replaces the value of every flag of `named` that `command` takes (a
+// material, equipment, a donor lot, a batch, a custody item or a location,
+// in the part of each value NamedFlag::part says) by the id it names. The
+// first failure of `resolver`, as it returned it.
 absl::Status ResolveFlags(const CommandSpec& command, Resolver& resolver,
-                          Options& options);
+                          const std::vector<NamedFlag>& named);
 
 }  // namespace cellchain::cli
 

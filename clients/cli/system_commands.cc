@@ -1,4 +1,6 @@
 // cellchain system health|version|ping
+#include "clients/cli/system_commands.h"
+
 #include <iostream>
 
 #include "absl/time/time.h"
@@ -9,7 +11,8 @@
 namespace cellchain::cli {
 namespace {
 
-int Health(std::shared_ptr<grpc::Channel> channel, const Options& options) {
+int Health(std::shared_ptr<grpc::Channel> channel,
+           const SystemOptions& options) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
   auto context = NewCallContext(options);
   grpc::health::v1::HealthCheckResponse response;
@@ -24,7 +27,8 @@ int Health(std::shared_ptr<grpc::Channel> channel, const Options& options) {
              : 1;
 }
 
-int Version(std::shared_ptr<grpc::Channel> channel, const Options& options) {
+int Version(std::shared_ptr<grpc::Channel> channel,
+            const SystemOptions& options) {
   auto stub = system::v1::SystemService::NewStub(channel);
   auto context = NewCallContext(options);
   system::v1::GetVersionResponse response;
@@ -39,7 +43,7 @@ int Version(std::shared_ptr<grpc::Channel> channel, const Options& options) {
   return 0;
 }
 
-int Ping(std::shared_ptr<grpc::Channel> channel, const Options& options) {
+int Ping(std::shared_ptr<grpc::Channel> channel, const SystemOptions& options) {
   auto stub = system::v1::SystemService::NewStub(channel);
   auto context = NewCallContext(options);
   system::v1::PingResponse response;
@@ -49,9 +53,8 @@ int Ping(std::shared_ptr<grpc::Channel> channel, const Options& options) {
   absl::Time db_time =
       absl::FromUnixSeconds(response.database_time().seconds()) +
       absl::Nanoseconds(response.database_time().nanos());
-  std::cout << "PostgreSQL " << response.database_version()
-            << " answered in " << response.database_round_trip_us()
-            << " us; database time "
+  std::cout << "PostgreSQL " << response.database_version() << " answered in "
+            << response.database_round_trip_us() << " us; database time "
             << absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", db_time,
                                 absl::UTCTimeZone())
             << "\nserver saw this client as: " << response.peer_subject()
@@ -59,13 +62,43 @@ int Ping(std::shared_ptr<grpc::Channel> channel, const Options& options) {
   return 0;
 }
 
+void DeclareSystemFlags(config::Loader&, SystemOptions&) {}
+
 }  // namespace
 
-Command FindSystemCommand(const std::string& verb) {
-  if (verb == "health") return Health;
-  if (verb == "version") return Version;
-  if (verb == "ping") return Ping;
-  return nullptr;
+const Group& SystemGroup() {
+  static const auto* const group = new GroupOf<SystemOptions>({
+      .name = "system",
+      .alias = "",
+      .summary =
+          "  system health      is the server up and serving? "
+          "(grpc.health.v1)\n"
+          "  system version     the server's version and hosted services\n"
+          "  system ping        a round trip through the server to "
+          "PostgreSQL\n",
+      .declare = DeclareSystemFlags,
+      .commands =
+          {
+              {{"system health", "",
+                "cellchain system health\n"
+                "SERVING when the server is up. No session needed.\n"},
+               Health},
+              {{"system version", "",
+                "cellchain system version\n"
+                "The server's version and hosted services. No session "
+                "needed.\n"},
+               Version},
+              {{"system ping", "",
+                "cellchain system ping\n"
+                "A round trip through the server to PostgreSQL, and the "
+                "workstation\n"
+                "subject the server saw. No session needed.\n"},
+               Ping},
+          },
+      .field_aliases = {},
+      .named_flags = nullptr,
+  });
+  return *group;
 }
 
 }  // namespace cellchain::cli

@@ -551,10 +551,21 @@ std::string Loader::Usage() const {
   if (!summary_.empty()) {
     absl::StrAppend(&out, summary_, summary_.back() == '\n' ? "" : "\n");
   }
-  absl::StrAppend(&out,
-                  "\nFlags (a flag overrides its environment variable, which "
-                  "overrides the default):\n");
+  std::vector<std::string> names;
+  for (const std::unique_ptr<Option>& o : options_) names.push_back(o->name_);
+  absl::StrAppend(&out, "\n", FlagsUsage(names));
+  absl::StrAppend(&out, "  --help, -h\n      Print this text and exit.\n");
+  return out;
+}
+
+std::string Loader::FlagsUsage(const std::vector<std::string>& names) const {
+  std::string out =
+      "Flags (a flag overrides its environment variable, which overrides the "
+      "default):\n";
   for (const std::unique_ptr<Option>& o : options_) {
+    if (std::find(names.begin(), names.end(), o->name_) == names.end()) {
+      continue;
+    }
     if (o->kind_ == Option::Kind::kBool) {
       absl::StrAppend(&out, "  --[no-]", o->name_);
     } else {
@@ -582,7 +593,6 @@ std::string Loader::Usage() const {
       absl::StrAppend(&out, "      ", absl::StrJoin(notes, " "), "\n");
     }
   }
-  absl::StrAppend(&out, "  --help, -h\n      Print this text and exit.\n");
   return out;
 }
 

@@ -183,6 +183,10 @@ class Loader {
   // Usage text: every option with its value form, environment variable,
   // help, constraint and default (secrets show no default).
   std::string Usage() const;
+  // The same for the options named in `names` only (in declaration order),
+  // under a "Flags" heading: the part of a subcommand's help about its own
+  // flags.
+  std::string FlagsUsage(const std::vector<std::string>& names) const;
 
   // The effective configuration after Load, one "--name=value (source)"
   // line per option, for the startup log. Secrets show as <redacted>.
