@@ -1,10 +1,16 @@
 #include "clients/cli/cli.h"
 
+#include <cmath>
 #include <iostream>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/session.h"
 #include "services/common/crypto/random.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/grpc/client.h"
@@ -84,6 +90,64 @@ std::string RequestIdOf(std::string_view what,
   text += '\n';
   text += bytes;
   return "cli_" + crypto::Sha256Hex(text).substr(0, 40);
+}
+
+bool ReadTimeFlag(const std::string& command, const char* flag,
+                  const std::string& text, google::protobuf::Timestamp* out) {
+  if (text.empty()) return true;
+  google::protobuf::Timestamp parsed;
+  if (ParseTime(text, &parsed)) {
+    *out = parsed;
+    return true;
+  }
+  Fail(
+      command,
+      absl::StrCat("--", flag, ": not an RFC 3339 time (2026-11-22T10:00:00Z)"),
+      2);
+  return false;
+}
+
+bool ReadNumberFlag(const std::string& command, const char* flag,
+                    const std::string& text, double* out) {
+  if (text.empty()) return true;
+  double value = 0;
+  if (absl::SimpleAtod(text, &value) && std::isfinite(value)) {
+    *out = value;
+    return true;
+  }
+  Fail(command, absl::StrCat("--", flag, ": not a number (e.g. 2.5e6)"), 2);
+  return false;
+}
+
+bool ReadSignature(const CallOptions& o, const std::string& command,
+                   const std::string& what,
+                   common::v1::SignatureMeaning meaning,
+                   common::v1::ESignature* out) {
+  std::string meaning_name = absl::AsciiStrToUpper(LowerName(
+      common::v1::SignatureMeaning_Name(meaning), "SIGNATURE_MEANING_"));
+  absl::StatusOr<std::string> password = ReadPassword(
+      {.env_var = o.password_env, .from_stdin = o.password_stdin},
+      absl::StrCat("password to sign ", what, " (", meaning_name, ")"), false);
+  if (!password.ok()) {
+    Fail(command, std::string(password.status().message()), 2);
+    return false;
+  }
+  out->set_password(*password);
+  out->set_meaning(meaning);
+  return true;
+}
+
+std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
+                        std::string_view prefix) {
+  std::vector<std::string> names;
+  for (int i = 0; i < e->value_count(); ++i) {
+    if (e->value(i)->number() == 0) continue;  // UNSPECIFIED
+    names.push_back(LowerName(e->value(i)->name(), prefix));
+  }
+  if (names.size() < 2) return absl::StrJoin(names, "");
+  std::string last = names.back();
+  names.pop_back();
+  return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
 }
 
 }  // namespace cellchain::cli

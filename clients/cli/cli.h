@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "cellchain/common/v1/common.pb.h"
 #include "clients/cli/options.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -102,6 +103,46 @@ bool ParseTime(const std::string& text, google::protobuf::Timestamp* out);
 
 // Prints "cellchain: <command>: <message>" to stderr and returns `code`.
 int Fail(const std::string& command, const std::string& message, int code);
+
+// Calls `method` of a new stub of its service on `channel` with the context
+// of `o` (NewCallContext): `Call(channel, o, &Stub::GetBatch, request,
+// &response)`.
+template <typename Stub, typename Request, typename Response>
+grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel,
+                  const CallOptions& o,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                               const Request&, Response*),
+                  const Request& request, Response* response) {
+  Stub stub(channel);
+  std::unique_ptr<grpc::ClientContext> context = NewCallContext(o);
+  return (stub.*method)(context.get(), request, response);
+}
+
+// The values of flags that a command reads itself. Each leaves `out` as it
+// is when `text` is empty (the flag was not given) and returns true; when
+// `text` is not such a value, prints "cellchain: <command>: --<flag>: ..."
+// and returns false (the command then exits 2).
+// An RFC 3339 time (2026-11-22T10:00:00Z).
+bool ReadTimeFlag(const std::string& command, const char* flag,
+                  const std::string& text, google::protobuf::Timestamp* out);
+// A finite number, cell counts in scientific notation too (2.5e6).
+bool ReadNumberFlag(const std::string& command, const char* flag,
+                    const std::string& text, double* out);
+
+// The signer's e-signature with `meaning`, the password asked again (typed
+// without echo, or from --password-stdin / --password-env): "password to
+// sign <what> (APPROVED)". False, after printing why, when it cannot be
+// read.
+bool ReadSignature(const CallOptions& o, const std::string& command,
+                   const std::string& what,
+                   common::v1::SignatureMeaning meaning,
+                   common::v1::ESignature* out);
+
+// An enum's values as a person types them, read from the proto itself so
+// that a value added there is offered here: "discarded, banked or carried"
+// (UNSPECIFIED left out, `prefix` taken off, lower case).
+std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
+                        std::string_view prefix);
 
 }  // namespace cellchain::cli
 

@@ -388,9 +388,10 @@ absl::Status Loader::ReadFlags(int argc, const char* const* argv,
   args.erase(separator, args.end());
   // CLI11 reads "--name=" as "--name" without a value; marking the empty
   // value keeps "--peers=" (an empty list) apart from "--peers" (a value is
-  // missing).
+  // missing). Only an "=" that is the first is the name's: "--key=abc="
+  // is the value "abc=" (Base64 padding, a password's last character).
   for (std::string& arg : args) {
-    if (arg.starts_with("--") && arg.ends_with("=")) {
+    if (arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
       arg += std::string(kEmptyValue);
     }
   }

@@ -142,6 +142,11 @@ TEST_F(ConfigLoaderTest, DurationsListsAndEnums) {
   EXPECT_EQ(cfg_.log_format, "text");
   ASSERT_TRUE(Load({"--peers="}).ok());
   EXPECT_THAT(cfg_.peers, IsEmpty());
+  // A value may end in "=" (Base64 padding): only "--name=" is empty.
+  ASSERT_TRUE(Load({"--listen=abc="}).ok());
+  EXPECT_EQ(cfg_.listen, "abc=");
+  ASSERT_TRUE(Load({"--listen=a=b=="}).ok());
+  EXPECT_EQ(cfg_.listen, "a=b==");
   // A list flag given again adds to it; another flag's last value wins.
   ASSERT_TRUE(Load({"--peers=x:1", "--log-format=json", "--peers", "y:2,z:3",
                     "--log-format=text"})
