@@ -18,10 +18,9 @@
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "clients/cli/box_grid.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/legacy_flags.h"
 #include "clients/cli/printable.h"
-#include "clients/cli/session.h"
 #include "clients/cli/table.h"
+#include "services/common/config/config.h"
 #include "services/isbt128/din.h"
 
 namespace cellchain::cli {
@@ -38,6 +37,39 @@ std::string StateName(v1::ItemState s) {
 std::string KindName(v1::DerivationKind k) {
   return LowerName(v1::DerivationKind_Name(k), "DERIVATION_KIND_");
 }
+
+// The values a person may type, read from the proto's enums so that a value
+// added there is offered here.
+std::string ItemTypes() {
+  return EnumChoices(v1::ItemType_descriptor(), "ITEM_TYPE_");
+}
+std::string DerivationKinds() {
+  return EnumChoices(v1::DerivationKind_descriptor(), "DERIVATION_KIND_");
+}
+std::string LocationKinds() {
+  return EnumChoices(v1::LocationKind_descriptor(), "LOCATION_KIND_");
+}
+// A flag's help of one paragraph broken at its spaces into lines of at most
+// 66 characters (FlagsUsage indents them by 6, as the hand-wrapped texts
+// are): a list read from the proto is as long as the proto makes it.
+std::string FlagHelp(const std::string& text) {
+  constexpr size_t kWidth = 66;
+  std::istringstream words(text);
+  std::string out, line, word;
+  while (words >> word) {
+    if (!line.empty() && line.size() + 1 + word.size() > kWidth) {
+      absl::StrAppend(&out, out.empty() ? "" : "\n", line);
+      line.clear();
+    }
+    absl::StrAppend(&line, line.empty() ? "" : " ", word);
+  }
+  absl::StrAppend(&out, out.empty() ? "" : "\n", line);
+  return out;
+}
+// end's outcomes are the ItemStates that end an item (custody's rules), not
+// the whole enum: EnumChoices would offer available, in_transit and on_hold,
+// which the service refuses.
+constexpr char kOutcomes[] = "consumed, infused or discarded";
 
 // The label a person reads for an item: its DIN or its local code.
 std::string Label(const v1::Item& item) {
@@ -76,7 +108,8 @@ void PrintItem(const v1::Item& item) {
 }
 
 // --scan=- reads one line from stdin, as a keyboard-wedge scanner types it.
-bool ReadScan(const Options& o, const std::string& command, std::string* scan) {
+bool ReadScan(const CustodyOptions& o, const std::string& command,
+              std::string* scan) {
   if (o.scan != "-") {
     *scan = o.scan;
   } else if (!std::getline(std::cin, *scan)) {
@@ -91,7 +124,7 @@ bool ReadScan(const Options& o, const std::string& command, std::string* scan) {
 }
 
 // --parents=ITEM:KIND,...
-bool ParseParents(const Options& o, const std::string& command,
+bool ParseParents(const CustodyOptions& o, const std::string& command,
                   google::protobuf::RepeatedPtrField<v1::ParentLink>* out) {
   for (const std::string& entry : o.parents) {
     std::vector<std::string> parts = absl::StrSplit(entry, ':');
@@ -99,10 +132,9 @@ bool ParseParents(const Options& o, const std::string& command,
     if (parts.size() != 2 || !ParseEnumName(parts[1], "DERIVATION_KIND_",
                                             &v1::DerivationKind_Parse, &kind)) {
       Fail(command,
-           "--parents: \"" + entry +
-               "\" is not ITEM_ID:KIND (kinds: "
-               "aliquot, split, pool, passage, thaw, formulation, processing, "
-               "cryopreservation, harvest, sample, material, equipment)",
+           absl::StrCat("--parents: \"", entry,
+                        "\" is not ITEM_ID:KIND (kinds: ", DerivationKinds(),
+                        ")"),
            2);
       return false;
     }
@@ -113,15 +145,7 @@ bool ParseParents(const Options& o, const std::string& command,
   return true;
 }
 
-template <typename Request, typename Response, typename Method>
-grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
-                  Method method, const Request& request, Response* response) {
-  auto stub = v1::CustodyService::NewStub(channel);
-  auto context = NewCallContext(o);
-  return ((*stub).*method)(context.get(), request, response);
-}
-
-int Din(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Din(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::AllocateDinRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_fin(o.fin);
@@ -135,16 +159,12 @@ int Din(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Register(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::RegisterItemRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
   if (!ParseEnumName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type)) {
-    return Fail("custody register",
-                "--type: donor_lot, tissue_container, culture_vessel, "
-                "cryovial, qc_sample, dose_bag, reagent_lot, equipment or "
-                "product_lot",
-                2);
+    return Fail("custody register", "--type: " + ItemTypes(), 2);
   }
   request.set_type(type);
   request.set_din(o.din);
@@ -166,7 +186,7 @@ int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Link(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Link(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   google::protobuf::RepeatedPtrField<v1::ParentLink> parents;
   if (!ParseParents(o, "custody link", &parents)) return 2;
   if (parents.size() != 1) {
@@ -186,7 +206,7 @@ int Link(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Show(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::GetItemRequest request;
   request.set_item_id(o.item_id);
   v1::GetItemResponse response;
@@ -212,7 +232,7 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Find(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Find(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::FindItemByScanRequest request;
   std::string scan;
   if (!ReadScan(o, "custody find", &scan)) return 2;
@@ -231,14 +251,15 @@ int Find(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 // content (RequestIdOf): a run stopped by a refusal can be repeated as it
 // was, and what it created is answered from the first response instead of
 // created again.
-int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int LocationAdd(std::shared_ptr<grpc::Channel> channel,
+                const CustodyOptions& o) {
   const std::string cmd = "custody location-add";
   v1::CreateLocationRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::LocationKind kind = v1::LOCATION_KIND_UNSPECIFIED;
   if (!ParseEnumName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse,
                      &kind)) {
-    return Fail(cmd, "--kind: site, room, freezer, rack, box or position", 2);
+    return Fail(cmd, "--kind: " + LocationKinds(), 2);
   }
   std::vector<std::string> positions;
   if (!o.grid.empty()) {
@@ -297,7 +318,7 @@ int LocationAdd(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Locations(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Locations(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::ListLocationsRequest request;
   request.set_parent_location_id(o.parent_location);
   v1::ListLocationsResponse response;
@@ -317,7 +338,8 @@ int Locations(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int HandoffCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int HandoffCommand(std::shared_ptr<grpc::Channel> channel,
+                   const CustodyOptions& o) {
   v1::InitiateHandoffRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
@@ -341,7 +363,7 @@ int HandoffCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Accept(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Accept(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::AcceptHandoffRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_handoff_id(o.handoff_id);
@@ -364,7 +386,8 @@ int Accept(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int CancelHandoff(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int CancelHandoff(std::shared_ptr<grpc::Channel> channel,
+                  const CustodyOptions& o) {
   v1::CancelHandoffRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_handoff_id(o.handoff_id);
@@ -376,7 +399,8 @@ int CancelHandoff(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Temperatures(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Temperatures(std::shared_ptr<grpc::Channel> channel,
+                 const CustodyOptions& o) {
   v1::RecordTemperaturesRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
@@ -413,7 +437,7 @@ int Temperatures(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Limits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Limits(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::ListTemperatureLimitsResponse response;
   grpc::Status status =
       Call(channel, o, &v1::CustodyService::Stub::ListTemperatureLimits,
@@ -429,7 +453,7 @@ int Limits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int SetLimits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int SetLimits(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::SetTemperatureLimitsRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
@@ -452,7 +476,8 @@ int SetLimits(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int HoldCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int HoldCommand(std::shared_ptr<grpc::Channel> channel,
+                const CustodyOptions& o) {
   v1::PlaceHoldRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
@@ -465,20 +490,16 @@ int HoldCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int ReleaseHold(std::shared_ptr<grpc::Channel> channel, const Options& o) {
-  absl::StatusOr<std::string> password =
-      ReadPassword({.env_var = o.password_env, .from_stdin = o.password_stdin},
-                   "password to sign the release (APPROVED)", false);
-  if (!password.ok()) {
-    return Fail("custody release-hold",
-                std::string(password.status().message()), 2);
-  }
+int ReleaseHold(std::shared_ptr<grpc::Channel> channel,
+                const CustodyOptions& o) {
   v1::ReleaseHoldRequest request;
+  if (!ReadSignature(o, "custody release-hold", "the release",
+                     common::v1::SIGNATURE_MEANING_APPROVED,
+                     request.mutable_signature())) {
+    return 2;
+  }
   *request.mutable_context() = NewRequestContext(o);
   request.set_hold_id(o.hold_id);
-  request.mutable_signature()->set_password(*password);
-  request.mutable_signature()->set_meaning(
-      common::v1::SIGNATURE_MEANING_APPROVED);
   v1::ReleaseHoldResponse response;
   grpc::Status status = Call(channel, o, &v1::CustodyService::Stub::ReleaseHold,
                              request, &response);
@@ -489,7 +510,8 @@ int ReleaseHold(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int RecallCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int RecallCommand(std::shared_ptr<grpc::Channel> channel,
+                  const CustodyOptions& o) {
   v1::RecallRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
@@ -505,14 +527,14 @@ int RecallCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int End(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int End(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::EndItemRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_item_id(o.item_id);
   v1::ItemState outcome = v1::ITEM_STATE_UNSPECIFIED;
   if (!ParseEnumName(o.outcome, "ITEM_STATE_", &v1::ItemState_Parse,
                      &outcome)) {
-    return Fail("custody end", "--outcome: consumed, infused or discarded", 2);
+    return Fail("custody end", std::string("--outcome: ") + kOutcomes, 2);
   }
   request.set_outcome(outcome);
   request.set_patient_id(o.patient_id);
@@ -597,7 +619,7 @@ void PrintNode(const v1::TraceNode& node, int depth, bool backward,
   }
 }
 
-int Trace(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Trace(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   bool backward = o.direction == "backward";
   if (!backward && o.direction != "forward") {
     return Fail("custody trace", "--direction: backward or forward", 2);
@@ -654,10 +676,99 @@ int Trace(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
+void DeclareCustodyFlags(config::Loader& loader, CustodyOptions& o) {
+  // In the order the commands' usage lines name them: FlagsUsage lists a
+  // command's flags in declaration order.
+  loader.String("item-id", &o.item_id,
+                "The item (itm_..., its local code or its DIN).");
+  loader.String("fin", &o.fin, "din: the Facility Identification Number.");
+  loader.String("type", &o.item_type,
+                FlagHelp(absl::StrCat("register, set-limits: the item type: ",
+                                      ItemTypes(), ".")));
+  loader.String("din", &o.din, "register: the item's DIN.");
+  loader.String("local-code", &o.local_code,
+                "register: a local barcode (items without a DIN).");
+  loader.String("product-code", &o.product_code,
+                "register: ISBT 128 data structure 003 (=<...).");
+  loader.String("expiration", &o.expiration,
+                "register: ISBT 128 data structure 005 (&>...).");
+  loader.String("chain-of-identity", &o.chain_of_identity,
+                "register: ISBT 128 data structure 040.");
+  loader.List("parents", &o.parents,
+              FlagHelp(absl::StrCat("register, link: ITEM_ID:KIND,... the "
+                                    "items it came from and how (kinds: ",
+                                    DerivationKinds(), ").")));
+  loader.String("location-id", &o.location_id,
+                "register: where the item is; temperatures: the location "
+                "logged\n(loc_... or its path of names in any case, "
+                "FRZ-01/R2/B3/A1).");
+  loader.String("outcome", &o.outcome, absl::StrCat("end: ", kOutcomes, "."));
+  loader.String("patient-id", &o.patient_id,
+                "register, end: the trial subject (e.g. RH-017).");
+  loader.String("description", &o.description, "register: free text.");
+  loader.String("kind", &o.kind,
+                FlagHelp(absl::StrCat("location-add: ", LocationKinds(), ".")));
+  loader.String("name", &o.name, "location-add: the location's name.");
+  loader.String("parent-location", &o.parent_location,
+                "location-add, locations: the enclosing location (loc_... "
+                "or its\npath).");
+  loader.String("grid", &o.grid,
+                "location-add --kind=box: ROWSxCOLUMNS (9x9), its positions\n"
+                "created with it, named A1, A2, ... I9.");
+  loader.String("handoff-id", &o.handoff_id,
+                "accept, cancel-handoff: the handoff.");
+  loader.String("scan", &o.scan,
+                "accept, find: what the scanner read; - reads one line from\n"
+                "stdin (keyboard-wedge scanner).");
+  loader.String("to-user", &o.to_user, "handoff: the recipient.");
+  loader.String("to-location", &o.to_location,
+                "handoff: the destination location (loc_... or its path).");
+  loader.String("carrier", &o.carrier,
+                "handoff: who carries it (default: you).");
+  loader.String("condition", &o.condition,
+                "handoff, accept: the item's condition.");
+  loader.Bool("seal-broken", &o.seal_broken,
+              "handoff, accept: the seal is NOT intact (accept: the item "
+              "goes\non hold).");
+  loader.List("readings", &o.readings,
+              "temperatures: TIME=CELSIUS,... (RFC 3339 times).");
+  loader.String("logger-id", &o.logger_id, "temperatures: the data logger.");
+  loader.String("min-celsius", &o.min_celsius,
+                "set-limits: the lowest temperature allowed.");
+  loader.String("max-celsius", &o.max_celsius,
+                "set-limits: the highest temperature allowed.");
+  loader.String("hold-id", &o.hold_id, "release-hold: the hold.");
+  loader.String("direction", &o.direction,
+                "trace: backward (to the donor) or forward (to the "
+                "patients).");
+  loader.String("reason", &o.reason,
+                "Why the change is made (audited); hold, release-hold, "
+                "recall and\nend --outcome=discarded need one.");
+  loader.Bool("password-stdin", &o.password_stdin,
+              "release-hold: read the signing password from stdin (one "
+              "line)\ninstead of prompting at the terminal.");
+  loader.String("password-env", &o.password_env,
+                "release-hold: read the signing password from this "
+                "environment\nvariable (its name, not the password).");
+}
+
+// The flags whose values main() resolves to ids before a command runs.
+std::vector<NamedFlag> CustodyNamedFlags(CustodyOptions& o) {
+  using Thing = NamedFlag::Thing;
+  return {
+      {"item-id", Thing::kItem, &o.item_id},
+      {"location-id", Thing::kLocation, &o.location_id},
+      {"parent-location", Thing::kLocation, &o.parent_location},
+      {"to-location", Thing::kLocation, &o.to_location},
+      {"parents", Thing::kItem, nullptr, &o.parents,
+       NamedFlag::Part::kBeforeLastColon},
+  };
+}
+
 }  // namespace
 
 const Group& CustodyGroup() {
-  static const auto* const group = new GroupOf<Options>({
+  static const auto* const group = new GroupOf<CustodyOptions>({
       .name = "custody",
       .alias = "",
       .summary =
@@ -683,7 +794,7 @@ const Group& CustodyGroup() {
           "(QA)\n"
           "  custody end        --outcome=consumed|infused|discarded\n"
           "  custody trace      --direction=backward|forward from --item-id\n",
-      .declare = DeclareLegacyFlags,
+      .declare = DeclareCustodyFlags,
       .commands =
           {
               {{"custody din", "fin! reason",
@@ -830,7 +941,7 @@ const Group& CustodyGroup() {
               {"carrier_user_id", "carrier"},
               {"item_type", "type"},
           },
-      .named_flags = LegacyNamedFlags,
+      .named_flags = CustodyNamedFlags,
   });
   return *group;
 }
