@@ -17,6 +17,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/manufacturing_commands.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -161,8 +162,8 @@ TEST(CommandLineTest, AFlagThatDoesNotApplyIsRefusedNamingItAndTheCommand) {
   absl::StatusOr<CommandLine> ok =
       Parse({"mfg", "growth-curve", "--batch-id", "bat_1", "--format=csv"});
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ(ok->invocation->As<Options>().format, "csv");
-  EXPECT_EQ(ok->invocation->As<Options>().batch_id, "bat_1");
+  EXPECT_EQ(ok->invocation->As<ManufacturingOptions>().format, "csv");
+  EXPECT_EQ(ok->invocation->As<ManufacturingOptions>().batch_id, "bat_1");
   EXPECT_STREQ(ok->command->command, "manufacturing growth-curve");
 }
 
@@ -209,7 +210,7 @@ TEST(CommandLineTest, ARequiredIdIsAskedForByItsFlag) {
               return Environment(name);
             });
   ASSERT_TRUE(from_env.ok()) << from_env.status();
-  EXPECT_EQ(from_env->invocation->As<Options>().lot_id, "lot_1");
+  EXPECT_EQ(from_env->invocation->As<ManufacturingOptions>().lot_id, "lot_1");
 }
 
 TEST(CommandLineTest, ARefusedFieldIsNamedByTheFlagThePersonTyped) {
