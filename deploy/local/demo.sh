@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# The cellchain demo: brings the local stack up, then walks through what it
-# does, step by step. Leaves the stack running (stop: deploy/local/stack.sh down).
-# Each step is a function; later issues add steps to STEPS.
+# The cellchain demo: brings the local stack up, walks through its security
+# (mTLS, refusals, sessions, roles, audit), then plays the RegenHeart story
+# (regenheart.sh) through the real clients. Leaves the stack running (stop:
+# deploy/local/stack.sh down). Each step is a function in STEPS.
 set -euo pipefail
 
 here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=env.sh
 source "${here}/env.sh"
+# shellcheck source-path=SCRIPTDIR source=demo-lib.sh
+source "${here}/demo-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=regenheart.sh
+source "${here}/regenheart.sh"
 
 usage() {
-  echo "usage: deploy/local/demo.sh [--no-up]" >&2
-  echo "  --no-up  skip \`stack.sh up\` (the stack must already be running)" >&2
+  echo "usage: deploy/local/demo.sh [--no-up | --no-build]" >&2
+  echo "  --no-up     skip \`stack.sh up\` (the stack must already be running)" >&2
+  echo "  --no-build  \`stack.sh up --no-build\`: use the binaries in BUILD_DIR/bin" >&2
 }
 
 bring_up=1
+up_args=()
 case "${1:-}" in
   "") ;;
   --no-up) bring_up=0 ;;
+  --no-build) up_args=(--no-build) ;;
   -h | --help)
     usage
     exit 0
@@ -27,73 +35,10 @@ case "${1:-}" in
     ;;
 esac
 
-step_no=0
-bold="" plain=""
-if [[ -t 1 ]]; then
-  bold=$'\033[1m'
-  plain=$'\033[0m'
-fi
-step() {
-  step_no=$((step_no + 1))
-  printf '\n%s== %d. %s%s\n' "${bold}" "${step_no}" "$*" "${plain}"
-}
-# cli WHO ARGS...: shows the CLI command line (paths relative to the PKI),
-# then runs it; a failure ends the demo.
-cli() {
-  local who="$1"
-  shift
-  printf '$ %s --target=%s --ca=ca.crt --cert=%s.crt --key=%s.key %s\n' \
-    "${STACK_CLI#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "$*"
-  cellchain_as "${who}" "$@" || die "'cellchain $*' failed (exit $?)"
-}
-die() {
-  echo "demo: $*" >&2
-  exit 1
-}
-# show PERSON CERT ARGS...: the command line of `cellchain` as PERSON (their
-# session file, relative to the state directory) at CERT's workstation.
-show() {
-  local person="$1" who="$2"
-  shift 2
-  printf '$ %s --target=%s --ca=ca.crt --cert=%s.crt --key=%s.key --session-file=sessions/%s' \
-    "${STACK_CLI#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "${person}"
-  printf ' %q' "$@"
-  printf '\n'
-}
-# run_as PERSON CERT ARGS...: shows and runs the CLI as PERSON; a failure ends the demo.
-run_as() {
-  local person="$1" who="$2"
-  shift 2
-  show "${person}" "${who}" "$@"
-  cellchain_person "${person}" "${who}" "$@" || die "'cellchain $*' as ${person} failed (exit $?)"
-}
-# login_as PERSON CERT USER PASSWORD: logs USER in, the password piped in as a
-# person's password manager or script would (never an argument).
-login_as() {
-  local person="$1" who="$2" user="$3" password="$4"
-  echo "(the password is piped in from deploy/local/env.sh: dev only)"
-  show "${person}" "${who}" login --user-id="${user}" --password-stdin
-  cellchain_person "${person}" "${who}" login --user-id="${user}" --password-stdin <<<"${password}" ||
-    die "${user} could not log in (exit $?)"
-}
-# refused PERSON CERT REASON ARGS...: a command that must be refused with
-# REASON; shows the refusal and goes on. Being accepted ends the demo. The
-# command reads refused's stdin.
-refused() {
-  local person="$1" who="$2" reason="$3" out rc=0
-  shift 3
-  show "${person}" "${who}" "$@"
-  out="$(cellchain_person "${person}" "${who}" "$@" 2>&1)" || rc=$?
-  printf '%s\n' "${out}" | sed 's/^/  | /'
-  ((rc != 0)) || die "'cellchain $*' as ${person} was ACCEPTED"
-  [[ "${out}" == *"(reason: ${reason})"* ]] || die "refused, but not with reason ${reason}"
-  echo "-> refused (${reason}), as expected"
-}
-
 step_up() {
   step "Bring the local stack up (build, PKI, PostgreSQL, migrations, cellchaind)"
   if ((bring_up)); then
-    "${STACK_DIR}/stack.sh" up
+    "${STACK_DIR}/stack.sh" up "${up_args[@]}"
   else
     "${STACK_DIR}/stack.sh" status || die "the stack is not up; run without --no-up"
   fi
@@ -198,64 +143,6 @@ step_roles() {
   refused ada clients/admin-cli ROLE_NOT_ALLOWED audit verify
 }
 
-# capture PATTERN TEXT: the first match of PATTERN's first group (sed -E).
-capture() {
-  sed -nE "s/.*${1}.*/\1/p" <<<"$2" | head -n 1
-}
-
-step_custody() {
-  step "Tina (technician) gives a donor lot its DIN and registers what is made from it"
-  login_as tina clients/lab-ws-01 "${STACK_TECH_USER}" "${STACK_TECH_PASSWORD}"
-  local out din lot medium vessel dose handoff
-  show tina clients/lab-ws-01 custody din --fin=A9999
-  out="$(cellchain_person tina clients/lab-ws-01 custody din --fin=A9999)" || die "no DIN"
-  printf '%s\n' "${out}"
-  din="$(capture 'data structure +(=[A-Z0-9]+)' "${out}")"
-  [[ -n "${din}" ]] || die "no DIN data structure in the answer"
-  # register ARGS...: runs `custody register` as Tina; prints the item id.
-  register() {
-    local o
-    show tina clients/lab-ws-01 custody register "$@" >&2
-    o="$(cellchain_person tina clients/lab-ws-01 custody register "$@")" ||
-      die "'custody register $*' failed"
-    printf '%s\n' "${o}" >&2
-    capture 'registered (itm_[A-Za-z0-9]+)' "${o}"
-  }
-  lot="$(register --type=donor_lot --din="${din}" --description="cord, donor D-0042")"
-  medium="$(register --type=reagent_lot --local-code="MEDIUM-$$" --description="alpha-MEM + 5 % hPL")"
-  vessel="$(register --type=culture_vessel --local-code="P0-$$" \
-    --parents="${lot}:processing,${medium}:material")"
-  dose="$(register --type=dose_bag --local-code="DOSE-$$" --patient-id=RH-017 \
-    --parents="${vessel}:formulation" --description="1e7 viable cells in 20 ml")"
-  register --type=dose_bag --local-code="DOSE2-$$" --parents="${vessel}:formulation" >/dev/null
-
-  step "Tina hands the dose to Phil (pharmacy); his scan of the wrong bag is refused"
-  show tina clients/lab-ws-01 custody handoff --item-id="${dose}" --to-user="${STACK_PHARM_USER}" \
-    --condition="cool box, 4 °C"
-  out="$(cellchain_person tina clients/lab-ws-01 custody handoff --item-id="${dose}" \
-    --to-user="${STACK_PHARM_USER}" --condition="cool box, 4 °C")" || die "handoff failed"
-  printf '%s\n' "${out}"
-  handoff="$(capture 'handoff (hnd_[A-Za-z0-9]+)' "${out}")"
-  login_as phil clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_PASSWORD}"
-  echo "(the scanner types the bag's label: DOSE2-$$, the other patient's bag)"
-  refused phil clients/pharmacy-ws-01 SCAN_MISMATCH custody accept --handoff-id="${handoff}" \
-    --scan=- <<<"DOSE2-$$"
-  echo "(now the right bag: DOSE-$$)"
-  show phil clients/pharmacy-ws-01 custody accept --handoff-id="${handoff}" --scan=-
-  cellchain_person phil clients/pharmacy-ws-01 custody accept --handoff-id="${handoff}" \
-    --scan=- <<<"DOSE-$$" || die "the right scan was refused"
-
-  step "Quinn (QA) recalls the donor lot: everything made from it goes on hold"
-  run_as quinn clients/qa-ws-01 custody recall --item-id="${lot}" \
-    --reason="maternal HBV NAT reactive on lookback"
-  refused phil clients/pharmacy-ws-01 ITEM_ON_HOLD custody end --item-id="${dose}" \
-    --outcome=infused --patient-id=RH-017
-  echo "The dose traced back to its donor, reagent lot and operators, each link with its signed record:"
-  run_as quinn clients/qa-ws-01 custody trace --item-id="${dose}"
-  echo "And the audit trail still verifies, custody's snapshots against their rows included:"
-  run_as quinn clients/qa-ws-01 audit verify
-}
-
 step_where() {
   step "What runs where"
   cat <<EOF
@@ -265,9 +152,12 @@ step_where() {
                log ${STACK_PG}/log/postgresql.log
                psql: deploy/local/pg-cluster.sh ${STACK_PG} psql -d cellchain
   dev PKI      ${STACK_PKI} (CA, server, workstation certs, Ed25519 signing keys)
-  users        ${STACK_ADMIN_USER} (admin), ${STACK_QA_USER} (qa), ${STACK_TECH_USER} (technician),
-               ${STACK_PHARM_USER} (pharmacist); dev-only passwords in deploy/local/env.sh
-  sessions     ${STACK_SESSIONS}/ada, /quinn, /tina and /phil, still logged in (until idle or expired)
+  users        ${STACK_ADMIN_USER} (admin), ${STACK_QA_USER} (qa), ${STACK_TECH_USER} and ${STACK_TECH2_USER}
+               (technician), ${STACK_QC_USER} (qc_analyst), ${STACK_PHARM_USER} (pharmacist),
+               ${STACK_CLIN1_USER} and ${STACK_CLIN2_USER} (clinician); dev-only passwords in deploy/local/env.sh
+  sessions     ${STACK_SESSIONS}/ada, /quinn, /tina, /tom, /otto and /phil, still logged in
+               (until idle or expired)
+  story        ${RH_OUT} (labels, the exported bundle, QA's saved checkpoint)
   state        ${STACK_STATE} (deploy/local/stack.sh destroy removes it)
   CLI          ${STACK_CLI} --target=${STACK_LISTEN} --ca=… --cert=… --key=… system ping
                as Quinn: source deploy/local/env.sh; cellchain_person quinn clients/qa-ws-01 whoami
@@ -275,7 +165,7 @@ EOF
 }
 
 STEPS=(step_up step_mtls_calls step_refusals step_no_session step_admin step_qa step_audit
-  step_roles step_custody step_where)
+  step_roles regenheart_story step_where)
 for s in "${STEPS[@]}"; do
   "${s}"
 done

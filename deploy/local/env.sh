@@ -37,6 +37,11 @@ STACK_SESSIONS="${STACK_STATE}/sessions"
 #                                    password, then changed by Quinn)
 #   tech.tina Tina Tech      technician  (the same way)
 #   pharm.phil Phil Pharmacist pharmacist (the same way)
+#   tech.tom  Tom Second     technician  (the RegenHeart story's second
+#                                         pair of eyes; the same way)
+#   qc.otto   Otto Analyst   qc_analyst  (screening and release tests)
+#   clin.cleo Cleo Clinician clinician   (the cath lab's two clinicians,
+#   clin.carl Carl Cardiologist clinician  at workstation clinic-ws-01)
 STACK_ADMIN_USER="admin"
 STACK_ADMIN_NAME="Ada Admin"
 STACK_ADMIN_PASSWORD="dev-only Ada 2026 pw"
@@ -52,6 +57,22 @@ STACK_PHARM_USER="pharm.phil"
 STACK_PHARM_NAME="Phil Pharmacist"
 STACK_PHARM_TEMP_PASSWORD="dev-only pharmacy first-day pw"
 STACK_PHARM_PASSWORD="dev-only Phil 2026 pw"
+STACK_TECH2_USER="tech.tom"
+STACK_TECH2_NAME="Tom Second"
+STACK_TECH2_TEMP_PASSWORD="dev-only lab first-day pw 2"
+STACK_TECH2_PASSWORD="dev-only Tom 2026 pw"
+STACK_QC_USER="qc.otto"
+STACK_QC_NAME="Otto Analyst"
+STACK_QC_TEMP_PASSWORD="dev-only qc first-day pw"
+STACK_QC_PASSWORD="dev-only Otto 2026 pw"
+STACK_CLIN1_USER="clin.cleo"
+STACK_CLIN1_NAME="Cleo Clinician"
+STACK_CLIN1_TEMP_PASSWORD="dev-only clinic first-day pw"
+STACK_CLIN1_PASSWORD="dev-only Cleo 2026 pw"
+STACK_CLIN2_USER="clin.carl"
+STACK_CLIN2_NAME="Carl Cardiologist"
+STACK_CLIN2_TEMP_PASSWORD="dev-only clinic first-day pw 2"
+STACK_CLIN2_PASSWORD="dev-only Carl 2026 pw"
 
 # cellchain_as CERT_PREFIX ARGS...: the CLI over mTLS with $STACK_PKI/<prefix>.crt
 # and .key, e.g. `cellchain_as clients/demo system ping`; killed after

@@ -194,6 +194,16 @@ provision_users() {
     "${STACK_TECH_TEMP_PASSWORD}" "${STACK_TECH_PASSWORD}"
   ensure_user clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_NAME}" pharmacist \
     "${STACK_PHARM_TEMP_PASSWORD}" "${STACK_PHARM_PASSWORD}"
+  # The RegenHeart story's (regenheart.sh): a second technician for
+  # four-eyes verification, a QC analyst and the cath lab's two clinicians.
+  ensure_user clients/lab-ws-01 "${STACK_TECH2_USER}" "${STACK_TECH2_NAME}" technician \
+    "${STACK_TECH2_TEMP_PASSWORD}" "${STACK_TECH2_PASSWORD}"
+  ensure_user clients/lab-ws-01 "${STACK_QC_USER}" "${STACK_QC_NAME}" qc_analyst \
+    "${STACK_QC_TEMP_PASSWORD}" "${STACK_QC_PASSWORD}"
+  ensure_user clients/clinic-ws-01 "${STACK_CLIN1_USER}" "${STACK_CLIN1_NAME}" clinician \
+    "${STACK_CLIN1_TEMP_PASSWORD}" "${STACK_CLIN1_PASSWORD}"
+  ensure_user clients/clinic-ws-01 "${STACK_CLIN2_USER}" "${STACK_CLIN2_NAME}" clinician \
+    "${STACK_CLIN2_TEMP_PASSWORD}" "${STACK_CLIN2_PASSWORD}"
   cellchain_person stack-admin clients/admin-cli logout >/dev/null || true
 }
 
@@ -206,8 +216,8 @@ build() {
     say "configuring ${STACK_BUILD}"
     "${configure[@]}" >/dev/null
   fi
-  say "building cellchaind, cellchain and cellchain-verify in ${STACK_BUILD} (incremental)"
-  cmake --build "${STACK_BUILD}" --target cellchaind cellchain cellchain-verify -j "$(nproc)"
+  say "building cellchaind, cellchain, cellchain-verify and cellchain-label in ${STACK_BUILD} (incremental)"
+  cmake --build "${STACK_BUILD}" --target cellchaind cellchain cellchain-verify cellchain-label -j "$(nproc)"
   [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" ]] ||
     die "expected ${STACK_CELLCHAIND} and ${STACK_CLI} after the build"
 }

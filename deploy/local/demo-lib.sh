@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+# The helpers shared by demo.sh and regenheart.sh (sourced after env.sh):
+# a numbered step heading, every command shown before it runs, a refusal
+# checked by its reason, and ids captured from a command's output. A
+# failure ends the script, since a demo that carries on after a broken step
+# would show what did not happen. Not thread-safe: one script at a time
+# (they share $step_no and $OUT).
+
+# Kept when sourced again (demo.sh sources regenheart.sh, which sources this).
+step_no="${step_no:-0}"
+bold="" plain=""
+if [[ -t 1 ]]; then
+  bold=$'\033[1m'
+  plain=$'\033[0m'
+fi
+# step HEADING...: the next numbered heading.
+step() {
+  step_no=$((step_no + 1))
+  printf '\n%s== %d. %s%s\n' "${bold}" "${step_no}" "$*" "${plain}"
+}
+die() {
+  echo "demo: $*" >&2
+  exit 1
+}
+# cli WHO ARGS...: shows the CLI command line (paths relative to the PKI),
+# then runs it; a failure ends the demo.
+cli() {
+  local who="$1"
+  shift
+  printf '$ %s --target=%s --ca=ca.crt --cert=%s.crt --key=%s.key %s\n' \
+    "${STACK_CLI#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "$*"
+  cellchain_as "${who}" "$@" || die "'cellchain $*' failed (exit $?)"
+}
+# show PERSON CERT ARGS...: the command line of `cellchain` as PERSON (their
+# session file, relative to the state directory) at CERT's workstation.
+show() {
+  local person="$1" who="$2"
+  shift 2
+  printf '$ %s --target=%s --ca=ca.crt --cert=%s.crt --key=%s.key --session-file=sessions/%s' \
+    "${STACK_CLI#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "${person}"
+  printf ' %q' "$@"
+  printf '\n'
+}
+# run_as PERSON CERT ARGS...: shows and runs the CLI as PERSON; a failure ends
+# the demo. The command reads run_as's stdin.
+run_as() {
+  local person="$1" who="$2"
+  shift 2
+  show "${person}" "${who}" "$@"
+  cellchain_person "${person}" "${who}" "$@" || die "'cellchain $*' as ${person} failed (exit $?)"
+}
+# keep_as PERSON CERT ARGS...: run_as, its output printed and also kept in
+# $OUT for capture (a function, not $(...), so that a failure ends the demo).
+keep_as() {
+  local person="$1" who="$2" rc=0
+  shift 2
+  show "${person}" "${who}" "$@"
+  OUT="$(cellchain_person "${person}" "${who}" "$@")" || rc=$?
+  printf '%s\n' "${OUT}"
+  ((rc == 0)) || die "'cellchain $*' as ${person} failed (exit ${rc})"
+}
+# login_as PERSON CERT USER PASSWORD: logs USER in, the password piped in as a
+# person's password manager or script would (never an argument).
+login_as() {
+  local person="$1" who="$2" user="$3" password="$4"
+  echo "(the password is piped in from deploy/local/env.sh: dev only)"
+  show "${person}" "${who}" login --user-id="${user}" --password-stdin
+  cellchain_person "${person}" "${who}" login --user-id="${user}" --password-stdin <<<"${password}" ||
+    die "${user} could not log in (exit $?)"
+}
+# refused PERSON CERT REASON ARGS...: a command that must be refused with
+# REASON; shows the refusal and goes on. Being accepted ends the demo. The
+# command reads refused's stdin.
+refused() {
+  local person="$1" who="$2" reason="$3" out rc=0
+  shift 3
+  show "${person}" "${who}" "$@"
+  out="$(cellchain_person "${person}" "${who}" "$@" 2>&1)" || rc=$?
+  printf '%s\n' "${out}" | sed 's/^/  | /'
+  ((rc != 0)) || die "'cellchain $*' as ${person} was ACCEPTED"
+  [[ "${out}" == *"(reason: ${reason})"* ]] || die "refused, but not with reason ${reason}"
+  echo "-> refused (${reason}), as expected"
+}
+# capture PATTERN TEXT: the first match of PATTERN's first group (sed -E).
+capture() {
+  sed -nE "s/.*${1}.*/\1/p" <<<"$2" | head -n 1
+}
+# need NAME VALUE: ends the demo when a captured VALUE is empty.
+need() {
+  [[ -n "$2" ]] || die "no $1 in the answer above"
+}
