@@ -457,7 +457,9 @@ EOF
 regenheart_cleanup() {
   if [[ -n "${RH_PRINTER_PID}" ]]; then
     kill "${RH_PRINTER_PID}" 2>/dev/null || true
+    wait "${RH_PRINTER_PID}" 2>/dev/null || true
   fi
+  rmdir -- "${RH_LABELS}/spool" 2>/dev/null || true
 }
 
 regenheart_story() {
