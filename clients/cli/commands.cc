@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/audit_commands.h"
+#include "clients/cli/clinical_commands.h"
 #include "clients/cli/custody_commands.h"
 #include "clients/cli/donor_commands.h"
 #include "clients/cli/identity_commands.h"
@@ -76,6 +77,7 @@ const std::vector<const Group*>& Groups() {
   static const auto* const groups = new std::vector<const Group*>{
       &SessionGroup(), &UserGroup(),  &SystemGroup(),        &AuditGroup(),
       &CustodyGroup(), &DonorGroup(), &ManufacturingGroup(),
+      &ClinicalGroup(),
   };
   return *groups;
 }
