@@ -4,11 +4,14 @@
 #   PGPORT_CELLCHAIN    PostgreSQL port (socket only)         default 54329
 #   GRPCPORT_CELLCHAIN  cellchaind's mTLS gRPC port on 127.0.0.1  default 7443
 #   BUILD_DIR           CMake build directory                 default <repo>/build
+#   STACK_STATE_DIR     all the stack's state (PKI, database, logs, sessions)
+#                       default <repo>/deploy/local/state; a test's stack
+#                       keeps its own (tests/regenheart_story_test.sh)
 # (Not CELLCHAIN_*: cellchaind reads CELLCHAIN_<FLAG> as its own flags.)
 
 STACK_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
 STACK_DIR="${STACK_ROOT}/deploy/local"
-STACK_STATE="${STACK_DIR}/state"
+STACK_STATE="${STACK_STATE_DIR:-${STACK_DIR}/state}"
 STACK_PKI="${STACK_STATE}/pki"
 STACK_PG="${STACK_STATE}/pg"
 STACK_RUN="${STACK_STATE}/run"

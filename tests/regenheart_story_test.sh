@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The README's demo story as a test: a stack of its own (stack.sh up
+# --no-build in STATE_DIR, on ports apart from the dev stack's) plays
+# deploy/local/regenheart.sh through the real binaries, and the test checks
+# what a person watching would see: every refusal named by its rule, the
+# counts and doublings, a label file per flask and vial holding the
+# donation's DIN, the labels reconciled, the bundle VALID offline. The stack
+# is destroyed whatever happens.
+#
+# usage: tests/regenheart_story_test.sh BUILD_DIR STATE_DIR
+# env: PGPORT_CELLCHAIN (55442), GRPCPORT_CELLCHAIN (7453),
+#      LABEL_PRINTER_PORT (19110)
+set -euo pipefail
+
+(($# == 2)) || {
+  echo "usage: tests/regenheart_story_test.sh BUILD_DIR STATE_DIR" >&2
+  exit 2
+}
+root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
+export BUILD_DIR="$1" STACK_STATE_DIR="$2"
+export PGPORT_CELLCHAIN="${PGPORT_CELLCHAIN:-55442}"
+export GRPCPORT_CELLCHAIN="${GRPCPORT_CELLCHAIN:-7453}"
+export LABEL_PRINTER_PORT="${LABEL_PRINTER_PORT:-19110}"
+stack="${root}/deploy/local/stack.sh"
+
+# shellcheck disable=SC2317  # called through the trap
+destroy() { "${stack}" destroy >/dev/null 2>&1 || true; }
+trap destroy EXIT
+destroy
+
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+# expect TEXT WHAT: the story's output holds TEXT.
+expect() {
+  grep -qF -- "$1" <<<"${out}" || fail "$2: no '$1' in the output"
+}
+
+"${stack}" up --no-build >"${STACK_STATE_DIR}.up.log" 2>&1 || {
+  cat "${STACK_STATE_DIR}.up.log" >&2
+  echo "FAIL: stack.sh up --no-build" >&2
+  exit 1
+}
+rc=0
+out="$("${root}/deploy/local/regenheart.sh" 2>&1)" || rc=$?
+printf '%s\n' "${out}" >"${STACK_STATE_DIR}.story.log"
+((rc == 0)) || {
+  tail -n 40 <<<"${out}" >&2
+  echo "FAIL: regenheart.sh exited ${rc} (whole output: ${STACK_STATE_DIR}.story.log)" >&2
+  exit 1
+}
+
+for reason in MATERIAL_NOT_RELEASED FOUR_EYES_SAME_PERSON IMPLAUSIBLE_GROWTH SCAN_MISMATCH; do
+  expect "-> refused (${reason}), as expected" "refusal"
+done
+expect "-> FAIL, as expected (exit 1), naming the vial the label belongs to" "wrong label"
+expect "12 results recorded for DNR-" "screening"
+expect "ELIGIBLE" "eligibility"
+expect "PD 4.00, cumulative PD 4.00, doubling time 42.0 h" "P0"
+expect "PD 3.00, cumulative PD 16.00, doubling time 32.0 h" "P4"
+expect "2 vial(s) of 1.00e+06 cells into the master bank" "cryobank"
+expect "harvested: 3.00e+07 cells" "product harvest"
+expect "concentration       1.00e+06 viable cells/ml" "batch-show"
+expect "verified by tech.tom (recorded by tech.tina)" "four eyes"
+expect "no discrepancies" "label reconciliation"
+expect "custodian pharm.phil" "handoff"
+expect "donor lots    A9999" "trace"
+expect "VALID: every check holds" "offline bundle"
+expect "The stack is still running" "the ending"
+
+din="$(sed -nE 's/.*received: DIN ([A-Z][0-9]{4}) ([0-9]{2}) ([0-9]{6}).*/\1\2\3/p' <<<"${out}" |
+  head -n 1)"
+[[ -n "${din}" ]] || fail "no DIN in the cord's receipt"
+labels="${STACK_STATE_DIR}/regenheart/labels"
+for name in p1-flask p2-flask p3-flask p4-flask cryovial-1 cryovial-2; do
+  f="${labels}/${name}.zpl"
+  if [[ ! -s "${f}" ]]; then
+    fail "no label file ${f}"
+  elif ! grep -q '^\^XA' "${f}" || ! grep -q "${din:-no DIN}" "${f}"; then
+    fail "${f} is not ZPL holding the DIN ${din}"
+  fi
+done
+[[ -f "${STACK_STATE_DIR}/regenheart/bundle/manifest.json" ]] || fail "no bundle"
+
+if ((failures)); then
+  echo "${failures} check(s) failed; the story's output: ${STACK_STATE_DIR}.story.log" >&2
+  exit 1
+fi
+echo "regenheart story: every check passed"
