@@ -4,7 +4,6 @@
 #include "clients/cli/donor_commands.h"
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -12,15 +11,13 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/legacy_flags.h"
 #include "clients/cli/printable.h"
 #include "clients/cli/screening_panel.h"
-#include "clients/cli/session.h"
 #include "clients/cli/table.h"
 
 namespace cellchain::cli {
@@ -28,47 +25,25 @@ namespace {
 
 namespace v1 = cellchain::donor::v1;
 
-template <typename Request, typename Response, typename Method>
-grpc::Status Call(std::shared_ptr<grpc::Channel> channel, const Options& o,
-                  Method method, const Request& request, Response* response) {
-  auto stub = v1::DonorService::NewStub(channel);
-  auto context = NewCallContext(o);
-  return ((*stub).*method)(context.get(), request, response);
-}
-
-// An optional time flag: false (after printing why) when given and not
-// RFC 3339.
-bool Time(const std::string& command, const char* flag, const std::string& text,
-          google::protobuf::Timestamp* out) {
-  if (text.empty() || ParseTime(text, out)) return true;
-  Fail(
-      command,
-      absl::StrCat("--", flag, ": not an RFC 3339 time (2026-11-22T10:00:00Z)"),
-      2);
-  return false;
-}
-
-bool Number(const std::string& command, const char* flag,
-            const std::string& text, double* out) {
-  if (text.empty()) return true;
-  if (absl::SimpleAtod(text, out)) return true;
-  Fail(command, absl::StrCat("--", flag, ": not a number"), 2);
-  return false;
-}
-
-// QA's e-signature: the password asked again.
-bool Signature(const Options& o, const std::string& command, const char* what,
-               common::v1::ESignature* out) {
-  absl::StatusOr<std::string> password = ReadPassword(
-      {.env_var = o.password_env, .from_stdin = o.password_stdin},
-      absl::StrCat("password to sign ", what, " (APPROVED)"), false);
-  if (!password.ok()) {
-    Fail(command, std::string(password.status().message()), 2);
-    return false;
+// QA's possible decisions on a deviation, from the proto so that a status
+// added there is offered here: every DeviationStatus but OPEN, which is
+// where a deviation starts, not a decision ("acceptable or not_acceptable").
+// EnumChoices lists every value, OPEN too.
+std::string DecisionChoices() {
+  const google::protobuf::EnumDescriptor* e = v1::DeviationStatus_descriptor();
+  std::vector<std::string> names;
+  for (int i = 0; i < e->value_count(); ++i) {
+    int number = e->value(i)->number();
+    if (number == v1::DEVIATION_STATUS_UNSPECIFIED ||
+        number == v1::DEVIATION_STATUS_OPEN) {
+      continue;
+    }
+    names.push_back(LowerName(e->value(i)->name(), "DEVIATION_STATUS_"));
   }
-  out->set_password(*password);
-  out->set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
-  return true;
+  if (names.size() < 2) return absl::StrJoin(names, "");
+  std::string last = names.back();
+  names.pop_back();
+  return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
 }
 
 std::string ConsentName(v1::ConsentStatus s) {
@@ -151,15 +126,15 @@ bool ReadIdentifying(v1::IdentifyingData* out) {
   return true;
 }
 
-int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Register(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   const std::string cmd = "donor register";
   v1::RegisterDonorRequest request;
   *request.mutable_context() = NewRequestContext(o);
   if (o.identifying_stdin && !ReadIdentifying(request.mutable_identifying())) {
     return 2;
   }
-  if (!Time(cmd, "delivered-at", o.delivered_at,
-            request.mutable_delivered_at())) {
+  if (!ReadTimeFlag(cmd, "delivered-at", o.delivered_at,
+                    request.mutable_delivered_at())) {
     return 2;
   }
   if (o.delivered_at.empty()) request.clear_delivered_at();
@@ -177,7 +152,7 @@ int Register(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Show(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   v1::GetDonorRequest request;
   request.set_donor_code(o.donor_code);
   request.set_reveal_identifying(o.reveal);
@@ -242,14 +217,15 @@ int Show(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int ConsentCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int ConsentCommand(std::shared_ptr<grpc::Channel> channel,
+                   const DonorOptions& o) {
   const std::string cmd = "donor consent";
   v1::RecordConsentRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
   request.set_form_version(o.form_version);
-  if (!Time(cmd, "consented-at", o.consented_at,
-            request.mutable_consented_at())) {
+  if (!ReadTimeFlag(cmd, "consented-at", o.consented_at,
+                    request.mutable_consented_at())) {
     return 2;
   }
   if (o.consented_at.empty()) request.clear_consented_at();
@@ -265,7 +241,7 @@ int ConsentCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Withdraw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Withdraw(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   v1::WithdrawConsentRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
@@ -287,7 +263,7 @@ int Withdraw(std::shared_ptr<grpc::Channel> channel, const Options& o) {
 // made from its content (RequestIdOf): a run stopped by a refusal can be
 // repeated as it was, and what it recorded is answered from the first
 // response instead of recorded again.
-int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Screen(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   const std::string cmd = "donor screen";
   std::string file_text;
   if (!o.panel_file.empty()) {
@@ -302,7 +278,7 @@ int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
       {.result = o.result, .method = o.method, .kit_lot = o.kit_lot});
   if (!panel.ok()) return Fail(cmd, std::string(panel.status().message()), 2);
   google::protobuf::Timestamp drawn_at;
-  if (!Time(cmd, "drawn-at", o.drawn_at, &drawn_at)) return 2;
+  if (!ReadTimeFlag(cmd, "drawn-at", o.drawn_at, &drawn_at)) return 2;
   size_t recorded = 0;
   for (const PanelEntry& entry : *panel) {
     v1::RecordScreeningRequest request;
@@ -343,12 +319,14 @@ int Screen(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int DetermineCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int DetermineCommand(std::shared_ptr<grpc::Channel> channel,
+                     const DonorOptions& o) {
   v1::DetermineEligibilityRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
-  if (!Signature(o, "donor determine", "the eligibility determination",
-                 request.mutable_signature())) {
+  if (!ReadSignature(o, "donor determine", "the eligibility determination",
+                     common::v1::SIGNATURE_MEANING_APPROVED,
+                     request.mutable_signature())) {
     return 2;
   }
   v1::DetermineEligibilityResponse response;
@@ -365,25 +343,26 @@ int DetermineCommand(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Receive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Receive(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   const std::string cmd = "donor receive";
   v1::ReceiveCordRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_donor_code(o.donor_code);
-  if (!Time(cmd, "delivered-at", o.delivered_at,
-            request.mutable_delivered_at()) ||
-      !Time(cmd, "collected-at", o.collected_at,
-            request.mutable_collected_at()) ||
-      !Time(cmd, "received-at", o.received_at, request.mutable_received_at())) {
+  if (!ReadTimeFlag(cmd, "delivered-at", o.delivered_at,
+                    request.mutable_delivered_at()) ||
+      !ReadTimeFlag(cmd, "collected-at", o.collected_at,
+                    request.mutable_collected_at()) ||
+      !ReadTimeFlag(cmd, "received-at", o.received_at,
+                    request.mutable_received_at())) {
     return 2;
   }
   if (o.delivered_at.empty()) request.clear_delivered_at();
   if (o.collected_at.empty()) request.clear_collected_at();
   if (o.received_at.empty()) request.clear_received_at();
   double min = 0, max = 0, weight = 0;
-  if (!Number(cmd, "min-celsius", o.min_celsius, &min) ||
-      !Number(cmd, "max-celsius", o.max_celsius, &max) ||
-      !Number(cmd, "weight-grams", o.weight_grams, &weight)) {
+  if (!ReadNumberFlag(cmd, "min-celsius", o.min_celsius, &min) ||
+      !ReadNumberFlag(cmd, "max-celsius", o.max_celsius, &max) ||
+      !ReadNumberFlag(cmd, "weight-grams", o.weight_grams, &weight)) {
     return 2;
   }
   request.set_transport_min_celsius(min);
@@ -405,7 +384,7 @@ int Receive(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Assess(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   const std::string cmd = "donor assess";
   v1::AssessDeviationRequest request;
   *request.mutable_context() = NewRequestContext(o);
@@ -414,11 +393,13 @@ int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   if (!ParseEnumName(o.decision, "DEVIATION_STATUS_",
                      &v1::DeviationStatus_Parse, &decision) ||
       decision == v1::DEVIATION_STATUS_OPEN) {
-    return Fail(cmd, "--decision: acceptable or not_acceptable", 2);
+    return Fail(cmd, "--decision: " + DecisionChoices(), 2);
   }
   request.set_decision(decision);
   request.set_assessment(o.assessment);
-  if (!Signature(o, cmd, "the assessment", request.mutable_signature())) {
+  if (!ReadSignature(o, cmd, "the assessment",
+                     common::v1::SIGNATURE_MEANING_APPROVED,
+                     request.mutable_signature())) {
     return 2;
   }
   v1::AssessDeviationResponse response;
@@ -431,12 +412,13 @@ int Assess(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int ReleaseLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int ReleaseLot(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   v1::ReleaseLotRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_lot_id(o.lot_id);
-  if (!Signature(o, "donor release-lot", "the lot's release",
-                 request.mutable_signature())) {
+  if (!ReadSignature(o, "donor release-lot", "the lot's release",
+                     common::v1::SIGNATURE_MEANING_APPROVED,
+                     request.mutable_signature())) {
     return 2;
   }
   v1::ReleaseLotResponse response;
@@ -449,7 +431,7 @@ int ReleaseLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int DiscardLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int DiscardLot(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   v1::DiscardLotRequest request;
   *request.mutable_context() = NewRequestContext(o);
   request.set_lot_id(o.lot_id);
@@ -461,7 +443,7 @@ int DiscardLot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Lot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Lot(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   v1::GetLotRequest request;
   request.set_lot_id(o.lot_id);
   request.set_din(o.din);
@@ -473,18 +455,21 @@ int Lot(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
-int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
+int Lots(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   const std::string cmd = "donor lots";
   v1::ListLotsRequest request;
   if (!o.state.empty()) {
     v1::LotState state = v1::LOT_STATE_UNSPECIFIED;
     if (!ParseEnumName(o.state, "LOT_STATE_", &v1::LotState_Parse, &state)) {
-      return Fail(cmd, "--state: quarantine, available or discarded", 2);
+      return Fail(
+          cmd,
+          "--state: " + EnumChoices(v1::LotState_descriptor(), "LOT_STATE_"),
+          2);
     }
     request.set_state(state);
   }
-  if (!Time(cmd, "from", o.from, request.mutable_received_from()) ||
-      !Time(cmd, "before", o.before, request.mutable_received_to())) {
+  if (!ReadTimeFlag(cmd, "from", o.from, request.mutable_received_from()) ||
+      !ReadTimeFlag(cmd, "before", o.before, request.mutable_received_to())) {
     return 2;
   }
   if (o.from.empty()) request.clear_received_from();
@@ -517,10 +502,98 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const Options& o) {
   return 0;
 }
 
+void DeclareDonorFlags(config::Loader& loader, DonorOptions& o) {
+  loader.String("donor-code", &o.donor_code, "The donor (DNR-...).");
+  loader.Bool("identifying-stdin", &o.identifying_stdin,
+              "register: read name=, date_of_birth=, mrn= lines from stdin.");
+  loader.Bool("reveal", &o.reveal,
+              "show: include identifying data (QA; audited; needs\n"
+              "--reason).");
+  loader.String("reason", &o.reason,
+                "Why the change is made, or (show --reveal) why identifying "
+                "data\nis viewed; audited.");
+  loader.Bool("password-stdin", &o.password_stdin,
+              "determine, assess, release-lot: read the signing password "
+              "from\nstdin (one line) instead of prompting at the terminal.");
+  loader.String("password-env", &o.password_env,
+                "determine, assess, release-lot: read the signing password "
+                "from\nthis environment variable (its name, not the "
+                "password).");
+  loader.String("form-version", &o.form_version,
+                "consent: the consent form's version.");
+  loader.String("consented-at", &o.consented_at, "consent: when (RFC 3339).");
+  loader.String("taken-by", &o.taken_by,
+                "consent: who took it (printed name).");
+  loader.String("witness", &o.witness, "consent: the witness.");
+  loader.List("test", &o.tests,
+              "screen: CODE[:RESULT[:METHOD[:KIT_LOT]]], a test of the panel "
+              "and\nits result; repeatable (the whole panel at once).");
+  loader.ReadableFile("panel-file", &o.panel_file,
+                      "screen: a file of CODE:RESULT[:METHOD[:KIT_LOT]] lines\n"
+                      "(# comments), after the --test entries.");
+  loader.String("method", &o.method,
+                "screen: the method of the entries that name none.");
+  loader.String("kit-lot", &o.kit_lot,
+                "screen: the kit's lot of the entries that name none.");
+  loader.String("drawn-at", &o.drawn_at,
+                "screen: when the specimen was drawn (RFC 3339).");
+  loader.String("result", &o.result,
+                absl::StrCat("screen: the result of the entries that name "
+                             "none:\n",
+                             EnumChoices(v1::ScreeningResult_descriptor(),
+                                         "SCREENING_RESULT_"),
+                             "."));
+  loader.String("delivered-at", &o.delivered_at,
+                "register, receive: the birth (RFC 3339).");
+  loader.String("collected-at", &o.collected_at,
+                "receive: when the cord was collected (RFC 3339).");
+  loader.String("received-at", &o.received_at,
+                "receive: when the lab received it (RFC 3339).");
+  loader.String("min-celsius", &o.min_celsius,
+                "receive: lowest transport reading, °C.");
+  loader.String("max-celsius", &o.max_celsius,
+                "receive: highest transport reading, °C.");
+  loader.String("weight-grams", &o.weight_grams, "receive: tissue weight, g.");
+  loader.String("location-id", &o.location_id,
+                "receive: where the lot is put, loc_... or its path of names "
+                "in\nany case (FRZ-01/R2/B3/A1).");
+  loader.String("deviation-id", &o.deviation_id,
+                "assess: the deviation of a donor lot.");
+  loader.String("decision", &o.decision,
+                absl::StrCat("assess: ", DecisionChoices(), "."));
+  loader.String("assessment", &o.assessment, "assess: QA's text.");
+  loader.String("lot-id", &o.lot_id,
+                "The donor lot (lot_... or its DIN as printed or scanned).");
+  loader.String("din", &o.din, "lot, lots: the lot's DIN.");
+  loader.String(
+      "state", &o.state,
+      absl::StrCat(
+          "lots: ", EnumChoices(v1::LotState_descriptor(), "LOT_STATE_"), "."));
+  loader.String("from", &o.from, "lots: received at or after (RFC 3339).");
+  loader.String("before", &o.before, "lots: received before (RFC 3339).");
+  loader.Int64("page-size", &o.page_size, 1, 1000,
+               "lots: lots fetched per call, at most 500 (every page is "
+               "listed).");
+}
+
+// A command's help that names an enum's values, made once from the proto;
+// the group keeps it, as it keeps itself, for the life of the program.
+const char* HelpText(std::string text) {
+  return (new std::string(std::move(text)))->c_str();
+}
+
+// --lot-id and --location-id.
+std::vector<NamedFlag> DonorNamedFlags(DonorOptions& o) {
+  return {
+      {"lot-id", NamedFlag::Thing::kLot, &o.lot_id},
+      {"location-id", NamedFlag::Thing::kLocation, &o.location_id},
+  };
+}
+
 }  // namespace
 
 const Group& DonorGroup() {
-  static const auto* const group = new GroupOf<Options>({
+  static const auto* const group = new GroupOf<DonorOptions>({
       .name = "donor",
       .alias = "",
       .summary =
@@ -539,7 +612,7 @@ const Group& DonorGroup() {
           "  donor release-lot | discard-lot   --lot-id (release: QA, signed)\n"
           "  donor lot | lots   one lot (--lot-id or --din); lots by --state,\n"
           "                     --from/--before, --din, --donor-code\n",
-      .declare = DeclareLegacyFlags,
+      .declare = DeclareDonorFlags,
       .commands =
           {
               {{"donor register", "delivered-at identifying-stdin reason",
@@ -578,28 +651,31 @@ const Group& DonorGroup() {
               {{"donor screen",
                 "donor-code! test panel-file method kit-lot drawn-at result "
                 "reason",
-                "cellchain donor screen --donor-code=D --drawn-at=TIME\n"
-                "    (--test=CODE:RESULT[:METHOD[:KIT_LOT]]... | "
-                "--panel-file=FILE)\n"
-                "    [--method=M] [--kit-lot=K] [--result=R]\n"
-                "Records results of the screening panel, one test or the whole "
-                "panel at\n"
-                "once: repeated --test flags, or a file of "
-                "CODE:RESULT[:METHOD[:KIT_LOT]]\n"
-                "lines (# comments); --method, --kit-lot and --result fill "
-                "what an entry\n"
-                "leaves out (--test=CODE --result=R records one). Results are\n"
-                "non_reactive, reactive or indeterminate. Each result is its "
-                "own record;\n"
-                "the first refused stops the rest, and running the same "
-                "command again\n"
-                "records only what was not recorded (the same result of the "
-                "same\n"
-                "specimen is never recorded twice by you).\n"
-                "Tests: HIV12_AB HIV1_NAT HBSAG HBC_AB HBV_NAT HCV_AB HCV_NAT "
-                "HTLV_AB\n"
-                "SYPHILIS WNV_NAT TCRUZI_AB CMV_AB. A correction is a new "
-                "result.\n"},
+                HelpText(absl::StrCat(
+                    "cellchain donor screen --donor-code=D --drawn-at=TIME\n"
+                    "    (--test=CODE:RESULT[:METHOD[:KIT_LOT]]... | "
+                    "--panel-file=FILE)\n"
+                    "    [--method=M] [--kit-lot=K] [--result=R]\n"
+                    "Records results of the screening panel, one test or the "
+                    "whole panel at\n"
+                    "once: repeated --test flags, or a file of "
+                    "CODE:RESULT[:METHOD[:KIT_LOT]]\n"
+                    "lines (# comments); --method, --kit-lot and --result fill "
+                    "what an entry\n"
+                    "leaves out (--test=CODE --result=R records one). Results "
+                    "are\n",
+                    EnumChoices(v1::ScreeningResult_descriptor(),
+                                "SCREENING_RESULT_"),
+                    ". Each result is its own record;\n"
+                    "the first refused stops the rest, and running the same "
+                    "command again\n"
+                    "records only what was not recorded (the same result of "
+                    "the same\n"
+                    "specimen is never recorded twice by you).\n"
+                    "Tests: HIV12_AB HIV1_NAT HBSAG HBC_AB HBV_NAT HCV_AB "
+                    "HCV_NAT HTLV_AB\n"
+                    "SYPHILIS WNV_NAT TCRUZI_AB CMV_AB. A correction is a new "
+                    "result.\n"))},
                Screen},
               {{"donor determine",
                 "donor-code! reason password-stdin password-env",
@@ -628,7 +704,7 @@ const Group& DonorGroup() {
                 "deviation-id! decision assessment reason password-stdin "
                 "password-env",
                 "cellchain donor assess --deviation-id=DEV "
-                "--decision=acceptable|not_acceptable\n"
+                "--decision=DECISION\n"
                 "    --assessment=TEXT [--password-stdin | "
                 "--password-env=VAR]\n"
                 "QA's signed assessment (APPROVED) of a deviation of the donor "
@@ -652,10 +728,9 @@ const Group& DonorGroup() {
                 "One lot with its deviations; the DIN as scanned or typed.\n"},
                Lot},
               {{"donor lots", "state from before din donor-code page-size",
-                "cellchain donor lots "
-                "[--state=quarantine|available|discarded]\n"
-                "    [--from=TIME] [--before=TIME] [--din=DIN] "
-                "[--donor-code=D]\n"
+                "cellchain donor lots [--state=STATE] [--from=TIME] "
+                "[--before=TIME]\n"
+                "    [--din=DIN] [--donor-code=D]\n"
                 "Lots, newest receipt first.\n"},
                Lots},
           },
@@ -670,7 +745,7 @@ const Group& DonorGroup() {
               {"received_from", "from"},
               {"received_to", "before"},
           },
-      .named_flags = LegacyNamedFlags,
+      .named_flags = DonorNamedFlags,
   });
   return *group;
 }
