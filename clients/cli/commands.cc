@@ -12,6 +12,7 @@
 #include "clients/cli/donor_commands.h"
 #include "clients/cli/identity_commands.h"
 #include "clients/cli/manufacturing_commands.h"
+#include "clients/cli/qc_commands.h"
 #include "clients/cli/system_commands.h"
 #include "clients/cli/table.h"
 
@@ -76,7 +77,7 @@ std::string FirstSentence(std::string_view help) {
 const std::vector<const Group*>& Groups() {
   static const auto* const groups = new std::vector<const Group*>{
       &SessionGroup(), &UserGroup(),  &SystemGroup(),        &AuditGroup(),
-      &CustodyGroup(), &DonorGroup(), &ManufacturingGroup(),
+      &CustodyGroup(), &DonorGroup(), &ManufacturingGroup(), &QcGroup(),
       &ClinicalGroup(),
   };
   return *groups;
