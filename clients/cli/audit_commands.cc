@@ -413,6 +413,11 @@ const Group& AuditGroup() {
               {"actor_user_id", "actor"},
           },
       .named_flags = nullptr,
+      .help_note =
+          "Every audit command first checks the log's latest checkpoint "
+          "against the\none this user last saw (kept in <session "
+          "file>.checkpoint): a shorter or\nrewritten log is refused "
+          "(LOG_TRUNCATED, LOG_FORKED).\n",
   });
   return *group;
 }

@@ -1,5 +1,6 @@
 #include "clients/cli/cli.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/session.h"
@@ -138,16 +140,42 @@ bool ReadSignature(const CallOptions& o, const std::string& command,
 }
 
 std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
-                        std::string_view prefix) {
+                        std::string_view prefix,
+                        const std::vector<int>& except) {
   std::vector<std::string> names;
   for (int i = 0; i < e->value_count(); ++i) {
-    if (e->value(i)->number() == 0) continue;  // UNSPECIFIED
+    int number = e->value(i)->number();
+    if (number == 0) continue;  // UNSPECIFIED
+    if (std::find(except.begin(), except.end(), number) != except.end()) {
+      continue;
+    }
     names.push_back(LowerName(e->value(i)->name(), prefix));
   }
   if (names.size() < 2) return absl::StrJoin(names, "");
   std::string last = names.back();
   names.pop_back();
   return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
+}
+
+std::string Wrap(const std::string& text, size_t width) {
+  std::string out;
+  std::string line;
+  for (const std::string& word :
+       std::vector<std::string>(absl::StrSplit(text, ' ', absl::SkipEmpty()))) {
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      absl::StrAppend(&out, line, "\n");
+      line.clear();
+    }
+    absl::StrAppend(&line, line.empty() ? "" : " ", word);
+  }
+  if (!line.empty()) absl::StrAppend(&out, line, "\n");
+  return out;
+}
+
+std::string FlagHelp(const std::string& text) {
+  std::string wrapped = Wrap(text, 66);
+  if (!wrapped.empty()) wrapped.pop_back();
+  return wrapped;
 }
 
 }  // namespace cellchain::cli

@@ -141,8 +141,20 @@ bool ReadSignature(const CallOptions& o, const std::string& command,
 // An enum's values as a person types them, read from the proto itself so
 // that a value added there is offered here: "discarded, banked or carried"
 // (UNSPECIFIED left out, `prefix` taken off, lower case).
+// `except` lists values (by number) a flag does not take, e.g. a status a
+// record starts in but no one sets.
 std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
-                        std::string_view prefix);
+                        std::string_view prefix,
+                        const std::vector<int>& except = {});
+
+// `text` broken at its spaces into lines of at most `width` characters (a
+// longer word on a line of its own), each ended by "\n": help that names a
+// list read from the proto is as long as the proto makes it. Help texts are
+// wrapped as the hand-wrapped ones: a command's to 72 columns.
+std::string Wrap(const std::string& text, size_t width);
+// A flag's help of one paragraph, wrapped to 66 columns (FlagsUsage indents
+// it by 6 and ends its last line).
+std::string FlagHelp(const std::string& text);
 
 }  // namespace cellchain::cli
 

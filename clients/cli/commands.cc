@@ -37,10 +37,17 @@ constexpr char kSummaryTail[] =
 constexpr char kCommonFlagsHelp[] =
     "\nEvery command also takes --target, --ca, --cert, --key, --deadline "
     "and\n--session-file; `cellchain --help` describes them and their "
-    "variables.\nEvery audit command first checks the log's latest "
-    "checkpoint against the\none this user last saw (kept in "
-    "<session file>.checkpoint): a shorter or\nrewritten log is refused "
-    "(LOG_TRUNCATED, LOG_FORKED).\n";
+    "variables.\n";
+
+// The group whose command `spec` is.
+const Group* GroupOfCommand(const CommandSpec& spec) {
+  for (const Group* group : Groups()) {
+    for (const CommandSpec& s : group->commands()) {
+      if (std::string_view(s.command) == spec.command) return group;
+    }
+  }
+  return nullptr;
+}
 
 bool Takes(const CommandSpec& spec, std::string_view flag) {
   for (const std::string& f : FlagsOf(spec)) {
@@ -177,8 +184,10 @@ const std::string& Summary() {
 }
 
 std::string CommandHelp(const CommandSpec& spec, std::string_view flags) {
+  const Group* group = GroupOfCommand(spec);
   return absl::StrCat("Usage: ", spec.help, flags.empty() ? "" : "\n",
-                      std::string(flags), kCommonFlagsHelp);
+                      std::string(flags), kCommonFlagsHelp,
+                      group != nullptr ? group->help_note() : "");
 }
 
 std::string GroupHelp(std::string_view word) {
@@ -199,7 +208,7 @@ std::string GroupHelp(std::string_view word) {
           ? absl::StrCat("(or: cellchain ", group->alias(), " ...)\n")
           : "",
       "Commands (`cellchain ", name, " COMMAND --help` explains one):\n",
-      table.ToString(), kCommonFlagsHelp);
+      table.ToString(), kCommonFlagsHelp, group->help_note());
 }
 
 std::string FlagForField(std::string_view command, std::string_view field) {

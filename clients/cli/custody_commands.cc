@@ -7,7 +7,6 @@
 #include <cctype>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -48,23 +47,6 @@ std::string DerivationKinds() {
 }
 std::string LocationKinds() {
   return EnumChoices(v1::LocationKind_descriptor(), "LOCATION_KIND_");
-}
-// A flag's help of one paragraph broken at its spaces into lines of at most
-// 66 characters (FlagsUsage indents them by 6, as the hand-wrapped texts
-// are): a list read from the proto is as long as the proto makes it.
-std::string FlagHelp(const std::string& text) {
-  constexpr size_t kWidth = 66;
-  std::istringstream words(text);
-  std::string out, line, word;
-  while (words >> word) {
-    if (!line.empty() && line.size() + 1 + word.size() > kWidth) {
-      absl::StrAppend(&out, out.empty() ? "" : "\n", line);
-      line.clear();
-    }
-    absl::StrAppend(&line, line.empty() ? "" : " ", word);
-  }
-  absl::StrAppend(&out, out.empty() ? "" : "\n", line);
-  return out;
 }
 // end's outcomes are the ItemStates that end an item (custody's rules), not
 // the whole enum: EnumChoices would offer available, in_transit and on_hold,

@@ -28,22 +28,10 @@ namespace v1 = cellchain::donor::v1;
 // QA's possible decisions on a deviation, from the proto so that a status
 // added there is offered here: every DeviationStatus but OPEN, which is
 // where a deviation starts, not a decision ("acceptable or not_acceptable").
-// EnumChoices lists every value, OPEN too.
+// (EnumChoices leaves OPEN out.)
 std::string DecisionChoices() {
-  const google::protobuf::EnumDescriptor* e = v1::DeviationStatus_descriptor();
-  std::vector<std::string> names;
-  for (int i = 0; i < e->value_count(); ++i) {
-    int number = e->value(i)->number();
-    if (number == v1::DEVIATION_STATUS_UNSPECIFIED ||
-        number == v1::DEVIATION_STATUS_OPEN) {
-      continue;
-    }
-    names.push_back(LowerName(e->value(i)->name(), "DEVIATION_STATUS_"));
-  }
-  if (names.size() < 2) return absl::StrJoin(names, "");
-  std::string last = names.back();
-  names.pop_back();
-  return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
+  return EnumChoices(v1::DeviationStatus_descriptor(), "DEVIATION_STATUS_",
+                     {v1::DEVIATION_STATUS_OPEN});
 }
 
 std::string ConsentName(v1::ConsentStatus s) {

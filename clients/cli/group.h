@@ -84,6 +84,9 @@ class Group {
   virtual const char* alias() const = 0;
   // Its lines of `cellchain --help`'s list of commands.
   virtual const char* summary() const = 0;
+  // Said under the help of the group and of each of its commands ("" for
+  // nothing): what holds for all of them.
+  virtual const char* help_note() const = 0;
   virtual const std::vector<CommandSpec>& commands() const = 0;
   virtual const std::vector<FieldAlias>& field_aliases() const = 0;
   // A new options struct with the group's flags declared on `loader`.
@@ -109,6 +112,7 @@ struct GroupDefinition {
   std::vector<FieldAlias> field_aliases;
   // Its flags that name things; nullptr when none do.
   std::vector<NamedFlag> (*named_flags)(O& options) = nullptr;
+  const char* help_note = "";
 };
 
 template <typename O>
@@ -124,6 +128,7 @@ class GroupOf final : public Group {
   const char* name() const override { return definition_.name; }
   const char* alias() const override { return definition_.alias; }
   const char* summary() const override { return definition_.summary; }
+  const char* help_note() const override { return definition_.help_note; }
   const std::vector<CommandSpec>& commands() const override { return specs_; }
   const std::vector<FieldAlias>& field_aliases() const override {
     return definition_.field_aliases;

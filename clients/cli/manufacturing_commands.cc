@@ -24,7 +24,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/manufacturing_shared.h"
@@ -105,35 +104,9 @@ const char* Kept(std::string text) {
   return kept->emplace_back(std::move(text)).c_str();
 }
 
-// `text` broken at its spaces into lines of at most `width` characters (a
-// longer word on a line of its own), each ended by "\n": a list read from
-// the proto is as long as the proto makes it.
-std::string Wrap(const std::string& text, size_t width) {
-  std::string out;
-  std::string line;
-  for (const std::string& word :
-       std::vector<std::string>(absl::StrSplit(text, ' ', absl::SkipEmpty()))) {
-    if (!line.empty() && line.size() + 1 + word.size() > width) {
-      absl::StrAppend(&out, line, "\n");
-      line.clear();
-    }
-    absl::StrAppend(&line, line.empty() ? "" : " ", word);
-  }
-  if (!line.empty()) absl::StrAppend(&out, line, "\n");
-  return out;
-}
-
 // Help texts are wrapped as the hand-wrapped ones: a command's to 72
-// columns, a flag's to 66 (FlagsUsage indents it by 6).
+// columns (cli.h's FlagHelp wraps a flag's to 66).
 constexpr size_t kCommandHelpWidth = 72;
-constexpr size_t kFlagHelpWidth = 66;
-
-// A flag's help of one paragraph, wrapped.
-std::string FlagHelp(const std::string& text) {
-  std::string wrapped = Wrap(text, kFlagHelpWidth);
-  if (!wrapped.empty()) wrapped.pop_back();  // FlagsUsage ends the line
-  return wrapped;
-}
 
 std::string MaterialKinds() {
   return EnumChoices(v1::MaterialKind_descriptor(), "MATERIAL_KIND_");
