@@ -54,7 +54,7 @@ std::string Duration(const google::protobuf::Timestamp& from,
 void PrintInfusion(const v1::Infusion& i, std::ostream& out,
                    const std::string& indent) {
   auto line = [&](const char* label, const std::string& value) {
-    out << indent << PadLabel(label, 18) << value << "\n";
+    out << indent << PadLabel(label, 19) << value << "\n";
   };
   line("infusion", Printable(i.infusion_id()));
   line("state", InfusionStateName(i.state()));

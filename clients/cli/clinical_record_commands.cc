@@ -47,7 +47,7 @@ std::string Links(const v1::LookbackPatient& patient) {
 
 void PrintAdverseEvent(const v1::AdverseEvent& e, const std::string& indent) {
   auto line = [&](const char* label, const std::string& value) {
-    std::cout << indent << PadLabel(label, 18) << value << "\n";
+    std::cout << indent << PadLabel(label, 19) << value << "\n";
   };
   std::vector<std::string> criteria;
   for (int c : e.criteria()) {

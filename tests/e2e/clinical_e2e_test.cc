@@ -1,20 +1,30 @@
 // The clinical group of the cellchain CLI through the real binary against a
-// real cellchaind over mTLS: a patient's record and a QC lot's infusions as
-// the clinic, the pharmacy and QA read them; and what a clinician meets
-// when something is refused — a dose nobody issued, an infusion nobody
-// received, a second clinician who is not one, a catheter out of range
-// named by its flag, an artery or a finding typed wrong — each as one line
-// with its exit code.
+// real cellchaind over mTLS. The main path: a dose the pharmacy released and
+// issued is received at the cath lab by scanning its bag, refused at the
+// bedside for the wrong patient (the rule named), checked by two
+// clinicians, infused (20 ml over 10 minutes, 2.00 ml/min), observed on
+// day 1, a mild adverse event reported, and the patient's record shown. Also a
+// patient's record and a QC lot's infusions as the clinic, the pharmacy and QA
+// read them; and what a clinician meets when something is refused — a dose
+// nobody issued, an infusion nobody received, a second clinician who is not
+// one, a catheter out of range named by its flag, an artery or a finding typed
+// wrong — each as one line with its exit code.
 //
-// Not yet here: the main path (a dose received, checked at the bedside,
-// infused, observed on days 1-5), which needs a dose the pharmacy released
-// and issued from a lot QA released: a manufactured batch, QC's tests and
-// QA's disposition, then the pharmacy's preparation, count, verification,
-// release and issue (see docs/services/clinical.md, "CLI").
+// What comes before the cath lab is set up as the lab, QC and the pharmacy
+// do it: the batch through the donor and manufacturing commands (the paper
+// record of two weeks ago, transcribed late), QC's release testing and the
+// pharmacy's dose through their services' RPCs, each as its own user.
+// Days 2-5 of the observation lie in the future of a real clock: a day
+// recorded on the wrong day is shown refused instead (OBSERVATION_DAY).
+#include <chrono>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cellchain/dose/v1/dose.grpc.pb.h"
+#include "cellchain/qc/v1/qc.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
@@ -33,6 +43,28 @@ inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
                                      "clinician", kCleoPassword};
 inline constexpr CastMember kCarl = {"clinic-ws-01", "carl", "Carl Clinician",
                                      "clinician", kCarlPassword};
+inline constexpr char kAnaPassword[] = "a second pair of eyes on every result";
+inline constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer",
+                                    "qc_analyst", kAnaPassword};
+constexpr char kPaperRecord[] = "transcribed from the paper batch record";
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+common::v1::ESignature Sign(const char* password,
+                            common::v1::SignatureMeaning meaning) {
+  common::v1::ESignature signature;
+  signature.set_password(password);
+  signature.set_meaning(meaning);
+  return signature;
+}
+
+google::protobuf::Timestamp Timestamp(absl::Time t) {
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(t));
+  return out;
+}
 
 // An RFC 3339 time `minutes` from now (negative: in the past).
 std::string Minutes(int minutes) {
@@ -45,14 +77,18 @@ class ClinicalE2eTest : public E2eTest {
  protected:
   ClinicalE2eTest() : E2eTest("clinical-e2e") {}
 
-  // cleo and carl (clinicians), tina (technician), phil (pharmacist) and
-  // quinn (QA); patient RH-017, registered by cleo as the clinic does.
+  // cleo and carl (clinicians), tina and tom (technicians), otto and ana
+  // (QC analysts), phil (pharmacist) and quinn (QA); patient RH-017,
+  // registered by cleo as the clinic does.
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
     CC_ASSERT_OK_AND_ASSIGN(cleo_, AddUser(kCleo));
     CC_ASSERT_OK_AND_ASSIGN(carl_, AddUser(kCarl));
     CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
+    CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser(kTom));
+    CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
+    CC_ASSERT_OK_AND_ASSIGN(ana_, AddUser(kAna));
     CC_ASSERT_OK_AND_ASSIGN(phil_, AddUser(kPhil));
     CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
     CC_ASSERT_OK_AND_ASSIGN(
@@ -82,8 +118,211 @@ class ClinicalE2eTest : public E2eTest {
     return who.Run(args, input);
   }
 
-  std::unique_ptr<CliSession> cleo_, carl_, tina_, phil_, quinn_;
+  // `who`'s session for the RPCs the test sends as them: a channel from
+  // their workstation and a token of their own.
+  struct Caller {
+    std::shared_ptr<grpc::Channel> channel;
+    std::string token;
+    std::unique_ptr<grpc::ClientContext> Context() const {
+      return SessionContext(token);
+    }
+  };
+  Caller As(const CastMember& who) {
+    absl::StatusOr<std::string> token =
+        daemon_->Login(who.workstation, who.user_id, who.password);
+    EXPECT_TRUE(token.ok()) << who.user_id << ": " << token.status();
+    return {daemon_->Channel(who.workstation), token.value_or("")};
+  }
+  common::v1::RequestContext Request() {
+    common::v1::RequestContext context;
+    context.set_request_id(absl::StrFormat("e2e_clinical_%04d", ++requests_));
+    return context;
+  }
+
+  // A batch harvested into its product lot and waiting for QC, through the
+  // donor and manufacturing commands as qc's and manufacturing's e2e tests
+  // make it: its id.
+  std::string HarvestedBatch();
+  // QC's release testing of the batch's lot as the lab and QA do it (one
+  // test, viability, entered by otto, reviewed by ana, released by quinn):
+  // the QC lot's id.
+  std::string ReleasedLot(const std::string& batch);
+  // A material lot of `kind` received by tina and released by QA: its id.
+  std::string ReleasedMaterial(const std::string& kind, const std::string& lot);
+  // RH-017's dose of 1e7 cells in 20 ml from `lot`, prepared, counted and
+  // verified in the lab, released by phil and issued to cleo; its handoff
+  // id in `handoff`.
+  dose::v1::Dose IssuedDose(const std::string& lot, std::string* handoff);
+
+  std::unique_ptr<CliSession> cleo_, carl_, tina_, tom_, otto_, ana_, phil_,
+      quinn_;
+  std::string site_;  // HarvestedBatch's
+  int requests_ = 0;
+  const absl::Time collected_ = absl::FromUnixSeconds(
+      absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
 };
+
+// What the scanner reads from the dose bag's label: its 001, 003, 005 and
+// 040, concatenated.
+std::string LabelOf(const dose::v1::Dose& dose) {
+  return dose.donation_identification() + dose.product_code() +
+         dose.expiration() + dose.chain_of_identity();
+}
+
+TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
+  std::string batch = HarvestedBatch();
+  ASSERT_FALSE(batch.empty());
+  std::string lot = ReleasedLot(batch);
+  ASSERT_FALSE(lot.empty());
+  std::string handoff;
+  dose::v1::Dose dose = IssuedDose(lot, &handoff);
+  ASSERT_FALSE(dose.dose_id().empty());
+  const std::string label = LabelOf(dose);
+
+  // The cath lab receives the bag by scanning it.
+  std::string received =
+      Ok(*cleo_,
+         {"clinical", "receive", "--dose-id=" + dose.dose_id(), "--scan=-",
+          "--condition=2-8 C, cool box"},
+         label + "\n");
+  std::string infusion = Capture(received, "infusion +(inf_[A-Za-z0-9_-]+)\n");
+  ASSERT_FALSE(infusion.empty()) << received;
+  EXPECT_THAT(received, HasSubstr("dose " + dose.dose_id() +
+                                  " received at the cath lab for RH-017"));
+  EXPECT_THAT(received, ContainsRegex("state +received\n"));
+  EXPECT_THAT(received,
+              ContainsRegex("dose +" + dose.dose_id() + " \\(20.0 ml\\)\n"));
+  EXPECT_THAT(received, ContainsRegex("QC lot +" + lot + "\n"));
+  EXPECT_THAT(received,
+              ContainsRegex("received +[0-9T:-]+Z by cleo \\(handoff " +
+                            handoff + "\\)\n"));
+
+  // The bedside: carl reads another date of birth from the wristband.
+  std::vector<std::string> check = {"clinical",
+                                    "bedside-check",
+                                    "--infusion-id=" + infusion,
+                                    "--label-scan=" + label,
+                                    "--date-of-birth=1961-04-02",
+                                    "--initials=JD",
+                                    "--subject-id=RH-017",
+                                    "--second-clinician=carl",
+                                    "--second-label-scan=" + label,
+                                    "--second-initials=JD",
+                                    "--password-stdin"};
+  std::vector<std::string> wrong = check;
+  wrong.push_back("--second-date-of-birth=1961-04-20");
+  const std::string passwords =
+      std::string(kCleoPassword) + "\n" + kCarlPassword + "\n";
+  RunResult refused = cleo_->Run(wrong, passwords);
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output,
+              ContainsRegex("^cellchain: clinical bedside-check: "
+                            "FAILED_PRECONDITION: dose " +
+                            dose.dose_id() +
+                            " cannot be given at the bedside: [^\n]*carl"
+                            "[^\n]*\\(reason: WRONG_PATIENT\\)\n$"));
+  std::vector<std::string> right = check;
+  right.push_back("--second-date-of-birth=1961-04-02");
+  std::string checked = cleo_->Run(right, passwords).output;
+  EXPECT_THAT(checked, HasSubstr("bedside check passed: dose " +
+                                 dose.dose_id() + " is for RH-017"));
+  EXPECT_THAT(checked, ContainsRegex("state +bedside_verified\n"));
+  EXPECT_THAT(checked, ContainsRegex("bedside check +[0-9T:-]+Z by cleo: "
+                                     "wristband RH-017, born 1961-04-02, "
+                                     "initials JD\n"));
+  EXPECT_THAT(checked, ContainsRegex("bedside check +[0-9T:-]+Z by carl: "
+                                     "wristband born 1961-04-02, initials "
+                                     "JD\n"));
+  std::string verified_text =
+      Capture(checked, "bedside verified +([0-9T:-]+Z)\n");
+  ASSERT_FALSE(verified_text.empty()) << checked;
+  absl::Time verified;
+  std::string error;
+  ASSERT_TRUE(
+      absl::ParseTime(absl::RFC3339_full, verified_text, &verified, &error))
+      << error;
+
+  // 20 ml over 10 minutes: 2.00 ml/min. A test cannot wait the 10
+  // minutes, so the infusion is entered from 5 minutes before the bedside
+  // check (the earliest start the service takes, its clock difference) to
+  // 5 minutes after (the latest end it takes, the same difference).
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const absl::Time started = verified - absl::Seconds(299);
+  std::string infused =
+      Ok(*cleo_,
+         {"clinical", "infuse", "--infusion-id=" + infusion,
+          "--started-at=" + Rfc3339(started),
+          "--ended-at=" + Rfc3339(started + absl::Minutes(10)),
+          "--volume-ml=20", "--artery=left_anterior_descending",
+          "--catheter-fr=6", "--password-stdin"},
+         std::string(kCleoPassword) + "\n");
+  EXPECT_THAT(infused, HasSubstr("infused: 20.0 ml of dose " + dose.dose_id() +
+                                 " into RH-017 at 2.00 ml/min\n"));
+  EXPECT_THAT(infused, Not(HasSubstr("RATE DEVIATION")));
+  EXPECT_THAT(infused, ContainsRegex("rate +2.00 ml/min \\(within the "
+                                     "band\\)\n"));
+  EXPECT_THAT(infused, ContainsRegex("route +intracoronary, "
+                                     "left_anterior_descending, 6 Fr "
+                                     "catheter, no balloon occlusion\n"));
+
+  // Day 1's observation; day 2's, entered today, is refused by its rule.
+  const std::string now = Rfc3339(absl::Now());
+  std::string observed =
+      Ok(*cleo_,
+         {"clinical", "observe", "--infusion-id=" + infusion, "--day=1",
+          "--observed-at=" + now, "--entry=ecg:0", "--entry=lab:AST:35:U/L",
+          "--entry=echo:none", "--password-stdin"},
+         std::string(kCleoPassword) + "\n");
+  EXPECT_THAT(observed,
+              ContainsRegex("^day 1 of RH-017 recorded \\(obs_[A-Za-z0-9_-]+, "
+                            "observed " +
+                            now +
+                            "\\): ECG ST 0 mm; lab AST "
+                            "35 U/L; echo no local hypokinesia\n$"));
+  RunResult day2 =
+      cleo_->Run({"clinical", "observe", "--infusion-id=" + infusion, "--day=2",
+                  "--observed-at=" + now, "--password-stdin"},
+                 std::string(kCleoPassword) + "\n");
+  EXPECT_EQ(day2.exit_code, 1) << day2.output;
+  EXPECT_THAT(day2.output,
+              ContainsRegex("^cellchain: clinical observe: [A-Z_]+: [^\n]*"
+                            "\\(reason: OBSERVATION_DAY\\)\n$"));
+
+  // Palpitations in the evening, not serious: no lookback.
+  const std::string onset = Rfc3339(absl::Now() - absl::Seconds(30));
+  std::string event =
+      Ok(*cleo_,
+         {"clinical", "adverse-event", "--infusion-id=" + infusion,
+          "--term=palpitations", "--onset-at=" + onset,
+          "--seriousness=not_serious", "--severity=mild",
+          "--relatedness=possible", "--outcome=recovered", "--password-stdin"},
+         std::string(kCleoPassword) + "\n");
+  EXPECT_THAT(event, HasSubstr("adverse event of RH-017 reported\n"));
+  EXPECT_THAT(event, ContainsRegex("adverse event +ae_[A-Za-z0-9_-]+\n"));
+  EXPECT_THAT(event, ContainsRegex("onset +" + onset + "\n"));
+  EXPECT_THAT(event, ContainsRegex("seriousness +not_serious\n"));
+  EXPECT_THAT(event, ContainsRegex("relatedness +possible\n"));
+  EXPECT_THAT(event, Not(HasSubstr("lookback")));
+
+  // The patient's record, as QA reads it.
+  std::string record =
+      Ok(*quinn_, {"clinical", "record", "--subject-id=RH-017"});
+  EXPECT_THAT(record, HasSubstr("patient RH-017: 1 infusion(s)\n"));
+  EXPECT_THAT(record, ContainsRegex("infusion +" + infusion + "\n"));
+  EXPECT_THAT(record, ContainsRegex("state +infused\n"));
+  EXPECT_THAT(record, ContainsRegex("infused +" + Rfc3339(started) + " to " +
+                                    Rfc3339(started + absl::Minutes(10)) +
+                                    " \\(10 min 0 s\\), 20.0 ml by cleo\n"));
+  EXPECT_THAT(record, ContainsRegex("\n +1 +" + now +
+                                    " +cleo +ECG ST 0 mm; lab AST 35 U/L; "
+                                    "echo no local hypokinesia\n"));
+  EXPECT_THAT(record, ContainsRegex("term +palpitations\n"));
+  // And the lot's infusions, as the pharmacy reads them.
+  EXPECT_THAT(Ok(*phil_, {"clinical", "infusions", "--lot-id=" + lot}),
+              ContainsRegex(infusion + " +" + dose.dose_id() +
+                            " +RH-017 +infused +[0-9T:-]+Z +" +
+                            Rfc3339(started) + " +20.0 +2.00\n"));
+}
 
 TEST_F(ClinicalE2eTest, TheRecordAndALotsInfusionsAreReadByClinicPharmacyQa) {
   // A patient registered and not yet infused: an empty record, not an
@@ -259,6 +498,275 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
               HasSubstr("cellchain: clinical dispose-unused: --reason is "
                         "required"));
   EXPECT_THAT(unexplained.output, Not(HasSubstr("INTERNAL")));
+}
+
+std::string ClinicalE2eTest::HarvestedBatch() {
+  auto signed_ok = [&](const CliSession& who, const char* password,
+                       std::vector<std::string> args) {
+    args.push_back("--password-stdin");
+    RunResult r = who.Run(args, std::string(password) + "\n");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output;
+  };
+  auto at = [&](double hours) {
+    return Rfc3339(collected_ + absl::Hours(hours));
+  };
+  const std::string late = std::string("--late-entry-reason=") + kPaperRecord;
+  std::string out = Ok(*tina_, {"donor", "register"});
+  std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
+  EXPECT_FALSE(code.empty()) << out;
+  Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
+              "--form-version=UC-ICF v3.2", "--consented-at=" + at(-24 * 6),
+              "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
+  std::vector<std::string> screen = {"donor",
+                                     "screen",
+                                     "--donor-code=" + code,
+                                     "--method=CMIA",
+                                     "--kit-lot=K-2291",
+                                     "--drawn-at=" + at(-24),
+                                     "--result=non_reactive"};
+  for (const char* test :
+       {"HIV12_AB", "HIV1_NAT", "HBSAG", "HBC_AB", "HBV_NAT", "HCV_AB",
+        "HCV_NAT", "HTLV_AB", "SYPHILIS", "WNV_NAT", "TCRUZI_AB", "CMV_AB"}) {
+    screen.push_back(std::string("--test=") + test);
+  }
+  Ok(*otto_, screen);
+  out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
+                    "--delivered-at=" + at(-1), "--collected-at=" + at(0),
+                    "--received-at=" + at(5), "--min-celsius=3.5",
+                    "--max-celsius=6", "--weight-grams=42.5"});
+  std::string donor_lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
+  EXPECT_FALSE(donor_lot.empty()) << out;
+  signed_ok(*quinn_, kQuinnPassword,
+            {"donor", "determine", "--donor-code=" + code});
+  signed_ok(*quinn_, kQuinnPassword,
+            {"donor", "release-lot", "--lot-id=" + donor_lot});
+  out = Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + donor_lot,
+                    "--started-at=" + at(18), late});
+  std::string batch = Capture(out, "batch (bat_[A-Za-z0-9_-]+) started");
+  EXPECT_FALSE(batch.empty()) << out;
+  out = Ok(*quinn_, {"custody", "location-add", "--kind=site",
+                     "--name=Cell Therapy Unit"});
+  site_ = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+  out = Ok(*quinn_, {"custody", "location-add", "--kind=room",
+                     "--name=Culture room", "--parent-location=" + site_});
+  std::string culture = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+  out = signed_ok(
+      *tina_, kTinaPassword,
+      {"manufacturing", "processing", "--batch-id=" + batch,
+       "--location-id=" + culture, "--method=enzymatic", "--tissue-grams=20",
+       "--vessel-type=T175 flask", "--vessel-count=1", "--seeded-at=" + at(19),
+       "--seeded-cells=2.5e5", late});
+  std::string p0 = Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(processing P0");
+  EXPECT_FALSE(p0.empty()) << out;
+  out = signed_ok(*tina_, kTinaPassword,
+                  {"manufacturing", "harvest", "--step-id=" + p0,
+                   "--harvested-at=" + at(19 + 168), "--harvested-cells=4e6",
+                   "--viability=95", "--confluence=85", late});
+  signed_ok(*tom_, kTomPassword,
+            {"manufacturing", "verify", "--step-id=" + p0,
+             "--revision=" + Capture(out, "revision ([0-9]+)")});
+  out = signed_ok(*tina_, kTinaPassword,
+                  {"manufacturing", "product-harvest", "--source-step-id=" + p0,
+                   "--harvested-at=" + at(19 + 169), "--harvested-cells=3e6",
+                   "--viability=93", "--volume-ml=30", late});
+  std::string harvest =
+      Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(product_harvest");
+  EXPECT_FALSE(harvest.empty()) << out;
+  signed_ok(*tom_, kTomPassword,
+            {"manufacturing", "verify", "--step-id=" + harvest,
+             "--revision=" + Capture(out, "revision ([0-9]+)")});
+  return batch;
+}
+
+std::string ClinicalE2eTest::ReleasedLot(const std::string& batch) {
+  namespace qc = cellchain::qc::v1;
+  Caller quinn = As(kQuinn), otto = As(kOtto), ana = As(kAna), tina = As(kTina);
+  qc::CreateSpecificationRequest create;
+  *create.mutable_context() = Request();
+  create.set_name("E2E-RELEASE");
+  create.set_product("UC-MSC, RegenHeart");
+  qc::SpecTest* viability = create.add_tests();
+  viability->set_code("VIABILITY");
+  viability->set_name("Viability");
+  viability->set_method("7-AAD flow cytometry");
+  viability->set_kind(qc::RESULT_KIND_NUMERIC);
+  viability->set_unit("%");
+  viability->mutable_limits()->set_min("70");
+  viability->set_required(true);
+  qc::CreateSpecificationResponse spec;
+  grpc::Status status =
+      qc::QcService::NewStub(quinn.channel)
+          ->CreateSpecification(quinn.Context().get(), create, &spec);
+  EXPECT_TRUE(status.ok()) << "spec: " << status.error_message();
+  qc::ApproveSpecificationRequest approve;
+  *approve.mutable_context() = Request();
+  approve.set_specification_id(spec.specification().specification_id());
+  *approve.mutable_signature() =
+      Sign(kQuinnPassword, common::v1::SIGNATURE_MEANING_APPROVED);
+  qc::ApproveSpecificationResponse approved;
+  status =
+      qc::QcService::NewStub(quinn.channel)
+          ->ApproveSpecification(quinn.Context().get(), approve, &approved);
+  EXPECT_TRUE(status.ok()) << "approve: " << status.error_message();
+  qc::OpenLotRequest open;
+  *open.mutable_context() = Request();
+  open.set_batch_id(batch);
+  open.set_specification_name("E2E-RELEASE");
+  qc::OpenLotResponse opened;
+  status = qc::QcService::NewStub(otto.channel)
+               ->OpenLot(otto.Context().get(), open, &opened);
+  EXPECT_TRUE(status.ok()) << "open: " << status.error_message();
+  qc::DrawSampleRequest draw;
+  *draw.mutable_context() = Request();
+  draw.set_lot_id(opened.lot().lot_id());
+  draw.add_test_codes("VIABILITY");
+  draw.set_description("1 ml of the final product");
+  *draw.mutable_drawn_at() = Timestamp(absl::Now() - absl::Minutes(30));
+  qc::DrawSampleResponse drawn;
+  status = qc::QcService::NewStub(tina.channel)
+               ->DrawSample(tina.Context().get(), draw, &drawn);
+  EXPECT_TRUE(status.ok()) << "sample: " << status.error_message();
+  qc::EnterResultRequest enter;
+  *enter.mutable_context() = Request();
+  enter.set_sample_id(drawn.sample().sample_id());
+  enter.set_test_code("VIABILITY");
+  enter.set_value("92.5");
+  enter.set_unit("%");
+  *enter.mutable_tested_at() = Timestamp(absl::Now() - absl::Minutes(20));
+  enter.set_instrument("FACSCanto II");
+  *enter.mutable_signature() =
+      Sign(kOttoPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  qc::EnterResultResponse entered;
+  status = qc::QcService::NewStub(otto.channel)
+               ->EnterResult(otto.Context().get(), enter, &entered);
+  EXPECT_TRUE(status.ok()) << "result: " << status.error_message();
+  qc::ReviewResultRequest review;
+  *review.mutable_context() = Request();
+  review.set_result_id(entered.result().result_id());
+  *review.mutable_signature() =
+      Sign(kAnaPassword, common::v1::SIGNATURE_MEANING_REVIEWED);
+  qc::ReviewResultResponse reviewed;
+  status = qc::QcService::NewStub(ana.channel)
+               ->ReviewResult(ana.Context().get(), review, &reviewed);
+  EXPECT_TRUE(status.ok()) << "review: " << status.error_message();
+  qc::DisposeLotRequest dispose;
+  *dispose.mutable_context() = Request();
+  dispose.set_lot_id(opened.lot().lot_id());
+  dispose.set_disposition(qc::LOT_STATE_RELEASED);
+  *dispose.mutable_signature() =
+      Sign(kQuinnPassword, common::v1::SIGNATURE_MEANING_RELEASED);
+  qc::DisposeLotResponse disposed;
+  status = qc::QcService::NewStub(quinn.channel)
+               ->DisposeLot(quinn.Context().get(), dispose, &disposed);
+  EXPECT_TRUE(status.ok()) << "release: " << status.error_message();
+  return status.ok() ? disposed.lot().lot_id() : "";
+}
+
+std::string ClinicalE2eTest::ReleasedMaterial(const std::string& kind,
+                                              const std::string& lot) {
+  std::string out =
+      Ok(*tina_,
+         {"manufacturing", "material-receive", "--kind=" + kind,
+          "--name=" + kind, "--supplier=B. Braun", "--supplier-lot=" + lot,
+          "--expires-on=" +
+              absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 365),
+                               absl::UTCTimeZone())});
+  std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(id.empty()) << out;
+  RunResult released = quinn_->Run({"manufacturing", "material-release",
+                                    "--material-id=" + id, "--password-stdin"},
+                                   std::string(kQuinnPassword) + "\n");
+  EXPECT_EQ(released.exit_code, 0) << released.output;
+  return id;
+}
+
+dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
+                                           std::string* handoff) {
+  namespace dv1 = cellchain::dose::v1;
+  std::string heparin = ReleasedMaterial("heparin", "HEP-2291");
+  std::string saline = ReleasedMaterial("saline", "NACL-0917");
+  std::string out =
+      Ok(*quinn_, {"custody", "location-add", "--kind=room", "--name=Pharmacy",
+                   "--parent-location=" + site_});
+  std::string pharmacy = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(pharmacy.empty()) << out;
+  Caller cleo = As(kCleo), tina = As(kTina), tom = As(kTom), phil = As(kPhil);
+
+  dv1::CreateOrderRequest order;
+  *order.mutable_context() = Request();
+  order.set_subject_id("RH-017");
+  order.set_heparin_iu_per_ml(2);
+  *order.mutable_planned_infusion_at() =
+      Timestamp(absl::Now() + absl::Hours(1));
+  order.set_prescriber("Dr. Hart");
+  dv1::CreateOrderResponse ordered;
+  grpc::Status status =
+      dv1::DoseService::NewStub(cleo.channel)
+          ->CreateOrder(cleo.Context().get(), order, &ordered);
+  EXPECT_TRUE(status.ok()) << "order: " << status.error_message();
+  dv1::PrepareDoseRequest prepare;
+  *prepare.mutable_context() = Request();
+  prepare.set_order_id(ordered.order().order_id());
+  prepare.set_lot_id(lot);
+  prepare.mutable_source()->set_total_cells_per_ml(2.0e6);
+  prepare.mutable_source()->set_viability_percent(90);
+  prepare.set_heparin_material_id(heparin);
+  prepare.set_saline_material_id(saline);
+  prepare.set_location_id(pharmacy);
+  *prepare.mutable_signature() =
+      Sign(kTinaPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  dv1::PrepareDoseResponse prepared;
+  status = dv1::DoseService::NewStub(tina.channel)
+               ->PrepareDose(tina.Context().get(), prepare, &prepared);
+  EXPECT_TRUE(status.ok()) << "prepare: " << status.error_message();
+  const std::string dose_id = prepared.dose().dose_id();
+  dv1::RecordPostPreparationCountRequest count;
+  *count.mutable_context() = Request();
+  count.set_dose_id(dose_id);
+  count.set_total_cells_per_ml(5.0e5);
+  count.set_viability_percent(95);
+  *count.mutable_signature() =
+      Sign(kTinaPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  dv1::RecordPostPreparationCountResponse counted;
+  status =
+      dv1::DoseService::NewStub(tina.channel)
+          ->RecordPostPreparationCount(tina.Context().get(), count, &counted);
+  EXPECT_TRUE(status.ok()) << "count: " << status.error_message();
+  dv1::VerifyDoseRequest verify;
+  *verify.mutable_context() = Request();
+  verify.set_dose_id(dose_id);
+  *verify.mutable_signature() =
+      Sign(kTomPassword, common::v1::SIGNATURE_MEANING_VERIFIED);
+  dv1::VerifyDoseResponse verified;
+  status = dv1::DoseService::NewStub(tom.channel)
+               ->VerifyDose(tom.Context().get(), verify, &verified);
+  EXPECT_TRUE(status.ok()) << "verify: " << status.error_message();
+  dv1::ReleaseDoseRequest release;
+  *release.mutable_context() = Request();
+  release.set_dose_id(dose_id);
+  release.set_label_scan(LabelOf(verified.dose()));
+  release.set_subject_id("RH-017");
+  release.set_date_of_birth("1961-04-02");
+  release.set_initials("JD");
+  *release.mutable_signature() =
+      Sign(kPhilPassword, common::v1::SIGNATURE_MEANING_RELEASED);
+  dv1::ReleaseDoseResponse released;
+  status = dv1::DoseService::NewStub(phil.channel)
+               ->ReleaseDose(phil.Context().get(), release, &released);
+  EXPECT_TRUE(status.ok()) << "release: " << status.error_message();
+  dv1::IssueDoseRequest issue;
+  *issue.mutable_context() = Request();
+  issue.set_dose_id(dose_id);
+  issue.set_to_user_id("cleo");
+  issue.set_condition("2-8 C, cool box");
+  issue.set_seal_intact(true);
+  dv1::IssueDoseResponse issued;
+  status = dv1::DoseService::NewStub(phil.channel)
+               ->IssueDose(phil.Context().get(), issue, &issued);
+  EXPECT_TRUE(status.ok()) << "issue: " << status.error_message();
+  *handoff = issued.handoff_id();
+  return issued.dose();
 }
 
 }  // namespace
