@@ -10,6 +10,7 @@
 #include "clients/cli/clinical_commands.h"
 #include "clients/cli/custody_commands.h"
 #include "clients/cli/donor_commands.h"
+#include "clients/cli/dose_commands.h"
 #include "clients/cli/identity_commands.h"
 #include "clients/cli/manufacturing_commands.h"
 #include "clients/cli/qc_commands.h"
@@ -83,9 +84,9 @@ std::string FirstSentence(std::string_view help) {
 
 const std::vector<const Group*>& Groups() {
   static const auto* const groups = new std::vector<const Group*>{
-      &SessionGroup(), &UserGroup(),  &SystemGroup(),        &AuditGroup(),
-      &CustodyGroup(), &DonorGroup(), &ManufacturingGroup(), &QcGroup(),
-      &ClinicalGroup(),
+      &SessionGroup(), &UserGroup(),     &SystemGroup(),        &AuditGroup(),
+      &CustodyGroup(), &DonorGroup(),    &ManufacturingGroup(), &QcGroup(),
+      &DoseGroup(),    &ClinicalGroup(),
   };
   return *groups;
 }

@@ -1,0 +1,472 @@
+// The dose group of the cellchain CLI through the real binary against a
+// real cellchaind over mTLS: the clinic registers a patient (name sealed)
+// and orders one infusion of 1e7 cells in 20 ml; the pharmacist reads the
+// sealed name with a reason, a technician cannot; the lab calculates the
+// preparation from a count; the pharmacy's worklist is empty. And what a
+// person meets when something is refused: a field named by its flag, the
+// rule named by its reason, a flag the command needs, a worklist that is
+// not one — each as one line with its exit code.
+//
+// And the main path: a batch harvested and its lot released by QA (through
+// the donor, manufacturing and qc groups), heparin and saline released; the
+// technician prepares the dose and counts it, a second technician verifies
+// it (the first may not), the pharmacist's release is refused naming the
+// failing gate when the patient read is not the order's, then releases it
+// with every gate printed, and issues it to the clinician.
+#include <filesystem>
+#include <fstream>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/testing/status_matchers.h"
+#include "tests/e2e/e2e_test.h"
+
+namespace cellchain::e2e {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+inline constexpr char kCleoPassword[] = "the right cells to the right heart";
+inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
+                                     "clinician", kCleoPassword};
+
+constexpr char kPaperRecord[] = "transcribed from the paper batch record";
+constexpr char kAnaPassword[] = "a second pair of eyes on every result";
+constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer", "qc_analyst",
+                             kAnaPassword};
+
+class DoseE2eTest : public E2eTest {
+ protected:
+  DoseE2eTest() : E2eTest("dose-e2e") {}
+
+  void SetUp() override {
+    SetUpWithAdmin();
+    if (HasFatalFailure()) return;
+    CC_ASSERT_OK_AND_ASSIGN(cleo_, AddUser(kCleo));
+    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
+    CC_ASSERT_OK_AND_ASSIGN(phil_, AddUser(kPhil));
+  }
+
+  // `cellchain <args> --password-stdin` with `input` (a scan's line, if
+  // any) and `password` on stdin.
+  RunResult Signed(const CliSession& who, const char* password,
+                   std::vector<std::string> args,
+                   const std::string& input = "") {
+    args.push_back("--password-stdin");
+    return who.Run(args, input + password + "\n");
+  }
+  std::string SignedOk(const CliSession& who, const char* password,
+                       std::vector<std::string> args,
+                       const std::string& input = "") {
+    RunResult r = Signed(who, password, std::move(args), input);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output;
+  }
+
+  // An RFC 3339 time `hours` after the cord's collection.
+  std::string At(double hours) const {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                            collected_ + absl::Hours(hours),
+                            absl::UTCTimeZone());
+  }
+
+  // A product lot QA released, as the lab and QA make one through the
+  // donor, manufacturing and qc groups: its id (qcl_...). Needs tom_,
+  // otto_, ana_ and quinn_.
+  std::string ReleasedLot();
+  // A material lot of `kind` received by tina and released by QA: its id.
+  std::string ReleasedMaterial(const std::string& kind, const std::string& name,
+                               const std::string& supplier_lot);
+
+  const absl::Time collected_ = absl::FromUnixSeconds(
+      absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
+  std::unique_ptr<CliSession> cleo_, tina_, phil_;
+  std::unique_ptr<CliSession> tom_, otto_, ana_, quinn_;
+};
+
+TEST_F(DoseE2eTest, TheClinicOrdersADoseAndTheLabCalculatesIt) {
+  std::string registered =
+      Ok(*cleo_,
+         {"dose", "patient-register", "--subject-id=RH-017",
+          "--date-of-birth=1961-04-02", "--initials=JD", "--identifying-stdin",
+          "--reason=enrolled in RegenHeart"},
+         "name=Jane Doe\nmrn=MRN-0042\n");
+  EXPECT_THAT(registered, HasSubstr("registered patient RH-017\n"));
+  EXPECT_THAT(registered, ContainsRegex("date of birth +1961-04-02\n"));
+  EXPECT_THAT(registered, ContainsRegex("chain of identity +&/CH"));
+  EXPECT_THAT(registered, ContainsRegex("name +recorded \\(sealed"));
+  EXPECT_THAT(registered, Not(HasSubstr("Jane Doe")));
+
+  // The sealed name: the pharmacist with a reason, never a technician.
+  std::string revealed =
+      Ok(*phil_, {"dose", "patient-show", "--subject-id=RH-017", "--reveal",
+                  "--reason=checking the order sheet"});
+  EXPECT_THAT(revealed, ContainsRegex("name +Jane Doe\n"));
+  EXPECT_THAT(revealed, ContainsRegex("medical record no. +MRN-0042\n"));
+  RunResult not_tina =
+      tina_->Run({"dose", "patient-show", "--subject-id=RH-017", "--reveal",
+                  "--reason=curious"});
+  EXPECT_EQ(not_tina.exit_code, 1) << not_tina.output;
+  EXPECT_THAT(not_tina.output, Not(HasSubstr("Jane Doe")));
+  EXPECT_EQ(not_tina.output,
+            "cellchain: dose patient-show: PERMISSION_DENIED: only pharmacists "
+            "and clinicians may see a patient's identifying data (reason: "
+            "IDENTIFYING_RESTRICTED)\n");
+  std::string shown =
+      Ok(*tina_, {"dose", "patient-show", "--subject-id=RH-017"});
+  EXPECT_THAT(shown, ContainsRegex("initials +JD\n"));
+  EXPECT_THAT(shown, Not(HasSubstr("Jane Doe")));
+
+  // One infusion of 1e7 viable cells in 20 ml, the defaults.
+  std::string ordered =
+      Ok(*cleo_,
+         {"dose", "order-create", "--subject-id=RH-017",
+          "--heparin-iu-per-ml=2", "--planned-infusion-at=2030-01-15T09:00:00Z",
+          "--prescriber=Dr. Hart", "--cells=1e7", "--volume-ml=20"});
+  std::string order_id = Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
+  ASSERT_FALSE(order_id.empty()) << ordered;
+  EXPECT_THAT(ordered, HasSubstr(" for patient RH-017\n"));
+  EXPECT_THAT(ordered, ContainsRegex(
+                           "prescribed +1.00e\\+07 viable cells in 20.0 ml\n"));
+  EXPECT_THAT(ordered, ContainsRegex("heparin 2 IU/ml\n"));
+  EXPECT_THAT(ordered,
+              ContainsRegex("planned infusion +2030-01-15T09:00:00Z\n"));
+  EXPECT_THAT(ordered, ContainsRegex("ordered +cleo at "));
+  std::string order =
+      Ok(*tina_, {"dose", "order-show", "--order-id=" + order_id});
+  EXPECT_THAT(order, HasSubstr("order " + order_id + " for patient RH-017"));
+  EXPECT_THAT(order, HasSubstr("no dose prepared yet\n"));
+
+  // 2.0e6 cells/ml at 90 % viable: 5.6 ml (5.556 to the nearest 0.1 ml)
+  // and 14.4 ml of diluent, 1.008e7 cells, +0.8 %, 5.04e5 cells/ml.
+  std::string plan =
+      Ok(*tina_, {"dose", "calculate", "--cells-per-ml=2e6", "--viability=90"});
+  EXPECT_THAT(plan, HasSubstr("(nothing recorded)"));
+  EXPECT_THAT(plan, ContainsRegex("source +2.00e\\+06 cells/ml at 90.0 % "
+                                  "viable = 1.80e\\+06 viable cells/ml\n"));
+  EXPECT_THAT(plan, ContainsRegex("draw +5.6 ml of suspension \\+ 14.4 ml of "
+                                  "diluent = 20.0 ml\n"));
+  EXPECT_THAT(plan, ContainsRegex("planned dose +1.01e\\+07 viable cells "
+                                  "\\(\\+0.80 % of prescribed\\), 5.04e\\+05 "
+                                  "cells/ml\n"));
+
+  // Nothing awaits release yet.
+  std::string worklist =
+      Ok(*phil_, {"dose", "list", "--worklist=awaiting_release"});
+  EXPECT_THAT(worklist, HasSubstr("0 dose(s)"));
+}
+
+TEST_F(DoseE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
+  // The server's field refusal, named by the flag typed.
+  RunResult initials =
+      cleo_->Run({"dose", "patient-register", "--subject-id=RH-018",
+                  "--date-of-birth=1970-01-01", "--initials=jd"});
+  EXPECT_EQ(initials.exit_code, 1) << initials.output;
+  EXPECT_EQ(initials.output,
+            "cellchain: dose patient-register: INVALID_ARGUMENT: --initials: "
+            "2 or 3 capital letters A-Z (field: initials)\n");
+
+  // A count too dilute for 1e7 cells in 20 ml: the rule by its reason.
+  RunResult dilute =
+      tina_->Run({"dose", "calculate", "--cells-per-ml=2e5", "--viability=90"});
+  EXPECT_EQ(dilute.exit_code, 1) << dilute.output;
+  EXPECT_THAT(dilute.output,
+              ContainsRegex("^cellchain: dose calculate: FAILED_PRECONDITION: "
+                            "[^\n]*\\(reason: SUSPENSION_TOO_DILUTE\\)\n$"));
+
+  // What the client refuses before sending: exit 2.
+  RunResult no_prescriber = cleo_->Run(
+      {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
+       "--planned-infusion-at=2030-01-15T09:00:00Z"});
+  EXPECT_EQ(no_prescriber.exit_code, 2) << no_prescriber.output;
+  EXPECT_THAT(no_prescriber.output,
+              HasSubstr("cellchain: dose order-create: --prescriber is "
+                        "required"));
+  RunResult worklist = phil_->Run({"dose", "list", "--worklist=soon"});
+  EXPECT_EQ(worklist.exit_code, 2) << worklist.output;
+  EXPECT_EQ(worklist.output,
+            "cellchain: dose list: --worklist: \"soon\" is not "
+            "awaiting_release, released_not_infused or expiring_soon\n");
+  RunResult count = tina_->Run(
+      {"dose", "calculate", "--cells-per-ml=lots", "--viability=90"});
+  EXPECT_EQ(count.exit_code, 2) << count.output;
+  EXPECT_EQ(count.output,
+            "cellchain: dose calculate: --cells-per-ml: not a number (e.g. "
+            "2.5e6)\n");
+
+  // A dose nobody prepared, and a patient nobody registered.
+  RunResult unknown =
+      phil_->Run({"dose", "release", "--dose-id=dos_nope", "--scan=x",
+                  "--subject-id=RH-017", "--date-of-birth=1961-04-02",
+                  "--initials=JD", "--password-stdin"},
+                 std::string(kPhilPassword) + "\n");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_THAT(unknown.output,
+              ContainsRegex("^cellchain: dose release: NOT_FOUND: [^\n]*"
+                            "\\(reason: DOSE_NOT_FOUND\\)\n$"));
+  RunResult nobody = cleo_->Run(
+      {"dose", "order-create", "--subject-id=RH-999", "--heparin-iu-per-ml=2",
+       "--planned-infusion-at=2030-01-15T09:00:00Z", "--prescriber=Dr. Hart"});
+  EXPECT_EQ(nobody.exit_code, 1) << nobody.output;
+  EXPECT_THAT(nobody.output,
+              ContainsRegex("^cellchain: dose order-create: NOT_FOUND: [^\n]*"
+                            "\\(reason: PATIENT_NOT_FOUND\\)\n$"));
+
+  // A technician does not order doses.
+  RunResult not_clinician = tina_->Run(
+      {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
+       "--planned-infusion-at=2030-01-15T09:00:00Z", "--prescriber=Dr. Hart"});
+  EXPECT_EQ(not_clinician.exit_code, 1) << not_clinician.output;
+  EXPECT_THAT(not_clinician.output,
+              ContainsRegex("^cellchain: dose order-create: PERMISSION_DENIED: "
+                            "[^\n]*\\(reason: ROLE_NOT_ALLOWED\\)\n$"));
+}
+
+TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
+  CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser(kTom));
+  CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
+  CC_ASSERT_OK_AND_ASSIGN(ana_, AddUser(kAna));
+  CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
+  const std::string lot = ReleasedLot();
+  ASSERT_FALSE(lot.empty());
+  const std::string heparin =
+      ReleasedMaterial("heparin", "Heparin sodium 5000 IU/ml", "HEP-2291");
+  const std::string saline =
+      ReleasedMaterial("saline", "Sodium chloride 0.9 %", "NACL-0077");
+  Ok(*quinn_, {"custody", "location-add", "--kind=site", "--name=Pharmacy"});
+
+  Ok(*cleo_, {"dose", "patient-register", "--subject-id=RH-017",
+              "--date-of-birth=1961-04-02", "--initials=JD"});
+  std::string ordered = Ok(
+      *cleo_,
+      {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
+       "--planned-infusion-at=2030-01-15T09:00:00Z", "--prescriber=Dr. Hart"});
+  std::string order_id = Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
+  ASSERT_FALSE(order_id.empty()) << ordered;
+
+  // The technician prepares it from the released lot: 5.6 ml of a
+  // suspension of 2e6 cells/ml at 90 % viable, made up to 20 ml.
+  std::string prepared =
+      SignedOk(*tina_, kTinaPassword,
+               {"dose", "prepare", "--order-id=" + order_id, "--lot-id=" + lot,
+                "--cells-per-ml=2e6", "--viability=90", "--heparin=" + heparin,
+                "--saline=" + saline, "--location-id=Pharmacy"});
+  std::string dose = Capture(prepared, "prepared dose (dos_[A-Za-z0-9_]+)");
+  ASSERT_FALSE(dose.empty()) << prepared;
+  EXPECT_THAT(prepared, ContainsRegex("dos_[A-Za-z0-9_]+ +PREPARED\n"));
+  EXPECT_THAT(prepared, ContainsRegex("lot +" + lot));
+  EXPECT_THAT(prepared, ContainsRegex("draw +5.6 ml of suspension \\+ 14.4 ml "
+                                      "of diluent = 20.0 ml\n"));
+  EXPECT_THAT(prepared, ContainsRegex("chain of identity &/CH"));
+  EXPECT_THAT(prepared, ContainsRegex("prepared +tina at "));
+
+  // Its count: 5e5 cells/ml at 95 % in 20 ml, 9.5e6 viable cells, -5 %.
+  std::string counted = SignedOk(*tina_, kTinaPassword,
+                                 {"dose", "post-count", "--dose-id=" + dose,
+                                  "--cells-per-ml=5e5", "--viability=95"});
+  EXPECT_THAT(counted, HasSubstr("dose " + dose +
+                                 " counted: ACCEPTABLE; 9.50e+06 viable cells "
+                                 "delivered (-5.00 % of prescribed), 95.0 % "
+                                 "viable; state COUNTED\n"));
+
+  // Four eyes: the technician who prepared it does not verify it.
+  RunResult own =
+      Signed(*tina_, kTinaPassword, {"dose", "verify", "--dose-id=" + dose});
+  EXPECT_EQ(own.exit_code, 1) << own.output;
+  EXPECT_THAT(own.output,
+              ContainsRegex("^cellchain: dose verify: PERMISSION_DENIED: "
+                            "[^\n]*\\(reason: FOUR_EYES_SAME_PERSON\\)\n$"));
+  EXPECT_THAT(
+      SignedOk(*tom_, kTomPassword, {"dose", "verify", "--dose-id=" + dose}),
+      HasSubstr("dose " + dose + " verified by tom at "));
+
+  // The pharmacy's worklist, and the dose as the pharmacist sees it.
+  EXPECT_THAT(
+      Ok(*phil_, {"dose", "list", "--worklist=awaiting_release"}),
+      ContainsRegex(dose + " +RH-017 +[A-Z0-9]{13} +[^ ]+ +VERIFIED +"));
+  std::string shown = Ok(*phil_, {"dose", "show", "--dose-id=" + dose});
+  EXPECT_THAT(shown, HasSubstr("a release now: no gate fails"));
+  std::string label = Capture(shown, "label data +([^\n]+)\n");
+  ASSERT_FALSE(label.empty()) << shown;
+
+  // The patient read from the sheet is not the order's: refused, every gate
+  // shown, the failing one named.
+  RunResult wrong = Signed(
+      *phil_, kPhilPassword,
+      {"dose", "release", "--dose-id=" + dose, "--scan=-",
+       "--subject-id=RH-017", "--date-of-birth=1961-04-02", "--initials=JX"},
+      label + "\n");
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
+  EXPECT_THAT(wrong.output, HasSubstr("dose " + dose + " NOT released"));
+  EXPECT_THAT(wrong.output, ContainsRegex("FAIL +PATIENT_MISMATCH +"));
+  EXPECT_THAT(wrong.output, ContainsRegex("pass +LABEL_MISMATCH +"));
+  EXPECT_THAT(wrong.output, ContainsRegex("pass +LOT_NOT_RELEASED +"));
+  EXPECT_THAT(wrong.output,
+              ContainsRegex("\ncellchain: dose release: FAILED_PRECONDITION: "
+                            "[^\n]*\\(reason: PATIENT_MISMATCH\\)\n$"));
+
+  std::string released = SignedOk(
+      *phil_, kPhilPassword,
+      {"dose", "release", "--dose-id=" + dose, "--scan=-",
+       "--subject-id=RH-017", "--date-of-birth=1961-04-02", "--initials=JD"},
+      label + "\n");
+  EXPECT_THAT(released, HasSubstr("dose " + dose + " RELEASED by phil at "));
+  for (const char* gate :
+       {"LOT_NOT_RELEASED", "CONDITION_NOT_ACKNOWLEDGED",
+        "PREPARATION_NOT_ACCEPTED", "PREPARATION_NOT_VERIFIED",
+        "LABEL_MISMATCH", "PATIENT_MISMATCH", "DOSE_EXPIRED", "ITEM_ON_HOLD",
+        "CUSTODY_BROKEN", "TEMPERATURE_EXCURSION"}) {
+    EXPECT_THAT(released, ContainsRegex(std::string("pass +") + gate + " +"));
+  }
+  EXPECT_THAT(released, Not(HasSubstr("FAIL")));
+
+  std::string issued =
+      Ok(*phil_, {"dose", "issue", "--dose-id=" + dose, "--to-user=cleo",
+                  "--condition=2-8 C, cool box"});
+  EXPECT_THAT(issued, ContainsRegex("dose " + dose +
+                                    " ISSUED to cleo: handoff [a-z]+_"));
+  EXPECT_THAT(Ok(*cleo_, {"dose", "order-show", "--order-id=" + order_id}),
+              ContainsRegex(dose + " +RH-017 +.* +ISSUED +"));
+  EXPECT_THAT(Ok(*phil_, {"dose", "list", "--worklist=released_not_infused"}),
+              HasSubstr(dose));
+}
+
+// Donor intake up to QA's release of the donor lot; a batch whose P0 is
+// processed, harvested and verified, its product lot harvested (6e7 cells
+// in 30 ml) and verified, all entered late from the paper record; then
+// release testing of one test, reviewed by a second analyst, and QA's
+// release.
+std::string DoseE2eTest::ReleasedLot() {
+  std::string out = Ok(*tina_, {"donor", "register"});
+  std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
+  EXPECT_FALSE(code.empty()) << out;
+  Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
+              "--form-version=UC-ICF v3.2", "--consented-at=" + At(-24 * 6),
+              "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
+  std::vector<std::string> screen = {"donor",
+                                     "screen",
+                                     "--donor-code=" + code,
+                                     "--method=CMIA",
+                                     "--kit-lot=K-2291",
+                                     "--drawn-at=" + At(-24),
+                                     "--result=non_reactive"};
+  for (const char* test :
+       {"HIV12_AB", "HIV1_NAT", "HBSAG", "HBC_AB", "HBV_NAT", "HCV_AB",
+        "HCV_NAT", "HTLV_AB", "SYPHILIS", "WNV_NAT", "TCRUZI_AB", "CMV_AB"}) {
+    screen.push_back(std::string("--test=") + test);
+  }
+  Ok(*otto_, screen);
+  out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
+                    "--delivered-at=" + At(-1), "--collected-at=" + At(0),
+                    "--received-at=" + At(5), "--min-celsius=3.5",
+                    "--max-celsius=6", "--weight-grams=42.5"});
+  std::string donor_lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
+  EXPECT_FALSE(donor_lot.empty()) << out;
+  SignedOk(*quinn_, kQuinnPassword,
+           {"donor", "determine", "--donor-code=" + code});
+  SignedOk(*quinn_, kQuinnPassword,
+           {"donor", "release-lot", "--lot-id=" + donor_lot});
+
+  out = Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + donor_lot,
+                    "--started-at=" + At(18),
+                    std::string("--late-entry-reason=") + kPaperRecord});
+  std::string batch = Capture(out, "batch (bat_[A-Za-z0-9_-]+) started");
+  EXPECT_FALSE(batch.empty()) << out;
+  out = Ok(*quinn_, {"custody", "location-add", "--kind=site",
+                     "--name=Cell Therapy Unit"});
+  std::string site = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+  out = Ok(*quinn_, {"custody", "location-add", "--kind=room",
+                     "--name=Culture room", "--parent-location=" + site});
+  std::string culture = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+  out = SignedOk(
+      *tina_, kTinaPassword,
+      {"manufacturing", "processing", "--batch-id=" + batch,
+       "--location-id=" + culture, "--method=enzymatic", "--tissue-grams=20",
+       "--vessel-type=T175 flask", "--vessel-count=1", "--seeded-at=" + At(19),
+       "--seeded-cells=2.5e5",
+       std::string("--late-entry-reason=") + kPaperRecord});
+  std::string p0 = Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(processing P0");
+  EXPECT_FALSE(p0.empty()) << out;
+  // 2.5e5 to 6.4e7 in 168 h: 8 doublings, one in 21 h.
+  out = SignedOk(*tina_, kTinaPassword,
+                 {"manufacturing", "harvest", "--step-id=" + p0,
+                  "--harvested-at=" + At(19 + 168), "--harvested-cells=6.4e7",
+                  "--viability=95", "--confluence=85",
+                  std::string("--late-entry-reason=") + kPaperRecord});
+  SignedOk(*tom_, kTomPassword,
+           {"manufacturing", "verify", "--step-id=" + p0,
+            "--revision=" + Capture(out, "revision ([0-9]+)")});
+  out = SignedOk(*tina_, kTinaPassword,
+                 {"manufacturing", "product-harvest", "--source-step-id=" + p0,
+                  "--harvested-at=" + At(19 + 169), "--harvested-cells=6e7",
+                  "--viability=93", "--volume-ml=30",
+                  std::string("--late-entry-reason=") + kPaperRecord});
+  std::string harvest =
+      Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(product_harvest");
+  EXPECT_FALSE(harvest.empty()) << out;
+  SignedOk(*tom_, kTomPassword,
+           {"manufacturing", "verify", "--step-id=" + harvest,
+            "--revision=" + Capture(out, "revision ([0-9]+)")});
+
+  // Release testing: one test, entered by otto, reviewed by ana.
+  TempDir files("dose-e2e-files");
+  const std::string tests_file = files.path() + "/release-tests.json";
+  std::ofstream(tests_file) << R"({"tests": [
+    {"code": "VIABILITY", "name": "Viability", "method": "7-AAD",
+     "kind": "RESULT_KIND_NUMERIC", "unit": "%", "limits": {"min": "70"},
+     "required": true}]})";
+  out = Ok(*quinn_,
+           {"qc", "spec-create", "--spec-name=DOSE-E2E",
+            "--product=UC-MSC, RegenHeart", "--tests-file=" + tests_file});
+  std::string spec = Capture(out, "specification (spc_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(spec.empty()) << out;
+  SignedOk(*quinn_, kQuinnPassword,
+           {"qc", "spec-approve", "--spec-id=" + spec});
+  out = Ok(*otto_,
+           {"qc", "lot-open", "--batch-id=" + batch, "--spec-name=DOSE-E2E"});
+  std::string lot = Capture(out, "lot (qcl_[A-Za-z0-9_-]+) opened");
+  EXPECT_FALSE(lot.empty()) << out;
+  const std::string drawn_at =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() - absl::Minutes(30),
+                       absl::UTCTimeZone());
+  out = Ok(*tina_, {"qc", "sample-draw", "--batch-id=" + batch,
+                    "--tests=viability", "--drawn-at=" + drawn_at,
+                    "--description=1 mL of the final formulation"});
+  std::string sample = Capture(out, "sample (smp_[A-Za-z0-9_-]+) drawn");
+  EXPECT_FALSE(sample.empty()) << out;
+  out = SignedOk(
+      *otto_, kOttoPassword,
+      {"qc", "result-enter", "--sample-id=" + sample, "--test=VIABILITY",
+       "--value=93", "--unit=%", "--tested-at=" + drawn_at});
+  std::string result = Capture(out, "result (res_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(result.empty()) << out;
+  SignedOk(*ana_, kAnaPassword,
+           {"qc", "result-review", "--result-id=" + result});
+  SignedOk(*quinn_, kQuinnPassword,
+           {"qc", "dispose", "--lot-id=" + lot, "--disposition=released"});
+  return lot;
+}
+
+std::string DoseE2eTest::ReleasedMaterial(const std::string& kind,
+                                          const std::string& name,
+                                          const std::string& supplier_lot) {
+  std::string out = Ok(
+      *tina_,
+      {"manufacturing", "material-receive", "--kind=" + kind, "--name=" + name,
+       "--supplier=BioSupply GmbH", "--supplier-lot=" + supplier_lot,
+       "--expires-on=" + absl::FormatTime("%Y-%m-%d",
+                                          absl::Now() + absl::Hours(24 * 365),
+                                          absl::UTCTimeZone())});
+  std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(id.empty()) << out;
+  SignedOk(*quinn_, kQuinnPassword,
+           {"manufacturing", "material-release", "--material-id=" + id});
+  return id;
+}
+
+}  // namespace
+}  // namespace cellchain::e2e
