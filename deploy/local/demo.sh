@@ -153,10 +153,10 @@ step_where() {
                psql: deploy/local/pg-cluster.sh ${STACK_PG} psql -d cellchain
   dev PKI      ${STACK_PKI} (CA, server, workstation certs, Ed25519 signing keys)
   users        ${STACK_ADMIN_USER} (admin), ${STACK_QA_USER} (qa), ${STACK_TECH_USER} and ${STACK_TECH2_USER}
-               (technician), ${STACK_QC_USER} (qc_analyst), ${STACK_PHARM_USER} (pharmacist),
+               (technician), ${STACK_QC_USER} and ${STACK_QC2_USER} (qc_analyst), ${STACK_PHARM_USER} (pharmacist),
                ${STACK_CLIN1_USER} and ${STACK_CLIN2_USER} (clinician); dev-only passwords in deploy/local/env.sh
-  sessions     ${STACK_SESSIONS}/ada, /quinn, /tina, /tom, /otto and /phil, still logged in
-               (until idle or expired)
+  sessions     ${STACK_SESSIONS}/ada, /quinn, /tina, /tom, /otto, /ana, /phil, /cleo and
+               /carl, still logged in (until idle or expired)
   story        ${RH_OUT} (labels, the exported bundle, QA's saved checkpoint)
   state        ${STACK_STATE} (deploy/local/stack.sh destroy removes it)
   CLI          ${STACK_CLI} --target=${STACK_LISTEN} --ca=… --cert=… --key=… system ping

@@ -43,6 +43,7 @@ STACK_SESSIONS="${STACK_STATE}/sessions"
 #   tech.tom  Tom Second     technician  (the RegenHeart story's second
 #                                         pair of eyes; the same way)
 #   qc.otto   Otto Analyst   qc_analyst  (screening and release tests)
+#   qc.ana    Ana Reviewer   qc_analyst  (reviews Otto's results)
 #   clin.cleo Cleo Clinician clinician   (the cath lab's two clinicians,
 #   clin.carl Carl Cardiologist clinician  at workstation clinic-ws-01)
 STACK_ADMIN_USER="admin"
@@ -68,6 +69,10 @@ STACK_QC_USER="qc.otto"
 STACK_QC_NAME="Otto Analyst"
 STACK_QC_TEMP_PASSWORD="dev-only qc first-day pw"
 STACK_QC_PASSWORD="dev-only Otto 2026 pw"
+STACK_QC2_USER="qc.ana"
+STACK_QC2_NAME="Ana Reviewer"
+STACK_QC2_TEMP_PASSWORD="dev-only qc first-day pw 2"
+STACK_QC2_PASSWORD="dev-only Ana 2026 pw"
 STACK_CLIN1_USER="clin.cleo"
 STACK_CLIN1_NAME="Cleo Clinician"
 STACK_CLIN1_TEMP_PASSWORD="dev-only clinic first-day pw"

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # The RegenHeart story, played through the real clients (cellchain,
 # cellchain-label, cellchain-verify) against the local stack: a birth
-# mother's cord becomes a released product lot of umbilical-cord MSCs, every
-# step signed, verified by a second person, labelled and traced, and the
-# audit trail verified online and offline.
+# mother's cord becomes a lot of umbilical-cord MSCs, released by QA after
+# its tests, and one patient's dose, released by the pharmacy and checked at
+# the cath lab's bedside; every step signed, checked by a second person,
+# labelled and traced, and the audit trail verified online and offline.
+# The release tests and the dose need the CLI's qc and dose groups: without
+# them the story stops at the product lot and says so.
 #
 # The lab's weeks are replayed from its records: the cord was collected
-# $RH_DAYS_AGO days ago (default 36) and every step is entered at the time it
+# $RH_DAYS_AGO days ago (default 40) and every step is entered at the time it
 # happened, each late entry with its reason, as GMP has a paper batch record
 # transcribed. Real times are needed: a passage's cells may not double faster
-# than every 15 h (IMPLAUSIBLE_GROWTH).
+# than every 15 h (IMPLAUSIBLE_GROWTH). The dose, its release and the bedside
+# check take the server's clock: they happen now. The infusion (10 minutes)
+# is recorded only with RH_WAIT_INFUSION=1, which waits for it.
 #
 # demo.sh sources this file and calls regenheart_story after its own steps;
 # run alone (deploy/local/regenheart.sh) it plays the story on a running
 # stack (deploy/local/stack.sh up). Each run makes a new donor, batch and
 # lots, so it can be played again on the same stack.
 #
-# Outputs: deploy/local/state/regenheart/ (labels/*.zpl, bundle/, story.log
-# when demo.sh's output is teed there).
+# Outputs: deploy/local/state/regenheart/ (labels/*.zpl, the certificate of
+# analysis, bundle/, QA's saved checkpoint). Not thread-safe: one story at a
+# time per stack (the printer's port, the session files).
 set -euo pipefail
 
 rh_here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +41,7 @@ RH_PRINTER_PID=""
 # Why every entry below is made after the fact.
 RH_PAPER="transcribed from the paper batch record for the demo"
 # When the cord was collected (Unix seconds); every time is hours after it.
-RH_COLLECTED=$(($(date -u +%s) - ${RH_DAYS_AGO:-36} * 86400))
+RH_COLLECTED=$(($(date -u +%s) - ${RH_DAYS_AGO:-40} * 86400))
 
 # at HOURS: RFC 3339 (UTC) HOURS after the cord's collection (may be < 0).
 at() {
@@ -46,15 +52,17 @@ day() {
   date -u -d "@$(($(date -u +%s) + $1 * 86400))" +%F
 }
 
-# The people of the story: session file name, workstation, password.
 # What the story makes: material and equipment ids by lot and asset tag,
 # passage steps by number.
 declare -A mat=() eqp=()
 passage=()
 
+# The people of the story: session file name, workstation.
 tina=(tina clients/lab-ws-01)
 tom=(tom clients/lab-ws-01)
+cleo=(cleo clients/clinic-ws-01)
 otto=(otto clients/lab-ws-01)
+ana=(ana clients/lab-ws-01)
 quinn=(quinn clients/qa-ws-01)
 phil=(phil clients/pharmacy-ws-01)
 
@@ -80,6 +88,7 @@ ch_people() {
 The lab's weeks are replayed from its records: the cord was collected on
 $(at 0 | cut -c1-10) and every step is entered at the time it happened, late,
 with the reason "${RH_PAPER}".
+The dose, its release and the bedside check happen now, by the server's clock.
 Each command is shown before it runs; ids are read from the answers.
 EOF
   step "The people, each with their roles, log in at their workstations"
@@ -88,8 +97,13 @@ EOF
   login_as tina clients/lab-ws-01 "${STACK_TECH_USER}" "${STACK_TECH_PASSWORD}"
   login_as tom clients/lab-ws-01 "${STACK_TECH2_USER}" "${STACK_TECH2_PASSWORD}"
   login_as otto clients/lab-ws-01 "${STACK_QC_USER}" "${STACK_QC_PASSWORD}"
+  login_as ana clients/lab-ws-01 "${STACK_QC2_USER}" "${STACK_QC2_PASSWORD}"
   login_as quinn clients/qa-ws-01 "${STACK_QA_USER}" "${STACK_QA_PASSWORD}"
   login_as phil clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_PASSWORD}"
+  login_as cleo clients/clinic-ws-01 "${STACK_CLIN1_USER}" "${STACK_CLIN1_PASSWORD}"
+  # Dr. Carl co-signs at Dr. Cleo's bedside workstation with his password;
+  # his own session is for his own work.
+  login_as carl clients/clinic-ws-01 "${STACK_CLIN2_USER}" "${STACK_CLIN2_PASSWORD}"
   run_as tom clients/lab-ws-01 whoami
   echo "Before the story, QA keeps the log's signed checkpoint and key, apart from the database:"
   run_as "${quinn[@]}" audit checkpoint --save="${RH_OUT}/checkpoint-before.txt"
@@ -139,6 +153,7 @@ ch_materials() {
   local kind name lot
   for spec in "medium|MEM alpha|ME-2291" "supplement|human platelet lysate|PL-77" \
     "digestion_enzyme|collagenase NB 6|CN-310" "cryoprotectant|CryoStor CS10|CS-5521" \
+    "heparin|heparin sodium 5000 IU/ml|HE-118" "saline|0.9 % sodium chloride|NS-904" \
     "medium|MEM alpha|ME-2292"; do
     # Each run its own supplier lots ($$): a lot is received once.
     IFS='|' read -r kind name lot <<<"${spec}"
@@ -150,7 +165,8 @@ ch_materials() {
   medium="${mat[ME-2291]}" lysate="${mat[PL-77]}" enzyme="${mat[CN-310]}" dmso="${mat[CS-5521]}"
   bad_medium="${mat[ME-2292]}"
   need "material id" "${medium}"
-  for m in "${medium}" "${lysate}" "${enzyme}" "${dmso}"; do
+  heparin="${mat[HE-118]}" saline="${mat[NS-904]}"
+  for m in "${medium}" "${lysate}" "${enzyme}" "${dmso}" "${heparin}" "${saline}"; do
     quinn_signs manufacturing material-release --material-id="${m}" --released-at="$(at -24)" \
       --late-entry-reason="${RH_PAPER}"
   done
@@ -299,11 +315,212 @@ ch_product() {
   run_as "${quinn[@]}" manufacturing growth-curve --batch-id="${batch}"
 }
 
+# has_command GROUP COMMAND: this cellchain has the command (its --help
+# names it; an unknown one prints the general usage).
+has_command() {
+  "${STACK_CLI}" "$@" --help 2>/dev/null | head -n 1 | grep -q "^Usage: cellchain $* "
+}
+# The qc, dose and clinical chapters need all three groups: a dose is made
+# only from a lot QA released, and only an issued dose reaches the cath lab.
+whole_story() {
+  has_command qc lot-open && has_command dose prepare && has_command clinical infuse
+}
+
+ch_qc() {
+  step "Release tests: QA approves the specification, Otto enters the results, Ana reviews them"
+  keep_as "${quinn[@]}" qc spec-create --spec-name="RH-RELEASE" --product="UC-MSC, RegenHeart" \
+    --use-default
+  local spec
+  spec="$(capture '(spc_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "specification" "${spec}"
+  quinn_signs qc spec-approve --spec-id="${spec}"
+  keep_as "${otto[@]}" qc lot-open --batch-id="${batch}" --spec-name="RH-RELEASE"
+  qc_lot="$(capture '(qcl_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "QC lot" "${qc_lot}"
+  local -a tests=(VIABILITY CD73 CD90 CD105 CD34 CD45 CD14_CD11B CD19_CD79A HLA_DR STERILITY
+    MYCOPLASMA ENDOTOXIN KARYOTYPE VIABLE_CELL_COUNT)
+  local joined
+  joined="$(IFS=,; echo "${tests[*]}")"
+  keep_as "${tina[@]}" qc sample-draw --batch-id="${batch}" --tests="${joined}" \
+    --drawn-at="$(at $((product_at + 1)))" --description="5 ml of the product lot"
+  local sample
+  sample="$(capture '(smp_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "sample" "${sample}"
+  local code value unit result tested=$((product_at + 24))
+  for code in "${tests[@]}"; do
+    case "${code}" in
+      VIABILITY) value=91.0 unit=% ;;
+      CD73 | CD90 | CD105) value=98.7 unit=% ;;
+      STERILITY) value="no growth" unit="" ;;
+      MYCOPLASMA) value="not detected" unit="" ;;
+      ENDOTOXIN) value=0.12 unit="[EU]/mL" ;;
+      KARYOTYPE) value=normal unit="" ;;
+      VIABLE_CELL_COUNT) value=3.0E7 unit=cells ;;
+      *) value=0.6 unit=% ;;
+    esac
+    # Sterility's culture reads after 14 days.
+    [[ "${code}" == STERILITY ]] && tested=$((product_at + 14 * 24))
+    signed "${otto[@]}" "${STACK_QC_PASSWORD}" qc result-enter --sample-id="${sample}" \
+      --test="${code}" --value="${value}" ${unit:+--unit="${unit}"} --tested-at="$(at "${tested}")" \
+      --instrument="QC lab"
+    result="$(capture '(res_[A-Za-z0-9_-]+)' "${OUT}")"
+    need "result" "${result}"
+    signed "${ana[@]}" "${STACK_QC2_PASSWORD}" qc result-review --result-id="${result}"
+  done
+  step "QA releases the lot (signed), every gate shown; the certificate of analysis"
+  quinn_signs qc dispose --lot-id="${qc_lot}" --disposition=released
+  run_as "${otto[@]}" qc certificate --lot-id="${qc_lot}" --out="${RH_OUT}/certificate-of-analysis.pdf"
+}
+
+# The patient, as the order sheet and the wristband give them.
+RH_SUBJECT="RH-$$"
+RH_DOB="1961-04-12"
+RH_INITIALS="JD"
+
+ch_order() {
+  step "The patient: Phil registers the trial subject, Dr. Cleo orders one dose"
+  echo "(name and record number are piped in and stored sealed)"
+  show "${phil[@]}" dose patient-register --subject-id="${RH_SUBJECT}" \
+    --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" --identifying-stdin
+  cellchain_person "${phil[@]}" dose patient-register --subject-id="${RH_SUBJECT}" \
+    --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" --identifying-stdin \
+    <<<$'name=John Doe\nmrn=MRN-0017' || die "patient-register failed"
+  keep_as "${cleo[@]}" dose order-create --subject-id="${RH_SUBJECT}" --heparin-iu-per-ml=100 \
+    --planned-infusion-at="$(date -u -d '+2 hours' +%FT%TZ)" --prescriber="Dr. Cleo Clinician" \
+    --cells=1e7 --volume-ml=20
+  order="$(capture '(ord_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "order" "${order}"
+}
+
+ch_dose() {
+  step "The dose, 1x10^7 cells in 20 ml: Tina prepares and counts it, Tom verifies it"
+  echo "What the product lot's count (1e6 cells/ml, 91 % viable) gives:"
+  run_as "${tina[@]}" dose calculate --cells-per-ml=1e6 --viability=91 --cells=1e7 --volume-ml=20
+  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose prepare --order-id="${order}" \
+    --lot-id="${qc_lot}" --cells-per-ml=1e6 --viability=91 --heparin="${heparin}" \
+    --saline="${saline}"
+  dose="$(capture '(dos_[A-Za-z0-9_-]+)' "${OUT}")"
+  bag="$(capture '^ *bag +(itm_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "dose" "${dose}"
+  need "dose bag" "${bag}"
+  echo "The bag's own count: 5.2e5 cells/ml, 96 % viable, in 20 ml"
+  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose post-count --dose-id="${dose}" \
+    --cells-per-ml=5.2e5 --viability=96
+  signed "${tom[@]}" "${STACK_TECH2_PASSWORD}" dose verify --dose-id="${dose}"
+  echo "The bag's label, printed through the labels service and scanned:"
+  print_label "${bag}" dose-bag
+}
+
+ch_to_pharmacy() {
+  step "Tina hands the bag to Phil (pharmacy); his scan of the wrong label is refused"
+  keep_as "${tina[@]}" custody handoff --item-id="${bag}" --to-user="${STACK_PHARM_USER}" \
+    --condition="cool box, 2-8 °C"
+  local handoff
+  handoff="$(capture 'handoff (hnd_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "handoff" "${handoff}"
+  echo "(Phil scans a cryovial's label instead of the bag's)"
+  refused "${phil[@]}" SCAN_MISMATCH custody accept --handoff-id="${handoff}" --scan=- \
+    <<<"$(datamatrix "${RH_LABELS}/cryovial-2.zpl")"
+  echo "(now the bag's label)"
+  run_as "${phil[@]}" custody accept --handoff-id="${handoff}" --scan=- \
+    <<<"$(datamatrix "${RH_LABELS}/dose-bag.zpl")"
+}
+
+ch_release() {
+  step "Phil releases the dose for this patient: the bag's label scanned, every gate shown"
+  local scan
+  scan="$(datamatrix "${RH_LABELS}/dose-bag.zpl")"
+  echo "(the scanner reads the bag's label: ${scan}; the patient is read from the order sheet)"
+  show "${phil[@]}" dose release --dose-id="${dose}" --scan=- --subject-id="${RH_SUBJECT}" \
+    --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" --password-stdin
+  OUT="$(cellchain_person "${phil[@]}" dose release --dose-id="${dose}" --scan=- \
+    --subject-id="${RH_SUBJECT}" --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" \
+    --password-stdin <<<"${scan}"$'\n'"${STACK_PHARM_PASSWORD}")" || {
+    printf '%s\n' "${OUT}"
+    die "the release was refused"
+  }
+  printf '%s\n' "${OUT}"
+}
+
+ch_cathlab() {
+  step "To the cath lab: Phil issues the dose to Dr. Cleo, who receives it by scanning the bag"
+  run_as "${phil[@]}" dose issue --dose-id="${dose}" --to-user="${STACK_CLIN1_USER}" \
+    --condition="cool box, 2-8 °C"
+  echo "(Dr. Cleo scans the bag's label)"
+  keep_as "${cleo[@]}" clinical receive --dose-id="${dose}" --scan=- \
+    <<<"$(datamatrix "${RH_LABELS}/dose-bag.zpl")"
+  infusion="$(capture '(inf_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "infusion" "${infusion}"
+}
+
+# bedside DOB INITIALS: Dr. Cleo's and Dr. Carl's bedside check, each
+# scanning the bag and reading the wristband; both passwords on stdin.
+bedside_args() {
+  local scan
+  scan="$(datamatrix "${RH_LABELS}/dose-bag.zpl")"
+  printf '%s\n' clinical bedside-check --infusion-id="${infusion}" --label-scan="${scan}" \
+    --date-of-birth="$1" --initials="$2" --second-clinician="${STACK_CLIN2_USER}" \
+    --second-label-scan="${scan}" --second-date-of-birth="$1" --second-initials="$2" \
+    --password-stdin
+}
+
+ch_bedside() {
+  step "Bedside check by two clinicians: the wrong patient is refused, the right one passes"
+  local -a args
+  echo "(the patient in the next bed: born 1958-09-30, initials MK)"
+  mapfile -t args < <(bedside_args 1958-09-30 MK)
+  refused "${cleo[@]}" WRONG_PATIENT "${args[@]}" \
+    <<<"${STACK_CLIN1_PASSWORD}"$'\n'"${STACK_CLIN2_PASSWORD}"
+  echo "(RegenHeart's patient: the wristband reads ${RH_DOB}, ${RH_INITIALS})"
+  mapfile -t args < <(bedside_args "${RH_DOB}" "${RH_INITIALS}")
+  show "${cleo[@]}" "${args[@]}"
+  OUT="$(cellchain_person "${cleo[@]}" "${args[@]}" \
+    <<<"${STACK_CLIN1_PASSWORD}"$'\n'"${STACK_CLIN2_PASSWORD}")" || {
+    printf '%s\n' "${OUT}"
+    die "the bedside check was refused"
+  }
+  printf '%s\n' "${OUT}"
+  bedside_at="$(date -u +%s)"
+}
+
+ch_infusion() {
+  step "The infusion: 20 ml at 2 ml/min over 10 minutes, then the day 1-5 observation"
+  if [[ "${RH_WAIT_INFUSION:-0}" != 1 ]]; then
+    cat <<EOF
+An infusion is recorded once it has ended, at its real times (never in the
+future, not before the bedside check), so this one can be recorded 10 minutes
+from now: run with RH_WAIT_INFUSION=1 and the story waits for it, records it
+and day 1 of the observation. Days 2-5 fall on the next four days, so they
+cannot be entered in one run. The dose expires 6 hours after its preparation;
+that refusal (DOSE_EXPIRED) cannot be shown in one run either.
+EOF
+    return 0
+  fi
+  local start=$((bedside_at + 60)) end
+  end=$((start + 600))
+  echo "(the infusion starts a minute after the bedside check and runs 10 minutes; waiting)"
+  while (($(date -u +%s) < end + 5)); do
+    sleep 10
+  done
+  signed "${cleo[@]}" "${STACK_CLIN1_PASSWORD}" clinical infuse --infusion-id="${infusion}" \
+    --started-at="$(date -u -d "@${start}" +%FT%TZ)" --ended-at="$(date -u -d "@${end}" +%FT%TZ)" \
+    --volume-ml=20 --artery=left_anterior_descending --catheter-fr=6
+  signed "${cleo[@]}" "${STACK_CLIN1_PASSWORD}" clinical observe --infusion-id="${infusion}" \
+    --day=1 --observed-at="$(date -u +%FT%TZ)"
+  echo "Days 2-5 fall on the next four days: they cannot be entered in one run."
+  run_as "${cleo[@]}" clinical record --subject-id="${RH_SUBJECT}"
+}
+
 ch_pending() {
   step "Release tests, QA disposition, the dose, the infusion: not in this build yet"
-  cat <<'EOF'
-The cellchain CLI's qc, dose and clinical groups are still being written, so
-the story cannot yet play, through the clients, the release tests and QA's
+  local missing=() g
+  for g in "qc lot-open" "dose prepare" "clinical infuse"; do
+    # shellcheck disable=SC2086  # "group command", split on purpose
+    has_command ${g} || missing+=("${g%% *}")
+  done
+  cat <<EOF
+This cellchain has no ${missing[*]} command group yet (being written), so the
+story cannot play, through the clients, the release tests and QA's
 disposition, the patient's order, the dose of 1e7 cells in 20 ml prepared and
 verified, pharmacy release, the bedside check by two clinicians, the infusion
 at 2 ml/min over 10 minutes or the day 1-5 observations (the services exist in
@@ -411,8 +628,13 @@ ch_custody() {
 }
 
 ch_trace() {
-  step "QA traces the product lot backward: donor, materials, equipment, operators"
-  run_as "${quinn[@]}" custody trace --direction=backward --item-id="${product}"
+  if [[ -n "${bag:-}" ]]; then
+    step "QA traces the dose backward: patient, lot, passages, donor, materials, equipment, operators"
+    run_as "${quinn[@]}" custody trace --direction=backward --item-id="${bag}"
+  else
+    step "QA traces the product lot backward: donor, materials, equipment, operators"
+    run_as "${quinn[@]}" custody trace --direction=backward --item-id="${product}"
+  fi
 }
 
 ch_audit() {
@@ -442,15 +664,32 @@ ch_summary() {
   cord lot     ${cord} (DIN ${din:-?}), received, released by QA
   batch        ${batch}: P0 (processing) and P1-P4, every step signed by Tina
                and verified by Tom; a master bank of 2 vials from P2
-  product lot  ${product}: 3e7 cells in 30 ml, waiting for QC (QC_PENDING),
-               handed to pharmacy with a scan
+  product lot  ${product}: 3e7 cells in 30 ml
+EOF
+  if [[ -n "${bag:-}" ]]; then
+    local infused="bedside-verified; the infusion not recorded (RH_WAIT_INFUSION=1 records it)"
+    [[ "${RH_WAIT_INFUSION:-0}" == 1 ]] && infused="infused at 2 ml/min over 10 min; day 1 observed"
+    cat <<EOF
+  release      QC lot ${qc_lot}: 14 tests entered by Otto, reviewed by Ana,
+               released by QA; certificate ${RH_OUT}/certificate-of-analysis.pdf
+  dose         ${dose} (bag ${bag}) for ${RH_SUBJECT}: 1e7 cells in 20 ml,
+               counted, verified, released by Phil, received at the cath lab,
+               ${infused}
   refusals     MATERIAL_NOT_RELEASED, FOUR_EYES_SAME_PERSON, IMPLAUSIBLE_GROWTH,
-               SCAN_MISMATCH
-  labels       ${RH_LABELS}/*.zpl (P1-P4 flasks, 2 cryovials: the ZPL the
-               printer received)
+               SCAN_MISMATCH, WRONG_PATIENT, a wrong vial's label (FAIL)
+EOF
+  else
+    cat <<EOF
+               waiting for QC, handed to pharmacy with a scan
+  refusals     MATERIAL_NOT_RELEASED, FOUR_EYES_SAME_PERSON, IMPLAUSIBLE_GROWTH,
+               a wrong vial's label (FAIL), SCAN_MISMATCH
+  not yet      release tests, the dose, the infusion (see above)
+EOF
+  fi
+  cat <<EOF
+  labels       ${RH_LABELS}/*.zpl (the ZPL the printer received, each scanned)
   bundle       ${RH_BUNDLE} (verified offline by cellchain-verify)
   logs         ${STACK_LOG}
-  not yet      release tests, the dose, the infusion (see above)
 EOF
 }
 
@@ -467,8 +706,16 @@ regenheart_story() {
   mkdir -p -- "${RH_OUT}" "${STACK_SESSIONS}"
   start_printer
   local ch
-  for ch in ch_people ch_donor ch_cord ch_materials ch_equipment ch_processing ch_passages \
-    ch_cryobank ch_product ch_pending ch_labels ch_custody ch_trace ch_audit ch_summary; do
+  local -a chapters=(ch_people ch_donor ch_cord ch_materials ch_equipment ch_processing
+    ch_passages ch_cryobank ch_product)
+  if whole_story; then
+    chapters+=(ch_qc ch_order ch_dose ch_to_pharmacy ch_release ch_cathlab ch_bedside ch_infusion
+      ch_labels)
+  else
+    chapters+=(ch_pending ch_labels ch_custody)
+  fi
+  chapters+=(ch_trace ch_audit ch_summary)
+  for ch in "${chapters[@]}"; do
     "${ch}"
   done
   regenheart_cleanup

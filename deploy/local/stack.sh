@@ -195,11 +195,14 @@ provision_users() {
   ensure_user clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_NAME}" pharmacist \
     "${STACK_PHARM_TEMP_PASSWORD}" "${STACK_PHARM_PASSWORD}"
   # The RegenHeart story's (regenheart.sh): a second technician for
-  # four-eyes verification, a QC analyst and the cath lab's two clinicians.
+  # four-eyes verification, two QC analysts (one reviews the other's
+  # results) and the cath lab's two clinicians.
   ensure_user clients/lab-ws-01 "${STACK_TECH2_USER}" "${STACK_TECH2_NAME}" technician \
     "${STACK_TECH2_TEMP_PASSWORD}" "${STACK_TECH2_PASSWORD}"
   ensure_user clients/lab-ws-01 "${STACK_QC_USER}" "${STACK_QC_NAME}" qc_analyst \
     "${STACK_QC_TEMP_PASSWORD}" "${STACK_QC_PASSWORD}"
+  ensure_user clients/lab-ws-01 "${STACK_QC2_USER}" "${STACK_QC2_NAME}" qc_analyst \
+    "${STACK_QC2_TEMP_PASSWORD}" "${STACK_QC2_PASSWORD}"
   ensure_user clients/clinic-ws-01 "${STACK_CLIN1_USER}" "${STACK_CLIN1_NAME}" clinician \
     "${STACK_CLIN1_TEMP_PASSWORD}" "${STACK_CLIN1_PASSWORD}"
   ensure_user clients/clinic-ws-01 "${STACK_CLIN2_USER}" "${STACK_CLIN2_NAME}" clinician \
