@@ -258,7 +258,8 @@ int Infuse(Channel channel, const ClinicalOptions& o) {
                        &disposal)) {
       return Fail(
           command,
-          "--remainder: " + EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_"),
+          "--remainder: " + EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_",
+                                        {v1::DISPOSAL_RETURNED_TO_PHARMACY}),
           2);
     }
     request.set_remainder_disposal(disposal);
@@ -390,13 +391,13 @@ void DeclareClinicalFlags(config::Loader& loader, ClinicalOptions& o) {
   loader.String("volume-ml", &o.volume_ml,
                 "infuse: the volume infused, ml (to 0.1 ml).");
   loader.String("route", &o.route,
-                "infuse: the route, " +
-                    EnumChoices(v1::Route_descriptor(), "ROUTE_") + ".");
-  loader.String(
-      "artery", &o.artery,
-      "infuse: the artery, " +
-          EnumChoices(v1::CoronaryArtery_descriptor(), "CORONARY_ARTERY_") +
-          ".");
+                FlagHelp("infuse: the route, " +
+                         EnumChoices(v1::Route_descriptor(), "ROUTE_") + "."));
+  loader.String("artery", &o.artery,
+                FlagHelp("infuse: the artery, " +
+                         EnumChoices(v1::CoronaryArtery_descriptor(),
+                                     "CORONARY_ARTERY_") +
+                         "."));
   loader.String("catheter-fr", &o.catheter_fr,
                 "infuse: the catheter's size, Fr (4 to 8).");
   loader.Bool("balloon-occlusion", &o.balloon_occlusion,
@@ -405,18 +406,20 @@ void DeclareClinicalFlags(config::Loader& loader, ClinicalOptions& o) {
   loader.List("complications", &o.complications,
               "infuse: complications during the procedure (comma-separated,"
               "\nor repeated); none when not given.");
-  loader.String("remainder", &o.remainder,
-                "infuse: what became of a partial infusion's remainder, " +
-                    EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_") +
-                    "\n(the opened bag is destroyed, with --witness).");
+  loader.String(
+      "remainder", &o.remainder,
+      FlagHelp("infuse: what became of a partial infusion's remainder, " +
+               EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_",
+                           {v1::DISPOSAL_RETURNED_TO_PHARMACY}) +
+               " (the opened bag is destroyed, with --witness)."));
   loader.String("witness", &o.witness,
                 "infuse, dispose-unused: the witness of a destruction (a\n"
                 "clinician or pharmacist, not you); they co-sign here.");
-  loader.String(
-      "disposal", &o.disposal,
-      "dispose-unused: " + EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_") +
-          "\n(a return with --to-location, a destruction with "
-          "--witness).");
+  loader.String("disposal", &o.disposal,
+                FlagHelp("dispose-unused: " +
+                         EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_") +
+                         " (a return with --to-location, a destruction with "
+                         "--witness)."));
   loader.String("to-location", &o.to_location,
                 "dispose-unused: the pharmacy's place (loc_... or its path "
                 "of\nnames).");
@@ -435,25 +438,30 @@ void DeclareClinicalFlags(config::Loader& loader, ClinicalOptions& o) {
                 "tachycardia\").");
   loader.String("onset-at", &o.onset_at,
                 "adverse-event: its onset (RFC 3339).");
-  loader.String("seriousness", &o.seriousness,
-                "adverse-event: " +
-                    EnumChoices(v1::Seriousness_descriptor(), "SERIOUSNESS_") +
-                    ".");
-  loader.List("criteria", &o.criteria,
-              "adverse-event: a serious event's ICH E2A criteria, any of " +
-                  EnumChoices(v1::SeriousnessCriterion_descriptor(),
-                              "SERIOUSNESS_CRITERION_") +
-                  ".");
-  loader.String("severity", &o.severity,
-                "adverse-event: " +
-                    EnumChoices(v1::Severity_descriptor(), "SEVERITY_") + ".");
-  loader.String("relatedness", &o.relatedness,
-                "adverse-event: to the product, " +
-                    EnumChoices(v1::Relatedness_descriptor(), "RELATEDNESS_") +
-                    ".");
-  loader.String("outcome", &o.outcome,
-                "adverse-event: " +
-                    EnumChoices(v1::Outcome_descriptor(), "OUTCOME_") + ".");
+  loader.String(
+      "seriousness", &o.seriousness,
+      FlagHelp("adverse-event: " +
+               EnumChoices(v1::Seriousness_descriptor(), "SERIOUSNESS_") +
+               "."));
+  loader.List(
+      "criteria", &o.criteria,
+      FlagHelp("adverse-event: a serious event's ICH E2A criteria, any of " +
+               EnumChoices(v1::SeriousnessCriterion_descriptor(),
+                           "SERIOUSNESS_CRITERION_") +
+               "."));
+  loader.String(
+      "severity", &o.severity,
+      FlagHelp("adverse-event: " +
+               EnumChoices(v1::Severity_descriptor(), "SEVERITY_") + "."));
+  loader.String(
+      "relatedness", &o.relatedness,
+      FlagHelp("adverse-event: to the product, " +
+               EnumChoices(v1::Relatedness_descriptor(), "RELATEDNESS_") +
+               "."));
+  loader.String(
+      "outcome", &o.outcome,
+      FlagHelp("adverse-event: " +
+               EnumChoices(v1::Outcome_descriptor(), "OUTCOME_") + "."));
   loader.String("description", &o.description,
                 "adverse-event: what was seen and done.");
   loader.String("lot-id", &o.lot_id, "infusions: the QC lot (qcl_...).");

@@ -3,7 +3,8 @@
 // issued is received at the cath lab by scanning its bag, refused at the
 // bedside for the wrong patient (the rule named), checked by two
 // clinicians, infused (20 ml over 10 minutes, 2.00 ml/min), observed on
-// day 1, a mild adverse event reported, and the patient's record shown. Also a
+// day 1, a mild adverse event reported, and the patient's record shown; a
+// second dose received and destroyed unused with a witness. Also a
 // patient's record and a QC lot's infusions as the clinic, the pharmacy and QA
 // read them; and what a clinician meets when something is refused — a dose
 // nobody issued, an infusion nobody received, a second clinician who is not
@@ -151,12 +152,15 @@ class ClinicalE2eTest : public E2eTest {
   std::string ReleasedMaterial(const std::string& kind, const std::string& lot);
   // RH-017's dose of 1e7 cells in 20 ml from `lot`, prepared, counted and
   // verified in the lab, released by phil and issued to cleo; its handoff
-  // id in `handoff`.
+  // id in `handoff`. The first makes the heparin, saline and pharmacy all
+  // use.
   dose::v1::Dose IssuedDose(const std::string& lot, std::string* handoff);
 
   std::unique_ptr<CliSession> cleo_, carl_, tina_, tom_, otto_, ana_, phil_,
       quinn_;
   std::string site_;  // HarvestedBatch's
+  // IssuedDose's: the materials every dose is made with, and the pharmacy.
+  std::string heparin_, saline_, pharmacy_;
   int requests_ = 0;
   const absl::Time collected_ = absl::FromUnixSeconds(
       absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
@@ -322,6 +326,33 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
               ContainsRegex(infusion + " +" + dose.dose_id() +
                             " +RH-017 +infused +[0-9T:-]+Z +" +
                             Rfc3339(started) + " +20.0 +2.00\n"));
+
+  // A second dose, received and then not given: destroyed at the cath lab
+  // with carl as witness, who co-signs with his own password.
+  std::string second_handoff;
+  dose::v1::Dose second = IssuedDose(lot, &second_handoff);
+  ASSERT_FALSE(second.dose_id().empty());
+  std::string second_received =
+      Ok(*cleo_, {"clinical", "receive", "--dose-id=" + second.dose_id(),
+                  "--scan=" + LabelOf(second)});
+  std::string unused =
+      Capture(second_received, "infusion +(inf_[A-Za-z0-9_-]+)\n");
+  ASSERT_FALSE(unused.empty()) << second_received;
+  std::string destroyed =
+      Ok(*cleo_,
+         {"clinical", "dispose-unused", "--infusion-id=" + unused,
+          "--disposal=destroyed", "--witness=carl",
+          "--reason=infusion cancelled: patient unstable", "--password-stdin"},
+         passwords);
+  EXPECT_THAT(destroyed, HasSubstr("dose " + second.dose_id() +
+                                   " destroyed, witness carl\n"));
+  EXPECT_THAT(destroyed, ContainsRegex("state +destroyed\n"));
+  EXPECT_THAT(destroyed, ContainsRegex("destroyed +[0-9T:-]+Z by cleo, "
+                                       "witness carl\n"));
+  EXPECT_THAT(destroyed,
+              ContainsRegex("reason +infusion cancelled: patient unstable\n"));
+  EXPECT_THAT(Ok(*quinn_, {"clinical", "record", "--subject-id=RH-017"}),
+              HasSubstr("patient RH-017: 2 infusion(s)\n"));
 }
 
 TEST_F(ClinicalE2eTest, TheRecordAndALotsInfusionsAreReadByClinicPharmacyQa) {
@@ -684,13 +715,15 @@ std::string ClinicalE2eTest::ReleasedMaterial(const std::string& kind,
 dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
                                            std::string* handoff) {
   namespace dv1 = cellchain::dose::v1;
-  std::string heparin = ReleasedMaterial("heparin", "HEP-2291");
-  std::string saline = ReleasedMaterial("saline", "NACL-0917");
-  std::string out =
-      Ok(*quinn_, {"custody", "location-add", "--kind=room", "--name=Pharmacy",
-                   "--parent-location=" + site_});
-  std::string pharmacy = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-  EXPECT_FALSE(pharmacy.empty()) << out;
+  if (pharmacy_.empty()) {
+    heparin_ = ReleasedMaterial("heparin", "HEP-2291");
+    saline_ = ReleasedMaterial("saline", "NACL-0917");
+    std::string out =
+        Ok(*quinn_, {"custody", "location-add", "--kind=room",
+                     "--name=Pharmacy", "--parent-location=" + site_});
+    pharmacy_ = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+    EXPECT_FALSE(pharmacy_.empty()) << out;
+  }
   Caller cleo = As(kCleo), tina = As(kTina), tom = As(kTom), phil = As(kPhil);
 
   dv1::CreateOrderRequest order;
@@ -711,9 +744,9 @@ dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
   prepare.set_lot_id(lot);
   prepare.mutable_source()->set_total_cells_per_ml(2.0e6);
   prepare.mutable_source()->set_viability_percent(90);
-  prepare.set_heparin_material_id(heparin);
-  prepare.set_saline_material_id(saline);
-  prepare.set_location_id(pharmacy);
+  prepare.set_heparin_material_id(heparin_);
+  prepare.set_saline_material_id(saline_);
+  prepare.set_location_id(pharmacy_);
   *prepare.mutable_signature() =
       Sign(kTinaPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
   dv1::PrepareDoseResponse prepared;
