@@ -12,7 +12,8 @@
 // technician prepares the dose and counts it, a second technician verifies
 // it (the first may not), the pharmacist's release is refused naming the
 // failing gate when the patient read is not the order's, then releases it
-// with every gate printed, and issues it to the clinician.
+// with every gate printed, and issues it to the clinician; a second
+// order's dose is destroyed with a witness.
 #include <filesystem>
 #include <fstream>
 
@@ -333,6 +334,59 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
               ContainsRegex(dose + " +RH-017 +.* +ISSUED +"));
   EXPECT_THAT(Ok(*phil_, {"dose", "list", "--worklist=released_not_infused"}),
               HasSubstr(dose));
+  RunResult issued_destroyed =
+      phil_->Run({"dose", "destroy", "--dose-id=" + dose, "--witness=tom",
+                  "--reason=not needed", "--password-stdin"},
+                 std::string(kPhilPassword) + "\n" + kTomPassword + "\n");
+  EXPECT_EQ(issued_destroyed.exit_code, 1) << issued_destroyed.output;
+  EXPECT_THAT(issued_destroyed.output,
+              ContainsRegex("^cellchain: dose destroy: FAILED_PRECONDITION: "
+                            "[^\n]*\\(reason: DOSE_STATE\\)\n$"));
+
+  // The order has its dose; a second order's dose, prepared from the same
+  // lot, is not needed and is destroyed with a witness.
+  RunResult second =
+      Signed(*tina_, kTinaPassword,
+             {"dose", "prepare", "--order-id=" + order_id, "--lot-id=" + lot,
+              "--cells-per-ml=2e6", "--viability=90", "--heparin=" + heparin,
+              "--saline=" + saline, "--location-id=Pharmacy"});
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_THAT(second.output, HasSubstr("(reason: ORDER_HAS_DOSE)\n"));
+  ordered = Ok(
+      *cleo_,
+      {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
+       "--planned-infusion-at=2030-01-16T09:00:00Z", "--prescriber=Dr. Hart"});
+  std::string spare_order =
+      Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
+  prepared = SignedOk(
+      *tina_, kTinaPassword,
+      {"dose", "prepare", "--order-id=" + spare_order, "--lot-id=" + lot,
+       "--cells-per-ml=2e6", "--viability=90", "--heparin=" + heparin,
+       "--saline=" + saline, "--location-id=Pharmacy"});
+  std::string spare = Capture(prepared, "prepared dose (dos_[A-Za-z0-9_]+)");
+  ASSERT_FALSE(spare.empty()) << prepared;
+  // A0 is the first dose's; B0 went to the refused preparation and is
+  // never reused.
+  EXPECT_THAT(prepared, HasSubstr("(division C0)"));
+  RunResult self_witness =
+      phil_->Run({"dose", "destroy", "--dose-id=" + spare, "--witness=phil",
+                  "--reason=order cancelled", "--password-stdin"},
+                 std::string(kPhilPassword) + "\n" + kPhilPassword + "\n");
+  EXPECT_EQ(self_witness.exit_code, 1) << self_witness.output;
+  EXPECT_THAT(self_witness.output,
+              HasSubstr("(reason: FOUR_EYES_SAME_PERSON)"));
+  RunResult destroyed =
+      phil_->Run({"dose", "destroy", "--dose-id=" + spare, "--witness=tom",
+                  "--reason=order cancelled", "--password-stdin"},
+                 std::string(kPhilPassword) + "\n" + kTomPassword + "\n");
+  EXPECT_EQ(destroyed.exit_code, 0) << destroyed.output;
+  EXPECT_THAT(destroyed.output,
+              ContainsRegex("dose " + spare +
+                            " DESTROYED by phil at [0-9T:Z-]+, witness tom; "
+                            "bag itm_[A-Za-z0-9_]+ discarded\n"));
+  EXPECT_THAT(Ok(*phil_, {"dose", "show", "--dose-id=" + spare}),
+              ContainsRegex("destroyed +phil at [0-9T:Z-]+, witness tom: "
+                            "order cancelled\n"));
 }
 
 // Donor intake up to QA's release of the donor lot; a batch whose P0 is
