@@ -607,12 +607,12 @@ const Group& QcGroup() {
                 "(testing,\nreleased, ...).\n"},
                LotList},
               {{"qc sample-draw",
-                "lot-id batch-id tests! description drawn-at! location-id "
+                "lot-id batch-id tests! description! drawn-at! location-id "
                 "reason",
                 "cellchain qc sample-draw (--lot-id=QCL | --batch-id=BATCH) "
                 "--tests=CODE,...\n"
                 "                         --drawn-at=TIME "
-                "[--description=TEXT]\n"
+                "--description=TEXT\n"
                 "                         [--location-id=LOC]\n"
                 "A sample drawn from the product lot for the tests named: a "
                 "custody\nQC_SAMPLE item derived from the product lot. "

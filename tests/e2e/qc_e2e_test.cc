@@ -6,9 +6,11 @@
 // it; a QC analyst opens the batch's lot, a technician draws a sample, the
 // analyst enters the results and a second analyst reviews them (the first
 // may not); QA releases the lot with a signature once nothing blocks it,
-// and the certificate of analysis is shown and saved as a PDF. Refusals
-// print one line naming the rule or the flag, with exit 1 (the server's)
-// or 2 (the command line's).
+// and the certificate of analysis is shown and saved as a PDF; and, on
+// another batch, an out-of-specification result investigated, retested
+// with QA's approval and the lot rejected. Refusals print one line naming
+// the rule or the flag, with exit 1 (the server's) or 2 (the command
+// line's).
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -332,6 +334,149 @@ TEST_F(QcE2eTest, SpecificationToReleasedLotAndItsCertificate) {
   EXPECT_THAT(bytes.str(), ::testing::StartsWith("%PDF-"));
   EXPECT_EQ(std::to_string(bytes.str().size()),
             Capture(certificate, "wrote [^\n]+ \\(([0-9]+) bytes\\)"));
+}
+
+// An endotoxin result out of specification: its investigation, a retest
+// QA approves at the analyst's workstation that cannot test the lot into
+// compliance, QA's conclusion and invalidation, and the lot rejected with
+// its lookback — under the default specification.
+TEST_F(QcE2eTest, OutOfSpecificationToRejectedLot) {
+  auto [din, batch] = HarvestedBatch();
+  ASSERT_FALSE(batch.empty());
+  std::string created = Ok(*quinn_, {"qc", "spec-create", "--use-default",
+                                     "--product=UC-MSC, RegenHeart"});
+  std::string spec = Capture(created, "specification (spc_[A-Za-z0-9_-]+)");
+  ASSERT_FALSE(spec.empty()) << created;
+  EXPECT_THAT(created, ContainsRegex("ENDOTOXIN +Endotoxin +Ph\\. Eur\\. "
+                                     "2\\.6\\.14, kinetic LAL +< 0\\.5 "
+                                     "\\[EU\\]/mL +required\n"));
+  SignedOk(*quinn_, kQuinnPassword,
+           {"qc", "spec-approve", "--spec-id=" + spec});
+  std::string opened = Ok(*otto_, {"qc", "lot-open", "--batch-id=" + batch});
+  std::string lot = Capture(opened, "lot (qcl_[A-Za-z0-9_-]+) opened");
+  ASSERT_FALSE(lot.empty()) << opened;
+  std::string drawn =
+      Ok(*otto_, {"qc", "sample-draw", "--lot-id=" + lot, "--tests=ENDOTOXIN",
+                  "--drawn-at=" + Ago(30), "--description=2 mL supernatant"});
+  std::string sample = Capture(drawn, "sample (smp_[A-Za-z0-9_-]+) drawn");
+  ASSERT_FALSE(sample.empty()) << drawn;
+
+  // 0.7 EU/ml: out of specification, and an investigation opens at once.
+  std::vector<std::string> endotoxin = {"qc",
+                                        "result-enter",
+                                        "--sample-id=" + sample,
+                                        "--test=ENDOTOXIN",
+                                        "--unit=[EU]/mL",
+                                        "--tested-at=" + Ago(20)};
+  std::vector<std::string> first = endotoxin;
+  first.push_back("--value=0.7");
+  std::string oos = SignedOk(*otto_, kOttoPassword, first);
+  std::string oos_result = Capture(oos, "result (res_[A-Za-z0-9_-]+)");
+  std::string investigation =
+      Capture(oos, "investigation (inv_[A-Za-z0-9_-]+) opened");
+  ASSERT_FALSE(investigation.empty()) << oos;
+  EXPECT_THAT(oos, HasSubstr("ENDOTOXIN = 0.7 [EU]/mL (criterion < 0.5 "
+                             "[EU]/mL): OUT_OF_SPECIFICATION\n"));
+
+  // A further result is a retest: refused without one, and a retest needs
+  // QA's approval given here.
+  std::vector<std::string> retest = endotoxin;
+  retest.push_back("--value=0.3");
+  RunResult plain = Signed(*otto_, kOttoPassword, retest);
+  EXPECT_EQ(plain.exit_code, 1) << plain.output;
+  EXPECT_THAT(plain.output, HasSubstr("(reason: RETEST_REQUIRED)\n"));
+  retest.push_back("--retest-of=" + oos_result);
+  retest.push_back("--reason=LAL reagent lot suspected");
+  RunResult alone = Signed(*otto_, kOttoPassword, retest);
+  EXPECT_EQ(alone.exit_code, 2) << alone.output;
+  EXPECT_EQ(alone.output,
+            "cellchain: qc result-enter: a retest is --retest-of=RES with "
+            "--qa-user=USER, the QA user approving it here\n");
+  retest.push_back("--qa-user=quinn");
+  retest.push_back("--password-stdin");
+  RunResult retested = otto_->Run(
+      retest, std::string(kOttoPassword) + "\n" + kQuinnPassword + "\n");
+  ASSERT_EQ(retested.exit_code, 0) << retested.output;
+  EXPECT_THAT(retested.output,
+              HasSubstr("ENDOTOXIN = 0.3 [EU]/mL (criterion < 0.5 [EU]/mL): "
+                        "IN_SPECIFICATION\n"));
+  EXPECT_THAT(retested.output,
+              HasSubstr("; retest of " + oos_result + " approved by quinn\n"));
+  std::string retest_result =
+      Capture(retested.output, "result (res_[A-Za-z0-9_-]+)");
+
+  // No testing into compliance: the OOS result keeps the test failed, and
+  // the open investigation blocks release too.
+  std::string shown = Ok(*quinn_, {"qc", "lot-show", "--lot-id=" + lot});
+  EXPECT_THAT(shown, ContainsRegex("ENDOTOXIN +< 0.5 \\[EU\\]/mL +"
+                                   "OUT_OF_SPECIFICATION +0.7 \\[EU\\]/mL"));
+  EXPECT_THAT(shown, ContainsRegex(investigation + " +ENDOTOXIN +" +
+                                   oos_result + " +OPEN +- *\n"));
+  EXPECT_THAT(shown, HasSubstr("retest of " + oos_result +
+                               " (LAL reagent lot suspected; approved by "
+                               "quinn)"));
+  EXPECT_THAT(shown, HasSubstr("a release would be refused:\n"));
+  EXPECT_THAT(shown, HasSubstr("INVESTIGATION_OPEN"));
+
+  // QA concludes: the product failed; the result stands.
+  RunResult mistyped = Signed(
+      *quinn_, kQuinnPassword,
+      {"qc", "investigation-close", "--investigation-id=" + investigation,
+       "--outcome=mistake", "--conclusion=reagent in date"});
+  EXPECT_EQ(mistyped.exit_code, 2) << mistyped.output;
+  EXPECT_EQ(mistyped.output,
+            "cellchain: qc investigation-close: --outcome: lab_error, "
+            "product_failure or inconclusive\n");
+  std::string closed = SignedOk(
+      *quinn_, kQuinnPassword,
+      {"qc", "investigation-close", "--investigation-id=" + investigation,
+       "--outcome=product_failure",
+       "--conclusion=reagent and instrument in order; the product is "
+       "contaminated"});
+  EXPECT_THAT(closed, HasSubstr("closed by quinn at "));
+  EXPECT_THAT(closed, HasSubstr(": PRODUCT_FAILURE: reagent and instrument in "
+                                "order; the product is contaminated\n"));
+  EXPECT_THAT(closed, HasSubstr(oos_result + " ENDOTOXIN = 0.7 [EU]/mL "
+                                             "(criterion < 0.5 [EU]/mL) "
+                                             "stands"));
+  // The retest is QA's to invalidate, with a reason.
+  EXPECT_THAT(
+      SignedOk(*quinn_, kQuinnPassword,
+               {"qc", "result-invalidate", "--result-id=" + retest_result,
+                "--reason=a retest of a confirmed product failure"}),
+      HasSubstr(retest_result + " ENDOTOXIN = 0.3 [EU]/mL (criterion < 0.5 "
+                                "[EU]/mL) INVALIDATED by quinn at "));
+
+  // A rejection needs its reason; then the product lot is recalled.
+  RunResult unexplained =
+      Signed(*quinn_, kQuinnPassword,
+             {"qc", "dispose", "--lot-id=" + lot, "--disposition=rejected"});
+  EXPECT_EQ(unexplained.exit_code, 1) << unexplained.output;
+  EXPECT_THAT(unexplained.output,
+              HasSubstr("cellchain: qc dispose: INVALID_ARGUMENT: --reason: "));
+  std::string rejected =
+      SignedOk(*quinn_, kQuinnPassword,
+               {"qc", "dispose", "--lot-id=" + lot, "--disposition=rejected",
+                "--reason=endotoxin out of specification"});
+  EXPECT_THAT(rejected, HasSubstr(") is REJECTED: signed REJECTED by quinn "
+                                  "at "));
+  EXPECT_THAT(rejected, HasSubstr(": endotoxin out of specification\n"));
+  EXPECT_THAT(rejected, ContainsRegex("lookback lbk_[A-Za-z0-9_-]+: "));
+  EXPECT_THAT(rejected, ContainsRegex("recall [^ ]+ holds [1-9][0-9]* "
+                                      "item\\(s\\) derived from product lot "
+                                      "itm_"));
+  EXPECT_THAT(rejected, HasSubstr("no patient received it\n"));
+  shown = Ok(*quinn_, {"qc", "lot-show", "--lot-id=" + lot});
+  EXPECT_THAT(shown, ContainsRegex("state +REJECTED\n"));
+  EXPECT_THAT(shown, ContainsRegex(investigation + " +ENDOTOXIN +" +
+                                   oos_result + " +CLOSED +PRODUCT_FAILURE"));
+  EXPECT_THAT(shown, HasSubstr("INVALIDATED by quinn: a retest of a "
+                               "confirmed product failure"));
+  EXPECT_THAT(shown, Not(HasSubstr("a release would be refused")));
+  RunResult no_certificate =
+      quinn_->Run({"qc", "certificate", "--batch-id=" + batch});
+  EXPECT_EQ(no_certificate.exit_code, 1) << no_certificate.output;
+  EXPECT_THAT(no_certificate.output, HasSubstr("(reason: LOT_NOT_RELEASED)"));
 }
 
 // Donor intake up to QA's release of the lot, then a batch: P0 processed
