@@ -4,7 +4,9 @@
 // bedside for the wrong patient (the rule named), checked by two
 // clinicians, infused (20 ml over 10 minutes, 2.00 ml/min), observed on
 // day 1, a mild adverse event reported, and the patient's record shown; a
-// second dose received and destroyed unused with a witness. Also a
+// second dose received and destroyed unused with a witness; a second
+// patient infused from the same lot, whom the lookback of a serious event
+// of the first then lists. Also a
 // patient's record and a QC lot's infusions as the clinic, the pharmacy and QA
 // read them; and what a clinician meets when something is refused — a dose
 // nobody issued, an infusion nobody received, a second clinician who is not
@@ -49,6 +51,15 @@ inline constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer",
                                     "qc_analyst", kAnaPassword};
 constexpr char kPaperRecord[] = "transcribed from the paper batch record";
 
+// A trial subject as the wristband and the order sheet name them.
+struct Patient {
+  const char* subject_id;
+  const char* date_of_birth;
+  const char* initials;
+};
+inline constexpr Patient kJane = {"RH-017", "1961-04-02", "JD"};
+inline constexpr Patient kMark = {"RH-018", "1975-09-30", "MK"};
+
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
@@ -79,8 +90,8 @@ class ClinicalE2eTest : public E2eTest {
   ClinicalE2eTest() : E2eTest("clinical-e2e") {}
 
   // cleo and carl (clinicians), tina and tom (technicians), otto and ana
-  // (QC analysts), phil (pharmacist) and quinn (QA); patient RH-017,
-  // registered by cleo as the clinic does.
+  // (QC analysts), phil (pharmacist) and quinn (QA); patients RH-017 and
+  // RH-018, registered by cleo as the clinic does.
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
@@ -97,15 +108,18 @@ class ClinicalE2eTest : public E2eTest {
         daemon_->Login(kCleo.workstation, kCleo.user_id, kCleoPassword));
     auto dose =
         dose::v1::DoseService::NewStub(daemon_->Channel(kCleo.workstation));
-    dose::v1::RegisterPatientRequest request;
-    request.mutable_context()->set_request_id("e2e_register_rh_017");
-    request.set_subject_id("RH-017");
-    request.set_date_of_birth("1961-04-02");
-    request.set_initials("JD");
-    dose::v1::RegisterPatientResponse response;
-    grpc::Status registered =
-        dose->RegisterPatient(SessionContext(token).get(), request, &response);
-    ASSERT_TRUE(registered.ok()) << registered.error_message();
+    for (const Patient& patient : {kJane, kMark}) {
+      dose::v1::RegisterPatientRequest request;
+      request.mutable_context()->set_request_id(std::string("e2e_register_") +
+                                                patient.subject_id);
+      request.set_subject_id(patient.subject_id);
+      request.set_date_of_birth(patient.date_of_birth);
+      request.set_initials(patient.initials);
+      dose::v1::RegisterPatientResponse response;
+      grpc::Status registered = dose->RegisterPatient(
+          SessionContext(token).get(), request, &response);
+      ASSERT_TRUE(registered.ok()) << registered.error_message();
+    }
   }
 
   // `cellchain clinical <args> --password-stdin` with `passwords`, one a
@@ -150,11 +164,12 @@ class ClinicalE2eTest : public E2eTest {
   std::string ReleasedLot(const std::string& batch);
   // A material lot of `kind` received by tina and released by QA: its id.
   std::string ReleasedMaterial(const std::string& kind, const std::string& lot);
-  // RH-017's dose of 1e7 cells in 20 ml from `lot`, prepared, counted and
+  // `patient`'s dose of 1e7 cells in 20 ml from `lot`, prepared, counted and
   // verified in the lab, released by phil and issued to cleo; its handoff
   // id in `handoff`. The first makes the heparin, saline and pharmacy all
   // use.
-  dose::v1::Dose IssuedDose(const std::string& lot, std::string* handoff);
+  dose::v1::Dose IssuedDose(const std::string& lot, std::string* handoff,
+                            const Patient& patient = kJane);
 
   std::unique_ptr<CliSession> cleo_, carl_, tina_, tom_, otto_, ana_, phil_,
       quinn_;
@@ -353,6 +368,60 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
               ContainsRegex("reason +infusion cancelled: patient unstable\n"));
   EXPECT_THAT(Ok(*quinn_, {"clinical", "record", "--subject-id=RH-017"}),
               HasSubstr("patient RH-017: 2 infusion(s)\n"));
+
+  // RH-018 receives a dose of the same lot.
+  std::string mark_handoff;
+  dose::v1::Dose mark = IssuedDose(lot, &mark_handoff, kMark);
+  ASSERT_FALSE(mark.dose_id().empty());
+  std::string mark_received =
+      Ok(*cleo_, {"clinical", "receive", "--dose-id=" + mark.dose_id(),
+                  "--scan=" + LabelOf(mark)});
+  std::string mark_infusion =
+      Capture(mark_received, "infusion +(inf_[A-Za-z0-9_-]+)\n");
+  ASSERT_FALSE(mark_infusion.empty()) << mark_received;
+  std::string mark_checked =
+      Ok(*cleo_,
+         {"clinical", "bedside-check", "--infusion-id=" + mark_infusion,
+          "--label-scan=" + LabelOf(mark), "--date-of-birth=1975-09-30",
+          "--initials=MK", "--second-clinician=carl",
+          "--second-label-scan=" + LabelOf(mark),
+          "--second-date-of-birth=1975-09-30", "--second-initials=MK",
+          "--password-stdin"},
+         passwords);
+  absl::Time mark_verified;
+  ASSERT_TRUE(
+      absl::ParseTime(absl::RFC3339_full,
+                      Capture(mark_checked, "bedside verified +([0-9T:-]+Z)\n"),
+                      &mark_verified, &error))
+      << mark_checked;
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const absl::Time mark_started = mark_verified - absl::Seconds(299);
+  EXPECT_THAT(Ok(*cleo_,
+                 {"clinical", "infuse", "--infusion-id=" + mark_infusion,
+                  "--started-at=" + Rfc3339(mark_started),
+                  "--ended-at=" + Rfc3339(mark_started + absl::Minutes(10)),
+                  "--volume-ml=20", "--artery=right", "--catheter-fr=6",
+                  "--password-stdin"},
+                 std::string(kCleoPassword) + "\n"),
+              HasSubstr("into RH-018 at 2.00 ml/min\n"));
+
+  // RH-017 is hospitalized: a serious event, whose lookback finds RH-018,
+  // who received a dose of the same lot.
+  std::string serious =
+      Ok(*cleo_,
+         {"clinical", "adverse-event", "--infusion-id=" + infusion,
+          "--term=ventricular tachycardia",
+          "--onset-at=" + Rfc3339(absl::Now() - absl::Seconds(10)),
+          "--seriousness=serious", "--criteria=hospitalization",
+          "--severity=severe", "--relatedness=possible", "--outcome=recovering",
+          "--password-stdin"},
+         std::string(kCleoPassword) + "\n");
+  EXPECT_THAT(serious,
+              ContainsRegex("seriousness +serious \\(hospitalization\\)\n"));
+  EXPECT_THAT(serious, ContainsRegex("lookback +1 other patient\\(s\\)\n"));
+  EXPECT_THAT(serious, ContainsRegex("PATIENT +DOSE +QC LOT +LINKED BY\n"));
+  EXPECT_THAT(serious, ContainsRegex("RH-018 +" + mark.dose_id() + " +" + lot +
+                                     " +same_lot\n"));
 }
 
 TEST_F(ClinicalE2eTest, TheRecordAndALotsInfusionsAreReadByClinicPharmacyQa) {
@@ -713,7 +782,8 @@ std::string ClinicalE2eTest::ReleasedMaterial(const std::string& kind,
 }
 
 dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
-                                           std::string* handoff) {
+                                           std::string* handoff,
+                                           const Patient& patient) {
   namespace dv1 = cellchain::dose::v1;
   if (pharmacy_.empty()) {
     heparin_ = ReleasedMaterial("heparin", "HEP-2291");
@@ -728,7 +798,7 @@ dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
 
   dv1::CreateOrderRequest order;
   *order.mutable_context() = Request();
-  order.set_subject_id("RH-017");
+  order.set_subject_id(patient.subject_id);
   order.set_heparin_iu_per_ml(2);
   *order.mutable_planned_infusion_at() =
       Timestamp(absl::Now() + absl::Hours(1));
@@ -779,9 +849,9 @@ dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
   *release.mutable_context() = Request();
   release.set_dose_id(dose_id);
   release.set_label_scan(LabelOf(verified.dose()));
-  release.set_subject_id("RH-017");
-  release.set_date_of_birth("1961-04-02");
-  release.set_initials("JD");
+  release.set_subject_id(patient.subject_id);
+  release.set_date_of_birth(patient.date_of_birth);
+  release.set_initials(patient.initials);
   *release.mutable_signature() =
       Sign(kPhilPassword, common::v1::SIGNATURE_MEANING_RELEASED);
   dv1::ReleaseDoseResponse released;
