@@ -12,9 +12,9 @@
 // technician prepares the dose and counts it, a second technician verifies
 // it (the first may not), the pharmacist's release is refused naming the
 // failing gate when the patient read is not the order's, then releases it
-// with every gate printed, and issues it to the clinician; a second
-// order's dose is destroyed with a witness.
-#include <filesystem>
+// with every gate printed, and issues it to the clinician; the cath lab
+// hands it back and the pharmacy takes it back; a second order's dose is
+// destroyed with a witness.
 #include <fstream>
 
 #include "absl/time/clock.h"
@@ -342,6 +342,35 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
   EXPECT_THAT(issued_destroyed.output,
               ContainsRegex("^cellchain: dose destroy: FAILED_PRECONDITION: "
                             "[^\n]*\\(reason: DOSE_STATE\\)\n$"));
+
+  // The infusion is postponed: the cath lab receives the bag, hands it back
+  // to the pharmacy, and the pharmacist takes it back by scanning it.
+  std::string bag = Capture(issued, "\\(bag (itm_[A-Za-z0-9_]+),");
+  ASSERT_FALSE(bag.empty()) << issued;
+  Ok(*cleo_, {"clinical", "receive", "--dose-id=" + dose, "--scan=-"},
+     label + "\n");
+  std::string back =
+      Ok(*cleo_, {"custody", "handoff", "--item-id=" + bag,
+                  "--to-location=Pharmacy", "--condition=2-8 C, cool box"});
+  std::string handoff = Capture(back, "handoff (hnd_[A-Za-z0-9_]+)");
+  ASSERT_FALSE(handoff.empty()) << back;
+  RunResult no_reason = phil_->Run({"dose", "return", "--dose-id=" + dose,
+                                    "--handoff-id=" + handoff, "--scan=-"},
+                                   label + "\n");
+  EXPECT_EQ(no_reason.exit_code, 2) << no_reason.output;
+  EXPECT_THAT(no_reason.output,
+              HasSubstr("cellchain: dose return: --reason is required"));
+  std::string returned =
+      Ok(*phil_,
+         {"dose", "return", "--dose-id=" + dose, "--handoff-id=" + handoff,
+          "--scan=-", "--reason=infusion postponed"},
+         label + "\n");
+  EXPECT_THAT(returned,
+              ContainsRegex("dose " + dose +
+                            " RETURNED to the pharmacy at [0-9T:Z-]+; "
+                            "released again only through every gate\n"));
+  EXPECT_THAT(Ok(*phil_, {"dose", "show", "--dose-id=" + dose}),
+              ContainsRegex("returned +[0-9T:Z-]+: infusion postponed\n"));
 
   // The order has its dose; a second order's dose, prepared from the same
   // lot, is not needed and is destroyed with a witness.
