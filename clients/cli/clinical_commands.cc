@@ -13,9 +13,9 @@
 #include "cellchain/clinical/v1/clinical.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/clinical_commands_internal.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli {
 namespace clinical_cli {
@@ -643,6 +643,12 @@ const Group& ClinicalGroup() {
               {"entries", "entry"},
           },
       .named_flags = ClinicalNamedFlags,
+      .help_note =
+          "A signed command asks for your password (typed without echo, or\n"
+          "--password-stdin / --password-env=VAR); a co-signer (the second "
+          "clinician,\na witness) enters theirs at this workstation too: "
+          "stdin's next line with\n--password-stdin, or "
+          "--cosigner-password-env=VAR.\n",
   });
   return *group;
 }
