@@ -13,10 +13,10 @@
 #include "clients/cli/cli.h"
 #include "clients/cli/export_bundle.h"
 #include "clients/cli/log_witness.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/table.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/printable.h"
 #include "services/ledger/merkle.h"
 
 namespace cellchain::cli {

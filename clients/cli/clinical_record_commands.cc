@@ -9,8 +9,8 @@
 #include "clients/cli/cli.h"
 #include "clients/cli/clinical_commands_internal.h"
 #include "clients/cli/observation_entry.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/table.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli::clinical_cli {
 namespace {

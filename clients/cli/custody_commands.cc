@@ -17,9 +17,9 @@
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "clients/cli/box_grid.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/table.h"
 #include "services/common/config/config.h"
+#include "services/common/strings/printable.h"
 #include "services/isbt128/din.h"
 
 namespace cellchain::cli {

@@ -16,9 +16,9 @@
 #include "absl/strings/str_join.h"
 #include "cellchain/donor/v1/donor.grpc.pb.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/screening_panel.h"
 #include "clients/cli/table.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli {
 namespace {

@@ -13,8 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/dose_commands_internal.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/table.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli {
 namespace dose_cli {

@@ -10,9 +10,9 @@
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/dose_commands_internal.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
+#include "services/common/strings/printable.h"
 #include "services/dose/reasons.h"
 
 namespace cellchain::cli::dose_cli {

@@ -10,11 +10,11 @@
 #include "absl/time/time.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
 #include "services/common/auth/roles.h"
 #include "services/common/grpc/client.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli {
 namespace {

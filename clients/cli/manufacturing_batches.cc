@@ -13,8 +13,8 @@
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/manufacturing_shared.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/table.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli::mfg {
 

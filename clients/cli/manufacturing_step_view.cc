@@ -13,7 +13,7 @@
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/manufacturing_shared.h"
-#include "clients/cli/printable.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli::mfg {
 

@@ -13,7 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/printable.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli {
 namespace {

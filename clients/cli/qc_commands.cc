@@ -14,10 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/qc_commands_internal.h"
 #include "clients/cli/table.h"
 #include "services/common/crypto/sha256.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli {
 namespace qc_cli {

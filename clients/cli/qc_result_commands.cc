@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/qc_commands_internal.h"
 #include "clients/cli/session.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli::qc_cli {
 namespace {

@@ -8,10 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/cli/cli.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/qc_commands_internal.h"
 #include "clients/cli/table.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli::qc_cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "clients/cli/printable.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::cli {
 

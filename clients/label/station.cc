@@ -20,7 +20,6 @@
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "cellchain/labels/v1/labels.grpc.pb.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/session.h"
 #include "clients/label/scan_input.h"
 #include "clients/label/station_printing.h"
@@ -30,6 +29,7 @@
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::label {
 namespace {
@@ -207,10 +207,10 @@ class Station {
     const cv1::Item& item = response.item();
     std::string type = cv1::ItemType_Name(item.type());
     if (type.starts_with("ITEM_TYPE_")) type.erase(0, 10);
-    std::cout << "item " << cli::Printable(item.item_id()) << " ("
+    std::cout << "item " << Printable(item.item_id()) << " ("
               << absl::AsciiStrToLower(type);
     if (!item.description().empty()) {
-      std::cout << ", " << cli::Printable(item.description());
+      std::cout << ", " << Printable(item.description());
     }
     std::cout << ")\n";
     return item.item_id();
@@ -233,8 +233,8 @@ class Station {
   // job, since the service has recorded it either way.
   int SendJob(const StationPrinter& printer, const lv1::PrintJob& job) {
     absl::Status sent = PrintOn(printer, job.label(), job.copies());
-    const std::string job_id = cli::Printable(job.job_id());
-    const std::string item_id = cli::Printable(job.item_id());
+    const std::string job_id = Printable(job.job_id());
+    const std::string item_id = Printable(job.item_id());
     if (!sent.ok()) {
       if (sent.code() == absl::StatusCode::kInvalidArgument) {
         return Fail(
@@ -264,8 +264,7 @@ class Station {
               << LabelTypeWords(job.label().type()) << " label of " << item_id
               << ", " << job.copies()
               << (job.copies() == 1 ? " copy" : " copies") << " on "
-              << cli::Printable(printer.name) << " (" << printer.dpi
-              << " dpi)\n"
+              << Printable(printer.name) << " (" << printer.dpi << " dpi)\n"
               << "apply it, then scan it: cellchain-label station verify "
                  "--item "
               << item_id << "\n";
@@ -277,7 +276,7 @@ class Station {
   int CheckPrinter(const StationPrinter& printer) {
     absl::Status ready = CheckPrinterReady(printer);
     if (ready.ok()) return 0;
-    return Fail(absl::StrCat("printer ", cli::Printable(printer.name),
+    return Fail(absl::StrCat("printer ", Printable(printer.name),
                              " cannot print now: ", StatusLine(ready),
                              "\nnothing was printed or recorded"),
                 1);
@@ -317,8 +316,8 @@ int Station::Login() {
     stub->Logout(logout.get(), iv1::LogoutRequest(), &ignored);
     return Fail(absl::StrCat(saved.message(), "; logged out again"), 1);
   }
-  std::cout << "logged in as " << cli::Printable(response.user().user_id())
-            << " (" << cli::Printable(response.user().printed_name())
+  std::cout << "logged in as " << Printable(response.user().user_id()) << " ("
+            << Printable(response.user().printed_name())
             << "); session saved in " << o_.session_file << "\n";
   if (response.user().password_change_required()) {
     std::cout << "your password is temporary: set your own with `cellchain "
@@ -385,7 +384,7 @@ int Station::Reprint() {
         stub->ReconcileLabels(context.get(), request, &response);
     if (!status.ok()) return Refused(status);
     if (response.items().empty() || response.items(0).job_ids().empty()) {
-      return Fail(absl::StrCat("item ", cli::Printable(*item_id),
+      return Fail(absl::StrCat("item ", Printable(*item_id),
                                " has no label printed: print it first "
                                "(cellchain-label station print)"),
                   1);
@@ -410,7 +409,7 @@ int Station::Reprint() {
   auto context = Context(request.context().request_id());
   grpc::Status status = stub->ReprintLabel(context.get(), request, &response);
   if (!status.ok()) return Refused(status);
-  std::cout << "job " << cli::Printable(job_id)
+  std::cout << "job " << Printable(job_id)
             << " stays counted until it is voided\n";
   return SendJob(*printer, response.job());
 }
@@ -427,10 +426,10 @@ int Station::Void() {
   auto context = Context(request.context().request_id());
   grpc::Status status = stub->VoidLabel(context.get(), request, &response);
   if (!status.ok()) return Refused(status);
-  std::cout << "voided job " << cli::Printable(response.job().job_id())
-            << " (the " << LabelTypeWords(response.job().type()) << " label of "
-            << cli::Printable(response.job().item_id())
-            << "): " << cli::Printable(response.job().void_reason()) << "\n";
+  std::cout << "voided job " << Printable(response.job().job_id()) << " (the "
+            << LabelTypeWords(response.job().type()) << " label of "
+            << Printable(response.job().item_id())
+            << "): " << Printable(response.job().void_reason()) << "\n";
   return 0;
 }
 
@@ -487,7 +486,7 @@ int Station::Reconcile() {
     absl::StatusOr<std::string> item_id = ResolveItem();
     if (!item_id.ok()) return Refused(item_id.status());
     request.set_item_id(*item_id);
-    of = "item " + cli::Printable(*item_id);
+    of = "item " + Printable(*item_id);
   }
   auto stub = lv1::LabelService::NewStub(channel_);
   lv1::ReconcileLabelsResponse response;

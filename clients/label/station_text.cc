@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "clients/cli/printable.h"
 #include "clients/cli/table.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::label {
 namespace {
@@ -15,7 +15,7 @@ namespace {
 namespace v1 = cellchain::labels::v1;
 
 std::string Detail(const std::string& detail) {
-  return detail.empty() ? "" : absl::StrCat(" (", cli::Printable(detail), ")");
+  return detail.empty() ? "" : absl::StrCat(" (", Printable(detail), ")");
 }
 
 std::string DiscrepancyWords(v1::DiscrepancyKind kind) {
@@ -43,7 +43,7 @@ std::string StatusLine(const absl::Status& status) {
     message.erase(0, reason.size() + 2);
   }
   std::string line = absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
-                                  cli::Printable(message));
+                                  Printable(message));
   if (!reason.empty()) absl::StrAppend(&line, " (reason: ", reason, ")");
   if (!field.empty()) absl::StrAppend(&line, " (field: ", field, ")");
   return line;
@@ -67,11 +67,11 @@ std::string LabelTypeWords(v1::LabelType type) {
 }
 
 std::string VerdictLine(const v1::LabelVerification& v) {
-  const std::string item = cli::Printable(v.item_id());
+  const std::string item = Printable(v.item_id());
   if (v.result() == v1::VERIFICATION_RESULT_PASS) {
     return absl::StrCat("PASS  the label on ", item,
                         " is its own and reads right (job ",
-                        cli::Printable(v.job_id()), ")");
+                        Printable(v.job_id()), ")");
   }
   std::string words;
   switch (v.mismatch()) {
@@ -80,8 +80,7 @@ std::string VerdictLine(const v1::LabelVerification& v) {
           v.scanned_item_id().empty()
               ? absl::StrCat("this is another item's label, not ", item, "'s")
               : absl::StrCat("this is the label of another item, ",
-                             cli::Printable(v.scanned_item_id()), ", not ",
-                             item);
+                             Printable(v.scanned_item_id()), ", not ", item);
       absl::StrAppend(&words,
                       ": take it off and do not use the container until it "
                       "carries its own label");
@@ -115,9 +114,9 @@ std::string ReconciliationText(const v1::ReconcileLabelsResponse& r) {
   for (const v1::ItemLabels& item : r.items()) {
     std::vector<std::string> jobs;
     for (const std::string& job : item.job_ids()) {
-      jobs.push_back(cli::Printable(job));
+      jobs.push_back(Printable(job));
     }
-    items.AddRow({cli::Printable(item.item_id()), LabelTypeWords(item.type()),
+    items.AddRow({Printable(item.item_id()), LabelTypeWords(item.type()),
                   absl::StrCat(item.jobs()),
                   absl::StrCat(item.copies_printed()),
                   absl::StrCat(item.reprints()), absl::StrCat(item.verified()),
@@ -135,11 +134,10 @@ std::string ReconciliationText(const v1::ReconcileLabelsResponse& r) {
   for (const v1::Discrepancy& d : r.discrepancies()) {
     std::vector<std::string> jobs;
     for (const std::string& job : d.job_ids()) {
-      jobs.push_back(cli::Printable(job));
+      jobs.push_back(Printable(job));
     }
-    discrepancies.AddRow({cli::Printable(d.item_id()),
-                          DiscrepancyWords(d.kind()), absl::StrJoin(jobs, " "),
-                          cli::Printable(d.detail())});
+    discrepancies.AddRow({Printable(d.item_id()), DiscrepancyWords(d.kind()),
+                          absl::StrJoin(jobs, " "), Printable(d.detail())});
   }
   return absl::StrCat(text, "\n", r.discrepancies_size(), " discrepanc",
                       r.discrepancies_size() == 1 ? "y" : "ies", ":\n",

@@ -1,7 +1,7 @@
 // What the label station prints for a technician: a refusal as one line
 // with its reason and field, a scan's verdict (PASS, or FAIL with what to
 // do about it), and a reconciliation as tables. Values from the server were
-// typed by other people and pass through cli::Printable first, so a label's
+// typed by other people and pass through Printable (services/common/strings/printable.h) first, so a label's
 // text cannot rewrite the technician's screen.
 //
 // Thread-safety: pure functions.

@@ -10,8 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "clients/cli/printable.h"
 #include "clients/verify/verify.h"
+#include "services/common/strings/printable.h"
 #include "services/common/strings/std_view.h"
 #include "services/ledger/keyring.h"
 #include "services/ledger/note.h"
@@ -24,7 +24,7 @@ namespace {
 // through Printable before it reaches the terminal: a bundle is untrusted
 // input, and an ESC in its query could rewrite the screen, a CR or LF forge a
 // "VALID" line (the same escapes as the cellchain CLI, clients/cli).
-using ::cellchain::cli::Printable;
+using ::cellchain::Printable;
 
 constexpr int kBarWidth = 30;
 

@@ -11,10 +11,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "clients/cli/printable.h"
 #include "clients/verify/bundle_command.h"
 #include "clients/verify/command_line.h"
 #include "services/common/status/status.h"
+#include "services/common/strings/printable.h"
 #include "services/common/strings/std_view.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
@@ -23,8 +23,8 @@ namespace cellchain::verify {
 namespace {
 
 // Messages quote files and arguments (and notes' signer names): escaped for
-// the terminal as the cellchain CLI does (clients/cli/printable.h).
-using ::cellchain::cli::Printable;
+// the terminal as the cellchain CLI does (services/common/strings/printable.h).
+using ::cellchain::Printable;
 
 // Larger than any note we sign (a checkpoint with 100 signatures is under
 // 20 KiB); keeps a wrong path such as /dev/zero from being read forever.

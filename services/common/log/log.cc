@@ -6,6 +6,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/common/strings/printable.h"
 
 namespace cellchain::log {
 namespace {
@@ -26,41 +27,25 @@ std::string_view LevelName(Level level) {
   return "info";
 }
 
+// A value as logfmt writes it: bare when it is plain text without spaces,
+// quotes, '=' or '\\'; else quoted, '"' escaped and everything a terminal
+// or a log reader could act on escaped as Printable does (\n, \x1b,
+// \u{009b}, bytes that are not UTF-8): nothing is lost, and no value can
+// forge a line.
 void AppendValue(std::string* out, std::string_view value) {
-  bool plain = !value.empty();
+  std::string printable = Printable(value);
+  bool plain = !value.empty() && printable == value;
   for (char c : value) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\\' ||
-        static_cast<unsigned char>(c) < 0x20) {
-      plain = false;
-      break;
-    }
+    if (c == ' ' || c == '"' || c == '=' || c == '\\') plain = false;
   }
   if (plain) {
     out->append(value);
     return;
   }
   out->push_back('"');
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out->push_back('?');
-        } else {
-          out->push_back(c);
-        }
-    }
+  for (char c : printable) {
+    if (c == '"') out->push_back('\\');
+    out->push_back(c);
   }
   out->push_back('"');
 }
@@ -70,7 +55,8 @@ void AppendValue(std::string* out, std::string_view value) {
 void SetMinLevel(Level level) { min_level.store(static_cast<int>(level)); }
 
 bool ParseLevel(std::string_view text, Level* level) {
-  for (Level l : {Level::kDebug, Level::kInfo, Level::kWarning, Level::kError}) {
+  for (Level l :
+       {Level::kDebug, Level::kInfo, Level::kWarning, Level::kError}) {
     if (text == LevelName(l)) {
       *level = l;
       return true;
@@ -82,7 +68,7 @@ bool ParseLevel(std::string_view text, Level* level) {
 std::string FormatLine(Level level, std::string_view event,
                        std::initializer_list<Field> fields) {
   std::string line = "ts=" + absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
-                                               absl::Now(), absl::UTCTimeZone());
+                                              absl::Now(), absl::UTCTimeZone());
   line.append(" level=").append(LevelName(level)).append(" event=");
   AppendValue(&line, event);
   for (const Field& field : fields) {

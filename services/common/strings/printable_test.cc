@@ -1,13 +1,14 @@
 // What the CLI prints for a value holding control characters.
-#include "clients/cli/printable.h"
+#include "services/common/strings/printable.h"
 
 #include "gtest/gtest.h"
 
-namespace cellchain::cli {
+namespace cellchain {
 namespace {
 
 TEST(PrintableTest, TextIsUnchanged) {
-  EXPECT_EQ(Printable("Zoë Ångström 🧪 (QA) 50%"), "Zoë Ångström 🧪 (QA) 50%");
+  EXPECT_EQ(Printable("Zoë Ångström 🧪 (QA) 50%"),
+            "Zoë Ångström 🧪 (QA) 50%");
 }
 
 TEST(PrintableTest, ControlCharactersAreEscapedOnOneLine) {
@@ -16,8 +17,12 @@ TEST(PrintableTest, ControlCharactersAreEscapedOnOneLine) {
             "Ann\\x1b[2J\\r\\nroot  admin");
   EXPECT_EQ(Printable("a\tb\\c"), "a\\tb\\\\c");
   EXPECT_EQ(Printable(std::string("a\0b\x7f", 4)), "a\\x00b\\x7f");
-  EXPECT_EQ(Printable("a\xc2\x9b" "31m"), "a\\u{009b}31m");
-  EXPECT_EQ(Printable("a\xe2\x80\xa8" "b"), "a\\u{2028}b");
+  EXPECT_EQ(Printable("a\xc2\x9b"
+                      "31m"),
+            "a\\u{009b}31m");
+  EXPECT_EQ(Printable("a\xe2\x80\xa8"
+                      "b"),
+            "a\\u{2028}b");
 }
 
 TEST(PrintableTest, BytesThatAreNotUtf8AreShownAsBytes) {
@@ -26,4 +31,4 @@ TEST(PrintableTest, BytesThatAreNotUtf8AreShownAsBytes) {
 }
 
 }  // namespace
-}  // namespace cellchain::cli
+}  // namespace cellchain

@@ -1,23 +1,24 @@
-// Printable: what the CLI prints for people, made safe for a terminal.
-// Names and free text come from the server and were typed by other people;
-// before issue 23 the server stored control characters, and a printed ESC
-// can rewrite the screen, a CR or LF forge a table line. Every value the
-// CLI prints in a line or a table goes through Printable():
+// Printable: text from other people made safe for a terminal or a log line.
+// Names and free text come from the server and were typed by other people
+// (before issue 23 the server stored control characters); a bundle given
+// to cellchain-verify is untrusted. A printed ESC can rewrite the screen, a
+// CR or LF forge a table or log line. Every value the clients print in a
+// line or a table, and every log value, goes through Printable():
 //   \n \r \t \\           for LF, CR, TAB and the backslash itself;
 //   \xNN                  for every other C0 control, DEL, and each byte
 //                         that is not part of valid UTF-8;
 //   \u{NNNN}              for C1 controls (U+0080–U+009F) and U+2028/9;
 // everything else (printable ASCII, valid UTF-8 text) unchanged.
 // Thread-safety: a pure function.
-#ifndef CELLCHAIN_CLIENTS_CLI_PRINTABLE_H_
-#define CELLCHAIN_CLIENTS_CLI_PRINTABLE_H_
+#ifndef CELLCHAIN_SERVICES_COMMON_STRINGS_PRINTABLE_H_
+#define CELLCHAIN_SERVICES_COMMON_STRINGS_PRINTABLE_H_
 
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
 
-namespace cellchain::cli {
+namespace cellchain {
 
 // The length of the valid UTF-8 sequence at text[i] and its code point, or
 // 0 when the bytes there are not one.
@@ -40,7 +41,8 @@ inline size_t Utf8Sequence(std::string_view text, size_t i, uint32_t* cp) {
   if (b >= 0xE0 && b <= 0xEF &&
       cont(i + 1, b == 0xE0 ? 0xA0 : 0x80, b == 0xED ? 0x9F : 0xBF) &&
       cont(i + 2)) {
-    *cp = ((b & 0x0Fu) << 12) | ((at(i + 1) & 0x3Fu) << 6) | (at(i + 2) & 0x3Fu);
+    *cp =
+        ((b & 0x0Fu) << 12) | ((at(i + 1) & 0x3Fu) << 6) | (at(i + 2) & 0x3Fu);
     return 3;
   }
   if (b >= 0xF0 && b <= 0xF4 &&
@@ -89,6 +91,6 @@ inline std::string Printable(std::string_view text) {
   return out;
 }
 
-}  // namespace cellchain::cli
+}  // namespace cellchain
 
-#endif  // CELLCHAIN_CLIENTS_CLI_PRINTABLE_H_
+#endif  // CELLCHAIN_SERVICES_COMMON_STRINGS_PRINTABLE_H_
