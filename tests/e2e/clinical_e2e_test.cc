@@ -5,7 +5,8 @@
 // clinicians, infused (20 ml over 10 minutes, 2.00 ml/min), observed on
 // day 1, a mild adverse event reported, and the patient's record shown; a
 // second dose received and destroyed unused with a witness; a second
-// patient infused from the same lot, whom the lookback of a serious event
+// patient infused in part from the same lot (a rate deviation, the
+// remainder destroyed with a witness), whom the lookback of a serious event
 // of the first then lists. Also a
 // patient's record and a QC lot's infusions as the clinic, the pharmacy and QA
 // read them; and what a clinician meets when something is refused — a dose
@@ -396,14 +397,25 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
       << mark_checked;
   std::this_thread::sleep_for(std::chrono::seconds(2));
   const absl::Time mark_started = mark_verified - absl::Seconds(299);
-  EXPECT_THAT(Ok(*cleo_,
-                 {"clinical", "infuse", "--infusion-id=" + mark_infusion,
-                  "--started-at=" + Rfc3339(mark_started),
-                  "--ended-at=" + Rfc3339(mark_started + absl::Minutes(10)),
-                  "--volume-ml=20", "--artery=right", "--catheter-fr=6",
-                  "--password-stdin"},
-                 std::string(kCleoPassword) + "\n"),
-              HasSubstr("into RH-018 at 2.00 ml/min\n"));
+  // The infusion stopped at 12 ml: 1.20 ml/min, a deviation recorded (not
+  // refused), and the 8 ml left in the opened bag destroyed, carl
+  // witnessing.
+  std::string partial = Ok(
+      *cleo_,
+      {"clinical", "infuse", "--infusion-id=" + mark_infusion,
+       "--started-at=" + Rfc3339(mark_started),
+       "--ended-at=" + Rfc3339(mark_started + absl::Minutes(10)),
+       "--volume-ml=12", "--artery=right", "--catheter-fr=6",
+       "--remainder=destroyed", "--witness=carl",
+       "--reason=infusion stopped: transient bradycardia", "--password-stdin"},
+      passwords);
+  EXPECT_THAT(partial, HasSubstr("infused: 12.0 ml of dose " + mark.dose_id() +
+                                 " into RH-018 at 1.20 ml/min\n"));
+  EXPECT_THAT(partial, ContainsRegex("\nRATE DEVIATION: [^\n]+\n"));
+  EXPECT_THAT(partial, ContainsRegex("rate +1.20 ml/min \\(DEVIATION: "
+                                     "outside the band\\)\n"));
+  EXPECT_THAT(partial,
+              ContainsRegex("remainder +8.0 ml destroyed, witness carl\n"));
 
   // RH-017 is hospitalized: a serious event, whose lookback finds RH-018,
   // who received a dose of the same lot.
