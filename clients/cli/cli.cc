@@ -157,6 +157,33 @@ std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
   return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
 }
 
+bool ReadKeyValueLines(
+    const std::string& command, const char* flag, std::istream& in,
+    const std::vector<std::pair<std::string, std::string*>>& fields) {
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    size_t eq = line.find('=');
+    std::string key = line.substr(0, eq);
+    auto field = std::find_if(fields.begin(), fields.end(),
+                              [&](const auto& f) { return f.first == key; });
+    if (field == fields.end()) {
+      std::vector<std::string> keys;
+      for (const auto& f : fields) keys.push_back(f.first + "=");
+      std::string last = keys.back();
+      keys.pop_back();
+      Fail(command,
+           absl::StrCat("--", flag, ": lines are ", absl::StrJoin(keys, ", "),
+                        keys.empty() ? "" : " or ", last),
+           2);
+      return false;
+    }
+    *field->second = eq == std::string::npos ? "" : line.substr(eq + 1);
+  }
+  return true;
+}
+
 std::string Wrap(const std::string& text, size_t width) {
   std::string out;
   std::string line;

@@ -13,9 +13,11 @@
 #include <cctype>
 #include <chrono>
 #include <cstdint>
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -137,6 +139,15 @@ bool ReadSignature(const CallOptions& o, const std::string& command,
                    const std::string& what,
                    common::v1::SignatureMeaning meaning,
                    common::v1::ESignature* out);
+
+// "key=value" lines from `in` (blank lines skipped, a CR before the LF
+// dropped) into the field each key names, for data that must never be a
+// command-line argument, which every user of the host can read (a donor's
+// or a patient's identifying data). False, after printing "--<flag>: lines
+// are name=, ... or mrn=", for a line of another key.
+bool ReadKeyValueLines(
+    const std::string& command, const char* flag, std::istream& in,
+    const std::vector<std::pair<std::string, std::string*>>& fields);
 
 // An enum's values as a person types them, read from the proto itself so
 // that a value added there is offered here: "discarded, banked or carried"

@@ -89,37 +89,19 @@ void PrintLot(const v1::DonorLot& lot) {
   }
 }
 
-// name=, date_of_birth=, mrn= lines on stdin: identifying data never goes
-// on a command line, which every user of the host can read.
-bool ReadIdentifying(v1::IdentifyingData* out) {
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    size_t eq = line.find('=');
-    std::string key = line.substr(0, eq);
-    std::string value = eq == std::string::npos ? "" : line.substr(eq + 1);
-    if (key == "name") {
-      out->set_name(value);
-    } else if (key == "date_of_birth") {
-      out->set_date_of_birth(value);
-    } else if (key == "mrn") {
-      out->set_medical_record_number(value);
-    } else {
-      Fail("donor register",
-           "--identifying-stdin: lines are name=, date_of_birth= or mrn=", 2);
-      return false;
-    }
-  }
-  return true;
-}
-
 int Register(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   const std::string cmd = "donor register";
   v1::RegisterDonorRequest request;
   *request.mutable_context() = NewRequestContext(o);
-  if (o.identifying_stdin && !ReadIdentifying(request.mutable_identifying())) {
-    return 2;
+  if (o.identifying_stdin) {
+    v1::IdentifyingData* identifying = request.mutable_identifying();
+    if (!ReadKeyValueLines(
+            cmd, "identifying-stdin", std::cin,
+            {{"name", identifying->mutable_name()},
+             {"date_of_birth", identifying->mutable_date_of_birth()},
+             {"mrn", identifying->mutable_medical_record_number()}})) {
+      return 2;
+    }
   }
   if (!ReadTimeFlag(cmd, "delivered-at", o.delivered_at,
                     request.mutable_delivered_at())) {

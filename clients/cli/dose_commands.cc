@@ -155,28 +155,6 @@ std::string Scan(const std::string& flag) {
 
 namespace {
 
-// name= and mrn= lines on stdin: identifying data never goes on a command
-// line, which every user of the host can read.
-bool ReadIdentifying(v1::PatientIdentifying* out) {
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    size_t eq = line.find('=');
-    std::string key = line.substr(0, eq);
-    std::string value = eq == std::string::npos ? "" : line.substr(eq + 1);
-    if (key == "name") {
-      out->set_name(value);
-    } else if (key == "mrn") {
-      out->set_medical_record_number(value);
-    } else {
-      Fail(kRegister, "--identifying-stdin: lines are name= or mrn=", 2);
-      return false;
-    }
-  }
-  return true;
-}
-
 // --- patients and orders -----------------------------------------------------
 
 int PatientRegister(std::shared_ptr<grpc::Channel> channel,
@@ -186,8 +164,14 @@ int PatientRegister(std::shared_ptr<grpc::Channel> channel,
   request.set_subject_id(o.subject_id);
   request.set_date_of_birth(o.date_of_birth);
   request.set_initials(o.initials);
-  if (o.identifying_stdin && !ReadIdentifying(request.mutable_identifying())) {
-    return 2;
+  if (o.identifying_stdin) {
+    v1::PatientIdentifying* identifying = request.mutable_identifying();
+    if (!ReadKeyValueLines(
+            kRegister, "identifying-stdin", std::cin,
+            {{"name", identifying->mutable_name()},
+             {"mrn", identifying->mutable_medical_record_number()}})) {
+      return 2;
+    }
   }
   v1::RegisterPatientResponse response;
   grpc::Status status =
