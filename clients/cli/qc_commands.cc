@@ -92,6 +92,13 @@ using qc_cli::PrintLookback;
 using qc_cli::ValueText;
 using qc_cli::Word;
 
+// The states QA disposes a lot to: every LotState but TESTING, where a lot
+// starts and which no disposition sets.
+std::string Dispositions() {
+  return EnumChoices(v1::LotState_descriptor(), "LOT_STATE_",
+                     {v1::LOT_STATE_TESTING});
+}
+
 std::string State(v1::LotState s) {
   return Word(v1::LotState_Name(s), "LOT_STATE_");
 }
@@ -308,11 +315,9 @@ int LotList(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
 int Dispose(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
   const std::string cmd = Cmd("dispose");
   v1::LotState to;
-  if (!ParseEnumName(o.disposition, "LOT_STATE_", &v1::LotState_Parse, &to)) {
-    return Fail(cmd,
-                "--disposition: " +
-                    EnumChoices(v1::LotState_descriptor(), "LOT_STATE_"),
-                2);
+  if (!ParseEnumName(o.disposition, "LOT_STATE_", &v1::LotState_Parse, &to) ||
+      to == v1::LOT_STATE_TESTING) {
+    return Fail(cmd, "--disposition: " + Dispositions(), 2);
   }
   std::string lot_id;
   if (int code = LotIdOf(channel, o, cmd, &lot_id); code != 0) return code;
@@ -503,8 +508,8 @@ void DeclareQcFlags(config::Loader& loader, QcOptions& o) {
   loader.String("conclusion", &o.conclusion,
                 "investigation-close: what the investigation found.");
   loader.String("disposition", &o.disposition,
-                "dispose: the state QA puts the lot in: " +
-                    EnumChoices(v1::LotState_descriptor(), "LOT_STATE_") + ".");
+                FlagHelp("dispose: the state QA puts the lot in: " +
+                         Dispositions() + "."));
   loader.Int64("expected-version", &o.expected_version, 0, INT64_MAX,
                "dispose: the lot's version you looked at (lot-show); 0: not "
                "checked.");

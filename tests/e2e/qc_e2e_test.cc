@@ -284,7 +284,7 @@ TEST_F(QcE2eTest, SpecificationToReleasedLotAndItsCertificate) {
                                std::string(kQuinnPassword) + "\n");
   EXPECT_EQ(typo.exit_code, 2) << typo.output;
   EXPECT_EQ(typo.output,
-            "cellchain: qc dispose: --disposition: testing, released, "
+            "cellchain: qc dispose: --disposition: released, "
             "conditionally_released, rejected or on_hold\n");
   std::string released =
       SignedOk(*quinn_, kQuinnPassword,
