@@ -132,28 +132,6 @@ bool ReadWholeFlag(const std::string& command, const char* flag,
   return false;
 }
 
-bool ReadCoSignature(const ClinicalOptions& o, const std::string& command,
-                     const std::string& user_id, const std::string& what,
-                     common::v1::SignatureMeaning meaning,
-                     common::v1::CoSignature* out) {
-  std::string meaning_name = absl::AsciiStrToUpper(LowerName(
-      common::v1::SignatureMeaning_Name(meaning), "SIGNATURE_MEANING_"));
-  absl::StatusOr<std::string> password =
-      ReadPassword({.env_var = o.password_stdin ? "" : o.cosigner_password_env,
-                    .from_stdin = o.password_stdin},
-                   absl::StrCat("password of ", user_id, " to co-sign ", what,
-                                " (", meaning_name, ")"),
-                   false);
-  if (!password.ok()) {
-    Fail(command, std::string(password.status().message()), 2);
-    return false;
-  }
-  out->set_user_id(user_id);
-  out->set_password(*password);
-  out->set_meaning(meaning);
-  return true;
-}
-
 int Receive(Channel channel, const ClinicalOptions& o) {
   const std::string command = "clinical receive";
   std::string scan = o.scan;
@@ -201,8 +179,8 @@ int BedsideCheck(Channel channel, const ClinicalOptions& o) {
   const std::string what = "the bedside check of " + o.infusion_id;
   if (!ReadSignature(o, command, what, common::v1::SIGNATURE_MEANING_VERIFIED,
                      request.mutable_signature()) ||
-      !ReadCoSignature(o, command, o.second_clinician, what,
-                       common::v1::SIGNATURE_MEANING_VERIFIED,
+      !ReadCoSignature(o, command, o.second_clinician, o.cosigner_password_env,
+                       what, common::v1::SIGNATURE_MEANING_VERIFIED,
                        request.mutable_second_clinician())) {
     return 2;
   }
@@ -270,7 +248,7 @@ int Infuse(Channel channel, const ClinicalOptions& o) {
     return 2;
   }
   if (!o.witness.empty() &&
-      !ReadCoSignature(o, command, o.witness,
+      !ReadCoSignature(o, command, o.witness, o.cosigner_password_env,
                        "the destruction of the remainder of " + o.infusion_id,
                        common::v1::SIGNATURE_MEANING_WITNESSED,
                        request.mutable_remainder_witness())) {
@@ -314,7 +292,7 @@ int DisposeUnused(Channel channel, const ClinicalOptions& o) {
     return 2;
   }
   if (!o.witness.empty() &&
-      !ReadCoSignature(o, command, o.witness, what,
+      !ReadCoSignature(o, command, o.witness, o.cosigner_password_env, what,
                        common::v1::SIGNATURE_MEANING_WITNESSED,
                        request.mutable_witness())) {
     return 2;

@@ -48,16 +48,6 @@ void PrintInfusion(const clinical::v1::Infusion& infusion, std::ostream& out,
 bool ReadWholeFlag(const std::string& command, const char* flag,
                    const std::string& text, int32_t* out);
 
-// `user_id`'s co-signature with `meaning`, their password the next line of
-// stdin (--password-stdin, after the signer's), else from
-// --cosigner-password-env, else typed: "password of carl to co-sign the
-// bedside check (VERIFIED)". False, after printing why, when it cannot be
-// read.
-bool ReadCoSignature(const ClinicalOptions& o, const std::string& command,
-                     const std::string& user_id, const std::string& what,
-                     common::v1::SignatureMeaning meaning,
-                     common::v1::CoSignature* out);
-
 }  // namespace cellchain::cli::clinical_cli
 
 #endif  // CELLCHAIN_CLIENTS_CLI_CLINICAL_COMMANDS_INTERNAL_H_

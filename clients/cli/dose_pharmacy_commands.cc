@@ -181,18 +181,13 @@ int Destroy(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
                      request.mutable_signature())) {
     return 2;
   }
-  // The witness signs at the pharmacist's workstation: their password from
-  // their own variable, or stdin's next line, or typed.
-  absl::StatusOr<std::string> witness_password = ReadPassword(
-      {.env_var = o.witness_password_env, .from_stdin = o.password_stdin},
-      "password of the witness " + o.witness + " (WITNESSED)", false);
-  if (!witness_password.ok()) {
-    return Fail(kDestroy, std::string(witness_password.status().message()), 2);
+  // The witness signs at the pharmacist's workstation.
+  if (!ReadCoSignature(o, kDestroy, o.witness, o.witness_password_env,
+                       "the dose's destruction",
+                       common::v1::SIGNATURE_MEANING_WITNESSED,
+                       request.mutable_witness())) {
+    return 2;
   }
-  common::v1::CoSignature* witness = request.mutable_witness();
-  witness->set_user_id(o.witness);
-  witness->set_password(*witness_password);
-  witness->set_meaning(common::v1::SIGNATURE_MEANING_WITNESSED);
   *request.mutable_context() = NewRequestContext(o);
   v1::DestroyDoseResponse response;
   grpc::Status status =

@@ -84,21 +84,13 @@ int ResultEnter(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
     return 2;
   }
   if (!o.retest_of.empty()) {
-    // QA approves the retest at the analyst's workstation: their password
-    // is the next line of stdin, or their own variable.
-    absl::StatusOr<std::string> password = ReadPassword(
-        {.env_var = o.qa_password_env, .from_stdin = o.password_stdin},
-        absl::StrCat("password of ", o.qa_user,
-                     " (qa) to approve the retest of ", o.retest_of,
-                     " (APPROVED)"),
-        false);
-    if (!password.ok()) {
-      return Fail(cmd, std::string(password.status().message()), 2);
+    // QA approves the retest at the analyst's workstation.
+    if (!ReadCoSignature(o, cmd, o.qa_user, o.qa_password_env,
+                         absl::StrCat("the retest of ", o.retest_of),
+                         common::v1::SIGNATURE_MEANING_APPROVED,
+                         request.mutable_qa_approval())) {
+      return 2;
     }
-    common::v1::CoSignature* approval = request.mutable_qa_approval();
-    approval->set_user_id(o.qa_user);
-    approval->set_password(*password);
-    approval->set_meaning(common::v1::SIGNATURE_MEANING_APPROVED);
   }
   *request.mutable_context() = NewRequestContext(o);
   v1::EnterResultResponse response;
