@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
+#include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
@@ -35,9 +36,11 @@ std::string Day(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
 }
 
-class CliCodesE2eTest : public E2eTest {
+class CliCodesE2eTest : public CliChainTest {
  protected:
-  CliCodesE2eTest() : E2eTest("cli-codes-e2e") {}
+  // The cord collected 20 hours ago: the chain's donor lot is one whose
+  // batch the test starts now, as it happens, not entered late.
+  CliCodesE2eTest() : CliChainTest("cli-codes-e2e", absl::Hours(20)) {}
 
   void SetUp() override {
     SetUpWithAdmin();
@@ -45,19 +48,6 @@ class CliCodesE2eTest : public E2eTest {
     CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
     CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
     CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
-  }
-
-  // `args` with --password-stdin, `password` on stdin.
-  RunResult Signed(const CliSession& who, const char* password,
-                   std::vector<std::string> args) {
-    args.push_back("--password-stdin");
-    return who.Run(args, std::string(password) + "\n");
-  }
-  std::string SignedOk(const CliSession& who, const char* password,
-                       std::vector<std::string> args) {
-    RunResult r = Signed(who, password, std::move(args));
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return r.output;
   }
 
   // A refusal before anything is sent or by the server: exit 1, one line.
@@ -68,44 +58,6 @@ class CliCodesE2eTest : public E2eTest {
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1)
         << r.output;
     return r.output;
-  }
-
-  // A donor brought to an AVAILABLE lot, the cord collected 20 hours ago:
-  // the lot's DIN as `donor receive` prints it ("A9999 26 000003 [4]").
-  std::string AvailableLotDin() {
-    absl::Time now = absl::Now();
-    std::string out = Ok(*tina_, {"donor", "register"});
-    std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
-    EXPECT_FALSE(code.empty()) << out;
-    Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
-                "--form-version=UC-ICF v3.2",
-                "--consented-at=" + Rfc3339(now - absl::Hours(24 * 6)),
-                "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
-    for (const char* test :
-         {"HIV12_AB", "HIV1_NAT", "HBSAG", "HBC_AB", "HBV_NAT", "HCV_AB",
-          "HCV_NAT", "HTLV_AB", "SYPHILIS", "WNV_NAT", "TCRUZI_AB", "CMV_AB"}) {
-      Ok(*otto_,
-         {"donor", "screen", "--donor-code=" + code,
-          std::string("--test=") + test, "--method=CMIA", "--kit-lot=K-2291",
-          "--drawn-at=" + Rfc3339(now - absl::Hours(48)),
-          "--result=non_reactive"});
-    }
-    out = Ok(*tina_,
-             {"donor", "receive", "--donor-code=" + code,
-              "--delivered-at=" + Rfc3339(now - absl::Hours(21)),
-              "--collected-at=" + Rfc3339(now - absl::Hours(20)),
-              "--received-at=" + Rfc3339(now - absl::Hours(18)),
-              "--min-celsius=3.5", "--max-celsius=6", "--weight-grams=42.5"});
-    std::string lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
-    std::string din = Capture(out, "DIN ([A-Z0-9 ]+ \\[[A-Z0-9*]\\])");
-    EXPECT_FALSE(din.empty()) << out;
-    std::string password = std::string(kQuinnPassword) + "\n";
-    Ok(*quinn_,
-       {"donor", "determine", "--donor-code=" + code, "--password-stdin"},
-       password);
-    Ok(*quinn_, {"donor", "release-lot", "--lot-id=" + lot, "--password-stdin"},
-       password);
-    return din;
   }
 
   // A location made by QA inside `parent`, named as a person names it.
@@ -119,8 +71,6 @@ class CliCodesE2eTest : public E2eTest {
     EXPECT_FALSE(id.empty()) << out;
     return id;
   }
-
-  std::unique_ptr<CliSession> tina_, otto_, quinn_;
 };
 
 TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
@@ -229,7 +179,7 @@ TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
 
   // A donor lot, and then its batch, by the DIN as the CLI prints it, in
   // any of its forms.
-  std::string din = AvailableLotDin();
+  std::string din = ReleasedDonorLot().din;
   ASSERT_FALSE(din.empty());
   std::string bare = din.substr(0, din.find(" ["));
   bare.erase(std::remove(bare.begin(), bare.end(), ' '), bare.end());

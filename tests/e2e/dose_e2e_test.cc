@@ -15,13 +15,12 @@
 // with every gate printed, and issues it to the clinician; the cath lab
 // hands it back and the pharmacy takes it back; a second order's dose is
 // destroyed with a witness.
-#include <fstream>
-
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
+#include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
@@ -35,15 +34,11 @@ inline constexpr char kCleoPassword[] = "the right cells to the right heart";
 inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
                                      "clinician", kCleoPassword};
 
-constexpr char kPaperRecord[] = "transcribed from the paper batch record";
-constexpr char kAnaPassword[] = "a second pair of eyes on every result";
-constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer", "qc_analyst",
-                             kAnaPassword};
-
-class DoseE2eTest : public E2eTest {
+class DoseE2eTest : public CliChainTest {
  protected:
-  DoseE2eTest() : E2eTest("dose-e2e") {}
+  DoseE2eTest() : CliChainTest("dose-e2e") {}
 
+  // cleo, tina and phil; the main path adds the chain's cast.
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
@@ -52,41 +47,11 @@ class DoseE2eTest : public E2eTest {
     CC_ASSERT_OK_AND_ASSIGN(phil_, AddUser(kPhil));
   }
 
-  // `cellchain <args> --password-stdin` with `input` (a scan's line, if
-  // any) and `password` on stdin.
-  RunResult Signed(const CliSession& who, const char* password,
-                   std::vector<std::string> args,
-                   const std::string& input = "") {
-    args.push_back("--password-stdin");
-    return who.Run(args, input + password + "\n");
-  }
-  std::string SignedOk(const CliSession& who, const char* password,
-                       std::vector<std::string> args,
-                       const std::string& input = "") {
-    RunResult r = Signed(who, password, std::move(args), input);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return r.output;
-  }
-
-  // An RFC 3339 time `hours` after the cord's collection.
-  std::string At(double hours) const {
-    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                            collected_ + absl::Hours(hours),
-                            absl::UTCTimeZone());
-  }
-
-  // A product lot QA released, as the lab and QA make one through the
-  // donor, manufacturing and qc groups: its id (qcl_...). Needs tom_,
-  // otto_, ana_ and quinn_.
-  std::string ReleasedLot();
   // A material lot of `kind` received by tina and released by QA: its id.
   std::string ReleasedMaterial(const std::string& kind, const std::string& name,
                                const std::string& supplier_lot);
 
-  const absl::Time collected_ = absl::FromUnixSeconds(
-      absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
-  std::unique_ptr<CliSession> cleo_, tina_, phil_;
-  std::unique_ptr<CliSession> tom_, otto_, ana_, quinn_;
+  std::unique_ptr<CliSession> cleo_, phil_;
 };
 
 TEST_F(DoseE2eTest, TheClinicOrdersADoseAndTheLabCalculatesIt) {
@@ -228,11 +193,11 @@ TEST_F(DoseE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
 }
 
 TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
-  CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser(kTom));
-  CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
-  CC_ASSERT_OK_AND_ASSIGN(ana_, AddUser(kAna));
-  CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
-  const std::string lot = ReleasedLot();
+  AddChainCast();
+  if (HasFatalFailure()) return;
+  // A product lot QA released, as the lab and QA make one through the
+  // donor, manufacturing and qc groups.
+  const std::string lot = ReleasedQcLot(VerifiedHarvest().batch_id);
   ASSERT_FALSE(lot.empty());
   const std::string heparin =
       ReleasedMaterial("heparin", "Heparin sodium 5000 IU/ml", "HEP-2291");
@@ -416,122 +381,6 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
   EXPECT_THAT(Ok(*phil_, {"dose", "show", "--dose-id=" + spare}),
               ContainsRegex("destroyed +phil at [0-9T:Z-]+, witness tom: "
                             "order cancelled\n"));
-}
-
-// Donor intake up to QA's release of the donor lot; a batch whose P0 is
-// processed, harvested and verified, its product lot harvested (6e7 cells
-// in 30 ml) and verified, all entered late from the paper record; then
-// release testing of one test, reviewed by a second analyst, and QA's
-// release.
-std::string DoseE2eTest::ReleasedLot() {
-  std::string out = Ok(*tina_, {"donor", "register"});
-  std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
-  EXPECT_FALSE(code.empty()) << out;
-  Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
-              "--form-version=UC-ICF v3.2", "--consented-at=" + At(-24 * 6),
-              "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
-  std::vector<std::string> screen = {"donor",
-                                     "screen",
-                                     "--donor-code=" + code,
-                                     "--method=CMIA",
-                                     "--kit-lot=K-2291",
-                                     "--drawn-at=" + At(-24),
-                                     "--result=non_reactive"};
-  for (const char* test :
-       {"HIV12_AB", "HIV1_NAT", "HBSAG", "HBC_AB", "HBV_NAT", "HCV_AB",
-        "HCV_NAT", "HTLV_AB", "SYPHILIS", "WNV_NAT", "TCRUZI_AB", "CMV_AB"}) {
-    screen.push_back(std::string("--test=") + test);
-  }
-  Ok(*otto_, screen);
-  out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
-                    "--delivered-at=" + At(-1), "--collected-at=" + At(0),
-                    "--received-at=" + At(5), "--min-celsius=3.5",
-                    "--max-celsius=6", "--weight-grams=42.5"});
-  std::string donor_lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
-  EXPECT_FALSE(donor_lot.empty()) << out;
-  SignedOk(*quinn_, kQuinnPassword,
-           {"donor", "determine", "--donor-code=" + code});
-  SignedOk(*quinn_, kQuinnPassword,
-           {"donor", "release-lot", "--lot-id=" + donor_lot});
-
-  out = Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + donor_lot,
-                    "--started-at=" + At(18),
-                    std::string("--late-entry-reason=") + kPaperRecord});
-  std::string batch = Capture(out, "batch (bat_[A-Za-z0-9_-]+) started");
-  EXPECT_FALSE(batch.empty()) << out;
-  out = Ok(*quinn_, {"custody", "location-add", "--kind=site",
-                     "--name=Cell Therapy Unit"});
-  std::string site = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-  out = Ok(*quinn_, {"custody", "location-add", "--kind=room",
-                     "--name=Culture room", "--parent-location=" + site});
-  std::string culture = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-  out = SignedOk(
-      *tina_, kTinaPassword,
-      {"manufacturing", "processing", "--batch-id=" + batch,
-       "--location-id=" + culture, "--method=enzymatic", "--tissue-grams=20",
-       "--vessel-type=T175 flask", "--vessel-count=1", "--seeded-at=" + At(19),
-       "--seeded-cells=2.5e5",
-       std::string("--late-entry-reason=") + kPaperRecord});
-  std::string p0 = Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(processing P0");
-  EXPECT_FALSE(p0.empty()) << out;
-  // 2.5e5 to 6.4e7 in 168 h: 8 doublings, one in 21 h.
-  out = SignedOk(*tina_, kTinaPassword,
-                 {"manufacturing", "harvest", "--step-id=" + p0,
-                  "--harvested-at=" + At(19 + 168), "--harvested-cells=6.4e7",
-                  "--viability=95", "--confluence=85",
-                  std::string("--late-entry-reason=") + kPaperRecord});
-  SignedOk(*tom_, kTomPassword,
-           {"manufacturing", "verify", "--step-id=" + p0,
-            "--revision=" + Capture(out, "revision ([0-9]+)")});
-  out = SignedOk(*tina_, kTinaPassword,
-                 {"manufacturing", "product-harvest", "--source-step-id=" + p0,
-                  "--harvested-at=" + At(19 + 169), "--harvested-cells=6e7",
-                  "--viability=93", "--volume-ml=30",
-                  std::string("--late-entry-reason=") + kPaperRecord});
-  std::string harvest =
-      Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(product_harvest");
-  EXPECT_FALSE(harvest.empty()) << out;
-  SignedOk(*tom_, kTomPassword,
-           {"manufacturing", "verify", "--step-id=" + harvest,
-            "--revision=" + Capture(out, "revision ([0-9]+)")});
-
-  // Release testing: one test, entered by otto, reviewed by ana.
-  TempDir files("dose-e2e-files");
-  const std::string tests_file = files.path() + "/release-tests.json";
-  std::ofstream(tests_file) << R"({"tests": [
-    {"code": "VIABILITY", "name": "Viability", "method": "7-AAD",
-     "kind": "RESULT_KIND_NUMERIC", "unit": "%", "limits": {"min": "70"},
-     "required": true}]})";
-  out = Ok(*quinn_,
-           {"qc", "spec-create", "--spec-name=DOSE-E2E",
-            "--product=UC-MSC, RegenHeart", "--tests-file=" + tests_file});
-  std::string spec = Capture(out, "specification (spc_[A-Za-z0-9_-]+)");
-  EXPECT_FALSE(spec.empty()) << out;
-  SignedOk(*quinn_, kQuinnPassword,
-           {"qc", "spec-approve", "--spec-id=" + spec});
-  out = Ok(*otto_,
-           {"qc", "lot-open", "--batch-id=" + batch, "--spec-name=DOSE-E2E"});
-  std::string lot = Capture(out, "lot (qcl_[A-Za-z0-9_-]+) opened");
-  EXPECT_FALSE(lot.empty()) << out;
-  const std::string drawn_at =
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() - absl::Minutes(30),
-                       absl::UTCTimeZone());
-  out = Ok(*tina_, {"qc", "sample-draw", "--batch-id=" + batch,
-                    "--tests=viability", "--drawn-at=" + drawn_at,
-                    "--description=1 mL of the final formulation"});
-  std::string sample = Capture(out, "sample (smp_[A-Za-z0-9_-]+) drawn");
-  EXPECT_FALSE(sample.empty()) << out;
-  out = SignedOk(
-      *otto_, kOttoPassword,
-      {"qc", "result-enter", "--sample-id=" + sample, "--test=VIABILITY",
-       "--value=93", "--unit=%", "--tested-at=" + drawn_at});
-  std::string result = Capture(out, "result (res_[A-Za-z0-9_-]+)");
-  EXPECT_FALSE(result.empty()) << out;
-  SignedOk(*ana_, kAnaPassword,
-           {"qc", "result-review", "--result-id=" + result});
-  SignedOk(*quinn_, kQuinnPassword,
-           {"qc", "dispose", "--lot-id=" + lot, "--disposition=released"});
-  return lot;
 }
 
 std::string DoseE2eTest::ReleasedMaterial(const std::string& kind,

@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
+#include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
@@ -28,12 +29,6 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-constexpr char kPaperRecord[] = "transcribed from the paper batch record";
-constexpr char kAnaPassword[] = "a second pair of eyes on every result";
-// The second QC analyst, who reviews what otto enters.
-constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer", "qc_analyst",
-                             kAnaPassword};
 
 // Three tests: a numeric one with a lower limit, one with an exclusive
 // upper limit, and a qualitative one that may be pending at release.
@@ -51,38 +46,14 @@ constexpr char kTestsFile[] = R"({"tests": [
    "required": true, "may_be_pending": true}
 ]})";
 
-class QcE2eTest : public E2eTest {
+class QcE2eTest : public CliChainTest {
  protected:
-  QcE2eTest() : E2eTest("qc-e2e") {}
+  QcE2eTest() : CliChainTest("qc-e2e") {}
 
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
-    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
-    CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser(kTom));
-    CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
-    CC_ASSERT_OK_AND_ASSIGN(ana_, AddUser(kAna));
-    CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
-  }
-
-  // `cellchain <args> --password-stdin` with `password` on stdin.
-  RunResult Signed(const CliSession& who, const char* password,
-                   std::vector<std::string> args) {
-    args.push_back("--password-stdin");
-    return who.Run(args, std::string(password) + "\n");
-  }
-  std::string SignedOk(const CliSession& who, const char* password,
-                       std::vector<std::string> args) {
-    RunResult r = Signed(who, password, std::move(args));
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return r.output;
-  }
-
-  // An RFC 3339 time `hours` after the cord's collection.
-  std::string At(double hours) const {
-    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                            collected_ + absl::Hours(hours),
-                            absl::UTCTimeZone());
+    AddChainCast();
   }
 
   // An RFC 3339 time `minutes` before now: the lab's work on the lot,
@@ -93,14 +64,10 @@ class QcE2eTest : public E2eTest {
                             absl::UTCTimeZone());
   }
 
-  // A batch harvested into its product lot and waiting for QC, made through
-  // the donor and manufacturing commands as manufacturing_e2e_test does:
-  // its donor lot's DIN as printed, and the batch id.
+  // A batch harvested into its product lot and waiting for QC (the chain's
+  // VerifiedHarvest, the batch shown QC_PENDING): its donor lot's DIN as
+  // printed, and the batch id.
   std::pair<std::string, std::string> HarvestedBatch();
-
-  const absl::Time collected_ = absl::FromUnixSeconds(
-      absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
-  std::unique_ptr<CliSession> tina_, tom_, otto_, ana_, quinn_;
 };
 
 TEST_F(QcE2eTest, SpecificationToReleasedLotAndItsCertificate) {
@@ -479,84 +446,12 @@ TEST_F(QcE2eTest, OutOfSpecificationToRejectedLot) {
   EXPECT_THAT(no_certificate.output, HasSubstr("(reason: LOT_NOT_RELEASED)"));
 }
 
-// Donor intake up to QA's release of the lot, then a batch: P0 processed
-// and harvested, verified by a second technician, the product lot
-// harvested from it and verified — all entered late from the paper record.
 std::pair<std::string, std::string> QcE2eTest::HarvestedBatch() {
-  std::string out = Ok(*tina_, {"donor", "register"});
-  std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
-  EXPECT_FALSE(code.empty()) << out;
-  Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
-              "--form-version=UC-ICF v3.2", "--consented-at=" + At(-24 * 6),
-              "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
-  std::vector<std::string> screen = {"donor",
-                                     "screen",
-                                     "--donor-code=" + code,
-                                     "--method=CMIA",
-                                     "--kit-lot=K-2291",
-                                     "--drawn-at=" + At(-24),
-                                     "--result=non_reactive"};
-  for (const char* test :
-       {"HIV12_AB", "HIV1_NAT", "HBSAG", "HBC_AB", "HBV_NAT", "HCV_AB",
-        "HCV_NAT", "HTLV_AB", "SYPHILIS", "WNV_NAT", "TCRUZI_AB", "CMV_AB"}) {
-    screen.push_back(std::string("--test=") + test);
-  }
-  Ok(*otto_, screen);
-  out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
-                    "--delivered-at=" + At(-1), "--collected-at=" + At(0),
-                    "--received-at=" + At(5), "--min-celsius=3.5",
-                    "--max-celsius=6", "--weight-grams=42.5"});
-  std::string donor_lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
-  std::string din = Capture(out, "received: DIN ([^,]+),");
-  EXPECT_FALSE(donor_lot.empty()) << out;
-  SignedOk(*quinn_, kQuinnPassword,
-           {"donor", "determine", "--donor-code=" + code});
-  SignedOk(*quinn_, kQuinnPassword,
-           {"donor", "release-lot", "--lot-id=" + donor_lot});
-
-  out = Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + donor_lot,
-                    "--started-at=" + At(18),
-                    std::string("--late-entry-reason=") + kPaperRecord});
-  std::string batch = Capture(out, "batch (bat_[A-Za-z0-9_-]+) started");
-  EXPECT_FALSE(batch.empty()) << out;
-  out = Ok(*quinn_, {"custody", "location-add", "--kind=site",
-                     "--name=Cell Therapy Unit"});
-  std::string site = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-  out = Ok(*quinn_, {"custody", "location-add", "--kind=room",
-                     "--name=Culture room", "--parent-location=" + site});
-  std::string culture = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-  out = SignedOk(
-      *tina_, kTinaPassword,
-      {"manufacturing", "processing", "--batch-id=" + batch,
-       "--location-id=" + culture, "--method=enzymatic", "--tissue-grams=20",
-       "--vessel-type=T175 flask", "--vessel-count=1", "--seeded-at=" + At(19),
-       "--seeded-cells=2.5e5",
-       std::string("--late-entry-reason=") + kPaperRecord});
-  std::string p0 = Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(processing P0");
-  EXPECT_FALSE(p0.empty()) << out;
-  out = SignedOk(*tina_, kTinaPassword,
-                 {"manufacturing", "harvest", "--step-id=" + p0,
-                  "--harvested-at=" + At(19 + 168), "--harvested-cells=4e6",
-                  "--viability=95", "--confluence=85",
-                  std::string("--late-entry-reason=") + kPaperRecord});
-  SignedOk(*tom_, kTomPassword,
-           {"manufacturing", "verify", "--step-id=" + p0,
-            "--revision=" + Capture(out, "revision ([0-9]+)")});
-  out = SignedOk(*tina_, kTinaPassword,
-                 {"manufacturing", "product-harvest", "--source-step-id=" + p0,
-                  "--harvested-at=" + At(19 + 169), "--harvested-cells=3e6",
-                  "--viability=93", "--volume-ml=30",
-                  std::string("--late-entry-reason=") + kPaperRecord});
-  std::string harvest =
-      Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(product_harvest");
-  EXPECT_FALSE(harvest.empty()) << out;
-  SignedOk(*tom_, kTomPassword,
-           {"manufacturing", "verify", "--step-id=" + harvest,
-            "--revision=" + Capture(out, "revision ([0-9]+)")});
-  EXPECT_THAT(
-      Ok(*quinn_, {"manufacturing", "batch-show", "--batch-id=" + batch}),
-      ContainsRegex("state +QC_PENDING"));
-  return {din, batch};
+  Harvest harvest = VerifiedHarvest();
+  EXPECT_THAT(Ok(*quinn_, {"manufacturing", "batch-show",
+                           "--batch-id=" + harvest.batch_id}),
+              ContainsRegex("state +QC_PENDING"));
+  return {harvest.donor.din, harvest.batch_id};
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+// CliChainTest: the chain of custody the e2e tests of the later stages
+// start from, made through the real `cellchain` CLI as the lab and QA make
+// it — a donor registered, consented, screened (the 12-test panel) and the
+// cord received, QA's determination and the donor lot's release; a batch
+// whose P0 is processed, harvested and verified, and whose product is
+// harvested (6e7 cells in 30 ml) and verified, all entered late from the
+// paper record; then release testing of one test (viability), reviewed by
+// a second analyst, and QA's release of the QC lot. A test stops after the
+// step it needs and gets the ids it goes on with:
+//
+//   class DoseE2eTest : public CliChainTest {
+//    protected:
+//     DoseE2eTest() : CliChainTest("dose-e2e") {}
+//   };
+//   TEST_F(DoseE2eTest, ...) {
+//     AddChainCast();
+//     if (HasFatalFailure()) return;
+//     std::string lot = ReleasedQcLot(VerifiedHarvest().batch_id);
+//     ASSERT_FALSE(lot.empty());
+//
+// Every command of a step must succeed: one that does not is a test
+// failure (not fatal) and leaves the ids it would have printed empty, which
+// the caller asserts on before going on.
+// Thread-safety: as a GoogleTest fixture, the test's main thread only.
+#ifndef CELLCHAIN_TESTS_E2E_CLI_CHAIN_H_
+#define CELLCHAIN_TESTS_E2E_CLI_CHAIN_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "tests/e2e/daemon.h"
+#include "tests/e2e/e2e_test.h"
+
+namespace cellchain::e2e {
+
+// The second QC analyst, who reviews what otto enters.
+inline constexpr char kAnaPassword[] = "a second pair of eyes on every result";
+inline constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer",
+                                    "qc_analyst", kAnaPassword};
+
+class CliChainTest : public E2eTest {
+ protected:
+  // `sessions_stem` as E2eTest's; the cord is collected `collected_ago`
+  // before the fixture is made (to the second): two weeks by default, so
+  // that the chain's product is harvested in the past.
+  explicit CliChainTest(const std::string& sessions_stem,
+                        absl::Duration collected_ago = absl::Hours(24 * 14));
+
+  // Adds tina, tom, otto, ana and quinn, those of them not added yet: the
+  // people the chain's steps run as. Failures are fatal; the caller returns
+  // on HasFatalFailure().
+  void AddChainCast();
+
+  // `cellchain <args> --password-stdin` with `input` (a scan's line, if
+  // any) and then `password` on stdin.
+  RunResult Signed(const CliSession& who, const char* password,
+                   std::vector<std::string> args,
+                   const std::string& input = "");
+  // The same for a command that must succeed; its output.
+  std::string SignedOk(const CliSession& who, const char* password,
+                       std::vector<std::string> args,
+                       const std::string& input = "");
+
+  // An RFC 3339 time `hours` after the cord's collection.
+  std::string At(double hours) const;
+
+  // A donor lot QA released (AVAILABLE): its donor's code (DNR-...), its id
+  // (lot_...) and its DIN as `donor receive` prints it ("A9999 26 000001
+  // [K]"). Runs as tina, otto and quinn.
+  struct DonorLot {
+    std::string donor_code;
+    std::string lot_id;
+    std::string din;
+  };
+  DonorLot ReleasedDonorLot();
+
+  // ReleasedDonorLot, then its batch up to the product harvest verified by
+  // a second technician: the batch waits for QC. The ids, and the site
+  // ("Cell Therapy Unit", with its "Culture room") the steps were made in.
+  // Runs as tina, tom, otto and quinn.
+  struct Harvest {
+    DonorLot donor;
+    std::string batch_id;
+    std::string site_id;
+    std::string p0_step_id;
+    std::string harvest_step_id;
+  };
+  Harvest VerifiedHarvest();
+
+  // Release testing of `batch_id`'s lot: a specification of one test
+  // (VIABILITY, at least 70 %) from a file, approved by quinn; the lot
+  // opened by otto, a sample drawn by tina, 93 % entered by otto and
+  // reviewed by ana; the lot released by quinn. The QC lot's id (qcl_...).
+  std::string ReleasedQcLot(const std::string& batch_id);
+
+  const absl::Time collected_;
+  std::unique_ptr<CliSession> tina_, tom_, otto_, ana_, quinn_;
+};
+
+}  // namespace cellchain::e2e
+
+#endif  // CELLCHAIN_TESTS_E2E_CLI_CHAIN_H_
