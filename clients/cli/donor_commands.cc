@@ -546,12 +546,6 @@ void DeclareDonorFlags(config::Loader& loader, DonorOptions& o) {
                "listed).");
 }
 
-// A command's help that names an enum's values, made once from the proto;
-// the group keeps it, as it keeps itself, for the life of the program.
-const char* HelpText(std::string text) {
-  return (new std::string(std::move(text)))->c_str();
-}
-
 // --lot-id and --location-id.
 std::vector<NamedFlag> DonorNamedFlags(DonorOptions& o) {
   return {
@@ -621,7 +615,7 @@ const Group& DonorGroup() {
               {{"donor screen",
                 "donor-code! test panel-file method kit-lot drawn-at result "
                 "reason",
-                HelpText(absl::StrCat(
+                absl::StrCat(
                     "cellchain donor screen --donor-code=D --drawn-at=TIME\n"
                     "    (--test=CODE:RESULT[:METHOD[:KIT_LOT]]... | "
                     "--panel-file=FILE)\n"
@@ -645,7 +639,7 @@ const Group& DonorGroup() {
                     "Tests: HIV12_AB HIV1_NAT HBSAG HBC_AB HBV_NAT HCV_AB "
                     "HCV_NAT HTLV_AB\n"
                     "SYPHILIS WNV_NAT TCRUZI_AB CMV_AB. A correction is a new "
-                    "result.\n"))},
+                    "result.\n")},
                Screen},
               {{"donor determine",
                 "donor-code! reason password-stdin password-env",

@@ -31,7 +31,9 @@ struct CommandSpec {
   // The flags it takes besides CommonFlags(), space-separated, without the
   // "--"; a trailing "!" marks one it cannot run without.
   const char* flags;
-  const char* help;  // the usage lines, then what it does
+  // The usage lines, then what it does; built at start-up when it names
+  // values read from the proto.
+  std::string help;
 };
 
 // A request field whose flag is not the field's name in kebab case

@@ -13,7 +13,6 @@
 #include "clients/cli/manufacturing_commands.h"
 
 #include <cstdint>
-#include <deque>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -95,13 +94,6 @@ std::string Bars(const google::protobuf::EnumDescriptor* e,
     names.push_back(LowerName(e->value(i)->name(), prefix));
   }
   return absl::StrJoin(names, "|");
-}
-
-// A command's help made from the proto's enums, kept for the life of the
-// process: a CommandSpec holds its help as a const char*.
-const char* Kept(std::string text) {
-  static auto* const kept = new std::deque<std::string>();
-  return kept->emplace_back(std::move(text)).c_str();
 }
 
 // Help texts are wrapped as the hand-wrapped ones: a command's to 72
@@ -331,7 +323,7 @@ const Group& ManufacturingGroup() {
               {{"manufacturing material-receive",
                 "kind name supplier supplier-lot expires-on location-id reason "
                 "received-at late-entry-reason",
-                Kept(absl::StrCat(
+                absl::StrCat(
                     "cellchain manufacturing material-receive --kind=K "
                     "--name=NAME\n"
                     "    --supplier=S --supplier-lot=LOT "
@@ -345,7 +337,7 @@ const Group& ManufacturingGroup() {
                              ". --received-at dates a receipt entered after "
                              "the fact; later than the server allows after it "
                              "needs --late-entry-reason. Technician or QA."),
-                         kCommandHelpWidth)))},
+                         kCommandHelpWidth))},
                mfg::MaterialReceive},
               {{"manufacturing material-release",
                 "material-id! reason password-stdin password-env released-at "
@@ -374,17 +366,17 @@ const Group& ManufacturingGroup() {
                 "One lot and every step that used it.\n"},
                mfg::MaterialShow},
               {{"manufacturing material-list", "status kind",
-                Kept(absl::StrCat(
+                absl::StrCat(
                     "cellchain manufacturing material-list\n"
                     "    [--status=",
                     Bars(v1::MaterialStatus_descriptor(), "MATERIAL_STATUS_"),
                     "] [--kind=K]\n"
-                    "Lots by name, then expiry.\n"))},
+                    "Lots by name, then expiry.\n")},
                mfg::MaterialList},
               {{"manufacturing equipment-register",
                 "kind name asset-tag calibrated-on calibration-due "
                 "calibration-reference location-id reason",
-                Kept(absl::StrCat(
+                absl::StrCat(
                     "cellchain manufacturing equipment-register --kind=K "
                     "--name=NAME\n"
                     "    --asset-tag=TAG --calibrated-on=YYYY-MM-DD "
@@ -393,7 +385,7 @@ const Group& ManufacturingGroup() {
                     Wrap(absl::StrCat(
                              "Equipment in service, a custody item. Kinds: ",
                              EquipmentKinds(), ". QA or admin."),
-                         kCommandHelpWidth)))},
+                         kCommandHelpWidth))},
                mfg::EquipmentRegister},
               {{"manufacturing equipment-calibrate",
                 "equipment-id! calibrated-on calibration-due "
@@ -405,14 +397,14 @@ const Group& ManufacturingGroup() {
                 "A calibration performed. Technician or QA.\n"},
                mfg::EquipmentCalibrate},
               {{"manufacturing equipment-status", "equipment-id! status reason",
-                Kept(absl::StrCat("cellchain manufacturing equipment-status "
-                                  "--equipment-id=EQP\n"
-                                  "    --status=",
-                                  Bars(v1::EquipmentStatus_descriptor(),
-                                       "EQUIPMENT_STATUS_"),
-                                  " --reason=TEXT\n"
-                                  "Takes equipment out of service or puts it "
-                                  "back. QA.\n"))},
+                absl::StrCat(
+                    "cellchain manufacturing equipment-status "
+                    "--equipment-id=EQP\n"
+                    "    --status=",
+                    Bars(v1::EquipmentStatus_descriptor(), "EQUIPMENT_STATUS_"),
+                    " --reason=TEXT\n"
+                    "Takes equipment out of service or puts it "
+                    "back. QA.\n")},
                mfg::EquipmentStatusCommand},
               {{"manufacturing equipment-list", "kind",
                 "cellchain manufacturing equipment-list [--kind=K]\n"
@@ -435,58 +427,58 @@ const Group& ManufacturingGroup() {
                 "batch-id! method tissue-grams vessel-type vessel-count "
                 "seeded-at seeded-cells location-id material equipment reason "
                 "password-stdin password-env late-entry-reason",
-                Kept(absl::StrCat("cellchain manufacturing processing "
-                                  "--batch-id=BAT\n"
-                                  "    --method=",
-                                  Bars(v1::ProcessingMethod_descriptor(),
-                                       "PROCESSING_METHOD_"),
-                                  " --tissue-grams=G --vessel-type=T\n"
-                                  "    --vessel-count=N --seeded-at=TIME "
-                                  "[--seeded-cells=N]\n"
-                                  "    --location-id=L "
-                                  "[--material=MAT[:QUANTITY]]... "
-                                  "[--equipment=EQP]...\n"
-                                  "    [--late-entry-reason=TEXT] "
-                                  "[--password-stdin | --password-env=VAR]\n"
-                                  "The cord tissue into the P0 culture (signed "
-                                  "PERFORMED), its vessels put\n"
-                                  "at location L (a room, or a position in it: "
-                                  "custody has no incubator\n"
-                                  "kind; name the incubator with --equipment); "
-                                  "--seeded-cells\n"
-                                  "for an enzymatic digest only. Too long "
-                                  "after collection records a\n"
-                                  "deviation. Technician.\n"))},
+                absl::StrCat("cellchain manufacturing processing "
+                             "--batch-id=BAT\n"
+                             "    --method=",
+                             Bars(v1::ProcessingMethod_descriptor(),
+                                  "PROCESSING_METHOD_"),
+                             " --tissue-grams=G --vessel-type=T\n"
+                             "    --vessel-count=N --seeded-at=TIME "
+                             "[--seeded-cells=N]\n"
+                             "    --location-id=L "
+                             "[--material=MAT[:QUANTITY]]... "
+                             "[--equipment=EQP]...\n"
+                             "    [--late-entry-reason=TEXT] "
+                             "[--password-stdin | --password-env=VAR]\n"
+                             "The cord tissue into the P0 culture (signed "
+                             "PERFORMED), its vessels put\n"
+                             "at location L (a room, or a position in it: "
+                             "custody has no incubator\n"
+                             "kind; name the incubator with --equipment); "
+                             "--seeded-cells\n"
+                             "for an enzymatic digest only. Too long "
+                             "after collection records a\n"
+                             "deviation. Technician.\n")},
                mfg::Processing},
               {{"manufacturing passage-seed",
                 "source-step-id! vessel-type vessel-count seeded-at "
                 "seeded-cells location-id material equipment reason "
                 "password-stdin password-env leftover late-entry-reason",
-                Kept(
-                    absl::StrCat("cellchain manufacturing passage-seed "
-                                 "--source-step-id=STP\n"
-                                 "    --vessel-type=T --vessel-count=N "
-                                 "--seeded-at=TIME --seeded-cells=N\n"
-                                 "    --location-id=L "
-                                 "[--material=MAT[:QUANTITY]]... "
-                                 "[--equipment=EQP]...\n"
-                                 "    [--leftover=",
-                                 Bars(v1::LeftoverDisposition_descriptor(),
-                                      "LEFTOVER_DISPOSITION_"),
-                                 "] [--late-entry-reason=TEXT]\n"
-                                 "    [--password-stdin | --password-env=VAR]\n"
-                                 "Seeds the next passage, its vessels at "
-                                 "location L (a room, or a\n"
-                                 "position in it; the incubator is "
-                                 "--equipment),\n"
-                                 "from the cells a step harvested or a thaw\n"
-                                 "recovered (counts such as 1e6). Cells the "
-                                 "seeding leaves in the source\n"
-                                 "need --leftover: discarded, banked (only a "
-                                 "freeze may draw on them) or\n"
-                                 "carried. A step entered later after its time "
-                                 "than the server allows\n"
-                                 "needs --late-entry-reason. Technician.\n"))},
+
+                absl::StrCat("cellchain manufacturing passage-seed "
+                             "--source-step-id=STP\n"
+                             "    --vessel-type=T --vessel-count=N "
+                             "--seeded-at=TIME --seeded-cells=N\n"
+                             "    --location-id=L "
+                             "[--material=MAT[:QUANTITY]]... "
+                             "[--equipment=EQP]...\n"
+                             "    [--leftover=",
+                             Bars(v1::LeftoverDisposition_descriptor(),
+                                  "LEFTOVER_DISPOSITION_"),
+                             "] [--late-entry-reason=TEXT]\n"
+                             "    [--password-stdin | --password-env=VAR]\n"
+                             "Seeds the next passage, its vessels at "
+                             "location L (a room, or a\n"
+                             "position in it; the incubator is "
+                             "--equipment),\n"
+                             "from the cells a step harvested or a thaw\n"
+                             "recovered (counts such as 1e6). Cells the "
+                             "seeding leaves in the source\n"
+                             "need --leftover: discarded, banked (only a "
+                             "freeze may draw on them) or\n"
+                             "carried. A step entered later after its time "
+                             "than the server allows\n"
+                             "needs --late-entry-reason. Technician.\n")},
                mfg::PassageSeed},
               {{"manufacturing harvest",
                 "step-id! harvested-at harvested-cells viability confluence "
@@ -536,20 +528,20 @@ const Group& ManufacturingGroup() {
                 "source-step-id! bank cells-per-vial frozen-at positions "
                 "viability material equipment reason password-stdin "
                 "password-env late-entry-reason",
-                Kept(absl::StrCat("cellchain manufacturing cryopreserve "
-                                  "--source-step-id=STP\n"
-                                  "    --bank=",
-                                  Bars(v1::BankKind_descriptor(), "BANK_KIND_"),
-                                  " --cells-per-vial=N\n"
-                                  "    --frozen-at=TIME --positions=LOC,... "
-                                  "[--viability=PCT]\n"
-                                  "    [--material=MAT[:QUANTITY]]... "
-                                  "[--equipment=EQP]...\n"
-                                  "    [--late-entry-reason=TEXT] "
-                                  "[--password-stdin | --password-env=VAR]\n"
-                                  "A harvested step's cells into one vial per "
-                                  "freezer position.\n"
-                                  "Technician.\n"))},
+                absl::StrCat("cellchain manufacturing cryopreserve "
+                             "--source-step-id=STP\n"
+                             "    --bank=",
+                             Bars(v1::BankKind_descriptor(), "BANK_KIND_"),
+                             " --cells-per-vial=N\n"
+                             "    --frozen-at=TIME --positions=LOC,... "
+                             "[--viability=PCT]\n"
+                             "    [--material=MAT[:QUANTITY]]... "
+                             "[--equipment=EQP]...\n"
+                             "    [--late-entry-reason=TEXT] "
+                             "[--password-stdin | --password-env=VAR]\n"
+                             "A harvested step's cells into one vial per "
+                             "freezer position.\n"
+                             "Technician.\n")},
                mfg::Cryopreserve},
               {{"manufacturing thaw",
                 "item-id! thawed-at recovered-cells viability material "
@@ -591,30 +583,30 @@ const Group& ManufacturingGroup() {
                mfg::BatchAbort},
               {{"manufacturing deviation-record",
                 "batch-id! step-id classification description impact reason",
-                Kept(absl::StrCat("cellchain manufacturing deviation-record "
-                                  "--batch-id=BAT [--step-id=STP]\n"
-                                  "    --classification=",
-                                  Bars(v1::DeviationClass_descriptor(),
-                                       "DEVIATION_CLASS_"),
-                                  " --description=TEXT\n"
-                                  "    --impact=TEXT\n"
-                                  "Records a deviation of the batch or of one "
-                                  "of its steps. Technician or\n"
-                                  "QA.\n"))},
+                absl::StrCat(
+                    "cellchain manufacturing deviation-record "
+                    "--batch-id=BAT [--step-id=STP]\n"
+                    "    --classification=",
+                    Bars(v1::DeviationClass_descriptor(), "DEVIATION_CLASS_"),
+                    " --description=TEXT\n"
+                    "    --impact=TEXT\n"
+                    "Records a deviation of the batch or of one "
+                    "of its steps. Technician or\n"
+                    "QA.\n")},
                mfg::DeviationRecord},
               {{"manufacturing deviation-assess",
                 "deviation-id! assessment classification reason password-stdin "
                 "password-env",
-                Kept(
-                    absl::StrCat("cellchain manufacturing deviation-assess "
-                                 "--deviation-id=BDV\n"
-                                 "    --assessment=TEXT [--classification=",
-                                 Bars(v1::DeviationClass_descriptor(),
-                                      "DEVIATION_CLASS_"),
-                                 "]\n"
-                                 "    [--password-stdin | --password-env=VAR]\n"
-                                 "QA's assessment closes the deviation (signed "
-                                 "APPROVED).\n"))},
+
+                absl::StrCat(
+                    "cellchain manufacturing deviation-assess "
+                    "--deviation-id=BDV\n"
+                    "    --assessment=TEXT [--classification=",
+                    Bars(v1::DeviationClass_descriptor(), "DEVIATION_CLASS_"),
+                    "]\n"
+                    "    [--password-stdin | --password-env=VAR]\n"
+                    "QA's assessment closes the deviation (signed "
+                    "APPROVED).\n")},
                mfg::DeviationAssess},
               {{"manufacturing batch-show", "batch-id!",
                 "cellchain manufacturing batch-show --batch-id=BAT\n"
@@ -636,12 +628,11 @@ const Group& ManufacturingGroup() {
                 "reason.\n"},
                mfg::StepShow},
               {{"manufacturing batch-list", "state lot-id",
-                Kept(absl::StrCat("cellchain manufacturing batch-list\n"
-                                  "    [--state=",
-                                  Bars(v1::BatchState_descriptor(),
-                                       "BATCH_STATE_"),
-                                  "] [--lot-id=DONOR_LOT]\n"
-                                  "Batches, newest first.\n"))},
+                absl::StrCat("cellchain manufacturing batch-list\n"
+                             "    [--state=",
+                             Bars(v1::BatchState_descriptor(), "BATCH_STATE_"),
+                             "] [--lot-id=DONOR_LOT]\n"
+                             "Batches, newest first.\n")},
                mfg::BatchList},
               {{"manufacturing growth-curve", "batch-id! format",
                 "cellchain manufacturing growth-curve --batch-id=BAT "
