@@ -21,6 +21,7 @@
 #include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "cellchain/labels/v1/labels.grpc.pb.h"
 #include "clients/cli/session.h"
+#include "clients/common/connection_flags.h"
 #include "clients/label/scan_input.h"
 #include "clients/label/station_printing.h"
 #include "clients/label/station_text.h"
@@ -70,13 +71,9 @@ constexpr char kUsage[] =
     "Exit status: 0 done (verify: every scan passed), 1 refused or a scan\n"
     "failed (the reason on stderr or in the verdict), 2 usage.\n";
 
-struct StationOptions {
-  std::string target = "127.0.0.1:7443";
-  std::string ca;
-  std::string cert;
-  std::string key;
-  std::chrono::milliseconds deadline{10000};
-  std::string session_file;
+// The connection (shared with the cellchain CLI) and the station's own
+// flags.
+struct StationOptions : client::ConnectionOptions {
   bool password_stdin = false;
   std::string user_id;
   std::string item;
@@ -88,10 +85,6 @@ struct StationOptions {
   std::string reason;
   std::string din;
 };
-
-// Flags every command takes (the connection and the session).
-constexpr std::string_view kCommonFlags[] = {
-    "target", "ca", "cert", "key", "deadline", "session-file", "help"};
 
 // Only these options have a variable: a reason, a job or an item left in
 // the environment must never apply to the next label by itself.
@@ -519,21 +512,7 @@ const std::vector<Verb>& Verbs() {
 }
 
 void Declare(config::Loader& loader, StationOptions& o) {
-  loader.String("target", &o.target, "cellchaind's address, HOST:PORT.");
-  loader
-      .ReadableFile("ca", &o.ca, "PEM CA that issued the server's certificate.")
-      .Required();
-  loader
-      .ReadableFile("cert", &o.cert,
-                    "PEM client certificate of this workstation.")
-      .Required();
-  loader.ReadableFile("key", &o.key, "PEM private key of this workstation.")
-      .Required();
-  loader.Duration("deadline", &o.deadline, "Deadline of each call.");
-  o.session_file = cli::DefaultSessionFile();
-  loader.String("session-file", &o.session_file,
-                "The session login saves and the other commands read (the\n"
-                "cellchain CLI's); $CELLCHAIN_SESSION_TOKEN wins over it.");
+  client::DeclareConnectionFlags(loader, o);
   loader.Bool("password-stdin", &o.password_stdin,
               "Read the password from stdin, one line, instead of the "
               "terminal.");
@@ -606,8 +585,11 @@ int RunStation(std::span<const std::string> args) {
   // A flag the command does not take is refused, not ignored: a --reason
   // given to print would otherwise look recorded.
   for (const std::string& name : FlagNames(args)) {
-    bool known = false;
-    for (std::string_view flag : kCommonFlags) known = known || flag == name;
+    // Every command takes the connection's flags (and --help).
+    bool known = name == "help";
+    for (std::string_view flag : client::ConnectionFlagNames()) {
+      known = known || flag == name;
+    }
     for (std::string_view flag : verb->flags) known = known || flag == name;
     if (!known) {
       std::cerr << "cellchain-label station " << words[0] << ": --" << name
