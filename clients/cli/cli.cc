@@ -21,6 +21,18 @@
 
 namespace cellchain::cli {
 
+namespace {
+std::string& MutableProgramName() {
+  static auto* const name = new std::string("cellchain");
+  return *name;
+}
+}  // namespace
+
+const std::string& ProgramName() { return MutableProgramName(); }
+void SetProgramName(std::string name) {
+  MutableProgramName() = std::move(name);
+}
+
 int Report(const std::string& command, const grpc::Status& wire) {
   return Report(command, grpcx::FromGrpcStatus(wire));
 }
@@ -41,7 +53,7 @@ int Report(const std::string& command, const absl::Status& status) {
     if (message.starts_with(field + ": ")) message.erase(0, field.size() + 2);
     message = "--" + flag + ": " + message;
   }
-  std::cerr << "cellchain: " << command << ": "
+  std::cerr << ProgramName() << ": " << command << ": "
             << absl::StatusCodeToString(status.code()) << ": " << message;
   if (!reason.empty()) std::cerr << " (reason: " << reason << ")";
   if (!field.empty()) std::cerr << " (field: " << field << ")";
@@ -67,7 +79,7 @@ bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
 }
 
 int Fail(const std::string& command, const std::string& message, int code) {
-  std::cerr << "cellchain: " << command << ": " << message << "\n";
+  std::cerr << ProgramName() << ": " << command << ": " << message << "\n";
   return code;
 }
 

@@ -45,7 +45,12 @@ inline std::unique_ptr<grpc::ClientContext> NewCallContext(
 // 26 random characters (the server accepts 16 to 64 of [A-Za-z0-9_-]).
 std::string NewRequestId();
 
-// Prints "cellchain: <command>: <CODE>: <message> (reason: R) (field: f)"
+// The client's name that starts each message it prints ("cellchain",
+// "cellchain-qa"); RunProgram (run.h) sets it once, before any thread.
+const std::string& ProgramName();
+void SetProgramName(std::string name);
+
+// Prints "PROGRAM: <command>: <CODE>: <message> (reason: R) (field: f)"
 // to stderr and returns 1. A message that starts with its own reason (the
 // access gate's "ROLE_NOT_ALLOWED: …") is printed without that prefix.
 int Report(const std::string& command, const grpc::Status& status);

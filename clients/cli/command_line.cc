@@ -45,10 +45,13 @@ struct Read {
   absl::Status loaded;
 };
 
-void ReadWith(const Group* group, int argc, const char* const* argv,
-              const config::EnvLookup& env, Read& read) {
-  read.loader = std::make_unique<config::Loader>("cellchain", "CELLCHAIN");
-  read.loader->set_summary(Summary());
+void ReadWith(const Program& program, const Group* group, int argc,
+              const char* const* argv, const config::EnvLookup& env,
+              Read& read) {
+  // Every client reads the same $CELLCHAIN_* variables: a workstation's
+  // environment serves them all.
+  read.loader = std::make_unique<config::Loader>(program.name(), "CELLCHAIN");
+  read.loader->set_summary(program.Summary());
   if (group != nullptr) {
     read.invocation = group->Declare(*read.loader);
     DeclareCommon(*read.loader, read.invocation->call());
@@ -59,15 +62,15 @@ void ReadWith(const Group* group, int argc, const char* const* argv,
   read.loaded = read.loader->Load(argc, argv, env);
 }
 
-Read ReadCommandLine(int argc, const char* const* argv,
+Read ReadCommandLine(const Program& program, int argc, const char* const* argv,
                      const config::EnvLookup& env) {
   Read read;
-  for (const Group* group : Groups()) {
-    ReadWith(group, argc, argv, env, read);
+  for (const Group* group : program.groups()) {
+    ReadWith(program, group, argc, argv, env, read);
     const std::vector<std::string>& words = read.loader->positional();
-    if (!words.empty() && FindGroup(words[0]) == group) return read;
+    if (!words.empty() && program.FindGroup(words[0]) == group) return read;
   }
-  ReadWith(nullptr, argc, argv, env, read);
+  ReadWith(program, nullptr, argc, argv, env, read);
   return read;
 }
 
@@ -81,9 +84,10 @@ std::string Dashed(const std::vector<std::string>& flags) {
   return absl::StrJoin(dashed, ", ");
 }
 
-}  // namespace
-
-std::vector<std::string> TypedFlags(int argc, const char* const* argv) {
+// The flags typed in `argv` (names without "--"; "--no-x" as "x"), in
+// order, up to a "--".
+std::vector<std::string> TypedFlags(const Program& program, int argc,
+                                    const char* const* argv) {
   std::vector<std::string> flags;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -93,8 +97,8 @@ std::vector<std::string> TypedFlags(int argc, const char* const* argv) {
     if (!arg.starts_with("--")) continue;
     std::string name(arg.substr(2, arg.find('=') - 2));
     if (name == "help") continue;
-    if (name.starts_with("no-") && !IsKnownFlag(name) &&
-        IsKnownFlag(name.substr(3))) {
+    if (name.starts_with("no-") && !program.IsKnownFlag(name) &&
+        program.IsKnownFlag(name.substr(3))) {
       name = name.substr(3);
     }
     flags.push_back(name);
@@ -102,15 +106,19 @@ std::vector<std::string> TypedFlags(int argc, const char* const* argv) {
   return flags;
 }
 
-absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
+}  // namespace
+
+absl::StatusOr<CommandLine> ParseCommandLine(const Program& program, int argc,
+                                             const char* const* argv,
                                              const config::EnvLookup& env) {
   CommandLine line;
-  Read read = ReadCommandLine(argc, argv, env);
+  Read read = ReadCommandLine(program, argc, argv, env);
+  const std::string& me = program.name();
   config::Loader& loader = *read.loader;
   absl::Status loaded = read.loaded;
   line.words = loader.positional();
-  line.command = FindCommand(line.words);
-  std::string name = CommandName(line.words);
+  line.command = program.FindCommand(line.words);
+  std::string name = program.CommandName(line.words);
   // The command a refusal names: the one typed, or, when a stray value
   // follows it ("--colour red"), the command its first words name.
   const CommandSpec* named = line.command;
@@ -118,35 +126,36 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
   for (size_t n = std::min<size_t>(line.words.size(), 2);
        named == nullptr && n > 0; --n) {
     std::vector<std::string> first(line.words.begin(), line.words.begin() + n);
-    named = FindCommand(first);
+    named = program.FindCommand(first);
     if (named != nullptr) {
-      name = CommandName(first);
+      name = program.CommandName(first);
       named_words = n;
     }
   }
-  std::vector<std::string> typed = TypedFlags(argc, argv);
+  std::vector<std::string> typed = TypedFlags(program, argc, argv);
   if (config::IsHelpRequested(loaded)) {
     if (line.command != nullptr) {
       std::vector<std::string> flags = FlagsOf(*line.command);
-      line.help = CommandHelp(*line.command, loader.FlagsUsage(flags));
-    } else if (line.words.size() == 1 && !GroupHelp(name).empty()) {
-      line.help = GroupHelp(name);
+      line.help = program.CommandHelp(*line.command, loader.FlagsUsage(flags));
+    } else if (line.words.size() == 1 && !program.GroupHelp(name).empty()) {
+      line.help = program.GroupHelp(name);
     } else {
-      if (read.invocation != nullptr) ReadWith(nullptr, argc, argv, env, read);
+      if (read.invocation != nullptr) {
+        ReadWith(program, nullptr, argc, argv, env, read);
+      }
       line.help = read.loader->Usage();
     }
     return line;
   }
   // Where the message starts: "cellchain: manufacturing batch-show: ".
-  std::string head = line.words.empty()
-                         ? "cellchain: "
-                         : absl::StrCat("cellchain: ", name, ": ");
+  std::string head =
+      line.words.empty() ? me + ": " : absl::StrCat(me, ": ", name, ": ");
   std::string see = named != nullptr
-                        ? absl::StrCat("; see cellchain ", name, " --help")
-                        : "; see cellchain --help";
+                        ? absl::StrCat("; see ", me, " ", name, " --help")
+                        : absl::StrCat("; see ", me, " --help");
   std::vector<std::string> unknown;
   for (const std::string& flag : typed) {
-    if (!IsKnownFlag(flag)) unknown.push_back(flag);
+    if (!program.IsKnownFlag(flag)) unknown.push_back(flag);
   }
   if (!unknown.empty()) {
     return Usage(absl::StrCat(head, "unknown flag",
@@ -172,12 +181,13 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
     }
   }
   if (named == nullptr) {
-    if (line.words.size() == 1 && !GroupHelp(name).empty()) {
-      return Usage(absl::StrCat(head, "which command?\n", GroupHelp(name)));
+    if (line.words.size() == 1 && !program.GroupHelp(name).empty()) {
+      return Usage(
+          absl::StrCat(head, "which command?\n", program.GroupHelp(name)));
     }
     if (!line.words.empty()) {
-      return Usage(absl::StrCat("cellchain: unknown command \"", name,
-                                "\"; see cellchain --help"));
+      return Usage(absl::StrCat(me, ": unknown command \"", name, "\"; see ",
+                                me, " --help"));
     }
   }
   if (!loaded.ok()) {
@@ -195,7 +205,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv,
                               see));
   }
   if (line.command == nullptr) {
-    return Usage("cellchain: which command? see cellchain --help");
+    return Usage(absl::StrCat(me, ": which command? see ", me, " --help"));
   }
   std::vector<std::string> missing;
   for (const std::string& flag : RequiredFlagsOf(*line.command)) {

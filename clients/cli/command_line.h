@@ -1,4 +1,5 @@
-// ParseCommandLine: a cellchain command line read into its group's options
+// ParseCommandLine: a command line of cellchain or another Program
+// (program.h) read into its group's options
 // (group.h) and checked against its command before anything is sent. Flags
 // come from the command line and from $CELLCHAIN_* variables
 // (config::Loader, on CLI11); each group declares its own. A flag typed for a
@@ -32,18 +33,20 @@ struct CommandLine {
   std::string help;
 };
 
-// `argv[0]` is the program. Returns the parsed line, or
+// `argv[0]` is the program; `program` says which commands it offers
+// (`cellchain`'s every one by default). Returns the parsed line, or
 //   INVALID_ARGUMENT  with the message to print (one or more lines, each
-//                     "cellchain: ..."; exit 2): an unknown flag, a flag the
+//                     "PROGRAM: ..."; exit 2): an unknown flag, a flag the
 //                     command does not take, a required flag missing, a bad
-//                     value, or an unknown command.
+//                     value, or a command the program does not offer.
 absl::StatusOr<CommandLine> ParseCommandLine(
-    int argc, const char* const* argv,
+    const Program& program, int argc, const char* const* argv,
     const config::EnvLookup& env = config::GetEnv);
-
-// The flags typed in `argv` (names without "--"; "--no-x" as "x"), in
-// order, up to a "--".
-std::vector<std::string> TypedFlags(int argc, const char* const* argv);
+inline absl::StatusOr<CommandLine> ParseCommandLine(
+    int argc, const char* const* argv,
+    const config::EnvLookup& env = config::GetEnv) {
+  return ParseCommandLine(Cellchain(), argc, argv, env);
+}
 
 }  // namespace cellchain::cli
 

@@ -17,6 +17,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/audit_commands.h"
+#include "clients/cli/identity_commands.h"
 #include "clients/cli/manufacturing_commands.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -128,7 +130,7 @@ TEST(CommandLineTest, AGroupsHelpListsItsCommandsNotTheGlobalHelp) {
                                       " COMMAND"));
     EXPECT_THAT(line->help, Not(HasSubstr("batch-start")));
   }
-  EXPECT_THAT(GroupHelp("manufacturing"),
+  EXPECT_THAT(Cellchain().GroupHelp("manufacturing"),
               HasSubstr("  batch-start          A batch from an AVAILABLE "
                         "donor lot under process version V (default: the "
                         "server's).\n"));
@@ -185,6 +187,57 @@ TEST(CommandLineTest, AnUnknownFlagIsRefusedNamingItAndTheCommand) {
   EXPECT_THAT(Refusal({"manufacturing", "growth-curve", "BATCH"}),
               HasSubstr("cellchain: manufacturing growth-curve: unexpected "
                         "argument \"BATCH\""));
+}
+
+// A client of one role (cellchain-qa, cellchain-pharmacy) offers some
+// commands of the groups: the others are unknown to it, its help lists only
+// its own, and every message and usage line carries its name.
+TEST(CommandLineTest, AProgramOfSomeCommandsOffersOnlyThoseUnderItsName) {
+  Program qa("cellchain-qa",
+             {{&SessionGroup(), {}}, {&AuditGroup(), {"audit query"}}},
+             "QA's commands.\n");
+  auto parse = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "cellchain-qa");
+    std::vector<const char*> argv;
+    for (const std::string& a : args) argv.push_back(a.c_str());
+    return ParseCommandLine(qa, static_cast<int>(argv.size()), argv.data(),
+                            Environment);
+  };
+  absl::StatusOr<CommandLine> query = parse({"audit", "query", "--din=X"});
+  ASSERT_TRUE(query.ok()) << query.status();
+  EXPECT_STREQ(query->command->command, "audit query");
+  ASSERT_TRUE(parse({"login", "--user-id=qa.quinn"}).ok());
+
+  absl::StatusOr<CommandLine> verify = parse({"audit", "verify"});
+  ASSERT_FALSE(verify.ok());
+  EXPECT_EQ(verify.status().message(),
+            "cellchain-qa: unknown command \"audit verify\"; see "
+            "cellchain-qa --help");
+  absl::StatusOr<CommandLine> batch = parse({"mfg", "batch-show"});
+  ASSERT_FALSE(batch.ok());
+  EXPECT_THAT(batch.status().message(), HasSubstr("cellchain-qa: unknown"));
+  // A flag only a command it does not offer takes is unknown to it.
+  absl::StatusOr<CommandLine> flag =
+      parse({"audit", "query", "--tree-size=3"});
+  ASSERT_FALSE(flag.ok());
+  EXPECT_THAT(flag.status().message(),
+              HasSubstr("cellchain-qa: audit query: unknown flag --tree-size"));
+
+  absl::StatusOr<CommandLine> help = parse({"--help"});
+  ASSERT_TRUE(help.ok());
+  EXPECT_THAT(help->help, HasSubstr("Usage: cellchain-qa"));
+  EXPECT_THAT(help->help, HasSubstr("  audit query  Records matching"));
+  EXPECT_THAT(help->help, HasSubstr("QA's commands."));
+  EXPECT_THAT(help->help, Not(HasSubstr("audit verify")));
+  EXPECT_THAT(help->help, Not(HasSubstr("batch-start")));
+  absl::StatusOr<CommandLine> group = parse({"audit", "--help"});
+  ASSERT_TRUE(group.ok());
+  EXPECT_THAT(group->help, HasSubstr("Usage: cellchain-qa audit COMMAND"));
+  EXPECT_THAT(group->help, Not(HasSubstr("  checkpoint  ")));
+  absl::StatusOr<CommandLine> command = parse({"audit", "query", "--help"});
+  ASSERT_TRUE(command.ok());
+  EXPECT_THAT(command->help, HasSubstr("Usage: cellchain-qa audit query "));
+  EXPECT_THAT(command->help, Not(HasSubstr("cellchain audit")));
 }
 
 TEST(CommandLineTest, ABadValueIsRefusedUnderItsCommand) {

@@ -1,7 +1,6 @@
 #include "clients/cli/commands.h"
 
 #include <algorithm>
-#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -13,15 +12,12 @@
 #include "clients/cli/dose_commands.h"
 #include "clients/cli/identity_commands.h"
 #include "clients/cli/manufacturing_commands.h"
+#include "clients/cli/program.h"
 #include "clients/cli/qc_commands.h"
 #include "clients/cli/system_commands.h"
-#include "clients/cli/table.h"
 
 namespace cellchain::cli {
 namespace {
-
-constexpr char kSummaryHead[] =
-    "Commands (`cellchain COMMAND --help` explains one):\n";
 
 constexpr char kSummaryTail[] =
     "Things are named by what is written on them, in any case, or by their\n"
@@ -35,49 +31,11 @@ constexpr char kSummaryTail[] =
     "$CELLCHAIN_SESSION_TOKEN,\nwhen set, is used instead of the session "
     "file.\n";
 
-constexpr char kCommonFlagsHelp[] =
-    "\nEvery command also takes --target, --ca, --cert, --key, --deadline "
-    "and\n--session-file; `cellchain --help` describes them and their "
-    "variables.\n";
-
-// The group whose command `spec` is.
-const Group* GroupOfCommand(const CommandSpec& spec) {
-  for (const Group* group : Groups()) {
-    for (const CommandSpec& s : group->commands()) {
-      if (std::string_view(s.command) == spec.command) return group;
-    }
-  }
-  return nullptr;
-}
-
 bool Takes(const CommandSpec& spec, std::string_view flag) {
   for (const std::string& f : FlagsOf(spec)) {
     if (f == flag) return true;
   }
   return false;
-}
-
-// "Seeds the next passage, …" from a help text: the first sentence after
-// the usage lines, on one line.
-std::string FirstSentence(std::string_view help) {
-  std::string text;
-  bool usage = true;
-  for (const std::string& line :
-       std::vector<std::string>(absl::StrSplit(std::string(help), '\n'))) {
-    if (usage && (line.starts_with("cellchain ") || line.starts_with(" "))) {
-      continue;
-    }
-    usage = false;
-    if (line.empty()) break;
-    if (!text.empty()) text += " ";
-    text += line;
-  }
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '.' && (i + 1 == text.size() || text[i + 1] == ' ')) {
-      return text.substr(0, i + 1);
-    }
-  }
-  return text;
 }
 
 }  // namespace
@@ -91,51 +49,16 @@ const std::vector<const Group*>& Groups() {
   return *groups;
 }
 
-const Group* FindGroup(std::string_view word) {
-  for (const Group* group : Groups()) {
-    if (*group->name() == '\0') {
-      // The session commands are each a group's word.
-      for (const CommandSpec& spec : group->commands()) {
-        if (word == spec.command) return group;
-      }
-    } else if (word == group->name() ||
-               (*group->alias() != '\0' && word == group->alias())) {
-      return group;
-    }
-  }
-  return nullptr;
-}
-
-const std::vector<CommandSpec>& Commands() {
-  static const auto* const commands = [] {
-    auto* all = new std::vector<CommandSpec>;
-    for (const Group* group : Groups()) {
-      all->insert(all->end(), group->commands().begin(),
-                  group->commands().end());
-    }
-    return all;
+const Program& Cellchain() {
+  static const auto* const program = [] {
+    std::vector<Program::Part> parts;
+    for (const Group* group : Groups()) parts.push_back({group, {}});
+    return new Program("cellchain", std::move(parts), kSummaryTail);
   }();
-  return *commands;
+  return *program;
 }
 
-std::string CommandName(const std::vector<std::string>& words) {
-  std::string name;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) name += " ";
-    const Group* group = i == 0 ? FindGroup(words[i]) : nullptr;
-    name +=
-        group != nullptr && *group->name() != '\0' ? group->name() : words[i];
-  }
-  return name;
-}
-
-const CommandSpec* FindCommand(const std::vector<std::string>& words) {
-  std::string name = CommandName(words);
-  for (const CommandSpec& spec : Commands()) {
-    if (name == spec.command) return &spec;
-  }
-  return nullptr;
-}
+const std::vector<CommandSpec>& Commands() { return Cellchain().commands(); }
 
 const std::vector<std::string>& CommonFlags() {
   static const auto* const flags = new std::vector<std::string>{
@@ -160,56 +83,6 @@ std::vector<std::string> RequiredFlagsOf(const CommandSpec& spec) {
     if (f.ends_with("!")) flags.emplace_back(f.substr(0, f.size() - 1));
   }
   return flags;
-}
-
-bool IsKnownFlag(std::string_view name) {
-  static const auto* const known = [] {
-    auto* set = new std::set<std::string, std::less<>>(CommonFlags().begin(),
-                                                       CommonFlags().end());
-    for (const CommandSpec& spec : Commands()) {
-      for (std::string& f : FlagsOf(spec)) set->insert(std::move(f));
-    }
-    return set;
-  }();
-  return known->contains(name);
-}
-
-const std::string& Summary() {
-  static const auto* const summary = [] {
-    auto* text = new std::string(kSummaryHead);
-    for (const Group* group : Groups()) absl::StrAppend(text, group->summary());
-    absl::StrAppend(text, kSummaryTail);
-    return text;
-  }();
-  return *summary;
-}
-
-std::string CommandHelp(const CommandSpec& spec, std::string_view flags) {
-  const Group* group = GroupOfCommand(spec);
-  return absl::StrCat("Usage: ", spec.help, flags.empty() ? "" : "\n",
-                      std::string(flags), kCommonFlagsHelp,
-                      group != nullptr ? group->help_note() : "");
-}
-
-std::string GroupHelp(std::string_view word) {
-  const Group* group = FindGroup(word);
-  if (group == nullptr || *group->name() == '\0') return "";
-  std::string name = group->name();
-  std::string prefix = name + " ";
-  Table table({}, "  ");
-  for (const CommandSpec& spec : group->commands()) {
-    std::string_view command = spec.command;
-    table.AddRow(
-        {std::string(command.substr(prefix.size())), FirstSentence(spec.help)});
-  }
-  if (table.rows() == 0) return "";
-  return absl::StrCat(
-      "Usage: cellchain ", name, " COMMAND [flags]\n",
-      *group->alias() != '\0'
-          ? absl::StrCat("(or: cellchain ", group->alias(), " ...)\n")
-          : "",
-      "Commands (`cellchain ", name, " COMMAND --help` explains one):\n",
-      table.ToString(), kCommonFlagsHelp, group->help_note());
 }
 
 std::string FlagForField(std::string_view command, std::string_view field) {

@@ -1,8 +1,6 @@
-// The cellchain CLI's command groups (group.h) gathered: every command,
-// found by the words typed ("mfg" is "manufacturing"); the help of a
-// command, of a group and of the whole CLI made from what the groups
-// declare; and, for a refusal that names a request field, the flag the
-// person typed for it.
+// The cellchain CLI's command groups (group.h) gathered: the `cellchain`
+// program (program.h) that offers them all, the flags of a command, and, for
+// a refusal that names a request field, the flag the person typed for it.
 // Thread-safety: constant data and pure functions.
 #ifndef CELLCHAIN_CLIENTS_CLI_COMMANDS_H_
 #define CELLCHAIN_CLIENTS_CLI_COMMANDS_H_
@@ -12,25 +10,18 @@
 #include <vector>
 
 #include "clients/cli/group.h"
+#include "clients/cli/program.h"
 
 namespace cellchain::cli {
 
 // Every group, in the order `cellchain --help` lists them.
 const std::vector<const Group*>& Groups();
 
-// The group whose commands start with `word` ("manufacturing" or "mfg";
-// "login" for the session group), or nullptr.
-const Group* FindGroup(std::string_view word);
+// The `cellchain` CLI: every group, every command.
+const Program& Cellchain();
 
-// Every command, grouped as `cellchain --help` lists them.
+// Every command of every group, as `cellchain --help` lists them.
 const std::vector<CommandSpec>& Commands();
-
-// The command named by `words` ("mfg" is "manufacturing"), or nullptr.
-const CommandSpec* FindCommand(const std::vector<std::string>& words);
-
-// "manufacturing batch-start" for {"mfg", "batch-start"}: the words joined,
-// the group's alias replaced.
-std::string CommandName(const std::vector<std::string>& words);
 
 // The flags every command takes: target, ca, cert, key, deadline,
 // session-file.
@@ -39,21 +30,6 @@ const std::vector<std::string>& CommonFlags();
 // `spec`'s own flags (without "!"), and those it cannot run without.
 std::vector<std::string> FlagsOf(const CommandSpec& spec);
 std::vector<std::string> RequiredFlagsOf(const CommandSpec& spec);
-
-// True if `name` (without "--") is a flag of some command or common.
-bool IsKnownFlag(std::string_view name);
-
-// The text under `cellchain --help`'s usage line: every command in a line.
-const std::string& Summary();
-
-// `cellchain COMMAND --help`: its usage, what it does, and `flags`, the
-// description of its flags (config::Loader::FlagsUsage).
-std::string CommandHelp(const CommandSpec& spec, std::string_view flags = "");
-
-// `cellchain GROUP --help` ("manufacturing", "mfg", "custody", ...): the
-// group's commands, each with the first sentence of its help; "" when
-// `group` is not a group.
-std::string GroupHelp(std::string_view group);
 
 // The flag of `command` that a refusal's `field` stands for
 // ("manufacturing batch-start", "donor_lot_id" -> "lot-id";

@@ -1,0 +1,161 @@
+#include "clients/cli/program.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/table.h"
+
+namespace cellchain::cli {
+namespace {
+
+std::string CommonFlagsHelp(const std::string& program) {
+  return absl::StrCat(
+      "\nEvery command also takes --target, --ca, --cert, --key, --deadline "
+      "and\n--session-file; `",
+      program, " --help` describes them and their variables.\n");
+}
+
+bool Offers(const Program::Part& part, const CommandSpec& spec) {
+  return part.commands.empty() ||
+         std::find(part.commands.begin(), part.commands.end(), spec.command) !=
+             part.commands.end();
+}
+
+}  // namespace
+
+std::string FirstSentence(std::string_view help) {
+  std::string text;
+  bool usage = true;
+  for (const std::string& line :
+       std::vector<std::string>(absl::StrSplit(std::string(help), '\n'))) {
+    if (usage && (line.starts_with("cellchain ") || line.starts_with(" "))) {
+      continue;
+    }
+    usage = false;
+    if (line.empty()) break;
+    if (!text.empty()) text += " ";
+    text += line;
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '.' && (i + 1 == text.size() || text[i + 1] == ' ')) {
+      return text.substr(0, i + 1);
+    }
+  }
+  return text;
+}
+
+Program::Program(std::string name, std::vector<Part> parts, std::string tail)
+    : name_(std::move(name)),
+      flags_(CommonFlags().begin(), CommonFlags().end()) {
+  summary_ =
+      absl::StrCat("Commands (`", name_, " COMMAND --help` explains one):\n");
+  for (const Part& part : parts) {
+    groups_.push_back(part.group);
+    // A group offered whole is listed by its own summary; a part of one,
+    // command by command.
+    Table listed({}, "  ");
+    for (const CommandSpec& spec : part.group->commands()) {
+      if (!Offers(part, spec)) continue;
+      commands_.push_back(spec);
+      for (std::string& flag : FlagsOf(spec)) flags_.insert(std::move(flag));
+      listed.AddRow({spec.command, FirstSentence(spec.help)});
+    }
+    summary_ += part.commands.empty() ? std::string(part.group->summary())
+                                      : listed.ToString();
+  }
+  summary_ += tail;
+}
+
+const Group* Program::FindGroup(std::string_view word) const {
+  for (const Group* group : groups_) {
+    if (*group->name() == '\0') {
+      // The session commands are each a group's word.
+      for (const CommandSpec& spec : commands_) {
+        if (word == spec.command && GroupOf(spec) == group) return group;
+      }
+    } else if (word == group->name() ||
+               (*group->alias() != '\0' && word == group->alias())) {
+      return group;
+    }
+  }
+  return nullptr;
+}
+
+std::string Program::CommandName(const std::vector<std::string>& words) const {
+  std::string name;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) name += " ";
+    const Group* group = i == 0 ? FindGroup(words[i]) : nullptr;
+    name +=
+        group != nullptr && *group->name() != '\0' ? group->name() : words[i];
+  }
+  return name;
+}
+
+const CommandSpec* Program::FindCommand(
+    const std::vector<std::string>& words) const {
+  std::string name = CommandName(words);
+  for (const CommandSpec& spec : commands_) {
+    if (name == spec.command) return &spec;
+  }
+  return nullptr;
+}
+
+bool Program::IsKnownFlag(std::string_view flag) const {
+  return flags_.contains(flag);
+}
+
+const Group* Program::GroupOf(const CommandSpec& spec) const {
+  for (const Group* group : groups_) {
+    for (const CommandSpec& s : group->commands()) {
+      if (std::string_view(s.command) == spec.command) return group;
+    }
+  }
+  return nullptr;
+}
+
+std::string Program::Named(std::string_view text) const {
+  if (name_ == "cellchain") return std::string(text);
+  std::string named;
+  for (const std::string& line :
+       std::vector<std::string>(absl::StrSplit(std::string(text), '\n'))) {
+    if (!named.empty()) named += '\n';
+    named += line.starts_with("cellchain ") ? name_ + line.substr(9) : line;
+  }
+  return named;
+}
+
+std::string Program::CommandHelp(const CommandSpec& spec,
+                                 std::string_view flags) const {
+  const Group* group = GroupOf(spec);
+  return absl::StrCat("Usage: ", Named(spec.help), flags.empty() ? "" : "\n",
+                      std::string(flags), CommonFlagsHelp(name_),
+                      group != nullptr ? group->help_note() : "");
+}
+
+std::string Program::GroupHelp(std::string_view word) const {
+  const Group* group = FindGroup(word);
+  if (group == nullptr || *group->name() == '\0') return "";
+  std::string name = group->name();
+  std::string prefix = name + " ";
+  Table table({}, "  ");
+  for (const CommandSpec& spec : commands_) {
+    std::string_view command = spec.command;
+    if (!command.starts_with(prefix)) continue;
+    table.AddRow(
+        {std::string(command.substr(prefix.size())), FirstSentence(spec.help)});
+  }
+  if (table.rows() == 0) return "";
+  return absl::StrCat(
+      "Usage: ", name_, " ", name, " COMMAND [flags]\n",
+      *group->alias() != '\0'
+          ? absl::StrCat("(or: ", name_, " ", group->alias(), " ...)\n")
+          : "",
+      "Commands (`", name_, " ", name, " COMMAND --help` explains one):\n",
+      table.ToString(), CommonFlagsHelp(name_), group->help_note());
+}
+
+}  // namespace cellchain::cli
