@@ -175,4 +175,35 @@ std::string CliChainTest::ReleasedQcLot(const std::string& batch_id) {
   return lot;
 }
 
+CliChainTest::Pharmacy CliChainTest::StockedPharmacy() {
+  Pharmacy pharmacy;
+  pharmacy.heparin_id =
+      ReleasedMaterial("heparin", "Heparin sodium 5000 IU/ml", "HEP-2291");
+  pharmacy.saline_id =
+      ReleasedMaterial("saline", "Sodium chloride 0.9 %", "NACL-0077");
+  std::string out = Ok(
+      *quinn_, {"custody", "location-add", "--kind=site", "--name=Pharmacy"});
+  pharmacy.location_id = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(pharmacy.location_id.empty()) << out;
+  return pharmacy;
+}
+
+std::string CliChainTest::ReleasedMaterial(const std::string& kind,
+                                           const std::string& name,
+                                           const std::string& supplier_lot) {
+  // A year to go: no dose the tests make outlives its materials.
+  std::string out = Ok(
+      *tina_,
+      {"manufacturing", "material-receive", "--kind=" + kind, "--name=" + name,
+       "--supplier=BioSupply GmbH", "--supplier-lot=" + supplier_lot,
+       "--expires-on=" + absl::FormatTime("%Y-%m-%d",
+                                          absl::Now() + absl::Hours(24 * 365),
+                                          absl::UTCTimeZone())});
+  std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
+  EXPECT_FALSE(id.empty()) << out;
+  SignedOk(*quinn_, kQuinnPassword,
+           {"manufacturing", "material-release", "--material-id=" + id});
+  return id;
+}
+
 }  // namespace cellchain::e2e

@@ -5,8 +5,9 @@
 // whose P0 is processed, harvested and verified, and whose product is
 // harvested (6e7 cells in 30 ml) and verified, all entered late from the
 // paper record; then release testing of one test (viability), reviewed by
-// a second analyst, and QA's release of the QC lot. A test stops after the
-// step it needs and gets the ids it goes on with:
+// a second analyst, and QA's release of the QC lot; and the pharmacy a dose
+// is made in, its heparin and saline released. A test stops after the step
+// it needs and gets the ids it goes on with:
 //
 //   class DoseE2eTest : public CliChainTest {
 //    protected:
@@ -39,6 +40,10 @@ namespace cellchain::e2e {
 inline constexpr char kAnaPassword[] = "a second pair of eyes on every result";
 inline constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer",
                                     "qc_analyst", kAnaPassword};
+// The clinician who orders doses and receives them at the cath lab.
+inline constexpr char kCleoPassword[] = "the right cells to the right heart";
+inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
+                                     "clinician", kCleoPassword};
 
 class CliChainTest : public E2eTest {
  protected:
@@ -95,8 +100,26 @@ class CliChainTest : public E2eTest {
   // reviewed by ana; the lot released by quinn. The QC lot's id (qcl_...).
   std::string ReleasedQcLot(const std::string& batch_id);
 
+  // What a dose is prepared with and where: a heparin lot ("Heparin sodium
+  // 5000 IU/ml", supplier lot HEP-2291) and a saline lot ("Sodium chloride
+  // 0.9 %", NACL-0077), each received by tina and released by quinn, and
+  // the site "Pharmacy" added by quinn. Their ids (mat_..., loc_...). Runs
+  // as tina and quinn.
+  struct Pharmacy {
+    std::string heparin_id;
+    std::string saline_id;
+    std::string location_id;
+  };
+  Pharmacy StockedPharmacy();
+
   const absl::Time collected_;
   std::unique_ptr<CliSession> tina_, tom_, otto_, ana_, quinn_;
+
+ private:
+  // A material lot of `kind` received by tina and released by quinn: its
+  // id, "" when it was not received.
+  std::string ReleasedMaterial(const std::string& kind, const std::string& name,
+                               const std::string& supplier_lot);
 };
 
 }  // namespace cellchain::e2e

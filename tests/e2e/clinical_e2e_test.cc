@@ -15,9 +15,10 @@
 // wrong — each as one line with its exit code.
 //
 // What comes before the cath lab is set up as the lab, QC and the pharmacy
-// do it: the batch through the donor and manufacturing commands (the paper
-// record of two weeks ago, transcribed late), QC's release testing and the
-// pharmacy's dose through their services' RPCs, each as its own user.
+// do it, each as its own user: the batch and QC's release testing through
+// the donor, manufacturing and qc commands (CliChainTest's chain: the paper
+// record of two weeks ago, transcribed late), the pharmacy's dose through
+// its service's RPCs.
 // Days 2-5 of the observation lie in the future of a real clock: a day
 // recorded on the wrong day is shown refused instead (OBSERVATION_DAY).
 #include <chrono>
@@ -28,10 +29,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cellchain/dose/v1/dose.grpc.pb.h"
-#include "cellchain/qc/v1/qc.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
+#include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
@@ -41,16 +42,10 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-inline constexpr char kCleoPassword[] = "the right cells to the right heart";
+// The second clinician at the bedside, and the witness.
 inline constexpr char kCarlPassword[] = "checks the wristband twice";
-inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
-                                     "clinician", kCleoPassword};
 inline constexpr CastMember kCarl = {"clinic-ws-01", "carl", "Carl Clinician",
                                      "clinician", kCarlPassword};
-inline constexpr char kAnaPassword[] = "a second pair of eyes on every result";
-inline constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer",
-                                    "qc_analyst", kAnaPassword};
-constexpr char kPaperRecord[] = "transcribed from the paper batch record";
 
 // A trial subject as the wristband and the order sheet name them.
 struct Patient {
@@ -86,24 +81,21 @@ std::string Minutes(int minutes) {
                           absl::UTCTimeZone());
 }
 
-class ClinicalE2eTest : public E2eTest {
+class ClinicalE2eTest : public CliChainTest {
  protected:
-  ClinicalE2eTest() : E2eTest("clinical-e2e") {}
+  ClinicalE2eTest() : CliChainTest("clinical-e2e") {}
 
-  // cleo and carl (clinicians), tina and tom (technicians), otto and ana
-  // (QC analysts), phil (pharmacist) and quinn (QA); patients RH-017 and
-  // RH-018, registered by cleo as the clinic does.
+  // The chain's cast (tina, tom, otto, ana, quinn), cleo and carl
+  // (clinicians) and phil (pharmacist); patients RH-017 and RH-018,
+  // registered by cleo as the clinic does.
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
+    AddChainCast();
+    if (HasFatalFailure()) return;
     CC_ASSERT_OK_AND_ASSIGN(cleo_, AddUser(kCleo));
     CC_ASSERT_OK_AND_ASSIGN(carl_, AddUser(kCarl));
-    CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
-    CC_ASSERT_OK_AND_ASSIGN(tom_, AddUser(kTom));
-    CC_ASSERT_OK_AND_ASSIGN(otto_, AddUser(kOtto));
-    CC_ASSERT_OK_AND_ASSIGN(ana_, AddUser(kAna));
     CC_ASSERT_OK_AND_ASSIGN(phil_, AddUser(kPhil));
-    CC_ASSERT_OK_AND_ASSIGN(quinn_, AddUser(kQuinn));
     CC_ASSERT_OK_AND_ASSIGN(
         std::string token,
         daemon_->Login(kCleo.workstation, kCleo.user_id, kCleoPassword));
@@ -125,8 +117,8 @@ class ClinicalE2eTest : public E2eTest {
 
   // `cellchain clinical <args> --password-stdin` with `passwords`, one a
   // line (the signer's, then the co-signer's).
-  RunResult Signed(const CliSession& who, std::vector<std::string> args,
-                   const std::vector<std::string>& passwords) {
+  RunResult SignedClinical(const CliSession& who, std::vector<std::string> args,
+                           const std::vector<std::string>& passwords) {
     args.insert(args.begin(), "clinical");
     args.push_back("--password-stdin");
     std::string input;
@@ -155,31 +147,16 @@ class ClinicalE2eTest : public E2eTest {
     return context;
   }
 
-  // A batch harvested into its product lot and waiting for QC, through the
-  // donor and manufacturing commands as qc's and manufacturing's e2e tests
-  // make it: its id.
-  std::string HarvestedBatch();
-  // QC's release testing of the batch's lot as the lab and QA do it (one
-  // test, viability, entered by otto, reviewed by ana, released by quinn):
-  // the QC lot's id.
-  std::string ReleasedLot(const std::string& batch);
-  // A material lot of `kind` received by tina and released by QA: its id.
-  std::string ReleasedMaterial(const std::string& kind, const std::string& lot);
   // `patient`'s dose of 1e7 cells in 20 ml from `lot`, prepared, counted and
   // verified in the lab, released by phil and issued to cleo; its handoff
-  // id in `handoff`. The first makes the heparin, saline and pharmacy all
-  // use.
+  // id in `handoff`. The first stocks the pharmacy all use.
   dose::v1::Dose IssuedDose(const std::string& lot, std::string* handoff,
                             const Patient& patient = kJane);
 
-  std::unique_ptr<CliSession> cleo_, carl_, tina_, tom_, otto_, ana_, phil_,
-      quinn_;
-  std::string site_;  // HarvestedBatch's
+  std::unique_ptr<CliSession> cleo_, carl_, phil_;
   // IssuedDose's: the materials every dose is made with, and the pharmacy.
-  std::string heparin_, saline_, pharmacy_;
+  Pharmacy pharmacy_;
   int requests_ = 0;
-  const absl::Time collected_ = absl::FromUnixSeconds(
-      absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 14)));
 };
 
 // What the scanner reads from the dose bag's label: its 001, 003, 005 and
@@ -190,9 +167,9 @@ std::string LabelOf(const dose::v1::Dose& dose) {
 }
 
 TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
-  std::string batch = HarvestedBatch();
+  const std::string batch = VerifiedHarvest().batch_id;
   ASSERT_FALSE(batch.empty());
-  std::string lot = ReleasedLot(batch);
+  const std::string lot = ReleasedQcLot(batch);
   ASSERT_FALSE(lot.empty());
   std::string handoff;
   dose::v1::Dose dose = IssuedDose(lot, &handoff);
@@ -517,7 +494,7 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
   std::vector<std::string> with_tina = bedside;
   with_tina.push_back("--second-clinician=tina");
   RunResult not_clinician =
-      Signed(*cleo_, with_tina, {kCleoPassword, kTinaPassword});
+      SignedClinical(*cleo_, with_tina, {kCleoPassword, kTinaPassword});
   EXPECT_EQ(not_clinician.exit_code, 1) << not_clinician.output;
   EXPECT_EQ(not_clinician.output,
             "cellchain: clinical bedside-check: PERMISSION_DENIED: the second "
@@ -526,19 +503,19 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
   std::vector<std::string> with_carl = bedside;
   with_carl.push_back("--second-clinician=carl");
   RunResult no_infusion =
-      Signed(*cleo_, with_carl, {kCleoPassword, kCarlPassword});
+      SignedClinical(*cleo_, with_carl, {kCleoPassword, kCarlPassword});
   EXPECT_EQ(no_infusion.exit_code, 1) << no_infusion.output;
   EXPECT_THAT(no_infusion.output,
               ContainsRegex("^cellchain: clinical bedside-check: NOT_FOUND: "
                             "[^\n]*\\(reason: INFUSION_NOT_FOUND\\)\n$"));
   // Without the co-signer's password nothing is sent.
-  RunResult one_password = Signed(*cleo_, with_carl, {kCleoPassword});
+  RunResult one_password = SignedClinical(*cleo_, with_carl, {kCleoPassword});
   EXPECT_EQ(one_password.exit_code, 2) << one_password.output;
   EXPECT_THAT(one_password.output,
               HasSubstr("cellchain: clinical bedside-check: stdin has no more "
                         "lines"));
   // The second clinician is required, by its flag.
-  RunResult alone = Signed(*cleo_, bedside, {kCleoPassword});
+  RunResult alone = SignedClinical(*cleo_, bedside, {kCleoPassword});
   EXPECT_EQ(alone.exit_code, 2) << alone.output;
   EXPECT_THAT(alone.output, HasSubstr("cellchain: clinical bedside-check: "
                                       "--second-clinician is required"));
@@ -551,46 +528,48 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
   std::vector<std::string> wide = infuse;
   wide.insert(wide.end(),
               {"--artery=left_anterior_descending", "--catheter-fr=12"});
-  RunResult catheter = Signed(*cleo_, wide, {kCleoPassword});
+  RunResult catheter = SignedClinical(*cleo_, wide, {kCleoPassword});
   EXPECT_EQ(catheter.exit_code, 1) << catheter.output;
   EXPECT_EQ(catheter.output,
             "cellchain: clinical infuse: INVALID_ARGUMENT: --catheter-fr: 4 "
             "to 8 Fr (field: details.catheter_french)\n");
   std::vector<std::string> aorta = infuse;
   aorta.insert(aorta.end(), {"--artery=aorta", "--catheter-fr=6"});
-  RunResult artery = Signed(*cleo_, aorta, {kCleoPassword});
+  RunResult artery = SignedClinical(*cleo_, aorta, {kCleoPassword});
   EXPECT_EQ(artery.exit_code, 2) << artery.output;
   EXPECT_EQ(artery.output,
             "cellchain: clinical infuse: --artery: left_main, "
             "left_anterior_descending, left_circumflex or right\n");
   std::vector<std::string> fine = infuse;
   fine.insert(fine.end(), {"--artery=right", "--catheter-fr=6"});
-  RunResult not_received = Signed(*cleo_, fine, {kCleoPassword});
+  RunResult not_received = SignedClinical(*cleo_, fine, {kCleoPassword});
   EXPECT_EQ(not_received.exit_code, 1) << not_received.output;
   EXPECT_THAT(not_received.output,
               ContainsRegex("^cellchain: clinical infuse: NOT_FOUND: [^\n]*"
                             "\\(reason: INFUSION_NOT_FOUND\\)\n$"));
 
   // A finding typed wrong is refused before anything is recorded.
-  RunResult finding = Signed(*cleo_,
-                             {"observe", "--infusion-id=inf_nope", "--day=1",
-                              "--observed-at=" + Minutes(-5), "--entry=ecg:0",
-                              "--entry=lab:AST:high:U/L"},
-                             {kCleoPassword});
+  RunResult finding =
+      SignedClinical(*cleo_,
+                     {"observe", "--infusion-id=inf_nope", "--day=1",
+                      "--observed-at=" + Minutes(-5), "--entry=ecg:0",
+                      "--entry=lab:AST:high:U/L"},
+                     {kCleoPassword});
   EXPECT_EQ(finding.exit_code, 2) << finding.output;
   EXPECT_EQ(finding.output,
             "cellchain: clinical observe: --entry lab:AST:high:U/L: "
             "lab:ANALYTE:VALUE:UNIT (lab:AST:35:U/L)\n");
-  RunResult day = Signed(*cleo_,
-                         {"observe", "--infusion-id=inf_nope", "--day=first",
-                          "--observed-at=" + Minutes(-5)},
-                         {kCleoPassword});
+  RunResult day =
+      SignedClinical(*cleo_,
+                     {"observe", "--infusion-id=inf_nope", "--day=first",
+                      "--observed-at=" + Minutes(-5)},
+                     {kCleoPassword});
   EXPECT_EQ(day.exit_code, 2) << day.output;
   EXPECT_EQ(day.output,
             "cellchain: clinical observe: --day: not a whole number\n");
 
   // An adverse event's seriousness is one of the proto's.
-  RunResult serious = Signed(
+  RunResult serious = SignedClinical(
       *cleo_,
       {"adverse-event", "--infusion-id=inf_nope", "--term=palpitations",
        "--onset-at=" + Minutes(-5), "--seriousness=grave", "--severity=mild",
@@ -601,10 +580,11 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
             "cellchain: clinical adverse-event: --seriousness: not_serious or "
             "serious\n");
   // A return needs a reason, asked for by its flag before anything is sent.
-  RunResult unexplained = Signed(*cleo_,
-                                 {"dispose-unused", "--infusion-id=inf_nope",
-                                  "--disposal=destroyed", "--witness=carl"},
-                                 {kCleoPassword, kCarlPassword});
+  RunResult unexplained =
+      SignedClinical(*cleo_,
+                     {"dispose-unused", "--infusion-id=inf_nope",
+                      "--disposal=destroyed", "--witness=carl"},
+                     {kCleoPassword, kCarlPassword});
   EXPECT_EQ(unexplained.exit_code, 2) << unexplained.output;
   EXPECT_THAT(unexplained.output,
               HasSubstr("cellchain: clinical dispose-unused: --reason is "
@@ -612,200 +592,11 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
   EXPECT_THAT(unexplained.output, Not(HasSubstr("INTERNAL")));
 }
 
-std::string ClinicalE2eTest::HarvestedBatch() {
-  auto signed_ok = [&](const CliSession& who, const char* password,
-                       std::vector<std::string> args) {
-    args.push_back("--password-stdin");
-    RunResult r = who.Run(args, std::string(password) + "\n");
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    return r.output;
-  };
-  auto at = [&](double hours) {
-    return Rfc3339(collected_ + absl::Hours(hours));
-  };
-  const std::string late = std::string("--late-entry-reason=") + kPaperRecord;
-  std::string out = Ok(*tina_, {"donor", "register"});
-  std::string code = Capture(out, "donor (DNR-[0-9A-Z]{10}) registered");
-  EXPECT_FALSE(code.empty()) << out;
-  Ok(*tina_, {"donor", "consent", "--donor-code=" + code,
-              "--form-version=UC-ICF v3.2", "--consented-at=" + at(-24 * 6),
-              "--taken-by=Dr. Ines Obregon", "--witness=Nurse Paul Kim"});
-  std::vector<std::string> screen = {"donor",
-                                     "screen",
-                                     "--donor-code=" + code,
-                                     "--method=CMIA",
-                                     "--kit-lot=K-2291",
-                                     "--drawn-at=" + at(-24),
-                                     "--result=non_reactive"};
-  for (const char* test :
-       {"HIV12_AB", "HIV1_NAT", "HBSAG", "HBC_AB", "HBV_NAT", "HCV_AB",
-        "HCV_NAT", "HTLV_AB", "SYPHILIS", "WNV_NAT", "TCRUZI_AB", "CMV_AB"}) {
-    screen.push_back(std::string("--test=") + test);
-  }
-  Ok(*otto_, screen);
-  out = Ok(*tina_, {"donor", "receive", "--donor-code=" + code,
-                    "--delivered-at=" + at(-1), "--collected-at=" + at(0),
-                    "--received-at=" + at(5), "--min-celsius=3.5",
-                    "--max-celsius=6", "--weight-grams=42.5"});
-  std::string donor_lot = Capture(out, "lot (lot_[A-Za-z0-9_-]+) received");
-  EXPECT_FALSE(donor_lot.empty()) << out;
-  signed_ok(*quinn_, kQuinnPassword,
-            {"donor", "determine", "--donor-code=" + code});
-  signed_ok(*quinn_, kQuinnPassword,
-            {"donor", "release-lot", "--lot-id=" + donor_lot});
-  out = Ok(*tina_, {"manufacturing", "batch-start", "--lot-id=" + donor_lot,
-                    "--started-at=" + at(18), late});
-  std::string batch = Capture(out, "batch (bat_[A-Za-z0-9_-]+) started");
-  EXPECT_FALSE(batch.empty()) << out;
-  out = Ok(*quinn_, {"custody", "location-add", "--kind=site",
-                     "--name=Cell Therapy Unit"});
-  site_ = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-  out = Ok(*quinn_, {"custody", "location-add", "--kind=room",
-                     "--name=Culture room", "--parent-location=" + site_});
-  std::string culture = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-  out = signed_ok(
-      *tina_, kTinaPassword,
-      {"manufacturing", "processing", "--batch-id=" + batch,
-       "--location-id=" + culture, "--method=enzymatic", "--tissue-grams=20",
-       "--vessel-type=T175 flask", "--vessel-count=1", "--seeded-at=" + at(19),
-       "--seeded-cells=2.5e5", late});
-  std::string p0 = Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(processing P0");
-  EXPECT_FALSE(p0.empty()) << out;
-  out = signed_ok(*tina_, kTinaPassword,
-                  {"manufacturing", "harvest", "--step-id=" + p0,
-                   "--harvested-at=" + at(19 + 168), "--harvested-cells=4e6",
-                   "--viability=95", "--confluence=85", late});
-  signed_ok(*tom_, kTomPassword,
-            {"manufacturing", "verify", "--step-id=" + p0,
-             "--revision=" + Capture(out, "revision ([0-9]+)")});
-  out = signed_ok(*tina_, kTinaPassword,
-                  {"manufacturing", "product-harvest", "--source-step-id=" + p0,
-                   "--harvested-at=" + at(19 + 169), "--harvested-cells=3e6",
-                   "--viability=93", "--volume-ml=30", late});
-  std::string harvest =
-      Capture(out, "step (stp_[A-Za-z0-9_-]+) \\(product_harvest");
-  EXPECT_FALSE(harvest.empty()) << out;
-  signed_ok(*tom_, kTomPassword,
-            {"manufacturing", "verify", "--step-id=" + harvest,
-             "--revision=" + Capture(out, "revision ([0-9]+)")});
-  return batch;
-}
-
-std::string ClinicalE2eTest::ReleasedLot(const std::string& batch) {
-  namespace qc = cellchain::qc::v1;
-  Caller quinn = As(kQuinn), otto = As(kOtto), ana = As(kAna), tina = As(kTina);
-  qc::CreateSpecificationRequest create;
-  *create.mutable_context() = Request();
-  create.set_name("E2E-RELEASE");
-  create.set_product("UC-MSC, RegenHeart");
-  qc::SpecTest* viability = create.add_tests();
-  viability->set_code("VIABILITY");
-  viability->set_name("Viability");
-  viability->set_method("7-AAD flow cytometry");
-  viability->set_kind(qc::RESULT_KIND_NUMERIC);
-  viability->set_unit("%");
-  viability->mutable_limits()->set_min("70");
-  viability->set_required(true);
-  qc::CreateSpecificationResponse spec;
-  grpc::Status status =
-      qc::QcService::NewStub(quinn.channel)
-          ->CreateSpecification(quinn.Context().get(), create, &spec);
-  EXPECT_TRUE(status.ok()) << "spec: " << status.error_message();
-  qc::ApproveSpecificationRequest approve;
-  *approve.mutable_context() = Request();
-  approve.set_specification_id(spec.specification().specification_id());
-  *approve.mutable_signature() =
-      Sign(kQuinnPassword, common::v1::SIGNATURE_MEANING_APPROVED);
-  qc::ApproveSpecificationResponse approved;
-  status =
-      qc::QcService::NewStub(quinn.channel)
-          ->ApproveSpecification(quinn.Context().get(), approve, &approved);
-  EXPECT_TRUE(status.ok()) << "approve: " << status.error_message();
-  qc::OpenLotRequest open;
-  *open.mutable_context() = Request();
-  open.set_batch_id(batch);
-  open.set_specification_name("E2E-RELEASE");
-  qc::OpenLotResponse opened;
-  status = qc::QcService::NewStub(otto.channel)
-               ->OpenLot(otto.Context().get(), open, &opened);
-  EXPECT_TRUE(status.ok()) << "open: " << status.error_message();
-  qc::DrawSampleRequest draw;
-  *draw.mutable_context() = Request();
-  draw.set_lot_id(opened.lot().lot_id());
-  draw.add_test_codes("VIABILITY");
-  draw.set_description("1 ml of the final product");
-  *draw.mutable_drawn_at() = Timestamp(absl::Now() - absl::Minutes(30));
-  qc::DrawSampleResponse drawn;
-  status = qc::QcService::NewStub(tina.channel)
-               ->DrawSample(tina.Context().get(), draw, &drawn);
-  EXPECT_TRUE(status.ok()) << "sample: " << status.error_message();
-  qc::EnterResultRequest enter;
-  *enter.mutable_context() = Request();
-  enter.set_sample_id(drawn.sample().sample_id());
-  enter.set_test_code("VIABILITY");
-  enter.set_value("92.5");
-  enter.set_unit("%");
-  *enter.mutable_tested_at() = Timestamp(absl::Now() - absl::Minutes(20));
-  enter.set_instrument("FACSCanto II");
-  *enter.mutable_signature() =
-      Sign(kOttoPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
-  qc::EnterResultResponse entered;
-  status = qc::QcService::NewStub(otto.channel)
-               ->EnterResult(otto.Context().get(), enter, &entered);
-  EXPECT_TRUE(status.ok()) << "result: " << status.error_message();
-  qc::ReviewResultRequest review;
-  *review.mutable_context() = Request();
-  review.set_result_id(entered.result().result_id());
-  *review.mutable_signature() =
-      Sign(kAnaPassword, common::v1::SIGNATURE_MEANING_REVIEWED);
-  qc::ReviewResultResponse reviewed;
-  status = qc::QcService::NewStub(ana.channel)
-               ->ReviewResult(ana.Context().get(), review, &reviewed);
-  EXPECT_TRUE(status.ok()) << "review: " << status.error_message();
-  qc::DisposeLotRequest dispose;
-  *dispose.mutable_context() = Request();
-  dispose.set_lot_id(opened.lot().lot_id());
-  dispose.set_disposition(qc::LOT_STATE_RELEASED);
-  *dispose.mutable_signature() =
-      Sign(kQuinnPassword, common::v1::SIGNATURE_MEANING_RELEASED);
-  qc::DisposeLotResponse disposed;
-  status = qc::QcService::NewStub(quinn.channel)
-               ->DisposeLot(quinn.Context().get(), dispose, &disposed);
-  EXPECT_TRUE(status.ok()) << "release: " << status.error_message();
-  return status.ok() ? disposed.lot().lot_id() : "";
-}
-
-std::string ClinicalE2eTest::ReleasedMaterial(const std::string& kind,
-                                              const std::string& lot) {
-  std::string out =
-      Ok(*tina_,
-         {"manufacturing", "material-receive", "--kind=" + kind,
-          "--name=" + kind, "--supplier=B. Braun", "--supplier-lot=" + lot,
-          "--expires-on=" +
-              absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 365),
-                               absl::UTCTimeZone())});
-  std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
-  EXPECT_FALSE(id.empty()) << out;
-  RunResult released = quinn_->Run({"manufacturing", "material-release",
-                                    "--material-id=" + id, "--password-stdin"},
-                                   std::string(kQuinnPassword) + "\n");
-  EXPECT_EQ(released.exit_code, 0) << released.output;
-  return id;
-}
-
 dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
                                            std::string* handoff,
                                            const Patient& patient) {
   namespace dv1 = cellchain::dose::v1;
-  if (pharmacy_.empty()) {
-    heparin_ = ReleasedMaterial("heparin", "HEP-2291");
-    saline_ = ReleasedMaterial("saline", "NACL-0917");
-    std::string out =
-        Ok(*quinn_, {"custody", "location-add", "--kind=room",
-                     "--name=Pharmacy", "--parent-location=" + site_});
-    pharmacy_ = Capture(out, "location (loc_[A-Za-z0-9_-]+)");
-    EXPECT_FALSE(pharmacy_.empty()) << out;
-  }
+  if (pharmacy_.location_id.empty()) pharmacy_ = StockedPharmacy();
   Caller cleo = As(kCleo), tina = As(kTina), tom = As(kTom), phil = As(kPhil);
 
   dv1::CreateOrderRequest order;
@@ -826,9 +617,9 @@ dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
   prepare.set_lot_id(lot);
   prepare.mutable_source()->set_total_cells_per_ml(2.0e6);
   prepare.mutable_source()->set_viability_percent(90);
-  prepare.set_heparin_material_id(heparin_);
-  prepare.set_saline_material_id(saline_);
-  prepare.set_location_id(pharmacy_);
+  prepare.set_heparin_material_id(pharmacy_.heparin_id);
+  prepare.set_saline_material_id(pharmacy_.saline_id);
+  prepare.set_location_id(pharmacy_.location_id);
   *prepare.mutable_signature() =
       Sign(kTinaPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
   dv1::PrepareDoseResponse prepared;

@@ -15,8 +15,6 @@
 // with every gate printed, and issues it to the clinician; the cath lab
 // hands it back and the pharmacy takes it back; a second order's dose is
 // destroyed with a witness.
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
@@ -30,10 +28,6 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-inline constexpr char kCleoPassword[] = "the right cells to the right heart";
-inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
-                                     "clinician", kCleoPassword};
-
 class DoseE2eTest : public CliChainTest {
  protected:
   DoseE2eTest() : CliChainTest("dose-e2e") {}
@@ -46,10 +40,6 @@ class DoseE2eTest : public CliChainTest {
     CC_ASSERT_OK_AND_ASSIGN(tina_, AddUser(kTina));
     CC_ASSERT_OK_AND_ASSIGN(phil_, AddUser(kPhil));
   }
-
-  // A material lot of `kind` received by tina and released by QA: its id.
-  std::string ReleasedMaterial(const std::string& kind, const std::string& name,
-                               const std::string& supplier_lot);
 
   std::unique_ptr<CliSession> cleo_, phil_;
 };
@@ -199,11 +189,11 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
   // donor, manufacturing and qc groups.
   const std::string lot = ReleasedQcLot(VerifiedHarvest().batch_id);
   ASSERT_FALSE(lot.empty());
-  const std::string heparin =
-      ReleasedMaterial("heparin", "Heparin sodium 5000 IU/ml", "HEP-2291");
-  const std::string saline =
-      ReleasedMaterial("saline", "Sodium chloride 0.9 %", "NACL-0077");
-  Ok(*quinn_, {"custody", "location-add", "--kind=site", "--name=Pharmacy"});
+  // Heparin and saline released, and the site "Pharmacy" (which prepare's
+  // --location-id names by its name).
+  const Pharmacy pharmacy = StockedPharmacy();
+  const std::string& heparin = pharmacy.heparin_id;
+  const std::string& saline = pharmacy.saline_id;
 
   Ok(*cleo_, {"dose", "patient-register", "--subject-id=RH-017",
               "--date-of-birth=1961-04-02", "--initials=JD"});
@@ -381,23 +371,6 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
   EXPECT_THAT(Ok(*phil_, {"dose", "show", "--dose-id=" + spare}),
               ContainsRegex("destroyed +phil at [0-9T:Z-]+, witness tom: "
                             "order cancelled\n"));
-}
-
-std::string DoseE2eTest::ReleasedMaterial(const std::string& kind,
-                                          const std::string& name,
-                                          const std::string& supplier_lot) {
-  std::string out = Ok(
-      *tina_,
-      {"manufacturing", "material-receive", "--kind=" + kind, "--name=" + name,
-       "--supplier=BioSupply GmbH", "--supplier-lot=" + supplier_lot,
-       "--expires-on=" + absl::FormatTime("%Y-%m-%d",
-                                          absl::Now() + absl::Hours(24 * 365),
-                                          absl::UTCTimeZone())});
-  std::string id = Capture(out, "material (mat_[A-Za-z0-9_-]+)");
-  EXPECT_FALSE(id.empty()) << out;
-  SignedOk(*quinn_, kQuinnPassword,
-           {"manufacturing", "material-release", "--material-id=" + id});
-  return id;
 }
 
 }  // namespace
