@@ -9,30 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "clients/cli/session.h"
+#include "clients/common/connection_flags.h"
 
 namespace cellchain::cli {
 namespace {
-
-// The flags every command takes (CommonFlags()), bound to `o`.
-void DeclareCommon(config::Loader& loader, CallOptions& o) {
-  loader.String("target", &o.target, "Server address, HOST:PORT.");
-  loader
-      .ReadableFile("ca", &o.ca, "PEM CA that issued the server's certificate.")
-      .Required();
-  loader
-      .ReadableFile("cert", &o.cert,
-                    "PEM client certificate of this workstation.")
-      .Required();
-  loader.ReadableFile("key", &o.key, "PEM private key of this client.")
-      .Required();
-  loader.Duration("deadline", &o.deadline, "Deadline of each call.");
-  o.session_file = DefaultSessionFile();
-  loader.String("session-file", &o.session_file,
-                "Where login saves the session token and other commands "
-                "read it.\n$CELLCHAIN_SESSION_TOKEN, when set, is used "
-                "instead.");
-}
 
 // A Loader of the command line's group: the first group whose flags read
 // argv's first word as its own (a value flag of one group may be a bool of
@@ -54,10 +34,10 @@ void ReadWith(const Program& program, const Group* group, int argc,
   read.loader->set_summary(program.Summary());
   if (group != nullptr) {
     read.invocation = group->Declare(*read.loader);
-    DeclareCommon(*read.loader, read.invocation->call());
+    client::DeclareConnectionFlags(*read.loader, read.invocation->call());
   } else {
     read.invocation = nullptr;
-    DeclareCommon(*read.loader, read.common);
+    client::DeclareConnectionFlags(*read.loader, read.common);
   }
   read.loaded = read.loader->Load(argc, argv, env);
 }

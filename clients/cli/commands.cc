@@ -15,6 +15,7 @@
 #include "clients/cli/program.h"
 #include "clients/cli/qc_commands.h"
 #include "clients/cli/system_commands.h"
+#include "clients/common/connection_flags.h"
 
 namespace cellchain::cli {
 namespace {
@@ -61,8 +62,13 @@ const Program& Cellchain() {
 const std::vector<CommandSpec>& Commands() { return Cellchain().commands(); }
 
 const std::vector<std::string>& CommonFlags() {
-  static const auto* const flags = new std::vector<std::string>{
-      "target", "ca", "cert", "key", "deadline", "session-file"};
+  static const auto* const flags = [] {
+    auto* names = new std::vector<std::string>;
+    for (std::string_view name : client::ConnectionFlagNames()) {
+      names->emplace_back(name);
+    }
+    return names;
+  }();
   return *flags;
 }
 

@@ -3,27 +3,21 @@
 // and what every change sends with it (--reason) or signs with
 // (--password-stdin, --password-env). Each command group's options struct
 // derives from it and adds the group's own flags (group.h); the common
-// flags are declared by command_line.cc, the rest by the groups whose
-// commands take them.
-// Thread-safety: plain structs, filled once by main() before any command
-// runs and only read afterwards.
+// flags are declared by clients/common/connection_flags.h, the rest by the
+// groups whose commands take them. Thread-safety: plain structs, filled once by
+// main() before any command runs and only read afterwards.
 #ifndef CELLCHAIN_CLIENTS_CLI_OPTIONS_H_
 #define CELLCHAIN_CLIENTS_CLI_OPTIONS_H_
 
-#include <chrono>
-#include <cstdint>
 #include <string>
-#include <vector>
+
+#include "clients/common/connection_flags.h"
 
 namespace cellchain::cli {
 
-struct CallOptions {
-  std::string target = "127.0.0.1:7443";
-  std::string ca;
-  std::string cert;
-  std::string key;
-  std::chrono::milliseconds deadline{10000};
-  std::string session_file;  // where login writes and every command reads
+// Where to call and as which workstation: client::ConnectionOptions,
+// declared by DeclareConnectionFlags as for the label station.
+struct CallOptions : client::ConnectionOptions {
   // Why a change is made (audited): a mutating call's RequestContext.
   std::string reason;
   // Where passwords come from when not typed at a terminal: never a value
