@@ -101,6 +101,15 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const std::string> args,
     parsed.help = true;
     return parsed;
   } catch (const CLI::ArgumentMismatch& error) {
+    // CLI11 stops at the repeated flag before it reaches a -h typed
+    // earlier (it reads the arguments last first); --help wins over every
+    // other problem, as in every cellchain binary.
+    if (std::find_if(args.begin(), separator, [](const std::string& arg) {
+          return arg == "-h" || arg == "--help";
+        }) != separator) {
+      parsed.help = true;
+      return parsed;
+    }
     for (const auto& [spec, option] : options) {
       if (!spec->repeatable && option->count() > 1) {
         return absl::InvalidArgumentError(

@@ -200,6 +200,11 @@ TEST(CommandLineTest, ReadingsAroundCli11) {
   // Help wins over unknown flags and a missing value.
   EXPECT_TRUE(parse({"--nope", "--one", "-h"}).value().help);
   EXPECT_FALSE(parse({"--", "-h"}).value().help);
+  // ... and over a flag given twice, wherever the -h is.
+  EXPECT_TRUE(parse({"-h", "--one", "1", "--one", "2"}).value().help);
+  EXPECT_TRUE(parse({"--one", "1", "--help", "--one", "2"}).value().help);
+  EXPECT_EQ(parse({"--one", "1", "--one", "2", "--", "-h"}).status().message(),
+            "--one given more than once");
 }
 
 TEST(VerifyRootTest, LeafDataIsNeverSplit) {
