@@ -188,6 +188,24 @@ CliChainTest::Pharmacy CliChainTest::StockedPharmacy() {
   return pharmacy;
 }
 
+CliChainTest::CountedDose CliChainTest::PreparedAndCounted(
+    const std::string& order_id, const std::string& lot,
+    const Pharmacy& pharmacy) {
+  CountedDose dose;
+  dose.prepared =
+      SignedOk(*tina_, kTinaPassword,
+               {"dose", "prepare", "--order-id=" + order_id, "--lot-id=" + lot,
+                "--cells-per-ml=2e6", "--viability=90",
+                "--heparin=" + pharmacy.heparin_id,
+                "--saline=" + pharmacy.saline_id, "--location-id=Pharmacy"});
+  dose.dose_id = Capture(dose.prepared, "prepared dose (dos_[A-Za-z0-9_]+)");
+  if (dose.dose_id.empty()) return dose;
+  dose.counted = SignedOk(*tina_, kTinaPassword,
+                          {"dose", "post-count", "--dose-id=" + dose.dose_id,
+                           "--cells-per-ml=5e5", "--viability=95"});
+  return dose;
+}
+
 std::string CliChainTest::ReleasedMaterial(const std::string& kind,
                                            const std::string& name,
                                            const std::string& supplier_lot) {

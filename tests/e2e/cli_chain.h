@@ -112,6 +112,22 @@ class CliChainTest : public E2eTest {
   };
   Pharmacy StockedPharmacy();
 
+  // The technician's dose for `order_id` (1e7 cells in 20 ml, the order's
+  // defaults) from `lot`: prepared by tina with `pharmacy`'s heparin and
+  // saline and kept at the site "Pharmacy" (5.6 ml of a suspension of 2e6
+  // cells/ml at 90 % viable, made up to 20 ml), then counted by her (5e5
+  // cells/ml at 95 % viable: ACCEPTABLE); a second technician's verification
+  // is left to the caller. Its id (dos_..., "" when prepare failed) and what
+  // the two commands printed. Runs as tina.
+  struct CountedDose {
+    std::string dose_id;
+    std::string prepared;
+    std::string counted;
+  };
+  CountedDose PreparedAndCounted(const std::string& order_id,
+                                 const std::string& lot,
+                                 const Pharmacy& pharmacy);
+
   const absl::Time collected_;
   std::unique_ptr<CliSession> tina_, tom_, otto_, ana_, quinn_;
 

@@ -204,14 +204,12 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
   std::string order_id = Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
   ASSERT_FALSE(order_id.empty()) << ordered;
 
-  // The technician prepares it from the released lot: 5.6 ml of a
-  // suspension of 2e6 cells/ml at 90 % viable, made up to 20 ml.
-  std::string prepared =
-      SignedOk(*tina_, kTinaPassword,
-               {"dose", "prepare", "--order-id=" + order_id, "--lot-id=" + lot,
-                "--cells-per-ml=2e6", "--viability=90", "--heparin=" + heparin,
-                "--saline=" + saline, "--location-id=Pharmacy"});
-  std::string dose = Capture(prepared, "prepared dose (dos_[A-Za-z0-9_]+)");
+  // The technician prepares it from the released lot (5.6 ml of a
+  // suspension of 2e6 cells/ml at 90 % viable, made up to 20 ml) and
+  // counts it: 5e5 cells/ml at 95 % in 20 ml, 9.5e6 viable cells, -5 %.
+  const CountedDose made = PreparedAndCounted(order_id, lot, pharmacy);
+  std::string prepared = made.prepared;
+  const std::string& dose = made.dose_id;
   ASSERT_FALSE(dose.empty()) << prepared;
   EXPECT_THAT(prepared, ContainsRegex("dos_[A-Za-z0-9_]+ +PREPARED\n"));
   EXPECT_THAT(prepared, ContainsRegex("lot +" + lot));
@@ -220,14 +218,11 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
   EXPECT_THAT(prepared, ContainsRegex("chain of identity &/CH"));
   EXPECT_THAT(prepared, ContainsRegex("prepared +tina at "));
 
-  // Its count: 5e5 cells/ml at 95 % in 20 ml, 9.5e6 viable cells, -5 %.
-  std::string counted = SignedOk(*tina_, kTinaPassword,
-                                 {"dose", "post-count", "--dose-id=" + dose,
-                                  "--cells-per-ml=5e5", "--viability=95"});
-  EXPECT_THAT(counted, HasSubstr("dose " + dose +
-                                 " counted: ACCEPTABLE; 9.50e+06 viable cells "
-                                 "delivered (-5.00 % of prescribed), 95.0 % "
-                                 "viable; state COUNTED\n"));
+  EXPECT_THAT(made.counted,
+              HasSubstr("dose " + dose +
+                        " counted: ACCEPTABLE; 9.50e+06 viable cells "
+                        "delivered (-5.00 % of prescribed), 95.0 % "
+                        "viable; state COUNTED\n"));
 
   // Four eyes: the technician who prepared it does not verify it.
   RunResult own =

@@ -1,0 +1,222 @@
+// cellchain-pharmacy, the pharmacist's client, through the real binary
+// against a real cellchaind over mTLS: its --help offers the pharmacy's
+// commands and not the lab's or QA's; a command it does not offer is an
+// unknown command under its own name (exit 2), as is a destroy without a
+// witness; one `cellchain login` serves it.
+//
+// And the pharmacist's day with it: a dose the lab prepared, counted and
+// verified (through the cellchain CLI, as CliChainTest makes the chain) is
+// on the worklist; a release with a sibling bag's label scanned is refused
+// with every gate's result and one line naming the rule, and nothing is
+// released; with a wrong patient read as well, both failing gates are
+// shown; the right bag and patient release it with every gate passing, and
+// it is issued to the cath lab.
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/testing/status_matchers.h"
+#include "tests/e2e/cli_chain.h"
+#include "tests/e2e/daemon.h"
+#include "tests/e2e/e2e_test.h"
+
+namespace cellchain::e2e {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Every gate of a release, in the order the service judges them.
+constexpr const char* kGates[] = {"LOT_NOT_RELEASED",
+                                  "CONDITION_NOT_ACKNOWLEDGED",
+                                  "PREPARATION_NOT_ACCEPTED",
+                                  "PREPARATION_NOT_VERIFIED",
+                                  "LABEL_MISMATCH",
+                                  "PATIENT_MISMATCH",
+                                  "DOSE_EXPIRED",
+                                  "ITEM_ON_HOLD",
+                                  "CUSTODY_BROKEN",
+                                  "TEMPERATURE_EXCURSION"};
+
+class PharmacyClientE2eTest : public CliChainTest {
+ protected:
+  PharmacyClientE2eTest() : CliChainTest("pharmacy-client-e2e") {}
+
+  // cleo, who orders the dose, and phil, logged in at the pharmacy's
+  // workstation (through `cellchain login`: the session file is shared).
+  void SetUp() override {
+    SetUpWithAdmin();
+    if (HasFatalFailure()) return;
+    CC_ASSERT_OK_AND_ASSIGN(cleo_, AddUser(kCleo));
+    CC_ASSERT_OK_AND_ASSIGN(phil_, AddUser(kPhil));
+  }
+
+  // `cellchain-pharmacy <args>` as phil at pharmacy-ws-01.
+  RunResult AtPharmacy(const std::vector<std::string>& args,
+                       const std::string& input = "") {
+    std::vector<std::string> argv = phil_->Argv(args);
+    argv[0] = BinDir() + "/cellchain-pharmacy";
+    return RunCommand(argv, input);
+  }
+  // The same for a command that must succeed; its output.
+  std::string AtPharmacyOk(const std::vector<std::string>& args,
+                           const std::string& input = "") {
+    RunResult run = AtPharmacy(args, input);
+    EXPECT_EQ(run.exit_code, 0)
+        << "cellchain-pharmacy " << ::testing::PrintToString(args) << ":\n"
+        << run.output;
+    return run.output;
+  }
+
+  std::unique_ptr<CliSession> cleo_, phil_;
+};
+
+TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
+  RunResult help = AtPharmacy({"--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  EXPECT_THAT(help.output, HasSubstr("Usage: cellchain-pharmacy"));
+  for (const char* command :
+       {"login", "whoami", "dose list", "dose show", "dose order-show",
+        "dose patient-show", "dose release", "dose issue", "dose return",
+        "dose destroy", "custody accept", "custody find"}) {
+    EXPECT_THAT(help.output, ContainsRegex(std::string("\n  ") + command + " "))
+        << command;
+  }
+  for (const char* other :
+       {"manufacturing batch-start", "qc dispose", "dose prepare",
+        "dose verify", "user create", "audit verify", "custody hold"}) {
+    EXPECT_THAT(help.output, Not(HasSubstr(other))) << other;
+  }
+  // What the pharmacist does with it, in order.
+  EXPECT_THAT(help.output,
+              ContainsRegex("1\\. dose list --worklist=awaiting_release[^\n]*"
+                            "\n(.*\n)*  2\\. custody accept [^\n]*"
+                            "\n(.*\n)*  4\\. dose release [^\n]*"
+                            "\n(.*\n)*  5\\. dose issue "));
+
+  // The lab's and QA's commands are not the pharmacy's: exit 2, under its
+  // own name, before anything is sent.
+  RunResult batch = AtPharmacy({"manufacturing", "batch-start"});
+  EXPECT_EQ(batch.exit_code, 2) << batch.output;
+  EXPECT_EQ(batch.output,
+            "cellchain-pharmacy: unknown command \"manufacturing "
+            "batch-start\"; see cellchain-pharmacy --help\n");
+  RunResult prepare = AtPharmacy({"dose", "prepare", "--order-id=ord_x"});
+  EXPECT_EQ(prepare.exit_code, 2) << prepare.output;
+  EXPECT_EQ(prepare.output,
+            "cellchain-pharmacy: unknown command \"dose prepare\"; see "
+            "cellchain-pharmacy --help\n");
+  RunResult command_help = AtPharmacy({"dose", "release", "--help"});
+  EXPECT_EQ(command_help.exit_code, 0) << command_help.output;
+  EXPECT_THAT(command_help.output,
+              HasSubstr("Usage: cellchain-pharmacy dose release --dose-id="));
+
+  // A destruction needs its witness: refused before a password is asked.
+  RunResult no_witness = AtPharmacy(
+      {"dose", "destroy", "--dose-id=dos_x", "--reason=dropped"}, "");
+  EXPECT_EQ(no_witness.exit_code, 2) << no_witness.output;
+  EXPECT_THAT(no_witness.output,
+              ContainsRegex("^cellchain-pharmacy: dose destroy: --witness is "
+                            "required[^\n]*\n$"));
+
+  // `cellchain login` at this workstation is its session too.
+  EXPECT_THAT(AtPharmacyOk({"whoami"}), HasSubstr("phil"));
+}
+
+TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
+  AddChainCast();
+  if (HasFatalFailure()) return;
+  const std::string lot = ReleasedQcLot(VerifiedHarvest().batch_id);
+  ASSERT_FALSE(lot.empty());
+  const Pharmacy pharmacy = StockedPharmacy();
+  Ok(*cleo_, {"dose", "patient-register", "--subject-id=RH-017",
+              "--date-of-birth=1961-04-02", "--initials=JD"});
+  std::string ordered = Ok(
+      *cleo_,
+      {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
+       "--planned-infusion-at=2030-01-15T09:00:00Z", "--prescriber=Dr. Hart"});
+  const std::string order_id =
+      Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
+  ASSERT_FALSE(order_id.empty()) << ordered;
+  const std::string dose = PreparedAndCounted(order_id, lot, pharmacy).dose_id;
+  ASSERT_FALSE(dose.empty());
+  SignedOk(*tom_, kTomPassword, {"dose", "verify", "--dose-id=" + dose});
+
+  // The worklist: the dose the lab verified.
+  EXPECT_THAT(
+      AtPharmacyOk({"dose", "list", "--worklist=awaiting_release"}),
+      ContainsRegex(dose + " +RH-017 +[A-Z0-9]{13} +[^ ]+ +VERIFIED +"));
+  const std::string shown = AtPharmacyOk({"dose", "show", "--dose-id=" + dose});
+  const std::string label = Capture(shown, "label data +([^\n]+)\n");
+  const std::string code = Capture(shown, "product code +([^ \n]+) ");
+  ASSERT_FALSE(label.empty()) << shown;
+  ASSERT_EQ(code.size(), 10u) << shown;  // =<S12950A0
+  ASSERT_NE(label.find(code), std::string::npos) << shown;
+  // A sibling bag of the same lot: the same label but for its division.
+  std::string sibling = label;
+  sibling.replace(label.find(code), code.size(), code.substr(0, 8) + "B0");
+
+  const std::vector<std::string> release = {"dose",
+                                            "release",
+                                            "--dose-id=" + dose,
+                                            "--scan=-",
+                                            "--subject-id=RH-017",
+                                            "--date-of-birth=1961-04-02",
+                                            "--password-stdin"};
+  auto with = [&](std::string initials) {
+    std::vector<std::string> args = release;
+    args.push_back("--initials=" + initials);
+    return args;
+  };
+  const std::string password = std::string(kPhilPassword) + "\n";
+
+  // The wrong bag scanned: refused, every gate's result printed, one line
+  // naming the rule; nothing released.
+  RunResult wrong_bag = AtPharmacy(with("JD"), sibling + "\n" + password);
+  EXPECT_EQ(wrong_bag.exit_code, 1) << wrong_bag.output;
+  EXPECT_THAT(wrong_bag.output, HasSubstr("dose " + dose + " NOT released"));
+  for (const char* gate : kGates) {
+    EXPECT_THAT(wrong_bag.output,
+                ContainsRegex(std::string(gate == std::string("LABEL_MISMATCH")
+                                              ? "FAIL +"
+                                              : "pass +") +
+                              gate + " +"));
+  }
+  EXPECT_THAT(wrong_bag.output,
+              ContainsRegex("\ncellchain-pharmacy: dose release: "
+                            "FAILED_PRECONDITION: [^\n]*\\(reason: "
+                            "LABEL_MISMATCH\\)\n$"));
+  std::string still = AtPharmacyOk({"dose", "show", "--dose-id=" + dose});
+  EXPECT_THAT(still, ContainsRegex(dose + " +VERIFIED\n"));
+  EXPECT_THAT(still, ContainsRegex("released +-\n"));
+
+  // The wrong bag and the wrong patient: both failing gates, not the first.
+  RunResult both = AtPharmacy(with("JX"), sibling + "\n" + password);
+  EXPECT_EQ(both.exit_code, 1) << both.output;
+  EXPECT_THAT(both.output, ContainsRegex("FAIL +LABEL_MISMATCH +"));
+  EXPECT_THAT(both.output, ContainsRegex("FAIL +PATIENT_MISMATCH +[^\n]*"
+                                         "initials"));
+  EXPECT_THAT(both.output, ContainsRegex("pass +LOT_NOT_RELEASED +"));
+
+  // The right bag, the order's patient: every gate passes.
+  std::string released = AtPharmacyOk(with("JD"), label + "\n" + password);
+  EXPECT_THAT(released, HasSubstr("dose " + dose + " RELEASED by phil at "));
+  for (const char* gate : kGates) {
+    EXPECT_THAT(released, ContainsRegex(std::string("pass +") + gate + " +"));
+  }
+  EXPECT_THAT(released, Not(HasSubstr("FAIL")));
+
+  // To the cath lab.
+  std::string issued =
+      AtPharmacyOk({"dose", "issue", "--dose-id=" + dose, "--to-user=cleo",
+                    "--condition=2-8 C, cool box"});
+  EXPECT_THAT(issued, ContainsRegex("dose " + dose +
+                                    " ISSUED to cleo: handoff [a-z]+_"));
+  EXPECT_THAT(AtPharmacyOk({"dose", "list", "--worklist=released_not_infused"}),
+              ContainsRegex(dose + " +RH-017 +.* +ISSUED +"));
+}
+
+}  // namespace
+}  // namespace cellchain::e2e
