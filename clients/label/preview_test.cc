@@ -4,10 +4,6 @@
 // item's ISBT 128 data byte for byte, and nothing else may be found.
 #include "clients/label/preview.h"
 
-#include <cairo.h>
-#include <dmtx.h>
-#include <zbar.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "clients/label/layout.h"
+#include "clients/label/png_scan.h"
 #include "clients/label/sample_labels.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -29,107 +26,6 @@ using ::cellchain::labels::v1::Label;
 using ::cellchain::labels::v1::LabelType;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAreArray;
-
-struct Gray {
-  int width = 0;
-  int height = 0;
-  std::vector<unsigned char> pixels;  // one byte per pixel, rows top down
-};
-
-struct PngReader {
-  const std::string* png;
-  size_t offset = 0;
-};
-
-cairo_status_t ReadPng(void* closure, unsigned char* data,
-                       unsigned int length) {
-  auto* reader = static_cast<PngReader*>(closure);
-  if (reader->offset + length > reader->png->size()) {
-    return CAIRO_STATUS_READ_ERROR;
-  }
-  std::copy_n(reader->png->data() + reader->offset, length, data);
-  reader->offset += length;
-  return CAIRO_STATUS_SUCCESS;
-}
-
-// Decodes the PNG file (not the layout): what a reader of the file sees.
-Gray Decode(const std::string& png) {
-  PngReader reader{&png};
-  cairo_surface_t* surface =
-      cairo_image_surface_create_from_png_stream(ReadPng, &reader);
-  Gray gray;
-  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-    ADD_FAILURE() << "not a PNG";
-    cairo_surface_destroy(surface);
-    return gray;
-  }
-  gray.width = cairo_image_surface_get_width(surface);
-  gray.height = cairo_image_surface_get_height(surface);
-  const int stride = cairo_image_surface_get_stride(surface);
-  const unsigned char* data = cairo_image_surface_get_data(surface);
-  gray.pixels.resize(static_cast<size_t>(gray.width) * gray.height);
-  for (int y = 0; y < gray.height; ++y) {
-    const auto* row = reinterpret_cast<const uint32_t*>(data + y * stride);
-    for (int x = 0; x < gray.width; ++x) {
-      const uint32_t p = row[x];
-      const int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-      gray.pixels[static_cast<size_t>(y) * gray.width + x] =
-          static_cast<unsigned char>((r * 299 + g * 587 + b * 114) / 1000);
-    }
-  }
-  cairo_surface_destroy(surface);
-  return gray;
-}
-
-// Every symbol zbar finds, with its symbology's name.
-std::vector<std::string> ZbarSymbols(const Gray& gray,
-                                     std::vector<std::string>* kinds) {
-  zbar::zbar_image_scanner_t* scanner = zbar::zbar_image_scanner_create();
-  // Every symbology zbar knows, so that a stray reading would show.
-  zbar::zbar_image_scanner_set_config(scanner, zbar::ZBAR_NONE,
-                                      zbar::ZBAR_CFG_ENABLE, 1);
-  zbar::zbar_image_t* image = zbar::zbar_image_create();
-  zbar::zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
-  zbar::zbar_image_set_size(image, gray.width, gray.height);
-  zbar::zbar_image_set_data(image, gray.pixels.data(), gray.pixels.size(),
-                            nullptr);
-  zbar::zbar_scan_image(scanner, image);
-  std::vector<std::string> out;
-  for (const zbar::zbar_symbol_t* s = zbar::zbar_image_first_symbol(image);
-       s != nullptr; s = zbar::zbar_symbol_next(s)) {
-    out.emplace_back(zbar::zbar_symbol_get_data(s),
-                     zbar::zbar_symbol_get_data_length(s));
-    kinds->push_back(zbar::zbar_get_symbol_name(zbar::zbar_symbol_get_type(s)));
-  }
-  zbar::zbar_image_destroy(image);
-  zbar::zbar_image_scanner_destroy(scanner);
-  return out;
-}
-
-std::vector<std::string> DataMatrices(const Gray& gray) {
-  std::vector<unsigned char> pixels = gray.pixels;
-  DmtxImage* image =
-      dmtxImageCreate(pixels.data(), gray.width, gray.height, DmtxPack8bppK);
-  dmtxImageSetProp(image, DmtxPropImageFlip, DmtxFlipNone);
-  DmtxDecode* decode = dmtxDecodeCreate(image, 1);
-  std::vector<std::string> out;
-  for (;;) {
-    DmtxTime timeout = dmtxTimeAdd(dmtxTimeNow(), 5000);
-    DmtxRegion* region = dmtxRegionFindNext(decode, &timeout);
-    if (region == nullptr) break;
-    DmtxMessage* message =
-        dmtxDecodeMatrixRegion(decode, region, DmtxUndefined);
-    if (message != nullptr) {
-      out.emplace_back(reinterpret_cast<const char*>(message->output),
-                       message->outputIdx);
-      dmtxMessageDestroy(&message);
-    }
-    dmtxRegionDestroy(&region);
-  }
-  dmtxDecodeDestroy(&decode);
-  dmtxImageDestroy(&image);
-  return out;
-}
 
 // The linear codes each type prints, spelled from the item's data.
 std::vector<std::string> ExpectedLinear(LabelType type) {
@@ -174,15 +70,16 @@ TEST_P(PreviewTest, EveryBarCodeDecodesToTheItemsDataByteForByte) {
     ASSERT_TRUE(layout.ok()) << layout.status();
     absl::StatusOr<std::string> png = RenderPng(*layout);
     ASSERT_TRUE(png.ok()) << png.status();
-    Gray gray = Decode(*png);
-    EXPECT_EQ(gray.width, layout->width);
-    EXPECT_EQ(gray.height, layout->height);
+    absl::StatusOr<testing::PngScan> scan = testing::ScanPng(*png);
+    ASSERT_TRUE(scan.ok()) << scan.status();
+    EXPECT_EQ(scan->width, layout->width);
+    EXPECT_EQ(scan->height, layout->height);
 
-    std::vector<std::string> kinds;
-    std::vector<std::string> linear = ZbarSymbols(gray, &kinds);
-    EXPECT_THAT(linear, UnorderedElementsAreArray(ExpectedLinear(type)));
-    for (const std::string& kind : kinds) EXPECT_EQ(kind, "CODE-128");
-    EXPECT_THAT(DataMatrices(gray),
+    EXPECT_THAT(scan->linear, UnorderedElementsAreArray(ExpectedLinear(type)));
+    for (const std::string& kind : scan->linear_kinds) {
+      EXPECT_EQ(kind, "CODE-128");
+    }
+    EXPECT_THAT(scan->data_matrices,
                 ::testing::ElementsAre(ExpectedMatrix(type)));
   }
 }
@@ -192,10 +89,11 @@ INSTANTIATE_TEST_SUITE_P(Dpi, PreviewTest, ::testing::Values(203, 300));
 // A patient's data is text on the label, never in a bar code.
 TEST(PreviewTest, NoBarCodeHoldsThePatientsData) {
   Label label = testing::SampleLabel(labels::v1::LABEL_TYPE_DOSE_BAG);
-  Gray gray = Decode(*RenderPng(*LayOut(label, 300)));
-  std::vector<std::string> kinds;
-  std::vector<std::string> all = ZbarSymbols(gray, &kinds);
-  for (const std::string& m : DataMatrices(gray)) all.push_back(m);
+  absl::StatusOr<testing::PngScan> scan =
+      testing::ScanPng(*RenderPng(*LayOut(label, 300)));
+  ASSERT_TRUE(scan.ok()) << scan.status();
+  std::vector<std::string> all = scan->linear;
+  for (const std::string& m : scan->data_matrices) all.push_back(m);
   ASSERT_FALSE(all.empty());
   for (const std::string& data : all) {
     EXPECT_EQ(data.find("RH-017"), std::string::npos) << data;

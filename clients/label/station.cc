@@ -52,11 +52,13 @@ constexpr char kUsage[] =
     "  logout\n"
     "      Ends the session and removes its file.\n"
     "  print [--item ITEM] --printer HOST[:PORT] --dpi 203|300 [--copies N]\n"
+    "        [--png FILE]\n"
     "      Prints an item's first label: checks the printer is ready, has\n"
-    "      the service record the job, renders the label and sends it.\n"
+    "      the service record the job, renders the label and sends it; with\n"
+    "      --png also saves the very label sent as a PNG.\n"
     "  reprint [--item ITEM] [--job-id JOB] --reason WHY --printer "
     "HOST[:PORT]\n"
-    "          --dpi 203|300 [--copies N] [--password-stdin]\n"
+    "          --dpi 203|300 [--copies N] [--png FILE] [--password-stdin]\n"
     "      Prints it again (REPRINT), signed with your password; JOB defaults\n"
     "      to the item's newest job.\n"
     "  void --job-id JOB --reason WHY\n"
@@ -84,6 +86,7 @@ struct StationOptions : client::ConnectionOptions {
   std::string job_id;
   std::string reason;
   std::string din;
+  std::string png;
 };
 
 // Only these options have a variable: a reason, a job or an item left in
@@ -210,6 +213,9 @@ class Station {
   }
 
   absl::StatusOr<StationPrinter> Printer() {
+    if (!o_.png.empty()) {
+      if (absl::Status png = CheckPngPath(o_.png); !png.ok()) return png;
+    }
     if (o_.printer.empty()) {
       return InvalidField("printer", "--printer HOST[:PORT] is required");
     }
@@ -222,25 +228,29 @@ class Station {
                               absl::FromChrono(o_.timeout));
   }
 
-  // Sends a job's label to the printer; on failure says what became of the
-  // job, since the service has recorded it either way.
+  // Sends a job's label to the printer, and with --png saves the PNG of the
+  // same layout; on failure says what became of the job, since the service
+  // has recorded it either way.
   int SendJob(const StationPrinter& printer, const lv1::PrintJob& job) {
-    absl::Status sent = PrintOn(printer, job.label(), job.copies());
     const std::string job_id = Printable(job.job_id());
     const std::string item_id = Printable(job.item_id());
+    absl::StatusOr<RenderedLabel> rendered =
+        RenderForPrinter(printer, job.label(), job.copies(), !o_.png.empty());
+    if (!rendered.ok()) {
+      return Fail(absl::StrCat("job ", job_id, " is recorded, but its label ",
+                               rendered.status().code() ==
+                                       absl::StatusCode::kInvalidArgument
+                                   ? "fails the station's checks"
+                                   : "could not be rendered",
+                               " and was NOT sent to the printer: ",
+                               StatusLine(rendered.status()),
+                               "\nvoid it (cellchain-label station void "
+                               "--job-id ",
+                               job_id, " --reason ...) and report it"),
+                  1);
+    }
+    absl::Status sent = SendRendered(printer, *rendered);
     if (!sent.ok()) {
-      if (sent.code() == absl::StatusCode::kInvalidArgument) {
-        return Fail(
-            absl::StrCat(
-                "job ", job_id,
-                " is recorded, but its label fails the station's checks and "
-                "was NOT sent to the printer: ",
-                StatusLine(sent),
-                "\nvoid it (cellchain-label station void "
-                "--job-id ",
-                job_id, " --reason ...) and report it"),
-            1);
-      }
       return Fail(
           absl::StrCat("job ", job_id, " is recorded, but printer ",
                        printer.name, " did NOT print it: ", StatusLine(sent),
@@ -257,8 +267,19 @@ class Station {
               << LabelTypeWords(job.label().type()) << " label of " << item_id
               << ", " << job.copies()
               << (job.copies() == 1 ? " copy" : " copies") << " on "
-              << Printable(printer.name) << " (" << printer.dpi << " dpi)\n"
-              << "apply it, then scan it: cellchain-label station verify "
+              << Printable(printer.name) << " (" << printer.dpi << " dpi)\n";
+    if (!o_.png.empty()) {
+      absl::Status saved = SaveLabelPng(o_.png, rendered->png);
+      if (!saved.ok()) {
+        return Fail(absl::StrCat("job ", job_id,
+                                 " is printed, but its PNG was NOT saved: ",
+                                 StatusLine(saved)),
+                    1);
+      }
+      std::cout << "its PNG (one pixel per printer dot) saved in "
+                << Printable(o_.png) << "\n";
+    }
+    std::cout << "apply it, then scan it: cellchain-label station verify "
                  "--item "
               << item_id << "\n";
     return 0;
@@ -498,11 +519,11 @@ const std::vector<Verb>& Verbs() {
       {"login", {"user-id", "password-stdin"}, &Station::Login},
       {"logout", {}, &Station::Logout},
       {"print",
-       {"item", "printer", "dpi", "copies", "timeout"},
+       {"item", "printer", "dpi", "copies", "timeout", "png"},
        &Station::Print},
       {"reprint",
        {"item", "job-id", "reason", "printer", "dpi", "copies", "timeout",
-        "password-stdin"},
+        "png", "password-stdin"},
        &Station::Reprint},
       {"void", {"job-id", "reason"}, &Station::Void},
       {"verify", {"item"}, &Station::Verify},
@@ -529,6 +550,9 @@ void Declare(config::Loader& loader, StationOptions& o) {
   loader.String("reason", &o.reason,
                 "reprint, void: why (recorded with the job).");
   loader.String("din", &o.din, "reconcile: a donation's DIN.");
+  loader.String("png", &o.png,
+                "print, reprint: also save the label sent to the printer as\n"
+                "a PNG in this file (one pixel per printer dot).");
 }
 
 // The name of each flag in `args` ("--item=x", "--item x", "--no-foo").

@@ -5,10 +5,11 @@
 //   cellchain-label station login --user-id ID [--password-stdin]
 //   cellchain-label station logout
 //   cellchain-label station print [--item ITEM] --printer HOST[:PORT]
-//                                 --dpi 203|300 [--copies N]
+//                                 --dpi 203|300 [--copies N] [--png FILE]
 //   cellchain-label station reprint [--item ITEM] [--job-id JOB] --reason WHY
 //                                   --printer HOST[:PORT] --dpi 203|300
-//                                   [--copies N] [--password-stdin]
+//                                   [--copies N] [--png FILE]
+//                                   [--password-stdin]
 //   cellchain-label station void --job-id JOB --reason WHY
 //   cellchain-label station verify [--item ITEM]      scans from stdin
 //   cellchain-label station reconcile (--item ITEM | --din DIN)
@@ -21,8 +22,9 @@
 // without --item the station asks for it and reads one line of stdin.
 // Printing asks the printer's ~HS status before the service records a job,
 // then renders the job's label to ZPL at --dpi and sends it
-// (station_printing.h). Passwords are read without echo at a terminal, or
-// one line of stdin with --password-stdin.
+// (station_printing.h); with --png it also saves the PNG of that same
+// layout, what a scanner would read off the printed label. Passwords are read
+// without echo at a terminal, or one line of stdin with --password-stdin.
 //
 // Exit status: 0 done (verify: every scan passed), 1 refused (by the
 // server, the printer or a check; verify: a scan failed), 2 usage.

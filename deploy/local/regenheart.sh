@@ -21,8 +21,8 @@
 # stack (deploy/local/stack.sh up). Each run makes a new donor, batch and
 # lots, so it can be played again on the same stack.
 #
-# Outputs: deploy/local/state/regenheart/ (labels/*.zpl, the certificate of
-# analysis, bundle/, QA's saved checkpoint). Not thread-safe: one story at a
+# Outputs: deploy/local/state/regenheart/ (labels/*.zpl and *.png, the
+# certificate of analysis, bundle/, QA's saved checkpoint). Not thread-safe: one story at a
 # time per stack (the printer's port, the session files).
 set -euo pipefail
 
@@ -529,14 +529,18 @@ EOF
 }
 
 # print_label ITEM NAME: Tina prints ITEM's label through the labels service
-# to the file printer; the ZPL goes to $RH_LABELS/NAME.zpl.
+# to the file printer, the station saving the PNG of the very label it sent:
+# $RH_LABELS/NAME.zpl is what the printer received, NAME.png the same label
+# at one pixel per printer dot. She applies it and scans it (scan_label).
 print_label() {
   local item="$1" name="$2" before newest
+  local png="${RH_LABELS}/${name}.png"
   before="$(find "${RH_LABELS}/spool" -name 'job-*.zpl' | wc -l)"
-  printf '$ %s station --target=%s --ca=ca.crt --cert=lab-ws-01.crt --key=lab-ws-01.key --session-file=sessions/tina print --item=%s --printer=127.0.0.1:%s --dpi=203\n' \
-    "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-label" "${STACK_LISTEN}" "${item}" "${RH_PRINTER_PORT}"
-  label_station print --item="${item}" --printer="127.0.0.1:${RH_PRINTER_PORT}" --dpi=203 ||
-    die "the label of ${item} was not printed"
+  printf '$ %s station --target=%s --ca=ca.crt --cert=lab-ws-01.crt --key=lab-ws-01.key --session-file=sessions/tina print --item=%s --printer=127.0.0.1:%s --dpi=203 --png=%s\n' \
+    "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-label" "${STACK_LISTEN}" "${item}" "${RH_PRINTER_PORT}" \
+    "${png#"${STACK_ROOT}/"}"
+  label_station print --item="${item}" --printer="127.0.0.1:${RH_PRINTER_PORT}" --dpi=203 \
+    --png="${png}" || die "the label of ${item} was not printed"
   local i
   for ((i = 0; i < 50; i++)); do
     (($(find "${RH_LABELS}/spool" -name 'job-*.zpl' | wc -l) > before)) && break
@@ -545,8 +549,8 @@ print_label() {
   newest="$(find "${RH_LABELS}/spool" -name 'job-*.zpl' | sort | tail -n 1)"
   [[ -n "${newest}" ]] || die "the printer received no label"
   mv -- "${newest}" "${RH_LABELS}/${name}.zpl"
-  echo "-> ${RH_LABELS#"${STACK_ROOT}/"}/${name}.zpl; applied, then scanned:"
-  scan_label "${item}" "${RH_LABELS}/${name}.zpl" || die "the label of ${item} did not scan as its own"
+  echo "-> ${RH_LABELS#"${STACK_ROOT}/"}/${name}.zpl and ${name}.png; applied, then scanned:"
+  scan_label "${item}" "${png}" || die "the label of ${item} did not scan as its own"
 }
 # label_station ARGS...: cellchain-label station as Tina at lab-ws-01 (the
 # CLI's session file: one login serves both).
@@ -556,26 +560,58 @@ label_station() {
     --cert="${STACK_PKI}/clients/lab-ws-01.crt" --key="${STACK_PKI}/clients/lab-ws-01.key" \
     --session-file="${STACK_SESSIONS}/tina" "$@"
 }
-# datamatrix ZPL_FILE: the data of the label's Data Matrix (^BX ... ^FD...^FS,
-# ^FH's _XX hex escapes undone), what a 2-D scanner reads from it.
-datamatrix() {
-  awk 'BEGIN { RS = "\\^FS" } /\^BX/ { sub(/.*\^FD/, ""); print; exit }' "$1" |
-    perl -pe 's/_([0-9A-Fa-f]{2})/chr(hex($1))/ge'
+# label_png LABEL_FILE: the PNG of a printed label, given as NAME.png or as
+# NAME.zpl (the ZPL the printer received; print_label saves both).
+label_png() {
+  local png="${1%.zpl}"
+  png="${png%.png}.png"
+  [[ -s "${png}" ]] || die "no label image ${png}"
+  printf '%s\n' "${png}"
 }
-# scan_label ITEM ZPL_FILE: Tina scans the label she applied to ITEM; the
-# station asks the labels service whether it is ITEM's. Exit 1: FAIL.
+# datamatrix LABEL_FILE: what a 2-D scanner reads off the label's Data
+# Matrix, decoded from its PNG by dmtxread (dmtx-utils; zbar cannot read
+# Data Matrix). Fails when none is found.
+datamatrix() {
+  local png
+  png="$(label_png "$1")"
+  dmtxread --stop-after=1 --milliseconds=20000 "${png}" ||
+    die "dmtxread found no Data Matrix in ${png}"
+}
+# linear_codes LABEL_FILE: what a linear scanner reads off the label's Code
+# 128 symbols, decoded from its PNG by zbarimg (zbar-tools), on one line as
+# a scanner in ISBT 128 concatenation mode sends them; "" when the label has
+# none (a cryovial's Data Matrix carries everything).
+linear_codes() {
+  local png codes rc=0
+  png="$(label_png "$1")"
+  codes="$(zbarimg --quiet --raw --nodbus -Sdisable -Scode128.enable "${png}")" || rc=$?
+  # 4: no bar code in the image.
+  ((rc == 0 || rc == 4)) || die "zbarimg could not read ${png} (exit ${rc})"
+  printf '%s' "${codes//$'\n'/}"
+}
+# scan_label ITEM LABEL_FILE: Tina scans the label she applied to ITEM, its
+# Data Matrix and then its linear codes (if it has any), each decoded from
+# the label's PNG; the station asks the labels service whether each scan is
+# ITEM's label. Exit 1: a scan FAILed.
 scan_label() {
-  local data
-  data="$(datamatrix "$2")"
-  need "Data Matrix in $2" "${data}"
-  printf '$ %s station ... verify --item=%s   (the scanner reads: %s)\n' \
-    "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-label" "$1" "${data}"
-  label_station verify --item="$1" <<<"${data}"
+  local matrix linear
+  matrix="$(datamatrix "$2")"
+  need "Data Matrix in $2" "${matrix}"
+  linear="$(linear_codes "$2")"
+  printf '$ %s station ... verify --item=%s   (the scanner reads: %s%s)\n' \
+    "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-label" "$1" "${matrix}" \
+    "${linear:+, then the linear codes: ${linear}}"
+  label_station verify --item="$1" <<<"${matrix}${linear:+$'\n'${linear}}"
 }
 
 # start_printer: the stand-in label printer, in the background until the
-# story ends.
+# story ends; first makes sure the labels can be scanned off their PNGs.
 start_printer() {
+  local tool
+  for tool in zbarimg dmtxread; do
+    command -v "${tool}" >/dev/null ||
+      die "${tool} is missing: deploy/local/install-deps.sh installs it (zbar-tools, dmtx-utils)"
+  done
   rm -rf -- "${RH_LABELS}"
   mkdir -p -- "${RH_LABELS}/spool"
   if (exec 3<>"/dev/tcp/127.0.0.1/${RH_PRINTER_PORT}") 2>/dev/null; then
@@ -595,11 +631,11 @@ ch_labels() {
   step "A label on the wrong vial is caught by its scan; the donation's labels reconciled"
   echo "(had vial 2's label been stuck on vial 1, the scan says so:)"
   local rc=0
-  scan_label "${vials[0]}" "${RH_LABELS}/cryovial-2.zpl" || rc=$?
+  scan_label "${vials[0]}" "${RH_LABELS}/cryovial-2.png" || rc=$?
   ((rc == 1)) || die "another vial's label was not failed (exit ${rc})"
   echo "-> FAIL, as expected (exit 1), naming the vial the label belongs to"
   echo "(vial 1's own label, scanned again: the last scan of each label decides)"
-  scan_label "${vials[0]}" "${RH_LABELS}/cryovial-1.zpl" || die "vial 1's own label failed"
+  scan_label "${vials[0]}" "${RH_LABELS}/cryovial-1.png" || die "vial 1's own label failed"
   echo "The donation's labels, reconciled by DIN (printed, verified, voided, discrepancies):"
   printf '$ %s station ... reconcile --din=%s\n' \
     "${STACK_BIN#"${STACK_ROOT}/"}/cellchain-label" "${din}"
@@ -687,7 +723,8 @@ EOF
 EOF
   fi
   cat <<EOF
-  labels       ${RH_LABELS}/*.zpl (the ZPL the printer received, each scanned)
+  labels       ${RH_LABELS}/*.zpl and *.png (the ZPL the printer received and
+               the same label as an image, each decoded and scanned)
   bundle       ${RH_BUNDLE} (verified offline by cellchain-verify)
   logs         ${STACK_LOG}
 EOF

@@ -1,16 +1,19 @@
 // The label station as a technician uses it, through the real binaries: a
 // real cellchaind hosting labels over real mTLS, the cellchain CLI to
 // register the containers, and `cellchain-label station` to log in, print
-// to a Zebra printer (a fake one on a loopback port of this process),
-// verify the applied label by scanning it, reprint and reconcile.
+// to a Zebra printer (a fake one on a loopback port of this process) and
+// save the label's PNG, verify the applied label by scanning it (the PNG
+// decoded as a scanner reads it), reprint and reconcile.
 #include <memory>
 #include <regex>
 #include <string>
 #include <vector>
 
 #include "clients/label/fake_printer.h"
+#include "clients/label/png_scan.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/testing/files.h"
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/e2e_test.h"
 
@@ -27,6 +30,23 @@ using ::testing::StartsWith;
 // reading it types.
 std::string DataMatrixOf(const std::string& zpl) {
   return Capture(zpl, "\\^BX[^\\^]*\\^FH_\\^FD([^\\^]*)\\^FS");
+}
+
+// Decodes the label PNG at `path` as a scanner would and checks it is the
+// label whose ZPL the printer received; returns its Data Matrix's content
+// ("" after a failure).
+std::string ScannedDataMatrix(const std::string& path, int width,
+                              const std::vector<std::string>& linear,
+                              const std::string& zpl) {
+  SCOPED_TRACE(path);
+  absl::StatusOr<label::testing::PngScan> read =
+      label::testing::ScanPng(cellchain::testing::ReadFileOrEmpty(path));
+  EXPECT_TRUE(read.ok()) << read.status();
+  if (!read.ok()) return "";
+  EXPECT_EQ(read->width, width);
+  EXPECT_THAT(read->linear, ::testing::UnorderedElementsAreArray(linear));
+  EXPECT_THAT(read->data_matrices, ::testing::ElementsAre(DataMatrixOf(zpl)));
+  return read->data_matrices.empty() ? "" : read->data_matrices[0];
 }
 
 class LabelStationE2eTest : public E2eTest {
@@ -88,17 +108,24 @@ TEST_F(LabelStationE2eTest, PrintVerifyReprintAndReconcile) {
   ASSERT_EQ(login.exit_code, 0) << login.output;
   EXPECT_THAT(login.output, HasSubstr("logged in as tina (Tina Tech)"));
 
-  // Each vessel's label to the bench's printer, typed by its id.
+  // Each vessel's label to the bench's printer, typed by its id, its PNG
+  // saved beside.
   FakePrinter printer(FakeStatus{});
   const std::string at = "127.0.0.1:" + std::to_string(printer.port());
-  RunResult printed =
-      Station({"print", "--item=" + vessel, "--printer=" + at, "--dpi=203"});
+  const std::string vessel_png = sessions_.path() + "/vessel.png";
+  const std::string other_png = sessions_.path() + "/other.png";
+  RunResult printed = Station({"print", "--item=" + vessel, "--printer=" + at,
+                               "--dpi=203", "--png=" + vessel_png});
   ASSERT_EQ(printed.exit_code, 0) << printed.output;
   EXPECT_THAT(printed.output,
               HasSubstr("the culture vessel label of " + vessel +
                         ", 1 copy on " + at + " (203 dpi)"));
+  EXPECT_THAT(printed.output, HasSubstr("PNG (one pixel per printer dot) "
+                                        "saved in " +
+                                        vessel_png));
   RunResult printed_other =
-      Station({"print", "--item=" + other, "--printer=" + at, "--dpi=300"});
+      Station({"print", "--item=" + other, "--printer=" + at, "--dpi=300",
+               "--png=" + other_png});
   ASSERT_EQ(printed_other.exit_code, 0) << printed_other.output;
   std::vector<std::string> received = printer.Connections(4);
   ASSERT_EQ(received.size(), 4u);
@@ -108,10 +135,18 @@ TEST_F(LabelStationE2eTest, PrintVerifyReprintAndReconcile) {
   EXPECT_THAT(received[1], HasSubstr(data));
   EXPECT_THAT(received[1], HasSubstr("=<S1295000"));
   EXPECT_THAT(received[3], HasSubstr("=<S1295100"));
-  const std::string scan = DataMatrixOf(received[1]);
-  const std::string other_scan = DataMatrixOf(received[3]);
-  ASSERT_THAT(scan, StartsWith("=+"));
-  ASSERT_THAT(other_scan, StartsWith("=+"));
+  ASSERT_THAT(DataMatrixOf(received[1]), StartsWith("=+"));
+  ASSERT_THAT(DataMatrixOf(received[3]), StartsWith("=+"));
+
+  // Each PNG, decoded as a scanner reads a label (Code 128 with zbar, Data
+  // Matrix with libdmtx), is the label the printer got: 4 in wide at its
+  // dpi, the DIN's 001 structure and the vessel's product code in its
+  // linear codes, the ZPL's Data Matrix in its own.
+  const std::string scan =
+      ScannedDataMatrix(vessel_png, 812, {data, "=<S1295000"}, received[1]);
+  const std::string other_scan =
+      ScannedDataMatrix(other_png, 1200, {data, "=<S1295100"}, received[3]);
+  ASSERT_FALSE(HasFailure());
 
   // The vessel's own label passes; the other vessel's, scanned on it,
   // fails naming that vessel. A keyboard-wedge scanner ends each with CR LF.
