@@ -84,6 +84,34 @@ void AddRecord(const v1::RecordView& view, Table* table) {
                  Printable(r.entity().type() + "/" + r.entity().id()), actor});
 }
 
+// The records for tools (--format=json|csv): a column per field, as the
+// server sent it, where people read one column of actor, signature and
+// reason; the record id to ask `audit proof` about, times to the
+// microsecond, log_index a number (none while not yet integrated).
+void PrintRecordFields(
+    const google::protobuf::RepeatedPtrField<v1::RecordView>& records,
+    std::string_view format) {
+  Table table({"RECORD ID", "RECORDED AT", "LOG INDEX", "SERVICE", "ACTION",
+               "ENTITY TYPE", "ENTITY ID", "ACTOR", "ACTOR NAME", "ROLE",
+               "WORKSTATION", "SIGNATURE MEANING", "SIGNED BY",
+               "SIGNED BY NAME", "SIGNED AT", "REASON", "REQUEST ID"});
+  table.Number(2);
+  for (const v1::RecordView& view : records) {
+    const v1::AuditRecord& r = view.record();
+    const common::v1::SignatureManifestation& s = r.signature();
+    bool signed_ = r.has_signature();
+    table.AddRow(
+        {r.record_id(), Time(r.recorded_at()),
+         view.log_index() < 0 ? "" : std::to_string(view.log_index()),
+         r.service(), r.action(), r.entity().type(), r.entity().id(),
+         r.actor().user_id(), r.actor().printed_name(), r.actor().role(),
+         r.actor().workstation(), signed_ ? Meaning(s.meaning()) : "",
+         signed_ ? s.user_id() : "", signed_ ? s.printed_name() : "",
+         signed_ ? Time(s.signed_at()) : "", r.reason(), r.request_id()});
+  }
+  PrintListing(table, format);
+}
+
 int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
                       const AuditOptions& o) {
   auto stub = v1::AuditService::NewStub(channel);
@@ -125,13 +153,24 @@ int QueryCommand(std::shared_ptr<grpc::Channel> channel,
   auto context = NewCallContext(o);
   grpc::Status status = stub->QueryRecords(context.get(), request, &response);
   if (!status.ok()) return Report("audit query", status);
+  bool more = !response.page().next_page_token().empty();
+  if (ForTools(o.format)) {
+    PrintRecordFields(response.records(), o.format);
+    // A tool reading stdout would take a page for every match.
+    if (more) {
+      std::cerr << ProgramName() << ": audit query: note: more records "
+                << "match than the " << response.records_size()
+                << " written (narrow the filter or raise --page-size)\n";
+    }
+    return 0;
+  }
   Table table = RecordTable();
   for (const v1::RecordView& view : response.records()) {
     AddRecord(view, &table);
   }
   table.Print(std::cout);
   std::cout << response.records_size() << " record(s)";
-  if (!response.page().next_page_token().empty()) {
+  if (more) {
     std::cout << "; more match (narrow the filter or raise --page-size)";
   }
   std::cout << "\n";
@@ -153,18 +192,28 @@ int HistoryCommand(std::shared_ptr<grpc::Channel> channel,
   grpc::Status status =
       stub->GetEntityHistory(context.get(), request, &response);
   if (!status.ok()) return Report("audit history", status);
-  Table table = RecordTable();
-  for (const v1::RecordView& view : response.records()) {
-    AddRecord(view, &table);
+  // For tools the records alone go to stdout; a broken chain is the exit
+  // status, its findings and the verdict stderr's.
+  bool tools = ForTools(o.format);
+  std::ostream& notes = tools ? std::cerr : std::cout;
+  if (tools) {
+    PrintRecordFields(response.records(), o.format);
+  } else {
+    Table table = RecordTable();
+    for (const v1::RecordView& view : response.records()) {
+      AddRecord(view, &table);
+    }
+    table.Print(std::cout);
   }
-  table.Print(std::cout);
   for (const v1::Finding& finding : response.findings()) {
-    std::cout << "FINDING " << finding.check() << " record "
-              << Printable(finding.record_id()) << ": "
-              << Printable(finding.message()) << "\n";
+    notes << "FINDING " << finding.check() << " record "
+          << Printable(finding.record_id()) << ": "
+          << Printable(finding.message()) << "\n";
   }
-  std::cout << response.records_size() << " record(s); chain "
-            << (response.chain_intact() ? "intact" : "BROKEN") << "\n";
+  if (!tools || !response.chain_intact()) {
+    notes << response.records_size() << " record(s); chain "
+          << (response.chain_intact() ? "intact" : "BROKEN") << "\n";
+  }
   return response.chain_intact() ? 0 : 1;
 }
 
@@ -326,6 +375,7 @@ void DeclareAuditFlags(config::Loader& loader, AuditOptions& o) {
                 "still\ncontain what it covers.");
   loader.Bool("include-state", &o.include_state,
               "export: include each entity's current state.");
+  DeclareFormatFlag(loader, &o.format, "query, history");
 }
 
 }  // namespace
@@ -366,19 +416,26 @@ const Group& AuditGroup() {
               {{"audit query",
                 "entity-type entity-id din actor action from before "
                 "newest-first "
-                "page-size",
+                "page-size format",
                 "cellchain audit query [--entity-type=T --entity-id=ID] "
                 "[--din=DIN]\n"
                 "                      [--actor=USER] [--action=A] "
                 "[--from=TIME]\n"
                 "                      [--before=TIME] [--newest-first] "
                 "[--page-size=N]\n"
-                "Records matching the filter (times RFC 3339). QA or admin.\n"},
+                "                      [--format=table|json|csv]\n"
+                "Records matching the filter (times RFC 3339). QA or admin.\n"
+                "json and csv give each field its own column: the record id, "
+                "the times to\nthe microsecond, the actor's and the signer's "
+                "ids and names.\n"},
                Witnessed<QueryCommand>},
-              {{"audit history", "entity-type! entity-id!",
+              {{"audit history", "entity-type! entity-id! format",
                 "cellchain audit history --entity-type=T --entity-id=ID\n"
-                "One entity's records, with its hash chain checked. QA or "
-                "admin.\n"},
+                "                        [--format=table|json|csv]\n"
+                "One entity's records, with its hash chain checked, each "
+                "e-signature with\nits meaning, signer and time. QA or "
+                "admin. A broken chain exits 1 (with\njson or csv its "
+                "findings go to stderr).\n"},
                Witnessed<HistoryCommand>},
               {{"audit proof", "record-id! tree-size",
                 "cellchain audit proof --record-id=ID [--tree-size=N]\n"

@@ -24,12 +24,13 @@ struct AuditOptions : CallOptions {
   std::string before;  // RFC 3339
   bool newest_first = false;
   int64_t page_size = 50;
-  std::string record_id;       // proof
-  int64_t tree_size = 0;       // checkpoint, proof: 0 is the latest
-  std::string out;             // export: the bundle's directory
-  std::string save;            // checkpoint: also write it to this file
-  std::string since;           // verify: a checkpoint file kept outside
-  bool include_state = false;  // export
+  std::string record_id;         // proof
+  int64_t tree_size = 0;         // checkpoint, proof: 0 is the latest
+  std::string out;               // export: the bundle's directory
+  std::string save;              // checkpoint: also write it to this file
+  std::string since;             // verify: a checkpoint file kept outside
+  bool include_state = false;    // export
+  std::string format = "table";  // query, history: table, json or csv
 };
 
 const Group& AuditGroup();

@@ -239,4 +239,28 @@ std::string FlagHelp(const std::string& text) {
   return wrapped;
 }
 
+void DeclareFormatFlag(config::Loader& loader, std::string* format,
+                       std::string_view commands) {
+  loader.Enum("format", format, {"table", "json", "csv"},
+              FlagHelp(absl::StrCat(
+                  std::string(commands),
+                  ": table (aligned, for people), json (an array of "
+                  "objects keyed by the columns' names in snake_case) or "
+                  "csv (a header line, then a line per row); json and csv "
+                  "hold the values as the server sent them, escaped for "
+                  "the format, and nothing else goes to stdout.")));
+}
+
+bool ForTools(std::string_view format) { return format != "table"; }
+
+void PrintListing(const Table& table, std::string_view format) {
+  std::cout << table.Render(
+      ParseOutputFormat(format).value_or(OutputFormat::kTable));
+}
+
+std::string CellTime(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "";
+  return DisplayTime(t);
+}
+
 }  // namespace cellchain::cli

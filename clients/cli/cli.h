@@ -23,9 +23,11 @@
 #include "absl/status/status.h"
 #include "cellchain/common/v1/common.pb.h"
 #include "clients/cli/options.h"
+#include "clients/cli/table.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "services/common/config/config.h"
 
 namespace cellchain::cli {
 
@@ -183,6 +185,25 @@ std::string Wrap(const std::string& text, size_t width);
 // A flag's help of one paragraph, wrapped to 66 columns (FlagsUsage indents
 // it by 6 and ends its last line).
 std::string FlagHelp(const std::string& text);
+
+// --format of a group's listings, declared once for every group that has
+// them: table (aligned, for people; the default), json or csv (for tools,
+// Table::Render), bound to `format`. `commands` names the group's commands
+// that take it ("query, history"), for its help.
+void DeclareFormatFlag(config::Loader& loader, std::string* format,
+                       std::string_view commands);
+
+// True when --format asks for a document for tools (json, csv): the listing
+// is then all a command writes to stdout; a note for people (how many, that
+// more match) goes to stderr or is left out.
+bool ForTools(std::string_view format);
+
+// `table`, filled with raw cells, printed to stdout as --format asks.
+void PrintListing(const Table& table, std::string_view format);
+
+// A time as a listing's raw cell: DisplayTime, or "" when unset (the table
+// shows "-", JSON "" and CSV an empty field).
+std::string CellTime(const google::protobuf::Timestamp& t);
 
 }  // namespace cellchain::cli
 

@@ -603,6 +603,7 @@ void DeclareCustodyFlags(config::Loader& loader, CustodyOptions& o) {
   loader.String("direction", &o.direction,
                 "trace: backward (to the donor) or forward (to the "
                 "patients).");
+  DeclareFormatFlag(loader, &o.format, "trace");
   loader.String("reason", &o.reason,
                 "Why the change is made (audited); hold, release-hold, "
                 "recall and\nend --outcome=discarded need one.");
@@ -785,14 +786,18 @@ const Group& CustodyGroup() {
                 "discarded\n"
                 "needs a reason.\n"},
                End},
-              {{"custody trace", "item-id! direction",
+              {{"custody trace", "item-id! direction format",
                 "cellchain custody trace --item-id=ID "
                 "[--direction=backward|forward]\n"
+                "                        [--format=table|json|csv]\n"
                 "The derivation tree with the audit record behind each link, "
                 "then the\n"
                 "donor lots, reagent lots, equipment, QC samples, operators "
                 "and\n"
-                "patients on it.\n"},
+                "patients on it. json and csv give a row per link, in the "
+                "tree's order:\nits depth, the item above (parent_item_id), "
+                "the link and its record, and\nthe item (an item reached "
+                "again is listed again, without what is below it).\n"},
                Trace},
           },
       .field_aliases =

@@ -49,6 +49,7 @@ struct CustodyOptions : CallOptions {
   std::string min_celsius;
   std::string max_celsius;
   std::string direction = "backward";  // trace: backward or forward
+  std::string format = "table";        // trace: table, json or csv
 };
 
 const Group& CustodyGroup();

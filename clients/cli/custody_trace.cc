@@ -88,6 +88,23 @@ void PrintNode(const v1::TraceNode& node, int depth, bool backward,
   }
 }
 
+// The tree for tools (--format=json|csv): a row per node in the order
+// the tree prints them, each naming the item above it, so that the graph
+// (a pool, a shared reagent lot) is whole: a node shown above is a row too,
+// with nothing under it.
+void AddNodeRows(const v1::TraceNode& node, int depth,
+                 const std::string& parent_id, Table& table) {
+  const v1::Item& item = node.item();
+  table.AddRow({std::to_string(depth), parent_id,
+                depth > 0 ? KindName(node.kind()) : "", node.record_id(),
+                item.item_id(), ReadableName(item), TypeName(item.type()),
+                StateName(item.state()), item.patient_id()});
+  if (node.shown_above()) return;
+  for (const v1::TraceNode& child : node.children()) {
+    AddNodeRows(child, depth + 1, item.item_id(), table);
+  }
+}
+
 }  // namespace
 
 int Trace(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
@@ -103,6 +120,14 @@ int Trace(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
                                       : &v1::CustodyService::Stub::TraceForward,
                              request, &response);
   if (!status.ok()) return Report("custody trace", status);
+  if (ForTools(o.format)) {
+    Table table({"DEPTH", "PARENT ITEM ID", "LINK", "RECORD ID", "ITEM ID",
+                 "NAME", "TYPE", "STATE", "PATIENT ID"});
+    table.Number(0);
+    AddNodeRows(response.root(), 0, "", table);
+    PrintListing(table, o.format);
+    return 0;
+  }
   TraceIndex index;
   IndexNode(response.root(), index);
   PrintNode(response.root(), 0, backward, index);

@@ -449,7 +449,15 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   request.mutable_page()->set_page_size(
       static_cast<int32_t>(std::min<int64_t>(o.page_size, 500)));
   // Every page is read first: a column is as wide as its widest cell.
-  Table table({"LOT", "DIN", "DONOR", "STATE", "RECEIVED", "DEVIATIONS"});
+  // For tools the DIN as stored beside the one printed, and the deviations'
+  // count and open ones as numbers.
+  bool tools = ForTools(o.format);
+  Table table =
+      tools ? Table({"LOT", "DIN", "DIN EYE READABLE", "DONOR", "STATE",
+                     "RECEIVED AT", "RELEASED AT", "RELEASED BY", "DEVIATIONS",
+                     "OPEN DEVIATIONS"})
+            : Table({"LOT", "DIN", "DONOR", "STATE", "RECEIVED", "DEVIATIONS"});
+  if (tools) table.Number(8).Number(9);
   while (true) {
     v1::ListLotsResponse response;
     grpc::Status status =
@@ -460,15 +468,23 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
       for (const v1::Deviation& d : lot.deviations()) {
         open += d.status() == v1::DEVIATION_STATUS_OPEN;
       }
-      table.AddRow({Printable(lot.lot_id()), Printable(lot.din_eye_readable()),
-                    Printable(lot.donor_code()), LotStateName(lot.state()),
-                    DisplayTime(lot.received_at()),
-                    absl::StrCat(lot.deviations_size(), " (", open, " open)")});
+      if (tools) {
+        table.AddRow(
+            {lot.lot_id(), lot.din(), lot.din_eye_readable(), lot.donor_code(),
+             LotStateName(lot.state()), CellTime(lot.received_at()),
+             CellTime(lot.released_at()), lot.released_by_user_id(),
+             std::to_string(lot.deviations_size()), std::to_string(open)});
+      } else {
+        table.AddRow(
+            {lot.lot_id(), lot.din_eye_readable(), lot.donor_code(),
+             LotStateName(lot.state()), CellTime(lot.received_at()),
+             absl::StrCat(lot.deviations_size(), " (", open, " open)")});
+      }
     }
     if (response.page().next_page_token().empty()) break;
     request.mutable_page()->set_page_token(response.page().next_page_token());
   }
-  table.Print(std::cout);
+  PrintListing(table, o.format);
   return 0;
 }
 
@@ -544,6 +560,7 @@ void DeclareDonorFlags(config::Loader& loader, DonorOptions& o) {
   loader.Int64("page-size", &o.page_size, 1, 1000,
                "lots: lots fetched per call, at most 500 (every page is "
                "listed).");
+  DeclareFormatFlag(loader, &o.format, "lots");
 }
 
 // --lot-id and --location-id.
@@ -691,10 +708,11 @@ const Group& DonorGroup() {
                 "cellchain donor lot (--lot-id=LOT | --din=DIN)\n"
                 "One lot with its deviations; the DIN as scanned or typed.\n"},
                Lot},
-              {{"donor lots", "state from before din donor-code page-size",
+              {{"donor lots",
+                "state from before din donor-code page-size format",
                 "cellchain donor lots [--state=STATE] [--from=TIME] "
                 "[--before=TIME]\n"
-                "    [--din=DIN] [--donor-code=D]\n"
+                "    [--din=DIN] [--donor-code=D] [--format=table|json|csv]\n"
                 "Lots, newest receipt first.\n"},
                Lots},
           },

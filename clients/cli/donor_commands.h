@@ -50,6 +50,7 @@ struct DonorOptions : CallOptions {
   std::string from;    // lots received at or after
   std::string before;  // lots received before
   int64_t page_size = 50;
+  std::string format = "table";  // lots: table, json or csv
 };
 
 const Group& DonorGroup();

@@ -298,6 +298,22 @@ int LotList(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
   grpc::Status status =
       Call(channel, o, &v1::QcService::Stub::ListLots, request, &response);
   if (!status.ok()) return Report(cmd, status);
+  if (ForTools(o.format)) {
+    // The specification's id and version apart, as tools join on them.
+    Table table({"LOT", "BATCH", "DIN", "STATE", "SPECIFICATION ID",
+                 "SPECIFICATION VERSION", "OPENED AT", "DISPOSED AT",
+                 "DISPOSED BY"});
+    table.Number(5);
+    for (const v1::Lot& lot : response.lots()) {
+      table.AddRow({lot.lot_id(), lot.batch_id(), lot.din(), State(lot.state()),
+                    lot.specification_id(),
+                    std::to_string(lot.specification_version()),
+                    CellTime(lot.opened_at()), CellTime(lot.disposed_at()),
+                    lot.disposed_by_user_id()});
+    }
+    PrintListing(table, o.format);
+    return 0;
+  }
   Table table({"LOT", "BATCH", "DIN", "STATE", "SPECIFICATION", "OPENED (UTC)",
                "DISPOSED (UTC)"});
   for (const v1::Lot& lot : response.lots()) {
@@ -462,6 +478,7 @@ void DeclareQcFlags(config::Loader& loader, QcOptions& o) {
   loader.String("state", &o.state,
                 "lot-list: " +
                     EnumChoices(v1::LotState_descriptor(), "LOT_STATE_") + ".");
+  DeclareFormatFlag(loader, &o.format, "spec-list, lot-list");
   loader.List("tests", &o.tests,
               "sample-draw: the codes of the tests the sample is for\n"
               "(--tests=VIABILITY,STERILITY).");
@@ -589,8 +606,9 @@ const Group& QcGroup() {
                 "by name, the\nversion in effect. QC analyst, QA, "
                 "technician.\n"},
                qc_cli::SpecShow},
-              {{"qc spec-list", "spec-name",
-                "cellchain qc spec-list [--spec-name=NAME]\n"
+              {{"qc spec-list", "spec-name format",
+                "cellchain qc spec-list [--spec-name=NAME] "
+                "[--format=table|json|csv]\n"
                 "Every specification version, by name then version, with its "
                 "status.\n"},
                qc_cli::SpecList},
@@ -606,8 +624,9 @@ const Group& QcGroup() {
                 "result (invalidated\nones too), investigations, lookbacks "
                 "and what a release would refuse now.\n"},
                LotShow},
-              {{"qc lot-list", "state",
-                "cellchain qc lot-list [--state=STATE]\n"
+              {{"qc lot-list", "state format",
+                "cellchain qc lot-list [--state=STATE] "
+                "[--format=table|json|csv]\n"
                 "Lots, newest first; with --state only those in that state "
                 "(testing,\nreleased, ...).\n"},
                LotList},

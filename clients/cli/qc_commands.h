@@ -54,6 +54,7 @@ struct QcOptions : CallOptions {
   std::string disposition;       // released, conditionally_released, ...
   int64_t expected_version = 0;  // 0: not checked
   std::string out;               // certificate: where the PDF goes
+  std::string format = "table";  // spec-list, lot-list: table, json or csv
 };
 
 const Group& QcGroup();

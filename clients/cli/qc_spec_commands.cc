@@ -179,16 +179,20 @@ int SpecList(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
   grpc::Status status = Call(
       channel, o, &v1::QcService::Stub::ListSpecifications, request, &response);
   if (!status.ok()) return Report(cmd, status);
+  bool tools = ForTools(o.format);
   Table table({"SPECIFICATION", "NAME", "VERSION", "STATUS", "TESTS",
-               "APPROVED (UTC)", "PRODUCT"});
+               tools ? "APPROVED AT" : "APPROVED (UTC)", "PRODUCT"});
+  table.Number(2).Number(4);
   for (const v1::Specification& spec : response.specifications()) {
-    table.AddRow({spec.specification_id(), Printable(spec.name()),
+    table.AddRow({spec.specification_id(), spec.name(),
                   std::to_string(spec.version()), Status(spec.status()),
                   std::to_string(spec.tests_size()),
-                  DisplayTime(spec.approved_at()), Printable(spec.product())});
+                  CellTime(spec.approved_at()), spec.product()});
   }
-  table.Print(std::cout);
-  std::cout << response.specifications_size() << " specification(s)\n";
+  PrintListing(table, o.format);
+  if (!tools) {
+    std::cout << response.specifications_size() << " specification(s)\n";
+  }
   return 0;
 }
 
