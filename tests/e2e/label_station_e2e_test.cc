@@ -114,6 +114,14 @@ TEST_F(LabelStationE2eTest, PrintVerifyReprintAndReconcile) {
   const std::string at = "127.0.0.1:" + std::to_string(printer.port());
   const std::string vessel_png = sessions_.path() + "/vessel.png";
   const std::string other_png = sessions_.path() + "/other.png";
+  // A PNG that could not be saved is refused before the printer is asked
+  // or a job recorded.
+  RunResult nowhere =
+      Station({"print", "--item=" + vessel, "--printer=" + at, "--dpi=203",
+               "--png=" + sessions_.path() + "/no-such-dir/vessel.png"});
+  EXPECT_EQ(nowhere.exit_code, 2) << nowhere.output;
+  EXPECT_THAT(nowhere.output, HasSubstr("no-such-dir"));
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_labels.print_jobs"), 0);
   RunResult printed = Station({"print", "--item=" + vessel, "--printer=" + at,
                                "--dpi=203", "--png=" + vessel_png});
   ASSERT_EQ(printed.exit_code, 0) << printed.output;
