@@ -1,7 +1,10 @@
 #include "services/isbt128/data_structures.h"
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/status/status.h"
 
@@ -88,6 +91,24 @@ TEST(Expiration, RefusesMalformedText) {
   EXPECT_EQ(FieldOf(EncodeExpiration(absl::CivilMinute(1999, 12, 31, 0, 0))
                         .status()),
             "expiration");
+}
+
+// Ten digits are past an int: the text was once read as one number, which
+// overflowed, so a Debug build refused an expiry from 2215 on as "not
+// digits" (found by tests/fuzz/isbt128_scan_fuzzer under UBSan).
+TEST(Expiration, LateCenturiesReadBack) {
+  for (absl::CivilMinute at : {absl::CivilMinute(2299, 1, 1, 23, 59),
+                               absl::CivilMinute(2999, 12, 31, 23, 59)}) {
+    absl::StatusOr<std::string> text = EncodeExpiration(at);
+    ASSERT_TRUE(text.ok()) << at;
+    EXPECT_EQ(ParseExpiration(*text).value_or(absl::CivilMinute()), at)
+        << *text;
+  }
+  EXPECT_EQ(*ParseCollection("&*2990012359"),
+            absl::CivilMinute(2299, 1, 1, 23, 59));
+  absl::StatusOr<absl::CivilMinute> day_620 = ParseExpiration("&>6156203405");
+  EXPECT_THAT(day_620.status().message(),
+              ::testing::HasSubstr("day 620 is not a day of 2615"));
 }
 
 TEST(ExpirationDate, DataStructure004) {
