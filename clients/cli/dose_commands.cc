@@ -389,7 +389,8 @@ void DeclareDoseFlags(config::Loader& loader, DoseOptions& o) {
   loader.String("reason", &o.reason,
                 "Why (audited); required by patient-show --reveal, return "
                 "and destroy.");
-  loader.String("order-id", &o.order_id, "The order, ord_...");
+  loader.String("order-id", &o.order_id,
+                "The order, ord_... (release: as read from the order sheet).");
   loader.String("cells", &o.cells, "Prescribed viable cells (default 1e7).");
   loader.String("volume-ml", &o.volume_ml, "Final volume, ml (default 20).");
   loader.String("vehicle", &o.vehicle,
@@ -574,21 +575,29 @@ const Group& MakeGroup() {
                 "refuse now.\n"},
                Show},
               {{kRelease,
-                "dose-id! scan subject-id date-of-birth initials acknowledge "
-                "reason password-stdin password-env",
-                "cellchain dose release --dose-id=dos_... --scan=LABEL|- "
-                "--subject-id=ID\n"
-                "    --date-of-birth=YYYY-MM-DD --initials=JD "
-                "[--acknowledge=CODE,...]\n"
-                "    [--password-stdin | --password-env=VAR]\n"
+                "dose-id order-id scan! subject-id! date-of-birth! initials! "
+                "acknowledge reason password-stdin password-env",
+                "cellchain dose release --dose-id=dos_... | --order-id=ord_..."
+                "\n"
+                "    --scan=LABEL|- --subject-id=ID --date-of-birth=YYYY-MM-DD "
+                "--initials=JD\n"
+                "    [--acknowledge=CODE,...] [--password-stdin | "
+                "--password-env=VAR]\n"
                 "The pharmacist releases the dose (RELEASED) when every gate "
                 "holds: the\n"
                 "lot, the count, the verification, the label scanned, the "
                 "patient read\n"
                 "from the order sheet, expiry, holds, custody, temperature. "
-                "Every gate is\n"
-                "printed with its result; a refusal names each failing gate "
-                "(exit 1).\n"
+                "The dose is\n"
+                "--dose-id, or the order sheet's --order-id's dose awaiting "
+                "release;\n"
+                "given both, a dose not of that order is refused before "
+                "signing (exit 1).\n"
+                "Every gate is printed with its result; a refusal names each "
+                "failing\n"
+                "gate (exit 1). The password is typed without echo unless "
+                "given by\n"
+                "--password-stdin (after the scan's line) or --password-env.\n"
                 "Not by a pharmacist who prepared, counted or verified it.\n"},
                Release},
               {{kIssue,

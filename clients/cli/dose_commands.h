@@ -24,7 +24,7 @@ struct DoseOptions : CallOptions {
   bool identifying_stdin = false;  // patient-register: name=, mrn= lines
   bool reveal = false;             // patient-show
   // orders; numbers as typed ("1e7"), read by the command
-  std::string order_id;
+  std::string order_id;   // release: the order sheet's, the dose's order
   std::string cells;      // prescribed viable cells
   std::string volume_ml;  // final volume, ml
   std::string vehicle;

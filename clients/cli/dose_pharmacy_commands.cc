@@ -86,12 +86,74 @@ void PrintGates(
   table.Print(std::cout);
 }
 
+// The dose a release is of: --dose-id, or the dose of --order-id (the
+// order on the pharmacist's order sheet) that awaits release; given both,
+// the dose must be that order's, so that the sheet in hand is the bag's.
+// The dose id, or "" after a one-line refusal, `*code` its exit status:
+// 2 when neither is given or the order has several doses awaiting release,
+// 1 when the server refuses the order or the dose is not the order's.
+std::string DoseToRelease(std::shared_ptr<grpc::Channel> channel,
+                          const DoseOptions& o, int* code) {
+  if (o.order_id.empty()) {
+    if (o.dose_id.empty()) {
+      *code = Fail(kRelease,
+                   "--dose-id or --order-id is required; see " + ProgramName() +
+                       " dose release --help",
+                   2);
+    }
+    return o.dose_id;
+  }
+  v1::GetOrderRequest request;
+  request.set_order_id(o.order_id);
+  v1::GetOrderResponse response;
+  grpc::Status status = Call(channel, o, &Stub::GetOrder, request, &response);
+  if (!status.ok()) {
+    *code = Report(kRelease, status);
+    return "";
+  }
+  std::vector<std::string> awaiting, all;
+  for (const v1::Dose& d : response.doses()) {
+    if (d.dose_id() == o.dose_id) return o.dose_id;
+    all.push_back(absl::StrCat(d.dose_id(), " ", State(d.state())));
+    if (d.state() == v1::DOSE_STATE_VERIFIED ||
+        d.state() == v1::DOSE_STATE_RETURNED) {
+      awaiting.push_back(d.dose_id());
+    }
+  }
+  const std::string doses =
+      all.empty() ? "none" : Printable(absl::StrJoin(all, ", "));
+  if (!o.dose_id.empty()) {
+    *code = Fail(kRelease,
+                 absl::StrCat("--order-id: dose ", Printable(o.dose_id),
+                              " is not of order ", Printable(o.order_id),
+                              " (its doses: ", doses, ")"),
+                 1);
+    return "";
+  }
+  if (awaiting.size() == 1) return awaiting[0];
+  *code = Fail(kRelease,
+               awaiting.empty()
+                   ? absl::StrCat("--order-id: order ", Printable(o.order_id),
+                                  " has no dose awaiting release (its doses: ",
+                                  doses, ")")
+                   : absl::StrCat("--order-id: order ", Printable(o.order_id),
+                                  " has ", awaiting.size(),
+                                  " doses awaiting release; name one with "
+                                  "--dose-id"),
+               awaiting.empty() ? 1 : 2);
+  return "";
+}
+
 }  // namespace
 
 int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   v1::ReleaseDoseRequest request;
-  request.set_dose_id(o.dose_id);
+  // The bag's scan first: a scanner types it before a password on stdin.
   request.set_label_scan(Scan(o.scan));
+  int refused = 0;
+  const std::string dose_id = DoseToRelease(channel, o, &refused);
+  if (dose_id.empty()) return refused;
+  request.set_dose_id(dose_id);
   request.set_subject_id(o.subject_id);
   request.set_date_of_birth(o.date_of_birth);
   request.set_initials(o.initials);
@@ -111,7 +173,7 @@ int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
     std::vector<std::pair<std::string, std::string>> failed =
         FailedGates(status.error_message());
     if (!failed.empty()) {
-      std::cout << "dose " << Printable(o.dose_id)
+      std::cout << "dose " << Printable(dose_id)
                 << " NOT released; the gates:\n";
       PrintGates(failed);
     }

@@ -2,15 +2,18 @@
 // against a real cellchaind over mTLS: its --help offers the pharmacy's
 // commands and not the lab's or QA's; a command it does not offer is an
 // unknown command under its own name (exit 2), as is a destroy without a
-// witness; one `cellchain login` serves it.
+// witness; a release without the bag's scan, the patient read from the
+// order sheet, or the dose or its order is refused before a password is
+// asked; one `cellchain login` serves it.
 //
 // And the pharmacist's day with it: a dose the lab prepared, counted and
 // verified (through the cellchain CLI, as CliChainTest makes the chain) is
 // on the worklist; a release with a sibling bag's label scanned is refused
 // with every gate's result and one line naming the rule, and nothing is
 // released; with a wrong patient read as well, both failing gates are
-// shown; the right bag and patient release it with every gate passing, and
-// it is issued to the cath lab.
+// shown; another order's sheet is refused before anything is signed; the
+// right bag and patient, the dose named by its order, release it with every
+// gate passing, and it is issued to the cath lab.
 #include <string>
 #include <vector>
 
@@ -121,6 +124,31 @@ TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
               ContainsRegex("^cellchain-pharmacy: dose destroy: --witness is "
                             "required[^\n]*\n$"));
 
+  // The bag's scan and the patient from the order sheet are asked for
+  // before a password is: nothing is signed without them.
+  RunResult no_scan = AtPharmacy(
+      {"dose", "release", "--dose-id=dos_x", "--subject-id=RH-017",
+       "--date-of-birth=1961-04-02", "--initials=JD", "--password-stdin"},
+      std::string(kPhilPassword) + "\n");
+  EXPECT_EQ(no_scan.exit_code, 2) << no_scan.output;
+  EXPECT_THAT(no_scan.output,
+              ContainsRegex("^cellchain-pharmacy: dose release: --scan is "
+                            "required[^\n]*\n$"));
+  RunResult no_patient =
+      AtPharmacy({"dose", "release", "--dose-id=dos_x", "--scan=-"}, "x\n");
+  EXPECT_EQ(no_patient.exit_code, 2) << no_patient.output;
+  EXPECT_THAT(no_patient.output,
+              HasSubstr("--subject-id, --date-of-birth, --initials are "
+                        "required"));
+  RunResult no_dose = AtPharmacy(
+      {"dose", "release", "--scan=-", "--subject-id=RH-017",
+       "--date-of-birth=1961-04-02", "--initials=JD", "--password-stdin"},
+      "x\n" + std::string(kPhilPassword) + "\n");
+  EXPECT_EQ(no_dose.exit_code, 2) << no_dose.output;
+  EXPECT_EQ(no_dose.output,
+            "cellchain-pharmacy: dose release: --dose-id or --order-id is "
+            "required; see cellchain-pharmacy dose release --help\n");
+
   // `cellchain login` at this workstation is its session too.
   EXPECT_THAT(AtPharmacyOk({"whoami"}), HasSubstr("phil"));
 }
@@ -200,8 +228,40 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
                                          "initials"));
   EXPECT_THAT(both.output, ContainsRegex("pass +LOT_NOT_RELEASED +"));
 
-  // The right bag, the order's patient: every gate passes.
-  std::string released = AtPharmacyOk(with("JD"), label + "\n" + password);
+  // Another order's sheet in hand: refused before anything is signed.
+  ordered = Ok(
+      *cleo_,
+      {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
+       "--planned-infusion-at=2030-01-16T09:00:00Z", "--prescriber=Dr. Hart"});
+  const std::string other_order =
+      Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
+  ASSERT_FALSE(other_order.empty()) << ordered;
+  std::vector<std::string> other_sheet = with("JD");
+  other_sheet.push_back("--order-id=" + other_order);
+  RunResult not_its_order = AtPharmacy(other_sheet, label + "\n" + password);
+  EXPECT_EQ(not_its_order.exit_code, 1) << not_its_order.output;
+  EXPECT_EQ(not_its_order.output,
+            "cellchain-pharmacy: dose release: --order-id: dose " + dose +
+                " is not of order " + other_order + " (its doses: none)\n");
+  RunResult nothing_awaits =
+      AtPharmacy({"dose", "release", "--order-id=" + other_order, "--scan=-",
+                  "--subject-id=RH-017", "--date-of-birth=1961-04-02",
+                  "--initials=JD", "--password-stdin"},
+                 label + "\n" + password);
+  EXPECT_EQ(nothing_awaits.exit_code, 1) << nothing_awaits.output;
+  EXPECT_THAT(nothing_awaits.output,
+              HasSubstr("--order-id: order " + other_order +
+                        " has no dose awaiting release (its doses: none)\n"));
+  EXPECT_THAT(AtPharmacyOk({"dose", "show", "--dose-id=" + dose}),
+              ContainsRegex("released +-\n"));
+
+  // The right bag and the order's patient, the dose named by the order
+  // sheet's order: every gate passes.
+  std::string released =
+      AtPharmacyOk({"dose", "release", "--order-id=" + order_id, "--scan=-",
+                    "--subject-id=RH-017", "--date-of-birth=1961-04-02",
+                    "--initials=JD", "--password-stdin"},
+                   label + "\n" + password);
   EXPECT_THAT(released, HasSubstr("dose " + dose + " RELEASED by phil at "));
   for (const char* gate : kGates) {
     EXPECT_THAT(released, ContainsRegex(std::string("pass +") + gate + " +"));
