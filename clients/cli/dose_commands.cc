@@ -5,6 +5,8 @@
 // (cellchain.dose.v1.DoseService).
 #include "clients/cli/dose_commands.h"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <string_view>
 
@@ -146,11 +148,21 @@ void PrintDoseTable(const google::protobuf::RepeatedPtrField<v1::Dose>& doses) {
   table.Print(std::cout);
 }
 
-std::string Scan(const std::string& flag) {
-  std::string scan = flag;
-  if (flag == "-" && !std::getline(std::cin, scan)) scan.clear();
-  if (!scan.empty() && scan.back() == '\r') scan.pop_back();
-  return scan;
+bool ReadScan(const char* command, const std::string& flag, std::string* scan) {
+  *scan = flag;
+  if (flag == "-") {
+    // At a terminal the scanner types into the pharmacist's shell: say
+    // that the command waits for it.
+    if (isatty(STDIN_FILENO))
+      std::cerr << "Scan the bag's label: " << std::flush;
+    if (!std::getline(std::cin, *scan)) scan->clear();
+  }
+  if (!scan->empty() && scan->back() == '\r') scan->pop_back();
+  if (scan->empty()) {
+    Fail(command, "--scan is required (- reads the scanner's line)", 2);
+    return false;
+  }
+  return true;
 }
 
 namespace {
@@ -612,7 +624,7 @@ const Group& MakeGroup() {
                 "Pharmacist.\n"},
                Issue},
               {{kReturn,
-                "dose-id! handoff-id! scan reason! condition seal-broken",
+                "dose-id! handoff-id! scan! reason! condition seal-broken",
                 "cellchain dose return --dose-id=dos_... --handoff-id=hnd_... "
                 "--scan=LABEL|-\n"
                 "    --reason=TEXT [--condition=TEXT] [--seal-broken]\n"

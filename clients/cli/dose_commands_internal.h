@@ -57,9 +57,11 @@ void PrintDose(const v1::Dose& d);
 // DOSE, PATIENT, DIN, PRODUCT, STATE, EXPIRES: one line a dose.
 void PrintDoseTable(const google::protobuf::RepeatedPtrField<v1::Dose>& doses);
 
-// --scan's value; "-" reads one line from stdin, as a keyboard-wedge
-// scanner types it (before any password read from stdin).
-std::string Scan(const std::string& flag);
+// --scan's value into `scan`; "-" reads one line from stdin, as a
+// keyboard-wedge scanner types it (before any password read from stdin),
+// after a prompt when stdin is a terminal. False after a one-line refusal
+// of `command` (exit 2) when the scan is empty.
+bool ReadScan(const char* command, const std::string& flag, std::string* scan);
 
 // The pharmacy's commands (dose_pharmacy_commands.cc).
 int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o);

@@ -149,7 +149,7 @@ std::string DoseToRelease(std::shared_ptr<grpc::Channel> channel,
 int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   v1::ReleaseDoseRequest request;
   // The bag's scan first: a scanner types it before a password on stdin.
-  request.set_label_scan(Scan(o.scan));
+  if (!ReadScan(kRelease, o.scan, request.mutable_label_scan())) return 2;
   int refused = 0;
   const std::string dose_id = DoseToRelease(channel, o, &refused);
   if (dose_id.empty()) return refused;
@@ -221,7 +221,7 @@ int Return(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   v1::ReturnDoseRequest request;
   request.set_dose_id(o.dose_id);
   request.set_handoff_id(o.handoff_id);
-  request.set_scan(Scan(o.scan));
+  if (!ReadScan(kReturn, o.scan, request.mutable_scan())) return 2;
   request.set_condition(o.condition);
   request.set_seal_intact(!o.seal_broken);
   *request.mutable_context() = NewRequestContext(o);

@@ -14,7 +14,16 @@
 // shown; another order's sheet is refused before anything is signed; the
 // right bag and patient, the dose named by its order, release it with every
 // gate passing, and it is issued to the cath lab.
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -42,6 +51,87 @@ constexpr const char* kGates[] = {"LOT_NOT_RELEASED",
                                   "ITEM_ON_HOLD",
                                   "CUSTODY_BROKEN",
                                   "TEMPERATURE_EXCURSION"};
+
+// A command run at a terminal: what the terminal showed (the program's
+// output and what the terminal echoed of the typing), its exit status, and
+// whether every line was typed.
+struct TerminalRun {
+  int exit_code = -1;
+  std::string screen;
+  bool typed_all = false;
+};
+
+// One line a person types at a prompt.
+struct Typed {
+  std::string after;  // typed once the screen shows this (since the last)
+  std::string line;
+  // A password is typed only once the terminal's echo is off (waited for
+  // until the run's deadline: never typed if echo stays on).
+  bool password = false;
+};
+
+// `argv` on a new pseudo-terminal, as a pharmacist runs it at their
+// workstation, each of `typed` typed after its prompt; killed after 60 s.
+TerminalRun RunAtTerminal(const std::vector<std::string>& argv,
+                          const std::vector<Typed>& typed) {
+  TerminalRun run;
+  int terminal = -1;
+  pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
+  if (pid < 0) return run;
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const std::string& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  size_t next = 0, seen = 0;
+  bool killed = false;
+  while (!killed) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      killed = true;
+    }
+    if (next < typed.size() &&
+        run.screen.find(typed[next].after, seen) != std::string::npos) {
+      bool ready = true;
+      if (typed[next].password) {
+        // The pty's two ends share one termios: the program's echo setting.
+        struct termios t;
+        ready = tcgetattr(terminal, &t) == 0 && (t.c_lflag & ECHO) == 0;
+      }
+      if (ready) {
+        const std::string line = typed[next].line + "\n";
+        if (write(terminal, line.data(), line.size()) !=
+            static_cast<ssize_t>(line.size())) {
+          break;
+        }
+        seen = run.screen.size();
+        ++next;
+        continue;
+      }
+    }
+    struct pollfd p = {terminal, POLLIN, 0};
+    if (poll(&p, 1, 20) < 0) break;
+    if ((p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      char buffer[4096];
+      ssize_t n = read(terminal, buffer, sizeof(buffer));
+      if (n <= 0) break;  // EIO: the program has exited
+      run.screen.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  close(terminal);
+  int status = 0;
+  if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !killed) {
+    run.exit_code = WEXITSTATUS(status);
+  }
+  run.typed_all = next == typed.size();
+  return run;
+}
 
 class PharmacyClientE2eTest : public CliChainTest {
  protected:
@@ -134,6 +224,14 @@ TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
   EXPECT_THAT(no_scan.output,
               ContainsRegex("^cellchain-pharmacy: dose release: --scan is "
                             "required[^\n]*\n$"));
+  RunResult empty_scan = AtPharmacy(
+      {"dose", "release", "--dose-id=dos_x", "--scan=-", "--subject-id=RH-017",
+       "--date-of-birth=1961-04-02", "--initials=JD", "--password-stdin"},
+      "\n" + std::string(kPhilPassword) + "\n");
+  EXPECT_EQ(empty_scan.exit_code, 2) << empty_scan.output;
+  EXPECT_EQ(empty_scan.output,
+            "cellchain-pharmacy: dose release: --scan is required (- reads "
+            "the scanner's line)\n");
   RunResult no_patient =
       AtPharmacy({"dose", "release", "--dose-id=dos_x", "--scan=-"}, "x\n");
   EXPECT_EQ(no_patient.exit_code, 2) << no_patient.output;
@@ -255,13 +353,22 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
   EXPECT_THAT(AtPharmacyOk({"dose", "show", "--dose-id=" + dose}),
               ContainsRegex("released +-\n"));
 
-  // The right bag and the order's patient, the dose named by the order
-  // sheet's order: every gate passes.
-  std::string released =
-      AtPharmacyOk({"dose", "release", "--order-id=" + order_id, "--scan=-",
-                    "--subject-id=RH-017", "--date-of-birth=1961-04-02",
-                    "--initials=JD", "--password-stdin"},
-                   label + "\n" + password);
+  // At the pharmacy's terminal: the dose named by the order sheet's
+  // order, the right bag scanned, the order's patient typed, and the
+  // password typed with echo off: every gate passes.
+  std::vector<std::string> at_terminal = phil_->Argv(
+      {"dose", "release", "--order-id=" + order_id, "--scan=-",
+       "--subject-id=RH-017", "--date-of-birth=1961-04-02", "--initials=JD"});
+  at_terminal[0] = BinDir() + "/cellchain-pharmacy";
+  TerminalRun terminal = RunAtTerminal(
+      at_terminal, {{"Scan the bag's label: ", label},
+                    {"Password to sign the dose's release (RELEASED): ",
+                     kPhilPassword, true}});
+  EXPECT_TRUE(terminal.typed_all) << terminal.screen;
+  EXPECT_EQ(terminal.exit_code, 0) << terminal.screen;
+  EXPECT_THAT(terminal.screen, HasSubstr(label));  // the scan, echoed
+  EXPECT_THAT(terminal.screen, Not(HasSubstr(kPhilPassword)));
+  const std::string& released = terminal.screen;
   EXPECT_THAT(released, HasSubstr("dose " + dose + " RELEASED by phil at "));
   for (const char* gate : kGates) {
     EXPECT_THAT(released, ContainsRegex(std::string("pass +") + gate + " +"));
