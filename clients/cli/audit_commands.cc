@@ -3,7 +3,6 @@
 
 #include <unistd.h>
 
-#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -13,6 +12,7 @@
 #include "clients/cli/cli.h"
 #include "clients/cli/export_bundle.h"
 #include "clients/cli/log_witness.h"
+#include "clients/cli/progress_line.h"
 #include "clients/cli/table.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status/status.h"
@@ -274,22 +274,17 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel,
     request.add_known_checkpoint_notes(since->note);
   }
   auto reader = stub->VerifyLog(context.get(), request);
-  bool tty = isatty(STDERR_FILENO);
+  // The bar is for a person watching; a script's stderr gets nothing.
+  ProgressLine progress(std::cerr, isatty(STDERR_FILENO) == 1);
   v1::VerifyLogResponse item;
   int64_t findings = 0;
   bool summarized = false;
   while (reader->Read(&item)) {
-    if (item.has_progress() && tty) {
+    if (item.has_progress()) {
       const auto& p = item.progress();
-      int width = 40;
-      int filled = p.total() > 0
-                       ? static_cast<int>(width * p.done() / p.total())
-                       : width;
-      std::cerr << "\r" << std::left << std::setw(12) << p.phase() << " ["
-                << std::string(filled, '#') << std::string(width - filled, '.')
-                << "] " << p.done() << "/" << p.total() << std::flush;
+      progress.Update(p.phase(), p.done(), p.total());
     } else if (item.has_finding()) {
-      if (tty) std::cerr << "\n";
+      progress.Clear();
       const v1::Finding& f = item.finding();
       ++findings;
       std::cout << "FINDING " << f.check() << " record "
@@ -297,7 +292,7 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel,
                 << ", " << Printable(f.entity().type() + "/" + f.entity().id())
                 << "): " << Printable(f.message()) << "\n";
     } else if (item.has_summary()) {
-      if (tty) std::cerr << "\n";
+      progress.Clear();
       const auto& s = item.summary();
       summarized = true;
       std::cout << "verified " << s.records() << " records, " << s.checkpoints()
@@ -305,6 +300,8 @@ int VerifyCommand(std::shared_ptr<grpc::Channel> channel,
                 << s.tree_size() << "; " << s.findings() << " finding(s)\n";
     }
   }
+  // A refusal or a lost connection is not printed after the bar.
+  progress.Clear();
   grpc::Status status = reader->Finish();
   if (!status.ok()) return Report("audit verify", status);
   if (!summarized) return Fail("audit verify", "no summary received", 1);
@@ -447,6 +444,8 @@ const Group& AuditGroup() {
                 "cellchain audit verify [--since=FILE]\n"
                 "Verifies the whole log on the server; exit 1 on any finding. "
                 "QA.\n"
+                "On a terminal, stderr shows how far each phase is, a bar "
+                "that rewrites\nitself; elsewhere nothing is drawn.\n"
                 "--since: a checkpoint saved before (audit checkpoint --save) "
                 "that the\n"
                 "log must still rebuild: a log truncated or rewritten since is "

@@ -9,8 +9,9 @@
 // action, actor and the approval's e-signature, parsed as JSON) and
 // --format=csv (a header line, then a line per record), with nothing else
 // on stdout; audit history and qc spec-list for tools too; audit verify
-// draws no progress bar when stderr is not a terminal. A forward trace from
-// a donor lot, for tools, is a row per item naming the item above it.
+// draws its progress bar on a terminal and nothing when stderr is not one. A
+// forward trace from a donor lot, for tools, is a row per item naming the item
+// above it.
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -342,6 +343,18 @@ TEST_F(QaClientE2eTest, AuditRecordsForToolsAsJsonAndCsv) {
   EXPECT_THAT(verified.out, ContainsRegex("^verified [0-9]+ records, "));
   EXPECT_EQ(verified.err, "");
   EXPECT_EQ(verified.out.find('\r'), std::string::npos) << verified.out;
+
+  // On a terminal (script(1)'s, stdout and stderr both), each phase's bar
+  // is drawn and rewritten in place, and blanked before the summary.
+  std::string command;
+  for (const std::string& arg : QaArgv(*quinn_, {"audit", "verify"})) {
+    command += "'" + arg + "' ";
+  }
+  RunResult tty = RunCommand({"/usr/bin/script", "-qec", command, "/dev/null"});
+  EXPECT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_THAT(tty.output, ContainsRegex("\r[a-z]+ +\\[#+\\]  [0-9]+/[0-9]+  "
+                                        "100%"));
+  EXPECT_THAT(tty.output, ContainsRegex("\r +\rverified [0-9]+ records, "));
 }
 
 TEST_F(QaClientE2eTest, AForwardTraceForToolsNamesTheItemAboveEachItem) {
