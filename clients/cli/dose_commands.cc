@@ -445,7 +445,8 @@ void DeclareDoseFlags(config::Loader& loader, DoseOptions& o) {
   loader.Bool("seal-broken", &o.seal_broken,
               "issue, return: the seal is not intact.");
   loader.String("handoff-id", &o.handoff_id,
-                "return: the cath lab's handoff back to the pharmacy.");
+                "return: the cath lab's handoff back to the pharmacy "
+                "(default:\nthe bag's one open handoff).");
   loader.String("witness", &o.witness, "destroy: the witness's user id.");
   loader.String("witness-password-env", &o.witness_password_env,
                 "destroy: read the witness's password from this variable "
@@ -624,13 +625,16 @@ const Group& MakeGroup() {
                 "Pharmacist.\n"},
                Issue},
               {{kReturn,
-                "dose-id! handoff-id! scan! reason! condition seal-broken",
-                "cellchain dose return --dose-id=dos_... --handoff-id=hnd_... "
-                "--scan=LABEL|-\n"
-                "    --reason=TEXT [--condition=TEXT] [--seal-broken]\n"
+                "dose-id! scan! reason! handoff-id condition seal-broken",
+                "cellchain dose return --dose-id=dos_... --scan=LABEL|- "
+                "--reason=TEXT\n"
+                "    [--handoff-id=hnd_...] [--condition=TEXT] "
+                "[--seal-broken]\n"
                 "Takes back an issued dose: accepts the cath lab's handoff "
                 "back by\n"
-                "scanning the bag. Pharmacist.\n"},
+                "scanning the bag (the bag's one open handoff unless "
+                "--handoff-id names\n"
+                "it). A broken seal puts the bag on hold. Pharmacist.\n"},
                Return},
               {{kDestroy,
                 "dose-id! witness! reason! password-stdin password-env "

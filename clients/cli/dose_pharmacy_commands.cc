@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/dose_commands_internal.h"
 #include "clients/cli/session.h"
@@ -217,11 +218,60 @@ int Issue(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   return 0;
 }
 
+namespace {
+
+// The handoff a return accepts: --handoff-id, or the one open handoff of the
+// dose's bag — the cath lab's back to the pharmacy, whose id the pharmacist
+// does not have in hand (the bag is). "" after a one-line refusal, `*code`
+// its exit status: 1 when the server refuses a read or the bag has no open
+// handoff, 2 when it has several (then --handoff-id names one).
+std::string HandoffToAccept(std::shared_ptr<grpc::Channel> channel,
+                            const DoseOptions& o, int* code) {
+  if (!o.handoff_id.empty()) return o.handoff_id;
+  v1::GetDoseRequest dose_request;
+  dose_request.set_dose_id(o.dose_id);
+  v1::GetDoseResponse dose;
+  grpc::Status status = Call(channel, o, &Stub::GetDose, dose_request, &dose);
+  if (!status.ok()) {
+    *code = Report(kReturn, status);
+    return "";
+  }
+  custody::v1::GetItemRequest item_request;
+  item_request.set_item_id(dose.dose().item_id());
+  custody::v1::GetItemResponse item;
+  status = Call(channel, o, &custody::v1::CustodyService::Stub::GetItem,
+                item_request, &item);
+  if (!status.ok()) {
+    *code = Report(kReturn, status);
+    return "";
+  }
+  std::vector<std::string> open;
+  for (const custody::v1::Handoff& h : item.handoffs()) {
+    if (h.status() == "OPEN") open.push_back(h.handoff_id());
+  }
+  if (open.size() == 1) return open[0];
+  *code = Fail(
+      kReturn,
+      open.empty()
+          ? absl::StrCat("--handoff-id: bag ", Printable(dose.dose().item_id()),
+                         " has no open handoff; the cath lab hands it back "
+                         "first (custody handoff --to-location=...)")
+          : absl::StrCat("--handoff-id: bag ", Printable(dose.dose().item_id()),
+                         " has ", open.size(), " open handoffs (",
+                         Printable(absl::StrJoin(open, ", ")), "); name one"),
+      open.empty() ? 1 : 2);
+  return "";
+}
+
+}  // namespace
+
 int Return(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   v1::ReturnDoseRequest request;
   request.set_dose_id(o.dose_id);
-  request.set_handoff_id(o.handoff_id);
   if (!ReadScan(kReturn, o.scan, request.mutable_scan())) return 2;
+  int refused = 0;
+  request.set_handoff_id(HandoffToAccept(channel, o, &refused));
+  if (request.handoff_id().empty()) return refused;
   request.set_condition(o.condition);
   request.set_seal_intact(!o.seal_broken);
   *request.mutable_context() = NewRequestContext(o);

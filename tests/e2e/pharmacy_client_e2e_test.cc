@@ -12,8 +12,10 @@
 // with every gate's result and one line naming the rule, and nothing is
 // released; with a wrong patient read as well, both failing gates are
 // shown; another order's sheet is refused before anything is signed; the
-// right bag and patient, the dose named by its order, release it with every
-// gate passing, and it is issued to the cath lab.
+// right bag and patient, the dose named by its order, release it at a
+// terminal (the password typed without echo) with every gate passing; it is
+// issued to the cath lab, taken back by scanning the bag when the cath lab
+// hands it back, and destroyed with a witness.
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -383,6 +385,50 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
                                     " ISSUED to cleo: handoff [a-z]+_"));
   EXPECT_THAT(AtPharmacyOk({"dose", "list", "--worklist=released_not_infused"}),
               ContainsRegex(dose + " +RH-017 +.* +ISSUED +"));
+
+  // The infusion is called off: the cath lab has the bag and has not
+  // handed it back yet, so there is nothing to take back.
+  const std::string bag = Capture(issued, "\\(bag (itm_[A-Za-z0-9_]+),");
+  ASSERT_FALSE(bag.empty()) << issued;
+  Ok(*cleo_, {"clinical", "receive", "--dose-id=" + dose, "--scan=-"},
+     label + "\n");
+  const std::vector<std::string> take_back = {"dose",
+                                              "return",
+                                              "--dose-id=" + dose,
+                                              "--scan=-",
+                                              "--reason=infusion called off",
+                                              "--condition=2-8 C, cool box"};
+  RunResult too_soon = AtPharmacy(take_back, label + "\n");
+  EXPECT_EQ(too_soon.exit_code, 1) << too_soon.output;
+  EXPECT_EQ(too_soon.output,
+            "cellchain-pharmacy: dose return: --handoff-id: bag " + bag +
+                " has no open handoff; the cath lab hands it back first "
+                "(custody handoff --to-location=...)\n");
+  // Handed back: the pharmacist scans the bag, no handoff id in hand.
+  Ok(*cleo_, {"custody", "handoff", "--item-id=" + bag,
+              "--to-location=Pharmacy", "--condition=2-8 C, cool box"});
+  EXPECT_THAT(AtPharmacyOk(take_back, label + "\n"),
+              ContainsRegex("dose " + dose +
+                            " RETURNED to the pharmacy at [0-9T:Z-]+; "
+                            "released again only through every gate\n"));
+
+  // Not to be infused at all: destroyed, the witness signing here; without
+  // a witness it is refused before anything is signed.
+  RunResult alone =
+      AtPharmacy({"dose", "destroy", "--dose-id=" + dose,
+                  "--reason=infusion cancelled", "--password-stdin"},
+                 password);
+  EXPECT_EQ(alone.exit_code, 2) << alone.output;
+  EXPECT_THAT(alone.output, HasSubstr("--witness is required"));
+  EXPECT_THAT(
+      AtPharmacyOk({"dose", "destroy", "--dose-id=" + dose, "--witness=tom",
+                    "--reason=infusion cancelled", "--password-stdin"},
+                   password + kTomPassword + "\n"),
+      ContainsRegex("dose " + dose +
+                    " DESTROYED by phil at [0-9T:Z-]+, witness tom; bag " +
+                    bag + " discarded\n"));
+  EXPECT_THAT(AtPharmacyOk({"dose", "show", "--dose-id=" + dose}),
+              ContainsRegex(dose + " +DESTROYED\n"));
 }
 
 }  // namespace
