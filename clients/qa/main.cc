@@ -1,6 +1,7 @@
 // cellchain-qa: quality assurance's client of cellchain's services, over
 // mTLS — the dispositions QA signs (a donor lot's eligibility and release,
 // material lots, deviations, specifications, a QC lot), holds and recalls,
+// the equipment and storage locations QA qualifies, the batch record,
 // the trace and lookback that answer "who got this lot", the certificate of
 // analysis, and the signed audit log: queried with every filter, an
 // entity's history with its e-signatures, verified (a progress bar on a
@@ -37,6 +38,10 @@ constexpr char kTail[] =
     "  adverse event's. Where a dose came from: custody trace --item-id=DOSE.\n"
     "  Stop it: custody hold, custody recall (a lot and all it made), and\n"
     "  custody release-hold, signed.\n"
+    "  Qualified premises: manufacturing equipment-register, -calibrate,\n"
+    "  -status and -list; custody location-add (a box with its positions)\n"
+    "  and locations. The batch record: manufacturing batch-show and\n"
+    "  growth-curve.\n"
     "  The record: audit query (every filter), audit history (an entity's\n"
     "  records with their e-signatures), audit proof, audit verify (a\n"
     "  progress bar on a terminal), audit export --out=DIR for\n"
@@ -58,7 +63,8 @@ const cellchain::cli::Program& Qa() {
           {&cli::AuditGroup(), {}},
           {&cli::CustodyGroup(),
            {"custody show", "custody find", "custody hold",
-            "custody release-hold", "custody recall", "custody trace"}},
+            "custody release-hold", "custody recall", "custody trace",
+            "custody location-add", "custody locations"}},
           {&cli::DonorGroup(),
            {"donor show", "donor determine", "donor assess",
             "donor release-lot", "donor discard-lot", "donor lot",
@@ -66,7 +72,11 @@ const cellchain::cli::Program& Qa() {
           {&cli::ManufacturingGroup(),
            {"manufacturing material-show", "manufacturing material-list",
             "manufacturing material-release", "manufacturing material-reject",
-            "manufacturing batch-show", "manufacturing deviation-assess"}},
+            "manufacturing equipment-register",
+            "manufacturing equipment-calibrate",
+            "manufacturing equipment-status", "manufacturing equipment-list",
+            "manufacturing batch-show", "manufacturing growth-curve",
+            "manufacturing deviation-assess"}},
           {&cli::QcGroup(),
            {"qc spec-create", "qc spec-approve", "qc spec-show", "qc spec-list",
             "qc lot-show", "qc lot-list", "qc result-invalidate",
