@@ -60,8 +60,9 @@ const cellchain::cli::Program& Pharmacy() {
       {
           {&cellchain::cli::SessionGroup(), {}},
           {&cellchain::cli::DoseGroup(),
-           {"dose list", "dose show", "dose order-show", "dose patient-show",
-            "dose release", "dose issue", "dose return", "dose destroy"}},
+           {"dose list", "dose show", "dose order-show",
+            "dose patient-register", "dose patient-show", "dose release",
+            "dose issue", "dose return", "dose destroy"}},
           {&cellchain::cli::CustodyGroup(), {"custody accept", "custody find"}},
       },
       kTail);

@@ -174,8 +174,9 @@ TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
   EXPECT_THAT(help.output, HasSubstr("Usage: cellchain-pharmacy"));
   for (const char* command :
        {"login", "whoami", "dose list", "dose show", "dose order-show",
-        "dose patient-show", "dose release", "dose issue", "dose return",
-        "dose destroy", "custody accept", "custody find"}) {
+        "dose patient-register", "dose patient-show", "dose release",
+        "dose issue", "dose return", "dose destroy", "custody accept",
+        "custody find"}) {
     EXPECT_THAT(help.output, ContainsRegex(std::string("\n  ") + command + " "))
         << command;
   }
@@ -259,8 +260,11 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
   const std::string lot = ReleasedQcLot(VerifiedHarvest().batch_id);
   ASSERT_FALSE(lot.empty());
   const Pharmacy pharmacy = StockedPharmacy();
-  Ok(*cleo_, {"dose", "patient-register", "--subject-id=RH-017",
-              "--date-of-birth=1961-04-02", "--initials=JD"});
+  // The pharmacist enrols the patient, as the demo's does; the clinic
+  // orders the dose.
+  EXPECT_THAT(AtPharmacyOk({"dose", "patient-register", "--subject-id=RH-017",
+                            "--date-of-birth=1961-04-02", "--initials=JD"}),
+              HasSubstr("registered patient RH-017\n"));
   std::string ordered = Ok(
       *cleo_,
       {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
