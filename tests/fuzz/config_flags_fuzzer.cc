@@ -128,10 +128,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // caller gave holds the same text: an unknown flag "--x=<secret>" is
     // rightly quoted as itself, "--pg-password=--verbose" names an option.
     bool elsewhere = Contains(FixedText(), secret);
+    // The one argument that gave the secret; a second one holding the same
+    // text is another argument (an unknown flag, say) quoted as itself.
+    auto from_env = env.find("CELLCHAIN_PG_PASSWORD");
+    int givers = from_env != env.end() && from_env->second == secret ? 1 : 0;
     for (size_t i = 1; i < args.size() && !elsewhere; ++i) {
       std::string_view arg = args[i];
-      if (arg == secret) continue;  // --pg-password <secret>
-      if (arg.starts_with("--pg-password=") && arg.substr(14) == secret) {
+      if (arg == secret ||  // --pg-password <secret>
+          (arg.starts_with("--pg-password=") && arg.substr(14) == secret)) {
+        elsewhere = ++givers > 1;
         continue;
       }
       elsewhere = Contains(arg, secret);
