@@ -99,15 +99,15 @@ void PrintRecordFields(
   for (const v1::RecordView& view : records) {
     const v1::AuditRecord& r = view.record();
     const common::v1::SignatureManifestation& s = r.signature();
-    bool signed_ = r.has_signature();
+    bool is_signed = r.has_signature();
     table.AddRow(
         {r.record_id(), Time(r.recorded_at()),
          view.log_index() < 0 ? "" : std::to_string(view.log_index()),
          r.service(), r.action(), r.entity().type(), r.entity().id(),
          r.actor().user_id(), r.actor().printed_name(), r.actor().role(),
-         r.actor().workstation(), signed_ ? Meaning(s.meaning()) : "",
-         signed_ ? s.user_id() : "", signed_ ? s.printed_name() : "",
-         signed_ ? Time(s.signed_at()) : "", r.reason(), r.request_id()});
+         r.actor().workstation(), is_signed ? Meaning(s.meaning()) : "",
+         is_signed ? s.user_id() : "", is_signed ? s.printed_name() : "",
+         is_signed ? Time(s.signed_at()) : "", r.reason(), r.request_id()});
   }
   PrintListing(table, format);
 }
