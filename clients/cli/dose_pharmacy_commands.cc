@@ -88,7 +88,8 @@ void PrintGates(
 }
 
 // The dose a release is of: --dose-id, or the dose of --order-id (the
-// order on the pharmacist's order sheet) that awaits release; given both,
+// order on the pharmacist's order sheet) not yet released, issued or
+// destroyed (an order has one such dose; ORDER_HAS_DOSE); given both,
 // the dose must be that order's, so that the sheet in hand is the bag's.
 // The dose id, or "" after a one-line refusal, `*code` its exit status:
 // 2 when neither is given or the order has several doses awaiting release,
@@ -116,8 +117,12 @@ std::string DoseToRelease(std::shared_ptr<grpc::Channel> channel,
   for (const v1::Dose& d : response.doses()) {
     if (d.dose_id() == o.dose_id) return o.dose_id;
     all.push_back(absl::StrCat(d.dose_id(), " ", State(d.state())));
-    if (d.state() == v1::DOSE_STATE_VERIFIED ||
-        d.state() == v1::DOSE_STATE_RETURNED) {
+    // Those a release judges the gates of (services/dose/release.cc): a
+    // dose the lab has not verified yet is shown failing its gates, not
+    // hidden behind "no dose".
+    if (d.state() != v1::DOSE_STATE_RELEASED &&
+        d.state() != v1::DOSE_STATE_ISSUED &&
+        d.state() != v1::DOSE_STATE_DESTROYED) {
       awaiting.push_back(d.dose_id());
     }
   }

@@ -272,8 +272,29 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
   const std::string order_id =
       Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
   ASSERT_FALSE(order_id.empty()) << ordered;
-  const std::string dose = PreparedAndCounted(order_id, lot, pharmacy).dose_id;
+  const CountedDose made = PreparedAndCounted(order_id, lot, pharmacy);
+  const std::string& dose = made.dose_id;
   ASSERT_FALSE(dose.empty());
+  // Before the lab's second technician has verified it, the order's dose
+  // is judged all the same: that gate fails, every other passes.
+  const std::string bag_label =
+      Capture(made.prepared, "label data +([^\n]+)\n");
+  ASSERT_FALSE(bag_label.empty()) << made.prepared;
+  RunResult unverified =
+      AtPharmacy({"dose", "release", "--order-id=" + order_id, "--scan=-",
+                  "--subject-id=RH-017", "--date-of-birth=1961-04-02",
+                  "--initials=JD", "--password-stdin"},
+                 bag_label + "\n" + kPhilPassword + "\n");
+  EXPECT_EQ(unverified.exit_code, 1) << unverified.output;
+  EXPECT_THAT(unverified.output, HasSubstr("dose " + dose + " NOT released"));
+  for (const char* gate : kGates) {
+    EXPECT_THAT(unverified.output,
+                ContainsRegex(
+                    std::string(gate == std::string("PREPARATION_NOT_VERIFIED")
+                                    ? "FAIL +"
+                                    : "pass +") +
+                    gate + " +"));
+  }
   SignedOk(*tom_, kTomPassword, {"dose", "verify", "--dose-id=" + dose});
 
   // The worklist: the dose the lab verified.
