@@ -38,6 +38,11 @@ expect() {
   grep -qF -- "$1" <<<"${out}" || fail "$2: no '$1' in the output"
 }
 
+# expect_line REGEX WHAT: a line of the story's output matches REGEX.
+expect_line() {
+  grep -qE -- "$1" <<<"${out}" || fail "$2: no line like '$1' in the output"
+}
+
 "${stack}" up --no-build >"${STACK_STATE_DIR}.up.log" 2>&1 || {
   cat "${STACK_STATE_DIR}.up.log" >&2
   echo "FAIL: stack.sh up --no-build" >&2
@@ -84,6 +89,10 @@ if grep -qF "Release tests: QA approves the specification" <<<"${out}"; then
   expect "-> refused (WRONG_PATIENT), as expected" "wrong patient at the bedside"
   expect "bedside check passed" "bedside check"
   expect "patients      RH-" "the dose's trace"
+  # Each person works at their workstation's client: QA disposes of the lot
+  # with cellchain-qa, the pharmacist releases with cellchain-pharmacy.
+  expect_line '^\$ [^ ]*/cellchain-qa .*sessions/quinn qc dispose ' "QA's client"
+  expect_line '^\$ [^ ]*/cellchain-pharmacy .*sessions/phil dose release ' "the pharmacy's client"
   labels_expected+=(dose-bag)
   [[ -s "${STACK_STATE_DIR}/regenheart/certificate-of-analysis.pdf" ]] ||
     fail "no certificate of analysis"
@@ -103,6 +112,9 @@ for name in "${labels_expected[@]}"; do
   elif ! grep -q '^\^XA' "${f}" || ! grep -q "${din:-no DIN}" "${f}"; then
     fail "${f} is not ZPL holding the DIN ${din}"
   fi
+  # The PNG of the same label, which the story's scans decode.
+  [[ "$(head -c 8 "${f%.zpl}.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" == 89504e470d0a1a0a ]] ||
+    fail "no PNG label ${f%.zpl}.png"
 done
 [[ -f "${STACK_STATE_DIR}/regenheart/bundle/manifest.json" ]] || fail "no bundle"
 

@@ -27,17 +27,21 @@ die() {
 cli() {
   local who="$1"
   shift
+  local client
+  client="$(client_of "${who}")"
   printf '$ %s --target=%s --ca=ca.crt --cert=%s.crt --key=%s.key %s\n' \
-    "${STACK_CLI#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "$*"
-  cellchain_as "${who}" "$@" || die "'cellchain $*' failed (exit $?)"
+    "${client#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "$*"
+  cellchain_as "${who}" "$@" || die "'${client##*/} $*' failed (exit $?)"
 }
-# show PERSON CERT ARGS...: the command line of `cellchain` as PERSON (their
+# show PERSON CERT ARGS...: the command line of the workstation's client
+# (client_of: cellchain, cellchain-qa, cellchain-pharmacy) as PERSON (their
 # session file, relative to the state directory) at CERT's workstation.
 show() {
-  local person="$1" who="$2"
+  local person="$1" who="$2" client
   shift 2
+  client="$(client_of "${who}")"
   printf '$ %s --target=%s --ca=ca.crt --cert=%s.crt --key=%s.key --session-file=sessions/%s' \
-    "${STACK_CLI#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "${person}"
+    "${client#"${STACK_ROOT}/"}" "${STACK_LISTEN}" "${who}" "${who}" "${person}"
   printf ' %q' "$@"
   printf '\n'
 }
@@ -47,7 +51,7 @@ run_as() {
   local person="$1" who="$2"
   shift 2
   show "${person}" "${who}" "$@"
-  cellchain_person "${person}" "${who}" "$@" || die "'cellchain $*' as ${person} failed (exit $?)"
+  cellchain_person "${person}" "${who}" "$@" || die "'$(basename -- "$(client_of "${who}")") $*' as ${person} failed (exit $?)"
 }
 # keep_as PERSON CERT ARGS...: run_as, its output printed and also kept in
 # $OUT for capture (a function, not $(...), so that a failure ends the demo).
@@ -57,7 +61,7 @@ keep_as() {
   show "${person}" "${who}" "$@"
   OUT="$(cellchain_person "${person}" "${who}" "$@")" || rc=$?
   printf '%s\n' "${OUT}"
-  ((rc == 0)) || die "'cellchain $*' as ${person} failed (exit ${rc})"
+  ((rc == 0)) || die "'$(basename -- "$(client_of "${who}")") $*' as ${person} failed (exit ${rc})"
 }
 # login_as PERSON CERT USER PASSWORD: logs USER in, the password piped in as a
 # person's password manager or script would (never an argument).
@@ -77,7 +81,7 @@ refused() {
   show "${person}" "${who}" "$@"
   out="$(cellchain_person "${person}" "${who}" "$@" 2>&1)" || rc=$?
   printf '%s\n' "${out}" | sed 's/^/  | /'
-  ((rc != 0)) || die "'cellchain $*' as ${person} was ACCEPTED"
+  ((rc != 0)) || die "'$(basename -- "$(client_of "${who}")") $*' as ${person} was ACCEPTED"
   [[ "${out}" == *"(reason: ${reason})"* ]] || die "refused, but not with reason ${reason}"
   echo "-> refused (${reason}), as expected"
 }

@@ -136,8 +136,9 @@ step_audit() {
 }
 
 step_roles() {
-  step "Roles are enforced: QA reads users but may not create them"
-  refused quinn clients/qa-ws-01 ROLE_NOT_ALLOWED user create --user-id=tech.tara \
+  step "Roles are enforced by the server: QA reads users but may not create them"
+  echo "(cellchain-qa offers no user commands; through cellchain, which offers all, the server refuses)"
+  STACK_CLIENT=cellchain refused quinn clients/qa-ws-01 ROLE_NOT_ALLOWED user create --user-id=tech.tara \
     --printed-name="Tara Tech" --roles=technician --password-stdin <<<"never-used temporary pw"
   echo "And an admin administers users but may not verify the audit trail (QA's task):"
   refused ada clients/admin-cli ROLE_NOT_ALLOWED audit verify
@@ -159,7 +160,10 @@ step_where() {
                /carl, still logged in (until idle or expired)
   story        ${RH_OUT} (labels, the exported bundle, QA's saved checkpoint)
   state        ${STACK_STATE} (deploy/local/stack.sh destroy removes it)
-  CLI          ${STACK_CLI} --target=${STACK_LISTEN} --ca=… --cert=… --key=… system ping
+  clients      ${STACK_BIN}/: cellchain (every command), cellchain-qa (QA's
+               workstation), cellchain-pharmacy (the pharmacy's), cellchain-label,
+               cellchain-verify; each --help lists its commands
+               ${STACK_CLI} --target=${STACK_LISTEN} --ca=… --cert=… --key=… system ping
                as Quinn: source deploy/local/env.sh; cellchain_person quinn clients/qa-ws-01 whoami
 EOF
 }

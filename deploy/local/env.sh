@@ -82,13 +82,29 @@ STACK_CLIN2_NAME="Carl Cardiologist"
 STACK_CLIN2_TEMP_PASSWORD="dev-only clinic first-day pw 2"
 STACK_CLIN2_PASSWORD="dev-only Carl 2026 pw"
 
-# cellchain_as CERT_PREFIX ARGS...: the CLI over mTLS with $STACK_PKI/<prefix>.crt
-# and .key, e.g. `cellchain_as clients/demo system ping`; killed after
-# $STACK_CLI_TIMEOUT seconds (default 30).
+# client_of CERT_PREFIX: the client a workstation runs — QA's workstations
+# cellchain-qa, the pharmacy's cellchain-pharmacy (each offers its role's
+# commands of cellchain's), every other one cellchain. $STACK_CLIENT (a
+# binary's name in $STACK_BIN), when set, is used instead.
+client_of() {
+  if [[ -n "${STACK_CLIENT:-}" ]]; then
+    echo "${STACK_BIN}/${STACK_CLIENT}"
+    return
+  fi
+  case "$1" in
+    */qa-ws-*) echo "${STACK_BIN}/cellchain-qa" ;;
+    */pharmacy-ws-*) echo "${STACK_BIN}/cellchain-pharmacy" ;;
+    *) echo "${STACK_CLI}" ;;
+  esac
+}
+
+# cellchain_as CERT_PREFIX ARGS...: the workstation's client (client_of) over
+# mTLS with $STACK_PKI/<prefix>.crt and .key, e.g. `cellchain_as clients/demo
+# system ping`; killed after $STACK_CLI_TIMEOUT seconds (default 30).
 cellchain_as() {
   local who="$1"
   shift
-  timeout "${STACK_CLI_TIMEOUT:-30}" "${STACK_CLI}" --target="${STACK_LISTEN}" --ca="${STACK_PKI}/ca.crt" \
+  timeout "${STACK_CLI_TIMEOUT:-30}" "$(client_of "${who}")" --target="${STACK_LISTEN}" --ca="${STACK_PKI}/ca.crt" \
     --cert="${STACK_PKI}/${who}.crt" --key="${STACK_PKI}/${who}.key" "$@"
 }
 

@@ -219,8 +219,9 @@ build() {
     say "configuring ${STACK_BUILD}"
     "${configure[@]}" >/dev/null
   fi
-  say "building cellchaind, cellchain, cellchain-verify and cellchain-label in ${STACK_BUILD} (incremental)"
-  cmake --build "${STACK_BUILD}" --target cellchaind cellchain cellchain-verify cellchain-label -j "$(nproc)"
+  say "building cellchaind and the clients (cellchain, -qa, -pharmacy, -verify, -label) in ${STACK_BUILD} (incremental)"
+  cmake --build "${STACK_BUILD}" --target cellchaind cellchain cellchain-qa cellchain-pharmacy \
+    cellchain-verify cellchain-label -j "$(nproc)"
   [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" ]] ||
     die "expected ${STACK_CELLCHAIND} and ${STACK_CLI} after the build"
 }
