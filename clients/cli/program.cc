@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "clients/cli/cli.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/table.h"
 
@@ -22,6 +23,31 @@ bool Offers(const Program::Part& part, const CommandSpec& spec) {
   return part.commands.empty() ||
          std::find(part.commands.begin(), part.commands.end(), spec.command) !=
              part.commands.end();
+}
+
+// The commands as "  NAME  First sentence.", the sentence wrapped to the
+// 79 columns of the hand-written summaries and its further lines indented
+// under it.
+std::string Listing(const std::vector<const CommandSpec*>& specs) {
+  size_t width = 0;
+  for (const CommandSpec* spec : specs) {
+    width = std::max(width, DisplayWidth(spec->command));
+  }
+  const std::string indent(2 + width + 2, ' ');
+  const size_t room = indent.size() < 49 ? 79 - indent.size() : 30;
+  std::string text;
+  for (const CommandSpec* spec : specs) {
+    std::vector<std::string> lines = absl::StrSplit(
+        Wrap(FirstSentence(spec->help), room), '\n', absl::SkipEmpty());
+    if (lines.empty()) lines.emplace_back();
+    std::string name = spec->command;
+    name.append(width - DisplayWidth(name), ' ');
+    absl::StrAppend(&text, "  ", name, "  ", lines[0], "\n");
+    for (size_t i = 1; i < lines.size(); ++i) {
+      absl::StrAppend(&text, indent, lines[i], "\n");
+    }
+  }
+  return text;
 }
 
 }  // namespace
@@ -56,15 +82,15 @@ Program::Program(std::string name, std::vector<Part> parts, std::string tail)
     groups_.push_back(part.group);
     // A group offered whole is listed by its own summary; a part of one,
     // command by command.
-    Table listed({}, "  ");
+    std::vector<const CommandSpec*> listed;
     for (const CommandSpec& spec : part.group->commands()) {
       if (!Offers(part, spec)) continue;
       commands_.push_back(spec);
       for (std::string& flag : FlagsOf(spec)) flags_.insert(std::move(flag));
-      listed.AddRow({spec.command, FirstSentence(spec.help)});
+      listed.push_back(&spec);
     }
     summary_ += part.commands.empty() ? std::string(part.group->summary())
-                                      : listed.ToString();
+                                      : Listing(listed);
   }
   summary_ += tail;
 }

@@ -104,11 +104,13 @@ bool ReadLine(std::string* line) {
 }
 
 absl::StatusOr<std::string> Prompt(const std::string& prompt) {
-  std::cerr << prompt << std::flush;
   std::string answer;
   bool read = false;
   {
+    // Echo goes off before the prompt shows, so that nothing typed after
+    // the prompt appears (turning it off discards what was typed before).
     EchoOff quiet;
+    std::cerr << prompt << std::flush;
     read = ReadLine(&answer);
   }
   if (!read) return absl::FailedPreconditionError("no password entered");

@@ -19,7 +19,7 @@ void DeclareConnectionFlags(config::Loader& loader, ConnectionOptions& o) {
   o.session_file = cli::DefaultSessionFile();
   loader.String("session-file", &o.session_file,
                 "Where login saves the session token and the other commands\n"
-                "read it (cellchain and cellchain-label station share it);\n"
+                "read it (every cellchain client shares it);\n"
                 "$CELLCHAIN_SESSION_TOKEN, when set, is used instead.");
 }
 
