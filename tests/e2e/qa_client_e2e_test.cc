@@ -81,7 +81,7 @@ class QaClientE2eTest : public CliChainTest {
         << run.output;
     return run.output;
   }
-  // A command signed with `password` (stdin's line after `input`).
+  // A signed command that must succeed, `password` on stdin.
   std::string QaSignedOk(const CliSession& who, const char* password,
                          std::vector<std::string> args) {
     args.push_back("--password-stdin");
@@ -97,8 +97,9 @@ class QaClientE2eTest : public CliChainTest {
                                      "sh"};
     for (std::string& arg : QaArgv(who, args)) argv.push_back(std::move(arg));
     RunResult run = RunCommand(argv, "", {"ERR=" + err_path});
-    RunResult err = RunCommand({"/bin/cat", err_path});
-    return {run.exit_code, run.output, err.output};
+    std::stringstream err;
+    err << std::ifstream(err_path).rdbuf();
+    return {run.exit_code, run.output, err.str()};
   }
 
   // A specification of one test, written and approved by quinn through
