@@ -28,22 +28,8 @@ quickstart="${root}/tests/quickstart.sh"
 tmp="$(mktemp -d)"
 trap 'rm -rf -- "${tmp}"' EXIT
 
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-# expect TEXT WHAT: the last run's output holds TEXT.
-expect() {
-  grep -qF -- "$1" <<<"${out}" || fail "$2: no '$1' in the output"
-}
-# expect_line LINE WHAT: the last run's output has LINE as a whole line.
-expect_line() {
-  grep -qxF -- "$1" <<<"${out}" || fail "$2: no line '$1' in the output"
-}
-expect_not() {
-  ! grep -qF -- "$1" <<<"${out}" || fail "$2: '$1' in the output"
-}
+# shellcheck source-path=SCRIPTDIR source=checks.sh
+source "${root}/tests/checks.sh"
 # quickstart README_OR_EMPTY ARGS...: runs the script, output in out, exit in rc.
 quickstart() {
   local readme="$1"

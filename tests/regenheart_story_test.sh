@@ -28,20 +28,8 @@ destroy() { "${stack}" destroy >/dev/null 2>&1 || true; }
 trap destroy EXIT
 destroy
 
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-# expect TEXT WHAT: the story's output holds TEXT.
-expect() {
-  grep -qF -- "$1" <<<"${out}" || fail "$2: no '$1' in the output"
-}
-
-# expect_line REGEX WHAT: a line of the story's output matches REGEX.
-expect_line() {
-  grep -qE -- "$1" <<<"${out}" || fail "$2: no line like '$1' in the output"
-}
+# shellcheck source-path=SCRIPTDIR source=checks.sh
+source "${root}/tests/checks.sh"
 
 "${stack}" up --no-build >"${STACK_STATE_DIR}.up.log" 2>&1 || {
   cat "${STACK_STATE_DIR}.up.log" >&2
@@ -91,8 +79,8 @@ if grep -qF "Release tests: QA approves the specification" <<<"${out}"; then
   expect "patients      RH-" "the dose's trace"
   # Each person works at their workstation's client: QA disposes of the lot
   # with cellchain-qa, the pharmacist releases with cellchain-pharmacy.
-  expect_line '^\$ [^ ]*/cellchain-qa .*sessions/quinn qc dispose ' "QA's client"
-  expect_line '^\$ [^ ]*/cellchain-pharmacy .*sessions/phil dose release ' "the pharmacy's client"
+  expect_match '^\$ [^ ]*/cellchain-qa .*sessions/quinn qc dispose ' "QA's client"
+  expect_match '^\$ [^ ]*/cellchain-pharmacy .*sessions/phil dose release ' "the pharmacy's client"
   labels_expected+=(dose-bag)
   [[ -s "${STACK_STATE_DIR}/regenheart/certificate-of-analysis.pdf" ]] ||
     fail "no certificate of analysis"
