@@ -1,0 +1,592 @@
+// load_bench: the whole stack under a day in the lab's load. Figures, not a
+// test (docs/performance.md, "Whole stack under load").
+//
+//   tests/load/run.sh            (a stack of its own, concurrency 1, 4, 16)
+//   build/bin/load_bench --target=127.0.0.1:7443 --pki=DIR ...  (by hand)
+//
+// Against a running cellchaind (every service hosted) over mTLS with the
+// local stack's workstation certificates, --concurrency workers each run, for
+// --duration seconds, the cycle a technician and QA make with one item:
+//   technician (lab-ws-01)  custody RegisterItem      (a reagent lot)
+//                           custody RecordTemperatures (one reading)
+//                           custody InitiateHandoff    (to the second tech)
+//   second technician       custody AcceptHandoff      (by scanning its code)
+//   QA (qa-ws-01)           audit QueryRecords         (the item's records)
+//                           custody TraceBackward      (the item)
+//                           audit GetCheckpoint        (the latest)
+// Every write is a real audited write (signed record, same transaction);
+// nothing is mocked. Each acknowledged write is written to --acked-out as
+// "kind request_id entity_id", for the faults work to check afterwards.
+//
+// Prints per RPC kind and in total: ok calls, ok/s, p50/p95/p99/max latency
+// and errors by gRPC code; CPU seconds per request of cellchaind and of the
+// PostgreSQL server (/proc utime + stime, before/after); the sequencer's lag
+// to a signed checkpoint for every --lag-every'th item registered (from the
+// RegisterItem ack until GetCheckpoint's tree size covers the record's log
+// index, polled every 10 ms); then pgbench, one single-row INSERT per
+// transaction at the same concurrency for the same time, in a scratch
+// database of the same server, and the ratio audited writes/s to pgbench
+// tx/s against the targets (>= 0.5, write p99 <= 25 ms, lag p99 <= 1 s).
+//
+// Flags: --target=HOST:PORT --pki=DIR (ca.crt, clients/lab-ws-01.*,
+//        clients/qa-ws-01.*) --concurrency=N (4) --duration=S (20)
+//        --tech-user --tech2-user --qa-user (env.sh's tech.tina, tech.tom,
+//        qa.quinn) --acked-out=FILE --lag-every=N (10)
+//        --cellchaind-pidfile=FILE --postmaster-pidfile=FILE (for CPU)
+//        --pg=CONNINFO (a superuser on the stack's PostgreSQL, for pgbench;
+//        none: no pgbench run) --pgbench=PATH
+// Passwords come from the environment (LOAD_TECH_PASSWORD,
+// LOAD_TECH2_PASSWORD, LOAD_QA_PASSWORD), not the command line.
+// Exit: 0 when the run was made (targets missed or not), 1 on a setup
+// failure (login, flags), 2 on bad flags.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cellchain/audit/v1/audit.grpc.pb.h"
+#include "cellchain/custody/v1/custody.grpc.pb.h"
+#include "cellchain/identity/v1/identity.grpc.pb.h"
+#include "services/common/crypto/random.h"
+#include "services/common/grpc/client.h"
+#include "services/common/grpc/rpc_log_interceptor.h"
+#include "tests/load/load_stats.h"
+#include "tests/load/pgbench_run.h"
+#include "tests/load/proc_cpu.h"
+
+namespace cellchain::load {
+namespace {
+
+namespace audit = ::cellchain::audit::v1;
+namespace custody = ::cellchain::custody::v1;
+namespace identity = ::cellchain::identity::v1;
+using Clock = std::chrono::steady_clock;
+
+struct Flags {
+  std::string target = "127.0.0.1:7443";
+  std::string pki;
+  int concurrency = 4;
+  int duration = 20;
+  std::string tech_user = "tech.tina";
+  std::string tech2_user = "tech.tom";
+  std::string qa_user = "qa.quinn";
+  std::string acked_out;
+  int lag_every = 10;
+  std::string cellchaind_pidfile;
+  std::string postmaster_pidfile;
+  std::string pg;
+  std::string pgbench = "/usr/lib/postgresql/15/bin/pgbench";
+};
+
+bool ParseFlags(int argc, char** argv, Flags& f) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    const size_t eq = arg.find('=');
+    if (!arg.starts_with("--") || eq == std::string::npos) {
+      std::cerr << "load_bench: expected --name=value, got '" << arg << "'\n";
+      return false;
+    }
+    const std::string name = arg.substr(2, eq - 2);
+    const std::string value = arg.substr(eq + 1);
+    std::map<std::string, std::string*> text = {
+        {"target", &f.target},
+        {"pki", &f.pki},
+        {"tech-user", &f.tech_user},
+        {"tech2-user", &f.tech2_user},
+        {"qa-user", &f.qa_user},
+        {"acked-out", &f.acked_out},
+        {"cellchaind-pidfile", &f.cellchaind_pidfile},
+        {"postmaster-pidfile", &f.postmaster_pidfile},
+        {"pg", &f.pg},
+        {"pgbench", &f.pgbench}};
+    std::map<std::string, int*> numbers = {{"concurrency", &f.concurrency},
+                                           {"duration", &f.duration},
+                                           {"lag-every", &f.lag_every}};
+    if (auto t = text.find(name); t != text.end()) {
+      *t->second = value;
+    } else if (auto n = numbers.find(name); n != numbers.end()) {
+      *n->second = std::atoi(value.c_str());
+      if (*n->second <= 0) {
+        std::cerr << "load_bench: --" << name << " must be a positive number\n";
+        return false;
+      }
+    } else {
+      std::cerr << "load_bench: unknown flag --" << name << "\n";
+      return false;
+    }
+  }
+  if (f.pki.empty()) {
+    std::cerr << "load_bench: --pki=DIR is required (the stack's PKI)\n";
+    return false;
+  }
+  return true;
+}
+
+std::string EnvOrEmpty(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+// A person logged in at a workstation: the channel with its certificate and
+// the session token the server bound to it.
+struct Person {
+  std::string user_id;
+  std::shared_ptr<grpc::Channel> channel;
+  std::string token;
+};
+
+std::optional<Person> LogIn(const Flags& flags, const std::string& workstation,
+                            const std::string& user_id,
+                            const std::string& password) {
+  grpcx::ChannelOptions options;
+  options.target = flags.target;
+  options.tls.ca_path = flags.pki + "/ca.crt";
+  options.tls.cert_path = flags.pki + "/clients/" + workstation + ".crt";
+  options.tls.key_path = flags.pki + "/clients/" + workstation + ".key";
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      grpcx::NewChannel(options);
+  if (!channel.ok()) {
+    std::cerr << "load_bench: " << channel.status() << "\n";
+    return std::nullopt;
+  }
+  identity::LoginRequest request;
+  request.set_user_id(user_id);
+  request.set_password(password);
+  identity::LoginResponse response;
+  auto context = grpcx::NewContext();
+  grpc::Status status = identity::AuthService::NewStub(*channel)->Login(
+      context.get(), request, &response);
+  if (!status.ok()) {
+    std::cerr << "load_bench: " << user_id << " cannot log in at "
+              << workstation << ": "
+              << grpcx::StatusCodeName(status.error_code()) << " "
+              << status.error_message() << "\n";
+    return std::nullopt;
+  }
+  return Person{user_id, *std::move(channel), response.session_token()};
+}
+
+// A call context as the CLI makes one (clients/cli/cli.cc NewCallContext):
+// a deadline, the request id as x-request-id, the session as a bearer token.
+std::unique_ptr<grpc::ClientContext> CallContext(
+    const Person& person, const std::string& request_id = "") {
+  auto context = grpcx::NewContext(grpcx::kDefaultDeadline, request_id);
+  context->AddMetadata("authorization", "Bearer " + person.token);
+  return context;
+}
+
+// The kinds, in the order the table prints them; the first four write.
+constexpr const char* kKinds[] = {
+    "custody.RegisterItem",  "custody.RecordTemps", "custody.InitiateHandoff",
+    "custody.AcceptHandoff", "audit.QueryRecords",  "custody.TraceBackward",
+    "audit.GetCheckpoint"};
+constexpr int kWriteKinds = 4;
+constexpr int kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
+
+// A registered item whose record's way into a signed checkpoint is timed.
+struct LagSample {
+  std::string item_id;
+  Clock::time_point acked;
+  int64_t log_index = -1;
+};
+
+// What the workers share: the people, where acknowledged writes go, and the
+// samples for the lag probe.
+struct Shared {
+  const Flags* flags = nullptr;
+  Person tech, tech2, qa;
+  std::atomic<bool> stop{false};
+  std::mutex acked_mu;
+  std::ofstream acked;
+  std::mutex samples_mu;
+  std::deque<LagSample> samples;
+};
+
+class Worker {
+ public:
+  Worker(Shared& shared, int index)
+      : shared_(shared),
+        index_(index),
+        tech_custody_(custody::CustodyService::NewStub(shared.tech.channel)),
+        tech2_custody_(custody::CustodyService::NewStub(shared.tech2.channel)),
+        qa_custody_(custody::CustodyService::NewStub(shared.qa.channel)),
+        qa_audit_(audit::AuditService::NewStub(shared.qa.channel)) {}
+
+  void Run() {
+    int64_t cycle = 0;
+    while (!shared_.stop.load(std::memory_order_relaxed)) {
+      Cycle(cycle++);
+    }
+  }
+
+  KindStats& stats(int kind) { return stats_[kind]; }
+
+ private:
+  // Times `call` (a lambda returning grpc::Status) as `kind`.
+  template <typename Call>
+  bool Timed(int kind, Call call) {
+    const Clock::time_point start = Clock::now();
+    grpc::Status status = call();
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            Clock::now() - start)
+                            .count();
+    if (status.ok()) {
+      stats_[kind].ok_micros.push_back(micros);
+      return true;
+    }
+    ++stats_[kind].errors[grpcx::StatusCodeName(status.error_code())];
+    if (reported_errors_++ < 3) {
+      std::cerr << "load_bench: worker " << index_ << " " << kKinds[kind]
+                << ": " << grpcx::StatusCodeName(status.error_code()) << " "
+                << status.error_message() << "\n";
+    }
+    return false;
+  }
+
+  void Acked(int kind, const std::string& request_id,
+             const std::string& entity_id) {
+    if (!shared_.acked.is_open()) return;
+    std::lock_guard<std::mutex> lock(shared_.acked_mu);
+    shared_.acked << kKinds[kind] << ' ' << request_id << ' ' << entity_id
+                  << '\n';
+  }
+
+  void Cycle(int64_t cycle) {
+    // 1. The technician registers a reagent lot under a local code.
+    custody::RegisterItemRequest reg;
+    std::string request_id = crypto::RandomId("load");
+    reg.mutable_context()->set_request_id(request_id);
+    reg.set_type(custody::ITEM_TYPE_REAGENT_LOT);
+    const std::string code = "LOAD-" + crypto::RandomId("r").substr(2);
+    reg.set_local_code(code);
+    reg.set_description("load bench reagent lot");
+    custody::RegisterItemResponse registered;
+    if (!Timed(0, [&] {
+          return tech_custody_->RegisterItem(
+              CallContext(shared_.tech, request_id).get(), reg, &registered);
+        })) {
+      return;
+    }
+    const Clock::time_point acked = Clock::now();
+    const std::string item_id = registered.item().item_id();
+    Acked(0, request_id, item_id);
+    if (cycle % shared_.flags->lag_every == 0) {
+      std::lock_guard<std::mutex> lock(shared_.samples_mu);
+      shared_.samples.push_back({item_id, acked, -1});
+    }
+
+    // 2. A logger's reading of it.
+    custody::RecordTemperaturesRequest temps;
+    request_id = crypto::RandomId("load");
+    temps.mutable_context()->set_request_id(request_id);
+    temps.set_item_id(item_id);
+    temps.set_logger_id("LOGGER-LOAD-01");
+    custody::TemperatureReading* reading = temps.add_readings();
+    // Taken as it was registered: a reading may not predate the item, nor
+    // lie in the server's future.
+    *reading->mutable_measured_at() = registered.item().registered_at();
+    reading->set_celsius(4.0);
+    custody::RecordTemperaturesResponse recorded;
+    if (Timed(1, [&] {
+          return tech_custody_->RecordTemperatures(
+              CallContext(shared_.tech, request_id).get(), temps, &recorded);
+        })) {
+      Acked(1, request_id, recorded.upload().upload_id());
+    }
+
+    // 3. Handed to the second technician, who 4. accepts it by scanning it.
+    custody::InitiateHandoffRequest hand;
+    request_id = crypto::RandomId("load");
+    hand.mutable_context()->set_request_id(request_id);
+    hand.set_item_id(item_id);
+    hand.set_to_user_id(shared_.tech2.user_id);
+    hand.set_condition("sealed box");
+    hand.set_seal_intact(true);
+    custody::InitiateHandoffResponse handed;
+    if (Timed(2, [&] {
+          return tech_custody_->InitiateHandoff(
+              CallContext(shared_.tech, request_id).get(), hand, &handed);
+        })) {
+      Acked(2, request_id, handed.handoff().handoff_id());
+      custody::AcceptHandoffRequest accept;
+      request_id = crypto::RandomId("load");
+      accept.mutable_context()->set_request_id(request_id);
+      accept.set_handoff_id(handed.handoff().handoff_id());
+      accept.set_scan(code);
+      accept.set_condition("sealed box");
+      accept.set_seal_intact(true);
+      custody::AcceptHandoffResponse accepted;
+      if (Timed(3, [&] {
+            return tech2_custody_->AcceptHandoff(
+                CallContext(shared_.tech2, request_id).get(), accept,
+                &accepted);
+          })) {
+        Acked(3, request_id, accepted.handoff().handoff_id());
+      }
+    }
+
+    // 5.-7. QA reads: the item's records, its trace, the checkpoint.
+    audit::QueryRecordsRequest query;
+    query.mutable_filter()->mutable_entity()->set_type("item");
+    query.mutable_filter()->mutable_entity()->set_id(item_id);
+    audit::QueryRecordsResponse records;
+    Timed(4, [&] {
+      return qa_audit_->QueryRecords(CallContext(shared_.qa).get(), query,
+                                     &records);
+    });
+    custody::TraceRequest trace;
+    trace.set_item_id(item_id);
+    custody::TraceResponse traced;
+    Timed(5, [&] {
+      return qa_custody_->TraceBackward(CallContext(shared_.qa).get(), trace,
+                                        &traced);
+    });
+    audit::GetCheckpointRequest checkpoint;
+    audit::GetCheckpointResponse latest;
+    Timed(6, [&] {
+      return qa_audit_->GetCheckpoint(CallContext(shared_.qa).get(), checkpoint,
+                                      &latest);
+    });
+  }
+
+  Shared& shared_;
+  int index_;
+  std::unique_ptr<custody::CustodyService::Stub> tech_custody_;
+  std::unique_ptr<custody::CustodyService::Stub> tech2_custody_;
+  std::unique_ptr<custody::CustodyService::Stub> qa_custody_;
+  std::unique_ptr<audit::AuditService::Stub> qa_audit_;
+  KindStats stats_[kKindCount];
+  int reported_errors_ = 0;
+};
+
+// The lag probe: for each sampled item, its register record's log index
+// (QueryRecords; -1 until the sequencer integrates it), then the first
+// moment GetCheckpoint's tree size exceeds that index. Polls every 10 ms
+// until `deadline`; samples still open then are reported as such.
+struct LagFigures {
+  std::vector<int64_t> micros;
+  int64_t unresolved = 0;
+};
+
+LagFigures ProbeLag(Shared& shared, const std::atomic<bool>& workers_done,
+                    std::chrono::seconds grace) {
+  auto audit_stub = audit::AuditService::NewStub(shared.qa.channel);
+  LagFigures figures;
+  std::vector<LagSample> open;
+  std::optional<Clock::time_point> give_up;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(shared.samples_mu);
+      while (!shared.samples.empty()) {
+        open.push_back(std::move(shared.samples.front()));
+        shared.samples.pop_front();
+      }
+    }
+    if (workers_done.load() && !give_up) give_up = Clock::now() + grace;
+    if (give_up && (open.empty() || Clock::now() > *give_up)) break;
+    if (!open.empty()) {
+      audit::GetCheckpointRequest request;
+      audit::GetCheckpointResponse latest;
+      const bool have_checkpoint =
+          audit_stub
+              ->GetCheckpoint(CallContext(shared.qa).get(), request, &latest)
+              .ok();
+      const Clock::time_point seen = Clock::now();
+      for (auto it = open.begin(); it != open.end();) {
+        if (it->log_index < 0) {
+          audit::QueryRecordsRequest query;
+          query.mutable_filter()->mutable_entity()->set_type("item");
+          query.mutable_filter()->mutable_entity()->set_id(it->item_id);
+          query.mutable_page()->set_page_size(1);
+          audit::QueryRecordsResponse records;
+          if (audit_stub
+                  ->QueryRecords(CallContext(shared.qa).get(), query, &records)
+                  .ok() &&
+              records.records_size() > 0) {
+            it->log_index = records.records(0).log_index();
+          }
+        }
+        if (have_checkpoint && it->log_index >= 0 &&
+            latest.checkpoint().tree_size() > it->log_index) {
+          figures.micros.push_back(
+              std::chrono::duration_cast<std::chrono::microseconds>(seen -
+                                                                    it->acked)
+                  .count());
+          it = open.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  figures.unresolved = static_cast<int64_t>(open.size());
+  return figures;
+}
+
+std::optional<double> CellchaindCpu(const Flags& flags) {
+  if (flags.cellchaind_pidfile.empty()) return std::nullopt;
+  std::optional<pid_t> pid = ReadPidFile(flags.cellchaind_pidfile);
+  return pid ? ProcessCpuSeconds(*pid) : std::nullopt;
+}
+
+std::optional<double> PostgresCpu(const Flags& flags) {
+  if (flags.postmaster_pidfile.empty()) return std::nullopt;
+  std::optional<pid_t> pid = ReadPidFile(flags.postmaster_pidfile);
+  return pid ? PostgresCpuSeconds(*pid) : std::nullopt;
+}
+
+std::string CpuPer(std::optional<double> before, std::optional<double> after,
+                   int64_t requests) {
+  if (!before || !after || requests == 0) return "n/a";
+  char text[96];
+  std::snprintf(text, sizeof text, "%.1f us/request (%.2f CPU s in all)",
+                (*after - *before) * 1e6 / static_cast<double>(requests),
+                *after - *before);
+  return text;
+}
+
+const char* Verdict(bool met) { return met ? "met" : "MISSED"; }
+
+int Main(int argc, char** argv) {
+  Flags flags;
+  if (!ParseFlags(argc, argv, flags)) return 2;
+  Shared shared;
+  shared.flags = &flags;
+  std::optional<Person> tech = LogIn(flags, "lab-ws-01", flags.tech_user,
+                                     EnvOrEmpty("LOAD_TECH_PASSWORD"));
+  std::optional<Person> tech2 = LogIn(flags, "lab-ws-01", flags.tech2_user,
+                                      EnvOrEmpty("LOAD_TECH2_PASSWORD"));
+  std::optional<Person> qa =
+      LogIn(flags, "qa-ws-01", flags.qa_user, EnvOrEmpty("LOAD_QA_PASSWORD"));
+  if (!tech || !tech2 || !qa) return 1;
+  shared.tech = *std::move(tech);
+  shared.tech2 = *std::move(tech2);
+  shared.qa = *std::move(qa);
+  if (!flags.acked_out.empty()) {
+    shared.acked.open(flags.acked_out, std::ios::app);
+    if (!shared.acked) {
+      std::cerr << "load_bench: cannot write " << flags.acked_out << "\n";
+      return 1;
+    }
+  }
+
+  std::cout << "load_bench: " << flags.concurrency << " worker(s), "
+            << flags.duration << " s against " << flags.target << "\n";
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < flags.concurrency; ++i) {
+    workers.push_back(std::make_unique<Worker>(shared, i));
+  }
+  std::atomic<bool> workers_done{false};
+  LagFigures lag;
+  std::thread prober(
+      [&] { lag = ProbeLag(shared, workers_done, std::chrono::seconds(5)); });
+  const std::optional<double> daemon_before = CellchaindCpu(flags);
+  const std::optional<double> pg_before = PostgresCpu(flags);
+  const Clock::time_point start = Clock::now();
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
+  std::this_thread::sleep_for(std::chrono::seconds(flags.duration));
+  shared.stop = true;
+  for (std::thread& t : threads) t.join();
+  const double seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  const std::optional<double> daemon_after = CellchaindCpu(flags);
+  const std::optional<double> pg_after = PostgresCpu(flags);
+  workers_done = true;
+  prober.join();
+  if (shared.acked.is_open()) shared.acked.flush();
+
+  KindStats writes, all;
+  std::cout << HeaderRow() << "\n";
+  for (int k = 0; k < kKindCount; ++k) {
+    KindStats merged;
+    for (auto& w : workers) merged.Merge(w->stats(k));
+    if (k < kWriteKinds) writes.Merge(merged);
+    all.Merge(merged);
+    std::cout << FormatRow(kKinds[k], Summarize(std::move(merged), seconds))
+              << "\n";
+  }
+  const KindSummary write_summary = Summarize(writes, seconds);
+  const KindSummary all_summary = Summarize(all, seconds);
+  std::cout << FormatRow("audited writes", write_summary) << "\n"
+            << FormatRow("all", all_summary) << "\n";
+  std::cout << "CPU cellchaind: "
+            << CpuPer(daemon_before, daemon_after, all_summary.ok) << "\n"
+            << "CPU PostgreSQL: " << CpuPer(pg_before, pg_after, all_summary.ok)
+            << "\n";
+  KindStats lag_stats;
+  lag_stats.ok_micros = lag.micros;
+  const KindSummary lag_summary = Summarize(lag_stats, seconds);
+  std::printf(
+      "checkpoint lag (%lld sampled registrations, %lld not covered 5 s "
+      "after the run): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+      static_cast<long long>(lag_summary.ok),
+      static_cast<long long>(lag.unresolved), lag_summary.p50_ms,
+      lag_summary.p95_ms, lag_summary.p99_ms, lag_summary.max_ms);
+  std::fflush(stdout);
+
+  std::optional<PgbenchFigures> pgbench;
+  if (!flags.pg.empty()) {
+    const std::optional<double> pgb_before = PostgresCpu(flags);
+    pgbench = RunPgbenchInsert(flags.pgbench, flags.pg, flags.concurrency,
+                               flags.duration);
+    const std::optional<double> pgb_after = PostgresCpu(flags);
+    if (pgbench) {
+      std::printf(
+          "pgbench (single-row INSERT, %d clients, %d s): %.1f tx/s, latency "
+          "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+          flags.concurrency, flags.duration, pgbench->tps, pgbench->p50_ms,
+          pgbench->p99_ms, pgbench->max_ms);
+      std::cout << "CPU PostgreSQL under pgbench: "
+                << CpuPer(pgb_before, pgb_after, pgbench->transactions) << "\n";
+    }
+  }
+
+  // The targets of issue 13, each measured in this run.
+  std::printf("targets at concurrency %d:\n", flags.concurrency);
+  if (pgbench && pgbench->tps > 0) {
+    const double ratio = write_summary.per_second / pgbench->tps;
+    std::printf(
+        "  audited writes/s / pgbench tx/s = %.1f / %.1f = %.3f "
+        "(target >= 0.5: %s)\n",
+        write_summary.per_second, pgbench->tps, ratio, Verdict(ratio >= 0.5));
+  } else {
+    std::printf("  audited writes/s / pgbench tx/s: no pgbench figure\n");
+  }
+  std::printf("  audited write p99 = %.2f ms (target <= 25 ms: %s)\n",
+              write_summary.p99_ms, Verdict(write_summary.p99_ms <= 25.0));
+  std::printf("  checkpoint lag p99 = %.1f ms (target <= 1000 ms: %s)\n",
+              lag_summary.p99_ms,
+              Verdict(lag_summary.ok > 0 && lag.unresolved == 0 &&
+                      lag_summary.p99_ms <= 1000.0));
+  // A machine-readable line for run.sh's table.
+  std::printf(
+      "SUMMARY concurrency=%d writes_per_s=%.1f write_p99_ms=%.2f "
+      "all_per_s=%.1f all_p99_ms=%.2f errors=%lld lag_p99_ms=%.1f "
+      "pgbench_tps=%.1f\n",
+      flags.concurrency, write_summary.per_second, write_summary.p99_ms,
+      all_summary.per_second, all_summary.p99_ms,
+      static_cast<long long>(all_summary.failed), lag_summary.p99_ms,
+      pgbench ? pgbench->tps : 0.0);
+  return 0;
+}
+
+}  // namespace
+}  // namespace cellchain::load
+
+int main(int argc, char** argv) { return cellchain::load::Main(argc, argv); }
