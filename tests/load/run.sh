@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The whole stack under load (docs/performance.md, "Whole stack under
+# load"): a stack of its own (deploy/local/stack.sh up --no-build in
+# STATE_DIR, on ports apart from the dev stack's and the tests'), then
+# build/bin/load_bench at each concurrency (its pgbench comparison
+# included), a table of the figures, and the stack destroyed whatever
+# happens. Figures, not a test: it never fails on a missed target.
+#
+# usage: tests/load/run.sh [BUILD_DIR [STATE_DIR]]
+#   (build first: cmake --build B --target load_bench cellchaind cellchain
+#    cellchain-qa cellchain-pharmacy)
+# env: CONCURRENCY ("1 4 16"), DURATION (seconds per run, 20),
+#      PGPORT_CELLCHAIN (55472), GRPCPORT_CELLCHAIN (7473)
+# The full output of each run is kept in STATE_DIR.c<N>.log and the
+# acknowledged writes in STATE_DIR.c<N>.acked.
+set -euo pipefail
+
+root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
+export BUILD_DIR="${1:-${root}/build}"
+export STACK_STATE_DIR="${2:-${BUILD_DIR}/load-stack}"
+export PGPORT_CELLCHAIN="${PGPORT_CELLCHAIN:-55472}"
+export GRPCPORT_CELLCHAIN="${GRPCPORT_CELLCHAIN:-7473}"
+concurrency="${CONCURRENCY:-1 4 16}"
+duration="${DURATION:-20}"
+stack="${root}/deploy/local/stack.sh"
+# shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
+source "${root}/deploy/local/env.sh"
+bench="${STACK_BIN}/load_bench"
+[[ -x "${bench}" ]] || {
+  echo "run.sh: ${bench} missing; build the load_bench target first" >&2
+  exit 1
+}
+
+# shellcheck disable=SC2317  # called through the trap
+destroy() { "${stack}" destroy >/dev/null 2>&1 || true; }
+trap destroy EXIT
+destroy
+
+"${stack}" up --no-build >"${STACK_STATE_DIR}.up.log" 2>&1 || {
+  tail -n 40 "${STACK_STATE_DIR}.up.log" >&2
+  echo "run.sh: stack.sh up --no-build failed (${STACK_STATE_DIR}.up.log)" >&2
+  exit 1
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
+echo "stack: ${STACK_LISTEN}, PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_PORT}"
+summaries=()
+for c in ${concurrency}; do
+  log="${STACK_STATE_DIR}.c${c}.log"
+  rm -f -- "${STACK_STATE_DIR}.c${c}.acked"
+  echo "=== concurrency ${c}, ${duration} s"
+  LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
+    LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
+    LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
+    "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+    --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
+    --qa-user="${STACK_QA_USER}" \
+    --concurrency="${c}" --duration="${duration}" \
+    --acked-out="${STACK_STATE_DIR}.c${c}.acked" \
+    --cellchaind-pidfile="${STACK_PIDFILE}" \
+    --postmaster-pidfile="${STACK_PG}/data/postmaster.pid" \
+    --pg="host=${STACK_PG}/run port=${STACK_PG_PORT} user=postgres" \
+    2>&1 | tee "${log}"
+  summaries+=("$(grep '^SUMMARY ' "${log}" || echo "SUMMARY concurrency=${c} (no figures: see ${log})")")
+done
+
+echo "=== all runs (audited writes vs pgbench single-row INSERT, same concurrency)"
+printf '%-5s %12s %10s %10s %10s %7s %12s %12s %7s\n' clients "writes/s" "w p99 ms" \
+  "all/s" "all p99" errors "lag p99 ms" "pgbench tx/s" ratio
+for s in "${summaries[@]}"; do
+  awk -v line="${s}" 'BEGIN {
+    n = split(line, w, " ")
+    for (i = 2; i <= n; i++) { split(w[i], kv, "="); f[kv[1]] = kv[2] }
+    ratio = (f["pgbench_tps"] > 0) ? f["writes_per_s"] / f["pgbench_tps"] : 0
+    printf "%-5s %12s %10s %10s %10s %7s %12s %12s %7.3f\n", f["concurrency"],
+      f["writes_per_s"], f["write_p99_ms"], f["all_per_s"], f["all_p99_ms"],
+      f["errors"], f["lag_p99_ms"], f["pgbench_tps"], ratio
+  }'
+done
