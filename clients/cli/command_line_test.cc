@@ -244,7 +244,7 @@ TEST(CommandLineTest, ABadValueIsRefusedUnderItsCommand) {
   EXPECT_EQ(
       Refusal({"mfg", "growth-curve", "--batch-id=bat_1", "--format=pdf"}),
       "cellchain: manufacturing growth-curve: --format (CELLCHAIN_FORMAT): "
-      "\"pdf\" is not one of table, csv");
+      "\"pdf\" is not one of table, json, csv");
 }
 
 TEST(CommandLineTest, ARequiredIdIsAskedForByItsFlag) {

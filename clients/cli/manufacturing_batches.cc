@@ -365,10 +365,7 @@ int ProcessShow(Channel channel, const ManufacturingOptions& o) {
 
 int GrowthCurve(Channel channel, const ManufacturingOptions& o) {
   const std::string cmd = Cmd("growth-curve");
-  bool csv = o.format == "csv";
-  if (!csv && o.format != "table") {
-    return Fail(cmd, "--format: table or csv", 2);
-  }
+  const bool csv = o.format == "csv";
   v1::GetGrowthCurveRequest request;
   request.set_batch_id(o.batch_id);
   v1::GetGrowthCurveResponse response;
@@ -383,6 +380,17 @@ int GrowthCurve(Channel channel, const ManufacturingOptions& o) {
                 << Fixed(p.cumulative_population_doublings(), 2) << ","
                 << LineName(p.series()) << "\n";
     }
+    return 0;
+  }
+  if (o.format == "json") {
+    Table points({"DAY", "PASSAGE", "CUMULATIVE PD", "LINE", "STEP"});
+    points.Number(0).Number(1).Number(2);
+    for (const v1::GrowthPoint& p : response.points()) {
+      points.AddRow({Fixed(p.day(), 2), absl::StrCat(p.passage_number()),
+                     Fixed(p.cumulative_population_doublings(), 2),
+                     LineName(p.series()), p.step_id()});
+    }
+    PrintListing(points, o.format);
     return 0;
   }
   Table table({"DAY", "PASSAGE", "CUMULATIVE PD", "LINE", "STEP"});

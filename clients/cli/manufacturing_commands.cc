@@ -190,8 +190,9 @@ void DeclareManufacturingFlags(config::Loader& loader,
       FlagHelp(absl::StrCat(
           "batch-list: ",
           EnumChoices(v1::BatchState_descriptor(), "BATCH_STATE_"), ".")));
-  loader.Enum("format", &o.format, {"table", "csv"},
-              "growth-curve: table or csv.");
+  // The one --format of every group (a workstation's $CELLCHAIN_FORMAT
+  // serves them all); growth-curve's CSV keeps its own columns.
+  DeclareFormatFlag(loader, &o.format, "growth-curve");
   // steps
   loader.String("step-id", &o.step_id,
                 "harvest, step-show, verify, correct, deviation-record: the "
@@ -636,10 +637,11 @@ const Group& ManufacturingGroup() {
                mfg::BatchList},
               {{"manufacturing growth-curve", "batch-id! format",
                 "cellchain manufacturing growth-curve --batch-id=BAT "
-                "[--format=csv]\n"
+                "[--format=json|csv]\n"
                 "Cumulative population doublings by day since processing, one "
                 "row per\n"
-                "harvest; --format=csv prints day,passage,cumulative_pd.\n"},
+                "harvest; --format=csv prints day,passage,cumulative_pd,line, "
+                "json the\nsame with each point's step.\n"},
                mfg::GrowthCurve},
               {{"manufacturing process-show", "process",
                 "cellchain manufacturing process-show [--process=V]\n"

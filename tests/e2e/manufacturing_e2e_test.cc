@@ -419,6 +419,10 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   std::string table =
       Ok(*quinn_, {"manufacturing", "growth-curve", "--batch-id=" + batch});
   EXPECT_THAT(table, ContainsRegex("11.04 +P1 +7.00 +main +" + p1));
+  std::string json = Ok(*quinn_, {"manufacturing", "growth-curve",
+                                  "--batch-id=" + batch, "--format=json"});
+  EXPECT_THAT(json, HasSubstr("\"day\": 11.04,\n    \"passage\": 1,\n"));
+  EXPECT_THAT(json, HasSubstr("\"step\": \"" + p1 + "\""));
 
   // Aborting a batch is QA's signature with a reason, shown in batch-show.
   std::string second_lot = AvailableDonorLot();
