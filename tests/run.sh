@@ -46,17 +46,12 @@ deploy/local/install-deps.sh
 
 echo "run.sh: configure ${build} (${build_type})"
 configure=(cmake -S . -B "${build}")
-# A new build dir: the tests need line tables (-g1: a backtrace or a
-# failure names file:line), not full variable information, which costs about
-# a quarter of the compile time; and a build made once from scratch is a
-# unity build, each target's sources compiled as a few combined files,
-# which parses the common headers far fewer times (docs/testing.md, "Build
-# time"). A developer's own build dir keeps one object per source, so that
-# an edit recompiles one file.
-[[ -f "${build}/CMakeCache.txt" ]] || configure+=(-G Ninja
-  -DCMAKE_BUILD_TYPE="${build_type}"
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${CELLCHAIN_TEST_CXX_FLAGS:--O2 -g1 -DNDEBUG}"
-  -DCELLCHAIN_UNITY_BUILD="${CELLCHAIN_UNITY_BUILD:-ON}")
+# shellcheck source-path=SCRIPTDIR source=../deploy/local/new-build.sh
+source deploy/local/new-build.sh
+if [[ ! -f "${build}/CMakeCache.txt" ]]; then
+  new_build_args "${build_type}"
+  configure+=("${NEW_BUILD_ARGS[@]}")
+fi
 "${configure[@]}"
 
 echo "run.sh: build with -j$(nproc)"

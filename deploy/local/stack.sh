@@ -6,6 +6,8 @@ set -euo pipefail
 here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=env.sh
 source "${here}/env.sh"
+# shellcheck source-path=SCRIPTDIR source=new-build.sh
+source "${here}/new-build.sh"
 readonly PROG="stack.sh"
 
 usage() {
@@ -215,7 +217,10 @@ provision_users() {
 build() {
   local -a configure=(cmake -S "${STACK_ROOT}" -B "${STACK_BUILD}")
   if [[ ! -f "${STACK_BUILD}/CMakeCache.txt" ]]; then
-    configure+=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+    # As tests/run.sh would: the README's test command then builds only
+    # what the demo did not.
+    new_build_args RelWithDebInfo
+    configure+=("${NEW_BUILD_ARGS[@]}")
     say "configuring ${STACK_BUILD}"
     "${configure[@]}" >/dev/null
   fi
