@@ -65,6 +65,14 @@ absl::StatusOr<v1::ReconcileLabelsResponse> Labels::ReconcileLabels(
                             LoadVerificationsOfItems(tx, item_ids));
         return absl::OkStatus();
       }));
+  if (din.empty() && jobs.empty()) {
+    // An item with no label yet reconciles to nothing, but an id custody
+    // does not know (a typo, a stray scan) must not read as a clean
+    // reconciliation: custody's NOT_FOUND, as VerifyLabelScan answers.
+    custody::v1::GetItemRequest get;
+    get.set_item_id(request.item_id());
+    CC_RETURN_IF_ERROR(items_->GetItem(get).status());
+  }
   return Reconcile(jobs, verifications);
 }
 

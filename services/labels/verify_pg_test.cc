@@ -102,6 +102,19 @@ TEST_F(LabelsTest, AScanOfAnItemWithoutALabelIsRefused) {
             0);
 }
 
+TEST_F(LabelsTest, AReconciliationOfAnUnknownItemIsNotFound) {
+  // An item without a label reconciles to nothing printed and nothing
+  // wrong; an id custody does not know is not a clean reconciliation.
+  dose::v1::Dose dose = DoseBag();
+  CC_ASSERT_OK_AND_ASSIGN(auto unlabelled, ReconcileItem(dose.item_id()));
+  EXPECT_EQ(unlabelled.items_size(), 0);
+  EXPECT_THAT(unlabelled.discrepancies(), ::testing::IsEmpty());
+  EXPECT_EQ(ReconcileItem("itm_nobody").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReconcileItem(std::string(64 << 10, 'y')).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(LabelsTest, AReprintNeedsAReasonAndASignatureAndIsMarked) {
   dose::v1::Dose dose = DoseBag();
   CC_ASSERT_OK_AND_ASSIGN(auto printed, Print(dose.item_id()));
