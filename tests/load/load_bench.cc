@@ -33,6 +33,8 @@
 //        --tech-user --tech2-user --qa-user (env.sh's tech.tina, tech.tom,
 //        qa.quinn) --acked-out=FILE --lag-every=N (10)
 //        --cellchaind-pidfile=FILE --postmaster-pidfile=FILE (for CPU)
+//        --shared-connection=true (the two technicians' calls share one
+//        connection, each with its own session token; default: one each)
 //        --pg=CONNINFO (a superuser on the stack's PostgreSQL, for pgbench;
 //        none: no pgbench run) --pgbench=PATH
 // Passwords come from the environment (LOAD_TECH_PASSWORD,
@@ -90,6 +92,7 @@ struct Flags {
   std::string postmaster_pidfile;
   std::string pg;
   std::string pgbench = "/usr/lib/postgresql/15/bin/pgbench";
+  bool shared_connection = false;
 };
 
 bool ParseFlags(int argc, char** argv, Flags& f) {
@@ -116,7 +119,9 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
     std::map<std::string, int*> numbers = {{"concurrency", &f.concurrency},
                                            {"duration", &f.duration},
                                            {"lag-every", &f.lag_every}};
-    if (auto t = text.find(name); t != text.end()) {
+    if (name == "shared-connection") {
+      f.shared_connection = value == "true";
+    } else if (auto t = text.find(name); t != text.end()) {
       *t->second = value;
     } else if (auto n = numbers.find(name); n != numbers.end()) {
       *n->second = std::atoi(value.c_str());
@@ -249,6 +254,11 @@ class Worker {
       return true;
     }
     ++stats_[kind].errors[grpcx::StatusCodeName(status.error_code())];
+    // A server that is down answers at once: back off rather than count
+    // a million refusals in a tight loop.
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     if (reported_errors_++ < 3) {
       std::cerr << "load_bench: worker " << index_ << " " << kKinds[kind]
                 << ": " << grpcx::StatusCodeName(status.error_code()) << " "
@@ -471,6 +481,12 @@ int Main(int argc, char** argv) {
                                      EnvOrEmpty("LOAD_TECH_PASSWORD"));
   std::optional<Person> tech2 = LogIn(flags, "lab-ws-01", flags.tech2_user,
                                       EnvOrEmpty("LOAD_TECH2_PASSWORD"));
+  if (flags.shared_connection && tech && tech2) {
+    // Both technicians through one connection, as two people at one
+    // workstation's client process would be: each call still carries its
+    // own session token.
+    tech2->channel = tech->channel;
+  }
   std::optional<Person> qa =
       LogIn(flags, "qa-ws-01", flags.qa_user, EnvOrEmpty("LOAD_QA_PASSWORD"));
   if (!tech || !tech2 || !qa) return 1;
@@ -525,6 +541,11 @@ int Main(int argc, char** argv) {
   const KindSummary all_summary = Summarize(all, seconds);
   std::cout << FormatRow("audited writes", write_summary) << "\n"
             << FormatRow("all", all_summary) << "\n";
+  if (daemon_before && !daemon_after) {
+    // What a person must see first: the server died under this load.
+    std::cout << "cellchaind EXITED during the run (its pid file's process "
+                 "is gone; see its log)\n";
+  }
   std::cout << "CPU cellchaind: "
             << CpuPer(daemon_before, daemon_after, all_summary.ok) << "\n"
             << "CPU PostgreSQL: " << CpuPer(pg_before, pg_after, all_summary.ok)

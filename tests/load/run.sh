@@ -60,8 +60,17 @@ for c in ${concurrency}; do
     --cellchaind-pidfile="${STACK_PIDFILE}" \
     --postmaster-pidfile="${STACK_PG}/data/postmaster.pid" \
     --pg="host=${STACK_PG}/run port=${STACK_PG_PORT} user=postgres" \
-    2>&1 | tee "${log}"
+    2>&1 | tee "${log}" || echo "run.sh: load_bench at concurrency ${c} failed (see ${log})"
   summaries+=("$(grep '^SUMMARY ' "${log}" || echo "SUMMARY concurrency=${c} (no figures: see ${log})")")
+  if ! "${stack}" status >/dev/null 2>&1; then
+    # Said loudly, with the server's last words, then the daemon is
+    # restarted (the database kept) so the next concurrency still runs.
+    echo "run.sh: cellchaind is NOT running after the run at concurrency ${c}; last lines of ${STACK_LOG}:"
+    tail -n 5 -- "${STACK_LOG}" | cut -c1-300
+    "${stack}" up --no-build >>"${STACK_STATE_DIR}.up.log" 2>&1 ||
+      echo "run.sh: cellchaind could not be restarted"
+    summaries+=("SUMMARY concurrency=${c} CELLCHAIND_DIED=1")
+  fi
 done
 
 echo "=== all runs (audited writes vs pgbench single-row INSERT, same concurrency)"
@@ -71,6 +80,10 @@ for s in "${summaries[@]}"; do
   awk -v line="${s}" 'BEGIN {
     n = split(line, w, " ")
     for (i = 2; i <= n; i++) { split(w[i], kv, "="); f[kv[1]] = kv[2] }
+    if (f["CELLCHAIND_DIED"]) {
+      printf "%-5s cellchaind DIED during this run (restarted for the next)\n", f["concurrency"]
+      exit
+    }
     ratio = (f["pgbench_tps"] > 0) ? f["writes_per_s"] / f["pgbench_tps"] : 0
     printf "%-5s %12s %10s %10s %10s %7s %12s %12s %7.3f\n", f["concurrency"],
       f["writes_per_s"], f["write_p99_ms"], f["all_per_s"], f["all_p99_ms"],
