@@ -350,6 +350,18 @@ constexpr Accepted kAccepted[] = {
     {"Logout", "(request)", "empty",
      "LogoutRequest has no field: the session is its whole input, and "
      "ending it is recorded (user.logout) as the caller asked"},
+    // With a request context (the second test):
+    {"RegisterDonor", "identifying", "present, every field missing",
+     "every identifying part is optional: a cord's donor may be registered "
+     "before the mother's data arrives"},
+    {"RegisterDonor", "identifying.medical_record_number", "SQL",
+     "a record number is another hospital's opaque text of at most 64 "
+     "characters, sealed and only ever a query parameter: quotes are data"},
+    {"RegisterDonor", "identifying.medical_record_number", "path traversal",
+     "as above: dots and slashes are data in a sealed record number"},
+    {"CreateSpecification", "use_default", "true",
+     "the whole of a valid request: a specification of the default tests, "
+     "under the configured name, as a draft awaiting approval"},
 };
 
 const Accepted* AcceptedWrite(const std::string& method,
@@ -456,9 +468,47 @@ class HostileInputTest : public E2eTest {
   std::string password_;
   std::string token_;
   std::unique_ptr<pg::Connection> audit_;
+
+  // Sends every hostile value to every field of every RPC and checks what
+  // each answer is (see the top of the file); prints the summary.
+  // `with_context`: only the RPCs whose request has a `context`, which is
+  // filled in (FillContext); its own fields are not tried.
+  void Campaign(bool with_context);
 };
 
+// The request's `context` (cellchain.common.v1.RequestContext), when it has
+// one: a fresh request id and a reason. False when it has none.
+bool FillContext(pb::Message& request) {
+  const pb::FieldDescriptor* context =
+      request.GetDescriptor()->FindFieldByName("context");
+  if (context == nullptr ||
+      context->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE ||
+      context->message_type()->full_name() !=
+          "cellchain.common.v1.RequestContext") {
+    return false;
+  }
+  pb::Message* filled = PutMessage(request, *context);
+  const pb::Descriptor* d = filled->GetDescriptor();
+  filled->GetReflection()->SetString(filled, d->FindFieldByName("request_id"),
+                                     crypto::RandomId("req"));
+  filled->GetReflection()->SetString(filled, d->FindFieldByName("reason"),
+                                     "hostile input campaign");
+  return true;
+}
+
 TEST_F(HostileInputTest, EveryFieldOfEveryRpcRefusesHostileValuesClearly) {
+  Campaign(/*with_context=*/false);
+}
+
+// The same values with the request's context (a fresh request id and a
+// reason) filled in, in the RPCs that take one: a handler that checks the
+// context first now reads the hostile field. Its own values are the first
+// test's; the empty and oversized requests are not sent again.
+TEST_F(HostileInputTest, WithARequestContextTheHandlersReadTheHostileField) {
+  Campaign(/*with_context=*/true);
+}
+
+void HostileInputTest::Campaign(bool with_context) {
   // A message of each file links its generated code (and descriptors).
   (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
   (void)cellchain::clinical::v1::ReceiveDoseRequest::descriptor();
@@ -480,6 +530,7 @@ TEST_F(HostileInputTest, EveryFieldOfEveryRpcRefusesHostileValuesClearly) {
   // Where the run's time goes, by value (the budget is about a minute).
   std::map<std::string, double> seconds_of;
   int rpcs = 0;
+  int rpcs_tried = 0;
   int tried = 0;
   int refused = 0;
   int answered_ok = 0;
@@ -555,11 +606,16 @@ TEST_F(HostileInputTest, EveryFieldOfEveryRpcRefusesHostileValuesClearly) {
         }
       };
 
+      if (with_context) {
+        std::unique_ptr<pb::Message> probe(prototype->New());
+        if (!FillContext(*probe)) continue;
+      }
+      ++rpcs_tried;
       // Nested messages missing: the empty request.
-      attempt("(request)", "empty", "");
+      if (!with_context) attempt("(request)", "empty", "");
       // Just over the receive limit: refused by gRPC before any handler.
       // The limit is the server's, not a method's: once per service.
-      if (m == 0) {
+      if (m == 0 && !with_context) {
         const int64_t baseline = AuditRecords();
         std::unique_ptr<pb::Message> request(prototype->New());
         std::string wire = request->SerializeAsString();
@@ -593,6 +649,7 @@ TEST_F(HostileInputTest, EveryFieldOfEveryRpcRefusesHostileValuesClearly) {
       constexpr size_t kStringSample = 3;
       size_t next_string_value = 0;
       for (const FieldPath& field : fields) {
+        if (with_context && field.front()->name() == "context") continue;
         std::vector<HostileValue> values = ValuesFor(*field.back());
         const bool text =
             field.back()->type() == pb::FieldDescriptor::TYPE_STRING;
@@ -607,6 +664,7 @@ TEST_F(HostileInputTest, EveryFieldOfEveryRpcRefusesHostileValuesClearly) {
         }
         for (const HostileValue& value : values) {
           std::unique_ptr<pb::Message> request(prototype->New());
+          if (with_context) FillContext(*request);
           pb::Message* holder = request.get();
           for (size_t i = 0; i + 1 < field.size(); ++i) {
             holder = PutMessage(*holder, *field[i]);
@@ -631,9 +689,10 @@ TEST_F(HostileInputTest, EveryFieldOfEveryRpcRefusesHostileValuesClearly) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
-  std::cout << "hostile input: " << rpcs << " RPCs, " << tried << " requests, "
-            << refused << " refused, " << answered_ok
-            << " answered OK (reads), " << invalid_arguments
+  std::cout << "hostile input" << (with_context ? " with a context: " : ": ")
+            << rpcs_tried << " RPCs, " << tried << " requests, " << refused
+            << " refused, " << answered_ok
+            << " answered OK (reads or kAccepted), " << invalid_arguments
             << " INVALID_ARGUMENT (" << named_the_field
             << " naming the very field tried), " << seconds << " s\n";
   for (const auto& [code, count] : codes_seen) {
