@@ -10,6 +10,7 @@
 #include "services/cellchaind/cellchaind_config.h"
 #include "services/cellchaind/hosted_services.h"
 #include "services/common/auth/access_gate.h"
+#include "services/common/auth/call_principal.h"
 #include "services/common/grpc/server.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/log/log.h"
@@ -204,7 +205,10 @@ int Serve(const ServeConfig& config) {
       .tls = {config.tls_cert, config.tls_key, config.tls_ca},
       .max_threads = static_cast<int>(config.threads),
       .services = {},
-      .auth_processor = gate};
+      .auth_processor = gate,
+      .caller_interceptor = [] {
+        return std::make_unique<auth::CallPrincipalInterceptorFactory>();
+      }};
   for (const std::unique_ptr<Module>& module : *modules) {
     for (const grpcx::HostedService& service : module->grpc_services()) {
       options.services.push_back(service);

@@ -7,6 +7,7 @@
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include <atomic>
 #include <map>
 #include <thread>
 
@@ -168,6 +169,58 @@ TEST_F(AccessMatrixTest, EveryRpcTimesEveryRoleGetsWhatItsPolicyDeclares) {
                   "WHERE d.workstation LIKE '%CN=lab-ws-01%'") -
                 denials_before,
             expected_denials);
+}
+
+// gRPC shares one AuthContext among a connection's calls: a caller written
+// there was read back by every later call of the connection (the first
+// caller's user for all) and raced under concurrent calls (cellchaind
+// crashed under tests/load). A client that keeps its connection — a
+// gateway, the label station, a load generator — sends each person's calls
+// on it; each call must be its own caller's.
+TEST_F(AccessMatrixTest, EachCallOnOneConnectionIsItsOwnCallers) {
+  std::string tina_password = Provision("tina", {auth::Role::ROLE_TECHNICIAN});
+  std::string tom_password = Provision("tom", {auth::Role::ROLE_TECHNICIAN});
+  auto tina = daemon_->Login("lab-ws-01", "tina", tina_password);
+  auto tom = daemon_->Login("lab-ws-01", "tom", tom_password);
+  ASSERT_TRUE(tina.ok()) << tina.status();
+  ASSERT_TRUE(tom.ok()) << tom.status();
+  std::shared_ptr<grpc::Channel> channel = daemon_->Channel("lab-ws-01");
+  auto stub = idv1::AuthService::NewStub(channel);
+  auto who_am_i = [&](const std::string& token) -> std::string {
+    idv1::WhoAmIResponse who;
+    grpc::Status status =
+        stub->WhoAmI(SessionContext(token).get(), idv1::WhoAmIRequest(), &who);
+    return status.ok() ? who.user().user_id() : status.error_message();
+  };
+  EXPECT_EQ(who_am_i(*tina), "tina");
+  EXPECT_EQ(who_am_i(*tom), "tom");
+  EXPECT_EQ(who_am_i(*tina), "tina");
+
+  // Both at once, many times, on the one connection.
+  constexpr int kThreads = 8;
+  constexpr int kCalls = 40;
+  std::atomic<int> right{0};
+  std::vector<std::string> wrong(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string& token = t % 2 == 0 ? *tina : *tom;
+      const std::string user = t % 2 == 0 ? "tina" : "tom";
+      for (int i = 0; i < kCalls; ++i) {
+        std::string got = who_am_i(token);
+        if (got == user) {
+          ++right;
+        } else if (wrong[t].empty()) {
+          wrong[t] = user + "'s call answered as: " + got;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(right.load(), kThreads * kCalls);
+  for (const std::string& w : wrong) EXPECT_EQ(w, "");
+  // And the server is still up.
+  EXPECT_EQ(who_am_i(*tom), "tom");
 }
 
 TEST_F(AccessMatrixTest, TokensAreBoundToWorkstationAndEndWithTheAccount) {

@@ -3,6 +3,7 @@
 #include <grpc/grpc_security_constants.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/auth/call_principal.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/grpc/peer.h"
 #include "services/common/log/log.h"
@@ -35,8 +36,7 @@ AccessGate::AccessGate(PolicyTable policies, SessionAuthority* authority)
 
 absl::Status AccessGate::Refuse(std::string_view method,
                                 std::string_view workstation,
-                                std::string_view user_id,
-                                absl::Status status) {
+                                std::string_view user_id, absl::Status status) {
   Denial denial{.method = std::string(method),
                 .workstation = std::string(workstation),
                 .user_id = std::string(user_id),
@@ -63,10 +63,10 @@ absl::StatusOr<Principal> AccessGate::Decide(std::string_view method,
     // mTLS makes this unreachable over the network; a call that arrives
     // without a verified certificate (an in-process channel) has no
     // workstation to record, so it is refused.
-    return Refuse(method, "(none)", "",
-                  WithReason(absl::UnauthenticatedError(
-                                 "no verified client certificate"),
-                             "CLIENT_CERTIFICATE_REQUIRED"));
+    return Refuse(
+        method, "(none)", "",
+        WithReason(absl::UnauthenticatedError("no verified client certificate"),
+                   "CLIENT_CERTIFICATE_REQUIRED"));
   }
   const AccessPolicy* policy = policies_.Find(method);
   if (policy == nullptr) {
@@ -122,9 +122,14 @@ grpc::Status AccessGate::Process(const InputMetadata& metadata,
   std::string_view authorization = Find(metadata, kAuthorizationHeader);
   absl::StatusOr<Principal> principal = Decide(
       method, workstation, authorization, grpcx::PeerKeyFingerprint(*context));
-  if (!authorization.empty()) {
-    consumed_metadata->insert({kAuthorizationHeader,
-                               std::string(authorization)});
+  // A call with a user keeps its token until the call's interceptor finds
+  // its caller by it and removes it (call_principal.h); any other call's
+  // token is consumed here, so that no handler sees a token and none
+  // finds a caller the gate did not establish for that very call.
+  const bool has_user = principal.ok() && !principal->user_id.empty();
+  if (!authorization.empty() && !has_user) {
+    consumed_metadata->insert(
+        {kAuthorizationHeader, std::string(authorization)});
   }
   if (!principal.ok()) {
     // The reason leads the message: a processor's status carries no
@@ -135,7 +140,12 @@ grpc::Status AccessGate::Process(const InputMetadata& metadata,
     if (!reason.empty()) message = absl::StrCat(reason, ": ", message);
     return grpc::Status(status.error_code(), message);
   }
-  if (!principal->user_id.empty()) SetPrincipal(*principal, *context);
+  // Not into `context`: gRPC shares it among the connection's calls.
+  if (has_user) {
+    CallPrincipals::Global().Remember(
+        authorization.substr(sizeof(kBearerPrefix) - 1), method,
+        *std::move(principal));
+  }
   return grpc::Status::OK;
 }
 

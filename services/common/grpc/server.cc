@@ -64,6 +64,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  if (options.caller_interceptor) {
+    interceptors.push_back(options.caller_interceptor());
+  }
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::vector<std::unique_ptr<CheckedService>> services;

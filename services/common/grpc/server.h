@@ -17,8 +17,10 @@
 #include <grpcpp/impl/service_type.h>
 #include <grpcpp/security/auth_metadata_processor.h>
 #include <grpcpp/server.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +52,13 @@ struct ServerOptions {
   // with a valid certificate reaches every handler: tests of the plumbing
   // only; cellchaind always sets it.
   std::shared_ptr<grpc::AuthMetadataProcessor> auth_processor;
+  // With auth_processor: the interceptor that brings the caller it decided
+  // to the call's handler (auth::CallPrincipalInterceptorFactory; gRPC
+  // shares the AuthContext among a connection's calls, so the gate cannot
+  // leave the caller there). Runs first on every call.
+  std::function<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>()>
+      caller_interceptor;
 };
 
 class Server {
