@@ -18,8 +18,11 @@
 //      the token against the certificate's subject and public key
 //      (UNAUTHENTICATED with its reason);
 //   6. ActingRole() decides the role (PERMISSION_DENIED otherwise);
-//   7. writes the Principal into the call's AuthContext (principal.h) and
-//      consumes the authorization entry, so handlers never see the token.
+//   7. remembers the Principal for this call (call_principal.h: never in
+//      the AuthContext, which gRPC shares among a connection's calls); the
+//      token is consumed here, or, for a call with a user, by the
+//      interceptor that brings the Principal to the call, so handlers never
+//      see it.
 // Every refusal is recorded through the SessionAuthority
 // (an audit record) and logged; its status message starts with the reason
 // ("ROLE_NOT_ALLOWED: role technician may not call …"), since a processor

@@ -1,8 +1,8 @@
 // Who is calling, as the access gate established it before the handler ran:
 // the user of a valid session, the role they act in for this RPC, and the
 // workstation whose mTLS certificate carried the call. A plain value: domain
-// code takes it without seeing gRPC. How the gate hands it to a handler
-// through the call's AuthContext is in principal_context.h.
+// code takes it without seeing gRPC. How the gate hands it to a handler is
+// in call_principal.h and principal_context.h.
 // Thread-safety: a value type and pure functions.
 #ifndef CELLCHAIN_SERVICES_COMMON_AUTH_PRINCIPAL_H_
 #define CELLCHAIN_SERVICES_COMMON_AUTH_PRINCIPAL_H_
