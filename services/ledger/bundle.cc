@@ -1,5 +1,6 @@
 #include "services/ledger/bundle.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -9,8 +10,10 @@
 #include <set>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/ed25519.h"
 #include "services/common/crypto/encoding.h"
@@ -433,9 +436,32 @@ absl::Status ReadRecords(const fs::path& root, Bundle& bundle) {
   return absl::OkStatus();
 }
 
+// Where WriteBundle put a checkpoint file: its size, then n of "<size>-<n>"
+// (1 for "<size>.note"); names it cannot have written come last.
+std::tuple<bool, uint64_t, uint64_t> CheckpointFileOrder(
+    const std::string& name) {
+  std::string_view stem(name);
+  stem.remove_suffix(std::string_view(".note").size());
+  size_t dash = stem.find('-');
+  uint64_t size = 0;
+  uint64_t n = 1;
+  bool ok = absl::SimpleAtoi(ToAbsl(stem.substr(0, dash)), &size) &&
+            (dash == std::string_view::npos ||
+             (absl::SimpleAtoi(ToAbsl(stem.substr(dash + 1)), &n) && n >= 2));
+  return {!ok, ok ? size : 0, ok ? n : 0};
+}
+
 absl::Status ReadCheckpoints(const fs::path& root, Bundle& bundle) {
   CC_ASSIGN_OR_RETURN(std::vector<std::string> files,
                       ListFiles(root / "checkpoints", ".note"));
+  // In the order written: by size, and a fork's notes of one size in their
+  // order ("6.note" before "6-2.note", which sorts first by name), so that
+  // a bundle read and written again is the same files. Found by
+  // tests/fuzz/ledger_bundle_fuzzer.
+  std::stable_sort(files.begin(), files.end(),
+                   [](const std::string& a, const std::string& b) {
+                     return CheckpointFileOrder(a) < CheckpointFileOrder(b);
+                   });
   for (const std::string& name : files) {
     CC_ASSIGN_OR_RETURN(std::string note,
                         ReadFile(root / "checkpoints" / name));

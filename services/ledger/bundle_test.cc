@@ -344,6 +344,32 @@ TEST_F(BundleTest, RemovedOrAddedFilesShowAsManifestDiscrepancies) {
                   "holds 10"));
 }
 
+// A fork kept as evidence: a second note of one size is written as
+// "<size>-2.note", which sorts before "<size>.note" by name. It was read
+// back first, so a bundle read and written again swapped the two files
+// (found by tests/fuzz/ledger_bundle_fuzzer).
+TEST_F(BundleTest, ReadsCheckpointsInTheOrderWrittenForkEvidenceLast) {
+  Bundle written = WholeLog();
+  ASSERT_EQ(written.checkpoints.size(), 2u);  // Sizes 6 and 11.
+  Checkpoint fork;
+  fork.origin = written.origin;
+  fork.size = 11;
+  fork.root = LeafHash("x");
+  CC_ASSERT_OK_AND_ASSIGN(std::string fork_note,
+                          SignCheckpoint(fork, log_->log_signer()));
+  written.checkpoints.push_back(fork_note);
+  CC_ASSERT_OK(WriteBundle(written, dir_.string()));
+  EXPECT_TRUE(fs::exists(dir_ / "checkpoints" / "11-2.note"));
+
+  CC_ASSERT_OK_AND_ASSIGN(Bundle read, ReadBundle(dir_.string()));
+  EXPECT_EQ(read.checkpoints, written.checkpoints);
+  const fs::path again = dir_.string() + "_again";
+  fs::remove_all(again);
+  CC_ASSERT_OK(WriteBundle(read, again.string()));
+  EXPECT_EQ(ReadFileOrEmpty(again / "checkpoints" / "11-2.note"), fork_note);
+  fs::remove_all(again);
+}
+
 TEST_F(BundleTest, RefusesToWriteIntoANonEmptyDirectory) {
   fs::create_directories(dir_);
   WriteFileBytes(dir_ / "something", "x");
