@@ -56,10 +56,11 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
   echo "== configuring $build (clang, CELLCHAIN_FUZZ=ON)"
   # Warnings stay warnings: the project's -Werror list names GCC warnings
   # clang does not know.
+  mkdir -p "$build"
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCELLCHAIN_FUZZ=ON \
-    -DCELLCHAIN_WERROR=OFF >"$build.configure.log" 2>&1 || {
-    cat "$build.configure.log" >&2
+    -DCELLCHAIN_WERROR=OFF >"$build/configure.log" 2>&1 || {
+    cat "$build/configure.log" >&2
     echo "$0: configuring $build failed" >&2
     exit 2
   }
