@@ -54,8 +54,17 @@ std::string IdentifyingContext(std::string_view code, std::string_view field) {
 }
 
 absl::Status CheckIdentifying(const v1::IdentifyingData& data, absl::Time now) {
+  // Every part is optional, but a part given only as blanks would be sealed
+  // and marked recorded ("name recorded") while holding nothing.
+  auto blank = [](const std::string& text) {
+    return !text.empty() && absl::StripAsciiWhitespace(text).empty();
+  };
   if (data.name().size() > 200) {
     return InvalidField("identifying.name", "at most 200 characters");
+  }
+  if (blank(data.name())) {
+    return InvalidField("identifying.name",
+                        "blank: leave it out until it is known");
   }
   if (!data.date_of_birth().empty()) {
     absl::CivilDay day;
@@ -71,6 +80,10 @@ absl::Status CheckIdentifying(const v1::IdentifyingData& data, absl::Time now) {
   if (data.medical_record_number().size() > 64) {
     return InvalidField("identifying.medical_record_number",
                         "at most 64 characters");
+  }
+  if (blank(data.medical_record_number())) {
+    return InvalidField("identifying.medical_record_number",
+                        "blank: leave it out until it is known");
   }
   return absl::OkStatus();
 }

@@ -84,6 +84,22 @@ TEST(IntakeValues, IdentifyingTextHasItsLimits) {
             "identifying.medical_record_number");
 }
 
+TEST(IntakeValues, IdentifyingTextGivenIsNotBlank) {
+  // Found by hostile_input_e2e_test: blanks were sealed and the part shown
+  // as recorded.
+  v1::IdentifyingData data;
+  data.set_name("   ");
+  absl::Status status = CheckIdentifying(data, kNow);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(status), "identifying.name");
+  data.set_name("O'Brien, Siobhan");
+  data.set_medical_record_number("\t ");
+  EXPECT_EQ(FieldOf(CheckIdentifying(data, kNow)),
+            "identifying.medical_record_number");
+  data.set_medical_record_number(" MRN 0042 ");
+  EXPECT_TRUE(CheckIdentifying(data, kNow).ok());
+}
+
 TEST(IntakeValues, ARegistrationsDeliveryIsNotAfterTheClock) {
   v1::RegisterDonorRequest request;
   EXPECT_TRUE(CheckRegistration(request, kNow).ok());
