@@ -8,6 +8,9 @@
 
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/crypto/sha256.h"
 
 namespace cellchain::grpcx {
@@ -44,8 +47,25 @@ std::string PeerKeyFingerprint(const grpc::AuthContext& auth) {
   std::vector<grpc::string_ref> values =
       auth.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   if (values.empty()) return "";
-  return CertificateKeyFingerprint(
-      std::string_view(values.front().data(), values.front().size()));
+  std::string_view pem(values.front().data(), values.front().size());
+  // The gate asks on every call, and parsing the certificate was 40 % of
+  // cellchaind's CPU under load (docs/performance.md): the fingerprints of
+  // the certificates seen are kept, keyed by the whole certificate (never
+  // by the connection, whose objects' addresses are reused), a few hundred
+  // workstations at most; past that the cache starts again.
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* const known =
+      new absl::flat_hash_map<std::string, std::string>();
+  {
+    absl::MutexLock lock(&mu);
+    auto it = known->find(absl::string_view(pem.data(), pem.size()));
+    if (it != known->end()) return it->second;
+  }
+  std::string fingerprint = CertificateKeyFingerprint(pem);
+  absl::MutexLock lock(&mu);
+  if (known->size() >= 1024) known->clear();
+  known->emplace(std::string(pem), fingerprint);
+  return fingerprint;
 }
 
 std::string PeerKeyFingerprint(const grpc::ServerContextBase& context) {
