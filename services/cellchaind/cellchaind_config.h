@@ -27,7 +27,10 @@ struct ServeConfig {
   std::string pg;  // conninfo without user; services use their own roles
   int64_t pg_pool_size = 8;
   std::chrono::milliseconds pg_pool_wait{2000};
-  int64_t threads = 16;
+  // A call beyond the quota is refused RESOURCE_EXHAUSTED, not queued: with
+  // 16, sixteen workstations calling at once were refused (tests/load);
+  // the threads mostly wait for a pooled PostgreSQL connection.
+  int64_t threads = 64;
   std::chrono::milliseconds shutdown_grace{10000};
   std::string log_level = "info";
   std::string signing_key_dir;
