@@ -28,6 +28,7 @@
 #include "services/common/grpc/client.h"
 #include "services/common/status/status.h"
 #include "tests/e2e/e2e_test.h"
+#include "tests/e2e/every_rpc.h"
 
 namespace cellchain::e2e {
 namespace {
@@ -38,8 +39,6 @@ namespace idv1 = cellchain::identity::v1;
 
 constexpr char kTemporary[] = "temporary password 0";
 
-// The cellchain services linked here, whose every RPC the matrix calls.
-std::vector<std::string> LinkedServices();
 // Whether `policy` lets a user acting in `role` past the gate.
 bool Allows(const auth::AccessPolicy& policy, auth::Role role);
 
@@ -71,7 +70,7 @@ class AccessMatrixTest : public E2eTest {
 };
 
 TEST_F(AccessMatrixTest, EveryRpcTimesEveryRoleGetsWhatItsPolicyDeclares) {
-  std::vector<std::string> services = LinkedServices();
+  std::vector<std::string> services = EveryService();
   ASSERT_GE(services.size(), 4u);
   // Every service cellchaind hosts is in the matrix.
   for (const char* hosted :
@@ -322,62 +321,8 @@ std::string AccessMatrixTest::Provision(const std::string& user_id,
 
 grpc::Status AccessMatrixTest::Call(const std::string& method,
                                     const std::string& token) {
-  grpc::GenericStub stub(daemon_->Channel("lab-ws-01"));
-  std::unique_ptr<grpc::ClientContext> context =
-      token.empty() ? grpcx::NewContext(std::chrono::seconds(20))
-                    : SessionContext(token, std::chrono::seconds(20));
-  grpc::CompletionQueue cq;
-  auto step = [&cq]() {
-    void* tag = nullptr;
-    bool ok = false;
-    cq.Next(&tag, &ok);
-    return ok;
-  };
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(context.get(), method, &cq);
-  call->StartCall(reinterpret_cast<void*>(1));
-  bool ok = step();
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1);
-  if (ok) {
-    call->Write(request, reinterpret_cast<void*>(2));
-    ok = step();
-  }
-  if (ok) {
-    call->WritesDone(reinterpret_cast<void*>(3));
-    ok = step();
-  }
-  grpc::ByteBuffer response;
-  bool got_response = false;
-  if (ok) {
-    call->Read(&response, reinterpret_cast<void*>(4));
-    got_response = step();
-  }
-  if (got_response) context->TryCancel();
-  grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void*>(5));
-  step();
-  cq.Shutdown();
-  void* tag = nullptr;
-  bool drained = false;
-  while (cq.Next(&tag, &drained)) {
-  }
-  return got_response ? grpc::Status::OK : status;
-}
-
-std::vector<std::string> LinkedServices() {
-  // A message of each file links its generated code (and descriptors).
-  (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
-  (void)cellchain::clinical::v1::ReceiveDoseRequest::descriptor();
-  (void)cellchain::custody::v1::GetItemRequest::descriptor();
-  (void)cellchain::donor::v1::GetLotRequest::descriptor();
-  (void)cellchain::dose::v1::GetDoseRequest::descriptor();
-  (void)idv1::LoginRequest::descriptor();
-  (void)cellchain::labels::v1::GetLabelRequest::descriptor();
-  (void)cellchain::manufacturing::v1::GetBatchRequest::descriptor();
-  (void)cellchain::qc::v1::GetLotRequest::descriptor();
-  (void)cellchain::system::v1::PingRequest::descriptor();
-  return auth::PolicyTable::LinkedCellchainServices();
+  // The empty message: every request's fields are optional on the wire.
+  return CallGeneric(daemon_->Channel("lab-ws-01"), method, "", token);
 }
 
 bool Allows(const auth::AccessPolicy& policy, auth::Role role) {

@@ -66,6 +66,7 @@
 #include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "tests/e2e/e2e_test.h"
+#include "tests/e2e/every_rpc.h"
 
 namespace cellchain::e2e {
 namespace {
@@ -541,19 +542,7 @@ TEST_F(HostileInputTest, WithARequestContextTheHandlersReadTheHostileField) {
 }
 
 void HostileInputTest::Campaign(bool with_context) {
-  // A message of each file links its generated code (and descriptors).
-  (void)cellchain::audit::v1::VerifyLogRequest::descriptor();
-  (void)cellchain::clinical::v1::ReceiveDoseRequest::descriptor();
-  (void)cellchain::custody::v1::GetItemRequest::descriptor();
-  (void)cellchain::donor::v1::GetLotRequest::descriptor();
-  (void)cellchain::dose::v1::GetDoseRequest::descriptor();
-  (void)idv1::LoginRequest::descriptor();
-  (void)cellchain::labels::v1::GetLabelRequest::descriptor();
-  (void)cellchain::manufacturing::v1::GetBatchRequest::descriptor();
-  (void)cellchain::qc::v1::GetLotRequest::descriptor();
-  (void)cellchain::system::v1::PingRequest::descriptor();
-  std::vector<std::string> services =
-      auth::PolicyTable::LinkedCellchainServices();
+  std::vector<std::string> services = EveryService();
   ASSERT_EQ(services.size(), 10u);
 
   const pb::DescriptorPool* pool = pb::DescriptorPool::generated_pool();
@@ -779,47 +768,7 @@ void HostileInputTest::ProvisionAllRoles() {
 grpc::Status HostileInputTest::Call(const std::string& method,
                                     const std::string& wire,
                                     const std::string& token) {
-  grpc::GenericStub stub(daemon_->Channel("lab-ws-01"));
-  std::unique_ptr<grpc::ClientContext> context =
-      token.empty() ? grpcx::NewContext(std::chrono::seconds(20))
-                    : SessionContext(token, std::chrono::seconds(20));
-  grpc::CompletionQueue cq;
-  auto step = [&cq]() {
-    void* tag = nullptr;
-    bool ok = false;
-    cq.Next(&tag, &ok);
-    return ok;
-  };
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(context.get(), method, &cq);
-  call->StartCall(reinterpret_cast<void*>(1));
-  bool ok = step();
-  grpc::Slice bytes(wire);
-  grpc::ByteBuffer request(&bytes, 1);
-  if (ok) {
-    call->Write(request, reinterpret_cast<void*>(2));
-    ok = step();
-  }
-  if (ok) {
-    call->WritesDone(reinterpret_cast<void*>(3));
-    ok = step();
-  }
-  grpc::ByteBuffer response;
-  bool got_response = false;
-  if (ok) {
-    call->Read(&response, reinterpret_cast<void*>(4));
-    got_response = step();
-  }
-  if (got_response) context->TryCancel();
-  grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void*>(5));
-  step();
-  cq.Shutdown();
-  void* tag = nullptr;
-  bool drained = false;
-  while (cq.Next(&tag, &drained)) {
-  }
-  return got_response ? grpc::Status::OK : status;
+  return CallGeneric(daemon_->Channel("lab-ws-01"), method, wire, token);
 }
 
 bool HostileInputTest::Healthy() {
