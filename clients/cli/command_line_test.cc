@@ -16,8 +16,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
-#include "clients/cli/commands.h"
 #include "clients/cli/audit_commands.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/identity_commands.h"
 #include "clients/cli/manufacturing_commands.h"
 #include "gmock/gmock.h"
@@ -217,8 +217,7 @@ TEST(CommandLineTest, AProgramOfSomeCommandsOffersOnlyThoseUnderItsName) {
   ASSERT_FALSE(batch.ok());
   EXPECT_THAT(batch.status().message(), HasSubstr("cellchain-qa: unknown"));
   // A flag only a command it does not offer takes is unknown to it.
-  absl::StatusOr<CommandLine> flag =
-      parse({"audit", "query", "--tree-size=3"});
+  absl::StatusOr<CommandLine> flag = parse({"audit", "query", "--tree-size=3"});
   ASSERT_FALSE(flag.ok());
   EXPECT_THAT(flag.status().message(),
               HasSubstr("cellchain-qa: audit query: unknown flag --tree-size"));
@@ -238,6 +237,11 @@ TEST(CommandLineTest, AProgramOfSomeCommandsOffersOnlyThoseUnderItsName) {
   ASSERT_TRUE(command.ok());
   EXPECT_THAT(command->help, HasSubstr("Usage: cellchain-qa audit query "));
   EXPECT_THAT(command->help, Not(HasSubstr("cellchain audit")));
+}
+
+TEST(CommandLineDeathTest, AProgramNamingACommandItsGroupLacksStopsAtOnce) {
+  EXPECT_DEATH(Program("cellchain-qa", {{&AuditGroup(), {"audit querry"}}}, ""),
+               "cellchain-qa: no command \"audit querry\" in its group");
 }
 
 TEST(CommandLineTest, ABadValueIsRefusedUnderItsCommand) {

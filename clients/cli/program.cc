@@ -1,6 +1,8 @@
 #include "clients/cli/program.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -88,6 +90,21 @@ Program::Program(std::string name, std::vector<Part> parts, std::string tail)
       commands_.push_back(spec);
       for (std::string& flag : FlagsOf(spec)) flags_.insert(std::move(flag));
       listed.push_back(&spec);
+    }
+    // A name that is not one of the group's commands would silently leave
+    // the command out of the client (a typo, a renamed command): a
+    // programming error, caught at start-up by every run and test.
+    if (listed.size() < part.commands.size()) {
+      for (const std::string& wanted : part.commands) {
+        if (std::none_of(listed.begin(), listed.end(),
+                         [&](const CommandSpec* spec) {
+                           return wanted == spec->command;
+                         })) {
+          std::cerr << name_ << ": no command \"" << wanted
+                    << "\" in its group\n";
+          std::abort();
+        }
+      }
     }
     summary_ += part.commands.empty() ? std::string(part.group->summary())
                                       : Listing(listed);

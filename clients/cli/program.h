@@ -30,7 +30,9 @@ class Program {
 
   // `name` heads its usage and its messages ("cellchain-qa: ..."); `parts`
   // in the order its help lists them; `tail` closes the list of commands
-  // in its --help (how things are named, the roles, the session).
+  // in its --help (how things are named, the roles, the session). A name
+  // in `parts` that is not its group's command aborts (a programming
+  // error).
   Program(std::string name, std::vector<Part> parts, std::string tail);
 
   const std::string& name() const { return name_; }
