@@ -140,10 +140,7 @@ CliChainTest::Harvest CliChainTest::VerifiedHarvest() {
 std::string CliChainTest::ReleasedQcLot(const std::string& batch_id) {
   TempDir files("cli-chain-files");
   const std::string tests_file = files.path() + "/release-tests.json";
-  std::ofstream(tests_file) << R"({"tests": [
-    {"code": "VIABILITY", "name": "Viability", "method": "7-AAD",
-     "kind": "RESULT_KIND_NUMERIC", "unit": "%", "limits": {"min": "70"},
-     "required": true}]})";
+  std::ofstream(tests_file) << kOneTestSpecification;
   std::string out = Ok(
       *quinn_, {"qc", "spec-create", "--spec-name=CHAIN-RELEASE",
                 "--product=UC-MSC, RegenHeart", "--tests-file=" + tests_file});

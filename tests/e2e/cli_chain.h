@@ -41,6 +41,13 @@ inline constexpr char kAnaPassword[] = "a second pair of eyes on every result";
 inline constexpr CastMember kAna = {"lab-ws-01", "ana", "Ana Reviewer",
                                     "qc_analyst", kAnaPassword};
 // The clinician who orders doses and receives them at the cath lab.
+// A release specification of one required test (viability >= 70 %), as
+// `qc spec-create --tests-file` reads it.
+inline constexpr char kOneTestSpecification[] = R"({"tests": [
+  {"code": "VIABILITY", "name": "Viability", "method": "7-AAD",
+   "kind": "RESULT_KIND_NUMERIC", "unit": "%", "limits": {"min": "70"},
+   "required": true}]})";
+
 inline constexpr char kCleoPassword[] = "the right cells to the right heart";
 inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
                                      "clinician", kCleoPassword};

@@ -107,10 +107,7 @@ class QaClientE2eTest : public CliChainTest {
   std::string ApprovedSpecification(const std::string& name) {
     TempDir files("qa-client-files");
     const std::string tests_file = files.path() + "/tests.json";
-    std::ofstream(tests_file) << R"({"tests": [
-      {"code": "VIABILITY", "name": "Viability", "method": "7-AAD",
-       "kind": "RESULT_KIND_NUMERIC", "unit": "%", "limits": {"min": "70"},
-       "required": true}]})";
+    std::ofstream(tests_file) << kOneTestSpecification;
     std::string created =
         QaOk(*quinn_, {"qc", "spec-create", "--spec-name=" + name,
                        "--product=UC-MSC, \"RegenHeart\"",
