@@ -128,8 +128,8 @@ absl::Status WalkMapEntry(const FieldDescriptor& field, std::string_view entry,
       if (!in.Skip(static_cast<int>(length))) return Malformed(type);
       if (number == key.number()) {
         if (key.type() == FieldDescriptor::TYPE_STRING) {
-          CC_RETURN_IF_ERROR(CheckText(
-              key, absl::StrCat(path, "[", index, "].key"), bytes));
+          CC_RETURN_IF_ERROR(
+              CheckText(key, absl::StrCat(path, "[", index, "].key"), bytes));
           std::string quoted = QuotedKey(key, bytes);
           if (!quoted.empty()) key_label = absl::StrCat("[", quoted, "]");
         }
@@ -158,8 +158,8 @@ absl::Status WalkMapEntry(const FieldDescriptor& field, std::string_view entry,
 absl::Status Walk(const Descriptor& type, std::string_view wire,
                   const std::string& prefix, int depth) {
   if (depth > kMaxDepth) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the request nests messages deeper than ", kMaxDepth));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the request nests messages deeper than ", kMaxDepth));
   }
   google::protobuf::io::CodedInputStream in(
       reinterpret_cast<const uint8_t*>(wire.data()),
@@ -170,9 +170,9 @@ absl::Status Walk(const Descriptor& type, std::string_view wire,
     if (tag == 0) break;
     const FieldDescriptor* field =
         type.FindFieldByNumber(WireFormatLite::GetTagFieldNumber(tag));
-    bool textual = field != nullptr &&
-                   (field->type() == FieldDescriptor::TYPE_STRING ||
-                    field->type() == FieldDescriptor::TYPE_MESSAGE);
+    bool textual =
+        field != nullptr && (field->type() == FieldDescriptor::TYPE_STRING ||
+                             field->type() == FieldDescriptor::TYPE_MESSAGE);
     if (!textual || WireFormatLite::GetTagWireType(tag) !=
                         WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
       // Numbers, bytes, unknown fields, and a known field sent with
@@ -211,14 +211,18 @@ absl::Status Walk(const Descriptor& type, std::string_view wire,
 
 }  // namespace
 
-bool IsFreeText(const FieldDescriptor& field) {
-  if (field.type() != FieldDescriptor::TYPE_STRING) return false;
+namespace {
+
+// True when one of the words of `field`'s name (split at '_') is in `words`.
+template <size_t N>
+bool NameHasWord(const FieldDescriptor& field,
+                 const std::array<std::string_view, N>& words) {
   std::string_view name = field.name();
   while (!name.empty()) {
     size_t end = name.find('_');
     std::string_view word = name.substr(0, end);
-    for (std::string_view free : kFreeTextWords) {
-      if (word == free) return true;
+    for (std::string_view w : words) {
+      if (word == w) return true;
     }
     if (end == std::string_view::npos) break;
     name.remove_prefix(end + 1);
@@ -226,17 +230,34 @@ bool IsFreeText(const FieldDescriptor& field) {
   return false;
 }
 
+// U+202A-U+202E (embeddings and overrides) and U+2066-U+2069 (isolates).
+bool IsBidiControl(uint32_t c) {
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+}  // namespace
+
+bool IsFreeText(const FieldDescriptor& field) {
+  return field.type() == FieldDescriptor::TYPE_STRING &&
+         NameHasWord(field, kFreeTextWords);
+}
+
 absl::Status CheckText(const FieldDescriptor& field, std::string_view path,
                        std::string_view value) {
   const bool free_text = IsFreeText(field);
+  // A password is never shown, so no bidi control can spoof it; refusing
+  // one would lock out a user whose password already holds it.
+  static constexpr std::array<std::string_view, 1> kSecretWords = {"password"};
+  const bool shown = !NameHasWord(field, kSecretWords);
+
   size_t pos = 0;
   for (int character = 1; pos < value.size(); ++character) {
     size_t at = pos;
     std::optional<uint32_t> c = NextCodePoint(value, &pos);
     if (!c.has_value()) {
       return Refuse(path, kReasonInvalidUtf8,
-                    absl::StrCat("not valid UTF-8 text (byte ", at + 1,
-                                 " of ", value.size(), ")"));
+                    absl::StrCat("not valid UTF-8 text (byte ", at + 1, " of ",
+                                 value.size(), ")"));
     }
     if (*c == 0) {
       return Refuse(path, kReasonNulCharacter,
@@ -250,14 +271,21 @@ absl::Status CheckText(const FieldDescriptor& field, std::string_view path,
     if ((control && !(free_text && allowed_in_free_text)) ||
         (line_break && !free_text)) {
       std::string what =
-          free_text
-              ? "free text may hold tab, line feed and carriage return, "
-                "and no other control character"
-              : "a single-line field holds no control character or line "
-                "break";
+          free_text ? "free text may hold tab, line feed and carriage return, "
+                      "and no other control character"
+                    : "a single-line field holds no control character or line "
+                      "break";
       return Refuse(path, kReasonControlCharacter,
                     absl::StrFormat("holds U+%04X at character %d; %s", *c,
                                     character, what));
+    }
+    if (shown && IsBidiControl(*c)) {
+      return Refuse(
+          path, kReasonBidiControl,
+          absl::StrFormat("holds U+%04X at character %d; a bidirectional "
+                          "embedding, override or isolate control changes "
+                          "the order in which the text is shown",
+                          *c, character));
     }
   }
   return absl::OkStatus();

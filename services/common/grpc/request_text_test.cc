@@ -40,9 +40,9 @@ TEST(RequestText, PlainAndInternationalTextPasses) {
 TEST(RequestText, InvalidUtf8IsRefusedNamingTheField) {
   for (const std::string& bad :
        {std::string("Ann\xff"), std::string("\xc3"),  // truncated
-        std::string("\xc0\xaf"),                       // overlong '/'
-        std::string("\xed\xa0\x80"),                   // a surrogate
-        std::string("\xf4\x90\x80\x80")}) {            // above U+10FFFF
+        std::string("\xc0\xaf"),                      // overlong '/'
+        std::string("\xed\xa0\x80"),                  // a surrogate
+        std::string("\xf4\x90\x80\x80")}) {           // above U+10FFFF
     absl::Status status = Check(CreateUser(bad));
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(FieldOf(status), "printed_name");
@@ -65,8 +65,9 @@ TEST(RequestText, SingleLineFieldRefusesEveryControlCharacter) {
   for (const std::string& bad :
        {std::string("Ann\x1b[2J"), std::string("Ann\r"), std::string("A\nB"),
         std::string("A\tB"), std::string("A\x7f"),
-        std::string("A\xc2\x9b"),         // U+009B, the C1 CSI
-        std::string("A\xe2\x80\xa8" "B")}) {  // U+2028 LINE SEPARATOR
+        std::string("A\xc2\x9b"),  // U+009B, the C1 CSI
+        std::string("A\xe2\x80\xa8"
+                    "B")}) {  // U+2028 LINE SEPARATOR
     absl::Status status = Check(CreateUser(bad));
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(FieldOf(status), "printed_name") << bad;
@@ -86,6 +87,39 @@ TEST(RequestText, FreeTextTakesTabAndLineBreaksButNoOtherControl) {
     EXPECT_EQ(FieldOf(status), "context.reason") << bad;
     EXPECT_EQ(ReasonOf(status), kReasonControlCharacter) << bad;
   }
+}
+
+TEST(RequestText, NoShownTextHoldsABidiControl) {
+  // "abc" U+202E "fdp.exe" is shown as "abcexe.pdf": a name or a note that
+  // reads otherwise than it is stored.
+  const std::string rlo =
+      "abc\xe2\x80\xae"
+      "fdp.exe";
+  absl::Status name = Check(CreateUser(rlo));
+  EXPECT_EQ(name.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(name), "printed_name");
+  EXPECT_EQ(ReasonOf(name), kReasonBidiControl);
+  EXPECT_EQ(name.message(),
+            "printed_name: holds U+202E at character 4; a bidirectional "
+            "embedding, override or isolate control changes the order in "
+            "which the text is shown");
+  EXPECT_EQ(ReasonOf(Check(CreateUser("Ann", rlo))), kReasonBidiControl)
+      << "free text too";
+  for (const std::string& bad :
+       {std::string("a\xe2\x80\xaa"), std::string("a\xe2\x80\xad"),
+        std::string("a\xe2\x81\xa6"), std::string("a\xe2\x81\xa9")}) {
+    EXPECT_EQ(ReasonOf(Check(CreateUser(bad))), kReasonBidiControl) << bad;
+  }
+  // Right-to-left text needs none: Hebrew and Arabic pass, as do the
+  // invisible LRM/RLM marks (U+200E, U+200F), which reorder nothing.
+  EXPECT_TRUE(
+      Check(CreateUser("\u05E9\u05E8\u05D4 \u0644\u064A\u0644\u0649")).ok());
+  EXPECT_TRUE(Check(CreateUser("Ann\xe2\x80\x8f")).ok());
+  // A password is never shown.
+  CreateUserRequest secret;
+  ASSERT_TRUE(secret.ParseFromString(CreateUser("Ann")));
+  secret.set_temporary_password(rlo + " 12345");
+  EXPECT_TRUE(Check(secret.SerializeAsString()).ok());
 }
 
 TEST(RequestText, RepeatedNestedAndMapValuesAreNamedByTheirPath) {
