@@ -402,7 +402,8 @@ void DeclareDoseFlags(config::Loader& loader, DoseOptions& o) {
                 "Why (audited); required by patient-show --reveal, return "
                 "and destroy.");
   loader.String("order-id", &o.order_id,
-                "The order, ord_... (release: as read from the order sheet).");
+                "The order, ord_... (release: as read from the order sheet; "
+                "the dose\nmust be its own).");
   loader.String("cells", &o.cells, "Prescribed viable cells (default 1e7).");
   loader.String("volume-ml", &o.volume_ml, "Final volume, ml (default 20).");
   loader.String("vehicle", &o.vehicle,
@@ -588,9 +589,9 @@ const Group& MakeGroup() {
                 "refuse now.\n"},
                Show},
               {{kRelease,
-                "dose-id order-id scan! subject-id! date-of-birth! initials! "
+                "order-id! dose-id scan! subject-id! date-of-birth! initials! "
                 "acknowledge reason password-stdin password-env",
-                "cellchain dose release --dose-id=dos_... | --order-id=ord_..."
+                "cellchain dose release --order-id=ord_... [--dose-id=dos_...]"
                 "\n"
                 "    --scan=LABEL|- --subject-id=ID --date-of-birth=YYYY-MM-DD "
                 "--initials=JD\n"
@@ -598,14 +599,13 @@ const Group& MakeGroup() {
                 "--password-env=VAR]\n"
                 "The pharmacist releases the dose (RELEASED) when every gate "
                 "holds: the\n"
-                "lot, the count, the verification, the label scanned, the "
-                "patient read\n"
-                "from the order sheet, expiry, holds, custody, temperature. "
-                "The dose is\n"
-                "--dose-id, or the order sheet's --order-id's dose not yet "
-                "released;\n"
-                "given both, a dose not of that order is refused before "
-                "signing (exit 1).\n"
+                "dose the order sheet's --order-id's (WRONG_ORDER), the lot, "
+                "the count,\n"
+                "the verification, the label scanned, the patient read from "
+                "the order\n"
+                "sheet, expiry, holds, custody, temperature. The dose is "
+                "--dose-id, or\n"
+                "the order's dose not yet released, which the service finds.\n"
                 "Every gate is printed with its result; a refusal names each "
                 "failing\n"
                 "gate (exit 1). The password is typed without echo unless "
@@ -632,9 +632,11 @@ const Group& MakeGroup() {
                 "[--seal-broken]\n"
                 "Takes back an issued dose: accepts the cath lab's handoff "
                 "back by\n"
-                "scanning the bag (the bag's one open handoff unless "
-                "--handoff-id names\n"
-                "it). A broken seal puts the bag on hold. Pharmacist.\n"},
+                "scanning the bag (the bag's one handoff back, which the "
+                "service finds,\n"
+                "unless --handoff-id names it). A broken seal puts the bag on "
+                "hold.\n"
+                "Pharmacist.\n"},
                Return},
               {{kDestroy,
                 "dose-id! witness! reason! password-stdin password-env "

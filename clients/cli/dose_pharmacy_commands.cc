@@ -1,5 +1,9 @@
 // cellchain dose release|issue|return|destroy|list: the pharmacy's
-// commands (cellchain.dose.v1.DoseService).
+// commands (cellchain.dose.v1.DoseService). They pass on what the
+// pharmacist has in hand — the order sheet's order, the bag's scan — and
+// the service decides: which dose the order's is and that the bag is it,
+// which handoff brings the bag back, so that every client gets the same
+// answer where the release is signed and recorded.
 #include <algorithm>
 #include <iostream>
 #include <string_view>
@@ -8,7 +12,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/dose_commands_internal.h"
 #include "clients/cli/session.h"
@@ -19,13 +22,17 @@
 namespace cellchain::cli::dose_cli {
 namespace {
 
-// Every gate of a release, in the order the service judges them
-// (services/dose/rules.h ReleaseGates), with what it checks.
+// Every gate of a release, in the order the service judges them (the
+// order sheet's first, in services/dose/release.cc, then rules.h
+// ReleaseGates), with what it checks. A WRONG_ORDER refusal comes before
+// the others are judged, so no table is printed for it.
 struct Gate {
   const char* reason;
   const char* checks;
 };
 constexpr Gate kGates[] = {
+    {dose::kReasonWrongOrder,
+     "the dose is the one prepared for the order sheet's order"},
     {dose::kReasonLotNotReleased, "the lot is released by QA"},
     {dose::kReasonConditionNotAcknowledged,
      "a conditional lot's pending tests are acknowledged"},
@@ -87,67 +94,18 @@ void PrintGates(
   table.Print(std::cout);
 }
 
-// The dose a release is of: --dose-id, or the dose of --order-id (the
-// order on the pharmacist's order sheet) not yet released, issued or
-// destroyed (an order has one such dose; ORDER_HAS_DOSE); given both,
-// the dose must be that order's, so that the sheet in hand is the bag's.
-// The dose id, or "" after a one-line refusal, `*code` its exit status:
-// 2 when neither is given or the order has several doses awaiting release,
-// 1 when the server refuses the order or the dose is not the order's.
-std::string DoseToRelease(std::shared_ptr<grpc::Channel> channel,
-                          const DoseOptions& o, int* code) {
-  if (o.order_id.empty()) {
-    if (o.dose_id.empty()) {
-      *code = Fail(kRelease,
-                   "--dose-id or --order-id is required; see " + ProgramName() +
-                       " dose release --help",
-                   2);
-    }
-    return o.dose_id;
-  }
-  v1::GetOrderRequest request;
-  request.set_order_id(o.order_id);
-  v1::GetOrderResponse response;
-  grpc::Status status = Call(channel, o, &Stub::GetOrder, request, &response);
-  if (!status.ok()) {
-    *code = Report(kRelease, status);
+// The dose a refusal of a release names: --dose-id, or, released by the
+// order sheet alone, the one the service judged ("dose <id> cannot be
+// released: ..."); "" when neither says.
+std::string RefusedDose(const DoseOptions& o, const std::string& message) {
+  if (!o.dose_id.empty()) return o.dose_id;
+  constexpr std::string_view kHead = "dose ";
+  const size_t end = message.find(" cannot be released: ");
+  if (message.compare(0, kHead.size(), kHead) != 0 ||
+      end == std::string::npos) {
     return "";
   }
-  std::vector<std::string> awaiting, all;
-  for (const v1::Dose& d : response.doses()) {
-    if (d.dose_id() == o.dose_id) return o.dose_id;
-    all.push_back(absl::StrCat(d.dose_id(), " ", State(d.state())));
-    // Those a release judges the gates of (services/dose/release.cc): a
-    // dose the lab has not verified yet is shown failing its gates, not
-    // hidden behind "no dose".
-    if (d.state() != v1::DOSE_STATE_RELEASED &&
-        d.state() != v1::DOSE_STATE_ISSUED &&
-        d.state() != v1::DOSE_STATE_DESTROYED) {
-      awaiting.push_back(d.dose_id());
-    }
-  }
-  const std::string doses =
-      all.empty() ? "none" : Printable(absl::StrJoin(all, ", "));
-  if (!o.dose_id.empty()) {
-    *code = Fail(kRelease,
-                 absl::StrCat("--order-id: dose ", Printable(o.dose_id),
-                              " is not of order ", Printable(o.order_id),
-                              " (its doses: ", doses, ")"),
-                 1);
-    return "";
-  }
-  if (awaiting.size() == 1) return awaiting[0];
-  *code = Fail(kRelease,
-               awaiting.empty()
-                   ? absl::StrCat("--order-id: order ", Printable(o.order_id),
-                                  " has no dose awaiting release (its doses: ",
-                                  doses, ")")
-                   : absl::StrCat("--order-id: order ", Printable(o.order_id),
-                                  " has ", awaiting.size(),
-                                  " doses awaiting release; name one with "
-                                  "--dose-id"),
-               awaiting.empty() ? 1 : 2);
-  return "";
+  return message.substr(kHead.size(), end - kHead.size());
 }
 
 }  // namespace
@@ -156,10 +114,10 @@ int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   v1::ReleaseDoseRequest request;
   // The bag's scan first: a scanner types it before a password on stdin.
   if (!ReadScan(kRelease, o.scan, request.mutable_label_scan())) return 2;
-  int refused = 0;
-  const std::string dose_id = DoseToRelease(channel, o, &refused);
-  if (dose_id.empty()) return refused;
-  request.set_dose_id(dose_id);
+  // The service checks the dose against the order sheet's order, or finds
+  // the order's dose when none is named.
+  request.set_order_id(o.order_id);
+  request.set_dose_id(o.dose_id);
   request.set_subject_id(o.subject_id);
   request.set_date_of_birth(o.date_of_birth);
   request.set_initials(o.initials);
@@ -179,7 +137,10 @@ int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
     std::vector<std::pair<std::string, std::string>> failed =
         FailedGates(status.error_message());
     if (!failed.empty()) {
-      std::cout << "dose " << Printable(dose_id)
+      const std::string dose_id = RefusedDose(o, status.error_message());
+      std::cout << "dose "
+                << (dose_id.empty() ? "of order " + Printable(o.order_id)
+                                    : Printable(dose_id))
                 << " NOT released; the gates:\n";
       PrintGates(failed);
     }
@@ -223,60 +184,12 @@ int Issue(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   return 0;
 }
 
-namespace {
-
-// The handoff a return accepts: --handoff-id, or the one open handoff of the
-// dose's bag — the cath lab's back to the pharmacy, whose id the pharmacist
-// does not have in hand (the bag is). "" after a one-line refusal, `*code`
-// its exit status: 1 when the server refuses a read or the bag has no open
-// handoff, 2 when it has several (then --handoff-id names one).
-std::string HandoffToAccept(std::shared_ptr<grpc::Channel> channel,
-                            const DoseOptions& o, int* code) {
-  if (!o.handoff_id.empty()) return o.handoff_id;
-  v1::GetDoseRequest dose_request;
-  dose_request.set_dose_id(o.dose_id);
-  v1::GetDoseResponse dose;
-  grpc::Status status = Call(channel, o, &Stub::GetDose, dose_request, &dose);
-  if (!status.ok()) {
-    *code = Report(kReturn, status);
-    return "";
-  }
-  custody::v1::GetItemRequest item_request;
-  item_request.set_item_id(dose.dose().item_id());
-  custody::v1::GetItemResponse item;
-  status = Call(channel, o, &custody::v1::CustodyService::Stub::GetItem,
-                item_request, &item);
-  if (!status.ok()) {
-    *code = Report(kReturn, status);
-    return "";
-  }
-  std::vector<std::string> open;
-  for (const custody::v1::Handoff& h : item.handoffs()) {
-    if (h.status() == "OPEN") open.push_back(h.handoff_id());
-  }
-  if (open.size() == 1) return open[0];
-  *code = Fail(
-      kReturn,
-      open.empty()
-          ? absl::StrCat("--handoff-id: bag ", Printable(dose.dose().item_id()),
-                         " has no open handoff; the cath lab hands it back "
-                         "first (custody handoff --to-location=...)")
-          : absl::StrCat("--handoff-id: bag ", Printable(dose.dose().item_id()),
-                         " has ", open.size(), " open handoffs (",
-                         Printable(absl::StrJoin(open, ", ")), "); name one"),
-      open.empty() ? 1 : 2);
-  return "";
-}
-
-}  // namespace
-
 int Return(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   v1::ReturnDoseRequest request;
   request.set_dose_id(o.dose_id);
   if (!ReadScan(kReturn, o.scan, request.mutable_scan())) return 2;
-  int refused = 0;
-  request.set_handoff_id(HandoffToAccept(channel, o, &refused));
-  if (request.handoff_id().empty()) return refused;
+  // Empty: the service finds the bag's handoff back.
+  request.set_handoff_id(o.handoff_id);
   request.set_condition(o.condition);
   request.set_seal_intact(!o.seal_broken);
   *request.mutable_context() = NewRequestContext(o);

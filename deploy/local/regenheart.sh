@@ -430,10 +430,11 @@ ch_release() {
   step "Phil releases the dose for this patient: the bag's label scanned, every gate shown"
   local scan
   scan="$(datamatrix "${RH_LABELS}/dose-bag.zpl")"
-  echo "(the scanner reads the bag's label: ${scan}; the patient is read from the order sheet)"
-  show "${phil[@]}" dose release --dose-id="${dose}" --scan=- --subject-id="${RH_SUBJECT}" \
+  echo "(the scanner reads the bag's label: ${scan}; the order and the patient are read from the"
+  echo " order sheet: the service finds the order's dose and checks the bag is it)"
+  show "${phil[@]}" dose release --order-id="${order}" --scan=- --subject-id="${RH_SUBJECT}" \
     --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" --password-stdin
-  OUT="$(cellchain_person "${phil[@]}" dose release --dose-id="${dose}" --scan=- \
+  OUT="$(cellchain_person "${phil[@]}" dose release --order-id="${order}" --scan=- \
     --subject-id="${RH_SUBJECT}" --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" \
     --password-stdin <<<"${scan}"$'\n'"${STACK_PHARM_PASSWORD}")" || {
     printf '%s\n' "${OUT}"

@@ -236,6 +236,7 @@ v1::ReleaseDoseRequest DoseTest::Release(const v1::Dose& dose) {
   v1::ReleaseDoseRequest request;
   *request.mutable_context() = Ctx();
   request.set_dose_id(dose.dose_id());
+  request.set_order_id(dose.order_id());
   request.set_label_scan(Label(dose));
   request.set_subject_id(dose.subject_id());
   request.set_date_of_birth("1958-03-21");

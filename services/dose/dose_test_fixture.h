@@ -85,8 +85,8 @@ class DoseTest : public testing::ServiceFixture {
 
   // What a scanner reads from the dose bag's label: 001, 003, 005, 040.
   static std::string Label(const v1::Dose& dose);
-  // phil's release of `dose`, the label scanned and the patient read as
-  // they are.
+  // phil's release of `dose` for its order, the label scanned and the
+  // patient read as they are.
   v1::ReleaseDoseRequest Release(const v1::Dose& dose);
   absl::StatusOr<v1::ReleaseDoseResponse> ReleaseAs(
       const v1::ReleaseDoseRequest& request,
@@ -99,8 +99,9 @@ class DoseTest : public testing::ServiceFixture {
                                const std::string& issued_handoff_id);
   // cleo hands the bag of `dose` back to phil: the handoff's id.
   absl::StatusOr<std::string> HandBackToPharmacy(const v1::Dose& dose);
-  // phil's return of `dose` for `reason` over `handoff_id`, its label
-  // scanned and its seal intact.
+  // phil's return of `dose` for `reason` over `handoff_id` (empty: the
+  // service finds the bag's handoff back), its label scanned and its seal
+  // intact.
   v1::ReturnDoseRequest Return(const v1::Dose& dose,
                                const std::string& handoff_id,
                                const std::string& reason);

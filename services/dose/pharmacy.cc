@@ -17,9 +17,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/fields/fields.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
+#include "services/custody/reasons.h"
 #include "services/dose/dose.h"
 #include "services/dose/dose_internal.h"
 #include "services/dose/store.h"
@@ -65,6 +67,62 @@ constexpr std::initializer_list<v1::DoseState> kDestroyable = {
     v1::DOSE_STATE_PREPARED,       v1::DOSE_STATE_COUNTED,
     v1::DOSE_STATE_NOT_ACCEPTABLE, v1::DOSE_STATE_VERIFIED,
     v1::DOSE_STATE_RELEASED,       v1::DOSE_STATE_RETURNED};
+
+// The handoff a return of `dose` accepts, from its bag's `item` as custody
+// has it: `named`, when it is one of the bag's own handoffs and not the
+// issue's (CUSTODY_BROKEN otherwise); else the bag's handoff back since
+// the issue — the one open (FAILED_PRECONDITION HANDOFF_NOT_OPEN when
+// none, INVALID_ARGUMENT `handoff_id` when several), or, none open, the
+// last one `caller` accepted: a retry of a return whose dose side did not
+// commit, which custody's replay of this request's acceptance confirms (an
+// acceptance by any other request custody refuses, HANDOFF_NOT_OPEN).
+absl::StatusOr<std::string> HandoffBack(
+    const custody::v1::GetItemResponse& item, const v1::Dose& dose,
+    const std::string& named, const std::string& caller) {
+  const auto& handoffs = item.handoffs();
+  if (!named.empty()) {
+    const bool bags_own = std::any_of(
+        handoffs.begin(), handoffs.end(), [&](const custody::v1::Handoff& h) {
+          return h.handoff_id() == named &&
+                 h.handoff_id() != dose.issued_handoff_id();
+        });
+    if (!bags_own) {
+      return FailedRule(
+          kReasonCustodyBroken,
+          absl::StrCat("handoff ", named, " is not a handoff back of dose ",
+                       dose.dose_id(), "'s bag ", dose.item_id()));
+    }
+    return named;
+  }
+  // Those after the issue's (custody lists them oldest first).
+  auto since = std::find_if(handoffs.begin(), handoffs.end(),
+                            [&](const custody::v1::Handoff& h) {
+                              return h.handoff_id() == dose.issued_handoff_id();
+                            });
+  since = since == handoffs.end() ? handoffs.begin() : std::next(since);
+  std::vector<std::string> open;
+  const custody::v1::Handoff* accepted = nullptr;
+  for (auto h = since; h != handoffs.end(); ++h) {
+    if (h->status() == "OPEN") open.push_back(h->handoff_id());
+    if (h->status() == "ACCEPTED") {
+      accepted = h->accepted_by_user_id() == caller ? &*h : nullptr;
+    }
+  }
+  if (open.size() == 1) return open.front();
+  if (open.size() > 1) {
+    return InvalidField(
+        "handoff_id",
+        absl::StrCat("bag ", dose.item_id(), " has ", open.size(),
+                     " handoffs open (", absl::StrJoin(open, ", "),
+                     "): name the one back to the pharmacy"));
+  }
+  if (accepted != nullptr) return accepted->handoff_id();
+  return FailedRule(
+      custody::kReasonHandoffNotOpen,
+      absl::StrCat("bag ", dose.item_id(), " of dose ", dose.dose_id(),
+                   " has no handoff back to the pharmacy open: the cath lab "
+                   "hands it back first (custody handoff)"));
+}
 
 absl::Status RequireUnexpired(const v1::Dose& dose, absl::Time now) {
   if (now < fields::ToTime(dose.expires_at())) return absl::OkStatus();
@@ -160,9 +218,6 @@ absl::StatusOr<v1::IssueDoseResponse> Dose::IssueDose(
 absl::StatusOr<v1::ReturnDoseResponse> Dose::ReturnDose(
     const P& caller, const v1::ReturnDoseRequest& request) {
   if (request.dose_id().empty()) return InvalidField("dose_id", "required");
-  if (request.handoff_id().empty()) {
-    return InvalidField("handoff_id", "required");
-  }
   if (request.scan().empty()) return InvalidField("scan", "required");
   CC_RETURN_IF_ERROR(
       fields::RequireText(request.context().reason(), "context.reason"));
@@ -180,28 +235,19 @@ absl::StatusOr<v1::ReturnDoseResponse> Dose::ReturnDose(
             RequireState(locked, {v1::DOSE_STATE_ISSUED}, "a return"));
         // The handoff must be the bag's own: open, or (a retry whose
         // dose side did not commit) accepted already, which custody's
-        // replay of this request's acceptance then confirms.
+        // replay of this request's acceptance then confirms. Found here
+        // when not named: the pharmacist has the bag, not the handoff's id.
         custody::v1::GetItemRequest get;
         get.set_item_id(locked.item_id());
         CC_ASSIGN_OR_RETURN(custody::v1::GetItemResponse item,
                             items_->GetItem(get));
-        const bool bags_own =
-            std::any_of(item.handoffs().begin(), item.handoffs().end(),
-                        [&](const custody::v1::Handoff& h) {
-                          return h.handoff_id() == request.handoff_id() &&
-                                 h.handoff_id() != locked.issued_handoff_id();
-                        });
-        if (!bags_own) {
-          return FailedRule(
-              kReasonCustodyBroken,
-              absl::StrCat("handoff ", request.handoff_id(),
-                           " is not a handoff back of dose ", locked.dose_id(),
-                           "'s bag ", locked.item_id()));
-        }
+        CC_ASSIGN_OR_RETURN(
+            std::string handoff_id,
+            HandoffBack(item, locked, request.handoff_id(), caller.user_id));
         custody::v1::AcceptHandoffRequest accept;
         accept.mutable_context()->set_request_id(
             idempotency::DerivedRequestId(request_id, "return"));
-        accept.set_handoff_id(request.handoff_id());
+        accept.set_handoff_id(handoff_id);
         accept.set_scan(request.scan());
         accept.set_condition(request.condition());
         accept.set_seal_intact(request.seal_intact());

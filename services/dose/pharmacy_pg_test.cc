@@ -1,9 +1,10 @@
 // The pharmacy's issue, return and destruction when something goes wrong
 // between custody's change and the dose's row (DoseTest, against a real
 // PostgreSQL and the real custody): custody's answer lost after it did its
-// part, a handoff that is not the bag's way back, and someone trying to
-// change the dose in between. What a pharmacist sees: the dose and its bag
-// agree, and a retry with the same request id completes.
+// part, a handoff that is not the bag's way back, a return with no handoff
+// back (or several) to find, and someone trying to change the dose in
+// between. What a pharmacist sees: the dose and its bag agree, and a retry
+// with the same request id completes.
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,12 +14,15 @@
 #include "gtest/gtest.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
+#include "services/custody/reasons.h"
 #include "services/dose/dose_test_fixture.h"
 
 namespace cellchain::dose {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 // Custody through custody::DirectCustody, with `after_change`
 // called once custody has made a change (a handoff started or accepted, an item
@@ -29,6 +33,9 @@ class Interleaved final : public ItemPort {
   explicit Interleaved(ItemPort* inner) : inner_(inner) {}
 
   std::function<absl::Status()> after_change = [] { return absl::OkStatus(); };
+  // Changes custody's answer to GetItem, as custody never answers.
+  std::function<void(custody::v1::GetItemResponse&)> edit_item =
+      [](custody::v1::GetItemResponse&) {};
 
   absl::StatusOr<custody::v1::RegisterItemResponse> RegisterItem(
       const auth::Principal& caller,
@@ -37,7 +44,10 @@ class Interleaved final : public ItemPort {
   }
   absl::StatusOr<custody::v1::GetItemResponse> GetItem(
       const custody::v1::GetItemRequest& request) override {
-    return inner_->GetItem(request);
+    absl::StatusOr<custody::v1::GetItemResponse> item =
+        inner_->GetItem(request);
+    if (item.ok()) edit_item(*item);
+    return item;
   }
   absl::StatusOr<custody::v1::EndItemResponse> EndItem(
       const auth::Principal& caller,
@@ -190,6 +200,106 @@ TEST_F(PharmacyTest, AReturnWhoseAcceptanceAnswerWasLostCompletesOnRetry) {
   EXPECT_EQ(bag.custodian_user_id(), "phil");
   EXPECT_TRUE(bag.open_handoff_id().empty());
   EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_RETURNED);
+}
+
+TEST_F(PharmacyTest, AReturnFindsTheBagsHandoffBack) {
+  v1::Dose dose = ReleasedDose();
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+  const int64_t records = DoseRecords();
+  // On its way to the cath lab, then held there: the issue's handoff is no
+  // way back, and nothing is handed back yet: nothing to take back.
+  for (bool received : {false, true}) {
+    if (received) CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
+    auto refused =
+        dose_->ReturnDose(phil_, Return(dose, "", "infusion postponed"));
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(ReasonOf(refused.status()), custody::kReasonHandoffNotOpen)
+        << refused.status();
+    EXPECT_THAT(std::string(refused.status().message()),
+                HasSubstr("no handoff back to the pharmacy open"));
+  }
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_ISSUED);
+  EXPECT_EQ(DoseRecords(), records);
+  EXPECT_EQ(Item(dose.item_id()).custodian_user_id(), "cleo");
+
+  // Handed back: the pharmacist scans the bag, with no handoff id in hand.
+  CC_ASSERT_OK_AND_ASSIGN(std::string returning, HandBackToPharmacy(dose));
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto returned,
+      dose_->ReturnDose(phil_, Return(dose, "", "infusion postponed")));
+  EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
+  custody::v1::GetItemRequest get;
+  get.set_item_id(dose.item_id());
+  CC_ASSERT_OK_AND_ASSIGN(auto bag, custody_->GetItem(get));
+  EXPECT_EQ(bag.item().custodian_user_id(), "phil");
+  EXPECT_TRUE(bag.item().open_handoff_id().empty());
+  ASSERT_GT(bag.handoffs_size(), 0);
+  EXPECT_EQ(bag.handoffs(bag.handoffs_size() - 1).handoff_id(), returning);
+  EXPECT_EQ(bag.handoffs(bag.handoffs_size() - 1).status(), "ACCEPTED");
+  EXPECT_THAT(Actions("dose", dose.dose_id()), Contains("dose.return"));
+}
+
+TEST_F(PharmacyTest, AReturnByTheBagWhoseAcceptanceAnswerWasLostCompletes) {
+  v1::Dose dose = ReleasedDose();
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
+  CC_ASSERT_OK(HandBackToPharmacy(dose).status());
+  v1::ReturnDoseRequest ret = Return(dose, "", "infusion postponed");
+  LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
+  auto lost = pharmacy_dose_->ReturnDose(phil_, ret);
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  // Custody took the bag back, so no handoff back is open any more: the
+  // retry finds the one this request accepted, and custody replays it.
+  CC_ASSERT_OK_AND_ASSIGN(auto returned,
+                          pharmacy_dose_->ReturnDose(phil_, ret));
+  EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
+  EXPECT_EQ(Item(dose.item_id()).custodian_user_id(), "phil");
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_RETURNED);
+  // Another request, not this one, accepted it: that is no return of it.
+  // (released again by paula: phil issued and took it back.)
+  CC_ASSERT_OK(
+      ReleaseAs(Release(returned.dose()), &paula_, kPaulaPassword).status());
+  CC_ASSERT_OK_AND_ASSIGN(issued, dose_->IssueDose(phil_, Issue(dose)));
+  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
+  CC_ASSERT_OK_AND_ASSIGN(std::string again, HandBackToPharmacy(dose));
+  custody::v1::AcceptHandoffRequest accept;
+  *accept.mutable_context() = Ctx();
+  accept.set_handoff_id(again);
+  accept.set_scan(Label(dose));
+  accept.set_seal_intact(true);
+  CC_ASSERT_OK(custody_->AcceptHandoff(phil_, accept).status());
+  auto refused = pharmacy_dose_->ReturnDose(
+      phil_, Return(dose, "", "infusion postponed again"));
+  EXPECT_EQ(ReasonOf(refused.status()), custody::kReasonHandoffNotOpen)
+      << refused.status();
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_ISSUED);
+}
+
+TEST_F(PharmacyTest, AReturnNamesNoHandoffWhenSeveralAreOpen) {
+  v1::Dose dose = ReleasedDose();
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
+  CC_ASSERT_OK_AND_ASSIGN(std::string returning, HandBackToPharmacy(dose));
+  // Custody keeps one handoff open per item; were it to show two, the
+  // return takes neither of them on a guess.
+  interleaved_->edit_item = [](custody::v1::GetItemResponse& item) {
+    custody::v1::Handoff twin = item.handoffs(item.handoffs_size() - 1);
+    twin.set_handoff_id("hnd_twin");
+    *item.add_handoffs() = twin;
+  };
+  auto refused =
+      pharmacy_dose_->ReturnDose(phil_, Return(dose, "", "infusion postponed"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(refused.status()), "handoff_id") << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(returning + ", hnd_twin"));
+  EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_ISSUED);
+  EXPECT_EQ(Item(dose.item_id()).open_handoff_id(), returning);
+  // Named, it is taken back.
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto returned, pharmacy_dose_->ReturnDose(
+                         phil_, Return(dose, returning, "infusion postponed")));
+  EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
 }
 
 TEST_F(PharmacyTest, AReturnTakesOnlyTheBagsOwnHandoffBack) {

@@ -41,6 +41,10 @@ inline constexpr char kReasonLotDivisionsExhausted[] =
 inline constexpr char kReasonRequestRefusedBefore[] = "REQUEST_REFUSED_BEFORE";
 // The dose is not in a state the action takes.
 inline constexpr char kReasonDoseState[] = "DOSE_STATE";
+// A release's order, as the pharmacist scanned it from the order sheet, is
+// not the order the dose was prepared for: the sheet in hand is not the
+// bag's. Judged before the gates and written nowhere (release.cc).
+inline constexpr char kReasonWrongOrder[] = "WRONG_ORDER";
 
 // The gates of a release (rules.h ReleaseGates), in the order checked.
 // LOT_NOT_RELEASED also refuses a preparation from a lot QA has not

@@ -1,6 +1,14 @@
 // The pharmacist's release of a dose, and the read of a dose with what a
 // release would refuse now.
 //
+// The release is for the order on the pharmacist's order sheet: the dose
+// named must be the one prepared for it (WRONG_ORDER), or, none named, it
+// is the order's one dose awaiting release. Here, not in each client, so
+// that every client (the CLI, a web console, a pharmacy system) gets the
+// same check where the release is signed and recorded. A WRONG_ORDER
+// refusal writes nothing: the request names a dose and an order that do
+// not belong together, and which of the two was meant is unknown.
+//
 // Every gate of rules.h ReleaseGates is judged inside the releasing
 // transaction, after the dose's row is locked: the lot is read from qc
 // then and checked against QA's signed record in the transaction, the bag
@@ -10,6 +18,7 @@
 // wrote nothing. Segregation of duties: the releasing pharmacist recorded
 // nothing of the dose's preparation, count or verification (their own
 // earlier refused releases are no step of it).
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +70,59 @@ common::v1::EntityRef DoseRef(const std::string& id) {
   return ref;
 }
 
+bool Releasable(v1::DoseState state) {
+  return std::find(kReleasable.begin(), kReleasable.end(), state) !=
+         kReleasable.end();
+}
+
+// The dose `request` releases, its row locked: request.dose_id(), or the
+// order's one dose in a state a release judges; either way, one prepared
+// for the order sheet's request.order_id(). FAILED_PRECONDITION
+// WRONG_ORDER (the dose is another order's), DOSE_STATE (the order has no
+// dose awaiting release); INVALID_ARGUMENT `dose_id` (it has several: a
+// not acceptable one beside its live one); NOT_FOUND DOSE_NOT_FOUND,
+// ORDER_NOT_FOUND.
+absl::StatusOr<v1::Dose> DoseToRelease(pg::Transaction& tx,
+                                       const v1::ReleaseDoseRequest& request) {
+  const std::string& order_id = request.order_id();
+  std::string dose_id = request.dose_id();
+  if (dose_id.empty()) {
+    CC_ASSIGN_OR_RETURN(std::vector<v1::Dose> doses,
+                        LoadDosesOfOrder(tx, order_id));
+    if (doses.empty()) CC_RETURN_IF_ERROR(LoadOrder(tx, order_id).status());
+    std::vector<std::string> awaiting, all;
+    for (const v1::Dose& d : doses) {
+      all.push_back(absl::StrCat(d.dose_id(), " ", StateWord(d.state())));
+      if (Releasable(d.state())) awaiting.push_back(d.dose_id());
+    }
+    if (awaiting.empty()) {
+      return FailedRule(
+          kReasonDoseState,
+          absl::StrCat("order ", order_id,
+                       " has no dose awaiting release (its doses: ",
+                       all.empty() ? "none" : absl::StrJoin(all, ", "), ")"));
+    }
+    if (awaiting.size() > 1) {
+      return InvalidField(
+          "dose_id", absl::StrCat("order ", order_id, " has ", awaiting.size(),
+                                  " doses awaiting release (",
+                                  absl::StrJoin(awaiting, ", "),
+                                  "): name the one in hand"));
+    }
+    dose_id = awaiting.front();
+  }
+  CC_ASSIGN_OR_RETURN(v1::Dose dose,
+                      LoadDose(tx, dose_id, /*for_update=*/true));
+  if (dose.order_id() != order_id) {
+    return FailedRule(
+        kReasonWrongOrder,
+        absl::StrCat("dose ", dose.dose_id(), " is of order ", dose.order_id(),
+                     ", not of the order sheet's ", order_id,
+                     ": the sheet in hand is not this bag's"));
+  }
+  return dose;
+}
+
 }  // namespace
 
 template <typename Executor>
@@ -93,13 +155,17 @@ absl::StatusOr<ReleaseFacts> Dose::Gather(Executor& executor,
 
 absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
     const P& caller, const v1::ReleaseDoseRequest& request) {
-  if (request.dose_id().empty()) return InvalidField("dose_id", "required");
+  if (request.order_id().empty()) {
+    return InvalidField("order_id", "required: the order sheet's order");
+  }
   const std::string& request_id = request.context().request_id();
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
   CC_ASSIGN_OR_RETURN(auth::Signature signature,
                       SignAs(*signatures_, caller, request.signature(),
                              common::v1::SIGNATURE_MEANING_RELEASED,
                              "ReleaseDose", request_id));
+  // The dose judged, for the refusal's record below.
+  std::string judged_dose_id;
   absl::StatusOr<v1::ReleaseDoseResponse> released =
       ledger::RecordOnce<v1::ReleaseDoseResponse>(
           *pool_, *ledger_, {kServiceName, "ReleaseDose", signature.actor},
@@ -107,9 +173,9 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
           [&](ledger::Recorder& audit,
               v1::ReleaseDoseResponse& response) -> absl::Status {
             pg::Transaction& tx = audit.tx();
-            CC_ASSIGN_OR_RETURN(v1::Dose dose, LoadDose(tx, request.dose_id(),
-                                                        /*for_update=*/true));
+            CC_ASSIGN_OR_RETURN(v1::Dose dose, DoseToRelease(tx, request));
             CC_RETURN_IF_ERROR(RequireState(dose, kReleasable, "a release"));
+            judged_dose_id = dose.dose_id();
             CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
                 tx, signature.actor.user_id(), {DoseRef(dose.dose_id())},
                 {"dose.release_refused"}));
@@ -141,13 +207,15 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
                     .status());
             CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
                                 LoadDose(tx, dose.dose_id()));
-            const std::string reason =
-                acknowledged.empty()
-                    ? ""
-                    : absl::StrCat("lot ", dose.lot_id(),
-                                   " conditionally released; pending "
-                                   "acknowledged: ",
-                                   absl::StrJoin(acknowledged, ", "));
+            // The order sheet the pharmacist released against.
+            std::string reason =
+                absl::StrCat("order sheet ", request.order_id());
+            if (!acknowledged.empty()) {
+              absl::StrAppend(&reason, "; lot ", dose.lot_id(),
+                              " conditionally released; pending "
+                              "acknowledged: ",
+                              absl::StrJoin(acknowledged, ", "));
+            }
             return audit
                 .Append("dose.release", "dose", dose.dose_id(), response.dose(),
                         reason, IdentifiersOf(dose), signature.manifestation)
@@ -157,7 +225,7 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
     // The refusal of a safety gate is audited, in its own transaction.
     CC_RETURN_IF_ERROR(
         pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
-          CC_ASSIGN_OR_RETURN(v1::Dose dose, LoadDose(tx, request.dose_id()));
+          CC_ASSIGN_OR_RETURN(v1::Dose dose, LoadDose(tx, judged_dose_id));
           ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
           return audit
               .Append("dose.release_refused", "dose", dose.dose_id(), dose,
@@ -176,8 +244,7 @@ absl::StatusOr<v1::GetDoseResponse> Dose::GetDose(
   CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
   CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
                       LoadDose(*lease, request.dose_id()));
-  if (std::find(kReleasable.begin(), kReleasable.end(),
-                response.dose().state()) != kReleasable.end()) {
+  if (Releasable(response.dose().state())) {
     CC_ASSIGN_OR_RETURN(ReleaseFacts facts,
                         Gather(*lease, response.dose(), nullptr));
     facts.dose = &response.dose();

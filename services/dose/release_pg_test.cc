@@ -1,12 +1,15 @@
 // The pharmacy's release, issue, return and destruction of a dose against a
 // real PostgreSQL and the real custody and identity services (DoseTest):
-// each gate refused on its own with its reason and audited, a lot recalled
-// after preparation, an expired dose, segregation of duties, a retried
-// release, and the worklists.
+// the order sheet's order checked before the gates, each gate refused on
+// its own with its reason and audited, a lot recalled after preparation,
+// an expired dose, segregation of duties, a retried release, and the
+// worklists.
 #include <string>
 
+#include "cellchain/audit/v1/record.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/pg/connection.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/dose/dose_test_fixture.h"
@@ -58,7 +61,132 @@ class ReleaseTest : public DoseTest {
   }
 
   qc::v1::Lot& LotOf(const v1::Dose& dose) { return lots_.lots[dose.lot_id()]; }
+
+  // The reason of the dose's one dose.release record ("" and a test failure
+  // when there is not exactly one).
+  std::string ReleaseRecordReason(const v1::Dose& dose) {
+    auto conn = pg::Connection::Open(db_->conninfo());
+    EXPECT_TRUE(conn.ok()) << conn.status();
+    if (!conn.ok()) return "";
+    auto r = conn->Exec(
+        "SELECT record_bytes FROM cellchain_audit.records WHERE entity_type "
+        "= 'dose' AND entity_id = $1 AND action = 'dose.release'",
+        {dose.dose_id()}, pg::ResultFormat::kBinary);
+    EXPECT_TRUE(r.ok() && r->rows() == 1) << r.status();
+    if (!r.ok() || r->rows() != 1) return "";
+    audit::v1::AuditRecord record;
+    EXPECT_TRUE(record.ParseFromString(*r->GetBytes(0, 0)));
+    return record.reason();
+  }
 };
+
+TEST_F(ReleaseTest, ADoseIsReleasedOnlyForTheOrderOnTheSheet) {
+  v1::Dose dose = VerifiedDose("RH-017");
+  v1::Dose other = VerifiedDose("RH-018");
+  const int64_t records = DoseRecords();
+  // The other patient's order sheet in hand with this bag: refused before
+  // any gate, naming the rule; nothing written, not even a refusal on
+  // either dose's record, and neither dose released.
+  v1::ReleaseDoseRequest wrong_sheet = Release(dose);
+  wrong_sheet.set_order_id(other.order_id());
+  auto refused = ReleaseAs(wrong_sheet);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(refused.status()), kReasonWrongOrder) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr(other.order_id()));
+  // With the wrong bag scanned as well, the sheet is still what is named.
+  wrong_sheet.set_label_scan(Label(other));
+  *wrong_sheet.mutable_context() = Ctx();
+  refused = ReleaseAs(wrong_sheet);
+  EXPECT_EQ(ReasonOf(refused.status()), kReasonWrongOrder) << refused.status();
+  EXPECT_EQ(DoseRecords(), records);
+  for (const v1::Dose* d : {&dose, &other}) {
+    EXPECT_EQ(Get(*d).dose().state(), v1::DOSE_STATE_VERIFIED);
+    EXPECT_THAT(History("dose", d->dose_id()),
+                Not(Contains("dose.release_refused by phil")));
+  }
+  // An order sheet is required: a release names its order.
+  v1::ReleaseDoseRequest no_sheet = Release(dose);
+  no_sheet.clear_order_id();
+  auto unnamed = ReleaseAs(no_sheet);
+  EXPECT_EQ(unnamed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(unnamed.status()), "order_id") << unnamed.status();
+  EXPECT_EQ(DoseRecords(), records);
+
+  // The right sheet: released, the record naming the sheet's order.
+  CC_ASSERT_OK_AND_ASSIGN(auto released, ReleaseAs(Release(dose)));
+  EXPECT_EQ(released.dose().state(), v1::DOSE_STATE_RELEASED);
+  EXPECT_EQ(ReleaseRecordReason(dose), "order sheet " + dose.order_id());
+  EXPECT_EQ(Get(other).dose().state(), v1::DOSE_STATE_VERIFIED);
+}
+
+TEST_F(ReleaseTest, TheOrderSheetAloneNamesTheOrdersDoseAwaitingRelease) {
+  CC_ASSERT_OK(Register("RH-017").status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Order order, MakeOrder("RH-017"));
+  auto by_order = [&](const std::string& order_id) {
+    v1::ReleaseDoseRequest request = Release(v1::Dose());
+    request.set_order_id(order_id);
+    request.clear_dose_id();
+    return request;
+  };
+  // Nothing prepared yet: nothing to release; an order nobody made.
+  auto none = ReleaseAs(by_order(order.order_id()));
+  EXPECT_EQ(ReasonOf(none.status()), kReasonDoseState) << none.status();
+  EXPECT_THAT(std::string(none.status().message()),
+              HasSubstr("no dose awaiting release (its doses: none)"));
+  auto unknown = ReleaseAs(by_order("ord_nobody"));
+  EXPECT_EQ(ReasonOf(unknown.status()), kReasonOrderNotFound)
+      << unknown.status();
+
+  // A first dose outside the window beside the live one prepared after
+  // it: which bag is in hand, the sheet does not say.
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose low, Prepare(order, MakeLot()));
+  CC_ASSERT_OK(CountDose(low, 5.5e5, 65).status());
+  CC_ASSERT_OK_AND_ASSIGN(v1::Dose dose, Prepare(order, MakeLot()));
+  CC_ASSERT_OK(CountDose(dose).status());
+  CC_ASSERT_OK(Verify(dose).status());
+  v1::ReleaseDoseRequest request = by_order(order.order_id());
+  request.set_label_scan(Label(dose));
+  request.set_subject_id("RH-017");
+  auto several = ReleaseAs(request);
+  EXPECT_EQ(FieldOf(several.status()), "dose_id") << several.status();
+  EXPECT_THAT(std::string(several.status().message()),
+              HasSubstr("2 doses awaiting release"));
+  EXPECT_EQ(Get(dose).dose().state(), v1::DOSE_STATE_VERIFIED);
+  // Destroyed, the low one leaves the live one alone: the sheet names it,
+  // judged through every gate (its refusal on its record) and released.
+  v1::DestroyDoseRequest destroy;
+  *destroy.mutable_context() = Ctx("outside the acceptance window");
+  destroy.set_dose_id(low.dose_id());
+  *destroy.mutable_signature() =
+      Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  destroy.mutable_witness()->set_user_id("paula");
+  destroy.mutable_witness()->set_password(kPaulaPassword);
+  destroy.mutable_witness()->set_meaning(
+      common::v1::SIGNATURE_MEANING_WITNESSED);
+  CC_ASSERT_OK(dose_->DestroyDose(phil_, destroy).status());
+  request.set_initials("JX");
+  *request.mutable_context() = Ctx();
+  auto mismatch = ReleaseAs(request);
+  EXPECT_EQ(ReasonOf(mismatch.status()), kReasonPatientMismatch)
+      << mismatch.status();
+  EXPECT_THAT(std::string(mismatch.status().message()),
+              HasSubstr("dose " + dose.dose_id() + " cannot be released"));
+  EXPECT_THAT(History("dose", dose.dose_id()),
+              Contains("dose.release_refused by phil"));
+  request.set_initials("JD");
+  *request.mutable_context() = Ctx();
+  CC_ASSERT_OK_AND_ASSIGN(auto released, ReleaseAs(request));
+  EXPECT_EQ(released.dose().dose_id(), dose.dose_id());
+  EXPECT_EQ(released.dose().state(), v1::DOSE_STATE_RELEASED);
+  EXPECT_EQ(ReleaseRecordReason(dose), "order sheet " + order.order_id());
+  // Released, the order has none awaiting release any more.
+  *request.mutable_context() = Ctx();
+  auto again = ReleaseAs(request);
+  EXPECT_EQ(ReasonOf(again.status()), kReasonDoseState) << again.status();
+  EXPECT_THAT(std::string(again.status().message()),
+              HasSubstr(dose.dose_id() + " released"));
+}
 
 TEST_F(ReleaseTest, AVerifiedDoseIsReleasedWithASignature) {
   v1::Dose dose = VerifiedDose();

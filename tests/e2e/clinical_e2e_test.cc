@@ -651,6 +651,7 @@ dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
   dv1::ReleaseDoseRequest release;
   *release.mutable_context() = Request();
   release.set_dose_id(dose_id);
+  release.set_order_id(verified.dose().order_id());  // the order sheet's
   release.set_label_scan(LabelOf(verified.dose()));
   release.set_subject_id(patient.subject_id);
   release.set_date_of_birth(patient.date_of_birth);

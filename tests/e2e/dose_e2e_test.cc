@@ -155,11 +155,11 @@ TEST_F(DoseE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
             "2.5e6)\n");
 
   // A dose nobody prepared, and a patient nobody registered.
-  RunResult unknown =
-      phil_->Run({"dose", "release", "--dose-id=dos_nope", "--scan=x",
-                  "--subject-id=RH-017", "--date-of-birth=1961-04-02",
-                  "--initials=JD", "--password-stdin"},
-                 std::string(kPhilPassword) + "\n");
+  RunResult unknown = phil_->Run(
+      {"dose", "release", "--order-id=ord_nope", "--dose-id=dos_nope",
+       "--scan=x", "--subject-id=RH-017", "--date-of-birth=1961-04-02",
+       "--initials=JD", "--password-stdin"},
+      std::string(kPhilPassword) + "\n");
   EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
   EXPECT_THAT(unknown.output,
               ContainsRegex("^cellchain: dose release: NOT_FOUND: [^\n]*"
@@ -246,11 +246,12 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
 
   // The patient read from the sheet is not the order's: refused, every gate
   // shown, the failing one named.
-  RunResult wrong = Signed(
-      *phil_, kPhilPassword,
-      {"dose", "release", "--dose-id=" + dose, "--scan=-",
-       "--subject-id=RH-017", "--date-of-birth=1961-04-02", "--initials=JX"},
-      label + "\n");
+  RunResult wrong =
+      Signed(*phil_, kPhilPassword,
+             {"dose", "release", "--order-id=" + order_id, "--dose-id=" + dose,
+              "--scan=-", "--subject-id=RH-017", "--date-of-birth=1961-04-02",
+              "--initials=JX"},
+             label + "\n");
   EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
   EXPECT_THAT(wrong.output, HasSubstr("dose " + dose + " NOT released"));
   EXPECT_THAT(wrong.output, ContainsRegex("FAIL +PATIENT_MISMATCH +"));
@@ -260,14 +261,15 @@ TEST_F(DoseE2eTest, ADoseIsPreparedVerifiedReleasedAndIssued) {
               ContainsRegex("\ncellchain: dose release: FAILED_PRECONDITION: "
                             "[^\n]*\\(reason: PATIENT_MISMATCH\\)\n$"));
 
-  std::string released = SignedOk(
-      *phil_, kPhilPassword,
-      {"dose", "release", "--dose-id=" + dose, "--scan=-",
-       "--subject-id=RH-017", "--date-of-birth=1961-04-02", "--initials=JD"},
-      label + "\n");
+  std::string released =
+      SignedOk(*phil_, kPhilPassword,
+               {"dose", "release", "--order-id=" + order_id,
+                "--dose-id=" + dose, "--scan=-", "--subject-id=RH-017",
+                "--date-of-birth=1961-04-02", "--initials=JD"},
+               label + "\n");
   EXPECT_THAT(released, HasSubstr("dose " + dose + " RELEASED by phil at "));
   for (const char* gate :
-       {"LOT_NOT_RELEASED", "CONDITION_NOT_ACKNOWLEDGED",
+       {"WRONG_ORDER", "LOT_NOT_RELEASED", "CONDITION_NOT_ACKNOWLEDGED",
         "PREPARATION_NOT_ACCEPTED", "PREPARATION_NOT_VERIFIED",
         "LABEL_MISMATCH", "PATIENT_MISMATCH", "DOSE_EXPIRED", "ITEM_ON_HOLD",
         "CUSTODY_BROKEN", "TEMPERATURE_EXCURSION"}) {

@@ -42,8 +42,10 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Every gate of a release, in the order the service judges them.
-constexpr const char* kGates[] = {"LOT_NOT_RELEASED",
+// Every gate of a release, in the order the service judges them: the
+// order sheet's order first.
+constexpr const char* kGates[] = {"WRONG_ORDER",
+                                  "LOT_NOT_RELEASED",
                                   "CONDITION_NOT_ACKNOWLEDGED",
                                   "PREPARATION_NOT_ACCEPTED",
                                   "PREPARATION_NOT_VERIFIED",
@@ -207,7 +209,7 @@ TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
   RunResult command_help = AtPharmacy({"dose", "release", "--help"});
   EXPECT_EQ(command_help.exit_code, 0) << command_help.output;
   EXPECT_THAT(command_help.output,
-              HasSubstr("Usage: cellchain-pharmacy dose release --dose-id="));
+              HasSubstr("Usage: cellchain-pharmacy dose release --order-id="));
 
   // A destruction needs its witness: refused before a password is asked.
   RunResult no_witness = AtPharmacy(
@@ -220,7 +222,7 @@ TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
   // The bag's scan and the patient from the order sheet are asked for
   // before a password is: nothing is signed without them.
   RunResult no_scan = AtPharmacy(
-      {"dose", "release", "--dose-id=dos_x", "--subject-id=RH-017",
+      {"dose", "release", "--order-id=ord_x", "--subject-id=RH-017",
        "--date-of-birth=1961-04-02", "--initials=JD", "--password-stdin"},
       std::string(kPhilPassword) + "\n");
   EXPECT_EQ(no_scan.exit_code, 2) << no_scan.output;
@@ -228,7 +230,7 @@ TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
               ContainsRegex("^cellchain-pharmacy: dose release: --scan is "
                             "required[^\n]*\n$"));
   RunResult empty_scan = AtPharmacy(
-      {"dose", "release", "--dose-id=dos_x", "--scan=-", "--subject-id=RH-017",
+      {"dose", "release", "--order-id=ord_x", "--scan=-", "--subject-id=RH-017",
        "--date-of-birth=1961-04-02", "--initials=JD", "--password-stdin"},
       "\n" + std::string(kPhilPassword) + "\n");
   EXPECT_EQ(empty_scan.exit_code, 2) << empty_scan.output;
@@ -236,19 +238,21 @@ TEST_F(PharmacyClientE2eTest, OffersThePharmacistsCommandsUnderItsName) {
             "cellchain-pharmacy: dose release: --scan is required (- reads "
             "the scanner's line)\n");
   RunResult no_patient =
-      AtPharmacy({"dose", "release", "--dose-id=dos_x", "--scan=-"}, "x\n");
+      AtPharmacy({"dose", "release", "--order-id=ord_x", "--scan=-"}, "x\n");
   EXPECT_EQ(no_patient.exit_code, 2) << no_patient.output;
   EXPECT_THAT(no_patient.output,
               HasSubstr("--subject-id, --date-of-birth, --initials are "
                         "required"));
-  RunResult no_dose = AtPharmacy(
-      {"dose", "release", "--scan=-", "--subject-id=RH-017",
+  // The order sheet's order too, even with the dose named: the service
+  // checks the dose is that order's.
+  RunResult no_order = AtPharmacy(
+      {"dose", "release", "--dose-id=dos_x", "--scan=-", "--subject-id=RH-017",
        "--date-of-birth=1961-04-02", "--initials=JD", "--password-stdin"},
       "x\n" + std::string(kPhilPassword) + "\n");
-  EXPECT_EQ(no_dose.exit_code, 2) << no_dose.output;
-  EXPECT_EQ(no_dose.output,
-            "cellchain-pharmacy: dose release: --dose-id or --order-id is "
-            "required; see cellchain-pharmacy dose release --help\n");
+  EXPECT_EQ(no_order.exit_code, 2) << no_order.output;
+  EXPECT_THAT(no_order.output,
+              ContainsRegex("^cellchain-pharmacy: dose release: --order-id is "
+                            "required[^\n]*\n$"));
 
   // `cellchain login` at this workstation is its session too.
   EXPECT_THAT(AtPharmacyOk({"whoami"}), HasSubstr("phil"));
@@ -318,9 +322,10 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
                                             "--subject-id=RH-017",
                                             "--date-of-birth=1961-04-02",
                                             "--password-stdin"};
-  auto with = [&](std::string initials) {
+  auto with = [&](std::string initials, std::string order = "") {
     std::vector<std::string> args = release;
     args.push_back("--initials=" + initials);
+    args.push_back("--order-id=" + (order.empty() ? order_id : order));
     return args;
   };
   const std::string password = std::string(kPhilPassword) + "\n";
@@ -353,7 +358,9 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
                                          "initials"));
   EXPECT_THAT(both.output, ContainsRegex("pass +LOT_NOT_RELEASED +"));
 
-  // Another order's sheet in hand: refused before anything is signed.
+  // Another order's sheet in hand: the service refuses it, naming the
+  // rule, before any gate is judged (so no gates are printed); nothing is
+  // released.
   ordered = Ok(
       *cleo_,
       {"dose", "order-create", "--subject-id=RH-017", "--heparin-iu-per-ml=2",
@@ -361,13 +368,15 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
   const std::string other_order =
       Capture(ordered, "created order (ord_[A-Za-z0-9_]+)");
   ASSERT_FALSE(other_order.empty()) << ordered;
-  std::vector<std::string> other_sheet = with("JD");
-  other_sheet.push_back("--order-id=" + other_order);
-  RunResult not_its_order = AtPharmacy(other_sheet, label + "\n" + password);
+  RunResult not_its_order =
+      AtPharmacy(with("JD", other_order), label + "\n" + password);
   EXPECT_EQ(not_its_order.exit_code, 1) << not_its_order.output;
-  EXPECT_EQ(not_its_order.output,
-            "cellchain-pharmacy: dose release: --order-id: dose " + dose +
-                " is not of order " + other_order + " (its doses: none)\n");
+  EXPECT_THAT(not_its_order.output,
+              ContainsRegex("^cellchain-pharmacy: dose release: "
+                            "FAILED_PRECONDITION: dose " +
+                            dose + " is of order " + order_id +
+                            ", not of the order sheet's " + other_order +
+                            "[^\n]*\\(reason: WRONG_ORDER\\)\n$"));
   RunResult nothing_awaits =
       AtPharmacy({"dose", "release", "--order-id=" + other_order, "--scan=-",
                   "--subject-id=RH-017", "--date-of-birth=1961-04-02",
@@ -375,8 +384,9 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
                  label + "\n" + password);
   EXPECT_EQ(nothing_awaits.exit_code, 1) << nothing_awaits.output;
   EXPECT_THAT(nothing_awaits.output,
-              HasSubstr("--order-id: order " + other_order +
-                        " has no dose awaiting release (its doses: none)\n"));
+              HasSubstr("order " + other_order +
+                        " has no dose awaiting release (its doses: none) "
+                        "(reason: DOSE_STATE)\n"));
   EXPECT_THAT(AtPharmacyOk({"dose", "show", "--dose-id=" + dose}),
               ContainsRegex("released +-\n"));
 
@@ -426,9 +436,11 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
   RunResult too_soon = AtPharmacy(take_back, label + "\n");
   EXPECT_EQ(too_soon.exit_code, 1) << too_soon.output;
   EXPECT_EQ(too_soon.output,
-            "cellchain-pharmacy: dose return: --handoff-id: bag " + bag +
-                " has no open handoff; the cath lab hands it back first "
-                "(custody handoff --to-location=...)\n");
+            "cellchain-pharmacy: dose return: FAILED_PRECONDITION: bag " + bag +
+                " of dose " + dose +
+                " has no handoff back to the pharmacy open: the cath lab "
+                "hands it back first (custody handoff) (reason: "
+                "HANDOFF_NOT_OPEN)\n");
   // Handed back: the pharmacist scans the bag, no handoff id in hand.
   Ok(*cleo_, {"custody", "handoff", "--item-id=" + bag,
               "--to-location=Pharmacy", "--condition=2-8 C, cool box"});
