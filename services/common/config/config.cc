@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/status/status.h"
@@ -315,27 +316,31 @@ Option& Loader::Enum(std::string name, std::string* field,
   Option& o = Add(Option::Kind::kEnum, std::move(name), std::move(help),
                   field == nullptr);
   if (field == nullptr) return o;
-  auto is_allowed = [allowed](std::string_view value) {
+  // The declared spelling of `value` in any case ("JSON" is "json", as the
+  // CLI reads enum values named by proto codes), or null.
+  auto spelling = [allowed](std::string_view value) -> const std::string* {
     for (const std::string& a : allowed) {
-      if (a == value) return true;
+      if (absl::EqualsIgnoreCase(ToAbsl(a), ToAbsl(value))) return &a;
     }
-    return false;
+    return nullptr;
   };
   if (allowed.empty()) {
     declaration_errors_.push_back(
         absl::StrCat("option --", o.name_, " allows no value"));
-  } else if (!field->empty() && !is_allowed(*field)) {
+  } else if (!field->empty() &&
+             (spelling(*field) == nullptr || *spelling(*field) != *field)) {
     declaration_errors_.push_back(absl::StrCat("option --", o.name_,
                                                " has default ", Quote(*field),
                                                " outside its allowed values"));
   }
   o.value_hint_ = absl::StrJoin(allowed, "|");
   std::string listed = absl::StrJoin(allowed, ", ");
-  o.set_ = [field, is_allowed, listed](std::string_view text) -> std::string {
-    if (!is_allowed(text)) {
+  o.set_ = [field, spelling, listed](std::string_view text) -> std::string {
+    const std::string* canonical = spelling(text);
+    if (canonical == nullptr) {
       return absl::StrCat(Quote(text), " is not one of ", listed);
     }
-    *field = std::string(text);
+    *field = *canonical;
     return "";
   };
   o.format_ = [field] { return *field; };

@@ -152,7 +152,8 @@ class Loader {
   // bare number of milliseconds.
   Option& Duration(std::string name, std::chrono::milliseconds* field,
                    std::string help);
-  // One of `allowed` (case-sensitive). An empty default means unset.
+  // One of `allowed`, in any case ("JSON" sets "json": the field always
+  // holds the declared spelling). An empty default means unset.
   Option& Enum(std::string name, std::string* field,
                std::vector<std::string> allowed, std::string help);
   // Comma-separated; items are trimmed of spaces and empty items dropped.

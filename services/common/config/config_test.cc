@@ -155,6 +155,19 @@ TEST_F(ConfigLoaderTest, DurationsListsAndEnums) {
   EXPECT_EQ(cfg_.log_format, "text");
 }
 
+// A choice is read in any case, as the CLI reads proto codes, and kept in
+// its declared spelling (what the binary compares against).
+TEST_F(ConfigLoaderTest, AChoiceIsReadInAnyCase) {
+  ASSERT_TRUE(Load({"--log-format=TEXT"}).ok());
+  EXPECT_EQ(cfg_.log_format, "text");
+  env_["CELLCHAIN_LOG_FORMAT"] = "Json";
+  ASSERT_TRUE(Load({}).ok());
+  EXPECT_EQ(cfg_.log_format, "json");
+  absl::Status bad = Load({"--log-format=XML"});
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), HasSubstr("\"XML\" is not one of json, text"));
+}
+
 TEST_F(ConfigLoaderTest, PositionalArgumentsAreCollected) {
   ASSERT_TRUE(
       Load({"serve", "--verbose", "extra", "-", "--", "--not-a-flag"}).ok());
