@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "clients/cli/audit_commands.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/dose_commands.h"
 #include "clients/cli/identity_commands.h"
 #include "clients/cli/manufacturing_commands.h"
 #include "gmock/gmock.h"
@@ -130,9 +131,12 @@ TEST(CommandLineTest, AGroupsHelpListsItsCommandsNotTheGlobalHelp) {
                                       " COMMAND"));
     EXPECT_THAT(line->help, Not(HasSubstr("batch-start")));
   }
+  // The first sentence wrapped to 80 columns under its start, as a role
+  // client lists commands (AGroupAndARoleClientListTheirCommandsAlike).
   EXPECT_THAT(Cellchain().GroupHelp("manufacturing"),
               HasSubstr("  batch-start          A batch from an AVAILABLE "
-                        "donor lot under process version V (default: the "
+                        "donor lot under process\n"
+                        "                       version V (default: the "
                         "server's).\n"));
   // A command's own help is still its own.
   absl::StatusOr<CommandLine> command = Parse({"mfg", "batch-start", "--help"});
@@ -237,6 +241,74 @@ TEST(CommandLineTest, AProgramOfSomeCommandsOffersOnlyThoseUnderItsName) {
   ASSERT_TRUE(command.ok());
   EXPECT_THAT(command->help, HasSubstr("Usage: cellchain-qa audit query "));
   EXPECT_THAT(command->help, Not(HasSubstr("cellchain audit")));
+}
+
+// One command of a listing (a program's --help, a group's): the column its
+// first sentence starts at, and the sentence, its wrapped lines joined.
+struct Listed {
+  size_t column = 0;
+  std::string sentence;
+};
+
+// `name`'s entry in `listing`: its line "  NAME  Sentence", then the lines
+// indented to the sentence's column. Every line of it fits in 79 columns.
+Listed EntryOf(const std::string& listing, const std::string& name) {
+  Listed entry;
+  std::vector<std::string> lines = absl::StrSplit(listing, '\n');
+  auto line = std::find_if(lines.begin(), lines.end(), [&](const auto& l) {
+    return l.starts_with("  " + name + "  ");
+  });
+  if (line == lines.end()) {
+    ADD_FAILURE() << "no line for " << name << " in\n" << listing;
+    return entry;
+  }
+  entry.column = line->find_first_not_of(' ', 2 + name.size());
+  entry.sentence = line->substr(entry.column);
+  EXPECT_LE(line->size(), 79u) << *line;
+  const std::string indent(entry.column, ' ');
+  for (++line; line != lines.end() && line->starts_with(indent) &&
+               line->size() > indent.size() && (*line)[indent.size()] != ' ';
+       ++line) {
+    EXPECT_LE(line->size(), 79u) << *line;
+    entry.sentence += " " + line->substr(indent.size());
+  }
+  return entry;
+}
+
+// `cellchain dose --help` and a role client offering some dose commands
+// (cellchain-pharmacy) list them alike: one function draws both, so a
+// change to one that the other lacks fails here.
+TEST(CommandLineTest, AGroupAndARoleClientListTheirCommandsAlike) {
+  const std::vector<std::string> offered = {"dose show", "dose release",
+                                            "dose destroy", "dose list"};
+  const Program pharmacy("cellchain-pharmacy", {{&DoseGroup(), offered}}, "");
+  const std::string group = Cellchain().GroupHelp("dose");
+  size_t longest_in_group = 0;
+  for (const CommandSpec& spec : DoseGroup().commands()) {
+    longest_in_group =
+        std::max(longest_in_group, std::string_view(spec.command).size() - 5);
+  }
+  for (const std::string& command : offered) {
+    const CommandSpec* spec =
+        Cellchain().FindCommand(absl::StrSplit(command, ' '));
+    ASSERT_NE(spec, nullptr) << command;
+    Listed in_program = EntryOf(pharmacy.Summary(), command);
+    Listed in_group = EntryOf(group, command.substr(5));
+    // The whole first sentence, in each, after names padded to the longest.
+    EXPECT_EQ(in_program.sentence, FirstSentence(spec->help)) << command;
+    EXPECT_EQ(in_group.sentence, FirstSentence(spec->help)) << command;
+    EXPECT_EQ(in_program.column, 2 + std::string("dose release").size() + 2);
+    EXPECT_EQ(in_group.column, 2 + longest_in_group + 2) << command;
+  }
+  // Long enough to be wrapped in both.
+  EXPECT_THAT(pharmacy.Summary(),
+              HasSubstr("\n  dose destroy  Destroys a dose that will not be "
+                        "infused (PERFORMED), the\n                witness "
+                        "signing at this workstation"));
+  EXPECT_THAT(group, HasSubstr("\n  destroy           Destroys a dose that "
+                               "will not be infused (PERFORMED), the\n"
+                               "                    witness signing at this "
+                               "workstation"));
 }
 
 TEST(CommandLineDeathTest, AProgramNamingACommandItsGroupLacksStopsAtOnce) {

@@ -27,13 +27,22 @@ bool Offers(const Program::Part& part, const CommandSpec& spec) {
              part.commands.end();
 }
 
-// The commands as "  NAME  First sentence.", the sentence wrapped to the
-// 79 columns of the hand-written summaries and its further lines indented
-// under it.
-std::string Listing(const std::vector<const CommandSpec*>& specs) {
+// The one listing of commands, under a program's --help (full names) and
+// a group's (`prefix`, the group's word and a space, taken off): "  NAME
+// First sentence.", the names padded to the longest, the sentence wrapped
+// to the 79 columns of every hand-written help text (80 columns, whatever
+// the terminal: the rest of the help is as wide and no wider) with its
+// further lines indented under its start.
+std::string Listing(const std::vector<const CommandSpec*>& specs,
+                    std::string_view prefix = "") {
+  auto name_of = [&](const CommandSpec* spec) {
+    std::string_view name = spec->command;
+    if (name.starts_with(prefix)) name.remove_prefix(prefix.size());
+    return std::string(name);
+  };
   size_t width = 0;
   for (const CommandSpec* spec : specs) {
-    width = std::max(width, DisplayWidth(spec->command));
+    width = std::max(width, DisplayWidth(name_of(spec)));
   }
   const std::string indent(2 + width + 2, ' ');
   const size_t room = indent.size() < 49 ? 79 - indent.size() : 30;
@@ -42,7 +51,7 @@ std::string Listing(const std::vector<const CommandSpec*>& specs) {
     std::vector<std::string> lines = absl::StrSplit(
         Wrap(FirstSentence(spec->help), room), '\n', absl::SkipEmpty());
     if (lines.empty()) lines.emplace_back();
-    std::string name = spec->command;
+    std::string name = name_of(spec);
     name.append(width - DisplayWidth(name), ' ');
     absl::StrAppend(&text, "  ", name, "  ", lines[0], "\n");
     for (size_t i = 1; i < lines.size(); ++i) {
@@ -184,21 +193,20 @@ std::string Program::GroupHelp(std::string_view word) const {
   if (group == nullptr || *group->name() == '\0') return "";
   std::string name = group->name();
   std::string prefix = name + " ";
-  Table table({}, "  ");
+  std::vector<const CommandSpec*> listed;
   for (const CommandSpec& spec : commands_) {
-    std::string_view command = spec.command;
-    if (!command.starts_with(prefix)) continue;
-    table.AddRow(
-        {std::string(command.substr(prefix.size())), FirstSentence(spec.help)});
+    if (std::string_view(spec.command).starts_with(prefix)) {
+      listed.push_back(&spec);
+    }
   }
-  if (table.rows() == 0) return "";
+  if (listed.empty()) return "";
   return absl::StrCat(
       "Usage: ", name_, " ", name, " COMMAND [flags]\n",
       *group->alias() != '\0'
           ? absl::StrCat("(or: ", name_, " ", group->alias(), " ...)\n")
           : "",
       "Commands (`", name_, " ", name, " COMMAND --help` explains one):\n",
-      table.ToString(), CommonFlagsHelp(name_), group->help_note());
+      Listing(listed, prefix), CommonFlagsHelp(name_), group->help_note());
 }
 
 }  // namespace cellchain::cli

@@ -63,7 +63,9 @@ class Program {
   std::string CommandHelp(const CommandSpec& spec,
                           std::string_view flags = "") const;
   // `NAME GROUP --help`: the group's commands this program offers, each
-  // with the first sentence of its help; "" when `word` names no group.
+  // with the first sentence of its help, drawn as Summary() draws the
+  // commands of a group it offers in part (names padded, the sentence
+  // wrapped to 80 columns under its start); "" when `word` names no group.
   std::string GroupHelp(std::string_view word) const;
 
  private:
