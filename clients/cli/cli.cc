@@ -151,28 +151,6 @@ bool ReadSignature(const CallOptions& o, const std::string& command,
   return true;
 }
 
-bool ReadCoSignature(const CallOptions& o, const std::string& command,
-                     const std::string& user_id, const std::string& env_var,
-                     const std::string& what,
-                     common::v1::SignatureMeaning meaning,
-                     common::v1::CoSignature* out) {
-  std::string meaning_name = absl::AsciiStrToUpper(LowerName(
-      common::v1::SignatureMeaning_Name(meaning), "SIGNATURE_MEANING_"));
-  absl::StatusOr<std::string> password =
-      ReadPassword({.env_var = env_var, .from_stdin = o.password_stdin},
-                   absl::StrCat("password of ", user_id, " to co-sign ", what,
-                                " (", meaning_name, ")"),
-                   false);
-  if (!password.ok()) {
-    Fail(command, std::string(password.status().message()), 2);
-    return false;
-  }
-  out->set_user_id(user_id);
-  out->set_password(*password);
-  out->set_meaning(meaning);
-  return true;
-}
-
 std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
                         std::string_view prefix,
                         const std::vector<int>& except) {

@@ -156,18 +156,6 @@ bool ReadKeyValueLines(
     const std::string& command, const char* flag, std::istream& in,
     const std::vector<std::pair<std::string, std::string*>>& fields);
 
-// A second person's co-signature with `meaning` (a witness, the second
-// clinician, QA approving a retest), given at the signer's workstation:
-// their password from `env_var` (the group's --…-password-env) when set,
-// else the next line of stdin after the signer's (--password-stdin), else
-// typed: "password of carl to co-sign the bedside check (VERIFIED)". False,
-// after printing why, when it cannot be read.
-bool ReadCoSignature(const CallOptions& o, const std::string& command,
-                     const std::string& user_id, const std::string& env_var,
-                     const std::string& what,
-                     common::v1::SignatureMeaning meaning,
-                     common::v1::CoSignature* out);
-
 // An enum's values as a person types them, read from the proto itself so
 // that a value added there is offered here: "discarded, banked or carried"
 // (UNSPECIFIED left out, `prefix` taken off, lower case).

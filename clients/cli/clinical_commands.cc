@@ -13,6 +13,7 @@
 #include "cellchain/clinical/v1/clinical.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/clinical_commands_internal.h"
+#include "clients/cli/cosigner.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
 #include "services/common/strings/printable.h"
@@ -179,8 +180,9 @@ int BedsideCheck(Channel channel, const ClinicalOptions& o) {
   const std::string what = "the bedside check of " + o.infusion_id;
   if (!ReadSignature(o, command, what, common::v1::SIGNATURE_MEANING_VERIFIED,
                      request.mutable_signature()) ||
-      !ReadCoSignature(o, command, o.second_clinician, o.cosigner_password_env,
-                       what, common::v1::SIGNATURE_MEANING_VERIFIED,
+      !ReadCoSignature(o, command, o.second_clinician,
+                       o.second_clinician_password_env, what,
+                       common::v1::SIGNATURE_MEANING_VERIFIED,
                        request.mutable_second_clinician())) {
     return 2;
   }
@@ -242,13 +244,19 @@ int Infuse(Channel channel, const ClinicalOptions& o) {
     }
     request.set_remainder_disposal(disposal);
   }
+  // A remainder is destroyed with a witness: asked for before anyone types
+  // a password.
+  if (!o.remainder.empty() &&
+      !CosignerNamed(command, o.witness, "with --remainder")) {
+    return 2;
+  }
   const std::string what = "the infusion of " + o.infusion_id;
   if (!ReadSignature(o, command, what, common::v1::SIGNATURE_MEANING_PERFORMED,
                      request.mutable_signature())) {
     return 2;
   }
-  if (!o.witness.empty() &&
-      !ReadCoSignature(o, command, o.witness, o.cosigner_password_env,
+  if ((!o.remainder.empty() || !o.witness.empty()) &&
+      !ReadCoSignature(o, command, o.witness, o.witness_password_env,
                        "the destruction of the remainder of " + o.infusion_id,
                        common::v1::SIGNATURE_MEANING_WITNESSED,
                        request.mutable_remainder_witness())) {
@@ -286,13 +294,17 @@ int DisposeUnused(Channel channel, const ClinicalOptions& o) {
   }
   request.set_disposal(disposal);
   request.set_to_location_id(o.to_location);
+  if (disposal == v1::DISPOSAL_DESTROYED &&
+      !CosignerNamed(command, o.witness, "with --disposal=destroyed")) {
+    return 2;
+  }
   const std::string what = "the disposal of " + o.infusion_id;
   if (!ReadSignature(o, command, what, common::v1::SIGNATURE_MEANING_PERFORMED,
                      request.mutable_signature())) {
     return 2;
   }
-  if (!o.witness.empty() &&
-      !ReadCoSignature(o, command, o.witness, o.cosigner_password_env, what,
+  if ((disposal == v1::DISPOSAL_DESTROYED || !o.witness.empty()) &&
+      !ReadCoSignature(o, command, o.witness, o.witness_password_env, what,
                        common::v1::SIGNATURE_MEANING_WITNESSED,
                        request.mutable_witness())) {
     return 2;
@@ -348,9 +360,11 @@ void DeclareClinicalFlags(config::Loader& loader, ClinicalOptions& o) {
   loader.String("chain-of-identity", &o.chain_of_identity,
                 "bedside-check: the wristband's chain of identity (040), "
                 "when\nit carries one.");
-  loader.String("second-clinician", &o.second_clinician,
-                "bedside-check: the second clinician's user id; they "
-                "co-sign\nwith their password at this workstation.");
+  DeclareCosigner(loader,
+                  {.flag = "second-clinician",
+                   .who = "the second clinician at the bedside"},
+                  "bedside-check", &o.second_clinician,
+                  &o.second_clinician_password_env);
   loader.String("second-label-scan", &o.second_label_scan,
                 "bedside-check: the second clinician's own scan of the "
                 "label.");
@@ -390,9 +404,12 @@ void DeclareClinicalFlags(config::Loader& loader, ClinicalOptions& o) {
                EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_",
                            {v1::DISPOSAL_RETURNED_TO_PHARMACY}) +
                " (the opened bag is destroyed, with --witness)."));
-  loader.String("witness", &o.witness,
-                "infuse, dispose-unused: the witness of a destruction (a\n"
-                "clinician or pharmacist, not you); they co-sign here.");
+  DeclareCosigner(loader,
+                  {.flag = "witness",
+                   .who = "the witness of the destruction (a clinician or "
+                          "pharmacist, not you)"},
+                  "infuse, dispose-unused", &o.witness,
+                  &o.witness_password_env);
   loader.String("disposal", &o.disposal,
                 FlagHelp("dispose-unused: " +
                          EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_") +
@@ -452,9 +469,6 @@ void DeclareClinicalFlags(config::Loader& loader, ClinicalOptions& o) {
   loader.String("password-env", &o.password_env,
                 "Read your password from this environment variable (its "
                 "name,\nnot the password).");
-  loader.String("cosigner-password-env", &o.cosigner_password_env,
-                "Read the co-signer's password from this environment "
-                "variable.");
 }
 
 std::vector<NamedFlag> ClinicalNamedFlags(ClinicalOptions& o) {
@@ -508,7 +522,7 @@ const Group& ClinicalGroup() {
                 "subject-id chain-of-identity second-clinician! "
                 "second-label-scan! second-date-of-birth! second-initials! "
                 "second-subject-id second-chain-of-identity password-stdin "
-                "password-env cosigner-password-env",
+                "password-env second-clinician-password-env",
                 "cellchain clinical bedside-check --infusion-id=ID "
                 "--label-scan=SCAN\n"
                 "    --date-of-birth=YYYY-MM-DD --initials=XY "
@@ -519,8 +533,8 @@ const Group& ClinicalGroup() {
                 "--second-initials=XY\n"
                 "    [--second-subject-id=ID] "
                 "[--second-chain-of-identity=040]\n"
-                "    [--password-stdin | --password-env=VAR] "
-                "[--cosigner-password-env=VAR]\n"
+                "    [--password-stdin | --password-env=VAR]\n"
+                "    [--second-clinician-password-env=VAR]\n"
                 "Two clinicians check the dose at the bedside, each "
                 "scanning the label and\n"
                 "reading the wristband; you sign VERIFIED and the second "
@@ -536,7 +550,7 @@ const Group& ClinicalGroup() {
                 "infusion-id! started-at! ended-at! volume-ml! route "
                 "artery! catheter-fr! balloon-occlusion complications "
                 "remainder witness reason password-stdin password-env "
-                "cosigner-password-env",
+                "witness-password-env",
                 "cellchain clinical infuse --infusion-id=ID "
                 "--started-at=TIME --ended-at=TIME\n"
                 "    --volume-ml=ML --artery=ARTERY --catheter-fr=N "
@@ -544,7 +558,7 @@ const Group& ClinicalGroup() {
                 "    [--balloon-occlusion] [--complications=TEXT,...]\n"
                 "    [--remainder=destroyed --witness=USER [--reason=TEXT]]\n"
                 "    [--password-stdin | --password-env=VAR] "
-                "[--cosigner-password-env=VAR]\n"
+                "[--witness-password-env=VAR]\n"
                 "Records the infusion as performed (you sign PERFORMED): "
                 "the rate is\n"
                 "computed (target 2 ml/min); outside the band it is "
@@ -556,13 +570,13 @@ const Group& ClinicalGroup() {
                clinical_cli::Infuse},
               {{"clinical dispose-unused",
                 "infusion-id! disposal! to-location witness reason! "
-                "password-stdin password-env cosigner-password-env",
+                "password-stdin password-env witness-password-env",
                 "cellchain clinical dispose-unused --infusion-id=ID "
                 "--reason=TEXT\n"
                 "    --disposal=returned_to_pharmacy --to-location=PLACE\n"
                 "  | --disposal=destroyed --witness=USER\n"
                 "    [--password-stdin | --password-env=VAR] "
-                "[--cosigner-password-env=VAR]\n"
+                "[--witness-password-env=VAR]\n"
                 "A received dose that will not be infused: handed back to "
                 "the pharmacy\n"
                 "(which accepts it by scanning), or destroyed here with a "
@@ -625,8 +639,9 @@ const Group& ClinicalGroup() {
           "A signed command asks for your password (typed without echo, or\n"
           "--password-stdin / --password-env=VAR); a co-signer (the second "
           "clinician,\na witness) enters theirs at this workstation too: "
-          "stdin's next line with\n--password-stdin, or "
-          "--cosigner-password-env=VAR.\n",
+          "typed, stdin's next line\nwith --password-stdin, or "
+          "--second-clinician-password-env=VAR /\n"
+          "--witness-password-env=VAR.\n",
   });
   return *group;
 }

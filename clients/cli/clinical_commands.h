@@ -32,15 +32,15 @@ struct ClinicalOptions : CallOptions {
   std::string date_of_birth;
   std::string initials;
   std::string chain_of_identity;
+  // The co-signer (cosigner.h): --second-clinician,
+  // --second-clinician-password-env.
   std::string second_clinician;
+  std::string second_clinician_password_env;
   std::string second_label_scan;
   std::string second_subject_id;
   std::string second_date_of_birth;
   std::string second_initials;
   std::string second_chain_of_identity;
-  // The co-signer's (second clinician's, witness's) password: the next line
-  // of stdin with --password-stdin, else this variable, else typed.
-  std::string cosigner_password_env;
   // infuse; times RFC 3339
   std::string started_at;
   std::string ended_at;
@@ -51,7 +51,10 @@ struct ClinicalOptions : CallOptions {
   bool balloon_occlusion = false;
   std::vector<std::string> complications;
   std::string remainder;  // a partial infusion's: destroyed
-  std::string witness;    // infuse's remainder, dispose-unused's destruction
+  // The co-signer of infuse's remainder's or dispose-unused's destruction
+  // (cosigner.h): --witness, --witness-password-env.
+  std::string witness;
+  std::string witness_password_env;
   // dispose-unused
   std::string disposal;     // returned_to_pharmacy, destroyed
   std::string to_location;  // the pharmacy, for a return

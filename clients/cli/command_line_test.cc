@@ -5,8 +5,10 @@
 #include "clients/cli/command_line.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <regex>
 #include <set>
@@ -15,9 +17,11 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/audit_commands.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/cosigner.h"
 #include "clients/cli/dose_commands.h"
 #include "clients/cli/identity_commands.h"
 #include "clients/cli/manufacturing_commands.h"
@@ -309,6 +313,56 @@ TEST(CommandLineTest, AGroupAndARoleClientListTheirCommandsAlike) {
                                "will not be infused (PERFORMED), the\n"
                                "                    witness signing at this "
                                "workstation"));
+}
+
+// Every command with a co-signer names them and their password alike:
+// --ROLE=USER and --ROLE-password-env=VAR (cosigner.h), with the same help
+// whatever the role; a command has one co-signer at most.
+TEST(CommandLineTest, EveryCosignerIsARoleAndItsPasswordVariable) {
+  std::map<std::string, std::string> roles;
+  for (const CommandSpec& spec : Commands()) {
+    std::vector<std::string> flags = FlagsOf(spec);
+    for (const std::string& flag : flags) {
+      // Your own password, and passwd's new one, are not a co-signer's.
+      if (flag == "password-env" || flag == "new-password-env" ||
+          !flag.ends_with("-password-env")) {
+        continue;
+      }
+      std::string role = flag.substr(0, flag.size() - strlen("-password-env"));
+      EXPECT_TRUE(roles.emplace(spec.command, role).second)
+          << spec.command << " has two co-signers";
+      EXPECT_NE(std::find(flags.begin(), flags.end(), role), flags.end())
+          << spec.command << " takes --" << flag << " without --" << role;
+      std::vector<std::string> words = absl::StrSplit(spec.command, ' ');
+      words.push_back("--help");
+      absl::StatusOr<CommandLine> line = Parse(words);
+      ASSERT_TRUE(line.ok()) << line.status();
+      std::vector<std::string> split =
+          absl::StrSplit(line->help, absl::ByAnyChar(" \n"), absl::SkipEmpty());
+      std::string help = absl::StrJoin(split, " ");
+      EXPECT_THAT(help, HasSubstr(", by user id, co-signing at this "
+                                  "workstation: their password is read "
+                                  "from --" +
+                                  flag +
+                                  "=VAR, else from stdin's next line after "
+                                  "yours (--password-stdin), else typed "
+                                  "without echo."))
+          << spec.command;
+      EXPECT_THAT(help, HasSubstr(": the environment variable holding the "
+                                  "password of --" +
+                                  role + " (its name, not the password)."))
+          << spec.command;
+      EXPECT_THAT(help, HasSubstr("[--" + flag + "=VAR]")) << spec.command;
+      EXPECT_EQ(CosignerRoleOf(spec.command), role);
+    }
+  }
+  EXPECT_EQ(roles, (std::map<std::string, std::string>{
+                       {"clinical bedside-check", "second-clinician"},
+                       {"clinical dispose-unused", "witness"},
+                       {"clinical infuse", "witness"},
+                       {"dose destroy", "witness"},
+                       {"qc result-enter", "qa-approver"},
+                   }));
 }
 
 TEST(CommandLineDeathTest, AProgramNamingACommandItsGroupLacksStopsAtOnce) {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/cosigner.h"
 #include "clients/cli/dose_commands_internal.h"
 #include "clients/cli/table.h"
 #include "services/common/strings/printable.h"
@@ -448,11 +449,10 @@ void DeclareDoseFlags(config::Loader& loader, DoseOptions& o) {
   loader.String("handoff-id", &o.handoff_id,
                 "return: the cath lab's handoff back to the pharmacy "
                 "(default:\nthe bag's one open handoff).");
-  loader.String("witness", &o.witness, "destroy: the witness's user id.");
-  loader.String("witness-password-env", &o.witness_password_env,
-                "destroy: read the witness's password from this variable "
-                "(its\nname); else stdin's next line with --password-stdin, "
-                "else typed.");
+  DeclareCosigner(loader,
+                  {.flag = "witness",
+                   .who = "the witness of the destruction (anyone but you)"},
+                  "destroy", &o.witness, &o.witness_password_env);
   loader.String(
       "worklist", &o.worklist,
       absl::StrCat(
@@ -641,7 +641,7 @@ const Group& MakeGroup() {
               {{kDestroy,
                 "dose-id! witness! reason! password-stdin password-env "
                 "witness-password-env",
-                "cellchain dose destroy --dose-id=dos_... --witness=ID "
+                "cellchain dose destroy --dose-id=dos_... --witness=USER "
                 "--reason=TEXT\n"
                 "    [--password-stdin | --password-env=VAR] "
                 "[--witness-password-env=VAR]\n"

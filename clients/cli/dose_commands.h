@@ -48,10 +48,11 @@ struct DoseOptions : CallOptions {
   std::string condition;
   bool seal_broken = false;
   std::string handoff_id;
-  std::string witness;               // destroy: the witness's user id
-  std::string witness_password_env;  // the witness's password variable
-  std::string worklist;              // list
-  int64_t within_minutes = 0;        // list --worklist=expiring_soon
+  // destroy's co-signer (cosigner.h): --witness, --witness-password-env
+  std::string witness;
+  std::string witness_password_env;
+  std::string worklist;        // list
+  int64_t within_minutes = 0;  // list --worklist=expiring_soon
 };
 
 const Group& DoseGroup();

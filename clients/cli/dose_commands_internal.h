@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "cellchain/dose/v1/dose.grpc.pb.h"
+#include "clients/cli/cosigner.h"  // destroy's witness (ReadCoSignature)
 #include "clients/cli/dose_commands.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/cosigner.h"
 #include "clients/cli/qc_commands_internal.h"
 #include "clients/cli/table.h"
 #include "services/common/crypto/sha256.h"
@@ -506,13 +507,11 @@ void DeclareQcFlags(config::Loader& loader, QcOptions& o) {
                 "result-enter: the analyser or kit lot.");
   loader.String("retest-of", &o.retest_of,
                 "result-enter: the valid result a retest repeats, res_...; "
-                "needs\n--reason and --qa-user.");
-  loader.String("qa-user", &o.qa_user,
-                "result-enter --retest-of: the QA user approving the retest "
-                "here,\nwho types their password next.");
-  loader.String("qa-password-env", &o.qa_password_env,
-                "result-enter --retest-of: read the QA approver's password "
-                "from this\nenvironment variable (its name).");
+                "needs\n--reason and --qa-approver.");
+  DeclareCosigner(
+      loader,
+      {.flag = "qa-approver", .who = "the QA user approving the retest"},
+      "result-enter", &o.qa_approver, &o.qa_approver_password_env);
   loader.String("result-id", &o.result_id,
                 "result-review, result-invalidate: the result, res_...");
   loader.String("investigation-id", &o.investigation_id,
@@ -644,15 +643,18 @@ const Group& QcGroup() {
                qc_cli::SampleDraw},
               {{"qc result-enter",
                 "sample-id! test! value! unit tested-at! instrument retest-of "
-                "qa-user qa-password-env reason password-stdin password-env",
+                "qa-approver qa-approver-password-env reason password-stdin "
+                "password-env",
                 "cellchain qc result-enter --sample-id=SMP --test=CODE "
                 "--value=V [--unit=U]\n"
                 "                          --tested-at=TIME "
                 "[--instrument=TEXT]\n"
                 "                          [--retest-of=RES --reason=TEXT "
-                "--qa-user=USER]\n"
+                "--qa-approver=USER]\n"
                 "                          [--password-stdin | "
                 "--password-env=VAR]\n"
+                "                          "
+                "[--qa-approver-password-env=VAR]\n"
                 "An analyst's result (signed PERFORMED), judged against the "
                 "specification at\nonce: out of specification opens an "
                 "investigation. A test with a valid\nresult takes only a "
@@ -719,7 +721,7 @@ const Group& QcGroup() {
               {"test_codes", "tests"},
               {"test_code", "test"},
               {"retest_of_result_id", "retest-of"},
-              {"qa_approval", "qa-user"},
+              {"qa_approval", "qa-approver"},
           },
       .named_flags = QcNamedFlags,
   });

@@ -43,9 +43,11 @@ struct QcOptions : CallOptions {
   std::string unit;
   std::string tested_at;  // RFC 3339
   std::string instrument;
-  std::string retest_of;        // res_...: the result a retest repeats
-  std::string qa_user;          // the QA approver of a retest, present
-  std::string qa_password_env;  // their password's variable (scripts)
+  std::string retest_of;  // res_...: the result a retest repeats
+  // A retest's co-signer (cosigner.h), QA at the analyst's workstation:
+  // --qa-approver, --qa-approver-password-env.
+  std::string qa_approver;
+  std::string qa_approver_password_env;
   std::string result_id;
   // investigations and disposition
   std::string investigation_id;

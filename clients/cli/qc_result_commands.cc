@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
+#include "clients/cli/cosigner.h"
 #include "clients/cli/qc_commands_internal.h"
 #include "clients/cli/session.h"
 #include "services/common/strings/printable.h"
@@ -60,11 +61,17 @@ int SampleDraw(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
 
 int ResultEnter(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
   const std::string cmd = Cmd("result-enter");
-  if (o.retest_of.empty() != o.qa_user.empty()) {
+  // QA approves a retest, and nothing else: asked for before anyone types
+  // a password.
+  if (o.retest_of.empty() && !o.qa_approver.empty()) {
     return Fail(cmd,
-                "a retest is --retest-of=RES with --qa-user=USER, the QA "
-                "user approving it here",
+                "--qa-approver approves a retest: it goes with "
+                "--retest-of=RES",
                 2);
+  }
+  if (!o.retest_of.empty() &&
+      !CosignerNamed(cmd, o.qa_approver, "with --retest-of")) {
+    return 2;
   }
   v1::EnterResultRequest request;
   google::protobuf::Timestamp tested_at;
@@ -85,7 +92,7 @@ int ResultEnter(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
   }
   if (!o.retest_of.empty()) {
     // QA approves the retest at the analyst's workstation.
-    if (!ReadCoSignature(o, cmd, o.qa_user, o.qa_password_env,
+    if (!ReadCoSignature(o, cmd, o.qa_approver, o.qa_approver_password_env,
                          absl::StrCat("the retest of ", o.retest_of),
                          common::v1::SIGNATURE_MEANING_APPROVED,
                          request.mutable_qa_approval())) {

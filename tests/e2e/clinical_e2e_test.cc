@@ -508,6 +508,28 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
   EXPECT_THAT(no_infusion.output,
               ContainsRegex("^cellchain: clinical bedside-check: NOT_FOUND: "
                             "[^\n]*\\(reason: INFUSION_NOT_FOUND\\)\n$"));
+  // Without a terminal for the second clinician to type at, their password
+  // comes from --second-clinician-password-env or stdin: the line says
+  // which flag, and nothing is sent (exit 2).
+  std::vector<std::string> no_terminal = with_carl;
+  no_terminal.insert(no_terminal.begin(), "clinical");
+  no_terminal.push_back("--password-env=CLEO_PASSWORD");
+  RunResult untyped = cleo_->Run(
+      no_terminal, "", {std::string("CLEO_PASSWORD=") + kCleoPassword});
+  EXPECT_EQ(untyped.exit_code, 2) << untyped.output;
+  EXPECT_EQ(untyped.output,
+            "cellchain: clinical bedside-check: stdin is not a terminal for "
+            "carl (--second-clinician) to type their password at; use "
+            "--second-clinician-password-env=VAR, or --password-stdin with "
+            "theirs on the line after yours\n");
+  // Given by its variable, it is the co-signature sent.
+  no_terminal.push_back("--second-clinician-password-env=CARL_PASSWORD");
+  RunResult by_variable =
+      cleo_->Run(no_terminal, "",
+                 {std::string("CLEO_PASSWORD=") + kCleoPassword,
+                  std::string("CARL_PASSWORD=") + kCarlPassword});
+  EXPECT_EQ(by_variable.exit_code, 1) << by_variable.output;
+  EXPECT_THAT(by_variable.output, HasSubstr("(reason: INFUSION_NOT_FOUND)"));
   // Without the co-signer's password nothing is sent.
   RunResult one_password = SignedClinical(*cleo_, with_carl, {kCleoPassword});
   EXPECT_EQ(one_password.exit_code, 2) << one_password.output;

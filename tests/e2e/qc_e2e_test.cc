@@ -357,9 +357,22 @@ TEST_F(QcE2eTest, OutOfSpecificationToRejectedLot) {
   RunResult alone = Signed(*otto_, kOttoPassword, retest);
   EXPECT_EQ(alone.exit_code, 2) << alone.output;
   EXPECT_EQ(alone.output,
-            "cellchain: qc result-enter: a retest is --retest-of=RES with "
-            "--qa-user=USER, the QA user approving it here\n");
-  retest.push_back("--qa-user=quinn");
+            "cellchain: qc result-enter: --qa-approver is required with "
+            "--retest-of; see cellchain qc result-enter --help\n");
+  retest.push_back("--qa-approver=quinn");
+  // Without a terminal for QA to type at, QA's password comes from
+  // --qa-approver-password-env or stdin: the line says which flag, and
+  // nothing is sent (exit 2).
+  std::vector<std::string> no_terminal = retest;
+  no_terminal.push_back("--password-env=OTTO_PASSWORD");
+  RunResult untyped = otto_->Run(
+      no_terminal, "", {std::string("OTTO_PASSWORD=") + kOttoPassword});
+  EXPECT_EQ(untyped.exit_code, 2) << untyped.output;
+  EXPECT_EQ(untyped.output,
+            "cellchain: qc result-enter: stdin is not a terminal for quinn "
+            "(--qa-approver) to type their password at; use "
+            "--qa-approver-password-env=VAR, or --password-stdin with theirs "
+            "on the line after yours\n");
   retest.push_back("--password-stdin");
   RunResult retested = otto_->Run(
       retest, std::string(kOttoPassword) + "\n" + kQuinnPassword + "\n");
