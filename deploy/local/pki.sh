@@ -27,7 +27,7 @@ set -euo pipefail
 readonly PROG="${0##*/}"
 readonly SERVERS=(cellchaind identity donor manufacturing qc dose clinical custody labels audit)
 readonly CLIENTS=(lab-ws-01 qa-ws-01 pharmacy-ws-01 clinic-ws-01 admin-cli demo)
-readonly SIGNERS=(identity donor manufacturing qc dose clinical custody labels audit sequencer)
+readonly SIGNERS=(identity donor manufacturing qc dose clinical custody labels audit system sequencer)
 readonly CA_DAYS=3650
 readonly LEAF_DAYS=825
 

@@ -259,6 +259,11 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                 "Let one user hold the technician and qa roles together\n"
                 "(refused by default; each QA signature still refuses whoever\n"
                 "did the work it releases).");
+    loader.Bool("training-clock", &c.training_clock,
+                "A training or demo stack, NEVER production: time is real "
+                "time plus\nan offset that administrators move forward "
+                "(cellchain system\nclock-advance), persisted in the "
+                "database and audited.");
     loader.ReadableFile("request-hash-key-file", &c.request_hash_key_file,
                         "The key of the stored request hashes of "
                         "idempotent RPCs\n(HMAC-SHA-256; one line, the "

@@ -49,6 +49,10 @@ struct ServeConfig {
   int64_t password_history = 5;
   // Whether one user may hold technician and qa together.
   bool allow_technician_qa = false;
+  // A training/demo stack: every service's time is real time plus an offset
+  // administrators advance (AdvanceClock; decision 0017). Never in
+  // production.
+  bool training_clock = false;
   // donor: the key ring sealing identifying data, the facility whose DINs
   // donor lots get, and the limits of a cord's transport
   std::string field_key_file;

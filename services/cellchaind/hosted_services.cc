@@ -37,6 +37,7 @@
 #include "services/manufacturing/manufacturing_service.h"
 #include "services/qc/direct_batches.h"
 #include "services/qc/qc_service.h"
+#include "services/system/clock_admin.h"
 #include "services/system/pg_database_probe.h"
 #include "services/system/system_service.h"
 
@@ -45,19 +46,52 @@ namespace {
 
 class SystemModule final : public Module {
  public:
-  SystemModule(std::unique_ptr<pg::Pool> pool, std::string version,
-               std::vector<std::string> services)
-      : pool_(std::move(pool)),
-        probe_(pool_.get()),
-        service_(std::move(version), std::move(services), &probe_) {}
+  static absl::StatusOr<std::unique_ptr<SystemModule>> Create(
+      const HostOptions& options, std::unique_ptr<pg::Pool> pool,
+      const std::vector<std::string>& services, Shared* shared) {
+    // Only a training stack moves its clock, and only then does the system
+    // service sign records: production needs no system.key.
+    std::unique_ptr<ledger::Ledger> ledger;
+    if (options.training_clock != nullptr) {
+      if (options.signing_key_dir.empty()) {
+        return InvalidField("signing-key-dir",
+                            "required with --training-clock: the system "
+                            "service signs each advance with system.key");
+      }
+      CC_ASSIGN_OR_RETURN(ledger,
+                          ledger::Ledger::FromPemFile(
+                              "system", options.signing_key_dir + "/system.key",
+                              options.clock));
+      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
+      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
+    }
+    CC_RETURN_IF_ERROR(
+        system::ClockAdmin::RegisterStateReaders(shared->states));
+    return std::unique_ptr<SystemModule>(new SystemModule(
+        std::move(pool), std::move(ledger), options, services));
+  }
 
   std::vector<grpcx::HostedService> grpc_services() override {
     return {grpcx::Hosted<system::v1::SystemService>(&service_)};
   }
 
  private:
+  SystemModule(std::unique_ptr<pg::Pool> pool,
+               std::unique_ptr<ledger::Ledger> ledger,
+               const HostOptions& options, std::vector<std::string> services)
+      : pool_(std::move(pool)),
+        ledger_(std::move(ledger)),
+        probe_(pool_.get()),
+        clock_(options.training_clock == nullptr
+                   ? system::ClockAdmin()
+                   : system::ClockAdmin(pool_.get(), ledger_.get(),
+                                        options.training_clock)),
+        service_(options.version, std::move(services), &probe_, &clock_) {}
+
   std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<ledger::Ledger> ledger_;  // null on real time
   system::PgDatabaseProbe probe_;
+  system::ClockAdmin clock_;
   system::SystemService service_;
 };
 
@@ -146,7 +180,7 @@ class IdentityModule final : public Module {
         std::unique_ptr<ledger::Ledger> ledger,
         ledger::Ledger::FromPemFile("identity",
                                     options.signing_key_dir + "/identity.key",
-                                    ledger::RealClock()));
+                                    options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -195,14 +229,14 @@ class CustodyModule final : public Module {
     CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
                         ledger::Ledger::FromPemFile(
                             "custody", options.signing_key_dir + "/custody.key",
-                            ledger::RealClock()));
+                            options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
     }
     CC_RETURN_IF_ERROR(custody::Custody::RegisterStateReaders(shared->states));
-    auto module = std::unique_ptr<CustodyModule>(
-        new CustodyModule(std::move(pool), std::move(ledger), shared));
+    auto module = std::unique_ptr<CustodyModule>(new CustodyModule(
+        std::move(pool), std::move(ledger), shared, options.clock));
     shared->custody = &module->port_;
     return module;
   }
@@ -213,11 +247,11 @@ class CustodyModule final : public Module {
 
  private:
   CustodyModule(std::unique_ptr<pg::Pool> pool,
-                std::unique_ptr<ledger::Ledger> ledger, Shared* shared)
+                std::unique_ptr<ledger::Ledger> ledger, Shared* shared,
+                ledger::Clock* clock)
       : pool_(std::move(pool)),
         ledger_(std::move(ledger)),
-        custody_(pool_.get(), ledger_.get(), shared->signatures,
-                 ledger::RealClock()),
+        custody_(pool_.get(), ledger_.get(), shared->signatures, clock),
         service_(&custody_) {}
 
   std::unique_ptr<pg::Pool> pool_;
@@ -260,10 +294,10 @@ class DonorModule final : public Module {
     CC_ASSIGN_OR_RETURN(
         crypto::FieldCipher cipher,
         crypto::FieldCipher::FromKeyFile(options.field_key_file));
-    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
-                        ledger::Ledger::FromPemFile(
-                            "donor", options.signing_key_dir + "/donor.key",
-                            ledger::RealClock()));
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile(
+            "donor", options.signing_key_dir + "/donor.key", options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -271,7 +305,7 @@ class DonorModule final : public Module {
     CC_RETURN_IF_ERROR(donor::Donors::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<DonorModule>(
         new DonorModule(std::move(pool), std::move(ledger), std::move(cipher),
-                        shared, options.donor));
+                        shared, options.donor, options.clock));
     shared->donor_lots = &module->lots_;
     shared->donors = &module->donors_;
     return module;
@@ -285,12 +319,12 @@ class DonorModule final : public Module {
   DonorModule(std::unique_ptr<pg::Pool> pool,
               std::unique_ptr<ledger::Ledger> ledger,
               crypto::FieldCipher cipher, Shared* shared,
-              donor::DonorOptions options)
+              donor::DonorOptions options, ledger::Clock* clock)
       : pool_(std::move(pool)),
         ledger_(std::move(ledger)),
         cipher_(std::move(cipher)),
         donors_(pool_.get(), ledger_.get(), &cipher_, shared->signatures,
-                shared->custody, std::move(options)),
+                shared->custody, std::move(options), clock),
         service_(&donors_) {}
 
   std::unique_ptr<pg::Pool> pool_;
@@ -322,7 +356,7 @@ class ManufacturingModule final : public Module {
         std::unique_ptr<ledger::Ledger> ledger,
         ledger::Ledger::FromPemFile(
             "manufacturing", options.signing_key_dir + "/manufacturing.key",
-            ledger::RealClock()));
+            options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -379,7 +413,7 @@ class QcModule final : public Module {
     CC_ASSIGN_OR_RETURN(
         std::unique_ptr<ledger::Ledger> ledger,
         ledger::Ledger::FromPemFile("qc", options.signing_key_dir + "/qc.key",
-                                    ledger::RealClock()));
+                                    options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -449,10 +483,10 @@ class DoseModule final : public Module {
     CC_ASSIGN_OR_RETURN(
         crypto::FieldCipher cipher,
         crypto::FieldCipher::FromKeyFile(options.field_key_file));
-    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
-                        ledger::Ledger::FromPemFile(
-                            "dose", options.signing_key_dir + "/dose.key",
-                            ledger::RealClock()));
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile(
+            "dose", options.signing_key_dir + "/dose.key", options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -539,7 +573,7 @@ class ClinicalModule final : public Module {
         std::unique_ptr<ledger::Ledger> ledger,
         ledger::Ledger::FromPemFile("clinical",
                                     options.signing_key_dir + "/clinical.key",
-                                    ledger::RealClock()));
+                                    options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -595,10 +629,10 @@ class LabelsModule final : public Module {
           "manufacturing and dose hosted with it; not hosted before it: ",
           absl::StrJoin(missing, ", ")));
     }
-    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
-                        ledger::Ledger::FromPemFile(
-                            "labels", options.signing_key_dir + "/labels.key",
-                            ledger::RealClock()));
+    CC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ledger::Ledger> ledger,
+        ledger::Ledger::FromPemFile(
+            "labels", options.signing_key_dir + "/labels.key", options.clock));
     {
       CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
       CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
@@ -714,8 +748,18 @@ std::vector<const migrations::MigrationSet*> AllMigrations() {
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
-    const HostOptions& options, const std::vector<std::string>& services,
+    const HostOptions& given, const std::vector<std::string>& services,
     Shared* shared) {
+  // ONE clock for every service and ledger of the process, so that the
+  // times of records and rows agree (decision 0017).
+  HostOptions options = given;
+  if (options.training_clock != nullptr) options.clock = options.training_clock;
+  if (options.clock == nullptr) options.clock = ledger::RealClock();
+  options.identity.clock = options.clock;
+  options.manufacturing.clock = options.clock;
+  options.qc.clock = options.clock;
+  options.dose.clock = options.clock;
+  options.clinical.clock = options.clock;
   std::vector<std::unique_ptr<Module>> modules;
   for (const std::string& service : services) {
     CC_ASSIGN_OR_RETURN(std::unique_ptr<pg::Pool> pool,
@@ -726,8 +770,10 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
           IdentityModule::Create(options, std::move(pool), shared));
       modules.push_back(std::move(module));
     } else if (service == "system") {
-      modules.push_back(std::make_unique<SystemModule>(
-          std::move(pool), options.version, services));
+      CC_ASSIGN_OR_RETURN(
+          std::unique_ptr<SystemModule> module,
+          SystemModule::Create(options, std::move(pool), services, shared));
+      modules.push_back(std::move(module));
     } else if (service == "custody") {
       CC_ASSIGN_OR_RETURN(
           std::unique_ptr<CustodyModule> module,

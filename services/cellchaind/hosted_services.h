@@ -29,6 +29,7 @@
 #include "services/ledger/state_registry.h"
 #include "services/manufacturing/manufacturing.h"
 #include "services/qc/qc.h"
+#include "services/system/training_clock.h"
 
 namespace cellchain::cellchaind {
 
@@ -45,6 +46,14 @@ absl::StatusOr<std::vector<std::string>> ResolveServices(
 std::vector<const migrations::MigrationSet*> AllMigrations();
 
 struct HostOptions {
+  // The time of every hosted service and ledger (and of each service's
+  // options' clock, which BuildModules sets to it); null: ledger::RealClock().
+  // Not owned.
+  ledger::Clock* clock = nullptr;
+  // Set on a training stack (--training-clock): the clock everything uses,
+  // which the system service's AdvanceClock moves; null in production. Not
+  // owned; must outlive the modules.
+  system::TrainingClock* training_clock = nullptr;
   identity::IdentityOptions identity;
   std::string pg_conninfo;  // without user: each service connects as its role
   int pool_size = 8;

@@ -20,6 +20,7 @@
 #include "services/identity/identity.h"
 #include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
+#include "services/system/training_clock.h"
 
 namespace cellchain::cellchaind {
 namespace {
@@ -149,7 +150,27 @@ int Serve(const ServeConfig& config) {
     return Fail("startup_failed", request_hash_key.status());
   }
   idempotency::SetRequestHashKey(*std::move(request_hash_key));
-  HostOptions host{.identity = IdentityOptionsOf(config),
+  // A training stack's one clock, read back at its persisted offset so that
+  // a restart never moves time backwards (decision 0017).
+  std::unique_ptr<system::TrainingClock> training_clock;
+  if (config.training_clock) {
+    absl::StatusOr<pg::Connection> connection =
+        pg::Connection::Open(config.pg + " user=cellchain_system");
+    if (!connection.ok()) return Fail("startup_failed", connection.status());
+    absl::StatusOr<std::unique_ptr<system::TrainingClock>> loaded =
+        system::TrainingClock::Load(*connection);
+    if (!loaded.ok()) return Fail("startup_failed", loaded.status());
+    training_clock = *std::move(loaded);
+    log::Warning("training_clock_on",
+                 {{"message",
+                   "TRAINING CLOCK: this is a training/demo stack, not for "
+                   "production; its time is real time plus an offset "
+                   "administrators advance (cellchain system clock-advance)"},
+                  {"offset", absl::FormatDuration(training_clock->offset())}});
+  }
+  HostOptions host{.clock = training_clock.get(),
+                   .training_clock = training_clock.get(),
+                   .identity = IdentityOptionsOf(config),
                    .pg_conninfo = config.pg,
                    .pool_size = static_cast<int>(config.pg_pool_size),
                    .pool_wait = config.pg_pool_wait,

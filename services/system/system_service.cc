@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "services/common/auth/handle.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/grpc/peer.h"
 
@@ -9,10 +10,11 @@ namespace cellchain::system {
 
 SystemService::SystemService(std::string version,
                              std::vector<std::string> services,
-                             DatabaseProbe* probe)
+                             DatabaseProbe* probe, ClockAdmin* clock)
     : version_(std::move(version)),
       services_(std::move(services)),
-      probe_(probe) {}
+      probe_(probe),
+      clock_(clock) {}
 
 grpc::Status SystemService::GetVersion(grpc::ServerContext* context,
                                        const v1::GetVersionRequest* request,
@@ -38,6 +40,21 @@ grpc::Status SystemService::Ping(grpc::ServerContext* context,
       std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   response->set_peer_subject(grpcx::PeerSubject(*context));
   return grpc::Status::OK;
+}
+
+grpc::Status SystemService::GetClock(grpc::ServerContext* context,
+                                     const v1::GetClockRequest* request,
+                                     v1::GetClockResponse* response) {
+  *response = clock_->GetClock();
+  return grpc::Status::OK;
+}
+
+grpc::Status SystemService::AdvanceClock(grpc::ServerContext* context,
+                                         const v1::AdvanceClockRequest* request,
+                                         v1::AdvanceClockResponse* response) {
+  return auth::Handle(context, response, [&](const auth::Principal& caller) {
+    return clock_->AdvanceClock(caller, *request);
+  });
 }
 
 }  // namespace cellchain::system
