@@ -16,7 +16,15 @@
 //                           audit GetCheckpoint        (the latest)
 // Every write is a real audited write (signed record, same transaction);
 // nothing is mocked. Each acknowledged write is written to --acked-out as
-// "kind request_id entity_id", for the faults work to check afterwards.
+// one line "kind request_id entity_id sent_unix_ms acked_unix_ms request
+// response", the last two base64 of the request and response as serialized,
+// so that
+// tests/faults/acked_check can find each write's state and audit record,
+// time the recovery after a fault, and replay the very request.
+//
+// A failed call is counted under its code and the worker moves on to its
+// next cycle (after 50 ms when the server was UNAVAILABLE): the run
+// survives cellchaind or PostgreSQL being killed under it (tests/faults).
 //
 // Prints per RPC kind and in total: ok calls, ok/s, p50/p95/p99/max latency
 // and errors by gRPC code; CPU seconds per request of cellchaind and of the
@@ -32,6 +40,7 @@
 //        clients/qa-ws-01.*) --concurrency=N (4) --duration=S (20)
 //        --tech-user --tech2-user --qa-user (env.sh's tech.tina, tech.tom,
 //        qa.quinn) --acked-out=FILE --lag-every=N (10)
+//        --stop-file=FILE (the run ends early once FILE exists)
 //        --cellchaind-pidfile=FILE --postmaster-pidfile=FILE (for CPU)
 //        --shared-connection=true (the two technicians' calls share one
 //        connection, each with its own session token; default: one each)
@@ -41,6 +50,7 @@
 // LOAD_TECH2_PASSWORD, LOAD_QA_PASSWORD), not the command line.
 // Exit: 0 when the run was made (targets missed or not), 1 on a setup
 // failure (login, flags), 2 on bad flags.
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -50,6 +60,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -60,12 +71,14 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
-#include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "services/common/crypto/random.h"
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
+#include "tests/load/load_session.h"
 #include "tests/load/load_stats.h"
 #include "tests/load/pgbench_run.h"
 #include "tests/load/proc_cpu.h"
@@ -75,7 +88,6 @@ namespace {
 
 namespace audit = ::cellchain::audit::v1;
 namespace custody = ::cellchain::custody::v1;
-namespace identity = ::cellchain::identity::v1;
 using Clock = std::chrono::steady_clock;
 
 struct Flags {
@@ -87,6 +99,7 @@ struct Flags {
   std::string tech2_user = "tech.tom";
   std::string qa_user = "qa.quinn";
   std::string acked_out;
+  std::string stop_file;
   int lag_every = 10;
   std::string cellchaind_pidfile;
   std::string postmaster_pidfile;
@@ -112,6 +125,7 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
         {"tech2-user", &f.tech2_user},
         {"qa-user", &f.qa_user},
         {"acked-out", &f.acked_out},
+        {"stop-file", &f.stop_file},
         {"cellchaind-pidfile", &f.cellchaind_pidfile},
         {"postmaster-pidfile", &f.postmaster_pidfile},
         {"pg", &f.pg},
@@ -141,59 +155,6 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
   return true;
 }
 
-std::string EnvOrEmpty(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
-
-// A person logged in at a workstation: the channel with its certificate and
-// the session token the server bound to it.
-struct Person {
-  std::string user_id;
-  std::shared_ptr<grpc::Channel> channel;
-  std::string token;
-};
-
-std::optional<Person> LogIn(const Flags& flags, const std::string& workstation,
-                            const std::string& user_id,
-                            const std::string& password) {
-  grpcx::ChannelOptions options;
-  options.target = flags.target;
-  options.tls.ca_path = flags.pki + "/ca.crt";
-  options.tls.cert_path = flags.pki + "/clients/" + workstation + ".crt";
-  options.tls.key_path = flags.pki + "/clients/" + workstation + ".key";
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      grpcx::NewChannel(options);
-  if (!channel.ok()) {
-    std::cerr << "load_bench: " << channel.status() << "\n";
-    return std::nullopt;
-  }
-  identity::LoginRequest request;
-  request.set_user_id(user_id);
-  request.set_password(password);
-  identity::LoginResponse response;
-  auto context = grpcx::NewContext();
-  grpc::Status status = identity::AuthService::NewStub(*channel)->Login(
-      context.get(), request, &response);
-  if (!status.ok()) {
-    std::cerr << "load_bench: " << user_id << " cannot log in at "
-              << workstation << ": "
-              << grpcx::StatusCodeName(status.error_code()) << " "
-              << status.error_message() << "\n";
-    return std::nullopt;
-  }
-  return Person{user_id, *std::move(channel), response.session_token()};
-}
-
-// A call context as the CLI makes one (clients/cli/cli.cc NewCallContext):
-// a deadline, the request id as x-request-id, the session as a bearer token.
-std::unique_ptr<grpc::ClientContext> CallContext(
-    const Person& person, const std::string& request_id = "") {
-  auto context = grpcx::NewContext(grpcx::kDefaultDeadline, request_id);
-  context->AddMetadata("authorization", "Bearer " + person.token);
-  return context;
-}
-
 // The kinds, in the order the table prints them; the first four write.
 constexpr const char* kKinds[] = {
     "custody.RegisterItem",  "custody.RecordTemps", "custody.InitiateHandoff",
@@ -201,6 +162,12 @@ constexpr const char* kKinds[] = {
     "audit.GetCheckpoint"};
 constexpr int kWriteKinds = 4;
 constexpr int kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
+
+int64_t UnixMillis(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             t.time_since_epoch())
+      .count();
+}
 
 // A registered item whose record's way into a signed checkpoint is timed.
 struct LagSample {
@@ -245,6 +212,7 @@ class Worker {
   template <typename Call>
   bool Timed(int kind, Call call) {
     const Clock::time_point start = Clock::now();
+    sent_ = std::chrono::system_clock::now();
     grpc::Status status = call();
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             Clock::now() - start)
@@ -259,20 +227,37 @@ class Worker {
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    if (reported_errors_++ < 3) {
-      std::cerr << "load_bench: worker " << index_ << " " << kKinds[kind]
-                << ": " << grpcx::StatusCodeName(status.error_code()) << " "
-                << status.error_message() << "\n";
+    // Each new kind of failure is said (a fault run meets several in turn),
+    // not every repetition of one.
+    std::string error = absl::StrCat(kKinds[kind], ": ",
+                                     grpcx::StatusCodeName(status.error_code()),
+                                     " ", status.error_message());
+    if (error != last_error_ && reported_errors_++ < 20) {
+      std::cerr << "load_bench: "
+                << UnixMillis(std::chrono::system_clock::now()) << " worker "
+                << index_ << " " << error << "\n";
     }
+    last_error_ = std::move(error);
     return false;
   }
 
   void Acked(int kind, const std::string& request_id,
-             const std::string& entity_id) {
+             const std::string& entity_id,
+             const google::protobuf::Message& request,
+             const google::protobuf::Message& response) {
     if (!shared_.acked.is_open()) return;
+    // Wall-clock times, to compare with the moments tests/faults/run.sh
+    // logs its faults at (date +%s%3N): a write sent before a fault may be
+    // acknowledged after it, and does not show that the stack recovered.
+    const std::string line = absl::StrCat(
+        kKinds[kind], " ", request_id, " ", entity_id, " ", UnixMillis(sent_),
+        " ", UnixMillis(std::chrono::system_clock::now()), " ",
+        absl::Base64Escape(request.SerializeAsString()), " ",
+        absl::Base64Escape(response.SerializeAsString()), "\n");
     std::lock_guard<std::mutex> lock(shared_.acked_mu);
-    shared_.acked << kKinds[kind] << ' ' << request_id << ' ' << entity_id
-                  << '\n';
+    // Flushed at once: a line is only worth keeping if it reaches the file
+    // even when this process is the one that dies.
+    shared_.acked << line << std::flush;
   }
 
   void Cycle(int64_t cycle) {
@@ -293,7 +278,7 @@ class Worker {
     }
     const Clock::time_point acked = Clock::now();
     const std::string item_id = registered.item().item_id();
-    Acked(0, request_id, item_id);
+    Acked(0, request_id, item_id, reg, registered);
     if (cycle % shared_.flags->lag_every == 0) {
       std::lock_guard<std::mutex> lock(shared_.samples_mu);
       shared_.samples.push_back({item_id, acked, -1});
@@ -315,7 +300,7 @@ class Worker {
           return tech_custody_->RecordTemperatures(
               CallContext(shared_.tech, request_id).get(), temps, &recorded);
         })) {
-      Acked(1, request_id, recorded.upload().upload_id());
+      Acked(1, request_id, recorded.upload().upload_id(), temps, recorded);
     }
 
     // 3. Handed to the second technician, who 4. accepts it by scanning it.
@@ -331,7 +316,7 @@ class Worker {
           return tech_custody_->InitiateHandoff(
               CallContext(shared_.tech, request_id).get(), hand, &handed);
         })) {
-      Acked(2, request_id, handed.handoff().handoff_id());
+      Acked(2, request_id, handed.handoff().handoff_id(), hand, handed);
       custody::AcceptHandoffRequest accept;
       request_id = crypto::RandomId("load");
       accept.mutable_context()->set_request_id(request_id);
@@ -345,7 +330,7 @@ class Worker {
                 CallContext(shared_.tech2, request_id).get(), accept,
                 &accepted);
           })) {
-        Acked(3, request_id, accepted.handoff().handoff_id());
+        Acked(3, request_id, accepted.handoff().handoff_id(), accept, accepted);
       }
     }
 
@@ -381,6 +366,9 @@ class Worker {
   std::unique_ptr<audit::AuditService::Stub> qa_audit_;
   KindStats stats_[kKindCount];
   int reported_errors_ = 0;
+  std::string last_error_;
+  // When the last call Timed made was sent.
+  std::chrono::system_clock::time_point sent_;
 };
 
 // The lag probe: for each sampled item, its register record's log index
@@ -475,12 +463,23 @@ const char* Verdict(bool met) { return met ? "met" : "MISSED"; }
 int Main(int argc, char** argv) {
   Flags flags;
   if (!ParseFlags(argc, argv, flags)) return 2;
+  // Every call here is fail-fast (no wait_for_ready), so while a channel
+  // reconnects no call polls it: only gRPC's backup poller, every 5 s by
+  // default, drives the new connection's TLS handshake, which then overran
+  // the 20 s connect timeout again and again. After cellchaind was killed
+  // and restarted in 4 s the workers got no call through for up to two
+  // minutes (tests/faults); polled every 100 ms they reconnect at once.
+  // Before any gRPC use (it reads this once); a value given is kept.
+  setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "100",
+         /*overwrite=*/0);
   Shared shared;
   shared.flags = &flags;
-  std::optional<Person> tech = LogIn(flags, "lab-ws-01", flags.tech_user,
-                                     EnvOrEmpty("LOAD_TECH_PASSWORD"));
-  std::optional<Person> tech2 = LogIn(flags, "lab-ws-01", flags.tech2_user,
-                                      EnvOrEmpty("LOAD_TECH2_PASSWORD"));
+  std::optional<Person> tech =
+      LogIn(flags.target, flags.pki, "lab-ws-01", flags.tech_user,
+            EnvOrEmpty("LOAD_TECH_PASSWORD"));
+  std::optional<Person> tech2 =
+      LogIn(flags.target, flags.pki, "lab-ws-01", flags.tech2_user,
+            EnvOrEmpty("LOAD_TECH2_PASSWORD"));
   if (flags.shared_connection && tech && tech2) {
     // Both technicians through one connection, as two people at one
     // workstation's client process would be: each call still carries its
@@ -488,7 +487,8 @@ int Main(int argc, char** argv) {
     tech2->channel = tech->channel;
   }
   std::optional<Person> qa =
-      LogIn(flags, "qa-ws-01", flags.qa_user, EnvOrEmpty("LOAD_QA_PASSWORD"));
+      LogIn(flags.target, flags.pki, "qa-ws-01", flags.qa_user,
+            EnvOrEmpty("LOAD_QA_PASSWORD"));
   if (!tech || !tech2 || !qa) return 1;
   shared.tech = *std::move(tech);
   shared.tech2 = *std::move(tech2);
@@ -516,7 +516,13 @@ int Main(int argc, char** argv) {
   const Clock::time_point start = Clock::now();
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
-  std::this_thread::sleep_for(std::chrono::seconds(flags.duration));
+  // Until --duration is over, or earlier when --stop-file appears (a run
+  // whose end depends on the faults made under it).
+  const Clock::time_point end = start + std::chrono::seconds(flags.duration);
+  while (Clock::now() < end && (flags.stop_file.empty() ||
+                                !std::filesystem::exists(flags.stop_file))) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   shared.stop = true;
   for (std::thread& t : threads) t.join();
   const double seconds =
