@@ -87,6 +87,7 @@ absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::Create() {
   absl::Status created = conn.ExecScript(
       absl::StrCat("CREATE DATABASE ", Identifier(conn, db->name_),
                    " TEMPLATE ", Identifier(conn, tmpl)));
+  db->admin_ = std::make_unique<pg::Connection>(std::move(conn));
   if (!created.ok()) {
     db->name_.clear();  // nothing to drop
     return Annotate(created, absl::StrCat("creating the test database from "
@@ -98,15 +99,16 @@ absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::Create() {
 
 TestDatabase::~TestDatabase() {
   if (name_.empty()) return;
-  absl::StatusOr<pg::Connection> conn = pg::Connection::Open(admin_conninfo_);
+  absl::StatusOr<pg::Connection*> conn = Admin();
   absl::Status dropped = conn.status();
   if (conn.ok()) {
-    dropped = conn->ExecScript(absl::StrCat(
-        "DROP DATABASE IF EXISTS ", Identifier(*conn, name_), " WITH (FORCE)"));
+    pg::Connection& admin = **conn;
+    dropped = admin.ExecScript(absl::StrCat(
+        "DROP DATABASE IF EXISTS ", Identifier(admin, name_), " WITH (FORCE)"));
     for (const std::string& role : roles_) {
       if (!dropped.ok()) break;
-      dropped = conn->ExecScript(
-          absl::StrCat("DROP ROLE IF EXISTS ", Identifier(*conn, role)));
+      dropped = admin.ExecScript(
+          absl::StrCat("DROP ROLE IF EXISTS ", Identifier(admin, role)));
     }
   }
   if (!dropped.ok()) {
@@ -115,14 +117,25 @@ TestDatabase::~TestDatabase() {
   }
 }
 
+absl::StatusOr<pg::Connection*> TestDatabase::Admin() {
+  if (admin_ == nullptr) {
+    CC_ASSIGN_OR_RETURN(pg::Connection conn,
+                        pg::Connection::Open(admin_conninfo_));
+    admin_ = std::make_unique<pg::Connection>(std::move(conn));
+  } else if (!admin_->IsAlive()) {
+    CC_RETURN_IF_ERROR(admin_->Reset());
+  }
+  return admin_.get();
+}
+
 std::string TestDatabase::ConninfoAs(std::string_view role) const {
   return Replace(admin_conninfo_, name_, role);
 }
 
 absl::StatusOr<std::string> TestDatabase::CreateLoginRole(
     std::string_view member_of) {
-  CC_ASSIGN_OR_RETURN(pg::Connection conn,
-                      pg::Connection::Open(admin_conninfo_));
+  CC_ASSIGN_OR_RETURN(pg::Connection * admin, Admin());
+  pg::Connection& conn = *admin;
   std::string role = RandomName();
   CC_RETURN_IF_ERROR(conn.ExecScript(
       absl::StrCat("CREATE ROLE ", Identifier(conn, role), " LOGIN IN ROLE ",
@@ -133,8 +146,8 @@ absl::StatusOr<std::string> TestDatabase::CreateLoginRole(
 
 absl::StatusOr<std::string> TestDatabase::CreateServiceRole(
     std::string_view service) {
-  CC_ASSIGN_OR_RETURN(pg::Connection conn,
-                      pg::Connection::Open(admin_conninfo_));
+  CC_ASSIGN_OR_RETURN(pg::Connection * admin, Admin());
+  pg::Connection& conn = *admin;
   std::string group = absl::StrCat("cellchain_", std::string(service));
   // Roles are cluster-wide and tests run in parallel: another may make the
   // same group at the same moment.
