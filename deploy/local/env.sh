@@ -29,6 +29,24 @@ STACK_CLI="${STACK_BIN}/cellchain"
 # user: cellchaind appends each hosted service's own role.
 STACK_PG_CONNINFO="host=${STACK_PG}/run port=${STACK_PG_PORT} user=postgres dbname=cellchain"
 STACK_PG_SERVE_CONNINFO="host=${STACK_PG}/run port=${STACK_PG_PORT} dbname=cellchain"
+# stack_serve_args LISTEN CONNINFO SERVICES: the flags of `cellchaind serve`
+# for this stack's PKI, listening on LISTEN, connecting with CONNINFO and
+# hosting SERVICES, into the array STACK_SERVE_ARGS (stack.sh's daemon:
+# STACK_LISTEN, STACK_PG_SERVE_CONNINFO, all; tests/faults/run.sh's standby
+# sequencer: the audit service alone).
+stack_serve_args() {
+  STACK_SERVE_ARGS=(serve
+    --listen="$1"
+    --tls-cert="${STACK_PKI}/server/cellchaind.crt"
+    --tls-key="${STACK_PKI}/server/cellchaind.key"
+    --tls-ca="${STACK_PKI}/ca.crt"
+    --pg="$2"
+    --signing-key-dir="${STACK_PKI}/signing"
+    --keyring="${STACK_PKI}/signing/keyring"
+    --field-key-file="${STACK_PKI}/field-keys"
+    --request-hash-key-file="${STACK_PKI}/request-hash-key"
+    --services="$3")
+}
 # The CLI's session files, one per person (cellchain --session-file).
 STACK_SESSIONS="${STACK_STATE}/sessions"
 

@@ -16,6 +16,8 @@ usage: deploy/local/stack.sh COMMAND
   up [--no-build]  install deps, build, PKI, PostgreSQL, migrate, bootstrap the
             admin, start cellchaind, wait healthy, make the demo users
             (--no-build: use the binaries already in BUILD_DIR/bin)
+  start     start cellchaind alone and wait until healthy, the rest as up
+            left it (PostgreSQL must be running): a restart after a crash
   down      stop cellchaind (SIGTERM) and PostgreSQL; keeps all state
   status    what runs, where; exit 0 only if everything is up and healthy
   destroy   down, then delete deploy/local/state (PKI, database, logs)
@@ -77,18 +79,9 @@ start_daemon() {
     die "127.0.0.1:${STACK_GRPC_PORT} is taken by another process; free it or set GRPCPORT_CELLCHAIN"
   fi
   echo "=== $(date -u +%FT%TZ) stack.sh up: starting cellchaind ===" >>"${STACK_LOG}"
+  stack_serve_args "${STACK_LISTEN}" "${STACK_PG_SERVE_CONNINFO}" all
   # setsid: not killed by a Ctrl-C in the terminal that ran `up`.
-  setsid nohup "${STACK_CELLCHAIND}" serve \
-    --listen="${STACK_LISTEN}" \
-    --tls-cert="${STACK_PKI}/server/cellchaind.crt" \
-    --tls-key="${STACK_PKI}/server/cellchaind.key" \
-    --tls-ca="${STACK_PKI}/ca.crt" \
-    --pg="${STACK_PG_SERVE_CONNINFO}" \
-    --signing-key-dir="${STACK_PKI}/signing" \
-    --keyring="${STACK_PKI}/signing/keyring" \
-    --field-key-file="${STACK_PKI}/field-keys" \
-    --request-hash-key-file="${STACK_PKI}/request-hash-key" \
-    --services=all \
+  setsid nohup "${STACK_CELLCHAIND}" "${STACK_SERVE_ARGS[@]}" \
     >>"${STACK_LOG}" 2>&1 </dev/null &
   echo "$!" >"${STACK_PIDFILE}"
   say "cellchaind started (pid $!), waiting until healthy on ${STACK_LISTEN}"
@@ -260,6 +253,14 @@ cmd_up() {
   say "up: gRPC (mTLS) ${STACK_LISTEN}; PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_PORT}"
 }
 
+cmd_start() {
+  (($# == 0)) || die "start takes no arguments"
+  [[ -x "${STACK_CELLCHAIND}" ]] || die "${STACK_CELLCHAIND} missing; run up first"
+  pg status >/dev/null || die "PostgreSQL is not running; run up"
+  start_daemon
+  wait_healthy
+}
+
 cmd_down() {
   stop_daemon
   pg stop
@@ -311,6 +312,7 @@ command="$1"
 shift
 case "${command}" in
   up) cmd_up "$@" ;;
+  start) cmd_start "$@" ;;
   down) cmd_down "$@" ;;
   status) cmd_status "$@" ;;
   destroy) cmd_destroy "$@" ;;
