@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Faults under load (docs/reliability.md, "Faults"; issue 13): a stack of its
+# own (deploy/local/stack.sh up --no-build in STATE_DIR, on ports apart from
+# the dev stack's, the tests' and tests/load's), plus a second cellchaind
+# hosting only the audit service as a standby sequencer; then load_bench
+# with --acked-out while this script kill -9s, in turn:
+#   cellchaind  the daemon serving every RPC (its sequencer with it when it
+#               leads), restarted by stack.sh start;
+#   postgres    PostgreSQL's postmaster (its backends die with it),
+#               restarted by deploy/local/pg-cluster.sh start;
+#   sequencer   whichever process holds the sequencer's advisory lock (the
+#               leader, told apart by its session's application_name): the
+#               standby, started again as before, or cellchaind, then
+#               restarted by stack.sh start;
+# each kind FAULTS times, each fault after GAP seconds of load and once the
+# previous one's first write was acknowledged again. Then, the stack up,
+# acked_check checks every acknowledged write (state, signed audit record,
+# the log verified, replays with the same request ids writing nothing twice)
+# and the time from each fault to the first acknowledged write after it.
+# The stack is destroyed at the end whatever happens (KEEP_STACK=1 keeps
+# it). A script that prints figures, not a ctest test.
+#
+# usage: tests/faults/run.sh [BUILD_DIR [STATE_DIR]]
+#   (build first: cmake --build B --target load_bench acked_check cellchaind
+#    cellchain cellchain-qa cellchain-pharmacy)
+# env: FAULTS (3 of each kind), GAP (seconds, 5), CONCURRENCY (4),
+#      REPLAY (writes replayed, 0: all; 0), PGPORT_CELLCHAIN (55482),
+#      GRPCPORT_CELLCHAIN (7483), STANDBY_PORT (7484), KEEP_STACK (0)
+# Files beside STATE_DIR: .up.log, .bench.log, .acked, .faults, .check.log,
+# .standby.log, and the stack's .cellchaind.log and .postgresql.log. Exit: acked_check's (0: nothing lost, nothing twice), or 1
+# when the stack could not be brought up or back.
+set -euo pipefail
+
+root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
+export BUILD_DIR="${1:-${root}/build}"
+export STACK_STATE_DIR="${2:-${BUILD_DIR}/faults-stack}"
+export PGPORT_CELLCHAIN="${PGPORT_CELLCHAIN:-55482}"
+export GRPCPORT_CELLCHAIN="${GRPCPORT_CELLCHAIN:-7483}"
+faults="${FAULTS:-3}"
+gap="${GAP:-5}"
+concurrency="${CONCURRENCY:-4}"
+replay="${REPLAY:-0}"
+standby_port="${STANDBY_PORT:-7484}"
+stack="${root}/deploy/local/stack.sh"
+# shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
+source "${root}/deploy/local/env.sh"
+bench="${STACK_BIN}/load_bench"
+check="${STACK_BIN}/acked_check"
+for b in "${bench}" "${check}" "${STACK_CELLCHAIND}"; do
+  [[ -x "${b}" ]] || {
+    echo "run.sh: ${b} missing; build load_bench, acked_check and cellchaind first" >&2
+    exit 1
+  }
+done
+[[ "${faults}" =~ ^[1-9][0-9]*$ && "${gap}" =~ ^[1-9][0-9]*$ ]] || {
+  echo "run.sh: FAULTS and GAP must be positive numbers" >&2
+  exit 2
+}
+
+out="${STACK_STATE_DIR}"
+pgc() { "${STACK_DIR}/pg-cluster.sh" "${STACK_PG}" "$@"; }
+now_ms() { date +%s%3N; }
+say() { echo "run.sh: $(date -u +%T) $*"; }
+
+bench_pid=""
+standby_pid=""
+# shellcheck disable=SC2317  # called through the trap
+cleanup() {
+  [[ -z "${bench_pid}" ]] || kill -TERM "${bench_pid}" 2>/dev/null || true
+  [[ -z "${standby_pid}" ]] || kill -KILL "${standby_pid}" 2>/dev/null || true
+  cp -f -- "${STACK_LOG}" "${out}.cellchaind.log" 2>/dev/null || true
+  cp -f -- "${STACK_PG}/log/postgresql.log" "${out}.postgresql.log" 2>/dev/null || true
+  if [[ "${KEEP_STACK:-0}" == 1 ]]; then
+    echo "run.sh: KEEP_STACK=1: stack left up in ${STACK_STATE_DIR}"
+  else
+    "${stack}" destroy >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+"${stack}" destroy >/dev/null 2>&1 || true
+rm -f -- "${out}".{up.log,bench.log,acked,faults,check.log,standby.log,stop,cellchaind.log,postgresql.log}
+
+"${stack}" up --no-build >"${out}.up.log" 2>&1 || {
+  tail -n 40 "${out}.up.log" >&2
+  echo "run.sh: stack.sh up --no-build failed (${out}.up.log)" >&2
+  exit 1
+}
+
+# The standby sequencer: cellchaind hosting the audit service alone (every
+# service hosts no sequencer but audit's), its sessions named so that the
+# lock's holder can be told apart from the main cellchaind's.
+start_standby() {
+  stack_serve_args "127.0.0.1:${standby_port}" \
+    "${STACK_PG_SERVE_CONNINFO} application_name=faults-standby" audit
+  setsid "${STACK_CELLCHAIND}" "${STACK_SERVE_ARGS[@]}" \
+    >>"${out}.standby.log" 2>&1 </dev/null &
+  standby_pid=$!
+  # Killed on purpose: no job notice from bash.
+  disown "${standby_pid}"
+}
+start_standby
+
+# The application_name of the session holding the sequencer's lock
+# (services/ledger/sequencer.h kSequencerLockKey, "cellsequ"), or nothing.
+leader_name() {
+  pgc psql -d cellchain -At -c "SELECT a.application_name FROM pg_locks l
+    JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory'
+    AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint)
+      = x'63656c6c73657175'::bigint" 2>/dev/null || true
+}
+
+postmaster_pid() { head -n 1 -- "${STACK_PG}/data/postmaster.pid" 2>/dev/null; }
+
+# Waits (10 s at most) until none of the PIDs is a live process.
+wait_gone() {
+  local pid i state
+  for ((i = 0; i < 100; i++)); do
+    local alive=0
+    for pid in "$@"; do
+      state="$(awk '{print $3}' "/proc/${pid}/stat" 2>/dev/null || true)"
+      [[ -n "${state}" && "${state}" != Z ]] && alive=1
+    done
+    ((alive)) || return 0
+    sleep 0.1
+  done
+  say "warning: still alive 10 s after SIGKILL: $*"
+}
+
+restart_cellchaind() {
+  "${stack}" start >>"${out}.up.log" 2>&1 || {
+    tail -n 20 "${out}.up.log" >&2
+    echo "run.sh: cellchaind could not be restarted" >&2
+    exit 1
+  }
+}
+
+# kill_cellchaind [WHAT]: kill -9 the main cellchaind, the fault logged as
+# WHAT (default cellchaind), and restart it.
+kill_cellchaind() {
+  local pid t0
+  pid="$(tr -d '[:space:]' <"${STACK_PIDFILE}")"
+  kill -KILL "${pid}"
+  fault_ms="$(now_ms)"
+  echo "${fault_ms} ${1:-cellchaind}" >>"${out}.faults"
+  wait_gone "${pid}"
+  t0="$(now_ms)"
+  restart_cellchaind
+  say "cellchaind (pid ${pid}) killed, restarted healthy in $(($(now_ms) - t0)) ms"
+}
+
+kill_postgres() {
+  local pid children t0
+  pid="$(postmaster_pid)"
+  # Its children, to wait for: they exit once they see the postmaster gone,
+  # and a new postmaster must not start beside them.
+  children="$(pgrep -P "${pid}" | tr '\n' ' ' || true)"
+  kill -KILL "${pid}"
+  fault_ms="$(now_ms)"
+  echo "${fault_ms} postgres" >>"${out}.faults"
+  # shellcheck disable=SC2086  # one PID per word
+  wait_gone "${pid}" ${children}
+  t0="$(now_ms)"
+  pgc start >>"${out}.up.log" 2>&1 || {
+    tail -n 20 "${out}.up.log" >&2
+    echo "run.sh: PostgreSQL could not be restarted" >&2
+    exit 1
+  }
+  say "postmaster (pid ${pid}) killed, its processes gone after $((t0 - fault_ms)) ms, PostgreSQL restarted in $(($(now_ms) - t0)) ms"
+}
+
+kill_sequencer() {
+  local leader
+  leader="$(leader_name)"
+  if [[ "${leader}" == faults-standby ]]; then
+    kill -KILL "${standby_pid}"
+    fault_ms="$(now_ms)"
+    echo "${fault_ms} sequencer" >>"${out}.faults"
+    wait_gone "${standby_pid}"
+    start_standby
+    say "sequencer leader (the standby) killed and started again"
+  elif [[ -n "${leader}" ]]; then
+    say "sequencer leader is cellchaind's own (${leader})"
+    kill_cellchaind sequencer
+  else
+    say "no sequencer holds the lock now (a takeover under way): skipped"
+  fi
+}
+
+# Waits (60 s at most) until load_bench acknowledges a write after the
+# fault made at fault_ms: the next fault hits a stack that works again.
+wait_recovered() {
+  local i last
+  for ((i = 0; i < 600; i++)); do
+    # The last line's write: sent after the fault, acknowledged when.
+    last="$(tail -n 1 -- "${out}.acked" 2>/dev/null |
+      awk -v f="${fault_ms}" '$4 >= f {print $5 - f}')"
+    if [[ -n "${last}" ]]; then
+      say "a write sent after the fault acknowledged ${last} ms after it"
+      return 0
+    fi
+    sleep 0.1
+  done
+  say "warning: no write acknowledged within 60 s of the fault"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
+say "stack ${STACK_LISTEN}, standby sequencer 127.0.0.1:${standby_port}; load ${concurrency} clients; ${faults} faults of each kind, ${gap} s of load before each and after the last"
+LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
+  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
+  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
+  "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
+  --qa-user="${STACK_QA_USER}" \
+  --concurrency="${concurrency}" --duration=3600 --stop-file="${out}.stop" \
+  --acked-out="${out}.acked" >"${out}.bench.log" 2>&1 &
+bench_pid=$!
+
+kinds=(cellchaind postgres sequencer)
+fault_ms=0
+for ((i = 0; i < faults * ${#kinds[@]}; i++)); do
+  sleep "${gap}"
+  kill -0 "${bench_pid}" 2>/dev/null || {
+    say "load_bench ended early; see ${out}.bench.log"
+    break
+  }
+  case "${kinds[i % ${#kinds[@]}]}" in
+    cellchaind) kill_cellchaind ;;
+    postgres) kill_postgres ;;
+    sequencer) kill_sequencer ;;
+  esac
+  wait_recovered
+done
+sleep "${gap}"
+touch -- "${out}.stop"
+
+bench_rc=0
+wait "${bench_pid}" || bench_rc=$?
+bench_pid=""
+say "load_bench exited ${bench_rc}"
+grep -E '^(custody|audit|all|audited)|SUMMARY' "${out}.bench.log" || true
+"${stack}" status >/dev/null 2>&1 || {
+  "${stack}" status >&2 || true
+  echo "run.sh: the stack is not healthy after the faults" >&2
+  exit 1
+}
+
+check_rc=0
+LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
+  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
+  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
+  "${check}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
+  --qa-user="${STACK_QA_USER}" --acked="${out}.acked" \
+  --faults="${out}.faults" --replay="${replay}" 2>&1 |
+  tee "${out}.check.log" || check_rc=$?
+say "acked_check exited ${check_rc} (${out}.check.log)"
+exit "${check_rc}"
