@@ -16,19 +16,25 @@
 # previous one's first write was acknowledged again. Then, the stack up,
 # acked_check checks every acknowledged write (state, signed audit record,
 # the log verified, replays with the same request ids writing nothing twice)
-# and the time from each fault to the first acknowledged write after it.
+# and the time from each fault to the first acknowledged write after it;
+# last, network_probe's network faults: cellchaind stopped (SIGSTOP) for 2 s
+# under a call with a 500 ms deadline (DEADLINE_EXCEEDED, then a retry with
+# the same request id: the lot exists once, with one record), and a call to
+# a peer that is down (UNAVAILABLE, nothing written).
 # The stack is destroyed at the end whatever happens (KEEP_STACK=1 keeps
 # it). A script that prints figures, not a ctest test.
 #
 # usage: tests/faults/run.sh [BUILD_DIR [STATE_DIR]]
-#   (build first: cmake --build B --target load_bench acked_check cellchaind
-#    cellchain cellchain-qa cellchain-pharmacy)
+#   (build first: cmake --build B --target load_bench acked_check
+#    network_probe cellchaind cellchain cellchain-qa cellchain-pharmacy)
 # env: FAULTS (3 of each kind), GAP (seconds, 5), CONCURRENCY (4),
 #      REPLAY (writes replayed, 0: all; 0), PGPORT_CELLCHAIN (55482),
 #      GRPCPORT_CELLCHAIN (7483), STANDBY_PORT (7484), KEEP_STACK (0)
 # Files beside STATE_DIR: .up.log, .bench.log, .acked, .faults, .check.log,
-# .standby.log, and the stack's .cellchaind.log and .postgresql.log. Exit: acked_check's (0: nothing lost, nothing twice), or 1
-# when the stack could not be brought up or back.
+# .standby.log, and the stack's .cellchaind.log and .postgresql.log.
+# Exit: 0 when nothing was lost, written twice or found, and the network
+# probes held; 1 otherwise, or when the stack could not be brought up or
+# back.
 set -euo pipefail
 
 root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -46,9 +52,10 @@ stack="${root}/deploy/local/stack.sh"
 source "${root}/deploy/local/env.sh"
 bench="${STACK_BIN}/load_bench"
 check="${STACK_BIN}/acked_check"
-for b in "${bench}" "${check}" "${STACK_CELLCHAIND}"; do
+probe="${STACK_BIN}/network_probe"
+for b in "${bench}" "${check}" "${probe}" "${STACK_CELLCHAIND}"; do
   [[ -x "${b}" ]] || {
-    echo "run.sh: ${b} missing; build load_bench, acked_check and cellchaind first" >&2
+    echo "run.sh: ${b} missing; build load_bench, acked_check, network_probe and cellchaind first" >&2
     exit 1
   }
 done
@@ -254,4 +261,23 @@ LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
   --faults="${out}.faults" --replay="${replay}" 2>&1 |
   tee "${out}.check.log" || check_rc=$?
 say "acked_check exited ${check_rc} (${out}.check.log)"
-exit "${check_rc}"
+
+# The network faults, on the stack as it is now: cellchaind stopped past a
+# client's deadline, and a peer that is down (a port nothing listens on).
+probe_rc=0
+down_port=$((standby_port + 1))
+if (exec 3<>"/dev/tcp/127.0.0.1/${down_port}") 2>/dev/null; then
+  say "127.0.0.1:${down_port} is taken: no peer-down probe"
+  down_port=""
+fi
+for mode in slow ${down_port:+down}; do
+  LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
+    LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
+    "${probe}" --mode="${mode}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+    --tech-user="${STACK_TECH_USER}" --qa-user="${STACK_QA_USER}" \
+    --cellchaind-pid="$(tr -d '[:space:]' <"${STACK_PIDFILE}")" \
+    --down-target="127.0.0.1:${down_port}" 2>&1 | tee -a "${out}.check.log" ||
+    probe_rc=1
+done
+say "network probes: $( ((probe_rc == 0)) && echo held || echo FAILED)"
+((check_rc == 0 && probe_rc == 0))

@@ -10,17 +10,23 @@
 
 namespace cellchain::load {
 
-std::optional<Person> LogIn(const std::string& target, const std::string& pki,
-                            const std::string& workstation,
-                            const std::string& user_id,
-                            const std::string& password) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> WorkstationChannel(
+    const std::string& target, const std::string& pki,
+    const std::string& workstation) {
   grpcx::ChannelOptions options;
   options.target = target;
   options.tls.ca_path = pki + "/ca.crt";
   options.tls.cert_path = pki + "/clients/" + workstation + ".crt";
   options.tls.key_path = pki + "/clients/" + workstation + ".key";
+  return grpcx::NewChannel(options);
+}
+
+std::optional<Person> LogIn(const std::string& target, const std::string& pki,
+                            const std::string& workstation,
+                            const std::string& user_id,
+                            const std::string& password) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      grpcx::NewChannel(options);
+      WorkstationChannel(target, pki, workstation);
   if (!channel.ok()) {
     std::cerr << "load: " << channel.status() << "\n";
     return std::nullopt;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "services/common/grpc/client.h"
 
 namespace cellchain::load {
@@ -25,6 +26,12 @@ struct Person {
   std::shared_ptr<grpc::Channel> channel;
   std::string token;
 };
+
+// A channel to `target` with `workstation`'s certificate (below);
+// NOT_FOUND naming a PEM file that cannot be read.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> WorkstationChannel(
+    const std::string& target, const std::string& pki,
+    const std::string& workstation);
 
 // Logs `user_id` in at `workstation` (its certificate is
 // PKI/clients/<workstation>.crt and .key, the CA PKI/ca.crt). Says why on
