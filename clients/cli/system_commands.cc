@@ -1,8 +1,14 @@
-// cellchain system health|version|ping
+// cellchain system health|version|ping|clock|clock-advance
 #include "clients/cli/system_commands.h"
 
-#include <iostream>
+#include <google/protobuf/util/time_util.h>
 
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cellchain/system/v1/system.grpc.pb.h"
 #include "clients/cli/cli.h"
@@ -62,7 +68,109 @@ int Ping(std::shared_ptr<grpc::Channel> channel, const SystemOptions& options) {
   return 0;
 }
 
-void DeclareSystemFlags(config::Loader&, SystemOptions&) {}
+std::string Utc(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%SZ",
+      absl::FromUnixMicros(
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(t)),
+      absl::UTCTimeZone());
+}
+
+// "+4d 00:11:00": how far a training clock is ahead of real time.
+std::string Offset(const google::protobuf::Duration& d) {
+  int64_t seconds = d.seconds();
+  char text[64];
+  std::snprintf(text, sizeof(text), "+%lldd %02lld:%02lld:%02lld",
+                static_cast<long long>(seconds / 86400),
+                static_cast<long long>(seconds % 86400 / 3600),
+                static_cast<long long>(seconds % 3600 / 60),
+                static_cast<long long>(seconds % 60));
+  return text;
+}
+
+// "1d", "11m", "6h5m", "90s": digits and a unit (d, h, m, s), repeated.
+// False when `text` is not that.
+bool ParseBy(const std::string& text, int64_t* seconds) {
+  int64_t total = 0;
+  size_t i = 0;
+  if (text.empty()) return false;
+  while (i < text.size()) {
+    size_t digits = i;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+      ++digits;
+    }
+    if (digits == i || digits == text.size() || digits - i > 9) return false;
+    int64_t count = 0;
+    if (!absl::SimpleAtoi(text.substr(i, digits - i), &count)) return false;
+    switch (text[digits]) {
+      case 'd':
+        total += count * 86400;
+        break;
+      case 'h':
+        total += count * 3600;
+        break;
+      case 'm':
+        total += count * 60;
+        break;
+      case 's':
+        total += count;
+        break;
+      default:
+        return false;
+    }
+    i = digits + 1;
+  }
+  *seconds = total;
+  return true;
+}
+
+int Clock(std::shared_ptr<grpc::Channel> channel, const SystemOptions& o) {
+  system::v1::GetClockResponse response;
+  grpc::Status status =
+      Call(channel, o, &system::v1::SystemService::Stub::GetClock,
+           system::v1::GetClockRequest(), &response);
+  if (!status.ok()) return Report("system clock", status);
+  const system::v1::TrainingClock& clock = response.clock();
+  if (clock.training()) {
+    std::cout << "training clock: " << Offset(clock.offset())
+              << " (server time " << Utc(clock.now()) << ")\n";
+  } else {
+    std::cout << "real time (server time " << Utc(clock.now()) << ")\n";
+  }
+  return 0;
+}
+
+int ClockAdvance(std::shared_ptr<grpc::Channel> channel,
+                 const SystemOptions& o) {
+  const std::string command = "system clock-advance";
+  int64_t seconds = 0;
+  if (!ParseBy(o.by, &seconds)) {
+    return Fail(command,
+                absl::StrCat("--by: \"", o.by,
+                             "\" is not a duration (like 1d, 11m, 6h5m)"),
+                2);
+  }
+  system::v1::AdvanceClockRequest request;
+  *request.mutable_context() = NewRequestContext(o);
+  request.mutable_by()->set_seconds(seconds);
+  system::v1::AdvanceClockResponse response;
+  grpc::Status status =
+      Call(channel, o, &system::v1::SystemService::Stub::AdvanceClock, request,
+           &response);
+  if (!status.ok()) return Report(command, status);
+  std::cout << "clock advanced by " << o.by << ": " << Utc(response.from())
+            << " -> " << Utc(response.to())
+            << "\ntraining clock: " << Offset(response.offset()) << " (record "
+            << response.record_id() << ")\n";
+  return 0;
+}
+
+void DeclareSystemFlags(config::Loader& loader, SystemOptions& o) {
+  loader.String("by", &o.by,
+                "clock-advance: how far to move the training clock forward\n"
+                "(1d, 11m, 6h5m; above 0, at most 30d).");
+  loader.String("reason", &o.reason, "clock-advance: why (audited; required).");
+}
 
 }  // namespace
 
@@ -75,7 +183,11 @@ const Group& SystemGroup() {
           "(grpc.health.v1)\n"
           "  system version     the server's version and hosted services\n"
           "  system ping        a round trip through the server to "
-          "PostgreSQL\n",
+          "PostgreSQL\n"
+          "  system clock       the server's time, and a training clock's "
+          "offset\n"
+          "  system clock-advance  move a training stack's clock forward "
+          "(admin)\n",
       .declare = DeclareSystemFlags,
       .commands =
           {
@@ -94,6 +206,22 @@ const Group& SystemGroup() {
                 "workstation\n"
                 "subject the server saw. No session needed.\n"},
                Ping},
+              {{"system clock", "",
+                "cellchain system clock\n"
+                "The server's time; on a training stack (cellchaind "
+                "--training-clock)\n"
+                "how far its clock is ahead of real time: \"training clock: "
+                "+4d 00:11:00\n"
+                "(server time ...)\". No session needed.\n"},
+               Clock},
+              {{"system clock-advance", "by! reason!",
+                "cellchain system clock-advance --by=1d --reason=TEXT\n"
+                "Moves a training stack's clock forward (administrators "
+                "only; each\n"
+                "advance is a signed audit record with who, from, to and "
+                "why). A\n"
+                "server on real time refuses: TRAINING_CLOCK_OFF.\n"},
+               ClockAdvance},
           },
       .field_aliases = {},
       .named_flags = nullptr,
