@@ -49,7 +49,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
            eq == std::string::npos ? "" : entry.c_str() + eq + 1, 1);
   }
   std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   execv(args[0], args.data());
   _exit(127);
@@ -98,8 +99,8 @@ std::string WithoutUser(std::string conninfo) {
   size_t user = conninfo.find("user=");
   if (user != std::string::npos) {
     size_t end = conninfo.find(' ', user);
-    conninfo.erase(user, end == std::string::npos ? std::string::npos
-                                                  : end - user + 1);
+    conninfo.erase(
+        user, end == std::string::npos ? std::string::npos : end - user + 1);
   }
   return conninfo;
 }
@@ -108,11 +109,11 @@ RunResult BootstrapAdmin(const std::string& pg_conninfo,
                          const std::string& user_id,
                          const std::string& printed_name,
                          const std::string& password) {
-  return RunCommand({BinDir() + "/cellchaind", "bootstrap-admin",
-                     "--pg=" + pg_conninfo,
-                     "--signing-key-dir=" + Pki() + "/signing",
-                     "--user-id=" + user_id, "--printed-name=" + printed_name},
-                    "", {"CELLCHAIN_BOOTSTRAP_PASSWORD=" + password});
+  return RunCommand(
+      {BinDir() + "/cellchaind", "bootstrap-admin", "--pg=" + pg_conninfo,
+       "--signing-key-dir=" + Pki() + "/signing", "--user-id=" + user_id,
+       "--printed-name=" + printed_name},
+      "", {"CELLCHAIN_BOOTSTRAP_PASSWORD=" + password});
 }
 
 std::unique_ptr<grpc::ClientContext> SessionContext(
@@ -148,6 +149,8 @@ std::unique_ptr<Daemon> Daemon::Start(const std::string& pg_conninfo,
       "--keyring=" + Pki() + "/signing/keyring",
       "--field-key-file=" + Pki() + "/field-keys",
       "--request-hash-key-file=" + Pki() + "/request-hash-key",
+      // Before `extra`: the last of a flag given twice wins.
+      "--pg-pool-size=4",
   };
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string log_path = TempPath("cellchaind-log");
@@ -184,7 +187,8 @@ Daemon::~Daemon() {
 
 std::string Daemon::Log() const { return ReadAll(log_path_); }
 
-std::shared_ptr<grpc::Channel> Daemon::Channel(const std::string& client) const {
+std::shared_ptr<grpc::Channel> Daemon::Channel(
+    const std::string& client) const {
   auto channel = grpcx::NewChannel(
       {target(),
        {Pki() + "/clients/" + client + ".crt",
@@ -258,11 +262,10 @@ absl::Status ProvisionUser(const CliSession& admin, const CliSession& user,
                                std::to_string(run.exit_code) + ":\n" +
                                run.output);
   };
-  RunResult created =
-      admin.Run({"user", "create", "--user-id=" + user_id,
-                 "--printed-name=" + printed_name, "--roles=" + roles,
-                 "--password-stdin"},
-                temporary + "\n");
+  RunResult created = admin.Run({"user", "create", "--user-id=" + user_id,
+                                 "--printed-name=" + printed_name,
+                                 "--roles=" + roles, "--password-stdin"},
+                                temporary + "\n");
   if (created.exit_code != 0) return failed("user create", created);
   RunResult login = user.Login(user_id, temporary);
   if (login.exit_code != 0) return failed("login", login);
