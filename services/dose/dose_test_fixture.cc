@@ -287,6 +287,20 @@ v1::ReturnDoseRequest DoseTest::Return(const v1::Dose& dose,
   return ret;
 }
 
+v1::DestroyDoseRequest DoseTest::Destruction(const v1::Dose& dose,
+                                             const std::string& reason) {
+  v1::DestroyDoseRequest destroy;
+  *destroy.mutable_context() = Ctx(reason);
+  destroy.set_dose_id(dose.dose_id());
+  *destroy.mutable_signature() =
+      Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
+  destroy.mutable_witness()->set_user_id("paula");
+  destroy.mutable_witness()->set_password(kPaulaPassword);
+  destroy.mutable_witness()->set_meaning(
+      common::v1::SIGNATURE_MEANING_WITNESSED);
+  return destroy;
+}
+
 custody::v1::Item DoseTest::Item(const std::string& item_id) {
   custody::v1::GetItemRequest request;
   request.set_item_id(item_id);

@@ -106,6 +106,11 @@ class DoseTest : public testing::ServiceFixture {
                                const std::string& handoff_id,
                                const std::string& reason);
 
+  // phil's destruction of `dose` for `reason`, paula witnessing.
+  v1::DestroyDoseRequest Destruction(
+      const v1::Dose& dose,
+      const std::string& reason = "dropped: bag punctured");
+
   custody::v1::Item Item(const std::string& item_id);
   int64_t DoseRecords();
 

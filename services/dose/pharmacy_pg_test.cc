@@ -143,17 +143,27 @@ class PharmacyTest : public DoseTest {
     return issue;
   }
 
-  v1::DestroyDoseRequest Destruction(const v1::Dose& dose) {
-    v1::DestroyDoseRequest destroy;
-    *destroy.mutable_context() = Ctx("dropped: bag punctured");
-    destroy.set_dose_id(dose.dose_id());
-    *destroy.mutable_signature() =
-        Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
-    destroy.mutable_witness()->set_user_id("paula");
-    destroy.mutable_witness()->set_password(kPaulaPassword);
-    destroy.mutable_witness()->set_meaning(
-        common::v1::SIGNATURE_MEANING_WITNESSED);
-    return destroy;
+  // `dose` issued to cleo, received at the cath lab and handed back to
+  // phil: the handoff back's id ("" and a test failure when a step fails).
+  std::string IssuedAndHandedBack(const v1::Dose& dose) {
+    auto issued = dose_->IssueDose(phil_, Issue(dose));
+    EXPECT_TRUE(issued.ok()) << issued.status();
+    if (!issued.ok()) return "";
+    absl::Status received = AcceptAtCathLab(dose, issued->handoff_id());
+    EXPECT_TRUE(received.ok()) << received;
+    auto back = HandBackToPharmacy(dose);
+    EXPECT_TRUE(back.ok()) << back.status();
+    return received.ok() && back.ok() ? *back : "";
+  }
+
+  // `ret` sent while custody's answer to its acceptance is lost
+  // (UNAVAILABLE), then again: the retry's answer.
+  absl::StatusOr<v1::ReturnDoseResponse> ReturnLosingTheFirstAnswer(
+      const v1::ReturnDoseRequest& ret) {
+    LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
+    auto lost = pharmacy_dose_->ReturnDose(phil_, ret);
+    EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+    return pharmacy_dose_->ReturnDose(phil_, ret);
   }
 
   v1::DoseState StateOf(const v1::Dose& dose) {
@@ -185,16 +195,12 @@ TEST_F(PharmacyTest, AnIssueWhoseHandoffAnswerWasLostCompletesOnRetry) {
 
 TEST_F(PharmacyTest, AReturnWhoseAcceptanceAnswerWasLostCompletesOnRetry) {
   v1::Dose dose = ReleasedDose();
-  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
-  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
-  CC_ASSERT_OK_AND_ASSIGN(std::string returning, HandBackToPharmacy(dose));
-  v1::ReturnDoseRequest ret = Return(dose, returning, "infusion postponed");
-  LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
-  auto lost = pharmacy_dose_->ReturnDose(phil_, ret);
-  EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  const std::string returning = IssuedAndHandedBack(dose);
+  ASSERT_FALSE(returning.empty());
   // Custody took the bag back; the retry records it on the dose.
   CC_ASSERT_OK_AND_ASSIGN(auto returned,
-                          pharmacy_dose_->ReturnDose(phil_, ret));
+                          ReturnLosingTheFirstAnswer(
+                              Return(dose, returning, "infusion postponed")));
   EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
   custody::v1::Item bag = Item(dose.item_id());
   EXPECT_EQ(bag.custodian_user_id(), "phil");
@@ -241,17 +247,11 @@ TEST_F(PharmacyTest, AReturnFindsTheBagsHandoffBack) {
 
 TEST_F(PharmacyTest, AReturnByTheBagWhoseAcceptanceAnswerWasLostCompletes) {
   v1::Dose dose = ReleasedDose();
-  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
-  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
-  CC_ASSERT_OK(HandBackToPharmacy(dose).status());
-  v1::ReturnDoseRequest ret = Return(dose, "", "infusion postponed");
-  LoseNextAnswer(absl::UnavailableError("custody's answer lost"));
-  auto lost = pharmacy_dose_->ReturnDose(phil_, ret);
-  EXPECT_EQ(lost.status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_FALSE(IssuedAndHandedBack(dose).empty());
   // Custody took the bag back, so no handoff back is open any more: the
   // retry finds the one this request accepted, and custody replays it.
-  CC_ASSERT_OK_AND_ASSIGN(auto returned,
-                          pharmacy_dose_->ReturnDose(phil_, ret));
+  CC_ASSERT_OK_AND_ASSIGN(auto returned, ReturnLosingTheFirstAnswer(Return(
+                                             dose, "", "infusion postponed")));
   EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
   EXPECT_EQ(Item(dose.item_id()).custodian_user_id(), "phil");
   EXPECT_EQ(StateOf(dose), v1::DOSE_STATE_RETURNED);
@@ -259,9 +259,8 @@ TEST_F(PharmacyTest, AReturnByTheBagWhoseAcceptanceAnswerWasLostCompletes) {
   // (released again by paula: phil issued and took it back.)
   CC_ASSERT_OK(
       ReleaseAs(Release(returned.dose()), &paula_, kPaulaPassword).status());
-  CC_ASSERT_OK_AND_ASSIGN(issued, dose_->IssueDose(phil_, Issue(dose)));
-  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
-  CC_ASSERT_OK_AND_ASSIGN(std::string again, HandBackToPharmacy(dose));
+  const std::string again = IssuedAndHandedBack(dose);
+  ASSERT_FALSE(again.empty());
   custody::v1::AcceptHandoffRequest accept;
   *accept.mutable_context() = Ctx();
   accept.set_handoff_id(again);
@@ -277,9 +276,8 @@ TEST_F(PharmacyTest, AReturnByTheBagWhoseAcceptanceAnswerWasLostCompletes) {
 
 TEST_F(PharmacyTest, AReturnNamesNoHandoffWhenSeveralAreOpen) {
   v1::Dose dose = ReleasedDose();
-  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
-  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
-  CC_ASSERT_OK_AND_ASSIGN(std::string returning, HandBackToPharmacy(dose));
+  const std::string returning = IssuedAndHandedBack(dose);
+  ASSERT_FALSE(returning.empty());
   // Custody keeps one handoff open per item; were it to show two, the
   // return takes neither of them on a guess.
   interleaved_->edit_item = [](custody::v1::GetItemResponse& item) {

@@ -155,16 +155,10 @@ TEST_F(ReleaseTest, TheOrderSheetAloneNamesTheOrdersDoseAwaitingRelease) {
   EXPECT_EQ(Get(dose).dose().state(), v1::DOSE_STATE_VERIFIED);
   // Destroyed, the low one leaves the live one alone: the sheet names it,
   // judged through every gate (its refusal on its record) and released.
-  v1::DestroyDoseRequest destroy;
-  *destroy.mutable_context() = Ctx("outside the acceptance window");
-  destroy.set_dose_id(low.dose_id());
-  *destroy.mutable_signature() =
-      Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
-  destroy.mutable_witness()->set_user_id("paula");
-  destroy.mutable_witness()->set_password(kPaulaPassword);
-  destroy.mutable_witness()->set_meaning(
-      common::v1::SIGNATURE_MEANING_WITNESSED);
-  CC_ASSERT_OK(dose_->DestroyDose(phil_, destroy).status());
+  CC_ASSERT_OK(dose_
+                   ->DestroyDose(
+                       phil_, Destruction(low, "outside the acceptance window"))
+                   .status());
   request.set_initials("JX");
   *request.mutable_context() = Ctx();
   auto mismatch = ReleaseAs(request);
@@ -419,21 +413,17 @@ TEST_F(ReleaseTest, IssueReturnAndDestroyWithAWitness) {
   EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
   EXPECT_EQ(Item(dose.item_id()).custodian_user_id(), "phil");
   // Destroyed with a witness, who is not the pharmacist.
-  v1::DestroyDoseRequest destroy;
-  *destroy.mutable_context() = Ctx("returned unused, beyond use");
-  destroy.set_dose_id(dose.dose_id());
-  *destroy.mutable_signature() =
-      Sig(kPhilPassword, common::v1::SIGNATURE_MEANING_PERFORMED);
-  destroy.mutable_witness()->set_user_id("phil");
-  destroy.mutable_witness()->set_password(kPhilPassword);
-  destroy.mutable_witness()->set_meaning(
-      common::v1::SIGNATURE_MEANING_WITNESSED);
-  auto alone = dose_->DestroyDose(phil_, destroy);
-  EXPECT_EQ(ReasonOf(alone.status()), auth::kReasonSamePerson)
-      << alone.status();
-  destroy.mutable_witness()->set_user_id("paula");
-  destroy.mutable_witness()->set_password(kPaulaPassword);
-  CC_ASSERT_OK_AND_ASSIGN(auto destroyed, dose_->DestroyDose(phil_, destroy));
+  v1::DestroyDoseRequest alone =
+      Destruction(dose, "returned unused, beyond use");
+  alone.mutable_witness()->set_user_id("phil");
+  alone.mutable_witness()->set_password(kPhilPassword);
+  auto refused = dose_->DestroyDose(phil_, alone);
+  EXPECT_EQ(ReasonOf(refused.status()), auth::kReasonSamePerson)
+      << refused.status();
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto destroyed,
+      dose_->DestroyDose(phil_,
+                         Destruction(dose, "returned unused, beyond use")));
   EXPECT_EQ(destroyed.dose().state(), v1::DOSE_STATE_DESTROYED);
   EXPECT_EQ(destroyed.dose().destruction_witness_user_id(), "paula");
   EXPECT_EQ(Item(dose.item_id()).state(), custody::v1::ITEM_STATE_DISCARDED);
