@@ -76,6 +76,13 @@ if grep -qF "Release tests: QA approves the specification" <<<"${out}"; then
   expect "received at the cath lab" "cath lab receipt"
   expect "-> refused (WRONG_PATIENT), as expected" "wrong patient at the bedside"
   expect "bedside check passed" "bedside check"
+  # The training clock plays what takes real time (decision 0017).
+  expect_match '^training clock: \+[0-9]+d [0-9:]+ \(server time ' "the training clock shown"
+  expect_match '^clock advanced by 11m: ' "the clock moved past the infusion"
+  expect "day 1 of RH-" "day 1 of the observation"
+  expect "day 5 of RH-" "day 5 of the observation"
+  expect "-> refused (DOSE_EXPIRED), as expected" "the expired dose's release refused"
+  labels_expected+=(dose-bag-2)
   expect "patients      RH-" "the dose's trace"
   # Each person works at their workstation's client: QA disposes of the lot
   # with cellchain-qa, the pharmacist releases with cellchain-pharmacy.

@@ -13,8 +13,13 @@
 # happened, each late entry with its reason, as GMP has a paper batch record
 # transcribed. Real times are needed: a passage's cells may not double faster
 # than every 15 h (IMPLAUSIBLE_GROWTH). The dose, its release and the bedside
-# check take the server's clock: they happen now. The infusion (10 minutes)
-# is recorded only with RH_WAIT_INFUSION=1, which waits for it.
+# check take the server's clock: they happen now. The local stack is a
+# training stack (cellchaind --training-clock, docs/decisions/
+# 0017-training-clock.md): what takes real time afterwards is played by the
+# administrator moving its clock forward, each move audited — past the
+# infusion's 10 minutes, then a day at a time for the observations of days
+# 2-5, and past the 6 hours after which a second dose, prepared and left
+# unreleased, expires (DOSE_EXPIRED).
 #
 # demo.sh sources this file and calls regenheart_story after its own steps;
 # run alone (deploy/local/regenheart.sh) it plays the story on a running
@@ -50,6 +55,40 @@ at() {
 # day DAYS: the date DAYS from today (UTC).
 day() {
   date -u -d "@$(($(date -u +%s) + $1 * 86400))" +%F
+}
+# server_now: the server's time (Unix seconds), which on the training stack
+# is ahead of this machine's by the offset its clock was advanced by.
+server_now() {
+  local shown
+  shown="$(cellchain_person ada clients/admin-cli system clock)" || die "system clock failed"
+  shown="$(capture 'server time ([0-9TZ:-]+)' "${shown}")"
+  need "server time" "${shown}"
+  date -u -d "${shown}" +%s
+}
+# rfc3339 SECONDS: Unix seconds as RFC 3339 (UTC).
+rfc3339() {
+  date -u -d "@$1" +%FT%TZ
+}
+# advance BY REASON: Ada moves the training clock forward (audited), then
+# shows it. She logs in first: a move of hours or days ends every session.
+advance() {
+  login_as ada clients/admin-cli "${STACK_ADMIN_USER}" "${STACK_ADMIN_PASSWORD}"
+  run_as ada clients/admin-cli system clock-advance --by="$1" --reason="$2"
+}
+# relogin NAME...: the people named log in again at their workstations (their
+# sessions ended while the clock moved).
+relogin() {
+  local name
+  for name in "$@"; do
+    case "${name}" in
+      tina) login_as tina clients/lab-ws-01 "${STACK_TECH_USER}" "${STACK_TECH_PASSWORD}" ;;
+      tom) login_as tom clients/lab-ws-01 "${STACK_TECH2_USER}" "${STACK_TECH2_PASSWORD}" ;;
+      quinn) login_as quinn clients/qa-ws-01 "${STACK_QA_USER}" "${STACK_QA_PASSWORD}" ;;
+      phil) login_as phil clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_PASSWORD}" ;;
+      cleo) login_as cleo clients/clinic-ws-01 "${STACK_CLIN1_USER}" "${STACK_CLIN1_PASSWORD}" ;;
+      *) die "relogin: who is ${name}?" ;;
+    esac
+  done
 }
 
 # What the story makes: material and equipment ids by lot and asset tag,
@@ -386,8 +425,8 @@ ch_order() {
     --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" --identifying-stdin \
     <<<$'name=John Doe\nmrn=MRN-0017' || die "patient-register failed"
   keep_as "${cleo[@]}" dose order-create --subject-id="${RH_SUBJECT}" --heparin-iu-per-ml=100 \
-    --planned-infusion-at="$(date -u -d '+2 hours' +%FT%TZ)" --prescriber="Dr. Cleo Clinician" \
-    --cells=1e7 --volume-ml=20
+    --planned-infusion-at="$(rfc3339 $(($(server_now) + 7200)))" \
+    --prescriber="Dr. Cleo Clinician" --cells=1e7 --volume-ml=20
   order="$(capture '(ord_[A-Za-z0-9_-]+)' "${OUT}")"
   need "order" "${order}"
 }
@@ -481,35 +520,68 @@ ch_bedside() {
     die "the bedside check was refused"
   }
   printf '%s\n' "${OUT}"
-  bedside_at="$(date -u +%s)"
+  bedside_at="$(server_now)"
 }
 
 ch_infusion() {
-  step "The infusion: 20 ml at 2 ml/min over 10 minutes, then the day 1-5 observation"
-  if [[ "${RH_WAIT_INFUSION:-0}" != 1 ]]; then
-    cat <<EOF
-An infusion is recorded once it has ended, at its real times (never in the
-future, not before the bedside check), so this one can be recorded 10 minutes
-from now: run with RH_WAIT_INFUSION=1 and the story waits for it, records it
-and day 1 of the observation. Days 2-5 fall on the next four days, so they
-cannot be entered in one run. The dose expires 6 hours after its preparation;
-that refusal (DOSE_EXPIRED) cannot be shown in one run either.
-EOF
-    return 0
-  fi
-  local start=$((bedside_at + 60)) end
-  end=$((start + 600))
-  echo "(the infusion starts a minute after the bedside check and runs 10 minutes; waiting)"
-  while (($(date -u +%s) < end + 5)); do
-    sleep 10
-  done
+  step "The infusion: 20 ml at 2 ml/min over 10 minutes, and day 1 of the observation"
+  echo "(the training clock shows how far it is ahead of real time:)"
+  run_as ada clients/admin-cli system clock
+  local start=$((bedside_at + 30))
+  infusion_end=$((start + 600))
+  echo "(the infusion starts 30 s after the bedside check and runs 10 minutes: Ada moves the"
+  echo " training stack's clock past it rather than the story waiting)"
+  advance 11m "the RegenHeart infusion: 20 ml at 2 ml/min over 10 minutes"
   signed "${cleo[@]}" "${STACK_CLIN1_PASSWORD}" clinical infuse --infusion-id="${infusion}" \
-    --started-at="$(date -u -d "@${start}" +%FT%TZ)" --ended-at="$(date -u -d "@${end}" +%FT%TZ)" \
+    --started-at="$(rfc3339 "${start}")" --ended-at="$(rfc3339 "${infusion_end}")" \
     --volume-ml=20 --artery=left_anterior_descending --catheter-fr=6
   signed "${cleo[@]}" "${STACK_CLIN1_PASSWORD}" clinical observe --infusion-id="${infusion}" \
-    --day=1 --observed-at="$(date -u +%FT%TZ)"
-  echo "Days 2-5 fall on the next four days: they cannot be entered in one run."
+    --day=1 --observed-at="$(rfc3339 "${infusion_end}")"
+}
+
+ch_expired() {
+  step "A second dose for the same patient, left unreleased past its 6 hours: the release is refused"
+  echo "(Tina and Tom log in again: the clock moved past their idle time)"
+  relogin tina tom
+  keep_as "${cleo[@]}" dose order-create --subject-id="${RH_SUBJECT}" --heparin-iu-per-ml=100 \
+    --planned-infusion-at="$(rfc3339 $(($(server_now) + 3600)))" \
+    --prescriber="Dr. Cleo Clinician" --cells=1e7 --volume-ml=20
+  order2="$(capture '(ord_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "second order" "${order2}"
+  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose prepare --order-id="${order2}" \
+    --lot-id="${qc_lot}" --cells-per-ml=1e6 --viability=91 --heparin="${heparin}" \
+    --saline="${saline}"
+  dose2="$(capture '(dos_[A-Za-z0-9_-]+)' "${OUT}")"
+  bag2="$(capture '^ *bag +(itm_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "second dose" "${dose2}"
+  need "second dose bag" "${bag2}"
+  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose post-count --dose-id="${dose2}" \
+    --cells-per-ml=5.2e5 --viability=96
+  signed "${tom[@]}" "${STACK_TECH2_PASSWORD}" dose verify --dose-id="${dose2}"
+  print_label "${bag2}" dose-bag-2
+  echo "(the bag waits in the pharmacy; a dose expires 6 hours after its preparation)"
+  advance 7h "the second dose waits past its 6-hour expiry"
+  relogin phil
+  local scan
+  scan="$(datamatrix "${RH_LABELS}/dose-bag-2.zpl")"
+  echo "(Phil scans the second bag's label and reads the order sheet: every other gate passes)"
+  refused "${phil[@]}" DOSE_EXPIRED dose release --order-id="${order2}" --scan=- \
+    --subject-id="${RH_SUBJECT}" --date-of-birth="${RH_DOB}" --initials="${RH_INITIALS}" \
+    --password-stdin <<<"${scan}"$'\n'"${STACK_PHARM_PASSWORD}"
+}
+
+ch_observation() {
+  step "Days 2-5 of the observation: the clock moves a day at a time"
+  local d
+  for d in 2 3 4 5; do
+    advance 1d "RegenHeart observation: day ${d}"
+    relogin cleo
+    signed "${cleo[@]}" "${STACK_CLIN1_PASSWORD}" clinical observe --infusion-id="${infusion}" \
+      --day="${d}" --observed-at="$(rfc3339 $((infusion_end + (d - 1) * 86400)))"
+  done
   run_as "${cleo[@]}" clinical record --subject-id="${RH_SUBJECT}"
+  echo "(the story's other people log in again: their sessions ended days ago)"
+  relogin tina quinn
 }
 
 ch_pending() {
@@ -704,16 +776,17 @@ ch_summary() {
   product lot  ${product}: 3e7 cells in 30 ml
 EOF
   if [[ -n "${bag:-}" ]]; then
-    local infused="bedside-verified; the infusion not recorded (RH_WAIT_INFUSION=1 records it)"
-    [[ "${RH_WAIT_INFUSION:-0}" == 1 ]] && infused="infused at 2 ml/min over 10 min; day 1 observed"
     cat <<EOF
   release      QC lot ${qc_lot}: 14 tests entered by Otto, reviewed by Ana,
                released by QA; certificate ${RH_OUT}/certificate-of-analysis.pdf
   dose         ${dose} (bag ${bag}) for ${RH_SUBJECT}: 1e7 cells in 20 ml,
                counted, verified, released by Phil, received at the cath lab,
-               ${infused}
+               bedside-checked, infused at 2 ml/min over 10 min; days 1-5 observed
+  clock        the training clock advanced 11 min, 7 h and 4 x 1 day by Ada,
+               each advance an audit record (training_clock.advance)
   refusals     MATERIAL_NOT_RELEASED, FOUR_EYES_SAME_PERSON, IMPLAUSIBLE_GROWTH,
-               SCAN_MISMATCH, WRONG_PATIENT, a wrong vial's label (FAIL)
+               SCAN_MISMATCH, WRONG_PATIENT, DOSE_EXPIRED (dose ${dose2} of a
+               second order), a wrong vial's label (FAIL)
 EOF
   else
     cat <<EOF
@@ -748,7 +821,7 @@ regenheart_story() {
     ch_passages ch_cryobank ch_product)
   if whole_story; then
     chapters+=(ch_qc ch_order ch_dose ch_to_pharmacy ch_release ch_cathlab ch_bedside ch_infusion
-      ch_labels)
+      ch_expired ch_observation ch_labels)
   else
     chapters+=(ch_pending ch_labels ch_custody)
   fi

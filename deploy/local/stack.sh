@@ -81,7 +81,10 @@ start_daemon() {
   echo "=== $(date -u +%FT%TZ) stack.sh up: starting cellchaind ===" >>"${STACK_LOG}"
   stack_serve_args "${STACK_LISTEN}" "${STACK_PG_SERVE_CONNINFO}" all
   # setsid: not killed by a Ctrl-C in the terminal that ran `up`.
-  setsid nohup "${STACK_CELLCHAIND}" "${STACK_SERVE_ARGS[@]}" \
+  # --training-clock: the local stack is a training stack, whose clock the
+  # administrator moves forward (audited) to play what takes real time
+  # (docs/decisions/0017-training-clock.md); production never runs so.
+  setsid nohup "${STACK_CELLCHAIND}" "${STACK_SERVE_ARGS[@]}" --training-clock \
     >>"${STACK_LOG}" 2>&1 </dev/null &
   echo "$!" >"${STACK_PIDFILE}"
   say "cellchaind started (pid $!), waiting until healthy on ${STACK_LISTEN}"
@@ -251,6 +254,8 @@ cmd_up() {
   wait_healthy
   provision_users
   say "up: gRPC (mTLS) ${STACK_LISTEN}; PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_PORT}"
+  say "a TRAINING stack: cellchaind runs on a training clock (--training-clock) that the"
+  say "administrator moves forward, audited (cellchain system clock, system clock-advance)"
 }
 
 cmd_start() {
