@@ -43,6 +43,15 @@ RunResult CliChainTest::Signed(const CliSession& who, const char* password,
   return who.Run(args, input + password + "\n");
 }
 
+RunResult CliChainTest::SignedFromVariable(const CliSession& who,
+                                           const char* password,
+                                           std::vector<std::string> args,
+                                           std::vector<std::string> env) {
+  args.push_back("--password-env=SIGNER_PASSWORD");
+  env.push_back(std::string("SIGNER_PASSWORD=") + password);
+  return who.Run(args, "", env);
+}
+
 std::string CliChainTest::SignedOk(const CliSession& who, const char* password,
                                    std::vector<std::string> args,
                                    const std::string& input) {

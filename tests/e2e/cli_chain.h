@@ -74,6 +74,13 @@ class CliChainTest : public E2eTest {
   std::string SignedOk(const CliSession& who, const char* password,
                        std::vector<std::string> args,
                        const std::string& input = "");
+  // `args` as `who`, signed with `password` from a variable
+  // (--password-env) and nothing on stdin, which is no terminal: what a
+  // script meets that gives a co-signer's password no source. `env` adds
+  // variables ("CARL_PASSWORD=...").
+  RunResult SignedFromVariable(const CliSession& who, const char* password,
+                               std::vector<std::string> args,
+                               std::vector<std::string> env = {});
 
   // An RFC 3339 time `hours` after the cord's collection.
   std::string At(double hours) const;

@@ -513,9 +513,7 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
   // which flag, and nothing is sent (exit 2).
   std::vector<std::string> no_terminal = with_carl;
   no_terminal.insert(no_terminal.begin(), "clinical");
-  no_terminal.push_back("--password-env=CLEO_PASSWORD");
-  RunResult untyped = cleo_->Run(
-      no_terminal, "", {std::string("CLEO_PASSWORD=") + kCleoPassword});
+  RunResult untyped = SignedFromVariable(*cleo_, kCleoPassword, no_terminal);
   EXPECT_EQ(untyped.exit_code, 2) << untyped.output;
   EXPECT_EQ(untyped.output,
             "cellchain: clinical bedside-check: stdin is not a terminal for "
@@ -525,9 +523,8 @@ TEST_F(ClinicalE2eTest, ARefusalIsOneLineNamingTheRuleOrTheFlag) {
   // Given by its variable, it is the co-signature sent.
   no_terminal.push_back("--second-clinician-password-env=CARL_PASSWORD");
   RunResult by_variable =
-      cleo_->Run(no_terminal, "",
-                 {std::string("CLEO_PASSWORD=") + kCleoPassword,
-                  std::string("CARL_PASSWORD=") + kCarlPassword});
+      SignedFromVariable(*cleo_, kCleoPassword, no_terminal,
+                         {std::string("CARL_PASSWORD=") + kCarlPassword});
   EXPECT_EQ(by_variable.exit_code, 1) << by_variable.output;
   EXPECT_THAT(by_variable.output, HasSubstr("(reason: INFUSION_NOT_FOUND)"));
   // Without the co-signer's password nothing is sent.

@@ -363,10 +363,7 @@ TEST_F(QcE2eTest, OutOfSpecificationToRejectedLot) {
   // Without a terminal for QA to type at, QA's password comes from
   // --qa-approver-password-env or stdin: the line says which flag, and
   // nothing is sent (exit 2).
-  std::vector<std::string> no_terminal = retest;
-  no_terminal.push_back("--password-env=OTTO_PASSWORD");
-  RunResult untyped = otto_->Run(
-      no_terminal, "", {std::string("OTTO_PASSWORD=") + kOttoPassword});
+  RunResult untyped = SignedFromVariable(*otto_, kOttoPassword, retest);
   EXPECT_EQ(untyped.exit_code, 2) << untyped.output;
   EXPECT_EQ(untyped.output,
             "cellchain: qc result-enter: stdin is not a terminal for quinn "
