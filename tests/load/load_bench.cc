@@ -14,6 +14,10 @@
 //   QA (qa-ws-01)           audit QueryRecords         (the item's records)
 //                           custody TraceBackward      (the item)
 //                           audit GetCheckpoint        (the latest)
+//                           audit GetInclusionProof    (of a record this
+//                                                       worker's QueryRecords
+//                                                       saw >= 2 s before, so
+//                                                       already integrated)
 // Every write is a real audited write (signed record, same transaction);
 // nothing is mocked. Each acknowledged write is written to --acked-out as
 // one line "kind request_id entity_id sent_unix_ms acked_unix_ms request
@@ -73,6 +77,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "services/common/crypto/random.h"
@@ -159,7 +164,7 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
 constexpr const char* kKinds[] = {
     "custody.RegisterItem",  "custody.RecordTemps", "custody.InitiateHandoff",
     "custody.AcceptHandoff", "audit.QueryRecords",  "custody.TraceBackward",
-    "audit.GetCheckpoint"};
+    "audit.GetCheckpoint",   "audit.InclusionProof"};
 constexpr int kWriteKinds = 4;
 constexpr int kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
 
@@ -356,6 +361,25 @@ class Worker {
       return qa_audit_->GetCheckpoint(CallContext(shared_.qa).get(), checkpoint,
                                       &latest);
     });
+    const Clock::time_point now = Clock::now();
+    if (records.records_size() > 0) {
+      seen_records_.emplace_back(now, records.records(0).record().record_id());
+    }
+    std::optional<std::string> to_prove;
+    while (!seen_records_.empty() &&
+           now - seen_records_.front().first >= std::chrono::seconds(2)) {
+      to_prove = std::move(seen_records_.front().second);
+      seen_records_.pop_front();
+    }
+    if (to_prove) {
+      audit::GetInclusionProofRequest prove;
+      prove.set_record_id(*to_prove);
+      audit::GetInclusionProofResponse proof;
+      Timed(7, [&] {
+        return qa_audit_->GetInclusionProof(CallContext(shared_.qa).get(),
+                                            prove, &proof);
+      });
+    }
   }
 
   Shared& shared_;
@@ -369,6 +393,11 @@ class Worker {
   std::string last_error_;
   // When the last call Timed made was sent.
   std::chrono::system_clock::time_point sent_;
+  // Records QueryRecords returned, oldest first, for the inclusion proofs:
+  // a record is proved once it is 2 s old (checkpoint lag p99 is well
+  // under that), so a proof asks for an integrated record, not for one the
+  // sequencer has yet to reach.
+  std::deque<std::pair<Clock::time_point, std::string>> seen_records_;
 };
 
 // The lag probe: for each sampled item, its register record's log index
@@ -534,14 +563,21 @@ int Main(int argc, char** argv) {
   if (shared.acked.is_open()) shared.acked.flush();
 
   KindStats writes, all;
+  std::string kind_lines;
   std::cout << HeaderRow() << "\n";
   for (int k = 0; k < kKindCount; ++k) {
     KindStats merged;
     for (auto& w : workers) merged.Merge(w->stats(k));
     if (k < kWriteKinds) writes.Merge(merged);
     all.Merge(merged);
-    std::cout << FormatRow(kKinds[k], Summarize(std::move(merged), seconds))
-              << "\n";
+    const KindSummary summary = Summarize(std::move(merged), seconds);
+    std::cout << FormatRow(kKinds[k], summary) << "\n";
+    // Machine-readable, for run.sh's growth table and tests/load/plot.sh.
+    kind_lines += absl::StrFormat(
+        "KIND concurrency=%d kind=%s per_s=%.1f p50_ms=%.2f p99_ms=%.2f "
+        "errors=%d\n",
+        flags.concurrency, kKinds[k], summary.per_second, summary.p50_ms,
+        summary.p99_ms, summary.failed);
   }
   const KindSummary write_summary = Summarize(writes, seconds);
   const KindSummary all_summary = Summarize(all, seconds);
@@ -601,6 +637,7 @@ int Main(int argc, char** argv) {
               lag_summary.p99_ms,
               Verdict(lag_summary.ok > 0 && lag.unresolved == 0 &&
                       lag_summary.p99_ms <= 1000.0));
+  std::cout << kind_lines;
   // A machine-readable line for run.sh's table.
   std::printf(
       "SUMMARY concurrency=%d writes_per_s=%.1f write_p99_ms=%.2f "
