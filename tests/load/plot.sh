@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The plots of docs/performance.md ("Whole stack under load") from the
+# machine-readable lines tests/load/run.sh keeps (STATE_DIR.figures: SUMMARY
+# and KIND lines, each ending records=<records stored at the run's start>).
+# Several files (repeated runs) are drawn as separate series, so that the
+# noise between runs shows.
+#
+# usage: tests/load/plot.sh OUT_DIR FIGURES...
+# writes OUT_DIR/load_concurrency.png (audited writes/s and write p99
+#   against concurrency, one line per run and log size) and
+#   OUT_DIR/load_growth.png (p99 of each read kind and of RegisterItem
+#   against records stored, at the concurrency given by PLOT_CONCURRENCY, 4).
+# Needs gnuplot: installs Debian's gnuplot-nox when it is missing (apt, no
+# other network).
+set -euo pipefail
+
+[[ $# -ge 2 ]] || {
+  echo "usage: $0 OUT_DIR FIGURES..." >&2
+  exit 2
+}
+out="$1"
+shift
+concurrency="${PLOT_CONCURRENCY:-4}"
+if ! command -v gnuplot >/dev/null; then
+  echo "plot.sh: installing gnuplot-nox (Debian)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q gnuplot-nox >/dev/null
+fi
+mkdir -p -- "${out}"
+work="$(mktemp -d)"
+trap 'rm -rf -- "${work}"' EXIT
+
+# field NAME: the value of NAME=... on the current awk line.
+# shellcheck disable=SC2016  # awk's program, not the shell's expansions
+extract='function field(name,   i, kv) {
+  for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
+  return ""
+}
+# The log size class of a run: 10k, 100k, 1M (runs at one size start a few
+# thousand records apart, as each run adds its own).
+function size(records) { return 10 ^ int(log(records) / log(10) + 0.3) }'
+
+# One data file per run and size: concurrency writes/s write_p99.
+plot_c=""
+plot_p=""
+run=0
+for figures in "$@"; do
+  run=$((run + 1))
+  mapfile -t sizes < <(awk "${extract}"'
+      $1 == "SUMMARY" && field("records") != "" { print size(field("records")) }' \
+    "${figures}" | sort -un)
+  for s in "${sizes[@]}"; do
+    data="${work}/c.${run}.${s}"
+    awk "${extract}"' $1 == "SUMMARY" && size(field("records")) == s {
+        print field("concurrency"), field("writes_per_s"), field("write_p99_ms") }' \
+      s="${s}" "${figures}" | sort -n >"${data}"
+    title="$(awk -v s="${s}" 'BEGIN { printf (s >= 1e6 ? "%gM" : "%gk"), (s >= 1e6 ? s / 1e6 : s / 1e3) }') records, run ${run}"
+    plot_c+="${plot_c:+, }'${data}' using 1:2 with linespoints title '${title}'"
+    plot_p+="${plot_p:+, }'${data}' using 1:3 with linespoints title '${title}'"
+  done
+  for kind in custody.RegisterItem audit.QueryRecords custody.TraceBackward \
+    audit.GetCheckpoint audit.InclusionProof; do
+    awk "${extract}"' $1 == "KIND" && field("kind") == k && field("concurrency") == c {
+        print field("records"), field("p99_ms") }' \
+      k="${kind}" c="${concurrency}" "${figures}" | sort -n >"${work}/g.${run}.${kind}"
+  done
+done
+
+gnuplot <<EOF
+set terminal pngcairo size 1100,450 font ",10"
+set output '${out}/load_concurrency.png'
+set multiplot layout 1,2 title "cellchain stack under load (tests/load/run.sh; shared 2-core machine)"
+set xlabel 'concurrent workers'
+set logscale x 2
+set key top left
+set grid
+set ylabel 'audited writes/s'
+plot ${plot_c}
+set ylabel 'audited write p99 (ms)'
+plot ${plot_p}
+unset multiplot
+EOF
+
+growth=""
+run=0
+for figures in "$@"; do
+  run=$((run + 1))
+  for kind in custody.RegisterItem audit.QueryRecords custody.TraceBackward \
+    audit.GetCheckpoint audit.InclusionProof; do
+    [[ -s "${work}/g.${run}.${kind}" ]] || continue
+    growth+="${growth:+, }'${work}/g.${run}.${kind}' using 1:2 with linespoints dashtype ${run} title '${kind#*.} (run ${run})'"
+  done
+done
+gnuplot <<EOF
+set terminal pngcairo size 900,500 font ",10"
+set output '${out}/load_growth.png'
+set title "p99 per kind against the audit log's size (${concurrency} workers)"
+set xlabel 'audit records stored'
+set ylabel 'p99 latency (ms)'
+set logscale x 10
+set xtics ("1k" 1000, "10k" 10000, "100k" 100000, "1M" 1000000)
+set key outside right
+set grid
+plot ${growth}
+EOF
+echo "plot.sh: wrote ${out}/load_concurrency.png and ${out}/load_growth.png"
