@@ -24,7 +24,8 @@
 //        --qa-user] ; passwords from LOAD_TECH_PASSWORD, LOAD_TECH2_PASSWORD,
 //        LOAD_QA_PASSWORD.
 // Exit: 0 nothing missing, duplicated, replayed differently or found by
-// the verification; 1 any of those, or a setup failure; 2 bad flags.
+// the verification; 1 any of those, no acknowledged write at all, or a setup
+// failure; 2 bad flags.
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 
@@ -47,6 +48,7 @@
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
 #include "tests/faults/acked_log.h"
+#include "tests/faults/tool_flags.h"
 #include "tests/load/load_session.h"
 
 namespace cellchain::faults {
@@ -70,30 +72,17 @@ struct Flags {
 };
 
 bool ParseFlags(int argc, char** argv, Flags& f) {
-  std::map<std::string, std::string*> text = {
-      {"target", &f.target},       {"pki", &f.pki},
-      {"acked", &f.acked},         {"faults", &f.faults},
-      {"tech-user", &f.tech_user}, {"tech2-user", &f.tech2_user},
-      {"qa-user", &f.qa_user}};
-  std::map<std::string, int*> numbers = {{"replay", &f.replay},
-                                         {"threads", &f.threads}};
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos) {
-      std::cerr << "acked_check: expected --name=value, got '" << arg << "'\n";
-      return false;
-    }
-    const std::string name = arg.substr(2, eq - 2);
-    const std::string value = arg.substr(eq + 1);
-    if (auto t = text.find(name); t != text.end()) {
-      *t->second = value;
-    } else if (auto n = numbers.find(name); n != numbers.end()) {
-      *n->second = std::atoi(value.c_str());
-    } else {
-      std::cerr << "acked_check: unknown flag --" << name << "\n";
-      return false;
-    }
+  if (!ParseNamedFlags(argc, argv, "acked_check",
+                       {{"target", &f.target},
+                        {"pki", &f.pki},
+                        {"acked", &f.acked},
+                        {"faults", &f.faults},
+                        {"tech-user", &f.tech_user},
+                        {"tech2-user", &f.tech2_user},
+                        {"qa-user", &f.qa_user}},
+                       {{"replay", &f.replay}, {"threads", &f.threads}},
+                       /*min_number=*/0)) {
+    return false;
   }
   if (f.target.empty() || f.pki.empty() || f.acked.empty() || f.threads < 1 ||
       f.replay < 0) {
@@ -303,6 +292,12 @@ int Main(int argc, char** argv) {
   absl::StatusOr<std::vector<AckedWrite>> writes = ReadAckedWrites(flags.acked);
   if (!writes.ok()) {
     std::cerr << "acked_check: " << writes.status() << "\n";
+    return 1;
+  }
+  if (writes->empty()) {
+    // A run in which nothing was acknowledged proves nothing.
+    std::cerr << "acked_check: no acknowledged write in " << flags.acked
+              << "\n";
     return 1;
   }
   for (const AckedWrite& w : *writes) {

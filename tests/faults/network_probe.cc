@@ -36,6 +36,7 @@
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "services/common/crypto/random.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
+#include "tests/faults/tool_flags.h"
 #include "tests/load/load_session.h"
 
 namespace cellchain::faults {
@@ -59,30 +60,18 @@ struct Flags {
 };
 
 bool ParseFlags(int argc, char** argv, Flags& f) {
-  std::map<std::string, std::string*> text = {
-      {"target", &f.target},       {"pki", &f.pki},
-      {"mode", &f.mode},           {"down-target", &f.down_target},
-      {"tech-user", &f.tech_user}, {"qa-user", &f.qa_user}};
-  std::map<std::string, int*> numbers = {{"cellchaind-pid", &f.cellchaind_pid},
-                                         {"stop-ms", &f.stop_ms},
-                                         {"deadline-ms", &f.deadline_ms}};
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos) {
-      std::cerr << "network_probe: expected --name=value, got '" << arg
-                << "'\n";
-      return false;
-    }
-    const std::string name = arg.substr(2, eq - 2);
-    if (auto t = text.find(name); t != text.end()) {
-      *t->second = arg.substr(eq + 1);
-    } else if (auto n = numbers.find(name); n != numbers.end()) {
-      *n->second = std::atoi(arg.substr(eq + 1).c_str());
-    } else {
-      std::cerr << "network_probe: unknown flag --" << name << "\n";
-      return false;
-    }
+  if (!ParseNamedFlags(argc, argv, "network_probe",
+                       {{"target", &f.target},
+                        {"pki", &f.pki},
+                        {"mode", &f.mode},
+                        {"down-target", &f.down_target},
+                        {"tech-user", &f.tech_user},
+                        {"qa-user", &f.qa_user}},
+                       {{"cellchaind-pid", &f.cellchaind_pid},
+                        {"stop-ms", &f.stop_ms},
+                        {"deadline-ms", &f.deadline_ms}},
+                       /*min_number=*/0)) {
+    return false;
   }
   const bool slow = f.mode == "slow" && f.cellchaind_pid > 0;
   const bool down = f.mode == "down" && !f.down_target.empty();
