@@ -18,6 +18,15 @@
 //                                                       worker's QueryRecords
 //                                                       saw >= 2 s before, so
 //                                                       already integrated)
+// With --qc-user and --pharm-user (the wider mix, run.sh's MIX=wide) the
+// cycle also has
+//   QC analyst (lab-ws-01)  qc ListLots                (lots in testing)
+//   pharmacist (pharmacy-ws-01) dose ListDoses         (awaiting release)
+// Reads only: entering a QC result needs, per lot, a harvested batch, an
+// approved specification, a drawn sample and an e-signature with the
+// analyst's password, and a release a prepared, counted and verified dose;
+// none of that is set up here (docs/performance.md says so). Without them
+// the cycle is the one the earlier figures were taken with.
 // Every write is a real audited write (signed record, same transaction);
 // nothing is mocked. Each acknowledged write is written to --acked-out as
 // one line "kind request_id entity_id sent_unix_ms acked_unix_ms request
@@ -44,6 +53,7 @@
 //        clients/qa-ws-01.*) --concurrency=N (4) --duration=S (20)
 //        --tech-user --tech2-user --qa-user (env.sh's tech.tina, tech.tom,
 //        qa.quinn) --acked-out=FILE --lag-every=N (10)
+//        --qc-user --pharm-user (the wider mix; none by default)
 //        --stop-file=FILE (the run ends early once FILE exists)
 //        --cellchaind-pidfile=FILE --postmaster-pidfile=FILE (for CPU)
 //        --shared-connection=true (the two technicians' calls share one
@@ -51,7 +61,8 @@
 //        --pg=CONNINFO (a superuser on the stack's PostgreSQL, for pgbench;
 //        none: no pgbench run) --pgbench=PATH
 // Passwords come from the environment (LOAD_TECH_PASSWORD,
-// LOAD_TECH2_PASSWORD, LOAD_QA_PASSWORD), not the command line.
+// LOAD_TECH2_PASSWORD, LOAD_QA_PASSWORD, LOAD_QC_PASSWORD,
+// LOAD_PHARM_PASSWORD), not the command line.
 // Exit: 0 when the run was made (targets missed or not), 1 on a setup
 // failure (login, flags), 2 on bad flags.
 #include <google/protobuf/message.h>
@@ -80,6 +91,8 @@
 #include "absl/strings/str_format.h"
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
+#include "cellchain/dose/v1/dose.grpc.pb.h"
+#include "cellchain/qc/v1/qc.grpc.pb.h"
 #include "services/common/crypto/random.h"
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
@@ -93,6 +106,8 @@ namespace {
 
 namespace audit = ::cellchain::audit::v1;
 namespace custody = ::cellchain::custody::v1;
+namespace dose = ::cellchain::dose::v1;
+namespace qc = ::cellchain::qc::v1;
 using Clock = std::chrono::steady_clock;
 
 struct Flags {
@@ -103,6 +118,8 @@ struct Flags {
   std::string tech_user = "tech.tina";
   std::string tech2_user = "tech.tom";
   std::string qa_user = "qa.quinn";
+  std::string qc_user;     // empty: no analyst in the mix
+  std::string pharm_user;  // empty: no pharmacist in the mix
   std::string acked_out;
   std::string stop_file;
   int lag_every = 10;
@@ -129,6 +146,8 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
         {"tech-user", &f.tech_user},
         {"tech2-user", &f.tech2_user},
         {"qa-user", &f.qa_user},
+        {"qc-user", &f.qc_user},
+        {"pharm-user", &f.pharm_user},
         {"acked-out", &f.acked_out},
         {"stop-file", &f.stop_file},
         {"cellchaind-pidfile", &f.cellchaind_pidfile},
@@ -162,9 +181,10 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
 
 // The kinds, in the order the table prints them; the first four write.
 constexpr const char* kKinds[] = {
-    "custody.RegisterItem",  "custody.RecordTemps", "custody.InitiateHandoff",
-    "custody.AcceptHandoff", "audit.QueryRecords",  "custody.TraceBackward",
-    "audit.GetCheckpoint",   "audit.InclusionProof"};
+    "custody.RegisterItem",  "custody.RecordTemps",  "custody.InitiateHandoff",
+    "custody.AcceptHandoff", "audit.QueryRecords",   "custody.TraceBackward",
+    "audit.GetCheckpoint",   "audit.InclusionProof", "qc.ListLots",
+    "dose.ListDoses"};
 constexpr int kWriteKinds = 4;
 constexpr int kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
 
@@ -186,6 +206,7 @@ struct LagSample {
 struct Shared {
   const Flags* flags = nullptr;
   Person tech, tech2, qa;
+  std::optional<Person> qc, pharm;  // the wider mix's, when given
   std::atomic<bool> stop{false};
   std::mutex acked_mu;
   std::ofstream acked;
@@ -201,7 +222,11 @@ class Worker {
         tech_custody_(custody::CustodyService::NewStub(shared.tech.channel)),
         tech2_custody_(custody::CustodyService::NewStub(shared.tech2.channel)),
         qa_custody_(custody::CustodyService::NewStub(shared.qa.channel)),
-        qa_audit_(audit::AuditService::NewStub(shared.qa.channel)) {}
+        qa_audit_(audit::AuditService::NewStub(shared.qa.channel)) {
+    if (shared.qc) qc_ = qc::QcService::NewStub(shared.qc->channel);
+    if (shared.pharm)
+      pharm_ = dose::DoseService::NewStub(shared.pharm->channel);
+  }
 
   void Run() {
     int64_t cycle = 0;
@@ -380,6 +405,25 @@ class Worker {
                                             prove, &proof);
       });
     }
+
+    // The wider mix: the analyst's and the pharmacist's worklists.
+    if (qc_) {
+      qc::ListLotsRequest lots;
+      lots.set_state(qc::LOT_STATE_TESTING);
+      qc::ListLotsResponse listed;
+      Timed(8, [&] {
+        return qc_->ListLots(CallContext(*shared_.qc).get(), lots, &listed);
+      });
+    }
+    if (pharm_) {
+      dose::ListDosesRequest worklist;
+      worklist.set_worklist(dose::WORKLIST_AWAITING_RELEASE);
+      dose::ListDosesResponse doses;
+      Timed(9, [&] {
+        return pharm_->ListDoses(CallContext(*shared_.pharm).get(), worklist,
+                                 &doses);
+      });
+    }
   }
 
   Shared& shared_;
@@ -388,6 +432,8 @@ class Worker {
   std::unique_ptr<custody::CustodyService::Stub> tech2_custody_;
   std::unique_ptr<custody::CustodyService::Stub> qa_custody_;
   std::unique_ptr<audit::AuditService::Stub> qa_audit_;
+  std::unique_ptr<qc::QcService::Stub> qc_;  // null outside the wider mix
+  std::unique_ptr<dose::DoseService::Stub> pharm_;  // null outside it
   KindStats stats_[kKindCount];
   int reported_errors_ = 0;
   std::string last_error_;
@@ -519,6 +565,16 @@ int Main(int argc, char** argv) {
       LogIn(flags.target, flags.pki, "qa-ws-01", flags.qa_user,
             EnvOrEmpty("LOAD_QA_PASSWORD"));
   if (!tech || !tech2 || !qa) return 1;
+  if (!flags.qc_user.empty()) {
+    shared.qc = LogIn(flags.target, flags.pki, "lab-ws-01", flags.qc_user,
+                      EnvOrEmpty("LOAD_QC_PASSWORD"));
+    if (!shared.qc) return 1;
+  }
+  if (!flags.pharm_user.empty()) {
+    shared.pharm = LogIn(flags.target, flags.pki, "pharmacy-ws-01",
+                         flags.pharm_user, EnvOrEmpty("LOAD_PHARM_PASSWORD"));
+    if (!shared.pharm) return 1;
+  }
   shared.tech = *std::move(tech);
   shared.tech2 = *std::move(tech2);
   shared.qa = *std::move(qa);
@@ -570,6 +626,7 @@ int Main(int argc, char** argv) {
     for (auto& w : workers) merged.Merge(w->stats(k));
     if (k < kWriteKinds) writes.Merge(merged);
     all.Merge(merged);
+    if ((k == 8 && !shared.qc) || (k == 9 && !shared.pharm)) continue;
     const KindSummary summary = Summarize(std::move(merged), seconds);
     std::cout << FormatRow(kKinds[k], summary) << "\n";
     // Machine-readable, for run.sh's growth table and tests/load/plot.sh.

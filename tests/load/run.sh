@@ -16,7 +16,9 @@
 #        build/bin/load_prefill fills the log up to that many signed,
 #        integrated records, and a second table gives each kind's p50/p99
 #        per size; build the load_prefill target too. The pre-filled log does
-#        not pass `cellchain audit verify`: made-up record bytes.)
+#        not pass `cellchain audit verify`: made-up record bytes.),
+#      MIX (unset: technicians and QA, the mix of the earlier figures;
+#        "wide": a QC analyst and a pharmacist read their worklists too)
 # The full output of each run is kept in STATE_DIR[.r<R>].c<N>.log and the
 # acknowledged writes in STATE_DIR[.r<R>].c<N>.acked; the machine-readable
 # lines of all runs (SUMMARY, KIND, each with records=R) in STATE_DIR.figures
@@ -53,6 +55,10 @@ destroy
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
 echo "stack: ${STACK_LISTEN}, PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_PORT}"
 summaries=()
+wide=()
+if [[ "${MIX:-}" == wide ]]; then
+  wide=(--qc-user="${STACK_QC_USER}" --pharm-user="${STACK_PHARM_USER}")
+fi
 records_list="${RECORDS:-}"
 figures="${STACK_STATE_DIR}.figures"
 : >"${figures}"
@@ -76,9 +82,11 @@ for r in ${records_list:-none}; do
     LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
       LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
       LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
+      LOAD_QC_PASSWORD="${STACK_QC_PASSWORD}" \
+      LOAD_PHARM_PASSWORD="${STACK_PHARM_PASSWORD}" \
       "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
       --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
-      --qa-user="${STACK_QA_USER}" \
+      --qa-user="${STACK_QA_USER}" "${wide[@]}" \
       --concurrency="${c}" --duration="${duration}" \
       --acked-out="${tag}.acked" \
       --cellchaind-pidfile="${STACK_PIDFILE}" \
