@@ -82,6 +82,21 @@ absl::StatusOr<Command> ParseServe(
   return Parse(std::move(args), std::move(env));
 }
 
+// Production never runs on a training clock: only the flag or its variable
+// turns it on (decision 0017).
+TEST(CellchaindConfigTest, TheTrainingClockIsOffUnlessAsked) {
+  absl::StatusOr<Command> defaults = ParseServe({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_FALSE(defaults->serve.training_clock);
+  absl::StatusOr<Command> flag = ParseServe({"--training-clock"});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_TRUE(flag->serve.training_clock);
+  absl::StatusOr<Command> env =
+      ParseServe({}, {{"CELLCHAIN_TRAINING_CLOCK", "true"}});
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_TRUE(env->serve.training_clock);
+}
+
 TEST(CellchaindConfigTest, QcSpecificationValuesComeFromFlagsAndEnvironment) {
   absl::StatusOr<Command> defaults = ParseServe({});
   ASSERT_TRUE(defaults.ok()) << defaults.status();
