@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -250,66 +251,78 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
   return absl::Seconds(seconds);
 }
 
-int RenderCommand(std::span<const std::string> rest, Io& io) {
-  absl::StatusOr<CommandLine> args =
-      ReadCommandLine(rest, {"--from-json", "--format", "--dpi", "-o"});
+// What every command does first, alike: reads its arguments (ReadCommandLine),
+// a bad flag is a usage error (exit 2), "-h"/"--help" prints the usage (exit
+// 0), and unless `takes_words` an argument that is no flag's value is a usage
+// error. Returns the exit code when the command ends there, else nullopt with
+// `*line` read.
+std::optional<int> StartCommand(std::span<const std::string> rest,
+                                std::initializer_list<std::string_view> flags,
+                                bool takes_words, Io& io, CommandLine* line) {
+  absl::StatusOr<CommandLine> args = ReadCommandLine(rest, flags);
   if (!args.ok()) return Usage(args.status(), io);
   if (args->help) {
     io.out << kUsage;
     return kExitDone;
   }
-  if (!args->arguments.empty()) {
+  if (!takes_words && !args->arguments.empty()) {
     return Usage(absl::StrCat("unexpected argument ", args->arguments[0]), io);
   }
+  *line = *std::move(args);
+  return std::nullopt;
+}
+
+int RenderCommand(std::span<const std::string> rest, Io& io) {
+  CommandLine line;
+  if (std::optional<int> done = StartCommand(
+          rest, {"--from-json", "--format", "--dpi", "-o"}, false, io, &line)) {
+    return *done;
+  }
   for (std::string_view name : {"--from-json", "--format", "--dpi", "-o"}) {
-    if (Flag(*args, name).empty()) {
+    if (Flag(line, name).empty()) {
       return Usage(absl::StrCat("missing ", ToAbsl(name)), io);
     }
   }
-  absl::StatusOr<Format> format = ParseFormat(Flag(*args, "--format"));
+  absl::StatusOr<Format> format = ParseFormat(Flag(line, "--format"));
   if (!format.ok()) return Usage("--format must be zpl, png or pdf", io);
-  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "--dpi"));
+  absl::StatusOr<int> dpi = ParseDpi(Flag(line, "--dpi"));
   if (!dpi.ok()) return Usage(dpi.status(), io);
   absl::StatusOr<labels::v1::Label> label =
-      ReadLabel(Flag(*args, "--from-json"));
+      ReadLabel(Flag(line, "--from-json"));
   if (!label.ok()) return Refused(label.status(), io);
   absl::StatusOr<std::string> rendered = Render(*label, *format, *dpi);
   if (!rendered.ok()) return Refused(rendered.status(), io);
-  absl::Status written = WriteOutput(Flag(*args, "-o"), *rendered, io);
+  absl::Status written = WriteOutput(Flag(line, "-o"), *rendered, io);
   if (!written.ok()) return Refused(written, io);
   return kExitDone;
 }
 
 int PrintCommand(std::span<const std::string> rest, Io& io) {
-  absl::StatusOr<CommandLine> args = ReadCommandLine(
-      rest,
-      {"--from-json", "--dpi", "--printer", "-o", "--copies", "--timeout"});
-  if (!args.ok()) return Usage(args.status(), io);
-  if (args->help) {
-    io.out << kUsage;
-    return kExitDone;
+  CommandLine line;
+  if (std::optional<int> done = StartCommand(
+          rest,
+          {"--from-json", "--dpi", "--printer", "-o", "--copies", "--timeout"},
+          false, io, &line)) {
+    return *done;
   }
-  if (!args->arguments.empty()) {
-    return Usage(absl::StrCat("unexpected argument ", args->arguments[0]), io);
-  }
-  if (Flag(*args, "--from-json").empty())
+  if (Flag(line, "--from-json").empty())
     return Usage("missing --from-json", io);
-  if (Flag(*args, "--dpi").empty()) return Usage("missing --dpi", io);
-  const std::string printer = Flag(*args, "--printer");
-  const std::string file = Flag(*args, "-o");
+  if (Flag(line, "--dpi").empty()) return Usage("missing --dpi", io);
+  const std::string printer = Flag(line, "--printer");
+  const std::string file = Flag(line, "-o");
   if (printer.empty() == file.empty()) {
     return Usage("give either --printer HOST[:PORT] or -o FILE", io);
   }
-  absl::StatusOr<int> dpi = ParseDpi(Flag(*args, "--dpi"));
+  absl::StatusOr<int> dpi = ParseDpi(Flag(line, "--dpi"));
   if (!dpi.ok()) return Usage(dpi.status(), io);
   int copies = 1;
-  if (const std::string c = Flag(*args, "--copies");
+  if (const std::string c = Flag(line, "--copies");
       !c.empty() &&
       (!absl::SimpleAtoi(c, &copies) || copies < 1 || copies > 99)) {
     return Usage("--copies must be 1 to 99", io);
   }
   absl::StatusOr<absl::Duration> timeout =
-      ParseTimeout(Flag(*args, "--timeout"));
+      ParseTimeout(Flag(line, "--timeout"));
   if (!timeout.ok()) return Usage(timeout.status(), io);
   absl::StatusOr<PrinterAddress> address;
   if (!printer.empty()) {
@@ -317,7 +330,7 @@ int PrintCommand(std::span<const std::string> rest, Io& io) {
     if (!address.ok()) return Usage(address.status(), io);
   }
   absl::StatusOr<labels::v1::Label> label =
-      ReadLabel(Flag(*args, "--from-json"));
+      ReadLabel(Flag(line, "--from-json"));
   if (!label.ok()) return Refused(label.status(), io);
   absl::StatusOr<std::string> zpl = Render(*label, Format::kZpl, *dpi, copies);
   if (!zpl.ok()) return Refused(zpl.status(), io);
@@ -335,22 +348,17 @@ int PrintCommand(std::span<const std::string> rest, Io& io) {
 }
 
 int PrinterStatusCommand(std::span<const std::string> rest, Io& io) {
-  absl::StatusOr<CommandLine> args =
-      ReadCommandLine(rest, {"--printer", "--timeout"});
-  if (!args.ok()) return Usage(args.status(), io);
-  if (args->help) {
-    io.out << kUsage;
-    return kExitDone;
+  CommandLine line;
+  if (std::optional<int> done =
+          StartCommand(rest, {"--printer", "--timeout"}, false, io, &line)) {
+    return *done;
   }
-  if (!args->arguments.empty()) {
-    return Usage(absl::StrCat("unexpected argument ", args->arguments[0]), io);
-  }
-  if (Flag(*args, "--printer").empty()) return Usage("missing --printer", io);
+  if (Flag(line, "--printer").empty()) return Usage("missing --printer", io);
   absl::StatusOr<PrinterAddress> address =
-      ParsePrinterAddress(Flag(*args, "--printer"));
+      ParsePrinterAddress(Flag(line, "--printer"));
   if (!address.ok()) return Usage(address.status(), io);
   absl::StatusOr<absl::Duration> timeout =
-      ParseTimeout(Flag(*args, "--timeout"));
+      ParseTimeout(Flag(line, "--timeout"));
   if (!timeout.ok()) return Usage(timeout.status(), io);
   absl::StatusOr<PrinterStatus> status = QueryPrinter(*address, *timeout);
   if (!status.ok()) return Refused(status.status(), io);
@@ -373,13 +381,11 @@ int PrinterStatusCommand(std::span<const std::string> rest, Io& io) {
 // "--help" anywhere ask for the usage, and a word starting with "-" is
 // refused as an unknown flag (no ISBT 128 data structure starts with "-").
 int IsbtCommand(std::span<const std::string> rest, Io& io) {
-  absl::StatusOr<CommandLine> args = ReadCommandLine(rest, {});
-  if (!args.ok()) return Usage(args.status(), io);
-  if (args->help) {
-    io.out << kUsage;
-    return kExitDone;
+  CommandLine line;
+  if (std::optional<int> done = StartCommand(rest, {}, true, io, &line)) {
+    return *done;
   }
-  const std::vector<std::string>& words = args->arguments;
+  const std::vector<std::string>& words = line.arguments;
   if (words.empty()) return Usage("missing isbt command", io);
   const std::string& verb = words[0];
   if (verb != "check-char" && verb != "parse") {
