@@ -8,8 +8,8 @@
 # usage: tests/load/plot.sh OUT_DIR FIGURES...
 # writes OUT_DIR/load_concurrency.png (audited writes/s and write p99
 #   against concurrency, one line per run and log size) and
-#   OUT_DIR/load_growth.png (p99 of each read kind and of RegisterItem
-#   against records stored, at the concurrency given by PLOT_CONCURRENCY, 4).
+#   OUT_DIR/load_growth.png (p50 and p99 of each read kind and of
+#   RegisterItem against records stored, at the concurrency given by PLOT_CONCURRENCY, 4).
 # Needs gnuplot: installs Debian's gnuplot-nox when it is missing (apt, no
 # other network).
 set -euo pipefail
@@ -60,7 +60,7 @@ for figures in "$@"; do
   for kind in custody.RegisterItem audit.QueryRecords custody.TraceBackward \
     audit.GetCheckpoint audit.InclusionProof; do
     awk "${extract}"' $1 == "KIND" && field("kind") == k && field("concurrency") == c {
-        print field("records"), field("p99_ms") }' \
+        print field("records"), field("p50_ms"), field("p99_ms") }' \
       k="${kind}" c="${concurrency}" "${figures}" | sort -n >"${work}/g.${run}.${kind}"
   done
 done
@@ -81,25 +81,31 @@ unset multiplot
 EOF
 
 growth=""
+growth50=""
 run=0
 for figures in "$@"; do
   run=$((run + 1))
   for kind in custody.RegisterItem audit.QueryRecords custody.TraceBackward \
     audit.GetCheckpoint audit.InclusionProof; do
     [[ -s "${work}/g.${run}.${kind}" ]] || continue
-    growth+="${growth:+, }'${work}/g.${run}.${kind}' using 1:2 with linespoints dashtype ${run} title '${kind#*.} (run ${run})'"
+    growth50+="${growth50:+, }'${work}/g.${run}.${kind}' using 1:2 with linespoints dashtype ${run} title '${kind#*.} (run ${run})'"
+    growth+="${growth:+, }'${work}/g.${run}.${kind}' using 1:3 with linespoints dashtype ${run} notitle"
   done
 done
 gnuplot <<EOF
-set terminal pngcairo size 900,500 font ",10"
+set terminal pngcairo size 1200,480 font ",10"
 set output '${out}/load_growth.png'
-set title "p99 per kind against the audit log's size (${concurrency} workers)"
+set multiplot layout 1,2 title "latency per kind against the audit log's size (${concurrency} workers; shared 2-core machine)"
 set xlabel 'audit records stored'
-set ylabel 'p99 latency (ms)'
 set logscale x 10
-set xtics ("1k" 1000, "10k" 10000, "100k" 100000, "1M" 1000000)
-set key outside right
+set xrange [5000:2000000]
+set xtics ("10k" 10000, "100k" 100000, "1M" 1000000)
+set key top right
 set grid
+set ylabel 'p50 latency (ms)'
+plot ${growth50}
+set ylabel 'p99 latency (ms)'
 plot ${growth}
+unset multiplot
 EOF
 echo "plot.sh: wrote ${out}/load_concurrency.png and ${out}/load_growth.png"
