@@ -435,19 +435,28 @@ ch_dose() {
   step "The dose, 1x10^7 cells in 20 ml: Tina prepares and counts it, Tom verifies it"
   echo "What the product lot's count (1e6 cells/ml, 91 % viable) gives:"
   run_as "${tina[@]}" dose calculate --cells-per-ml=1e6 --viability=91 --cells=1e7 --volume-ml=20
-  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose prepare --order-id="${order}" \
+  prepare_dose "${order}" dose-bag
+  dose="${prepared_dose}" bag="${prepared_bag}"
+}
+
+# prepare_dose ORDER LABEL: Tina prepares ORDER's dose of 1e7 cells in 20 ml
+# from the QC lot and counts the bag, Tom verifies it, and its label is
+# printed as $RH_LABELS/LABEL and scanned; the dose and its bag in
+# $prepared_dose and $prepared_bag.
+prepare_dose() {
+  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose prepare --order-id="$1" \
     --lot-id="${qc_lot}" --cells-per-ml=1e6 --viability=91 --heparin="${heparin}" \
     --saline="${saline}"
-  dose="$(capture '(dos_[A-Za-z0-9_-]+)' "${OUT}")"
-  bag="$(capture '^ *bag +(itm_[A-Za-z0-9_-]+)' "${OUT}")"
-  need "dose" "${dose}"
-  need "dose bag" "${bag}"
+  prepared_dose="$(capture '(dos_[A-Za-z0-9_-]+)' "${OUT}")"
+  prepared_bag="$(capture '^ *bag +(itm_[A-Za-z0-9_-]+)' "${OUT}")"
+  need "dose" "${prepared_dose}"
+  need "dose bag" "${prepared_bag}"
   echo "The bag's own count: 5.2e5 cells/ml, 96 % viable, in 20 ml"
-  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose post-count --dose-id="${dose}" \
+  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose post-count --dose-id="${prepared_dose}" \
     --cells-per-ml=5.2e5 --viability=96
-  signed "${tom[@]}" "${STACK_TECH2_PASSWORD}" dose verify --dose-id="${dose}"
+  signed "${tom[@]}" "${STACK_TECH2_PASSWORD}" dose verify --dose-id="${prepared_dose}"
   echo "The bag's label, printed through the labels service and scanned:"
-  print_label "${bag}" dose-bag
+  print_label "${prepared_bag}" "$2"
 }
 
 ch_to_pharmacy() {
@@ -548,17 +557,8 @@ ch_expired() {
     --prescriber="Dr. Cleo Clinician" --cells=1e7 --volume-ml=20
   order2="$(capture '(ord_[A-Za-z0-9_-]+)' "${OUT}")"
   need "second order" "${order2}"
-  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose prepare --order-id="${order2}" \
-    --lot-id="${qc_lot}" --cells-per-ml=1e6 --viability=91 --heparin="${heparin}" \
-    --saline="${saline}"
-  dose2="$(capture '(dos_[A-Za-z0-9_-]+)' "${OUT}")"
-  bag2="$(capture '^ *bag +(itm_[A-Za-z0-9_-]+)' "${OUT}")"
-  need "second dose" "${dose2}"
-  need "second dose bag" "${bag2}"
-  signed "${tina[@]}" "${STACK_TECH_PASSWORD}" dose post-count --dose-id="${dose2}" \
-    --cells-per-ml=5.2e5 --viability=96
-  signed "${tom[@]}" "${STACK_TECH2_PASSWORD}" dose verify --dose-id="${dose2}"
-  print_label "${bag2}" dose-bag-2
+  prepare_dose "${order2}" dose-bag-2
+  dose2="${prepared_dose}"
   echo "(the bag waits in the pharmacy; a dose expires 6 hours after its preparation)"
   advance 7h "the second dose waits past its 6-hour expiry"
   relogin phil
