@@ -114,12 +114,11 @@ void PrintRecordFields(
 
 int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
                       const AuditOptions& o) {
-  auto stub = v1::AuditService::NewStub(channel);
-  auto context = NewCallContext(o);
   v1::GetCheckpointRequest request;
   request.set_tree_size(o.tree_size);
   v1::GetCheckpointResponse response;
-  grpc::Status status = stub->GetCheckpoint(context.get(), request, &response);
+  grpc::Status status = Call(channel, o, &v1::AuditService::Stub::GetCheckpoint,
+                             request, &response);
   if (!status.ok()) return Report("audit checkpoint", status);
   std::cout << response.checkpoint().note()
             << "verifier key: " << response.verifier_key() << "\n";
@@ -140,7 +139,6 @@ int CheckpointCommand(std::shared_ptr<grpc::Channel> channel,
 
 int QueryCommand(std::shared_ptr<grpc::Channel> channel,
                  const AuditOptions& o) {
-  auto stub = v1::AuditService::NewStub(channel);
   v1::QueryRecordsRequest request;
   std::string error;
   if (!Filter(o, request.mutable_filter(), &error)) {
@@ -150,8 +148,8 @@ int QueryCommand(std::shared_ptr<grpc::Channel> channel,
                                    : v1::ORDER_OLDEST_FIRST);
   request.mutable_page()->set_page_size(static_cast<int32_t>(o.page_size));
   v1::QueryRecordsResponse response;
-  auto context = NewCallContext(o);
-  grpc::Status status = stub->QueryRecords(context.get(), request, &response);
+  grpc::Status status = Call(channel, o, &v1::AuditService::Stub::QueryRecords,
+                             request, &response);
   if (!status.ok()) return Report("audit query", status);
   bool more = !response.page().next_page_token().empty();
   if (ForTools(o.format)) {
@@ -183,14 +181,13 @@ int HistoryCommand(std::shared_ptr<grpc::Channel> channel,
     return Fail("audit history", "--entity-type and --entity-id are required",
                 2);
   }
-  auto stub = v1::AuditService::NewStub(channel);
   v1::GetEntityHistoryRequest request;
   request.mutable_entity()->set_type(o.entity_type);
   request.mutable_entity()->set_id(o.entity_id);
   v1::GetEntityHistoryResponse response;
-  auto context = NewCallContext(o);
   grpc::Status status =
-      stub->GetEntityHistory(context.get(), request, &response);
+      Call(channel, o, &v1::AuditService::Stub::GetEntityHistory, request,
+           &response);
   if (!status.ok()) return Report("audit history", status);
   // For tools the records alone go to stdout; a broken chain is the exit
   // status, its findings and the verdict stderr's.
@@ -222,14 +219,13 @@ int ProofCommand(std::shared_ptr<grpc::Channel> channel,
   if (o.record_id.empty()) {
     return Fail("audit proof", "--record-id is required", 2);
   }
-  auto stub = v1::AuditService::NewStub(channel);
   v1::GetInclusionProofRequest request;
   request.set_record_id(o.record_id);
   request.set_tree_size(o.tree_size);
   v1::GetInclusionProofResponse response;
-  auto context = NewCallContext(o);
   grpc::Status status =
-      stub->GetInclusionProof(context.get(), request, &response);
+      Call(channel, o, &v1::AuditService::Stub::GetInclusionProof, request,
+           &response);
   if (!status.ok()) return Report("audit proof", status);
   absl::StatusOr<ledger::Hash> leaf =
       ledger::HashFromBytes(response.leaf_hash());

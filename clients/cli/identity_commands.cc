@@ -147,11 +147,9 @@ int LoginCommand(std::shared_ptr<grpc::Channel> channel,
 
 int LogoutCommand(std::shared_ptr<grpc::Channel> channel,
                   const IdentityOptions& o) {
-  auto stub = v1::AuthService::NewStub(channel);
   v1::LogoutResponse response;
-  auto context = NewCallContext(o);
-  grpc::Status status =
-      stub->Logout(context.get(), v1::LogoutRequest(), &response);
+  grpc::Status status = Call(channel, o, &v1::AuthService::Stub::Logout,
+                             v1::LogoutRequest(), &response);
   // A session the server no longer knows (ended, expired) is gone anyway:
   // the file is useless. Any other failure keeps it, to log out later.
   bool gone = status.ok() || status.error_code() == grpc::UNAUTHENTICATED;
@@ -171,11 +169,9 @@ int LogoutCommand(std::shared_ptr<grpc::Channel> channel,
 
 int WhoAmICommand(std::shared_ptr<grpc::Channel> channel,
                   const IdentityOptions& o) {
-  auto stub = v1::AuthService::NewStub(channel);
   v1::WhoAmIResponse response;
-  auto context = NewCallContext(o);
-  grpc::Status status =
-      stub->WhoAmI(context.get(), v1::WhoAmIRequest(), &response);
+  grpc::Status status = Call(channel, o, &v1::AuthService::Stub::WhoAmI,
+                             v1::WhoAmIRequest(), &response);
   if (!status.ok()) return Report("whoami", status);
   const v1::User& user = response.user();
   auto line = [](const char* label, const std::string& value) {
@@ -273,11 +269,9 @@ int CreateCommand(std::shared_ptr<grpc::Channel> channel,
 
 int ListCommand(std::shared_ptr<grpc::Channel> channel,
                 const IdentityOptions& o) {
-  auto stub = v1::AuthService::NewStub(channel);
   v1::ListUsersResponse response;
-  auto context = NewCallContext(o);
-  grpc::Status status =
-      stub->ListUsers(context.get(), v1::ListUsersRequest(), &response);
+  grpc::Status status = Call(channel, o, &v1::AuthService::Stub::ListUsers,
+                             v1::ListUsersRequest(), &response);
   if (!status.ok()) return Report("user list", status);
   Table table({"USER ID", "PRINTED NAME", "ROLES", "STATUS", "NOTES"});
   for (const v1::User& user : response.users()) {
@@ -292,12 +286,11 @@ int ListCommand(std::shared_ptr<grpc::Channel> channel,
 int ShowCommand(std::shared_ptr<grpc::Channel> channel,
                 const IdentityOptions& o) {
   if (o.user_id.empty()) return Fail("user show", "--user-id is required", 2);
-  auto stub = v1::AuthService::NewStub(channel);
   v1::GetUserRequest request;
   request.set_user_id(o.user_id);
   v1::GetUserResponse response;
-  auto context = NewCallContext(o);
-  grpc::Status status = stub->GetUser(context.get(), request, &response);
+  grpc::Status status =
+      Call(channel, o, &v1::AuthService::Stub::GetUser, request, &response);
   if (!status.ok()) return Report("user show", status);
   std::cout << "user " << o.user_id << ":\n";
   PrintUser(response.user());
