@@ -85,22 +85,24 @@ growth50=""
 run=0
 for figures in "$@"; do
   run=$((run + 1))
+  color=0
   for kind in custody.RegisterItem audit.QueryRecords custody.TraceBackward \
     audit.GetCheckpoint audit.InclusionProof; do
+    color=$((color + 1))  # one colour a kind, one dash pattern a run
     [[ -s "${work}/g.${run}.${kind}" ]] || continue
-    growth50+="${growth50:+, }'${work}/g.${run}.${kind}' using 1:2 with linespoints dashtype ${run} title '${kind#*.} (run ${run})'"
-    growth+="${growth:+, }'${work}/g.${run}.${kind}' using 1:3 with linespoints dashtype ${run} notitle"
+    growth50+="${growth50:+, }'${work}/g.${run}.${kind}' using 1:2 with linespoints linecolor ${color} pointtype ${color} dashtype ${run} title '${kind#*.} (run ${run})'"
+    growth+="${growth:+, }'${work}/g.${run}.${kind}' using 1:3 with linespoints linecolor ${color} pointtype ${color} dashtype ${run} notitle"
   done
 done
 gnuplot <<EOF
-set terminal pngcairo size 1200,480 font ",10"
+set terminal pngcairo size 1200,560 font ",10"
 set output '${out}/load_growth.png'
 set multiplot layout 1,2 title "latency per kind against the audit log's size (${concurrency} workers; shared 2-core machine)"
 set xlabel 'audit records stored'
 set logscale x 10
 set xrange [5000:2000000]
 set xtics ("10k" 10000, "100k" 100000, "1M" 1000000)
-set key top right
+set key below horizontal maxrows 2
 set grid
 set ylabel 'p50 latency (ms)'
 plot ${growth50}
