@@ -42,6 +42,8 @@ function size(records) { return 10 ^ int(log(records) / log(10) + 0.3) }'
 # One data file per run and size: concurrency writes/s write_p99.
 plot_c=""
 plot_p=""
+growth=""    # p99 against records stored, one series per run and kind
+growth50=""  # p50, the same series
 run=0
 for figures in "$@"; do
   run=$((run + 1))
@@ -57,11 +59,18 @@ for figures in "$@"; do
     plot_c+="${plot_c:+, }'${data}' using 1:2 with linespoints title '${title}'"
     plot_p+="${plot_p:+, }'${data}' using 1:3 with linespoints title '${title}'"
   done
+  color=0
   for kind in custody.RegisterItem audit.QueryRecords custody.TraceBackward \
     audit.GetCheckpoint audit.InclusionProof; do
+    color=$((color + 1))  # one colour a kind, one dash pattern a run
+    data="${work}/g.${run}.${kind}"
     awk "${extract}"' $1 == "KIND" && field("kind") == k && field("concurrency") == c {
         print field("records"), field("p50_ms"), field("p99_ms") }' \
-      k="${kind}" c="${concurrency}" "${figures}" | sort -n >"${work}/g.${run}.${kind}"
+      k="${kind}" c="${concurrency}" "${figures}" | sort -n >"${data}"
+    [[ -s "${data}" ]] || continue
+    style="with linespoints linecolor ${color} pointtype ${color} dashtype ${run}"
+    growth50+="${growth50:+, }'${data}' using 1:2 ${style} title '${kind#*.} (run ${run})'"
+    growth+="${growth:+, }'${data}' using 1:3 ${style} notitle"
   done
 done
 
@@ -80,20 +89,6 @@ plot ${plot_p}
 unset multiplot
 EOF
 
-growth=""
-growth50=""
-run=0
-for figures in "$@"; do
-  run=$((run + 1))
-  color=0
-  for kind in custody.RegisterItem audit.QueryRecords custody.TraceBackward \
-    audit.GetCheckpoint audit.InclusionProof; do
-    color=$((color + 1))  # one colour a kind, one dash pattern a run
-    [[ -s "${work}/g.${run}.${kind}" ]] || continue
-    growth50+="${growth50:+, }'${work}/g.${run}.${kind}' using 1:2 with linespoints linecolor ${color} pointtype ${color} dashtype ${run} title '${kind#*.} (run ${run})'"
-    growth+="${growth:+, }'${work}/g.${run}.${kind}' using 1:3 with linespoints linecolor ${color} pointtype ${color} dashtype ${run} notitle"
-  done
-done
 gnuplot <<EOF
 set terminal pngcairo size 1200,560 font ",10"
 set output '${out}/load_growth.png'
