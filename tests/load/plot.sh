@@ -74,35 +74,30 @@ for figures in "$@"; do
   done
 done
 
-gnuplot <<EOF
-set terminal pngcairo size 1100,450 font ",10"
-set output '${out}/load_concurrency.png'
-set multiplot layout 1,2 title "cellchain stack under load (tests/load/run.sh; shared 2-core machine)"
-set xlabel 'concurrent workers'
-set logscale x 2
-set key top left
+# two_panels FILE SIZE TITLE AXES YLABEL1 PLOT1 YLABEL2 PLOT2: a PNG of two
+# plots side by side sharing the x axis set up by AXES (gnuplot commands).
+two_panels() {
+  gnuplot <<EOF
+set terminal pngcairo size $2 font ",10"
+set output '${out}/$1'
+set multiplot layout 1,2 title "$3"
 set grid
-set ylabel 'audited writes/s'
-plot ${plot_c}
-set ylabel 'audited write p99 (ms)'
-plot ${plot_p}
+$4
+set ylabel '$5'
+plot $6
+set ylabel '$7'
+plot $8
 unset multiplot
 EOF
+}
 
-gnuplot <<EOF
-set terminal pngcairo size 1200,560 font ",10"
-set output '${out}/load_growth.png'
-set multiplot layout 1,2 title "latency per kind against the audit log's size (${concurrency} workers; shared 2-core machine)"
-set xlabel 'audit records stored'
-set logscale x 10
-set xrange [5000:2000000]
-set xtics ("10k" 10000, "100k" 100000, "1M" 1000000)
-set key below horizontal maxrows 2
-set grid
-set ylabel 'p50 latency (ms)'
-plot ${growth50}
-set ylabel 'p99 latency (ms)'
-plot ${growth}
-unset multiplot
-EOF
+two_panels load_concurrency.png 1100,450 \
+  "cellchain stack under load (tests/load/run.sh; shared 2-core machine)" \
+  "set xlabel 'concurrent workers'; set logscale x 2; set key top left" \
+  'audited writes/s' "${plot_c}" 'audited write p99 (ms)' "${plot_p}"
+two_panels load_growth.png 1200,560 \
+  "latency per kind against the audit log's size (${concurrency} workers; shared 2-core machine)" \
+  "set xlabel 'audit records stored'; set logscale x 10; set xrange [5000:2000000]
+set xtics (\"10k\" 10000, \"100k\" 100000, \"1M\" 1000000); set key below horizontal maxrows 2" \
+  'p50 latency (ms)' "${growth50}" 'p99 latency (ms)' "${growth}"
 echo "plot.sh: wrote ${out}/load_concurrency.png and ${out}/load_growth.png"
