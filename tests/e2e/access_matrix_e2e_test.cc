@@ -37,7 +37,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 namespace idv1 = cellchain::identity::v1;
 
-constexpr char kTemporary[] = "temporary password 0";
 
 // Whether `policy` lets a user acting in `role` past the gate.
 bool Allows(const auth::AccessPolicy& policy, auth::Role role);
@@ -292,30 +291,11 @@ TEST_F(AccessMatrixTest, AnExpiredSessionIsRefused) {
 
 std::string AccessMatrixTest::Provision(const std::string& user_id,
                                         std::vector<auth::Role> roles) {
-  auto stub = idv1::AuthService::NewStub(daemon_->Channel("admin-cli"));
-  idv1::CreateUserRequest create;
-  create.mutable_context()->set_request_id(crypto::RandomId("req"));
-  create.set_user_id(user_id);
-  create.set_printed_name("Person " + user_id);
-  for (auth::Role role : roles) create.add_roles(role);
-  create.set_temporary_password(kTemporary);
-  idv1::CreateUserResponse created;
-  grpc::Status status =
-      stub->CreateUser(SessionContext(admin_token_).get(), create, &created);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  auto temp = daemon_->Login("lab-ws-01", user_id, kTemporary);
-  EXPECT_TRUE(temp.ok()) << temp.status();
   std::string password = "own password of " + std::to_string(roles.size()) +
                          "-" + crypto::RandomId("p");
-  auto own = idv1::AuthService::NewStub(daemon_->Channel("lab-ws-01"));
-  idv1::ChangePasswordRequest change;
-  change.mutable_context()->set_request_id(crypto::RandomId("req"));
-  change.set_current_password(kTemporary);
-  change.set_new_password(password);
-  idv1::ChangePasswordResponse changed;
-  status = own->ChangePassword(SessionContext(temp.ok() ? *temp : "").get(),
-                               change, &changed);
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  absl::Status provisioned = ProvisionUser(
+      *daemon_, admin_token_, user_id, "Person " + user_id, roles, password);
+  EXPECT_TRUE(provisioned.ok()) << provisioned;
   return password;
 }
 

@@ -10,13 +10,16 @@
 #include "cellchain/custody/v1/custody.pb.h"
 #include "cellchain/donor/v1/donor.pb.h"
 #include "cellchain/dose/v1/dose.pb.h"
+#include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "cellchain/identity/v1/identity.pb.h"
 #include "cellchain/labels/v1/labels.pb.h"
 #include "cellchain/manufacturing/v1/manufacturing.pb.h"
 #include "cellchain/qc/v1/qc.pb.h"
 #include "cellchain/system/v1/system.pb.h"
 #include "services/common/auth/access_policy.h"
+#include "services/common/crypto/random.h"
 #include "services/common/grpc/client.h"
+#include "services/common/grpc/grpc_status.h"
 #include "tests/e2e/daemon.h"
 
 namespace cellchain::e2e {
@@ -80,6 +83,37 @@ grpc::Status CallGeneric(const std::shared_ptr<grpc::Channel>& channel,
   while (cq.Next(&tag, &drained)) {
   }
   return got_response ? grpc::Status::OK : status;
+}
+
+absl::Status ProvisionUser(Daemon& daemon, const std::string& admin_token,
+                           const std::string& user_id,
+                           const std::string& printed_name,
+                           const std::vector<auth::Role>& roles,
+                           const std::string& password) {
+  namespace idv1 = ::cellchain::identity::v1;
+  constexpr char kTemporary[] = "temporary password 0";
+  auto admin = idv1::AuthService::NewStub(daemon.Channel("admin-cli"));
+  idv1::CreateUserRequest create;
+  create.mutable_context()->set_request_id(crypto::RandomId("req"));
+  create.set_user_id(user_id);
+  create.set_printed_name(printed_name);
+  for (auth::Role role : roles) create.add_roles(role);
+  create.set_temporary_password(kTemporary);
+  idv1::CreateUserResponse created;
+  grpc::Status status =
+      admin->CreateUser(SessionContext(admin_token).get(), create, &created);
+  if (!status.ok()) return grpcx::FromGrpcStatus(status);
+  absl::StatusOr<std::string> temp =
+      daemon.Login("lab-ws-01", user_id, kTemporary);
+  if (!temp.ok()) return temp.status();
+  auto own = idv1::AuthService::NewStub(daemon.Channel("lab-ws-01"));
+  idv1::ChangePasswordRequest change;
+  change.mutable_context()->set_request_id(crypto::RandomId("req"));
+  change.set_current_password(kTemporary);
+  change.set_new_password(password);
+  idv1::ChangePasswordResponse changed;
+  status = own->ChangePassword(SessionContext(*temp).get(), change, &changed);
+  return grpcx::FromGrpcStatus(status);
 }
 
 }  // namespace cellchain::e2e

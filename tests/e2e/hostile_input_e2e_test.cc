@@ -72,9 +72,7 @@ namespace cellchain::e2e {
 namespace {
 
 namespace pb = ::google::protobuf;
-namespace idv1 = cellchain::identity::v1;
 
-constexpr char kTemporary[] = "temporary password 0";
 constexpr char kUser[] = "hostile-all-roles";
 // gRPC's default receive limit; cellchaind does not raise it.
 constexpr size_t kMaxMessage = 4 * 1024 * 1024;
@@ -710,28 +708,11 @@ void HostileInputTest::Campaign(bool with_context) {
 // The helpers declared above.
 
 void HostileInputTest::ProvisionAllRoles() {
-  auto stub = idv1::AuthService::NewStub(daemon_->Channel("admin-cli"));
-  idv1::CreateUserRequest create;
-  create.mutable_context()->set_request_id(crypto::RandomId("req"));
-  create.set_user_id(kUser);
-  create.set_printed_name("Hostile Tester");
-  for (auth::Role role : auth::AllRoles()) create.add_roles(role);
-  create.set_temporary_password(kTemporary);
-  idv1::CreateUserResponse created;
-  grpc::Status status =
-      stub->CreateUser(SessionContext(admin_token_).get(), create, &created);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  auto temp = daemon_->Login("lab-ws-01", kUser, kTemporary);
-  ASSERT_TRUE(temp.ok()) << temp.status();
   password_ = "own password " + crypto::RandomId("p");
-  auto own = idv1::AuthService::NewStub(daemon_->Channel("lab-ws-01"));
-  idv1::ChangePasswordRequest change;
-  change.mutable_context()->set_request_id(crypto::RandomId("req"));
-  change.set_current_password(kTemporary);
-  change.set_new_password(password_);
-  idv1::ChangePasswordResponse changed;
-  status = own->ChangePassword(SessionContext(*temp).get(), change, &changed);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  absl::Status provisioned =
+      ProvisionUser(*daemon_, admin_token_, kUser, "Hostile Tester",
+                    auth::AllRoles(), password_);
+  ASSERT_TRUE(provisioned.ok()) << provisioned;
   token_ = FreshToken();
   ASSERT_FALSE(token_.empty());
 }
