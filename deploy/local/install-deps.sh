@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package cellchain needs to build, test and run.
-# The list lives in deploy/local/packages.txt (one package per line).
+# The list lives in deploy/local/packages.txt (one package per line); another
+# list may be given instead (deploy/ha/stack.sh: deploy/ha/packages.txt).
 #
 # Fast no-op when everything is installed (dpkg-query only). Otherwise runs
 # apt-get update + apt-get install, non-interactively: directly as root, through
@@ -8,20 +9,26 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: ${0##*/} [--check]" >&2
+  echo "usage: ${0##*/} [--check] [LIST]" >&2
   echo "  --check  only report missing packages (exit 1 if any)" >&2
+  echo "  LIST     the package list (default: packages.txt beside this script)" >&2
 }
 
-check_only=0
-case "${1:-}" in
-  "") ;;
-  --check) check_only=1 ;;
-  -h | --help) usage; exit 0 ;;
-  *) usage; exit 2 ;;
-esac
-
 here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
+check_only=0
 list="${here}/packages.txt"
+while (($# > 0)); do
+  case "$1" in
+    --check) check_only=1 ;;
+    -h | --help) usage; exit 0 ;;
+    -*) usage; exit 2 ;;
+    *)
+      [[ "${list}" == "${here}/packages.txt" ]] || { usage; exit 2; }
+      list="$1"
+      ;;
+  esac
+  shift
+done
 [[ -r "${list}" ]] || { echo "install-deps: cannot read ${list}" >&2; exit 1; }
 
 packages=()
