@@ -196,6 +196,90 @@ TEST_F(CheckedRequestTest,
   EXPECT_EQ(service_.calls.load(), 1);
 }
 
+// Two servers behind one channel given both addresses (--target=a,b), each
+// counting the calls that reach it.
+class TwoServersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Pki().empty())
+        << "run through ctest (needs CELLCHAIN_TEST_PKI)";
+    for (int i = 0; i < 2; ++i) {
+      ServerOptions options = TestServerOptions();
+      options.services = {
+          Hosted<cellchain::identity::v1::AuthService>(&services_[i])};
+      absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
+      ASSERT_TRUE(server.ok()) << server.status();
+      servers_[i] = *std::move(server);
+    }
+  }
+
+  std::shared_ptr<grpc::Channel> BothServers(const std::string& ca) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = NewChannel(
+        {"127.0.0.1:" + std::to_string(servers_[0]->port()) + ",127.0.0.1:" +
+             std::to_string(servers_[1]->port()),
+         {Pki() + "/clients/lab-ws-01.crt", Pki() + "/clients/lab-ws-01.key",
+          Pki() + "/" + ca}});
+    EXPECT_TRUE(channel.ok()) << channel.status();
+    return channel.ok() ? *channel : nullptr;
+  }
+
+  static grpc::Status CreateUser(
+      cellchain::identity::v1::AuthService::Stub& stub) {
+    cellchain::identity::v1::CreateUserRequest request;
+    request.set_user_id("alice");
+    request.set_printed_name("Ann Smith");
+    cellchain::identity::v1::CreateUserResponse response;
+    auto context = NewContext(std::chrono::milliseconds(5000));
+    return stub.CreateUser(context.get(), request, &response);
+  }
+
+  CountingAuthService services_[2];
+  std::unique_ptr<Server> servers_[2];
+};
+
+TEST_F(TwoServersTest, CallsGoRoundBothAndOnThroughTheOtherWhenOneStops) {
+  std::shared_ptr<grpc::Channel> channel = BothServers("ca.crt");
+  ASSERT_NE(channel, nullptr);
+  auto stub = cellchain::identity::v1::AuthService::NewStub(channel);
+  // Round robin: both serve, as soon as each has connected and answered
+  // SERVING to the channel's health check.
+  for (int i = 0; i < 200 && (services_[0].calls.load() == 0 ||
+                              services_[1].calls.load() == 0);
+       ++i) {
+    grpc::Status status = CreateUser(*stub);
+    ASSERT_TRUE(status.ok()) << i << ": " << status.error_message();
+  }
+  EXPECT_GE(services_[0].calls.load(), 1);
+  EXPECT_GE(services_[1].calls.load(), 1);
+
+  servers_[0]->Shutdown(std::chrono::milliseconds(0));
+  const int first_before = services_[0].calls.load();
+  const int second_before = services_[1].calls.load();
+  for (int i = 0; i < 6; ++i) {
+    grpc::Status status = CreateUser(*stub);
+    EXPECT_TRUE(status.ok()) << i << ": " << status.error_message();
+  }
+  EXPECT_EQ(services_[0].calls.load(), first_before);
+  EXPECT_EQ(services_[1].calls.load(), second_before + 6);
+
+  servers_[1]->Shutdown(std::chrono::milliseconds(0));
+  grpc::Status none_left = CreateUser(*stub);
+  EXPECT_EQ(none_left.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << none_left.error_message();
+}
+
+TEST_F(TwoServersTest, EveryServerOfAListIsVerifiedAgainstTheCa) {
+  // The client trusts only the rogue CA: neither of our servers is accepted,
+  // and no call reaches one.
+  std::shared_ptr<grpc::Channel> channel = BothServers("rogue/ca.crt");
+  ASSERT_NE(channel, nullptr);
+  auto stub = cellchain::identity::v1::AuthService::NewStub(channel);
+  grpc::Status status = CreateUser(*stub);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
+  EXPECT_EQ(services_[0].calls.load() + services_[1].calls.load(), 0);
+}
+
 TEST(CheckedServiceTest, AServiceWithoutItsDescriptorIsRefused) {
   CountingAuthService service;
   absl::StatusOr<std::unique_ptr<CheckedService>> checked =
