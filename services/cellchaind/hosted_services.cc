@@ -1,6 +1,8 @@
 #include "services/cellchaind/hosted_services.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -44,6 +46,60 @@
 namespace cellchain::cellchaind {
 namespace {
 
+// The ledger a service signs its records with: `<service>.key` in
+// --signing-key-dir, its public key registered in the database's keyring.
+absl::StatusOr<std::unique_ptr<ledger::Ledger>> ServiceLedger(
+    const HostOptions& options, const std::string& service, pg::Pool& pool,
+    std::string_view why_required = "") {
+  if (options.signing_key_dir.empty()) {
+    if (!why_required.empty()) {
+      return InvalidField("signing-key-dir", why_required);
+    }
+    return InvalidField(
+        "signing-key-dir",
+        absl::StrCat("required: ", service, " signs its records with ", service,
+                     ".key"));
+  }
+  CC_ASSIGN_OR_RETURN(
+      std::unique_ptr<ledger::Ledger> ledger,
+      ledger::Ledger::FromPemFile(
+          service, absl::StrCat(options.signing_key_dir, "/", service, ".key"),
+          options.clock));
+  CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool.Acquire());
+  CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
+  return ledger;
+}
+
+// What a module calls in-process, each with whether it is hosted already:
+// ResolveServices hosts them with it, so a caller of BuildModules that did
+// not is told which are missing.
+struct Needed {
+  const char* what;
+  bool hosted;
+};
+
+absl::Status RequireHosted(const std::string& service,
+                           std::initializer_list<Needed> needed) {
+  std::vector<std::string> all;
+  std::vector<std::string> missing;
+  for (const Needed& n : needed) {
+    all.push_back(n.what);
+    if (!n.hosted) missing.push_back(n.what);
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(
+      service, " needs ", absl::StrJoin(all, ", "),
+      " hosted before it; missing: ", absl::StrJoin(missing, ", ")));
+}
+
+// Donor lots' and doses' DINs carry the facility's FIN.
+absl::Status CheckFin(const HostOptions& options) {
+  if (isbt128::IsValidFin(options.donor.fin)) return absl::OkStatus();
+  return InvalidField("facility-fin",
+                      "a Facility Identification Number is 5 characters "
+                      "(e.g. A9999)");
+}
+
 class SystemModule final : public Module {
  public:
   static absl::StatusOr<std::unique_ptr<SystemModule>> Create(
@@ -53,17 +109,10 @@ class SystemModule final : public Module {
     // service sign records: production needs no system.key.
     std::unique_ptr<ledger::Ledger> ledger;
     if (options.training_clock != nullptr) {
-      if (options.signing_key_dir.empty()) {
-        return InvalidField("signing-key-dir",
-                            "required with --training-clock: the system "
-                            "service signs each advance with system.key");
-      }
-      CC_ASSIGN_OR_RETURN(ledger,
-                          ledger::Ledger::FromPemFile(
-                              "system", options.signing_key_dir + "/system.key",
-                              options.clock));
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
+      CC_ASSIGN_OR_RETURN(
+          ledger, ServiceLedger(options, "system", *pool,
+                                "required with --training-clock: the system "
+                                "service signs each advance with system.key"));
     }
     CC_RETURN_IF_ERROR(
         system::ClockAdmin::RegisterStateReaders(shared->states));
@@ -171,20 +220,8 @@ class IdentityModule final : public Module {
   static absl::StatusOr<std::unique_ptr<IdentityModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: identity signs its records with "
-                          "identity.key");
-    }
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile("identity",
-                                    options.signing_key_dir + "/identity.key",
-                                    options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ServiceLedger(options, "identity", *pool));
     CC_RETURN_IF_ERROR(
         identity::Identity::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<IdentityModule>(
@@ -218,22 +255,10 @@ class CustodyModule final : public Module {
   static absl::StatusOr<std::unique_ptr<CustodyModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: custody signs its records with "
-                          "custody.key");
-    }
-    if (shared->signatures == nullptr) {
-      return absl::InternalError("custody needs identity's signatures");
-    }
+    CC_RETURN_IF_ERROR(RequireHosted(
+        "custody", {{"identity", shared->signatures != nullptr}}));
     CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
-                        ledger::Ledger::FromPemFile(
-                            "custody", options.signing_key_dir + "/custody.key",
-                            options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+                        ServiceLedger(options, "custody", *pool));
     CC_RETURN_IF_ERROR(custody::Custody::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<CustodyModule>(new CustodyModule(
         std::move(pool), std::move(ledger), shared, options.clock));
@@ -268,40 +293,25 @@ class DonorModule final : public Module {
   static absl::StatusOr<std::unique_ptr<DonorModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: donor signs its records with donor.key");
-    }
     if (options.field_key_file.empty()) {
       return InvalidField("field-key-file",
                           "required to host donor: it seals identifying "
                           "data");
     }
-    if (!isbt128::IsValidFin(options.donor.fin)) {
-      return InvalidField("facility-fin",
-                          "a Facility Identification Number is 5 characters "
-                          "(e.g. A9999)");
-    }
+    CC_RETURN_IF_ERROR(CheckFin(options));
     if (options.donor.transport_min_celsius >
         options.donor.transport_max_celsius) {
       return InvalidField("donor-transport-min-celsius",
                           "above donor-transport-max-celsius");
     }
-    if (shared->signatures == nullptr || shared->custody == nullptr) {
-      return absl::InternalError(
-          "donor needs identity's signatures and custody hosted with it");
-    }
+    CC_RETURN_IF_ERROR(
+        RequireHosted("donor", {{"identity", shared->signatures != nullptr},
+                                {"custody", shared->custody != nullptr}}));
     CC_ASSIGN_OR_RETURN(
         crypto::FieldCipher cipher,
         crypto::FieldCipher::FromKeyFile(options.field_key_file));
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile(
-            "donor", options.signing_key_dir + "/donor.key", options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ServiceLedger(options, "donor", *pool));
     CC_RETURN_IF_ERROR(donor::Donors::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<DonorModule>(
         new DonorModule(std::move(pool), std::move(ledger), std::move(cipher),
@@ -341,26 +351,12 @@ class ManufacturingModule final : public Module {
   static absl::StatusOr<std::unique_ptr<ManufacturingModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: manufacturing signs its records with "
-                          "manufacturing.key");
-    }
-    if (shared->signatures == nullptr || shared->custody == nullptr ||
-        shared->donor_lots == nullptr) {
-      return absl::InternalError(
-          "manufacturing needs identity's signatures, and custody and donor "
-          "hosted with it");
-    }
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile(
-            "manufacturing", options.signing_key_dir + "/manufacturing.key",
-            options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+    CC_RETURN_IF_ERROR(RequireHosted(
+        "manufacturing", {{"identity", shared->signatures != nullptr},
+                          {"custody", shared->custody != nullptr},
+                          {"donor", shared->donor_lots != nullptr}}));
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ServiceLedger(options, "manufacturing", *pool));
     CC_RETURN_IF_ERROR(
         manufacturing::Manufacturing::RegisterStateReaders(shared->states));
     auto module = std::unique_ptr<ManufacturingModule>(new ManufacturingModule(
@@ -400,24 +396,12 @@ class QcModule final : public Module {
   static absl::StatusOr<std::unique_ptr<QcModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: qc signs its records with qc.key");
-    }
-    if (shared->signatures == nullptr || shared->custody == nullptr ||
-        shared->batches == nullptr) {
-      return absl::InternalError(
-          "qc needs identity's signatures, and custody and manufacturing "
-          "hosted with it");
-    }
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile("qc", options.signing_key_dir + "/qc.key",
-                                    options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+    CC_RETURN_IF_ERROR(
+        RequireHosted("qc", {{"identity", shared->signatures != nullptr},
+                             {"custody", shared->custody != nullptr},
+                             {"manufacturing", shared->batches != nullptr}}));
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ServiceLedger(options, "qc", *pool));
     // cellchaind's flags are checked as they are parsed; this holds any
     // other HostOptions to the rules before QA can be offered a default
     // specification they would refuse (INVALID_ARGUMENT naming the test).
@@ -460,37 +444,22 @@ class DoseModule final : public Module {
   static absl::StatusOr<std::unique_ptr<DoseModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: dose signs its records with dose.key");
-    }
     if (options.field_key_file.empty()) {
       return InvalidField("field-key-file",
                           "required to host dose: it seals patients' "
                           "identifying data");
     }
-    if (!isbt128::IsValidFin(options.donor.fin)) {
-      return InvalidField("facility-fin",
-                          "a Facility Identification Number is 5 characters "
-                          "(e.g. A9999)");
-    }
-    if (shared->signatures == nullptr || shared->custody == nullptr ||
-        shared->dose_materials == nullptr || shared->lots == nullptr) {
-      return absl::InternalError(
-          "dose needs identity's signatures, and custody, manufacturing and "
-          "qc hosted with it");
-    }
+    CC_RETURN_IF_ERROR(CheckFin(options));
+    CC_RETURN_IF_ERROR(RequireHosted(
+        "dose", {{"identity", shared->signatures != nullptr},
+                 {"custody", shared->custody != nullptr},
+                 {"manufacturing", shared->dose_materials != nullptr},
+                 {"qc", shared->lots != nullptr}}));
     CC_ASSIGN_OR_RETURN(
         crypto::FieldCipher cipher,
         crypto::FieldCipher::FromKeyFile(options.field_key_file));
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile(
-            "dose", options.signing_key_dir + "/dose.key", options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ServiceLedger(options, "dose", *pool));
     dose::DoseOptions dose_options = options.dose;
     dose_options.rules.fin = options.donor.fin;
     // The configured product code must be one ISBT 128 takes.
@@ -537,24 +506,11 @@ class ClinicalModule final : public Module {
   static absl::StatusOr<std::unique_ptr<ClinicalModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: clinical signs its records with "
-                          "clinical.key");
-    }
-    // ResolveServices hosts these with clinical; a caller of BuildModules
-    // that did not is told which are missing.
-    std::vector<std::string> missing;
-    if (shared->signatures == nullptr) missing.push_back("identity");
-    if (shared->custody == nullptr) missing.push_back("custody");
-    if (shared->lots == nullptr) missing.push_back("qc");
-    if (shared->clinical_doses == nullptr) missing.push_back("dose");
-    if (!missing.empty()) {
-      return absl::InternalError(absl::StrCat(
-          "clinical needs identity's signatures, and custody, qc and dose "
-          "hosted with it; not hosted before it: ",
-          absl::StrJoin(missing, ", ")));
-    }
+    CC_RETURN_IF_ERROR(RequireHosted(
+        "clinical", {{"identity", shared->signatures != nullptr},
+                     {"custody", shared->custody != nullptr},
+                     {"qc", shared->lots != nullptr},
+                     {"dose", shared->clinical_doses != nullptr}}));
     const clinical::RuleOptions& rules = options.clinical.rules;
     // cellchaind's flags are checked as they are parsed; this holds any
     // other HostOptions to a band the rate rule can judge.
@@ -569,15 +525,8 @@ class ClinicalModule final : public Module {
                        rules.target_rate_ml_per_min, ", max ",
                        rules.max_rate_ml_per_min, ")"));
     }
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile("clinical",
-                                    options.signing_key_dir + "/clinical.key",
-                                    options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ServiceLedger(options, "clinical", *pool));
     CC_RETURN_IF_ERROR(
         clinical::Clinical::RegisterStateReaders(shared->states));
     return std::unique_ptr<ClinicalModule>(new ClinicalModule(
@@ -610,33 +559,14 @@ class LabelsModule final : public Module {
   static absl::StatusOr<std::unique_ptr<LabelsModule>> Create(
       const HostOptions& options, std::unique_ptr<pg::Pool> pool,
       Shared* shared) {
-    if (options.signing_key_dir.empty()) {
-      return InvalidField("signing-key-dir",
-                          "required: labels signs its records with "
-                          "labels.key");
-    }
-    // ResolveServices hosts these with labels; a caller of BuildModules
-    // that did not is told which are missing.
-    std::vector<std::string> missing;
-    if (shared->signatures == nullptr) missing.push_back("identity");
-    if (shared->custody == nullptr) missing.push_back("custody");
-    if (shared->donors == nullptr) missing.push_back("donor");
-    if (shared->manufacturing == nullptr) missing.push_back("manufacturing");
-    if (shared->labels_doses == nullptr) missing.push_back("dose");
-    if (!missing.empty()) {
-      return absl::InternalError(absl::StrCat(
-          "labels needs identity's signatures, and custody, donor, "
-          "manufacturing and dose hosted with it; not hosted before it: ",
-          absl::StrJoin(missing, ", ")));
-    }
-    CC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ledger::Ledger> ledger,
-        ledger::Ledger::FromPemFile(
-            "labels", options.signing_key_dir + "/labels.key", options.clock));
-    {
-      CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool->Acquire());
-      CC_RETURN_IF_ERROR(ledger->CheckRegistered(*lease));
-    }
+    CC_RETURN_IF_ERROR(RequireHosted(
+        "labels", {{"identity", shared->signatures != nullptr},
+                   {"custody", shared->custody != nullptr},
+                   {"donor", shared->donors != nullptr},
+                   {"manufacturing", shared->manufacturing != nullptr},
+                   {"dose", shared->labels_doses != nullptr}}));
+    CC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                        ServiceLedger(options, "labels", *pool));
     CC_RETURN_IF_ERROR(labels::Labels::RegisterStateReaders(shared->states));
     return std::unique_ptr<LabelsModule>(new LabelsModule(
         std::move(pool), std::move(ledger), shared, options.labels));
@@ -764,55 +694,32 @@ absl::StatusOr<std::vector<std::unique_ptr<Module>>> BuildModules(
   for (const std::string& service : services) {
     CC_ASSIGN_OR_RETURN(std::unique_ptr<pg::Pool> pool,
                         PoolFor(options, service));
+    absl::StatusOr<std::unique_ptr<Module>> module;
     if (service == "identity") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<IdentityModule> module,
-          IdentityModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
+      module = IdentityModule::Create(options, std::move(pool), shared);
     } else if (service == "system") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<SystemModule> module,
-          SystemModule::Create(options, std::move(pool), services, shared));
-      modules.push_back(std::move(module));
+      module = SystemModule::Create(options, std::move(pool), services, shared);
     } else if (service == "custody") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<CustodyModule> module,
-          CustodyModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
+      module = CustodyModule::Create(options, std::move(pool), shared);
     } else if (service == "donor") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<DonorModule> module,
-          DonorModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
+      module = DonorModule::Create(options, std::move(pool), shared);
     } else if (service == "manufacturing") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<ManufacturingModule> module,
-          ManufacturingModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
-    } else if (service == "dose") {
-      CC_ASSIGN_OR_RETURN(std::unique_ptr<DoseModule> module,
-                          DoseModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
-    } else if (service == "clinical") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<ClinicalModule> module,
-          ClinicalModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
-    } else if (service == "labels") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<LabelsModule> module,
-          LabelsModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
+      module = ManufacturingModule::Create(options, std::move(pool), shared);
     } else if (service == "qc") {
-      CC_ASSIGN_OR_RETURN(std::unique_ptr<QcModule> module,
-                          QcModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
+      module = QcModule::Create(options, std::move(pool), shared);
+    } else if (service == "dose") {
+      module = DoseModule::Create(options, std::move(pool), shared);
+    } else if (service == "clinical") {
+      module = ClinicalModule::Create(options, std::move(pool), shared);
+    } else if (service == "labels") {
+      module = LabelsModule::Create(options, std::move(pool), shared);
     } else if (service == "audit") {
-      CC_ASSIGN_OR_RETURN(
-          std::unique_ptr<AuditModule> module,
-          AuditModule::Create(options, std::move(pool), shared));
-      modules.push_back(std::move(module));
+      module = AuditModule::Create(options, std::move(pool), shared);
+    } else {
+      continue;
     }
+    CC_RETURN_IF_ERROR(module.status());
+    modules.push_back(*std::move(module));
   }
   return modules;
 }
