@@ -1,0 +1,211 @@
+# shellcheck shell=bash
+# What a stack script does with cellchaind and its people, shared by
+# deploy/local/stack.sh and deploy/ha/stack.sh (whose replicas each have
+# their own pid file, log and port). Source env.sh first and set PROG.
+# Usage: source deploy/local/stack-lib.sh
+
+die() {
+  echo "${PROG}: $*" >&2
+  exit 1
+}
+say() { echo "${PROG}: $*"; }
+
+# --- cellchaind process ----------------------------------------------------
+
+# daemon_pid PIDFILE: prints the PID of the running `cellchaind serve` that
+# PIDFILE names, or fails.
+daemon_pid() {
+  local pidfile="$1" pid stat state cmdline
+  [[ -f "${pidfile}" ]] || return 1
+  pid="$(tr -d '[:space:]' <"${pidfile}")"
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
+  stat="$(cat -- "/proc/${pid}/stat" 2>/dev/null)" || return 1
+  state="${stat##*) }"
+  [[ "${state%% *}" != Z ]] || return 1
+  # A reused PID is not ours.
+  cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" || return 1
+  [[ "${cmdline}" == *"cellchaind serve"* ]] || return 1
+  echo "${pid}"
+}
+
+# healthy LISTEN: cellchaind on LISTEN answers grpc.health.v1 SERVING.
+healthy() {
+  [[ -x "${STACK_CLI}" ]] || return 1
+  STACK_CLI_TIMEOUT=5 STACK_LISTEN="$1" cellchain_as clients/admin-cli system health >/dev/null 2>&1
+}
+
+show_daemon_log() {
+  if [[ -r "$1" ]]; then
+    echo "--- last lines of $1 ---" >&2
+    tail -n 30 -- "$1" >&2
+  fi
+}
+
+# start_daemon PIDFILE LOG LISTEN SERVE_ARGS...: starts `cellchaind
+# SERVE_ARGS...` detached, unless the one of PIDFILE runs (and was not
+# rebuilt since); refuses when another process holds LISTEN's port.
+start_daemon() {
+  local pidfile="$1" log="$2" listen="$3" pid
+  shift 3
+  mkdir -p -- "$(dirname -- "${pidfile}")" "$(dirname -- "${log}")"
+  if pid="$(daemon_pid "${pidfile}")"; then
+    if [[ "${STACK_CELLCHAIND}" -nt "${pidfile}" ]]; then
+      say "cellchaind was rebuilt: restarting it"
+      stop_daemon "${pidfile}"
+    else
+      say "cellchaind already running (pid ${pid}, ${listen})"
+      return 0
+    fi
+  fi
+  # Otherwise the health check could be answered by whatever holds the port.
+  if (exec 3<>"/dev/tcp/${listen%:*}/${listen##*:}") 2>/dev/null; then
+    die "${listen} is taken by another process; free it or choose another port"
+  fi
+  echo "=== $(date -u +%FT%TZ) ${PROG}: starting cellchaind ===" >>"${log}"
+  # setsid: not killed by a Ctrl-C in the terminal that ran `up`.
+  setsid nohup "${STACK_CELLCHAIND}" "$@" >>"${log}" 2>&1 </dev/null &
+  echo "$!" >"${pidfile}"
+  say "cellchaind started (pid $!), waiting until healthy on ${listen}"
+}
+
+# wait_healthy PIDFILE LOG LISTEN: waits up to 20 s for SERVING.
+wait_healthy() {
+  local pidfile="$1" log="$2" listen="$3" i
+  for ((i = 0; i < 40; i++)); do
+    if healthy "${listen}"; then
+      say "cellchaind healthy on ${listen}"
+      return 0
+    fi
+    if ! daemon_pid "${pidfile}" >/dev/null; then
+      show_daemon_log "${log}"
+      die "cellchaind exited during startup"
+    fi
+    sleep 0.5
+  done
+  show_daemon_log "${log}"
+  echo "--- last health check ---" >&2
+  STACK_LISTEN="${listen}" cellchain_as clients/admin-cli system health >&2 || true
+  die "cellchaind not healthy after 20 s (still running; see ${log})"
+}
+
+# stop_daemon PIDFILE: SIGTERM, SIGKILL after 15 s.
+stop_daemon() {
+  local pidfile="$1" pid i
+  if ! pid="$(daemon_pid "${pidfile}")"; then
+    rm -f -- "${pidfile}"
+    say "cellchaind not running"
+    return 0
+  fi
+  kill -TERM "${pid}"
+  for ((i = 0; i < 60; i++)); do
+    daemon_pid "${pidfile}" >/dev/null || break
+    sleep 0.25
+  done
+  if daemon_pid "${pidfile}" >/dev/null; then
+    say "warning: cellchaind (pid ${pid}) ignored SIGTERM for 15 s; sending SIGKILL"
+    kill -KILL "${pid}" 2>/dev/null || true
+  fi
+  rm -f -- "${pidfile}"
+  say "cellchaind stopped (pid ${pid})"
+}
+
+# --- build --------------------------------------------------------------------
+
+# Configures BUILD_DIR if new (source new-build.sh first) and builds cellchaind
+# and the clients, incrementally.
+build() {
+  local -a configure=(cmake -S "${STACK_ROOT}" -B "${STACK_BUILD}")
+  if [[ ! -f "${STACK_BUILD}/CMakeCache.txt" ]]; then
+    # As tests/run.sh would: the README's test command then builds only
+    # what the demo did not.
+    new_build_args RelWithDebInfo
+    configure+=("${NEW_BUILD_ARGS[@]}")
+    say "configuring ${STACK_BUILD}"
+    "${configure[@]}" >/dev/null
+  fi
+  say "building cellchaind and the clients (cellchain, -qa, -pharmacy, -verify, -label) in ${STACK_BUILD} (incremental)"
+  cmake --build "${STACK_BUILD}" --target cellchaind cellchain cellchain-qa cellchain-pharmacy \
+    cellchain-verify cellchain-label -j "$(nproc)"
+  [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" ]] ||
+    die "expected ${STACK_CELLCHAIND} and ${STACK_CLI} after the build"
+}
+
+# --- users --------------------------------------------------------------------
+
+# The first administrator, straight into the database (no server needed),
+# through STACK_PG_SERVE_CONNINFO. Exit 3 means an administrator exists
+# already: `up` runs this every time.
+bootstrap_admin() {
+  local out rc=0
+  out="$(CELLCHAIN_BOOTSTRAP_PASSWORD="${STACK_ADMIN_PASSWORD}" "${STACK_CELLCHAIND}" \
+    bootstrap-admin --pg="${STACK_PG_SERVE_CONNINFO}" --signing-key-dir="${STACK_PKI}/signing" \
+    --user-id="${STACK_ADMIN_USER}" --printed-name="${STACK_ADMIN_NAME}" 2>&1 </dev/null)" || rc=$?
+  case "${rc}" in
+    0) say "bootstrap-admin: created ${STACK_ADMIN_USER} (${STACK_ADMIN_NAME}); dev password in env.sh" ;;
+    3) say "bootstrap-admin: an administrator exists already" ;;
+    *)
+      printf '%s\n' "${out}" >&2
+      die "cellchaind bootstrap-admin failed (exit ${rc})"
+      ;;
+  esac
+}
+
+# ensure_user CERT_PREFIX USER NAME ROLES TEMP_PASSWORD PASSWORD: USER exists and
+# has PASSWORD, made as a person would: the admin creates USER with a temporary
+# password, USER logs in at CERT_PREFIX's workstation and changes it. A USER
+# that exists with a permanent password is left alone.
+ensure_user() {
+  local cert="$1" user="$2" name="$3" roles="$4" temp="$5" password="$6"
+  local shown rc=0
+  shown="$(cellchain_person stack-admin clients/admin-cli user show --user-id="${user}" 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    [[ "${shown}" == *NOT_FOUND* ]] || {
+      printf '%s\n' "${shown}" >&2
+      die "cannot look up user ${user}"
+    }
+    cellchain_person stack-admin clients/admin-cli user create --user-id="${user}" \
+      --printed-name="${name}" --roles="${roles}" --reason="local stack demo user" \
+      --password-stdin <<<"${temp}" >/dev/null || die "cannot create user ${user}"
+    shown="temporary: must be changed"
+  fi
+  if [[ "${shown}" != *"temporary: must be changed"* ]]; then
+    say "user ${user} exists"
+    return 0
+  fi
+  cellchain_person "stack-${user}" "${cert}" login --user-id="${user}" --password-stdin \
+    <<<"${temp}" >/dev/null || die "${user} cannot log in with the temporary password"
+  printf '%s\n%s\n' "${temp}" "${password}" |
+    cellchain_person "stack-${user}" "${cert}" passwd --password-stdin >/dev/null ||
+    die "${user} cannot change the temporary password"
+  cellchain_person "stack-${user}" "${cert}" logout >/dev/null || true
+  say "user ${user} (${name}, ${roles}) ready; dev password in env.sh"
+}
+
+# The people the demo needs (deploy/local/env.sh), through STACK_LISTEN.
+provision_users() {
+  mkdir -p -- "${STACK_SESSIONS}"
+  chmod 0700 -- "${STACK_SESSIONS}"
+  cellchain_person stack-admin clients/admin-cli login --user-id="${STACK_ADMIN_USER}" \
+    --password-stdin <<<"${STACK_ADMIN_PASSWORD}" >/dev/null ||
+    die "${STACK_ADMIN_USER} cannot log in; if env.sh's password changed since the database was made, run ${PROG} destroy"
+  ensure_user clients/qa-ws-01 "${STACK_QA_USER}" "${STACK_QA_NAME}" qa \
+    "${STACK_QA_TEMP_PASSWORD}" "${STACK_QA_PASSWORD}"
+  ensure_user clients/lab-ws-01 "${STACK_TECH_USER}" "${STACK_TECH_NAME}" technician \
+    "${STACK_TECH_TEMP_PASSWORD}" "${STACK_TECH_PASSWORD}"
+  ensure_user clients/pharmacy-ws-01 "${STACK_PHARM_USER}" "${STACK_PHARM_NAME}" pharmacist \
+    "${STACK_PHARM_TEMP_PASSWORD}" "${STACK_PHARM_PASSWORD}"
+  # The RegenHeart story's (regenheart.sh): a second technician for
+  # four-eyes verification, two QC analysts (one reviews the other's
+  # results) and the cath lab's two clinicians.
+  ensure_user clients/lab-ws-01 "${STACK_TECH2_USER}" "${STACK_TECH2_NAME}" technician \
+    "${STACK_TECH2_TEMP_PASSWORD}" "${STACK_TECH2_PASSWORD}"
+  ensure_user clients/lab-ws-01 "${STACK_QC_USER}" "${STACK_QC_NAME}" qc_analyst \
+    "${STACK_QC_TEMP_PASSWORD}" "${STACK_QC_PASSWORD}"
+  ensure_user clients/lab-ws-01 "${STACK_QC2_USER}" "${STACK_QC2_NAME}" qc_analyst \
+    "${STACK_QC2_TEMP_PASSWORD}" "${STACK_QC2_PASSWORD}"
+  ensure_user clients/clinic-ws-01 "${STACK_CLIN1_USER}" "${STACK_CLIN1_NAME}" clinician \
+    "${STACK_CLIN1_TEMP_PASSWORD}" "${STACK_CLIN1_PASSWORD}"
+  ensure_user clients/clinic-ws-01 "${STACK_CLIN2_USER}" "${STACK_CLIN2_NAME}" clinician \
+    "${STACK_CLIN2_TEMP_PASSWORD}" "${STACK_CLIN2_PASSWORD}"
+  cellchain_person stack-admin clients/admin-cli logout >/dev/null || true
+}
