@@ -402,6 +402,9 @@ Connection::PipelineOutcome Connection::RunStatements(
     }
   }
   if (may_deallocate) state_->prepared.clear();
+  // After the Sync: the server's report of its read-only state, which comes
+  // with the end of the pipeline, has been read.
+  first_error = OnReadOnlyServer(std::move(first_error));
   if (!state_->going_away && PQexitPipelineMode(conn) != 1) {
     state_->going_away = true;
     if (first_error.ok()) first_error = StatusFromResult(nullptr, conn);
@@ -438,7 +441,21 @@ absl::Status Connection::ExecScript(std::string_view sql) {
   // deallocated costs a Parse per statement, nothing else (names are never
   // reused).
   if (MayDeallocate(sql)) state_->prepared.clear();
-  return StatusFromResult(result.get(), state_->conn);
+  return OnReadOnlyServer(StatusFromResult(result.get(), state_->conn));
+}
+
+absl::Status Connection::OnReadOnlyServer(absl::Status status) {
+  if (SqlStateOf(status) != "25006" || !ServerIsReadOnly()) return status;
+  state_->going_away = true;  // the pool replaces the session
+  return ReadOnlyServerError(status);
+}
+
+bool Connection::ServerIsReadOnly() const {
+  auto on = [this](const char* name) {
+    const char* value = PQparameterStatus(state_->conn, name);
+    return value != nullptr && std::string_view(value) == "on";
+  };
+  return on("in_hot_standby") || on("default_transaction_read_only");
 }
 
 bool Connection::IsAlive() {

@@ -44,6 +44,14 @@
 // except that a FATAL notice or an admin-shutdown SQLSTATE marks the session
 // as going away so that IsAlive() reports it.
 //
+// A read-only server: a statement refused with SQLSTATE 25006 while the
+// session is on a read-only server (ServerIsReadOnly: a standby, a demoted
+// primary, default_transaction_read_only set for the database, role or
+// server) fails with pg::ReadOnlyServerError (UNAVAILABLE, nothing written)
+// and marks the session as going away, so that a pool replaces it rather
+// than hand it out again (the new session, given several hosts and
+// target_session_attrs=read-write, lands on the primary).
+//
 // Thread-safety: not thread-safe; one thread at a time (the pool hands a
 // connection to one thread). Move-only; a moved-from Connection may only be
 // destroyed or assigned to.
@@ -125,6 +133,12 @@ class Connection {
   // with UNAVAILABLE.
   bool IsAlive();
 
+  // The server said this session is read-only: it is a hot standby
+  // (in_hot_standby) or default_transaction_read_only is on. Both are
+  // reported by PostgreSQL 14 and later at connection and whenever they
+  // change; no round trip. What target_session_attrs=read-write refuses.
+  bool ServerIsReadOnly() const;
+
   // Reconnects with the original parameters (PQreset, blocking). Any open
   // transaction is gone, and so are the queued statements.
   // UNAVAILABLE: the server cannot be reached.
@@ -173,6 +187,9 @@ class Connection {
   PipelineOutcome RunPipeline(std::span<const Statement> statements);
   // `statements` alone, in one round trip.
   PipelineOutcome RunStatements(std::span<const Statement> statements);
+  // `status` as ReadOnlyServerError, and the session marked going away, when
+  // it is a 25006 on a read-only server; else unchanged.
+  absl::Status OnReadOnlyServer(absl::Status status);
 
   void QueueBegin(const char* sql);
   bool begin_queued() const;

@@ -91,6 +91,21 @@ std::string SqlStateOf(const absl::Status& status) {
   return payload.has_value() ? std::string(*payload) : std::string();
 }
 
+absl::Status ReadOnlyServerError(const absl::Status& refusal) {
+  absl::Status status(
+      absl::StatusCode::kUnavailable,
+      absl::StrCat("the database server is read-only (a standby or a demoted "
+                   "primary); nothing was written: ",
+                   refusal.message()));
+  status.SetPayload(ToAbsl(kSqlStatePayloadUrl), absl::Cord("25006"));
+  return status;
+}
+
+bool IsReadOnlyServer(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable &&
+         SqlStateOf(status) == "25006";
+}
+
 bool IsSerializationFailure(const absl::Status& status) {
   std::string sqlstate = SqlStateOf(status);
   return sqlstate == "40001" || sqlstate == "40P01";

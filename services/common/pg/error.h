@@ -10,7 +10,12 @@
 //   57014                      DEADLINE_EXCEEDED     statement timeout
 //   anything else              INTERNAL
 // A failure libpq reports itself (no SQLSTATE) on a connection that is gone
-// is UNAVAILABLE as well.
+// is UNAVAILABLE as well. So is 25006 (read_only_sql_transaction) from a
+// server that is read-only (a standby, a demoted primary, a database set
+// default_transaction_read_only): the Connection, which knows what the
+// server reported, turns it into ReadOnlyServerError. The same SQLSTATE
+// from a writable server (a write in a READ ONLY transaction: a bug) stays
+// INTERNAL.
 //
 // What travels with the status:
 //   - the message is the server's primary message plus "[SQLSTATE xxxxx]".
@@ -61,6 +66,16 @@ absl::Status StatusFromResult(const PGresult* result, const PGconn* conn);
 
 // The SQLSTATE carried by a status made here, or "".
 std::string SqlStateOf(const absl::Status& status);
+
+// The refusal of a write by a read-only server (`refusal`: a 25006 status
+// made here) as UNAVAILABLE, SQLSTATE kept: the transaction wrote nothing,
+// and the same request on another connection may succeed (libpq, given
+// several hosts and target_session_attrs=read-write, connects to the
+// primary).
+absl::Status ReadOnlyServerError(const absl::Status& refusal);
+
+// True for a status made by ReadOnlyServerError.
+bool IsReadOnlyServer(const absl::Status& status);
 
 // True for a serialization failure or deadlock (40001, 40P01): the
 // transaction was rolled back by the server and running it again from the

@@ -39,6 +39,9 @@ TEST(SqlStateTest, MapsEachSqlStateToTheDocumentedCode) {
       {"42P01", StatusCode::kInternal},  // undefined_table
       {"42501", StatusCode::kInternal},  // insufficient_privilege
       {"25P02", StatusCode::kInternal},  // in_failed_sql_transaction
+      // read_only_sql_transaction: a bug unless the server is read-only,
+      // which only the Connection knows (ReadOnlyServerError).
+      {"25006", StatusCode::kInternal},
       {"57000", StatusCode::kInternal},  // operator_intervention
       {"XX000", StatusCode::kInternal},  // internal_error
       {"", StatusCode::kInternal},
@@ -74,6 +77,24 @@ TEST(SqlStateTest, OnlySerializationFailuresAndDeadlocksAreRetryable) {
   // A service's own ABORTED (version conflict) is not a database retry.
   EXPECT_FALSE(IsSerializationFailure(absl::AbortedError("version conflict")));
   EXPECT_FALSE(IsSerializationFailure(absl::OkStatus()));
+}
+
+// A write refused by a read-only server is a failover to wait out, not a bug:
+// a client sees UNAVAILABLE (retry) and that nothing was written.
+TEST(SqlStateTest, ReadOnlyServerRefusalIsUnavailableAndSaysNothingWritten) {
+  absl::Status refusal = StatusFromSqlState(
+      "25006", "cannot execute INSERT in a read-only transaction");
+  absl::Status s = ReadOnlyServerError(refusal);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(),
+            "the database server is read-only (a standby or a demoted "
+            "primary); nothing was written: cannot execute INSERT in a "
+            "read-only transaction [SQLSTATE 25006]");
+  EXPECT_EQ(SqlStateOf(s), "25006");
+  EXPECT_TRUE(IsReadOnlyServer(s));
+  EXPECT_FALSE(IsReadOnlyServer(refusal));  // INTERNAL: a bug, not a failover
+  EXPECT_FALSE(IsReadOnlyServer(StatusFromSqlState("57P01", "terminating")));
+  EXPECT_FALSE(IsReadOnlyServer(absl::UnavailableError("connection lost")));
 }
 
 TEST(SqlStateTest, MissingResultWithoutConnectionIsInternal) {

@@ -26,7 +26,9 @@ absl::Status Attempt(Pool& pool,
   }
   absl::Status status = fn(*tx);
   if (status.ok()) status = tx->Commit();
-  *retry = IsSerializationFailure(status) ||
+  // A read-only server's refusal rolled the whole attempt back: the retry
+  // gets a new connection, which may reach the (new) primary.
+  *retry = IsSerializationFailure(status) || IsReadOnlyServer(status) ||
            (status.code() == absl::StatusCode::kUnavailable &&
             tx->lost_before_start());
   return status;
@@ -114,8 +116,10 @@ absl::StatusOr<Pool::Lease> Pool::Acquire() {
       --unopened_;
     }
   }
-  // Connecting happens outside the lock: other threads keep taking and
-  // returning connections meanwhile.
+  // A connection the server closed (restart, failover, termination) is
+  // replaced, in its slot, by a new one. Connecting happens outside the
+  // lock: other threads keep taking and returning connections meanwhile.
+  if (connection.has_value() && !connection->IsAlive()) connection.reset();
   if (!connection.has_value()) {
     absl::StatusOr<Connection> opened = Connection::Open(options_.conninfo);
     if (!opened.ok()) {
@@ -126,35 +130,34 @@ absl::StatusOr<Pool::Lease> Pool::Acquire() {
     }
     return Lease(this, *std::move(opened));
   }
-  if (!connection->IsAlive()) {
-    absl::Status reset = connection->Reset();
-    if (!reset.ok()) {
-      absl::MutexLock lock(&mu_);
-      idle_.push_back(*std::move(connection));  // the next Acquire retries
-      return Annotate(reset, absl::StrCat("pool \"", options_.name, "\""));
-    }
-  }
   return Lease(this, *std::move(connection));
 }
 
 void Pool::GiveBack(Connection connection) {
-  // Repair outside the lock; a reset that fails leaves a dead connection,
-  // which the next Acquire() tries to reset again.
+  // Outside the lock. A connection that is broken, cannot be rolled back or
+  // is on a read-only server is discarded here, not reconnected: the caller
+  // that gives it back (an RPC about to answer UNAVAILABLE) does not wait
+  // for a server that may be failing over; the next Acquire() opens a new
+  // one in its slot.
+  bool keep = false;
   switch (connection.transaction_status()) {
     case PQTRANS_IDLE:
-      if (!connection.IsAlive()) (void)connection.Reset();
+      keep = connection.IsAlive();
       break;
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR:
       // Left open by code that bypassed Transaction.
-      if (!connection.Exec("ROLLBACK").ok()) (void)connection.Reset();
+      keep = connection.Exec("ROLLBACK").ok() && connection.IsAlive();
       break;
     default:  // ACTIVE (results unread) or UNKNOWN (connection bad)
-      (void)connection.Reset();
       break;
   }
   absl::MutexLock lock(&mu_);
-  idle_.push_back(std::move(connection));
+  if (keep) {
+    idle_.push_back(std::move(connection));
+  } else {
+    ++unopened_;  // closed (PQfinish) as `connection` goes, after the unlock
+  }
 }
 
 absl::Status Pool::InTransaction(

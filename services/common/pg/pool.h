@@ -10,10 +10,18 @@
 // Connections are opened in Create() (connect_eagerly, the default: a
 // process with a wrong conninfo fails at start, not at its first request) or
 // on first use. Each Acquire() checks its connection with the no-round-trip
-// Connection::IsAlive() and reconnects one that the server closed (restart,
-// failover, admin termination), so the first call after PostgreSQL comes back
-// succeeds. A connection returned broken, or inside a transaction, is reset
-// or rolled back when its lease ends.
+// Connection::IsAlive() and replaces one that the server closed (restart,
+// failover, admin termination) by a new one, so the first call after
+// PostgreSQL comes back succeeds. A connection returned broken (lost, or
+// found on a read-only server: connection.h) is discarded when its lease
+// ends, and the next Acquire() opens a new one in its slot; one returned
+// inside a transaction is rolled back.
+//
+// Following the primary: with a multi-host conninfo ("host=a,b,c
+// port=5432,5432,5432 target_session_attrs=read-write") every new connection
+// is libpq's choice of the one writable server, so after a failover the
+// discarded connections come back on the new primary. A call that fails
+// meanwhile gets UNAVAILABLE (retryable).
 //
 // Thread-safety: Create/Acquire/InTransaction are safe to call from any
 // number of threads. A Lease and its Connection belong to one thread. The
@@ -89,6 +97,9 @@ class Pool {
   //
   // Runs fn again from the start, up to max_transaction_attempts in all,
   // only when nothing of the attempt can have been written:
+  //   - a read-only server refused a write (pg::IsReadOnlyServer; the
+  //     server rolled the attempt back; the next attempt gets a new
+  //     connection, on the primary if libpq finds one);
   //   - the connection was lost (UNAVAILABLE) before BEGIN took effect:
   //     Transaction::Begin found it lost, or it broke in the round trip
   //     that carried BEGIN with fn's first statements, before COMMIT was

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "services/common/pg/error.h"
 #include "services/common/status/status.h"
 
 namespace cellchain::pg {
@@ -138,6 +139,15 @@ absl::Status Transaction::Commit() {
       if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
         (void)connection_->Exec("ROLLBACK");
       }
+    }
+    if (absl::IsUnavailable(result.status()) &&
+        !IsReadOnlyServer(result.status())) {
+      // Neither "done" nor "nothing written": the server may have committed
+      // just before the connection went.
+      return Annotate(result.status(),
+                      "the outcome of COMMIT is unknown (the connection was "
+                      "lost while it was in flight); retry with the same "
+                      "request id");
     }
     return result.status();
   }

@@ -103,8 +103,11 @@ class Transaction {
 
   // OK only if the server committed. Otherwise the transaction is over and
   // nothing of it was written, except for UNAVAILABLE, which means the
-  // connection broke while COMMIT was in flight: the outcome is unknown (make
-  // the work idempotent; see services/common/idempotency).
+  // connection broke while COMMIT was in flight: the outcome is unknown, and
+  // the message says so ("the outcome of COMMIT is unknown ...; retry with
+  // the same request id"; make the work idempotent, see
+  // services/common/idempotency). A read-only server's refusal of a deferred
+  // statement (pg::IsReadOnlyServer) is UNAVAILABLE too, but wrote nothing.
   // The first failure of a statement in this transaction, if any, is
   // returned as is (after ROLLBACK); a deferred statement sent with COMMIT
   // that fails is such a failure (COMMIT did not run). Errors raised at
