@@ -13,6 +13,7 @@
 #include "services/common/crypto/sha256.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/migrations/migrations.h"
+#include "services/common/pg/error.h"
 #include "services/common/pg/pool.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
@@ -101,6 +102,81 @@ TEST_F(IdempotencyTest, RetryReturnsTheFirstResponseAndWritesOnce) {
   CC_ASSERT_OK_AND_ASSIGN(std::string retry, Register(kId, "D-1"));
   EXPECT_EQ(retry, first);
   EXPECT_EQ(first.size(), std::string("donor 1").size() + 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 1);
+}
+
+// The database server turns read-only (a demoted primary) under a request:
+// the client is told UNAVAILABLE, nothing is written, and its retry with the
+// same request id, once the server is writable, writes exactly once.
+TEST_F(IdempotencyTest, RefusedByAReadOnlyServerThenTheRetryWritesOnce) {
+  CC_ASSERT_OK_AND_ASSIGN(pg::Connection admin,
+                          pg::Connection::Open(db_->conninfo()));
+  auto set_read_only = [&](bool on) {
+    return admin.ExecScript(
+        on ? "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
+             "default_transaction_read_only = on', current_database()); END $$"
+           : "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET "
+             "default_transaction_read_only', current_database()); END $$");
+  };
+  CC_ASSERT_OK(set_read_only(true));
+  // The pool's sessions end as in a failover; the new ones are read-only.
+  CC_ASSERT_OK(admin.Exec("SELECT count(pg_terminate_backend(pid, 10000)) "
+                          "FROM pg_stat_activity WHERE datname = "
+                          "current_database() AND pid <> pg_backend_pid()"));
+  absl::Status refused = Register(kId, "D-1").status();
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused;
+  EXPECT_TRUE(pg::IsReadOnlyServer(refused)) << refused;
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 0);
+
+  CC_ASSERT_OK(set_read_only(false));
+  CC_ASSERT_OK_AND_ASSIGN(std::string first, Register(kId, "D-1"));
+  CC_ASSERT_OK_AND_ASSIGN(std::string again, Register(kId, "D-1"));
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+}
+
+// The connection dies while COMMIT is in flight (here: the backend ends
+// itself in a deferred trigger, which runs at COMMIT, the first time). The
+// caller cannot know whether the server committed: it gets UNAVAILABLE
+// saying so, neither success nor "nothing written", and no automatic retry;
+// its own retry with the same request id then writes exactly once (or
+// replays, had the server committed).
+TEST_F(IdempotencyTest, LostCommitIsUnknownAndTheRetryWritesOnce) {
+  CC_ASSERT_OK_AND_ASSIGN(pg::Connection admin,
+                          pg::Connection::Open(db_->conninfo()));
+  CC_ASSERT_OK(admin.ExecScript(R"sql(
+    CREATE SEQUENCE commits_seen;
+    CREATE FUNCTION end_session_at_first_commit() RETURNS trigger
+      LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('commits_seen') = 1 THEN
+          PERFORM pg_terminate_backend(pg_backend_pid());
+          PERFORM pg_sleep(5);  -- interrupted by the termination
+        END IF;
+        RETURN NULL;
+      END $$;
+    CREATE CONSTRAINT TRIGGER end_session AFTER INSERT ON donor
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      EXECUTE FUNCTION end_session_at_first_commit();
+  )sql"));
+  int attempts = 0;
+  absl::Status lost =
+      Register(kId, "D-1", kMethod, [&](pg::Transaction&) {
+        ++attempts;
+        return absl::OkStatus();
+      }).status();
+  EXPECT_EQ(lost.code(), StatusCode::kUnavailable) << lost;
+  EXPECT_NE(lost.message().find("the outcome of COMMIT is unknown"),
+            std::string::npos)
+      << lost;
+  EXPECT_FALSE(pg::IsReadOnlyServer(lost));
+  EXPECT_EQ(attempts, 1);  // an unknown outcome is never retried blindly
+
+  CC_ASSERT_OK_AND_ASSIGN(std::string first, Register(kId, "D-1"));
+  CC_ASSERT_OK_AND_ASSIGN(std::string again, Register(kId, "D-1"));
+  EXPECT_EQ(again, first);
   EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 1);
 }
