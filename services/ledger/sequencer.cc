@@ -202,6 +202,15 @@ absl::StatusOr<bool> Sequencer::TryAcquire() {
     absl::MutexLock lock(&mu_);
     state_.backend_pid = PQbackendPID(connection_->get());
   }
+  // A hot standby grants advisory locks too, but the lock that counts lives
+  // on the primary, and a leader there could not write anyway. (What the
+  // server last reported: a server turned read-only in place is seen at the
+  // poll after.)
+  if (connection_->ServerIsReadOnly()) {
+    return absl::UnavailableError(
+        "the database server is read-only (a standby or a demoted primary): "
+        "the sequencer does not campaign there");
+  }
   CC_ASSIGN_OR_RETURN(
       pg::Result result,
       connection_->Exec("SELECT pg_try_advisory_lock($1::bigint)",

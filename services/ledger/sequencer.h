@@ -11,9 +11,14 @@
 // transaction end together, so a leader that lost the lock can never write
 // again. A standby's next poll then takes the lock. Leaderless time is
 // therefore at most standby_poll plus a takeover's few queries. A session
-// the server still thinks alive (a silent network partition) keeps the lock
-// until TCP keepalives end it: set keepalives_idle / tcp_user_timeout in the
-// conninfo where that matters.
+// on a read-only server (a PostgreSQL standby, a demoted primary: libpq
+// lands there when the conninfo lacks target_session_attrs=read-write, or
+// the server turned read-only under it) never campaigns: it is closed and
+// reopened every standby_poll until it reaches a writable server. A leader
+// whose batch that server refuses (UNAVAILABLE, pg::IsReadOnlyServer) steps
+// down like one whose session died. A session the server still thinks alive
+// (a silent network partition) keeps the lock until TCP keepalives end it:
+// set keepalives_idle / tcp_user_timeout in the conninfo where that matters.
 //
 // Takeover re-reads everything from the database, never from memory: the
 // tree size, the frontier (popcount(size) <= 64 stored subtree hashes, one

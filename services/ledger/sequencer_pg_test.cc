@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -616,6 +617,51 @@ TEST_F(SequencerTest, TwoSequencersOneLeadsAndTheOtherTakesOverOnItsDeath) {
   a->Stop();
   b->Stop();
   ExpectLogIsExactly(ids, VerifierOf(*a));
+}
+
+// The leader's server turns read-only under it (a primary demoted to a
+// standby): its session is killed, the sessions it opens next are read-only.
+// It knows it no longer leads, does not campaign there, and once the
+// database is writable again it leads anew from the last integrated index.
+TEST_F(SequencerTest, LeaderOnAServerTurnedReadOnlyResumesWithoutGapOrDuplicate) {
+  std::vector<std::string> ids = AppendCommitted(20);
+  std::unique_ptr<Sequencer> sequencer = NewSequencer();
+  ASSERT_NE(sequencer, nullptr);
+  sequencer->Start();
+  ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*sequencer, 20); }));
+  const int leader_pid = sequencer->state().backend_pid;
+
+  auto set_read_only = [&](bool on) {
+    return admin_->ExecScript(
+        on ? "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
+             "default_transaction_read_only = on', current_database()); END $$"
+           : "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET "
+             "default_transaction_read_only', current_database()); END $$");
+  };
+  CC_ASSERT_OK(set_read_only(true));
+  CC_ASSERT_OK(
+      admin_->Exec("SELECT pg_terminate_backend($1, 10000)", {leader_pid})
+          .status());
+  // Records keep coming on a session opened before (still writable): they
+  // wait in pending.
+  std::vector<std::string> more = AppendCommitted(15);
+  ids.insert(ids.end(), more.begin(), more.end());
+  ASSERT_TRUE(WaitFor([&] {
+    SequencerState state = sequencer->state();
+    return !state.is_leader && absl::IsUnavailable(state.last_error) &&
+           absl::StrContains(state.last_error.message(), "read-only");
+  })) << sequencer->state().last_error;
+  EXPECT_EQ(Count("log_entries"), 20);
+  EXPECT_EQ(Count("pending"), 15);
+
+  CC_ASSERT_OK(set_read_only(false));
+  ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*sequencer, 35); }));
+  SequencerState state = sequencer->state();
+  EXPECT_EQ(state.terms, 2);
+  EXPECT_NE(state.backend_pid, leader_pid);
+  EXPECT_EQ(state.records_integrated, 35);
+  sequencer->Stop();
+  ExpectLogIsExactly(ids, VerifierOf(*sequencer));
 }
 
 TEST_F(SequencerTest, RefusesToLeadWhenTheStoredTreeContradictsACheckpoint) {
