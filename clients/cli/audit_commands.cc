@@ -377,22 +377,7 @@ const Group& AuditGroup() {
   static const auto* const group = new GroupOf<AuditOptions>({
       .name = "audit",
       .alias = "",
-      .summary =
-          "  audit checkpoint   the latest signed checkpoint (--tree-size: a "
-          "past "
-          "one)\n"
-          "  audit query        records by --entity-type/--entity-id, --din, "
-          "--actor,\n"
-          "                     --action, --from/--before (RFC 3339); "
-          "--newest-first\n"
-          "  audit history      one entity's records with its chain checked\n"
-          "  audit proof        inclusion proof of --record-id, checked "
-          "locally\n"
-          "  audit verify       verify the whole log on the server\n"
-          "  audit export       write a bundle of a query's records to --out "
-          "DIR\n"
-          "                     (check it offline: cellchain-verify bundle "
-          "DIR)\n",
+      .about = "The signed audit log, its checkpoints, proofs and bundles",
       .declare = DeclareAuditFlags,
       .commands =
           {

@@ -483,22 +483,8 @@ const Group& ClinicalGroup() {
   static const auto* const group = new GroupOf<ClinicalOptions>({
       .name = "clinical",
       .alias = "",
-      .summary =
-          "  clinical receive   an issued dose at the cath lab: --dose-id, "
-          "--scan\n"
-          "  clinical bedside-check   two clinicians' label scans and "
-          "wristbands\n"
-          "  clinical infuse    the infusion: times, volume, artery; the "
-          "rate computed\n"
-          "  clinical dispose-unused  a dose never infused: returned or "
-          "destroyed\n"
-          "  clinical observe   day 1-5 of the safety observation "
-          "(--entry ...)\n"
-          "  clinical adverse-event   an adverse event; a serious one's "
-          "lookback\n"
-          "  clinical record    a patient's infusions, observations and "
-          "events\n"
-          "  clinical infusions       the infusions of a QC lot\n",
+      .about = "The cath lab's receipt, bedside check and infusion of a dose, "
+               "and the patient's observation",
       .declare = DeclareClinicalFlags,
       .commands =
           {

@@ -31,8 +31,10 @@
 namespace cellchain::cli {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 // Files the CLI must find readable (--ca, --cert, --key); what they hold
 // does not matter before a call.
@@ -313,6 +315,63 @@ TEST(CommandLineTest, AGroupAndARoleClientListTheirCommandsAlike) {
                                "will not be infused (PERFORMED), the\n"
                                "                    witness signing at this "
                                "workstation"));
+}
+
+// `cellchain --help` lists its groups, each with what it is about and the
+// words of all its commands in their order, and the session commands each
+// with its first sentence, in one drawing; a role client offering a group
+// whole (the session commands in cellchain-pharmacy) lists each of its
+// commands as it lists those it picked. Both are read from the commands
+// themselves, so a command added, renamed or dropped is listed as it is.
+TEST(CommandLineTest, TheListOfGroupsIsMadeFromTheirCommands) {
+  const std::string& summary = Cellchain().Summary();
+  EXPECT_THAT(summary, HasSubstr("`cellchain GROUP --help` lists a group's "
+                                 "commands with\nwhat each does"));
+  const size_t column =
+      2 + std::string_view(ManufacturingGroup().name()).size() + 2;
+  for (const Group* group : Groups()) {
+    const std::string name = group->name();
+    if (name.empty()) {
+      for (const CommandSpec& spec : group->commands()) {
+        Listed entry = EntryOf(summary, spec.command);
+        EXPECT_EQ(entry.sentence, FirstSentence(spec.help)) << spec.command;
+        EXPECT_EQ(entry.column, column) << spec.command;
+      }
+      continue;
+    }
+    std::vector<std::string> words;
+    for (const CommandSpec& spec : group->commands()) {
+      words.push_back(std::string(spec.command).substr(name.size() + 1));
+    }
+    Listed entry = EntryOf(summary, name);
+    EXPECT_EQ(entry.column, column) << name;
+    EXPECT_THAT(entry.sentence, StartsWith(group->about())) << name;
+    // One colon, before the words.
+    EXPECT_THAT(std::string(group->about()), Not(HasSubstr(":"))) << name;
+    EXPECT_THAT(entry.sentence,
+                EndsWith(": " + absl::StrJoin(words, ", ") + "."))
+        << name;
+    // No command of a group is listed on its own.
+    EXPECT_THAT(
+        summary,
+        Not(HasSubstr("\n  " + std::string(group->commands()[0].command))))
+        << name;
+  }
+  EXPECT_THAT(EntryOf(summary, "manufacturing").sentence,
+              HasSubstr(" (or mfg): material-receive, material-release, "));
+
+  const Program pharmacy(
+      "cellchain-pharmacy",
+      {{&SessionGroup(), {}}, {&DoseGroup(), {"dose release"}}}, "");
+  for (const CommandSpec& spec : SessionGroup().commands()) {
+    EXPECT_EQ(EntryOf(pharmacy.Summary(), spec.command).sentence,
+              FirstSentence(spec.help))
+        << spec.command;
+  }
+  EXPECT_THAT(pharmacy.Summary(), Not(HasSubstr(SessionGroup().about())));
+  EXPECT_THAT(pharmacy.Summary(),
+              StartsWith("Commands (`cellchain-pharmacy COMMAND --help` "
+                         "explains one):\n"));
 }
 
 // Every command with a co-signer names them and their password alike:

@@ -634,29 +634,8 @@ const Group& CustodyGroup() {
   static const auto* const group = new GroupOf<CustodyOptions>({
       .name = "custody",
       .alias = "",
-      .summary =
-          "  custody din        allocate the next DIN of --fin (technician)\n"
-          "  custody register   an item: --type, --din or --local-code, "
-          "--parents\n"
-          "  custody link       add --parents to --item-id\n"
-          "  custody show       one item with its holds and handoffs\n"
-          "  custody find       the item a --scan names\n"
-          "  custody location-add | locations   the storage hierarchy (a "
-          "box's\n"
-          "                     positions at once: --grid=9x9)\n"
-          "  custody handoff    hand --item-id to --to-user and/or "
-          "--to-location\n"
-          "  custody accept     accept --handoff-id by scanning the item "
-          "(--scan)\n"
-          "  custody cancel-handoff   --handoff-id\n"
-          "  custody temperatures     --item-id or --location-id, --readings\n"
-          "  custody limits | set-limits   temperature ranges per item type\n"
-          "  custody hold       put --item-id on hold (--reason)\n"
-          "  custody release-hold     --hold-id, QA's signature (password)\n"
-          "  custody recall     hold a donor or reagent lot and all it made "
-          "(QA)\n"
-          "  custody end        --outcome=consumed|infused|discarded\n"
-          "  custody trace      --direction=backward|forward from --item-id\n",
+      .about = "Items and their chain of custody, where they are and who holds "
+               "them, their holds, recalls and traces",
       .declare = DeclareCustodyFlags,
       .commands =
           {

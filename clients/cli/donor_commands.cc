@@ -577,22 +577,8 @@ const Group& DonorGroup() {
   static const auto* const group = new GroupOf<DonorOptions>({
       .name = "donor",
       .alias = "",
-      .summary =
-          "  donor register     a birth mother under a new pseudonymous code\n"
-          "                     (--identifying-stdin: name=, date_of_birth=, "
-          "mrn=)\n"
-          "  donor show         --donor-code: consent, screening, eligibility, "
-          "lots\n"
-          "  donor consent | withdraw   record consent; withdraw it (holds "
-          "lots)\n"
-          "  donor screen       results of the panel: --test=CODE:RESULT...,\n"
-          "                     repeated, or --panel-file\n"
-          "  donor determine    sign the eligibility determination (QA)\n"
-          "  donor receive      the cord: its lot gets a DIN, in quarantine\n"
-          "  donor assess       QA's signed assessment of a --deviation-id\n"
-          "  donor release-lot | discard-lot   --lot-id (release: QA, signed)\n"
-          "  donor lot | lots   one lot (--lot-id or --din); lots by --state,\n"
-          "                     --from/--before, --din, --donor-code\n",
+      .about = "Birth mothers' consent, screening and eligibility, the cord "
+               "and its lot",
       .declare = DeclareDonorFlags,
       .commands =
           {

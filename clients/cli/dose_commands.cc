@@ -482,20 +482,8 @@ const Group& MakeGroup() {
   static const auto* const group = new GroupOf<DoseOptions>({
       .name = "dose",
       .alias = "",
-      .summary =
-          "  dose patient-register|patient-show   a trial subject (pharmacist, "
-          "clinician)\n"
-          "  dose order-create|order-show         a dose order for a patient "
-          "(clinician)\n"
-          "  dose calculate     the volumes a count gives, recorded nowhere\n"
-          "  dose prepare|post-count|verify       the dose from a released "
-          "lot, its\n"
-          "                     count, a second technician's verification\n"
-          "  dose show          a dose, and what a release would refuse now\n"
-          "  dose release       the pharmacist's release, every gate shown\n"
-          "  dose issue|return|destroy            to the cath lab, back, or "
-          "destroyed\n"
-          "  dose list          a pharmacy worklist (--worklist)\n",
+      .about = "Trial subjects, their dose orders and doses, from the lab to "
+               "the cath lab",
       .declare = DeclareDoseFlags,
       .commands =
           {

@@ -84,8 +84,11 @@ class Group {
   // "manufacturing", "" for the session commands; "mfg", "" when none.
   virtual const char* name() const = 0;
   virtual const char* alias() const = 0;
-  // Its lines of `cellchain --help`'s list of commands.
-  virtual const char* summary() const = 0;
+  // What its commands are about, in a few words without a colon or a full
+  // stop ("Trial subjects, their dose orders and doses"): `cellchain
+  // --help` follows it with ": " and its commands' words, read from
+  // commands().
+  virtual const char* about() const = 0;
   // Said under the help of the group and of each of its commands ("" for
   // nothing): what holds for all of them.
   virtual const char* help_note() const = 0;
@@ -107,7 +110,7 @@ template <typename O>
 struct GroupDefinition {
   const char* name;
   const char* alias;
-  const char* summary;
+  const char* about;  // Group::about()
   // Declares the group's flags (not the common ones) bound to `options`.
   void (*declare)(config::Loader& loader, O& options);
   std::vector<Command<O>> commands;
@@ -129,7 +132,7 @@ class GroupOf final : public Group {
 
   const char* name() const override { return definition_.name; }
   const char* alias() const override { return definition_.alias; }
-  const char* summary() const override { return definition_.summary; }
+  const char* about() const override { return definition_.about; }
   const char* help_note() const override { return definition_.help_note; }
   const std::vector<CommandSpec>& commands() const override { return specs_; }
   const std::vector<FieldAlias>& field_aliases() const override {

@@ -400,15 +400,7 @@ const Group& SessionGroup() {
   static const auto* const group = new GroupOf<IdentityOptions>({
       .name = "",
       .alias = "",
-      .summary =
-          "  login              open a session: --user-id; the password is "
-          "typed\n"
-          "                     (no echo), or --password-stdin / "
-          "--password-env=VAR\n"
-          "  logout             end the session and delete the session file\n"
-          "  whoami             the session's user, roles, expiry and "
-          "workstation\n"
-          "  passwd             change your own password\n",
+      .about = "The session, who you are and your password",
       .declare = DeclareIdentityFlags,
       .commands =
           {
@@ -462,16 +454,7 @@ const Group& UserGroup() {
   static const auto* const group = new GroupOf<IdentityOptions>({
       .name = "user",
       .alias = "",
-      .summary =
-          "  user create        a user with --user-id, --printed-name, --roles "
-          "and\n"
-          "                     a temporary password (admin)\n"
-          "  user list          every user (admin, qa)\n"
-          "  user show          one user, --user-id (admin, qa)\n"
-          "  user roles         replace --user-id's roles with --roles "
-          "(admin)\n"
-          "  user disable|enable|unlock   --user-id, --reason (admin)\n"
-          "  user reset-password          a new temporary password (admin)\n",
+      .about = "Users and their roles",
       .declare = DeclareIdentityFlags,
       .commands =
           {

@@ -299,25 +299,7 @@ const Group& ManufacturingGroup() {
   static const auto* const group = new GroupOf<ManufacturingOptions>({
       .name = "manufacturing",
       .alias = "mfg",
-      .summary =
-          "  manufacturing (or mfg) material-receive | material-release |\n"
-          "                     material-reject | material-show | "
-          "material-list\n"
-          "                     material lots: quarantine until QA releases "
-          "them\n"
-          "  manufacturing equipment-register | equipment-calibrate |\n"
-          "                     equipment-status | equipment-list\n"
-          "  manufacturing batch-start   a batch from an available --lot-id\n"
-          "  manufacturing processing | passage-seed | harvest | cryopreserve "
-          "|\n"
-          "                     thaw | product-harvest   the batch's steps, "
-          "signed\n"
-          "  manufacturing verify | correct   a second person's check; a new\n"
-          "                     revision with its --reason\n"
-          "  manufacturing deviation-record | deviation-assess | batch-abort\n"
-          "  manufacturing batch-show | step-show | batch-list | growth-curve\n"
-          "  manufacturing process-show   a process version's limits and "
-          "windows\n",
+      .about = "Material lots, equipment and batches with their signed steps",
       .declare = DeclareManufacturingFlags,
       .commands =
           {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/commands.h"
@@ -27,31 +28,30 @@ bool Offers(const Program::Part& part, const CommandSpec& spec) {
              part.commands.end();
 }
 
-// The one listing of commands, under a program's --help (full names) and
-// a group's (`prefix`, the group's word and a space, taken off): "  NAME
-// First sentence.", the names padded to the longest, the sentence wrapped
-// to the 79 columns of every hand-written help text (80 columns, whatever
-// the terminal: the rest of the help is as wide and no wider) with its
-// further lines indented under its start.
-std::string Listing(const std::vector<const CommandSpec*>& specs,
-                    std::string_view prefix = "") {
-  auto name_of = [&](const CommandSpec* spec) {
-    std::string_view name = spec->command;
-    if (name.starts_with(prefix)) name.remove_prefix(prefix.size());
-    return std::string(name);
-  };
+// One line of a listing: a name and what it is.
+struct Entry {
+  std::string name;
+  std::string text;
+};
+
+// The one drawing of every listing (a program's --help, a group's): "  NAME
+// Text.", the names padded to the longest, the text wrapped to the 79
+// columns of every hand-written help text (80 columns, whatever the
+// terminal: the rest of the help is as wide and no wider) with its further
+// lines indented under its start.
+std::string Drawn(const std::vector<Entry>& entries) {
   size_t width = 0;
-  for (const CommandSpec* spec : specs) {
-    width = std::max(width, DisplayWidth(name_of(spec)));
+  for (const Entry& entry : entries) {
+    width = std::max(width, DisplayWidth(entry.name));
   }
   const std::string indent(2 + width + 2, ' ');
   const size_t room = indent.size() < 49 ? 79 - indent.size() : 30;
   std::string text;
-  for (const CommandSpec* spec : specs) {
-    std::vector<std::string> lines = absl::StrSplit(
-        Wrap(FirstSentence(spec->help), room), '\n', absl::SkipEmpty());
+  for (const Entry& entry : entries) {
+    std::vector<std::string> lines =
+        absl::StrSplit(Wrap(entry.text, room), '\n', absl::SkipEmpty());
     if (lines.empty()) lines.emplace_back();
-    std::string name = name_of(spec);
+    std::string name = entry.name;
     name.append(width - DisplayWidth(name), ' ');
     absl::StrAppend(&text, "  ", name, "  ", lines[0], "\n");
     for (size_t i = 1; i < lines.size(); ++i) {
@@ -59,6 +59,42 @@ std::string Listing(const std::vector<const CommandSpec*>& specs,
     }
   }
   return text;
+}
+
+// A command's entry: its name (full, or with `prefix`, the group's word and
+// a space, taken off) and the first sentence of its help.
+Entry CommandEntry(const CommandSpec& spec, std::string_view prefix = "") {
+  std::string_view name = spec.command;
+  if (name.starts_with(prefix)) name.remove_prefix(prefix.size());
+  return {std::string(name), FirstSentence(spec.help)};
+}
+
+// The listing of commands under a program's --help (full names) and a
+// group's (`prefix` taken off).
+std::string Listing(const std::vector<const CommandSpec*>& specs,
+                    std::string_view prefix = "") {
+  std::vector<Entry> entries;
+  for (const CommandSpec* spec : specs) {
+    entries.push_back(CommandEntry(*spec, prefix));
+  }
+  return Drawn(entries);
+}
+
+// A group's entry in the list of groups: its word, then what it is about
+// and the words of its commands, in its help's order ("dose  Trial
+// subjects, ...: patient-register, patient-show, ...").
+Entry GroupEntry(const Group& group) {
+  const std::string prefix = absl::StrCat(group.name(), " ");
+  std::vector<std::string> words;
+  for (const CommandSpec& spec : group.commands()) {
+    words.push_back(CommandEntry(spec, prefix).name);
+  }
+  return {group.name(),
+          absl::StrCat(group.about(),
+                       *group.alias() != '\0'
+                           ? absl::StrCat(" (or ", group.alias(), ")")
+                           : "",
+                       ": ", absl::StrJoin(words, ", "), ".")};
 }
 
 }  // namespace
@@ -87,12 +123,25 @@ std::string FirstSentence(std::string_view help) {
 Program::Program(std::string name, std::vector<Part> parts, std::string tail)
     : name_(std::move(name)),
       flags_(CommonFlags().begin(), CommonFlags().end()) {
+  // Offering every group whole, it lists its groups, each with its
+  // commands' words (`NAME GROUP --help` lists a group's commands with
+  // what each does); offering commands picked for a role, it lists each
+  // command. The session commands, which form no group of a word, are
+  // listed each in both.
+  const bool by_group =
+      std::all_of(parts.begin(), parts.end(),
+                  [](const Part& part) { return part.commands.empty(); });
   summary_ =
-      absl::StrCat("Commands (`", name_, " COMMAND --help` explains one):\n");
+      by_group
+          ? absl::StrCat("Commands, by group (`", name_,
+                         " GROUP --help` lists a group's commands with\nwhat "
+                         "each does; `",
+                         name_, " GROUP COMMAND --help` explains one):\n")
+          : absl::StrCat("Commands (`", name_,
+                         " COMMAND --help` explains one):\n");
+  std::vector<Entry> entries;
   for (const Part& part : parts) {
     groups_.push_back(part.group);
-    // A group offered whole is listed by its own summary; a part of one,
-    // command by command.
     std::vector<const CommandSpec*> listed;
     for (const CommandSpec& spec : part.group->commands()) {
       if (!Offers(part, spec)) continue;
@@ -115,9 +164,18 @@ Program::Program(std::string name, std::vector<Part> parts, std::string tail)
         }
       }
     }
-    summary_ += part.commands.empty() ? std::string(part.group->summary())
-                                      : Listing(listed);
+    if (!by_group) {
+      summary_ += Listing(listed);
+    } else if (*part.group->name() == '\0') {
+      for (const CommandSpec* spec : listed) {
+        entries.push_back(CommandEntry(*spec));
+      }
+    } else {
+      entries.push_back(GroupEntry(*part.group));
+    }
   }
+  // One drawing for the list of groups, its names padded alike.
+  summary_ += Drawn(entries);
   summary_ += tail;
 }
 

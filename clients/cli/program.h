@@ -55,8 +55,12 @@ class Program {
   // offers.
   bool IsKnownFlag(std::string_view flag) const;
 
-  // The text under its --help's usage line: every command in a line or
-  // two, then the tail.
+  // The text under its --help's usage line, then the tail: every group it
+  // offers whole (a word, what it is about and its commands' words) when
+  // it offers every group whole, as `cellchain` does; else every command
+  // (the first sentence of its help). Either way one entry a line or two,
+  // drawn as GroupHelp() draws a group's commands; the session commands
+  // each their own entry.
   const std::string& Summary() const { return summary_; }
   // `NAME COMMAND --help`: the command's usage, what it does, and `flags`,
   // the description of its flags (config::Loader::FlagsUsage).

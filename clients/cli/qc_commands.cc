@@ -554,23 +554,8 @@ const Group& QcGroup() {
   static const auto* const group = new GroupOf<QcOptions>({
       .name = "qc",
       .alias = "",
-      .summary =
-          "  qc spec-create | spec-approve | spec-show | spec-list\n"
-          "                     release specifications: written and approved "
-          "by QA\n"
-          "  qc lot-open | lot-show | lot-list\n"
-          "                     a harvested batch's lot under test: each "
-          "test's status,\n"
-          "                     results, investigations, what blocks release\n"
-          "  qc sample-draw | result-enter | result-review | "
-          "result-invalidate |\n"
-          "     investigation-close\n"
-          "                     testing: samples, signed results, a second "
-          "analyst's review\n"
-          "  qc dispose         QA releases, rejects or holds the lot "
-          "(signed)\n"
-          "  qc certificate     the certificate of analysis; --out=FILE saves "
-          "the PDF\n",
+      .about = "Release specifications, lots under test, results and QA's "
+               "disposition",
       .declare = DeclareQcFlags,
       .commands =
           {

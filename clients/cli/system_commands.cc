@@ -178,16 +178,7 @@ const Group& SystemGroup() {
   static const auto* const group = new GroupOf<SystemOptions>({
       .name = "system",
       .alias = "",
-      .summary =
-          "  system health      is the server up and serving? "
-          "(grpc.health.v1)\n"
-          "  system version     the server's version and hosted services\n"
-          "  system ping        a round trip through the server to "
-          "PostgreSQL\n"
-          "  system clock       the server's time, and a training clock's "
-          "offset\n"
-          "  system clock-advance  move a training stack's clock forward "
-          "(admin)\n",
+      .about = "The server's health, version, database round trip and clock",
       .declare = DeclareSystemFlags,
       .commands =
           {
