@@ -16,6 +16,8 @@
 #include "clients/cli/dose_commands_internal.h"
 #include "clients/cli/session.h"
 #include "clients/cli/table.h"
+#include "services/common/grpc/grpc_status.h"
+#include "services/common/status/metadata.h"
 #include "services/common/strings/printable.h"
 #include "services/dose/reasons.h"
 
@@ -95,17 +97,11 @@ void PrintGates(
 }
 
 // The dose a refusal of a release names: --dose-id, or, released by the
-// order sheet alone, the one the service judged ("dose <id> cannot be
-// released: ..."); "" when neither says.
-std::string RefusedDose(const DoseOptions& o, const std::string& message) {
+// order sheet alone, the one the service judged (its refusal's metadata,
+// services/dose/reasons.h kMetadataDoseId); "" when neither says.
+std::string RefusedDose(const DoseOptions& o, const grpc::Status& status) {
   if (!o.dose_id.empty()) return o.dose_id;
-  constexpr std::string_view kHead = "dose ";
-  const size_t end = message.find(" cannot be released: ");
-  if (message.compare(0, kHead.size(), kHead) != 0 ||
-      end == std::string::npos) {
-    return "";
-  }
-  return message.substr(kHead.size(), end - kHead.size());
+  return MetadataOf(grpcx::FromGrpcStatus(status), dose::kMetadataDoseId);
 }
 
 }  // namespace
@@ -137,7 +133,7 @@ int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
     std::vector<std::pair<std::string, std::string>> failed =
         FailedGates(status.error_message());
     if (!failed.empty()) {
-      const std::string dose_id = RefusedDose(o, status.error_message());
+      const std::string dose_id = RefusedDose(o, status);
       std::cout << "dose "
                 << (dose_id.empty() ? "of order " + Printable(o.order_id)
                                     : Printable(dose_id))

@@ -1,6 +1,7 @@
 // Every reason the dose service refuses with (FAILED_PRECONDITION,
-// NOT_FOUND, ALREADY_EXISTS, ABORTED), named once; docs/services/dose.md
-// lists when each is sent.
+// NOT_FOUND, ALREADY_EXISTS, ABORTED), and the keys of the metadata a
+// refusal carries, named once; docs/services/dose.md lists when each is
+// sent.
 //
 // Thread-safety: constants.
 #ifndef CELLCHAIN_SERVICES_DOSE_REASONS_H_
@@ -65,6 +66,12 @@ inline constexpr char kReasonTemperatureExcursion[] = "TEMPERATURE_EXCURSION";
 
 // ABORTED: the dose changed while a custody change was being made for it.
 inline constexpr char kReasonDoseVersion[] = "DOSE_VERSION";
+
+// The metadata of a refusal (services/common/status/metadata.h), by key:
+// on a release refused by its gates, the dose judged — the one the order
+// sheet's order found when the request named none — for a client to name
+// without reading the message.
+inline constexpr char kMetadataDoseId[] = "dose_id";
 
 }  // namespace cellchain::dose
 

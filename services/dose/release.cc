@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/idempotency/idempotency.h"
+#include "services/common/status/metadata.h"
 #include "services/common/status/status.h"
 #include "services/dose/dose.h"
 #include "services/dose/dose_internal.h"
@@ -189,10 +190,14 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
                            request.initials()};
             std::vector<Gate> gates = ReleaseGates(facts);
             if (!gates.empty()) {
-              return FailedRule(
-                  gates.front().reason,
-                  absl::StrCat("dose ", dose.dose_id(), " cannot be released: ",
-                               FailingRulesText(gates)));
+              // The message names the dose for people, the metadata for
+              // clients.
+              return WithMetadata(
+                  FailedRule(gates.front().reason,
+                             absl::StrCat("dose ", dose.dose_id(),
+                                          " cannot be released: ",
+                                          FailingRulesText(gates))),
+                  kMetadataDoseId, dose.dose_id());
             }
             // The tests the pharmacist acknowledged are those pending.
             std::vector<std::string> acknowledged;

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/pg/connection.h"
+#include "services/common/status/metadata.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/dose/dose_test_fixture.h"
@@ -166,6 +167,8 @@ TEST_F(ReleaseTest, TheOrderSheetAloneNamesTheOrdersDoseAwaitingRelease) {
       << mismatch.status();
   EXPECT_THAT(std::string(mismatch.status().message()),
               HasSubstr("dose " + dose.dose_id() + " cannot be released"));
+  // The dose judged is in the refusal's metadata too, for clients.
+  EXPECT_EQ(MetadataOf(mismatch.status(), kMetadataDoseId), dose.dose_id());
   EXPECT_THAT(History("dose", dose.dose_id()),
               Contains("dose.release_refused by phil"));
   request.set_initials("JD");

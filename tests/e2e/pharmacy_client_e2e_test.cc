@@ -280,7 +280,9 @@ TEST_F(PharmacyClientE2eTest, TheWorklistTheGatesTheReleaseAndTheIssue) {
   const std::string& dose = made.dose_id;
   ASSERT_FALSE(dose.empty());
   // Before the lab's second technician has verified it, the order's dose
-  // is judged all the same: that gate fails, every other passes.
+  // is judged all the same: that gate fails, every other passes. Released
+  // by the order alone, the dose is named from the refusal's dose_id
+  // metadata (an ErrorInfo in the trailer), not from its message.
   const std::string bag_label =
       Capture(made.prepared, "label data +([^\n]+)\n");
   ASSERT_FALSE(bag_label.empty()) << made.prepared;

@@ -1,12 +1,16 @@
 #include "services/common/grpc/grpc_status.h"
 
+#include <map>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "cellchain/common/v1/common.pb.h"
+#include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/log/log.h"
+#include "services/common/status/metadata.h"
 #include "services/common/status/status.h"
 
 namespace cellchain::grpcx {
@@ -14,15 +18,19 @@ namespace {
 
 constexpr std::string_view kErrorDetailType =
     "type.googleapis.com/cellchain.common.v1.ErrorDetail";
+constexpr std::string_view kErrorInfoType =
+    "type.googleapis.com/google.rpc.ErrorInfo";
+constexpr char kErrorInfoDomain[] = "cellchain.dev";
 
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   std::string message(status.message());
-  if (status.code() == absl::StatusCode::kInternal ||
-      status.code() == absl::StatusCode::kUnknown ||
-      status.code() == absl::StatusCode::kDataLoss) {
+  const bool internal = status.code() == absl::StatusCode::kInternal ||
+                        status.code() == absl::StatusCode::kUnknown ||
+                        status.code() == absl::StatusCode::kDataLoss;
+  if (internal) {
     std::string ref = crypto::RandomId("err");
     log::Error("internal_error",
                {{"ref", ref}, {"detail", status.ToString()}});
@@ -39,6 +47,18 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   google::protobuf::Any* any = rich.add_details();
   any->set_type_url(std::string(kErrorDetailType));
   any->set_value(detail.SerializeAsString());
+  // The refusal's facts, when it has any (an internal error's stay in the
+  // server log with the rest of it).
+  std::map<std::string, std::string> metadata = AllMetadataOf(status);
+  if (!internal && !metadata.empty()) {
+    google::rpc::ErrorInfo info;
+    info.set_reason(detail.reason());
+    info.set_domain(kErrorInfoDomain);
+    info.mutable_metadata()->insert(metadata.begin(), metadata.end());
+    any = rich.add_details();
+    any->set_type_url(std::string(kErrorInfoType));
+    any->set_value(info.SerializeAsString());
+  }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
                       rich.SerializeAsString());
 }
@@ -51,6 +71,14 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (!status.error_details().empty() &&
       rich.ParseFromString(status.error_details())) {
     for (const google::protobuf::Any& any : rich.details()) {
+      google::rpc::ErrorInfo info;
+      if (any.type_url() == kErrorInfoType &&
+          info.ParseFromString(any.value())) {
+        for (const auto& [key, value] : info.metadata()) {
+          result = WithMetadata(std::move(result), key, value);
+        }
+        continue;
+      }
       cellchain::common::v1::ErrorDetail detail;
       if (any.type_url() != kErrorDetailType ||
           !detail.ParseFromString(any.value())) {

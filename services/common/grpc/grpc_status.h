@@ -2,7 +2,9 @@
 //
 // A non-OK grpc::Status carries a google.rpc.Status in its error details
 // (the grpc-status-details-bin trailer) with one cellchain.common.v1.ErrorDetail
-// holding the machine-readable reason and field (docs/decisions/0003).
+// holding the machine-readable reason and field (docs/decisions/0003), and,
+// when the status has metadata (services/common/status/metadata.h), a
+// google.rpc.ErrorInfo holding it.
 // INTERNAL and UNKNOWN messages are replaced by a reference the operator can
 // find in the server log; the detail itself is logged, never sent.
 // Thread-safety: pure functions.
@@ -20,7 +22,8 @@ namespace cellchain::grpcx {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// Client side: the code, message, reason and field of a received status.
+// Client side: the code, message, reason, field and metadata of a received
+// status.
 // A status without details (the access gate's refusals, see
 // services/common/auth/access_gate.h) takes its reason from a leading
 // "UPPER_SNAKE: " in the message.

@@ -1,6 +1,9 @@
 #include "services/common/grpc/grpc_status.h"
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "services/common/status/metadata.h"
 #include "services/common/status/status.h"
 
 namespace cellchain::grpcx {
@@ -27,6 +30,37 @@ TEST(GrpcStatusTest, FieldSurvivesTheWire) {
       FromGrpcStatus(ToGrpcStatus(InvalidField("dose.volume_ml", "not 20")));
   EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldOf(back), "dose.volume_ml");
+}
+
+// A refusal's facts reach the client as a google.rpc.ErrorInfo's metadata
+// beside the ErrorDetail, the message unchanged for people.
+TEST(GrpcStatusTest, MetadataSurvivesTheWireAsErrorInfo) {
+  grpc::Status wire = ToGrpcStatus(WithMetadata(
+      FailedRule("PATIENT_MISMATCH", "dose dos_1 cannot be released: ..."),
+      "dose_id", "dos_1"));
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(wire.error_details()));
+  ASSERT_EQ(rich.details_size(), 2);
+  EXPECT_EQ(rich.details(1).type_url(),
+            "type.googleapis.com/google.rpc.ErrorInfo");
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(info.ParseFromString(rich.details(1).value()));
+  EXPECT_EQ(info.reason(), "PATIENT_MISMATCH");
+  EXPECT_EQ(info.domain(), "cellchain.dev");
+  EXPECT_EQ(info.metadata().at("dose_id"), "dos_1");
+  absl::Status back = FromGrpcStatus(wire);
+  EXPECT_EQ(MetadataOf(back, "dose_id"), "dos_1");
+  EXPECT_EQ(ReasonOf(back), "PATIENT_MISMATCH");
+  EXPECT_EQ(back.message(), "dose dos_1 cannot be released: ...");
+  // Without metadata, the ErrorDetail alone, as before.
+  ASSERT_TRUE(rich.ParseFromString(
+      ToGrpcStatus(FailedRule("LOT_NOT_RELEASED", "x")).error_details()));
+  EXPECT_EQ(rich.details_size(), 1);
+  // An internal error's facts stay in the server log.
+  ASSERT_TRUE(rich.ParseFromString(
+      ToGrpcStatus(WithMetadata(absl::InternalError("x"), "dose_id", "dos_1"))
+          .error_details()));
+  EXPECT_EQ(rich.details_size(), 1);
 }
 
 TEST(GrpcStatusTest, InternalDetailsAreNotSent) {

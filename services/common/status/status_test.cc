@@ -1,6 +1,11 @@
 #include "services/common/status/status.h"
 
+#include <map>
+#include <string>
+#include <utility>
+
 #include "gtest/gtest.h"
+#include "services/common/status/metadata.h"
 
 namespace cellchain {
 namespace {
@@ -49,6 +54,23 @@ TEST(StatusTest, AnnotateKeepsCodeAndPayloads) {
   EXPECT_EQ(s.message(), "release: dose expired");
   EXPECT_EQ(ReasonOf(s), "EXPIRED");
   EXPECT_TRUE(Annotate(absl::OkStatus(), "x").ok());
+}
+
+TEST(StatusTest, MetadataIsKeptByKeyApartFromReasonAndField) {
+  absl::Status s = WithMetadata(
+      FailedRule("PATIENT_MISMATCH", "dose dos_1 cannot be released"),
+      "dose_id", "dos_1");
+  s = WithMetadata(std::move(s), "order_id", "ord_1");
+  EXPECT_EQ(MetadataOf(s, "dose_id"), "dos_1");
+  EXPECT_EQ(MetadataOf(s, "lot_id"), "");
+  EXPECT_EQ(ReasonOf(s), "PATIENT_MISMATCH");
+  EXPECT_EQ(AllMetadataOf(s),
+            (std::map<std::string, std::string>{{"dose_id", "dos_1"},
+                                                {"order_id", "ord_1"}}));
+  EXPECT_EQ(MetadataOf(Annotate(s, "release"), "dose_id"), "dos_1");
+  // Nothing is attached to success.
+  EXPECT_TRUE(
+      AllMetadataOf(WithMetadata(absl::OkStatus(), "dose_id", "x")).empty());
 }
 
 TEST(StatusTest, MacrosPropagateFirstError) {
