@@ -385,8 +385,11 @@ def check_postgres(view, ctx, problems):
             problems.append(f"{where(cl)}: {key} {spec[key]['name']} is not in the set")
     certs = spec.get("certificates", {})
     for key, secret in certs.items():
-        if secret not in view.cert_of_secret:
+        cert = view.cert_of_secret.get(secret)
+        if cert is None:
             problems.append(f"{where(cl)}: certificates.{key} {secret} is no Certificate's secret in the set")
+        elif "cnpg.io/reload" not in cert["spec"].get("secretTemplate", {}).get("labels", {}):
+            problems.append(f"{where(cl)}: certificates.{key} {secret} lacks the label cnpg.io/reload: PostgreSQL would keep a renewed certificate's old copy")
     s3 = spec.get("backup", {}).get("barmanObjectStore", {}).get("s3Credentials", {})
     for key, ref in s3.items():
         keys = view.secrets.get(ref["name"], "missing")
@@ -644,6 +647,8 @@ MUTATIONS = [
      lambda k, d: find(d, "Cluster", "cellchain-pg")["spec"]["postgresql"]["synchronous"].update(dataDurability="preferred")),
     ("the readiness probe's period differs from the HA stack's", "readinessProbe periodSeconds 5",
      lambda k, d: container(d, "Deployment", "cellchaind")["readinessProbe"].update(periodSeconds=5)),
+    ("a renewed PostgreSQL certificate would not be reloaded", "lacks the label cnpg.io/reload",
+     lambda k, d: find(d, "Certificate", "cellchain-pg-server")["spec"].pop("secretTemplate")),
     ("the migration Job reads a key its Secret lacks", "reads key pass ",
      lambda k, d: container(d, "Job", "cellchaind-migrate")["env"][0]["valueFrom"]["secretKeyRef"].update(key="pass")),
 ]
