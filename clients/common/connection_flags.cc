@@ -5,7 +5,11 @@
 namespace cellchain::client {
 
 void DeclareConnectionFlags(config::Loader& loader, ConnectionOptions& o) {
-  loader.String("target", &o.target, "cellchaind's address, HOST:PORT.");
+  loader.String("target", &o.target,
+                "cellchaind's address, HOST:PORT; or its replicas',\n"
+                "HOST:PORT,HOST:PORT,...: each call goes to one that is\n"
+                "up and serving, and every one's certificate must be valid\n"
+                "for the first HOST.");
   loader
       .ReadableFile("ca", &o.ca, "PEM CA that issued the server's certificate.")
       .Required();

@@ -28,7 +28,9 @@
 namespace cellchain::client {
 
 struct ConnectionOptions {
-  std::string target = "127.0.0.1:7443";  // cellchaind, HOST:PORT
+  // cellchaind, HOST:PORT, or its replicas, HOST:PORT,HOST:PORT
+  // (services/common/grpc/targets.h).
+  std::string target = "127.0.0.1:7443";
   std::string ca;    // PEM file: the CA that issued the server's certificate
   std::string cert;  // PEM file: this workstation's client certificate
   std::string key;   // PEM file: its private key

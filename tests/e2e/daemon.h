@@ -119,7 +119,13 @@ class CliSession {
  public:
   CliSession(const Daemon& daemon, std::string workstation,
              std::string session_file)
-      : target_(daemon.target()),
+      : CliSession(daemon.target(), std::move(workstation),
+                   std::move(session_file)) {}
+  // The same against `target` as given ("HOST:PORT,HOST:PORT" for several
+  // daemons).
+  CliSession(std::string target, std::string workstation,
+             std::string session_file)
+      : target_(std::move(target)),
         workstation_(std::move(workstation)),
         session_file_(std::move(session_file)) {}
 
