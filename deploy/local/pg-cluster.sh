@@ -22,6 +22,10 @@
 # Port: --port N, else the port recorded at init, else $PGPORT_CELLCHAIN, else
 # 54329. Once initialized a cluster keeps its port (so an exported
 # PGPORT_CELLCHAIN cannot move the test cluster); `start --port N` changes it.
+#
+# Profiling: PGSTATSTATEMENTS_CELLCHAIN=1 at start preloads pg_stat_statements
+# (what each statement costs; tests/load/run.sh PROFILE_SQL=1). Off by default:
+# it costs every statement a little.
 set -euo pipefail
 umask 022
 
@@ -44,6 +48,7 @@ commands:
   conninfo                       print the superuser libpq conninfo
   createdb NAME [--template T]   create a database unless it exists
 env: PGPORT_CELLCHAIN (port at init), PGTCP_CELLCHAIN=1 (listen on 127.0.0.1),
+     PGSTATSTATEMENTS_CELLCHAIN=1 (preload pg_stat_statements),
      PG_BINDIR (default /usr/lib/postgresql/15/bin)
 EOF
 }
@@ -330,10 +335,17 @@ sql_quote() { printf "'%s'" "${1//\'/\'\'}"; }
 # Written at every start so that the socket path, port and listener always match
 # this invocation. Everything else lives in postgresql.conf from initdb.
 write_config() {
-  local port="$1" listen="''" hba_host=""
+  local port="$1" listen="''" hba_host="" preload=""
   if [[ "${PGTCP_CELLCHAIN:-0}" == 1 ]]; then
     listen="'127.0.0.1'"
     hba_host="host    all  all  127.0.0.1/32  scram-sha-256"
+  fi
+  if [[ "${PGSTATSTATEMENTS_CELLCHAIN:-0}" == 1 ]]; then
+    preload="
+# PGSTATSTATEMENTS_CELLCHAIN=1: per-statement costs (top-level statements)
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.max = 5000
+pg_stat_statements.track = top"
   fi
   local conf="${REAL}/data/cellchain.conf" hba="${REAL}/data/pg_hba.conf"
   cat >"${conf}" <<EOF
@@ -358,7 +370,7 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 lc_messages = 'C'
 log_line_prefix = '%m [%p] %q%u@%d '
-log_min_error_statement = error
+log_min_error_statement = error${preload}
 EOF
   cat >"${hba}" <<EOF
 # Written by deploy/local/pg-cluster.sh at every start.

@@ -60,6 +60,10 @@
 //        connection, each with its own session token; default: one each)
 //        --pg=CONNINFO (a superuser on the stack's PostgreSQL, for pgbench;
 //        none: no pgbench run) --pgbench=PATH
+//        --profile-sql=DATABASE (with --pg: what each statement PostgreSQL
+//        ran for DATABASE cost during the load, per audited write; the
+//        server must preload pg_stat_statements; tests/load/sql_profile.h)
+//        --profile-top=N (15: statements listed)
 // Passwords come from the environment (LOAD_TECH_PASSWORD,
 // LOAD_TECH2_PASSWORD, LOAD_QA_PASSWORD, LOAD_QC_PASSWORD,
 // LOAD_PHARM_PASSWORD), not the command line.
@@ -100,6 +104,7 @@
 #include "tests/load/load_stats.h"
 #include "tests/load/pgbench_run.h"
 #include "tests/load/proc_cpu.h"
+#include "tests/load/sql_profile.h"
 
 namespace cellchain::load {
 namespace {
@@ -127,6 +132,8 @@ struct Flags {
   std::string postmaster_pidfile;
   std::string pg;
   std::string pgbench = "/usr/lib/postgresql/15/bin/pgbench";
+  std::string profile_sql;  // a database name: profile its statements
+  int profile_top = 15;
   bool shared_connection = false;
 };
 
@@ -153,10 +160,12 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
         {"cellchaind-pidfile", &f.cellchaind_pidfile},
         {"postmaster-pidfile", &f.postmaster_pidfile},
         {"pg", &f.pg},
-        {"pgbench", &f.pgbench}};
+        {"pgbench", &f.pgbench},
+        {"profile-sql", &f.profile_sql}};
     std::map<std::string, int*> numbers = {{"concurrency", &f.concurrency},
                                            {"duration", &f.duration},
-                                           {"lag-every", &f.lag_every}};
+                                           {"lag-every", &f.lag_every},
+                                           {"profile-top", &f.profile_top}};
     if (name == "shared-connection") {
       f.shared_connection = value == "true";
     } else if (auto t = text.find(name); t != text.end()) {
@@ -174,6 +183,10 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
   }
   if (f.pki.empty()) {
     std::cerr << "load_bench: --pki=DIR is required (the stack's PKI)\n";
+    return false;
+  }
+  if (!f.profile_sql.empty() && f.pg.empty()) {
+    std::cerr << "load_bench: --profile-sql needs --pg=CONNINFO\n";
     return false;
   }
   return true;
@@ -596,6 +609,16 @@ int Main(int argc, char** argv) {
   LagFigures lag;
   std::thread prober(
       [&] { lag = ProbeLag(shared, workers_done, std::chrono::seconds(5)); });
+  std::unique_ptr<SqlProfile> profile;
+  if (!flags.profile_sql.empty()) {
+    absl::StatusOr<std::unique_ptr<SqlProfile>> started =
+        SqlProfile::Start(flags.pg, flags.profile_sql);
+    if (!started.ok()) {
+      std::cerr << "load_bench: " << started.status() << "\n";
+      return 1;
+    }
+    profile = *std::move(started);
+  }
   const std::optional<double> daemon_before = CellchaindCpu(flags);
   const std::optional<double> pg_before = PostgresCpu(flags);
   const Clock::time_point start = Clock::now();
@@ -614,6 +637,12 @@ int Main(int argc, char** argv) {
       std::chrono::duration<double>(Clock::now() - start).count();
   const std::optional<double> daemon_after = CellchaindCpu(flags);
   const std::optional<double> pg_after = PostgresCpu(flags);
+  if (profile) {
+    if (absl::Status stopped = profile->Stop(); !stopped.ok()) {
+      std::cerr << "load_bench: SQL profile: " << stopped << "\n";
+      profile.reset();
+    }
+  }
   workers_done = true;
   prober.join();
   if (shared.acked.is_open()) shared.acked.flush();
@@ -658,6 +687,11 @@ int Main(int argc, char** argv) {
       static_cast<long long>(lag_summary.ok),
       static_cast<long long>(lag.unresolved), lag_summary.p50_ms,
       lag_summary.p95_ms, lag_summary.p99_ms, lag_summary.max_ms);
+  if (profile) {
+    std::optional<double> server_cpu;
+    if (pg_before && pg_after) server_cpu = *pg_after - *pg_before;
+    profile->Report(write_summary.ok, flags.profile_top, std::cout, server_cpu);
+  }
   std::fflush(stdout);
 
   std::optional<PgbenchFigures> pgbench;

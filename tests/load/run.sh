@@ -18,7 +18,15 @@
 #        per size; build the load_prefill target too. The pre-filled log does
 #        not pass `cellchain audit verify`: made-up record bytes.),
 #      MIX (unset: technicians and QA, the mix of the earlier figures;
-#        "wide": a QC analyst and a pharmacist read their worklists too)
+#        "wide": a QC analyst and a pharmacist read their worklists too),
+#      PROFILE_SQL (1: the stack's PostgreSQL preloads pg_stat_statements and
+#        each run prints, after its load, the top statements of the cellchain
+#        database by total execution time, per audited write, and the
+#        statements, transactions and round trips a write, and the server's
+#        CPU a write by process (each service's backends, the WAL writer,
+#        autovacuum...); the extension costs
+#        every statement a little, so compare figures with it on or off, not
+#        across)
 # The full output of each run is kept in STATE_DIR[.r<R>].c<N>.log and the
 # acknowledged writes in STATE_DIR[.r<R>].c<N>.acked; the machine-readable
 # lines of all runs (SUMMARY, KIND, each with records=R) in STATE_DIR.figures
@@ -40,6 +48,12 @@ bench="${STACK_BIN}/load_bench"
   echo "run.sh: ${bench} missing; build the load_bench target first" >&2
   exit 1
 }
+
+profile=()
+if [[ "${PROFILE_SQL:-}" == 1 ]]; then
+  export PGSTATSTATEMENTS_CELLCHAIN=1  # read by pg-cluster.sh at start
+  profile=(--profile-sql=cellchain)
+fi
 
 # shellcheck disable=SC2317  # called through the trap
 destroy() { "${stack}" destroy >/dev/null 2>&1 || true; }
@@ -86,7 +100,7 @@ for r in ${records_list:-none}; do
       LOAD_PHARM_PASSWORD="${STACK_PHARM_PASSWORD}" \
       "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
       --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
-      --qa-user="${STACK_QA_USER}" "${wide[@]}" \
+      --qa-user="${STACK_QA_USER}" "${wide[@]}" "${profile[@]}" \
       --concurrency="${c}" --duration="${duration}" \
       --acked-out="${tag}.acked" \
       --cellchaind-pidfile="${STACK_PIDFILE}" \
