@@ -27,6 +27,7 @@
 #include "services/common/pg/connection.h"
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/read_only_database.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
 #include "services/ledger/keyring.h"
@@ -631,14 +632,7 @@ TEST_F(SequencerTest, LeaderOnAServerTurnedReadOnlyResumesWithoutGapOrDuplicate)
   ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*sequencer, 20); }));
   const int leader_pid = sequencer->state().backend_pid;
 
-  auto set_read_only = [&](bool on) {
-    return admin_->ExecScript(
-        on ? "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
-             "default_transaction_read_only = on', current_database()); END $$"
-           : "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET "
-             "default_transaction_read_only', current_database()); END $$");
-  };
-  CC_ASSERT_OK(set_read_only(true));
+  CC_ASSERT_OK(cellchain::testing::SetDatabaseReadOnly(*admin_, true));
   CC_ASSERT_OK(
       admin_->Exec("SELECT pg_terminate_backend($1, 10000)", {leader_pid})
           .status());
@@ -654,7 +648,7 @@ TEST_F(SequencerTest, LeaderOnAServerTurnedReadOnlyResumesWithoutGapOrDuplicate)
   EXPECT_EQ(Count("log_entries"), 20);
   EXPECT_EQ(Count("pending"), 15);
 
-  CC_ASSERT_OK(set_read_only(false));
+  CC_ASSERT_OK(cellchain::testing::SetDatabaseReadOnly(*admin_, false));
   ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*sequencer, 35); }));
   SequencerState state = sequencer->state();
   EXPECT_EQ(state.terms, 2);

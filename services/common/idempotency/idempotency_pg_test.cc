@@ -16,6 +16,7 @@
 #include "services/common/pg/error.h"
 #include "services/common/pg/pool.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/read_only_database.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
 
@@ -112,25 +113,16 @@ TEST_F(IdempotencyTest, RetryReturnsTheFirstResponseAndWritesOnce) {
 TEST_F(IdempotencyTest, RefusedByAReadOnlyServerThenTheRetryWritesOnce) {
   CC_ASSERT_OK_AND_ASSIGN(pg::Connection admin,
                           pg::Connection::Open(db_->conninfo()));
-  auto set_read_only = [&](bool on) {
-    return admin.ExecScript(
-        on ? "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
-             "default_transaction_read_only = on', current_database()); END $$"
-           : "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET "
-             "default_transaction_read_only', current_database()); END $$");
-  };
-  CC_ASSERT_OK(set_read_only(true));
+  CC_ASSERT_OK(cellchain::testing::SetDatabaseReadOnly(admin, true));
   // The pool's sessions end as in a failover; the new ones are read-only.
-  CC_ASSERT_OK(admin.Exec("SELECT count(pg_terminate_backend(pid, 10000)) "
-                          "FROM pg_stat_activity WHERE datname = "
-                          "current_database() AND pid <> pg_backend_pid()"));
+  CC_ASSERT_OK(cellchain::testing::EndOtherSessions(admin));
   absl::Status refused = Register(kId, "D-1").status();
   EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused;
   EXPECT_TRUE(pg::IsReadOnlyServer(refused)) << refused;
   EXPECT_EQ(Count("SELECT count(*) FROM donor"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 0);
 
-  CC_ASSERT_OK(set_read_only(false));
+  CC_ASSERT_OK(cellchain::testing::SetDatabaseReadOnly(admin, false));
   CC_ASSERT_OK_AND_ASSIGN(std::string first, Register(kId, "D-1"));
   CC_ASSERT_OK_AND_ASSIGN(std::string again, Register(kId, "D-1"));
   EXPECT_EQ(again, first);

@@ -23,6 +23,7 @@
 #include "services/common/pg/error.h"
 #include "services/common/pg/pool.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/read_only_database.h"
 #include "services/common/testing/run_binary.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
@@ -42,26 +43,6 @@ std::string ConninfoValue(const std::string& conninfo, std::string_view key) {
   }
   PQconninfoFree(options);
   return value;
-}
-
-// The next database session of the test's database is read-only (ALTER
-// DATABASE, through `admin`, a session opened before), and the sessions
-// open now are terminated: what a pool sees of a primary demoted to a
-// standby.
-absl::Status SetDatabaseReadOnly(Connection& admin, bool read_only) {
-  CC_RETURN_IF_ERROR(admin.ExecScript(
-      read_only ? "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
-                  "default_transaction_read_only = on', current_database()); "
-                  "END $$"
-                : "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET "
-                  "default_transaction_read_only', current_database()); "
-                  "END $$"));
-  if (!read_only) return absl::OkStatus();
-  return admin
-      .Exec("SELECT count(pg_terminate_backend(pid, 10000)) "
-            "FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()")
-      .status();
 }
 
 // Runs fn in pool.InTransaction, counting its attempts.
@@ -122,7 +103,9 @@ TEST_F(PrimaryTest, WriteOnAServerTurnedReadOnlyIsUnavailableAndWritesNothing) {
     before = {PQbackendPID(a->get()), PQbackendPID(b->get())};
   }
 
-  CC_ASSERT_OK(SetDatabaseReadOnly(*admin_, true));
+  // What a pool sees of a primary demoted to a standby.
+  CC_ASSERT_OK(testing::SetDatabaseReadOnly(*admin_, true));
+  CC_ASSERT_OK(testing::EndOtherSessions(*admin_));
   int attempts = 0;
   absl::Status refused = CountedTransaction(
       *pool, attempts, [](Transaction& tx) { return Insert(tx, 2); });
@@ -144,7 +127,7 @@ TEST_F(PrimaryTest, WriteOnAServerTurnedReadOnlyIsUnavailableAndWritesNothing) {
 
   // Writable again: the retry writes, once. Its first attempt meets the
   // read-only session left idle above, which is then replaced.
-  CC_ASSERT_OK(SetDatabaseReadOnly(*admin_, false));
+  CC_ASSERT_OK(testing::SetDatabaseReadOnly(*admin_, false));
   CC_EXPECT_OK(CountedTransaction(
       *pool, attempts, [](Transaction& tx) { return Insert(tx, 2); }));
   EXPECT_EQ(attempts, 2);
