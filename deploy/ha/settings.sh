@@ -28,6 +28,12 @@ HA_SYNCHRONOUS_COMMIT=on
 HA_TTL=20
 HA_LOOP_WAIT=4
 HA_RETRY_TIMEOUT=8
+# When the primary's PostgreSQL dies under a live Patroni: fail over to the
+# synchronous standby at once (0) instead of Patroni's default of trying for
+# up to 300 s to restart it there (crash recovery in single-user mode, then a
+# start: 16 s before the first write here). Safe because replication is
+# synchronous and strict: the standby has every acknowledged commit.
+HA_PRIMARY_START_TIMEOUT=0
 HA_PATRONI_SCOPE=cellchain-ha
 
 # --- how cellchaind finds the primary -----------------------------------------

@@ -140,6 +140,25 @@ member_dir() { echo "${HA_STATE}/pg$1"; }
 patroni_cfg() { echo "$(member_dir "$1")/patroni.yml"; }
 patronictl_() { patronictl -c "$(patroni_cfg 1)" "$@"; }
 
+# Patroni's cluster-wide settings (settings.sh), as KEY=VALUE: bootstrap.dcs
+# of a new cluster, and `up` sets them on an existing one.
+dcs_settings() {
+  printf '%s\n' "ttl=${HA_TTL}" "loop_wait=${HA_LOOP_WAIT}" "retry_timeout=${HA_RETRY_TIMEOUT}" \
+    "primary_start_timeout=${HA_PRIMARY_START_TIMEOUT}" \
+    "synchronous_mode=${HA_SYNCHRONOUS_MODE}" \
+    "synchronous_mode_strict=${HA_SYNCHRONOUS_MODE_STRICT}" \
+    "synchronous_node_count=${HA_SYNCHRONOUS_NODE_COUNT}"
+}
+
+apply_dcs_settings() {
+  local -a sets=()
+  local kv
+  while IFS= read -r kv; do sets+=(--set "${kv}"); done < <(dcs_settings)
+  patronictl_ edit-config --force --quiet "${sets[@]}" >/dev/null ||
+    die "patronictl edit-config could not apply settings.sh"
+  say "Patroni settings: $(dcs_settings | tr '\n' ' ')"
+}
+
 # The passwords (superuser, replication, each service's role): made once,
 # kept in SECRETS (0700; files 0600).
 secret() {
@@ -169,12 +188,7 @@ etcd3:
   hosts: $(etcd_endpoints)
 bootstrap:
   dcs:
-    ttl: ${HA_TTL}
-    loop_wait: ${HA_LOOP_WAIT}
-    retry_timeout: ${HA_RETRY_TIMEOUT}
-    synchronous_mode: ${HA_SYNCHRONOUS_MODE}
-    synchronous_mode_strict: ${HA_SYNCHRONOUS_MODE_STRICT}
-    synchronous_node_count: ${HA_SYNCHRONOUS_NODE_COUNT}
+$(dcs_settings | sed 's/^/    /; s/=/: /')
     postgresql:
       use_pg_rewind: true
       use_slots: true
@@ -211,6 +225,9 @@ postgresql:
     unix_socket_directories: ${dir}/run
     unix_socket_permissions: "0700"
     shared_buffers: 128MB
+    # A standby retries its primary each second, not every 5 s: after a
+    # switchover the new primary's commits wait (strict) until one streams.
+    wal_retrieve_retry_interval: 1s
     logging_collector: "on"
     log_directory: log
     log_filename: postgresql.log
@@ -392,6 +409,7 @@ cmd_up() {
   start_etcd
   start_patroni
   wait_cluster
+  apply_dcs_settings
   [[ -s "${PGPASSFILE}" ]] || write_pgpass
   psql_primary postgres -c "SELECT 1 FROM pg_database WHERE datname = 'cellchain'" | grep -q 1 ||
     psql_primary postgres -c "CREATE DATABASE cellchain"

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Faults under load on the local HA stack (issue 26; docs/operations.md,
+# "High availability (local)"): deploy/ha/stack.sh up --no-build unless it
+# runs already, then tests/load's load_bench against the first cellchaind
+# replica with --acked-out while this script, in turn:
+#   switchover  a planned `patronictl switchover` to the synchronous standby;
+#   postgres    kill -9 of the primary's postmaster alone (its Patroni lives
+#               on and starts it again, or the standby takes over);
+# each kind FAULTS times, each after GAP seconds of load and once the
+# previous one's first write was acknowledged again and Patroni names a
+# synchronous standby again. Then tests/faults' acked_check checks every
+# acknowledged write (state, signed audit record, the log verified end to
+# end, replays with the same request ids writing nothing twice) and prints,
+# per fault kind, the time from the fault to the first acknowledged write
+# (p50, max). A script that prints figures, not a ctest test. Not yet: kill
+# -9 of a whole node (Patroni with its PostgreSQL), of a cellchaind and of the
+# sequencer's leader (needs clients with several targets).
+#
+# usage: tests/ha/run.sh [BUILD_DIR]
+#   (build first: cmake --build B --target load_bench acked_check cellchaind
+#    cellchain cellchain-qa cellchain-pharmacy)
+# env: FAULTS (3 of each kind), GAP (seconds, 5), CONCURRENCY (4),
+#      REPLAY (writes replayed, 0: all; 0), HA_STATE_DIR (deploy/ha/state),
+#      KEEP_STACK (1: leave the stack up, the default; 0: down at the end)
+# Files in STATE/ha-run/: up.log, bench.log, acked, faults, check.log.
+# Exit: 0 when nothing was lost or written twice and the log verifies; 1
+# otherwise, or when the stack could not be brought up or back.
+set -euo pipefail
+
+root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
+export BUILD_DIR="${1:-${root}/build}"
+ha="${root}/deploy/ha/stack.sh"
+# shellcheck source-path=SCRIPTDIR source=../../deploy/ha/settings.sh
+source "${root}/deploy/ha/settings.sh"
+IFS=, read -r -a pg_ports <<<"${HA_PG_PORTS}"
+export STACK_STATE_DIR="${HA_STATE_DIR:-${root}/deploy/ha/state}"
+export GRPCPORT_CELLCHAIN="${HA_GRPC_PORTS%%,*}"
+# shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
+source "${root}/deploy/local/env.sh"
+faults="${FAULTS:-3}"
+gap="${GAP:-5}"
+concurrency="${CONCURRENCY:-4}"
+replay="${REPLAY:-0}"
+bench="${STACK_BIN}/load_bench"
+check="${STACK_BIN}/acked_check"
+for b in "${bench}" "${check}" "${STACK_CELLCHAIND}"; do
+  [[ -x "${b}" ]] || {
+    echo "run.sh: ${b} missing; build load_bench, acked_check and cellchaind first" >&2
+    exit 1
+  }
+done
+[[ "${faults}" =~ ^[1-9][0-9]*$ && "${gap}" =~ ^[1-9][0-9]*$ ]] || {
+  echo "run.sh: FAULTS and GAP must be positive numbers" >&2
+  exit 2
+}
+
+out="${STACK_STATE}/ha-run"
+now_ms() { date +%s%3N; }
+say() { echo "run.sh: $(date -u +%T) $*"; }
+patronictl_() { patronictl -c "${STACK_STATE}/pg1/patroni.yml" "$@"; }
+
+bench_pid=""
+# shellcheck disable=SC2317  # called through the trap
+cleanup() {
+  [[ -z "${bench_pid}" ]] || kill -TERM "${bench_pid}" 2>/dev/null || true
+  if [[ "${KEEP_STACK:-1}" == 0 ]]; then "${ha}" down >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+mkdir -p -- "${out}"
+rm -f -- "${out}"/{up.log,bench.log,acked,faults,check.log,stop}
+if ! "${ha}" status >/dev/null 2>&1; then
+  say "bringing the HA stack up (${out}/up.log)"
+  "${ha}" up --no-build >"${out}/up.log" 2>&1 || {
+    tail -n 40 "${out}/up.log" >&2
+    echo "run.sh: deploy/ha/stack.sh up --no-build failed (${out}/up.log)" >&2
+    exit 1
+  }
+fi
+
+# Member N (1-3) whose PostgreSQL is the primary, asked over its socket.
+primary_member() {
+  local n
+  for n in 1 2 3; do
+    if [[ "$("/usr/lib/postgresql/15/bin/psql" -X -At -h "${STACK_STATE}/pg${n}/run" \
+      -p "${pg_ports[n - 1]}" -U postgres -d postgres \
+      -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" == f ]]; then
+      echo "${n}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# "leader sync" member names from patronictl list.
+leader_and_sync() {
+  patronictl_ list -f json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+lead = [x["Member"] for x in m if x.get("Role") == "Leader" and x.get("State") == "running"]
+sync = [x["Member"] for x in m if x.get("Role") == "Sync Standby"]
+print(lead[0] if lead else "-", sync[0] if sync else "-")'
+}
+
+fault_ms=0
+note_fault() {
+  fault_ms="$(now_ms)"
+  echo "${fault_ms} $1" >>"${out}/faults"
+}
+
+do_switchover() {
+  local leader sync
+  read -r leader sync <<<"$(leader_and_sync)"
+  if [[ "${leader}" == - || "${sync}" == - ]]; then
+    say "no leader with a synchronous standby now: switchover skipped"
+    return 0
+  fi
+  note_fault switchover
+  patronictl_ switchover --leader "${leader}" --candidate "${sync}" --force >/dev/null ||
+    say "warning: patronictl switchover ${leader} -> ${sync} failed"
+  say "switchover ${leader} -> ${sync} returned after $(($(now_ms) - fault_ms)) ms"
+}
+
+do_kill_postgres() {
+  local n pid
+  n="$(primary_member)" || {
+    say "no primary now: postgres fault skipped"
+    return 0
+  }
+  pid="$(head -n 1 -- "${STACK_STATE}/pg${n}/data/postmaster.pid")"
+  kill -KILL "${pid}"
+  note_fault postgres
+  say "primary pg${n}'s postmaster (pid ${pid}) killed"
+}
+
+# Waits (60 s at most) until load_bench acknowledges a write sent after the
+# fault, then (60 s) until Patroni names a leader and a synchronous standby.
+wait_recovered() {
+  local i last leader sync
+  for ((i = 0; i < 600; i++)); do
+    last="$(tail -n 1 -- "${out}/acked" 2>/dev/null |
+      awk -v f="${fault_ms}" '$4 >= f {print $5 - f}')"
+    if [[ -n "${last}" ]]; then
+      say "a write sent after the fault acknowledged ${last} ms after it"
+      break
+    fi
+    sleep 0.1
+  done
+  ((i < 600)) || say "warning: no write acknowledged within 60 s of the fault"
+  for ((i = 0; i < 120; i++)); do
+    read -r leader sync <<<"$(leader_and_sync)"
+    [[ "${leader}" == - || "${sync}" == - ]] || return 0
+    sleep 0.5
+  done
+  say "warning: no leader with a synchronous standby 60 s after the fault"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+say "HA stack ${STACK_LISTEN}; load ${concurrency} clients; ${faults} faults of each kind, ${gap} s of load before each and after the last"
+LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
+  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
+  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
+  "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
+  --qa-user="${STACK_QA_USER}" \
+  --concurrency="${concurrency}" --duration=3600 --stop-file="${out}/stop" \
+  --acked-out="${out}/acked" >"${out}/bench.log" 2>&1 &
+bench_pid=$!
+
+kinds=(switchover postgres)
+for ((i = 0; i < faults * ${#kinds[@]}; i++)); do
+  sleep "${gap}"
+  kill -0 "${bench_pid}" 2>/dev/null || {
+    say "load_bench ended early; see ${out}/bench.log"
+    break
+  }
+  case "${kinds[i % ${#kinds[@]}]}" in
+    switchover) do_switchover ;;
+    postgres) do_kill_postgres ;;
+  esac
+  wait_recovered
+done
+sleep "${gap}"
+touch -- "${out}/stop"
+
+bench_rc=0
+wait "${bench_pid}" || bench_rc=$?
+bench_pid=""
+say "load_bench exited ${bench_rc}"
+grep -E '^(custody|audit|all|audited)|SUMMARY|errors' "${out}/bench.log" || true
+# A member whose PostgreSQL was killed rejoins as a standby (crash recovery,
+# pg_rewind) while the others serve: wait (120 s) until all of it is up.
+for ((i = 0; i < 60; i++)); do
+  "${ha}" status >/dev/null 2>&1 && break
+  sleep 2
+done
+"${ha}" status >/dev/null 2>&1 || {
+  "${ha}" status >&2 || true
+  echo "run.sh: the HA stack is not whole 120 s after the faults" >&2
+  exit 1
+}
+say "the HA stack whole again (deploy/ha/stack.sh status exit 0)"
+
+# Per fault, from the acknowledged writes: the first write sent after the
+# fault, acknowledged how long after it; and the longest pause between two
+# acknowledgements from it to the next fault (a minute at most; acked_check's figure counts writes
+# sent before the fault too, which a switchover lets finish).
+awk 'NR == FNR { at[++n] = $1; what[n] = $2; next }
+  { sent[++m] = $4; acked[m] = $5 }
+  END {
+    for (i = 1; i <= n; i++) {
+      first = -1; pause = 0; prev = -1
+      end = (i < n && at[i + 1] < at[i] + 60000) ? at[i + 1] : at[i] + 60000
+      for (j = 1; j <= m; j++) {
+        if (sent[j] >= at[i] && (first < 0 || acked[j] < first)) first = acked[j]
+        if (acked[j] < at[i] - 1000 || acked[j] > end) continue
+        if (prev >= 0 && acked[j] - prev > pause) pause = acked[j] - prev
+        prev = acked[j]
+      }
+      printf "fault %d %s: first write sent after it acknowledged %s ms after it; longest pause in acknowledgements %d ms\n",
+        i, what[i], first < 0 ? "never" : first - at[i], pause
+    }
+  }' "${out}/faults" "${out}/acked" | tee "${out}/gaps"
+
+check_rc=0
+LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
+  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
+  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
+  "${check}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
+  --qa-user="${STACK_QA_USER}" --acked="${out}/acked" \
+  --faults="${out}/faults" --replay="${replay}" 2>&1 |
+  tee "${out}/check.log" || check_rc=$?
+say "acked_check exited ${check_rc} (${out}/check.log)"
+((check_rc == 0))
