@@ -47,6 +47,8 @@ usage: deploy/ha/stack.sh COMMAND
             3 Patroni + PostgreSQL 15 (synchronous, strict), migrate through
             the multi-host conninfo, bootstrap the admin, ${#GRPC_PORTS[@]} cellchaind
             replicas, wait healthy, make the demo users
+  start     start whatever of etcd, Patroni and the replicas is not running
+            (after a crash or a kill -9), the rest as up left it; wait until whole
   status    etcd health, patronictl list (leader, sync standby, lag), each
             cellchaind's health, the sequencer's leader; exit 0 only if all is up
   failover  planned patronictl switchover to the synchronous standby; prints
@@ -247,13 +249,14 @@ EOF
 }
 
 start_patroni() {
-  local n pidfile
+  local n pidfile started=()
   ((EUID != 0)) || runuser -u postgres -- test -x "${HA_STATE}" ||
     die "user postgres cannot reach ${HA_STATE}; set HA_STATE_DIR to a directory it can"
   for n in 1 2 3; do
     pidfile="$(member_dir "${n}")/patroni.pid"
     if alive "${pidfile}" patroni >/dev/null; then continue; fi
     write_patroni_config "${n}"
+    started+=("pg${n}")
     touch -- "${STACK_LOGS}/patroni${n}.log"
     # The PID is Patroni's own (exec), written by it where it may write.
     local -a as=()
@@ -262,7 +265,7 @@ start_patroni() {
     (cd / && setsid nohup "${as[@]}" sh -c 'echo $$ >"$1"; exec patroni "$2"' \
       patroni "${pidfile}" "$(patroni_cfg "${n}")" >>"${STACK_LOGS}/patroni${n}.log" 2>&1 </dev/null &)
   done
-  say "Patroni: 3 members started (configs $(member_dir '*')/patroni.yml)"
+  say "Patroni: started ${started[*]:-none} (configs $(member_dir '*')/patroni.yml)"
 }
 
 # Prints patronictl list as JSON lines' fields: "member role state lag".
@@ -423,6 +426,15 @@ cmd_up() {
   say "up in $((SECONDS - t0)) s: gRPC (mTLS) ${HA_GRPC_PORTS/,/ and } on 127.0.0.1; PostgreSQL ${HA_PG_PORTS}"
 }
 
+cmd_start() {
+  (($# == 0)) || die "start takes no arguments"
+  [[ -s "${PGPASSFILE}" ]] || die "${PGPASSFILE} missing; run up first"
+  start_etcd
+  start_patroni
+  wait_cluster
+  start_replicas
+}
+
 cmd_status() {
   local rc=0 r pid n out
   echo "== etcd ($(etcd_endpoints))"
@@ -522,6 +534,7 @@ command="$1"
 shift
 case "${command}" in
   up) cmd_up "$@" ;;
+  start) cmd_start "$@" ;;
   status) cmd_status "$@" ;;
   failover) cmd_failover "$@" ;;
   down) cmd_down "$@" ;;

@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
 # Faults under load on the local HA stack (issue 26; docs/operations.md,
 # "High availability (local)"): deploy/ha/stack.sh up --no-build unless it
-# runs already, then tests/load's load_bench against the first cellchaind
-# replica with --acked-out while this script, in turn:
+# runs already, then tests/load's load_bench against both cellchaind
+# replicas (--target=a,b: round robin, a dead one skipped) with --acked-out
+# while this script makes, in turn, the faults of KINDS:
 #   switchover  a planned `patronictl switchover` to the synchronous standby;
 #   postgres    kill -9 of the primary's postmaster alone (its Patroni lives
-#               on and starts it again, or the standby takes over);
+#               on; the synchronous standby takes over);
+#   node        kill -9 of the primary's Patroni and postmaster together (the
+#               leader key expires after Patroni's ttl);
+#   cellchaind  kill -9 of a cellchaind replica (each in turn);
+#   sequencer   kill -9 of the replica holding the sequencer's lock;
 # each kind FAULTS times, each after GAP seconds of load and once the
-# previous one's first write was acknowledged again and Patroni names a
-# synchronous standby again. Then tests/faults' acked_check checks every
+# previous one's first write was acknowledged again; what was killed is
+# started again (deploy/ha/stack.sh start) and the stack is whole before the
+# next fault. Then tests/faults' acked_check checks every
 # acknowledged write (state, signed audit record, the log verified end to
 # end, replays with the same request ids writing nothing twice) and prints,
 # per fault kind, the time from the fault to the first acknowledged write
-# (p50, max). A script that prints figures, not a ctest test. Not yet: kill
-# -9 of a whole node (Patroni with its PostgreSQL), of a cellchaind and of the
-# sequencer's leader (needs clients with several targets).
+# (p50, max). A script that prints figures, not a ctest test.
 #
 # usage: tests/ha/run.sh [BUILD_DIR]
 #   (build first: cmake --build B --target load_bench acked_check cellchaind
 #    cellchain cellchain-qa cellchain-pharmacy)
-# env: FAULTS (3 of each kind), GAP (seconds, 5), CONCURRENCY (4),
+# env: FAULTS (3 of each kind), KINDS ("switchover postgres node cellchaind
+#      sequencer"), GAP (seconds, 5), CONCURRENCY (4),
 #      REPLAY (writes replayed, 0: all; 0), HA_STATE_DIR (deploy/ha/state),
 #      KEEP_STACK (1: leave the stack up, the default; 0: down at the end)
 # Files in STATE/ha-run/: up.log, bench.log, acked, faults, check.log.
@@ -33,6 +38,10 @@ ha="${root}/deploy/ha/stack.sh"
 # shellcheck source-path=SCRIPTDIR source=../../deploy/ha/settings.sh
 source "${root}/deploy/ha/settings.sh"
 IFS=, read -r -a pg_ports <<<"${HA_PG_PORTS}"
+IFS=, read -r -a grpc_ports <<<"${HA_GRPC_PORTS}"
+targets="$(printf '127.0.0.1:%s,' "${grpc_ports[@]}")"
+targets="${targets%,}"
+read -r -a kinds <<<"${KINDS:-switchover postgres node cellchaind sequencer}"
 export STACK_STATE_DIR="${HA_STATE_DIR:-${root}/deploy/ha/state}"
 export GRPCPORT_CELLCHAIN="${HA_GRPC_PORTS%%,*}"
 # shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
@@ -53,6 +62,12 @@ done
   echo "run.sh: FAULTS and GAP must be positive numbers" >&2
   exit 2
 }
+for k in "${kinds[@]}"; do
+  [[ " switchover postgres node cellchaind sequencer " == *" ${k} "* ]] || {
+    echo "run.sh: unknown fault kind '${k}' in KINDS" >&2
+    exit 2
+  }
+done
 
 out="${STACK_STATE}/ha-run"
 now_ms() { date +%s%3N; }
@@ -121,6 +136,44 @@ do_switchover() {
   say "switchover ${leader} -> ${sync} returned after $(($(now_ms) - fault_ms)) ms"
 }
 
+# kill_replica R WHAT: kill -9 cellchaind replica R, the fault logged as WHAT.
+kill_replica() {
+  local pid
+  pid="$(tr -d '[:space:]' <"${STACK_RUN}/cellchaind$1.pid")"
+  kill -KILL "${pid}"
+  note_fault "$2"
+  say "cellchaind$1 (pid ${pid}) killed"
+}
+
+replica_turn=0
+do_kill_cellchaind() {
+  replica_turn=$((replica_turn % ${#grpc_ports[@]} + 1))
+  kill_replica "${replica_turn}" cellchaind
+}
+
+do_kill_sequencer() {
+  local leader
+  leader="$("${ha}" status 2>/dev/null | sed -n 's/^sequencer leader: cellchaind//p')"
+  if [[ ! "${leader}" =~ ^[0-9]+$ ]]; then
+    say "no replica holds the sequencer's lock now: skipped"
+    return 0
+  fi
+  kill_replica "${leader}" sequencer
+}
+
+do_kill_node() {
+  local n pg patroni
+  n="$(primary_member)" || {
+    say "no primary now: node fault skipped"
+    return 0
+  }
+  pg="$(head -n 1 -- "${STACK_STATE}/pg${n}/data/postmaster.pid")"
+  patroni="$(tr -d '[:space:]' <"${STACK_STATE}/pg${n}/patroni.pid")"
+  kill -KILL "${patroni}" "${pg}"
+  note_fault node
+  say "primary node pg${n} killed: Patroni (pid ${patroni}) and its postmaster (pid ${pg})"
+}
+
 do_kill_postgres() {
   local n pid
   n="$(primary_member)" || {
@@ -136,7 +189,7 @@ do_kill_postgres() {
 # Waits (60 s at most) until load_bench acknowledges a write sent after the
 # fault, then (60 s) until Patroni names a leader and a synchronous standby.
 wait_recovered() {
-  local i last leader sync
+  local i last
   for ((i = 0; i < 600; i++)); do
     last="$(tail -n 1 -- "${out}/acked" 2>/dev/null |
       awk -v f="${fault_ms}" '$4 >= f {print $5 - f}')"
@@ -147,27 +200,31 @@ wait_recovered() {
     sleep 0.1
   done
   ((i < 600)) || say "warning: no write acknowledged within 60 s of the fault"
+  # What was killed started again; then Patroni's whole list running.
+  "${ha}" start >>"${out}/up.log" 2>&1 || {
+    tail -n 20 "${out}/up.log" >&2
+    echo "run.sh: deploy/ha/stack.sh start failed after the fault" >&2
+    exit 1
+  }
   for ((i = 0; i < 120; i++)); do
-    read -r leader sync <<<"$(leader_and_sync)"
-    [[ "${leader}" == - || "${sync}" == - ]] || return 0
-    sleep 0.5
+    "${ha}" status >/dev/null 2>&1 && return 0
+    sleep 1
   done
-  say "warning: no leader with a synchronous standby 60 s after the fault"
+  say "warning: the HA stack not whole 120 s after the fault"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-say "HA stack ${STACK_LISTEN}; load ${concurrency} clients; ${faults} faults of each kind, ${gap} s of load before each and after the last"
+say "HA stack ${targets}; load ${concurrency} clients; ${faults} faults of each kind, ${gap} s of load before each and after the last"
 LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
   LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
   LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
-  "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+  "${bench}" --target="${targets}" --pki="${STACK_PKI}" \
   --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
   --qa-user="${STACK_QA_USER}" \
   --concurrency="${concurrency}" --duration=3600 --stop-file="${out}/stop" \
   --acked-out="${out}/acked" >"${out}/bench.log" 2>&1 &
 bench_pid=$!
 
-kinds=(switchover postgres)
 for ((i = 0; i < faults * ${#kinds[@]}; i++)); do
   sleep "${gap}"
   kill -0 "${bench_pid}" 2>/dev/null || {
@@ -177,6 +234,9 @@ for ((i = 0; i < faults * ${#kinds[@]}; i++)); do
   case "${kinds[i % ${#kinds[@]}]}" in
     switchover) do_switchover ;;
     postgres) do_kill_postgres ;;
+    node) do_kill_node ;;
+    cellchaind) do_kill_cellchaind ;;
+    sequencer) do_kill_sequencer ;;
   esac
   wait_recovered
 done
@@ -226,7 +286,7 @@ check_rc=0
 LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
   LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
   LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
-  "${check}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
+  "${check}" --target="${targets}" --pki="${STACK_PKI}" \
   --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
   --qa-user="${STACK_QA_USER}" --acked="${out}/acked" \
   --faults="${out}/faults" --replay="${replay}" 2>&1 |
