@@ -16,6 +16,7 @@
 #include "services/common/pg/error.h"
 #include "services/common/pg/pool.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/commit_ack_dropper.h"
 #include "services/common/testing/read_only_database.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
@@ -169,6 +170,33 @@ TEST_F(IdempotencyTest, LostCommitIsUnknownAndTheRetryWritesOnce) {
   CC_ASSERT_OK_AND_ASSIGN(std::string first, Register(kId, "D-1"));
   CC_ASSERT_OK_AND_ASSIGN(std::string again, Register(kId, "D-1"));
   EXPECT_EQ(again, first);
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 1);
+}
+
+// The server commits and the connection goes before its answer arrives:
+// done, but nobody was told. The client gets UNAVAILABLE "outcome unknown"
+// (not success: it was not acknowledged; not "nothing written": it was), and
+// its retry with the same request id replays the stored response, writing
+// nothing more.
+TEST_F(IdempotencyTest, CommittedButUnacknowledgedThenTheRetryReplays) {
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto dropper,
+      cellchain::testing::CommitAckDropper::Start(db_->conninfo()));
+  CC_ASSERT_OK_AND_ASSIGN(
+      pool_, pg::Pool::Create({.conninfo = dropper->conninfo(), .size = 1}));
+  dropper->Arm();
+  absl::Status lost = Register(kId, "D-1").status();
+  EXPECT_EQ(dropper->dropped(), 1);
+  EXPECT_EQ(lost.code(), StatusCode::kUnavailable) << lost;
+  EXPECT_NE(lost.message().find("the outcome of COMMIT is unknown"),
+            std::string::npos)
+      << lost;
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);  // committed nonetheless
+
+  CC_ASSERT_OK_AND_ASSIGN(std::string retry, Register(kId, "D-1"));
+  // The first attempt's response (donor 1), not a second donor's.
+  EXPECT_EQ(retry, absl::StrCat("donor 1", std::string("\0\xff", 2)));
   EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 1);
 }
