@@ -154,13 +154,17 @@ int Serve(const ServeConfig& config) {
   // a restart never moves time backwards (decision 0017).
   std::unique_ptr<system::TrainingClock> training_clock;
   if (config.training_clock) {
+    const std::string clock_conninfo = config.pg + " user=cellchain_system";
     absl::StatusOr<pg::Connection> connection =
-        pg::Connection::Open(config.pg + " user=cellchain_system");
+        pg::Connection::Open(clock_conninfo);
     if (!connection.ok()) return Fail("startup_failed", connection.status());
     absl::StatusOr<std::unique_ptr<system::TrainingClock>> loaded =
         system::TrainingClock::Load(*connection);
     if (!loaded.ok()) return Fail("startup_failed", loaded.status());
     training_clock = *std::move(loaded);
+    // Another process on this database (a replica) may advance it: each
+    // second this one reads the offset again, so they agree within one.
+    training_clock->Follow(clock_conninfo, absl::Seconds(1));
     log::Warning("training_clock_on",
                  {{"message",
                    "TRAINING CLOCK: this is a training/demo stack, not for "

@@ -150,6 +150,39 @@ TEST_F(TrainingClockTest, APersistedOffsetSurvivesANewClock) {
   EXPECT_EQ(StoredOffsetUs(), absl::ToInt64Microseconds(absl::Hours(50)));
 }
 
+// Two cellchaind processes on one database, as replicas run: an advance
+// made through one clock reaches the other when it reads the row again,
+// and a following clock reads it by itself, so that they agree.
+TEST_F(TrainingClockTest, AnotherProcessesClockSeesAnAdvance) {
+  CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease lease, pool_->Acquire());
+  CC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<TrainingClock> replica,
+                          TrainingClock::Load(*lease));
+  CC_ASSERT_OK(
+      admin_->AdvanceClock(ada_, Advance(absl::Minutes(11), "the infusion"))
+          .status());
+  EXPECT_EQ(replica->offset(), absl::ZeroDuration());  // not read yet
+  CC_ASSERT_OK(replica->Refresh(*lease));
+  EXPECT_EQ(replica->offset(), absl::Minutes(11));
+  // A refresh never moves a clock back: one ahead of the row stays.
+  TrainingClock ahead(absl::Hours(1));
+  CC_ASSERT_OK(ahead.Refresh(*lease));
+  EXPECT_EQ(ahead.offset(), absl::Hours(1));
+
+  // Following the row, the replica sees the next advance without being
+  // asked; the wait is bounded for a loaded machine, not measured.
+  replica->Follow(db_->conninfo(), absl::Milliseconds(20));
+  CC_ASSERT_OK(
+      admin_->AdvanceClock(ada_, Advance(absl::Hours(24), "day 2")).status());
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (replica->offset() != clock_->offset() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(replica->offset(), absl::Hours(24) + absl::Minutes(11));
+  EXPECT_EQ(clock_->offset(), absl::Hours(24) + absl::Minutes(11));
+  // Destroyed while following: its thread stops.
+  replica.reset();
+}
+
 TEST_F(TrainingClockTest, RefusalsNameTheirFieldAndWriteNothing) {
   struct Case {
     v1::AdvanceClockRequest request;
