@@ -223,16 +223,21 @@ absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
   absl::flat_hash_map<std::string, v1::Item> items;
   if (ids.empty()) return items;
   std::string array = pg::TextArray(ids);
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      executor.Exec(absl::StrCat(ItemSelect(), kWhereItemIn), {array}));
+  // The items and their parent links in one round trip (an item's state is
+  // read after each audited change of it: issue 13's statement profile).
+  std::vector<pg::Statement> statements = {
+      {absl::StrCat(ItemSelect(), kWhereItemIn), {array}},
+      {kSelectParentLinks, {array}},
+  };
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
+                      executor.ExecPipeline(statements));
+  const pg::Result& r = results[0];
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(v1::Item item, ItemFromRow(r, row));
     std::string id = item.item_id();
     items.emplace(std::move(id), std::move(item));
   }
-  CC_ASSIGN_OR_RETURN(pg::Result links,
-                      executor.Exec(kSelectParentLinks, {array}));
+  const pg::Result& links = results[1];
   for (int row = 0; row < links.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string child, links.GetString(row, "child_id"));
     auto it = items.find(child);
