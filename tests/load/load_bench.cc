@@ -551,15 +551,9 @@ const char* Verdict(bool met) { return met ? "met" : "MISSED"; }
 int Main(int argc, char** argv) {
   Flags flags;
   if (!ParseFlags(argc, argv, flags)) return 2;
-  // Every call here is fail-fast (no wait_for_ready), so while a channel
-  // reconnects no call polls it: only gRPC's backup poller, every 5 s by
-  // default, drives the new connection's TLS handshake, which then overran
-  // the 20 s connect timeout again and again. After cellchaind was killed
-  // and restarted in 4 s the workers got no call through for up to two
-  // minutes (tests/faults); polled every 100 ms they reconnect at once.
-  // Before any gRPC use (it reads this once); a value given is kept.
-  setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "100",
-         /*overwrite=*/0);
+  // Calls here are fail-fast: grpcx::NewChannel (the first gRPC use, in
+  // LogIn) makes reconnecting channels polled often enough that the workers
+  // get through as soon as a restarted cellchaind is up.
   Shared shared;
   shared.flags = &flags;
   std::optional<Person> tech =

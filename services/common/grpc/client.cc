@@ -1,6 +1,5 @@
 #include "services/common/grpc/client.h"
 
-#include <grpc/grpc.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
@@ -20,16 +19,17 @@ namespace {
 // handshake. A handshake then took several 5 s steps and could overrun the
 // 20 s connect timeout again and again: after cellchaind was killed and
 // restarted in 4 s, tests/faults saw no call through for up to two minutes.
-// gRPC reads the interval once, when the process first initializes it, from
-// the environment only; set it before that, keeping a value someone gave.
+// gRPC reads the interval from the environment only, once, at its first
+// initialization in the process (or first grpc_is_initialized(), which
+// runs the same one-time set-up: asking it first froze the 5 s default);
+// set it before that, keeping a value someone gave. Set later, it is
+// ignored.
 void PollReconnectsPromptly() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (grpc_is_initialized() == 0) {
-      setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS",
-             std::to_string(kBackupPollInterval.count()).c_str(),
-             /*overwrite=*/0);
-    }
+    setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS",
+           std::to_string(kBackupPollInterval.count()).c_str(),
+           /*overwrite=*/0);
   });
 }
 
