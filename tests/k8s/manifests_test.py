@@ -538,6 +538,9 @@ def check_settings(view, ctx, problems):
             want = "required" if s["HA_SYNCHRONOUS_MODE_STRICT"] == "true" else "preferred"
             if sync.get("dataDurability", "required") != want:
                 problems.append(f"{where(cl)}: synchronous.dataDurability {sync.get('dataDurability')} but HA_SYNCHRONOUS_MODE_STRICT={s['HA_SYNCHRONOUS_MODE_STRICT']} means {want}")
+        delay = str(cl["spec"].get("failoverDelay", 0))
+        if s.get("HA_PRIMARY_START_TIMEOUT", delay) != delay:
+            problems.append(f"{where(cl)}: failoverDelay {delay} != HA_PRIMARY_START_TIMEOUT {s['HA_PRIMARY_START_TIMEOUT']}")
         commit = str(cl["spec"].get("postgresql", {}).get("parameters", {}).get("synchronous_commit", "on"))
         if commit != s["HA_SYNCHRONOUS_COMMIT"]:
             problems.append(f"{where(cl)}: synchronous_commit {commit} != HA_SYNCHRONOUS_COMMIT {s['HA_SYNCHRONOUS_COMMIT']}")
@@ -645,6 +648,8 @@ MUTATIONS = [
      lambda k, d: set_arg(container(d, "Deployment", "cellchaind"), "pg", re.sub(r"connect_timeout=\d+", "connect_timeout=99", pg_arg(d)[5:]))),
     ("synchronous replication is not strict", "dataDurability preferred",
      lambda k, d: find(d, "Cluster", "cellchain-pg")["spec"]["postgresql"]["synchronous"].update(dataDurability="preferred")),
+    ("the failover waits where the HA stack fails over at once", "failoverDelay 30",
+     lambda k, d: find(d, "Cluster", "cellchain-pg")["spec"].update(failoverDelay=30)),
     ("the readiness probe's period differs from the HA stack's", "readinessProbe periodSeconds 5",
      lambda k, d: container(d, "Deployment", "cellchaind")["readinessProbe"].update(periodSeconds=5)),
     ("a renewed PostgreSQL certificate would not be reloaded", "lacks the label cnpg.io/reload",
