@@ -22,11 +22,16 @@
 // cycle also has
 //   QC analyst (lab-ws-01)  qc ListLots                (lots in testing)
 //   pharmacist (pharmacy-ws-01) dose ListDoses         (awaiting release)
-// Reads only: entering a QC result needs, per lot, a harvested batch, an
-// approved specification, a drawn sample and an e-signature with the
-// analyst's password, and a release a prepared, counted and verified dose;
-// none of that is set up here (docs/performance.md says so). Without them
-// the cycle is the one the earlier figures were taken with.
+// and with --wide-setup (what tests/load/wide_setup.sh made once before
+// the run) their writes too, one step each a cycle (tests/load/wide_writes.h):
+//   QC analysts             qc EnterResult, qc ReviewResult (a second
+//                           analyst, --qc2-user)
+//   pharmacist, clinician   dose ReleaseDose, dose IssueDose, custody
+//                           AcceptIssued and HandBack (the cath lab's),
+//                           dose ReturnDose: a dose round its loop
+// They count as audited writes but are not written to --acked-out
+// (tests/faults/acked_check checks custody's kinds only). Without these
+// flags the cycle is the one the earlier figures were taken with.
 // Every write is a real audited write (signed record, same transaction);
 // nothing is mocked. Each acknowledged write is written to --acked-out as
 // one line "kind request_id entity_id sent_unix_ms acked_unix_ms request
@@ -54,6 +59,8 @@
 //        --tech-user --tech2-user --qa-user (env.sh's tech.tina, tech.tom,
 //        qa.quinn) --acked-out=FILE --lag-every=N (10)
 //        --qc-user --pharm-user (the wider mix; none by default)
+//        --wide-setup=FILE --qc2-user (the wider mix's writes; with both
+//        of the above; the clinician is the setup's)
 //        --stop-file=FILE (the run ends early once FILE exists)
 //        --cellchaind-pidfile=FILE --postmaster-pidfile=FILE (for CPU)
 //        --shared-connection=true (the two technicians' calls share one
@@ -66,7 +73,8 @@
 //        --profile-top=N (15: statements listed)
 // Passwords come from the environment (LOAD_TECH_PASSWORD,
 // LOAD_TECH2_PASSWORD, LOAD_QA_PASSWORD, LOAD_QC_PASSWORD,
-// LOAD_PHARM_PASSWORD), not the command line.
+// LOAD_PHARM_PASSWORD, LOAD_QC2_PASSWORD, LOAD_CLIN_PASSWORD), not the
+// command line.
 // Exit: 0 when the run was made (targets missed or not), 1 on a setup
 // failure (login, flags), 2 on bad flags.
 #include <google/protobuf/message.h>
@@ -81,6 +89,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -105,6 +114,7 @@
 #include "tests/load/pgbench_run.h"
 #include "tests/load/proc_cpu.h"
 #include "tests/load/sql_profile.h"
+#include "tests/load/wide_writes.h"
 
 namespace cellchain::load {
 namespace {
@@ -125,6 +135,8 @@ struct Flags {
   std::string qa_user = "qa.quinn";
   std::string qc_user;     // empty: no analyst in the mix
   std::string pharm_user;  // empty: no pharmacist in the mix
+  std::string wide_setup;  // empty: no analysts' and pharmacist's writes
+  std::string qc2_user = "qc.ana";
   std::string acked_out;
   std::string stop_file;
   int lag_every = 10;
@@ -155,6 +167,8 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
         {"qa-user", &f.qa_user},
         {"qc-user", &f.qc_user},
         {"pharm-user", &f.pharm_user},
+        {"wide-setup", &f.wide_setup},
+        {"qc2-user", &f.qc2_user},
         {"acked-out", &f.acked_out},
         {"stop-file", &f.stop_file},
         {"cellchaind-pidfile", &f.cellchaind_pidfile},
@@ -197,9 +211,13 @@ constexpr const char* kKinds[] = {
     "custody.RegisterItem",  "custody.RecordTemps",  "custody.InitiateHandoff",
     "custody.AcceptHandoff", "audit.QueryRecords",   "custody.TraceBackward",
     "audit.GetCheckpoint",   "audit.InclusionProof", "qc.ListLots",
-    "dose.ListDoses"};
+    "dose.ListDoses",        kWideKindNames[0],      kWideKindNames[1],
+    kWideKindNames[2],       kWideKindNames[3],      kWideKindNames[4],
+    kWideKindNames[5],       kWideKindNames[6]};
 constexpr int kWriteKinds = 4;
+constexpr int kFirstWide = 10;  // the wider mix's writes, kFirstWide on
 constexpr int kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
+static_assert(kKindCount == kFirstWide + kWideKindCount);
 
 int64_t UnixMillis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -220,6 +238,7 @@ struct Shared {
   const Flags* flags = nullptr;
   Person tech, tech2, qa;
   std::optional<Person> qc, pharm;  // the wider mix's, when given
+  std::unique_ptr<WideLab> wide;     // its writes, with --wide-setup
   std::atomic<bool> stop{false};
   std::mutex acked_mu;
   std::ofstream acked;
@@ -239,6 +258,13 @@ class Worker {
     if (shared.qc) qc_ = qc::QcService::NewStub(shared.qc->channel);
     if (shared.pharm)
       pharm_ = dose::DoseService::NewStub(shared.pharm->channel);
+    if (shared.wide) {
+      wide_ = std::make_unique<WideWorker>(
+          *shared.wide, index,
+          [this](WideKind k, const std::function<grpc::Status()>& call) {
+            return Timed(kFirstWide + k, call);
+          });
+    }
   }
 
   void Run() {
@@ -437,6 +463,7 @@ class Worker {
                                  &doses);
       });
     }
+    if (wide_) wide_->Cycle();
   }
 
   Shared& shared_;
@@ -447,6 +474,7 @@ class Worker {
   std::unique_ptr<audit::AuditService::Stub> qa_audit_;
   std::unique_ptr<qc::QcService::Stub> qc_;  // null outside the wider mix
   std::unique_ptr<dose::DoseService::Stub> pharm_;  // null outside it
+  std::unique_ptr<WideWorker> wide_;  // null without --wide-setup
   KindStats stats_[kKindCount];
   int reported_errors_ = 0;
   std::string last_error_;
@@ -548,6 +576,44 @@ std::string CpuPer(std::optional<double> before, std::optional<double> after,
 
 const char* Verdict(bool met) { return met ? "met" : "MISSED"; }
 
+// The wider mix's writes: the setup's file read, the second analyst and the
+// clinician logged in. False, said on stderr, when any of it fails.
+bool SetUpWide(const Flags& flags, Shared& shared) {
+  if (!shared.qc || !shared.pharm) {
+    std::cerr << "load_bench: --wide-setup needs --qc-user and --pharm-user\n";
+    return false;
+  }
+  absl::StatusOr<WideSetup> setup = ReadWideSetup(flags.wide_setup);
+  if (!setup.ok()) {
+    std::cerr << "load_bench: " << setup.status() << "\n";
+    return false;
+  }
+  std::optional<Person> reviewer =
+      LogIn(flags.target, flags.pki, "lab-ws-01", flags.qc2_user,
+            EnvOrEmpty("LOAD_QC2_PASSWORD"));
+  std::optional<Person> clinician =
+      LogIn(flags.target, flags.pki, "clinic-ws-01", setup->clinician,
+            EnvOrEmpty("LOAD_CLIN_PASSWORD"));
+  if (!reviewer || !clinician) return false;
+  WidePeople people{*shared.qc,
+                    *std::move(reviewer),
+                    shared.qa,
+                    *shared.pharm,
+                    *std::move(clinician),
+                    EnvOrEmpty("LOAD_QC_PASSWORD"),
+                    EnvOrEmpty("LOAD_QC2_PASSWORD"),
+                    EnvOrEmpty("LOAD_QA_PASSWORD"),
+                    EnvOrEmpty("LOAD_PHARM_PASSWORD")};
+  absl::StatusOr<std::unique_ptr<WideLab>> lab =
+      WideLab::Start(*std::move(setup), std::move(people));
+  if (!lab.ok()) {
+    std::cerr << "load_bench: " << lab.status() << "\n";
+    return false;
+  }
+  shared.wide = *std::move(lab);
+  return true;
+}
+
 int Main(int argc, char** argv) {
   Flags flags;
   if (!ParseFlags(argc, argv, flags)) return 2;
@@ -585,6 +651,7 @@ int Main(int argc, char** argv) {
   shared.tech = *std::move(tech);
   shared.tech2 = *std::move(tech2);
   shared.qa = *std::move(qa);
+  if (!flags.wide_setup.empty() && !SetUpWide(flags, shared)) return 1;
   if (!flags.acked_out.empty()) {
     shared.acked.open(flags.acked_out, std::ios::app);
     if (!shared.acked) {
@@ -640,6 +707,7 @@ int Main(int argc, char** argv) {
   workers_done = true;
   prober.join();
   if (shared.acked.is_open()) shared.acked.flush();
+  if (shared.wide) std::cout << shared.wide->Report(start) << "\n";
 
   KindStats writes, all;
   std::string kind_lines;
@@ -647,9 +715,12 @@ int Main(int argc, char** argv) {
   for (int k = 0; k < kKindCount; ++k) {
     KindStats merged;
     for (auto& w : workers) merged.Merge(w->stats(k));
-    if (k < kWriteKinds) writes.Merge(merged);
+    if (k < kWriteKinds || k >= kFirstWide) writes.Merge(merged);
     all.Merge(merged);
-    if ((k == 8 && !shared.qc) || (k == 9 && !shared.pharm)) continue;
+    if ((k == 8 && !shared.qc) || (k == 9 && !shared.pharm) ||
+        (k >= kFirstWide && !shared.wide)) {
+      continue;
+    }
     const KindSummary summary = Summarize(std::move(merged), seconds);
     std::cout << FormatRow(kKinds[k], summary) << "\n";
     // Machine-readable, for run.sh's growth table and tests/load/plot.sh.

@@ -18,7 +18,12 @@
 #        per size; build the load_prefill target too. The pre-filled log does
 #        not pass `cellchain audit verify`: made-up record bytes.),
 #      MIX (unset: technicians and QA, the mix of the earlier figures;
-#        "wide": a QC analyst and a pharmacist read their worklists too),
+#        "wide": QC analysts and a pharmacist read their worklists, enter and
+#        review results and release, issue and take back doses too, on what
+#        tests/load/wide_setup.sh makes once after the stack is up: a few
+#        minutes, its output in STATE_DIR.wide-setup.log),
+#      WIDE_DOSES (12: MIX=wide's pool of doses awaiting release, shared by
+#        all the runs; a release consumes one, 5 pharmacy writes a dose),
 #      PROFILE_SQL (1: the stack's PostgreSQL preloads pg_stat_statements and
 #        each run prints, after its load, the top statements of the cellchain
 #        database by total execution time, per audited write, and the
@@ -71,7 +76,15 @@ echo "stack: ${STACK_LISTEN}, PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_
 summaries=()
 wide=()
 if [[ "${MIX:-}" == wide ]]; then
-  wide=(--qc-user="${STACK_QC_USER}" --pharm-user="${STACK_PHARM_USER}")
+  echo "=== MIX=wide: setting up the lot and ${WIDE_DOSES:-12} doses (${STACK_STATE_DIR}.wide-setup.log)"
+  "${root}/tests/load/wide_setup.sh" "${WIDE_DOSES:-12}" "${STACK_STATE_DIR}.wide" \
+    >"${STACK_STATE_DIR}.wide-setup.log" 2>&1 || {
+    tail -n 20 "${STACK_STATE_DIR}.wide-setup.log" >&2
+    echo "run.sh: tests/load/wide_setup.sh failed (${STACK_STATE_DIR}.wide-setup.log)" >&2
+    exit 1
+  }
+  wide=(--qc-user="${STACK_QC_USER}" --pharm-user="${STACK_PHARM_USER}"
+    --qc2-user="${STACK_QC2_USER}" --wide-setup="${STACK_STATE_DIR}.wide")
 fi
 records_list="${RECORDS:-}"
 figures="${STACK_STATE_DIR}.figures"
@@ -98,6 +111,8 @@ for r in ${records_list:-none}; do
       LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
       LOAD_QC_PASSWORD="${STACK_QC_PASSWORD}" \
       LOAD_PHARM_PASSWORD="${STACK_PHARM_PASSWORD}" \
+      LOAD_QC2_PASSWORD="${STACK_QC2_PASSWORD}" \
+      LOAD_CLIN_PASSWORD="${STACK_CLIN1_PASSWORD}" \
       "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
       --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
       --qa-user="${STACK_QA_USER}" "${wide[@]}" "${profile[@]}" \
