@@ -1,0 +1,133 @@
+// The console's one script (no framework, no inline script: the
+// Content-Security-Policy allows only files of this origin). It logs in,
+// shows the audit trail with its filters and pages, and logs out. Every
+// change sends the X-CSRF-Token header the server bound to the session.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)cellchain_csrf=([^;]*)/);
+  return match ? match[1] : '';
+}
+
+async function api(method, path, body) {
+  const init = { method, headers: {}, credentials: 'same-origin' };
+  if (method !== 'GET') {
+    init.headers['Content-Type'] = 'application/json';
+    init.headers['X-CSRF-Token'] = csrfToken();
+    init.body = JSON.stringify(body || {});
+  }
+  const response = await fetch(path, init);
+  const answer = await response.json();
+  if (!response.ok) {
+    const error = new Error(answer.message || response.statusText);
+    error.status = response.status;
+    throw error;
+  }
+  return answer;
+}
+
+function showError(error) {
+  $('error').textContent = error ? String(error.message || error) : '';
+}
+
+function show(loggedIn, who) {
+  $('login-section').hidden = loggedIn;
+  $('audit-section').hidden = !loggedIn;
+  $('logout').hidden = !loggedIn;
+  $('who').textContent = loggedIn ? who : '';
+}
+
+async function refreshSession() {
+  try {
+    const me = await api('GET', '/api/session');
+    show(true, `${me.user.printedName} (${me.user.userId})`);
+  } catch (error) {
+    show(false);
+    if (error.status !== 401) showError(error);
+  }
+}
+
+// The request's filter from the form; empty fields are left out.
+function auditRequest(pageToken) {
+  const f = new FormData($('audit-form'));
+  const text = (name) => String(f.get(name) || '').trim();
+  const time = (name) => (text(name) ? new Date(text(name)).toISOString() : undefined);
+  const filter = {};
+  if (text('entityType')) filter.entity = { type: text('entityType'), id: text('entityId') };
+  if (text('din')) filter.din = text('din');
+  if (text('actorUserId')) filter.actorUserId = text('actorUserId');
+  if (text('action')) filter.action = text('action');
+  if (time('recordedFrom')) filter.recordedFrom = time('recordedFrom');
+  if (time('recordedBefore')) filter.recordedBefore = time('recordedBefore');
+  return {
+    filter,
+    order: text('order'),
+    page: { pageSize: Number(text('pageSize')) || 50, pageToken: pageToken || '' },
+  };
+}
+
+let nextPageToken = '';
+
+function cell(row, text) {
+  const td = document.createElement('td');
+  td.textContent = text;  // never innerHTML: records are data, not markup
+  row.appendChild(td);
+}
+
+async function loadAudit(append) {
+  showError(null);
+  try {
+    const answer = await api('POST', '/api/audit/records',
+                             auditRequest(append ? nextPageToken : ''));
+    const body = $('audit-table').tBodies[0];
+    if (!append) body.replaceChildren();
+    for (const view of answer.records) {
+      const r = view.record || {};
+      const row = document.createElement('tr');
+      cell(row, view.logIndex);
+      cell(row, r.recordedAt || '');
+      cell(row, r.service || '');
+      cell(row, r.action || '');
+      cell(row, r.entity ? `${r.entity.type} ${r.entity.id}` : '');
+      cell(row, r.actor ? r.actor.userId : '');
+      cell(row, r.actor ? r.actor.role : '');
+      body.appendChild(row);
+    }
+    nextPageToken = answer.page ? answer.page.nextPageToken : '';
+    $('audit-more').hidden = !nextPageToken;
+  } catch (error) {
+    showError(error);
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showError(null);
+    const f = new FormData(event.target);
+    try {
+      await api('POST', '/api/login', { userId: f.get('userId'), password: f.get('password') });
+      event.target.reset();
+      await refreshSession();
+      await loadAudit(false);
+    } catch (error) {
+      showError(error);
+    }
+  });
+  $('logout').addEventListener('click', async () => {
+    try {
+      await api('POST', '/api/logout', {});
+    } catch (error) {
+      showError(error);
+    }
+    show(false);
+  });
+  $('audit-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadAudit(false);
+  });
+  $('audit-more').addEventListener('click', () => loadAudit(true));
+  refreshSession();
+});

@@ -1,0 +1,334 @@
+// cellchain-web against a real cellchaind: a QA user logs in over HTTPS and
+// reads the audit trail; every route of the table refused without a
+// session (401) and to every role it does not name (403), served to those
+// it names; a change without the CSRF token refused with nothing written;
+// the cookie of a session logged out refused.
+#include <httplib.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clients/web/console.h"
+#include "clients/web/routes.h"
+#include "gtest/gtest.h"
+#include "services/common/auth/roles.h"
+#include "services/common/testing/status_matchers.h"
+#include "tests/e2e/e2e_test.h"
+#include "absl/strings/str_replace.h"
+
+extern char** environ;
+
+namespace cellchain::e2e {
+namespace {
+
+// cellchain-web started against `target` on 127.0.0.1:0 with the test PKI
+// (cellchaind's server certificate for HTTPS, qa-ws-01 as its workstation);
+// its port read from its web_started line.
+class WebProcess {
+ public:
+  WebProcess(const std::string& target, std::string* error) {
+    log_path_ = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR")
+                                                  : "/tmp") +
+                "/cellchain-web-log-" + std::to_string(getpid());
+    std::vector<std::string> args = {
+        BinDir() + "/cellchain-web",
+        "--listen=127.0.0.1:0",
+        "--https-cert=" + Pki() + "/server/cellchaind.crt",
+        "--https-key=" + Pki() + "/server/cellchaind.key",
+        "--target=" + target,
+        "--ca=" + Pki() + "/ca.crt",
+        "--cert=" + Pki() + "/clients/qa-ws-01.crt",
+        "--key=" + Pki() + "/clients/qa-ws-01.key"};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) !=
+        0) {
+      pid_ = -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    const std::regex started("event=web_started .*port=([0-9]+)");
+    for (int i = 0; pid_ > 0 && i < 500; ++i) {
+      std::smatch match;
+      std::string log = Log();
+      if (std::regex_search(log, match, started)) {
+        port_ = std::stoi(match[1]);
+        return;
+      }
+      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    *error = "cellchain-web did not start:\n" + Log();
+  }
+  ~WebProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    unlink(log_path_.c_str());
+  }
+  int port() const { return port_; }
+  std::string Log() const {
+    std::ifstream in(log_path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+ private:
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// A browser: HTTPS trusting only the test CA, keeping the two cookies the
+// console sets.
+class Browser {
+ public:
+  explicit Browser(int port) : client_("localhost", port) {
+    signal(SIGPIPE, SIG_IGN);  // a refused connection is a failed Result
+    client_.set_ca_cert_path((Pki() + "/ca.crt").c_str());
+    client_.enable_server_certificate_verification(true);
+  }
+
+  httplib::Result Send(const std::string& method, const std::string& path,
+                       const std::string& body = "", bool with_csrf = true) {
+    httplib::Headers headers;
+    std::string cookie;
+    for (const auto& [name, value] : cookies_) {
+      cookie += name + "=" + value + "; ";
+    }
+    if (!cookie.empty()) headers.emplace("Cookie", cookie);
+    if (with_csrf && cookies_.count(web::kCsrfCookie) > 0) {
+      headers.emplace(web::kCsrfHeader, cookies_[web::kCsrfCookie]);
+    }
+    httplib::Result result =
+        method == "GET"
+            ? client_.Get(path.c_str(), headers)
+            : client_.Post(path.c_str(), headers, body, "application/json");
+    if (result) {
+      for (size_t i = 0; i < result->get_header_value_count("Set-Cookie");
+           ++i) {
+        std::string line = result->get_header_value("Set-Cookie", i);
+        std::smatch match;
+        if (std::regex_search(line, match, std::regex("^([^=]+)=([^;]*)"))) {
+          if (line.find("Max-Age=0") != std::string::npos) {
+            cookies_.erase(match[1]);
+          } else {
+            cookies_[match[1]] = match[2];
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  httplib::Result Login(const std::string& user, const std::string& password) {
+    return Send("POST", "/api/login",
+                "{\"userId\":\"" + user + "\",\"password\":\"" + password +
+                    "\"}");
+  }
+
+  std::map<std::string, std::string>& cookies() { return cookies_; }
+
+ private:
+  httplib::SSLClient client_;
+  std::map<std::string, std::string> cookies_;
+};
+
+constexpr char kOpenSessions[] =
+    "SELECT count(*) FROM cellchain_identity.sessions WHERE ended_at IS NULL";
+
+int StatusOf(const httplib::Result& result) {
+  if (result && result->status >= 400) {
+    std::cerr << "HTTP " << result->status << ": " << result->body << "\n";
+  }
+  return result ? result->status : -1;
+}
+
+class WebConsoleE2eTest : public E2eTest {
+ protected:
+  WebConsoleE2eTest() : E2eTest("web-console-sessions") {}
+
+  void SetUp() override {
+    SetUpWithAdmin();
+    if (HasFatalFailure()) return;
+    std::string error;
+    web_ = std::make_unique<WebProcess>(daemon_->target(), &error);
+    ASSERT_GT(web_->port(), 0) << error;
+  }
+
+  std::unique_ptr<WebProcess> web_;
+};
+
+TEST_F(WebConsoleE2eTest, QaLogsInAndReadsTheAuditTrail) {
+  CC_ASSERT_OK(AddUser(kQuinn).status());
+  Browser browser(web_->port());
+
+  httplib::Result page = browser.Send("GET", "/");
+  ASSERT_EQ(StatusOf(page), 200);
+  EXPECT_NE(page->body.find("Audit trail"), std::string::npos);
+  EXPECT_EQ(page->get_header_value("Content-Security-Policy"),
+            "default-src 'self'; script-src 'self'; frame-ancestors 'none'");
+  EXPECT_EQ(page->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(page->get_header_value("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(page->body.find("<script>"), std::string::npos)
+      << "no inline script";
+  httplib::Result script = browser.Send("GET", "/console.js");
+  ASSERT_EQ(StatusOf(script), 200);
+  EXPECT_NE(script->get_header_value("Content-Type").find("javascript"),
+            std::string::npos);
+
+  httplib::Result wrong = browser.Login(kQuinn.user_id, "not the password");
+  EXPECT_EQ(StatusOf(wrong), 401);
+  EXPECT_EQ(browser.cookies().count(web::kSessionCookie), 0u);
+
+  httplib::Result login = browser.Login(kQuinn.user_id, kQuinn.password);
+  ASSERT_EQ(StatusOf(login), 200) << (login ? login->body : "");
+  EXPECT_EQ(login->get_header_value("Cache-Control"), "no-store");
+  const std::string token = browser.cookies()[web::kSessionCookie];
+  ASSERT_EQ(token.size(), 43u);
+  EXPECT_EQ(login->body.find(token), std::string::npos)
+      << "the script never sees the session token";
+  bool secure_cookie = false;
+  for (size_t i = 0; i < login->get_header_value_count("Set-Cookie"); ++i) {
+    std::string line = login->get_header_value("Set-Cookie", i);
+    if (line.rfind(std::string(web::kSessionCookie) + "=", 0) == 0) {
+      secure_cookie =
+          line.find("; Secure;") != std::string::npos &&
+          line.find("HttpOnly") != std::string::npos &&
+          line.find("SameSite=Strict") != std::string::npos &&
+          line.find("Path=/") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(secure_cookie);
+  EXPECT_NE(login->body.find("Quinn Quality"), std::string::npos);
+
+  // The login itself is in the trail: newest first, two a page.
+  httplib::Result records = browser.Send(
+      "POST", "/api/audit/records",
+      R"({"filter":{"actorUserId":"quinn"},"order":"ORDER_NEWEST_FIRST",)"
+      R"("page":{"pageSize":2}})");
+  ASSERT_EQ(StatusOf(records), 200) << (records ? records->body : "");
+  EXPECT_NE(records->body.find("\"userId\":\"quinn\""), std::string::npos)
+      << records->body;
+  EXPECT_EQ(records->get_header_value("Cache-Control"), "no-store");
+  std::smatch next;
+  ASSERT_TRUE(std::regex_search(records->body, next,
+                                std::regex("\"nextPageToken\":\"([^\"]+)\"")))
+      << "quinn has more than 2 records (user created, password set, logins)";
+  httplib::Result page2 = browser.Send(
+      "POST", "/api/audit/records",
+      R"({"filter":{"actorUserId":"quinn"},"order":"ORDER_NEWEST_FIRST",)"
+      R"("page":{"pageSize":2,"pageToken":")" +
+          next[1].str() + "\"}}");
+  ASSERT_EQ(StatusOf(page2), 200);
+  EXPECT_NE(page2->body, records->body);
+
+  httplib::Result bad = browser.Send("POST", "/api/audit/records",
+                                     R"({"filter":{"colour":"red"}})");
+  EXPECT_EQ(StatusOf(bad), 400);
+
+  // The server's log names routes and statuses, never a body.
+  const std::string log = web_->Log();
+  EXPECT_NE(log.find("route=/api/audit/records"), std::string::npos) << log;
+  EXPECT_EQ(log.find(kQuinn.password), std::string::npos);
+  EXPECT_EQ(log.find("actorUserId"), std::string::npos);
+  EXPECT_EQ(log.find(token), std::string::npos);
+}
+
+// The route x role matrix, from the table: no session 401 everywhere; each
+// role not named 403; each role named neither 401 nor 403.
+TEST_F(WebConsoleE2eTest, EveryRouteRefusesWithoutSessionAndToOtherRoles) {
+  std::map<auth::Role, std::unique_ptr<Browser>> browsers;
+  for (auth::Role role : auth::AllRoles()) {
+    const std::string name = auth::RoleName(role);
+    const std::string user = "web-" + absl::StrReplaceAll(name, {{"_", "-"}});
+    const std::string password = "the console for " + name + " works";
+    CC_ASSERT_OK(
+        AddUser("qa-ws-01", user, "Web " + name, name, password).status());
+    browsers[role] = std::make_unique<Browser>(web_->port());
+    ASSERT_EQ(StatusOf(browsers[role]->Login(user, password)), 200) << name;
+  }
+  Browser anonymous(web_->port());
+  int checked = 0;
+  for (const web::Route& route : web::Routes()) {
+    if (route.access == web::Access::kPublic) continue;
+    if (route.effect == web::SessionEffect::kEnds) continue;  // below
+    EXPECT_EQ(StatusOf(anonymous.Send(route.method, route.path, "{}")), 401)
+        << route.method << " " << route.path;
+    for (auth::Role role : auth::AllRoles()) {
+      const int status =
+          StatusOf(browsers[role]->Send(route.method, route.path, "{}"));
+      if (web::Allows(route, {role})) {
+        EXPECT_NE(status, 401) << route.path << " " << auth::RoleName(role);
+        EXPECT_NE(status, 403) << route.path << " " << auth::RoleName(role);
+      } else {
+        EXPECT_EQ(status, 403) << route.path << " " << auth::RoleName(role);
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 3 * static_cast<int>(auth::AllRoles().size()));
+  EXPECT_EQ(StatusOf(anonymous.Send("GET", "/api/no-such-route")), 404);
+  EXPECT_EQ(StatusOf(anonymous.Send("POST", "/api/logout", "{}")), 401);
+}
+
+TEST_F(WebConsoleE2eTest, AChangeWithoutTheCsrfTokenIsRefusedAndWritesNothing) {
+  CC_ASSERT_OK(AddUser(kQuinn).status());
+  Browser browser(web_->port());
+  ASSERT_EQ(StatusOf(browser.Login(kQuinn.user_id, kQuinn.password)), 200);
+  const int64_t sessions_before =
+      Count(kOpenSessions);
+
+  httplib::Result refused =
+      browser.Send("POST", "/api/logout", "{}", /*with_csrf=*/false);
+  EXPECT_EQ(StatusOf(refused), 403);
+  EXPECT_NE(refused->body.find("CSRF_TOKEN_MISSING"), std::string::npos);
+  browser.cookies()[web::kCsrfCookie] = std::string(64, '0');
+  EXPECT_EQ(StatusOf(browser.Send("POST", "/api/logout", "{}")), 403)
+      << "a value not bound to this session";
+  EXPECT_EQ(
+      Count(kOpenSessions),
+      sessions_before)
+      << "nothing written: the session is still open";
+  EXPECT_EQ(StatusOf(browser.Send("GET", "/api/session")), 200);
+}
+
+TEST_F(WebConsoleE2eTest, TheCookieOfASessionLoggedOutIsRefused) {
+  CC_ASSERT_OK(AddUser(kQuinn).status());
+  Browser browser(web_->port());
+  ASSERT_EQ(StatusOf(browser.Login(kQuinn.user_id, kQuinn.password)), 200);
+  const auto kept = browser.cookies();  // what another profile copied
+
+  httplib::Result out = browser.Send("POST", "/api/logout", "{}");
+  ASSERT_EQ(StatusOf(out), 200) << (out ? out->body : "");
+  EXPECT_EQ(browser.cookies().count(web::kSessionCookie), 0u)
+      << "logout clears the cookie";
+
+  Browser other(web_->port());
+  other.cookies() = kept;
+  EXPECT_EQ(StatusOf(other.Send("GET", "/api/session")), 401);
+  EXPECT_EQ(StatusOf(other.Send("POST", "/api/audit/records", "{}")), 401);
+}
+
+}  // namespace
+}  // namespace cellchain::e2e
