@@ -43,13 +43,14 @@ show_daemon_log() {
 
 # start_daemon PIDFILE LOG LISTEN SERVE_ARGS...: starts `cellchaind
 # SERVE_ARGS...` detached, unless the one of PIDFILE runs (and was not
-# rebuilt since); refuses when another process holds LISTEN's port.
+# rebuilt since, or STACK_KEEP_RUNNING=1: a fault run restarting only what
+# it killed); refuses when another process holds LISTEN's port.
 start_daemon() {
   local pidfile="$1" log="$2" listen="$3" pid
   shift 3
   mkdir -p -- "$(dirname -- "${pidfile}")" "$(dirname -- "${log}")"
   if pid="$(daemon_pid "${pidfile}")"; then
-    if [[ "${STACK_CELLCHAIND}" -nt "${pidfile}" ]]; then
+    if [[ "${STACK_CELLCHAIND}" -nt "${pidfile}" && "${STACK_KEEP_RUNNING:-0}" != 1 ]]; then
       say "cellchaind was rebuilt: restarting it"
       stop_daemon "${pidfile}"
     else
