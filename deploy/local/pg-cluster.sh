@@ -345,7 +345,8 @@ write_config() {
 # PGSTATSTATEMENTS_CELLCHAIN=1: per-statement costs (top-level statements)
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.max = 5000
-pg_stat_statements.track = top"
+pg_stat_statements.track = top
+pg_stat_statements.track_planning = on"
   fi
   local conf="${REAL}/data/cellchain.conf" hba="${REAL}/data/pg_hba.conf"
   cat >"${conf}" <<EOF

@@ -31,7 +31,7 @@ SELECT s.userid::text || '/' || s.queryid::text AS key,
        s.calls::float8, s.total_exec_time, s.rows::float8,
        s.shared_blks_hit::float8, s.shared_blks_read::float8,
        s.shared_blks_dirtied::float8, s.shared_blks_written::float8,
-       s.wal_bytes::float8
+       s.wal_bytes::float8, s.plans::float8, s.total_plan_time
   FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
   LEFT JOIN pg_roles r ON r.oid = s.userid
  WHERE d.datname = $1 AND s.toplevel)sql";
@@ -58,6 +58,8 @@ void AddCounters(StatementCost& to, const StatementCost& from, double sign) {
   to.blocks_dirtied += sign * from.blocks_dirtied;
   to.blocks_written += sign * from.blocks_written;
   to.wal_bytes += sign * from.wal_bytes;
+  to.plans += sign * from.plans;
+  to.plan_ms += sign * from.plan_ms;
 }
 
 std::string PerWrite(double value, int64_t writes) {
@@ -124,8 +126,9 @@ absl::StatusOr<SqlProfile::Snapshot> SqlProfile::Take() {
     double* fields[] = {&cost.calls,          &cost.total_ms,
                         &cost.rows,           &cost.blocks_hit,
                         &cost.blocks_read,    &cost.blocks_dirtied,
-                        &cost.blocks_written, &cost.wal_bytes};
-    for (int c = 0; c < 8; ++c) {
+                        &cost.blocks_written, &cost.wal_bytes,
+                        &cost.plans,          &cost.plan_ms};
+    for (int c = 0; c < 10; ++c) {
       absl::StatusOr<double> value = rows->GetDouble(r, c + 2);
       if (!value.ok()) return value.status();
       *fields[c] = *value;
@@ -282,21 +285,25 @@ void SqlProfile::Report(int64_t writes, int top, std::ostream& out,
       "  per write: %s statements (%d kinds), %s transactions "
       "(pg_stat_database, flushed up to 1 s late), %s\n"
       "  per write: %s ms of statement execution (waits for locks and WAL "
-      "flush included)\n",
+      "flush included), %s plans taking %.3f ms (a prepared statement "
+      "planned again: a custom plan)\n",
       database_, writes, PerWrite(all.calls, writes), run.size(),
       PerWrite(static_cast<double>(transactions_after_ - transactions_before_),
                writes),
-      round_trips, PerWrite(all.total_ms, writes));
-  out << absl::StrFormat("  %5s %7s %8s %7s %6s %7s %6s %6s %6s %8s  %s\n",
-                         "time%", "calls/w", "mean ms", "ms/w", "rows/w",
-                         "hit/w", "read/w", "dirt/w", "wr/w", "WAL B/w",
-                         "statement");
+      round_trips, PerWrite(all.total_ms, writes), PerWrite(all.plans, writes),
+      all.plan_ms / static_cast<double>(writes));
+  out << absl::StrFormat(
+      "  %5s %7s %8s %7s %7s %8s %6s %7s %6s %6s %6s %8s  %s\n", "time%",
+      "calls/w", "mean ms", "ms/w", "plans/w", "plan ms/w", "rows/w", "hit/w",
+      "read/w", "dirt/w", "wr/w", "WAL B/w", "statement");
   auto row = [&](const StatementCost& s) {
     out << absl::StrFormat(
-        "  %5.1f %7s %8.3f %7s %6s %7s %6s %6s %6s %8.0f  %s\n",
+        "  %5.1f %7s %8.3f %7s %7s %8s %6s %7s %6s %6s %6s %8.0f  %s\n",
         all.total_ms > 0 ? 100.0 * s.total_ms / all.total_ms : 0.0,
         PerWrite(s.calls, writes), s.total_ms / s.calls,
-        PerWrite(s.total_ms, writes), PerWrite(s.rows, writes),
+        PerWrite(s.total_ms, writes), PerWrite(s.plans, writes),
+        absl::StrFormat("%.3f", s.plan_ms / static_cast<double>(writes)),
+        PerWrite(s.rows, writes),
         PerWrite(s.blocks_hit, writes), PerWrite(s.blocks_read, writes),
         PerWrite(s.blocks_dirtied, writes), PerWrite(s.blocks_written, writes),
         s.wal_bytes / static_cast<double>(writes), OneLine(s.query, 150));

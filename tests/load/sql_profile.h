@@ -35,6 +35,7 @@ namespace cellchain::load {
 struct StatementCost {
   std::string query;
   double calls = 0, total_ms = 0, rows = 0;
+  double plans = 0, plan_ms = 0;  // planning (track_planning on)
   double blocks_hit = 0, blocks_read = 0, blocks_dirtied = 0,
          blocks_written = 0, wal_bytes = 0;
 };
