@@ -28,6 +28,21 @@ void Sign(common::ESignature* signature, const std::string& password,
   signature->set_meaning(meaning);
 }
 
+// Sends `request` through `method` of `stub` as `person`, timed as `kind`,
+// its own request id as x-request-id.
+template <typename Stub, typename Request, typename Response>
+bool Send(const WideTimer& timed, WideKind kind, const Person& person,
+          Stub& stub,
+          grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                       Response*),
+          const Request& request, Response* response) {
+  return timed(kind, [&] {
+    return (stub.*method)(
+        CallContext(person, request.context().request_id()).get(), request,
+        response);
+  });
+}
+
 }  // namespace
 
 absl::StatusOr<WideSetup> ReadWideSetup(const std::string& path) {
@@ -188,11 +203,8 @@ void WideWorker::AnalystStep() {
       approval->set_password(people.qa_password);
       approval->set_meaning(common::SIGNATURE_MEANING_APPROVED);
     }
-    if (!timed_(kWideEnterResult, [&] {
-          return analyst_qc_->EnterResult(
-              CallContext(people.analyst, result.context().request_id()).get(),
-              result, &entered);
-        })) {
+    if (!Send(timed_, kWideEnterResult, people.analyst, *analyst_qc_,
+              &qc::QcService::Stub::EnterResult, result, &entered)) {
       return;
     }
     state.latest_result_id = entered.result().result_id();
@@ -203,11 +215,8 @@ void WideWorker::AnalystStep() {
   Sign(review.mutable_signature(), people.reviewer_password,
        common::SIGNATURE_MEANING_REVIEWED);
   qc::ReviewResultResponse reviewed;
-  timed_(kWideReviewResult, [&] {
-    return reviewer_qc_->ReviewResult(
-        CallContext(people.reviewer, review.context().request_id()).get(),
-        review, &reviewed);
-  });
+  Send(timed_, kWideReviewResult, people.reviewer, *reviewer_qc_,
+       &qc::QcService::Stub::ReviewResult, review, &reviewed);
 }
 
 void WideWorker::DoseStep() {
@@ -250,12 +259,9 @@ bool WideWorker::ReleaseDose() {
   Sign(request.mutable_signature(), lab_.people().pharmacist_password,
        common::SIGNATURE_MEANING_RELEASED);
   dose::ReleaseDoseResponse response;
-  return timed_(kWideReleaseDose, [&] {
-    return pharm_dose_->ReleaseDose(
-        CallContext(lab_.people().pharmacist, request.context().request_id())
-            .get(),
-        request, &response);
-  });
+  return Send(timed_, kWideReleaseDose, lab_.people().pharmacist,
+              *pharm_dose_, &dose::DoseService::Stub::ReleaseDose, request,
+              &response);
 }
 
 bool WideWorker::IssueDose() {
@@ -266,13 +272,8 @@ bool WideWorker::IssueDose() {
   request.set_condition(kCondition);
   request.set_seal_intact(true);
   dose::IssueDoseResponse response;
-  if (!timed_(kWideIssueDose, [&] {
-        return pharm_dose_->IssueDose(
-            CallContext(lab_.people().pharmacist,
-                        request.context().request_id())
-                .get(),
-            request, &response);
-      })) {
+  if (!Send(timed_, kWideIssueDose, lab_.people().pharmacist, *pharm_dose_,
+            &dose::DoseService::Stub::IssueDose, request, &response)) {
     return false;
   }
   issue_handoff_id_ = response.handoff_id();
@@ -287,12 +288,9 @@ bool WideWorker::AcceptIssued() {
   request.set_condition(kCondition);
   request.set_seal_intact(true);
   custody::AcceptHandoffResponse response;
-  return timed_(kWideAcceptIssued, [&] {
-    return clinician_custody_->AcceptHandoff(
-        CallContext(lab_.people().clinician, request.context().request_id())
-            .get(),
-        request, &response);
-  });
+  return Send(timed_, kWideAcceptIssued, lab_.people().clinician,
+              *clinician_custody_, &custody::CustodyService::Stub::AcceptHandoff,
+              request, &response);
 }
 
 bool WideWorker::HandBack() {
@@ -303,12 +301,10 @@ bool WideWorker::HandBack() {
   request.set_condition(kCondition);
   request.set_seal_intact(true);
   custody::InitiateHandoffResponse response;
-  return timed_(kWideHandBack, [&] {
-    return clinician_custody_->InitiateHandoff(
-        CallContext(lab_.people().clinician, request.context().request_id())
-            .get(),
-        request, &response);
-  });
+  return Send(timed_, kWideHandBack, lab_.people().clinician,
+              *clinician_custody_,
+              &custody::CustodyService::Stub::InitiateHandoff, request,
+              &response);
 }
 
 bool WideWorker::ReturnDose() {
@@ -321,12 +317,9 @@ bool WideWorker::ReturnDose() {
   request.set_condition(kCondition);
   request.set_seal_intact(true);
   dose::ReturnDoseResponse response;
-  return timed_(kWideReturnDose, [&] {
-    return pharm_dose_->ReturnDose(
-        CallContext(lab_.people().pharmacist, request.context().request_id())
-            .get(),
-        request, &response);
-  });
+  return Send(timed_, kWideReturnDose, lab_.people().pharmacist,
+              *pharm_dose_, &dose::DoseService::Stub::ReturnDose, request,
+              &response);
 }
 
 }  // namespace cellchain::load
