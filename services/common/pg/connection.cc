@@ -351,12 +351,12 @@ Connection::PipelineOutcome Connection::RunStatements(
       // Without a Sync nothing sent so far can commit; the session is left
       // mid-pipeline, so it must be reset before reuse.
       state_->going_away = true;
-      return fail(StatusFromResult(nullptr, conn), i);
+      return fail(SessionFailure(conn), i);
     }
   }
   if (PQpipelineSync(conn) != 1) {
     state_->going_away = true;
-    return fail(StatusFromResult(nullptr, conn), n - 1);
+    return fail(SessionFailure(conn), n - 1);
   }
 
   // Results arrive in order; each command's results end with a null. After
@@ -372,7 +372,7 @@ Connection::PipelineOutcome Connection::RunStatements(
     if (result.get() == nullptr) {
       if (PQstatus(conn) == CONNECTION_BAD || ++index > m) {
         if (first_error.ok()) {
-          first_error = StatusFromResult(nullptr, conn);
+          first_error = SessionFailure(conn);
           failed = commands[std::min(index, m - 1)].statement;
         }
         state_->going_away = true;
@@ -407,7 +407,7 @@ Connection::PipelineOutcome Connection::RunStatements(
   first_error = OnReadOnlyServer(std::move(first_error));
   if (!state_->going_away && PQexitPipelineMode(conn) != 1) {
     state_->going_away = true;
-    if (first_error.ok()) first_error = StatusFromResult(nullptr, conn);
+    if (first_error.ok()) first_error = SessionFailure(conn);
   }
   return outcome;
 }

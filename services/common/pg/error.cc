@@ -85,6 +85,13 @@ absl::Status StatusFromResult(const PGresult* result, const PGconn* conn) {
   return absl::InternalError(absl::StrCat("libpq: ", message));
 }
 
+absl::Status SessionFailure(const PGconn* conn) {
+  absl::Status status = StatusFromResult(nullptr, conn);
+  if (absl::IsUnavailable(status) || conn == nullptr) return status;
+  return absl::UnavailableError(absl::StrCat(
+      "database session failed and is replaced: ", status.message()));
+}
+
 std::string SqlStateOf(const absl::Status& status) {
   absl::optional<absl::Cord> payload =
       status.GetPayload(ToAbsl(kSqlStatePayloadUrl));

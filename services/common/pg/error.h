@@ -64,6 +64,13 @@ absl::Status StatusFromSqlState(std::string_view sqlstate,
 // consulted for connection loss and may be null.
 absl::Status StatusFromResult(const PGresult* result, const PGconn* conn);
 
+// The failure of a session that libpq gave up on mid-exchange (a send or
+// Sync refused, results that end early, the pipeline not left), when the
+// session is replaced: UNAVAILABLE, so the caller retries with the same
+// request id, whether or not libpq has yet marked it CONNECTION_BAD (in a
+// failover it often has not, and its message may be empty).
+absl::Status SessionFailure(const PGconn* conn);
+
 // The SQLSTATE carried by a status made here, or "".
 std::string SqlStateOf(const absl::Status& status);
 

@@ -1,8 +1,15 @@
 #include "services/common/pg/error.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <string>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/pg/params.h"
 #include "services/common/status/status.h"
@@ -11,6 +18,7 @@ namespace cellchain::pg {
 namespace {
 
 using absl::StatusCode;
+using ::testing::HasSubstr;
 
 TEST(SqlStateTest, MapsEachSqlStateToTheDocumentedCode) {
   struct Case {
@@ -99,6 +107,35 @@ TEST(SqlStateTest, ReadOnlyServerRefusalIsUnavailableAndSaysNothingWritten) {
 
 TEST(SqlStateTest, MissingResultWithoutConnectionIsInternal) {
   EXPECT_EQ(StatusFromResult(nullptr, nullptr).code(), StatusCode::kInternal);
+}
+
+// A session libpq has not (yet) marked CONNECTION_BAD and that has no error
+// message, as in a failover mid-pipeline: a listener that never answers.
+TEST(SqlStateTest, AFailedSessionIsUnavailableEvenBeforeLibpqMarksItBad) {
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  ASSERT_EQ(
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::string conninfo =
+      absl::StrCat("host=127.0.0.1 port=", ntohs(address.sin_port),
+                   " sslmode=disable connect_timeout=2");
+  PGconn* conn = PQconnectStart(conninfo.c_str());
+  ASSERT_NE(conn, nullptr);
+  ASSERT_NE(PQstatus(conn), CONNECTION_BAD);
+
+  EXPECT_EQ(StatusFromResult(nullptr, conn).code(), StatusCode::kInternal);
+  absl::Status failed = SessionFailure(conn);
+  EXPECT_EQ(failed.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(failed.message()),
+              HasSubstr("database session failed and is replaced"));
+  PQfinish(conn);
+  close(listener);
 }
 
 TEST(ParamTest, NumbersAndBoolsAreSentExactly) {
