@@ -438,12 +438,19 @@ cmd_start() {
 cmd_status() {
   local rc=0 r pid n out
   echo "== etcd ($(etcd_endpoints))"
-  etcdctl_ endpoint health 2>&1 || rc=1
+  local etcd_up=1
+  etcdctl_ endpoint health 2>&1 || etcd_up=0
   echo "== Patroni (${HA_PATRONI_SCOPE})"
-  if out="$(patronictl_ list 2>&1)"; then echo "${out}"; else echo "${out}"; rc=1; fi
-  out="$(members || true)"
-  grep -q ' Leader running ' <<<"${out}" || { echo "no running leader"; rc=1; }
-  grep -Eq ' Sync Standby (streaming|running) ' <<<"${out}" || { echo "no synchronous standby"; rc=1; }
+  if ((etcd_up)); then
+    if out="$(patronictl_ list 2>&1)"; then echo "${out}"; else echo "${out}"; rc=1; fi
+    out="$(members || true)"
+    grep -q ' Leader running ' <<<"${out}" || { echo "no running leader"; rc=1; }
+    grep -Eq ' Sync Standby (streaming|running) ' <<<"${out}" || { echo "no synchronous standby"; rc=1; }
+  else
+    # patronictl would retry the dead etcd for minutes.
+    echo "not asked: etcd is not healthy (run up)"
+    rc=1
+  fi
   for n in 1 2 3; do
     pid="$(postmaster_of "${n}")" || { echo "pg${n}: PostgreSQL not running"; rc=1; }
   done
