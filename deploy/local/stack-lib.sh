@@ -63,8 +63,17 @@ start_daemon() {
     die "${listen} is taken by another process; free it or choose another port"
   fi
   echo "=== $(date -u +%FT%TZ) ${PROG}: starting cellchaind ===" >>"${log}"
-  # setsid: not killed by a Ctrl-C in the terminal that ran `up`.
-  setsid nohup "${STACK_CELLCHAIND}" "$@" >>"${log}" 2>&1 </dev/null &
+  # setsid: not killed by a Ctrl-C in the terminal that ran `up`. No
+  # descriptor of the caller's beyond 2 is inherited (a lock held by the
+  # script that ran `up`, say, would otherwise be held as long as cellchaind
+  # lives).
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      if [[ "${fd}" =~ ^[0-9]+$ ]] && ((fd > 2)); then eval "exec ${fd}>&-" 2>/dev/null || true; fi
+    done
+    exec setsid nohup "${STACK_CELLCHAIND}" "$@" >>"${log}" 2>&1 </dev/null
+  ) &
   echo "$!" >"${pidfile}"
   say "cellchaind started (pid $!), waiting until healthy on ${listen}"
 }
