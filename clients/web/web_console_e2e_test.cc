@@ -5,99 +5,26 @@
 // the cookie of a session logged out refused.
 #include <httplib.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
-#include <chrono>
-#include <fstream>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "absl/strings/str_replace.h"
 #include "clients/web/console.h"
 #include "clients/web/routes.h"
 #include "gtest/gtest.h"
 #include "services/common/auth/roles.h"
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/e2e_test.h"
-#include "absl/strings/str_replace.h"
-
-extern char** environ;
+#include "tests/web/console_process.h"
 
 namespace cellchain::e2e {
 namespace {
-
-// cellchain-web started against `target` on 127.0.0.1:0 with the test PKI
-// (cellchaind's server certificate for HTTPS, qa-ws-01 as its workstation);
-// its port read from its web_started line.
-class WebProcess {
- public:
-  WebProcess(const std::string& target, std::string* error) {
-    log_path_ = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR")
-                                                  : "/tmp") +
-                "/cellchain-web-log-" + std::to_string(getpid());
-    std::vector<std::string> args = {
-        BinDir() + "/cellchain-web",
-        "--listen=127.0.0.1:0",
-        "--https-cert=" + Pki() + "/server/cellchaind.crt",
-        "--https-key=" + Pki() + "/server/cellchaind.key",
-        "--target=" + target,
-        "--ca=" + Pki() + "/ca.crt",
-        "--cert=" + Pki() + "/clients/qa-ws-01.crt",
-        "--key=" + Pki() + "/clients/qa-ws-01.key"};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) !=
-        0) {
-      pid_ = -1;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    const std::regex started("event=web_started .*port=([0-9]+)");
-    for (int i = 0; pid_ > 0 && i < 500; ++i) {
-      std::smatch match;
-      std::string log = Log();
-      if (std::regex_search(log, match, started)) {
-        port_ = std::stoi(match[1]);
-        return;
-      }
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    *error = "cellchain-web did not start:\n" + Log();
-  }
-  ~WebProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    unlink(log_path_.c_str());
-  }
-  int port() const { return port_; }
-  std::string Log() const {
-    std::ifstream in(log_path_);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
- private:
-  std::string log_path_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 // A browser: HTTPS trusting only the test CA, keeping the two cookies the
 // console sets.
@@ -142,9 +69,9 @@ class Browser {
   }
 
   httplib::Result Login(const std::string& user, const std::string& password) {
-    return Send("POST", "/api/login",
-                "{\"userId\":\"" + user + "\",\"password\":\"" + password +
-                    "\"}");
+    return Send(
+        "POST", "/api/login",
+        "{\"userId\":\"" + user + "\",\"password\":\"" + password + "\"}");
   }
 
   std::map<std::string, std::string>& cookies() { return cookies_; }
@@ -171,12 +98,23 @@ class WebConsoleE2eTest : public E2eTest {
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
+    log_path_ =
+        std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+        "/cellchain-web-log-" + std::to_string(getpid());
     std::string error;
-    web_ = std::make_unique<WebProcess>(daemon_->target(), &error);
-    ASSERT_GT(web_->port(), 0) << error;
+    web_ =
+        web_test::ConsoleProcess::Start(daemon_->target(), log_path_, &error);
+    ASSERT_NE(web_, nullptr) << error;
   }
 
-  std::unique_ptr<WebProcess> web_;
+  void TearDown() override {
+    web_.reset();
+    unlink(log_path_.c_str());
+    E2eTest::TearDown();
+  }
+
+  std::string log_path_;
+  std::unique_ptr<web_test::ConsoleProcess> web_;
 };
 
 TEST_F(WebConsoleE2eTest, QaLogsInAndReadsTheAuditTrail) {
@@ -212,11 +150,10 @@ TEST_F(WebConsoleE2eTest, QaLogsInAndReadsTheAuditTrail) {
   for (size_t i = 0; i < login->get_header_value_count("Set-Cookie"); ++i) {
     std::string line = login->get_header_value("Set-Cookie", i);
     if (line.rfind(std::string(web::kSessionCookie) + "=", 0) == 0) {
-      secure_cookie =
-          line.find("; Secure;") != std::string::npos &&
-          line.find("HttpOnly") != std::string::npos &&
-          line.find("SameSite=Strict") != std::string::npos &&
-          line.find("Path=/") != std::string::npos;
+      secure_cookie = line.find("; Secure;") != std::string::npos &&
+                      line.find("HttpOnly") != std::string::npos &&
+                      line.find("SameSite=Strict") != std::string::npos &&
+                      line.find("Path=/") != std::string::npos;
     }
   }
   EXPECT_TRUE(secure_cookie);
@@ -296,8 +233,7 @@ TEST_F(WebConsoleE2eTest, AChangeWithoutTheCsrfTokenIsRefusedAndWritesNothing) {
   CC_ASSERT_OK(AddUser(kQuinn).status());
   Browser browser(web_->port());
   ASSERT_EQ(StatusOf(browser.Login(kQuinn.user_id, kQuinn.password)), 200);
-  const int64_t sessions_before =
-      Count(kOpenSessions);
+  const int64_t sessions_before = Count(kOpenSessions);
 
   httplib::Result refused =
       browser.Send("POST", "/api/logout", "{}", /*with_csrf=*/false);
@@ -306,9 +242,7 @@ TEST_F(WebConsoleE2eTest, AChangeWithoutTheCsrfTokenIsRefusedAndWritesNothing) {
   browser.cookies()[web::kCsrfCookie] = std::string(64, '0');
   EXPECT_EQ(StatusOf(browser.Send("POST", "/api/logout", "{}")), 403)
       << "a value not bound to this session";
-  EXPECT_EQ(
-      Count(kOpenSessions),
-      sessions_before)
+  EXPECT_EQ(Count(kOpenSessions), sessions_before)
       << "nothing written: the session is still open";
   EXPECT_EQ(StatusOf(browser.Send("GET", "/api/session")), 200);
 }
