@@ -28,8 +28,8 @@
 # The commands run as the ones a person types into a fresh shell would: in
 # this environment, less the knobs that would move the checkout's build,
 # state or ports elsewhere (BUILD_DIR, BUILD_TYPE, CTEST_JOBS,
-# STACK_STATE_DIR, PGPORT_CELLCHAIN, GRPCPORT_CELLCHAIN, LABEL_PRINTER_PORT
-# and every CELLCHAIN_*), with stdin from /dev/null (as
+# STACK_STATE_DIR, PGPORT_CELLCHAIN, GRPCPORT_CELLCHAIN, WEBPORT_CELLCHAIN,
+# LABEL_PRINTER_PORT and every CELLCHAIN_*), with stdin from /dev/null (as
 # CI): run it as root or as a user with password-less sudo.
 # Exit: 0 every command and check passed; 1 one failed (named on stderr);
 # 2 usage, or no runnable Quick start block, or a port the commands need is
@@ -145,9 +145,11 @@ is_test_run() {
 ports=()
 for c in "${commands[@]}"; do
   if is_demo "${c}"; then
-    ports+=("7443:the demo's cellchaind" "19100:the demo's stand-in label printer")
+    ports+=("7443:the demo's cellchaind" "8443:the demo's web console"
+      "19100:the demo's stand-in label printer")
   elif is_test_run "${c}"; then
-    ports+=("7453:regenheart_story_test's cellchaind" "19110:regenheart_story_test's label printer")
+    ports+=("7453:regenheart_story_test's cellchaind" "8453:regenheart_story_test's web console"
+      "19110:regenheart_story_test's label printer")
   fi
 done
 
@@ -192,7 +194,7 @@ mkdir -- "${logs}"
 # The environment a fresh shell has: nothing that moves the build, the state
 # or the ports out of the checkout's defaults.
 clean_env=(env -u BUILD_DIR -u BUILD_TYPE -u CTEST_JOBS -u STACK_STATE_DIR -u PGPORT_CELLCHAIN
-  -u GRPCPORT_CELLCHAIN -u LABEL_PRINTER_PORT -u QUICKSTART_README)
+  -u GRPCPORT_CELLCHAIN -u WEBPORT_CELLCHAIN -u LABEL_PRINTER_PORT -u QUICKSTART_README)
 while IFS= read -r name; do
   clean_env+=(-u "${name}")
 done < <(compgen -e | grep '^CELLCHAIN_' || true)

@@ -3,6 +3,9 @@
 # (usage: source deploy/local/env.sh). Knobs (env):
 #   PGPORT_CELLCHAIN    PostgreSQL port (socket only)         default 54329
 #   GRPCPORT_CELLCHAIN  cellchaind's mTLS gRPC port on 127.0.0.1  default 7443
+#   WEBPORT_CELLCHAIN   the web console's HTTPS port on 127.0.0.1
+#                       default GRPCPORT_CELLCHAIN + 1000 (8443), so that a
+#                       test's stack on its own gRPC port has its own
 #   BUILD_DIR           CMake build directory                 default <repo>/build
 #   STACK_STATE_DIR     all the stack's state (PKI, database, logs, sessions)
 #                       default <repo>/deploy/local/state; a test's stack
@@ -25,6 +28,15 @@ STACK_BUILD="${BUILD_DIR:-${STACK_ROOT}/build}"
 STACK_BIN="${STACK_BUILD}/bin"
 STACK_CELLCHAIND="${STACK_BIN}/cellchaind"
 STACK_CLI="${STACK_BIN}/cellchain"
+# The web console (clients/web, cellchain-web): HTTPS on loopback with the
+# PKI's server/web certificate, calling cellchaind over mTLS as the
+# workstation clients/web-console.
+STACK_WEB="${STACK_BIN}/cellchain-web"
+STACK_WEB_PORT="${WEBPORT_CELLCHAIN:-$((STACK_GRPC_PORT + 1000))}"
+STACK_WEB_LISTEN="127.0.0.1:${STACK_WEB_PORT}"
+STACK_WEB_URL="https://localhost:${STACK_WEB_PORT}/"
+STACK_WEB_PIDFILE="${STACK_RUN}/cellchain-web.pid"
+STACK_WEB_LOG="${STACK_LOGS}/cellchain-web.log"
 # migrate runs as the superuser (it creates schemas and roles); serve gets no
 # user: cellchaind appends each hosted service's own role.
 STACK_PG_CONNINFO="host=${STACK_PG}/run port=${STACK_PG_PORT} user=postgres dbname=cellchain"
@@ -134,4 +146,16 @@ cellchain_person() {
   local person="$1" who="$2"
   shift 2
   CELLCHAIN_SESSION_TOKEN="" cellchain_as "${who}" --session-file="${STACK_SESSIONS}/${person}" "$@"
+}
+
+# web_answers LISTEN: cellchain-web on LISTEN answers GET / with 200 over
+# HTTPS, its certificate verified against the stack's CA for localhost (as
+# a browser trusting the dev CA would).
+web_answers() {
+  local answer
+  answer="$(printf 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' |
+    timeout 5 openssl s_client -quiet -connect "$1" -servername localhost \
+      -CAfile "${STACK_PKI}/ca.crt" -verify_hostname localhost -verify_return_error 2>/dev/null)" ||
+    return 1
+  [[ "${answer}" == "HTTP/1.1 200 "* ]]
 }

@@ -5,6 +5,9 @@
 #   DIR/server/<name>.crt|.key                serverAuth; SAN DNS:localhost,
 #                                             IP:127.0.0.1, DNS:<name>.cellchain.local
 #   DIR/clients/<name>.crt|.key               clientAuth; /O=cellchain-dev/OU=workstation/CN=<name>
+#                                             (server/web: the web console's HTTPS
+#                                             certificate; clients/web-console: the
+#                                             console's own, calling cellchaind)
 #   DIR/clients/lab-ws-01-rekeyed.crt|.key    clientAuth; the SAME subject as lab-ws-01
 #                                             with another key (sessions are bound to
 #                                             the key: a copied token must not work)
@@ -25,8 +28,8 @@
 set -euo pipefail
 
 readonly PROG="${0##*/}"
-readonly SERVERS=(cellchaind identity donor manufacturing qc dose clinical custody labels audit)
-readonly CLIENTS=(lab-ws-01 qa-ws-01 pharmacy-ws-01 clinic-ws-01 admin-cli demo)
+readonly SERVERS=(cellchaind identity donor manufacturing qc dose clinical custody labels audit web)
+readonly CLIENTS=(lab-ws-01 qa-ws-01 pharmacy-ws-01 clinic-ws-01 admin-cli demo web-console)
 readonly SIGNERS=(identity donor manufacturing qc dose clinical custody labels audit system sequencer)
 readonly CA_DAYS=3650
 readonly LEAF_DAYS=825

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# What a stack script does with cellchaind and its people, shared by
+# What a stack script does with cellchaind, the web console and its people,
+# shared by
 # deploy/local/stack.sh and deploy/ha/stack.sh (whose replicas each have
 # their own pid file, log and port). Source env.sh first and set PROG.
 # Usage: source deploy/local/stack-lib.sh
@@ -10,12 +11,15 @@ die() {
 }
 say() { echo "${PROG}: $*"; }
 
-# --- cellchaind process ----------------------------------------------------
+# --- processes: cellchaind, cellchain-web ----------------------------------------
+# Each is known by a NAME (cellchaind, cellchain-web: its binary's name, in
+# messages), a pid file, a log and the address it listens on.
 
-# daemon_pid PIDFILE: prints the PID of the running `cellchaind serve` that
-# PIDFILE names, or fails.
-daemon_pid() {
-  local pidfile="$1" pid stat state cmdline
+# process_pid NAME PIDFILE: prints the PID of the running NAME (for
+# cellchaind, a `cellchaind serve`) that PIDFILE names, or fails.
+process_pid() {
+  local name="$1" pidfile="$2" pid stat state cmdline want="$1 "
+  [[ "${name}" != cellchaind ]] || want="cellchaind serve"
   [[ -f "${pidfile}" ]] || return 1
   pid="$(tr -d '[:space:]' <"${pidfile}")"
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
@@ -24,9 +28,11 @@ daemon_pid() {
   [[ "${state%% *}" != Z ]] || return 1
   # A reused PID is not ours.
   cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" || return 1
-  [[ "${cmdline}" == *"cellchaind serve"* ]] || return 1
+  [[ "${cmdline}" == *"${want}"* ]] || return 1
   echo "${pid}"
 }
+# daemon_pid PIDFILE: process_pid cellchaind PIDFILE.
+daemon_pid() { process_pid cellchaind "$1"; }
 
 # healthy LISTEN: cellchaind on LISTEN answers grpc.health.v1 SERVING.
 healthy() {
@@ -41,20 +47,20 @@ show_daemon_log() {
   fi
 }
 
-# start_daemon PIDFILE LOG LISTEN SERVE_ARGS...: starts `cellchaind
-# SERVE_ARGS...` detached, unless the one of PIDFILE runs (and was not
-# rebuilt since, or STACK_KEEP_RUNNING=1: a fault run restarting only what
-# it killed); refuses when another process holds LISTEN's port.
-start_daemon() {
-  local pidfile="$1" log="$2" listen="$3" pid
-  shift 3
+# start_process NAME BINARY PIDFILE LOG LISTEN ARGS...: starts `BINARY
+# ARGS...` detached, unless the NAME of PIDFILE runs (and was not rebuilt
+# since, or STACK_KEEP_RUNNING=1: a fault run restarting only what it
+# killed); refuses when another process holds LISTEN's port.
+start_process() {
+  local name="$1" binary="$2" pidfile="$3" log="$4" listen="$5" pid
+  shift 5
   mkdir -p -- "$(dirname -- "${pidfile}")" "$(dirname -- "${log}")"
-  if pid="$(daemon_pid "${pidfile}")"; then
-    if [[ "${STACK_CELLCHAIND}" -nt "${pidfile}" && "${STACK_KEEP_RUNNING:-0}" != 1 ]]; then
-      say "cellchaind was rebuilt: restarting it"
-      stop_daemon "${pidfile}"
+  if pid="$(process_pid "${name}" "${pidfile}")"; then
+    if [[ "${binary}" -nt "${pidfile}" && "${STACK_KEEP_RUNNING:-0}" != 1 ]]; then
+      say "${name} was rebuilt: restarting it"
+      stop_process "${name}" "${pidfile}"
     else
-      say "cellchaind already running (pid ${pid}, ${listen})"
+      say "${name} already running (pid ${pid}, ${listen})"
       return 0
     fi
   fi
@@ -62,62 +68,75 @@ start_daemon() {
   if (exec 3<>"/dev/tcp/${listen%:*}/${listen##*:}") 2>/dev/null; then
     die "${listen} is taken by another process; free it or choose another port"
   fi
-  echo "=== $(date -u +%FT%TZ) ${PROG}: starting cellchaind ===" >>"${log}"
+  echo "=== $(date -u +%FT%TZ) ${PROG}: starting ${name} ===" >>"${log}"
   # setsid: not killed by a Ctrl-C in the terminal that ran `up`. No
   # descriptor of the caller's beyond 2 is inherited (a lock held by the
-  # script that ran `up`, say, would otherwise be held as long as cellchaind
-  # lives).
+  # script that ran `up`, say, would otherwise be held as long as the
+  # process lives).
   (
     for fd in /proc/self/fd/*; do
       fd="${fd##*/}"
       if [[ "${fd}" =~ ^[0-9]+$ ]] && ((fd > 2)); then eval "exec ${fd}>&-" 2>/dev/null || true; fi
     done
-    exec setsid nohup "${STACK_CELLCHAIND}" "$@" >>"${log}" 2>&1 </dev/null
+    exec setsid nohup "${binary}" "$@" >>"${log}" 2>&1 </dev/null
   ) &
   echo "$!" >"${pidfile}"
-  say "cellchaind started (pid $!), waiting until healthy on ${listen}"
+  say "${name} started (pid $!), waiting until it answers on ${listen}"
 }
+# start_daemon PIDFILE LOG LISTEN SERVE_ARGS...: start_process of
+# `cellchaind SERVE_ARGS...`.
+start_daemon() { start_process cellchaind "${STACK_CELLCHAIND}" "$@"; }
 
-# wait_healthy PIDFILE LOG LISTEN: waits up to 20 s for SERVING.
-wait_healthy() {
-  local pidfile="$1" log="$2" listen="$3" i
+# wait_answering NAME CHECK PIDFILE LOG LISTEN: waits up to 20 s until
+# `CHECK LISTEN` succeeds; dies, showing NAME's log, when NAME exits; fails
+# (its log shown) when it still does not answer.
+wait_answering() {
+  local name="$1" check="$2" pidfile="$3" log="$4" listen="$5" i
   for ((i = 0; i < 40; i++)); do
-    if healthy "${listen}"; then
-      say "cellchaind healthy on ${listen}"
+    if "${check}" "${listen}"; then
+      say "${name} answering on ${listen}"
       return 0
     fi
-    if ! daemon_pid "${pidfile}" >/dev/null; then
+    if ! process_pid "${name}" "${pidfile}" >/dev/null; then
       show_daemon_log "${log}"
-      die "cellchaind exited during startup"
+      die "${name} exited during startup"
     fi
     sleep 0.5
   done
   show_daemon_log "${log}"
-  echo "--- last health check ---" >&2
-  STACK_LISTEN="${listen}" cellchain_as clients/admin-cli system health >&2 || true
-  die "cellchaind not healthy after 20 s (still running; see ${log})"
+  return 1
 }
 
-# stop_daemon PIDFILE: SIGTERM, SIGKILL after 15 s.
-stop_daemon() {
-  local pidfile="$1" pid i
-  if ! pid="$(daemon_pid "${pidfile}")"; then
+# wait_healthy PIDFILE LOG LISTEN: waits up to 20 s for SERVING.
+wait_healthy() {
+  wait_answering cellchaind healthy "$@" && return 0
+  echo "--- last health check ---" >&2
+  STACK_LISTEN="$3" cellchain_as clients/admin-cli system health >&2 || true
+  die "cellchaind not healthy after 20 s (still running; see $2)"
+}
+
+# stop_process NAME PIDFILE: SIGTERM, SIGKILL after 15 s.
+stop_process() {
+  local name="$1" pidfile="$2" pid i
+  if ! pid="$(process_pid "${name}" "${pidfile}")"; then
     rm -f -- "${pidfile}"
-    say "cellchaind not running"
+    say "${name} not running"
     return 0
   fi
   kill -TERM "${pid}"
   for ((i = 0; i < 60; i++)); do
-    daemon_pid "${pidfile}" >/dev/null || break
+    process_pid "${name}" "${pidfile}" >/dev/null || break
     sleep 0.25
   done
-  if daemon_pid "${pidfile}" >/dev/null; then
-    say "warning: cellchaind (pid ${pid}) ignored SIGTERM for 15 s; sending SIGKILL"
+  if process_pid "${name}" "${pidfile}" >/dev/null; then
+    say "warning: ${name} (pid ${pid}) ignored SIGTERM for 15 s; sending SIGKILL"
     kill -KILL "${pid}" 2>/dev/null || true
   fi
   rm -f -- "${pidfile}"
-  say "cellchaind stopped (pid ${pid})"
+  say "${name} stopped (pid ${pid})"
 }
+# stop_daemon PIDFILE: stop_process cellchaind PIDFILE.
+stop_daemon() { stop_process cellchaind "$1"; }
 
 # --- build --------------------------------------------------------------------
 
@@ -133,11 +152,11 @@ build() {
     say "configuring ${STACK_BUILD}"
     "${configure[@]}" >/dev/null
   fi
-  say "building cellchaind and the clients (cellchain, -qa, -pharmacy, -verify, -label) in ${STACK_BUILD} (incremental)"
+  say "building cellchaind, the clients (cellchain, -qa, -pharmacy, -verify, -label) and the web console (cellchain-web) in ${STACK_BUILD} (incremental)"
   cmake --build "${STACK_BUILD}" --target cellchaind cellchain cellchain-qa cellchain-pharmacy \
-    cellchain-verify cellchain-label -j "$(nproc)"
-  [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" ]] ||
-    die "expected ${STACK_CELLCHAIND} and ${STACK_CLI} after the build"
+    cellchain-verify cellchain-label cellchain-web -j "$(nproc)"
+  [[ -x "${STACK_CELLCHAIND}" && -x "${STACK_CLI}" && -x "${STACK_WEB}" ]] ||
+    die "expected ${STACK_CELLCHAIND}, ${STACK_CLI} and ${STACK_WEB} after the build"
 }
 
 # --- users --------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local cellchain stack: dev PKI, a PostgreSQL cluster and cellchaind, all
-# state in deploy/local/state/ (git-ignored). See deploy/local/README.md.
+# The local cellchain stack: dev PKI, a PostgreSQL cluster, cellchaind and the
+# web console (cellchain-web), all state in deploy/local/state/ (git-ignored).
+# See deploy/local/README.md.
 set -euo pipefail
 
 here="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,15 +17,20 @@ usage() {
   cat >&2 <<EOF
 usage: deploy/local/stack.sh COMMAND
   up [--no-build]  install deps, build, PKI, PostgreSQL, migrate, bootstrap the
-            admin, start cellchaind, wait healthy, make the demo users
+            admin, start cellchaind, wait healthy, make the demo users, start
+            the web console and wait until it answers
             (--no-build: use the binaries already in BUILD_DIR/bin)
-  start     start cellchaind alone and wait until healthy, the rest as up
-            left it (PostgreSQL must be running): a restart after a crash
-  down      stop cellchaind (SIGTERM) and PostgreSQL; keeps all state
+  start     start cellchaind and the web console (those not running) and wait
+            until they answer, the rest as up left it (PostgreSQL must be
+            running): a restart after a crash
+  down      stop the web console and cellchaind (SIGTERM) and PostgreSQL;
+            keeps all state
   status    what runs, where; exit 0 only if everything is up and healthy
   destroy   down, then delete deploy/local/state (PKI, database, logs)
-  logs [-f] last lines of the cellchaind and PostgreSQL logs (-f: follow)
-env: PGPORT_CELLCHAIN (${STACK_PG_PORT}), GRPCPORT_CELLCHAIN (${STACK_GRPC_PORT}), BUILD_DIR (${STACK_BUILD})
+  logs [-f] last lines of the cellchaind, web console and PostgreSQL logs
+            (-f: follow)
+env: PGPORT_CELLCHAIN (${STACK_PG_PORT}), GRPCPORT_CELLCHAIN (${STACK_GRPC_PORT}),
+     WEBPORT_CELLCHAIN (${STACK_WEB_PORT}), BUILD_DIR (${STACK_BUILD})
 EOF
 }
 
@@ -39,6 +45,25 @@ start_stack_daemon() {
   start_daemon "${STACK_PIDFILE}" "${STACK_LOG}" "${STACK_LISTEN}" \
     "${STACK_SERVE_ARGS[@]}" --training-clock
   wait_healthy "${STACK_PIDFILE}" "${STACK_LOG}" "${STACK_LISTEN}"
+}
+
+# The web console beside it (clients/web, decision 0019): HTTPS on loopback
+# with the PKI's server/web certificate (SAN localhost, 127.0.0.1), calling
+# cellchaind over mTLS as the workstation clients/web-console. A build
+# without cellchain-web (`up --no-build`) runs without it, saying so.
+start_stack_web() {
+  if [[ ! -x "${STACK_WEB}" ]]; then
+    say "no ${STACK_WEB}: the stack runs WITHOUT its web console (build the target cellchain-web, then ${PROG} start)"
+    return 0
+  fi
+  start_process cellchain-web "${STACK_WEB}" "${STACK_WEB_PIDFILE}" "${STACK_WEB_LOG}" \
+    "${STACK_WEB_LISTEN}" --listen="${STACK_WEB_LISTEN}" \
+    --https-cert="${STACK_PKI}/server/web.crt" --https-key="${STACK_PKI}/server/web.key" \
+    --target="${STACK_LISTEN}" --ca="${STACK_PKI}/ca.crt" \
+    --cert="${STACK_PKI}/clients/web-console.crt" --key="${STACK_PKI}/clients/web-console.key"
+  wait_answering cellchain-web web_answers "${STACK_WEB_PIDFILE}" "${STACK_WEB_LOG}" \
+    "${STACK_WEB_LISTEN}" ||
+    die "cellchain-web does not answer on ${STACK_WEB_URL} after 20 s (still running; see ${STACK_WEB_LOG})"
 }
 
 # --- commands -----------------------------------------------------------------
@@ -68,7 +93,11 @@ cmd_up() {
   bootstrap_admin
   start_stack_daemon
   provision_users
+  start_stack_web
   say "up: gRPC (mTLS) ${STACK_LISTEN}; PostgreSQL socket ${STACK_PG}/run port ${STACK_PG_PORT}"
+  if process_pid cellchain-web "${STACK_WEB_PIDFILE}" >/dev/null; then
+    say "web console ${STACK_WEB_URL} (HTTPS; its certificate is from the dev CA ${STACK_PKI}/ca.crt)"
+  fi
   say "a TRAINING stack: cellchaind runs on a training clock (--training-clock) that the"
   say "administrator moves forward, audited (cellchain system clock, system clock-advance)"
 }
@@ -78,9 +107,11 @@ cmd_start() {
   [[ -x "${STACK_CELLCHAIND}" ]] || die "${STACK_CELLCHAIND} missing; run up first"
   pg status >/dev/null || die "PostgreSQL is not running; run up"
   start_stack_daemon
+  start_stack_web
 }
 
 cmd_down() {
+  stop_process cellchain-web "${STACK_WEB_PIDFILE}"
   stop_daemon "${STACK_PIDFILE}"
   pg stop
 }
@@ -98,6 +129,19 @@ cmd_status() {
     echo "cellchaind: stopped"
     rc=3
   fi
+  if pid="$(process_pid cellchain-web "${STACK_WEB_PIDFILE}")"; then
+    if web_answers "${STACK_WEB_LISTEN}"; then
+      echo "web console: running, answering (pid ${pid}, ${STACK_WEB_URL}, log ${STACK_WEB_LOG})"
+    else
+      echo "web console: running, NOT answering (pid ${pid}, ${STACK_WEB_URL}, log ${STACK_WEB_LOG})"
+      rc=1
+    fi
+  elif [[ -x "${STACK_WEB}" ]]; then
+    echo "web console: stopped"
+    rc=3
+  else
+    echo "web console: not built (no ${STACK_WEB})"
+  fi
   echo -n "postgresql: "
   pg status || rc=3
   echo "state:      ${STACK_STATE}"
@@ -114,10 +158,10 @@ cmd_destroy() {
 cmd_logs() {
   local pglog="${STACK_PG}/log/postgresql.log"
   if [[ "${1:-}" == -f ]]; then
-    exec tail -n 20 -F -- "${STACK_LOG}" "${pglog}"
+    exec tail -n 20 -F -- "${STACK_LOG}" "${STACK_WEB_LOG}" "${pglog}"
   fi
   local f
-  for f in "${STACK_LOG}" "${pglog}"; do
+  for f in "${STACK_LOG}" "${STACK_WEB_LOG}" "${pglog}"; do
     echo "=== ${f}"
     if [[ -r "${f}" ]]; then tail -n 40 -- "${f}"; else echo "(none yet)"; fi
   done
