@@ -4,12 +4,16 @@
 # deploy/local/regenheart.sh through the real binaries, and the test checks
 # what a person watching would see: every refusal named by its rule, the
 # counts and doublings, a label file per flask and vial holding the
-# donation's DIN, the labels reconciled, the bundle VALID offline. The stack
-# is destroyed whatever happens.
+# donation's DIN, the labels reconciled, the bundle VALID offline; then the
+# web console its closing lines print: the URL answers over HTTPS trusting
+# the CA they name, the QA user they name logs in with the password where
+# they say it is and reads the audit trail (tests/web/console_check.py);
+# `stack.sh status` shows the console and `stack.sh down` stops it. The
+# stack is destroyed whatever happens.
 #
 # usage: tests/regenheart_story_test.sh BUILD_DIR STATE_DIR
 # env: PGPORT_CELLCHAIN (55442), GRPCPORT_CELLCHAIN (7453),
-#      LABEL_PRINTER_PORT (19110)
+#      LABEL_PRINTER_PORT (19110); the web console on GRPCPORT_CELLCHAIN + 1000
 set -euo pipefail
 
 (($# == 2)) || {
@@ -112,6 +116,41 @@ for name in "${labels_expected[@]}"; do
     fail "no PNG label ${f%.zpl}.png"
 done
 [[ -f "${STACK_STATE_DIR}/regenheart/bundle/manifest.json" ]] || fail "no bundle"
+
+# The web console, as the closing lines tell a person to use it (issue 27).
+# shellcheck source-path=SCRIPTDIR source=../deploy/local/env.sh
+source "${root}/deploy/local/env.sh"
+web_url="$(sed -nE 's/^  web console  (https:[^ ]+) .*/\1/p' <<<"${out}")"
+web_ca="$(sed -nE 's/.* trust the dev CA ([^ )]+)\).*/\1/p' <<<"${out}")"
+web_user="$(sed -nE 's/.* log in as ([^ ]+) \(.*/\1/p' <<<"${out}")"
+web_secret="$(sed -nE 's/.* password is ([A-Z0-9_]+) in deploy\/local\/env\.sh.*/\1/p' <<<"${out}")"
+if [[ -z "${web_url}" || -z "${web_ca}" || -z "${web_user}" || -z "${web_secret}" ]]; then
+  fail "the closing lines give no web console URL, CA, QA user or password's place"
+else
+  web_rc=0
+  web_out="$(python3 "${root}/tests/web/console_check.py" "${web_url}" "${web_ca}" \
+    "${web_user}" <<<"${!web_secret:-}" 2>&1)" || web_rc=$?
+  printf '%s\n' "${web_out}" >"${STACK_STATE_DIR}.web.log"
+  ((web_rc == 0)) || {
+    printf '%s\n' "${web_out}" >&2
+    fail "the web console at ${web_url} as ${web_user} (exit ${web_rc})"
+  }
+fi
+status_rc=0
+status_out="$("${stack}" status 2>&1)" || status_rc=$?
+((status_rc == 0)) || fail "stack.sh status exited ${status_rc}: ${status_out}"
+grep -qF "web console: running, answering (pid " <<<"${status_out}" ||
+  fail "stack.sh status does not show the web console answering: ${status_out}"
+web_pid="$(cat -- "${STACK_WEB_PIDFILE}" 2>/dev/null || true)"
+"${stack}" down >/dev/null 2>&1 || fail "stack.sh down failed"
+if [[ -z "${web_pid}" ]]; then
+  fail "no pid file ${STACK_WEB_PIDFILE}"
+elif kill -0 "${web_pid}" 2>/dev/null; then
+  fail "cellchain-web (pid ${web_pid}) still runs after stack.sh down"
+fi
+if (exec 3<>"/dev/tcp/127.0.0.1/${STACK_WEB_PORT}") 2>/dev/null; then
+  fail "127.0.0.1:${STACK_WEB_PORT} is still taken after stack.sh down"
+fi
 
 if ((failures)); then
   echo "${failures} check(s) failed; the story's output: ${STACK_STATE_DIR}.story.log" >&2

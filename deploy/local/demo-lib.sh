@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # The helpers shared by demo.sh and regenheart.sh (sourced after env.sh):
 # a numbered step heading, every command shown before it runs, a refusal
-# checked by its reason, and ids captured from a command's output. A
-# failure ends the script, since a demo that carries on after a broken step
-# would show what did not happen. Not thread-safe: one script at a time
+# checked by its reason, ids captured from a command's output, and the web
+# console's lines of the closing summary. A failure ends the script, since
+# a demo that carries on after a broken step would show what did not happen. Not thread-safe: one script at a time
 # (they share $step_no and $OUT).
 
 # Kept when sourced again (demo.sh sources regenheart.sh, which sources this).
@@ -92,4 +92,19 @@ capture() {
 # need NAME VALUE: ends the demo when a captured VALUE is empty.
 need() {
   [[ -n "$2" ]] || die "no $1 in the answer above"
+}
+# web_console_where: the closing summary's lines on the web console — its
+# URL, the CA a browser must trust and QA's login (where the dev-only
+# password is, as for the CLI's logins, not the password) — or that it does
+# not answer.
+web_console_where() {
+  if web_answers "${STACK_WEB_LISTEN}"; then
+    cat <<EOF
+  web console  ${STACK_WEB_URL} (HTTPS; the browser must trust the dev CA ${STACK_PKI}/ca.crt)
+               QA: log in as ${STACK_QA_USER} (${STACK_QA_NAME}); the dev-only password is STACK_QA_PASSWORD in deploy/local/env.sh
+               log ${STACK_WEB_LOG}
+EOF
+  else
+    echo "  web console  NOT answering on ${STACK_WEB_URL} (see deploy/local/stack.sh status)"
+  fi
 }

@@ -166,6 +166,7 @@ step_where() {
                ${STACK_CLI} --target=${STACK_LISTEN} --ca=… --cert=… --key=… system ping
                as Quinn: source deploy/local/env.sh; cellchain_person quinn clients/qa-ws-01 whoami
 EOF
+  web_console_where
 }
 
 STEPS=(step_up step_mtls_calls step_refusals step_no_session step_admin step_qa step_audit

@@ -847,5 +847,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   esac
   "${STACK_DIR}/stack.sh" status >/dev/null || die "the stack is not up: deploy/local/stack.sh up"
   regenheart_story
+  echo
+  web_console_where
   printf '\nThe stack is still running. Stop it with: deploy/local/stack.sh down\n'
 fi
