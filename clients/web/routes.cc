@@ -1,13 +1,10 @@
 #include "clients/web/routes.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
-#include "services/common/grpc/grpc_status.h"
+#include "clients/web/unary.h"
 
 namespace cellchain::web {
 namespace {
@@ -16,38 +13,6 @@ namespace audit = ::cellchain::audit::v1;
 namespace identity = ::cellchain::identity::v1;
 using common::v1::ROLE_ADMIN;
 using common::v1::ROLE_QA;
-
-// The Invoke of a unary RPC of `Service`: the body parsed into its request
-// (unknown fields refused), the stub's call, the response.
-template <typename Service, typename Request, typename Response>
-Invoke Unary(grpc::Status (Service::Stub::*call)(grpc::ClientContext*,
-                                                 const Request&, Response*)) {
-  return [call](const std::shared_ptr<grpc::Channel>& channel,
-                grpc::ClientContext& context, std::string_view json)
-             -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
-    Request request;
-    if (!json.empty()) {
-      google::protobuf::util::JsonParseOptions options;
-      options.ignore_unknown_fields = false;
-      auto parsed = google::protobuf::util::JsonStringToMessage(
-          std::string(json), &request, options);
-      if (!parsed.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("the body is not a ", Request::descriptor()->name(),
-                         " in JSON: ", parsed.ToString()));
-      }
-    }
-    auto response = std::make_unique<Response>();
-    auto stub = Service::NewStub(channel);
-    grpc::Status status = ((*stub).*call)(&context, request, response.get());
-    if (!status.ok()) return grpcx::FromGrpcStatus(status);
-    return std::unique_ptr<google::protobuf::Message>(std::move(response));
-  };
-}
-
-std::string Rpc(const std::string& service, const std::string& method) {
-  return "/" + service + "/" + method;
-}
 
 }  // namespace
 
