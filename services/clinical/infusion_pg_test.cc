@@ -31,6 +31,13 @@ class InfusionTest : public ClinicalTest {
     infusion_ = verified->infusion();
     // Times as the cath lab's clock shows them, to the second.
     start_ = absl::FromUnixSeconds(absl::ToUnixSeconds(clock_.Now()) + 60);
+    // The clock starts at the real time, and day 1 of the observation is
+    // the infusion's calendar day: an infusion begun in the last hour
+    // before midnight would put a test's observation half an hour after it
+    // on day 2. Such a run starts the infusion just after midnight instead.
+    const absl::Time midnight = absl::FromCivil(
+        absl::ToCivilDay(start_, absl::UTCTimeZone()) + 1, absl::UTCTimeZone());
+    if (midnight - start_ < absl::Hours(1)) start_ = midnight + absl::Minutes(1);
   }
 
   // carl's record of `ml` infused from start_ for `duration`, the clock
