@@ -116,29 +116,30 @@ cmd_down() {
   pg stop
 }
 
-cmd_status() {
-  local rc=0 pid
-  if pid="$(daemon_pid "${STACK_PIDFILE}")"; then
-    if healthy "${STACK_LISTEN}"; then
-      echo "cellchaind: running, healthy (pid ${pid}, ${STACK_LISTEN}, log ${STACK_LOG})"
-    else
-      echo "cellchaind: running, NOT healthy (pid ${pid}, ${STACK_LISTEN}, log ${STACK_LOG})"
-      rc=1
-    fi
-  else
-    echo "cellchaind: stopped"
-    rc=3
+# show_process LABEL NAME CHECK WORD PIDFILE LISTEN WHERE LOG: status's line
+# of NAME, "LABEL: running, WORD" when `CHECK LISTEN` succeeds (exit 0),
+# "running, NOT WORD" (1) or "stopped" (3); WHERE is the address shown.
+show_process() {
+  local label="$1" name="$2" check="$3" word="$4" pidfile="$5" listen="$6" where="$7" log="$8" pid
+  if ! pid="$(process_pid "${name}" "${pidfile}")"; then
+    echo "${label}: stopped"
+    return 3
   fi
-  if pid="$(process_pid cellchain-web "${STACK_WEB_PIDFILE}")"; then
-    if web_answers "${STACK_WEB_LISTEN}"; then
-      echo "web console: running, answering (pid ${pid}, ${STACK_WEB_URL}, log ${STACK_WEB_LOG})"
-    else
-      echo "web console: running, NOT answering (pid ${pid}, ${STACK_WEB_URL}, log ${STACK_WEB_LOG})"
-      rc=1
-    fi
-  elif [[ -x "${STACK_WEB}" ]]; then
-    echo "web console: stopped"
-    rc=3
+  if "${check}" "${listen}"; then
+    echo "${label}: running, ${word} (pid ${pid}, ${where}, log ${log})"
+  else
+    echo "${label}: running, NOT ${word} (pid ${pid}, ${where}, log ${log})"
+    return 1
+  fi
+}
+
+cmd_status() {
+  local rc=0
+  show_process cellchaind cellchaind healthy healthy "${STACK_PIDFILE}" "${STACK_LISTEN}" \
+    "${STACK_LISTEN}" "${STACK_LOG}" || rc=$?
+  if [[ -x "${STACK_WEB}" ]]; then
+    show_process "web console" cellchain-web web_answers answering "${STACK_WEB_PIDFILE}" \
+      "${STACK_WEB_LISTEN}" "${STACK_WEB_URL}" "${STACK_WEB_LOG}" || rc=$?
   else
     echo "web console: not built (no ${STACK_WEB})"
   fi
