@@ -32,6 +32,7 @@
 #include "services/common/pg/pool.h"
 #include "services/common/pg/transaction.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/round_trips.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
 #include "services/ledger/entity_guard.h"
@@ -808,40 +809,23 @@ TEST_F(LedgerPgTest, AppendWithAnUnregisteredKeyIsRefused) {
 // The budget: an audited write takes one round trip more than the
 // change alone. BEGIN travels with the service's INSERT, the record's
 // INSERT with COMMIT; Append's own round trip is the lock and the head.
-// Counted as the Sync messages the client sends (libpq's protocol trace).
+// Counted by RoundTripCounter (the Syncs the client sends).
 TEST_F(LedgerPgTest, AuditedWriteTakesOneRoundTripMoreThanTheChange) {
-  std::FILE* trace = std::tmpfile();
-  ASSERT_NE(trace, nullptr);
-  PQtrace(service_->get(), trace);
-  PQsetTraceFlags(service_->get(), PQTRACE_SUPPRESS_TIMESTAMPS);
-  auto round_trips = [trace] {
-    std::fflush(trace);
-    std::rewind(trace);
-    int syncs = 0;
-    char line[4096];
-    while (std::fgets(line, sizeof(line), trace) != nullptr) {
-      std::string_view l(line);
-      syncs += l.starts_with("F\t") && l.find("\tSync") != l.npos;
-    }
-    std::fseek(trace, 0, SEEK_END);
-    return syncs;
-  };
+  cellchain::testing::RoundTripCounter trips(service_->get());
   {
     CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
                             pg::Transaction::Begin(*service_));
     CC_ASSERT_OK(tx.Exec("INSERT INTO test_widgets VALUES ('wid_0', 'w', 1)"));
     CC_ASSERT_OK(tx.Commit());
   }
-  EXPECT_EQ(round_trips(), 2);  // the change alone
+  EXPECT_EQ(trips.Take(), 2);  // the change alone
   {
     CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
                             pg::Transaction::Begin(*service_));
     CC_ASSERT_OK(CreateWidget(tx, "wid_1", "first"));
     CC_ASSERT_OK(tx.Commit());
   }
-  EXPECT_EQ(round_trips(), 2 + 3);
-  PQuntrace(service_->get());
-  std::fclose(trace);
+  EXPECT_EQ(trips.Take(), 3);
   ExpectOneChain("wid_1", 1);
 }
 

@@ -114,9 +114,12 @@ class Claim {
   const std::string& response() const { return response_; }
 
   // Stores the response of a new claim in `tx`, the transaction the claim was
-  // made in; the caller then commits.
-  // INTERNAL: a replay, already completed, or the claim row is gone
-  // (a different transaction).
+  // made in; the caller then commits. The UPDATE is deferred
+  // (pg::Transaction::Defer): it travels with the transaction's next round
+  // trip, normally its COMMIT, so completing costs no round trip of its own.
+  // INTERNAL: a replay or already completed (at once); the claim row is not
+  // there to complete (a different transaction): from the call that carries
+  // the UPDATE, normally Commit(), and nothing is committed.
   absl::Status Complete(pg::Transaction& tx, std::string_view response);
 
  private:

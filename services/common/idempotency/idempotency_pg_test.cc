@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -18,6 +19,7 @@
 #include "services/common/status/status.h"
 #include "services/common/testing/commit_ack_dropper.h"
 #include "services/common/testing/read_only_database.h"
+#include "services/common/testing/round_trips.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/common/testing/test_database.h"
 
@@ -310,6 +312,52 @@ TEST_F(IdempotencyTest, CompleteTwiceOrOnAReplayIsAnError) {
     EXPECT_EQ(claim.Complete(tx, "x").code(), StatusCode::kInternal);
     return absl::OkStatus();
   }));
+}
+
+// Completing a claim costs no round trip of its own: its UPDATE travels
+// with COMMIT (issue 13). A handler's write is the claim (with BEGIN), its
+// own INSERT, and COMMIT: 3 round trips, as many as without idempotency
+// plus the claim's.
+TEST_F(IdempotencyTest, TheResponseTravelsWithCommit) {
+  CC_ASSERT_OK_AND_ASSIGN(
+      pool_, pg::Pool::Create({.conninfo = db_->conninfo(), .size = 1}));
+  PGconn* conn = nullptr;
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease lease, pool_->Acquire());
+    conn = lease->get();
+  }
+  cellchain::testing::RoundTripCounter trips(conn);
+  CC_ASSERT_OK_AND_ASSIGN(std::string first, Register(kId, "D-1"));
+  EXPECT_EQ(trips.Take(), 3);
+  // The response was stored with the change: the retry gets it back, in
+  // one round trip (the claim; COMMIT of a read-only claim is sent too).
+  CC_ASSERT_OK_AND_ASSIGN(std::string again, Register(kId, "D-1"));
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(trips.Take(), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 1);
+}
+
+// A claim completed in a transaction other than its own (a bug) is refused
+// at COMMIT, which then writes nothing: no change without its response.
+TEST_F(IdempotencyTest, CompletingInAnotherTransactionCommitsNothing) {
+  CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease first_conn, pool_->Acquire());
+  CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease second_conn, pool_->Acquire());
+  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction first,
+                          pg::Transaction::Begin(*first_conn));
+  CC_ASSERT_OK_AND_ASSIGN(Claim claim,
+                          ClaimRequest(first, {kService, kMethod, kId}, "req"));
+  ASSERT_FALSE(claim.is_replay());
+  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction second,
+                          pg::Transaction::Begin(*second_conn));
+  CC_ASSERT_OK(second.Exec("INSERT INTO donor (code) VALUES ('D-9')"));
+  CC_ASSERT_OK(claim.Complete(second, "resp"));  // deferred
+  absl::Status commit = second.Commit();
+  EXPECT_EQ(commit.code(), StatusCode::kInternal) << commit;
+  EXPECT_TRUE(absl::StrContains(commit.message(), "idempotency claim not found"))
+      << commit;
+  CC_ASSERT_OK(first.Rollback());
+  EXPECT_EQ(Count("SELECT count(*) FROM donor"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_meta.idempotency"), 0);
 }
 
 TEST_F(IdempotencyTest, AnotherUsersRequestIdGetsItsOwnFreshResult) {
