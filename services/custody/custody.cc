@@ -47,10 +47,21 @@ absl::Status RecordItems(ledger::Recorder& audit, const std::string& action,
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Item> LoadAuditedItem(pg::Transaction& tx,
+                                         const std::string& item_id) {
+  // The row and its latest record in one round trip.
+  pg::Result latest;
+  CC_ASSIGN_OR_RETURN(
+      v1::Item item,
+      LoadItemWith(tx, item_id, ledger::LatestRecordStatement("item", item_id),
+                   latest));
+  CC_RETURN_IF_ERROR(ledger::CheckAudited(latest, "item", item_id, item));
+  return item;
+}
+
 absl::Status RequireAuditedItem(pg::Transaction& tx,
                                 const std::string& item_id) {
-  CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx, item_id));
-  return ledger::RequireAudited(tx, "item", item_id, item);
+  return LoadAuditedItem(tx, item_id).status();
 }
 
 Custody::Custody(pg::Pool* pool, const ledger::Ledger* ledger,

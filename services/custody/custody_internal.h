@@ -58,6 +58,10 @@ absl::Status RecordItems(ledger::Recorder& audit, const std::string& action,
 // discards stay open to it: they are how QA contains it.
 absl::Status RequireAuditedItem(pg::Transaction& tx,
                                 const std::string& item_id);
+// The same, returning the item as LoadItem does; its row and its latest
+// record are read in one round trip.
+absl::StatusOr<v1::Item> LoadAuditedItem(pg::Transaction& tx,
+                                         const std::string& item_id);
 
 }  // namespace cellchain::custody
 

@@ -14,7 +14,6 @@
 #include "services/custody/custody_internal.h"
 #include "services/custody/rules.h"
 #include "services/custody/store.h"
-#include "services/ledger/entity_guard.h"
 #include "services/ledger/record_once.h"
 #include "services/ledger/recorder.h"
 
@@ -98,14 +97,14 @@ absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
                   .status());
         }
         std::string handoff_id = crypto::RandomId("hnd");
-        CC_RETURN_IF_ERROR(
-            tx.Exec(kInsertHandoff,
-                    {handoff_id, item.item_id, item.custodian, item.location_id,
-                     request.to_user_id(), request.to_location_id(), carrier,
-                     request.condition(), request.seal_intact()})
-                .status());
-        CC_RETURN_IF_ERROR(
-            tx.Exec(kPutInTransit, {item.item_id, handoff_id}).status());
+        // Both writes deferred: they travel with the handoff's read below
+        // (one round trip for three statements), and a failure of either
+        // is that read's.
+        tx.Defer({kInsertHandoff,
+                  {handoff_id, item.item_id, item.custodian, item.location_id,
+                   request.to_user_id(), request.to_location_id(), carrier,
+                   request.condition(), request.seal_intact()}});
+        tx.Defer({kPutInTransit, {item.item_id, handoff_id}});
         CC_ASSIGN_OR_RETURN(v1::Handoff handoff, LoadHandoff(tx, handoff_id));
         CC_RETURN_IF_ERROR(
             audit.Append("handoff.initiate", "handoff", handoff_id, handoff)
@@ -139,10 +138,9 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
                 v1::Handoff handoff,
                 LoadHandoff(tx, request.handoff_id(), /*for_update=*/true));
             CC_RETURN_IF_ERROR(CheckAccept(handoff, caller.user_id));
-            CC_RETURN_IF_ERROR(LockItem(tx, handoff.item_id()).status());
-            CC_ASSIGN_OR_RETURN(v1::Item item, LoadItem(tx, handoff.item_id()));
-            CC_RETURN_IF_ERROR(
-                ledger::RequireAudited(tx, "item", item.item_id(), item));
+            LockItemLater(tx, handoff.item_id());  // taken with the read
+            CC_ASSIGN_OR_RETURN(v1::Item item,
+                                LoadAuditedItem(tx, handoff.item_id()));
             if (!ScanMatches(item, request.scan())) {
               return FailedRule(
                   kReasonScanMismatch,
@@ -155,17 +153,15 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
                   at_position,
                   ClaimPlace(tx, handoff.to_location_id(), "to_location_id"));
             }
-            CC_RETURN_IF_ERROR(
-                tx.Exec(kAcceptHandoff,
-                        {handoff.handoff_id(), caller.user_id,
-                         request.condition(), request.seal_intact()})
-                    .status());
+            // Deferred, as InitiateHandoff's writes: they travel with the
+            // next statement (the hold's, or the handoff's read).
+            tx.Defer({kAcceptHandoff,
+                      {handoff.handoff_id(), caller.user_id,
+                       request.condition(), request.seal_intact()}});
             // To a person: they are the custodian. To a place only: the
             // place is.
-            CC_RETURN_IF_ERROR(
-                tx.Exec(kPlaceItem, {handoff.item_id(), handoff.to_user_id(),
-                                     handoff.to_location_id(), at_position})
-                    .status());
+            tx.Defer({kPlaceItem, {handoff.item_id(), handoff.to_user_id(),
+                                   handoff.to_location_id(), at_position}});
             std::optional<std::string> hold_id;
             if (!request.seal_intact()) {
               CC_ASSIGN_OR_RETURN(

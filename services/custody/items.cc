@@ -125,17 +125,17 @@ absl::StatusOr<v1::RegisterItemResponse> Custody::RegisterItem(
                                                       "location_id"));
         }
         std::string item_id = crypto::RandomId("itm");
-        CC_RETURN_IF_ERROR(
-            tx.Exec(kInsertItem,
-                    {item_id, static_cast<int>(request.type()), ids.din,
-                     ids.product_code, ids.expiration, ids.chain_of_identity,
-                     request.local_code(), request.description(),
-                     // Put at a place, the place holds it (as after a
-                     // handoff to a location); else the registrant does.
-                     request.location_id().empty() ? pg::Param(caller.user_id)
-                                                   : pg::Param::Null(),
-                     request.location_id(), at_position, request.patient_id()})
-                .status());
+        // Deferred: it travels with the next statement (a link's, or the
+        // item's read for its record), whose call reports its failure.
+        tx.Defer({kInsertItem,
+                  {item_id, static_cast<int>(request.type()), ids.din,
+                   ids.product_code, ids.expiration, ids.chain_of_identity,
+                   request.local_code(), request.description(),
+                   // Put at a place, the place holds it (as after a
+                   // handoff to a location); else the registrant does.
+                   request.location_id().empty() ? pg::Param(caller.user_id)
+                                                 : pg::Param::Null(),
+                   request.location_id(), at_position, request.patient_id()}});
         for (const v1::ParentLink& link : request.parents()) {
           CC_RETURN_IF_ERROR(
               tx.Exec(kInsertLink, {item_id, link.parent_item_id(),

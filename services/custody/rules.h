@@ -103,6 +103,7 @@ struct LockedItem {
   std::string location_id;
   bool at_position = false;
   std::string patient_id;
+  int64_t registered_micros = 0;  // registered_at, microseconds since 1970
 };
 
 // ITEM_ENDED when `item` has ended.

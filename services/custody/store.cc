@@ -45,17 +45,20 @@ constexpr char kLockGraphExclusive[] =
     "SELECT pg_advisory_xact_lock(hashtextextended("
     "'cellchain_custody.graph', 0))";
 
-// The LockedItem columns of the items in the array $1, in id order.
-constexpr char kLockItemsForUpdate[] =
-    "SELECT item_id, type, state, on_hold, coalesce(custodian, ''), "
-    "coalesce(location_id, ''), at_position, coalesce(patient_id, '') "
-    "FROM cellchain_custody.items "
-    "WHERE item_id = ANY($1::text[]) ORDER BY item_id FOR UPDATE";
-constexpr char kLockItemsForShare[] =
-    "SELECT item_id, type, state, on_hold, coalesce(custodian, ''), "
-    "coalesce(location_id, ''), at_position, coalesce(patient_id, '') "
-    "FROM cellchain_custody.items "
-    "WHERE item_id = ANY($1::text[]) ORDER BY item_id FOR SHARE";
+// The LockedItem columns of the items in the array $1 (kLockManyItems), or
+// of the one item $1 (kLockOneItem, whose generic plan PostgreSQL keeps;
+// see LoadItems), in id order, then kForUpdate or kForShare.
+const std::string& LockedItemSelect() {
+  static const std::string* const kSql = new std::string(absl::StrCat(
+      "SELECT item_id, type, state, on_hold, coalesce(custodian, ''), "
+      "coalesce(location_id, ''), at_position, coalesce(patient_id, ''), ",
+      pg::MicrosColumn("registered_at"), " FROM cellchain_custody.items "));
+  return *kSql;
+}
+constexpr char kLockManyItems[] =
+    "WHERE item_id = ANY($1::text[]) ORDER BY item_id";
+constexpr char kLockOneItem[] = "WHERE item_id = $1";
+constexpr char kForShare[] = " FOR SHARE";
 
 // Position $1's advisory lock (to the end of the transaction), and the item
 // at it, if any.
@@ -218,37 +221,31 @@ absl::StatusOr<std::vector<Link>> ReadLevel(
   return links;
 }
 
-}  // namespace
-
-
-// ---- snapshots ------------------------------------------------------------
-
-template <typename Executor>
-absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
-    Executor& executor, const std::vector<std::string>& ids) {
-  absl::flat_hash_map<std::string, v1::Item> items;
-  if (ids.empty()) return items;
-  // The items and their parent links in one round trip (an item's state is
-  // read after each audited change of it: issue 13's statement profile).
-  // One id, the common case, is asked by equality: PostgreSQL prices the
-  // generic plan of `= ANY($1)` for ten ids, dearer than a custom plan for
-  // one, so it planned that prepared statement again at every execution;
-  // the generic plan of `= $1` is kept after five.
+// The items of `ids` (not empty) and their parent links, two statements
+// sent in one round trip (an item's state is read after each audited change
+// of it: issue 13's statement profile). One id, the common case, is asked
+// by equality: PostgreSQL prices the generic plan of `= ANY($1)` for ten
+// ids, dearer than a custom plan for one, so it planned that prepared
+// statement again at every execution; the generic plan of `= $1` is kept
+// after five.
+std::vector<pg::Statement> ItemStatements(const std::vector<std::string>& ids) {
   const bool one = ids.size() == 1;
   const std::string key = one ? ids.front() : pg::TextArray(ids);
-  std::vector<pg::Statement> statements = {
+  return {
       {absl::StrCat(ItemSelect(), one ? kWhereItemIs : kWhereItemIn), {key}},
       {one ? kSelectParentLinksOfOne : kSelectParentLinks, {key}},
   };
-  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
-                      executor.ExecPipeline(statements));
-  const pg::Result& r = results[0];
+}
+
+// The items, by id, from the results of ItemStatements.
+absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> ItemsFromResults(
+    const pg::Result& r, const pg::Result& links) {
+  absl::flat_hash_map<std::string, v1::Item> items;
   for (int row = 0; row < r.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(v1::Item item, ItemFromRow(r, row));
     std::string id = item.item_id();
     items.emplace(std::move(id), std::move(item));
   }
-  const pg::Result& links = results[1];
   for (int row = 0; row < links.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string child, links.GetString(row, "child_id"));
     auto it = items.find(child);
@@ -256,6 +253,34 @@ absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
     CC_RETURN_IF_ERROR(pg::FillFromRow(links, row, *it->second.add_parents()));
   }
   return items;
+}
+
+}  // namespace
+
+// ---- snapshots ------------------------------------------------------------
+
+template <typename Executor>
+absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
+    Executor& executor, const std::vector<std::string>& ids) {
+  if (ids.empty()) return absl::flat_hash_map<std::string, v1::Item>();
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
+                      executor.ExecPipeline(ItemStatements(ids)));
+  return ItemsFromResults(results[0], results[1]);
+}
+
+absl::StatusOr<v1::Item> LoadItemWith(pg::Transaction& tx,
+                                      const std::string& item_id,
+                                      pg::Statement also,
+                                      pg::Result& also_result) {
+  std::vector<pg::Statement> statements = ItemStatements({item_id});
+  statements.push_back(std::move(also));
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
+                      tx.ExecPipeline(statements));
+  CC_ASSIGN_OR_RETURN(auto items, ItemsFromResults(results[0], results[1]));
+  also_result = std::move(results[2]);
+  auto it = items.find(item_id);
+  if (it == items.end()) return ItemNotFound(item_id, "item_id");
+  return std::move(it->second);
 }
 
 template <typename Executor>
@@ -346,17 +371,19 @@ absl::StatusOr<v1::DinAllocation> LoadDinAllocation(Executor& executor,
 template <typename Executor>
 absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
                                                  const std::string& id) {
-  CC_ASSIGN_OR_RETURN(v1::TemperatureUpload upload,
-                      LoadOne<v1::TemperatureUpload>(executor, kSelectUpload,
-                                                     id, "temperature upload"));
-  CC_ASSIGN_OR_RETURN(
-      std::vector<v1::TemperatureReading> readings,
-      pg::LoadRows<v1::TemperatureReading>(executor, ReadingsSelect(), {id}));
-  for (v1::TemperatureReading& reading : readings) {
-    *upload.add_readings() = std::move(reading);
+  // The upload, its readings and its excursions in one round trip.
+  std::vector<pg::Statement> statements = {
+      {kSelectUpload, {id}}, {ReadingsSelect(), {id}},
+      {kSelectUploadExcursions, {id}}};
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
+                      executor.ExecPipeline(statements));
+  if (results[0].rows() == 0) return NotFound("temperature upload", id);
+  v1::TemperatureUpload upload;
+  CC_RETURN_IF_ERROR(pg::FillFromRow(results[0], 0, upload));
+  for (int row = 0; row < results[1].rows(); ++row) {
+    CC_RETURN_IF_ERROR(pg::FillFromRow(results[1], row, *upload.add_readings()));
   }
-  CC_ASSIGN_OR_RETURN(pg::Result flagged,
-                      executor.Exec(kSelectUploadExcursions, {id}));
+  const pg::Result& flagged = results[2];
   for (int row = 0; row < flagged.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string item_id, flagged.GetString(row, 0));
     upload.add_excursion_item_ids(item_id);
@@ -396,12 +423,16 @@ absl::StatusOr<Reach> WalkLinks(pg::Transaction& tx, const std::string& root,
 absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
                                                   std::vector<std::string> ids,
                                                   bool exclusive) {
+  std::vector<LockedItem> items;
+  if (ids.empty()) return items;  // no round trip for nothing
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(exclusive ? kLockItemsForUpdate
-                                                      : kLockItemsForShare,
-                                            {pg::TextArray(ids)}));
-  std::vector<LockedItem> items;
+  const bool one = ids.size() == 1;
+  CC_ASSIGN_OR_RETURN(
+      pg::Result r,
+      tx.Exec(absl::StrCat(LockedItemSelect(), one ? kLockOneItem : kLockManyItems,
+                           exclusive ? kForUpdate : kForShare),
+              {one ? ids.front() : pg::TextArray(ids)}));
   for (int row = 0; row < r.rows(); ++row) {
     LockedItem item;
     CC_ASSIGN_OR_RETURN(item.item_id, r.GetString(row, 0));
@@ -412,6 +443,7 @@ absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
     CC_ASSIGN_OR_RETURN(item.location_id, r.GetString(row, 5));
     CC_ASSIGN_OR_RETURN(item.at_position, r.GetBool(row, 6));
     CC_ASSIGN_OR_RETURN(item.patient_id, r.GetString(row, 7));
+    CC_ASSIGN_OR_RETURN(item.registered_micros, r.GetInt64(row, 8));
     item.type = static_cast<v1::ItemType>(type);
     item.state = StateOf(state, item.on_hold);
     items.push_back(std::move(item));
@@ -426,6 +458,11 @@ absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
                       LockItems(tx, {item_id}, true));
   if (items.empty()) return ItemNotFound(item_id, field);
   return std::move(items.front());
+}
+
+void LockItemLater(pg::Transaction& tx, const std::string& item_id) {
+  tx.Defer({absl::StrCat(LockedItemSelect(), kLockOneItem, kForUpdate),
+            {item_id}});
 }
 
 // ---- statements several changes share

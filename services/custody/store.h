@@ -45,6 +45,15 @@ absl::StatusOr<v1::Item> LoadItem(Executor& executor,
                                   const std::string& item_id,
                                   std::string_view field = "item_id");
 
+// LoadItem (field "item_id") with `also` sent after its statements in the
+// same round trip; `also`'s result in `also_result` (e.g. the item's latest
+// audit record, ledger::LatestRecordStatement). Errors as LoadItem's and
+// those of `also`.
+absl::StatusOr<v1::Item> LoadItemWith(pg::Transaction& tx,
+                                      const std::string& item_id,
+                                      pg::Statement also,
+                                      pg::Result& also_result);
+
 template <typename Executor>
 absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
                                         const std::string& id,
@@ -116,6 +125,10 @@ absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
 absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
                                     const std::string& item_id,
                                     std::string_view field = "item_id");
+// LockItem for a change that reads the item next anyway: the lock is
+// deferred (pg::Transaction::Defer), taken in the next round trip before
+// that read, and a missing item is the read's NOT_FOUND, not an error here.
+void LockItemLater(pg::Transaction& tx, const std::string& item_id);
 
 // ---- statements several changes share
 // -----------------------------------------

@@ -21,13 +21,8 @@
 namespace cellchain::custody {
 namespace {
 
-// When item $1 was registered, location $1 created (microseconds).
-const std::string& SelectItemRegisteredAt() {
-  static const std::string* const kSql = new std::string(
-      absl::StrCat("SELECT ", pg::MicrosColumn("registered_at"),
-                   " FROM cellchain_custody.items WHERE item_id = $1"));
-  return *kSql;
-}
+// When location $1 was created (microseconds; an item's registration time
+// comes with its lock, LockedItem).
 const std::string& SelectLocationCreatedAt() {
   static const std::string* const kSql = new std::string(
       absl::StrCat("SELECT ", pg::MicrosColumn("created_at"),
@@ -105,21 +100,21 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
           v1::RecordTemperaturesResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
         std::vector<std::string> targets;
+        // No reading from before its item (or location) existed.
+        int64_t since_micros = 0;
         if (!request.item_id().empty()) {
           CC_ASSIGN_OR_RETURN(LockedItem item, LockItem(tx, request.item_id()));
           CC_RETURN_IF_ERROR(RequireNotEnded(item));
           targets.push_back(request.item_id());
+          since_micros = item.registered_micros;
         } else {
           CC_RETURN_IF_ERROR(
               LoadLocation(tx, request.location_id(), "location_id").status());
+          CC_ASSIGN_OR_RETURN(
+              pg::Result since,
+              tx.Exec(SelectLocationCreatedAt(), {request.location_id()}));
+          CC_ASSIGN_OR_RETURN(since_micros, since.GetInt64(0, 0));
         }
-        // No reading from before its item (or location) existed.
-        CC_ASSIGN_OR_RETURN(
-            pg::Result since,
-            request.item_id().empty()
-                ? tx.Exec(SelectLocationCreatedAt(), {request.location_id()})
-                : tx.Exec(SelectItemRegisteredAt(), {request.item_id()}));
-        CC_ASSIGN_OR_RETURN(int64_t since_micros, since.GetInt64(0, 0));
         CC_RETURN_IF_ERROR(CheckReadingsSince(request, since_micros));
         if (request.item_id().empty()) {
           CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(kSelectAvailableAtOrBelow,
@@ -131,15 +126,13 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
           CC_RETURN_IF_ERROR(LockItems(tx, targets, true).status());
         }
         std::string upload_id = crypto::RandomId("tmp");
-        CC_RETURN_IF_ERROR(
-            tx.Exec(kInsertUpload,
-                    {upload_id, request.item_id(), request.location_id(),
-                     request.logger_id(), caller.user_id})
-                .status());
-        CC_RETURN_IF_ERROR(
-            tx.Exec(kInsertReadings, {upload_id, pg::TextArray(readings.micros),
-                                      pg::TextArray(readings.celsius)})
-                .status());
+        // The upload and its readings deferred: they travel with the
+        // excursions' INSERT, which reads them (one round trip for three).
+        tx.Defer({kInsertUpload,
+                  {upload_id, request.item_id(), request.location_id(),
+                   request.logger_id(), caller.user_id}});
+        tx.Defer({kInsertReadings, {upload_id, pg::TextArray(readings.micros),
+                                    pg::TextArray(readings.celsius)}});
         // The first reading out of an item's range is its excursion.
         CC_ASSIGN_OR_RETURN(
             pg::Result excursions,

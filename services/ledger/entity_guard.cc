@@ -1,6 +1,7 @@
 #include "services/ledger/entity_guard.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "cellchain/audit/v1/record.pb.h"
@@ -34,10 +35,23 @@ absl::Status NotAudited(std::string_view type, std::string_view id,
 absl::Status RequireAudited(pg::Transaction& tx, std::string_view entity_type,
                             std::string_view entity_id,
                             const google::protobuf::Message& current) {
-  CC_ASSIGN_OR_RETURN(
-      pg::Result latest,
-      tx.Exec(kLatestSql, {std::string(entity_type), std::string(entity_id)},
-              pg::ResultFormat::kBinary));
+  std::vector<pg::Statement> statements = {
+      LatestRecordStatement(entity_type, entity_id)};
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> latest,
+                      tx.ExecPipeline(statements));
+  return CheckAudited(latest[0], entity_type, entity_id, current);
+}
+
+pg::Statement LatestRecordStatement(std::string_view entity_type,
+                                    std::string_view entity_id) {
+  return {kLatestSql, {std::string(entity_type), std::string(entity_id)},
+          pg::ResultFormat::kBinary};
+}
+
+absl::Status CheckAudited(const pg::Result& latest,
+                          std::string_view entity_type,
+                          std::string_view entity_id,
+                          const google::protobuf::Message& current) {
   if (latest.rows() == 0) {
     return NotAudited(entity_type, entity_id, "has no signed audit record");
   }

@@ -32,6 +32,17 @@ absl::Status RequireAudited(pg::Transaction& tx, std::string_view entity_type,
                             std::string_view entity_id,
                             const google::protobuf::Message& current);
 
+// RequireAudited in two halves, for a caller that sends its read of the
+// entity's row in the same round trip (issue 13): the statement that reads
+// the entity's latest record, then the verdict on its result (as
+// RequireAudited's).
+pg::Statement LatestRecordStatement(std::string_view entity_type,
+                                    std::string_view entity_id);
+absl::Status CheckAudited(const pg::Result& latest,
+                          std::string_view entity_type,
+                          std::string_view entity_id,
+                          const google::protobuf::Message& current);
+
 }  // namespace cellchain::ledger
 
 #endif  // CELLCHAIN_SERVICES_LEDGER_ENTITY_GUARD_H_
