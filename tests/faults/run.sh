@@ -22,7 +22,8 @@
 # the same request id: the lot exists once, with one record), and a call to
 # a peer that is down (UNAVAILABLE, nothing written).
 # The stack is destroyed at the end whatever happens (KEEP_STACK=1 keeps
-# it). A script that prints figures, not a ctest test.
+# it). A script that prints figures, not a ctest test. The load, the fault
+# loop and acked_check are tests/faults/lib.sh's, shared with tests/ha/run.sh.
 #
 # usage: tests/faults/run.sh [BUILD_DIR [STATE_DIR]]
 #   (build first: cmake --build B --target load_bench acked_check
@@ -42,38 +43,25 @@ export BUILD_DIR="${1:-${root}/build}"
 export STACK_STATE_DIR="${2:-${BUILD_DIR}/faults-stack}"
 export PGPORT_CELLCHAIN="${PGPORT_CELLCHAIN:-55482}"
 export GRPCPORT_CELLCHAIN="${GRPCPORT_CELLCHAIN:-7483}"
-faults="${FAULTS:-3}"
-gap="${GAP:-5}"
-concurrency="${CONCURRENCY:-4}"
-replay="${REPLAY:-0}"
 standby_port="${STANDBY_PORT:-7484}"
 stack="${root}/deploy/local/stack.sh"
 # shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
 source "${root}/deploy/local/env.sh"
-bench="${STACK_BIN}/load_bench"
-check="${STACK_BIN}/acked_check"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "${root}/tests/faults/lib.sh"
+fault_settings
 probe="${STACK_BIN}/network_probe"
-for b in "${bench}" "${check}" "${probe}" "${STACK_CELLCHAIND}"; do
-  [[ -x "${b}" ]] || {
-    echo "run.sh: ${b} missing; build load_bench, acked_check, network_probe and cellchaind first" >&2
-    exit 1
-  }
-done
-[[ "${faults}" =~ ^[1-9][0-9]*$ && "${gap}" =~ ^[1-9][0-9]*$ ]] || {
-  echo "run.sh: FAULTS and GAP must be positive numbers" >&2
-  exit 2
-}
+need_binaries "${STACK_BIN}/load_bench" "${STACK_BIN}/acked_check" \
+  "${probe}" "${STACK_CELLCHAIND}"
 
 out="${STACK_STATE_DIR}"
+run_files="${out}."
 pgc() { "${STACK_DIR}/pg-cluster.sh" "${STACK_PG}" "$@"; }
-now_ms() { date +%s%3N; }
-say() { echo "run.sh: $(date -u +%T) $*"; }
 
-bench_pid=""
 standby_pid=""
 # shellcheck disable=SC2317  # called through the trap
 cleanup() {
-  [[ -z "${bench_pid}" ]] || kill -TERM "${bench_pid}" 2>/dev/null || true
+  stop_load_for_trap
   [[ -z "${standby_pid}" ]] || kill -KILL "${standby_pid}" 2>/dev/null || true
   cp -f -- "${STACK_LOG}" "${out}.cellchaind.log" 2>/dev/null || true
   cp -f -- "${STACK_PG}/log/postgresql.log" "${out}.postgresql.log" 2>/dev/null || true
@@ -147,8 +135,7 @@ kill_cellchaind() {
   local pid t0
   pid="$(tr -d '[:space:]' <"${STACK_PIDFILE}")"
   kill -KILL "${pid}"
-  fault_ms="$(now_ms)"
-  echo "${fault_ms} ${1:-cellchaind}" >>"${out}.faults"
+  note_fault "${1:-cellchaind}"
   wait_gone "${pid}"
   t0="$(now_ms)"
   restart_cellchaind
@@ -162,8 +149,7 @@ kill_postgres() {
   # and a new postmaster must not start beside them.
   children="$(pgrep -P "${pid}" | tr '\n' ' ' || true)"
   kill -KILL "${pid}"
-  fault_ms="$(now_ms)"
-  echo "${fault_ms} postgres" >>"${out}.faults"
+  note_fault postgres
   # shellcheck disable=SC2086  # one PID per word
   wait_gone "${pid}" ${children}
   t0="$(now_ms)"
@@ -180,8 +166,7 @@ kill_sequencer() {
   leader="$(leader_name)"
   if [[ "${leader}" == faults-standby ]]; then
     kill -KILL "${standby_pid}"
-    fault_ms="$(now_ms)"
-    echo "${fault_ms} sequencer" >>"${out}.faults"
+    note_fault sequencer
     wait_gone "${standby_pid}"
     start_standby
     say "sequencer leader (the standby) killed and started again"
@@ -193,74 +178,28 @@ kill_sequencer() {
   fi
 }
 
-# Waits (60 s at most) until load_bench acknowledges a write after the
-# fault made at fault_ms: the next fault hits a stack that works again.
-wait_recovered() {
-  local i last
-  for ((i = 0; i < 600; i++)); do
-    # The last line's write: sent after the fault, acknowledged when.
-    last="$(tail -n 1 -- "${out}.acked" 2>/dev/null |
-      awk -v f="${fault_ms}" '$4 >= f {print $5 - f}')"
-    if [[ -n "${last}" ]]; then
-      say "a write sent after the fault acknowledged ${last} ms after it"
-      return 0
-    fi
-    sleep 0.1
-  done
-  say "warning: no write acknowledged within 60 s of the fault"
-}
-
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
-say "stack ${STACK_LISTEN}, standby sequencer 127.0.0.1:${standby_port}; load ${concurrency} clients; ${faults} faults of each kind, ${gap} s of load before each and after the last"
-LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
-  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
-  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
-  "${bench}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
-  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
-  --qa-user="${STACK_QA_USER}" \
-  --concurrency="${concurrency}" --duration=3600 --stop-file="${out}.stop" \
-  --acked-out="${out}.acked" >"${out}.bench.log" 2>&1 &
-bench_pid=$!
-
-kinds=(cellchaind postgres sequencer)
-fault_ms=0
-for ((i = 0; i < faults * ${#kinds[@]}; i++)); do
-  sleep "${gap}"
-  kill -0 "${bench_pid}" 2>/dev/null || {
-    say "load_bench ended early; see ${out}.bench.log"
-    break
-  }
-  case "${kinds[i % ${#kinds[@]}]}" in
+# shellcheck disable=SC2317  # called by run_faults
+make_fault() {
+  case "$1" in
     cellchaind) kill_cellchaind ;;
     postgres) kill_postgres ;;
     sequencer) kill_sequencer ;;
   esac
-  wait_recovered
-done
-sleep "${gap}"
-touch -- "${out}.stop"
+}
+# Each kill above restarts what it killed: nothing more to do.
+after_fault() { :; }
 
-bench_rc=0
-wait "${bench_pid}" || bench_rc=$?
-bench_pid=""
-say "load_bench exited ${bench_rc}"
-grep -E '^(custody|audit|all|audited)|SUMMARY' "${out}.bench.log" || true
+machine_line
+say "stack ${STACK_LISTEN}, standby sequencer 127.0.0.1:${standby_port}; load ${concurrency} clients; ${faults} faults of each kind, ${gap} s of load before each and after the last"
+start_load "${STACK_LISTEN}"
+run_faults cellchaind postgres sequencer
 "${stack}" status >/dev/null 2>&1 || {
   "${stack}" status >&2 || true
   echo "run.sh: the stack is not healthy after the faults" >&2
   exit 1
 }
 
-check_rc=0
-LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
-  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
-  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
-  "${check}" --target="${STACK_LISTEN}" --pki="${STACK_PKI}" \
-  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
-  --qa-user="${STACK_QA_USER}" --acked="${out}.acked" \
-  --faults="${out}.faults" --replay="${replay}" 2>&1 |
-  tee "${out}.check.log" || check_rc=$?
-say "acked_check exited ${check_rc} (${out}.check.log)"
+run_acked_check "${STACK_LISTEN}"
 
 # The network faults, on the stack as it is now: cellchaind stopped past a
 # client's deadline, and a peer that is down (a port nothing listens on).

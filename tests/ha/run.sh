@@ -18,7 +18,9 @@
 # acknowledged write (state, signed audit record, the log verified end to
 # end, replays with the same request ids writing nothing twice) and prints,
 # per fault kind, the time from the fault to the first acknowledged write
-# (p50, max). A script that prints figures, not a ctest test.
+# (p50, max). A script that prints figures, not a ctest test. The load, the
+# fault loop and acked_check are tests/faults/lib.sh's, shared with
+# tests/faults/run.sh.
 #
 # usage: tests/ha/run.sh [BUILD_DIR]
 #   (build first: cmake --build B --target load_bench acked_check cellchaind
@@ -49,22 +51,11 @@ export STACK_KEEP_RUNNING=1
 export GRPCPORT_CELLCHAIN="${HA_GRPC_PORTS%%,*}"
 # shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
 source "${root}/deploy/local/env.sh"
-faults="${FAULTS:-3}"
-gap="${GAP:-5}"
-concurrency="${CONCURRENCY:-4}"
-replay="${REPLAY:-0}"
-bench="${STACK_BIN}/load_bench"
-check="${STACK_BIN}/acked_check"
-for b in "${bench}" "${check}" "${STACK_CELLCHAIND}"; do
-  [[ -x "${b}" ]] || {
-    echo "run.sh: ${b} missing; build load_bench, acked_check and cellchaind first" >&2
-    exit 1
-  }
-done
-[[ "${faults}" =~ ^[1-9][0-9]*$ && "${gap}" =~ ^[1-9][0-9]*$ ]] || {
-  echo "run.sh: FAULTS and GAP must be positive numbers" >&2
-  exit 2
-}
+# shellcheck source-path=SCRIPTDIR source=../faults/lib.sh
+source "${root}/tests/faults/lib.sh"
+fault_settings
+need_binaries "${STACK_BIN}/load_bench" "${STACK_BIN}/acked_check" \
+  "${STACK_CELLCHAIND}"
 for k in "${kinds[@]}"; do
   [[ " switchover postgres node cellchaind sequencer " == *" ${k} "* ]] || {
     echo "run.sh: unknown fault kind '${k}' in KINDS" >&2
@@ -73,14 +64,12 @@ for k in "${kinds[@]}"; do
 done
 
 out="${STACK_STATE}/ha-run"
-now_ms() { date +%s%3N; }
-say() { echo "run.sh: $(date -u +%T) $*"; }
+run_files="${out}/"
 patronictl_() { patronictl -c "${STACK_STATE}/pg1/patroni.yml" "$@"; }
 
-bench_pid=""
 # shellcheck disable=SC2317  # called through the trap
 cleanup() {
-  [[ -z "${bench_pid}" ]] || kill -TERM "${bench_pid}" 2>/dev/null || true
+  stop_load_for_trap
   if [[ "${KEEP_STACK:-1}" == 0 ]]; then "${ha}" down >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
@@ -118,12 +107,6 @@ m = json.load(sys.stdin)
 lead = [x["Member"] for x in m if x.get("Role") == "Leader" and x.get("State") == "running"]
 sync = [x["Member"] for x in m if x.get("Role") == "Sync Standby"]
 print(lead[0] if lead else "-", sync[0] if sync else "-")'
-}
-
-fault_ms=0
-note_fault() {
-  fault_ms="$(now_ms)"
-  echo "${fault_ms} $1" >>"${out}/faults"
 }
 
 do_switchover() {
@@ -189,21 +172,22 @@ do_kill_postgres() {
   say "primary pg${n}'s postmaster (pid ${pid}) killed"
 }
 
-# Waits (60 s at most) until load_bench acknowledges a write sent after the
-# fault, then (60 s) until Patroni names a leader and a synchronous standby.
-wait_recovered() {
-  local i last
-  for ((i = 0; i < 600; i++)); do
-    last="$(tail -n 1 -- "${out}/acked" 2>/dev/null |
-      awk -v f="${fault_ms}" '$4 >= f {print $5 - f}')"
-    if [[ -n "${last}" ]]; then
-      say "a write sent after the fault acknowledged ${last} ms after it"
-      break
-    fi
-    sleep 0.1
-  done
-  ((i < 600)) || say "warning: no write acknowledged within 60 s of the fault"
-  # What was killed started again; then Patroni's whole list running.
+# shellcheck disable=SC2317  # called by run_faults
+make_fault() {
+  case "$1" in
+    switchover) do_switchover ;;
+    postgres) do_kill_postgres ;;
+    node) do_kill_node ;;
+    cellchaind) do_kill_cellchaind ;;
+    sequencer) do_kill_sequencer ;;
+  esac
+}
+
+# Once a write sent after the fault was acknowledged: what was killed
+# started again, then (120 s at most) until Patroni's whole list runs.
+# shellcheck disable=SC2317  # called by run_faults
+after_fault() {
+  local i
   "${ha}" start >>"${out}/up.log" 2>&1 || {
     tail -n 20 "${out}/up.log" >&2
     echo "run.sh: deploy/ha/stack.sh start failed after the fault" >&2
@@ -216,41 +200,10 @@ wait_recovered() {
   say "warning: the HA stack not whole 120 s after the fault"
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 say "HA stack ${targets}; load ${concurrency} clients; ${faults} faults of each kind, ${gap} s of load before each and after the last"
-LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
-  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
-  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
-  "${bench}" --target="${targets}" --pki="${STACK_PKI}" \
-  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
-  --qa-user="${STACK_QA_USER}" \
-  --concurrency="${concurrency}" --duration=3600 --stop-file="${out}/stop" \
-  --acked-out="${out}/acked" >"${out}/bench.log" 2>&1 &
-bench_pid=$!
-
-for ((i = 0; i < faults * ${#kinds[@]}; i++)); do
-  sleep "${gap}"
-  kill -0 "${bench_pid}" 2>/dev/null || {
-    say "load_bench ended early; see ${out}/bench.log"
-    break
-  }
-  case "${kinds[i % ${#kinds[@]}]}" in
-    switchover) do_switchover ;;
-    postgres) do_kill_postgres ;;
-    node) do_kill_node ;;
-    cellchaind) do_kill_cellchaind ;;
-    sequencer) do_kill_sequencer ;;
-  esac
-  wait_recovered
-done
-sleep "${gap}"
-touch -- "${out}/stop"
-
-bench_rc=0
-wait "${bench_pid}" || bench_rc=$?
-bench_pid=""
-say "load_bench exited ${bench_rc}"
-grep -E '^(custody|audit|all|audited)|SUMMARY|errors' "${out}/bench.log" || true
+start_load "${targets}"
+run_faults "${kinds[@]}"
 # A member whose PostgreSQL was killed rejoins as a standby (crash recovery,
 # pg_rewind) while the others serve: wait (120 s) until all of it is up.
 for ((i = 0; i < 60; i++)); do
@@ -294,14 +247,5 @@ awk '{ k = $3; sub(":", "", k); v[k] = v[k] " " $(NF - 1) }
     echo "pause after ${kind} (${#sorted[@]} faults): p50 ${sorted[(${#sorted[@]} - 1) / 2]} ms, max ${sorted[-1]} ms"
   done
 
-check_rc=0
-LOAD_TECH_PASSWORD="${STACK_TECH_PASSWORD}" \
-  LOAD_TECH2_PASSWORD="${STACK_TECH2_PASSWORD}" \
-  LOAD_QA_PASSWORD="${STACK_QA_PASSWORD}" \
-  "${check}" --target="${targets}" --pki="${STACK_PKI}" \
-  --tech-user="${STACK_TECH_USER}" --tech2-user="${STACK_TECH2_USER}" \
-  --qa-user="${STACK_QA_USER}" --acked="${out}/acked" \
-  --faults="${out}/faults" --replay="${replay}" 2>&1 |
-  tee "${out}/check.log" || check_rc=$?
-say "acked_check exited ${check_rc} (${out}/check.log)"
+run_acked_check "${targets}"
 ((check_rc == 0))
