@@ -1,9 +1,11 @@
 #include "clients/web/routes.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
+#include "clients/web/pharmacy_routes.h"
 #include "clients/web/unary.h"
 
 namespace cellchain::web {
@@ -17,7 +19,7 @@ using common::v1::ROLE_QA;
 }  // namespace
 
 const std::vector<Route>& Routes() {
-  static const auto* const routes = new std::vector<Route>{
+  static auto* const routes = new std::vector<Route>{
       {"POST", "/api/login", Access::kPublic, {},
        Rpc(identity::AuthService::service_full_name(), "Login"),
        SessionEffect::kStarts, Unary<identity::AuthService>(
@@ -42,6 +44,11 @@ const std::vector<Route>& Routes() {
        Unary<audit::AuditService>(
            &audit::AuditService::Stub::GetEntityHistory)},
   };
+  static const bool appended = [] {
+    for (Route& route : PharmacyRoutes()) routes->push_back(std::move(route));
+    return true;
+  }();
+  (void)appended;
   return *routes;
 }
 

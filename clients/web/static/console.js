@@ -23,6 +23,7 @@ async function api(method, path, body) {
   if (!response.ok) {
     const error = new Error(answer.message || response.statusText);
     error.status = response.status;
+    error.reason = answer.reason;  // the rule that refused (ErrorInfo's)
     throw error;
   }
   return answer;
@@ -32,9 +33,11 @@ function showError(error) {
   $('error').textContent = error ? String(error.message || error) : '';
 }
 
-function show(loggedIn, who) {
+function show(loggedIn, who, roles) {
   $('login-section').hidden = loggedIn;
-  $('audit-section').hidden = !loggedIn;
+  // The trail is QA's and the administrator's (the server refuses others).
+  $('audit-section').hidden = !loggedIn ||
+    !(roles || []).some((r) => r === 'ROLE_QA' || r === 'ROLE_ADMIN');
   $('logout').hidden = !loggedIn;
   $('who').textContent = loggedIn ? who : '';
 }
@@ -42,7 +45,7 @@ function show(loggedIn, who) {
 async function refreshSession() {
   try {
     const me = await api('GET', '/api/session');
-    show(true, `${me.user.printedName} (${me.user.userId})`);
+    show(true, `${me.user.printedName} (${me.user.userId})`, me.user.roles);
   } catch (error) {
     show(false);
     if (error.status !== 401) showError(error);
@@ -77,6 +80,7 @@ function cell(row, text) {
 }
 
 async function loadAudit(append) {
+  if ($('audit-section').hidden) return;
   showError(null);
   try {
     const answer = await api('POST', '/api/audit/records',
