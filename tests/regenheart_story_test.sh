@@ -82,7 +82,7 @@ if grep -qF "Release tests: QA approves the specification" <<<"${out}"; then
   expect "bedside check passed" "bedside check"
   # The training clock plays what takes real time (decision 0017).
   expect_match '^training clock: \+[0-9]+d [0-9:]+ \(server time ' "the training clock shown"
-  expect_match '^clock advanced by 11m: ' "the clock moved past the infusion"
+  expect_match '^clock advanced by [0-9]+m: ' "the clock moved past the infusion"
   expect "day 1 of RH-" "day 1 of the observation"
   expect "day 5 of RH-" "day 5 of the observation"
   expect "-> refused (DOSE_EXPIRED), as expected" "the expired dose's release refused"
@@ -145,7 +145,8 @@ web_pid="$(cat -- "${STACK_WEB_PIDFILE}" 2>/dev/null || true)"
 "${stack}" down >/dev/null 2>&1 || fail "stack.sh down failed"
 if [[ -z "${web_pid}" ]]; then
   fail "no pid file ${STACK_WEB_PIDFILE}"
-elif kill -0 "${web_pid}" 2>/dev/null; then
+elif [[ "$(cat -- "/proc/${web_pid}/stat" 2>/dev/null)" =~ \)\ [^Z] ]]; then
+  # (a zombie left for init to reap has stopped: only a live process fails)
   fail "cellchain-web (pid ${web_pid}) still runs after stack.sh down"
 fi
 if (exec 3<>"/dev/tcp/127.0.0.1/${STACK_WEB_PORT}") 2>/dev/null; then

@@ -537,10 +537,23 @@ ch_infusion() {
   echo "(the training clock shows how far it is ahead of real time:)"
   run_as ada clients/admin-cli system clock
   local start=$((bedside_at + 30))
+  # Day 1 of the observation is the infusion's calendar day (UTC): an
+  # infusion that would run past midnight starts just after it instead, so
+  # that the observation at its end is day 1's.
+  local midnight=$(((start / 86400 + 1) * 86400))
+  if ((start + 600 >= midnight)); then
+    start=$((midnight + 30))
+    echo "(the bedside check was just before midnight: the infusion starts 30 s after it)"
+  else
+    echo "(the infusion starts 30 s after the bedside check)"
+  fi
   infusion_end=$((start + 600))
-  echo "(the infusion starts 30 s after the bedside check and runs 10 minutes: Ada moves the"
-  echo " training stack's clock past it rather than the story waiting)"
-  advance 11m "the RegenHeart infusion: 20 ml at 2 ml/min over 10 minutes"
+  echo "(it runs 10 minutes: Ada moves the training stack's clock past it rather than the"
+  echo " story waiting)"
+  # Whole minutes, past the infusion's end by one at least.
+  advance "$(((infusion_end + 119 - $(server_now)) / 60))m" \
+    "the RegenHeart infusion: 20 ml at 2 ml/min over 10 minutes"
+  relogin cleo
   signed "${cleo[@]}" "${STACK_CLIN1_PASSWORD}" clinical infuse --infusion-id="${infusion}" \
     --started-at="$(rfc3339 "${start}")" --ended-at="$(rfc3339 "${infusion_end}")" \
     --volume-ml=20 --artery=left_anterior_descending --catheter-fr=6

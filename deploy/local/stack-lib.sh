@@ -31,6 +31,13 @@ process_pid() {
   [[ "${cmdline}" == *"${want}"* ]] || return 1
   echo "${pid}"
 }
+# exiting PID: true while PID is a process that is not (yet) a zombie.
+exiting() {
+  local stat
+  stat="$(cat -- "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat%% *}" != Z ]]
+}
 # daemon_pid PIDFILE: process_pid cellchaind PIDFILE.
 daemon_pid() { process_pid cellchaind "$1"; }
 
@@ -132,6 +139,12 @@ stop_process() {
     say "warning: ${name} (pid ${pid}) ignored SIGTERM for 15 s; sending SIGKILL"
     kill -KILL "${pid}" 2>/dev/null || true
   fi
+  # Its command line goes before it has exited: wait (≤ 5 s) until only a
+  # zombie or nothing is left, so that its port is free when we return.
+  for ((i = 0; i < 50; i++)); do
+    exiting "${pid}" || break
+    sleep 0.1
+  done
   rm -f -- "${pidfile}"
   say "${name} stopped (pid ${pid})"
 }
