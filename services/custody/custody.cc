@@ -20,13 +20,22 @@ absl::StatusOr<RecordedItem> RecordItem(ledger::Recorder& audit,
                                         std::string action,
                                         const std::string& item_id,
                                         std::string reason) {
+  // The item is read in the record's own round trip, after the entity's
+  // lock (Recorder::AppendRead).
   RecordedItem recorded;
-  CC_ASSIGN_OR_RETURN(recorded.item, LoadItem(audit.tx(), item_id));
   CC_ASSIGN_OR_RETURN(
       ledger::SignedRecord record,
-      audit.Append(
-          std::move(action), "item", item_id, recorded.item, std::move(reason),
-          {recorded.item.isbt128().begin(), recorded.item.isbt128().end()}));
+      audit.AppendRead(
+          std::move(action), "item", item_id, ItemReads(item_id),
+          [&](std::span<pg::Result> results,
+              ledger::Event& event) -> absl::Status {
+            CC_ASSIGN_OR_RETURN(recorded.item, ItemFromReads(results, item_id));
+            event.after_state = &recorded.item;
+            event.isbt128.assign(recorded.item.isbt128().begin(),
+                                 recorded.item.isbt128().end());
+            return absl::OkStatus();
+          },
+          std::move(reason)));
   recorded.record_id = std::move(record.record_id);
   return recorded;
 }

@@ -61,6 +61,29 @@ constexpr char kPlaceItem[] =
     "at_position = $4, version = version + 1 "
     "WHERE item_id = $1";
 
+// Appends handoff `id`'s record of `action`, reading the handoff as it now
+// is in the record's own round trip (Recorder::AppendRead); returns it.
+absl::StatusOr<v1::Handoff> RecordHandoff(ledger::Recorder& audit,
+                                          std::string action,
+                                          const std::string& id,
+                                          std::string reason = "") {
+  v1::Handoff handoff;
+  const pg::Statement read = HandoffRead(id);
+  CC_RETURN_IF_ERROR(
+      audit
+          .AppendRead(std::move(action), "handoff", id, {&read, 1},
+                      [&](std::span<pg::Result> results,
+                          ledger::Event& event) -> absl::Status {
+                        CC_ASSIGN_OR_RETURN(handoff,
+                                            HandoffFromRead(results[0], id));
+                        event.after_state = &handoff;
+                        return absl::OkStatus();
+                      },
+                      std::move(reason))
+          .status());
+  return handoff;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
@@ -97,18 +120,17 @@ absl::StatusOr<v1::InitiateHandoffResponse> Custody::InitiateHandoff(
                   .status());
         }
         std::string handoff_id = crypto::RandomId("hnd");
-        // Both writes deferred: they travel with the handoff's read below
-        // (one round trip for three statements), and a failure of either
-        // is that read's.
+        // Both writes deferred: they travel with the handoff's record (its
+        // lock, head and read: one round trip), and a failure of either is
+        // that round trip's.
         tx.Defer({kInsertHandoff,
                   {handoff_id, item.item_id, item.custodian, item.location_id,
                    request.to_user_id(), request.to_location_id(), carrier,
                    request.condition(), request.seal_intact()}});
         tx.Defer({kPutInTransit, {item.item_id, handoff_id}});
-        CC_ASSIGN_OR_RETURN(v1::Handoff handoff, LoadHandoff(tx, handoff_id));
-        CC_RETURN_IF_ERROR(
-            audit.Append("handoff.initiate", "handoff", handoff_id, handoff)
-                .status());
+        CC_ASSIGN_OR_RETURN(
+            v1::Handoff handoff,
+            RecordHandoff(audit, "handoff.initiate", handoff_id));
         CC_ASSIGN_OR_RETURN(
             auto appended,
             RecordItem(audit, "item.handoff_initiate", item.item_id));
@@ -172,11 +194,9 @@ absl::StatusOr<v1::AcceptHandoffResponse> Custody::AcceptHandoff(
                                           handoff.handoff_id()),
                              caller.user_id, ""));
             }
-            CC_ASSIGN_OR_RETURN(handoff, LoadHandoff(tx, handoff.handoff_id()));
-            CC_RETURN_IF_ERROR(audit
-                                   .Append("handoff.accept", "handoff",
-                                           handoff.handoff_id(), handoff)
-                                   .status());
+            CC_ASSIGN_OR_RETURN(
+                handoff,
+                RecordHandoff(audit, "handoff.accept", handoff.handoff_id()));
             if (hold_id.has_value()) {
               CC_ASSIGN_OR_RETURN(v1::Hold hold, LoadHold(tx, *hold_id));
               CC_RETURN_IF_ERROR(audit
@@ -250,12 +270,10 @@ absl::StatusOr<v1::CancelHandoffResponse> Custody::CancelHandoff(
         CC_RETURN_IF_ERROR(tx.Exec(kPlaceItem, {handoff.item_id(), custodian,
                                                 location, at_position})
                                .status());
-        CC_ASSIGN_OR_RETURN(handoff, LoadHandoff(tx, handoff.handoff_id()));
-        CC_RETURN_IF_ERROR(audit
-                               .Append("handoff.cancel", "handoff",
-                                       handoff.handoff_id(), handoff,
-                                       request.context().reason())
-                               .status());
+        CC_ASSIGN_OR_RETURN(
+            handoff, RecordHandoff(audit, "handoff.cancel",
+                                   handoff.handoff_id(),
+                                   request.context().reason()));
         CC_ASSIGN_OR_RETURN(
             auto appended,
             RecordItem(audit, "item.handoff_cancel", handoff.item_id()));

@@ -268,19 +268,29 @@ absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> LoadItems(
   return ItemsFromResults(results[0], results[1]);
 }
 
+std::vector<pg::Statement> ItemReads(const std::string& item_id) {
+  return ItemStatements({item_id});
+}
+
+absl::StatusOr<v1::Item> ItemFromReads(std::span<pg::Result> results,
+                                       const std::string& item_id,
+                                       std::string_view field) {
+  CC_ASSIGN_OR_RETURN(auto items, ItemsFromResults(results[0], results[1]));
+  auto it = items.find(item_id);
+  if (it == items.end()) return ItemNotFound(item_id, field);
+  return std::move(it->second);
+}
+
 absl::StatusOr<v1::Item> LoadItemWith(pg::Transaction& tx,
                                       const std::string& item_id,
                                       pg::Statement also,
                                       pg::Result& also_result) {
-  std::vector<pg::Statement> statements = ItemStatements({item_id});
+  std::vector<pg::Statement> statements = ItemReads(item_id);
   statements.push_back(std::move(also));
   CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
                       tx.ExecPipeline(statements));
-  CC_ASSIGN_OR_RETURN(auto items, ItemsFromResults(results[0], results[1]));
   also_result = std::move(results[2]);
-  auto it = items.find(item_id);
-  if (it == items.end()) return ItemNotFound(item_id, "item_id");
-  return std::move(it->second);
+  return ItemFromReads(results, item_id);
 }
 
 template <typename Executor>
@@ -301,6 +311,18 @@ absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
                               absl::StrCat(HandoffSelect(), kWhereHandoffId,
                                            for_update ? kForUpdate : ""),
                               id, "handoff");
+}
+
+pg::Statement HandoffRead(const std::string& id) {
+  return {absl::StrCat(HandoffSelect(), kWhereHandoffId), {id}};
+}
+
+absl::StatusOr<v1::Handoff> HandoffFromRead(const pg::Result& r,
+                                            const std::string& id) {
+  if (r.rows() == 0) return NotFound("handoff", id);
+  v1::Handoff handoff;
+  CC_RETURN_IF_ERROR(pg::FillFromRow(r, 0, handoff));
+  return handoff;
 }
 
 template <typename Executor>

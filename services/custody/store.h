@@ -17,6 +17,7 @@
 #ifndef CELLCHAIN_SERVICES_CUSTODY_STORE_H_
 #define CELLCHAIN_SERVICES_CUSTODY_STORE_H_
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,11 +54,22 @@ absl::StatusOr<v1::Item> LoadItemWith(pg::Transaction& tx,
                                       const std::string& item_id,
                                       pg::Statement also,
                                       pg::Result& also_result);
+// LoadItem in two halves, for a caller that sends the read in a pipeline
+// of its own (ledger::Recorder::AppendRead): its statements, then the item
+// from their results (NOT_FOUND as LoadItem's).
+std::vector<pg::Statement> ItemReads(const std::string& item_id);
+absl::StatusOr<v1::Item> ItemFromReads(std::span<pg::Result> results,
+                                       const std::string& item_id,
+                                       std::string_view field = "item_id");
 
 template <typename Executor>
 absl::StatusOr<v1::Handoff> LoadHandoff(Executor& executor,
                                         const std::string& id,
                                         bool for_update = false);
+// LoadHandoff in two halves, as ItemReads and ItemFromReads.
+pg::Statement HandoffRead(const std::string& id);
+absl::StatusOr<v1::Handoff> HandoffFromRead(const pg::Result& r,
+                                            const std::string& id);
 // An item's handoffs, oldest first.
 template <typename Executor>
 absl::StatusOr<std::vector<v1::Handoff>> LoadHandoffsOfItem(

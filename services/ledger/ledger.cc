@@ -37,6 +37,22 @@ constexpr char kEntityLockSql[] =
     "SELECT pg_advisory_xact_lock("
     "hashtextextended($1::text || '/' || $2::text, 0))";
 
+// Append's round trip: the entity's lock, then its latest record. Two
+// statements on purpose: in READ COMMITTED each statement takes its
+// snapshot when it starts, and the server starts the SELECT only once the
+// lock is granted, so it sees every record committed by the lock's previous
+// holders (and so does any statement sent after them).
+std::vector<pg::Statement> LockAndHead(const Event& event) {
+  const pg::Params entity = {event.entity_type, event.entity_id};
+  return {
+      {kEntityLockSql, entity},
+      {"SELECT leaf_hash, entity_seq FROM cellchain_audit.records "
+       "WHERE entity_type = $1 AND entity_id = $2 "
+       "ORDER BY entity_seq DESC LIMIT 1",
+       entity, pg::ResultFormat::kBinary},
+  };
+}
+
 // UNIQUE (entity_type, entity_id, entity_seq) on records.
 constexpr char kEntityChainConstraint[] = "records_entity_chain";
 
@@ -417,21 +433,25 @@ absl::StatusOr<SignedRecord> Ledger::SealValid(
 absl::StatusOr<SignedRecord> Ledger::Append(pg::Transaction& tx,
                                             const Event& event) const {
   CC_RETURN_IF_ERROR(ValidateEvent(event));
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> heads,
+                      tx.ExecPipeline(LockAndHead(event)));
+  return AppendAfterLock(tx, event, heads[1]);
+}
 
-  // Round trip 1: the entity's lock, then its latest record. Two statements
-  // on purpose: in READ COMMITTED each statement takes its snapshot when it
-  // starts, and the server starts the SELECT only once the lock is granted,
-  // so it sees every record committed by the lock's previous holders.
-  const pg::Params entity = {event.entity_type, event.entity_id};
-  std::vector<pg::Statement> lock = {
-      {kEntityLockSql, entity},
-      {"SELECT leaf_hash, entity_seq FROM cellchain_audit.records "
-       "WHERE entity_type = $1 AND entity_id = $2 "
-       "ORDER BY entity_seq DESC LIMIT 1",
-       entity, pg::ResultFormat::kBinary},
-  };
-  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> heads, tx.ExecPipeline(lock));
-  const pg::Result& head = heads[1];
+absl::StatusOr<SignedRecord> Ledger::AppendRead(
+    pg::Transaction& tx, Event event, std::span<const pg::Statement> reads,
+    FillEvent fill) const {
+  std::vector<pg::Statement> statements = LockAndHead(event);
+  statements.insert(statements.end(), reads.begin(), reads.end());
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
+                      tx.ExecPipeline(statements));
+  CC_RETURN_IF_ERROR(fill(std::span(results).subspan(2), event));
+  CC_RETURN_IF_ERROR(ValidateEvent(event));
+  return AppendAfterLock(tx, event, results[1]);
+}
+
+absl::StatusOr<SignedRecord> Ledger::AppendAfterLock(
+    pg::Transaction& tx, const Event& event, const pg::Result& head) const {
   std::string previous;
   int64_t entity_seq = 1;
   if (head.rows() == 1) {

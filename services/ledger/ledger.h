@@ -42,10 +42,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -262,6 +264,22 @@ class Ledger {
   absl::StatusOr<SignedRecord> Append(pg::Transaction& tx,
                                       const Event& event) const;
 
+  // Append for a change whose after-state is read back from the database:
+  // `reads` travel in Append's own round trip, after the entity's lock and
+  // head lookup (so they see what the lock's earlier holders committed),
+  // and `fill` completes `event` from their results, one per statement (at
+  // least after_state, which must outlive the call) before it is validated
+  // and sealed. A read and an append in one round trip instead of two.
+  // Errors: those of `fill`; otherwise as Append's, except that
+  // ValidateEvent's INVALID_ARGUMENT comes after the round trip (nothing
+  // is written, and `tx` is still usable).
+  using FillEvent =
+      absl::FunctionRef<absl::Status(std::span<pg::Result> results,
+                                     Event& event)>;
+  absl::StatusOr<SignedRecord> AppendRead(
+      pg::Transaction& tx, Event event, std::span<const pg::Statement> reads,
+      FillEvent fill) const;
+
   // Builds, serializes and signs the record of `event` with the given
   // previous entity hash (empty or 32 bytes), without touching the database:
   // the CPU part of Append(), for benchmarks and tests.
@@ -276,6 +294,11 @@ class Ledger {
 
  private:
   Ledger(std::string service, crypto::Ed25519PrivateKey key, Clock* clock);
+  // Append's work once the entity's lock is held: `head` is the result of
+  // the head lookup; seals `event` (valid) and defers its INSERT.
+  absl::StatusOr<SignedRecord> AppendAfterLock(pg::Transaction& tx,
+                                               const Event& event,
+                                               const pg::Result& head) const;
   // Seal() for an event ValidateEvent() accepted.
   absl::StatusOr<SignedRecord> SealValid(
       const Event& event, std::string_view previous_entity_hash) const;

@@ -829,6 +829,40 @@ TEST_F(LedgerPgTest, AuditedWriteTakesOneRoundTripMoreThanTheChange) {
   ExpectOneChain("wid_1", 1);
 }
 
+// AppendRead: a change that reads its entity back for the record sends
+// the read in the append's own round trip, after the entity's lock; the
+// record holds the state the row has.
+TEST_F(LedgerPgTest, AppendReadReadsTheStateInTheAppendsRoundTrip) {
+  cellchain::testing::RoundTripCounter trips(service_->get());
+  google::protobuf::Struct state;
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
+                            pg::Transaction::Begin(*service_));
+    tx.Defer({"INSERT INTO test_widgets (id, name, version) "
+              "VALUES ('wid_1', 'first', 1)"});
+    const pg::Statement read(
+        "SELECT name, version FROM test_widgets WHERE id = 'wid_1'");
+    CC_ASSERT_OK(ledger_->AppendRead(
+        tx, WidgetEvent("widget.create", "wid_1", nullptr), {&read, 1},
+        [&](std::span<pg::Result> rows, Event& event) -> absl::Status {
+          CC_ASSIGN_OR_RETURN(std::string name, rows[0].GetString(0, 0));
+          CC_ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0, 1));
+          state = Widget("wid_1", name, version);
+          event.after_state = &state;
+          return absl::OkStatus();
+        }));
+    CC_ASSERT_OK(tx.Commit());
+  }
+  // BEGIN, the INSERT, the lock, the head and the read; the record with
+  // COMMIT.
+  EXPECT_EQ(trips.Take(), 2);
+  ExpectOneChain("wid_1", 1);
+  CC_ASSERT_OK_AND_ASSIGN(pg::Transaction check,
+                          pg::Transaction::Begin(*service_));
+  CC_EXPECT_OK(RequireAudited(check, "widget", "wid_1",
+                              Widget("wid_1", "first", 1)));
+}
+
 TEST_F(LedgerPgTest, KeyRotationKeepsOlderRecordsVerifiable) {
   CC_ASSERT_OK_AND_ASSIGN(SignedRecord before, AppendOnce(*ledger_, "wid_1"));
 

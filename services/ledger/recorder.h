@@ -11,6 +11,7 @@
 #define CELLCHAIN_SERVICES_LEDGER_RECORDER_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,22 +47,42 @@ class Recorder {
       std::vector<audit::v1::Isbt128Identifier> isbt128 = {},
       std::optional<common::v1::SignatureManifestation> signature =
           std::nullopt) {
-    Event event;
-    event.actor = actor_;
-    event.action = std::move(action);
-    event.entity_type = std::move(entity_type);
-    event.entity_id = std::move(entity_id);
+    Event event = Base(std::move(action), std::move(entity_type),
+                       std::move(entity_id), std::move(reason));
     event.isbt128 = std::move(isbt128);
-    event.reason = std::move(reason);
     event.after_state = &state;
     event.signature = std::move(signature);
-    event.request_id = request_id_;
     return ledger_.Append(tx_, event);
+  }
+
+  // The same for a state read back in the append's own round trip
+  // (Ledger::AppendRead): `fill` sets the event's after_state (and ISBT 128
+  // identifiers) from the results of `reads`.
+  absl::StatusOr<SignedRecord> AppendRead(
+      std::string action, std::string entity_type, std::string entity_id,
+      std::span<const pg::Statement> reads, Ledger::FillEvent fill,
+      std::string reason = "") {
+    return ledger_.AppendRead(tx_,
+                              Base(std::move(action), std::move(entity_type),
+                                   std::move(entity_id), std::move(reason)),
+                              reads, fill);
   }
 
   pg::Transaction& tx() { return tx_; }
 
  private:
+  Event Base(std::string action, std::string entity_type,
+             std::string entity_id, std::string reason) const {
+    Event event;
+    event.actor = actor_;
+    event.action = std::move(action);
+    event.entity_type = std::move(entity_type);
+    event.entity_id = std::move(entity_id);
+    event.reason = std::move(reason);
+    event.request_id = request_id_;
+    return event;
+  }
+
   pg::Transaction& tx_;
   const Ledger& ledger_;
   common::v1::Actor actor_;
