@@ -4,7 +4,6 @@
 // is out of the page script's reach; a change sent without the CSRF token
 // is refused. Screenshots of each step are written under the build tree
 // (CELLCHAIN_WEB_SCREENSHOTS/<test>/, docs/testing.md).
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -13,6 +12,7 @@
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/e2e_test.h"
 #include "tests/web/chromium.h"
+#include "tests/web/console_browser.h"
 #include "tests/web/console_process.h"
 
 namespace cellchain::web_test {
@@ -31,46 +31,15 @@ std::string ColumnExpression(int column) {
       ".map(r => r.cells[", column, "].innerText).join('|')");
 }
 
-class WebConsoleBrowserTest : public e2e::E2eTest {
+class WebConsoleBrowserTest : public ConsoleBrowserTest<e2e::E2eTest> {
  protected:
-  WebConsoleBrowserTest() : E2eTest("web-browser-sessions") {}
+  WebConsoleBrowserTest() : ConsoleBrowserTest("web-browser-sessions") {}
 
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
     CC_ASSERT_OK(AddUser(kQuinn).status());
-    std::string error;
-    console_ = ConsoleProcess::Start(daemon_->target(),
-                                     profile_.path() + "/cellchain-web.log",
-                                     &error);
-    ASSERT_NE(console_, nullptr) << error;
-    CC_ASSERT_OK_AND_ASSIGN(
-        browser_, Chromium::Start(profile_.path() + "/profile",
-                                  ConsoleProcess::Certificate()));
-    const ::testing::TestInfo* test =
-        ::testing::UnitTest::GetInstance()->current_test_info();
-    screenshots_ = std::string(CELLCHAIN_WEB_SCREENSHOTS) + "/" + test->name();
-    std::filesystem::remove_all(screenshots_);
-  }
-
-  // A screenshot of the page as it is now, as <test>/<name>.png.
-  void Shot(const std::string& name) {
-    CC_EXPECT_OK(browser_->Screenshot(screenshots_ + "/" + name + ".png"));
-  }
-
-  // Opens the console and waits for its login form.
-  void OpenTheConsole() {
-    CC_ASSERT_OK(browser_->Navigate(console_->Origin() + "/"));
-    CC_ASSERT_OK(browser_->WaitFor(
-        "document.readyState === 'complete' &&"
-        " !document.getElementById('login-section').hidden"));
-  }
-
-  // Types the user and password into the login form and clicks Log in.
-  void SubmitLogin(const std::string& user, const std::string& password) {
-    CC_ASSERT_OK(browser_->Type("#login-form [name=userId]", user));
-    CC_ASSERT_OK(browser_->Type("#login-form [name=password]", password));
-    CC_ASSERT_OK(browser_->Click("#login-form button[type=submit]"));
+    StartConsole();
   }
 
   // Logs in as `who` and waits for the audit trail's first rows.
@@ -83,11 +52,6 @@ class WebConsoleBrowserTest : public e2e::E2eTest {
                             << console_->Log();
   }
 
-  e2e::TempDir profile_{"cellchain-web-browser"};
-  std::unique_ptr<ConsoleProcess> console_;
-  // Declared after console_: the browser closes before the server stops.
-  std::unique_ptr<Chromium> browser_;
-  std::string screenshots_;
 };
 
 TEST_F(WebConsoleBrowserTest, QaLogsInReadsTheAuditTrailAndLogsOut) {

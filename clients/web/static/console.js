@@ -40,6 +40,9 @@ function show(loggedIn, who, roles) {
     !(roles || []).some((r) => r === 'ROLE_QA' || r === 'ROLE_ADMIN');
   $('logout').hidden = !loggedIn;
   $('who').textContent = loggedIn ? who : '';
+  // Each page's script shows itself to the roles it is for.
+  document.dispatchEvent(new CustomEvent('cellchain-session',
+                                         { detail: { roles: loggedIn ? roles || [] : [] } }));
 }
 
 async function refreshSession() {

@@ -156,15 +156,8 @@ async function release(form) {
   await loadWorklists();
 }
 
-async function showPharmacy() {
-  let roles = [];
-  if ($('who').textContent) {
-    try {
-      roles = (await api('GET', '/api/session')).user.roles;
-    } catch (error) {
-      roles = [];
-    }
-  }
+// console.js's cellchain-session event: the user's roles ([] logged out).
+async function showPharmacy(roles) {
   const pharmacist = roles.includes('ROLE_PHARMACIST');
   $('pharmacy-section').hidden = !pharmacist;
   if (!pharmacist) return;
@@ -172,7 +165,7 @@ async function showPharmacy() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  new MutationObserver(showPharmacy).observe($('who'), { childList: true });
+  document.addEventListener('cellchain-session', (event) => showPharmacy(event.detail.roles));
   $('pharmacy-scan-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const field = event.target.elements.scan;
