@@ -22,74 +22,13 @@
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/e2e_test.h"
 #include "tests/web/console_process.h"
+#include "tests/web/https_browser.h"
 
 namespace cellchain::e2e {
 namespace {
 
-// A browser: HTTPS trusting only the test CA, keeping the two cookies the
-// console sets.
-class Browser {
- public:
-  explicit Browser(int port) : client_("localhost", port) {
-    signal(SIGPIPE, SIG_IGN);  // a refused connection is a failed Result
-    client_.set_ca_cert_path((Pki() + "/ca.crt").c_str());
-    client_.enable_server_certificate_verification(true);
-  }
-
-  httplib::Result Send(const std::string& method, const std::string& path,
-                       const std::string& body = "", bool with_csrf = true) {
-    httplib::Headers headers;
-    std::string cookie;
-    for (const auto& [name, value] : cookies_) {
-      cookie += name + "=" + value + "; ";
-    }
-    if (!cookie.empty()) headers.emplace("Cookie", cookie);
-    if (with_csrf && cookies_.count(web::kCsrfCookie) > 0) {
-      headers.emplace(web::kCsrfHeader, cookies_[web::kCsrfCookie]);
-    }
-    httplib::Result result =
-        method == "GET"
-            ? client_.Get(path.c_str(), headers)
-            : client_.Post(path.c_str(), headers, body, "application/json");
-    if (result) {
-      for (size_t i = 0; i < result->get_header_value_count("Set-Cookie");
-           ++i) {
-        std::string line = result->get_header_value("Set-Cookie", i);
-        std::smatch match;
-        if (std::regex_search(line, match, std::regex("^([^=]+)=([^;]*)"))) {
-          if (line.find("Max-Age=0") != std::string::npos) {
-            cookies_.erase(match[1]);
-          } else {
-            cookies_[match[1]] = match[2];
-          }
-        }
-      }
-    }
-    return result;
-  }
-
-  httplib::Result Login(const std::string& user, const std::string& password) {
-    return Send(
-        "POST", "/api/login",
-        "{\"userId\":\"" + user + "\",\"password\":\"" + password + "\"}");
-  }
-
-  std::map<std::string, std::string>& cookies() { return cookies_; }
-
- private:
-  httplib::SSLClient client_;
-  std::map<std::string, std::string> cookies_;
-};
-
 constexpr char kOpenSessions[] =
     "SELECT count(*) FROM cellchain_identity.sessions WHERE ended_at IS NULL";
-
-int StatusOf(const httplib::Result& result) {
-  if (result && result->status >= 400) {
-    std::cerr << "HTTP " << result->status << ": " << result->body << "\n";
-  }
-  return result ? result->status : -1;
-}
 
 class WebConsoleE2eTest : public E2eTest {
  protected:

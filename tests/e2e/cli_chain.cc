@@ -147,6 +147,14 @@ CliChainTest::Harvest CliChainTest::VerifiedHarvest() {
 }
 
 std::string CliChainTest::ReleasedQcLot(const std::string& batch_id) {
+  std::string lot = QcLotAwaitingDisposition(batch_id);
+  SignedOk(*quinn_, kQuinnPassword,
+           {"qc", "dispose", "--lot-id=" + lot, "--disposition=released"});
+  return lot;
+}
+
+std::string CliChainTest::QcLotAwaitingDisposition(
+    const std::string& batch_id) {
   TempDir files("cli-chain-files");
   const std::string tests_file = files.path() + "/release-tests.json";
   std::ofstream(tests_file) << kOneTestSpecification;
@@ -176,8 +184,6 @@ std::string CliChainTest::ReleasedQcLot(const std::string& batch_id) {
   EXPECT_FALSE(result.empty()) << out;
   SignedOk(*ana_, kAnaPassword,
            {"qc", "result-review", "--result-id=" + result});
-  SignedOk(*quinn_, kQuinnPassword,
-           {"qc", "dispose", "--lot-id=" + lot, "--disposition=released"});
   return lot;
 }
 

@@ -113,6 +113,9 @@ class CliChainTest : public E2eTest {
   // opened by otto, a sample drawn by tina, 93 % entered by otto and
   // reviewed by ana; the lot released by quinn. The QC lot's id (qcl_...).
   std::string ReleasedQcLot(const std::string& batch_id);
+  // The same but the release: the lot awaits QA's disposition (TESTING,
+  // its one test in specification and reviewed).
+  std::string QcLotAwaitingDisposition(const std::string& batch_id);
 
   // What a dose is prepared with and where: a heparin lot ("Heparin sodium
   // 5000 IU/ml", supplier lot HEP-2291) and a saline lot ("Sodium chloride
