@@ -394,11 +394,19 @@ template <typename Executor>
 absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
                                                  const std::string& id) {
   // The upload, its readings and its excursions in one round trip.
-  std::vector<pg::Statement> statements = {
-      {kSelectUpload, {id}}, {ReadingsSelect(), {id}},
-      {kSelectUploadExcursions, {id}}};
   CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
-                      executor.ExecPipeline(statements));
+                      executor.ExecPipeline(UploadReads(id)));
+  return UploadFromReads(results, id);
+}
+
+std::vector<pg::Statement> UploadReads(const std::string& id) {
+  return {{kSelectUpload, {id}},
+          {ReadingsSelect(), {id}},
+          {kSelectUploadExcursions, {id}}};
+}
+
+absl::StatusOr<v1::TemperatureUpload> UploadFromReads(
+    std::span<pg::Result> results, const std::string& id) {
   if (results[0].rows() == 0) return NotFound("temperature upload", id);
   v1::TemperatureUpload upload;
   CC_RETURN_IF_ERROR(pg::FillFromRow(results[0], 0, upload));

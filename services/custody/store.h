@@ -105,6 +105,10 @@ absl::StatusOr<v1::DinAllocation> LoadDinAllocation(Executor& executor,
 template <typename Executor>
 absl::StatusOr<v1::TemperatureUpload> LoadUpload(Executor& executor,
                                                  const std::string& id);
+// LoadUpload in two halves, as ItemReads and ItemFromReads.
+std::vector<pg::Statement> UploadReads(const std::string& id);
+absl::StatusOr<v1::TemperatureUpload> UploadFromReads(
+    std::span<pg::Result> results, const std::string& id);
 
 // The range of one item type; NOT_FOUND when it has none.
 template <typename Executor>

@@ -150,12 +150,20 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
               audit, "item.temperature_excursion", flagged,
               absl::StrCat("temperature upload ", upload_id, " out of range")));
         }
-        CC_ASSIGN_OR_RETURN(v1::TemperatureUpload upload,
-                            LoadUpload(tx, upload_id));
-        CC_RETURN_IF_ERROR(audit
-                               .Append("temperature_upload.record",
-                                       "temperature_upload", upload_id, upload)
-                               .status());
+        // The upload is read in its record's own round trip.
+        v1::TemperatureUpload upload;
+        CC_RETURN_IF_ERROR(
+            audit
+                .AppendRead("temperature_upload.record", "temperature_upload",
+                            upload_id, UploadReads(upload_id),
+                            [&](std::span<pg::Result> results,
+                                ledger::Event& event) -> absl::Status {
+                              CC_ASSIGN_OR_RETURN(
+                                  upload, UploadFromReads(results, upload_id));
+                              event.after_state = &upload;
+                              return absl::OkStatus();
+                            })
+                .status());
         *response.mutable_upload() = std::move(upload);
         return absl::OkStatus();
       });
