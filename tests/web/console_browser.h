@@ -1,8 +1,9 @@
-// ConsoleBrowserTest<Base>: a browser test's fixture on top of an e2e
-// fixture `Base` (E2eTest, CliChainTest, ...): a real cellchain-web
-// calling Base's cellchaind, headless Chromium trusting its certificate,
-// and the steps a person takes (open the console, log in) with a
-// screenshot of each under CELLCHAIN_WEB_SCREENSHOTS/<test>/.
+// ConsoleTest<Base>: an e2e fixture `Base` (E2eTest, CliChainTest, ...)
+// with a real cellchain-web calling Base's cellchaind (console_, its log in
+// a directory of the test's own). ConsoleBrowserTest<Base> adds headless
+// Chromium trusting its certificate, and the steps a person takes (open
+// the console, log in) with a screenshot of each under
+// CELLCHAIN_WEB_SCREENSHOTS/<test>/.
 //
 //   class MyTest : public ConsoleBrowserTest<e2e::E2eTest> {
 //    protected:
@@ -27,20 +28,38 @@
 namespace cellchain::web_test {
 
 template <typename Base>
-class ConsoleBrowserTest : public Base {
+class ConsoleTest : public Base {
  protected:
   using Base::Base;
 
-  // Starts the console against Base's daemon and the browser; fatal on
-  // failure. Call from SetUp once Base's daemon runs.
+  // Starts the console against Base's daemon; fatal on failure. Call from
+  // SetUp once Base's daemon runs.
   void StartConsole() {
     std::string error;
     console_ = ConsoleProcess::Start(this->daemon_->target(),
                                      profile_.path() + "/cellchain-web.log",
                                      &error);
     ASSERT_NE(console_, nullptr) << error;
+  }
+
+  e2e::TempDir profile_{"cellchain-web-browser"};
+  std::unique_ptr<ConsoleProcess> console_;
+};
+
+// For the tests built with CELLCHAIN_WEB_SCREENSHOTS (tests/web's
+// CMakeLists.txt): where the screenshots go.
+#ifdef CELLCHAIN_WEB_SCREENSHOTS
+template <typename Base>
+class ConsoleBrowserTest : public ConsoleTest<Base> {
+ protected:
+  using ConsoleTest<Base>::ConsoleTest;
+
+  // Starts the console and the browser; fatal on failure.
+  void StartConsole() {
+    ConsoleTest<Base>::StartConsole();
+    if (::testing::Test::HasFatalFailure()) return;
     CC_ASSERT_OK_AND_ASSIGN(
-        browser_, Chromium::Start(profile_.path() + "/profile",
+        browser_, Chromium::Start(this->profile_.path() + "/profile",
                                   ConsoleProcess::Certificate()));
     const ::testing::TestInfo* test =
         ::testing::UnitTest::GetInstance()->current_test_info();
@@ -55,7 +74,7 @@ class ConsoleBrowserTest : public Base {
 
   // Opens the console and waits for its login form.
   void OpenTheConsole() {
-    CC_ASSERT_OK(browser_->Navigate(console_->Origin() + "/"));
+    CC_ASSERT_OK(browser_->Navigate(this->console_->Origin() + "/"));
     CC_ASSERT_OK(browser_->WaitFor(
         "document.readyState === 'complete' &&"
         " !document.getElementById('login-section').hidden"));
@@ -68,12 +87,12 @@ class ConsoleBrowserTest : public Base {
     CC_ASSERT_OK(browser_->Click("#login-form button[type=submit]"));
   }
 
-  e2e::TempDir profile_{"cellchain-web-browser"};
-  std::unique_ptr<ConsoleProcess> console_;
-  // Declared after console_: the browser closes before the server stops.
+  // A member of the derived class: the browser closes before the server
+  // stops.
   std::unique_ptr<Chromium> browser_;
   std::string screenshots_;
 };
+#endif  // CELLCHAIN_WEB_SCREENSHOTS
 
 }  // namespace cellchain::web_test
 
