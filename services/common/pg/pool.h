@@ -7,9 +7,9 @@
 //     return tx.Exec("INSERT ...", {a, b}).status();
 //   }));
 //
-// Connections are opened in Create() (connect_eagerly, the default: a
-// process with a wrong conninfo fails at start, not at its first request) or
-// on first use. Each Acquire() checks its connection with the no-round-trip
+// Connections are opened on first use, except one opened in Create()
+// (connect_eagerly, the default: a process with a wrong conninfo or no
+// server fails at start, not at its first request). Each Acquire() checks its connection with the no-round-trip
 // Connection::IsAlive() and replaces one that the server closed (restart,
 // failover, admin termination) by a new one, so the first call after
 // PostgreSQL comes back succeeds. A connection returned broken (lost, or

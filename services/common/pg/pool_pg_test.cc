@@ -245,6 +245,31 @@ TEST_F(PoolTest, InTransactionRetriesAConnectionLostBeforeBeginTookEffect) {
   EXPECT_EQ(QueryInt(*pool, "SELECT count(*) FROM hit"), 1);
 }
 
+TEST_F(PoolTest, AnEagerPoolOpensOneConnectionAndTheOthersWhenNeeded) {
+  CC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Pool> pool, Pool::Create(Options(3)));
+  CC_ASSERT_OK_AND_ASSIGN(Connection admin, Connection::Open(db_->conninfo()));
+  const std::string sessions =
+      "SELECT count(*) FROM pg_stat_activity "
+      "WHERE datname = current_database() AND pid <> pg_backend_pid()";
+  auto count = [&] {
+    absl::StatusOr<Result> r = admin.Exec(sessions);
+    return r.ok() ? r->GetInt64(0, 0).value_or(-1) : -1;
+  };
+  EXPECT_EQ(count(), 1);
+  // Three callers at once get three sessions of their own.
+  std::vector<Pool::Lease> leases;
+  std::vector<int> pids;
+  for (int i = 0; i < 3; ++i) {
+    CC_ASSERT_OK_AND_ASSIGN(Pool::Lease lease, pool->Acquire());
+    pids.push_back(PQbackendPID(lease->get()));
+    leases.push_back(std::move(lease));
+  }
+  EXPECT_NE(pids[0], pids[1]);
+  EXPECT_NE(pids[1], pids[2]);
+  EXPECT_NE(pids[0], pids[2]);
+  EXPECT_EQ(count(), 3);
+}
+
 TEST_F(PoolTest, InTransactionCommits) {
   CC_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Pool> pool, Pool::Create(Options(1)));
   CC_ASSERT_OK(pool->InTransaction([](Transaction& tx) {
