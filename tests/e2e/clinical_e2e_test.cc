@@ -21,11 +21,13 @@
 // its service's RPCs.
 // Days 2-5 of the observation lie in the future of a real clock: a day
 // recorded on the wrong day is shown refused instead (OBSERVATION_DAY).
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cellchain/dose/v1/dose.grpc.pb.h"
@@ -262,23 +264,31 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
                                      "left_anterior_descending, 6 Fr "
                                      "catheter, no balloon occlusion\n"));
 
-  // Day 1's observation; day 2's, entered today, is refused by its rule.
-  const std::string now = Rfc3339(absl::Now());
+  // Day 1's observation; day 2's, entered at the same time, is refused by
+  // its rule. Day 1 is the infusion's calendar day (UTC), and the infusion
+  // began 5 minutes before the bedside check: when midnight has passed
+  // since, day 1 is observed at its last second, not now (a check at 00:02
+  // made "now" day 2 of an infusion begun at 23:57).
+  const absl::Time day1_ends =
+      absl::FromCivil(absl::ToCivilDay(started, absl::UTCTimeZone()) + 1,
+                      absl::UTCTimeZone()) -
+      absl::Seconds(1);
+  const std::string observed_at = Rfc3339(std::min(absl::Now(), day1_ends));
   std::string observed =
       Ok(*cleo_,
          {"clinical", "observe", "--infusion-id=" + infusion, "--day=1",
-          "--observed-at=" + now, "--entry=ecg:0", "--entry=lab:AST:35:U/L",
-          "--entry=echo:none", "--password-stdin"},
+          "--observed-at=" + observed_at, "--entry=ecg:0",
+          "--entry=lab:AST:35:U/L", "--entry=echo:none", "--password-stdin"},
          std::string(kCleoPassword) + "\n");
   EXPECT_THAT(observed,
               ContainsRegex("^day 1 of RH-017 recorded \\(obs_[A-Za-z0-9_-]+, "
                             "observed " +
-                            now +
+                            observed_at +
                             "\\): ECG ST 0 mm; lab AST "
                             "35 U/L; echo no local hypokinesia\n$"));
   RunResult day2 =
       cleo_->Run({"clinical", "observe", "--infusion-id=" + infusion, "--day=2",
-                  "--observed-at=" + now, "--password-stdin"},
+                  "--observed-at=" + observed_at, "--password-stdin"},
                  std::string(kCleoPassword) + "\n");
   EXPECT_EQ(day2.exit_code, 1) << day2.output;
   EXPECT_THAT(day2.output,
@@ -310,7 +320,7 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
   EXPECT_THAT(record, ContainsRegex("infused +" + Rfc3339(started) + " to " +
                                     Rfc3339(started + absl::Minutes(10)) +
                                     " \\(10 min 0 s\\), 20.0 ml by cleo\n"));
-  EXPECT_THAT(record, ContainsRegex("\n +1 +" + now +
+  EXPECT_THAT(record, ContainsRegex("\n +1 +" + observed_at +
                                     " +cleo +ECG ST 0 mm; lab AST 35 U/L; "
                                     "echo no local hypokinesia\n"));
   EXPECT_THAT(record, ContainsRegex("term +palpitations\n"));
