@@ -795,7 +795,7 @@ EOF
   dose         ${dose} (bag ${bag}) for ${RH_SUBJECT}: 1e7 cells in 20 ml,
                counted, verified, released by Phil, received at the cath lab,
                bedside-checked, infused at 2 ml/min over 10 min; days 1-5 observed
-  clock        the training clock advanced 11 min, 7 h and 4 x 1 day by Ada,
+  clock        the training clock advanced past the infusion, 7 h and 4 x 1 day by Ada,
                each advance an audit record (training_clock.advance)
   refusals     MATERIAL_NOT_RELEASED, FOUR_EYES_SAME_PERSON, IMPLAUSIBLE_GROWTH,
                SCAN_MISMATCH, WRONG_PATIENT, DOSE_EXPIRED (dose ${dose2} of a
