@@ -6,7 +6,6 @@
 // each with the audit record that made it.
 #include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
 #include <regex>
 #include <string>
@@ -14,32 +13,20 @@
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/cli_chain.h"
-#include "tests/web/console_process.h"
+#include "tests/web/console_browser.h"
 #include "tests/web/https_browser.h"
 
 namespace cellchain::e2e {
 namespace {
 
-class QaConsoleE2eTest : public CliChainTest {
+class QaConsoleE2eTest : public web_test::ConsoleTest<CliChainTest> {
  protected:
-  QaConsoleE2eTest() : CliChainTest("web-qa-console") {}
+  QaConsoleE2eTest() : ConsoleTest("web-qa-console") {}
 
   void SetUp() override {
     SetUpWithAdmin();
     if (HasFatalFailure()) return;
-    log_path_ =
-        std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-        "/cellchain-web-qa-log-" + std::to_string(getpid());
-    std::string error;
-    web_ =
-        web_test::ConsoleProcess::Start(daemon_->target(), log_path_, &error);
-    ASSERT_NE(web_, nullptr) << error;
-  }
-
-  void TearDown() override {
-    web_.reset();
-    unlink(log_path_.c_str());
-    CliChainTest::TearDown();
+    StartConsole();
   }
 
   // A batch whose QC lot awaits disposition: its id (qcl_...).
@@ -69,14 +56,12 @@ class QaConsoleE2eTest : public CliChainTest {
            password + "\",\"meaning\":\"SIGNATURE_MEANING_RELEASED\"}}";
   }
 
-  std::string log_path_;
-  std::unique_ptr<web_test::ConsoleProcess> web_;
 };
 
 TEST_F(QaConsoleE2eTest, QaSignsTheReleaseOfALotAwaitingDisposition) {
   const std::string lot = LotAwaitingDisposition();
   ASSERT_FALSE(lot.empty());
-  Browser qa(web_->port());
+  Browser qa(console_->port());
   ASSERT_EQ(StatusOf(qa.Login(kQuinn.user_id, kQuinn.password)), 200);
 
   httplib::Result lots =
@@ -116,17 +101,24 @@ TEST_F(QaConsoleE2eTest, QaSignsTheReleaseOfALotAwaitingDisposition) {
       << released->body;
   EXPECT_EQ(DispositionRecords(lot), before + 1);
 
-  httplib::Result history = qa.Send(
-      "POST", "/api/audit/history",
-      "{\"entity\":{\"type\":\"qc_lot\",\"id\":\"" + lot + "\"}}");
-  ASSERT_EQ(StatusOf(history), 200);
-  EXPECT_NE(history->body.find("\"meaning\":\"SIGNATURE_MEANING_RELEASED\""),
+  // The history shows a record once the sequencer has integrated it.
+  std::string history;
+  for (int i = 0; i < 100; ++i) {
+    httplib::Result answer = qa.Send(
+        "POST", "/api/audit/history",
+        "{\"entity\":{\"type\":\"qc_lot\",\"id\":\"" + lot + "\"}}");
+    ASSERT_EQ(StatusOf(answer), 200);
+    history = answer->body;
+    if (history.find("SIGNATURE_MEANING") != std::string::npos) break;
+    usleep(100 * 1000);
+  }
+  EXPECT_NE(history.find("\"meaning\":\"SIGNATURE_MEANING_RELEASED\""),
             std::string::npos)
-      << history->body;
-  EXPECT_NE(history->body.find("\"chainIntact\":true"), std::string::npos);
+      << history;
+  EXPECT_NE(history.find("\"chainIntact\":true"), std::string::npos);
 
   // The console's log names the routes, never the lot or the password.
-  const std::string log = web_->Log();
+  const std::string log = console_->Log();
   EXPECT_NE(log.find("route=/api/qc/dispose"), std::string::npos) << log;
   EXPECT_EQ(log.find(lot), std::string::npos) << log;
   EXPECT_EQ(log.find(kQuinnPassword), std::string::npos);
@@ -138,7 +130,7 @@ TEST_F(QaConsoleE2eTest, AnAnalystOrAPharmacistMayNotSignADisposition) {
   CC_ASSERT_OK(AddUser(kPhil).status());
   const int64_t before = DispositionRecords(lot);
   for (const CastMember* who : {&kOtto, &kPhil}) {
-    Browser browser(web_->port());
+    Browser browser(console_->port());
     ASSERT_EQ(StatusOf(browser.Login(who->user_id, who->password)), 200);
     httplib::Result refused =
         browser.Send("POST", "/api/qc/dispose", Dispose(lot, who->password));
@@ -152,7 +144,7 @@ TEST_F(QaConsoleE2eTest, AnAnalystOrAPharmacistMayNotSignADisposition) {
 TEST_F(QaConsoleE2eTest, TheTraceOfALotNamesTheRecordOfEveryLink) {
   const std::string lot = LotAwaitingDisposition();
   ASSERT_FALSE(lot.empty());
-  Browser qa(web_->port());
+  Browser qa(console_->port());
   ASSERT_EQ(StatusOf(qa.Login(kQuinn.user_id, kQuinn.password)), 200);
   httplib::Result detail =
       qa.Send("POST", "/api/qc/lot", "{\"lotId\":\"" + lot + "\"}");
