@@ -5,6 +5,7 @@
 
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/identity/v1/identity.grpc.pb.h"
+#include "clients/web/manufacturing_routes.h"
 #include "clients/web/pharmacy_routes.h"
 #include "clients/web/qa_routes.h"
 #include "clients/web/unary.h"
@@ -48,6 +49,7 @@ const std::vector<Route>& Routes() {
   static const bool appended = [] {
     for (Route& route : PharmacyRoutes()) routes->push_back(std::move(route));
     for (Route& route : QaRoutes()) routes->push_back(std::move(route));
+    for (Route& r : ManufacturingRoutes()) routes->push_back(std::move(r));
     return true;
   }();
   (void)appended;
