@@ -250,6 +250,12 @@ void IdempotencyTest::Race(bool first_commits, pg::Isolation second_isolation) {
       // Wait (up to 30 s) until the duplicate waits for our claim's lock.
       bool duplicate_waits = false;
       for (int i = 0; i < 3000 && !duplicate_waits; ++i) {
+        // Inside a transaction PostgreSQL keeps the first list of backends
+        // it read: the duplicate's session, opened after it (pools open
+        // connections on first use), would never appear without this.
+        absl::Status cleared =
+            tx.Exec("SELECT pg_stat_clear_snapshot()").status();
+        if (!cleared.ok()) return cleared;
         absl::StatusOr<pg::Result> r = tx.Exec(
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND wait_event_type = 'Lock'");
