@@ -18,21 +18,19 @@ say() { echo "${PROG}: $*"; }
 # process_pid NAME PIDFILE: prints the PID of the running NAME (for
 # cellchaind, a `cellchaind serve`) that PIDFILE names, or fails.
 process_pid() {
-  local name="$1" pidfile="$2" pid stat state cmdline want="$1 "
+  local name="$1" pidfile="$2" pid cmdline want="$1 "
   [[ "${name}" != cellchaind ]] || want="cellchaind serve"
   [[ -f "${pidfile}" ]] || return 1
   pid="$(tr -d '[:space:]' <"${pidfile}")"
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  stat="$(cat -- "/proc/${pid}/stat" 2>/dev/null)" || return 1
-  state="${stat##*) }"
-  [[ "${state%% *}" != Z ]] || return 1
+  live "${pid}" || return 1
   # A reused PID is not ours.
   cmdline="$(tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null)" || return 1
   [[ "${cmdline}" == *"${want}"* ]] || return 1
   echo "${pid}"
 }
-# exiting PID: true while PID is a process that is not (yet) a zombie.
-exiting() {
+# live PID: true while PID is a process that is not a zombie.
+live() {
   local stat
   stat="$(cat -- "/proc/$1/stat" 2>/dev/null)" || return 1
   stat="${stat##*) }"
@@ -142,7 +140,7 @@ stop_process() {
   # Its command line goes before it has exited: wait (≤ 5 s) until only a
   # zombie or nothing is left, so that its port is free when we return.
   for ((i = 0; i < 50; i++)); do
-    exiting "${pid}" || break
+    live "${pid}" || break
     sleep 0.1
   done
   rm -f -- "${pidfile}"
