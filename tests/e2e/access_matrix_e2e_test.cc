@@ -43,16 +43,7 @@ bool Allows(const auth::AccessPolicy& policy, auth::Role role);
 
 class AccessMatrixTest : public E2eTest {
  protected:
-  void SetUp() override {
-    E2eTest::SetUp();
-    if (HasFatalFailure()) return;
-    ASSERT_EQ(Bootstrap().exit_code, 0);
-    Start();
-    if (HasFatalFailure()) return;
-    auto token = daemon_->Login("admin-cli", "admin", kAdminPassword);
-    ASSERT_TRUE(token.ok()) << token.status();
-    admin_token_ = *token;
-  }
+  void SetUp() override { SetUpWithAdminToken(&admin_token_); }
 
   // Creates `user_id` with `roles` and sets their own password; returns it.
   std::string Provision(const std::string& user_id,

@@ -62,6 +62,17 @@ void E2eTest::SetUpWithAdmin() {
   StartWithAdmin();
 }
 
+void E2eTest::SetUpWithAdminToken(std::string* token) {
+  E2eTest::SetUp();
+  if (HasFatalFailure()) return;
+  ASSERT_EQ(Bootstrap().exit_code, 0);
+  Start();
+  if (HasFatalFailure()) return;
+  auto login = daemon_->Login("admin-cli", "admin", kAdminPassword);
+  ASSERT_TRUE(login.ok()) << login.status();
+  *token = *login;
+}
+
 std::unique_ptr<CliSession> E2eTest::Person(const std::string& workstation,
                                             const std::string& name) {
   return std::make_unique<CliSession>(*daemon_, workstation,

@@ -97,6 +97,12 @@ class E2eTest : public ::testing::Test {
   // are fatal; the caller returns on HasFatalFailure().
   void SetUpWithAdmin();
 
+  // SetUp, Bootstrap, Start, and the admin logs in at admin-cli through
+  // gRPC: *token is that session's token, for the test's own calls (admin_,
+  // the CLI, stays logged out). Failures are fatal; the caller returns on
+  // HasFatalFailure().
+  void SetUpWithAdminToken(std::string* token);
+
   // The CLI at `workstation` (a name under pki/clients) of a person whose
   // session file is called `name`.
   std::unique_ptr<CliSession> Person(const std::string& workstation,

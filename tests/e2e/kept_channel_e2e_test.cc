@@ -26,16 +26,7 @@ constexpr int kPairs = 40;
 
 class KeptChannelTest : public E2eTest {
  protected:
-  void SetUp() override {
-    E2eTest::SetUp();
-    if (HasFatalFailure()) return;
-    ASSERT_EQ(Bootstrap().exit_code, 0);
-    Start();
-    if (HasFatalFailure()) return;
-    auto admin = daemon_->Login("admin-cli", "admin", kAdminPassword);
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    token_ = *admin;
-  }
+  void SetUp() override { SetUpWithAdminToken(&token_); }
   std::string token_;
 };
 
