@@ -6,7 +6,6 @@
 // answer where the release is signed and recorded.
 #include <algorithm>
 #include <iostream>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,7 +26,8 @@ namespace {
 // Every gate of a release, in the order the service judges them (the
 // order sheet's first, in services/dose/release.cc, then rules.h
 // ReleaseGates), with what it checks. A WRONG_ORDER refusal comes before
-// the others are judged, so no table is printed for it.
+// the others are judged and carries no gate's metadata, so no table is
+// printed for it.
 struct Gate {
   const char* reason;
   const char* checks;
@@ -50,31 +50,15 @@ constexpr Gate kGates[] = {
     {dose::kReasonTemperatureExcursion, "no temperature excursion"},
 };
 
-// The failing gates' messages from a refusal's "...: R1: m1; R2: m2", by
-// reason; empty when `message` names none.
+// The failing gates' words, by reason, from a refusal's metadata
+// (services/dose/reasons.h GateMetadataKey); empty when the refusal is not
+// the gates'.
 std::vector<std::pair<std::string, std::string>> FailedGates(
-    const std::string& message) {
-  std::vector<std::pair<size_t, const char*>> starts;
-  for (const Gate& gate : kGates) {
-    std::string head = absl::StrCat(gate.reason, ": ");
-    for (size_t at = message.find(head); at != std::string::npos;
-         at = message.find(head, at + 1)) {
-      // A gate's reason starts the message's list or follows "; ".
-      if (at >= 2 && (message.compare(at - 2, 2, ": ") == 0 ||
-                      message.compare(at - 2, 2, "; ") == 0)) {
-        starts.emplace_back(at, gate.reason);
-        break;
-      }
-    }
-  }
-  std::sort(starts.begin(), starts.end());
+    const absl::Status& refusal) {
   std::vector<std::pair<std::string, std::string>> failed;
-  for (size_t i = 0; i < starts.size(); ++i) {
-    size_t from =
-        starts[i].first + std::string_view(starts[i].second).size() + 2;
-    size_t to =
-        i + 1 < starts.size() ? starts[i + 1].first - 2 : message.size();
-    failed.emplace_back(starts[i].second, message.substr(from, to - from));
+  for (const Gate& gate : kGates) {
+    std::string words = MetadataOf(refusal, dose::GateMetadataKey(gate.reason));
+    if (!words.empty()) failed.emplace_back(gate.reason, std::move(words));
   }
   return failed;
 }
@@ -99,9 +83,9 @@ void PrintGates(
 // The dose a refusal of a release names: --dose-id, or, released by the
 // order sheet alone, the one the service judged (its refusal's metadata,
 // services/dose/reasons.h kMetadataDoseId); "" when neither says.
-std::string RefusedDose(const DoseOptions& o, const grpc::Status& status) {
+std::string RefusedDose(const DoseOptions& o, const absl::Status& refusal) {
   if (!o.dose_id.empty()) return o.dose_id;
-  return MetadataOf(grpcx::FromGrpcStatus(status), dose::kMetadataDoseId);
+  return MetadataOf(refusal, dose::kMetadataDoseId);
 }
 
 }  // namespace
@@ -130,10 +114,11 @@ int Release(std::shared_ptr<grpc::Channel> channel, const DoseOptions& o) {
   grpc::Status status =
       Call(channel, o, &Stub::ReleaseDose, request, &response);
   if (!status.ok()) {
+    const absl::Status refusal = grpcx::FromGrpcStatus(status);
     std::vector<std::pair<std::string, std::string>> failed =
-        FailedGates(status.error_message());
+        FailedGates(refusal);
     if (!failed.empty()) {
-      const std::string dose_id = RefusedDose(o, status);
+      const std::string dose_id = RefusedDose(o, refusal);
       std::cout << "dose "
                 << (dose_id.empty() ? "of order " + Printable(o.order_id)
                                     : Printable(dose_id))

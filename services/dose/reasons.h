@@ -3,9 +3,16 @@
 // refusal carries, named once; docs/services/dose.md lists when each is
 // sent.
 //
-// Thread-safety: constants.
+// Thread-safety: constants and a pure function.
 #ifndef CELLCHAIN_SERVICES_DOSE_REASONS_H_
 #define CELLCHAIN_SERVICES_DOSE_REASONS_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/strings/absl_view.h"
 
 namespace cellchain::dose {
 
@@ -72,6 +79,15 @@ inline constexpr char kReasonDoseVersion[] = "DOSE_VERSION";
 // sheet's order found when the request named none — for a client to name
 // without reading the message.
 inline constexpr char kMetadataDoseId[] = "dose_id";
+// On a release refused by its gates, each failing gate's words — those the
+// message gives after its reason — under "gate_" and the reason in lower
+// case ("gate_patient_mismatch"); a gate that holds has no key. A client
+// shows every gate's result from them without reading the message.
+inline std::string GateMetadataKey(std::string_view reason) {
+  std::string key = absl::StrCat("gate_", ToAbsl(reason));
+  absl::AsciiStrToLower(&key);
+  return key;
+}
 
 }  // namespace cellchain::dose
 

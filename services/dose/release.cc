@@ -190,14 +190,20 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
                            request.initials()};
             std::vector<Gate> gates = ReleaseGates(facts);
             if (!gates.empty()) {
-              // The message names the dose for people, the metadata for
-              // clients.
-              return WithMetadata(
+              // The message names the dose and the failing gates for
+              // people, the metadata for clients.
+              absl::Status refused = WithMetadata(
                   FailedRule(gates.front().reason,
                              absl::StrCat("dose ", dose.dose_id(),
                                           " cannot be released: ",
                                           FailingRulesText(gates))),
                   kMetadataDoseId, dose.dose_id());
+              for (const Gate& gate : gates) {
+                refused = WithMetadata(std::move(refused),
+                                       GateMetadataKey(gate.reason),
+                                       gate.message);
+              }
+              return refused;
             }
             // The tests the pharmacist acknowledged are those pending.
             std::vector<std::string> acknowledged;

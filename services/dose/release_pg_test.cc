@@ -6,6 +6,7 @@
 // worklists.
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "cellchain/audit/v1/record.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -36,8 +37,13 @@ class ReleaseTest : public DoseTest {
     ASSERT_FALSE(refused.ok()) << reason;
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
     EXPECT_EQ(ReasonOf(refused.status()), reason) << refused.status();
-    // Every gate named is this one.
+    // Every gate named is this one, in the message for people and in the
+    // metadata for clients (with the message's words for it).
     const std::string message(refused.status().message());
+    const std::string words =
+        MetadataOf(refused.status(), GateMetadataKey(reason));
+    EXPECT_FALSE(words.empty()) << refused.status();
+    EXPECT_THAT(message, HasSubstr(absl::StrCat(reason, ": ", words)));
     for (const char* other :
          {kReasonLotNotReleased, kReasonConditionNotAcknowledged,
           kReasonPreparationNotAccepted, kReasonPreparationNotVerified,
@@ -46,6 +52,8 @@ class ReleaseTest : public DoseTest {
           kReasonTemperatureExcursion}) {
       if (std::string(other) == reason) continue;
       EXPECT_THAT(message, Not(HasSubstr(other))) << message;
+      EXPECT_EQ(MetadataOf(refused.status(), GateMetadataKey(other)), "")
+          << other;
     }
     EXPECT_THAT(History("dose", dose.dose_id()),
                 Contains("dose.release_refused by phil"));
@@ -259,6 +267,13 @@ TEST_F(ReleaseTest, PreparationNotAcceptedOrNotVerified) {
   EXPECT_EQ(ReasonOf(refused.status()), kReasonPreparationNotAccepted);
   EXPECT_THAT(std::string(refused.status().message()),
               HasSubstr(kReasonPreparationNotVerified));
+  // Both failing gates in the metadata, as a client shows them.
+  EXPECT_NE(MetadataOf(refused.status(),
+                       GateMetadataKey(kReasonPreparationNotAccepted)),
+            "");
+  EXPECT_NE(MetadataOf(refused.status(),
+                       GateMetadataKey(kReasonPreparationNotVerified)),
+            "");
 }
 
 TEST_F(ReleaseTest, LabelMismatch) {
