@@ -22,7 +22,9 @@ struct PngScan {
   // zbar's order.
   std::vector<std::string> linear;
   std::vector<std::string> linear_kinds;
-  // What libdmtx read, one entry a symbol.
+  // What libdmtx read, one entry a symbol: it is given 5 s to find the
+  // first and 1 s to find each other (a search of a whole label's text and
+  // bars takes it up to 80 s; png_scan.cc).
   std::vector<std::string> data_matrices;
 };
 
