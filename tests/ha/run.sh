@@ -18,9 +18,11 @@
 # acknowledged write (state, signed audit record, the log verified end to
 # end, replays with the same request ids writing nothing twice) and prints,
 # per fault kind, the time from the fault to the first acknowledged write
-# (p50, max). A script that prints figures, not a ctest test. The load, the
-# fault loop and acked_check are tests/faults/lib.sh's, shared with
-# tests/faults/run.sh.
+# (p50, max); before that, per fault, the longest pause in
+# acknowledgements, and per switchover whether the third member's Patroni
+# slept its fixed 2 s first. A script that prints figures, not a ctest
+# test. The load, the fault loop and acked_check are tests/faults/lib.sh's,
+# shared with tests/faults/run.sh.
 #
 # usage: tests/ha/run.sh [BUILD_DIR]
 #   (build first: cmake --build B --target load_bench acked_check cellchaind
@@ -246,6 +248,34 @@ awk '{ k = $3; sub(":", "", k); v[k] = v[k] " " $(NF - 1) }
     read -r -a sorted <<<"$(tr ' ' '\n' <<<"${values}" | sort -n | tr '\n' ' ')"
     echo "pause after ${kind} (${#sorted[@]} faults): p50 ${sorted[(${#sorted[@]} - 1) / 2]} ms, max ${sorted[-1]} ms"
   done
+
+# Per switchover: whether the third member's Patroni slept its fixed 2 s
+# before following the new primary (Patroni's ha.py, when its loop runs
+# between the old primary's release of the leader key and the candidate's
+# taking it: docs/reliability.md, "The switchover's pause, phase by phase").
+# That path alone logs "following a different leader because i am not the
+# healthiest node"; its time, between the fault and the next one, tells.
+third_member_slept() {
+  local -a follows=() lines=()
+  local line ms at kind next i=0 n
+  [[ -s "${out}/faults" ]] || return 0
+  while IFS= read -r line; do
+    ms="$(date -d "${line:0:19}" +%s 2>/dev/null)" || continue
+    follows+=("$((ms * 1000 + 10#${line:20:3}))")
+  done < <(cat -- "${STACK_LOGS}"/patroni*.log 2>/dev/null |
+    grep -a 'following a different leader because i am not the healthiest node')
+  mapfile -t lines <"${out}/faults"
+  for ((i = 0; i < ${#lines[@]}; i++)); do
+    read -r at kind <<<"${lines[i]}"
+    [[ "${kind}" == switchover ]] || continue
+    next=$((at + 60000))
+    if ((i + 1 < ${#lines[@]})) && ((${lines[i + 1]%% *} < next)); then next="${lines[i + 1]%% *}"; fi
+    n=0
+    for ms in "${follows[@]}"; do ((ms >= at && ms < next)) && n=$((n + 1)); done
+    echo "fault $((i + 1)) switchover: the third member's Patroni slept 2 s before following the new primary: $( ((n > 0)) && echo yes || echo no)"
+  done
+}
+third_member_slept
 
 run_acked_check "${targets}"
 ((check_rc == 0))
