@@ -19,6 +19,15 @@ std::string Rfc3339(absl::Time t) {
 
 }  // namespace
 
+void WaitUntilPast(absl::Time t) {
+  const absl::Duration left = t + absl::Milliseconds(10) - absl::Now();
+  if (left > absl::ZeroDuration()) absl::SleepFor(left);
+}
+
+void WaitForTheNextSecond() {
+  WaitUntilPast(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) + 1));
+}
+
 CliChainTest::CliChainTest(const std::string& sessions_stem,
                            absl::Duration collected_ago)
     : E2eTest(sessions_stem),

@@ -52,6 +52,14 @@ inline constexpr char kCleoPassword[] = "the right cells to the right heart";
 inline constexpr CastMember kCleo = {"clinic-ws-01", "cleo", "Cleo Clinician",
                                      "clinician", kCleoPassword};
 
+// Sleeps until the clock is 10 ms past `t` (at once if it is already): a
+// step entered with a time to the second after something the server
+// stamped, without a fixed sleep of a second or two.
+void WaitUntilPast(absl::Time t);
+// WaitUntilPast the next whole second: a time taken after this and printed
+// to the second is after everything done before the call.
+void WaitForTheNextSecond();
+
 class CliChainTest : public E2eTest {
  protected:
   // `sessions_stem` as E2eTest's; the cord is collected `collected_ago`

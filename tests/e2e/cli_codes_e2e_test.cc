@@ -9,8 +9,6 @@
 // them also exercise --leftover, the disposition of the cells a passage's
 // seeding leaves in its source.
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
@@ -201,7 +199,7 @@ TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
   // A step recorded with every thing named by its code: the batch by its
   // number (the DIN, lower case), the room by name, the medium by its code,
   // the cabinet by its tag.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  WaitForTheNextSecond();
   // After the batch's start and the medium's release (to the second).
   std::string seeded_at = Rfc3339(absl::Now());
   std::string step_out = SignedOk(
@@ -232,12 +230,12 @@ TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
   // The culture harvested, then a passage seeded from part of it: the cells
   // left in the flask need a disposition (--leftover), and once discarded
   // nothing more is drawn from them.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  WaitForTheNextSecond();
   SignedOk(*tina_, kTinaPassword,
            {"manufacturing", "harvest", "--step-id=" + step,
             "--harvested-at=" + Rfc3339(absl::Now()), "--harvested-cells=2.5e5",
             "--viability=95"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  WaitForTheNextSecond();
   std::vector<std::string> seed = {
       "manufacturing",
       "passage-seed",

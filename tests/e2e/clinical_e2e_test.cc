@@ -22,8 +22,6 @@
 // Days 2-5 of the observation lie in the future of a real clock: a day
 // recorded on the wrong day is shown refused instead (OBSERVATION_DAY).
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -244,8 +242,10 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
   // 20 ml over 10 minutes: 2.00 ml/min. A test cannot wait the 10
   // minutes, so the infusion is entered from 5 minutes before the bedside
   // check (the earliest start the service takes, its clock difference) to
-  // 5 minutes after (the latest end it takes, the same difference).
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  // 5 minutes after (the latest end it takes, the same difference): the
+  // end is 301 s after the check's time to the second, so the clock must
+  // have passed that second.
+  WaitUntilPast(verified + absl::Seconds(1));
   const absl::Time started = verified - absl::Seconds(299);
   std::string infused =
       Ok(*cleo_,
@@ -382,7 +382,7 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
                       Capture(mark_checked, "bedside verified +([0-9T:-]+Z)\n"),
                       &mark_verified, &error))
       << mark_checked;
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  WaitUntilPast(mark_verified + absl::Seconds(1));
   const absl::Time mark_started = mark_verified - absl::Seconds(299);
   // The infusion stopped at 12 ml: 1.20 ml/min, a deviation recorded (not
   // refused), and the 8 ml left in the opened bag destroyed, carl

@@ -14,14 +14,12 @@
 // technician transcribes the paper batch record as GMP has it: the medium's
 // receipt and release, the batch's start and every step at the times they
 // happened, each entry late by days and saying why.
-#include <chrono>
-#include <thread>
-
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/testing/status_matchers.h"
+#include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
 
 namespace cellchain::e2e {
@@ -435,7 +433,7 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   // Its processing, entered as it starts (a second later than the batch's
   // start, to the second), comes two weeks after the cord's collection: a
   // MAJOR deviation, which the step shows.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  WaitForTheNextSecond();
   std::string second_p0_out = SignedOk(
       *tina_, kTinaPassword,
       {"processing", "--batch-id=" + second, "--location-id=" + culture,
