@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "clients/label/fake_printer.h"
 #include "clients/label/layout.h"
@@ -26,6 +27,7 @@ using ::cellchain::label::testing::FakeStatus;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::StartsWith;
 using Outcome = ::cellchain::testing::RunOutcome;
 
@@ -271,6 +273,21 @@ TEST(LabelStationBinaryTest, UsageErrors) {
   }
   Outcome o = Exec(Station({"print", "--item", "itm_bag1", "--reason", "x"}));
   EXPECT_THAT(o.err, HasSubstr("--reason is not a flag of this command"));
+}
+
+// The station's help says its usage once, then every command and flag.
+TEST(LabelStationBinaryTest, HelpSaysItsUsageOnceThenTheCommandsAndFlags) {
+  Outcome o = Exec(Station({"--help"}));
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_THAT(o.out,
+              StartsWith("usage: cellchain-label station <command> [flags]\n"
+                         "\nThe technician's label station"));
+  EXPECT_THAT(absl::AsciiStrToLower(o.out), Not(HasSubstr("\nusage: ")));
+  EXPECT_THAT(o.out, HasSubstr("\n  reconcile (--item ITEM | --din DIN)\n"));
+  EXPECT_THAT(o.out, HasSubstr("\n\nFlags (a flag overrides"));
+  EXPECT_THAT(o.out,
+              HasSubstr("\n  --printer=STRING  (env CELLCHAIN_PRINTER)"));
+  EXPECT_THAT(o.out, HasSubstr("\n  --help, -h\n"));
 }
 
 TEST(LabelStationBinaryTest, VerifyWithNoScanVerifiesNothing) {

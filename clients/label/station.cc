@@ -573,7 +573,6 @@ std::vector<std::string> FlagNames(std::span<const std::string> args) {
 int RunStation(std::span<const std::string> args) {
   StationOptions options;
   config::Loader loader("cellchain-label station", "CELLCHAIN");
-  loader.set_summary(kUsage);
   Declare(loader, options);
   std::vector<const char*> argv = {"cellchain-label station"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -586,7 +585,11 @@ int RunStation(std::span<const std::string> args) {
   absl::Status loaded =
       loader.Load(static_cast<int>(argv.size()), argv.data(), env);
   if (config::IsHelpRequested(loaded)) {
-    std::cout << loader.Usage();
+    // The station's usage, then the flags: the Loader's text without its
+    // own usage line ("Usage: ... [flags] [args...]"), which would say it
+    // a second time.
+    const std::string flags = loader.Usage();
+    std::cout << kUsage << flags.substr(flags.find('\n') + 1);
     return 0;
   }
   const std::vector<std::string>& words = loader.positional();
