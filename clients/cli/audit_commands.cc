@@ -15,6 +15,7 @@
 #include "clients/cli/progress_line.h"
 #include "clients/cli/table.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/fields/fields.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/printable.h"
 #include "services/ledger/merkle.h"
@@ -24,10 +25,10 @@ namespace {
 
 namespace v1 = cellchain::audit::v1;
 
+// A record's time to the microsecond, as the log keeps it.
 std::string Time(const google::protobuf::Timestamp& t) {
-  absl::Time time =
-      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", time, absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", fields::ToTime(t),
+                          absl::UTCTimeZone());
 }
 
 // The filter from --entity-type … --before; false (and a message) if a time

@@ -15,6 +15,7 @@
 #include "clients/cli/session.h"
 #include "services/common/crypto/random.h"
 #include "services/common/crypto/sha256.h"
+#include "services/common/fields/fields.h"
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/status/status.h"
@@ -63,9 +64,8 @@ int Report(const std::string& command, const absl::Status& status) {
 
 std::string DisplayTime(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "-";
-  absl::Time time =
-      absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", fields::ToTime(t),
+                          absl::UTCTimeZone());
 }
 
 bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
@@ -125,12 +125,24 @@ bool ReadNumberFlag(const std::string& command, const char* flag,
                     const std::string& text, double* out) {
   if (text.empty()) return true;
   double value = 0;
-  if (absl::SimpleAtod(text, &value) && std::isfinite(value)) {
+  if (ParseNumber(text, &value)) {
     *out = value;
     return true;
   }
   Fail(command, absl::StrCat("--", flag, ": not a number (e.g. 2.5e6)"), 2);
   return false;
+}
+
+bool ReadWholeFlag(const std::string& command, const char* flag,
+                   const std::string& text, int32_t* out) {
+  if (text.empty()) return true;
+  if (absl::SimpleAtoi(text, out)) return true;
+  Fail(command, absl::StrCat("--", flag, ": not a whole number"), 2);
+  return false;
+}
+
+bool ParseNumber(const std::string& text, double* out) {
+  return absl::SimpleAtod(text, out) && std::isfinite(*out);
 }
 
 bool ReadSignature(const CallOptions& o, const std::string& command,
@@ -149,24 +161,6 @@ bool ReadSignature(const CallOptions& o, const std::string& command,
   out->set_password(*password);
   out->set_meaning(meaning);
   return true;
-}
-
-std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
-                        std::string_view prefix,
-                        const std::vector<int>& except) {
-  std::vector<std::string> names;
-  for (int i = 0; i < e->value_count(); ++i) {
-    int number = e->value(i)->number();
-    if (number == 0) continue;  // UNSPECIFIED
-    if (std::find(except.begin(), except.end(), number) != except.end()) {
-      continue;
-    }
-    names.push_back(LowerName(e->value(i)->name(), prefix));
-  }
-  if (names.size() < 2) return absl::StrJoin(names, "");
-  std::string last = names.back();
-  names.pop_back();
-  return absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
 }
 
 bool ReadKeyValueLines(

@@ -9,8 +9,6 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
-#include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <istream>
@@ -22,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "cellchain/common/v1/common.pb.h"
+#include "clients/cli/enum_words.h"
 #include "clients/cli/options.h"
 #include "clients/cli/table.h"
 #include "google/protobuf/descriptor.h"
@@ -63,31 +62,6 @@ int Report(const std::string& command, const absl::Status& status);
 // "2026-12-02T08:15:30Z" (UTC, to the second), or "-" when unset: a time
 // as the tables of people-facing commands show it.
 std::string DisplayTime(const google::protobuf::Timestamp& t);
-
-// "dose-bag" -> "DOSE_BAG": a flag's word as its enum value's suffix.
-inline std::string EnumWord(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
-    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  });
-  return s;
-}
-
-// "ITEM_TYPE_DOSE_BAG" without `prefix`, in lower case: "dose_bag".
-inline std::string LowerName(std::string s, std::string_view prefix) {
-  if (s.starts_with(prefix)) s = s.substr(prefix.size());
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-// "dose_bag" -> ITEM_TYPE_DOSE_BAG through the enum's own parser; false for
-// an empty, unknown or UNSPECIFIED (0) name.
-template <typename Enum>
-bool ParseEnumName(const std::string& name, const char* prefix,
-                   bool (*parse)(const std::string&, Enum*), Enum* out) {
-  return !name.empty() && parse(prefix + EnumWord(name), out) &&
-         static_cast<int>(*out) != 0;
-}
 
 // A client request id that is the same whenever `request` is (its own
 // context's request id left empty) for the same `what` (the command):
@@ -137,6 +111,13 @@ bool ReadTimeFlag(const std::string& command, const char* flag,
 // A finite number, cell counts in scientific notation too (2.5e6).
 bool ReadNumberFlag(const std::string& command, const char* flag,
                     const std::string& text, double* out);
+// A whole number (an int32).
+bool ReadWholeFlag(const std::string& command, const char* flag,
+                   const std::string& text, int32_t* out);
+
+// A finite number as typed (35, 0.25, 2.5e6) into `out`; false for any other
+// text, "inf" and "nan" among them.
+bool ParseNumber(const std::string& text, double* out);
 
 // The signer's e-signature with `meaning`, the password asked again (typed
 // without echo, or from --password-stdin / --password-env): "password to
@@ -155,15 +136,6 @@ bool ReadSignature(const CallOptions& o, const std::string& command,
 bool ReadKeyValueLines(
     const std::string& command, const char* flag, std::istream& in,
     const std::vector<std::pair<std::string, std::string*>>& fields);
-
-// An enum's values as a person types them, read from the proto itself so
-// that a value added there is offered here: "discarded, banked or carried"
-// (UNSPECIFIED left out, `prefix` taken off, lower case).
-// `except` lists values (by number) a flag does not take, e.g. a status a
-// record starts in but no one sets.
-std::string EnumChoices(const google::protobuf::EnumDescriptor* e,
-                        std::string_view prefix,
-                        const std::vector<int>& except = {});
 
 // `text` broken at its spaces into lines of at most `width` characters (a
 // longer word on a line of its own), each ended by "\n": help that names a

@@ -6,7 +6,6 @@
 #include <iostream>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -123,14 +122,6 @@ void PrintInfusion(const v1::Infusion& i, std::ostream& out,
   if (!i.disposal_reason().empty()) {
     line("reason", Printable(i.disposal_reason()));
   }
-}
-
-bool ReadWholeFlag(const std::string& command, const char* flag,
-                   const std::string& text, int32_t* out) {
-  if (text.empty()) return true;
-  if (absl::SimpleAtoi(text, out)) return true;
-  Fail(command, absl::StrCat("--", flag, ": not a whole number"), 2);
-  return false;
 }
 
 int Receive(Channel channel, const ClinicalOptions& o) {

@@ -42,12 +42,6 @@ std::string InfusionStateName(clinical::v1::InfusionState state);
 void PrintInfusion(const clinical::v1::Infusion& infusion, std::ostream& out,
                    const std::string& indent = "  ");
 
-// A whole number typed for `--flag` into `out`; true and `out` untouched
-// when `text` is empty (the service then names what is missing), else
-// false after printing "cellchain: <command>: --<flag>: not a whole number".
-bool ReadWholeFlag(const std::string& command, const char* flag,
-                   const std::string& text, int32_t* out);
-
 }  // namespace cellchain::cli::clinical_cli
 
 #endif  // CELLCHAIN_CLIENTS_CLI_CLINICAL_COMMANDS_INTERNAL_H_

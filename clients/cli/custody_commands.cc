@@ -57,10 +57,13 @@ std::string DerivationKinds() {
 std::string LocationKinds() {
   return EnumChoices(v1::LocationKind_descriptor(), "LOCATION_KIND_");
 }
-// end's outcomes are the ItemStates that end an item (custody's rules), not
-// the whole enum: EnumChoices would offer available, in_transit and on_hold,
-// which the service refuses.
-constexpr char kOutcomes[] = "consumed, infused or discarded";
+// end's outcomes: the ItemStates that end an item (custody's rules), not
+// available, in_transit and on_hold, which the service refuses.
+std::string Outcomes() {
+  return EnumChoices(v1::ItemState_descriptor(), "ITEM_STATE_",
+                     {v1::ITEM_STATE_AVAILABLE, v1::ITEM_STATE_IN_TRANSIT,
+                      v1::ITEM_STATE_ON_HOLD});
+}
 
 // The label a person reads for an item: its DIN or its local code.
 std::string Label(const v1::Item& item) {
@@ -525,7 +528,7 @@ int End(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::ItemState outcome = v1::ITEM_STATE_UNSPECIFIED;
   if (!ParseEnumName(o.outcome, "ITEM_STATE_", &v1::ItemState_Parse,
                      &outcome)) {
-    return Fail("custody end", std::string("--outcome: ") + kOutcomes, 2);
+    return Fail("custody end", "--outcome: " + Outcomes(), 2);
   }
   request.set_outcome(outcome);
   request.set_patient_id(o.patient_id);
@@ -564,7 +567,7 @@ void DeclareCustodyFlags(config::Loader& loader, CustodyOptions& o) {
                 "register: where the item is; temperatures: the location "
                 "logged\n(loc_... or its path of names in any case, "
                 "FRZ-01/R2/B3/A1).");
-  loader.String("outcome", &o.outcome, absl::StrCat("end: ", kOutcomes, "."));
+  loader.String("outcome", &o.outcome, absl::StrCat("end: ", Outcomes(), "."));
   loader.String("patient-id", &o.patient_id,
                 "register, end: the trial subject (e.g. RH-017).");
   loader.String("description", &o.description, "register: free text.");

@@ -1,5 +1,6 @@
 #include "clients/cli/export_bundle.h"
 
+#include "services/common/fields/fields.h"
 #include "services/common/status/status.h"
 #include "services/ledger/bundle.h"
 #include "services/ledger/merkle.h"
@@ -8,10 +9,7 @@ namespace cellchain::cli {
 namespace {
 
 namespace v1 = cellchain::audit::v1;
-
-absl::Time ToTime(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
+using fields::ToTime;
 
 absl::StatusOr<std::vector<ledger::Hash>> Hashes(
     const google::protobuf::RepeatedPtrField<std::string>& proof) {

@@ -1,6 +1,5 @@
 #include "clients/cli/observation_entry.h"
 
-#include <cmath>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -44,10 +43,6 @@ std::vector<std::string> Parts(const std::string& text, int parts) {
   return out;
 }
 
-bool Number(const std::string& text, double* out) {
-  return absl::SimpleAtod(text, out) && std::isfinite(*out);
-}
-
 // "1.5", "35", "0.25": a number as typed, without trailing zeros.
 std::string Figure(double value) {
   std::string s = absl::StrFormat("%.4f", value);
@@ -66,7 +61,7 @@ absl::StatusOr<v1::ObservationEntry> ParseObservationEntry(
   if (kind == "ecg") {
     std::vector<std::string> p = Parts(text, 3);
     double mm = 0;
-    if (p.size() < 2 || !Number(p[1], &mm)) {
+    if (p.size() < 2 || !ParseNumber(p[1], &mm)) {
       return Bad(text,
                  "ecg:ST_MM[:LEAD/LEAD] (ST deviation in mm, "
                  "elevation positive: ecg:1.5:V2/V3, ecg:0)");
@@ -109,7 +104,7 @@ absl::StatusOr<v1::ObservationEntry> ParseObservationEntry(
     std::vector<std::string> p = Parts(text, 4);
     double value = 0;
     if (p.size() != 4 || p[1].empty() || p[3].empty() ||
-        !Number(p[2], &value)) {
+        !ParseNumber(p[2], &value)) {
       return Bad(text, "lab:ANALYTE:VALUE:UNIT (lab:AST:35:U/L)");
     }
     entry.mutable_lab()->set_analyte(absl::AsciiStrToUpper(p[1]));
@@ -129,7 +124,7 @@ absl::StatusOr<v1::ObservationEntry> ParseObservationEntry(
   } else if (kind == "icu") {
     std::vector<std::string> p = Parts(text, 2);
     double hours = 0;
-    if (p.size() != 2 || !Number(p[1], &hours)) {
+    if (p.size() != 2 || !ParseNumber(p[1], &hours)) {
       return Bad(text, "icu:HOURS (an ICU stay, hours: icu:6)");
     }
     entry.mutable_icu_stay()->set_hours(hours);

@@ -80,6 +80,27 @@ absl::Status Empty(const char* flag) {
   return absl::InvalidArgumentError(absl::StrCat("--", flag, ": empty"));
 }
 
+// The id that `text`, typed for `--flag`, names: `text` itself when it is
+// an id (starts with `id_prefix`), else the one whose code it is among the
+// (code, id) pairs `list` gives, listed once into `cache`.
+template <typename List>
+absl::StatusOr<std::string> ByCode(
+    const char* flag, const std::string& text, std::string_view id_prefix,
+    std::optional<std::vector<std::pair<std::string, std::string>>>& cache,
+    List list, absl::string_view what, absl::string_view give) {
+  if (text.empty()) return Empty(flag);
+  if (text.starts_with(id_prefix)) return text;
+  if (!cache.has_value()) {
+    cache.emplace();
+    grpc::Status status = list(*cache);
+    if (!status.ok()) {
+      cache.reset();
+      return FromCall(flag, text, status);
+    }
+  }
+  return Unique(flag, text, *cache, what, give);
+}
+
 }  // namespace
 
 Resolver::Resolver(std::shared_ptr<grpc::Channel> channel,
@@ -88,41 +109,33 @@ Resolver::Resolver(std::shared_ptr<grpc::Channel> channel,
 
 absl::StatusOr<std::string> Resolver::MaterialId(const char* flag,
                                                  const std::string& text) {
-  if (text.empty()) return Empty(flag);
-  if (text.starts_with("mat_")) return text;
-  if (!materials_.has_value()) {
-    auto stub = mfg::ManufacturingService::NewStub(channel_);
-    auto context = NewCallContext(options_);
+  auto list = [this](auto& codes) {
     mfg::ListMaterialsResponse response;
-    grpc::Status status = stub->ListMaterials(
-        context.get(), mfg::ListMaterialsRequest(), &response);
-    if (!status.ok()) return FromCall(flag, text, status);
-    materials_.emplace();
+    grpc::Status status = Call(channel_, options_,
+                               &mfg::ManufacturingService::Stub::ListMaterials,
+                               mfg::ListMaterialsRequest(), &response);
     for (const mfg::MaterialLot& m : response.materials()) {
-      materials_->emplace_back(m.material_code(), m.material_id());
+      codes.emplace_back(m.material_code(), m.material_id());
     }
-  }
-  return Unique(flag, text, *materials_, "material lot's code",
+    return status;
+  };
+  return ByCode(flag, text, "mat_", materials_, list, "material lot's code",
                 "the lot's id (mat_...)");
 }
 
 absl::StatusOr<std::string> Resolver::EquipmentId(const char* flag,
                                                   const std::string& text) {
-  if (text.empty()) return Empty(flag);
-  if (text.starts_with("eqp_")) return text;
-  if (!equipment_.has_value()) {
-    auto stub = mfg::ManufacturingService::NewStub(channel_);
-    auto context = NewCallContext(options_);
+  auto list = [this](auto& codes) {
     mfg::ListEquipmentResponse response;
-    grpc::Status status = stub->ListEquipment(
-        context.get(), mfg::ListEquipmentRequest(), &response);
-    if (!status.ok()) return FromCall(flag, text, status);
-    equipment_.emplace();
+    grpc::Status status = Call(channel_, options_,
+                               &mfg::ManufacturingService::Stub::ListEquipment,
+                               mfg::ListEquipmentRequest(), &response);
     for (const mfg::Equipment& e : response.equipment()) {
-      equipment_->emplace_back(e.asset_tag(), e.equipment_id());
+      codes.emplace_back(e.asset_tag(), e.equipment_id());
     }
-  }
-  return Unique(flag, text, *equipment_, "equipment's asset tag",
+    return status;
+  };
+  return ByCode(flag, text, "eqp_", equipment_, list, "equipment's asset tag",
                 "its id (eqp_...)");
 }
 
@@ -137,12 +150,12 @@ absl::StatusOr<std::string> Resolver::LotId(const char* flag,
                      "\" is neither a donor lot's id (lot_...) nor its DIN (",
                      din.status().message(), ")"));
   }
-  auto stub = donor::DonorService::NewStub(channel_);
-  auto context = NewCallContext(options_);
   donor::GetLotRequest request;
   request.set_din(din->ToString());
   donor::GetLotResponse response;
-  grpc::Status status = stub->GetLot(context.get(), request, &response);
+  grpc::Status status =
+      Call(channel_, options_, &donor::DonorService::Stub::GetLot, request,
+           &response);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
     return NotFound(flag,
                     absl::StrCat("no donor lot has the DIN \"", text, "\""));
@@ -163,12 +176,12 @@ absl::StatusOr<std::string> Resolver::BatchId(const char* flag,
   }
   absl::StatusOr<std::string> lot = LotId(flag, text);
   if (!lot.ok()) return lot.status();
-  auto stub = mfg::ManufacturingService::NewStub(channel_);
-  auto context = NewCallContext(options_);
   mfg::ListBatchesRequest request;
   request.set_donor_lot_id(*lot);
   mfg::ListBatchesResponse response;
-  grpc::Status status = stub->ListBatches(context.get(), request, &response);
+  grpc::Status status =
+      Call(channel_, options_, &mfg::ManufacturingService::Stub::ListBatches,
+           request, &response);
   if (!status.ok()) return FromCall(flag, text, status);
   std::vector<std::string> live;
   std::vector<std::string> all;
@@ -203,14 +216,13 @@ absl::StatusOr<std::string> Resolver::ItemId(const char* flag,
       scans.push_back(absl::AsciiStrToUpper(text));
     }
   }
-  auto stub = custody::CustodyService::NewStub(channel_);
   for (const std::string& scan : scans) {
-    auto context = NewCallContext(options_);
     custody::FindItemByScanRequest request;
     request.set_scan(scan);
     custody::FindItemByScanResponse response;
     grpc::Status status =
-        stub->FindItemByScan(context.get(), request, &response);
+        Call(channel_, options_, &custody::CustodyService::Stub::FindItemByScan,
+             request, &response);
     if (status.ok()) return response.item().item_id();
     if (status.error_code() != grpc::StatusCode::NOT_FOUND) {
       return FromCall(flag, text, status);
@@ -224,12 +236,12 @@ absl::StatusOr<const std::vector<Resolver::Place>*> Resolver::Children(
     const Place& parent) {
   auto it = children_.find(parent.id);
   if (it != children_.end()) return &it->second;
-  auto stub = custody::CustodyService::NewStub(channel_);
-  auto context = NewCallContext(options_);
   custody::ListLocationsRequest request;
   request.set_parent_location_id(parent.id);
   custody::ListLocationsResponse response;
-  grpc::Status status = stub->ListLocations(context.get(), request, &response);
+  grpc::Status status =
+      Call(channel_, options_, &custody::CustodyService::Stub::ListLocations,
+           request, &response);
   if (!status.ok()) return grpcx::FromGrpcStatus(status);
   std::vector<Place> places;
   for (const custody::Location& l : response.locations()) {

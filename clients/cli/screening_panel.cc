@@ -6,11 +6,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cellchain/donor/v1/donor.pb.h"
+#include "clients/cli/enum_words.h"
 
 namespace cellchain::cli {
 namespace {
 
-constexpr char kResults[] = "non_reactive, reactive or indeterminate";
+namespace donor = cellchain::donor::v1;
 
 // "CODE:RESULT[:METHOD[:KIT_LOT]]" written at `source` (the flag for the
 // refusal's start is `flag`).
@@ -40,10 +42,15 @@ absl::StatusOr<PanelEntry> ParseEntry(const std::string& text,
     return refuse(absl::StrCat("no result for ", entry.test, " (CODE:RESULT, ",
                                "or --result for every entry without one)"));
   }
-  if (entry.result != "non_reactive" && entry.result != "reactive" &&
-      entry.result != "indeterminate") {
-    return refuse(absl::StrCat("the result of ", entry.test, " is ", kResults));
+  donor::ScreeningResult result = donor::SCREENING_RESULT_UNSPECIFIED;
+  if (!ParseEnumName(entry.result, "SCREENING_RESULT_",
+                     &donor::ScreeningResult_Parse, &result)) {
+    return refuse(absl::StrCat(
+        "the result of ", entry.test, " is ",
+        EnumChoices(donor::ScreeningResult_descriptor(), "SCREENING_RESULT_")));
   }
+  entry.result =
+      LowerName(donor::ScreeningResult_Name(result), "SCREENING_RESULT_");
   entry.method = parts[2].empty() ? defaults.method : parts[2];
   entry.kit_lot = parts[3].empty() ? defaults.kit_lot : parts[3];
   entry.source = source;

@@ -17,8 +17,10 @@
 namespace cellchain::cli {
 
 struct PanelEntry {
-  std::string test;    // upper case: "HIV12_AB"
-  std::string result;  // "non_reactive", "reactive" or "indeterminate"
+  std::string test;  // upper case: "HIV12_AB"
+  // A ScreeningResult (donor.proto) as typed, less its prefix, in lower
+  // case: "non_reactive", "reactive" or "indeterminate".
+  std::string result;
   std::string method;
   std::string kit_lot;
   // Where the person wrote it, for a refusal: "--test=HBSAG:reactive" or
@@ -37,7 +39,7 @@ struct PanelDefaults {
 // INVALID_ARGUMENT, the message one line starting with "--test" or
 // "--panel-file" and naming the entry: no entry at all; an entry without a
 // test code, or with more than four parts; a result missing (and no
-// --result) or not one of the three; a test entered twice.
+// --result) or not a ScreeningResult; a test entered twice.
 absl::StatusOr<std::vector<PanelEntry>> ParsePanel(
     const std::vector<std::string>& tests, std::string_view file_name,
     std::string_view file_text, const PanelDefaults& defaults);

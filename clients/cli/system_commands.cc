@@ -1,8 +1,6 @@
 // cellchain system health|version|ping|clock|clock-advance
 #include "clients/cli/system_commands.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -13,17 +11,17 @@
 #include "cellchain/system/v1/system.grpc.pb.h"
 #include "clients/cli/cli.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/fields/fields.h"
 
 namespace cellchain::cli {
 namespace {
 
 int Health(std::shared_ptr<grpc::Channel> channel,
            const SystemOptions& options) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  auto context = NewCallContext(options);
   grpc::health::v1::HealthCheckResponse response;
-  grpc::Status status = stub->Check(
-      context.get(), grpc::health::v1::HealthCheckRequest(), &response);
+  grpc::Status status =
+      Call(channel, options, &grpc::health::v1::Health::Stub::Check,
+           grpc::health::v1::HealthCheckRequest(), &response);
   if (!status.ok()) return Report("system health", status);
   std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
                    response.status())
@@ -35,11 +33,10 @@ int Health(std::shared_ptr<grpc::Channel> channel,
 
 int Version(std::shared_ptr<grpc::Channel> channel,
             const SystemOptions& options) {
-  auto stub = system::v1::SystemService::NewStub(channel);
-  auto context = NewCallContext(options);
   system::v1::GetVersionResponse response;
-  grpc::Status status = stub->GetVersion(
-      context.get(), system::v1::GetVersionRequest(), &response);
+  grpc::Status status =
+      Call(channel, options, &system::v1::SystemService::Stub::GetVersion,
+           system::v1::GetVersionRequest(), &response);
   if (!status.ok()) return Report("system version", status);
   std::cout << "cellchaind " << response.version() << ", hosting:";
   for (const std::string& service : response.services()) {
@@ -50,15 +47,12 @@ int Version(std::shared_ptr<grpc::Channel> channel,
 }
 
 int Ping(std::shared_ptr<grpc::Channel> channel, const SystemOptions& options) {
-  auto stub = system::v1::SystemService::NewStub(channel);
-  auto context = NewCallContext(options);
   system::v1::PingResponse response;
   grpc::Status status =
-      stub->Ping(context.get(), system::v1::PingRequest(), &response);
+      Call(channel, options, &system::v1::SystemService::Stub::Ping,
+           system::v1::PingRequest(), &response);
   if (!status.ok()) return Report("system ping", status);
-  absl::Time db_time =
-      absl::FromUnixSeconds(response.database_time().seconds()) +
-      absl::Nanoseconds(response.database_time().nanos());
+  absl::Time db_time = fields::ToTime(response.database_time());
   std::cout << "PostgreSQL " << response.database_version() << " answered in "
             << response.database_round_trip_us() << " us; database time "
             << absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", db_time,
@@ -66,14 +60,6 @@ int Ping(std::shared_ptr<grpc::Channel> channel, const SystemOptions& options) {
             << "\nserver saw this client as: " << response.peer_subject()
             << "\n";
   return 0;
-}
-
-std::string Utc(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime(
-      "%Y-%m-%dT%H:%M:%SZ",
-      absl::FromUnixMicros(
-          google::protobuf::util::TimeUtil::TimestampToMicroseconds(t)),
-      absl::UTCTimeZone());
 }
 
 // "+4d 00:11:00": how far a training clock is ahead of real time.
@@ -133,9 +119,9 @@ int Clock(std::shared_ptr<grpc::Channel> channel, const SystemOptions& o) {
   const system::v1::TrainingClock& clock = response.clock();
   if (clock.training()) {
     std::cout << "training clock: " << Offset(clock.offset())
-              << " (server time " << Utc(clock.now()) << ")\n";
+              << " (server time " << DisplayTime(clock.now()) << ")\n";
   } else {
-    std::cout << "real time (server time " << Utc(clock.now()) << ")\n";
+    std::cout << "real time (server time " << DisplayTime(clock.now()) << ")\n";
   }
   return 0;
 }
@@ -158,8 +144,9 @@ int ClockAdvance(std::shared_ptr<grpc::Channel> channel,
       Call(channel, o, &system::v1::SystemService::Stub::AdvanceClock, request,
            &response);
   if (!status.ok()) return Report(command, status);
-  std::cout << "clock advanced by " << o.by << ": " << Utc(response.from())
-            << " -> " << Utc(response.to())
+  std::cout << "clock advanced by " << o.by << ": "
+            << DisplayTime(response.from()) << " -> "
+            << DisplayTime(response.to())
             << "\ntraining clock: " << Offset(response.offset()) << " (record "
             << response.record_id() << ")\n";
   return 0;
