@@ -22,6 +22,7 @@
 // Days 2-5 of the observation lie in the future of a real clock: a day
 // recorded on the wrong day is shown refused instead (OBSERVATION_DAY).
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -127,7 +128,9 @@ class ClinicalE2eTest : public CliChainTest {
   }
 
   // `who`'s session for the RPCs the test sends as them: a channel from
-  // their workstation and a token of their own.
+  // their workstation and a token of their own, logged in at the first
+  // call and kept for the test's later ones (three doses were twelve
+  // log-ins).
   struct Caller {
     std::shared_ptr<grpc::Channel> channel;
     std::string token;
@@ -135,11 +138,15 @@ class ClinicalE2eTest : public CliChainTest {
       return SessionContext(token);
     }
   };
-  Caller As(const CastMember& who) {
-    absl::StatusOr<std::string> token =
-        daemon_->Login(who.workstation, who.user_id, who.password);
-    EXPECT_TRUE(token.ok()) << who.user_id << ": " << token.status();
-    return {daemon_->Channel(who.workstation), token.value_or("")};
+  const Caller& As(const CastMember& who) {
+    auto [kept, first] = callers_.try_emplace(who.user_id);
+    if (first) {
+      absl::StatusOr<std::string> token =
+          daemon_->Login(who.workstation, who.user_id, who.password);
+      EXPECT_TRUE(token.ok()) << who.user_id << ": " << token.status();
+      kept->second = {daemon_->Channel(who.workstation), token.value_or("")};
+    }
+    return kept->second;
   }
   common::v1::RequestContext Request() {
     common::v1::RequestContext context;
@@ -156,6 +163,7 @@ class ClinicalE2eTest : public CliChainTest {
   std::unique_ptr<CliSession> cleo_, carl_, phil_;
   // IssuedDose's: the materials every dose is made with, and the pharmacy.
   Pharmacy pharmacy_;
+  std::map<std::string, Caller> callers_;  // As's, by user id
   int requests_ = 0;
 };
 
@@ -626,7 +634,8 @@ dose::v1::Dose ClinicalE2eTest::IssuedDose(const std::string& lot,
                                            const Patient& patient) {
   namespace dv1 = cellchain::dose::v1;
   if (pharmacy_.location_id.empty()) pharmacy_ = StockedPharmacy();
-  Caller cleo = As(kCleo), tina = As(kTina), tom = As(kTom), phil = As(kPhil);
+  const Caller &cleo = As(kCleo), &tina = As(kTina), &tom = As(kTom),
+               &phil = As(kPhil);
 
   dv1::CreateOrderRequest order;
   *order.mutable_context() = Request();
