@@ -22,11 +22,24 @@ constexpr std::string_view kErrorInfoType =
     "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr char kErrorInfoDomain[] = "cellchain.dev";
 
+// `message` within kMaxStatusMessageBytes (grpc_status.h says why).
+std::string Bounded(std::string message) {
+  if (message.size() <= kMaxStatusMessageBytes) return message;
+  const std::string total = absl::StrCat(message.size());
+  const std::string note = absl::StrCat("... (cut; ", total, " bytes)");
+  size_t keep = kMaxStatusMessageBytes - note.size();
+  // Not inside a character: back over UTF-8 continuation bytes.
+  while (keep > 0 && (static_cast<unsigned char>(message[keep]) & 0xc0) == 0x80)
+    --keep;
+  message.resize(keep);
+  return message + note;
+}
+
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  std::string message(status.message());
+  std::string message = Bounded(std::string(status.message()));
   const bool internal = status.code() == absl::StatusCode::kInternal ||
                         status.code() == absl::StatusCode::kUnknown ||
                         status.code() == absl::StatusCode::kDataLoss;

@@ -7,6 +7,7 @@
 // google.rpc.ErrorInfo holding it.
 // INTERNAL and UNKNOWN messages are replaced by a reference the operator can
 // find in the server log; the detail itself is logged, never sent.
+// A message longer than kMaxStatusMessageBytes is cut there (see below).
 // Thread-safety: pure functions.
 #ifndef CELLCHAIN_SERVICES_COMMON_GRPC_GRPC_STATUS_H_
 #define CELLCHAIN_SERVICES_COMMON_GRPC_GRPC_STATUS_H_
@@ -19,6 +20,17 @@
 #include "absl/status/status.h"
 
 namespace cellchain::grpcx {
+
+// The longest status message sent. A message travels three times in the
+// trailers (grpc-message, percent-encoded, and twice inside
+// grpc-status-details-bin, base64), and a gRPC C++ client treats trailers
+// over its 8 KiB limit (GRPC_ARG_MAX_METADATA_SIZE) as a connection error:
+// it closes the connection, so every other call sharing it fails
+// (cellchain-web multiplexes every user on one). A message that quotes the
+// caller's input ("no lot \"<a 1 MiB id>\"") did exactly that (issue 13,
+// docs/reliability.md). A longer message keeps its first bytes, cut at a
+// UTF-8 character boundary, and says how long it was.
+inline constexpr size_t kMaxStatusMessageBytes = 1024;
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 

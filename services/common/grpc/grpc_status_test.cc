@@ -63,6 +63,32 @@ TEST(GrpcStatusTest, MetadataSurvivesTheWireAsErrorInfo) {
   EXPECT_EQ(rich.details_size(), 1);
 }
 
+// A message quoting a huge input (NotFound's id) is cut, at a character,
+// so that the trailers carrying it stay under a gRPC client's 8 KiB limit:
+// over it the client closed the whole connection (kept_channel_e2e_test).
+TEST(GrpcStatusTest, ALongMessageIsCutToFitTheTrailers) {
+  // Two-byte characters from an odd offset: a cut at a fixed byte would
+  // land inside one.
+  std::string id = "x";
+  for (int i = 0; i < (1 << 19); ++i) id += "\xc3\xa9";  // é
+  grpc::Status wire = ToGrpcStatus(NotFound("lot", id, "LOT_NOT_FOUND"));
+  EXPECT_EQ(wire.error_code(), grpc::StatusCode::NOT_FOUND);
+  const std::string& message = wire.error_message();
+  EXPECT_LE(message.size(), kMaxStatusMessageBytes);
+  EXPECT_EQ(message.rfind("no lot \"x\xc3\xa9", 0), 0u) << message.substr(0, 20);
+  const std::string note = "... (cut; 1048586 bytes)";
+  ASSERT_GT(message.size(), note.size());
+  EXPECT_EQ(message.substr(message.size() - note.size()), note);
+  // The last character kept is whole.
+  EXPECT_EQ(message.substr(message.size() - note.size() - 2, 2), "\xc3\xa9");
+  // grpc-message percent-encodes each byte of a non-ASCII one (x3), the
+  // details go base64 (x4/3): within 8 KiB with room for the headers.
+  EXPECT_LT(message.size() * 3 + wire.error_details().size() * 4 / 3, 7000u);
+  absl::Status back = FromGrpcStatus(wire);
+  EXPECT_EQ(ReasonOf(back), "LOT_NOT_FOUND");
+  EXPECT_EQ(back.message(), message);
+}
+
 TEST(GrpcStatusTest, InternalDetailsAreNotSent) {
   grpc::Status wire = ToGrpcStatus(
       absl::InternalError("relation cellchain_meta.secret does not exist"));
