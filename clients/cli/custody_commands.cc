@@ -10,10 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/time.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "clients/cli/box_grid.h"
 #include "clients/cli/cli.h"
@@ -402,20 +400,17 @@ int Temperatures(std::shared_ptr<grpc::Channel> channel,
   request.set_logger_id(o.logger_id);
   for (const std::string& entry : o.readings) {
     size_t eq = entry.rfind('=');
-    absl::Time at;
+    google::protobuf::Timestamp at;
     double celsius = 0;
-    std::string error;
-    if (eq == std::string::npos ||
-        !absl::ParseTime(absl::RFC3339_full, entry.substr(0, eq), &at,
-                         &error) ||
-        !absl::SimpleAtod(entry.substr(eq + 1), &celsius)) {
+    if (eq == std::string::npos || !ParseTime(entry.substr(0, eq), &at) ||
+        !ParseNumber(entry.substr(eq + 1), &celsius)) {
       return Fail("custody temperatures",
                   "--readings: \"" + entry +
                       "\" is not TIME=CELSIUS (2026-12-02T08:00:00Z=4.5)",
                   2);
     }
     v1::TemperatureReading* reading = request.add_readings();
-    reading->mutable_measured_at()->set_seconds(absl::ToUnixSeconds(at));
+    *reading->mutable_measured_at() = at;
     reading->set_celsius(celsius);
   }
   v1::RecordTemperaturesResponse response;
@@ -453,8 +448,7 @@ int SetLimits(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
   double min = 0, max = 0;
   if (!ParseEnumName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type) ||
-      !absl::SimpleAtod(o.min_celsius, &min) ||
-      !absl::SimpleAtod(o.max_celsius, &max)) {
+      !ParseNumber(o.min_celsius, &min) || !ParseNumber(o.max_celsius, &max)) {
     return Fail("custody set-limits",
                 "--type, --min-celsius and --max-celsius are required", 2);
   }
