@@ -22,6 +22,12 @@ constexpr char kSummary[] =
     "           $CELLCHAIN_BOOTSTRAP_PASSWORD or one line of stdin)\n"
     "Run `cellchaind COMMAND --help` for a command's options.\n";
 
+constexpr char kPasswordHashCostHelp[] =
+    "scrypt cost of new password hashes, ln (N = 2^ln; 15, the default,\n"
+    "is the production floor: 32 MiB and ~0.1-0.2 s of a core per hash).\n"
+    "Below 15 only for tests and training (a warning at start); stored\n"
+    "hashes keep their own cost.";
+
 const std::vector<std::string> kLogLevels = {"debug", "info", "warning",
                                              "error"};
 
@@ -255,6 +261,9 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
                  "Shortest password accepted.");
     loader.Int64("password-history", &c.password_history, 1, 24,
                  "A new password must differ from this many previous ones.");
+    loader.Int64("password-hash-cost", &c.password_hash_cost,
+                 kPasswordHashCostMin, kPasswordHashCostMax,
+                 kPasswordHashCostHelp);
     loader.Bool("allow-technician-qa", &c.allow_technician_qa,
                 "Let one user hold the technician and qa roles together\n"
                 "(refused by default; each QA signature still refuses whoever\n"
@@ -392,6 +401,9 @@ absl::StatusOr<Command> ParseCommandLine(int argc, const char* const* argv,
         .Required();
     loader.Int64("password-min-length", &c.password_min_length, 8, 256,
                  "Shortest password accepted (as for serve).");
+    loader.Int64("password-hash-cost", &c.password_hash_cost,
+                 kPasswordHashCostMin, kPasswordHashCostMax,
+                 kPasswordHashCostHelp);
     loader.Enum("log-level", &c.log_level, kLogLevels, "Lowest level logged.");
     absl::Status status = loader.Load(argc, argv, env);
     return Finish(loader, status, std::move(command));

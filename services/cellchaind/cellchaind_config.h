@@ -17,6 +17,17 @@
 
 namespace cellchain::cellchaind {
 
+// The scrypt cost of new password hashes, ln (N = 2^ln, r=8, p=1), that
+// serve and bootstrap-admin use unless --password-hash-cost says otherwise:
+// the product's cost (32 MiB and about 0.1-0.2 s of a core per hash) and
+// the floor for production. Below it cellchaind warns at start
+// (password_hash_cost_below_floor): only tests and training stacks go lower.
+// Stored hashes keep their own ln, so changing it never locks anyone out
+// (decision 0020).
+inline constexpr int64_t kPasswordHashCostFloor = 15;
+inline constexpr int64_t kPasswordHashCostMin = 4;
+inline constexpr int64_t kPasswordHashCostMax = 20;  // 1 GiB per hash
+
 // `cellchaind serve`: host services over mTLS.
 struct ServeConfig {
   std::vector<std::string> services = {"all"};
@@ -47,6 +58,7 @@ struct ServeConfig {
   int64_t lockout_threshold = 5;
   int64_t password_min_length = 12;
   int64_t password_history = 5;
+  int64_t password_hash_cost = kPasswordHashCostFloor;
   // Whether one user may hold technician and qa together.
   bool allow_technician_qa = false;
   // A training/demo stack: every service's time is real time plus an offset
@@ -103,6 +115,7 @@ struct BootstrapConfig {
   std::string user_id;
   std::string printed_name;
   int64_t password_min_length = 12;
+  int64_t password_hash_cost = kPasswordHashCostFloor;
   std::string log_level = "info";
 };
 

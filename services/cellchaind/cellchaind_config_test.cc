@@ -97,6 +97,41 @@ TEST(CellchaindConfigTest, TheTrainingClockIsOffUnlessAsked) {
   EXPECT_TRUE(env->serve.training_clock);
 }
 
+// Production hashes passwords at the product's scrypt cost unless an
+// operator asks otherwise; a cost outside what a verifier accepts, or too
+// cheap to be scrypt at all, is refused naming the flag (decision 0020).
+TEST(CellchaindConfigTest, PasswordHashCostIsTheProductsUnlessAsked) {
+  absl::StatusOr<Command> defaults = ParseServe({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->serve.password_hash_cost, 15);
+  absl::StatusOr<Command> flag = ParseServe({"--password-hash-cost=4"});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_EQ(flag->serve.password_hash_cost, 4);
+  absl::StatusOr<Command> env =
+      ParseServe({}, {{"CELLCHAIN_PASSWORD_HASH_COST", "17"}});
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(env->serve.password_hash_cost, 17);
+  for (const char* bad : {"--password-hash-cost=3", "--password-hash-cost=21",
+                          "--password-hash-cost=fast"}) {
+    absl::StatusOr<Command> refused = ParseServe({bad});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_THAT(std::string(refused.status().message()),
+                HasSubstr("--password-hash-cost (CELLCHAIN_PASSWORD_HASH_COST)"))
+        << bad;
+  }
+
+  // The first admin's password is hashed by bootstrap-admin, at the same cost.
+  const std::vector<const char*> bootstrap = {
+      "bootstrap-admin", "--pg=host=/x", "--signing-key-dir=/keys",
+      "--user-id=admin", "--printed-name=Ada Admin"};
+  absl::StatusOr<Command> first = Parse(bootstrap);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->bootstrap.password_hash_cost, 15);
+  first = Parse(bootstrap, {{"CELLCHAIN_PASSWORD_HASH_COST", "4"}});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->bootstrap.password_hash_cost, 4);
+}
+
 TEST(CellchaindConfigTest, QcSpecificationValuesComeFromFlagsAndEnvironment) {
   absl::StatusOr<Command> defaults = ParseServe({});
   ASSERT_TRUE(defaults.ok()) << defaults.status();

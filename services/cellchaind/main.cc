@@ -11,6 +11,7 @@
 #include "services/cellchaind/hosted_services.h"
 #include "services/common/auth/access_gate.h"
 #include "services/common/auth/call_principal.h"
+#include "services/common/crypto/password.h"
 #include "services/common/grpc/server.h"
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/log/log.h"
@@ -66,8 +67,31 @@ int Migrate(const MigrateConfig& config) {
   return 0;
 }
 
+static_assert(kPasswordHashCostFloor == crypto::ScryptParams{}.log2_n,
+              "the production floor is the product's scrypt cost");
+
+// The scrypt parameters of new password hashes (and of the dummy hash
+// unknown users are checked against) at `cost`, announced loudly when it is
+// below the production floor (decision 0020).
+crypto::ScryptParams PasswordHashParams(int64_t cost) {
+  crypto::ScryptParams params;
+  params.log2_n = static_cast<int>(cost);
+  if (cost < kPasswordHashCostFloor) {
+    log::Warning(
+        "password_hash_cost_below_floor",
+        {{"message",
+          "CHEAP PASSWORD HASHES: new passwords are hashed below the "
+          "production floor, for tests and training only, NEVER production "
+          "(--password-hash-cost)"},
+         {"cost", std::to_string(cost)},
+         {"floor", std::to_string(kPasswordHashCostFloor)}});
+  }
+  return params;
+}
+
 identity::IdentityOptions IdentityOptionsOf(const ServeConfig& config) {
   identity::IdentityOptions options;
+  options.scrypt = PasswordHashParams(config.password_hash_cost);
   options.session_lifetime = absl::FromChrono(config.session_lifetime);
   options.idle_timeout = absl::FromChrono(config.session_idle_timeout);
   options.lockout_threshold = static_cast<int>(config.lockout_threshold);
@@ -118,6 +142,7 @@ int BootstrapAdmin(const BootstrapConfig& config) {
   }
   identity::IdentityOptions options;
   options.password.min_length = static_cast<int>(config.password_min_length);
+  options.scrypt = PasswordHashParams(config.password_hash_cost);
   identity::Identity identity(pool->get(), ledger->get(), options);
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
