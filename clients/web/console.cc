@@ -8,8 +8,10 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -40,6 +42,10 @@ namespace identity = ::cellchain::identity::v1;
 
 constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; script-src 'self'; frame-ancestors 'none'";
+
+// The deadline of a download or a stream at least: the CLI's for the same
+// calls (audit verify, audit export).
+constexpr std::chrono::milliseconds kLongCallDeadline{600000};
 
 int HttpStatusOf(absl::StatusCode code) {
   switch (code) {
@@ -103,15 +109,63 @@ absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
 }
 
 // A refusal as the page reads it: {"code", "message", "reason", "field"}.
-void Refuse(httplib::Response& response, const absl::Status& status) {
+std::string RefusalJson(const absl::Status& status) {
   google::protobuf::Struct body;
   auto& fields = *body.mutable_fields();
   fields["code"].set_string_value(absl::StatusCodeToString(status.code()));
   fields["message"].set_string_value(std::string(status.message()));
   fields["reason"].set_string_value(ReasonOf(status));
   fields["field"].set_string_value(FieldOf(status));
+  return ToJson(body).value_or("{}");
+}
+
+void Refuse(httplib::Response& response, const absl::Status& status) {
   response.status = HttpStatusOf(status.code());
-  response.set_content(ToJson(body).value_or("{}"), "application/json");
+  response.set_content(RefusalJson(status), "application/json");
+}
+
+// A file the browser saves under its name.
+void SendDownload(httplib::Response& response, const Download& download) {
+  response.status = 200;
+  response.set_header(
+      "Content-Disposition",
+      absl::StrCat("attachment; filename=\"", download.file_name, "\""));
+  response.set_content(download.bytes, download.content_type);
+}
+
+// A stream's messages as they come, one JSON object a line
+// (application/x-ndjson); `first`, already read, opens the answer. A call
+// that ends in a refusal after it began ends the answer with the refusal's
+// line ({"code", "message", ...}).
+void SendStream(httplib::Response& response,
+                std::shared_ptr<MessageStream> stream,
+                const google::protobuf::Message& first) {
+  auto line = [](const google::protobuf::Message& message) {
+    absl::StatusOr<std::string> json = ToJson(message);
+    return (json.ok() ? *json : RefusalJson(json.status())) + "\n";
+  };
+  response.status = 200;
+  response.set_chunked_content_provider(
+      "application/x-ndjson",
+      [stream, line, pending = line(first)](size_t /*offset*/,
+                                            httplib::DataSink& sink) mutable {
+        if (pending.empty()) {
+          if (const google::protobuf::Message* next = stream->Next()) {
+            pending = line(*next);
+          } else {
+            const absl::Status ended = stream->Finish();
+            if (!ended.ok()) pending = RefusalJson(ended) + "\n";
+            if (!pending.empty() && !sink.write(pending.data(), pending.size())) {
+              return false;
+            }
+            sink.done();
+            return true;
+          }
+        }
+        const bool written = sink.write(pending.data(), pending.size());
+        pending.clear();
+        return written;
+      });
 }
 
 // The value of cookie `name` in the request's Cookie headers, or "".
@@ -312,20 +366,49 @@ void Console::Handle(const httplib::Request& request,
       return;
     }
   }
-  auto context = grpcx::NewContext(options_.deadline);
+  const bool long_call = !std::holds_alternative<Invoke>(route->answer);
+  auto context = grpcx::NewContext(
+      long_call ? std::max(options_.deadline, kLongCallDeadline)
+                : options_.deadline);
   if (route->access != Access::kPublic) {
     context->AddMetadata("authorization", "Bearer " + token);
   }
-  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> answer =
-      route->invoke(channel_, *context, request.body);
-  if (!answer.ok()) {
-    Refuse(response, answer.status());
-    if (answer.status().code() == absl::StatusCode::kUnauthenticated &&
-        !token.empty()) {
+  // The refusal of the call; a session cellchaind no longer knows is
+  // cleared from the browser.
+  auto refuse = [&](const absl::Status& status) {
+    Refuse(response, status);
+    if (status.code() == absl::StatusCode::kUnauthenticated && !token.empty()) {
       response.set_header("Set-Cookie", Cookie(kSessionCookie, "", true, true));
     }
+  };
+  if (const auto* fetch = std::get_if<Fetch>(&route->answer)) {
+    absl::StatusOr<Download> download =
+        (*fetch)(channel_, *context, request.body);
+    if (!download.ok()) return refuse(download.status());
+    SendDownload(response, *download);
     return;
   }
+  if (const auto* open = std::get_if<OpenStream>(&route->answer)) {
+    absl::StatusOr<std::unique_ptr<MessageStream>> opened =
+        (*open)(channel_, std::move(context), request.body);
+    if (!opened.ok()) return refuse(opened.status());
+    std::shared_ptr<MessageStream> stream = std::move(*opened);
+    // The first message decides the status: a refusal before it is the
+    // answer's own.
+    const google::protobuf::Message* first = stream->Next();
+    if (first == nullptr) {
+      absl::Status ended = stream->Finish();
+      if (!ended.ok()) return refuse(ended);
+      response.status = 200;
+      response.set_content("", "application/x-ndjson");
+      return;
+    }
+    SendStream(response, std::move(stream), *first);
+    return;
+  }
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> answer =
+      std::get<Invoke>(route->answer)(channel_, *context, request.body);
+  if (!answer.ok()) return refuse(answer.status());
   switch (route->effect) {
     case SessionEffect::kStarts: {
       auto* login = dynamic_cast<identity::LoginResponse*>(answer->get());

@@ -7,7 +7,11 @@
 // access gate then decides again with the person's own session token.
 //
 // Bodies and answers are the RPC's request and response messages in
-// protobuf's JSON mapping (JsonStringToMessage / MessageToJsonString).
+// protobuf's JSON mapping (JsonStringToMessage / MessageToJsonString). A
+// route answers in one of three ways (Answer): one message (Invoke), a
+// file to download (Fetch: an export bundle, a certificate), or a server
+// stream's messages as they come, one JSON object a line (OpenStream: a
+// log verification's progress).
 //
 // Thread-safety: the table is immutable; an Invoke may run on many threads.
 #ifndef CELLCHAIN_CLIENTS_WEB_ROUTES_H_
@@ -21,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +52,37 @@ using Invoke = std::function<absl::StatusOr<
     const std::shared_ptr<grpc::Channel>& channel,
     grpc::ClientContext& context, std::string_view json)>;
 
+// A file the browser saves: Content-Disposition: attachment.
+struct Download {
+  std::string content_type;  // "application/pdf"
+  std::string file_name;     // no directory; nothing identifying a person
+  std::string bytes;
+};
+
+// Calls the RPC(s) behind a download with `json` (the request in JSON).
+using Fetch = std::function<absl::StatusOr<Download>(
+    const std::shared_ptr<grpc::Channel>& channel,
+    grpc::ClientContext& context, std::string_view json)>;
+
+// A server-streaming call under way: its messages, one at a time.
+class MessageStream {
+ public:
+  virtual ~MessageStream() = default;
+  // The next message (valid until the next call), or nullptr at the end.
+  virtual const google::protobuf::Message* Next() = 0;
+  // After Next answered nullptr: how the call ended.
+  virtual absl::Status Finish() = 0;
+};
+
+// Starts the streaming RPC with `json` (the request in JSON); the stream
+// owns `context`. INVALID_ARGUMENT for a body that is not the request.
+using OpenStream =
+    std::function<absl::StatusOr<std::unique_ptr<MessageStream>>(
+        const std::shared_ptr<grpc::Channel>& channel,
+        std::unique_ptr<grpc::ClientContext> context, std::string_view json)>;
+
+using Answer = std::variant<Invoke, Fetch, OpenStream>;
+
 struct Route {
   std::string method;  // "GET", "POST"
   std::string path;    // "/api/audit/query": exact, no parameters
@@ -54,7 +90,7 @@ struct Route {
   std::vector<auth::Role> roles;  // for kRoles
   std::string rpc;  // "/cellchain.audit.v1.AuditService/QueryRecords"
   SessionEffect effect;
-  Invoke invoke;
+  Answer answer;
 };
 
 // Every route, in one place.

@@ -11,21 +11,30 @@ function csrfToken() {
   return match ? match[1] : '';
 }
 
-async function api(method, path, body) {
+// fetch's options for `method` with `body` as JSON and, for a change, the
+// X-CSRF-Token header.
+function fetchInit(method, body) {
   const init = { method, headers: {}, credentials: 'same-origin' };
   if (method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
     init.headers['X-CSRF-Token'] = csrfToken();
     init.body = JSON.stringify(body || {});
   }
-  const response = await fetch(path, init);
+  return init;
+}
+
+// The Error of a refusal ({code, message, reason, field}) with its status.
+function refusal(response, answer) {
+  const error = new Error(answer.message || response.statusText);
+  error.status = response.status;
+  error.reason = answer.reason;  // the rule that refused (ErrorInfo's)
+  return error;
+}
+
+async function api(method, path, body) {
+  const response = await fetch(path, fetchInit(method, body));
   const answer = await response.json();
-  if (!response.ok) {
-    const error = new Error(answer.message || response.statusText);
-    error.status = response.status;
-    error.reason = answer.reason;  // the rule that refused (ErrorInfo's)
-    throw error;
-  }
+  if (!response.ok) throw refusal(response, answer);
   return answer;
 }
 
