@@ -36,8 +36,12 @@ class CellchaindTest : public E2eTest {
 };
 
 TEST_F(CellchaindTest, PingReachesPostgresAsTheServiceRoleOverMtls) {
-  std::unique_ptr<Daemon> daemon = StartDaemon();
+  // At the product's password-hashing cost (the fixture's cheap one comes
+  // first; the last flag wins), cellchaind starts without a warning.
+  std::unique_ptr<Daemon> daemon = StartDaemon({"--password-hash-cost=15"});
   ASSERT_NE(daemon, nullptr);
+  EXPECT_THAT(daemon->Log(),
+              ::testing::Not(HasSubstr("password_hash_cost_below_floor")));
   RunResult ping = RunCommand(Cli(*daemon, "lab-ws-01", {"system", "ping"}));
   EXPECT_EQ(ping.exit_code, 0) << ping.output;
   EXPECT_THAT(ping.output, HasSubstr("PostgreSQL 15"));
@@ -194,6 +198,18 @@ TEST_F(CellchaindTest, BootstrapAdminCreatesTheFirstAdminOnce) {
       daemon->Login("admin-cli", "admin", password);
   EXPECT_TRUE(token.ok()) << token.status();
   EXPECT_FALSE(daemon->Login("admin-cli", "admin2", password).ok());
+
+  // The tests' cheap cost (decision 0020) reached both commands: the
+  // admin's hash says ln=4, and each process said at start that it hashes
+  // below the production floor.
+  EXPECT_EQ(Count("SELECT count(*) FROM cellchain_identity.users "
+                  "WHERE user_id = 'admin' "
+                  "AND password_hash LIKE '$scrypt$ln=4,r=8,p=1$%'"),
+            1);
+  EXPECT_THAT(first.output,
+              HasSubstr("event=password_hash_cost_below_floor"));
+  EXPECT_THAT(daemon->Log(),
+              HasSubstr("event=password_hash_cost_below_floor"));
 }
 
 TEST_F(CellchaindTest, BadConfigurationStopsStartupNamingTheFlag) {

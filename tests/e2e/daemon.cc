@@ -112,7 +112,7 @@ RunResult BootstrapAdmin(const std::string& pg_conninfo,
   return RunCommand(
       {BinDir() + "/cellchaind", "bootstrap-admin", "--pg=" + pg_conninfo,
        "--signing-key-dir=" + Pki() + "/signing", "--user-id=" + user_id,
-       "--printed-name=" + printed_name},
+       "--printed-name=" + printed_name, kTestPasswordHashCost},
       "", {"CELLCHAIN_BOOTSTRAP_PASSWORD=" + password});
 }
 
@@ -151,6 +151,7 @@ std::unique_ptr<Daemon> Daemon::Start(const std::string& pg_conninfo,
       "--request-hash-key-file=" + Pki() + "/request-hash-key",
       // Before `extra`: the last of a flag given twice wins.
       "--pg-pool-size=4",
+      kTestPasswordHashCost,
   };
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string log_path = TempPath("cellchaind-log");

@@ -21,6 +21,13 @@
 
 namespace cellchain::e2e {
 
+// The scrypt cost that bootstrap-admin and Start give cellchaind: ln=4
+// instead of the product's 15 (about 0.2 ms instead of 0.1-0.2 s per hash,
+// decision 0020). Each log-in, password change and e-signature is one hash;
+// at the product's cost they were half of the e2e tests' time. A test of
+// the product's cost passes --password-hash-cost=15 in `extra`.
+inline constexpr char kTestPasswordHashCost[] = "--password-hash-cost=4";
+
 // $CELLCHAIN_TEST_PKI, $CELLCHAIN_BIN_DIR ("" when unset).
 std::string Pki();
 std::string BinDir();
@@ -42,8 +49,9 @@ RunResult RunCommand(const std::vector<std::string>& argv,
 std::string WithoutUser(std::string conninfo);
 
 // `cellchaind bootstrap-admin` against `pg_conninfo` (without a user, as for
-// serve) with the test PKI's signing keys; the password goes in through
-// CELLCHAIN_BOOTSTRAP_PASSWORD. Exit 0: created; 3: an admin exists.
+// serve) with the test PKI's signing keys and kTestPasswordHashCost; the
+// password goes in through CELLCHAIN_BOOTSTRAP_PASSWORD. Exit 0: created;
+// 3: an admin exists.
 RunResult BootstrapAdmin(const std::string& pg_conninfo,
                          const std::string& user_id,
                          const std::string& printed_name,
@@ -74,7 +82,8 @@ class Daemon {
   // up to 20 s for its server_started line. Returns nullptr (with the log in
   // *error) when it exits or does not start.
   //
-  // With --pg-pool-size=4 unless `extra_flags` names another: cellchaind
+  // With kTestPasswordHashCost unless `extra` names another cost, and
+  // with --pg-pool-size=4 unless `extra_flags` names another: cellchaind
   // opens every pool's connections at start, ten services x the default 8
   // took 3.2-3.6 s of each start on the CI machine (1.7-1.9 s with 4), and
   // a test's calls come from one CLI at a time or a few threads.
