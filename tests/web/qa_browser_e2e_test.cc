@@ -4,10 +4,13 @@
 // disposition, sees its trace drawn as an SVG graph (a node per item the
 // trace RPC answers, an edge per link, each opening its signed record),
 // is refused a signature with a wrong password and signs the release with
-// the right one. Screenshots of each step go under
+// the right one, and saves its certificate of analysis; before, QA verifies
+// the audit log, its progress shown, to no finding. Screenshots of each
+// step go under
 // CELLCHAIN_WEB_SCREENSHOTS/<test>/ (docs/testing.md).
 #include <algorithm>
 #include <memory>
+#include <regex>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -63,6 +66,26 @@ TEST_F(QaBrowserTest, QaFindsALotSeesItsTraceAndSignsItsRelease) {
       << listed_row;
   Shot("01-lots-awaiting-disposition");
 
+  // The whole log the CLI's chain wrote, verified: the last phase's
+  // progress shown, no finding.
+  CC_ASSERT_OK(browser_->Click("#qa-verify"));
+  const absl::Status verified = browser_->WaitFor(
+      "document.getElementById('qa-verify-summary').innerText.length > 0");
+  ASSERT_TRUE(verified.ok()) << verified << "\n" << Eval("$('error').innerText");
+  CC_ASSERT_OK_AND_ASSIGN(std::string summary,
+                          browser_->TextOf("#qa-verify-summary"));
+  EXPECT_NE(summary.find("; 0 finding(s)"), std::string::npos) << summary;
+  EXPECT_EQ(Eval("document.querySelectorAll('#qa-findings li').length"), 0);
+  EXPECT_EQ(Eval("(() => { const b = $('qa-verify-progress');"
+                 " return !b.hidden && b.value === b.max; })()"),
+            true);
+  // The last phase's progress, done: "proofs: 12 of 12".
+  CC_ASSERT_OK_AND_ASSIGN(std::string phase,
+                          browser_->TextOf("#qa-verify-phase"));
+  EXPECT_TRUE(std::regex_match(phase, std::regex(R"([a-z ]+: (\d+) of \1)")))
+      << phase;
+  Shot("02-log-verified");
+
   // Its trace: one node per item the trace RPC counts, an edge per link,
   // each naming the audit record that made the link.
   CC_ASSERT_OK(browser_->Click(row + " button"));
@@ -110,7 +133,7 @@ TEST_F(QaBrowserTest, QaFindsALotSeesItsTraceAndSignsItsRelease) {
       << "every item but the root is linked";
   EXPECT_EQ(drawn["recorded"], drawn["edges"]) << "each edge has its record";
   EXPECT_GE(drawn["harvest"].get<int>(), 1) << drawn.dump();
-  Shot("02-lot-and-trace");
+  Shot("03-lot-and-trace");
 
   // An edge opens the signed record that made its link.
   CC_ASSERT_OK(browser_->Click("#qa-trace-graph a.edge"));
@@ -120,7 +143,7 @@ TEST_F(QaBrowserTest, QaFindsALotSeesItsTraceAndSignsItsRelease) {
   EXPECT_NE(record.find("History verified\tyes"), std::string::npos)
       << record;
   EXPECT_EQ(record.find("not found"), std::string::npos) << record;
-  Shot("03-an-edge-s-record");
+  Shot("04-an-edge-s-record");
 
   // A wrong password: refused with the rule, the lot still awaiting.
   CC_ASSERT_OK(browser_->Type("#qa-dispose-form [name=password]",
@@ -134,7 +157,7 @@ TEST_F(QaBrowserTest, QaFindsALotSeesItsTraceAndSignsItsRelease) {
       << refused;
   CC_ASSERT_OK_AND_ASSIGN(std::string title, browser_->TextOf("#qa-lot-title"));
   EXPECT_NE(title.find("(testing)"), std::string::npos) << title;
-  Shot("04-wrong-password-refused");
+  Shot("05-wrong-password-refused");
 
   CC_ASSERT_OK(browser_->Type("#qa-dispose-form [name=password]",
                               kQuinnPassword));
@@ -147,7 +170,15 @@ TEST_F(QaBrowserTest, QaFindsALotSeesItsTraceAndSignsItsRelease) {
   // No longer awaiting disposition.
   CC_EXPECT_OK(browser_->WaitFor(
       "document.querySelector(" + JsString(row) + ") === null"));
-  Shot("05-released");
+  Shot("06-released");
+
+  // The released lot's certificate, saved under the service's name.
+  CC_ASSERT_OK(browser_->Click("#qa-certificate"));
+  CC_EXPECT_OK(browser_->WaitFor(
+      "document.getElementById('qa-saved').innerText.includes('.pdf')"));
+  CC_ASSERT_OK_AND_ASSIGN(std::string saved, browser_->TextOf("#qa-saved"));
+  EXPECT_NE(saved.find("saved CoA-"), std::string::npos) << saved;
+
 }
 
 }  // namespace

@@ -60,6 +60,7 @@ async function verifyLog() {
         findings.appendChild(li);
       } else if (item.summary) {
         summary = item.summary;
+        bar.value = bar.max;  // done, even after a last phase of 0 of 0
       }
     });
   } finally {
