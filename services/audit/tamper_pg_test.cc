@@ -155,7 +155,9 @@ class TamperTest : public ::testing::Test {
           admin_->Exec("SELECT count(*) FROM cellchain_audit.pending");
       ASSERT_TRUE(pending.ok());
       ledger::SequencerState state = sequencer_->state();
-      if (*pending->GetInt64(0, 0) == 0 && state.last_checkpoint.has_value() &&
+      // Held records (a registered key the keyring lacks) stay pending.
+      if (*pending->GetInt64(0, 0) == state.records_held &&
+          state.last_checkpoint.has_value() &&
           state.last_checkpoint->tree_size == state.tree_size &&
           state.tree_size > 0) {
         sequencer_->Stop();
@@ -362,7 +364,11 @@ TEST_F(TamperTest, RecordInsertedBySqlWithoutTheLedgerIsRefusedAndFound) {
 // The issue 23 attack: an insider registers an Ed25519 key of their own in
 // the database and writes a record with it that names a QA user and an
 // APPROVED signature, correctly chained to the entity's previous record.
-TEST_F(TamperTest, ARecordSignedByARogueKeyInTheDatabaseIsRefusedAndFound) {
+// Its key is registered, so the sequencer cannot tell it from a rotated key
+// its keyring does not list yet (issue 26): the record is held, pending and
+// never in the log, and the key is named both by the sequencer's alert and
+// by verification.
+TEST_F(TamperTest, ARecordSignedByARogueKeyInTheDatabaseIsHeldAndFound) {
   auto rogue_key = crypto::Ed25519PrivateKey::Generate();
   ASSERT_TRUE(rogue_key.ok());
   auto rogue = ledger::Ledger::Create("widgets", *std::move(rogue_key),
@@ -398,15 +404,21 @@ TEST_F(TamperTest, ARecordSignedByARogueKeyInTheDatabaseIsRefusedAndFound) {
   }
   Integrate();
 
-  EXPECT_EQ(sequencer_->state().records_refused, 1);
+  ledger::SequencerState after = sequencer_->state();
+  EXPECT_EQ(after.records_refused, 0);
+  EXPECT_EQ(after.records_held, 1);
+  EXPECT_THAT(after.held_key_ids, ::testing::ElementsAre((*rogue)->key_id()));
+  auto logged = admin_->Exec(
+      "SELECT count(*) FROM cellchain_audit.log_entries WHERE record_id = $1",
+      {forged_id});
+  ASSERT_TRUE(logged.ok()) << logged.status();
+  EXPECT_EQ(*logged->GetInt64(0, 0), 0);
   std::vector<ledger::Finding> findings = Verify();
-  // The key, the record, and the row that now says what only it says.
+  // The key, and the row that now says what only the held record says.
   EXPECT_THAT(Describe(findings),
               HasSubstr(absl::StrCat("key ", (*rogue)->key_id(),
                                      " of service \"widgets\" is not in "
                                      "the trusted keyring")));
-  EXPECT_TRUE(Names(findings, "LOG_INDEX", forged_id)) << Describe(findings);
-  EXPECT_THAT(Describe(findings), HasSubstr("is not in the trusted keyring"));
 }
 
 // The same insider borrowing the service's own role (SET ROLE): the role may

@@ -90,7 +90,9 @@ constexpr char kIntegrateRestSql[] =
 
 constexpr char kReadPendingSql[] =
     "SELECT p.seq, p.record_id, p.leaf_hash, r.record_bytes, r.signature,"
-    " r.key_id, r.service"
+    " r.key_id, r.service, r.entity_type, r.entity_id,"
+    " EXISTS (SELECT FROM cellchain_audit.signing_keys k"
+    "         WHERE k.key_id = r.key_id AND k.service = r.service)"
     " FROM cellchain_audit.pending p"
     " JOIN cellchain_audit.records r USING (record_id)"
     " ORDER BY p.seq LIMIT $1";
@@ -442,6 +444,9 @@ absl::StatusOr<std::vector<LogStore::PendingRecord>> LogStore::ReadPending(
     CC_ASSIGN_OR_RETURN(p.signature, result.GetBytes(row, 4));
     CC_ASSIGN_OR_RETURN(p.key_id, result.GetString(row, 5));
     CC_ASSIGN_OR_RETURN(p.service, result.GetString(row, 6));
+    CC_ASSIGN_OR_RETURN(p.entity_type, result.GetString(row, 7));
+    CC_ASSIGN_OR_RETURN(p.entity_id, result.GetString(row, 8));
+    CC_ASSIGN_OR_RETURN(p.key_registered, result.GetBool(row, 9));
     pending.push_back(std::move(p));
   }
   return pending;

@@ -163,6 +163,12 @@ class LogStore {
     std::string signature;
     std::string key_id;   // records.key_id
     std::string service;  // records.service
+    std::string entity_type;
+    std::string entity_id;
+    // signing_keys registers key_id for this service. The database cannot
+    // vouch for a key (keyring.h); this only tells a key the sequencer's
+    // keyring does not list yet from one nobody registered.
+    bool key_registered = false;
   };
   // The oldest `limit` committed pending rows in seq order, with their
   // records. INVALID_ARGUMENT: limit < 1.

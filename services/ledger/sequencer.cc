@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -16,6 +18,13 @@ namespace cellchain::ledger {
 namespace {
 
 constexpr int kMaxBatchSize = 1000000;
+
+constexpr char kHeldReason[] =
+    "registered in the database but not in this sequencer's keyring: its "
+    "records stay pending until a sequencer whose keyring lists it leads "
+    "(a key rotation's rollout not finished, or a key QA never trusted)";
+constexpr char kHeldBehindReason[] =
+    "its records follow a held record of the same entity and wait for it";
 
 std::string Str(uint64_t value) { return absl::StrCat(value); }
 
@@ -296,6 +305,8 @@ absl::Status Sequencer::TakeOver() {
   frontier_ = *std::move(frontier);
   checkpointed_size_ = latest.ok() ? latest->tree_size : 0;
   last_checkpoint_time_.reset();  // sign at the first chance
+  held_ = 0;
+  alerted_keys_.clear();
   leader_ = true;
   int backend_pid = PQbackendPID(connection_->get());
   {
@@ -344,7 +355,7 @@ absl::Status Sequencer::RunBatch(int* integrated) {
   CC_ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(*connection_));
   // Admission: only what a trusted key signed enters the log.
   CC_ASSIGN_OR_RETURN(std::vector<LogStore::PendingRecord> pending,
-                      store.ReadPending(options_.batch_size));
+                      store.ReadPending(options_.batch_size + held_));
   std::vector<AdmissionInput> inputs;
   inputs.reserve(pending.size());
   for (const LogStore::PendingRecord& p : pending) {
@@ -359,24 +370,54 @@ absl::Status Sequencer::RunBatch(int* integrated) {
   std::vector<int64_t> admitted;
   admitted.reserve(pending.size());
   int64_t refused = 0;
+  // Held: left pending for a leader whose keyring lists the key. A record
+  // of an entity with a held record before it is held too, so that every
+  // chain still enters the log in its order (the verifier's ENTITY_CHAIN).
+  std::map<std::string, int64_t> held_by_key;
+  std::set<std::pair<std::string, std::string>> held_entities;
+  int64_t held = 0;
   for (size_t i = 0; i < pending.size(); ++i) {
-    if (!refusals[i].has_value()) {
-      admitted.push_back(pending[i].seq);
+    const LogStore::PendingRecord& p = pending[i];
+    std::pair<std::string, std::string> entity(p.entity_type, p.entity_id);
+    bool awaits_key = refusals[i].has_value() && p.key_registered &&
+                      options_.keyring.Find(p.key_id) == nullptr;
+    if (held_entities.contains(entity) || awaits_key) {
+      held_entities.insert(std::move(entity));
+      ++held_by_key[p.key_id];
+      ++held;
       continue;
     }
-    log::Error("sequencer.record_refused",
-               {{"record_id", pending[i].record_id},
-                {"service", pending[i].service},
-                {"key_id", pending[i].key_id},
-                {"reason", *refusals[i]}});
-    CC_RETURN_IF_ERROR(store.RefusePending(pending[i].seq,
-                                           pending[i].record_id,
-                                           *refusals[i]));
+    if (!refusals[i].has_value()) {
+      admitted.push_back(p.seq);
+      continue;
+    }
+    log::Error("sequencer.record_refused", {{"record_id", p.record_id},
+                                            {"service", p.service},
+                                            {"key_id", p.key_id},
+                                            {"reason", *refusals[i]}});
+    CC_RETURN_IF_ERROR(store.RefusePending(p.seq, p.record_id, *refusals[i]));
     ++refused;
   }
-  if (refused > 0) {
+  held_ = static_cast<int>(held);
+  for (const auto& [key_id, records] : held_by_key) {
+    // An alert once per key and term, naming the key, never a record.
+    if (!alerted_keys_.insert(key_id).second) continue;
+    log::Error("sequencer.records_held",
+               {{"origin", options_.origin},
+                {"key_id", key_id},
+                {"records", Str(records)},
+                {"reason", options_.keyring.Find(key_id) == nullptr
+                               ? kHeldReason
+                               : kHeldBehindReason}});
+  }
+  {
     absl::MutexLock lock(&mu_);
     state_.records_refused += refused;
+    state_.records_held = held;
+    state_.held_key_ids.clear();
+    for (const auto& [key_id, records] : held_by_key) {
+      state_.held_key_ids.push_back(key_id);
+    }
   }
   CC_ASSIGN_OR_RETURN(LogStore::Integrated batch,
                       store.IntegratePending(frontier_.size(),

@@ -63,7 +63,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -107,9 +109,19 @@ struct SequencerOptions {
   std::string origin = kDefaultCheckpointOrigin;
   // The record-signing keys QA trusts (keyring.h). A pending record enters
   // the log only if admission.h admits it (a listed key of its service, a
-  // signature that verifies, its own leaf hash); any other is moved to
-  // cellchain_audit.refused_records, logged as an error and counted in
-  // SequencerState::records_refused. Required, not empty.
+  // signature that verifies, its own leaf hash). One signed by a key that
+  // this keyring does not list but cellchain_audit.signing_keys registers
+  // for the record's service (`cellchaind migrate --keyring` ran with a
+  // newer keyring than this process loaded: a key rotation in one rollout)
+  // is HELD: left pending, never checked against the database's public key
+  // (the database cannot vouch for a key), with every later record of the
+  // same entity; an error "sequencer.records_held" names the key once per
+  // term, and SequencerState counts them. A leader whose keyring lists the
+  // key integrates them. Any other record that admission refuses (a bad
+  // signature, a listed key of another service, a wrong leaf hash, a key
+  // registered nowhere) is moved to cellchain_audit.refused_records, logged
+  // as an error and counted in SequencerState::records_refused. Required,
+  // not empty.
   Keyring keyring;
   // Pending rows taken per transaction, 1 to 1,000,000.
   int batch_size = 10000;
@@ -149,6 +161,10 @@ struct SequencerState {
   int64_t records_integrated = 0;
   // Records this sequencer refused (never in the log; see keyring).
   int64_t records_refused = 0;
+  // Pending records the last batch held back (see SequencerOptions::keyring)
+  // and the keys they name, sorted. Empty once a leader can admit them.
+  int64_t records_held = 0;
+  std::vector<std::string> held_key_ids;
   int64_t batches = 0;
   // Rows read from the log tables to restore state at the last takeover:
   // the tree size (1), the frontier (popcount(size) + 1: the border and the
@@ -232,6 +248,11 @@ class Sequencer {
   // Monotonic, so that a wall-clock step cannot hold checkpoints back.
   // Empty after a takeover: the first batch signs at once.
   std::optional<std::chrono::steady_clock::time_point> last_checkpoint_time_;
+  // Records the last batch held: the next reads that many more rows, so
+  // that held records never crowd new ones out of a batch.
+  int held_ = 0;
+  // Keys already alerted on in this term.
+  std::set<std::string> alerted_keys_;
 
   std::thread thread_;  // touched by the owning thread only
 

@@ -337,48 +337,94 @@ TEST_F(SequencerTest, IntegratesRecordsInPendingOrderAndSignsCheckpoints) {
   EXPECT_FALSE(sequencer->state().running);
 }
 
-TEST_F(SequencerTest, ARecordSignedByAKeyOutsideTheKeyringIsRefusedNotLogged) {
+// Issue 26 (tests/ha/key_rotation.sh): a key rotation in one rollout. A
+// replica signs with its new key, registered in the database by `cellchaind
+// migrate --keyring`, while the leader still runs with the old keyring. The
+// acknowledged record must wait for a leader that trusts the key, not be
+// refused; a record whose signature is false is refused all the same.
+TEST_F(SequencerTest, ARecordOfARegisteredKeyNotInTheKeyringWaitsForALeader) {
   std::vector<std::string> ids = AppendCommitted(3);
-  // An insider with the owner's rights registers a key of their own for the
-  // service and writes a well-formed record with it.
-  CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey rogue_key,
+  CC_ASSERT_OK_AND_ASSIGN(crypto::Ed25519PrivateKey new_key,
                           crypto::Ed25519PrivateKey::Generate());
+  std::string new_public = new_key.public_key().Raw();
   CC_ASSERT_OK_AND_ASSIGN(
-      std::unique_ptr<Ledger> rogue,
-      Ledger::Create("test", std::move(rogue_key), RealClock()));
-  CC_ASSERT_OK(rogue->RegisterKey(*admin_));
-  std::string forged_id;
+      std::unique_ptr<Ledger> rotated,
+      Ledger::Create("test", std::move(new_key), RealClock()));
+  CC_ASSERT_OK(rotated->RegisterKey(*admin_));
+  std::vector<std::string> held_ids;
   {
     CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
-                            pg::Transaction::Begin(*admin_));
-    CC_ASSERT_OK_AND_ASSIGN(SignedRecord forged,
-                            rogue->Append(tx, EventFor("ent_forged")));
+                            pg::Transaction::Begin(*writer_));
+    CC_ASSERT_OK_AND_ASSIGN(SignedRecord record,
+                            rotated->Append(tx, EventFor("ent_rotated")));
     CC_ASSERT_OK(tx.Commit());
-    forged_id = forged.record_id;
+    held_ids.push_back(record.record_id);
   }
+  // The same entity's next record, by a replica still on the old key: it
+  // must not enter the log before its predecessor.
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Transaction tx,
+                            pg::Transaction::Begin(*writer_));
+    CC_ASSERT_OK_AND_ASSIGN(std::string id, AppendIn(tx, "ent_rotated"));
+    CC_ASSERT_OK(tx.Commit());
+    held_ids.push_back(id);
+  }
+  // A copy of a trusted record under another id with a false signature.
+  CC_ASSERT_OK(writer_
+                   ->Exec("WITH ins AS (INSERT INTO cellchain_audit.records "
+                          "SELECT 'rec_false_sig', service, key_id, "
+                          "recorded_at, entity_type, 'ent_false', 1, "
+                          "actor_user_id, action, din, request_id, "
+                          "record_bytes, $2, leaf_hash, NULL "
+                          "FROM cellchain_audit.records WHERE record_id = $1 "
+                          "RETURNING record_id, leaf_hash) "
+                          "INSERT INTO cellchain_audit.pending "
+                          "(record_id, leaf_hash) SELECT * FROM ins",
+                          {ids[0], pg::Param::Bytes(std::string(64, '\x07'))})
+                   .status());
   std::vector<std::string> more = AppendCommitted(2);
   ids.insert(ids.end(), more.begin(), more.end());
 
-  std::unique_ptr<Sequencer> sequencer = NewSequencer();
-  ASSERT_NE(sequencer, nullptr);
-  sequencer->Start();
-  ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*sequencer, 5); }));
-  SequencerState state = sequencer->state();
-  sequencer->Stop();
-
-  // The log holds the five trusted records, in order, and nothing else; the
-  // forged one is kept aside with its reason.
+  // The old keyring's leader: the five trusted records in the log, the
+  // rotated key's record and its successor pending, the false one refused.
+  std::unique_ptr<Sequencer> old_leader = NewSequencer();
+  ASSERT_NE(old_leader, nullptr);
+  old_leader->Start();
+  ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*old_leader, 5); }));
+  SequencerState state = old_leader->state();
+  old_leader->Stop();
+  EXPECT_EQ(state.records_integrated, 5);
+  EXPECT_EQ(state.records_held, 2);
+  EXPECT_THAT(state.held_key_ids, ::testing::Contains(rotated->key_id()));
   EXPECT_EQ(state.records_refused, 1);
-  ExpectLogIsExactly(ids, VerifierOf(*sequencer));
+  EXPECT_EQ(Count("pending"), 2);
   CC_ASSERT_OK_AND_ASSIGN(
       pg::Result refused,
       admin_->Exec("SELECT record_id, reason FROM "
                    "cellchain_audit.refused_records"));
   ASSERT_EQ(refused.rows(), 1);
-  EXPECT_EQ(*refused.GetString(0, 0), forged_id);
+  EXPECT_EQ(*refused.GetString(0, 0), "rec_false_sig");
   EXPECT_THAT(*refused.GetString(0, 1),
-              ::testing::HasSubstr(absl::StrCat(
-                  "key ", rogue->key_id(), " is not in the trusted keyring")));
+              ::testing::HasSubstr("the signature does not verify with key"));
+
+  // The rollout reaches the leader: the held records follow, in their order,
+  // and the whole log verifies.
+  CC_ASSERT_OK_AND_ASSIGN(
+      Keyring both, Keyring::Of({{"test", ledger_->public_key().Raw()},
+                                 {"test", new_public}}));
+  std::unique_ptr<Sequencer> new_leader =
+      NewSequencer(FastOptions(AuditConninfo(), both));
+  ASSERT_NE(new_leader, nullptr);
+  new_leader->Start();
+  ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*new_leader, 7); }));
+  state = new_leader->state();
+  new_leader->Stop();
+  EXPECT_EQ(state.records_held, 0);
+  EXPECT_TRUE(state.held_key_ids.empty());
+  EXPECT_EQ(state.records_refused, 0);
+  ids.insert(ids.end(), held_ids.begin(), held_ids.end());
+  ExpectLogIsExactly(ids, VerifierOf(*new_leader));
+  EXPECT_EQ(Count("refused_records"), 1);
 }
 
 TEST_F(SequencerTest, ProofsFromTheStoreVerifyAgainstEveryCheckpoint) {
