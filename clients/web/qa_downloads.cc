@@ -80,10 +80,16 @@ Fetch ExportBundleTar() {
     auto stub = audit::AuditService::NewStub(channel);
     auto reader = stub->ExportBundle(&context, *request);
     absl::StatusOr<cli::ExportSummary> written = cli::WriteBundle(*reader, dir);
+    // A stream left unread (a malformed item) would hold Finish until the
+    // deadline: cancelled (a stream that ended keeps its own status).
+    if (!written.ok()) context.TryCancel();
     // The service's refusal first: it explains a stream cut short.
     absl::Status status = grpcx::FromGrpcStatus(reader->Finish());
-    if (!status.ok()) return status;
+    if (!status.ok() && status.code() != absl::StatusCode::kCancelled) {
+      return status;
+    }
     if (!written.ok()) return written.status();
+    if (!status.ok()) return status;
     absl::StatusOr<std::string> tar = TarDirectory(dir, kBundleName);
     if (!tar.ok()) return tar.status();
     return Download{"application/x-tar", absl::StrCat(kBundleName, ".tar"),
