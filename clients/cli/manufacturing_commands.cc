@@ -192,7 +192,8 @@ void DeclareManufacturingFlags(config::Loader& loader,
           EnumChoices(v1::BatchState_descriptor(), "BATCH_STATE_"), ".")));
   // The one --format of every group (a workstation's $CELLCHAIN_FORMAT
   // serves them all); growth-curve's CSV keeps its own columns.
-  DeclareFormatFlag(loader, &o.format, "growth-curve");
+  DeclareFormatFlag(loader, &o.format,
+                    "material-list, equipment-list, growth-curve");
   // steps
   loader.String("step-id", &o.step_id,
                 "harvest, step-show, verify, correct, deviation-record: the "
@@ -348,12 +349,13 @@ const Group& ManufacturingGroup() {
                 "--material-id=MAT|MAT-CODE\n"
                 "One lot and every step that used it.\n"},
                mfg::MaterialShow},
-              {{"manufacturing material-list", "status kind",
+              {{"manufacturing material-list", "status kind format",
                 absl::StrCat(
                     "cellchain manufacturing material-list\n"
                     "    [--status=",
                     Bars(v1::MaterialStatus_descriptor(), "MATERIAL_STATUS_"),
                     "] [--kind=K]\n"
+                    "    [--format=table|json|csv]\n"
                     "Lots by name, then expiry.\n")},
                mfg::MaterialList},
               {{"manufacturing equipment-register",
@@ -389,8 +391,9 @@ const Group& ManufacturingGroup() {
                     "Takes equipment out of service or puts it "
                     "back. QA.\n")},
                mfg::EquipmentStatusCommand},
-              {{"manufacturing equipment-list", "kind",
+              {{"manufacturing equipment-list", "kind format",
                 "cellchain manufacturing equipment-list [--kind=K]\n"
+                "    [--format=table|json|csv]\n"
                 "Equipment by asset tag.\n"},
                mfg::EquipmentList},
               {{"manufacturing batch-start",

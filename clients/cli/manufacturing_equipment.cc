@@ -118,13 +118,14 @@ int EquipmentList(Channel channel, const ManufacturingOptions& o) {
       Call(channel, o, &v1::ManufacturingService::Stub::ListEquipment, request,
            &response);
   if (!status.ok()) return Report(cmd, status);
-  Table table({"EQUIPMENT", "ASSET TAG", "KIND", "STATUS", "CAL. DUE", "NAME"});
+  Table table({"EQUIPMENT", "ASSET TAG", "KIND", "STATUS",
+               ForTools(o.format) ? "CALIBRATION DUE" : "CAL. DUE", "NAME"});
   for (const v1::Equipment& e : response.equipment()) {
-    table.AddRow({Printable(e.equipment_id()), Printable(e.asset_tag()),
-                  EquipmentKindName(e.kind()), EquipmentStatusName(e.status()),
-                  Printable(e.calibration_due()), Printable(e.name())});
+    table.AddRow({e.equipment_id(), e.asset_tag(), EquipmentKindName(e.kind()),
+                  EquipmentStatusName(e.status()), e.calibration_due(),
+                  e.name()});
   }
-  table.Print(std::cout);
+  PrintListing(table, o.format);
   return 0;
 }
 }  // namespace cellchain::cli::mfg

@@ -3,6 +3,8 @@
 // releases them (the service's materials).
 #include <iostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_join.h"
 #include "cellchain/manufacturing/v1/manufacturing.grpc.pb.h"
@@ -183,16 +185,29 @@ int MaterialList(Channel channel, const ManufacturingOptions& o) {
       Call(channel, o, &v1::ManufacturingService::Stub::ListMaterials, request,
            &response);
   if (!status.ok()) return Report(cmd, status);
-  Table table(
-      {"MATERIAL", "CODE", "KIND", "STATUS", "EXPIRES", "NAME (SUPPLIER LOT)"});
-  for (const v1::MaterialLot& m : response.materials()) {
-    table.AddRow(
-        {Printable(m.material_id()), Printable(m.material_code()),
-         MaterialKindName(m.kind()), MaterialStatusName(m.status()),
-         Printable(m.expires_on()),
-         Printable(m.name()) + " (" + Printable(m.supplier_lot()) + ")"});
+  // For people the name and its supplier lot share a column; for tools
+  // they are two fields, each as the server sent it.
+  bool tools = ForTools(o.format);
+  std::vector<std::string> header = {"MATERIAL", "CODE", "KIND", "STATUS",
+                                     "EXPIRES"};
+  if (tools) {
+    header.insert(header.end(), {"NAME", "SUPPLIER LOT"});
+  } else {
+    header.push_back("NAME (SUPPLIER LOT)");
   }
-  table.Print(std::cout);
+  Table table(std::move(header));
+  for (const v1::MaterialLot& m : response.materials()) {
+    std::vector<std::string> row = {
+        m.material_id(), m.material_code(), MaterialKindName(m.kind()),
+        MaterialStatusName(m.status()), m.expires_on()};
+    if (tools) {
+      row.insert(row.end(), {m.name(), m.supplier_lot()});
+    } else {
+      row.push_back(m.name() + " (" + m.supplier_lot() + ")");
+    }
+    table.AddRow(std::move(row));
+  }
+  PrintListing(table, o.format);
   return 0;
 }
 }  // namespace cellchain::cli::mfg

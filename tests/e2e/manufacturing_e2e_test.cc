@@ -14,10 +14,13 @@
 // technician transcribes the paper batch record as GMP has it: the medium's
 // receipt and release, the batch's start and every step at the times they
 // happened, each entry late by days and saying why.
+#include <algorithm>
+
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
@@ -28,6 +31,7 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 // Why every entry of the paper record is made days after the fact.
 constexpr char kPaperRecord[] = "transcribed from the paper batch record";
@@ -89,6 +93,16 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
       Equipment("controlled_rate_freezer", "CryoMed 7456", "CRF-01");
   EXPECT_THAT(Ok(*tina_, {"manufacturing", "equipment-list"}),
               ContainsRegex("INC-01 +incubator +in_service"));
+  // For tools: RFC 4180 CSV, a header line and nothing else but the rows.
+  std::string equipment_csv =
+      Ok(*quinn_, {"manufacturing", "equipment-list", "--format=csv"});
+  EXPECT_THAT(equipment_csv,
+              StartsWith("equipment,asset_tag,kind,status,"
+                                  "calibration_due,name\n"));
+  EXPECT_THAT(equipment_csv,
+              ContainsRegex("\n" + incubator +
+                            ",INC-01,incubator,in_service,"
+                            "[0-9]{4}-[0-9]{2}-[0-9]{2},Heracell 240i\n"));
 
   // The technician receives the material lots into quarantine; QA releases
   // them and rejects the one whose certificate of analysis is missing.
@@ -125,6 +139,21 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
       Ok(*tina_, {"manufacturing", "material-list", "--status=released"});
   EXPECT_THAT(listed, HasSubstr(medium));
   EXPECT_THAT(listed, Not(HasSubstr(bad)));
+  // For tools: JSON, the name and the supplier lot each a field of its own.
+  std::string listed_json =
+      Ok(*quinn_, {"manufacturing", "material-list", "--status=released",
+                   "--format=json"});
+  nlohmann::json released =
+      nlohmann::json::parse(listed_json, nullptr, false);
+  ASSERT_TRUE(released.is_array()) << listed_json;
+  auto released_medium = std::find_if(
+      released.begin(), released.end(),
+      [&](const nlohmann::json& r) { return r["material"] == medium; });
+  ASSERT_NE(released_medium, released.end()) << listed_json;
+  EXPECT_EQ((*released_medium)["name"], "MEM alpha");
+  EXPECT_EQ((*released_medium)["supplier_lot"], "ME-2291");
+  EXPECT_EQ((*released_medium)["status"], "released");
+  EXPECT_THAT(listed_json, Not(HasSubstr(bad)));
 
   std::string lot = AvailableDonorLot();
   ASSERT_FALSE(lot.empty());
