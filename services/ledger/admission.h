@@ -4,8 +4,10 @@
 // record's service, its signature verifies with that key over
 // "cellchain.audit.v1.record\0" ‖ bytes, and the leaf hash queued for it is
 // the bytes' RFC 6962 leaf hash. Whatever a database insider inserts into
-// records and pending without a trusted private key is therefore refused,
-// never checkpointed, and reported.
+// records and pending without a trusted private key is therefore never
+// checkpointed, and is reported: refused, or, when its key is registered in
+// the database but not in the keyring, held pending by the sequencer
+// (sequencer.h, SequencerOptions::keyring).
 //
 // Pure: no database, no network. Thread-safety: an Admission is immutable
 // after Create(); Check() and CheckAll() may run concurrently.
