@@ -219,9 +219,11 @@ void PrintStep(const Channel& channel, const ManufacturingOptions& o,
     auto joined = [&](const v1::StepValues& v) {
       std::vector<std::pair<std::string, std::string>> lines;
       for (const auto& [label, value] : ValueLines(v, names)) {
+        // A named copy: clang 14 cannot capture a structured binding.
+        const std::string& wanted = label;
         auto same =
             std::find_if(lines.begin(), lines.end(),
-                         [&](const auto& l) { return l.first == label; });
+                         [&](const auto& l) { return l.first == wanted; });
         if (same == lines.end()) {
           lines.emplace_back(label, value);
         } else {
