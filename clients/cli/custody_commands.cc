@@ -317,16 +317,28 @@ int Locations(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   grpc::Status status = Call(
       channel, o, &v1::CustodyService::Stub::ListLocations, request, &response);
   if (!status.ok()) return Report("custody locations", status);
+  // For people an empty position's item is left blank (no "-" in a box
+  // of 81) and an occupant is bracketed; for tools each value is as the
+  // server sent it ("" for an empty position).
+  bool tools = ForTools(o.format);
   Table table({"LOCATION", "KIND", "NAME", "ITEM"});
   for (const v1::Location& l : response.locations()) {
-    table.AddRow({Printable(l.location_id()),
-                  LowerName(v1::LocationKind_Name(l.kind()), "LOCATION_KIND_"),
-                  Printable(l.name()),
+    std::string kind =
+        LowerName(v1::LocationKind_Name(l.kind()), "LOCATION_KIND_");
+    if (tools) {
+      table.AddRow({l.location_id(), kind, l.name(), l.occupant_item_id()});
+      continue;
+    }
+    table.AddRow({Printable(l.location_id()), kind, Printable(l.name()),
                   l.occupant_item_id().empty()
                       ? ""
                       : "[" + Printable(l.occupant_item_id()) + "]"});
   }
-  table.Print(std::cout);
+  if (tools) {
+    PrintListing(table, o.format);
+  } else {
+    table.Print(std::cout);
+  }
   return 0;
 }
 
@@ -600,7 +612,7 @@ void DeclareCustodyFlags(config::Loader& loader, CustodyOptions& o) {
   loader.String("direction", &o.direction,
                 "trace: backward (to the donor) or forward (to the "
                 "patients).");
-  DeclareFormatFlag(loader, &o.format, "trace");
+  DeclareFormatFlag(loader, &o.format, "trace, locations");
   loader.String("reason", &o.reason,
                 "Why the change is made (audited); hold, release-hold, "
                 "recall and\nend --outcome=discarded need one.");
@@ -689,8 +701,9 @@ const Group& CustodyGroup() {
                 "command run\n"
                 "again creates only what is missing. QA or admin.\n"},
                LocationAdd},
-              {{"custody locations", "parent-location",
+              {{"custody locations", "parent-location format",
                 "cellchain custody locations [--parent-location=L]\n"
+                "    [--format=table|json|csv]\n"
                 "The sites, or a location's children with each position's "
                 "item.\n"},
                Locations},

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
@@ -143,6 +144,27 @@ TEST_F(CliCodesE2eTest, ThingsAreNamedByTheirCodesInAnyCase) {
   EXPECT_THAT(
       Ok(*tina_, {"custody", "locations", "--parent-location=FRZ-01/R2/B3"}),
       ContainsRegex(a1 + " +position +A1 +\\[" + item + "\\]"));
+  // For tools: the box's positions as JSON, the occupant's id as it is
+  // ("" for an empty position), and as CSV under its header line.
+  std::string box_json =
+      Ok(*quinn_, {"custody", "locations", "--parent-location=FRZ-01/R2/B3",
+                   "--format=json"});
+  nlohmann::json positions = nlohmann::json::parse(box_json, nullptr, false);
+  ASSERT_TRUE(positions.is_array()) << box_json;
+  auto position = [&](const std::string& id) {
+    return std::find_if(
+        positions.begin(), positions.end(),
+        [&](const nlohmann::json& p) { return p["location"] == id; });
+  };
+  ASSERT_NE(position(a1), positions.end()) << box_json;
+  EXPECT_EQ((*position(a1))["item"], item);
+  EXPECT_EQ((*position(a1))["name"], "A1");
+  ASSERT_NE(position(a2), positions.end()) << box_json;
+  EXPECT_EQ((*position(a2))["item"], "");
+  EXPECT_THAT(Ok(*quinn_, {"custody", "locations",
+                           "--parent-location=FRZ-01/R2/B3", "--format=csv"}),
+              ContainsRegex("^location,kind,name,item\n(.*\n)*" + a1 +
+                            ",position,A1," + item + "\n"));
   // The item by its local code, in any case.
   EXPECT_THAT(Ok(*tina_, {"custody", "show", "--item-id=rgt-0001"}),
               ContainsRegex("item id +" + item + "\n"));
