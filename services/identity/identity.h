@@ -6,8 +6,8 @@
 //
 // Audit records (entity "user", after_state cellchain.identity.v1.User):
 //   user.bootstrap_admin, user.create, user.login, user.login_failed,
-//   user.reauthentication_failed, user.lock, user.logout,
-//   user.change_password, user.reset_password, user.set_roles,
+//   user.reauthentication_failed, user.reauthenticated, user.lock,
+//   user.logout, user.change_password, user.reset_password, user.set_roles,
 //   user.disable, user.enable, user.unlock;
 // and "access_denial.record" for a refused call (entity "access_denial",
 // after_state cellchain.identity.v1.AccessDenial), including a login for a
@@ -233,6 +233,11 @@ class Identity final : public auth::SessionAuthority,
   absl::Status CountFailure(pg::Transaction& tx, const Credential& credential,
                             std::string_view failure_action,
                             std::string_view workstation);
+  // A right password in a re-authentication (signature, password change)
+  // of the user whose row `tx` holds locked: ends a run of failed attempts
+  // with the "user.reauthenticated" record; nothing when there was none.
+  absl::Status EndFailureRun(pg::Transaction& tx, const Credential& credential,
+                             const auth::SignatureAttempt& attempt);
   // The answer to an attempt refused with `outcome`, after recording its
   // access denial of `method` (attempt_rules.h RefusalOf) and counting the
   // failure toward the rate limits.

@@ -43,6 +43,11 @@ void TryLogin(Identity& identity, const std::string& user_id,
 std::vector<absl::Status> AtOnce(int n,
                                  const std::function<absl::Status(int)>& call);
 
+// The after_state of the user's latest audit record, as audit verify
+// compares it with the user's current state (StateRegistry::ReadState).
+std::string LatestRecordedState(pg::Connection& conn,
+                                const std::string& user_id);
+
 TEST_F(IdentityTest, BootstrapHappensOnce) {
   EXPECT_EQ(admin_user_.status(), v1::USER_STATUS_ACTIVE);
   EXPECT_THAT(admin_user_.roles(), ElementsAre(common::v1::ROLE_ADMIN));
@@ -837,6 +842,10 @@ TEST_F(IdentityTest, ASuccessfulSignatureResetsTheFailureCount) {
   // The lockout counts consecutive failures: someone who mistypes now and
   // then between good signatures is never locked out (threshold 3).
   CreateUser("tina", "Tina Tech", {common::v1::ROLE_TECHNICIAN}, kTinaPassword);
+  ledger::StateRegistry registry;
+  CC_ASSERT_OK(Identity::RegisterStateReaders(registry));
+  auto conn = pg::Connection::Open(db_->conninfo());
+  ASSERT_TRUE(conn.ok());
   CC_ASSERT_OK_AND_ASSIGN(auth::Principal tina,
                           LogInAtLab("tina", kTinaPassword));
   auth::SignatureAttempt attempt{
@@ -864,8 +873,19 @@ TEST_F(IdentityTest, ASuccessfulSignatureResetsTheFailureCount) {
     esig.set_password(kTinaPassword);
     CC_EXPECT_OK(auth::Sign(*identity_, tina, esig, performed, attempt));
     EXPECT_EQ(identity_->GetUser("tina")->failed_attempts(), 0);
+    // The reset is recorded: audit verify finds the user as her latest
+    // record says, not a CURRENT_STATE finding after every typo.
+    EXPECT_EQ(Actions("user", "tina").back(), "user.reauthenticated");
+    CC_ASSERT_OK_AND_ASSIGN(ledger::EntityState state,
+                            registry.ReadState(*conn, "user", "tina"));
+    EXPECT_EQ(state.bytes, LatestRecordedState(*conn, "tina"));
   }
   EXPECT_EQ(identity_->GetUser("tina")->status(), v1::USER_STATUS_ACTIVE);
+  // A right password with no failures to end changes nothing and records
+  // nothing.
+  const int records = static_cast<int>(Actions("user", "tina").size());
+  CC_EXPECT_OK(auth::Sign(*identity_, tina, esig, performed, attempt));
+  EXPECT_EQ(Actions("user", "tina").size(), records);
 
   // The third consecutive failure locks, and says so.
   esig.set_password("not my password");
@@ -1013,16 +1033,7 @@ TEST_F(IdentityTest, UserStateMatchesItsLatestRecordAndCatchesACredentialSwap) {
   CC_ASSERT_OK(Identity::RegisterStateReaders(registry));
   auto conn = pg::Connection::Open(db_->conninfo());
   ASSERT_TRUE(conn.ok());
-  auto latest = [&]() {
-    auto r = conn->Exec(
-        "SELECT record_bytes FROM cellchain_audit.records WHERE "
-        "entity_type = 'user' AND entity_id = 'tina' "
-        "ORDER BY entity_seq DESC LIMIT 1");
-    EXPECT_TRUE(r.ok());
-    audit::v1::AuditRecord record;
-    EXPECT_TRUE(record.ParseFromString(*r->GetBytes(0, 0)));
-    return record.after_state().value();
-  };
+  auto latest = [&]() { return LatestRecordedState(*conn, "tina"); };
   CC_ASSERT_OK_AND_ASSIGN(ledger::EntityState state,
                           registry.ReadState(*conn, "user", "tina"));
   EXPECT_EQ(state.bytes, latest());
@@ -1050,6 +1061,19 @@ TEST_F(IdentityTest, NoPasswordIsStoredAuditedOrLogged) {
   }
   // The stored credential is an scrypt hash.
   EXPECT_THAT(stored, HasSubstr("$scrypt$ln=12"));
+}
+
+std::string LatestRecordedState(pg::Connection& conn,
+                                const std::string& user_id) {
+  auto r = conn.Exec(
+      "SELECT record_bytes FROM cellchain_audit.records WHERE "
+      "entity_type = 'user' AND entity_id = $1 "
+      "ORDER BY entity_seq DESC LIMIT 1",
+      {user_id});
+  EXPECT_TRUE(r.ok());
+  audit::v1::AuditRecord record;
+  EXPECT_TRUE(record.ParseFromString(*r->GetBytes(0, 0)));
+  return record.after_state().value();
 }
 
 void TryLogin(Identity& identity, const std::string& user_id,

@@ -53,6 +53,18 @@ AttemptAnswers SignatureAnswers(std::string_view user_id) {
                                auth::kReasonAccountLocked)};
 }
 
+// The actor of a right password: the user as they now stand, at
+// `workstation`.
+common::v1::Actor Authenticated(const Credential& c,
+                                std::string_view workstation) {
+  common::v1::Actor actor;
+  actor.set_user_id(c.user_id);
+  actor.set_printed_name(c.printed_name);
+  actor.set_role(c.roles.empty() ? "" : auth::RoleName(c.roles.front()));
+  actor.set_workstation(std::string(workstation));
+  return actor;
+}
+
 }  // namespace
 
 absl::Status Identity::CheckFailureRate(std::string_view user_id,
@@ -198,12 +210,6 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
       Outcome outcome,
       Attempt(user_id, password, "user.login_failed", workstation, credential,
               [&](pg::Transaction& tx, const Credential& c) -> absl::Status {
-                common::v1::Actor actor;
-                actor.set_user_id(c.user_id);
-                actor.set_printed_name(c.printed_name);
-                actor.set_role(
-                    c.roles.empty() ? "" : auth::RoleName(c.roles.front()));
-                actor.set_workstation(std::string(workstation));
                 CC_RETURN_IF_ERROR(ResetFailedAttempts(tx, c.user_id));
                 CC_ASSIGN_OR_RETURN(
                     result.expires_at,
@@ -216,14 +222,33 @@ absl::StatusOr<LoginResult> Identity::Login(std::string_view user_id,
                                    .lifetime = options_.session_lifetime,
                                    .idle_timeout = options_.idle_timeout},
                                   Now()));
-                ledger::Recorder audit =
-                    RecorderWithOwnId(tx, *ledger_, std::move(actor));
+                ledger::Recorder audit = RecorderWithOwnId(
+                    tx, *ledger_, Authenticated(c, workstation));
                 CC_ASSIGN_OR_RETURN(result.user,
                                     AppendUser(audit, "user.login", c.user_id));
                 return absl::OkStatus();
               }));
   if (outcome == Outcome::kAccepted) return result;
   return Refuse(outcome, LoginAnswers(), user_id, workstation, kLoginMethod);
+}
+
+absl::Status Identity::EndFailureRun(pg::Transaction& tx,
+                                     const Credential& credential,
+                                     const auth::SignatureAttempt& attempt) {
+  // The lockout counts consecutive failures: a right password ends the run,
+  // as a login does. The count is part of the audited user, so its reset is
+  // a record in the same transaction (else audit verify would report the
+  // user's current state as differing from its latest record); with no run
+  // to end nothing changes and nothing is recorded.
+  if (credential.failed_attempts == 0) return absl::OkStatus();
+  CC_RETURN_IF_ERROR(ResetFailedAttempts(tx, credential.user_id));
+  ledger::Recorder audit = RecorderWithOwnId(
+      tx, *ledger_, Authenticated(credential, attempt.workstation));
+  return AppendUser(audit, "user.reauthenticated", credential.user_id,
+                    absl::StrCat("right password for ", attempt.method,
+                                 " after ", credential.failed_attempts,
+                                 " consecutive failed authentications"))
+      .status();
 }
 
 absl::StatusOr<auth::Reauthenticated> Identity::Reauthenticate(
@@ -246,10 +271,8 @@ absl::StatusOr<Credential> Identity::CheckCredential(
   CC_ASSIGN_OR_RETURN(Outcome outcome,
                       Attempt(user_id, password, "user.reauthentication_failed",
                               attempt.workstation, credential,
-                              [](pg::Transaction& tx, const Credential& c) {
-                                // The lockout counts consecutive failures: a
-                                // right password ends the run, as a login does.
-                                return ResetFailedAttempts(tx, c.user_id);
+                              [&](pg::Transaction& tx, const Credential& c) {
+                                return EndFailureRun(tx, c, attempt);
                               }));
   if (outcome == Outcome::kAccepted) return credential;
   AttemptAnswers answers = SignatureAnswers(user_id);
