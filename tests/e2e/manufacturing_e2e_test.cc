@@ -96,9 +96,8 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   // For tools: RFC 4180 CSV, a header line and nothing else but the rows.
   std::string equipment_csv =
       Ok(*quinn_, {"manufacturing", "equipment-list", "--format=csv"});
-  EXPECT_THAT(equipment_csv,
-              StartsWith("equipment,asset_tag,kind,status,"
-                                  "calibration_due,name\n"));
+  EXPECT_THAT(equipment_csv, StartsWith("equipment,asset_tag,kind,status,"
+                                        "calibration_due,name\n"));
   EXPECT_THAT(equipment_csv,
               ContainsRegex("\n" + incubator +
                             ",INC-01,incubator,in_service,"
@@ -140,11 +139,9 @@ TEST_F(ManufacturingE2eTest, DonorLotToProductLotWithFourEyesAndGrowthCurve) {
   EXPECT_THAT(listed, HasSubstr(medium));
   EXPECT_THAT(listed, Not(HasSubstr(bad)));
   // For tools: JSON, the name and the supplier lot each a field of its own.
-  std::string listed_json =
-      Ok(*quinn_, {"manufacturing", "material-list", "--status=released",
-                   "--format=json"});
-  nlohmann::json released =
-      nlohmann::json::parse(listed_json, nullptr, false);
+  std::string listed_json = Ok(*quinn_, {"manufacturing", "material-list",
+                                         "--status=released", "--format=json"});
+  nlohmann::json released = nlohmann::json::parse(listed_json, nullptr, false);
   ASSERT_TRUE(released.is_array()) << listed_json;
   auto released_medium = std::find_if(
       released.begin(), released.end(),
