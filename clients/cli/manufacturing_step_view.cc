@@ -219,7 +219,7 @@ void PrintStep(const Channel& channel, const ManufacturingOptions& o,
     auto joined = [&](const v1::StepValues& v) {
       std::vector<std::pair<std::string, std::string>> lines;
       for (const auto& [label, value] : ValueLines(v, names)) {
-        // A named copy: clang 14 cannot capture a structured binding.
+        // A named reference: clang 14 cannot capture a structured binding.
         const std::string& wanted = label;
         auto same =
             std::find_if(lines.begin(), lines.end(),
