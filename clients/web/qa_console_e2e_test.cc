@@ -115,27 +115,6 @@ TEST_F(QaConsoleE2eTest, QaSignsTheReleaseOfALotAwaitingDisposition) {
   EXPECT_NE(detail->body.find("\"value\":\"93\""), std::string::npos)
       << "the viability result entered";
 
-  // The whole log the CLI's chain wrote, verified through the console: its
-  // progress as it went, then no finding and the counts. (Before the wrong
-  // password below: a right signature after it resets the user's failed
-  // attempts without a record, a CURRENT_STATE finding; see the report of
-  // issue 27's verify route.)
-  const int64_t records =
-      Count("SELECT count(*) FROM cellchain_audit.records");
-  std::vector<audit::v1::VerifyLogResponse> verified = VerifyLog(qa);
-  ASSERT_GE(verified.size(), 2u);
-  EXPECT_TRUE(verified.front().has_progress())
-      << verified.front().DebugString();
-  for (const auto& item : verified) {
-    EXPECT_FALSE(item.has_finding()) << item.DebugString();
-  }
-  ASSERT_TRUE(verified.back().has_summary()) << verified.back().DebugString();
-  const audit::v1::VerifyLogResponse::Summary& summary =
-      verified.back().summary();
-  EXPECT_EQ(summary.findings(), 0);
-  EXPECT_EQ(summary.records(), records);
-  EXPECT_GE(summary.checkpoints(), 1) << summary.DebugString();
-
   // A wrong password: refused with the rule named, nothing written.
   const int64_t before = DispositionRecords(lot);
   httplib::Result wrong =
@@ -173,6 +152,26 @@ TEST_F(QaConsoleE2eTest, QaSignsTheReleaseOfALotAwaitingDisposition) {
             std::string::npos)
       << history;
   EXPECT_NE(history.find("\"chainIntact\":true"), std::string::npos);
+
+  // The whole log the CLI's chain wrote, verified through the console: its
+  // progress as it went, then no finding and the counts. After the wrong
+  // password and the right one: the reset of quinn's failed attempts is
+  // recorded (user.reauthenticated), so her state matches her latest record.
+  const int64_t records =
+      Count("SELECT count(*) FROM cellchain_audit.records");
+  std::vector<audit::v1::VerifyLogResponse> verified = VerifyLog(qa);
+  ASSERT_GE(verified.size(), 2u);
+  EXPECT_TRUE(verified.front().has_progress())
+      << verified.front().DebugString();
+  for (const auto& item : verified) {
+    EXPECT_FALSE(item.has_finding()) << item.DebugString();
+  }
+  ASSERT_TRUE(verified.back().has_summary()) << verified.back().DebugString();
+  const audit::v1::VerifyLogResponse::Summary& summary =
+      verified.back().summary();
+  EXPECT_EQ(summary.findings(), 0);
+  EXPECT_EQ(summary.records(), records);
+  EXPECT_GE(summary.checkpoints(), 1) << summary.DebugString();
 
   // The lot's records as a bundle: the tar of what `audit export` writes,
   // which cellchain-verify checks offline.
