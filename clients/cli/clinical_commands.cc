@@ -451,6 +451,7 @@ void DeclareClinicalFlags(config::Loader& loader, ClinicalOptions& o) {
   loader.String("description", &o.description,
                 "adverse-event: what was seen and done.");
   loader.String("lot-id", &o.lot_id, "infusions: the QC lot (qcl_...).");
+  DeclareFormatFlag(loader, &o.format, "infusions");
   loader.String("reason", &o.reason,
                 "Why (audited); dispose-unused: required; infuse: the "
                 "reason a\nremainder is destroyed.");
@@ -595,8 +596,9 @@ const Group& ClinicalGroup() {
                 "adverse events\n"
                 "with their lookbacks. Clinician, pharmacist or QA.\n"},
                clinical_cli::Record},
-              {{"clinical infusions", "lot-id!",
+              {{"clinical infusions", "lot-id! format",
                 "cellchain clinical infusions --lot-id=QC_LOT\n"
+                "    [--format=table|json|csv]\n"
                 "The infusions of doses from one QC lot, oldest first. "
                 "Clinician,\n"
                 "pharmacist or QA.\n"},

@@ -18,6 +18,7 @@ namespace cellchain::cli {
 
 struct ClinicalOptions : CallOptions {
   std::string infusion_id;  // every command on one infusion
+  std::string format = "table";  // infusions: table, json or csv
   // receive: the dose, its bag's scan ("-": a line of stdin, as a
   // keyboard-wedge scanner types it) and how it arrived.
   std::string dose_id;

@@ -229,6 +229,27 @@ int Infusions(Channel channel, const ClinicalOptions& o) {
   grpc::Status status =
       Call(channel, o, &Stub::ListInfusionsByLot, request, &response);
   if (!status.ok()) return Report("clinical infusions", status);
+  if (ForTools(o.format)) {
+    // The lookback for tools: each field as the service sent it, times
+    // RFC 3339, the volume and rate numbers (null before the infusion).
+    Table table({"INFUSION", "DOSE", "PATIENT", "STATE", "RECEIVED AT",
+                 "STARTED AT", "VOLUME ML", "RATE ML PER MIN",
+                 "RATE DEVIATION"});
+    table.Number(6).Number(7);
+    for (const v1::Infusion& i : response.infusions()) {
+      bool infused = i.state() == v1::INFUSION_STATE_INFUSED;
+      table.AddRow(
+          {i.infusion_id(), i.dose_id(), i.subject_id(),
+           InfusionStateName(i.state()), CellTime(i.received_at()),
+           infused ? CellTime(i.details().started_at()) : "",
+           infused ? absl::StrFormat("%.1f", i.details().volume_infused_ml())
+                   : "",
+           infused ? absl::StrFormat("%.2f", i.rate_ml_per_min()) : "",
+           infused ? (i.rate_deviation() ? "yes" : "no") : ""});
+    }
+    PrintListing(table, o.format);
+    return 0;
+  }
   Table table({"INFUSION", "DOSE", "PATIENT", "STATE", "RECEIVED (UTC)",
                "INFUSED (UTC)", "ML", "ML/MIN"});
   for (const v1::Infusion& i : response.infusions()) {

@@ -32,6 +32,7 @@
 #include "cellchain/dose/v1/dose.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "services/common/testing/status_matchers.h"
 #include "tests/e2e/cli_chain.h"
 #include "tests/e2e/e2e_test.h"
@@ -337,6 +338,20 @@ TEST_F(ClinicalE2eTest, ADoseIsReceivedCheckedInfusedAndObserved) {
               ContainsRegex(infusion + " +" + dose.dose_id() +
                             " +RH-017 +infused +[0-9T:-]+Z +" +
                             Rfc3339(started) + " +20.0 +2.00\n"));
+  // The same lookback for tools: one object per infusion, the volume and
+  // rate as numbers.
+  const std::string lookback = Ok(
+      *phil_, {"clinical", "infusions", "--lot-id=" + lot, "--format=json"});
+  nlohmann::json rows = nlohmann::json::parse(lookback, nullptr, false);
+  ASSERT_TRUE(rows.is_array() && rows.size() == 1) << lookback;
+  EXPECT_EQ(rows[0]["infusion"], infusion);
+  EXPECT_EQ(rows[0]["dose"], dose.dose_id());
+  EXPECT_EQ(rows[0]["patient"], "RH-017");
+  EXPECT_EQ(rows[0]["state"], "infused");
+  EXPECT_EQ(rows[0]["started_at"], Rfc3339(started));
+  EXPECT_EQ(rows[0]["volume_ml"], 20.0);
+  EXPECT_EQ(rows[0]["rate_ml_per_min"], 2.0);
+  EXPECT_EQ(rows[0]["rate_deviation"], "no");
 
   // A second dose, received and then not given: destroyed at the cath lab
   // with carl as witness, who co-signs with his own password.
