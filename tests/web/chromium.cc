@@ -17,6 +17,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "tests/web/spawn.h"
 
 namespace cellchain::web_test {
@@ -275,15 +277,39 @@ absl::Status Chromium::Type(const std::string& selector,
 }
 
 absl::Status Chromium::Click(const std::string& selector) {
-  absl::StatusOr<nlohmann::json> centre = Evaluate(absl::StrCat(
-      "(() => { const e = document.querySelector(", JsString(selector),
-      "); if (!e) return null; e.scrollIntoView({block: 'center'});"
+  // Where a person would click: the element's centre once it stays put
+  // for two frames and is what that point shows. A page still filling in
+  // (a table above it getting its rows) moves it between the reading and
+  // the click, which would then land on something else: read it again
+  // until it holds, for up to 5 s.
+  const std::string locate = absl::StrCat(
+      "new Promise((resolve) => { const e = document.querySelector(",
+      JsString(selector),
+      "); if (!e) return resolve(null); e.scrollIntoView({block: 'center'});"
+      " const before = e.getBoundingClientRect();"
+      " requestAnimationFrame(() => requestAnimationFrame(() => {"
       " const r = e.getBoundingClientRect();"
-      " if (r.width === 0 || r.height === 0) return null;"
-      " return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"));
-  if (!centre.ok()) return centre.status();
-  if (!centre->is_object()) {
-    return absl::NotFoundError(absl::StrCat("nothing visible to click at ", selector));
+      " if (r.width === 0 || r.height === 0) return resolve(null);"
+      " if (r.x !== before.x || r.y !== before.y) return resolve('moving');"
+      " const x = r.x + r.width / 2, y = r.y + r.height / 2;"
+      " const hit = document.elementFromPoint(x, y);"
+      " resolve(hit && (hit === e || e.contains(hit)) ? {x, y} : 'covered');"
+      " })); })");
+  absl::StatusOr<nlohmann::json> centre;
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  for (;;) {
+    centre = Evaluate(locate);
+    if (!centre.ok()) return centre.status();
+    if (centre->is_null()) {
+      return absl::NotFoundError(
+          absl::StrCat("nothing visible to click at ", selector));
+    }
+    if (centre->is_object()) break;
+    if (absl::Now() > give_up) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          selector, " never held still to be clicked: ", centre->dump()));
+    }
+    absl::SleepFor(absl::Milliseconds(50));
   }
   for (const char* type : {"mouseMoved", "mousePressed", "mouseReleased"}) {
     absl::Status sent = Call("Input.dispatchMouseEvent",
