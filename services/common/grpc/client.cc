@@ -4,7 +4,6 @@
 #include <grpcpp/security/credentials.h>
 
 #include <cstdlib>
-#include <mutex>
 #include <string>
 
 #include "services/common/grpc/peer.h"
@@ -22,16 +21,30 @@ namespace {
 // gRPC reads the interval from the environment only, once, at its first
 // initialization in the process (or first grpc_is_initialized(), which
 // runs the same one-time set-up: asking it first froze the 5 s default);
-// set it before that, keeping a value someone gave. Set later, it is
-// ignored.
-void PollReconnectsPromptly() {
-  static std::once_flag once;
-  std::call_once(once, [] {
+// set later, it is ignored. So it is set before main(), keeping a value
+// someone gave:
+// - by a static initializer in this file, which every program that opens a
+//   channel links (NewChannel is defined here, so the linker takes this
+//   object file from the static library with it: in cellchaind, the
+//   clients, cellchain-web and -label, load_bench, the fault tools and the
+//   tests alike);
+// - at init_priority 101, the earliest a program may ask for, so before the
+//   program's own static initializers, any of which might start gRPC. The
+//   shared libraries' (gRPC's, protobuf's) run earlier still, and start no
+//   gRPC (grpcpp's GrpcLibraryInitializer only records a pointer).
+// No thread runs yet then, so setenv races no getenv.
+// Calling it from main() instead would need a line in every main and every
+// test binary's (GoogleTest's main), and one forgotten brought the 5 s back
+// silently.
+struct PollReconnectsPromptly {
+  PollReconnectsPromptly() {
     setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS",
            std::to_string(kBackupPollInterval.count()).c_str(),
            /*overwrite=*/0);
-  });
-}
+  }
+};
+__attribute__((init_priority(101)))
+const PollReconnectsPromptly kPollReconnectsPromptly;
 
 // A list of targets: round robin over the addresses that answer SERVING to
 // grpc.health.v1 (the empty service name: the whole server). A cellchaind
@@ -44,7 +57,6 @@ constexpr char kBalancedServiceConfig[] =
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannel(
     const ChannelOptions& options) {
-  PollReconnectsPromptly();
   absl::StatusOr<ChannelTarget> target = ParseTarget(options.target);
   if (!target.ok()) return target.status();
   grpc::SslCredentialsOptions ssl;

@@ -41,12 +41,11 @@ struct ChannelOptions {
 // draining cellchaind is skipped; TLS checks each server's certificate
 // against the first entry's host. A call fails fast (UNAVAILABLE) only when
 // no address is usable. Reconnection backs off at most kMaxReconnectBackoff.
-// The process's first NewChannel sets
-// GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS to kBackupPollInterval unless
-// it is set, so that a reconnecting channel's handshake progresses between
-// fail-fast calls; gRPC reads it once, when it is first initialized, so
-// this works when NewChannel comes before any other gRPC object (as in the
-// clients, load_bench and the label station).
+// Every program linked with NewChannel has
+// GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS set to kBackupPollInterval
+// before its main() (unless it was set), so that a reconnecting channel's
+// handshake progresses between fail-fast calls, however early the program
+// starts gRPC (gRPC reads it once, when first initialized; client.cc).
 //
 // INVALID_ARGUMENT / UNAVAILABLE for a bad list (targets.h), NOT_FOUND
 // naming the file when a PEM file cannot be read. Connection errors surface

@@ -1,9 +1,12 @@
 // The server bootstrap over real mTLS with the test PKI (deploy/local/pki.sh).
+#include <grpcpp/completion_queue.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "cellchain/identity/v1/identity.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -124,6 +127,40 @@ TEST_F(ServerTest, MissingTlsFileIsNamed) {
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(std::string(bad.status().message()),
               testing::HasSubstr("server/nope.crt"));
+}
+
+// NAME's value in the environment this process was started with
+// (/proc/self/environ, which setenv does not change), or "" when it had none.
+std::string StartingEnvironment(const std::string& name) {
+  std::ifstream environ("/proc/self/environ", std::ios::binary);
+  std::string entry;
+  while (std::getline(environ, entry, '\0')) {
+    if (entry.rfind(name + "=", 0) == 0) return entry.substr(name.size() + 1);
+  }
+  return "";
+}
+
+// A kept channel reaches a restarted server promptly only if gRPC's backup
+// poller runs every kBackupPollInterval, and gRPC reads that once, when it
+// first starts. So it is in the environment before main(), not set by the
+// first NewChannel: a program that starts gRPC earlier (here a completion
+// queue, before any channel) polls promptly too. A value the process was
+// started with is kept.
+TEST(NewChannelTest, TheReconnectPollIsSetBeforeAnythingStartsGrpc) {
+  grpc::CompletionQueue queue;  // starts gRPC
+  const char* interval =
+      std::getenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS");
+  ASSERT_NE(interval, nullptr);
+  std::string given =
+      StartingEnvironment("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS");
+  EXPECT_EQ(interval, given.empty()
+                          ? std::to_string(kBackupPollInterval.count())
+                          : given);
+  queue.Shutdown();
+  void* tag;
+  bool ok;
+  while (queue.Next(&tag, &ok)) {
+  }
 }
 
 // CreateUser counts the calls that reach it; nothing else is implemented.
