@@ -25,8 +25,11 @@
 # shared with tests/faults/run.sh.
 #
 # usage: tests/ha/run.sh [BUILD_DIR]
-#   (build first: cmake --build B --target load_bench acked_check cellchaind
-#    cellchain cellchain-qa cellchain-pharmacy)
+#   (deploy/ha/stack.sh up builds cellchaind and the clients; this script
+#    builds load_bench and acked_check when they are missing, so that on a
+#    fresh clone `deploy/ha/stack.sh up` then `tests/ha/run.sh` is all. To
+#    run newer binaries, build first: cmake --build B --target load_bench
+#    acked_check cellchaind cellchain cellchain-qa cellchain-pharmacy)
 # env: FAULTS (3 of each kind), KINDS ("switchover postgres node cellchaind
 #      sequencer"), GAP (seconds, 5), CONCURRENCY (4),
 #      REPLAY (writes replayed, 0: all; 0), HA_STATE_DIR (deploy/ha/state),
@@ -56,6 +59,15 @@ source "${root}/deploy/local/env.sh"
 # shellcheck source-path=SCRIPTDIR source=../faults/lib.sh
 source "${root}/tests/faults/lib.sh"
 fault_settings
+# The load tools, which `deploy/ha/stack.sh up` does not build: built here
+# when missing (never rebuilt when present: a run in a shared build dir
+# takes the binaries as they are). cellchaind and the clients are up's.
+tools=()
+for t in load_bench acked_check; do [[ -x "${STACK_BIN}/${t}" ]] || tools+=("${t}"); done
+if ((${#tools[@]} > 0)) && [[ -f "${STACK_BUILD}/CMakeCache.txt" ]]; then
+  say "building ${tools[*]} in ${STACK_BUILD} (missing)"
+  cmake --build "${STACK_BUILD}" --target "${tools[@]}" || exit 1
+fi
 need_binaries "${STACK_BIN}/load_bench" "${STACK_BIN}/acked_check" \
   "${STACK_CELLCHAIND}"
 for k in "${kinds[@]}"; do
