@@ -26,6 +26,7 @@
 #include "services/common/crypto/crypto.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/round_trips.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/ledger/entity_guard.h"
 #include "services/qc/qc_test_fixture.h"
@@ -510,6 +511,64 @@ TEST_F(QcTest, ARetestIsApprovedByAnotherPersonWhoIsQa) {
       Dispose(lot, v1::LOT_STATE_RELEASED, "", &rita, kRitaPassword).status();
   EXPECT_EQ(ReasonOf(refused), auth::kReasonSegregationOfDuties) << refused;
   EXPECT_THAT(refused.message(), HasSubstr("rita signed PERFORMED"));
+  ExpectEverySnapshotMatchesItsRow();
+}
+
+// How many round trips to qc's database each write of the wide load mix
+// takes (tests/load MIX=wide: an analyst enters a result, a second one
+// reviews it; a later result of the test is a retest with QA's approval).
+// On a busy server each round trip is a wait of the handler's thread
+// (issue 13, docs/performance.md "The analysts' and the pharmacist's
+// writes, statement by statement"); a change that adds one fails here.
+TEST_F(QcTest, TheAnalystsWritesTakeTheirBudgetOfRoundTrips) {
+  v1::Lot lot = MakeLot();
+  CC_ASSERT_OK_AND_ASSIGN(v1::Sample sample, Draw(lot, {"VIABILITY"}));
+  // qc on one connection, so that every statement is on the traced one
+  // (the signatures' checks are identity's, on its own database).
+  qc_.reset();
+  CC_ASSERT_OK_AND_ASSIGN(pool_, ServicePool("qc", 1));
+  qc_ = std::make_unique<Qc>(pool_.get(), ledger_.get(), identity_.get(),
+                             port_.get(), &batches_);
+  PGconn* conn = nullptr;
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease lease, pool_->Acquire());
+    conn = lease->get();
+  }
+  testing::RoundTripCounter trips(conn);
+
+  CC_ASSERT_OK_AND_ASSIGN(auto entered,
+                          Enter(sample, "VIABILITY", "92.4", "%"));
+  EXPECT_EQ(entered.result().conformance(), v1::CONFORMANCE_IN_SPECIFICATION);
+  // The sample, its lot and specification (before the signature); the
+  // claim of the request id with BEGIN; the lot's lock and its results;
+  // the result's INSERT (deferred) with its record's lock, head and the
+  // result's read; the record's INSERT and the response with COMMIT.
+  EXPECT_EQ(trips.Take(), 5);
+
+  CC_ASSERT_OK_AND_ASSIGN(auto reviewed,
+                          Review(entered.result().result_id()));
+  EXPECT_EQ(reviewed.result().reviewed_by_user_id(), "ben");
+  // The result and its lot; claim; the lot's lock, then the result's; the
+  // UPDATE (deferred) with the record's lock, head and read; COMMIT.
+  EXPECT_EQ(trips.Take(), 5);
+
+  v1::EnterResultRequest retest = Entry(sample, "VIABILITY", "95.1", "%");
+  retest.set_retest_of_result_id(entered.result().result_id());
+  retest.mutable_context()->set_reason("the counter's bead check failed");
+  retest.mutable_qa_approval()->set_user_id("quinn");
+  retest.mutable_qa_approval()->set_password(testing::kQaPassword);
+  retest.mutable_qa_approval()->set_meaning(
+      common::v1::SIGNATURE_MEANING_APPROVED);
+  CC_ASSERT_OK_AND_ASSIGN(auto passed, qc_->EnterResult(ana_, retest));
+  EXPECT_EQ(passed.result().retest_approved_by_user_id(), "quinn");
+  // As a first result, and QA's approval: a second record of the result,
+  // signed over the first, so its lock and head come after the first's
+  // INSERT.
+  EXPECT_EQ(trips.Take(), 6);
+
+  EXPECT_THAT(History("qc_result", passed.result().result_id()),
+              ElementsAre("result.enter by ana PERFORMED",
+                          "result.retest_approve by quinn APPROVED"));
   ExpectEverySnapshotMatchesItsRow();
 }
 

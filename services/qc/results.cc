@@ -18,6 +18,7 @@
 #include "services/common/idempotency/idempotency.h"
 #include "services/common/status/status.h"
 #include "services/ledger/record_once.h"
+#include "services/ledger/record_read.h"
 #include "services/qc/qc.h"
 #include "services/qc/qc_internal.h"
 #include "services/qc/store.h"
@@ -94,17 +95,18 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
   CC_RETURN_IF_ERROR(idempotency::ValidateRequestId(request_id));
 
   // What the request itself decides, before any password is checked: the
-  // sample, its lot's specification, the judgement of the value.
+  // sample, its lot's specification (read in one round trip), the
+  // judgement of the value.
   v1::Lot lot;
   v1::SpecTest test;
   v1::Conformance conformance = v1::CONFORMANCE_UNSPECIFIED;
   {
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(v1::Sample sample,
-                        LoadSample(*lease, request.sample_id()));
-    CC_ASSIGN_OR_RETURN(lot, LoadLot(*lease, sample.lot_id()));
-    CC_ASSIGN_OR_RETURN(v1::Specification spec,
-                        LoadSpec(*lease, lot.specification_id()));
+    CC_ASSIGN_OR_RETURN(SampleOfLot read,
+                        LoadSampleOfLot(*lease, request.sample_id()));
+    const v1::Sample& sample = read.sample;
+    const v1::Specification& spec = read.spec;
+    lot = std::move(read.lot);
     const v1::SpecTest* found = FindTest(spec, request.test_code());
     if (found == nullptr) {
       return FailedRule(kReasonUnknownTest,
@@ -158,8 +160,14 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
       [&](ledger::Recorder& audit,
           v1::EnterResultResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
-        CC_ASSIGN_OR_RETURN(v1::Lot locked,
-                            LoadLot(tx, lot.lot_id(), /*for_update=*/true));
+        // The lot locked, and its results read after the lock is granted,
+        // in one round trip.
+        const pg::Statement reads[] = {
+            LotRead(lot.lot_id(), /*for_update=*/true),
+            ResultsOfLotRead(lot.lot_id())};
+        CC_ASSIGN_OR_RETURN(std::vector<pg::Result> read,
+                            tx.ExecPipeline(reads));
+        CC_ASSIGN_OR_RETURN(v1::Lot locked, LotFromRead(read[0], lot.lot_id()));
         CC_RETURN_IF_ERROR(CheckTakesResult(locked, test.code()));
         const bool rejects = EffectOfResult(locked, test.code(), conformance) ==
                              LotEffect::kReject;
@@ -173,7 +181,7 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
               kReasonLotVersion);
         }
         CC_ASSIGN_OR_RETURN(std::vector<v1::Result> earlier,
-                            LoadResultsOfLot(tx, locked.lot_id()));
+                            ResultsFromRead(read[1]));
         std::vector<std::string> valid;
         const v1::Result* of = nullptr;
         for (const v1::Result& r : earlier) {
@@ -206,40 +214,43 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
         const std::string id = crypto::RandomId("res");
         const std::string investigation_id =
             oos ? crypto::RandomId("inv") : std::string();
-        CC_RETURN_IF_ERROR(
-            tx.Exec(InsertResult(),
-                    {id, locked.lot_id(), request.sample_id(), test.code(),
-                     request.value(), request.unit(),
-                     static_cast<int>(conformance), test.criterion(),
-                     retest ? pg::Param(request.retest_of_result_id())
+        // The INSERTs travel with the next round trip (the first record's),
+        // before its reads.
+        tx.Defer({InsertResult(),
+                  {id, locked.lot_id(), request.sample_id(), test.code(),
+                   request.value(), request.unit(),
+                   static_cast<int>(conformance), test.criterion(),
+                   retest ? pg::Param(request.retest_of_result_id())
+                          : pg::Param::Null(),
+                   retest ? pg::Param(request.context().reason())
+                          : pg::Param::Null(),
+                   approval ? pg::Param(approval->actor.user_id())
                             : pg::Param::Null(),
-                     retest ? pg::Param(request.context().reason())
-                            : pg::Param::Null(),
-                     approval ? pg::Param(approval->actor.user_id())
-                              : pg::Param::Null(),
-                     fields::Micros(request.tested_at()),
-                     signature.actor.user_id(),
-                     oos ? pg::Param(investigation_id) : pg::Param::Null(),
-                     request.instrument()})
-                .status());
+                   fields::Micros(request.tested_at()),
+                   signature.actor.user_id(),
+                   oos ? pg::Param(investigation_id) : pg::Param::Null(),
+                   request.instrument()}});
         const std::vector<audit::v1::Isbt128Identifier> din = {DinOf(locked)};
         if (oos) {
-          CC_RETURN_IF_ERROR(
-              tx.Exec(kInsertInvestigation,
-                      {investigation_id, locked.lot_id(), id, test.code(),
-                       static_cast<int>(v1::INVESTIGATION_STATUS_OPEN)})
-                  .status());
-          CC_ASSIGN_OR_RETURN(*response.mutable_investigation(),
-                              LoadInvestigation(tx, investigation_id));
-          CC_RETURN_IF_ERROR(
-              audit
-                  .Append("investigation.open", "qc_investigation",
-                          investigation_id, response.investigation(),
-                          absl::StrCat(test.name(), " out of specification: ",
-                                       request.value(), " (", test.criterion(),
-                                       ")"),
-                          din)
-                  .status());
+          tx.Defer({kInsertInvestigation,
+                    {investigation_id, locked.lot_id(), id, test.code(),
+                     static_cast<int>(v1::INVESTIGATION_STATUS_OPEN)}});
+          CC_ASSIGN_OR_RETURN(
+              *response.mutable_investigation(),
+              ledger::RecordRead<v1::Investigation>(
+                  audit,
+                  {.action = "investigation.open",
+                   .entity_type = "qc_investigation",
+                   .entity_id = investigation_id,
+                   .reason = absl::StrCat(test.name(),
+                                          " out of specification: ",
+                                          request.value(), " (",
+                                          test.criterion(), ")"),
+                   .isbt128 = din},
+                  InvestigationRead(investigation_id),
+                  [&](const pg::Result& r) {
+                    return InvestigationFromRead(r, investigation_id);
+                  }));
         }
         if (rejects) {
           CC_ASSIGN_OR_RETURN(
@@ -264,13 +275,18 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
                                  .status());
         }
         *response.mutable_lot() = locked;
-        CC_ASSIGN_OR_RETURN(*response.mutable_result(), LoadResult(tx, id));
-        CC_RETURN_IF_ERROR(audit
-                               .Append("result.enter", "qc_result", id,
-                                       response.result(),
-                                       retest ? request.context().reason() : "",
-                                       din, signature.manifestation)
-                               .status());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_result(),
+            ledger::RecordRead<v1::Result>(
+                audit,
+                {.action = "result.enter",
+                 .entity_type = "qc_result",
+                 .entity_id = id,
+                 .reason = retest ? request.context().reason() : "",
+                 .isbt128 = din,
+                 .signature = signature.manifestation},
+                ResultRead(id),
+                [&](const pg::Result& r) { return ResultFromRead(r, id); }));
         if (approval) {
           ledger::Recorder qa(tx, *ledger_, approval->actor, request_id);
           CC_RETURN_IF_ERROR(qa.Append("result.retest_approve", "qc_result", id,
@@ -298,13 +314,12 @@ absl::StatusOr<v1::ReviewResultResponse> Qc::ReviewResult(
   int open_majors = 0;
   {
     CC_ASSIGN_OR_RETURN(pg::Pool::Lease lease, pool_->Acquire());
-    CC_ASSIGN_OR_RETURN(v1::Result result,
-                        LoadResult(*lease, request.result_id()));
-    lot_id = result.lot_id();
-    CC_ASSIGN_OR_RETURN(v1::Lot lot, LoadLot(*lease, lot_id));
-    if (lot.state() == v1::LOT_STATE_CONDITIONALLY_RELEASED) {
+    CC_ASSIGN_OR_RETURN(ResultOfLot read,
+                        LoadResultOfLot(*lease, request.result_id()));
+    lot_id = read.lot.lot_id();
+    if (read.lot.state() == v1::LOT_STATE_CONDITIONALLY_RELEASED) {
       CC_ASSIGN_OR_RETURN(manufacturing::v1::GetBatchResponse batch,
-                          batches_->GetBatch(lot.batch_id()));
+                          batches_->GetBatch(read.lot.batch_id()));
       open_majors = batch.open_major_deviations();
     }
   }
@@ -314,11 +329,15 @@ absl::StatusOr<v1::ReviewResultResponse> Qc::ReviewResult(
       [&](ledger::Recorder& audit,
           v1::ReviewResultResponse& response) -> absl::Status {
         pg::Transaction& tx = audit.tx();
-        CC_ASSIGN_OR_RETURN(v1::Lot lot,
-                            LoadLot(tx, lot_id, /*for_update=*/true));
-        CC_ASSIGN_OR_RETURN(
-            v1::Result result,
-            LoadResult(tx, request.result_id(), /*for_update=*/true));
+        // The lot locked, then the result, in one round trip.
+        const pg::Statement locks[] = {
+            LotRead(lot_id, /*for_update=*/true),
+            ResultRead(request.result_id(), /*for_update=*/true)};
+        CC_ASSIGN_OR_RETURN(std::vector<pg::Result> locked,
+                            tx.ExecPipeline(locks));
+        CC_ASSIGN_OR_RETURN(v1::Lot lot, LotFromRead(locked[0], lot_id));
+        CC_ASSIGN_OR_RETURN(v1::Result result,
+                            ResultFromRead(locked[1], request.result_id()));
         if (result.invalidated()) {
           return FailedRule(kReasonResultInvalidated,
                             absl::StrCat("result ", result.result_id(),
@@ -335,17 +354,22 @@ absl::StatusOr<v1::ReviewResultResponse> Qc::ReviewResult(
             result.performed_by_user_id(), signature.actor.user_id(),
             absl::StrCat("result ", result.result_id(),
                          " (entered and reviewed)")));
-        CC_RETURN_IF_ERROR(tx.Exec(kUpdateReviewed, {result.result_id(),
-                                                     signature.actor.user_id()})
-                               .status());
-        CC_ASSIGN_OR_RETURN(*response.mutable_result(),
-                            LoadResult(tx, result.result_id()));
+        // The UPDATE travels with the record's round trip, before its read.
+        tx.Defer({kUpdateReviewed,
+                  {result.result_id(), signature.actor.user_id()}});
         const std::vector<audit::v1::Isbt128Identifier> din = {DinOf(lot)};
-        CC_RETURN_IF_ERROR(audit
-                               .Append("result.review", "qc_result",
-                                       result.result_id(), response.result(),
-                                       "", din, signature.manifestation)
-                               .status());
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_result(),
+            ledger::RecordRead<v1::Result>(
+                audit,
+                {.action = "result.review",
+                 .entity_type = "qc_result",
+                 .entity_id = result.result_id(),
+                 .isbt128 = din,
+                 .signature = signature.manifestation},
+                ResultRead(result.result_id()), [&](const pg::Result& r) {
+                  return ResultFromRead(r, result.result_id());
+                }));
         if (lot.state() == v1::LOT_STATE_CONDITIONALLY_RELEASED) {
           CC_ASSIGN_OR_RETURN(LotView view, LoadView(tx, lot));
           if (ClosesCondition(lot, view.spec,

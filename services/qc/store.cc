@@ -27,6 +27,11 @@ std::string SpecSelect() {
 }
 constexpr char kWhereSpec[] = "WHERE specification_id = $1";
 constexpr char kWhereSpecForUpdate[] = "WHERE specification_id = $1 FOR UPDATE";
+// $1 a sample: the specification of its lot.
+constexpr char kWhereSpecOfSample[] =
+    "WHERE specification_id = (SELECT l.specification_id "
+    "FROM cellchain_qc.lots l JOIN cellchain_qc.samples s USING (lot_id) "
+    "WHERE s.sample_id = $1)";
 // $1 name, $2 SPECIFICATION_STATUS_EFFECTIVE.
 constexpr char kWhereEffective[] = "WHERE name = $1 AND status = $2";
 constexpr char kWhereEffectiveForUpdate[] =
@@ -53,6 +58,13 @@ constexpr char kWhereLotOfBatchForUpdate[] = "WHERE batch_id = $1 FOR UPDATE";
 constexpr char kWhereLotOfItem[] = "WHERE product_item_id = $1";
 constexpr char kWhereLotOfItemForUpdate[] =
     "WHERE product_item_id = $1 FOR UPDATE";
+// $1 a sample, a result: the lot it is of.
+constexpr char kWhereLotOfSample[] =
+    "WHERE lot_id = (SELECT lot_id FROM cellchain_qc.samples "
+    "WHERE sample_id = $1)";
+constexpr char kWhereLotOfResult[] =
+    "WHERE lot_id = (SELECT lot_id FROM cellchain_qc.results "
+    "WHERE result_id = $1)";
 // $1 a state, or NULL for any; $2 the limit.
 constexpr char kWhereLotsListed[] =
     "WHERE ($1::smallint IS NULL OR state = $1) "
@@ -304,6 +316,77 @@ absl::StatusOr<LotView> LoadView(Executor& executor, v1::Lot lot) {
   }
   view.lot = std::move(lot);
   return view;
+}
+
+pg::Statement LotRead(const std::string& lot_id, bool for_update) {
+  return {LotSelect() + (for_update ? kWhereLotForUpdate : kWhereLot),
+          {lot_id}};
+}
+
+absl::StatusOr<v1::Lot> LotFromRead(const pg::Result& read,
+                                    const std::string& lot_id) {
+  return kRows.First<v1::Lot>(read, lot_id, "QC lot", kReasonLotNotFound);
+}
+
+pg::Statement ResultRead(const std::string& id, bool for_update) {
+  return {ResultSelect() + (for_update ? kWhereResultForUpdate : kWhereResult),
+          {id}};
+}
+
+absl::StatusOr<v1::Result> ResultFromRead(const pg::Result& read,
+                                          const std::string& id) {
+  return kRows.First<v1::Result>(read, id, "result", kReasonResultNotFound);
+}
+
+pg::Statement ResultsOfLotRead(const std::string& lot_id) {
+  return {ResultSelect() + kWhereResultsOfLot, {lot_id}};
+}
+
+absl::StatusOr<std::vector<v1::Result>> ResultsFromRead(
+    const pg::Result& read) {
+  return kRows.All<v1::Result>(read);
+}
+
+pg::Statement InvestigationRead(const std::string& id) {
+  return {InvestigationSelect() + kWhereInvestigation, {id}};
+}
+
+absl::StatusOr<v1::Investigation> InvestigationFromRead(
+    const pg::Result& read, const std::string& id) {
+  return kRows.First<v1::Investigation>(read, id, "investigation",
+                                        kReasonInvestigationNotFound);
+}
+
+absl::StatusOr<SampleOfLot> LoadSampleOfLot(pg::Connection& connection,
+                                            const std::string& sample_id) {
+  const pg::Statement reads[] = {
+      {SampleSelect() + kWhereSample, {sample_id}},
+      {LotSelect() + kWhereLotOfSample, {sample_id}},
+      {SpecSelect() + kWhereSpecOfSample, {sample_id}}};
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
+                      connection.ExecPipeline(reads));
+  SampleOfLot out;
+  CC_ASSIGN_OR_RETURN(out.sample,
+                      kRows.First<v1::Sample>(results[0], sample_id, "sample",
+                                              kReasonSampleNotFound));
+  CC_ASSIGN_OR_RETURN(out.lot, LotFromRead(results[1], out.sample.lot_id()));
+  CC_ASSIGN_OR_RETURN(
+      out.spec, kRows.First<v1::Specification>(
+                    results[2], out.lot.specification_id(), "specification",
+                    kReasonSpecificationNotFound));
+  return out;
+}
+
+absl::StatusOr<ResultOfLot> LoadResultOfLot(pg::Connection& connection,
+                                            const std::string& result_id) {
+  const pg::Statement reads[] = {
+      ResultRead(result_id), {LotSelect() + kWhereLotOfResult, {result_id}}};
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> results,
+                      connection.ExecPipeline(reads));
+  ResultOfLot out;
+  CC_ASSIGN_OR_RETURN(out.result, ResultFromRead(results[0], result_id));
+  CC_ASSIGN_OR_RETURN(out.lot, LotFromRead(results[1], out.result.lot_id()));
+  return out;
 }
 
 // The loaders for both executors the service uses.

@@ -117,6 +117,42 @@ template <typename Executor>
 absl::StatusOr<std::vector<v1::Lookback>> LoadLookbacksOfLot(
     Executor& executor, const std::string& lot_id);
 
+// ---- Reads for a pipeline, so that a change sends them in one round trip
+// with others (issue 13: on a busy server each round trip is a wait of the
+// handler's thread). Each statement reads what its loader above reads; its
+// FromRead reads the result, with the loader's errors.
+pg::Statement LotRead(const std::string& lot_id, bool for_update = false);
+absl::StatusOr<v1::Lot> LotFromRead(const pg::Result& read,
+                                    const std::string& lot_id);
+pg::Statement ResultRead(const std::string& id, bool for_update = false);
+absl::StatusOr<v1::Result> ResultFromRead(const pg::Result& read,
+                                          const std::string& id);
+// A lot's results in the order entered (LoadResultsOfLot).
+pg::Statement ResultsOfLotRead(const std::string& lot_id);
+absl::StatusOr<std::vector<v1::Result>> ResultsFromRead(const pg::Result& read);
+pg::Statement InvestigationRead(const std::string& id);
+absl::StatusOr<v1::Investigation> InvestigationFromRead(const pg::Result& read,
+                                                        const std::string& id);
+
+// A sample, its lot and the lot's specification, read in one round trip
+// (each found by the one before it, in the statements themselves).
+// NOT_FOUND as LoadSample, LoadLot, LoadSpec, in that order.
+struct SampleOfLot {
+  v1::Sample sample;
+  v1::Lot lot;
+  v1::Specification spec;
+};
+absl::StatusOr<SampleOfLot> LoadSampleOfLot(pg::Connection& connection,
+                                            const std::string& sample_id);
+// A result and its lot, read in one round trip. NOT_FOUND as LoadResult,
+// then LoadLot.
+struct ResultOfLot {
+  v1::Result result;
+  v1::Lot lot;
+};
+absl::StatusOr<ResultOfLot> LoadResultOfLot(pg::Connection& connection,
+                                            const std::string& result_id);
+
 // Everything the rules of a lot look at, read through one executor.
 struct LotView {
   v1::Lot lot;

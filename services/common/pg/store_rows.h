@@ -15,6 +15,7 @@
 //       }};
 //   kRows.All<v1::Dose>(executor, sql, {order_id});
 //   kRows.First<v1::Dose>(executor, sql, id, "dose", kReasonDoseNotFound);
+//   kRows.First<v1::Dose>(pipeline_results[1], id, "dose", kReasonDoseNotFound);
 //
 // Thread-safety: a RowLoader is immutable and each call uses only the
 // executor passed in; CsvColumn is a pure function.
@@ -23,6 +24,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -42,7 +44,9 @@ struct RowLoader {
   absl::StatusOr<std::vector<Proto>> All(Executor& executor,
                                          const std::string& sql,
                                          const Params& params) const {
-    return LoadRows<Proto>(executor, sql, params, rest);
+    absl::StatusOr<Result> r = executor.Exec(sql, params);
+    if (!r.ok()) return r.status();
+    return All<Proto>(*r);
   }
 
   // The first row `sql` selects with `id` as $1. NOT_FOUND naming `what`,
@@ -51,7 +55,32 @@ struct RowLoader {
   absl::StatusOr<Proto> First(Executor& executor, const std::string& sql,
                               const std::string& id, std::string_view what,
                               std::string_view reason) const {
-    return LoadFirstRow<Proto>(executor, sql, id, what, reason, rest);
+    absl::StatusOr<Result> r = executor.Exec(sql, {id});
+    if (!r.ok()) return r.status();
+    return First<Proto>(*r, id, what, reason);
+  }
+
+  // The same for a result already read: one statement of a pipeline
+  // (ExecPipeline, Ledger::AppendRead), so that a store can send its reads
+  // in one round trip with others.
+  template <typename Proto>
+  absl::StatusOr<std::vector<Proto>> All(const Result& result) const {
+    std::vector<Proto> out(result.rows());
+    for (int row = 0; row < result.rows(); ++row) {
+      absl::Status filled = FillFromRow(result, row, out[row]);
+      if (filled.ok()) filled = rest(result, row, out[row]);
+      if (!filled.ok()) return filled;
+    }
+    return out;
+  }
+  template <typename Proto>
+  absl::StatusOr<Proto> First(const Result& result, const std::string& id,
+                              std::string_view what,
+                              std::string_view reason) const {
+    absl::StatusOr<std::vector<Proto>> rows = All<Proto>(result);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return NotFound(what, id, reason);
+    return std::move(rows->front());
   }
 };
 template <typename Rest>
