@@ -1,8 +1,10 @@
 #include "services/common/grpc/grpc_status.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "cellchain/common/v1/common.pb.h"
@@ -22,17 +24,55 @@ constexpr std::string_view kErrorInfoType =
     "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr char kErrorInfoDomain[] = "cellchain.dev";
 
+// The longest prefix of `text` within `limit` bytes that does not end
+// inside a UTF-8 character.
+size_t WholeCharacters(const std::string& text, size_t limit) {
+  if (text.size() <= limit) return text.size();
+  size_t keep = limit;
+  // Not inside a character: back over UTF-8 continuation bytes.
+  while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80)
+    --keep;
+  return keep;
+}
+
 // `message` within kMaxStatusMessageBytes (grpc_status.h says why).
 std::string Bounded(std::string message) {
   if (message.size() <= kMaxStatusMessageBytes) return message;
   const std::string total = absl::StrCat(message.size());
   const std::string note = absl::StrCat("... (cut; ", total, " bytes)");
-  size_t keep = kMaxStatusMessageBytes - note.size();
-  // Not inside a character: back over UTF-8 continuation bytes.
-  while (keep > 0 && (static_cast<unsigned char>(message[keep]) & 0xc0) == 0x80)
-    --keep;
-  message.resize(keep);
+  message.resize(
+      WholeCharacters(message, kMaxStatusMessageBytes - note.size()));
   return message + note;
+}
+
+// `metadata` within kMaxErrorValueBytes a value and kMaxErrorMetadataBytes
+// in all (grpc_status.h): the shortest values first take what they need,
+// each of the rest at most an equal share of what is left.
+std::map<std::string, std::string> BoundedMetadata(
+    std::map<std::string, std::string> metadata) {
+  constexpr std::string_view kCut = "...";
+  size_t budget = kMaxErrorMetadataBytes;
+  std::vector<std::string*> values;
+  for (auto& [key, value] : metadata) {
+    budget -= std::min(budget, key.size());
+    values.push_back(&value);
+  }
+  std::sort(values.begin(), values.end(),
+            [](const std::string* a, const std::string* b) {
+              return a->size() < b->size();
+            });
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::string& value = *values[i];
+    const size_t share =
+        std::min(kMaxErrorValueBytes, budget / (values.size() - i));
+    if (value.size() > share) {
+      const size_t room = share < kCut.size() ? share : share - kCut.size();
+      value.resize(WholeCharacters(value, room));
+      if (share >= kCut.size()) value += kCut;
+    }
+    budget -= value.size();
+  }
+  return metadata;
 }
 
 }  // namespace
@@ -62,7 +102,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   any->set_value(detail.SerializeAsString());
   // The refusal's facts, when it has any (an internal error's stay in the
   // server log with the rest of it).
-  std::map<std::string, std::string> metadata = AllMetadataOf(status);
+  std::map<std::string, std::string> metadata =
+      BoundedMetadata(AllMetadataOf(status));
   if (!internal && !metadata.empty()) {
     google::rpc::ErrorInfo info;
     info.set_reason(detail.reason());

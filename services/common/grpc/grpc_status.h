@@ -7,7 +7,8 @@
 // google.rpc.ErrorInfo holding it.
 // INTERNAL and UNKNOWN messages are replaced by a reference the operator can
 // find in the server log; the detail itself is logged, never sent.
-// A message longer than kMaxStatusMessageBytes is cut there (see below).
+// A message longer than kMaxStatusMessageBytes is cut there, and metadata
+// to kMaxErrorValueBytes a value, kMaxErrorMetadataBytes in all (below).
 // Thread-safety: pure functions.
 #ifndef CELLCHAIN_SERVICES_COMMON_GRPC_GRPC_STATUS_H_
 #define CELLCHAIN_SERVICES_COMMON_GRPC_GRPC_STATUS_H_
@@ -31,6 +32,18 @@ namespace cellchain::grpcx {
 // docs/reliability.md). A longer message keeps its first bytes, cut at a
 // UTF-8 character boundary, and says how long it was.
 inline constexpr size_t kMaxStatusMessageBytes = 1024;
+
+// The same trailer carries the refusal's metadata (the ErrorInfo), which
+// may quote input too (a release gate's words quote the label scan): each
+// value at most kMaxErrorValueBytes, and the keys with their values at most
+// kMaxErrorMetadataBytes in all. Every key is kept (they are the service's
+// own, short names); a value over its share keeps its first bytes, cut at a
+// character, and ends with "...". Short values (a dose id) stay whole: the
+// long ones share what the short ones leave. With a message at its limit
+// (3 KiB percent-encoded when none of it is ASCII) the trailers stay under
+// 7 KiB (grpc_status_test); 1 KiB of metadata would leave 0.5 KiB.
+inline constexpr size_t kMaxErrorValueBytes = 256;
+inline constexpr size_t kMaxErrorMetadataBytes = 512;
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 

@@ -1,5 +1,8 @@
 #include "services/common/grpc/grpc_status.h"
 
+#include <string>
+#include <vector>
+
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
@@ -87,6 +90,66 @@ TEST(GrpcStatusTest, ALongMessageIsCutToFitTheTrailers) {
   absl::Status back = FromGrpcStatus(wire);
   EXPECT_EQ(ReasonOf(back), "LOT_NOT_FOUND");
   EXPECT_EQ(back.message(), message);
+}
+
+// The refusal's metadata travels in the same trailer as its message and may
+// quote input too (a release gate's words quote the label scan): each value
+// is cut, at a character, and all of them together, every key kept and a
+// short value whole, so that even with the message at its limit the
+// trailers stay under a gRPC client's 8 KiB.
+TEST(GrpcStatusTest, LongMetadataIsCutToFitTheTrailers) {
+  // Two-byte characters after an odd prefix: a cut at a fixed byte would
+  // land inside one.
+  std::string words = "the scan is not ISBT 128 data: x";
+  for (int i = 0; i < (1 << 19); ++i) words += "\xc3\xa9";  // é
+  const std::vector<std::string> gates = {
+      "gate_label_mismatch", "gate_patient_mismatch", "gate_lot_not_released",
+      "gate_expired"};
+  // One long value alone: cut to kMaxErrorValueBytes.
+  absl::Status one = WithMetadata(FailedRule("LABEL_MISMATCH", words),
+                                  "gate_label_mismatch", words);
+  std::string cut =
+      MetadataOf(FromGrpcStatus(ToGrpcStatus(one)), "gate_label_mismatch");
+  EXPECT_LE(cut.size(), kMaxErrorValueBytes);
+  EXPECT_GT(cut.size(), kMaxErrorValueBytes - 5);
+  EXPECT_EQ(cut.rfind("the scan is not ISBT 128 data: x\xc3\xa9", 0), 0u);
+  EXPECT_EQ(cut.substr(cut.size() - 5), "\xc3\xa9...");  // a whole é
+  // Several: within kMaxErrorMetadataBytes in all, the dose id whole.
+  absl::Status many =
+      WithMetadata(FailedRule("LABEL_MISMATCH", words), "dose_id", "dos_1");
+  for (const std::string& gate : gates) {
+    many = WithMetadata(std::move(many), gate, words);
+  }
+  grpc::Status wire = ToGrpcStatus(many);
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(wire.error_details()));
+  ASSERT_EQ(rich.details_size(), 2);
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(info.ParseFromString(rich.details(1).value()));
+  EXPECT_EQ(info.metadata_size(), 5);
+  EXPECT_EQ(info.metadata().at("dose_id"), "dos_1");
+  size_t total = 0;
+  for (const auto& [key, value] : info.metadata())
+    total += key.size() + value.size();
+  EXPECT_LE(total, kMaxErrorMetadataBytes);
+  absl::Status back = FromGrpcStatus(wire);
+  EXPECT_EQ(MetadataOf(back, "dose_id"), "dos_1");
+  for (const std::string& gate : gates) {
+    const std::string& value = info.metadata().at(gate);
+    EXPECT_EQ(MetadataOf(back, gate), value);
+    // Each a fair share, not the first key's all.
+    EXPECT_GT(value.size(), (kMaxErrorMetadataBytes - 120) / gates.size() - 8)
+        << gate;
+    EXPECT_EQ(value.substr(value.size() - 5), "\xc3\xa9...") << gate;
+  }
+  // The message at its limit, nearly all of it two-byte characters:
+  // grpc-message percent-encodes each of their bytes (x3), the details go
+  // base64 (x4/3). Under 7 KiB, the rest of 8 KiB for the headers' names
+  // and HPACK's 32 bytes a header.
+  EXPECT_GT(wire.error_message().size(), kMaxStatusMessageBytes - 10);
+  const size_t trailers =
+      wire.error_message().size() * 3 + wire.error_details().size() * 4 / 3;
+  EXPECT_LT(trailers, 7168u);
 }
 
 TEST(GrpcStatusTest, InternalDetailsAreNotSent) {
