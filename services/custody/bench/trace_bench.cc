@@ -101,6 +101,7 @@
 #include "services/isbt128/din.h"
 #include "services/ledger/bench/bench_cluster.h"
 #include "services/ledger/bench/bench_run.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "services/ledger/ledger.h"
 
 namespace cellchain::custody {
@@ -123,31 +124,29 @@ using bench::FirstLine;
 using bench::OrDie;
 using bench::Setting;
 
-// The flags, for the usage line.
-constexpr char kFlags[] =
-    "[--items=N] [--api-lots=N] [--backward-iterations=N] "
-    "[--forward-iterations=N] [--iterations=N] [--warmup=N] "
-    "[--port=N]";
-
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
-  std::string problem = bench::ParseIntFlags(
-      argc, argv, 0, [&flags](std::string_view name) -> std::vector<int*> {
-        if (name == "items") return {&flags.items};
-        if (name == "api-lots") return {&flags.api_lots};
-        if (name == "backward-iterations") return {&flags.backward_iterations};
-        if (name == "forward-iterations") return {&flags.forward_iterations};
-        if (name == "iterations") {
-          return {&flags.backward_iterations, &flags.forward_iterations};
-        }
-        if (name == "warmup") return {&flags.warmup};
-        if (name == "port") return {&flags.port};
-        return {};
-      });
-  if (!problem.empty()) bench::Usage(problem, kFlags);
-  if (flags.api_lots < 1) bench::Usage("--api-lots must be at least 1", kFlags);
-  if (flags.backward_iterations < 1 || flags.forward_iterations < 1) {
-    bench::Usage("iterations must be at least 1", kFlags);
+  int iterations = 0;
+  bench::ToolFlags tool("custody_trace_bench",
+                        "Custody's traces at size (docs/performance.md).");
+  tool.Int("items", &flags.items, 0, bench::kAnyInt, "Items stored.");
+  tool.Int("api-lots", &flags.api_lots, 1, bench::kAnyInt,
+           "Donor lots made through the Custody API, the ones traced.");
+  tool.Int("backward-iterations", &flags.backward_iterations, 1, bench::kAnyInt,
+           "TraceBackward calls timed.");
+  tool.Int("forward-iterations", &flags.forward_iterations, 1, bench::kAnyInt,
+           "TraceForward calls timed.");
+  tool.Int("iterations", &iterations, 0, bench::kAnyInt,
+           "Sets both --backward-iterations and --forward-iterations\n"
+           "(over them); 0: neither.");
+  tool.Int("warmup", &flags.warmup, 0, bench::kAnyInt,
+           "Traces of each kind before the timed ones.");
+  tool.Int("port", &flags.port, 1, 65535,
+           "Port of the throwaway cluster (without the ctest fixture's).");
+  tool.LoadOrExit(argc, argv);
+  if (iterations > 0) {
+    flags.backward_iterations = iterations;
+    flags.forward_iterations = iterations;
   }
   return flags;
 }
@@ -968,7 +967,7 @@ int Main(int argc, char** argv) {
         absl::StrCat("--items must be at least ", shared_count + api_items,
                      " (", shared_count, " reagent lots and equipment, ",
                      flags.api_lots, " API lots of ", kItemsPerLot, " items)"),
-        kFlags);
+        "[flags] (--help lists them)");
   }
   const int bulk_items = flags.items - shared_count - api_items;
   const int bulk_lots = bulk_items / kItemsPerLot;

@@ -63,7 +63,6 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -79,6 +78,7 @@
 #include "services/common/testing/test_database.h"
 #include "services/ledger/bench/bench_cluster.h"
 #include "services/ledger/bench/bench_run.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/merkle.h"
 
@@ -103,42 +103,31 @@ using bench::FirstLine;
 using bench::OrDie;
 using bench::Setting;
 
-// The flags, for the usage line.
-constexpr char kFlags[] =
-    "[--seconds=N] [--writers=N] [--cpu-iterations=N] [--port=N] "
-    "[--pgbench=PATH] [--runs=abcde]";
-
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos) {
-      bench::Usage("unexpected argument " + arg, kFlags);
+  bench::ToolFlags tool("append_bench",
+                        "What an audited write costs (docs/performance.md).");
+  tool.Int("seconds", &flags.seconds, 1, bench::kAnyInt,
+           "Seconds each of the runs a..e lasts.");
+  tool.Int("writers", &flags.writers, 1, bench::kAnyInt,
+           "Concurrent transactions in each run.");
+  tool.Int("cpu-iterations", &flags.cpu_iterations, 1, bench::kAnyInt,
+           "Records sealed for the CPU figures.");
+  tool.Int("port", &flags.port, 1, 65535,
+           "Port of the throwaway cluster (without the ctest fixture's).");
+  tool.loader().String("pgbench", &flags.pgbench,
+                       "pgbench to run; empty: pgbench on PATH, else\n"
+                       "/usr/lib/postgresql/15/bin/pgbench.");
+  tool.loader().String("runs", &flags.runs,
+                       "Which of the runs a..e to make (the ratios need both\n"
+                       "of their runs), e.g. ab when profiling one of them.");
+  tool.LoadOrExit(argc, argv, [&]() -> std::vector<std::string> {
+    if (flags.runs.empty() ||
+        flags.runs.find_first_not_of("abcde") != std::string::npos) {
+      return {tool.Problem("runs", "wants letters of abcde")};
     }
-    std::string name = arg.substr(2, eq - 2);
-    std::string value = arg.substr(eq + 1);
-    int* number = name == "seconds"          ? &flags.seconds
-                  : name == "writers"        ? &flags.writers
-                  : name == "cpu-iterations" ? &flags.cpu_iterations
-                  : name == "port"           ? &flags.port
-                                             : nullptr;
-    if (number != nullptr) {
-      if (!absl::SimpleAtoi(value, number) || *number < 1) {
-        bench::Usage("--" + name + " wants a positive integer", kFlags);
-      }
-    } else if (name == "pgbench") {
-      flags.pgbench = value;
-    } else if (name == "runs") {
-      if (value.empty() ||
-          value.find_first_not_of("abcde") != std::string::npos) {
-        bench::Usage("--runs wants letters of abcde", kFlags);
-      }
-      flags.runs = value;
-    } else {
-      bench::Usage("unknown flag --" + name, kFlags);
-    }
-  }
+    return {};
+  });
   return flags;
 }
 

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <iostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace cellchain::bench {
@@ -67,27 +66,6 @@ absl::Status StartThrowawayCluster(const std::string& stem, int port) {
          1);
   setenv("CELLCHAIN_TEST_PG_TEMPLATE", "cellchain_template", 1);
   return absl::OkStatus();
-}
-
-std::string ParseIntFlags(
-    int argc, char** argv, int min,
-    const std::function<std::vector<int*>(std::string_view name)>& targets) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos) {
-      return "unexpected argument " + arg;
-    }
-    std::string name = arg.substr(2, eq - 2);
-    std::vector<int*> fields = targets(name);
-    if (fields.empty()) return "unknown flag --" + name;
-    int value = 0;
-    if (!absl::SimpleAtoi(arg.substr(eq + 1), &value) || value < min) {
-      return absl::StrCat("--", name, " wants an integer of at least ", min);
-    }
-    for (int* field : fields) *field = value;
-  }
-  return "";
 }
 
 }  // namespace cellchain::bench

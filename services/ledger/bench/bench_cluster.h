@@ -5,11 +5,8 @@
 #ifndef CELLCHAIN_SERVICES_LEDGER_BENCH_BENCH_CLUSTER_H_
 #define CELLCHAIN_SERVICES_LEDGER_BENCH_BENCH_CLUSTER_H_
 
-#include <functional>
 #include <string>
-#include <string_view>
 #include <utility>
-#include <vector>
 
 #include "absl/status/status.h"
 
@@ -23,14 +20,6 @@ std::pair<int, std::string> Shell(const std::string& command);
 // CELLCHAIN_TEST_PG / CELLCHAIN_TEST_PG_TEMPLATE at it for TestDatabase.
 // INTERNAL with the fixture's output when it cannot start.
 absl::Status StartThrowawayCluster(const std::string& stem, int port);
-
-// Reads every argument as "--NAME=N" with N an integer >= `min`, stored in
-// each of `targets(NAME)` (empty: an unknown flag; several: an alias that
-// sets them all). Returns "" when every argument was read, otherwise the
-// problem, for the benchmark's usage line.
-std::string ParseIntFlags(
-    int argc, char** argv, int min,
-    const std::function<std::vector<int*>(std::string_view name)>& targets);
 
 }  // namespace cellchain::bench
 

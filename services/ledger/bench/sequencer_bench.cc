@@ -72,6 +72,7 @@
 #include "services/common/testing/test_database.h"
 #include "services/ledger/bench/bench_cluster.h"
 #include "services/ledger/bench/bench_run.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "services/ledger/keyring.h"
 #include "services/ledger/ledger.h"
 #include "services/ledger/log_store.h"
@@ -101,27 +102,27 @@ using bench::FirstLine;
 using bench::OrDie;
 using bench::Setting;
 
-// The flags, for the usage line.
-constexpr char kFlags[] =
-    "[--records=N] [--batch=N] [--proofs=N] [--load-rate=N] "
-    "[--load-seconds=N] [--load-writers=N] [--load-tx-records=N] "
-    "[--port=N]";
-
 Flags ParseFlags(int argc, char** argv) {
   Flags flags;
-  std::string problem = bench::ParseIntFlags(
-      argc, argv, 1, [&flags](std::string_view name) -> std::vector<int*> {
-        if (name == "records") return {&flags.records};
-        if (name == "batch") return {&flags.batch};
-        if (name == "proofs") return {&flags.proofs};
-        if (name == "load-rate") return {&flags.load_rate};
-        if (name == "load-seconds") return {&flags.load_seconds};
-        if (name == "load-writers") return {&flags.load_writers};
-        if (name == "load-tx-records") return {&flags.load_tx_records};
-        if (name == "port") return {&flags.port};
-        return {};
-      });
-  if (!problem.empty()) bench::Usage(problem, kFlags);
+  bench::ToolFlags tool("sequencer_bench",
+                        "The sequencer's figures (docs/performance.md).");
+  tool.Int("records", &flags.records, 1, bench::kAnyInt,
+           "Pending records the sequencer integrates.");
+  tool.Int("batch", &flags.batch, 1, bench::kAnyInt,
+           "Records per transaction while integrating.");
+  tool.Int("proofs", &flags.proofs, 1, bench::kAnyInt,
+           "Inclusion proofs served at that size.");
+  tool.Int("load-rate", &flags.load_rate, 1, bench::kAnyInt,
+           "Records/s written in all during the lag run.");
+  tool.Int("load-seconds", &flags.load_seconds, 1, bench::kAnyInt,
+           "Seconds of the lag run.");
+  tool.Int("load-writers", &flags.load_writers, 1, bench::kAnyInt,
+           "Writing threads of the lag run.");
+  tool.Int("load-tx-records", &flags.load_tx_records, 1, bench::kAnyInt,
+           "Records per transaction of the lag run.");
+  tool.Int("port", &flags.port, 1, 65535,
+           "Port of the throwaway cluster (without the ctest fixture's).");
+  tool.LoadOrExit(argc, argv);
   return flags;
 }
 

@@ -29,6 +29,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -37,6 +38,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "services/ledger/bundle.h"
 #include "services/ledger/verifier.h"
 #include "services/ledger/verifier_testing.h"
@@ -51,29 +53,24 @@ struct Flags {
   std::string write_bundle;
 };
 
-bool ParseFlags(int argc, char** argv, Flags* flags) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      std::string prefix = absl::StrCat("--", name, "=");
-      return arg.rfind(prefix, 0) == 0 ? argv[i] + prefix.size() : nullptr;
-    };
-    if (const char* v = value("records")) {
-      flags->records = std::strtoull(v, nullptr, 10);
-    } else if (const char* v = value("runs")) {
-      flags->runs = std::atoi(v);
-    } else if (const char* v = value("openssl-seconds")) {
-      flags->openssl_seconds = std::atoi(v);
-    } else if (const char* v = value("write-bundle")) {
-      flags->write_bundle = v;
-    } else {
-      std::fprintf(stderr,
-                   "usage: verify_bench [--records=N] [--runs=R] "
-                   "[--openssl-seconds=S] [--write-bundle=DIR]\n");
-      return false;
-    }
-  }
-  return flags->records > 0 && flags->runs > 0 && flags->openssl_seconds > 0;
+Flags ParseFlags(int argc, char** argv) {
+  Flags flags;
+  auto records = static_cast<int64_t>(flags.records);
+  bench::ToolFlags tool("verify_bench",
+                        "The verifier's records/s against openssl speed "
+                        "(docs/performance.md).");
+  tool.loader().Int64("records", &records, 1,
+                      std::numeric_limits<int64_t>::max(),
+                      "Records of the synthetic signed log.");
+  tool.Int("runs", &flags.runs, 1, bench::kAnyInt, "Verifier runs.");
+  tool.Int("openssl-seconds", &flags.openssl_seconds, 1, bench::kAnyInt,
+           "Seconds of each openssl speed run.");
+  tool.loader().String("write-bundle", &flags.write_bundle,
+                       "Also write the log as a bundle in this directory\n"
+                       "and time reading and verifying it; empty: no bundle.");
+  tool.LoadOrExit(argc, argv);
+  flags.records = static_cast<uint64_t>(records);
+  return flags;
 }
 
 double Seconds(std::chrono::steady_clock::duration d) {
@@ -145,8 +142,7 @@ double Median(std::vector<double> values) {
 }
 
 int Main(int argc, char** argv) {
-  Flags flags;
-  if (!ParseFlags(argc, argv, &flags)) return 2;
+  const Flags flags = ParseFlags(argc, argv);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::printf("verify_bench: %llu records, %d runs, all %u cores (%s)\n",
               static_cast<unsigned long long>(flags.records), flags.runs, cores,
