@@ -47,8 +47,8 @@
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "tests/faults/acked_log.h"
-#include "tests/faults/tool_flags.h"
 #include "tests/load/load_session.h"
 
 namespace cellchain::faults {
@@ -71,25 +71,28 @@ struct Flags {
   std::string qa_user = "qa.quinn";
 };
 
-bool ParseFlags(int argc, char** argv, Flags& f) {
-  if (!ParseNamedFlags(argc, argv, "acked_check",
-                       {{"target", &f.target},
-                        {"pki", &f.pki},
-                        {"acked", &f.acked},
-                        {"faults", &f.faults},
-                        {"tech-user", &f.tech_user},
-                        {"tech2-user", &f.tech2_user},
-                        {"qa-user", &f.qa_user}},
-                       {{"replay", &f.replay}, {"threads", &f.threads}},
-                       /*min_number=*/0)) {
-    return false;
-  }
-  if (f.target.empty() || f.pki.empty() || f.acked.empty() || f.threads < 1 ||
-      f.replay < 0) {
-    std::cerr << "acked_check: --target, --pki and --acked are required\n";
-    return false;
-  }
-  return true;
+Flags ParseFlags(int argc, char** argv) {
+  Flags f;
+  bench::ToolFlags tool(
+      "acked_check",
+      "Every acknowledged write kept its state and audit record, once\n"
+      "(docs/reliability.md). Passwords come from LOAD_TECH_PASSWORD,\n"
+      "LOAD_TECH2_PASSWORD and LOAD_QA_PASSWORD.");
+  config::Loader& flags = tool.loader();
+  flags.String("target", &f.target, "The stack, HOST:PORT.").Required();
+  flags.String("pki", &f.pki, "The stack's PKI, as load_bench's.").Required();
+  flags.String("acked", &f.acked, "load_bench's --acked-out file.").Required();
+  flags.String("faults", &f.faults,
+               "run.sh's \"unix_ms what\" lines: time each fault's recovery;\n"
+               "empty: none.");
+  tool.Int("replay", &f.replay, 0, bench::kAnyInt,
+           "Acknowledged writes replayed (0: all).");
+  tool.Int("threads", &f.threads, 1, bench::kAnyInt, "Checking threads.");
+  flags.String("tech-user", &f.tech_user, "The technician.");
+  flags.String("tech2-user", &f.tech2_user, "The second technician.");
+  flags.String("qa-user", &f.qa_user, "QA.");
+  tool.LoadOrExit(argc, argv);
+  return f;
 }
 
 // An acknowledged write's kind as load_bench names it, the entity type of
@@ -287,8 +290,7 @@ Percentiles Of(std::vector<int64_t> v) {
 }
 
 int Main(int argc, char** argv) {
-  Flags flags;
-  if (!ParseFlags(argc, argv, flags)) return 2;
+  const Flags flags = ParseFlags(argc, argv);
   absl::StatusOr<std::vector<AckedWrite>> writes = ReadAckedWrites(flags.acked);
   if (!writes.ok()) {
     std::cerr << "acked_check: " << writes.status() << "\n";

@@ -27,7 +27,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -36,7 +35,7 @@
 #include "cellchain/custody/v1/custody.grpc.pb.h"
 #include "services/common/crypto/random.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
-#include "tests/faults/tool_flags.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "tests/load/load_session.h"
 
 namespace cellchain::faults {
@@ -59,28 +58,41 @@ struct Flags {
   int deadline_ms = 500;
 };
 
-bool ParseFlags(int argc, char** argv, Flags& f) {
-  if (!ParseNamedFlags(argc, argv, "network_probe",
-                       {{"target", &f.target},
-                        {"pki", &f.pki},
-                        {"mode", &f.mode},
-                        {"down-target", &f.down_target},
-                        {"tech-user", &f.tech_user},
-                        {"qa-user", &f.qa_user}},
-                       {{"cellchaind-pid", &f.cellchaind_pid},
-                        {"stop-ms", &f.stop_ms},
-                        {"deadline-ms", &f.deadline_ms}},
-                       /*min_number=*/0)) {
-    return false;
-  }
-  const bool slow = f.mode == "slow" && f.cellchaind_pid > 0;
-  const bool down = f.mode == "down" && !f.down_target.empty();
-  if (f.target.empty() || f.pki.empty() || !(slow || down)) {
-    std::cerr << "network_probe: --target, --pki and --mode=slow "
-                 "--cellchaind-pid=PID or --mode=down --down-target=H:P\n";
-    return false;
-  }
-  return true;
+Flags ParseFlags(int argc, char** argv) {
+  Flags f;
+  bench::ToolFlags tool(
+      "network_probe",
+      "The network faults against a running stack (docs/reliability.md).\n"
+      "Passwords come from LOAD_TECH_PASSWORD and LOAD_QA_PASSWORD.");
+  config::Loader& flags = tool.loader();
+  flags.String("target", &f.target, "The live stack, HOST:PORT.").Required();
+  flags.String("pki", &f.pki, "The stack's PKI, as load_bench's.").Required();
+  flags
+      .Enum("mode", &f.mode, {"slow", "down"},
+            "slow: cellchaind stopped while a call is made (with\n"
+            "--cellchaind-pid); down: a peer that does not listen (with\n"
+            "--down-target).")
+      .Required();
+  flags.String("down-target", &f.down_target,
+               "A HOST:PORT nothing listens on, for --mode=down.");
+  flags.String("tech-user", &f.tech_user, "The technician.");
+  flags.String("qa-user", &f.qa_user, "QA.");
+  tool.Int("cellchaind-pid", &f.cellchaind_pid, 0, bench::kAnyInt,
+           "cellchaind's pid, for --mode=slow.");
+  tool.Int("stop-ms", &f.stop_ms, 0, bench::kAnyInt,
+           "How long cellchaind is stopped (--mode=slow).");
+  tool.Int("deadline-ms", &f.deadline_ms, 0, bench::kAnyInt,
+           "The call's deadline (--mode=slow).");
+  tool.LoadOrExit(argc, argv, [&]() -> std::vector<std::string> {
+    if (f.mode == "slow" && f.cellchaind_pid == 0) {
+      return {tool.Problem("mode", "slow needs --cellchaind-pid")};
+    }
+    if (f.mode == "down" && f.down_target.empty()) {
+      return {tool.Problem("mode", "down needs --down-target")};
+    }
+    return {};
+  });
+  return f;
 }
 
 custody::RegisterItemRequest NewLot(const std::string& request_id) {
@@ -239,8 +251,7 @@ int Down(const Flags& flags, const Person& tech) {
 }
 
 int Main(int argc, char** argv) {
-  Flags flags;
-  if (!ParseFlags(argc, argv, flags)) return 2;
+  const Flags flags = ParseFlags(argc, argv);
   std::optional<Person> tech =
       load::LogIn(flags.target, flags.pki, "lab-ws-01", flags.tech_user,
                   load::EnvOrEmpty("LOAD_TECH_PASSWORD"));

@@ -109,6 +109,7 @@
 #include "services/common/crypto/random.h"
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "tests/load/load_session.h"
 #include "tests/load/load_stats.h"
 #include "tests/load/pgbench_run.h"
@@ -149,61 +150,68 @@ struct Flags {
   bool shared_connection = false;
 };
 
-bool ParseFlags(int argc, char** argv, Flags& f) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    const size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos) {
-      std::cerr << "load_bench: expected --name=value, got '" << arg << "'\n";
-      return false;
+Flags ParseFlags(int argc, char** argv) {
+  Flags f;
+  bench::ToolFlags tool("load_bench",
+                        "The whole stack under a day in the lab's load "
+                        "(docs/performance.md).\nPasswords come from "
+                        "LOAD_TECH_PASSWORD, LOAD_TECH2_PASSWORD, "
+                        "LOAD_QA_PASSWORD,\nLOAD_QC_PASSWORD, "
+                        "LOAD_PHARM_PASSWORD, LOAD_QC2_PASSWORD and "
+                        "LOAD_CLIN_PASSWORD.");
+  config::Loader& flags = tool.loader();
+  flags.String("target", &f.target, "cellchaind's gRPC address, HOST:PORT.");
+  flags
+      .String("pki", &f.pki,
+              "The stack's PKI: ca.crt, clients/lab-ws-01.*, "
+              "clients/qa-ws-01.*.")
+      .Required();
+  tool.Int("concurrency", &f.concurrency, 1, bench::kAnyInt,
+           "Workers, each running the cycle.");
+  tool.Int("duration", &f.duration, 1, bench::kAnyInt, "Seconds of load.");
+  flags.String("tech-user", &f.tech_user, "The technician.");
+  flags.String("tech2-user", &f.tech2_user, "The second technician.");
+  flags.String("qa-user", &f.qa_user, "QA.");
+  flags.String("qc-user", &f.qc_user,
+               "A QC analyst in the mix (the wider mix); empty: none.");
+  flags.String("pharm-user", &f.pharm_user,
+               "A pharmacist in the mix (the wider mix); empty: none.");
+  flags.String("wide-setup", &f.wide_setup,
+               "tests/load/wide_setup.sh's file: the wider mix's writes too\n"
+               "(with --qc-user and --pharm-user); empty: none.");
+  flags.String("qc2-user", &f.qc2_user,
+               "The second analyst of the wider mix's writes.");
+  flags.String("acked-out", &f.acked_out,
+               "Where each acknowledged custody write goes, one a line\n"
+               "(tests/faults/acked_check reads it); empty: nowhere.");
+  flags.String("stop-file", &f.stop_file,
+               "The run ends early once this file exists.");
+  tool.Int("lag-every", &f.lag_every, 1, bench::kAnyInt,
+           "Every Nth item registered has its lag to a checkpoint timed.");
+  flags.String("cellchaind-pidfile", &f.cellchaind_pidfile,
+               "cellchaind's pid file, for its CPU seconds.");
+  flags.String("postmaster-pidfile", &f.postmaster_pidfile,
+               "PostgreSQL's postmaster.pid, for its CPU seconds.");
+  flags.Bool("shared-connection", &f.shared_connection,
+             "The two technicians' calls share one connection, each with\n"
+             "its own session token (default: one each).");
+  flags.String("pg", &f.pg,
+               "A superuser's conninfo on the stack's PostgreSQL, for\n"
+               "pgbench; empty: no pgbench run.");
+  flags.String("pgbench", &f.pgbench, "pgbench to run.");
+  flags.String("profile-sql", &f.profile_sql,
+               "With --pg: what each statement PostgreSQL ran for this\n"
+               "database cost during the load, per audited write (the\n"
+               "server must preload pg_stat_statements); empty: none.");
+  tool.Int("profile-top", &f.profile_top, 1, bench::kAnyInt,
+           "Statements the profile lists.");
+  tool.LoadOrExit(argc, argv, [&]() -> std::vector<std::string> {
+    if (!f.profile_sql.empty() && f.pg.empty()) {
+      return {tool.Problem("profile-sql", "needs --pg=CONNINFO")};
     }
-    const std::string name = arg.substr(2, eq - 2);
-    const std::string value = arg.substr(eq + 1);
-    std::map<std::string, std::string*> text = {
-        {"target", &f.target},
-        {"pki", &f.pki},
-        {"tech-user", &f.tech_user},
-        {"tech2-user", &f.tech2_user},
-        {"qa-user", &f.qa_user},
-        {"qc-user", &f.qc_user},
-        {"pharm-user", &f.pharm_user},
-        {"wide-setup", &f.wide_setup},
-        {"qc2-user", &f.qc2_user},
-        {"acked-out", &f.acked_out},
-        {"stop-file", &f.stop_file},
-        {"cellchaind-pidfile", &f.cellchaind_pidfile},
-        {"postmaster-pidfile", &f.postmaster_pidfile},
-        {"pg", &f.pg},
-        {"pgbench", &f.pgbench},
-        {"profile-sql", &f.profile_sql}};
-    std::map<std::string, int*> numbers = {{"concurrency", &f.concurrency},
-                                           {"duration", &f.duration},
-                                           {"lag-every", &f.lag_every},
-                                           {"profile-top", &f.profile_top}};
-    if (name == "shared-connection") {
-      f.shared_connection = value == "true";
-    } else if (auto t = text.find(name); t != text.end()) {
-      *t->second = value;
-    } else if (auto n = numbers.find(name); n != numbers.end()) {
-      *n->second = std::atoi(value.c_str());
-      if (*n->second <= 0) {
-        std::cerr << "load_bench: --" << name << " must be a positive number\n";
-        return false;
-      }
-    } else {
-      std::cerr << "load_bench: unknown flag --" << name << "\n";
-      return false;
-    }
-  }
-  if (f.pki.empty()) {
-    std::cerr << "load_bench: --pki=DIR is required (the stack's PKI)\n";
-    return false;
-  }
-  if (!f.profile_sql.empty() && f.pg.empty()) {
-    std::cerr << "load_bench: --profile-sql needs --pg=CONNINFO\n";
-    return false;
-  }
-  return true;
+    return {};
+  });
+  return f;
 }
 
 // The kinds, in the order the table prints them; the first four write.
@@ -615,8 +623,7 @@ bool SetUpWide(const Flags& flags, Shared& shared) {
 }
 
 int Main(int argc, char** argv) {
-  Flags flags;
-  if (!ParseFlags(argc, argv, flags)) return 2;
+  Flags flags = ParseFlags(argc, argv);
   // Calls here are fail-fast: grpcx::NewChannel (the first gRPC use, in
   // LogIn) makes reconnecting channels polled often enough that the workers
   // get through as soon as a restarted cellchaind is up.

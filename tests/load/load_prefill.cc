@@ -32,7 +32,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
-#include <map>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +41,7 @@
 #include "absl/strings/str_format.h"
 #include "services/common/crypto/ed25519.h"
 #include "services/common/pg/connection.h"
+#include "services/ledger/bench/tool_flags.h"
 #include "services/ledger/record_format.h"
 
 namespace cellchain::load {
@@ -122,32 +123,31 @@ int Fail(const std::string& what, const absl::Status& status) {
 }
 
 int Main(int argc, char** argv) {
-  std::map<std::string, std::string> flags = {
-      {"pg", ""}, {"signing-key", ""}, {"service", "custody"}, {"records", ""}};
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    const size_t eq = arg.find('=');
-    if (!arg.starts_with("--") || eq == std::string::npos ||
-        !flags.contains(arg.substr(2, eq - 2))) {
-      std::cerr << "load_prefill: unknown argument '" << arg
-                << "'; flags: --pg=CONNINFO --signing-key=PEM "
-                   "--service=NAME --records=N\n";
-      return 2;
-    }
-    flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
-  }
-  const int64_t target = std::atoll(flags["records"].c_str());
-  if (flags["pg"].empty() || flags["signing-key"].empty() || target <= 0) {
-    std::cerr << "load_prefill: --pg, --signing-key and a positive --records "
-                 "are required\n";
-    return 2;
-  }
+  std::string pg;
+  std::string signing_key;
+  std::string service = "custody";
+  int64_t target = 1;  // Required: never used as a default
+  bench::ToolFlags tool("load_prefill",
+                        "Fills a load stack's audit log up to --records "
+                        "records (tests/load/run.sh's RECORDS).");
+  config::Loader& flags = tool.loader();
+  flags.String("pg", &pg, "A superuser's conninfo on the stack's database.")
+      .Required();
+  flags
+      .String("signing-key", &signing_key,
+              "The service's signing key (PEM) the records are signed with.")
+      .Required();
+  flags.String("service", &service, "The service the records are of.");
+  flags
+      .Int64("records", &target, 1, std::numeric_limits<int64_t>::max(),
+             "The total of records to reach, those stored included.")
+      .Required();
+  tool.LoadOrExit(argc, argv);
   absl::StatusOr<crypto::Ed25519PrivateKey> key =
-      crypto::Ed25519PrivateKey::FromPemFile(flags["signing-key"]);
+      crypto::Ed25519PrivateKey::FromPemFile(signing_key);
   if (!key.ok()) return Fail("reading the signing key", key.status());
-  const std::string key_id =
-      ledger::SigningKeyId(flags["service"], key->PublicKeyRaw());
-  absl::StatusOr<pg::Connection> db = pg::Connection::Open(flags["pg"]);
+  const std::string key_id = ledger::SigningKeyId(service, key->PublicKeyRaw());
+  absl::StatusOr<pg::Connection> db = pg::Connection::Open(pg);
   if (!db.ok()) return Fail("connecting", db.status());
 
   absl::StatusOr<int64_t> stored =
