@@ -33,6 +33,7 @@
 #include "services/common/grpc/client.h"
 #include "services/common/grpc/grpc_status.h"
 #include "services/common/log/log.h"
+#include "services/common/status/metadata.h"
 #include "services/common/status/status.h"
 
 namespace cellchain::web {
@@ -108,7 +109,10 @@ absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
   return json;
 }
 
-// A refusal as the page reads it: {"code", "message", "reason", "field"}.
+// A refusal as the page reads it: {"code", "message", "reason", "field",
+// "metadata"}, the last the ErrorInfo's metadata by key ({} when none:
+// a release's failing gates are "gate_<reason>", services/dose/reasons.h),
+// for the page to read facts from, never from the message's words.
 std::string RefusalJson(const absl::Status& status) {
   google::protobuf::Struct body;
   auto& fields = *body.mutable_fields();
@@ -116,6 +120,10 @@ std::string RefusalJson(const absl::Status& status) {
   fields["message"].set_string_value(std::string(status.message()));
   fields["reason"].set_string_value(ReasonOf(status));
   fields["field"].set_string_value(FieldOf(status));
+  auto& metadata = *fields["metadata"].mutable_struct_value()->mutable_fields();
+  for (const auto& [key, value] : AllMetadataOf(status)) {
+    metadata[key].set_string_value(value);
+  }
   return ToJson(body).value_or("{}");
 }
 

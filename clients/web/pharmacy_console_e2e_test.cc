@@ -2,15 +2,19 @@
 // cellchaind, on a dose the lab prepared, counted and verified through the
 // cellchain CLI (CliChainTest): a pharmacist sees it on the worklist, finds
 // it by the bag's scanned label, sees that no gate blocks it, is refused
-// the wrong patient's identifiers with the gate named (PATIENT_MISMATCH)
-// and nothing released, then releases it with the password; QA and a
-// technician are refused every pharmacy route (403) and write nothing; no
+// the wrong patient's identifiers with the gate named (PATIENT_MISMATCH,
+// its words in the refusal's metadata, which the page reads) and nothing
+// released, then releases it with the password; QA and a technician are
+// refused every pharmacy route (403) and write nothing; no
 // patient's identifier reaches the console's log.
 #include <httplib.h>
 
 #include <memory>
 #include <regex>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -23,6 +27,7 @@
 namespace cellchain::e2e {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -102,6 +107,8 @@ TEST_F(PharmacyConsoleE2eTest,
         Release(dose, "1961-04-02", "web-release-by-another-role-0001"));
     EXPECT_EQ(StatusOf(refused), 403);
     EXPECT_THAT(refused->body, HasSubstr("ROLE_NOT_ALLOWED"));
+    EXPECT_THAT(refused->body, HasSubstr("\"metadata\":{}"))
+        << "a refusal without facts has the same shape";
   }
   EXPECT_EQ(Count(kReleased), 0);
 
@@ -113,6 +120,23 @@ TEST_F(PharmacyConsoleE2eTest,
   EXPECT_EQ(StatusOf(wrong), 409);
   EXPECT_THAT(wrong->body, HasSubstr("\"reason\":\"PATIENT_MISMATCH\""));
   EXPECT_THAT(wrong->body, HasSubstr("PATIENT_MISMATCH: "));
+  // Each failing gate's words, and the dose judged, in the metadata the
+  // page reads (as the CLI does): the patient's gate alone fails.
+  const nlohmann::json refusal =
+      nlohmann::json::parse(wrong->body, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(refusal.is_object() && refusal.contains("metadata") &&
+              refusal.at("metadata").is_object())
+      << wrong->body;
+  const nlohmann::json& metadata = refusal.at("metadata");
+  EXPECT_EQ(metadata.value("dose_id", ""), dose.dose_id);
+  std::vector<std::string> gates;
+  for (const auto& entry : metadata.items()) {
+    if (entry.key().rfind("gate_", 0) != 0) continue;
+    gates.push_back(entry.key());
+    EXPECT_THAT(entry.value().get<std::string>(), HasSubstr("date of birth"))
+        << entry.key();
+  }
+  EXPECT_THAT(gates, ElementsAre("gate_patient_mismatch")) << wrong->body;
   EXPECT_EQ(Count(kReleased), 0);
   httplib::Result still = phil.Send("POST", "/api/pharmacy/dose",
                                     R"({"doseId":")" + dose.dose_id + "\"}");

@@ -48,7 +48,8 @@ std::vector<Route> PharmacyRoutes() {
        Unary<custody::CustodyService>(
            &custody::CustodyService::Stub::FindItemByScan)},
       // Signed RELEASED with the password typed again; a refusal's reason
-      // is the first failing gate, its message names every one.
+      // is the first failing gate, its metadata has every failing gate's
+      // words under "gate_<reason>" (the page reads them there).
       {"POST",
        "/api/pharmacy/release",
        Access::kRoles,

@@ -23,11 +23,15 @@ function fetchInit(method, body) {
   return init;
 }
 
-// The Error of a refusal ({code, message, reason, field}) with its status.
+// The Error of a refusal ({code, message, reason, field, metadata}) with
+// its status. A page reads facts from reason, field and metadata, never
+// from the message, which is for people.
 function refusal(response, answer) {
   const error = new Error(answer.message || response.statusText);
   error.status = response.status;
   error.reason = answer.reason;  // the rule that refused (ErrorInfo's)
+  error.field = answer.field;    // the request's field it names, or ''
+  error.metadata = answer.metadata || {};  // ErrorInfo's facts, by key
   return error;
 }
 

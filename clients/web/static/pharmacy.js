@@ -8,7 +8,9 @@
 'use strict';
 
 // Every gate of a release in the order the service judges them
-// (services/dose/reasons.h, release.cc): the order sheet's first.
+// (services/dose/reasons.h, release.cc; the order sheet's first) with what
+// it checks: the words of a gate that holds. Whether a gate fails, and why,
+// comes from the service (failingGates, blockingGates), never from this list.
 const GATES = [
   ['WRONG_ORDER', "the dose is the one prepared for the order sheet's order"],
   ['LOT_NOT_RELEASED', 'the lot is released by QA'],
@@ -41,28 +43,40 @@ function pharmacyCell(row, text) {
   return td;
 }
 
-// The failing gates a message names ("...: R1: why; R2: why"), by reason.
-function failedGates(lines) {
+// The failing gates of a refused release, by reason, with the service's
+// words: its metadata's "gate_<reason in lower case>" keys
+// (services/dose/reasons.h GateMetadataKey), as the CLI reads them. Empty
+// for a refusal that is not the gates' (WRONG_ORDER, a wrong password...).
+function failingGates(metadata) {
+  const failed = new Map();
+  for (const [key, words] of Object.entries(metadata || {})) {
+    if (key.startsWith('gate_')) failed.set(key.slice(5).toUpperCase(), words);
+  }
+  return failed;
+}
+
+// The gates failing now, by reason: GetDose's release_blockers, one
+// "REASON: the service's words" a gate.
+function blockingGates(lines) {
   const failed = new Map();
   for (const line of lines) {
-    for (const [reason] of GATES) {
-      const at = line.indexOf(reason + ': ');
-      if (at < 0) continue;
-      const rest = line.slice(at + reason.length + 2);
-      const next = GATES.map(([r]) => rest.indexOf('; ' + r + ': '))
-        .filter((i) => i >= 0);
-      failed.set(reason, next.length ? rest.slice(0, Math.min(...next)) : rest);
-    }
+    const colon = line.indexOf(': ');
+    if (colon > 0) failed.set(line.slice(0, colon), line.slice(colon + 2));
+    else failed.set(line, '');
   }
   return failed;
 }
 
 // Every gate with its result: pass, FAIL and the service's words, or (for
-// a dose not yet released) "at release" for those judged only then.
+// a dose not yet released) "at release" for those judged only then. A
+// failing gate this page does not know is shown too, after the others.
 function showGates(failed, judgedAll) {
   const body = $('pharmacy-gates').tBodies[0];
   body.replaceChildren();
-  for (const [reason, checks] of GATES) {
+  const known = new Set(GATES.map(([reason]) => reason));
+  const unknown = [...failed.keys()].filter((reason) => !known.has(reason))
+    .map((reason) => [reason, '']);
+  for (const [reason, checks] of GATES.concat(unknown)) {
     const row = document.createElement('tr');
     let result = 'pass';
     if (failed.has(reason)) result = 'FAIL';
@@ -110,7 +124,7 @@ async function openDose(doseId) {
     `order ${d.orderId}, patient ${d.subjectId}, DIN ${d.din}, ` +
     `product ${d.productCode}, expires ${d.expiresAt || ''}`;
   $('pharmacy-outcome').textContent = '';
-  showGates(failedGates(answer.releaseBlockers), false);
+  showGates(blockingGates(answer.releaseBlockers), false);
   $('pharmacy-dose').hidden = false;
 }
 
@@ -150,7 +164,7 @@ async function release(form) {
   } catch (error) {
     $('pharmacy-outcome').textContent =
       `NOT released: ${error.reason || error.status} — ${error.message}`;
-    const failed = failedGates([error.message]);
+    const failed = failingGates(error.metadata);
     if (failed.size > 0) showGates(failed, true);
   }
   await loadWorklists();
