@@ -99,6 +99,13 @@ AuditService::AuditService(pg::Pool* pool,
                            AuditServiceOptions options)
     : pool_(pool), registry_(registry), options_(std::move(options)) {}
 
+std::vector<ledger::NoteVerifier> AuditService::CheckpointVerifiers() const {
+  std::vector<ledger::NoteVerifier> verifiers = {options_.verifier};
+  verifiers.insert(verifiers.end(), options_.other_verifiers.begin(),
+                   options_.other_verifiers.end());
+  return verifiers;
+}
+
 grpc::Status AuditService::GetCheckpoint(
     grpc::ServerContext* context, const v1::GetCheckpointRequest* request,
     v1::GetCheckpointResponse* response) {
@@ -230,7 +237,7 @@ grpc::Status AuditService::GetEntityHistory(
   input.keys = std::move(keys->keys);
   input.keyring = options_.keyring;
   input.origin = options_.origin;
-  input.checkpoint_verifiers.push_back(options_.verifier);
+  input.checkpoint_verifiers = CheckpointVerifiers();
   // Tie each record to the log: the latest checkpoint and an inclusion
   // proof of every record it covers.
   ledger::LogStore store(**lease);
@@ -280,7 +287,7 @@ grpc::Status AuditService::VerifyLog(
     writer->Write(item);
   };
   absl::StatusOr<StoredLogVerification> verification =
-      VerifyStoredLog(**lease, *registry_, options_.origin, options_.verifier,
+      VerifyStoredLog(**lease, *registry_, options_.origin, CheckpointVerifiers(),
                       &options_.keyring, options_.max_records, options,
                       {request->known_checkpoint_notes().begin(),
                        request->known_checkpoint_notes().end()});

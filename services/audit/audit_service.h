@@ -7,6 +7,7 @@
 #define CELLCHAIN_SERVICES_AUDIT_AUDIT_SERVICE_H_
 
 #include <string>
+#include <vector>
 
 #include "cellchain/audit/v1/audit.grpc.pb.h"
 #include "services/common/pg/pool.h"
@@ -20,6 +21,10 @@ namespace cellchain::audit {
 struct AuditServiceOptions {
   std::string origin;              // the checkpoints' origin line
   ledger::NoteVerifier verifier;   // the sequencer's checkpoint key
+  // Other checkpoint keys whose signature a checkpoint may carry instead: a
+  // rotation's next key and the retired ones (checkpoint_keys.h). Trusted
+  // like `verifier`; only `verifier` is published.
+  std::vector<ledger::NoteVerifier> other_verifiers;
   // The record-signing keys QA trusts (keyring.h): a key registered in the
   // database but not listed here is a finding, and what it signed proves
   // nothing. Required by cellchaind (--audit-keyring).
@@ -58,6 +63,9 @@ class AuditService final : public cellchain::audit::v1::AuditService::Service {
       grpc::ServerWriter<v1::ExportBundleResponse>* writer) override;
 
  private:
+  // options_.verifier, then options_.other_verifiers.
+  std::vector<ledger::NoteVerifier> CheckpointVerifiers() const;
+
   pg::Pool* pool_;
   const ledger::StateRegistry* registry_;
   AuditServiceOptions options_;

@@ -374,7 +374,8 @@ absl::StatusOr<std::vector<ledger::CurrentState>> LoadStates(
 
 absl::StatusOr<StoredLogVerification> VerifyStoredLog(
     pg::Connection& connection, const ledger::StateRegistry& registry,
-    const std::string& origin, const ledger::NoteVerifier& verifier,
+    const std::string& origin,
+    const std::vector<ledger::NoteVerifier>& checkpoint_verifiers,
     const ledger::Keyring* keyring, int max_records,
     const ledger::VerifyOptions& options,
     const std::vector<std::string>& known_checkpoints) {
@@ -389,7 +390,7 @@ absl::StatusOr<StoredLogVerification> VerifyStoredLog(
   ledger::VerifyInput input;
   input.complete = true;
   input.origin = origin;
-  input.checkpoint_verifiers.push_back(verifier);
+  input.checkpoint_verifiers = checkpoint_verifiers;
   CC_ASSIGN_OR_RETURN(LoadedKeys keys, LoadKeys(connection));
   input.keys = std::move(keys.keys);
   input.unreadable_keys = std::move(keys.unreadable);

@@ -83,6 +83,8 @@ absl::StatusOr<std::vector<ledger::CurrentState>> LoadStates(
 // state. `findings` holds the unplaced records' findings first, then the
 // verifier's. `keyring`: the record keys QA trusts (the verifier's
 // VerifyInput::keyring); nullptr takes the database's keys as given.
+// `checkpoint_verifiers`: the checkpoint keys trusted, the current one and
+// those of a rotation (checkpoint_keys.h); a checkpoint signed by any verifies.
 // `known_checkpoints`: signed notes kept outside the database, verified with
 // the stored ones (a log shortened or rewritten since fails against them).
 struct StoredLogVerification {
@@ -92,7 +94,8 @@ struct StoredLogVerification {
 };
 absl::StatusOr<StoredLogVerification> VerifyStoredLog(
     pg::Connection& connection, const ledger::StateRegistry& registry,
-    const std::string& origin, const ledger::NoteVerifier& verifier,
+    const std::string& origin,
+    const std::vector<ledger::NoteVerifier>& checkpoint_verifiers,
     const ledger::Keyring* keyring, int max_records,
     const ledger::VerifyOptions& options = {},
     const std::vector<std::string>& known_checkpoints = {});

@@ -2,7 +2,10 @@
 // with database superuser rights would (triggers bypassed), must be found by
 // the server-side verification QA runs (VerifyStoredLog, the same code as
 // AuditService.VerifyLog) and named: which check, which record or entity.
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -10,8 +13,10 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "gtest/gtest.h"
+#include "services/audit/checkpoint_keys.h"
 #include "services/audit/record_store.h"
 #include "services/common/pg/pool.h"
+#include "services/common/status/status.h"
 #include "services/common/testing/test_database.h"
 #include "services/ledger/append_testing.h"
 #include "services/ledger/keyring.h"
@@ -102,11 +107,22 @@ class TamperTest : public ::testing::Test {
     }
     auto sequencer_key = crypto::Ed25519PrivateKey::Generate();
     ASSERT_TRUE(sequencer_key.ok());
+    auto pem = sequencer_key->ToPem();
+    ASSERT_TRUE(pem.ok());
+    sequencer_key_pem_ = *pem;
+    std::vector<crypto::Ed25519PrivateKey> keys;
+    keys.push_back(*std::move(sequencer_key));
+    StartSequencer(std::move(keys));
+  }
+
+  // Replaces the sequencer by one signing with `keys` and integrates.
+  void StartSequencer(std::vector<crypto::Ed25519PrivateKey> keys) {
+    if (sequencer_ != nullptr) sequencer_->Stop();
     ledger::SequencerOptions options;
     options.conninfo = db_->ConninfoAs("cellchain_audit");
     options.keyring = keyring_;
-    auto sequencer = ledger::Sequencer::Create(std::move(options),
-                                               *std::move(sequencer_key));
+    auto sequencer =
+        ledger::Sequencer::Create(std::move(options), std::move(keys));
     ASSERT_TRUE(sequencer.ok()) << sequencer.status();
     sequencer_ = *std::move(sequencer);
     Integrate();
@@ -172,12 +188,18 @@ class TamperTest : public ::testing::Test {
   // `known`: checkpoint notes QA kept outside the database.
   std::vector<ledger::Finding> Verify(
       const std::vector<std::string>& known = {}) {
+    return VerifyWith(sequencer_->verifiers(), known);
+  }
+  // The same, trusting the checkpoint keys `verifiers`.
+  std::vector<ledger::Finding> VerifyWith(
+      const std::vector<ledger::NoteVerifier>& verifiers,
+      const std::vector<std::string>& known = {}) {
     auto connection = pg::Connection::Open(db_->ConninfoAs("cellchain_audit"));
     EXPECT_TRUE(connection.ok()) << connection.status();
     if (!connection.ok()) return {};
     auto verification = VerifyStoredLog(
-        *connection, registry_, ledger::kDefaultCheckpointOrigin,
-        sequencer_->verifier(), &keyring_, 1000000, {}, known);
+        *connection, registry_, ledger::kDefaultCheckpointOrigin, verifiers,
+        &keyring_, 1000000, {}, known);
     EXPECT_TRUE(verification.ok()) << verification.status();
     return verification.ok() ? verification->findings
                              : std::vector<ledger::Finding>{};
@@ -236,6 +258,7 @@ class TamperTest : public ::testing::Test {
   std::unique_ptr<pg::Pool> pool_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<ledger::Sequencer> sequencer_;
+  std::string sequencer_key_pem_;  // the first sequencer's key
   ledger::Keyring keyring_;  // QA's: the widgets service's key
   std::string service_role_;
   ledger::StateRegistry registry_;
@@ -545,6 +568,92 @@ TEST_F(TamperTest, RowChangedBehindTheApplicationsBackIsFound) {
                   .ok());
   std::vector<ledger::Finding> findings = Verify();
   EXPECT_TRUE(Names(findings, "CURRENT_STATE", "", "W2")) << Describe(findings);
+}
+
+// Rotating the checkpoint key the way docs/operations.md says (decision
+// 0021), with the signing-key directory cellchaind reads: first the next key
+// beside the current one (every checkpoint signed by both), then the old one
+// retired. Every checkpoint of the log, and one QA saved before the
+// rotation, still verifies with the keys the directory lists; a server that
+// trusted only the new key would report the old checkpoints.
+TEST_F(TamperTest, ACheckpointKeyRotationKeepsEveryCheckpointVerifying) {
+  const std::string dir = ::testing::TempDir() + "/checkpoint_keys_" +
+                          std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << text;
+  };
+  auto write_pair = [&](const std::string& stem,
+                        const crypto::Ed25519PrivateKey& key) {
+    write(stem + ".key", *key.ToPem());
+    write(stem + ".pub", *key.PublicKeyPem());
+  };
+  auto old_key = crypto::Ed25519PrivateKey::FromPem(sequencer_key_pem_);
+  ASSERT_TRUE(old_key.ok());
+  write_pair("sequencer", *old_key);
+  const ledger::NoteVerifier old_verifier = sequencer_->verifier();
+  ASSERT_TRUE(sequencer_->state().last_checkpoint.has_value());
+  const std::string saved = sequencer_->state().last_checkpoint->note;
+  const std::string origin = ledger::kDefaultCheckpointOrigin;
+  auto start_from_dir = [&] {
+    auto keys = ReadCheckpointSigningKeys(dir);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    StartSequencer(*std::move(keys));
+  };
+  auto latest_verifies_with = [&](const ledger::NoteVerifier& verifier) {
+    std::vector<ledger::NoteVerifier> only = {verifier};
+    return ledger::VerifyCheckpoint(sequencer_->state().last_checkpoint->note,
+                                    origin, only)
+        .status();
+  };
+
+  // 1. The next key beside the current one: both sign.
+  auto new_key = crypto::Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(new_key.ok());
+  write_pair("sequencer.next", *new_key);
+  auto new_verifier = ledger::NoteVerifier::Create(origin,
+                                                   new_key->public_key());
+  ASSERT_TRUE(new_verifier.ok());
+  Change("W0", "during the rotation");
+  start_from_dir();
+  EXPECT_TRUE(latest_verifies_with(old_verifier).ok());
+  EXPECT_TRUE(latest_verifies_with(*new_verifier).ok());
+  auto transition = ReadCheckpointKeys(dir, origin);
+  ASSERT_TRUE(transition.ok()) << transition.status();
+  EXPECT_EQ(transition->current.KeyString(), old_verifier.KeyString());
+  ASSERT_EQ(transition->others.size(), 1u);
+  EXPECT_EQ(transition->others[0].KeyString(), new_verifier->KeyString());
+  EXPECT_THAT(VerifyWith(transition->All(), {saved}), IsEmpty());
+
+  // 2. The old key retired: the next one becomes the current, alone.
+  std::filesystem::rename(dir + "/sequencer.pub",
+                          dir + "/sequencer.retired-1.pub");
+  std::filesystem::remove(dir + "/sequencer.key");
+  std::filesystem::rename(dir + "/sequencer.next.pub", dir + "/sequencer.pub");
+  std::filesystem::rename(dir + "/sequencer.next.key", dir + "/sequencer.key");
+  Change("W1", "after the rotation");
+  start_from_dir();
+  EXPECT_EQ(ReasonOf(latest_verifies_with(old_verifier)),
+            ledger::kReasonNoteNotSigned);
+  EXPECT_TRUE(latest_verifies_with(*new_verifier).ok());
+  auto after = ReadCheckpointKeys(dir, origin);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->current.KeyString(), new_verifier->KeyString());
+  ASSERT_EQ(after->others.size(), 1u);
+  EXPECT_EQ(after->others[0].KeyString(), old_verifier.KeyString());
+  EXPECT_THAT(VerifyWith(after->All(), {saved}), IsEmpty());
+
+  // What breaks without the retired key: the checkpoints signed before the
+  // rotation (and the one QA saved) no longer verify.
+  std::vector<ledger::Finding> new_only = VerifyWith({*new_verifier}, {saved});
+  ASSERT_FALSE(new_only.empty());
+  for (const ledger::Finding& finding : new_only) {
+    EXPECT_EQ(ledger::CheckName(finding.check), "CHECKPOINT_SIGNATURE")
+        << Describe(new_only);
+    EXPECT_THAT(finding.message, HasSubstr("no signature by a trusted key"));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

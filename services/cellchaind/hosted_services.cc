@@ -18,6 +18,7 @@
 #include "cellchain_qc_migrations.h"
 #include "cellchain_system_migrations.h"
 #include "services/audit/audit_service.h"
+#include "services/audit/checkpoint_keys.h"
 #include "services/clinical/clinical_service.h"
 #include "services/clinical/direct_doses.h"
 #include "services/common/crypto/crypto.h"
@@ -154,12 +155,10 @@ class AuditModule final : public Module {
       return InvalidField("signing-key-dir",
                           "required to host audit (sequencer.key/.pub)");
     }
+    // The current checkpoint key, and a rotation's next and retired ones.
     CC_ASSIGN_OR_RETURN(
-        crypto::Ed25519PublicKey public_key,
-        crypto::Ed25519PublicKey::FromPemFile(keys + "/sequencer.pub"));
-    CC_ASSIGN_OR_RETURN(
-        ledger::NoteVerifier verifier,
-        ledger::NoteVerifier::Create(options.checkpoint_origin, public_key));
+        audit::CheckpointKeys checkpoint_keys,
+        audit::ReadCheckpointKeys(keys, options.checkpoint_origin));
     if (options.keyring_file.empty()) {
       return InvalidField("keyring",
                           "required to host audit: the record-signing keys "
@@ -169,13 +168,8 @@ class AuditModule final : public Module {
                         ledger::Keyring::FromFile(options.keyring_file));
     std::unique_ptr<ledger::Sequencer> sequencer;
     if (options.run_sequencer) {
-      CC_ASSIGN_OR_RETURN(
-          crypto::Ed25519PrivateKey key,
-          crypto::Ed25519PrivateKey::FromPemFile(keys + "/sequencer.key"));
-      if (key.PublicKeyRaw() != public_key.Raw()) {
-        return InvalidField("signing-key-dir",
-                            "sequencer.key and sequencer.pub do not match");
-      }
+      CC_ASSIGN_OR_RETURN(std::vector<crypto::Ed25519PrivateKey> signing_keys,
+                          audit::ReadCheckpointSigningKeys(keys));
       ledger::SequencerOptions sequencer_options;
       sequencer_options.conninfo =
           absl::StrCat(options.pg_conninfo, " user=cellchain_audit");
@@ -183,12 +177,13 @@ class AuditModule final : public Module {
       sequencer_options.keyring = keyring;
       CC_ASSIGN_OR_RETURN(
           sequencer, ledger::Sequencer::Create(std::move(sequencer_options),
-                                               std::move(key)));
+                                               std::move(signing_keys)));
     }
     return std::unique_ptr<AuditModule>(new AuditModule(
         std::move(pool), std::move(sequencer), shared,
         audit::AuditServiceOptions{.origin = options.checkpoint_origin,
-                                   .verifier = std::move(verifier),
+                                   .verifier = checkpoint_keys.current,
+                                   .other_verifiers = checkpoint_keys.others,
                                    .keyring = std::move(keyring)}));
   }
 

@@ -60,8 +60,9 @@ struct HostOptions {
   std::chrono::milliseconds pool_wait{2000};
   std::string version;
   // <service>.key / .pub Ed25519 keys (the dev PKI's DIR/signing); the
-  // audit module reads sequencer.key (when it runs a sequencer) or
-  // sequencer.pub.
+  // audit module reads sequencer.pub (and sequencer.key when it runs a
+  // sequencer), with a checkpoint key rotation's sequencer.next.* and
+  // sequencer.retired-*.pub (services/audit/checkpoint_keys.h).
   std::string signing_key_dir;
   std::string checkpoint_origin = "cellchain.local/audit";
   // The keyring file of the record-signing keys QA trusts (required to

@@ -47,6 +47,16 @@ absl::Status CheckPositive(absl::Duration duration, std::string_view name) {
 
 absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Create(
     SequencerOptions options, crypto::Ed25519PrivateKey key) {
+  std::vector<crypto::Ed25519PrivateKey> keys;
+  keys.push_back(std::move(key));
+  return Create(std::move(options), std::move(keys));
+}
+
+absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Create(
+    SequencerOptions options, std::vector<crypto::Ed25519PrivateKey> keys) {
+  if (keys.empty()) {
+    return InvalidField("keys", "the sequencer needs a checkpoint key");
+  }
   if (options.conninfo.empty()) {
     return InvalidField("conninfo", "the sequencer needs a conninfo");
   }
@@ -69,17 +79,33 @@ absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Create(
                         "once a second while records arrive");
   }
   CC_ASSIGN_OR_RETURN(Admission admission, Admission::Create(options.keyring));
-  CC_ASSIGN_OR_RETURN(NoteSigner signer,
-                      NoteSigner::Create(options.origin, std::move(key)));
+  std::vector<NoteSigner> signers;
+  std::set<std::string> public_keys;
+  for (crypto::Ed25519PrivateKey& key : keys) {
+    if (!public_keys.insert(key.PublicKeyRaw()).second) {
+      return InvalidField("keys", "the same checkpoint key is given twice");
+    }
+    CC_ASSIGN_OR_RETURN(NoteSigner signer,
+                        NoteSigner::Create(options.origin, std::move(key)));
+    signers.push_back(std::move(signer));
+  }
   return std::unique_ptr<Sequencer>(new Sequencer(
-      std::move(options), std::move(signer), std::move(admission)));
+      std::move(options), std::move(signers), std::move(admission)));
 }
 
-Sequencer::Sequencer(SequencerOptions options, NoteSigner signer,
+Sequencer::Sequencer(SequencerOptions options, std::vector<NoteSigner> signers,
                      Admission admission)
     : options_(std::move(options)),
-      signer_(std::move(signer)),
+      signers_(std::move(signers)),
       admission_(std::move(admission)) {}
+
+std::vector<NoteVerifier> Sequencer::verifiers() const {
+  std::vector<NoteVerifier> verifiers;
+  for (const NoteSigner& signer : signers_) {
+    verifiers.push_back(signer.verifier());
+  }
+  return verifiers;
+}
 
 Sequencer::~Sequencer() { Stop(); }
 
@@ -262,8 +288,8 @@ absl::Status Sequencer::TakeOver() {
                        HashHex(checkpoint.root),
                        " but the stored tree hashes give ", HashHex(root)));
     }
-    // The row and its signed note must say the same; and a signature by our
-    // own key must hold (an older sequencer key cannot be checked here).
+    // The row and its signed note must say the same; and a signature by one
+    // of our own keys must hold (a retired key cannot be checked here).
     absl::StatusOr<Note> note = ParseNote(checkpoint.note);
     absl::StatusOr<Checkpoint> parsed =
         note.ok() ? ParseCheckpoint(note->text)
@@ -285,20 +311,13 @@ absl::Status Sequencer::TakeOver() {
                        " states size ", parsed->size, " and root ",
                        HashHex(parsed->root), ", not its row's"));
     }
-    for (const NoteSignature& signature : note->signatures) {
-      if (signature.name != signer_.name() ||
-          signature.key_id != signer_.key_id()) {
-        continue;
-      }
-      NoteVerifier verifier = signer_.verifier();
-      absl::StatusOr<VerifiedNote> verified = VerifyNote(
-          checkpoint.note, std::span<const NoteVerifier>(&verifier, 1));
-      if (!verified.ok()) {
-        return Inconsistent(
-            absl::StrCat("the signature of checkpoint ", checkpoint.tree_size,
-                         " does not verify: ", verified.status().message()));
-      }
-      break;
+    const std::vector<NoteVerifier> ours = verifiers();
+    absl::StatusOr<VerifiedNote> verified = VerifyNote(checkpoint.note, ours);
+    // Not signed by any of ours (a checkpoint of a retired key): left alone.
+    if (!verified.ok() && ReasonOf(verified.status()) != kReasonNoteNotSigned) {
+      return Inconsistent(
+          absl::StrCat("the signature of checkpoint ", checkpoint.tree_size,
+                       " does not verify: ", verified.status().message()));
     }
   }
 
@@ -345,7 +364,10 @@ absl::StatusOr<SignedCheckpoint> Sequencer::Sign(
   checkpoint.origin = options_.origin;
   checkpoint.size = frontier.size();
   checkpoint.root = frontier.Root();
-  CC_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(checkpoint, signer_));
+  CC_ASSIGN_OR_RETURN(std::string text, FormatCheckpoint(checkpoint));
+  std::vector<const NoteSigner*> signers;
+  for (const NoteSigner& signer : signers_) signers.push_back(&signer);
+  CC_ASSIGN_OR_RETURN(std::string note, SignNote(text, signers));
   return SignedCheckpoint{checkpoint.size, checkpoint.root, std::move(note)};
 }
 

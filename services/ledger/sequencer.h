@@ -26,8 +26,9 @@
 // logging an error and releasing the lock, when they disagree: a checkpoint
 // of a size the log does not reach, a checkpoint whose stored root is not the
 // root recomputed from the stored hashes at its size, or whose note does not
-// match its row, names another origin, or carries a signature by this
-// sequencer's key that does not verify. It retries after rejoin_delay.
+// match its row, names another origin, or carries a signature by one of this
+// sequencer's keys that does not verify (a signature by another key, such as
+// a retired checkpoint key, cannot be checked here and is left alone). It retries after rejoin_delay.
 //
 // Batches. The leader loops: in ONE transaction it takes up to batch_size
 // pending rows in seq order, gives them the contiguous indexes from the tree
@@ -44,7 +45,9 @@
 // Checkpoints. After integrating, when the tree is larger than the last
 // checkpoint and checkpoint_interval has passed since it was signed, the
 // leader signs a C2SP checkpoint ("<origin>\n<size>\n<base64 root>\n", key
-// name = origin) and inserts it with the batch, or alone when the log is
+// name = origin) with each of its checkpoint keys, one signature line each
+// (several during a checkpoint key's rotation, decision 0021), and inserts it
+// with the batch, or alone when the log is
 // idle. A new leader signs at its first chance (a predecessor may have died
 // between a batch and its checkpoint), and Stop() signs what is integrated
 // but not yet signed. With the defaults a committed record is in a signed
@@ -185,6 +188,14 @@ class Sequencer {
   //   that is not positive, checkpoint_interval above 1 s.
   static absl::StatusOr<std::unique_ptr<Sequencer>> Create(
       SequencerOptions options, crypto::Ed25519PrivateKey key);
+  // Every checkpoint is signed by each of `keys`, in this order: during a
+  // rotation of the checkpoint key (decision 0021) the current key and the
+  // next (sequencer.key, sequencer.next.key), so that a verifier trusting
+  // either accepts it. The first is the one verifier() names.
+  // INVALID_ARGUMENT as above, or no key or the same key twice (field
+  // "keys").
+  static absl::StatusOr<std::unique_ptr<Sequencer>> Create(
+      SequencerOptions options, std::vector<crypto::Ed25519PrivateKey> keys);
 
   Sequencer(const Sequencer&) = delete;
   Sequencer& operator=(const Sequencer&) = delete;
@@ -202,14 +213,17 @@ class Sequencer {
 
   SequencerState state() const;
 
-  // The key that verifies this sequencer's checkpoints.
-  const NoteVerifier& verifier() const { return signer_.verifier(); }
+  // The (first) key that verifies this sequencer's checkpoints.
+  const NoteVerifier& verifier() const { return signers_.front().verifier(); }
   // Its verifier key string ("<origin>+<key id>+<base64>"), for the audit
   // service to publish.
-  std::string verifier_key() const { return signer_.verifier().KeyString(); }
+  std::string verifier_key() const { return verifier().KeyString(); }
+  // Every key whose signature this sequencer's checkpoints carry.
+  std::vector<NoteVerifier> verifiers() const;
 
  private:
-  Sequencer(SequencerOptions options, NoteSigner signer, Admission admission);
+  Sequencer(SequencerOptions options, std::vector<NoteSigner> signers,
+            Admission admission);
 
   void Run();
   // Waits up to `duration`, returning early (true) when Stop() was called.
@@ -237,7 +251,7 @@ class Sequencer {
   void RecordError(const absl::Status& status);
 
   const SequencerOptions options_;
-  const NoteSigner signer_;
+  const std::vector<NoteSigner> signers_;  // never empty
   const Admission admission_;
 
   // Owned by the loop thread.
