@@ -11,6 +11,7 @@
 #include "services/common/status/status.h"
 #include "services/dose/dose_internal.h"
 #include "services/dose/store.h"
+#include "services/ledger/record_read.h"
 #include "services/ledger/recorder.h"
 
 namespace cellchain::dose {
@@ -37,6 +38,22 @@ std::vector<audit::v1::Isbt128Identifier> IdentifiersOf(const v1::Dose& dose) {
           Identifier("product_code", dose.product_code()),
           Identifier("expiration", dose.expiration()),
           Identifier("chain_of_identity", dose.chain_of_identity())};
+}
+
+absl::StatusOr<v1::Dose> RecordDose(
+    ledger::Recorder& audit, std::string action, const v1::Dose& identifying,
+    std::string reason,
+    std::optional<common::v1::SignatureManifestation> signature) {
+  const std::string& id = identifying.dose_id();
+  return ledger::RecordRead<v1::Dose>(
+      audit,
+      {.action = std::move(action),
+       .entity_type = "dose",
+       .entity_id = id,
+       .reason = std::move(reason),
+       .isbt128 = IdentifiersOf(identifying),
+       .signature = std::move(signature)},
+      DoseRead(id), [&](const pg::Result& r) { return DoseFromRead(r, id); });
 }
 
 std::string IdentifyingContext(std::string_view subject_id,

@@ -8,6 +8,7 @@
 #ifndef CELLCHAIN_SERVICES_DOSE_DOSE_INTERNAL_H_
 #define CELLCHAIN_SERVICES_DOSE_DOSE_INTERNAL_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "services/common/auth/principal.h"
 #include "services/common/auth/signatures.h"
 #include "services/dose/reasons.h"
+#include "services/ledger/recorder.h"
 
 namespace cellchain::dose {
 
@@ -27,6 +29,17 @@ inline constexpr int kMaxList = 500;
 // The dose's ISBT 128 identifiers as an audit record's: din,
 // product_code, expiration, chain_of_identity.
 std::vector<audit::v1::Isbt128Identifier> IdentifiersOf(const v1::Dose& dose);
+
+// Appends the record of `action` on dose `dose_id`, with the dose's
+// ISBT 128 identifiers (`identifying`'s), `reason` and `signature`, the
+// dose read as it now is in the record's own round trip
+// (ledger::RecordRead: the change's deferred UPDATE, sent before the read,
+// is in it); returns the dose read. Errors as ledger::RecordRead's.
+absl::StatusOr<v1::Dose> RecordDose(
+    ledger::Recorder& audit, std::string action, const v1::Dose& identifying,
+    std::string reason = "",
+    std::optional<common::v1::SignatureManifestation> signature =
+        std::nullopt);
 
 // `signature` checked and made for /<service>/`method`
 // (SignAs(*signatures_, caller, request.signature(), meaning, "Method",

@@ -180,18 +180,15 @@ absl::StatusOr<v1::IssueDoseResponse> Dose::IssueDose(
                                " cancelled: issue with a new request id"));
             }
             started_handoff_id = h.handoff_id();
-            CC_RETURN_IF_ERROR(
-                tx.Exec(kUpdateIssued,
-                        {locked.dose_id(), h.handoff_id(),
-                         static_cast<int>(v1::DOSE_STATE_ISSUED)})
-                    .status());
+            // The UPDATE travels with the record's round trip, before the
+            // dose's read.
+            tx.Defer({kUpdateIssued,
+                      {locked.dose_id(), h.handoff_id(),
+                       static_cast<int>(v1::DOSE_STATE_ISSUED)}});
             CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
-                                LoadDose(tx, locked.dose_id()));
+                                RecordDose(audit, "dose.issue", locked));
             response.set_handoff_id(h.handoff_id());
-            return audit
-                .Append("dose.issue", "dose", locked.dose_id(), response.dose(),
-                        "", IdentifiersOf(locked))
-                .status();
+            return absl::OkStatus();
           });
   // A refusal after the handoff started (nothing of the dose's own is left
   // to judge then, but the record's append can refuse) sends the bag back
@@ -252,17 +249,13 @@ absl::StatusOr<v1::ReturnDoseResponse> Dose::ReturnDose(
         accept.set_condition(request.condition());
         accept.set_seal_intact(request.seal_intact());
         CC_RETURN_IF_ERROR(items_->AcceptHandoff(caller, accept).status());
-        CC_RETURN_IF_ERROR(
-            tx.Exec(kUpdateReturned,
-                    {locked.dose_id(), request.context().reason(),
-                     static_cast<int>(v1::DOSE_STATE_RETURNED)})
-                .status());
+        tx.Defer({kUpdateReturned,
+                  {locked.dose_id(), request.context().reason(),
+                   static_cast<int>(v1::DOSE_STATE_RETURNED)}});
         CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
-                            LoadDose(tx, locked.dose_id()));
-        return audit
-            .Append("dose.return", "dose", locked.dose_id(), response.dose(),
-                    request.context().reason(), IdentifiersOf(locked))
-            .status();
+                            RecordDose(audit, "dose.return", locked,
+                                       request.context().reason()));
+        return absl::OkStatus();
       });
 }
 

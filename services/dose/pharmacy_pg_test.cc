@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/status/status.h"
+#include "services/common/testing/round_trips.h"
 #include "services/common/testing/status_matchers.h"
 #include "services/custody/reasons.h"
 #include "services/dose/dose_test_fixture.h"
@@ -178,6 +179,65 @@ class PharmacyTest : public DoseTest {
   std::unique_ptr<Dose> pharmacy_dose_;
   absl::Status lost_;
 };
+
+// How many round trips to dose's database each pharmacy write of the wide
+// load mix takes (tests/load MIX=wide: the pharmacist releases a dose,
+// issues it to the cath lab, and takes it back unused). On a busy server
+// each round trip is a wait of the handler's thread (issue 13,
+// docs/performance.md "The analysts' and the pharmacist's writes,
+// statement by statement"); a change that adds one fails here.
+TEST_F(PharmacyTest, ThePharmacistsWritesTakeTheirBudgetOfRoundTrips) {
+  v1::Dose dose = VerifiedDose();
+  // dose on one connection, so that every statement is on the traced one
+  // (custody, qc's port and the signatures' checks have their own).
+  pharmacy_dose_.reset();
+  dose_.reset();
+  CC_ASSERT_OK_AND_ASSIGN(pool_, ServicePool("dose", 1));
+  DoseOptions options;
+  options.clock = &clock_;
+  dose_ = std::make_unique<Dose>(pool_.get(), ledger_.get(), &*cipher_,
+                                 identity_.get(), &lots_, &materials_,
+                                 items_.get(), options);
+  PGconn* conn = nullptr;
+  {
+    CC_ASSERT_OK_AND_ASSIGN(pg::Pool::Lease lease, pool_->Acquire());
+    conn = lease->get();
+  }
+  testing::RoundTripCounter trips(conn);
+
+  CC_ASSERT_OK_AND_ASSIGN(auto released, ReleaseAs(Release(dose)));
+  EXPECT_EQ(released.dose().state(), v1::DOSE_STATE_RELEASED);
+  // The claim of the request id with BEGIN; the dose's lock; segregation
+  // of duties (the dose's records); the lot's latest record and the
+  // patient; the UPDATE (deferred) with the record's lock, head and the
+  // dose's read; the record's INSERT and the response with COMMIT.
+  EXPECT_EQ(trips.Take(), 6);
+
+  CC_ASSERT_OK_AND_ASSIGN(auto issued, dose_->IssueDose(phil_, Issue(dose)));
+  EXPECT_EQ(issued.dose().state(), v1::DOSE_STATE_ISSUED);
+  // Claim; the dose's lock (then custody's handoff); the UPDATE with the
+  // record's round trip; COMMIT.
+  EXPECT_EQ(trips.Take(), 4);
+
+  CC_ASSERT_OK(AcceptAtCathLab(dose, issued.handoff_id()));
+  CC_ASSERT_OK(HandBackToPharmacy(dose).status());
+  EXPECT_EQ(trips.Take(), 0);  // custody's, on custody's connections
+
+  CC_ASSERT_OK_AND_ASSIGN(
+      auto returned,
+      dose_->ReturnDose(phil_, Return(dose, "", "infusion postponed")));
+  EXPECT_EQ(returned.dose().state(), v1::DOSE_STATE_RETURNED);
+  // As the issue (custody's acceptance between the lock and the UPDATE).
+  EXPECT_EQ(trips.Take(), 4);
+
+  EXPECT_THAT(History("dose", dose.dose_id()),
+              ElementsAre("dose.prepare by tina PERFORMED",
+                          "dose.count by tina PERFORMED",
+                          "dose.verify by tom VERIFIED",
+                          "dose.release by phil RELEASED", "dose.issue by phil",
+                          "dose.return by phil"));
+  ExpectEverySnapshotMatchesItsRow();
+}
 
 TEST_F(PharmacyTest, AnIssueWhoseHandoffAnswerWasLostCompletesOnRetry) {
   v1::Dose dose = ReleasedDose();

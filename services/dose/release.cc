@@ -132,15 +132,24 @@ absl::StatusOr<ReleaseFacts> Dose::Gather(Executor& executor,
                                           pg::Transaction* tx) {
   ReleaseFacts facts;
   CC_ASSIGN_OR_RETURN(qc::v1::Lot lot, lots_->GetLot(dose.lot_id()));
+  v1::Patient patient;
   if (tx != nullptr) {
+    // The lot's latest record (ledger::RequireAudited's) and the patient
+    // in one round trip; the lot is judged first.
+    const pg::Statement reads[] = {
+        ledger::LatestRecordStatement("qc_lot", lot.lot_id()),
+        PatientRead(dose.subject_id())};
+    CC_ASSIGN_OR_RETURN(std::vector<pg::Result> read,
+                        tx->ExecPipeline(reads));
     CC_RETURN_IF_ERROR(
-        ledger::RequireAudited(*tx, "qc_lot", lot.lot_id(), lot));
+        ledger::CheckAudited(read[0], "qc_lot", lot.lot_id(), lot));
+    CC_ASSIGN_OR_RETURN(patient, PatientFromRead(read[1], dose.subject_id()));
+  } else {
+    CC_ASSIGN_OR_RETURN(patient, LoadPatient(executor, dose.subject_id()));
   }
   facts.lot_state = lot.state();
   facts.pending_test_codes.assign(lot.pending_test_codes().begin(),
                                   lot.pending_test_codes().end());
-  CC_ASSIGN_OR_RETURN(v1::Patient patient,
-                      LoadPatient(executor, dose.subject_id()));
   facts.ordered = {patient.subject_id(), patient.date_of_birth(),
                    patient.initials()};
   custody::v1::GetItemRequest get;
@@ -210,14 +219,12 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
             if (facts.lot_state == qc::v1::LOT_STATE_CONDITIONALLY_RELEASED) {
               acknowledged = facts.pending_test_codes;
             }
-            CC_RETURN_IF_ERROR(
-                tx.Exec(kUpdateReleased,
-                        {dose.dose_id(), signature.actor.user_id(),
-                         pg::TextArray(acknowledged),
-                         static_cast<int>(v1::DOSE_STATE_RELEASED)})
-                    .status());
-            CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
-                                LoadDose(tx, dose.dose_id()));
+            // The UPDATE travels with the record's round trip, before the
+            // dose's read.
+            tx.Defer({kUpdateReleased,
+                      {dose.dose_id(), signature.actor.user_id(),
+                       pg::TextArray(acknowledged),
+                       static_cast<int>(v1::DOSE_STATE_RELEASED)}});
             // The order sheet the pharmacist released against.
             std::string reason =
                 absl::StrCat("order sheet ", request.order_id());
@@ -227,10 +234,11 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
                               "acknowledged: ",
                               absl::StrJoin(acknowledged, ", "));
             }
-            return audit
-                .Append("dose.release", "dose", dose.dose_id(), response.dose(),
-                        reason, IdentifiersOf(dose), signature.manifestation)
-                .status();
+            CC_ASSIGN_OR_RETURN(
+                *response.mutable_dose(),
+                RecordDose(audit, "dose.release", dose, std::move(reason),
+                           signature.manifestation));
+            return absl::OkStatus();
           });
   if (!released.ok() && IsGate(ReasonOf(released.status()))) {
     // The refusal of a safety gate is audited, in its own transaction.

@@ -190,6 +190,25 @@ absl::StatusOr<std::vector<v1::Dose>> ListDoses(
        after_micros, after_id});
 }
 
+pg::Statement PatientRead(const std::string& subject_id) {
+  return {PatientSelect() + kWherePatient, {subject_id}};
+}
+
+absl::StatusOr<v1::Patient> PatientFromRead(const pg::Result& read,
+                                            const std::string& subject_id) {
+  return kRows.First<v1::Patient>(read, subject_id, "patient",
+                                  kReasonPatientNotFound);
+}
+
+pg::Statement DoseRead(const std::string& id) {
+  return {DoseSelect() + kWhereDose, {id}};
+}
+
+absl::StatusOr<v1::Dose> DoseFromRead(const pg::Result& read,
+                                      const std::string& id) {
+  return kRows.First<v1::Dose>(read, id, "dose", kReasonDoseNotFound);
+}
+
 // The loaders for both executors the service uses.
 #define CELLCHAIN_DOSE_LOADERS(Executor)                                      \
   template absl::StatusOr<v1::Patient> LoadPatient(Executor&,                 \

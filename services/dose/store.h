@@ -61,6 +61,17 @@ template <typename Executor>
 absl::StatusOr<std::vector<v1::Dose>> LoadDosesOfOrder(
     Executor& executor, const std::string& order_id);
 
+// ---- Reads for a pipeline, so that a change sends them in one round trip
+// with others (issue 13: on a busy server each round trip is a wait of the
+// handler's thread). Each statement reads what its loader above reads; its
+// FromRead reads the result, with the loader's errors.
+pg::Statement PatientRead(const std::string& subject_id);
+absl::StatusOr<v1::Patient> PatientFromRead(const pg::Result& read,
+                                            const std::string& subject_id);
+pg::Statement DoseRead(const std::string& id);
+absl::StatusOr<v1::Dose> DoseFromRead(const pg::Result& read,
+                                      const std::string& id);
+
 // Where a page of a worklist ends: the last dose's expiry (µs since the
 // epoch) and id, in the worklist's order.
 struct WorklistCursor {
