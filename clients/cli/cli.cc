@@ -141,6 +141,22 @@ bool ReadWholeFlag(const std::string& command, const char* flag,
   return false;
 }
 
+bool ParseEnumNumber(const std::string& command, const char* flag,
+                     const std::string& text,
+                     const google::protobuf::EnumDescriptor* values,
+                     std::string_view prefix, int* out) {
+  const google::protobuf::EnumValueDescriptor* value =
+      text.empty()
+          ? nullptr
+          : values->FindValueByName(std::string(prefix) + EnumWord(text));
+  if (value != nullptr && value->number() != 0) {
+    *out = value->number();
+    return true;
+  }
+  Fail(command, absl::StrCat("--", flag, ": ", EnumChoices(values, prefix)), 2);
+  return false;
+}
+
 bool ParseNumber(const std::string& text, double* out) {
   return absl::SimpleAtod(text, out) && std::isfinite(*out);
 }

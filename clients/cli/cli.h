@@ -24,6 +24,7 @@
 #include "clients/cli/options.h"
 #include "clients/cli/table.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/generated_enum_reflection.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "services/common/config/config.h"
@@ -114,6 +115,30 @@ bool ReadNumberFlag(const std::string& command, const char* flag,
 // A whole number (an int32).
 bool ReadWholeFlag(const std::string& command, const char* flag,
                    const std::string& text, int32_t* out);
+
+// The value of an enum's flag as a person types it ("dose-bag" for
+// ITEM_TYPE_DOSE_BAG, `prefix` left out; ParseEnumName) into `out`. Unlike
+// the readers above it refuses an empty `text` too (a command tests an
+// optional flag for empty first): prints "cellchain: <command>: --<flag>:
+// <the enum's values>" (EnumChoices) and returns false, the command then
+// exiting 2.
+bool ParseEnumNumber(const std::string& command, const char* flag,
+                     const std::string& text,
+                     const google::protobuf::EnumDescriptor* values,
+                     std::string_view prefix, int* out);
+template <typename Enum>
+bool ParseEnumFlag(const std::string& command, const char* flag,
+                   const std::string& text, std::string_view prefix,
+                   Enum* out) {
+  int number = 0;
+  if (!ParseEnumNumber(command, flag, text,
+                       google::protobuf::GetEnumDescriptor<Enum>(), prefix,
+                       &number)) {
+    return false;
+  }
+  *out = static_cast<Enum>(number);
+  return true;
+}
 
 // A finite number as typed (35, 0.25, 2.5e6) into `out`; false for any other
 // text, "inf" and "nan" among them.

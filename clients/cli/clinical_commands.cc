@@ -204,18 +204,12 @@ int Infuse(Channel channel, const ClinicalOptions& o) {
   }
   d->set_volume_infused_ml(volume);
   v1::Route route = v1::ROUTE_UNSPECIFIED;
-  if (!ParseEnumName(o.route, "ROUTE_", &v1::Route_Parse, &route)) {
-    return Fail(command,
-                "--route: " + EnumChoices(v1::Route_descriptor(), "ROUTE_"), 2);
-  }
+  if (!ParseEnumFlag(command, "route", o.route, "ROUTE_", &route)) return 2;
   d->set_route(route);
   v1::CoronaryArtery artery = v1::CORONARY_ARTERY_UNSPECIFIED;
-  if (!ParseEnumName(o.artery, "CORONARY_ARTERY_", &v1::CoronaryArtery_Parse,
+  if (!ParseEnumFlag(command, "artery", o.artery, "CORONARY_ARTERY_",
                      &artery)) {
-    return Fail(command,
-                "--artery: " + EnumChoices(v1::CoronaryArtery_descriptor(),
-                                           "CORONARY_ARTERY_"),
-                2);
+    return 2;
   }
   d->set_artery(artery);
   int32_t french = 0;
@@ -277,11 +271,8 @@ int DisposeUnused(Channel channel, const ClinicalOptions& o) {
   *request.mutable_context() = NewRequestContext(o);
   request.set_infusion_id(o.infusion_id);
   v1::Disposal disposal = v1::DISPOSAL_UNSPECIFIED;
-  if (!ParseEnumName(o.disposal, "DISPOSAL_", &v1::Disposal_Parse, &disposal)) {
-    return Fail(
-        command,
-        "--disposal: " + EnumChoices(v1::Disposal_descriptor(), "DISPOSAL_"),
-        2);
+  if (!ParseEnumFlag(command, "disposal", o.disposal, "DISPOSAL_", &disposal)) {
+    return 2;
   }
   request.set_disposal(disposal);
   request.set_to_location_id(o.to_location);

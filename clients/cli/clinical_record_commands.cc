@@ -132,12 +132,9 @@ int AdverseEvent(Channel channel, const ClinicalOptions& o) {
     return 2;
   }
   v1::Seriousness seriousness = v1::SERIOUSNESS_UNSPECIFIED;
-  if (!ParseEnumName(o.seriousness, "SERIOUSNESS_", &v1::Seriousness_Parse,
+  if (!ParseEnumFlag(command, "seriousness", o.seriousness, "SERIOUSNESS_",
                      &seriousness)) {
-    return Fail(command,
-                "--seriousness: " +
-                    EnumChoices(v1::Seriousness_descriptor(), "SERIOUSNESS_"),
-                2);
+    return 2;
   }
   request.set_seriousness(seriousness);
   for (const std::string& name : o.criteria) {
@@ -154,27 +151,19 @@ int AdverseEvent(Channel channel, const ClinicalOptions& o) {
     request.add_criteria(criterion);
   }
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
-  if (!ParseEnumName(o.severity, "SEVERITY_", &v1::Severity_Parse, &severity)) {
-    return Fail(
-        command,
-        "--severity: " + EnumChoices(v1::Severity_descriptor(), "SEVERITY_"),
-        2);
+  if (!ParseEnumFlag(command, "severity", o.severity, "SEVERITY_", &severity)) {
+    return 2;
   }
   request.set_severity(severity);
   v1::Relatedness relatedness = v1::RELATEDNESS_UNSPECIFIED;
-  if (!ParseEnumName(o.relatedness, "RELATEDNESS_", &v1::Relatedness_Parse,
+  if (!ParseEnumFlag(command, "relatedness", o.relatedness, "RELATEDNESS_",
                      &relatedness)) {
-    return Fail(command,
-                "--relatedness: " +
-                    EnumChoices(v1::Relatedness_descriptor(), "RELATEDNESS_"),
-                2);
+    return 2;
   }
   request.set_relatedness(relatedness);
   v1::Outcome outcome = v1::OUTCOME_UNSPECIFIED;
-  if (!ParseEnumName(o.outcome, "OUTCOME_", &v1::Outcome_Parse, &outcome)) {
-    return Fail(
-        command,
-        "--outcome: " + EnumChoices(v1::Outcome_descriptor(), "OUTCOME_"), 2);
+  if (!ParseEnumFlag(command, "outcome", o.outcome, "OUTCOME_", &outcome)) {
+    return 2;
   }
   request.set_outcome(outcome);
   if (!ReadSignature(o, command, "the adverse event of " + o.infusion_id,

@@ -155,8 +155,9 @@ int Register(std::shared_ptr<grpc::Channel> channel, const CustodyOptions& o) {
   v1::RegisterItemRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::ItemType type = v1::ITEM_TYPE_UNSPECIFIED;
-  if (!ParseEnumName(o.item_type, "ITEM_TYPE_", &v1::ItemType_Parse, &type)) {
-    return Fail("custody register", "--type: " + ItemTypes(), 2);
+  if (!ParseEnumFlag("custody register", "type", o.item_type, "ITEM_TYPE_",
+                     &type)) {
+    return 2;
   }
   request.set_type(type);
   request.set_din(o.din);
@@ -249,10 +250,7 @@ int LocationAdd(std::shared_ptr<grpc::Channel> channel,
   v1::CreateLocationRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::LocationKind kind = v1::LOCATION_KIND_UNSPECIFIED;
-  if (!ParseEnumName(o.kind, "LOCATION_KIND_", &v1::LocationKind_Parse,
-                     &kind)) {
-    return Fail(cmd, "--kind: " + LocationKinds(), 2);
-  }
+  if (!ParseEnumFlag(cmd, "kind", o.kind, "LOCATION_KIND_", &kind)) return 2;
   std::vector<std::string> positions;
   if (!o.grid.empty()) {
     if (kind != v1::LOCATION_KIND_BOX) {

@@ -430,12 +430,7 @@ int Lots(std::shared_ptr<grpc::Channel> channel, const DonorOptions& o) {
   v1::ListLotsRequest request;
   if (!o.state.empty()) {
     v1::LotState state = v1::LOT_STATE_UNSPECIFIED;
-    if (!ParseEnumName(o.state, "LOT_STATE_", &v1::LotState_Parse, &state)) {
-      return Fail(
-          cmd,
-          "--state: " + EnumChoices(v1::LotState_descriptor(), "LOT_STATE_"),
-          2);
-    }
+    if (!ParseEnumFlag(cmd, "state", o.state, "LOT_STATE_", &state)) return 2;
     request.set_state(state);
   }
   if (!ReadTimeFlag(cmd, "from", o.from, request.mutable_received_from()) ||

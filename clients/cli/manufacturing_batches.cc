@@ -100,15 +100,8 @@ namespace {
 bool Classification(const ManufacturingOptions& o, const std::string& command,
                     bool required, v1::DeviationClass* out) {
   if (o.classification.empty() && !required) return true;
-  if (ParseEnumName(o.classification, "DEVIATION_CLASS_",
-                    &v1::DeviationClass_Parse, out)) {
-    return true;
-  }
-  Fail(command,
-       "--classification: " +
-           EnumChoices(v1::DeviationClass_descriptor(), "DEVIATION_CLASS_"),
-       2);
-  return false;
+  return ParseEnumFlag(command, "classification", o.classification,
+                       "DEVIATION_CLASS_", out);
 }
 
 }  // namespace
@@ -293,12 +286,7 @@ int BatchList(Channel channel, const ManufacturingOptions& o) {
   v1::ListBatchesRequest request;
   if (!o.state.empty()) {
     v1::BatchState s = v1::BATCH_STATE_UNSPECIFIED;
-    if (!ParseEnumName(o.state, "BATCH_STATE_", &v1::BatchState_Parse, &s)) {
-      return Fail(cmd,
-                  "--state: " +
-                      EnumChoices(v1::BatchState_descriptor(), "BATCH_STATE_"),
-                  2);
-    }
+    if (!ParseEnumFlag(cmd, "state", o.state, "BATCH_STATE_", &s)) return 2;
     request.set_state(s);
   }
   request.set_donor_lot_id(o.lot_id);

@@ -36,13 +36,7 @@ int EquipmentRegister(Channel channel, const ManufacturingOptions& o) {
   v1::RegisterEquipmentRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::EquipmentKind kind = v1::EQUIPMENT_KIND_UNSPECIFIED;
-  if (!ParseEnumName(o.kind, "EQUIPMENT_KIND_", &v1::EquipmentKind_Parse,
-                     &kind)) {
-    return Fail(cmd,
-                "--kind: " + EnumChoices(v1::EquipmentKind_descriptor(),
-                                         "EQUIPMENT_KIND_"),
-                2);
-  }
+  if (!ParseEnumFlag(cmd, "kind", o.kind, "EQUIPMENT_KIND_", &kind)) return 2;
   request.set_kind(kind);
   request.set_name(o.name);
   request.set_asset_tag(o.asset_tag);
@@ -82,12 +76,8 @@ int EquipmentStatusCommand(Channel channel, const ManufacturingOptions& o) {
   *request.mutable_context() = NewRequestContext(o);
   request.set_equipment_id(o.equipment_id);
   v1::EquipmentStatus s = v1::EQUIPMENT_STATUS_UNSPECIFIED;
-  if (!ParseEnumName(o.status, "EQUIPMENT_STATUS_", &v1::EquipmentStatus_Parse,
-                     &s)) {
-    return Fail(cmd,
-                "--status: " + EnumChoices(v1::EquipmentStatus_descriptor(),
-                                           "EQUIPMENT_STATUS_"),
-                2);
+  if (!ParseEnumFlag(cmd, "status", o.status, "EQUIPMENT_STATUS_", &s)) {
+    return 2;
   }
   request.set_status(s);
   v1::SetEquipmentStatusResponse response;
@@ -104,13 +94,7 @@ int EquipmentList(Channel channel, const ManufacturingOptions& o) {
   v1::ListEquipmentRequest request;
   if (!o.kind.empty()) {
     v1::EquipmentKind k = v1::EQUIPMENT_KIND_UNSPECIFIED;
-    if (!ParseEnumName(o.kind, "EQUIPMENT_KIND_", &v1::EquipmentKind_Parse,
-                       &k)) {
-      return Fail(cmd,
-                  "--kind: " + EnumChoices(v1::EquipmentKind_descriptor(),
-                                           "EQUIPMENT_KIND_"),
-                  2);
-    }
+    if (!ParseEnumFlag(cmd, "kind", o.kind, "EQUIPMENT_KIND_", &k)) return 2;
     request.set_kind(k);
   }
   v1::ListEquipmentResponse response;

@@ -58,13 +58,7 @@ int MaterialReceive(Channel channel, const ManufacturingOptions& o) {
   v1::ReceiveMaterialRequest request;
   *request.mutable_context() = NewRequestContext(o);
   v1::MaterialKind kind = v1::MATERIAL_KIND_UNSPECIFIED;
-  if (!ParseEnumName(o.kind, "MATERIAL_KIND_", &v1::MaterialKind_Parse,
-                     &kind)) {
-    return Fail(cmd,
-                "--kind: " + EnumChoices(v1::MaterialKind_descriptor(),
-                                         "MATERIAL_KIND_"),
-                2);
-  }
+  if (!ParseEnumFlag(cmd, "kind", o.kind, "MATERIAL_KIND_", &kind)) return 2;
   request.set_kind(kind);
   request.set_name(o.name);
   request.set_supplier(o.supplier);
@@ -161,23 +155,14 @@ int MaterialList(Channel channel, const ManufacturingOptions& o) {
   v1::ListMaterialsRequest request;
   if (!o.status.empty()) {
     v1::MaterialStatus s = v1::MATERIAL_STATUS_UNSPECIFIED;
-    if (!ParseEnumName(o.status, "MATERIAL_STATUS_", &v1::MaterialStatus_Parse,
-                       &s)) {
-      return Fail(cmd,
-                  "--status: " + EnumChoices(v1::MaterialStatus_descriptor(),
-                                             "MATERIAL_STATUS_"),
-                  2);
+    if (!ParseEnumFlag(cmd, "status", o.status, "MATERIAL_STATUS_", &s)) {
+      return 2;
     }
     request.set_status(s);
   }
   if (!o.kind.empty()) {
     v1::MaterialKind k = v1::MATERIAL_KIND_UNSPECIFIED;
-    if (!ParseEnumName(o.kind, "MATERIAL_KIND_", &v1::MaterialKind_Parse, &k)) {
-      return Fail(cmd,
-                  "--kind: " + EnumChoices(v1::MaterialKind_descriptor(),
-                                           "MATERIAL_KIND_"),
-                  2);
-    }
+    if (!ParseEnumFlag(cmd, "kind", o.kind, "MATERIAL_KIND_", &k)) return 2;
     request.set_kind(k);
   }
   v1::ListMaterialsResponse response;

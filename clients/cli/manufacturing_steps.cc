@@ -43,34 +43,23 @@ bool ValueFlags(const ManufacturingOptions& o, const std::string& command,
                 v1::StepValues* values) {
   if (!o.method.empty()) {
     v1::ProcessingMethod method = v1::PROCESSING_METHOD_UNSPECIFIED;
-    if (!ParseEnumName(o.method, "PROCESSING_METHOD_",
-                       &v1::ProcessingMethod_Parse, &method)) {
-      Fail(command,
-           "--method: " + EnumChoices(v1::ProcessingMethod_descriptor(),
-                                      "PROCESSING_METHOD_"),
-           2);
+    if (!ParseEnumFlag(command, "method", o.method, "PROCESSING_METHOD_",
+                       &method)) {
       return false;
     }
     values->set_method(method);
   }
   if (!o.bank.empty()) {
     v1::BankKind bank = v1::BANK_KIND_UNSPECIFIED;
-    if (!ParseEnumName(o.bank, "BANK_KIND_", &v1::BankKind_Parse, &bank)) {
-      Fail(command,
-           "--bank: " + EnumChoices(v1::BankKind_descriptor(), "BANK_KIND_"),
-           2);
+    if (!ParseEnumFlag(command, "bank", o.bank, "BANK_KIND_", &bank)) {
       return false;
     }
     values->set_bank_kind(bank);
   }
   if (!o.leftover.empty()) {
     v1::LeftoverDisposition leftover = v1::LEFTOVER_DISPOSITION_UNSPECIFIED;
-    if (!ParseEnumName(o.leftover, "LEFTOVER_DISPOSITION_",
-                       &v1::LeftoverDisposition_Parse, &leftover)) {
-      Fail(command,
-           "--leftover: " + EnumChoices(v1::LeftoverDisposition_descriptor(),
-                                        "LEFTOVER_DISPOSITION_"),
-           2);
+    if (!ParseEnumFlag(command, "leftover", o.leftover, "LEFTOVER_DISPOSITION_",
+                       &leftover)) {
       return false;
     }
     values->set_leftover(leftover);

@@ -287,12 +287,7 @@ int LotList(std::shared_ptr<grpc::Channel> channel, const QcOptions& o) {
   v1::ListLotsRequest request;
   if (!o.state.empty()) {
     v1::LotState state;
-    if (!ParseEnumName(o.state, "LOT_STATE_", &v1::LotState_Parse, &state)) {
-      return Fail(
-          cmd,
-          "--state: " + EnumChoices(v1::LotState_descriptor(), "LOT_STATE_"),
-          2);
-    }
+    if (!ParseEnumFlag(cmd, "state", o.state, "LOT_STATE_", &state)) return 2;
     request.set_state(state);
   }
   v1::ListLotsResponse response;

@@ -194,13 +194,9 @@ int InvestigationClose(std::shared_ptr<grpc::Channel> channel,
                        const QcOptions& o) {
   const std::string cmd = Cmd("investigation-close");
   v1::InvestigationOutcome outcome;
-  if (!ParseEnumName(o.outcome, "INVESTIGATION_OUTCOME_",
-                     &v1::InvestigationOutcome_Parse, &outcome)) {
-    return Fail(
-        cmd,
-        "--outcome: " + EnumChoices(v1::InvestigationOutcome_descriptor(),
-                                    "INVESTIGATION_OUTCOME_"),
-        2);
+  if (!ParseEnumFlag(cmd, "outcome", o.outcome, "INVESTIGATION_OUTCOME_",
+                     &outcome)) {
+    return 2;
   }
   v1::CloseInvestigationRequest request;
   request.set_investigation_id(o.investigation_id);
