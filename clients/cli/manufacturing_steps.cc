@@ -109,6 +109,22 @@ bool NewValues(const ManufacturingOptions& o, const std::string& command,
          MaterialsAndEquipment(o, command, values);
 }
 
+// What every request that records a new step holds besides its own fields:
+// the call's context, the late entry's reason, the step's values from the
+// flags and the operator's signature (PERFORMED) of `what`, asked for once
+// the values are accepted. False, after printing why, when a value or the
+// password is refused (the command exits 2).
+template <typename StepRequest>
+bool NewStepRequest(const ManufacturingOptions& o, const std::string& command,
+                    const std::string& what, StepRequest* request) {
+  *request->mutable_context() = NewRequestContext(o);
+  request->set_late_entry_reason(o.late_entry_reason);
+  return NewValues(o, command, request->mutable_values()) &&
+         ReadSignature(o, command, what,
+                       common::v1::SIGNATURE_MEANING_PERFORMED,
+                       request->mutable_signature());
+}
+
 void PrintDeviations(
     const google::protobuf::RepeatedPtrField<v1::Deviation>& deviations) {
   for (const v1::Deviation& d : deviations) {
@@ -136,16 +152,9 @@ void PrintNewStep(const v1::Step& step) {
 int Processing(Channel channel, const ManufacturingOptions& o) {
   const std::string cmd = Cmd("processing");
   v1::RecordProcessingRequest request;
-  *request.mutable_context() = NewRequestContext(o);
-  request.set_late_entry_reason(o.late_entry_reason);
   request.set_batch_id(o.batch_id);
-  if (!NewValues(o, cmd, request.mutable_values())) return 2;
   request.set_location_id(o.location_id);
-  if (!ReadSignature(o, cmd, "the processing step",
-                     common::v1::SIGNATURE_MEANING_PERFORMED,
-                     request.mutable_signature())) {
-    return 2;
-  }
+  if (!NewStepRequest(o, cmd, "the processing step", &request)) return 2;
   v1::RecordProcessingResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::RecordProcessing,
@@ -159,16 +168,9 @@ int Processing(Channel channel, const ManufacturingOptions& o) {
 int PassageSeed(Channel channel, const ManufacturingOptions& o) {
   const std::string cmd = Cmd("passage-seed");
   v1::SeedPassageRequest request;
-  *request.mutable_context() = NewRequestContext(o);
-  request.set_late_entry_reason(o.late_entry_reason);
   request.set_source_step_id(o.source_step_id);
-  if (!NewValues(o, cmd, request.mutable_values())) return 2;
   request.set_location_id(o.location_id);
-  if (!ReadSignature(o, cmd, "the passage",
-                     common::v1::SIGNATURE_MEANING_PERFORMED,
-                     request.mutable_signature())) {
-    return 2;
-  }
+  if (!NewStepRequest(o, cmd, "the passage", &request)) return 2;
   v1::SeedPassageResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::SeedPassage, request,
@@ -201,15 +203,8 @@ std::string GrowthText(const v1::Growth& g) {
 int Harvest(Channel channel, const ManufacturingOptions& o) {
   const std::string cmd = Cmd("harvest");
   v1::RecordHarvestRequest request;
-  *request.mutable_context() = NewRequestContext(o);
-  request.set_late_entry_reason(o.late_entry_reason);
   request.set_step_id(o.step_id);
-  if (!NewValues(o, cmd, request.mutable_values())) return 2;
-  if (!ReadSignature(o, cmd, "the harvest",
-                     common::v1::SIGNATURE_MEANING_PERFORMED,
-                     request.mutable_signature())) {
-    return 2;
-  }
+  if (!NewStepRequest(o, cmd, "the harvest", &request)) return 2;
   v1::RecordHarvestResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::RecordHarvest, request,
@@ -363,18 +358,11 @@ int Correct(Channel channel, const ManufacturingOptions& o) {
 int Cryopreserve(Channel channel, const ManufacturingOptions& o) {
   const std::string cmd = Cmd("cryopreserve");
   v1::CryopreserveRequest request;
-  *request.mutable_context() = NewRequestContext(o);
-  request.set_late_entry_reason(o.late_entry_reason);
   request.set_source_step_id(o.source_step_id);
-  if (!NewValues(o, cmd, request.mutable_values())) return 2;
   for (const std::string& position : o.positions) {
     request.add_position_location_ids(position);
   }
-  if (!ReadSignature(o, cmd, "the cryopreservation",
-                     common::v1::SIGNATURE_MEANING_PERFORMED,
-                     request.mutable_signature())) {
-    return 2;
-  }
+  if (!NewStepRequest(o, cmd, "the cryopreservation", &request)) return 2;
   v1::CryopreserveResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::Cryopreserve, request,
@@ -396,15 +384,8 @@ int Cryopreserve(Channel channel, const ManufacturingOptions& o) {
 int Thaw(Channel channel, const ManufacturingOptions& o) {
   const std::string cmd = Cmd("thaw");
   v1::ThawVialRequest request;
-  *request.mutable_context() = NewRequestContext(o);
-  request.set_late_entry_reason(o.late_entry_reason);
   request.set_vial_item_id(o.item_id);
-  if (!NewValues(o, cmd, request.mutable_values())) return 2;
-  if (!ReadSignature(o, cmd, "the thaw",
-                     common::v1::SIGNATURE_MEANING_PERFORMED,
-                     request.mutable_signature())) {
-    return 2;
-  }
+  if (!NewStepRequest(o, cmd, "the thaw", &request)) return 2;
   v1::ThawVialResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::ThawVial, request,
@@ -420,16 +401,9 @@ int Thaw(Channel channel, const ManufacturingOptions& o) {
 int ProductHarvest(Channel channel, const ManufacturingOptions& o) {
   const std::string cmd = Cmd("product-harvest");
   v1::HarvestProductRequest request;
-  *request.mutable_context() = NewRequestContext(o);
-  request.set_late_entry_reason(o.late_entry_reason);
   request.set_source_step_id(o.source_step_id);
-  if (!NewValues(o, cmd, request.mutable_values())) return 2;
   request.set_location_id(o.location_id);
-  if (!ReadSignature(o, cmd, "the product harvest",
-                     common::v1::SIGNATURE_MEANING_PERFORMED,
-                     request.mutable_signature())) {
-    return 2;
-  }
+  if (!NewStepRequest(o, cmd, "the product harvest", &request)) return 2;
   v1::HarvestProductResponse response;
   grpc::Status status =
       Call(channel, o, &v1::ManufacturingService::Stub::HarvestProduct, request,
