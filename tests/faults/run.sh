@@ -38,15 +38,10 @@
 # back.
 set -euo pipefail
 
-root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
-export BUILD_DIR="${1:-${root}/build}"
-export STACK_STATE_DIR="${2:-${BUILD_DIR}/faults-stack}"
-export PGPORT_CELLCHAIN="${PGPORT_CELLCHAIN:-55482}"
-export GRPCPORT_CELLCHAIN="${GRPCPORT_CELLCHAIN:-7483}"
+# shellcheck source-path=SCRIPTDIR source=../lib/stack_env.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/../lib/stack_env.sh" \
+  faults-stack 55482 7483 "$@"
 standby_port="${STANDBY_PORT:-7484}"
-stack="${root}/deploy/local/stack.sh"
-# shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
-source "${root}/deploy/local/env.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "${root}/tests/faults/lib.sh"
 fault_settings

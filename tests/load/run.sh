@@ -38,16 +38,11 @@
 # for tests/load/plot.sh.
 set -euo pipefail
 
-root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
-export BUILD_DIR="${1:-${root}/build}"
-export STACK_STATE_DIR="${2:-${BUILD_DIR}/load-stack}"
-export PGPORT_CELLCHAIN="${PGPORT_CELLCHAIN:-55472}"
-export GRPCPORT_CELLCHAIN="${GRPCPORT_CELLCHAIN:-7473}"
+# shellcheck source-path=SCRIPTDIR source=../lib/stack_env.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/../lib/stack_env.sh" \
+  load-stack 55472 7473 "$@"
 concurrency="${CONCURRENCY:-1 4 16}"
 duration="${DURATION:-20}"
-stack="${root}/deploy/local/stack.sh"
-# shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
-source "${root}/deploy/local/env.sh"
 bench="${STACK_BIN}/load_bench"
 [[ -x "${bench}" ]] || {
   echo "run.sh: ${bench} missing; build the load_bench target first" >&2
