@@ -9,8 +9,10 @@
 #
 # The sourcing script sets, before calling these:
 #   run_files  the prefix of the run's files: ${run_files}acked (the
-#              acknowledged writes), faults (one "ms kind" line a fault),
-#              bench.log, check.log, stop;
+#              acknowledged writes), refused (the refused write attempts,
+#              one "kind request_id sent_ms answered_ms CODE" line each),
+#              faults (one "ms kind" line a fault), bench.log, check.log,
+#              stop;
 #   make_fault KIND      a function: makes one fault of KIND and calls
 #                        note_fault (or says why it skipped it);
 #   after_fault          a function: brings the stack back after a fault,
@@ -70,11 +72,13 @@ as_load_users() {
 
 bench_pid=""
 # start_load TARGETS: load_bench in the background (bench_pid) until
-# ${run_files}stop appears, every acknowledged write in ${run_files}acked.
+# ${run_files}stop appears, every acknowledged write in ${run_files}acked,
+# every refused write attempt in ${run_files}refused (made anew).
 start_load() {
   (as_load_users "${STACK_BIN}/load_bench" --target="$1" \
     --concurrency="${concurrency}" --duration=3600 \
-    --stop-file="${run_files}stop" --acked-out="${run_files}acked") \
+    --stop-file="${run_files}stop" --acked-out="${run_files}acked" \
+    --refused-out="${run_files}refused") \
     >"${run_files}bench.log" 2>&1 &
   bench_pid=$!
 }

@@ -19,8 +19,9 @@
 # end, replays with the same request ids writing nothing twice) and prints,
 # per fault kind, the time from the fault to the first acknowledged write
 # (p50, max); before that, per fault, the longest pause in
-# acknowledgements, and per switchover whether the third member's Patroni
-# slept its fixed 2 s first. A script that prints figures, not a ctest
+# acknowledgements and the write attempts refused from the fault until
+# writes flowed again (by gRPC code; load_bench's --refused-out), per kind their p50 and max, and per switchover whether
+# the third member's Patroni slept its fixed 2 s first. A script that prints figures, not a ctest
 # test. The load, the fault loop and acked_check are tests/faults/lib.sh's,
 # shared with tests/faults/run.sh.
 #
@@ -34,7 +35,8 @@
 #      sequencer"), GAP (seconds, 5), CONCURRENCY (4),
 #      REPLAY (writes replayed, 0: all; 0), HA_STATE_DIR (deploy/ha/state),
 #      KEEP_STACK (1: leave the stack up, the default; 0: down at the end)
-# Files in STATE/ha-run/: up.log, bench.log, acked, faults, check.log.
+# Files in STATE/ha-run/: up.log, bench.log, acked, refused, faults, gaps,
+# check.log.
 # Exit: 0 when nothing was lost or written twice and the log verifies; 1
 # otherwise, or when the stack could not be brought up or back.
 set -euo pipefail
@@ -89,7 +91,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p -- "${out}"
-rm -f -- "${out}"/{up.log,bench.log,acked,faults,check.log,stop}
+rm -f -- "${out}"/{up.log,bench.log,acked,refused,faults,gaps,gaps.tsv,check.log,stop}
 if ! "${ha}" status >/dev/null 2>&1; then
   say "bringing the HA stack up (${out}/up.log)"
   "${ha}" up --no-build >"${out}/up.log" 2>&1 || {
@@ -232,33 +234,64 @@ done
 say "the HA stack whole again (deploy/ha/stack.sh status exit 0)"
 
 # Per fault, from the acknowledged writes: the first write sent after the
-# fault, acknowledged how long after it (acked_check's figure too); and the
+# fault, acknowledged how long after it (acked_check's figure too); the
 # longest pause between two acknowledgements from it to the next fault (a
 # minute at most): what a user waits after a switchover, whose writes sent
-# just after it began still reach the old primary before it demotes.
-awk 'NR == FNR { at[++n] = $1; what[n] = $2; next }
-  { sent[++m] = $4; acked[m] = $5 }
+# just after it began still reach the old primary before it demotes; and
+# the write attempts refused (answered with an error) from the fault until
+# writes flowed again, by gRPC code: what the users were told meanwhile.
+# "Flowed again" is the later of that first acknowledgement and the end of
+# the longest pause: after a switchover the first write sent is still
+# acknowledged by the old primary within ms, and the pause (and the
+# refusals) come seconds later, as it demotes. With no write acknowledged
+# after the fault, until the next fault or a minute.
+# gaps.tsv: "kind pause_ms refused" a fault, for the summary by kind.
+[[ -f "${out}/refused" ]] || : >"${out}/refused"
+awk -v tsv="${out}/gaps.tsv" '
+  FILENAME == ARGV[1] { at[++n] = $1; what[n] = $2; next }
+  FILENAME == ARGV[2] { sent[++m] = $4; acked[m] = $5; next }
+  { rat[++r] = $4; rcode[r] = $5 }
   END {
     for (i = 1; i <= n; i++) {
-      first = -1; pause = 0; prev = -1
+      first = -1; pause = 0; prev = -1; resumed = -1
       end = (i < n && at[i + 1] < at[i] + 60000) ? at[i + 1] : at[i] + 60000
       for (j = 1; j <= m; j++) {
         if (sent[j] >= at[i] && (first < 0 || acked[j] < first)) first = acked[j]
         if (acked[j] < at[i] - 1000 || acked[j] > end) continue
-        if (prev >= 0 && acked[j] - prev > pause) pause = acked[j] - prev
+        if (prev >= 0 && acked[j] - prev > pause) {
+          pause = acked[j] - prev; resumed = acked[j]
+        }
         prev = acked[j]
       }
-      printf "fault %d %s: first write sent after it acknowledged %s ms after it; longest pause in acknowledgements %d ms\n",
-        i, what[i], first < 0 ? "never" : first - at[i], pause
+      until = first < 0 ? end : (resumed > first ? resumed : first)
+      refused = 0; codes = ""
+      split("", by)
+      for (j = 1; j <= r; j++) {
+        if (rat[j] < at[i] || rat[j] > until) continue
+        refused++
+        by[rcode[j]]++
+      }
+      for (c in by) codes = codes (codes == "" ? "" : ", ") c " " by[c]
+      printf "fault %d %s: first write sent after it acknowledged %s ms after it; longest pause in acknowledgements %d ms; %d write attempts refused until writes flowed again%s\n",
+        i, what[i], first < 0 ? "never" : first - at[i], pause, refused,
+        codes == "" ? "" : " (" codes ")"
+      print what[i], pause, refused > tsv
     }
-  }' "${out}/faults" "${out}/acked" 2>/dev/null | tee "${out}/gaps" ||
+  }' "${out}/faults" "${out}/acked" "${out}/refused" 2>/dev/null | tee "${out}/gaps" ||
   say "no faults made or no write acknowledged: no pauses to report"
-# The longest pauses by kind, p50 (the middle one) and max.
-awk '{ k = $3; sub(":", "", k); v[k] = v[k] " " $(NF - 1) }
-  END { for (k in v) print k, v[k] }' "${out}/gaps" 2>/dev/null |
-  while read -r kind values; do
-    read -r -a sorted <<<"$(tr ' ' '\n' <<<"${values}" | sort -n | tr '\n' ' ')"
-    echo "pause after ${kind} (${#sorted[@]} faults): p50 ${sorted[(${#sorted[@]} - 1) / 2]} ms, max ${sorted[-1]} ms"
+# By kind, the p50 (the middle one) and max of the longest pauses and of
+# the refused write attempts.
+p50_max() {
+  local -a sorted
+  read -r -a sorted <<<"$(tr ' ' '\n' <<<"$1" | sort -n | tr '\n' ' ')"
+  echo "${sorted[(${#sorted[@]} - 1) / 2]} ${sorted[-1]} ${#sorted[@]}"
+}
+awk '{ p[$1] = p[$1] " " $2; r[$1] = r[$1] " " $3 }
+  END { for (k in p) print k "\t" p[k] "\t" r[k] }' "${out}/gaps.tsv" 2>/dev/null |
+  while IFS=$'\t' read -r kind pauses refusals; do
+    read -r pause_p50 pause_max count <<<"$(p50_max "${pauses}")"
+    read -r refused_p50 refused_max _ <<<"$(p50_max "${refusals}")"
+    echo "pause after ${kind} (${count} faults): p50 ${pause_p50} ms, max ${pause_max} ms; refused writes: p50 ${refused_p50} / max ${refused_max} per fault"
   done
 
 # Per switchover: whether the third member's Patroni slept its fixed 2 s

@@ -16,8 +16,9 @@
 //                           audit GetCheckpoint        (the latest)
 //                           audit GetInclusionProof    (of a record this
 //                                                       worker's QueryRecords
-//                                                       saw >= 2 s before, so
-//                                                       already integrated)
+//                                                       saw >= 2 s before,
+//                                                       against the checkpoint
+//                                                       just fetched)
 // With --qc-user and --pharm-user (the wider mix, run.sh's MIX=wide) the
 // cycle also has
 //   QC analyst (lab-ws-01)  qc ListLots                (lots in testing)
@@ -43,6 +44,14 @@
 // A failed call is counted under its code and the worker moves on to its
 // next cycle (after 50 ms when the server was UNAVAILABLE): the run
 // survives cellchaind or PostgreSQL being killed under it (tests/faults).
+// Each refused write (any write kind, the wider mix's too) is written to
+// --refused-out as one line "kind request_id sent_unix_ms
+// answered_unix_ms CODE" (request_id "-" for the wider mix's, whose ids
+// wide_writes keeps), so that tests/ha/run.sh can count what was refused
+// during each fault's gap. A refused write is not retried: the worker's
+// next cycle makes new writes with new request ids (acked_check's replays
+// are what show that a retry with the same id writes nothing twice), so
+// the file says nothing of retries.
 //
 // Prints per RPC kind and in total: ok calls, ok/s, p50/p95/p99/max latency
 // and errors by gRPC code; CPU seconds per request of cellchaind and of the
@@ -57,7 +66,7 @@
 // Flags: --target=HOST:PORT --pki=DIR (ca.crt, clients/lab-ws-01.*,
 //        clients/qa-ws-01.*) --concurrency=N (4) --duration=S (20)
 //        --tech-user --tech2-user --qa-user (env.sh's tech.tina, tech.tom,
-//        qa.quinn) --acked-out=FILE --lag-every=N (10)
+//        qa.quinn) --acked-out=FILE --refused-out=FILE --lag-every=N (10)
 //        --qc-user --pharm-user (the wider mix; none by default)
 //        --wide-setup=FILE --qc2-user (the wider mix's writes; with both
 //        of the above; the clinician is the setup's)
@@ -96,6 +105,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -108,7 +118,9 @@
 #include "cellchain/qc/v1/qc.grpc.pb.h"
 #include "services/common/crypto/random.h"
 #include "services/common/grpc/client.h"
+#include "services/common/grpc/grpc_status.h"
 #include "services/common/grpc/rpc_log_interceptor.h"
+#include "services/common/status/status.h"
 #include "services/ledger/bench/tool_flags.h"
 #include "tests/load/load_session.h"
 #include "tests/load/load_stats.h"
@@ -139,6 +151,7 @@ struct Flags {
   std::string wide_setup;  // empty: no analysts' and pharmacist's writes
   std::string qc2_user = "qc.ana";
   std::string acked_out;
+  std::string refused_out;
   std::string stop_file;
   int lag_every = 10;
   std::string cellchaind_pidfile;
@@ -184,6 +197,10 @@ Flags ParseFlags(int argc, char** argv) {
   flags.String("acked-out", &f.acked_out,
                "Where each acknowledged custody write goes, one a line\n"
                "(tests/faults/acked_check reads it); empty: nowhere.");
+  flags.String("refused-out", &f.refused_out,
+               "Where each refused write attempt goes, one a line: kind,\n"
+               "request id, sent and answered (Unix ms), gRPC code\n"
+               "(tests/ha/run.sh counts them per fault); empty: nowhere.");
   flags.String("stop-file", &f.stop_file,
                "The run ends early once this file exists.");
   tool.Int("lag-every", &f.lag_every, 1, bench::kAnyInt,
@@ -246,13 +263,26 @@ struct Shared {
   const Flags* flags = nullptr;
   Person tech, tech2, qa;
   std::optional<Person> qc, pharm;  // the wider mix's, when given
-  std::unique_ptr<WideLab> wide;     // its writes, with --wide-setup
+  std::unique_ptr<WideLab> wide;    // its writes, with --wide-setup
   std::atomic<bool> stop{false};
   std::mutex acked_mu;
   std::ofstream acked;
+  std::mutex refused_mu;
+  std::ofstream refused;
   std::mutex samples_mu;
   std::deque<LagSample> samples;
 };
+
+// The audit service's answer to a proof asked too early: the record is not
+// in the log, or not in the checkpoint asked against, yet.
+bool NotYetInACheckpoint(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+    return false;
+  }
+  const std::string reason = ReasonOf(grpcx::FromGrpcStatus(status));
+  return reason == "RECORD_NOT_YET_INTEGRATED" ||
+         reason == "RECORD_NOT_YET_CHECKPOINTED";
+}
 
 class Worker {
  public:
@@ -283,14 +313,25 @@ class Worker {
   }
 
   KindStats& stats(int kind) { return stats_[kind]; }
+  int64_t proofs_not_yet() const { return proofs_not_yet_; }
 
  private:
-  // Times `call` (a lambda returning grpc::Status) as `kind`.
+  // Times `call` (a lambda returning grpc::Status) as `kind`; a write's
+  // `request_id` names it in --refused-out when it is refused.
   template <typename Call>
   bool Timed(int kind, Call call) {
+    return Timed(kind, "-", call);
+  }
+  template <typename Call>
+  bool Timed(int kind, std::string_view request_id, Call call) {
     const Clock::time_point start = Clock::now();
     sent_ = std::chrono::system_clock::now();
-    grpc::Status status = call();
+    return Count(kind, call(), start, request_id);
+  }
+
+  // Counts the answer `status` to a call of `kind` made at `start`.
+  bool Count(int kind, const grpc::Status& status, Clock::time_point start,
+             std::string_view request_id = "-") {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             Clock::now() - start)
                             .count();
@@ -299,6 +340,9 @@ class Worker {
       return true;
     }
     ++stats_[kind].errors[grpcx::StatusCodeName(status.error_code())];
+    if (kind < kWriteKinds || kind >= kFirstWide) {
+      Refused(kind, request_id, status.error_code());
+    }
     // A server that is down answers at once: back off rather than count
     // a million refusals in a tight loop.
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
@@ -316,6 +360,16 @@ class Worker {
     }
     last_error_ = std::move(error);
     return false;
+  }
+
+  void Refused(int kind, std::string_view request_id, int code) {
+    if (!shared_.refused.is_open()) return;
+    const std::string line = absl::StrCat(
+        kKinds[kind], " ", std::string(request_id), " ", UnixMillis(sent_), " ",
+        UnixMillis(std::chrono::system_clock::now()), " ",
+        grpcx::StatusCodeName(code), "\n");
+    std::lock_guard<std::mutex> lock(shared_.refused_mu);
+    shared_.refused << line << std::flush;  // as the acknowledged ones
   }
 
   void Acked(int kind, const std::string& request_id,
@@ -347,7 +401,7 @@ class Worker {
     reg.set_local_code(code);
     reg.set_description("load bench reagent lot");
     custody::RegisterItemResponse registered;
-    if (!Timed(0, [&] {
+    if (!Timed(0, request_id, [&] {
           return tech_custody_->RegisterItem(
               CallContext(shared_.tech, request_id).get(), reg, &registered);
         })) {
@@ -373,7 +427,7 @@ class Worker {
     *reading->mutable_measured_at() = registered.item().registered_at();
     reading->set_celsius(4.0);
     custody::RecordTemperaturesResponse recorded;
-    if (Timed(1, [&] {
+    if (Timed(1, request_id, [&] {
           return tech_custody_->RecordTemperatures(
               CallContext(shared_.tech, request_id).get(), temps, &recorded);
         })) {
@@ -389,7 +443,7 @@ class Worker {
     hand.set_condition("sealed box");
     hand.set_seal_intact(true);
     custody::InitiateHandoffResponse handed;
-    if (Timed(2, [&] {
+    if (Timed(2, request_id, [&] {
           return tech_custody_->InitiateHandoff(
               CallContext(shared_.tech, request_id).get(), hand, &handed);
         })) {
@@ -402,7 +456,7 @@ class Worker {
       accept.set_condition("sealed box");
       accept.set_seal_intact(true);
       custody::AcceptHandoffResponse accepted;
-      if (Timed(3, [&] {
+      if (Timed(3, request_id, [&] {
             return tech2_custody_->AcceptHandoff(
                 CallContext(shared_.tech2, request_id).get(), accept,
                 &accepted);
@@ -444,13 +498,30 @@ class Worker {
       seen_records_.pop_front();
     }
     if (to_prove) {
+      // As a QA client proves a record: against the checkpoint it holds
+      // (the one just fetched; 0, the latest, when that failed). A record
+      // 2 s old is normally in it, but a failover's pause can hold the
+      // sequencer longer, and the server then rightly answers
+      // FAILED_PRECONDITION RECORD_NOT_YET_INTEGRATED or
+      // RECORD_NOT_YET_CHECKPOINTED ("record ... is leaf N, beyond the
+      // checkpoint of size M"). Its index is unknown here (QueryRecords saw
+      // it pending), so the client cannot wait for a covering checkpoint
+      // beforehand; it does what a person would: keeps the record and asks
+      // again 2 s later. That answer is counted apart (proofs_not_yet),
+      // neither a failure nor a proof.
       audit::GetInclusionProofRequest prove;
       prove.set_record_id(*to_prove);
+      prove.set_tree_size(latest.checkpoint().tree_size());
       audit::GetInclusionProofResponse proof;
-      Timed(7, [&] {
-        return qa_audit_->GetInclusionProof(CallContext(shared_.qa).get(),
-                                            prove, &proof);
-      });
+      const Clock::time_point start = Clock::now();
+      const grpc::Status status = qa_audit_->GetInclusionProof(
+          CallContext(shared_.qa).get(), prove, &proof);
+      if (NotYetInACheckpoint(status)) {
+        ++proofs_not_yet_;
+        seen_records_.emplace_back(Clock::now(), *std::move(to_prove));
+      } else {
+        Count(7, status, start);
+      }
     }
 
     // The wider mix: the analyst's and the pharmacist's worklists.
@@ -486,12 +557,15 @@ class Worker {
   KindStats stats_[kKindCount];
   int reported_errors_ = 0;
   std::string last_error_;
+  // Proofs asked before a checkpoint held their record (asked again).
+  int64_t proofs_not_yet_ = 0;
   // When the last call Timed made was sent.
   std::chrono::system_clock::time_point sent_;
   // Records QueryRecords returned, oldest first, for the inclusion proofs:
   // a record is proved once it is 2 s old (checkpoint lag p99 is well
   // under that), so a proof asks for an integrated record, not for one the
-  // sequencer has yet to reach.
+  // sequencer has yet to reach; one it has not reached after all (a
+  // failover's pause) comes back here to be asked again.
   std::deque<std::pair<Clock::time_point, std::string>> seen_records_;
 };
 
@@ -666,6 +740,13 @@ int Main(int argc, char** argv) {
       return 1;
     }
   }
+  if (!flags.refused_out.empty()) {
+    shared.refused.open(flags.refused_out, std::ios::trunc);
+    if (!shared.refused) {
+      std::cerr << "load_bench: cannot write " << flags.refused_out << "\n";
+      return 1;
+    }
+  }
 
   std::cout << "load_bench: " << flags.concurrency << " worker(s), "
             << flags.duration << " s against " << flags.target << "\n";
@@ -741,6 +822,11 @@ int Main(int argc, char** argv) {
   const KindSummary all_summary = Summarize(all, seconds);
   std::cout << FormatRow("audited writes", write_summary) << "\n"
             << FormatRow("all", all_summary) << "\n";
+  int64_t proofs_not_yet = 0;
+  for (auto& w : workers) proofs_not_yet += w->proofs_not_yet();
+  std::cout << "audit.InclusionProof: " << proofs_not_yet
+            << " asked before a checkpoint held the record (asked again 2 s "
+               "later; not counted above)\n";
   if (daemon_before && !daemon_after) {
     // What a person must see first: the server died under this load.
     std::cout << "cellchaind EXITED during the run (its pid file's process "
