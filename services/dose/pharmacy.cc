@@ -299,19 +299,13 @@ absl::StatusOr<v1::DestroyDoseResponse> Dose::DestroyDose(
         end.set_item_id(locked.item_id());
         end.set_outcome(custody::v1::ITEM_STATE_DISCARDED);
         CC_RETURN_IF_ERROR(items_->EndItem(caller, end).status());
-        CC_RETURN_IF_ERROR(tx.Exec(kUpdateDestroyed,
-                                   {locked.dose_id(), signature.actor.user_id(),
-                                    witness.actor.user_id(), reason,
-                                    static_cast<int>(v1::DOSE_STATE_DESTROYED)})
-                               .status());
+        tx.Defer({kUpdateDestroyed,
+                  {locked.dose_id(), signature.actor.user_id(),
+                   witness.actor.user_id(), reason,
+                   static_cast<int>(v1::DOSE_STATE_DESTROYED)}});
         CC_ASSIGN_OR_RETURN(*response.mutable_dose(),
-                            LoadDose(tx, locked.dose_id()));
-        CC_RETURN_IF_ERROR(audit
-                               .Append("dose.destroy", "dose", locked.dose_id(),
-                                       response.dose(), reason,
-                                       IdentifiersOf(locked),
-                                       signature.manifestation)
-                               .status());
+                            RecordDose(audit, "dose.destroy", locked, reason,
+                                       signature.manifestation));
         // The witness's own signed record, in the same transaction.
         ledger::Recorder witnessed(tx, *ledger_, witness.actor, request_id);
         return witnessed

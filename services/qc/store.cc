@@ -306,11 +306,21 @@ absl::StatusOr<std::vector<v1::Lookback>> LoadLookbacksOfLot(
 
 template <typename Executor>
 absl::StatusOr<LotView> LoadView(Executor& executor, v1::Lot lot) {
+  // The three reads in one round trip.
+  const pg::Statement reads[] = {
+      {SpecSelect() + kWhereSpec, {lot.specification_id()}},
+      ResultsOfLotRead(lot.lot_id()),
+      {InvestigationSelect() + kWhereInvestigationsOfLot, {lot.lot_id()}}};
+  CC_ASSIGN_OR_RETURN(std::vector<pg::Result> read,
+                      executor.ExecPipeline(reads));
   LotView view;
-  CC_ASSIGN_OR_RETURN(view.spec, LoadSpec(executor, lot.specification_id()));
-  CC_ASSIGN_OR_RETURN(view.results, LoadResultsOfLot(executor, lot.lot_id()));
+  CC_ASSIGN_OR_RETURN(view.spec,
+                      kRows.First<v1::Specification>(
+                          read[0], lot.specification_id(), "specification",
+                          kReasonSpecificationNotFound));
+  CC_ASSIGN_OR_RETURN(view.results, ResultsFromRead(read[1]));
   CC_ASSIGN_OR_RETURN(view.investigations,
-                      LoadInvestigationsOfLot(executor, lot.lot_id()));
+                      kRows.All<v1::Investigation>(read[2]));
   for (const v1::Investigation& i : view.investigations) {
     if (i.status() == v1::INVESTIGATION_STATUS_OPEN) ++view.open_investigations;
   }

@@ -153,7 +153,8 @@ struct ResultOfLot {
 absl::StatusOr<ResultOfLot> LoadResultOfLot(pg::Connection& connection,
                                             const std::string& result_id);
 
-// Everything the rules of a lot look at, read through one executor.
+// Everything the rules of a lot look at, read through one executor in one
+// round trip.
 struct LotView {
   v1::Lot lot;
   v1::Specification spec;
