@@ -1,4 +1,4 @@
-// cellchain audit checkpoint|query|history|proof|verify|export
+// cellchain audit checkpoint|query|history|proof|verify|export|pin-key
 #include "clients/cli/audit_commands.h"
 
 #include <unistd.h>
@@ -19,6 +19,8 @@
 #include "services/common/status/status.h"
 #include "services/common/strings/printable.h"
 #include "services/ledger/merkle.h"
+#include "services/ledger/note.h"
+#include "services/ledger/witness.h"
 
 namespace cellchain::cli {
 namespace {
@@ -332,6 +334,52 @@ int ExportCommand(std::shared_ptr<grpc::Channel> channel,
   return 0;
 }
 
+// The checkpoint keys this user's memory pins, changed (decision 0021): a
+// rotation's new key added once the log signs with it, the old one removed
+// once the log signs with the new one alone.
+int PinKeyCommand(std::shared_ptr<grpc::Channel> channel,
+                  const AuditOptions& o) {
+  const std::string path = WitnessFile(o);
+  if (path.empty()) {
+    return Fail("audit pin-key",
+                "no session file to keep the pinned keys beside", 2);
+  }
+  if (o.add_key.empty() == o.remove_key.empty()) {
+    return Fail("audit pin-key", "give one of --add=KEY and --remove=KEY", 2);
+  }
+  const bool adding = !o.add_key.empty();
+  const std::string& key = adding ? o.add_key : o.remove_key;
+  if (absl::StatusOr<ledger::NoteVerifier> parsed =
+          ledger::NoteVerifier::FromKeyString(key);
+      !parsed.ok()) {
+    return Fail("audit pin-key",
+                absl::StrCat(adding ? "--add: " : "--remove: ",
+                             parsed.status().message()),
+                2);
+  }
+  auto stub = v1::AuditService::NewStub(channel);
+  absl::StatusOr<std::optional<ledger::Witnessed>> seen =
+      WitnessLog(*stub, o, path, adding ? key : "");
+  if (!seen.ok()) return Report("audit pin-key", seen.status());
+  if (!seen->has_value()) {
+    return Fail("audit pin-key",
+                "the log has no checkpoint yet to check the key against", 1);
+  }
+  ledger::Witnessed pinned = **std::move(seen);
+  if (!adding) {
+    absl::StatusOr<ledger::Witnessed> kept = ledger::Unpin(pinned, key);
+    absl::Status written =
+        kept.ok() ? WriteWitnessed(path, *kept) : kept.status();
+    if (!written.ok()) return Report("audit pin-key", written);
+    pinned = *std::move(kept);
+  }
+  std::cout << "checkpoint keys pinned in " << path << ":\n";
+  for (const std::string& pinned_key : pinned.verifier_keys) {
+    std::cout << "  " << pinned_key << "\n";
+  }
+  return 0;
+}
+
 // `command`, after the log's latest checkpoint was checked against the one
 // this user saw last (log_witness.h).
 template <int (*command)(std::shared_ptr<grpc::Channel>, const AuditOptions&)>
@@ -367,6 +415,10 @@ void DeclareAuditFlags(config::Loader& loader, AuditOptions& o) {
   loader.String("since", &o.since,
                 "verify: a checkpoint file saved before; the log must "
                 "still\ncontain what it covers.");
+  loader.String("add", &o.add_key,
+                "pin-key: a checkpoint verifier key to pin (from QA).");
+  loader.String("remove", &o.remove_key,
+                "pin-key: a pinned checkpoint key to drop (a retired one).");
   loader.Bool("include-state", &o.include_state,
               "export: include each entity's current state.");
   DeclareFormatFlag(loader, &o.format, "query, history");
@@ -443,6 +495,16 @@ const Group& AuditGroup() {
                 "proofs;\n"
                 "check it offline with cellchain-verify bundle DIR. QA.\n"},
                Witnessed<ExportCommand>},
+              {{"audit pin-key", "add remove",
+                "cellchain audit pin-key --add=KEY | --remove=KEY\n"
+                "Changes the checkpoint keys this user's CLI trusts (kept "
+                "with the latest\ncheckpoint seen, beside the session file) "
+                "when the log's key is rotated.\n--add pins a key given by QA "
+                "once the log's latest checkpoint is signed\nby it; --remove "
+                "drops a retired key once another pinned key signs.\nThe log "
+                "is checked against the checkpoint seen before, as by every "
+                "audit\ncommand. Any logged-in user.\n"},
+               PinKeyCommand},
           },
       .field_aliases =
           {

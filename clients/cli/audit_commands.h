@@ -1,4 +1,4 @@
-// cellchain audit checkpoint|query|history|proof|verify|export: QA's view
+// cellchain audit checkpoint|query|history|proof|verify|export|pin-key: QA's view
 // of the signed audit log, every command after the log was checked against
 // the checkpoint this user saw last (log_witness.h).
 // Thread-safety: as group.h.
@@ -29,6 +29,8 @@ struct AuditOptions : CallOptions {
   std::string out;               // export: the bundle's directory
   std::string save;              // checkpoint: also write it to this file
   std::string since;             // verify: a checkpoint file kept outside
+  std::string add_key;           // pin-key: a checkpoint key to pin
+  std::string remove_key;        // pin-key: a pinned key to drop
   bool include_state = false;    // export
   std::string format = "table";  // query, history: table, json or csv
 };

@@ -58,7 +58,7 @@ absl::Status WriteWitnessed(const std::string& path,
 
 absl::StatusOr<std::optional<ledger::Witnessed>> WitnessLog(
     v1::AuditService::Stub& stub, const CallOptions& o,
-    const std::string& path) {
+    const std::string& path, const std::string& pin_key) {
   std::optional<ledger::Witnessed> seen;
   if (absl::StatusOr<ledger::Witnessed> read = ReadWitnessed(path); read.ok()) {
     seen = *std::move(read);
@@ -101,9 +101,13 @@ absl::StatusOr<std::optional<ledger::Witnessed>> WitnessLog(
       proof.push_back(hash);
     }
   }
-  CC_ASSIGN_OR_RETURN(ledger::Witnessed next,
-                      ledger::Advance(seen, latest.verifier_key(),
-                                      latest.checkpoint().note(), proof));
+  CC_ASSIGN_OR_RETURN(
+      ledger::Witnessed next,
+      pin_key.empty()
+          ? ledger::Advance(seen, latest.verifier_key(),
+                            latest.checkpoint().note(), proof)
+          : ledger::AdvancePinning(seen, pin_key, latest.checkpoint().note(),
+                                   proof));
   CC_RETURN_IF_ERROR(WriteWitnessed(path, next));
   return std::optional<ledger::Witnessed>(std::move(next));
 }

@@ -26,6 +26,8 @@ std::string WitnessFile(const CallOptions& o);
 
 // Checks the log against the memory at `path` (none yet: the first
 // checkpoint and its key are pinned) and stores the latest checkpoint there.
+// With `pin_key`, that checkpoint key is pinned as well (ledger::
+// AdvancePinning: `audit pin-key --add`, a rotation's new key).
 // Returns what is remembered now; nullopt when the log has no checkpoint yet.
 // DATA_LOSS (LOG_TRUNCATED, LOG_FORKED) and FAILED_PRECONDITION as
 // ledger::Advance, and LOG_TRUNCATED when the log no longer has the
@@ -33,7 +35,7 @@ std::string WitnessFile(const CallOptions& o);
 // memory file (naming it).
 absl::StatusOr<std::optional<ledger::Witnessed>> WitnessLog(
     cellchain::audit::v1::AuditService::Stub& stub, const CallOptions& o,
-    const std::string& path);
+    const std::string& path, const std::string& pin_key = "");
 
 // Reads a checkpoint file written by `audit checkpoint --save` (or a
 // witness memory file). INVALID_ARGUMENT / NOT_FOUND naming the file.

@@ -28,12 +28,17 @@ class WitnessTest : public ::testing::Test {
     for (int i = 0; i < 9; ++i) leaves_.push_back(LeafHash(absl::StrCat("r", i)));
   }
 
-  std::string Note(uint64_t size, const std::vector<Hash>& leaves) {
+  // Signed by `signers`, or by signer_ when none are given.
+  std::string Note(uint64_t size, const std::vector<Hash>& leaves,
+                   std::vector<const NoteSigner*> signers = {}) {
     Checkpoint checkpoint;
     checkpoint.origin = kOrigin;
     checkpoint.size = size;
     checkpoint.root = RootOf(std::span<const Hash>(leaves.data(), size));
-    absl::StatusOr<std::string> note = SignCheckpoint(checkpoint, *signer_);
+    if (signers.empty()) signers.push_back(&*signer_);
+    absl::StatusOr<std::string> text = FormatCheckpoint(checkpoint);
+    EXPECT_TRUE(text.ok()) << text.status();
+    absl::StatusOr<std::string> note = SignNote(text.value_or(""), signers);
     EXPECT_TRUE(note.ok()) << note.status();
     return note.value_or("");
   }
@@ -56,7 +61,7 @@ class WitnessTest : public ::testing::Test {
 TEST_F(WitnessTest, FirstContactPinsTheKeyAndAGrowingLogAdvances) {
   CC_ASSERT_OK_AND_ASSIGN(Witnessed first,
                           Advance(std::nullopt, Key(), Note(3, leaves_), {}));
-  EXPECT_EQ(first.verifier_key, Key());
+  EXPECT_EQ(first.verifier_keys, std::vector<std::string>{Key()});
   EXPECT_EQ(first.checkpoint.size, 3u);
   CC_ASSERT_OK_AND_ASSIGN(Witnessed next,
                           Advance(first, "", Note(7, leaves_), Proof(3, 7)));
@@ -115,7 +120,7 @@ TEST_F(WitnessTest, TheSavedFileReadsBackAndAnEditedOneIsRefused) {
   std::string text = FormatWitnessed(seen);
   CC_ASSERT_OK_AND_ASSIGN(Witnessed read, ParseWitnessed(text));
   EXPECT_EQ(read.checkpoint, seen.checkpoint);
-  EXPECT_EQ(read.verifier_key, Key());
+  EXPECT_EQ(read.verifier_keys, std::vector<std::string>{Key()});
   // Someone lowers the size they saw, to hide a truncation.
   size_t at = text.find("\n4\n");
   ASSERT_NE(at, std::string::npos);
@@ -123,6 +128,66 @@ TEST_F(WitnessTest, TheSavedFileReadsBackAndAnEditedOneIsRefused) {
   absl::Status edited = ParseWitnessed(text).status();
   EXPECT_EQ(edited.code(), absl::StatusCode::kInvalidArgument) << edited;
   EXPECT_FALSE(ParseWitnessed("no key line").ok());
+}
+
+// A rotation of the log's checkpoint key (decision 0021): checkpoints signed
+// by the old and the new key, then by the new one alone. A memory that pins
+// the old key follows the transition, is refused after it unless the new key
+// was pinned by the explicit step, and drops the old key once the log signs
+// with the new one. Consistency is checked across the change throughout.
+TEST_F(WitnessTest, ARotatedCheckpointKeyIsPinnedByAnExplicitStep) {
+  CC_ASSERT_OK_AND_ASSIGN(NoteSigner next, NoteSigner::Generate(kOrigin));
+  const std::string new_key = next.verifier().KeyString();
+  const NoteSigner* old_signer = &*signer_;
+  CC_ASSERT_OK_AND_ASSIGN(Witnessed seen,
+                          Advance(std::nullopt, Key(), Note(3, leaves_), {}));
+  // The transition: both keys sign; the old pin accepts it.
+  const std::string both = Note(5, leaves_, {old_signer, &next});
+  CC_ASSERT_OK_AND_ASSIGN(Witnessed transition,
+                          Advance(seen, "", both, Proof(3, 5)));
+  // The old key cannot be dropped before another is pinned.
+  EXPECT_EQ(Unpin(transition, Key()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A key the log does not sign with is not pinned.
+  CC_ASSERT_OK_AND_ASSIGN(NoteSigner stranger, NoteSigner::Generate(kOrigin));
+  absl::Status wrong =
+      AdvancePinning(transition, stranger.verifier().KeyString(), both, {})
+          .status();
+  EXPECT_EQ(wrong.code(), absl::StatusCode::kFailedPrecondition) << wrong;
+  EXPECT_THAT(wrong.message(), HasSubstr("carries no valid signature by"));
+  CC_ASSERT_OK_AND_ASSIGN(Witnessed pinned,
+                          AdvancePinning(transition, new_key, both, {}));
+  EXPECT_EQ(pinned.verifier_keys, (std::vector<std::string>{Key(), new_key}));
+  CC_ASSERT_OK_AND_ASSIGN(Witnessed read, ParseWitnessed(FormatWitnessed(pinned)));
+  EXPECT_EQ(read.verifier_keys, pinned.verifier_keys);
+
+  // The old key retired: the new one signs alone.
+  const std::string new_only = Note(7, leaves_, {&next});
+  absl::Status missed = Advance(transition, "", new_only, Proof(5, 7)).status();
+  EXPECT_EQ(missed.code(), absl::StatusCode::kFailedPrecondition) << missed;
+  EXPECT_THAT(missed.message(), HasSubstr("no signature by a trusted key"));
+  CC_ASSERT_OK_AND_ASSIGN(Witnessed after,
+                          Advance(pinned, "", new_only, Proof(5, 7)));
+  CC_ASSERT_OK_AND_ASSIGN(Witnessed dropped, Unpin(after, Key()));
+  EXPECT_EQ(dropped.verifier_keys, std::vector<std::string>{new_key});
+  EXPECT_EQ(Unpin(dropped, Key()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // A memory that missed the step pins the new key late, and the proof from
+  // its old-key checkpoint must still hold.
+  CC_ASSERT_OK(
+      AdvancePinning(transition, new_key, new_only, Proof(5, 7)).status());
+  std::vector<Hash> rewritten = leaves_;
+  rewritten[1] = LeafHash("forged");
+  testing::InMemoryTree tree(
+      std::vector<Hash>(rewritten.begin(), rewritten.begin() + 7));
+  CC_ASSERT_OK_AND_ASSIGN(std::vector<Hash> forged_proof,
+                          ConsistencyProof(5, 7, tree.Source()));
+  absl::Status forked =
+      AdvancePinning(transition, new_key, Note(7, rewritten, {&next}),
+                     forged_proof)
+          .status();
+  EXPECT_EQ(ReasonOf(forked), kReasonLogForked) << forked;
 }
 
 }  // namespace

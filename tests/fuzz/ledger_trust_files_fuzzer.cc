@@ -116,8 +116,8 @@ void CheckAdvance(const std::optional<ledger::Witnessed>& seen,
     return;
   }
   if (seen.has_value()) {
-    FUZZ_CHECK(next->verifier_key == seen->verifier_key,
-               "Advance keeps the pinned key");
+    FUZZ_CHECK(next->verifier_keys == seen->verifier_keys,
+               "Advance keeps the pinned keys");
     FUZZ_CHECK(next->checkpoint.size >= seen->checkpoint.size,
                "Advance never moves to a smaller tree");
     if (next->checkpoint.size == seen->checkpoint.size) {
