@@ -4,7 +4,7 @@
 // through the form, sees the dose on the worklist, scans the bag (the
 // label's data typed into the scan field and Enter, as a keyboard-wedge
 // scanner types it), sees every gate, is refused the wrong patient with
-// the gate named, and releases it with the password typed again.
+// the gate named and why, and releases it with the password typed again.
 // Screenshots of each step go to CELLCHAIN_WEB_SCREENSHOTS/<test>/.
 #include <string>
 
@@ -129,6 +129,16 @@ TEST_F(PharmacyBrowserTest, APharmacistReleasesADoseAndIsRefusedTheWrongPatient)
   EXPECT_EQ(gates.get<std::string>().find("FAIL LABEL_MISMATCH"),
             std::string::npos)
       << gates.dump();
+  // The failing gate's row says why in the service's words, read from the
+  // refusal's metadata.
+  CC_ASSERT_OK_AND_ASSIGN(
+      nlohmann::json why,
+      browser_->Evaluate(
+          "Array.from(document.querySelectorAll('#pharmacy-gates tbody tr'))"
+          ".filter(r => r.cells[1].innerText === 'PATIENT_MISMATCH')"
+          ".map(r => r.cells[2].innerText).join('|')"));
+  EXPECT_NE(why.get<std::string>().find("date of birth"), std::string::npos)
+      << why.dump();
   CC_ASSERT_OK_AND_ASSIGN(
       nlohmann::json password,
       browser_->Evaluate("document.querySelector('#pharmacy-release-form "
