@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/session.h"
+#include "clients/common/status_line.h"
 #include "services/common/crypto/random.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/fields/fields.h"
@@ -39,14 +40,8 @@ int Report(const std::string& command, const grpc::Status& wire) {
 }
 
 int Report(const std::string& command, const absl::Status& status) {
-  std::string reason = ReasonOf(status);
   std::string field = FieldOf(status);
-  std::string message(status.message());
-  // The access gate's refusals start with their reason, which is printed
-  // once, at the end, like every other reason.
-  if (!reason.empty() && message.starts_with(reason + ": ")) {
-    message.erase(0, reason.size() + 2);
-  }
+  std::string message = client::MessageWithoutReason(status);
   // A refused field is named by the flag the person typed for it ("--lot-id:
   // required", not "donor_lot_id: required"); the field stays at the end
   // for scripts.
@@ -55,10 +50,7 @@ int Report(const std::string& command, const absl::Status& status) {
     message = "--" + flag + ": " + message;
   }
   std::cerr << ProgramName() << ": " << command << ": "
-            << absl::StatusCodeToString(status.code()) << ": " << message;
-  if (!reason.empty()) std::cerr << " (reason: " << reason << ")";
-  if (!field.empty()) std::cerr << " (field: " << field << ")";
-  std::cerr << "\n";
+            << client::StatusLine(status, message) << "\n";
   return 1;
 }
 

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/table.h"
-#include "services/common/status/status.h"
+#include "clients/common/status_line.h"
 #include "services/common/strings/printable.h"
 
 namespace cellchain::label {
@@ -36,17 +36,8 @@ std::string DiscrepancyWords(v1::DiscrepancyKind kind) {
 }  // namespace
 
 std::string StatusLine(const absl::Status& status) {
-  const std::string reason = ReasonOf(status);
-  const std::string field = FieldOf(status);
-  std::string message(status.message());
-  if (!reason.empty() && message.starts_with(reason + ": ")) {
-    message.erase(0, reason.size() + 2);
-  }
-  std::string line = absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
-                                  Printable(message));
-  if (!reason.empty()) absl::StrAppend(&line, " (reason: ", reason, ")");
-  if (!field.empty()) absl::StrAppend(&line, " (field: ", field, ")");
-  return line;
+  return client::StatusLine(status,
+                            Printable(client::MessageWithoutReason(status)));
 }
 
 std::string LabelTypeWords(v1::LabelType type) {

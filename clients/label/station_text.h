@@ -1,8 +1,9 @@
 // What the label station prints for a technician: a refusal as one line
 // with its reason and field, a scan's verdict (PASS, or FAIL with what to
 // do about it), and a reconciliation as tables. Values from the server were
-// typed by other people and pass through Printable (services/common/strings/printable.h) first, so a label's
-// text cannot rewrite the technician's screen.
+// typed by other people and pass through Printable
+// (services/common/strings/printable.h) first, so a label's text cannot rewrite
+// the technician's screen.
 //
 // Thread-safety: pure functions.
 #ifndef CELLCHAIN_CLIENTS_LABEL_STATION_TEXT_H_
@@ -17,7 +18,8 @@ namespace cellchain::label {
 
 // "FAILED_PRECONDITION: printer is paused (reason: PRINTER_PAUSED) (field:
 // printer)"; a message that starts with its own reason is printed without
-// that prefix, as the CLI prints it.
+// that prefix: client::StatusLine (clients/common/status_line.h), as the CLI
+// prints it, the message through Printable.
 std::string StatusLine(const absl::Status& status);
 
 // One line: "PASS  ..." when the scan is the item's label, else "FAIL  "
