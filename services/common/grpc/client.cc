@@ -70,8 +70,23 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannel(
   ssl.pem_cert_chain = *std::move(cert);
   ssl.pem_private_key = *std::move(key);
   grpc::ChannelArguments args;
-  // Fail fast instead of queueing forever when the server is down.
-  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  // gRPC's retries stay enabled (its default) for its transparent retries
+  // alone: a call that never left this client (its stream failed before
+  // being written) or that the server refused unseen (REFUSED_STREAM, or
+  // past a GOAWAY's last stream: a draining cellchaind) is sent again on
+  // another connection within its deadline, where it would otherwise fail
+  // UNAVAILABLE. That is safe for writes: the server never saw the first.
+  // grpc.enable_retries=0, set here before, turned these off too (gRPC
+  // 1.51's grpc_types.h: "When enabled, transparent retries will be
+  // performed as appropriate, and configurable retries are enabled when
+  // they are configured via the service config"); its comment said "fail
+  // fast instead of queueing forever", which is what calls without
+  // wait_for_ready do either way: an address that cannot be reached fails
+  // the call at once (UNAVAILABLE), not retried. No call is retried after
+  // the server saw it: the service config (ours, below; none from a
+  // resolver) has no retryPolicy, and a retry of a write is the client's,
+  // with its request id (decision 0005).
+  args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
   // A server back after a long outage is reached within this, not after
   // gRPC's default backoff of up to 120 s between attempts.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
