@@ -175,7 +175,7 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
                              common::v1::SIGNATURE_MEANING_RELEASED,
                              "ReleaseDose", request_id));
   // The dose judged, for the refusal's record below.
-  std::string judged_dose_id;
+  v1::Dose judged;
   absl::StatusOr<v1::ReleaseDoseResponse> released =
       ledger::RecordOnce<v1::ReleaseDoseResponse>(
           *pool_, *ledger_, {kServiceName, "ReleaseDose", signature.actor},
@@ -185,7 +185,7 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
             pg::Transaction& tx = audit.tx();
             CC_ASSIGN_OR_RETURN(v1::Dose dose, DoseToRelease(tx, request));
             CC_RETURN_IF_ERROR(RequireState(dose, kReleasable, "a release"));
-            judged_dose_id = dose.dose_id();
+            judged = dose;
             CC_RETURN_IF_ERROR(auth::CheckSegregationOfDuties(
                 tx, signature.actor.user_id(), {DoseRef(dose.dose_id())},
                 {"dose.release_refused"}));
@@ -244,12 +244,11 @@ absl::StatusOr<v1::ReleaseDoseResponse> Dose::ReleaseDose(
     // The refusal of a safety gate is audited, in its own transaction.
     CC_RETURN_IF_ERROR(
         pool_->InTransaction([&](pg::Transaction& tx) -> absl::Status {
-          CC_ASSIGN_OR_RETURN(v1::Dose dose, LoadDose(tx, judged_dose_id));
+          // The dose as it is read in the record's own round trip.
           ledger::Recorder audit(tx, *ledger_, signature.actor, request_id);
-          return audit
-              .Append("dose.release_refused", "dose", dose.dose_id(), dose,
-                      std::string(released.status().message()).substr(0, 2000),
-                      IdentifiersOf(dose))
+          return RecordDose(
+                     audit, "dose.release_refused", judged,
+                     std::string(released.status().message()).substr(0, 2000))
               .status();
         }));
   }

@@ -143,21 +143,17 @@ absl::StatusOr<v1::DisposeLotResponse> Qc::DisposeLot(
         // placed after the conditional release: every test is in then.
         const bool closes_conditions =
             to == v1::LOT_STATE_RELEASED && ConditionOpen(locked);
-        CC_RETURN_IF_ERROR(
-            tx.Exec(kUpdateLotDisposition,
-                    {locked.lot_id(), static_cast<int>(to),
-                     signature.actor.user_id(),
-                     reason.empty() ? pg::Param::Null() : pg::Param(reason),
-                     pg::TextArray(pending), closes_conditions,
-                     pg::Param::Null()})
-                .status());
-        CC_ASSIGN_OR_RETURN(*response.mutable_lot(),
-                            LoadLot(tx, locked.lot_id()));
-        return audit
-            .Append(disposition.action, "qc_lot", locked.lot_id(),
-                    response.lot(), reason, {DinOf(locked)},
-                    signature.manifestation)
-            .status();
+        tx.Defer({kUpdateLotDisposition,
+                  {locked.lot_id(), static_cast<int>(to),
+                   signature.actor.user_id(),
+                   reason.empty() ? pg::Param::Null() : pg::Param(reason),
+                   pg::TextArray(pending), closes_conditions,
+                   pg::Param::Null()}});
+        CC_ASSIGN_OR_RETURN(
+            *response.mutable_lot(),
+            RecordLot(audit, disposition.action, locked.lot_id(),
+                      DinOf(locked), reason, signature.manifestation));
+        return absl::OkStatus();
       });
 }
 

@@ -15,6 +15,7 @@
 #include "services/common/status/status.h"
 #include "services/ledger/entity_guard.h"
 #include "services/ledger/ledger.h"
+#include "services/ledger/record_read.h"
 #include "services/qc/qc_internal.h"
 #include "services/qc/store.h"
 
@@ -47,6 +48,22 @@ v1::PatientExposure ExposureOf(const custody::v1::PatientReached& reached) {
 
 audit::v1::Isbt128Identifier DinOf(const v1::Lot& lot) {
   return ledger::DinIdentifier(lot.din());
+}
+
+absl::StatusOr<v1::Lot> RecordLot(
+    ledger::Recorder& audit, std::string action, const std::string& lot_id,
+    audit::v1::Isbt128Identifier din, std::string reason,
+    std::optional<common::v1::SignatureManifestation> signature) {
+  return ledger::RecordRead<v1::Lot>(
+      audit,
+      {.action = std::move(action),
+       .entity_type = "qc_lot",
+       .entity_id = lot_id,
+       .reason = std::move(reason),
+       .isbt128 = {std::move(din)},
+       .signature = std::move(signature)},
+      LotRead(lot_id),
+      [&](const pg::Result& r) { return LotFromRead(r, lot_id); });
 }
 
 absl::StatusOr<v1::Lookback> RecordLookback(

@@ -9,6 +9,7 @@
 #ifndef CELLCHAIN_SERVICES_QC_QC_INTERNAL_H_
 #define CELLCHAIN_SERVICES_QC_QC_INTERNAL_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,17 @@ inline constexpr int kMaxTests = 100;
 
 // The lot's DIN as an audit record's identifier.
 audit::v1::Isbt128Identifier DinOf(const v1::Lot& lot);
+
+// Appends the record of `action` on QC lot `lot_id`, naming its DIN
+// `din`, with `reason` and `signature`, the lot read as it now is in the
+// record's own round trip (ledger::RecordRead: the change's deferred
+// UPDATE, sent before the read, is in it); returns the lot read. Errors as
+// ledger::RecordRead's.
+absl::StatusOr<v1::Lot> RecordLot(
+    ledger::Recorder& audit, std::string action, const std::string& lot_id,
+    audit::v1::Isbt128Identifier din, std::string reason = "",
+    std::optional<common::v1::SignatureManifestation> signature =
+        std::nullopt);
 
 // `signature` checked and made for /<service>/`method`
 // (SignAs(*signatures_, caller, request.signature(), meaning, "Method",

@@ -257,22 +257,17 @@ absl::StatusOr<v1::EnterResultResponse> Qc::EnterResult(
               *response.mutable_lookback(),
               RecordLookback(audit, locked, *recalled, id, late_reason,
                              signature.actor.user_id()));
-          CC_RETURN_IF_ERROR(
-              tx.Exec(
-                    kUpdateLotDisposition,
+          tx.Defer({kUpdateLotDisposition,
                     {locked.lot_id(), static_cast<int>(v1::LOT_STATE_REJECTED),
                      signature.actor.user_id(), late_reason,
                      pg::TextArray(std::vector<std::string>(
                          locked.pending_test_codes().begin(),
                          locked.pending_test_codes().end())),
-                     false, id})
-                  .status());
-          CC_ASSIGN_OR_RETURN(locked, LoadLot(tx, locked.lot_id()));
-          CC_RETURN_IF_ERROR(audit
-                                 .Append("lot.reject_automatic", "qc_lot",
-                                         locked.lot_id(), locked, late_reason,
-                                         din)
-                                 .status());
+                     false, id}});
+          const std::string lot_id = locked.lot_id();
+          CC_ASSIGN_OR_RETURN(locked,
+                              RecordLot(audit, "lot.reject_automatic", lot_id,
+                                        DinOf(locked), late_reason));
         }
         *response.mutable_lot() = locked;
         CC_ASSIGN_OR_RETURN(
@@ -379,16 +374,11 @@ absl::StatusOr<v1::ReviewResultResponse> Qc::ReviewResult(
                 absl::StrCat("the tests pending at release (",
                              absl::StrJoin(lot.pending_test_codes(), ", "),
                              ") are in and in specification");
-            CC_RETURN_IF_ERROR(
-                tx.Exec(
-                      kUpdateConditionClosed,
-                      {lot.lot_id(), static_cast<int>(v1::LOT_STATE_RELEASED)})
-                    .status());
-            CC_ASSIGN_OR_RETURN(lot, LoadLot(tx, lot.lot_id()));
-            CC_RETURN_IF_ERROR(audit
-                                   .Append("lot.condition_close", "qc_lot",
-                                           lot.lot_id(), lot, reason, din)
-                                   .status());
+            tx.Defer({kUpdateConditionClosed,
+                      {lot.lot_id(),
+                       static_cast<int>(v1::LOT_STATE_RELEASED)}});
+            CC_ASSIGN_OR_RETURN(lot, RecordLot(audit, "lot.condition_close",
+                                               lot_id, DinOf(lot), reason));
           }
         }
         *response.mutable_lot() = lot;
