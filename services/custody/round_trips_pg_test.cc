@@ -1,11 +1,13 @@
 // How many round trips to PostgreSQL each write of the load mix takes
 // (tests/load: a technician registers a reagent lot, records a reading of
-// it, hands it to a second technician, who accepts it by scanning it).
+// it, hands it to a second technician, who accepts it by scanning it), and
+// QA's trace of it.
 // On a busy server each round trip is a wait of the handler's thread, so
 // these counts are the writes' latency budget (issue 13, docs/performance.md
 // "Where PostgreSQL's time goes"); a change that adds one fails here.
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/status/status.h"
 #include "services/common/testing/round_trips.h"
@@ -14,6 +16,8 @@
 
 namespace cellchain::custody {
 namespace {
+
+using ::testing::ElementsAre;
 
 TEST_F(CustodyTest, TheLoadMixsWritesTakeTheirBudgetOfRoundTrips) {
   // Custody on one connection, so that every statement is on the traced one.
@@ -66,6 +70,16 @@ TEST_F(CustodyTest, TheLoadMixsWritesTakeTheirBudgetOfRoundTrips) {
   // its latest record; both UPDATEs (deferred) with the handoff's record;
   // the item's record; COMMIT.
   EXPECT_EQ(trips.Take(), 6);
+
+  // QA traces the lot: the walk's one level (with BEGIN); the items; the
+  // operators; COMMIT. A reagent lot is never sampled, so nothing asks for
+  // the samples drawn from it.
+  v1::TraceRequest trace;
+  trace.set_item_id(lot.item_id());
+  CC_ASSERT_OK_AND_ASSIGN(v1::TraceResponse traced,
+                          custody_->TraceBackward(trace));
+  EXPECT_THAT(traced.operator_user_ids(), ElementsAre("tina", "tom"));
+  EXPECT_EQ(trips.Take(), 4);
 
   ExpectEverySnapshotMatchesItsRow();
 }

@@ -15,28 +15,25 @@ using audit::v1::Isbt128Identifier;
 
 // ---- named statements -------------------------------------------------------
 
-// The parent links of the items in the array $1, as v1.ParentLink columns.
-constexpr char kSelectParentLinks[] =
-    "SELECT child_id, parent_id AS parent_item_id, kind "
-    "FROM cellchain_custody.item_links "
-    "WHERE child_id = ANY($1::text[]) "
-    "ORDER BY child_id, parent_id";
-// The same for the one item $1.
-constexpr char kSelectParentLinksOfOne[] =
-    "SELECT child_id, parent_id AS parent_item_id, kind "
-    "FROM cellchain_custody.item_links "
-    "WHERE child_id = $1 ORDER BY parent_id";
+// The parent links of the items $1 (IdIn), as v1.ParentLink columns.
+std::string SelectParentLinks(const std::vector<std::string>& ids) {
+  return absl::StrCat(
+      "SELECT child_id, parent_id AS parent_item_id, kind "
+      "FROM cellchain_custody.item_links WHERE ",
+      IdIn("child_id", 1, ids), " ORDER BY child_id, parent_id");
+}
 
-// A level of a walk: the links out of the items in the array $1, as
-// (from, to, kind, record id).
-constexpr char kSelectLinksToChildren[] =
-    "SELECT parent_id, child_id, kind, coalesce(record_id, '') "
-    "FROM cellchain_custody.item_links "
-    "WHERE parent_id = ANY($1::text[]) ORDER BY parent_id, child_id";
-constexpr char kSelectLinksToParents[] =
-    "SELECT child_id, parent_id, kind, coalesce(record_id, '') "
-    "FROM cellchain_custody.item_links "
-    "WHERE child_id = ANY($1::text[]) ORDER BY child_id, parent_id";
+// A level of a walk: the links out of the items $1 (IdIn), as (from, to,
+// kind, record id).
+std::string SelectLinks(const std::vector<std::string>& frontier,
+                        bool forward) {
+  const char* from = forward ? "parent_id" : "child_id";
+  const char* to = forward ? "child_id" : "parent_id";
+  return absl::StrCat("SELECT ", from, ", ", to,
+                      ", kind, coalesce(record_id, '') "
+                      "FROM cellchain_custody.item_links WHERE ",
+                      IdIn(from, 1, frontier), " ORDER BY ", from, ", ", to);
+}
 
 constexpr char kLockGraphShared[] =
     "SELECT pg_advisory_xact_lock_shared(hashtextextended("
@@ -45,20 +42,19 @@ constexpr char kLockGraphExclusive[] =
     "SELECT pg_advisory_xact_lock(hashtextextended("
     "'cellchain_custody.graph', 0))";
 
-// The LockedItem columns of the items in the array $1 (kLockManyItems), or
-// of the one item $1 (kLockOneItem, whose generic plan PostgreSQL keeps;
-// see LoadItems), in id order, then kForUpdate or kForShare.
-const std::string& LockedItemSelect() {
-  static const std::string* const kSql = new std::string(absl::StrCat(
+// The LockedItem columns of the items `ids` (not empty; IdIn), locked in id
+// order FOR UPDATE when `exclusive`, else FOR SHARE.
+pg::Statement LockStatement(const std::vector<std::string>& ids,
+                            bool exclusive) {
+  static const std::string* const kSelect = new std::string(absl::StrCat(
       "SELECT item_id, type, state, on_hold, coalesce(custodian, ''), "
       "coalesce(location_id, ''), at_position, coalesce(patient_id, ''), ",
       pg::MicrosColumn("registered_at"), " FROM cellchain_custody.items "));
-  return *kSql;
+  return {absl::StrCat(*kSelect, "WHERE ", IdIn("item_id", 1, ids),
+                       " ORDER BY item_id",
+                       exclusive ? " FOR UPDATE" : " FOR SHARE"),
+          {IdsParam(ids)}};
 }
-constexpr char kLockManyItems[] =
-    "WHERE item_id = ANY($1::text[]) ORDER BY item_id";
-constexpr char kLockOneItem[] = "WHERE item_id = $1";
-constexpr char kForShare[] = " FOR SHARE";
 
 // Position $1's advisory lock (to the end of the transaction), and the item
 // at it, if any.
@@ -99,8 +95,6 @@ constexpr char kSelectLimits[] =
     "FROM cellchain_custody.temperature_limits ";
 
 // WHERE clauses of the snapshot SELECTs below.
-constexpr char kWhereItemIn[] = "WHERE item_id = ANY($1::text[])";
-constexpr char kWhereItemIs[] = "WHERE item_id = $1";
 constexpr char kWhereHandoffId[] = "WHERE handoff_id = $1";
 constexpr char kWhereHoldId[] = "WHERE hold_id = $1";
 constexpr char kForUpdate[] = " FOR UPDATE";
@@ -206,9 +200,8 @@ absl::StatusOr<Proto> LoadOne(Executor& executor, const std::string& sql,
 absl::StatusOr<std::vector<Link>> ReadLevel(
     pg::Transaction& tx, const std::vector<std::string>& frontier,
     bool forward) {
-  CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(forward ? kSelectLinksToChildren
-                                                    : kSelectLinksToParents,
-                                            {pg::TextArray(frontier)}));
+  CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(SelectLinks(frontier, forward),
+                                            {IdsParam(frontier)}));
   std::vector<Link> links(r.rows());
   for (int row = 0; row < r.rows(); ++row) {
     Link& link = links[row];
@@ -224,16 +217,12 @@ absl::StatusOr<std::vector<Link>> ReadLevel(
 // The items of `ids` (not empty) and their parent links, two statements
 // sent in one round trip (an item's state is read after each audited change
 // of it: issue 13's statement profile). One id, the common case, is asked
-// by equality: PostgreSQL prices the generic plan of `= ANY($1)` for ten
-// ids, dearer than a custom plan for one, so it planned that prepared
-// statement again at every execution; the generic plan of `= $1` is kept
-// after five.
+// by equality (IdIn).
 std::vector<pg::Statement> ItemStatements(const std::vector<std::string>& ids) {
-  const bool one = ids.size() == 1;
-  const std::string key = one ? ids.front() : pg::TextArray(ids);
   return {
-      {absl::StrCat(ItemSelect(), one ? kWhereItemIs : kWhereItemIn), {key}},
-      {one ? kSelectParentLinksOfOne : kSelectParentLinks, {key}},
+      {absl::StrCat(ItemSelect(), "WHERE ", IdIn("item_id", 1, ids)),
+       {IdsParam(ids)}},
+      {SelectParentLinks(ids), {IdsParam(ids)}},
   };
 }
 
@@ -256,6 +245,19 @@ absl::StatusOr<absl::flat_hash_map<std::string, v1::Item>> ItemsFromResults(
 }
 
 }  // namespace
+
+// ---- a set of ids in a statement ----------------------------------------------
+
+std::string IdIn(std::string_view column, int n,
+                 const std::vector<std::string>& ids) {
+  if (ids.size() == 1) return absl::StrCat(std::string(column), " = $", n);
+  return absl::StrCat(std::string(column), " = ANY($", n, "::text[])");
+}
+
+pg::Param IdsParam(const std::vector<std::string>& ids) {
+  if (ids.size() == 1) return ids.front();
+  return pg::TextArray(ids);
+}
 
 // ---- snapshots ------------------------------------------------------------
 
@@ -457,12 +459,8 @@ absl::StatusOr<std::vector<LockedItem>> LockItems(pg::Transaction& tx,
   if (ids.empty()) return items;  // no round trip for nothing
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  const bool one = ids.size() == 1;
-  CC_ASSIGN_OR_RETURN(
-      pg::Result r,
-      tx.Exec(absl::StrCat(LockedItemSelect(), one ? kLockOneItem : kLockManyItems,
-                           exclusive ? kForUpdate : kForShare),
-              {one ? ids.front() : pg::TextArray(ids)}));
+  pg::Statement lock = LockStatement(ids, exclusive);
+  CC_ASSIGN_OR_RETURN(pg::Result r, tx.Exec(lock.sql, lock.params));
   for (int row = 0; row < r.rows(); ++row) {
     LockedItem item;
     CC_ASSIGN_OR_RETURN(item.item_id, r.GetString(row, 0));
@@ -491,8 +489,7 @@ absl::StatusOr<LockedItem> LockItem(pg::Transaction& tx,
 }
 
 void LockItemLater(pg::Transaction& tx, const std::string& item_id) {
-  tx.Defer({absl::StrCat(LockedItemSelect(), kLockOneItem, kForUpdate),
-            {item_id}});
+  tx.Defer(LockStatement({item_id}, /*exclusive=*/true));
 }
 
 // ---- statements several changes share

@@ -33,6 +33,20 @@
 
 namespace cellchain::custody {
 
+// ---- a set of ids in a statement ----------------------------------------------
+
+// The condition that `column` is one of `ids`, passed as parameter $n
+// (IdsParam): `column = $n` for one id, else `column = ANY($n::text[])`
+// (none: the empty array, no row). PostgreSQL prices the generic plan of
+// `= ANY($n)` for ten ids, dearer than a custom plan for one, so a prepared
+// statement asking for one id that way is planned again at every execution
+// (issue 13's statement profile); the generic plan of `= $n` is kept. One
+// statement text per form, so each keeps its own plan.
+std::string IdIn(std::string_view column, int n,
+                 const std::vector<std::string>& ids);
+// The parameter IdIn's condition takes: the one id, or the text array.
+pg::Param IdsParam(const std::vector<std::string>& ids);
+
 // ---- snapshots ------------------------------------------------------------
 
 // The items of `ids` with their parent links (sorted by parent id), by id;

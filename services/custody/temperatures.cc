@@ -58,25 +58,32 @@ constexpr char kInsertReadings[] =
     "FROM unnest($2::int8[], $3::float8[]) "
     "  WITH ORDINALITY AS r(micros, celsius, seq)";
 
-// For each item in the array $2, the first reading of upload $1 out of its
-// type's range, with the limits then in force; returns the items flagged.
-constexpr char kInsertExcursions[] =
-    "INSERT INTO cellchain_custody.temperature_excursions "
-    "(upload_id, item_id, measured_at, celsius, min_celsius, max_celsius) "
-    "SELECT DISTINCT ON (i.item_id) $1, i.item_id, "
-    "  r.measured_at, r.celsius, t.min_celsius, t.max_celsius "
-    "FROM cellchain_custody.items i "
-    "JOIN cellchain_custody.temperature_limits t ON t.item_type = i.type "
-    "JOIN cellchain_custody.temperature_readings r ON r.upload_id = $1 "
-    "WHERE i.item_id = ANY($2::text[]) "
-    "  AND (r.celsius < t.min_celsius OR r.celsius > t.max_celsius) "
-    "ORDER BY i.item_id, r.seq "
-    "RETURNING item_id";
+// For each of the items $2 (IdIn), the first reading of upload $1 out of
+// its type's range, with the limits then in force; returns the items
+// flagged.
+std::string InsertExcursions(const std::vector<std::string>& items) {
+  return absl::StrCat(
+      "INSERT INTO cellchain_custody.temperature_excursions "
+      "(upload_id, item_id, measured_at, celsius, min_celsius, max_celsius) "
+      "SELECT DISTINCT ON (i.item_id) $1, i.item_id, "
+      "  r.measured_at, r.celsius, t.min_celsius, t.max_celsius "
+      "FROM cellchain_custody.items i "
+      "JOIN cellchain_custody.temperature_limits t ON t.item_type = i.type "
+      "JOIN cellchain_custody.temperature_readings r ON r.upload_id = $1 "
+      "WHERE ",
+      IdIn("i.item_id", 2, items),
+      "  AND (r.celsius < t.min_celsius OR r.celsius > t.max_celsius) "
+      "ORDER BY i.item_id, r.seq "
+      "RETURNING item_id");
+}
 
-constexpr char kFlagExcursions[] =
-    "UPDATE cellchain_custody.items "
-    "SET temperature_excursion = true, version = version + 1 "
-    "WHERE item_id = ANY($1::text[])";
+// The items $1 (IdIn) flagged.
+std::string FlagExcursions(const std::vector<std::string>& items) {
+  return absl::StrCat(
+      "UPDATE cellchain_custody.items "
+      "SET temperature_excursion = true, version = version + 1 WHERE ",
+      IdIn("item_id", 1, items));
+}
 
 // The range of item type $1 (ItemType): $2 to $3 degrees Celsius.
 constexpr char kSetLimit[] =
@@ -136,7 +143,7 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
         // The first reading out of an item's range is its excursion.
         CC_ASSIGN_OR_RETURN(
             pg::Result excursions,
-            tx.Exec(kInsertExcursions, {upload_id, pg::TextArray(targets)}));
+            tx.Exec(InsertExcursions(targets), {upload_id, IdsParam(targets)}));
         std::vector<std::string> flagged;
         for (int row = 0; row < excursions.rows(); ++row) {
           CC_ASSIGN_OR_RETURN(std::string id, excursions.GetString(row, 0));
@@ -145,7 +152,7 @@ absl::StatusOr<v1::RecordTemperaturesResponse> Custody::RecordTemperatures(
         std::sort(flagged.begin(), flagged.end());
         if (!flagged.empty()) {
           CC_RETURN_IF_ERROR(
-              tx.Exec(kFlagExcursions, {pg::TextArray(flagged)}).status());
+              tx.Exec(FlagExcursions(flagged), {IdsParam(flagged)}).status());
           CC_RETURN_IF_ERROR(RecordItems(
               audit, "item.temperature_excursion", flagged,
               absl::StrCat("temperature upload ", upload_id, " out of range")));

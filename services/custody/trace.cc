@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/status/status.h"
 #include "services/custody/custody.h"
 #include "services/custody/graph.h"
@@ -14,16 +15,20 @@
 namespace cellchain::custody {
 namespace {
 
-// The children linked by kind $2 (SAMPLE) to the items in the array $1.
-constexpr char kSelectDrawnChildren[] =
-    "SELECT DISTINCT child_id FROM cellchain_custody.item_links "
-    "WHERE parent_id = ANY($1::text[]) AND kind = $2 ORDER BY 1";
+// The children linked by kind $2 (SAMPLE) to the items $1 (IdIn).
+std::string SelectDrawnChildren(const std::vector<std::string>& parents) {
+  return absl::StrCat(
+      "SELECT DISTINCT child_id FROM cellchain_custody.item_links WHERE ",
+      IdIn("parent_id", 1, parents), " AND kind = $2 ORDER BY 1");
+}
 
-// Everyone who is the actor of a record of an item in the array $1.
-constexpr char kSelectOperators[] =
-    "SELECT DISTINCT actor_user_id FROM cellchain_audit.records "
-    "WHERE entity_type = 'item' AND entity_id = ANY($1::text[]) "
-    "ORDER BY 1";
+// Everyone who is the actor of a record of the items $1 (IdIn).
+std::string SelectOperators(const std::vector<std::string>& items) {
+  return absl::StrCat(
+      "SELECT DISTINCT actor_user_id FROM cellchain_audit.records "
+      "WHERE entity_type = 'item' AND ",
+      IdIn("entity_id", 1, items), " ORDER BY 1");
+}
 
 }  // namespace
 
@@ -54,11 +59,13 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
   TraceLookups lookups =
       BuildTrace(request.item_id(), reach, items, forward, response);
   std::vector<std::string>& samples = lookups.samples;
-  if (!forward) {
+  // Nothing to ask when no item of the path is sampled (a reagent lot's
+  // trace): no round trip.
+  if (!forward && !lookups.sampled.empty()) {
     CC_ASSIGN_OR_RETURN(
         pg::Result drawn,
-        tx.Exec(kSelectDrawnChildren,
-                {pg::TextArray(lookups.sampled),
+        tx.Exec(SelectDrawnChildren(lookups.sampled),
+                {IdsParam(lookups.sampled),
                  static_cast<int>(v1::DERIVATION_KIND_SAMPLE)}));
     for (int row = 0; row < drawn.rows(); ++row) {
       CC_ASSIGN_OR_RETURN(std::string id, drawn.GetString(row, 0));
@@ -72,8 +79,9 @@ absl::StatusOr<v1::TraceResponse> Custody::Trace(
   }
   // Everyone who recorded a change of an item on the path or of a sample
   // tested for it.
-  CC_ASSIGN_OR_RETURN(pg::Result operators,
-                      tx.Exec(kSelectOperators, {pg::TextArray(worked_on)}));
+  CC_ASSIGN_OR_RETURN(
+      pg::Result operators,
+      tx.Exec(SelectOperators(worked_on), {IdsParam(worked_on)}));
   for (int row = 0; row < operators.rows(); ++row) {
     CC_ASSIGN_OR_RETURN(std::string id, operators.GetString(row, 0));
     response.add_operator_user_ids(id);
