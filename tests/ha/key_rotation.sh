@@ -24,6 +24,16 @@
 #      sequencer.records_held naming the key in its log); once the leader
 #      is restarted with the third key and keyring too, the record is
 #      integrated, none refused, and verify finds nothing.
+#   7. the checkpoint (sequencer) key rotated (decision 0021): a next key
+#      beside the current one in both replicas' key directory, restarted one
+#      at a time, so checkpoints carry both signatures; QA's CLI, which
+#      pinned the old key, still verifies, refuses to drop the old key, and
+#      pins the new one (`audit pin-key --add`); then the old key retired
+#      (sequencer.retired-1.pub), restarted again: checkpoints by the new
+#      key alone, `audit verify` (also --since a checkpoint saved before the
+#      rotation) finds nothing, the old key is dropped from the pin, and a
+#      whole-log export verifies offline with both keys but not with the
+#      new one alone.
 # The stack is destroyed at the end (KEEP_STACK=1 keeps it). A script that
 # prints what it saw, not a ctest test; about a minute.
 #
@@ -273,5 +283,60 @@ STACK_LISTEN="127.0.0.1:${port[A]}" cellchain_person rot-quinn clients/qa-ws-01 
 check "cellchain audit verify through replica A after it" "${ok}"
 say "cellchain audit verify through replica A after it:"
 sed -n '1,12s/^/  /p' -- "${keys}/verify-after.log"
+
+# 7. The checkpoint key. Both replicas read ${keys}/third now.
+signing="${keys}/third"
+origin="cellchain.local/audit"
+# vkey PUB: the note verifier key string of the Ed25519 public key PUB (PEM)
+# for the log's origin: <origin>+<key id>+<base64(0x01 || key)>.
+vkey() {
+  local raw id
+  raw="$(openssl pkey -pubin -in "$1" -outform DER | tail -c 32 | base64 -w0)"
+  id="$({ printf '%s\n\001' "${origin}"; base64 -d <<<"${raw}"; } | sha256sum | cut -c1-8)"
+  printf '%s+%s+%s\n' "${origin}" "${id}" "$({ printf '\001'; base64 -d <<<"${raw}"; } | base64 -w0)"
+}
+qa() { STACK_LISTEN="127.0.0.1:${port[A]}" cellchain_person rot-quinn clients/qa-ws-01 "$@"; }
+old_vkey="$(vkey "${signing}/sequencer.pub")"
+qa audit checkpoint --save="${keys}/before-rotation.checkpoint" >/dev/null
+(umask 077 && openssl genpkey -algorithm ed25519 -out "${signing}/sequencer.next.key")
+openssl pkey -in "${signing}/sequencer.next.key" -pubout -out "${signing}/sequencer.next.pub"
+new_vkey="$(vkey "${signing}/sequencer.next.pub")"
+say "checkpoint keys: old ${old_vkey%+*}, new ${new_vkey%+*}"
+signatures() { qa audit checkpoint | grep -c '^— ' || true; }
+restart_replica A
+restart_replica B
+register_through A && wait_integrated && sleep 0.5
+check "during the transition a checkpoint carries two signatures ($(signatures))" \
+  "$([[ "$(signatures)" == 2 ]] && echo 1 || echo 0)"
+check "QA's CLI, pinned to the old key, still verifies the log" \
+  "$(qa audit verify >"${keys}/verify-transition.log" 2>&1 && echo 1 || echo 0)"
+check "it refuses to drop the old key before the new one is pinned" \
+  "$(qa audit pin-key --remove="${old_vkey}" >/dev/null 2>&1 && echo 0 || echo 1)"
+check "audit pin-key --add pins the new key" \
+  "$(qa audit pin-key --add="${new_vkey}" >"${keys}/pin.log" 2>&1 && echo 1 || echo 0)"
+mv -- "${signing}/sequencer.pub" "${signing}/sequencer.retired-1.pub"
+rm -f -- "${signing}/sequencer.key"
+mv -- "${signing}/sequencer.next.pub" "${signing}/sequencer.pub"
+mv -- "${signing}/sequencer.next.key" "${signing}/sequencer.key"
+restart_replica A
+restart_replica B
+register_through B && wait_integrated && sleep 0.5
+check "after the retirement a checkpoint carries one signature ($(signatures))" \
+  "$([[ "$(signatures)" == 1 ]] && echo 1 || echo 0)"
+check "cellchain audit verify after the retirement" \
+  "$(qa audit verify >"${keys}/verify-retired.log" 2>&1 && echo 1 || echo 0)"
+check "cellchain audit verify --since a checkpoint saved before the rotation" \
+  "$(qa audit verify --since="${keys}/before-rotation.checkpoint" >/dev/null 2>&1 && echo 1 || echo 0)"
+check "audit pin-key --remove drops the retired key" \
+  "$(qa audit pin-key --remove="${old_vkey}" >"${keys}/unpin.log" 2>&1 && echo 1 || echo 0)"
+sed 's/^/  /' -- "${keys}/unpin.log"
+rm -rf -- "${keys}/export"
+qa audit export --out="${keys}/export" >/dev/null
+offline() { "${STACK_BIN}/cellchain-verify" bundle --keyring "${keyring3}" "$@" "${keys}/export" >"${keys}/offline.log" 2>&1; }
+check "the export verifies offline with --vkey old --vkey new" \
+  "$(offline --vkey "${old_vkey}" --vkey "${new_vkey}" && echo 1 || echo 0)"
+check "but not with the new key alone (its older checkpoints)" \
+  "$(offline --vkey "${new_vkey}" && echo 0 || echo 1)"
+say "cellchain audit verify after the retirement: $(tail -n 1 "${keys}/verify-retired.log")"
 say "${failures} check(s) failed"
 ((failures == 0))
