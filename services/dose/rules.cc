@@ -523,7 +523,8 @@ std::vector<Gate> ReleaseGates(const ReleaseFacts& f) {
       gates.push_back(
           {kReasonPatientMismatch,
            absl::StrCat("the patient's ", absl::StrJoin(wrong, ", "),
-                        " do not match the order's patient")});
+                        wrong.size() == 1 ? " does not" : " do not",
+                        " match the order's patient")});
     }
   }
   const absl::Time expires_at =

@@ -393,6 +393,22 @@ TEST_F(GatesTest, PatientIdentifiersMustMatchTheOrder) {
   EXPECT_EQ(Failing(), Reasons{kReasonPatientMismatch});
 }
 
+// What the pharmacist reads names each identifier that differs, in words
+// that agree with how many there are.
+TEST_F(GatesTest, APatientMismatchNamesTheIdentifiersThatDiffer) {
+  facts_.given.date_of_birth = "1958-03-12";
+  std::vector<Gate> gates = ReleaseGates(facts_);
+  ASSERT_EQ(gates.size(), 1u);
+  EXPECT_EQ(gates[0].message,
+            "the patient's date of birth does not match the order's patient");
+  facts_.given.initials = "DJ";
+  gates = ReleaseGates(facts_);
+  ASSERT_EQ(gates.size(), 1u);
+  EXPECT_EQ(gates[0].message,
+            "the patient's date of birth, initials do not match the order's "
+            "patient");
+}
+
 TEST_F(GatesTest, ExpiredAtTheMinuteOnTheLabel) {
   facts_.now = expires_ - absl::Seconds(1);
   EXPECT_EQ(Failing(), Reasons{});
