@@ -303,11 +303,16 @@ openssl pkey -in "${signing}/sequencer.next.key" -pubout -out "${signing}/sequen
 new_vkey="$(vkey "${signing}/sequencer.next.pub")"
 say "checkpoint keys: old ${old_vkey%+*}, new ${new_vkey%+*}"
 signatures() { qa audit checkpoint | grep -c '^— ' || true; }
-restart_replica A
-restart_replica B
-register_through A && wait_integrated && sleep 0.5
-check "during the transition a checkpoint carries two signatures ($(signatures))" \
-  "$([[ "$(signatures)" == 2 ]] && echo 1 || echo 0)"
+# rollout R N WHEN: both replicas restarted, a lot registered through R; the
+# latest checkpoint then carries N signature lines.
+rollout() {
+  restart_replica A
+  restart_replica B
+  register_through "$1" && wait_integrated && sleep 0.5
+  check "$3 a checkpoint carries $2 signature line(s) ($(signatures))" \
+    "$([[ "$(signatures)" == "$2" ]] && echo 1 || echo 0)"
+}
+rollout A 2 "during the transition"
 check "QA's CLI, pinned to the old key, still verifies the log" \
   "$(qa audit verify >"${keys}/verify-transition.log" 2>&1 && echo 1 || echo 0)"
 check "it refuses to drop the old key before the new one is pinned" \
@@ -318,11 +323,7 @@ mv -- "${signing}/sequencer.pub" "${signing}/sequencer.retired-1.pub"
 rm -f -- "${signing}/sequencer.key"
 mv -- "${signing}/sequencer.next.pub" "${signing}/sequencer.pub"
 mv -- "${signing}/sequencer.next.key" "${signing}/sequencer.key"
-restart_replica A
-restart_replica B
-register_through B && wait_integrated && sleep 0.5
-check "after the retirement a checkpoint carries one signature ($(signatures))" \
-  "$([[ "$(signatures)" == 1 ]] && echo 1 || echo 0)"
+rollout B 1 "after the retirement"
 check "cellchain audit verify after the retirement" \
   "$(qa audit verify >"${keys}/verify-retired.log" 2>&1 && echo 1 || echo 0)"
 check "cellchain audit verify --since a checkpoint saved before the rotation" \
