@@ -175,6 +175,8 @@ class AuditModule final : public Module {
           absl::StrCat(options.pg_conninfo, " user=cellchain_audit");
       sequencer_options.origin = options.checkpoint_origin;
       sequencer_options.keyring = keyring;
+      // The retired keys (and the next one, which it also signs with).
+      sequencer_options.trusted_checkpoint_keys = checkpoint_keys.others;
       CC_ASSIGN_OR_RETURN(
           sequencer, ledger::Sequencer::Create(std::move(sequencer_options),
                                                std::move(signing_keys)));

@@ -288,8 +288,8 @@ absl::Status Sequencer::TakeOver() {
                        HashHex(checkpoint.root),
                        " but the stored tree hashes give ", HashHex(root)));
     }
-    // The row and its signed note must say the same; and a signature by one
-    // of our own keys must hold (a retired key cannot be checked here).
+    // The row and its signed note must say the same; and it must carry a
+    // valid signature by a key we trust (ours or a retired one).
     absl::StatusOr<Note> note = ParseNote(checkpoint.note);
     absl::StatusOr<Checkpoint> parsed =
         note.ok() ? ParseCheckpoint(note->text)
@@ -311,13 +311,19 @@ absl::Status Sequencer::TakeOver() {
                        " states size ", parsed->size, " and root ",
                        HashHex(parsed->root), ", not its row's"));
     }
-    const std::vector<NoteVerifier> ours = verifiers();
-    absl::StatusOr<VerifiedNote> verified = VerifyNote(checkpoint.note, ours);
-    // Not signed by any of ours (a checkpoint of a retired key): left alone.
-    if (!verified.ok() && ReasonOf(verified.status()) != kReasonNoteNotSigned) {
-      return Inconsistent(
-          absl::StrCat("the signature of checkpoint ", checkpoint.tree_size,
-                       " does not verify: ", verified.status().message()));
+    std::vector<NoteVerifier> trusted = verifiers();
+    trusted.insert(trusted.end(), options_.trusted_checkpoint_keys.begin(),
+                   options_.trusted_checkpoint_keys.end());
+    absl::StatusOr<VerifiedNote> verified = VerifyNote(checkpoint.note, trusted);
+    if (!verified.ok()) {
+      return Inconsistent(absl::StrCat(
+          ReasonOf(verified.status()) == kReasonNoteNotSigned
+              ? "checkpoint " : "the signature of checkpoint ",
+          checkpoint.tree_size,
+          ReasonOf(verified.status()) == kReasonNoteNotSigned
+              ? " is signed by no checkpoint key this sequencer trusts: "
+              : " does not verify: ",
+          verified.status().message()));
     }
   }
 

@@ -26,9 +26,9 @@
 // logging an error and releasing the lock, when they disagree: a checkpoint
 // of a size the log does not reach, a checkpoint whose stored root is not the
 // root recomputed from the stored hashes at its size, or whose note does not
-// match its row, names another origin, or carries a signature by one of this
-// sequencer's keys that does not verify (a signature by another key, such as
-// a retired checkpoint key, cannot be checked here and is left alone). It retries after rejoin_delay.
+// match its row, names another origin, carries a signature by a trusted key
+// that does not verify, or is signed by no trusted key (its own keys and
+// SequencerOptions::trusted_checkpoint_keys). It retries after rejoin_delay.
 //
 // Batches. The leader loops: in ONE transaction it takes up to batch_size
 // pending rows in seq order, gives them the contiguous indexes from the tree
@@ -126,6 +126,14 @@ struct SequencerOptions {
   // as an error and counted in SequencerState::records_refused. Required,
   // not empty.
   Keyring keyring;
+  // Checkpoint keys this sequencer trusts but does not sign with: a
+  // rotation's retired keys (decision 0021; cellchaind passes every
+  // sequencer.*.pub of its signing-key directory). At takeover the latest
+  // stored checkpoint must carry a valid signature by one of its own keys or
+  // of these; one signed by no trusted key is a tampered log, and it refuses
+  // to lead (a forged note over a rewritten tree would otherwise be built
+  // on and signed again).
+  std::vector<NoteVerifier> trusted_checkpoint_keys;
   // Pending rows taken per transaction, 1 to 1,000,000.
   int batch_size = 10000;
   // Wait after a batch that found nothing pending.

@@ -766,6 +766,58 @@ TEST_F(SequencerTest, RefusesToLeadWhenACheckpointNoteWasAltered) {
   second->Stop();
 }
 
+// The latest checkpoint's note replaced by the same text signed by another
+// key (what an insider who rewrote the tree would store): no sequencer leads
+// over it unless that key is one it trusts, as a rotation's retired key is
+// (decision 0021).
+TEST_F(SequencerTest, LeadsOverACheckpointOnlyIfATrustedKeySignedIt) {
+  AppendCommitted(9);
+  {
+    std::unique_ptr<Sequencer> first = NewSequencer();
+    ASSERT_NE(first, nullptr);
+    first->Start();
+    ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*first, 9); }));
+    first->Stop();
+  }
+  CC_ASSERT_OK_AND_ASSIGN(
+      pg::Result latest,
+      admin_->Exec("SELECT tree_size, note FROM cellchain_audit.checkpoints "
+                   "ORDER BY tree_size DESC LIMIT 1"));
+  CC_ASSERT_OK_AND_ASSIGN(int64_t tree_size, latest.GetInt64(0, 0));
+  CC_ASSERT_OK_AND_ASSIGN(std::string stored, latest.GetString(0, 1));
+  CC_ASSERT_OK_AND_ASSIGN(Note note, ParseNote(stored));
+  CC_ASSERT_OK_AND_ASSIGN(NoteSigner other,
+                          NoteSigner::Generate(kDefaultCheckpointOrigin));
+  CC_ASSERT_OK_AND_ASSIGN(std::string forged, SignNote(note.text, other));
+  CC_ASSERT_OK(admin_->Exec(
+      "SET session_replication_role = replica").status());
+  CC_ASSERT_OK(admin_->Exec("UPDATE cellchain_audit.checkpoints SET note = $1 "
+                            "WHERE tree_size = $2::int8",
+                            {forged, absl::StrCat(tree_size)})
+                   .status());
+  CC_ASSERT_OK(admin_->Exec("SET session_replication_role = origin").status());
+
+  std::unique_ptr<Sequencer> untrusting = NewSequencer();
+  ASSERT_NE(untrusting, nullptr);
+  untrusting->Start();
+  ASSERT_TRUE(WaitFor([&] {
+    return ReasonOf(untrusting->state().last_error) == kReasonLogInconsistent;
+  }));
+  EXPECT_FALSE(untrusting->state().is_leader);
+  EXPECT_THAT(
+      std::string(untrusting->state().last_error.message()),
+      ::testing::HasSubstr("signed by no checkpoint key this sequencer trusts"));
+  untrusting->Stop();
+
+  SequencerOptions options = FastOptions(AuditConninfo(), keyring_);
+  options.trusted_checkpoint_keys.push_back(other.verifier());
+  std::unique_ptr<Sequencer> trusting = NewSequencer(std::move(options));
+  ASSERT_NE(trusting, nullptr);
+  trusting->Start();
+  ASSERT_TRUE(WaitFor([&] { return trusting->state().is_leader; }));
+  trusting->Stop();
+}
+
 TEST(SequencerCreateTest, RefusesBadOptions) {
   auto create = [](SequencerOptions options) {
     absl::StatusOr<crypto::Ed25519PrivateKey> key =
