@@ -45,15 +45,10 @@
 # Exit: 0 when every step did what is said above; 1 otherwise.
 set -euo pipefail
 
-root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
-export BUILD_DIR="${1:-${root}/build}"
-export STACK_STATE_DIR="${2:-${BUILD_DIR}/key-rotation-stack}"
-export PGPORT_CELLCHAIN="${PGPORT_CELLCHAIN:-55486}"
-export GRPCPORT_CELLCHAIN="${GRPCPORT_CELLCHAIN:-7486}"
-stack="${root}/deploy/local/stack.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/stack_env.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/../lib/stack_env.sh" \
+  key-rotation-stack 55486 7486 "$@"
 PROG=key_rotation.sh
-# shellcheck source-path=SCRIPTDIR source=../../deploy/local/env.sh
-source "${root}/deploy/local/env.sh"
 # shellcheck source-path=SCRIPTDIR source=../../deploy/local/stack-lib.sh
 source "${root}/deploy/local/stack-lib.sh"
 say() { echo "${PROG}: $(date -u +%T) $*"; }

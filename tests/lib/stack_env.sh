@@ -1,8 +1,8 @@
 # shellcheck shell=bash disable=SC2034  # root and stack: for the sourcing script
 # The opening of the scripts that run a stack of their own
-# (tests/load/run.sh, tests/faults/run.sh): the repository, the build, the
-# stack's state directory and ports, and deploy/local/env.sh's STACK_* names
-# from them. Sourced first, with the script's own defaults:
+# (tests/load/run.sh, tests/faults/run.sh, tests/ha/key_rotation.sh): the
+# repository, the build, the stack's state directory and ports, and
+# deploy/local/env.sh's STACK_* names from them. Sourced first, with the script's own defaults:
 #   source "$(dirname -- "${BASH_SOURCE[0]}")/../lib/stack_env.sh" \
 #     STATE_NAME PGPORT GRPCPORT "$@"
 # where "$@" is the script's [BUILD_DIR [STATE_DIR]] (default: root/build
