@@ -288,6 +288,19 @@ class SequencerTest : public ::testing::Test {
            state.last_checkpoint->tree_size >= size;
   }
 
+  // Appends `n` records and leads one term, until a checkpoint covers them:
+  // a log with a stored checkpoint for the next leader to take over.
+  void AppendAndCheckpoint(int n) {
+    AppendCommitted(n);
+    std::unique_ptr<Sequencer> first = NewSequencer();
+    ASSERT_NE(first, nullptr);
+    first->Start();
+    ASSERT_TRUE(WaitFor([&] {
+      return CheckpointCovers(*first, static_cast<uint64_t>(n));
+    }));
+    first->Stop();
+  }
+
   std::unique_ptr<TestDatabase> db_;
   std::optional<pg::Connection> writer_;
   std::optional<pg::Connection> admin_;
@@ -742,14 +755,7 @@ TEST_F(SequencerTest, RefusesToLeadWhenTheStoredTreeContradictsACheckpoint) {
 }
 
 TEST_F(SequencerTest, RefusesToLeadWhenACheckpointNoteWasAltered) {
-  AppendCommitted(9);
-  {
-    std::unique_ptr<Sequencer> first = NewSequencer();
-    ASSERT_NE(first, nullptr);
-    first->Start();
-    ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*first, 9); }));
-    first->Stop();
-  }
+  ASSERT_NO_FATAL_FAILURE(AppendAndCheckpoint(9));
   // The size in the note no longer matches the row; the signature breaks.
   CC_ASSERT_OK(
       admin_->ExecScript("SET session_replication_role = replica;"
@@ -771,14 +777,7 @@ TEST_F(SequencerTest, RefusesToLeadWhenACheckpointNoteWasAltered) {
 // over it unless that key is one it trusts, as a rotation's retired key is
 // (decision 0021).
 TEST_F(SequencerTest, LeadsOverACheckpointOnlyIfATrustedKeySignedIt) {
-  AppendCommitted(9);
-  {
-    std::unique_ptr<Sequencer> first = NewSequencer();
-    ASSERT_NE(first, nullptr);
-    first->Start();
-    ASSERT_TRUE(WaitFor([&] { return CheckpointCovers(*first, 9); }));
-    first->Stop();
-  }
+  ASSERT_NO_FATAL_FAILURE(AppendAndCheckpoint(9));
   CC_ASSERT_OK_AND_ASSIGN(
       pg::Result latest,
       admin_->Exec("SELECT tree_size, note FROM cellchain_audit.checkpoints "
