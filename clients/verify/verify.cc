@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/verify/bundle_command.h"
 #include "clients/verify/command_line.h"
+#include "services/common/crypto/ed25519.h"
 #include "services/common/status/status.h"
 #include "services/common/strings/printable.h"
 #include "services/common/strings/std_view.h"
@@ -289,6 +290,52 @@ int RunNote(const Command& command, const ParsedArgs& args, Io& io) {
 }
 
 // ---------------------------------------------------------------------------
+// vkey
+
+constexpr char kVkeyUsage[] =
+    "usage: cellchain-verify vkey --name NAME FILE\n"
+    "\n"
+    "Prints the verifier key string \"<name>+<hex key id>+<base64 key>\" of\n"
+    "the Ed25519 public key in FILE (PEM, as sequencer.pub or\n"
+    "sequencer.next.pub; \"-\" for standard input) under the note key name\n"
+    "NAME (a log's checkpoints: its origin, e.g. cellchain.local/audit):\n"
+    "what --vkey and `cellchain audit pin-key --add` take. Computed here,\n"
+    "offline, from the public key QA received with the change record\n"
+    "(decision 0021), never learned from the log.\n";
+
+constexpr FlagSpec kVkeyFlags[] = {{"name"}};
+
+int RunVkey(const Command& command, const ParsedArgs& args, Io& io) {
+  auto name = args.flags.find("name");
+  if (name == args.flags.end()) {
+    return UsageError(command.usage, "missing --name", io);
+  }
+  if (args.positional.size() != 1) {
+    return UsageError(
+        command.usage,
+        args.positional.empty() ? "missing FILE" : "give exactly one FILE", io);
+  }
+  absl::StatusOr<std::string> pem = ReadNote(args.positional[0], io);
+  if (!pem.ok()) return UsageError(command, pem.status(), io);
+  absl::StatusOr<crypto::Ed25519PublicKey> key =
+      crypto::Ed25519PublicKey::FromPem(*pem);
+  if (!key.ok()) {
+    return UsageError(
+        command,
+        Annotate(key.status(), absl::StrCat(args.positional[0],
+                                            ": not an Ed25519 public key PEM")),
+        io);
+  }
+  absl::StatusOr<ledger::NoteVerifier> verifier =
+      ledger::NoteVerifier::Create(name->second.front(), *key);
+  if (!verifier.ok()) {
+    return UsageError(command, Annotate(verifier.status(), "--name"), io);
+  }
+  io.out << verifier->KeyString() << "\n";
+  return kExitValid;
+}
+
+// ---------------------------------------------------------------------------
 // bundle
 
 constexpr char kBundleUsage[] =
@@ -372,6 +419,8 @@ constexpr Command kCommands[] = {
      RunNote},
     {"", "bundle", "check an exported audit bundle offline", kBundleUsage,
      kBundleFlags, RunBundle},
+    {"", "vkey", "print a public key's verifier key string", kVkeyUsage,
+     kVkeyFlags, RunVkey},
 };
 
 std::string GroupUsage(std::string_view group) {

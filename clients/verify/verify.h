@@ -9,6 +9,7 @@
 //                                        --root2 HEX --proof HEX,HEX,...
 //   cellchain-verify note --vkey VERIFIER_KEY [--vkey ...] FILE
 //   cellchain-verify bundle [--vkey VERIFIER_KEY ...] [--threads N] DIR
+//   cellchain-verify vkey --name NAME FILE   (a PEM public key's vkey)
 //
 // Exit status: kExitValid (0), kExitInvalid (1, the reason on stderr),
 // kExitUsage (2, a bad command line or unreadable input; the usage on

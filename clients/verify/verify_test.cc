@@ -11,6 +11,7 @@
 #include "clients/verify/command_line.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/crypto/ed25519.h"
 #include "services/ledger/known_answers_testing.h"
 #include "services/ledger/merkle.h"
 #include "services/ledger/note.h"
@@ -384,6 +385,55 @@ TEST(VerifyNoteTest, UsageErrors) {
               "No such file");
   ExpectUsage(RunVerify({"note", "--vkey", kPeterVkey, ::testing::TempDir()}),
               "cannot read");
+}
+
+// The verifier key string of a checkpoint key's public half, as an operator
+// hands it to QA in a rotation (decision 0021): the one that verifies what
+// that key signs, for `note --vkey` and `cellchain audit pin-key --add`.
+TEST(VerifyVkeyTest, APublicKeyFileGivesTheVerifierKeyThatChecksItsNotes) {
+  absl::StatusOr<crypto::Ed25519PrivateKey> key =
+      crypto::Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(key.ok()) << key.status();
+  absl::StatusOr<std::string> pem = key->PublicKeyPem();
+  ASSERT_TRUE(pem.ok()) << pem.status();
+  const std::string pub = WriteTempFile("sequencer.next.pub", *pem);
+  absl::StatusOr<ledger::NoteSigner> signer =
+      ledger::NoteSigner::Create("cellchain.local/audit", *std::move(key));
+  ASSERT_TRUE(signer.ok()) << signer.status();
+
+  Result r = RunVerify({"vkey", "--name", "cellchain.local/audit", pub});
+  ASSERT_EQ(r.code, kExitValid) << r.err;
+  EXPECT_EQ(r.out, signer->verifier().KeyString() + "\n");
+  Result piped =
+      RunVerify({"vkey", "--name", "cellchain.local/audit", "-"}, *pem);
+  EXPECT_EQ(piped.out, r.out);
+
+  absl::StatusOr<std::string> note =
+      ledger::SignNote("cellchain.local/audit\n3\nroot\n", *signer);
+  ASSERT_TRUE(note.ok()) << note.status();
+  std::string vkey = r.out.substr(0, r.out.size() - 1);
+  Result checked = RunVerify({"note", "--vkey", vkey, "-"}, *note);
+  EXPECT_EQ(checked.code, kExitValid) << checked.err;
+  // Another name is another key: it does not verify that log's notes.
+  Result other = RunVerify({"vkey", "--name", "other.example/log", pub});
+  ASSERT_EQ(other.code, kExitValid) << other.err;
+  ExpectInvalid(RunVerify({"note", "--vkey",
+                           other.out.substr(0, other.out.size() - 1), "-"},
+                          *note),
+                "no signature by a trusted key");
+}
+
+TEST(VerifyVkeyTest, UsageErrors) {
+  std::string note = WriteTempFile("not-a-key.pem", kPeterNote);
+  ExpectUsage(RunVerify({"vkey", note}), "missing --name");
+  ExpectUsage(RunVerify({"vkey", "--name", "x.example/log"}), "missing FILE");
+  ExpectUsage(RunVerify({"vkey", "--name", "x.example/log", note}),
+              "not an Ed25519 public key PEM");
+  absl::StatusOr<crypto::Ed25519PrivateKey> key =
+      crypto::Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(key.ok()) << key.status();
+  std::string pub = WriteTempFile("named.pub", *key->PublicKeyPem());
+  ExpectUsage(RunVerify({"vkey", "--name", "has space", pub}), "--name");
 }
 
 // ---------------------------------------------------------------------------

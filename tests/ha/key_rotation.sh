@@ -283,20 +283,15 @@ sed -n '1,12s/^/  /p' -- "${keys}/verify-after.log"
 signing="${keys}/third"
 origin="cellchain.local/audit"
 # vkey PUB: the note verifier key string of the Ed25519 public key PUB (PEM)
-# for the log's origin: <origin>+<key id>+<base64(0x01 || key)>.
-vkey() {
-  local raw id
-  raw="$(openssl pkey -pubin -in "$1" -outform DER | tail -c 32 | base64 -w0)"
-  id="$({ printf '%s\n\001' "${origin}"; base64 -d <<<"${raw}"; } | sha256sum | cut -c1-8)"
-  printf '%s+%s+%s\n' "${origin}" "${id}" "$({ printf '\001'; base64 -d <<<"${raw}"; } | base64 -w0)"
-}
+# for the log's origin, as an operator computes it for QA.
+vkey() { "${STACK_BIN}/cellchain-verify" vkey --name "${origin}" "$1"; }
 qa() { STACK_LISTEN="127.0.0.1:${port[A]}" cellchain_person rot-quinn clients/qa-ws-01 "$@"; }
 old_vkey="$(vkey "${signing}/sequencer.pub")"
 qa audit checkpoint --save="${keys}/before-rotation.checkpoint" >/dev/null
 (umask 077 && openssl genpkey -algorithm ed25519 -out "${signing}/sequencer.next.key")
 openssl pkey -in "${signing}/sequencer.next.key" -pubout -out "${signing}/sequencer.next.pub"
 new_vkey="$(vkey "${signing}/sequencer.next.pub")"
-say "checkpoint keys: old ${old_vkey%+*}, new ${new_vkey%+*}"
+say "checkpoint keys: old $(cut -d+ -f1,2 <<<"${old_vkey}"), new $(cut -d+ -f1,2 <<<"${new_vkey}")"
 signatures() { qa audit checkpoint | grep -c '^— ' || true; }
 # rollout R N WHEN: both replicas restarted, a lot registered through R; the
 # latest checkpoint then carries N signature lines.
