@@ -27,9 +27,9 @@ namespace {
 // the terminal as the cellchain CLI does (services/common/strings/printable.h).
 using ::cellchain::Printable;
 
-// Larger than any note we sign (a checkpoint with 100 signatures is under
+// Larger than any note we sign or key file (a checkpoint with 100 signatures is under
 // 20 KiB); keeps a wrong path such as /dev/zero from being read forever.
-constexpr size_t kMaxNoteBytes = 1 << 20;
+constexpr size_t kMaxInputBytes = 1 << 20;
 
 struct Io {
   std::istream& in;
@@ -82,14 +82,14 @@ auto RequiredFlag(const ParsedArgs& args, std::string_view name, Parse parse)
                absl::StrCat("--", absl::string_view(name.data(), name.size())));
 }
 
-// Reads a note from `path` ("-": standard input). INVALID_ARGUMENT: the
-// file cannot be read (the message says why); OUT_OF_RANGE: over
-// kMaxNoteBytes.
-absl::StatusOr<std::string> ReadNote(const std::string& path, Io& io) {
+// Reads a note (note) or a PEM public key (vkey) from `path` ("-":
+// standard input). INVALID_ARGUMENT: the file cannot be read (the message
+// says why); OUT_OF_RANGE: over kMaxInputBytes.
+absl::StatusOr<std::string> ReadInput(const std::string& path, Io& io) {
   std::string data;
   char buffer[8192];
   if (path == "-") {
-    while (data.size() <= kMaxNoteBytes &&
+    while (data.size() <= kMaxInputBytes &&
            io.in.read(buffer, sizeof(buffer)).gcount() > 0) {
       data.append(buffer, static_cast<size_t>(io.in.gcount()));
     }
@@ -103,7 +103,7 @@ absl::StatusOr<std::string> ReadNote(const std::string& path, Io& io) {
           absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
     }
     size_t got;
-    while (data.size() <= kMaxNoteBytes &&
+    while (data.size() <= kMaxInputBytes &&
            (got = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
       data.append(buffer, got);
     }
@@ -114,10 +114,10 @@ absl::StatusOr<std::string> ReadNote(const std::string& path, Io& io) {
           absl::StrCat("cannot read ", path, ": ", std::strerror(read_error)));
     }
   }
-  if (data.size() > kMaxNoteBytes) {
+  if (data.size() > kMaxInputBytes) {
     return absl::OutOfRangeError(
         absl::StrCat(path == "-" ? "standard input" : path, " is over ",
-                     kMaxNoteBytes, " bytes, larger than any signed note"));
+                     kMaxInputBytes, " bytes, larger than any signed note"));
   }
   return data;
 }
@@ -276,7 +276,7 @@ int RunNote(const Command& command, const ParsedArgs& args, Io& io) {
         command.usage,
         args.positional.empty() ? "missing FILE" : "give exactly one FILE", io);
   }
-  absl::StatusOr<std::string> note = ReadNote(args.positional[0], io);
+  absl::StatusOr<std::string> note = ReadInput(args.positional[0], io);
   if (absl::IsOutOfRange(note.status())) return Invalid(note.status(), io);
   if (!note.ok()) return UsageError(command, note.status(), io);
 
@@ -315,7 +315,7 @@ int RunVkey(const Command& command, const ParsedArgs& args, Io& io) {
         command.usage,
         args.positional.empty() ? "missing FILE" : "give exactly one FILE", io);
   }
-  absl::StatusOr<std::string> pem = ReadNote(args.positional[0], io);
+  absl::StatusOr<std::string> pem = ReadInput(args.positional[0], io);
   if (!pem.ok()) return UsageError(command, pem.status(), io);
   absl::StatusOr<crypto::Ed25519PublicKey> key =
       crypto::Ed25519PublicKey::FromPem(*pem);
